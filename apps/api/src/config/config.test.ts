@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 4000, role: 'all' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.identity).toMatchObject({
+      adminEmail: 'admin@cyclone.local',
+      adminPassword: 'cyclone-admin',
+      isDefaultAdminPassword: true,
+      sessionTtlMs: 7 * 86_400_000,
+    });
+  });
+
+  it('names every invalid variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', CYCLONE_ROLE: 'worker', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('CYCLONE_ROLE');
+    expect(message).toContain('DATABASE_URL');
+  });
+
+  it('treats empty variables as unset and a set password as not the default', () => {
+    const config = loadConfig({ PORT: '', CYCLONE_ADMIN_PASSWORD: 'a-long-secret' });
+    expect(config.server.port).toBe(4000);
+    expect(config.identity.isDefaultAdminPassword).toBe(false);
+  });
+});

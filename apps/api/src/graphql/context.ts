@@ -1,0 +1,14 @@
+import type { AppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { AuthUser } from '../modules/identity/identity.service.js';
+import type { Services } from '../services.js';
+
+/** What every resolver sees: the caller, the services and a request-scoped logger. */
+export interface GraphQLContext {
+  user: AuthUser | undefined;
+  /** Why a presented token was not accepted; `@Authorized` fields report it. */
+  authError?: AppError;
+  services: Services;
+  logger: Logger;
+  requestId: string;
+}

@@ -1,0 +1,117 @@
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Router } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { AppError } from '../errors/app-error.js';
+import { formatError } from '../errors/format-error.js';
+import type { Metrics } from '../http/metrics.js';
+import type { Logger } from '../logging/logger.js';
+import type { Services } from '../services.js';
+import { observabilityPlugin } from './apollo-plugins.js';
+import type { GraphQLContext } from './context.js';
+
+// Requests larger than this are refused before parsing (manifests are the largest input).
+const MAX_BODY = '2mb';
+
+/**
+ * GraphQL over HTTP (Apollo) and over WebSocket (graphql-ws, graphql-transport-ws)
+ * at the same path. Both authenticate with the same bearer token.
+ */
+export async function mountGraphQL(options: {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  services: Services;
+  logger: Logger;
+  metrics: Metrics;
+}): Promise<{ router: Router; stop: () => Promise<void> }> {
+  const { schema, httpServer, services, logger, metrics } = options;
+  const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const ws = useServer<Record<string, unknown>, { user?: GraphQLContext['user'] }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        try {
+          const header = ctx.connectionParams?.authorization;
+          ctx.extra.user = await services.identity.authenticate(typeof header === 'string' ? header : undefined);
+          return true;
+        } catch (error) {
+          if (error instanceof AppError) return false; // closes with 4403 Forbidden
+          throw error;
+        }
+      },
+      context: (ctx): GraphQLContext => ({
+        user: ctx.extra.user,
+        services,
+        logger: logger.child({ transport: 'ws' }),
+        requestId: 'ws',
+      }),
+      // graphql-ws does not run Apollo's formatError; apply the same mapping here.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, logInternal)) }
+          : result,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, logInternal)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, logInternal),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await ws.dispose();
+            },
+          };
+        },
+      },
+      observabilityPlugin(metrics),
+    ],
+  });
+  await apollo.start();
+
+  const router = express.Router();
+  router.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GraphQLContext> => {
+        const requestId = String(res.locals.requestId);
+        const { user, authError } = await authenticateOrExplain(services, req.headers.authorization);
+        return {
+          user,
+          authError,
+          services,
+          logger: logger.child({ requestId }),
+          requestId,
+        };
+      },
+    }),
+  );
+  return { router, stop: () => apollo.stop() };
+}
+
+/** A bad token does not fail the request: operations that need a user report why. */
+async function authenticateOrExplain(
+  services: Services,
+  authorization: string | undefined,
+): Promise<Pick<GraphQLContext, 'user' | 'authError'>> {
+  try {
+    return { user: await services.identity.authenticate(authorization) };
+  } catch (error) {
+    if (error instanceof AppError) return { user: undefined, authError: error };
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import pino from 'pino';
+import { startApi } from '../app.js';
+import { loadConfig } from '../config/config.js';
+import { createTestDatabase } from './test-database.js';
+
+export interface TestApi {
+  url: string;
+  databaseUrl: string;
+  /** POSTs a GraphQL operation; returns the parsed body and the HTTP status. */
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  loginAsAdmin(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const TEST_ADMIN = { email: 'admin@cyclone.test', password: 'test-admin-password' };
+
+/** A whole API (role all) on a fresh database and a free port, in this process. */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+    CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const api = await startApi(config, pino({ level: 'warn' }));
+  const graphql: TestApi['graphql'] = async (query, variables, token) => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+  return {
+    url: api.url,
+    databaseUrl: database.url,
+    graphql,
+    loginAsAdmin: async () => {
+      const result = await graphql<{ login: { token: string } }>(
+        'mutation($input: LoginInput!) { login(input: $input) { token } }',
+        { input: TEST_ADMIN },
+      );
+      if (!result.data) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+      return result.data.login.token;
+    },
+    stop: async () => {
+      await api.stop();
+      await database.drop();
+    },
+  };
+}

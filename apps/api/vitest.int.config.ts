@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// API integration tests: real Postgres (one throwaway server per run, a cloned
+// database per test file), the real HTTP and WebSocket servers.
+export default defineConfig({
+  resolve: { alias: { graphql: 'graphql/index.js' } },
+  test: {
+    name: 'api',
+    include: ['src/**/*.int.test.ts'],
+    globalSetup: ['src/testing/postgres.global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,3 @@
+export * from './error-codes.js';
+export * from './names.js';
+export * from './phases.js';

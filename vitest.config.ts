@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Three layers, one runner: pure unit tests, API integration tests on a throwaway
+// Postgres, and Kubernetes integration tests on the real test control plane.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/api/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+        resolve: { alias: { graphql: 'graphql/index.js' } },
+      },
+      'apps/api/vitest.int.config.ts',
+      'packages/k8s/vitest.config.ts',
+    ],
+  },
+});
