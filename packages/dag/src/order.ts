@@ -21,15 +21,25 @@ export function readyStages(dag: Dag, done: ReadonlySet<string>): string[] {
 /**
  * Groups stages into levels: level 0 has no dependencies, level n depends only on
  * levels below n. Used for layout and for a stable execution order. Stages on a
- * cycle never become ready and are left out; validate first.
+ * cycle never become ready and are left out; validate first. Kahn's algorithm,
+ * linear in stages + edges.
  */
 export function levels(dag: Dag): string[][] {
+  const waitingOn = new Map(dag.names.map((name) => [name, dag.upstream.get(name)?.length ?? 0]));
+  const order = new Map(dag.names.map((name, index) => [name, index]));
   const result: string[][] = [];
-  const done = new Set<string>();
-  for (;;) {
-    const level = readyStages(dag, done);
-    if (level.length === 0) return result;
+  let level = dag.names.filter((name) => waitingOn.get(name) === 0);
+  while (level.length > 0) {
     result.push(level);
-    for (const name of level) done.add(name);
+    const next: string[] = [];
+    for (const name of level) {
+      for (const child of dag.downstream.get(name) ?? []) {
+        const remaining = (waitingOn.get(child) as number) - 1;
+        waitingOn.set(child, remaining);
+        if (remaining === 0) next.push(child);
+      }
+    }
+    level = next.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
   }
+  return result;
 }

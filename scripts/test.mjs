@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite with its set-up — unit tests, API integration tests on
+// a throwaway Postgres, Kubernetes integration tests on a real control plane, and
+// the Playwright e2e tests in Chromium — then one closing line "N passed, N failed".
+//
+// `npm test -- <vitest filters>` runs only the matching vitest files (no e2e), for
+// quick work on one file.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, run, step } from './lib/run.mjs';
+import { ensureChromium, ensureKubernetesTestBinaries, setupPlatform } from './lib/setup.mjs';
+
+const filters = process.argv.slice(2);
+const resultsDir = join(repoRoot, 'test-results');
+const vitestReport = join(resultsDir, 'vitest.json');
+const e2eReport = join(resultsDir, 'e2e.json');
+const timings = [];
+
+function timed(title, fn) {
+  step(title);
+  const started = Date.now();
+  try {
+    return fn();
+  } finally {
+    timings.push(`${title}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Runs a test layer; its failure is counted from its report, not thrown. */
+function runLayer(title, command, args) {
+  try {
+    timed(title, () => run(command, args));
+    return true;
+  } catch (error) {
+    process.stderr.write(`${error.message}\n`);
+    return false;
+  }
+}
+
+function readJson(path) {
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+}
+
+let setupFailed = false;
+try {
+  timed('set-up: pnpm, dependencies, build', setupPlatform);
+  timed('set-up: Chromium', ensureChromium);
+  timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
+  if (filters.length === 0) {
+    timed('lint (biome)', () => run('pnpm', ['exec', 'biome', 'check', '.']));
+    timed('typecheck', () => run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']));
+  }
+} catch (error) {
+  process.stderr.write(`\n${error.message}\n`);
+  setupFailed = true;
+}
+
+let passed = 0;
+let failed = 0;
+let layersOk = !setupFailed;
+if (!setupFailed) {
+  mkdirSync(resultsDir, { recursive: true });
+  rmSync(vitestReport, { force: true });
+  rmSync(e2eReport, { force: true });
+
+  const vitestOk = runLayer('unit + integration tests (vitest)', 'pnpm', [
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestReport}`,
+    ...filters,
+  ]);
+  const vitest = readJson(vitestReport);
+  passed += vitest?.numPassedTests ?? 0;
+  // A file that fails before its tests run (an import error) has no test results.
+  const brokenFiles = vitest?.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  failed += vitest ? vitest.numFailedTests + brokenFiles.length : 1;
+  layersOk &&= vitestOk;
+
+  if (filters.length === 0) {
+    const e2eOk = runLayer('end-to-end tests (Playwright, Chromium)', 'pnpm', ['--filter', '@cyclone/e2e', 'test']);
+    const e2e = readJson(e2eReport);
+    passed += (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
+    failed += e2e ? e2e.stats.unexpected : 1;
+    layersOk &&= e2eOk;
+  }
+}
+
+step('timings');
+for (const line of timings) process.stdout.write(`  ${line}\n`);
+if (setupFailed) process.stdout.write('set-up failed: no tests ran\n');
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(layersOk && failed === 0 && passed > 0 ? 0 : 1);
