@@ -15,6 +15,7 @@ export default defineConfig({
       },
       'apps/api/vitest.int.config.ts',
       'packages/k8s/vitest.config.ts',
+      'apps/web/vitest.config.ts',
     ],
   },
 });

@@ -11,3 +11,7 @@ const TERMINAL_PHASES: ReadonlySet<StagePhase> = new Set(['SUCCEEDED', 'FAILED',
 export function isTerminalPhase(phase: StagePhase): boolean {
   return TERMINAL_PHASES.has(phase);
 }
+
+export function isStagePhase(value: unknown): value is StagePhase {
+  return typeof value === 'string' && (STAGE_PHASES as readonly string[]).includes(value);
+}

@@ -1,0 +1,112 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useEffect, useState } from 'react';
+import { LogoMark } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/text-field';
+import { LanguageSwitcher } from '@/features/shell/language-switcher';
+import { useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { errorCode } from '@/lib/graphql/errors';
+import { LoginDocument, type LoginResult, type LoginVariables } from './auth.documents';
+import styles from './login.module.css';
+import { safeReturnPath } from './return-path';
+import { useSignIn, useToken } from './session';
+
+export function LoginView({ next }: { next?: string }) {
+  const t = useT();
+  const router = useRouter();
+  const token = useToken();
+  const signIn = useSignIn();
+  const returnPath = safeReturnPath(next);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [formError, setFormError] = useState<string | null>(null);
+
+  // Already signed in (another tab, or back button): the guard re-checks the session.
+  useEffect(() => {
+    if (token) router.replace(returnPath);
+  }, [token, returnPath, router]);
+
+  const login = useMutation({
+    mutationFn: (variables: LoginVariables) =>
+      request<LoginResult, LoginVariables>(LoginDocument, variables, { auth: false }),
+    onSuccess: ({ login: payload }) => {
+      signIn(payload.token, payload.user);
+      router.replace(returnPath);
+    },
+    onError: (error) => {
+      const code = errorCode(error);
+      if (code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT') setFormError(t('auth.login.invalidCredentials'));
+      else if (code === 'NETWORK_ERROR') setFormError(t('errors.network'));
+      else if (code === 'SERVICE_UNAVAILABLE') setFormError(t('errors.unavailable'));
+      else setFormError(t('auth.login.failed', { message: error instanceof Error ? error.message : String(error) }));
+    },
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!email.trim() || !password) {
+      setFormError(t('auth.login.missingFields'));
+      return;
+    }
+    setFormError(null);
+    login.mutate({ input: { email: email.trim(), password } });
+  };
+
+  return (
+    <main className={styles.page}>
+      <title>{`${t('auth.login.submit')} · ${t('app.name')}`}</title>
+      <div className={styles.column}>
+        <div className={styles.brand}>
+          <LogoMark size={36} />
+          <span className={styles.brandName}>{t('app.name')}</span>
+        </div>
+        <section className={styles.card} aria-labelledby="login-title">
+          <div className={styles.cardHeader}>
+            <h1 id="login-title" className={styles.title}>
+              {t('auth.login.title')}
+            </h1>
+            <p className={styles.subtitle}>{t('auth.login.subtitle')}</p>
+          </div>
+          <form className={styles.form} onSubmit={onSubmit} noValidate>
+            <TextField
+              label={t('auth.login.email')}
+              name="email"
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              autoFocus
+              required
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <TextField
+              label={t('auth.login.password')}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+            {formError ? (
+              <p className={styles.error} role="alert">
+                {formError}
+              </p>
+            ) : null}
+            <Button type="submit" variant="primary" fullWidth loading={login.isPending || login.isSuccess}>
+              {t('auth.login.submit')}
+            </Button>
+          </form>
+        </section>
+        <div className={styles.footer}>
+          <span>{t('app.tagline')}</span>
+          <LanguageSwitcher compact />
+        </div>
+      </div>
+    </main>
+  );
+}

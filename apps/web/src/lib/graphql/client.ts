@@ -1,0 +1,76 @@
+import { clearToken, getToken } from '../auth-token';
+import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
+
+/** Same-origin endpoint; the web server proxies it to the API. */
+export const GRAPHQL_PATH = '/graphql';
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Send the session token (default true). Sign-in sends none. */
+  auth?: boolean;
+}
+
+interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: GraphQLErrorShape[];
+}
+
+function operationName(document: string): string | undefined {
+  return /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(document)?.[1];
+}
+
+/**
+ * Runs a GraphQL query or mutation over fetch. Resolves with `data`, or rejects with a
+ * GraphQLRequestError whose `code` is the first error's `extensions.code`.
+ * An UNAUTHENTICATED answer to a request made with a token ends the session.
+ */
+export async function request<TData, TVariables extends object = Record<string, never>>(
+  document: string,
+  variables?: TVariables,
+  options: RequestOptions = {},
+): Promise<TData> {
+  const token = options.auth === false ? null : getToken();
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+
+  let response: Response;
+  try {
+    response = await fetch(GRAPHQL_PATH, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: document, variables: variables ?? {}, operationName: operationName(document) }),
+      signal: options.signal,
+      credentials: 'same-origin',
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new GraphQLRequestError('Network request failed', 'NETWORK_ERROR');
+  }
+
+  let body: GraphQLResponse<TData> | undefined;
+  try {
+    body = (await response.json()) as GraphQLResponse<TData>;
+  } catch {
+    body = undefined;
+  }
+
+  let error: GraphQLRequestError | undefined;
+  if (body?.errors?.length) {
+    error = GraphQLRequestError.fromErrors(body.errors, response.status);
+  } else if (!response.ok || !body || body.data == null) {
+    const code =
+      response.status === 401
+        ? 'UNAUTHENTICATED'
+        : response.status >= 502
+          ? 'SERVICE_UNAVAILABLE'
+          : 'INTERNAL_SERVER_ERROR';
+    error = new GraphQLRequestError(`HTTP ${response.status} ${response.statusText}`.trim(), code, [], response.status);
+  }
+
+  if (error) {
+    // Only the session that was rejected ends; a newer sign-in is left alone.
+    if (token && error.code === 'UNAUTHENTICATED' && getToken() === token) clearToken();
+    throw error;
+  }
+  return body?.data as TData;
+}

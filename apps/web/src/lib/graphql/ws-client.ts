@@ -1,0 +1,116 @@
+import { type Client, createClient } from 'graphql-ws';
+import { getToken } from '../auth-token';
+import { GRAPHQL_PATH } from './client';
+import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
+
+/**
+ * One graphql-ws (graphql-transport-ws) client per session, connected lazily to the
+ * same-origin `/graphql` (the web server proxies the upgrade to the API). It reconnects
+ * with jittered exponential backoff for as long as the page is open.
+ */
+let client: Client | null = null;
+let clientToken: string | null = null;
+
+const MAX_RETRY_WAIT_MS = 15_000;
+
+export type ConnectionListener = (event: 'connected' | 'closed') => void;
+const connectionListeners = new Set<ConnectionListener>();
+
+function websocketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}${GRAPHQL_PATH}`;
+}
+
+function closeCode(event: unknown): number | undefined {
+  return typeof event === 'object' && event !== null && 'code' in event && typeof event.code === 'number'
+    ? event.code
+    : undefined;
+}
+
+function toError(cause: unknown): GraphQLRequestError {
+  if (cause instanceof GraphQLRequestError) return cause;
+  if (Array.isArray(cause)) return GraphQLRequestError.fromErrors(cause as GraphQLErrorShape[]);
+  const code = closeCode(cause);
+  if (code === 4401) return new GraphQLRequestError('Not signed in', 'UNAUTHENTICATED');
+  if (code === 4403) return new GraphQLRequestError('Subscription refused', 'FORBIDDEN');
+  if (cause instanceof Error) return new GraphQLRequestError(cause.message, 'NETWORK_ERROR');
+  return new GraphQLRequestError('The live connection was closed', 'NETWORK_ERROR');
+}
+
+function createSessionClient(token: string | null): Client {
+  return createClient({
+    url: websocketUrl(),
+    lazy: true,
+    lazyCloseTimeout: 3_000,
+    keepAlive: 20_000,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    // Keep trying through network trouble and API restarts; auth refusals are final.
+    shouldRetry: (event) => {
+      const code = closeCode(event);
+      return code !== 4401 && code !== 4403;
+    },
+    retryWait: async (retries) => {
+      const base = Math.min(MAX_RETRY_WAIT_MS, 500 * 2 ** retries);
+      await new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * (base / 2)));
+    },
+    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    on: {
+      connected: () => {
+        for (const listener of connectionListeners) listener('connected');
+      },
+      closed: () => {
+        for (const listener of connectionListeners) listener('closed');
+      },
+    },
+  });
+}
+
+/** The client for the current session token; a new token (sign-in/out) gets a new connection. */
+export function getWsClient(): Client {
+  const token = getToken();
+  if (!client || token !== clientToken) {
+    void client?.dispose();
+    client = createSessionClient(token);
+    clientToken = token;
+  }
+  return client;
+}
+
+export function disposeWsClient(): void {
+  void client?.dispose();
+  client = null;
+  clientToken = null;
+}
+
+export function onConnectionChange(listener: ConnectionListener): () => void {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+}
+
+export interface SubscriptionHandlers<TData> {
+  next: (data: TData) => void;
+  error?: (error: GraphQLRequestError) => void;
+  complete?: () => void;
+}
+
+/** Subscribes to a GraphQL subscription; returns the function that unsubscribes. */
+export function subscribe<TData, TVariables extends object = Record<string, never>>(
+  document: string,
+  variables: TVariables | undefined,
+  handlers: SubscriptionHandlers<TData>,
+): () => void {
+  return getWsClient().subscribe<TData>(
+    { query: document, variables: (variables ?? {}) as Record<string, unknown> },
+    {
+      next: (result) => {
+        if (result.errors?.length) {
+          handlers.error?.(GraphQLRequestError.fromErrors(result.errors as GraphQLErrorShape[]));
+          return;
+        }
+        if (result.data) handlers.next(result.data);
+      },
+      error: (cause) => handlers.error?.(toError(cause)),
+      complete: () => handlers.complete?.(),
+    },
+  );
+}

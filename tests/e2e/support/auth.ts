@@ -1,0 +1,15 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The administrator seeded on first boot (CONTRACT.md §1). */
+export const ADMIN = {
+  email: process.env.CYCLONE_ADMIN_EMAIL ?? 'admin@cyclone.local',
+  password: process.env.CYCLONE_ADMIN_PASSWORD ?? 'cyclone-admin',
+};
+
+/** Fills the login form the way a user does (fields found by their labels). */
+export async function signIn(page: Page, credentials = ADMIN): Promise<void> {
+  await expect(page).toHaveURL(/\/login(\?|$)/);
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
