@@ -64,7 +64,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
 
   const hasServer = config.server.role !== 'controller';
   const graphql = hasServer
-    ? await mountGraphQL({ schema: await buildGraphQLSchema(), httpServer, services, logger, metrics })
+    ? await mountGraphQL({ schema: await buildGraphQLSchema(), httpServer, services, db: database.db, logger, metrics })
     : undefined;
   if (graphql) app.use(graphql.router);
 

@@ -2,6 +2,7 @@ import type { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthUser } from '../modules/identity/identity.service.js';
 import type { Services } from '../services.js';
+import type { Loaders } from './loaders.js';
 
 /** What every resolver sees: the caller, the services and a request-scoped logger. */
 export interface GraphQLContext {
@@ -9,6 +10,8 @@ export interface GraphQLContext {
   /** Why a presented token was not accepted; `@Authorized` fields report it. */
   authError?: AppError;
   services: Services;
+  /** Fresh per request (per operation over WebSocket). */
+  loaders: Loaders;
   logger: Logger;
   requestId: string;
 }

@@ -3,9 +3,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Router } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Db } from '../db/prisma.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import type { Metrics } from '../http/metrics.js';
@@ -13,6 +14,9 @@ import type { Logger } from '../logging/logger.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
 import type { GraphQLContext } from './context.js';
+import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
+import { depthLimitRule } from './limits.js';
+import { createLoaders } from './loaders.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
 const MAX_BODY = '2mb';
@@ -25,10 +29,11 @@ export async function mountGraphQL(options: {
   schema: GraphQLSchema;
   httpServer: Server;
   services: Services;
+  db: Db;
   logger: Logger;
   metrics: Metrics;
 }): Promise<{ router: Router; stop: () => Promise<void> }> {
-  const { schema, httpServer, services, logger, metrics } = options;
+  const { schema, httpServer, services, db, logger, metrics } = options;
   const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -45,9 +50,12 @@ export async function mountGraphQL(options: {
           throw error;
         }
       },
+      // The same depth and cost limits as over HTTP; errors returned here reach the client.
+      onSubscribe: (_ctx, _id, payload) => checkLimits(schema, payload),
       context: (ctx): GraphQLContext => ({
         user: ctx.extra.user,
         services,
+        loaders: createLoaders(db),
         logger: logger.child({ transport: 'ws' }),
         requestId: 'ws',
       }),
@@ -66,6 +74,7 @@ export async function mountGraphQL(options: {
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logInternal),
+    validationRules: [depthLimitRule()],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -78,6 +87,7 @@ export async function mountGraphQL(options: {
         },
       },
       observabilityPlugin(metrics),
+      costLimitPlugin(schema),
     ],
   });
   await apollo.start();
@@ -94,6 +104,7 @@ export async function mountGraphQL(options: {
           user,
           authError,
           services,
+          loaders: createLoaders(db),
           logger: logger.child({ requestId }),
           requestId,
         };
@@ -112,6 +123,22 @@ async function authenticateOrExplain(
     return { user: await services.identity.authenticate(authorization) };
   } catch (error) {
     if (error instanceof AppError) return { user: undefined, authError: error };
+    throw error;
+  }
+}
+
+function checkLimits(
+  schema: GraphQLSchema,
+  payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+): readonly GraphQLError[] | undefined {
+  try {
+    const document = parse(payload.query);
+    const errors = validate(schema, document, [...specifiedRules, depthLimitRule()]);
+    if (errors.length > 0) return errors;
+    assertAffordable(operationCost(schema, document, payload.variables ?? {}, payload.operationName ?? undefined));
+    return undefined;
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
     throw error;
   }
 }

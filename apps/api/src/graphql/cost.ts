@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  type ComplexityEstimator,
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+} from 'graphql-query-complexity';
+
+/** Highest estimated cost an operation may have (documented in README, "Input limits"). */
+export const MAX_QUERY_COST = 10_000;
+
+/** A list field with `first`/`limit` costs its child cost times the page size. */
+const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const size = [args.first, args.limit, (args.page as { first?: unknown } | undefined)?.first].find(
+    (value): value is number => typeof value === 'number',
+  );
+  return size === undefined ? undefined : 1 + size * Math.max(childComplexity, 1);
+};
+
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName?: string,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName,
+    estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+export function assertAffordable(cost: number): void {
+  if (cost > MAX_QUERY_COST) {
+    throw new GraphQLError(`the query costs ${cost}; at most ${MAX_QUERY_COST} is allowed: ask for smaller pages`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+}
+
+/** Rejects over-expensive HTTP operations once their variables are known. */
+export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, operationName }) {
+          assertAffordable(operationCost(schema, document, request.variables ?? {}, operationName ?? undefined));
+        },
+      };
+    },
+  };
+}

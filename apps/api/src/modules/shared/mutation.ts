@@ -1,0 +1,66 @@
+import type { Db } from '../../db/prisma.js';
+import { AppError } from '../../errors/app-error.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+
+/** The transaction client Prisma passes to interactive transactions. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export interface AuditSubject {
+  /** e.g. "project.create" */
+  action: string;
+  objectType: string;
+  objectName: string;
+  /** Set when the tenant is known before the work starts. */
+  tenantId?: string;
+}
+
+/**
+ * Runs one mutation: all its writes in one transaction together with its audit
+ * event, so a failure half-way writes nothing. A failed mutation is still audited,
+ * in a separate write after the rollback. `work` may fill in the tenant once it has
+ * resolved it (`subject.tenantId = …`).
+ */
+export async function runMutation<T>(
+  deps: { db: Db; logger: Logger },
+  actor: AuthUser | undefined,
+  subject: AuditSubject,
+  work: (tx: Tx, subject: AuditSubject) => Promise<T>,
+): Promise<T> {
+  const audited: AuditSubject = { ...subject };
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const result = await work(tx, audited);
+      await tx.auditEvent.create({ data: auditRow(actor, audited, 'SUCCESS', '') });
+      return result;
+    });
+  } catch (error) {
+    const message = error instanceof AppError ? `${error.code}: ${error.message}` : 'INTERNAL_SERVER_ERROR';
+    await deps.db.auditEvent
+      .create({ data: auditRow(actor, audited, 'FAILURE', message) })
+      .catch((auditError: unknown) => deps.logger.error({ err: auditError }, 'could not record a failed mutation'));
+    throw translatePrismaError(error);
+  }
+}
+
+function auditRow(actor: AuthUser | undefined, subject: AuditSubject, outcome: 'SUCCESS' | 'FAILURE', message: string) {
+  return {
+    tenantId: subject.tenantId ?? null,
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
+    action: subject.action,
+    objectType: subject.objectType,
+    objectName: subject.objectName,
+    outcome,
+    message: message.slice(0, 1000),
+  };
+}
+
+/** Unique-key races surface as CONFLICT rather than as internal errors. */
+function translatePrismaError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'P2002') return new AppError('CONFLICT', 'an object with that name already exists');
+  if (code === 'P2034') return new AppError('CONFLICT', 'a concurrent change got there first; try again');
+  return error;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { dnsLabelSchema } from './names.js';
+
+/**
+ * The shapes the API stores and the YAML codec produces: one definition shared by
+ * services, GraphQL inputs, the Cyclone YAML codec, the web editor and the CLI.
+ * Limits here are the documented input limits (README, "Input limits").
+ */
+export const LIMITS = {
+  stagesPerWorkflow: 1000,
+  listItems: 200,
+  stringLength: 4096,
+  longTextLength: 65_536,
+  yamlBytes: 1_048_576,
+} as const;
+
+const text = z.string().max(LIMITS.stringLength);
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems);
+
+/** Environment variables, arguments, parameters. */
+export const nameValueSchema = z.object({
+  name: z.string().min(1).max(253),
+  value: z.string().max(LIMITS.longTextLength),
+});
+export type NameValue = z.infer<typeof nameValueSchema>;
+
+/** `30s`, `15m`, `1h`, `1h30m`: Go-style durations, as in Cyclone. */
+export const durationTextSchema = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: 'must be a duration like 90s, 30m, 1h or 1h30m' })
+  .refine((v) => v.length > 0, { message: 'must not be empty' });
+
+export const RESOURCE_TYPES = ['Git', 'Svn', 'Image', 'KV', 'General'] as const;
+export type ResourceTypeName = (typeof RESOURCE_TYPES)[number];
+
+export const resourceSpecSchema = z.object({
+  name: dnsLabelSchema,
+  type: z.enum(RESOURCE_TYPES),
+  parameters: list(nameValueSchema).default([]),
+  /** Image that pulls/pushes a General resource. */
+  resolver: text.optional(),
+  persistent: z.object({ pvc: text, path: text, pullPolicy: z.enum(['Always', 'IfNotPresent']).optional() }).optional(),
+  /** Integration (by name) that gives credentials, e.g. for a private repository. */
+  integration: dnsLabelSchema.optional(),
+});
+export type ResourceSpec = z.infer<typeof resourceSpecSchema>;
+
+export const stageArgumentSchema = z.object({
+  name: z.string().min(1).max(253),
+  value: z.string().max(LIMITS.longTextLength).optional(),
+  description: text.optional(),
+});
+
+/** What a stage runs and takes, without its place in a workflow (Cyclone's kind: Stage). */
+export const stageDefinitionSchema = z.object({
+  name: dnsLabelSchema,
+  image: text.min(1),
+  command: list(z.string().max(LIMITS.longTextLength)).default([]),
+  args: list(z.string().max(LIMITS.longTextLength)).default([]),
+  env: list(nameValueSchema).default([]),
+  workingDir: text.optional(),
+  inputs: z
+    .object({
+      resources: list(z.object({ name: dnsLabelSchema, path: text })).default([]),
+      artifacts: list(z.object({ name: z.string().min(1).max(253), path: text })).default([]),
+      arguments: list(stageArgumentSchema).default([]),
+    })
+    .default({ resources: [], artifacts: [], arguments: [] }),
+  outputs: z
+    .object({
+      resources: list(z.object({ name: dnsLabelSchema })).default([]),
+      artifacts: list(z.object({ name: z.string().min(1).max(253), path: text })).default([]),
+    })
+    .default({ resources: [], artifacts: [] }),
+  /** The rest of a Kubernetes PodSpec (volumes, more containers…), kept as given. */
+  podSpecExtras: z.record(z.string(), z.unknown()).optional(),
+  /** Template this stage was made from, if any. */
+  template: dnsLabelSchema.optional(),
+});
+export type StageDefinition = z.infer<typeof stageDefinitionSchema>;
+
+/** A stage in a workflow: its definition plus its place and policies in the DAG. */
+export const workflowStageSchema = stageDefinitionSchema.extend({
+  dependsOn: list(dnsLabelSchema).default([]),
+  /** Artifacts taken from upstream stages: source is "<stage>/<artifact>". */
+  artifactSources: list(z.object({ name: z.string().min(1).max(253), source: text })).default([]),
+  /** A trivial stage may fail without failing the run (Cyclone's meaning). */
+  trivial: z.boolean().default(false),
+  timeout: durationTextSchema.optional(),
+  retries: z.number().int().min(0).max(10).default(0),
+});
+export type WorkflowStage = z.infer<typeof workflowStageSchema>;
+
+/** The content of one immutable workflow version. */
+export const workflowSpecSchema = z.object({
+  description: z.string().max(LIMITS.longTextLength).default(''),
+  globalVariables: list(nameValueSchema).default([]),
+  stages: z.array(workflowStageSchema).min(1).max(LIMITS.stagesPerWorkflow),
+});
+export type WorkflowSpec = z.infer<typeof workflowSpecSchema>;
+
+export const TRIGGER_TYPES = ['CRON', 'SCM', 'WEBHOOK'] as const;
+
+export const scmTriggerSchema = z.object({
+  /** Integration (by name) of the SCM server; its webhookSecret verifies deliveries. */
+  integration: dnsLabelSchema,
+  repo: text.min(1),
+  push: z.object({ branches: list(text).default([]) }).optional(),
+  tagRelease: z.boolean().default(false),
+  pullRequest: z.object({ branches: list(text).default([]) }).optional(),
+  pullRequestComment: z.object({ comments: list(text).default([]) }).optional(),
+});
+
+export const triggerSpecSchema = z.object({
+  name: dnsLabelSchema,
+  type: z.enum(TRIGGER_TYPES),
+  /** Five-field cron expression, for CRON. */
+  cron: text.optional(),
+  scm: scmTriggerSchema.optional(),
+  parameters: list(nameValueSchema).default([]),
+  enabled: z.boolean().default(true),
+});
+export type TriggerSpec = z.infer<typeof triggerSpecSchema>;
