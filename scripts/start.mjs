@@ -15,7 +15,13 @@ const dataDir = resolve(repoRoot, process.env.CYCLONE_DATA_DIR || '.cyclone');
 
 step(`starting Cyclone: UI http://127.0.0.1:${webPort}  API http://127.0.0.1:${apiPort}/graphql`);
 const children = [
-  startChild('api', process.execPath, ['apps/api/dist/main.js'], { PORT: apiPort, CYCLONE_DATA_DIR: dataDir }),
+  // The web server proxies /graphql and adds X-Forwarded-For: trust that one hop so that
+  // per-IP sign-in limits see the browser's address.
+  startChild('api', process.execPath, ['apps/api/dist/main.js'], {
+    PORT: apiPort,
+    CYCLONE_DATA_DIR: dataDir,
+    CYCLONE_TRUST_PROXY: process.env.CYCLONE_TRUST_PROXY || '1',
+  }),
   startChild('web', process.execPath, ['apps/web/server.mjs'], {
     WEB_PORT: webPort,
     API_URL: `http://127.0.0.1:${apiPort}`,
