@@ -46,10 +46,6 @@ try {
   timed('set-up: pnpm, dependencies, build', setupPlatform);
   timed('set-up: Chromium', ensureChromium);
   timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
-  if (filters.length === 0) {
-    timed('lint (biome)', () => run('pnpm', ['exec', 'biome', 'check', '.']));
-    timed('typecheck', () => run('pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']));
-  }
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);
   setupFailed = true;
@@ -58,6 +54,18 @@ try {
 let passed = 0;
 let failed = 0;
 let layersOk = !setupFailed;
+// Static checks count as one check each; a failure does not stop the test layers.
+if (!setupFailed && filters.length === 0) {
+  for (const [title, args] of [
+    ['lint (biome)', ['exec', 'biome', 'check', '.']],
+    ['typecheck', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ]) {
+    const ok = runLayer(title, 'pnpm', args);
+    passed += ok ? 1 : 0;
+    failed += ok ? 0 : 1;
+    layersOk &&= ok;
+  }
+}
 if (!setupFailed) {
   mkdirSync(resultsDir, { recursive: true });
   rmSync(vitestReport, { force: true });

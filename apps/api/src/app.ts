@@ -10,6 +10,7 @@ import { healthHandler } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
 import { requestId } from './http/request-id.js';
 import type { Logger } from './logging/logger.js';
+import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { createServices } from './services.js';
 
 export interface RunningApi {
@@ -40,6 +41,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     config.identity.adminPassword,
     config.identity.isDefaultAdminPassword,
   );
+  await seedBuiltinTemplates(database.db, logger);
 
   const metrics = createMetrics();
   const app = express();
@@ -64,7 +66,15 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
 
   const hasServer = config.server.role !== 'controller';
   const graphql = hasServer
-    ? await mountGraphQL({ schema: await buildGraphQLSchema(), httpServer, services, db: database.db, logger, metrics })
+    ? await mountGraphQL({
+        schema: await buildGraphQLSchema(),
+        httpServer,
+        services,
+        db: database.db,
+        logger,
+        metrics,
+        trustProxyHops: config.server.trustProxyHops,
+      })
     : undefined;
   if (graphql) app.use(graphql.router);
 

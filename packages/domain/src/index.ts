@@ -1,4 +1,6 @@
 export * from './error-codes.js';
 export * from './names.js';
 export * from './phases.js';
+export * from './resources.js';
 export * from './specs.js';
+export * from './templates.js';

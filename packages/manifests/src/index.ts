@@ -1,1 +1,15 @@
-export {};
+export { type ParseResult, parseManifests } from './parse.js';
+export { printManifests } from './print.js';
+export {
+  ANNOTATIONS,
+  API_VERSION,
+  formatManifestError,
+  MANIFEST_KINDS,
+  type Manifest,
+  type ManifestError,
+  type ManifestKind,
+  type WorkflowManifestSpec,
+  type WorkflowRunManifestSpec,
+  type WorkflowStageRef,
+} from './types.js';
+export { joinWorkflow, splitWorkflow } from './workflow.js';

@@ -11,7 +11,9 @@ describe('loadConfig', () => {
       adminPassword: 'cyclone-admin',
       isDefaultAdminPassword: true,
       sessionTtlMs: 7 * 86_400_000,
+      loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerIp: 50, windowMs: 15 * 60_000 },
     });
+    expect(config.server.trustProxyHops).toBe(0);
   });
 
   it('names every invalid variable', () => {

@@ -1,11 +1,18 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from './duration.js';
 import { type Env, envSchema } from './env-schema.js';
 
 export type Role = Env['CYCLONE_ROLE'];
 
 export interface Config {
-  server: { host: string; port: number; role: Role; shutdownGraceMs: number };
+  server: {
+    host: string;
+    port: number;
+    role: Role;
+    shutdownGraceMs: number;
+    /** Proxies in front of the API whose X-Forwarded-For entries are believed (0: none). */
+    trustProxyHops: number;
+  };
   database: {
     /** External Postgres; when absent the API starts an embedded one under dataDir. */
     url: string | undefined;
@@ -18,6 +25,13 @@ export interface Config {
     adminPassword: string;
     isDefaultAdminPassword: boolean;
     sessionTtlMs: number;
+    /** Failed sign-ins allowed per account and per client IP within one window. */
+    loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+  };
+  secrets: {
+    /** From CYCLONE_ENCRYPTION_KEY; when absent a key file under the data dir is used. */
+    encryptionKey: Buffer | undefined;
+    keyFile: string;
   };
   logging: { level: Env['LOG_LEVEL'] };
 }
@@ -43,6 +57,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.PORT,
       role: env.CYCLONE_ROLE,
       shutdownGraceMs: parseDuration(env.CYCLONE_SHUTDOWN_GRACE),
+      trustProxyHops: env.CYCLONE_TRUST_PROXY,
     },
     database: {
       url: env.DATABASE_URL,
@@ -55,6 +70,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       adminPassword: env.CYCLONE_ADMIN_PASSWORD,
       isDefaultAdminPassword: source.CYCLONE_ADMIN_PASSWORD === undefined || source.CYCLONE_ADMIN_PASSWORD === '',
       sessionTtlMs: parseDuration(env.CYCLONE_SESSION_TTL),
+      loginThrottle: {
+        maxFailuresPerAccount: env.CYCLONE_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerIp: env.CYCLONE_LOGIN_MAX_FAILURES_PER_IP,
+        windowMs: parseDuration(env.CYCLONE_LOGIN_FAILURE_WINDOW),
+      },
+    },
+    secrets: {
+      encryptionKey: env.CYCLONE_ENCRYPTION_KEY ? Buffer.from(env.CYCLONE_ENCRYPTION_KEY, 'base64') : undefined,
+      keyFile: join(
+        isAbsolute(env.CYCLONE_DATA_DIR) ? env.CYCLONE_DATA_DIR : resolve(env.CYCLONE_DATA_DIR),
+        'encryption.key',
+      ),
     },
     logging: { level: env.LOG_LEVEL },
   };

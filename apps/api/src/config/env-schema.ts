@@ -26,6 +26,19 @@ export const envSchema = z.object({
   CYCLONE_ADMIN_EMAIL: z.string().email().default('admin@cyclone.local'),
   CYCLONE_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).default('cyclone-admin'),
   CYCLONE_SESSION_TTL: duration.default('7d'),
+  CYCLONE_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  CYCLONE_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  CYCLONE_LOGIN_FAILURE_WINDOW: duration.default('15m'),
+  /** How many proxies in front of the API to believe X-Forwarded-For from; 0 ignores it. */
+  CYCLONE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // secrets
+  /** Base64 of 32 random bytes: the AES-256-GCM key of integration secrets. */
+  CYCLONE_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be the base64 encoding of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
+    })
+    .optional(),
   // observability
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -45,7 +45,11 @@ describe('migrations', () => {
         [1, 2, 3].map(() => applyMigrations(database.url, defaultMigrationsDir(), logger)),
       );
       // Each migration is applied exactly once, by whichever process got the lock first.
-      expect(runs.flat().sort()).toEqual(readdirSync(defaultMigrationsDir()).filter((n) => /^\d/.test(n)).sort());
+      expect(runs.flat().sort()).toEqual(
+        readdirSync(defaultMigrationsDir())
+          .filter((n) => /^\d/.test(n))
+          .sort(),
+      );
     } finally {
       await database.drop();
     }

@@ -14,4 +14,6 @@ export interface GraphQLContext {
   loaders: Loaders;
   logger: Logger;
   requestId: string;
+  /** The caller's address (see CYCLONE_TRUST_PROXY); login limits count failures per address. */
+  clientIp?: string;
 }

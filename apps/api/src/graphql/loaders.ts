@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/prisma.js';
+import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js';
 
 /**
  * Per-request DataLoaders: every field that loads related rows goes through one, so
@@ -7,9 +8,41 @@ import type { Db } from '../db/prisma.js';
  */
 export function createLoaders(db: Db) {
   return {
+    ...createWorkflowLoaders(db),
+    /** Resources of a project with their integration's name, by name. */
+    resourcesByProjectId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.resource.findMany({
+        where: { projectId: { in: [...ids] } },
+        include: { integration: { select: { name: true } } },
+        orderBy: { name: 'asc' },
+      });
+      return groupByKey(ids, rows, (row) => row.projectId);
+    }),
+    /** Stages of a project, by name. */
+    stagesByProjectId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.stage.findMany({ where: { projectId: { in: [...ids] } }, orderBy: { name: 'asc' } });
+      return groupByKey(ids, rows, (row) => row.projectId);
+    }),
     userById: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
       return byKey(ids, rows, (row) => row.id);
+    }),
+    tenantById: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.tenant.findMany({ where: { id: { in: [...ids] } } });
+      return byKey(ids, rows, (row) => row.id);
+    }),
+    /** Members of a tenant with their users, oldest first. */
+    membersByTenantId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.membership.findMany({
+        where: { tenantId: { in: [...ids] } },
+        include: { user: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return groupByKey(ids, rows, (row) => row.tenantId);
+    }),
+    projectsByTenantId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.project.findMany({ where: { tenantId: { in: [...ids] } }, orderBy: { name: 'asc' } });
+      return groupByKey(ids, rows, (row) => row.tenantId);
     }),
   };
 }

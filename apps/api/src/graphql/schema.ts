@@ -3,12 +3,41 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
+import { AuditResolver } from './resolvers/audit.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
+import { IntegrationResolver } from './resolvers/integration.resolver.js';
+import { ManifestsResolver } from './resolvers/manifests.resolver.js';
+import { ProjectResolver } from './resolvers/project.resolver.js';
+import { ProjectWorkflowsResolver } from './resolvers/project-workflows.resolver.js';
+import { ProjectResourcesResolver, ResourceResolver } from './resolvers/resource.resolver.js';
+import { ProjectStagesResolver, StageResolver } from './resolvers/stage.resolver.js';
+import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
 import { SystemResolver } from './resolvers/system.resolver.js';
+import { TenantResolver } from './resolvers/tenant.resolver.js';
+import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
+import { WorkflowTriggerResolver } from './resolvers/workflow-trigger.resolver.js';
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [IdentityResolver, SystemResolver],
+    resolvers: [
+      AuditResolver,
+      IdentityResolver,
+      ProjectResolver,
+      TenantResolver,
+      IntegrationResolver,
+      ResourceResolver,
+      ProjectResourcesResolver,
+      StageResolver,
+      ProjectStagesResolver,
+      StageTemplateResolver,
+      SystemResolver,
+      WorkflowResolver,
+      WorkflowVersionResolver,
+      WorkflowRunFieldsResolver,
+      ProjectWorkflowsResolver,
+      WorkflowTriggerResolver,
+      ManifestsResolver,
+    ],
     authChecker,
     // In-process fan-out; events from other processes arrive through Postgres LISTEN/NOTIFY.
     pubSub: createPubSub(),

@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { Db } from '../db/prisma.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
+import { clientIpOf } from '../http/client-ip.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logging/logger.js';
 import type { Services } from '../services.js';
@@ -32,8 +33,11 @@ export async function mountGraphQL(options: {
   db: Db;
   logger: Logger;
   metrics: Metrics;
+  /** See CYCLONE_TRUST_PROXY. */
+  trustProxyHops?: number;
 }): Promise<{ router: Router; stop: () => Promise<void> }> {
   const { schema, httpServer, services, db, logger, metrics } = options;
+  const trustProxyHops = options.trustProxyHops ?? 0;
   const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -58,6 +62,7 @@ export async function mountGraphQL(options: {
         loaders: createLoaders(db),
         logger: logger.child({ transport: 'ws' }),
         requestId: 'ws',
+        clientIp: clientIpOf(ctx.extra.request, trustProxyHops),
       }),
       // graphql-ws does not run Apollo's formatError; apply the same mapping here.
       onNext: (_ctx, _id, _payload, _args, result) =>
@@ -107,6 +112,7 @@ export async function mountGraphQL(options: {
           loaders: createLoaders(db),
           logger: logger.child({ requestId }),
           requestId,
+          clientIp: clientIpOf(req, trustProxyHops),
         };
       },
     }),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startApi } from '../app.js';
 import { loadConfig } from '../config/config.js';
@@ -28,6 +29,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
     CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
     LOG_LEVEL: 'warn',
+    CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...env,
   });
   const api = await startApi(config, pino({ level: 'warn' }));

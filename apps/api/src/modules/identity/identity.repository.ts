@@ -1,6 +1,7 @@
 import type { Db } from '../../db/prisma.js';
+import type { Tx } from '../shared/mutation.js';
 
-/** The only Prisma caller for users and sessions. */
+/** The only Prisma caller for users, sessions and API tokens. */
 export class IdentityRepository {
   constructor(private readonly db: Db) {}
 
@@ -32,4 +33,40 @@ export class IdentityRepository {
   touchSession(id: string, now: Date) {
     return this.db.session.update({ where: { id }, data: { lastUsedAt: now } });
   }
+
+  /** Revoked and expired tokens too, so that the caller can be told which it is. */
+  findApiToken(tokenHash: string) {
+    return this.db.apiToken.findUnique({ where: { tokenHash }, include: { user: true } });
+  }
+
+  touchApiToken(id: string, now: Date) {
+    return this.db.apiToken.update({ where: { id }, data: { lastUsedAt: now } });
+  }
+
+  listUsers() {
+    return this.db.user.findMany({ orderBy: { email: 'asc' } });
+  }
+
+  listApiTokens(userId: string) {
+    return this.db.apiToken.findMany({ where: { userId, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+  }
 }
+
+/** Writes that run inside a mutation's transaction. */
+export const identityWrites = {
+  findUserByEmail: (tx: Tx, email: string) => tx.user.findUnique({ where: { email } }),
+
+  createUser: (tx: Tx, user: { email: string; name: string; passwordHash: string }) => tx.user.create({ data: user }),
+
+  findApiTokenByName: (tx: Tx, userId: string, name: string) =>
+    tx.apiToken.findUnique({ where: { userId_name: { userId, name } } }),
+
+  deleteApiToken: (tx: Tx, id: string) => tx.apiToken.delete({ where: { id } }),
+
+  createApiToken: (tx: Tx, token: { userId: string; name: string; tokenHash: string; expiresAt: Date | null }) =>
+    tx.apiToken.create({ data: token }),
+
+  findOwnApiToken: (tx: Tx, userId: string, id: string) => tx.apiToken.findFirst({ where: { id, userId } }),
+
+  revokeApiToken: (tx: Tx, id: string, now: Date) => tx.apiToken.update({ where: { id }, data: { revokedAt: now } }),
+};

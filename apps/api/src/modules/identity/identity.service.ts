@@ -1,6 +1,7 @@
 import { AppError, unauthenticated } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { IdentityRepository } from './identity.repository.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { generateToken, hashToken } from './token.js';
 
@@ -14,23 +15,29 @@ export interface AuthUser {
 // A real hash of a random password, so that unknown emails cost as much as wrong passwords.
 const TIMING_DECOY = hashPassword(`decoy-${Math.random()}`);
 
-// Sessions are touched at most this often, so that reads do not each cost a write.
+// Sessions and API tokens are touched at most this often, so that reads do not each cost a write.
 const TOUCH_INTERVAL_MS = 60_000;
 
 export class IdentityService {
   constructor(
     private readonly repository: IdentityRepository,
+    private readonly throttle: LoginThrottle,
     private readonly options: { sessionTtlMs: number },
     private readonly logger: Logger,
   ) {}
 
-  async login(email: string, password: string): Promise<{ token: string; user: AuthUser }> {
-    const user = await this.repository.findUserByEmail(email.trim().toLowerCase());
+  async login(email: string, password: string, clientIp?: string): Promise<{ token: string; user: AuthUser }> {
+    const normalized = normalizeEmail(email);
+    const now = new Date();
+    await this.throttle.assertAllowed(normalized, clientIp, now);
+    const user = await this.repository.findUserByEmail(normalized);
     const isValid = await verifyPassword(password, user?.passwordHash ?? (await TIMING_DECOY));
     if (!user || !isValid) {
-      this.logger.info({ email }, 'failed login');
+      await this.throttle.recordFailure(normalized, clientIp, now);
+      this.logger.info({ email: normalized, clientIp }, 'failed login');
       throw new AppError('UNAUTHENTICATED', 'email or password is wrong');
     }
+    await this.throttle.recordSuccess(normalized);
     const token = generateToken('session');
     await this.repository.createSession({
       userId: user.id,
@@ -40,18 +47,40 @@ export class IdentityService {
     return { token, user: toAuthUser(user) };
   }
 
-  /** The user behind an `Authorization` header value, or undefined when there is none. */
+  /**
+   * The user behind an `Authorization` header value (a session or an API token), or
+   * undefined when there is none. HTTP and graphql-ws both come through here.
+   */
   async authenticate(authorization: string | undefined): Promise<AuthUser | undefined> {
     if (!authorization) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+    const token = match[1] as string;
+    return token.startsWith('cyc_a_') ? this.authenticateApiToken(token) : this.authenticateSession(token);
+  }
+
+  private async authenticateSession(token: string): Promise<AuthUser> {
     const now = new Date();
-    const session = await this.repository.findLiveSession(hashToken(match[1] as string), now);
+    const session = await this.repository.findLiveSession(hashToken(token), now);
     if (!session) throw unauthenticated('the token is unknown or has expired; sign in again');
-    if (!session.lastUsedAt || now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      await this.repository.touchSession(session.id, now);
-    }
+    if (isStale(session.lastUsedAt, now)) await this.repository.touchSession(session.id, now);
     return toAuthUser(session.user);
+  }
+
+  private async authenticateApiToken(token: string): Promise<AuthUser> {
+    const now = new Date();
+    const apiToken = await this.repository.findApiToken(hashToken(token));
+    if (!apiToken) throw unauthenticated('the API token is unknown; create one with createApiToken');
+    if (apiToken.revokedAt) {
+      throw unauthenticated(`the API token "${apiToken.name}" was revoked; create a new one`);
+    }
+    if (apiToken.expiresAt && apiToken.expiresAt <= now) {
+      throw unauthenticated(
+        `the API token "${apiToken.name}" expired at ${apiToken.expiresAt.toISOString()}; create a new one`,
+      );
+    }
+    if (isStale(apiToken.lastUsedAt, now)) await this.repository.touchApiToken(apiToken.id, now);
+    return toAuthUser(apiToken.user);
   }
 
   /** Creates the platform administrator on first boot; never changes an existing one. */
@@ -75,6 +104,14 @@ export class IdentityService {
   }
 }
 
-function toAuthUser(user: { id: string; email: string; name: string; isAdmin: boolean }): AuthUser {
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function toAuthUser(user: { id: string; email: string; name: string; isAdmin: boolean }): AuthUser {
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+function isStale(lastUsedAt: Date | null, now: Date): boolean {
+  return !lastUsedAt || now.getTime() - lastUsedAt.getTime() > TOUCH_INTERVAL_MS;
 }

@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { GraphQLContext } from '../context.js';
+import { AuditEventConnection, AuditEventFilter } from '../types/audit.type.js';
+
+@Resolver()
+export class AuditResolver {
+  @Authorized()
+  @Query(() => AuditEventConnection, {
+    description: "A tenant's audit log, newest first (ADMIN and up). `first` is at most 100.",
+  })
+  auditEvents(
+    @Arg('tenant', () => String) tenant: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.audit.tenantEvents(ctx.user as AuthUser, tenant, { first, after }, filter ?? {});
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Query(() => AuditEventConnection, {
+    description:
+      'Events outside any tenant (users, API tokens, tenant deletion), newest first (platform administrators).',
+  })
+  platformAuditEvents(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.audit.platformEvents({ first, after }, filter ?? {});
+  }
+}

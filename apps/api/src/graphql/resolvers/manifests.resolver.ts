@@ -1,0 +1,16 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { GraphQLContext } from '../context.js';
+import { AppliedObjectType, ApplyManifestsInput } from '../types/workflow.type.js';
+
+@Resolver()
+export class ManifestsResolver {
+  @Authorized()
+  @Mutation(() => [AppliedObjectType], {
+    description:
+      'Applies Cyclone YAML (cyclone.dev/v1alpha1 Resource, Stage, Workflow, WorkflowTrigger documents) to a project in one transaction (DEVELOPER and up): a problem anywhere writes nothing. Returns what each document changed.',
+  })
+  applyManifests(@Arg('input', () => ApplyManifestsInput) input: ApplyManifestsInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.manifests.applyManifests(ctx.user as AuthUser, input);
+  }
+}

@@ -1,0 +1,112 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { TenantRole } from '../../generated/prisma/enums.js';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { effectiveRole, type TenantView, toTenantView } from '../../modules/tenants/tenants.presenter.js';
+import type { GraphQLContext } from '../context.js';
+import { ProjectType } from '../types/project.type.js';
+import {
+  AddTenantMemberInput,
+  CreateTenantInput,
+  RemoveTenantMemberInput,
+  TenantMemberType,
+  TenantType,
+  UpdateTenantInput,
+  UpdateTenantMemberInput,
+} from '../types/tenant.type.js';
+
+@Resolver(() => TenantType)
+export class TenantResolver {
+  @Authorized()
+  @Query(() => [TenantType], { description: 'Your tenants (every tenant for platform administrators), by name.' })
+  tenants(@Ctx() ctx: GraphQLContext): Promise<TenantView[]> {
+    return ctx.services.tenantsPresenter.listTenants(ctx.user as AuthUser);
+  }
+
+  @Authorized()
+  @Query(() => TenantType, {
+    nullable: true,
+    description: 'A tenant you are a member of. NOT_FOUND when it does not exist or you are not a member.',
+  })
+  tenant(@Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<TenantView> {
+    return ctx.services.tenantsPresenter.getTenant(ctx.user as AuthUser, name);
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Mutation(() => TenantType, { description: 'Creates a tenant (platform administrators); you become its OWNER.' })
+  async createTenant(
+    @Arg('input', () => CreateTenantInput) input: CreateTenantInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TenantView> {
+    return toTenantView(await ctx.services.tenants.createTenant(ctx.user as AuthUser, input));
+  }
+
+  @Authorized()
+  @Mutation(() => TenantType, { description: 'Changes the description or the quota (ADMIN and up).' })
+  async updateTenant(
+    @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TenantView> {
+    return toTenantView(await ctx.services.tenants.updateTenant(ctx.user as AuthUser, input));
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes a tenant with all its projects, workflows and runs (platform administrators). Refused with CONFLICT while any of its runs is PENDING, RUNNING or WAITING.',
+  })
+  deleteTenant(@Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.tenants.deleteTenant(ctx.user as AuthUser, name);
+  }
+
+  @Authorized()
+  @Mutation(() => TenantMemberType, {
+    description: 'Adds an existing user to a tenant (ADMIN and up; only an OWNER may add an OWNER).',
+  })
+  addTenantMember(
+    @Arg('input', () => AddTenantMemberInput) input: AddTenantMemberInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TenantMemberType> {
+    return ctx.services.tenants.addMember(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => TenantMemberType, {
+    description: "Changes a member's role (ADMIN and up; OWNER roles only by an OWNER; the last OWNER stays).",
+  })
+  updateTenantMember(
+    @Arg('input', () => UpdateTenantMemberInput) input: UpdateTenantMemberInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TenantMemberType> {
+    return ctx.services.tenants.updateMember(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: 'Removes a member (ADMIN and up; OWNERs only by an OWNER; anyone may leave; the last OWNER stays).',
+  })
+  removeTenantMember(
+    @Arg('input', () => RemoveTenantMemberInput) input: RemoveTenantMemberInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
+    return ctx.services.tenants.removeMember(ctx.user as AuthUser, input);
+  }
+
+  @FieldResolver(() => TenantRole, {
+    nullable: true,
+    description: 'Your role here; platform administrators act as OWNER.',
+  })
+  async myRole(@Root() tenant: TenantView, @Ctx() ctx: GraphQLContext): Promise<TenantRole | undefined> {
+    if (!ctx.user) return undefined;
+    return effectiveRole(ctx.user, await ctx.loaders.membersByTenantId.load(tenant.id));
+  }
+
+  @FieldResolver(() => [TenantMemberType], { description: 'Oldest first.' })
+  members(@Root() tenant: TenantView, @Ctx() ctx: GraphQLContext): Promise<TenantMemberType[]> {
+    return ctx.loaders.membersByTenantId.load(tenant.id);
+  }
+
+  @FieldResolver(() => [ProjectType], { description: 'By name.' })
+  projects(@Root() tenant: TenantView, @Ctx() ctx: GraphQLContext): Promise<ProjectType[]> {
+    return ctx.loaders.projectsByTenantId.load(tenant.id);
+  }
+}

@@ -1,0 +1,43 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { toTriggerView } from '../../modules/workflows/workflow.views.js';
+import type { GraphQLContext } from '../context.js';
+import {
+  CreateWorkflowTriggerInput,
+  UpdateWorkflowTriggerInput,
+  WorkflowTriggerRefInput,
+  WorkflowTriggerType,
+} from '../types/workflow-trigger.type.js';
+
+@Resolver(() => WorkflowTriggerType)
+export class WorkflowTriggerResolver {
+  @Authorized()
+  @Mutation(() => WorkflowTriggerType, {
+    description:
+      'Adds a trigger to a workflow (DEVELOPER and up): CRON with a five-field schedule, SCM with an SCM integration of the tenant, or WEBHOOK.',
+  })
+  async createWorkflowTrigger(
+    @Arg('input', () => CreateWorkflowTriggerInput) input: CreateWorkflowTriggerInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return toTriggerView(await ctx.services.triggers.createTrigger(ctx.user as AuthUser, input));
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowTriggerType, { description: 'Replaces the settings of a trigger (DEVELOPER and up).' })
+  async updateWorkflowTrigger(
+    @Arg('input', () => UpdateWorkflowTriggerInput) input: UpdateWorkflowTriggerInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return toTriggerView(await ctx.services.triggers.updateTrigger(ctx.user as AuthUser, input));
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Deletes a trigger (DEVELOPER and up).' })
+  deleteWorkflowTrigger(
+    @Arg('input', () => WorkflowTriggerRefInput) input: WorkflowTriggerRefInput,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.triggers.deleteTrigger(ctx.user as AuthUser, input);
+  }
+}

@@ -1,0 +1,142 @@
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput } from '../../errors/app-error.js';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { MAX_RUNS_LIST } from '../../modules/workflows/workflow.loaders.js';
+import { toStageView, toTriggerView } from '../../modules/workflows/workflow.views.js';
+import type { GraphQLContext } from '../context.js';
+import { NameValueType } from '../types/name-value.type.js';
+import { UserType } from '../types/user.type.js';
+import {
+  CreateWorkflowInput,
+  UpdateWorkflowInput,
+  WorkflowRefInput,
+  WorkflowStageType,
+  WorkflowType,
+  WorkflowVersionType,
+} from '../types/workflow.type.js';
+import { WorkflowRunConnection, WorkflowRunFilter, WorkflowRunType } from '../types/workflow-run.type.js';
+import { WorkflowTriggerType } from '../types/workflow-trigger.type.js';
+
+@Resolver(() => WorkflowType)
+export class WorkflowResolver {
+  @Authorized()
+  @Query(() => WorkflowType, {
+    nullable: true,
+    description: 'A workflow of a project. NOT_FOUND when it does not exist or you are not a member of the tenant.',
+  })
+  workflow(
+    @Arg('tenant', () => String) tenant: string,
+    @Arg('project', () => String) project: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<WorkflowType> {
+    return ctx.services.workflowsPresenter.getWorkflow(ctx.user as AuthUser, tenant, project, name);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowType, { description: 'Creates a workflow at version 1 (DEVELOPER and up).' })
+  createWorkflow(@Arg('input', () => CreateWorkflowInput) input: CreateWorkflowInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.workflows.createWorkflow(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowType, {
+    description: 'Saves a new immutable version (DEVELOPER and up); a spec equal to the current one adds none.',
+  })
+  updateWorkflow(@Arg('input', () => UpdateWorkflowInput) input: UpdateWorkflowInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.workflows.updateWorkflow(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes a workflow with its versions, triggers and runs (DEVELOPER and up). Refused with CONFLICT while a run is PENDING, RUNNING or WAITING.',
+  })
+  deleteWorkflow(@Arg('input', () => WorkflowRefInput) input: WorkflowRefInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.workflows.deleteWorkflow(ctx.user as AuthUser, input);
+  }
+
+  @FieldResolver(() => Int, { description: 'The current version, from 1.' })
+  version(@Root() workflow: WorkflowType): number {
+    return workflow.currentVersion;
+  }
+
+  @FieldResolver(() => String, { description: 'The workflow as Cyclone YAML (Resources, Stages, Workflow, triggers).' })
+  yaml(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<string> {
+    return ctx.services.workflowsPresenter.exportYaml(workflow);
+  }
+
+  @FieldResolver(() => [NameValueType])
+  async globalVariables(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<NameValueType[]> {
+    return (await this.spec(workflow, ctx)).globalVariables;
+  }
+
+  @FieldResolver(() => [WorkflowStageType], { description: 'The stages of the current version.' })
+  async stages(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<WorkflowStageType[]> {
+    return (await this.spec(workflow, ctx)).stages.map(toStageView);
+  }
+
+  @FieldResolver(() => [WorkflowVersionType], { description: 'Every version, newest first.' })
+  versions(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.workflowVersionsByWorkflowId.load(workflow.id);
+  }
+
+  @FieldResolver(() => [WorkflowRunType], { description: `The newest runs first; first is at most ${MAX_RUNS_LIST}.` })
+  runs(
+    @Root() workflow: WorkflowType,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    if (!Number.isInteger(first) || first < 0 || first > MAX_RUNS_LIST) {
+      throw badInput('first', `must be between 0 and ${MAX_RUNS_LIST}`);
+    }
+    return ctx.loaders.latestRunsByWorkflow.load({ workflowId: workflow.id, first });
+  }
+
+  @FieldResolver(() => WorkflowRunType, { nullable: true, description: 'The newest run, if any.' })
+  async latestRun(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext) {
+    return (await ctx.loaders.latestRunsByWorkflow.load({ workflowId: workflow.id, first: 1 }))[0];
+  }
+
+  @FieldResolver(() => WorkflowRunConnection, { description: 'Runs, newest first, with cursors and a phase filter.' })
+  runsConnection(
+    @Root() workflow: WorkflowType,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Arg('filter', () => WorkflowRunFilter, { nullable: true }) filter: WorkflowRunFilter | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.workflowsPresenter.runsConnection(workflow.id, {
+      first,
+      after: after ?? undefined,
+      phases: filter?.phases ?? undefined,
+    });
+  }
+
+  @FieldResolver(() => [WorkflowTriggerType])
+  async triggers(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext) {
+    return (await ctx.loaders.workflowTriggersByWorkflowId.load(workflow.id)).map(toTriggerView);
+  }
+
+  private async spec(workflow: WorkflowType, ctx: GraphQLContext) {
+    const spec = await ctx.loaders.workflowSpecByVersion.load(`${workflow.id}:${workflow.currentVersion}`);
+    if (!spec) throw new Error(`workflow ${workflow.id} has no version ${workflow.currentVersion}`);
+    return spec;
+  }
+}
+
+@Resolver(() => WorkflowVersionType)
+export class WorkflowVersionResolver {
+  @FieldResolver(() => UserType, { nullable: true, description: 'Who saved this version, if still a user.' })
+  creator(@Root() version: WorkflowVersionType, @Ctx() ctx: GraphQLContext) {
+    return version.createdById ? ctx.loaders.userById.load(version.createdById) : undefined;
+  }
+}
+
+@Resolver(() => WorkflowRunType)
+export class WorkflowRunFieldsResolver {
+  @FieldResolver(() => WorkflowType)
+  workflow(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.workflowById.load(run.workflowId);
+  }
+}

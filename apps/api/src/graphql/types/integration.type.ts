@@ -1,0 +1,106 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { IntegrationType } from '../../generated/prisma/enums.js';
+
+registerEnumType(IntegrationType, {
+  name: 'IntegrationType',
+  description: 'The kind of external system an integration connects to.',
+});
+
+@ObjectType('Integration', {
+  description: 'An external system (SCM, registry, cluster, …) with write-only credentials.',
+})
+export class IntegrationObject {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => IntegrationType)
+  type!: IntegrationType;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'Non-secret settings: server, username and type-specific keys.' })
+  config!: Record<string, unknown>;
+
+  @Field(() => [String], { description: 'Names of the secret keys that are set; their values are never returned.' })
+  secretFields!: string[];
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType('IntegrationTestResult')
+export class IntegrationTestResult {
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => Date)
+  checkedAt!: Date;
+}
+
+@InputType()
+export class CreateIntegrationInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String, { description: 'A DNS label, unique in the tenant.' })
+  name!: string;
+
+  @Field(() => IntegrationType)
+  type!: IntegrationType;
+
+  @Field(() => String, { nullable: true })
+  description?: string;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'server (base URL; defaulted for GITHUB and DOCKER_HUB), username, and type-specific keys.',
+  })
+  config?: Record<string, unknown>;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Write-only: token, password, webhookSecret (KUBERNETES also kubeconfig). Encrypted at rest.',
+  })
+  secret?: Record<string, unknown>;
+}
+
+@InputType()
+export class UpdateIntegrationInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Unchanged when omitted.' })
+  description?: string;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Replaces the whole config; unchanged when omitted.' })
+  config?: Record<string, unknown>;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'Keys given replace their value, keys set to null are removed, keys not given are kept.',
+  })
+  secret?: Record<string, unknown>;
+}
+
+@InputType()
+export class IntegrationRefInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  name!: string;
+}

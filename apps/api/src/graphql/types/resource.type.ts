@@ -1,0 +1,130 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ResourceType } from '../../generated/prisma/enums.js';
+import { NameValueInput, NameValueType } from './name-value.type.js';
+
+registerEnumType(ResourceType, {
+  name: 'ResourceType',
+  description: "Cyclone's resource types (Git, Svn, Image, KV, General in YAML).",
+});
+
+@ObjectType('ResourcePersistence', { description: 'Where a resource is kept between runs.' })
+export class ResourcePersistence {
+  @Field(() => String)
+  pvc!: string;
+
+  @Field(() => String)
+  path!: string;
+
+  @Field(() => String, { nullable: true, description: 'Always or IfNotPresent.' })
+  pullPolicy?: string;
+}
+
+@InputType('ResourcePersistenceInput')
+export class ResourcePersistenceInput {
+  @Field(() => String)
+  pvc!: string;
+
+  @Field(() => String)
+  path!: string;
+
+  @Field(() => String, { nullable: true, description: 'Always or IfNotPresent.' })
+  pullPolicy?: string;
+}
+
+@ObjectType('Resource', { description: 'A typed input or output of stages: a repository, an image, …' })
+export class ResourceObject {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ResourceType)
+  type!: ResourceType;
+
+  @Field(() => [NameValueType], { description: 'Git: SCM_URL, SCM_REVISION, SCM_AUTH; Image: IMAGE; …' })
+  parameters!: NameValueType[];
+
+  @Field(() => String, { nullable: true, description: 'Image that pulls or pushes the resource.' })
+  resolver?: string;
+
+  @Field(() => ResourcePersistence, { nullable: true })
+  persistent?: ResourcePersistence;
+
+  @Field(() => String, { nullable: true, description: 'Name of the integration that gives its credentials.' })
+  integration?: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@InputType()
+export class CreateResourceInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String, { description: 'A DNS label, unique in the project.' })
+  name!: string;
+
+  @Field(() => ResourceType)
+  type!: ResourceType;
+
+  @Field(() => [NameValueInput], { nullable: true })
+  parameters?: NameValueInput[];
+
+  @Field(() => String, { nullable: true })
+  resolver?: string;
+
+  @Field(() => ResourcePersistenceInput, { nullable: true })
+  persistent?: ResourcePersistenceInput;
+
+  @Field(() => String, { nullable: true, description: 'An integration of the same tenant, by name.' })
+  integration?: string;
+}
+
+@InputType({
+  description: 'Fields omitted are unchanged; resolver, persistent and integration set to null are cleared.',
+})
+export class UpdateResourceInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => ResourceType, { nullable: true })
+  type?: ResourceType;
+
+  @Field(() => [NameValueInput], { nullable: true, description: 'Replaces every parameter.' })
+  parameters?: NameValueInput[];
+
+  @Field(() => String, { nullable: true })
+  resolver?: string | null;
+
+  @Field(() => ResourcePersistenceInput, { nullable: true })
+  persistent?: ResourcePersistenceInput | null;
+
+  @Field(() => String, { nullable: true })
+  integration?: string | null;
+}
+
+@InputType({ description: 'Names one object (resource, stage) of a project.' })
+export class ProjectObjectRefInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String)
+  name!: string;
+}

@@ -1,0 +1,126 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantRole } from '../../generated/prisma/enums.js';
+import { UserType } from './user.type.js';
+
+registerEnumType(TenantRole, {
+  name: 'TenantRole',
+  description: 'OWNER > ADMIN (members, settings, deletion) > DEVELOPER (edit and run) > VIEWER (read).',
+});
+
+@ObjectType('TenantQuota', { description: 'Limits of a tenant; null means no limit.' })
+export class TenantQuotaType {
+  @Field(() => String, { nullable: true, description: 'Kubernetes CPU quantity, e.g. "2" or "500m".' })
+  cpu!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Kubernetes memory quantity, e.g. "4Gi".' })
+  memory!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  maxConcurrentRuns!: number | null;
+}
+
+/** `myRole`, `members` and `projects` are resolved by the tenant resolver. */
+@ObjectType('Tenant', { description: 'An isolated team space; on Kubernetes the namespace `cyclone-<name>`.' })
+export class TenantType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => String, { description: 'The Kubernetes namespace: "cyclone-<name>".' })
+  namespace!: string;
+
+  @Field(() => TenantQuotaType)
+  quota!: TenantQuotaType;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType('TenantMember')
+export class TenantMemberType {
+  @Field(() => UserType)
+  user!: UserType;
+
+  @Field(() => TenantRole)
+  role!: TenantRole;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+@InputType({ description: 'Omitted fields keep their value; null removes that limit.' })
+export class TenantQuotaInput {
+  @Field(() => String, { nullable: true })
+  cpu?: string | null;
+
+  @Field(() => String, { nullable: true })
+  memory?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  maxConcurrentRuns?: number | null;
+}
+
+@InputType()
+export class CreateTenantInput {
+  @Field(() => String, { description: 'A DNS label of at most 55 characters.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @Field(() => TenantQuotaInput, { nullable: true })
+  quota?: TenantQuotaInput | null;
+}
+
+@InputType()
+export class UpdateTenantInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Unchanged when omitted.' })
+  description?: string | null;
+
+  @Field(() => TenantQuotaInput, { nullable: true })
+  quota?: TenantQuotaInput | null;
+}
+
+@InputType()
+export class AddTenantMemberInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => TenantRole)
+  role!: TenantRole;
+}
+
+@InputType()
+export class UpdateTenantMemberInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => TenantRole)
+  role!: TenantRole;
+}
+
+@InputType()
+export class RemoveTenantMemberInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  email!: string;
+}

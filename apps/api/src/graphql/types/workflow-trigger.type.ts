@@ -1,0 +1,151 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { TriggerType } from '../../generated/prisma/enums.js';
+import { NameValueInput, NameValueType } from './name-value.type.js';
+
+registerEnumType(TriggerType, {
+  name: 'TriggerType',
+  description: 'CRON (schedule), SCM (repository events) or WEBHOOK.',
+});
+
+@ObjectType('BranchFilter')
+export class BranchFilterType {
+  @Field(() => [String], { description: 'Branches that match; empty means every branch.' })
+  branches!: string[];
+}
+
+@ObjectType('CommentFilter')
+export class CommentFilterType {
+  @Field(() => [String], { description: 'Comments that start a run, e.g. "/rerun".' })
+  comments!: string[];
+}
+
+@ObjectType('ScmTrigger')
+export class ScmTriggerType {
+  @Field(() => String, { description: 'The SCM integration (by name) whose webhook deliveries start runs.' })
+  integration!: string;
+
+  @Field(() => String)
+  repo!: string;
+
+  @Field(() => BranchFilterType, { nullable: true })
+  push?: BranchFilterType;
+
+  @Field(() => Boolean)
+  tagRelease!: boolean;
+
+  @Field(() => BranchFilterType, { nullable: true })
+  pullRequest?: BranchFilterType;
+
+  @Field(() => CommentFilterType, { nullable: true })
+  pullRequestComment?: CommentFilterType;
+}
+
+@ObjectType('WorkflowTrigger', {
+  description: 'Starts runs of a workflow on a schedule, on SCM events or on a webhook.',
+})
+export class WorkflowTriggerType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => TriggerType)
+  type!: TriggerType;
+
+  @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), for CRON.' })
+  cron?: string;
+
+  @Field(() => ScmTriggerType, { nullable: true })
+  scm?: ScmTriggerType;
+
+  @Field(() => [NameValueType], { description: 'Parameters the started runs get.' })
+  parameters!: NameValueType[];
+
+  @Field(() => Boolean)
+  enabled!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When a CRON trigger fires next (UTC).' })
+  nextFireAt!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Path on this server where the SCM sends events (`/webhooks/<integration-id>`), for SCM triggers.',
+  })
+  webhookUrl?: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@InputType('BranchFilterInput')
+export class BranchFilterInput {
+  @Field(() => [String], { nullable: true })
+  branches?: string[];
+}
+
+@InputType('CommentFilterInput')
+export class CommentFilterInput {
+  @Field(() => [String], { nullable: true })
+  comments?: string[];
+}
+
+@InputType('ScmTriggerInput')
+export class ScmTriggerInput {
+  @Field(() => String, { description: 'Name of an SCM integration (GITHUB GITLAB BITBUCKET SVN GIT) of the tenant.' })
+  integration!: string;
+
+  @Field(() => String)
+  repo!: string;
+
+  @Field(() => BranchFilterInput, { nullable: true })
+  push?: BranchFilterInput;
+
+  @Field(() => Boolean, { nullable: true })
+  tagRelease?: boolean;
+
+  @Field(() => BranchFilterInput, { nullable: true })
+  pullRequest?: BranchFilterInput;
+
+  @Field(() => CommentFilterInput, { nullable: true })
+  pullRequestComment?: CommentFilterInput;
+}
+
+@InputType({ description: 'Names one trigger of a workflow.' })
+export class WorkflowTriggerRefInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String)
+  workflow!: string;
+
+  @Field(() => String)
+  name!: string;
+}
+
+@InputType()
+export class CreateWorkflowTriggerInput extends WorkflowTriggerRefInput {
+  @Field(() => TriggerType)
+  type!: TriggerType;
+
+  @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), required for CRON.' })
+  cron?: string;
+
+  @Field(() => ScmTriggerInput, { nullable: true, description: 'Required for SCM.' })
+  scm?: ScmTriggerInput;
+
+  @Field(() => [NameValueInput], { nullable: true })
+  parameters?: NameValueInput[];
+
+  @Field(() => Boolean, { nullable: true, defaultValue: true })
+  enabled?: boolean;
+}
+
+@InputType({ description: 'Replaces every setting of the trigger (omitted optional fields are cleared).' })
+export class UpdateWorkflowTriggerInput extends CreateWorkflowTriggerInput {}

@@ -1,0 +1,314 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { connectionType } from '../relay.js';
+import { NameValueInput, NameValueType } from './name-value.type.js';
+import { OrderDirection } from './order-direction.type.js';
+
+@ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
+export class WorkflowStageResourceType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+}
+
+@ObjectType('WorkflowStageInputArtifact')
+export class WorkflowStageInputArtifactType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+
+  @Field(() => String, { nullable: true, description: '"<stage>/<artifact>" it is taken from.' })
+  source?: string;
+}
+
+@ObjectType('WorkflowStageInputs')
+export class WorkflowStageInputsType {
+  @Field(() => [WorkflowStageResourceType])
+  resources!: WorkflowStageResourceType[];
+
+  @Field(() => [WorkflowStageInputArtifactType])
+  artifacts!: WorkflowStageInputArtifactType[];
+}
+
+@ObjectType('WorkflowStageOutputResource')
+export class WorkflowStageOutputResourceType {
+  @Field(() => String)
+  name!: string;
+}
+
+@ObjectType('WorkflowStageOutputArtifact')
+export class WorkflowStageOutputArtifactType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+}
+
+@ObjectType('WorkflowStageOutputs')
+export class WorkflowStageOutputsType {
+  @Field(() => [WorkflowStageOutputResourceType])
+  resources!: WorkflowStageOutputResourceType[];
+
+  @Field(() => [WorkflowStageOutputArtifactType])
+  artifacts!: WorkflowStageOutputArtifactType[];
+}
+
+@ObjectType('WorkflowStage', { description: 'A stage of a workflow version: what it runs and its place in the DAG.' })
+export class WorkflowStageType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  image!: string;
+
+  @Field(() => [String])
+  command!: string[];
+
+  @Field(() => [String])
+  args!: string[];
+
+  @Field(() => [NameValueType])
+  env!: NameValueType[];
+
+  @Field(() => String, { nullable: true })
+  workingDir?: string;
+
+  @Field(() => [String])
+  dependsOn!: string[];
+
+  @Field(() => Boolean, { description: 'May fail without failing the run.' })
+  trivial!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "30m"' })
+  timeout?: string;
+
+  @Field(() => Int)
+  retries!: number;
+
+  @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
+  template?: string;
+
+  @Field(() => WorkflowStageInputsType)
+  inputs!: WorkflowStageInputsType;
+
+  @Field(() => WorkflowStageOutputsType)
+  outputs!: WorkflowStageOutputsType;
+}
+
+@ObjectType('WorkflowVersion', { description: 'An immutable snapshot of a workflow.' })
+export class WorkflowVersionType {
+  @Field(() => Int)
+  version!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  /** Resolved by `creator`. */
+  createdById!: string | null;
+  workflowId!: string;
+}
+
+@ObjectType('Workflow', { description: 'A DAG of stages with immutable versions.' })
+export class WorkflowType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  /** Not exposed directly: field resolvers load the rest. */
+  projectId!: string;
+  currentVersion!: number;
+  createdById!: string | null;
+}
+
+export const WorkflowConnection = connectionType(WorkflowType, 'Workflow');
+
+export enum WorkflowOrderField {
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+  UPDATED_AT = 'UPDATED_AT',
+}
+registerEnumType(WorkflowOrderField, { name: 'WorkflowOrderField' });
+
+@InputType()
+export class WorkflowFilter {
+  @Field(() => String, { nullable: true, description: 'Case-insensitive part of the name.' })
+  nameContains?: string;
+}
+
+@InputType()
+export class WorkflowOrder {
+  @Field(() => WorkflowOrderField)
+  field!: WorkflowOrderField;
+
+  @Field(() => OrderDirection, { nullable: true, defaultValue: OrderDirection.ASC })
+  direction?: OrderDirection;
+}
+
+@InputType('WorkflowStageResourceInput')
+export class WorkflowStageResourceInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+}
+
+@InputType('WorkflowStageInputArtifactInput')
+export class WorkflowStageInputArtifactInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+
+  @Field(() => String, { description: '"<stage>/<artifact>" of an upstream stage.' })
+  source!: string;
+}
+
+@InputType('WorkflowStageInputsInput')
+export class WorkflowStageInputsInput {
+  @Field(() => [WorkflowStageResourceInput], { nullable: true })
+  resources?: WorkflowStageResourceInput[];
+
+  @Field(() => [WorkflowStageInputArtifactInput], { nullable: true })
+  artifacts?: WorkflowStageInputArtifactInput[];
+}
+
+@InputType('WorkflowStageOutputResourceInput')
+export class WorkflowStageOutputResourceInput {
+  @Field(() => String)
+  name!: string;
+}
+
+@InputType('WorkflowStageOutputArtifactInput')
+export class WorkflowStageOutputArtifactInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  path!: string;
+}
+
+@InputType('WorkflowStageOutputsInput')
+export class WorkflowStageOutputsInput {
+  @Field(() => [WorkflowStageOutputResourceInput], { nullable: true })
+  resources?: WorkflowStageOutputResourceInput[];
+
+  @Field(() => [WorkflowStageOutputArtifactInput], { nullable: true })
+  artifacts?: WorkflowStageOutputArtifactInput[];
+}
+
+@InputType('StageInput', { description: 'A stage of a workflow (CONTRACT.md §2).' })
+export class StageInput {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  image!: string;
+
+  @Field(() => [String], { nullable: true })
+  command?: string[];
+
+  @Field(() => [String], { nullable: true })
+  args?: string[];
+
+  @Field(() => [NameValueInput], { nullable: true })
+  env?: NameValueInput[];
+
+  @Field(() => String, { nullable: true })
+  workingDir?: string;
+
+  @Field(() => [String], { nullable: true })
+  dependsOn?: string[];
+
+  @Field(() => WorkflowStageInputsInput, { nullable: true })
+  inputs?: WorkflowStageInputsInput;
+
+  @Field(() => WorkflowStageOutputsInput, { nullable: true })
+  outputs?: WorkflowStageOutputsInput;
+
+  @Field(() => Boolean, { nullable: true, description: 'May fail without failing the run.' })
+  trivial?: boolean;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "30m", "1h30m"' })
+  timeout?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Retries after a failure, 0 to 10.' })
+  retries?: number;
+
+  @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
+  template?: string;
+}
+
+@InputType({ description: 'Names one workflow of a project.' })
+export class WorkflowRefInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String)
+  name!: string;
+}
+
+@InputType()
+export class CreateWorkflowInput extends WorkflowRefInput {
+  @Field(() => String, { nullable: true })
+  description?: string;
+
+  @Field(() => [NameValueInput], { nullable: true, description: 'Values may use $(random:N) and $(timenow:FORMAT).' })
+  globalVariables?: NameValueInput[];
+
+  @Field(() => [StageInput])
+  stages!: StageInput[];
+}
+
+@InputType({ description: 'The whole new spec; a new immutable version unless it equals the current one.' })
+export class UpdateWorkflowInput extends CreateWorkflowInput {}
+
+export enum AppliedAction {
+  CREATED = 'CREATED',
+  UPDATED = 'UPDATED',
+  UNCHANGED = 'UNCHANGED',
+}
+registerEnumType(AppliedAction, { name: 'AppliedAction' });
+
+@InputType()
+export class ApplyManifestsInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String, { description: 'One or more cyclone.dev/v1alpha1 documents (CONTRACT.md §3).' })
+  yaml!: string;
+}
+
+@ObjectType('AppliedObject', { description: 'What applyManifests did to one document.' })
+export class AppliedObjectType {
+  @Field(() => String, { description: 'Resource, Stage, Workflow or WorkflowTrigger.' })
+  kind!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => AppliedAction)
+  action!: AppliedAction;
+}

@@ -1,0 +1,159 @@
+import { LIMITS, type StageDefinition, workflowSpecSchema } from '@cyclone/domain';
+import { formatManifestError, joinWorkflow, type Manifest, parseManifests } from '@cyclone/manifests';
+import type { Db } from '../../db/prisma.js';
+import { AppError, badInput } from '../../errors/app-error.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { upsertResource } from '../resources/resource.upsert.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
+import { loadStageDefinition, upsertStage } from '../stages/stage.upsert.js';
+import { upsertTrigger } from '../triggers/trigger.upsert.js';
+import { normalizeSpec } from '../workflows/workflow.inputs.js';
+import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
+import { workflowsRepository } from '../workflows/workflows.repository.js';
+
+export interface AppliedObject {
+  kind: string;
+  name: string;
+  action: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+}
+
+interface Indexed<K extends Manifest['kind']> {
+  index: number;
+  manifest: Extract<Manifest, { kind: K }>;
+}
+
+const documentFieldNames = (k: number): StageFieldNames => ({
+  name: (i) => `documents[${k}].spec.stages[${i}].name`,
+  dependsOn: (i, j) => `documents[${k}].spec.stages[${i}].depends${j === undefined ? '' : `[${j}]`}`,
+  artifactSource: (i, j) => `documents[${k}].spec.stages[${i}].artifacts[${j}].source`,
+  resource: (i) => `documents[${k}].spec.stages[${i}].name`,
+});
+
+const TRIGGER_FIELDS: Record<string, string> = { cron: 'cron.schedule', scm: 'scm', 'scm.integration': 'scm.secret' };
+
+/**
+ * Applies Cyclone YAML to a project: every document in one transaction (a problem
+ * anywhere writes nothing), in the order Resources, Stages, Workflows, Triggers, so
+ * documents may refer to each other whatever their order in the file.
+ */
+export class ManifestsService {
+  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+
+  applyManifests(actor: AuthUser, input: { tenant: string; project: string; yaml: string }): Promise<AppliedObject[]> {
+    const subject = { action: 'manifests.apply', objectType: 'Project', objectName: String(input.project) };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const documents = parseDocuments(input.yaml);
+      const scope = { tenantId: tenant.id, projectId: project.id };
+      const of = <K extends Manifest['kind']>(kind: K) =>
+        documents.flatMap((manifest, index) => (manifest.kind === kind ? [{ index, manifest } as Indexed<K>] : []));
+
+      const run = of('WorkflowRun')[0];
+      if (run) {
+        throw badInput(
+          `documents[${run.index}]`,
+          `WorkflowRun "${run.manifest.spec.name}" cannot be applied: runs are started with runWorkflow (or \`cyclone run\`)`,
+        );
+      }
+      const applied: AppliedObject[] = [];
+      const note = (kind: string, name: string, action: AppliedObject['action']) =>
+        applied.push({ kind, name, action });
+      for (const { index, manifest } of of('Resource')) {
+        note(
+          'Resource',
+          manifest.spec.name,
+          await upsertResource(tx, scope, manifest.spec, { field: `documents[${index}].spec` }),
+        );
+      }
+      const stages = new Map<string, StageDefinition>();
+      for (const { index, manifest } of of('Stage')) {
+        note(
+          'Stage',
+          manifest.spec.name,
+          await upsertStage(tx, scope, manifest.spec, { field: `documents[${index}].spec` }),
+        );
+        stages.set(manifest.spec.name, manifest.spec);
+      }
+      const workflowIds = new Map<string, string>();
+      for (const { index, manifest } of of('Workflow')) {
+        const spec = await resolveWorkflow(tx, project.id, index, manifest.spec, stages);
+        const saved = await workflowsRepository.saveVersion(tx, project.id, manifest.spec.name, spec, actor.id);
+        workflowIds.set(manifest.spec.name, saved.workflow.id);
+        note('Workflow', manifest.spec.name, saved.outcome);
+      }
+      for (const { index, manifest } of of('WorkflowTrigger')) {
+        const workflowId =
+          workflowIds.get(manifest.workflowRef) ??
+          (await workflowsRepository.findByName(tx, project.id, manifest.workflowRef))?.id;
+        if (!workflowId) {
+          throw badInput(
+            `documents[${index}].spec.workflowRef.name`,
+            `no Workflow "${manifest.workflowRef}" in this file or in project "${project.name}"`,
+          );
+        }
+        const field = (name: string) => `documents[${index}].spec.${TRIGGER_FIELDS[name] ?? name}`;
+        const { outcome } = await upsertTrigger(tx, { tenantId: tenant.id, workflowId }, manifest.spec, field, 'apply');
+        note('WorkflowTrigger', manifest.spec.name, outcome);
+      }
+      return applied;
+    });
+  }
+}
+
+function parseDocuments(yaml: string): Manifest[] {
+  const bytes = Buffer.byteLength(yaml, 'utf8');
+  if (bytes > LIMITS.yamlBytes) {
+    throw badInput(
+      'input.yaml',
+      `is ${bytes} bytes; at most ${LIMITS.yamlBytes} are accepted: split it into several applies`,
+    );
+  }
+  const { documents, errors } = parseManifests(yaml);
+  if (errors.length > 0) {
+    const problems = errors.map((e) => ({ field: e.path, message: e.message }));
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    throw new AppError('BAD_USER_INPUT', `${formatManifestError(errors[0] as (typeof errors)[number])}${more}`, {
+      field: 'input.yaml',
+      problems,
+    });
+  }
+  if (documents.length === 0) throw badInput('input.yaml', 'contains no documents');
+  return documents;
+}
+
+/** A Workflow document with its stages' full definitions: from this apply, else the project's stages. */
+async function resolveWorkflow(
+  tx: Tx,
+  projectId: string,
+  index: number,
+  workflow: Extract<Manifest, { kind: 'Workflow' }>['spec'],
+  applied: ReadonlyMap<string, StageDefinition>,
+) {
+  const known = new Map(applied);
+  for (const ref of workflow.stages) {
+    if (known.has(ref.name)) continue;
+    const stored = await loadStageDefinition(tx, projectId, ref.name);
+    if (stored) known.set(ref.name, stored);
+  }
+  const { spec, missing } = joinWorkflow(workflow, (name) => known.get(name));
+  if (missing.length > 0) {
+    const i = workflow.stages.findIndex((s) => s.name === missing[0]);
+    throw badInput(
+      `documents[${index}].spec.stages[${i}].name`,
+      `no Stage "${missing[0]}" in this file or in the project`,
+    );
+  }
+  const parsed = workflowSpecSchema.safeParse(spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badInput(`documents[${index}].spec`, issue?.message ?? 'invalid');
+  }
+  const normalized = normalizeSpec(parsed.data);
+  const fields = documentFieldNames(index);
+  assertValidGraph(normalized, fields);
+  await assertResourcesExist(tx, projectId, normalized, fields);
+  return normalized;
+}

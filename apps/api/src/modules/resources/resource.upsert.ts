@@ -1,0 +1,145 @@
+import { checkResourceSpec, type ResourceSpec, type ResourceTypeName } from '@cyclone/domain';
+import { badInput } from '../../errors/app-error.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { ResourceType } from '../../generated/prisma/enums.js';
+import type { Tx } from '../shared/mutation.js';
+
+export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
+
+export interface UpsertOptions {
+  /** Root of the field names in error messages (`input`, `documents[2].spec`, …). */
+  field?: string;
+}
+
+const TO_DB: Record<ResourceTypeName, ResourceType> = {
+  Git: 'GIT',
+  Svn: 'SVN',
+  Image: 'IMAGE',
+  KV: 'KV',
+  General: 'GENERAL',
+};
+const FROM_DB: Record<ResourceType, ResourceTypeName> = {
+  GIT: 'Git',
+  SVN: 'Svn',
+  IMAGE: 'Image',
+  KV: 'KV',
+  GENERAL: 'General',
+};
+
+export const resourceTypeToDb = (type: ResourceTypeName): ResourceType => TO_DB[type];
+export const resourceTypeFromDb = (type: ResourceType): ResourceTypeName => FROM_DB[type];
+
+/**
+ * Creates or updates a resource of a project from its spec, inside the caller's
+ * transaction. The integration is looked up by name in the same tenant only, so a
+ * resource can never borrow another tenant's credentials.
+ */
+export async function upsertResource(
+  tx: Tx,
+  scope: { tenantId: string; projectId: string },
+  spec: ResourceSpec,
+  options: UpsertOptions = {},
+): Promise<UpsertOutcome> {
+  const root = options.field ?? 'input';
+  const problem = checkResourceSpec(spec)[0];
+  if (problem) throw badInput(`${root}.${problem.path}`, problem.message);
+
+  const integrationId = await resolveIntegrationId(tx, scope.tenantId, spec.integration, `${root}.integration`);
+  const data = {
+    type: TO_DB[spec.type],
+    parameters: spec.parameters.map(({ name, value }) => ({ name, value })),
+    resolver: spec.resolver ?? null,
+    persistent: spec.persistent ? normalizePersistent(spec.persistent) : null,
+    integrationId,
+  };
+
+  const existing = await tx.resource.findUnique({
+    where: { projectId_name: { projectId: scope.projectId, name: spec.name } },
+  });
+  if (!existing) {
+    await tx.resource.create({
+      data: { ...data, persistent: data.persistent ?? undefined, projectId: scope.projectId, name: spec.name },
+    });
+    return 'CREATED';
+  }
+  const isSame =
+    existing.type === data.type &&
+    stableJson(existing.parameters) === stableJson(data.parameters) &&
+    existing.resolver === data.resolver &&
+    stableJson(existing.persistent ?? null) === stableJson(data.persistent) &&
+    existing.integrationId === data.integrationId;
+  if (isSame) return 'UNCHANGED';
+  await tx.resource.update({
+    where: { id: existing.id },
+    data: { ...data, persistent: data.persistent ?? Prisma.DbNull },
+  });
+  return 'UPDATED';
+}
+
+/** The spec of one resource of a project, as the YAML codec and the engine read it. */
+export async function loadResourceSpec(tx: Tx, projectId: string, name: string): Promise<ResourceSpec | undefined> {
+  const row = await tx.resource.findUnique({
+    where: { projectId_name: { projectId, name } },
+    include: { integration: { select: { name: true } } },
+  });
+  return row ? toResourceSpec(row) : undefined;
+}
+
+/** Every resource spec of a project, by name. */
+export async function listResourceSpecs(tx: Tx, projectId: string): Promise<ResourceSpec[]> {
+  const rows = await tx.resource.findMany({
+    where: { projectId },
+    include: { integration: { select: { name: true } } },
+    orderBy: { name: 'asc' },
+  });
+  return rows.map(toResourceSpec);
+}
+
+export interface ResourceRowWithIntegration {
+  name: string;
+  type: ResourceType;
+  parameters: unknown;
+  resolver: string | null;
+  persistent: unknown;
+  integration: { name: string } | null;
+}
+
+export function toResourceSpec(row: ResourceRowWithIntegration): ResourceSpec {
+  const spec: ResourceSpec = {
+    name: row.name,
+    type: FROM_DB[row.type],
+    parameters: (row.parameters as ResourceSpec['parameters']) ?? [],
+  };
+  if (row.resolver) spec.resolver = row.resolver;
+  if (row.persistent) spec.persistent = row.persistent as NonNullable<ResourceSpec['persistent']>;
+  if (row.integration) spec.integration = row.integration.name;
+  return spec;
+}
+
+async function resolveIntegrationId(
+  tx: Tx,
+  tenantId: string,
+  name: string | undefined,
+  field: string,
+): Promise<string | null> {
+  if (!name) return null;
+  const integration = await tx.integration.findUnique({
+    where: { tenantId_name: { tenantId, name } },
+    select: { id: true },
+  });
+  if (!integration) throw badInput(field, `no integration "${name}" in this tenant`);
+  return integration.id;
+}
+
+function normalizePersistent(p: NonNullable<ResourceSpec['persistent']>) {
+  return p.pullPolicy ? { pvc: p.pvc, path: p.path, pullPolicy: p.pullPolicy } : { pvc: p.pvc, path: p.path };
+}
+
+/** JSON with sorted keys, so stored and new values compare by content. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

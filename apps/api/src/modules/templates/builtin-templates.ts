@@ -1,0 +1,141 @@
+import { type StageDefinition, stageDefinitionSchema, type TemplateKind } from '@cyclone/domain';
+
+export interface BuiltinTemplate {
+  name: string;
+  kind: TemplateKind;
+  description: string;
+  /** A stage definition with `{{ argument }}` placeholders; arguments in `inputs.arguments`. */
+  spec: StageDefinition;
+}
+
+const shell = (script: string) => ['/bin/sh', '-e', '-c', script];
+
+/**
+ * The templates every tenant gets. Arguments without a value must be given when a
+ * stage is made from the template; the others have sensible defaults. Input
+ * resources are left to the stage (they are project objects), outputs are named.
+ */
+
+export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
+  {
+    name: 'build',
+    kind: 'build',
+    description: 'Compiles source code with a shell command in a builder image and keeps the output as an artifact.',
+    spec: {
+      name: 'build',
+      image: '{{ image }}',
+      command: shell('{{{ cmd }}}'),
+      workingDir: '{{ workdir }}',
+      inputs: {
+        arguments: [
+          { name: 'image', description: "Builder image, e.g. 'golang:1.22-alpine' or 'node:20-alpine'." },
+          { name: 'cmd', description: "Shell commands run as '/bin/sh -e -c <cmd>'; several lines allowed." },
+          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
+          {
+            name: 'output-path',
+            value: '/workspace/dist',
+            description: 'File or folder kept as the "build" artifact.',
+          },
+        ],
+      },
+      outputs: { artifacts: [{ name: 'build', path: '{{ output-path }}' }] },
+    },
+  },
+  {
+    name: 'unit-test',
+    kind: 'unit-test',
+    description: 'Runs the unit tests and keeps the test report as an artifact.',
+    spec: {
+      name: 'unit-test',
+      image: '{{ image }}',
+      command: shell('{{{ cmd }}}'),
+      workingDir: '{{ workdir }}',
+      inputs: {
+        arguments: [
+          { name: 'image', description: "Image with the test toolchain, e.g. 'maven:3.9-eclipse-temurin-21'." },
+          { name: 'cmd', description: "Test commands, e.g. 'go test ./...' or 'npm ci && npm test'." },
+          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
+          {
+            name: 'report-path',
+            value: '/workspace/test-results',
+            description: 'Where the tests write their report (JUnit XML or similar).',
+          },
+        ],
+      },
+      outputs: { artifacts: [{ name: 'test-report', path: '{{ report-path }}' }] },
+    },
+  },
+  {
+    name: 'image-build',
+    kind: 'image-build',
+    description: 'Builds a container image from a Dockerfile and pushes it to a registry.',
+    spec: {
+      name: 'image-build',
+      image: '{{ builder-image }}',
+      command: shell(
+        'docker build -f {{ dockerfile }} -t {{ image-name }} {{ context }}\nif [ "{{ push }}" = "true" ]; then docker push {{ image-name }}; fi',
+      ),
+      workingDir: '{{ workdir }}',
+      inputs: {
+        arguments: [
+          { name: 'image-name', description: "Image to build, with its tag, e.g. 'registry.example.com/team/app:v1'." },
+          { name: 'dockerfile', value: 'Dockerfile', description: 'Dockerfile, relative to the working directory.' },
+          { name: 'context', value: '.', description: 'Build context, relative to the working directory.' },
+          { name: 'push', value: 'true', description: "'true' pushes the image after the build." },
+          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
+          { name: 'builder-image', value: 'docker:27-cli', description: 'Image that has the docker client.' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'sonarqube-scan',
+    kind: 'code-scan',
+    description:
+      'Analyses the code with SonarQube. Give the token as the SONAR_TOKEN environment variable of the stage.',
+    spec: {
+      name: 'sonarqube-scan',
+      image: '{{ scanner-image }}',
+      command: shell(
+        'sonar-scanner -Dsonar.host.url={{ server }} -Dsonar.projectKey={{ project-key }} -Dsonar.sources={{ sources }} {{{ extra-options }}}',
+      ),
+      workingDir: '{{ workdir }}',
+      inputs: {
+        arguments: [
+          { name: 'server', description: "SonarQube URL, e.g. 'https://sonar.example.com'." },
+          { name: 'project-key', description: 'Key of the SonarQube project.' },
+          { name: 'sources', value: '.', description: 'Source folders to analyse, comma separated.' },
+          {
+            name: 'extra-options',
+            value: '',
+            description: "More scanner options, e.g. '-Dsonar.java.binaries=target'.",
+          },
+          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
+          { name: 'scanner-image', value: 'sonarsource/sonar-scanner-cli:11', description: 'Scanner image.' },
+        ],
+      },
+    },
+  },
+  {
+    name: 'deploy',
+    kind: 'deploy',
+    description: 'Rolls a new image out to a Kubernetes deployment and waits until the rollout finishes.',
+    spec: {
+      name: 'deploy',
+      image: '{{ kubectl-image }}',
+      command: shell(
+        'kubectl -n {{ namespace }} set image deployment/{{ deployment }} {{ container }}={{ new-image }}\nkubectl -n {{ namespace }} rollout status deployment/{{ deployment }} --timeout={{ timeout }}',
+      ),
+      inputs: {
+        arguments: [
+          { name: 'namespace', description: 'Namespace of the deployment.' },
+          { name: 'deployment', description: 'Name of the deployment.' },
+          { name: 'container', description: 'Container of the deployment to update.' },
+          { name: 'new-image', description: "Image to roll out, e.g. 'registry.example.com/team/app:v2'." },
+          { name: 'timeout', value: '5m', description: 'How long to wait for the rollout.' },
+          { name: 'kubectl-image', value: 'bitnami/kubectl:1.31', description: 'Image that has kubectl.' },
+        ],
+      },
+    },
+  },
+].map((template) => ({ ...template, spec: stageDefinitionSchema.parse(template.spec) }) as BuiltinTemplate);

@@ -1,0 +1,199 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { seedTenant } from '../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { seedBuiltinTemplates } from './builtin-seed.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
+
+const TEMPLATE =
+  'name kind isBuiltin description image command workingDir arguments { name value description } outputs { artifacts { name path } }';
+const LIST = `query($tenant: String!) { stageTemplates(tenant: $tenant) { ${TEMPLATE} } }`;
+const GET = `query($tenant: String!, $name: String!) { stageTemplate(tenant: $tenant, name: $name) { ${TEMPLATE} } }`;
+const CREATE = `mutation($input: CreateStageTemplateInput!) { createStageTemplate(input: $input) { ${TEMPLATE} } }`;
+const UPDATE = `mutation($input: UpdateStageTemplateInput!) { updateStageTemplate(input: $input) { ${TEMPLATE} } }`;
+const DELETE = 'mutation($input: StageTemplateRefInput!) { deleteStageTemplate(input: $input) }';
+const CREATE_STAGE = `mutation($input: CreateStageInput!) {
+  createStage(input: $input) { name image command workingDir template outputs { artifacts { name path } } }
+}`;
+
+type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
+const code = (r: Result) => r.errors?.[0]?.extensions?.code;
+const field = (r: Result) => r.errors?.[0]?.extensions?.field;
+
+describe('stage templates', () => {
+  let api: TestApi;
+  let admin: string;
+  let roles: Awaited<ReturnType<typeof seedTenant>>;
+  let outsider: Awaited<ReturnType<typeof seedTenant>>;
+  let db: Db;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    admin = await api.loginAsAdmin();
+    roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
+    outsider = await seedTenant(api, admin, 'other', { roles: ['OWNER'] });
+    db = createPrismaClient(api.databaseUrl);
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await api.stop();
+  });
+
+  it('has the built-ins after boot, and seeding again changes nothing', async () => {
+    const list = await api.graphql<{ stageTemplates: { name: string; kind: string; isBuiltin: boolean }[] }>(
+      LIST,
+      { tenant: 'acme' },
+      roles.VIEWER,
+    );
+    expect(list.data?.stageTemplates.map((t) => [t.name, t.kind, t.isBuiltin])).toEqual([
+      ['build', 'build', true],
+      ['deploy', 'deploy', true],
+      ['image-build', 'image-build', true],
+      ['sonarqube-scan', 'code-scan', true],
+      ['unit-test', 'unit-test', true],
+    ]);
+    const before = await db.stageTemplate.findMany({ orderBy: { name: 'asc' } });
+    expect(await seedBuiltinTemplates(db, pino({ level: 'silent' }))).toEqual({ created: 0, updated: 0 });
+    expect(await db.stageTemplate.findMany({ orderBy: { name: 'asc' } })).toEqual(before);
+    // Concurrent boots do not duplicate them.
+    await Promise.all([1, 2, 3].map(() => seedBuiltinTemplates(db, pino({ level: 'silent' }))));
+    expect(await db.stageTemplate.count()).toBe(BUILTIN_TEMPLATES.length);
+    // A changed definition in the code is brought in on the next boot.
+    const changed = BUILTIN_TEMPLATES.map((t) => (t.name === 'build' ? { ...t, description: 'new words' } : t));
+    expect(await seedBuiltinTemplates(db, pino({ level: 'silent' }), changed)).toEqual({ created: 0, updated: 1 });
+    await seedBuiltinTemplates(db, pino({ level: 'silent' }));
+  });
+
+  it('makes a stage from a built-in template, explicit fields overriding', async () => {
+    const cmd = 'echo "it\'s built"\ngo build -o /out/app ./cmd/app';
+    const made = await api.graphql(
+      CREATE_STAGE,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'compile',
+          template: 'build',
+          arguments: [
+            { name: 'image', value: 'golang:1.22' },
+            { name: 'cmd', value: cmd },
+            { name: 'output-path', value: '/out/app' },
+          ],
+          workingDir: '/src',
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(made.errors).toBeUndefined();
+    expect(made.data).toEqual({
+      createStage: {
+        name: 'compile',
+        image: 'golang:1.22',
+        command: ['/bin/sh', '-e', '-c', cmd],
+        workingDir: '/src',
+        template: 'build',
+        outputs: { artifacts: [{ name: 'build', path: '/out/app' }] },
+      },
+    });
+    const missing = await api.graphql(
+      CREATE_STAGE,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'x',
+          template: 'build',
+          arguments: [{ name: 'image', value: 'a' }],
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(missing.errors?.[0]).toMatchObject({
+      message: 'input.arguments: argument "cmd" needs a value',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const unknown = await api.graphql(
+      CREATE_STAGE,
+      { input: { tenant: 'acme', project: 'web', name: 'x', template: 'nope' } },
+      roles.DEVELOPER,
+    );
+    expect(field(unknown)).toBe('input.template');
+  });
+
+  it('lets developers manage tenant templates, but not built-ins', async () => {
+    const input = {
+      tenant: 'acme',
+      name: 'lint',
+      kind: 'unit-test',
+      description: 'Lints',
+      image: '{{ image }}',
+      command: ['/bin/sh', '-c', '{{{ cmd }}}'],
+      arguments: [
+        { name: 'image', value: 'node:20' },
+        { name: 'cmd', description: 'what to run' },
+      ],
+    };
+    const created = await api.graphql(CREATE, { input }, roles.DEVELOPER);
+    expect(created.data).toMatchObject({
+      createStageTemplate: {
+        name: 'lint',
+        kind: 'unit-test',
+        isBuiltin: false,
+        arguments: [
+          { name: 'image', value: 'node:20' },
+          { name: 'cmd', value: null },
+        ],
+      },
+    });
+    expect(code(await api.graphql(CREATE, { input }, roles.DEVELOPER))).toBe('CONFLICT');
+    expect(code(await api.graphql(CREATE, { input: { ...input, name: 'build' } }, roles.DEVELOPER))).toBe('CONFLICT');
+    expect(code(await api.graphql(CREATE, { input: { ...input, name: 'v' } }, roles.VIEWER))).toBe('FORBIDDEN');
+    expect(code(await api.graphql(CREATE, { input: { ...input, tenant: 'acme' } }, outsider.OWNER))).toBe('NOT_FOUND');
+    const badKind = await api.graphql(CREATE, { input: { ...input, name: 'k', kind: 'paint' } }, roles.DEVELOPER);
+    expect(field(badKind)).toBe('input.kind');
+
+    const updated = await api.graphql(
+      UPDATE,
+      { input: { tenant: 'acme', name: 'lint', description: 'Lints well' } },
+      roles.DEVELOPER,
+    );
+    expect(updated.data).toMatchObject({ updateStageTemplate: { description: 'Lints well', image: '{{ image }}' } });
+    expect(
+      code(await api.graphql(UPDATE, { input: { tenant: 'acme', name: 'build', description: 'x' } }, roles.DEVELOPER)),
+    ).toBe('FORBIDDEN');
+    expect(code(await api.graphql(DELETE, { input: { tenant: 'acme', name: 'deploy' } }, roles.DEVELOPER))).toBe(
+      'FORBIDDEN',
+    );
+
+    // Tenant templates are the tenant's own.
+    const theirs = await api.graphql<{ stageTemplates: { name: string }[] }>(LIST, { tenant: 'other' }, outsider.OWNER);
+    expect(theirs.data?.stageTemplates.map((t) => t.name)).not.toContain('lint');
+    expect((await api.graphql(GET, { tenant: 'other', name: 'lint' }, outsider.OWNER)).data).toEqual({
+      stageTemplate: null,
+    });
+    expect(code(await api.graphql(GET, { tenant: 'acme', name: 'lint' }, outsider.OWNER))).toBe('NOT_FOUND');
+
+    const stage = await api.graphql(
+      CREATE_STAGE,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'lint',
+          template: 'lint',
+          arguments: [{ name: 'cmd', value: 'npm run lint' }],
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(stage.data).toMatchObject({ createStage: { image: 'node:20', command: ['/bin/sh', '-c', 'npm run lint'] } });
+
+    expect((await api.graphql(DELETE, { input: { tenant: 'acme', name: 'lint' } }, roles.DEVELOPER)).data).toEqual({
+      deleteStageTemplate: true,
+    });
+    expect(code(await api.graphql(DELETE, { input: { tenant: 'acme', name: 'lint' } }, roles.DEVELOPER))).toBe(
+      'NOT_FOUND',
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import { type TriggerSpec, triggerSpecSchema } from '@cyclone/domain';
+import type { Db } from '../../db/prisma.js';
+import { notFound } from '../../errors/app-error.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
+import { parseInput } from '../shared/validate-input.js';
+import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { type TriggerRow, upsertTrigger } from './trigger.upsert.js';
+
+export interface TriggerRefShape {
+  tenant: string;
+  project: string;
+  workflow: string;
+  name: string;
+}
+
+export interface TriggerInputShape extends TriggerRefShape {
+  type: string;
+  cron?: string | null;
+  scm?: {
+    integration: string;
+    repo: string;
+    push?: { branches?: string[] | null } | null;
+    tagRelease?: boolean | null;
+    pullRequest?: { branches?: string[] | null } | null;
+    pullRequestComment?: { comments?: string[] | null } | null;
+  } | null;
+  parameters?: { name: string; value: string }[] | null;
+  enabled?: boolean | null;
+}
+
+const field = (name: string) => `input.${name}`;
+
+function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
+  const scm = input.scm;
+  return parseInput(triggerSpecSchema, {
+    name: input.name,
+    type: input.type,
+    cron: input.cron ?? undefined,
+    scm: scm
+      ? {
+          integration: scm.integration,
+          repo: scm.repo,
+          push: scm.push ? { branches: scm.push.branches ?? [] } : undefined,
+          tagRelease: scm.tagRelease ?? false,
+          pullRequest: scm.pullRequest ? { branches: scm.pullRequest.branches ?? [] } : undefined,
+          pullRequestComment: scm.pullRequestComment ? { comments: scm.pullRequestComment.comments ?? [] } : undefined,
+        }
+      : undefined,
+    parameters: input.parameters ?? [],
+    enabled: input.enabled ?? true,
+  });
+}
+
+/** Triggers of workflows: DEVELOPERs and up create, replace and delete them. */
+export class TriggersService {
+  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+
+  createTrigger(actor: AuthUser, input: TriggerInputShape): Promise<TriggerRow> {
+    return this.write(actor, input, 'workflowTrigger.create', async (tx, scope) => {
+      return (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'create')).row;
+    });
+  }
+
+  /** Replaces the trigger's settings with the input (omitted optional fields are cleared). */
+  updateTrigger(actor: AuthUser, input: TriggerInputShape): Promise<TriggerRow> {
+    return this.write(actor, input, 'workflowTrigger.update', async (tx, scope) => {
+      return (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'update')).row;
+    });
+  }
+
+  deleteTrigger(actor: AuthUser, input: TriggerRefShape): Promise<boolean> {
+    return this.write(actor, input, 'workflowTrigger.delete', async (tx, scope) => {
+      const { count } = await tx.workflowTrigger.deleteMany({
+        where: { workflowId: scope.workflowId, name: input.name },
+      });
+      if (count === 0) throw notFound(`trigger "${input.name}" of workflow "${input.workflow}"`);
+      return true;
+    });
+  }
+
+  private write<T>(
+    actor: AuthUser,
+    input: TriggerRefShape,
+    action: string,
+    work: (tx: Tx, scope: { tenantId: string; workflowId: string }) => Promise<T>,
+  ): Promise<T> {
+    const subject = { action, objectType: 'WorkflowTrigger', objectName: `${input.workflow}/${input.name}` };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const workflow = await workflowsRepository.findByName(tx, project.id, input.workflow);
+      if (!workflow) throw notFound(`workflow "${input.workflow}" in project "${project.name}"`);
+      return work(tx, { tenantId: tenant.id, workflowId: workflow.id });
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import type { WorkflowSpec } from '@cyclone/domain';
+import DataLoader from 'dataloader';
+import type { Db } from '../../db/prisma.js';
+import { byKey, groupByKey } from '../../graphql/loaders.js';
+import type { TriggerRow } from '../triggers/trigger.upsert.js';
+import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
+
+/** Caps `runs(first:)` (CONTRACT.md §2). */
+export const MAX_RUNS_LIST = 500;
+
+/**
+ * DataLoaders of workflows and what hangs off them, so a list of N workflows with
+ * their runs, versions and triggers costs one query per relation, not N.
+ */
+export function createWorkflowLoaders(db: Db) {
+  return {
+    workflowById: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.workflow.findMany({ where: { id: { in: [...ids] } } });
+      return byKey(ids, rows, (row) => row.id);
+    }),
+    workflowsByProjectId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.workflow.findMany({ where: { projectId: { in: [...ids] } }, orderBy: { name: 'asc' } });
+      return groupByKey(ids, rows, (row): string => row.projectId) as WorkflowRow[][];
+    }),
+    /** The spec of one version, keyed `<workflowId>:<version>`. */
+    workflowSpecByVersion: new DataLoader(async (keys: readonly string[]) => {
+      const pairs = keys.map((key) => {
+        const [workflowId, version] = key.split(':');
+        return { workflowId: workflowId as string, version: Number(version) };
+      });
+      const rows = await db.workflowVersion.findMany({
+        where: { OR: pairs },
+        select: { workflowId: true, version: true, spec: true },
+      });
+      return byKey(keys, rows, (row) => `${row.workflowId}:${row.version}`).map((row) =>
+        row ? toWorkflowSpec(row.spec) : undefined,
+      ) as (WorkflowSpec | undefined)[];
+    }),
+    workflowVersionsByWorkflowId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.workflowVersion.findMany({
+        where: { workflowId: { in: [...ids] } },
+        select: { workflowId: true, version: true, createdAt: true, createdById: true },
+        orderBy: { version: 'desc' },
+      });
+      return groupByKey(ids, rows, (row) => row.workflowId);
+    }),
+    workflowTriggersByWorkflowId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.workflowTrigger.findMany({
+        where: { workflowId: { in: [...ids] } },
+        orderBy: { name: 'asc' },
+      });
+      return groupByKey(ids, rows as TriggerRow[], (row) => row.workflowId);
+    }),
+    /** The newest `first` runs of each workflow, newest first, in one windowed query per page size. */
+    latestRunsByWorkflow: new DataLoader<{ workflowId: string; first: number }, RunRow[], string>(
+      async (keys) => {
+        const sizes = [...new Set(keys.map((k) => k.first))];
+        const found = new Map<string, RunRow[]>();
+        for (const first of sizes) {
+          const ids = [...new Set(keys.filter((k) => k.first === first).map((k) => k.workflowId))];
+          const rows = await db.$queryRaw<RunRow[]>`
+            SELECT id, workflow_id AS "workflowId", number, phase::text AS phase, message,
+                   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
+            FROM (
+              SELECT r.*, row_number() OVER (PARTITION BY workflow_id ORDER BY created_at DESC, number DESC) AS position
+              FROM workflow_runs r WHERE workflow_id = ANY(${ids}::uuid[])
+            ) ranked
+            WHERE position <= ${first}
+            ORDER BY workflow_id, position`;
+          groupByKey(ids, rows, (row) => row.workflowId).forEach((group, i) => {
+            found.set(`${ids[i]}:${first}`, group);
+          });
+        }
+        return keys.map((k) => found.get(`${k.workflowId}:${k.first}`) ?? []);
+      },
+      { cacheKeyFn: (key) => `${key.workflowId}:${key.first}` },
+    ),
+  };
+}

@@ -1,0 +1,70 @@
+import type { Db } from '../../db/prisma.js';
+import { conflict, notFound } from '../../errors/app-error.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { ACTIVE_RUN_PHASES } from '../projects/active-runs.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation } from '../shared/mutation.js';
+import { toWorkflowSpec, type WorkflowInputShape } from './workflow.inputs.js';
+import { assertResourcesExist, assertValidGraph, inputFieldNames } from './workflow.rules.js';
+import { workflowsRepository as repo, type WorkflowRow } from './workflows.repository.js';
+
+/** Workflows and their immutable versions: DEVELOPERs and up write them. */
+export class WorkflowsService {
+  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+
+  createWorkflow(actor: AuthUser, input: WorkflowInputShape): Promise<WorkflowRow> {
+    const subject = { action: 'workflow.create', objectType: 'Workflow', objectName: String(input.name) };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const { name, spec } = toWorkflowSpec(input);
+      assertValidGraph(spec, inputFieldNames());
+      await assertResourcesExist(tx, project.id, spec, inputFieldNames());
+      if (await repo.findByName(tx, project.id, name)) {
+        throw conflict(`workflow "${name}" already exists in project "${project.name}"; use updateWorkflow`);
+      }
+      return (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow;
+    });
+  }
+
+  /** A new version when the spec differs from the current one; an identical spec changes nothing. */
+  updateWorkflow(actor: AuthUser, input: WorkflowInputShape): Promise<WorkflowRow> {
+    const subject = { action: 'workflow.update', objectType: 'Workflow', objectName: String(input.name) };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const { name, spec } = toWorkflowSpec(input);
+      if (!(await repo.findByName(tx, project.id, name)))
+        throw notFound(`workflow "${name}" in project "${project.name}"`);
+      assertValidGraph(spec, inputFieldNames());
+      await assertResourcesExist(tx, project.id, spec, inputFieldNames());
+      return (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow;
+    });
+  }
+
+  /**
+   * Deletes a workflow with its versions, triggers and finished runs. Refused with
+   * CONFLICT while a run is PENDING, RUNNING or WAITING (the policy of deleteProject).
+   */
+  deleteWorkflow(actor: AuthUser, input: { tenant: string; project: string; name: string }): Promise<boolean> {
+    const subject = { action: 'workflow.delete', objectType: 'Workflow', objectName: String(input.name) };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const workflow = await repo.findByName(tx, project.id, input.name);
+      if (!workflow) throw notFound(`workflow "${input.name}" in project "${project.name}"`);
+      // The row lock makes a run being created meanwhile either visible here or fail afterwards.
+      await repo.lock(tx, workflow.id);
+      const active = await repo.findActiveRuns(tx, workflow.id, ACTIVE_RUN_PHASES);
+      if (active.length > 0) {
+        const named = active.map((run) => `#${run.number} (${run.phase})`).join(', ');
+        throw conflict(
+          `workflow "${workflow.name}" has active runs: ${named}; stop them or wait until they finish, then delete again`,
+        );
+      }
+      await repo.delete(tx, workflow.id);
+      return true;
+    });
+  }
+}

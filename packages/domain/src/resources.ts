@@ -1,0 +1,41 @@
+import type { ResourceSpec, ResourceTypeName } from './specs.js';
+
+/** Parameters each resource type cannot work without (Cyclone's resource types). */
+export const REQUIRED_RESOURCE_PARAMETERS: Record<ResourceTypeName, readonly string[]> = {
+  Git: ['SCM_URL'],
+  Svn: ['SCM_URL'],
+  Image: ['IMAGE'],
+  KV: [],
+  General: [],
+};
+
+export interface SpecProblem {
+  /** Path below the spec, e.g. `parameters` or `parameters[2].name`. */
+  path: string;
+  message: string;
+}
+
+/**
+ * Checks what the schema cannot: required parameters per type, duplicated parameter
+ * names, and the resolver image a General resource needs to be pulled or pushed.
+ */
+export function checkResourceSpec(spec: Pick<ResourceSpec, 'type' | 'parameters' | 'resolver'>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const seen = new Set<string>();
+  spec.parameters.forEach((parameter, index) => {
+    if (seen.has(parameter.name)) {
+      problems.push({ path: `parameters[${index}].name`, message: `parameter "${parameter.name}" is given twice` });
+    }
+    seen.add(parameter.name);
+  });
+  for (const required of REQUIRED_RESOURCE_PARAMETERS[spec.type]) {
+    const given = spec.parameters.find((p) => p.name === required);
+    if (!given || given.value.trim() === '') {
+      problems.push({ path: 'parameters', message: `a ${spec.type} resource needs the parameter ${required}` });
+    }
+  }
+  if (spec.type === 'General' && !spec.resolver) {
+    problems.push({ path: 'resolver', message: 'a General resource needs a resolver image' });
+  }
+  return problems;
+}

@@ -1,0 +1,139 @@
+import {
+  checkResourceSpec,
+  RESOURCE_TYPES,
+  type ResourceSpec,
+  resourceSpecSchema,
+  type StageDefinition,
+  stageDefinitionSchema,
+} from '@cyclone/domain';
+import type { FieldReader, Obj } from './fields.js';
+import { ANNOTATIONS } from './types.js';
+import { reportIssues } from './zod-paths.js';
+
+/** Fields of the workload container that StageDefinition models; the rest is kept in podSpecExtras. */
+export const WORKLOAD_FIELDS = ['image', 'command', 'args', 'workingDir', 'env'] as const;
+
+export function decodeResource(r: FieldReader, doc: Obj, base: string, name: string): ResourceSpec | undefined {
+  const spec = r.object(doc.spec, `${base}.spec`, true);
+  if (!spec) return undefined;
+  const p = `${base}.spec`;
+  const type = r.string(spec, 'type', p, true);
+  if (type !== undefined && !(RESOURCE_TYPES as readonly string[]).includes(type)) {
+    r.fail(`${p}.type`, `must be one of ${RESOURCE_TYPES.join(', ')}`);
+    return undefined;
+  }
+  const persistent = r.object(spec.persistent, `${p}.persistent`);
+  const candidate = {
+    name,
+    type,
+    parameters: r.nameValues(spec, 'parameters', p),
+    resolver: r.string(spec, 'resolver', p),
+    integration: r.string(spec, 'integration', p),
+    persistent: persistent && {
+      pvc: r.string(persistent, 'pvc', `${p}.persistent`, true),
+      path: r.string(persistent, 'path', `${p}.persistent`, true),
+      pullPolicy: r.string(persistent, 'pullPolicy', `${p}.persistent`),
+    },
+  };
+  const parsed = resourceSpecSchema.safeParse(candidate);
+  if (!parsed.success) {
+    reportIssues(r, base, parsed.error.issues, { name: 'metadata.name' });
+    return undefined;
+  }
+  const problems = checkResourceSpec(parsed.data);
+  for (const problem of problems) r.fail(`${p}.${problem.path}`, problem.message);
+  return problems.length === 0 ? parsed.data : undefined;
+}
+
+/**
+ * A Stage document. Template stages name their resources by `type` (a slot to be
+ * bound later) instead of `name`: the slot is kept under the lower-cased type name.
+ */
+export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string): StageDefinition | undefined {
+  const spec = r.object(doc.spec, `${base}.spec`, true);
+  const pod = r.object(spec?.pod, `${base}.spec.pod`, true);
+  if (!pod) return undefined;
+  const p = `${base}.spec.pod`;
+  const inputs = r.object(pod.inputs, `${p}.inputs`);
+  const outputs = r.object(pod.outputs, `${p}.outputs`);
+  const podSpec = r.object(pod.spec, `${p}.spec`, true);
+  if (!podSpec) return undefined;
+  const containers = r.list(podSpec, 'containers', `${p}.spec`);
+  if (containers.length === 0) {
+    r.fail(`${p}.spec.containers`, 'needs at least one container (the first one is the workload)');
+    return undefined;
+  }
+  const cPath = `${p}.spec.containers[0]`;
+  const workload = r.object(containers[0], cPath, true);
+  if (!workload) return undefined;
+  const annotations = r.object(r.object(doc.metadata, `${base}.metadata`)?.annotations, `${base}.metadata.annotations`);
+  const candidate = {
+    name,
+    image: r.string(workload, 'image', cPath, true),
+    command: r.strings(workload, 'command', cPath),
+    args: r.strings(workload, 'args', cPath),
+    env: r.nameValues(workload, 'env', cPath),
+    workingDir: r.string(workload, 'workingDir', cPath),
+    inputs: {
+      resources: resourceSlots(r, inputs, `${p}.inputs`, true),
+      artifacts: pathItems(r, inputs, `${p}.inputs`),
+      arguments: r.objects(inputs, 'arguments', `${p}.inputs`).map(({ item, path }) => ({
+        name: r.string(item, 'name', path, true),
+        value: r.scalar(item, 'value', path),
+        description: r.string(item, 'description', path),
+      })),
+    },
+    outputs: {
+      resources: resourceSlots(r, outputs, `${p}.outputs`, false),
+      artifacts: pathItems(r, outputs, `${p}.outputs`),
+    },
+    podSpecExtras: podSpecExtras(podSpec, workload, containers),
+    template: r.string(annotations, ANNOTATIONS.stageTemplate, `${base}.metadata.annotations`),
+  };
+  const parsed = stageDefinitionSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const container = `spec.pod.spec.containers[0]`;
+    reportIssues(r, base, parsed.error.issues, {
+      name: 'metadata.name',
+      image: `${container}.image`,
+      command: `${container}.command`,
+      args: `${container}.args`,
+      env: `${container}.env`,
+      workingDir: `${container}.workingDir`,
+      inputs: 'spec.pod.inputs',
+      outputs: 'spec.pod.outputs',
+      podSpecExtras: 'spec.pod.spec',
+      template: `metadata.annotations.${ANNOTATIONS.stageTemplate}`,
+    });
+    return undefined;
+  }
+  return parsed.data;
+}
+
+function resourceSlots(r: FieldReader, parent: Obj | undefined, path: string, withPath: boolean) {
+  return r.objects(parent, 'resources', path).map(({ item, path: itemPath }) => {
+    const type = r.string(item, 'type', itemPath);
+    const name = r.string(item, 'name', itemPath, type === undefined) ?? type?.toLowerCase();
+    return withPath ? { name, path: r.string(item, 'path', itemPath, true) } : { name };
+  });
+}
+
+function pathItems(r: FieldReader, parent: Obj | undefined, path: string) {
+  return r.objects(parent, 'artifacts', path).map(({ item, path: itemPath }) => ({
+    name: r.string(item, 'name', itemPath, true),
+    path: r.string(item, 'path', itemPath, true),
+  }));
+}
+
+/** The PodSpec minus the workload fields of the first container, or undefined when nothing is left. */
+function podSpecExtras(podSpec: Obj, workload: Obj, containers: unknown[]): Record<string, unknown> | undefined {
+  const { containers: _containers, ...rest } = podSpec;
+  const workloadRest = Object.fromEntries(
+    Object.entries(workload).filter(([key]) => !(WORKLOAD_FIELDS as readonly string[]).includes(key)),
+  );
+  const extras: Record<string, unknown> = { ...rest };
+  if (Object.keys(workloadRest).length > 0 || containers.length > 1) {
+    extras.containers = [workloadRest, ...containers.slice(1)];
+  }
+  return Object.keys(extras).length > 0 ? extras : undefined;
+}

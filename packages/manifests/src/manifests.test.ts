@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatManifestError, parseManifests, printManifests } from './index.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+describe('parseManifests', () => {
+  it('reads every kind of a multi-document file into the domain specs', () => {
+    const { documents, errors } = parseManifests(fixture('pipeline.yaml'));
+    expect(errors).toEqual([]);
+    expect(documents.map((d) => `${d.kind}/${d.spec.name}`)).toEqual([
+      'Resource/shop-source',
+      'Resource/shop-image',
+      'Stage/compile',
+      'Stage/package',
+      'Workflow/shop-ci',
+      'WorkflowTrigger/nightly',
+      'WorkflowTrigger/on-push',
+      'WorkflowRun/shop-ci-manual',
+    ]);
+    const [source, , compile, pkg, workflow, nightly, onPush, run] = documents;
+    expect(source).toEqual({
+      kind: 'Resource',
+      spec: {
+        name: 'shop-source',
+        type: 'Git',
+        parameters: [
+          { name: 'SCM_URL', value: 'https://git.example.com/shop/shop.git' },
+          { name: 'SCM_REVISION', value: 'main' },
+        ],
+      },
+    });
+    expect(compile?.kind === 'Stage' && compile.spec).toMatchObject({
+      name: 'compile',
+      image: 'registry.example.com/tools/golang:1.22',
+      workingDir: '/workspace/src',
+      command: ['/bin/sh', '-c', 'go build -o ./bin/shop . && echo done'],
+      args: [],
+      env: [{ name: 'CGO_ENABLED', value: '0' }],
+      inputs: { resources: [{ name: 'shop-source', path: '/workspace/src' }], artifacts: [], arguments: [] },
+      outputs: { resources: [], artifacts: [{ name: 'binary', path: '/workspace/src/bin/shop' }] },
+      // Everything of the PodSpec that is not the workload stays as it was.
+      podSpecExtras: {
+        volumes: [{ name: 'cache', emptyDir: {} }],
+        containers: [{ name: 'main', resources: { limits: { cpu: '1' } } }],
+      },
+    });
+    expect(pkg?.kind === 'Stage' && pkg.spec.outputs.resources).toEqual([{ name: 'shop-image' }]);
+    expect(workflow).toEqual({
+      kind: 'Workflow',
+      spec: {
+        name: 'shop-ci',
+        description: 'Build and package the shop',
+        globalVariables: [{ name: 'BUILD_ID', value: '$(random:6)' }],
+        stages: [
+          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0 },
+          {
+            name: 'package',
+            dependsOn: ['compile'],
+            artifactSources: [{ name: 'binary', source: 'compile/binary' }],
+            trivial: false,
+            retries: 0,
+          },
+        ],
+      },
+    });
+    expect(nightly).toMatchObject({
+      kind: 'WorkflowTrigger',
+      workflowRef: 'shop-ci',
+      spec: { type: 'CRON', cron: '0 3 * * *', parameters: [{ name: 'SCM_REVISION', value: 'main' }], enabled: true },
+    });
+    expect(onPush).toMatchObject({
+      workflowRef: 'shop-ci',
+      spec: {
+        type: 'SCM',
+        scm: { integration: 'shop-github', repo: 'shop/shop', push: { branches: ['main'] }, tagRelease: true },
+      },
+    });
+    expect(onPush?.kind === 'WorkflowTrigger' && onPush.spec.scm?.pullRequest).toBeUndefined();
+    expect(run).toEqual({
+      kind: 'WorkflowRun',
+      spec: {
+        name: 'shop-ci-manual',
+        workflowRef: 'shop-ci',
+        timeout: '30m',
+        stages: [{ name: 'compile', parameters: [{ name: 'GOFLAGS', value: '-mod=vendor' }] }],
+        resources: [],
+      },
+    });
+  });
+
+  it('reads a YAML list of Stage documents with typed resource slots and mustache arguments', () => {
+    const { documents, errors } = parseManifests(fixture('templates.yaml'));
+    expect(errors).toEqual([]);
+    const [build, push] = documents;
+    expect(build?.kind === 'Stage' && build.spec).toMatchObject({
+      name: 'shell-build',
+      image: '{{ image }}',
+      command: ['/bin/sh', '-e', '-c', '{{{ cmd }}}'],
+      inputs: {
+        resources: [{ name: 'git', path: '/workspace' }],
+        arguments: [
+          { name: 'image', value: 'alpine:3.20', description: 'Image to run this stage' },
+          { name: 'cmd', value: 'make build', description: "Commands, run as '/bin/sh -c {{{ cmd }}}'" },
+          { name: 'out', description: 'Path of the built files' },
+        ],
+      },
+      outputs: { artifacts: [{ name: 'bin', path: '{{ out }}' }] },
+    });
+    expect(build?.kind === 'Stage' && build.spec.podSpecExtras).toBeUndefined();
+    expect(push?.kind === 'Stage' && push.spec).toMatchObject({
+      env: [{ name: '_SETTINGS_', value: '{{{ settings }}}' }],
+      outputs: { resources: [{ name: 'image' }] },
+    });
+  });
+
+  it('accepts a mix of --- separated documents and lists, skipping empty documents', () => {
+    const text = `---\n---\n- apiVersion: cyclone.dev/v1alpha1\n  kind: Resource\n  metadata: {name: a}\n  spec: {type: KV}\n---\napiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: b}\nspec: {type: KV}\n`;
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents.map((d) => d.spec.name)).toEqual(['a', 'b']);
+  });
+
+  const stage = (container: string) =>
+    `apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata: {name: s}\nspec:\n  pod:\n    spec:\n      containers:\n      - ${container}\n`;
+
+  it.each([
+    [
+      `apiVersion: v1\nkind: Resource\nmetadata: {name: a}\nspec: {type: KV}`,
+      'documents[0].apiVersion: must be cyclone.dev/v1alpha1',
+    ],
+    [`apiVersion: cyclone.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: a}`, 'documents[0].kind: must be one of'],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: Bad_Name}\nspec: {type: KV}`,
+      'documents[0].metadata.name: must be lower-case',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: Docker}`,
+      'documents[0].spec.type: must be one of Git',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: Git}`,
+      'documents[0].spec.parameters: a Git resource needs the parameter SCM_URL',
+    ],
+    [stage('name: main'), 'documents[0].spec.pod.spec.containers[0].image: required'],
+    [stage('{image: x, command: oops}'), 'documents[0].spec.pod.spec.containers[0].command: must be a list'],
+    [stage('{image: x, env: [{value: "1"}]}'), 'documents[0].spec.pod.spec.containers[0].env[0].name: required'],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata: {name: s}\nspec:\n  pod:\n    inputs:\n      resources:\n      - {name: NOPE, path: /w}\n    spec:\n      containers: [{image: x}]`,
+      'documents[0].spec.pod.inputs.resources[0].name: must be lower-case',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec: {stages: []}`,
+      'documents[0].spec.stages: needs at least one stage',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  stages:\n  - {name: a, timeout: soon}`,
+      'documents[0].spec.stages[0].timeout: must be a duration',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: t}\nspec: {type: Cron, workflowRef: {name: w}}`,
+      'documents[0].spec.cron: required',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: t}\nspec: {type: SCM, scm: {repo: a/b}, workflowRef: {name: w}}`,
+      'documents[0].spec.scm.secret: required',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: t}\nspec: {type: Email, workflowRef: {name: w}}`,
+      'documents[0].spec.type: must be one of Cron, SCM, Webhook',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\nspec: {timeout: 1h}`,
+      'documents[0].spec.workflowRef: required',
+    ],
+    [
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\nspec: {workflowRef: {name: w}, timeout: forever}`,
+      'documents[0].spec.timeout: must be a duration',
+    ],
+    [`key: [unclosed`, 'documents[0]: not valid YAML'],
+  ])('names the document and field of a mistake: %#', (text, expected) => {
+    const { errors } = parseManifests(text);
+    expect(errors.map(formatManifestError).join('\n')).toContain(expected);
+  });
+
+  it('numbers documents across --- separators and lists', () => {
+    const good = `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: KV}\n`;
+    const bad = stage('name: main');
+    const { documents, errors } = parseManifests(
+      `${good}---\n- ${good.replaceAll('\n', '\n  ')}\n---\n${good.replace('name: a', 'name: b')}---\n${bad}`,
+    );
+    expect(documents).toHaveLength(2);
+    expect(errors.map(formatManifestError)).toEqual([
+      'documents[1].metadata.name: Resource "a" is already declared in documents[0]',
+      'documents[3].spec.pod.spec.containers[0].image: required',
+    ]);
+  });
+});
+
+describe('printManifests', () => {
+  it('prints stable multi-document YAML that reads back the same', () => {
+    const { documents } = parseManifests(fixture('pipeline.yaml'));
+    const text = printManifests(documents);
+    expect(text.split('---\n')).toHaveLength(documents.length);
+    expect(text).toContain('kind: Stage\nmetadata:\n  name: compile\n');
+    expect(parseManifests(text)).toEqual({ documents, errors: [] });
+    expect(printManifests(parseManifests(text).documents)).toBe(text);
+  });
+
+  it('prints the workload container first and the rest of the PodSpec with sorted keys', () => {
+    const { documents } = parseManifests(fixture('pipeline.yaml'));
+    const text = printManifests(documents.filter((d) => d.spec.name === 'compile'));
+    expect(text).toContain(
+      [
+        '    spec:',
+        '      volumes:',
+        '        - emptyDir: {}',
+        '          name: cache',
+        '      containers:',
+        '        - name: main',
+        '          image: registry.example.com/tools/golang:1.22',
+        '          workingDir: /workspace/src',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,180 @@
+import type { ResourceSpec, StageDefinition, TriggerSpec } from '@cyclone/domain';
+import { stringify } from 'yaml';
+import { WORKLOAD_FIELDS } from './decode-stage.js';
+import {
+  ANNOTATIONS,
+  API_VERSION,
+  type Manifest,
+  type WorkflowManifestSpec,
+  type WorkflowRunManifestSpec,
+} from './types.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Writes manifests as multi-document Cyclone YAML. Keys come in a fixed order and
+ * free-form parts (the rest of a PodSpec) are sorted, so the same objects always
+ * print as the same text, whatever order a database kept their keys in.
+ */
+export function printManifests(objects: readonly Manifest[]): string {
+  return objects
+    .map((manifest) => stringify(encode(manifest), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false }))
+    .join('---\n');
+}
+
+function encode(manifest: Manifest): Json {
+  switch (manifest.kind) {
+    case 'Resource':
+      return envelope('Resource', { name: manifest.spec.name }, encodeResource(manifest.spec));
+    case 'Stage':
+      return envelope(
+        'Stage',
+        compact({
+          name: manifest.spec.name,
+          annotations: manifest.spec.template ? { [ANNOTATIONS.stageTemplate]: manifest.spec.template } : undefined,
+        }),
+        { pod: encodePod(manifest.spec) },
+      );
+    case 'Workflow':
+      return envelope(
+        'Workflow',
+        compact({
+          name: manifest.spec.name,
+          annotations: manifest.spec.description ? { [ANNOTATIONS.description]: manifest.spec.description } : undefined,
+        }),
+        encodeWorkflow(manifest.spec),
+      );
+    case 'WorkflowTrigger':
+      return envelope(
+        'WorkflowTrigger',
+        { name: manifest.spec.name },
+        encodeTrigger(manifest.spec, manifest.workflowRef),
+      );
+    case 'WorkflowRun':
+      return envelope('WorkflowRun', { name: manifest.spec.name }, encodeRun(manifest.spec));
+  }
+}
+
+function envelope(kind: string, metadata: Json, spec: Json): Json {
+  return { apiVersion: API_VERSION, kind, metadata, spec };
+}
+
+/** Drops undefined values, empty lists and empty mappings. */
+function compact(value: Json): Json {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => {
+      if (v === undefined) return false;
+      if (Array.isArray(v)) return v.length > 0;
+      if (typeof v === 'object' && v !== null) return Object.keys(v).length > 0;
+      return true;
+    }),
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Json)[key])]),
+  );
+}
+
+const nameValues = (items: readonly { name: string; value: string }[]) =>
+  items.map((item) => ({ name: item.name, value: item.value }));
+
+function encodeResource(spec: ResourceSpec): Json {
+  return compact({
+    type: spec.type,
+    resolver: spec.resolver,
+    integration: spec.integration,
+    parameters: nameValues(spec.parameters),
+    persistent: spec.persistent && compact({ ...spec.persistent }),
+  });
+}
+
+function encodePod(spec: StageDefinition): Json {
+  const extras = (sortKeys(spec.podSpecExtras ?? {}) ?? {}) as Json;
+  const [workloadExtras, ...otherContainers] = (extras.containers as Json[] | undefined) ?? [{}];
+  const { name: containerName, ...workloadRest } = (workloadExtras ?? {}) as Json;
+  const workload = {
+    ...compact({
+      name: containerName,
+      image: spec.image,
+      workingDir: spec.workingDir,
+      command: spec.command,
+      args: spec.args,
+      env: nameValues(spec.env),
+    }),
+    ...Object.fromEntries(
+      Object.entries(workloadRest).filter(([k]) => !(WORKLOAD_FIELDS as readonly string[]).includes(k)),
+    ),
+  };
+  const { containers: _containers, ...podRest } = extras;
+  return compact({
+    inputs: compact({
+      arguments: spec.inputs.arguments.map((a) =>
+        compact({ name: a.name, value: a.value, description: a.description }),
+      ),
+      resources: spec.inputs.resources.map((r) => ({ name: r.name, path: r.path })),
+      artifacts: spec.inputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
+    }),
+    outputs: compact({
+      resources: spec.outputs.resources.map((r) => ({ name: r.name })),
+      artifacts: spec.outputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
+    }),
+    spec: { ...podRest, containers: [workload, ...otherContainers] },
+  });
+}
+
+function encodeWorkflow(spec: WorkflowManifestSpec): Json {
+  return compact({
+    globalVariables: nameValues(spec.globalVariables),
+    stages: spec.stages.map((stage) =>
+      compact({
+        name: stage.name,
+        depends: stage.dependsOn,
+        artifacts: stage.artifactSources.map((a) => ({ name: a.name, source: a.source })),
+        trivial: stage.trivial ? true : undefined,
+        timeout: stage.timeout,
+        retries: stage.retries > 0 ? stage.retries : undefined,
+      }),
+    ),
+  });
+}
+
+const TRIGGER_TYPE_TEXT: Record<TriggerSpec['type'], string> = { CRON: 'Cron', SCM: 'SCM', WEBHOOK: 'Webhook' };
+
+function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
+  const scm = spec.scm;
+  return compact({
+    type: TRIGGER_TYPE_TEXT[spec.type],
+    workflowRef: { name: workflowRef },
+    cron: spec.cron !== undefined ? { schedule: spec.cron } : undefined,
+    scm: scm && {
+      secret: scm.integration,
+      repo: scm.repo,
+      ...compact({
+        push: scm.push && { enabled: true, ...compact({ branches: scm.push.branches }) },
+        tagRelease: scm.tagRelease ? { enabled: true } : undefined,
+        pullRequest: scm.pullRequest && { enabled: true, ...compact({ branches: scm.pullRequest.branches }) },
+        pullRequestComment: scm.pullRequestComment && {
+          enabled: true,
+          ...compact({ comments: scm.pullRequestComment.comments }),
+        },
+      }),
+    },
+    parameters: nameValues(spec.parameters),
+    disabled: spec.enabled ? undefined : true,
+  });
+}
+
+function encodeRun(spec: WorkflowRunManifestSpec): Json {
+  return compact({
+    workflowRef: { name: spec.workflowRef },
+    timeout: spec.timeout,
+    stages: spec.stages.map((s) => compact({ name: s.name, parameters: nameValues(s.parameters) })),
+    resources: spec.resources.map((r) => compact({ name: r.name, parameters: nameValues(r.parameters) })),
+  });
+}

@@ -1,0 +1,54 @@
+import type { NameValue, ResourceSpec, StageDefinition, TriggerSpec, WorkflowStage } from '@cyclone/domain';
+
+export const API_VERSION = 'cyclone.dev/v1alpha1';
+
+export const MANIFEST_KINDS = ['Resource', 'Stage', 'Workflow', 'WorkflowTrigger', 'WorkflowRun'] as const;
+export type ManifestKind = (typeof MANIFEST_KINDS)[number];
+
+/** A stage's place in a Workflow document: the definition itself is a Stage document. */
+export type WorkflowStageRef = Pick<
+  WorkflowStage,
+  'name' | 'dependsOn' | 'artifactSources' | 'trivial' | 'timeout' | 'retries'
+>;
+
+/** Cyclone's kind Workflow: the graph over Stage documents, referenced by name. */
+export interface WorkflowManifestSpec {
+  name: string;
+  description: string;
+  globalVariables: NameValue[];
+  stages: WorkflowStageRef[];
+}
+
+/** Cyclone's kind WorkflowRun (parsed and validated; runs start through runWorkflow). */
+export interface WorkflowRunManifestSpec {
+  name: string;
+  workflowRef: string;
+  timeout?: string;
+  stages: { name: string; parameters: NameValue[] }[];
+  resources: { name: string; parameters: NameValue[] }[];
+}
+
+export type Manifest =
+  | { kind: 'Resource'; spec: ResourceSpec }
+  | { kind: 'Stage'; spec: StageDefinition }
+  | { kind: 'Workflow'; spec: WorkflowManifestSpec }
+  | { kind: 'WorkflowTrigger'; spec: TriggerSpec; workflowRef: string }
+  | { kind: 'WorkflowRun'; spec: WorkflowRunManifestSpec };
+
+/** A problem in one document: `path` names the field, e.g. `documents[2].spec.type`. */
+export interface ManifestError {
+  document: number;
+  path: string;
+  message: string;
+}
+
+export function formatManifestError(error: ManifestError): string {
+  return `${error.path}: ${error.message}`;
+}
+
+/** Cyclone's annotations and labels this codec reads and writes. */
+export const ANNOTATIONS = {
+  description: 'cyclone.dev/description',
+  /** The stage template a stage was made from (this project's extension). */
+  stageTemplate: 'cyclone.dev/stage-template',
+} as const;
