@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config/config.js';
 import { type Controller, startController } from './controller/controller.js';
+import { LocalExecutor } from './controller/executors/local-executor.js';
+import { RunReconciler } from './controller/run-reconciler.js';
 import { type Database, openDatabase } from './db/database.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
@@ -35,7 +37,12 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 }
 
 async function startOnDatabase(config: Config, logger: Logger, database: Database): Promise<RunningApi> {
-  const services = createServices(database.db, config, logger);
+  // The run reconciler exists only in controller roles; mutations wake it when it does.
+  let wakeRuns = () => {};
+  const services = createServices(database.db, config, logger, {
+    onRunChanged: () => wakeRuns(),
+    databaseUrl: database.url,
+  });
   await services.identity.seedAdmin(
     config.identity.adminEmail,
     config.identity.adminPassword,
@@ -78,8 +85,20 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     : undefined;
   if (graphql) app.use(graphql.router);
 
-  const controller: Controller | undefined =
-    config.server.role !== 'server' ? startController([], { intervalMs: 5_000, logger }) : undefined;
+  let executor: LocalExecutor | undefined;
+  let controller: Controller | undefined;
+  if (config.server.role !== 'server') {
+    let reconciler: RunReconciler | undefined;
+    executor = new LocalExecutor({
+      db: database.db,
+      logger,
+      dataDir: config.database.dataDir,
+      onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
+    });
+    reconciler = new RunReconciler({ db: database.db, logger, executor });
+    wakeRuns = () => reconciler.wake();
+    controller = startController([reconciler], { intervalMs: 5_000, logger });
+  }
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -96,6 +115,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     stop: async () => {
       isReady = false;
       await controller?.stop();
+      await executor?.shutdown();
+      await services.runEvents.close();
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -15,6 +15,9 @@ import { ManifestsService } from './modules/manifests/manifests.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { ResourceService } from './modules/resources/resource.service.js';
+import { RunEvents } from './modules/runs/run-events.js';
+import { RunsPresenter } from './modules/runs/runs.presenter.js';
+import { RunsService } from './modules/runs/runs.service.js';
 import { StageService } from './modules/stages/stage.service.js';
 import { TemplateService } from './modules/templates/template.service.js';
 import { TenantsPresenter } from './modules/tenants/tenants.presenter.js';
@@ -41,9 +44,17 @@ export interface Services {
   workflowsPresenter: WorkflowsPresenter;
   triggers: TriggersService;
   manifests: ManifestsService;
+  runs: RunsService;
+  runsPresenter: RunsPresenter;
+  runEvents: RunEvents;
 }
 
-export function createServices(db: Db, config: Config, logger: Logger): Services {
+export function createServices(
+  db: Db,
+  config: Config,
+  logger: Logger,
+  hooks: { onRunChanged?: (runId: string) => void; databaseUrl?: string } = {},
+): Services {
   const secretBox = new SecretBox(
     loadEncryptionKey({ ...config.secrets, hasExternalDatabase: config.database.url !== undefined }, logger),
   );
@@ -70,5 +81,8 @@ export function createServices(db: Db, config: Config, logger: Logger): Services
     workflowsPresenter: new WorkflowsPresenter(db),
     triggers: new TriggersService({ db, logger }),
     manifests: new ManifestsService({ db, logger }),
+    runs: new RunsService({ db, logger, onRunChanged: hooks.onRunChanged }),
+    runsPresenter: new RunsPresenter(db),
+    runEvents: new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
   };
 }

@@ -1,5 +1,21 @@
 export { buildDag } from './build.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
 export { levels, readyStages, upstreamClosure } from './order.js';
+export {
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  backoffMs,
+  isTerminalRunPhase,
+  type PlanFinish,
+  type PlanKill,
+  type PlanRunPhase,
+  type PlanRunState,
+  type PlanStage,
+  type PlanStagePhase,
+  type PlanStageState,
+  type PlanStart,
+  planRun,
+  type RunPlan,
+} from './plan.js';
 export type { Dag, DagIssue, DagStage } from './types.js';
 export { validateDag } from './validate.js';

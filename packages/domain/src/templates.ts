@@ -1,4 +1,8 @@
 import type { NameValue, StageDefinition } from './specs.js';
+import type { StageTemplateSpec } from './stage-template-spec.js';
+
+/** A stage definition, or a template's (whose resources may be typed slots). */
+type Fillable = StageDefinition | StageTemplateSpec;
 
 /** Kinds of stage templates, as Cyclone labels them (`stage.cyclone.dev/template-kind`). */
 export const TEMPLATE_KINDS = ['build', 'unit-test', 'image-build', 'code-scan', 'deploy', 'custom'] as const;
@@ -21,7 +25,7 @@ export class TemplateArgumentError extends Error {
 }
 
 /** Every placeholder name used anywhere in a definition, in order of first use. */
-export function templatePlaceholders(definition: StageDefinition): string[] {
+export function templatePlaceholders(definition: Fillable): string[] {
   const names = new Set<string>();
   walkStrings(withoutArguments(definition), (text) => {
     for (const match of text.matchAll(PLACEHOLDER)) names.add((match[1] ?? match[2]) as string);
@@ -38,7 +42,7 @@ export function templatePlaceholders(definition: StageDefinition): string[] {
  * HTML escaping). A declared or used argument without a value, or a given argument
  * the template does not know, is an error naming it.
  */
-export function fillTemplate(definition: StageDefinition, args: readonly NameValue[] = []): StageDefinition {
+export function fillTemplate<T extends Fillable>(definition: T, args: readonly NameValue[] = []): T {
   const declared = new Map(definition.inputs.arguments.map((a) => [a.name, a.value]));
   const used = templatePlaceholders(definition);
   const given = new Map<string, string>();
@@ -64,7 +68,7 @@ export function fillTemplate(definition: StageDefinition, args: readonly NameVal
   return filled;
 }
 
-function withoutArguments(definition: StageDefinition): StageDefinition {
+function withoutArguments<T extends Fillable>(definition: T): T {
   return { ...definition, inputs: { ...definition.inputs, arguments: [] } };
 }
 

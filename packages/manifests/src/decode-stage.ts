@@ -1,13 +1,17 @@
 import {
   checkResourceSpec,
+  LIMITS,
   RESOURCE_TYPES,
   type ResourceSpec,
   resourceSpecSchema,
-  type StageDefinition,
   stageDefinitionSchema,
+  stageTemplateSpecSchema,
+  TEMPLATE_KIND_ALIASES,
+  TEMPLATE_KINDS,
+  type TemplateKind,
 } from '@cyclone/domain';
 import type { FieldReader, Obj } from './fields.js';
-import { ANNOTATIONS } from './types.js';
+import { ANNOTATIONS, LABELS, type Manifest, type StageTemplateMeta } from './types.js';
 import { reportIssues } from './zod-paths.js';
 
 /** Fields of the workload container that StageDefinition models; the rest is kept in podSpecExtras. */
@@ -45,11 +49,18 @@ export function decodeResource(r: FieldReader, doc: Obj, base: string, name: str
   return problems.length === 0 ? parsed.data : undefined;
 }
 
+type StageManifest = Extract<Manifest, { kind: 'Stage' }>;
+
 /**
- * A Stage document. Template stages name their resources by `type` (a slot to be
- * bound later) instead of `name`: the slot is kept under the lower-cased type name.
+ * A Stage document, or a stage template when labelled `stage.cyclone.dev/template:
+ * "true"`. A template's resources given by `type` alone stay typed slots (bound when a
+ * stage is made from it); in a plain stage such a resource is named after the
+ * lower-cased type.
  */
-export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string): StageDefinition | undefined {
+export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string): StageManifest | undefined {
+  const metadata = r.object(doc.metadata, `${base}.metadata`);
+  const labels = r.object(metadata?.labels, `${base}.metadata.labels`);
+  const isTemplate = labels?.[LABELS.template] === 'true' || labels?.[LABELS.template] === true;
   const spec = r.object(doc.spec, `${base}.spec`, true);
   const pod = r.object(spec?.pod, `${base}.spec.pod`, true);
   if (!pod) return undefined;
@@ -66,7 +77,8 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
   const cPath = `${p}.spec.containers[0]`;
   const workload = r.object(containers[0], cPath, true);
   if (!workload) return undefined;
-  const annotations = r.object(r.object(doc.metadata, `${base}.metadata`)?.annotations, `${base}.metadata.annotations`);
+  const annotations = r.object(metadata?.annotations, `${base}.metadata.annotations`);
+  const template = isTemplate ? templateMeta(r, labels, annotations, base) : undefined;
   const candidate = {
     name,
     image: r.string(workload, 'image', cPath, true),
@@ -75,7 +87,7 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
     env: r.nameValues(workload, 'env', cPath),
     workingDir: r.string(workload, 'workingDir', cPath),
     inputs: {
-      resources: resourceSlots(r, inputs, `${p}.inputs`, true),
+      resources: resourceSlots(r, inputs, `${p}.inputs`, true, isTemplate),
       artifacts: pathItems(r, inputs, `${p}.inputs`),
       arguments: r.objects(inputs, 'arguments', `${p}.inputs`).map(({ item, path }) => ({
         name: r.string(item, 'name', path, true),
@@ -84,13 +96,13 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
       })),
     },
     outputs: {
-      resources: resourceSlots(r, outputs, `${p}.outputs`, false),
+      resources: resourceSlots(r, outputs, `${p}.outputs`, false, isTemplate),
       artifacts: pathItems(r, outputs, `${p}.outputs`),
     },
     podSpecExtras: podSpecExtras(podSpec, workload, containers),
     template: r.string(annotations, ANNOTATIONS.stageTemplate, `${base}.metadata.annotations`),
   };
-  const parsed = stageDefinitionSchema.safeParse(candidate);
+  const parsed = (isTemplate ? stageTemplateSpecSchema : stageDefinitionSchema).safeParse(candidate);
   if (!parsed.success) {
     const container = `spec.pod.spec.containers[0]`;
     reportIssues(r, base, parsed.error.issues, {
@@ -107,14 +119,43 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
     });
     return undefined;
   }
-  return parsed.data;
+  if (isTemplate) return template && { kind: 'Stage', spec: parsed.data, template };
+  return { kind: 'Stage', spec: stageDefinitionSchema.parse(parsed.data) };
 }
 
-function resourceSlots(r: FieldReader, parent: Obj | undefined, path: string, withPath: boolean) {
+function templateMeta(
+  r: FieldReader,
+  labels: Obj | undefined,
+  annotations: Obj | undefined,
+  base: string,
+): StageTemplateMeta | undefined {
+  const kindText = r.string(labels, LABELS.templateKind, `${base}.metadata.labels`) ?? 'custom';
+  const kind = TEMPLATE_KIND_ALIASES[kindText] ?? kindText;
+  if (!(TEMPLATE_KINDS as readonly string[]).includes(kind)) {
+    const known = [...TEMPLATE_KINDS, ...Object.keys(TEMPLATE_KIND_ALIASES)].join(', ');
+    r.fail(`${base}.metadata.labels.${LABELS.templateKind}`, `must be one of ${known}`);
+    return undefined;
+  }
+  // Folded YAML (`>`) ends descriptions with a newline.
+  const description = (r.string(annotations, ANNOTATIONS.description, `${base}.metadata.annotations`) ?? '').trim();
+  if (description.length > LIMITS.stringLength) {
+    r.fail(`${base}.metadata.annotations.${ANNOTATIONS.description}`, `at most ${LIMITS.stringLength} characters`);
+    return undefined;
+  }
+  return { kind: kind as TemplateKind, description };
+}
+
+/** `{name, path}` items; `- type: Git` alone is a slot in a template, else named after its type. */
+function resourceSlots(r: FieldReader, parent: Obj | undefined, path: string, withPath: boolean, keepSlots: boolean) {
   return r.objects(parent, 'resources', path).map(({ item, path: itemPath }) => {
     const type = r.string(item, 'type', itemPath);
-    const name = r.string(item, 'name', itemPath, type === undefined) ?? type?.toLowerCase();
-    return withPath ? { name, path: r.string(item, 'path', itemPath, true) } : { name };
+    if (type !== undefined && !(RESOURCE_TYPES as readonly string[]).includes(type)) {
+      r.fail(`${itemPath}.type`, `must be one of ${RESOURCE_TYPES.join(', ')}`);
+    }
+    const given = r.string(item, 'name', itemPath, type === undefined);
+    const resourcePath = withPath ? { path: r.string(item, 'path', itemPath, true) } : {};
+    if (keepSlots && given === undefined) return { type, ...resourcePath };
+    return { name: given ?? type?.toLowerCase(), ...resourcePath };
   });
 }
 

@@ -89,16 +89,17 @@ describe('parseManifests', () => {
     });
   });
 
-  it('reads a YAML list of Stage documents with typed resource slots and mustache arguments', () => {
+  it('reads a YAML list of Stage documents: labelled ones are templates with typed resource slots', () => {
     const { documents, errors } = parseManifests(fixture('templates.yaml'));
     expect(errors).toEqual([]);
-    const [build, push] = documents;
+    const [build, push, rollout] = documents;
+    expect(build?.kind === 'Stage' && build.template).toEqual({ kind: 'build', description: 'Runs a build command' });
     expect(build?.kind === 'Stage' && build.spec).toMatchObject({
       name: 'shell-build',
       image: '{{ image }}',
       command: ['/bin/sh', '-e', '-c', '{{{ cmd }}}'],
       inputs: {
-        resources: [{ name: 'git', path: '/workspace' }],
+        resources: [{ type: 'Git', path: '/workspace' }],
         arguments: [
           { name: 'image', value: 'alpine:3.20', description: 'Image to run this stage' },
           { name: 'cmd', value: 'make build', description: "Commands, run as '/bin/sh -c {{{ cmd }}}'" },
@@ -108,10 +109,50 @@ describe('parseManifests', () => {
       outputs: { artifacts: [{ name: 'bin', path: '{{ out }}' }] },
     });
     expect(build?.kind === 'Stage' && build.spec.podSpecExtras).toBeUndefined();
+    // Not labelled: a plain stage, whose typed resources are named after their type.
+    expect(push?.kind === 'Stage' && push.template).toBeUndefined();
     expect(push?.kind === 'Stage' && push.spec).toMatchObject({
       env: [{ name: '_SETTINGS_', value: '{{{ settings }}}' }],
+      inputs: { resources: [{ name: 'git', path: '/workspace' }] },
       outputs: { resources: [{ name: 'image' }] },
     });
+    // Cyclone's kind `cd` is this project's `deploy`; named resources and slots may mix.
+    expect(rollout?.kind === 'Stage' && rollout.template).toEqual({
+      kind: 'deploy',
+      description: 'Rolls the image out',
+    });
+    expect(rollout?.kind === 'Stage' && rollout.spec).toMatchObject({
+      inputs: {
+        resources: [
+          { name: 'deploy-config', path: '/config' },
+          { type: 'Image', path: '/image' },
+        ],
+      },
+      outputs: { resources: [{ type: 'Image' }] },
+    });
+  });
+
+  it('prints templates back with their labels and slots', () => {
+    const { documents } = parseManifests(fixture('templates.yaml'));
+    const text = printManifests(documents);
+    expect(text).toContain('stage.cyclone.dev/template: "true"');
+    expect(text).toContain('stage.cyclone.dev/template-kind: deploy');
+    expect(text).toMatch(/- type: Git\n\s+path: \/workspace/);
+    const again = parseManifests(text);
+    expect(again.errors).toEqual([]);
+    expect(again.documents).toEqual(documents);
+  });
+
+  it.each([
+    [
+      'stage.cyclone.dev/template-kind: paint',
+      'documents[0].metadata.labels.stage.cyclone.dev/template-kind: must be one of',
+    ],
+    ['cyclone.dev/scene: cicd', 'documents[0].spec.pod.inputs.resources[0].type: must be one of Git'],
+  ])('refuses a bad template (%s)', (label, message) => {
+    const text = `apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata:\n  name: t\n  labels:\n    stage.cyclone.dev/template: "true"\n    ${label}\nspec:\n  pod:\n    inputs:\n      resources:\n      - type: ${label.includes('paint') ? 'Git' : 'Docker'}\n        path: /w\n    spec:\n      containers:\n      - image: alpine\n`;
+    const { errors } = parseManifests(text);
+    expect(errors.map(formatManifestError).join('\n')).toContain(message);
   });
 
   it('accepts a mix of --- separated documents and lists, skipping empty documents', () => {

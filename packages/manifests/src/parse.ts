@@ -90,10 +90,8 @@ function decodeKind(
       const spec = decodeResource(r, doc, base, name);
       return spec && { kind, spec };
     }
-    case 'Stage': {
-      const spec = decodeStage(r, doc, base, name);
-      return spec && { kind, spec };
-    }
+    case 'Stage':
+      return decodeStage(r, doc, base, name);
     case 'Workflow': {
       const spec = decodeWorkflow(r, doc, base, name);
       return spec && { kind, spec };

@@ -1,9 +1,10 @@
-import type { ResourceSpec, StageDefinition, TriggerSpec } from '@cyclone/domain';
+import type { ResourceSpec, StageTemplateSpec, TriggerSpec } from '@cyclone/domain';
 import { stringify } from 'yaml';
 import { WORKLOAD_FIELDS } from './decode-stage.js';
 import {
   ANNOTATIONS,
   API_VERSION,
+  LABELS,
   type Manifest,
   type WorkflowManifestSpec,
   type WorkflowRunManifestSpec,
@@ -27,14 +28,7 @@ function encode(manifest: Manifest): Json {
     case 'Resource':
       return envelope('Resource', { name: manifest.spec.name }, encodeResource(manifest.spec));
     case 'Stage':
-      return envelope(
-        'Stage',
-        compact({
-          name: manifest.spec.name,
-          annotations: manifest.spec.template ? { [ANNOTATIONS.stageTemplate]: manifest.spec.template } : undefined,
-        }),
-        { pod: encodePod(manifest.spec) },
-      );
+      return envelope('Stage', stageMetadata(manifest), { pod: encodePod(manifest.spec) });
     case 'Workflow':
       return envelope(
         'Workflow',
@@ -53,6 +47,18 @@ function encode(manifest: Manifest): Json {
     case 'WorkflowRun':
       return envelope('WorkflowRun', { name: manifest.spec.name }, encodeRun(manifest.spec));
   }
+}
+
+function stageMetadata(manifest: Extract<Manifest, { kind: 'Stage' }>): Json {
+  const { spec, template } = manifest;
+  return compact({
+    name: spec.name,
+    labels: template && { [LABELS.template]: 'true', [LABELS.templateKind]: template.kind },
+    annotations: compact({
+      [ANNOTATIONS.description]: template?.description || undefined,
+      [ANNOTATIONS.stageTemplate]: spec.template,
+    }),
+  });
 }
 
 function envelope(kind: string, metadata: Json, spec: Json): Json {
@@ -94,7 +100,8 @@ function encodeResource(spec: ResourceSpec): Json {
   });
 }
 
-function encodePod(spec: StageDefinition): Json {
+/** A stage's pod; typed slots (templates only) print as `type`. */
+function encodePod(spec: StageTemplateSpec): Json {
   const extras = (sortKeys(spec.podSpecExtras ?? {}) ?? {}) as Json;
   const [workloadExtras, ...otherContainers] = (extras.containers as Json[] | undefined) ?? [{}];
   const { name: containerName, ...workloadRest } = (workloadExtras ?? {}) as Json;
@@ -117,11 +124,14 @@ function encodePod(spec: StageDefinition): Json {
       arguments: spec.inputs.arguments.map((a) =>
         compact({ name: a.name, value: a.value, description: a.description }),
       ),
-      resources: spec.inputs.resources.map((r) => ({ name: r.name, path: r.path })),
+      resources: spec.inputs.resources.map((r) => ({
+        ...('name' in r ? { name: r.name } : { type: r.type }),
+        path: r.path,
+      })),
       artifacts: spec.inputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
     }),
     outputs: compact({
-      resources: spec.outputs.resources.map((r) => ({ name: r.name })),
+      resources: spec.outputs.resources.map((r) => ('name' in r ? { name: r.name } : { type: r.type })),
       artifacts: spec.outputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
     }),
     spec: { ...podRest, containers: [workload, ...otherContainers] },

@@ -1,4 +1,12 @@
-import type { NameValue, ResourceSpec, StageDefinition, TriggerSpec, WorkflowStage } from '@cyclone/domain';
+import type {
+  NameValue,
+  ResourceSpec,
+  StageDefinition,
+  StageTemplateSpec,
+  TemplateKind,
+  TriggerSpec,
+  WorkflowStage,
+} from '@cyclone/domain';
 
 export const API_VERSION = 'cyclone.dev/v1alpha1';
 
@@ -19,7 +27,7 @@ export interface WorkflowManifestSpec {
   stages: WorkflowStageRef[];
 }
 
-/** Cyclone's kind WorkflowRun (parsed and validated; runs start through runWorkflow). */
+/** Cyclone's kind WorkflowRun: applying one queues a run of the workflow. */
 export interface WorkflowRunManifestSpec {
   name: string;
   workflowRef: string;
@@ -28,9 +36,17 @@ export interface WorkflowRunManifestSpec {
   resources: { name: string; parameters: NameValue[] }[];
 }
 
+/** What a Stage document labelled `stage.cyclone.dev/template: "true"` says about the template. */
+export interface StageTemplateMeta {
+  kind: TemplateKind;
+  description: string;
+}
+
 export type Manifest =
   | { kind: 'Resource'; spec: ResourceSpec }
-  | { kind: 'Stage'; spec: StageDefinition }
+  | { kind: 'Stage'; spec: StageDefinition; template?: undefined }
+  /** A stage template (a Stage document labelled as one): its resources may be typed slots. */
+  | { kind: 'Stage'; spec: StageTemplateSpec; template: StageTemplateMeta }
   | { kind: 'Workflow'; spec: WorkflowManifestSpec }
   | { kind: 'WorkflowTrigger'; spec: TriggerSpec; workflowRef: string }
   | { kind: 'WorkflowRun'; spec: WorkflowRunManifestSpec };
@@ -51,4 +67,12 @@ export const ANNOTATIONS = {
   description: 'cyclone.dev/description',
   /** The stage template a stage was made from (this project's extension). */
   stageTemplate: 'cyclone.dev/stage-template',
+} as const;
+
+export const LABELS = {
+  /** `"true"` makes a Stage document a stage template of the tenant. */
+  template: 'stage.cyclone.dev/template',
+  templateKind: 'stage.cyclone.dev/template-kind',
+  /** Cyclone marks its shipped templates so; applied ones become the tenant's own all the same. */
+  builtin: 'cyclone.dev/builtin',
 } as const;

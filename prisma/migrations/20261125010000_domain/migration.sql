@@ -184,9 +184,11 @@ CREATE TABLE "workflow_runs" (
     "workflow_id" UUID NOT NULL,
     "version_id" UUID NOT NULL,
     "number" INTEGER NOT NULL,
+    "name" TEXT,
     "phase" "RunPhase" NOT NULL DEFAULT 'PENDING',
     "message" TEXT NOT NULL DEFAULT '',
     "parameters" JSONB NOT NULL DEFAULT '[]',
+    "timeout_seconds" INTEGER,
     "created_by_id" UUID,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMPTZ(3),
@@ -258,6 +260,9 @@ CREATE INDEX "workflow_runs_phase_idx" ON "workflow_runs"("phase");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "workflow_runs_workflow_id_number_key" ON "workflow_runs"("workflow_id", "number");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "workflow_runs_workflow_id_name_key" ON "workflow_runs"("workflow_id", "name");
 
 -- CreateIndex
 CREATE INDEX "audit_events_tenant_id_id_idx" ON "audit_events"("tenant_id", "id" DESC);

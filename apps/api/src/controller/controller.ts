@@ -9,6 +9,8 @@ export interface Reconciler {
   name: string;
   /** One pass over everything this reconciler owns; returns ms until the next pass, if sooner. */
   reconcileAll(): Promise<{ requeueAfterMs?: number }>;
+  /** True when work arrived since the last pass; the loop then cuts its sleep short. */
+  hasWakeRequest?(): boolean;
 }
 
 export interface Controller {
@@ -30,7 +32,7 @@ export function startController(
       } catch (error) {
         logger.error({ err: error, reconciler: reconciler.name }, 'reconcile pass failed; retrying');
       }
-      await sleepUnless(() => isStopping, delay);
+      await sleepUnless(() => isStopping || reconciler.hasWakeRequest?.() === true, delay);
     }
   });
   logger.info({ reconcilers: reconcilers.map((r) => r.name) }, 'controller started');
@@ -43,7 +45,7 @@ export function startController(
 }
 
 async function sleepUnless(shouldWake: () => boolean, ms: number): Promise<void> {
-  const step = 50;
+  const step = 20;
   for (let waited = 0; waited < ms && !shouldWake(); waited += step) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(step, ms - waited)));
   }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/prisma.js';
+import { createRunLoaders } from '../modules/runs/run.loaders.js';
 import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js';
 
 /**
@@ -9,6 +10,7 @@ import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js'
 export function createLoaders(db: Db) {
   return {
     ...createWorkflowLoaders(db),
+    ...createRunLoaders(db),
     /** Resources of a project with their integration's name, by name. */
     resourcesByProjectId: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.resource.findMany({

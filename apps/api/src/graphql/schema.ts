@@ -15,6 +15,7 @@ import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
+import { WorkflowRunResolver } from './resolvers/workflow-run.resolver.js';
 import { WorkflowTriggerResolver } from './resolvers/workflow-trigger.resolver.js';
 
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
@@ -34,6 +35,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowResolver,
       WorkflowVersionResolver,
       WorkflowRunFieldsResolver,
+      WorkflowRunResolver,
       ProjectWorkflowsResolver,
       WorkflowTriggerResolver,
       ManifestsResolver,

@@ -8,7 +8,7 @@ export class ManifestsResolver {
   @Authorized()
   @Mutation(() => [AppliedObjectType], {
     description:
-      'Applies Cyclone YAML (cyclone.dev/v1alpha1 Resource, Stage, Workflow, WorkflowTrigger documents) to a project in one transaction (DEVELOPER and up): a problem anywhere writes nothing. Returns what each document changed.',
+      'Applies Cyclone YAML (cyclone.dev/v1alpha1 Resource, Stage, Workflow, WorkflowTrigger, WorkflowRun documents) to a project in one transaction (DEVELOPER and up): a problem anywhere writes nothing. Stage documents labelled `stage.cyclone.dev/template: "true"` become stage templates of the tenant; a WorkflowRun document queues a run (PENDING) of the current workflow version. Returns what each document changed.',
   })
   applyManifests(@Arg('input', () => ApplyManifestsInput) input: ApplyManifestsInput, @Ctx() ctx: GraphQLContext) {
     return ctx.services.manifests.applyManifests(ctx.user as AuthUser, input);

@@ -1,4 +1,4 @@
-import { stageDefinitionSchema } from '@cyclone/domain';
+import { isResourceSlot, stageTemplateSpecSchema } from '@cyclone/domain';
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
@@ -11,7 +11,11 @@ import {
 } from '../types/stage-template.type.js';
 
 export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
-  const spec = stageDefinitionSchema.parse(row.spec);
+  const spec = stageTemplateSpecSchema.parse(row.spec);
+  const named = <T extends object>(items: T[]) =>
+    items.filter((r) => !isResourceSlot(r)) as Exclude<T, { type: unknown }>[];
+  const slots = <T extends object>(items: T[]) =>
+    items.filter((r) => isResourceSlot(r)) as Extract<T, { type: unknown }>[];
   return {
     id: row.id,
     name: row.name,
@@ -24,8 +28,10 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
     args: spec.args,
     env: spec.env,
     workingDir: spec.workingDir,
-    inputs: { ...spec.inputs, arguments: [] },
-    outputs: spec.outputs,
+    inputs: { ...spec.inputs, resources: named(spec.inputs.resources), arguments: [] },
+    outputs: { ...spec.outputs, resources: named(spec.outputs.resources) },
+    inputSlots: slots(spec.inputs.resources),
+    outputSlots: slots(spec.outputs.resources),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

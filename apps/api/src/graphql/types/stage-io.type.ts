@@ -11,6 +11,17 @@ export class StageResourceRef {
   path!: string;
 }
 
+@ObjectType('StageResourceSlot', {
+  description: 'A resource a template takes or produces by type only; a stage made from it names the resource.',
+})
+export class StageResourceSlot {
+  @Field(() => String, { description: 'Git, Svn, Image, KV or General.' })
+  type!: string;
+
+  @Field(() => String, { nullable: true, description: 'Where an input is mounted; null for outputs.' })
+  path?: string;
+}
+
 @ObjectType('StageOutputResource')
 export class StageOutputResource {
   @Field(() => String)

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { StageContainerFields } from './stage-container.type.js';
 import {
   StageArgument,
   StageArgumentInput,
@@ -7,12 +8,14 @@ import {
   StageInputsInput,
   StageOutputs,
   StageOutputsInput,
+  StageResourceSlot,
 } from './stage-io.type.js';
 
 @ObjectType('StageTemplate', {
+  implements: StageContainerFields,
   description: 'A stage blueprint with `{{ argument }}` placeholders; built-ins are shared and read-only.',
 })
-export class StageTemplateObject {
+export class StageTemplateObject extends StageContainerFields {
   @Field(() => ID)
   id!: string;
 
@@ -31,26 +34,21 @@ export class StageTemplateObject {
   @Field(() => [StageArgument], { description: 'Arguments without a value must be given when it is used.' })
   arguments!: StageArgument[];
 
-  @Field(() => String)
-  image!: string;
-
-  @Field(() => [String])
-  command!: string[];
-
-  @Field(() => [String])
-  args!: string[];
-
-  @Field(() => [NameValueType])
-  env!: NameValueType[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
-
-  @Field(() => StageInputs)
+  @Field(() => StageInputs, { description: 'Named resources only; typed ones are in inputSlots.' })
   inputs!: StageInputs;
 
-  @Field(() => StageOutputs)
+  @Field(() => StageOutputs, { description: 'Named resources only; typed ones are in outputSlots.' })
   outputs!: StageOutputs;
+
+  @Field(() => [StageResourceSlot], {
+    description: 'Input resources given by type (`- type: Git`); createStage binds them with inputs.resources.',
+  })
+  inputSlots!: StageResourceSlot[];
+
+  @Field(() => [StageResourceSlot], {
+    description: 'Output resources given by type; createStage binds them with outputs.resources.',
+  })
+  outputSlots!: StageResourceSlot[];
 
   @Field(() => Date)
   createdAt!: Date;
@@ -64,7 +62,9 @@ export class CreateStageTemplateInput {
   @Field(() => String)
   tenant!: string;
 
-  @Field(() => String, { description: 'A DNS label, unique in the tenant and not a built-in name.' })
+  @Field(() => String, {
+    description: "A DNS label, unique in the tenant; a built-in's name makes it shadow that built-in for the tenant.",
+  })
   name!: string;
 
   @Field(() => String, { nullable: true, description: 'Defaults to custom.' })

@@ -1,29 +1,18 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { StageContainerFields } from './stage-container.type.js';
 import { StageInputs, StageInputsInput, StageOutputs, StageOutputsInput } from './stage-io.type.js';
 
-@ObjectType('Stage', { description: "A project's reusable stage definition (Cyclone's kind Stage)." })
-export class StageObject {
+@ObjectType('Stage', {
+  implements: StageContainerFields,
+  description: "A project's reusable stage definition (Cyclone's kind Stage).",
+})
+export class StageObject extends StageContainerFields {
   @Field(() => ID)
   id!: string;
 
   @Field(() => String)
   name!: string;
-
-  @Field(() => String)
-  image!: string;
-
-  @Field(() => [String])
-  command!: string[];
-
-  @Field(() => [String])
-  args!: string[];
-
-  @Field(() => [NameValueType])
-  env!: NameValueType[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
 
   @Field(() => StageInputs)
   inputs!: StageInputs;

@@ -1,11 +1,91 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { RunPhase } from '../../generated/prisma/enums.js';
+import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js';
 import { connectionType } from '../relay.js';
+import { NameValueInput } from './name-value.type.js';
 
 registerEnumType(RunPhase, {
   name: 'RunPhase',
   description: 'PENDING RUNNING WAITING (paused or queued) SUCCEEDED FAILED CANCELLED.',
 });
+
+registerEnumType(StagePhase, {
+  name: 'StagePhase',
+  description: 'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed.',
+});
+
+registerEnumType(LogStream, { name: 'LogStream', description: 'STDOUT or STDERR.' });
+
+@ObjectType('StageOutput', { description: 'A `key:value` line the stage wrote to $CYCLONE_RESULTS.' })
+export class StageOutputType {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  value!: string;
+}
+
+@ObjectType('StageRun', { description: 'One stage of a run: its current or last attempt.' })
+export class StageRunType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => StagePhase)
+  phase!: StagePhase;
+
+  @Field(() => Int, { description: 'The current or last attempt, from 1; 0 before the first start.' })
+  attempt!: number;
+
+  @Field(() => Int, { nullable: true })
+  exitCode!: number | null;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => [StageOutputType])
+  outputs!: StageOutputType[];
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+}
+
+@ObjectType('LogLine', { description: 'One line a stage printed.' })
+export class LogLineType {
+  @Field(() => Int, { description: 'From 1 per run and stage, without gaps.' })
+  seq!: number;
+
+  @Field(() => String)
+  stage!: string;
+
+  @Field(() => LogStream)
+  stream!: LogStream;
+
+  @Field(() => String)
+  line!: string;
+
+  @Field(() => Date)
+  timestamp!: Date;
+}
+
+@InputType()
+export class RunWorkflowInput {
+  @Field(() => String)
+  tenant!: string;
+
+  @Field(() => String)
+  project!: string;
+
+  @Field(() => String)
+  workflow!: string;
+
+  @Field(() => [NameValueInput], { nullable: true, description: 'Run parameters, stored with the run.' })
+  parameters?: NameValueInput[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Limit of the whole run, e.g. 30m or 1h30m.' })
+  timeout?: string | null;
+}
 
 @ObjectType('WorkflowRun', { description: 'One execution of a workflow version.' })
 export class WorkflowRunType {
@@ -29,6 +109,12 @@ export class WorkflowRunType {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Limit of the whole run in seconds, if any.' })
+  timeoutSeconds!: number | null;
+
+  /** Resolved by `isPaused`. */
+  pausedAt?: Date | null;
 
   /** Resolved by `workflow`. */
   workflowId!: string;

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { connectionType } from '../relay.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
 import { OrderDirection } from './order-direction.type.js';
+import { StageContainerFields } from './stage-container.type.js';
 
 @ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
 export class WorkflowStageResourceType {
@@ -57,25 +58,13 @@ export class WorkflowStageOutputsType {
   artifacts!: WorkflowStageOutputArtifactType[];
 }
 
-@ObjectType('WorkflowStage', { description: 'A stage of a workflow version: what it runs and its place in the DAG.' })
-export class WorkflowStageType {
+@ObjectType('WorkflowStage', {
+  implements: StageContainerFields,
+  description: 'A stage of a workflow version: what it runs and its place in the DAG.',
+})
+export class WorkflowStageType extends StageContainerFields {
   @Field(() => String)
   name!: string;
-
-  @Field(() => String)
-  image!: string;
-
-  @Field(() => [String])
-  command!: string[];
-
-  @Field(() => [String])
-  args!: string[];
-
-  @Field(() => [NameValueType])
-  env!: NameValueType[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
 
   @Field(() => [String])
   dependsOn!: string[];
@@ -289,6 +278,20 @@ export enum AppliedAction {
 }
 registerEnumType(AppliedAction, { name: 'AppliedAction' });
 
+export enum AppliedTarget {
+  RESOURCE = 'RESOURCE',
+  STAGE = 'STAGE',
+  STAGE_TEMPLATE = 'STAGE_TEMPLATE',
+  WORKFLOW = 'WORKFLOW',
+  WORKFLOW_TRIGGER = 'WORKFLOW_TRIGGER',
+  WORKFLOW_RUN = 'WORKFLOW_RUN',
+}
+registerEnumType(AppliedTarget, {
+  name: 'AppliedTarget',
+  description:
+    'What a document became. A Stage document labelled `stage.cyclone.dev/template: "true"` is a STAGE_TEMPLATE of the tenant; other Stage documents are STAGEs of the project.',
+});
+
 @InputType()
 export class ApplyManifestsInput {
   @Field(() => String)
@@ -303,12 +306,20 @@ export class ApplyManifestsInput {
 
 @ObjectType('AppliedObject', { description: 'What applyManifests did to one document.' })
 export class AppliedObjectType {
-  @Field(() => String, { description: 'Resource, Stage, Workflow or WorkflowTrigger.' })
+  @Field(() => String, { description: 'The document kind: Resource, Stage, Workflow, WorkflowTrigger or WorkflowRun.' })
   kind!: string;
 
   @Field(() => String)
   name!: string;
 
-  @Field(() => AppliedAction)
+  @Field(() => AppliedAction, {
+    description: 'For a WorkflowRun: CREATED queued a new run, UNCHANGED means that document already made one.',
+  })
   action!: AppliedAction;
+
+  @Field(() => AppliedTarget)
+  target!: AppliedTarget;
+
+  @Field(() => String, { nullable: true, description: 'More about the outcome, e.g. the number of a queued run.' })
+  message?: string;
 }

@@ -15,7 +15,7 @@ const YAML =
 type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
 const code = (r: Result) => r.errors?.[0]?.extensions?.code;
 
-/** The fixture of packages/manifests, without its WorkflowRun document (runs start with runWorkflow). */
+/** The fixture of packages/manifests, without its WorkflowRun document (manifests-runs.int.test.ts applies that). */
 const pipeline = readFileSync(
   new URL('../../../../../packages/manifests/src/fixtures/pipeline.yaml', import.meta.url),
   'utf8',
@@ -167,14 +167,6 @@ describe('applyManifests and Workflow.yaml', () => {
       { kind: 'Workflow', name: 'shop-ci', action: 'UPDATED' },
     ]);
     expect((await db.workflow.findFirstOrThrow({ where: { name: 'shop-ci' } })).currentVersion).toBe(2);
-  });
-
-  it('refuses a WorkflowRun document: runs are started with runWorkflow', async () => {
-    const run =
-      'apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\nspec: {workflowRef: {name: shop-ci}}\n';
-    const result = await apply('web', `${RESOURCES}---\n${run}`);
-    expect(code(result)).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.message).toMatch(/^documents\[2\]: .*runWorkflow/);
   });
 
   it('names the document and field of a mistake, and writes nothing when any document is wrong', async () => {

@@ -8,15 +8,22 @@ import { upsertResource } from '../resources/resource.upsert.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { loadStageDefinition, upsertStage } from '../stages/stage.upsert.js';
+import { upsertTenantTemplate } from '../templates/template.upsert.js';
 import { upsertTrigger } from '../triggers/trigger.upsert.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
 import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { applyWorkflowRun } from './apply-run.js';
+
+/** What a document became: a Stage document is a project stage or, labelled so, a tenant stage template. */
+export type AppliedTarget = 'RESOURCE' | 'STAGE' | 'STAGE_TEMPLATE' | 'WORKFLOW' | 'WORKFLOW_TRIGGER' | 'WORKFLOW_RUN';
 
 export interface AppliedObject {
   kind: string;
   name: string;
   action: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+  target: AppliedTarget;
+  message?: string;
 }
 
 interface Indexed<K extends Manifest['kind']> {
@@ -35,8 +42,9 @@ const TRIGGER_FIELDS: Record<string, string> = { cron: 'cron.schedule', scm: 'sc
 
 /**
  * Applies Cyclone YAML to a project: every document in one transaction (a problem
- * anywhere writes nothing), in the order Resources, Stages, Workflows, Triggers, so
- * documents may refer to each other whatever their order in the file.
+ * anywhere writes nothing), in the order Resources, Stages (and stage templates),
+ * Workflows, Triggers, WorkflowRuns, so documents may refer to each other whatever
+ * their order in the file.
  */
 export class ManifestsService {
   constructor(private readonly deps: { db: Db; logger: Logger }) {}
@@ -51,30 +59,22 @@ export class ManifestsService {
       const of = <K extends Manifest['kind']>(kind: K) =>
         documents.flatMap((manifest, index) => (manifest.kind === kind ? [{ index, manifest } as Indexed<K>] : []));
 
-      const run = of('WorkflowRun')[0];
-      if (run) {
-        throw badInput(
-          `documents[${run.index}]`,
-          `WorkflowRun "${run.manifest.spec.name}" cannot be applied: runs are started with runWorkflow (or \`cyclone run\`)`,
-        );
-      }
       const applied: AppliedObject[] = [];
-      const note = (kind: string, name: string, action: AppliedObject['action']) =>
-        applied.push({ kind, name, action });
+      const note = (kind: string, name: string, target: AppliedTarget, action: AppliedObject['action']) =>
+        applied.push({ kind, name, action, target });
       for (const { index, manifest } of of('Resource')) {
-        note(
-          'Resource',
-          manifest.spec.name,
-          await upsertResource(tx, scope, manifest.spec, { field: `documents[${index}].spec` }),
-        );
+        const outcome = await upsertResource(tx, scope, manifest.spec, { field: `documents[${index}].spec` });
+        note('Resource', manifest.spec.name, 'RESOURCE', outcome);
       }
       const stages = new Map<string, StageDefinition>();
       for (const { index, manifest } of of('Stage')) {
-        note(
-          'Stage',
-          manifest.spec.name,
-          await upsertStage(tx, scope, manifest.spec, { field: `documents[${index}].spec` }),
-        );
+        if (manifest.template) {
+          const template = { ...manifest.template, name: manifest.spec.name, spec: manifest.spec };
+          note('Stage', manifest.spec.name, 'STAGE_TEMPLATE', await upsertTenantTemplate(tx, tenant.id, template));
+          continue;
+        }
+        const outcome = await upsertStage(tx, scope, manifest.spec, { field: `documents[${index}].spec` });
+        note('Stage', manifest.spec.name, 'STAGE', outcome);
         stages.set(manifest.spec.name, manifest.spec);
       }
       const workflowIds = new Map<string, string>();
@@ -82,7 +82,7 @@ export class ManifestsService {
         const spec = await resolveWorkflow(tx, project.id, index, manifest.spec, stages);
         const saved = await workflowsRepository.saveVersion(tx, project.id, manifest.spec.name, spec, actor.id);
         workflowIds.set(manifest.spec.name, saved.workflow.id);
-        note('Workflow', manifest.spec.name, saved.outcome);
+        note('Workflow', manifest.spec.name, 'WORKFLOW', saved.outcome);
       }
       for (const { index, manifest } of of('WorkflowTrigger')) {
         const workflowId =
@@ -96,7 +96,12 @@ export class ManifestsService {
         }
         const field = (name: string) => `documents[${index}].spec.${TRIGGER_FIELDS[name] ?? name}`;
         const { outcome } = await upsertTrigger(tx, { tenantId: tenant.id, workflowId }, manifest.spec, field, 'apply');
-        note('WorkflowTrigger', manifest.spec.name, outcome);
+        note('WorkflowTrigger', manifest.spec.name, 'WORKFLOW_TRIGGER', outcome);
+      }
+      const runScope = { projectId: project.id, projectName: project.name, actorId: actor.id };
+      for (const { index, manifest } of of('WorkflowRun')) {
+        const run = await applyWorkflowRun(tx, runScope, index, manifest.spec);
+        applied.push({ kind: 'WorkflowRun', name: manifest.spec.name, target: 'WORKFLOW_RUN', ...run });
       }
       return applied;
     });

@@ -1,4 +1,12 @@
-import { fillTemplate, type StageDefinition, stageDefinitionSchema, TemplateArgumentError } from '@cyclone/domain';
+import {
+  fillTemplate,
+  resourceSlots,
+  type StageDefinition,
+  type StageTemplateSpec,
+  stageDefinitionSchema,
+  stageTemplateSpecSchema,
+  TemplateArgumentError,
+} from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
@@ -44,7 +52,9 @@ export class StageService {
           throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
         }
         const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
-        const definition = parseInput(stageDefinitionSchema, overlay(base, input));
+        const candidate = overlay(base, input);
+        assertSlotsBound(candidate, input.template);
+        const definition = parseInput(stageDefinitionSchema, candidate);
         await upsertStage(tx, scope, definition);
         return this.loadRow(tx, scope.projectId, ref.name);
       },
@@ -97,12 +107,12 @@ export class StageService {
     return this.deps.db.stage.findUnique({ where: { projectId_name: { projectId: access.project.id, name } } });
   }
 
-  private async fromTemplate(tx: Tx, tenantId: string, input: StageInputFields): Promise<StageDefinition> {
+  private async fromTemplate(tx: Tx, tenantId: string, input: StageInputFields): Promise<StageTemplateSpec> {
     const name = input.template as string;
     const template = await findUsableTemplate(tx, tenantId, name);
     if (!template) throw badInput('input.template', `no stage template "${name}"`);
     try {
-      const filled = fillTemplate(stageDefinitionSchema.parse(template.spec), input.arguments ?? []);
+      const filled = fillTemplate(stageTemplateSpecSchema.parse(template.spec), input.arguments ?? []);
       return { ...filled, template: name };
     } catch (error) {
       if (!(error instanceof TemplateArgumentError)) throw error;
@@ -122,8 +132,28 @@ export class StageService {
   }
 }
 
+/**
+ * A template's typed resource slots (`- type: Git`) are bound by the stage's own
+ * `inputs.resources` / `outputs.resources`, which replace the template's list; a slot
+ * left unbound is refused, naming what the template expects.
+ */
+function assertSlotsBound(candidate: Record<string, unknown>, template: string | null | undefined): void {
+  const slot = resourceSlots(candidate as Parameters<typeof resourceSlots>[0])[0];
+  if (!slot) return;
+  const side = slot.field.startsWith('inputs') ? 'inputs' : 'outputs';
+  const where = slot.path === undefined ? '' : ` at ${slot.path}`;
+  const example = slot.path === undefined ? '{name}' : `{name, path: "${slot.path}"}`;
+  throw badInput(
+    `input.${side}.resources`,
+    `template "${template}" ${side === 'inputs' ? 'takes' : 'produces'} a ${slot.type} resource${where}: give ${side}.resources with the project's resource, e.g. [${example}]`,
+  );
+}
+
 /** Fields given override the base (a filled template or the stored stage); null clears workingDir. */
-function overlay(base: StageDefinition | undefined, input: StageInputFields): Record<string, unknown> {
+function overlay(
+  base: StageDefinition | StageTemplateSpec | undefined,
+  input: StageInputFields,
+): Record<string, unknown> {
   const given = <T>(value: T | null | undefined, fallback: T | undefined) => value ?? fallback;
   return {
     ...base,

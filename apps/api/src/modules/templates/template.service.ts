@@ -1,4 +1,4 @@
-import { LIMITS, type StageDefinition, stageDefinitionSchema, TEMPLATE_KINDS } from '@cyclone/domain';
+import { LIMITS, type StageTemplateSpec, stageTemplateSpecSchema, TEMPLATE_KINDS } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
 import { conflict, forbidden, notFound } from '../../errors/app-error.js';
@@ -37,7 +37,10 @@ export interface TemplateInputFields {
   outputs?: object | null;
 }
 
-/** Stage templates: built-ins (read-only, shared) and each tenant's own. Writes need DEVELOPER. */
+/**
+ * Stage templates: built-ins (read-only, shared) and each tenant's own, which may
+ * shadow a built-in of the same name. Writes need DEVELOPER.
+ */
 export class TemplateService {
   constructor(private readonly deps: { db: Db; logger: Logger }) {}
 
@@ -53,10 +56,8 @@ export class TemplateService {
           kind: input.kind ?? undefined,
           description: input.description ?? undefined,
         });
-        const spec = parseInput(stageDefinitionSchema, toSpecInput(undefined, input));
-        if (await findBuiltinTemplate(tx, spec.name)) {
-          throw conflict(`"${spec.name}" is the name of a built-in template; choose another name`);
-        }
+        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(undefined, input));
+        // A built-in's name is allowed: the tenant's template shadows it (README, Policies).
         if (await findTenantTemplate(tx, tenantId, spec.name)) {
           throw conflict(`stage template "${spec.name}" already exists in tenant "${ref.tenant}"`);
         }
@@ -85,8 +86,8 @@ export class TemplateService {
           kind: input.kind ?? undefined,
           description: input.description ?? undefined,
         });
-        const current = stageDefinitionSchema.parse(row.spec);
-        const spec = parseInput(stageDefinitionSchema, toSpecInput(current, input));
+        const current = stageTemplateSpecSchema.parse(row.spec);
+        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(current, input));
         return tx.stageTemplate.update({
           where: { id: row.id },
           data: {
@@ -151,7 +152,7 @@ export class TemplateService {
 }
 
 /** Input fields over the current definition; template arguments live in `inputs.arguments`. */
-function toSpecInput(current: StageDefinition | undefined, input: TemplateInputFields): Record<string, unknown> {
+function toSpecInput(current: StageTemplateSpec | undefined, input: TemplateInputFields): Record<string, unknown> {
   const inputs = { ...current?.inputs, ...withoutNulls(input.inputs ?? {}) };
   return {
     ...current,

@@ -147,7 +147,6 @@ describe('stage templates', () => {
       },
     });
     expect(code(await api.graphql(CREATE, { input }, roles.DEVELOPER))).toBe('CONFLICT');
-    expect(code(await api.graphql(CREATE, { input: { ...input, name: 'build' } }, roles.DEVELOPER))).toBe('CONFLICT');
     expect(code(await api.graphql(CREATE, { input: { ...input, name: 'v' } }, roles.VIEWER))).toBe('FORBIDDEN');
     expect(code(await api.graphql(CREATE, { input: { ...input, tenant: 'acme' } }, outsider.OWNER))).toBe('NOT_FOUND');
     const badKind = await api.graphql(CREATE, { input: { ...input, name: 'k', kind: 'paint' } }, roles.DEVELOPER);
@@ -194,6 +193,49 @@ describe('stage templates', () => {
     });
     expect(code(await api.graphql(DELETE, { input: { tenant: 'acme', name: 'lint' } }, roles.DEVELOPER))).toBe(
       'NOT_FOUND',
+    );
+  });
+
+  it("lets a tenant template shadow a built-in's name for that tenant, until it is deleted", async () => {
+    const input = { tenant: 'acme', name: 'build', description: 'Our build', image: 'alpine', command: ['make'] };
+    const created = await api.graphql(CREATE, { input }, roles.DEVELOPER);
+    expect(created.data).toMatchObject({ createStageTemplate: { name: 'build', isBuiltin: false } });
+    expect(code(await api.graphql(CREATE, { input }, roles.DEVELOPER))).toBe('CONFLICT');
+    const both = await api.graphql<{ stageTemplates: { name: string; isBuiltin: boolean }[] }>(
+      LIST,
+      { tenant: 'acme' },
+      roles.VIEWER,
+    );
+    expect(both.data?.stageTemplates.filter((t) => t.name === 'build').map((t) => t.isBuiltin)).toEqual([true, false]);
+    expect((await api.graphql(GET, { tenant: 'acme', name: 'build' }, roles.VIEWER)).data).toMatchObject({
+      stageTemplate: { description: 'Our build', isBuiltin: false },
+    });
+    // A stage made from "build" now takes the tenant's template.
+    const stage = await api.graphql(
+      CREATE_STAGE,
+      { input: { tenant: 'acme', project: 'web', name: 'ours', template: 'build' } },
+      roles.DEVELOPER,
+    );
+    expect(stage.data).toMatchObject({ createStage: { image: 'alpine', command: ['make'], template: 'build' } });
+    // Other tenants still see the built-in.
+    expect((await api.graphql(GET, { tenant: 'other', name: 'build' }, outsider.OWNER)).data).toMatchObject({
+      stageTemplate: { isBuiltin: true },
+    });
+    // Updating and deleting "build" act on the tenant's template; the built-in is back afterwards.
+    const updated = await api.graphql(
+      UPDATE,
+      { input: { tenant: 'acme', name: 'build', description: 'x' } },
+      roles.DEVELOPER,
+    );
+    expect(updated.data).toMatchObject({ updateStageTemplate: { description: 'x', isBuiltin: false } });
+    expect((await api.graphql(DELETE, { input: { tenant: 'acme', name: 'build' } }, roles.DEVELOPER)).data).toEqual({
+      deleteStageTemplate: true,
+    });
+    expect((await api.graphql(GET, { tenant: 'acme', name: 'build' }, roles.VIEWER)).data).toMatchObject({
+      stageTemplate: { isBuiltin: true },
+    });
+    expect(code(await api.graphql(DELETE, { input: { tenant: 'acme', name: 'build' } }, roles.DEVELOPER))).toBe(
+      'FORBIDDEN',
     );
   });
 });

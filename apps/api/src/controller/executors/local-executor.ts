@@ -1,0 +1,209 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { Db } from '../../db/prisma.js';
+import type { Logger } from '../../logging/logger.js';
+import { LogWriter } from './log-writer.js';
+
+export interface StageLaunch {
+  runId: string;
+  stage: string;
+  attempt: number;
+  command: readonly string[];
+  args: readonly string[];
+  env: readonly { name: string; value: string }[];
+  workingDir?: string;
+  /** The seq of the stage's first line in this attempt (earlier attempts keep theirs). */
+  firstSeq: number;
+}
+
+export interface StageExit {
+  runId: string;
+  stage: string;
+  attempt: number;
+  exitCode: number | null;
+  message: string;
+  outputs: { key: string; value: string }[];
+}
+
+/**
+ * Stages get a fixed, minimal environment: the API's own environment (database
+ * URL, encryption key) is never passed on.
+ */
+const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Executor instances alive in this process: handles of other, stopped instances are orphans. */
+const liveInstances = new Set<string>();
+
+/**
+ * Runs each stage as a local process group. The handle stored in the stage row is
+ * `local:<host>:<api pid>:<instance>:<pid>`; pipes to a process cannot be taken
+ * over, so a process whose executor is gone is an orphan: the controller kills it
+ * and the attempt counts as failed (retried per policy).
+ */
+export class LocalExecutor {
+  private readonly instance = randomUUID();
+  private readonly host = hostname();
+  private readonly children = new Map<string, ChildProcess>();
+  /** Settles when a started process has ended and its lines are stored. */
+  private readonly endings = new Set<Promise<void>>();
+  private isShuttingDown = false;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      dataDir: string;
+      /** Records the outcome of an attempt; called once per started process. */
+      onExit: (exit: StageExit) => Promise<void>;
+    },
+  ) {
+    liveInstances.add(this.instance);
+  }
+
+  workspaceOf(runId: string): string {
+    return join(this.deps.dataDir, 'workspaces', runId);
+  }
+
+  /** Spawns the stage's process group and returns its handle; throws when it cannot start. */
+  start(launch: StageLaunch): string {
+    const workspace = this.workspaceOf(launch.runId);
+    const workingDir = resolve(workspace, launch.workingDir ?? '.');
+    if (relative(workspace, workingDir).startsWith('..')) {
+      throw new Error(`workingDir "${launch.workingDir}" leaves the run workspace`);
+    }
+    const [program, ...rest] = launch.command.length > 0 ? [...launch.command, ...launch.args] : [...launch.args];
+    if (!program) throw new Error('the stage has neither command nor args');
+    const resultsDir = join(workspace, '.cyclone', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    mkdirSync(workingDir, { recursive: true });
+    const resultsFile = join(resultsDir, `${launch.stage}.${launch.attempt}`);
+    const env: Record<string, string> = { PATH: BASE_PATH, HOME: workspace };
+    for (const { name, value } of launch.env) env[name] = value;
+    Object.assign(env, {
+      CYCLONE_RESULTS: resultsFile,
+      CYCLONE_WORKSPACE: workspace,
+      CYCLONE_RUN_ID: launch.runId,
+      CYCLONE_STAGE: launch.stage,
+    });
+
+    const child = spawn(program, rest, { cwd: workingDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
+    this.children.set(key, child);
+    const writer = new LogWriter(this.deps.db, this.deps.logger, launch.runId, launch.stage, launch.firstSeq);
+    writer.follow(child.stdout, 'STDOUT');
+    writer.follow(child.stderr, 'STDERR');
+
+    let spawnError: Error | undefined;
+    let isDone = false;
+    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
+      if (isDone) return;
+      isDone = true;
+      this.children.delete(key);
+      await writer.close();
+      if (this.isShuttingDown) return;
+      const message = spawnError
+        ? `could not start "${program}": ${spawnError.message}`
+        : signal
+          ? `killed by ${signal}`
+          : code === 0
+            ? ''
+            : `exited with code ${code}`;
+      const outputs = code === 0 && !spawnError ? readOutputs(resultsFile) : [];
+      await this.deps.onExit({ ...launch, exitCode: spawnError ? null : code, message, outputs });
+    };
+    const report = (error: unknown) => this.deps.logger.error({ err: error, key }, 'could not record a stage exit');
+    const ending = new Promise<void>((resolve) => {
+      child.once('error', (error) => {
+        spawnError = error;
+        // A process that never started emits no 'close' on every Node version.
+        setTimeout(() => finish(null, null).catch(report).finally(resolve), 50);
+      });
+      child.once('close', (code, signal) => {
+        finish(code, signal).catch(report).finally(resolve);
+      });
+    });
+    this.endings.add(ending);
+    ending.finally(() => this.endings.delete(ending));
+    return `local:${this.host}:${process.pid}:${this.instance}:${child.pid ?? 0}`;
+  }
+
+  /** SIGKILL to the whole process group of a handle on this host. */
+  kill(handle: string | null): void {
+    const parsed = parseHandle(handle);
+    if (!parsed || parsed.host !== this.host || parsed.pid <= 0) return;
+    try {
+      process.kill(-parsed.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /**
+   * True when nobody can still record this handle's exit: it belongs to this host
+   * and its executor is gone (the API process died or the executor was stopped).
+   * Handles of other hosts are left to their own controller.
+   */
+  isOrphan(handle: string | null): boolean {
+    const parsed = parseHandle(handle);
+    if (!parsed) return handle === null;
+    if (parsed.host !== this.host) return false;
+    if (parsed.apiPid === process.pid) return !liveInstances.has(parsed.instance);
+    return !isAlive(parsed.apiPid);
+  }
+
+  /**
+   * Kills every process this executor started and waits until their lines are
+   * stored; their exits are not recorded (the next controller fails those attempts).
+   */
+  async shutdown(): Promise<void> {
+    this.isShuttingDown = true;
+    liveInstances.delete(this.instance);
+    for (const child of this.children.values()) {
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    await Promise.all(this.endings);
+  }
+}
+
+function parseHandle(handle: string | null) {
+  const match = handle ? /^local:(.+):(\d+):([0-9a-f-]+):(\d+)$/.exec(handle) : null;
+  if (!match) return undefined;
+  return { host: match[1] as string, apiPid: Number(match[2]), instance: match[3] as string, pid: Number(match[4]) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `key:value` lines; the first colon splits, blank and colon-less lines are ignored. */
+export function parseOutputs(text: string): { key: string; value: string }[] {
+  const outputs: { key: string; value: string }[] = [];
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(':');
+    if (at <= 0) continue;
+    outputs.push({ key: line.slice(0, at).trim(), value: line.slice(at + 1).trim() });
+  }
+  return outputs;
+}
+
+function readOutputs(file: string): { key: string; value: string }[] {
+  try {
+    return parseOutputs(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+}

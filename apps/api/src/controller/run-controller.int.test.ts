@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApi, startApi } from '../app.js';
+import { loadConfig } from '../config/config.js';
+import { createPrismaClient, type Db } from '../db/prisma.js';
+import { seedTenant } from '../testing/seed.js';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+
+const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
+const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
+const terminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+
+/**
+ * The API here serves GraphQL only; the tests start and stop controller processes
+ * (role `controller`) on the same database themselves.
+ */
+describe('run controller', () => {
+  let api: TestApi;
+  let dev: string;
+  let db: Db;
+  let dataDir: string;
+  const controllers: RunningApi[] = [];
+
+  async function startControllerApi(): Promise<RunningApi> {
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: api.databaseUrl,
+      CYCLONE_ROLE: 'controller',
+      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CYCLONE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    const controller = await startApi(config, pino({ level: 'warn' }));
+    controllers.push(controller);
+    return controller;
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-controller-'));
+    api = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_DATA_DIR: dataDir });
+    const admin = await api.loginAsAdmin();
+    dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    db = createPrismaClient(api.databaseUrl);
+  });
+
+  afterAll(async () => {
+    for (const controller of controllers) await controller.stop().catch(() => undefined);
+    await db?.$disconnect();
+    await api?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function createWorkflow(name: string, stages: unknown[]) {
+    const result = await api.graphql(CREATE_WORKFLOW, { input: { tenant: 'acme', project: 'web', name, stages } }, dev);
+    expect(result.errors).toBeUndefined();
+  }
+
+  async function run(workflow: string): Promise<string> {
+    const result = await api.graphql<{ runWorkflow: { id: string } }>(
+      RUN,
+      { input: { tenant: 'acme', project: 'web', workflow } },
+      dev,
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?.runWorkflow.id as string;
+  }
+
+  async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 30_000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (isDone(value)) return value;
+      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('two controllers on one database never start the same stage twice', async () => {
+    await createWorkflow('counted', [
+      { name: 'one', image: 'alpine', command: ['sh', '-c', 'echo x >> "$CYCLONE_WORKSPACE/$CYCLONE_STAGE.count"'] },
+      {
+        name: 'two',
+        image: 'alpine',
+        command: ['sh', '-c', 'echo x >> "$CYCLONE_WORKSPACE/$CYCLONE_STAGE.count"'],
+        dependsOn: ['one'],
+      },
+    ]);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i += 1) ids.push(await run('counted'));
+    await Promise.all([startControllerApi(), startControllerApi()]);
+    const runs = await waitUntil(
+      () => db.workflowRun.findMany({ where: { id: { in: ids } }, include: { stageRuns: true } }),
+      (rows) => rows.every((row) => (terminal as readonly string[]).includes(row.phase)),
+    );
+    expect(runs.map((row) => row.phase)).toEqual(ids.map(() => 'SUCCEEDED'));
+    for (const row of runs) {
+      expect(row.stageRuns.map((stage) => stage.attempt)).toEqual([1, 1]);
+      for (const stage of ['one', 'two']) {
+        expect(readFileSync(join(dataDir, 'workspaces', row.id, `${stage}.count`), 'utf8')).toBe('x\n');
+      }
+    }
+    while (controllers.length > 0) await controllers.pop()?.stop();
+  });
+
+  it('after a controller stops mid-stage, the next one fails that attempt and retries it', async () => {
+    await createWorkflow('restartable', [
+      {
+        name: 'long',
+        image: 'alpine',
+        retries: 1,
+        command: ['sh', '-c'],
+        args: [
+          'if [ -f "$CYCLONE_WORKSPACE/marker" ]; then echo second; exit 0; fi; touch "$CYCLONE_WORKSPACE/marker"; echo first; echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60',
+        ],
+      },
+    ]);
+    const id = await run('restartable');
+    const first = await startControllerApi();
+    const pidFile = join(dataDir, 'workspaces', id, 'pid');
+    await waitUntil(async () => existsSync(pidFile), Boolean);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    await first.stop();
+    controllers.splice(controllers.indexOf(first), 1);
+    expect(isAlive(pid)).toBe(false);
+    const between = await db.stageRun.findFirstOrThrow({ where: { runId: id } });
+    expect(between).toMatchObject({ phase: 'RUNNING', attempt: 1 });
+
+    await startControllerApi();
+    const finished = await waitUntil(
+      () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
+      (row) => (terminal as readonly string[]).includes(row.phase),
+    );
+    expect(finished.phase).toBe('SUCCEEDED');
+    expect(finished.stageRuns[0]).toMatchObject({ phase: 'SUCCEEDED', attempt: 2 });
+    const lines = await db.logLine.findMany({ where: { runId: id }, orderBy: { seq: 'asc' } });
+    expect(lines.map((line) => [Number(line.seq), line.text])).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+    ]);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

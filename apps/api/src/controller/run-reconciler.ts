@@ -1,0 +1,243 @@
+import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
+import { durationTextToMs, type WorkflowStage } from '@cyclone/domain';
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import { notifyRunChanged } from '../modules/runs/run-events.js';
+import type { Tx } from '../modules/shared/mutation.js';
+import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
+import type { Reconciler } from './controller.js';
+import type { LocalExecutor, StageExit } from './executors/local-executor.js';
+
+const ACTIVE = ['PENDING', 'RUNNING', 'WAITING'] as const;
+/** While something runs, look again this soon even without a wake-up. */
+const RUNNING_REQUEUE_MS = 1_000;
+const BATCH = 100;
+
+/**
+ * Drives every active run: each pass locks a run's row (`FOR UPDATE SKIP LOCKED`, so
+ * two controllers never act on one run at once), reads its stored state, asks the
+ * pure planner what to do and applies that in the same transaction. Processes are
+ * started inside the transaction after their stage row is RUNNING with the attempt,
+ * so the handle is committed with it; if the commit fails they are killed.
+ */
+export class RunReconciler implements Reconciler {
+  readonly name = 'runs';
+  private isWakeRequested = false;
+
+  constructor(private readonly deps: { db: Db; logger: Logger; executor: LocalExecutor }) {}
+
+  /** Asks for a pass as soon as possible (a new run, a stop, a process exit). */
+  wake(): void {
+    this.isWakeRequested = true;
+  }
+
+  hasWakeRequest(): boolean {
+    return this.isWakeRequested;
+  }
+
+  async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
+    this.isWakeRequested = false;
+    const runs = await this.deps.db.workflowRun.findMany({
+      where: { phase: { in: [...ACTIVE] } },
+      select: { id: true },
+      orderBy: { createdAt: 'asc' },
+      take: BATCH,
+    });
+    let requeue: number | undefined;
+    for (const { id } of runs) {
+      try {
+        const next = await this.reconcileRun(id);
+        if (next !== undefined) requeue = Math.min(requeue ?? next, next);
+      } catch (error) {
+        this.deps.logger.error({ err: error, runId: id }, 'run pass failed; retrying');
+        requeue = Math.min(requeue ?? RUNNING_REQUEUE_MS, RUNNING_REQUEUE_MS);
+      }
+    }
+    if (runs.length === BATCH) requeue = 0;
+    return requeue === undefined ? {} : { requeueAfterMs: requeue };
+  }
+
+  /** One pass over one run; returns ms until it wants another, if any. */
+  async reconcileRun(id: string): Promise<number | undefined> {
+    const started: string[] = [];
+    try {
+      return await this.deps.db.$transaction(
+        async (tx) => {
+          const locked = await tx.$queryRaw<{ id: string }[]>`
+            SELECT id FROM workflow_runs
+            WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING')
+            FOR UPDATE SKIP LOCKED`;
+          if (locked.length === 0) return undefined;
+          return await this.pass(tx, id, started);
+        },
+        { timeout: 30_000 },
+      );
+    } catch (error) {
+      for (const handle of started) this.deps.executor.kill(handle);
+      throw error;
+    }
+  }
+
+  private async pass(tx: Tx, id: string, started: string[]): Promise<number | undefined> {
+    const { executor } = this.deps;
+    const run = await tx.workflowRun.findUniqueOrThrow({
+      where: { id },
+      include: { version: { select: { spec: true } }, stageRuns: true },
+    });
+    const spec = toWorkflowSpec(run.version.spec);
+    const now = new Date();
+    const rows = new Map(run.stageRuns.map((row) => [row.stage, row]));
+    // Runs created elsewhere (e.g. from a manifest) may lack stage rows.
+    for (const stage of spec.stages) {
+      if (!rows.has(stage.name)) {
+        rows.set(stage.name, await tx.stageRun.create({ data: { runId: id, stage: stage.name } }));
+      }
+    }
+    // A running attempt nobody can finish any more (its API process died) fails.
+    let isOrphanFound = false;
+    for (const row of rows.values()) {
+      if (row.phase !== 'RUNNING' || !executor.isOrphan(row.handle)) continue;
+      isOrphanFound = true;
+      executor.kill(row.handle);
+      const message = 'the process was lost when its controller stopped; the attempt counts as failed';
+      rows.set(
+        row.stage,
+        await tx.stageRun.update({ where: { id: row.id }, data: { phase: 'FAILED', finishedAt: now, message } }),
+      );
+    }
+
+    const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
+    const startedAt = run.startedAt ?? now;
+    const plan = planRun(
+      spec.stages.map((stage) => ({
+        name: stage.name,
+        dependsOn: stage.dependsOn,
+        trivial: stage.trivial,
+        retries: stage.retries,
+        timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
+      })),
+      {
+        phase: run.phase,
+        isPaused: run.pausedAt !== null,
+        isStopRequested: run.stopRequestedAt !== null,
+        deadline: run.timeoutSeconds ? new Date(startedAt.getTime() + run.timeoutSeconds * 1000) : null,
+        now,
+      },
+      states,
+    );
+    await this.applyStageChanges(tx, id, plan, now);
+    const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
+    let startFailures = 0;
+    for (const start of plan.start) {
+      const isStarted = await this.startStage(tx, run, stagesByName.get(start.stage) as WorkflowStage, start, started);
+      if (!isStarted) startFailures += 1;
+    }
+
+    const isTerminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(plan.runPhase);
+    const hasChanged =
+      isOrphanFound || plan.start.length + plan.kill.length + plan.finish.length > 0 || plan.runPhase !== run.phase;
+    if (hasChanged) await notifyRunChanged(tx, id);
+    await tx.workflowRun.update({
+      where: { id },
+      data: {
+        phase: plan.runPhase,
+        ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
+        ...(run.startedAt === null && plan.runPhase !== 'PENDING' ? { startedAt: now } : {}),
+        ...(isTerminal ? { finishedAt: now } : {}),
+      },
+    });
+    if (isTerminal) return undefined;
+    // A start that failed or a kill changes what the planner sees: look again at once.
+    if (startFailures > 0 || plan.kill.length > 0) return 0;
+    const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
+    const soon = isRunning ? RUNNING_REQUEUE_MS : undefined;
+    if (plan.requeueAfterMs === undefined) return soon;
+    return Math.min(plan.requeueAfterMs, soon ?? plan.requeueAfterMs);
+  }
+
+  private async applyStageChanges(tx: Tx, runId: string, plan: RunPlan, now: Date): Promise<void> {
+    for (const kill of plan.kill) {
+      const row = await tx.stageRun.findUnique({ where: { runId_stage: { runId, stage: kill.stage } } });
+      if (row?.phase !== 'RUNNING' || row.attempt !== kill.attempt) continue;
+      await tx.stageRun.update({
+        where: { id: row.id },
+        data: { phase: kill.phase, message: kill.message, finishedAt: now, exitCode: null },
+      });
+      this.deps.executor.kill(row.handle);
+    }
+    for (const finish of plan.finish) {
+      await tx.stageRun.updateMany({
+        where: { runId, stage: finish.stage, phase: { in: ['PENDING', 'FAILED'] } },
+        data: { phase: finish.phase, message: finish.message },
+      });
+    }
+  }
+
+  /** Marks the attempt RUNNING, then spawns it; a stage that cannot start fails its attempt. */
+  private async startStage(
+    tx: Tx,
+    run: { id: string; parameters: unknown },
+    stage: WorkflowStage,
+    start: { stage: string; attempt: number },
+    started: string[],
+  ): Promise<boolean> {
+    const now = new Date();
+    const claimed = await tx.stageRun.updateMany({
+      where: { runId: run.id, stage: start.stage, attempt: start.attempt - 1, phase: { in: ['PENDING', 'FAILED'] } },
+      data: {
+        phase: 'RUNNING',
+        attempt: start.attempt,
+        startedAt: now,
+        finishedAt: null,
+        exitCode: null,
+        message: '',
+        outputs: [],
+        handle: null,
+      },
+    });
+    if (claimed.count !== 1) return true;
+    const last = await tx.logLine.aggregate({ where: { runId: run.id, stage: start.stage }, _max: { seq: true } });
+    try {
+      const handle = this.deps.executor.start({
+        runId: run.id,
+        stage: stage.name,
+        attempt: start.attempt,
+        command: stage.command,
+        args: stage.args,
+        env: stage.env,
+        workingDir: stage.workingDir,
+        firstSeq: Number(last._max.seq ?? 0n) + 1,
+      });
+      started.push(handle);
+      await tx.stageRun.updateMany({ where: { runId: run.id, stage: start.stage }, data: { handle } });
+      return true;
+    } catch (error) {
+      const message = `could not start: ${(error as Error).message}`;
+      await tx.stageRun.updateMany({
+        where: { runId: run.id, stage: start.stage },
+        data: { phase: 'FAILED', finishedAt: new Date(), message },
+      });
+      return false;
+    }
+  }
+
+  /** Records how an attempt ended, unless the controller already ended it (stop, timeout). */
+  async recordExit(exit: StageExit): Promise<void> {
+    await this.deps.db.$transaction(async (tx) => {
+      // Waits for a pass on this run to finish, so each pass sees a consistent state.
+      await tx.$queryRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
+      await tx.stageRun.updateMany({
+        where: { runId: exit.runId, stage: exit.stage, attempt: exit.attempt, phase: 'RUNNING' },
+        data: {
+          phase: exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED',
+          exitCode: exit.exitCode,
+          message: exit.message,
+          outputs: exit.outputs,
+          finishedAt: new Date(),
+        },
+      });
+      await notifyRunChanged(tx, exit.runId);
+    });
+    this.wake();
+  }
+}

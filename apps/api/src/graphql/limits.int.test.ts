@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { MAX_QUERY_COST } from './cost.js';
+import { MAX_QUERY_DEPTH } from './limits.js';
+
+/** `{ tenants { projects { tenant { projects { … name } } } } }`: `levels` fields below `tenants`. */
+function nestedTenantQuery(levels: number): string {
+  const fields = Array.from({ length: levels }, (_, i) => (i % 2 === 0 ? 'projects' : 'tenant'));
+  return `{ tenants { ${fields.map((f) => `${f} { `).join('')}name${' }'.repeat(levels)} } }`;
+}
+
+describe('query limits', () => {
+  let api: TestApi;
+  let token: string;
+  beforeAll(async () => {
+    api = await startTestApi();
+    token = await api.loginAsAdmin();
+  });
+  afterAll(() => api.stop());
+
+  it('accepts a query at the depth limit and refuses one past it', async () => {
+    const atLimit = await api.graphql(nestedTenantQuery(MAX_QUERY_DEPTH - 2), {}, token);
+    expect(atLimit.errors, JSON.stringify(atLimit.errors)).toBeUndefined();
+    const tooDeep = await api.graphql(nestedTenantQuery(MAX_QUERY_DEPTH), {}, token);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooDeep.errors?.[0]?.message).toMatch(/levels deep; at most 12/);
+  });
+
+  it('refuses an operation whose pages multiply past the cost limit', async () => {
+    const query = `query($n: Int!) { tenants { projects { workflowsConnection(first: $n) {
+      edges { node { runs(first: $n) { id } } } } } } }`;
+    const cheap = await api.graphql(query, { n: 5 }, token);
+    expect(cheap.errors).toBeUndefined();
+    const costly = await api.graphql(query, { n: 100 }, token);
+    expect(costly.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(costly.errors?.[0]?.message).toContain(`at most ${MAX_QUERY_COST}`);
+  });
+});

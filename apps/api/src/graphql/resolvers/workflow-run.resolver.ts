@@ -1,0 +1,125 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { badInput } from '../../errors/app-error.js';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { followLogs, followRun } from '../../modules/runs/run-streams.js';
+import type { GraphQLContext } from '../context.js';
+import { LogLineType, RunWorkflowInput, StageRunType, WorkflowRunType } from '../types/workflow-run.type.js';
+
+@Resolver(() => WorkflowRunType)
+export class WorkflowRunResolver {
+  @Authorized()
+  @Query(() => WorkflowRunType, {
+    nullable: true,
+    description: 'A run by id. NOT_FOUND when it does not exist or belongs to a tenant you are not a member of.',
+  })
+  workflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runsPresenter.getRun(ctx.user as AuthUser, id);
+  }
+
+  @Authorized()
+  @Query(() => [LogLineType], {
+    description: 'Stored log lines of one stage after afterSeq (0: from the start), oldest first, up to 5000.',
+  })
+  workflowRunLogs(
+    @Arg('id', () => ID) id: string,
+    @Arg('stage', () => String) stage: string,
+    @Arg('afterSeq', () => Int, { nullable: true }) afterSeq: number | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.runsPresenter.logs(ctx.user as AuthUser, id, stage, afterSeq ?? undefined);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowRunType, {
+    description: "Starts a run of the workflow's current version (DEVELOPER and up).",
+  })
+  runWorkflow(@Arg('input', () => RunWorkflowInput) input: RunWorkflowInput, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.runWorkflow(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowRunType, { description: 'Kills running stages at once and cancels the run.' })
+  stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowRunType, { description: 'Starts no new stage until resumed; the run shows WAITING.' })
+  pauseWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.pauseWorkflowRun(ctx.user as AuthUser, id);
+  }
+
+  @Authorized()
+  @Mutation(() => WorkflowRunType, { description: 'Continues a paused run.' })
+  resumeWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.resumeWorkflowRun(ctx.user as AuthUser, id);
+  }
+
+  @Authorized()
+  @Subscription(() => WorkflowRunType, {
+    name: 'workflowRunUpdated',
+    description: 'The run now and on every phase change of the run or a stage; completes when the run ends.',
+    subscribe: ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      return followRun(streamDeps(ctx), ctx.user as AuthUser, args.id as string);
+    },
+  })
+  workflowRunUpdated(@Root() run: WorkflowRunType, @Arg('id', () => ID) _id: string): WorkflowRunType {
+    return run;
+  }
+
+  @Authorized()
+  @Subscription(() => LogLineType, {
+    name: 'workflowRunLogs',
+    description:
+      'Stored lines after afterSeq (of one stage, or of all), then live ones: no gaps, no duplicates; completes when the run ends.',
+    subscribe: ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      const afterSeq = args.afterSeq as number | null | undefined;
+      if (afterSeq != null && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
+        throw badInput('afterSeq', 'must be a whole number, 0 or more');
+      }
+      return followLogs(
+        streamDeps(ctx),
+        ctx.user as AuthUser,
+        args.id as string,
+        (args.stage as string | null) ?? undefined,
+        afterSeq ?? undefined,
+      );
+    },
+  })
+  workflowRunLogsStream(
+    @Root() line: LogLineType,
+    @Arg('id', () => ID) _id: string,
+    @Arg('stage', () => String, { nullable: true }) _stage: string | null,
+    @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
+  ): LogLineType {
+    return line;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })
+  isPaused(@Root() run: WorkflowRunType): boolean {
+    return run.pausedAt != null;
+  }
+
+  @FieldResolver(() => [StageRunType], { description: 'Every stage of the run, in workflow order.' })
+  stages(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.stageRunsByRunId.load(run.id);
+  }
+}
+
+function streamDeps(ctx: GraphQLContext) {
+  return { db: ctx.services.runsPresenter.db, presenter: ctx.services.runsPresenter, events: ctx.services.runEvents };
+}

@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { Logger } from '../../logging/logger.js';
+import type { Tx } from '../shared/mutation.js';
+
+/** One channel for every run: the payload is the run id (small; readers fetch rows). */
+export const RUN_CHANNEL = 'cyclone_run';
+
+/** Tells every API process that a run, its stages or its logs changed; sent on commit. */
+export async function notifyRunChanged(tx: Pick<Tx, '$executeRaw'>, runId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${runId})`;
+}
+
+/**
+ * Fan-out of run changes to subscribers of this process, fed by Postgres
+ * LISTEN/NOTIFY so that a change made by any API or controller process reaches
+ * every subscriber. One connection per process, opened on the first subscriber.
+ */
+export class RunEvents {
+  private readonly emitter = new EventEmitter();
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+
+  constructor(private readonly deps: { databaseUrl: () => string | undefined; logger: Logger }) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  /**
+   * Returns a function that resolves on the next change of the run (or after
+   * `maxWaitMs`, a safety net for a lost connection), and a disposer. Arm the
+   * waiter before reading, so no change between the read and the wait is missed.
+   */
+  async watch(runId: string): Promise<{ next: (maxWaitMs: number) => Promise<void>; dispose: () => void }> {
+    await this.connect();
+    let isDirty = false;
+    let wake: (() => void) | undefined;
+    const listener = () => {
+      isDirty = true;
+      wake?.();
+    };
+    this.emitter.on(runId, listener);
+    return {
+      next: (maxWaitMs) =>
+        new Promise<void>((resolve) => {
+          if (isDirty) {
+            isDirty = false;
+            resolve();
+            return;
+          }
+          const timer = setTimeout(done, maxWaitMs);
+          function done() {
+            clearTimeout(timer);
+            wake = undefined;
+            isDirty = false;
+            resolve();
+          }
+          wake = done;
+        }),
+      dispose: () => {
+        this.emitter.off(runId, listener);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private connect(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    const url = this.deps.databaseUrl();
+    if (!url) return Promise.reject(new Error('the database is not open yet'));
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (message) => {
+      if (message.channel === RUN_CHANNEL && message.payload) this.emitter.emit(message.payload);
+    });
+    client.on('error', (error) => {
+      this.deps.logger.error({ err: error }, 'run events connection lost; reconnecting on the next subscriber');
+      if (this.client === client) {
+        this.client = undefined;
+        this.connecting = undefined;
+      }
+    });
+    this.client = client;
+    this.connecting = client.connect().then(async () => {
+      await client.query(`LISTEN ${RUN_CHANNEL}`);
+    });
+    this.connecting.catch(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+}

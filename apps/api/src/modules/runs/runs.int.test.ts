@@ -1,0 +1,416 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { seedTenant } from '../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../testing/test-api.js';
+
+const RUN_FIELDS =
+  'id number phase message isPaused timeoutSeconds startedAt finishedAt workflow { name } stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }';
+const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
+const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
+const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
+const LOGS =
+  'query($id: ID!, $stage: String!, $after: Int) { workflowRunLogs(id: $id, stage: $stage, afterSeq: $after) { seq stage stream line } }';
+const steer = (op: string) => `mutation($id: ID!) { ${op}(id: $id) { ${RUN_FIELDS} } }`;
+
+interface StageView {
+  name: string;
+  phase: string;
+  attempt: number;
+  exitCode: number | null;
+  message: string;
+  outputs: { key: string; value: string }[];
+}
+interface RunView {
+  id: string;
+  number: number;
+  phase: string;
+  message: string;
+  isPaused: boolean;
+  stages: StageView[];
+}
+type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
+
+const sh = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'alpine:3.20',
+  command: ['sh', '-c'],
+  args: [script],
+  ...extra,
+});
+const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
+
+describe('workflow runs on the local executor', () => {
+  let api: TestApi;
+  let dev: string;
+  let viewer: string;
+  let outsider: string;
+  let db: Db;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-runs-'));
+    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
+    const admin = await api.loginAsAdmin();
+    const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
+    dev = roles.DEVELOPER;
+    viewer = roles.VIEWER;
+    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
+    db = createPrismaClient(api.databaseUrl);
+  });
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await api?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function createWorkflow(name: string, stages: unknown[]) {
+    const result = await api.graphql(CREATE_WORKFLOW, { input: { tenant: 'acme', project: 'web', name, stages } }, dev);
+    expect(result.errors).toBeUndefined();
+  }
+
+  async function run(workflow: string, extra: Record<string, unknown> = {}, token = dev) {
+    const result = await api.graphql<{ runWorkflow: RunView }>(
+      RUN,
+      { input: { tenant: 'acme', project: 'web', workflow, ...extra } },
+      token,
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?.runWorkflow as RunView;
+  }
+
+  async function get(id: string, token = dev): Promise<RunView> {
+    const result = await api.graphql<{ workflowRun: RunView }>(GET, { id }, token);
+    expect(result.errors).toBeUndefined();
+    return result.data?.workflowRun as RunView;
+  }
+
+  async function waitFor(id: string, done: (run: RunView) => boolean, timeoutMs = 20_000): Promise<RunView> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await get(id);
+      if (done(current)) return current;
+      if (Date.now() > until) throw new Error(`run did not get there in time: ${JSON.stringify(current)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const isTerminal = (r: RunView) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.phase);
+
+  it('runs a diamond to SUCCEEDED with outputs and ordered logs', async () => {
+    await createWorkflow('diamond', [
+      sh('a', 'echo "version:1.2.3" >> "$CYCLONE_RESULTS"; echo "commit: abc:def" >> "$CYCLONE_RESULTS"; echo hello'),
+      sh('b', 'for i in $(seq 1 300); do echo "line $i"; done; echo oops >&2', { dependsOn: ['a'] }),
+      sh('c', 'echo "$GREETING" > greeting.txt', {
+        dependsOn: ['a'],
+        env: [{ name: 'GREETING', value: 'hi' }],
+        workingDir: 'sub/dir',
+      }),
+      sh('d', 'cat sub/dir/greeting.txt; test -z "$DATABASE_URL"', { dependsOn: ['b', 'c'] }),
+    ]);
+    const started = await run('diamond', { parameters: [{ name: 'REV', value: 'main' }] });
+    expect(started).toMatchObject({ number: 1, phase: 'PENDING', isPaused: false });
+    expect(started.stages.map((s) => [s.name, s.phase, s.attempt])).toEqual([
+      ['a', 'PENDING', 0],
+      ['b', 'PENDING', 0],
+      ['c', 'PENDING', 0],
+      ['d', 'PENDING', 0],
+    ]);
+    const finished = await waitFor(started.id, isTerminal);
+    expect(finished.phase).toBe('SUCCEEDED');
+    expect(finished.stages.map((s) => [s.name, s.phase, s.attempt, s.exitCode])).toEqual([
+      ['a', 'SUCCEEDED', 1, 0],
+      ['b', 'SUCCEEDED', 1, 0],
+      ['c', 'SUCCEEDED', 1, 0],
+      ['d', 'SUCCEEDED', 1, 0],
+    ]);
+    expect(stageOf(finished, 'a').outputs).toEqual([
+      { key: 'version', value: '1.2.3' },
+      { key: 'commit', value: 'abc:def' },
+    ]);
+    const stored = await db.workflowRun.findUniqueOrThrow({ where: { id: started.id } });
+    expect(stored.parameters).toEqual([{ name: 'REV', value: 'main' }]);
+    // d ran after b and c: its start is not before their finish.
+    const rows = await db.stageRun.findMany({ where: { runId: started.id } });
+    const at = (name: string) => rows.find((r) => r.stage === name) as (typeof rows)[number];
+    expect(at('d').startedAt?.getTime()).toBeGreaterThanOrEqual(at('b').finishedAt?.getTime() ?? Infinity);
+    expect(at('d').startedAt?.getTime()).toBeGreaterThanOrEqual(at('c').finishedAt?.getTime() ?? Infinity);
+
+    const logs = await api.graphql<{ workflowRunLogs: { seq: number; stream: string; line: string }[] }>(
+      LOGS,
+      { id: started.id, stage: 'b' },
+      viewer,
+    );
+    const lines = logs.data?.workflowRunLogs ?? [];
+    expect(lines).toHaveLength(301);
+    expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: 301 }, (_, i) => i + 1));
+    expect(lines.filter((l) => l.stream === 'STDOUT').map((l) => l.line)).toEqual(
+      Array.from({ length: 300 }, (_, i) => `line ${i + 1}`),
+    );
+    expect(lines.find((l) => l.stream === 'STDERR')?.line).toBe('oops');
+    const after = await api.graphql<{ workflowRunLogs: { seq: number }[] }>(
+      LOGS,
+      { id: started.id, stage: 'b', after: 299 },
+      dev,
+    );
+    expect(after.data?.workflowRunLogs.map((l) => l.seq)).toEqual([300, 301]);
+    const dLogs = await api.graphql<{ workflowRunLogs: { line: string }[] }>(LOGS, { id: started.id, stage: 'd' }, dev);
+    expect(dLogs.data?.workflowRunLogs.map((l) => l.line)).toEqual(['hi']);
+  });
+
+  it('numbers runs per workflow and records the run in the audit log', async () => {
+    await createWorkflow('numbered', [sh('only', 'true')]);
+    const first = await run('numbered');
+    const second = await run('numbered');
+    expect([first.number, second.number]).toEqual([1, 2]);
+    await waitFor(second.id, isTerminal);
+    const listed = await api.graphql<{ workflow: { runs: { number: number; stages: { name: string }[] }[] } }>(
+      'query { workflow(tenant: "acme", project: "web", name: "numbered") { runs(first: 5) { number stages { name } } } }',
+      {},
+      viewer,
+    );
+    expect(listed.data?.workflow.runs).toEqual([
+      { number: 2, stages: [{ name: 'only' }] },
+      { number: 1, stages: [{ name: 'only' }] },
+    ]);
+    const audit = await db.auditEvent.findMany({ where: { action: 'workflowRun.create', objectName: 'numbered#2' } });
+    expect(audit).toMatchObject([{ outcome: 'SUCCESS' }]);
+  });
+
+  it('a failing stage fails the run and skips its dependents', async () => {
+    await createWorkflow('failing', [
+      sh('build', 'echo broken >&2; exit 3'),
+      sh('test', 'true', { dependsOn: ['build'] }),
+      sh('ship', 'true', { dependsOn: ['test'] }),
+    ]);
+    const finished = await waitFor((await run('failing')).id, isTerminal);
+    expect(finished).toMatchObject({ phase: 'FAILED', message: 'stage "build" failed' });
+    expect(stageOf(finished, 'build')).toMatchObject({ phase: 'FAILED', exitCode: 3, message: 'exited with code 3' });
+    expect(stageOf(finished, 'test').phase).toBe('SKIPPED');
+    expect(stageOf(finished, 'ship').phase).toBe('SKIPPED');
+  });
+
+  it('a trivial stage may fail without failing the run; its dependents still run', async () => {
+    await createWorkflow('trivial', [
+      sh('lint', 'exit 1', { trivial: true }),
+      sh('build', 'true', { dependsOn: ['lint'] }),
+    ]);
+    const finished = await waitFor((await run('trivial')).id, isTerminal);
+    expect(finished.phase).toBe('SUCCEEDED');
+    expect(stageOf(finished, 'lint')).toMatchObject({ phase: 'FAILED', exitCode: 1 });
+    expect(stageOf(finished, 'build').phase).toBe('SUCCEEDED');
+  });
+
+  it('retries a failed stage with backoff; the second attempt succeeds', async () => {
+    await createWorkflow('flaky', [
+      sh(
+        'flaky',
+        'if [ -f "$CYCLONE_WORKSPACE/marker" ]; then echo second; else touch "$CYCLONE_WORKSPACE/marker"; echo first; exit 1; fi',
+        {
+          retries: 2,
+        },
+      ),
+    ]);
+    const started = await run('flaky');
+    const finished = await waitFor(started.id, isTerminal);
+    expect(finished.phase).toBe('SUCCEEDED');
+    expect(stageOf(finished, 'flaky')).toMatchObject({ phase: 'SUCCEEDED', attempt: 2, exitCode: 0 });
+    // Both attempts' lines are kept, numbered on from the first.
+    const logs = await api.graphql<{ workflowRunLogs: { seq: number; line: string }[] }>(
+      LOGS,
+      { id: started.id, stage: 'flaky' },
+      dev,
+    );
+    expect(logs.data?.workflowRunLogs).toEqual([
+      expect.objectContaining({ seq: 1, line: 'first' }),
+      expect.objectContaining({ seq: 2, line: 'second' }),
+    ]);
+  });
+
+  it('stop kills a running process at once and cancels the run', async () => {
+    await createWorkflow('sleepy', [
+      sh('wait', 'echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60'),
+      sh('after', 'true', { dependsOn: ['wait'] }),
+    ]);
+    const started = await run('sleepy');
+    const pidFile = join(dataDir, 'workspaces', started.id, 'pid');
+    await waitFor(started.id, (r) => stageOf(r, 'wait').phase === 'RUNNING' && existsSync(pidFile));
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(isAlive(pid)).toBe(true);
+    const stopped = await api.graphql(steer('stopWorkflowRun'), { id: started.id }, dev);
+    expect(stopped.errors).toBeUndefined();
+    const finished = await waitFor(started.id, isTerminal);
+    expect(finished).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
+    expect(stageOf(finished, 'wait').phase).toBe('CANCELLED');
+    expect(stageOf(finished, 'after').phase).toBe('CANCELLED');
+    await expectGone(pid);
+  });
+
+  it('pause starts nothing new (WAITING) and resume continues', async () => {
+    await createWorkflow('pausable', [
+      sh('first', 'while [ ! -f "$CYCLONE_WORKSPACE/go" ]; do sleep 0.05; done'),
+      sh('second', 'true', { dependsOn: ['first'] }),
+    ]);
+    const started = await run('pausable');
+    await waitFor(started.id, (r) => stageOf(r, 'first').phase === 'RUNNING');
+    const paused = await api.graphql<{ pauseWorkflowRun: RunView }>(steer('pauseWorkflowRun'), { id: started.id }, dev);
+    expect(paused.data?.pauseWorkflowRun.isPaused).toBe(true);
+    await waitFor(started.id, (r) => r.phase === 'WAITING');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dataDir, 'workspaces', started.id, 'go'), '');
+    const firstDone = await waitFor(started.id, (r) => stageOf(r, 'first').phase === 'SUCCEEDED');
+    // Give the controller several passes: nothing may start while paused.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const still = await get(started.id);
+    expect(firstDone.phase).toBe('WAITING');
+    expect(still).toMatchObject({ phase: 'WAITING', isPaused: true });
+    expect(stageOf(still, 'second').phase).toBe('PENDING');
+    const resumed = await api.graphql(steer('resumeWorkflowRun'), { id: started.id }, dev);
+    expect(resumed.errors).toBeUndefined();
+    const finished = await waitFor(started.id, isTerminal);
+    expect(finished.phase).toBe('SUCCEEDED');
+    expect(stageOf(finished, 'second').phase).toBe('SUCCEEDED');
+  });
+
+  it('a run past its timeout is failed and its stage killed', async () => {
+    await createWorkflow('slow', [sh('slow', 'echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60')]);
+    const started = await run('slow', { timeout: '1s' });
+    expect(started).toMatchObject({ phase: 'PENDING' });
+    const finished = await waitFor(started.id, isTerminal);
+    expect(finished).toMatchObject({ phase: 'FAILED', message: 'the run timed out' });
+    expect(stageOf(finished, 'slow')).toMatchObject({ phase: 'FAILED', message: 'killed: the run timed out' });
+    await expectGone(Number(readFileSync(join(dataDir, 'workspaces', started.id, 'pid'), 'utf8').trim()));
+  });
+
+  it('a stage past its own timeout fails its attempt', async () => {
+    await createWorkflow('stage-timeout', [sh('slow', 'exec sleep 60', { timeout: '1s' })]);
+    const finished = await waitFor((await run('stage-timeout')).id, isTerminal);
+    expect(finished.phase).toBe('FAILED');
+    expect(stageOf(finished, 'slow').message).toContain('timed out');
+  });
+
+  it('a stage that cannot start fails with a message', async () => {
+    await createWorkflow('missing', [{ name: 'x', image: 'alpine', command: ['/no/such/program'] }]);
+    const finished = await waitFor((await run('missing')).id, isTerminal);
+    expect(finished.phase).toBe('FAILED');
+    expect(stageOf(finished, 'x').message).toContain('could not start');
+  });
+
+  it('subscriptions replay stored lines and follow live ones, then complete with the run', async () => {
+    await createWorkflow('streamed', [sh('s', 'for i in 1 2 3 4 5; do echo "l$i"; sleep 0.2; done')]);
+    const started = await run('streamed');
+    const client = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${viewer}` },
+      retryAttempts: 0,
+    });
+    const collect = (query: string, variables: Record<string, unknown>) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const results: unknown[] = [];
+        client.subscribe(
+          { query, variables },
+          { next: (value) => results.push(value), error: reject, complete: () => resolve(results) },
+        );
+      });
+    const LIVE =
+      'subscription($id: ID!, $after: Int) { workflowRunLogs(id: $id, stage: "s", afterSeq: $after) { seq line stage } }';
+    const UPDATED = 'subscription($id: ID!) { workflowRunUpdated(id: $id) { phase stages { name phase } } }';
+    const [live, updates] = await Promise.all([
+      collect(LIVE, { id: started.id }),
+      collect(UPDATED, { id: started.id }),
+    ]);
+    const lines = (live as { data: { workflowRunLogs: { seq: number; line: string } } }[]).map(
+      (r) => r.data.workflowRunLogs,
+    );
+    expect(lines).toEqual([1, 2, 3, 4, 5].map((i) => ({ seq: i, line: `l${i}`, stage: 's' })));
+    const phases = (updates as { data: { workflowRunUpdated: { phase: string } } }[]).map(
+      (r) => r.data.workflowRunUpdated.phase,
+    );
+    expect(phases.at(-1)).toBe('SUCCEEDED');
+    expect(phases).toContain('RUNNING');
+    const replay = await collect(LIVE, { id: started.id, after: 3 });
+    expect(replay.map((r) => (r as { data: { workflowRunLogs: { seq: number } } }).data.workflowRunLogs.seq)).toEqual([
+      4, 5,
+    ]);
+    await client.dispose();
+
+    const foreign = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${outsider}` },
+      retryAttempts: 0,
+    });
+    const denied = await new Promise<unknown>((resolve) => {
+      foreign.subscribe(
+        { query: UPDATED, variables: { id: started.id } },
+        { next: resolve, error: resolve, complete: () => resolve('complete') },
+      );
+    });
+    expect(JSON.stringify(denied)).toContain('NOT_FOUND');
+    await foreign.dispose();
+  });
+
+  it('rejects a bad timeout naming the field', async () => {
+    const result: Result = await api.graphql(
+      RUN,
+      {
+        input: { tenant: 'acme', project: 'web', workflow: 'numbered', timeout: 'soon' },
+      },
+      dev,
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.timeout' });
+  });
+
+  it('only DEVELOPERs and up run and steer; other tenants see NOT_FOUND', async () => {
+    const denied: Result = await api.graphql(
+      RUN,
+      { input: { tenant: 'acme', project: 'web', workflow: 'numbered' } },
+      viewer,
+    );
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const mine = await run('numbered');
+    const viewerStop: Result = await api.graphql(steer('stopWorkflowRun'), { id: mine.id }, viewer);
+    expect(viewerStop.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await get(mine.id, viewer)).id).toBe(mine.id);
+
+    for (const op of ['stopWorkflowRun', 'pauseWorkflowRun', 'resumeWorkflowRun']) {
+      const foreign: Result = await api.graphql(steer(op), { id: mine.id }, outsider);
+      expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+    const read: Result = await api.graphql(GET, { id: mine.id }, outsider);
+    expect(read.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const logs: Result = await api.graphql(LOGS, { id: mine.id, stage: 'only' }, outsider);
+    expect(logs.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    for (const id of ['00000000-0000-0000-0000-000000000000', 'not-a-uuid']) {
+      const unknown: Result = await api.graphql(GET, { id }, dev);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+    const foreignRun: Result = await api.graphql(
+      RUN,
+      { input: { tenant: 'acme', project: 'web', workflow: 'numbered' } },
+      outsider,
+    );
+    expect(foreignRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    await waitFor(mine.id, isTerminal);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function expectGone(pid: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(isAlive(pid)).toBe(false);
+}

@@ -1,0 +1,59 @@
+import type { Db } from '../../db/prisma.js';
+import { badInput } from '../../errors/app-error.js';
+import type { WorkflowRun } from '../../generated/prisma/client.js';
+import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireRun } from './runs.access.js';
+
+export const MAX_LOG_LINES = 5000;
+
+export interface StageRunView {
+  name: string;
+  phase: StagePhase;
+  attempt: number;
+  exitCode: number | null;
+  message: string;
+  outputs: { key: string; value: string }[];
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface LogLineView {
+  seq: number;
+  stage: string;
+  stream: LogStream;
+  line: string;
+  timestamp: Date;
+}
+
+/** Reads of runs, their stages and their logs, for members of the run's tenant. */
+export class RunsPresenter {
+  constructor(readonly db: Db) {}
+
+  getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
+    return this.db.$transaction(async (tx) => {
+      const { workflow: _access, ...run } = (await requireRun(tx, user, id, 'VIEWER')).run;
+      return run;
+    });
+  }
+
+  /** Stored lines of one stage after `afterSeq`, oldest first, at most MAX_LOG_LINES. */
+  async logs(user: AuthUser, id: string, stage: string, afterSeq: number | undefined): Promise<LogLineView[]> {
+    if (afterSeq !== undefined && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
+      throw badInput('afterSeq', 'must be a whole number, 0 or more');
+    }
+    const run = await this.getRun(user, id);
+    const rows = await this.db.logLine.findMany({
+      where: { runId: run.id, stage, seq: { gt: BigInt(afterSeq ?? 0) } },
+      orderBy: { seq: 'asc' },
+      take: MAX_LOG_LINES,
+    });
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      stage: row.stage,
+      stream: row.stream,
+      line: row.text,
+      timestamp: row.timestamp,
+    }));
+  }
+}

@@ -1,0 +1,118 @@
+import { durationTextSchema, durationTextToMs, LIMITS, nameValueSchema } from '@cyclone/domain';
+import { z } from 'zod';
+import type { Db } from '../../db/prisma.js';
+import { conflict, notFound } from '../../errors/app-error.js';
+import type { WorkflowRun } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation } from '../shared/mutation.js';
+import { parseInput } from '../shared/validate-input.js';
+import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
+import { notifyRunChanged } from './run-events.js';
+import { requireRun } from './runs.access.js';
+
+const runWorkflowSchema = z.object({
+  tenant: z.string(),
+  project: z.string(),
+  workflow: z.string(),
+  parameters: z.array(nameValueSchema).max(LIMITS.listItems).nullish(),
+  timeout: durationTextSchema.refine((text) => atLeastOneSecond(text), { message: 'must be at least 1s' }).nullish(),
+});
+
+/** Malformed text is reported by the format check before this one. */
+function atLeastOneSecond(text: string): boolean {
+  try {
+    return durationTextToMs(text) >= 1000;
+  } catch {
+    return true;
+  }
+}
+
+export type RunWorkflowInputShape = z.input<typeof runWorkflowSchema>;
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * Starting and steering runs (DEVELOPER and up). The mutations only record intent
+ * (a new run, a stop or pause request); the controller acts on it.
+ */
+export class RunsService {
+  constructor(private readonly deps: { db: Db; logger: Logger; onRunChanged?: (runId: string) => void }) {}
+
+  async runWorkflow(actor: AuthUser, input: RunWorkflowInputShape): Promise<WorkflowRun> {
+    const subject = { action: 'workflowRun.create', objectType: 'WorkflowRun', objectName: String(input.workflow) };
+    const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
+      audited.tenantId = tenant.id;
+      const parsed = parseInput(runWorkflowSchema, input);
+      const workflow = await workflowsRepository.findByName(tx, project.id, parsed.workflow);
+      if (!workflow) throw notFound(`workflow "${parsed.workflow}" in project "${project.name}"`);
+      // Serializes run numbers per workflow and orders the run after a concurrent update.
+      await workflowsRepository.lock(tx, workflow.id);
+      const version = await tx.workflowVersion.findUniqueOrThrow({
+        where: { workflowId_version: { workflowId: workflow.id, version: workflow.currentVersion } },
+      });
+      const spec = toWorkflowSpec(version.spec);
+      const last = await tx.workflowRun.aggregate({ where: { workflowId: workflow.id }, _max: { number: true } });
+      const number = (last._max.number ?? 0) + 1;
+      audited.objectName = `${workflow.name}#${number}`;
+      return tx.workflowRun.create({
+        data: {
+          workflowId: workflow.id,
+          versionId: version.id,
+          number,
+          parameters: parsed.parameters ?? [],
+          timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
+          createdById: actor.id,
+          stageRuns: { create: spec.stages.map((stage) => ({ stage: stage.name })) },
+        },
+      });
+    });
+    this.deps.onRunChanged?.(run.id);
+    return run;
+  }
+
+  /** Kills what runs and cancels the run; stopping a finished run changes nothing. */
+  stopWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
+    return this.steer(actor, id, 'workflowRun.stop', (run) =>
+      TERMINAL.has(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
+    );
+  }
+
+  pauseWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
+    return this.steer(actor, id, 'workflowRun.pause', (run) => {
+      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be paused`);
+      return run.pausedAt ? undefined : { pausedAt: new Date() };
+    });
+  }
+
+  resumeWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
+    return this.steer(actor, id, 'workflowRun.resume', (run) => {
+      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
+      return run.pausedAt ? { pausedAt: null } : undefined;
+    });
+  }
+
+  private async steer(
+    actor: AuthUser,
+    id: string,
+    action: string,
+    change: (run: WorkflowRun) => { stopRequestedAt?: Date; pausedAt?: Date | null } | undefined,
+  ): Promise<WorkflowRun> {
+    const subject = { action, objectType: 'WorkflowRun', objectName: id };
+    const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const found = await requireRun(tx, actor, id, 'DEVELOPER');
+      audited.tenantId = found.tenantId;
+      audited.objectName = `${found.workflowName}#${found.run.number}`;
+      await tx.$queryRaw`SELECT 1 FROM workflow_runs WHERE id = ${id}::uuid FOR UPDATE`;
+      const current = await tx.workflowRun.findUniqueOrThrow({ where: { id } });
+      const data = change(current);
+      if (!data) return current;
+      await notifyRunChanged(tx, id);
+      return tx.workflowRun.update({ where: { id }, data });
+    });
+    this.deps.onRunChanged?.(run.id);
+    return run;
+  }
+}
