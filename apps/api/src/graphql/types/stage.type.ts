@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { NameValueInput, NameValueType } from './name-value.type.js';
+import { NameValueInput } from './name-value.type.js';
 import { StageContainerFields } from './stage-container.type.js';
 import { StageInputs, StageInputsInput, StageOutputs, StageOutputsInput } from './stage-io.type.js';
 

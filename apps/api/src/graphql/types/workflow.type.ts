@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../relay.js';
-import { NameValueInput, NameValueType } from './name-value.type.js';
+import { NameValueInput } from './name-value.type.js';
 import { OrderDirection } from './order-direction.type.js';
 import { StageContainerFields } from './stage-container.type.js';
 
