@@ -86,13 +86,8 @@ export class RunReconciler implements Reconciler {
     });
     const spec = toWorkflowSpec(run.version.spec);
     const now = new Date();
+    // createRunInTx makes every stage row together with its run.
     const rows = new Map(run.stageRuns.map((row) => [row.stage, row]));
-    // Runs created elsewhere (e.g. from a manifest) may lack stage rows.
-    for (const stage of spec.stages) {
-      if (!rows.has(stage.name)) {
-        rows.set(stage.name, await tx.stageRun.create({ data: { runId: id, stage: stage.name } }));
-      }
-    }
     // A running attempt nobody can finish any more (its API process died) fails.
     let isOrphanFound = false;
     for (const row of rows.values()) {

@@ -1,13 +1,10 @@
 import { durationTextToMs, type NameValue } from '@cyclone/domain';
 import type { WorkflowRunManifestSpec } from '@cyclone/manifests';
 import { badInput, conflict } from '../../errors/app-error.js';
-import type { Prisma } from '../../generated/prisma/client.js';
 import { stableJson } from '../resources/resource.upsert.js';
+import { createRunInTx } from '../runs/run-create.js';
 import type { Tx } from '../shared/mutation.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
-
-/** A run made by applying a WorkflowRun document waits in PENDING: nothing executes runs yet. */
-export const QUEUED_RUN_MESSAGE = 'queued';
 
 export interface AppliedRun {
   action: 'CREATED' | 'UNCHANGED';
@@ -64,24 +61,15 @@ export async function applyWorkflowRun(
     }
     return { action: 'UNCHANGED', message: `run #${existing.number} exists already (${existing.phase})` };
   }
-  const last = await tx.workflowRun.aggregate({ where: { workflowId: workflow.id }, _max: { number: true } });
-  const number = (last._max.number ?? 0) + 1;
-  await tx.workflowRun.create({
-    data: {
-      workflowId: workflow.id,
-      versionId: version.id,
-      number,
-      name: spec.name,
-      phase: 'PENDING',
-      message: QUEUED_RUN_MESSAGE,
-      parameters: parameters as unknown as Prisma.InputJsonArray,
-      timeoutSeconds,
-      createdById: scope.actorId,
-    },
+  const run = await createRunInTx(tx, workflow.id, {
+    name: spec.name,
+    parameters,
+    timeoutSeconds,
+    createdById: scope.actorId,
   });
   return {
     action: 'CREATED',
-    message: `run #${number} of workflow "${workflow.name}" (version ${workflow.currentVersion}) is queued in PENDING; no run engine executes runs yet`,
+    message: `run #${run.number} of workflow "${workflow.name}" (version ${workflow.currentVersion}) is queued`,
   };
 }
 

@@ -8,7 +8,8 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
-import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
+import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { createRunInTx } from './run-create.js';
 import { notifyRunChanged } from './run-events.js';
 import { requireRun } from './runs.access.js';
 
@@ -48,26 +49,13 @@ export class RunsService {
       const parsed = parseInput(runWorkflowSchema, input);
       const workflow = await workflowsRepository.findByName(tx, project.id, parsed.workflow);
       if (!workflow) throw notFound(`workflow "${parsed.workflow}" in project "${project.name}"`);
-      // Serializes run numbers per workflow and orders the run after a concurrent update.
-      await workflowsRepository.lock(tx, workflow.id);
-      const version = await tx.workflowVersion.findUniqueOrThrow({
-        where: { workflowId_version: { workflowId: workflow.id, version: workflow.currentVersion } },
+      const run = await createRunInTx(tx, workflow.id, {
+        parameters: parsed.parameters ?? [],
+        timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
+        createdById: actor.id,
       });
-      const spec = toWorkflowSpec(version.spec);
-      const last = await tx.workflowRun.aggregate({ where: { workflowId: workflow.id }, _max: { number: true } });
-      const number = (last._max.number ?? 0) + 1;
-      audited.objectName = `${workflow.name}#${number}`;
-      return tx.workflowRun.create({
-        data: {
-          workflowId: workflow.id,
-          versionId: version.id,
-          number,
-          parameters: parsed.parameters ?? [],
-          timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
-          createdById: actor.id,
-          stageRuns: { create: spec.stages.map((stage) => ({ stage: stage.name })) },
-        },
-      });
+      audited.objectName = `${workflow.name}#${run.number}`;
+      return run;
     });
     this.deps.onRunChanged?.(run.id);
     return run;
