@@ -7,7 +7,7 @@ import { graphql, startBenchPlatform } from './lib/platform.js';
 
 const WORKFLOWS = 50;
 const RUNS_PER_WORKFLOW = 5;
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 
 const LIST_QUERY = `query List {

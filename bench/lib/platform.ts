@@ -66,6 +66,8 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       CYCLONE_DATA_DIR: dataDir,
       CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
+      // Serving only: the controller's background queries would be counted as the requests'.
+      CYCLONE_ROLE: 'server',
     },
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
