@@ -6,3 +6,4 @@ export * from './resources.js';
 export * from './specs.js';
 export * from './stage-template-spec.js';
 export * from './templates.js';
+export * from './values.js';

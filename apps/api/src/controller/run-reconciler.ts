@@ -1,5 +1,5 @@
 import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, type WorkflowStage } from '@cyclone/domain';
+import { durationTextToMs, ValuesError, type WorkflowStage } from '@cyclone/domain';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import { notifyRunChanged } from '../modules/runs/run-events.js';
@@ -7,6 +7,7 @@ import type { Tx } from '../modules/shared/mutation.js';
 import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import type { Reconciler } from './controller.js';
 import type { LocalExecutor, StageExit } from './executors/local-executor.js';
+import { runVariables, substituteStage } from './run-values.js';
 
 const ACTIVE = ['PENDING', 'RUNNING', 'WAITING'] as const;
 /** While something runs, look again this soon even without a wake-up. */
@@ -122,9 +123,12 @@ export class RunReconciler implements Reconciler {
     );
     await this.applyStageChanges(tx, id, plan, now);
     const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
+    // Same values on every pass: see runVariables.
+    const prepare = (stage: WorkflowStage) => substituteStage(stage, spec, runVariables(run, spec), [...rows.values()]);
     let startFailures = 0;
     for (const start of plan.start) {
-      const isStarted = await this.startStage(tx, run, stagesByName.get(start.stage) as WorkflowStage, start, started);
+      const stage = stagesByName.get(start.stage) as WorkflowStage;
+      const isStarted = await this.startStage(tx, run, stage, start, started, prepare);
       if (!isStarted) startFailures += 1;
     }
 
@@ -171,14 +175,42 @@ export class RunReconciler implements Reconciler {
   /** Marks the attempt RUNNING, then spawns it; a stage that cannot start fails its attempt. */
   private async startStage(
     tx: Tx,
-    run: { id: string; parameters: unknown },
+    run: { id: string },
     stage: WorkflowStage,
     start: { stage: string; attempt: number },
     started: string[],
+    prepare: (stage: WorkflowStage) => Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'>,
   ): Promise<boolean> {
     const now = new Date();
+    const claim = {
+      runId: run.id,
+      stage: start.stage,
+      attempt: start.attempt - 1,
+      phase: { in: ['PENDING' as const, 'FAILED' as const] },
+    };
+    let fields: ReturnType<typeof prepare>;
+    try {
+      fields = prepare(stage);
+    } catch (error) {
+      if (!(error instanceof ValuesError)) throw error;
+      // Values never change within a run, so retrying cannot help: the stage fails for good.
+      await tx.stageRun.updateMany({
+        where: claim,
+        data: {
+          phase: 'FAILED',
+          attempt: Math.max(start.attempt, (stage.retries ?? 0) + 1),
+          startedAt: now,
+          finishedAt: now,
+          exitCode: null,
+          message: error.message,
+          outputs: [],
+          handle: null,
+        },
+      });
+      return false;
+    }
     const claimed = await tx.stageRun.updateMany({
-      where: { runId: run.id, stage: start.stage, attempt: start.attempt - 1, phase: { in: ['PENDING', 'FAILED'] } },
+      where: claim,
       data: {
         phase: 'RUNNING',
         attempt: start.attempt,
@@ -197,10 +229,10 @@ export class RunReconciler implements Reconciler {
         runId: run.id,
         stage: stage.name,
         attempt: start.attempt,
-        command: stage.command,
-        args: stage.args,
-        env: stage.env,
-        workingDir: stage.workingDir,
+        command: fields.command,
+        args: fields.args,
+        env: fields.env,
+        workingDir: fields.workingDir,
         firstSeq: Number(last._max.seq ?? 0n) + 1,
       });
       started.push(handle);

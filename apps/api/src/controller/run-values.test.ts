@@ -1,0 +1,77 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
+import { ValuesError, workflowStageSchema } from '@cyclone/domain';
+import { describe, expect, it } from 'vitest';
+import { runVariables, substituteStage } from './run-values.js';
+
+const run = { id: '5cc4c9ff-a49b-46b2-aac3-1d1120b85929', createdAt: new Date('2026-01-02T03:04:05Z'), parameters: [] };
+const globals = {
+  globalVariables: [
+    { name: 'TAG', value: 'build-$(random:6)' },
+    { name: 'AT', value: '$(timenow:20060102150405)' },
+  ],
+};
+
+describe('runVariables', () => {
+  it('gives the same values on every evaluation of one run and other values for another run', () => {
+    const first = runVariables(run, globals);
+    expect(first[0]?.value).toMatch(/^build-[a-z0-9]{6}$/);
+    expect(first[1]).toEqual({ name: 'AT', value: '20260102030405' });
+    expect(runVariables({ ...run }, globals)).toEqual(first);
+    expect(runVariables({ ...run, id: 'another' }, globals)[0]?.value).not.toBe(first[0]?.value);
+  });
+
+  it('lets parameters named variables.NAME override or add variables, other parameters not', () => {
+    const parameters = [
+      { name: 'variables.TAG', value: 'x-$(random:2)' },
+      { name: 'variables.NEW', value: 'n' },
+      { name: 'stages.a.REV', value: 'ignored' },
+    ];
+    const vars = runVariables({ ...run, parameters }, globals);
+    expect(vars.map((v) => v.name)).toEqual(['TAG', 'AT', 'NEW']);
+    expect(vars[0]?.value).toMatch(/^x-[a-z0-9]{2}$/);
+    expect(vars[2]?.value).toBe('n');
+  });
+});
+
+describe('substituteStage', () => {
+  const stage = (name: string, extra: Record<string, unknown> = {}) =>
+    workflowStageSchema.parse({ name, image: 'alpine', ...extra });
+  const spec = {
+    stages: [
+      stage('a'),
+      stage('b', { dependsOn: ['a'] }),
+      stage('c', {
+        dependsOn: ['b'],
+        command: ['echo', '${variables.V}'],
+        args: ['${stages.a.outputs.k}'],
+        env: [{ name: 'E', value: '${stages.b.outputs.k}' }],
+        workingDir: 'w/${variables.V}',
+      }),
+      stage('d'),
+    ],
+  };
+  const rows = [
+    { stage: 'a', phase: 'SUCCEEDED', outputs: [{ key: 'k', value: 'from-a' }] },
+    { stage: 'b', phase: 'SUCCEEDED', outputs: [{ key: 'k', value: 'from-b' }] },
+    { stage: 'd', phase: 'SUCCEEDED', outputs: [{ key: 'k', value: 'from-d' }] },
+  ];
+
+  it('substitutes every field with variables and outputs of upstream stages, direct or not', () => {
+    expect(substituteStage(spec.stages[2] as never, spec, [{ name: 'V', value: 'v' }], rows)).toEqual({
+      command: ['echo', 'v'],
+      args: ['from-a'],
+      env: [{ name: 'E', value: 'from-b' }],
+      workingDir: 'w/v',
+    });
+  });
+
+  it('refuses outputs of stages that are not upstream or did not succeed', () => {
+    const other = stage('e', { dependsOn: ['a'], args: ['${stages.d.outputs.k}'] });
+    expect(() => substituteStage(other, { stages: [...spec.stages, other] }, [], rows)).toThrow(ValuesError);
+    const failedA = [{ stage: 'a', phase: 'FAILED', outputs: [] }];
+    const fromA = stage('f', { dependsOn: ['a'], args: ['${stages.a.outputs.k}'] });
+    expect(() => substituteStage(fromA, { stages: [...spec.stages, fromA] }, [], failedA)).toThrow(
+      '"a" is not a succeeded upstream stage',
+    );
+  });
+});
