@@ -1,5 +1,6 @@
-import { Field, InterfaceType } from 'type-graphql';
-import { NameValueType } from './name-value.type.js';
+import { Field, InputType, InterfaceType } from 'type-graphql';
+import { NameValueInput, NameValueType } from './name-value.type.js';
+import { StageInputsInput, StageOutputsInput } from './stage-io.type.js';
 
 /** The workload every stage-like type runs: project stages, templates, workflow stages. */
 @InterfaceType('StageWorkload', { description: 'What a stage runs: its container image, command and environment.' })
@@ -18,4 +19,33 @@ export abstract class StageContainerFields {
 
   @Field(() => String, { nullable: true })
   workingDir?: string;
+}
+
+/**
+ * The workload fields of the stage and template inputs, all optional: create inputs
+ * take what a template does not give, update inputs change only what they name.
+ * Only a parent class: the inputs that extend it are the schema's types.
+ */
+@InputType('StageWorkloadInput')
+export class StageWorkloadInput {
+  @Field(() => String, { nullable: true })
+  image?: string;
+
+  @Field(() => [String], { nullable: true })
+  command?: string[];
+
+  @Field(() => [String], { nullable: true })
+  args?: string[];
+
+  @Field(() => [NameValueInput], { nullable: true })
+  env?: NameValueInput[];
+
+  @Field(() => String, { nullable: true })
+  workingDir?: string | null;
+
+  @Field(() => StageInputsInput, { nullable: true })
+  inputs?: StageInputsInput;
+
+  @Field(() => StageOutputsInput, { nullable: true })
+  outputs?: StageOutputsInput;
 }

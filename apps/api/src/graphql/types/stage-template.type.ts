@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput } from './name-value.type.js';
-import { StageContainerFields } from './stage-container.type.js';
+import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
 import {
   StageArgument,
   StageArgumentInput,
@@ -99,7 +99,7 @@ export class CreateStageTemplateInput {
 }
 
 @InputType({ description: 'Fields omitted are unchanged.' })
-export class UpdateStageTemplateInput {
+export class UpdateStageTemplateInput extends StageWorkloadInput {
   @Field(() => String)
   tenant!: string;
 
@@ -114,27 +114,6 @@ export class UpdateStageTemplateInput {
 
   @Field(() => [StageArgumentInput], { nullable: true })
   arguments?: StageArgumentInput[];
-
-  @Field(() => String, { nullable: true })
-  image?: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string | null;
-
-  @Field(() => StageInputsInput, { nullable: true })
-  inputs?: StageInputsInput;
-
-  @Field(() => StageOutputsInput, { nullable: true })
-  outputs?: StageOutputsInput;
 }
 
 @InputType()

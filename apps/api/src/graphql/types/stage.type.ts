@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput } from './name-value.type.js';
-import { StageContainerFields } from './stage-container.type.js';
+import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
 import { StageInputs, StageInputsInput, StageOutputs, StageOutputsInput } from './stage-io.type.js';
 
 @ObjectType('Stage', {
@@ -32,9 +32,9 @@ export class StageObject extends StageContainerFields {
 
 @InputType({
   description:
-    'With `template`, the template is filled with `arguments` first; the other fields given override its result.',
+    'With `template`, the template is filled with `arguments` first; the other fields given override its result. `image` is required unless the template gives it.',
 })
-export class CreateStageInput {
+export class CreateStageInput extends StageWorkloadInput {
   @Field(() => String)
   tenant!: string;
 
@@ -44,27 +44,6 @@ export class CreateStageInput {
   @Field(() => String, { description: 'A DNS label, unique in the project.' })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Required unless a template gives it.' })
-  image?: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
-
-  @Field(() => StageInputsInput, { nullable: true })
-  inputs?: StageInputsInput;
-
-  @Field(() => StageOutputsInput, { nullable: true })
-  outputs?: StageOutputsInput;
-
   @Field(() => String, { nullable: true, description: 'A stage template: the tenant’s or a built-in one.' })
   template?: string;
 
@@ -73,7 +52,7 @@ export class CreateStageInput {
 }
 
 @InputType({ description: 'Fields omitted are unchanged; workingDir set to null is cleared.' })
-export class UpdateStageInput {
+export class UpdateStageInput extends StageWorkloadInput {
   @Field(() => String)
   tenant!: string;
 
@@ -82,25 +61,4 @@ export class UpdateStageInput {
 
   @Field(() => String)
   name!: string;
-
-  @Field(() => String, { nullable: true })
-  image?: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string | null;
-
-  @Field(() => StageInputsInput, { nullable: true })
-  inputs?: StageInputsInput;
-
-  @Field(() => StageOutputsInput, { nullable: true })
-  outputs?: StageOutputsInput;
 }
