@@ -1,7 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput } from './name-value.type.js';
 import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
-import { StageInputs, StageInputsInput, StageOutputs, StageOutputsInput } from './stage-io.type.js';
+import { StageInputs, StageOutputs } from './stage-io.type.js';
 
 @ObjectType('Stage', {
   implements: StageContainerFields,
