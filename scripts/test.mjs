@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, run, step } from './lib/run.mjs';
-import { ensureChromium, ensureKubernetesTestBinaries, setupPlatform } from './lib/setup.mjs';
+import { ensureKubernetesTestBinaries, ensureTestPackages, setupPlatform } from './lib/setup.mjs';
 
 const filters = process.argv.slice(2);
 const resultsDir = join(repoRoot, 'test-results');
@@ -44,7 +44,7 @@ function readJson(path) {
 let setupFailed = false;
 try {
   timed('set-up: pnpm, dependencies, build', setupPlatform);
-  timed('set-up: Chromium', ensureChromium);
+  timed('set-up: Debian test packages', ensureTestPackages);
   timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);

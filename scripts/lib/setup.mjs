@@ -20,17 +20,27 @@ export function build() {
   run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
 }
 
-/** Debian's Chromium for Playwright; never a browser download. */
-export function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
-  step('installing Chromium (apt)');
+/**
+ * Debian packages the tests drive for real: Chromium for Playwright (never a browser
+ * download), Subversion (svn, svnserve), the distribution registry and htpasswd.
+ */
+const TEST_PACKAGES = [
+  { path: '/usr/bin/chromium', name: 'chromium' },
+  { path: '/usr/bin/svnserve', name: 'subversion' },
+  { path: '/usr/bin/docker-registry', name: 'docker-registry' },
+  { path: '/usr/bin/htpasswd', name: 'apache2-utils' },
+];
+
+export function ensureTestPackages() {
+  const missing = TEST_PACKAGES.filter((pkg) => !existsSync(pkg.path)).map((pkg) => pkg.name);
+  if (missing.length === 0) return;
+  step(`installing ${missing.join(', ')} (apt)`);
   if (process.getuid?.() !== 0) {
-    throw new Error(
-      'Chromium is missing: run "sudo apt-get install -y chromium" (the e2e tests use /usr/bin/chromium)',
-    );
+    throw new Error(`Missing test packages: run "sudo apt-get install -y ${missing.join(' ')}"`);
   }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-qq', ...missing], { env });
 }
 
 /** etcd, kube-apiserver, controller-manager, scheduler and kwok, built once per version. */
