@@ -14,6 +14,8 @@ export default defineConfig({
         resolve: { alias: { graphql: 'graphql/index.js' } },
       },
       'apps/api/vitest.int.config.ts',
+      'apps/api/vitest.k8s.config.ts',
+      'packages/cli/vitest.int.config.ts',
       'packages/k8s/vitest.config.ts',
       'apps/web/vitest.config.ts',
     ],

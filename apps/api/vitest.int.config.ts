@@ -7,6 +7,13 @@ export default defineConfig({
   test: {
     name: 'api',
     include: ['src/**/*.int.test.ts'],
+    // These need Kubernetes control planes too: project api-k8s (vitest.k8s.config.ts).
+    exclude: [
+      'src/reconciler/**',
+      'src/controller/leader-election.int.test.ts',
+      'src/controller/executors/kubernetes/**',
+      '**/node_modules/**',
+    ],
     globalSetup: ['src/testing/postgres.global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

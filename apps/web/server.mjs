@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Cyclone web server: one origin for users.
 //  - serves the Next.js app (production build by default, `--dev` for dev mode with reload)
-//  - proxies /graphql (HTTP and the graphql-transport-ws upgrade), /artifacts/ and /webhooks/
+//  - proxies /graphql (HTTP and the graphql-transport-ws upgrade), /runs/ (log and artifact
+//    downloads) and /webhooks/
 //    to the API, so the browser never needs CORS.
 //
 // Environment:
@@ -19,7 +20,7 @@ const dev = process.argv.includes('--dev');
 
 /** Path prefixes served by the API rather than by Next.js. */
 const API_PATHS = ['/graphql'];
-const API_PREFIXES = ['/graphql/', '/artifacts/', '/webhooks/'];
+const API_PREFIXES = ['/graphql/', '/runs/', '/webhooks/'];
 const SHUTDOWN_GRACE_MS = 5_000;
 
 function fail(message) {

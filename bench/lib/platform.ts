@@ -2,7 +2,7 @@
 // API against it, for benchmarks. Build first: pnpm build.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +27,16 @@ export interface BenchPlatform {
   stop(): Promise<void>;
 }
 
-export async function startBenchPlatform(): Promise<BenchPlatform> {
+export interface BenchPlatformOptions {
+  /** CYCLONE_ROLE of the API; `server` by default (no controller queries in the counts). */
+  role?: 'server' | 'controller' | 'all';
+  /** Run apps/api/src/main.ts under tsx instead of the built dist. */
+  fromSource?: boolean;
+  /** More environment for the API. */
+  env?: Record<string, string>;
+}
+
+export async function startBenchPlatform(options: BenchPlatformOptions = {}): Promise<BenchPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-'));
   chmodSync(dataDir, 0o755);
   const pgPort = await freePort();
@@ -56,9 +65,11 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
   const apiPort = await freePort();
   // BENCH_API_NODE_OPTIONS (e.g. --cpu-prof) profiles the API under load.
   const nodeArgs = process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const api: ChildProcess = spawn(process.execPath, [...nodeArgs, 'apps/api/dist/main.js'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const entry = options.fromSource ? ['--import', 'tsx', 'src/main.ts'] : ['apps/api/dist/main.js'];
+  const api: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
+    cwd: options.fromSource ? join(repoRoot, 'apps', 'api') : repoRoot,
+    // BENCH_API_LOG=<file> keeps the API's log there.
+    stdio: ['ignore', process.env.BENCH_API_LOG ? openSync(process.env.BENCH_API_LOG, 'w') : 'ignore', 'inherit'],
     env: {
       ...process.env,
       PORT: String(apiPort),
@@ -67,7 +78,8 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
       // Serving only: the controller's background queries would be counted as the requests'.
-      CYCLONE_ROLE: 'server',
+      CYCLONE_ROLE: options.role ?? 'server',
+      ...options.env,
     },
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -77,7 +89,8 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       () => false,
     );
     if (ok) break;
-    if (i > 300 || api.exitCode !== null) throw new Error('the API did not become healthy');
+    if (i > (options.fromSource ? 1200 : 300) || api.exitCode !== null)
+      throw new Error('the API did not become healthy');
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -3,16 +3,25 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config/config.js';
 import { type Controller, startController } from './controller/controller.js';
+import { CronReconciler } from './controller/cron-reconciler.js';
 import { LocalExecutor } from './controller/executors/local-executor.js';
+import { NotificationReconciler } from './controller/notification-reconciler.js';
+import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
+import { WakeListener } from './controller/wake-listener.js';
 import { type Database, openDatabase } from './db/database.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
 import { healthHandler } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
 import { requestId } from './http/request-id.js';
+import { runDownloadsRouter } from './http/run-downloads.js';
+import { stageIngestRouter } from './http/stage-ingest.js';
+import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
+import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
+import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
 import { createServices } from './services.js';
 
 export interface RunningApi {
@@ -38,9 +47,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 
 async function startOnDatabase(config: Config, logger: Logger, database: Database): Promise<RunningApi> {
   // The run reconciler exists only in controller roles; mutations wake it when it does.
-  let wakeRuns = () => {};
+  let wakeRuns: (runId?: string) => void = () => {};
   const services = createServices(database.db, config, logger, {
-    onRunChanged: () => wakeRuns(),
+    onRunChanged: (runId) => wakeRuns(runId),
     databaseUrl: database.url,
   });
   await services.identity.seedAdmin(
@@ -83,21 +92,71 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         trustProxyHops: config.server.trustProxyHops,
       })
     : undefined;
+  // Before any body parser: webhook signatures are checked over the raw body.
+  if (hasServer) app.use(webhooksRouter(services.webhooks, logger));
   if (graphql) app.use(graphql.router);
+  if (hasServer) app.use(runDownloadsRouter(services, logger));
+  // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
+  if (hasServer) app.use(stageIngestRouter({ db: database.db, box: services.secretBox, logger }));
 
   let executor: LocalExecutor | undefined;
   let controller: Controller | undefined;
+  let wakeListener: WakeListener | undefined;
+  let kubernetesSync: KubernetesSync | undefined;
   if (config.server.role !== 'server') {
     let reconciler: RunReconciler | undefined;
     executor = new LocalExecutor({
       db: database.db,
       logger,
       dataDir: config.database.dataDir,
+      box: services.secretBox,
+      store: services.artifactStore,
       onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
     });
-    reconciler = new RunReconciler({ db: database.db, logger, executor });
-    wakeRuns = () => reconciler.wake();
-    controller = startController([reconciler], { intervalMs: 5_000, logger });
+    const runExecutor = executor;
+    const retention = new RetentionReconciler({
+      db: database.db,
+      logger,
+      keep: config.engine.runRetention,
+      deleteRunData: (runId) =>
+        deleteRunData(runId, { workspaceOf: (id) => runExecutor.workspaceOf(id), artifacts: runExecutor.store }),
+    });
+    reconciler = new RunReconciler({
+      db: database.db,
+      logger,
+      executor,
+      maxActiveRuns: config.engine.maxActiveRuns,
+      onRunFinished: () => retention.wake(),
+    });
+    wakeRuns = (runId) => reconciler.wake(runId);
+    // Runs created or steered by other processes (role server) wake this controller at once.
+    wakeListener = new WakeListener({ databaseUrl: database.url, logger, onWake: (runId) => wakeRuns(runId) });
+    wakeListener.start();
+    const cron = new CronReconciler({ db: database.db, logger, onRunCreated: () => reconciler.wake() });
+    const webhookLoops = services.webhooks.createReconcilers();
+    const notifications = new NotificationReconciler({
+      db: database.db,
+      logger,
+      box: services.secretBox,
+      settings: {
+        timeoutMs: config.integrations.notifyTimeoutMs,
+        maxAttempts: config.integrations.notifyMaxAttempts,
+        publicUrl: config.publicUrl,
+      },
+    });
+    controller = startController([reconciler, cron, retention, ...webhookLoops, notifications], {
+      intervalMs: 5_000,
+      logger,
+    });
+    // Only with a cluster configured: mirror the database into it (leader only).
+    if (config.kubernetes) {
+      kubernetesSync = startKubernetesSync({
+        config: config.kubernetes,
+        db: database.db,
+        logger,
+        box: services.secretBox,
+      });
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -114,7 +173,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     databaseUrl: database.url,
     stop: async () => {
       isReady = false;
+      await wakeListener?.close();
       await controller?.stop();
+      await kubernetesSync?.stop();
       await executor?.shutdown();
       await services.runEvents.close();
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import type { Db } from './db/prisma.js';
 import type { Logger } from './logging/logger.js';
+import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
+import { RunDownloads } from './modules/artifacts/run-downloads.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
 import { IdentityRepository } from './modules/identity/identity.repository.js';
@@ -12,10 +15,13 @@ import { loadEncryptionKey } from './modules/integrations/encryption-key.js';
 import { IntegrationService } from './modules/integrations/integration.service.js';
 import { SecretBox } from './modules/integrations/secret-box.js';
 import { ManifestsService } from './modules/manifests/manifests.service.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
+import { RegistriesService } from './modules/registries/registries.service.js';
 import { ResourceService } from './modules/resources/resource.service.js';
 import { RunEvents } from './modules/runs/run-events.js';
+import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
 import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
 import { StageService } from './modules/stages/stage.service.js';
@@ -23,6 +29,7 @@ import { TemplateService } from './modules/templates/template.service.js';
 import { TenantsPresenter } from './modules/tenants/tenants.presenter.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import { TriggersService } from './modules/triggers/triggers.service.js';
+import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 import { WorkflowsPresenter } from './modules/workflows/workflows.presenter.js';
 import { WorkflowsService } from './modules/workflows/workflows.service.js';
 
@@ -43,10 +50,21 @@ export interface Services {
   workflows: WorkflowsService;
   workflowsPresenter: WorkflowsPresenter;
   triggers: TriggersService;
+  /** SCM and trigger webhooks, repository webhook registration, commit statuses. */
+  webhooks: WebhooksService;
   manifests: ManifestsService;
   runs: RunsService;
+  /** Registry catalog/tags reads and IMAGE resource checks through registry integrations. */
+  registries: RegistriesService;
+  /** Workflow notification settings (deliveries are the controller's NotificationReconciler). */
+  notifications: NotificationsService;
   runsPresenter: RunsPresenter;
+  runInsights: RunInsightsPresenter;
   runEvents: RunEvents;
+  /** Opens integration secrets; the executor uses it for `${secrets.…}` and resource credentials. */
+  secretBox: SecretBox;
+  artifactStore: ArtifactStore;
+  runDownloads: RunDownloads;
 }
 
 export function createServices(
@@ -59,8 +77,22 @@ export function createServices(
     loadEncryptionKey({ ...config.secrets, hasExternalDatabase: config.database.url !== undefined }, logger),
   );
   const identityRepository = new IdentityRepository(db);
-  return {
-    integrations: new IntegrationService({ db, logger, box: secretBox }),
+  const artifactStore = new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
+  const webhooks = new WebhooksService({
+    db,
+    logger,
+    box: secretBox,
+    publicUrl: config.publicUrl,
+    identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
+    onRunChanged: hooks.onRunChanged,
+  });
+  const services: Services = {
+    integrations: new IntegrationService({
+      db,
+      logger,
+      box: secretBox,
+      checkTimeoutMs: config.integrations.checkTimeoutMs,
+    }),
     resources: new ResourceService({ db, logger }),
     stages: new StageService({ db, logger }),
     templates: new TemplateService({ db, logger }),
@@ -79,10 +111,18 @@ export function createServices(
     audit: new AuditPresenter(db),
     workflows: new WorkflowsService({ db, logger }),
     workflowsPresenter: new WorkflowsPresenter(db),
-    triggers: new TriggersService({ db, logger }),
+    triggers: new TriggersService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
+    webhooks,
     manifests: new ManifestsService({ db, logger }),
     runs: new RunsService({ db, logger, onRunChanged: hooks.onRunChanged }),
+    registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
+    notifications: new NotificationsService({ db, logger, box: secretBox }),
     runsPresenter: new RunsPresenter(db),
+    runInsights: new RunInsightsPresenter(db),
     runEvents: new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
+    secretBox,
+    artifactStore,
+    runDownloads: new RunDownloads({ db, store: artifactStore }),
   };
+  return services;
 }

@@ -1,3 +1,4 @@
+export { type AdmissionPlan, type AdmissionState, planAdmission, type QueuedRun } from './admission.js';
 export { buildDag } from './build.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
 export { levels, readyStages, upstreamClosure } from './order.js';
@@ -17,5 +18,6 @@ export {
   planRun,
   type RunPlan,
 } from './plan.js';
+export { reusableStages } from './reuse.js';
 export type { Dag, DagIssue, DagStage } from './types.js';
 export { validateDag } from './validate.js';

@@ -243,3 +243,23 @@ describe('planRun: pause, stop and timeouts', () => {
     expect(planRun(stages, run(), state)).toEqual(planRun(stages, run(), state));
   });
 });
+
+describe('planRun: retries that reuse stages', () => {
+  it('a new retry run with reused SUCCEEDED stages starts only what comes after them', () => {
+    const plan = planRun(diamond, run({ phase: 'PENDING' }), states({ a: done, b: done }));
+    expect(plan.start).toEqual([{ stage: 'c', attempt: 1 }]);
+    expect(plan.runPhase).toBe('RUNNING');
+  });
+
+  it('a retry whose every stage is reused succeeds without starting anything', () => {
+    const plan = planRun(diamond, run({ phase: 'PENDING' }), states({ a: done, b: done, c: done, d: done }));
+    expect(plan.start).toEqual([]);
+    expect(plan.runPhase).toBe('SUCCEEDED');
+  });
+
+  it('a run admitted from the queue (WAITING, not paused) becomes RUNNING', () => {
+    const plan = planRun(diamond, run({ phase: 'WAITING' }), new Map());
+    expect(plan.start).toEqual([{ stage: 'a', attempt: 1 }]);
+    expect(plan.runPhase).toBe('RUNNING');
+  });
+});

@@ -109,13 +109,28 @@ export const scmTriggerSchema = z.object({
   tagRelease: z.boolean().default(false),
   pullRequest: z.object({ branches: list(text).default([]) }).optional(),
   pullRequestComment: z.object({ comments: list(text).default([]) }).optional(),
+  /**
+   * Pipelines as code: run the workflow in `.cyclone.yaml` at the pushed revision
+   * (stored as a workflow version of that revision) instead of the stored one.
+   */
+  workflowFromRevision: z.boolean().default(false),
 });
+
+export const CONCURRENCY_POLICIES = ['ALLOW', 'FORBID', 'REPLACE'] as const;
+export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
 
 export const triggerSpecSchema = z.object({
   name: dnsLabelSchema,
   type: z.enum(TRIGGER_TYPES),
   /** Five-field cron expression, for CRON. */
   cron: text.optional(),
+  /**
+   * CRON only, as Kubernetes CronJob: ALLOW starts a run whatever is active; FORBID
+   * skips a slot while a run this trigger started is active; REPLACE stops those runs first.
+   */
+  concurrencyPolicy: z.enum(CONCURRENCY_POLICIES).default('ALLOW'),
+  /** CRON only: a slot missed (controller down) by more than this is skipped; unset = no limit. */
+  startingDeadlineSeconds: z.number().int().min(1).max(31_536_000).optional(),
   scm: scmTriggerSchema.optional(),
   parameters: list(nameValueSchema).default([]),
   enabled: z.boolean().default(true),

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
 import { describe, expect, it } from 'vitest';
-import { formatTime, resolveGlobalVariables, substitute, ValuesError } from './values.js';
+import { formatTime, resolveGlobalVariables, secretIntegrations, substitute, ValuesError } from './values.js';
 
 const now = new Date('2026-03-04T05:06:07.089Z');
 /** Cycles through fixed numbers so the output is known. */
@@ -93,7 +93,7 @@ describe('substitute', () => {
   });
 
   it('leaves other ${...} for the shell and unescapes $${...}', () => {
-    expect(substitute('${HOME} $HOME ${secrets.x.y}', context)).toBe('${HOME} $HOME ${secrets.x.y}');
+    expect(substitute('${HOME} $HOME ${other.x}', context)).toBe('${HOME} $HOME ${other.x}');
     expect(substitute('$${variables.TAG} $${stages.a.outputs.version}', context)).toBe(
       '${variables.TAG} ${stages.a.outputs.version}',
     );
@@ -111,5 +111,35 @@ describe('substitute', () => {
     );
     expect(() => substitute('${stages.a.version}', context)).toThrow(ValuesError);
     expect(() => substitute('${variables.}', context)).toThrow('no variable ""');
+  });
+});
+
+describe('substitute: secrets', () => {
+  const secrets = new Map([['vault', { token: 't0ken', empty: '' }]]);
+  const base = { variables: [], stages: new Map() };
+
+  it('resolves ${secrets.INTEGRATION.FIELD} and records every value used', () => {
+    const usedSecrets = new Set<string>();
+    expect(substitute('a ${secrets.vault.token} b', { ...base, secrets, usedSecrets })).toBe('a t0ken b');
+    expect([...usedSecrets]).toEqual(['t0ken']);
+    expect(substitute('$${secrets.vault.token}', { ...base, secrets })).toBe('${secrets.vault.token}');
+  });
+
+  it('names an unknown integration or field without any value', () => {
+    expect(() => substitute('${secrets.nope.token}', { ...base, secrets })).toThrow(
+      'unknown reference ${secrets.nope.token}: no integration "nope" in this tenant',
+    );
+    expect(() => substitute('${secrets.vault.password}', { ...base, secrets })).toThrow(
+      'unknown reference ${secrets.vault.password}: integration "vault" has no secret field "password"',
+    );
+    expect(() => substitute('${secrets.vault}', { ...base, secrets })).toThrow('expected ${secrets.INTEGRATION.FIELD}');
+    expect(() => substitute('${secrets.vault.token}', base)).toThrow(ValuesError);
+  });
+
+  it('lists the integrations a text refers to, not escaped ones', () => {
+    expect([...secretIntegrations(['${secrets.a.x} ${secrets.b.y}', '$${secrets.c.z}', '${secrets.a.w}'])]).toEqual([
+      'a',
+      'b',
+    ]);
   });
 });

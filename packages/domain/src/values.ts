@@ -14,7 +14,10 @@ import type { NameValue } from './specs.js';
  *
  * References (in a stage's command, args, env values and workingDir):
  * - `${variables.NAME}` and `${stages.STAGE.outputs.KEY}`; an unknown one is an
- *   error naming it. `$${...}` escapes a literal `${...}`; any other `${...}`
+ *   error naming it.
+ * - `${secrets.INTEGRATION.FIELD}`: a secret field of an integration of the run's
+ *   tenant. An unknown integration or field is an error naming the reference, never
+ *   a value; every value substituted is recorded in `usedSecrets` (to be masked). `$${...}` escapes a literal `${...}`; any other `${...}`
  *   (e.g. `${HOME}`) is left for the shell. Substituted values are not scanned again.
  */
 
@@ -82,6 +85,19 @@ export interface SubstitutionContext {
   variables: readonly NameValue[];
   /** Outputs of the stages a stage may refer to (its succeeded upstream stages). */
   stages: ReadonlyMap<string, readonly { key: string; value: string }[]>;
+  /** Secret fields of the integrations the text may name; absent: `${secrets.…}` is an error. */
+  secrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Collects every secret value substituted. */
+  usedSecrets?: Set<string>;
+}
+
+const SECRET_REFERENCE = /(?<!\$)\$\{secrets\.([^.}]+)\.([^}]+)\}/g;
+
+/** Integration names referenced as `${secrets.NAME.FIELD}` (escaped ones left out). */
+export function secretIntegrations(texts: Iterable<string>): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const match of text.matchAll(SECRET_REFERENCE)) names.add(match[1] as string);
+  return names;
 }
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
@@ -108,6 +124,21 @@ export function substitute(text: string, context: SubstitutionContext): string {
       if (!found) throw new ValuesError(`unknown reference ${whole}: stage "${stage}" has no output "${key}"`);
       return found.value;
     }
+    if (inner.startsWith('secrets.')) return secretValue(whole, inner, context);
     return whole;
   });
+}
+
+function secretValue(whole: string, inner: string, context: SubstitutionContext): string {
+  const match = /^secrets\.([^.]+)\.(.+)$/.exec(inner);
+  if (!match) throw new ValuesError(`unknown reference ${whole}: expected \${secrets.INTEGRATION.FIELD}`);
+  const [, integration, field] = match as unknown as [string, string, string];
+  const fields = context.secrets?.get(integration);
+  if (!fields) throw new ValuesError(`unknown reference ${whole}: no integration "${integration}" in this tenant`);
+  const value = fields[field];
+  if (value === undefined) {
+    throw new ValuesError(`unknown reference ${whole}: integration "${integration}" has no secret field "${field}"`);
+  }
+  context.usedSecrets?.add(value);
+  return value;
 }

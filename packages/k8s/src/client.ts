@@ -1,4 +1,12 @@
-import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  Watch,
+} from '@kubernetes/client-node';
 
 export interface LoadKubeConfigOptions {
   /**
@@ -29,6 +37,9 @@ export interface KubeClients {
   core: CoreV1Api;
   customObjects: CustomObjectsApi;
   apiextensions: ApiextensionsV1Api;
+  /** Any kind by apiVersion/kind: server-side apply, list, delete. */
+  objects: KubernetesObjectApi;
+  coordination: CoordinationV1Api;
   watch: Watch;
 }
 
@@ -38,6 +49,23 @@ export function makeClients(kc: KubeConfig): KubeClients {
     core: kc.makeApiClient(CoreV1Api),
     customObjects: kc.makeApiClient(CustomObjectsApi),
     apiextensions: kc.makeApiClient(ApiextensionsV1Api),
+    objects: KubernetesObjectApi.makeApiClient(kc),
+    coordination: kc.makeApiClient(CoordinationV1Api),
     watch: new Watch(kc),
   };
+}
+
+/** A kubeconfig given as text (e.g. from a KUBERNETES integration's secret). */
+export function kubeConfigFromString(text: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(text);
+  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
+  return kc;
+}
+
+/** The service account of the pod this process runs in. */
+export function inClusterKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromCluster();
+  return kc;
 }

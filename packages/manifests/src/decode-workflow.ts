@@ -93,6 +93,8 @@ export function decodeTrigger(
     name,
     type,
     cron: r.string(cron, 'schedule', `${p}.cron`, type === 'CRON'),
+    concurrencyPolicy: concurrencyPolicy(r, cron, `${p}.cron`),
+    startingDeadlineSeconds: r.integer(cron, 'startingDeadlineSeconds', `${p}.cron`),
     scm: scm && {
       integration: r.string(scm, 'secret', s, true),
       repo: r.string(scm, 'repo', s, true),
@@ -100,6 +102,7 @@ export function decodeTrigger(
       tagRelease: switchPolicy(r, scm, 'tagRelease', s),
       pullRequest: branchPolicy(r, scm, 'pullRequest', s, 'branches'),
       pullRequestComment: branchPolicy(r, scm, 'pullRequestComment', s, 'comments'),
+      workflowFromRevision: r.boolean(scm, 'workflowFromRevision', s),
     },
     parameters: r.nameValues(spec, 'parameters', p),
     enabled: !(r.boolean(spec, 'disabled', p) ?? false),
@@ -112,11 +115,28 @@ export function decodeTrigger(
         ? { ...issue, path: ['scm', 'secret', ...issue.path.slice(2)] }
         : issue,
     );
-    reportIssues(r, base, issues, { name: 'metadata.name', cron: 'spec.cron.schedule', enabled: 'spec.disabled' });
+    reportIssues(r, base, issues, {
+      name: 'metadata.name',
+      cron: 'spec.cron.schedule',
+      enabled: 'spec.disabled',
+      startingDeadlineSeconds: 'spec.cron.startingDeadlineSeconds',
+    });
     return undefined;
   }
   if (workflowRef === undefined || !type) return undefined;
   return { spec: parsed.data, workflowRef };
+}
+
+/** `cron.concurrencyPolicy: Allow | Forbid | Replace` (Kubernetes CronJob spelling); absent = Allow. */
+function concurrencyPolicy(r: FieldReader, cron: Obj | undefined, path: string): string | undefined {
+  const text = r.string(cron, 'concurrencyPolicy', path);
+  if (text === undefined) return undefined;
+  const policy = text.toUpperCase();
+  if (!['ALLOW', 'FORBID', 'REPLACE'].includes(policy)) {
+    r.fail(`${path}.concurrencyPolicy`, 'must be one of Allow, Forbid, Replace');
+    return undefined;
+  }
+  return policy;
 }
 
 /** `push: {enabled?, branches}`: absent or `enabled: false` means off. */

@@ -156,12 +156,27 @@ function encodeWorkflow(spec: WorkflowManifestSpec): Json {
 
 const TRIGGER_TYPE_TEXT: Record<TriggerSpec['type'], string> = { CRON: 'Cron', SCM: 'SCM', WEBHOOK: 'Webhook' };
 
+const POLICY_TEXT: Record<TriggerSpec['concurrencyPolicy'], string> = {
+  ALLOW: 'Allow',
+  FORBID: 'Forbid',
+  REPLACE: 'Replace',
+};
+
 function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
   const scm = spec.scm;
   return compact({
     type: TRIGGER_TYPE_TEXT[spec.type],
     workflowRef: { name: workflowRef },
-    cron: spec.cron !== undefined ? { schedule: spec.cron } : undefined,
+    cron:
+      spec.cron !== undefined
+        ? {
+            schedule: spec.cron,
+            ...compact({
+              concurrencyPolicy: spec.concurrencyPolicy === 'ALLOW' ? undefined : POLICY_TEXT[spec.concurrencyPolicy],
+              startingDeadlineSeconds: spec.startingDeadlineSeconds,
+            }),
+          }
+        : undefined,
     scm: scm && {
       secret: scm.integration,
       repo: scm.repo,
@@ -173,6 +188,7 @@ function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
           enabled: true,
           ...compact({ comments: scm.pullRequestComment.comments }),
         },
+        workflowFromRevision: scm.workflowFromRevision ? true : undefined,
       }),
     },
     parameters: nameValues(spec.parameters),

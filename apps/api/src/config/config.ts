@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from './duration.js';
 import { type Env, envSchema } from './env-schema.js';
@@ -33,7 +34,40 @@ export interface Config {
     encryptionKey: Buffer | undefined;
     keyFile: string;
   };
+  engine: {
+    /** Active runs across all tenants; null: no limit. */
+    maxActiveRuns: number | null;
+    /** Finished runs kept per workflow unless the workflow says otherwise. */
+    runRetention: number;
+  };
+  /** Set when a cluster is configured (CYCLONE_KUBECONFIG or in-cluster); absent in the embedded default. */
+  kubernetes: KubernetesConfig | undefined;
+  integrations: {
+    checkTimeoutMs: number;
+    notifyTimeoutMs: number;
+    notifyMaxAttempts: number;
+  };
+  /** CYCLONE_PUBLIC_URL without a trailing slash; default http://localhost:<PORT>. */
+  publicUrl: string;
   logging: { level: Env['LOG_LEVEL'] };
+}
+
+export interface KubernetesConfig {
+  /** Kubeconfig file; undefined: the pod's service account. */
+  kubeconfigPath: string | undefined;
+  namespace: string;
+  instance: string;
+  resyncIntervalMs: number;
+  /** This process in the controller leader election. */
+  identity: string;
+  /** Stage pods (Kubernetes executor). */
+  stagePods: {
+    gcDelayMs: number;
+    helperImage: string;
+    apiUrl: string;
+    podDefaults: Record<string, unknown>;
+    workspaceSize: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -83,6 +117,51 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         'encryption.key',
       ),
     },
+    engine: {
+      maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
+      runRetention: env.CYCLONE_RUN_RETENTION,
+    },
+    kubernetes: kubernetesConfig(env, source),
+    integrations: {
+      checkTimeoutMs: parseDuration(env.CYCLONE_INTEGRATION_CHECK_TIMEOUT),
+      notifyTimeoutMs: parseDuration(env.CYCLONE_NOTIFY_TIMEOUT),
+      notifyMaxAttempts: env.CYCLONE_NOTIFY_MAX_ATTEMPTS,
+    },
+    publicUrl: (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     logging: { level: env.LOG_LEVEL },
+  };
+}
+
+function parsePodDefaults(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(['CYCLONE_STAGE_POD_DEFAULTS: not JSON']);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(['CYCLONE_STAGE_POD_DEFAULTS: must be a JSON object of PodSpec fields']);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function kubernetesConfig(env: Env, source: NodeJS.ProcessEnv): KubernetesConfig | undefined {
+  const isInPod = source.KUBERNETES_SERVICE_HOST !== undefined && source.KUBERNETES_SERVICE_HOST !== '';
+  const isInCluster = env.CYCLONE_IN_CLUSTER === 'true' || (env.CYCLONE_IN_CLUSTER === 'auto' && isInPod);
+  if (!env.CYCLONE_KUBECONFIG && !isInCluster) return undefined;
+  return {
+    kubeconfigPath: env.CYCLONE_KUBECONFIG ? resolve(env.CYCLONE_KUBECONFIG) : undefined,
+    namespace: env.CYCLONE_NAMESPACE,
+    instance: env.CYCLONE_INSTANCE,
+    resyncIntervalMs: parseDuration(env.CYCLONE_RESYNC_INTERVAL),
+    identity: env.CYCLONE_POD_NAME ?? `${hostname()}:${process.pid}`,
+    stagePods: {
+      gcDelayMs: parseDuration(env.CYCLONE_POD_GC_DELAY),
+      helperImage: env.CYCLONE_STAGE_HELPER_IMAGE,
+      apiUrl: (env.CYCLONE_STAGE_API_URL ?? env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      podDefaults: parsePodDefaults(env.CYCLONE_STAGE_POD_DEFAULTS),
+      workspaceSize: env.CYCLONE_STAGE_WORKSPACE_SIZE,
+    },
   };
 }

@@ -39,6 +39,55 @@ export const envSchema = z.object({
       message: 'must be the base64 encoding of exactly 32 bytes (e.g. `openssl rand -base64 32`)',
     })
     .optional(),
+  // engine
+  /** Runs active at once across all tenants (0: no limit); the rest queue. */
+  CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
+  /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
+  CYCLONE_RUN_RETENTION: z.coerce.number().int().min(1).default(100),
+  // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
+  /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
+  CYCLONE_KUBECONFIG: z.string().min(1).optional(),
+  /** `true`: use the pod's service account; `auto`: do so when running in a pod. */
+  CYCLONE_IN_CLUSTER: z.enum(['true', 'false', 'auto']).default('false'),
+  /** Cyclone's own namespace: worker-cluster Secrets and the controller's leader Lease. */
+  CYCLONE_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .default('cyclone-system'),
+  /** Label value telling apart installations that share a cluster. */
+  CYCLONE_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .max(63)
+    .default('cyclone'),
+  CYCLONE_RESYNC_INTERVAL: duration.default('30s'),
+  /** Identity in the leader election (the pod name in the manifests); default host:pid. */
+  CYCLONE_POD_NAME: z.string().min(1).max(253).optional(),
+  // Kubernetes executor (stage pods; apps/api/src/controller/executors/kubernetes)
+  /** Ended stage pods are deleted this long after their exit was recorded (stop and timeout: at once). */
+  CYCLONE_POD_GC_DELAY: duration.default('10m'),
+  /** Image of the stage helper (inputs init container and log/output sidecar). */
+  CYCLONE_STAGE_HELPER_IMAGE: z.string().min(1).default('cyclone/stage-helper:latest'),
+  /** URL stage pods reach the API at; default CYCLONE_PUBLIC_URL. */
+  CYCLONE_STAGE_API_URL: z.url().optional(),
+  /** JSON PodSpec fields for every stage pod, e.g. {"nodeSelector":{"pool":"ci"}}; a stage's own win. */
+  CYCLONE_STAGE_POD_DEFAULTS: z.string().optional(),
+  /** Size of a run's shared workspace claim (runs of more than one stage). */
+  CYCLONE_STAGE_WORKSPACE_SIZE: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('1Gi'),
+  // integrations and notifications
+  /** Time limit of one testIntegration check (DNS to answer). */
+  CYCLONE_INTEGRATION_CHECK_TIMEOUT: duration.default('5s'),
+  /** Time limit of one notification delivery attempt. */
+  CYCLONE_NOTIFY_TIMEOUT: duration.default('10s'),
+  /** Attempts per notification receiver before it is recorded FAILED (backoff 10s, 20s, 40s …). */
+  CYCLONE_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Base URL users and SCM servers reach Cyclone at: webhook URLs and commit-status links. */
+  CYCLONE_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), { message: 'must be an http:// or https:// URL' })
+    .optional(),
   // observability
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

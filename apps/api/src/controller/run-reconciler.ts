@@ -1,5 +1,5 @@
 import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, ValuesError, type WorkflowStage } from '@cyclone/domain';
+import { durationTextToMs, ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import { notifyRunChanged } from '../modules/runs/run-events.js';
@@ -7,15 +7,36 @@ import type { Tx } from '../modules/shared/mutation.js';
 import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import type { Reconciler } from './controller.js';
 import type { LocalExecutor, StageExit } from './executors/local-executor.js';
+import { admitQueuedRuns } from './run-admission.js';
 import { runVariables, substituteStage } from './run-values.js';
+import { type PreparableRun, type PreparedStage, prepareStage } from './stage-prepare.js';
 
-const ACTIVE = ['PENDING', 'RUNNING', 'WAITING'] as const;
-/** While something runs, look again this soon even without a wake-up. */
-const RUNNING_REQUEUE_MS = 1_000;
-const BATCH = 100;
+/** The spec of a run's version, parsed once per pass (startStage gets the pass's run object). */
+const specs = new WeakMap<object, WorkflowSpec>();
+function specOf(run: { version: { spec: unknown } }): WorkflowSpec {
+  let spec = specs.get(run.version as object);
+  if (!spec) {
+    spec = toWorkflowSpec(run.version.spec);
+    specs.set(run.version as object, spec);
+  }
+  return spec;
+}
+
+/** Every admitted active run gets a pass at least this often, woken or not. */
+const FULL_PASS_MS = 5_000;
+/** While something runs, look again this soon even without a wake-up (exits wake the run sooner). */
+const RUNNING_REQUEUE_MS = FULL_PASS_MS;
+/** A failed pass is tried again this soon. */
+const ERROR_REQUEUE_MS = 1_000;
+/** Runs reconciled at once; each holds one database connection while it runs. */
+const PARALLEL = 4;
 
 /**
- * Drives every active run: each pass locks a run's row (`FOR UPDATE SKIP LOCKED`, so
+ * Drives every active run. Each pass first admits queued runs under the concurrency
+ * limits (run-admission.ts), then reconciles the runs that asked for it (woken by a
+ * mutation in any process, a stage exit or their own requeue time) and, every
+ * FULL_PASS_MS, every admitted active run: what is kept in memory only decides how
+ * soon a run is looked at, never what happens to it. A run's pass locks its row (`FOR UPDATE SKIP LOCKED`, so
  * two controllers never act on one run at once), reads its stored state, asks the
  * pure planner what to do and applies that in the same transaction. Processes are
  * started inside the transaction after their stage row is RUNNING with the attempt,
@@ -24,11 +45,29 @@ const BATCH = 100;
 export class RunReconciler implements Reconciler {
   readonly name = 'runs';
   private isWakeRequested = false;
+  /** Runs to look at in the next pass, and when the others asked to be looked at again. */
+  private readonly dirty = new Set<string>();
+  private readonly dueAt = new Map<string, number>();
+  private nextFullPassAt = 0;
+  /** Runs a committed pass ended: their slots are free for queued runs. */
+  private readonly finished = new Set<string>();
 
-  constructor(private readonly deps: { db: Db; logger: Logger; executor: LocalExecutor }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      executor: LocalExecutor;
+      /** Active runs across all tenants; null or undefined: no limit. */
+      maxActiveRuns?: number | null;
+      /** Called after a run ended (retention, for one, may then have work). */
+      onRunFinished?: (runId: string) => void;
+    },
+  ) {}
 
-  /** Asks for a pass as soon as possible (a new run, a stop, a process exit). */
-  wake(): void {
+  /** Asks for a pass as soon as possible: of one run (a new run, a stop, a process exit), or of all. */
+  wake(runId?: string): void {
+    if (runId) this.dirty.add(runId);
+    else this.nextFullPassAt = 0;
     this.isWakeRequested = true;
   }
 
@@ -38,24 +77,50 @@ export class RunReconciler implements Reconciler {
 
   async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
     this.isWakeRequested = false;
-    const runs = await this.deps.db.workflowRun.findMany({
-      where: { phase: { in: [...ACTIVE] } },
-      select: { id: true },
-      orderBy: { createdAt: 'asc' },
-      take: BATCH,
-    });
-    let requeue: number | undefined;
-    for (const { id } of runs) {
-      try {
-        const next = await this.reconcileRun(id);
-        if (next !== undefined) requeue = Math.min(requeue ?? next, next);
-      } catch (error) {
-        this.deps.logger.error({ err: error, runId: id }, 'run pass failed; retrying');
-        requeue = Math.min(requeue ?? RUNNING_REQUEUE_MS, RUNNING_REQUEUE_MS);
-      }
+    const { db, logger } = this.deps;
+    const { admitted, cancelled } = await admitQueuedRuns(db, this.deps.maxActiveRuns ?? null);
+    for (const id of cancelled) this.deps.onRunFinished?.(id);
+    const now = Date.now();
+    let ids: string[];
+    if (now >= this.nextFullPassAt) {
+      this.nextFullPassAt = now + FULL_PASS_MS;
+      const rows = await db.workflowRun.findMany({
+        where: { phase: { in: ['PENDING', 'RUNNING', 'WAITING'] }, admittedAt: { not: null } },
+        select: { id: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      ids = rows.map((row) => row.id);
+      this.dueAt.clear();
+    } else {
+      const due = [...this.dueAt].filter(([, at]) => at <= now).map(([id]) => id);
+      ids = [...new Set([...this.dirty, ...admitted, ...due])];
     }
-    if (runs.length === BATCH) requeue = 0;
-    return requeue === undefined ? {} : { requeueAfterMs: requeue };
+    this.dirty.clear();
+    for (const id of admitted) if (!ids.includes(id)) ids.push(id);
+
+    const work = [...ids];
+    const worker = async () => {
+      for (let id = work.shift(); id !== undefined; id = work.shift()) {
+        let next: number | undefined;
+        try {
+          next = await this.reconcileRun(id);
+        } catch (error) {
+          logger.error({ err: error, runId: id }, 'run pass failed; retrying');
+          next = ERROR_REQUEUE_MS;
+        }
+        if (next === undefined) this.dueAt.delete(id);
+        else this.dueAt.set(id, Date.now() + next);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));
+
+    // A run that ended freed a slot: admit the next ones at once.
+    const hasFreedSlot = this.finished.size > 0;
+    for (const id of this.finished) this.deps.onRunFinished?.(id);
+    this.finished.clear();
+    if (hasFreedSlot || this.dirty.size > 0) return { requeueAfterMs: 0 };
+    const soonest = Math.min(this.nextFullPassAt, ...this.dueAt.values());
+    return { requeueAfterMs: Math.max(0, soonest - Date.now()) };
   }
 
   /** One pass over one run; returns ms until it wants another, if any. */
@@ -64,9 +129,10 @@ export class RunReconciler implements Reconciler {
     try {
       return await this.deps.db.$transaction(
         async (tx) => {
+          // Queued runs (not admitted) are the admission step's.
           const locked = await tx.$queryRaw<{ id: string }[]>`
             SELECT id FROM workflow_runs
-            WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING')
+            WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
             FOR UPDATE SKIP LOCKED`;
           if (locked.length === 0) return undefined;
           return await this.pass(tx, id, started);
@@ -74,6 +140,7 @@ export class RunReconciler implements Reconciler {
         { timeout: 30_000 },
       );
     } catch (error) {
+      this.finished.delete(id);
       for (const handle of started) this.deps.executor.kill(handle);
       throw error;
     }
@@ -145,7 +212,10 @@ export class RunReconciler implements Reconciler {
         ...(isTerminal ? { finishedAt: now } : {}),
       },
     });
-    if (isTerminal) return undefined;
+    if (isTerminal) {
+      this.finished.add(id);
+      return undefined;
+    }
     // A start that failed or a kill changes what the planner sees: look again at once.
     if (startFailures > 0 || plan.kill.length > 0) return 0;
     const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
@@ -175,11 +245,12 @@ export class RunReconciler implements Reconciler {
   /** Marks the attempt RUNNING, then spawns it; a stage that cannot start fails its attempt. */
   private async startStage(
     tx: Tx,
-    run: { id: string },
+    run: PreparableRun & { version: { spec: unknown } },
     stage: WorkflowStage,
     start: { stage: string; attempt: number },
     started: string[],
-    prepare: (stage: WorkflowStage) => Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'>,
+    // Superseded by prepareStage (which also resolves secrets, parameters and inputs in one pass).
+    _prepare?: (stage: WorkflowStage) => Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'>,
   ): Promise<boolean> {
     const now = new Date();
     const claim = {
@@ -188,9 +259,9 @@ export class RunReconciler implements Reconciler {
       attempt: start.attempt - 1,
       phase: { in: ['PENDING' as const, 'FAILED' as const] },
     };
-    let fields: ReturnType<typeof prepare>;
+    let fields: PreparedStage;
     try {
-      fields = prepare(stage);
+      fields = await prepareStage(tx, { box: this.deps.executor.box }, run, specOf(run), stage);
     } catch (error) {
       if (!(error instanceof ValuesError)) throw error;
       // Values never change within a run, so retrying cannot help: the stage fails for good.
@@ -234,6 +305,10 @@ export class RunReconciler implements Reconciler {
         env: fields.env,
         workingDir: fields.workingDir,
         firstSeq: Number(last._max.seq ?? 0n) + 1,
+        secrets: fields.secrets,
+        resources: fields.resources,
+        artifacts: fields.artifacts,
+        outputArtifacts: stage.outputs.artifacts,
       });
       started.push(handle);
       await tx.stageRun.updateMany({ where: { runId: run.id, stage: start.stage }, data: { handle } });
@@ -265,6 +340,6 @@ export class RunReconciler implements Reconciler {
       });
       await notifyRunChanged(tx, exit.runId);
     });
-    this.wake();
+    this.wake(exit.runId);
   }
 }

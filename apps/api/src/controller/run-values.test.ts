@@ -1,7 +1,14 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
 import { ValuesError, workflowStageSchema } from '@cyclone/domain';
 import { describe, expect, it } from 'vitest';
-import { runVariables, substituteStage } from './run-values.js';
+import {
+  applyStageParameters,
+  parametersFor,
+  resolveVariableSecrets,
+  resourceParametersFor,
+  runVariables,
+  substituteStage,
+} from './run-values.js';
 
 const run = { id: '5cc4c9ff-a49b-46b2-aac3-1d1120b85929', createdAt: new Date('2026-01-02T03:04:05Z'), parameters: [] };
 const globals = {
@@ -73,5 +80,90 @@ describe('substituteStage', () => {
     expect(() => substituteStage(fromA, { stages: [...spec.stages, fromA] }, [], failedA)).toThrow(
       '"a" is not a succeeded upstream stage',
     );
+  });
+});
+
+describe('run parameters', () => {
+  const stage = workflowStageSchema.parse({
+    name: 'compile',
+    image: 'golang',
+    command: ['sh', '-c', 'go build {{ FLAGS }} -o {{{ OUT }}} && docker inspect -f "{{ .Id }}" x'],
+    env: [
+      { name: 'CGO_ENABLED', value: '0' },
+      { name: 'TARGET', value: '{{OUT}}' },
+    ],
+    inputs: {
+      arguments: [
+        { name: 'FLAGS', value: '-v' },
+        { name: 'OUT', value: 'bin/app' },
+      ],
+    },
+  });
+  const withParameters = (...parameters: { name: string; value: string }[]) => ({ parameters });
+
+  it('fills declared arguments, overridden by stages.<stage>.<NAME>, and leaves other {{ }} alone', () => {
+    const filled = applyStageParameters(stage, withParameters({ name: 'stages.compile.OUT', value: 'out/x' }));
+    expect(filled.command[2]).toBe('go build -v -o out/x && docker inspect -f "{{ .Id }}" x');
+    expect(filled.env).toEqual([
+      { name: 'CGO_ENABLED', value: '0' },
+      { name: 'TARGET', value: 'out/x' },
+      { name: 'OUT', value: 'out/x' },
+    ]);
+  });
+
+  it('sets env vars of a plain stage and ignores parameters of other stages', () => {
+    const plain = workflowStageSchema.parse({ name: 'test', image: 'x', env: [{ name: 'GOFLAGS', value: '' }] });
+    const given = withParameters(
+      { name: 'stages.test.GOFLAGS', value: '-mod=vendor' },
+      { name: 'stages.other.GOFLAGS', value: 'no' },
+      { name: 'resources.src.SCM_REVISION', value: 'v2' },
+    );
+    expect(applyStageParameters(plain, given).env).toEqual([{ name: 'GOFLAGS', value: '-mod=vendor' }]);
+    expect(applyStageParameters(plain, withParameters())).toBe(plain);
+  });
+
+  it('refuses a used argument without a value, naming the parameter to give', () => {
+    const open = workflowStageSchema.parse({
+      name: 'deploy',
+      image: 'x',
+      args: ['{{ ENV }}'],
+      inputs: { arguments: [{ name: 'ENV' }] },
+    });
+    expect(() => applyStageParameters(open, withParameters())).toThrow(
+      'argument "ENV" of stage "deploy" needs a value: give the run parameter stages.deploy.ENV',
+    );
+    expect(applyStageParameters(open, withParameters({ name: 'stages.deploy.ENV', value: 'prod' })).args).toEqual([
+      'prod',
+    ]);
+  });
+
+  it('overrides and adds resource parameters with resources.<resource>.<PARAM>', () => {
+    const base = [
+      { name: 'SCM_URL', value: 'https://git.example.com/a.git' },
+      { name: 'SCM_REVISION', value: 'main' },
+    ];
+    const given = withParameters(
+      { name: 'resources.src.SCM_REVISION', value: 'v1.2.0' },
+      { name: 'resources.src.EXTRA', value: 'x' },
+      { name: 'resources.other.SCM_REVISION', value: 'no' },
+    );
+    expect(Object.fromEntries(resourceParametersFor(given, 'src', base))).toEqual({
+      SCM_URL: 'https://git.example.com/a.git',
+      SCM_REVISION: 'v1.2.0',
+      EXTRA: 'x',
+    });
+    expect([...parametersFor(given, 'resources', 'other')]).toEqual([['SCM_REVISION', 'no']]);
+  });
+
+  it('resolves secrets in variables, leaving other references as they are', () => {
+    const usedSecrets = new Set<string>();
+    const secrets = new Map([['vault', { token: 's3' }]]);
+    expect(
+      resolveVariableSecrets([{ name: 'A', value: 'x-${secrets.vault.token}-${variables.B}' }], {
+        secrets,
+        usedSecrets,
+      }),
+    ).toEqual([{ name: 'A', value: 'x-s3-${variables.B}' }]);
+    expect([...usedSecrets]).toEqual(['s3']);
   });
 });

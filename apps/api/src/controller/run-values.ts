@@ -4,12 +4,74 @@ import {
   resolveGlobalVariables,
   type SubstitutionContext,
   substitute,
+  ValuesError,
   type WorkflowSpec,
   type WorkflowStage,
 } from '@cyclone/domain';
 
 /** A run parameter named `variables.NAME` overrides (or adds) global variable NAME. */
 const VARIABLE_PARAMETER = 'variables.';
+
+/**
+ * Run parameters named `<prefix>.<target>.<NAME>` (`stages.compile.GOFLAGS`,
+ * `resources.src.SCM_REVISION`), as Cyclone's WorkflowRun gives them: NAME → value.
+ */
+export function parametersFor(run: { parameters: unknown }, prefix: 'stages' | 'resources', target: string) {
+  const head = `${prefix}.${target}.`;
+  const found = new Map<string, string>();
+  for (const parameter of (run.parameters ?? []) as NameValue[]) {
+    if (parameter.name.startsWith(head) && parameter.name.length > head.length) {
+      found.set(parameter.name.slice(head.length), parameter.value);
+    }
+  }
+  return found;
+}
+
+/** A resource's parameters with the run's `resources.<name>.<PARAM>` overrides applied (or added). */
+export function resourceParametersFor(run: { parameters: unknown }, resource: string, base: readonly NameValue[]) {
+  const merged = new Map(base.map((p) => [p.name, p.value]));
+  for (const [name, value] of parametersFor(run, 'resources', resource)) merged.set(name, value);
+  return merged;
+}
+
+const PLACEHOLDER = /\{\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}\}|\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+/**
+ * Applies the run's `stages.<stage>.<NAME>` parameters to a stage, as Cyclone's
+ * WorkflowRun does: each overrides the stage's argument NAME (declared in
+ * `inputs.arguments`), and the arguments fill `{{ NAME }}` / `{{{ NAME }}}` left in
+ * command, args, env and workingDir. Other `{{ … }}` text (e.g. a Go template in a
+ * shell command) is left alone. A parameter also sets the stage's env var NAME
+ * (replaced or added), so plain stages take parameters too. A used argument without
+ * any value is a ValuesError naming the parameter to give.
+ */
+export function applyStageParameters(stage: WorkflowStage, run: { parameters: unknown }): WorkflowStage {
+  const given = parametersFor(run, 'stages', stage.name);
+  const values = new Map<string, string | undefined>(stage.inputs.arguments.map((a) => [a.name, a.value]));
+  for (const [name, value] of given) values.set(name, value);
+  if (values.size === 0) return stage;
+  const fill = (text: string) =>
+    text.replace(PLACEHOLDER, (whole, triple?: string, double?: string) => {
+      const name = (triple ?? double) as string;
+      if (!values.has(name)) return whole;
+      const value = values.get(name);
+      if (value === undefined) {
+        throw new ValuesError(
+          `argument "${name}" of stage "${stage.name}" needs a value: give the run parameter stages.${stage.name}.${name}`,
+        );
+      }
+      return value;
+    });
+  const env = stage.env.map(({ name, value }) => ({ name, value: given.get(name) ?? fill(value) }));
+  for (const [name, value] of given) if (!env.some((e) => e.name === name)) env.push({ name, value });
+  return {
+    ...stage,
+    command: stage.command.map(fill),
+    args: stage.args.map(fill),
+    env,
+    workingDir: stage.workingDir === undefined ? undefined : fill(stage.workingDir),
+  };
+}
 
 /**
  * The run's variables: the workflow's global variables, overridden by run parameters
@@ -66,9 +128,11 @@ export function substituteStage(
   spec: Pick<WorkflowSpec, 'stages'>,
   variables: readonly NameValue[],
   rows: readonly { stage: string; phase: string; outputs: unknown }[],
+  secrets?: Pick<SubstitutionContext, 'secrets' | 'usedSecrets'>,
 ): Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'> {
   const upstream = upstreamOf(stage.name, spec.stages);
   const context: SubstitutionContext = {
+    ...secrets,
     variables,
     stages: new Map(
       rows
@@ -83,4 +147,21 @@ export function substituteStage(
     env: stage.env.map(({ name, value }) => ({ name, value: apply(value) })),
     workingDir: stage.workingDir === undefined ? undefined : apply(stage.workingDir),
   };
+}
+
+/**
+ * Resolves `${secrets.…}` in the run's variables (generators already evaluated), so
+ * a variable may carry a secret into a stage; other references in variables stay
+ * as they are, as before.
+ */
+export function resolveVariableSecrets(
+  variables: readonly NameValue[],
+  secrets: Pick<SubstitutionContext, 'secrets' | 'usedSecrets'>,
+): NameValue[] {
+  return variables.map(({ name, value }) => ({
+    name,
+    value: value.replace(/\$(\$?)\{(secrets\.[^}]*)\}/g, (whole, escaped: string) =>
+      escaped ? whole : substitute(whole, { variables: [], stages: new Map(), ...secrets }),
+    ),
+  }));
 }

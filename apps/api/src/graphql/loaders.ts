@@ -1,6 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/prisma.js';
+import { createArtifactLoaders } from '../modules/artifacts/artifacts.loaders.js';
+import { createNotificationLoaders } from '../modules/notifications/notifications.loaders.js';
 import { createRunLoaders } from '../modules/runs/run.loaders.js';
+import { createRunInsightLoaders } from '../modules/runs/run-insights.loaders.js';
+import { createSyncStatusLoaders } from '../modules/sync/sync-status.loaders.js';
 import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js';
 
 /**
@@ -10,7 +14,11 @@ import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js'
 export function createLoaders(db: Db) {
   return {
     ...createWorkflowLoaders(db),
+    ...createSyncStatusLoaders(db),
     ...createRunLoaders(db),
+    ...createNotificationLoaders(db),
+    ...createRunInsightLoaders(db),
+    ...createArtifactLoaders(db),
     /** Resources of a project with their integration's name, by name. */
     resourcesByProjectId: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.resource.findMany({

@@ -4,14 +4,24 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
+import { CronPreviewResolver } from './resolvers/cron-preview.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import { IntegrationResolver } from './resolvers/integration.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
+import { RunNotificationsResolver, WorkflowNotificationsResolver } from './resolvers/notification.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { ProjectWorkflowsResolver } from './resolvers/project-workflows.resolver.js';
+import { RegistryResolver } from './resolvers/registry.resolver.js';
 import { ProjectResourcesResolver, ResourceResolver } from './resolvers/resource.resolver.js';
+import { RunArtifactsResolver } from './resolvers/run-artifacts.resolver.js';
+import { RunInsightsResolver } from './resolvers/run-insights.resolver.js';
 import { ProjectStagesResolver, StageResolver } from './resolvers/stage.resolver.js';
 import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
+import {
+  ProjectSyncStatusResolver,
+  TenantSyncStatusResolver,
+  WorkflowSyncStatusResolver,
+} from './resolvers/sync-status.resolver.js';
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
@@ -22,6 +32,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
       AuditResolver,
+      CronPreviewResolver,
       IdentityResolver,
       ProjectResolver,
       TenantResolver,
@@ -32,13 +43,21 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       ProjectStagesResolver,
       StageTemplateResolver,
       SystemResolver,
+      TenantSyncStatusResolver,
+      ProjectSyncStatusResolver,
+      WorkflowSyncStatusResolver,
       WorkflowResolver,
       WorkflowVersionResolver,
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
+      RunInsightsResolver,
+      RunArtifactsResolver,
       ProjectWorkflowsResolver,
       WorkflowTriggerResolver,
       ManifestsResolver,
+      RegistryResolver,
+      WorkflowNotificationsResolver,
+      RunNotificationsResolver,
     ],
     authChecker,
     // In-process fan-out; events from other processes arrive through Postgres LISTEN/NOTIFY.

@@ -19,8 +19,26 @@ export const queryKeys = {
     all: (tenant: string, project: string) => ['workflows', tenant, project] as const,
     detail: (tenant: string, project: string, workflow: string) => ['workflows', tenant, project, workflow] as const,
   },
+  settings: {
+    members: (tenant: string) => ['settings', 'members', tenant] as const,
+    apiTokens: ['settings', 'api-tokens'] as const,
+    audit: (tenant: string, filter: object) => ['settings', 'audit', tenant, filter] as const,
+  },
+  integrations: {
+    all: (tenant: string) => ['integrations', tenant] as const,
+  },
+  triggers: {
+    all: (tenant: string, project: string, workflow: string) => ['triggers', tenant, project, workflow] as const,
+    cronPreview: (expression: string) => ['triggers', 'cron-preview', expression] as const,
+  },
+  templates: {
+    all: (tenant: string) => ['templates', tenant] as const,
+  },
   runs: {
     detail: (id: string) => ['runs', id] as const,
     logs: (id: string, stage: string) => ['runs', id, 'logs', stage] as const,
+    list: (tenant: string, filter: object) => ['runs', 'list', tenant, filter] as const,
+    lists: ['runs', 'list'] as const,
+    statistics: (tenant: string) => ['runs', 'statistics', tenant] as const,
   },
 } as const;

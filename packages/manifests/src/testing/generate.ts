@@ -148,6 +148,8 @@ export function generateTrigger(rnd: Random, name: string): TriggerSpec {
     name,
     type,
     cron: type === 'CRON' ? rnd.pick(['0 3 * * *', '*/5 * * * *', '15 2 1 * 1-5']) : undefined,
+    concurrencyPolicy: type === 'CRON' ? rnd.pick(['ALLOW', 'FORBID', 'REPLACE'] as const) : undefined,
+    startingDeadlineSeconds: type === 'CRON' && rnd.bool() ? rnd.int(1, 86_400) : undefined,
     scm:
       type === 'SCM'
         ? {

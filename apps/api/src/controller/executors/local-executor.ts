@@ -1,11 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
+import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
+import type { SecretBox } from '../../modules/integrations/secret-box.js';
+import { collectArtifacts } from './artifact-outputs.js';
 import { LogWriter } from './log-writer.js';
+import {
+  type ArtifactInput,
+  provideArtifact,
+  provideResource,
+  type ResourcePull,
+  workspacePath,
+} from './stage-inputs.js';
 
 export interface StageLaunch {
   runId: string;
@@ -17,7 +27,22 @@ export interface StageLaunch {
   workingDir?: string;
   /** The seq of the stage's first line in this attempt (earlier attempts keep theirs). */
   firstSeq: number;
+  /** Values masked as `***` in the stored log lines. */
+  secrets?: readonly string[];
+  /** Pulled (once per run) and placed before the command starts. */
+  resources?: readonly ResourcePull[];
+  /** Restored from the artifact store before the command starts. */
+  artifacts?: readonly ArtifactInput[];
+  /** Copied into the artifact store when the attempt exits 0. */
+  outputArtifacts?: readonly { name: string; path: string }[];
 }
+
+/**
+ * With inputs to prepare, the stage's process group starts at once (so its handle
+ * is known and a kill reaches it) as a shell that waits for `go` on stdin, then
+ * enters the working directory and execs the command.
+ */
+const HOLDER = 'read -r line; [ "$line" = go ] || exit 97; cd -- "$0" || exit 96; exec "$@"';
 
 export interface StageExit {
   runId: string;
@@ -58,9 +83,20 @@ export class LocalExecutor {
       dataDir: string;
       /** Records the outcome of an attempt; called once per started process. */
       onExit: (exit: StageExit) => Promise<void>;
+      /** Opens integration secrets (`${secrets.…}`, resource credentials). */
+      box?: SecretBox;
+      /** Where artifacts go; the filesystem under the data dir by default. */
+      store?: ArtifactStore;
     },
   ) {
     liveInstances.add(this.instance);
+    this.store = deps.store ?? new FilesystemArtifactStore(join(deps.dataDir, 'artifacts'));
+  }
+
+  readonly store: ArtifactStore;
+
+  get box(): SecretBox | undefined {
+    return this.deps.box;
   }
 
   workspaceOf(runId: string): string {
@@ -70,15 +106,11 @@ export class LocalExecutor {
   /** Spawns the stage's process group and returns its handle; throws when it cannot start. */
   start(launch: StageLaunch): string {
     const workspace = this.workspaceOf(launch.runId);
-    const workingDir = resolve(workspace, launch.workingDir ?? '.');
-    if (relative(workspace, workingDir).startsWith('..')) {
-      throw new Error(`workingDir "${launch.workingDir}" leaves the run workspace`);
-    }
+    const workingDir = workspacePath(workspace, launch.workingDir ?? '.');
     const [program, ...rest] = launch.command.length > 0 ? [...launch.command, ...launch.args] : [...launch.args];
     if (!program) throw new Error('the stage has neither command nor args');
     const resultsDir = join(workspace, '.cyclone', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    mkdirSync(workingDir, { recursive: true });
     const resultsFile = join(resultsDir, `${launch.stage}.${launch.attempt}`);
     const env: Record<string, string> = { PATH: BASE_PATH, HOME: workspace };
     for (const { name, value } of launch.env) env[name] = value;
@@ -89,30 +121,73 @@ export class LocalExecutor {
       CYCLONE_STAGE: launch.stage,
     });
 
-    const child = spawn(program, rest, { cwd: workingDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hasInputs = (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) > 0;
+    let child: ChildProcess;
+    if (hasInputs) {
+      // The working directory may be a resource's path, which exists only once it is placed.
+      if (!isAbsolute(program) && !program.includes('/') && !onPath(program, env.PATH ?? BASE_PATH)) {
+        throw new Error(`"${program}" is not found on PATH`);
+      }
+      child = spawn('/bin/sh', ['-c', HOLDER, workingDir, program, ...rest], {
+        cwd: workspace,
+        env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } else {
+      mkdirSync(workingDir, { recursive: true });
+      child = spawn(program, rest, { cwd: workingDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    }
     const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
     this.children.set(key, child);
-    const writer = new LogWriter(this.deps.db, this.deps.logger, launch.runId, launch.stage, launch.firstSeq);
-    writer.follow(child.stdout, 'STDOUT');
-    writer.follow(child.stderr, 'STDERR');
+    const writer = new LogWriter(
+      this.deps.db,
+      this.deps.logger,
+      launch.runId,
+      launch.stage,
+      launch.firstSeq,
+      launch.secrets ?? [],
+    );
+    writer.follow(child.stdout as NonNullable<ChildProcess['stdout']>, 'STDOUT');
+    writer.follow(child.stderr as NonNullable<ChildProcess['stderr']>, 'STDERR');
 
     let spawnError: Error | undefined;
+    let failure: string | undefined;
     let isDone = false;
+    const preparing = new AbortController();
     const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       if (isDone) return;
       isDone = true;
+      preparing.abort();
       this.children.delete(key);
+      let outputs: StageExit['outputs'] = [];
+      let exitCode = spawnError ? null : code;
+      if (code === 0 && !spawnError && !failure) {
+        outputs = readOutputs(resultsFile);
+        try {
+          await collectArtifacts(this.deps.db, this.store, workspace, launch, writer);
+        } catch (error) {
+          failure = `output artifacts: ${(error as Error).message}`;
+          exitCode = null;
+        }
+      }
       await writer.close();
       if (this.isShuttingDown) return;
-      const message = spawnError
-        ? `could not start "${program}": ${spawnError.message}`
-        : signal
-          ? `killed by ${signal}`
-          : code === 0
-            ? ''
-            : `exited with code ${code}`;
-      const outputs = code === 0 && !spawnError ? readOutputs(resultsFile) : [];
-      await this.deps.onExit({ ...launch, exitCode: spawnError ? null : code, message, outputs });
+      const message = failure
+        ? writer.mask(failure)
+        : spawnError
+          ? `could not start "${program}": ${spawnError.message}`
+          : signal
+            ? `killed by ${signal}`
+            : code === 0
+              ? ''
+              : `exited with code ${code}`;
+      await this.deps.onExit({
+        ...launch,
+        exitCode: failure ? null : exitCode,
+        message,
+        outputs: failure ? [] : outputs,
+      });
     };
     const report = (error: unknown) => this.deps.logger.error({ err: error, key }, 'could not record a stage exit');
     const ending = new Promise<void>((resolve) => {
@@ -127,7 +202,38 @@ export class LocalExecutor {
     });
     this.endings.add(ending);
     ending.finally(() => this.endings.delete(ending));
+    if (hasInputs) {
+      // The holder may be killed while inputs are prepared: its stdin is then closed.
+      child.stdin?.on('error', () => undefined);
+      this.prepareInputs(launch, workspace, writer, preparing.signal).then(
+        () => child.stdin?.end('go\n'),
+        (error: unknown) => {
+          if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
+          child.stdin?.end('abort\n');
+        },
+      );
+    }
     return `local:${this.host}:${process.pid}:${this.instance}:${child.pid ?? 0}`;
+  }
+
+  /** Resources first (pulled once per run), then artifacts, in the order the stage lists them. */
+  private async prepareInputs(launch: StageLaunch, workspace: string, writer: LogWriter, signal: AbortSignal) {
+    for (const pull of launch.resources ?? []) {
+      try {
+        await provideResource(workspace, pull, writer, signal);
+      } catch (error) {
+        throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
+      }
+    }
+    for (const artifact of launch.artifacts ?? []) {
+      signal.throwIfAborted();
+      try {
+        await provideArtifact(workspace, artifact, this.store, writer);
+      } catch (error) {
+        throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
+      }
+    }
+    mkdirSync(workspacePath(workspace, launch.workingDir ?? '.'), { recursive: true });
   }
 
   /** SIGKILL to the whole process group of a handle on this host. */
@@ -172,6 +278,10 @@ export class LocalExecutor {
     }
     await Promise.all(this.endings);
   }
+}
+
+function onPath(program: string, path: string): boolean {
+  return path.split(':').some((dir) => dir !== '' && existsSync(join(dir, program)));
 }
 
 function parseHandle(handle: string | null) {

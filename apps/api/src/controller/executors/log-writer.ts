@@ -16,10 +16,35 @@ interface PendingLine {
   text: string;
 }
 
+/** What replaces a secret value in a stored line. */
+export const MASK = '***';
+
+/**
+ * Replaces every secret value in a line with `***`, longest first (so a secret that
+ * contains another is masked whole). A multi-line secret is masked line by line,
+ * since lines are stored one by one.
+ */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join(MASK);
+  return masked;
+}
+
+/** The strings to look for: each secret and each non-blank line of a multi-line one, longest first. */
+export function maskList(secrets: readonly string[]): string[] {
+  const parts = new Set<string>();
+  for (const secret of secrets) {
+    for (const piece of [secret, ...secret.split(/\r?\n/)]) if (piece.trim() !== '') parts.add(piece);
+  }
+  return [...parts].sort((a, b) => b.length - a.length);
+}
+
 /**
  * Splits a stage's output into lines and stores them in batches (every 100 ms or
  * 500 lines). Lines get consecutive seqs in the order they complete; batches are
- * written one after another, so the stored seqs have no gaps.
+ * written one after another, so the stored seqs have no gaps. Secret values are
+ * masked before a line is kept: output is split at line ends first, so a secret
+ * that arrives split over two chunks of one line is still found whole.
  */
 export class LogWriter {
   private nextSeq: bigint;
@@ -27,6 +52,8 @@ export class LogWriter {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly streamsOpen = new Set<Promise<void>>();
+  /** Secret values and their lines, longest first. */
+  private readonly secrets: string[];
 
   constructor(
     private readonly db: Db,
@@ -34,21 +61,39 @@ export class LogWriter {
     private readonly runId: string,
     private readonly stage: string,
     firstSeq: number,
+    secrets: readonly string[] = [],
   ) {
     this.nextSeq = BigInt(firstSeq);
+    this.secrets = maskList(secrets);
   }
 
-  follow(source: Readable, stream: LogStream): void {
+  /** Masks a text the way stored lines are masked (e.g. a stage message). */
+  mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
+  /** Stores one line (or several, split at newlines) written by Cyclone itself. */
+  line(stream: LogStream, text: string): void {
+    for (const part of text.split('\n')) this.add(stream, part);
+  }
+
+  follow(source: Readable, stream: LogStream, onLine?: (masked: string) => void): void {
     let partial = '';
     source.setEncoding('utf8');
     const ended = new Promise<void>((resolve) => {
       source.on('data', (chunk: string) => {
         const parts = (partial + chunk).split('\n');
         partial = parts.pop() ?? '';
-        for (const line of parts) this.add(stream, line);
+        for (const line of parts) {
+          const masked = this.add(stream, line);
+          onLine?.(masked);
+        }
       });
       source.once('close', () => {
-        if (partial !== '') this.add(stream, partial);
+        if (partial !== '') {
+          const masked = this.add(stream, partial);
+          onLine?.(masked);
+        }
         partial = '';
         resolve();
       });
@@ -65,12 +110,15 @@ export class LogWriter {
     await this.writing;
   }
 
-  private add(stream: LogStream, line: string): void {
-    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  private add(stream: LogStream, line: string): string {
+    const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
+    // Masked before cutting, so a cut never leaves part of a secret behind.
+    const text = this.secrets.length > 0 ? maskSecrets(raw, this.secrets) : raw;
     this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text: text.slice(0, MAX_LINE_CHARS) });
     this.nextSeq += 1n;
     if (this.pending.length >= MAX_BATCH) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    return text;
   }
 
   private flush(): void {

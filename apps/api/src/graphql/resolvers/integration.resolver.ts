@@ -81,12 +81,12 @@ export class IntegrationResolver {
   @Authorized()
   @Mutation(() => IntegrationTestResult, {
     description:
-      'Checks that the configured server answers over HTTP(S) within 5 s (DEVELOPER or above). Credentials are not checked yet.',
+      'Checks the integration for real (DEVELOPER or above): git ls-remote, svn info, registry /v2/ with auth, the SCM user endpoint, Kubernetes /version, SonarQube status and token; says which stage failed (DNS, CONNECT, TLS, AUTH, RESPONSE).',
   })
   testIntegration(
     @Arg('input', () => IntegrationRefInput) input: IntegrationRefInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<IntegrationTestResult> {
-    return ctx.services.integrations.test(ctx.user as AuthUser, input);
+    return ctx.services.integrations.test(ctx.user as AuthUser, input) as Promise<IntegrationTestResult>;
   }
 }

@@ -50,6 +50,19 @@ export class WorkflowRunResolver {
   }
 
   @Authorized()
+  @Mutation(() => WorkflowRunType, {
+    description:
+      'A new run of the same version, parameters and timeout. Stages that succeeded in this run and are neither fromStage nor downstream of it (all succeeded ones without fromStage) are reused with their outputs, not run again. CONFLICT while the run is active.',
+  })
+  retryWorkflowRun(
+    @Arg('id', () => ID) id: string,
+    @Arg('fromStage', () => String, { nullable: true }) fromStage: string | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.runs.retryWorkflowRun(ctx.user as AuthUser, id, fromStage);
+  }
+
+  @Authorized()
   @Mutation(() => WorkflowRunType, { description: 'Kills running stages at once and cancels the run.' })
   stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
@@ -76,7 +89,14 @@ export class WorkflowRunResolver {
       return followRun(streamDeps(ctx), ctx.user as AuthUser, args.id as string);
     },
   })
-  workflowRunUpdated(@Root() run: WorkflowRunType, @Arg('id', () => ID) _id: string): WorkflowRunType {
+  workflowRunUpdated(
+    @Root() run: WorkflowRunType,
+    @Arg('id', () => ID) _id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): WorkflowRunType {
+    // One context serves every event of a subscription: forget the stages loaded for the last one.
+    ctx.loaders.stageRunsByRunId.clear(run.id);
+    ctx.loaders.queuePositionByRunId.clear(run.id);
     return run;
   }
 
@@ -112,6 +132,23 @@ export class WorkflowRunResolver {
   @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })
   isPaused(@Root() run: WorkflowRunType): boolean {
     return run.pausedAt != null;
+  }
+
+  @FieldResolver(() => WorkflowRunType, {
+    nullable: true,
+    description: 'The run this one retries (retryWorkflowRun); null when it is not a retry or that run was deleted.',
+  })
+  retryOf(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return run.retryOfId ? ctx.loaders.runById.load(run.retryOfId) : null;
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      "While the run is queued by the concurrency limits: its place in its tenant's queue, 1 = next (message says why it waits). Null otherwise.",
+  })
+  queuePosition(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.queuePositionByRunId.load(run.id);
   }
 
   @FieldResolver(() => [StageRunType], { description: 'Every stage of the run, in workflow order.' })

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { nextSlots } from '../../controller/cron-schedule.js';
+import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { toTriggerView } from '../../modules/workflows/workflow.views.js';
 import type { GraphQLContext } from '../context.js';
@@ -11,6 +13,19 @@ import {
 
 @Resolver(() => WorkflowTriggerType)
 export class WorkflowTriggerResolver {
+  @FieldResolver(() => [Date], {
+    description:
+      'CRON: the next `count` fire times (UTC, 1–100, default 5) computed from the schedule; empty for disabled and non-CRON triggers.',
+  })
+  nextFireTimes(
+    @Root() trigger: WorkflowTriggerType,
+    @Arg('count', () => Int, { nullable: true, defaultValue: 5 }) count: number,
+  ): Date[] {
+    if (!Number.isInteger(count) || count < 1 || count > 100) throw badInput('count', 'must be between 1 and 100');
+    if (trigger.type !== 'CRON' || !trigger.enabled || !trigger.cron) return [];
+    return nextSlots(trigger.cron, new Date(), count);
+  }
+
   @Authorized()
   @Mutation(() => WorkflowTriggerType, {
     description:

@@ -1,5 +1,5 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IntegrationType } from '../../generated/prisma/enums.js';
 
 registerEnumType(IntegrationType, {
@@ -36,13 +36,37 @@ export class IntegrationObject {
   updatedAt!: Date;
 }
 
+export enum IntegrationCheckStage {
+  DNS = 'DNS',
+  CONNECT = 'CONNECT',
+  TLS = 'TLS',
+  AUTH = 'AUTH',
+  RESPONSE = 'RESPONSE',
+}
+registerEnumType(IntegrationCheckStage, {
+  name: 'IntegrationCheckStage',
+  description: 'Where a check stopped: name lookup, TCP connect, TLS handshake, credentials, or the answer itself.',
+});
+
 @ObjectType('IntegrationTestResult')
 export class IntegrationTestResult {
   @Field(() => Boolean)
   ok!: boolean;
 
-  @Field(() => String)
+  @Field(() => IntegrationCheckStage, { description: 'The stage that failed; RESPONSE when the check passed.' })
+  stage!: IntegrationCheckStage;
+
+  @Field(() => String, {
+    description:
+      'Machine-readable reason: OK, ENOTFOUND, ECONNREFUSED, TIMEOUT, HTTP_401, HTTP_403, a TLS error code …',
+  })
+  code!: string;
+
+  @Field(() => String, { description: 'What was checked and, on failure, what went wrong.' })
   message!: string;
+
+  @Field(() => Int, { description: 'How long the check took, in milliseconds.' })
+  latencyMs!: number;
 
   @Field(() => Date)
   checkedAt!: Date;

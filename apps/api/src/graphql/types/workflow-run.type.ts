@@ -116,6 +116,9 @@ export class WorkflowRunType {
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;
 
+  /** Resolved by `retryOf`. */
+  retryOfId?: string | null;
+
   /** Resolved by `workflow`. */
   workflowId!: string;
 }

@@ -1,10 +1,20 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { CONCURRENCY_POLICIES, type ConcurrencyPolicy } from '@cyclone/domain';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TriggerType } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
 
 registerEnumType(TriggerType, {
   name: 'TriggerType',
   description: 'CRON (schedule), SCM (repository events) or WEBHOOK.',
+});
+
+export const ConcurrencyPolicyEnum = Object.fromEntries(CONCURRENCY_POLICIES.map((p) => [p, p])) as {
+  [K in ConcurrencyPolicy]: K;
+};
+registerEnumType(ConcurrencyPolicyEnum, {
+  name: 'ConcurrencyPolicy',
+  description:
+    'What a CRON slot does while a run this trigger started is active: ALLOW starts another, FORBID skips the slot, REPLACE stops the active runs and starts a new one.',
 });
 
 @ObjectType('BranchFilter')
@@ -38,6 +48,12 @@ export class ScmTriggerType {
 
   @Field(() => CommentFilterType, { nullable: true })
   pullRequestComment?: CommentFilterType;
+
+  @Field(() => Boolean, {
+    description:
+      'Pipelines as code: runs take the workflow from `.cyclone.yaml` at the pushed revision instead of the stored one.',
+  })
+  workflowFromRevision!: boolean;
 }
 
 @ObjectType('WorkflowTrigger', {
@@ -55,6 +71,15 @@ export class WorkflowTriggerType {
 
   @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), for CRON.' })
   cron?: string;
+
+  @Field(() => ConcurrencyPolicyEnum, { description: 'CRON: what a slot does while a run of this trigger is active.' })
+  concurrencyPolicy!: ConcurrencyPolicy;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'CRON: a slot missed (controller down) by more than this many seconds is skipped; null = no limit.',
+  })
+  startingDeadlineSeconds?: number;
 
   @Field(() => ScmTriggerType, { nullable: true })
   scm?: ScmTriggerType;
@@ -112,6 +137,12 @@ export class ScmTriggerInput {
 
   @Field(() => CommentFilterInput, { nullable: true })
   pullRequestComment?: CommentFilterInput;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Take the workflow from `.cyclone.yaml` at the pushed revision (default false).',
+  })
+  workflowFromRevision?: boolean;
 }
 
 @InputType({ description: 'Names one trigger of a workflow.' })
@@ -136,6 +167,15 @@ export class CreateWorkflowTriggerInput extends WorkflowTriggerRefInput {
 
   @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), required for CRON.' })
   cron?: string;
+
+  @Field(() => ConcurrencyPolicyEnum, { nullable: true, description: 'CRON only; default ALLOW.' })
+  concurrencyPolicy?: ConcurrencyPolicy;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'CRON only: skip slots missed by more than this; default no limit.',
+  })
+  startingDeadlineSeconds?: number;
 
   @Field(() => ScmTriggerInput, { nullable: true, description: 'Required for SCM.' })
   scm?: ScmTriggerInput;

@@ -96,6 +96,15 @@ export class WorkflowVersionType {
   @Field(() => Date)
   createdAt!: Date;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pipelines as code: the commit whose `.cyclone.yaml` this version holds (never the current version).',
+  })
+  sourceRevision?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Pipelines as code: the repository of `sourceRevision`.' })
+  sourceRepo?: string | null;
+
   /** Resolved by `creator`. */
   createdById!: string | null;
   workflowId!: string;
@@ -117,6 +126,12 @@ export class WorkflowType {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  @Field(() => Int, { nullable: true, description: 'Runs of this workflow active at once; null: no limit of its own.' })
+  maxConcurrentRuns!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Finished runs kept; null: the installation default.' })
+  runRetention!: number | null;
 
   /** Not exposed directly: field resolvers load the rest. */
   projectId!: string;
@@ -266,6 +281,18 @@ export class CreateWorkflowInput extends WorkflowRefInput {
 
   @Field(() => [StageInput])
   stages!: StageInput[];
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Runs active at once, 1 to 1000; further runs queue. Omitted: unchanged; null: no limit of its own.',
+  })
+  maxConcurrentRuns?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Finished runs kept, 1 to 100000. Omitted: unchanged; null: the installation default.',
+  })
+  runRetention?: number | null;
 }
 
 @InputType({ description: 'The whole new spec; a new immutable version unless it equals the current one.' })

@@ -9,7 +9,8 @@ const FIELDS = 'id name type description config secretFields createdAt updatedAt
 const CREATE = `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($input: UpdateIntegrationInput!) { updateIntegration(input: $input) { ${FIELDS} } }`;
 const DELETE = 'mutation($input: IntegrationRefInput!) { deleteIntegration(input: $input) }';
-const TEST = 'mutation($input: IntegrationRefInput!) { testIntegration(input: $input) { ok message checkedAt } }';
+const TEST =
+  'mutation($input: IntegrationRefInput!) { testIntegration(input: $input) { ok stage code message latencyMs checkedAt } }';
 const LIST = `query($tenant: String!, $type: IntegrationType) { integrations(tenant: $tenant, type: $type) { ${FIELDS} } }`;
 const GET = `query($tenant: String!, $name: String!) { integration(tenant: $tenant, name: $name) { ${FIELDS} } }`;
 const CREATE_RESOURCE = 'mutation($input: CreateResourceInput!) { createResource(input: $input) { name integration } }';
@@ -236,9 +237,9 @@ describe('integrations', () => {
     expect(code(await api.graphql(DELETE, { input: { tenant: 'acme', name: 'hub' } }, roles.ADMIN))).toBe('NOT_FOUND');
   });
 
-  it('tests reachability of the configured server and reports failures plainly', async () => {
+  it('tests reachability of a GENERAL server and reports failures by stage', async () => {
     const make = (name: string, server: string) =>
-      api.graphql(CREATE, { input: { tenant: 'acme', name, type: 'GIT', config: { server } } }, roles.ADMIN);
+      api.graphql(CREATE, { input: { tenant: 'acme', name, type: 'GENERAL', config: { server } } }, roles.ADMIN);
     await make('up', serverUrl);
     await make('broken', `${serverUrl}/broken`);
     await make('nodns', 'https://no-such-host.invalid');
@@ -257,15 +258,25 @@ describe('integrations', () => {
       ).data?.testIntegration;
     expect(await run('up')).toMatchObject({
       ok: true,
-      message: expect.stringMatching(/HTTP 401.*credentials are not checked/),
+      stage: 'RESPONSE',
+      code: 'OK',
+      message: expect.stringMatching(/HTTP 401 \(reachability only/),
     });
-    expect(await run('broken')).toMatchObject({ ok: false, message: expect.stringContaining('HTTP 503') });
+    expect(await run('broken')).toMatchObject({
+      ok: false,
+      stage: 'RESPONSE',
+      code: 'HTTP_503',
+      message: expect.stringContaining('HTTP 503'),
+    });
     expect(await run('nodns')).toMatchObject({
       ok: false,
+      stage: 'DNS',
       message: expect.stringMatching(/DNS lookup of no-such-host.invalid failed/),
     });
     expect(await run('refused')).toMatchObject({
       ok: false,
+      stage: 'CONNECT',
+      code: 'ECONNREFUSED',
       message: expect.stringContaining('refused the connection'),
     });
     expect(code(await api.graphql(TEST, { input: { tenant: 'acme', name: 'up' } }, roles.VIEWER))).toBe('FORBIDDEN');

@@ -16,6 +16,13 @@ const url = z
   .url({ message: 'must be an http:// or https:// URL' })
   .refine((v) => /^https?:\/\//.test(v), { message: 'must be an http:// or https:// URL' });
 const text = z.string().max(LIMITS.stringLength);
+/** SVN servers are also reached over svnserve's own protocol. */
+const svnUrl = z
+  .string()
+  .max(LIMITS.stringLength)
+  .refine((v) => /^(https?|svn|svn\+ssh):\/\/[^/\s]+/.test(v), {
+    message: 'must be an http://, https://, svn:// or svn+ssh:// URL',
+  });
 const secretValue = z.string().min(1, { message: 'must not be empty' }).max(LIMITS.longTextLength);
 
 const COMMON_SECRET_KEYS = ['token', 'password', 'webhookSecret'] as const;
@@ -39,7 +46,7 @@ const RULES: Record<IntegrationType, TypeRules> = {
   },
   GITLAB: selfHosted,
   BITBUCKET: selfHosted,
-  SVN: selfHosted,
+  SVN: { config: { server: svnUrl, username: text.optional() }, secretKeys: COMMON_SECRET_KEYS },
   GIT: selfHosted,
   DOCKER_REGISTRY: selfHosted,
   HARBOR: {

@@ -6,6 +6,8 @@ import type { Integration, Prisma } from '../../generated/prisma/client.js';
 import { IntegrationType } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
+import { checkIntegration } from '../integration-checks/check-integration.js';
+import { type CheckResult } from '../integration-checks/check-result.js';
 import { requireTenantRole } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
@@ -18,7 +20,6 @@ import {
   updateIntegrationRow,
 } from './integration.repository.js';
 import { checkComplete, type IntegrationSecret, mergeSecret, parseConfig, parseSecret } from './integration.rules.js';
-import { type ProbeResult, probeServer } from './integration-probe.js';
 import type { SecretBox } from './secret-box.js';
 
 const createSchema = z.object({
@@ -38,7 +39,7 @@ const updateSchema = z.object({
 });
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
 
-export interface IntegrationTestOutcome extends ProbeResult {
+export interface IntegrationTestOutcome extends CheckResult {
   checkedAt: Date;
 }
 
@@ -48,7 +49,15 @@ export interface IntegrationTestOutcome extends ProbeResult {
  * the database and is never returned, logged or audited.
  */
 export class IntegrationService {
-  constructor(private readonly deps: { db: Db; logger: Logger; box: SecretBox; probe?: typeof probeServer }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      box: SecretBox;
+      /** Per-check time limit (config CYCLONE_INTEGRATION_CHECK_TIMEOUT_MS). */
+      checkTimeoutMs?: number;
+    },
+  ) {}
 
   create(user: AuthUser, raw: unknown): Promise<Integration> {
     const input = parseInput(createSchema, raw);
@@ -119,7 +128,10 @@ export class IntegrationService {
     );
   }
 
-  /** Audited like any mutation; the network check runs after the transaction, not inside it. */
+  /**
+   * The real per-type check (modules/integration-checks): audited like any mutation;
+   * the network check runs after the transaction, not inside it.
+   */
   async test(user: AuthUser, raw: unknown): Promise<IntegrationTestOutcome> {
     const input = parseInput(refSchema, raw);
     const row = await runMutation(
@@ -128,11 +140,14 @@ export class IntegrationService {
       { action: 'integration.test', objectType: 'Integration', objectName: input.name },
       (tx, subject) => this.load(tx, user, input.tenant, input.name, 'DEVELOPER', subject),
     );
-    const server = (row.config as { server?: unknown }).server;
-    const result =
-      typeof server === 'string'
-        ? await (this.deps.probe ?? probeServer)(server)
-        : { ok: false, message: 'this integration has no config.server to check' };
+    const result = await checkIntegration(
+      {
+        type: row.type,
+        config: row.config as Record<string, unknown>,
+        secret: this.deps.box.openJson(row.secretCiphertext),
+      },
+      this.deps.checkTimeoutMs,
+    );
     return { ...result, checkedAt: new Date() };
   }
 

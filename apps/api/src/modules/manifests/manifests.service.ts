@@ -38,7 +38,13 @@ const documentFieldNames = (k: number): StageFieldNames => ({
   resource: (i) => `documents[${k}].spec.stages[${i}].name`,
 });
 
-const TRIGGER_FIELDS: Record<string, string> = { cron: 'cron.schedule', scm: 'scm', 'scm.integration': 'scm.secret' };
+const TRIGGER_FIELDS: Record<string, string> = {
+  cron: 'cron.schedule',
+  concurrencyPolicy: 'cron.concurrencyPolicy',
+  startingDeadlineSeconds: 'cron.startingDeadlineSeconds',
+  scm: 'scm',
+  'scm.integration': 'scm.secret',
+};
 
 /**
  * Applies Cyclone YAML to a project: every document in one transaction (a problem

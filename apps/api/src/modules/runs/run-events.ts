@@ -12,6 +12,17 @@ export async function notifyRunChanged(tx: Pick<Tx, '$executeRaw'>, runId: strin
 }
 
 /**
+ * Controllers LISTEN here: a run was created or a stop, pause or resume was asked for.
+ * Separate from RUN_CHANNEL, which also carries every log batch.
+ */
+export const CONTROLLER_CHANNEL = 'cyclone_controller';
+
+/** Wakes the controllers of every process (on commit) to act on the run at once. */
+export async function notifyControllers(tx: Pick<Tx, '$executeRaw'>, runId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CONTROLLER_CHANNEL}, ${runId})`;
+}
+
+/**
  * Fan-out of run changes to subscribers of this process, fed by Postgres
  * LISTEN/NOTIFY so that a change made by any API or controller process reaches
  * every subscriber. One connection per process, opened on the first subscriber.

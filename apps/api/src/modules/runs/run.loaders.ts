@@ -5,6 +5,30 @@ import type { StageRunView } from './runs.presenter.js';
 /** Per-request loaders of the runs module. */
 export function createRunLoaders(db: Db) {
   return {
+    /** Runs by id (e.g. the origin of a retry, which shares its workflow and so its tenant). */
+    runById: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.workflowRun.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /**
+     * Place of each queued run in its tenant's queue (1 = next), null when the run is
+     * not queued (admitted, finished, paused or stopped). One query per batch.
+     */
+    queuePositionByRunId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.$queryRaw<{ id: string; position: number }[]>`
+        SELECT r.id, (
+          SELECT count(*)::int FROM workflow_runs q
+          JOIN workflows qw ON qw.id = q.workflow_id JOIN projects qp ON qp.id = qw.project_id
+          WHERE qp.tenant_id = p.tenant_id AND q.admitted_at IS NULL AND q.phase IN ('PENDING', 'WAITING')
+            AND q.paused_at IS NULL AND q.stop_requested_at IS NULL AND (q.created_at, q.id) < (r.created_at, r.id)
+        ) + 1 AS position
+        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+        WHERE r.id = ANY(${[...ids]}::uuid[]) AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')
+          AND r.paused_at IS NULL AND r.stop_requested_at IS NULL`;
+      const byId = new Map(rows.map((row) => [row.id, row.position]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     /** The stages of each run, in the order of its workflow version: three queries per batch. */
     stageRunsByRunId: new DataLoader(async (ids: readonly string[]) => {
       const [rows, runs] = await Promise.all([

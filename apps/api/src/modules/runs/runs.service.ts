@@ -1,16 +1,17 @@
 import { durationTextSchema, durationTextToMs, LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
-import { conflict, notFound } from '../../errors/app-error.js';
+import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
-import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { createRunInTx } from './run-create.js';
-import { notifyRunChanged } from './run-events.js';
+import { notifyControllers, notifyRunChanged } from './run-events.js';
+import { reusedStagesOf } from './run-retry.js';
 import { requireRun } from './runs.access.js';
 
 const runWorkflowSchema = z.object({
@@ -61,6 +62,45 @@ export class RunsService {
     return run;
   }
 
+  /**
+   * A new run of the same version with the same parameters and timeout. Stages that
+   * succeeded in the original and are neither `fromStage` nor downstream of it are
+   * copied as SUCCEEDED with their outputs, never run again (see reusableStages).
+   */
+  async retryWorkflowRun(actor: AuthUser, id: string, fromStage?: string | null): Promise<WorkflowRun> {
+    const subject = { action: 'workflowRun.retry', objectType: 'WorkflowRun', objectName: id };
+    const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const found = await requireRun(tx, actor, id, 'DEVELOPER');
+      audited.tenantId = found.tenantId;
+      const name = `${found.workflowName}#${found.run.number}`;
+      audited.objectName = name;
+      const original = await tx.workflowRun.findUniqueOrThrow({
+        where: { id },
+        include: { version: { select: { spec: true } }, stageRuns: true },
+      });
+      if (!TERMINAL.has(original.phase)) {
+        throw conflict(`run ${name} is still ${original.phase}; stop it or wait until it finishes, then retry`);
+      }
+      const spec = toWorkflowSpec(original.version.spec);
+      if (fromStage != null && !spec.stages.some((stage) => stage.name === fromStage)) {
+        const names = spec.stages.map((stage) => stage.name).join(', ');
+        throw badInput('fromStage', `run ${name} has no stage "${fromStage}"; its stages are: ${names}`);
+      }
+      const retry = await createRunInTx(tx, original.workflowId, {
+        parameters: (original.parameters ?? []) as { name: string; value: string }[],
+        timeoutSeconds: original.timeoutSeconds,
+        createdById: actor.id,
+        versionId: original.versionId,
+        retryOfId: original.id,
+        reusedStages: reusedStagesOf(spec, original, fromStage ?? undefined),
+      });
+      audited.objectName = `${found.workflowName}#${retry.number}`;
+      return retry;
+    });
+    this.deps.onRunChanged?.(run.id);
+    return run;
+  }
+
   /** Kills what runs and cancels the run; stopping a finished run changes nothing. */
   stopWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.stop', (run) =>
@@ -98,6 +138,7 @@ export class RunsService {
       const data = change(current);
       if (!data) return current;
       await notifyRunChanged(tx, id);
+      await notifyControllers(tx, id);
       return tx.workflowRun.update({ where: { id }, data });
     });
     this.deps.onRunChanged?.(run.id);

@@ -29,11 +29,16 @@ export async function runMutation<T>(
 ): Promise<T> {
   const audited: AuditSubject = { ...subject };
   try {
-    return await deps.db.$transaction(async (tx) => {
-      const result = await work(tx, audited);
-      await tx.auditEvent.create({ data: auditRow(actor, audited, 'SUCCESS', '') });
-      return result;
-    });
+    // A burst of mutations (e.g. many runs submitted at once) queues for a pooled
+    // connection; Prisma's default 2 s wait would fail them with INTERNAL_SERVER_ERROR.
+    return await deps.db.$transaction(
+      async (tx) => {
+        const result = await work(tx, audited);
+        await tx.auditEvent.create({ data: auditRow(actor, audited, 'SUCCESS', '') });
+        return result;
+      },
+      { maxWait: 15_000, timeout: 15_000 },
+    );
   } catch (error) {
     const message = error instanceof AppError ? `${error.code}: ${error.message}` : 'INTERNAL_SERVER_ERROR';
     await deps.db.auditEvent

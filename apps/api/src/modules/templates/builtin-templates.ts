@@ -92,7 +92,7 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
     name: 'sonarqube-scan',
     kind: 'code-scan',
     description:
-      'Analyses the code with SonarQube. Give the token as the SONAR_TOKEN environment variable of the stage.',
+      'Analyses the code with SonarQube. The token comes from a SONARQUBE integration of the tenant (SONAR_TOKEN is its secret token, masked in logs).',
     spec: {
       name: 'sonarqube-scan',
       image: '{{ scanner-image }}',
@@ -100,9 +100,20 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
         'sonar-scanner -Dsonar.host.url={{ server }} -Dsonar.projectKey={{ project-key }} -Dsonar.sources={{ sources }} {{{ extra-options }}}',
       ),
       workingDir: '{{ workdir }}',
+      // The scanner reads SONAR_TOKEN itself, so the token never appears in the command line.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone secret reference, filled at run time
+      env: [{ name: 'SONAR_TOKEN', value: '${secrets.{{ sonarqube }}.token}' }],
       inputs: {
         arguments: [
-          { name: 'server', description: "SonarQube URL, e.g. 'https://sonar.example.com'." },
+          {
+            name: 'sonarqube',
+            value: 'sonarqube',
+            description: 'Name of the SONARQUBE integration whose token the scanner uses.',
+          },
+          {
+            name: 'server',
+            description: "SonarQube URL (the integration's config.server), e.g. 'https://sonar.example.com'.",
+          },
           { name: 'project-key', description: 'Key of the SonarQube project.' },
           { name: 'sources', value: '.', description: 'Source folders to analyse, comma separated.' },
           {

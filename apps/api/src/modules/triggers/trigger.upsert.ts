@@ -11,6 +11,9 @@ export type TriggerOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
 /** What a trigger row keeps in `spec`: the SCM part also holds the integration's id, for webhooks. */
 interface StoredTriggerSpec {
   cron?: string;
+  /** CRON only; absent = ALLOW (rows stored before the policy existed read the same). */
+  concurrencyPolicy?: TriggerSpec['concurrencyPolicy'];
+  startingDeadlineSeconds?: number;
   scm?: NonNullable<TriggerSpec['scm']> & { integrationId: string };
   parameters: TriggerSpec['parameters'];
 }
@@ -88,9 +91,17 @@ async function toStoredSpec(
   } else if (spec.cron !== undefined) {
     throw badInput(field('cron'), `only CRON triggers take a schedule; this one is ${spec.type}`);
   }
+  if (spec.type !== 'CRON' && (spec.concurrencyPolicy !== 'ALLOW' || spec.startingDeadlineSeconds !== undefined)) {
+    const name = spec.concurrencyPolicy !== 'ALLOW' ? 'concurrencyPolicy' : 'startingDeadlineSeconds';
+    throw badInput(field(name), `only CRON triggers take ${name}; this one is ${spec.type}`);
+  }
+  const cronPolicy = {
+    ...(spec.concurrencyPolicy !== 'ALLOW' ? { concurrencyPolicy: spec.concurrencyPolicy } : {}),
+    ...(spec.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: spec.startingDeadlineSeconds } : {}),
+  };
   if (spec.type !== 'SCM') {
     if (spec.scm) throw badInput(field('scm'), `only SCM triggers take scm settings; this one is ${spec.type}`);
-    return { ...(spec.cron ? { cron: spec.cron.trim() } : {}), parameters: spec.parameters };
+    return { ...(spec.cron ? { cron: spec.cron.trim() } : {}), ...cronPolicy, parameters: spec.parameters };
   }
   if (!spec.scm) throw badInput(field('scm'), 'an SCM trigger needs {integration, repo}');
   const integration = await tx.integration.findUnique({
@@ -115,6 +126,8 @@ export function toTriggerSpec(row: Pick<TriggerRow, 'name' | 'type' | 'spec' | '
     name: row.name,
     type: row.type,
     cron: stored.cron,
+    concurrencyPolicy: stored.concurrencyPolicy,
+    startingDeadlineSeconds: stored.startingDeadlineSeconds,
     scm,
     parameters: stored.parameters ?? [],
     enabled: row.isEnabled,

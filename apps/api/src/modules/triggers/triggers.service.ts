@@ -6,6 +6,8 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
+import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
+import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
 import { type TriggerRow, upsertTrigger } from './trigger.upsert.js';
 
@@ -19,6 +21,8 @@ export interface TriggerRefShape {
 export interface TriggerInputShape extends TriggerRefShape {
   type: string;
   cron?: string | null;
+  concurrencyPolicy?: string | null;
+  startingDeadlineSeconds?: number | null;
   scm?: {
     integration: string;
     repo: string;
@@ -26,6 +30,7 @@ export interface TriggerInputShape extends TriggerRefShape {
     tagRelease?: boolean | null;
     pullRequest?: { branches?: string[] | null } | null;
     pullRequestComment?: { comments?: string[] | null } | null;
+    workflowFromRevision?: boolean | null;
   } | null;
   parameters?: { name: string; value: string }[] | null;
   enabled?: boolean | null;
@@ -39,6 +44,8 @@ function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
     name: input.name,
     type: input.type,
     cron: input.cron ?? undefined,
+    concurrencyPolicy: input.concurrencyPolicy ?? undefined,
+    startingDeadlineSeconds: input.startingDeadlineSeconds ?? undefined,
     scm: scm
       ? {
           integration: scm.integration,
@@ -47,6 +54,7 @@ function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
           tagRelease: scm.tagRelease ?? false,
           pullRequest: scm.pullRequest ? { branches: scm.pullRequest.branches ?? [] } : undefined,
           pullRequestComment: scm.pullRequestComment ? { comments: scm.pullRequestComment.comments ?? [] } : undefined,
+          workflowFromRevision: scm.workflowFromRevision ?? false,
         }
       : undefined,
     parameters: input.parameters ?? [],
@@ -56,29 +64,48 @@ function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
 
 /** Triggers of workflows: DEVELOPERs and up create, replace and delete them. */
 export class TriggersService {
-  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+  /** repositoryWebhooks registers SCM triggers' repository webhooks (absent: nothing is registered). */
+  constructor(private readonly deps: { db: Db; logger: Logger; repositoryWebhooks?: RepositoryWebhooks }) {}
 
   createTrigger(actor: AuthUser, input: TriggerInputShape): Promise<TriggerRow> {
-    return this.write(actor, input, 'workflowTrigger.create', async (tx, scope) => {
-      return (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'create')).row;
-    });
+    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) =>
+      this.write(actor, input, 'workflowTrigger.create', async (tx, scope) => {
+        const row = (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'create')).row;
+        await hooks.register(tx, row);
+        return row;
+      }),
+    );
   }
 
   /** Replaces the trigger's settings with the input (omitted optional fields are cleared). */
   updateTrigger(actor: AuthUser, input: TriggerInputShape): Promise<TriggerRow> {
-    return this.write(actor, input, 'workflowTrigger.update', async (tx, scope) => {
-      return (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'update')).row;
-    });
+    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) =>
+      this.write(actor, input, 'workflowTrigger.update', async (tx, scope) => {
+        const before = await this.findTrigger(tx, scope.workflowId, input.name);
+        const row = (await upsertTrigger(tx, scope, toTriggerSpec(input), field, 'update')).row;
+        await hooks.register(tx, row);
+        await hooks.release(tx, before);
+        return row;
+      }),
+    );
   }
 
   deleteTrigger(actor: AuthUser, input: TriggerRefShape): Promise<boolean> {
-    return this.write(actor, input, 'workflowTrigger.delete', async (tx, scope) => {
-      const { count } = await tx.workflowTrigger.deleteMany({
-        where: { workflowId: scope.workflowId, name: input.name },
-      });
-      if (count === 0) throw notFound(`trigger "${input.name}" of workflow "${input.workflow}"`);
-      return true;
-    });
+    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) =>
+      this.write(actor, input, 'workflowTrigger.delete', async (tx, scope) => {
+        const before = await this.findTrigger(tx, scope.workflowId, input.name);
+        const { count } = await tx.workflowTrigger.deleteMany({
+          where: { workflowId: scope.workflowId, name: input.name },
+        });
+        if (count === 0) throw notFound(`trigger "${input.name}" of workflow "${input.workflow}"`);
+        await hooks.release(tx, before);
+        return true;
+      }),
+    );
+  }
+
+  private findTrigger(tx: Tx, workflowId: string, name: string) {
+    return tx.workflowTrigger.findUnique({ where: { workflowId_name: { workflowId, name } } });
   }
 
   private write<T>(

@@ -39,7 +39,14 @@ export function createWorkflowLoaders(db: Db) {
     workflowVersionsByWorkflowId: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.workflowVersion.findMany({
         where: { workflowId: { in: [...ids] } },
-        select: { workflowId: true, version: true, createdAt: true, createdById: true },
+        select: {
+          workflowId: true,
+          version: true,
+          createdAt: true,
+          createdById: true,
+          sourceRepo: true,
+          sourceRevision: true,
+        },
         orderBy: { version: 'desc' },
       });
       return groupByKey(ids, rows, (row) => row.workflowId);

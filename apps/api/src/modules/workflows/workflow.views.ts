@@ -23,6 +23,8 @@ export function toTriggerView(row: TriggerRow) {
     name: row.name,
     type: row.type,
     cron: spec.cron,
+    concurrencyPolicy: spec.concurrencyPolicy,
+    startingDeadlineSeconds: spec.startingDeadlineSeconds,
     scm: spec.scm,
     parameters: spec.parameters,
     enabled: row.isEnabled,

@@ -10,6 +10,8 @@ export interface WorkflowRow {
   name: string;
   description: string;
   currentVersion: number;
+  maxConcurrentRuns: number | null;
+  runRetention: number | null;
   createdById: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -80,13 +82,20 @@ export const workflowsRepository = {
     await this.lock(tx, existing.id);
     const current = await this.currentSpec(tx, existing);
     if (stableJson(current) === stableJson(spec)) return { workflow: existing, outcome: 'UNCHANGED' };
-    const version = existing.currentVersion + 1;
+    // Versions taken from a pushed revision (pipelines as code) may be newer than the current one.
+    const version = await this.nextVersion(tx, existing.id);
     await tx.workflowVersion.create({ data: { workflowId: existing.id, version, spec: json, createdById: creatorId } });
     const workflow = await tx.workflow.update({
       where: { id: existing.id },
       data: { currentVersion: version, description: spec.description },
     });
     return { workflow, outcome: 'UPDATED' };
+  },
+
+  /** The next version number of a locked workflow. */
+  async nextVersion(tx: Tx, workflowId: string): Promise<number> {
+    const last = await tx.workflowVersion.aggregate({ where: { workflowId }, _max: { version: true } });
+    return (last._max.version ?? 0) + 1;
   },
 
   async findActiveRuns(tx: Tx, workflowId: string, phases: readonly RunPhase[]): Promise<RunRow[]> {

@@ -7,39 +7,42 @@ import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { toWorkflowSpec, type WorkflowInputShape } from './workflow.inputs.js';
 import { assertResourcesExist, assertValidGraph, inputFieldNames } from './workflow.rules.js';
+import { applyRunSettings, parseRunSettings, type RunSettingsInput } from './workflow.run-settings.js';
 import { workflowsRepository as repo, type WorkflowRow } from './workflows.repository.js';
 
 /** Workflows and their immutable versions: DEVELOPERs and up write them. */
 export class WorkflowsService {
   constructor(private readonly deps: { db: Db; logger: Logger }) {}
 
-  createWorkflow(actor: AuthUser, input: WorkflowInputShape): Promise<WorkflowRow> {
+  createWorkflow(actor: AuthUser, input: WorkflowInputShape & RunSettingsInput): Promise<WorkflowRow> {
     const subject = { action: 'workflow.create', objectType: 'Workflow', objectName: String(input.name) };
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
       const { name, spec } = toWorkflowSpec(input);
+      const settings = parseRunSettings(input);
       assertValidGraph(spec, inputFieldNames());
       await assertResourcesExist(tx, project.id, spec, inputFieldNames());
       if (await repo.findByName(tx, project.id, name)) {
         throw conflict(`workflow "${name}" already exists in project "${project.name}"; use updateWorkflow`);
       }
-      return (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow;
+      return applyRunSettings(tx, (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow, settings);
     });
   }
 
   /** A new version when the spec differs from the current one; an identical spec changes nothing. */
-  updateWorkflow(actor: AuthUser, input: WorkflowInputShape): Promise<WorkflowRow> {
+  updateWorkflow(actor: AuthUser, input: WorkflowInputShape & RunSettingsInput): Promise<WorkflowRow> {
     const subject = { action: 'workflow.update', objectType: 'Workflow', objectName: String(input.name) };
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
       const { name, spec } = toWorkflowSpec(input);
+      const settings = parseRunSettings(input);
       if (!(await repo.findByName(tx, project.id, name)))
         throw notFound(`workflow "${name}" in project "${project.name}"`);
       assertValidGraph(spec, inputFieldNames());
       await assertResourcesExist(tx, project.id, spec, inputFieldNames());
-      return (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow;
+      return applyRunSettings(tx, (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow, settings);
     });
   }
 

@@ -1,23 +1,177 @@
 'use client';
 
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { useT } from '@/i18n/i18n-provider';
+import { type Column, Table } from '@/components/ui/table';
+import { formatDateTime } from '@/features/projects/format';
+import { TenantRequired } from '@/features/projects/tenant-required';
+import { useI18n } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { IntegrationDrawer } from './integration-drawer';
+import { serverOf } from './integration-forms';
+import {
+  DeleteIntegrationDocument,
+  type IntegrationRow,
+  IntegrationsDocument,
+  type IntegrationsResult,
+} from './integrations.documents';
+import styles from './integrations.module.css';
 
+type DrawerState = { open: false } | { open: true; integration?: IntegrationRow };
+
+/** Integration Center: the tenant's external systems (SCM, registries, clusters, …). */
 export function IntegrationsView() {
-  const t = useT();
+  const { t } = useI18n();
+  const [drawer, setDrawer] = useState<DrawerState>({ open: false });
   return (
     <>
       <PageHeader
         title={t('integrations.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('integrations.description')}
+        actions={
+          <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+            {t('integrations.add')}
+          </Button>
+        }
       />
-      <EmptyState
-        icon={<IntegrationsIcon size={20} />}
-        title={t('integrations.emptyTitle')}
-        description={t('integrations.emptyBody')}
+      <TenantRequired>
+        {(tenant) => <IntegrationsTable tenant={tenant} drawer={drawer} setDrawer={setDrawer} />}
+      </TenantRequired>
+    </>
+  );
+}
+
+function IntegrationsTable({
+  tenant,
+  drawer,
+  setDrawer,
+}: {
+  tenant: string;
+  drawer: DrawerState;
+  setDrawer: (state: DrawerState) => void;
+}) {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.integrations.all(tenant),
+    queryFn: ({ signal }) => request<IntegrationsResult, object>(IntegrationsDocument, { tenant }, { signal }),
+  });
+  const remove = useMutation({
+    mutationFn: (name: string) => request(DeleteIntegrationDocument, { input: { tenant, name } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations.all(tenant) }),
+  });
+
+  const columns: Column<IntegrationRow>[] = [
+    {
+      id: 'name',
+      header: t('integrations.col.name'),
+      sortValue: (i) => i.name,
+      cell: (i) => (
+        <span className={styles.nameCell}>
+          <button type="button" className={styles.nameButton} onClick={() => setDrawer({ open: true, integration: i })}>
+            {i.name}
+          </button>
+          {i.description ? <span className={styles.muted}>{i.description}</span> : null}
+        </span>
+      ),
+    },
+    {
+      id: 'type',
+      header: t('integrations.col.type'),
+      sortValue: (i) => i.type,
+      cell: (i) => <span className={styles.typeBadge}>{t(`integrations.type.${i.type}`)}</span>,
+    },
+    {
+      id: 'server',
+      header: t('integrations.col.server'),
+      sortValue: (i) => serverOf(i.config),
+      cell: (i) => {
+        const server = serverOf(i.config);
+        return server ? (
+          <span className={styles.mono}>{server}</span>
+        ) : (
+          <span className={styles.muted}>{t('common.notAvailable')}</span>
+        );
+      },
+    },
+    {
+      id: 'created',
+      header: t('integrations.col.created'),
+      sortValue: (i) => i.createdAt,
+      cell: (i) => <time dateTime={i.createdAt}>{formatDateTime(i.createdAt, locale)}</time>,
+    },
+    {
+      id: 'actions',
+      header: t('settings.col.actions'),
+      align: 'end',
+      cell: (i) => (
+        <span className={styles.actions}>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('integrations.editNamed', { name: i.name })}
+            onClick={() => setDrawer({ open: true, integration: i })}
+          >
+            {t('integrations.edit')}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('integrations.deleteNamed', { name: i.name })}
+            loading={remove.isPending && remove.variables === i.name}
+            onClick={() => {
+              if (window.confirm(t('integrations.deleteConfirm', { name: i.name }))) remove.mutate(i.name);
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        </span>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      {query.error ? (
+        <ErrorState title={t('integrations.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('integrations.title')}
+          columns={columns}
+          rows={query.data?.integrations ?? []}
+          rowKey={(i) => i.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'name', direction: 'ascending' }}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<IntegrationsIcon size={20} />}
+              title={t('integrations.emptyTitle')}
+              description={t('integrations.emptyBody')}
+              action={
+                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+                  {t('integrations.add')}
+                </Button>
+              }
+            />
+          }
+        />
+      )}
+      {remove.error ? <ErrorState title={t('integrations.deleteFailed')} error={remove.error} /> : null}
+      <IntegrationDrawer
+        tenant={tenant}
+        open={drawer.open}
+        integration={drawer.open ? drawer.integration : undefined}
+        onClose={() => setDrawer({ open: false })}
+        // A new integration stays open in edit mode, so it can be tested right away.
+        onSaved={(saved) => setDrawer({ open: true, integration: saved })}
       />
     </>
   );

@@ -1,32 +1,24 @@
 'use client';
 
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { ComponentType } from 'react';
-import {
-  ArrowRightIcon,
-  type IconProps,
-  IntegrationsIcon,
-  ProjectsIcon,
-  RunIcon,
-  WorkflowsIcon,
-} from '@/components/icons';
+import { ArrowRightIcon, type IconProps, IntegrationsIcon, ProjectsIcon, WorkflowsIcon } from '@/components/icons';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { type Column, Table } from '@/components/ui/table';
+import { Skeleton } from '@/components/ui/skeleton';
+import { type RunStatistics, RunStatisticsDocument } from '@/features/runs/runs.documents';
 import { useT } from '@/i18n/i18n-provider';
 import type { MessageKey } from '@/i18n/locales';
-import type { Phase } from '@/lib/phases';
+import { useCurrentTenant } from '@/lib/current-tenant';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { ActiveRuns } from './active-runs';
+import { DurationTrendChart, RunsPerDayChart } from './charts';
 import styles from './overview.module.css';
 
-/** A run row of the "Recent runs" table (filled once runs exist). */
-interface RecentRun {
-  id: string;
-  workflow: string;
-  phase: Phase;
-  startedAt: string | null;
-  durationSeconds: number | null;
-}
+const DAYS = 14;
 
 const STATS: ReadonlyArray<{ id: string; label: MessageKey }> = [
   { id: 'projects', label: 'overview.stats.projects' },
@@ -48,101 +40,140 @@ const STEPS: ReadonlyArray<{ title: MessageKey; body: MessageKey; href: string; 
 
 export function OverviewView() {
   const t = useT();
-  const notAvailable = t('common.notAvailable');
+  const { tenant, isLoading: isTenantLoading, error: tenantError, refetch: refetchTenants } = useCurrentTenant();
+  const stats = useQuery({
+    queryKey: queryKeys.runs.statistics(tenant ?? ''),
+    enabled: Boolean(tenant),
+    queryFn: ({ signal }) =>
+      request<{ runStatistics: RunStatistics }, object>(
+        RunStatisticsDocument,
+        { tenant, days: DAYS, utcOffsetMinutes: -new Date().getTimezoneOffset() },
+        { signal },
+      ),
+    select: (data) => data.runStatistics,
+  });
+  const data = stats.data;
+  const isLoading = isTenantLoading || (Boolean(tenant) && stats.isLoading);
+  const dash = t('common.notAvailable');
+  const values: Record<string, { value: string; hint: string }> = data
+    ? {
+        projects: { value: String(data.projects), hint: t('overview.stats.projectsHint', { tenant: tenant ?? '' }) },
+        workflows: { value: String(data.workflows), hint: t('overview.stats.workflowsHint') },
+        'runs-today': {
+          value: String(data.runsToday),
+          hint: t('overview.stats.runsTodayHint', { count: data.activeRuns }),
+        },
+        'success-rate': {
+          value: data.successRate == null ? dash : `${Math.round(data.successRate * 100)}%`,
+          hint: t('overview.stats.successRateHint', { days: DAYS }),
+        },
+      }
+    : {};
 
-  const runColumns: Column<RecentRun>[] = [
-    { id: 'run', header: t('overview.recentRuns.colRun'), cell: (run) => run.id, sortValue: (run) => run.id },
-    {
-      id: 'workflow',
-      header: t('overview.recentRuns.colWorkflow'),
-      cell: (run) => run.workflow,
-      sortValue: (run) => run.workflow,
-    },
-    {
-      id: 'status',
-      header: t('overview.recentRuns.colStatus'),
-      cell: (run) => <StatusBadge phase={run.phase} size="sm" />,
-    },
-    {
-      id: 'started',
-      header: t('overview.recentRuns.colStarted'),
-      cell: (run) => run.startedAt ?? notAvailable,
-      sortValue: (run) => run.startedAt,
-    },
-    {
-      id: 'duration',
-      header: t('overview.recentRuns.colDuration'),
-      cell: (run) => (run.durationSeconds == null ? notAvailable : `${run.durationSeconds}s`),
-      sortValue: (run) => run.durationSeconds,
-      align: 'end',
-    },
-  ];
-
+  const header = (
+    <PageHeader
+      title={t('overview.title')}
+      breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
+      description={t('overview.description')}
+    />
+  );
+  const error = tenantError ?? stats.error;
   return (
     <>
-      <PageHeader
-        title={t('overview.title')}
-        breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
-        description={t('overview.description')}
-      />
-
-      <section aria-label={t('overview.stats.label')} className={styles.stats}>
+      {header}
+      <section aria-label={t('overview.stats.label')} className={styles.stats} aria-busy={isLoading || undefined}>
         {STATS.map((stat) => (
-          <div key={stat.id} className={styles.stat}>
+          <div key={stat.id} className={styles.stat} data-testid={`stat-${stat.id}`}>
             <span className={styles.statLabel}>{t(stat.label)}</span>
-            <span className={styles.statValue}>{notAvailable}</span>
-            <span className={styles.statHint}>{t('overview.stats.noData')}</span>
+            {isLoading ? (
+              <Skeleton width="3rem" height="1.75rem" />
+            ) : (
+              <span className={styles.statValue} data-has-value={Boolean(data) || undefined}>
+                {values[stat.id]?.value ?? dash}
+              </span>
+            )}
+            <span className={styles.statHint}>
+              {values[stat.id]?.hint ?? (isLoading ? '\u00a0' : t('overview.stats.noData'))}
+            </span>
           </div>
         ))}
       </section>
 
-      <section className={styles.panel} aria-labelledby="get-started">
-        <div className={styles.panelHeader}>
-          <h2 id="get-started" className={styles.panelTitle}>
-            {t('overview.start.title')}
-          </h2>
-          <p className={styles.panelBody}>{t('overview.start.body')}</p>
-        </div>
-        <ol className={styles.steps}>
-          {STEPS.map((step, index) => (
-            <li key={step.href}>
-              <Link href={step.href} className={styles.step}>
-                <span className={styles.stepIcon}>
-                  <step.icon size={16} />
-                </span>
-                <span className={styles.stepText}>
-                  <span className={styles.stepTitle}>
-                    <span className={styles.stepNumber}>{index + 1}.</span> {t(step.title)}
-                  </span>
-                  <span className={styles.stepBody}>{t(step.body)}</span>
-                </span>
-                <ArrowRightIcon size={14} className={styles.stepArrow} />
-              </Link>
-            </li>
-          ))}
-        </ol>
-      </section>
-
-      <section className={styles.section} aria-labelledby="recent-runs">
-        <h2 id="recent-runs" className={styles.sectionTitle}>
-          {t('overview.recentRuns.title')}
-        </h2>
-        <Table<RecentRun>
-          caption={t('overview.recentRuns.title')}
-          columns={runColumns}
-          rows={[]}
-          rowKey={(run) => run.id}
-          empty={
-            <EmptyState
-              variant="plain"
-              headingLevel={3}
-              icon={<RunIcon size={18} />}
-              title={t('overview.recentRuns.emptyTitle')}
-              description={t('overview.recentRuns.emptyBody')}
-            />
-          }
+      {error ? (
+        <ErrorState
+          title={t('overview.loadError')}
+          error={error}
+          onRetry={() => (tenantError ? refetchTenants() : void stats.refetch())}
         />
-      </section>
+      ) : null}
+      {!isTenantLoading && !tenant && !tenantError ? (
+        <EmptyState title={t('overview.noTenantTitle')} description={t('overview.noTenantBody')} />
+      ) : null}
+
+      {data && data.projects === 0 ? <GetStarted /> : null}
+
+      {tenant && !error ? (
+        <>
+          <div className={styles.charts}>
+            <section className={styles.panel} aria-labelledby="runs-per-day">
+              <div className={styles.panelHeader}>
+                <h2 id="runs-per-day" className={styles.panelTitle}>
+                  {t('overview.charts.runsPerDay')}
+                </h2>
+                <p className={styles.panelBody}>{t('overview.charts.runsPerDayBody', { days: DAYS })}</p>
+              </div>
+              {data ? <RunsPerDayChart days={data.days} /> : <Skeleton height="12rem" />}
+            </section>
+            <section className={styles.panel} aria-labelledby="duration-trend">
+              <div className={styles.panelHeader}>
+                <h2 id="duration-trend" className={styles.panelTitle}>
+                  {t('overview.charts.duration')}
+                </h2>
+                <p className={styles.panelBody}>{t('overview.charts.durationBody')}</p>
+              </div>
+              {data ? <DurationTrendChart days={data.days} /> : <Skeleton height="12rem" />}
+            </section>
+          </div>
+          <section className={styles.section} aria-labelledby="running-now">
+            <h2 id="running-now" className={styles.sectionTitle}>
+              {t('overview.active.title')}
+            </h2>
+            <ActiveRuns tenant={tenant} />
+          </section>
+        </>
+      ) : null}
     </>
+  );
+}
+
+function GetStarted() {
+  const t = useT();
+  return (
+    <section className={styles.panel} aria-labelledby="get-started">
+      <div className={styles.panelHeader}>
+        <h2 id="get-started" className={styles.panelTitle}>
+          {t('overview.start.title')}
+        </h2>
+        <p className={styles.panelBody}>{t('overview.start.body')}</p>
+      </div>
+      <ol className={styles.steps}>
+        {STEPS.map((step, index) => (
+          <li key={step.href}>
+            <Link href={step.href} className={styles.step}>
+              <span className={styles.stepIcon}>
+                <step.icon size={16} />
+              </span>
+              <span className={styles.stepText}>
+                <span className={styles.stepTitle}>
+                  <span className={styles.stepNumber}>{index + 1}.</span> {t(step.title)}
+                </span>
+                <span className={styles.stepBody}>{t(step.body)}</span>
+              </span>
+              <ArrowRightIcon size={14} className={styles.stepArrow} />
+            </Link>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

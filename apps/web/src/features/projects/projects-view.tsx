@@ -1,23 +1,169 @@
 'use client';
 
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
+import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { useT } from '@/i18n/i18n-provider';
+import { type Column, Table } from '@/components/ui/table';
+import { useI18n } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { CreateProjectDrawer } from './create-project-drawer';
+import { formatDateTime } from './format';
+import { DeleteProjectDocument, type ProjectRow, ProjectsDocument, type ProjectsResult } from './projects.documents';
+import styles from './projects.module.css';
+import { TenantRequired } from './tenant-required';
 
 export function ProjectsView() {
-  const t = useT();
+  const { t } = useI18n();
+  const [isCreating, setCreating] = useState(false);
   return (
     <>
       <PageHeader
         title={t('projects.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('projects.description')}
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            {t('projects.new')}
+          </Button>
+        }
       />
-      <EmptyState
-        icon={<ProjectsIcon size={20} />}
-        title={t('projects.emptyTitle')}
-        description={t('projects.emptyBody')}
+      <TenantRequired>
+        {(tenant) => <ProjectsTable tenant={tenant} isCreating={isCreating} setCreating={setCreating} />}
+      </TenantRequired>
+    </>
+  );
+}
+
+function ProjectsTable({
+  tenant,
+  isCreating,
+  setCreating,
+}: {
+  tenant: string;
+  isCreating: boolean;
+  setCreating: (value: boolean) => void;
+}) {
+  const { t, locale } = useI18n();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.projects.all(tenant),
+    queryFn: ({ signal }) => request<ProjectsResult, object>(ProjectsDocument, { tenant }, { signal }),
+  });
+  const remove = useMutation({
+    mutationFn: (name: string) => request(DeleteProjectDocument, { input: { tenant, name } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.projects.all(tenant) }),
+  });
+
+  const columns: Column<ProjectRow>[] = [
+    {
+      id: 'name',
+      header: t('projects.col.name'),
+      sortValue: (p) => p.name,
+      cell: (p) => (
+        <span className={styles.nameCell}>
+          <Link className={styles.nameLink} href={`/projects/${p.name}`}>
+            {p.name}
+          </Link>
+          {p.description ? <span className={styles.muted}>{p.description}</span> : null}
+        </span>
+      ),
+    },
+    {
+      id: 'recent',
+      header: t('projects.col.recentVersion'),
+      sortValue: (p) => p.workflowsConnection.edges[0]?.node.updatedAt,
+      cell: (p) => {
+        const latest = p.workflowsConnection.edges[0]?.node;
+        return latest ? (
+          <Link href={`/projects/${p.name}/workflows/${latest.name}`}>
+            {t('projects.recentVersion', { workflow: latest.name, version: latest.version })}
+          </Link>
+        ) : (
+          <span className={styles.muted}>{t('common.notAvailable')}</span>
+        );
+      },
+    },
+    {
+      id: 'creator',
+      header: t('projects.col.creator'),
+      sortValue: (p) => p.creator?.name ?? p.creator?.email,
+      cell: (p) => p.creator?.name || p.creator?.email || t('common.notAvailable'),
+    },
+    {
+      id: 'created',
+      header: t('projects.col.created'),
+      sortValue: (p) => p.createdAt,
+      cell: (p) => <time dateTime={p.createdAt}>{formatDateTime(p.createdAt, locale)}</time>,
+    },
+    {
+      id: 'actions',
+      header: t('projects.col.actions'),
+      align: 'end',
+      cell: (p) => (
+        <span className={styles.actions}>
+          <LinkButton size="sm" variant="ghost" href={`/projects/${p.name}/new-workflow`}>
+            {t('projects.addWorkflow')}
+          </LinkButton>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('projects.deleteNamed', { name: p.name })}
+            loading={remove.isPending && remove.variables === p.name}
+            onClick={() => {
+              if (window.confirm(t('projects.deleteConfirm', { name: p.name }))) remove.mutate(p.name);
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        </span>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      {query.error ? (
+        <ErrorState title={t('projects.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('projects.title')}
+          columns={columns}
+          rows={query.data?.tenant?.projects ?? []}
+          rowKey={(p) => p.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'name', direction: 'ascending' }}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<ProjectsIcon size={20} />}
+              title={t('projects.emptyTitle')}
+              description={t('projects.emptyBodyTenant')}
+              action={
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  {t('projects.new')}
+                </Button>
+              }
+            />
+          }
+        />
+      )}
+      {remove.error ? <ErrorState title={t('projects.deleteFailed')} error={remove.error} /> : null}
+      <CreateProjectDrawer
+        tenant={tenant}
+        open={isCreating}
+        onClose={() => setCreating(false)}
+        onCreated={(name) => {
+          setCreating(false);
+          router.push(`/projects/${name}`);
+        }}
       />
     </>
   );

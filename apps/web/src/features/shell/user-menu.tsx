@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from 'react';
 import { ChevronUpDownIcon, SignOutIcon } from '@/components/icons';
-import { Button } from '@/components/ui/button';
+import { Button, LinkButton } from '@/components/ui/button';
 import { useCurrentUser } from '@/features/auth/auth-guard';
 import { useSignOut } from '@/features/auth/session';
 import { useT } from '@/i18n/i18n-provider';
@@ -54,6 +54,11 @@ export function UserMenu() {
           </div>
           <div className={styles.userPanelSection}>
             <LanguageSwitcher />
+          </div>
+          <div className={styles.userPanelSection}>
+            <LinkButton variant="ghost" size="sm" fullWidth href="/settings" onClick={() => setOpen(false)}>
+              {t('settings.userMenuLink')}
+            </LinkButton>
           </div>
           <div className={styles.userPanelSection}>
             <Button

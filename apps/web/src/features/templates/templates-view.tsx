@@ -1,24 +1,321 @@
 'use client';
 
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useId, useMemo, useState } from 'react';
 import { TemplatesIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import { Drawer } from '@/components/ui/drawer';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { type Column, Table } from '@/components/ui/table';
+import { ProjectsDocument, type ProjectsResult } from '@/features/projects/projects.documents';
+import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { TemplateDrawer } from './template-drawer';
+import { blankDraft, copyName, draftFromTemplate, draftToInput, type TemplateDraft } from './template-form';
+import {
+  CreateStageTemplateDocument,
+  DeleteStageTemplateDocument,
+  type StageTemplateSummary,
+  StageTemplatesDocument,
+  type StageTemplatesResult,
+  UpdateStageTemplateDocument,
+} from './templates.documents';
+import styles from './templates.module.css';
 
+type Editing =
+  | { mode: 'create'; draft: TemplateDraft; from?: StageTemplateSummary }
+  | { mode: 'edit'; draft: TemplateDraft; from: StageTemplateSummary };
+
+/** `/templates`: the built-in stage templates and the tenant's own. */
 export function TemplatesView() {
+  // The header lives in the list: its primary action needs the tenant.
+  return <TenantRequired>{(tenant) => <TemplatesList key={tenant} tenant={tenant} />}</TenantRequired>;
+}
+
+function TemplatesList({ tenant }: { tenant: string }) {
   const t = useT();
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.templates.all(tenant),
+    queryFn: ({ signal }) => request<StageTemplatesResult, object>(StageTemplatesDocument, { tenant }, { signal }),
+  });
+  const templates = query.data?.stageTemplates ?? [];
+  const names = useMemo(() => new Set(templates.map((tpl) => tpl.name)), [templates]);
+  const [editing, setEditing] = useState<Editing>();
+  const [using, setUsing] = useState<StageTemplateSummary>();
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const [deleteError, setDeleteError] = useState<unknown>();
+
+  const open = (next: Editing) => {
+    setSaveError(undefined);
+    setEditing(next);
+  };
+
+  const save = async (draft: TemplateDraft) => {
+    if (!editing) return;
+    setBusy(true);
+    setSaveError(undefined);
+    try {
+      const fields = draftToInput(draft);
+      if (editing.mode === 'create') {
+        // A duplicate keeps the original's named inputs and outputs.
+        const from = editing.from;
+        const extra = from
+          ? {
+              inputs: {
+                resources: from.inputs.resources.map(({ name, path }) => ({ name, path })),
+                artifacts: from.inputs.artifacts.map(({ name, path }) => ({ name, path })),
+              },
+              outputs: {
+                resources: from.outputs.resources.map(({ name }) => ({ name })),
+                artifacts: from.outputs.artifacts.map(({ name, path }) => ({ name, path })),
+              },
+            }
+          : {};
+        await request(CreateStageTemplateDocument, { input: { tenant, ...fields, ...extra } });
+      } else {
+        await request(UpdateStageTemplateDocument, { input: { tenant, ...fields, name: editing.from.name } });
+      }
+      await queryClient.invalidateQueries({ queryKey: queryKeys.templates.all(tenant) });
+      setEditing(undefined);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (template: StageTemplateSummary) => {
+    if (!window.confirm(t('templates.deleteConfirm', { name: template.name }))) return;
+    setDeleteError(undefined);
+    try {
+      await request(DeleteStageTemplateDocument, { input: { tenant, name: template.name } });
+    } catch (error) {
+      setDeleteError(error);
+    }
+    await queryClient.invalidateQueries({ queryKey: queryKeys.templates.all(tenant) });
+  };
+
+  const columns: Column<StageTemplateSummary>[] = [
+    {
+      id: 'name',
+      header: t('templates.col.name'),
+      sortValue: (tpl) => tpl.name,
+      cell: (tpl) => (
+        <span className={styles.nameCell}>
+          <span className={styles.name}>{tpl.name}</span>
+          {tpl.description ? <span className={styles.muted}>{tpl.description}</span> : null}
+        </span>
+      ),
+    },
+    { id: 'kind', header: t('templates.col.kind'), sortValue: (tpl) => tpl.kind, cell: (tpl) => tpl.kind },
+    {
+      id: 'image',
+      header: t('templates.col.image'),
+      cell: (tpl) => (
+        <span className={styles.mono} title={tpl.image}>
+          {tpl.image}
+        </span>
+      ),
+    },
+    {
+      id: 'arguments',
+      header: t('templates.col.arguments'),
+      cell: (tpl) =>
+        tpl.arguments.length === 0 ? (
+          <span className={styles.muted}>{t('common.notAvailable')}</span>
+        ) : (
+          <span className={styles.args}>
+            {tpl.arguments.map((a) => (
+              <span
+                key={a.name}
+                className={styles.arg}
+                data-required={a.value === null}
+                title={a.value === null ? t('templates.argRequired') : t('templates.argDefault', { value: a.value })}
+              >
+                {a.name}
+                {a.value === null ? '*' : ''}
+              </span>
+            ))}
+          </span>
+        ),
+    },
+    {
+      id: 'source',
+      header: t('templates.col.source'),
+      sortValue: (tpl) => (tpl.isBuiltin ? 1 : 0),
+      cell: (tpl) => (
+        <span className={styles.source} data-own={!tpl.isBuiltin}>
+          {tpl.isBuiltin ? t('templates.builtin') : t('templates.own')}
+        </span>
+      ),
+    },
+    {
+      id: 'actions',
+      header: t('templates.col.actions'),
+      align: 'end',
+      cell: (tpl) => (
+        <span className={styles.actions}>
+          <Button size="sm" variant="ghost" onClick={() => setUsing(tpl)}>
+            {t('templates.use')}
+          </Button>
+          {tpl.isBuiltin ? null : (
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('templates.editNamed', { name: tpl.name })}
+              onClick={() => open({ mode: 'edit', draft: draftFromTemplate(tpl), from: tpl })}
+            >
+              {t('templates.edit')}
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('templates.duplicateNamed', { name: tpl.name })}
+            onClick={() =>
+              open({ mode: 'create', draft: draftFromTemplate(tpl, copyName(tpl.name, names)), from: tpl })
+            }
+          >
+            {t('templates.duplicate')}
+          </Button>
+          {tpl.isBuiltin ? null : (
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('templates.deleteNamed', { name: tpl.name })}
+              onClick={() => void remove(tpl)}
+            >
+              {t('templates.delete')}
+            </Button>
+          )}
+        </span>
+      ),
+    },
+  ];
+
   return (
     <>
       <PageHeader
         title={t('templates.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('templates.description')}
+        actions={
+          <Button variant="primary" onClick={() => open({ mode: 'create', draft: blankDraft() })}>
+            {t('templates.new')}
+          </Button>
+        }
       />
-      <EmptyState
-        icon={<TemplatesIcon size={20} />}
-        title={t('templates.emptyTitle')}
-        description={t('templates.emptyBody')}
-      />
+      {query.error ? (
+        <ErrorState title={t('templates.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('templates.title')}
+          columns={columns}
+          rows={templates}
+          rowKey={(tpl) => tpl.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'source', direction: 'ascending' }}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<TemplatesIcon size={20} />}
+              title={t('templates.emptyTitle')}
+              description={t('templates.emptyBody')}
+            />
+          }
+        />
+      )}
+      {deleteError ? <ErrorState title={t('templates.deleteFailed')} error={deleteError} /> : null}
+      {editing ? (
+        <TemplateDrawer
+          key={`${editing.mode}/${editing.from?.name ?? ''}`}
+          mode={editing.mode}
+          initial={editing.draft}
+          takenNames={names}
+          error={saveError}
+          busy={busy}
+          onSave={(draft) => void save(draft)}
+          onClose={() => setEditing(undefined)}
+        />
+      ) : null}
+      {using ? <UseTemplateDrawer tenant={tenant} template={using} onClose={() => setUsing(undefined)} /> : null}
     </>
+  );
+}
+
+/** Picks a project, then opens a new workflow there that starts with a stage from the template. */
+function UseTemplateDrawer({
+  tenant,
+  template,
+  onClose,
+}: {
+  tenant: string;
+  template: StageTemplateSummary;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const router = useRouter();
+  const selectId = useId();
+  const projects = useQuery({
+    queryKey: queryKeys.projects.all(tenant),
+    queryFn: ({ signal }) => request<ProjectsResult, object>(ProjectsDocument, { tenant }, { signal }),
+  });
+  const list = projects.data?.tenant?.projects ?? [];
+  const [project, setProject] = useState('');
+  const chosen = project || list[0]?.name || '';
+  return (
+    <Drawer
+      open
+      title={t('templates.useTitle', { name: template.name })}
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose}>
+            {t('templates.form.cancel')}
+          </Button>
+          <Button
+            variant="primary"
+            disabled={!chosen}
+            onClick={() =>
+              router.push(`/projects/${encodeURIComponent(chosen)}/new-workflow?template=${encodeURIComponent(template.name)}`)
+            }
+          >
+            {t('templates.useOpen')}
+          </Button>
+        </>
+      }
+    >
+      <div className={styles.useForm}>
+        <p className={styles.muted}>{t('templates.useBody')}</p>
+        {projects.error ? (
+          <ErrorState title={t('projects.loadFailed')} error={projects.error} />
+        ) : list.length === 0 && !projects.isLoading ? (
+          <p className={styles.muted}>{t('templates.useNoProjects')}</p>
+        ) : (
+          <>
+            <label htmlFor={selectId}>{t('templates.useProject')}</label>
+            <select
+              id={selectId}
+              className={styles.select}
+              value={chosen}
+              onChange={(event) => setProject(event.target.value)}
+            >
+              {list.map((p) => (
+                <option key={p.id} value={p.name}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+      </div>
+    </Drawer>
   );
 }

@@ -1,8 +1,16 @@
+import { dagEditorEn } from './dag-editor.en';
+import { runsEn } from './runs.en';
+import { settingsEn } from './settings.en';
+import { templatesEn } from './templates.en';
 /** English messages: the reference dictionary. Every other language has exactly these keys. */
 export const en = {
   'app.name': 'Cyclone',
   'app.tagline': 'Kubernetes-native CI/CD workflows',
   'app.skipToContent': 'Skip to content',
+  ...dagEditorEn,
+  ...runsEn,
+  ...settingsEn,
+  ...templatesEn,
 
   'common.loading': 'Loading…',
   'common.retry': 'Try again',

@@ -1,10 +1,18 @@
+import { dagEditorZhCN } from './dag-editor.zh-CN';
 import type { Dictionary } from './en';
+import { runsZhCN } from './runs.zh-CN';
+import { settingsZhCN } from './settings.zh-CN';
+import { templatesZhCN } from './templates.zh-CN';
 
 /** 简体中文 */
 export const zhCN: Dictionary = {
   'app.name': 'Cyclone',
   'app.tagline': '云原生的 Kubernetes CI/CD 工作流平台',
   'app.skipToContent': '跳到正文',
+  ...dagEditorZhCN,
+  ...runsZhCN,
+  ...settingsZhCN,
+  ...templatesZhCN,
 
   'common.loading': '加载中…',
   'common.retry': '重试',

@@ -1,0 +1,170 @@
+// Set-up of the Kubernetes executor tests: an API (role server: it runs no controller
+// of its own) on a fresh database, the test control plane with its kwok nodes, a
+// tenant whose namespace and stage ServiceAccount exist, and a KubernetesExecutor
+// driven by a RunReconciler of the test's own (so every knob is the test's).
+import { randomBytes } from 'node:crypto';
+import { installCrds, type KubeClients, loadKubeConfig, makeClients, type V1Pod } from '@cyclone/k8s';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../../../../scripts/testenv/control-plane.mjs';
+import { createPrismaClient, type Db } from '../../../db/prisma.js';
+import { SecretBox } from '../../../modules/integrations/secret-box.js';
+import { STAGE_SERVICE_ACCOUNT, tenantNamespace } from '../../../reconciler/tenant-objects.js';
+import { seedTenant } from '../../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../../testing/test-api.js';
+import { type Controller, startController } from '../../controller.js';
+import { RunReconciler } from '../../run-reconciler.js';
+import { runHelpers } from '../../stage-io.fixture.js';
+import type { StageExit, StageLaunch } from '../local-executor.js';
+import { KubernetesExecutor } from './kubernetes-executor.js';
+
+/** Stage env entries the fixture turns into kwok annotations (how the fake kubelet ends the pod). */
+export const KWOK_EXIT_CODE = 'KWOK_EXIT_CODE';
+export const KWOK_RUN_DURATION = 'KWOK_RUN_DURATION';
+
+export function kwokAnnotations(pod: V1Pod, launch: Pick<StageLaunch, 'env'>): V1Pod {
+  const get = (name: string) => launch.env.find((e) => e.name === name)?.value;
+  const annotations: Record<string, string> = { ...(pod.metadata?.annotations ?? {}) };
+  const code = get(KWOK_EXIT_CODE);
+  const duration = get(KWOK_RUN_DURATION);
+  if (code) annotations['testenv.cyclone.dev/exit-code'] = code;
+  annotations['testenv.cyclone.dev/run-duration'] = duration ?? '100ms';
+  return { ...pod, metadata: { ...pod.metadata, annotations } };
+}
+
+export const kwokPodDefaults = { nodeSelector: { ...FAKE_NODE_LABELS }, tolerations: [{ ...FAKE_NODE_TOLERATION }] };
+
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface ExecutorKit {
+  api: TestApi;
+  db: Db;
+  clients: KubeClients;
+  tenant: string;
+  namespace: string;
+  instance: string;
+  box: SecretBox;
+  h: ReturnType<typeof runHelpers>;
+  /** Exits the executor reported (watch), in order. */
+  exits: StageExit[];
+  makeExecutor(options?: { podGcDelayMs?: number; onExit?: (exit: StageExit) => Promise<void> }): KubernetesExecutor;
+  /** Starts a controller with a RunReconciler on a new executor; stop it with the returned function. */
+  startController(options?: { podGcDelayMs?: number }): Promise<{
+    executor: KubernetesExecutor;
+    reconciler: RunReconciler;
+    stop(): Promise<void>;
+  }>;
+  stop(): Promise<void>;
+}
+
+export async function startExecutorKit(): Promise<ExecutorKit> {
+  const key = randomBytes(32);
+  const box = new SecretBox(key);
+  const api = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_ENCRYPTION_KEY: key.toString('base64') });
+  const admin = await api.loginAsAdmin();
+  const tenant = `k${randomBytes(3).toString('hex')}`;
+  await seedTenant(api, admin, tenant, { projects: ['web'] });
+  const db = createPrismaClient(api.databaseUrl);
+  const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
+  await installCrds(clients);
+  // What the Kubernetes reconciler prepares per tenant, reduced to what pods need.
+  const namespace = tenantNamespace(tenant);
+  await clients.core.createNamespace({ body: { metadata: { name: namespace } } });
+  await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: STAGE_SERVICE_ACCOUNT } } });
+  const instance = `t${randomBytes(3).toString('hex')}`;
+  const exits: StageExit[] = [];
+  const logger = pino({ level: 'silent' });
+  const executors: KubernetesExecutor[] = [];
+  const controllers: Controller[] = [];
+
+  const makeExecutor: ExecutorKit['makeExecutor'] = (options = {}) => {
+    const executor = new KubernetesExecutor({
+      db,
+      logger,
+      clients,
+      box,
+      instance,
+      apiUrl: api.url,
+      helperImage: 'cyclone/stage-helper:test',
+      podGcDelayMs: options.podGcDelayMs ?? 60_000,
+      // Claims bind to volumes the tests create (no provisioner in the test cluster).
+      storageClassName: '',
+      podDefaults: kwokPodDefaults,
+      decoratePod: kwokAnnotations,
+      onExit: async (exit) => {
+        exits.push(exit);
+        await options.onExit?.(exit);
+      },
+    });
+    executors.push(executor);
+    return executor;
+  };
+
+  // Every test's workflows are made by the tenant's admin (platform admin acts as OWNER).
+  const h = runHelpers(api, () => admin);
+  const wrapped: ReturnType<typeof runHelpers> = {
+    ...h,
+    createWorkflow: (name, stages, globalVariables) =>
+      h.must('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
+        input: { tenant, project: 'web', name, stages, globalVariables: globalVariables ?? [] },
+      }),
+    start: async (workflow, parameters = []) =>
+      (
+        await h.must<{ runWorkflow: { id: string } }>(
+          'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
+          { input: { tenant, project: 'web', workflow, parameters } },
+        )
+      ).runWorkflow.id,
+  };
+
+  return {
+    api,
+    db,
+    clients,
+    tenant,
+    namespace,
+    instance,
+    box,
+    h: wrapped,
+    exits,
+    makeExecutor,
+    startController: async (options = {}) => {
+      let reconciler: RunReconciler | undefined;
+      const executor = makeExecutor({
+        podGcDelayMs: options.podGcDelayMs,
+        onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
+      });
+      await executor.startWatching();
+      reconciler = new RunReconciler({ db, logger, executor });
+      const controller = startController([reconciler], { intervalMs: 200, logger });
+      controllers.push(controller);
+      return {
+        executor,
+        reconciler,
+        stop: async () => {
+          await controller.stop();
+          await executor.shutdown();
+        },
+      };
+    },
+    stop: async () => {
+      for (const controller of controllers) await controller.stop();
+      for (const executor of executors) await executor.shutdown();
+      await db.$disconnect();
+      await api.stop();
+      await clients.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type V1Pod } from '@cyclone/k8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sh } from '../../stage-io.fixture.js';
+import type { StageLaunch } from '../local-executor.js';
+import { type ExecutorKit, KWOK_EXIT_CODE, startExecutorKit, waitFor } from './kube-executor.fixture.js';
+import type { KubernetesExecutor } from './kubernetes-executor.js';
+
+/**
+ * The executor alone against the real kube-apiserver (kwok nodes end the pods as
+ * their annotations say); the reconciler-driven behaviour is in run-on-kubernetes.int.test.ts.
+ */
+describe('KubernetesExecutor against a real API server', () => {
+  let kit: ExecutorKit;
+  let executor: KubernetesExecutor;
+
+  beforeAll(async () => {
+    kit = await startExecutorKit();
+    executor = kit.makeExecutor({ podGcDelayMs: 300 });
+    await executor.startWatching();
+  });
+
+  afterAll(async () => {
+    await kit?.stop();
+  });
+
+  const launchOf = (runId: string, stage: string, attempt: number, env: StageLaunch['env'] = []): StageLaunch => ({
+    runId,
+    stage,
+    attempt,
+    command: ['sh', '-c'],
+    args: ['make'],
+    env,
+    firstSeq: 1,
+  });
+  const readPod = (name: string) => kit.clients.core.readNamespacedPod({ name, namespace: kit.namespace });
+  const isGone = async (name: string) => {
+    try {
+      await readPod(name);
+      return false;
+    } catch (err) {
+      if (apiStatusOf(err) === 404) return true;
+      throw err;
+    }
+  };
+  const runCr = (name: string) =>
+    kit.clients.customObjects.getNamespacedCustomObject({
+      group: CYCLONE_GROUP,
+      version: CYCLONE_VERSION,
+      namespace: kit.namespace,
+      plural: 'workflowruns',
+      name,
+    }) as Promise<{ metadata: { uid: string; labels: Record<string, string> }; status?: Record<string, unknown> }>;
+
+  it('runs an attempt as a deterministic, owned pod and reports the workload exit code', async () => {
+    await kit.h.createWorkflow('exit3', [sh('build', 'make', { env: [{ name: KWOK_EXIT_CODE, value: '3' }] })]);
+    const runId = await kit.h.start('exit3');
+    const env = [{ name: KWOK_EXIT_CODE, value: '3' }];
+    const handle = await executor.start(launchOf(runId, 'build', 1, env));
+    expect(handle).toBe(`k8s:${kit.namespace}/exit3-1-build-1`);
+    // Started again (a pass whose transaction failed after the create): the same pod, no error.
+    expect(await executor.start(launchOf(runId, 'build', 1, env))).toBe(handle);
+
+    const pod = await readPod('exit3-1-build-1');
+    const cr = await runCr('exit3-1');
+    expect(pod.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'WorkflowRun', name: 'exit3-1', uid: cr.metadata.uid }),
+    ]);
+    expect(pod.metadata?.labels).toMatchObject({
+      'cyclone.dev/tenant': kit.tenant,
+      'cyclone.dev/project': 'web',
+      'cyclone.dev/workflow': 'exit3',
+      'cyclone.dev/run': 'exit3-1',
+      'cyclone.dev/stage': 'build',
+      'cyclone.dev/attempt': '1',
+      'cyclone.dev/instance': kit.instance,
+    });
+    expect(cr.metadata.labels['cyclone.dev/id']).toBe(runId);
+
+    const exit = await waitFor(
+      async () => kit.exits.find((e) => e.runId === runId),
+      (e) => e !== undefined,
+    );
+    expect(exit).toMatchObject({ stage: 'build', attempt: 1, exitCode: 3, message: 'exited with code 3' });
+    // The next attempt is a new pod.
+    expect(await executor.start(launchOf(runId, 'build', 2, env))).toBe(`k8s:${kit.namespace}/exit3-1-build-2`);
+    // Ended pods are deleted once the GC delay (300 ms here) has passed.
+    await waitFor(
+      () => isGone('exit3-1-build-1'),
+      (gone) => gone,
+      20_000,
+    );
+  });
+
+  it('explains an unschedulable pod while it waits, from a GET', async () => {
+    await kit.h.createWorkflow('nowhere', [sh('build', 'make')]);
+    const runId = await kit.h.start('nowhere');
+    // As a stage with pod settings would (stage podSpecExtras): a node label no node has.
+    const version = await kit.db.workflowRun.findUniqueOrThrow({ where: { id: runId }, select: { versionId: true } });
+    const stored = await kit.db.workflowVersion.findUniqueOrThrow({ where: { id: version.versionId } });
+    const spec = stored.spec as { stages: Record<string, unknown>[] };
+    spec.stages[0] = { ...spec.stages[0], podSpecExtras: { nodeSelector: { disk: 'nowhere' } } };
+    await kit.db.workflowVersion.update({ where: { id: version.versionId }, data: { spec: spec as object } });
+
+    const handle = await executor.start(launchOf(runId, 'build', 1));
+    const attempt = { runId, stage: 'build', attempt: 1, handle, message: '' };
+    const seen = await waitFor(
+      () => executor.observe(attempt),
+      (o) => o?.message !== undefined,
+    );
+    expect(seen?.exit).toBeUndefined();
+    expect(seen?.message).toMatch(/^the pod cannot be scheduled \(Unschedulable\): 0\/2 nodes are available/);
+    expect(seen?.message).toContain("didn't match Pod's node affinity/selector");
+    // Nothing new once the message is known.
+    expect(await executor.observe({ ...attempt, message: seen?.message as string })).toBeUndefined();
+
+    executor.kill(handle);
+    await waitFor(
+      () => isGone('nowhere-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+    // A killed pod's absence is not an exit.
+    expect(await executor.observe(attempt)).toBeUndefined();
+  });
+
+  it('reports a pod deleted by someone else as a failed attempt', async () => {
+    await kit.h.createWorkflow('vanish', [sh('build', 'make')]);
+    const runId = await kit.h.start('vanish');
+    const handle = await executor.start(launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
+    await kit.clients.core.deleteNamespacedPod({
+      name: 'vanish-1-build-1',
+      namespace: kit.namespace,
+      gracePeriodSeconds: 0,
+    });
+    await waitFor(
+      () => isGone('vanish-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+    const seen = await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' });
+    expect(seen?.exit).toMatchObject({ exitCode: null, message: 'the pod was deleted before it ended' });
+  });
+
+  it('writes the summary status of the WorkflowRun resource', async () => {
+    await kit.h.createWorkflow('summary', [sh('build', 'make')]);
+    const runId = await kit.h.start('summary');
+    await executor.start(launchOf(runId, 'build', 1));
+    const startedAt = new Date('2026-11-26T01:00:00.123Z');
+    const before = executor.writes.total;
+    await executor.runPhaseChanged(runId, {
+      phase: 'RUNNING',
+      message: '',
+      finishedStages: 0,
+      totalStages: 1,
+      startedAt,
+      finishedAt: null,
+    });
+    expect(executor.writes.total).toBe(before + 1);
+    expect((await runCr('summary-1')).status).toEqual({
+      phase: 'Running',
+      message: '',
+      progress: '0/1',
+      startTime: '2026-11-26T01:00:00Z',
+    });
+  });
+
+  it('leaves pods alone for a new executor and reads their state again (restart)', async () => {
+    await kit.h.createWorkflow('again', [sh('build', 'make')]);
+    const runId = await kit.h.start('again');
+    const handle = await executor.start(launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
+    const restarted = kit.makeExecutor();
+    expect(restarted.isOrphan(handle)).toBe(false);
+    const pod: V1Pod = await waitFor(
+      () => readPod('again-1-build-1'),
+      (p) => p.status?.phase === 'Running',
+    );
+    expect(pod.status?.phase).toBe('Running');
+    expect(await restarted.observe({ runId, stage: 'build', attempt: 1, handle, message: '' })).toBeUndefined();
+    restarted.kill(handle);
+    await waitFor(
+      () => isGone('again-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+  });
+});

@@ -1,0 +1,131 @@
+import type { V1Pod } from '@cyclone/k8s';
+import { describe, expect, it } from 'vitest';
+import { podOutcome, STUCK_WAITING_MS } from './pod-outcome.js';
+
+const now = new Date('2026-11-26T01:00:00Z');
+const pod = (status: V1Pod['status'], createdMsAgo = 1000): V1Pod => ({
+  metadata: { name: 'p', creationTimestamp: new Date(now.getTime() - createdMsAgo) },
+  status,
+});
+const terminated = (exitCode: number, reason = 'Error', message?: string) => ({
+  name: 'main',
+  image: 'alpine',
+  imageID: '',
+  ready: false,
+  restartCount: 0,
+  state: { terminated: { exitCode, reason, message } },
+});
+
+describe('podOutcome', () => {
+  it('takes the exit code of the workload container', () => {
+    expect(podOutcome(pod({ phase: 'Succeeded', containerStatuses: [terminated(0, 'Completed')] }), now)).toEqual({
+      isEnded: true,
+      exitCode: 0,
+      message: '',
+    });
+    expect(
+      podOutcome(
+        pod({
+          phase: 'Failed',
+          containerStatuses: [{ ...terminated(1), name: 'sidecar' }, terminated(3, 'Error', 'boom')],
+        }),
+        now,
+      ),
+    ).toEqual({ isEnded: true, exitCode: 3, message: 'exited with code 3: boom' });
+  });
+
+  it('explains OOMKilled and eviction', () => {
+    expect(podOutcome(pod({ phase: 'Failed', containerStatuses: [terminated(137, 'OOMKilled')] }), now)).toMatchObject({
+      isEnded: true,
+      exitCode: 137,
+      message: expect.stringContaining('out of memory (OOMKilled)'),
+    });
+    expect(
+      podOutcome(pod({ phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' }), now),
+    ).toEqual({ isEnded: true, exitCode: null, message: 'the pod was evicted: The node was low on resource: memory.' });
+  });
+
+  it('explains an unschedulable pod without ending it', () => {
+    const outcome = podOutcome(
+      pod({
+        phase: 'Pending',
+        conditions: [
+          { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available' },
+        ],
+      }),
+      now,
+    );
+    expect(outcome).toEqual({
+      isEnded: false,
+      message: 'the pod cannot be scheduled (Unschedulable): 0/2 nodes are available',
+    });
+  });
+
+  it('waits on ImagePullBackOff, then gives up; a hopeless image name fails at once', () => {
+    const waiting = (reason: string) => ({
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'nope:1',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason, message: 'not found' } },
+        },
+      ],
+    });
+    expect(podOutcome(pod(waiting('ImagePullBackOff')), now)).toEqual({
+      isEnded: false,
+      message: 'image "nope:1" cannot be pulled (ImagePullBackOff): not found',
+    });
+    expect(podOutcome(pod(waiting('ErrImagePull'), STUCK_WAITING_MS + 1), now)).toMatchObject({
+      isEnded: true,
+      exitCode: null,
+      message: expect.stringContaining('cannot be pulled (ErrImagePull)'),
+    });
+    expect(podOutcome(pod(waiting('InvalidImageName')), now)).toMatchObject({ isEnded: true, exitCode: null });
+  });
+
+  it('a running pod has nothing to say', () => {
+    expect(podOutcome(pod({ phase: 'Running' }), now)).toEqual({ isEnded: false, message: '' });
+  });
+});
+
+describe('podOutcome of a failed inputs container', () => {
+  it('names the init container and its last lines', () => {
+    const outcome = podOutcome(
+      {
+        status: {
+          phase: 'Failed',
+          initContainerStatuses: [
+            {
+              name: 'inputs',
+              image: 'helper',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { terminated: { exitCode: 1, message: 'cyclone-stage-helper: git clone failed\n' } },
+            },
+          ],
+          containerStatuses: [
+            {
+              name: 'main',
+              image: 'x',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'PodInitializing' } },
+            },
+          ],
+        },
+      },
+      now,
+    );
+    expect(outcome).toEqual({
+      isEnded: true,
+      exitCode: null,
+      message: 'inputs: exited with code 1: cyclone-stage-helper: git clone failed',
+    });
+  });
+});

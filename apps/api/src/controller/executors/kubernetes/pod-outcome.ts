@@ -1,0 +1,91 @@
+import type { V1Pod } from '@cyclone/k8s';
+import { WORKLOAD_CONTAINER } from './pod-spec.js';
+
+/** How long a pod may wait on an image or container config before the attempt fails. */
+export const STUCK_WAITING_MS = 5 * 60_000;
+
+export type PodOutcome =
+  /** Not ended; `message` explains a wait worth knowing about (unschedulable, image pull), else ''. */
+  { isEnded: false; message: string } | { isEnded: true; exitCode: number | null; message: string };
+
+/** Waiting reasons that never resolve by themselves: the attempt fails at once. */
+const HOPELESS = new Set(['InvalidImageName', 'ErrImageNeverPull']);
+/** Waiting reasons that may resolve (a registry hiccup, a Secret created late): fail after STUCK_WAITING_MS. */
+const STUCK = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/**
+ * What a stage pod's status means for its attempt. Pure and level-based: the same
+ * pod always gives the same answer, whether it came from a watch event or a GET.
+ * The exit code is the workload container's (the helper's is ignored).
+ */
+export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
+  const status = pod.status ?? {};
+  const workload = [...(status.containerStatuses ?? [])].find((c) => c.name === WORKLOAD_CONTAINER);
+  const terminated = workload?.state?.terminated;
+
+  if (status.phase === 'Succeeded') return { isEnded: true, exitCode: terminated?.exitCode ?? 0, message: '' };
+  if (status.phase === 'Failed') {
+    if (status.reason === 'Evicted') {
+      return { isEnded: true, exitCode: null, message: `the pod was evicted: ${status.message ?? 'no reason given'}` };
+    }
+    if (!terminated) {
+      // An init container (inputs) failed, so the workload never ran.
+      const init = (status.initContainerStatuses ?? []).find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+      const initEnd = init?.state?.terminated;
+      if (init && initEnd) {
+        const detail = initEnd.message ? `: ${initEnd.message.trim()}` : '';
+        return {
+          isEnded: true,
+          exitCode: null,
+          message: `${init.name}: exited with code ${initEnd.exitCode}${detail}`,
+        };
+      }
+      const why = [status.reason, status.message].filter(Boolean).join(': ');
+      return { isEnded: true, exitCode: null, message: `the pod failed${why ? `: ${why}` : ''}` };
+    }
+    const code = terminated.exitCode;
+    if (terminated.reason === 'OOMKilled') {
+      return {
+        isEnded: true,
+        exitCode: code,
+        message: `the workload ran out of memory (OOMKilled) and exited with code ${code}`,
+      };
+    }
+    const detail = terminated.message ? `: ${terminated.message.trim()}` : '';
+    return { isEnded: true, exitCode: code, message: `exited with code ${code}${detail}` };
+  }
+
+  // Pending or Running: look for reasons to explain (or to give up on).
+  const scheduled = (status.conditions ?? []).find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    return {
+      isEnded: false,
+      message: `the pod cannot be scheduled (Unschedulable): ${scheduled.message ?? 'no node fits'}`,
+    };
+  }
+  const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  for (const container of statuses) {
+    const waiting = container.state?.waiting;
+    if (!waiting?.reason) continue;
+    const what =
+      waiting.reason.includes('Image') || waiting.reason === 'ErrImagePull'
+        ? `image "${container.image}" cannot be pulled (${waiting.reason})`
+        : `container "${container.name}" cannot start (${waiting.reason})`;
+    const message = `${what}${waiting.message ? `: ${waiting.message}` : ''}`;
+    if (HOPELESS.has(waiting.reason)) return { isEnded: true, exitCode: null, message };
+    if (STUCK.has(waiting.reason)) {
+      const created = pod.metadata?.creationTimestamp
+        ? new Date(pod.metadata.creationTimestamp).getTime()
+        : now.getTime();
+      if (now.getTime() - created >= STUCK_WAITING_MS) {
+        return {
+          isEnded: true,
+          exitCode: null,
+          message: `${message} (gave up after ${STUCK_WAITING_MS / 60_000} minutes)`,
+        };
+      }
+      return { isEnded: false, message };
+    }
+  }
+  return { isEnded: false, message: '' };
+}

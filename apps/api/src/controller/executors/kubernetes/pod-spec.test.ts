@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { buildStagePod, type StagePodInput, stageSecretData, WORKLOAD_WRAPPER } from './pod-spec.js';
+
+const base: StagePodInput = {
+  namespace: 'cyclone-acme',
+  podName: 'build-3-test-1',
+  names: { tenant: 'acme', project: 'web', workflow: 'build', run: 'build-3', instance: 'cyclone' },
+  runUid: 'uid-1',
+  stage: 'test',
+  attempt: 1,
+  runId: 'run-1',
+  image: 'node:20',
+  command: ['npm'],
+  args: ['test'],
+  env: [{ name: 'CI', value: 'true' }],
+  workingDir: 'src',
+  firstSeq: 41,
+  helperImage: 'cyclone/stage-helper:1',
+  apiUrl: 'http://cyclone-api',
+  token: 'cst1.x',
+  serviceAccountName: 'cyclone-stage',
+};
+
+describe('buildStagePod', () => {
+  it('labels, owns and names the pod as ARCHITECTURE.md §5 says', () => {
+    const pod = buildStagePod(base);
+    expect(pod.metadata?.name).toBe('build-3-test-1');
+    expect(pod.metadata?.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'cyclone',
+      'cyclone.dev/instance': 'cyclone',
+      'cyclone.dev/tenant': 'acme',
+      'cyclone.dev/project': 'web',
+      'cyclone.dev/workflow': 'build',
+      'cyclone.dev/run': 'build-3',
+      'cyclone.dev/stage': 'test',
+      'cyclone.dev/attempt': '1',
+    });
+    expect(pod.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'WorkflowRun', name: 'build-3', uid: 'uid-1', controller: true }),
+    ]);
+    expect(pod.spec?.restartPolicy).toBe('Never');
+    expect(pod.spec?.serviceAccountName).toBe('cyclone-stage');
+  });
+
+  it('wraps the workload command, sets its env and working dir, and starts the helper as a native sidecar', () => {
+    const pod = buildStagePod(base);
+    const main = pod.spec?.containers[0];
+    expect(main?.image).toBe('node:20');
+    expect(main?.command).toEqual(['/bin/sh', '-c', WORKLOAD_WRAPPER, 'cyclone-stage', 'npm', 'test']);
+    expect(main?.workingDir).toBe('/workspace/src');
+    expect(main?.env).toContainEqual({ name: 'CI', value: 'true' });
+    expect(main?.env).toContainEqual({ name: 'CYCLONE_RESULTS', value: '/cyclone/results' });
+    const [helper, ...others] = pod.spec?.initContainers ?? [];
+    expect(others).toEqual([]);
+    expect(helper).toMatchObject({
+      name: 'helper',
+      image: 'cyclone/stage-helper:1',
+      restartPolicy: 'Always',
+      args: ['sidecar'],
+    });
+    expect(helper?.env).toContainEqual({ name: 'CYCLONE_FIRST_SEQ', value: '41' });
+    expect(helper?.env).toContainEqual({ name: 'CYCLONE_STAGE_TOKEN', value: 'cst1.x' });
+    expect(pod.spec?.volumes?.[0]).toEqual({ name: 'workspace', emptyDir: {} });
+  });
+
+  it('places inputs in an init container on the run claim, with credentials from the attempt Secret', () => {
+    const resources = [
+      {
+        name: 'repo',
+        type: 'Git' as const,
+        url: 'https://git/x.git',
+        revision: 'main',
+        path: 'src',
+        auth: { username: 'u', password: 'p' },
+      },
+    ];
+    const secret = stageSecretData({
+      env: [{ name: 'TOKEN', value: 'Bearer s3cret' }],
+      secrets: ['s3cret'],
+      resources,
+    });
+    expect(secret?.data).toEqual({
+      'env-TOKEN': 'Bearer s3cret',
+      'input-0-username': 'u',
+      'input-0-password': 'p',
+      mask: '["s3cret"]',
+    });
+    const pod = buildStagePod({
+      ...base,
+      env: [{ name: 'TOKEN', value: 'Bearer s3cret' }],
+      resources,
+      workspaceClaim: 'build-3-workspace',
+      secretName: 'build-3-test-1',
+      secretEnv: secret?.secretEnv,
+    });
+    const inputs = pod.spec?.initContainers?.[1];
+    expect(inputs?.name).toBe('inputs');
+    const spec = JSON.parse(inputs?.env?.find((e) => e.name === 'CYCLONE_INPUTS')?.value ?? '{}');
+    expect(spec.resources).toEqual([
+      { name: 'repo', type: 'Git', url: 'https://git/x.git', revision: 'main', path: '/workspace/src' },
+    ]);
+    expect(JSON.stringify(pod)).not.toContain('s3cret');
+    expect(JSON.stringify(pod)).not.toContain('"p"');
+    expect(pod.spec?.containers[0]?.env).toContainEqual({
+      name: 'TOKEN',
+      valueFrom: { secretKeyRef: { name: 'build-3-test-1', key: 'env-TOKEN' } },
+    });
+    expect(pod.spec?.volumes?.[0]).toEqual({
+      name: 'workspace',
+      persistentVolumeClaim: { claimName: 'build-3-workspace' },
+    });
+  });
+
+  it('lets the stage extras override installation defaults and appends extra containers', () => {
+    const pod = buildStagePod({
+      ...base,
+      podDefaults: { nodeSelector: { type: 'kwok' }, tolerations: [{ key: 'k', operator: 'Exists' }] },
+      podSpecExtras: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'db', image: 'postgres' }] },
+    });
+    expect(pod.spec?.nodeSelector).toEqual({ disk: 'ssd' });
+    expect(pod.spec?.tolerations).toEqual([{ key: 'k', operator: 'Exists' }]);
+    expect(pod.spec?.containers.map((c) => c.name)).toEqual(['main', 'db']);
+  });
+
+  it('refuses paths outside the workspace and stages without a command', () => {
+    expect(() => buildStagePod({ ...base, workingDir: '/etc' })).toThrow('outside /workspace');
+    expect(() => buildStagePod({ ...base, command: [], args: [] })).toThrow('neither command nor args');
+  });
+
+  it('writes no Secret when nothing is secret', () => {
+    expect(stageSecretData({ env: [{ name: 'A', value: 'b' }], secrets: [] })).toBeUndefined();
+  });
+});

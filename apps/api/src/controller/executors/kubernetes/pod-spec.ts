@@ -1,0 +1,268 @@
+import { posix } from 'node:path';
+import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
+import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
+
+/** Label keys of run objects (ARCHITECTURE.md §5), beside the common ones in @cyclone/k8s. */
+export const RUN_LABEL = 'cyclone.dev/run';
+export const STAGE_LABEL = 'cyclone.dev/stage';
+export const ATTEMPT_LABEL = 'cyclone.dev/attempt';
+
+/** Where the run workspace is mounted in every container of a stage pod. */
+export const WORKSPACE_MOUNT = '/workspace';
+/** The helper's scratch volume: the workload's output files, its exit code, $CYCLONE_RESULTS. */
+export const HELPER_MOUNT = '/cyclone';
+export const WORKLOAD_CONTAINER = 'main';
+export const HELPER_CONTAINER = 'helper';
+export const INPUTS_CONTAINER = 'inputs';
+
+/**
+ * The workload's command runs under /bin/sh, which keeps its stdout and stderr in
+ * files the helper ships line by line and records the exit code; the container
+ * still exits with the command's code (that is what the stage reports).
+ */
+export const WORKLOAD_WRAPPER =
+  `"$@" >>${HELPER_MOUNT}/stdout 2>>${HELPER_MOUNT}/stderr; code=$?; ` +
+  `echo "$code" >${HELPER_MOUNT}/exit; exit "$code"`;
+
+type PodVolumes = NonNullable<NonNullable<V1Pod['spec']>['volumes']>;
+
+export interface RunObjectNames {
+  tenant: string;
+  project: string;
+  workflow: string;
+  /** The WorkflowRun custom resource (and label value). */
+  run: string;
+  instance: string;
+}
+
+export interface StagePodInput {
+  namespace: string;
+  podName: string;
+  names: RunObjectNames;
+  /** uid of the WorkflowRun custom resource: the pod's owner. */
+  runUid: string;
+  stage: string;
+  attempt: number;
+  runId: string;
+  image: string;
+  command: readonly string[];
+  args: readonly string[];
+  env: readonly { name: string; value: string }[];
+  workingDir?: string;
+  firstSeq: number;
+  resources?: readonly ResourcePull[];
+  artifacts?: readonly ArtifactInput[];
+  outputArtifacts?: readonly { name: string; path: string }[];
+  /** Claim of the run's shared workspace; absent: a volume of this pod alone. */
+  workspaceClaim?: string;
+  /**
+   * Secret of this attempt holding what must not appear in the pod spec (env values
+   * that contain secrets, resource credentials, the values to mask); see stageSecretData.
+   */
+  secretName?: string;
+  /** Names of env entries whose value comes from that Secret. */
+  secretEnv?: ReadonlySet<string>;
+  helperImage: string;
+  apiUrl: string;
+  token: string;
+  serviceAccountName: string;
+  /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
+  podDefaults?: Record<string, unknown>;
+  /** The rest of a PodSpec from the stage (volumes, more containers…). */
+  podSpecExtras?: Record<string, unknown>;
+  annotations?: Record<string, string>;
+}
+
+export function runLabels(names: RunObjectNames): Record<string, string> {
+  return {
+    [LABELS.managedBy]: MANAGED_BY,
+    [INSTANCE_LABEL]: names.instance,
+    [LABELS.tenant]: names.tenant,
+    [LABELS.project]: names.project,
+    [LABELS.workflow]: names.workflow,
+    [RUN_LABEL]: names.run,
+  };
+}
+
+/** A stage path as seen in the pod: relative paths are inside the workspace, which must hold them all. */
+export function podPath(path: string): string {
+  const absolute = posix.resolve(WORKSPACE_MOUNT, path);
+  if (absolute !== WORKSPACE_MOUNT && !absolute.startsWith(`${WORKSPACE_MOUNT}/`)) {
+    throw new Error(`path "${path}" is outside ${WORKSPACE_MOUNT}, the run workspace shared by the stage pods`);
+  }
+  return absolute;
+}
+
+/** Keys of the attempt's Secret for resource credentials. */
+export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
+export const envKey = (name: string) => `env-${name}`;
+export const MASK_KEY = 'mask';
+
+/**
+ * The stage pod of one attempt: helper sidecar (native: an init container with
+ * restartPolicy Always, so it starts first and is stopped when the workload ends),
+ * the inputs init container when there are resources or artifacts to place, and the
+ * workload. Pure: the same input gives the same pod.
+ */
+export function buildStagePod(input: StagePodInput): V1Pod {
+  const program = [...input.command, ...input.args];
+  if (program.length === 0) throw new Error('the stage has neither command nor args');
+  const workingDir = podPath(input.workingDir ?? WORKSPACE_MOUNT);
+  const mounts = [
+    { name: 'workspace', mountPath: WORKSPACE_MOUNT },
+    { name: 'cyclone', mountPath: HELPER_MOUNT },
+  ];
+  const secretRef = (key: string) => ({
+    valueFrom: { secretKeyRef: { name: input.secretName as string, key } },
+  });
+  const common = [
+    { name: 'CYCLONE_RUN_ID', value: input.runId },
+    { name: 'CYCLONE_STAGE', value: input.stage },
+    { name: 'CYCLONE_WORKSPACE', value: WORKSPACE_MOUNT },
+    { name: 'CYCLONE_RESULTS', value: `${HELPER_MOUNT}/results` },
+  ];
+  const helper: V1Container = {
+    name: HELPER_CONTAINER,
+    image: input.helperImage,
+    args: ['sidecar'],
+    restartPolicy: 'Always',
+    env: [
+      ...common,
+      { name: 'CYCLONE_API_URL', value: input.apiUrl },
+      { name: 'CYCLONE_STAGE_TOKEN', value: input.token },
+      { name: 'CYCLONE_FIRST_SEQ', value: String(input.firstSeq) },
+      {
+        name: 'CYCLONE_OUTPUT_ARTIFACTS',
+        value: JSON.stringify((input.outputArtifacts ?? []).map((a) => ({ name: a.name, path: podPath(a.path) }))),
+      },
+      ...(input.secretName ? [{ name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) }] : []),
+    ],
+    volumeMounts: mounts,
+  };
+  const initContainers: V1Container[] = [helper];
+  const resources = input.resources ?? [];
+  const artifacts = input.artifacts ?? [];
+  if (resources.length + artifacts.length > 0) {
+    const credentials = resources.flatMap((pull, index) =>
+      pull.auth && input.secretName
+        ? [
+            { name: `CYCLONE_INPUT_${index}_USERNAME`, ...secretRef(credentialKey(index, 'username')) },
+            { name: `CYCLONE_INPUT_${index}_PASSWORD`, ...secretRef(credentialKey(index, 'password')) },
+          ]
+        : [],
+    );
+    initContainers.push({
+      name: INPUTS_CONTAINER,
+      image: input.helperImage,
+      args: ['inputs'],
+      // Its last lines become the stage message when it fails.
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      env: [
+        ...common,
+        { name: 'CYCLONE_API_URL', value: input.apiUrl },
+        { name: 'CYCLONE_STAGE_TOKEN', value: input.token },
+        {
+          name: 'CYCLONE_INPUTS',
+          value: JSON.stringify({
+            resources: resources.map((r) => ({
+              name: r.name,
+              type: r.type,
+              url: r.url,
+              revision: r.revision,
+              path: podPath(r.path),
+            })),
+            artifacts: artifacts.map((a) => ({ name: a.name, path: podPath(a.path), isDirectory: a.isDirectory })),
+            workingDir,
+          }),
+        },
+        ...credentials,
+      ],
+      volumeMounts: mounts,
+    });
+  }
+  const workload: V1Container = {
+    name: WORKLOAD_CONTAINER,
+    image: input.image,
+    command: ['/bin/sh', '-c', WORKLOAD_WRAPPER, 'cyclone-stage', ...program],
+    workingDir,
+    env: [
+      ...input.env.map((e) => (input.secretEnv?.has(e.name) ? { name: e.name, ...secretRef(envKey(e.name)) } : e)),
+      ...common,
+    ],
+    volumeMounts: mounts,
+  };
+
+  const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
+  const extraContainers = (extras.containers as V1Container[] | undefined) ?? [];
+  const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
+  delete extras.containers;
+  delete extras.volumes;
+  delete extras.initContainers;
+  const workspaceVolume = input.workspaceClaim
+    ? { name: 'workspace', persistentVolumeClaim: { claimName: input.workspaceClaim } }
+    : { name: 'workspace', emptyDir: {} };
+
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: input.podName,
+      namespace: input.namespace,
+      labels: {
+        ...runLabels(input.names),
+        [STAGE_LABEL]: input.stage,
+        [ATTEMPT_LABEL]: String(input.attempt),
+      },
+      annotations: { 'cyclone.dev/run-id': input.runId, ...(input.annotations ?? {}) },
+      ownerReferences: [
+        {
+          apiVersion: CYCLONE_API_VERSION,
+          kind: 'WorkflowRun',
+          name: input.names.run,
+          uid: input.runUid,
+          controller: true,
+          blockOwnerDeletion: false,
+        },
+      ],
+    },
+    spec: {
+      restartPolicy: 'Never',
+      serviceAccountName: input.serviceAccountName,
+      ...(input.podDefaults ?? {}),
+      ...extras,
+      initContainers,
+      containers: [workload, ...extraContainers],
+      volumes: [workspaceVolume, { name: 'cyclone', emptyDir: {} }, ...(extraVolumes as PodVolumes)],
+    },
+  };
+}
+
+/**
+ * The attempt's Secret data, or undefined when nothing in the pod is secret (no
+ * Secret is written then). Env entries are secret when their value contains one of
+ * the run's secret values.
+ */
+export function stageSecretData(input: {
+  env: readonly { name: string; value: string }[];
+  secrets: readonly string[];
+  resources?: readonly ResourcePull[];
+}): { data: Record<string, string>; secretEnv: Set<string> } | undefined {
+  const secrets = input.secrets.filter((s) => s !== '');
+  const data: Record<string, string> = {};
+  const secretEnv = new Set<string>();
+  for (const entry of input.env) {
+    if (secrets.some((s) => entry.value.includes(s))) {
+      data[envKey(entry.name)] = entry.value;
+      secretEnv.add(entry.name);
+    }
+  }
+  (input.resources ?? []).forEach((pull, index) => {
+    if (!pull.auth) return;
+    data[credentialKey(index, 'username')] = pull.auth.username;
+    data[credentialKey(index, 'password')] = pull.auth.password;
+  });
+  if (Object.keys(data).length === 0 && secrets.length === 0) return undefined;
+  data[MASK_KEY] = JSON.stringify(secrets);
+  return { data, secretEnv };
+}

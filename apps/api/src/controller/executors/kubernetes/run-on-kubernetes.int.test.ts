@@ -1,0 +1,179 @@
+import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sh, stageOf } from '../../stage-io.fixture.js';
+import {
+  type ExecutorKit,
+  KWOK_EXIT_CODE,
+  KWOK_RUN_DURATION,
+  startExecutorKit,
+  waitFor,
+} from './kube-executor.fixture.js';
+import { workspaceClaimName } from './names.js';
+
+const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
+
+/**
+ * Runs driven by the run reconciler on the KubernetesExecutor, on the real
+ * kube-apiserver with kwok nodes: pods do not run containers, the stage's
+ * KWOK_EXIT_CODE / KWOK_RUN_DURATION env become the kwok annotations that decide
+ * how each pod ends (kube-executor.fixture.ts).
+ */
+describe('runs on Kubernetes', () => {
+  let kit: ExecutorKit;
+  let controller: Awaited<ReturnType<ExecutorKit['startController']>>;
+
+  beforeAll(async () => {
+    kit = await startExecutorKit();
+    controller = await kit.startController({ podGcDelayMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await kit?.stop();
+  });
+
+  const podNames = async (run: string) =>
+    (
+      await kit.clients.core.listNamespacedPod({ namespace: kit.namespace, labelSelector: `cyclone.dev/run=${run}` })
+    ).items
+      .map((p) => p.metadata?.name)
+      .sort();
+  const isGone = async (name: string) => {
+    try {
+      await kit.clients.core.readNamespacedPod({ name, namespace: kit.namespace });
+      return false;
+    } catch (err) {
+      if (apiStatusOf(err) === 404) return true;
+      throw err;
+    }
+  };
+  const runCr = (name: string) =>
+    kit.clients.customObjects.getNamespacedCustomObject({
+      group: CYCLONE_GROUP,
+      version: CYCLONE_VERSION,
+      namespace: kit.namespace,
+      plural: 'workflowruns',
+      name,
+    }) as Promise<{ status?: Record<string, unknown> }>;
+  const stageRow = (runId: string, stage: string) => kit.db.stageRun.findFirstOrThrow({ where: { runId, stage } });
+
+  /** A volume for the run's workspace claim, bound to it in advance (the test cluster has no provisioner). */
+  async function provideVolume(run: string) {
+    await kit.clients.core.createPersistentVolume({
+      body: {
+        metadata: { name: `${kit.namespace}-${run}` },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteOnce'],
+          hostPath: { path: `/tmp/${kit.namespace}-${run}` },
+          storageClassName: '',
+          claimRef: { namespace: kit.namespace, name: workspaceClaimName(run) },
+        },
+      },
+    });
+  }
+
+  it('runs a two-stage workflow to SUCCEEDED, one pod per stage on the shared workspace', async () => {
+    await kit.h.createWorkflow('two', [sh('a', 'make'), sh('b', 'make', { dependsOn: ['a'] })]);
+    await provideVolume('two-1');
+    const runId = await kit.h.start('two');
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(run.stages.map((s) => [s.name, s.phase, s.attempt])).toEqual([
+      ['a', 'SUCCEEDED', 1],
+      ['b', 'SUCCEEDED', 1],
+    ]);
+    expect(await podNames('two-1')).toEqual(['two-1-a-1', 'two-1-b-1']);
+    const pod = await kit.clients.core.readNamespacedPod({ name: 'two-1-b-1', namespace: kit.namespace });
+    expect(pod.spec?.volumes?.[0]).toEqual({
+      name: 'workspace',
+      persistentVolumeClaim: { claimName: 'two-1-workspace' },
+    });
+    expect((await runCr('two-1')).status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
+  });
+
+  it('fails with the exit code and retries with a new pod per attempt', async () => {
+    await kit.h.createWorkflow('exit3', [
+      sh('build', 'make', { retries: 1, env: [{ name: KWOK_EXIT_CODE, value: '3' }] }),
+    ]);
+    const runId = await kit.h.start('exit3');
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run.phase).toBe('FAILED');
+    expect(stageOf(run, 'build')).toMatchObject({ phase: 'FAILED', attempt: 2, message: 'exited with code 3' });
+    expect((await stageRow(runId, 'build')).exitCode).toBe(3);
+    expect(await podNames('exit3-1')).toEqual(['exit3-1-build-1', 'exit3-1-build-2']);
+    expect((await runCr('exit3-1')).status).toMatchObject({ phase: 'Failed', progress: '1/1' });
+  });
+
+  it('deletes the running pod at once on stop', async () => {
+    await kit.h.createWorkflow('long', [sh('build', 'make', { env: [{ name: KWOK_RUN_DURATION, value: '1h' }] })]);
+    const runId = await kit.h.start('long');
+    await waitFor(
+      () =>
+        kit.clients.core.readNamespacedPod({ name: 'long-1-build-1', namespace: kit.namespace }).catch(() => undefined),
+      (pod) => pod?.status?.phase === 'Running',
+    );
+    await kit.h.must(STOP, { id: runId });
+    const run = await kit.h.waitEnd(runId, 30_000);
+    expect(run.phase).toBe('CANCELLED');
+    await waitFor(
+      () => isGone('long-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+  });
+
+  it('fails a stage past its timeout and deletes its pod', async () => {
+    await kit.h.createWorkflow('slow', [
+      sh('build', 'make', { timeout: '2s', env: [{ name: KWOK_RUN_DURATION, value: '1h' }] }),
+    ]);
+    const runId = await kit.h.start('slow');
+    const run = await kit.h.waitEnd(runId, 30_000);
+    expect(run.phase).toBe('FAILED');
+    expect(stageOf(run, 'build').message).toMatch(/timed out|timeout/i);
+    await waitFor(
+      () => isGone('slow-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+  });
+
+  it('explains an unschedulable pod in the stage message', async () => {
+    await kit.h.createWorkflow('nowhere', [sh('build', 'make', { timeout: '20s' })]);
+    // As a stage with pod settings (podSpecExtras) would: a node label no node has.
+    const workflow = await kit.db.workflow.findFirstOrThrow({
+      where: { name: 'nowhere' },
+      include: { versions: true },
+    });
+    for (const version of workflow.versions) {
+      const spec = version.spec as { stages: Record<string, unknown>[] };
+      spec.stages[0] = { ...spec.stages[0], podSpecExtras: { nodeSelector: { disk: 'nowhere' } } };
+      await kit.db.workflowVersion.update({ where: { id: version.id }, data: { spec: spec as object } });
+    }
+    const runId = await kit.h.start('nowhere');
+    const row = await waitFor(
+      () => stageRow(runId, 'build'),
+      (r) => r.message.includes('Unschedulable'),
+    );
+    expect(row.phase).toBe('RUNNING');
+    expect(row.message).toMatch(/^the pod cannot be scheduled \(Unschedulable\): 0\/2 nodes are available/);
+    await kit.h.must(STOP, { id: runId });
+    await kit.h.waitEnd(runId, 30_000);
+  });
+
+  it('picks up running pods after a controller restart', async () => {
+    await kit.h.createWorkflow('restart', [sh('build', 'make', { env: [{ name: KWOK_RUN_DURATION, value: '3s' }] })]);
+    const runId = await kit.h.start('restart');
+    await waitFor(
+      () => stageRow(runId, 'build'),
+      (r) => r.phase === 'RUNNING' && r.handle !== null,
+    );
+    await controller.stop();
+    // The pod goes on and ends while no controller watches.
+    controller = await kit.startController({ podGcDelayMs: 60_000 });
+    const run = await kit.h.waitEnd(runId, 30_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(stageOf(run, 'build').attempt).toBe(1);
+    expect(await podNames('restart-1')).toEqual(['restart-1-build-1']);
+  });
+});

@@ -1,0 +1,98 @@
+// Leader election on a real coordination.k8s.io Lease: one leader among
+// candidates, takeover when the holder stops renewing, immediate handover on release.
+import { randomBytes } from 'node:crypto';
+import { loadKubeConfig, makeClients } from '@cyclone/k8s';
+import pino from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { LeaderElector } from './leader-election.js';
+
+const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
+const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function until(what: string, fn: () => boolean, timeoutMs = 20_000): Promise<number> {
+  const start = Date.now();
+  while (!fn()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+  return Date.now() - start;
+}
+
+describe('LeaderElector', () => {
+  const electors: LeaderElector[] = [];
+  const lease = () => `cyclone-controller-${randomBytes(3).toString('hex')}`;
+  const candidate = (name: string, identity: string, events: string[] = []) => {
+    const elector = new LeaderElector({
+      clients,
+      namespace: 'default',
+      name,
+      identity,
+      logger,
+      leaseDurationMs: 2_000,
+      renewDeadlineMs: 1_500,
+      retryPeriodMs: 200,
+      onStartedLeading: () => events.push(`${identity} started`),
+      onStoppedLeading: () => events.push(`${identity} stopped`),
+    });
+    electors.push(elector);
+    return elector;
+  };
+
+  afterEach(async () => {
+    await Promise.all(electors.splice(0).map((e) => e.stop()));
+  });
+
+  it('elects exactly one leader and records it in the Lease', async () => {
+    const name = lease();
+    const [a, b, c] = [candidate(name, 'a'), candidate(name, 'b'), candidate(name, 'c')];
+    for (const e of [a, b, c]) e.start();
+    await until('a leader', () => [a, b, c].some((e) => e.isLeader()));
+    // Stays one over several renewals.
+    for (let i = 0; i < 10; i++) {
+      expect([a, b, c].filter((e) => e.isLeader())).toHaveLength(1);
+      await sleep(150);
+    }
+    const leader = [a, b, c].findIndex((e) => e.isLeader());
+    const stored = (await clients.customObjects.getNamespacedCustomObject({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'leases',
+      name,
+    })) as { spec: { holderIdentity: string; leaseDurationSeconds: number; renewTime: string } };
+    expect(stored.spec.holderIdentity).toBe(['a', 'b', 'c'][leader]);
+    expect(stored.spec.leaseDurationSeconds).toBe(2);
+    expect(stored.spec.renewTime).toMatch(/\.\d{6}Z$/);
+  });
+
+  it('lets another candidate take over when the leader stops renewing', async () => {
+    const name = lease();
+    const events: string[] = [];
+    const a = candidate(name, 'a', events);
+    a.start();
+    await until('a leads', () => a.isLeader());
+    const b = candidate(name, 'b', events);
+    b.start();
+    await sleep(600);
+    expect(b.isLeader()).toBe(false);
+
+    // The holder dies without releasing: b waits out the lease duration.
+    await a.stop({ release: false });
+    const waited = await until('b leads', () => b.isLeader());
+    expect(waited).toBeGreaterThanOrEqual(1_000);
+    expect(events).toEqual(['a started', 'a stopped', 'b started']);
+  });
+
+  it('hands over at once when the leader releases the Lease', async () => {
+    const name = lease();
+    const a = candidate(name, 'a');
+    const b = candidate(name, 'b');
+    a.start();
+    await until('a leads', () => a.isLeader());
+    b.start();
+    await a.stop();
+    const waited = await until('b leads', () => b.isLeader());
+    expect(waited).toBeLessThan(1_000);
+  });
+});

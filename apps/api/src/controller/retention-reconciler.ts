@@ -1,0 +1,79 @@
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import type { Reconciler } from './controller.js';
+
+/** How often retention looks for old runs unless a finished run wakes it sooner. */
+const PASS_INTERVAL_MS = 60_000;
+/** Runs deleted per transaction; a full batch asks for another pass at once. */
+const BATCH = 200;
+
+/**
+ * Retention: keeps the newest N finished runs of each workflow (the workflow's
+ * `runRetention`, else CYCLONE_RUN_RETENTION) and deletes older ones — first their
+ * workspace and artifacts (`deleteRunData`), then their rows, which takes their stage
+ * rows, log lines and notifications along (ON DELETE CASCADE). Active runs are never
+ * counted nor deleted, and a run a kept run was retried from is kept too (the retry
+ * reads its reused stages' artifacts there). Several controllers may do this at once:
+ * every step is idempotent.
+ */
+export class RetentionReconciler implements Reconciler {
+  readonly name = 'retention';
+  private nextPassAt = 0;
+  private isWakeRequested = false;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      keep: number;
+      deleteRunData: (runId: string) => Promise<void>;
+    },
+  ) {}
+
+  /** A run finished: there may be one too many now. */
+  wake(): void {
+    this.isWakeRequested = true;
+    this.nextPassAt = 0;
+  }
+
+  hasWakeRequest(): boolean {
+    return this.isWakeRequested;
+  }
+
+  async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
+    this.isWakeRequested = false;
+    if (Date.now() < this.nextPassAt) return { requeueAfterMs: this.nextPassAt - Date.now() };
+    const { ids, isBatchFull } = await this.findExpired();
+    for (const id of ids) {
+      await this.deps.deleteRunData(id);
+      await this.deps.db.workflowRun.deleteMany({ where: { id } });
+    }
+    if (ids.length > 0) this.deps.logger.info({ runs: ids.length }, 'retention deleted old runs');
+    if (isBatchFull && ids.length > 0) return { requeueAfterMs: 0 };
+    this.nextPassAt = Date.now() + PASS_INTERVAL_MS;
+    return { requeueAfterMs: PASS_INTERVAL_MS };
+  }
+
+  private async findExpired(): Promise<{ ids: string[]; isBatchFull: boolean }> {
+    const rows = await this.deps.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM (
+        SELECT r.id, row_number() OVER (PARTITION BY r.workflow_id ORDER BY r.number DESC) AS rank,
+               COALESCE(w.run_retention, ${this.deps.keep}) AS keep
+        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
+        WHERE r.phase IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+      ) ranked
+      WHERE rank > keep
+      LIMIT ${BATCH}`;
+    const expired = new Set(rows.map((row) => row.id));
+    // Keep the origins of kept runs, and their origins in turn.
+    for (;;) {
+      const referenced = await this.deps.db.workflowRun.findMany({
+        where: { retryOfId: { in: [...expired] }, id: { notIn: [...expired] } },
+        select: { retryOfId: true },
+      });
+      if (referenced.length === 0) break;
+      for (const row of referenced) expired.delete(row.retryOfId as string);
+    }
+    return { ids: [...expired], isBatchFull: rows.length === BATCH };
+  }
+}

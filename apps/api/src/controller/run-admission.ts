@@ -1,0 +1,130 @@
+import { planAdmission, type QueuedRun } from '@cyclone/dag';
+import type { Db } from '../db/prisma.js';
+import { notifyRunChanged, RUN_CHANNEL } from '../modules/runs/run-events.js';
+import type { Tx } from '../modules/shared/mutation.js';
+
+/** One key for the whole installation: admissions are serialized across controllers. */
+const ADMISSION_LOCK = 0x6379_636c; // "cycl"
+/** Queued runs looked at per pass, oldest first; the rest wait for the next pass. */
+const MAX_SCAN = 5_000;
+
+interface QueueRow {
+  id: string;
+  workflow_id: string;
+  tenant_id: string;
+  created_at: Date;
+  phase: string;
+  message: string;
+  paused_at: Date | null;
+  stop_requested_at: Date | null;
+  workflow_limit: number | null;
+  tenant_limit: number | null;
+}
+
+export interface AdmissionResult {
+  admitted: string[];
+  cancelled: string[];
+}
+
+/**
+ * Moves queued runs (not yet admitted) on: stopped ones are cancelled, the ones the
+ * limits allow are admitted (the run reconciler then starts them), the others are
+ * WAITING with the reason in their message. Runs under a transaction-scoped
+ * advisory lock, so two controllers never admit past a limit together.
+ */
+export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<AdmissionResult> {
+  return db.$transaction(
+    async (tx) => {
+      // Cheap check first: most passes find no queue and take no lock.
+      const any = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM workflow_runs WHERE admitted_at IS NULL AND phase IN ('PENDING', 'WAITING') LIMIT 1`;
+      if (any.length === 0) return { admitted: [], cancelled: [] };
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK})`;
+      const rows = await tx.$queryRaw<QueueRow[]>`
+        SELECT r.id, r.workflow_id, p.tenant_id, r.created_at, r.phase::text AS phase, r.message, r.paused_at,
+               r.stop_requested_at, w.max_concurrent_runs AS workflow_limit, t.max_concurrent_runs AS tenant_limit
+        FROM workflow_runs r
+        JOIN workflows w ON w.id = r.workflow_id
+        JOIN projects p ON p.id = w.project_id
+        JOIN tenants t ON t.id = p.tenant_id
+        WHERE r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')
+        ORDER BY r.created_at, r.id
+        LIMIT ${MAX_SCAN}`;
+      const now = new Date();
+      const cancelled = rows.filter((row) => row.stop_requested_at !== null).map((row) => row.id);
+      if (cancelled.length > 0) await cancelQueued(tx, cancelled, now);
+      const queue = rows.filter((row) => row.stop_requested_at === null);
+      if (queue.length === 0) return { admitted: [], cancelled };
+
+      const active = await tx.$queryRaw<{ tenant_id: string; workflow_id: string; n: number }[]>`
+        SELECT p.tenant_id, r.workflow_id, count(*)::int AS n
+        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+        WHERE r.admitted_at IS NOT NULL AND r.phase IN ('PENDING', 'RUNNING', 'WAITING')
+        GROUP BY p.tenant_id, r.workflow_id`;
+      const tenantIds = [...new Set(queue.map((row) => row.tenant_id))];
+      const last = await tx.$queryRaw<{ tenant_id: string; at: Date }[]>`
+        SELECT p.tenant_id, max(r.admitted_at) AS at
+        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+        WHERE p.tenant_id = ANY(${tenantIds}::uuid[]) AND r.admitted_at IS NOT NULL
+        GROUP BY p.tenant_id`;
+      const activeByTenant = new Map<string, number>();
+      const activeByWorkflow = new Map<string, number>();
+      for (const row of active) {
+        activeByTenant.set(row.tenant_id, (activeByTenant.get(row.tenant_id) ?? 0) + row.n);
+        activeByWorkflow.set(row.workflow_id, (activeByWorkflow.get(row.workflow_id) ?? 0) + row.n);
+      }
+      const tenantLimits = new Map(queue.map((row) => [row.tenant_id, row.tenant_limit]));
+      const workflowLimits = new Map(queue.map((row) => [row.workflow_id, row.workflow_limit]));
+      const plan = planAdmission(
+        queue.map(
+          (row): QueuedRun => ({
+            id: row.id,
+            tenantId: row.tenant_id,
+            workflowId: row.workflow_id,
+            createdAt: row.created_at,
+            isPaused: row.paused_at !== null,
+          }),
+        ),
+        {
+          activeByTenant,
+          activeByWorkflow,
+          tenantLimit: (id) => tenantLimits.get(id) ?? null,
+          workflowLimit: (id) => workflowLimits.get(id) ?? null,
+          capacity,
+          lastAdmittedAt: new Map(last.map((row) => [row.tenant_id, row.at])),
+        },
+      );
+      if (plan.admit.length > 0) {
+        await tx.$executeRaw`
+          UPDATE workflow_runs SET admitted_at = ${now}, message = '' WHERE id = ANY(${plan.admit}::uuid[])`;
+      }
+      // Only runs whose phase or reason changes are written (and announced).
+      const byId = new Map(queue.map((row) => [row.id, row]));
+      const changed = plan.waiting.filter(({ id, reason }) => {
+        const row = byId.get(id);
+        return row?.phase !== 'WAITING' || row.message !== reason;
+      });
+      if (changed.length > 0) {
+        const ids = changed.map((entry) => entry.id);
+        const reasons = changed.map((entry) => entry.reason);
+        await tx.$executeRaw`
+          UPDATE workflow_runs r SET phase = 'WAITING', message = v.reason
+          FROM unnest(${ids}::uuid[], ${reasons}::text[]) AS v(id, reason) WHERE r.id = v.id`;
+        await tx.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
+      }
+      return { admitted: plan.admit, cancelled };
+    },
+    { timeout: 30_000 },
+  );
+}
+
+/** A stopped run that never started: nothing to kill, everything is CANCELLED. */
+async function cancelQueued(tx: Tx, ids: string[], now: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE stage_runs SET phase = 'CANCELLED', message = 'not started: the run was stopped'
+    WHERE run_id = ANY(${ids}::uuid[]) AND phase = 'PENDING'`;
+  await tx.$executeRaw`
+    UPDATE workflow_runs SET phase = 'CANCELLED', message = 'stopped before it started', finished_at = ${now}
+    WHERE id = ANY(${ids}::uuid[])`;
+  for (const id of ids) await notifyRunChanged(tx, id);
+}

@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type Db } from '../db/prisma.js';
+import { seedTenant } from '../testing/seed.js';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
+
+const RUN_FIELDS = 'id number phase message isPaused queuePosition startedAt stages { name phase attempt message }';
+const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
+const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
+const CREATE_WORKFLOW =
+  'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name maxConcurrentRuns runRetention } }';
+const steer = (op: string) => `mutation($id: ID!) { ${op}(id: $id) { id phase } }`;
+
+interface RunView {
+  id: string;
+  number: number;
+  phase: string;
+  message: string;
+  isPaused: boolean;
+  queuePosition: number | null;
+  startedAt: string | null;
+  stages: { name: string; phase: string; attempt: number; message: string }[];
+}
+type Errors = { message: string; extensions?: { code?: string; field?: string } }[] | undefined;
+
+/** The API admits at most 3 runs at once in total; tenant acme at most 2. */
+describe('run queue and concurrency limits', () => {
+  let api: TestApi;
+  let admin: string;
+  const tokens: Record<string, string> = {};
+  let db: Db;
+  let dataDir: string;
+  let gates: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-queue-'));
+    gates = mkdtempSync(join(tmpdir(), 'cyclone-queue-gates-'));
+    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir, CYCLONE_MAX_ACTIVE_RUNS: '3' });
+    admin = await api.loginAsAdmin();
+    for (const tenant of ['acme', 'big', 'small']) {
+      tokens[tenant] = (await seedTenant(api, admin, tenant, { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+      await createWorkflow(tenant, 'gate');
+    }
+    const quota = await api.graphql(
+      'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { name } }',
+      { input: { name: 'acme', quota: { maxConcurrentRuns: 2 } } },
+      admin,
+    );
+    expect(quota.errors).toBeUndefined();
+    db = createPrismaClient(api.databaseUrl);
+  });
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await api?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(gates, { recursive: true, force: true });
+  });
+
+  /** Its one stage waits until the test releases its run. */
+  async function createWorkflow(tenant: string, name: string, extra: Record<string, unknown> = {}) {
+    const gate = `while [ ! -f "${gates}/$CYCLONE_RUN_ID" ]; do sleep 0.05; done`;
+    const result = await api.graphql<{ createWorkflow: { maxConcurrentRuns: number | null } }>(
+      CREATE_WORKFLOW,
+      {
+        input: {
+          tenant,
+          project: 'web',
+          name,
+          stages: [{ name: 'wait', image: 'alpine', command: ['sh', '-c', gate] }],
+          ...extra,
+        },
+      },
+      tokens[tenant],
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?.createWorkflow;
+  }
+
+  async function run(tenant: string, workflow = 'gate'): Promise<string> {
+    const result = await api.graphql<{ runWorkflow: RunView }>(
+      RUN,
+      { input: { tenant, project: 'web', workflow } },
+      tokens[tenant],
+    );
+    expect(result.errors).toBeUndefined();
+    const id = result.data?.runWorkflow.id as string;
+    started.push(id);
+    return id;
+  }
+
+  /** Every run a test started is released afterwards, so a failing test cannot block the next. */
+  const started: string[] = [];
+  afterEach(() => {
+    release(...started.splice(0));
+  });
+
+  const get = async (id: string, tenant = 'acme') =>
+    (await api.graphql<{ workflowRun: RunView }>(GET, { id }, tokens[tenant])).data?.workflowRun as RunView;
+  const release = (...ids: string[]) => {
+    for (const id of ids) writeFileSync(join(gates, id), '');
+  };
+
+  async function waitFor(ids: string[], tenant: string, isDone: (runs: RunView[]) => boolean): Promise<RunView[]> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const runs = await Promise.all(ids.map((id) => get(id, tenant)));
+      if (isDone(runs)) return runs;
+      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(runs)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const isRunning = (run: RunView) => run.phase === 'RUNNING' && run.stages[0]?.phase === 'RUNNING';
+  const phases = (runs: RunView[]) => runs.map((r) => r.phase);
+
+  it('queues runs over the tenant limit FIFO, with the reason and a queue position', async () => {
+    const ids = [await run('acme'), await run('acme'), await run('acme'), await run('acme')];
+    let runs = await waitFor(
+      ids,
+      'acme',
+      (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView) && r[3]?.phase === 'WAITING',
+    );
+    expect(runs.map((r) => [r.phase, r.message, r.queuePosition])).toEqual([
+      ['RUNNING', '', null],
+      ['RUNNING', '', null],
+      ['WAITING', 'queued: 2 runs of this tenant are active (limit 2)', 1],
+      ['WAITING', 'queued: 2 runs of this tenant are active (limit 2)', 2],
+    ]);
+    expect(runs[2]?.stages[0]).toMatchObject({ phase: 'PENDING', attempt: 0 });
+    release(ids[0] as string);
+    runs = await waitFor(ids, 'acme', (r) => isRunning(r[2] as RunView));
+    expect(phases(runs)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING']);
+    expect(runs[3]?.queuePosition).toBe(1);
+    release(...ids);
+    runs = await waitFor(ids, 'acme', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+    const rows = await db.workflowRun.findMany({ where: { id: { in: ids } }, orderBy: { number: 'asc' } });
+    // FIFO: #3 started only after #1 finished, #4 after #3 had started.
+    expect((rows[2]?.startedAt as Date) >= (rows[0]?.finishedAt as Date)).toBe(true);
+    expect((rows[3]?.startedAt as Date) >= (rows[2]?.startedAt as Date)).toBe(true);
+  }, 90_000);
+
+  it('honours a workflow limit set on createWorkflow; a queued run stops without starting', async () => {
+    const bad = await api.graphql(
+      CREATE_WORKFLOW,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'bad',
+          stages: [{ name: 's', image: 'alpine', command: ['true'] }],
+          maxConcurrentRuns: 0,
+        },
+      },
+      tokens.acme,
+    );
+    expect((bad.errors as Errors)?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.maxConcurrentRuns',
+    });
+    expect(await createWorkflow('acme', 'solo', { maxConcurrentRuns: 1, runRetention: 7 })).toMatchObject({
+      maxConcurrentRuns: 1,
+      runRetention: 7,
+    });
+    const ids = [await run('acme', 'solo'), await run('acme', 'solo')];
+    let runs = await waitFor(ids, 'acme', (r) => isRunning(r[0] as RunView) && r[1]?.phase === 'WAITING');
+    expect(runs[1]?.message).toBe('queued: 1 run of this workflow is active (limit 1)');
+
+    await api.graphql(steer('stopWorkflowRun'), { id: ids[1] }, tokens.acme);
+    runs = await waitFor(ids, 'acme', (r) => r[1]?.phase === 'CANCELLED');
+    expect(runs[1]).toMatchObject({ message: 'stopped before it started', startedAt: null, queuePosition: null });
+    expect(runs[1]?.stages[0]).toMatchObject({ phase: 'CANCELLED', attempt: 0 });
+    release(...ids);
+    await waitFor(ids, 'acme', (r) => r[0]?.phase === 'SUCCEEDED');
+  }, 90_000);
+
+  it('a paused queued run keeps waiting without holding a place; resumed, it queues again', async () => {
+    const ids = [await run('acme'), await run('acme'), await run('acme'), await run('acme')];
+    await waitFor(ids, 'acme', (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView));
+    await api.graphql(steer('pauseWorkflowRun'), { id: ids[2] }, tokens.acme);
+    let runs = await waitFor(ids, 'acme', (r) => r[2]?.message === 'paused before it started');
+    expect(runs[2]).toMatchObject({ phase: 'WAITING', isPaused: true, queuePosition: null });
+    expect(runs[3]?.queuePosition).toBe(1);
+    release(ids[0] as string);
+    runs = await waitFor(ids, 'acme', (r) => isRunning(r[3] as RunView));
+    expect(runs[2]).toMatchObject({ phase: 'WAITING', isPaused: true });
+    await api.graphql(steer('resumeWorkflowRun'), { id: ids[2] }, tokens.acme);
+    runs = await waitFor(ids, 'acme', (r) => r[2]?.message === 'queued: 2 runs of this tenant are active (limit 2)');
+    expect(runs[2]).toMatchObject({ isPaused: false, queuePosition: 1 });
+    release(ids[1] as string);
+    await waitFor(ids, 'acme', (r) => isRunning(r[2] as RunView));
+    release(...ids);
+    await waitFor(ids, 'acme', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+  }, 90_000);
+
+  it('shares the installation limit round-robin: one run of a small tenant is not starved by a big one', async () => {
+    const big: string[] = [];
+    for (let i = 0; i < 6; i += 1) big.push(await run('big'));
+    await waitFor(big, 'big', (r) => r.filter(isRunning).length === 3);
+    const small = await run('small');
+    let [smallRun] = await waitFor([small], 'small', (r) => r[0]?.phase === 'WAITING');
+    expect(smallRun?.message).toBe('queued: 3 runs are active in total (limit 3)');
+    release(big[0] as string);
+    [smallRun] = await waitFor([small], 'small', (r) => isRunning(r[0] as RunView));
+    const bigRuns = await Promise.all(big.map((id) => get(id, 'big')));
+    expect(phases(bigRuns)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING', 'WAITING', 'WAITING']);
+    release(...big, small);
+    await waitFor(big, 'big', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+  }, 90_000);
+});

@@ -1,0 +1,198 @@
+import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
+import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
+import type { Tx } from '../modules/shared/mutation.js';
+import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
+import {
+  applyStageParameters,
+  resolveVariableSecrets,
+  resourceParametersFor,
+  runVariables,
+  substituteStage,
+} from './run-values.js';
+
+/** What pass() reads of a run: enough to prepare any of its stages. */
+export interface PreparableRun {
+  id: string;
+  workflowId: string;
+  createdAt: Date;
+  parameters: unknown;
+  retryOfId?: string | null;
+  stageRuns: readonly { stage: string; phase: string; outputs: unknown }[];
+}
+
+export interface PreparedStage {
+  command: string[];
+  args: string[];
+  env: { name: string; value: string }[];
+  workingDir?: string;
+  /** Every secret value the stage gets (references, credentials): masked in its logs. */
+  secrets: string[];
+  resources: ResourcePull[];
+  artifacts: ArtifactInput[];
+}
+
+/**
+ * Everything a stage gets, resolved inside the pass's transaction: run parameters
+ * applied, references substituted (variables, upstream outputs, secrets of the run's
+ * tenant), input resources with their run overrides and credentials, and the stored
+ * artifacts it takes. Throws ValuesError with a message that names what is wrong and
+ * never a secret value.
+ */
+export async function prepareStage(
+  tx: Tx,
+  deps: { box?: SecretBox },
+  run: PreparableRun,
+  spec: WorkflowSpec,
+  original: WorkflowStage,
+): Promise<PreparedStage> {
+  const stage = applyStageParameters(original, run);
+  const scope = await scopeLoader(tx, run.workflowId);
+  const usedSecrets = new Set<string>();
+  const texts = [
+    ...stage.command,
+    ...stage.args,
+    ...stage.env.map((e) => e.value),
+    stage.workingDir ?? '',
+    ...spec.globalVariables.map((v) => v.value),
+    ...parametersText(run),
+  ];
+  const secrets = await loadSecrets(tx, deps, scope, texts);
+  const context = { secrets, usedSecrets };
+  const variables = resolveVariableSecrets(runVariables(run, spec), context);
+  const fields = substituteStage(stage, spec, variables, run.stageRuns, context);
+
+  const resources: ResourcePull[] = [];
+  const resourceEnv: { name: string; value: string }[] = [];
+  if (stage.inputs.resources.length > 0) {
+    const { projectId } = await scope();
+    const rows = await tx.resource.findMany({
+      where: { projectId, name: { in: stage.inputs.resources.map((r) => r.name) } },
+      include: { integration: true },
+    });
+    for (const input of stage.inputs.resources) {
+      const row = rows.find((r) => r.name === input.name);
+      if (!row) throw new ValuesError(`input resource "${input.name}": no such resource in this project`);
+      const parameters = resourceParametersFor(
+        run,
+        row.name,
+        (row.parameters ?? []) as { name: string; value: string }[],
+      );
+      if (row.type === 'KV') {
+        for (const [name, value] of parameters) resourceEnv.push({ name, value });
+        continue;
+      }
+      if (row.type !== 'GIT' && row.type !== 'SVN') continue;
+      const url = parameters.get('SCM_URL');
+      if (!url) throw new ValuesError(`input resource "${row.name}": SCM_URL is not set`);
+      const type = row.type === 'GIT' ? 'Git' : 'Svn';
+      const auth = credentials(type, parameters, row.integration ? openIntegration(deps, row.integration) : undefined);
+      if (auth) usedSecrets.add(auth.password);
+      // Credentials written into the URL itself are secrets too.
+      const inUrl = /^[a-z+]+:\/\/([^/@]*)@/i.exec(url)?.[1];
+      if (inUrl) usedSecrets.add(inUrl.includes(':') ? inUrl.slice(inUrl.indexOf(':') + 1) : inUrl);
+      resources.push({
+        name: row.name,
+        type,
+        url,
+        revision: parameters.get('SCM_REVISION') ?? '',
+        path: input.path,
+        auth,
+      });
+    }
+  }
+
+  const artifacts: ArtifactInput[] = [];
+  for (const input of stage.inputs.artifacts) {
+    const source = original.artifactSources.find((s) => s.name === input.name)?.source;
+    const [from, name] = splitSource(source ?? '');
+    if (!from || !name) {
+      throw new ValuesError(`input artifact "${input.name}" has no source "<stage>/<artifact>"`);
+    }
+    const row = await findRunArtifact(tx, run, from, name);
+    if (!row) throw new ValuesError(`input artifact "${input.name}": stage "${from}" has no artifact "${name}"`);
+    artifacts.push({ name: input.name, path: input.path, storageKey: row.storageKey, isDirectory: row.isDirectory });
+  }
+
+  // Resource env first: the stage's own env (and its parameters) win over it.
+  const env = [...resourceEnv.filter((r) => !fields.env.some((e) => e.name === r.name)), ...fields.env];
+  return { ...fields, env, secrets: [...usedSecrets].filter((s) => s !== ''), resources, artifacts };
+}
+
+function parametersText(run: { parameters: unknown }): string[] {
+  return ((run.parameters ?? []) as { value: string }[]).map((p) => p.value);
+}
+
+function splitSource(source: string): [string | undefined, string | undefined] {
+  const at = source.indexOf('/');
+  return at <= 0 ? [undefined, undefined] : [source.slice(0, at), source.slice(at + 1)];
+}
+
+/** The run's tenant and project, read once and only when something needs them. */
+function scopeLoader(tx: Tx, workflowId: string) {
+  let loaded: Promise<{ tenantId: string; projectId: string }> | undefined;
+  return () => {
+    loaded ??= tx.workflow
+      .findUniqueOrThrow({ where: { id: workflowId }, select: { project: { select: { id: true, tenantId: true } } } })
+      .then((row) => ({ tenantId: row.project.tenantId, projectId: row.project.id }));
+    return loaded;
+  };
+}
+
+async function loadSecrets(
+  tx: Tx,
+  deps: { box?: SecretBox },
+  scope: () => Promise<{ tenantId: string }>,
+  texts: string[],
+): Promise<Map<string, Record<string, string>>> {
+  const names = new Set<string>();
+  for (const text of texts)
+    for (const match of text.matchAll(/\$\{secrets\.([^.}]+)\./g)) names.add(match[1] as string);
+  const secrets = new Map<string, Record<string, string>>();
+  if (names.size === 0) return secrets;
+  const { tenantId } = await scope();
+  const rows = await tx.integration.findMany({ where: { tenantId, name: { in: [...names] } } });
+  for (const row of rows) secrets.set(row.name, openIntegration(deps, row).secret);
+  return secrets;
+}
+
+function openIntegration(
+  deps: { box?: SecretBox },
+  row: { name: string; config: unknown; secretCiphertext: string },
+): { config: Record<string, unknown>; secret: Record<string, string> } {
+  if (!deps.box) throw new ValuesError(`integration "${row.name}": secrets are not available to this executor`);
+  try {
+    return { config: (row.config ?? {}) as Record<string, unknown>, secret: deps.box.openJson(row.secretCiphertext) };
+  } catch {
+    throw new ValuesError(`integration "${row.name}": its secret cannot be decrypted with this server's key`);
+  }
+}
+
+/**
+ * Git: SCM_AUTH `<user>:<password>` or a bare token (user `oauth2`), else the bound
+ * integration's username and password or token. Svn: SCM_USER / SCM_PWD, else the
+ * integration's. None: anonymous.
+ */
+function credentials(
+  type: 'Git' | 'Svn',
+  parameters: Map<string, string>,
+  integration: { config: Record<string, unknown>; secret: Record<string, string> } | undefined,
+): { username: string; password: string } | undefined {
+  if (type === 'Git') {
+    const auth = parameters.get('SCM_AUTH');
+    if (auth) {
+      const at = auth.indexOf(':');
+      return at > 0
+        ? { username: auth.slice(0, at), password: auth.slice(at + 1) }
+        : { username: 'oauth2', password: auth };
+    }
+  } else {
+    const password = parameters.get('SCM_PWD');
+    if (password) return { username: parameters.get('SCM_USER') ?? '', password };
+  }
+  if (!integration) return undefined;
+  const password = integration.secret.password ?? integration.secret.token;
+  if (!password) return undefined;
+  const username = typeof integration.config.username === 'string' ? integration.config.username : 'oauth2';
+  return { username, password };
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApi, startApi } from '../app.js';
+import { loadConfig } from '../config/config.js';
+import { createPrismaClient, type Db } from '../db/prisma.js';
+import { seedTenant } from '../testing/seed.js';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+
+const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
+
+/**
+ * One API serves GraphQL only (role server), another one runs the controller (role
+ * controller) on the same database. The controller's own passes are 5 s apart when
+ * idle; a mutation on the server must reach it through LISTEN/NOTIFY well before.
+ */
+describe('cross-process wake-up', () => {
+  let server: TestApi;
+  let controller: RunningApi;
+  let dev: string;
+  let db: Db;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-wake-'));
+    server = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_DATA_DIR: dataDir });
+    const admin = await server.loginAsAdmin();
+    dev = (await seedTenant(server, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    db = createPrismaClient(server.databaseUrl);
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: server.databaseUrl,
+      CYCLONE_ROLE: 'controller',
+      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CYCLONE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    controller = await startApi(config, pino({ level: 'warn' }));
+    const stages = [
+      {
+        name: 'a',
+        image: 'alpine',
+        command: ['sh', '-c', `while [ ! -f ${dataDir}/$CYCLONE_RUN_ID ]; do sleep 0.05; done`],
+      },
+      { name: 'b', image: 'alpine', command: ['true'], dependsOn: ['a'] },
+    ];
+    const created = await server.graphql(
+      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
+      { input: { tenant: 'acme', project: 'web', name: 'two', stages } },
+      dev,
+    );
+    expect(created.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await db?.$disconnect();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const stageRow = (runId: string, stage: string) =>
+    db.stageRun.findUniqueOrThrow({ where: { runId_stage: { runId, stage } } });
+  async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean): Promise<T> {
+    const until = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (isDone(value)) return value;
+      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  const idle = () => new Promise((resolve) => setTimeout(resolve, 600));
+
+  it('starts a run created on another process at once, and acts on pause, resume and stop from there', async () => {
+    const latencies: Record<string, number[]> = { start: [], resume: [], stop: [] };
+    for (let i = 0; i < 3; i += 1) {
+      await idle();
+      const created = Date.now();
+      const result = await server.graphql<{ runWorkflow: { id: string } }>(
+        RUN,
+        { input: { tenant: 'acme', project: 'web', workflow: 'two' } },
+        dev,
+      );
+      const id = result.data?.runWorkflow.id as string;
+      const a = await waitUntil(
+        () => stageRow(id, 'a'),
+        (row) => row.startedAt !== null,
+      );
+      latencies.start?.push((a.startedAt as Date).getTime() - created);
+
+      await server.graphql('mutation($id: ID!) { pauseWorkflowRun(id: $id) { id } }', { id }, dev);
+      writeFileSync(join(dataDir, id), '');
+      await waitUntil(
+        () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
+        (run) => run.phase === 'WAITING' && run.stageRuns.some((s) => s.stage === 'a' && s.phase === 'SUCCEEDED'),
+      );
+      await idle();
+      expect((await stageRow(id, 'b')).phase).toBe('PENDING');
+      const resumed = Date.now();
+      await server.graphql('mutation($id: ID!) { resumeWorkflowRun(id: $id) { id } }', { id }, dev);
+      const b = await waitUntil(
+        () => stageRow(id, 'b'),
+        (row) => row.startedAt !== null,
+      );
+      latencies.resume?.push((b.startedAt as Date).getTime() - resumed);
+      await waitUntil(
+        () => db.workflowRun.findUniqueOrThrow({ where: { id } }),
+        (run) => run.phase === 'SUCCEEDED',
+      );
+
+      await idle();
+      const other = (
+        await server.graphql<{ runWorkflow: { id: string } }>(
+          RUN,
+          { input: { tenant: 'acme', project: 'web', workflow: 'two' } },
+          dev,
+        )
+      ).data?.runWorkflow.id as string;
+      await waitUntil(
+        () => stageRow(other, 'a'),
+        (row) => row.phase === 'RUNNING',
+      );
+      await idle();
+      const stopped = Date.now();
+      await server.graphql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: other }, dev);
+      const run = await waitUntil(
+        () => db.workflowRun.findUniqueOrThrow({ where: { id: other } }),
+        (row) => row.phase === 'CANCELLED',
+      );
+      latencies.stop?.push((run.finishedAt as Date).getTime() - stopped);
+    }
+    // Well below the 5 s the controller would otherwise sleep, every time.
+    for (const [what, values] of Object.entries(latencies)) {
+      expect(values, what).toHaveLength(3);
+      for (const ms of values) expect(ms, what).toBeLessThan(1_500);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,47 @@
+import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { GraphQLContext } from '../context.js';
+import { IntegrationObject, IntegrationTestResult } from '../types/integration.type.js';
+
+/** Registry reads on DOCKER_REGISTRY, HARBOR and DOCKER_HUB integrations (Docker Registry HTTP API v2). */
+@Resolver(() => IntegrationObject)
+export class RegistryResolver {
+  @FieldResolver(() => [String], {
+    description:
+      'Repositories in the registry catalog (`/v2/_catalog`, following pages), at most `first` (1–1000, default 100). A HARBOR integration with config.project lists that project only. Registry integrations only.',
+  })
+  registryRepositories(
+    @Root() integration: IntegrationObject,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    return ctx.services.registries.repositories(ctx.user as AuthUser, integration.id, first);
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'Tags of one repository (`/v2/<repository>/tags/list`), at most `first` (1–1000, default 100).',
+  })
+  registryTags(
+    @Root() integration: IntegrationObject,
+    @Arg('repository', () => String) repository: string,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<string[]> {
+    return ctx.services.registries.tags(ctx.user as AuthUser, integration.id, repository, first);
+  }
+
+  @Authorized()
+  @Query(() => IntegrationTestResult, {
+    description:
+      "Checks an IMAGE resource against its registry integration: the registry answers and the IMAGE's tag (or digest) exists (VIEWER and up).",
+  })
+  async checkImageResource(
+    @Arg('tenant', () => String) tenant: string,
+    @Arg('project', () => String) project: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<IntegrationTestResult> {
+    const result = await ctx.services.registries.checkImageResource(ctx.user as AuthUser, tenant, project, name);
+    return { ...result, checkedAt: new Date() } as IntegrationTestResult;
+  }
+}

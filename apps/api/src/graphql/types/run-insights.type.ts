@@ -1,0 +1,104 @@
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { RunPhase } from '../../generated/prisma/enums.js';
+
+@ObjectType('RunGraphStage', { description: 'A stage of the workflow version a run executes: its place in the DAG.' })
+export class RunGraphStageType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  image!: string;
+
+  @Field(() => [String])
+  dependsOn!: string[];
+
+  @Field(() => Boolean, { description: 'May fail without failing the run.' })
+  trivial!: boolean;
+}
+
+@InputType('TenantRunFilter')
+export class TenantRunFilter {
+  @Field(() => String, { nullable: true, description: 'Only runs of this project.' })
+  project?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only runs of this workflow (needs project).' })
+  workflow?: string | null;
+
+  @Field(() => [RunPhase], { nullable: true, description: 'Only runs in one of these phases.' })
+  phases?: RunPhase[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only runs started by one of these triggers: MANUAL, CRON, SCM, WEBHOOK.',
+  })
+  triggers?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only runs created at or after this time.' })
+  createdAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only runs created before this time.' })
+  createdBefore?: Date | null;
+}
+
+@ObjectType('RunDayStatistics', { description: 'Runs created on one day (in the asked UTC offset), by phase.' })
+export class RunDayStatisticsType {
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  date!: string;
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int)
+  pending!: number;
+
+  @Field(() => Int)
+  running!: number;
+
+  @Field(() => Int)
+  waiting!: number;
+
+  @Field(() => Int)
+  succeeded!: number;
+
+  @Field(() => Int)
+  failed!: number;
+
+  @Field(() => Int)
+  cancelled!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean duration in seconds of the runs of that day that succeeded; null when none did.',
+  })
+  averageDurationSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Longest duration in seconds of those runs.' })
+  maxDurationSeconds!: number | null;
+}
+
+@ObjectType('RunStatistics', { description: "A tenant's overview figures." })
+export class RunStatisticsType {
+  @Field(() => Int)
+  projects!: number;
+
+  @Field(() => Int)
+  workflows!: number;
+
+  @Field(() => Int, { description: 'Runs created since midnight (in the asked UTC offset).' })
+  runsToday!: number;
+
+  @Field(() => Int, { description: 'Runs pending, running or waiting now.' })
+  activeRuns!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'SUCCEEDED ÷ (SUCCEEDED + FAILED) over the runs created in the window, 0..1; cancelled runs are left out (a decision, not an outcome). Null when none finished.',
+  })
+  successRate!: number | null;
+
+  @Field(() => [RunDayStatisticsType], {
+    description: 'One entry per day of the window, oldest first, empty days included.',
+  })
+  days!: RunDayStatisticsType[];
+}

@@ -1,0 +1,107 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { type StageTokenClaims, verifyStageToken } from '../controller/executors/kubernetes/stage-token.js';
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { RUN_CHANNEL } from '../modules/runs/run-events.js';
+
+/** Same cut as locally written lines (log-writer.ts). */
+const MAX_LINE_CHARS = 16_384;
+const MAX_BATCH = 1_000;
+
+const logBatchSchema = z.object({
+  lines: z
+    .array(
+      z.object({
+        seq: z.number().int().min(1),
+        stream: z.enum(['STDOUT', 'STDERR']),
+        timestamp: z.iso.datetime({ offset: true }),
+        text: z.string(),
+      }),
+    )
+    .max(MAX_BATCH),
+});
+
+const outputsSchema = z.object({
+  outputs: z.array(z.object({ key: z.string().min(1).max(253), value: z.string().max(65_536) })).max(1_000),
+});
+
+/**
+ * Where stage pods' helpers send what a stage produces, so logs outlive the pod and
+ * work from any cluster that can reach the API:
+ * - `POST /internal/stages/logs` `{ lines: [{ seq, stream, timestamp, text }] }`: lines
+ *   keyed by (run, stage, seq), so a batch sent again after a lost answer adds nothing;
+ * - `POST /internal/stages/outputs` `{ outputs: [{ key, value }] }`: the attempt's
+ *   `$CYCLONE_RESULTS`, taken as the stage's outputs if the attempt succeeds.
+ * Authorization: `Bearer <stage token>` (stage-token.ts), valid only while its attempt
+ * is RUNNING. Answers 204, or 400/401/409 with `{ error }`.
+ */
+export function stageIngestRouter(deps: { db: Db; box: SecretBox; logger: Logger }): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '4mb' });
+
+  router.post('/internal/stages/logs', json, async (req, res) => {
+    await handle(req, res, deps, logBatchSchema, async (claims, body) => {
+      if (body.lines.length === 0) return;
+      const data = body.lines.map((line) => ({
+        runId: claims.runId,
+        stage: claims.stage,
+        seq: BigInt(line.seq),
+        stream: line.stream,
+        timestamp: new Date(line.timestamp),
+        text: line.text.slice(0, MAX_LINE_CHARS),
+      }));
+      await deps.db.$transaction([
+        deps.db.logLine.createMany({ data, skipDuplicates: true }),
+        deps.db.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${claims.runId})`,
+      ]);
+    });
+  });
+
+  router.post('/internal/stages/outputs', json, async (req, res) => {
+    await handle(req, res, deps, outputsSchema, async (claims, body) => {
+      await deps.db.stageRun.updateMany({
+        where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
+        data: { outputs: body.outputs },
+      });
+    });
+  });
+
+  return router;
+}
+
+async function handle<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  deps: { db: Db; box: SecretBox; logger: Logger },
+  schema: S,
+  act: (claims: StageTokenClaims, body: z.infer<S>) => Promise<void>,
+): Promise<void> {
+  try {
+    const header = req.headers.authorization ?? '';
+    const claims = header.startsWith('Bearer ') ? verifyStageToken(deps.box, header.slice(7).trim()) : undefined;
+    if (!claims) {
+      res.status(401).json({ error: 'a valid stage token is required' });
+      return;
+    }
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      res.status(400).json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+      return;
+    }
+    const running = await deps.db.stageRun.count({
+      where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
+    });
+    if (running === 0) {
+      res.status(409).json({ error: 'the attempt is not running' });
+      return;
+    }
+    await act(claims, parsed.data);
+    res.status(204).end();
+  } catch (error) {
+    deps.logger.error({ err: error }, 'stage ingestion failed');
+    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+  }
+}

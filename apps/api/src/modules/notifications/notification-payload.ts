@@ -1,0 +1,80 @@
+import { createHmac } from 'node:crypto';
+
+/** What every receiver is told about a finished run (the JSON body of WEBHOOK deliveries). */
+export interface RunSummary {
+  event: 'workflowRun.finished';
+  tenant: string;
+  project: string;
+  workflow: string;
+  run: {
+    id: string;
+    number: number;
+    phase: string;
+    message: string;
+    trigger: string;
+    createdAt: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    durationMs: number | null;
+    url: string;
+  };
+  stages: { name: string; phase: string; exitCode: number | null; attempt: number }[];
+}
+
+/** `sha256=<hex HMAC-SHA256 of the exact body>` as sent in X-Cyclone-Signature-256. */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+const EMOJI: Record<string, string> = { SUCCEEDED: ':white_check_mark:', FAILED: ':x:', CANCELLED: ':no_entry_sign:' };
+
+export function headline(summary: RunSummary): string {
+  return `${summary.tenant}/${summary.project}/${summary.workflow} run #${summary.run.number} ${summary.run.phase}`;
+}
+
+/** A Slack incoming-webhook message: `text` for notifications, `blocks` for the channel. */
+export function slackMessage(summary: RunSummary): { text: string; blocks: unknown[] } {
+  const text = `${EMOJI[summary.run.phase] ?? ''} ${headline(summary)}`.trim();
+  const stages = summary.stages.map(
+    (s) => `• ${s.name}: ${s.phase}${s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}`,
+  );
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*<${summary.run.url}|${escapeSlack(headline(summary))}>*` } },
+      ...(summary.run.message
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(summary.run.message) } }]
+        : []),
+      ...(stages.length ? [{ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(stages.join('\n')) } }] : []),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `trigger ${summary.run.trigger} · ${duration(summary.run.durationMs)}` }],
+      },
+    ],
+  };
+}
+
+export function emailText(summary: RunSummary): { subject: string; text: string } {
+  const lines = [
+    headline(summary),
+    summary.run.message ? `\n${summary.run.message}` : '',
+    '',
+    ...summary.stages.map((s) => `  ${s.name}: ${s.phase}${s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}`),
+    '',
+    `Duration: ${duration(summary.run.durationMs)}`,
+    `Started by: ${summary.run.trigger}`,
+    summary.run.url,
+  ];
+  return { subject: `[Cyclone] ${headline(summary)}`, text: lines.filter((l) => l !== undefined).join('\n') };
+}
+
+function duration(ms: number | null): string {
+  if (ms === null) return 'no duration';
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}
+
+/** Slack's mrkdwn control characters. */
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,324 @@
+// Pipelines as code against a real Git server (git http-backend on loopback) and, for
+// the commit status of a refused file, the GitHub API stand-in of ../scm/testing with
+// the "Get repository content" example of docs.github.com/en/rest/repos/contents.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { seedTenant } from '../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { startGitHttpServer } from '../scm/testing/git-http-server.js';
+import { LoopbackServer } from '../scm/testing/loopback-server.js';
+import { signBody } from '../webhooks/verify-signature.js';
+
+const SECRET = 'hook-s3cret';
+const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }';
+const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
+const CREATE_TRIGGER =
+  'mutation($input: CreateWorkflowTriggerInput!) { createWorkflowTrigger(input: $input) { name scm { workflowFromRevision } } }';
+
+const stageDoc = (name: string, script: string) => `---
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: {name: ${name}}
+spec:
+  pod:
+    spec:
+      containers:
+        - name: main
+          image: alpine
+          command: [sh, -c, "${script}"]
+`;
+const workflowDoc = (stages: string) => `---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: {name: ci}
+spec:
+  stages:
+${stages}`;
+
+const GOOD = `${stageDoc('lint', 'echo linting')}${stageDoc('unit', 'echo testing')}${workflowDoc(
+  '    - name: lint\n    - name: unit\n      depends: [lint]\n',
+)}`;
+const CYCLIC = `${stageDoc('lint', 'true')}${stageDoc('unit', 'true')}${workflowDoc(
+  '    - name: lint\n      depends: [unit]\n    - name: unit\n      depends: [lint]\n',
+)}`;
+
+describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
+  let api: TestApi;
+  let db: Db;
+  let root: string;
+  let work: string;
+  let git: { url: string; stop(): Promise<void> };
+  let github: LoopbackServer;
+  let gitId: string;
+  let githubId: string;
+  let roles: Awaited<ReturnType<typeof seedTenant>>;
+  let count = 0;
+
+  const sh = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' },
+    }).trim();
+
+  /** Commits `.cyclone.yaml` (or removes it) and pushes; answers the new SHA. */
+  function push(file: string | undefined): string {
+    if (file === undefined) rmSync(join(work, '.cyclone.yaml'), { force: true });
+    else writeFileSync(join(work, '.cyclone.yaml'), file);
+    writeFileSync(join(work, 'README'), `change ${++count}\n`);
+    sh(work, 'add', '-A');
+    sh(work, 'commit', '-q', '-m', `change ${count}`);
+    sh(work, 'push', '-q', 'origin', 'HEAD:main');
+    return sh(work, 'rev-parse', 'HEAD');
+  }
+
+  async function deliverGitPush(sha: string) {
+    const body = JSON.stringify({ repo: 'app.git', ref: 'refs/heads/main', before: '0'.repeat(40), after: sha });
+    const response = await fetch(`${api.url}/webhooks/${gitId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-cyclone-event': 'git-push',
+        'x-cyclone-delivery': `${sha}-main`,
+        'x-hub-signature-256': signBody(body, SECRET),
+      },
+      body,
+    });
+    return { status: response.status, json: (await response.json()) as { outcome: string; reason: string; runs: string[] } };
+  }
+
+  async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await read();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'cyclone-pac-git-'));
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'app.git')]);
+    execFileSync('git', ['-C', join(root, 'app.git'), 'config', 'http.receivepack', 'true']);
+    git = await startGitHttpServer(root);
+    work = join(root, 'work');
+    mkdirSync(work);
+    sh(work, 'init', '-q', '-b', 'main');
+    sh(work, 'remote', 'add', 'origin', `${git.url}/app.git`);
+    github = await new LoopbackServer().start();
+
+    api = await startTestApi({ CYCLONE_PUBLIC_URL: 'https://cyclone.example.com' });
+    db = createPrismaClient(api.databaseUrl);
+    const admin = await api.loginAsAdmin();
+    roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] });
+    const integration = async (name: string, type: string, config: object, secret: object) =>
+      (
+        await api.graphql<{ createIntegration: { id: string } }>(
+          CREATE_INTEGRATION,
+          { input: { tenant: 'acme', name, type, config, secret } },
+          admin,
+        )
+      ).data?.createIntegration.id as string;
+    gitId = await integration('git', 'GIT', { server: git.url }, { webhookSecret: SECRET });
+    // No webhookSecret-less registration: the GitHub stand-in answers no hook API, so no token here.
+    githubId = await integration('github', 'GITHUB', { server: github.url }, { webhookSecret: SECRET });
+    for (const name of ['ci', 'gh']) {
+      const created = await api.graphql(
+        CREATE_WORKFLOW,
+        {
+          input: {
+            tenant: 'acme',
+            project: 'web',
+            name,
+            stages: [{ name: 'build', image: 'alpine', command: ['sh', '-c', 'echo stored'] }],
+          },
+        },
+        roles.DEVELOPER,
+      );
+      expect(created.errors).toBeUndefined();
+    }
+    const trigger = await api.graphql<{ createWorkflowTrigger: { scm: { workflowFromRevision: boolean } } }>(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'ci',
+          name: 'on-push',
+          type: 'SCM',
+          scm: { integration: 'git', repo: 'app.git', push: { branches: ['main'] }, workflowFromRevision: true },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(trigger.errors).toBeUndefined();
+    expect(trigger.data?.createWorkflowTrigger.scm.workflowFromRevision).toBe(true);
+  });
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await api?.stop();
+    await git?.stop();
+    await github?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("runs the stages of the pushed revision's .cyclone.yaml, bound to a version of that commit", async () => {
+    const sha = push(GOOD);
+    const delivered = await deliverGitPush(sha);
+    expect(delivered.status).toBe(200);
+    expect(delivered.json.runs).toHaveLength(1);
+    const runId = delivered.json.runs[0] as string;
+    const run = await db.workflowRun.findUniqueOrThrow({
+      where: { id: runId },
+      include: { version: true, stageRuns: { orderBy: { stage: 'asc' } }, workflow: true },
+    });
+    expect(run.version.sourceRevision).toBe(sha);
+    expect(run.version.sourceRepo).toBe('app.git');
+    expect(run.version.version).toBe(2);
+    // The stored workflow is untouched: its current version is still the one with "build".
+    expect(run.workflow.currentVersion).toBe(1);
+    expect(run.stageRuns.map((s) => s.stage)).toEqual(['lint', 'unit']);
+    const done = await waitFor('the run to finish', async () => {
+      const row = await db.workflowRun.findUniqueOrThrow({ where: { id: runId } });
+      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(row.phase) && row;
+    });
+    expect(done.phase).toBe('SUCCEEDED');
+
+    // A manual run still takes the stored workflow.
+    const manual = await api.graphql<{ runWorkflow: { id: string } }>(
+      'mutation { runWorkflow(input: {tenant: "acme", project: "web", workflow: "ci"}) { id } }',
+      {},
+      roles.DEVELOPER,
+    );
+    expect(manual.errors).toBeUndefined();
+    const stages = await db.stageRun.findMany({ where: { runId: manual.data?.runWorkflow.id } });
+    expect(stages.map((s) => s.stage)).toEqual(['build']);
+
+    // Versions list shows where the revision's version came from.
+    const versions = await api.graphql<{ workflow: { versions: { version: number; sourceRevision: string | null }[] } }>(
+      'query { workflow(tenant: "acme", project: "web", name: "ci") { versions { version sourceRevision } } }',
+      {},
+      roles.DEVELOPER,
+    );
+    expect(versions.data?.workflow.versions).toEqual([
+      { version: 2, sourceRevision: sha },
+      { version: 1, sourceRevision: null },
+    ]);
+  });
+
+  it('starts nothing for an invalid file and records why on the delivery', async () => {
+    const versionsBefore = await db.workflowVersion.count();
+    const runsBefore = await db.workflowRun.count();
+    const sha = push(CYCLIC);
+    const delivered = await deliverGitPush(sha);
+    expect(delivered.status).toBe(200);
+    expect(delivered.json.outcome).toBe('ACCEPTED');
+    expect(delivered.json.runs).toEqual([]);
+    expect(delivered.json.reason).toMatch(/trigger "on-push" started no run: \.cyclone\.yaml: documents\[2\]\.spec\.stages/);
+    expect(delivered.json.reason).toMatch(/cycle/i);
+    const row = await db.webhookDelivery.findFirstOrThrow({ where: { integrationId: gitId, deliveryId: `${sha}-main` } });
+    expect(row.reason).toBe(delivered.json.reason);
+    expect(row.runIds).toEqual([]);
+    expect(await db.workflowVersion.count()).toBe(versionsBefore);
+    expect(await db.workflowRun.count()).toBe(runsBefore);
+  });
+
+  it('starts nothing when the revision has no .cyclone.yaml', async () => {
+    const sha = push(undefined);
+    const delivered = await deliverGitPush(sha);
+    expect(delivered.json.runs).toEqual([]);
+    expect(delivered.json.reason).toContain(`.cyclone.yaml does not exist at ${sha}`);
+  });
+
+  it('reuses the version of a commit it already stored, and numbers later stored versions after it', async () => {
+    const sha = push(GOOD);
+    const first = await deliverGitPush(sha);
+    expect(first.json.runs).toHaveLength(1);
+    const version = await db.workflowRun.findUniqueOrThrow({ where: { id: first.json.runs[0] as string } });
+    const updated = await api.graphql(
+      'mutation($input: UpdateWorkflowInput!) { updateWorkflow(input: $input) { name } }',
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'ci',
+          stages: [{ name: 'build', image: 'alpine', command: ['sh', '-c', 'echo stored v2'] }],
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(updated.errors).toBeUndefined();
+    const workflow = await db.workflow.findFirstOrThrow({ where: { name: 'ci' } });
+    const max = await db.workflowVersion.aggregate({ where: { workflowId: workflow.id }, _max: { version: true } });
+    expect(workflow.currentVersion).toBe(max._max.version);
+    expect(await db.workflowVersion.count({ where: { id: version.versionId } })).toBe(1);
+  });
+
+  it('posts a failure commit status naming the reason (GitHub contents API)', async () => {
+    const sha = 'aa218f56b14c9653891f9e74264a383fa43fefbd';
+    await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'gh',
+          name: 'gh-push',
+          type: 'SCM',
+          scm: { integration: 'github', repo: 'octocat/Hello-World', push: { branches: [] }, workflowFromRevision: true },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    // Statuses need a token; set it now that the trigger exists (no hook registration happened).
+    await api.graphql(
+      'mutation($input: UpdateIntegrationInput!) { updateIntegration(input: $input) { name } }',
+      { input: { tenant: 'acme', name: 'github', secret: { token: 'ghp_test', webhookSecret: SECRET } } },
+      await api.loginAsAdmin(),
+    );
+    github
+      .on(`GET /api/v3/repos/octocat/Hello-World/contents/.cyclone.yaml?ref=${sha}`, {
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          size: 20,
+          name: '.cyclone.yaml',
+          path: '.cyclone.yaml',
+          content: Buffer.from('kind: [not yaml').toString('base64'),
+        },
+      })
+      .on(`POST /api/v3/repos/octocat/Hello-World/statuses/${sha}`, { status: 201, body: { state: 'failure' } });
+    const body = JSON.stringify({
+      ref: 'refs/heads/main',
+      before: '0'.repeat(40),
+      after: sha,
+      deleted: false,
+      repository: { full_name: 'octocat/Hello-World' },
+      head_commit: { id: sha },
+    });
+    const response = await fetch(`${api.url}/webhooks/${githubId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'pac-1',
+        'x-hub-signature-256': signBody(body, SECRET),
+      },
+      body,
+    });
+    const json = (await response.json()) as { runs: string[]; reason: string };
+    expect(response.status).toBe(200);
+    expect(json.runs).toEqual([]);
+    expect(json.reason).toContain('trigger "gh-push" started no run: .cyclone.yaml');
+    const posted = github.find('POST', `/api/v3/repos/octocat/Hello-World/statuses/${sha}`);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.body).toMatchObject({ state: 'failure', context: 'cyclone/gh' });
+    expect((posted[0]?.body as { description: string }).description).toMatch(/^no run: \.cyclone\.yaml/);
+  });
+});

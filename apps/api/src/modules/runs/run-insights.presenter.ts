@@ -1,0 +1,206 @@
+import type { Db } from '../../db/prisma.js';
+import { badInput } from '../../errors/app-error.js';
+import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
+import type { RunPhase, RunTrigger } from '../../generated/prisma/enums.js';
+import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../../graphql/relay.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireTenantRole } from '../shared/access.js';
+
+export const MAX_STATISTICS_DAYS = 90;
+/** UTC offsets in minutes run from -12:00 to +14:00. */
+const MIN_OFFSET = -12 * 60;
+const MAX_OFFSET = 14 * 60;
+const TRIGGERS: string[] = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'] satisfies RunTrigger[];
+const ACTIVE: RunPhase[] = ['PENDING', 'RUNNING', 'WAITING'];
+
+export interface TenantRunFilterArgs {
+  project?: string | null;
+  workflow?: string | null;
+  phases?: RunPhase[] | null;
+  triggers?: string[] | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+export interface RunDayStatistics {
+  date: string;
+  total: number;
+  pending: number;
+  running: number;
+  waiting: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  averageDurationSeconds: number | null;
+  maxDurationSeconds: number | null;
+}
+
+export interface RunStatistics {
+  projects: number;
+  workflows: number;
+  runsToday: number;
+  activeRuns: number;
+  successRate: number | null;
+  days: RunDayStatistics[];
+}
+
+/** The YYYY-MM-DD of `at` shifted by `offsetMinutes`. */
+export function dayOf(at: Date, offsetMinutes: number): string {
+  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
+/** The window's days, oldest first, ending with today (in the offset). */
+export function windowDays(now: Date, days: number, offsetMinutes: number): string[] {
+  const today = Date.parse(`${dayOf(now, offsetMinutes)}T00:00:00Z`);
+  return Array.from({ length: days }, (_, i) =>
+    new Date(today - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
+}
+
+/** The instant local midnight of `day` (YYYY-MM-DD) is, for the offset. */
+function midnight(day: string, offsetMinutes: number): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000);
+}
+
+/** Tenant-wide reads of runs: the runs list across workflows and the overview figures. */
+export class RunInsightsPresenter {
+  constructor(private readonly db: Db) {}
+
+  private tenantOf(user: AuthUser, tenant: string) {
+    return this.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
+  }
+
+  /** Runs of a tenant, newest first, filtered; cursors follow createdAt then id. */
+  async runs(
+    user: AuthUser,
+    tenant: string,
+    args: { first?: number; after?: string; filter?: TenantRunFilterArgs },
+  ): Promise<ConnectionShape<WorkflowRun>> {
+    const size = pageSize(args.first);
+    const filter = args.filter ?? {};
+    if (filter.workflow && !filter.project) throw badInput('filter.project', 'is needed with filter.workflow');
+    const unknown = (filter.triggers ?? []).find((t) => !TRIGGERS.includes(t));
+    if (unknown) throw badInput('filter.triggers', `"${unknown}" is not one of ${TRIGGERS.join(', ')}`);
+    if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+      throw badInput('filter.createdBefore', 'must be later than filter.createdAfter');
+    }
+    const access = await this.tenantOf(user, tenant);
+    const where: Prisma.WorkflowRunWhereInput = {
+      workflow: {
+        project: { tenantId: access.tenant.id, ...(filter.project ? { name: filter.project } : {}) },
+        ...(filter.workflow ? { name: filter.workflow } : {}),
+      },
+      ...(filter.phases?.length ? { phase: { in: filter.phases } } : {}),
+      ...(filter.triggers?.length ? { trigger: { in: filter.triggers as RunTrigger[] } } : {}),
+      ...(filter.createdAfter || filter.createdBefore
+        ? {
+            createdAt: {
+              ...(filter.createdAfter ? { gte: filter.createdAfter } : {}),
+              ...(filter.createdBefore ? { lt: filter.createdBefore } : {}),
+            },
+          }
+        : {}),
+    };
+    const page: Prisma.WorkflowRunWhereInput = { ...where };
+    if (args.after) {
+      const cursor = decodeCursor(args.after);
+      const at = new Date(String(cursor.sort));
+      if (Number.isNaN(at.getTime())) throw badInput('after', 'is not a cursor returned by this API');
+      page.AND = [{ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.id } }] }];
+    }
+    const [rows, total] = await Promise.all([
+      this.db.workflowRun.findMany({ where: page, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: size + 1 }),
+      this.db.workflowRun.count({ where }),
+    ]);
+    return toConnection(
+      rows,
+      size,
+      total,
+      (row) => ({ sort: row.createdAt.toISOString(), id: row.id }),
+      Boolean(args.after),
+    );
+  }
+
+  /** Counts, per-day phases and durations of a tenant's runs over the last `days` days. */
+  async statistics(
+    user: AuthUser,
+    tenant: string,
+    args: { days: number; utcOffsetMinutes: number; now?: Date },
+  ): Promise<RunStatistics> {
+    if (!Number.isInteger(args.days) || args.days < 1 || args.days > MAX_STATISTICS_DAYS) {
+      throw badInput('days', `must be between 1 and ${MAX_STATISTICS_DAYS}`);
+    }
+    const offset = args.utcOffsetMinutes;
+    if (!Number.isInteger(offset) || offset < MIN_OFFSET || offset > MAX_OFFSET) {
+      throw badInput('utcOffsetMinutes', `must be between ${MIN_OFFSET} and ${MAX_OFFSET}`);
+    }
+    const access = await this.tenantOf(user, tenant);
+    const tenantId = access.tenant.id;
+    const now = args.now ?? new Date();
+    const dayList = windowDays(now, args.days, offset);
+    const since = midnight(dayList[0] as string, offset);
+    const todayStart = midnight(dayList[dayList.length - 1] as string, offset);
+
+    const [projects, workflows, active, rows] = await Promise.all([
+      this.db.project.count({ where: { tenantId } }),
+      this.db.workflow.count({ where: { project: { tenantId } } }),
+      this.db.workflowRun.count({ where: { phase: { in: ACTIVE }, workflow: { project: { tenantId } } } }),
+      this.db.$queryRaw<{ day: string; phase: RunPhase; count: number; avg: number | null; max: number | null }[]>`
+        SELECT to_char(r.created_at + make_interval(mins => ${offset}::int), 'YYYY-MM-DD') AS day,
+               r.phase::text AS phase,
+               count(*)::int AS count,
+               avg(extract(epoch FROM r.finished_at - r.started_at))
+                 FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS avg,
+               max(extract(epoch FROM r.finished_at - r.started_at))
+                 FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS max
+        FROM workflow_runs r
+        JOIN workflows w ON w.id = r.workflow_id
+        JOIN projects p ON p.id = w.project_id
+        WHERE p.tenant_id = ${tenantId}::uuid AND r.created_at >= ${since}
+        GROUP BY 1, 2`,
+    ]);
+
+    const byDay = new Map<string, RunDayStatistics>(
+      dayList.map((date) => [
+        date,
+        {
+          date,
+          total: 0,
+          pending: 0,
+          running: 0,
+          waiting: 0,
+          succeeded: 0,
+          failed: 0,
+          cancelled: 0,
+          averageDurationSeconds: null,
+          maxDurationSeconds: null,
+        },
+      ]),
+    );
+    for (const row of rows) {
+      const day = byDay.get(row.day);
+      if (!day) continue;
+      const key = row.phase.toLowerCase() as 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+      day[key] += row.count;
+      day.total += row.count;
+      if (row.phase === 'SUCCEEDED') {
+        day.averageDurationSeconds = row.avg;
+        day.maxDurationSeconds = row.max;
+      }
+    }
+    const days = [...byDay.values()];
+    const succeeded = days.reduce((sum, d) => sum + d.succeeded, 0);
+    const failed = days.reduce((sum, d) => sum + d.failed, 0);
+    const runsToday = await this.db.workflowRun.count({
+      where: { createdAt: { gte: todayStart }, workflow: { project: { tenantId } } },
+    });
+    return {
+      projects,
+      workflows,
+      runsToday,
+      activeRuns: active,
+      successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
+      days,
+    };
+  }
+}

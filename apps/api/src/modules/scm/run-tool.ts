@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { ScmError } from './scm-provider.js';
+
+const TOOL_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs `git` or `svn` without a shell and without prompts, with a timeout. `stdin`
+ * carries a password when the tool can read one there, so it never shows in `ps`.
+ */
+export function runTool(
+  command: 'git' | 'svn',
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string>; redact?: string[] } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      command,
+      args,
+      {
+        timeout: TOOL_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const hide = (text: string) =>
+          (options.redact ?? []).filter(Boolean).reduce((t, secret) => t.split(secret).join('***'), text);
+        const reason = (error as { killed?: boolean }).killed
+          ? `no answer within ${TOOL_TIMEOUT_MS / 1000}s`
+          : stderr.trim().split('\n').slice(-2).join(' ') || error.message;
+        reject(
+          new ScmError(
+            `${command} ${hide(args.filter((a) => !a.startsWith('--password')).join(' '))} failed: ${hide(reason)}`,
+          ),
+        );
+      },
+    );
+    child.stdin?.end(options.stdin ?? '');
+  });
+}
+
+/** A repository given by URL, or as a path under the integration's server. */
+export function repoUrl(server: string, repo: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) return repo;
+  return `${server.replace(/\/+$/, '')}/${repo.replace(/^\/+/, '')}`;
+}

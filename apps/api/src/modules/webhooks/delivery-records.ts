@@ -1,0 +1,58 @@
+import type { Db } from '../../db/prisma.js';
+import type { WebhookDelivery } from '../../generated/prisma/client.js';
+import type { WebhookOutcome } from '../../generated/prisma/enums.js';
+
+export interface DeliveryResult {
+  status: number;
+  body: { outcome: WebhookOutcome | 'NOT_FOUND'; reason: string; runs: string[]; replayed?: boolean };
+}
+
+export type DeliveryScope = { integrationId: string } | { triggerId: string };
+
+/** Records a delivery that started nothing. Only verified deliveries keep their id. */
+export async function recordDelivery(
+  db: Db,
+  scope: DeliveryScope,
+  row: { outcome: WebhookOutcome; statusCode: number; reason: string; event?: string; deliveryId?: string },
+): Promise<DeliveryResult> {
+  const result = toResult({ outcome: row.outcome, statusCode: row.statusCode, reason: row.reason, runIds: [] });
+  try {
+    await db.webhookDelivery.create({
+      data: {
+        ...scope,
+        deliveryId: row.deliveryId ?? null,
+        event: row.event ?? '',
+        outcome: row.outcome,
+        statusCode: row.statusCode,
+        reason: row.reason.slice(0, 1000),
+        runIds: [],
+      },
+    });
+  } catch (error) {
+    // The same delivery recorded concurrently: answer with what was recorded first.
+    if ((error as { code?: string }).code === 'P2002' && row.deliveryId) {
+      const earlier = await findDelivery(db, scope, row.deliveryId);
+      if (earlier) return replay(earlier);
+    }
+    throw error;
+  }
+  return result;
+}
+
+export function findDelivery(db: Pick<Db, 'webhookDelivery'>, scope: DeliveryScope, deliveryId: string) {
+  return 'integrationId' in scope
+    ? db.webhookDelivery.findUnique({
+        where: { integrationId_deliveryId: { integrationId: scope.integrationId, deliveryId } },
+      })
+    : db.webhookDelivery.findUnique({ where: { triggerId_deliveryId: { triggerId: scope.triggerId, deliveryId } } });
+}
+
+/** A redelivery gets the earlier answer and starts nothing new. */
+export function replay(earlier: WebhookDelivery): DeliveryResult {
+  const result = toResult(earlier);
+  return { ...result, body: { ...result.body, replayed: true } };
+}
+
+export function toResult(row: Pick<WebhookDelivery, 'outcome' | 'statusCode' | 'reason' | 'runIds'>): DeliveryResult {
+  return { status: row.statusCode, body: { outcome: row.outcome, reason: row.reason, runs: row.runIds } };
+}

@@ -1,0 +1,534 @@
+// Deliveries are built from the documentation-shaped payloads in ./fixtures (see
+// normalize-event.test.ts for the pages they follow); the GitHub API that commit
+// statuses, pull request lookups and hook registration talk to is a loopback server
+// answering with the examples in ../scm/fixtures/github.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { seedTenant } from '../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { fixture } from '../scm/testing/fixtures.js';
+import { LoopbackServer } from '../scm/testing/loopback-server.js';
+import { signBody } from './verify-signature.js';
+
+const PUBLIC_URL = 'https://cyclone.example.com';
+const SECRET = 'hook-s3cret';
+const REPO = 'octocat/Hello-World';
+const PUSH_SHA = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
+const PR_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }';
+const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
+const CREATE_TRIGGER =
+  'mutation($input: CreateWorkflowTriggerInput!) { createWorkflowTrigger(input: $input) { name webhookUrl } }';
+const DELETE_TRIGGER = 'mutation($input: WorkflowTriggerRefInput!) { deleteWorkflowTrigger(input: $input) }';
+
+const load = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
+
+describe('SCM webhooks', () => {
+  let api: TestApi;
+  let db: Db;
+  let github: LoopbackServer;
+  let dataDir: string;
+  let roles: Awaited<ReturnType<typeof seedTenant>>;
+  let githubId: string;
+  let deliveryCount = 0;
+
+  async function deliver(
+    integrationId: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; json: { outcome: string; reason: string; runs: string[]; replayed?: boolean } }> {
+    const response = await fetch(`${api.url}/webhooks/${integrationId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    return { status: response.status, json: (await response.json()) as never };
+  }
+
+  /** A delivery as GitHub signs it. */
+  function github_(event: string, payload: unknown, options: { secret?: string; id?: string } = {}) {
+    const body = JSON.stringify(payload);
+    const id = options.id ?? `delivery-${++deliveryCount}`;
+    return deliver(githubId, body, {
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-hub-signature-256': signBody(body, options.secret ?? SECRET),
+    });
+  }
+
+  const runsOf = (workflow: string) =>
+    db.workflowRun.findMany({ where: { workflow: { name: workflow } }, orderBy: { number: 'asc' } });
+
+  async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = await read();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    github = await new LoopbackServer().start();
+    let hookId = 12345678;
+    github
+      .on(`POST /api/v3/repos/${REPO}/hooks`, () => ({
+        status: 201,
+        body: { ...(fixture('github', 'create-hook') as object), id: hookId++ },
+      }))
+      .on(`DELETE /api/v3/repos/${REPO}/hooks/12345678`, { status: 204 })
+      .on(`GET /api/v3/repos/${REPO}/pulls/1347`, { body: fixture('github', 'pull-request') })
+      .on(`POST /api/v3/repos/${REPO}/statuses/${PUSH_SHA}`, { status: 201, body: fixture('github', 'create-status') })
+      .on(`POST /api/v3/repos/${REPO}/statuses/${PR_SHA}`, { status: 201, body: fixture('github', 'create-status') });
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-webhooks-'));
+    api = await startTestApi({ CYCLONE_PUBLIC_URL: PUBLIC_URL, CYCLONE_DATA_DIR: dataDir });
+    db = createPrismaClient(api.databaseUrl);
+    const admin = await api.loginAsAdmin();
+    roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
+    const created = await api.graphql<{ createIntegration: { id: string } }>(
+      CREATE_INTEGRATION,
+      {
+        input: {
+          tenant: 'acme',
+          name: 'github',
+          type: 'GITHUB',
+          config: { server: github.url },
+          secret: { token: 'ghp_test', webhookSecret: SECRET },
+        },
+      },
+      admin,
+    );
+    githubId = created.data?.createIntegration.id as string;
+    for (const [name, command] of [
+      ['ci', 'exit 0'],
+      ['pr', 'sleep 30'],
+    ]) {
+      const workflow = await api.graphql(
+        CREATE_WORKFLOW,
+        {
+          input: {
+            tenant: 'acme',
+            project: 'web',
+            name,
+            stages: [{ name: 'build', image: 'alpine', command: ['sh', '-c', command] }],
+          },
+        },
+        roles.DEVELOPER,
+      );
+      expect(workflow.errors).toBeUndefined();
+    }
+    // Generous: a busy machine is slow at hashing the seeded users' passwords.
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await api?.stop();
+    await github?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers the repository webhook once when SCM triggers are created', async () => {
+    const trigger = (workflow: string, name: string, scm: Record<string, unknown>) =>
+      api.graphql(
+        CREATE_TRIGGER,
+        {
+          input: {
+            tenant: 'acme',
+            project: 'web',
+            workflow,
+            name,
+            type: 'SCM',
+            scm: { integration: 'github', repo: REPO, ...scm },
+            parameters: [{ name: 'ENV', value: 'ci' }],
+          },
+        },
+        roles.DEVELOPER,
+      );
+    const push = await trigger('ci', 'on-push', { push: { branches: ['main', 'release/*'] }, tagRelease: true });
+    expect(push.errors).toBeUndefined();
+    expect(push.data).toEqual({ createWorkflowTrigger: { name: 'on-push', webhookUrl: `/webhooks/${githubId}` } });
+    const pr = await trigger('pr', 'on-pr', {
+      pullRequest: { branches: ['main'] },
+      pullRequestComment: { comments: ['/retest'] },
+    });
+    expect(pr.errors).toBeUndefined();
+    const registrations = github.find('POST', `/api/v3/repos/${REPO}/hooks`);
+    expect(registrations).toHaveLength(1);
+    expect(registrations[0]?.headers.authorization).toBe('Bearer ghp_test');
+    expect(registrations[0]?.body).toMatchObject({
+      events: ['push', 'pull_request', 'issue_comment'],
+      config: { url: `${PUBLIC_URL}/webhooks/${githubId}`, secret: SECRET, content_type: 'json' },
+    });
+    expect(await db.repositoryWebhook.findMany({ select: { repo: true, hookId: true } })).toEqual([
+      { repo: REPO, hookId: '12345678' },
+    ]);
+  });
+
+  it('answers 404 for unknown integrations', async () => {
+    const body = JSON.stringify(load('github-push'));
+    const headers = { 'x-github-event': 'push', 'x-hub-signature-256': signBody(body, SECRET) };
+    expect((await deliver('00000000-0000-0000-0000-000000000000', body, headers)).status).toBe(404);
+    expect((await deliver('not-a-uuid', body, headers)).status).toBe(404);
+  });
+
+  it('refuses unsigned, forged and tampered deliveries with 401, records them and starts nothing', async () => {
+    const payload = load('github-push');
+    const body = JSON.stringify(payload);
+    const unsigned = await deliver(githubId, body, { 'x-github-event': 'push', 'x-github-delivery': 'forged-1' });
+    expect(unsigned.status).toBe(401);
+    expect((await github_('push', payload, { secret: 'wrong-secret', id: 'forged-2' })).status).toBe(401);
+    const tampered = await deliver(githubId, body.replace(PUSH_SHA, 'f'.repeat(40)), {
+      'x-github-event': 'push',
+      'x-github-delivery': 'forged-3',
+      'x-hub-signature-256': signBody(body, SECRET),
+    });
+    expect(tampered.status).toBe(401);
+    expect(tampered.json.outcome).toBe('REJECTED');
+    expect(await runsOf('ci')).toHaveLength(0);
+    const recorded = await db.webhookDelivery.findMany({ where: { integrationId: githubId, outcome: 'REJECTED' } });
+    expect(recorded).toHaveLength(3);
+    // A forged delivery does not claim its id: the genuine one with that id still counts.
+    expect(recorded.every((r) => r.deliveryId === null && r.statusCode === 401)).toBe(true);
+  });
+
+  it('refuses payloads over 1 MB with 413', async () => {
+    const payload = { ...load('github-push'), padding: 'x'.repeat(1024 * 1024) };
+    const result = await github_('push', payload);
+    expect(result.status).toBe(413);
+    expect(await db.webhookDelivery.count({ where: { statusCode: 413 } })).toBe(1);
+    expect(await runsOf('ci')).toHaveLength(0);
+  });
+
+  it('starts exactly one run for a matching push, with SCM_REVISION, and not again on redelivery', async () => {
+    const first = await github_('push', load('github-push'), { id: 'push-main' });
+    expect(first.status).toBe(200);
+    expect(first.json.outcome).toBe('ACCEPTED');
+    expect(first.json.runs).toHaveLength(1);
+    const runs = await runsOf('ci');
+    expect(runs).toHaveLength(1);
+    const run = runs[0];
+    expect(run?.trigger).toBe('SCM');
+    expect(run?.triggerId).toBe((await db.workflowTrigger.findFirst({ where: { name: 'on-push' } }))?.id);
+    expect(run?.createdById).toBeNull();
+    expect(run?.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'ENV', value: 'ci' },
+        { name: 'SCM_REVISION', value: PUSH_SHA },
+        { name: 'SCM_REF', value: 'refs/heads/main' },
+        { name: 'SCM_EVENT', value: 'push' },
+        { name: 'SCM_BRANCH', value: 'main' },
+      ]),
+    );
+    const replayed = await github_('push', load('github-push'), { id: 'push-main' });
+    expect(replayed.status).toBe(200);
+    expect(replayed.json).toMatchObject({ outcome: 'ACCEPTED', runs: first.json.runs, replayed: true });
+    expect(await runsOf('ci')).toHaveLength(1);
+  });
+
+  it('posts pending and then the final commit status with a link to the run page', async () => {
+    const [run] = await runsOf('ci');
+    const statuses = await waitFor('the final commit status', async () => {
+      const posted = github.find('POST', `/api/v3/repos/${REPO}/statuses/${PUSH_SHA}`);
+      return posted.some((r) => (r.body as { state: string }).state === 'success') && posted;
+    });
+    // pending is skipped only when the run finished before the first pass saw it.
+    const states = statuses.map((r) => (r.body as { state: string }).state);
+    expect(states.filter((s) => s === 'success')).toHaveLength(1);
+    expect(states.filter((s) => s === 'pending').length).toBeLessThanOrEqual(1);
+    expect(statuses.at(-1)?.body).toEqual({
+      state: 'success',
+      target_url: `${PUBLIC_URL}/projects/web/workflows/ci/runs/${run?.id}`,
+      description: 'Cyclone run #1 succeeded',
+      context: 'cyclone/ci',
+    });
+    const row = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
+    expect(row).toMatchObject({ finalState: 'success', lastError: '' });
+    expect(row?.finalPostedAt).not.toBeNull();
+  });
+
+  it('retries a commit status the server refused, with backoff, until it is posted', async () => {
+    const sha = 'b'.repeat(40);
+    let calls = 0;
+    github.on(`POST /api/v3/repos/${REPO}/statuses/${sha}`, () =>
+      ++calls === 1 ? { status: 502, body: { message: 'Server Error' } } : { status: 201, body: {} },
+    );
+    const pushed = await github_('push', { ...load('github-push'), ref: 'refs/heads/release/1.0', after: sha });
+    const runId = pushed.json.runs[0] as string;
+    expect(runId).toBeDefined();
+    await waitFor('a failed first attempt', async () => {
+      const row = await db.scmRunStatus.findUnique({ where: { runId } });
+      return row && row.attempts === 1 && row.lastError.includes('answered 502: Server Error');
+    });
+    await waitFor(
+      'the final status after the retry',
+      async () => (await db.scmRunStatus.findUnique({ where: { runId } }))?.finalState === 'success',
+      30_000,
+    );
+    const row = await db.scmRunStatus.findUniqueOrThrow({ where: { runId } });
+    expect(row).toMatchObject({ attempts: 0, lastError: '', finalState: 'success' });
+    const states = github
+      .find('POST', `/api/v3/repos/${REPO}/statuses/${sha}`)
+      .map((r) => (r.body as { state: string }).state);
+    expect(states.at(-1)).toBe('success');
+    expect(states.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('starts nothing for a push to a branch no trigger matches, or a ping', async () => {
+    const other = await github_('push', { ...load('github-push'), ref: 'refs/heads/feature/x' });
+    expect(other.status).toBe(200);
+    expect(other.json).toMatchObject({ outcome: 'ACCEPTED', runs: [] });
+    const ping = await github_('ping', { zen: 'Design for failure.', hook_id: 12345678 });
+    expect(ping.json.outcome).toBe('IGNORED');
+    expect(await runsOf('ci')).toHaveLength(2);
+  });
+
+  it('cancels the running run of a pull request when a newer commit arrives', async () => {
+    const opened = await github_('pull_request', load('github-pull-request'));
+    expect(opened.json.runs).toHaveLength(1);
+    const firstId = opened.json.runs[0] as string;
+    await waitFor(
+      'the first PR run to run',
+      async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'RUNNING',
+    );
+    const pending = await waitFor(
+      'the pending status of the running PR run',
+      async () => github.find('POST', `/api/v3/repos/${REPO}/statuses/${PR_SHA}`)[0],
+    );
+    expect(pending.body).toMatchObject({
+      state: 'pending',
+      description: 'Cyclone run #1 is running',
+      context: 'cyclone/pr',
+    });
+    const newer = load('github-pull-request');
+    newer.action = 'synchronize';
+    newer.pull_request.head.sha = 'a'.repeat(40);
+    github.on(`POST /api/v3/repos/${REPO}/statuses/${'a'.repeat(40)}`, { status: 201, body: {} });
+    const synced = await github_('pull_request', newer);
+    expect(synced.json.runs).toHaveLength(1);
+    const first = await db.workflowRun.findUniqueOrThrow({ where: { id: firstId } });
+    expect(first.stopRequestedAt).not.toBeNull();
+    await waitFor(
+      'the first PR run to be cancelled',
+      async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'CANCELLED',
+    );
+    const second = await db.workflowRun.findUniqueOrThrow({ where: { id: synced.json.runs[0] as string } });
+    expect(second.stopRequestedAt).toBeNull();
+    expect(second.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'SCM_REVISION', value: 'a'.repeat(40) },
+        { name: 'SCM_PR_NUMBER', value: '1347' },
+        { name: 'SCM_EVENT', value: 'pull_request' },
+        { name: 'SCM_PR_TARGET_BRANCH', value: 'main' },
+      ]),
+    );
+    await db.workflowRun.update({ where: { id: second.id }, data: { stopRequestedAt: new Date() } });
+  });
+
+  it('starts a run for an exact /retest comment at the head commit the server reports', async () => {
+    const retest = await github_('issue_comment', load('github-issue-comment'));
+    expect(retest.json.runs).toHaveLength(1);
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: retest.json.runs[0] as string } });
+    expect(run.parameters).toEqual(expect.arrayContaining([{ name: 'SCM_REVISION', value: PR_SHA }]));
+    expect(github.find('GET', `/api/v3/repos/${REPO}/pulls/1347`)).toHaveLength(1);
+    const chatter = load('github-issue-comment');
+    chatter.comment.body = 'LGTM, /retest later';
+    expect((await github_('issue_comment', chatter)).json.runs).toEqual([]);
+    await db.workflowRun.update({ where: { id: run.id }, data: { stopRequestedAt: new Date() } });
+  });
+
+  it('verifies GitLab tokens and Bitbucket HMAC signatures', async () => {
+    const admin = await api.loginAsAdmin();
+    const ids: Record<string, string> = {};
+    for (const [name, type, server] of [
+      ['gitlab', 'GITLAB', 'https://gitlab.example.com'],
+      ['bitbucket', 'BITBUCKET', 'https://bitbucket.example.com'],
+    ] as const) {
+      const created = await api.graphql<{ createIntegration: { id: string } }>(
+        CREATE_INTEGRATION,
+        { input: { tenant: 'acme', name, type, config: { server }, secret: { webhookSecret: SECRET } } },
+        admin,
+      );
+      ids[name] = created.data?.createIntegration.id as string;
+    }
+    for (const [integration, repo] of [
+      ['gitlab', 'mike/diaspora'],
+      ['bitbucket', 'PROJ/repository'],
+    ]) {
+      const result = await api.graphql(
+        CREATE_TRIGGER,
+        {
+          input: {
+            tenant: 'acme',
+            project: 'web',
+            workflow: 'ci',
+            name: `on-${integration}`,
+            type: 'SCM',
+            scm: { integration, repo, push: { branches: ['master'] } },
+          },
+        },
+        roles.DEVELOPER,
+      );
+      expect(result.errors).toBeUndefined();
+    }
+    const gitlabBody = JSON.stringify(load('gitlab-push'));
+    const gitlab = (token: string, id: string) =>
+      deliver(ids.gitlab as string, gitlabBody, {
+        'x-gitlab-event': 'Push Hook',
+        'x-gitlab-token': token,
+        'x-gitlab-event-uuid': id,
+      });
+    expect((await gitlab('wrong', 'gl-1')).status).toBe(401);
+    const accepted = await gitlab(SECRET, 'gl-2');
+    expect(accepted.json.runs).toHaveLength(1);
+    const bbBody = JSON.stringify(load('bitbucket-server-refs-changed'));
+    const bitbucket = (signature: string) =>
+      deliver(ids.bitbucket as string, bbBody, {
+        'x-event-key': 'repo:refs_changed',
+        'x-request-id': 'bb-1',
+        'x-hub-signature': signature,
+      });
+    expect((await bitbucket(signBody(bbBody, 'nope'))).status).toBe(401);
+    const bb = await bitbucket(signBody(bbBody, SECRET));
+    // master matches; the tag does not (tagRelease off); the deleted branch is skipped.
+    expect(bb.json.runs).toHaveLength(1);
+    const bbRun = await db.workflowRun.findUniqueOrThrow({ where: { id: bb.json.runs[0] as string } });
+    expect(bbRun.parameters).toEqual(
+      expect.arrayContaining([{ name: 'SCM_REVISION', value: '178864a7d521b6f5e720b386b2c2b0ef8563e0dc' }]),
+    );
+  });
+
+  it('removes the repository webhook with the last SCM trigger on the repository', async () => {
+    const remove = (workflow: string, name: string) =>
+      api.graphql(DELETE_TRIGGER, { input: { tenant: 'acme', project: 'web', workflow, name } }, roles.DEVELOPER);
+    expect((await remove('ci', 'on-push')).errors).toBeUndefined();
+    expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345678`)).toHaveLength(0);
+    expect((await remove('pr', 'on-pr')).errors).toBeUndefined();
+    expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345678`)).toHaveLength(1);
+    expect(await db.repositoryWebhook.count()).toBe(0);
+  });
+
+  it('starts runs of WEBHOOK triggers for developers signed in with a bearer token, once per delivery id', async () => {
+    const created = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'ci',
+          name: 'hook',
+          type: 'WEBHOOK',
+          parameters: [{ name: 'ENV', value: 'staging' }],
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(created.errors).toBeUndefined();
+    const trigger = await db.workflowTrigger.findFirstOrThrow({ where: { name: 'hook' } });
+    const call = async (token: string | undefined, body: string, id?: string) => {
+      const response = await fetch(`${api.url}/webhooks/triggers/${trigger.id}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(id ? { 'x-cyclone-delivery': id } : {}),
+        },
+        body,
+      });
+      return { status: response.status, json: (await response.json()) as { runs: string[]; replayed?: boolean } };
+    };
+    const body = JSON.stringify({ parameters: [{ name: 'ENV', value: 'prod' }] });
+    expect((await call(undefined, body)).status).toBe(401);
+    expect((await call('not-a-token', body)).status).toBe(401);
+    expect((await call(roles.VIEWER, body)).status).toBe(403);
+    expect((await call(roles.DEVELOPER, '{"parameters": 3}')).status).toBe(400);
+    const started = await call(roles.DEVELOPER, body, 'deploy-1');
+    expect(started.status).toBe(200);
+    expect((await call(roles.DEVELOPER, body, 'deploy-1')).json).toMatchObject({
+      runs: started.json.runs,
+      replayed: true,
+    });
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: started.json.runs[0] as string } });
+    expect(run).toMatchObject({ trigger: 'WEBHOOK', triggerId: trigger.id });
+    expect(run.parameters).toEqual([{ name: 'ENV', value: 'prod' }]);
+    expect(await db.workflowRun.count({ where: { triggerId: trigger.id } })).toBe(1);
+    const unknown = await fetch(`${api.url}/webhooks/triggers/00000000-0000-0000-0000-000000000000`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${roles.DEVELOPER}` },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('fails trigger creation with a clear error and writes nothing when the server cannot register the hook', async () => {
+    const admin = await api.loginAsAdmin();
+    const gone = await new LoopbackServer().start();
+    await gone.stop();
+    await api.graphql(
+      CREATE_INTEGRATION,
+      {
+        input: {
+          tenant: 'acme',
+          name: 'github-down',
+          type: 'GITHUB',
+          config: { server: gone.url },
+          secret: { token: 't', webhookSecret: SECRET },
+        },
+      },
+      admin,
+    );
+    const result = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'ci',
+          name: 'down',
+          type: 'SCM',
+          scm: { integration: 'github-down', repo: REPO, push: { branches: ['main'] } },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(
+      /could not register the webhook on GITHUB for "octocat\/Hello-World".*ECONNREFUSED/,
+    );
+    expect(await db.workflowTrigger.count({ where: { name: 'down' } })).toBe(0);
+    expect(await db.repositoryWebhook.count()).toBe(0);
+  });
+
+  it('removes a repository webhook left behind when a workflow is deleted with its triggers', async () => {
+    github.on(`DELETE /api/v3/repos/${REPO}/hooks/12345679`, { status: 204 });
+    const stages = [{ name: 'build', image: 'alpine', command: ['true'] }];
+    const input = { tenant: 'acme', project: 'web', name: 'tmp', stages };
+    expect((await api.graphql(CREATE_WORKFLOW, { input }, roles.DEVELOPER)).errors).toBeUndefined();
+    const trigger = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'tmp',
+          name: 'on-push',
+          type: 'SCM',
+          scm: { integration: 'github', repo: REPO, push: { branches: [] } },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(trigger.errors).toBeUndefined();
+    expect(await db.repositoryWebhook.findMany({ select: { hookId: true } })).toEqual([{ hookId: '12345679' }]);
+    const deleted = await api.graphql(
+      'mutation($input: WorkflowRefInput!) { deleteWorkflow(input: $input) }',
+      { input: { tenant: 'acme', project: 'web', name: 'tmp' } },
+      roles.DEVELOPER,
+    );
+    expect(deleted.errors).toBeUndefined();
+    await waitFor('the sweep to remove the unused hook', async () => (await db.repositoryWebhook.count()) === 0);
+    expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345679`)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { minQuantity, parseQuantity } from './quantity.js';
+import { buildTenantObjects } from './tenant-objects.js';
+
+describe('quantities', () => {
+  it('parse CPU and memory amounts', () => {
+    expect(parseQuantity('500m')).toBe(0.5);
+    expect(parseQuantity('2')).toBe(2);
+    expect(parseQuantity('1Gi')).toBe(1024 ** 3);
+    expect(parseQuantity('1.5G')).toBe(1.5e9);
+    expect(parseQuantity('lots')).toBeUndefined();
+  });
+
+  it('take the smaller one', () => {
+    expect(minQuantity('1', '500m')).toBe('500m');
+    expect(minQuantity('1Gi', '8Gi')).toBe('1Gi');
+    expect(minQuantity('1', null)).toBe('1');
+    expect(minQuantity('1', 'lots')).toBe('1');
+  });
+
+  it('cap the container defaults at a small tenant quota', () => {
+    const { objects, absent } = buildTenantObjects(
+      { id: 'id', name: 'tiny', quotaCpu: '250m', quotaMemory: null },
+      { instance: 'cyclone' },
+    );
+    const limitRange = objects.find((o) => o.kind === 'LimitRange') as unknown as {
+      spec: { limits: { _default: Record<string, string>; max: Record<string, string> }[] };
+    };
+    expect(limitRange.spec.limits[0]?._default).toEqual({ cpu: '250m', memory: '1Gi' });
+    expect(limitRange.spec.limits[0]?.max).toEqual({ cpu: '250m' });
+    expect(absent).toEqual([]);
+    const none = buildTenantObjects({ id: 'id', name: 'free', quotaCpu: null, quotaMemory: null }, { instance: 'c' });
+    expect(none.objects.map((o) => o.kind)).not.toContain('ResourceQuota');
+    expect(none.absent.map((o) => o.kind)).toEqual(['ResourceQuota']);
+  });
+});

@@ -1,0 +1,63 @@
+import { inClusterKubeConfig, loadKubeConfig, makeClients } from '@cyclone/k8s';
+import type { KubernetesConfig } from '../config/config.js';
+import { type Controller, startController } from '../controller/controller.js';
+import { LeaderElector } from '../controller/leader-election.js';
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { KubeReconciler } from './kube-reconciler.js';
+
+/** Name of the Lease the controller replicas elect their leader on (in CYCLONE_NAMESPACE). */
+export const CONTROLLER_LEASE = 'cyclone-controller';
+
+export interface KubernetesSync {
+  reconciler: KubeReconciler;
+  elector: LeaderElector;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Kubernetes side of a controller process: a leader election on a Lease and
+ * the reconciler that mirrors the database into the cluster, which runs only on
+ * the leader (every replica keeps campaigning, so a standby takes over within a
+ * lease duration when the leader dies).
+ */
+export function startKubernetesSync(deps: {
+  config: KubernetesConfig;
+  db: Db;
+  logger: Logger;
+  box: SecretBox;
+}): KubernetesSync {
+  const { config, db, box } = deps;
+  const logger = deps.logger.child({ component: 'kubernetes' });
+  const kc = config.kubeconfigPath ? loadKubeConfig({ kubeconfigPath: config.kubeconfigPath }) : inClusterKubeConfig();
+  const clients = makeClients(kc);
+  const elector = new LeaderElector({
+    clients,
+    namespace: config.namespace,
+    name: config.instance === 'cyclone' ? CONTROLLER_LEASE : `${CONTROLLER_LEASE}-${config.instance}`,
+    identity: config.identity,
+    logger,
+    onStartedLeading: () => reconciler.wake(),
+  });
+  const reconciler: KubeReconciler = new KubeReconciler({
+    db,
+    logger,
+    clients,
+    box,
+    config,
+    isLeader: () => elector.isLeader(),
+  });
+  let controller: Controller | undefined;
+  elector.start();
+  controller = startController([reconciler], { intervalMs: config.resyncIntervalMs, logger });
+  return {
+    reconciler,
+    elector,
+    stop: async () => {
+      await controller?.stop();
+      controller = undefined;
+      await elector.stop();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { KubernetesObject } from '@cyclone/k8s';
+import { managedLabels } from './labels.js';
+import { minQuantity } from './quantity.js';
+
+export interface TenantRowForSync {
+  id: string;
+  name: string;
+  quotaCpu: string | null;
+  quotaMemory: string | null;
+}
+
+/** Name of a tenant's namespace: `cyclone-<tenant>` (CYCLONE_NAMESPACE_PREFIX in a worker cluster). */
+export const tenantNamespace = (tenant: string, prefix = 'cyclone-') => `${prefix}${tenant}`;
+
+export const STAGE_SERVICE_ACCOUNT = 'cyclone-stage';
+export const QUOTA_NAME = 'cyclone-quota';
+export const LIMIT_RANGE_NAME = 'cyclone-defaults';
+export const NETWORK_POLICY_NAME = 'cyclone-default-deny';
+
+/** Per-container defaults; capped by the tenant's quota so one container always fits. */
+const DEFAULT_REQUEST = { cpu: '100m', memory: '128Mi' };
+const DEFAULT_LIMIT = { cpu: '1', memory: '1Gi' };
+
+/**
+ * Everything a tenant's namespace holds besides the custom resources: the
+ * namespace itself, its quota and container defaults, the stage pods' service
+ * account with its role, and a network policy that denies all ingress and
+ * allows all egress (stage pods clone, pull and push; nothing needs to reach them).
+ * `absent` lists objects that must not exist (a quota that was removed).
+ */
+export function buildTenantObjects(
+  tenant: TenantRowForSync,
+  options: { instance: string; prefix?: string },
+): { objects: KubernetesObject[]; absent: KubernetesObject[] } {
+  const namespace = tenantNamespace(tenant.name, options.prefix);
+  const labels = managedLabels(options.instance, 'tenant', tenant.id, { tenant: tenant.name });
+  const meta = (name: string) => ({ name, namespace, labels });
+  const quota = {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: meta(QUOTA_NAME),
+    spec: {
+      hard: {
+        ...(tenant.quotaCpu ? { 'requests.cpu': tenant.quotaCpu, 'limits.cpu': tenant.quotaCpu } : {}),
+        ...(tenant.quotaMemory ? { 'requests.memory': tenant.quotaMemory, 'limits.memory': tenant.quotaMemory } : {}),
+      },
+    },
+  };
+  const hasQuota = Boolean(tenant.quotaCpu || tenant.quotaMemory);
+  const objects: KubernetesObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { ...labels, 'kubernetes.io/metadata.name': namespace } },
+    },
+    ...(hasQuota ? [quota] : []),
+    {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta(LIMIT_RANGE_NAME),
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: {
+              cpu: minQuantity(DEFAULT_REQUEST.cpu, tenant.quotaCpu),
+              memory: minQuantity(DEFAULT_REQUEST.memory, tenant.quotaMemory),
+            },
+            // `_default`: client-node's serializer maps its field names to the JSON ones (`default`).
+            _default: {
+              cpu: minQuantity(DEFAULT_LIMIT.cpu, tenant.quotaCpu),
+              memory: minQuantity(DEFAULT_LIMIT.memory, tenant.quotaMemory),
+            },
+            ...(hasQuota
+              ? {
+                  max: {
+                    ...(tenant.quotaCpu ? { cpu: tenant.quotaCpu } : {}),
+                    ...(tenant.quotaMemory ? { memory: tenant.quotaMemory } : {}),
+                  },
+                }
+              : {}),
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta(STAGE_SERVICE_ACCOUNT),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(STAGE_SERVICE_ACCOUNT),
+      // Stage helpers read what their run is made of; they write nothing to Kubernetes
+      // (logs and outputs go to the Cyclone API).
+      rules: [
+        {
+          apiGroups: ['cyclone.dev'],
+          resources: ['workflowruns', 'workflows', 'stages', 'resources'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(STAGE_SERVICE_ACCOUNT),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: STAGE_SERVICE_ACCOUNT },
+      subjects: [{ kind: 'ServiceAccount', name: STAGE_SERVICE_ACCOUNT, namespace }],
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(NETWORK_POLICY_NAME),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{}] },
+    },
+  ] as KubernetesObject[];
+  return { objects, absent: hasQuota ? [] : [quota as KubernetesObject] };
+}

@@ -1,0 +1,249 @@
+'use client';
+
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  MiniMap,
+  type NodeChange,
+  type OnDelete,
+  ReactFlow,
+  ViewportPortal,
+} from '@xyflow/react';
+import { memo, type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useT } from '@/i18n/i18n-provider';
+import { MINIMAP_THRESHOLD } from '../canvas/dag-view';
+import { buildEdges } from '../canvas/graph-elements';
+import { initialFitView } from '../canvas/initial-view';
+import { checkConnection, connect, disconnect, moveStages, removeStages } from '../model/operations';
+import type { EditorDoc, EditorStage, Point } from '../model/types';
+import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
+import { ConnectionLine, RefusalContext } from './connection-line';
+import styles from './editor.module.css';
+import type { EditorHistory } from './use-editor-history';
+
+const DELETE_KEYS = ['Delete', 'Backspace'];
+
+interface CachedNode {
+  stage: EditorStage;
+  hasIssue: boolean;
+  data: StageNodeData;
+}
+
+export interface EditorCanvasProps {
+  editor: EditorHistory;
+  issueStages: ReadonlySet<string>;
+  selected: ReadonlySet<string>;
+  onSelectionChange: (names: Set<string>) => void;
+  onOpenStage: (name: string) => void;
+  onRefused: (message: string) => void;
+  /** Where a stage being added will land: drawn as a dashed ghost node. */
+  ghost?: Point;
+}
+
+/** The editable graph: drag to move, handle to handle to connect, Delete to remove. */
+export const EditorCanvas = memo(function EditorCanvas({
+  editor,
+  issueStages,
+  selected,
+  onSelectionChange,
+  onOpenStage,
+  onRefused,
+  ghost,
+}: EditorCanvasProps) {
+  const t = useT();
+  const { doc, apply, latest } = editor;
+  const cache = useRef(new Map<string, CachedNode>());
+  const [nodes, setNodes] = useState<StageNodeType[]>([]);
+  const [edges, setEdges] = useState<Edge[]>([]);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+
+  // Node data objects are reused while their stage is unchanged, so memoized nodes skip rendering.
+  useEffect(() => {
+    const next = new Map<string, CachedNode>();
+    const built = doc.stages.map((stage): StageNodeType => {
+      const hasIssue = issueStages.has(stage.name);
+      const previous = cache.current.get(stage.name);
+      const data =
+        previous && previous.stage === stage && previous.hasIssue === hasIssue
+          ? previous.data
+          : {
+              name: stage.name,
+              image: stage.image,
+              trivial: stage.trivial,
+              retries: stage.retries,
+              hasIssue,
+              isEditable: true,
+            };
+      next.set(stage.name, { stage, hasIssue, data });
+      return {
+        id: stage.name,
+        type: 'stage',
+        position: doc.positions[stage.name] ?? { x: 0, y: 0 },
+        data,
+        selected: selectedRef.current.has(stage.name),
+      };
+    });
+    cache.current = next;
+    setNodes(built);
+  }, [doc, issueStages]);
+
+  useEffect(() => {
+    setNodes((current) =>
+      current.map((node) =>
+        node.selected === selected.has(node.id) ? node : { ...node, selected: selected.has(node.id) },
+      ),
+    );
+  }, [selected]);
+
+  useEffect(() => {
+    setEdges((current) => {
+      const wasSelected = new Set(current.filter((e) => e.selected).map((e) => e.id));
+      return buildEdges(doc.stages).map((edge) => ({ ...edge, selected: wasSelected.has(edge.id) }));
+    });
+  }, [doc]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StageNodeType>[]) => {
+      // Removal goes through onDelete (one undoable step); the rest is view state.
+      const kept = changes.filter((c) => c.type !== 'remove');
+      setNodes((current) => applyNodeChanges(kept, current));
+      if (kept.some((c) => c.type === 'select')) {
+        const next = new Set(selectedRef.current);
+        for (const change of kept) {
+          if (change.type !== 'select') continue;
+          if (change.selected) next.add(change.id);
+          else next.delete(change.id);
+        }
+        onSelectionChange(next);
+      }
+    },
+    [onSelectionChange],
+  );
+
+  const onNodeDragStop = useCallback(
+    (_: unknown, __: unknown, dragged: StageNodeType[]) => {
+      const moves: Record<string, { x: number; y: number }> = {};
+      for (const node of dragged) {
+        const before = latest.current.positions[node.id];
+        if (!before || before.x !== node.position.x || before.y !== node.position.y) moves[node.id] = node.position;
+      }
+      if (Object.keys(moves).length > 0) apply((d) => moveStages(d, moves));
+    },
+    [apply, latest],
+  );
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setEdges((current) =>
+      applyEdgeChanges(
+        changes.filter((c) => c.type !== 'remove'),
+        current,
+      ),
+    );
+  }, []);
+
+  const onDelete = useCallback<OnDelete<StageNodeType, Edge>>(
+    ({ nodes: removedNodes, edges: removedEdges }) => {
+      const names = removedNodes.map((n) => n.id);
+      apply((d: EditorDoc) => removeStages(disconnect(d, removedEdges), names));
+      if (names.length > 0) {
+        const next = new Set(selectedRef.current);
+        for (const name of names) next.delete(name);
+        onSelectionChange(next);
+      }
+    },
+    [apply, onSelectionChange],
+  );
+
+  const explain = useCallback(
+    (source: string, target: string) => checkConnection(latest.current, source, target),
+    [latest],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: Connection | Edge) => !explain(connection.source, connection.target),
+    [explain],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const result = connect(latest.current, connection.source, connection.target);
+      if (result.ok) apply(() => result.doc);
+      else onRefused(result.message);
+    },
+    [apply, latest, onRefused],
+  );
+
+  const onConnectEnd = useCallback(
+    (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+      const isFromSource = state.fromHandle?.type !== 'target';
+      const [source, target] = isFromSource
+        ? [state.fromNode.id, state.toNode.id]
+        : [state.toNode.id, state.fromNode.id];
+      const refusal = explain(source, target);
+      if (refusal) onRefused(refusal.message);
+    },
+    [explain, onRefused],
+  );
+
+  const onNodeClick = useCallback(
+    (event: ReactMouseEvent, node: StageNodeType) => {
+      if (!event.shiftKey && !event.metaKey && !event.ctrlKey) onOpenStage(node.id);
+    },
+    [onOpenStage],
+  );
+  const showMiniMap = doc.stages.length > MINIMAP_THRESHOLD;
+  // The first view only: later fits (auto-layout, view switch) are asked for explicitly.
+  const [fitViewOptions] = useState(() => initialFitView(doc.positions, doc.stages.length));
+
+  return (
+    <RefusalContext.Provider value={explain}>
+      <section className={styles.canvas} aria-label={t('editor.canvasLabel')}>
+        <ReactFlow<StageNodeType, Edge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={NODE_TYPES}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStop={onNodeDragStop}
+          onDelete={onDelete}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onNodeClick={onNodeClick}
+          connectionLineComponent={ConnectionLine}
+          deleteKeyCode={DELETE_KEYS}
+          multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+          selectionKeyCode="Shift"
+          fitView
+          fitViewOptions={fitViewOptions}
+          minZoom={0.05}
+          onlyRenderVisibleElements={doc.stages.length > 200}
+        >
+          <Background gap={16} size={1} />
+          <Controls showInteractive={false} />
+          {showMiniMap ? <MiniMap pannable zoomable ariaLabel={t('editor.minimap')} /> : null}
+          {ghost ? (
+            <ViewportPortal>
+              <div
+                className={styles.ghost}
+                style={{ transform: `translate(${ghost.x}px, ${ghost.y}px)` }}
+                data-testid="ghost-node"
+                aria-hidden="true"
+              >
+                {t('editor.ghost')}
+              </div>
+            </ViewportPortal>
+          ) : null}
+        </ReactFlow>
+      </section>
+    </RefusalContext.Provider>
+  );
+});

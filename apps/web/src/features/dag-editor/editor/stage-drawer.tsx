@@ -1,0 +1,250 @@
+'use client';
+
+import { isDnsLabel } from '@cyclone/domain';
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Drawer } from '@/components/ui/drawer';
+import { TextField } from '@/components/ui/text-field';
+import { useT } from '@/i18n/i18n-provider';
+import type { EditorStage } from '../model/types';
+import { RowsEditor } from './rows-editor';
+import styles from './stage-drawer.module.css';
+
+const FORM_ID = 'stage-drawer-form';
+
+const toLines = (values: readonly string[]) => values.join('\n');
+const fromLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0);
+
+interface Draft {
+  stage: EditorStage;
+  command: string;
+  args: string;
+  retries: string;
+}
+
+function toDraft(stage: EditorStage): Draft {
+  return { stage, command: toLines(stage.command), args: toLines(stage.args), retries: String(stage.retries) };
+}
+
+function TextArea({
+  label,
+  hint,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const id = useId();
+  return (
+    <div className={styles.field}>
+      <label htmlFor={id} className={styles.label}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        className={styles.textarea}
+        rows={Math.min(6, Math.max(2, value.split('\n').length))}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        spellCheck={false}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className={styles.hint}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className={styles.section}>
+      <h3 className={styles.sectionTitle}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/** Cyclone's stage form: what it runs, what it takes and gives, and its run policy. */
+export function StageDrawer({
+  stage,
+  takenNames,
+  onApply,
+  onClose,
+}: {
+  stage: EditorStage | undefined;
+  /** Names of the other stages (a stage name must be unique). */
+  takenNames: ReadonlySet<string>;
+  onApply: (previousName: string, next: EditorStage) => void;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const [draft, setDraft] = useState<Draft | undefined>(stage && toDraft(stage));
+  // A different stage (or the same one changed by undo) resets the form.
+  useEffect(() => setDraft(stage && toDraft(stage)), [stage]);
+  if (!stage || !draft) return null;
+
+  const set = (patch: Partial<EditorStage>) => setDraft({ ...draft, stage: { ...draft.stage, ...patch } });
+  const s = draft.stage;
+  const nameError = !isDnsLabel(s.name)
+    ? t('editor.drawer.nameInvalid')
+    : s.name !== stage.name && takenNames.has(s.name)
+      ? t('editor.drawer.nameTaken', { name: s.name })
+      : undefined;
+  const retries = Number(draft.retries);
+  const retriesError =
+    !Number.isInteger(retries) || retries < 0 || retries > 10 ? t('editor.drawer.retriesInvalid') : undefined;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (nameError || retriesError) return;
+    onApply(stage.name, { ...s, command: fromLines(draft.command), args: fromLines(draft.args), retries });
+  };
+
+  return (
+    <Drawer
+      open
+      modal={false}
+      width="30rem"
+      title={t('editor.drawer.title', { name: stage.name })}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" form={FORM_ID} variant="primary" disabled={Boolean(nameError || retriesError)}>
+            {t('editor.drawer.apply')}
+          </Button>
+        </>
+      }
+    >
+      <form id={FORM_ID} className={styles.form} onSubmit={submit}>
+        <TextField
+          label={t('editor.drawer.name')}
+          value={s.name}
+          onChange={(e) => set({ name: e.target.value })}
+          error={nameError}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        {s.template ? <p className={styles.hint}>{t('editor.drawer.fromTemplate', { template: s.template })}</p> : null}
+        <Section title={t('editor.drawer.workload')}>
+          <TextField
+            label={t('editor.drawer.image')}
+            placeholder="alpine:3.20"
+            value={s.image}
+            onChange={(e) => set({ image: e.target.value })}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextArea
+            label={t('editor.drawer.command')}
+            hint={t('editor.drawer.linesHint')}
+            value={draft.command}
+            onChange={(command) => setDraft({ ...draft, command })}
+          />
+          <TextArea
+            label={t('editor.drawer.args')}
+            hint={t('editor.drawer.linesHint')}
+            value={draft.args}
+            onChange={(args) => setDraft({ ...draft, args })}
+          />
+          <TextField
+            label={t('editor.drawer.workingDir')}
+            value={s.workingDir ?? ''}
+            onChange={(e) => set({ workingDir: e.target.value })}
+            autoComplete="off"
+          />
+          <RowsEditor
+            legend={t('editor.drawer.env')}
+            addLabel={t('editor.drawer.addEnv')}
+            columns={[
+              { key: 'name', label: t('editor.drawer.colName') },
+              { key: 'value', label: t('editor.drawer.colValue') },
+            ]}
+            rows={s.env}
+            onChange={(env) => set({ env })}
+          />
+        </Section>
+        <Section title={t('editor.drawer.inputs')}>
+          <RowsEditor
+            legend={t('editor.drawer.inputResources')}
+            addLabel={t('editor.drawer.addResource')}
+            columns={[
+              { key: 'name', label: t('editor.drawer.colResource') },
+              { key: 'path', label: t('editor.drawer.colPath'), placeholder: '/workspace/src' },
+            ]}
+            rows={s.inputs.resources}
+            onChange={(resources) => set({ inputs: { ...s.inputs, resources } })}
+          />
+          <RowsEditor
+            legend={t('editor.drawer.inputArtifacts')}
+            addLabel={t('editor.drawer.addArtifact')}
+            columns={[
+              { key: 'name', label: t('editor.drawer.colName') },
+              { key: 'path', label: t('editor.drawer.colPath') },
+              { key: 'source', label: t('editor.drawer.colSource'), placeholder: 'build/binary' },
+            ]}
+            rows={s.inputs.artifacts}
+            onChange={(artifacts) => set({ inputs: { ...s.inputs, artifacts } })}
+          />
+        </Section>
+        <Section title={t('editor.drawer.outputs')}>
+          <RowsEditor
+            legend={t('editor.drawer.outputResources')}
+            addLabel={t('editor.drawer.addResource')}
+            columns={[{ key: 'name', label: t('editor.drawer.colResource') }]}
+            rows={s.outputs.resources}
+            onChange={(resources) => set({ outputs: { ...s.outputs, resources } })}
+          />
+          <RowsEditor
+            legend={t('editor.drawer.outputArtifacts')}
+            addLabel={t('editor.drawer.addArtifact')}
+            columns={[
+              { key: 'name', label: t('editor.drawer.colName') },
+              { key: 'path', label: t('editor.drawer.colPath') },
+            ]}
+            rows={s.outputs.artifacts}
+            onChange={(artifacts) => set({ outputs: { ...s.outputs, artifacts } })}
+          />
+        </Section>
+        <Section title={t('editor.drawer.policy')}>
+          <div className={styles.pair}>
+            <TextField
+              label={t('editor.drawer.timeout')}
+              hint={t('editor.drawer.timeoutHint')}
+              placeholder="30m"
+              value={s.timeout ?? ''}
+              onChange={(e) => set({ timeout: e.target.value })}
+              autoComplete="off"
+            />
+            <TextField
+              label={t('editor.drawer.retries')}
+              type="number"
+              min={0}
+              max={10}
+              value={draft.retries}
+              error={retriesError}
+              onChange={(e) => setDraft({ ...draft, retries: e.target.value })}
+            />
+          </div>
+          <label className={styles.checkbox}>
+            <input type="checkbox" checked={s.trivial} onChange={(e) => set({ trivial: e.target.checked })} />
+            <span>
+              {t('editor.drawer.trivial')}
+              <span className={styles.hint}> — {t('editor.drawer.trivialHint')}</span>
+            </span>
+          </label>
+        </Section>
+      </form>
+    </Drawer>
+  );
+}

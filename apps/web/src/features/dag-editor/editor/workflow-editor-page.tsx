@@ -1,0 +1,121 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Skeleton } from '@/components/ui/skeleton';
+import { TenantRequired } from '@/features/projects/tenant-required';
+import { useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import {
+  EditorWorkflowDocument,
+  type EditorWorkflowResult,
+  StageTemplatesDocument,
+  type StageTemplatesResult,
+} from './editor.documents';
+import { WorkflowEditor } from './workflow-editor';
+
+/**
+ * `/projects/<project>/workflows/<workflow>`, or `/projects/<project>/new-workflow` (a
+ * route of its own, so a workflow may be named `new`): loads, then hands over to the editor.
+ */
+export function WorkflowEditorPage({
+  project,
+  workflow,
+  startTemplate,
+}: {
+  project: string;
+  workflow?: string;
+  /** A new workflow starts with one stage made from this template. */
+  startTemplate?: string;
+}) {
+  return (
+    <TenantRequired>
+      {(tenant) => (
+        <EditorLoader
+          key={`${tenant}/${project}/${workflow ?? ''}`}
+          tenant={tenant}
+          project={project}
+          workflow={workflow}
+          startTemplate={startTemplate}
+        />
+      )}
+    </TenantRequired>
+  );
+}
+
+function EditorLoader({
+  tenant,
+  project,
+  workflow,
+  startTemplate,
+}: {
+  tenant: string;
+  project: string;
+  workflow?: string;
+  startTemplate?: string;
+}) {
+  const t = useT();
+  const workflowQuery = useQuery({
+    queryKey: queryKeys.workflows.detail(tenant, project, workflow ?? ''),
+    queryFn: ({ signal }) =>
+      request<EditorWorkflowResult, object>(EditorWorkflowDocument, { tenant, project, name: workflow }, { signal }),
+    enabled: Boolean(workflow),
+    // The editor owns the document once open: no background refetch under the user's edits.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const templatesQuery = useQuery({
+    queryKey: queryKeys.templates.all(tenant),
+    queryFn: ({ signal }) => request<StageTemplatesResult, object>(StageTemplatesDocument, { tenant }, { signal }),
+    staleTime: 5 * 60_000,
+  });
+
+  const crumbs = [
+    { label: t('breadcrumbs.home'), href: '/' },
+    { label: t('projects.title'), href: '/projects' },
+    { label: project, href: `/projects/${project}` },
+  ];
+  if (workflow && workflowQuery.error) {
+    return (
+      <>
+        <PageHeader title={workflow} breadcrumbs={crumbs} />
+        <ErrorState
+          title={t('editor.loadFailed')}
+          error={workflowQuery.error}
+          onRetry={() => void workflowQuery.refetch()}
+        />
+      </>
+    );
+  }
+  if (workflow && workflowQuery.data && !workflowQuery.data.workflow) {
+    return (
+      <>
+        <PageHeader title={workflow} breadcrumbs={crumbs} />
+        <EmptyState title={t('editor.notFoundTitle')} description={t('editor.notFoundBody', { workflow, project })} />
+      </>
+    );
+  }
+  if ((workflow && workflowQuery.isLoading) || templatesQuery.isLoading) {
+    return (
+      <div aria-busy="true">
+        <PageHeader title={workflow ?? t('editor.newTitle')} breadcrumbs={crumbs} />
+        <Skeleton height="calc(100vh - 15rem)" radius="var(--radius-lg)" />
+      </div>
+    );
+  }
+  return (
+    <ReactFlowProvider>
+      <WorkflowEditor
+        tenant={tenant}
+        project={project}
+        workflow={workflowQuery.data?.workflow ?? undefined}
+        templates={templatesQuery.data?.stageTemplates ?? []}
+        startTemplate={workflow ? undefined : startTemplate}
+      />
+    </ReactFlowProvider>
+  );
+}

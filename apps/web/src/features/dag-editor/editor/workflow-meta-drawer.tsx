@@ -1,0 +1,96 @@
+'use client';
+
+import { type FormEvent, useId, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Drawer } from '@/components/ui/drawer';
+import { useT } from '@/i18n/i18n-provider';
+import type { WorkflowMeta } from '../model/yaml-doc';
+import { RowsEditor } from './rows-editor';
+import styles from './stage-drawer.module.css';
+
+const FORM_ID = 'workflow-meta-form';
+
+/** Lines of the description and variables, for the dirty check and the save diff. */
+export function metaLines(meta: WorkflowMeta): string[] {
+  const lines: string[] = [];
+  if (meta.description) lines.push(`description: ${meta.description}`);
+  for (const v of meta.globalVariables) if (v.name.trim()) lines.push(`variable ${v.name}=${v.value}`);
+  return lines;
+}
+
+/** The workflow's description and global variables (what a run's parameters default to). */
+export function WorkflowMetaDrawer({
+  meta,
+  onApply,
+  onClose,
+}: {
+  meta: WorkflowMeta;
+  onApply: (meta: WorkflowMeta) => void;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const descriptionId = useId();
+  const [draft, setDraft] = useState<WorkflowMeta>(meta);
+  const names = draft.globalVariables.map((v) => v.name.trim()).filter(Boolean);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (duplicate) return;
+    onApply({
+      description: draft.description.trim(),
+      globalVariables: draft.globalVariables.filter((v) => v.name.trim()).map((v) => ({ ...v, name: v.name.trim() })),
+    });
+  };
+
+  return (
+    <Drawer
+      open
+      modal={false}
+      width="30rem"
+      title={t('editor.meta.title')}
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose}>
+            {t('editor.meta.cancel')}
+          </Button>
+          <Button variant="primary" type="submit" form={FORM_ID}>
+            {t('editor.meta.apply')}
+          </Button>
+        </>
+      }
+    >
+      <form id={FORM_ID} className={styles.form} onSubmit={submit} noValidate>
+        <div className={styles.field}>
+          <label htmlFor={descriptionId} className={styles.label}>
+            {t('editor.meta.description')}
+          </label>
+          <textarea
+            id={descriptionId}
+            className={styles.textarea}
+            rows={3}
+            value={draft.description}
+            onChange={(event) => setDraft({ ...draft, description: event.target.value })}
+          />
+        </div>
+        <RowsEditor
+          legend={t('editor.meta.variables')}
+          columns={[
+            { key: 'name', label: t('editor.meta.varName'), placeholder: 'IMAGE_TAG' },
+            { key: 'value', label: t('editor.meta.varValue') },
+          ]}
+          rows={draft.globalVariables}
+          onChange={(globalVariables) => setDraft({ ...draft, globalVariables })}
+          addLabel={t('editor.meta.addVariable')}
+        />
+        <p className={styles.hint}>{t('editor.meta.variablesHint')}</p>
+        {duplicate ? (
+          <p className={styles.hint} role="alert" style={{ color: 'var(--danger)' }}>
+            {t('editor.meta.duplicate', { name: duplicate })}
+          </p>
+        ) : null}
+      </form>
+    </Drawer>
+  );
+}

@@ -1,0 +1,2 @@
+// The shared DAG renderer: the editor and the run view draw the same nodes.
+export { DagView, type DagViewPhase, type DagViewProps, type DagViewStage, MINIMAP_THRESHOLD } from './canvas/dag-view';

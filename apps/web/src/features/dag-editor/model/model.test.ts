@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { diffLines, hasChanges } from './diff';
+import { canRedo, canUndo, commit, createHistory, redo, undo } from './history';
+import {
+  addStage,
+  connect,
+  copyStages,
+  disconnect,
+  freeSpot,
+  pasteStages,
+  removeStages,
+  uniqueName,
+  updateStage,
+} from './operations';
+import { fromApiStage, stageLines, toStageInput } from './serialize';
+import { type EditorDoc, EMPTY_DOC, emptyStage } from './types';
+import { validateDoc } from './validate';
+
+function stage(name: string, dependsOn: string[] = [], image = 'alpine:3') {
+  return { ...emptyStage(name), image, dependsOn };
+}
+
+/** a → b, a → c, b → d, c → d */
+function diamond(): EditorDoc {
+  return {
+    stages: [stage('a'), stage('b', ['a']), stage('c', ['a']), stage('d', ['b', 'c'])],
+    positions: { a: { x: 0, y: 0 }, b: { x: 100, y: 0 }, c: { x: 100, y: 100 }, d: { x: 200, y: 50 } },
+  };
+}
+
+describe('operations', () => {
+  it('adds stages with unique names', () => {
+    const first = addStage(EMPTY_DOC, stage('build'), { x: 1, y: 2 });
+    const second = addStage(first.doc, stage('build'), { x: 3, y: 4 });
+    expect(second.name).toBe('build-2');
+    expect(second.doc.stages.map((s) => s.name)).toEqual(['build', 'build-2']);
+    expect(second.doc.positions['build-2']).toEqual({ x: 3, y: 4 });
+    expect(uniqueName(['x', 'x-2'], 'x')).toBe('x-3');
+  });
+
+  it('finds a free spot below overlapping nodes', () => {
+    const size = { width: 100, height: 40 };
+    expect(freeSpot({}, { x: 5, y: 5 }, size)).toEqual({ x: 5, y: 5 });
+    expect(freeSpot({ a: { x: 0, y: 0 }, b: { x: 0, y: 60 } }, { x: 10, y: 10 }, size)).toEqual({ x: 10, y: 130 });
+    expect(freeSpot({ a: { x: 0, y: 0 } }, { x: 200, y: 0 }, size)).toEqual({ x: 200, y: 0 });
+  });
+
+  it('connects source → target as a dependency of the target', () => {
+    const doc = addStage(addStage(EMPTY_DOC, stage('a'), { x: 0, y: 0 }).doc, stage('b'), { x: 0, y: 0 }).doc;
+    const result = connect(doc, 'a', 'b');
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.doc.stages.find((s) => s.name === 'b')?.dependsOn).toEqual(['a']);
+  });
+
+  it('refuses a connection that closes a cycle, naming the path', () => {
+    const result = connect(diamond(), 'd', 'a');
+    expect(result).toMatchObject({ ok: false, reason: 'CYCLE', path: ['a', 'b', 'd', 'a'] });
+    if (!result.ok) expect(result.message).toBe('"a" cannot depend on "d": that would make a cycle a → b → d → a');
+  });
+
+  it('refuses self and duplicate dependencies', () => {
+    expect(connect(diamond(), 'a', 'a')).toMatchObject({ ok: false, reason: 'SELF' });
+    expect(connect(diamond(), 'a', 'b')).toMatchObject({ ok: false, reason: 'DUPLICATE' });
+    expect(connect(diamond(), 'a', 'nope')).toMatchObject({ ok: false, reason: 'UNKNOWN' });
+  });
+
+  it('removes stages and the dependencies on them', () => {
+    const doc = removeStages(diamond(), ['b']);
+    expect(doc.stages.map((s) => s.name)).toEqual(['a', 'c', 'd']);
+    expect(doc.stages.find((s) => s.name === 'd')?.dependsOn).toEqual(['c']);
+    expect(doc.positions.b).toBeUndefined();
+  });
+
+  it('disconnects edges', () => {
+    const doc = disconnect(diamond(), [{ source: 'b', target: 'd' }]);
+    expect(doc.stages.find((s) => s.name === 'd')?.dependsOn).toEqual(['c']);
+  });
+
+  it('renaming a stage follows through dependencies, artifact sources and positions', () => {
+    const base = diamond();
+    const withArtifact = updateStage(base, 'd', {
+      ...(base.stages[3] as ReturnType<typeof stage>),
+      inputs: { resources: [], artifacts: [{ name: 'bin', path: '/bin', source: 'b/bin' }] },
+    });
+    const b = withArtifact.stages[1] as ReturnType<typeof stage>;
+    const doc = updateStage(withArtifact, 'b', { ...b, name: 'build' });
+    const d = doc.stages.find((s) => s.name === 'd');
+    expect(d?.dependsOn).toEqual(['build', 'c']);
+    expect(d?.inputs.artifacts[0]?.source).toBe('build/bin');
+    expect(doc.positions.build).toEqual({ x: 100, y: 0 });
+    expect(doc.positions.b).toBeUndefined();
+  });
+
+  it('copies and pastes stages with renamed internal dependencies', () => {
+    const doc = diamond();
+    const clipboard = copyStages(doc, ['a', 'b']);
+    expect(clipboard.stages.map((s) => [s.name, s.dependsOn])).toEqual([
+      ['a', []],
+      ['b', ['a']],
+    ]);
+    const pasted = pasteStages(doc, clipboard, { x: 10, y: 20 });
+    expect(pasted.names).toEqual(['a-2', 'b-2']);
+    expect(pasted.doc.stages.find((s) => s.name === 'b-2')?.dependsOn).toEqual(['a-2']);
+    expect(pasted.doc.positions['b-2']).toEqual({ x: 110, y: 20 });
+  });
+});
+
+describe('history', () => {
+  it('undoes and redoes, and a new change clears redo', () => {
+    let history = createHistory(EMPTY_DOC);
+    const one = addStage(EMPTY_DOC, stage('a'), { x: 0, y: 0 }).doc;
+    const two = addStage(one, stage('b'), { x: 0, y: 0 }).doc;
+    history = commit(commit(history, one), two);
+    expect(canUndo(history)).toBe(true);
+    history = undo(history);
+    expect(history.present).toBe(one);
+    expect(canRedo(history)).toBe(true);
+    history = redo(history);
+    expect(history.present).toBe(two);
+    history = commit(undo(history), EMPTY_DOC);
+    expect(canRedo(history)).toBe(false);
+    expect(commit(history, history.present)).toBe(history);
+    expect(undo(createHistory(1))).toEqual(createHistory(1));
+  });
+
+  it('keeps at most the limit of steps', () => {
+    let history = createHistory(0);
+    for (let n = 1; n <= 10; n++) history = commit(history, n, 3);
+    expect(history.past).toEqual([7, 8, 9]);
+  });
+});
+
+describe('validation', () => {
+  it('reports names, images, durations and graph problems per stage', () => {
+    const doc: EditorDoc = {
+      stages: [
+        { ...stage('Bad_Name'), image: '' },
+        { ...stage('x', ['ghost']), timeout: 'soon' },
+        stage('y', ['z']),
+        stage('z', ['y']),
+      ],
+      positions: {},
+    };
+    const codes = validateDoc(doc).map((i) => `${i.stage}:${i.code}`);
+    expect(codes).toEqual([
+      'Bad_Name:INVALID_NAME',
+      'Bad_Name:NO_IMAGE',
+      'x:INVALID_TIMEOUT',
+      'x:UNKNOWN_DEPENDENCY',
+      'y:CYCLE',
+    ]);
+    expect(validateDoc(diamond())).toEqual([]);
+    expect(validateDoc(EMPTY_DOC).map((i) => i.code)).toEqual(['NO_STAGES']);
+  });
+});
+
+describe('serialize and diff', () => {
+  it('maps API stages to the editor and back, dropping empty optional values', () => {
+    const editor = fromApiStage({
+      name: 'build',
+      image: 'golang:1.22',
+      command: ['sh', '-c'],
+      args: ['make'],
+      env: [{ name: 'A', value: '1' }],
+      workingDir: null,
+      dependsOn: ['src'],
+      inputs: { resources: [{ name: 'repo', path: '/src' }], artifacts: [] },
+      outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] },
+      trivial: true,
+      timeout: null,
+      retries: 2,
+      template: null,
+    });
+    const input = toStageInput({ ...editor, env: [...editor.env, { name: ' ', value: '' }] });
+    expect(input).toEqual({
+      name: 'build',
+      image: 'golang:1.22',
+      command: ['sh', '-c'],
+      args: ['make'],
+      env: [{ name: 'A', value: '1' }],
+      dependsOn: ['src'],
+      inputs: { resources: [{ name: 'repo', path: '/src' }], artifacts: [] },
+      outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] },
+      trivial: true,
+      retries: 2,
+    });
+  });
+
+  it('diffs the stage lines of two versions', () => {
+    const before = stageLines(diamond().stages);
+    const after = stageLines(updateStage(diamond(), 'c', { ...stage('c', ['a'], 'node:22') }).stages);
+    const diff = diffLines(before, after);
+    expect(hasChanges(diff)).toBe(true);
+    expect(diff.filter((l) => l.kind !== 'same')).toEqual([
+      { kind: 'removed', text: '  image: alpine:3' },
+      { kind: 'added', text: '  image: node:22' },
+    ]);
+    expect(hasChanges(diffLines(before, before))).toBe(false);
+    expect(diffLines(['a'], ['b', 'a', 'c'])).toEqual([
+      { kind: 'added', text: 'b' },
+      { kind: 'same', text: 'a' },
+      { kind: 'added', text: 'c' },
+    ]);
+  });
+});

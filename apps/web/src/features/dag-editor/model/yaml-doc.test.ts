@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { type EditorStage, emptyStage } from './types';
+import { docToYaml, lineOfPath, yamlToDoc } from './yaml-doc';
+
+function stage(name: string, dependsOn: string[] = []): EditorStage {
+  return { ...emptyStage(name), image: 'alpine:3', command: ['sh', '-c', `echo ${name}`], dependsOn };
+}
+
+const meta = { description: 'Ships it', globalVariables: [{ name: 'REGION', value: 'eu' }] };
+
+describe('YAML view', () => {
+  it('prints the stages and reads them back unchanged', () => {
+    const stages = [
+      stage('build'),
+      {
+        ...stage('test', ['build']),
+        inputs: { resources: [], artifacts: [{ name: 'bin', path: '/in', source: 'build/bin' }] },
+        retries: 2,
+        timeout: '5m',
+        trivial: true,
+      },
+    ];
+    stages[0] = { ...(stages[0] as EditorStage), outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] } };
+    const text = docToYaml('release', meta, stages);
+    expect(text).toContain('kind: Workflow');
+    const back = yamlToDoc(text);
+    expect(back.ok).toBe(true);
+    if (!back.ok) return;
+    expect(back.name).toBe('release');
+    expect(back.meta).toEqual(meta);
+    expect(back.stages.map((s) => s.name)).toEqual(['build', 'test']);
+    expect(back.stages[1]).toMatchObject({
+      dependsOn: ['build'],
+      retries: 2,
+      timeout: '5m',
+      trivial: true,
+      inputs: { artifacts: [{ name: 'bin', path: '/in', source: 'build/bin' }] },
+    });
+    expect(back.stages[0]?.command).toEqual(['sh', '-c', 'echo build']);
+  });
+
+  it('names the line of a syntax error', () => {
+    const text = docToYaml('release', meta, [stage('build')]).replace('kind: Workflow', 'kind: [Workflow');
+    const result = yamlToDoc(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]?.message).toMatch(/not valid YAML/);
+    expect(result.problems[0]?.line).toBeGreaterThan(1);
+  });
+
+  it('names the line of a field problem and of a cycle', () => {
+    const text = docToYaml('release', meta, [stage('a', ['b']), stage('b', ['a'])]);
+    const cycle = yamlToDoc(text);
+    expect(cycle.ok).toBe(false);
+    if (cycle.ok) return;
+    expect(cycle.problems.some((p) => /cycle/i.test(p.message))).toBe(true);
+    const lines = text.split('\n');
+    const line = cycle.problems.find((p) => p.line)?.line as number;
+    expect(lines[line - 1]).toMatch(/name: [ab]$/);
+
+    const broken = text.replace(/image: alpine:3/, 'image: ""');
+    const missing = yamlToDoc(broken);
+    expect(missing.ok).toBe(false);
+    if (missing.ok) return;
+    const problem = missing.problems[0];
+    expect(problem?.message).toMatch(/image/);
+    expect(broken.split('\n')[(problem?.line as number) - 1]).toMatch(/image:/);
+  });
+
+  it('finds the line of a path through lists', () => {
+    const text = ['kind: Stage', 'spec:', '  items:', '    - name: a', '    - name: b', '      image: x'].join('\n');
+    expect(lineOfPath(text, 'documents[0].spec.items[1].image')).toBe(6);
+    expect(lineOfPath(text, 'documents[0].spec.items[0]')).toBe(4);
+  });
+
+  it('refuses a stage without a Stage document', () => {
+    const text = docToYaml('release', meta, [stage('a'), stage('b', ['a'])]);
+    const withoutB = text
+      .split('---\n')
+      .filter((doc) => !/name: b\n/.test(doc) || /kind: Workflow/.test(doc))
+      .join('---\n');
+    const result = yamlToDoc(withoutB);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]?.message).toBe('stage "b" has no Stage document');
+    expect(result.problems[0]?.line).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,245 @@
+import { validateDag } from '@cyclone/dag';
+import type { WorkflowSpec, WorkflowStage } from '@cyclone/domain';
+import { type Manifest, parseManifests, printManifests, splitWorkflow } from '@cyclone/manifests';
+import { toStageInput } from './serialize';
+import type { EditorStage, NameValue } from './types';
+
+/**
+ * The YAML view, parsed and printed in the browser: Cyclone `Stage` + `Workflow` documents
+ * of the editor's current stages. Heavy (the YAML library): load it with `import()`.
+ */
+
+export interface WorkflowMeta {
+  description: string;
+  globalVariables: NameValue[];
+}
+
+export interface YamlProblem {
+  /** 1-based line in the text, when it could be found. */
+  line?: number;
+  message: string;
+}
+
+export type YamlParse =
+  | { ok: true; name: string; meta: WorkflowMeta; stages: EditorStage[]; ignored: string[] }
+  | { ok: false; problems: YamlProblem[] };
+
+function toWorkflowStage(stage: EditorStage): WorkflowStage {
+  const input = toStageInput(stage);
+  return {
+    name: input.name,
+    image: input.image,
+    command: input.command,
+    args: input.args,
+    env: input.env,
+    ...(input.workingDir ? { workingDir: input.workingDir } : {}),
+    inputs: {
+      resources: input.inputs.resources,
+      artifacts: input.inputs.artifacts.map(({ name, path }) => ({ name, path })),
+      arguments: [],
+    },
+    outputs: input.outputs,
+    ...(input.template ? { template: input.template } : {}),
+    dependsOn: input.dependsOn,
+    artifactSources: input.inputs.artifacts.filter((a) => a.source).map(({ name, source }) => ({ name, source })),
+    trivial: input.trivial,
+    ...(input.timeout ? { timeout: input.timeout } : {}),
+    retries: input.retries,
+  };
+}
+
+function fromWorkflowStage(stage: WorkflowStage): EditorStage {
+  const sources = new Map(stage.artifactSources.map((a) => [a.name, a.source]));
+  return {
+    name: stage.name,
+    image: stage.image,
+    command: [...stage.command],
+    args: [...stage.args],
+    env: stage.env.map(({ name, value }) => ({ name, value })),
+    workingDir: stage.workingDir,
+    dependsOn: [...stage.dependsOn],
+    inputs: {
+      resources: stage.inputs.resources.map(({ name, path }) => ({ name, path })),
+      artifacts: stage.inputs.artifacts.map(({ name, path }) => ({ name, path, source: sources.get(name) ?? '' })),
+    },
+    outputs: {
+      resources: stage.outputs.resources.map(({ name }) => ({ name })),
+      artifacts: stage.outputs.artifacts.map(({ name, path }) => ({ name, path })),
+    },
+    trivial: stage.trivial,
+    timeout: stage.timeout,
+    retries: stage.retries,
+    template: stage.template,
+  };
+}
+
+/** The editor's workflow as Cyclone YAML: one Stage per stage, then the Workflow. */
+export function docToYaml(name: string, meta: WorkflowMeta, stages: readonly EditorStage[]): string {
+  const spec: WorkflowSpec = {
+    description: meta.description,
+    globalVariables: meta.globalVariables,
+    stages: stages.map(toWorkflowStage),
+  };
+  const { workflow, stages: definitions } = splitWorkflow(name, spec);
+  const manifests: Manifest[] = [
+    ...definitions.map((definition) => ({ kind: 'Stage' as const, spec: definition })),
+    { kind: 'Workflow', spec: workflow },
+  ];
+  return printManifests(manifests);
+}
+
+/** Line (0-based) where each `---`-separated document starts. */
+function documentStarts(lines: readonly string[]): number[] {
+  const starts = [0];
+  lines.forEach((line, index) => {
+    if (/^---(\s|$)/.test(line) && index > 0) starts.push(index + 1);
+  });
+  return starts;
+}
+
+/**
+ * The 1-based line a manifest error path points at, e.g.
+ * `documents[1].spec.pod.spec.containers[0].image`: walks the keys of the path through
+ * the document's lines (list items by their `- `). Undefined when it cannot tell.
+ */
+export function lineOfPath(text: string, path: string): number | undefined {
+  const lines = text.split('\n');
+  const match = /^documents\[(\d+)\](.*)$/.exec(path);
+  if (!match) return undefined;
+  const starts = documentStarts(lines);
+  const docIndex = Number(match[1]);
+  if (docIndex >= starts.length) return undefined;
+  let at = starts[docIndex] as number;
+  const end = (starts[docIndex + 1] ?? lines.length + 1) - 1;
+  let found = at;
+  let indent = -1;
+  const segments = (match[2] ?? '').match(/\.[^.[\]]+|\[\d+\]/g) ?? [];
+  for (const segment of segments) {
+    if (segment.startsWith('[')) {
+      let remaining = Number(segment.slice(1, -1));
+      let hit: number | undefined;
+      for (let i = found + 1; i < end; i += 1) {
+        const m = /^(\s*)- /.exec(lines[i] ?? '');
+        if (!m) continue;
+        if ((m[1] as string).length < indent) break;
+        if (remaining === 0) {
+          hit = i;
+          break;
+        }
+        remaining -= 1;
+      }
+      if (hit === undefined) return found + 1;
+      found = hit;
+      at = hit;
+      indent = (/^(\s*)/.exec(lines[hit] ?? '')?.[1]?.length ?? 0) + 2;
+      continue;
+    }
+    const key = segment.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^(\\s*)(?:- )?["']?${key}["']?\\s*:`);
+    let hit: number | undefined;
+    for (let i = at; i < end; i += 1) {
+      const m = pattern.exec(lines[i] ?? '');
+      if (m && (m[1] as string).length >= indent) {
+        hit = i;
+        break;
+      }
+    }
+    if (hit === undefined) return found + 1;
+    found = hit;
+    at = hit + 1;
+    indent = (/^(\s*)/.exec(lines[hit] ?? '')?.[1]?.length ?? 0) + 1;
+  }
+  return found + 1;
+}
+
+/** `… at line 3, column 5` in a YAML syntax error. */
+function syntaxLine(message: string): number | undefined {
+  const m = /at line (\d+)/.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Line (1-based) of `- name: <stage>` in the Workflow document, for graph problems. */
+function lineOfStage(text: string, workflowDoc: number, stage: string): number | undefined {
+  const lines = text.split('\n');
+  const starts = documentStarts(lines);
+  const from = starts[workflowDoc] ?? 0;
+  const to = starts[workflowDoc + 1] ?? lines.length;
+  const pattern = new RegExp(`^\\s*-?\\s*name:\\s*["']?${stage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`);
+  for (let i = from; i < to; i += 1) if (pattern.test(lines[i] ?? '')) return i + 1;
+  return undefined;
+}
+
+/**
+ * Reads the YAML view back into editor stages: exactly one Workflow document and a Stage
+ * document for each of its stages; other kinds (Resource, WorkflowTrigger…) are listed
+ * in `ignored`. Graph rules come from @cyclone/dag. Problems carry their line.
+ */
+export function yamlToDoc(text: string): YamlParse {
+  const parsed = parseManifests(text);
+  const problems: YamlProblem[] = parsed.errors.map((error) => {
+    const isSyntax = error.message.startsWith('not valid YAML');
+    return {
+      line: isSyntax ? syntaxLine(error.message) : lineOfPath(text, error.path),
+      message: `${error.path}: ${error.message.split('\n')[0]}`,
+    };
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  const workflows = parsed.documents.filter((d) => d.kind === 'Workflow');
+  if (workflows.length !== 1) {
+    return { ok: false, problems: [{ message: `needs exactly one Workflow document (found ${workflows.length})` }] };
+  }
+  const workflow = workflows[0] as Extract<Manifest, { kind: 'Workflow' }>;
+  const definitions = new Map<string, Extract<Manifest, { kind: 'Stage' }>['spec']>();
+  const ignored: string[] = [];
+  for (const d of parsed.documents) {
+    if (d.kind === 'Stage' && !d.template) definitions.set(d.spec.name, d.spec);
+    else if (d.kind !== 'Workflow') ignored.push(`${d.kind} ${d.spec.name}`);
+  }
+  const workflowIndex = findWorkflowDocument(text);
+  const stages: WorkflowStage[] = [];
+  for (const ref of workflow.spec.stages) {
+    const definition = definitions.get(ref.name);
+    if (!definition) {
+      problems.push({
+        line: lineOfStage(text, workflowIndex, ref.name),
+        message: `stage "${ref.name}" has no Stage document`,
+      });
+      continue;
+    }
+    stages.push({ ...(definition as WorkflowStage), ...ref, name: ref.name });
+  }
+  const dagIssues = validateDag(
+    stages.map((s) => ({
+      name: s.name,
+      dependsOn: s.dependsOn,
+      inputArtifacts: s.artifactSources,
+      outputArtifacts: s.outputs.artifacts.map((a) => a.name),
+    })),
+  );
+  for (const issue of dagIssues) {
+    problems.push({
+      line: issue.stage ? lineOfStage(text, workflowIndex, issue.stage) : undefined,
+      message: issue.message,
+    });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    name: workflow.spec.name,
+    meta: { description: workflow.spec.description, globalVariables: workflow.spec.globalVariables },
+    stages: stages.map(fromWorkflowStage),
+    ignored,
+  };
+}
+
+/** Index of the `kind: Workflow` document among the `---`-separated ones. */
+function findWorkflowDocument(text: string): number {
+  const lines = text.split('\n');
+  const starts = documentStarts(lines);
+  for (let d = 0; d < starts.length; d += 1) {
+    const to = starts[d + 1] ?? lines.length;
+    for (let i = starts[d] as number; i < to; i += 1) if (/^kind:\s*Workflow\s*$/.test(lines[i] ?? '')) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import { PhaseIcon } from '@/components/ui/phase-icon';
+import { useT } from '@/i18n/i18n-provider';
+import { isPhase } from '@/lib/phases';
+import { formatDuration } from './duration';
+import styles from './stage-node.module.css';
+
+export interface StageNodeData extends Record<string, unknown> {
+  name: string;
+  image?: string;
+  trivial?: boolean;
+  /** Run view: the stage's phase and its current attempt. */
+  phase?: string;
+  attempt?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  retries?: number;
+  /** Editor: the validation panel reports a problem on this stage. */
+  hasIssue?: boolean;
+  /** Editor: handles are shown and connectable. */
+  isEditable?: boolean;
+}
+
+export type StageNodeType = Node<StageNodeData, 'stage'>;
+
+/** One stage: name, image, phase (icon + text), duration, attempt and trivial badges. */
+function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
+  const t = useT();
+  const phase = data.phase && isPhase(data.phase) ? data.phase : undefined;
+  const duration = data.startedAt ? formatDuration(data.startedAt, data.finishedAt) : undefined;
+  const label = [data.name, phase ? t(`phase.${phase}`) : undefined].filter(Boolean).join(', ');
+  return (
+    <div
+      className={styles.node}
+      data-phase={phase}
+      data-selected={selected || undefined}
+      data-issue={data.hasIssue || undefined}
+      data-testid={`stage-node-${data.name}`}
+      title={label}
+    >
+      <Handle
+        type="target"
+        position={Position.Left}
+        className={styles.handle}
+        isConnectable={Boolean(data.isEditable)}
+        data-hidden={!data.isEditable || undefined}
+        aria-label={t('dag.handle.target', { stage: data.name })}
+      />
+      <div className={styles.top}>
+        {phase ? (
+          <span className={styles.phase} title={t(`phase.${phase}`)}>
+            <PhaseIcon phase={phase} size={13} />
+          </span>
+        ) : null}
+        <span className={styles.name} title={data.name}>
+          {data.name}
+        </span>
+        {data.trivial ? (
+          <span className={styles.badge} title={t('dag.node.trivialHint')}>
+            {t('dag.node.trivial')}
+          </span>
+        ) : null}
+        {data.attempt && data.attempt > 1 ? (
+          <span className={styles.badge} title={t('dag.node.attemptHint')}>
+            {t('dag.node.attempt', { attempt: data.attempt })}
+          </span>
+        ) : data.retries ? (
+          <span className={styles.badge} title={t('dag.node.retriesHint')}>
+            {t('dag.node.retries', { retries: data.retries })}
+          </span>
+        ) : null}
+      </div>
+      <div className={styles.bottom}>
+        <span className={styles.image} title={data.image}>
+          {data.image || t('dag.node.noImage')}
+        </span>
+        {phase ? <span className={styles.phaseText}>{duration ?? t(`phase.${phase}`)}</span> : null}
+      </div>
+      <Handle
+        type="source"
+        position={Position.Right}
+        className={styles.handle}
+        isConnectable={Boolean(data.isEditable)}
+        data-hidden={!data.isEditable || undefined}
+        aria-label={t('dag.handle.source', { stage: data.name })}
+      />
+    </div>
+  );
+}
+
+export const StageNode = memo(StageNodeComponent);
+
+export const NODE_TYPES = { stage: StageNode } as const;

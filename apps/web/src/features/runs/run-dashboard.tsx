@@ -1,0 +1,248 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useCallback, useMemo, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { Skeleton } from '@/components/ui/skeleton';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { DagView, type DagViewPhase } from '@/features/dag-editor';
+import { useI18n } from '@/i18n/i18n-provider';
+import { errorMessage } from './error-message';
+import { RunTimeline } from './run-timeline';
+import { isTerminal, runHref, runsHref } from './runs.documents';
+import styles from './runs.module.css';
+import { StageDrawer } from './stage-drawer';
+import { durationText, useNow } from './use-now';
+import { useRun, useRunAction } from './use-run';
+
+export function RunDashboard({ project, workflow, runId }: { project: string; workflow: string; runId: string }) {
+  const { t, locale } = useI18n();
+  const router = useRouter();
+  const { data: run, isLoading, error, refetch } = useRun(runId);
+  const action = useRunAction(runId);
+  const [selected, setSelected] = useState<string | null>(null);
+  const isActive = run ? !isTerminal(run.phase) : false;
+  const now = useNow(isActive);
+
+  const phases = useMemo(() => {
+    const out: Record<string, DagViewPhase> = {};
+    for (const stage of run?.stages ?? []) {
+      out[stage.name] = {
+        phase: stage.phase,
+        attempt: stage.attempt,
+        startedAt: stage.startedAt ?? undefined,
+        finishedAt: stage.finishedAt ?? undefined,
+      };
+    }
+    return out;
+  }, [run?.stages]);
+  const onSelectStage = useCallback((name: string) => setSelected(name), []);
+
+  const crumbs = [
+    { label: t('nav.projects'), href: '/projects' },
+    { label: project, href: `/projects/${encodeURIComponent(project)}` },
+    { label: workflow, href: `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}` },
+    { label: t('runs.list.title'), href: runsHref(project, workflow) },
+  ];
+
+  if (isLoading) {
+    return (
+      <div aria-busy="true">
+        <PageHeader title={t('runs.dashboard.loading')} breadcrumbs={crumbs} />
+        <Skeleton height="22rem" radius="var(--radius-lg)" />
+      </div>
+    );
+  }
+  if (error) {
+    return (
+      <>
+        <PageHeader title={t('runs.dashboard.titleUnknown')} breadcrumbs={crumbs} />
+        <ErrorState title={t('runs.dashboard.loadError')} error={error} onRetry={() => void refetch()} />
+      </>
+    );
+  }
+  if (!run) {
+    return (
+      <>
+        <PageHeader title={t('runs.dashboard.titleUnknown')} breadcrumbs={crumbs} />
+        <EmptyState title={t('runs.dashboard.notFound')} description={t('runs.dashboard.notFoundBody')} />
+      </>
+    );
+  }
+
+  const selectedStage = run.stages.find((s) => s.name === selected) ?? null;
+  const retry = async (fromStage?: string) => {
+    const result = await action.mutateAsync({ action: 'retry', fromStage });
+    setSelected(null);
+    router.push(runHref(result.run));
+  };
+  const title = t('runs.dashboard.title', { number: run.number });
+  const actions = (
+    <>
+      {isActive && !run.isPaused ? (
+        <Button onClick={() => action.mutate({ action: 'pause' })} disabled={action.isPending}>
+          {t('runs.actions.pause')}
+        </Button>
+      ) : null}
+      {isActive && run.isPaused ? (
+        <Button onClick={() => action.mutate({ action: 'resume' })} disabled={action.isPending}>
+          {t('runs.actions.resume')}
+        </Button>
+      ) : null}
+      {isActive ? (
+        <Button variant="danger" onClick={() => action.mutate({ action: 'stop' })} disabled={action.isPending}>
+          {t('runs.actions.stop')}
+        </Button>
+      ) : (
+        <Button variant="primary" onClick={() => void retry()} loading={action.isPending}>
+          {t('runs.actions.retry')}
+        </Button>
+      )}
+    </>
+  );
+
+  return (
+    <div className={selectedStage ? styles.withDrawer : undefined}>
+      <PageHeader title={title} breadcrumbs={crumbs} actions={actions} />
+      <section className={styles.summary} aria-label={t('runs.dashboard.summary')}>
+        <span data-testid="run-phase">
+          <StatusBadge phase={run.phase} />
+        </span>
+        {run.isPaused ? <span className={styles.muted}>{t('runs.dashboard.paused')}</span> : null}
+        <span className={styles.fact}>
+          <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
+          {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
+        </span>
+        <span className={styles.fact}>
+          <span className={styles.muted}>{t('runs.fields.duration')}</span>{' '}
+          {durationText(run.startedAt, run.finishedAt, now) ?? '—'}
+        </span>
+        <span className={styles.fact}>
+          <span className={styles.muted}>{t('runs.fields.version')}</span> v{run.workflowVersion}
+        </span>
+        {run.retryOf ? (
+          <span className={styles.fact}>
+            <span className={styles.muted}>{t('runs.fields.retryOf')}</span>{' '}
+            <Link href={runHref({ ...run, id: run.retryOf.id })}>#{run.retryOf.number}</Link>
+          </span>
+        ) : null}
+        {run.message ? <span className={styles.runMessage}>{run.message}</span> : null}
+      </section>
+      {action.error ? (
+        <p className={styles.actionError} role="alert">
+          {errorMessage(action.error, t)}
+        </p>
+      ) : null}
+
+      <section className={styles.panel} aria-labelledby="run-graph">
+        <h2 id="run-graph" className={styles.panelTitle}>
+          {t('runs.dag.title')}
+        </h2>
+        <div className={styles.dag}>
+          <DagView stages={run.graph} phases={phases} onSelectStage={onSelectStage} />
+        </div>
+      </section>
+
+      <section className={styles.panel} aria-labelledby="run-timeline">
+        <h2 id="run-timeline" className={styles.panelTitle}>
+          {t('runs.timeline.title')}
+        </h2>
+        <RunTimeline stages={run.stages} now={now} selected={selected} onSelect={onSelectStage} />
+      </section>
+
+      <div className={styles.columns}>
+        <section className={styles.panel} aria-labelledby="run-parameters">
+          <h2 id="run-parameters" className={styles.panelTitle}>
+            {t('runs.parameters.title')}
+          </h2>
+          {run.parameters.length ? (
+            <table className={styles.kvTable}>
+              <tbody>
+                {run.parameters.map((p) => (
+                  <tr key={p.name}>
+                    <th scope="row">{p.name}</th>
+                    <td>{p.value}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p className={styles.muted}>{t('runs.parameters.none')}</p>
+          )}
+        </section>
+        <section className={styles.panel} aria-labelledby="run-outputs">
+          <h2 id="run-outputs" className={styles.panelTitle}>
+            {t('runs.outputs.title')}
+          </h2>
+          {run.stages.some((s) => s.outputs.length) ? (
+            <table className={styles.kvTable}>
+              <tbody>
+                {run.stages.flatMap((s) =>
+                  s.outputs.map((o) => (
+                    <tr key={`${s.name}.${o.key}`}>
+                      <th scope="row">
+                        {s.name}.{o.key}
+                      </th>
+                      <td>{o.value}</td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          ) : (
+            <p className={styles.muted}>{t('runs.outputs.none')}</p>
+          )}
+        </section>
+      </div>
+
+      <section className={styles.panel} aria-labelledby="run-artifacts">
+        <h2 id="run-artifacts" className={styles.panelTitle}>
+          {t('runs.artifacts.title')}
+        </h2>
+        {run.artifacts.length ? (
+          <table className={styles.kvTable}>
+            <tbody>
+              {run.artifacts.map((a) => (
+                <tr key={`${a.stage}/${a.name}`}>
+                  <th scope="row">
+                    {a.stage}/{a.name}
+                  </th>
+                  <td>
+                    <a href={a.downloadUrl} download>
+                      {t('runs.artifacts.download', { size: formatBytes(a.size) })}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className={styles.muted}>{t('runs.artifacts.none')}</p>
+        )}
+      </section>
+
+      {selectedStage ? (
+        <StageDrawer
+          key={`${run.id}/${selectedStage.name}`}
+          runId={run.id}
+          stage={selectedStage}
+          now={now}
+          canRetry={!isActive}
+          isRetrying={action.isPending}
+          onRetryFrom={(stage) => void retry(stage)}
+          onClose={() => setSelected(null)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}

@@ -1,0 +1,216 @@
+'use client';
+
+import { useInfiniteQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { RunIcon } from '@/components/icons';
+import { Button, LinkButton } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { type Column, Table } from '@/components/ui/table';
+import { useI18n } from '@/i18n/i18n-provider';
+import { useCurrentTenant } from '@/lib/current-tenant';
+import { request } from '@/lib/graphql/client';
+import { PHASES, type Phase } from '@/lib/phases';
+import { queryKeys } from '@/lib/query-keys';
+import {
+  type RunSummary,
+  runHref,
+  runsHref,
+  type TenantRunFilter,
+  TenantRunsDocument,
+  type TenantRunsPage,
+} from './runs.documents';
+import styles from './runs.module.css';
+import { StartRunButton } from './start-run-button';
+import { durationText } from './use-now';
+
+const RUN_PHASES = PHASES.filter((p) => p !== 'SKIPPED');
+const TRIGGERS = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'] as const;
+const RANGES = { any: 0, day: 1, week: 7, month: 30 } as const;
+type Range = keyof typeof RANGES;
+
+export function useTenantRuns(tenant: string | undefined, filter: TenantRunFilter, pageSize = 25) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.runs.list(tenant ?? '', { ...filter, pageSize }),
+    enabled: Boolean(tenant),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      request<TenantRunsPage, object>(
+        TenantRunsDocument,
+        { tenant, filter, first: pageSize, after: pageParam },
+        { signal },
+      ),
+    getNextPageParam: (last) => (last.tenantRuns.pageInfo.hasNextPage ? last.tenantRuns.pageInfo.endCursor : undefined),
+  });
+}
+
+/** The runs of one workflow, newest first, with phase, trigger and time filters; pick two to compare. */
+export function RunsList({ project, workflow }: { project: string; workflow: string }) {
+  const { t, locale } = useI18n();
+  const { tenant, isLoading: isTenantLoading } = useCurrentTenant();
+  const [phase, setPhase] = useState<Phase | ''>('');
+  const [trigger, setTrigger] = useState('');
+  const [range, setRange] = useState<Range>('any');
+  const [picked, setPicked] = useState<string[]>([]);
+
+  // The range is turned into a time once per choice, so the query key stays stable.
+  const createdAfter = useMemo(
+    () => (RANGES[range] ? new Date(Date.now() - RANGES[range] * 86_400_000).toISOString() : undefined),
+    [range],
+  );
+  const filter: TenantRunFilter = {
+    project,
+    workflow,
+    ...(phase ? { phases: [phase] } : {}),
+    ...(trigger ? { triggers: [trigger] } : {}),
+    ...(createdAfter ? { createdAfter } : {}),
+  };
+  const runs = useTenantRuns(tenant, filter);
+  const rows = runs.data?.pages.flatMap((page) => page.tenantRuns.edges.map((e) => e.node)) ?? [];
+  const total = runs.data?.pages[0]?.tenantRuns.totalCount;
+  const isFiltered = Boolean(phase || trigger || createdAfter);
+
+  const toggle = (id: string) =>
+    setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id].slice(-2)));
+
+  const columns: Column<RunSummary>[] = [
+    {
+      id: 'pick',
+      header: t('runs.list.colCompare'),
+      width: '5rem',
+      cell: (run) => (
+        <input
+          type="checkbox"
+          checked={picked.includes(run.id)}
+          onChange={() => toggle(run.id)}
+          aria-label={t('runs.list.pick', { number: run.number })}
+        />
+      ),
+    },
+    {
+      id: 'number',
+      header: t('runs.list.colRun'),
+      sortValue: (run) => run.number,
+      cell: (run) => <Link href={runHref(run)}>#{run.number}</Link>,
+    },
+    { id: 'status', header: t('runs.list.colStatus'), cell: (run) => <StatusBadge phase={run.phase} size="sm" /> },
+    {
+      id: 'created',
+      header: t('runs.list.colCreated'),
+      sortValue: (run) => run.createdAt,
+      cell: (run) => new Date(run.createdAt).toLocaleString(locale),
+    },
+    {
+      id: 'duration',
+      header: t('runs.list.colDuration'),
+      align: 'end',
+      sortValue: (run) =>
+        run.startedAt ? Date.parse(run.finishedAt ?? new Date().toISOString()) - Date.parse(run.startedAt) : null,
+      cell: (run) => durationText(run.startedAt, run.finishedAt, Date.now()) ?? '—',
+    },
+    { id: 'version', header: t('runs.list.colVersion'), align: 'end', cell: (run) => `v${run.workflowVersion}` },
+  ];
+
+  const compareHref =
+    picked.length === 2
+      ? `${runsHref(project, workflow)}/compare?a=${encodeURIComponent(picked[0] as string)}&b=${encodeURIComponent(picked[1] as string)}`
+      : undefined;
+
+  return (
+    <>
+      <PageHeader
+        title={t('runs.list.title')}
+        breadcrumbs={[
+          { label: t('nav.projects'), href: '/projects' },
+          { label: project, href: `/projects/${encodeURIComponent(project)}` },
+          {
+            label: workflow,
+            href: `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}`,
+          },
+        ]}
+        description={t('runs.list.description', { workflow })}
+        actions={
+          <>
+            {compareHref ? (
+              <LinkButton href={compareHref}>{t('runs.list.compare')}</LinkButton>
+            ) : (
+              <Button disabled title={t('runs.list.compareHint')}>
+                {t('runs.list.compare')}
+              </Button>
+            )}
+            {tenant ? <StartRunButton tenant={tenant} project={project} workflow={workflow} /> : null}
+          </>
+        }
+      />
+      <form className={styles.filters} aria-label={t('runs.list.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label className={styles.filter}>
+          <span>{t('runs.list.filterPhase')}</span>
+          <select value={phase} onChange={(e) => setPhase(e.target.value as Phase | '')}>
+            <option value="">{t('runs.list.any')}</option>
+            {RUN_PHASES.map((p) => (
+              <option key={p} value={p}>
+                {t(`phase.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={styles.filter}>
+          <span>{t('runs.list.filterTrigger')}</span>
+          <select value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            <option value="">{t('runs.list.any')}</option>
+            {TRIGGERS.map((tr) => (
+              <option key={tr} value={tr}>
+                {t(`runs.trigger.${tr}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className={styles.filter}>
+          <span>{t('runs.list.filterTime')}</span>
+          <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
+            {(Object.keys(RANGES) as Range[]).map((r) => (
+              <option key={r} value={r}>
+                {t(`runs.list.range.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {total !== undefined ? (
+          <span className={styles.muted} role="status">
+            {t('runs.list.count', { count: total })}
+          </span>
+        ) : null}
+      </form>
+      {runs.error ? (
+        <ErrorState title={t('runs.list.loadError')} error={runs.error} onRetry={() => void runs.refetch()} />
+      ) : (
+        <Table<RunSummary>
+          caption={t('runs.list.title')}
+          columns={columns}
+          rows={rows}
+          rowKey={(run) => run.id}
+          loading={runs.isLoading || isTenantLoading}
+          empty={
+            <EmptyState
+              variant="plain"
+              headingLevel={3}
+              icon={<RunIcon size={18} />}
+              title={isFiltered ? t('runs.list.emptyFilteredTitle') : t('runs.list.emptyTitle')}
+              description={isFiltered ? t('runs.list.emptyFilteredBody') : t('runs.list.emptyBody')}
+            />
+          }
+        />
+      )}
+      {runs.hasNextPage ? (
+        <div className={styles.more}>
+          <Button onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>
+            {t('runs.list.more')}
+          </Button>
+        </div>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import { Button } from '@/components/ui/button';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { useI18n } from '@/i18n/i18n-provider';
+import { LogViewer } from './log-viewer';
+import type { StageRun } from './runs.documents';
+import styles from './runs.module.css';
+import { durationText } from './use-now';
+import { useStageLogs } from './use-stage-logs';
+
+/** The stage drawer: its state, outputs and live log; retry the run from here once it ended. */
+export function StageDrawer({
+  runId,
+  stage,
+  now,
+  canRetry,
+  isRetrying,
+  onRetryFrom,
+  onClose,
+}: {
+  runId: string;
+  stage: StageRun;
+  now: number;
+  canRetry: boolean;
+  isRetrying: boolean;
+  onRetryFrom: (stage: string) => void;
+  onClose: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const logs = useStageLogs(runId, stage.name);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString(locale) : '—');
+  return (
+    <aside className={styles.drawer} role="dialog" aria-modal="false" aria-labelledby="stage-drawer-title">
+      <header className={styles.drawerHeader}>
+        <div className={styles.drawerTitleRow}>
+          <h2 id="stage-drawer-title" ref={heading} tabIndex={-1} className={styles.drawerTitle}>
+            {t('runs.drawer.title', { stage: stage.name })}
+          </h2>
+          <StatusBadge phase={stage.phase} />
+        </div>
+        <div className={styles.drawerActions}>
+          {canRetry ? (
+            <Button size="sm" onClick={() => onRetryFrom(stage.name)} loading={isRetrying}>
+              {t('runs.actions.retryFrom', { stage: stage.name })}
+            </Button>
+          ) : null}
+          <Button size="sm" variant="ghost" onClick={onClose} aria-label={t('runs.drawer.close')}>
+            ✕
+          </Button>
+        </div>
+      </header>
+      <dl className={styles.facts}>
+        <div>
+          <dt>{t('runs.fields.attempt')}</dt>
+          <dd>{stage.attempt}</dd>
+        </div>
+        <div>
+          <dt>{t('runs.fields.started')}</dt>
+          <dd>{time(stage.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>{t('runs.fields.duration')}</dt>
+          <dd>{durationText(stage.startedAt, stage.finishedAt, now) ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('runs.fields.exitCode')}</dt>
+          <dd>{stage.exitCode ?? '—'}</dd>
+        </div>
+      </dl>
+      {stage.message ? <p className={styles.message}>{stage.message}</p> : null}
+      {stage.outputs.length ? (
+        <section aria-labelledby="stage-outputs">
+          <h3 id="stage-outputs" className={styles.subTitle}>
+            {t('runs.outputs.title')}
+          </h3>
+          <table className={styles.kvTable}>
+            <tbody>
+              {stage.outputs.map((output) => (
+                <tr key={output.key}>
+                  <th scope="row">{output.key}</th>
+                  <td>{output.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+      <h3 className={styles.subTitle}>{t('runs.logs.title')}</h3>
+      <LogViewer runId={runId} stage={stage.name} lines={logs.lines} version={logs.version} state={logs.state} />
+    </aside>
+  );
+}

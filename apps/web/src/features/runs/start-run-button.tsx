@@ -1,0 +1,128 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useRef, useState } from 'react';
+import { RunIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/text-field';
+import { useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { errorMessage } from './error-message';
+import { type Run, runHref, StartRunDocument, type WorkflowForRun, WorkflowForRunDocument } from './runs.documents';
+import styles from './runs.module.css';
+
+export function useWorkflowForRun(tenant: string | undefined, project: string, workflow: string) {
+  return useQuery({
+    queryKey: [...queryKeys.workflows.detail(tenant ?? '', project, workflow), 'for-run'],
+    enabled: Boolean(tenant),
+    queryFn: ({ signal }) =>
+      request<{ workflow: WorkflowForRun | null }, { tenant: string; project: string; name: string }>(
+        WorkflowForRunDocument,
+        { tenant: tenant as string, project, name: workflow },
+        { signal },
+      ),
+    select: (data) => data.workflow,
+  });
+}
+
+/**
+ * The workflow's Run button: a form with one field per global variable (its value as the
+ * default) and an optional timeout; starting opens the new run's dashboard. Only changed
+ * values are sent, as run parameters `variables.NAME`.
+ */
+export function StartRunButton({ tenant, project, workflow }: { tenant: string; project: string; workflow: string }) {
+  const t = useT();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [timeout, setTimeoutText] = useState('');
+  const { data: definition } = useWorkflowForRun(tenant, project, workflow);
+  const variables = definition?.globalVariables ?? [];
+
+  const start = useMutation({
+    mutationFn: () =>
+      request<{ runWorkflow: Run }, { input: object }>(StartRunDocument, {
+        input: {
+          tenant,
+          project,
+          workflow,
+          // Changed values only, as `variables.NAME` (which overrides the global variable NAME).
+          parameters: variables
+            .filter((v) => (values[v.name] ?? v.value) !== v.value)
+            .map((v) => ({ name: `variables.${v.name}`, value: values[v.name] as string })),
+          ...(timeout.trim() ? { timeout: timeout.trim() } : {}),
+        },
+      }),
+    onSuccess: ({ runWorkflow: run }) => {
+      queryClient.setQueryData(queryKeys.runs.detail(run.id), { workflowRun: run });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists });
+      dialog.current?.close();
+      router.push(runHref(run));
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    start.mutate();
+  };
+
+  return (
+    <>
+      <Button
+        variant="primary"
+        icon={<RunIcon size={14} />}
+        onClick={() => {
+          start.reset();
+          setValues(Object.fromEntries(variables.map((v) => [v.name, v.value])));
+          dialog.current?.showModal();
+        }}
+      >
+        {t('runs.start.button')}
+      </Button>
+      <dialog ref={dialog} className={styles.dialog} aria-labelledby="start-run-title">
+        <form onSubmit={submit} className={styles.dialogForm}>
+          <h2 id="start-run-title" className={styles.dialogTitle}>
+            {t('runs.start.title', { workflow })}
+          </h2>
+          {variables.length ? (
+            <fieldset className={styles.fieldset}>
+              <legend>{t('runs.start.parameters')}</legend>
+              {variables.map((variable) => (
+                <TextField
+                  key={variable.name}
+                  label={variable.name}
+                  value={values[variable.name] ?? variable.value}
+                  onChange={(event) => setValues((current) => ({ ...current, [variable.name]: event.target.value }))}
+                  hint={t('runs.start.defaultHint', { value: variable.value || '""' })}
+                />
+              ))}
+            </fieldset>
+          ) : (
+            <p className={styles.muted}>{t('runs.start.noParameters')}</p>
+          )}
+          <TextField
+            label={t('runs.start.timeout')}
+            hint={t('runs.start.timeoutHint')}
+            value={timeout}
+            onChange={(event) => setTimeoutText(event.target.value)}
+            placeholder="30m"
+          />
+          {start.error ? (
+            <p className={styles.actionError} role="alert">
+              {errorMessage(start.error, t)}
+            </p>
+          ) : null}
+          <div className={styles.dialogActions}>
+            <Button onClick={() => dialog.current?.close()}>{t('runs.start.cancel')}</Button>
+            <Button type="submit" variant="primary" loading={start.isPending}>
+              {t('runs.start.submit')}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { type Column, Table } from '@/components/ui/table';
+import { TextField } from '@/components/ui/text-field';
+import { formatDateTime } from '@/features/projects/format';
+import { useI18n } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { CopyableValue, SelectField } from './form-controls';
+import {
+  type ApiTokenRow,
+  ApiTokensDocument,
+  CreateApiTokenDocument,
+  type CreateApiTokenResult,
+  RevokeApiTokenDocument,
+} from './settings.documents';
+import styles from './settings.module.css';
+
+const EXPIRY_DAYS = ['30', '90', '365', 'never'] as const;
+type Expiry = (typeof EXPIRY_DAYS)[number];
+
+function expiresAt(expiry: Expiry, now = Date.now()): string | undefined {
+  return expiry === 'never' ? undefined : new Date(now + Number(expiry) * 86_400_000).toISOString();
+}
+
+/** Your API tokens for the CLI: create (the secret is shown once), list, revoke. */
+export function ApiTokensPanel() {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: queryKeys.settings.apiTokens,
+    queryFn: ({ signal }) => request<{ apiTokens: ApiTokenRow[] }>(ApiTokensDocument, undefined, { signal }),
+  });
+  const [name, setName] = useState('');
+  const [expiry, setExpiry] = useState<Expiry>('90');
+  const [created, setCreated] = useState<{ name: string; token: string }>();
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: queryKeys.settings.apiTokens });
+
+  const create = useMutation({
+    mutationFn: () =>
+      request<CreateApiTokenResult, object>(CreateApiTokenDocument, {
+        input: { name: name.trim(), expiresAt: expiresAt(expiry) },
+      }),
+    onSuccess: (data) => {
+      setCreated({ name: data.createApiToken.apiToken.name, token: data.createApiToken.token });
+      setName('');
+      void invalidate();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => request(RevokeApiTokenDocument, { id }),
+    onSettled: invalidate,
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setCreated(undefined);
+    create.mutate();
+  };
+  const when = (iso: string | null, fallback: string) =>
+    iso ? <time dateTime={iso}>{formatDateTime(iso, locale)}</time> : <span className={styles.muted}>{fallback}</span>;
+
+  const columns: Column<ApiTokenRow>[] = [
+    {
+      id: 'name',
+      header: t('settings.tokens.col.name'),
+      sortValue: (r) => r.name,
+      cell: (r) => <strong>{r.name}</strong>,
+    },
+    {
+      id: 'created',
+      header: t('settings.tokens.col.created'),
+      sortValue: (r) => r.createdAt,
+      cell: (r) => when(r.createdAt, ''),
+    },
+    {
+      id: 'lastUsed',
+      header: t('settings.tokens.col.lastUsed'),
+      sortValue: (r) => r.lastUsedAt,
+      cell: (r) => when(r.lastUsedAt, t('settings.tokens.neverUsed')),
+    },
+    {
+      id: 'expires',
+      header: t('settings.tokens.col.expires'),
+      sortValue: (r) => r.expiresAt,
+      cell: (r) => when(r.expiresAt, t('settings.tokens.noExpiry')),
+    },
+    {
+      id: 'actions',
+      header: t('settings.col.actions'),
+      align: 'end',
+      cell: (r) => (
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label={t('settings.tokens.revokeNamed', { name: r.name })}
+          loading={revoke.isPending && revoke.variables === r.id}
+          onClick={() => {
+            if (window.confirm(t('settings.tokens.revokeConfirm', { name: r.name }))) revoke.mutate(r.id);
+          }}
+        >
+          {t('settings.tokens.revoke')}
+        </Button>
+      ),
+    },
+  ];
+
+  return (
+    <section className={styles.section} aria-labelledby="tokens-title">
+      <div>
+        <h2 id="tokens-title" className={styles.sectionTitle}>
+          {t('settings.tokens.title')}
+        </h2>
+        <p className={styles.sectionHint}>{t('settings.tokens.hint')}</p>
+      </div>
+      <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.tokens.createTitle')}>
+        <TextField
+          className={styles.grow}
+          label={t('settings.tokens.name')}
+          placeholder="ci"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={create.error instanceof Error ? create.error.message : undefined}
+          required
+          autoComplete="off"
+        />
+        <SelectField
+          label={t('settings.tokens.expiry')}
+          value={expiry}
+          onChange={(event) => setExpiry(event.target.value as Expiry)}
+          options={EXPIRY_DAYS.map((value) => ({
+            value,
+            label:
+              value === 'never' ? t('settings.tokens.expiryNever') : t('settings.tokens.expiryDays', { days: value }),
+          }))}
+        />
+        <Button type="submit" variant="primary" loading={create.isPending}>
+          {t('settings.tokens.create')}
+        </Button>
+      </form>
+      {created ? (
+        <div className={styles.secretReveal} role="status">
+          <p className={styles.secretRevealTitle}>{t('settings.tokens.createdTitle', { name: created.name })}</p>
+          <p className={styles.muted}>{t('settings.tokens.createdHint')}</p>
+          <CopyableValue value={created.token} label={t('settings.tokens.copy')} />
+          <div>
+            <Button size="sm" variant="ghost" onClick={() => setCreated(undefined)}>
+              {t('settings.tokens.dismiss')}
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {query.error ? (
+        <ErrorState title={t('settings.tokens.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('settings.tokens.title')}
+          columns={columns}
+          rows={query.data?.apiTokens ?? []}
+          rowKey={(r) => r.id}
+          loading={query.isLoading}
+          empty={
+            <EmptyState
+              variant="plain"
+              title={t('settings.tokens.emptyTitle')}
+              description={t('settings.tokens.emptyBody')}
+            />
+          }
+        />
+      )}
+      {revoke.error ? <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+'use client';
+
+import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId, useState } from 'react';
+import { CheckIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import fieldStyles from '@/components/ui/text-field.module.css';
+import { useT } from '@/i18n/i18n-provider';
+import styles from './settings.module.css';
+
+function describedBy(id: string, hint?: ReactNode, error?: ReactNode) {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+function FieldFooter({ id, hint, error }: { id: string; hint?: ReactNode; error?: ReactNode }) {
+  return (
+    <>
+      {hint ? (
+        <p id={`${id}-hint`} className={fieldStyles.hint}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className={fieldStyles.error} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: ReactNode;
+  options: readonly { value: string; label: string }[];
+}
+
+/** A labelled native select (keyboard and screen-reader friendly for free). */
+export function SelectField({ label, hint, error, options, className, ...props }: SelectFieldProps) {
+  const id = useId();
+  return (
+    <div className={[fieldStyles.field, className].filter(Boolean).join(' ')}>
+      <label className={fieldStyles.label} htmlFor={id}>
+        {label}
+      </label>
+      <select
+        id={id}
+        className={`${fieldStyles.input} ${styles.select}`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...props}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <FieldFooter id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: ReactNode;
+}
+
+export function TextAreaField({ label, hint, error, className, ...props }: TextAreaFieldProps) {
+  const id = useId();
+  return (
+    <div className={[fieldStyles.field, className].filter(Boolean).join(' ')}>
+      <label className={fieldStyles.label} htmlFor={id}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        className={`${fieldStyles.input} ${styles.textarea}`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...props}
+      />
+      <FieldFooter id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export function CheckboxField({
+  label,
+  checked,
+  onChange,
+  hint,
+}: {
+  label: ReactNode;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={styles.checkboxField}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={`${id}-hint`} className={fieldStyles.hint}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Copies a value to the clipboard and says so for a moment. */
+export function CopyButton({ value, label }: { value: string; label: string }) {
+  const t = useT();
+  const [isCopied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      // Clipboard refused (insecure origin): select the text for a manual copy instead.
+      const range = document.createRange();
+      const node = document.querySelector(`[data-copy-source="${CSS.escape(value)}"]`);
+      if (node) {
+        range.selectNodeContents(node);
+        window.getSelection()?.removeAllRanges();
+        window.getSelection()?.addRange(range);
+      }
+    }
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <Button
+      size="sm"
+      onClick={() => void copy()}
+      icon={isCopied ? <CheckIcon size={14} /> : undefined}
+      aria-label={label}
+    >
+      <span aria-live="polite">{isCopied ? t('settings.copied') : t('settings.copy')}</span>
+    </Button>
+  );
+}
+
+/** A read-only value (token, URL) in monospace with its copy button. */
+export function CopyableValue({ value, label }: { value: string; label: string }) {
+  return (
+    <div className={styles.copyable}>
+      <code className={styles.copyValue} data-copy-source={value}>
+        {value}
+      </code>
+      <CopyButton value={value} label={label} />
+    </div>
+  );
+}
+
+export interface TabItem<Id extends string> {
+  id: Id;
+  label: string;
+}
+
+/** ARIA tabs with arrow-key navigation; panels are rendered by the caller. */
+export function Tabs<Id extends string>({
+  label,
+  items,
+  selected,
+  onSelect,
+  idPrefix,
+}: {
+  label: string;
+  items: readonly TabItem<Id>[];
+  selected: Id;
+  onSelect: (id: Id) => void;
+  idPrefix: string;
+}) {
+  const move = (from: number, delta: number) => {
+    const next = items[(from + delta + items.length) % items.length];
+    if (!next) return;
+    onSelect(next.id);
+    document.getElementById(`${idPrefix}-tab-${next.id}`)?.focus();
+  };
+  return (
+    <div className={styles.tabs} role="tablist" aria-label={label}>
+      {items.map((item, index) => (
+        <button
+          key={item.id}
+          id={`${idPrefix}-tab-${item.id}`}
+          type="button"
+          role="tab"
+          className={styles.tab}
+          aria-selected={item.id === selected}
+          aria-controls={`${idPrefix}-panel-${item.id}`}
+          tabIndex={item.id === selected ? 0 : -1}
+          onClick={() => onSelect(item.id)}
+          onKeyDown={(event) => {
+            if (event.key === 'ArrowRight') move(index, 1);
+            if (event.key === 'ArrowLeft') move(index, -1);
+          }}
+        >
+          {item.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { TenantIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { type Column, Table } from '@/components/ui/table';
+import { TextField } from '@/components/ui/text-field';
+import { useCurrentUser } from '@/features/auth/auth-guard';
+import { formatDateTime } from '@/features/projects/format';
+import { useI18n, useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { SelectField } from './form-controls';
+import { assignableRoles, canAdminister } from './roles';
+import {
+  AddMemberDocument,
+  type MemberRow,
+  MembersDocument,
+  type MembersResult,
+  RemoveMemberDocument,
+  type TenantRole,
+  UpdateMemberDocument,
+} from './settings.documents';
+import styles from './settings.module.css';
+
+/** Members of the tenant: everyone can see them, ADMIN and up manage them. */
+export function MembersPanel({ tenant }: { tenant: string }) {
+  const { t, locale } = useI18n();
+  const me = useCurrentUser();
+  const queryClient = useQueryClient();
+  const key = queryKeys.settings.members(tenant);
+  const query = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => request<MembersResult, object>(MembersDocument, { tenant }, { signal }),
+  });
+  const myRole = query.data?.tenant?.myRole ?? null;
+  const canManage = canAdminister(myRole);
+  const roles = assignableRoles(myRole);
+  const roleLabel = (role: TenantRole) => t(`settings.role.${role}`);
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: key });
+
+  const changeRole = useMutation({
+    mutationFn: (input: { email: string; role: TenantRole }) =>
+      request(UpdateMemberDocument, { input: { tenant, ...input } }),
+    onSettled: invalidate,
+  });
+  const remove = useMutation({
+    mutationFn: (email: string) => request(RemoveMemberDocument, { input: { tenant, email } }),
+    onSettled: invalidate,
+  });
+
+  const columns: Column<MemberRow>[] = [
+    {
+      id: 'user',
+      header: t('settings.members.col.user'),
+      sortValue: (m) => m.user.name || m.user.email,
+      cell: (m) => (
+        <span className={styles.userCell}>
+          <span className={styles.userName}>
+            {m.user.name || m.user.email}
+            {m.user.id === me.id ? <span className={styles.muted}> {t('settings.members.you')}</span> : null}
+          </span>
+          {m.user.name ? <span className={styles.muted}>{m.user.email}</span> : null}
+        </span>
+      ),
+    },
+    {
+      id: 'role',
+      header: t('settings.members.col.role'),
+      sortValue: (m) => m.role,
+      cell: (m) =>
+        canManage && (roles.includes(m.role) || myRole === 'OWNER') ? (
+          <select
+            className={styles.roleSelect}
+            aria-label={t('settings.members.roleOf', { email: m.user.email })}
+            value={m.role}
+            disabled={changeRole.isPending && changeRole.variables?.email === m.user.email}
+            onChange={(event) => changeRole.mutate({ email: m.user.email, role: event.target.value as TenantRole })}
+          >
+            {roles.map((role) => (
+              <option key={role} value={role}>
+                {roleLabel(role)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          roleLabel(m.role)
+        ),
+    },
+    {
+      id: 'since',
+      header: t('settings.members.col.since'),
+      sortValue: (m) => m.createdAt,
+      cell: (m) => <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale)}</time>,
+    },
+    ...(canManage
+      ? [
+          {
+            id: 'actions',
+            header: t('settings.col.actions'),
+            align: 'end' as const,
+            cell: (m: MemberRow) => (
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={t('settings.members.removeNamed', { email: m.user.email })}
+                loading={remove.isPending && remove.variables === m.user.email}
+                onClick={() => {
+                  if (window.confirm(t('settings.members.removeConfirm', { email: m.user.email, tenant }))) {
+                    remove.mutate(m.user.email);
+                  }
+                }}
+              >
+                {t('settings.members.remove')}
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <section className={styles.section} aria-labelledby="members-title">
+      <div className={styles.sectionHeader}>
+        <div>
+          <h2 id="members-title" className={styles.sectionTitle}>
+            {t('settings.members.title')}
+          </h2>
+          <p className={styles.sectionHint}>{t('settings.members.hint', { tenant })}</p>
+        </div>
+      </div>
+      {canManage ? <AddMemberForm tenant={tenant} roles={roles} onAdded={invalidate} /> : null}
+      {!canManage && query.data ? <p className={styles.notice}>{t('settings.members.readOnly')}</p> : null}
+      {query.error ? (
+        <ErrorState title={t('settings.members.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('settings.members.title')}
+          columns={columns}
+          rows={query.data?.tenant?.members ?? []}
+          rowKey={(m) => m.user.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'user', direction: 'ascending' }}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<TenantIcon size={20} />}
+              title={t('settings.members.emptyTitle')}
+              description={t('settings.members.emptyBody')}
+            />
+          }
+        />
+      )}
+      {changeRole.error ? <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} /> : null}
+      {remove.error ? <ErrorState title={t('settings.members.removeFailed')} error={remove.error} /> : null}
+    </section>
+  );
+}
+
+function AddMemberForm({ tenant, roles, onAdded }: { tenant: string; roles: TenantRole[]; onAdded: () => void }) {
+  const t = useT();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<TenantRole>('DEVELOPER');
+  const add = useMutation({
+    mutationFn: () => request(AddMemberDocument, { input: { tenant, email: email.trim(), role } }),
+    onSuccess: () => {
+      setEmail('');
+      onAdded();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate();
+  };
+  return (
+    <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.members.addTitle')}>
+      <TextField
+        className={styles.grow}
+        label={t('settings.members.email')}
+        type="email"
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+        placeholder="dev@example.com"
+        hint={t('settings.members.emailHint')}
+        error={add.error instanceof Error ? add.error.message : undefined}
+        required
+        autoComplete="off"
+      />
+      <SelectField
+        label={t('settings.members.role')}
+        value={role}
+        onChange={(event) => setRole(event.target.value as TenantRole)}
+        options={roles.map((value) => ({ value, label: t(`settings.role.${value}`) }))}
+      />
+      <Button type="submit" variant="primary" loading={add.isPending}>
+        {t('settings.members.add')}
+      </Button>
+    </form>
+  );
+}

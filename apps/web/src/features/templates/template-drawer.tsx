@@ -1,0 +1,199 @@
+'use client';
+
+import { isDnsLabel } from '@cyclone/domain';
+import { type FormEvent, useId, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Drawer } from '@/components/ui/drawer';
+import { TextField } from '@/components/ui/text-field';
+import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
+import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
+import { useT } from '@/i18n/i18n-provider';
+import { TEMPLATE_KINDS, type TemplateDraft, undeclaredPlaceholders } from './template-form';
+
+const FORM_ID = 'template-drawer-form';
+
+function TextArea({ label, hint, value, onChange }: { label: string; hint?: string; value: string; onChange: (v: string) => void }) {
+  const id = useId();
+  return (
+    <div className={formStyles.field}>
+      <label htmlFor={id} className={formStyles.label}>
+        {label}
+      </label>
+      <textarea
+        id={id}
+        className={formStyles.textarea}
+        rows={Math.min(6, Math.max(2, value.split('\n').length))}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        spellCheck={false}
+      />
+      {hint ? (
+        <p id={`${id}-hint`} className={formStyles.hint}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Creates or edits a tenant template: what it runs, and its `{{ name }}` arguments with
+ * their defaults. `mode` says whether the name can change (only when creating).
+ */
+export function TemplateDrawer({
+  mode,
+  initial,
+  takenNames,
+  error,
+  busy,
+  onSave,
+  onClose,
+}: {
+  mode: 'create' | 'edit';
+  initial: TemplateDraft;
+  takenNames: ReadonlySet<string>;
+  error?: string;
+  busy: boolean;
+  onSave: (draft: TemplateDraft) => void;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const kindId = useId();
+  const [draft, setDraft] = useState(initial);
+  const [touched, setTouched] = useState(false);
+  const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
+
+  const nameError =
+    mode === 'create' && !isDnsLabel(draft.name.trim())
+      ? t('templates.form.nameInvalid')
+      : mode === 'create' && takenNames.has(draft.name.trim())
+        ? t('templates.form.nameTaken', { name: draft.name.trim() })
+        : undefined;
+  const imageError = draft.image.trim() ? undefined : t('templates.form.imageRequired');
+  const missing = undeclaredPlaceholders(draft);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (nameError || imageError) return;
+    onSave(draft);
+  };
+
+  return (
+    <Drawer
+      open
+      width="32rem"
+      title={mode === 'create' ? t('templates.form.createTitle') : t('templates.form.editTitle', { name: initial.name })}
+      onClose={onClose}
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose}>
+            {t('templates.form.cancel')}
+          </Button>
+          <Button variant="primary" type="submit" form={FORM_ID} loading={busy}>
+            {mode === 'create' ? t('templates.form.create') : t('templates.form.save')}
+          </Button>
+        </>
+      }
+    >
+      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
+        {error ? (
+          <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
+            {error}
+          </p>
+        ) : null}
+        <TextField
+          label={t('templates.form.name')}
+          value={draft.name}
+          readOnly={mode === 'edit'}
+          onChange={(event) => set({ name: event.target.value })}
+          error={touched ? nameError : undefined}
+          hint={mode === 'edit' ? t('templates.form.nameFixed') : t('templates.form.nameHint')}
+          autoComplete="off"
+        />
+        <TextField
+          label={t('templates.form.description')}
+          value={draft.description}
+          onChange={(event) => set({ description: event.target.value })}
+          autoComplete="off"
+        />
+        <div className={formStyles.field}>
+          <label htmlFor={kindId} className={formStyles.label}>
+            {t('templates.form.kind')}
+          </label>
+          <select
+            id={kindId}
+            className={formStyles.input}
+            value={draft.kind}
+            onChange={(event) => set({ kind: event.target.value })}
+          >
+            {TEMPLATE_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </div>
+        <TextField
+          label={t('templates.form.image')}
+          value={draft.image}
+          placeholder="node:20-alpine"
+          onChange={(event) => set({ image: event.target.value })}
+          error={touched ? imageError : undefined}
+          hint={t('templates.form.placeholderHint')}
+          autoComplete="off"
+        />
+        <TextArea
+          label={t('templates.form.command')}
+          hint={t('templates.form.linesHint')}
+          value={draft.command}
+          onChange={(command) => set({ command })}
+        />
+        <TextArea label={t('templates.form.args')} value={draft.args} onChange={(args) => set({ args })} />
+        <TextField
+          label={t('templates.form.workingDir')}
+          value={draft.workingDir}
+          onChange={(event) => set({ workingDir: event.target.value })}
+          autoComplete="off"
+        />
+        <RowsEditor
+          legend={t('templates.form.env')}
+          columns={[
+            { key: 'name', label: t('templates.form.envName') },
+            { key: 'value', label: t('templates.form.envValue') },
+          ]}
+          rows={draft.env}
+          onChange={(env) => set({ env })}
+          addLabel={t('templates.form.addEnv')}
+        />
+        <RowsEditor
+          legend={t('templates.form.arguments')}
+          columns={[
+            { key: 'name', label: t('templates.form.argName') },
+            { key: 'value', label: t('templates.form.argDefault'), placeholder: t('templates.form.argRequired') },
+            { key: 'description', label: t('templates.form.argDescription') },
+          ]}
+          rows={draft.arguments}
+          onChange={(args) => set({ arguments: args })}
+          addLabel={t('templates.form.addArgument')}
+        />
+        {missing.length > 0 ? (
+          <div className={formStyles.field}>
+            <p className={formStyles.hint}>{t('templates.form.undeclared', { names: missing.join(', ') })}</p>
+            <Button
+              size="sm"
+              onClick={() =>
+                set({
+                  arguments: [...draft.arguments, ...missing.map((name) => ({ name, value: '', description: '' }))],
+                })
+              }
+            >
+              {t('templates.form.declareMissing')}
+            </Button>
+          </div>
+        ) : null}
+      </form>
+    </Drawer>
+  );
+}

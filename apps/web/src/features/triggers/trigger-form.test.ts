@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { BLANK_TRIGGER, cronFieldCount, fromTrigger, splitList, toTriggerInput } from './trigger-form';
+import type { TriggerRow } from './triggers.documents';
+
+const ref = { tenant: 'acme', project: 'web', workflow: 'ci' };
+
+describe('splitList', () => {
+  it('splits on commas and newlines and drops blanks', () => {
+    expect(splitList(' main, release/*\n\nhotfix ,')).toEqual(['main', 'release/*', 'hotfix']);
+  });
+});
+
+describe('toTriggerInput', () => {
+  it('sends only the CRON settings for a CRON trigger', () => {
+    const input = toTriggerInput(
+      { ...BLANK_TRIGGER, name: ' nightly ', cron: ' 0  2 * * 1-5 ', startingDeadlineSeconds: '600' },
+      ref,
+    );
+    expect(input).toEqual({
+      ...ref,
+      name: 'nightly',
+      type: 'CRON',
+      enabled: true,
+      parameters: [],
+      cron: '0 2 * * 1-5',
+      concurrencyPolicy: 'ALLOW',
+      startingDeadlineSeconds: 600,
+    });
+  });
+
+  it('maps SCM events: unchecked events are left out, an empty branch list means every branch', () => {
+    const input = toTriggerInput(
+      {
+        ...BLANK_TRIGGER,
+        name: 'pushes',
+        type: 'SCM',
+        integration: 'gh',
+        repo: 'acme/web',
+        onPush: true,
+        pushBranches: '',
+        onPullRequest: true,
+        pullRequestBranches: 'main',
+        onComment: false,
+        tagRelease: true,
+      },
+      ref,
+    );
+    expect(input.cron).toBeUndefined();
+    expect(input.scm).toEqual({
+      integration: 'gh',
+      repo: 'acme/web',
+      tagRelease: true,
+      push: { branches: [] },
+      pullRequest: { branches: ['main'] },
+    });
+  });
+
+  it('drops parameters without a name', () => {
+    const input = toTriggerInput(
+      {
+        ...BLANK_TRIGGER,
+        type: 'WEBHOOK',
+        name: 'hook',
+        parameters: [
+          { name: ' env ', value: 'prod' },
+          { name: '', value: 'x' },
+        ],
+      },
+      ref,
+    );
+    expect(input.parameters).toEqual([{ name: 'env', value: 'prod' }]);
+    expect(input.scm).toBeUndefined();
+  });
+});
+
+describe('fromTrigger', () => {
+  it('round-trips an SCM trigger through the form', () => {
+    const row: TriggerRow = {
+      id: '1',
+      name: 'pr',
+      type: 'SCM',
+      enabled: false,
+      cron: null,
+      concurrencyPolicy: 'ALLOW',
+      startingDeadlineSeconds: null,
+      nextFireAt: null,
+      nextFireTimes: [],
+      parameters: [],
+      webhookUrl: '/webhooks/x',
+      scm: {
+        integration: 'gh',
+        repo: 'acme/web',
+        push: null,
+        tagRelease: false,
+        pullRequest: { branches: ['main', 'dev'] },
+        pullRequestComment: { comments: ['/rerun'] },
+      },
+      createdAt: '2026-01-01T00:00:00Z',
+    };
+    const values = fromTrigger(row);
+    expect(values.onPush).toBe(false);
+    expect(values.pullRequestBranches).toBe('main, dev');
+    expect(toTriggerInput(values, ref).scm).toEqual({
+      integration: 'gh',
+      repo: 'acme/web',
+      tagRelease: false,
+      pullRequest: { branches: ['main', 'dev'] },
+      pullRequestComment: { comments: ['/rerun'] },
+    });
+  });
+});
+
+describe('cronFieldCount', () => {
+  it('counts whitespace-separated fields', () => {
+    expect(cronFieldCount(' */5  * * * * ')).toBe(5);
+    expect(cronFieldCount('')).toBe(0);
+  });
+});

@@ -1,0 +1,134 @@
+import type { ConcurrencyPolicy, TriggerRow, TriggerType } from './triggers.documents';
+
+/** The trigger drawer's state; lists are typed as comma- or newline-separated text. */
+export interface TriggerFormValues {
+  name: string;
+  type: TriggerType;
+  enabled: boolean;
+  cron: string;
+  concurrencyPolicy: ConcurrencyPolicy;
+  startingDeadlineSeconds: string;
+  parameters: { name: string; value: string }[];
+  integration: string;
+  repo: string;
+  onPush: boolean;
+  pushBranches: string;
+  tagRelease: boolean;
+  onPullRequest: boolean;
+  pullRequestBranches: string;
+  onComment: boolean;
+  comments: string;
+}
+
+export const BLANK_TRIGGER: TriggerFormValues = {
+  name: '',
+  type: 'CRON',
+  enabled: true,
+  cron: '0 2 * * *',
+  concurrencyPolicy: 'ALLOW',
+  startingDeadlineSeconds: '',
+  parameters: [],
+  integration: '',
+  repo: '',
+  onPush: true,
+  pushBranches: 'main',
+  tagRelease: false,
+  onPullRequest: false,
+  pullRequestBranches: '',
+  onComment: false,
+  comments: '/rerun',
+};
+
+/** "main, release/*\nhotfix" → ["main", "release/*", "hotfix"]. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function fromTrigger(trigger: TriggerRow): TriggerFormValues {
+  const scm = trigger.scm;
+  return {
+    ...BLANK_TRIGGER,
+    name: trigger.name,
+    type: trigger.type,
+    enabled: trigger.enabled,
+    cron: trigger.cron ?? BLANK_TRIGGER.cron,
+    concurrencyPolicy: trigger.concurrencyPolicy,
+    startingDeadlineSeconds: trigger.startingDeadlineSeconds == null ? '' : String(trigger.startingDeadlineSeconds),
+    parameters: trigger.parameters.map(({ name, value }) => ({ name, value })),
+    integration: scm?.integration ?? '',
+    repo: scm?.repo ?? '',
+    onPush: scm ? scm.push != null : BLANK_TRIGGER.onPush,
+    pushBranches: scm?.push ? scm.push.branches.join(', ') : BLANK_TRIGGER.pushBranches,
+    tagRelease: scm?.tagRelease ?? false,
+    onPullRequest: scm?.pullRequest != null,
+    pullRequestBranches: scm?.pullRequest?.branches.join(', ') ?? '',
+    onComment: scm?.pullRequestComment != null,
+    comments: scm?.pullRequestComment ? scm.pullRequestComment.comments.join('\n') : BLANK_TRIGGER.comments,
+  };
+}
+
+export interface TriggerInput {
+  tenant: string;
+  project: string;
+  workflow: string;
+  name: string;
+  type: TriggerType;
+  enabled: boolean;
+  parameters: { name: string; value: string }[];
+  cron?: string;
+  concurrencyPolicy?: ConcurrencyPolicy;
+  startingDeadlineSeconds?: number;
+  scm?: {
+    integration: string;
+    repo: string;
+    push?: { branches: string[] };
+    tagRelease: boolean;
+    pullRequest?: { branches: string[] };
+    pullRequestComment?: { comments: string[] };
+  };
+}
+
+/** The Create/UpdateWorkflowTriggerInput for the form; fields of other types are left out. */
+export function toTriggerInput(
+  values: TriggerFormValues,
+  ref: { tenant: string; project: string; workflow: string },
+): TriggerInput {
+  const input: TriggerInput = {
+    ...ref,
+    name: values.name.trim(),
+    type: values.type,
+    enabled: values.enabled,
+    parameters: values.parameters.filter((p) => p.name.trim()).map((p) => ({ name: p.name.trim(), value: p.value })),
+  };
+  if (values.type === 'CRON') {
+    input.cron = values.cron.trim().replace(/\s+/g, ' ');
+    input.concurrencyPolicy = values.concurrencyPolicy;
+    const deadline = values.startingDeadlineSeconds.trim();
+    if (deadline) input.startingDeadlineSeconds = Number(deadline);
+  }
+  if (values.type === 'SCM') {
+    input.scm = {
+      integration: values.integration,
+      repo: values.repo.trim(),
+      tagRelease: values.tagRelease,
+      ...(values.onPush ? { push: { branches: splitList(values.pushBranches) } } : {}),
+      ...(values.onPullRequest ? { pullRequest: { branches: splitList(values.pullRequestBranches) } } : {}),
+      ...(values.onComment ? { pullRequestComment: { comments: splitList(values.comments) } } : {}),
+    };
+  }
+  return input;
+}
+
+/** A quick local check before asking the server: five space-separated fields. */
+export function cronFieldCount(expression: string): number {
+  const trimmed = expression.trim();
+  return trimmed ? trimmed.split(/\s+/).length : 0;
+}
+
+/** Where a WEBHOOK trigger is called (POST with an API token), on this origin. */
+export function webhookTriggerPath(triggerId: string): string {
+  return `/webhooks/triggers/${triggerId}`;
+}

@@ -1,0 +1,232 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { RunIcon } from '@/components/icons';
+import { Button, LinkButton } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { type Column, Table } from '@/components/ui/table';
+import { TenantRequired } from '@/features/projects/tenant-required';
+import { useI18n } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { formatFireTime } from './cron-preview';
+import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
+import { DeleteTriggerDocument, type TriggerRow, TriggersDocument, type TriggersResult } from './triggers.documents';
+import styles from './triggers.module.css';
+
+type DrawerState = { open: false } | { open: true; trigger?: TriggerRow };
+
+/** The triggers of one workflow: schedules, SCM events and webhooks that start its runs. */
+export function TriggersView({ project, workflow }: { project: string; workflow: string }) {
+  const { t } = useI18n();
+  const [drawer, setDrawer] = useState<DrawerState>({ open: false });
+  const base = `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}`;
+  return (
+    <>
+      <PageHeader
+        title={t('triggers.title', { workflow })}
+        breadcrumbs={[
+          { label: t('breadcrumbs.home'), href: '/' },
+          { label: t('projects.title'), href: '/projects' },
+          { label: project, href: `/projects/${encodeURIComponent(project)}` },
+          { label: workflow, href: base },
+        ]}
+        description={t('triggers.description')}
+        actions={
+          <>
+            <LinkButton variant="ghost" href={base}>
+              {t('triggers.backToEditor')}
+            </LinkButton>
+            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+              {t('triggers.add')}
+            </Button>
+          </>
+        }
+      />
+      <TenantRequired>
+        {(tenant) => (
+          <TriggersTable workflowRef={{ tenant, project, workflow }} drawer={drawer} setDrawer={setDrawer} />
+        )}
+      </TenantRequired>
+    </>
+  );
+}
+
+function TriggersTable({
+  workflowRef,
+  drawer,
+  setDrawer,
+}: {
+  workflowRef: WorkflowRef;
+  drawer: DrawerState;
+  setDrawer: (state: DrawerState) => void;
+}) {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const { tenant, project, workflow } = workflowRef;
+  const key = queryKeys.triggers.all(tenant, project, workflow);
+  const query = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) =>
+      request<TriggersResult, object>(TriggersDocument, { tenant, project, workflow }, { signal }),
+  });
+  const remove = useMutation({
+    mutationFn: (name: string) => request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
+  });
+
+  const details = (trigger: TriggerRow) => {
+    if (trigger.type === 'CRON') {
+      return (
+        <span className={styles.details}>
+          <code className={styles.mono}>{trigger.cron}</code>
+          <span className={styles.muted}>{t(`triggers.policy.${trigger.concurrencyPolicy}`)}</span>
+        </span>
+      );
+    }
+    if (trigger.type === 'SCM' && trigger.scm) {
+      const events = [
+        trigger.scm.push ? t('triggers.event.push') : '',
+        trigger.scm.tagRelease ? t('triggers.event.tag') : '',
+        trigger.scm.pullRequest ? t('triggers.event.pullRequest') : '',
+        trigger.scm.pullRequestComment ? t('triggers.event.comment') : '',
+      ].filter(Boolean);
+      return (
+        <span className={styles.details}>
+          <span className={styles.mono}>
+            {trigger.scm.integration} · {trigger.scm.repo}
+          </span>
+          <span className={styles.muted}>{events.join(', ') || t('triggers.event.none')}</span>
+        </span>
+      );
+    }
+    return <span className={styles.muted}>{t('triggers.webhook.summary')}</span>;
+  };
+
+  const columns: Column<TriggerRow>[] = [
+    {
+      id: 'name',
+      header: t('triggers.col.name'),
+      sortValue: (r) => r.name,
+      cell: (r) => (
+        <button type="button" className={styles.nameButton} onClick={() => setDrawer({ open: true, trigger: r })}>
+          {r.name}
+        </button>
+      ),
+    },
+    {
+      id: 'type',
+      header: t('triggers.col.type'),
+      sortValue: (r) => r.type,
+      cell: (r) => <span className={styles.typeBadge}>{t(`triggers.type.${r.type}`)}</span>,
+    },
+    { id: 'details', header: t('triggers.col.details'), cell: details },
+    {
+      id: 'next',
+      header: t('triggers.col.nextFires'),
+      sortValue: (r) => r.nextFireTimes[0],
+      cell: (r) =>
+        r.type === 'CRON' && r.nextFireTimes.length > 0 ? (
+          <ol className={styles.fireTimes} aria-label={t('triggers.nextFiresOf', { name: r.name })}>
+            {r.nextFireTimes.slice(0, 5).map((time) => (
+              <li key={time}>
+                <time dateTime={time}>{formatFireTime(time, locale).utc} UTC</time>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <span className={styles.muted}>{t('common.notAvailable')}</span>
+        ),
+    },
+    {
+      id: 'enabled',
+      header: t('triggers.col.state'),
+      sortValue: (r) => (r.enabled ? 0 : 1),
+      cell: (r) => (
+        <span className={styles.state} data-enabled={r.enabled}>
+          {r.enabled ? `● ${t('triggers.enabled')}` : `○ ${t('triggers.disabled')}`}
+        </span>
+      ),
+    },
+    {
+      id: 'actions',
+      header: t('settings.col.actions'),
+      align: 'end',
+      cell: (r) => (
+        <span className={styles.actions}>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('triggers.editNamed', { name: r.name })}
+            onClick={() => setDrawer({ open: true, trigger: r })}
+          >
+            {t('triggers.edit')}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('triggers.deleteNamed', { name: r.name })}
+            loading={remove.isPending && remove.variables === r.name}
+            onClick={() => {
+              if (window.confirm(t('triggers.deleteConfirm', { name: r.name }))) remove.mutate(r.name);
+            }}
+          >
+            {t('common.delete')}
+          </Button>
+        </span>
+      ),
+    },
+  ];
+
+  if (query.data && !query.data.workflow) {
+    return (
+      <EmptyState
+        title={t('triggers.workflowNotFound')}
+        description={t('triggers.workflowNotFoundBody', { workflow, project })}
+      />
+    );
+  }
+
+  return (
+    <>
+      {query.error ? (
+        <ErrorState title={t('triggers.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('triggers.tableCaption')}
+          columns={columns}
+          rows={query.data?.workflow?.triggers ?? []}
+          rowKey={(r) => r.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'name', direction: 'ascending' }}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<RunIcon size={20} />}
+              title={t('triggers.emptyTitle')}
+              description={t('triggers.emptyBody')}
+              action={
+                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+                  {t('triggers.add')}
+                </Button>
+              }
+            />
+          }
+        />
+      )}
+      {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
+      <TriggerDrawer
+        workflowRef={workflowRef}
+        open={drawer.open}
+        trigger={drawer.open ? drawer.trigger : undefined}
+        integrations={query.data?.integrations ?? []}
+        onClose={() => setDrawer({ open: false })}
+        // Stays open on the saved trigger so its webhook URL can be copied right away.
+        onSaved={(saved) => setDrawer({ open: true, trigger: saved })}
+      />
+    </>
+  );
+}

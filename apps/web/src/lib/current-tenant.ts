@@ -1,0 +1,82 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
+import { request } from './graphql/client';
+import { queryKeys } from './query-keys';
+
+/**
+ * The tenant the UI works in: the one picked in the tenant switcher (kept in localStorage,
+ * per browser), or else the first tenant you are a member of.
+ */
+const STORAGE_KEY = 'cyclone.tenant';
+const CHANGE_EVENT = 'cyclone:tenant-change';
+
+export interface TenantSummary {
+  name: string;
+  description: string;
+  myRole: string | null;
+}
+
+const TenantsDocument = /* GraphQL */ `
+  query Tenants {
+    tenants {
+      name
+      description
+      myRole
+    }
+  }
+`;
+
+export function useTenants() {
+  return useQuery({
+    queryKey: queryKeys.tenants.all,
+    queryFn: ({ signal }) => request<{ tenants: TenantSummary[] }>(TenantsDocument, undefined, { signal }),
+    select: (data) => data.tenants,
+  });
+}
+
+function readChoice(): string | null {
+  try {
+    return window.localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function subscribeChoice(onChange: () => void): () => void {
+  window.addEventListener(CHANGE_EVENT, onChange);
+  window.addEventListener('storage', onChange);
+  return () => {
+    window.removeEventListener(CHANGE_EVENT, onChange);
+    window.removeEventListener('storage', onChange);
+  };
+}
+
+export function setCurrentTenant(name: string): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, name);
+  } catch {
+    // storage disabled: the choice lasts until reload
+  }
+  window.dispatchEvent(new Event(CHANGE_EVENT));
+}
+
+export interface CurrentTenant {
+  /** The tenant name, once known; undefined while loading or when you have none. */
+  tenant: string | undefined;
+  tenants: TenantSummary[];
+  isLoading: boolean;
+  error: unknown;
+  refetch: () => void;
+  setTenant: (name: string) => void;
+}
+
+export function useCurrentTenant(): CurrentTenant {
+  const query = useTenants();
+  const choice = useSyncExternalStore(subscribeChoice, readChoice, () => null);
+  const tenants = query.data ?? [];
+  const tenant = tenants.find((t) => t.name === choice)?.name ?? tenants[0]?.name;
+  const refetch = useCallback(() => void query.refetch(), [query]);
+  return { tenant, tenants, isLoading: query.isLoading, error: query.error, refetch, setTenant: setCurrentTenant };
+}

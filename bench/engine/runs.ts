@@ -1,0 +1,97 @@
+// Benchmark: submit N single-stage runs (command `true`) at once through GraphQL to
+// one API process (role all: GraphQL + controller + LocalExecutor) and wait until
+// every run SUCCEEDED. Prints the time, runs per minute, the latency from submission
+// to stage start (p50/p95) and SQL statements per run (pg_stat_statements).
+// Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
+import pg from 'pg';
+import { graphql, startBenchPlatform } from '../lib/platform.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 200);
+const MAX_ACTIVE = process.env.BENCH_MAX_ACTIVE_RUNS ?? '100';
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
+
+const platform = await startBenchPlatform({
+  role: 'all',
+  fromSource: process.env.BENCH_FROM_DIST !== '1',
+  env: { CYCLONE_MAX_ACTIVE_RUNS: MAX_ACTIVE, CYCLONE_RUN_RETENTION: String(RUNS + 10) },
+});
+const sql = new pg.Client({ connectionString: platform.databaseUrl });
+try {
+  await sql.connect();
+  const { login } = await graphql<{ login: { token: string } }>(
+    platform.apiUrl,
+    'mutation($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
+  );
+  const token = login.token;
+  await graphql(platform.apiUrl, 'mutation { createTenant(input: {name: "bench"}) { id } }', {}, token);
+  await graphql(
+    platform.apiUrl,
+    'mutation { createProject(input: {tenant: "bench", name: "shop"}) { id } }',
+    {},
+    token,
+  );
+  await graphql(
+    platform.apiUrl,
+    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
+    {
+      input: {
+        tenant: 'bench',
+        project: 'shop',
+        name: 'noop',
+        stages: [{ name: 'true', image: 'alpine', command: ['true'] }],
+      },
+    },
+    token,
+  );
+  await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await sql.query('SELECT pg_stat_statements_reset()');
+
+  const started = Date.now();
+  const submitted = new Map<string, number>();
+  await Promise.all(
+    Array.from({ length: RUNS }, async () => {
+      const at = Date.now();
+      const data = await graphql<{ runWorkflow: { id: string } }>(
+        platform.apiUrl,
+        'mutation { runWorkflow(input: {tenant: "bench", project: "shop", workflow: "noop"}) { id } }',
+        {},
+        token,
+      );
+      submitted.set(data.runWorkflow.id, at);
+    }),
+  );
+  const allSubmittedMs = Date.now() - started;
+  for (;;) {
+    const { rows } = await sql.query<{ done: number; failed: number }>(
+      `/* bench */ SELECT count(*) FILTER (WHERE phase = 'SUCCEEDED')::int AS done,
+         count(*) FILTER (WHERE phase IN ('FAILED', 'CANCELLED'))::int AS failed FROM workflow_runs`,
+    );
+    const { done, failed } = rows[0] as { done: number; failed: number };
+    if (failed > 0) throw new Error(`${failed} runs did not succeed`);
+    if (done === RUNS) break;
+    if (Date.now() - started > TIMEOUT_MS) throw new Error(`only ${done} of ${RUNS} runs finished in time`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const elapsedMs = Date.now() - started;
+  const statements = await sql.query<{ calls: string }>(
+    `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'`,
+  );
+  const { rows: starts } = await sql.query<{ run_id: string; started_at: Date }>(
+    `/* bench */ SELECT run_id, started_at FROM stage_runs`,
+  );
+  const latencies = starts
+    .map((row) => row.started_at.getTime() - (submitted.get(row.run_id) ?? row.started_at.getTime()))
+    .sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  const perRun = Number(statements.rows[0]?.calls ?? 0) / RUNS;
+  console.log(`runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}`);
+  console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s`);
+  console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
+  console.log(`throughput:              ${Math.round((RUNS / elapsedMs) * 60_000)} runs/min`);
+  console.log(`submit → stage started:  p50 ${pct(50)} ms, p95 ${pct(95)} ms (queued runs included)`);
+  console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
+} finally {
+  await sql.end().catch(() => undefined);
+  await platform.stop();
+}

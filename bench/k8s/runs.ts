@@ -1,0 +1,215 @@
+// Benchmark: N single-stage runs submitted at once to one API process (role all:
+// GraphQL + controller) with the Kubernetes executor, on a test control plane with
+// kwok nodes (pods end after kwok's default 1s "run"). Prints the time until every
+// stage pod exists and until every run SUCCEEDED, runs per minute, and API-server
+// writes per run, read from kube-apiserver's apiserver_request_total before and
+// after (Cyclone's own: pods, workflowruns, claims, secrets; and every client's).
+//
+// Run: pnpm --filter @cyclone/bench k8s
+//   BENCH_RUNS=500  BENCH_MAX_ACTIVE_RUNS=0 (no limit)  BENCH_POD_GC_DELAY=1s
+//   BENCH_KUBECONFIG=<path> to use a running control plane (else one is started).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { installCrds, loadKubeConfig, makeClients, type V1Pod } from '../../packages/k8s/dist/index.js';
+import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION, startControlPlane } from '../../scripts/testenv/control-plane.mjs';
+import { graphql, startBenchPlatform } from '../lib/platform.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 500);
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
+
+let stopControlPlane: (() => Promise<void>) | undefined;
+let kubeconfigPath = process.env.BENCH_KUBECONFIG;
+let stateDir: string | undefined;
+if (!kubeconfigPath) {
+  stateDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-k8s-'));
+  const cp = await startControlPlane({ stateDir });
+  kubeconfigPath = cp.kubeconfigPath;
+  stopControlPlane = () => cp.stop();
+}
+const clients = makeClients(loadKubeConfig({ kubeconfigPath }));
+await installCrds(clients);
+
+/** Writes (POST, PUT, PATCH, DELETE) by resource, from kube-apiserver's own counter. */
+async function apiserverWrites(): Promise<Map<string, number>> {
+  const cluster = clients.kc.getCurrentCluster();
+  const opts: RequestInit & { headers: Record<string, string> } = { headers: {} };
+  const https = await import('node:https');
+  const requestOptions: import('node:https').RequestOptions = {};
+  await clients.kc.applyToHTTPSOptions(requestOptions);
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = https.get(`${cluster?.server}/metrics`, { ...requestOptions, headers: opts.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+  });
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const labels = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    if (!['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY', 'CREATE', 'UPDATE'].includes(labels.verb ?? '')) continue;
+    if (labels.dry_run) continue;
+    const key = `${labels.verb} ${labels.resource}${labels.subresource ? `/${labels.subresource}` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return counts;
+}
+
+/** What Cyclone writes for runs (the scheduler's bindings, kwok's status updates and events are not Cyclone's). */
+const isCycloneWrite = (key: string) =>
+  /^(POST|CREATE) (pods|workflowruns|persistentvolumeclaims|secrets)$/.test(key) ||
+  /^PATCH workflowruns\/status$/.test(key) ||
+  /^DELETE pods$/.test(key);
+
+const platform = await startBenchPlatform({
+  role: 'all',
+  fromSource: process.env.BENCH_FROM_DIST !== '1',
+  env: {
+    CYCLONE_KUBECONFIG: kubeconfigPath,
+    CYCLONE_INSTANCE: 'bench',
+    CYCLONE_NAMESPACE: 'cyclone-bench-system',
+    CYCLONE_MAX_ACTIVE_RUNS: process.env.BENCH_MAX_ACTIVE_RUNS ?? '0',
+    CYCLONE_RUN_RETENTION: String(RUNS + 10),
+    CYCLONE_POD_GC_DELAY: process.env.BENCH_POD_GC_DELAY ?? '1s',
+    CYCLONE_RESYNC_INTERVAL: '2s',
+    CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({
+      nodeSelector: FAKE_NODE_LABELS,
+      tolerations: [FAKE_NODE_TOLERATION],
+    }),
+  },
+});
+const sql = new pg.Client({ connectionString: platform.databaseUrl });
+const watchAbort = new AbortController();
+try {
+  await clients.core.createNamespace({ body: { metadata: { name: 'cyclone-bench-system' } } }).catch(() => undefined);
+  await sql.connect();
+  const { login } = await graphql<{ login: { token: string } }>(
+    platform.apiUrl,
+    'mutation($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
+  );
+  const token = login.token;
+  const tenant = `bench${Date.now().toString(36)}`;
+  await graphql(platform.apiUrl, `mutation { createTenant(input: {name: "${tenant}"}) { id } }`, {}, token);
+  await graphql(
+    platform.apiUrl,
+    `mutation { createProject(input: {tenant: "${tenant}", name: "shop"}) { id } }`,
+    {},
+    token,
+  );
+  await graphql(
+    platform.apiUrl,
+    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
+    {
+      input: {
+        tenant,
+        project: 'shop',
+        name: 'noop',
+        stages: [{ name: 'true', image: 'alpine', command: ['true'] }],
+      },
+    },
+    token,
+  );
+  // The controller's Kubernetes reconciler prepares the tenant namespace and its stage ServiceAccount.
+  const namespace = `cyclone-${tenant}`;
+  for (let i = 0; ; i++) {
+    const ok = await clients.core.readNamespacedServiceAccount({ name: 'cyclone-stage', namespace }).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 600) throw new Error(`namespace ${namespace} was not prepared`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Every stage pod that ever exists (they are deleted a GC delay after they end).
+  const podsSeen = new Set<string>();
+  let allPodsAt = 0;
+  const started = Date.now();
+  await clients.watch
+    .watch(
+      `/api/v1/namespaces/${namespace}/pods`,
+      {},
+      (type: string, pod: V1Pod) => {
+        if (type !== 'ADDED' || !pod.metadata?.name) return;
+        podsSeen.add(pod.metadata.name);
+        if (podsSeen.size === RUNS && allPodsAt === 0) allPodsAt = Date.now();
+      },
+      () => undefined,
+    )
+    .then((c: AbortController) => watchAbort.signal.addEventListener('abort', () => c.abort()));
+  const before = await apiserverWrites();
+
+  const submitStart = Date.now();
+  await Promise.all(
+    Array.from({ length: RUNS }, () =>
+      graphql(
+        platform.apiUrl,
+        `mutation { runWorkflow(input: {tenant: "${tenant}", project: "shop", workflow: "noop"}) { id } }`,
+        {},
+        token,
+      ),
+    ),
+  );
+  const submittedMs = Date.now() - submitStart;
+  let succeededMs = 0;
+  for (;;) {
+    const { rows } = await sql.query<{ done: number; failed: number }>(
+      `SELECT count(*) FILTER (WHERE phase = 'SUCCEEDED')::int AS done,
+         count(*) FILTER (WHERE phase IN ('FAILED', 'CANCELLED'))::int AS failed FROM workflow_runs`,
+    );
+    const { done, failed } = rows[0] as { done: number; failed: number };
+    if (failed > 0) {
+      const { rows: why } = await sql.query('SELECT stage, message FROM stage_runs WHERE phase = $1 LIMIT 3', [
+        'FAILED',
+      ]);
+      throw new Error(`${failed} runs did not succeed: ${JSON.stringify(why)}`);
+    }
+    if (done === RUNS) {
+      succeededMs = Date.now() - submitStart;
+      break;
+    }
+    if (Date.now() - started > TIMEOUT_MS) throw new Error(`only ${done} of ${RUNS} runs finished in time`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Wait for the delayed deletion of every pod, so the count holds all of a run's writes.
+  for (let i = 0; ; i++) {
+    const left = (await clients.core.listNamespacedPod({ namespace })).items.length;
+    if (left === 0) break;
+    if (i > 1200) throw new Error(`${left} pods were never deleted`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const after = await apiserverWrites();
+  const delta = new Map<string, number>();
+  for (const [key, value] of after) {
+    const d = value - (before.get(key) ?? 0);
+    if (d > 0) delta.set(key, d);
+  }
+  const cyclone = [...delta].filter(([key]) => isCycloneWrite(key));
+  const cycloneTotal = cyclone.reduce((sum, [, n]) => sum + n, 0);
+  const allTotal = [...delta.values()].reduce((sum, n) => sum + n, 0);
+  const result = {
+    runs: RUNS,
+    submittedMs,
+    allPodsExistMs: allPodsAt ? allPodsAt - submitStart : null,
+    allSucceededMs: succeededMs,
+    runsPerMinute: Math.round((RUNS / succeededMs) * 60_000),
+    cycloneWritesPerRun: +(cycloneTotal / RUNS).toFixed(2),
+    cycloneWrites: Object.fromEntries(cyclone),
+    allClientsWritesPerRun: +(allTotal / RUNS).toFixed(2),
+    allClientsWrites: Object.fromEntries([...delta].sort((a, b) => b[1] - a[1]).slice(0, 12)),
+  };
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  watchAbort.abort();
+  await sql.end().catch(() => undefined);
+  await platform.stop();
+  await stopControlPlane?.();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+}

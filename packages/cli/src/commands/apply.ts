@@ -1,0 +1,71 @@
+import { listOption, outputFormat } from '../args.js';
+import type { Command } from '../context.js';
+import { ApiError } from '../errors.js';
+import { joinManifestFiles, locateDocuments, readManifestFiles } from '../manifest-files.js';
+import { formatOutput } from '../output.js';
+
+const APPLY =
+  'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind name action target message } }';
+
+interface Applied {
+  kind: string;
+  name: string;
+  action: 'CREATED' | 'UPDATED' | 'UNCHANGED';
+  target: string;
+  message: string | null;
+}
+
+export const applyCommand: Command = {
+  spec: {
+    name: 'apply',
+    summary: 'Create or update objects from Cyclone YAML (Resource, Stage, Workflow, WorkflowTrigger, WorkflowRun).',
+    usage: 'apply -f FILE|FOLDER|- [-f …] [-o table|json|yaml]',
+    isRemote: true,
+    positionals: { min: 0, max: 0 },
+    options: {
+      filename: { type: 'string', short: 'f', multiple: true, value: 'PATH', description: 'a file, a folder or -' },
+      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'table (default), json or yaml' },
+    },
+    details: `All documents of all files are applied in one transaction: a problem anywhere changes nothing.
+
+Examples:
+  cyclone apply -f pipeline.yaml
+  cyclone apply -f manifests/
+  cat pipeline.yaml | cyclone apply -f -`,
+  },
+  async run(ctx) {
+    const format = outputFormat(ctx.args);
+    const files = await readManifestFiles(listOption(ctx.args, 'filename'), ctx.runtime.readStdin);
+    const { tenant, project } = ctx.scope();
+    const joined = joinManifestFiles(files);
+    let applied: Applied[];
+    try {
+      ({ applyManifests: applied } = await ctx
+        .api()
+        .request<{ applyManifests: Applied[] }>(APPLY, { input: { tenant, project, yaml: joined.yaml } }));
+    } catch (error) {
+      if (error instanceof ApiError && files.length > 1) {
+        throw new ApiError(
+          error.code,
+          locateDocuments(error.apiMessage, joined.locate),
+          error.problems.map((p) => ({
+            field: p.field && locateDocuments(p.field, joined.locate),
+            message: locateDocuments(p.message, joined.locate),
+          })),
+        );
+      }
+      throw error;
+    }
+    ctx.out(
+      formatOutput(format, applied, () =>
+        applied
+          .map((o) => {
+            const what = `${o.kind}/${o.name}${o.target === 'STAGE_TEMPLATE' ? ' (stage template)' : ''}`;
+            return `${what} ${o.action.toLowerCase()}${o.message ? `: ${o.message}` : ''}\n`;
+          })
+          .join(''),
+      ),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,49 @@
+import { booleanOption, stringOption } from '../args.js';
+import type { Command } from '../context.js';
+import { RUN_FIELDS, type RunSnapshot } from '../follow.js';
+import { followToEnd } from '../follow-command.js';
+
+function controlCommand(name: 'stop' | 'pause' | 'resume', mutation: string, summary: string): Command {
+  return {
+    spec: { name, summary, usage: `${name} RUN`, isRemote: true, positionals: { min: 1, max: 1 }, options: {} },
+    async run(ctx) {
+      const [id] = ctx.args.positionals;
+      const result = await ctx
+        .api()
+        .request<Record<string, RunSnapshot>>(`mutation($id: ID!) { ${mutation}(id: $id) { ${RUN_FIELDS} } }`, { id });
+      const run = result[mutation] as RunSnapshot;
+      ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${run.isPaused ? ' (paused)' : ''}\n`);
+      return 0;
+    },
+  };
+}
+
+export const stopCommand = controlCommand('stop', 'stopWorkflowRun', 'Kill the running stages of a run and cancel it.');
+export const pauseCommand = controlCommand('pause', 'pauseWorkflowRun', 'Start no new stage of a run until resumed.');
+export const resumeCommand = controlCommand('resume', 'resumeWorkflowRun', 'Continue a paused run.');
+
+const RETRY = `mutation($id: ID!, $fromStage: String) { retryWorkflowRun(id: $id, fromStage: $fromStage) { ${RUN_FIELDS} } }`;
+
+export const retryCommand: Command = {
+  spec: {
+    name: 'retry',
+    summary: 'Start a new run from an ended one, reusing the stages before --from-stage (or all that succeeded).',
+    usage: 'retry RUN [--from-stage S] [--follow]',
+    isRemote: true,
+    positionals: { min: 1, max: 1 },
+    options: {
+      'from-stage': { type: 'string', value: 'STAGE', description: 're-execute this stage and everything after it' },
+      follow: { type: 'boolean', short: 'F', description: 'follow the new run; exit 0 only if it succeeds' },
+    },
+  },
+  async run(ctx) {
+    const [id] = ctx.args.positionals;
+    const fromStage = stringOption(ctx.args, 'from-stage') ?? null;
+    const { retryWorkflowRun: run } = await ctx
+      .api()
+      .request<{ retryWorkflowRun: RunSnapshot }>(RETRY, { id, fromStage });
+    ctx.out(`run #${run.number} of ${run.workflow.name} started: ${run.id}\n`);
+    if (!booleanOption(ctx.args, 'follow')) return 0;
+    return followToEnd(ctx, run);
+  },
+};

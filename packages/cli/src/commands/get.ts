@@ -1,0 +1,149 @@
+import { outputFormat, stringOption } from '../args.js';
+import type { Command, CommandContext } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { formatOutput, formatTable, formatTime, runDuration } from '../output.js';
+
+interface WorkflowRow {
+  name: string;
+  version: number;
+  description: string;
+  updatedAt: string;
+  stages: { name: string }[];
+  latestRun: { number: number; phase: string; createdAt: string } | null;
+}
+
+interface RunRow {
+  id: string;
+  number: number;
+  phase: string;
+  message: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  workflow: { name: string };
+}
+
+const WORKFLOW_FIELDS = 'name version description updatedAt stages { name } latestRun { number phase createdAt }';
+const RUN_ROW_FIELDS = 'id number phase message createdAt startedAt finishedAt workflow { name }';
+
+const KINDS: Record<string, 'workflows' | 'runs'> = {
+  workflows: 'workflows',
+  workflow: 'workflows',
+  wf: 'workflows',
+  runs: 'runs',
+  run: 'runs',
+  wfr: 'runs',
+};
+
+export const getCommand: Command = {
+  spec: {
+    name: 'get',
+    summary: 'List workflows, or the runs of a workflow (or of the whole project).',
+    usage: 'get workflows [NAME] | get runs [WORKFLOW] [--limit N] [-o table|json|yaml]',
+    isRemote: true,
+    positionals: { min: 1, max: 2 },
+    options: {
+      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'table (default), json or yaml' },
+      limit: { type: 'string', value: 'N', description: 'runs to show, newest first (default 20, at most 500)' },
+    },
+    details: `Examples:
+  cyclone get workflows
+  cyclone get runs shop-ci -o json`,
+  },
+  async run(ctx) {
+    const [kindName = '', name] = ctx.args.positionals;
+    const kind = KINDS[kindName];
+    if (!kind) throw new UsageError(`cannot get "${kindName}": use workflows or runs`, 'get');
+    const format = outputFormat(ctx.args);
+    const limit = parseLimit(stringOption(ctx.args, 'limit'));
+    if (kind === 'workflows') {
+      const workflows = await listWorkflows(ctx, name);
+      ctx.out(formatOutput(format, workflows, () => workflowTable(workflows)));
+    } else {
+      const runs = await listRuns(ctx, name, limit);
+      ctx.out(formatOutput(format, runs, () => runTable(runs)));
+    }
+    return 0;
+  },
+};
+
+function parseLimit(text: string | undefined): number {
+  if (text === undefined) return 20;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be 1 to 500', 'get');
+  return limit;
+}
+
+async function listWorkflows(ctx: CommandContext, name: string | undefined): Promise<WorkflowRow[]> {
+  const { tenant, project } = ctx.scope();
+  if (name) {
+    const { workflow } = await ctx
+      .api()
+      .request<{ workflow: WorkflowRow | null }>(
+        `query($t: String!, $p: String!, $n: String!) { workflow(tenant: $t, project: $p, name: $n) { ${WORKFLOW_FIELDS} } }`,
+        { t: tenant, p: project, n: name },
+      );
+    if (!workflow) throw new CliError(`no workflow "${name}" in ${tenant}/${project}`);
+    return [workflow];
+  }
+  const { project: found } = await ctx
+    .api()
+    .request<{ project: { workflows: WorkflowRow[] } | null }>(
+      `query($t: String!, $p: String!) { project(tenant: $t, name: $p) { workflows { ${WORKFLOW_FIELDS} } } }`,
+      { t: tenant, p: project },
+    );
+  if (!found) throw new CliError(`no project "${project}" in tenant "${tenant}"`);
+  return found.workflows;
+}
+
+async function listRuns(ctx: CommandContext, workflow: string | undefined, limit: number): Promise<RunRow[]> {
+  const { tenant, project } = ctx.scope();
+  if (workflow) {
+    const result = await ctx
+      .api()
+      .request<{ workflow: { runs: RunRow[] } | null }>(
+        `query($t: String!, $p: String!, $n: String!, $first: Int!) { workflow(tenant: $t, project: $p, name: $n) { runs(first: $first) { ${RUN_ROW_FIELDS} } } }`,
+        { t: tenant, p: project, n: workflow, first: limit },
+      );
+    if (!result.workflow) throw new CliError(`no workflow "${workflow}" in ${tenant}/${project}`);
+    return result.workflow.runs;
+  }
+  const result = await ctx
+    .api()
+    .request<{ project: { workflows: { runs: RunRow[] }[] } | null }>(
+      `query($t: String!, $p: String!, $first: Int!) { project(tenant: $t, name: $p) { workflows { runs(first: $first) { ${RUN_ROW_FIELDS} } } } }`,
+      { t: tenant, p: project, first: limit },
+    );
+  if (!result.project) throw new CliError(`no project "${project}" in tenant "${tenant}"`);
+  return result.project.workflows
+    .flatMap((w) => w.runs)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, limit);
+}
+
+export function workflowTable(workflows: WorkflowRow[]): string {
+  return formatTable(
+    ['NAME', 'VERSION', 'STAGES', 'LAST RUN', 'UPDATED'],
+    workflows.map((w) => [
+      w.name,
+      String(w.version),
+      String(w.stages.length),
+      w.latestRun ? `#${w.latestRun.number} ${w.latestRun.phase}` : '-',
+      formatTime(w.updatedAt),
+    ]),
+  );
+}
+
+export function runTable(runs: RunRow[], now = Date.now()): string {
+  return formatTable(
+    ['RUN', 'WORKFLOW', 'NUMBER', 'PHASE', 'STARTED', 'DURATION'],
+    runs.map((r) => [
+      r.id,
+      r.workflow.name,
+      `#${r.number}`,
+      r.phase,
+      formatTime(r.startedAt) || '-',
+      runDuration(r.startedAt, r.finishedAt, now) || '-',
+    ]),
+  );
+}

@@ -1,0 +1,29 @@
+import type { Command } from '../context.js';
+import { applyCommand } from './apply.js';
+import { completionCommand } from './completion.js';
+import { configCommand } from './config.js';
+import { pauseCommand, resumeCommand, retryCommand, stopCommand } from './control.js';
+import { getCommand } from './get.js';
+import { loginCommand } from './login.js';
+import { logsCommand } from './logs.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+export const COMMANDS: readonly Command[] = [
+  loginCommand,
+  configCommand,
+  applyCommand,
+  getCommand,
+  runCommand,
+  logsCommand,
+  stopCommand,
+  pauseCommand,
+  resumeCommand,
+  retryCommand,
+  validateCommand,
+  completionCommand(() => COMMANDS),
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.spec.name === name);
+}

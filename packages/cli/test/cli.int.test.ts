@@ -1,0 +1,296 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedTenant } from '../../../apps/api/src/testing/seed.js';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../../../apps/api/src/testing/test-api.js';
+import { cli, ensureBuilt, FIXTURES, startCli } from './cli-harness.js';
+
+const RUN_PHASE = 'query($id: ID!) { workflowRun(id: $id) { phase stages { name phase } } }';
+
+/** A TCP proxy in front of the API whose open connections can be cut, to drop the CLI's WebSocket. */
+async function startProxy(target: URL): Promise<{ url: string; cut(): number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      const count = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      return count;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port nothing listens on (just released by the OS). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('cyclone CLI against a real API', () => {
+  let api: TestApi;
+  let admin: string;
+  let home: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    home = mkdtempSync(join(tmpdir(), 'cyclone-cli-'));
+    api = await startTestApi({ CYCLONE_DATA_DIR: join(home, 'data') });
+    admin = await api.loginAsAdmin();
+    await seedTenant(api, admin, 'acme', { projects: ['web'] });
+    env = { CYCLONE_CONFIG: join(home, 'config', 'config.json') };
+  });
+  afterAll(async () => {
+    await api?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const phaseOf = async (id: string) =>
+    (
+      await api.graphql<{ workflowRun: { phase: string; stages: { name: string; phase: string }[] } }>(
+        RUN_PHASE,
+        { id },
+        admin,
+      )
+    ).data?.workflowRun;
+
+  it('logs in and keeps server, token and defaults in a file only the user can read', async () => {
+    const result = await cli(
+      [
+        'login',
+        '--server',
+        api.url,
+        '--email',
+        TEST_ADMIN.email,
+        '--password-stdin',
+        '--tenant',
+        'acme',
+        '--project',
+        'web',
+      ],
+      env,
+      `${TEST_ADMIN.password}\n`,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Signed in to ${api.url} as ${TEST_ADMIN.email}`);
+    const file = env.CYCLONE_CONFIG as string;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, 'config')).mode & 0o777).toBe(0o700);
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved).toMatchObject({ server: api.url, tenant: 'acme', project: 'web' });
+    const me = await api.graphql<{ me: { email: string } }>('query { me { email } }', {}, saved.token);
+    expect(me.data?.me.email).toBe(TEST_ADMIN.email);
+
+    const set = await cli(['config', 'set', 'project', 'mobile'], env);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...saved, project: 'mobile' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const shown = await cli(['config', 'show', '--project', 'web'], env);
+    expect(shown.stdout).toContain('project: mobile\n');
+    expect(shown.stdout).not.toContain(saved.token);
+    await cli(['config', 'set', 'project', 'web'], env);
+  });
+
+  it('refuses a wrong password with the API message and exit code 1', async () => {
+    const result = await cli(['login', '--server', api.url, '--email', TEST_ADMIN.email, '--password', 'nope'], {
+      CYCLONE_CONFIG: join(home, 'other.json'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^cyclone: sign-in refused: /);
+  });
+
+  it('applies Cyclone YAML and says what changed', async () => {
+    const first = await cli(['apply', '-f', join(FIXTURES, 'pipelines.yaml')], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Stage/greet created\n');
+    expect(first.stdout).toContain('Workflow/hello created\n');
+    const again = await cli(['apply', '-f', '-'], env, readFileSync(join(FIXTURES, 'pipelines.yaml'), 'utf8'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Workflow/hello unchanged\n');
+    expect(again.stdout).not.toContain('created');
+  });
+
+  it('reports an apply problem with its code and field, and changes nothing', async () => {
+    const result = await cli(['apply', '-f', join(FIXTURES, 'cycle.yaml')], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('BAD_USER_INPUT: documents[2].spec.stages[0].depends: stages form a cycle');
+    const workflow = await api.graphql<{ workflow: unknown }>(
+      'query { workflow(tenant: "acme", project: "web", name: "loop") { name } }',
+      {},
+      admin,
+    );
+    expect(workflow.data?.workflow ?? null).toBeNull();
+  });
+
+  it('lists workflows as JSON and as an aligned table', async () => {
+    const json = await cli(['get', 'workflows', '-o', 'json'], env);
+    expect(json.code).toBe(0);
+    const workflows = JSON.parse(json.stdout) as { name: string; version: number; stages: { name: string }[] }[];
+    expect(workflows.map((w) => w.name).sort()).toEqual(['broken', 'hello', 'sleepy', 'ticking']);
+    expect(workflows.find((w) => w.name === 'hello')).toMatchObject({
+      version: 1,
+      stages: [{ name: 'greet' }, { name: 'check' }],
+    });
+
+    const one = await cli(['get', 'workflows', 'hello', '-o', 'yaml', '--project', 'web'], env);
+    expect(one.stdout).toMatch(/^- name: hello\n {2}version: 1\n/);
+
+    const table = await cli(['get', 'workflows'], env);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^NAME {3,}VERSION {3}STAGES {3}LAST RUN {3}UPDATED$/);
+    const hello = rows.find((r) => r.startsWith('hello '));
+    expect(hello?.slice(header?.indexOf('VERSION')).startsWith('1   ')).toBe(true);
+  });
+
+  let helloRun = '';
+  let brokenRun = '';
+
+  it('follows a succeeding run to the end: stage-prefixed lines, phase changes, exit 0', async () => {
+    const result = await cli(['run', 'hello', '--follow'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    helloRun = /started: (\S+)/.exec(result.stdout)?.[1] ?? '';
+    expect(result.stdout).toMatch(/^greet \| hello from greet$/m);
+    expect(result.stdout).toMatch(/^check \| checked hi$/m);
+    expect(result.stdout).toMatch(/==> stage greet SUCCEEDED \(in \S+, exit 0\)/);
+    expect(result.stdout).toMatch(/==> run #1 of hello SUCCEEDED/);
+    expect(result.stdout.indexOf('hello from greet')).toBeLessThan(result.stdout.indexOf('checked hi'));
+    expect((await phaseOf(helloRun))?.phase).toBe('SUCCEEDED');
+  });
+
+  it('follows a failing run and exits 1', async () => {
+    const result = await cli(['run', 'broken', '--follow', '--param', 'REASON=test'], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^boom {2}\| about to fail$/m);
+    expect(result.stdout).toMatch(/==> stage boom FAILED \(.*exit 3/);
+    expect(result.stderr).toMatch(/run #1 of broken FAILED/);
+    brokenRun = /started: (\S+)/.exec(result.stdout)?.[1] ?? '';
+  });
+
+  it('retries a run from a stage as a new run, followed to its end', async () => {
+    const result = await cli(['retry', brokenRun, '--from-stage', 'boom', '--follow'], env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^run #2 of broken started: \S+$/m);
+    expect(result.stdout).toMatch(/^boom {2}\| about to fail$/m);
+    expect(result.stdout).not.toContain('hello from greet');
+    expect(result.stderr).toMatch(/run #2 of broken FAILED/);
+  });
+
+  it('prints the stored logs of a run, and lists runs', async () => {
+    const logs = await cli(['logs', helloRun], env);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toBe('greet | hello from greet\ncheck | checked hi\n');
+    const greetOnly = await cli(['logs', helloRun, '--stage', 'greet'], env);
+    expect(greetOnly.stdout).toBe('greet | hello from greet\n');
+    const followed = await cli(['logs', helloRun, '--follow'], env);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toContain('greet | hello from greet\n');
+
+    const runs = await cli(['get', 'runs', 'hello', '-o', 'json'], env);
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ id: helloRun, number: 1, phase: 'SUCCEEDED' }]);
+    const all = await cli(['get', 'runs'], env);
+    expect(all.stdout.split('\n')[0]).toMatch(/^RUN +WORKFLOW +NUMBER +PHASE +STARTED +DURATION$/);
+    expect(all.stdout).toMatch(new RegExp(`${helloRun} +hello +#1 +SUCCEEDED`));
+    expect(all.stdout).toMatch(/broken +#1 +FAILED/);
+  });
+
+  it('stops a long run', async () => {
+    const started = await cli(['run', 'sleepy'], env);
+    expect(started.code).toBe(0);
+    const id = /started: (\S+)/.exec(started.stdout)?.[1] ?? '';
+    const follower = startCli(['logs', id, '--follow'], env);
+    await follower.waitFor(/nap \| napping/);
+    const paused = await cli(['pause', id], env);
+    expect(paused.stdout).toMatch(/^run #1 of sleepy: \w+ \(paused\)$/m);
+    const resumed = await cli(['resume', id], env);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).not.toContain('paused');
+    const stopped = await cli(['stop', id], env);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/^run #1 of sleepy: (CANCELLED|RUNNING)/);
+    const followed = await follower.result;
+    expect(followed.code).toBe(1);
+    expect(followed.stderr).toContain('run #1 of sleepy CANCELLED');
+    expect((await phaseOf(id))?.phase).toBe('CANCELLED');
+  });
+
+  it('resumes after a dropped connection without missing or repeating a line', async () => {
+    const proxy = await startProxy(new URL(api.url));
+    try {
+      const follower = startCli(['run', 'ticking', '--follow'], { ...env, CYCLONE_SERVER: proxy.url });
+      await follower.waitFor(/tick 3\n/);
+      expect(proxy.cut()).toBeGreaterThan(0);
+      const result = await follower.result;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/connection to .* lost; reconnecting/);
+      const ticks = result.stdout.split('\n').filter((l) => l.startsWith('ticker | '));
+      expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `ticker | tick ${i + 1}`));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('validates offline: a cycle is named with its document and field, exit 1', async () => {
+    const bad = await cli(['validate', '-f', join(FIXTURES, 'cycle.yaml')], {
+      CYCLONE_CONFIG: join(home, 'none.json'),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(
+      'error: documents[2].spec.stages[0].depends (Workflow/loop): stages form a cycle: lint → test → lint',
+    );
+    const good = await cli(['validate', '-f', join(FIXTURES, 'pipelines.yaml')], {});
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('valid');
+  });
+
+  it('explains a bad token, an unreachable server and a usage error', async () => {
+    const forged = await cli(['get', 'workflows'], { ...env, CYCLONE_TOKEN: 'cyc_s_forged' });
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/^cyclone: your token is invalid or expired: run cyclone login/);
+
+    const forgedFollow = await cli(['logs', helloRun, '--follow'], { ...env, CYCLONE_TOKEN: 'cyc_s_forged' });
+    expect(forgedFollow.code).toBe(1);
+    expect(forgedFollow.stderr).toContain('your token is invalid or expired: run cyclone login');
+
+    const closed = await freePort();
+    const down = await cli(['get', 'runs'], { ...env, CYCLONE_SERVER: `http://127.0.0.1:${closed}` });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(`cyclone: cannot reach http://127.0.0.1:${closed}: is the API running? (ECONNREFUSED)\n`);
+
+    const signedOut = await cli(['get', 'workflows'], { CYCLONE_CONFIG: join(home, 'none.json') });
+    expect(signedOut.code).toBe(1);
+    expect(signedOut.stderr).toContain('no server: run cyclone login --server URL');
+
+    const notFound = await cli(['get', 'runs', 'nope'], env);
+    expect(notFound.code).toBe(1);
+    expect(notFound.stderr).toMatch(/NOT_FOUND|no workflow "nope"/);
+
+    const usage = await cli(['run', 'hello', '--param', 'novalue'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--param "novalue" must be KEY=VALUE');
+  });
+});

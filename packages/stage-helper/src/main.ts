@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// cyclone-stage-helper: the helper of a stage pod (Kubernetes executor).
+//   sidecar  ships the workload's log lines and outputs to the Cyclone API
+//   inputs   places the stage's resources in the run workspace before the workload starts
+import { join } from 'node:path';
+import { runInputs } from './inputs.js';
+import { runSidecar } from './sidecar.js';
+
+const HELPER_DIR = '/cyclone';
+const WORKSPACE = '/workspace';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'sidecar') {
+    const stop = { isStopping: false };
+    process.on('SIGTERM', () => {
+      stop.isStopping = true;
+    });
+    await runSidecar(
+      {
+        apiUrl: required('CYCLONE_API_URL'),
+        token: required('CYCLONE_STAGE_TOKEN'),
+        firstSeq: Number(process.env.CYCLONE_FIRST_SEQ ?? '1'),
+        secrets: JSON.parse(process.env.CYCLONE_MASK ?? '[]') as string[],
+        dir: HELPER_DIR,
+        resultsFile: process.env.CYCLONE_RESULTS ?? join(HELPER_DIR, 'results'),
+      },
+      stop,
+    );
+    return;
+  }
+  if (command === 'inputs') {
+    await runInputs(JSON.parse(required('CYCLONE_INPUTS')), process.env, join(HELPER_DIR, 'stdout'), WORKSPACE);
+    return;
+  }
+  throw new Error(`usage: cyclone-stage-helper sidecar|inputs (got "${command ?? ''}")`);
+}
+
+main(process.argv[2]).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`cyclone-stage-helper: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,272 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page, test } from '@playwright/test';
+import {
+  adminToken,
+  createTenantWithProject,
+  createWorkflow,
+  runPhase,
+  sh,
+  signInTo,
+  startRun,
+} from '../support/runs-fixtures';
+
+const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-results/screenshots');
+mkdirSync(screenshots, { recursive: true });
+
+const TENANT = `runs-${Date.now().toString(36)}`;
+// Stages wait for a gate file the test opens once it has seen them running (the local
+// executor runs on this machine), so "live" is observed however slow the machine is.
+const GATES = mkdtempSync(path.join(os.tmpdir(), 'cyclone-e2e-gates-'));
+const gate = (name: string) => path.join(GATES, name);
+const waitFor = (name: string) => `while [ ! -f ${gate(name)} ]; do sleep 0.2; done`;
+const open = (name: string) => writeFileSync(gate(name), '');
+const PROJECT = 'shop';
+const runsUrl = (workflow: string) => `/projects/${PROJECT}/workflows/${workflow}/runs`;
+
+// A diamond: checkout → (build, test) → package. Stages take a moment, so phases change visibly.
+const DIAMOND = [
+  sh(
+    'checkout',
+    [
+      'echo "greeting=${variables.GREETING}"',
+      "printf '\\033[32mcolour ok\\033[0m\\n'",
+      'echo "careful: this goes to stderr" >&2',
+      'sleep 2',
+      'echo "commit:abc123" >> "$CYCLONE_RESULTS"',
+    ].join('; '),
+  ),
+  sh('build', 'for i in $(seq 1 200); do echo "build line $i"; done; sleep 2', ['checkout']),
+  sh('test', `echo testing; ${waitFor('test')}; echo tested`, ['checkout']),
+  sh('package', 'echo packaged; echo "image:shop:1.0" >> "$CYCLONE_RESULTS"', ['build', 'test']),
+];
+
+let token: string;
+
+test.beforeAll(async () => {
+  token = await adminToken();
+  await createTenantWithProject(token, TENANT, PROJECT);
+  await createWorkflow(token, {
+    tenant: TENANT,
+    project: PROJECT,
+    name: 'diamond',
+    globalVariables: [{ name: 'GREETING', value: 'hello' }],
+    stages: DIAMOND,
+  });
+  await createWorkflow(token, {
+    tenant: TENANT,
+    project: PROJECT,
+    name: 'sleeper',
+    stages: [sh('wait', 'echo "going to sleep"; sleep 300')],
+  });
+  await createWorkflow(token, {
+    tenant: TENANT,
+    project: PROJECT,
+    name: 'chatty',
+    stages: [
+      sh(
+        'talk',
+        `for i in $(seq 1 20); do echo "tick $i"; done; ${waitFor('talk')}; for i in $(seq 21 40); do echo "tick $i"; sleep 0.05; done`,
+      ),
+    ],
+  });
+});
+
+const phaseOf = (page: Page, stage: string) => page.getByTestId(`stage-node-${stage}`);
+
+async function waitForRun(id: string, phase: string) {
+  await expect.poll(() => runPhase(token, id), { timeout: 45_000 }).toBe(phase);
+}
+
+test('starts a run with parameters, watches the stages turn green live and reads a log line', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInTo(page, TENANT);
+  await page.goto(runsUrl('diamond'));
+  await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible();
+  await expect(page.getByText('No runs yet')).toBeVisible();
+
+  await page.locator('header').getByRole('button', { name: 'Run', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Run diamond' });
+  await expect(dialog.getByLabel('GREETING')).toHaveValue('hello');
+  await dialog.getByLabel('GREETING').fill('bonjour');
+  await dialog.getByRole('button', { name: 'Start run' }).click();
+
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await expect(page.getByRole('heading', { level: 1, name: 'Run #1' })).toBeVisible({ timeout: 30_000 });
+  // Live: checkout is seen running, then every stage succeeds, without a reload.
+  await expect(phaseOf(page, 'test')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 60_000 });
+  await expect(phaseOf(page, 'package')).toHaveAttribute('data-phase', 'PENDING');
+  open('test');
+  for (const stage of ['checkout', 'build', 'test', 'package']) {
+    await expect(phaseOf(page, stage)).toHaveAttribute('data-phase', 'SUCCEEDED', { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('run-phase')).toHaveText('Succeeded');
+  await expect(page.getByRole('region', { name: 'Parameters' })).toContainText('variables.GREETING');
+  await expect(page.getByRole('region', { name: 'Outputs' })).toContainText('checkout.commit');
+  await expect(page.getByRole('region', { name: 'Outputs' })).toContainText('shop:1.0');
+
+  await page.screenshot({ path: path.join(screenshots, 'run-dashboard-dag.png'), fullPage: true });
+
+  // The timeline rows open the stage drawer (keyboard reachable buttons).
+  await page.getByRole('button', { name: /^checkout: Succeeded/ }).click();
+  const drawer = page.getByRole('dialog', { name: 'Stage checkout' });
+  const log = drawer.getByRole('log', { name: 'Log of stage checkout' });
+  await expect(log).toContainText('greeting=bonjour');
+  await expect(log).toContainText('colour ok');
+  await expect(log).not.toContainText('[32m');
+  await expect(log.locator('[data-stream="STDERR"]')).toContainText('careful: this goes to stderr');
+  await expect(drawer.getByRole('status')).toContainText('Complete');
+  await page.screenshot({ path: path.join(screenshots, 'run-dashboard.png'), fullPage: true });
+
+  // Search with next/previous.
+  await drawer.getByRole('button', { name: 'Close the stage panel' }).click();
+  await page.getByRole('button', { name: /^build: Succeeded/ }).click();
+  const buildDrawer = page.getByRole('dialog', { name: 'Stage build' });
+  await expect(buildDrawer.getByTestId('log-lines')).toHaveAttribute('data-line-count', '200');
+  await buildDrawer.getByLabel('Search the log').fill('line 19');
+  await expect(buildDrawer.getByText('0 of 11')).toBeVisible();
+  await buildDrawer.getByRole('button', { name: 'Next' }).click();
+  await expect(buildDrawer.getByText('1 of 11')).toBeVisible();
+  await buildDrawer.getByRole('button', { name: 'Previous' }).click();
+  await expect(buildDrawer.getByText('11 of 11')).toBeVisible();
+  await expect(buildDrawer.locator('[data-match="current"]')).toContainText('build line 199');
+  await page.keyboard.press('Escape');
+  await expect(buildDrawer).toBeHidden();
+});
+
+test('stops a long run and shows it CANCELLED', async ({ page }) => {
+  test.setTimeout(120_000);
+  const run = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'sleeper' });
+  await signInTo(page, TENANT);
+  await page.goto(`${runsUrl('sleeper')}/${run.id}`);
+  await expect(phaseOf(page, 'wait')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 20_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('run-phase')).toHaveText('Cancelled', { timeout: 20_000 });
+  await expect(phaseOf(page, 'wait')).toHaveAttribute('data-phase', 'CANCELLED');
+  await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+});
+
+test('retries from a stage: the stages before it are reused, the rest run again', async ({ page }) => {
+  test.setTimeout(180_000);
+  open('test');
+  const first = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'diamond' });
+  await waitForRun(first.id, 'SUCCEEDED');
+  await signInTo(page, TENANT);
+  await page.goto(`${runsUrl('diamond')}/${first.id}`);
+  await page.getByRole('button', { name: /^build: Succeeded/ }).click();
+  await page.getByRole('button', { name: 'Retry from build' }).click();
+
+  await expect(page).not.toHaveURL(new RegExp(first.id));
+  await expect(page.getByRole('heading', { level: 1, name: `Run #${first.number + 1}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Run summary' })).toContainText(`Retry of #${first.number}`);
+  for (const stage of ['build', 'package']) {
+    await expect(phaseOf(page, stage)).toHaveAttribute('data-phase', 'SUCCEEDED', { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('run-phase')).toHaveText('Succeeded');
+  // checkout and test were reused, not run again.
+  for (const stage of ['checkout', 'test']) {
+    await page.getByRole('button', { name: new RegExp(`^${stage}: Succeeded`) }).click();
+    await expect(page.getByRole('dialog', { name: `Stage ${stage}` })).toContainText(
+      `reused from run #${first.number}`,
+    );
+  }
+});
+
+test('a dropped connection resumes the log after the last line: none missed, none twice', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const run = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'chatty' });
+  // Keep hold of the page's WebSockets, to drop them the way a network failure does.
+  await page.addInitScript(() => {
+    const sockets: WebSocket[] = [];
+    (window as unknown as { sockets: WebSocket[] }).sockets = sockets;
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+  await signInTo(page, TENANT);
+  await page.goto(`${runsUrl('chatty')}/${run.id}`);
+  await page.getByRole('button', { name: /^talk: / }).click();
+  const drawer = page.getByRole('dialog', { name: 'Stage talk' });
+  const log = drawer.getByRole('log');
+  await expect(log).toContainText('tick 20', { timeout: 60_000 });
+
+  await context.setOffline(true);
+  await page.evaluate(() => {
+    for (const socket of (window as unknown as { sockets: WebSocket[] }).sockets) socket.close(4000, 'network drop');
+  });
+  await expect(drawer.getByRole('status')).toContainText('Reconnecting');
+  // The stage prints the rest while this page is offline.
+  open('talk');
+  await page.waitForTimeout(3_000);
+  await context.setOffline(false);
+
+  await expect(page.getByTestId('run-phase')).toHaveText('Succeeded', { timeout: 45_000 });
+  await expect(drawer.getByRole('status')).toContainText('Complete', { timeout: 20_000 });
+  await expect(drawer.getByTestId('log-lines')).toHaveAttribute('data-line-count', '40');
+  // Every tick once, in order: the rendered rows carry their seq numbers.
+  await drawer.getByRole('button', { name: 'Follow' }).click();
+  const seqs = await log
+    .locator('[data-stream]')
+    .evaluateAll((rows) => rows.map((row) => Number(row.firstElementChild?.textContent)));
+  expect(seqs.length).toBeGreaterThan(0);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(new Set(seqs).size).toBe(seqs.length);
+});
+
+test('lists runs with filters and compares two side by side', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInTo(page, TENANT);
+  await page.goto(runsUrl('diamond'));
+  await expect(page.getByRole('status').filter({ hasText: /runs$/ })).toHaveText(/[2-9] runs/);
+  await page.getByLabel('Status').selectOption('SUCCEEDED');
+  await expect(page.getByRole('table').getByRole('row')).not.toHaveCount(1);
+  await page.getByLabel('Created').selectOption('day');
+  await page.screenshot({ path: path.join(screenshots, 'runs-list.png'), fullPage: true });
+
+  await page.getByLabel('Pick run #1 to compare').check();
+  await page.getByLabel('Pick run #2 to compare').check();
+  await page.getByRole('link', { name: 'Compare' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Compare runs' })).toBeVisible();
+  const params = page.getByRole('table', { name: 'Parameters' });
+  await expect(params.getByRole('row', { name: /variables\.GREETING differs/ })).toContainText('bonjour');
+  const stages = page.getByRole('table', { name: 'Stages' });
+  for (const stage of ['checkout', 'build', 'test', 'package']) {
+    await expect(stages.getByRole('row', { name: new RegExp(`^${stage}`) })).toContainText('Succeeded');
+  }
+  await page.screenshot({ path: path.join(screenshots, 'runs-compare.png'), fullPage: true });
+});
+
+test('the overview counts runs, charts them and lists what runs now, live', async ({ page }) => {
+  test.setTimeout(120_000);
+  const run = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'sleeper' });
+  await signInTo(page, TENANT);
+  const summary = page.getByRole('region', { name: 'Summary' });
+  await expect(summary.getByTestId('stat-projects')).toContainText('1');
+  await expect(summary.getByTestId('stat-workflows')).toContainText('3');
+  await expect(summary.getByTestId('stat-success-rate')).toContainText('%');
+  await expect(page.getByRole('img', { name: 'Runs per day' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Duration trend' })).toBeVisible();
+  const running = page.getByRole('table', { name: 'Running now' });
+  const row = running.getByRole('row', { name: new RegExp(`#${run.number}`) });
+  await expect(row).toContainText('sleeper');
+  await expect(row).toContainText('Running', { timeout: 20_000 });
+  await page.screenshot({ path: path.join(screenshots, 'overview-runs.png'), fullPage: true });
+  await page.evaluate(
+    async ({ id, t }) => {
+      await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
+        body: JSON.stringify({ query: 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', variables: { id } }),
+      });
+    },
+    { id: run.id, t: token },
+  );
+  // Live: the stopped run leaves the list without a reload.
+  await expect(running.getByRole('row', { name: new RegExp(`#${run.number}`) })).toHaveCount(0, { timeout: 20_000 });
+});

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { adminToken, createTenantWithProject, createWorkflow, sh } from '../support/runs-fixtures';
+import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
+
+test.describe('workflow triggers', () => {
+  const tenant = uniqueName('triggers');
+
+  test.beforeAll(async () => {
+    const token = await adminToken();
+    await createTenantWithProject(token, tenant, 'shop');
+    await createWorkflow(token, { tenant, project: 'shop', name: 'nightly', stages: [sh('build', 'echo hi')] });
+  });
+
+  test('creates a cron trigger with live validation and sees its next fire times', async ({ page }) => {
+    await signInToTenant(page, tenant, '/projects/shop/workflows/nightly/triggers');
+    await expect(page.getByRole('heading', { level: 1, name: 'Triggers of nightly' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'No triggers yet' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Add trigger' }).first().click();
+    const drawer = page.getByRole('dialog', { name: 'Add trigger' });
+    await drawer.getByLabel('Name').fill('weekday-build');
+    await expect(drawer.getByLabel('Type')).toHaveValue('CRON');
+
+    const schedule = drawer.getByLabel('Schedule');
+    await schedule.fill('30 4 * *');
+    await expect(drawer.getByRole('alert').filter({ hasText: 'this one has 4' })).toBeVisible();
+    await schedule.fill('99 4 * * *');
+    await expect(drawer.getByRole('alert').filter({ hasText: /not a valid cron schedule/ })).toBeVisible();
+    await schedule.fill('30 4 * * 1-5');
+    const preview = drawer.getByRole('list', { name: 'Next 5 fire times' });
+    await expect(preview.getByRole('listitem')).toHaveCount(5);
+    await expect(preview.getByRole('listitem').first()).toContainText('4:30 AM UTC');
+    await page.screenshot({ path: path.join(screenshotDir, 'triggers-drawer.png'), fullPage: true });
+
+    await drawer.getByRole('button', { name: 'Add', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Trigger weekday-build' });
+    await expect(edit).toBeVisible();
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+
+    const row = page.getByRole('row').filter({ hasText: 'weekday-build' });
+    await expect(row).toContainText('30 4 * * 1-5');
+    await expect(row.getByRole('list', { name: 'Next fire times of weekday-build' }).getByRole('listitem')).toHaveCount(
+      5,
+    );
+    await expect(row).toContainText('Enabled');
+    await page.screenshot({ path: path.join(screenshotDir, 'triggers.png'), fullPage: true });
+  });
+
+  test('an SCM trigger explains that it needs an SCM integration first', async ({ page }) => {
+    await signInToTenant(page, tenant, '/projects/shop/workflows/nightly/triggers');
+    await page.getByRole('button', { name: 'Add trigger' }).first().click();
+    const drawer = page.getByRole('dialog', { name: 'Add trigger' });
+    await drawer.getByLabel('Type').selectOption('SCM');
+    await expect(drawer.getByRole('alert').filter({ hasText: 'no SCM integration yet' })).toBeVisible();
+    for (const label of ['Push', 'Tag release', 'Pull request', 'Pull request comment']) {
+      await expect(drawer.getByLabel(label, { exact: true })).toBeVisible();
+    }
+  });
+});
