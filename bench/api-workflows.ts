@@ -1,8 +1,11 @@
 // Benchmark: list 50 workflows with their last 5 runs, 50 concurrent clients.
 // Prints latency percentiles, throughput and SQL statements per request.
 // Run: pnpm build && pnpm --filter @cyclone/bench api
+// BENCH_CONNECTIONS, BENCH_SECONDS; BENCH_FROM_SOURCE=1 runs the API under tsx (no build);
+// CYCLONE_WORKERS is passed on to the API.
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuSecondsOfTree, parentPid } from './lib/cpu.js';
 import { graphql, startBenchPlatform } from './lib/platform.js';
 
 const WORKFLOWS = 50;
@@ -18,7 +21,11 @@ const LIST_QUERY = `query List {
   }
 }`;
 
-const platform = await startBenchPlatform();
+// NODE_ENV as deployed (the API image sets production; graphql-js checks less then).
+const platform = await startBenchPlatform({
+  fromSource: process.env.BENCH_FROM_SOURCE === '1',
+  env: { NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production' },
+});
 try {
   const { login } = await graphql<{ login: { token: string } }>(
     platform.apiUrl,
@@ -70,7 +77,12 @@ try {
   if (sample.data.project.workflowsConnection.edges.length !== WORKFLOWS) throw new Error('unexpected page size');
 
   await db.query('SELECT pg_stat_statements_reset()');
-  const result = await autocannon({
+  // autocannon reports no p95: keep every response time and take it here.
+  const times: number[] = [];
+  const backend = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
+  const instance = autocannon({
     url: `${platform.apiUrl}/graphql`,
     method: 'POST',
     connections: CONNECTIONS,
@@ -78,10 +90,27 @@ try {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: LIST_QUERY }),
   });
+  instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  const result = await instance;
+  const cpuMs = (seconds: number) => ((seconds * 1000) / Math.max(1, result.requests.total)).toFixed(2);
+  const cpu = {
+    api: cpuMs(cpuSecondsOfTree(platform.pid) - cpuBefore.api),
+    db: cpuMs(cpuSecondsOfTree(postmasterPid) - cpuBefore.db),
+  };
+  times.sort((a, b) => a - b);
+  const at = (q: number) => (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0).toFixed(1);
   const statements = await db.query<{ calls: string }>(
     `SELECT coalesce(sum(calls), 0)::text AS calls FROM pg_stat_statements
      WHERE query NOT ILIKE '%pg_stat_statements%' AND dbid = (SELECT oid FROM pg_database WHERE datname = 'cyclone')`,
   );
+  // BENCH_SHOW_SQL=1 lists the statements behind the count.
+  if (process.env.BENCH_SHOW_SQL === '1') {
+    const top = await db.query<{ calls: string; ms: string; query: string }>(
+      `SELECT calls::text, round(total_exec_time::numeric / calls, 3)::text AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 220) AS query
+       FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 15`,
+    );
+    for (const row of top.rows) console.log(`  ${row.calls.padStart(7)} x ${row.ms.padStart(7)} ms  ${row.query}`);
+  }
   await db.end();
 
   const requests = result.requests.total;
@@ -92,8 +121,9 @@ try {
     `  requests: ${requests} (${result.requests.average.toFixed(0)}/s), errors: ${result.errors}, non-2xx: ${result.non2xx}`,
   );
   console.log(
-    `  latency ms: p50 ${result.latency.p50}  p90 ${result.latency.p90}  p97.5 ${result.latency.p97_5}  p99 ${result.latency.p99}  max ${result.latency.max}`,
+    `  latency ms: p50 ${at(0.5)}  p95 ${at(0.95)}  (autocannon: p50 ${result.latency.p50}  p90 ${result.latency.p90}  p97.5 ${result.latency.p97_5}  p99 ${result.latency.p99}  max ${result.latency.max})`,
   );
+  console.log(`  CPU ms per request: API ${cpu.api}, Postgres ${cpu.db} (steadier than latency on a shared machine)`);
   console.log(`  SQL statements per request: ${(Number(statements.rows[0]?.calls) / requests).toFixed(2)}`);
 } finally {
   await platform.stop();

@@ -24,6 +24,8 @@ export function freePort(): Promise<number> {
 export interface BenchPlatform {
   apiUrl: string;
   databaseUrl: string;
+  /** The API process, e.g. to sample its RSS. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
   return {
     apiUrl,
     databaseUrl,
+    pid: api.pid as number,
     stop: async () => {
       api.kill('SIGTERM');
       await new Promise((r) => api.once('exit', r));

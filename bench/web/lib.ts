@@ -50,7 +50,9 @@ export async function login(baseUrl: string): Promise<string> {
 /** A tenant and a project of the benchmark's own. */
 export async function createTenantAndProject(baseUrl: string, token: string, tenant: string, project: string) {
   const gql = graphql(baseUrl, token);
-  await gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', { input: { name: tenant } });
+  await gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
+    input: { name: tenant },
+  });
   await gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }', {
     input: { tenant, name: project },
   });
@@ -74,15 +76,16 @@ export async function createWorkflow(
   token: string,
   input: { tenant: string; project: string; name: string; stages: unknown[] },
 ) {
-  await graphql(baseUrl, token)(
-    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
-    { input },
-  );
+  await graphql(baseUrl, token)('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
+    input,
+  });
 }
 
 /** A browser page signed in as the admin, working in `tenant`. */
 export async function signedInPage(browser: Browser, baseUrl: string, token: string, tenant: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } });
+  // tsx keeps function names with a `__name` helper that page.evaluate bodies then call.
+  await context.addInitScript('window.__name = (fn) => fn;');
   await context.addInitScript(
     ([t, n]) => {
       window.localStorage.setItem('cyclone.token', t as string);

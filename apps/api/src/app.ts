@@ -4,12 +4,15 @@ import express from 'express';
 import type { Config } from './config/config.js';
 import { type Controller, startController } from './controller/controller.js';
 import { CronReconciler } from './controller/cron-reconciler.js';
+import type { Executor } from './controller/executors/executor.js';
+import { startKubernetesExecutor } from './controller/executors/kubernetes/start-kubernetes-executor.js';
 import { LocalExecutor } from './controller/executors/local-executor.js';
 import { NotificationReconciler } from './controller/notification-reconciler.js';
 import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
 import { WakeListener } from './controller/wake-listener.js';
 import { type Database, openDatabase } from './db/database.js';
+import { createPrismaClient, type Db } from './db/prisma.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
 import { healthHandler } from './http/health.js';
@@ -23,6 +26,9 @@ import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
 import { createServices } from './services.js';
+
+/** Connections of the engine's own pool (run passes, stage exits, log batches). */
+const ENGINE_CONNECTIONS = 8;
 
 export interface RunningApi {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:4000 */
@@ -99,21 +105,36 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
   if (hasServer) app.use(stageIngestRouter({ db: database.db, box: services.secretBox, logger }));
 
-  let executor: LocalExecutor | undefined;
+  let executor: Executor | undefined;
+  let engineDb: Db | undefined;
   let controller: Controller | undefined;
   let wakeListener: WakeListener | undefined;
   let kubernetesSync: KubernetesSync | undefined;
   if (config.server.role !== 'server') {
     let reconciler: RunReconciler | undefined;
-    executor = new LocalExecutor({
-      db: database.db,
+    // The engine's own connections: a burst of API requests queued for the shared
+    // pool must not hold up run passes, stage exits and log batches.
+    engineDb = createPrismaClient(database.url, { maxConnections: ENGINE_CONNECTIONS });
+    const localExecutor = new LocalExecutor({
+      db: engineDb,
       logger,
       dataDir: config.database.dataDir,
       box: services.secretBox,
       store: services.artifactStore,
       onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
     });
-    const runExecutor = executor;
+    // With a cluster configured stages run as pods; the local executor then only names
+    // the (empty) local workspaces that retention removes.
+    executor = config.kubernetes
+      ? startKubernetesExecutor({
+          config: config.kubernetes,
+          db: engineDb,
+          logger,
+          box: services.secretBox,
+          onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
+        })
+      : localExecutor;
+    const runExecutor = localExecutor;
     const retention = new RetentionReconciler({
       db: database.db,
       logger,
@@ -122,7 +143,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         deleteRunData(runId, { workspaceOf: (id) => runExecutor.workspaceOf(id), artifacts: runExecutor.store }),
     });
     reconciler = new RunReconciler({
-      db: database.db,
+      db: engineDb,
       logger,
       executor,
       maxActiveRuns: config.engine.maxActiveRuns,
@@ -177,7 +198,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       await controller?.stop();
       await kubernetesSync?.stop();
       await executor?.shutdown();
+      await engineDb?.$disconnect();
       await services.runEvents.close();
+      await services.runs.close();
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -22,8 +22,10 @@ import { RegistriesService } from './modules/registries/registries.service.js';
 import { ResourceService } from './modules/resources/resource.service.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
+import { RunNumbers } from './modules/runs/run-numbers.js';
 import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
+import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
 import { StageService } from './modules/stages/stage.service.js';
 import { TemplateService } from './modules/templates/template.service.js';
 import { TenantsPresenter } from './modules/tenants/tenants.presenter.js';
@@ -56,6 +58,7 @@ export interface Services {
   runs: RunsService;
   /** Registry catalog/tags reads and IMAGE resource checks through registry integrations. */
   registries: RegistriesService;
+  scmBrowse: ScmBrowseService;
   /** Workflow notification settings (deliveries are the controller's NotificationReconciler). */
   notifications: NotificationsService;
   runsPresenter: RunsPresenter;
@@ -113,8 +116,14 @@ export function createServices(
     workflowsPresenter: new WorkflowsPresenter(db),
     triggers: new TriggersService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
     webhooks,
-    manifests: new ManifestsService({ db, logger }),
-    runs: new RunsService({ db, logger, onRunChanged: hooks.onRunChanged }),
+    manifests: new ManifestsService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
+    runs: new RunsService({
+      db,
+      logger,
+      onRunChanged: hooks.onRunChanged,
+      numbers: new RunNumbers({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
+    }),
+    scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),
     runsPresenter: new RunsPresenter(db),

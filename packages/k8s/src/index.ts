@@ -1,13 +1,17 @@
 export type {
+  Informer,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
   KubernetesObjectApi,
+  ObjectCache,
+  V1Container,
   V1Lease,
   V1Namespace,
+  V1Pod,
+  V1PodSpec,
   V1Secret,
 } from '@kubernetes/client-node';
-export type { Informer, ObjectCache, V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 export { loadAllYaml, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 export * from './apply.js';
 export * from './client.js';

@@ -125,18 +125,42 @@ test('projects: create one, build a diamond workflow with the mouse, save, reloa
   await expect(drawer.getByLabel('Retries')).toHaveValue('1');
   await drawer.getByRole('button', { name: 'Cancel' }).click();
 
-  // YAML round trip: change an image in the YAML, back to the graph, see it.
+  // Description and global variables.
+  await page.getByRole('button', { name: 'Description & variables' }).click();
+  const meta = page.getByRole('dialog', { name: 'Workflow description and variables' });
+  await meta.getByLabel('Description').fill('Build, test, publish');
+  await meta.getByRole('button', { name: 'Add variable' }).click();
+  await meta.getByLabel('Global variables: Name 1').fill('REGION');
+  await meta.getByLabel('Global variables: Value 1').fill('eu');
+  await meta.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('Unsaved changes')).toBeVisible();
+
+  // YAML round trip, in the browser: the YAML is printed from the graph (with the
+  // unsaved variable); a broken edit is refused with its line; a good one reaches the graph.
   await page.getByRole('tab', { name: 'YAML' }).click();
   const yaml = page.getByLabel('Cyclone YAML');
   await expect(yaml).toContainText('kind: Workflow');
+  await expect(yaml).toContainText('REGION');
   const text = await yaml.inputValue();
   const at = text.indexOf('name: test');
   expect(at).toBeGreaterThan(-1);
+  await yaml.fill(text.replace('kind: Workflow', 'kind: [Workflow'));
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  const problems = page.getByRole('alert').filter({ hasText: 'not valid YAML' });
+  await expect(problems).toContainText(/Line \d+:/);
+  await expect(page.getByRole('tab', { name: 'YAML' })).toHaveAttribute('aria-selected', 'true');
   await yaml.fill(text.slice(0, at) + text.slice(at).replace('image: golang:1.22', 'image: node:22-alpine'));
   await page.getByRole('tab', { name: 'Graph' }).click();
   await expect(node(page, 'test')).toContainText('node:22-alpine');
   await expect(node(page, 'build')).toContainText('golang:1.22');
   await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+  // Nothing was saved yet: one explicit Save makes version 2.
+  await expect(page.getByText('v1', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const second = page.getByRole('dialog', { name: 'Saved version 2' });
+  await expect(second).toContainText('+ variable REGION=eu');
+  await expect(second).toContainText('+   image: node:22-alpine');
+  await second.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByText('v2', { exact: true })).toBeVisible();
 
   // Undo/redo with the keyboard on a deletion.
@@ -185,7 +209,25 @@ test('leaving the editor with unsaved changes asks first', async ({ page }) => {
   });
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Projects' }).click();
   await expect.poll(() => asked).toContain('unsaved changes');
-  await expect(page).toHaveURL(/\/workflows\/new$/);
+  await expect(page).toHaveURL(/\/new-workflow$/);
+
+  // The browser's Back button asks too; staying keeps the work.
+  asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.goBack();
+  await expect.poll(() => asked).toContain('unsaved changes');
+  await expect(page).toHaveURL(/\/new-workflow$/);
+  await expect(page.locator('.react-flow__node')).toHaveCount(1);
+
+  // A ghost node shows where a stage will land while "Add stage" is hovered.
+  const add = page.getByRole('toolbar', { name: 'Editor tools' }).getByRole('button', { name: 'Add stage' });
+  await add.hover();
+  await expect(page.getByTestId('ghost-node')).toBeVisible();
+  await page.locator('.react-flow__pane').hover({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId('ghost-node')).toBeHidden();
 
   // The shortcuts panel opens with "?".
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { adminToken, createTenantWithProject, createWorkflow, sh } from '../support/runs-fixtures';
-import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
+import { adminToken, createTenantWithProject, createWorkflow, gql, sh } from '../support/runs-fixtures';
+import { screenshotDir, signInToTenant, uniqueName, unusedPort } from '../support/settings-fixtures';
 
 test.describe('workflow triggers', () => {
   const tenant = uniqueName('triggers');
@@ -47,14 +47,49 @@ test.describe('workflow triggers', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'triggers.png'), fullPage: true });
   });
 
-  test('an SCM trigger explains that it needs an SCM integration first', async ({ page }) => {
+  test('an SCM trigger needs an SCM integration, then shows its webhook URL to copy', async ({ page }) => {
     await signInToTenant(page, tenant, '/projects/shop/workflows/nightly/triggers');
     await page.getByRole('button', { name: 'Add trigger' }).first().click();
-    const drawer = page.getByRole('dialog', { name: 'Add trigger' });
+    let drawer = page.getByRole('dialog', { name: 'Add trigger' });
     await drawer.getByLabel('Type').selectOption('SCM');
     await expect(drawer.getByRole('alert').filter({ hasText: 'no SCM integration yet' })).toBeVisible();
-    for (const label of ['Push', 'Tag release', 'Pull request', 'Pull request comment']) {
-      await expect(drawer.getByLabel(label, { exact: true })).toBeVisible();
-    }
+    await drawer.getByRole('button', { name: 'Cancel' }).click();
+
+    await gql(
+      'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }',
+      {
+        input: {
+          tenant,
+          name: 'git-server',
+          type: 'GIT',
+          config: { server: `http://127.0.0.1:${await unusedPort()}/acme/shop.git` },
+          secret: { password: 'pw', webhookSecret: 'hook-secret' },
+        },
+      },
+      await adminToken(),
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Add trigger' }).first().click();
+    drawer = page.getByRole('dialog', { name: 'Add trigger' });
+    await drawer.getByLabel('Name').fill('on-push');
+    await drawer.getByLabel('Type').selectOption('SCM');
+    await drawer.getByLabel('SCM integration').selectOption('git-server');
+    await drawer.getByLabel('Repository').fill('acme/shop');
+    await expect(drawer.getByLabel('Push', { exact: true })).toBeChecked();
+    await drawer.getByLabel('Push branches').fill('main, release/*');
+    await drawer.getByLabel('Tag release').check();
+    await drawer.getByLabel('Pull request', { exact: true }).check();
+    await drawer.getByRole('button', { name: 'Add', exact: true }).click();
+
+    const edit = page.getByRole('dialog', { name: 'Trigger on-push' });
+    const url = edit.locator('code').filter({ hasText: '/webhooks/' });
+    await expect(url).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/[0-9a-f-]{36}$/);
+    await expect(edit.getByRole('button', { name: 'Copy the webhook URL' })).toBeVisible();
+    await url.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshotDir, 'triggers-scm-drawer.png') });
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'on-push' });
+    await expect(row).toContainText('git-server · acme/shop');
+    await expect(row).toContainText('push, tag release, pull request');
   });
 });

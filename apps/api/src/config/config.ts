@@ -159,7 +159,10 @@ function kubernetesConfig(env: Env, source: NodeJS.ProcessEnv): KubernetesConfig
     stagePods: {
       gcDelayMs: parseDuration(env.CYCLONE_POD_GC_DELAY),
       helperImage: env.CYCLONE_STAGE_HELPER_IMAGE,
-      apiUrl: (env.CYCLONE_STAGE_API_URL ?? env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      apiUrl: (env.CYCLONE_STAGE_API_URL ?? env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
       podDefaults: parsePodDefaults(env.CYCLONE_STAGE_POD_DEFAULTS),
       workspaceSize: env.CYCLONE_STAGE_WORKSPACE_SIZE,
     },

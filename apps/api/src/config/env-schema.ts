@@ -74,7 +74,10 @@ export const envSchema = z.object({
   /** JSON PodSpec fields for every stage pod, e.g. {"nodeSelector":{"pool":"ci"}}; a stage's own win. */
   CYCLONE_STAGE_POD_DEFAULTS: z.string().optional(),
   /** Size of a run's shared workspace claim (runs of more than one stage). */
-  CYCLONE_STAGE_WORKSPACE_SIZE: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('1Gi'),
+  CYCLONE_STAGE_WORKSPACE_SIZE: z
+    .string()
+    .regex(/^\d+(Mi|Gi|Ti)$/)
+    .default('1Gi'),
   // integrations and notifications
   /** Time limit of one testIntegration check (DNS to answer). */
   CYCLONE_INTEGRATION_CHECK_TIMEOUT: duration.default('5s'),

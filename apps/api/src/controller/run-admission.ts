@@ -33,12 +33,13 @@ export interface AdmissionResult {
  * advisory lock, so two controllers never admit past a limit together.
  */
 export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<AdmissionResult> {
+  // Cheap check first, outside a transaction: most passes find no queue and take no lock
+  // (a run queued just after is found by the next pass, as it would be in a transaction).
+  const any = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM workflow_runs WHERE admitted_at IS NULL AND phase IN ('PENDING', 'WAITING') LIMIT 1`;
+  if (any.length === 0) return { admitted: [], cancelled: [] };
   return db.$transaction(
     async (tx) => {
-      // Cheap check first: most passes find no queue and take no lock.
-      const any = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM workflow_runs WHERE admitted_at IS NULL AND phase IN ('PENDING', 'WAITING') LIMIT 1`;
-      if (any.length === 0) return { admitted: [], cancelled: [] };
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK})`;
       const rows = await tx.$queryRaw<QueueRow[]>`
         SELECT r.id, r.workflow_id, p.tenant_id, r.created_at, r.phase::text AS phase, r.message, r.paused_at,

@@ -6,7 +6,7 @@ import { notifyRunChanged } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import type { Reconciler } from './controller.js';
-import type { LocalExecutor, StageExit } from './executors/local-executor.js';
+import type { Executor, RunSummary, StageExit } from './executors/executor.js';
 import { admitQueuedRuns } from './run-admission.js';
 import { runVariables, substituteStage } from './run-values.js';
 import { type PreparableRun, type PreparedStage, prepareStage } from './stage-prepare.js';
@@ -22,12 +22,32 @@ function specOf(run: { version: { spec: unknown } }): WorkflowSpec {
   return spec;
 }
 
+/**
+ * Versions are immutable: a pass reads each one once (then parses it once, specOf)
+ * instead of on every pass of every run. Bounded: cleared when full.
+ */
+const versions = new Map<string, { spec: unknown }>();
+const MAX_CACHED_VERSIONS = 1_000;
+async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> {
+  let version = versions.get(versionId);
+  if (!version) {
+    version = await tx.workflowVersion.findUniqueOrThrow({ where: { id: versionId }, select: { spec: true } });
+    if (versions.size >= MAX_CACHED_VERSIONS) versions.clear();
+    versions.set(versionId, version);
+  }
+  return version;
+}
+
 /** Every admitted active run gets a pass at least this often, woken or not. */
 const FULL_PASS_MS = 5_000;
 /** While something runs, look again this soon even without a wake-up (exits wake the run sooner). */
 const RUNNING_REQUEUE_MS = FULL_PASS_MS;
 /** A failed pass is tried again this soon. */
 const ERROR_REQUEUE_MS = 1_000;
+/** Waiting for a pooled connection under load is better than failing the pass. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+/** A stage exit is written this many times before it is given up (and logged). */
+const EXIT_ATTEMPTS = 10;
 /** Runs reconciled at once; each holds one database connection while it runs. */
 const PARALLEL = 4;
 
@@ -51,12 +71,14 @@ export class RunReconciler implements Reconciler {
   private nextFullPassAt = 0;
   /** Runs a committed pass ended: their slots are free for queued runs. */
   private readonly finished = new Set<string>();
+  /** Phase changes of runs whose pass is committing; the executor hears of them after the commit. */
+  private readonly phaseChanges = new Map<string, RunSummary>();
 
   constructor(
     private readonly deps: {
       db: Db;
       logger: Logger;
-      executor: LocalExecutor;
+      executor: Executor;
       /** Active runs across all tenants; null or undefined: no limit. */
       maxActiveRuns?: number | null;
       /** Called after a run ended (retention, for one, may then have work). */
@@ -127,19 +149,19 @@ export class RunReconciler implements Reconciler {
   async reconcileRun(id: string): Promise<number | undefined> {
     const started: string[] = [];
     try {
-      return await this.deps.db.$transaction(
-        async (tx) => {
-          // Queued runs (not admitted) are the admission step's.
-          const locked = await tx.$queryRaw<{ id: string }[]>`
+      const next = await this.deps.db.$transaction(async (tx) => {
+        // Queued runs (not admitted) are the admission step's.
+        const locked = await tx.$queryRaw<{ id: string }[]>`
             SELECT id FROM workflow_runs
             WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
             FOR UPDATE SKIP LOCKED`;
-          if (locked.length === 0) return undefined;
-          return await this.pass(tx, id, started);
-        },
-        { timeout: 30_000 },
-      );
+        if (locked.length === 0) return undefined;
+        return await this.pass(tx, id, started);
+      }, TX_OPTIONS);
+      this.reportPhaseChange(id);
+      return next;
     } catch (error) {
+      this.phaseChanges.delete(id);
       this.finished.delete(id);
       for (const handle of started) this.deps.executor.kill(handle);
       throw error;
@@ -148,11 +170,9 @@ export class RunReconciler implements Reconciler {
 
   private async pass(tx: Tx, id: string, started: string[]): Promise<number | undefined> {
     const { executor } = this.deps;
-    const run = await tx.workflowRun.findUniqueOrThrow({
-      where: { id },
-      include: { version: { select: { spec: true } }, stageRuns: true },
-    });
-    const spec = toWorkflowSpec(run.version.spec);
+    const row = await tx.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } });
+    const run = { ...row, version: await versionOf(tx, row.versionId) };
+    const spec = specOf(run);
     const now = new Date();
     // createRunInTx makes every stage row together with its run.
     const rows = new Map(run.stageRuns.map((row) => [row.stage, row]));
@@ -169,6 +189,7 @@ export class RunReconciler implements Reconciler {
       );
     }
 
+    const isObservedChange = await this.observeRunning(tx, id, rows, now);
     const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
     const startedAt = run.startedAt ?? now;
     const plan = planRun(
@@ -201,17 +222,38 @@ export class RunReconciler implements Reconciler {
 
     const isTerminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(plan.runPhase);
     const hasChanged =
-      isOrphanFound || plan.start.length + plan.kill.length + plan.finish.length > 0 || plan.runPhase !== run.phase;
+      isOrphanFound ||
+      isObservedChange ||
+      plan.start.length + plan.kill.length + plan.finish.length > 0 ||
+      plan.runPhase !== run.phase;
     if (hasChanged) await notifyRunChanged(tx, id);
-    await tx.workflowRun.update({
-      where: { id },
-      data: {
+    // A pass that changes nothing (most periodic ones) writes nothing.
+    const isRunChanged =
+      isTerminal ||
+      plan.runPhase !== run.phase ||
+      (plan.runMessage !== undefined && plan.runMessage !== run.message) ||
+      (run.startedAt === null && plan.runPhase !== 'PENDING');
+    if (isRunChanged)
+      await tx.workflowRun.update({
+        where: { id },
+        data: {
+          phase: plan.runPhase,
+          ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
+          ...(run.startedAt === null && plan.runPhase !== 'PENDING' ? { startedAt: now } : {}),
+          ...(isTerminal ? { finishedAt: now } : {}),
+        },
+      });
+    if (plan.runPhase !== run.phase && this.deps.executor.runPhaseChanged) {
+      const phases = await tx.stageRun.findMany({ where: { runId: id }, select: { phase: true } });
+      this.phaseChanges.set(id, {
         phase: plan.runPhase,
-        ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
-        ...(run.startedAt === null && plan.runPhase !== 'PENDING' ? { startedAt: now } : {}),
-        ...(isTerminal ? { finishedAt: now } : {}),
-      },
-    });
+        message: plan.runMessage ?? run.message,
+        finishedStages: phases.filter((row) => !['PENDING', 'RUNNING'].includes(row.phase)).length,
+        totalStages: phases.length,
+        startedAt: run.startedAt ?? (plan.runPhase !== 'PENDING' ? now : null),
+        finishedAt: isTerminal ? now : null,
+      });
+    }
     if (isTerminal) {
       this.finished.add(id);
       return undefined;
@@ -296,7 +338,7 @@ export class RunReconciler implements Reconciler {
     if (claimed.count !== 1) return true;
     const last = await tx.logLine.aggregate({ where: { runId: run.id, stage: start.stage }, _max: { seq: true } });
     try {
-      const handle = this.deps.executor.start({
+      const handle = await this.deps.executor.start({
         runId: run.id,
         stage: stage.name,
         attempt: start.attempt,
@@ -323,8 +365,80 @@ export class RunReconciler implements Reconciler {
     }
   }
 
+  /**
+   * Asks the executor about each running attempt (Kubernetes: a pod GET), so an exit
+   * whose notification was lost is recorded all the same; also keeps the stage message
+   * explaining a wait (e.g. an unschedulable pod). True when a row changed.
+   */
+  private async observeRunning(
+    tx: Tx,
+    runId: string,
+    rows: Map<string, Awaited<ReturnType<Tx['stageRun']['update']>>>,
+    now: Date,
+  ): Promise<boolean> {
+    const { executor } = this.deps;
+    if (!executor.observe) return false;
+    let hasChanged = false;
+    for (const row of [...rows.values()]) {
+      if (row.phase !== 'RUNNING' || row.handle === null) continue;
+      const seen = await executor.observe({
+        runId,
+        stage: row.stage,
+        attempt: row.attempt,
+        handle: row.handle,
+        message: row.message,
+      });
+      if (!seen) continue;
+      const data = seen.exit
+        ? {
+            phase: seen.exit.exitCode === 0 ? ('SUCCEEDED' as const) : ('FAILED' as const),
+            exitCode: seen.exit.exitCode,
+            message: seen.exit.message,
+            outputs: seen.exit.outputs,
+            finishedAt: now,
+          }
+        : { message: seen.message ?? '' };
+      rows.set(row.stage, await tx.stageRun.update({ where: { id: row.id }, data }));
+      hasChanged = true;
+    }
+    return hasChanged;
+  }
+
+  /**
+   * Hands a committed phase change to the executor without waiting for it (a
+   * Kubernetes write keeps its order per run and is retried there); a failure never
+   * undoes the pass.
+   */
+  private reportPhaseChange(runId: string): void {
+    const summary = this.phaseChanges.get(runId);
+    if (!summary) return;
+    this.phaseChanges.delete(runId);
+    this.deps.executor.runPhaseChanged?.(runId, summary).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, runId }, 'the executor could not record a run phase change yet');
+    });
+  }
+
   /** Records how an attempt ended, unless the controller already ended it (stop, timeout). */
   async recordExit(exit: StageExit): Promise<void> {
+    // An exit is told once: a busy database (no connection in time) must not lose it,
+    // or the stage would stay RUNNING. The write is idempotent, so it is simply retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeExit(exit);
+        break;
+      } catch (error) {
+        if (attempt >= EXIT_ATTEMPTS) throw error;
+        this.deps.logger.warn(
+          { err: error, runId: exit.runId, stage: exit.stage },
+          'stage exit not recorded yet; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, attempt * ERROR_REQUEUE_MS));
+      }
+    }
+    this.wake(exit.runId);
+  }
+
+  private async writeExit(exit: StageExit): Promise<void> {
     await this.deps.db.$transaction(async (tx) => {
       // Waits for a pass on this run to finish, so each pass sees a consistent state.
       await tx.$queryRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
@@ -339,7 +453,6 @@ export class RunReconciler implements Reconciler {
         },
       });
       await notifyRunChanged(tx, exit.runId);
-    });
-    this.wake(exit.runId);
+    }, TX_OPTIONS);
   }
 }

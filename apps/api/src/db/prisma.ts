@@ -4,6 +4,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 export type Db = PrismaClient;
 
 /** The one Prisma client of the process, on the pg driver adapter (no native engine). */
-export function createPrismaClient(databaseUrl: string): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export function createPrismaClient(databaseUrl: string, options: { maxConnections?: number } = {}): Db {
+  const pool = { connectionString: databaseUrl, ...(options.maxConnections ? { max: options.maxConnections } : {}) };
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

@@ -41,13 +41,32 @@ export function assertAffordable(cost: number): void {
   }
 }
 
+// Costs remembered per parsed document (Apollo reuses the parsed document of a repeated
+// query string), per variables and operation name; a bounded number of each.
+const COSTS_PER_DOCUMENT = 64;
+
 /** Rejects over-expensive HTTP operations once their variables are known. */
 export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  const costOf = (document: DocumentNode, variables: Record<string, unknown>, operationName?: string) => {
+    const key = `${operationName ?? ''}\n${JSON.stringify(variables)}`;
+    let known = costs.get(document);
+    const cached = known?.get(key);
+    if (cached !== undefined) return cached;
+    const cost = operationCost(schema, document, variables, operationName);
+    if (!known) {
+      known = new Map();
+      costs.set(document, known);
+    }
+    if (known.size >= COSTS_PER_DOCUMENT) known.clear();
+    known.set(key, cost);
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, operationName }) {
-          assertAffordable(operationCost(schema, document, request.variables ?? {}, operationName ?? undefined));
+          assertAffordable(costOf(document, request.variables ?? {}, operationName ?? undefined));
         },
       };
     },

@@ -4,6 +4,7 @@ import { createArtifactLoaders } from '../modules/artifacts/artifacts.loaders.js
 import { createNotificationLoaders } from '../modules/notifications/notifications.loaders.js';
 import { createRunLoaders } from '../modules/runs/run.loaders.js';
 import { createRunInsightLoaders } from '../modules/runs/run-insights.loaders.js';
+import { createRunTriggerLoaders } from '../modules/runs/run-trigger.loaders.js';
 import { createSyncStatusLoaders } from '../modules/sync/sync-status.loaders.js';
 import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js';
 
@@ -16,6 +17,7 @@ export function createLoaders(db: Db) {
     ...createWorkflowLoaders(db),
     ...createSyncStatusLoaders(db),
     ...createRunLoaders(db),
+    ...createRunTriggerLoaders(db),
     ...createNotificationLoaders(db),
     ...createRunInsightLoaders(db),
     ...createArtifactLoaders(db),

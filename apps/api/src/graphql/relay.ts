@@ -26,7 +26,8 @@ export interface Edge<T> {
 export interface ConnectionShape<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A promise when counted lazily (see `withLazyTotal`). */
+  totalCount: number | Promise<number>;
 }
 
 /** Makes `<Name>Connection` and `<Name>Edge` object types for a node type. */
@@ -116,4 +117,19 @@ export function toConnection<T>(
       endCursor: edges[edges.length - 1]?.cursor,
     },
   };
+}
+
+/**
+ * Counts only when `totalCount` is selected: the count is a statement of its own that
+ * most list queries do not ask for. Counted once per connection.
+ */
+export function withLazyTotal<T>(connection: ConnectionShape<T>, count: () => Promise<number>): ConnectionShape<T> {
+  let counted: Promise<number> | undefined;
+  return Object.defineProperty({ edges: connection.edges, pageInfo: connection.pageInfo }, 'totalCount', {
+    enumerable: true,
+    get: () => {
+      counted ??= count();
+      return counted;
+    },
+  }) as ConnectionShape<T>;
 }

@@ -15,6 +15,8 @@ import { RegistryResolver } from './resolvers/registry.resolver.js';
 import { ProjectResourcesResolver, ResourceResolver } from './resolvers/resource.resolver.js';
 import { RunArtifactsResolver } from './resolvers/run-artifacts.resolver.js';
 import { RunInsightsResolver } from './resolvers/run-insights.resolver.js';
+import { RunTriggerResolver } from './resolvers/run-trigger.resolver.js';
+import { ScmBrowseResolver, WebhookDeliveryResolver } from './resolvers/scm-browse.resolver.js';
 import { ProjectStagesResolver, StageResolver } from './resolvers/stage.resolver.js';
 import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
 import {
@@ -56,6 +58,9 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowTriggerResolver,
       ManifestsResolver,
       RegistryResolver,
+      ScmBrowseResolver,
+      WebhookDeliveryResolver,
+      RunTriggerResolver,
       WorkflowNotificationsResolver,
       RunNotificationsResolver,
     ],

@@ -18,7 +18,35 @@ describe('Kubernetes configuration', () => {
       instance: 'cyclone',
       resyncIntervalMs: 30_000,
       identity: 'cyclone-controller-0',
+      stagePods: {
+        gcDelayMs: 600_000,
+        helperImage: 'cyclone/stage-helper:latest',
+        apiUrl: 'http://localhost:4000',
+        podDefaults: {},
+        workspaceSize: '1Gi',
+      },
     });
+  });
+
+  it('reads the stage pod settings', () => {
+    const config = loadConfig({
+      CYCLONE_KUBECONFIG: '/k',
+      CYCLONE_PUBLIC_URL: 'https://ci.example.com/',
+      CYCLONE_POD_GC_DELAY: '30s',
+      CYCLONE_STAGE_POD_DEFAULTS: '{"nodeSelector":{"pool":"ci"}}',
+    });
+    expect(config.kubernetes?.stagePods).toMatchObject({
+      gcDelayMs: 30_000,
+      apiUrl: 'https://ci.example.com',
+      podDefaults: { nodeSelector: { pool: 'ci' } },
+    });
+    expect(
+      loadConfig({ CYCLONE_KUBECONFIG: '/k', CYCLONE_STAGE_API_URL: 'http://cyclone-api:4000' }).kubernetes?.stagePods
+        .apiUrl,
+    ).toBe('http://cyclone-api:4000');
+    expect(() => loadConfig({ CYCLONE_KUBECONFIG: '/k', CYCLONE_STAGE_POD_DEFAULTS: '[1]' })).toThrow(
+      'CYCLONE_STAGE_POD_DEFAULTS',
+    );
   });
 
   it('detects the pod with CYCLONE_IN_CLUSTER=auto and uses the service account', () => {

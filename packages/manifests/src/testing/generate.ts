@@ -159,6 +159,7 @@ export function generateTrigger(rnd: Random, name: string): TriggerSpec {
             tagRelease: rnd.bool(),
             pullRequest: rnd.bool() ? { branches: ['main'] } : undefined,
             pullRequestComment: rnd.bool() ? { comments: ['/rerun', text(rnd)] } : undefined,
+            workflowFromRevision: rnd.bool(),
           }
         : undefined,
     parameters: nameValues(rnd, 2),

@@ -4,8 +4,9 @@ import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
 import { RUN_CHANNEL } from '../../modules/runs/run-events.js';
 
-const FLUSH_INTERVAL_MS = 100;
-const MAX_BATCH = 500;
+/** A line waits this long for company when nothing is being written (a burst is one batch). */
+const FLUSH_DELAY_MS = 5;
+const MAX_BATCH = 1_000;
 /** Longer lines are cut so one runaway line cannot hold the whole batch. */
 const MAX_LINE_CHARS = 16_384;
 
@@ -40,8 +41,12 @@ export function maskList(secrets: readonly string[]): string[] {
 }
 
 /**
- * Splits a stage's output into lines and stores them in batches (every 100 ms or
- * 500 lines). Lines get consecutive seqs in the order they complete; batches are
+ * Splits a stage's output into lines and stores them in batches: a line is written
+ * at once (after FLUSH_DELAY_MS) when no batch is being written, else it waits for
+ * that write to end and goes with the lines that arrived meanwhile (up to MAX_BATCH).
+ * So a quiet stage's lines reach subscribers within milliseconds and a loud one's
+ * are written in large batches. Each batch is one statement (insert and notify).
+ * Lines get consecutive seqs in the order they complete; batches are
  * written one after another, so the stored seqs have no gaps. Secret values are
  * masked before a line is kept: output is split at line ends first, so a secret
  * that arrives split over two chunks of one line is still found whole.
@@ -51,6 +56,7 @@ export class LogWriter {
   private pending: PendingLine[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private inFlight = 0;
   private readonly streamsOpen = new Set<Promise<void>>();
   /** Secret values and their lines, longest first. */
   private readonly secrets: string[];
@@ -106,8 +112,11 @@ export class LogWriter {
     await Promise.all(this.streamsOpen);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.flush();
-    await this.writing;
+    // A write that ends may start the next batch: wait until nothing is left.
+    while (this.pending.length > 0 || this.inFlight > 0) {
+      this.flush();
+      await this.writing;
+    }
   }
 
   private add(stream: LogStream, line: string): string {
@@ -117,7 +126,7 @@ export class LogWriter {
     this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text: text.slice(0, MAX_LINE_CHARS) });
     this.nextSeq += 1n;
     if (this.pending.length >= MAX_BATCH) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    else if (this.inFlight === 0) this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
     return text;
   }
 
@@ -127,17 +136,35 @@ export class LogWriter {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const data = batch.map((line) => ({ runId: this.runId, stage: this.stage, ...line }));
+    this.inFlight += 1;
     this.writing = this.writing
-      .then(() =>
-        this.db.$transaction([
-          this.db.logLine.createMany({ data, skipDuplicates: true }),
-          this.db.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${this.runId})`,
-        ]),
-      )
+      .then(() => this.write(batch))
       .then(
         () => undefined,
         (error: unknown) => this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
-      );
+      )
+      .then(() => {
+        this.inFlight -= 1;
+        // Lines that arrived during the write go now, as one batch.
+        if (this.inFlight === 0 && this.pending.length > 0) this.flush();
+      });
+  }
+
+  /** One statement: the rows (a row already stored is skipped) and, on commit, the notification. */
+  private async write(batch: PendingLine[]): Promise<void> {
+    const seqs = batch.map((line) => line.seq.toString());
+    const streams = batch.map((line) => line.stream);
+    const timestamps = batch.map((line) => line.timestamp.toISOString());
+    const texts = batch.map((line) => line.text);
+    await this.db.$executeRaw`
+      WITH stored AS (
+        INSERT INTO log_lines (run_id, stage, seq, stream, timestamp, text)
+        SELECT ${this.runId}::uuid, ${this.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
+        FROM unnest(${seqs}::bigint[], ${streams}::text[], ${timestamps}::timestamptz[], ${texts}::text[])
+          AS v(seq, stream, ts, text)
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+      )
+      SELECT pg_notify(${RUN_CHANNEL}, ${this.runId}) FROM (SELECT count(*) FROM stored) AS done`;
   }
 }

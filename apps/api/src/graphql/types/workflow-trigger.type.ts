@@ -95,7 +95,8 @@ export class WorkflowTriggerType {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Path on this server where the SCM sends events (`/webhooks/<integration-id>`), for SCM triggers.',
+    description:
+      'Path on this server to POST events to: `/webhooks/<integration-id>` for SCM triggers (the SCM server signs them), `/webhooks/triggers/<trigger-id>` for WEBHOOK triggers (bearer token). Prefix it with the public URL.',
   })
   webhookUrl?: string;
 

@@ -119,6 +119,43 @@ describe('failure classes', () => {
       stage: 'AUTH',
     });
   });
+
+  /**
+   * Bitbucket Server's `GET /rest/api/1.0/users/{userSlug}` (Bitbucket Data Center REST
+   * API reference, "Get user") and Bitbucket Cloud's `GET /2.0/user` (developer.atlassian.com,
+   * "Get current user"); a server URL ending in /2.0 is Cloud, as for the SCM provider.
+   */
+  it('checks Bitbucket Server and Bitbucket Cloud on their user endpoints', async () => {
+    const goodBasic = `Basic ${Buffer.from('jdoe:app-pass').toString('base64')}`;
+    const server = await httpServer((req, res) => {
+      if (req.url === '/rest/api/1.0/users/jdoe' && req.headers.authorization === 'Bearer bbs-token') {
+        return json(res, 200, { name: 'jdoe', slug: 'jdoe', displayName: 'Jane Doe', type: 'NORMAL' });
+      }
+      if (req.url === '/2.0/user' && req.headers.authorization === goodBasic) {
+        return json(res, 200, { type: 'user', username: 'jdoe', display_name: 'Jane Doe' });
+      }
+      return json(res, 401, { errors: [{ message: 'Authentication failed. Please check your credentials.' }] });
+    });
+    const bitbucket = (config: Record<string, string>, secret: Record<string, string>) =>
+      check({ type: 'BITBUCKET', config, secret });
+    expect(await bitbucket({ server, username: 'jdoe' }, { token: 'bbs-token' })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('jdoe'),
+    });
+    expect(await bitbucket({ server, username: 'jdoe' }, { token: 'wrong' })).toMatchObject({
+      stage: 'AUTH',
+      code: 'HTTP_401',
+    });
+    expect(await bitbucket({ server }, { token: 'bbs-token' })).toMatchObject({ stage: 'AUTH', code: 'NO_USERNAME' });
+    const cloud = `${server}/2.0`;
+    expect(await bitbucket({ server: cloud, username: 'jdoe' }, { password: 'app-pass' })).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('jdoe'),
+    });
+    expect(await bitbucket({ server: cloud, username: 'jdoe' }, { password: 'nope' })).toMatchObject({
+      stage: 'AUTH',
+    });
+  });
 });
 
 /**

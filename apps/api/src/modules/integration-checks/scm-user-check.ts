@@ -1,3 +1,4 @@
+import { bitbucketCloudApiBase, isBitbucketCloud } from '../scm/bitbucket-cloud.provider.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
 import { basicAuth, httpRequest, joinUrl, parseJson } from './http-client.js';
 
@@ -44,11 +45,9 @@ function userRequest(settings: ScmSettings): { url: string; headers: Record<stri
     const api = server.endsWith('/api/v4') ? server : joinUrl(server, '/api/v4');
     return { url: joinUrl(api, '/user'), headers: { 'private-token': secret } };
   }
-  const isCloud = /bitbucket\.org$/.test(new URL(server).hostname);
-  if (isCloud) {
-    const api = server.includes('api.bitbucket.org') ? server : 'https://api.bitbucket.org';
+  if (isBitbucketCloud(server)) {
     const auth = settings.username ? basicAuth(settings.username, secret) : `Bearer ${secret}`;
-    return { url: joinUrl(api, '/2.0/user'), headers: { authorization: auth } };
+    return { url: joinUrl(bitbucketCloudApiBase(server), '/user'), headers: { authorization: auth } };
   }
   if (!settings.username)
     throw new CheckError('AUTH', 'a Bitbucket Server integration needs config.username', 'NO_USERNAME');

@@ -10,6 +10,8 @@ import { runMutation, type Tx } from '../shared/mutation.js';
 import { loadStageDefinition, upsertStage } from '../stages/stage.upsert.js';
 import { upsertTenantTemplate } from '../templates/template.upsert.js';
 import { upsertTrigger } from '../triggers/trigger.upsert.js';
+import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
+import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
 import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
@@ -25,6 +27,8 @@ export interface AppliedObject {
   target: AppliedTarget;
   message?: string;
 }
+
+type WebhookSync = Parameters<Parameters<typeof syncTriggerWebhooks>[1]>[0];
 
 interface Indexed<K extends Manifest['kind']> {
   index: number;
@@ -53,10 +57,20 @@ const TRIGGER_FIELDS: Record<string, string> = {
  * their order in the file.
  */
 export class ManifestsService {
-  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+  constructor(private readonly deps: { db: Db; logger: Logger; repositoryWebhooks?: RepositoryWebhooks }) {}
 
   applyManifests(actor: AuthUser, input: { tenant: string; project: string; yaml: string }): Promise<AppliedObject[]> {
     const subject = { action: 'manifests.apply', objectType: 'Project', objectName: String(input.project) };
+    // SCM triggers register their repository webhooks as createWorkflowTrigger does, inside the mutation.
+    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) => this.apply(actor, input, subject, hooks));
+  }
+
+  private apply(
+    actor: AuthUser,
+    input: { tenant: string; project: string; yaml: string },
+    subject: { action: string; objectType: string; objectName: string },
+    hooks: WebhookSync,
+  ): Promise<AppliedObject[]> {
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
@@ -101,7 +115,18 @@ export class ManifestsService {
           );
         }
         const field = (name: string) => `documents[${index}].spec.${TRIGGER_FIELDS[name] ?? name}`;
-        const { outcome } = await upsertTrigger(tx, { tenantId: tenant.id, workflowId }, manifest.spec, field, 'apply');
+        const before = await tx.workflowTrigger.findUnique({
+          where: { workflowId_name: { workflowId, name: manifest.spec.name } },
+        });
+        const { row, outcome } = await upsertTrigger(
+          tx,
+          { tenantId: tenant.id, workflowId },
+          manifest.spec,
+          field,
+          'apply',
+        );
+        await hooks.register(tx, row, field('scm.repo'));
+        await hooks.release(tx, before, field('scm.repo'));
         note('WorkflowTrigger', manifest.spec.name, 'WORKFLOW_TRIGGER', outcome);
       }
       const runScope = { projectId: project.id, projectName: project.name, actorId: actor.id };

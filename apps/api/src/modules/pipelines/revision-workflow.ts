@@ -3,10 +3,10 @@ import { formatManifestError, joinWorkflow, type Manifest, parseManifests } from
 import { AppError } from '../../errors/app-error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { stableJson } from '../resources/resource.upsert.js';
-import type { ScmEvent } from '../webhooks/scm-event.js';
 import type { ScmKind, ScmProvider } from '../scm/scm-provider.js';
 import type { Tx } from '../shared/mutation.js';
 import { loadStageDefinition } from '../stages/stage.upsert.js';
+import type { ScmEvent } from '../webhooks/scm-event.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
 import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
@@ -92,7 +92,9 @@ export async function decodePipelineFile(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue?.path.length ? `.${issue.path.join('.')}` : '';
-    throw new PipelineFileError(`${PIPELINE_FILE}: documents[${chosen.index}].spec${at}: ${issue?.message ?? 'invalid'}`);
+    throw new PipelineFileError(
+      `${PIPELINE_FILE}: documents[${chosen.index}].spec${at}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const normalized = normalizeSpec(parsed.data);
   try {

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/prisma.js';
+import { forbidden, notFound } from '../../errors/app-error.js';
+import type { TenantRole } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { requireProject } from '../shared/access.js';
-import { projectsRepository } from './projects.repository.js';
+import { hasRole } from '../shared/roles.js';
 import type { ProjectRow } from './projects.service.js';
 
 /** Reads of projects, scoped by the caller's memberships. */
@@ -10,7 +11,21 @@ export class ProjectsPresenter {
 
   /** NOT_FOUND for a missing project and for any project of a tenant the caller is not in. */
   async getProject(user: AuthUser, tenantName: string, projectName: string): Promise<ProjectRow> {
-    const { project } = await requireProject(this.db, user, tenantName, projectName, 'VIEWER');
-    return (await projectsRepository.findById(this.db, project.id)) as ProjectRow;
+    // One statement instead of requireProject + a reload (every project-scoped query starts here);
+    // the same answers: the tenant not found for non-members, then the project not found.
+    const [found] = await this.db.$queryRaw<(Partial<ProjectRow> & { tenantId: string; role: TenantRole | null })[]>`
+      SELECT t.id AS "tenantId", m.role::text AS role, p.id, p.name, p.description,
+             p.created_by_id AS "createdById", p.created_at AS "createdAt", p.updated_at AS "updatedAt"
+      FROM tenants t
+      LEFT JOIN memberships m ON m.tenant_id = t.id AND m.user_id = ${user.id}::uuid
+      LEFT JOIN projects p ON p.tenant_id = t.id AND p.name = ${projectName}
+      WHERE t.name = ${tenantName}`;
+    const role: TenantRole | null | undefined = user.isAdmin ? 'OWNER' : found?.role;
+    if (!found || !role) throw notFound(`tenant "${tenantName}"`);
+    if (!hasRole(role, 'VIEWER'))
+      throw forbidden(`this needs the VIEWER role in tenant "${tenantName}"; you are ${role}`);
+    if (!found.id) throw notFound(`project "${projectName}" in tenant "${tenantName}"`);
+    const { role: _role, ...project } = found;
+    return project as ProjectRow;
   }
 }

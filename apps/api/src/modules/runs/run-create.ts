@@ -1,9 +1,11 @@
 import type { NameValue } from '@cyclone/domain';
+import { notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
-import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
+import { toWorkflowSpec } from '../workflows/workflows.repository.js';
 import { notifyControllers } from './run-events.js';
+import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
 
 /** A stage a retry takes over from its original run as it ended there. */
 export interface ReusedStage {
@@ -28,24 +30,30 @@ export interface NewRun {
   retryOfId?: string;
   /** Stages copied as SUCCEEDED instead of run (retries). */
   reusedStages?: ReadonlyMap<string, ReusedStage>;
+  /** Numbers the run outside the transaction (see RunNumbers); without it, inside. */
+  numbers?: RunNumbers;
 }
 
 /**
- * The one way a run is created (runWorkflow, WorkflowRun documents, retries): under a
- * lock on the workflow row, numbered next, bound to a version, with a stage row per
- * stage (PENDING, or SUCCEEDED when reused). The run is queued until the controller
- * admits it under the concurrency limits; every controller is woken on commit.
+ * The one way a run is created (runWorkflow, WorkflowRun documents, retries): numbered
+ * next per workflow, bound to a version, with a stage row per stage (PENDING, or
+ * SUCCEEDED when reused). The run is queued until the controller admits it under the
+ * concurrency limits; every controller is woken on commit.
  */
 export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
-  // Serializes run numbers per workflow and orders the run after a concurrent update.
-  await workflowsRepository.lock(tx, workflowId);
-  const workflow = await tx.workflow.findUniqueOrThrow({ where: { id: workflowId } });
+  // A key-share lock: waits for a concurrent update or delete of the workflow (which
+  // lock it FOR UPDATE), so the run takes the version that update made, yet lets runs
+  // of one workflow be created side by side.
+  const locked = await tx.$queryRaw<{ current_version: number }[]>`
+    SELECT current_version FROM workflows WHERE id = ${workflowId}::uuid FOR KEY SHARE`;
+  const workflow = locked[0];
+  if (!workflow) throw notFound('workflow');
   const version = run.versionId
     ? await tx.workflowVersion.findUniqueOrThrow({ where: { id: run.versionId } })
     : await tx.workflowVersion.findUniqueOrThrow({
-        where: { workflowId_version: { workflowId, version: workflow.currentVersion } },
+        where: { workflowId_version: { workflowId, version: workflow.current_version } },
       });
-  const last = await tx.workflowRun.aggregate({ where: { workflowId }, _max: { number: true } });
+  const number = run.numbers ? await run.numbers.next(tx, workflowId) : await nextRunNumberInTx(tx, workflowId);
   const stages = toWorkflowSpec(version.spec).stages.map((stage) => {
     const reused = run.reusedStages?.get(stage.name);
     return reused ? { stage: stage.name, phase: 'SUCCEEDED' as const, ...reused } : { stage: stage.name };
@@ -54,7 +62,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     data: {
       workflowId,
       versionId: version.id,
-      number: (last._max.number ?? 0) + 1,
+      number,
       name: run.name ?? null,
       parameters: run.parameters,
       timeoutSeconds: run.timeoutSeconds,
@@ -62,7 +70,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
       trigger: run.trigger ?? 'MANUAL',
       triggerId: run.triggerId ?? null,
       retryOfId: run.retryOfId ?? null,
-      stageRuns: { create: stages },
+      stageRuns: { createMany: { data: stages } },
     },
   });
   await notifyControllers(tx, created.id);

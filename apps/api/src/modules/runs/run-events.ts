@@ -29,6 +29,8 @@ export async function notifyControllers(tx: Pick<Tx, '$executeRaw'>, runId: stri
  */
 export class RunEvents {
   private readonly emitter = new EventEmitter();
+  /** Counts notifications received: a read started at generation g saw every change announced before. */
+  private notified = 0;
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
 
@@ -73,6 +75,11 @@ export class RunEvents {
     };
   }
 
+  /** Changes up to this generation are visible to a read started now (see sharedRead). */
+  get generation(): number {
+    return this.notified;
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -86,7 +93,9 @@ export class RunEvents {
     if (!url) return Promise.reject(new Error('the database is not open yet'));
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
-      if (message.channel === RUN_CHANNEL && message.payload) this.emitter.emit(message.payload);
+      if (message.channel !== RUN_CHANNEL || !message.payload) return;
+      this.notified += 1;
+      this.emitter.emit(message.payload);
     });
     client.on('error', (error) => {
       this.deps.logger.error({ err: error }, 'run events connection lost; reconnecting on the next subscriber');

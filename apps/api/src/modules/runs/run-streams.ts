@@ -9,6 +9,29 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const MAX_WAIT_MS = 2_000;
 const PAGE = 1_000;
 
+/** Per RunEvents (generations count that instance's notifications). */
+const readsOf = new WeakMap<RunEvents, Map<string, Promise<unknown>>>();
+/**
+ * Identical reads in flight share one query: the subscribers of a run all wake on
+ * its notification and would otherwise each ask the same thing (1,000 subscribers,
+ * 1,000 queries per log batch). The key holds the notification generation at which
+ * the reader woke, so a reader only joins a query started after the change that
+ * woke it (which therefore sees it).
+ */
+function sharedRead<T>(events: RunEvents, key: string, read: () => Promise<T>): Promise<T> {
+  let reads = readsOf.get(events);
+  if (!reads) {
+    reads = new Map();
+    readsOf.set(events, reads);
+  }
+  let pending = reads.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = read().finally(() => reads.delete(key));
+    reads.set(key, pending);
+  }
+  return pending;
+}
+
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
 export async function* followRun(
   deps: { db: Db; presenter: RunsPresenter; events: RunEvents },
@@ -55,20 +78,35 @@ export async function* followLogs(
   const watch = await deps.events.watch(run.id);
   const sent = new Map<string, bigint>();
   const after = (name: string) => sent.get(name) ?? BigInt(afterSeq ?? 0);
+  // Once the run has ended, a last round reads on its own: a shared read of lines may
+  // have started before the phase read that saw the end.
+  let isClosing = false;
   try {
     for (;;) {
+      const generation = deps.events.generation;
+      const read = <T>(key: string, query: () => Promise<T>): Promise<T> =>
+        isClosing ? query() : sharedRead(deps.events, key, query);
       // Read the phase first: lines stored before the run ended are then all visible below.
-      const { phase } = await deps.db.workflowRun.findUniqueOrThrow({ where: { id: run.id }, select: { phase: true } });
+      const { phase } = await read(`phase:${run.id}:${generation}`, () =>
+        deps.db.workflowRun.findUniqueOrThrow({ where: { id: run.id }, select: { phase: true } }),
+      );
       const names = stage
         ? [stage]
-        : (await deps.db.stageRun.findMany({ where: { runId: run.id }, select: { stage: true } })).map((s) => s.stage);
+        : (
+            await read(`stages:${run.id}:${generation}`, () =>
+              deps.db.stageRun.findMany({ where: { runId: run.id }, select: { stage: true } }),
+            )
+          ).map((s) => s.stage);
       let isFull = false;
       for (const name of names) {
-        const rows = await deps.db.logLine.findMany({
-          where: { runId: run.id, stage: name, seq: { gt: after(name) } },
-          orderBy: { seq: 'asc' },
-          take: PAGE,
-        });
+        const from = after(name);
+        const rows = await read(`lines:${run.id}:${name}:${from}:${generation}`, () =>
+          deps.db.logLine.findMany({
+            where: { runId: run.id, stage: name, seq: { gt: from } },
+            orderBy: { seq: 'asc' },
+            take: PAGE,
+          }),
+        );
         isFull ||= rows.length === PAGE;
         for (const row of rows) {
           sent.set(name, row.seq);
@@ -82,7 +120,11 @@ export async function* followLogs(
         }
       }
       if (isFull) continue;
-      if (TERMINAL.has(phase)) return;
+      if (TERMINAL.has(phase)) {
+        if (isClosing) return;
+        isClosing = true;
+        continue;
+      }
       await watch.next(MAX_WAIT_MS);
     }
   } finally {

@@ -31,10 +31,15 @@ export class RunsPresenter {
   constructor(readonly db: Db) {}
 
   getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
-    return this.db.$transaction(async (tx) => {
-      const { workflow: _access, ...run } = (await requireRun(tx, user, id, 'VIEWER')).run;
-      return run;
-    });
+    // A burst of subscribers (1,000 opening at once) waits for a pooled connection
+    // instead of failing after Prisma's default 2 s.
+    return this.db.$transaction(
+      async (tx) => {
+        const { workflow: _access, ...run } = (await requireRun(tx, user, id, 'VIEWER')).run;
+        return run;
+      },
+      { maxWait: 60_000 },
+    );
   }
 
   /** Stored lines of one stage after `afterSeq`, oldest first, at most MAX_LOG_LINES. */

@@ -11,6 +11,7 @@ import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { createRunInTx } from './run-create.js';
 import { notifyControllers, notifyRunChanged } from './run-events.js';
+import type { RunNumbers } from './run-numbers.js';
 import { reusedStagesOf } from './run-retry.js';
 import { requireRun } from './runs.access.js';
 
@@ -40,7 +41,13 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
  * (a new run, a stop or pause request); the controller acts on it.
  */
 export class RunsService {
-  constructor(private readonly deps: { db: Db; logger: Logger; onRunChanged?: (runId: string) => void }) {}
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; onRunChanged?: (runId: string) => void; numbers?: RunNumbers },
+  ) {}
+
+  async close(): Promise<void> {
+    await this.deps.numbers?.close();
+  }
 
   async runWorkflow(actor: AuthUser, input: RunWorkflowInputShape): Promise<WorkflowRun> {
     const subject = { action: 'workflowRun.create', objectType: 'WorkflowRun', objectName: String(input.workflow) };
@@ -54,6 +61,7 @@ export class RunsService {
         parameters: parsed.parameters ?? [],
         timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
         createdById: actor.id,
+        numbers: this.deps.numbers,
       });
       audited.objectName = `${workflow.name}#${run.number}`;
       return run;
@@ -93,6 +101,7 @@ export class RunsService {
         versionId: original.versionId,
         retryOfId: original.id,
         reusedStages: reusedStagesOf(spec, original, fromStage ?? undefined),
+        numbers: this.deps.numbers,
       });
       audited.objectName = `${found.workflowName}#${retry.number}`;
       return retry;

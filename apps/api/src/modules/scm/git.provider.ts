@@ -74,7 +74,8 @@ export class GitProvider implements ScmProvider {
       const type = await git(['cat-file', '-t', spec]).catch(() => '');
       if (type.trim() !== 'blob') return undefined;
       const size = Number((await git(['cat-file', '-s', spec])).trim());
-      if (size > MAX_SCM_FILE_BYTES) throw new ScmError(`${path} is ${size} bytes; at most ${MAX_SCM_FILE_BYTES} are read`);
+      if (size > MAX_SCM_FILE_BYTES)
+        throw new ScmError(`${path} is ${size} bytes; at most ${MAX_SCM_FILE_BYTES} are read`);
       return await git(['cat-file', 'blob', spec]);
     } finally {
       await rm(dir, { recursive: true, force: true });

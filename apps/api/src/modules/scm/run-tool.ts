@@ -35,6 +35,8 @@ export function runTool(
         );
       },
     );
+    // A tool that exits before reading stdin closes the pipe: that is no error of ours (EPIPE).
+    child.stdin?.on('error', () => {});
     child.stdin?.end(options.stdin ?? '');
   });
 }

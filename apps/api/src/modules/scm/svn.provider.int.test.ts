@@ -72,6 +72,14 @@ describe('SVN provider against svnserve on loopback', () => {
     expect(await provider().listTags(`${url}/app`)).toEqual([{ name: 'v1.0', revision: '4' }]);
   });
 
+  it('reads a file at a revision with svn cat; a path missing there is undefined', async () => {
+    expect(await provider().getFile('app', 'trunk/README', '2')).toBe('hello\n');
+    expect(await provider().getFile('app', 'branches/feature/README', '3')).toBe('hello\n');
+    expect(await provider().getFile('app', 'trunk/README', '1')).toBeUndefined();
+    expect(await provider().getFile('app', 'trunk/.cyclone.yaml', '4')).toBeUndefined();
+    await expect(provider().getFile('app', 'trunk/README', 'HEAD')).rejects.toThrow(/not an SVN revision/);
+  });
+
   it('reads the log, newest first', async () => {
     const log = await provider().log('app', 3);
     expect(log.map((e) => [e.revision, e.author, e.message])).toEqual([

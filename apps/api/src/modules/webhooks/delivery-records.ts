@@ -9,6 +9,9 @@ export interface DeliveryResult {
 
 export type DeliveryScope = { integrationId: string } | { triggerId: string };
 
+/** Rejected deliveries kept per integration (or trigger): forged traffic cannot grow the table without bound. */
+export const REJECTED_DELIVERIES_KEPT = 500;
+
 /** Records a delivery that started nothing. Only verified deliveries keep their id. */
 export async function recordDelivery(
   db: Db,
@@ -36,7 +39,21 @@ export async function recordDelivery(
     }
     throw error;
   }
+  if (row.outcome === 'REJECTED') await pruneRejected(db, scope);
   return result;
+}
+
+/** Keeps the newest REJECTED_DELIVERIES_KEPT rejected rows of the scope; accepted ones are never pruned here. */
+export async function pruneRejected(db: Db, scope: DeliveryScope, keep = REJECTED_DELIVERIES_KEPT): Promise<number> {
+  const old = await db.webhookDelivery.findMany({
+    where: { ...scope, outcome: 'REJECTED' },
+    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    skip: keep,
+    take: 1000,
+    select: { id: true },
+  });
+  if (old.length === 0) return 0;
+  return (await db.webhookDelivery.deleteMany({ where: { id: { in: old.map((r) => r.id) } } })).count;
 }
 
 export function findDelivery(db: Pick<Db, 'webhookDelivery'>, scope: DeliveryScope, deliveryId: string) {

@@ -123,7 +123,12 @@ export async function handleScmDelivery(
     const reason = `could not read ${PIPELINE_FILE} at the pushed revision: ${(error as Error).message}`;
     return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event });
   }
-  const result = await startRuns(deps, integration, { deliveryId, event, matches: plan.planned, refused: plan.refused });
+  const result = await startRuns(deps, integration, {
+    deliveryId,
+    event,
+    matches: plan.planned,
+    refused: plan.refused,
+  });
   if (!result.body.replayed) await postRefusedStatuses(deps, integration, secret, plan.refused);
   return result;
 }

@@ -22,20 +22,21 @@ export function scmRepoOf(row: TriggerLike | null | undefined): RepoRef | undefi
 export async function syncTriggerWebhooks<T>(
   webhooks: RepositoryWebhooks | undefined,
   work: (sync: {
-    register(tx: Tx, row: TriggerLike): Promise<void>;
-    release(tx: Tx, before: TriggerLike | null): Promise<void>;
+    /** `field` names the repository in errors (applyManifests: the document's scm.repo). */
+    register(tx: Tx, row: TriggerLike, field?: string): Promise<void>;
+    release(tx: Tx, before: TriggerLike | null, field?: string): Promise<void>;
   }) => Promise<T>,
 ): Promise<T> {
   const undos: Undo[] = [];
   const sync = {
-    async register(tx: Tx, row: TriggerLike) {
+    async register(tx: Tx, row: TriggerLike, field = 'input.scm.repo') {
       const ref = scmRepoOf(row);
-      const undo = webhooks && ref ? await webhooks.register(tx, ref, 'input.scm.repo') : undefined;
+      const undo = webhooks && ref ? await webhooks.register(tx, ref, field) : undefined;
       if (undo) undos.push(undo);
     },
-    async release(tx: Tx, before: TriggerLike | null) {
+    async release(tx: Tx, before: TriggerLike | null, field = 'input.scm.repo') {
       const ref = scmRepoOf(before);
-      if (webhooks && ref) await webhooks.releaseIfUnused(tx, ref, 'input.scm.repo');
+      if (webhooks && ref) await webhooks.releaseIfUnused(tx, ref, field);
     },
   };
   try {

@@ -58,22 +58,25 @@ export function createWorkflowLoaders(db: Db) {
       });
       return groupByKey(ids, rows as TriggerRow[], (row) => row.workflowId);
     }),
-    /** The newest `first` runs of each workflow, newest first, in one windowed query per page size. */
+    /** The newest `first` runs of each workflow, newest first, in one query per page size. */
     latestRunsByWorkflow: new DataLoader<{ workflowId: string; first: number }, RunRow[], string>(
       async (keys) => {
         const sizes = [...new Set(keys.map((k) => k.first))];
         const found = new Map<string, RunRow[]>();
         for (const first of sizes) {
           const ids = [...new Set(keys.filter((k) => k.first === first).map((k) => k.workflowId))];
+          // A LIMIT per workflow on the (workflow_id, created_at DESC) index: reads `first` rows
+          // per workflow however many runs it has (a window over all runs reads them all).
           const rows = await db.$queryRaw<RunRow[]>`
-            SELECT id, workflow_id AS "workflowId", number, phase::text AS phase, message,
-                   created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"
-            FROM (
-              SELECT r.*, row_number() OVER (PARTITION BY workflow_id ORDER BY created_at DESC, number DESC) AS position
-              FROM workflow_runs r WHERE workflow_id = ANY(${ids}::uuid[])
-            ) ranked
-            WHERE position <= ${first}
-            ORDER BY workflow_id, position`;
+            SELECT r.id, r.workflow_id AS "workflowId", r.number, r.phase::text AS phase, r.message,
+                   r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"
+            FROM unnest(${ids}::uuid[]) AS w(id)
+            CROSS JOIN LATERAL (
+              SELECT id, workflow_id, number, phase, message, created_at, started_at, finished_at
+              FROM workflow_runs WHERE workflow_id = w.id
+              ORDER BY created_at DESC, number DESC LIMIT ${first}
+            ) r
+            ORDER BY r.workflow_id, r.created_at DESC, r.number DESC`;
           groupByKey(ids, rows, (row) => row.workflowId).forEach((group, i) => {
             found.set(`${ids[i]}:${first}`, group);
           });

@@ -29,7 +29,12 @@ export function toTriggerView(row: TriggerRow) {
     parameters: spec.parameters,
     enabled: row.isEnabled,
     nextFireAt: row.nextFireAt,
-    webhookUrl: spec.type === 'SCM' && integrationId ? webhookPath(integrationId) : undefined,
+    webhookUrl:
+      spec.type === 'SCM' && integrationId
+        ? webhookPath(integrationId)
+        : spec.type === 'WEBHOOK'
+          ? `/webhooks/triggers/${row.id}`
+          : undefined,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

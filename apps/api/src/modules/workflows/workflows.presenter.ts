@@ -1,8 +1,8 @@
 import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { RunPhase } from '../../generated/prisma/enums.js';
-import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../../graphql/relay.js';
+import { type ConnectionShape, decodeCursor, pageSize, toConnection, withLazyTotal } from '../../graphql/relay.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { exportWorkflowYaml } from '../manifests/workflow-export.js';
 import { requireProject } from '../shared/access.js';
@@ -56,16 +56,37 @@ export class WorkflowsPresenter {
       const beyond = direction === 'asc' ? 'gt' : 'lt';
       page.OR = [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: cursor.id } }];
     }
-    const [rows, total] = await Promise.all([
-      this.db.workflow.findMany({
-        where: page,
-        orderBy: [{ [field]: direction }, { id: direction }],
-        take: size + 1,
-      }),
-      this.db.workflow.count({ where }),
-    ]);
+    const rows =
+      args.after || args.nameContains
+        ? await this.db.workflow.findMany({
+            where: page,
+            orderBy: [{ [field]: direction }, { id: direction }],
+            take: size + 1,
+          })
+        : await this.firstPage(projectId, field, direction, size + 1);
     const sortOf = (row: WorkflowRow) => (field === 'name' ? row.name : row[field].toISOString());
-    return toConnection(rows, size, total, (row) => ({ sort: sortOf(row), id: row.id }), Boolean(args.after));
+    const connection = toConnection(rows, size, 0, (row) => ({ sort: sortOf(row), id: row.id }), Boolean(args.after));
+    return withLazyTotal(connection, () => this.db.workflow.count({ where }));
+  }
+
+  /**
+   * The unfiltered first page (what lists ask for most) in plain SQL, the same rows and
+   * order as the findMany above: it skips Prisma's query compiler on the hot path.
+   */
+  private firstPage(
+    projectId: string,
+    field: (typeof COLUMN)[WorkflowOrderField],
+    direction: 'asc' | 'desc',
+    limit: number,
+  ): Promise<WorkflowRow[]> {
+    const column = Prisma.raw({ name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' }[field]);
+    const order = Prisma.raw(direction === 'desc' ? 'DESC' : 'ASC');
+    return this.db.$queryRaw<WorkflowRow[]>`
+      SELECT id, project_id AS "projectId", name, description, current_version AS "currentVersion",
+             max_concurrent_runs AS "maxConcurrentRuns", run_retention AS "runRetention",
+             created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"
+      FROM workflows WHERE project_id = ${projectId}::uuid
+      ORDER BY ${column} ${order}, id ${order} LIMIT ${limit}`;
   }
 
   /** A page of a workflow's runs, newest first, optionally only some phases. */
@@ -83,10 +104,8 @@ export class WorkflowsPresenter {
       const cursor = decodeCursor(args.after);
       page.number = { lt: Number(cursor.sort) };
     }
-    const [rows, total] = await Promise.all([
-      this.db.workflowRun.findMany({ where: page, orderBy: { number: 'desc' }, take: size + 1 }),
-      this.db.workflowRun.count({ where }),
-    ]);
-    return toConnection(rows, size, total, (row) => ({ sort: row.number, id: row.id }), Boolean(args.after));
+    const rows = await this.db.workflowRun.findMany({ where: page, orderBy: { number: 'desc' }, take: size + 1 });
+    const connection = toConnection(rows, size, 0, (row) => ({ sort: row.number, id: row.id }), Boolean(args.after));
+    return withLazyTotal(connection, () => this.db.workflowRun.count({ where }));
   }
 }

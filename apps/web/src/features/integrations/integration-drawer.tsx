@@ -5,7 +5,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
-import { CheckboxField, SelectField, TextAreaField } from '@/features/settings/form-controls';
+import { CheckboxField, FormError, SelectField, TextAreaField } from '@/features/settings/form-controls';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -260,11 +260,7 @@ export function IntegrationDrawer({
             </div>
           </div>
         ) : null}
-        {errorText ? (
-          <p className={styles.error} role="alert">
-            {errorText}
-          </p>
-        ) : null}
+        <FormError className={styles.error} message={errorText} />
         {!integration ? <p className={styles.muted}>{t('integrations.drawer.testAfterSave')}</p> : null}
         {test.error ? (
           <p className={styles.error} role="alert">

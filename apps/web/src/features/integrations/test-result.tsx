@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useRef } from 'react';
 import { useI18n } from '@/i18n/i18n-provider';
 import { checkSteps, type StepState } from './check-steps';
 import type { IntegrationTestResult } from './integrations.documents';
@@ -11,8 +12,13 @@ const ICON: Record<StepState, string> = { passed: '✓', failed: '✕', skipped:
 export function TestResultCard({ result, server }: { result: IntegrationTestResult; server?: string }) {
   const { t, locale } = useI18n();
   const usesTls = !server || /^https:\/\//i.test(server);
+  const ref = useRef<HTMLDivElement>(null);
+  // The drawer may be scrolled up to the buttons: bring the answer into view.
+  useEffect(() => {
+    if (result.checkedAt) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [result.checkedAt]);
   return (
-    <div className={styles.result} data-ok={result.ok} role="status" aria-live="polite">
+    <div ref={ref} className={styles.result} data-ok={result.ok} role="status" aria-live="polite">
       <p className={styles.resultTitle}>
         {result.ok
           ? t('integrations.test.ok', { ms: result.latencyMs })

@@ -124,7 +124,10 @@ export function ApiTokensPanel() {
           label={t('settings.tokens.name')}
           placeholder="ci"
           value={name}
-          onChange={(event) => setName(event.target.value)}
+          onChange={(event) => {
+            setName(event.target.value);
+            if (create.error) create.reset();
+          }}
           error={create.error instanceof Error ? create.error.message : undefined}
           required
           autoComplete="off"

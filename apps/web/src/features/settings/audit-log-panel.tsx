@@ -49,7 +49,11 @@ export function AuditLogPanel({ tenant }: { tenant: string }) {
     {
       id: 'when',
       header: t('settings.audit.col.when'),
-      cell: (e) => <time dateTime={e.createdAt}>{formatDateTime(e.createdAt, locale)}</time>,
+      cell: (e) => (
+        <time className={styles.nowrap} dateTime={e.createdAt}>
+          {formatDateTime(e.createdAt, locale)}
+        </time>
+      ),
     },
     {
       id: 'who',

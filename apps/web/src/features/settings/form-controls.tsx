@@ -1,6 +1,14 @@
 'use client';
 
-import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId, useState } from 'react';
+import {
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import fieldStyles from '@/components/ui/text-field.module.css';
@@ -208,5 +216,19 @@ export function Tabs<Id extends string>({
         </button>
       ))}
     </div>
+  );
+}
+
+/** A form-level error (usually the API's message); scrolled into view when it appears. */
+export function FormError({ message, className }: { message: string | undefined; className?: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [message]);
+  if (!message) return null;
+  return (
+    <p ref={ref} className={className ?? styles.formError} role="alert">
+      {message}
+    </p>
   );
 }

@@ -182,7 +182,10 @@ function AddMemberForm({ tenant, roles, onAdded }: { tenant: string; roles: Tena
         label={t('settings.members.email')}
         type="email"
         value={email}
-        onChange={(event) => setEmail(event.target.value)}
+        onChange={(event) => {
+          setEmail(event.target.value);
+          if (add.error) add.reset();
+        }}
         placeholder="dev@example.com"
         hint={t('settings.members.emailHint')}
         error={add.error instanceof Error ? add.error.message : undefined}

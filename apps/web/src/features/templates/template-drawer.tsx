@@ -1,18 +1,28 @@
 'use client';
 
-import { isDnsLabel } from '@cyclone/domain';
 import { type FormEvent, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
+import { isDnsLabel } from '@/features/dag-editor/model/checks';
 import { useT } from '@/i18n/i18n-provider';
 import { TEMPLATE_KINDS, type TemplateDraft, undeclaredPlaceholders } from './template-form';
 
 const FORM_ID = 'template-drawer-form';
 
-function TextArea({ label, hint, value, onChange }: { label: string; hint?: string; value: string; onChange: (v: string) => void }) {
+function TextArea({
+  label,
+  hint,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const id = useId();
   return (
     <div className={formStyles.field}>
@@ -84,7 +94,9 @@ export function TemplateDrawer({
     <Drawer
       open
       width="32rem"
-      title={mode === 'create' ? t('templates.form.createTitle') : t('templates.form.editTitle', { name: initial.name })}
+      title={
+        mode === 'create' ? t('templates.form.createTitle') : t('templates.form.editTitle', { name: initial.name })
+      }
       onClose={onClose}
       footer={
         <>

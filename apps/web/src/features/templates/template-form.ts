@@ -51,7 +51,11 @@ export function draftFromTemplate(template: StageTemplateSummary, copyName?: str
     args: toLines(template.args),
     workingDir: template.workingDir ?? '',
     env: template.env.map(({ name, value }) => ({ name, value })),
-    arguments: template.arguments.map((a) => ({ name: a.name, value: a.value ?? '', description: a.description ?? '' })),
+    arguments: template.arguments.map((a) => ({
+      name: a.name,
+      value: a.value ?? '',
+      description: a.description ?? '',
+    })),
   };
 }
 

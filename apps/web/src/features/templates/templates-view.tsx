@@ -106,6 +106,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
     {
       id: 'name',
       header: t('templates.col.name'),
+      width: '28%',
       sortValue: (tpl) => tpl.name,
       cell: (tpl) => (
         <span className={styles.nameCell}>
@@ -114,7 +115,12 @@ function TemplatesList({ tenant }: { tenant: string }) {
         </span>
       ),
     },
-    { id: 'kind', header: t('templates.col.kind'), sortValue: (tpl) => tpl.kind, cell: (tpl) => tpl.kind },
+    {
+      id: 'kind',
+      header: t('templates.col.kind'),
+      sortValue: (tpl) => tpl.kind,
+      cell: (tpl) => <span className={styles.nowrap}>{tpl.kind}</span>,
+    },
     {
       id: 'image',
       header: t('templates.col.image'),
@@ -127,6 +133,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
     {
       id: 'arguments',
       header: t('templates.col.arguments'),
+      width: '22%',
       cell: (tpl) =>
         tpl.arguments.length === 0 ? (
           <span className={styles.muted}>{t('common.notAvailable')}</span>
@@ -160,6 +167,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
       id: 'actions',
       header: t('templates.col.actions'),
       align: 'end',
+      width: '12rem',
       cell: (tpl) => (
         <span className={styles.actions}>
           <Button size="sm" variant="ghost" onClick={() => setUsing(tpl)}>
@@ -284,7 +292,9 @@ function UseTemplateDrawer({
             variant="primary"
             disabled={!chosen}
             onClick={() =>
-              router.push(`/projects/${encodeURIComponent(chosen)}/new-workflow?template=${encodeURIComponent(template.name)}`)
+              router.push(
+                `/projects/${encodeURIComponent(chosen)}/new-workflow?template=${encodeURIComponent(template.name)}`,
+              )
             }
           >
             {t('templates.useOpen')}

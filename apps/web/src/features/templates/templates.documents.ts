@@ -1,7 +1,7 @@
 /** GraphQL documents of the templates page (CONTRACT.md §2); the list is the editor's query. */
 export {
-  StageTemplatesDocument,
   type StageTemplateSummary,
+  StageTemplatesDocument,
   type StageTemplatesResult,
 } from '@/features/dag-editor/editor/editor.documents';
 

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
 import { SCM_TYPES } from '@/features/integrations/integration-forms';
-import { CheckboxField, CopyableValue, SelectField, TextAreaField } from '@/features/settings/form-controls';
+import { CheckboxField, CopyableValue, FormError, SelectField, TextAreaField } from '@/features/settings/form-controls';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -126,7 +126,7 @@ export function TriggerDrawer({
           <>
             <TextField
               label={t('triggers.field.cron')}
-              className={styles.mono}
+              className={styles.cronField}
               value={values.cron}
               onChange={(event) => set('cron', event.target.value)}
               hint={t('triggers.cron.hint')}
@@ -178,6 +178,15 @@ export function TriggerDrawer({
               onChange={(event) => set('repo', event.target.value)}
               autoComplete="off"
             />
+            {trigger?.webhookUrl ? (
+              <div className={styles.webhook}>
+                <p className={styles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
+                <CopyableValue value={`${origin}${trigger.webhookUrl}`} label={t('triggers.copyWebhook')} />
+                <p className={styles.muted}>{t('triggers.scm.webhookHint')}</p>
+              </div>
+            ) : (
+              <p className={styles.muted}>{t('triggers.scm.webhookAfterSave')}</p>
+            )}
             <h3 className={styles.groupTitle}>{t('triggers.scm.events')}</h3>
             <div className={styles.eventGroup}>
               <CheckboxField
@@ -234,15 +243,6 @@ export function TriggerDrawer({
                 />
               ) : null}
             </div>
-            {trigger?.webhookUrl ? (
-              <div className={styles.webhook}>
-                <p className={styles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
-                <CopyableValue value={`${origin}${trigger.webhookUrl}`} label={t('triggers.copyWebhook')} />
-                <p className={styles.muted}>{t('triggers.scm.webhookHint')}</p>
-              </div>
-            ) : (
-              <p className={styles.muted}>{t('triggers.scm.webhookAfterSave')}</p>
-            )}
           </>
         ) : null}
 
@@ -308,11 +308,10 @@ export function TriggerDrawer({
             {t('triggers.parameters.add')}
           </Button>
         </div>
-        {save.error ? (
-          <p className={styles.error} role="alert">
-            {save.error instanceof Error ? save.error.message : t('errors.generic')}
-          </p>
-        ) : null}
+        <FormError
+          className={styles.error}
+          message={save.error ? (save.error instanceof Error ? save.error.message : t('errors.generic')) : undefined}
+        />
       </form>
     </Drawer>
   );

@@ -95,7 +95,8 @@ export const dagEditorEn = {
   'editor.validation.ok': 'No problems',
   'editor.validation.count': '{count} problem(s)',
   'editor.yaml.label': 'Cyclone YAML',
-  'editor.yaml.hint': 'Printed from the graph. Edit it, then switch back to Graph: it is read here, and Save makes the new version.',
+  'editor.yaml.hint':
+    'Printed from the graph. Edit it, then switch back to Graph: it is read here, and Save makes the new version.',
   'editor.yaml.problems': 'Problems in the YAML',
   'editor.yaml.line': 'Line {line}:',
   'editor.yaml.nameChanged': 'The workflow is {name}: its name cannot change here.',

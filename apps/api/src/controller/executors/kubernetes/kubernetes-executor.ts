@@ -63,6 +63,8 @@ interface RunContext {
 
 const PLURAL = 'workflowruns';
 const SWEEP_MS = 5_000;
+/** Exits recorded at once (each is a short database transaction). */
+const EXIT_SLOTS = 4;
 
 /**
  * Runs each attempt as a pod in the tenant's namespace (see docs/engine.md, "Kubernetes
@@ -78,11 +80,16 @@ export class KubernetesExecutor implements Executor {
   private readonly reported = new Map<string, number>();
   /** Pods deleted by kill: their disappearance is not a failure. */
   private readonly killed = new Set<string>();
-  /** Run status writes not done yet (failed ones are retried by the sweep). */
-  private readonly pendingStatus = new Map<string, RunSummary>();
+  /** Run status writes that failed, retried by the sweep (a newer phase change replaces one). */
+  private readonly failedStatus = new Map<string, RunSummary>();
+  private readonly statusWrites = new Map<string, Promise<void>>();
+  /** Pods this process deleted, until the watch no longer lists them. */
+  private readonly deleted = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
   private isStopped = false;
   private isSweeping = false;
+  private exitsRunning = 0;
+  private readonly exitWaiters: (() => void)[] = [];
   /** Requests that change the cluster, by kind of object (the bench reads them). */
   readonly writes = { total: 0, byKind: {} as Record<string, number> };
 
@@ -110,16 +117,17 @@ export class KubernetesExecutor implements Executor {
     const onPod = (pod: V1Pod) => void this.onPodSeen(pod);
     informer.on('add', onPod);
     informer.on('update', onPod);
-    informer.on('error', (err) => {
+    const restart = (err: unknown) => {
       if (this.isStopped) return;
       this.deps.logger.warn({ err }, 'pod watch ended; restarting');
       setTimeout(() => {
-        if (!this.isStopped) informer.start().catch(() => undefined);
+        if (!this.isStopped) informer.start().catch(restart);
       }, 1_000);
-    });
+    };
+    informer.on('error', restart);
     this.informer = informer;
-    await informer.start();
     this.sweepTimer = setInterval(() => void this.sweep(), Math.min(SWEEP_MS, Math.max(this.deps.podGcDelayMs, 500)));
+    await informer.start().catch(restart);
   }
 
   async start(launch: StageLaunch): Promise<string> {
@@ -218,14 +226,27 @@ export class KubernetesExecutor implements Executor {
    * Writes the run's summary status. A failed write is kept and tried again by the
    * sweep (the run's next phase change, if any, replaces it).
    */
-  async runPhaseChanged(runId: string, summary: RunSummary): Promise<void> {
-    this.pendingStatus.set(runId, summary);
-    await this.writeStatus(runId);
+  runPhaseChanged(runId: string, summary: RunSummary): Promise<void> {
+    // One run's writes go in order (Running never lands after Succeeded); callers need not wait.
+    const previous = this.statusWrites.get(runId) ?? Promise.resolve();
+    const write = previous.then(async () => {
+      this.failedStatus.delete(runId);
+      try {
+        await this.writeStatus(runId, summary);
+      } catch (err) {
+        this.failedStatus.set(runId, summary);
+        throw err;
+      }
+    });
+    const settled = write.catch(() => undefined);
+    this.statusWrites.set(runId, settled);
+    settled.then(() => {
+      if (this.statusWrites.get(runId) === settled) this.statusWrites.delete(runId);
+    });
+    return write;
   }
 
-  private async writeStatus(runId: string): Promise<void> {
-    const summary = this.pendingStatus.get(runId);
-    if (!summary) return;
+  private async writeStatus(runId: string, summary: RunSummary): Promise<void> {
     let run = this.runs.get(runId);
     if (!run?.uid) {
       // Not started by this process (e.g. before a restart): update the resource if it exists.
@@ -240,7 +261,6 @@ export class KubernetesExecutor implements Executor {
       } catch (err) {
         // A run that never started a pod has no resource, and needs none.
         if (apiStatusOf(err) !== 404) throw err;
-        this.pendingStatus.delete(runId);
         return;
       }
     }
@@ -257,7 +277,6 @@ export class KubernetesExecutor implements Executor {
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    if (this.pendingStatus.get(runId) === summary) this.pendingStatus.delete(runId);
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(summary.phase)) this.runs.delete(runId);
   }
 
@@ -372,12 +391,14 @@ export class KubernetesExecutor implements Executor {
   }
 
   private async deletePod(namespace: string, name: string): Promise<void> {
+    if (this.deleted.has(name)) return;
     this.countWrite('Pod/delete');
     try {
       await this.deps.clients.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
     } catch (err) {
       if (apiStatusOf(err) !== 404) throw err;
     }
+    this.deleted.add(name);
   }
 
   /** The exit of an ended attempt; outputs are what its helper posted while it ran. */
@@ -403,18 +424,36 @@ export class KubernetesExecutor implements Executor {
   /** A watch event: record the exit of an ended pod once, then schedule its deletion. */
   private async onPodSeen(pod: V1Pod): Promise<void> {
     const name = pod.metadata?.name;
-    if (!name || this.reported.has(name) || this.killed.has(name) || pod.metadata?.deletionTimestamp) return;
+    if (!name || this.reported.has(name) || this.killed.has(name) || this.deleted.has(name)) return;
+    if (pod.metadata?.deletionTimestamp) return;
     const outcome = podOutcome(pod, new Date());
     if (!outcome.isEnded) return;
     const attempt = this.attemptOf(pod);
     if (!attempt) return;
     this.reported.set(name, Date.now());
+    await this.inExitSlot(async () => {
+      try {
+        await this.deps.onExit(await this.exitOf(attempt, outcome.exitCode, outcome.message));
+        if (this.deps.podGcDelayMs === 0) await this.deletePod(pod.metadata?.namespace as string, name);
+      } catch (err) {
+        this.reported.delete(name);
+        this.deps.logger.warn({ err, pod: name }, 'could not record a pod exit; the next pass looks again');
+      }
+    });
+  }
+
+  /**
+   * Runs a report with at most EXIT_SLOTS at once: each takes a database transaction,
+   * and hundreds of pods may end within one watch burst.
+   */
+  private async inExitSlot(task: () => Promise<void>): Promise<void> {
+    while (this.exitsRunning >= EXIT_SLOTS) await new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    this.exitsRunning += 1;
     try {
-      await this.deps.onExit(await this.exitOf(attempt, outcome.exitCode, outcome.message));
-      if (this.deps.podGcDelayMs === 0) await this.deletePod(pod.metadata?.namespace as string, name);
-    } catch (err) {
-      this.reported.delete(name);
-      this.deps.logger.warn({ err, pod: name }, 'could not record a pod exit; the next pass looks again');
+      await task();
+    } finally {
+      this.exitsRunning -= 1;
+      this.exitWaiters.shift()?.();
     }
   }
 
@@ -434,16 +473,19 @@ export class KubernetesExecutor implements Executor {
   }
 
   private async sweepOnce(informer: ObjectCache<V1Pod>): Promise<void> {
-    for (const runId of [...this.pendingStatus.keys()]) {
-      await this.writeStatus(runId).catch((err: unknown) =>
-        this.deps.logger.warn({ err, runId }, 'could not write a WorkflowRun status; retrying'),
+    for (const [runId, summary] of [...this.failedStatus]) {
+      await this.writeStatus(runId, summary).then(
+        () => {
+          if (this.failedStatus.get(runId) === summary) this.failedStatus.delete(runId);
+        },
+        (err: unknown) => this.deps.logger.warn({ err, runId }, 'could not write a WorkflowRun status; retrying'),
       );
     }
     const now = Date.now();
     for (const pod of informer.list()) {
       const name = pod.metadata?.name as string;
       const namespace = pod.metadata?.namespace as string;
-      if (pod.metadata?.deletionTimestamp) continue;
+      if (pod.metadata?.deletionTimestamp || this.deleted.has(name)) continue;
       if (this.killed.has(name)) {
         await this.deletePod(namespace, name).catch(() => undefined);
         continue;
@@ -454,14 +496,14 @@ export class KubernetesExecutor implements Executor {
         continue;
       }
       if (now - reportedAt >= this.deps.podGcDelayMs) {
-        await this.deletePod(namespace, name).then(
-          () => this.reported.delete(name),
-          (err: unknown) => this.deps.logger.warn({ err, pod: name }, 'could not delete an ended pod'),
+        await this.deletePod(namespace, name).catch((err: unknown) =>
+          this.deps.logger.warn({ err, pod: name }, 'could not delete an ended pod'),
         );
       }
     }
     // Names of pods that are gone need no memory.
     const live = new Set(informer.list().map((p) => p.metadata?.name));
-    for (const name of this.killed) if (!live.has(name)) this.killed.delete(name);
+    for (const names of [this.killed, this.deleted]) for (const name of names) if (!live.has(name)) names.delete(name);
+    for (const name of this.reported.keys()) if (!live.has(name)) this.reported.delete(name);
   }
 }

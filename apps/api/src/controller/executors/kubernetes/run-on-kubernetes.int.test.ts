@@ -89,7 +89,12 @@ describe('runs on Kubernetes', () => {
       name: 'workspace',
       persistentVolumeClaim: { claimName: 'two-1-workspace' },
     });
-    expect((await runCr('two-1')).status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
+    // Written after the pass committed, without holding it up.
+    const cr = await waitFor(
+      () => runCr('two-1'),
+      (o) => o.status?.phase === 'Succeeded',
+    );
+    expect(cr.status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
   });
 
   it('fails with the exit code and retries with a new pod per attempt', async () => {
@@ -102,7 +107,12 @@ describe('runs on Kubernetes', () => {
     expect(stageOf(run, 'build')).toMatchObject({ phase: 'FAILED', attempt: 2, message: 'exited with code 3' });
     expect((await stageRow(runId, 'build')).exitCode).toBe(3);
     expect(await podNames('exit3-1')).toEqual(['exit3-1-build-1', 'exit3-1-build-2']);
-    expect((await runCr('exit3-1')).status).toMatchObject({ phase: 'Failed', progress: '1/1' });
+    // Written after the pass committed, without holding it up.
+    const cr = await waitFor(
+      () => runCr('exit3-1'),
+      (o) => o.status?.phase === 'Failed',
+    );
+    expect(cr.status).toMatchObject({ phase: 'Failed', progress: '1/1' });
   });
 
   it('deletes the running pod at once on stop', async () => {

@@ -15,6 +15,8 @@ export interface CannedResponse {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is (raw file endpoints) instead of `body` as JSON. */
+  raw?: string;
 }
 
 /**
@@ -57,7 +59,7 @@ export class LoopbackServer {
           return;
         }
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
-        res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+        res.end(answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

@@ -1,11 +1,20 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, MiniMap, type NodeMouseHandler, ReactFlow, ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useMemo } from 'react';
+import {
+  Background,
+  Controls,
+  type Edge,
+  MiniMap,
+  type NodeMouseHandler,
+  ReactFlow,
+  ReactFlowProvider,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '@/i18n/i18n-provider';
-import { layoutStages } from '../layout/layout';
-import { NODE_TYPES } from '../nodes/stage-node';
+import { useAfterFirstView } from '../editor/use-after-first-view';
+import { isDagreLoaded, layoutStages, preloadDagre, wantsDagre } from '../layout/layout';
+import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
 import styles from './canvas.module.css';
 import { buildEdges, buildNodes, type DagViewPhase, type DagViewStage } from './graph-elements';
 import { initialFitView, LARGE_GRAPH } from './initial-view';
@@ -29,14 +38,24 @@ export const MINIMAP_THRESHOLD = 30;
 export function DagView({ stages, phases, onSelectStage }: DagViewProps) {
   const t = useT();
   const structureKey = stages.map((s) => `${s.name}<${s.dependsOn.join(',')}`).join('|');
+  // Small graphs are laid out with dagre, a chunk of its own: wait for it rather than jump.
+  const [isDagreReady, setDagreReady] = useState(isDagreLoaded);
+  const needsDagre = wantsDagre(stages.length) && !isDagreReady;
+  useEffect(() => {
+    if (needsDagre) void preloadDagre().then(() => setDagreReady(true));
+  }, [needsDagre]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the layout depends on the structure only.
-  const positions = useMemo(() => layoutStages(stages), [structureKey]);
-  const nodes = useMemo(() => buildNodes(stages, positions, phases), [stages, positions, phases]);
-  const edges = useMemo(() => buildEdges(stages, phases), [stages, phases]);
+  const positions = useMemo(() => layoutStages(stages), [structureKey, isDagreReady]);
+  const built = useMemo(() => buildNodes(stages, positions, phases), [stages, positions, phases]);
+  const nodes = useStableNodes(built);
+  const edges = useStableEdges(useMemo(() => buildEdges(stages, phases), [stages, phases]));
+  // The mini-map draws every node: after the first view, so that view comes sooner.
+  const isAfterFirstView = useAfterFirstView();
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the first view is fitted automatically.
   const fitViewOptions = useMemo(() => initialFitView(positions, stages.length), [structureKey]);
   const onNodeClick = useCallback<NodeMouseHandler>((_, node) => onSelectStage?.(node.id), [onSelectStage]);
 
+  if (needsDagre) return <section className={styles.canvas} aria-label={t('dag.view.label')} aria-busy="true" />;
   return (
     <section className={styles.canvas} aria-label={t('dag.view.label')}>
       <ReactFlowProvider>
@@ -55,9 +74,52 @@ export function DagView({ stages, phases, onSelectStage }: DagViewProps) {
         >
           <Background gap={16} size={1} />
           <Controls showInteractive={false} />
-          {stages.length > MINIMAP_THRESHOLD ? <MiniMap pannable zoomable /> : null}
+          {stages.length > MINIMAP_THRESHOLD && isAfterFirstView ? <MiniMap pannable zoomable /> : null}
         </ReactFlow>
       </ReactFlowProvider>
     </section>
   );
+}
+
+const sameData = (a: StageNodeData, b: StageNodeData) => {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((key) => a[key] === b[key]);
+};
+
+/**
+ * Keeps each node object while its data and position are unchanged, so one stage changing
+ * phase re-renders that node only (the nodes are memoized), not all of a 200-stage graph.
+ */
+function useStableNodes(nodes: StageNodeType[]): StageNodeType[] {
+  const previous = useRef(new Map<string, StageNodeType>());
+  return useMemo(() => {
+    const next = new Map<string, StageNodeType>();
+    const result = nodes.map((node) => {
+      const old = previous.current.get(node.id);
+      const kept =
+        old && old.position.x === node.position.x && old.position.y === node.position.y && sameData(old.data, node.data)
+          ? old
+          : node;
+      next.set(node.id, kept);
+      return kept;
+    });
+    previous.current = next;
+    return result;
+  }, [nodes]);
+}
+
+/** Keeps each edge object while it is unchanged (same ends, same animation). */
+function useStableEdges(edges: Edge[]): Edge[] {
+  const previous = useRef(new Map<string, Edge>());
+  return useMemo(() => {
+    const next = new Map<string, Edge>();
+    const result = edges.map((edge) => {
+      const old = previous.current.get(edge.id);
+      const kept = old && old.animated === edge.animated ? old : edge;
+      next.set(edge.id, kept);
+      return kept;
+    });
+    previous.current = next;
+    return result;
+  }, [edges]);
 }

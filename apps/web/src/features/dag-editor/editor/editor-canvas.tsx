@@ -15,16 +15,25 @@ import {
   ReactFlow,
   ViewportPortal,
 } from '@xyflow/react';
-import { memo, type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import {
+  memo,
+  type MouseEvent as ReactMouseEvent,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { useT } from '@/i18n/i18n-provider';
 import { MINIMAP_THRESHOLD } from '../canvas/dag-view';
 import { buildEdges } from '../canvas/graph-elements';
-import { initialFitView } from '../canvas/initial-view';
+import { initialFitView, initialViewport, LARGE_GRAPH } from '../canvas/initial-view';
 import { checkConnection, connect, disconnect, moveStages, removeStages } from '../model/operations';
 import type { EditorDoc, EditorStage, Point } from '../model/types';
 import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
 import { ConnectionLine, RefusalContext } from './connection-line';
 import styles from './editor.module.css';
+import { useAfterFirstView } from './use-after-first-view';
 import type { EditorHistory } from './use-editor-history';
 
 const DELETE_KEYS = ['Delete', 'Backspace'];
@@ -199,50 +208,67 @@ export const EditorCanvas = memo(function EditorCanvas({
     },
     [onOpenStage],
   );
-  const showMiniMap = doc.stages.length > MINIMAP_THRESHOLD;
+  // The mini-map draws every node: after the first view, so that view comes sooner.
+  const isAfterFirstView = useAfterFirstView();
+  const showMiniMap = doc.stages.length > MINIMAP_THRESHOLD && isAfterFirstView;
   // The first view only: later fits (auto-layout, view switch) are asked for explicitly.
   const [fitViewOptions] = useState(() => initialFitView(doc.positions, doc.stages.length));
+  // A large graph starts from a computed viewport (no fit pass): needs the canvas size first.
+  const section = useRef<HTMLElement>(null);
+  const [isLarge] = useState(() => doc.stages.length > LARGE_GRAPH);
+  const [startViewport, setStartViewport] = useState<ReturnType<typeof initialViewport>>();
+  const [isSized, setSized] = useState(!isLarge);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first view only.
+  useLayoutEffect(() => {
+    if (!isLarge || !section.current) return;
+    const box = section.current.getBoundingClientRect();
+    setStartViewport(initialViewport(latest.current.positions, latest.current.stages.length, box));
+    setSized(true);
+  }, []);
 
   return (
     <RefusalContext.Provider value={explain}>
-      <section className={styles.canvas} aria-label={t('editor.canvasLabel')}>
-        <ReactFlow<StageNodeType, Edge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={NODE_TYPES}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onNodeDragStop={onNodeDragStop}
-          onDelete={onDelete}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          onNodeClick={onNodeClick}
-          connectionLineComponent={ConnectionLine}
-          deleteKeyCode={DELETE_KEYS}
-          multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-          selectionKeyCode="Shift"
-          fitView
-          fitViewOptions={fitViewOptions}
-          minZoom={0.05}
-          onlyRenderVisibleElements={doc.stages.length > 200}
-        >
-          <Background gap={16} size={1} />
-          <Controls showInteractive={false} />
-          {showMiniMap ? <MiniMap pannable zoomable ariaLabel={t('editor.minimap')} /> : null}
-          {ghost ? (
-            <ViewportPortal>
-              <div
-                className={styles.ghost}
-                style={{ transform: `translate(${ghost.x}px, ${ghost.y}px)` }}
-                data-testid="ghost-node"
-                aria-hidden="true"
-              >
-                {t('editor.ghost')}
-              </div>
-            </ViewportPortal>
-          ) : null}
-        </ReactFlow>
+      <section ref={section} className={styles.canvas} aria-label={t('editor.canvasLabel')}>
+        {isSized ? (
+          <ReactFlow<StageNodeType, Edge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onNodeDragStop={onNodeDragStop}
+            onDelete={onDelete}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onNodeClick={onNodeClick}
+            connectionLineComponent={ConnectionLine}
+            deleteKeyCode={DELETE_KEYS}
+            multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+            selectionKeyCode="Shift"
+            fitView={!startViewport}
+            fitViewOptions={fitViewOptions}
+            defaultViewport={startViewport}
+            minZoom={0.05}
+            onlyRenderVisibleElements={doc.stages.length > 200}
+          >
+            <Background gap={16} size={1} />
+            <Controls showInteractive={false} />
+            {showMiniMap ? <MiniMap pannable zoomable ariaLabel={t('editor.minimap')} /> : null}
+            {ghost ? (
+              <ViewportPortal>
+                <div
+                  className={styles.ghost}
+                  style={{ transform: `translate(${ghost.x}px, ${ghost.y}px)` }}
+                  data-testid="ghost-node"
+                  aria-hidden="true"
+                >
+                  {t('editor.ghost')}
+                </div>
+              </ViewportPortal>
+            ) : null}
+          </ReactFlow>
+        ) : null}
       </section>
     </RefusalContext.Provider>
   );

@@ -46,7 +46,6 @@ export interface EditorWorkflow {
   version: number;
   globalVariables: { name: string; value: string }[];
   stages: ApiWorkflowStage[];
-  yaml: string;
 }
 
 const WORKFLOW_FIELDS = `
@@ -61,7 +60,6 @@ const WORKFLOW_FIELDS = `
   stages {
     ${STAGE_FIELDS}
   }
-  yaml
 `;
 
 export const EditorWorkflowDocument = /* GraphQL */ `
@@ -98,20 +96,6 @@ export const UpdateWorkflowDocument = /* GraphQL */ `
     }
   }
 `;
-
-export const ApplyManifestsDocument = /* GraphQL */ `
-  mutation ApplyEditorYaml($input: ApplyManifestsInput!) {
-    applyManifests(input: $input) {
-      kind
-      name
-      action
-      target
-    }
-  }
-`;
-export interface ApplyManifestsResult {
-  applyManifests: { kind: string; name: string; action: string; target: string }[];
-}
 
 export interface StageTemplateSummary {
   id: string;

@@ -1,11 +1,11 @@
 'use client';
 
-import { isDnsLabel } from '@cyclone/domain';
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
+import { isDnsLabel } from '../model/checks';
 import type { EditorStage } from '../model/types';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';

@@ -11,6 +11,7 @@ import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { isDagreLoaded, preloadDagre, wantsDagre } from '../layout/layout';
 import {
   EditorWorkflowDocument,
   type EditorWorkflowResult,
@@ -74,6 +75,16 @@ function EditorLoader({
     staleTime: 5 * 60_000,
   });
 
+  // A small workflow is laid out with dagre, a chunk of its own: load it before the first view.
+  const stageCount = workflowQuery.data?.workflow?.stages.length ?? 0;
+  const dagreQuery = useQuery({
+    queryKey: ['layout', 'dagre'],
+    queryFn: () => preloadDagre().then(() => true),
+    enabled: wantsDagre(stageCount),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const isLayoutReady = !wantsDagre(stageCount) || isDagreLoaded() || dagreQuery.data === true;
+
   const crumbs = [
     { label: t('breadcrumbs.home'), href: '/' },
     { label: t('projects.title'), href: '/projects' },
@@ -99,7 +110,9 @@ function EditorLoader({
       </>
     );
   }
-  if ((workflow && workflowQuery.isLoading) || templatesQuery.isLoading) {
+  // Templates only fill the "add from template" menu: the first view does not wait for them,
+  // unless the new workflow starts from one.
+  if ((workflow && workflowQuery.isLoading) || !isLayoutReady || (startTemplate && templatesQuery.isLoading)) {
     return (
       <div aria-busy="true">
         <PageHeader title={workflow ?? t('editor.newTitle')} breadcrumbs={crumbs} />

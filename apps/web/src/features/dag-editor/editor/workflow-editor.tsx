@@ -11,7 +11,7 @@ import { StartRunButton } from '@/features/runs/start-run-button';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { layoutStages, NODE_HEIGHT, NODE_WIDTH } from '../layout/layout';
+import { layoutStages, NODE_HEIGHT, NODE_WIDTH, preloadDagre, wantsDagre } from '../layout/layout';
 import { type DiffLine, diffLines } from '../model/diff';
 import {
   addStage,
@@ -39,6 +39,7 @@ import { SaveDiffDialog } from './save-diff-dialog';
 import { ShortcutsPanel } from './shortcuts-panel';
 import { StageDrawer } from './stage-drawer';
 import { stageFromTemplate } from './stage-from-template';
+import { useAfterFirstView } from './use-after-first-view';
 import { useEditorHistory } from './use-editor-history';
 import { useEditorShortcuts } from './use-editor-shortcuts';
 import { useUnsavedGuard } from './use-unsaved-guard';
@@ -125,6 +126,7 @@ export function WorkflowEditor({
   const [saved, setSaved] = useState<{ version: number; previousVersion?: number; diff: DiffLine[] }>();
   const [isHelpOpen, setHelpOpen] = useState(false);
   const [ghost, setGhost] = useState<{ x: number; y: number }>();
+  const isAfterFirstView = useAfterFirstView();
   const clipboard = useRef<Clipboard>(undefined);
   const canvasBox = useRef<HTMLDivElement>(null);
   const isNew = !baseline.name;
@@ -173,8 +175,10 @@ export function WorkflowEditor({
   );
 
   const autoLayout = useCallback(() => {
-    apply((d) => setPositions(d, layoutStages(d.stages)));
-    fitSoon();
+    void preloadDagre().then(() => {
+      apply((d) => setPositions(d, layoutStages(d.stages)));
+      fitSoon();
+    });
   }, [apply, fitSoon]);
 
   const copy = useCallback(() => {
@@ -194,7 +198,9 @@ export function WorkflowEditor({
    * Reads the YAML view into the graph, in the browser (@cyclone/manifests, then the
    * graph rules of @cyclone/dag). Problems stay in the YAML view with their line.
    */
-  const readYaml = useCallback(async (): Promise<{ name?: string; meta: WorkflowMeta; stages: EditorStage[] } | undefined> => {
+  const readYaml = useCallback(async (): Promise<
+    { name?: string; meta: WorkflowMeta; stages: EditorStage[] } | undefined
+  > => {
     const current = { meta, stages: editor.latest.current.stages };
     if (!yaml || yaml.draft === yaml.printed) return current;
     const { yamlToDoc } = await loadYamlDoc();
@@ -208,6 +214,7 @@ export function WorkflowEditor({
       return undefined;
     }
     setYamlProblems([]);
+    if (wantsDagre(result.stages.length)) await preloadDagre();
     const before = editor.latest.current;
     const laidOut = layoutStages(result.stages);
     const positions = Object.fromEntries(
@@ -272,7 +279,21 @@ export function WorkflowEditor({
     } finally {
       setBusy(false);
     }
-  }, [isBusy, readYaml, baseline, newName, issues, tenant, project, doc.stages, isNew, yaml, queryClient, showToast, t]);
+  }, [
+    isBusy,
+    readYaml,
+    baseline,
+    newName,
+    issues,
+    tenant,
+    project,
+    doc.stages,
+    isNew,
+    yaml,
+    queryClient,
+    showToast,
+    t,
+  ]);
 
   const switchView = useCallback(
     async (next: 'graph' | 'yaml') => {
@@ -356,7 +377,7 @@ export function WorkflowEditor({
                 {t('runs.list.title')}
               </LinkButton>
             ) : null}
-            {baseline.name && !isDirty ? (
+            {baseline.name && !isDirty && isAfterFirstView ? (
               <StartRunButton tenant={tenant} project={project} workflow={baseline.name} />
             ) : null}
             <Button variant="ghost" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dagreLayout, layeredLayout, layoutStages, NODE_WIDTH } from './layout';
+import { dagreLayout } from './dagre-layout';
+import { isDagreLoaded, layeredLayout, layoutStages, NODE_WIDTH, preloadDagre } from './layout';
 
 const diamond = [
   { name: 'a', dependsOn: [] },
@@ -37,6 +38,13 @@ describe('layout', () => {
     expect(p.x).toBeDefined();
     expect(p.y).toBeDefined();
     expect(p.z?.x).toBeLessThan(p.x?.x as number);
+  });
+
+  it('uses dagre for small graphs once it is loaded', async () => {
+    expect(layoutStages(diamond)).toEqual(layeredLayout(diamond));
+    await preloadDagre();
+    expect(isDagreLoaded()).toBe(true);
+    expect(layoutStages(diamond)).toEqual(dagreLayout(diamond));
   });
 
   it('uses the linear layout for large graphs', () => {

@@ -1,5 +1,4 @@
 import { buildDag, levels } from '@cyclone/dag';
-import dagre from '@dagrejs/dagre';
 
 export interface Point {
   x: number;
@@ -10,45 +9,48 @@ export interface Point {
 export const NODE_WIDTH = 208;
 export const NODE_HEIGHT = 60;
 
-interface LayoutStage {
+export interface LayoutStage {
   name: string;
   dependsOn: readonly string[];
 }
 
-const RANK_GAP = 72;
-const NODE_GAP = 28;
-const MARGIN = 16;
+export const RANK_GAP = 72;
+export const NODE_GAP = 28;
+export const MARGIN = 16;
 
 /** Above this many stages dagre's crossing minimisation gets too slow (seconds); see layeredLayout. */
 export const DAGRE_MAX_STAGES = 50;
 
+type DagreLayout = typeof import('./dagre-layout').dagreLayout;
+let dagreLayout: DagreLayout | undefined;
+
+/**
+ * dagre is its own chunk (~25 kB gzip): loaded only for graphs small enough to use it, so a
+ * large workflow or an empty new one never downloads it. Resolves once it can be used.
+ */
+export function preloadDagre(): Promise<void> {
+  if (dagreLayout) return Promise.resolve();
+  return import('./dagre-layout').then((module) => {
+    dagreLayout = module.dagreLayout;
+  });
+}
+
+export function isDagreLoaded(): boolean {
+  return dagreLayout !== undefined;
+}
+
+/** Whether a graph of this size is laid out with dagre (then preloadDagre first). */
+export function wantsDagre(count: number): boolean {
+  return count > 0 && count <= DAGRE_MAX_STAGES;
+}
+
 /**
  * Left-to-right layered layout of the stages; returns the top-left corner of each node.
  * Dependencies on unknown stages are ignored so a half-edited graph still lays out.
+ * Small graphs use dagre once preloadDagre has resolved (the linear layout until then).
  */
 export function layoutStages(stages: readonly LayoutStage[]): Record<string, Point> {
-  return stages.length > DAGRE_MAX_STAGES ? layeredLayout(stages) : dagreLayout(stages);
-}
-
-/** dagre (network-simplex ranking, crossing minimisation): the nicest result for small graphs. */
-export function dagreLayout(stages: readonly LayoutStage[]): Record<string, Point> {
-  const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: NODE_GAP, ranksep: RANK_GAP, marginx: MARGIN, marginy: MARGIN });
-  graph.setDefaultEdgeLabel(() => ({}));
-  const names = new Set(stages.map((s) => s.name));
-  for (const stage of stages) graph.setNode(stage.name, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const stage of stages) {
-    for (const dep of stage.dependsOn) if (names.has(dep) && dep !== stage.name) graph.setEdge(dep, stage.name);
-  }
-  dagre.layout(graph);
-  const positions: Record<string, Point> = {};
-  for (const stage of stages) {
-    const node = graph.node(stage.name) as { x: number; y: number } | undefined;
-    positions[stage.name] = node
-      ? { x: Math.round(node.x - NODE_WIDTH / 2), y: Math.round(node.y - NODE_HEIGHT / 2) }
-      : { x: 0, y: 0 };
-  }
-  return positions;
+  return wantsDagre(stages.length) && dagreLayout ? dagreLayout(stages) : layeredLayout(stages);
 }
 
 /**

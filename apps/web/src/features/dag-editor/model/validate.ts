@@ -1,5 +1,5 @@
 import { validateDag } from '@cyclone/dag';
-import { durationTextSchema, isDnsLabel } from '@cyclone/domain';
+import { isDnsLabel, isDuration } from './checks';
 import type { EditorDoc } from './types';
 
 export interface EditorIssue {
@@ -24,7 +24,7 @@ export function validateDoc(doc: EditorDoc): EditorIssue[] {
     if (!stage.image.trim()) {
       issues.push({ stage: stage.name, code: 'NO_IMAGE', message: `stage "${stage.name}" needs an image` });
     }
-    if (stage.timeout?.trim() && !durationTextSchema.safeParse(stage.timeout.trim()).success) {
+    if (stage.timeout?.trim() && !isDuration(stage.timeout.trim())) {
       issues.push({
         stage: stage.name,
         code: 'INVALID_TIMEOUT',

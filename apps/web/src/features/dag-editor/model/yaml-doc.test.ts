@@ -20,7 +20,10 @@ describe('YAML view', () => {
         trivial: true,
       },
     ];
-    stages[0] = { ...(stages[0] as EditorStage), outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] } };
+    stages[0] = {
+      ...(stages[0] as EditorStage),
+      outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] },
+    };
     const text = docToYaml('release', meta, stages);
     expect(text).toContain('kind: Workflow');
     const back = yamlToDoc(text);
