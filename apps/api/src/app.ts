@@ -147,6 +147,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       logger,
       executor,
       maxActiveRuns: config.engine.maxActiveRuns,
+      fullPassMs: config.engine.resyncMs,
       onRunFinished: () => retention.wake(),
     });
     wakeRuns = (runId) => reconciler.wake(runId);
@@ -166,7 +167,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       },
     });
     controller = startController([reconciler, cron, retention, ...webhookLoops, notifications], {
-      intervalMs: 5_000,
+      intervalMs: config.engine.resyncMs,
       logger,
     });
     // Only with a cluster configured: mirror the database into it (leader only).

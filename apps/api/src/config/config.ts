@@ -39,6 +39,8 @@ export interface Config {
     maxActiveRuns: number | null;
     /** Finished runs kept per workflow unless the workflow says otherwise. */
     runRetention: number;
+    /** How often the controller looks at everything even when nothing woke it. */
+    resyncMs: number;
   };
   /** Set when a cluster is configured (CYCLONE_KUBECONFIG or in-cluster); absent in the embedded default. */
   kubernetes: KubernetesConfig | undefined;
@@ -120,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     engine: {
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
       runRetention: env.CYCLONE_RUN_RETENTION,
+      resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
     },
     kubernetes: kubernetesConfig(env, source),
     integrations: {

@@ -44,6 +44,7 @@ export const envSchema = z.object({
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
   CYCLONE_RUN_RETENTION: z.coerce.number().int().min(1).default(100),
+  CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
   // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
   CYCLONE_KUBECONFIG: z.string().min(1).optional(),

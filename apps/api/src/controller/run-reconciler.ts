@@ -38,10 +38,8 @@ async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> 
   return version;
 }
 
-/** Every admitted active run gets a pass at least this often, woken or not. */
-const FULL_PASS_MS = 5_000;
-/** While something runs, look again this soon even without a wake-up (exits wake the run sooner). */
-const RUNNING_REQUEUE_MS = FULL_PASS_MS;
+/** Every admitted active run gets a pass at least this often, woken or not (CYCLONE_CONTROLLER_RESYNC). */
+const DEFAULT_FULL_PASS_MS = 5_000;
 /** A failed pass is tried again this soon. */
 const ERROR_REQUEUE_MS = 1_000;
 /** Waiting for a pooled connection under load is better than failing the pass. */
@@ -55,7 +53,7 @@ const PARALLEL = 4;
  * Drives every active run. Each pass first admits queued runs under the concurrency
  * limits (run-admission.ts), then reconciles the runs that asked for it (woken by a
  * mutation in any process, a stage exit or their own requeue time) and, every
- * FULL_PASS_MS, every admitted active run: what is kept in memory only decides how
+ * full-pass interval, every admitted active run: what is kept in memory only decides how
  * soon a run is looked at, never what happens to it. A run's pass locks its row (`FOR UPDATE SKIP LOCKED`, so
  * two controllers never act on one run at once), reads its stored state, asks the
  * pure planner what to do and applies that in the same transaction. Processes are
@@ -81,6 +79,8 @@ export class RunReconciler implements Reconciler {
       executor: Executor;
       /** Active runs across all tenants; null or undefined: no limit. */
       maxActiveRuns?: number | null;
+      /** Passes over every active run this often even without a wake-up; also the requeue of running runs. */
+      fullPassMs?: number;
       /** Called after a run ended (retention, for one, may then have work). */
       onRunFinished?: (runId: string) => void;
     },
@@ -105,7 +105,7 @@ export class RunReconciler implements Reconciler {
     const now = Date.now();
     let ids: string[];
     if (now >= this.nextFullPassAt) {
-      this.nextFullPassAt = now + FULL_PASS_MS;
+      this.nextFullPassAt = now + (this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS);
       const rows = await db.workflowRun.findMany({
         where: { phase: { in: ['PENDING', 'RUNNING', 'WAITING'] }, admittedAt: { not: null } },
         select: { id: true },
@@ -261,7 +261,8 @@ export class RunReconciler implements Reconciler {
     // A start that failed or a kill changes what the planner sees: look again at once.
     if (startFailures > 0 || plan.kill.length > 0) return 0;
     const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
-    const soon = isRunning ? RUNNING_REQUEUE_MS : undefined;
+    // While something runs, look again after a full-pass interval even without a wake-up (exits wake it sooner).
+    const soon = isRunning ? (this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS) : undefined;
     if (plan.requeueAfterMs === undefined) return soon;
     return Math.min(plan.requeueAfterMs, soon ?? plan.requeueAfterMs);
   }

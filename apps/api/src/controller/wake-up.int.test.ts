@@ -14,8 +14,9 @@ const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { 
 
 /**
  * One API serves GraphQL only (role server), another one runs the controller (role
- * controller) on the same database. The controller's own passes are 5 s apart when
- * idle; a mutation on the server must reach it through LISTEN/NOTIFY well before.
+ * controller) on the same database. The controller's own passes are set 10 minutes
+ * apart, so anything it does within the test's waits was woken by the server's
+ * mutation through LISTEN/NOTIFY.
  */
 describe('cross-process wake-up', () => {
   let server: TestApi;
@@ -39,6 +40,7 @@ describe('cross-process wake-up', () => {
       CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
       CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       CYCLONE_DATA_DIR: dataDir,
+      CYCLONE_CONTROLLER_RESYNC: '10m',
       LOG_LEVEL: 'warn',
     });
     controller = await startApi(config, pino({ level: 'warn' }));
@@ -79,21 +81,18 @@ describe('cross-process wake-up', () => {
   const idle = () => new Promise((resolve) => setTimeout(resolve, 600));
 
   it('starts a run created on another process at once, and acts on pause, resume and stop from there', async () => {
-    const latencies: Record<string, number[]> = { start: [], resume: [], stop: [] };
     for (let i = 0; i < 3; i += 1) {
       await idle();
-      const created = Date.now();
       const result = await server.graphql<{ runWorkflow: { id: string } }>(
         RUN,
         { input: { tenant: 'acme', project: 'web', workflow: 'two' } },
         dev,
       );
       const id = result.data?.runWorkflow.id as string;
-      const a = await waitUntil(
+      await waitUntil(
         () => stageRow(id, 'a'),
         (row) => row.startedAt !== null,
       );
-      latencies.start?.push((a.startedAt as Date).getTime() - created);
 
       await server.graphql('mutation($id: ID!) { pauseWorkflowRun(id: $id) { id } }', { id }, dev);
       writeFileSync(join(dataDir, id), '');
@@ -103,13 +102,11 @@ describe('cross-process wake-up', () => {
       );
       await idle();
       expect((await stageRow(id, 'b')).phase).toBe('PENDING');
-      const resumed = Date.now();
       await server.graphql('mutation($id: ID!) { resumeWorkflowRun(id: $id) { id } }', { id }, dev);
-      const b = await waitUntil(
+      await waitUntil(
         () => stageRow(id, 'b'),
         (row) => row.startedAt !== null,
       );
-      latencies.resume?.push((b.startedAt as Date).getTime() - resumed);
       await waitUntil(
         () => db.workflowRun.findUniqueOrThrow({ where: { id } }),
         (run) => run.phase === 'SUCCEEDED',
@@ -128,18 +125,11 @@ describe('cross-process wake-up', () => {
         (row) => row.phase === 'RUNNING',
       );
       await idle();
-      const stopped = Date.now();
       await server.graphql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: other }, dev);
-      const run = await waitUntil(
+      await waitUntil(
         () => db.workflowRun.findUniqueOrThrow({ where: { id: other } }),
         (row) => row.phase === 'CANCELLED',
       );
-      latencies.stop?.push((run.finishedAt as Date).getTime() - stopped);
-    }
-    // Well below the 5 s the controller would otherwise sleep, every time.
-    for (const [what, values] of Object.entries(latencies)) {
-      expect(values, what).toHaveLength(3);
-      for (const ms of values) expect(ms, what).toBeLessThan(1_500);
     }
   }, 120_000);
 });
