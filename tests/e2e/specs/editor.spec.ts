@@ -28,9 +28,25 @@ async function signInWithTenant(page: Page): Promise<void> {
 
 const node = (page: Page, name: string) => page.getByTestId(`stage-node-${name}`);
 
+/**
+ * The centre of `locator` once it has stopped moving: auto-layout animates the viewport
+ * (fit view), and a drag that starts mid-animation misses the handle.
+ */
 async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
+  let previous = '';
+  let current = '';
+  await expect
+    .poll(
+      async () => {
+        previous = current;
+        const box = await locator.boundingBox();
+        current = box ? JSON.stringify(box) : '';
+        return current !== '' && current === previous;
+      },
+      { intervals: [100] },
+    )
+    .toBe(true);
+  const box = JSON.parse(current) as { x: number; y: number; width: number; height: number };
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
@@ -85,12 +101,16 @@ test('projects: create one, build a diamond workflow with the mouse, save, reloa
   await addStage(page, 'publish', 'alpine:3.20', 'sh\n-c\necho publish');
   await expect(page.locator('.react-flow__node')).toHaveCount(4);
 
+  const edges = page.locator('.react-flow__edge');
   await connect(page, 'checkout', 'build');
+  await expect(edges).toHaveCount(1);
   await connect(page, 'checkout', 'test');
+  await expect(edges).toHaveCount(2);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   await connect(page, 'build', 'publish');
+  await expect(edges).toHaveCount(3);
   await connect(page, 'test', 'publish');
-  await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+  await expect(edges).toHaveCount(4);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   await expect(page.getByRole('region', { name: 'Validation' })).toContainText('No problems');
   await expect(page.getByText('Unsaved changes')).toBeVisible();
