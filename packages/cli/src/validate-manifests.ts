@@ -1,6 +1,6 @@
-import { validateDag } from '@cyclone/dag';
+import { locateDagIssues, validateDag } from '@cyclone/dag';
 import { LIMITS, type StageDefinition, workflowSpecSchema } from '@cyclone/domain';
-import { joinWorkflow, type Manifest, parseManifests } from '@cyclone/manifests';
+import { joinWorkflow, type Manifest, parseManifests, workflowStagePaths } from '@cyclone/manifests';
 
 export interface Problem {
   /** Index of the document in the (joined) YAML, as the server numbers it. */
@@ -104,7 +104,7 @@ function checkWorkflow(
   });
 }
 
-/** packages/dag's rules, with the field names the server gives them (workflow.rules.ts `assertValidGraph`). */
+/** packages/dag's rules, with the field names the server gives them (`locateDagIssues`). */
 function checkGraph(
   workflow: WorkflowDoc,
   stages: ReadonlyMap<string, StageDefinition>,
@@ -119,41 +119,12 @@ function checkGraph(
       outputArtifacts: stages.get(ref.name)?.outputs.artifacts.map((a) => a.name) ?? [],
     })),
   );
-  const indexOf = (name: string, from = 0) =>
-    Math.max(
-      refs.findIndex((s, i) => i >= from && s.name === name),
-      0,
-    );
-  const depends = (i: number, j?: number) => `spec.stages[${i}].depends${j === undefined || j < 0 ? '' : `[${j}]`}`;
-  for (const issue of issues) {
-    const i = indexOf(issue.stage);
-    const ref = refs[i];
-    switch (issue.code) {
-      case 'DUPLICATE_STAGE':
-        report(`spec.stages[${indexOf(issue.stage, i + 1)}].name`, issue.message);
-        break;
-      case 'UNKNOWN_DEPENDENCY':
-        report(depends(i, ref?.dependsOn.indexOf(issue.dependency)), issue.message);
-        break;
-      case 'SELF_DEPENDENCY':
-        report(depends(i, ref?.dependsOn.indexOf(issue.stage)), issue.message);
-        break;
-      case 'CYCLE':
-        report(depends(i), issue.message);
-        break;
-      default: {
-        // A source stage whose definition is not in these files may well produce it: not decidable offline.
-        const sourceStage = issue.source.split('/')[0] ?? '';
-        if (
-          issue.code === 'UNKNOWN_ARTIFACT_SOURCE' &&
-          refs.some((r) => r.name === sourceStage) &&
-          !stages.has(sourceStage)
-        ) {
-          break;
-        }
-        const j = Math.max(ref?.artifactSources.findIndex((a) => a.source === issue.source) ?? 0, 0);
-        report(`spec.stages[${i}].artifacts[${j}].source`, issue.message);
-      }
+  for (const { field, message, issue } of locateDagIssues(refs, issues, workflowStagePaths())) {
+    // A source stage whose definition is not in these files may well produce it: not decidable offline.
+    if (issue.code === 'UNKNOWN_ARTIFACT_SOURCE') {
+      const sourceStage = issue.source.split('/')[0] ?? '';
+      if (refs.some((r) => r.name === sourceStage) && !stages.has(sourceStage)) continue;
     }
+    report(field, message);
   }
 }

@@ -1,6 +1,7 @@
 export { type AdmissionPlan, type AdmissionState, planAdmission, type QueuedRun } from './admission.js';
 export { buildDag } from './build.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
+export { type GraphFieldNames, type GraphStageRef, type LocatedDagIssue, locateDagIssues } from './locate.js';
 export { levels, readyStages, upstreamClosure } from './order.js';
 export {
   BACKOFF_BASE_MS,

@@ -1,5 +1,6 @@
 export { type ParseResult, parseManifests } from './parse.js';
 export { printManifests } from './print.js';
+export { workflowStagePaths } from './stage-paths.js';
 export {
   ANNOTATIONS,
   API_VERSION,

@@ -13,7 +13,7 @@ import { upsertTrigger } from '../triggers/trigger.upsert.js';
 import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
 import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
-import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
+import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflow.rules.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
 import { applyWorkflowRun } from './apply-run.js';
 
@@ -34,13 +34,6 @@ interface Indexed<K extends Manifest['kind']> {
   index: number;
   manifest: Extract<Manifest, { kind: K }>;
 }
-
-const documentFieldNames = (k: number): StageFieldNames => ({
-  name: (i) => `documents[${k}].spec.stages[${i}].name`,
-  dependsOn: (i, j) => `documents[${k}].spec.stages[${i}].depends${j === undefined ? '' : `[${j}]`}`,
-  artifactSource: (i, j) => `documents[${k}].spec.stages[${i}].artifacts[${j}].source`,
-  resource: (i) => `documents[${k}].spec.stages[${i}].name`,
-});
 
 const TRIGGER_FIELDS: Record<string, string> = {
   cron: 'cron.schedule',

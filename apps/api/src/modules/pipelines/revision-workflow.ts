@@ -8,7 +8,7 @@ import type { Tx } from '../shared/mutation.js';
 import { loadStageDefinition } from '../stages/stage.upsert.js';
 import type { ScmEvent } from '../webhooks/scm-event.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
-import { assertResourcesExist, assertValidGraph, type StageFieldNames } from '../workflows/workflow.rules.js';
+import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflow.rules.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
 
 /** The file a repository keeps its pipeline in. */
@@ -37,13 +37,6 @@ export async function fetchPipelineFile(provider: ScmProvider, event: ScmEvent):
   if (text === undefined) throw new PipelineFileError(`${path} does not exist at ${event.sha}`);
   return text;
 }
-
-const documentFields = (k: number): StageFieldNames => ({
-  name: (i) => `documents[${k}].spec.stages[${i}].name`,
-  dependsOn: (i, j) => `documents[${k}].spec.stages[${i}].depends${j === undefined ? '' : `[${j}]`}`,
-  artifactSource: (i, j) => `documents[${k}].spec.stages[${i}].artifacts[${j}].source`,
-  resource: (i) => `documents[${k}].spec.stages[${i}].name`,
-});
 
 /**
  * Decodes a pipeline file the way applyManifests decodes Cyclone YAML: its Workflow
@@ -98,8 +91,8 @@ export async function decodePipelineFile(
   }
   const normalized = normalizeSpec(parsed.data);
   try {
-    assertValidGraph(normalized, documentFields(chosen.index));
-    await assertResourcesExist(tx, scope.projectId, normalized, documentFields(chosen.index));
+    assertValidGraph(normalized, documentFieldNames(chosen.index));
+    await assertResourcesExist(tx, scope.projectId, normalized, documentFieldNames(chosen.index));
   } catch (error) {
     if (error instanceof AppError) throw new PipelineFileError(`${PIPELINE_FILE}: ${error.message}`);
     throw error;

@@ -1,13 +1,11 @@
-import { validateDag } from '@cyclone/dag';
+import { type GraphFieldNames, locateDagIssues, validateDag } from '@cyclone/dag';
 import type { WorkflowSpec } from '@cyclone/domain';
+import { workflowStagePaths } from '@cyclone/manifests';
 import { AppError } from '../../errors/app-error.js';
 import type { Tx } from '../shared/mutation.js';
 
 /** Names the fields of a workflow's stages in error messages: GraphQL input or a YAML document. */
-export interface StageFieldNames {
-  name(stage: number): string;
-  dependsOn(stage: number, index?: number): string;
-  artifactSource(stage: number, index: number): string;
+export interface StageFieldNames extends GraphFieldNames {
   resource(stage: number, direction: 'inputs' | 'outputs', index: number): string;
 }
 
@@ -17,6 +15,9 @@ export const inputFieldNames = (root = 'input'): StageFieldNames => ({
   artifactSource: (i, j) => `${root}.stages[${i}].inputs.artifacts[${j}].source`,
   resource: (i, direction, j) => `${root}.stages[${i}].${direction}.resources[${j}].name`,
 });
+
+/** The fields of document `k` of an apply (Cyclone YAML). */
+export const documentFieldNames = (k: number): StageFieldNames => workflowStagePaths(`documents[${k}].`);
 
 /**
  * Checks the graph with packages/dag: duplicate names, unknown or self dependencies,
@@ -33,33 +34,7 @@ export function assertValidGraph(spec: WorkflowSpec, fields: StageFieldNames): v
     })),
   );
   if (issues.length === 0) return;
-  const indexOf = (name: string, from = 0) =>
-    Math.max(
-      spec.stages.findIndex((s, i) => i >= from && s.name === name),
-      0,
-    );
-  const problems = issues.map((issue) => {
-    const i = indexOf(issue.stage);
-    const stage = spec.stages[i];
-    switch (issue.code) {
-      case 'DUPLICATE_STAGE':
-        return { field: fields.name(indexOf(issue.stage, i + 1)), message: issue.message };
-      case 'UNKNOWN_DEPENDENCY':
-        return { field: fields.dependsOn(i, stage?.dependsOn.indexOf(issue.dependency)), message: issue.message };
-      case 'SELF_DEPENDENCY':
-        return { field: fields.dependsOn(i, stage?.dependsOn.indexOf(issue.stage)), message: issue.message };
-      case 'CYCLE':
-        return { field: fields.dependsOn(i), message: issue.message };
-      default:
-        return {
-          field: fields.artifactSource(
-            i,
-            Math.max(stage?.artifactSources.findIndex((a) => a.source === issue.source) ?? 0, 0),
-          ),
-          message: issue.message,
-        };
-    }
-  });
+  const problems = locateDagIssues(spec.stages, issues, fields).map(({ field, message }) => ({ field, message }));
   const first = problems[0] as { field: string; message: string };
   throw new AppError('BAD_USER_INPUT', `${first.field}: ${first.message}`, { field: first.field, problems });
 }
