@@ -17,7 +17,9 @@ step(`starting Cyclone: UI http://127.0.0.1:${webPort}  API http://127.0.0.1:${a
 const children = [
   // The web server proxies /graphql and adds X-Forwarded-For: trust that one hop so that
   // per-IP sign-in limits see the browser's address.
-  startChild('api', process.execPath, ['apps/api/dist/main.js'], {
+  // The live heap stays near 100 MB; without a limit V8 lets garbage pile up to
+  // several hundred MB before collecting (docs/engine.md "Memory").
+  startChild('api', process.execPath, ['--max-old-space-size=256', 'apps/api/dist/main.js'], {
     PORT: apiPort,
     CYCLONE_DATA_DIR: dataDir,
     CYCLONE_TRUST_PROXY: process.env.CYCLONE_TRUST_PROXY || '1',

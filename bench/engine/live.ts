@@ -12,9 +12,10 @@
 // Run: pnpm --filter @cyclone/bench exec tsx engine/live.ts
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { cpuSecondsOfTree } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 
 // The bench package has no WebSocket client of its own: borrow the API's.
@@ -178,6 +179,11 @@ try {
   );
   await createWorkflow('flood', `seq 1 ${INGEST_LINES}`);
   await createWorkflow('sleeper', 'sleep 20');
+  console.log(
+    `load (uptime):               ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ')}`,
+  );
   console.log(`API RSS idle:                ${rssMb()} MB`);
 
   if (PARTS.has('start')) {
@@ -232,12 +238,19 @@ try {
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb() || 0);
     }, 200);
+    const cpuBefore = cpuSecondsOfTree(platform.pid);
     const { latencies, complete, errors } = await tickerLatencies(SUBSCRIBERS);
+    const cpu = cpuSecondsOfTree(platform.pid) - cpuBefore;
     clearInterval(sampler);
     console.log(
       `line printed → received:     p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms (${SUBSCRIBERS} subscribers; ${complete} got all ${TICKS} lines, ${errors.length} failed${errors[0] ? `, e.g. ${errors[0]}` : ''})`,
     );
     console.log(`API RSS with subscribers:    peak ${peak} MB`);
+    // Less sensitive to other load than the latency: API CPU per line delivered to one subscriber
+    // (subscribing and connecting included).
+    console.log(
+      `API CPU with subscribers:    ${cpu.toFixed(1)} s, ${((cpu * 1e6) / (SUBSCRIBERS * TICKS)).toFixed(0)} µs per line delivered`,
+    );
   }
 
   if (PARTS.has('ingest')) {

@@ -3,7 +3,9 @@
 // every run SUCCEEDED. Prints the time, runs per minute, the latency from submission
 // to stage start (p50/p95) and SQL statements per run (pg_stat_statements).
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
+import { loadavg } from 'node:os';
 import pg from 'pg';
+import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -46,6 +48,10 @@ try {
   );
   await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await sql.query('SELECT pg_stat_statements_reset()');
+  const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  // CPU of the API (and the stage processes it has not reaped yet) and of Postgres: less sensitive to load.
+  const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
 
   const started = Date.now();
   const submitted = new Map<string, number>();
@@ -88,9 +94,22 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const elapsedMs = Date.now() - started;
+  const cpu = {
+    api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,
+    db: cpuSecondsOfTree(postmasterPid) - cpuBefore.db,
+  };
   const statements = await sql.query<{ calls: string }>(
     `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'`,
   );
+  if (process.env.BENCH_SQL_TOP) {
+    // Which statements a run costs, most frequent first.
+    const top = await sql.query<{ calls: string; query: string }>(
+      `SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
+       WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT ${Number(process.env.BENCH_SQL_TOP)}`,
+    );
+    for (const row of top.rows)
+      console.log(`${(Number(row.calls) / RUNS).toFixed(2).padStart(6)}  ${row.query.slice(0, 220)}`);
+  }
   const { rows: starts } = await sql.query<{ run_id: string; started_at: Date }>(
     `/* bench */ SELECT run_id, started_at FROM stage_runs`,
   );
@@ -99,11 +118,19 @@ try {
     .sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   const perRun = Number(statements.rows[0]?.calls ?? 0) / RUNS;
+  console.log(
+    `load (uptime):           ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ')}`,
+  );
   console.log(`runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}`);
   console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
   console.log(`throughput:              ${Math.round((RUNS / elapsedMs) * 60_000)} runs/min`);
   console.log(`submit → stage started:  p50 ${pct(50)} ms, p95 ${pct(95)} ms (queued runs included)`);
+  console.log(
+    `CPU used:                API ${cpu.api.toFixed(1)} s, Postgres ${cpu.db.toFixed(1)} s (${(((cpu.api + cpu.db) * 1000) / RUNS).toFixed(1)} ms per run)`,
+  );
   console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
 } finally {
   await sql.end().catch(() => undefined);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { installCrds, loadKubeConfig, makeClients, type V1Pod } from '../../packages/k8s/dist/index.js';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION, startControlPlane } from '../../scripts/testenv/control-plane.mjs';
+import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
@@ -147,6 +148,10 @@ try {
     )
     .then((c: AbortController) => watchAbort.signal.addEventListener('abort', () => c.abort()));
   const before = await apiserverWrites();
+  // CPU of the API process and of Postgres over the whole window: less sensitive to other load than times.
+  const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
 
   const submitStart = Date.now();
   await Promise.all(
@@ -188,6 +193,10 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const after = await apiserverWrites();
+  const cpu = {
+    api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,
+    db: cpuSecondsOfTree(postmasterPid) - cpuBefore.db,
+  };
   const delta = new Map<string, number>();
   for (const [key, value] of after) {
     const d = value - (before.get(key) ?? 0);
@@ -215,6 +224,8 @@ try {
     allPodsExistMs: allPodsAt ? allPodsAt - submitStart : null,
     allSucceededMs: succeededMs,
     runsPerMinute: Math.round((RUNS / succeededMs) * 60_000),
+    cpuSeconds: { api: +cpu.api.toFixed(1), postgres: +cpu.db.toFixed(1) },
+    cpuMsPerRun: +(((cpu.api + cpu.db) * 1000) / RUNS).toFixed(1),
     cycloneWritesPerRun: +(cycloneTotal / RUNS).toFixed(2),
     cycloneWrites: Object.fromEntries(cyclone),
     latencyMs: Object.fromEntries(phases.map((p) => [p.step, { p50: p.p50, p95: p.p95, max: p.max }])),

@@ -66,7 +66,11 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
 
   const apiPort = await freePort();
   // BENCH_API_NODE_OPTIONS (e.g. --cpu-prof) profiles the API under load.
-  const nodeArgs = process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  // The heap limit the API is started with (scripts/start.mjs, its Dockerfile).
+  const nodeArgs = [
+    '--max-old-space-size=256',
+    ...(process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+  ];
   const entry = options.fromSource ? ['--import', 'tsx', 'src/main.ts'] : ['apps/api/dist/main.js'];
   const api: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: options.fromSource ? join(repoRoot, 'apps', 'api') : repoRoot,

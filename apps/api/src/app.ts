@@ -13,12 +13,14 @@ import { RunReconciler } from './controller/run-reconciler.js';
 import { WakeListener } from './controller/wake-listener.js';
 import { type Database, openDatabase } from './db/database.js';
 import { createPrismaClient, type Db } from './db/prisma.js';
+import { DataVersion } from './graphql/query-cache/data-version.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
 import { healthHandler } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
 import { requestId } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
+import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
@@ -54,9 +56,13 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 async function startOnDatabase(config: Config, logger: Logger, database: Database): Promise<RunningApi> {
   // The run reconciler exists only in controller roles; mutations wake it when it does.
   let wakeRuns: (runId?: string) => void = () => {};
+  // Serving roles cache authentications and query answers until the data changes.
+  const hasServer = config.server.role !== 'controller';
+  const dataVersion = hasServer ? new DataVersion({ databaseUrl: database.url, logger }) : undefined;
   const services = createServices(database.db, config, logger, {
     onRunChanged: (runId) => wakeRuns(runId),
     databaseUrl: database.url,
+    dataVersion,
   });
   await services.identity.seedAdmin(
     config.identity.adminEmail,
@@ -86,7 +92,6 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const hasServer = config.server.role !== 'controller';
   const graphql = hasServer
     ? await mountGraphQL({
         schema: await buildGraphQLSchema(),
@@ -96,6 +101,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
+        databaseUrl: database.url,
+        queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
       })
     : undefined;
   // Before any body parser: webhook signatures are checked over the raw body.
@@ -104,6 +111,17 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
   if (hasServer) app.use(stageIngestRouter({ db: database.db, box: services.secretBox, logger }));
+  if (hasServer) {
+    app.use(
+      stageArtifactsRouter({
+        db: database.db,
+        box: services.secretBox,
+        logger,
+        store: services.artifactStore,
+        maxBytes: config.engine.artifactMaxBytes,
+      }),
+    );
+  }
 
   let executor: Executor | undefined;
   let engineDb: Db | undefined;
@@ -181,6 +199,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     }
   }
 
+  // Caches stay bypassed until this listens (nothing is cached before).
+  await dataVersion?.start();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, resolve);
@@ -205,6 +225,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await dataVersion?.close();
       await database.close();
     },
   };

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import type { Db } from './db/prisma.js';
+import type { DataGenerations } from './graphql/query-cache/data-version.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
 import { RunDownloads } from './modules/artifacts/run-downloads.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
+import { AuthCache } from './modules/identity/auth-cache.js';
 import { IdentityRepository } from './modules/identity/identity.repository.js';
 import { IdentityService } from './modules/identity/identity.service.js';
 import { LoginThrottle } from './modules/identity/login-throttle.js';
@@ -74,7 +76,12 @@ export function createServices(
   db: Db,
   config: Config,
   logger: Logger,
-  hooks: { onRunChanged?: (runId: string) => void; databaseUrl?: string } = {},
+  hooks: {
+    onRunChanged?: (runId: string) => void;
+    databaseUrl?: string;
+    /** With it, authentications are cached until identity data changes (see AuthCache). */
+    dataVersion?: DataGenerations;
+  } = {},
 ): Services {
   const secretBox = new SecretBox(
     loadEncryptionKey({ ...config.secrets, hasExternalDatabase: config.database.url !== undefined }, logger),
@@ -102,7 +109,10 @@ export function createServices(
     identity: new IdentityService(
       identityRepository,
       new LoginThrottle(new LoginThrottleRepository(db), config.identity.loginThrottle),
-      { sessionTtlMs: config.identity.sessionTtlMs },
+      {
+        sessionTtlMs: config.identity.sessionTtlMs,
+        authCache: hooks.dataVersion ? new AuthCache(hooks.dataVersion) : undefined,
+      },
       logger,
     ),
     users: new UsersService({ db, logger }, identityRepository),

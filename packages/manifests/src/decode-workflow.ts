@@ -63,8 +63,20 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
     }
     return parsed.data;
   });
+  const cluster = executionClusterOf(r, spec, p);
   if (!head.success || stages.some((s) => s === undefined) || stages.length === 0) return undefined;
-  return { name, ...head.data, stages: stages.filter((s) => s !== undefined) };
+  return {
+    name,
+    ...head.data,
+    stages: stages.filter((s) => s !== undefined),
+    ...(cluster ? { executionCluster: cluster } : {}),
+  };
+}
+
+/** Where Cyclone's documents say they run (`executionContext`); only the cluster is taken. */
+function executionClusterOf(r: FieldReader, spec: Obj, p: string): string | undefined {
+  const context = r.object(spec.executionContext, `${p}.executionContext`);
+  return context ? r.string(context, 'cluster', `${p}.executionContext`) : undefined;
 }
 
 const TRIGGER_TYPE_NAMES: Record<string, TriggerSpec['type']> = {
@@ -199,6 +211,14 @@ export function decodeWorkflowRun(
     });
   const stages = withParameters('stages');
   const resources = withParameters('resources');
+  const cluster = executionClusterOf(r, spec, p);
   if (workflowRef === undefined) return undefined;
-  return { name, workflowRef, ...(timeout !== undefined ? { timeout } : {}), stages, resources };
+  return {
+    name,
+    workflowRef,
+    ...(timeout !== undefined ? { timeout } : {}),
+    stages,
+    resources,
+    ...(cluster ? { executionCluster: cluster } : {}),
+  };
 }

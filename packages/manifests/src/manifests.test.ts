@@ -89,6 +89,32 @@ describe('parseManifests', () => {
     });
   });
 
+  it("takes a WorkflowRun's worker cluster from spec.executionContext.cluster, as Cyclone names it", () => {
+    const { documents, errors } = parseManifests(
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\n` +
+        `spec: {workflowRef: {name: w}, executionContext: {cluster: edge, namespace: ignored}}`,
+    );
+    expect(errors).toEqual([]);
+    expect(documents[0]?.kind === 'WorkflowRun' && documents[0].spec.executionCluster).toBe('edge');
+    const wrong = parseManifests(
+      `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\n` +
+        `spec: {workflowRef: {name: w}, executionContext: {cluster: 3}}`,
+    );
+    expect(wrong.errors.map(formatManifestError).join('\n')).toContain('documents[0].spec.executionContext.cluster');
+  });
+
+  it("keeps a Workflow's worker cluster through print and parse", () => {
+    const text =
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata: {name: w}\n` +
+      `spec: {stages: [{name: build}], executionContext: {cluster: edge}}`;
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents[0]?.kind === 'Workflow' && documents[0].spec.executionCluster).toBe('edge');
+    const printed = printManifests(documents);
+    expect(printed).toContain('executionContext:');
+    expect(parseManifests(printed).documents).toEqual(documents);
+  });
+
   it('reads a YAML list of Stage documents: labelled ones are templates with typed resource slots', () => {
     const { documents, errors } = parseManifests(fixture('templates.yaml'));
     expect(errors).toEqual([]);

@@ -151,6 +151,7 @@ function encodeWorkflow(spec: WorkflowManifestSpec): Json {
         retries: stage.retries > 0 ? stage.retries : undefined,
       }),
     ),
+    executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
   });
 }
 
@@ -202,5 +203,6 @@ function encodeRun(spec: WorkflowRunManifestSpec): Json {
     timeout: spec.timeout,
     stages: spec.stages.map((s) => compact({ name: s.name, parameters: nameValues(s.parameters) })),
     resources: spec.resources.map((r) => compact({ name: r.name, parameters: nameValues(r.parameters) })),
+    executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
   });
 }

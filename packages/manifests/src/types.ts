@@ -25,6 +25,8 @@ export interface WorkflowManifestSpec {
   description: string;
   globalVariables: NameValue[];
   stages: WorkflowStageRef[];
+  /** `spec.executionContext.cluster`: the worker cluster its runs use (a KUBERNETES integration); absent: unchanged. */
+  executionCluster?: string;
 }
 
 /** Cyclone's kind WorkflowRun: applying one queues a run of the workflow. */
@@ -34,6 +36,8 @@ export interface WorkflowRunManifestSpec {
   timeout?: string;
   stages: { name: string; parameters: NameValue[] }[];
   resources: { name: string; parameters: NameValue[] }[];
+  /** `spec.executionContext.cluster`: the worker cluster (a KUBERNETES integration) its pods run in. */
+  executionCluster?: string;
 }
 
 /** What a Stage document labelled `stage.cyclone.dev/template: "true"` says about the template. */

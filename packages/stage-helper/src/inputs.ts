@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { downloadArtifact } from './artifacts.js';
 
 export interface InputsSpec {
   resources: { name: string; type: 'Git' | 'Svn'; url: string; revision: string; path: string }[];
@@ -52,10 +53,12 @@ export async function pullOnce(pullsDir: string, name: string, pull: () => void)
   }
 }
 
-/** Places the stage's resources (git clone, svn checkout) in the workspace; logs go where the sidecar ships them from. */
+/**
+ * Places the stage's resources (git clone, svn checkout) and input artifacts (from the
+ * API) in the workspace; logs go where the sidecar ships them from.
+ */
 export async function runInputs(spec: InputsSpec, env: NodeJS.ProcessEnv, logFile: string, workspace: string) {
   const log = (text: string) => appendFileSync(logFile, `${text}\n`);
-  if (spec.artifacts.length > 0) throw new Error('input artifacts are not supported on Kubernetes yet');
   for (const [index, resource] of spec.resources.entries()) {
     const username = env[`CYCLONE_INPUT_${index}_USERNAME`];
     const password = env[`CYCLONE_INPUT_${index}_PASSWORD`];
@@ -90,6 +93,10 @@ export async function runInputs(spec: InputsSpec, env: NodeJS.ProcessEnv, logFil
     rmSync(resource.path, { recursive: true, force: true });
     mkdirSync(dirname(resource.path), { recursive: true });
     execFileSync('cp', ['-a', target, resource.path]);
+  }
+  for (const artifact of spec.artifacts) {
+    const transfer = { apiUrl: env.CYCLONE_API_URL ?? '', token: env.CYCLONE_STAGE_TOKEN ?? '', log };
+    await downloadArtifact(transfer, artifact);
   }
   mkdirSync(spec.workingDir, { recursive: true });
 }

@@ -29,6 +29,7 @@ async function main(command: string | undefined): Promise<void> {
         secrets: JSON.parse(process.env.CYCLONE_MASK ?? '[]') as string[],
         dir: HELPER_DIR,
         resultsFile: process.env.CYCLONE_RESULTS ?? join(HELPER_DIR, 'results'),
+        outputArtifacts: JSON.parse(process.env.CYCLONE_OUTPUT_ARTIFACTS ?? '[]'),
       },
       stop,
     );

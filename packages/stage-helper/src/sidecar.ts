@@ -1,6 +1,7 @@
 import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { FinalRefusal, postJson } from './api-client.js';
+import { type OutputArtifact, uploadArtifact } from './artifacts.js';
 import { LineQueue, LineSplitter, maskList, parseOutputs, type Stream } from './lines.js';
 
 const POLL_MS = 200;
@@ -14,6 +15,8 @@ export interface SidecarEnv {
   /** The helper volume: stdout, stderr (written by the workload wrapper), exit, results. */
   dir: string;
   resultsFile: string;
+  /** Declared output artifacts (pod paths), uploaded after a zero exit. */
+  outputArtifacts?: OutputArtifact[];
 }
 
 /** Reads what was appended to a file since the last call. */
@@ -87,6 +90,16 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
   }
 
   const exitCode = existsSync(exitFile) ? Number(readFileSync(exitFile, 'utf8').trim()) : Number.NaN;
+  if (exitCode === 0 && !isRefused && (env.outputArtifacts?.length ?? 0) > 0) {
+    // Before the outputs: the attempt stays RUNNING until this sidecar ends, so uploads are accepted.
+    const log = (line: string) => queue.add('STDOUT', line);
+    for (const artifact of env.outputArtifacts ?? []) {
+      await uploadArtifact({ apiUrl: env.apiUrl, token: env.token, log }, artifact);
+    }
+    await ship().catch((error: unknown) => {
+      process.stderr.write(`cyclone-stage-helper: ${(error as Error).message}\n`);
+    });
+  }
   if (exitCode === 0 && existsSync(env.resultsFile) && !isRefused) {
     const outputs = parseOutputs(readFileSync(env.resultsFile, 'utf8'));
     await postJson(env.apiUrl, env.token, '/internal/stages/outputs', { outputs }).catch((error: unknown) => {

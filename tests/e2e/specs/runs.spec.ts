@@ -229,7 +229,15 @@ test('lists runs with filters and compares two side by side', async ({ page }) =
   await page.getByLabel('Status').selectOption('SUCCEEDED');
   await expect(page.getByRole('table').getByRole('row')).not.toHaveCount(1);
   await page.getByLabel('Created').selectOption('day');
+  // The Trigger column says what started each run; the trigger filter narrows by it.
+  const table = page.getByRole('table', { name: 'Runs' });
+  await expect(table.getByRole('columnheader', { name: 'Trigger' })).toBeVisible();
+  await expect(table.getByTestId('run-trigger').first()).toHaveText('Manual');
   await page.screenshot({ path: path.join(screenshots, 'runs-list.png'), fullPage: true });
+  await page.getByRole('combobox', { name: /^Trigger/ }).selectOption('CRON');
+  await expect(table.getByTestId('run-trigger')).toHaveCount(0);
+  await page.getByRole('combobox', { name: /^Trigger/ }).selectOption('MANUAL');
+  await expect(table.getByTestId('run-trigger').first()).toHaveText('Manual');
 
   await page.getByLabel('Pick run #1 to compare').check();
   await page.getByLabel('Pick run #2 to compare').check();
@@ -258,17 +266,30 @@ test('the overview counts runs, charts them and lists what runs now, live', asyn
   const row = running.getByRole('row', { name: new RegExp(`#${run.number}`) });
   await expect(row).toContainText('sleeper');
   await expect(row).toContainText('Running', { timeout: 20_000 });
+  // Live: a run started after the page loaded joins the list without a reload.
+  const next = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'sleeper' });
+  const nextRow = running.getByRole('row', { name: new RegExp(`#${next.number}\\b`) });
+  await expect(nextRow).toContainText('sleeper', { timeout: 20_000 });
+  await expect(nextRow).toContainText('Running', { timeout: 20_000 });
   await page.screenshot({ path: path.join(screenshots, 'overview-runs.png'), fullPage: true });
-  await page.evaluate(
-    async ({ id, t }) => {
-      await fetch('/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
-        body: JSON.stringify({ query: 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', variables: { id } }),
-      });
-    },
-    { id: run.id, t: token },
-  );
-  // Live: the stopped run leaves the list without a reload.
-  await expect(running.getByRole('row', { name: new RegExp(`#${run.number}`) })).toHaveCount(0, { timeout: 20_000 });
+  for (const id of [run.id, next.id]) {
+    await page.evaluate(
+      async ({ id: runId, t }) => {
+        await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${t}` },
+          body: JSON.stringify({
+            query: 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }',
+            variables: { id: runId },
+          }),
+        });
+      },
+      { id, t: token },
+    );
+  }
+  // Live: the stopped runs leave the list without a reload.
+  await expect(running.getByRole('row', { name: new RegExp(`#${run.number}\\b`) })).toHaveCount(0, {
+    timeout: 20_000,
+  });
+  await expect(nextRow).toHaveCount(0, { timeout: 20_000 });
 });

@@ -79,9 +79,14 @@ test.describe('workflow triggers', () => {
     await drawer.getByLabel('Push branches').fill('main, release/*');
     await drawer.getByLabel('Tag release').check();
     await drawer.getByLabel('Pull request', { exact: true }).check();
+    const fromRevision = drawer.getByLabel('Use the workflow in .cyclone.yaml at the pushed revision');
+    await expect(fromRevision).not.toBeChecked();
+    await fromRevision.check();
     await drawer.getByRole('button', { name: 'Add', exact: true }).click();
 
     const edit = page.getByRole('dialog', { name: 'Trigger on-push' });
+    // Saved on the server: the edit drawer shows what the API returned.
+    await expect(edit.getByLabel('Use the workflow in .cyclone.yaml at the pushed revision')).toBeChecked();
     const url = edit.locator('code').filter({ hasText: '/webhooks/' });
     await expect(url).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/[0-9a-f-]{36}$/);
     await expect(edit.getByRole('button', { name: 'Copy the webhook URL' })).toBeVisible();

@@ -35,4 +35,13 @@ describe('loadConfig', () => {
     expect(config.server.port).toBe(4000);
     expect(config.identity.isDefaultAdminPassword).toBe(false);
   });
+
+  it('reads the query cache settings: 2s by default, 0 turns it off, other words are refused', () => {
+    expect(loadConfig({}).queryCache).toEqual({ maxAgeMs: 2_000, maxEntries: 1000, maxBytes: 64 * 1024 * 1024 });
+    const off = loadConfig({ CYCLONE_QUERY_CACHE_MAX_AGE: '0', CYCLONE_QUERY_CACHE_MAX_MB: '8' });
+    expect(off.queryCache.maxAgeMs).toBe(0);
+    expect(off.queryCache.maxBytes).toBe(8 * 1024 * 1024);
+    expect(loadConfig({ CYCLONE_QUERY_CACHE_MAX_AGE: '500ms' }).queryCache.maxAgeMs).toBe(500);
+    expect(() => loadConfig({ CYCLONE_QUERY_CACHE_MAX_AGE: 'soon' })).toThrow(/CYCLONE_QUERY_CACHE_MAX_AGE/);
+  });
 });

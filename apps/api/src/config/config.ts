@@ -41,6 +41,8 @@ export interface Config {
     runRetention: number;
     /** How often the controller looks at everything even when nothing woke it. */
     resyncMs: number;
+    /** Largest artifact a stage pod may upload. */
+    artifactMaxBytes: number;
   };
   /** Set when a cluster is configured (CYCLONE_KUBECONFIG or in-cluster); absent in the embedded default. */
   kubernetes: KubernetesConfig | undefined;
@@ -49,6 +51,8 @@ export interface Config {
     notifyTimeoutMs: number;
     notifyMaxAttempts: number;
   };
+  /** GraphQL query cache per API process; maxAgeMs 0: off. */
+  queryCache: { maxAgeMs: number; maxEntries: number; maxBytes: number };
   /** CYCLONE_PUBLIC_URL without a trailing slash; default http://localhost:<PORT>. */
   publicUrl: string;
   logging: { level: Env['LOG_LEVEL'] };
@@ -123,6 +127,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
+      artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
     },
     kubernetes: kubernetesConfig(env, source),
     integrations: {
@@ -130,9 +135,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       notifyTimeoutMs: parseDuration(env.CYCLONE_NOTIFY_TIMEOUT),
       notifyMaxAttempts: env.CYCLONE_NOTIFY_MAX_ATTEMPTS,
     },
+    queryCache: {
+      maxAgeMs: env.CYCLONE_QUERY_CACHE_MAX_AGE === '0' ? 0 : parseDuration(env.CYCLONE_QUERY_CACHE_MAX_AGE),
+      maxEntries: env.CYCLONE_QUERY_CACHE_MAX_ENTRIES,
+      maxBytes: env.CYCLONE_QUERY_CACHE_MAX_MB * 1024 * 1024,
+    },
     publicUrl: (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     logging: { level: env.LOG_LEVEL },
   };
+}
+
+function parseSize(text: string): number {
+  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(text);
+  return Number(match?.[1]) * (match?.[2] ? (units[match[2]] as number) : 1);
 }
 
 function parsePodDefaults(text: string | undefined): Record<string, unknown> {

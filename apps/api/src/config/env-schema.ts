@@ -44,6 +44,11 @@ export const envSchema = z.object({
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
   CYCLONE_RUN_RETENTION: z.coerce.number().int().min(1).default(100),
+  /** Largest artifact a stage pod may upload (Kubernetes executor), e.g. 512Mi, 2Gi. */
+  CYCLONE_ARTIFACT_MAX_SIZE: z
+    .string()
+    .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
+    .default('1Gi'),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
   // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
@@ -92,6 +97,16 @@ export const envSchema = z.object({
     .url()
     .refine((v) => /^https?:\/\//.test(v), { message: 'must be an http:// or https:// URL' })
     .optional(),
+  // GraphQL query cache (apps/api/src/graphql/query-cache; docs/api.md "Query cache")
+  /** Longest a cached query answer is served again (also while nothing changes); 0 turns the cache off. */
+  CYCLONE_QUERY_CACHE_MAX_AGE: z
+    .string()
+    .regex(/^(0|\d+(ms|s|m|h|d))$/, { message: 'must be 0 or a duration like 2s or 500ms' })
+    .default('2s'),
+  /** Answers kept per API process (least recently used go first). */
+  CYCLONE_QUERY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(1000),
+  /** Body bytes kept per API process, in MiB. */
+  CYCLONE_QUERY_CACHE_MAX_MB: z.coerce.number().int().min(0).default(64),
   // observability
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -11,7 +11,12 @@ export interface Reconciler {
   reconcileAll(): Promise<{ requeueAfterMs?: number }>;
   /** True when work arrived since the last pass; the loop then cuts its sleep short. */
   hasWakeRequest?(): boolean;
+  /** Registers the loop's wake-up: called on a wake request, it ends the sleep at once (no polling delay). */
+  setWakeHandler?(handler: () => void): void;
 }
+
+/** How often a reconciler without a wake handler is asked whether work arrived. */
+const POLL_MS = 20;
 
 export interface Controller {
   stop(): Promise<void>;
@@ -23,7 +28,10 @@ export function startController(
 ): Controller {
   const { logger } = options;
   let isStopping = false;
+  const wakers = new Set<() => void>();
   const loops = reconcilers.map(async (reconciler) => {
+    let wakeNow: (() => void) | undefined;
+    reconciler.setWakeHandler?.(() => wakeNow?.());
     while (!isStopping) {
       let delay = options.intervalMs;
       try {
@@ -32,21 +40,32 @@ export function startController(
       } catch (error) {
         logger.error({ err: error, reconciler: reconciler.name }, 'reconcile pass failed; retrying');
       }
-      await sleepUnless(() => isStopping || reconciler.hasWakeRequest?.() === true, delay);
+      if (delay <= 0 || isStopping || reconciler.hasWakeRequest?.() === true) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, delay);
+        // Reconcilers without a wake handler are still looked at every 20 ms for a wake request.
+        const poll = reconciler.setWakeHandler ? undefined : setInterval(check, POLL_MS);
+        function check() {
+          if (isStopping || reconciler.hasWakeRequest?.() === true) done();
+        }
+        function done() {
+          clearTimeout(timer);
+          if (poll) clearInterval(poll);
+          wakers.delete(done);
+          wakeNow = undefined;
+          resolve();
+        }
+        wakeNow = done;
+        wakers.add(done);
+      });
     }
   });
   logger.info({ reconcilers: reconcilers.map((r) => r.name) }, 'controller started');
   return {
     stop: async () => {
       isStopping = true;
+      for (const wake of [...wakers]) wake();
       await Promise.all(loops);
     },
   };
-}
-
-async function sleepUnless(shouldWake: () => boolean, ms: number): Promise<void> {
-  const step = 20;
-  for (let waited = 0; waited < ms && !shouldWake(); waited += step) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(step, ms - waited)));
-  }
 }

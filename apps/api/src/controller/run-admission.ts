@@ -57,22 +57,27 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
       const queue = rows.filter((row) => row.stop_requested_at === null);
       if (queue.length === 0) return { admitted: [], cancelled };
 
-      const active = await tx.$queryRaw<{ tenant_id: string; workflow_id: string; n: number }[]>`
-        SELECT p.tenant_id, r.workflow_id, count(*)::int AS n
-        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
-        WHERE r.admitted_at IS NOT NULL AND r.phase IN ('PENDING', 'RUNNING', 'WAITING')
-        GROUP BY p.tenant_id, r.workflow_id`;
+      // Active runs per tenant and workflow, and when each queued tenant last had a run admitted, in one read.
       const tenantIds = [...new Set(queue.map((row) => row.tenant_id))];
-      const last = await tx.$queryRaw<{ tenant_id: string; at: Date }[]>`
-        SELECT p.tenant_id, max(r.admitted_at) AS at
+      const counts = await tx.$queryRaw<{ tenant_id: string; workflow_id: string; n: number; at: Date }[]>`
+        SELECT p.tenant_id, r.workflow_id,
+               count(*) FILTER (WHERE r.phase IN ('PENDING', 'RUNNING', 'WAITING'))::int AS n,
+               max(r.admitted_at) AS at
         FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
-        WHERE p.tenant_id = ANY(${tenantIds}::uuid[]) AND r.admitted_at IS NOT NULL
-        GROUP BY p.tenant_id`;
+        WHERE r.admitted_at IS NOT NULL
+          AND (r.phase IN ('PENDING', 'RUNNING', 'WAITING') OR p.tenant_id = ANY(${tenantIds}::uuid[]))
+        GROUP BY p.tenant_id, r.workflow_id`;
       const activeByTenant = new Map<string, number>();
       const activeByWorkflow = new Map<string, number>();
-      for (const row of active) {
-        activeByTenant.set(row.tenant_id, (activeByTenant.get(row.tenant_id) ?? 0) + row.n);
-        activeByWorkflow.set(row.workflow_id, (activeByWorkflow.get(row.workflow_id) ?? 0) + row.n);
+      const lastAdmittedAt = new Map<string, Date>();
+      const isQueued = new Set(tenantIds);
+      for (const row of counts) {
+        if (row.n > 0) {
+          activeByTenant.set(row.tenant_id, (activeByTenant.get(row.tenant_id) ?? 0) + row.n);
+          activeByWorkflow.set(row.workflow_id, (activeByWorkflow.get(row.workflow_id) ?? 0) + row.n);
+        }
+        const last = lastAdmittedAt.get(row.tenant_id);
+        if (isQueued.has(row.tenant_id) && (!last || row.at > last)) lastAdmittedAt.set(row.tenant_id, row.at);
       }
       const tenantLimits = new Map(queue.map((row) => [row.tenant_id, row.tenant_limit]));
       const workflowLimits = new Map(queue.map((row) => [row.workflow_id, row.workflow_limit]));
@@ -92,7 +97,7 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
           tenantLimit: (id) => tenantLimits.get(id) ?? null,
           workflowLimit: (id) => workflowLimits.get(id) ?? null,
           capacity,
-          lastAdmittedAt: new Map(last.map((row) => [row.tenant_id, row.at])),
+          lastAdmittedAt,
         },
       );
       if (plan.admit.length > 0) {

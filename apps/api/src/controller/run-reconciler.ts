@@ -1,42 +1,11 @@
-import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
-import { notifyRunChanged } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
-import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import type { Reconciler } from './controller.js';
 import type { Executor, RunSummary, StageExit } from './executors/executor.js';
 import { admitQueuedRuns } from './run-admission.js';
-import { runVariables, substituteStage } from './run-values.js';
-import { type PreparableRun, type PreparedStage, prepareStage } from './stage-prepare.js';
-
-/** The spec of a run's version, parsed once per pass (startStage gets the pass's run object). */
-const specs = new WeakMap<object, WorkflowSpec>();
-function specOf(run: { version: { spec: unknown } }): WorkflowSpec {
-  let spec = specs.get(run.version as object);
-  if (!spec) {
-    spec = toWorkflowSpec(run.version.spec);
-    specs.set(run.version as object, spec);
-  }
-  return spec;
-}
-
-/**
- * Versions are immutable: a pass reads each one once (then parses it once, specOf)
- * instead of on every pass of every run. Bounded: cleared when full.
- */
-const versions = new Map<string, { spec: unknown }>();
-const MAX_CACHED_VERSIONS = 1_000;
-async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> {
-  let version = versions.get(versionId);
-  if (!version) {
-    version = await tx.workflowVersion.findUniqueOrThrow({ where: { id: versionId }, select: { spec: true } });
-    if (versions.size >= MAX_CACHED_VERSIONS) versions.clear();
-    versions.set(versionId, version);
-  }
-  return version;
-}
+import { type PassResult, passRun } from './run-pass.js';
+import { recordExitInTx, writeExit } from './run-pass-store.js';
 
 /** Every admitted active run gets a pass at least this often, woken or not (CYCLONE_CONTROLLER_RESYNC). */
 const DEFAULT_FULL_PASS_MS = 5_000;
@@ -91,6 +60,13 @@ export class RunReconciler implements Reconciler {
     if (runId) this.dirty.add(runId);
     else this.nextFullPassAt = 0;
     this.isWakeRequested = true;
+    this.onWake?.();
+  }
+
+  private onWake: (() => void) | undefined;
+
+  setWakeHandler(handler: () => void): void {
+    this.onWake = handler;
   }
 
   hasWakeRequest(): boolean {
@@ -145,264 +121,46 @@ export class RunReconciler implements Reconciler {
     return { requeueAfterMs: Math.max(0, soonest - Date.now()) };
   }
 
-  /** One pass over one run; returns ms until it wants another, if any. */
-  async reconcileRun(id: string): Promise<number | undefined> {
+  /**
+   * One pass over one run; returns ms until it wants another, if any. `before` runs
+   * first in the pass's transaction (a stage exit is recorded there).
+   */
+  async reconcileRun(id: string, before?: (tx: Tx) => Promise<void>): Promise<number | undefined> {
     const started: string[] = [];
+    const ctx = { executor: this.deps.executor, fullPassMs: this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS };
     try {
-      const next = await this.deps.db.$transaction(async (tx) => {
-        // Queued runs (not admitted) are the admission step's.
-        const locked = await tx.$queryRaw<{ id: string }[]>`
-            SELECT id FROM workflow_runs
-            WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
-            FOR UPDATE SKIP LOCKED`;
-        if (locked.length === 0) return undefined;
-        return await this.pass(tx, id, started);
+      const result = await this.deps.db.$transaction(async (tx) => {
+        await before?.(tx);
+        const result = await passRun(ctx, tx, id, started);
+        // Queued runs (not admitted) are the admission step's; locked ones another pass's.
+        if (!result) return undefined;
+        if (result.plan.runPhase !== result.phaseBefore && this.deps.executor.runPhaseChanged) {
+          this.phaseChanges.set(id, await this.summaryOf(tx, result));
+        }
+        return result;
       }, TX_OPTIONS);
+      if (result?.isTerminal) this.finished.add(id);
       this.reportPhaseChange(id);
-      return next;
+      return result?.requeueAfterMs;
     } catch (error) {
       this.phaseChanges.delete(id);
-      this.finished.delete(id);
       for (const handle of started) this.deps.executor.kill(handle);
       throw error;
     }
   }
 
-  private async pass(tx: Tx, id: string, started: string[]): Promise<number | undefined> {
-    const { executor } = this.deps;
-    const row = await tx.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } });
-    const run = { ...row, version: await versionOf(tx, row.versionId) };
-    const spec = specOf(run);
-    const now = new Date();
-    // createRunInTx makes every stage row together with its run.
-    const rows = new Map(run.stageRuns.map((row) => [row.stage, row]));
-    // A running attempt nobody can finish any more (its API process died) fails.
-    let isOrphanFound = false;
-    for (const row of rows.values()) {
-      if (row.phase !== 'RUNNING' || !executor.isOrphan(row.handle)) continue;
-      isOrphanFound = true;
-      executor.kill(row.handle);
-      const message = 'the process was lost when its controller stopped; the attempt counts as failed';
-      rows.set(
-        row.stage,
-        await tx.stageRun.update({ where: { id: row.id }, data: { phase: 'FAILED', finishedAt: now, message } }),
-      );
-    }
-
-    const isObservedChange = await this.observeRunning(tx, id, rows, now);
-    const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
-    const startedAt = run.startedAt ?? now;
-    const plan = planRun(
-      spec.stages.map((stage) => ({
-        name: stage.name,
-        dependsOn: stage.dependsOn,
-        trivial: stage.trivial,
-        retries: stage.retries,
-        timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
-      })),
-      {
-        phase: run.phase,
-        isPaused: run.pausedAt !== null,
-        isStopRequested: run.stopRequestedAt !== null,
-        deadline: run.timeoutSeconds ? new Date(startedAt.getTime() + run.timeoutSeconds * 1000) : null,
-        now,
-      },
-      states,
-    );
-    await this.applyStageChanges(tx, id, plan, now);
-    const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
-    // Same values on every pass: see runVariables.
-    const prepare = (stage: WorkflowStage) => substituteStage(stage, spec, runVariables(run, spec), [...rows.values()]);
-    let startFailures = 0;
-    for (const start of plan.start) {
-      const stage = stagesByName.get(start.stage) as WorkflowStage;
-      const isStarted = await this.startStage(tx, run, stage, start, started, prepare);
-      if (!isStarted) startFailures += 1;
-    }
-
-    const isTerminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(plan.runPhase);
-    const hasChanged =
-      isOrphanFound ||
-      isObservedChange ||
-      plan.start.length + plan.kill.length + plan.finish.length > 0 ||
-      plan.runPhase !== run.phase;
-    if (hasChanged) await notifyRunChanged(tx, id);
-    // A pass that changes nothing (most periodic ones) writes nothing.
-    const isRunChanged =
-      isTerminal ||
-      plan.runPhase !== run.phase ||
-      (plan.runMessage !== undefined && plan.runMessage !== run.message) ||
-      (run.startedAt === null && plan.runPhase !== 'PENDING');
-    if (isRunChanged)
-      await tx.workflowRun.update({
-        where: { id },
-        data: {
-          phase: plan.runPhase,
-          ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
-          ...(run.startedAt === null && plan.runPhase !== 'PENDING' ? { startedAt: now } : {}),
-          ...(isTerminal ? { finishedAt: now } : {}),
-        },
-      });
-    if (plan.runPhase !== run.phase && this.deps.executor.runPhaseChanged) {
-      const phases = await tx.stageRun.findMany({ where: { runId: id }, select: { phase: true } });
-      this.phaseChanges.set(id, {
-        phase: plan.runPhase,
-        message: plan.runMessage ?? run.message,
-        finishedStages: phases.filter((row) => !['PENDING', 'RUNNING'].includes(row.phase)).length,
-        totalStages: phases.length,
-        startedAt: run.startedAt ?? (plan.runPhase !== 'PENDING' ? now : null),
-        finishedAt: isTerminal ? now : null,
-      });
-    }
-    if (isTerminal) {
-      this.finished.add(id);
-      return undefined;
-    }
-    // A start that failed or a kill changes what the planner sees: look again at once.
-    if (startFailures > 0 || plan.kill.length > 0) return 0;
-    const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
-    // While something runs, look again after a full-pass interval even without a wake-up (exits wake it sooner).
-    const soon = isRunning ? (this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS) : undefined;
-    if (plan.requeueAfterMs === undefined) return soon;
-    return Math.min(plan.requeueAfterMs, soon ?? plan.requeueAfterMs);
-  }
-
-  private async applyStageChanges(tx: Tx, runId: string, plan: RunPlan, now: Date): Promise<void> {
-    for (const kill of plan.kill) {
-      const row = await tx.stageRun.findUnique({ where: { runId_stage: { runId, stage: kill.stage } } });
-      if (row?.phase !== 'RUNNING' || row.attempt !== kill.attempt) continue;
-      await tx.stageRun.update({
-        where: { id: row.id },
-        data: { phase: kill.phase, message: kill.message, finishedAt: now, exitCode: null },
-      });
-      this.deps.executor.kill(row.handle);
-    }
-    for (const finish of plan.finish) {
-      await tx.stageRun.updateMany({
-        where: { runId, stage: finish.stage, phase: { in: ['PENDING', 'FAILED'] } },
-        data: { phase: finish.phase, message: finish.message },
-      });
-    }
-  }
-
-  /** Marks the attempt RUNNING, then spawns it; a stage that cannot start fails its attempt. */
-  private async startStage(
-    tx: Tx,
-    run: PreparableRun & { version: { spec: unknown } },
-    stage: WorkflowStage,
-    start: { stage: string; attempt: number },
-    started: string[],
-    // Superseded by prepareStage (which also resolves secrets, parameters and inputs in one pass).
-    _prepare?: (stage: WorkflowStage) => Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'>,
-  ): Promise<boolean> {
-    const now = new Date();
-    const claim = {
-      runId: run.id,
-      stage: start.stage,
-      attempt: start.attempt - 1,
-      phase: { in: ['PENDING' as const, 'FAILED' as const] },
+  /** What the executor is told of a run whose phase a pass changed. */
+  private async summaryOf(tx: Tx, result: PassResult): Promise<RunSummary> {
+    const { run, plan, now, isTerminal } = result;
+    const phases = await tx.stageRun.findMany({ where: { runId: run.id }, select: { phase: true } });
+    return {
+      phase: plan.runPhase,
+      message: plan.runMessage ?? run.message,
+      finishedStages: phases.filter((row) => !['PENDING', 'RUNNING'].includes(row.phase)).length,
+      totalStages: phases.length,
+      startedAt: run.startedAt ?? (plan.runPhase !== 'PENDING' ? now : null),
+      finishedAt: isTerminal ? now : null,
     };
-    let fields: PreparedStage;
-    try {
-      fields = await prepareStage(tx, { box: this.deps.executor.box }, run, specOf(run), stage);
-    } catch (error) {
-      if (!(error instanceof ValuesError)) throw error;
-      // Values never change within a run, so retrying cannot help: the stage fails for good.
-      await tx.stageRun.updateMany({
-        where: claim,
-        data: {
-          phase: 'FAILED',
-          attempt: Math.max(start.attempt, (stage.retries ?? 0) + 1),
-          startedAt: now,
-          finishedAt: now,
-          exitCode: null,
-          message: error.message,
-          outputs: [],
-          handle: null,
-        },
-      });
-      return false;
-    }
-    const claimed = await tx.stageRun.updateMany({
-      where: claim,
-      data: {
-        phase: 'RUNNING',
-        attempt: start.attempt,
-        startedAt: now,
-        finishedAt: null,
-        exitCode: null,
-        message: '',
-        outputs: [],
-        handle: null,
-      },
-    });
-    if (claimed.count !== 1) return true;
-    const last = await tx.logLine.aggregate({ where: { runId: run.id, stage: start.stage }, _max: { seq: true } });
-    try {
-      const handle = await this.deps.executor.start({
-        runId: run.id,
-        stage: stage.name,
-        attempt: start.attempt,
-        command: fields.command,
-        args: fields.args,
-        env: fields.env,
-        workingDir: fields.workingDir,
-        firstSeq: Number(last._max.seq ?? 0n) + 1,
-        secrets: fields.secrets,
-        resources: fields.resources,
-        artifacts: fields.artifacts,
-        outputArtifacts: stage.outputs.artifacts,
-      });
-      started.push(handle);
-      await tx.stageRun.updateMany({ where: { runId: run.id, stage: start.stage }, data: { handle } });
-      return true;
-    } catch (error) {
-      const message = `could not start: ${(error as Error).message}`;
-      await tx.stageRun.updateMany({
-        where: { runId: run.id, stage: start.stage },
-        data: { phase: 'FAILED', finishedAt: new Date(), message },
-      });
-      return false;
-    }
-  }
-
-  /**
-   * Asks the executor about each running attempt (Kubernetes: a pod GET), so an exit
-   * whose notification was lost is recorded all the same; also keeps the stage message
-   * explaining a wait (e.g. an unschedulable pod). True when a row changed.
-   */
-  private async observeRunning(
-    tx: Tx,
-    runId: string,
-    rows: Map<string, Awaited<ReturnType<Tx['stageRun']['update']>>>,
-    now: Date,
-  ): Promise<boolean> {
-    const { executor } = this.deps;
-    if (!executor.observe) return false;
-    let hasChanged = false;
-    for (const row of [...rows.values()]) {
-      if (row.phase !== 'RUNNING' || row.handle === null) continue;
-      const seen = await executor.observe({
-        runId,
-        stage: row.stage,
-        attempt: row.attempt,
-        handle: row.handle,
-        message: row.message,
-      });
-      if (!seen) continue;
-      const data = seen.exit
-        ? {
-            phase: seen.exit.exitCode === 0 ? ('SUCCEEDED' as const) : ('FAILED' as const),
-            exitCode: seen.exit.exitCode,
-            message: seen.exit.message,
-            outputs: seen.exit.outputs,
-            finishedAt: now,
-          }
-        : { message: seen.message ?? '' };
-      rows.set(row.stage, await tx.stageRun.update({ where: { id: row.id }, data }));
-      hasChanged = true;
-    }
-    return hasChanged;
   }
 
   /**
@@ -419,13 +177,28 @@ export class RunReconciler implements Reconciler {
     });
   }
 
-  /** Records how an attempt ended, unless the controller already ended it (stop, timeout). */
+  /**
+   * Records how an attempt ended, unless the controller already ended it (stop,
+   * timeout), and passes over its run in the same transaction (the next stages start,
+   * or the run ends, without waiting for the loop). Should that pass fail, the exit is
+   * recorded alone and the run woken, as the loop would.
+   */
   async recordExit(exit: StageExit): Promise<void> {
+    try {
+      const next = await this.reconcileRun(exit.runId, (tx) => recordExitInTx(tx, exit, new Date()));
+      if (next === undefined) this.dueAt.delete(exit.runId);
+      else this.dueAt.set(exit.runId, Date.now() + next);
+      // A run that ended frees a slot: the loop admits queued runs (and tells retention).
+      if (this.finished.has(exit.runId)) this.requestPass();
+      return;
+    } catch (error) {
+      this.deps.logger.warn({ err: error, runId: exit.runId, stage: exit.stage }, 'run pass after a stage exit failed');
+    }
     // An exit is told once: a busy database (no connection in time) must not lose it,
     // or the stage would stay RUNNING. The write is idempotent, so it is simply retried.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.writeExit(exit);
+        await writeExit(this.deps.db, exit, new Date());
         break;
       } catch (error) {
         if (attempt >= EXIT_ATTEMPTS) throw error;
@@ -439,21 +212,9 @@ export class RunReconciler implements Reconciler {
     this.wake(exit.runId);
   }
 
-  private async writeExit(exit: StageExit): Promise<void> {
-    await this.deps.db.$transaction(async (tx) => {
-      // Waits for a pass on this run to finish, so each pass sees a consistent state.
-      await tx.$queryRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
-      await tx.stageRun.updateMany({
-        where: { runId: exit.runId, stage: exit.stage, attempt: exit.attempt, phase: 'RUNNING' },
-        data: {
-          phase: exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED',
-          exitCode: exit.exitCode,
-          message: exit.message,
-          outputs: exit.outputs,
-          finishedAt: new Date(),
-        },
-      });
-      await notifyRunChanged(tx, exit.runId);
-    }, TX_OPTIONS);
+  /** A loop pass soon (admission first), without marking any run. */
+  private requestPass(): void {
+    this.isWakeRequested = true;
+    this.onWake?.();
   }
 }

@@ -49,6 +49,7 @@ describe('substituteStage', () => {
       stage('b', { dependsOn: ['a'] }),
       stage('c', {
         dependsOn: ['b'],
+        image: 'registry/app:${stages.a.outputs.k}-${variables.V}',
         command: ['echo', '${variables.V}'],
         args: ['${stages.a.outputs.k}'],
         env: [{ name: 'E', value: '${stages.b.outputs.k}' }],
@@ -65,11 +66,18 @@ describe('substituteStage', () => {
 
   it('substitutes every field with variables and outputs of upstream stages, direct or not', () => {
     expect(substituteStage(spec.stages[2] as never, spec, [{ name: 'V', value: 'v' }], rows)).toEqual({
+      image: 'registry/app:from-a-v',
       command: ['echo', 'v'],
       args: ['from-a'],
       env: [{ name: 'E', value: 'from-b' }],
       workingDir: 'w/v',
     });
+  });
+
+  it('resolves no secret in an image, where it would be visible', () => {
+    const secret = stage('s', { image: 'app:${secrets.vault.token}' });
+    const context = { secrets: new Map([['vault', { token: 'hunter2' }]]), usedSecrets: new Set<string>() };
+    expect(() => substituteStage(secret, { stages: [secret] }, [], [], context)).toThrow(ValuesError);
   });
 
   it('refuses outputs of stages that are not upstream or did not succeed', () => {

@@ -129,7 +129,7 @@ export function substituteStage(
   variables: readonly NameValue[],
   rows: readonly { stage: string; phase: string; outputs: unknown }[],
   secrets?: Pick<SubstitutionContext, 'secrets' | 'usedSecrets'>,
-): Pick<WorkflowStage, 'command' | 'args' | 'env' | 'workingDir'> {
+): Pick<WorkflowStage, 'image' | 'command' | 'args' | 'env' | 'workingDir'> {
   const upstream = upstreamOf(stage.name, spec.stages);
   const context: SubstitutionContext = {
     ...secrets,
@@ -142,6 +142,8 @@ export function substituteStage(
   };
   const apply = (text: string) => substitute(text, context);
   return {
+    // Never secrets in an image: its name is visible in the pod spec.
+    image: substitute(stage.image, { variables, stages: context.stages }),
     command: stage.command.map(apply),
     args: stage.args.map(apply),
     env: stage.env.map(({ name, value }) => ({ name, value: apply(value) })),

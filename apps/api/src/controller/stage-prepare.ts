@@ -22,6 +22,8 @@ export interface PreparableRun {
 }
 
 export interface PreparedStage {
+  /** The image with `${…}` values substituted (the Kubernetes executor runs it). */
+  image: string;
   command: string[];
   args: string[];
   env: { name: string; value: string }[];

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AuthUser } from '../modules/identity/identity.service.js';
 import type { Services } from '../services.js';
 import type { Loaders } from './loaders.js';
+import type { PendingAnswer } from './query-cache/query-cache.js';
 
 /** What every resolver sees: the caller, the services and a request-scoped logger. */
 export interface GraphQLContext {
@@ -16,4 +17,6 @@ export interface GraphQLContext {
   requestId: string;
   /** The caller's address (see CYCLONE_TRUST_PROXY); login limits count failures per address. */
   clientIp?: string;
+  /** Set on a query-cache miss over HTTP: the plugin marks whether the answer may be kept. */
+  queryCache?: PendingAnswer;
 }

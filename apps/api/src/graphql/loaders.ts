@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db/prisma.js';
+import type { ReadSql } from '../db/read-sql.js';
 import { createArtifactLoaders } from '../modules/artifacts/artifacts.loaders.js';
 import { createNotificationLoaders } from '../modules/notifications/notifications.loaders.js';
 import { createRunLoaders } from '../modules/runs/run.loaders.js';
@@ -12,9 +13,9 @@ import { createWorkflowLoaders } from '../modules/workflows/workflow.loaders.js'
  * Per-request DataLoaders: every field that loads related rows goes through one, so
  * a list of N objects costs one query per relation, not N. Add a loader per relation.
  */
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, sql: ReadSql) {
   return {
-    ...createWorkflowLoaders(db),
+    ...createWorkflowLoaders(db, sql),
     ...createSyncStatusLoaders(db),
     ...createRunLoaders(db),
     ...createRunTriggerLoaders(db),

@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
 import { CronPreviewResolver } from './resolvers/cron-preview.resolver.js';
+import { IntegrationExecutionClusterResolver } from './resolvers/execution-cluster.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import { IntegrationResolver } from './resolvers/integration.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
@@ -26,6 +27,7 @@ import {
 } from './resolvers/sync-status.resolver.js';
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
+import { TenantRunsStreamResolver } from './resolvers/tenant-runs-stream.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
 import { WorkflowRunResolver } from './resolvers/workflow-run.resolver.js';
 import { WorkflowTriggerResolver } from './resolvers/workflow-trigger.resolver.js';
@@ -46,6 +48,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       StageTemplateResolver,
       SystemResolver,
       TenantSyncStatusResolver,
+      IntegrationExecutionClusterResolver,
       ProjectSyncStatusResolver,
       WorkflowSyncStatusResolver,
       WorkflowResolver,
@@ -53,6 +56,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
       RunInsightsResolver,
+      TenantRunsStreamResolver,
       RunArtifactsResolver,
       ProjectWorkflowsResolver,
       WorkflowTriggerResolver,

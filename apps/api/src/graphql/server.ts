@@ -8,6 +8,7 @@ import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } fro
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Db } from '../db/prisma.js';
+import { createReadSql } from '../db/read-sql.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import { clientIpOf } from '../http/client-ip.js';
@@ -19,6 +20,10 @@ import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
 import { depthLimitRule } from './limits.js';
 import { createLoaders } from './loaders.js';
+import type { DataVersion } from './query-cache/data-version.js';
+import { QueryCache, type QueryCacheOptions } from './query-cache/query-cache.js';
+import { queryCacheFastPath, queryCachePlugin, type RequestAuth } from './query-cache/query-cache-http.js';
+import { UncacheableFields } from './query-cache/uncacheable-fields.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
 const MAX_BODY = '2mb';
@@ -36,8 +41,15 @@ export async function mountGraphQL(options: {
   metrics: Metrics;
   /** See CYCLONE_TRUST_PROXY. */
   trustProxyHops?: number;
+  /** The hottest list reads use plain pg on it (see ReadSql). */
+  databaseUrl: string;
+  /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
+  queryCache?: { generations: DataVersion; options: QueryCacheOptions };
 }): Promise<{ router: Router; stop: () => Promise<void> }> {
   const { schema, httpServer, services, db, logger, metrics } = options;
+  const readSql = createReadSql(options.databaseUrl);
+  const queryCache =
+    options.queryCache && new QueryCache(options.queryCache.generations, options.queryCache.options, metrics.registry);
   const trustProxyHops = options.trustProxyHops ?? 0;
   const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
 
@@ -60,7 +72,7 @@ export async function mountGraphQL(options: {
       context: (ctx): GraphQLContext => ({
         user: ctx.extra.user,
         services,
-        loaders: createLoaders(db),
+        loaders: createLoaders(db, readSql),
         logger: logger.child({ transport: 'ws' }),
         requestId: 'ws',
         clientIp: clientIpOf(ctx.extra.request, trustProxyHops),
@@ -98,6 +110,10 @@ export async function mountGraphQL(options: {
       },
       observabilityPlugin(metrics),
       costLimitPlugin(schema),
+      queryCachePlugin({
+        uncacheable: new UncacheableFields(schema),
+        onMutation: () => options.queryCache?.generations.bump('auth'),
+      }),
     ],
   });
   await apollo.start();
@@ -106,23 +122,37 @@ export async function mountGraphQL(options: {
   router.use(
     '/graphql',
     express.json({ limit: MAX_BODY }),
+    queryCacheFastPath({
+      cache: queryCache,
+      authenticate: (authorization) => authenticateOrExplain(services, authorization),
+    }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GraphQLContext> => {
         const requestId = String(res.locals.requestId);
-        const { user, authError } = await authenticateOrExplain(services, req.headers.authorization);
+        // Authenticated once per request, by the fast path in front.
+        const { user, authError } =
+          (res.locals.auth as RequestAuth | undefined) ??
+          (await authenticateOrExplain(services, req.headers.authorization));
         return {
           user,
           authError,
           services,
-          loaders: createLoaders(db),
+          loaders: createLoaders(db, readSql),
           logger: logger.child({ requestId }),
           requestId,
           clientIp: clientIpOf(req, trustProxyHops),
+          queryCache: res.locals.queryCache,
         };
       },
     }),
   );
-  return { router, stop: () => apollo.stop() };
+  return {
+    router,
+    stop: async () => {
+      await apollo.stop();
+      await readSql.close();
+    },
+  };
 }
 
 /** A bad token does not fail the request: operations that need a user report why. */

@@ -79,29 +79,36 @@ async function handle<S extends z.ZodType>(
   act: (claims: StageTokenClaims, body: z.infer<S>) => Promise<void>,
 ): Promise<void> {
   try {
-    const header = req.headers.authorization ?? '';
-    const claims = header.startsWith('Bearer ') ? verifyStageToken(deps.box, header.slice(7).trim()) : undefined;
-    if (!claims) {
-      res.status(401).json({ error: 'a valid stage token is required' });
-      return;
-    }
+    const claims = tokenClaims(req, res, deps.box);
+    if (!claims) return;
     const parsed = schema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       res.status(400).json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
       return;
     }
-    const running = await deps.db.stageRun.count({
-      where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
-    });
-    if (running === 0) {
-      res.status(409).json({ error: 'the attempt is not running' });
-      return;
-    }
+    if (!(await isRunning(deps.db, claims, res))) return;
     await act(claims, parsed.data);
     res.status(204).end();
   } catch (error) {
     deps.logger.error({ err: error }, 'stage ingestion failed');
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   }
+}
+
+/** The claims of the request's stage token; answers 401 (and gives undefined) without a valid one. */
+export function tokenClaims(req: Request, res: Response, box: SecretBox): StageTokenClaims | undefined {
+  const header = req.headers.authorization ?? '';
+  const claims = header.startsWith('Bearer ') ? verifyStageToken(box, header.slice(7).trim()) : undefined;
+  if (!claims) res.status(401).json({ error: 'a valid stage token is required' });
+  return claims;
+}
+
+/** True while the token's attempt is RUNNING; answers 409 otherwise (its pod's words no longer count). */
+export async function isRunning(db: Db, claims: StageTokenClaims, res: Response): Promise<boolean> {
+  const running = await db.stageRun.count({
+    where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
+  });
+  if (running === 0) res.status(409).json({ error: 'the attempt is not running' });
+  return running > 0;
 }

@@ -68,6 +68,26 @@ describe('ExecutionCluster registration', () => {
         where: { objectType_objectId: { objectType: 'cluster', objectId: integration.id } },
       }),
     ).toMatchObject({ phase: 'SYNCED', lastError: null });
+    // Conditions on the resource and in GraphQL.
+    const status = (ec as unknown as { status?: { conditions?: { type: string; status: string; reason: string }[] } })
+      .status;
+    expect(status?.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'Reachable'],
+      ['NamespacePrepared', 'True', 'Prepared'],
+    ]);
+    const shown = await kit.gql<{
+      integration: { executionCluster: { name: string; conditions: { type: string; status: string }[] } };
+    }>(
+      'query($t: String!) { integration(tenant: $t, name: "pool") { executionCluster { name conditions { type status } } } }',
+      { t: tenant },
+    );
+    expect(shown.integration.executionCluster).toEqual({
+      name: ecName,
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'NamespacePrepared', status: 'True' },
+      ],
+    });
   });
 
   it('prepares the tenant namespace in the worker cluster, not only in the control cluster', async () => {
@@ -103,7 +123,15 @@ describe('ExecutionCluster registration', () => {
       where: { objectType_objectId: { objectType: 'cluster', objectId: integration.id } },
     });
     expect(state.phase).toBe('ERROR');
-    expect(state.lastError).toMatch(/^worker cluster: .*ECONNREFUSED/);
+    expect(state.lastError).toMatch(/^worker cluster unreachable: .*ECONNREFUSED/);
+    const ec = (await readObject(kit.clients, 'ExecutionCluster', ecName)) as unknown as {
+      status: { conditions: { type: string; status: string; reason: string; message: string }[] };
+    };
+    expect(ec.status.conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'False', 'Unreachable'],
+      ['NamespacePrepared', 'Unknown', 'Unreachable'],
+    ]);
+    expect(ec.status.conditions[0]?.message).toContain('ECONNREFUSED');
     await kit.gql('mutation($input: UpdateIntegrationInput!) { updateIntegration(input: $input) { name } }', {
       input: { tenant, name: 'pool', secret: { kubeconfig: kit.workerKubeconfig } },
     });

@@ -1,14 +1,27 @@
 import {
   apiMessageOf,
+  apiStatusOf,
   applyObject,
   CYCLONE_API_VERSION,
+  CYCLONE_GROUP,
+  CYCLONE_VERSION,
   deleteObject,
   type KubeClients,
   type KubernetesObject,
   kubeConfigFromString,
   makeClients,
+  PatchStrategy,
+  setHeaderOptions,
 } from '@cyclone/k8s';
 import type { Logger } from '../logging/logger.js';
+import {
+  type ClusterCondition,
+  clusterConditions,
+  isSameConditions,
+  NO_KUBECONFIG,
+  PREPARE_PREFIX,
+  UNREACHABLE_PREFIX,
+} from './cluster-conditions.js';
 import type { DesiredObject } from './cyclone-objects.js';
 import type { ClusterRegistration, DesiredState, SyncGroup } from './desired-state.js';
 import type { GroupOutcome } from './kube-reconciler.js';
@@ -90,7 +103,7 @@ export function clusterGroup(
     sourceUpdatedAt: registration.updatedAt,
     objects,
     absent: [],
-    ...(registration.kubeconfig ? {} : { buildError: 'the integration has no kubeconfig in its secret' }),
+    ...(registration.kubeconfig ? {} : { buildError: NO_KUBECONFIG }),
   };
 }
 
@@ -105,12 +118,19 @@ export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[
     const group = clusterGroup(registration, config);
     const outcome = await args.apply(group);
     if (!outcome.error && registration.kubeconfig) {
+      const worker = workerClients(registration.kubeconfig);
       try {
-        await prepareWorker(workerClients(registration.kubeconfig), registration, config);
+        await worker.core.getAPIResources();
+        try {
+          await prepareWorker(worker, registration, config);
+        } catch (err) {
+          outcome.error = `${PREPARE_PREFIX}${apiMessageOf(err)}`;
+        }
       } catch (err) {
-        outcome.error = `worker cluster: ${apiMessageOf(err)}`;
+        outcome.error = `${UNREACHABLE_PREFIX}${apiMessageOf(err)}`;
       }
     }
+    await writeConditions(args, executionClusterName(registration.tenant.name, registration.integration), outcome);
     results.push({ group, outcome });
   }
   let isFinalizing = false;
@@ -122,6 +142,36 @@ export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[
   }
   for (const result of results) result.isFinalizing = isFinalizing;
   return results;
+}
+
+/**
+ * Ready and NamespacePrepared on the ExecutionCluster's status, written only when
+ * one of them changed (an unchanged world writes nothing). A status write that fails
+ * is logged and tried again on the next pass.
+ */
+async function writeConditions(args: SyncClustersArgs, name: string, outcome: GroupOutcome): Promise<void> {
+  const live = args.live.get(`ExecutionCluster//${name}`) as
+    | (LiveObject & { status?: { conditions?: Partial<ClusterCondition>[] } })
+    | undefined;
+  // Not registered (its apply failed, or it did not exist before this pass and the list is older).
+  const previous = live?.status?.conditions;
+  const conditions = clusterConditions({ error: outcome.error }, previous, new Date());
+  if (isSameConditions(previous, conditions)) return;
+  try {
+    await args.clients.customObjects.patchClusterCustomObjectStatus(
+      {
+        group: CYCLONE_GROUP,
+        version: CYCLONE_VERSION,
+        plural: 'executionclusters',
+        name,
+        body: { status: { conditions } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  } catch (err) {
+    if (apiStatusOf(err) !== 404)
+      args.logger.warn({ cluster: name, err: apiMessageOf(err) }, 'cluster status not written');
+  }
 }
 
 /** The tenant's namespace (quota, RBAC, network policy) in the worker cluster; others of this cluster are removed. */

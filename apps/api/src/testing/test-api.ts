@@ -30,6 +30,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
     LOG_LEVEL: 'warn',
     CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Off unless a test turns it on (query-cache.int.test.ts): tests that write with
+    // Prisma or SQL and read at once would race the change notification (milliseconds).
+    CYCLONE_QUERY_CACHE_MAX_AGE: '0',
     ...env,
   });
   const api = await startApi(config, pino({ level: 'warn' }));

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { request } from './graphql/client';
 import { queryKeys } from './query-keys';
@@ -28,15 +28,18 @@ const TenantsDocument = /* GraphQL */ `
   }
 `;
 
-export function useTenants() {
-  return useQuery({
+export const tenantsQuery = () =>
+  queryOptions({
     queryKey: queryKeys.tenants.all,
     queryFn: ({ signal }) => request<{ tenants: TenantSummary[] }>(TenantsDocument, undefined, { signal }),
-    select: (data) => data.tenants,
   });
+
+export function useTenants() {
+  return useQuery({ ...tenantsQuery(), select: (data) => data.tenants });
 }
 
-function readChoice(): string | null {
+/** The tenant picked in the switcher on this browser, if any (it may no longer be yours). */
+export function readChoice(): string | null {
   try {
     return window.localStorage.getItem(STORAGE_KEY);
   } catch {

@@ -15,7 +15,15 @@ export interface SubscriptionToCacheOptions<TEvent, TCached, TVariables extends 
   update: (previous: TCached | undefined, event: TEvent) => TCached | undefined;
   enabled?: boolean;
   onError?: (error: GraphQLRequestError) => void;
+  /**
+   * Folds the events that arrive within one animation frame into one cache write (one
+   * render), for busy streams whose events each re-render a large view.
+   */
+  coalesce?: boolean;
 }
+
+/** A frame, or this long when the tab is hidden and frames do not come. */
+const COALESCE_FALLBACK_MS = 100;
 
 /**
  * Feeds the events of a GraphQL subscription into the React Query cache. After a
@@ -28,6 +36,7 @@ export function useSubscriptionToCache<TEvent, TCached, TVariables extends objec
   update,
   enabled = true,
   onError,
+  coalesce = false,
 }: SubscriptionToCacheOptions<TEvent, TCached, TVariables>): void {
   const queryClient = useQueryClient();
   const callbacks = useRef({ update, onError, queryKey });
@@ -47,16 +56,35 @@ export function useSubscriptionToCache<TEvent, TCached, TVariables extends objec
         void queryClient.invalidateQueries({ queryKey: callbacks.current.queryKey });
       }
     });
+    let pending: TEvent[] = [];
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      frame = 0;
+      timer = undefined;
+      const events = pending;
+      pending = [];
+      const { update: fold, queryKey: key } = callbacks.current;
+      queryClient.setQueryData<TCached>(key, (previous) => events.reduce<TCached | undefined>(fold, previous));
+    };
     const unsubscribe = subscribe<TEvent, TVariables>(document, vars, {
       next: (event) => {
-        const { update: fold, queryKey: key } = callbacks.current;
-        queryClient.setQueryData<TCached>(key, (previous) => fold(previous, event));
+        pending.push(event);
+        if (!coalesce) flush();
+        else if (!timer) {
+          frame = requestAnimationFrame(flush);
+          timer = setTimeout(flush, COALESCE_FALLBACK_MS);
+        }
       },
       error: (error) => callbacks.current.onError?.(error),
     });
     return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       unsubscribe();
       stopWatching();
     };
-  }, [document, variablesHash, enabled, queryClient]);
+  }, [document, variablesHash, enabled, coalesce, queryClient]);
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Db } from '../../db/prisma.js';
 import { type ArtifactStore, artifactKey } from '../../modules/artifacts/artifact-store.js';
+import { recordArtifact } from '../../modules/artifacts/artifacts.repository.js';
 import type { LogWriter } from './log-writer.js';
 import { workspacePath } from './stage-inputs.js';
 
@@ -28,12 +29,11 @@ export async function collectArtifacts(
     const isDirectory = found.isDirectory();
     const storageKey = artifactKey(launch.runId, launch.stage, output.name);
     const stored = await store.put(storageKey, source, isDirectory);
-    const data = { attempt: launch.attempt, isDirectory, size: stored.size, sha256: stored.sha256, storageKey };
-    await db.artifact.upsert({
-      where: { runId_stage_name: { runId: launch.runId, stage: launch.stage, name: output.name } },
-      create: { runId: launch.runId, stage: launch.stage, name: output.name, ...data },
-      update: { ...data, createdAt: new Date() },
-    });
+    await recordArtifact(
+      db,
+      { runId: launch.runId, stage: launch.stage, name: output.name, attempt: launch.attempt, isDirectory, storageKey },
+      stored,
+    );
     const kind = isDirectory ? 'directory, as tar' : 'file';
     writer.line(
       'STDOUT',

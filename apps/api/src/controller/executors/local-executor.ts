@@ -33,6 +33,8 @@ export interface StageLaunch {
   resources?: readonly ResourcePull[];
   /** Restored from the artifact store before the command starts. */
   artifacts?: readonly ArtifactInput[];
+  /** The stage's image with `${…}` values substituted (pods run it; local processes ignore it). */
+  image?: string;
   /** Copied into the artifact store when the attempt exits 0. */
   outputArtifacts?: readonly { name: string; path: string }[];
 }

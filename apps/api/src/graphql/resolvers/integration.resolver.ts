@@ -22,6 +22,7 @@ export function toIntegrationObject(row: Integration): IntegrationObject {
     secretFields: [...row.secretKeys].sort(),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    tenantId: row.tenantId,
   };
 }
 

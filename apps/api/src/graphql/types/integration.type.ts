@@ -34,6 +34,9 @@ export class IntegrationObject {
 
   @Field(() => Date)
   updatedAt!: Date;
+
+  /** Not a field: lets field resolvers name the tenant (executionCluster). */
+  tenantId?: string;
 }
 
 export enum IntegrationCheckStage {

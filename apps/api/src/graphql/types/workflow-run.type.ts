@@ -85,6 +85,13 @@ export class RunWorkflowInput {
 
   @Field(() => String, { nullable: true, description: 'Limit of the whole run, e.g. 30m or 1h30m.' })
   timeout?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Worker cluster for this run's stage pods: a KUBERNETES integration of the tenant. Default: the workflow's, else the control cluster.",
+  })
+  executionCluster?: string | null;
 }
 
 @ObjectType('WorkflowRun', { description: 'One execution of a workflow version.' })
@@ -112,6 +119,12 @@ export class WorkflowRunType {
 
   @Field(() => Int, { nullable: true, description: 'Limit of the whole run in seconds, if any.' })
   timeoutSeconds!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Worker cluster its stage pods run in (a KUBERNETES integration); null: the control cluster.',
+  })
+  executionCluster?: string | null;
 
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;

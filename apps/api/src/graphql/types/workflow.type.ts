@@ -133,6 +133,12 @@ export class WorkflowType {
   @Field(() => Int, { nullable: true, description: 'Finished runs kept; null: the installation default.' })
   runRetention!: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Worker cluster its runs use by default (a KUBERNETES integration); null: the control cluster.',
+  })
+  executionCluster?: string | null;
+
   /** Not exposed directly: field resolvers load the rest. */
   projectId!: string;
   currentVersion!: number;
@@ -293,6 +299,13 @@ export class CreateWorkflowInput extends WorkflowRefInput {
     description: 'Finished runs kept, 1 to 100000. Omitted: unchanged; null: the installation default.',
   })
   runRetention?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Worker cluster its runs use unless a run names its own: a KUBERNETES integration of the tenant. Omitted: unchanged; null: the control cluster.',
+  })
+  executionCluster?: string | null;
 }
 
 @InputType({ description: 'The whole new spec; a new immutable version unless it equals the current one.' })

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface StoredArtifact {
@@ -18,12 +18,24 @@ export interface StoredArtifact {
 export interface ArtifactStore {
   /** Copies a file as it is, or a directory as a tar archive, to `key`. */
   put(key: string, source: string, isDirectory: boolean): Promise<StoredArtifact>;
+  /**
+   * Stores the bytes of a stream (an uploaded file or tar archive) at `key`, replacing
+   * what was there only once the whole stream arrived; more than `maxBytes` fails
+   * with ArtifactTooLargeError and stores nothing.
+   */
+  write(key: string, body: Readable, maxBytes: number): Promise<StoredArtifact>;
   /** The stored bytes (the file, or the tar archive of a directory). */
   open(key: string): Promise<Readable>;
   /** Writes the artifact to `target`: the file, or the directory extracted. */
   restore(key: string, target: string, isDirectory: boolean): Promise<void>;
   /** Drops every artifact of a run (retention). */
   removeRun(runId: string): Promise<void>;
+}
+
+export class ArtifactTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the artifact is larger than the limit of ${maxBytes} bytes`);
+  }
 }
 
 /** Storage key of an artifact; names are encoded so that none can leave its folder. */
@@ -46,6 +58,30 @@ export class FilesystemArtifactStore implements ArtifactStore {
       const hash = createHash('sha256');
       await pipeline(createReadStream(draft), hash);
       const { size } = await stat(draft);
+      await rename(draft, target);
+      return { size: BigInt(size), sha256: hash.digest('hex') };
+    } finally {
+      await rm(draft, { force: true });
+    }
+  }
+
+  async write(key: string, body: Readable, maxBytes: number): Promise<StoredArtifact> {
+    const target = this.pathOf(key);
+    await mkdir(dirname(target), { recursive: true });
+    const draft = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+    const hash = createHash('sha256');
+    let size = 0;
+    // Counted and hashed as it streams: nothing is held in memory, and the limit stops it early.
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new ArtifactTooLargeError(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(draft));
       await rename(draft, target);
       return { size: BigInt(size), sha256: hash.digest('hex') };
     } finally {

@@ -1,4 +1,5 @@
 import type { Tx } from '../shared/mutation.js';
+import type { StoredArtifact } from './artifact-store.js';
 
 /** How far back a chain of retries is followed for a reused stage's artifact. */
 const MAX_RETRY_DEPTH = 20;
@@ -57,4 +58,25 @@ export async function listRunArtifacts(tx: Tx, runId: string) {
     current = (await tx.workflowRun.findUnique({ where: { id: current }, select: { retryOfId: true } }))?.retryOfId;
   }
   return rows;
+}
+
+/** Records a stored artifact of an attempt; a later attempt of the stage replaces the row. */
+export async function recordArtifact(
+  tx: Pick<Tx, 'artifact'>,
+  artifact: { runId: string; stage: string; name: string; attempt: number; isDirectory: boolean; storageKey: string },
+  stored: StoredArtifact,
+): Promise<void> {
+  const { runId, stage, name } = artifact;
+  const data = {
+    attempt: artifact.attempt,
+    isDirectory: artifact.isDirectory,
+    size: stored.size,
+    sha256: stored.sha256,
+    storageKey: artifact.storageKey,
+  };
+  await tx.artifact.upsert({
+    where: { runId_stage_name: { runId, stage, name } },
+    create: { runId, stage, name, ...data },
+    update: { ...data, createdAt: new Date() },
+  });
 }

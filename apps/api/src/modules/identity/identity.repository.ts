@@ -26,14 +26,24 @@ export class IdentityRepository {
   /** Every authenticated request asks this: one statement (Prisma's include would make it two). */
   async findLiveSession(tokenHash: string, now: Date) {
     const [row] = await this.db.$queryRaw<
-      { id: string; lastUsedAt: Date | null; userId: string; email: string; name: string; isAdmin: boolean }[]
+      {
+        id: string;
+        expiresAt: Date;
+        lastUsedAt: Date | null;
+        userId: string;
+        email: string;
+        name: string;
+        isAdmin: boolean;
+      }[]
     >`
-      SELECT s.id, s.last_used_at AS "lastUsedAt", u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin"
+      SELECT s.id, s.expires_at AS "expiresAt", s.last_used_at AS "lastUsedAt", u.id AS "userId", u.email, u.name, u.is_admin AS "isAdmin"
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now}`;
     if (!row) return null;
     return {
       id: row.id,
+      expiresAt: row.expiresAt,
+      revokedAt: null,
       lastUsedAt: row.lastUsedAt,
       user: { id: row.userId, email: row.email, name: row.name, isAdmin: row.isAdmin },
     };

@@ -1,5 +1,6 @@
 import { AppError, unauthenticated } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
+import type { AuthCache, CredentialRow } from './auth-cache.js';
 import type { IdentityRepository } from './identity.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -22,7 +23,7 @@ export class IdentityService {
   constructor(
     private readonly repository: IdentityRepository,
     private readonly throttle: LoginThrottle,
-    private readonly options: { sessionTtlMs: number },
+    private readonly options: { sessionTtlMs: number; authCache?: AuthCache },
     private readonly logger: Logger,
   ) {}
 
@@ -61,15 +62,20 @@ export class IdentityService {
 
   private async authenticateSession(token: string): Promise<AuthUser> {
     const now = new Date();
-    const session = await this.repository.findLiveSession(hashToken(token), now);
-    if (!session) throw unauthenticated('the token is unknown or has expired; sign in again');
-    if (isStale(session.lastUsedAt, now)) await this.repository.touchSession(session.id, now);
-    return toAuthUser(session.user);
+    const session = await this.findCredential(token, (hash) => this.repository.findLiveSession(hash, now));
+    if (!session || (session.expiresAt && session.expiresAt <= now)) {
+      throw unauthenticated('the token is unknown or has expired; sign in again');
+    }
+    if (isStale(session.lastUsedAt, now)) {
+      await this.repository.touchSession(session.id, now);
+      session.lastUsedAt = now;
+    }
+    return session.user;
   }
 
   private async authenticateApiToken(token: string): Promise<AuthUser> {
     const now = new Date();
-    const apiToken = await this.repository.findApiToken(hashToken(token));
+    const apiToken = await this.findCredential(token, (hash) => this.repository.findApiToken(hash));
     if (!apiToken) throw unauthenticated('the API token is unknown; create one with createApiToken');
     if (apiToken.revokedAt) {
       throw unauthenticated(`the API token "${apiToken.name}" was revoked; create a new one`);
@@ -79,8 +85,32 @@ export class IdentityService {
         `the API token "${apiToken.name}" expired at ${apiToken.expiresAt.toISOString()}; create a new one`,
       );
     }
-    if (isStale(apiToken.lastUsedAt, now)) await this.repository.touchApiToken(apiToken.id, now);
-    return toAuthUser(apiToken.user);
+    if (isStale(apiToken.lastUsedAt, now)) {
+      await this.repository.touchApiToken(apiToken.id, now);
+      apiToken.lastUsedAt = now;
+    }
+    return apiToken.user;
+  }
+
+  /**
+   * The credential row of a token, from the auth cache when it holds a current one.
+   * The caller still checks expiry and revocation against now on every request.
+   */
+  private async findCredential(
+    token: string,
+    read: (tokenHash: string) => Promise<CredentialRow | null>,
+  ): Promise<CredentialRow | null> {
+    const tokenHash = hashToken(token);
+    const cache = this.options.authCache;
+    const cached = cache?.get(tokenHash);
+    if (cached) return cached;
+    const generation = cache?.begin();
+    const row = await read(tokenHash);
+    if (row) {
+      row.user = toAuthUser(row.user);
+      cache?.set(tokenHash, row, generation);
+    }
+    return row;
   }
 
   /** Creates the platform administrator on first boot; never changes an existing one. */

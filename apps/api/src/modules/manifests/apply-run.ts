@@ -2,6 +2,7 @@ import { durationTextToMs, type NameValue } from '@cyclone/domain';
 import type { WorkflowRunManifestSpec } from '@cyclone/manifests';
 import { badInput, conflict } from '../../errors/app-error.js';
 import { stableJson } from '../resources/resource.upsert.js';
+import { requireExecutionCluster } from '../runs/execution-cluster.js';
 import { createRunInTx } from '../runs/run-create.js';
 import type { Tx } from '../shared/mutation.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
@@ -61,7 +62,15 @@ export async function applyWorkflowRun(
     }
     return { action: 'UNCHANGED', message: `run #${existing.number} exists already (${existing.phase})` };
   }
+  if (spec.executionCluster) {
+    const { tenantId } = await tx.project.findUniqueOrThrow({
+      where: { id: scope.projectId },
+      select: { tenantId: true },
+    });
+    await requireExecutionCluster(tx, tenantId, spec.executionCluster, field('executionContext.cluster'));
+  }
   const run = await createRunInTx(tx, workflow.id, {
+    executionCluster: spec.executionCluster,
     name: spec.name,
     parameters,
     timeoutSeconds,

@@ -14,6 +14,7 @@ import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
 import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { normalizeSpec } from '../workflows/workflow.inputs.js';
 import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflow.rules.js';
+import { applyRunSettings } from '../workflows/workflow.run-settings.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
 import { applyWorkflowRun } from './apply-run.js';
 
@@ -94,6 +95,11 @@ export class ManifestsService {
       for (const { index, manifest } of of('Workflow')) {
         const spec = await resolveWorkflow(tx, project.id, index, manifest.spec, stages);
         const saved = await workflowsRepository.saveVersion(tx, project.id, manifest.spec.name, spec, actor.id);
+        const cluster = manifest.spec.executionCluster;
+        if (cluster !== undefined) {
+          const field = `documents[${index}].spec.executionContext.cluster`;
+          await applyRunSettings(tx, saved.workflow, { executionCluster: cluster }, tenant.id, field);
+        }
         workflowIds.set(manifest.spec.name, saved.workflow.id);
         note('Workflow', manifest.spec.name, 'WORKFLOW', saved.outcome);
       }

@@ -20,7 +20,10 @@ export async function exportWorkflowYaml(db: Db, workflow: WorkflowRow): Promise
   const manifests: Manifest[] = [
     ...resources.filter((r) => used.has(r.name)).map((spec) => ({ kind: 'Resource' as const, spec })),
     ...stages.map((spec) => ({ kind: 'Stage' as const, spec })),
-    { kind: 'Workflow', spec: graph },
+    {
+      kind: 'Workflow',
+      spec: workflow.executionCluster ? { ...graph, executionCluster: workflow.executionCluster } : graph,
+    },
     ...triggers.map((row) => ({
       kind: 'WorkflowTrigger' as const,
       spec: toTriggerSpec(row),

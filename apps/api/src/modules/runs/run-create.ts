@@ -4,7 +4,7 @@ import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
 import { toWorkflowSpec } from '../workflows/workflows.repository.js';
-import { notifyControllers } from './run-events.js';
+import { CONTROLLER_CHANNEL } from './run-events.js';
 import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
 
 /** A stage a retry takes over from its original run as it ended there. */
@@ -32,6 +32,8 @@ export interface NewRun {
   reusedStages?: ReadonlyMap<string, ReusedStage>;
   /** Numbers the run outside the transaction (see RunNumbers); without it, inside. */
   numbers?: RunNumbers;
+  /** Worker cluster (a KUBERNETES integration of the tenant); unset: the workflow's, else the control cluster. */
+  executionCluster?: string | null;
 }
 
 /**
@@ -48,31 +50,77 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     SELECT current_version FROM workflows WHERE id = ${workflowId}::uuid FOR KEY SHARE`;
   const workflow = locked[0];
   if (!workflow) throw notFound('workflow');
-  const version = run.versionId
-    ? await tx.workflowVersion.findUniqueOrThrow({ where: { id: run.versionId } })
-    : await tx.workflowVersion.findUniqueOrThrow({
-        where: { workflowId_version: { workflowId, version: workflow.current_version } },
-      });
+  const version = await stagesOfVersion(tx, workflowId, run.versionId ?? workflow.current_version);
   const number = run.numbers ? await run.numbers.next(tx, workflowId) : await nextRunNumberInTx(tx, workflowId);
-  const stages = toWorkflowSpec(version.spec).stages.map((stage) => {
-    const reused = run.reusedStages?.get(stage.name);
-    return reused ? { stage: stage.name, phase: 'SUCCEEDED' as const, ...reused } : { stage: stage.name };
+  const stages = version.stages.map((stage) => {
+    const reused = run.reusedStages?.get(stage);
+    return reused
+      ? {
+          stage,
+          phase: 'SUCCEEDED',
+          attempt: reused.attempt,
+          exit_code: reused.exitCode,
+          message: reused.message,
+          outputs: reused.outputs,
+          started_at: reused.startedAt?.toISOString() ?? null,
+          finished_at: reused.finishedAt?.toISOString() ?? null,
+        }
+      : { stage, phase: 'PENDING', attempt: 0, exit_code: null, message: '', outputs: [] };
   });
-  const created = await tx.workflowRun.create({
-    data: {
-      workflowId,
-      versionId: version.id,
-      number,
-      name: run.name ?? null,
-      parameters: run.parameters,
-      timeoutSeconds: run.timeoutSeconds,
-      createdById: run.createdById,
-      trigger: run.trigger ?? 'MANUAL',
-      triggerId: run.triggerId ?? null,
-      retryOfId: run.retryOfId ?? null,
-      stageRuns: { createMany: { data: stages } },
-    },
-  });
-  await notifyControllers(tx, created.id);
+  // One statement: the run, its stage rows and the controllers' wake-up (sent on commit).
+  const rows = await tx.$queryRaw<WorkflowRun[]>`
+    WITH run AS (
+      INSERT INTO workflow_runs (id, workflow_id, version_id, number, name, parameters, timeout_seconds,
+                                 created_by_id, trigger, trigger_id, retry_of_id, execution_cluster)
+      VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
+              ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
+              ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
+              COALESCE(${run.executionCluster ?? null}::text,
+                       (SELECT execution_cluster FROM workflows WHERE id = ${workflowId}::uuid)))
+      RETURNING *
+    ), stages AS (
+      INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
+      SELECT gen_random_uuid(), run.id, s.stage, s.phase::"StagePhase", s.attempt, s.exit_code, s.message, s.outputs,
+             s.started_at, s.finished_at
+      FROM run, jsonb_to_recordset(${JSON.stringify(stages)}::jsonb) AS s(stage text, phase text, attempt int,
+        exit_code int, message text, outputs jsonb, started_at timestamptz, finished_at timestamptz)
+      RETURNING 1
+    ), woken AS (
+      SELECT pg_notify(${CONTROLLER_CHANNEL}, run.id::text) FROM run
+    )
+    SELECT run.id, run.workflow_id AS "workflowId", run.version_id AS "versionId", run.number, run.name,
+           run.phase::text AS phase, run.message, run.parameters, run.timeout_seconds AS "timeoutSeconds",
+           run.stop_requested_at AS "stopRequestedAt", run.paused_at AS "pausedAt", run.admitted_at AS "admittedAt",
+           run.retry_of_id AS "retryOfId", run.created_by_id AS "createdById", run.trigger::text AS trigger,
+           run.trigger_id AS "triggerId", run.created_at AS "createdAt", run.started_at AS "startedAt",
+           run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster"
+    FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
+  const created = rows[0];
+  if (!created) throw new Error('the run was not created');
   return created;
+}
+
+/**
+ * The id and stage names of a workflow version (a number of the workflow, or an id):
+ * versions are immutable, so each is read once per process. Bounded: cleared when full.
+ */
+const versionStages = new Map<string, { id: string; stages: string[] }>();
+const MAX_CACHED_VERSIONS = 1_000;
+async function stagesOfVersion(
+  tx: Tx,
+  workflowId: string,
+  version: string | number,
+): Promise<{ id: string; stages: string[] }> {
+  const key = `${workflowId}:${version}`;
+  let found = versionStages.get(key);
+  if (!found) {
+    const row =
+      typeof version === 'string'
+        ? await tx.workflowVersion.findUniqueOrThrow({ where: { id: version } })
+        : await tx.workflowVersion.findUniqueOrThrow({ where: { workflowId_version: { workflowId, version } } });
+    found = { id: row.id, stages: toWorkflowSpec(row.spec).stages.map((stage) => stage.name) };
+    if (versionStages.size >= MAX_CACHED_VERSIONS) versionStages.clear();
+    versionStages.set(key, found);
+  }
+  return found;
 }

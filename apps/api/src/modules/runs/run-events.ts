@@ -22,6 +22,9 @@ export async function notifyControllers(tx: Pick<Tx, '$executeRaw'>, runId: stri
   await tx.$executeRaw`SELECT pg_notify(${CONTROLLER_CHANNEL}, ${runId})`;
 }
 
+/** Emitter event with every run id announced on either channel (a symbol: never a run id). */
+const ANY_RUN = Symbol('any run');
+
 /**
  * Fan-out of run changes to subscribers of this process, fed by Postgres
  * LISTEN/NOTIFY so that a change made by any API or controller process reaches
@@ -75,6 +78,45 @@ export class RunEvents {
     };
   }
 
+  /**
+   * Like watch, for every run: `next` resolves with the ids of the runs that changed
+   * (or were created) since it last resolved, or with none after `maxWaitMs`.
+   */
+  async watchAll(): Promise<{ next: (maxWaitMs: number) => Promise<string[]>; dispose: () => void }> {
+    await this.connect();
+    const changed = new Set<string>();
+    let wake: (() => void) | undefined;
+    const listener = (runId: string) => {
+      changed.add(runId);
+      wake?.();
+    };
+    this.emitter.on(ANY_RUN, listener);
+    const take = () => {
+      const ids = [...changed];
+      changed.clear();
+      return ids;
+    };
+    return {
+      next: (maxWaitMs) =>
+        new Promise<string[]>((resolve) => {
+          if (changed.size > 0) {
+            resolve(take());
+            return;
+          }
+          const timer = setTimeout(done, maxWaitMs);
+          function done() {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve(take());
+          }
+          wake = done;
+        }),
+      dispose: () => {
+        this.emitter.off(ANY_RUN, listener);
+      },
+    };
+  }
+
   /** Changes up to this generation are visible to a read started now (see sharedRead). */
   get generation(): number {
     return this.notified;
@@ -93,7 +135,12 @@ export class RunEvents {
     if (!url) return Promise.reject(new Error('the database is not open yet'));
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
-      if (message.channel !== RUN_CHANNEL || !message.payload) return;
+      if (!message.payload) return;
+      // Every run id, created ones too (controller channel), for tenant-wide followers.
+      if (message.channel === RUN_CHANNEL || message.channel === CONTROLLER_CHANNEL) {
+        this.emitter.emit(ANY_RUN, message.payload);
+      }
+      if (message.channel !== RUN_CHANNEL) return;
       this.notified += 1;
       this.emitter.emit(message.payload);
     });
@@ -107,6 +154,7 @@ export class RunEvents {
     this.client = client;
     this.connecting = client.connect().then(async () => {
       await client.query(`LISTEN ${RUN_CHANNEL}`);
+      await client.query(`LISTEN ${CONTROLLER_CHANNEL}`);
     });
     this.connecting.catch(() => {
       this.connecting = undefined;

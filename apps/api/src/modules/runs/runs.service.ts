@@ -9,6 +9,7 @@ import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
+import { requireExecutionCluster } from './execution-cluster.js';
 import { createRunInTx } from './run-create.js';
 import { notifyControllers, notifyRunChanged } from './run-events.js';
 import type { RunNumbers } from './run-numbers.js';
@@ -21,6 +22,7 @@ const runWorkflowSchema = z.object({
   workflow: z.string(),
   parameters: z.array(nameValueSchema).max(LIMITS.listItems).nullish(),
   timeout: durationTextSchema.refine((text) => atLeastOneSecond(text), { message: 'must be at least 1s' }).nullish(),
+  executionCluster: z.string().min(1).max(253).nullish(),
 });
 
 /** Malformed text is reported by the format check before this one. */
@@ -57,7 +59,9 @@ export class RunsService {
       const parsed = parseInput(runWorkflowSchema, input);
       const workflow = await workflowsRepository.findByName(tx, project.id, parsed.workflow);
       if (!workflow) throw notFound(`workflow "${parsed.workflow}" in project "${project.name}"`);
+      if (parsed.executionCluster) await requireExecutionCluster(tx, tenant.id, parsed.executionCluster);
       const run = await createRunInTx(tx, workflow.id, {
+        executionCluster: parsed.executionCluster,
         parameters: parsed.parameters ?? [],
         timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
         createdById: actor.id,
@@ -100,6 +104,7 @@ export class RunsService {
         createdById: actor.id,
         versionId: original.versionId,
         retryOfId: original.id,
+        executionCluster: original.executionCluster,
         reusedStages: reusedStagesOf(spec, original, fromStage ?? undefined),
         numbers: this.deps.numbers,
       });

@@ -1,6 +1,7 @@
 import type { WorkflowSpec } from '@cyclone/domain';
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
+import type { ReadSql } from '../../db/read-sql.js';
 import { byKey, groupByKey } from '../../graphql/loaders.js';
 import type { TriggerRow } from '../triggers/trigger.upsert.js';
 import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
@@ -8,11 +9,24 @@ import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repos
 /** Caps `runs(first:)` (CONTRACT.md §2). */
 export const MAX_RUNS_LIST = 500;
 
+// A LIMIT per workflow on the (workflow_id, created_at DESC) index: reads `first` rows
+// per workflow however many runs it has (a window over all runs reads them all).
+const LATEST_RUNS_SQL = `
+  SELECT r.id, r.workflow_id AS "workflowId", r.number, r.phase::text AS phase, r.message,
+         r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"
+  FROM unnest($1::uuid[]) AS w(id)
+  CROSS JOIN LATERAL (
+    SELECT id, workflow_id, number, phase, message, created_at, started_at, finished_at
+    FROM workflow_runs WHERE workflow_id = w.id
+    ORDER BY created_at DESC, number DESC LIMIT $2
+  ) r
+  ORDER BY r.workflow_id, r.created_at DESC, r.number DESC`;
+
 /**
  * DataLoaders of workflows and what hangs off them, so a list of N workflows with
  * their runs, versions and triggers costs one query per relation, not N.
  */
-export function createWorkflowLoaders(db: Db) {
+export function createWorkflowLoaders(db: Db, sql: ReadSql) {
   return {
     workflowById: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.workflow.findMany({ where: { id: { in: [...ids] } } });
@@ -65,18 +79,8 @@ export function createWorkflowLoaders(db: Db) {
         const found = new Map<string, RunRow[]>();
         for (const first of sizes) {
           const ids = [...new Set(keys.filter((k) => k.first === first).map((k) => k.workflowId))];
-          // A LIMIT per workflow on the (workflow_id, created_at DESC) index: reads `first` rows
-          // per workflow however many runs it has (a window over all runs reads them all).
-          const rows = await db.$queryRaw<RunRow[]>`
-            SELECT r.id, r.workflow_id AS "workflowId", r.number, r.phase::text AS phase, r.message,
-                   r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"
-            FROM unnest(${ids}::uuid[]) AS w(id)
-            CROSS JOIN LATERAL (
-              SELECT id, workflow_id, number, phase, message, created_at, started_at, finished_at
-              FROM workflow_runs WHERE workflow_id = w.id
-              ORDER BY created_at DESC, number DESC LIMIT ${first}
-            ) r
-            ORDER BY r.workflow_id, r.created_at DESC, r.number DESC`;
+          // Hundreds of rows per request on run lists: plain pg (see ReadSql).
+          const rows = await sql.rows<RunRow>(LATEST_RUNS_SQL, [ids, first]);
           groupByKey(ids, rows, (row) => row.workflowId).forEach((group, i) => {
             found.set(`${ids[i]}:${first}`, group);
           });

@@ -84,7 +84,7 @@ export class WorkflowsPresenter {
     return this.db.$queryRaw<WorkflowRow[]>`
       SELECT id, project_id AS "projectId", name, description, current_version AS "currentVersion",
              max_concurrent_runs AS "maxConcurrentRuns", run_retention AS "runRetention",
-             created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"
+             execution_cluster AS "executionCluster", created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"
       FROM workflows WHERE project_id = ${projectId}::uuid
       ORDER BY ${column} ${order}, id ${order} LIMIT ${limit}`;
   }

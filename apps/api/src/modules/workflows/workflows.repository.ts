@@ -12,6 +12,7 @@ export interface WorkflowRow {
   currentVersion: number;
   maxConcurrentRuns: number | null;
   runRetention: number | null;
+  executionCluster?: string | null;
   createdById: string | null;
   createdAt: Date;
   updatedAt: Date;

@@ -26,7 +26,8 @@ export class WorkflowsService {
       if (await repo.findByName(tx, project.id, name)) {
         throw conflict(`workflow "${name}" already exists in project "${project.name}"; use updateWorkflow`);
       }
-      return applyRunSettings(tx, (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow, settings);
+      const { workflow } = await repo.saveVersion(tx, project.id, name, spec, actor.id);
+      return applyRunSettings(tx, workflow, settings, tenant.id);
     });
   }
 
@@ -42,7 +43,8 @@ export class WorkflowsService {
         throw notFound(`workflow "${name}" in project "${project.name}"`);
       assertValidGraph(spec, inputFieldNames());
       await assertResourcesExist(tx, project.id, spec, inputFieldNames());
-      return applyRunSettings(tx, (await repo.saveVersion(tx, project.id, name, spec, actor.id)).workflow, settings);
+      const { workflow } = await repo.saveVersion(tx, project.id, name, spec, actor.id);
+      return applyRunSettings(tx, workflow, settings, tenant.id);
     });
   }
 

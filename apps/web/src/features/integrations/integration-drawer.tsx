@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
+import formStyles from '@/components/ui/drawer-form.module.css';
 import { TextField } from '@/components/ui/text-field';
 import { CheckboxField, FormError, SelectField, TextAreaField } from '@/features/settings/form-controls';
 import { useT } from '@/i18n/i18n-provider';
@@ -137,7 +138,7 @@ export function IntegrationDrawer({
         </>
       }
     >
-      <form id={FORM_ID} className={styles.form} onSubmit={submit} noValidate>
+      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
         <SelectField
           label={t('integrations.field.type')}
           value={values.type}
@@ -167,7 +168,7 @@ export function IntegrationDrawer({
           onChange={(event) => setValues((current) => ({ ...current, description: event.target.value }))}
           autoComplete="off"
         />
-        <h3 className={styles.groupTitle}>{t('integrations.drawer.connection')}</h3>
+        <h3 className={formStyles.groupTitle}>{t('integrations.drawer.connection')}</h3>
         {FORM_FIELDS[values.type].map((spec) => {
           const label = t(`integrations.field.${spec.key}`);
           const isMissing = missing.includes(spec.key);

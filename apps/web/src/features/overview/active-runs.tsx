@@ -10,11 +10,10 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { type Column, Table } from '@/components/ui/table';
 import {
   isTerminal,
-  type Run,
   type RunSummary,
-  RunUpdatedDocument,
   runHref,
   type TenantRunsPage,
+  TenantRunsUpdatedDocument,
 } from '@/features/runs/runs.documents';
 import { useTenantRuns } from '@/features/runs/runs-list';
 import { durationText, useNow } from '@/features/runs/use-now';
@@ -25,41 +24,53 @@ import { useSubscriptionToCache } from '@/lib/subscription-cache';
 const ACTIVE_FILTER = { phases: ['PENDING', 'RUNNING', 'WAITING'] as RunSummary['phase'][] };
 const LIMIT = 10;
 
-/** Follows one listed run: its events rewrite its row; when it ends the overview reloads. */
-function RunFollower({ tenant, id }: { tenant: string; id: string }) {
+/**
+ * Keeps "Running now" live with one tenant-wide subscription: a listed run's events
+ * rewrite its row, a new run joins at the top, a run that ended leaves; the list and the
+ * statistics are then fetched again for exact order and counts.
+ */
+function useLiveActiveRuns(tenant: string) {
   const queryClient = useQueryClient();
   const key = queryKeys.runs.list(tenant, { ...ACTIVE_FILTER, pageSize: LIMIT });
-  useSubscriptionToCache<{ workflowRunUpdated: Run }, InfiniteData<TenantRunsPage>, { id: string }>({
-    document: RunUpdatedDocument,
-    variables: { id },
+  useSubscriptionToCache<{ tenantRunsUpdated: RunSummary }, InfiniteData<TenantRunsPage>, { tenant: string }>({
+    document: TenantRunsUpdatedDocument,
+    variables: { tenant },
     queryKey: key,
+    coalesce: true,
     update: (previous, event) => {
-      const run = event.workflowRunUpdated;
-      if (isTerminal(run.phase)) {
+      const run = event.tenantRunsUpdated;
+      const isListed = Boolean(previous?.pages.some((p) => p.tenantRuns.edges.some((e) => e.node.id === run.id)));
+      const isActive = !isTerminal(run.phase);
+      if (isListed !== isActive) {
         void queryClient.invalidateQueries({ queryKey: queryKeys.runs.statistics(tenant) });
         void queryClient.invalidateQueries({ queryKey: key });
       }
       if (!previous) return previous;
+      if (!isListed) {
+        if (!isActive) return previous;
+        const [first, ...rest] = previous.pages;
+        if (!first) return previous;
+        const edges = [{ node: run }, ...first.tenantRuns.edges];
+        return { ...previous, pages: [{ tenantRuns: { ...first.tenantRuns, edges } }, ...rest] };
+      }
       return {
         ...previous,
         pages: previous.pages.map((page) => ({
           tenantRuns: {
             ...page.tenantRuns,
-            edges: page.tenantRuns.edges.map((edge) =>
-              edge.node.id === run.id ? { ...edge, node: { ...edge.node, ...run } } : edge,
-            ),
+            edges: page.tenantRuns.edges.map((edge) => (edge.node.id === run.id ? { node: run } : edge)),
           },
         })),
       };
     },
   });
-  return null;
 }
 
 /** The runs pending, running or paused right now, kept live by their subscriptions. */
 export function ActiveRuns({ tenant }: { tenant: string }) {
   const t = useT();
   const runs = useTenantRuns(tenant, ACTIVE_FILTER, LIMIT);
+  useLiveActiveRuns(tenant);
   const rows = runs.data?.pages.flatMap((p) => p.tenantRuns.edges.map((e) => e.node)) ?? [];
   const now = useNow(rows.length > 0);
 
@@ -99,26 +110,21 @@ export function ActiveRuns({ tenant }: { tenant: string }) {
     return <ErrorState title={t('overview.loadError')} error={runs.error} onRetry={() => void runs.refetch()} />;
   }
   return (
-    <>
-      {rows.map((run) => (
-        <RunFollower key={run.id} tenant={tenant} id={run.id} />
-      ))}
-      <Table<RunSummary>
-        caption={t('overview.active.title')}
-        columns={columns}
-        rows={rows}
-        rowKey={(run) => run.id}
-        loading={runs.isLoading}
-        empty={
-          <EmptyState
-            variant="plain"
-            headingLevel={3}
-            icon={<RunIcon size={18} />}
-            title={t('overview.active.emptyTitle')}
-            description={t('overview.active.emptyBody')}
-          />
-        }
-      />
-    </>
+    <Table<RunSummary>
+      caption={t('overview.active.title')}
+      columns={columns}
+      rows={rows}
+      rowKey={(run) => run.id}
+      loading={runs.isLoading}
+      empty={
+        <EmptyState
+          variant="plain"
+          headingLevel={3}
+          icon={<RunIcon size={18} />}
+          title={t('overview.active.emptyTitle')}
+          description={t('overview.active.emptyBody')}
+        />
+      }
+    />
   );
 }

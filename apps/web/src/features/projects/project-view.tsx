@@ -10,6 +10,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { type Column, Table } from '@/components/ui/table';
+import tabStyles from '@/components/ui/tabs.module.css';
 import { useI18n } from '@/i18n/i18n-provider';
 import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
@@ -77,7 +78,7 @@ function ProjectTabs({ tenant, project }: { tenant: string; project: string }) {
   return (
     <>
       {data?.description ? <p className={styles.muted}>{data.description}</p> : null}
-      <div role="tablist" aria-label={t('project.tabsLabel')} className={styles.tabs} onKeyDown={onKeyDown}>
+      <div role="tablist" aria-label={t('project.tabsLabel')} className={tabStyles.tabs} onKeyDown={onKeyDown}>
         {TABS.map((id) => (
           <button
             key={id}
@@ -87,7 +88,7 @@ function ProjectTabs({ tenant, project }: { tenant: string; project: string }) {
             aria-selected={tab === id}
             aria-controls={`project-panel-${id}`}
             tabIndex={tab === id ? 0 : -1}
-            className={styles.tab}
+            className={tabStyles.tab}
             onClick={() => setTab(id)}
           >
             {t(TAB_LABELS[id])}

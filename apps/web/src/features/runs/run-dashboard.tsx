@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -41,6 +41,8 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
     return out;
   }, [run?.stages]);
   const onSelectStage = useCallback((name: string) => setSelected(name), []);
+  // The DAG shows a change first; the timeline (a row per stage) follows in a second render.
+  const deferredStages = useDeferredValue(run?.stages);
 
   const crumbs = [
     { label: t('nav.projects'), href: '/projects' },
@@ -151,7 +153,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         <h2 id="run-timeline" className={styles.panelTitle}>
           {t('runs.timeline.title')}
         </h2>
-        <RunTimeline stages={run.stages} now={now} selected={selected} onSelect={onSelectStage} />
+        <RunTimeline stages={deferredStages ?? run.stages} now={now} selected={selected} onSelect={onSelectStage} />
       </section>
 
       <div className={styles.columns}>

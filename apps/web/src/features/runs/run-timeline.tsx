@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import { PhaseIcon } from '@/components/ui/phase-icon';
 import { useT } from '@/i18n/i18n-provider';
 import type { StageRun } from './runs.documents';
@@ -7,7 +8,7 @@ import styles from './runs.module.css';
 import { computeTimeline, formatOffset } from './timeline';
 
 /** Gantt of stage durations; each row opens the stage (keyboard reachable). */
-export function RunTimeline({
+export const RunTimeline = memo(function RunTimeline({
   stages,
   now,
   selected,
@@ -70,4 +71,4 @@ export function RunTimeline({
       </ol>
     </div>
   );
-}
+});

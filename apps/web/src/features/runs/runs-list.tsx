@@ -17,6 +17,7 @@ import { PHASES, type Phase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
 import {
   type RunSummary,
+  type RunTrigger,
   runHref,
   runsHref,
   type TenantRunFilter,
@@ -28,7 +29,7 @@ import { StartRunButton } from './start-run-button';
 import { durationText } from './use-now';
 
 const RUN_PHASES = PHASES.filter((p) => p !== 'SKIPPED');
-const TRIGGERS = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'] as const;
+const TRIGGERS: readonly RunTrigger[] = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'];
 const RANGES = { any: 0, day: 1, week: 7, month: 30 } as const;
 type Range = keyof typeof RANGES;
 
@@ -52,7 +53,7 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
   const { t, locale } = useI18n();
   const { tenant, isLoading: isTenantLoading } = useCurrentTenant();
   const [phase, setPhase] = useState<Phase | ''>('');
-  const [trigger, setTrigger] = useState('');
+  const [trigger, setTrigger] = useState<RunTrigger | ''>('');
   const [range, setRange] = useState<Range>('any');
   const [picked, setPicked] = useState<string[]>([]);
 
@@ -97,6 +98,17 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
       cell: (run) => <Link href={runHref(run)}>#{run.number}</Link>,
     },
     { id: 'status', header: t('runs.list.colStatus'), cell: (run) => <StatusBadge phase={run.phase} size="sm" /> },
+    {
+      id: 'trigger',
+      header: t('runs.list.colTrigger'),
+      sortValue: (run) => `${run.trigger}/${run.triggerName ?? ''}`,
+      cell: (run) => (
+        <span data-testid="run-trigger">
+          {t(`runs.trigger.${run.trigger}`)}
+          {run.triggerName ? <span className={styles.muted}> · {run.triggerName}</span> : null}
+        </span>
+      ),
+    },
     {
       id: 'created',
       header: t('runs.list.colCreated'),
@@ -159,7 +171,7 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         </label>
         <label className={styles.filter}>
           <span>{t('runs.list.filterTrigger')}</span>
-          <select value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+          <select value={trigger} onChange={(e) => setTrigger(e.target.value as RunTrigger | '')}>
             <option value="">{t('runs.list.any')}</option>
             {TRIGGERS.map((tr) => (
               <option key={tr} value={tr}>

@@ -40,10 +40,21 @@ export interface Run {
   artifacts: { stage: string; name: string; size: number; isDirectory: boolean; downloadUrl: string }[];
 }
 
+export type RunTrigger = 'MANUAL' | 'CRON' | 'SCM' | 'WEBHOOK';
+
 /** A row of a runs list: what the table and the comparison need. */
 export type RunSummary = Omit<Run, 'graph' | 'stages' | 'message' | 'timeoutSeconds' | 'retryOf' | 'artifacts'> & {
   stages: Pick<StageRun, 'name' | 'phase' | 'startedAt' | 'finishedAt'>[];
+  /** What started the run, and which trigger (null for manual runs and deleted triggers). */
+  trigger: RunTrigger;
+  triggerName: string | null;
 };
+
+/** What a `workflowRunUpdated` event carries: the parts of a run that change while it runs. */
+export type RunChange = Pick<
+  Run,
+  'id' | 'phase' | 'message' | 'isPaused' | 'startedAt' | 'finishedAt' | 'stages' | 'artifacts'
+>;
 
 const RUN_FIELDS = /* GraphQL */ `
   id number phase message isPaused createdAt startedAt finishedAt timeoutSeconds
@@ -55,8 +66,15 @@ const RUN_FIELDS = /* GraphQL */ `
   artifacts { stage name size isDirectory downloadUrl }
 `;
 
+/** The graph, parameters and names of a run never change: events leave them out. */
+const RUN_CHANGE_FIELDS = /* GraphQL */ `
+  id phase message isPaused startedAt finishedAt
+  stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }
+  artifacts { stage name size isDirectory downloadUrl }
+`;
+
 const SUMMARY_FIELDS = /* GraphQL */ `
-  id number phase isPaused createdAt startedAt finishedAt
+  id number phase isPaused createdAt startedAt finishedAt trigger triggerName
   workflow { name } projectName tenantName workflowVersion
   parameters { name value }
   stages { name phase startedAt finishedAt }
@@ -67,7 +85,12 @@ export const RunDocument = /* GraphQL */ `
 `;
 
 export const RunUpdatedDocument = /* GraphQL */ `
-  subscription WorkflowRunUpdated($id: ID!) { workflowRunUpdated(id: $id) { ${RUN_FIELDS} } }
+  subscription WorkflowRunUpdated($id: ID!) { workflowRunUpdated(id: $id) { ${RUN_CHANGE_FIELDS} } }
+`;
+
+/** Every run of a tenant as it is created and changes phase (the overview's "Running now"). */
+export const TenantRunsUpdatedDocument = /* GraphQL */ `
+  subscription TenantRunsUpdated($tenant: String!) { tenantRunsUpdated(tenant: $tenant) { ${SUMMARY_FIELDS} } }
 `;
 
 export const RunLogsDocument = /* GraphQL */ `

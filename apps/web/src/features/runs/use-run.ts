@@ -4,34 +4,36 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';
+import { mergeRunChange } from './run-change';
+import { runQuery } from './run-query';
 import {
   isTerminal,
   PauseRunDocument,
   ResumeRunDocument,
   RetryRunDocument,
   type Run,
-  RunDocument,
+  type RunChange,
   RunUpdatedDocument,
   StopRunDocument,
 } from './runs.documents';
+
+const selectRun = (data: { workflowRun: Run | null }) => data.workflowRun;
 
 /**
  * A run, kept live: the query loads it once and `workflowRunUpdated` events replace it
  * in the cache (no polling). The subscription ends with the run.
  */
 export function useRun(id: string) {
-  const query = useQuery({
-    queryKey: queryKeys.runs.detail(id),
-    queryFn: ({ signal }) => request<{ workflowRun: Run | null }, { id: string }>(RunDocument, { id }, { signal }),
-    select: (data) => data.workflowRun,
-  });
+  const query = useQuery({ ...runQuery(id), select: selectRun });
   const run = query.data;
-  useSubscriptionToCache<{ workflowRunUpdated: Run }, { workflowRun: Run | null }, { id: string }>({
+  useSubscriptionToCache<{ workflowRunUpdated: RunChange }, { workflowRun: Run | null }, { id: string }>({
     document: RunUpdatedDocument,
     variables: { id },
     queryKey: queryKeys.runs.detail(id),
     enabled: Boolean(run) && !isTerminal(run?.phase ?? 'PENDING'),
-    update: (_previous, event) => ({ workflowRun: event.workflowRunUpdated }),
+    // Events carry the whole changing state: a burst (a stop of 200 stages) is one render.
+    coalesce: true,
+    update: mergeRunChange,
   });
   return query;
 }

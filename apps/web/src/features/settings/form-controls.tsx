@@ -11,6 +11,7 @@ import {
 } from 'react';
 import { CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
+import tabStyles from '@/components/ui/tabs.module.css';
 import fieldStyles from '@/components/ui/text-field.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import styles from './settings.module.css';
@@ -195,14 +196,14 @@ export function Tabs<Id extends string>({
     document.getElementById(`${idPrefix}-tab-${next.id}`)?.focus();
   };
   return (
-    <div className={styles.tabs} role="tablist" aria-label={label}>
+    <div className={tabStyles.tabs} role="tablist" aria-label={label}>
       {items.map((item, index) => (
         <button
           key={item.id}
           id={`${idPrefix}-tab-${item.id}`}
           type="button"
           role="tab"
-          className={styles.tab}
+          className={tabStyles.tab}
           aria-selected={item.id === selected}
           aria-controls={`${idPrefix}-panel-${item.id}`}
           tabIndex={item.id === selected ? 0 : -1}

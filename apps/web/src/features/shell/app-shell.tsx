@@ -1,15 +1,18 @@
 'use client';
 
+import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Skeleton, SkeletonText } from '@/components/ui/skeleton';
 import { AuthGuard } from '@/features/auth/auth-guard';
 import { useT } from '@/i18n/i18n-provider';
+import { usePrefetchRoute } from './route-prefetch';
 import styles from './shell.module.css';
 import { SideNav } from './side-nav';
 
 /** The signed-in layout: navigation on the left, the page on the right. */
 export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
+  usePrefetchRoute(usePathname());
   return (
     <AuthGuard fallback={<ShellSkeleton />}>
       <a href="#main" className="skip-link">

@@ -6,46 +6,12 @@ import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
+import { WorkloadFields } from '@/features/dag-editor/editor/workload-fields';
 import { isDnsLabel } from '@/features/dag-editor/model/checks';
 import { useT } from '@/i18n/i18n-provider';
 import { TEMPLATE_KINDS, type TemplateDraft, undeclaredPlaceholders } from './template-form';
 
 const FORM_ID = 'template-drawer-form';
-
-function TextArea({
-  label,
-  hint,
-  value,
-  onChange,
-}: {
-  label: string;
-  hint?: string;
-  value: string;
-  onChange: (v: string) => void;
-}) {
-  const id = useId();
-  return (
-    <div className={formStyles.field}>
-      <label htmlFor={id} className={formStyles.label}>
-        {label}
-      </label>
-      <textarea
-        id={id}
-        className={formStyles.textarea}
-        rows={Math.min(6, Math.max(2, value.split('\n').length))}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-        spellCheck={false}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className={formStyles.hint}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /**
  * Creates or edits a tenant template: what it runs, and its `{{ name }}` arguments with
@@ -147,37 +113,23 @@ export function TemplateDrawer({
             ))}
           </select>
         </div>
-        <TextField
-          label={t('templates.form.image')}
-          value={draft.image}
-          placeholder="node:20-alpine"
-          onChange={(event) => set({ image: event.target.value })}
-          error={touched ? imageError : undefined}
-          hint={t('templates.form.placeholderHint')}
-          autoComplete="off"
-        />
-        <TextArea
-          label={t('templates.form.command')}
-          hint={t('templates.form.linesHint')}
-          value={draft.command}
-          onChange={(command) => set({ command })}
-        />
-        <TextArea label={t('templates.form.args')} value={draft.args} onChange={(args) => set({ args })} />
-        <TextField
-          label={t('templates.form.workingDir')}
-          value={draft.workingDir}
-          onChange={(event) => set({ workingDir: event.target.value })}
-          autoComplete="off"
-        />
-        <RowsEditor
-          legend={t('templates.form.env')}
-          columns={[
-            { key: 'name', label: t('templates.form.envName') },
-            { key: 'value', label: t('templates.form.envValue') },
-          ]}
-          rows={draft.env}
-          onChange={(env) => set({ env })}
-          addLabel={t('templates.form.addEnv')}
+        <WorkloadFields
+          values={draft}
+          onChange={set}
+          labels={{
+            image: t('templates.form.image'),
+            imageHint: t('templates.form.placeholderHint'),
+            command: t('templates.form.command'),
+            commandHint: t('templates.form.linesHint'),
+            args: t('templates.form.args'),
+            workingDir: t('templates.form.workingDir'),
+            env: t('templates.form.env'),
+            envName: t('templates.form.envName'),
+            envValue: t('templates.form.envValue'),
+            addEnv: t('templates.form.addEnv'),
+          }}
+          imagePlaceholder="node:20-alpine"
+          imageError={touched ? imageError : undefined}
         />
         <RowsEditor
           legend={t('templates.form.arguments')}

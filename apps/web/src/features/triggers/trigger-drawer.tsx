@@ -1,9 +1,10 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
+import formStyles from '@/components/ui/drawer-form.module.css';
 import { TextField } from '@/components/ui/text-field';
 import { SCM_TYPES } from '@/features/integrations/integration-forms';
 import { CheckboxField, CopyableValue, FormError, SelectField, TextAreaField } from '@/features/settings/form-controls';
@@ -100,7 +101,7 @@ export function TriggerDrawer({
         </>
       }
     >
-      <form id={FORM_ID} className={styles.form} onSubmit={submit} noValidate>
+      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
         <TextField
           label={t('triggers.field.name')}
           value={values.name}
@@ -180,76 +181,68 @@ export function TriggerDrawer({
             />
             {trigger?.webhookUrl ? (
               <div className={styles.webhook}>
-                <p className={styles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
+                <p className={formStyles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
                 <CopyableValue value={`${origin}${trigger.webhookUrl}`} label={t('triggers.copyWebhook')} />
                 <p className={styles.muted}>{t('triggers.scm.webhookHint')}</p>
               </div>
             ) : (
               <p className={styles.muted}>{t('triggers.scm.webhookAfterSave')}</p>
             )}
-            <h3 className={styles.groupTitle}>{t('triggers.scm.events')}</h3>
-            <div className={styles.eventGroup}>
-              <CheckboxField
-                label={t('triggers.scm.onPush')}
-                checked={values.onPush}
-                onChange={(v) => set('onPush', v)}
+            <h3 className={formStyles.groupTitle}>{t('triggers.scm.events')}</h3>
+            <EventGroup label={t('triggers.scm.onPush')} checked={values.onPush} onChange={(v) => set('onPush', v)}>
+              <TextField
+                label={t('triggers.scm.pushBranches')}
+                value={values.pushBranches}
+                onChange={(event) => set('pushBranches', event.target.value)}
+                hint={t('triggers.scm.branchesHint')}
+                autoComplete="off"
               />
-              {values.onPush ? (
-                <TextField
-                  label={t('triggers.scm.pushBranches')}
-                  value={values.pushBranches}
-                  onChange={(event) => set('pushBranches', event.target.value)}
-                  hint={t('triggers.scm.branchesHint')}
-                  autoComplete="off"
-                />
-              ) : null}
-            </div>
-            <div className={styles.eventGroup}>
-              <CheckboxField
-                label={t('triggers.scm.tagRelease')}
-                checked={values.tagRelease}
-                onChange={(v) => set('tagRelease', v)}
+            </EventGroup>
+            <EventGroup
+              label={t('triggers.scm.tagRelease')}
+              checked={values.tagRelease}
+              onChange={(v) => set('tagRelease', v)}
+            />
+            <EventGroup
+              label={t('triggers.scm.onPullRequest')}
+              checked={values.onPullRequest}
+              onChange={(v) => set('onPullRequest', v)}
+            >
+              <TextField
+                label={t('triggers.scm.pullRequestBranches')}
+                value={values.pullRequestBranches}
+                onChange={(event) => set('pullRequestBranches', event.target.value)}
+                hint={t('triggers.scm.branchesHint')}
+                autoComplete="off"
               />
-            </div>
-            <div className={styles.eventGroup}>
-              <CheckboxField
-                label={t('triggers.scm.onPullRequest')}
-                checked={values.onPullRequest}
-                onChange={(v) => set('onPullRequest', v)}
+            </EventGroup>
+            <EventGroup
+              label={t('triggers.scm.onComment')}
+              checked={values.onComment}
+              onChange={(v) => set('onComment', v)}
+            >
+              <TextAreaField
+                label={t('triggers.scm.comments')}
+                rows={3}
+                value={values.comments}
+                onChange={(event) => set('comments', event.target.value)}
+                hint={t('triggers.scm.commentsHint')}
               />
-              {values.onPullRequest ? (
-                <TextField
-                  label={t('triggers.scm.pullRequestBranches')}
-                  value={values.pullRequestBranches}
-                  onChange={(event) => set('pullRequestBranches', event.target.value)}
-                  hint={t('triggers.scm.branchesHint')}
-                  autoComplete="off"
-                />
-              ) : null}
-            </div>
-            <div className={styles.eventGroup}>
-              <CheckboxField
-                label={t('triggers.scm.onComment')}
-                checked={values.onComment}
-                onChange={(v) => set('onComment', v)}
-              />
-              {values.onComment ? (
-                <TextAreaField
-                  label={t('triggers.scm.comments')}
-                  rows={3}
-                  value={values.comments}
-                  onChange={(event) => set('comments', event.target.value)}
-                  hint={t('triggers.scm.commentsHint')}
-                />
-              ) : null}
-            </div>
+            </EventGroup>
+            <h3 className={formStyles.groupTitle}>{t('triggers.scm.workflowSource')}</h3>
+            <CheckboxField
+              label={t('triggers.scm.workflowFromRevision')}
+              checked={values.workflowFromRevision}
+              onChange={(v) => set('workflowFromRevision', v)}
+              hint={t('triggers.scm.workflowFromRevisionHint')}
+            />
           </>
         ) : null}
 
         {values.type === 'WEBHOOK' ? (
           trigger ? (
             <div className={styles.webhook}>
-              <p className={styles.groupTitle}>{t('triggers.webhook.url')}</p>
+              <p className={formStyles.groupTitle}>{t('triggers.webhook.url')}</p>
               <CopyableValue value={`${origin}${webhookTriggerPath(trigger.id)}`} label={t('triggers.copyWebhook')} />
               <p className={styles.muted}>{t('triggers.webhook.hint')}</p>
               <pre className={styles.code}>
@@ -261,7 +254,7 @@ export function TriggerDrawer({
           )
         ) : null}
 
-        <h3 className={styles.groupTitle}>{t('triggers.parameters.title')}</h3>
+        <h3 className={formStyles.groupTitle}>{t('triggers.parameters.title')}</h3>
         <p className={styles.muted}>{t('triggers.parameters.hint')}</p>
         {values.parameters.map((parameter, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
@@ -314,5 +307,25 @@ export function TriggerDrawer({
         />
       </form>
     </Drawer>
+  );
+}
+
+/** One SCM event: its checkbox, and its settings while it is on. */
+function EventGroup({
+  label,
+  checked,
+  onChange,
+  children,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className={styles.eventGroup}>
+      <CheckboxField label={label} checked={checked} onChange={onChange} />
+      {checked ? children : null}
+    </div>
   );
 }

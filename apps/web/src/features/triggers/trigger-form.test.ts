@@ -50,6 +50,7 @@ describe('toTriggerInput', () => {
       integration: 'gh',
       repo: 'acme/web',
       tagRelease: true,
+      workflowFromRevision: false,
       push: { branches: [] },
       pullRequest: { branches: ['main'] },
     });
@@ -94,16 +95,19 @@ describe('fromTrigger', () => {
         tagRelease: false,
         pullRequest: { branches: ['main', 'dev'] },
         pullRequestComment: { comments: ['/rerun'] },
+        workflowFromRevision: true,
       },
       createdAt: '2026-01-01T00:00:00Z',
     };
     const values = fromTrigger(row);
     expect(values.onPush).toBe(false);
     expect(values.pullRequestBranches).toBe('main, dev');
+    expect(values.workflowFromRevision).toBe(true);
     expect(toTriggerInput(values, ref).scm).toEqual({
       integration: 'gh',
       repo: 'acme/web',
       tagRelease: false,
+      workflowFromRevision: true,
       pullRequest: { branches: ['main', 'dev'] },
       pullRequestComment: { comments: ['/rerun'] },
     });

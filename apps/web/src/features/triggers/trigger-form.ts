@@ -18,6 +18,7 @@ export interface TriggerFormValues {
   pullRequestBranches: string;
   onComment: boolean;
   comments: string;
+  workflowFromRevision: boolean;
 }
 
 export const BLANK_TRIGGER: TriggerFormValues = {
@@ -37,6 +38,7 @@ export const BLANK_TRIGGER: TriggerFormValues = {
   pullRequestBranches: '',
   onComment: false,
   comments: '/rerun',
+  workflowFromRevision: false,
 };
 
 /** "main, release/*\nhotfix" → ["main", "release/*", "hotfix"]. */
@@ -67,6 +69,7 @@ export function fromTrigger(trigger: TriggerRow): TriggerFormValues {
     pullRequestBranches: scm?.pullRequest?.branches.join(', ') ?? '',
     onComment: scm?.pullRequestComment != null,
     comments: scm?.pullRequestComment ? scm.pullRequestComment.comments.join('\n') : BLANK_TRIGGER.comments,
+    workflowFromRevision: scm?.workflowFromRevision ?? false,
   };
 }
 
@@ -88,6 +91,7 @@ export interface TriggerInput {
     tagRelease: boolean;
     pullRequest?: { branches: string[] };
     pullRequestComment?: { comments: string[] };
+    workflowFromRevision: boolean;
   };
 }
 
@@ -114,6 +118,7 @@ export function toTriggerInput(
       integration: values.integration,
       repo: values.repo.trim(),
       tagRelease: values.tagRelease,
+      workflowFromRevision: values.workflowFromRevision,
       ...(values.onPush ? { push: { branches: splitList(values.pushBranches) } } : {}),
       ...(values.onPullRequest ? { pullRequest: { branches: splitList(values.pullRequestBranches) } } : {}),
       ...(values.onComment ? { pullRequestComment: { comments: splitList(values.comments) } } : {}),

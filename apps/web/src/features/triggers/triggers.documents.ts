@@ -22,6 +22,8 @@ export interface TriggerRow {
     tagRelease: boolean;
     pullRequest: { branches: string[] } | null;
     pullRequestComment: { comments: string[] } | null;
+    /** Pipelines as code: runs take the workflow from `.cyclone.yaml` at the pushed revision. */
+    workflowFromRevision: boolean;
   } | null;
   createdAt: string;
 }
@@ -50,6 +52,7 @@ const FIELDS = `
     tagRelease
     pullRequest { branches }
     pullRequestComment { comments }
+    workflowFromRevision
   }
   createdAt
 `;

@@ -77,6 +77,7 @@ export const runsEn = {
   'runs.list.colStatus': 'Status',
   'runs.list.colCreated': 'Created',
   'runs.list.colDuration': 'Duration',
+  'runs.list.colTrigger': 'Trigger',
   'runs.list.colVersion': 'Version',
   'runs.list.compare': 'Compare',
   'runs.list.compareHint': 'Pick two runs to compare them',

@@ -79,6 +79,7 @@ export const runsZhCN: Record<keyof typeof runsEn, string> = {
   'runs.list.colStatus': '状态',
   'runs.list.colCreated': '创建时间',
   'runs.list.colDuration': '耗时',
+  'runs.list.colTrigger': '触发方式',
   'runs.list.colVersion': '版本',
   'runs.list.compare': '对比',
   'runs.list.compareHint': '勾选两次运行即可对比',

@@ -231,6 +231,10 @@ export const settingsEn = {
   'triggers.scm.comments': 'Comments',
   'triggers.scm.commentsHint': 'One per line; a comment that starts with one of them starts a run.',
   'triggers.scm.branchesHint': 'Comma-separated; blank means every branch.',
+  'triggers.scm.workflowSource': 'Workflow source',
+  'triggers.scm.workflowFromRevision': 'Use the workflow in .cyclone.yaml at the pushed revision',
+  'triggers.scm.workflowFromRevisionHint':
+    'Each run reads .cyclone.yaml at the pushed revision and runs that workflow (pipelines as code) instead of the one saved here.',
   'triggers.scm.webhookUrl': 'Webhook URL',
   'triggers.scm.webhookHint': 'Add this URL as a webhook of the repository, with the integration’s webhook secret.',
   'triggers.scm.webhookAfterSave': 'The webhook URL to add to the repository appears here once the trigger is saved.',

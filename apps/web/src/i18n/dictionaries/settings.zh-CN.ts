@@ -229,6 +229,10 @@ export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
   'triggers.scm.comments': '评论',
   'triggers.scm.commentsHint': '每行一条；以其中任一条开头的评论会启动运行。',
   'triggers.scm.branchesHint': '用逗号分隔；留空表示所有分支。',
+  'triggers.scm.workflowSource': '工作流来源',
+  'triggers.scm.workflowFromRevision': '使用推送版本中 .cyclone.yaml 定义的工作流',
+  'triggers.scm.workflowFromRevisionHint':
+    '每次运行读取推送版本中的 .cyclone.yaml 并运行其中的工作流（流水线即代码），而不是这里保存的工作流。',
   'triggers.scm.webhookUrl': 'Webhook 地址',
   'triggers.scm.webhookHint': '将此地址添加为仓库的 Webhook，并使用集成中的 Webhook 密钥。',
   'triggers.scm.webhookAfterSave': '保存触发器后，这里会显示要添加到仓库的 Webhook 地址。',

@@ -50,6 +50,8 @@ export async function waitFor<T>(
 
 export interface ExecutorKit {
   api: TestApi;
+  /** Token of the platform admin, who makes every test's objects. */
+  admin: string;
   db: Db;
   clients: KubeClients;
   tenant: string;
@@ -131,6 +133,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
 
   return {
     api,
+    admin,
     db,
     clients,
     tenant,

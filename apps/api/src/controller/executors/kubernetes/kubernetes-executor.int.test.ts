@@ -9,6 +9,13 @@ import type { KubernetesExecutor } from './kubernetes-executor.js';
  * The executor alone against the real kube-apiserver (kwok nodes end the pods as
  * their annotations say); the reconciler-driven behaviour is in run-on-kubernetes.int.test.ts.
  */
+/** Starts an attempt and waits until its objects exist (they are created after `start` returns). */
+async function started(executor: KubernetesExecutor, launch: StageLaunch): Promise<string> {
+  const handle = await executor.start(launch);
+  await executor.created(handle);
+  return handle;
+}
+
 describe('KubernetesExecutor against a real API server', () => {
   let kit: ExecutorKit;
   let executor: KubernetesExecutor;
@@ -55,10 +62,10 @@ describe('KubernetesExecutor against a real API server', () => {
     await kit.h.createWorkflow('exit3', [sh('build', 'make', { env: [{ name: KWOK_EXIT_CODE, value: '3' }] })]);
     const runId = await kit.h.start('exit3');
     const env = [{ name: KWOK_EXIT_CODE, value: '3' }];
-    const handle = await executor.start(launchOf(runId, 'build', 1, env));
+    const handle = await started(executor, launchOf(runId, 'build', 1, env));
     expect(handle).toBe(`k8s:${kit.namespace}/exit3-1-build-1`);
     // Started again (a pass whose transaction failed after the create): the same pod, no error.
-    expect(await executor.start(launchOf(runId, 'build', 1, env))).toBe(handle);
+    expect(await started(executor, launchOf(runId, 'build', 1, env))).toBe(handle);
 
     const pod = await readPod('exit3-1-build-1');
     const cr = await runCr('exit3-1');
@@ -82,7 +89,7 @@ describe('KubernetesExecutor against a real API server', () => {
     );
     expect(exit).toMatchObject({ stage: 'build', attempt: 1, exitCode: 3, message: 'exited with code 3' });
     // The next attempt is a new pod.
-    expect(await executor.start(launchOf(runId, 'build', 2, env))).toBe(`k8s:${kit.namespace}/exit3-1-build-2`);
+    expect(await started(executor, launchOf(runId, 'build', 2, env))).toBe(`k8s:${kit.namespace}/exit3-1-build-2`);
     // Ended pods are deleted once the GC delay (300 ms here) has passed.
     await waitFor(
       () => isGone('exit3-1-build-1'),
@@ -101,7 +108,7 @@ describe('KubernetesExecutor against a real API server', () => {
     spec.stages[0] = { ...spec.stages[0], podSpecExtras: { nodeSelector: { disk: 'nowhere' } } };
     await kit.db.workflowVersion.update({ where: { id: version.versionId }, data: { spec: spec as object } });
 
-    const handle = await executor.start(launchOf(runId, 'build', 1));
+    const handle = await started(executor, launchOf(runId, 'build', 1));
     const attempt = { runId, stage: 'build', attempt: 1, handle, message: '' };
     const seen = await waitFor(
       () => executor.observe(attempt),
@@ -126,7 +133,7 @@ describe('KubernetesExecutor against a real API server', () => {
   it('reports a pod deleted by someone else as a failed attempt', async () => {
     await kit.h.createWorkflow('vanish', [sh('build', 'make')]);
     const runId = await kit.h.start('vanish');
-    const handle = await executor.start(launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
+    const handle = await started(executor, launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
     await kit.clients.core.deleteNamespacedPod({
       name: 'vanish-1-build-1',
       namespace: kit.namespace,
@@ -144,7 +151,7 @@ describe('KubernetesExecutor against a real API server', () => {
   it('writes the summary status of the WorkflowRun resource', async () => {
     await kit.h.createWorkflow('summary', [sh('build', 'make')]);
     const runId = await kit.h.start('summary');
-    await executor.start(launchOf(runId, 'build', 1));
+    await started(executor, launchOf(runId, 'build', 1));
     const startedAt = new Date('2026-11-26T01:00:00.123Z');
     const before = executor.writes.total;
     await executor.runPhaseChanged(runId, {
@@ -167,7 +174,7 @@ describe('KubernetesExecutor against a real API server', () => {
   it('leaves pods alone for a new executor and reads their state again (restart)', async () => {
     await kit.h.createWorkflow('again', [sh('build', 'make')]);
     const runId = await kit.h.start('again');
-    const handle = await executor.start(launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
+    const handle = await started(executor, launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
     const restarted = kit.makeExecutor();
     expect(restarted.isOrphan(handle)).toBe(false);
     const pod: V1Pod = await waitFor(

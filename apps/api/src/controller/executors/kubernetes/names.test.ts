@@ -24,6 +24,13 @@ describe('stage pod names', () => {
       namespace: 'cyclone-acme',
       pod: 'build-1-test-1',
     });
+    const worker = '3f2b6c1e-8d7a-4c55-9a0e-1b2c3d4e5f60';
+    expect(parsePodHandle(podHandle('cyclone-acme', 'build-1-test-1', worker))).toEqual({
+      namespace: 'cyclone-acme',
+      pod: 'build-1-test-1',
+      clusterId: worker,
+    });
+    expect(parsePodHandle('k8s:cyclone-acme/build-1-test-1@not-an-id')).toBeUndefined();
     expect(parsePodHandle('local:host:1:abc:2')).toBeUndefined();
     expect(parsePodHandle(null)).toBeUndefined();
   });

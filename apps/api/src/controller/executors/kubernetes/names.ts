@@ -25,10 +25,17 @@ export const stagePodName = (runName: string, stage: string, attempt: number) =>
 /** The run's shared workspace volume. */
 export const workspaceClaimName = (runName: string) => fitName(`${runName}-workspace`);
 
-/** The handle stored in the stage row: `k8s:<namespace>/<pod>`. */
-export const podHandle = (namespace: string, pod: string) => `k8s:${namespace}/${pod}`;
+/**
+ * The handle stored in the stage row: `k8s:<namespace>/<pod>` in the control cluster,
+ * `k8s:<namespace>/<pod>@<integration id>` in a worker cluster.
+ */
+export const podHandle = (namespace: string, pod: string, clusterId?: string) =>
+  `k8s:${namespace}/${pod}${clusterId ? `@${clusterId}` : ''}`;
 
-export function parsePodHandle(handle: string | null): { namespace: string; pod: string } | undefined {
-  const match = handle ? /^k8s:([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(handle) : null;
-  return match ? { namespace: match[1] as string, pod: match[2] as string } : undefined;
+export function parsePodHandle(
+  handle: string | null,
+): { namespace: string; pod: string; clusterId?: string } | undefined {
+  const match = handle ? /^k8s:([a-z0-9-]+)\/([a-z0-9.-]+)(?:@([0-9a-f-]{36}))?$/.exec(handle) : null;
+  if (!match) return undefined;
+  return { namespace: match[1] as string, pod: match[2] as string, ...(match[3] ? { clusterId: match[3] } : {}) };
 }

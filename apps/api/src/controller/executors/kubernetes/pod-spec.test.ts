@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildStagePod, type StagePodInput, stageSecretData, WORKLOAD_WRAPPER } from './pod-spec.js';
+import {
+  ARTIFACT_UPLOAD_SECONDS,
+  buildStagePod,
+  type StagePodInput,
+  stageSecretData,
+  WORKLOAD_WRAPPER,
+} from './pod-spec.js';
 
 const base: StagePodInput = {
   namespace: 'cyclone-acme',
@@ -109,6 +115,32 @@ describe('buildStagePod', () => {
       name: 'workspace',
       persistentVolumeClaim: { claimName: 'build-3-workspace' },
     });
+  });
+
+  it('downloads input artifacts in the inputs container and gives the helper the output artifacts to upload', () => {
+    const pod = buildStagePod({
+      ...base,
+      artifacts: [{ name: 'app', path: 'got/app.bin', storageKey: 'run-1/build/app', isDirectory: false }],
+      outputArtifacts: [{ name: 'report', path: '/workspace/out/report' }],
+    });
+    const [helper, inputs] = pod.spec?.initContainers ?? [];
+    const env = (container: typeof helper, name: string) => container?.env?.find((e) => e.name === name)?.value;
+    expect(JSON.parse(env(inputs, 'CYCLONE_INPUTS') as string).artifacts).toEqual([
+      { name: 'app', path: '/workspace/got/app.bin', isDirectory: false },
+    ]);
+    // The inputs container fetches them from the API with the attempt's token; no storage key reaches the pod.
+    expect(env(inputs, 'CYCLONE_API_URL')).toBe('http://cyclone-api');
+    expect(env(inputs, 'CYCLONE_STAGE_TOKEN')).toBe('cst1.x');
+    expect(JSON.stringify(pod)).not.toContain('run-1/build/app');
+    expect(JSON.parse(env(helper, 'CYCLONE_OUTPUT_ARTIFACTS') as string)).toEqual([
+      { name: 'report', path: '/workspace/out/report' },
+    ]);
+    // Time for the helper to upload after the workload ended; pods without artifacts keep the default.
+    expect(pod.spec?.terminationGracePeriodSeconds).toBe(ARTIFACT_UPLOAD_SECONDS);
+    expect(buildStagePod(base).spec?.terminationGracePeriodSeconds).toBeUndefined();
+    expect(() => buildStagePod({ ...base, outputArtifacts: [{ name: 'x', path: '/etc/passwd' }] })).toThrow(
+      'outside /workspace',
+    );
   });
 
   it('lets the stage extras override installation defaults and appends extra containers', () => {

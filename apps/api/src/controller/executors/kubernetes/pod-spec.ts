@@ -25,6 +25,12 @@ export const WORKLOAD_WRAPPER =
   `"$@" >>${HELPER_MOUNT}/stdout 2>>${HELPER_MOUNT}/stderr; code=$?; ` +
   `echo "$code" >${HELPER_MOUNT}/exit; exit "$code"`;
 
+/**
+ * Grace period of pods with output artifacts: after the workload exits the kubelet
+ * stops the helper sidecar, which still uploads them (a stop deletes with grace 0).
+ */
+export const ARTIFACT_UPLOAD_SECONDS = 600;
+
 type PodVolumes = NonNullable<NonNullable<V1Pod['spec']>['volumes']>;
 
 export interface RunObjectNames {
@@ -40,8 +46,8 @@ export interface StagePodInput {
   namespace: string;
   podName: string;
   names: RunObjectNames;
-  /** uid of the WorkflowRun custom resource: the pod's owner. */
-  runUid: string;
+  /** uid of the WorkflowRun custom resource: the pod's owner (none in a worker cluster). */
+  runUid?: string;
   stage: string;
   attempt: number;
   runId: string;
@@ -83,6 +89,20 @@ export function runLabels(names: RunObjectNames): Record<string, string> {
     [LABELS.workflow]: names.workflow,
     [RUN_LABEL]: names.run,
   };
+}
+
+/** The owner reference of a run's objects in the control cluster: its WorkflowRun resource. */
+export function runOwner(names: RunObjectNames, runUid: string) {
+  return [
+    {
+      apiVersion: CYCLONE_API_VERSION,
+      kind: 'WorkflowRun',
+      name: names.run,
+      uid: runUid,
+      controller: true,
+      blockOwnerDeletion: false,
+    },
+  ];
 }
 
 /** A stage path as seen in the pod: relative paths are inside the workspace, which must hold them all. */
@@ -215,20 +235,13 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         [ATTEMPT_LABEL]: String(input.attempt),
       },
       annotations: { 'cyclone.dev/run-id': input.runId, ...(input.annotations ?? {}) },
-      ownerReferences: [
-        {
-          apiVersion: CYCLONE_API_VERSION,
-          kind: 'WorkflowRun',
-          name: input.names.run,
-          uid: input.runUid,
-          controller: true,
-          blockOwnerDeletion: false,
-        },
-      ],
+      ...(input.runUid ? { ownerReferences: runOwner(input.names, input.runUid) } : {}),
     },
     spec: {
       restartPolicy: 'Never',
       serviceAccountName: input.serviceAccountName,
+      // The helper uploads output artifacts after the workload ended, within the pod's grace period.
+      ...((input.outputArtifacts?.length ?? 0) > 0 ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS } : {}),
       ...(input.podDefaults ?? {}),
       ...extras,
       initContainers,

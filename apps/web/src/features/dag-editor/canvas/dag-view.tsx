@@ -10,14 +10,14 @@ import {
   ReactFlow,
   ReactFlowProvider,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useT } from '@/i18n/i18n-provider';
 import { useAfterFirstView } from '../editor/use-after-first-view';
 import { isDagreLoaded, layoutStages, preloadDagre, wantsDagre } from '../layout/layout';
 import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
 import styles from './canvas.module.css';
 import { buildEdges, buildNodes, type DagViewPhase, type DagViewStage } from './graph-elements';
-import { initialFitView, LARGE_GRAPH } from './initial-view';
+import { initialFitView, initialViewport, LARGE_GRAPH } from './initial-view';
 
 export type { DagViewPhase, DagViewStage };
 
@@ -35,7 +35,7 @@ export const MINIMAP_THRESHOLD = 30;
  * Read-only DAG of stages, laid out left to right, as the run view shows it. The layout is
  * computed from the structure only, so phase updates re-render nodes without moving them.
  */
-export function DagView({ stages, phases, onSelectStage }: DagViewProps) {
+export const DagView = memo(function DagView({ stages, phases, onSelectStage }: DagViewProps) {
   const t = useT();
   const structureKey = stages.map((s) => `${s.name}<${s.dependsOn.join(',')}`).join('|');
   // Small graphs are laid out with dagre, a chunk of its own: wait for it rather than jump.
@@ -54,32 +54,45 @@ export function DagView({ stages, phases, onSelectStage }: DagViewProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the first view is fitted automatically.
   const fitViewOptions = useMemo(() => initialFitView(positions, stages.length), [structureKey]);
   const onNodeClick = useCallback<NodeMouseHandler>((_, node) => onSelectStage?.(node.id), [onSelectStage]);
+  // A large graph starts from a viewport computed from the canvas size: no fit pass.
+  const section = useRef<HTMLElement>(null);
+  const [start, setStart] = useState<{ viewport?: ReturnType<typeof initialViewport> }>();
+  const isLarge = stages.length > LARGE_GRAPH;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first view only.
+  useLayoutEffect(() => {
+    if (start || needsDagre || !section.current) return;
+    const box = section.current.getBoundingClientRect();
+    setStart({ viewport: isLarge ? initialViewport(positions, stages.length, box) : undefined });
+  }, [needsDagre]);
 
   if (needsDagre) return <section className={styles.canvas} aria-label={t('dag.view.label')} aria-busy="true" />;
   return (
-    <section className={styles.canvas} aria-label={t('dag.view.label')}>
-      <ReactFlowProvider>
-        <ReactFlow
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={NODE_TYPES}
-          onNodeClick={onNodeClick}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={Boolean(onSelectStage)}
-          fitView
-          fitViewOptions={fitViewOptions}
-          onlyRenderVisibleElements={stages.length > LARGE_GRAPH}
-          minZoom={0.1}
-        >
-          <Background gap={16} size={1} />
-          <Controls showInteractive={false} />
-          {stages.length > MINIMAP_THRESHOLD && isAfterFirstView ? <MiniMap pannable zoomable /> : null}
-        </ReactFlow>
-      </ReactFlowProvider>
+    <section ref={section} className={styles.canvas} aria-label={t('dag.view.label')}>
+      {start ? (
+        <ReactFlowProvider>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodeClick={onNodeClick}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={Boolean(onSelectStage)}
+            fitView={!start.viewport}
+            fitViewOptions={fitViewOptions}
+            defaultViewport={start.viewport}
+            onlyRenderVisibleElements={stages.length > LARGE_GRAPH}
+            minZoom={0.1}
+          >
+            <Background gap={16} size={1} />
+            <Controls showInteractive={false} />
+            {stages.length > MINIMAP_THRESHOLD && isAfterFirstView ? <MiniMap pannable zoomable /> : null}
+          </ReactFlow>
+        </ReactFlowProvider>
+      ) : null}
     </section>
   );
-}
+});
 
 const sameData = (a: StageNodeData, b: StageNodeData) => {
   const keys = Object.keys(b);

@@ -1,5 +1,5 @@
-import type { Edge } from '@xyflow/react';
-import type { Point } from '../layout/layout';
+import { type Edge, type NodeHandle, Position } from '@xyflow/react';
+import { NODE_HEIGHT, NODE_WIDTH, type Point } from '../layout/layout';
 import type { StageNodeData, StageNodeType } from '../nodes/stage-node';
 
 export interface DagViewStage {
@@ -44,6 +44,42 @@ export function buildEdges(
   return edges;
 }
 
+const HANDLE_SIZE = 10;
+/**
+ * A stage node's size and handles (left and right middle, as the node CSS puts them),
+ * known before the node is drawn. Without them React Flow draws every node once just to
+ * measure it, even with onlyRenderVisibleElements (hundreds of nodes nobody sees), and a
+ * node object built anew (after a layout, an edit) counts as unmeasured until the
+ * ResizeObserver, which sees no change, reports it: fitView then waits forever. The node
+ * CSS has this fixed size, so declaring it is exact.
+ */
+export const stageNodeGeometry = () => ({
+  measured: { width: NODE_WIDTH, height: NODE_HEIGHT },
+  handles: STAGE_HANDLES,
+});
+
+const STAGE_HANDLES: NodeHandle[] = [
+  {
+    // null as in the DOM (no handle id): React Flow finds handles by `<node>-<id>-<type>`.
+    id: null,
+    type: 'target',
+    position: Position.Left,
+    x: -HANDLE_SIZE / 2,
+    y: (NODE_HEIGHT - HANDLE_SIZE) / 2,
+    width: HANDLE_SIZE,
+    height: HANDLE_SIZE,
+  },
+  {
+    id: null,
+    type: 'source',
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE_SIZE / 2,
+    y: (NODE_HEIGHT - HANDLE_SIZE) / 2,
+    width: HANDLE_SIZE,
+    height: HANDLE_SIZE,
+  },
+];
+
 export function buildNodes(
   stages: readonly DagViewStage[],
   positions: Record<string, Point>,
@@ -55,6 +91,7 @@ export function buildNodes(
     return {
       id: stage.name,
       type: 'stage',
+      ...stageNodeGeometry(),
       position: positions[stage.name] ?? { x: 0, y: 0 },
       data: {
         name: stage.name,

@@ -26,7 +26,7 @@ import {
 } from 'react';
 import { useT } from '@/i18n/i18n-provider';
 import { MINIMAP_THRESHOLD } from '../canvas/dag-view';
-import { buildEdges } from '../canvas/graph-elements';
+import { buildEdges, stageNodeGeometry } from '../canvas/graph-elements';
 import { initialFitView, initialViewport, LARGE_GRAPH } from '../canvas/initial-view';
 import { checkConnection, connect, disconnect, moveStages, removeStages } from '../model/operations';
 import type { EditorDoc, EditorStage, Point } from '../model/types';
@@ -55,6 +55,42 @@ export interface EditorCanvasProps {
   ghost?: Point;
 }
 
+/** Node data objects are reused while their stage is unchanged, so memoized nodes skip rendering. */
+function buildStageNodes(
+  doc: EditorDoc,
+  issueStages: ReadonlySet<string>,
+  cache: { current: Map<string, CachedNode> },
+  selected: ReadonlySet<string>,
+): StageNodeType[] {
+  const next = new Map<string, CachedNode>();
+  const nodes = doc.stages.map((stage): StageNodeType => {
+    const hasIssue = issueStages.has(stage.name);
+    const previous = cache.current.get(stage.name);
+    const data =
+      previous && previous.stage === stage && previous.hasIssue === hasIssue
+        ? previous.data
+        : {
+            name: stage.name,
+            image: stage.image,
+            trivial: stage.trivial,
+            retries: stage.retries,
+            hasIssue,
+            isEditable: true,
+          };
+    next.set(stage.name, { stage, hasIssue, data });
+    return {
+      id: stage.name,
+      type: 'stage',
+      ...stageNodeGeometry(),
+      position: doc.positions[stage.name] ?? { x: 0, y: 0 },
+      data,
+      selected: selected.has(stage.name),
+    };
+  });
+  cache.current = next;
+  return nodes;
+}
+
 /** The editable graph: drag to move, handle to handle to connect, Delete to remove. */
 export const EditorCanvas = memo(function EditorCanvas({
   editor,
@@ -68,50 +104,31 @@ export const EditorCanvas = memo(function EditorCanvas({
   const t = useT();
   const { doc, apply, latest } = editor;
   const cache = useRef(new Map<string, CachedNode>());
-  const [nodes, setNodes] = useState<StageNodeType[]>([]);
-  const [edges, setEdges] = useState<Edge[]>([]);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
+  // The first nodes are built during the first render: no empty pass before them.
+  const [nodes, setNodes] = useState<StageNodeType[]>(() => buildStageNodes(doc, issueStages, cache, selected));
+  const [edges, setEdges] = useState<Edge[]>(() => buildEdges(doc.stages));
+  const built = useRef({ doc, issueStages });
 
-  // Node data objects are reused while their stage is unchanged, so memoized nodes skip rendering.
   useEffect(() => {
-    const next = new Map<string, CachedNode>();
-    const built = doc.stages.map((stage): StageNodeType => {
-      const hasIssue = issueStages.has(stage.name);
-      const previous = cache.current.get(stage.name);
-      const data =
-        previous && previous.stage === stage && previous.hasIssue === hasIssue
-          ? previous.data
-          : {
-              name: stage.name,
-              image: stage.image,
-              trivial: stage.trivial,
-              retries: stage.retries,
-              hasIssue,
-              isEditable: true,
-            };
-      next.set(stage.name, { stage, hasIssue, data });
-      return {
-        id: stage.name,
-        type: 'stage',
-        position: doc.positions[stage.name] ?? { x: 0, y: 0 },
-        data,
-        selected: selectedRef.current.has(stage.name),
-      };
-    });
-    cache.current = next;
-    setNodes(built);
+    if (built.current.doc === doc && built.current.issueStages === issueStages) return;
+    built.current = { doc, issueStages };
+    setNodes(buildStageNodes(doc, issueStages, cache, selectedRef.current));
   }, [doc, issueStages]);
-
   useEffect(() => {
-    setNodes((current) =>
-      current.map((node) =>
-        node.selected === selected.has(node.id) ? node : { ...node, selected: selected.has(node.id) },
-      ),
-    );
+    setNodes((current) => {
+      if (current.every((node) => Boolean(node.selected) === selected.has(node.id))) return current;
+      return current.map((node) =>
+        Boolean(node.selected) === selected.has(node.id) ? node : { ...node, selected: selected.has(node.id) },
+      );
+    });
   }, [selected]);
 
+  const edgesOf = useRef(doc);
   useEffect(() => {
+    if (edgesOf.current === doc) return;
+    edgesOf.current = doc;
     setEdges((current) => {
       const wasSelected = new Set(current.filter((e) => e.selected).map((e) => e.id));
       return buildEdges(doc.stages).map((edge) => ({ ...edge, selected: wasSelected.has(edge.id) }));

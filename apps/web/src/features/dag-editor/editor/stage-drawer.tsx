@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { TextField } from '@/components/ui/text-field';
@@ -9,6 +9,7 @@ import { isDnsLabel } from '../model/checks';
 import type { EditorStage } from '../model/types';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
+import { WorkloadFields } from './workload-fields';
 
 const FORM_ID = 'stage-drawer-form';
 
@@ -28,41 +29,6 @@ interface Draft {
 
 function toDraft(stage: EditorStage): Draft {
   return { stage, command: toLines(stage.command), args: toLines(stage.args), retries: String(stage.retries) };
-}
-
-function TextArea({
-  label,
-  hint,
-  value,
-  onChange,
-}: {
-  label: string;
-  hint?: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  return (
-    <div className={styles.field}>
-      <label htmlFor={id} className={styles.label}>
-        {label}
-      </label>
-      <textarea
-        id={id}
-        className={styles.textarea}
-        rows={Math.min(6, Math.max(2, value.split('\n').length))}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-        spellCheck={false}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className={styles.hint}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -137,41 +103,35 @@ export function StageDrawer({
         />
         {s.template ? <p className={styles.hint}>{t('editor.drawer.fromTemplate', { template: s.template })}</p> : null}
         <Section title={t('editor.drawer.workload')}>
-          <TextField
-            label={t('editor.drawer.image')}
-            placeholder="alpine:3.20"
-            value={s.image}
-            onChange={(e) => set({ image: e.target.value })}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <TextArea
-            label={t('editor.drawer.command')}
-            hint={t('editor.drawer.linesHint')}
-            value={draft.command}
-            onChange={(command) => setDraft({ ...draft, command })}
-          />
-          <TextArea
-            label={t('editor.drawer.args')}
-            hint={t('editor.drawer.linesHint')}
-            value={draft.args}
-            onChange={(args) => setDraft({ ...draft, args })}
-          />
-          <TextField
-            label={t('editor.drawer.workingDir')}
-            value={s.workingDir ?? ''}
-            onChange={(e) => set({ workingDir: e.target.value })}
-            autoComplete="off"
-          />
-          <RowsEditor
-            legend={t('editor.drawer.env')}
-            addLabel={t('editor.drawer.addEnv')}
-            columns={[
-              { key: 'name', label: t('editor.drawer.colName') },
-              { key: 'value', label: t('editor.drawer.colValue') },
-            ]}
-            rows={s.env}
-            onChange={(env) => set({ env })}
+          <WorkloadFields
+            values={{
+              image: s.image,
+              command: draft.command,
+              args: draft.args,
+              workingDir: s.workingDir ?? '',
+              env: s.env,
+            }}
+            onChange={({ command, args, ...stagePatch }) =>
+              setDraft({
+                ...draft,
+                ...(command === undefined ? {} : { command }),
+                ...(args === undefined ? {} : { args }),
+                stage: { ...draft.stage, ...stagePatch },
+              })
+            }
+            labels={{
+              image: t('editor.drawer.image'),
+              command: t('editor.drawer.command'),
+              commandHint: t('editor.drawer.linesHint'),
+              args: t('editor.drawer.args'),
+              argsHint: t('editor.drawer.linesHint'),
+              workingDir: t('editor.drawer.workingDir'),
+              env: t('editor.drawer.env'),
+              envName: t('editor.drawer.colName'),
+              envValue: t('editor.drawer.colValue'),
+              addEnv: t('editor.drawer.addEnv'),
+            }}
+            imagePlaceholder="alpine:3.20"
           />
         </Section>
         <Section title={t('editor.drawer.inputs')}>

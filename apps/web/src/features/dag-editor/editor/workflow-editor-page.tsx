@@ -9,15 +9,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
-import { request } from '@/lib/graphql/client';
-import { queryKeys } from '@/lib/query-keys';
 import { isDagreLoaded, preloadDagre, wantsDagre } from '../layout/layout';
-import {
-  EditorWorkflowDocument,
-  type EditorWorkflowResult,
-  StageTemplatesDocument,
-  type StageTemplatesResult,
-} from './editor.documents';
+import { editorWorkflowQuery, stageTemplatesQuery } from './editor-queries';
 import { WorkflowEditor } from './workflow-editor';
 
 /**
@@ -62,18 +55,10 @@ function EditorLoader({
 }) {
   const t = useT();
   const workflowQuery = useQuery({
-    queryKey: queryKeys.workflows.detail(tenant, project, workflow ?? ''),
-    queryFn: ({ signal }) =>
-      request<EditorWorkflowResult, object>(EditorWorkflowDocument, { tenant, project, name: workflow }, { signal }),
+    ...editorWorkflowQuery(tenant, project, workflow ?? ''),
     enabled: Boolean(workflow),
-    // The editor owns the document once open: no background refetch under the user's edits.
-    staleTime: Number.POSITIVE_INFINITY,
   });
-  const templatesQuery = useQuery({
-    queryKey: queryKeys.templates.all(tenant),
-    queryFn: ({ signal }) => request<StageTemplatesResult, object>(StageTemplatesDocument, { tenant }, { signal }),
-    staleTime: 5 * 60_000,
-  });
+  const templatesQuery = useQuery(stageTemplatesQuery(tenant));
 
   // A small workflow is laid out with dagre, a chunk of its own: load it before the first view.
   const stageCount = workflowQuery.data?.workflow?.stages.length ?? 0;

@@ -2,17 +2,14 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Button, LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { TextField } from '@/components/ui/text-field';
 import { runsHref } from '@/features/runs/runs.documents';
 import { StartRunButton } from '@/features/runs/start-run-button';
 import { useT } from '@/i18n/i18n-provider';
-import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { layoutStages, NODE_HEIGHT, NODE_WIDTH, preloadDagre, wantsDagre } from '../layout/layout';
-import { type DiffLine, diffLines } from '../model/diff';
 import {
   addStage,
   type Clipboard,
@@ -22,19 +19,14 @@ import {
   setPositions,
   updateStage,
 } from '../model/operations';
-import { fromApiStage, stageLines, toStageInput } from '../model/serialize';
-import { type EditorDoc, type EditorStage, emptyStage } from '../model/types';
+import { type EditorStage, emptyStage } from '../model/types';
 import { validateDoc } from '../model/validate';
 import type { WorkflowMeta, YamlProblem } from '../model/yaml-doc';
-import {
-  CreateWorkflowDocument,
-  type EditorWorkflow,
-  type SaveWorkflowInput,
-  type StageTemplateSummary,
-  UpdateWorkflowDocument,
-} from './editor.documents';
+import type { EditorWorkflow, StageTemplateSummary } from './editor.documents';
 import styles from './editor.module.css';
 import { EditorCanvas } from './editor-canvas';
+import { EditorToast, useToast } from './editor-toast';
+import { EditorToolbar, type EditorView, type GhostHandlers } from './editor-toolbar';
 import { SaveDiffDialog } from './save-diff-dialog';
 import { ShortcutsPanel } from './shortcuts-panel';
 import { StageDrawer } from './stage-drawer';
@@ -44,42 +36,23 @@ import { useEditorHistory } from './use-editor-history';
 import { useEditorShortcuts } from './use-editor-shortcuts';
 import { useUnsavedGuard } from './use-unsaved-guard';
 import { ValidationPanel } from './validation-panel';
-import { metaLines, WorkflowMetaDrawer } from './workflow-meta-drawer';
+import {
+  type Baseline,
+  baselineOf,
+  docFromWorkflow,
+  metaOf,
+  placeStages,
+  type SavedVersion,
+  saveWorkflow,
+  workflowLines,
+} from './workflow-doc';
+import { WorkflowMetaDrawer } from './workflow-meta-drawer';
 import { YamlPanel } from './yaml-panel';
 
 /** The YAML codec and the YAML library are only needed once the YAML view opens. */
 const loadYamlDoc = () => import('../model/yaml-doc');
 
 const PASTE_OFFSET = { x: 40, y: 40 };
-const TOAST_MS = 6000;
-
-export function docFromWorkflow(workflow: EditorWorkflow | null | undefined, keep?: EditorDoc): EditorDoc {
-  const stages = (workflow?.stages ?? []).map(fromApiStage);
-  const laidOut = layoutStages(stages);
-  // Stages that were already on the canvas stay where the user put them.
-  const positions = Object.fromEntries(
-    stages.map((s) => [s.name, keep?.positions[s.name] ?? laidOut[s.name] ?? { x: 0, y: 0 }]),
-  );
-  return { stages, positions };
-}
-
-interface Baseline {
-  name?: string;
-  meta: WorkflowMeta;
-  version?: number;
-  stages: EditorStage[];
-}
-
-const metaOf = (workflow: EditorWorkflow | null | undefined): WorkflowMeta => ({
-  description: workflow?.description ?? '',
-  globalVariables: (workflow?.globalVariables ?? []).map(({ name, value }) => ({ name, value })),
-});
-
-/** Text lines of a workflow for the dirty check and the save diff. */
-const workflowLines = (meta: WorkflowMeta, stages: readonly EditorStage[]) => [
-  ...metaLines(meta),
-  ...stageLines(stages),
-];
 
 export function WorkflowEditor({
   tenant,
@@ -106,24 +79,19 @@ export function WorkflowEditor({
     return { stages: [stage], positions: { [stage.name]: { x: 0, y: 0 } } };
   });
   const { doc, apply } = editor;
-  const [baseline, setBaseline] = useState<Baseline>(() => ({
-    name: workflow?.name,
-    meta: metaOf(workflow),
-    version: workflow?.version,
-    stages: (workflow?.stages ?? []).map(fromApiStage),
-  }));
+  const [baseline, setBaseline] = useState<Baseline>(() => baselineOf(workflow));
   const [meta, setMeta] = useState<WorkflowMeta>(() => metaOf(workflow));
   const [isMetaOpen, setMetaOpen] = useState(false);
   const [newName, setNewName] = useState('');
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [openStage, setOpenStage] = useState<string>();
-  const [toast, setToast] = useState<{ message: string; tone: 'error' | 'info' }>();
-  const [view, setView] = useState<'graph' | 'yaml'>('graph');
+  const { toast, showToast, dismiss: dismissToast } = useToast();
+  const [view, setView] = useState<EditorView>('graph');
   /** The YAML view's text as printed from the graph, and as edited. */
   const [yaml, setYaml] = useState<{ printed: string; draft: string }>();
   const [yamlProblems, setYamlProblems] = useState<YamlProblem[]>([]);
   const [isBusy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<{ version: number; previousVersion?: number; diff: DiffLine[] }>();
+  const [saved, setSaved] = useState<SavedVersion>();
   const [isHelpOpen, setHelpOpen] = useState(false);
   const [ghost, setGhost] = useState<{ x: number; y: number }>();
   const isAfterFirstView = useAfterFirstView();
@@ -142,13 +110,6 @@ export function WorkflowEditor({
     [meta, doc.stages, baselineText, isNew, yaml],
   );
   useUnsavedGuard(isDirty, t('editor.unsavedConfirm'));
-
-  const showToast = useCallback((message: string, tone: 'error' | 'info' = 'error') => setToast({ message, tone }), []);
-  useEffect(() => {
-    if (!toast) return;
-    const timer = window.setTimeout(() => setToast(undefined), TOAST_MS);
-    return () => window.clearTimeout(timer);
-  }, [toast]);
 
   const fitSoon = useCallback(
     () => window.setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1.2, duration: 200 }), 50),
@@ -215,12 +176,8 @@ export function WorkflowEditor({
     }
     setYamlProblems([]);
     if (wantsDagre(result.stages.length)) await preloadDagre();
-    const before = editor.latest.current;
-    const laidOut = layoutStages(result.stages);
-    const positions = Object.fromEntries(
-      result.stages.map((s) => [s.name, before.positions[s.name] ?? laidOut[s.name] ?? { x: 0, y: 0 }]),
-    );
-    apply(() => ({ stages: result.stages, positions }));
+    const placed = placeStages(result.stages, editor.latest.current);
+    apply(() => placed);
     setMeta(result.meta);
     if (!baseline.name) setNewName(result.name);
     setYaml({ printed: yaml.draft, draft: yaml.draft });
@@ -248,32 +205,18 @@ export function WorkflowEditor({
     }
     setBusy(true);
     try {
-      const input: SaveWorkflowInput = {
-        tenant,
-        project,
-        name,
-        description: read.meta.description,
-        globalVariables: read.meta.globalVariables
-          .filter((v) => v.name.trim())
-          .map(({ name: key, value }) => ({ name: key.trim(), value })),
-        stages: read.stages.map(toStageInput),
-      };
-      const result = isNew
-        ? (await request<{ createWorkflow: EditorWorkflow }, object>(CreateWorkflowDocument, { input })).createWorkflow
-        : (await request<{ updateWorkflow: EditorWorkflow }, object>(UpdateWorkflowDocument, { input })).updateWorkflow;
-      const savedStages = result.stages.map(fromApiStage);
-      const savedMeta = metaOf(result);
-      setSaved({
-        version: result.version,
-        previousVersion: baseline.version,
-        diff: diffLines(workflowLines(baseline.meta, baseline.stages), workflowLines(savedMeta, savedStages)),
-      });
-      setBaseline({ name: result.name, meta: savedMeta, version: result.version, stages: savedStages });
-      setMeta(savedMeta);
+      const result = await saveWorkflow({ tenant, project, name }, read, baseline);
+      setSaved(result.saved);
+      setBaseline(result.baseline);
+      setMeta(result.baseline.meta);
       if (yaml) setYaml({ printed: yaml.draft, draft: yaml.draft });
-      queryClient.setQueryData(queryKeys.workflows.detail(tenant, project, result.name), { workflow: result });
+      queryClient.setQueryData(queryKeys.workflows.detail(tenant, project, result.workflow.name), {
+        workflow: result.workflow,
+      });
       void queryClient.invalidateQueries({ queryKey: queryKeys.projects.all(tenant) });
-      if (isNew) window.history.replaceState(window.history.state, '', `/projects/${project}/workflows/${result.name}`);
+      if (isNew) {
+        window.history.replaceState(window.history.state, '', `/projects/${project}/workflows/${result.workflow.name}`);
+      }
     } catch (error) {
       showToast(t('editor.save.failed', { message: error instanceof Error ? error.message : String(error) }));
     } finally {
@@ -296,7 +239,7 @@ export function WorkflowEditor({
   ]);
 
   const switchView = useCallback(
-    async (next: 'graph' | 'yaml') => {
+    async (next: EditorView) => {
       if (next === view) return;
       if (next === 'yaml') {
         const { docToYaml } = await loadYamlDoc();
@@ -345,8 +288,7 @@ export function WorkflowEditor({
     setOpenStage(name);
   }, []);
 
-  // Hovering or focusing an "add" control shows where the new stage will land.
-  const ghostProps = {
+  const ghostProps: GhostHandlers = {
     onPointerEnter: () => setGhost(viewportCenter()),
     onPointerLeave: () => setGhost(undefined),
     onFocus: () => setGhost(viewportCenter()),
@@ -389,93 +331,20 @@ export function WorkflowEditor({
           </>
         }
       />
-      <div className={styles.toolbar} role="toolbar" aria-label={t('editor.toolbar')}>
-        <div className={styles.segmented} role="tablist" aria-label={t('editor.viewLabel')}>
-          {(['graph', 'yaml'] as const).map((id) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={view === id}
-              className={styles.segment}
-              onClick={() => void switchView(id)}
-            >
-              {t(id === 'graph' ? 'editor.view.graph' : 'editor.view.yaml')}
-            </button>
-          ))}
-        </div>
-        {isNew ? (
-          <TextField
-            id="workflow-name"
-            className={styles.nameField}
-            label={t('editor.workflowName')}
-            placeholder="release"
-            value={newName}
-            onChange={(event) => setNewName(event.target.value)}
-            autoComplete="off"
-          />
-        ) : null}
-        {view === 'graph' ? (
-          <>
-            <Button size="sm" onClick={() => addBlank()} aria-keyshortcuts="A" {...ghostProps}>
-              {t('editor.addStage')}
-            </Button>
-            <label className={styles.templatePick} {...ghostProps}>
-              <span className="visually-hidden">{t('editor.addFromTemplate')}</span>
-              <select
-                value=""
-                aria-label={t('editor.addFromTemplate')}
-                onChange={(event) => {
-                  const template = templates.find((tpl) => tpl.name === event.target.value);
-                  if (template) addBlank(stageFromTemplate(template));
-                }}
-              >
-                <option value="">{t('editor.addFromTemplate')}</option>
-                {templates.map((tpl) => (
-                  <option key={tpl.name} value={tpl.name}>
-                    {tpl.name}
-                    {tpl.isBuiltin ? '' : ` (${t('editor.templateOwn')})`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Button size="sm" variant="ghost" onClick={() => setMetaOpen(true)}>
-              {t('editor.meta.button')}
-            </Button>
-            <span className={styles.separator} />
-            <Button size="sm" variant="ghost" onClick={autoLayout} aria-keyshortcuts="L">
-              {t('editor.autoLayout')}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={editor.undo}
-              disabled={!editor.canUndo}
-              aria-keyshortcuts="Control+Z"
-            >
-              {t('editor.undo')}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={editor.redo}
-              disabled={!editor.canRedo}
-              aria-keyshortcuts="Control+Shift+Z"
-            >
-              {t('editor.redo')}
-            </Button>
-            <span className={styles.stageCount}>{t('editor.stageCount', { count: doc.stages.length })}</span>
-          </>
-        ) : null}
-      </div>
-      {toast ? (
-        <div className={styles.toast} data-tone={toast.tone} role={toast.tone === 'error' ? 'alert' : 'status'}>
-          <span>{toast.message}</span>
-          <button type="button" onClick={() => setToast(undefined)} aria-label={t('common.close')}>
-            ×
-          </button>
-        </div>
-      ) : null}
+      <EditorToolbar
+        view={view}
+        onSwitchView={(next) => void switchView(next)}
+        newName={isNew ? newName : undefined}
+        onNewNameChange={setNewName}
+        templates={templates}
+        onAdd={addBlank}
+        ghost={ghostProps}
+        onOpenMeta={() => setMetaOpen(true)}
+        onLayout={autoLayout}
+        history={editor}
+        stageCount={doc.stages.length}
+      />
+      <EditorToast toast={toast} onDismiss={dismissToast} />
       <div className={styles.body}>
         <div ref={canvasBox} className={styles.canvasBox} hidden={view !== 'graph'}>
           {doc.stages.length === 0 ? (

@@ -1,0 +1,105 @@
+import type { RunPlan } from '@cyclone/dag';
+import { describe, expect, it } from 'vitest';
+import { type PassFacts, passOutcome } from './run-pass-plan.js';
+import type { PassRun, PassStage } from './run-pass-store.js';
+
+const now = new Date('2026-11-26T04:00:00Z');
+const run: PassRun = {
+  id: 'r',
+  workflowId: 'w',
+  versionId: 'v',
+  phase: 'RUNNING',
+  message: '',
+  parameters: [],
+  timeoutSeconds: null,
+  stopRequestedAt: null,
+  pausedAt: null,
+  retryOfId: null,
+  createdAt: now,
+  startedAt: new Date('2026-11-26T03:59:00Z'),
+};
+const stage = (phase: PassStage['phase']): PassStage => ({
+  id: 's',
+  runId: 'r',
+  stage: 'build',
+  phase,
+  attempt: 1,
+  exitCode: null,
+  message: '',
+  outputs: [],
+  startedAt: now,
+  finishedAt: null,
+  handle: 'h',
+});
+const plan = (overrides: Partial<RunPlan>): RunPlan => ({
+  start: [],
+  kill: [],
+  finish: [],
+  runPhase: 'RUNNING',
+  ...overrides,
+});
+const facts = (overrides: Partial<PassFacts>): PassFacts => ({
+  run,
+  plan: plan({}),
+  rows: new Map([['build', stage('RUNNING')]]),
+  handles: [],
+  isStageChanged: false,
+  startFailures: 0,
+  now,
+  fullPassMs: 5_000,
+  ...overrides,
+});
+
+describe('passOutcome', () => {
+  it('writes and announces nothing when nothing changed, and looks again after a full-pass interval', () => {
+    const outcome = passOutcome(facts({}));
+    expect(outcome.close).toEqual({ handles: [], isNotified: false });
+    expect(outcome).toMatchObject({ isTerminal: false, requeueAfterMs: 5_000 });
+  });
+
+  it('sets startedAt once, with the handles of the stages it started, and announces it', () => {
+    const handles = [{ stage: 'build', handle: 'local:h' }];
+    const outcome = passOutcome(
+      facts({
+        run: { ...run, phase: 'PENDING', startedAt: null },
+        plan: plan({ start: [{ stage: 'build', attempt: 1 }] }),
+        rows: new Map([['build', stage('PENDING')]]),
+        handles,
+      }),
+    );
+    expect(outcome.close).toEqual({ handles, isNotified: true, run: { phase: 'RUNNING', startedAt: now } });
+    expect(outcome.requeueAfterMs).toBe(5_000);
+  });
+
+  it('ends the run with finishedAt and its message, and wants no further pass', () => {
+    const outcome = passOutcome(
+      facts({
+        plan: plan({ runPhase: 'FAILED', runMessage: 'stage build failed' }),
+        rows: new Map([['build', stage('FAILED')]]),
+        isStageChanged: true,
+      }),
+    );
+    expect(outcome.close.run).toEqual({ phase: 'FAILED', message: 'stage build failed', finishedAt: now });
+    expect(outcome).toMatchObject({ isTerminal: true, requeueAfterMs: undefined });
+    expect(outcome.close.isNotified).toBe(true);
+  });
+
+  it('looks again at once after a kill or a failed start, and at the planner’s time otherwise', () => {
+    const killed = plan({
+      kill: [{ stage: 'build', attempt: 1, phase: 'FAILED', reason: 'STAGE_TIMEOUT', message: 'timed out' }],
+    });
+    expect(passOutcome(facts({ plan: killed })).requeueAfterMs).toBe(0);
+    expect(passOutcome(facts({ startFailures: 1 })).requeueAfterMs).toBe(0);
+    const waiting = plan({ requeueAfterMs: 2_000 });
+    expect(passOutcome(facts({ plan: waiting, rows: new Map([['build', stage('FAILED')]]) })).requeueAfterMs).toBe(
+      2_000,
+    );
+    expect(passOutcome(facts({ plan: plan({ requeueAfterMs: 9_000 }) })).requeueAfterMs).toBe(5_000);
+  });
+
+  it('writes a changed message even when the phase stays', () => {
+    const outcome = passOutcome(facts({ plan: plan({ runMessage: 'waiting for a retry' }) }));
+    expect(outcome.close.run).toEqual({ phase: 'RUNNING', message: 'waiting for a retry' });
+    expect(outcome.close.isNotified).toBe(false);
+  });
+});

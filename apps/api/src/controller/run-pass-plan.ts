@@ -1,0 +1,106 @@
+import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
+import { durationTextToMs, type WorkflowSpec } from '@cyclone/domain';
+import type { RunPhase } from '../generated/prisma/enums.js';
+import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
+import type { PassClose, PassRun, PassStage } from './run-pass-store.js';
+
+/**
+ * The pure part of a run pass: what the planner is asked, and what follows from its
+ * answer (what the run row becomes, whether subscribers hear of it, when to look
+ * again). No I/O here.
+ */
+
+const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** A stored version's spec, parsed once per version object (versions are immutable). */
+const specs = new WeakMap<object, WorkflowSpec>();
+export function specOf(version: { spec: unknown }): WorkflowSpec {
+  let spec = specs.get(version);
+  if (!spec) {
+    spec = toWorkflowSpec(version.spec);
+    specs.set(version, spec);
+  }
+  return spec;
+}
+
+/** The planner's answer for a run with these stage rows at `now`. */
+export function planPass(spec: WorkflowSpec, run: PassRun, rows: ReadonlyMap<string, PassStage>, now: Date): RunPlan {
+  const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
+  const startedAt = run.startedAt ?? now;
+  return planRun(
+    spec.stages.map((stage) => ({
+      name: stage.name,
+      dependsOn: stage.dependsOn,
+      trivial: stage.trivial,
+      retries: stage.retries,
+      timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
+    })),
+    {
+      phase: run.phase,
+      isPaused: run.pausedAt !== null,
+      isStopRequested: run.stopRequestedAt !== null,
+      deadline: run.timeoutSeconds ? new Date(startedAt.getTime() + run.timeoutSeconds * 1000) : null,
+      now,
+    },
+    states,
+  );
+}
+
+/** What the pass did before it closes (besides the plan itself). */
+export interface PassFacts {
+  run: PassRun;
+  plan: RunPlan;
+  rows: ReadonlyMap<string, PassStage>;
+  handles: { stage: string; handle: string }[];
+  /** Stages the executor saw end, or orphans failed, during this pass. */
+  isStageChanged: boolean;
+  startFailures: number;
+  now: Date;
+  /** The full-pass interval: how soon a run with something running is looked at again. */
+  fullPassMs: number;
+}
+
+export interface PassOutcome {
+  close: PassClose;
+  isTerminal: boolean;
+  /** ms until the run wants another pass; undefined: only when woken. */
+  requeueAfterMs: number | undefined;
+}
+
+/** How the pass closes: a pass that changes nothing (most periodic ones) writes nothing. */
+export function passOutcome(facts: PassFacts): PassOutcome {
+  const { run, plan, now } = facts;
+  const isTerminal = TERMINAL.has(plan.runPhase);
+  const isPhaseChanged = plan.runPhase !== run.phase;
+  const isStarting = run.startedAt === null && plan.runPhase !== 'PENDING';
+  const isRunChanged =
+    isTerminal || isPhaseChanged || (plan.runMessage !== undefined && plan.runMessage !== run.message) || isStarting;
+  const isNotified =
+    facts.isStageChanged || plan.start.length + plan.kill.length + plan.finish.length > 0 || isPhaseChanged;
+  const close: PassClose = {
+    handles: facts.handles,
+    isNotified,
+    ...(isRunChanged
+      ? {
+          run: {
+            phase: plan.runPhase as RunPhase,
+            ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
+            ...(isStarting ? { startedAt: now } : {}),
+            ...(isTerminal ? { finishedAt: now } : {}),
+          },
+        }
+      : {}),
+  };
+  return { close, isTerminal, requeueAfterMs: isTerminal ? undefined : requeueAfter(facts) };
+}
+
+function requeueAfter(facts: PassFacts): number | undefined {
+  const { plan, rows } = facts;
+  // A start that failed or a kill changes what the planner sees: look again at once.
+  if (facts.startFailures > 0 || plan.kill.length > 0) return 0;
+  const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
+  // While something runs, look again after a full-pass interval even without a wake-up (exits wake it sooner).
+  const soon = isRunning ? facts.fullPassMs : undefined;
+  if (plan.requeueAfterMs === undefined) return soon;
+  return Math.min(plan.requeueAfterMs, soon ?? plan.requeueAfterMs);
+}

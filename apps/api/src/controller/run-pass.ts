@@ -1,0 +1,239 @@
+import type { RunPlan } from '@cyclone/dag';
+import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
+import type { Tx } from '../modules/shared/mutation.js';
+import type { Executor } from './executors/executor.js';
+import { passOutcome, planPass, specOf } from './run-pass-plan.js';
+import { claimAttempt, closePass, lockRun, type PassRun, type PassStage, readStages } from './run-pass-store.js';
+import { type PreparedStage, prepareStage } from './stage-prepare.js';
+
+/**
+ * Versions are immutable: a process reads each one once (then parses it once, specOf)
+ * instead of on every pass of every run. Bounded: cleared when full.
+ */
+const versions = new Map<string, { spec: unknown }>();
+const MAX_CACHED_VERSIONS = 1_000;
+async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> {
+  let version = versions.get(versionId);
+  if (!version) {
+    version = await tx.workflowVersion.findUniqueOrThrow({ where: { id: versionId }, select: { spec: true } });
+    if (versions.size >= MAX_CACHED_VERSIONS) versions.clear();
+    versions.set(versionId, version);
+  }
+  return version;
+}
+
+export interface PassContext {
+  executor: Executor;
+  fullPassMs: number;
+}
+
+export interface PassResult {
+  /** ms until the run wants another pass; undefined: only when woken. */
+  requeueAfterMs: number | undefined;
+  isTerminal: boolean;
+  /** The run's phase before and after the pass (for the executor's summary). */
+  phaseBefore: string;
+  run: PassRun;
+  plan: RunPlan;
+  now: Date;
+}
+
+/**
+ * One pass over one run inside the caller's transaction: locks the run (undefined
+ * when it is not ours now), reads its stored state, asks the pure planner what to do
+ * and applies that. Handles of the processes it started are pushed to `started`, so
+ * the caller can kill them if the transaction fails.
+ */
+export async function passRun(
+  ctx: PassContext,
+  tx: Tx,
+  id: string,
+  started: string[],
+): Promise<PassResult | undefined> {
+  const run = await lockRun(tx, id);
+  if (!run) return undefined;
+  const [stageRows, version] = [await readStages(tx, id), await versionOf(tx, run.versionId)];
+  const spec = specOf(version);
+  const now = new Date();
+  // createRunInTx makes every stage row together with its run.
+  const rows = new Map(stageRows.map((row) => [row.stage, row]));
+  const isOrphanFound = await failOrphans(ctx, tx, rows, now);
+  const isObservedChange = await observeRunning(ctx, tx, id, rows, now);
+  const plan = planPass(spec, run, rows, now);
+  await applyStageChanges(ctx, tx, id, plan, now);
+
+  const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
+  const stageRuns = [...rows.values()];
+  const preparable = { ...run, stageRuns };
+  const handles: { stage: string; handle: string }[] = [];
+  let startFailures = 0;
+  for (const start of plan.start) {
+    const stage = stagesByName.get(start.stage) as WorkflowStage;
+    const handle = await startStage(ctx, tx, preparable, spec, stage, start);
+    if (handle === undefined) startFailures += 1;
+    else if (handle !== null) {
+      started.push(handle);
+      handles.push({ stage: start.stage, handle });
+    }
+  }
+  const outcome = passOutcome({
+    run,
+    plan,
+    rows,
+    handles,
+    isStageChanged: isOrphanFound || isObservedChange,
+    startFailures,
+    now,
+    fullPassMs: ctx.fullPassMs,
+  });
+  await closePass(tx, id, outcome.close);
+  return {
+    requeueAfterMs: outcome.requeueAfterMs,
+    isTerminal: outcome.isTerminal,
+    phaseBefore: run.phase,
+    run,
+    plan,
+    now,
+  };
+}
+
+/** A running attempt nobody can finish any more (its API process died) fails. */
+async function failOrphans(ctx: PassContext, tx: Tx, rows: Map<string, PassStage>, now: Date): Promise<boolean> {
+  let isFound = false;
+  for (const row of [...rows.values()]) {
+    if (row.phase !== 'RUNNING' || !ctx.executor.isOrphan(row.handle)) continue;
+    isFound = true;
+    ctx.executor.kill(row.handle);
+    const message = 'the process was lost when its controller stopped; the attempt counts as failed';
+    await tx.stageRun.update({ where: { id: row.id }, data: { phase: 'FAILED', finishedAt: now, message } });
+    rows.set(row.stage, { ...row, phase: 'FAILED', finishedAt: now, message });
+  }
+  return isFound;
+}
+
+async function applyStageChanges(ctx: PassContext, tx: Tx, runId: string, plan: RunPlan, now: Date): Promise<void> {
+  for (const kill of plan.kill) {
+    const row = await tx.stageRun.findUnique({ where: { runId_stage: { runId, stage: kill.stage } } });
+    if (row?.phase !== 'RUNNING' || row.attempt !== kill.attempt) continue;
+    await tx.stageRun.update({
+      where: { id: row.id },
+      data: { phase: kill.phase, message: kill.message, finishedAt: now, exitCode: null },
+    });
+    ctx.executor.kill(row.handle);
+  }
+  for (const finish of plan.finish) {
+    await tx.stageRun.updateMany({
+      where: { runId, stage: finish.stage, phase: { in: ['PENDING', 'FAILED'] } },
+      data: { phase: finish.phase, message: finish.message },
+    });
+  }
+}
+
+/**
+ * Claims the attempt (its stage row RUNNING), then spawns it. Returns the handle,
+ * null when the attempt was claimed elsewhere, undefined when the stage could not
+ * start (its attempt then failed).
+ */
+async function startStage(
+  ctx: PassContext,
+  tx: Tx,
+  run: PassRun & { stageRuns: PassStage[] },
+  spec: WorkflowSpec,
+  stage: WorkflowStage,
+  start: { stage: string; attempt: number },
+): Promise<string | null | undefined> {
+  const now = new Date();
+  const claim = {
+    runId: run.id,
+    stage: start.stage,
+    attempt: start.attempt - 1,
+    phase: { in: ['PENDING' as const, 'FAILED' as const] },
+  };
+  let fields: PreparedStage;
+  try {
+    fields = await prepareStage(tx, { box: ctx.executor.box }, run, spec, stage);
+  } catch (error) {
+    if (!(error instanceof ValuesError)) throw error;
+    // Values never change within a run, so retrying cannot help: the stage fails for good.
+    await tx.stageRun.updateMany({
+      where: claim,
+      data: {
+        phase: 'FAILED',
+        attempt: Math.max(start.attempt, (stage.retries ?? 0) + 1),
+        startedAt: now,
+        finishedAt: now,
+        exitCode: null,
+        message: error.message,
+        outputs: [],
+        handle: null,
+      },
+    });
+    return undefined;
+  }
+  const claimed = await claimAttempt(tx, run.id, start.stage, start.attempt, now);
+  if (!claimed) return null;
+  try {
+    return await ctx.executor.start({
+      runId: run.id,
+      stage: stage.name,
+      attempt: start.attempt,
+      image: fields.image,
+      command: fields.command,
+      args: fields.args,
+      env: fields.env,
+      workingDir: fields.workingDir,
+      firstSeq: claimed.lastSeq + 1,
+      secrets: fields.secrets,
+      resources: fields.resources,
+      artifacts: fields.artifacts,
+      outputArtifacts: stage.outputs.artifacts,
+    });
+  } catch (error) {
+    const message = `could not start: ${(error as Error).message}`;
+    await tx.stageRun.updateMany({
+      where: { runId: run.id, stage: start.stage },
+      data: { phase: 'FAILED', finishedAt: new Date(), message },
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Asks the executor about each running attempt (Kubernetes: a pod GET), so an exit
+ * whose notification was lost is recorded all the same; also keeps the stage message
+ * explaining a wait (e.g. an unschedulable pod). True when a row changed.
+ */
+async function observeRunning(
+  ctx: PassContext,
+  tx: Tx,
+  runId: string,
+  rows: Map<string, PassStage>,
+  now: Date,
+): Promise<boolean> {
+  const { executor } = ctx;
+  if (!executor.observe) return false;
+  let hasChanged = false;
+  for (const row of [...rows.values()]) {
+    if (row.phase !== 'RUNNING' || row.handle === null) continue;
+    const seen = await executor.observe({
+      runId,
+      stage: row.stage,
+      attempt: row.attempt,
+      handle: row.handle,
+      message: row.message,
+    });
+    if (!seen) continue;
+    const data = seen.exit
+      ? {
+          phase: seen.exit.exitCode === 0 ? ('SUCCEEDED' as const) : ('FAILED' as const),
+          exitCode: seen.exit.exitCode,
+          message: seen.exit.message,
+          outputs: seen.exit.outputs,
+          finishedAt: now,
+        }
+      : { message: seen.message ?? '' };
+    rows.set(row.stage, await tx.stageRun.update({ where: { id: row.id }, data }));
+    hasChanged = true;
+  }
+  return hasChanged;
+}

@@ -1,0 +1,31 @@
+import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { followTenantRuns } from '../../modules/runs/tenant-run-stream.js';
+import type { GraphQLContext } from '../context.js';
+import { WorkflowRunType } from '../types/workflow-run.type.js';
+
+/** The overview's live list: every run of a tenant as it starts and changes phase. */
+@Resolver(() => WorkflowRunType)
+export class TenantRunsStreamResolver {
+  @Authorized()
+  @Subscription(() => WorkflowRunType, {
+    name: 'tenantRunsUpdated',
+    description:
+      "A tenant's runs as they are created and on every phase change of a run or a stage (VIEWER and up); NOT_FOUND for a tenant you are not a member of. Never completes.",
+    subscribe: ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      const deps = { db: ctx.services.runsPresenter.db, events: ctx.services.runEvents };
+      return followTenantRuns(deps, ctx.user as AuthUser, args.tenant as string);
+    },
+  })
+  tenantRunsUpdated(
+    @Root() run: WorkflowRunType,
+    @Arg('tenant', () => String) _tenant: string,
+    @Ctx() ctx: GraphQLContext,
+  ): WorkflowRunType {
+    // One context serves every event of a subscription: forget what was loaded for the last one.
+    ctx.loaders.stageRunsByRunId.clear(run.id);
+    ctx.loaders.queuePositionByRunId.clear(run.id);
+    return run;
+  }
+}

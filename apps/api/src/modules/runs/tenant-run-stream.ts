@@ -1,0 +1,58 @@
+import type { Db } from '../../db/prisma.js';
+import type { WorkflowRun } from '../../generated/prisma/client.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireTenantRole } from '../shared/access.js';
+import type { RunEvents } from './run-events.js';
+
+/** Nothing to poll for: run ids only come from notifications. The wait just loops. */
+const MAX_WAIT_MS = 30_000;
+/** Bounds the per-subscription memory of runs seen (cleared beyond it: costs one extra read). */
+const REMEMBERED = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Every run of the tenant when it is created and whenever its phase, pause or a stage's
+ * phase or attempt changes (log batches alone are not sent). Never completes. Built on
+ * the same notifications as workflowRunUpdated; runs of other tenants are read once
+ * (to learn they are foreign) and then ignored.
+ */
+export async function* followTenantRuns(
+  deps: { db: Db; events: RunEvents },
+  user: AuthUser,
+  tenant: string,
+): AsyncGenerator<WorkflowRun> {
+  const access = await deps.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
+  const tenantId = access.tenant.id;
+  const watch = await deps.events.watchAll();
+  const foreign = new Set<string>();
+  const sent = new Map<string, string>();
+  try {
+    for (;;) {
+      const ids = (await watch.next(MAX_WAIT_MS)).filter((id) => UUID.test(id) && !foreign.has(id));
+      if (ids.length === 0) continue;
+      const runs = await deps.db.workflowRun.findMany({
+        where: { id: { in: ids }, workflow: { project: { tenantId } } },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (foreign.size > REMEMBERED) foreign.clear();
+      const own = new Set(runs.map((r) => r.id));
+      for (const id of ids) if (!own.has(id)) foreign.add(id);
+      if (runs.length === 0) continue;
+      const stages = await deps.db.stageRun.findMany({
+        where: { runId: { in: [...own] } },
+        select: { runId: true, stage: true, phase: true, attempt: true },
+        orderBy: [{ runId: 'asc' }, { stage: 'asc' }],
+      });
+      if (sent.size > REMEMBERED) sent.clear();
+      for (const run of runs) {
+        const mine = stages.filter((s) => s.runId === run.id).map((s) => [s.stage, s.phase, s.attempt]);
+        const signature = JSON.stringify([run.phase, run.pausedAt, mine]);
+        if (sent.get(run.id) === signature) continue;
+        sent.set(run.id, signature);
+        yield run;
+      }
+    }
+  } finally {
+    watch.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+'use client';
+
+import type { FocusEventHandler, PointerEventHandler } from 'react';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/text-field';
+import { useT } from '@/i18n/i18n-provider';
+import type { EditorStage } from '../model/types';
+import type { StageTemplateSummary } from './editor.documents';
+import styles from './editor.module.css';
+import { stageFromTemplate } from './stage-from-template';
+
+export type EditorView = 'graph' | 'yaml';
+
+/** Hovering or focusing an "add" control shows where the new stage will land. */
+export interface GhostHandlers {
+  onPointerEnter: PointerEventHandler;
+  onPointerLeave: PointerEventHandler;
+  onFocus: FocusEventHandler;
+  onBlur: FocusEventHandler;
+}
+
+/** The editor's toolbar: graph/YAML switch, the new workflow's name, add, layout, undo/redo. */
+export function EditorToolbar({
+  view,
+  onSwitchView,
+  newName,
+  onNewNameChange,
+  templates,
+  onAdd,
+  ghost,
+  onOpenMeta,
+  onLayout,
+  history,
+  stageCount,
+}: {
+  view: EditorView;
+  onSwitchView: (view: EditorView) => void;
+  /** The name field of a workflow not saved yet; undefined once it has a name. */
+  newName?: string;
+  onNewNameChange: (name: string) => void;
+  templates: StageTemplateSummary[];
+  onAdd: (stage?: EditorStage) => void;
+  ghost: GhostHandlers;
+  onOpenMeta: () => void;
+  onLayout: () => void;
+  history: { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean };
+  stageCount: number;
+}) {
+  const t = useT();
+  return (
+    <div className={styles.toolbar} role="toolbar" aria-label={t('editor.toolbar')}>
+      <div className={styles.segmented} role="tablist" aria-label={t('editor.viewLabel')}>
+        {(['graph', 'yaml'] as const).map((id) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={view === id}
+            className={styles.segment}
+            onClick={() => onSwitchView(id)}
+          >
+            {t(id === 'graph' ? 'editor.view.graph' : 'editor.view.yaml')}
+          </button>
+        ))}
+      </div>
+      {newName !== undefined ? (
+        <TextField
+          id="workflow-name"
+          className={styles.nameField}
+          label={t('editor.workflowName')}
+          placeholder="release"
+          value={newName}
+          onChange={(event) => onNewNameChange(event.target.value)}
+          autoComplete="off"
+        />
+      ) : null}
+      {view === 'graph' ? (
+        <>
+          <Button size="sm" onClick={() => onAdd()} aria-keyshortcuts="A" {...ghost}>
+            {t('editor.addStage')}
+          </Button>
+          <label className={styles.templatePick} {...ghost}>
+            <span className="visually-hidden">{t('editor.addFromTemplate')}</span>
+            <select
+              value=""
+              aria-label={t('editor.addFromTemplate')}
+              onChange={(event) => {
+                const template = templates.find((tpl) => tpl.name === event.target.value);
+                if (template) onAdd(stageFromTemplate(template));
+              }}
+            >
+              <option value="">{t('editor.addFromTemplate')}</option>
+              {templates.map((tpl) => (
+                <option key={tpl.name} value={tpl.name}>
+                  {tpl.name}
+                  {tpl.isBuiltin ? '' : ` (${t('editor.templateOwn')})`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button size="sm" variant="ghost" onClick={onOpenMeta}>
+            {t('editor.meta.button')}
+          </Button>
+          <span className={styles.separator} />
+          <Button size="sm" variant="ghost" onClick={onLayout} aria-keyshortcuts="L">
+            {t('editor.autoLayout')}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={history.undo}
+            disabled={!history.canUndo}
+            aria-keyshortcuts="Control+Z"
+          >
+            {t('editor.undo')}
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={history.redo}
+            disabled={!history.canRedo}
+            aria-keyshortcuts="Control+Shift+Z"
+          >
+            {t('editor.redo')}
+          </Button>
+          <span className={styles.stageCount}>{t('editor.stageCount', { count: stageCount })}</span>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRunChange } from './run-change';
+import type { Run, RunChange, StageRun } from './runs.documents';
+
+const stage = (name: string, phase: StageRun['phase']): StageRun => ({
+  name,
+  phase,
+  attempt: 1,
+  exitCode: null,
+  message: '',
+  startedAt: null,
+  finishedAt: null,
+  outputs: [],
+});
+
+const run: Run = {
+  id: 'r1',
+  number: 7,
+  phase: 'RUNNING',
+  message: '',
+  isPaused: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  startedAt: '2026-01-01T00:00:01Z',
+  finishedAt: null,
+  timeoutSeconds: null,
+  workflow: { name: 'build' },
+  projectName: 'shop',
+  tenantName: 'acme',
+  workflowVersion: 3,
+  parameters: [{ name: 'REF', value: 'main' }],
+  graph: [{ name: 'a', image: 'alpine', dependsOn: [], trivial: false }],
+  stages: [stage('a', 'RUNNING')],
+  retryOf: null,
+  artifacts: [],
+};
+
+const change = (patch: Partial<RunChange>): { workflowRunUpdated: RunChange } => ({
+  workflowRunUpdated: {
+    id: 'r1',
+    phase: 'RUNNING',
+    message: '',
+    isPaused: false,
+    startedAt: run.startedAt,
+    finishedAt: null,
+    stages: run.stages,
+    artifacts: [],
+    ...patch,
+  },
+});
+
+describe('mergeRunChange', () => {
+  it('takes the changing fields from the event and keeps the rest of the run', () => {
+    const merged = mergeRunChange(
+      { workflowRun: run },
+      change({ phase: 'CANCELLED', finishedAt: '2026-01-01T00:01:00Z', stages: [stage('a', 'CANCELLED')] }),
+    )?.workflowRun;
+    expect(merged?.phase).toBe('CANCELLED');
+    expect(merged?.finishedAt).toBe('2026-01-01T00:01:00Z');
+    expect(merged?.stages.map((s) => s.phase)).toEqual(['CANCELLED']);
+    // What events leave out stays, as the same objects (the DAG's layout input is untouched).
+    expect(merged?.graph).toBe(run.graph);
+    expect(merged?.parameters).toBe(run.parameters);
+    expect(merged).toMatchObject({ number: 7, projectName: 'shop', workflowVersion: 3 });
+  });
+
+  it('ignores an event when no run is cached, or for another run', () => {
+    expect(mergeRunChange(undefined, change({}))).toBeUndefined();
+    const empty = { workflowRun: null };
+    expect(mergeRunChange(empty, change({}))).toBe(empty);
+    const cached = { workflowRun: run };
+    expect(mergeRunChange(cached, { workflowRunUpdated: { ...change({}).workflowRunUpdated, id: 'r2' } })).toBe(cached);
+  });
+});
