@@ -24,6 +24,7 @@ import type { DataVersion } from './query-cache/data-version.js';
 import { QueryCache, type QueryCacheOptions } from './query-cache/query-cache.js';
 import { queryCacheFastPath, queryCachePlugin, type RequestAuth } from './query-cache/query-cache-http.js';
 import { UncacheableFields } from './query-cache/uncacheable-fields.js';
+import { createSharedSubscribe } from './shared-subscribe.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
 const MAX_BODY = '2mb';
@@ -57,6 +58,7 @@ export async function mountGraphQL(options: {
   const ws = useServer<Record<string, unknown>, { user?: GraphQLContext['user'] }>(
     {
       schema,
+      subscribe: createSharedSubscribe((context) => (context as GraphQLContext).user?.id),
       onConnect: async (ctx) => {
         try {
           const header = ctx.connectionParams?.authorization;

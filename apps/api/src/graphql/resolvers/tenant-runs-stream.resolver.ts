@@ -3,6 +3,7 @@ import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { followTenantRuns } from '../../modules/runs/tenant-run-stream.js';
 import type { GraphQLContext } from '../context.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
+import { primeRunEvent } from './run-event.js';
 
 /** The overview's live list: every run of a tenant as it starts and changes phase. */
 @Resolver(() => WorkflowRunType)
@@ -23,9 +24,9 @@ export class TenantRunsStreamResolver {
     @Arg('tenant', () => String) _tenant: string,
     @Ctx() ctx: GraphQLContext,
   ): WorkflowRunType {
-    // One context serves every event of a subscription: forget what was loaded for the last one.
-    ctx.loaders.stageRunsByRunId.clear(run.id);
-    ctx.loaders.queuePositionByRunId.clear(run.id);
+    // One context serves every event of a subscription: show the stages read with this
+    // event, and forget what was loaded for the last one.
+    primeRunEvent(ctx, run);
     return run;
   }
 }

@@ -16,6 +16,7 @@ import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { followLogs, followRun } from '../../modules/runs/run-streams.js';
 import type { GraphQLContext } from '../context.js';
 import { LogLineType, RunWorkflowInput, StageRunType, WorkflowRunType } from '../types/workflow-run.type.js';
+import { primeRunEvent } from './run-event.js';
 
 @Resolver(() => WorkflowRunType)
 export class WorkflowRunResolver {
@@ -94,9 +95,9 @@ export class WorkflowRunResolver {
     @Arg('id', () => ID) _id: string,
     @Ctx() ctx: GraphQLContext,
   ): WorkflowRunType {
-    // One context serves every event of a subscription: forget the stages loaded for the last one.
-    ctx.loaders.stageRunsByRunId.clear(run.id);
-    ctx.loaders.queuePositionByRunId.clear(run.id);
+    // One context serves every event of a subscription: show the stages read with this
+    // event, and forget what was loaded for the last one.
+    primeRunEvent(ctx, run);
     return run;
   }
 

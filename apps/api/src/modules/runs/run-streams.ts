@@ -1,6 +1,6 @@
 import type { Db } from '../../db/prisma.js';
-import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../identity/identity.service.js';
+import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
 
@@ -32,27 +32,39 @@ function sharedRead<T>(events: RunEvents, key: string, read: () => Promise<T>): 
   return pending;
 }
 
+type LogRow = { seq: bigint; stage: string; stream: LogLineView['stream']; text: string; timestamp: Date };
+const views = new WeakMap<LogRow, LogLineView>();
+/**
+ * One view object per stored row: followers of a shared read then deliver the same
+ * object, which lets the subscription layer execute it once for all of them
+ * (graphql/shared-subscribe.ts).
+ */
+function lineView(row: LogRow): LogLineView {
+  let view = views.get(row);
+  if (!view) {
+    view = { seq: Number(row.seq), stage: row.stage, stream: row.stream, line: row.text, timestamp: row.timestamp };
+    views.set(row, view);
+  }
+  return view;
+}
+
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
 export async function* followRun(
   deps: { db: Db; presenter: RunsPresenter; events: RunEvents },
   user: AuthUser,
   id: string,
-): AsyncGenerator<WorkflowRun> {
+): AsyncGenerator<RunEvent> {
   const first = await deps.presenter.getRun(user, id);
   const watch = await deps.events.watch(first.id);
   try {
     let last = '';
     for (;;) {
       const run = await deps.db.workflowRun.findUniqueOrThrow({ where: { id: first.id } });
-      const stages = await deps.db.stageRun.findMany({
-        where: { runId: first.id },
-        select: { stage: true, phase: true, attempt: true },
-        orderBy: { stage: 'asc' },
-      });
-      const signature = JSON.stringify([run.phase, run.pausedAt, stages]);
+      const [stageViews = []] = await readStageRunViews(deps.db, [first.id]);
+      const signature = JSON.stringify([run.phase, run.pausedAt, stageSignature(stageViews)]);
       if (signature !== last) {
         last = signature;
-        yield run;
+        yield { ...run, stageViews };
       }
       if (TERMINAL.has(run.phase)) return;
       await watch.next(MAX_WAIT_MS);
@@ -110,13 +122,7 @@ export async function* followLogs(
         isFull ||= rows.length === PAGE;
         for (const row of rows) {
           sent.set(name, row.seq);
-          yield {
-            seq: Number(row.seq),
-            stage: row.stage,
-            stream: row.stream,
-            line: row.text,
-            timestamp: row.timestamp,
-          };
+          yield lineView(row);
         }
       }
       if (isFull) continue;

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/prisma.js';
-import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
+import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
 
 /** Nothing to poll for: run ids only come from notifications. The wait just loops. */
@@ -20,7 +20,7 @@ export async function* followTenantRuns(
   deps: { db: Db; events: RunEvents },
   user: AuthUser,
   tenant: string,
-): AsyncGenerator<WorkflowRun> {
+): AsyncGenerator<RunEvent> {
   const access = await deps.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
   const tenantId = access.tenant.id;
   const watch = await deps.events.watchAll();
@@ -38,18 +38,17 @@ export async function* followTenantRuns(
       const own = new Set(runs.map((r) => r.id));
       for (const id of ids) if (!own.has(id)) foreign.add(id);
       if (runs.length === 0) continue;
-      const stages = await deps.db.stageRun.findMany({
-        where: { runId: { in: [...own] } },
-        select: { runId: true, stage: true, phase: true, attempt: true },
-        orderBy: [{ runId: 'asc' }, { stage: 'asc' }],
-      });
+      const stages = await readStageRunViews(
+        deps.db,
+        runs.map((run) => run.id),
+      );
       if (sent.size > REMEMBERED) sent.clear();
-      for (const run of runs) {
-        const mine = stages.filter((s) => s.runId === run.id).map((s) => [s.stage, s.phase, s.attempt]);
-        const signature = JSON.stringify([run.phase, run.pausedAt, mine]);
+      for (const [i, run] of runs.entries()) {
+        const stageViews = stages[i] ?? [];
+        const signature = JSON.stringify([run.phase, run.pausedAt, stageSignature(stageViews)]);
         if (sent.get(run.id) === signature) continue;
         sent.set(run.id, signature);
-        yield run;
+        yield { ...run, stageViews };
       }
     }
   } finally {

@@ -1,0 +1,106 @@
+import {
+  type ExecutionResult,
+  GraphQLInt,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createSharedSubscribe } from './shared-subscribe.js';
+
+/** A schema whose `line.text` resolver counts its calls, fed by `source`. */
+function counting(source: () => AsyncIterable<object>) {
+  const calls = { text: 0 };
+  const Line = new GraphQLObjectType({
+    name: 'Line',
+    fields: {
+      seq: { type: new GraphQLNonNull(GraphQLInt) },
+      text: {
+        type: new GraphQLNonNull(GraphQLString),
+        resolve: (line: { text: string }) => {
+          calls.text++;
+          return line.text;
+        },
+      },
+    },
+  });
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
+    subscription: new GraphQLObjectType({
+      name: 'Subscription',
+      fields: { lines: { type: new GraphQLNonNull(Line), subscribe: () => source(), resolve: (line) => line } },
+    }),
+  });
+  return { schema, calls };
+}
+
+async function* lines(events: readonly object[]) {
+  for (const event of events) yield event;
+}
+
+async function collect(result: unknown): Promise<ExecutionResult[]> {
+  const out: ExecutionResult[] = [];
+  for await (const value of result as AsyncIterable<ExecutionResult>) out.push(value);
+  return out;
+}
+
+const userIdOf = (context: unknown) => (context as { user?: string }).user;
+const QUERY = 'subscription { lines { seq text } }';
+
+describe('createSharedSubscribe', () => {
+  it('executes an event shared by several subscriptions of one user once, and gives each the same data', async () => {
+    const events = [
+      { seq: 1, text: 'a' },
+      { seq: 2, text: 'b' },
+    ];
+    const { schema, calls } = counting(() => lines(events));
+    const subscribe = createSharedSubscribe(userIdOf);
+    const [first, second] = await Promise.all(
+      [1, 2].map(async () =>
+        collect(await subscribe({ schema, document: parse(QUERY), contextValue: { user: 'ann' } })),
+      ),
+    );
+    expect(first?.map((r) => r.data)).toEqual([{ lines: { seq: 1, text: 'a' } }, { lines: { seq: 2, text: 'b' } }]);
+    expect(second?.map((r) => r.data)).toEqual(first?.map((r) => r.data));
+    expect(calls.text).toBe(2);
+  });
+
+  it('executes separately for another user, another operation, or events that are not the same object', async () => {
+    const shared = [{ seq: 1, text: 'a' }];
+    const { schema, calls } = counting(() => lines(shared));
+    const subscribe = createSharedSubscribe(userIdOf);
+    await collect(await subscribe({ schema, document: parse(QUERY), contextValue: { user: 'ann' } }));
+    await collect(await subscribe({ schema, document: parse(QUERY), contextValue: { user: 'bob' } }));
+    await collect(
+      await subscribe({ schema, document: parse('subscription { lines { text } }'), contextValue: { user: 'ann' } }),
+    );
+    expect(calls.text).toBe(3);
+
+    const fresh = counting(() => lines([{ seq: 1, text: 'a' }]));
+    await collect(await subscribe({ schema: fresh.schema, document: parse(QUERY), contextValue: { user: 'ann' } }));
+    await collect(await subscribe({ schema: fresh.schema, document: parse(QUERY), contextValue: { user: 'ann' } }));
+    expect(fresh.calls.text).toBe(2);
+  });
+
+  it('ends the source when the subscription is closed early', async () => {
+    let finished = false;
+    async function* endless() {
+      try {
+        for (let seq = 1; ; seq++) yield { seq, text: String(seq) };
+      } finally {
+        finished = true;
+      }
+    }
+    const { schema } = counting(endless);
+    const iterator = (await createSharedSubscribe(userIdOf)({
+      schema,
+      document: parse(QUERY),
+      contextValue: { user: 'ann' },
+    })) as AsyncGenerator<ExecutionResult>;
+    expect((await iterator.next()).value?.data).toEqual({ lines: { seq: 1, text: '1' } });
+    await iterator.return(undefined);
+    expect(finished).toBe(true);
+  });
+});
