@@ -14,11 +14,12 @@ import { WakeListener } from './controller/wake-listener.js';
 import { type Database, openDatabase } from './db/database.js';
 import { createPrismaClient, type Db } from './db/prisma.js';
 import { DataVersion } from './graphql/query-cache/data-version.js';
+import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
 import { healthHandler } from './http/health.js';
 import { createMetrics } from './http/metrics.js';
-import { requestId } from './http/request-id.js';
+import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
@@ -29,8 +30,8 @@ import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
 import { createServices } from './services.js';
 
-/** Connections of the engine's own pool (run passes, stage exits, log batches). */
-const ENGINE_CONNECTIONS = 8;
+/** Connections of the engine's own pool (run passes — 6 at once —, stage exits, log batches). */
+const ENGINE_CONNECTIONS = 12;
 
 export interface RunningApi {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:4000 */
@@ -74,7 +75,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   const metrics = createMetrics();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // Cached GraphQL answers are served in front of Express once mounted (docs/api.md).
+  let front: QueryCacheFront | undefined;
+  const httpServer = createServer((req, res) => (front ? front(req, res, () => app(req, res)) : app(req, res)));
   let isReady = false;
 
   app.use(requestId);
@@ -103,8 +106,15 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         trustProxyHops: config.server.trustProxyHops,
         databaseUrl: database.url,
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
+        beforeAnswer: (req, res) => {
+          res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
+          res.once('finish', () =>
+            metrics.httpRequests.inc({ method: 'POST', route: '/graphql', status: res.statusCode }),
+          );
+        },
       })
     : undefined;
+  front = graphql?.front;
   // Before any body parser: webhook signatures are checked over the raw body.
   if (hasServer) app.use(webhooksRouter(services.webhooks, logger));
   if (graphql) app.use(graphql.router);

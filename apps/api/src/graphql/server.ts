@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -22,12 +22,18 @@ import { depthLimitRule } from './limits.js';
 import { createLoaders } from './loaders.js';
 import type { DataVersion } from './query-cache/data-version.js';
 import { QueryCache, type QueryCacheOptions } from './query-cache/query-cache.js';
-import { queryCacheFastPath, queryCachePlugin, type RequestAuth } from './query-cache/query-cache-http.js';
+import {
+  type QueryCacheFront,
+  queryCacheFastPath,
+  queryCacheFront,
+  queryCachePlugin,
+  type RequestAuth,
+} from './query-cache/query-cache-http.js';
 import { UncacheableFields } from './query-cache/uncacheable-fields.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
-const MAX_BODY = '2mb';
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
  * GraphQL over HTTP (Apollo) and over WebSocket (graphql-ws, graphql-transport-ws)
@@ -46,7 +52,9 @@ export async function mountGraphQL(options: {
   databaseUrl: string;
   /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
   queryCache?: { generations: DataVersion; options: QueryCacheOptions };
-}): Promise<{ router: Router; stop: () => Promise<void> }> {
+  /** What every HTTP response gets (request id, metrics), for answers served before Express. */
+  beforeAnswer: (req: IncomingMessage, res: ServerResponse) => void;
+}): Promise<{ router: Router; front?: QueryCacheFront; stop: () => Promise<void> }> {
   const { schema, httpServer, services, db, logger, metrics } = options;
   const readSql = createReadSql(options.databaseUrl);
   const queryCache =
@@ -123,7 +131,7 @@ export async function mountGraphQL(options: {
   const router = express.Router();
   router.use(
     '/graphql',
-    express.json({ limit: MAX_BODY }),
+    express.json({ limit: MAX_BODY_BYTES }),
     queryCacheFastPath({
       cache: queryCache,
       authenticate: (authorization) => authenticateOrExplain(services, authorization),
@@ -150,6 +158,14 @@ export async function mountGraphQL(options: {
   );
   return {
     router,
+    front:
+      queryCache &&
+      queryCacheFront({
+        cache: queryCache,
+        maxBodyBytes: MAX_BODY_BYTES,
+        authenticate: (authorization) => authenticateOrExplain(services, authorization),
+        beforeAnswer: options.beforeAnswer,
+      }),
     stop: async () => {
       await apollo.stop();
       await readSql.close();

@@ -1,7 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
 import type { GraphQLContext } from '../context.js';
-import type { QueryCache } from './query-cache.js';
+import type { CachedAnswer, QueryCache } from './query-cache.js';
 import type { UncacheableFields } from './uncacheable-fields.js';
 
 /** The caller of one HTTP request, authenticated once by the fast path and reused by the context. */
@@ -44,16 +45,9 @@ export function queryCacheFastPath(deps: {
         return;
       }
       const key = cache.keyOf(auth.user?.id ?? '', req.headers.accept, body as Record<string, unknown>);
-      let answer = cache.lookup(key);
-      const executing = answer ? undefined : cache.inFlight(key);
-      if (executing) {
-        await executing;
-        answer = cache.lookup(key);
-      }
+      const answer = await currentAnswer(cache, key);
       if (answer) {
-        res.statusCode = 200;
-        for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value as string);
-        res.end(answer.body);
+        sendAnswer(res, answer);
         return;
       }
       const pending = cache.begin(key);
@@ -67,6 +61,106 @@ export function queryCacheFastPath(deps: {
     }
   };
 }
+
+/** A current answer for `key`, after waiting for an identical request being executed. */
+async function currentAnswer(cache: QueryCache, key: string): Promise<CachedAnswer | undefined> {
+  const answer = cache.lookup(key);
+  if (answer) return answer;
+  const executing = cache.inFlight(key);
+  if (!executing) return undefined;
+  await executing;
+  return cache.lookup(key);
+}
+
+function sendAnswer(res: ServerResponse, answer: CachedAnswer): void {
+  res.statusCode = 200;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value as string);
+  res.end(answer.body);
+}
+
+const isJson = (type: string | undefined) => /^application\/(?:graphql-response\+)?json\b/i.test(type ?? '');
+
+/**
+ * The same answers, served before Express even sees the request: a hit then costs
+ * reading the body, authenticating and one lookup (about half of what Express's
+ * routing and body parsing add per request; docs/api.md). Only plain JSON POSTs to
+ * /graphql with a Content-Length within the limit are read here; everything else,
+ * and every miss, goes to `next` with the parsed body in `req.body` (the JSON parser
+ * then has nothing left to read and keeps it).
+ */
+export function queryCacheFront(deps: {
+  cache: QueryCache;
+  maxBodyBytes: number;
+  authenticate: (authorization: string | undefined) => Promise<RequestAuth>;
+  /** Headers and bookkeeping every response gets (request id, metrics). */
+  beforeAnswer: (req: IncomingMessage, res: ServerResponse) => void;
+}) {
+  const { cache } = deps;
+  const front: QueryCacheFront = (req, res, next) => {
+    const length = Number(req.headers['content-length']);
+    if (
+      !cache.isEnabled ||
+      req.method !== 'POST' ||
+      req.url !== '/graphql' ||
+      !isJson(req.headers['content-type']) ||
+      !Number.isInteger(length) ||
+      length <= 0 ||
+      length > deps.maxBodyBytes
+    ) {
+      next();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('error', () => res.destroy());
+    req.once('end', () => {
+      serveOrPass(Buffer.concat(chunks).toString('utf8')).catch(() => next());
+    });
+    const serveOrPass = async (text: string) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        deps.beforeAnswer(req, res);
+        res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(
+          JSON.stringify({
+            errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+          }),
+        );
+        return;
+      }
+      (req as IncomingMessage & { body?: unknown }).body = body;
+      if (
+        !body ||
+        typeof body !== 'object' ||
+        Array.isArray(body) ||
+        typeof (body as { query?: unknown }).query !== 'string'
+      ) {
+        next();
+        return;
+      }
+      const auth = await deps.authenticate(req.headers.authorization);
+      if (auth.authError) {
+        next();
+        return;
+      }
+      const answer = await currentAnswer(
+        cache,
+        cache.keyOf(auth.user?.id ?? '', req.headers.accept, body as Record<string, unknown>),
+      );
+      if (!answer) {
+        next();
+        return;
+      }
+      deps.beforeAnswer(req, res);
+      sendAnswer(res, answer);
+    };
+  };
+  return front;
+}
+
+export type QueryCacheFront = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** Calls `keep` with what Apollo's Express integration sends (one `res.send` of a string). */
 function keepSentAnswer(

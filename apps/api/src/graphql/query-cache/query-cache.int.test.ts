@@ -111,6 +111,30 @@ describe('query cache (answers kept until the data changes)', () => {
     expect((await counters(api)).misses - after.misses).toBe(1);
   });
 
+  it('answers a hit before Express with its own request id and counts it, and refuses a body that is not JSON', async () => {
+    await post(api, LIST, { first: 10 }, admin);
+    const before = await counters(api);
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'x-request-id': 'trace-42' },
+      body: JSON.stringify({ query: LIST, variables: { first: 10 } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('trace-42');
+    expect((await counters(api)).hits - before.hits).toBe(1);
+    const metrics = await fetch(`${api.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/cyclone_http_requests_total\{[^}]*route="\/graphql"[^}]*status="200"[^}]*\} [1-9]/);
+
+    const broken = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: '{"query": ',
+    });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(broken.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('a mutation invalidates: its caller reads its own write at once', async () => {
     await post(api, LIST, { first: 10 }, admin);
     await createWorkflow(api, admin, 'web');

@@ -12,7 +12,7 @@ export interface QueryCacheOptions {
 }
 
 /** One answer as sent: the body and the headers Apollo and Express gave it. */
-interface CachedAnswer {
+export interface CachedAnswer {
   body: Buffer;
   headers: OutgoingHttpHeaders;
   generation: number;
