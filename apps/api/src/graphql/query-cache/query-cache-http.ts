@@ -32,19 +32,11 @@ export function queryCacheFastPath(deps: {
     try {
       res.locals.auth = auth;
       const body = req.body as unknown;
-      if (
-        !cache?.isEnabled ||
-        req.method !== 'POST' ||
-        auth.authError ||
-        !body ||
-        typeof body !== 'object' ||
-        Array.isArray(body) ||
-        typeof (body as { query?: unknown }).query !== 'string'
-      ) {
+      if (!cache?.isEnabled || req.method !== 'POST' || auth.authError || !isSingleQuery(body)) {
         next();
         return;
       }
-      const key = cache.keyOf(auth.user?.id ?? '', req.headers.accept, body as Record<string, unknown>);
+      const key = cache.keyOf(auth.user?.id ?? '', req.headers.accept, body);
       const answer = await currentAnswer(cache, key);
       if (answer) {
         sendAnswer(res, answer);
@@ -60,6 +52,16 @@ export function queryCacheFastPath(deps: {
       next(error);
     }
   };
+}
+
+/** One operation with a query text (batches and persisted-query-only requests are not cached). */
+function isSingleQuery(body: unknown): body is Record<string, unknown> & { query: string } {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    typeof (body as { query?: unknown }).query === 'string'
+  );
 }
 
 /** A current answer for `key`, after waiting for an identical request being executed. */
@@ -131,12 +133,7 @@ export function queryCacheFront(deps: {
         return;
       }
       (req as IncomingMessage & { body?: unknown }).body = body;
-      if (
-        !body ||
-        typeof body !== 'object' ||
-        Array.isArray(body) ||
-        typeof (body as { query?: unknown }).query !== 'string'
-      ) {
+      if (!isSingleQuery(body)) {
         next();
         return;
       }
@@ -145,10 +142,7 @@ export function queryCacheFront(deps: {
         next();
         return;
       }
-      const answer = await currentAnswer(
-        cache,
-        cache.keyOf(auth.user?.id ?? '', req.headers.accept, body as Record<string, unknown>),
-      );
+      const answer = await currentAnswer(cache, cache.keyOf(auth.user?.id ?? '', req.headers.accept, body));
       if (!answer) {
         next();
         return;

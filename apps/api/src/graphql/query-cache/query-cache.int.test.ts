@@ -131,7 +131,8 @@ describe('query cache (answers kept until the data changes)', () => {
       body: '{"query": ',
     });
     expect(broken.status).toBe(400);
-    expect((await broken.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const refusal = (await broken.json()) as { errors: { extensions: { code: string } }[] };
+    expect(refusal.errors[0]?.extensions.code).toBe('BAD_REQUEST');
     expect(broken.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
