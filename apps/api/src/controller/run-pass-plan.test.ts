@@ -54,7 +54,7 @@ describe('passOutcome', () => {
   it('writes and announces nothing when nothing changed, and looks again after a full-pass interval', () => {
     const outcome = passOutcome(facts({}));
     expect(outcome.close).toEqual({ handles: [], isNotified: false });
-    expect(outcome).toMatchObject({ isTerminal: false, requeueAfterMs: 5_000 });
+    expect(outcome).toMatchObject({ isTerminal: false, requeueAfterMs: 5_000, isSafetyNet: true });
   });
 
   it('sets startedAt once, with the handles of the stages it started, and announces it', () => {
@@ -95,6 +95,20 @@ describe('passOutcome', () => {
       2_000,
     );
     expect(passOutcome(facts({ plan: plan({ requeueAfterMs: 9_000 }) })).requeueAfterMs).toBe(5_000);
+  });
+
+  it('tells a time the run needs (kill, failed start, backoff) from the safety net while something runs', () => {
+    const killed = plan({
+      kill: [{ stage: 'build', attempt: 1, phase: 'CANCELLED', reason: 'STOPPED', message: 'stopped' }],
+    });
+    expect(passOutcome(facts({ plan: killed })).isSafetyNet).toBe(false);
+    expect(passOutcome(facts({ startFailures: 1 })).isSafetyNet).toBe(false);
+    const backoff = passOutcome(facts({ plan: plan({ requeueAfterMs: 2_000 }) }));
+    expect(backoff).toMatchObject({ requeueAfterMs: 2_000, isSafetyNet: false });
+    const later = passOutcome(facts({ plan: plan({ requeueAfterMs: 9_000 }) }));
+    expect(later).toMatchObject({ requeueAfterMs: 5_000, isSafetyNet: true });
+    const idle = passOutcome(facts({ rows: new Map([['build', stage('FAILED')]]) }));
+    expect(idle).toMatchObject({ requeueAfterMs: undefined, isSafetyNet: false });
   });
 
   it('writes a changed message even when the phase stays', () => {

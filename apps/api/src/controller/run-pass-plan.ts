@@ -65,6 +65,8 @@ export interface PassOutcome {
   isTerminal: boolean;
   /** ms until the run wants another pass; undefined: only when woken. */
   requeueAfterMs: number | undefined;
+  /** The requeue is only the safety net while something runs (the periodic resync covers it). */
+  isSafetyNet: boolean;
 }
 
 /** How the pass closes: a pass that changes nothing (most periodic ones) writes nothing. */
@@ -91,16 +93,24 @@ export function passOutcome(facts: PassFacts): PassOutcome {
         }
       : {}),
   };
-  return { close, isTerminal, requeueAfterMs: isTerminal ? undefined : requeueAfter(facts) };
+  if (isTerminal) return { close, isTerminal, requeueAfterMs: undefined, isSafetyNet: false };
+  const requeue = requeueAfter(facts);
+  return { close, isTerminal, requeueAfterMs: requeue.ms, isSafetyNet: requeue.isSafetyNet };
 }
 
-function requeueAfter(facts: PassFacts): number | undefined {
+/**
+ * When to look again, and whether that is only the safety net (something runs, and
+ * its exit is pushed) rather than a time the run itself needs (a kill, a failed start,
+ * a backoff or a timeout): the controller's periodic resync stands in for the former.
+ */
+function requeueAfter(facts: PassFacts): { ms: number | undefined; isSafetyNet: boolean } {
   const { plan, rows } = facts;
   // A start that failed or a kill changes what the planner sees: look again at once.
-  if (facts.startFailures > 0 || plan.kill.length > 0) return 0;
+  if (facts.startFailures > 0 || plan.kill.length > 0) return { ms: 0, isSafetyNet: false };
   const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
   // While something runs, look again after a full-pass interval even without a wake-up (exits wake it sooner).
   const soon = isRunning ? facts.fullPassMs : undefined;
-  if (plan.requeueAfterMs === undefined) return soon;
-  return Math.min(plan.requeueAfterMs, soon ?? plan.requeueAfterMs);
+  if (plan.requeueAfterMs === undefined) return { ms: soon, isSafetyNet: soon !== undefined };
+  if (soon !== undefined && soon < plan.requeueAfterMs) return { ms: soon, isSafetyNet: true };
+  return { ms: plan.requeueAfterMs, isSafetyNet: false };
 }

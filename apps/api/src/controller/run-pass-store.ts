@@ -93,6 +93,64 @@ export async function claimAttempt(
   return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
 }
 
+/** A running attempt a pass ends (stop, timeout): the change applies only while it is still on that attempt. */
+export interface StageKill {
+  stage: string;
+  attempt: number;
+  phase: 'FAILED' | 'CANCELLED';
+  message: string;
+}
+
+/** A stage that never ran (or waits for a retry) and ends without running. */
+export interface StageFinish {
+  stage: string;
+  phase: 'SKIPPED' | 'CANCELLED';
+  message: string;
+}
+
+/**
+ * Ends stages in one statement, however many (a stop of a 200-stage run is one round
+ * trip): kills apply only to the attempt still RUNNING, finishes only to PENDING or
+ * FAILED rows. Returns the handles of the attempts it ended, for the caller to kill
+ * before its transaction commits (so a crash in between leaves them RUNNING, and the
+ * next pass kills them again).
+ */
+export async function endStages(
+  tx: Tx,
+  runId: string,
+  kills: readonly StageKill[],
+  finishes: readonly StageFinish[],
+  now: Date,
+): Promise<{ stage: string; handle: string | null }[]> {
+  if (kills.length === 0 && finishes.length === 0) return [];
+  return tx.$queryRaw<{ stage: string; handle: string | null }[]>`
+    WITH finished AS (
+      UPDATE stage_runs s SET phase = f.phase::"StagePhase", message = f.message
+      FROM unnest(${finishes.map((f) => f.stage)}::text[], ${finishes.map((f) => f.phase)}::text[],
+                  ${finishes.map((f) => f.message)}::text[]) AS f(stage, phase, message)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = f.stage AND s.phase IN ('PENDING', 'FAILED')
+      RETURNING 1
+    ), killed AS (
+      UPDATE stage_runs s
+      SET phase = k.phase::"StagePhase", message = k.message, finished_at = ${now.toISOString()}::timestamptz,
+          exit_code = NULL
+      FROM unnest(${kills.map((k) => k.stage)}::text[], ${kills.map((k) => String(k.attempt))}::text[],
+                  ${kills.map((k) => k.phase)}::text[], ${kills.map((k) => k.message)}::text[])
+           AS k(stage, attempt, phase, message)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = k.stage AND s.attempt = k.attempt::int AND s.phase = 'RUNNING'
+      RETURNING s.stage, s.handle
+    )
+    SELECT stage, handle FROM killed`;
+}
+
+/** Fails running attempts whose process nobody can report any more, in one statement. */
+export async function failStages(tx: Tx, runId: string, stages: readonly string[], message: string, now: Date) {
+  if (stages.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE stage_runs SET phase = 'FAILED', finished_at = ${now.toISOString()}::timestamptz, message = ${message}
+    WHERE run_id = ${runId}::uuid AND stage = ANY(${[...stages]}::text[]) AND phase = 'RUNNING'`;
+}
+
 /** How a pass ends its run's row; undefined fields stay as they are. */
 export interface PassClose {
   /** Handles of the attempts this pass started. */
@@ -132,21 +190,27 @@ export async function closePass(tx: Tx, runId: string, close: PassClose): Promis
 
 /**
  * Records how an attempt ended, unless the controller already ended it (stop,
- * timeout), and announces it on commit. The run's row lock is taken first, by a
+ * timeout), and announces it on commit (only when it changed a row: the exits of
+ * the 200 processes a stop killed announce nothing more). The run's row lock is taken first, by a
  * statement of its own: a pass in progress on the run finishes before the exit lands
  * (so each pass sees a consistent state), and the update's snapshot, taken after the
  * lock, sees the attempt that pass claimed.
  */
-export function writeExit(db: Db, exit: StageExit, now: Date): Promise<void> {
+export function writeExit(db: Db, exit: StageExit, now: Date): Promise<boolean> {
   return db.$transaction((tx) => recordExitInTx(tx, exit, now), TX_OPTIONS);
 }
 
-/** writeExit inside the caller's transaction (the run's row stays locked until it ends). */
-export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<void> {
+/**
+ * writeExit inside the caller's transaction (the run's row stays locked until it
+ * ends). True when it ended the attempt; false when the attempt had already ended
+ * (the pass that ended it did what follows).
+ */
+export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<boolean> {
   const phase = exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
   const outputs = JSON.stringify(exit.outputs);
   await tx.$executeRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
-  await tx.$executeRaw`
+  // One row when the attempt ended here (and then one notification), none otherwise.
+  const rows = await tx.$queryRaw<{ isNotified: boolean }[]>`
       WITH ended AS (
         UPDATE stage_runs
         SET phase = ${phase}::text::"StagePhase", exit_code = ${exit.exitCode}::int, message = ${exit.message},
@@ -154,5 +218,7 @@ export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promis
         WHERE run_id = ${exit.runId}::uuid AND stage = ${exit.stage} AND attempt = ${exit.attempt} AND phase = 'RUNNING'
         RETURNING 1
       )
-    SELECT pg_notify(${RUN_CHANNEL}, ${exit.runId}::text) FROM (SELECT count(*) FROM ended) AS done`;
+    SELECT pg_notify(${RUN_CHANNEL}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
+    FROM (SELECT 1 FROM ended LIMIT 1) AS one`;
+  return rows.length > 0;
 }

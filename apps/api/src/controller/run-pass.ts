@@ -3,7 +3,16 @@ import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/dom
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Executor } from './executors/executor.js';
 import { passOutcome, planPass, specOf } from './run-pass-plan.js';
-import { claimAttempt, closePass, lockRun, type PassRun, type PassStage, readStages } from './run-pass-store.js';
+import {
+  claimAttempt,
+  closePass,
+  endStages,
+  failStages,
+  lockRun,
+  type PassRun,
+  type PassStage,
+  readStages,
+} from './run-pass-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
 
 /**
@@ -30,6 +39,8 @@ export interface PassContext {
 export interface PassResult {
   /** ms until the run wants another pass; undefined: only when woken. */
   requeueAfterMs: number | undefined;
+  /** The requeue is only the safety net while something runs (the periodic resync covers it). */
+  isSafetyNet: boolean;
   isTerminal: boolean;
   /** The run's phase before and after the pass (for the executor's summary). */
   phaseBefore: string;
@@ -57,7 +68,7 @@ export async function passRun(
   const now = new Date();
   // createRunInTx makes every stage row together with its run.
   const rows = new Map(stageRows.map((row) => [row.stage, row]));
-  const isOrphanFound = await failOrphans(ctx, tx, rows, now);
+  const isOrphanFound = await failOrphans(ctx, tx, run, rows, now);
   const isObservedChange = await observeRunning(ctx, tx, id, rows, now);
   const plan = planPass(spec, run, rows, now);
   await applyStageChanges(ctx, tx, id, plan, now);
@@ -89,6 +100,7 @@ export async function passRun(
   await closePass(tx, id, outcome.close);
   return {
     requeueAfterMs: outcome.requeueAfterMs,
+    isSafetyNet: outcome.isSafetyNet,
     isTerminal: outcome.isTerminal,
     phaseBefore: run.phase,
     run,
@@ -97,36 +109,47 @@ export async function passRun(
   };
 }
 
-/** A running attempt nobody can finish any more (its API process died) fails. */
-async function failOrphans(ctx: PassContext, tx: Tx, rows: Map<string, PassStage>, now: Date): Promise<boolean> {
-  let isFound = false;
-  for (const row of [...rows.values()]) {
-    if (row.phase !== 'RUNNING' || !ctx.executor.isOrphan(row.handle)) continue;
-    isFound = true;
+/**
+ * A running attempt nobody can finish any more (its API process died) fails, all of
+ * them in one statement. Not while a stop is requested: the stop's kill ends them
+ * CANCELLED instead (a controller that died in the middle of a stop leaves them so).
+ */
+async function failOrphans(
+  ctx: PassContext,
+  tx: Tx,
+  run: PassRun,
+  rows: Map<string, PassStage>,
+  now: Date,
+): Promise<boolean> {
+  if (run.stopRequestedAt !== null) return false;
+  const orphans = [...rows.values()].filter((row) => row.phase === 'RUNNING' && ctx.executor.isOrphan(row.handle));
+  if (orphans.length === 0) return false;
+  const message = 'the process was lost when its controller stopped; the attempt counts as failed';
+  await failStages(
+    tx,
+    run.id,
+    orphans.map((row) => row.stage),
+    message,
+    now,
+  );
+  for (const row of orphans) {
     ctx.executor.kill(row.handle);
-    const message = 'the process was lost when its controller stopped; the attempt counts as failed';
-    await tx.stageRun.update({ where: { id: row.id }, data: { phase: 'FAILED', finishedAt: now, message } });
     rows.set(row.stage, { ...row, phase: 'FAILED', finishedAt: now, message });
   }
-  return isFound;
+  return true;
 }
 
+/**
+ * Kills and finishes what the plan says in one statement, then kills the ended
+ * attempts' handles all at once (each kill only signals: a process group's SIGKILL,
+ * a pod's delete request), still inside the transaction: should it not commit, the
+ * rows stay RUNNING and the next pass, deciding the same kill from the stored state
+ * (stop, timeout), ends them. Their exits are not reported (`isRecorded`): this
+ * statement recorded them.
+ */
 async function applyStageChanges(ctx: PassContext, tx: Tx, runId: string, plan: RunPlan, now: Date): Promise<void> {
-  for (const kill of plan.kill) {
-    const row = await tx.stageRun.findUnique({ where: { runId_stage: { runId, stage: kill.stage } } });
-    if (row?.phase !== 'RUNNING' || row.attempt !== kill.attempt) continue;
-    await tx.stageRun.update({
-      where: { id: row.id },
-      data: { phase: kill.phase, message: kill.message, finishedAt: now, exitCode: null },
-    });
-    ctx.executor.kill(row.handle);
-  }
-  for (const finish of plan.finish) {
-    await tx.stageRun.updateMany({
-      where: { runId, stage: finish.stage, phase: { in: ['PENDING', 'FAILED'] } },
-      data: { phase: finish.phase, message: finish.message },
-    });
-  }
+  const ended = await endStages(tx, runId, plan.kill, plan.finish, now);
+  for (const { handle } of ended) ctx.executor.kill(handle, { isRecorded: true });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Reconciler } from './controller.js';
 import type { Executor, RunSummary, StageExit } from './executors/executor.js';
 import { admitQueuedRuns } from './run-admission.js';
 import { type PassResult, passRun } from './run-pass.js';
+import { PassPriority, PassQueue } from './run-pass-queue.js';
 import { recordExitInTx, writeExit } from './run-pass-store.js';
 
 /** Every admitted active run gets a pass at least this often, woken or not (CYCLONE_CONTROLLER_RESYNC). */
@@ -15,25 +16,33 @@ const ERROR_REQUEUE_MS = 1_000;
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 /** A stage exit is written this many times before it is given up (and logged). */
 const EXIT_ATTEMPTS = 10;
-/** Runs reconciled at once; each holds one database connection while it runs. */
-const PARALLEL = 4;
+/**
+ * Passes run at once by default; each holds one engine connection (of 12) while it
+ * runs. Passes make no slow calls: pods are created outside the pass transaction.
+ */
+const DEFAULT_PARALLEL = 6;
 
 /**
- * Drives every active run. Each pass first admits queued runs under the concurrency
- * limits (run-admission.ts), then reconciles the runs that asked for it (woken by a
- * mutation in any process, a stage exit or their own requeue time) and, every
- * full-pass interval, every admitted active run: what is kept in memory only decides how
- * soon a run is looked at, never what happens to it. A run's pass locks its row (`FOR UPDATE SKIP LOCKED`, so
- * two controllers never act on one run at once), reads its stored state, asks the
- * pure planner what to do and applies that in the same transaction. Processes are
- * started inside the transaction after their stage row is RUNNING with the attempt,
- * so the handle is committed with it; if the commit fails they are killed.
+ * Drives every active run. Each loop pass first admits queued runs under the
+ * concurrency limits (run-admission.ts), then passes over runs in the order of
+ * run-pass-queue.ts: runs just admitted or woken (a mutation in any process, an exit)
+ * first, runs whose own timer is due next, and the periodic resync of every admitted
+ * active run (every full-pass interval, read from the database) last, as a safety net
+ * behind pushed exits. Workers keep taking runs until the queue is empty or a wake-up
+ * arrives (queued runs may then need admission: the loop admits and goes on where it
+ * stopped, highest priority first). What is kept in memory only decides how soon a run
+ * is looked at, never what happens to it. A run's pass locks its row (`FOR UPDATE SKIP
+ * LOCKED`, so two controllers never act on one run at once), reads its stored state,
+ * asks the pure planner what to do and applies that in the same transaction.
+ * Processes are started inside the transaction after their stage row is RUNNING with
+ * the attempt, so the handle is committed with it; if the commit fails they are killed.
  */
 export class RunReconciler implements Reconciler {
   readonly name = 'runs';
   private isWakeRequested = false;
-  /** Runs to look at in the next pass, and when the others asked to be looked at again. */
-  private readonly dirty = new Set<string>();
+  /** Runs to pass over, by priority. */
+  private readonly queue = new PassQueue();
+  /** When runs asked to be looked at again (their own timers). */
   private readonly dueAt = new Map<string, number>();
   private nextFullPassAt = 0;
   /** Runs a committed pass ended: their slots are free for queued runs. */
@@ -48,8 +57,10 @@ export class RunReconciler implements Reconciler {
       executor: Executor;
       /** Active runs across all tenants; null or undefined: no limit. */
       maxActiveRuns?: number | null;
-      /** Passes over every active run this often even without a wake-up; also the requeue of running runs. */
+      /** Passes over every active run this often even without a wake-up (the safety net). */
       fullPassMs?: number;
+      /** Passes run at once (each holds a database connection). */
+      parallel?: number;
       /** Called after a run ended (retention, for one, may then have work). */
       onRunFinished?: (runId: string) => void;
     },
@@ -57,7 +68,7 @@ export class RunReconciler implements Reconciler {
 
   /** Asks for a pass as soon as possible: of one run (a new run, a stop, a process exit), or of all. */
   wake(runId?: string): void {
-    if (runId) this.dirty.add(runId);
+    if (runId) this.queue.add(runId, PassPriority.WOKEN);
     else this.nextFullPassAt = 0;
     this.isWakeRequested = true;
     this.onWake?.();
@@ -78,8 +89,14 @@ export class RunReconciler implements Reconciler {
     const { db, logger } = this.deps;
     const { admitted, cancelled } = await admitQueuedRuns(db, this.deps.maxActiveRuns ?? null);
     for (const id of cancelled) this.deps.onRunFinished?.(id);
+    // Just admitted: each has its first stages to start.
+    for (const id of admitted) this.queue.add(id, PassPriority.WOKEN);
     const now = Date.now();
-    let ids: string[];
+    for (const [id, at] of this.dueAt) {
+      if (at > now) continue;
+      this.dueAt.delete(id);
+      this.queue.add(id, PassPriority.DUE);
+    }
     if (now >= this.nextFullPassAt) {
       this.nextFullPassAt = now + (this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS);
       const rows = await db.workflowRun.findMany({
@@ -87,50 +104,59 @@ export class RunReconciler implements Reconciler {
         select: { id: true },
         orderBy: { createdAt: 'asc' },
       });
-      ids = rows.map((row) => row.id);
-      this.dueAt.clear();
-    } else {
-      const due = [...this.dueAt].filter(([, at]) => at <= now).map(([id]) => id);
-      ids = [...new Set([...this.dirty, ...admitted, ...due])];
+      for (const row of rows) this.queue.add(row.id, PassPriority.RESYNC);
     }
-    this.dirty.clear();
-    for (const id of admitted) if (!ids.includes(id)) ids.push(id);
 
-    const work = [...ids];
+    // Until the queue is empty, or a wake-up asks for admission first (runs not taken
+    // stay queued); each worker passes over one run at least, so a storm of wake-ups
+    // cannot stop all progress.
     const worker = async () => {
-      for (let id = work.shift(); id !== undefined; id = work.shift()) {
-        let next: number | undefined;
+      for (let isFirst = true; isFirst || !this.isWakeRequested; isFirst = false) {
+        const id = this.queue.take();
+        if (id === undefined) return;
+        let next: number | undefined | null;
         try {
           next = await this.reconcileRun(id);
         } catch (error) {
           logger.error({ err: error, runId: id }, 'run pass failed; retrying');
           next = ERROR_REQUEUE_MS;
+        } finally {
+          this.queue.done(id);
         }
-        if (next === undefined) this.dueAt.delete(id);
-        else this.dueAt.set(id, Date.now() + next);
+        this.scheduleAfter(id, next);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));
+    const parallel = this.deps.parallel ?? DEFAULT_PARALLEL;
+    await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, this.queue.size)) }, worker));
 
     // A run that ended freed a slot: admit the next ones at once.
     const hasFreedSlot = this.finished.size > 0;
     for (const id of this.finished) this.deps.onRunFinished?.(id);
     this.finished.clear();
-    if (hasFreedSlot || this.dirty.size > 0) return { requeueAfterMs: 0 };
+    if (hasFreedSlot || this.queue.hasReady()) return { requeueAfterMs: 0 };
     const soonest = Math.min(this.nextFullPassAt, ...this.dueAt.values());
     return { requeueAfterMs: Math.max(0, soonest - Date.now()) };
   }
 
+  /** Remembers when a run wants its next pass (undefined: only when woken or resynced). */
+  private scheduleAfter(id: string, next: number | undefined | null): void {
+    if (next === null) return;
+    if (next === undefined) this.dueAt.delete(id);
+    else this.dueAt.set(id, Date.now() + next);
+  }
+
   /**
-   * One pass over one run; returns ms until it wants another, if any. `before` runs
-   * first in the pass's transaction (a stage exit is recorded there).
+   * One pass over one run; returns ms until it wants another, if any (not the safety
+   * net's interval: the periodic resync covers that). `before` runs first in the
+   * pass's transaction (a stage exit is recorded there); when it answers false there
+   * is nothing to pass over, and null is returned (the run's timers stay as they are).
    */
-  async reconcileRun(id: string, before?: (tx: Tx) => Promise<void>): Promise<number | undefined> {
+  async reconcileRun(id: string, before?: (tx: Tx) => Promise<boolean>): Promise<number | undefined | null> {
     const started: string[] = [];
     const ctx = { executor: this.deps.executor, fullPassMs: this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS };
     try {
       const result = await this.deps.db.$transaction(async (tx) => {
-        await before?.(tx);
+        if ((await before?.(tx)) === false) return null;
         const result = await passRun(ctx, tx, id, started);
         // Queued runs (not admitted) are the admission step's; locked ones another pass's.
         if (!result) return undefined;
@@ -139,9 +165,11 @@ export class RunReconciler implements Reconciler {
         }
         return result;
       }, TX_OPTIONS);
+      if (result === null) return null;
       if (result?.isTerminal) this.finished.add(id);
       this.reportPhaseChange(id);
-      return result?.requeueAfterMs;
+      // The safety net's look is the periodic resync's job: no timer per running run.
+      return result?.isSafetyNet ? undefined : result?.requeueAfterMs;
     } catch (error) {
       this.phaseChanges.delete(id);
       for (const handle of started) this.deps.executor.kill(handle);
@@ -186,8 +214,7 @@ export class RunReconciler implements Reconciler {
   async recordExit(exit: StageExit): Promise<void> {
     try {
       const next = await this.reconcileRun(exit.runId, (tx) => recordExitInTx(tx, exit, new Date()));
-      if (next === undefined) this.dueAt.delete(exit.runId);
-      else this.dueAt.set(exit.runId, Date.now() + next);
+      this.scheduleAfter(exit.runId, next);
       // A run that ended frees a slot: the loop admits queued runs (and tells retention).
       if (this.finished.has(exit.runId)) this.requestPass();
       return;

@@ -35,8 +35,14 @@ export interface Executor {
   readonly box: SecretBox | undefined;
   /** Starts an attempt and returns its handle; throws when it cannot start. */
   start(launch: StageLaunch): string | Promise<string>;
-  /** Ends an attempt at once (stop, timeout); unknown or foreign handles are ignored. */
-  kill(handle: string | null): void;
+  /**
+   * Ends an attempt at once (stop, timeout); unknown or foreign handles are ignored.
+   * `isRecorded`: the caller records the attempt's end in its own transaction, so
+   * the executor need not report the exit (a stop of 200 stages then costs no 200
+   * exit transactions); if that transaction does not commit, the next pass, which
+   * decides the same kill from the stored state, records it.
+   */
+  kill(handle: string | null, options?: { isRecorded?: boolean }): void;
   /** True when nobody can report this handle's exit any more (the attempt then fails). */
   isOrphan(handle: string | null): boolean;
   /** Looks at a running attempt now; undefined when there is nothing new. */

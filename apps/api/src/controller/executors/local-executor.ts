@@ -74,6 +74,8 @@ export class LocalExecutor {
   private readonly instance = randomUUID();
   private readonly host = hostname();
   private readonly children = new Map<string, ChildProcess>();
+  /** Children whose end the controller records itself (killed with `isRecorded`): no exit is reported. */
+  private readonly recorded = new Set<string>();
   /** Settles when a started process has ended and its lines are stored. */
   private readonly endings = new Set<Promise<void>>();
   private isShuttingDown = false;
@@ -174,7 +176,8 @@ export class LocalExecutor {
         }
       }
       await writer.close();
-      if (this.isShuttingDown) return;
+      const isRecorded = this.recorded.delete(key);
+      if (this.isShuttingDown || isRecorded) return;
       const message = failure
         ? writer.mask(failure)
         : spawnError
@@ -239,9 +242,13 @@ export class LocalExecutor {
   }
 
   /** SIGKILL to the whole process group of a handle on this host. */
-  kill(handle: string | null): void {
+  kill(handle: string | null, options: { isRecorded?: boolean } = {}): void {
     const parsed = parseHandle(handle);
     if (!parsed || parsed.host !== this.host || parsed.pid <= 0) return;
+    if (options.isRecorded && parsed.instance === this.instance) {
+      // Only a child still known here: a key is never reused (it names the attempt).
+      for (const [key, child] of this.children) if (child.pid === parsed.pid) this.recorded.add(key);
+    }
     try {
       process.kill(-parsed.pid, 'SIGKILL');
     } catch {

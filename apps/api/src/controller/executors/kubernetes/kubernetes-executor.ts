@@ -219,6 +219,8 @@ export class KubernetesExecutor implements Executor {
     const lane = await this.lanes.lane(parsed.clusterId);
     // The watch's copy when it has one: a pass costs no request per running pod.
     let pod = lane.watch.cached(parsed.namespace, parsed.pod);
+    // Still being created: nothing to see yet, and no GET while the pass holds its transaction.
+    if (!pod && this.creating.has(parsed.pod)) return undefined;
     if (!pod) {
       try {
         pod = await lane.clients.core.readNamespacedPod({ name: parsed.pod, namespace: parsed.namespace });

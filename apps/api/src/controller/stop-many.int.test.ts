@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningApi, startApi } from '../app.js';
+import { loadConfig } from '../config/config.js';
+import { createPrismaClient, type Db } from '../db/prisma.js';
+import { seedTenant } from '../testing/seed.js';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+
+const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
+const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
+const UPDATED = 'subscription($id: ID!) { workflowRunUpdated(id: $id) { phase stages { name phase } } }';
+/** Parallel stages in the stopped run (each a real process group). */
+const WIDTH = 40;
+
+interface Update {
+  phase: string;
+  stages: { name: string; phase: string }[];
+}
+
+/**
+ * Stopping a wide run: every running stage is killed and recorded CANCELLED together,
+ * and a controller that died in the middle of a stop leaves nothing running or FAILED.
+ * A server API (GraphQL) and controller processes (role controller) share a database.
+ */
+describe('stopping a run with many running stages', () => {
+  let server: TestApi;
+  let dev: string;
+  let db: Db;
+  let dataDir: string;
+  const controllers: RunningApi[] = [];
+
+  async function startController(): Promise<RunningApi> {
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: server.databaseUrl,
+      CYCLONE_ROLE: 'controller',
+      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CYCLONE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    });
+    const controller = await startApi(config, pino({ level: 'warn' }));
+    controllers.push(controller);
+    return controller;
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-stop-'));
+    server = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_DATA_DIR: dataDir });
+    const admin = await server.loginAsAdmin();
+    dev = (await seedTenant(server, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    db = createPrismaClient(server.databaseUrl);
+    const stages = [
+      ...Array.from({ length: WIDTH }, (_, i) => ({
+        name: `s${i}`,
+        image: 'alpine',
+        command: ['sh', '-c'],
+        args: ['mkdir -p "$CYCLONE_WORKSPACE/pids"; echo $$ > "$CYCLONE_WORKSPACE/pids/$CYCLONE_STAGE"; exec sleep 60'],
+      })),
+      { name: 'after', image: 'alpine', command: ['true'], dependsOn: ['s0'] },
+    ];
+    const created = await server.graphql(
+      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
+      { input: { tenant: 'acme', project: 'web', name: 'wide', stages } },
+      dev,
+    );
+    expect(created.errors).toBeUndefined();
+  });
+
+  afterAll(async () => {
+    while (controllers.length > 0) await controllers.pop()?.stop();
+    await db?.$disconnect();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function run(): Promise<string> {
+    const result = await server.graphql<{ runWorkflow: { id: string } }>(
+      RUN,
+      { input: { tenant: 'acme', project: 'web', workflow: 'wide' } },
+      dev,
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?.runWorkflow.id as string;
+  }
+
+  async function stop(id: string): Promise<void> {
+    const result = await server.graphql(STOP, { id }, dev);
+    expect(result.errors).toBeUndefined();
+  }
+
+  const stageRows = (runId: string) =>
+    db.stageRun.findMany({ where: { runId }, select: { stage: true, phase: true, message: true } });
+  const runRow = (runId: string) => db.workflowRun.findUniqueOrThrow({ where: { id: runId } });
+
+  async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Every wide stage RUNNING with its process's pid written; returns the pids. */
+  async function allRunning(runId: string): Promise<number[]> {
+    const pidOf = (i: number) => join(dataDir, 'workspaces', runId, 'pids', `s${i}`);
+    const isReady = (i: number) => existsSync(pidOf(i)) && readFileSync(pidOf(i), 'utf8').trim() !== '';
+    await waitUntil(async () => {
+      const rows = await stageRows(runId);
+      const running = rows.filter((row) => row.phase === 'RUNNING').length;
+      return running === WIDTH && Array.from({ length: WIDTH }, (_, i) => i).every(isReady);
+    }, `all ${WIDTH} stages run`);
+    return Array.from({ length: WIDTH }, (_, i) => Number(readFileSync(pidOf(i), 'utf8').trim()));
+  }
+
+  it('kills every running stage and records them all CANCELLED at once', async () => {
+    await startController();
+    const runId = await run();
+    const pids = await allRunning(runId);
+    expect(pids.every(isAlive)).toBe(true);
+
+    const client = createClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${dev}` },
+      retryAttempts: 0,
+    });
+    const updates: Update[] = [];
+    const completed = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: UPDATED, variables: { id: runId } },
+        {
+          next: (value) => updates.push((value.data as { workflowRunUpdated: Update }).workflowRunUpdated),
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    // The subscription's first message is the current state: it is listening from then on.
+    await waitUntil(async () => updates.length > 0, 'the subscription answers');
+    await stop(runId);
+    await completed;
+    await client.dispose();
+
+    // The first update showing a cancelled stage shows all of them: one pass recorded them together.
+    const first = updates.find((update) => update.stages.some((stage) => stage.phase === 'CANCELLED'));
+    expect(first?.stages).toHaveLength(WIDTH + 1);
+    expect(first?.stages.every((stage) => stage.phase === 'CANCELLED')).toBe(true);
+    expect(updates.at(-1)?.phase).toBe('CANCELLED');
+
+    const rows = await stageRows(runId);
+    expect(rows).toHaveLength(WIDTH + 1);
+    for (const row of rows) {
+      expect(row.phase).toBe('CANCELLED');
+      expect(row.message).toBe(
+        row.stage === 'after' ? 'not started: the run was stopped' : 'killed: the run was stopped',
+      );
+    }
+    expect(await runRow(runId)).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
+    for (const pid of pids) await expectGone(pid);
+    while (controllers.length > 0) await controllers.pop()?.stop();
+  });
+
+  it('a stop its controller died in the middle of ends with every stage CANCELLED, none FAILED', async () => {
+    const first = await startController();
+    const runId = await run();
+    await allRunning(runId);
+    // The controller dies before it passed over the stop: its stage processes end with
+    // it, their rows stay RUNNING with handles nobody can report any more.
+    controllers.splice(controllers.indexOf(first), 1);
+    await first.stop();
+    await stop(runId);
+    expect((await stageRows(runId)).filter((row) => row.phase === 'RUNNING')).toHaveLength(WIDTH);
+
+    await startController();
+    await waitUntil(async () => (await runRow(runId)).phase === 'CANCELLED', 'the run is cancelled');
+    const rows = await stageRows(runId);
+    expect(rows.map((row) => row.phase)).toEqual(rows.map(() => 'CANCELLED'));
+    expect(rows.filter((row) => row.message === 'killed: the run was stopped')).toHaveLength(WIDTH);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function expectGone(pid: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(isAlive(pid)).toBe(false);
+}
