@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,9 @@ async function startProxy(target: URL): Promise<{ url: string; cut(): number; cl
   };
 }
 
+/** A string matched literally inside a RegExp. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** A port nothing listens on (just released by the OS). */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -59,7 +62,8 @@ describe('cyclone CLI against a real API', () => {
     home = mkdtempSync(join(tmpdir(), 'cyclone-cli-'));
     api = await startTestApi({ CYCLONE_DATA_DIR: join(home, 'data') });
     admin = await api.loginAsAdmin();
-    await seedTenant(api, admin, 'acme', { projects: ['web'] });
+    // `folders` keeps the folder tests' workflows out of the listings of `web`.
+    await seedTenant(api, admin, 'acme', { projects: ['web', 'folders'] });
     env = { CYCLONE_CONFIG: join(home, 'config', 'config.json') };
   });
   afterAll(async () => {
@@ -292,5 +296,140 @@ describe('cyclone CLI against a real API', () => {
     const usage = await cli(['run', 'hello', '--param', 'novalue'], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--param "novalue" must be KEY=VALUE');
+  });
+
+  /** A folder of two YAML files (a stage, and a workflow using it) and a non-YAML file `-f FOLDER` must skip. */
+  function manifestFolder(name: string, workflowYaml: string): string {
+    const folder = join(home, name);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'a-stage.yaml'),
+      'apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata:\n  name: shout\nspec:\n  pod:\n    spec:\n      containers:\n        - name: main\n          image: alpine:3.20\n          command: [/bin/sh, -c, "echo shout"]\n',
+    );
+    writeFileSync(join(folder, 'b-workflow.yml'), workflowYaml);
+    // Not YAML at all: read as a manifest it would fail the whole apply.
+    writeFileSync(join(folder, 'README.md'), '# notes\n: : not yaml [\n');
+    return folder;
+  }
+  const FOLDER_WORKFLOW =
+    'apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata:\n  name: from-folder\nspec:\n  stages:\n    - name: shout\n';
+
+  it('applies every YAML file of a folder in one go, skipping other files', async () => {
+    const folder = manifestFolder('manifests', FOLDER_WORKFLOW);
+    const result = await cli(['apply', '-f', folder, '--project', 'folders', '-o', 'json'], env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const applied = JSON.parse(result.stdout) as { kind: string; name: string; action: string }[];
+    expect(applied.map((a) => `${a.kind}/${a.name} ${a.action}`)).toEqual([
+      'Stage/shout CREATED',
+      'Workflow/from-folder CREATED',
+    ]);
+    const stored = await api.graphql<{ project: { workflows: { name: string; stages: { name: string }[] }[] } }>(
+      'query { project(tenant: "acme", name: "folders") { workflows { name stages { name } } } }',
+      {},
+      admin,
+    );
+    expect(stored.data?.project.workflows).toEqual([{ name: 'from-folder', stages: [{ name: 'shout' }] }]);
+
+    const again = await cli(['apply', '-f', folder, '--project', 'folders'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('Stage/shout unchanged\nWorkflow/from-folder unchanged\n');
+  });
+
+  it('names the file of a problem when a folder is applied, and changes nothing', async () => {
+    const folder = manifestFolder(
+      'bad-manifests',
+      'apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata:\n  name: half\nspec:\n  stages:\n    - name: shout\n      depends: [ghost]\n',
+    );
+    const result = await cli(['apply', '-f', folder, '--project', 'folders'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${join(folder, 'b-workflow.yml')}: documents[0].spec.stages[0].depends`);
+    const half = await api.graphql<{ workflow: unknown }>(
+      'query { workflow(tenant: "acme", project: "folders", name: "half") { name } }',
+      {},
+      admin,
+    );
+    expect(half.data?.workflow ?? null).toBeNull();
+  });
+
+  it('validates a folder as one set of documents, and names the file of a problem', async () => {
+    const offline = { CYCLONE_CONFIG: join(home, 'none.json') };
+    const folder = manifestFolder('valid-folder', FOLDER_WORKFLOW);
+    const good = await cli(['validate', '-f', folder], offline);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    // The workflow's stage is in the other file: no "not in the given files" warning.
+    expect(good.stdout).toBe(`${join(folder, 'a-stage.yaml')}, ${join(folder, 'b-workflow.yml')}: valid\n`);
+
+    const bad = manifestFolder(
+      'invalid-folder',
+      'apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\nmetadata:\n  name: loop\nspec:\n  stages:\n    - name: shout\n      depends: [shout]\n',
+    );
+    const result = await cli(['validate', '-f', bad], offline);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^error: ${escapeRegExp(join(bad, 'b-workflow.yml'))}: documents\\[0\\]\\.spec\\.stages\\[0\\]\\.depends`,
+        'm',
+      ),
+    );
+    expect(result.stdout).not.toContain('README.md');
+  });
+
+  it('validates YAML read from standard input', async () => {
+    const offline = { CYCLONE_CONFIG: join(home, 'none.json') };
+    const bad = await cli(['validate', '-f', '-'], offline, readFileSync(join(FIXTURES, 'cycle.yaml'), 'utf8'));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(
+      'error: documents[2].spec.stages[0].depends (Workflow/loop): stages form a cycle: lint → test → lint',
+    );
+    expect(bad.stdout).toMatch(/^-: 1 error/m);
+    const good = await cli(['validate', '-f', '-', '-o', 'json'], offline, FOLDER_WORKFLOW);
+    expect(good.code).toBe(0);
+    // The stage is not in the input: a warning (the server looks it up), not an error.
+    const problems = JSON.parse(good.stdout) as { severity: string }[];
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.severity === 'warning')).toBe(true);
+  });
+
+  it('logs in with an API token (login --token) and uses it', async () => {
+    const created = await api.graphql<{ createApiToken: { token: string } }>(
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }',
+      { input: { name: 'cli-test' } },
+      admin,
+    );
+    const token = created.data?.createApiToken.token as string;
+    expect(token).toMatch(/^cyc_a_/);
+    const tokenEnv = { CYCLONE_CONFIG: join(home, 'token', 'config.json') };
+    const login = await cli(
+      ['login', '--server', api.url, '--token', token, '--tenant', 'acme', '--project', 'web'],
+      tokenEnv,
+    );
+    expect(login.stderr).toBe('');
+    expect(login.code).toBe(0);
+    expect(login.stdout).toContain(`Signed in to ${api.url} as ${TEST_ADMIN.email}`);
+    expect(JSON.parse(readFileSync(tokenEnv.CYCLONE_CONFIG, 'utf8'))).toEqual({
+      server: api.url,
+      token,
+      tenant: 'acme',
+      project: 'web',
+    });
+    expect(statSync(tokenEnv.CYCLONE_CONFIG).mode & 0o777).toBe(0o600);
+
+    const listed = await cli(['get', 'workflows', 'hello', '-o', 'json'], tokenEnv);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'hello' }]);
+  });
+
+  it('refuses an unknown API token at login, saying why, and saves nothing', async () => {
+    const refusedEnv = { CYCLONE_CONFIG: join(home, 'refused', 'config.json') };
+    const result = await cli(['login', '--server', api.url, '--token', 'cyc_a_not-a-real-token'], refusedEnv);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `cyclone: ${api.url} refused the token: the API token is unknown; create one with createApiToken\n`,
+    );
+    expect(existsSync(refusedEnv.CYCLONE_CONFIG)).toBe(false);
   });
 });

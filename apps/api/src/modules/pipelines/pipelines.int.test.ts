@@ -86,14 +86,15 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
     return sh(work, 'rev-parse', 'HEAD');
   }
 
-  async function deliverGitPush(sha: string) {
+  /** Delivers a push of `sha`; a second delivery id for one SHA is what a second hook (or a re-push) sends. */
+  async function deliverGitPush(sha: string, deliveryId = `${sha}-main`) {
     const body = JSON.stringify({ repo: 'app.git', ref: 'refs/heads/main', before: '0'.repeat(40), after: sha });
     const response = await fetch(`${api.url}/webhooks/${gitId}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-cyclone-event': 'git-push',
-        'x-cyclone-delivery': `${sha}-main`,
+        'x-cyclone-delivery': deliveryId,
         'x-hub-signature-256': signBody(body, SECRET),
       },
       body,
@@ -259,7 +260,23 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
     const sha = await push(GOOD);
     const first = await deliverGitPush(sha);
     expect(first.json.runs).toHaveLength(1);
-    const version = await db.workflowRun.findUniqueOrThrow({ where: { id: first.json.runs[0] as string } });
+    const firstRun = await db.workflowRun.findUniqueOrThrow({
+      where: { id: first.json.runs[0] as string },
+      include: { version: true },
+    });
+    const workflowId = firstRun.workflowId;
+    const versionsAfterFirst = await db.workflowVersion.count({ where: { workflowId } });
+
+    // The same commit again under another delivery id: a new run, on the version already stored.
+    const second = await deliverGitPush(sha, `${sha}-again`);
+    expect(second.status).toBe(200);
+    expect(second.json.runs).toHaveLength(1);
+    expect(second.json.runs[0]).not.toBe(firstRun.id);
+    const secondRun = await db.workflowRun.findUniqueOrThrow({ where: { id: second.json.runs[0] as string } });
+    expect(secondRun.versionId).toBe(firstRun.versionId);
+    expect(await db.workflowVersion.count({ where: { workflowId } })).toBe(versionsAfterFirst);
+    expect(await db.workflowVersion.count({ where: { workflowId, sourceRevision: sha } })).toBe(1);
+
     const updated = await api.graphql(
       'mutation($input: UpdateWorkflowInput!) { updateWorkflow(input: $input) { name } }',
       {
@@ -273,10 +290,12 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
       roles.DEVELOPER,
     );
     expect(updated.errors).toBeUndefined();
-    const workflow = await db.workflow.findFirstOrThrow({ where: { name: 'ci' } });
-    const max = await db.workflowVersion.aggregate({ where: { workflowId: workflow.id }, _max: { version: true } });
+    // The stored update is numbered after the revision's version, not given its number.
+    const workflow = await db.workflow.findUniqueOrThrow({ where: { id: workflowId } });
+    expect(workflow.currentVersion).toBe(firstRun.version.version + 1);
+    const max = await db.workflowVersion.aggregate({ where: { workflowId }, _max: { version: true } });
     expect(workflow.currentVersion).toBe(max._max.version);
-    expect(await db.workflowVersion.count({ where: { id: version.versionId } })).toBe(1);
+    expect(await db.workflowVersion.count({ where: { workflowId } })).toBe(versionsAfterFirst + 1);
   });
 
   it('posts a failure commit status naming the reason (GitHub contents API)', async () => {
