@@ -15,6 +15,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
+import { withIntegrationArguments } from '../templates/integration-arguments.js';
 import { findUsableTemplate } from '../templates/template.repository.js';
 import { loadStageDefinition, upsertStage } from './stage.upsert.js';
 
@@ -112,7 +113,8 @@ export class StageService {
     const template = await findUsableTemplate(tx, tenantId, name);
     if (!template) throw badInput('input.template', `no stage template "${name}"`);
     try {
-      const filled = fillTemplate(stageTemplateSpecSchema.parse(template.spec), input.arguments ?? []);
+      const args = await withIntegrationArguments(tx, tenantId, template, input.arguments ?? []);
+      const filled = fillTemplate(stageTemplateSpecSchema.parse(template.spec), args);
       return { ...filled, template: name };
     } catch (error) {
       if (!(error instanceof TemplateArgumentError)) throw error;

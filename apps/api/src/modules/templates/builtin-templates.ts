@@ -1,4 +1,5 @@
 import { type StageDefinition, stageDefinitionSchema, type TemplateKind } from '@cyclone/domain';
+import type { IntegrationType } from '../../generated/prisma/enums.js';
 
 export interface BuiltinTemplate {
   name: string;
@@ -6,6 +7,16 @@ export interface BuiltinTemplate {
   description: string;
   /** A stage definition with `{{ argument }}` placeholders; arguments in `inputs.arguments`. */
   spec: StageDefinition;
+  /** Arguments filled from an integration of the tenant when the stage leaves them out (integration-arguments.ts). */
+  fromIntegration?: IntegrationArguments;
+}
+
+export interface IntegrationArguments {
+  /** The argument naming the integration. */
+  argument: string;
+  type: IntegrationType;
+  /** Template argument → key of the integration's config. */
+  config: Record<string, string>;
 }
 
 const shell = (script: string) => ['/bin/sh', '-e', '-c', script];
@@ -92,7 +103,8 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
     name: 'sonarqube-scan',
     kind: 'code-scan',
     description:
-      'Analyses the code with SonarQube. The token comes from a SONARQUBE integration of the tenant (SONAR_TOKEN is its secret token, masked in logs).',
+      'Analyses the code with SonarQube. The server and token come from a SONARQUBE integration of the tenant: the server is its config.server unless given, SONAR_TOKEN its secret token (masked in logs).',
+    fromIntegration: { argument: 'sonarqube', type: 'SONARQUBE', config: { server: 'server' } },
     spec: {
       name: 'sonarqube-scan',
       image: '{{ scanner-image }}',
@@ -108,11 +120,14 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
           {
             name: 'sonarqube',
             value: 'sonarqube',
-            description: 'Name of the SONARQUBE integration whose token the scanner uses.',
+            description: 'Name of the SONARQUBE integration whose server and token the scanner uses.',
           },
           {
+            // No default here: when the stage leaves it out, the API fills in the
+            // integration's config.server as the stage is made (integration-arguments.ts).
             name: 'server',
-            description: "SonarQube URL (the integration's config.server), e.g. 'https://sonar.example.com'.",
+            description:
+              "SonarQube URL; left out, the config.server of the 'sonarqube' integration, e.g. 'https://sonar.example.com'.",
           },
           { name: 'project-key', description: 'Key of the SonarQube project.' },
           { name: 'sources', value: '.', description: 'Source folders to analyse, comma separated.' },

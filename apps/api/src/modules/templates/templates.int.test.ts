@@ -196,6 +196,60 @@ describe('stage templates', () => {
     );
   });
 
+  it('makes a sonarqube-scan stage with the server and token of the SONARQUBE integration', async () => {
+    const integration = (name: string, server: string) =>
+      api.graphql(
+        'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }',
+        { input: { tenant: 'acme', name, type: 'SONARQUBE', config: { server }, secret: { token: 'squ_test' } } },
+        admin,
+      );
+    expect((await integration('sonarqube', 'https://sonar.example.com')).errors).toBeUndefined();
+    expect((await integration('sonar-eu', 'https://sonar-eu.example.com')).errors).toBeUndefined();
+    const scan = (name: string, args: { name: string; value: string }[]) =>
+      api.graphql<{ createStage: { command: string[]; env: { name: string; value: string }[]; template: string } }>(
+        `mutation($input: CreateStageInput!) { createStage(input: $input) { command env { name value } template } }`,
+        { input: { tenant: 'acme', project: 'web', name, template: 'sonarqube-scan', arguments: args } },
+        roles.DEVELOPER,
+      );
+    const script = (server: string, key: string) =>
+      `sonar-scanner -Dsonar.host.url=${server} -Dsonar.projectKey=${key} -Dsonar.sources=. `;
+    const token = (integration: string) => [{ name: 'SONAR_TOKEN', value: `\${secrets.${integration}.token}` }];
+
+    // The default integration "sonarqube": its config.server, its secret token (resolved at run time).
+    const byDefault = await scan('scan', [{ name: 'project-key', value: 'web' }]);
+    expect(byDefault.errors).toBeUndefined();
+    expect(byDefault.data?.createStage).toEqual({
+      command: ['/bin/sh', '-e', '-c', script('https://sonar.example.com', 'web')],
+      env: token('sonarqube'),
+      template: 'sonarqube-scan',
+    });
+    // Another integration named by the argument.
+    const named = await scan('scan-eu', [
+      { name: 'project-key', value: 'web' },
+      { name: 'sonarqube', value: 'sonar-eu' },
+    ]);
+    expect(named.data?.createStage.command[3]).toBe(script('https://sonar-eu.example.com', 'web'));
+    expect(named.data?.createStage.env).toEqual(token('sonar-eu'));
+    // A server given as an argument still wins, as before.
+    const given = await scan('scan-given', [
+      { name: 'sonarqube', value: 'sonar-eu' },
+      { name: 'server', value: 'https://sonar.internal' },
+      { name: 'project-key', value: 'web' },
+    ]);
+    expect(given.data?.createStage.command[3]).toBe(script('https://sonar.internal', 'web'));
+    // Without the integration and without a server there is nothing to scan against.
+    const missing = await scan('scan-missing', [
+      { name: 'project-key', value: 'web' },
+      { name: 'sonarqube', value: 'nowhere' },
+    ]);
+    expect(code(missing)).toBe('BAD_USER_INPUT');
+    expect(field(missing)).toBe('input.arguments[1].name');
+    expect(missing.errors?.[0]?.message).toContain(
+      'argument "server" needs a value: there is no SONARQUBE integration "nowhere" in this tenant',
+    );
+    expect(await db.stage.count({ where: { name: 'scan-missing' } })).toBe(0);
+  });
+
   it("lets a tenant template shadow a built-in's name for that tenant, until it is deleted", async () => {
     const input = { tenant: 'acme', name: 'build', description: 'Our build', image: 'alpine', command: ['make'] };
     const created = await api.graphql(CREATE, { input }, roles.DEVELOPER);

@@ -2,7 +2,8 @@
 // normalize-event.test.ts for the pages they follow); the GitHub API that commit
 // statuses, pull request lookups and hook registration talk to is a loopback server
 // answering with the examples in ../scm/fixtures/github.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const SECRET = 'hook-s3cret';
 const REPO = 'octocat/Hello-World';
 const PUSH_SHA = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
 const PR_SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
+const HOTFIX_SHA = 'c'.repeat(40);
+const TAG_SHA = 'd'.repeat(40);
 const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }';
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
 const CREATE_TRIGGER =
@@ -59,6 +62,15 @@ describe('SCM webhooks', () => {
     });
   }
 
+  /**
+   * Stages of the workflows below wait for their gate file: a run stays running until
+   * the test opens the gate, so its pending status is always posted before the final one.
+   */
+  const gate = (workflow: string) => join(dataDir, `${workflow}.gate`);
+  const openGate = (workflow: string) => writeFileSync(gate(workflow), '');
+  const statesOf = (sha: string) =>
+    github.find('POST', `/api/v3/repos/${REPO}/statuses/${sha}`).map((r) => r.body as Record<string, string>);
+
   const runsOf = (workflow: string) =>
     db.workflowRun.findMany({ where: { workflow: { name: workflow } }, orderBy: { number: 'asc' } });
 
@@ -83,7 +95,9 @@ describe('SCM webhooks', () => {
       .on(`DELETE /api/v3/repos/${REPO}/hooks/12345678`, { status: 204 })
       .on(`GET /api/v3/repos/${REPO}/pulls/1347`, { body: fixture('github', 'pull-request') })
       .on(`POST /api/v3/repos/${REPO}/statuses/${PUSH_SHA}`, { status: 201, body: fixture('github', 'create-status') })
-      .on(`POST /api/v3/repos/${REPO}/statuses/${PR_SHA}`, { status: 201, body: fixture('github', 'create-status') });
+      .on(`POST /api/v3/repos/${REPO}/statuses/${PR_SHA}`, { status: 201, body: fixture('github', 'create-status') })
+      .on(`POST /api/v3/repos/${REPO}/statuses/${HOTFIX_SHA}`, { status: 201, body: {} })
+      .on(`POST /api/v3/repos/${REPO}/statuses/${TAG_SHA}`, { status: 201, body: {} });
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-webhooks-'));
     api = await startTestApi({ CYCLONE_PUBLIC_URL: PUBLIC_URL, CYCLONE_DATA_DIR: dataDir });
     db = createPrismaClient(api.databaseUrl);
@@ -103,9 +117,11 @@ describe('SCM webhooks', () => {
       admin,
     );
     githubId = created.data?.createIntegration.id as string;
+    const waitForGate = (workflow: string) => `while [ ! -e '${gate(workflow)}' ]; do sleep 0.1; done`;
     for (const [name, command] of [
-      ['ci', 'exit 0'],
-      ['pr', 'sleep 30'],
+      ['ci', waitForGate('ci')],
+      ['pr', waitForGate('pr')],
+      ['checks', `${waitForGate('checks')}; exit 1`],
     ]) {
       const workflow = await api.graphql(
         CREATE_WORKFLOW,
@@ -203,6 +219,46 @@ describe('SCM webhooks', () => {
     expect(await runsOf('ci')).toHaveLength(0);
   });
 
+  it('refuses a streamed body over 1 MB that declares no Content-Length with 413, and records it', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const answer = await new Promise<{ status: number; json: { outcome: string; reason: string } }>(
+      (resolve, reject) => {
+        const req = request(
+          `${api.url}/webhooks/${githubId}`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'transfer-encoding': 'chunked',
+              'x-github-event': 'push',
+              'x-github-delivery': 'streamed-1',
+            },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+            );
+          },
+        );
+        req.on('error', reject);
+        expect(req.getHeader('content-length')).toBeUndefined();
+        // 17 × 64 KB: past the limit only once most of it has arrived.
+        for (let i = 0; i < 17; i++) req.write(chunk);
+        req.end();
+      },
+    );
+    expect(answer).toEqual({
+      status: 413,
+      json: { outcome: 'REJECTED', reason: 'the payload is larger than 1 MB', runs: [] },
+    });
+    const recorded = await db.webhookDelivery.findMany({ where: { integrationId: githubId, statusCode: 413 } });
+    expect(recorded).toHaveLength(2);
+    expect(recorded.every((r) => r.outcome === 'REJECTED' && r.event === 'push' && r.deliveryId === null)).toBe(true);
+    expect(await runsOf('ci')).toHaveLength(0);
+  });
+
   it('starts exactly one run for a matching push, with SCM_REVISION, and not again on redelivery', async () => {
     const first = await github_('push', load('github-push'), { id: 'push-main' });
     expect(first.status).toBe(200);
@@ -229,22 +285,21 @@ describe('SCM webhooks', () => {
     expect(await runsOf('ci')).toHaveLength(1);
   });
 
-  it('posts pending and then the final commit status with a link to the run page', async () => {
+  it('posts pending while the run runs and then the final commit status, with a link to the run page', async () => {
     const [run] = await runsOf('ci');
-    const statuses = await waitFor('the final commit status', async () => {
-      const posted = github.find('POST', `/api/v3/repos/${REPO}/statuses/${PUSH_SHA}`);
-      return posted.some((r) => (r.body as { state: string }).state === 'success') && posted;
-    });
-    // pending is skipped only when the run finished before the first pass saw it.
-    const states = statuses.map((r) => (r.body as { state: string }).state);
-    expect(states.filter((s) => s === 'success')).toHaveLength(1);
-    expect(states.filter((s) => s === 'pending').length).toBeLessThanOrEqual(1);
-    expect(statuses.at(-1)?.body).toEqual({
-      state: 'success',
-      target_url: `${PUBLIC_URL}/projects/web/workflows/ci/runs/${run?.id}`,
-      description: 'Cyclone run #1 succeeded',
-      context: 'cyclone/ci',
-    });
+    const link = `${PUBLIC_URL}/projects/web/workflows/ci/runs/${run?.id}`;
+    // The run waits at its gate, so pending is posted first (and only once: a row whose
+    // pending is posted is claimed again only when the run has finished).
+    await waitFor('the pending commit status', async () => statesOf(PUSH_SHA).length > 0);
+    expect(statesOf(PUSH_SHA)).toEqual([
+      { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/ci' },
+    ]);
+    openGate('ci');
+    await waitFor('the final commit status', async () => statesOf(PUSH_SHA).length > 1);
+    expect(statesOf(PUSH_SHA)).toEqual([
+      { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/ci' },
+      { state: 'success', target_url: link, description: 'Cyclone run #1 succeeded', context: 'cyclone/ci' },
+    ]);
     const row = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
     expect(row).toMatchObject({ finalState: 'success', lastError: '' });
     expect(row?.finalPostedAt).not.toBeNull();
@@ -286,6 +341,64 @@ describe('SCM webhooks', () => {
     expect(await runsOf('ci')).toHaveLength(2);
   });
 
+  it('posts failure with the run-page link when a push-started run fails', async () => {
+    // Push-only: 'v*' also names the tag pushed in the next test, which must not run it.
+    const created = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'checks',
+          name: 'on-hotfix',
+          type: 'SCM',
+          scm: { integration: 'github', repo: REPO, push: { branches: ['hotfix/*', 'v*'] } },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(created.errors).toBeUndefined();
+    const pushed = await github_('push', { ...load('github-push'), ref: 'refs/heads/hotfix/1', after: HOTFIX_SHA });
+    expect(pushed.json.runs).toHaveLength(1);
+    const runId = pushed.json.runs[0] as string;
+    const link = `${PUBLIC_URL}/projects/web/workflows/checks/runs/${runId}`;
+    await waitFor('the pending commit status', async () => statesOf(HOTFIX_SHA).length > 0);
+    openGate('checks');
+    await waitFor('the final commit status', async () => statesOf(HOTFIX_SHA).length > 1);
+    expect((await db.workflowRun.findUniqueOrThrow({ where: { id: runId } })).phase).toBe('FAILED');
+    expect(statesOf(HOTFIX_SHA)).toEqual([
+      { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/checks' },
+      { state: 'failure', target_url: link, description: 'Cyclone run #1 failed', context: 'cyclone/checks' },
+    ]);
+    expect(await db.scmRunStatus.findUnique({ where: { runId } })).toMatchObject({ finalState: 'failure' });
+  });
+
+  it('runs triggers with tagRelease for a tag push, with SCM_TAG, and not push-only triggers', async () => {
+    const tagged = await github_('push', {
+      ...load('github-push'),
+      ref: 'refs/tags/v1.0',
+      base_ref: 'refs/heads/main',
+      after: TAG_SHA,
+    });
+    expect(tagged.status).toBe(200);
+    expect(tagged.json).toMatchObject({ outcome: 'ACCEPTED', runs: [expect.any(String)] });
+    const run = await db.workflowRun.findUniqueOrThrow({
+      where: { id: tagged.json.runs[0] as string },
+      include: { workflow: true, workflowTrigger: true },
+    });
+    expect([run.workflow.name, run.workflowTrigger?.name]).toEqual(['ci', 'on-push']);
+    expect(run.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'SCM_TAG', value: 'v1.0' },
+        { name: 'SCM_REF', value: 'refs/tags/v1.0' },
+        { name: 'SCM_EVENT', value: 'tag' },
+        { name: 'SCM_REVISION', value: TAG_SHA },
+      ]),
+    );
+    expect((run.parameters as { name: string }[]).map((p) => p.name)).not.toContain('SCM_BRANCH');
+    expect(await runsOf('checks')).toHaveLength(1);
+  });
+
   it('cancels the running run of a pull request when a newer commit arrives', async () => {
     const opened = await github_('pull_request', load('github-pull-request'));
     expect(opened.json.runs).toHaveLength(1);
@@ -325,7 +438,42 @@ describe('SCM webhooks', () => {
         { name: 'SCM_PR_TARGET_BRANCH', value: 'main' },
       ]),
     );
-    await db.workflowRun.update({ where: { id: second.id }, data: { stopRequestedAt: new Date() } });
+    // The superseded run ends its commit's status as an error (cancelled).
+    const runLink = (id: string) => `${PUBLIC_URL}/projects/web/workflows/pr/runs/${id}`;
+    await waitFor("the cancelled run's final status", async () => statesOf(PR_SHA).length > 1);
+    expect(statesOf(PR_SHA)).toEqual([
+      {
+        state: 'pending',
+        target_url: runLink(firstId),
+        description: 'Cyclone run #1 is running',
+        context: 'cyclone/pr',
+      },
+      {
+        state: 'error',
+        target_url: runLink(firstId),
+        description: 'Cyclone run #1 was cancelled',
+        context: 'cyclone/pr',
+      },
+    ]);
+    // The newer commit's run finishes: its final status is posted after pending.
+    const newerSha = 'a'.repeat(40);
+    await waitFor('the pending status of the newer PR run', async () => statesOf(newerSha).length > 0);
+    openGate('pr');
+    await waitFor('the final status of the newer PR run', async () => statesOf(newerSha).length > 1);
+    expect(statesOf(newerSha)).toEqual([
+      {
+        state: 'pending',
+        target_url: runLink(second.id),
+        description: 'Cyclone run #2 is running',
+        context: 'cyclone/pr',
+      },
+      {
+        state: 'success',
+        target_url: runLink(second.id),
+        description: 'Cyclone run #2 succeeded',
+        context: 'cyclone/pr',
+      },
+    ]);
   });
 
   it('starts a run for an exact /retest comment at the head commit the server reports', async () => {
@@ -401,10 +549,143 @@ describe('SCM webhooks', () => {
     );
   });
 
+  it("deduplicates GitLab deliveries without X-Gitlab-Event-UUID by the body's hash", async () => {
+    const gitlab = await db.integration.findFirstOrThrow({ where: { name: 'gitlab' } });
+    // Older GitLab sends no delivery id: a redelivery is the same body, a new push a new one.
+    const send = (sha: string) =>
+      deliver(gitlab.id, JSON.stringify({ ...load('gitlab-push'), after: sha, checkout_sha: sha }), {
+        'x-gitlab-event': 'Push Hook',
+        'x-gitlab-token': SECRET,
+      });
+    const before = (await runsOf('ci')).length;
+    const first = await send('e'.repeat(40));
+    expect(first.json).toMatchObject({ outcome: 'ACCEPTED', runs: [expect.any(String)] });
+    const again = await send('e'.repeat(40));
+    expect(again.json).toMatchObject({ outcome: 'ACCEPTED', runs: first.json.runs, replayed: true });
+    const other = await send('f'.repeat(40));
+    expect(other.json.runs).toHaveLength(1);
+    expect(other.json.replayed).toBeUndefined();
+    expect(await runsOf('ci')).toHaveLength(before + 2);
+    const recorded = await db.webhookDelivery.findFirstOrThrow({ where: { runIds: { has: first.json.runs[0] } } });
+    expect(recorded.deliveryId).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('starts runs for Bitbucket Cloud deliveries signed with X-Hub-Signature, once per X-Request-UUID', async () => {
+    const admin = await api.loginAsAdmin();
+    const created = await api.graphql<{ createIntegration: { id: string } }>(
+      CREATE_INTEGRATION,
+      {
+        input: {
+          tenant: 'acme',
+          name: 'bitbucket-cloud',
+          type: 'BITBUCKET',
+          config: { server: 'https://api.bitbucket.org/2.0' },
+          secret: { webhookSecret: SECRET },
+        },
+      },
+      admin,
+    );
+    const id = created.data?.createIntegration.id as string;
+    const trigger = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'ci',
+          name: 'on-bitbucket-cloud',
+          type: 'SCM',
+          scm: { integration: 'bitbucket-cloud', repo: 'team_name/repo_name', push: { branches: ['name-of-branch'] } },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(trigger.errors).toBeUndefined();
+    const body = JSON.stringify(load('bitbucket-cloud-push'));
+    const send = (signature: string) =>
+      deliver(id, body, {
+        'x-event-key': 'repo:push',
+        'x-request-uuid': 'f3a8c7e2-0c4b-4e3e-9d3a-3b1f5c2a9e10',
+        'x-hook-uuid': 'b6d1c8a0-8a4f-4d4e-9e8b-1f0e2d3c4b5a',
+        'x-hub-signature': signature,
+      });
+    expect((await send(signBody(body, 'not-the-secret'))).status).toBe(401);
+    const accepted = await send(signBody(body, SECRET));
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.runs).toHaveLength(1);
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: accepted.json.runs[0] as string } });
+    expect(run.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'SCM_REVISION', value: '709d658dc5b6d6afcd46049c2f332ee3f515a67d' },
+        { name: 'SCM_BRANCH', value: 'name-of-branch' },
+        { name: 'SCM_REPO', value: 'team_name/repo_name' },
+      ]),
+    );
+    expect((await send(signBody(body, SECRET))).json).toMatchObject({ runs: accepted.json.runs, replayed: true });
+    expect(await db.workflowRun.count({ where: { triggerId: run.triggerId } })).toBe(1);
+  });
+
+  it('starts runs for deliveries of the SVN post-commit hook, with the revision number as SCM_REVISION', async () => {
+    const admin = await api.loginAsAdmin();
+    const created = await api.graphql<{ createIntegration: { id: string } }>(
+      CREATE_INTEGRATION,
+      {
+        input: {
+          tenant: 'acme',
+          name: 'svn',
+          type: 'SVN',
+          config: { server: 'svn://svn.example.com/repos' },
+          secret: { webhookSecret: SECRET },
+        },
+      },
+      admin,
+    );
+    const id = created.data?.createIntegration.id as string;
+    const trigger = await api.graphql(
+      CREATE_TRIGGER,
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          workflow: 'ci',
+          name: 'on-svn',
+          type: 'SCM',
+          scm: { integration: 'svn', repo: 'app', push: { branches: ['trunk'] } },
+        },
+      },
+      roles.DEVELOPER,
+    );
+    expect(trigger.errors).toBeUndefined();
+    // The body and headers the script of hook-scripts.ts sends (svn.provider.int.test.ts runs it).
+    const commit = (revision: string, changed: string[]) => {
+      const body = JSON.stringify({ repo: 'app', revision, changed });
+      return deliver(id, body, {
+        'x-cyclone-event': 'svn-commit',
+        'x-cyclone-delivery': `0b2c4a1e-6f1d-4c55-8a2e-2f0c0a9d7e31-r${revision}`,
+        'x-hub-signature-256': signBody(body, SECRET),
+      });
+    };
+    const onTrunk = await commit('7', ['trunk/README', 'trunk/src/']);
+    expect(onTrunk.json).toMatchObject({ outcome: 'ACCEPTED', runs: [expect.any(String)] });
+    const run = await db.workflowRun.findUniqueOrThrow({ where: { id: onTrunk.json.runs[0] as string } });
+    expect(run.parameters).toEqual(
+      expect.arrayContaining([
+        { name: 'SCM_REVISION', value: '7' },
+        { name: 'SCM_REF', value: 'refs/heads/trunk' },
+        { name: 'SCM_BRANCH', value: 'trunk' },
+        { name: 'SCM_EVENT', value: 'push' },
+      ]),
+    );
+    // A commit to another branch matches no trigger.
+    expect((await commit('8', ['branches/feature/README'])).json).toMatchObject({ outcome: 'ACCEPTED', runs: [] });
+    expect(await db.workflowRun.count({ where: { triggerId: run.triggerId } })).toBe(1);
+  });
+
   it('removes the repository webhook with the last SCM trigger on the repository', async () => {
     const remove = (workflow: string, name: string) =>
       api.graphql(DELETE_TRIGGER, { input: { tenant: 'acme', project: 'web', workflow, name } }, roles.DEVELOPER);
     expect((await remove('ci', 'on-push')).errors).toBeUndefined();
+    expect((await remove('checks', 'on-hotfix')).errors).toBeUndefined();
     expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345678`)).toHaveLength(0);
     expect((await remove('pr', 'on-pr')).errors).toBeUndefined();
     expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345678`)).toHaveLength(1);
