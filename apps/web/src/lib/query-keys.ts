@@ -26,6 +26,11 @@ export const queryKeys = {
   },
   integrations: {
     all: (tenant: string) => ['integrations', tenant] as const,
+    detail: (tenant: string, name: string) => ['integrations', tenant, name] as const,
+    webhookDeliveries: (tenant: string, name: string) => ['integrations', tenant, name, 'webhook-deliveries'] as const,
+    scmRepositories: (tenant: string, name: string) => ['integrations', tenant, name, 'scm-repositories'] as const,
+    registryRepositories: (tenant: string, name: string) =>
+      ['integrations', tenant, name, 'registry-repositories'] as const,
   },
   triggers: {
     all: (tenant: string, project: string, workflow: string) => ['triggers', tenant, project, workflow] as const,

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
@@ -22,6 +23,7 @@ import {
   type IntegrationsResult,
 } from './integrations.documents';
 import styles from './integrations.module.css';
+import { integrationHref } from './webhook-deliveries';
 
 type DrawerState = { open: false } | { open: true; integration?: IntegrationRow };
 
@@ -75,9 +77,9 @@ function IntegrationsTable({
       sortValue: (i) => i.name,
       cell: (i) => (
         <span className={styles.nameCell}>
-          <button type="button" className={styles.nameButton} onClick={() => setDrawer({ open: true, integration: i })}>
+          <Link href={integrationHref(i.name)} className={styles.nameButton}>
             {i.name}
-          </button>
+          </Link>
           {i.description ? <span className={styles.muted}>{i.description}</span> : null}
         </span>
       ),

@@ -16,23 +16,23 @@ export interface IntegrationsResult {
   integrations: IntegrationRow[];
 }
 
-const FIELDS = 'id name type description config secretFields createdAt updatedAt';
+export const INTEGRATION_FIELDS = 'id name type description config secretFields createdAt updatedAt';
 
 export const IntegrationsDocument = /* GraphQL */ `
   query Integrations($tenant: String!) {
-    integrations(tenant: $tenant) { ${FIELDS} }
+    integrations(tenant: $tenant) { ${INTEGRATION_FIELDS} }
   }
 `;
 
 export const CreateIntegrationDocument = /* GraphQL */ `
   mutation CreateIntegration($input: CreateIntegrationInput!) {
-    createIntegration(input: $input) { ${FIELDS} }
+    createIntegration(input: $input) { ${INTEGRATION_FIELDS} }
   }
 `;
 
 export const UpdateIntegrationDocument = /* GraphQL */ `
   mutation UpdateIntegration($input: UpdateIntegrationInput!) {
-    updateIntegration(input: $input) { ${FIELDS} }
+    updateIntegration(input: $input) { ${INTEGRATION_FIELDS} }
   }
 `;
 

@@ -12,6 +12,7 @@ import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { CronPreview } from './cron-preview';
+import { RepositoryPicker } from './repository-picker';
 import { BLANK_TRIGGER, fromTrigger, type TriggerFormValues, toTriggerInput, webhookTriggerPath } from './trigger-form';
 import {
   type ConcurrencyPolicy,
@@ -172,12 +173,11 @@ export function TriggerDrawer({
                 })),
               ]}
             />
-            <TextField
-              label={t('triggers.field.repo')}
-              placeholder="acme/web"
+            <RepositoryPicker
+              tenant={workflowRef.tenant}
+              integration={values.integration}
               value={values.repo}
-              onChange={(event) => set('repo', event.target.value)}
-              autoComplete="off"
+              onChange={(repo) => set('repo', repo)}
             />
             {trigger?.webhookUrl ? (
               <div className={styles.webhook}>

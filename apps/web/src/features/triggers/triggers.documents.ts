@@ -93,3 +93,21 @@ export const CronPreviewDocument = /* GraphQL */ `
     cronSchedulePreview(cron: $cron, count: 5)
   }
 `;
+
+export interface ScmRepositoryRow {
+  name: string;
+  defaultBranch: string | null;
+}
+
+export interface ScmRepositoriesResult {
+  integration: { id: string; scmRepositories: ScmRepositoryRow[] } | null;
+}
+
+export const ScmRepositoriesDocument = /* GraphQL */ `
+  query ScmRepositories($tenant: String!, $name: String!, $first: Int) {
+    integration(tenant: $tenant, name: $name) {
+      id
+      scmRepositories(first: $first) { name defaultBranch }
+    }
+  }
+`;

@@ -1,4 +1,5 @@
 import { dagEditorEn } from './dag-editor.en';
+import { integrationDetailEn } from './integration-detail.en';
 import { runsEn } from './runs.en';
 import { settingsEn } from './settings.en';
 import { templatesEn } from './templates.en';
@@ -8,6 +9,7 @@ export const en = {
   'app.tagline': 'Kubernetes-native CI/CD workflows',
   'app.skipToContent': 'Skip to content',
   ...dagEditorEn,
+  ...integrationDetailEn,
   ...runsEn,
   ...settingsEn,
   ...templatesEn,

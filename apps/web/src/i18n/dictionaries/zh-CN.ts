@@ -1,5 +1,6 @@
 import { dagEditorZhCN } from './dag-editor.zh-CN';
 import type { Dictionary } from './en';
+import { integrationDetailZhCN } from './integration-detail.zh-CN';
 import { runsZhCN } from './runs.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { templatesZhCN } from './templates.zh-CN';
@@ -10,6 +11,7 @@ export const zhCN: Dictionary = {
   'app.tagline': '云原生的 Kubernetes CI/CD 工作流平台',
   'app.skipToContent': '跳到正文',
   ...dagEditorZhCN,
+  ...integrationDetailZhCN,
   ...runsZhCN,
   ...settingsZhCN,
   ...templatesZhCN,

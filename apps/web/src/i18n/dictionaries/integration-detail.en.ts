@@ -1,0 +1,51 @@
+/** English messages of an integration's page (webhook deliveries, registry catalog) and the repository picker. */
+export const integrationDetailEn = {
+  'integrationDetail.description': 'Settings of this external system and what Cyclone has received from it.',
+  'integrationDetail.back': 'All integrations',
+  'integrationDetail.notFound': 'Integration not found',
+  'integrationDetail.notFoundBody': 'There is no integration named {name} in {tenant}. It may have been deleted.',
+
+  'deliveries.title': 'Webhook deliveries',
+  'deliveries.hint':
+    'The newest {count} requests the SCM server sent to the webhook URL, including the ones Cyclone rejected, and why.',
+  'deliveries.refresh': 'Refresh',
+  'deliveries.webhookUrl': 'Webhook URL',
+  'deliveries.copyUrl': 'Copy the webhook URL of this integration',
+  'deliveries.summary': '{total} shown: {accepted} accepted, {ignored} ignored, {rejected} rejected, {failed} failed',
+  'deliveries.loadFailed': 'The webhook deliveries could not be loaded',
+  'deliveries.emptyTitle': 'No deliveries yet',
+  'deliveries.emptyBody':
+    'Point a webhook of the SCM server at the URL above, signed with the webhook secret. Every request it sends shows up here, accepted or not.',
+  'deliveries.col.received': 'Received',
+  'deliveries.col.event': 'Event and delivery ID',
+  'deliveries.noDeliveryId': 'no delivery ID',
+  'deliveries.col.deliveryId': 'Delivery ID',
+  'deliveries.col.outcome': 'Outcome',
+  'deliveries.col.status': 'Status',
+  'deliveries.col.reason': 'Reason',
+  'deliveries.col.runs': 'Runs started',
+  'deliveries.noEvent': 'none',
+  'deliveries.noRuns': 'none',
+  'deliveries.runLabel': '{workflow} #{number}',
+  'deliveries.outcome.ACCEPTED': 'Accepted',
+  'deliveries.outcome.IGNORED': 'Ignored',
+  'deliveries.outcome.REJECTED': 'Rejected',
+  'deliveries.outcome.FAILED': 'Failed',
+
+  'registry.title': 'Repositories',
+  'registry.hint': 'The first {count} repositories of the registry catalog that these credentials can see.',
+  'registry.loadFailed': 'The registry catalog could not be read',
+  'registry.emptyTitle': 'No repositories',
+  'registry.emptyBody': 'The catalog is empty, or these credentials may not list it. Push an image, or check the user.',
+  'registry.filter': 'Filter repositories',
+  'registry.listLabel': 'Registry repositories',
+  'registry.count': '{shown} of {total}',
+
+  'triggers.repo.pickIntegrationFirst': 'Pick an SCM integration to list its repositories, or type one.',
+  'triggers.repo.loading': 'Loading the repositories of {integration}…',
+  'triggers.repo.listFailed': 'Could not list repositories: {message}. You can still type the repository.',
+  'triggers.repo.noneListed':
+    '{integration} lists no repositories (plain Git and SVN never do): type the repository, e.g. acme/web.',
+  'triggers.repo.listed': '{count} repositories: type to filter, or type any other name.',
+  'triggers.repo.listLabel': 'Repositories of {integration}',
+} as const;

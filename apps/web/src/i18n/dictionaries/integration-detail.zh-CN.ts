@@ -1,0 +1,51 @@
+import type { integrationDetailEn } from './integration-detail.en';
+
+/** 集成详情页（Webhook 投递、镜像仓库目录）与代码库选择器 */
+export const integrationDetailZhCN: Record<keyof typeof integrationDetailEn, string> = {
+  'integrationDetail.description': '这个外部系统的设置，以及 Cyclone 从它收到的内容。',
+  'integrationDetail.back': '全部集成',
+  'integrationDetail.notFound': '找不到该集成',
+  'integrationDetail.notFoundBody': '{tenant} 中没有名为 {name} 的集成，可能已被删除。',
+
+  'deliveries.title': 'Webhook 投递',
+  'deliveries.hint': 'SCM 服务器发送到 Webhook 地址的最近 {count} 个请求，包括被 Cyclone 拒绝的请求及其原因。',
+  'deliveries.refresh': '刷新',
+  'deliveries.webhookUrl': 'Webhook 地址',
+  'deliveries.copyUrl': '复制该集成的 Webhook 地址',
+  'deliveries.summary': '显示 {total} 条：接受 {accepted}，忽略 {ignored}，拒绝 {rejected}，失败 {failed}',
+  'deliveries.loadFailed': '无法加载 Webhook 投递记录',
+  'deliveries.emptyTitle': '还没有投递记录',
+  'deliveries.emptyBody':
+    '在 SCM 服务器上添加指向上面地址的 Webhook，并用 Webhook 密钥签名。它发送的每个请求都会显示在这里，无论是否被接受。',
+  'deliveries.col.received': '接收时间',
+  'deliveries.col.event': '事件与投递 ID',
+  'deliveries.noDeliveryId': '无投递 ID',
+  'deliveries.col.deliveryId': '投递 ID',
+  'deliveries.col.outcome': '结果',
+  'deliveries.col.status': '状态码',
+  'deliveries.col.reason': '原因',
+  'deliveries.col.runs': '启动的运行',
+  'deliveries.noEvent': '无',
+  'deliveries.noRuns': '无',
+  'deliveries.runLabel': '{workflow} #{number}',
+  'deliveries.outcome.ACCEPTED': '已接受',
+  'deliveries.outcome.IGNORED': '已忽略',
+  'deliveries.outcome.REJECTED': '已拒绝',
+  'deliveries.outcome.FAILED': '失败',
+
+  'registry.title': '镜像仓库',
+  'registry.hint': '这些凭据可见的镜像仓库目录中的前 {count} 个仓库。',
+  'registry.loadFailed': '无法读取镜像仓库目录',
+  'registry.emptyTitle': '没有镜像仓库',
+  'registry.emptyBody': '目录为空，或这些凭据无权列出目录。请推送一个镜像，或检查用户。',
+  'registry.filter': '筛选镜像仓库',
+  'registry.listLabel': '镜像仓库列表',
+  'registry.count': '{shown} / {total}',
+
+  'triggers.repo.pickIntegrationFirst': '选择一个 SCM 集成以列出其代码库，或直接输入。',
+  'triggers.repo.loading': '正在加载 {integration} 的代码库…',
+  'triggers.repo.listFailed': '无法列出代码库：{message}。仍可手动输入代码库。',
+  'triggers.repo.noneListed': '{integration} 不列出代码库（普通 Git 和 SVN 从不列出）：请输入代码库，例如 acme/web。',
+  'triggers.repo.listed': '共 {count} 个代码库：输入以筛选，也可输入其他名称。',
+  'triggers.repo.listLabel': '{integration} 的代码库',
+};
