@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../app.js';
-import { loadConfig } from '../config/config.js';
+import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { startControllerApi } from '../testing/controller-process.js';
 import { seedTenant } from '../testing/seed.js';
-import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
 const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
@@ -25,19 +23,8 @@ describe('run controller', () => {
   let dataDir: string;
   const controllers: RunningApi[] = [];
 
-  async function startControllerApi(): Promise<RunningApi> {
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: api.databaseUrl,
-      CYCLONE_ROLE: 'controller',
-      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
-      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
-      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      CYCLONE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    });
-    const controller = await startApi(config, pino({ level: 'warn' }));
+  async function startController(): Promise<RunningApi> {
+    const controller = await startControllerApi(api.databaseUrl, dataDir);
     controllers.push(controller);
     return controller;
   }
@@ -94,7 +81,7 @@ describe('run controller', () => {
     ]);
     const ids: string[] = [];
     for (let i = 0; i < 20; i += 1) ids.push(await run('counted'));
-    await Promise.all([startControllerApi(), startControllerApi()]);
+    await Promise.all([startController(), startController()]);
     const runs = await waitUntil(
       () => db.workflowRun.findMany({ where: { id: { in: ids } }, include: { stageRuns: true } }),
       (rows) => rows.every((row) => (terminal as readonly string[]).includes(row.phase)),
@@ -122,7 +109,7 @@ describe('run controller', () => {
       },
     ]);
     const id = await run('restartable');
-    const first = await startControllerApi();
+    const first = await startController();
     const pidFile = join(dataDir, 'workspaces', id, 'pid');
     await waitUntil(async () => existsSync(pidFile), Boolean);
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -132,7 +119,7 @@ describe('run controller', () => {
     const between = await db.stageRun.findFirstOrThrow({ where: { runId: id } });
     expect(between).toMatchObject({ phase: 'RUNNING', attempt: 1 });
 
-    await startControllerApi();
+    await startController();
     const finished = await waitUntil(
       () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
       (row) => (terminal as readonly string[]).includes(row.phase),

@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningApi, startApi } from '../app.js';
-import { loadConfig } from '../config/config.js';
+import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { startControllerApi } from '../testing/controller-process.js';
 import { seedTenant } from '../testing/seed.js';
-import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
 const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
@@ -36,18 +34,7 @@ describe('stopping a run with many running stages', () => {
   const controllers: RunningApi[] = [];
 
   async function startController(): Promise<RunningApi> {
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: server.databaseUrl,
-      CYCLONE_ROLE: 'controller',
-      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
-      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
-      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      CYCLONE_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    });
-    const controller = await startApi(config, pino({ level: 'warn' }));
+    const controller = await startControllerApi(server.databaseUrl, dataDir);
     controllers.push(controller);
     return controller;
   }

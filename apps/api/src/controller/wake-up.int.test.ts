@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, startApi } from '../app.js';
-import { loadConfig } from '../config/config.js';
+import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { startControllerApi } from '../testing/controller-process.js';
 import { seedTenant } from '../testing/seed.js';
-import { startTestApi, TEST_ADMIN, type TestApi } from '../testing/test-api.js';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
 
@@ -31,19 +29,7 @@ describe('cross-process wake-up', () => {
     const admin = await server.loginAsAdmin();
     dev = (await seedTenant(server, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
     db = createPrismaClient(server.databaseUrl);
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: server.databaseUrl,
-      CYCLONE_ROLE: 'controller',
-      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
-      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
-      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      CYCLONE_DATA_DIR: dataDir,
-      CYCLONE_CONTROLLER_RESYNC: '10m',
-      LOG_LEVEL: 'warn',
-    });
-    controller = await startApi(config, pino({ level: 'warn' }));
+    controller = await startControllerApi(server.databaseUrl, dataDir, { CYCLONE_CONTROLLER_RESYNC: '10m' });
     const stages = [
       {
         name: 'a',
