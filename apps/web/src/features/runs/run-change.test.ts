@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeRunChange } from './run-change';
+import { mergeRunAnswer, mergeRunChange } from './run-change';
 import type { Run, RunChange, StageRun } from './runs.documents';
 
 const stage = (name: string, phase: StageRun['phase']): StageRun => ({
@@ -69,5 +69,32 @@ describe('mergeRunChange', () => {
     expect(mergeRunChange(empty, change({}))).toBe(empty);
     const cached = { workflowRun: run };
     expect(mergeRunChange(cached, { workflowRunUpdated: { ...change({}).workflowRunUpdated, id: 'r2' } })).toBe(cached);
+  });
+});
+
+describe('mergeRunAnswer', () => {
+  const cancelled: Run = {
+    ...run,
+    phase: 'CANCELLED',
+    finishedAt: '2026-01-01T00:01:00Z',
+    stages: [stage('a', 'CANCELLED')],
+  };
+  const stopping: Run = { ...run, message: 'stop requested' };
+
+  it('keeps a cached ended run when a stop answer from before the end arrives after its event', () => {
+    const cached = { workflowRun: cancelled };
+    expect(mergeRunAnswer(cached, stopping)).toBe(cached);
+  });
+
+  it('takes the answer over a cached run that is still going, or a missing one', () => {
+    expect(mergeRunAnswer({ workflowRun: run }, stopping).workflowRun).toBe(stopping);
+    expect(mergeRunAnswer(undefined, stopping).workflowRun).toBe(stopping);
+    expect(mergeRunAnswer({ workflowRun: null }, stopping).workflowRun).toBe(stopping);
+  });
+
+  it('takes an ended answer, and an answer for another run', () => {
+    expect(mergeRunAnswer({ workflowRun: run }, cancelled).workflowRun).toBe(cancelled);
+    const other: Run = { ...stopping, id: 'r2' };
+    expect(mergeRunAnswer({ workflowRun: cancelled }, other).workflowRun).toBe(other);
   });
 });

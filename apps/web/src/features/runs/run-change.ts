@@ -1,4 +1,4 @@
-import type { Run, RunChange } from './runs.documents';
+import { isTerminal, type Run, type RunChange } from './runs.documents';
 
 /**
  * A `workflowRunUpdated` event over the cached run: the event's fields replace the run's,
@@ -11,4 +11,22 @@ export function mergeRunChange(
 ): { workflowRun: Run | null } | undefined {
   if (!previous?.workflowRun || previous.workflowRun.id !== event.workflowRunUpdated.id) return previous;
   return { workflowRun: { ...previous.workflowRun, ...event.workflowRunUpdated } };
+}
+
+/**
+ * A stop / pause / resume answer over the cached run. The answer is the run as the
+ * mutation left it, and the controller may already have moved on: a stop is often
+ * carried out, and its CANCELLED event received, before the mutation's answer arrives.
+ * An ended run never changes again, so a cached ended run is kept; otherwise the
+ * answer is taken and later events correct it.
+ */
+export function mergeRunAnswer(
+  previous: { workflowRun: Run | null } | undefined,
+  answer: Run,
+): { workflowRun: Run | null } {
+  const cached = previous?.workflowRun;
+  if (cached?.id === answer.id && isTerminal(cached.phase) && !isTerminal(answer.phase)) {
+    return previous as { workflowRun: Run };
+  }
+  return { workflowRun: answer };
 }

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';
-import { mergeRunChange } from './run-change';
+import { mergeRunAnswer, mergeRunChange } from './run-change';
 import { runQuery } from './run-query';
 import {
   isTerminal,
@@ -64,8 +64,11 @@ export function useRunAction(id: string) {
       return { action, run: data[FIELDS[action]] as Run };
     },
     onSuccess: ({ action, run }) => {
-      if (action !== 'retry') queryClient.setQueryData(queryKeys.runs.detail(id), { workflowRun: run });
-      else queryClient.setQueryData(queryKeys.runs.detail(run.id), { workflowRun: run });
+      if (action !== 'retry') {
+        queryClient.setQueryData<{ workflowRun: Run | null }>(queryKeys.runs.detail(id), (previous) =>
+          mergeRunAnswer(previous, run),
+        );
+      } else queryClient.setQueryData(queryKeys.runs.detail(run.id), { workflowRun: run });
       void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists });
     },
   });

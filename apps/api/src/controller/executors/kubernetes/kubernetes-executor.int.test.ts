@@ -130,6 +130,35 @@ describe('KubernetesExecutor against a real API server', () => {
     expect(await executor.observe(attempt)).toBeUndefined();
   });
 
+  it('runs an attempt started again after a kill (its first pass rolled back)', async () => {
+    await kit.h.createWorkflow('again-after-kill', [sh('build', 'make')]);
+    const runId = await kit.h.start('again-after-kill');
+    const launch = launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]);
+    const first = await started(executor, launch);
+    executor.kill(first);
+    await waitFor(
+      () => isGone('again-after-kill-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+    // The next pass starts the same attempt: the same pod name, and this time it runs.
+    const handle = await started(executor, launch);
+    expect(handle).toBe(first);
+    const pod = await waitFor(
+      () => readPod('again-after-kill-1-build-1'),
+      (p) => p.status?.phase === 'Running',
+    );
+    expect(pod.metadata?.deletionTimestamp).toBeUndefined();
+    // Observed as a running attempt again: no exit, no message.
+    expect(await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' })).toBeUndefined();
+    executor.kill(handle);
+    await waitFor(
+      () => isGone('again-after-kill-1-build-1'),
+      (gone) => gone,
+      10_000,
+    );
+  });
+
   it('reports a pod deleted by someone else as a failed attempt', async () => {
     await kit.h.createWorkflow('vanish', [sh('build', 'make')]);
     const runId = await kit.h.start('vanish');
@@ -153,7 +182,9 @@ describe('KubernetesExecutor against a real API server', () => {
     const runId = await kit.h.start('summary');
     await started(executor, launchOf(runId, 'build', 1));
     const startedAt = new Date('2026-11-26T01:00:00.123Z');
-    const before = executor.writes.total;
+    // Only status writes: the pods of this and earlier tests are deleted meanwhile.
+    const statusWrites = () => executor.writes.byKind['WorkflowRun/status'] ?? 0;
+    const before = statusWrites();
     await executor.runPhaseChanged(runId, {
       phase: 'RUNNING',
       message: '',
@@ -162,7 +193,7 @@ describe('KubernetesExecutor against a real API server', () => {
       startedAt,
       finishedAt: null,
     });
-    expect(executor.writes.total).toBe(before + 1);
+    expect(statusWrites()).toBe(before + 1);
     expect((await runCr('summary-1')).status).toEqual({
       phase: 'Running',
       message: '',

@@ -8,7 +8,7 @@ import type { AttemptObservation, Executor, RunningAttempt, RunSummary } from '.
 import type { StageExit, StageLaunch } from '../local-executor.js';
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
-import { podOutcome } from './pod-outcome.js';
+import { isLaterPod, podOutcome } from './pod-outcome.js';
 import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
 import { type PodAttempt, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
@@ -137,6 +137,8 @@ export class KubernetesExecutor implements Executor {
       podSpecExtras: stage.podSpecExtras,
     });
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);
+    // Started again after a kill (its pass rolled back): this start is meant to run.
+    run.lane.watch.revive(podName);
     const creation: Promise<void> = this.createObjects(run, launch, pod, secret?.data).finally(() => {
       if (this.creating.get(podName) === creation) this.creating.delete(podName);
     });
@@ -146,6 +148,8 @@ export class KubernetesExecutor implements Executor {
 
   /** Pods whose objects are being created: a pass that does not find them yet waits. */
   private readonly creating = new Map<string, Promise<void>>();
+  /** Pods last read by a GET (the watch had not seen them) by handle, until the watch has a copy as late. */
+  private readonly fetchedPods = new Map<string, V1Pod>();
 
   /** Settles once the objects of a started attempt were created (or their failure reported). */
   async created(handle: string): Promise<void> {
@@ -202,6 +206,7 @@ export class KubernetesExecutor implements Executor {
   kill(handle: string | null): void {
     const parsed = parsePodHandle(handle);
     if (!parsed) return;
+    this.fetchedPods.delete(handle as string);
     this.lanes.lane(parsed.clusterId).then(
       (lane) => lane.watch.kill(parsed.namespace, parsed.pod),
       (err: unknown) => this.deps.logger.warn({ err, pod: parsed.pod }, 'could not reach the cluster of a killed pod'),
@@ -217,24 +222,35 @@ export class KubernetesExecutor implements Executor {
     const parsed = parsePodHandle(attempt.handle);
     if (!parsed) return undefined;
     const lane = await this.lanes.lane(parsed.clusterId);
-    // The watch's copy when it has one: a pass costs no request per running pod.
+    // Killed: its end is recorded by the pass that killed it (or decided again by the next).
+    if (lane.watch.killed.has(parsed.pod)) return undefined;
+    // The watch's copy when it has one: a pass costs no request per running pod. A pod
+    // read by a GET before the watch saw it may be later than the watch's first copy:
+    // the later one counts (an older copy would blank the stage's message for a pass).
     let pod = lane.watch.cached(parsed.namespace, parsed.pod);
+    const fetched = this.fetchedPods.get(attempt.handle as string);
+    if (pod && fetched) {
+      if (isLaterPod(fetched, pod)) pod = fetched;
+      else this.fetchedPods.delete(attempt.handle as string);
+    }
     // Still being created: nothing to see yet, and no GET while the pass holds its transaction.
     if (!pod && this.creating.has(parsed.pod)) return undefined;
     if (!pod) {
       try {
         pod = await lane.clients.core.readNamespacedPod({ name: parsed.pod, namespace: parsed.namespace });
+        this.fetchedPods.set(attempt.handle as string, pod);
       } catch (err) {
         if (apiStatusOf(err) !== 404) throw err;
+        this.fetchedPods.delete(attempt.handle as string);
         // Still being created (or its creation failed, which onExit reports).
         if (this.creating.has(parsed.pod)) return undefined;
-        if (lane.watch.killed.has(parsed.pod)) return undefined;
         return { exit: { ...attempt, exitCode: null, message: 'the pod was deleted before it ended', outputs: [] } };
       }
     }
     const outcome = podOutcome(pod, new Date());
     if (!outcome.isEnded) return outcome.message !== attempt.message ? { message: outcome.message } : undefined;
     lane.watch.markReported(parsed.pod);
+    this.fetchedPods.delete(attempt.handle as string);
     return { exit: await this.exitOf(attempt, outcome.exitCode, outcome.message) };
   }
 

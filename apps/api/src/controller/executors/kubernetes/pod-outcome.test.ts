@@ -1,6 +1,6 @@
 import type { V1Pod } from '@cyclone/k8s';
 import { describe, expect, it } from 'vitest';
-import { podOutcome, STUCK_WAITING_MS } from './pod-outcome.js';
+import { isLaterPod, podOutcome, STUCK_WAITING_MS } from './pod-outcome.js';
 
 const now = new Date('2026-11-26T01:00:00Z');
 const pod = (status: V1Pod['status'], createdMsAgo = 1000): V1Pod => ({
@@ -127,5 +127,21 @@ describe('podOutcome of a failed inputs container', () => {
       exitCode: null,
       message: 'inputs: exited with code 1: cyclone-stage-helper: git clone failed',
     });
+  });
+});
+
+describe('isLaterPod', () => {
+  const at = (resourceVersion?: string): V1Pod => ({ metadata: { name: 'p', resourceVersion } });
+
+  it('compares resourceVersions as numbers, not as text', () => {
+    expect(isLaterPod(at('1000'), at('999'))).toBe(true);
+    expect(isLaterPod(at('999'), at('1000'))).toBe(false);
+    expect(isLaterPod(at('42'), at('42'))).toBe(false);
+  });
+
+  it('takes nothing as later when a version is missing or not a number', () => {
+    expect(isLaterPod(at(), at('1'))).toBe(false);
+    expect(isLaterPod(at('2'), at())).toBe(false);
+    expect(isLaterPod(at('abc'), at('1'))).toBe(false);
   });
 });

@@ -89,3 +89,13 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
   }
   return { isEnded: false, message: '' };
 }
+
+/**
+ * Whether `a` is a later state of the pod than `b`. Kubernetes resourceVersions are
+ * etcd revisions (whole numbers) in practice; anything else is taken as not later.
+ */
+export function isLaterPod(a: V1Pod, b: V1Pod): boolean {
+  const [va, vb] = [a.metadata?.resourceVersion, b.metadata?.resourceVersion];
+  if (!va || !vb || !/^\d+$/.test(va) || !/^\d+$/.test(vb)) return false;
+  return BigInt(va) > BigInt(vb);
+}

@@ -17,6 +17,11 @@ import type { WriteCounter } from './run-objects.js';
 const SWEEP_MS = 5_000;
 /** Exits recorded at once (each is a short database transaction). */
 const EXIT_SLOTS = 4;
+/**
+ * How long a killed pod's name is kept after the pod is gone: a pass that read its
+ * attempt as running just before the kill still finds it killed, not vanished.
+ */
+const KILLED_MEMORY_MS = 60_000;
 
 export interface PodAttempt {
   runId: string;
@@ -36,8 +41,8 @@ export class PodWatch {
   private isSynced = false;
   /** Pods whose exit this process recorded, with when (for the delayed deletion). */
   readonly reported = new Map<string, number>();
-  /** Pods deleted by kill: their disappearance is not a failure. */
-  readonly killed = new Set<string>();
+  /** Pods deleted by kill, with when: their disappearance is not a failure. */
+  readonly killed = new Map<string, number>();
   /** Pods this process deleted, until the watch no longer lists them. */
   private readonly deleted = new Set<string>();
   private sweepTimer?: NodeJS.Timeout;
@@ -113,10 +118,16 @@ export class PodWatch {
   }
 
   kill(namespace: string, name: string): void {
-    this.killed.add(name);
+    this.killed.set(name, Date.now());
     this.deletePod(namespace, name).catch((err: unknown) =>
       this.deps.logger.warn({ err, pod: name }, 'could not delete a killed pod; the sweep tries again'),
     );
+  }
+
+  /** A pod started again under a killed name is no longer killed (a new kill marks it again). */
+  revive(name: string): void {
+    this.killed.delete(name);
+    this.deleted.delete(name);
   }
 
   /** Deletes a killed pod that was created after its first delete. */
@@ -220,7 +231,10 @@ export class PodWatch {
     }
     // Names of pods that are gone need no memory.
     const live = new Set(informer.list().map((p) => p.metadata?.name));
-    for (const names of [this.killed, this.deleted]) for (const name of names) if (!live.has(name)) names.delete(name);
+    for (const name of this.deleted) if (!live.has(name)) this.deleted.delete(name);
+    for (const [name, killedAt] of this.killed) {
+      if (!live.has(name) && now - killedAt >= KILLED_MEMORY_MS) this.killed.delete(name);
+    }
     for (const name of this.reported.keys()) if (!live.has(name)) this.reported.delete(name);
   }
 }
