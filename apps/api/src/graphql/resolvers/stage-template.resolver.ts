@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { NameValueInput } from '../types/name-value.type.js';
 import {
   CreateStageTemplateInput,
   StageTemplateObject,
@@ -58,6 +59,20 @@ export class StageTemplateResolver {
   ): Promise<StageTemplateObject | null> {
     const row = await ctx.services.templates.get(ctx.user as AuthUser, tenant, name);
     return row ? toStageTemplateObject(row) : null;
+  }
+
+  @Authorized()
+  @Query(() => StageTemplateObject, {
+    description:
+      'The template filled with arguments as createStage would fill it (arguments from integrations included), without writing anything: what a new stage made from it runs. Its arguments list is empty.',
+  })
+  async filledStageTemplate(
+    @Arg('tenant', () => String) tenant: string,
+    @Arg('name', () => String) name: string,
+    @Arg('arguments', () => [NameValueInput], { nullable: true }) args: NameValueInput[] | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<StageTemplateObject> {
+    return toStageTemplateObject(await ctx.services.templates.fill(ctx.user as AuthUser, tenant, name, args ?? []));
   }
 
   @Authorized()

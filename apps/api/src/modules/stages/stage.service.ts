@@ -1,12 +1,4 @@
-import {
-  fillTemplate,
-  resourceSlots,
-  type StageDefinition,
-  type StageTemplateSpec,
-  stageDefinitionSchema,
-  stageTemplateSpecSchema,
-  TemplateArgumentError,
-} from '@cyclone/domain';
+import { resourceSlots, type StageDefinition, type StageTemplateSpec, stageDefinitionSchema } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
@@ -15,8 +7,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
-import { withIntegrationArguments } from '../templates/integration-arguments.js';
-import { findUsableTemplate } from '../templates/template.repository.js';
+import { fillStageTemplate } from '../templates/fill-stage-template.js';
 import { loadStageDefinition, upsertStage } from './stage.upsert.js';
 
 const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
@@ -110,17 +101,11 @@ export class StageService {
 
   private async fromTemplate(tx: Tx, tenantId: string, input: StageInputFields): Promise<StageTemplateSpec> {
     const name = input.template as string;
-    const template = await findUsableTemplate(tx, tenantId, name);
-    if (!template) throw badInput('input.template', `no stage template "${name}"`);
-    try {
-      const args = await withIntegrationArguments(tx, tenantId, template, input.arguments ?? []);
-      const filled = fillTemplate(stageTemplateSpecSchema.parse(template.spec), args);
-      return { ...filled, template: name };
-    } catch (error) {
-      if (!(error instanceof TemplateArgumentError)) throw error;
-      const field = error.index === undefined ? 'input.arguments' : `input.arguments[${error.index}].name`;
-      throw badInput(field, error.message);
-    }
+    const { spec } = await fillStageTemplate(tx, tenantId, name, input.arguments ?? [], {
+      template: 'input.template',
+      arguments: 'input.arguments',
+    });
+    return { ...spec, template: name };
   }
 
   private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof refSchema>, subject: { tenantId?: string }) {

@@ -8,6 +8,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
+import { fillStageTemplate } from './fill-stage-template.js';
 import {
   findBuiltinTemplate,
   findTenantTemplate,
@@ -123,6 +124,20 @@ export class TemplateService {
   async get(user: AuthUser, tenant: string, name: string): Promise<StageTemplate | null> {
     const { tenant: t } = await requireTenantRole(this.deps.db, user, tenant, 'VIEWER');
     return (await findUsableTemplate(this.deps.db, t.id, name)) ?? null;
+  }
+
+  /**
+   * The template filled with `args` as a new stage would get it (VIEWER and up: it
+   * writes nothing). Lets the editor add a stage from a template the way createStage
+   * makes one, arguments from integrations included.
+   */
+  async fill(user: AuthUser, tenant: string, name: string, args: readonly NameValue[]) {
+    const { tenant: t } = await requireTenantRole(this.deps.db, user, tenant, 'VIEWER');
+    const filled = await fillStageTemplate(this.deps.db, t.id, name, args, {
+      template: 'name',
+      arguments: 'arguments',
+    });
+    return { ...filled.template, spec: filled.spec as Prisma.JsonValue };
   }
 
   private async tenantId(

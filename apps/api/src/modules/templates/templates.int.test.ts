@@ -250,6 +250,72 @@ describe('stage templates', () => {
     expect(await db.stage.count({ where: { name: 'scan-missing' } })).toBe(0);
   });
 
+  it('fills a template as a new stage would get it, for viewers too, writing nothing', async () => {
+    const FILL = `query($tenant: String!, $name: String!, $arguments: [NameValueInput!]) {
+      filledStageTemplate(tenant: $tenant, name: $name, arguments: $arguments) { name isBuiltin image command env { name value } workingDir arguments { name } }
+    }`;
+    type Filled = {
+      filledStageTemplate: {
+        name: string;
+        isBuiltin: boolean;
+        image: string;
+        command: string[];
+        env: { name: string; value: string }[];
+        workingDir: string;
+        arguments: { name: string }[];
+      };
+    };
+    const fill = (name: string, args: { name: string; value: string }[] | undefined, token = roles.VIEWER) =>
+      api.graphql<Filled>(FILL, { tenant: 'acme', name, arguments: args }, token);
+    const stagesBefore = await db.stage.count();
+
+    // sonarqube-scan: the server from the SONARQUBE integration "sonarqube" (made by the test above).
+    const scan = await fill('sonarqube-scan', [{ name: 'project-key', value: 'shop' }]);
+    expect(scan.errors).toBeUndefined();
+    expect(scan.data?.filledStageTemplate).toEqual({
+      name: 'sonarqube-scan',
+      isBuiltin: true,
+      image: 'sonarsource/sonar-scanner-cli:11',
+      command: [
+        '/bin/sh',
+        '-e',
+        '-c',
+        'sonar-scanner -Dsonar.host.url=https://sonar.example.com -Dsonar.projectKey=shop -Dsonar.sources=. ',
+      ],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone secret reference, resolved at run time
+      env: [{ name: 'SONAR_TOKEN', value: '${secrets.sonarqube.token}' }],
+      workingDir: '/workspace',
+      arguments: [],
+    });
+    // Defaults fill what is not given; given values win.
+    const deploy = await fill('deploy', [
+      { name: 'namespace', value: 'prod' },
+      { name: 'deployment', value: 'shop' },
+      { name: 'container', value: 'app' },
+      { name: 'new-image', value: 'registry.example.com/shop:2' },
+      { name: 'timeout', value: '2m' },
+    ]);
+    expect(deploy.data?.filledStageTemplate.command[3]).toBe(
+      'kubectl -n prod set image deployment/shop app=registry.example.com/shop:2\nkubectl -n prod rollout status deployment/shop --timeout=2m',
+    );
+    expect(deploy.data?.filledStageTemplate.image).toBe('bitnami/kubectl:1.31');
+
+    // What is missing or unknown is named.
+    const missing = await fill('deploy', [{ name: 'namespace', value: 'prod' }]);
+    expect(code(missing)).toBe('BAD_USER_INPUT');
+    expect(field(missing)).toBe('arguments');
+    expect(missing.errors?.[0]?.message).toContain('argument "deployment" needs a value');
+    const unknown = await fill('build', [{ name: 'colour', value: 'blue' }]);
+    expect(field(unknown)).toBe('arguments[0].name');
+    expect(unknown.errors?.[0]?.message).toContain('the template has no argument "colour"');
+    const noTemplate = await fill('no-such-template', []);
+    expect(code(noTemplate)).toBe('BAD_USER_INPUT');
+    expect(field(noTemplate)).toBe('name');
+    // Another tenant's member sees nothing of this tenant.
+    expect(code(await fill('build', [], outsider.OWNER))).toBe('NOT_FOUND');
+    expect(await db.stage.count()).toBe(stagesBefore);
+  });
+
   it("lets a tenant template shadow a built-in's name for that tenant, until it is deleted", async () => {
     const input = { tenant: 'acme', name: 'build', description: 'Our build', image: 'alpine', command: ['make'] };
     const created = await api.graphql(CREATE, { input }, roles.DEVELOPER);
