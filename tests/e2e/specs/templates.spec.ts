@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { adminToken, createTenantWithProject, signInTo } from '../support/runs-fixtures';
+import { adminToken, createTenantWithProject, gql, signInTo } from '../support/runs-fixtures';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-results/screenshots');
 mkdirSync(screenshots, { recursive: true });
@@ -75,14 +75,26 @@ test('templates: create one with arguments, edit it, duplicate a built-in, start
   await expect(use.getByLabel('Project')).toHaveValue(PROJECT);
   await use.getByRole('button', { name: 'Open the editor' }).click();
   await expect(page).toHaveURL(new RegExp(`/projects/${PROJECT}/new-workflow\\?template=lint$`));
+  // Its arguments are asked for first, with their defaults.
+  const first = page.getByRole('dialog', { name: 'Add a lint stage' });
+  await expect(first.getByLabel('path')).toHaveValue('src');
+  await first.getByRole('button', { name: 'Add stage' }).click();
   await expect(page.getByTestId('stage-node-lint')).toContainText('node:22-alpine');
+  await page.keyboard.press('Escape');
 
   // Add a second stage from the template menu of the editor, then save as `new` (a name the
   // create route once took).
+  // The template has arguments: they are asked for first, defaults filled in.
   await page.getByLabel('Add from template').selectOption('lint');
+  const args = page.getByRole('dialog', { name: 'Add a lint stage' });
+  await expect(args.getByLabel('node-version')).toHaveValue('22');
+  await expect(args.getByLabel('path')).toHaveValue('src');
+  await args.getByLabel('path').fill('lib');
+  await args.getByRole('button', { name: 'Add stage' }).click();
+  await expect(args).toBeHidden();
   const stageDrawer = page.getByRole('dialog', { name: /^Stage lint-/ });
   await expect(stageDrawer.getByLabel('Image')).toHaveValue('node:22-alpine');
-  await expect(stageDrawer.getByLabel('Command')).toHaveValue('sh\n-c\nnpx eslint src');
+  await expect(stageDrawer.getByLabel('Command')).toHaveValue('sh\n-c\nnpx eslint lib');
   await stageDrawer.getByRole('button', { name: 'Apply' }).click();
   await expect(page.locator('.react-flow__node')).toHaveCount(2);
   await page.getByLabel('Workflow name').fill('new');
@@ -94,4 +106,45 @@ test('templates: create one with arguments, edit it, duplicate a built-in, start
   await expect(page.getByRole('heading', { level: 1, name: 'new' })).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(2);
   await expect(page.getByTestId('stage-node-lint')).toContainText('node:22-alpine');
+});
+
+test('a stage from sonarqube-scan takes its server from the SONARQUBE integration; a missing argument is named', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await gql(
+    'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }',
+    {
+      input: {
+        tenant: TENANT,
+        name: 'sonarqube',
+        type: 'SONARQUBE',
+        config: { server: 'https://sonar.example.com' },
+        secret: { token: 'squ_e2e' },
+      },
+    },
+    await adminToken(),
+  );
+  await signInTo(page, TENANT);
+  await page.goto(`/projects/${PROJECT}/new-workflow`);
+  await page.getByLabel('Add from template').selectOption('sonarqube-scan');
+  const args = page.getByRole('dialog', { name: 'Add a sonarqube-scan stage' });
+  await expect(args.getByLabel('sonarqube', { exact: true })).toHaveValue('sonarqube');
+  await expect(args.getByLabel('server', { exact: true })).toHaveValue('');
+
+  // Without a project key the API says what is missing, and nothing is added.
+  await args.getByRole('button', { name: 'Add stage' }).click();
+  await expect(args.getByRole('alert')).toContainText('argument "project-key" needs a value');
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+
+  await args.getByLabel('project-key').fill('site');
+  await page.screenshot({ path: path.join(screenshots, 'editor-template-arguments.png'), fullPage: true });
+  await args.getByRole('button', { name: 'Add stage' }).click();
+  await expect(args).toBeHidden();
+  const stageDrawer = page.getByRole('dialog', { name: /^Stage sonarqube-scan/ });
+  await expect(stageDrawer.getByLabel('Image')).toHaveValue('sonarsource/sonar-scanner-cli:11');
+  await expect(stageDrawer.getByLabel('Command')).toHaveValue(
+    '/bin/sh\n-e\n-c\nsonar-scanner -Dsonar.host.url=https://sonar.example.com -Dsonar.projectKey=site -Dsonar.sources=. ',
+  );
+  await expect(page.locator('.react-flow__node')).toHaveCount(1);
 });

@@ -7,7 +7,6 @@ import { useT } from '@/i18n/i18n-provider';
 import type { EditorStage } from '../model/types';
 import type { StageTemplateSummary } from './editor.documents';
 import styles from './editor.module.css';
-import { stageFromTemplate } from './stage-from-template';
 
 export type EditorView = 'graph' | 'yaml';
 
@@ -27,6 +26,7 @@ export function EditorToolbar({
   onNewNameChange,
   templates,
   onAdd,
+  onPickTemplate,
   ghost,
   onOpenMeta,
   onLayout,
@@ -40,6 +40,8 @@ export function EditorToolbar({
   onNewNameChange: (name: string) => void;
   templates: StageTemplateSummary[];
   onAdd: (stage?: EditorStage) => void;
+  /** A template picked from the menu (the editor asks for its arguments, if any). */
+  onPickTemplate: (template: StageTemplateSummary) => void;
   ghost: GhostHandlers;
   onOpenMeta: () => void;
   onLayout: () => void;
@@ -86,7 +88,7 @@ export function EditorToolbar({
               aria-label={t('editor.addFromTemplate')}
               onChange={(event) => {
                 const template = templates.find((tpl) => tpl.name === event.target.value);
-                if (template) onAdd(stageFromTemplate(template));
+                if (template) onPickTemplate(template);
               }}
             >
               <option value="">{t('editor.addFromTemplate')}</option>

@@ -115,50 +115,67 @@ export interface StageTemplateSummary {
   updatedAt: string;
 }
 
+/** The fields of a template the editor makes stages from. */
+const STAGE_TEMPLATE_FIELDS = /* GraphQL */ `
+  id
+  name
+  description
+  kind
+  isBuiltin
+  image
+  command
+  args
+  env {
+    name
+    value
+  }
+  workingDir
+  inputs {
+    resources {
+      name
+      path
+    }
+    artifacts {
+      name
+      path
+    }
+  }
+  outputs {
+    resources {
+      name
+    }
+    artifacts {
+      name
+      path
+    }
+  }
+  arguments {
+    name
+    value
+    description
+  }
+  updatedAt
+`;
+
 export const StageTemplatesDocument = /* GraphQL */ `
   query EditorStageTemplates($tenant: String!) {
     stageTemplates(tenant: $tenant) {
-      id
-      name
-      description
-      kind
-      isBuiltin
-      image
-      command
-      args
-      env {
-        name
-        value
-      }
-      workingDir
-      inputs {
-        resources {
-          name
-          path
-        }
-        artifacts {
-          name
-          path
-        }
-      }
-      outputs {
-        resources {
-          name
-        }
-        artifacts {
-          name
-          path
-        }
-      }
-      arguments {
-        name
-        value
-        description
-      }
-      updatedAt
+      ${STAGE_TEMPLATE_FIELDS}
     }
   }
 `;
 export interface StageTemplatesResult {
   stageTemplates: StageTemplateSummary[];
+}
+
+/** The template filled with arguments by the API, as a new stage gets it (no arguments left). */
+export const FilledStageTemplateDocument = /* GraphQL */ `
+  query FilledStageTemplate($tenant: String!, $name: String!, $arguments: [NameValueInput!]) {
+    filledStageTemplate(tenant: $tenant, name: $name, arguments: $arguments) {
+      ${STAGE_TEMPLATE_FIELDS}
+    }
+  }
+`;
+export interface FilledStageTemplateResult {
+  filledStageTemplate: StageTemplateSummary;
 }

@@ -31,6 +31,7 @@ import { SaveDiffDialog } from './save-diff-dialog';
 import { ShortcutsPanel } from './shortcuts-panel';
 import { StageDrawer } from './stage-drawer';
 import { stageFromTemplate } from './stage-from-template';
+import { TemplateArgumentsDrawer } from './template-arguments-drawer';
 import { useAfterFirstView } from './use-after-first-view';
 import { useEditorHistory } from './use-editor-history';
 import { useEditorShortcuts } from './use-editor-shortcuts';
@@ -72,10 +73,11 @@ export function WorkflowEditor({
   const t = useT();
   const queryClient = useQueryClient();
   const flow = useReactFlow();
+  const startingTemplate = workflow ? undefined : templates.find((tpl) => tpl.name === startTemplate);
   const editor = useEditorHistory(() => {
-    const template = startTemplate ? templates.find((tpl) => tpl.name === startTemplate) : undefined;
-    if (workflow || !template) return docFromWorkflow(workflow);
-    const stage = stageFromTemplate(template);
+    // A template with arguments starts with them asked for (argumentsOf below).
+    if (!startingTemplate || startingTemplate.arguments.length > 0) return docFromWorkflow(workflow);
+    const stage = stageFromTemplate(startingTemplate);
     return { stages: [stage], positions: { [stage.name]: { x: 0, y: 0 } } };
   });
   const { doc, apply } = editor;
@@ -94,6 +96,10 @@ export function WorkflowEditor({
   const [saved, setSaved] = useState<SavedVersion>();
   const [isHelpOpen, setHelpOpen] = useState(false);
   const [ghost, setGhost] = useState<{ x: number; y: number }>();
+  /** A template whose arguments are being asked for before its stage is added. */
+  const [argumentsOf, setArgumentsOf] = useState<StageTemplateSummary | undefined>(() =>
+    startingTemplate?.arguments.length ? startingTemplate : undefined,
+  );
   const isAfterFirstView = useAfterFirstView();
   const clipboard = useRef<Clipboard>(undefined);
   const canvasBox = useRef<HTMLDivElement>(null);
@@ -133,6 +139,14 @@ export function WorkflowEditor({
       setOpenStage(result.name);
     },
     [apply, editor.latest, viewportCenter],
+  );
+
+  const pickTemplate = useCallback(
+    (template: StageTemplateSummary) => {
+      if (template.arguments.length === 0) addBlank(stageFromTemplate(template));
+      else setArgumentsOf(template);
+    },
+    [addBlank],
   );
 
   const autoLayout = useCallback(() => {
@@ -338,6 +352,7 @@ export function WorkflowEditor({
         onNewNameChange={setNewName}
         templates={templates}
         onAdd={addBlank}
+        onPickTemplate={pickTemplate}
         ghost={ghostProps}
         onOpenMeta={() => setMetaOpen(true)}
         onLayout={autoLayout}
@@ -394,6 +409,17 @@ export function WorkflowEditor({
       ) : null}
       <ShortcutsPanel open={isHelpOpen} onClose={() => setHelpOpen(false)} />
       <SaveDiffDialog result={saved} onClose={() => setSaved(undefined)} />
+      {argumentsOf ? (
+        <TemplateArgumentsDrawer
+          tenant={tenant}
+          template={argumentsOf}
+          onAdd={(stage) => {
+            setArgumentsOf(undefined);
+            addBlank(stage);
+          }}
+          onClose={() => setArgumentsOf(undefined)}
+        />
+      ) : null}
     </div>
   );
 }
