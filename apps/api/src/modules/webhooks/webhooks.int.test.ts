@@ -300,7 +300,11 @@ describe('SCM webhooks', () => {
       { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/ci' },
       { state: 'success', target_url: link, description: 'Cyclone run #1 succeeded', context: 'cyclone/ci' },
     ]);
-    const row = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
+    // The row records the post after the provider answered it.
+    const row = await waitFor('the final status recorded', async () => {
+      const found = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
+      return found?.finalPostedAt ? found : undefined;
+    });
     expect(row).toMatchObject({ finalState: 'success', lastError: '' });
     expect(row?.finalPostedAt).not.toBeNull();
   });
@@ -370,7 +374,11 @@ describe('SCM webhooks', () => {
       { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/checks' },
       { state: 'failure', target_url: link, description: 'Cyclone run #1 failed', context: 'cyclone/checks' },
     ]);
-    expect(await db.scmRunStatus.findUnique({ where: { runId } })).toMatchObject({ finalState: 'failure' });
+    const recorded = await waitFor('the final status recorded', async () => {
+      const found = await db.scmRunStatus.findUnique({ where: { runId } });
+      return found?.finalPostedAt ? found : undefined;
+    });
+    expect(recorded).toMatchObject({ finalState: 'failure' });
   });
 
   it('runs triggers with tagRelease for a tag push, with SCM_TAG, and not push-only triggers', async () => {
