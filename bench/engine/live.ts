@@ -1,5 +1,5 @@
 // Benchmark of the live paths of one API process (role all: GraphQL + controller +
-// LocalExecutor), in parts (BENCH_PARTS, comma-separated; all by default):
+// HostExecutor), in parts (BENCH_PARTS, comma-separated; all by default):
 // - start:  runWorkflow → stage process started, idle, one run at a time (the stage
 //           prints its own start time, so the figure ends when the process runs);
 // - tail:   a stage prints a line → one graphql-ws subscriber receives it;

@@ -1,5 +1,5 @@
 // Benchmark: submit N single-stage runs (command `true`) at once through GraphQL to
-// one API process (role all: GraphQL + controller + LocalExecutor) and wait until
+// one API process (role all: GraphQL + controller + HostExecutor) and wait until
 // every run SUCCEEDED. Prints the time, runs per minute, the latency from submission
 // to stage start (p50/p95) and SQL statements per run (pg_stat_statements).
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)

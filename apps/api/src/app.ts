@@ -5,8 +5,8 @@ import type { Config } from './config/config.js';
 import { type Controller, startController } from './controller/controller.js';
 import { CronReconciler } from './controller/cron-reconciler.js';
 import type { Executor } from './controller/executors/executor.js';
+import { HostExecutor } from './controller/executors/host-executor.js';
 import { startKubernetesExecutor } from './controller/executors/kubernetes/start-kubernetes-executor.js';
-import { LocalExecutor } from './controller/executors/local-executor.js';
 import { NotificationReconciler } from './controller/notification-reconciler.js';
 import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
@@ -143,11 +143,10 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     // The engine's own connections: a burst of API requests queued for the shared
     // pool must not hold up run passes, stage exits and log batches.
     engineDb = createPrismaClient(database.url, { maxConnections: ENGINE_CONNECTIONS });
-    const localExecutor = new LocalExecutor({
+    const localExecutor = new HostExecutor({
       db: engineDb,
       logger,
       dataDir: config.database.dataDir,
-      box: services.secretBox,
       store: services.artifactStore,
       onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
     });
@@ -174,6 +173,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       db: engineDb,
       logger,
       executor,
+      box: services.secretBox,
       maxActiveRuns: config.engine.maxActiveRuns,
       fullPassMs: config.engine.resyncMs,
       onRunFinished: () => retention.wake(),

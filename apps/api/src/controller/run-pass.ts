@@ -1,5 +1,6 @@
 import type { RunPlan } from '@cyclone/dag';
 import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Executor } from './executors/executor.js';
 import { passOutcome, planPass, specOf } from './run-pass-plan.js';
@@ -33,6 +34,8 @@ async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> 
 
 export interface PassContext {
   executor: Executor;
+  /** Opens integration secrets for `${secrets.…}` and resource credentials; absent: stages needing them fail. */
+  box: SecretBox | undefined;
   fullPassMs: number;
 }
 
@@ -174,7 +177,7 @@ async function startStage(
   };
   let fields: PreparedStage;
   try {
-    fields = await prepareStage(tx, { box: ctx.executor.box }, run, spec, stage);
+    fields = await prepareStage(tx, { box: ctx.box }, run, spec, stage);
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
     // Values never change within a run, so retrying cannot help: the stage fails for good.

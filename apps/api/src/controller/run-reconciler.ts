@@ -1,5 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Reconciler } from './controller.js';
 import type { Executor, RunSummary, StageExit } from './executors/executor.js';
@@ -55,6 +56,8 @@ export class RunReconciler implements Reconciler {
       db: Db;
       logger: Logger;
       executor: Executor;
+      /** Opens integration secrets for the stages it starts. */
+      box?: SecretBox;
       /** Active runs across all tenants; null or undefined: no limit. */
       maxActiveRuns?: number | null;
       /** Passes over every active run this often even without a wake-up (the safety net). */
@@ -153,7 +156,11 @@ export class RunReconciler implements Reconciler {
    */
   async reconcileRun(id: string, before?: (tx: Tx) => Promise<boolean>): Promise<number | undefined | null> {
     const started: string[] = [];
-    const ctx = { executor: this.deps.executor, fullPassMs: this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS };
+    const ctx = {
+      executor: this.deps.executor,
+      box: this.deps.box,
+      fullPassMs: this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS,
+    };
     try {
       const result = await this.deps.db.$transaction(async (tx) => {
         if ((await before?.(tx)) === false) return null;

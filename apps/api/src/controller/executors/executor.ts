@@ -1,9 +1,46 @@
-import type { SecretBox } from '../../modules/integrations/secret-box.js';
-import type { RunSummary } from './kubernetes/workflow-run-cr.js';
-import type { StageExit, StageLaunch } from './local-executor.js';
+// The executor contract: everything the run reconciler and an executor exchange.
+// Adding an executor means implementing `Executor` over these types (docs/architecture.md).
+import type { ArtifactInput, ResourcePull } from './stage-inputs.js';
 
-export type { RunSummary } from './kubernetes/workflow-run-cr.js';
-export type { StageExit, StageLaunch } from './local-executor.js';
+export type { ArtifactInput, ResourcePull } from './stage-inputs.js';
+
+/** One attempt of a stage, fully resolved (values substituted, secrets opened) and ready to start. */
+export interface StageLaunch {
+  runId: string;
+  stage: string;
+  attempt: number;
+  command: readonly string[];
+  args: readonly string[];
+  env: readonly { name: string; value: string }[];
+  /** A path in the run workspace (relative to it, or under `/workspace`). */
+  workingDir?: string;
+  /** The seq of the stage's first line in this attempt (earlier attempts keep theirs). */
+  firstSeq: number;
+  /** Values masked as `***` in the stored log lines. */
+  secrets?: readonly string[];
+  /** Pulled (once per run) and placed before the command starts. */
+  resources?: readonly ResourcePull[];
+  /** Restored from the artifact store before the command starts. */
+  artifacts?: readonly ArtifactInput[];
+  /** The stage's image with `${…}` values substituted (the host executor ignores it). */
+  image?: string;
+  /** Copied into the artifact store when the attempt exits 0. */
+  outputArtifacts?: readonly { name: string; path: string }[];
+  /** Limits from the stage's `resources.limits` (Kubernetes quantities), where the executor applies them. */
+  limits?: { cpu?: string; memory?: string };
+}
+
+/** How an attempt ended, as an executor reports it. */
+export interface StageExit {
+  runId: string;
+  stage: string;
+  attempt: number;
+  /** null: it never ran to an exit of its own (not started, lost, killed before the command). */
+  exitCode: number | null;
+  /** Why it ended, for the stage row (empty on success). */
+  message: string;
+  outputs: { key: string; value: string }[];
+}
 
 /** A running attempt as the reconciler knows it. */
 export interface RunningAttempt {
@@ -22,17 +59,31 @@ export interface AttemptObservation {
   message?: string;
 }
 
+/** A run's state as the executor may mirror it (Kubernetes: the WorkflowRun status). */
+export interface RunSummary {
+  phase: 'PENDING' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  message: string;
+  /** Stages that ended (succeeded, failed, cancelled or skipped) and all stages. */
+  finishedStages: number;
+  totalStages: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** What every executor is given: where it reports the end of an attempt. */
+export type ExitSink = (exit: StageExit) => Promise<void>;
+
 /**
  * Where stages run. The run reconciler drives any executor the same way: it starts
  * an attempt once its stage row is RUNNING (the handle is stored with it), kills the
- * handle on stop and timeout, and learns how an attempt ended from `onExit`
+ * handle on stop and timeout, and learns how an attempt ended from the exit sink
  * (pushed by the executor) or from `observe` (pulled on each pass, so a missed
- * notification changes nothing). LocalExecutor runs processes on this host,
- * KubernetesExecutor runs pods.
+ * notification changes nothing). Implementations: `HostExecutor` (processes on this
+ * machine), `ContainerExecutor` (a Docker Engine API), `KubernetesExecutor` (pods).
  */
 export interface Executor {
-  /** Opens integration secrets (`${secrets.…}`, resource credentials). */
-  readonly box: SecretBox | undefined;
+  /** Short name shown at boot, in /healthz and on the overview: `host`, `container`, `kubernetes`. */
+  readonly kind: ExecutorKind;
   /** Starts an attempt and returns its handle; throws when it cannot start. */
   start(launch: StageLaunch): string | Promise<string>;
   /**
@@ -49,5 +100,8 @@ export interface Executor {
   observe?(attempt: RunningAttempt): Promise<AttemptObservation | undefined>;
   /** The run's phase changed in a committed pass (Kubernetes mirrors it in the WorkflowRun resource). */
   runPhaseChanged?(runId: string, summary: RunSummary): Promise<void>;
+  /** Stops following attempts; what keeps running on its own (pods, containers) is left to the next controller. */
   shutdown(): Promise<void>;
 }
+
+export type ExecutorKind = 'host' | 'container' | 'kubernetes';

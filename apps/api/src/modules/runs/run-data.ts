@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RunDataPlaces {
-  /** The run's local workspace directory (LocalExecutor.workspaceOf). */
+  /** The run's local workspace directory (HostExecutor.workspaceOf). */
   workspaceOf(runId: string): string;
   /** The artifact store, when this process has one. */
   artifacts?: { removeRun(runId: string): Promise<void> };

@@ -15,7 +15,7 @@ import { startTestApi, type TestApi } from '../../../testing/test-api.js';
 import { type Controller, startController } from '../../controller.js';
 import { RunReconciler } from '../../run-reconciler.js';
 import { runHelpers } from '../../stage-io.fixture.js';
-import type { StageExit, StageLaunch } from '../local-executor.js';
+import type { StageExit, StageLaunch } from '../executor.js';
 import { KubernetesExecutor } from './kubernetes-executor.js';
 
 /** Stage env entries the fixture turns into kwok annotations (how the fake kubelet ends the pod). */
@@ -150,7 +150,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
         onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
       });
       await executor.startWatching();
-      reconciler = new RunReconciler({ db, logger, executor });
+      reconciler = new RunReconciler({ db, logger, executor, box });
       const controller = startController([reconciler], { intervalMs: 200, logger });
       controllers.push(controller);
       return {

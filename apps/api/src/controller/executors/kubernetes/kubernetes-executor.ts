@@ -4,8 +4,7 @@ import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
 import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
 import { STAGE_SERVICE_ACCOUNT } from '../../../reconciler/tenant-objects.js';
-import type { AttemptObservation, Executor, RunningAttempt, RunSummary } from '../executor.js';
-import type { StageExit, StageLaunch } from '../local-executor.js';
+import type { AttemptObservation, Executor, RunningAttempt, RunSummary, StageExit, StageLaunch } from '../executor.js';
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
 import { isLaterPod, podOutcome } from './pod-outcome.js';
@@ -50,6 +49,7 @@ export interface KubernetesExecutorOptions {
  * comes first. Run-level objects: run-objects.ts; WorkflowRun status: run-status.ts.
  */
 export class KubernetesExecutor implements Executor {
+  readonly kind = 'kubernetes';
   /** Requests that change the cluster, by kind of object (the bench reads them). */
   readonly writes = new WriteCounter();
   private readonly objects: RunObjects;
@@ -86,10 +86,6 @@ export class KubernetesExecutor implements Executor {
       storageClassName: deps.storageClassName,
     });
     this.status = new RunStatusWriter({ clients, logger, objects: this.objects, writes: this.writes });
-  }
-
-  get box(): SecretBox {
-    return this.deps.box;
   }
 
   /** Starts the control cluster's pod watch and sweep of ended pods (a worker's start with its first run). */

@@ -1,7 +1,8 @@
 import { type KubeClients, PatchStrategy, setHeaderOptions } from '@cyclone/k8s';
 import type { Logger } from '../../../logging/logger.js';
+import type { RunSummary } from '../executor.js';
 import type { RunObjects, WriteCounter } from './run-objects.js';
-import { type RunSummary, workflowRunStatus } from './workflow-run-cr.js';
+import { workflowRunStatus } from './workflow-run-cr.js';
 
 const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 

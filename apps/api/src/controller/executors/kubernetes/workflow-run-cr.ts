@@ -1,15 +1,6 @@
 import { CYCLONE_API_VERSION, type WorkflowRunCr, type WorkflowRunCrStatus } from '@cyclone/k8s';
+import type { RunSummary } from '../executor.js';
 import { type RunObjectNames, runLabels } from './pod-spec.js';
-
-export interface RunSummary {
-  phase: 'PENDING' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-  message: string;
-  /** Stages that ended (succeeded, failed, cancelled or skipped) and all stages. */
-  finishedStages: number;
-  totalStages: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
 
 /**
  * The WorkflowRun custom resource of a run, as created (spec and labels only; the

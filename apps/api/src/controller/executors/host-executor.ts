@@ -6,38 +6,10 @@ import { isAbsolute, join } from 'node:path';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
-import type { SecretBox } from '../../modules/integrations/secret-box.js';
 import { collectArtifacts } from './artifact-outputs.js';
+import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import { LogWriter } from './log-writer.js';
-import {
-  type ArtifactInput,
-  provideArtifact,
-  provideResource,
-  type ResourcePull,
-  workspacePath,
-} from './stage-inputs.js';
-
-export interface StageLaunch {
-  runId: string;
-  stage: string;
-  attempt: number;
-  command: readonly string[];
-  args: readonly string[];
-  env: readonly { name: string; value: string }[];
-  workingDir?: string;
-  /** The seq of the stage's first line in this attempt (earlier attempts keep theirs). */
-  firstSeq: number;
-  /** Values masked as `***` in the stored log lines. */
-  secrets?: readonly string[];
-  /** Pulled (once per run) and placed before the command starts. */
-  resources?: readonly ResourcePull[];
-  /** Restored from the artifact store before the command starts. */
-  artifacts?: readonly ArtifactInput[];
-  /** The stage's image with `${…}` values substituted (pods run it; local processes ignore it). */
-  image?: string;
-  /** Copied into the artifact store when the attempt exits 0. */
-  outputArtifacts?: readonly { name: string; path: string }[];
-}
+import { provideArtifact, provideResource, workspacePath } from './stage-inputs.js';
 
 /**
  * With inputs to prepare, the stage's process group starts at once (so its handle
@@ -45,15 +17,6 @@ export interface StageLaunch {
  * enters the working directory and execs the command.
  */
 const HOLDER = 'read -r line; [ "$line" = go ] || exit 97; cd -- "$0" || exit 96; exec "$@"';
-
-export interface StageExit {
-  runId: string;
-  stage: string;
-  attempt: number;
-  exitCode: number | null;
-  message: string;
-  outputs: { key: string; value: string }[];
-}
 
 /**
  * Stages get a fixed, minimal environment: the API's own environment (database
@@ -70,7 +33,8 @@ const liveInstances = new Set<string>();
  * over, so a process whose executor is gone is an orphan: the controller kills it
  * and the attempt counts as failed (retried per policy).
  */
-export class LocalExecutor {
+export class HostExecutor implements Executor {
+  readonly kind = 'host';
   private readonly instance = randomUUID();
   private readonly host = hostname();
   private readonly children = new Map<string, ChildProcess>();
@@ -86,9 +50,7 @@ export class LocalExecutor {
       logger: Logger;
       dataDir: string;
       /** Records the outcome of an attempt; called once per started process. */
-      onExit: (exit: StageExit) => Promise<void>;
-      /** Opens integration secrets (`${secrets.…}`, resource credentials). */
-      box?: SecretBox;
+      onExit: ExitSink;
       /** Where artifacts go; the filesystem under the data dir by default. */
       store?: ArtifactStore;
     },
@@ -98,10 +60,6 @@ export class LocalExecutor {
   }
 
   readonly store: ArtifactStore;
-
-  get box(): SecretBox | undefined {
-    return this.deps.box;
-  }
 
   workspaceOf(runId: string): string {
     return join(this.deps.dataDir, 'workspaces', runId);
