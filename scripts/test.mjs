@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, run, step } from './lib/run.mjs';
-import { ensureKubernetesTestBinaries, ensureTestPackages, setupPlatform } from './lib/setup.mjs';
+import { ensureBaseImage, ensureKubernetesTestBinaries, ensureTestPackages, setupPlatform } from './lib/setup.mjs';
 
 const filters = process.argv.slice(2);
 const resultsDir = join(repoRoot, 'test-results');
@@ -21,6 +21,16 @@ function timed(title, fn) {
   const started = Date.now();
   try {
     return fn();
+  } finally {
+    timings.push(`${title}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function timedAsync(title, fn) {
+  step(title);
+  const started = Date.now();
+  try {
+    return await fn();
   } finally {
     timings.push(`${title}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -46,6 +56,7 @@ try {
   timed('set-up: pnpm, dependencies, build', setupPlatform);
   timed('set-up: Debian test packages', ensureTestPackages);
   timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
+  await timedAsync('set-up: Debian base image', ensureBaseImage);
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);
   setupFailed = true;

@@ -12,6 +12,8 @@ export default defineConfig({
       'src/reconciler/**',
       'src/controller/leader-election.int.test.ts',
       'src/controller/executors/kubernetes/**',
+      // Those need a container engine: project api-containers (vitest.containers.config.ts).
+      'src/controller/executors/container/**',
       '**/node_modules/**',
     ],
     globalSetup: ['src/testing/postgres.global-setup.ts'],

@@ -22,13 +22,17 @@ export function build() {
 
 /**
  * Debian packages the tests drive for real: Chromium for Playwright (never a browser
- * download), Subversion (svn, svnserve), the distribution registry and htpasswd.
+ * download), Subversion (svn, svnserve), the distribution registry and htpasswd, the
+ * Docker Engine the container executor's tests start privately, and mmdebstrap,
+ * which makes their Debian base image without any registry.
  */
 const TEST_PACKAGES = [
   { path: '/usr/bin/chromium', name: 'chromium' },
   { path: '/usr/bin/svnserve', name: 'subversion' },
   { path: '/usr/bin/docker-registry', name: 'docker-registry' },
   { path: '/usr/bin/htpasswd', name: 'apache2-utils' },
+  { path: '/usr/sbin/dockerd', name: 'docker.io' },
+  { path: '/usr/bin/mmdebstrap', name: 'mmdebstrap' },
 ];
 
 export function ensureTestPackages() {
@@ -41,6 +45,13 @@ export function ensureTestPackages() {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq']);
   run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+}
+
+/** The Debian base image tarball of the container tests, built once per machine (about 40 s). */
+export async function ensureBaseImage() {
+  step('Debian base image for the container tests');
+  const { ensureBaseImageTarball } = await import('../testenv/base-image.mjs');
+  process.stdout.write(`  ${ensureBaseImageTarball()}\n`);
 }
 
 /** etcd, kube-apiserver, controller-manager, scheduler and kwok, built once per version. */

@@ -5,8 +5,7 @@ import type { Config } from './config/config.js';
 import { type Controller, startController } from './controller/controller.js';
 import { CronReconciler } from './controller/cron-reconciler.js';
 import type { Executor } from './controller/executors/executor.js';
-import { HostExecutor } from './controller/executors/host-executor.js';
-import { startKubernetesExecutor } from './controller/executors/kubernetes/start-kubernetes-executor.js';
+import { type ExecutorStatus, startExecutor } from './controller/executors/start-executor.js';
 import { NotificationReconciler } from './controller/notification-reconciler.js';
 import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
@@ -89,7 +88,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   });
   app.get(
     '/healthz',
-    healthHandler(database.db, () => isReady),
+    healthHandler(
+      database.db,
+      () => isReady,
+      () => executorStatus,
+    ),
   );
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -134,6 +137,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   }
 
   let executor: Executor | undefined;
+  let executorStatus: ExecutorStatus | undefined;
   let engineDb: Db | undefined;
   let controller: Controller | undefined;
   let wakeListener: WakeListener | undefined;
@@ -143,31 +147,22 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     // The engine's own connections: a burst of API requests queued for the shared
     // pool must not hold up run passes, stage exits and log batches.
     engineDb = createPrismaClient(database.url, { maxConnections: ENGINE_CONNECTIONS });
-    const localExecutor = new HostExecutor({
+    const started = await startExecutor({
+      config,
       db: engineDb,
       logger,
-      dataDir: config.database.dataDir,
+      box: services.secretBox,
       store: services.artifactStore,
       onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
     });
-    // With a cluster configured stages run as pods; the local executor then only names
-    // the (empty) local workspaces that retention removes.
-    executor = config.kubernetes
-      ? startKubernetesExecutor({
-          config: config.kubernetes,
-          db: engineDb,
-          logger,
-          box: services.secretBox,
-          onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
-        })
-      : localExecutor;
-    const runExecutor = localExecutor;
+    executor = started.executor;
+    executorStatus = started.status;
     const retention = new RetentionReconciler({
       db: database.db,
       logger,
       keep: config.engine.runRetention,
       deleteRunData: (runId) =>
-        deleteRunData(runId, { workspaceOf: (id) => runExecutor.workspaceOf(id), artifacts: runExecutor.store }),
+        deleteRunData(runId, { workspaceOf: started.workspaceOf, artifacts: services.artifactStore }),
     });
     reconciler = new RunReconciler({
       db: engineDb,

@@ -43,6 +43,17 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
+    /** CYCLONE_EXECUTOR: where stages run (see controller/executors/choose-executor.ts). */
+    executor: Env['CYCLONE_EXECUTOR'];
+  };
+  /** The container executor's engine and the settings of every stage container. */
+  containers: {
+    /** DOCKER_HOST; undefined: the default socket. */
+    dockerHost: string | undefined;
+    network: string | undefined;
+    pidsLimit: number;
+    /** CYCLONE_INSTANCE: labels telling apart installations that share an engine. */
+    instance: string;
   };
   /** Set when a cluster is configured (CYCLONE_KUBECONFIG or in-cluster); absent in the embedded default. */
   kubernetes: KubernetesConfig | undefined;
@@ -128,6 +139,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
+      executor: env.CYCLONE_EXECUTOR,
+    },
+    containers: {
+      dockerHost: env.DOCKER_HOST,
+      network: env.CYCLONE_CONTAINER_NETWORK,
+      pidsLimit: env.CYCLONE_CONTAINER_PIDS_LIMIT,
+      instance: env.CYCLONE_INSTANCE,
     },
     kubernetes: kubernetesConfig(env, source),
     integrations: {

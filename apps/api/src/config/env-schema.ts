@@ -50,6 +50,18 @@ export const envSchema = z.object({
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
+  /** Where stages run: `auto` picks kubernetes with a cluster, else container when an engine answers, else host. */
+  CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),
+  // container executor (apps/api/src/controller/executors/container)
+  /** The Docker Engine API (Docker or Podman): unix:///path or tcp://host:port; default unix:///var/run/docker.sock. */
+  DOCKER_HOST: z
+    .string()
+    .regex(/^(unix|tcp|http):\/\/.+/, { message: 'must be unix:///path/to/socket or tcp://host:port' })
+    .optional(),
+  /** Network of stage containers; default the engine's default network. */
+  CYCLONE_CONTAINER_NETWORK: z.string().min(1).optional(),
+  /** Most processes one stage container may run at once. */
+  CYCLONE_CONTAINER_PIDS_LIMIT: z.coerce.number().int().min(16).default(4096),
   // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
   CYCLONE_KUBECONFIG: z.string().min(1).optional(),

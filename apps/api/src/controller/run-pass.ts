@@ -3,6 +3,7 @@ import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/dom
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Executor } from './executors/executor.js';
+import { workloadLimits, workloadPullPolicy } from './executors/stage-limits.js';
 import { passOutcome, planPass, specOf } from './run-pass-plan.js';
 import {
   claimAttempt,
@@ -213,6 +214,9 @@ async function startStage(
       resources: fields.resources,
       artifacts: fields.artifacts,
       outputArtifacts: stage.outputs.artifacts,
+      limits: workloadLimits(stage.podSpecExtras),
+      pullPolicy: workloadPullPolicy(stage.podSpecExtras),
+      pullAuth: fields.pullAuth,
     });
   } catch (error) {
     const message = `could not start: ${(error as Error).message}`;
@@ -257,7 +261,9 @@ async function observeRunning(
           outputs: seen.exit.outputs,
           finishedAt: now,
         }
-      : { message: seen.message ?? '' };
+      : seen.handle
+        ? { handle: seen.handle }
+        : { message: seen.message ?? '' };
     rows.set(row.stage, await tx.stageRun.update({ where: { id: row.id }, data }));
     hasChanged = true;
   }

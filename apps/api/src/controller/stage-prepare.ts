@@ -1,6 +1,8 @@
 import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
 import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
+import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { parseImageReference } from '../modules/registries/image-reference.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
 import {
@@ -32,6 +34,8 @@ export interface PreparedStage {
   secrets: string[];
   resources: ResourcePull[];
   artifacts: ArtifactInput[];
+  /** Credentials for pulling the image, when the tenant has a registry integration of its registry. */
+  pullAuth?: { server: string; username: string; password: string };
 }
 
 /**
@@ -116,9 +120,52 @@ export async function prepareStage(
     artifacts.push({ name: input.name, path: input.path, storageKey: row.storageKey, isDirectory: row.isDirectory });
   }
 
+  const pullAuth = await imagePullAuth(tx, deps, scope, fields.image);
+  if (pullAuth) usedSecrets.add(pullAuth.password);
+
   // Resource env first: the stage's own env (and its parameters) win over it.
   const env = [...resourceEnv.filter((r) => !fields.env.some((e) => e.name === r.name)), ...fields.env];
-  return { ...fields, env, secrets: [...usedSecrets].filter((s) => s !== ''), resources, artifacts };
+  return {
+    ...fields,
+    env,
+    secrets: [...usedSecrets].filter((s) => s !== ''),
+    resources,
+    artifacts,
+    ...(pullAuth ? { pullAuth } : {}),
+  };
+}
+
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * The tenant's registry integration for the image's registry (by host; Docker Hub
+ * for an image that names no registry), opened into pull credentials. Without a
+ * secret box (or a matching integration) the image is pulled anonymously.
+ */
+async function imagePullAuth(
+  tx: Tx,
+  deps: { box?: SecretBox },
+  scope: () => Promise<{ tenantId: string }>,
+  image: string,
+): Promise<PreparedStage['pullAuth']> {
+  const host = parseImageReference(image)?.host;
+  const isHub = host === undefined || DOCKER_HUB_HOSTS.has(host);
+  if (!deps.box || image.trim() === '') return undefined;
+  const { tenantId } = await scope();
+  const rows = await tx.integration.findMany({
+    where: { tenantId, type: { in: isHub ? ['DOCKER_HUB'] : ['DOCKER_REGISTRY', 'HARBOR'] } },
+    orderBy: { createdAt: 'asc' },
+  });
+  const row = isHub ? rows[0] : rows.find((r) => hostOf(String((r.config as { server?: unknown }).server)) === host);
+  if (!row) return undefined;
+  const { config, secret } = openIntegration(deps, row);
+  const password = secret.password ?? secret.token;
+  if (!password) return undefined;
+  return {
+    server: isHub ? 'https://index.docker.io/v1/' : (host as string),
+    username: typeof config.username === 'string' ? config.username : '',
+    password,
+  };
 }
 
 function parametersText(run: { parameters: unknown }): string[] {

@@ -1,8 +1,12 @@
 import type { Request, Response } from 'express';
+import type { ExecutorStatus } from '../controller/executors/start-executor.js';
 import type { Db } from '../db/prisma.js';
 
-/** 200 once the database answers and the process finished starting; 503 otherwise. */
-export function healthHandler(db: Db, isReady: () => boolean) {
+/**
+ * 200 once the database answers and the process finished starting; 503 otherwise.
+ * Controller roles also say which executor runs stages (and why).
+ */
+export function healthHandler(db: Db, isReady: () => boolean, executor: () => ExecutorStatus | undefined) {
   return async (_req: Request, res: Response) => {
     if (!isReady()) {
       res.status(503).json({ status: 'starting' });
@@ -10,7 +14,7 @@ export function healthHandler(db: Db, isReady: () => boolean) {
     }
     try {
       await db.$queryRaw`SELECT 1`;
-      res.json({ status: 'ok' });
+      res.json({ status: 'ok', ...(executor() ? { executor: executor() } : {}) });
     } catch (error) {
       res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
     }

@@ -24,6 +24,7 @@ export function startControllerApi(
     CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     CYCLONE_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    CYCLONE_EXECUTOR: 'host',
     ...env,
   });
   return startApi(config, pino({ level: 'warn' }));

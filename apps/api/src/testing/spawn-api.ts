@@ -22,7 +22,14 @@ export interface SpawnedApi {
 export async function spawnApi(env: Record<string, string>): Promise<SpawnedApi> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: apiDir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CYCLONE_EXECUTOR: 'host',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (chunk) => {

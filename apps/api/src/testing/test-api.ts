@@ -33,6 +33,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     // Off unless a test turns it on (query-cache.int.test.ts): tests that write with
     // Prisma or SQL and read at once would race the change notification (milliseconds).
     CYCLONE_QUERY_CACHE_MAX_AGE: '0',
+    // Host processes unless a test asks for containers: a machine's own Docker must not change what runs.
+    CYCLONE_EXECUTOR: 'host',
     ...env,
   });
   const api = await startApi(config, pino({ level: 'warn' }));

@@ -26,8 +26,12 @@ export interface StageLaunch {
   image?: string;
   /** Copied into the artifact store when the attempt exits 0. */
   outputArtifacts?: readonly { name: string; path: string }[];
-  /** Limits from the stage's `resources.limits` (Kubernetes quantities), where the executor applies them. */
+  /** The workload's `resources.limits` (Kubernetes quantities), for executors that apply them themselves. */
   limits?: { cpu?: string; memory?: string };
+  /** The workload's `imagePullPolicy`, when the stage sets one (else Kubernetes' default rule). */
+  pullPolicy?: string;
+  /** Credentials for pulling the image: the tenant's registry integration of the image's registry. */
+  pullAuth?: { server: string; username: string; password: string };
 }
 
 /** How an attempt ended, as an executor reports it. */
@@ -57,6 +61,8 @@ export interface AttemptObservation {
   exit?: StageExit;
   /** Still running, with this explanation for the stage message (e.g. unschedulable). */
   message?: string;
+  /** Still running, now followed by this executor under a new handle (a container taken over after a restart). */
+  handle?: string;
 }
 
 /** A run's state as the executor may mirror it (Kubernetes: the WorkflowRun status). */

@@ -9,7 +9,7 @@ import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artif
 import { collectArtifacts } from './artifact-outputs.js';
 import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import { LogWriter } from './log-writer.js';
-import { provideArtifact, provideResource, workspacePath } from './stage-inputs.js';
+import { prepareInputs, workspacePath } from './stage-inputs.js';
 
 /**
  * With inputs to prepare, the stage's process group starts at once (so its handle
@@ -168,7 +168,7 @@ export class HostExecutor implements Executor {
     if (hasInputs) {
       // The holder may be killed while inputs are prepared: its stdin is then closed.
       child.stdin?.on('error', () => undefined);
-      this.prepareInputs(launch, workspace, writer, preparing.signal).then(
+      prepareInputs(launch, workspace, this.store, writer, preparing.signal).then(
         () => child.stdin?.end('go\n'),
         (error: unknown) => {
           if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
@@ -177,26 +177,6 @@ export class HostExecutor implements Executor {
       );
     }
     return `local:${this.host}:${process.pid}:${this.instance}:${child.pid ?? 0}`;
-  }
-
-  /** Resources first (pulled once per run), then artifacts, in the order the stage lists them. */
-  private async prepareInputs(launch: StageLaunch, workspace: string, writer: LogWriter, signal: AbortSignal) {
-    for (const pull of launch.resources ?? []) {
-      try {
-        await provideResource(workspace, pull, writer, signal);
-      } catch (error) {
-        throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
-      }
-    }
-    for (const artifact of launch.artifacts ?? []) {
-      signal.throwIfAborted();
-      try {
-        await provideArtifact(workspace, artifact, this.store, writer);
-      } catch (error) {
-        throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
-      }
-    }
-    mkdirSync(workspacePath(workspace, launch.workingDir ?? '.'), { recursive: true });
   }
 
   /** SIGKILL to the whole process group of a handle on this host. */

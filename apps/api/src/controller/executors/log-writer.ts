@@ -73,6 +73,11 @@ export class LogWriter {
     this.secrets = maskList(secrets);
   }
 
+  /** The seq the next line will get. */
+  get nextLineSeq(): number {
+    return Number(this.nextSeq);
+  }
+
   /** Masks a text the way stored lines are masked (e.g. a stage message). */
   mask(text: string): string {
     return maskSecrets(text, this.secrets);
@@ -120,7 +125,8 @@ export class LogWriter {
   }
 
   private add(stream: LogStream, line: string): string {
-    const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
+    // Postgres text cannot hold NUL: one such byte would lose the whole batch.
+    const raw = (line.endsWith('\r') ? line.slice(0, -1) : line).replaceAll('\u0000', '\uFFFD');
     // Masked before cutting, so a cut never leaves part of a secret behind.
     const text = this.secrets.length > 0 ? maskSecrets(raw, this.secrets) : raw;
     this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text: text.slice(0, MAX_LINE_CHARS) });

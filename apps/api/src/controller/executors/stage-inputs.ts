@@ -46,6 +46,40 @@ export function workspacePath(workspace: string, path: string): string {
 }
 
 /**
+ * Places a stage's inputs in the run workspace before its command starts: resources
+ * first (pulled once per run), then artifacts, in the order the stage lists them;
+ * then makes sure the working directory exists. Errors name the input.
+ */
+export async function prepareInputs(
+  launch: {
+    resources?: readonly ResourcePull[];
+    artifacts?: readonly ArtifactInput[];
+    workingDir?: string;
+  },
+  workspace: string,
+  store: ArtifactStore,
+  writer: LogWriter,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const pull of launch.resources ?? []) {
+    try {
+      await provideResource(workspace, pull, writer, signal);
+    } catch (error) {
+      throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
+    }
+  }
+  for (const artifact of launch.artifacts ?? []) {
+    signal.throwIfAborted();
+    try {
+      await provideArtifact(workspace, artifact, store, writer);
+    } catch (error) {
+      throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
+    }
+  }
+  await mkdir(workspacePath(workspace, launch.workingDir ?? '.'), { recursive: true });
+}
+
+/**
  * Pulls a resource once per run into `<workspace>/.cyclone/resources/<name>`, then
  * links it at the stage's path. Stages starting together (in this process or in
  * another controller on this host) share one pull: the first takes a lock folder, the
@@ -267,14 +301,16 @@ async function hasProgram(program: string): Promise<boolean> {
 /** Links the shared copy at the stage's path; an empty folder there is replaced. */
 async function place(shared: string, target: string, shown: string): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
+  // Relative, so the link holds wherever the workspace is mounted (a container sees it at /workspace).
+  const link = relative(dirname(target), shared);
   const found = await lstat(target).catch(() => undefined);
   if (found?.isSymbolicLink()) {
-    if ((await readlink(target)) === shared) return;
+    if ((await readlink(target)) === link) return;
     throw new Error(`${shown} already holds another resource in this run's workspace`);
   }
   if (found?.isDirectory() && (await readdir(target)).length === 0) await rmdir(target);
   else if (found) throw new Error(`${shown} already exists in this run's workspace`);
-  await symlink(shared, target, 'dir');
+  await symlink(link, target, 'dir');
 }
 
 function isAlive(pid: number): boolean {

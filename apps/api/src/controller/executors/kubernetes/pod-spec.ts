@@ -1,17 +1,9 @@
-import { posix } from 'node:path';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
+import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 
-/** Label keys of run objects (ARCHITECTURE.md §5), beside the common ones in @cyclone/k8s. */
-export const RUN_LABEL = 'cyclone.dev/run';
-export const STAGE_LABEL = 'cyclone.dev/stage';
-export const ATTEMPT_LABEL = 'cyclone.dev/attempt';
-
-/** Where the run workspace is mounted in every container of a stage pod. */
-export const WORKSPACE_MOUNT = '/workspace';
-/** The helper's scratch volume: the workload's output files, its exit code, $CYCLONE_RESULTS. */
-export const HELPER_MOUNT = '/cyclone';
+export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 export const WORKLOAD_CONTAINER = 'main';
 export const HELPER_CONTAINER = 'helper';
 export const INPUTS_CONTAINER = 'inputs';
@@ -106,13 +98,7 @@ export function runOwner(names: RunObjectNames, runUid: string) {
 }
 
 /** A stage path as seen in the pod: relative paths are inside the workspace, which must hold them all. */
-export function podPath(path: string): string {
-  const absolute = posix.resolve(WORKSPACE_MOUNT, path);
-  if (absolute !== WORKSPACE_MOUNT && !absolute.startsWith(`${WORKSPACE_MOUNT}/`)) {
-    throw new Error(`path "${path}" is outside ${WORKSPACE_MOUNT}, the run workspace shared by the stage pods`);
-  }
-  return absolute;
-}
+export const podPath = containerPath;
 
 /** Keys of the attempt's Secret for resource credentials. */
 export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;

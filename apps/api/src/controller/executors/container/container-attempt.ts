@@ -1,0 +1,302 @@
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { Db } from '../../../db/prisma.js';
+import type { Logger } from '../../../logging/logger.js';
+import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { collectArtifacts } from '../artifact-outputs.js';
+import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
+import { parseOutputs } from '../host-executor.js';
+import { LogWriter } from '../log-writer.js';
+import { prepareInputs } from '../stage-inputs.js';
+import { workspaceRelative } from '../stage-paths.js';
+import { type ContainerSettings, containerSpec, exitMessage, imageOf, pullPolicyOf } from './container-spec.js';
+import { type OutputStream, readLogLines } from './log-lines.js';
+
+export interface AttemptDeps {
+  db: Db;
+  logger: Logger;
+  docker: Docker;
+  dataDir: string;
+  store: ArtifactStore;
+  settings: ContainerSettings;
+  workspaceOf: (runId: string) => string;
+}
+
+/**
+ * What a controller that takes the attempt over needs and cannot read from the
+ * container: kept in the attempt's folder (mode 0600; it holds the values to mask).
+ */
+interface AttemptRecord {
+  runId: string;
+  stage: string;
+  attempt: number;
+  secrets: readonly string[];
+  outputArtifacts: readonly { name: string; path: string }[];
+  /** Seq of the container's first line: the lines before it are Cyclone's own (inputs, pull). */
+  containerFirstSeq: number;
+  memory?: string;
+}
+
+type Step = 'inputs' | 'image' | 'container';
+
+/**
+ * One attempt in one container, from inputs to exit: inputs are placed in the run
+ * workspace, the image is pulled per its policy, the container is created and
+ * started, its log is stored line by line as it streams, and once it exits its
+ * outputs and artifacts are collected and the container and folder removed. A
+ * controller that takes over a running container (`resume`) skips the lines
+ * already stored and goes on from there.
+ */
+export class ContainerAttempt {
+  private readonly preparing = new AbortController();
+  private isKilled = false;
+  private isRecorded = false;
+  private isDetached = false;
+  private logs: { destroy(): void } | undefined;
+  private ended: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private readonly deps: AttemptDeps,
+  ) {}
+
+  private get folder(): string {
+    return join(this.deps.dataDir, 'containers', this.name);
+  }
+
+  private get scratch(): string {
+    return join(this.folder, 'cyclone');
+  }
+
+  /** Prepares and starts the container, then follows it to its exit; undefined: nothing to report. */
+  runNew(launch: StageLaunch): Promise<StageExit | undefined> {
+    const run = this.startAndFollow(launch);
+    this.ended = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Takes over a container whose follower is gone. */
+  resume(attempt: RunningAttempt): Promise<StageExit | undefined> {
+    const run = this.takeOver(attempt);
+    this.ended = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Stop and timeout: SIGKILL and remove; the end is reported unless the caller records it. */
+  kill(isRecorded: boolean): void {
+    this.isKilled = true;
+    this.isRecorded ||= isRecorded;
+    this.preparing.abort();
+    this.removeContainer().catch(() => undefined);
+  }
+
+  /** Shutdown: stops following (lines read so far are stored); the container runs on. */
+  async detach(): Promise<void> {
+    this.isDetached = true;
+    this.preparing.abort();
+    this.logs?.destroy();
+    await this.ended;
+  }
+
+  private async startAndFollow(launch: StageLaunch): Promise<StageExit | undefined> {
+    const writer = new LogWriter(
+      this.deps.db,
+      this.deps.logger,
+      launch.runId,
+      launch.stage,
+      launch.firstSeq,
+      launch.secrets ?? [],
+    );
+    const workspace = this.deps.workspaceOf(launch.runId);
+    // Host-side paths relative to the workspace, which the container sees at /workspace.
+    const inWorkspace = {
+      resources: launch.resources?.map((r) => ({ ...r, path: workspaceRelative(r.path) })),
+      artifacts: launch.artifacts?.map((a) => ({ ...a, path: workspaceRelative(a.path) })),
+      workingDir: workspaceRelative(launch.workingDir ?? '.'),
+    };
+    const record: AttemptRecord = {
+      runId: launch.runId,
+      stage: launch.stage,
+      attempt: launch.attempt,
+      secrets: launch.secrets ?? [],
+      outputArtifacts: (launch.outputArtifacts ?? []).map((o) => ({ ...o, path: workspaceRelative(o.path) })),
+      containerFirstSeq: 0,
+      ...(launch.limits?.memory ? { memory: launch.limits.memory } : {}),
+    };
+    let step: Step = 'inputs';
+    let container: Docker.Container;
+    try {
+      await mkdir(workspace, { recursive: true });
+      // Images may run as any user: the workspace and scratch folder are theirs, as an emptyDir is.
+      await chmod(workspace, 0o777);
+      await prepareInputs(inWorkspace, workspace, this.deps.store, writer, this.preparing.signal);
+      step = 'image';
+      await this.ensureImage(launch, writer);
+      step = 'container';
+      this.preparing.signal.throwIfAborted();
+      await mkdir(this.scratch, { recursive: true, mode: 0o700 });
+      await chmod(this.scratch, 0o777);
+      record.containerFirstSeq = writer.nextLineSeq;
+      await writeFile(join(this.folder, 'attempt.json'), JSON.stringify(record), { mode: 0o600 });
+      container = await this.deps.docker.createContainer(
+        containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings),
+      );
+      if (this.isKilled || this.isDetached) throw new Error('stopped while starting');
+      await container.start();
+    } catch (error) {
+      await this.removeContainer().catch(() => undefined);
+      await writer.close();
+      if (this.isDetached && !this.isKilled) return undefined;
+      await rm(this.folder, { recursive: true, force: true });
+      if (this.isKilled)
+        return this.isRecorded ? undefined : { ...record, exitCode: null, message: 'killed', outputs: [] };
+      const reason = writer.mask((error as Error).message);
+      const message =
+        step === 'inputs'
+          ? `inputs: ${reason}`
+          : step === 'image'
+            ? `image "${launch.image}": ${reason}`
+            : `could not start the container: ${reason}`;
+      return { ...record, exitCode: null, message, outputs: [] };
+    }
+    return this.followToExit(container, writer, 0, record);
+  }
+
+  private async takeOver(attempt: RunningAttempt): Promise<StageExit | undefined> {
+    const base = { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt, outputs: [] };
+    const container = this.deps.docker.getContainer(this.name);
+    const record = await readFile(join(this.folder, 'attempt.json'), 'utf8')
+      .then((text) => JSON.parse(text) as AttemptRecord)
+      .catch(() => undefined);
+    const state = (await container.inspect()).State;
+    if (!record || state.Status === 'created') {
+      await this.removeContainer().catch(() => undefined);
+      await rm(this.folder, { recursive: true, force: true });
+      return {
+        ...base,
+        exitCode: null,
+        message: 'the container was never started: its controller stopped while starting it',
+      };
+    }
+    const [stored] = await this.deps.db.$queryRaw<{ last: bigint }[]>`
+      SELECT coalesce(max(seq), 0)::bigint AS last FROM log_lines
+      WHERE run_id = ${attempt.runId}::uuid AND stage = ${attempt.stage}`;
+    const nextSeq = Number(stored?.last ?? 0n) + 1;
+    // The container's log is read again from its start: the lines stored already are skipped.
+    const skip = Math.max(0, nextSeq - record.containerFirstSeq);
+    const writer = new LogWriter(this.deps.db, this.deps.logger, attempt.runId, attempt.stage, nextSeq, record.secrets);
+    return this.followToExit(container, writer, skip, record);
+  }
+
+  private async followToExit(
+    container: Docker.Container,
+    writer: LogWriter,
+    skip: number,
+    record: AttemptRecord,
+  ): Promise<StageExit | undefined> {
+    const base = { runId: record.runId, stage: record.stage, attempt: record.attempt };
+    // Lines of the container's log read in this pass; the first `already` are stored already.
+    let seen = 0;
+    const storeAfter = (already: number) => (stream: OutputStream, line: string) => {
+      seen += 1;
+      if (seen > already) writer.line(stream, line);
+    };
+    let followed = 0;
+    try {
+      const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+      this.logs = logs;
+      if (this.isDetached) logs.destroy();
+      await readLogLines(logs, storeAfter(skip), { isLastRead: false });
+      followed = seen;
+    } catch (error) {
+      if (!this.isKilled && !this.isDetached) throw error;
+    }
+    if (this.isDetached) {
+      await writer.close();
+      return undefined;
+    }
+    let exit: StageExit;
+    try {
+      if (this.isKilled) throw new Error('killed');
+      await container.wait();
+      // The follow stream may end before the engine stored the last output: read the rest.
+      seen = 0;
+      const whole = (await container.logs({ follow: false, stdout: true, stderr: true })) as unknown as Buffer;
+      await readLogLines(Readable.from([whole]), storeAfter(Math.max(skip, followed)));
+      const state = (await container.inspect()).State;
+      exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
+      exit.message = exitMessage(
+        { exitCode: state.ExitCode, isOomKilled: state.OOMKilled, wasKilled: false },
+        record.memory,
+      );
+      if (state.ExitCode === 0) {
+        exit.outputs = parseOutputs(await readFile(join(this.scratch, 'results'), 'utf8').catch(() => ''));
+        await collectArtifacts(
+          this.deps.db,
+          this.deps.store,
+          this.deps.workspaceOf(record.runId),
+          {
+            ...base,
+            outputArtifacts: record.outputArtifacts,
+          },
+          writer,
+        ).catch((error: unknown) => {
+          exit = {
+            ...base,
+            exitCode: null,
+            outputs: [],
+            message: writer.mask(`output artifacts: ${(error as Error).message}`),
+          };
+        });
+      }
+    } catch {
+      // Removed under us: only a kill does that.
+      exit = { ...base, exitCode: null, outputs: [], message: 'killed' };
+    }
+    await writer.close();
+    await this.removeContainer().catch(() => undefined);
+    await rm(this.folder, { recursive: true, force: true });
+    return this.isRecorded ? undefined : exit;
+  }
+
+  private async ensureImage(launch: StageLaunch, writer: LogWriter): Promise<void> {
+    const image = imageOf(launch);
+    const policy = pullPolicyOf(image, launch.pullPolicy);
+    const isPresent = await this.deps.docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        (error: { statusCode?: number }) => {
+          if (error.statusCode === 404) return false;
+          throw error;
+        },
+      );
+    if (policy === 'Never') {
+      if (!isPresent) throw new Error('not present on this engine, and its pull policy is Never');
+      return;
+    }
+    if (policy === 'IfNotPresent' && isPresent) return;
+    writer.line('STDOUT', `[cyclone] pulling image ${image}`);
+    const auth = launch.pullAuth;
+    const stream = await this.deps.docker.pull(image, {
+      ...(auth ? { authconfig: { username: auth.username, password: auth.password, serveraddress: auth.server } } : {}),
+      abortSignal: this.preparing.signal,
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.deps.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  private async removeContainer(): Promise<void> {
+    await this.deps.docker.getContainer(this.name).remove({ force: true });
+  }
+}

@@ -1,0 +1,266 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPrismaClient, type Db } from '../../../db/prisma.js';
+import { seedTenant } from '../../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../../testing/test-api.js';
+import { createGitRepository, runHelpers, stageOf } from '../../stage-io.fixture.js';
+import { RUN_LABEL } from '../stage-paths.js';
+
+const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id phase } }';
+const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
+const STAGE = 'query($id: ID!) { workflowRun(id: $id) { phase stages { name phase message } } }';
+
+/**
+ * Stages in real containers (a private Docker Engine, the locally built Debian
+ * image) through the real API: images, isolation, logs, outputs, inputs, artifacts,
+ * exit codes, OOM kills, stop and timeout.
+ */
+describe('container executor', () => {
+  const image = inject('baseImage');
+  const docker = new Docker({ socketPath: new URL(inject('dockerHost')).pathname });
+  let api: TestApi;
+  let db: Db;
+  let dataDir: string;
+  let dev: string;
+  let h: ReturnType<typeof runHelpers>;
+
+  const stage = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    image,
+    command: ['sh', '-c'],
+    args: [script],
+    ...extra,
+  });
+  const containersOf = async (runId: string) =>
+    docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  const waitPhase = async (id: string, phase: string) => {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const run = (
+        await h.must<{ workflowRun: { phase: string; stages: { name: string; phase: string }[] } }>(STAGE, { id })
+      ).workflowRun;
+      if (run.stages.some((s) => s.phase === phase)) return run;
+      if (Date.now() > until) throw new Error(`no stage became ${phase}: ${JSON.stringify(run)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-containers-'));
+    api = await startTestApi({
+      CYCLONE_DATA_DIR: dataDir,
+      CYCLONE_EXECUTOR: 'container',
+      DOCKER_HOST: inject('dockerHost'),
+      // The test engine has no bridge (REAL-CONTAINERS.md): stages get no network at all.
+      CYCLONE_CONTAINER_NETWORK: 'none',
+      CYCLONE_CONTAINER_PIDS_LIMIT: '64',
+    });
+    const admin = await api.loginAsAdmin();
+    dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    db = createPrismaClient(api.databaseUrl);
+    h = runHelpers(api, () => dev);
+  });
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await api?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs each stage in its image with only its own environment, sharing the run workspace', async () => {
+    await h.createWorkflow('isolated', [
+      stage(
+        'make',
+        [
+          'grep PRETTY_NAME /etc/os-release',
+          'echo "pid1=$(tr "\\0" " " < /proc/1/cmdline)"',
+          'grep NoNewPrivs /proc/self/status',
+          'env | sort | grep -E "^(DATABASE_URL|CYCLONE_ENCRYPTION_KEY|PORT|HOST)=" && exit 9',
+          `test -e ${dataDir}/encryption.key && exit 8`,
+          'echo "ws=$CYCLONE_WORKSPACE pwd=$(pwd) greeting=$GREETING"',
+          'echo built > /workspace/made.txt',
+          'echo "version: 1.2.3" >> $CYCLONE_RESULTS',
+          'echo to-stderr >&2',
+          "printf 'nul:\\000:end\\n'",
+        ].join('\n'),
+        { env: [{ name: 'GREETING', value: 'hello' }] },
+      ),
+      stage('use', 'cat made.txt && pwd', { dependsOn: ['make'], workingDir: '/workspace' }),
+    ]);
+    const run = await h.waitEnd(await h.start('isolated'), 60_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(stageOf(run, 'make')).toMatchObject({ phase: 'SUCCEEDED' });
+    expect((run.stages.find((s) => s.name === 'make') as unknown as { outputs: unknown }).outputs).toEqual([
+      { key: 'version', value: '1.2.3' },
+    ]);
+    const lines = await h.logs(run.id, 'make');
+    expect(lines).toContain('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"');
+    expect(lines.find((l) => l.startsWith('pid1='))).toMatch(/^pid1=\/sbin\/docker-init -- sh -c/);
+    expect(lines.find((l) => l.startsWith('NoNewPrivs'))).toMatch(/NoNewPrivs:\s+1/);
+    expect(lines).toContain('ws=/workspace pwd=/workspace greeting=hello');
+    expect(lines).toContain('to-stderr');
+    // A NUL byte cannot be stored in Postgres text: it is replaced, and no line is lost.
+    expect(lines).toContain('nul:\uFFFD:end');
+    expect(await h.logs(run.id, 'use')).toEqual(['built', '/workspace']);
+    // Collected and removed: nothing is left behind.
+    expect(await containersOf(run.id)).toEqual([]);
+  });
+
+  it('records the exit code, and explains an out-of-memory kill', async () => {
+    const yaml = `
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: hog }
+spec:
+  pod:
+    spec:
+      containers:
+        - name: main
+          image: ${image}
+          command: ["sh", "-c", "head -c 400m /dev/zero | tail"]
+          resources: { limits: { memory: 48Mi } }
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: three }
+spec:
+  pod:
+    spec:
+      containers:
+        - name: main
+          image: ${image}
+          command: ["sh", "-c", "echo about to fail; exit 3"]
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: { name: failing }
+spec:
+  stages:
+    - name: hog
+    - name: three
+`;
+    await h.must(APPLY, { input: { tenant: 'acme', project: 'web', yaml } });
+    const run = await h.waitEnd(await h.start('failing'), 60_000);
+    expect(run.phase).toBe('FAILED');
+    expect(stageOf(run, 'three')).toMatchObject({ phase: 'FAILED', message: 'exited with code 3' });
+    expect(stageOf(run, 'hog').message).toMatch(/^killed: out of memory \(limit 48Mi\); exit code 137$/);
+    expect(await h.logs(run.id, 'three')).toEqual(['about to fail']);
+  });
+
+  it('stop kills the container and every process in it', async () => {
+    await h.createWorkflow('long', [stage('wait', 'setsid sleep 301 & sleep 302 & echo started; wait', {})]);
+    const id = await h.start('long');
+    await waitPhase(id, 'RUNNING');
+    const until = Date.now() + 30_000;
+    while (!(await h.logs(id, 'wait')).includes('started')) {
+      if (Date.now() > until) throw new Error('the stage never printed "started"');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await containersOf(id)).map((c) => c.State)).toEqual(['running']);
+    await h.must(STOP, { id });
+    const run = await h.waitEnd(id, 30_000);
+    expect(run.phase).toBe('CANCELLED');
+    const gone = Date.now() + 15_000;
+    while ((await containersOf(id)).length > 0 && Date.now() < gone) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await containersOf(id)).toEqual([]);
+    expect(sleepers()).toEqual([]);
+  });
+
+  it('a timeout kills the container and fails the stage', async () => {
+    await h.createWorkflow('slow', [stage('nap', 'echo napping; sleep 303', { timeout: '2s' })]);
+    const run = await h.waitEnd(await h.start('slow'), 30_000);
+    expect(run.phase).toBe('FAILED');
+    expect(stageOf(run, 'nap').message).toMatch(/timed out|timeout/i);
+    const gone = Date.now() + 15_000;
+    while ((await containersOf(run.id)).length > 0 && Date.now() < gone) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await containersOf(run.id)).toEqual([]);
+  });
+
+  it('stores every line in order, stdout and stderr interleaved, without gaps', async () => {
+    await h.createWorkflow('loud', [
+      stage('print', 'i=1; while [ $i -le 3000 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); done; printf tail'),
+    ]);
+    const run = await h.waitEnd(await h.start('loud'), 60_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    const rows = await db.logLine.findMany({ where: { runId: run.id, stage: 'print' }, orderBy: { seq: 'asc' } });
+    expect(rows).toHaveLength(6001);
+    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+    expect(
+      rows
+        .filter((r) => r.stream === 'STDOUT')
+        .map((r) => r.text)
+        .slice(0, 3),
+    ).toEqual(['out 1', 'out 2', 'out 3']);
+    expect(rows.filter((r) => r.stream === 'STDERR')).toHaveLength(3000);
+    expect(rows.at(-1)?.text).toBe('tail');
+  });
+
+  it('places Git inputs and artifacts in the workspace the containers share', async () => {
+    const repo = createGitRepository();
+    await h.createResource('source', 'GIT', [{ name: 'SCM_URL', value: `file://${repo.bare}` }]);
+    await h.createWorkflow('build', [
+      stage('compile', 'cat src/version.txt && mkdir -p /workspace/out && cp src/version.txt /workspace/out/v', {
+        inputs: { resources: [{ name: 'source', path: '/workspace/src' }] },
+        outputs: { artifacts: [{ name: 'version', path: 'out/v' }] },
+      }),
+      stage('ship', 'cat got/v; ls src', {
+        dependsOn: ['compile'],
+        inputs: { artifacts: [{ name: 'version', path: 'got/v', source: 'compile/version' }] },
+      }),
+    ]);
+    const run = await h.waitEnd(await h.start('build'), 60_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await h.logs(run.id, 'compile')).toContain('two');
+    expect(run.artifacts.map((a) => a.name)).toEqual(['version']);
+    const shipped = await h.logs(run.id, 'ship');
+    expect(shipped).toContain('two');
+    expect(shipped).toContain('version.txt');
+    rmSync(repo.bare, { recursive: true, force: true });
+  });
+
+  it('fails a stage whose image is missing and may not be pulled, saying so', async () => {
+    const yaml = `
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: ghost }
+spec:
+  pod:
+    spec:
+      containers:
+        - name: main
+          image: local/not-here:v1
+          imagePullPolicy: Never
+          command: ["true"]
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: { name: ghostly }
+spec:
+  stages:
+    - name: ghost
+`;
+    await h.must(APPLY, { input: { tenant: 'acme', project: 'web', yaml } });
+    const run = await h.waitEnd(await h.start('ghostly'), 30_000);
+    expect(stageOf(run, 'ghost')).toMatchObject({
+      phase: 'FAILED',
+      message: 'image "local/not-here:v1": not present on this engine, and its pull policy is Never',
+    });
+  });
+});
+
+/** Host processes of the stop test's stage (a container's processes are host processes too). */
+function sleepers(): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'sleep 30[12]'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { Db } from '../../../db/prisma.js';
+import type { Logger } from '../../../logging/logger.js';
+import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import type { AttemptObservation, Executor, ExitSink, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
+import { ATTEMPT_LABEL, RUN_LABEL, STAGE_LABEL } from '../stage-paths.js';
+import { ContainerAttempt } from './container-attempt.js';
+import {
+  type ContainerSettings,
+  containerName,
+  formatHandle,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  parseHandle,
+} from './container-spec.js';
+
+/** How often containers nobody wants any more are looked for (and once at start). */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** Executor instances alive in this process: handles of stopped ones are taken over. */
+const liveInstances = new Set<string>();
+
+export interface ContainerExecutorOptions {
+  db: Db;
+  logger: Logger;
+  docker: Docker;
+  /** Workspaces (`workspaces/<run>`, shared with retention) and attempt folders (`containers/<name>`). */
+  dataDir: string;
+  store: ArtifactStore;
+  onExit: ExitSink;
+  settings: ContainerSettings;
+}
+
+/**
+ * Runs each attempt as a container of its image through a Docker Engine API
+ * (Docker, or Podman's compatible socket). The handle is
+ * `docker:<host>:<api pid>:<instance>:<container name>`; the name is derived from
+ * the attempt, so containers outlive the API: a controller that finds a running
+ * attempt whose follower is gone (`observe`) takes it over, resumes its log from
+ * the last stored line and records its exit. What an attempt does, step by step:
+ * container-attempt.ts. docs/engine.md, "Container executor".
+ */
+export class ContainerExecutor implements Executor {
+  readonly kind = 'container';
+  private readonly instance = randomUUID();
+  private readonly host = hostname();
+  /** Attempts this instance follows, by container name. */
+  private readonly attempts = new Map<string, ContainerAttempt>();
+  private readonly sweeper: NodeJS.Timeout;
+  private isShuttingDown = false;
+
+  constructor(private readonly deps: ContainerExecutorOptions) {
+    liveInstances.add(this.instance);
+    this.sweeper = setInterval(() => this.sweepSoon(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+    this.sweepSoon();
+  }
+
+  workspaceOf(runId: string): string {
+    return join(this.deps.dataDir, 'workspaces', runId);
+  }
+
+  /** Returns the handle at once; preparing inputs, pulling and starting go on in the background. */
+  start(launch: StageLaunch): string {
+    const name = containerName(launch);
+    this.follow(name, (attempt) => attempt.runNew(launch));
+    return this.handleOf(name);
+  }
+
+  /** Removes the container (SIGKILL) of a handle, whoever follows it; unknown handles are ignored. */
+  kill(handle: string | null, options: { isRecorded?: boolean } = {}): void {
+    const parsed = parseHandle(handle);
+    if (!parsed) return;
+    const attempt = this.attempts.get(parsed.name);
+    if (attempt) {
+      attempt.kill(options.isRecorded === true);
+      return;
+    }
+    this.deps.docker
+      .getContainer(parsed.name)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+
+  /** Only a handle of another kind (or none) is an orphan: a container handle is taken over by `observe`. */
+  isOrphan(handle: string | null): boolean {
+    return parseHandle(handle) === undefined;
+  }
+
+  /**
+   * Nothing to say while this instance (or another live controller on this host)
+   * follows the attempt. Else the follower is gone: a container still there is
+   * taken over (its new handle is stored), one that was never created fails.
+   */
+  async observe(attempt: RunningAttempt): Promise<AttemptObservation | undefined> {
+    const parsed = parseHandle(attempt.handle);
+    if (!parsed || this.isShuttingDown || this.attempts.has(parsed.name)) return undefined;
+    if (this.isFollowedElsewhere(parsed)) return undefined;
+    const found = await this.deps.docker
+      .getContainer(parsed.name)
+      .inspect()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode === 404) return undefined;
+        throw error;
+      });
+    if (!found) {
+      return {
+        exit: {
+          ...attempt,
+          exitCode: null,
+          message: 'the container was never started: its controller stopped while preparing it',
+          outputs: [],
+        } satisfies StageExit,
+      };
+    }
+    this.deps.logger.info({ container: parsed.name }, 'taking over a stage container whose controller stopped');
+    this.follow(parsed.name, (taken) => taken.resume(attempt));
+    return { handle: this.handleOf(parsed.name) };
+  }
+
+  /**
+   * Stops following: containers keep running and the next controller takes them
+   * over; attempts still preparing are abandoned (the next controller fails them).
+   */
+  async shutdown(): Promise<void> {
+    this.isShuttingDown = true;
+    liveInstances.delete(this.instance);
+    clearInterval(this.sweeper);
+    await Promise.all([...this.attempts.values()].map((attempt) => attempt.detach()));
+  }
+
+  private follow(name: string, begin: (attempt: ContainerAttempt) => Promise<StageExit | undefined>): void {
+    const attempt = new ContainerAttempt(name, { ...this.deps, workspaceOf: (runId) => this.workspaceOf(runId) });
+    this.attempts.set(name, attempt);
+    begin(attempt)
+      .then(async (exit) => {
+        if (exit && !this.isShuttingDown) await this.deps.onExit(exit);
+      })
+      .catch((error: unknown) => this.deps.logger.error({ err: error, container: name }, 'stage container failed'))
+      .finally(() => this.attempts.delete(name));
+  }
+
+  private handleOf(name: string): string {
+    return formatHandle({ host: this.host, apiPid: process.pid, instance: this.instance, name });
+  }
+
+  /** Another live process follows it: one on another host (its own business) or a live one here. */
+  private isFollowedElsewhere(handle: { host: string; apiPid: number; instance: string }): boolean {
+    if (handle.host !== this.host) return true;
+    if (handle.apiPid === process.pid) return liveInstances.has(handle.instance) && handle.instance !== this.instance;
+    return isAlive(handle.apiPid);
+  }
+
+  private sweepSoon(): void {
+    this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'stage container sweep failed'));
+  }
+
+  /** Removes this installation's stage containers whose attempt is no longer running (stopped, lost, old). */
+  async sweep(): Promise<number> {
+    const found = await this.deps.docker.listContainers({
+      all: true,
+      filters: { label: [`${MANAGED_BY_LABEL}=${MANAGED_BY}`, `${INSTANCE_LABEL}=${this.deps.settings.instance}`] },
+    });
+    // Young containers may belong to an attempt whose claim has not committed yet.
+    const youngest = Date.now() / 1000 - SWEEP_INTERVAL_MS / 1000;
+    const candidates = found.filter(
+      (c) => c.Created < youngest && !(c.Names ?? []).some((n) => this.attempts.has(n.replace(/^\//, ''))),
+    );
+    if (candidates.length === 0) return 0;
+    const running = await this.deps.db.stageRun.findMany({
+      where: { phase: 'RUNNING', runId: { in: [...new Set(candidates.map((c) => c.Labels[RUN_LABEL] ?? ''))] } },
+      select: { runId: true, stage: true, attempt: true },
+    });
+    const wanted = new Set(running.map((r) => `${r.runId}/${r.stage}/${r.attempt}`));
+    let removed = 0;
+    for (const container of candidates) {
+      const labels = container.Labels;
+      if (wanted.has(`${labels[RUN_LABEL]}/${labels[STAGE_LABEL]}/${labels[ATTEMPT_LABEL]}`)) continue;
+      await this.deps.docker
+        .getContainer(container.Id)
+        .remove({ force: true })
+        .then(() => (removed += 1))
+        .catch(() => undefined);
+      await rm(join(this.deps.dataDir, 'containers', (container.Names?.[0] ?? '').replace(/^\//, '') || container.Id), {
+        recursive: true,
+        force: true,
+      });
+    }
+    if (removed > 0) this.deps.logger.info({ removed }, 'removed stage containers of attempts that ended');
+    return removed;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

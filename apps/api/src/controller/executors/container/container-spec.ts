@@ -1,0 +1,133 @@
+import type { ContainerCreateOptions } from 'dockerode';
+import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import type { StageLaunch } from '../executor.js';
+import { memoryBytes, nanoCpus } from '../stage-limits.js';
+import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'cyclone';
+
+/** The settings every stage container gets from the installation (CYCLONE_CONTAINER_*). */
+export interface ContainerSettings {
+  /** CYCLONE_INSTANCE: tells apart installations that share an engine. */
+  instance: string;
+  /** Network mode; undefined: the engine's default network. */
+  network?: string;
+  /** Most processes a stage container may have at once. */
+  pidsLimit: number;
+}
+
+/** Deterministic per attempt, so a restarted controller finds the container again. */
+export function containerName(launch: { runId: string; stage: string; attempt: number }): string {
+  return `cyclone-${launch.runId}-${launch.stage}-${launch.attempt}`;
+}
+
+/** Where an attempt's handle says it runs, and who follows it. */
+export interface ContainerHandle {
+  host: string;
+  apiPid: number;
+  /** The ContainerExecutor instance that follows it. */
+  instance: string;
+  name: string;
+}
+
+export function formatHandle(handle: ContainerHandle): string {
+  return `docker:${handle.host}:${handle.apiPid}:${handle.instance}:${handle.name}`;
+}
+
+export function parseHandle(handle: string | null): ContainerHandle | undefined {
+  const match = handle ? /^docker:(.+):(\d+):([0-9a-f-]{36}):(cyclone-[\w.-]+)$/.exec(handle) : null;
+  if (!match) return undefined;
+  return {
+    host: match[1] as string,
+    apiPid: Number(match[2]),
+    instance: match[3] as string,
+    name: match[4] as string,
+  };
+}
+
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+/**
+ * Kubernetes' rule: an explicit policy wins; else `Always` for `:latest` or no tag
+ * (and no digest), `IfNotPresent` for any other tag or a digest.
+ */
+export function pullPolicyOf(image: string, explicit?: unknown): PullPolicy {
+  if (explicit === 'Always' || explicit === 'IfNotPresent' || explicit === 'Never') return explicit;
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : 'latest';
+  return tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** The image a stage runs, `:latest` when it names neither tag nor digest (as the Docker CLI reads it). */
+export function imageOf(launch: StageLaunch): string {
+  const image = launch.image?.trim() ?? '';
+  if (image === '') throw new Error('the stage has no image');
+  return image.includes(':') || image.includes('@') ? image : `${image}:latest`;
+}
+
+/**
+ * The container of one attempt: the stage's image, command and env only (nothing
+ * of the API's environment), the run workspace at /workspace, a private /cyclone
+ * for `$CYCLONE_RESULTS`, an init process (so stop reaps every child), the stage's
+ * limits, a pids limit, no new privileges and a smaller capability set. Command
+ * and args follow Kubernetes: `command` replaces the image's entrypoint.
+ */
+export function containerSpec(
+  launch: StageLaunch,
+  paths: { workspace: string; scratch: string },
+  settings: ContainerSettings,
+): ContainerCreateOptions {
+  const cpu = launch.limits?.cpu ? nanoCpus(launch.limits.cpu) : undefined;
+  const memory = launch.limits?.memory ? memoryBytes(launch.limits.memory) : undefined;
+  const hasCommand = launch.command.length > 0;
+  if (!hasCommand && launch.args.length === 0) throw new Error('the stage has neither command nor args');
+  return {
+    name: containerName(launch),
+    Image: imageOf(launch),
+    ...(hasCommand ? { Entrypoint: [...launch.command] } : {}),
+    Cmd: [...launch.args],
+    WorkingDir: containerPath(launch.workingDir ?? WORKSPACE_MOUNT),
+    Env: [
+      ...launch.env.map((e) => `${e.name}=${e.value}`),
+      `CYCLONE_RUN_ID=${launch.runId}`,
+      `CYCLONE_STAGE=${launch.stage}`,
+      `CYCLONE_WORKSPACE=${WORKSPACE_MOUNT}`,
+      `CYCLONE_RESULTS=${HELPER_MOUNT}/results`,
+    ],
+    Labels: {
+      [MANAGED_BY_LABEL]: MANAGED_BY,
+      [INSTANCE_LABEL]: settings.instance,
+      [RUN_LABEL]: launch.runId,
+      [STAGE_LABEL]: launch.stage,
+      [ATTEMPT_LABEL]: String(launch.attempt),
+    },
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    HostConfig: {
+      Binds: [`${paths.workspace}:${WORKSPACE_MOUNT}`, `${paths.scratch}:${HELPER_MOUNT}`],
+      Init: true,
+      Privileged: false,
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
+      PidsLimit: settings.pidsLimit,
+      ...(cpu ? { NanoCpus: cpu } : {}),
+      // Swap as large as memory: the limit is the limit.
+      ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
+      ...(settings.network ? { NetworkMode: settings.network } : {}),
+      LogConfig: { Type: 'json-file', Config: {} },
+    },
+  };
+}
+
+/** Why an attempt's container ended, in the stage message's words. */
+export function exitMessage(state: { exitCode: number; isOomKilled: boolean; wasKilled: boolean }, memory?: string) {
+  if (state.isOomKilled) {
+    return `killed: out of memory${memory ? ` (limit ${memory})` : ''}; exit code ${state.exitCode}`;
+  }
+  if (state.wasKilled) return 'killed';
+  return state.exitCode === 0 ? '' : `exited with code ${state.exitCode}`;
+}

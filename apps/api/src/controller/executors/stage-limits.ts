@@ -1,0 +1,47 @@
+/**
+ * A stage's cpu and memory limits, from the workload container's leftovers that
+ * Cyclone YAML keeps in `podSpecExtras.containers` (the entry without an image:
+ * `spec.pod.spec.containers[0].resources.limits`). Pods get them as written; the
+ * container executor converts them with the functions below.
+ */
+export function workloadLimits(podSpecExtras: Record<string, unknown> | undefined): { cpu?: string; memory?: string } {
+  const limits = workloadLeftovers(podSpecExtras)?.resources?.limits ?? {};
+  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const cpu = text(limits.cpu);
+  const memory = text(limits.memory);
+  return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+}
+
+/** The workload's `imagePullPolicy` from the same leftovers, if the stage sets one. */
+export function workloadPullPolicy(podSpecExtras: Record<string, unknown> | undefined): string | undefined {
+  const policy = workloadLeftovers(podSpecExtras)?.imagePullPolicy;
+  return typeof policy === 'string' ? policy : undefined;
+}
+
+function workloadLeftovers(podSpecExtras: Record<string, unknown> | undefined) {
+  const containers = podSpecExtras?.containers;
+  if (!Array.isArray(containers)) return undefined;
+  return containers.find((c) => typeof c === 'object' && c !== null && !('image' in c)) as
+    | { resources?: { limits?: Record<string, unknown> }; imagePullPolicy?: unknown }
+    | undefined;
+}
+
+/** A Kubernetes cpu quantity (`500m`, `2`, `0.5`) in nano-cpus; undefined when it is not one. */
+export function nanoCpus(quantity: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
+  if (!match) return undefined;
+  const cores = Number(match[1]) / (match[2] === 'm' ? 1000 : 1);
+  return cores > 0 ? Math.round(cores * 1e9) : undefined;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const DECIMAL: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** A Kubernetes memory quantity (`64Mi`, `1G`, `1048576`) in bytes; undefined when it is not one. */
+export function memoryBytes(quantity: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)([KMGT]i|[kKMGT])?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  const unit = match[2] ? (BINARY[match[2]] ?? DECIMAL[match[2]] ?? 1) : 1;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return bytes > 0 ? bytes : undefined;
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { Config } from '../../config/config.js';
+import type { Db } from '../../db/prisma.js';
+import type { Logger } from '../../logging/logger.js';
+import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
+import type { SecretBox } from '../../modules/integrations/secret-box.js';
+import { chooseExecutor, dockerClient, probeEngine } from './choose-executor.js';
+import { ContainerExecutor } from './container/container-executor.js';
+import type { Executor, ExecutorKind, ExitSink } from './executor.js';
+import { HostExecutor } from './host-executor.js';
+import { startKubernetesExecutor } from './kubernetes/start-kubernetes-executor.js';
+
+/** What the chosen executor is, for the boot log, /healthz and the overview. */
+export interface ExecutorStatus {
+  kind: ExecutorKind;
+  /** Why this one (CYCLONE_EXECUTOR, or what `auto` found). */
+  reason: string;
+  /** Where stages run, e.g. "Docker 20.10.24 at unix:///var/run/docker.sock". */
+  detail: string;
+}
+
+/**
+ * Builds the executor CYCLONE_EXECUTOR asks for (choose-executor.ts) and says which
+ * it is. Run workspaces live under the data dir whichever runs stages (retention
+ * removes them through `workspaceOf`).
+ */
+export async function startExecutor(deps: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  box: SecretBox;
+  store: ArtifactStore;
+  onExit: ExitSink;
+}): Promise<{ executor: Executor; status: ExecutorStatus; workspaceOf: (runId: string) => string }> {
+  const { config, db, logger, store, onExit } = deps;
+  const dataDir = config.database.dataDir;
+  const workspaceOf = (runId: string) => join(dataDir, 'workspaces', runId);
+  const engine = dockerClient(config.containers.dockerHost);
+  const mayUseEngine =
+    config.engine.executor === 'container' || (config.engine.executor === 'auto' && !config.kubernetes);
+  const probe = mayUseEngine ? await probeEngine(engine.docker) : undefined;
+  const choice = chooseExecutor({
+    requested: config.engine.executor,
+    hasCluster: config.kubernetes !== undefined,
+    engine: {
+      answers: probe?.answers === true,
+      where: engine.where,
+      ...(probe && !probe.answers ? { error: probe.error } : {}),
+    },
+  });
+  let executor: Executor;
+  let detail: string;
+  if (choice.kind === 'kubernetes' && config.kubernetes) {
+    executor = startKubernetesExecutor({ config: config.kubernetes, db, logger, box: deps.box, onExit });
+    detail = 'stage pods in the control cluster and its execution clusters';
+  } else if (choice.kind === 'container') {
+    executor = new ContainerExecutor({
+      db,
+      logger: logger.child({ component: 'container-executor' }),
+      docker: engine.docker,
+      dataDir,
+      store,
+      onExit,
+      settings: {
+        instance: config.containers.instance,
+        network: config.containers.network,
+        pidsLimit: config.containers.pidsLimit,
+      },
+    });
+    detail = `container engine ${probe?.answers ? probe.version : ''} at ${engine.where}`.replace('  ', ' ');
+  } else {
+    executor = new HostExecutor({ db, logger, dataDir, store, onExit });
+    detail = 'processes on this machine';
+  }
+  const status = { kind: choice.kind, reason: choice.reason, detail };
+  logger.info({ executor: status }, `stages run on the ${choice.kind} executor (${choice.reason})`);
+  return { executor, status, workspaceOf };
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Test container engine: a private Docker Engine (Debian's docker.io) with its own
+// socket, data and exec roots under one state directory, no bridge, no iptables
+// (REAL-CONTAINERS.md), and the locally built Debian base image loaded as
+// `local/debian:bookworm`. Nothing touches the machine's own Docker set-up.
+//
+// CLI:
+//   node scripts/testenv/container-engine.mjs start <stateDir>   # prints DOCKER_HOST
+//   node scripts/testenv/container-engine.mjs stop <stateDir>
+//
+// Library:
+//   const engine = await startContainerEngine({ stateDir });  // { dockerHost, stop() }
+//
+// When started through the library, a detached watchdog stops dockerd (and its
+// containers) as soon as the starting process is gone, however it died.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_IMAGE, ensureBaseImageTarball } from './base-image.mjs';
+
+export { BASE_IMAGE };
+
+const START_TIMEOUT_MS = 30_000;
+
+/** GET on the engine's socket; resolves with the status code, rejects when nothing answers. */
+function ping(socketPath) {
+  return new Promise((res, rej) => {
+    const req = request({ socketPath, path: '/_ping', timeout: 2_000 }, (r) => {
+      r.resume();
+      res(r.statusCode);
+    });
+    req.on('error', rej);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Unmounts whatever dockerd left mounted under the state directory (after a hard kill). */
+function unmountUnder(stateDir) {
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1])
+    .filter((point) => point?.startsWith(`${stateDir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) {
+    try {
+      execFileSync('umount', ['-l', point], { stdio: 'ignore' });
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Stops the engine of a state directory: SIGTERM, then SIGKILL; safe to call twice. */
+export async function stopContainerEngine({ stateDir }) {
+  stateDir = resolve(stateDir);
+  const pidFile = join(stateDir, 'dockerd.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (pid > 0 && isAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isAlive(pid)) process.kill(-pid, 'SIGKILL');
+  }
+  unmountUnder(stateDir);
+  rmSync(pidFile, { force: true });
+}
+
+/**
+ * Starts dockerd in stateDir and loads the base image. watchPid: the process whose
+ * death stops the engine (default this one; 0: none, as the CLI's `start`).
+ */
+export async function startContainerEngine({ stateDir, watchPid = process.pid }) {
+  stateDir = resolve(stateDir);
+  if (process.getuid?.() !== 0) throw new Error('the test container engine needs root (dockerd)');
+  if (!existsSync('/usr/sbin/dockerd')) {
+    throw new Error('dockerd is not installed: run "apt-get install -y docker.io" (npm test does it)');
+  }
+  const tarball = ensureBaseImageTarball();
+  mkdirSync(stateDir, { recursive: true });
+  const socketPath = join(stateDir, 'docker.sock');
+  const log = openSync(join(stateDir, 'dockerd.log'), 'a');
+  const dockerd = spawn(
+    '/usr/sbin/dockerd',
+    [
+      `--host=unix://${socketPath}`,
+      `--data-root=${join(stateDir, 'data')}`,
+      `--exec-root=${join(stateDir, 'exec')}`,
+      `--pidfile=${join(stateDir, 'docker.pid')}`,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--ip-masq=false',
+      '--ip-forward=false',
+      '--storage-driver=overlay2',
+      '--shutdown-timeout=2',
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  dockerd.unref();
+  writeFileSync(join(stateDir, 'dockerd.pid'), String(dockerd.pid));
+  if (watchPid) {
+    const self = fileURLToPath(import.meta.url);
+    const watchdog = spawn(process.execPath, [self, '__watchdog', stateDir, String(watchPid)], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    watchdog.unref();
+  }
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (!isAlive(dockerd.pid)) throw new Error(`dockerd exited at start; see ${join(stateDir, 'dockerd.log')}`);
+    if ((await ping(socketPath).catch(() => 0)) === 200) break;
+    if (Date.now() > deadline) throw new Error(`dockerd did not answer within 30 s; see ${stateDir}/dockerd.log`);
+    await sleep(100);
+  }
+  const dockerHost = `unix://${socketPath}`;
+  execFileSync('/usr/bin/docker', ['import', '-c', 'CMD ["/bin/bash"]', tarball, BASE_IMAGE], {
+    env: { ...process.env, DOCKER_HOST: dockerHost },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { dockerHost, socketPath, stateDir, stop: () => stopContainerEngine({ stateDir }) };
+}
+
+async function watch(stateDir, watchPid) {
+  while (isAlive(watchPid) && existsSync(join(stateDir, 'dockerd.pid'))) await sleep(500);
+  await stopContainerEngine({ stateDir });
+}
+
+async function main([command, stateDir, watchPid]) {
+  if (command === '__watchdog') return watch(stateDir, Number(watchPid));
+  if (!stateDir || (command !== 'start' && command !== 'stop')) {
+    process.stderr.write('usage: container-engine.mjs start|stop <stateDir>\n');
+    process.exitCode = 2;
+    return;
+  }
+  if (command === 'stop') return stopContainerEngine({ stateDir });
+  const engine = await startContainerEngine({ stateDir, watchPid: 0 });
+  process.stdout.write(`${engine.dockerHost}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    process.stderr.write(`${error.stack || error}\n`);
+    process.exit(1);
+  });
+}
