@@ -160,16 +160,19 @@ export class ContainerExecutor implements Executor {
     this.sweep().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'stage container sweep failed'));
   }
 
-  /** Removes this installation's stage containers whose attempt is no longer running (stopped, lost, old). */
-  async sweep(): Promise<number> {
+  /**
+   * Removes this installation's stage containers whose attempt is no longer running
+   * (stopped, lost, old). Younger ones than `minAgeMs` are left: their attempt's
+   * claim may not have committed yet.
+   */
+  async sweep(options: { minAgeMs?: number } = {}): Promise<number> {
     const found = await this.deps.docker.listContainers({
       all: true,
       filters: { label: [`${MANAGED_BY_LABEL}=${MANAGED_BY}`, `${INSTANCE_LABEL}=${this.deps.settings.instance}`] },
     });
-    // Young containers may belong to an attempt whose claim has not committed yet.
-    const youngest = Date.now() / 1000 - SWEEP_INTERVAL_MS / 1000;
+    const youngest = (Date.now() - (options.minAgeMs ?? SWEEP_INTERVAL_MS)) / 1000;
     const candidates = found.filter(
-      (c) => c.Created < youngest && !(c.Names ?? []).some((n) => this.attempts.has(n.replace(/^\//, ''))),
+      (c) => c.Created <= youngest && !(c.Names ?? []).some((n) => this.attempts.has(n.replace(/^\//, ''))),
     );
     if (candidates.length === 0) return 0;
     const running = await this.deps.db.stageRun.findMany({

@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPrismaClient, type Db } from '../../../db/prisma.js';
+import { FilesystemArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { type SpawnedApi, spawnApi } from '../../../testing/spawn-api.js';
+import { TEST_ADMIN } from '../../../testing/test-api.js';
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-database.js';
+import { RUN_LABEL } from '../stage-paths.js';
+import { ContainerExecutor } from './container-executor.js';
+import { MANAGED_BY, MANAGED_BY_LABEL } from './container-spec.js';
+
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+async function graphql<T>(url: string, query: string, variables: object, token?: string): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (isDone(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Containers outlive the API: the real API as a child process is killed with
+ * SIGKILL while its stages run; a new one takes the containers over, resumes their
+ * logs from the last stored line and records their exits.
+ */
+describe('container executor across an API crash', () => {
+  const docker = new Docker({ socketPath: new URL(inject('dockerHost')).pathname });
+  const image = inject('baseImage');
+  const key = randomBytes(32).toString('base64');
+  let database: TestDatabase;
+  let db: Db;
+  let dataDir: string;
+  const processes: SpawnedApi[] = [];
+
+  const spawn = async () => {
+    const api = await spawnApi({
+      DATABASE_URL: database.url,
+      CYCLONE_DATA_DIR: dataDir,
+      CYCLONE_ENCRYPTION_KEY: key,
+      CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+      CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+      CYCLONE_EXECUTOR: 'container',
+      DOCKER_HOST: inject('dockerHost'),
+      CYCLONE_CONTAINER_NETWORK: 'none',
+    });
+    processes.push(api);
+    return api;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-container-crash-'));
+    db = createPrismaClient(database.url);
+  });
+
+  afterAll(async () => {
+    while (processes.length > 0) await processes.pop()?.stop();
+    await db?.$disconnect();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('kill -9 of the API mid-stage: the next API takes the containers over, with no line lost or repeated', async () => {
+    const first = await spawn();
+    const token = (
+      await graphql<{ login: { token: string } }>(
+        first.url,
+        'mutation($i: LoginInput!) { login(input: $i) { token } }',
+        {
+          i: TEST_ADMIN,
+        },
+      )
+    ).login.token;
+    const call = <T>(query: string, i: object) => graphql<T>(first.url, query, { i }, token);
+    await call('mutation($i: CreateTenantInput!) { createTenant(input: $i) { name } }', { name: 'acme' });
+    await call('mutation($i: CreateProjectInput!) { createProject(input: $i) { name } }', {
+      tenant: 'acme',
+      name: 'web',
+    });
+    const talk = 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo "line $i"; echo "err $i" >&2; sleep 0.05; done';
+    const gated =
+      'echo waiting; while [ ! -e /workspace/go ]; do sleep 0.1; done; echo "answer: 42" >> $CYCLONE_RESULTS; echo leaving; exit 4';
+    for (const [name, script] of [
+      ['talk', talk],
+      ['gated', gated],
+    ] as const) {
+      await call('mutation($i: CreateWorkflowInput!) { createWorkflow(input: $i) { name } }', {
+        tenant: 'acme',
+        project: 'web',
+        name,
+        stages: [{ name: 's', image, command: ['sh', '-c', script] }],
+      });
+    }
+    const start = async (workflow: string) =>
+      (
+        await call<{ runWorkflow: { id: string } }>(
+          'mutation($i: RunWorkflowInput!) { runWorkflow(input: $i) { id } }',
+          {
+            tenant: 'acme',
+            project: 'web',
+            workflow,
+          },
+        )
+      ).runWorkflow.id;
+    const talking = await start('talk');
+    const waiting = await start('gated');
+    await waitUntil(
+      () => db.logLine.count({ where: { runId: talking } }),
+      (n) => n >= 20,
+    );
+    await waitUntil(
+      () => db.logLine.count({ where: { runId: waiting, text: 'waiting' } }),
+      (n) => n === 1,
+    );
+
+    await first.crash();
+    const running = await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${talking}`] } });
+    expect(running.map((c) => c.State)).toEqual(['running']);
+    // The gated stage ends while no API runs at all.
+    writeFileSync(join(dataDir, 'workspaces', waiting, 'go'), '');
+
+    const second = await spawn();
+    expect(second.pid).not.toBe(first.pid);
+    // Still streaming when the new API came up: it follows a live container, not only a finished one.
+    const [live] = await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${talking}`] } });
+    expect(live?.State).toBe('running');
+    const ended = async (id: string) =>
+      waitUntil(
+        () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
+        (row) => TERMINAL.includes(row.phase),
+      );
+    const talked = await ended(talking);
+    expect(talked.phase).toBe('SUCCEEDED');
+    // The same attempt, taken over, not a retry.
+    expect(talked.stageRuns[0]).toMatchObject({ phase: 'SUCCEEDED', attempt: 1, exitCode: 0 });
+    const lines = await db.logLine.findMany({ where: { runId: talking }, orderBy: { seq: 'asc' } });
+    expect(lines.map((line) => Number(line.seq))).toEqual(lines.map((_, i) => i + 1));
+    const expected = Array.from({ length: 200 }, (_, i) => i + 1);
+    expect(lines.filter((l) => l.stream === 'STDOUT').map((l) => l.text)).toEqual(expected.map((i) => `line ${i}`));
+    expect(lines.filter((l) => l.stream === 'STDERR').map((l) => l.text)).toEqual(expected.map((i) => `err ${i}`));
+
+    const gatedRun = await ended(waiting);
+    expect(gatedRun.stageRuns[0]).toMatchObject({
+      phase: 'FAILED',
+      attempt: 1,
+      exitCode: 4,
+      message: 'exited with code 4',
+    });
+    const gatedLines = await db.logLine.findMany({ where: { runId: waiting }, orderBy: { seq: 'asc' } });
+    expect(gatedLines.map((l) => l.text)).toEqual(['waiting', 'leaving']);
+    for (const id of [talking, waiting]) {
+      expect(await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${id}`] } })).toEqual([]);
+    }
+  });
+
+  it('removes containers whose attempt is no longer running (orphans)', async () => {
+    const orphan = await docker.createContainer({
+      name: `cyclone-00000000-0000-4000-8000-000000000000-lost-1`,
+      Image: image,
+      Cmd: ['sleep', '300'],
+      Labels: {
+        [MANAGED_BY_LABEL]: MANAGED_BY,
+        'cyclone.dev/instance': 'cyclone',
+        [RUN_LABEL]: '00000000-0000-4000-8000-000000000000',
+        'cyclone.dev/stage': 'lost',
+        'cyclone.dev/attempt': '1',
+      },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await orphan.start();
+    // Another installation's container on the same engine is not ours to remove.
+    const foreign = await docker.createContainer({
+      Image: image,
+      Cmd: ['sleep', '300'],
+      Labels: { [MANAGED_BY_LABEL]: MANAGED_BY, 'cyclone.dev/instance': 'other' },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    const executor = new ContainerExecutor({
+      db,
+      logger: pino({ level: 'silent' }),
+      docker,
+      dataDir,
+      store: new FilesystemArtifactStore(join(dataDir, 'artifacts')),
+      onExit: async () => undefined,
+      settings: { instance: 'cyclone', pidsLimit: 64, network: 'none' },
+    });
+    try {
+      expect(await executor.sweep({ minAgeMs: 0 })).toBe(1);
+      await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect((await foreign.inspect()).Id).toBe(foreign.id);
+    } finally {
+      await executor.shutdown();
+      await foreign.remove({ force: true });
+    }
+  });
+});
