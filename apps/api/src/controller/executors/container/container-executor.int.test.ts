@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
+import { startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
 import { createGitRepository, runHelpers, stageOf } from '../../stage-io.fixture.js';
@@ -26,6 +27,7 @@ describe('container executor', () => {
   let db: Db;
   let dataDir: string;
   let dev: string;
+  let admin: string;
   let h: ReturnType<typeof runHelpers>;
 
   const stage = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
@@ -59,8 +61,9 @@ describe('container executor', () => {
       CYCLONE_CONTAINER_NETWORK: 'none',
       CYCLONE_CONTAINER_PIDS_LIMIT: '64',
     });
-    const admin = await api.loginAsAdmin();
+    admin = await api.loginAsAdmin();
     dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    await seedTenant(api, admin, 'other', {});
     db = createPrismaClient(api.databaseUrl);
     h = runHelpers(api, () => dev);
   });
@@ -224,6 +227,79 @@ spec:
     expect(shipped).toContain('two');
     expect(shipped).toContain('version.txt');
     rmSync(repo.bare, { recursive: true, force: true });
+  });
+
+  it('pulls a private image with the registry integration of its registry', async () => {
+    const credentials = { username: 'puller', password: 'registry-Secret-9' };
+    const registry = await startDockerRegistry({ htpasswd: credentials });
+    try {
+      const host = new URL(registry.url).host;
+      const repo = `${host}/acme/debian`;
+      const authconfig = { ...credentials, serveraddress: host };
+      await docker.getImage(image).tag({ repo, tag: 'v1' });
+      const pushing = await docker.getImage(`${repo}:v1`).push({ authconfig });
+      await new Promise((resolve, reject) =>
+        docker.modem.followProgress(pushing, (error: Error | null) => (error ? reject(error) : resolve(undefined))),
+      );
+      // Only the registry has it now: the stage must pull it.
+      await docker.getImage(`${repo}:v1`).remove();
+      await h.must(
+        'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }',
+        {
+          input: {
+            tenant: 'acme',
+            name: 'private-registry',
+            type: 'DOCKER_REGISTRY',
+            config: { server: registry.url, username: credentials.username },
+            secret: { password: credentials.password },
+          },
+        },
+        admin,
+      );
+      await h.createWorkflow('private', [
+        { name: 'pulled', image: `${repo}:v1`, command: ['sh', '-c', 'grep VERSION_CODENAME /etc/os-release'] },
+      ]);
+      const run = await h.waitEnd(await h.start('private'), 60_000);
+      expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+      const lines = await h.logs(run.id, 'pulled');
+      expect(lines).toEqual([`[cyclone] pulling image ${repo}:v1`, 'VERSION_CODENAME=bookworm']);
+
+      // The same image in a tenant without the integration: refused by the registry, and said so.
+      await docker.getImage(`${repo}:v1`).remove();
+      await h.must(
+        'mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }',
+        {
+          input: { tenant: 'other', name: 'web' },
+        },
+        admin,
+      );
+      await h.must(
+        'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
+        {
+          input: {
+            tenant: 'other',
+            project: 'web',
+            name: 'private',
+            stages: [{ name: 'pulled', image: `${repo}:v1`, command: ['true'] }],
+          },
+        },
+        admin,
+      );
+      const refused = (
+        await h.must<{ runWorkflow: { id: string } }>(
+          'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
+          { input: { tenant: 'other', project: 'web', workflow: 'private' } },
+          admin,
+        )
+      ).runWorkflow.id;
+      const failed = await runHelpers(api, () => admin).waitEnd(refused, 60_000);
+      expect(stageOf(failed, 'pulled').phase).toBe('FAILED');
+      expect(stageOf(failed, 'pulled').message).toMatch(
+        new RegExp(`^image "${repo}:v1": .*(no basic auth|unauthorized)`),
+      );
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('fails a stage whose image is missing and may not be pulled, saying so', async () => {
