@@ -24,6 +24,7 @@ import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
+import { recordEngineStatus } from './modules/engine/engine-status.repository.js';
 import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
@@ -157,6 +158,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     });
     executor = started.executor;
     executorStatus = started.status;
+    await recordEngineStatus(database.db, { executor: started.status.kind, ...started.status });
     const retention = new RetentionReconciler({
       db: database.db,
       logger,

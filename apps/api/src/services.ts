@@ -6,6 +6,7 @@ import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
 import { RunDownloads } from './modules/artifacts/run-downloads.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
+import { EnginePresenter } from './modules/engine/engine.presenter.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
 import { AuthCache } from './modules/identity/auth-cache.js';
 import { IdentityRepository } from './modules/identity/identity.repository.js';
@@ -64,6 +65,8 @@ export interface Services {
   /** Workflow notification settings (deliveries are the controller's NotificationReconciler). */
   notifications: NotificationsService;
   runsPresenter: RunsPresenter;
+  /** Where stages run (recorded by the controller at start). */
+  engine: EnginePresenter;
   runInsights: RunInsightsPresenter;
   runEvents: RunEvents;
   /** Opens integration secrets; the executor uses it for `${secrets.…}` and resource credentials. */
@@ -137,6 +140,7 @@ export function createServices(
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),
     runsPresenter: new RunsPresenter(db),
+    engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
     runEvents: new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
     secretBox,

@@ -6,6 +6,7 @@ export const queryKeys = {
   me: ['me'] as const,
   system: {
     heartbeat: ['system', 'heartbeat'] as const,
+    engine: ['system', 'engine'] as const,
   },
   tenants: {
     all: ['tenants'] as const,

@@ -15,8 +15,10 @@ export interface ExecutorStatus {
   kind: ExecutorKind;
   /** Why this one (CYCLONE_EXECUTOR, or what `auto` found). */
   reason: string;
-  /** Where stages run, e.g. "Docker 20.10.24 at unix:///var/run/docker.sock". */
+  /** Where stages run, e.g. "container engine 20.10.24 at /var/run/docker.sock". */
   detail: string;
+  /** Said loudly (log, /healthz, a web banner) when stages are not isolated. */
+  warning?: string;
 }
 
 /**

@@ -1,11 +1,22 @@
-import { Arg, Authorized, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
+import type { GraphQLContext } from '../context.js';
+import { EngineStatusType } from '../types/engine-status.type.js';
 
 @Resolver()
 export class SystemResolver {
   @Query(() => String, { description: 'The API version.' })
   version(): string {
     return process.env.npm_package_version ?? '0.1.0';
+  }
+
+  @Authorized()
+  @Query(() => EngineStatusType, {
+    nullable: true,
+    description: 'Where stages run (any signed-in user). Null until a controller has started.',
+  })
+  engineStatus(@Ctx() ctx: GraphQLContext): Promise<EngineStatusType | null> {
+    return ctx.services.engine.status();
   }
 
   @Authorized()

@@ -16,6 +16,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { ActiveRuns } from './active-runs';
 import { DurationTrendChart, RunsPerDayChart } from './charts';
+import { EngineLine } from './engine-line';
 import styles from './overview.module.css';
 
 const DAYS = 14;
@@ -81,6 +82,7 @@ export function OverviewView() {
   return (
     <>
       {header}
+      <EngineLine />
       <section aria-label={t('overview.stats.label')} className={styles.stats} aria-busy={isLoading || undefined}>
         {STATS.map((stat) => (
           <div key={stat.id} className={styles.stat} data-testid={`stat-${stat.id}`}>

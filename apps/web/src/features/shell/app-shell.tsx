@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { Skeleton, SkeletonText } from '@/components/ui/skeleton';
 import { AuthGuard } from '@/features/auth/auth-guard';
 import { useT } from '@/i18n/i18n-provider';
+import { EngineWarning } from './engine-warning';
 import { usePrefetchRoute } from './route-prefetch';
 import styles from './shell.module.css';
 import { SideNav } from './side-nav';
@@ -21,7 +22,10 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className={styles.shell}>
         <SideNav />
         <main id="main" className={styles.main} tabIndex={-1}>
-          <div className={styles.content}>{children}</div>
+          <div className={styles.content}>
+            <EngineWarning />
+            {children}
+          </div>
         </main>
       </div>
     </AuthGuard>

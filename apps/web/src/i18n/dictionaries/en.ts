@@ -66,6 +66,11 @@ export const en = {
   'errors.notFound.body': 'The page you asked for does not exist or has moved.',
   'errors.notFound.back': 'Back to Overview',
 
+  'engine.warningTitle': 'Stages are not isolated:',
+  'engine.executor.host': 'Stages run as processes on this machine',
+  'engine.executor.container': 'Stages run in containers',
+  'engine.executor.kubernetes': 'Stages run as Kubernetes pods',
+
   'overview.title': 'Overview',
   'overview.description': 'Your projects, workflows and runs at a glance.',
   'overview.stats.label': 'Summary',

@@ -68,6 +68,11 @@ export const zhCN: Dictionary = {
   'errors.notFound.body': '你访问的页面不存在或已被移动。',
   'errors.notFound.back': '返回概览',
 
+  'engine.warningTitle': '阶段未隔离：',
+  'engine.executor.host': '阶段以本机进程运行',
+  'engine.executor.container': '阶段在容器中运行',
+  'engine.executor.kubernetes': '阶段以 Kubernetes Pod 运行',
+
   'overview.title': '概览',
   'overview.description': '项目、工作流和运行记录一览。',
   'overview.stats.label': '统计',

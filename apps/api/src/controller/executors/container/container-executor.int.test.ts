@@ -74,6 +74,21 @@ describe('container executor', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('says where stages run: in /healthz and to every signed-in user', async () => {
+    const health = (await (await fetch(`${api.url}/healthz`)).json()) as { executor?: { kind: string; reason: string } };
+    expect(health.executor).toMatchObject({ kind: 'container', reason: 'CYCLONE_EXECUTOR' });
+    const { engineStatus } = await h.must<{ engineStatus: { executor: string; detail: string; warning: string | null } }>(
+      '{ engineStatus { executor detail warning } }',
+      {},
+    );
+    expect(engineStatus).toEqual({
+      executor: 'container',
+      detail: expect.stringMatching(new RegExp(`^container engine 20\\.[\\d.]+\\S* at ${inject('dockerHost')}$`)),
+      warning: null,
+    });
+    expect((await api.graphql('{ engineStatus { executor } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('runs each stage in its image with only its own environment, sharing the run workspace', async () => {
     await h.createWorkflow('isolated', [
       stage(
