@@ -1,22 +1,40 @@
 // Benchmark: submit N single-stage runs (command `true`) at once through GraphQL to
-// one API process (role all: GraphQL + controller + HostExecutor) and wait until
-// every run SUCCEEDED. Prints the time, runs per minute, the latency from submission
-// to stage start (p50/p95) and SQL statements per run (pg_stat_statements).
+// one API process (role all: GraphQL + controller + executor) and wait until every
+// run SUCCEEDED. Prints the time, runs per minute, the latency from submission to
+// stage start (p50/p95), CPU, peak API RSS and SQL statements per run.
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
-import { loadavg } from 'node:os';
+// BENCH_EXECUTOR=container runs each stage in a container of a private Docker Engine
+// (Debian's docker.io, the locally built Debian image; root only) and also prints
+// submit → container running, from the engine's start events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { BASE_IMAGE, startContainerEngine } from '../../scripts/testenv/container-engine.mjs';
+import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { peakRss } from '../lib/rss.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const MAX_ACTIVE = process.env.BENCH_MAX_ACTIVE_RUNS ?? '100';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
+const EXECUTOR = process.env.BENCH_EXECUTOR === 'container' ? 'container' : 'host';
 
+const engineDir = EXECUTOR === 'container' ? mkdtempSync(join(tmpdir(), 'cyclone-bench-docker-')) : undefined;
+const engine = engineDir ? await startContainerEngine({ stateDir: engineDir }) : undefined;
 const platform = await startBenchPlatform({
   role: 'all',
   fromSource: process.env.BENCH_FROM_DIST !== '1',
-  env: { CYCLONE_MAX_ACTIVE_RUNS: MAX_ACTIVE, CYCLONE_RUN_RETENTION: String(RUNS + 10) },
+  env: {
+    CYCLONE_MAX_ACTIVE_RUNS: MAX_ACTIVE,
+    CYCLONE_RUN_RETENTION: String(RUNS + 10),
+    CYCLONE_EXECUTOR: EXECUTOR,
+    ...(engine ? { DOCKER_HOST: engine.dockerHost, CYCLONE_CONTAINER_NETWORK: 'none' } : {}),
+  },
 });
+const containerStarts = engine ? followContainerStarts(engine.socketPath) : undefined;
+const rss = peakRss(platform.pid);
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
 try {
   await sql.connect();
@@ -41,7 +59,7 @@ try {
         tenant: 'bench',
         project: 'shop',
         name: 'noop',
-        stages: [{ name: 'true', image: 'alpine', command: ['true'] }],
+        stages: [{ name: 'true', image: engine ? BASE_IMAGE : 'alpine', command: ['true'] }],
       },
     },
     token,
@@ -118,21 +136,38 @@ try {
     .sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   const perRun = Number(statements.rows[0]?.calls ?? 0) / RUNS;
+  const percentile = (sorted: number[], p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const toRunning = containerStarts
+    ? [...containerStarts.startedAt()].map(([runId, at]) => at - (submitted.get(runId) ?? at)).sort((a, b) => a - b)
+    : [];
   console.log(
     `load (uptime):           ${loadavg()
       .map((n) => n.toFixed(2))
       .join(', ')}`,
   );
-  console.log(`runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}`);
+  console.log(
+    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}`,
+  );
   console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
   console.log(`throughput:              ${Math.round((RUNS / elapsedMs) * 60_000)} runs/min`);
   console.log(`submit → stage started:  p50 ${pct(50)} ms, p95 ${pct(95)} ms (queued runs included)`);
+  if (containerStarts) {
+    console.log(
+      `submit → container running: p50 ${percentile(toRunning, 50)} ms, p95 ${percentile(toRunning, 95)} ms (${toRunning.length} containers, image present)`,
+    );
+  }
+  console.log(`API peak RSS:            ${(rss.peakBytes() / 2 ** 20).toFixed(0)} MiB`);
   console.log(
     `CPU used:                API ${cpu.api.toFixed(1)} s, Postgres ${cpu.db.toFixed(1)} s (${(((cpu.api + cpu.db) * 1000) / RUNS).toFixed(1)} ms per run)`,
   );
   console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
 } finally {
+  rss.stop();
+  containerStarts?.stop();
   await sql.end().catch(() => undefined);
   await platform.stop();
+  await engine?.stop();
+  if (engineDir) rmSync(engineDir, { recursive: true, force: true });
 }
