@@ -12,7 +12,12 @@ const ROW_ID = 'engine';
 
 /** The controller that starts last speaks for the installation (its replicas share one configuration). */
 export async function recordEngineStatus(db: Db, status: EngineStatusRecord): Promise<void> {
-  const data = { executor: status.executor, reason: status.reason, detail: status.detail, warning: status.warning ?? null };
+  const data = {
+    executor: status.executor,
+    reason: status.reason,
+    detail: status.detail,
+    warning: status.warning ?? null,
+  };
   await db.engineStatus.upsert({ where: { id: ROW_ID }, create: { id: ROW_ID, ...data }, update: data });
 }
 

@@ -75,12 +75,13 @@ describe('container executor', () => {
   });
 
   it('says where stages run: in /healthz and to every signed-in user', async () => {
-    const health = (await (await fetch(`${api.url}/healthz`)).json()) as { executor?: { kind: string; reason: string } };
+    const health = (await (await fetch(`${api.url}/healthz`)).json()) as {
+      executor?: { kind: string; reason: string };
+    };
     expect(health.executor).toMatchObject({ kind: 'container', reason: 'CYCLONE_EXECUTOR' });
-    const { engineStatus } = await h.must<{ engineStatus: { executor: string; detail: string; warning: string | null } }>(
-      '{ engineStatus { executor detail warning } }',
-      {},
-    );
+    const { engineStatus } = await h.must<{
+      engineStatus: { executor: string; detail: string; warning: string | null };
+    }>('{ engineStatus { executor detail warning } }', {});
     expect(engineStatus).toEqual({
       executor: 'container',
       detail: expect.stringMatching(new RegExp(`^container engine 20\\.[\\d.]+\\S* at ${inject('dockerHost')}$`)),
