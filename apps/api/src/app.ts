@@ -2,16 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config/config.js';
-import { type Controller, startController } from './controller/controller.js';
-import { CronReconciler } from './controller/cron-reconciler.js';
-import type { Executor } from './controller/executors/executor.js';
-import { type ExecutorStatus, startExecutor } from './controller/executors/start-executor.js';
-import { NotificationReconciler } from './controller/notification-reconciler.js';
-import { RetentionReconciler } from './controller/retention-reconciler.js';
-import { RunReconciler } from './controller/run-reconciler.js';
-import { WakeListener } from './controller/wake-listener.js';
+import { type Engine, startEngine } from './controller/engine.js';
 import { type Database, openDatabase } from './db/database.js';
-import { createPrismaClient, type Db } from './db/prisma.js';
+import { NotificationHub } from './db/notifications.js';
 import { DataVersion } from './graphql/query-cache/data-version.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
@@ -24,14 +17,8 @@ import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
-import { recordEngineStatus } from './modules/engine/engine-status.repository.js';
-import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
-import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
 import { createServices } from './services.js';
-
-/** Connections of the engine's own pool (run passes — 6 at once —, stage exits, log batches). */
-const ENGINE_CONNECTIONS = 12;
 
 export interface RunningApi {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:4000 */
@@ -55,16 +42,14 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 }
 
 async function startOnDatabase(config: Config, logger: Logger, database: Database): Promise<RunningApi> {
-  // The run reconciler exists only in controller roles; mutations wake it when it does.
-  let wakeRuns: (runId?: string) => void = () => {};
+  // The process's one LISTEN connection: run subscriptions, query caches and the engine's wake-ups.
+  const hub = new NotificationHub({ databaseUrl: database.url, logger });
   // Serving roles cache authentications and query answers until the data changes.
   const hasServer = config.server.role !== 'controller';
-  const dataVersion = hasServer ? new DataVersion({ databaseUrl: database.url, logger }) : undefined;
-  const services = createServices(database.db, config, logger, {
-    onRunChanged: (runId) => wakeRuns(runId),
-    databaseUrl: database.url,
-    dataVersion,
-  });
+  const dataVersion = hasServer ? new DataVersion(hub) : undefined;
+  const services = createServices(database.db, config, logger, { hub, databaseUrl: database.url, dataVersion });
+  // Controller roles only (set once it started; /healthz tells its executor).
+  let engine: Engine | undefined;
   await services.identity.seedAdmin(
     config.identity.adminEmail,
     config.identity.adminPassword,
@@ -92,7 +77,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     healthHandler(
       database.db,
       () => isReady,
-      () => executorStatus,
+      () => engine?.executorStatus,
     ),
   );
   app.get('/metrics', async (_req, res) => {
@@ -137,73 +122,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     );
   }
 
-  let executor: Executor | undefined;
-  let executorStatus: ExecutorStatus | undefined;
-  let engineDb: Db | undefined;
-  let controller: Controller | undefined;
-  let wakeListener: WakeListener | undefined;
-  let kubernetesSync: KubernetesSync | undefined;
   if (config.server.role !== 'server') {
-    let reconciler: RunReconciler | undefined;
-    // The engine's own connections: a burst of API requests queued for the shared
-    // pool must not hold up run passes, stage exits and log batches.
-    engineDb = createPrismaClient(database.url, { maxConnections: ENGINE_CONNECTIONS });
-    const started = await startExecutor({
-      config,
-      db: engineDb,
-      logger,
-      box: services.secretBox,
-      store: services.artifactStore,
-      onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
-    });
-    executor = started.executor;
-    executorStatus = started.status;
-    await recordEngineStatus(database.db, { executor: started.status.kind, ...started.status });
-    const retention = new RetentionReconciler({
-      db: database.db,
-      logger,
-      keep: config.engine.runRetention,
-      deleteRunData: (runId) =>
-        deleteRunData(runId, { workspaceOf: started.workspaceOf, artifacts: services.artifactStore }),
-    });
-    reconciler = new RunReconciler({
-      db: engineDb,
-      logger,
-      executor,
-      box: services.secretBox,
-      maxActiveRuns: config.engine.maxActiveRuns,
-      fullPassMs: config.engine.resyncMs,
-      onRunFinished: () => retention.wake(),
-    });
-    wakeRuns = (runId) => reconciler.wake(runId);
-    // Runs created or steered by other processes (role server) wake this controller at once.
-    wakeListener = new WakeListener({ databaseUrl: database.url, logger, onWake: (runId) => wakeRuns(runId) });
-    wakeListener.start();
-    const cron = new CronReconciler({ db: database.db, logger, onRunCreated: () => reconciler.wake() });
-    const webhookLoops = services.webhooks.createReconcilers();
-    const notifications = new NotificationReconciler({
-      db: database.db,
-      logger,
-      box: services.secretBox,
-      settings: {
-        timeoutMs: config.integrations.notifyTimeoutMs,
-        maxAttempts: config.integrations.notifyMaxAttempts,
-        publicUrl: config.publicUrl,
-      },
-    });
-    controller = startController([reconciler, cron, retention, ...webhookLoops, notifications], {
-      intervalMs: config.engine.resyncMs,
-      logger,
-    });
-    // Only with a cluster configured: mirror the database into it (leader only).
-    if (config.kubernetes) {
-      kubernetesSync = startKubernetesSync({
-        config: config.kubernetes,
-        db: database.db,
-        logger,
-        box: services.secretBox,
-      });
-    }
+    engine = await startEngine({ config, db: database.db, databaseUrl: database.url, hub, services, logger });
   }
 
   // Caches stay bypassed until this listens (nothing is cached before).
@@ -222,17 +142,14 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     databaseUrl: database.url,
     stop: async () => {
       isReady = false;
-      await wakeListener?.close();
-      await controller?.stop();
-      await kubernetesSync?.stop();
-      await executor?.shutdown();
-      await engineDb?.$disconnect();
-      await services.runEvents.close();
+      await engine?.stop();
+      services.runEvents.close();
       await services.runs.close();
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await dataVersion?.close();
+      dataVersion?.close();
+      await hub.close();
       await database.close();
     },
   };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
+import type { NotificationHub } from './db/notifications.js';
 import type { Db } from './db/prisma.js';
 import type { DataGenerations } from './graphql/query-cache/data-version.js';
 import type { Logger } from './logging/logger.js';
@@ -80,11 +81,12 @@ export function createServices(
   config: Config,
   logger: Logger,
   hooks: {
-    onRunChanged?: (runId: string) => void;
-    databaseUrl?: string;
+    /** The process's LISTEN connection: run subscriptions are fed from it. */
+    hub: NotificationHub;
+    databaseUrl: string;
     /** With it, authentications are cached until identity data changes (see AuthCache). */
     dataVersion?: DataGenerations;
-  } = {},
+  },
 ): Services {
   const secretBox = new SecretBox(
     loadEncryptionKey({ ...config.secrets, hasExternalDatabase: config.database.url !== undefined }, logger),
@@ -97,7 +99,6 @@ export function createServices(
     box: secretBox,
     publicUrl: config.publicUrl,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
-    onRunChanged: hooks.onRunChanged,
   });
   const services: Services = {
     integrations: new IntegrationService({
@@ -133,8 +134,7 @@ export function createServices(
     runs: new RunsService({
       db,
       logger,
-      onRunChanged: hooks.onRunChanged,
-      numbers: new RunNumbers({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
+      numbers: new RunNumbers({ databaseUrl: () => hooks.databaseUrl, logger }),
     }),
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
@@ -142,7 +142,7 @@ export function createServices(
     runsPresenter: new RunsPresenter(db),
     engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
-    runEvents: new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
+    runEvents: new RunEvents(hooks.hub),
     secretBox,
     artifactStore,
     runDownloads: new RunDownloads({ db, store: artifactStore }),

@@ -9,3 +9,6 @@ CREATE TABLE "engine_status" (
 
     CONSTRAINT "engine_status_pkey" PRIMARY KEY ("id")
 );
+
+-- GraphQL reads it (engineStatus): query caches drop their answers when it changes.
+SELECT cyclone_track_data_version('engine_status', 'data');

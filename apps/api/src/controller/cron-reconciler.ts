@@ -1,7 +1,7 @@
+import { notifyRunChanged } from '../db/notifications.js';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import { createRunInTx } from '../modules/runs/run-create.js';
-import { notifyRunChanged } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { toTriggerSpec } from '../modules/triggers/trigger.upsert.js';
 import type { Reconciler } from './controller.js';

@@ -1,6 +1,6 @@
 import { planAdmission, type QueuedRun } from '@cyclone/dag';
+import { CHANNELS, notifyRunChanged } from '../db/notifications.js';
 import type { Db } from '../db/prisma.js';
-import { notifyRunChanged, RUN_CHANNEL } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
 
 /** One key for the whole installation: admissions are serialized across controllers. */
@@ -116,7 +116,7 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
         await tx.$executeRaw`
           UPDATE workflow_runs r SET phase = 'WAITING', message = v.reason
           FROM unnest(${ids}::uuid[], ${reasons}::text[]) AS v(id, reason) WHERE r.id = v.id`;
-        await tx.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
+        await tx.$executeRaw`SELECT pg_notify(${CHANNELS.run}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
       }
       return { admitted: plan.admit, cancelled };
     },

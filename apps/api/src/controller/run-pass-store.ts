@@ -1,6 +1,6 @@
+import { CHANNELS } from '../db/notifications.js';
 import type { Db } from '../db/prisma.js';
 import type { RunPhase, StagePhase } from '../generated/prisma/enums.js';
-import { RUN_CHANNEL } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { StageExit } from './executors/executor.js';
 
@@ -183,7 +183,7 @@ export async function closePass(tx: Tx, runId: string, close: PassClose): Promis
       WHERE id = ${runId}::uuid AND ${isRunWritten}
       RETURNING 1
     )
-    SELECT pg_notify(${RUN_CHANNEL}, ${runId}::text)
+    SELECT pg_notify(${CHANNELS.run}, ${runId}::text)
     FROM (SELECT (SELECT count(*) FROM handles) + (SELECT count(*) FROM run) AS n) AS written
     WHERE ${isNotified}`;
 }
@@ -218,7 +218,7 @@ export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promis
         WHERE run_id = ${exit.runId}::uuid AND stage = ${exit.stage} AND attempt = ${exit.attempt} AND phase = 'RUNNING'
         RETURNING 1
       )
-    SELECT pg_notify(${RUN_CHANNEL}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
+    SELECT pg_notify(${CHANNELS.run}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
     FROM (SELECT 1 FROM ended LIMIT 1) AS one`;
   return rows.length > 0;
 }

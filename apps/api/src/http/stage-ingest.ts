@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type StageTokenClaims, verifyStageToken } from '../controller/executors/kubernetes/stage-token.js';
+import { CHANNELS } from '../db/notifications.js';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { RUN_CHANNEL } from '../modules/runs/run-events.js';
 
 /** Same cut as locally written lines (log-writer.ts). */
 const MAX_LINE_CHARS = 16_384;
@@ -54,7 +54,7 @@ export function stageIngestRouter(deps: { db: Db; box: SecretBox; logger: Logger
       }));
       await deps.db.$transaction([
         deps.db.logLine.createMany({ data, skipDuplicates: true }),
-        deps.db.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${claims.runId})`,
+        deps.db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${claims.runId})`,
       ]);
     });
   });

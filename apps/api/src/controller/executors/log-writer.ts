@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
+import { CHANNELS } from '../../db/notifications.js';
 import type { Db } from '../../db/prisma.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
-import { RUN_CHANNEL } from '../../modules/runs/run-events.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
@@ -171,6 +171,6 @@ export class LogWriter {
         ON CONFLICT DO NOTHING
         RETURNING 1
       )
-      SELECT pg_notify(${RUN_CHANNEL}, ${this.runId}) FROM (SELECT count(*) FROM stored) AS done`;
+      SELECT pg_notify(${CHANNELS.run}, ${this.runId}) FROM (SELECT count(*) FROM stored) AS done`;
   }
 }

@@ -1,10 +1,4 @@
-import pg from 'pg';
-import type { Logger } from '../../logging/logger.js';
-
-/** Postgres triggers on every tracked table notify here (migration 20261126100000_data_version). */
-export const DATA_CHANNEL = 'cyclone_data';
-
-const RECONNECT_MS = 1_000;
+import { CHANNELS, type NotificationHub } from '../../db/notifications.js';
 
 /** What caches need to know: whether the data they hold may still be current. */
 export interface DataGenerations {
@@ -17,7 +11,7 @@ export interface DataGenerations {
 }
 
 /**
- * This process's view of the database's data version: LISTENs on DATA_CHANNEL
+ * This process's view of the database's data version: listens on the data channel
  * and counts changes. A cache entry stamped with the generation read before its
  * database reads is valid while the generation is unchanged: a change committed
  * after those reads is announced after they started, so it bumps the generation.
@@ -28,43 +22,28 @@ export class DataVersion implements DataGenerations {
   isLive = false;
   data = 0;
   auth = 0;
-  private client: pg.Client | undefined;
-  private isClosed = false;
-  private retry: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly unsubscribe: (() => void)[];
 
-  constructor(private readonly deps: { databaseUrl: string; logger: Logger }) {}
-
-  /** Resolves once listening (or after the first failure; it keeps retrying). */
-  start(): Promise<void> {
-    if (this.isClosed || this.client) return Promise.resolve();
-    const client = new pg.Client({ connectionString: this.deps.databaseUrl, keepAlive: true });
-    this.client = client;
-    client.on('notification', (message) => {
-      if (message.channel === DATA_CHANNEL) this.bump(message.payload === 'auth' ? 'auth' : 'data');
-    });
-    const reconnect = (error: unknown) => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.isLive = false;
-      this.bump('auth');
-      client.end().catch(() => undefined);
-      if (this.isClosed) return;
-      this.deps.logger.warn({ err: error }, 'data version connection lost; caches are bypassed until it is back');
-      this.retry = setTimeout(() => void this.start(), RECONNECT_MS);
-    };
-    client.on('error', reconnect);
-    client.on('end', () => reconnect(new Error('connection ended')));
-    return client
-      .connect()
-      .then(() => client.query(`LISTEN ${DATA_CHANNEL}`))
-      .then(() => {
-        if (this.client !== client) return;
-        // Whatever changed while not listening is unknown: start afresh.
+  constructor(private readonly hub: NotificationHub) {
+    this.unsubscribe = [
+      hub.on(CHANNELS.data, (payload) => this.bump(payload === 'auth' ? 'auth' : 'data')),
+      // Whatever changed while not listening is unknown: start afresh.
+      hub.onListening(() => {
         this.bump('auth');
         this.isLive = true;
-      })
-      .catch(reconnect);
+      }),
+      hub.onLost(() => {
+        this.isLive = false;
+        this.bump('auth');
+      }),
+    ];
+    this.isLive = hub.isListening;
+  }
+
+  /** Resolves once listening (or after the first failure; the hub keeps retrying). */
+  start(): Promise<void> {
+    return this.hub.start();
   }
 
   /**
@@ -83,12 +62,8 @@ export class DataVersion implements DataGenerations {
     this.listeners.add(listener);
   }
 
-  async close(): Promise<void> {
-    this.isClosed = true;
+  close(): void {
     this.isLive = false;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+    for (const stop of this.unsubscribe) stop();
   }
 }

@@ -1,10 +1,10 @@
 import type { NameValue } from '@cyclone/domain';
+import { CHANNELS } from '../../db/notifications.js';
 import { notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
 import { toWorkflowSpec } from '../workflows/workflows.repository.js';
-import { CONTROLLER_CHANNEL } from './run-events.js';
 import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
 
 /** A stage a retry takes over from its original run as it ended there. */
@@ -86,7 +86,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
         exit_code int, message text, outputs jsonb, started_at timestamptz, finished_at timestamptz)
       RETURNING 1
     ), woken AS (
-      SELECT pg_notify(${CONTROLLER_CHANNEL}, run.id::text) FROM run
+      SELECT pg_notify(${CHANNELS.controller}, run.id::text) FROM run
     )
     SELECT run.id, run.workflow_id AS "workflowId", run.version_id AS "versionId", run.number, run.name,
            run.phase::text AS phase, run.message, run.parameters, run.timeout_seconds AS "timeoutSeconds",

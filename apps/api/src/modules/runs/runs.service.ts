@@ -1,5 +1,6 @@
 import { durationTextSchema, durationTextToMs, LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
+import { notifyControllers, notifyRunChanged } from '../../db/notifications.js';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
@@ -11,7 +12,6 @@ import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { requireExecutionCluster } from './execution-cluster.js';
 import { createRunInTx } from './run-create.js';
-import { notifyControllers, notifyRunChanged } from './run-events.js';
 import type { RunNumbers } from './run-numbers.js';
 import { reusedStagesOf } from './run-retry.js';
 import { requireRun } from './runs.access.js';
@@ -43,9 +43,7 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
  * (a new run, a stop or pause request); the controller acts on it.
  */
 export class RunsService {
-  constructor(
-    private readonly deps: { db: Db; logger: Logger; onRunChanged?: (runId: string) => void; numbers?: RunNumbers },
-  ) {}
+  constructor(private readonly deps: { db: Db; logger: Logger; numbers?: RunNumbers }) {}
 
   async close(): Promise<void> {
     await this.deps.numbers?.close();
@@ -70,7 +68,6 @@ export class RunsService {
       audited.objectName = `${workflow.name}#${run.number}`;
       return run;
     });
-    this.deps.onRunChanged?.(run.id);
     return run;
   }
 
@@ -111,7 +108,6 @@ export class RunsService {
       audited.objectName = `${found.workflowName}#${retry.number}`;
       return retry;
     });
-    this.deps.onRunChanged?.(run.id);
     return run;
   }
 
@@ -155,7 +151,6 @@ export class RunsService {
       await notifyControllers(tx, id);
       return tx.workflowRun.update({ where: { id }, data });
     });
-    this.deps.onRunChanged?.(run.id);
     return run;
   }
 }

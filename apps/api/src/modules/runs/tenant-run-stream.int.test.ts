@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CHANNELS } from '../../db/notifications.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
-import { RUN_CHANNEL } from './run-events.js';
 
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
 const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id phase } }';
@@ -125,7 +125,7 @@ describe('tenantRunsUpdated', () => {
     const acme = follow(api, viewer, 'acme');
     const other = follow(api, outsider, 'other');
     try {
-      const poke = () => db.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${probe})`;
+      const poke = () => db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${probe})`;
       await acme.waitFor((e) => e.id === probe, poke);
       expect(acme.events.find((e) => e.id === probe)?.phase).toBe('SUCCEEDED');
       const seen = acme.events.length;

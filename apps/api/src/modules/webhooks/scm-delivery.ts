@@ -1,5 +1,6 @@
 import { nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
+import { notifyControllers, notifyRunChanged } from '../../db/notifications.js';
 import type { Db } from '../../db/prisma.js';
 import type { Integration } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
@@ -14,7 +15,6 @@ import {
 } from '../pipelines/revision-pipelines.js';
 import { PIPELINE_FILE, saveRevisionVersion } from '../pipelines/revision-workflow.js';
 import { createRunInTx } from '../runs/run-create.js';
-import { notifyRunChanged } from '../runs/run-events.js';
 import { createScmProvider } from '../scm/create-provider.js';
 import type { Tx } from '../shared/mutation.js';
 import { type DeliveryResult, findDelivery, recordDelivery, replay } from './delivery-records.js';
@@ -243,7 +243,10 @@ async function cancelSupersededRuns(
   if (stale.length === 0) return [];
   const ids = stale.map((r) => r.id);
   await tx.workflowRun.updateMany({ where: { id: { in: ids } }, data: { stopRequestedAt: new Date() } });
-  for (const id of ids) await notifyRunChanged(tx, id);
+  for (const id of ids) {
+    await notifyRunChanged(tx, id);
+    await notifyControllers(tx, id);
+  }
   return ids;
 }
 

@@ -1,8 +1,8 @@
 import { LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
+import { notifyRunChanged } from '../../db/notifications.js';
 import type { AuthUser, IdentityService } from '../identity/identity.service.js';
 import { createRunInTx } from '../runs/run-create.js';
-import { notifyRunChanged } from '../runs/run-events.js';
 import { hasRole } from '../shared/roles.js';
 import { type DeliveryResult, findDelivery, recordDelivery, replay } from './delivery-records.js';
 import type { WebhookDeps } from './scm-delivery.js';

@@ -25,7 +25,6 @@ export class WebhooksService {
       box: SecretBox;
       publicUrl: string;
       identity: Pick<IdentityService, 'authenticate'>;
-      onRunChanged?: (runId: string) => void;
     },
   ) {
     this.repositoryWebhooks = new RepositoryWebhooks(deps);
@@ -61,8 +60,8 @@ export class WebhooksService {
       logger,
       box,
       publicUrl,
-      onRunChanged: (runId: string) => {
-        this.deps.onRunChanged?.(runId);
+      // Controllers hear of new and cancelled runs through the controller channel; this wakes the commit statuses.
+      onRunChanged: () => {
         for (const wake of this.onRunCreated) wake();
       },
     };

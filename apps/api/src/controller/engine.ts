@@ -1,0 +1,111 @@
+import type { Config } from '../config/config.js';
+import { CHANNELS, type NotificationHub } from '../db/notifications.js';
+import { createPrismaClient, type Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import { recordEngineStatus } from '../modules/engine/engine-status.repository.js';
+import { deleteRunData } from '../modules/runs/run-data.js';
+import { type KubernetesSync, startKubernetesSync } from '../reconciler/start-kubernetes.js';
+import type { Services } from '../services.js';
+import { type Controller, startController } from './controller.js';
+import { CronReconciler } from './cron-reconciler.js';
+import type { Executor } from './executors/executor.js';
+import { type ExecutorStatus, startExecutor } from './executors/start-executor.js';
+import { NotificationReconciler } from './notification-reconciler.js';
+import { RetentionReconciler } from './retention-reconciler.js';
+import { RunReconciler } from './run-reconciler.js';
+
+/** Connections of the engine's own pool (run passes — 6 at once —, stage exits, log batches). */
+const ENGINE_CONNECTIONS = 12;
+
+export interface Engine {
+  /** The executor that runs stages, and why it was chosen. */
+  readonly executorStatus: ExecutorStatus;
+  /** Asks for a pass over one run at once (or over all of them). */
+  wake(runId?: string): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The controller side of a process (roles `controller` and `all`), wired in one
+ * place: the executor, the run reconciler and the other loops, and the Kubernetes
+ * mirror when a cluster is configured. Runs created or steered by any process wake
+ * it through the hub's controller channel (the one path: mutations only write and
+ * notify); the periodic passes are the safety net. docs/architecture.md walks a run
+ * through it.
+ */
+export async function startEngine(deps: {
+  config: Config;
+  /** The API's pool (loops that are not on the run path). */
+  db: Db;
+  databaseUrl: string;
+  hub: NotificationHub;
+  services: Services;
+  logger: Logger;
+}): Promise<Engine> {
+  const { config, db, hub, services, logger } = deps;
+  // The engine's own connections: a burst of API requests queued for the shared
+  // pool must not hold up run passes, stage exits and log batches.
+  const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
+  let reconciler: RunReconciler | undefined;
+  const { executor, status, workspaceOf } = await startExecutor({
+    config,
+    db: engineDb,
+    logger,
+    box: services.secretBox,
+    store: services.artifactStore,
+    onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
+  });
+  await recordEngineStatus(db, { executor: status.kind, ...status });
+  const retention = new RetentionReconciler({
+    db,
+    logger,
+    keep: config.engine.runRetention,
+    deleteRunData: (runId) => deleteRunData(runId, { workspaceOf, artifacts: services.artifactStore }),
+  });
+  const runs = new RunReconciler({
+    db: engineDb,
+    logger,
+    executor,
+    box: services.secretBox,
+    maxActiveRuns: config.engine.maxActiveRuns,
+    fullPassMs: config.engine.resyncMs,
+    onRunFinished: () => retention.wake(),
+  });
+  reconciler = runs;
+  const unsubscribe = [
+    hub.on(CHANNELS.controller, (runId) => runs.wake(runId || undefined)),
+    // Whatever was announced while not listening is found by a full pass.
+    hub.onListening(() => runs.wake()),
+  ];
+  await hub.start();
+  const cron = new CronReconciler({ db, logger, onRunCreated: () => runs.wake() });
+  const notifications = new NotificationReconciler({
+    db,
+    logger,
+    box: services.secretBox,
+    settings: {
+      timeoutMs: config.integrations.notifyTimeoutMs,
+      maxAttempts: config.integrations.notifyMaxAttempts,
+      publicUrl: config.publicUrl,
+    },
+  });
+  const controller: Controller = startController(
+    [runs, cron, retention, ...services.webhooks.createReconcilers(), notifications],
+    { intervalMs: config.engine.resyncMs, logger },
+  );
+  // Only with a cluster configured: mirror the database into it (leader only).
+  const kubernetesSync: KubernetesSync | undefined = config.kubernetes
+    ? startKubernetesSync({ config: config.kubernetes, db, logger, box: services.secretBox })
+    : undefined;
+  return {
+    executorStatus: status,
+    wake: (runId) => runs.wake(runId),
+    stop: async () => {
+      for (const stop of unsubscribe) stop();
+      await controller.stop();
+      await kubernetesSync?.stop();
+      await (executor as Executor).shutdown();
+      await engineDb.$disconnect();
+    },
+  };
+}
