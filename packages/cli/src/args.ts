@@ -23,7 +23,7 @@ export interface CommandSpec {
   isRemote: boolean;
 }
 
-/** Every command takes these (CONTRACT.md §4). */
+/** Every command takes these (docs/contract.md §4). */
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   tenant: { type: 'string', value: 'NAME', description: 'tenant (default: the config file, or CYCLONE_TENANT)' },
   project: { type: 'string', value: 'NAME', description: 'project (default: the config file, or CYCLONE_PROJECT)' },

@@ -16,7 +16,7 @@ export interface SubscriptionSession {
 
 export type OpenSession = () => SubscriptionSession;
 
-/** graphql-ws over `ws` at `<server>/graphql`, authorised like HTTP (CONTRACT.md §1). */
+/** graphql-ws over `ws` at `<server>/graphql`, authorised like HTTP (docs/contract.md §1). */
 export function websocketSessions(server: string, token: string | undefined): OpenSession {
   const url = `${server.replace(/^http/i, 'ws')}/graphql`;
   return () => {

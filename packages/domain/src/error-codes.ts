@@ -1,5 +1,5 @@
 /**
- * The error codes of the public contract (CONTRACT.md §2), carried in GraphQL
+ * The error codes of the public contract (docs/contract.md §2), carried in GraphQL
  * `extensions.code`. One list, shared by the API, the web app and the CLI.
  */
 export const ERROR_CODES = [

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 
-/** The administrator seeded on first boot (CONTRACT.md §1). */
+/** The administrator seeded on first boot (docs/contract.md §1). */
 export const ADMIN = {
   email: process.env.CYCLONE_ADMIN_EMAIL ?? 'admin@cyclone.local',
   password: process.env.CYCLONE_ADMIN_PASSWORD ?? 'cyclone-admin',

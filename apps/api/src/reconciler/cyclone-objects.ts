@@ -32,7 +32,7 @@ interface Scope {
   owner: OwnerNames;
 }
 
-/** The Cyclone YAML document of a manifest, as an object: the CR spec matches CONTRACT.md §3. */
+/** The Cyclone YAML document of a manifest, as an object: the CR spec matches docs/contract.md §3. */
 function toDocument(manifest: Manifest): { metadata: Record<string, unknown>; spec: Record<string, unknown> } {
   const [document] = loadAllYaml(printManifests([manifest])) as {
     metadata: Record<string, unknown>;

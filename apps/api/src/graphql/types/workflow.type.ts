@@ -223,7 +223,7 @@ export class WorkflowStageOutputsInput {
   artifacts?: WorkflowStageOutputArtifactInput[];
 }
 
-@InputType('StageInput', { description: 'A stage of a workflow (CONTRACT.md §2).' })
+@InputType('StageInput', { description: 'A stage of a workflow (docs/contract.md §2).' })
 export class StageInput {
   @Field(() => String)
   name!: string;
@@ -340,7 +340,7 @@ export class ApplyManifestsInput {
   @Field(() => String)
   project!: string;
 
-  @Field(() => String, { description: 'One or more cyclone.dev/v1alpha1 documents (CONTRACT.md §3).' })
+  @Field(() => String, { description: 'One or more cyclone.dev/v1alpha1 documents (docs/contract.md §3).' })
   yaml!: string;
 }
 

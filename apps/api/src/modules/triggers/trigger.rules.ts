@@ -24,7 +24,7 @@ export function nextCronFire(expression: string, field: string, from: Date = new
   }
 }
 
-/** Where an SCM server sends the events of an integration (CONTRACT.md §5). */
+/** Where an SCM server sends the events of an integration (docs/contract.md §5). */
 export function webhookPath(integrationId: string): string {
   return `/webhooks/${integrationId}`;
 }

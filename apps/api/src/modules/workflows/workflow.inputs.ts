@@ -1,7 +1,7 @@
 import { dnsLabelSchema, type WorkflowSpec, workflowSpecSchema } from '@cyclone/domain';
 import { parseInput } from '../shared/validate-input.js';
 
-/** A stage as the GraphQL StageInput gives it (CONTRACT.md §2). */
+/** A stage as the GraphQL StageInput gives it (docs/contract.md §2). */
 export interface StageInputShape {
   name: string;
   image: string;

@@ -6,7 +6,7 @@ import { byKey, groupByKey } from '../../graphql/loaders.js';
 import type { TriggerRow } from '../triggers/trigger.upsert.js';
 import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
 
-/** Caps `runs(first:)` (CONTRACT.md §2). */
+/** Caps `runs(first:)` (docs/contract.md §2). */
 export const MAX_RUNS_LIST = 500;
 
 // A LIMIT per workflow on the (workflow_id, created_at DESC) index: reads `first` rows

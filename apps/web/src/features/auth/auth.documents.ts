@@ -1,4 +1,4 @@
-/** GraphQL documents and result types of the auth feature (CONTRACT.md §2). */
+/** GraphQL documents and result types of the auth feature (docs/contract.md §2). */
 
 export interface User {
   id: string;

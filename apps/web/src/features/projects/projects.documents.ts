@@ -1,4 +1,4 @@
-/** GraphQL documents and result types of projects (CONTRACT.md §2). */
+/** GraphQL documents and result types of projects (docs/contract.md §2). */
 
 export interface ProjectRow {
   id: string;

@@ -1,4 +1,4 @@
-/** GraphQL documents of the templates page (CONTRACT.md §2); the list is the editor's query. */
+/** GraphQL documents of the templates page (docs/contract.md §2); the list is the editor's query. */
 export {
   type StageTemplateSummary,
   StageTemplatesDocument,

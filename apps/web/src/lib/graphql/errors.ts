@@ -1,4 +1,4 @@
-/** Codes the API puts in `extensions.code` (CONTRACT.md §2), plus the client's own. */
+/** Codes the API puts in `extensions.code` (docs/contract.md §2), plus the client's own. */
 export type ApiErrorCode =
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'

@@ -1,6 +1,6 @@
 import type { ApiWorkflowStage, StageInput } from '../model/serialize';
 
-/** GraphQL documents of the workflow editor (CONTRACT.md §2). */
+/** GraphQL documents of the workflow editor (docs/contract.md §2). */
 
 const STAGE_FIELDS = /* GraphQL */ `
   name

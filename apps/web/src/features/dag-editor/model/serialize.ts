@@ -20,7 +20,7 @@ export interface ApiWorkflowStage {
   template?: string | null;
 }
 
-/** `StageInput` of createWorkflow / updateWorkflow (CONTRACT.md §2). */
+/** `StageInput` of createWorkflow / updateWorkflow (docs/contract.md §2). */
 export interface StageInput {
   name: string;
   image: string;
