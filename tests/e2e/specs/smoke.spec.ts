@@ -29,6 +29,9 @@ test('signs in and lands on the overview', async ({ page }) => {
   // The app's own graphql-ws client holds a live connection through the proxy.
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
   await expect(page).toHaveTitle('Overview · Cyclone');
+  // Where stages run: the embedded default without a container engine runs them on the host.
+  await expect(page.getByTestId('engine-line')).toHaveAttribute('data-executor', 'host');
+  await expect(page.getByTestId('engine-line')).toContainText('Stages run as processes on this machine');
 
   await page.screenshot({ path: path.join(screenshots, 'overview.png'), fullPage: true });
 });
