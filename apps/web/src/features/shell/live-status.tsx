@@ -3,6 +3,7 @@
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/i18n/i18n-provider';
+import { graphql } from '@/lib/graphql/graphql';
 import { onConnectionChange } from '@/lib/graphql/ws-client';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';
@@ -10,11 +11,11 @@ import styles from './shell.module.css';
 
 const HEARTBEAT_SECONDS = 15;
 
-const HeartbeatDocument = /* GraphQL */ `
+const HeartbeatDocument = graphql(`
   subscription Heartbeat($intervalSeconds: Int!) {
     heartbeat(intervalSeconds: $intervalSeconds)
   }
-`;
+`);
 
 type LiveState = 'connecting' | 'connected' | 'offline';
 
