@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
+import { createGitRepository, runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-import { createGitRepository, runHelpers, sh, stageOf } from './stage-io.fixture.js';
 
 const GIT_PASSWORD = 'pw-http-777-git';
 const SVN_PASSWORD = 'svn-pw-555-svn';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh, stageOf } from '../../stage-io.fixture.js';
+import { sh, stageOf } from '../../../testing/stage-io.js';
 import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit, waitFor } from './kube-executor.fixture.js';
 import { workspaceClaimName } from './names.js';
 

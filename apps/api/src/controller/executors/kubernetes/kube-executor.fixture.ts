@@ -11,10 +11,10 @@ import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { SecretBox } from '../../../modules/integrations/secret-box.js';
 import { STAGE_SERVICE_ACCOUNT, tenantNamespace } from '../../../reconciler/tenant-objects.js';
 import { seedTenant } from '../../../testing/seed.js';
+import { runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
 import { type Controller, startController } from '../../controller.js';
 import { RunReconciler } from '../../run-reconciler.js';
-import { runHelpers } from '../../stage-io.fixture.js';
 import type { StageExit, StageLaunch } from '../executor.js';
 import { KubernetesExecutor } from './kubernetes-executor.js';
 

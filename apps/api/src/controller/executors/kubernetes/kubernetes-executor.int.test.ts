@@ -1,6 +1,6 @@
 import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type V1Pod } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh } from '../../stage-io.fixture.js';
+import { sh } from '../../../testing/stage-io.js';
 import type { StageLaunch } from '../executor.js';
 import { type ExecutorKit, KWOK_EXIT_CODE, startExecutorKit, waitFor } from './kube-executor.fixture.js';
 import type { KubernetesExecutor } from './kubernetes-executor.js';

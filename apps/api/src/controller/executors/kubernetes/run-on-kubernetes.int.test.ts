@@ -1,6 +1,6 @@
 import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh, stageOf } from '../../stage-io.fixture.js';
+import { sh, stageOf } from '../../../testing/stage-io.js';
 import {
   type ExecutorKit,
   KWOK_EXIT_CODE,
