@@ -82,12 +82,26 @@ export interface RunWorkflowInput {
 /** Whom the helpers ask: a test API, or any endpoint that answers like one. */
 export type GraphQLApi = Pick<TestApi, 'graphql'>;
 
+/** A stage that runs a shell script in alpine. */
+export const sh = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: 'alpine:3.20',
+  command: ['sh', '-c'],
+  args: [script],
+  ...extra,
+});
+
 export const ENDED_PHASES: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 export const isEnded = (run: { phase: string }) => ENDED_PHASES.includes(run.phase);
 export const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
 
 /** Sends an operation as `token`; the test fails on a GraphQL error. */
-export async function must<T>(api: GraphQLApi, token: string, query: string, variables: Record<string, unknown> = {}) {
+export async function must<T>(
+  api: GraphQLApi,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
   const result = await api.graphql<T>(query, variables, token);
   expect(result.errors).toBeUndefined();
   return result.data as T;
@@ -95,18 +109,22 @@ export async function must<T>(api: GraphQLApi, token: string, query: string, var
 
 export async function createWorkflow(
   api: GraphQLApi,
-  token: string,
+  token: string | undefined,
   input: { tenant: string; project: string; name: string; stages: unknown[]; [field: string]: unknown },
 ): Promise<void> {
   await must(api, token, CREATE_WORKFLOW, { input });
 }
 
 /** Starts a run of the workflow's current version; returns it as created. */
-export async function runWorkflow(api: GraphQLApi, token: string, input: RunWorkflowInput): Promise<RunView> {
+export async function runWorkflow(
+  api: GraphQLApi,
+  token: string | undefined,
+  input: RunWorkflowInput,
+): Promise<RunView> {
   return (await must<{ runWorkflow: RunView }>(api, token, RUN_WORKFLOW, { input })).runWorkflow;
 }
 
-export async function readRun(api: GraphQLApi, token: string, id: string): Promise<RunView> {
+export async function readRun(api: GraphQLApi, token: string | undefined, id: string): Promise<RunView> {
   const run = (await must<{ workflowRun: RunView | null }>(api, token, WORKFLOW_RUN, { id })).workflowRun;
   if (!run) throw new Error(`no run ${id}`);
   return run;
@@ -115,7 +133,7 @@ export async function readRun(api: GraphQLApi, token: string, id: string): Promi
 /** Reads the run until `until` holds (by default: until it has ended), and returns it. */
 export function waitForRun(
   api: GraphQLApi,
-  token: string,
+  token: string | undefined,
   id: string,
   options: WaitOptions<RunView> = {},
 ): Promise<RunView> {
@@ -126,7 +144,7 @@ export function waitForRun(
 /** Reads the runs (in order) until `until` holds for them, and returns them. */
 export function waitForRuns(
   api: GraphQLApi,
-  token: string,
+  token: string | undefined,
   ids: readonly string[],
   options: WaitOptions<RunView[]> & { until: (runs: RunView[]) => boolean },
 ): Promise<RunView[]> {
@@ -139,7 +157,7 @@ export function waitForRuns(
 /** Starts a run and waits until it has ended (or until `until` holds); returns it then. */
 export async function runWorkflowAndWait(
   api: GraphQLApi,
-  token: string,
+  token: string | undefined,
   input: RunWorkflowInput,
   options: WaitOptions<RunView> = {},
 ): Promise<RunView> {
@@ -148,7 +166,12 @@ export async function runWorkflowAndWait(
 }
 
 /** The stored log lines of one stage, in order. */
-export async function logLines(api: GraphQLApi, token: string, id: string, stage: string): Promise<string[]> {
+export async function logLines(
+  api: GraphQLApi,
+  token: string | undefined,
+  id: string,
+  stage: string,
+): Promise<string[]> {
   const { workflowRunLogs } = await must<{ workflowRunLogs: { line: string }[] }>(api, token, RUN_LOGS, { id, stage });
   return workflowRunLogs.map((line) => line.line);
 }

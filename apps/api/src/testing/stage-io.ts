@@ -12,20 +12,13 @@ import {
   type RunView,
   runWorkflow,
   type StageView,
+  sh,
   stageOf,
   waitForRun,
 } from './runs.js';
 import type { TestApi } from './test-api.js';
 
-export { type ArtifactView, type RunView, type StageView, stageOf };
-
-export const sh = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  image: 'alpine:3.20',
-  command: ['sh', '-c'],
-  args: [script],
-  ...extra,
-});
+export { type ArtifactView, type RunView, type StageView, sh, stageOf };
 
 /** GraphQL helpers bound to one API, tenant `acme`, project `web`. */
 export function runHelpers(api: TestApi, token: () => string) {
