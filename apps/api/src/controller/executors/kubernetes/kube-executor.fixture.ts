@@ -34,20 +34,6 @@ export function kwokAnnotations(pod: V1Pod, launch: Pick<StageLaunch, 'env'>): V
 
 export const kwokPodDefaults = { nodeSelector: { ...FAKE_NODE_LABELS }, tolerations: [{ ...FAKE_NODE_TOLERATION }] };
 
-export async function waitFor<T>(
-  read: () => Promise<T>,
-  isDone: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export interface ExecutorKit {
   api: TestApi;
   /** Token of the platform admin, who makes every test's objects. */
