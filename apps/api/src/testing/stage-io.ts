@@ -1,5 +1,5 @@
 // Fixtures of the stage input/output tests: shell stages, GraphQL helpers bound to one
-// API and token (tenant `acme`, project `web`), and a git repository to pull from.
+// API, token and project, and a git repository to pull from.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,8 @@ import type { TestApi } from './test-api.js';
 
 export { type ArtifactView, type RunView, type StageView, sh, stageOf };
 
-/** GraphQL helpers bound to one API, tenant `acme`, project `web`. */
-export function runHelpers(api: TestApi, token: () => string) {
-  const scope = { tenant: 'acme', project: 'web' };
+/** GraphQL helpers bound to one API and one project (by default tenant `acme`, project `web`). */
+export function runHelpers(api: TestApi, token: () => string, scope = { tenant: 'acme', project: 'web' }) {
   return {
     must: <T>(query: string, variables: Record<string, unknown>, as = token()) => must<T>(api, as, query, variables),
     createWorkflow: (name: string, stages: unknown[], globalVariables: unknown[] = []) =>

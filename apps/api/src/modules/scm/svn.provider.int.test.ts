@@ -47,7 +47,11 @@ describe('SVN provider against svnserve on loopback', () => {
       pidFile,
     ]);
     url = `svn://127.0.0.1:${port}`;
-    for (let i = 0; i < 50 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => existsSync(pidFile), {
+      what: 'svnserve to write its pid file',
+      timeoutMs: 5_000,
+      intervalMs: 100,
+    });
     svn('mkdir', '-m', 'layout', `${url}/app/trunk`, `${url}/app/branches`, `${url}/app/tags`);
     const work = join(dir, 'import');
     mkdirSync(work);

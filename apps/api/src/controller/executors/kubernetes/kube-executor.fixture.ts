@@ -101,21 +101,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
   };
 
   // Every test's workflows are made by the tenant's admin (platform admin acts as OWNER).
-  const h = runHelpers(api, () => admin);
-  const wrapped: ReturnType<typeof runHelpers> = {
-    ...h,
-    createWorkflow: (name, stages, globalVariables) =>
-      h.must('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
-        input: { tenant, project: 'web', name, stages, globalVariables: globalVariables ?? [] },
-      }),
-    start: async (workflow, parameters = []) =>
-      (
-        await h.must<{ runWorkflow: { id: string } }>(
-          'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
-          { input: { tenant, project: 'web', workflow, parameters } },
-        )
-      ).runWorkflow.id,
-  };
+  const h = runHelpers(api, () => admin, { tenant, project: 'web' });
 
   return {
     api,
@@ -126,7 +112,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
     namespace,
     instance,
     box,
-    h: wrapped,
+    h,
     exits,
     makeExecutor,
     startController: async (options = {}) => {
