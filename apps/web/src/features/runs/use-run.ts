@@ -12,7 +12,6 @@ import {
   ResumeRunDocument,
   RetryRunDocument,
   type Run,
-  type RunChange,
   RunUpdatedDocument,
   StopRunDocument,
 } from './runs.documents';
@@ -26,7 +25,7 @@ const selectRun = (data: { workflowRun: Run | null }) => data.workflowRun;
 export function useRun(id: string) {
   const query = useQuery({ ...runQuery(id), select: selectRun });
   const run = query.data;
-  useSubscriptionToCache<{ workflowRunUpdated: RunChange }, { workflowRun: Run | null }, { id: string }>({
+  useSubscriptionToCache({
     document: RunUpdatedDocument,
     variables: { id },
     queryKey: queryKeys.runs.detail(id),

@@ -29,11 +29,11 @@ export function LiveStatus() {
 
   useEffect(() => onConnectionChange((event) => setState(event === 'connected' ? 'connected' : 'offline')), []);
 
-  useSubscriptionToCache<{ heartbeat: string }, string, { intervalSeconds: number }>({
+  useSubscriptionToCache({
     document: HeartbeatDocument,
     variables: { intervalSeconds: HEARTBEAT_SECONDS },
     queryKey: queryKeys.system.heartbeat,
-    update: (_previous, event) => event.heartbeat,
+    update: (_previous: string | undefined, event) => event.heartbeat,
     onError: () => setState('offline'),
   });
   const { data: lastBeat } = useQuery<string>({ queryKey: queryKeys.system.heartbeat, queryFn: skipToken });
