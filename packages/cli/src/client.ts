@@ -1,4 +1,5 @@
 import { ApiError, CliError, unreachable } from './errors.js';
+import { type Document, documentText, type VariablesArgs } from './graphql.js';
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -12,7 +13,12 @@ export class ApiClient {
     readonly token: string | undefined,
   ) {}
 
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  /** Sends a document from documents.ts; the result is typed from it. */
+  async request<TData, TVariables>(
+    document: Document<TData, TVariables>,
+    ...[variables = {} as TVariables]: VariablesArgs<TVariables>
+  ): Promise<TData> {
+    const query = documentText(document);
     let response: Response;
     try {
       response = await fetch(`${this.server}/graphql`, {
@@ -28,9 +34,9 @@ export class ApiClient {
       throw unreachable(this.server, error);
     }
     const text = await response.text();
-    let body: GraphQLResponse<T>;
+    let body: GraphQLResponse<TData>;
     try {
-      body = JSON.parse(text) as GraphQLResponse<T>;
+      body = JSON.parse(text) as GraphQLResponse<TData>;
     } catch {
       throw new CliError(
         `${this.server} answered HTTP ${response.status} without a GraphQL response: is it the Cyclone API?`,

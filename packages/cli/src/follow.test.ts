@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, CliError } from './errors.js';
-import { followRun, type LogLine, type RunSnapshot } from './follow.js';
+import { followRun, type LogLine, type RunSnapshot, type StageSnapshot } from './follow.js';
 import type { Sink, SubscriptionSession } from './subscriptions.js';
 
 type Step =
@@ -14,7 +14,7 @@ const line = (stage: string, seq: number): LogLine => ({
   stream: 'STDOUT',
   timestamp: '2026-11-26T00:00:00Z',
 });
-const run = (phase: string): RunSnapshot => ({
+const run = (phase: RunSnapshot['phase'] & StageSnapshot['phase']): RunSnapshot => ({
   id: 'r1',
   number: 1,
   phase,

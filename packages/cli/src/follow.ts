@@ -1,44 +1,19 @@
+import { FollowLogsDocument, FollowRunDocument, type LogLine, type RunSnapshot } from './documents.js';
+import { type Document, documentText } from './graphql.js';
 import { describeSubscriptionError, isRetryable } from './subscription-errors.js';
-import type { OpenSession } from './subscriptions.js';
+import type { OpenSession, Sink, SubscriptionSession } from './subscriptions.js';
 
-export interface StageSnapshot {
-  name: string;
-  phase: string;
-  attempt: number;
-  exitCode: number | null;
-  message: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+export type { LogLine, RunSnapshot, StageSnapshot } from './documents.js';
+
+/** Subscribes to a document of documents.ts on a session; its events are typed from it. */
+function subscribeTo<TData, TVariables>(
+  session: SubscriptionSession,
+  document: Document<TData, TVariables>,
+  variables: TVariables,
+  sink: Sink<TData>,
+): void {
+  session.subscribe<TData>(documentText(document), variables as Record<string, unknown>, sink);
 }
-
-export interface RunSnapshot {
-  id: string;
-  number: number;
-  phase: string;
-  message: string;
-  isPaused: boolean;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  workflow: { name: string };
-  stages: StageSnapshot[];
-}
-
-export interface LogLine {
-  seq: number;
-  stage: string;
-  stream: string;
-  line: string;
-  timestamp: string;
-}
-
-export const RUN_FIELDS =
-  'id number phase message isPaused createdAt startedAt finishedAt workflow { name } stages { name phase attempt exitCode message startedAt finishedAt }';
-
-const LOGS = `subscription($id: ID!, $stage: String, $afterSeq: Int) {
-  workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) { seq stage stream line timestamp }
-}`;
-const UPDATES = `subscription($id: ID!) { workflowRunUpdated(id: $id) { ${RUN_FIELDS} } }`;
 
 export interface FollowOptions {
   runId: string;
@@ -86,8 +61,9 @@ export async function followRun(options: FollowOptions): Promise<RunSnapshot | u
       };
       if (!isLogsDone) {
         open += 1;
-        session.subscribe<{ workflowRunLogs: LogLine }>(
-          LOGS,
+        subscribeTo(
+          session,
+          FollowLogsDocument,
           { id: options.runId, stage: options.stage ?? null, afterSeq: resumeAfter() },
           {
             next: ({ workflowRunLogs: line }) => {
@@ -107,8 +83,9 @@ export async function followRun(options: FollowOptions): Promise<RunSnapshot | u
       }
       if (!isUpdatesDone) {
         open += 1;
-        session.subscribe<{ workflowRunUpdated: RunSnapshot }>(
-          UPDATES,
+        subscribeTo(
+          session,
+          FollowRunDocument,
           { id: options.runId },
           {
             next: ({ workflowRunUpdated: run }) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSnapshot, StageSnapshot } from './follow.js';
 import { RunPrinter } from './run-printer.js';
 
-const stage = (name: string, phase: string, extra: Partial<StageSnapshot> = {}): StageSnapshot => ({
+const stage = (name: string, phase: StageSnapshot['phase'], extra: Partial<StageSnapshot> = {}): StageSnapshot => ({
   name,
   phase,
   attempt: phase === 'PENDING' ? 0 : 1,
@@ -12,7 +12,7 @@ const stage = (name: string, phase: string, extra: Partial<StageSnapshot> = {}):
   finishedAt: null,
   ...extra,
 });
-const run = (phase: string, stages: StageSnapshot[], extra: Partial<RunSnapshot> = {}): RunSnapshot => ({
+const run = (phase: RunSnapshot['phase'], stages: StageSnapshot[], extra: Partial<RunSnapshot> = {}): RunSnapshot => ({
   id: 'r1',
   number: 4,
   phase,

@@ -10,9 +10,12 @@ export const FIXTURES = join(PACKAGE_DIR, 'test', 'fixtures');
 function newestSource(dir: string): number {
   return Math.max(
     0,
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) =>
-      entry.isDirectory() ? newestSource(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
-    ),
+    ...readdirSync(dir, { withFileTypes: true })
+      // src/generated holds types only (rewritten by every typecheck): it never changes dist.
+      .filter((entry) => entry.name !== 'generated')
+      .map((entry) =>
+        entry.isDirectory() ? newestSource(join(dir, entry.name)) : statSync(join(dir, entry.name)).mtimeMs,
+      ),
   );
 }
 

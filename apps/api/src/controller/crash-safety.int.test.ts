@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { isEnded, runWorkflow } from '../testing/runs.js';
 import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
-import { TEST_ADMIN } from '../testing/test-api.js';
+import { graphqlAt, TEST_ADMIN } from '../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-
-const terminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+import { waitFor } from '../testing/wait.js';
 
 async function graphql<T>(url: string, query: string, variables: object, token?: string): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
@@ -19,16 +19,6 @@ async function graphql<T>(url: string, query: string, variables: object, token?:
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
   return body.data;
-}
-
-async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
@@ -102,15 +92,8 @@ describe('crash safety', () => {
     }
   }
 
-  const runWorkflow = async (url: string, tenant: string, workflow: string) =>
-    (
-      await graphql<{ runWorkflow: { id: string } }>(
-        url,
-        'mutation($i: RunWorkflowInput!) { runWorkflow(input: $i) { id } }',
-        { i: { tenant, project: 'web', workflow } },
-        token,
-      )
-    ).runWorkflow.id;
+  const startRun = async (url: string, tenant: string, workflow: string) =>
+    (await runWorkflow({ graphql: graphqlAt(url) }, token, { tenant, project: 'web', workflow })).id;
 
   it('kill -9 mid-run: after a restart the lost attempt fails, is retried, and the stored log has no gap nor duplicate', async () => {
     const first = await spawn();
@@ -118,11 +101,12 @@ describe('crash safety', () => {
     await setUp(first.url, 'acme', [
       { name: 'talk', stages: [{ name: 's', image: 'alpine', retries: 1, command: ['sh', '-c', script] }] },
     ]);
-    const id = await runWorkflow(first.url, 'acme', 'talk');
-    await waitUntil(
-      () => db.logLine.count({ where: { runId: id } }),
-      (n) => n >= 5,
-    );
+    const id = await startRun(first.url, 'acme', 'talk');
+    await waitFor(() => db.logLine.count({ where: { runId: id } }), {
+      until: (n) => n >= 5,
+      what: 'the first log lines',
+      timeoutMs: 60_000,
+    });
     await first.crash();
     const orphan = await db.stageRun.findFirstOrThrow({ where: { runId: id } });
     expect(orphan).toMatchObject({ phase: 'RUNNING', attempt: 1 });
@@ -130,10 +114,11 @@ describe('crash safety', () => {
 
     const second = await spawn();
     expect(second.pid).not.toBe(first.pid);
-    const run = await waitUntil(
-      () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
-      (row) => terminal.includes(row.phase),
-    );
+    const run = await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }), {
+      until: isEnded,
+      what: 'the run to end after the restart',
+      timeoutMs: 60_000,
+    });
     expect(run.phase).toBe('SUCCEEDED');
     expect(run.stageRuns[0]).toMatchObject({ phase: 'SUCCEEDED', attempt: 2 });
     const lines = await db.logLine.findMany({ where: { runId: id }, orderBy: { seq: 'asc' } });
@@ -164,17 +149,14 @@ describe('crash safety', () => {
       { i: { name: 'busy', quota: { maxConcurrentRuns: 4 } } },
       token,
     );
-    const ids = await Promise.all(Array.from({ length: 40 }, () => runWorkflow(server.url, 'busy', 'pair'))).catch(
-      (e) => {
-        console.error(server.output().slice(-4000));
-        throw e;
-      },
-    );
+    const ids = await Promise.all(Array.from({ length: 40 }, () => startRun(server.url, 'busy', 'pair'))).catch((e) => {
+      console.error(server.output().slice(-4000));
+      throw e;
+    });
     await Promise.all([spawn({ CYCLONE_ROLE: 'controller' }), spawn({ CYCLONE_ROLE: 'controller' })]);
-    const runs = await waitUntil(
+    const runs = await waitFor(
       () => db.workflowRun.findMany({ where: { id: { in: ids } }, include: { stageRuns: true } }),
-      (rows) => rows.every((row) => terminal.includes(row.phase)),
-      150_000,
+      { until: (rows) => rows.every(isEnded), what: 'every run to end', timeoutMs: 150_000 },
     );
     expect(runs.map((row) => row.phase)).toEqual(ids.map(() => 'SUCCEEDED'));
     for (const row of runs) expect(row.stageRuns.map((stage) => stage.attempt)).toEqual([1, 1]);

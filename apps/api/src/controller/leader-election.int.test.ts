@@ -4,20 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { loadKubeConfig, makeClients } from '@cyclone/k8s';
 import pino from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '../testing/wait.js';
 import { LeaderElector } from './leader-election.js';
 
 const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until(what: string, fn: () => boolean, timeoutMs = 20_000): Promise<number> {
-  const start = Date.now();
-  while (!fn()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-  return Date.now() - start;
-}
 
 describe('LeaderElector', () => {
   const electors: LeaderElector[] = [];
@@ -47,7 +39,7 @@ describe('LeaderElector', () => {
     const name = lease();
     const [a, b, c] = [candidate(name, 'a'), candidate(name, 'b'), candidate(name, 'c')];
     for (const e of [a, b, c]) e.start();
-    await until('a leader', () => [a, b, c].some((e) => e.isLeader()));
+    await waitFor(() => [a, b, c].some((e) => e.isLeader()), { what: 'a leader' });
     // Stays one over several renewals.
     for (let i = 0; i < 10; i++) {
       expect([a, b, c].filter((e) => e.isLeader())).toHaveLength(1);
@@ -71,7 +63,7 @@ describe('LeaderElector', () => {
     const events: string[] = [];
     const a = candidate(name, 'a', events);
     a.start();
-    await until('a leads', () => a.isLeader());
+    await waitFor(() => a.isLeader(), { what: 'a to lead' });
     const b = candidate(name, 'b', events);
     b.start();
     await sleep(600);
@@ -79,8 +71,9 @@ describe('LeaderElector', () => {
 
     // The holder dies without releasing: b waits out the lease duration.
     await a.stop({ release: false });
-    const waited = await until('b leads', () => b.isLeader());
-    expect(waited).toBeGreaterThanOrEqual(1_000);
+    const stoppedAt = Date.now();
+    await waitFor(() => b.isLeader(), { what: 'b to lead' });
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(1_000);
     expect(events).toEqual(['a started', 'a stopped', 'b started']);
   });
 
@@ -90,10 +83,10 @@ describe('LeaderElector', () => {
     const a = candidate(name, 'a', [], 120_000);
     const b = candidate(name, 'b', [], 120_000);
     a.start();
-    await until('a leads', () => a.isLeader());
+    await waitFor(() => a.isLeader(), { what: 'a to lead' });
     b.start();
     await a.stop();
-    await until('b leads', () => b.isLeader(), 20_000);
+    await waitFor(() => b.isLeader(), { what: 'b to lead', timeoutMs: 20_000 });
     expect(a.isLeader()).toBe(false);
   });
 });

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { CREATE_WORKFLOW, must, RETRY_RUN, type RunView, runWorkflow } from '../testing/runs.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-
-const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
+import { waitFor } from '../testing/wait.js';
 
 /** CYCLONE_RUN_RETENTION=2: each workflow keeps its 2 newest finished runs unless it says otherwise. */
 describe('run retention', () => {
@@ -40,23 +39,15 @@ describe('run retention', () => {
     expect(result.errors).toBeUndefined();
   }
 
-  async function runToEnd(workflow: string): Promise<string> {
-    const result = await api.graphql<{ runWorkflow: { id: string } }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow } },
-      dev,
-    );
-    const id = result.data?.runWorkflow.id as string;
-    await waitUntil(async () => (await db.workflowRun.findUniqueOrThrow({ where: { id } })).finishedAt !== null);
-    return id;
-  }
+  const isFinished = async (id: string) =>
+    (await db.workflowRun.findUniqueOrThrow({ where: { id } })).finishedAt !== null;
+  /** Retention works in the controller's passes: give it the time it takes. */
+  const patiently = (what: string) => ({ what, timeoutMs: 30_000, intervalMs: 100 });
 
-  async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000) {
-    const until = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error('timed out');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  async function runToEnd(workflow: string): Promise<string> {
+    const { id } = await runWorkflow(api, dev, { tenant: 'acme', project: 'web', workflow });
+    await waitFor(() => isFinished(id), patiently('the run to end'));
+    return id;
   }
   const numbersOf = async (workflow: string) =>
     (await db.workflowRun.findMany({ where: { workflow: { name: workflow } }, orderBy: { number: 'asc' } })).map(
@@ -67,7 +58,7 @@ describe('run retention', () => {
     await createWorkflow('keep2', 'echo hello; echo kept > file');
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1) ids.push(await runToEnd('keep2'));
-    await waitUntil(async () => (await numbersOf('keep2')).length === 2);
+    await waitFor(async () => (await numbersOf('keep2')).length === 2, patiently('retention to keep 2 runs'));
     expect(await numbersOf('keep2')).toEqual([3, 4]);
     const [gone, kept] = [ids.slice(0, 2), ids.slice(2)];
     expect(await db.stageRun.count({ where: { runId: { in: gone } } })).toBe(0);
@@ -80,20 +71,14 @@ describe('run retention', () => {
   it("uses the workflow's runRetention over the default and keeps the origin of a kept retry", async () => {
     await createWorkflow('keep3', 'true', { runRetention: 3 });
     for (let i = 0; i < 4; i += 1) await runToEnd('keep3');
-    await waitUntil(async () => (await numbersOf('keep3')).length === 3);
+    await waitFor(async () => (await numbersOf('keep3')).length === 3, patiently('retention to keep 3 runs'));
     expect(await numbersOf('keep3')).toEqual([2, 3, 4]);
 
     await createWorkflow('origin', 'exit 1', { runRetention: 1 });
     const failed = await runToEnd('origin');
-    const retried = await api.graphql<{ retryWorkflowRun: { id: string } }>(
-      'mutation($id: ID!) { retryWorkflowRun(id: $id) { id } }',
-      { id: failed },
-      dev,
-    );
-    const retryId = retried.data?.retryWorkflowRun.id as string;
-    await waitUntil(
-      async () => (await db.workflowRun.findUniqueOrThrow({ where: { id: retryId } })).finishedAt !== null,
-    );
+    const retried = await must<{ retryWorkflowRun: RunView }>(api, dev, RETRY_RUN, { id: failed });
+    const retryId = retried.retryWorkflowRun.id;
+    await waitFor(() => isFinished(retryId), patiently('the retry to end'));
     await runToEnd('keep3');
     // Run #1 is over the limit of 1, but the kept run #2 was retried from it.
     expect(await numbersOf('origin')).toEqual([1, 2]);

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
+import { isAlive } from '../testing/processes.js';
+import { CREATE_WORKFLOW, isEnded, runWorkflow } from '../testing/runs.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-
-const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
-const terminal = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+import { waitFor } from '../testing/wait.js';
 
 /**
  * The API here serves GraphQL only; the tests start and stop controller processes
@@ -49,25 +48,8 @@ describe('run controller', () => {
     expect(result.errors).toBeUndefined();
   }
 
-  async function run(workflow: string): Promise<string> {
-    const result = await api.graphql<{ runWorkflow: { id: string } }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow } },
-      dev,
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?.runWorkflow.id as string;
-  }
-
-  async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 30_000) {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (isDone(value)) return value;
-      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const run = async (workflow: string) =>
+    (await runWorkflow(api, dev, { tenant: 'acme', project: 'web', workflow })).id;
 
   it('two controllers on one database never start the same stage twice', async () => {
     await createWorkflow('counted', [
@@ -82,9 +64,9 @@ describe('run controller', () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i += 1) ids.push(await run('counted'));
     await Promise.all([startController(), startController()]);
-    const runs = await waitUntil(
+    const runs = await waitFor(
       () => db.workflowRun.findMany({ where: { id: { in: ids } }, include: { stageRuns: true } }),
-      (rows) => rows.every((row) => (terminal as readonly string[]).includes(row.phase)),
+      { until: (rows) => rows.every(isEnded), what: 'every run to end', timeoutMs: 30_000 },
     );
     expect(runs.map((row) => row.phase)).toEqual(ids.map(() => 'SUCCEEDED'));
     for (const row of runs) {
@@ -111,7 +93,7 @@ describe('run controller', () => {
     const id = await run('restartable');
     const first = await startController();
     const pidFile = join(dataDir, 'workspaces', id, 'pid');
-    await waitUntil(async () => existsSync(pidFile), Boolean);
+    await waitFor(async () => existsSync(pidFile), { what: 'the stage to write its pid', timeoutMs: 30_000 });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     await first.stop();
     controllers.splice(controllers.indexOf(first), 1);
@@ -120,9 +102,9 @@ describe('run controller', () => {
     expect(between).toMatchObject({ phase: 'RUNNING', attempt: 1 });
 
     await startController();
-    const finished = await waitUntil(
+    const finished = await waitFor(
       () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
-      (row) => (terminal as readonly string[]).includes(row.phase),
+      { until: isEnded, what: 'the run to end', timeoutMs: 30_000 },
     );
     expect(finished.phase).toBe('SUCCEEDED');
     expect(finished.stageRuns[0]).toMatchObject({ phase: 'SUCCEEDED', attempt: 2 });
@@ -133,12 +115,3 @@ describe('run controller', () => {
     ]);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,26 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { PAUSE_RUN, RESUME_RUN, type RunView, readRun, runWorkflow, STOP_RUN, waitForRuns } from '../testing/runs.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 
-const RUN_FIELDS = 'id number phase message isPaused queuePosition startedAt stages { name phase attempt message }';
-const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
-const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
 const CREATE_WORKFLOW =
   'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name maxConcurrentRuns runRetention } }';
-const steer = (op: string) => `mutation($id: ID!) { ${op}(id: $id) { id phase } }`;
-
-interface RunView {
-  id: string;
-  number: number;
-  phase: string;
-  message: string;
-  isPaused: boolean;
-  queuePosition: number | null;
-  startedAt: string | null;
-  stages: { name: string; phase: string; attempt: number; message: string }[];
-}
 type Errors = { message: string; extensions?: { code?: string; field?: string } }[] | undefined;
 
 /** The API admits at most 3 runs at once in total; tenant acme at most 2. */
@@ -80,13 +66,7 @@ describe('run queue and concurrency limits', () => {
   }
 
   async function run(tenant: string, workflow = 'gate'): Promise<string> {
-    const result = await api.graphql<{ runWorkflow: RunView }>(
-      RUN,
-      { input: { tenant, project: 'web', workflow } },
-      tokens[tenant],
-    );
-    expect(result.errors).toBeUndefined();
-    const id = result.data?.runWorkflow.id as string;
+    const { id } = await runWorkflow(api, tokens[tenant], { tenant, project: 'web', workflow });
     started.push(id);
     return id;
   }
@@ -97,31 +77,20 @@ describe('run queue and concurrency limits', () => {
     release(...started.splice(0));
   });
 
-  const get = async (id: string, tenant = 'acme') =>
-    (await api.graphql<{ workflowRun: RunView }>(GET, { id }, tokens[tenant])).data?.workflowRun as RunView;
+  const get = (id: string, tenant = 'acme') => readRun(api, tokens[tenant], id);
   const release = (...ids: string[]) => {
     for (const id of ids) writeFileSync(join(gates, id), '');
   };
 
-  async function waitFor(ids: string[], tenant: string, isDone: (runs: RunView[]) => boolean): Promise<RunView[]> {
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const runs = await Promise.all(ids.map((id) => get(id, tenant)));
-      if (isDone(runs)) return runs;
-      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(runs)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
   const isRunning = (run: RunView) => run.phase === 'RUNNING' && run.stages[0]?.phase === 'RUNNING';
   const phases = (runs: RunView[]) => runs.map((r) => r.phase);
 
   it('queues runs over the tenant limit FIFO, with the reason and a queue position', async () => {
     const ids = [await run('acme'), await run('acme'), await run('acme'), await run('acme')];
-    let runs = await waitFor(
-      ids,
-      'acme',
-      (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView) && r[3]?.phase === 'WAITING',
-    );
+    let runs = await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView) && r[3]?.phase === 'WAITING',
+      timeoutMs: 60_000,
+    });
     expect(runs.map((r) => [r.phase, r.message, r.queuePosition])).toEqual([
       ['RUNNING', '', null],
       ['RUNNING', '', null],
@@ -130,11 +99,14 @@ describe('run queue and concurrency limits', () => {
     ]);
     expect(runs[2]?.stages[0]).toMatchObject({ phase: 'PENDING', attempt: 0 });
     release(ids[0] as string);
-    runs = await waitFor(ids, 'acme', (r) => isRunning(r[2] as RunView));
+    runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => isRunning(r[2] as RunView), timeoutMs: 60_000 });
     expect(phases(runs)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING']);
     expect(runs[3]?.queuePosition).toBe(1);
     release(...ids);
-    runs = await waitFor(ids, 'acme', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+    runs = await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => r.every((x) => x.phase === 'SUCCEEDED'),
+      timeoutMs: 60_000,
+    });
     const rows = await db.workflowRun.findMany({ where: { id: { in: ids } }, orderBy: { number: 'asc' } });
     // FIFO: #3 started only after #1 finished, #4 after #3 had started.
     expect((rows[2]?.startedAt as Date) >= (rows[0]?.finishedAt as Date)).toBe(true);
@@ -164,48 +136,72 @@ describe('run queue and concurrency limits', () => {
       runRetention: 7,
     });
     const ids = [await run('acme', 'solo'), await run('acme', 'solo')];
-    let runs = await waitFor(ids, 'acme', (r) => isRunning(r[0] as RunView) && r[1]?.phase === 'WAITING');
+    let runs = await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => isRunning(r[0] as RunView) && r[1]?.phase === 'WAITING',
+      timeoutMs: 60_000,
+    });
     expect(runs[1]?.message).toBe('queued: 1 run of this workflow is active (limit 1)');
 
-    await api.graphql(steer('stopWorkflowRun'), { id: ids[1] }, tokens.acme);
-    runs = await waitFor(ids, 'acme', (r) => r[1]?.phase === 'CANCELLED');
+    await api.graphql(STOP_RUN, { id: ids[1] }, tokens.acme);
+    runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => r[1]?.phase === 'CANCELLED', timeoutMs: 60_000 });
     expect(runs[1]).toMatchObject({ message: 'stopped before it started', startedAt: null, queuePosition: null });
     expect(runs[1]?.stages[0]).toMatchObject({ phase: 'CANCELLED', attempt: 0 });
     release(...ids);
-    await waitFor(ids, 'acme', (r) => r[0]?.phase === 'SUCCEEDED');
+    await waitForRuns(api, tokens.acme, ids, { until: (r) => r[0]?.phase === 'SUCCEEDED', timeoutMs: 60_000 });
   }, 90_000);
 
   it('a paused queued run keeps waiting without holding a place; resumed, it queues again', async () => {
     const ids = [await run('acme'), await run('acme'), await run('acme'), await run('acme')];
-    await waitFor(ids, 'acme', (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView));
-    await api.graphql(steer('pauseWorkflowRun'), { id: ids[2] }, tokens.acme);
-    let runs = await waitFor(ids, 'acme', (r) => r[2]?.message === 'paused before it started');
+    await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => isRunning(r[0] as RunView) && isRunning(r[1] as RunView),
+      timeoutMs: 60_000,
+    });
+    await api.graphql(PAUSE_RUN, { id: ids[2] }, tokens.acme);
+    let runs = await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => r[2]?.message === 'paused before it started',
+      timeoutMs: 60_000,
+    });
     expect(runs[2]).toMatchObject({ phase: 'WAITING', isPaused: true, queuePosition: null });
     expect(runs[3]?.queuePosition).toBe(1);
     release(ids[0] as string);
-    runs = await waitFor(ids, 'acme', (r) => isRunning(r[3] as RunView));
+    runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => isRunning(r[3] as RunView), timeoutMs: 60_000 });
     expect(runs[2]).toMatchObject({ phase: 'WAITING', isPaused: true });
-    await api.graphql(steer('resumeWorkflowRun'), { id: ids[2] }, tokens.acme);
-    runs = await waitFor(ids, 'acme', (r) => r[2]?.message === 'queued: 2 runs of this tenant are active (limit 2)');
+    await api.graphql(RESUME_RUN, { id: ids[2] }, tokens.acme);
+    runs = await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => r[2]?.message === 'queued: 2 runs of this tenant are active (limit 2)',
+      timeoutMs: 60_000,
+    });
     expect(runs[2]).toMatchObject({ isPaused: false, queuePosition: 1 });
     release(ids[1] as string);
-    await waitFor(ids, 'acme', (r) => isRunning(r[2] as RunView));
+    await waitForRuns(api, tokens.acme, ids, { until: (r) => isRunning(r[2] as RunView), timeoutMs: 60_000 });
     release(...ids);
-    await waitFor(ids, 'acme', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+    await waitForRuns(api, tokens.acme, ids, {
+      until: (r) => r.every((x) => x.phase === 'SUCCEEDED'),
+      timeoutMs: 60_000,
+    });
   }, 90_000);
 
   it('shares the installation limit round-robin: one run of a small tenant is not starved by a big one', async () => {
     const big: string[] = [];
     for (let i = 0; i < 6; i += 1) big.push(await run('big'));
-    await waitFor(big, 'big', (r) => r.filter(isRunning).length === 3);
+    await waitForRuns(api, tokens.big, big, { until: (r) => r.filter(isRunning).length === 3, timeoutMs: 60_000 });
     const small = await run('small');
-    let [smallRun] = await waitFor([small], 'small', (r) => r[0]?.phase === 'WAITING');
+    let [smallRun] = await waitForRuns(api, tokens.small, [small], {
+      until: (r) => r[0]?.phase === 'WAITING',
+      timeoutMs: 60_000,
+    });
     expect(smallRun?.message).toBe('queued: 3 runs are active in total (limit 3)');
     release(big[0] as string);
-    [smallRun] = await waitFor([small], 'small', (r) => isRunning(r[0] as RunView));
+    [smallRun] = await waitForRuns(api, tokens.small, [small], {
+      until: (r) => isRunning(r[0] as RunView),
+      timeoutMs: 60_000,
+    });
     const bigRuns = await Promise.all(big.map((id) => get(id, 'big')));
     expect(phases(bigRuns)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING', 'WAITING', 'WAITING']);
     release(...big, small);
-    await waitFor(big, 'big', (r) => r.every((x) => x.phase === 'SUCCEEDED'));
+    await waitForRuns(api, tokens.big, big, {
+      until: (r) => r.every((x) => x.phase === 'SUCCEEDED'),
+      timeoutMs: 60_000,
+    });
   }, 90_000);
 });

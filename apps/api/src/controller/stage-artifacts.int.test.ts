@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
+import { type RunView, runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-import { type RunView, runHelpers, sh, stageOf } from './stage-io.fixture.js';
 
 const RETRY = 'mutation($id: ID!, $from: String) { retryWorkflowRun(id: $id, fromStage: $from) { id } }';
 

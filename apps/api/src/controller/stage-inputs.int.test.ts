@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
+import { createGitRepository, runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-import { createGitRepository, runHelpers, sh, stageOf } from './stage-io.fixture.js';
 
 const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }';
 const SECRET = 'Sup3r-S3cret-Value-42';

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
+import { createGitRepository, runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-import { createGitRepository, runHelpers, sh, stageOf } from './stage-io.fixture.js';
+import { waitFor } from '../testing/wait.js';
 
 const GIT_PASSWORD = 'pw-http-777-git';
 const SVN_PASSWORD = 'svn-pw-555-svn';
@@ -95,16 +96,14 @@ async function serveSvn(root: string): Promise<{ process: ChildProcess; url: str
     ['-d', '--foreground', '--listen-host', '127.0.0.1', '--listen-port', String(port), '-r', root],
     { stdio: 'ignore' },
   );
-  // Ready once it accepts connections.
-  for (let i = 0; i < 100; i += 1) {
-    const isUp = await new Promise<boolean>((resolve) => {
+  // Ready once it holds the port.
+  const isListening = () =>
+    new Promise<boolean>((resolve) => {
       const socket = createNetServer().listen(port, '127.0.0.1');
       socket.once('listening', () => socket.close(() => resolve(false)));
       socket.once('error', () => resolve(true));
     });
-    if (isUp) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(isListening, { what: `svnserve to listen on port ${port}`, timeoutMs: 5_000 });
   return { process: server, url: `svn://127.0.0.1:${port}/repo/trunk` };
 }
 
@@ -220,14 +219,12 @@ describe('stage inputs from real SCM servers', () => {
     ]);
     const id = await h.start('stuck-pull');
     const isPulling = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(`${server}/hang.git`);
-    for (let i = 0; i < 200 && !isPulling(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(isPulling()).toBe(true);
+    await waitFor(isPulling, { what: 'the pull to start', timeoutMs: 10_000 });
     expect((await db.stageRun.findFirstOrThrow({ where: { runId: id } })).phase).toBe('RUNNING');
     await h.must('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id });
     const run = await h.waitEnd(id, 10_000);
     expect(run.phase).toBe('CANCELLED');
-    for (let i = 0; i < 40 && isPulling(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(isPulling()).toBe(false);
+    await waitFor(() => !isPulling(), { what: 'the pull to be killed', timeoutMs: 2_000 });
     expect(await h.logs(id, 'show')).not.toContain('never');
   });
 });

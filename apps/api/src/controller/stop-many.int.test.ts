@@ -7,11 +7,12 @@ import WebSocket from 'ws';
 import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
+import { expectGone, isAlive } from '../testing/processes.js';
+import { CREATE_WORKFLOW, must, runWorkflow, STOP_RUN } from '../testing/runs.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { waitFor } from '../testing/wait.js';
 
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
-const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
 const UPDATED = 'subscription($id: ID!) { workflowRunUpdated(id: $id) { phase stages { name phase } } }';
 /** Parallel stages in the stopped run (each a real process group). */
 const WIDTH = 40;
@@ -54,12 +55,7 @@ describe('stopping a run with many running stages', () => {
       })),
       { name: 'after', image: 'alpine', command: ['true'], dependsOn: ['s0'] },
     ];
-    const created = await server.graphql(
-      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
-      { input: { tenant: 'acme', project: 'web', name: 'wide', stages } },
-      dev,
-    );
-    expect(created.errors).toBeUndefined();
+    await must(server, dev, CREATE_WORKFLOW, { input: { tenant: 'acme', project: 'web', name: 'wide', stages } });
   });
 
   afterAll(async () => {
@@ -69,42 +65,25 @@ describe('stopping a run with many running stages', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function run(): Promise<string> {
-    const result = await server.graphql<{ runWorkflow: { id: string } }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow: 'wide' } },
-      dev,
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?.runWorkflow.id as string;
-  }
-
-  async function stop(id: string): Promise<void> {
-    const result = await server.graphql(STOP, { id }, dev);
-    expect(result.errors).toBeUndefined();
-  }
+  const run = async () => (await runWorkflow(server, dev, { tenant: 'acme', project: 'web', workflow: 'wide' })).id;
+  const stop = (id: string) => must(server, dev, STOP_RUN, { id });
 
   const stageRows = (runId: string) =>
     db.stageRun.findMany({ where: { runId }, select: { stage: true, phase: true, message: true } });
   const runRow = (runId: string) => db.workflowRun.findUniqueOrThrow({ where: { id: runId } });
 
-  async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   /** Every wide stage RUNNING with its process's pid written; returns the pids. */
   async function allRunning(runId: string): Promise<number[]> {
     const pidOf = (i: number) => join(dataDir, 'workspaces', runId, 'pids', `s${i}`);
     const isReady = (i: number) => existsSync(pidOf(i)) && readFileSync(pidOf(i), 'utf8').trim() !== '';
-    await waitUntil(async () => {
-      const rows = await stageRows(runId);
-      const running = rows.filter((row) => row.phase === 'RUNNING').length;
-      return running === WIDTH && Array.from({ length: WIDTH }, (_, i) => i).every(isReady);
-    }, `all ${WIDTH} stages run`);
+    await waitFor(
+      async () => {
+        const rows = await stageRows(runId);
+        const running = rows.filter((row) => row.phase === 'RUNNING').length;
+        return running === WIDTH && Array.from({ length: WIDTH }, (_, i) => i).every(isReady);
+      },
+      { what: `all ${WIDTH} stages to run`, timeoutMs: 30_000 },
+    );
     return Array.from({ length: WIDTH }, (_, i) => Number(readFileSync(pidOf(i), 'utf8').trim()));
   }
 
@@ -132,7 +111,7 @@ describe('stopping a run with many running stages', () => {
       );
     });
     // The subscription's first message is the current state: it is listening from then on.
-    await waitUntil(async () => updates.length > 0, 'the subscription answers');
+    await waitFor(async () => updates.length > 0, { what: 'the subscription to answer', timeoutMs: 30_000 });
     await stop(runId);
     await completed;
     await client.dispose();
@@ -168,24 +147,12 @@ describe('stopping a run with many running stages', () => {
     expect((await stageRows(runId)).filter((row) => row.phase === 'RUNNING')).toHaveLength(WIDTH);
 
     await startController();
-    await waitUntil(async () => (await runRow(runId)).phase === 'CANCELLED', 'the run is cancelled');
+    await waitFor(async () => (await runRow(runId)).phase === 'CANCELLED', {
+      what: 'the run to be cancelled',
+      timeoutMs: 30_000,
+    });
     const rows = await stageRows(runId);
     expect(rows.map((row) => row.phase)).toEqual(rows.map(() => 'CANCELLED'));
     expect(rows.filter((row) => row.message === 'killed: the run was stopped')).toHaveLength(WIDTH);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function expectGone(pid: number): Promise<void> {
-  const until = Date.now() + 5_000;
-  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(isAlive(pid)).toBe(false);
-}

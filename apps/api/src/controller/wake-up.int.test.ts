@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
+import { CREATE_WORKFLOW, must, PAUSE_RUN, RESUME_RUN, runWorkflow, STOP_RUN } from '../testing/runs.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
-
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
+import { waitFor } from '../testing/wait.js';
 
 /**
  * One API serves GraphQL only (role server), another one runs the controller (role
@@ -38,12 +38,7 @@ describe('cross-process wake-up', () => {
       },
       { name: 'b', image: 'alpine', command: ['true'], dependsOn: ['a'] },
     ];
-    const created = await server.graphql(
-      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
-      { input: { tenant: 'acme', project: 'web', name: 'two', stages } },
-      dev,
-    );
-    expect(created.errors).toBeUndefined();
+    await must(server, dev, CREATE_WORKFLOW, { input: { tenant: 'acme', project: 'web', name: 'two', stages } });
   });
 
   afterAll(async () => {
@@ -55,67 +50,55 @@ describe('cross-process wake-up', () => {
 
   const stageRow = (runId: string, stage: string) =>
     db.stageRun.findUniqueOrThrow({ where: { runId_stage: { runId, stage } } });
-  async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean): Promise<T> {
-    const until = Date.now() + 20_000;
-    for (;;) {
-      const value = await read();
-      if (isDone(value)) return value;
-      if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const run = async () => (await runWorkflow(server, dev, { tenant: 'acme', project: 'web', workflow: 'two' })).id;
   const idle = () => new Promise((resolve) => setTimeout(resolve, 600));
 
   it('starts a run created on another process at once, and acts on pause, resume and stop from there', async () => {
     for (let i = 0; i < 3; i += 1) {
       await idle();
-      const result = await server.graphql<{ runWorkflow: { id: string } }>(
-        RUN,
-        { input: { tenant: 'acme', project: 'web', workflow: 'two' } },
-        dev,
-      );
-      const id = result.data?.runWorkflow.id as string;
-      await waitUntil(
-        () => stageRow(id, 'a'),
-        (row) => row.startedAt !== null,
-      );
+      const id = await run();
+      await waitFor(() => stageRow(id, 'a'), {
+        until: (row) => row.startedAt !== null,
+        what: 'stage a to start',
+        intervalMs: 20,
+      });
 
-      await server.graphql('mutation($id: ID!) { pauseWorkflowRun(id: $id) { id } }', { id }, dev);
+      await must(server, dev, PAUSE_RUN, { id });
       writeFileSync(join(dataDir, id), '');
-      await waitUntil(
-        () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
-        (run) => run.phase === 'WAITING' && run.stageRuns.some((s) => s.stage === 'a' && s.phase === 'SUCCEEDED'),
-      );
+      await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }), {
+        until: (run) =>
+          run.phase === 'WAITING' && run.stageRuns.some((s) => s.stage === 'a' && s.phase === 'SUCCEEDED'),
+        what: 'the paused run to finish stage a',
+        intervalMs: 20,
+      });
       await idle();
       expect((await stageRow(id, 'b')).phase).toBe('PENDING');
-      await server.graphql('mutation($id: ID!) { resumeWorkflowRun(id: $id) { id } }', { id }, dev);
-      await waitUntil(
-        () => stageRow(id, 'b'),
-        (row) => row.startedAt !== null,
-      );
-      await waitUntil(
-        () => db.workflowRun.findUniqueOrThrow({ where: { id } }),
-        (run) => run.phase === 'SUCCEEDED',
-      );
+      await must(server, dev, RESUME_RUN, { id });
+      await waitFor(() => stageRow(id, 'b'), {
+        until: (row) => row.startedAt !== null,
+        what: 'stage b to start after the resume',
+        intervalMs: 20,
+      });
+      await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id } }), {
+        until: (run) => run.phase === 'SUCCEEDED',
+        what: 'the run to succeed',
+        intervalMs: 20,
+      });
 
       await idle();
-      const other = (
-        await server.graphql<{ runWorkflow: { id: string } }>(
-          RUN,
-          { input: { tenant: 'acme', project: 'web', workflow: 'two' } },
-          dev,
-        )
-      ).data?.runWorkflow.id as string;
-      await waitUntil(
-        () => stageRow(other, 'a'),
-        (row) => row.phase === 'RUNNING',
-      );
+      const other = await run();
+      await waitFor(() => stageRow(other, 'a'), {
+        until: (row) => row.phase === 'RUNNING',
+        what: 'stage a of the other run to run',
+        intervalMs: 20,
+      });
       await idle();
-      await server.graphql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: other }, dev);
-      await waitUntil(
-        () => db.workflowRun.findUniqueOrThrow({ where: { id: other } }),
-        (row) => row.phase === 'CANCELLED',
-      );
+      await must(server, dev, STOP_RUN, { id: other });
+      await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id: other } }), {
+        until: (row) => row.phase === 'CANCELLED',
+        what: 'the other run to be cancelled',
+        intervalMs: 20,
+      });
     }
   }, 120_000);
 });

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStageToken } from '../controller/executors/kubernetes/stage-token.js';
-import { runHelpers, sh } from '../controller/stage-io.fixture.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { SecretBox } from '../modules/integrations/secret-box.js';
 import { seedTenant } from '../testing/seed.js';
+import { runHelpers, sh } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');

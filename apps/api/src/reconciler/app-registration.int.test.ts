@@ -2,8 +2,9 @@
 // on the Lease and its reconciler mirrors a new tenant without any help.
 import { installCrds, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { describe, expect, inject, it } from 'vitest';
-import { suffix, waitFor } from '../testing/reconciler-kit.js';
+import { RECONCILE_WAIT, suffix } from '../testing/reconciler-kit.js';
 import { startTestApi } from '../testing/test-api.js';
+import { waitFor } from '../testing/wait.js';
 
 describe('the API with a cluster configured', () => {
   it('reconciles on its own and holds the controller Lease while it runs', async () => {
@@ -27,8 +28,9 @@ describe('the API with a cluster configured', () => {
         token,
       );
       expect(created.errors).toBeUndefined();
-      const namespace = await waitFor('tenant namespace', async () =>
-        clients.core.readNamespace({ name: `cyclone-${tenant}` }).catch(() => undefined),
+      const namespace = await waitFor(
+        async () => clients.core.readNamespace({ name: `cyclone-${tenant}` }).catch(() => undefined),
+        { what: 'the tenant namespace', ...RECONCILE_WAIT },
       );
       expect(namespace.metadata?.labels?.['cyclone.dev/instance']).toBe(instance);
       const lease = (await clients.customObjects.getNamespacedCustomObject({
@@ -40,14 +42,17 @@ describe('the API with a cluster configured', () => {
       })) as { spec: { holderIdentity: string } };
       expect(lease.spec.holderIdentity).toBe('api-0');
       // The sync state is written at the end of the pass that created the namespace.
-      const state = await waitFor('tenant sync state', async () => {
-        const status = await api.graphql<{ tenant: { syncStatus: { state: string } | null } }>(
-          'query($t: String!) { tenant(name: $t) { syncStatus { state } } }',
-          { t: tenant },
-          token,
-        );
-        return status.data?.tenant.syncStatus?.state;
-      });
+      const state = await waitFor(
+        async () => {
+          const status = await api.graphql<{ tenant: { syncStatus: { state: string } | null } }>(
+            'query($t: String!) { tenant(name: $t) { syncStatus { state } } }',
+            { t: tenant },
+            token,
+          );
+          return status.data?.tenant.syncStatus?.state;
+        },
+        { what: 'the tenant sync state', ...RECONCILE_WAIT },
+      );
       expect(state).toBe('SYNCED');
     } finally {
       await api.stop();

@@ -5,7 +5,14 @@
 // worker cluster up through the ExecutionCluster's finalizer.
 import { LABELS } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReconcilerKit, readObject, startReconcilerKit, suffix, waitFor } from '../testing/reconciler-kit.js';
+import {
+  RECONCILE_WAIT,
+  type ReconcilerKit,
+  readObject,
+  startReconcilerKit,
+  suffix,
+} from '../testing/reconciler-kit.js';
+import { waitFor } from '../testing/wait.js';
 
 type Ec = {
   metadata: { finalizers?: string[]; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -153,8 +160,9 @@ describe('ExecutionCluster registration', () => {
     const terminating = await readObject<Ec>(kit.clients, 'ExecutionCluster', ecName);
     expect(terminating?.metadata.deletionTimestamp).toBeTruthy();
     await kit.reconciler.reconcileAll(); // finalizes
-    await waitFor('ExecutionCluster gone', async () =>
-      (await readObject(kit.clients, 'ExecutionCluster', ecName)) === undefined ? true : undefined,
+    await waitFor(
+      async () => ((await readObject(kit.clients, 'ExecutionCluster', ecName)) === undefined ? true : undefined),
+      { what: 'the ExecutionCluster to be gone', ...RECONCILE_WAIT },
     );
     const workerNs = await kit.worker.core.readNamespace({ name: `cyclone-${tenant}` }).catch(() => undefined);
     expect(workerNs === undefined || workerNs.status?.phase === 'Terminating').toBe(true);

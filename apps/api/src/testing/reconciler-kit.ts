@@ -94,14 +94,5 @@ export async function readObject<T = KubernetesObject & { spec?: Record<string, 
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+/** How the reconciler tests wait for the control plane: a minute at most, asking every 200 ms. */
+export const RECONCILE_WAIT = { timeoutMs: 60_000, intervalMs: 200 };

@@ -17,6 +17,18 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
+/** GraphQL over HTTP against the API at `url` (one started here, or a spawned process). */
+export function graphqlAt(url: string): TestApi['graphql'] {
+  return async (query, variables, token) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, ...((await response.json()) as object) };
+  };
+}
+
 export const TEST_ADMIN = { email: 'admin@cyclone.test', password: 'test-admin-password' };
 
 /** A whole API (role all) on a fresh database and a free port, in this process. */
@@ -38,14 +50,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const api = await startApi(config, pino({ level: 'warn' }));
-  const graphql: TestApi['graphql'] = async (query, variables, token) => {
-    const response = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, ...((await response.json()) as object) };
-  };
+  const graphql = graphqlAt(api.url);
   return {
     url: api.url,
     databaseUrl: database.url,

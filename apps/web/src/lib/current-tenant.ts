@@ -3,6 +3,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { request } from './graphql/client';
+import { graphql, type ResultOf } from './graphql/graphql';
 import { queryKeys } from './query-keys';
 
 /**
@@ -12,13 +13,7 @@ import { queryKeys } from './query-keys';
 const STORAGE_KEY = 'cyclone.tenant';
 const CHANGE_EVENT = 'cyclone:tenant-change';
 
-export interface TenantSummary {
-  name: string;
-  description: string;
-  myRole: string | null;
-}
-
-const TenantsDocument = /* GraphQL */ `
+const TenantsDocument = graphql(`
   query Tenants {
     tenants {
       name
@@ -26,12 +21,13 @@ const TenantsDocument = /* GraphQL */ `
       myRole
     }
   }
-`;
+`);
+export type TenantSummary = ResultOf<typeof TenantsDocument>['tenants'][number];
 
 export const tenantsQuery = () =>
   queryOptions({
     queryKey: queryKeys.tenants.all,
-    queryFn: ({ signal }) => request<{ tenants: TenantSummary[] }>(TenantsDocument, undefined, { signal }),
+    queryFn: ({ signal }) => request(TenantsDocument, undefined, { signal }),
   });
 
 export function useTenants() {

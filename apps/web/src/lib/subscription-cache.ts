@@ -3,12 +3,13 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { GraphQLRequestError } from './graphql/errors';
+import type { Document } from './graphql/graphql';
 import { onConnectionChange, subscribe } from './graphql/ws-client';
 
-export interface SubscriptionToCacheOptions<TEvent, TCached, TVariables extends object> {
-  /** The subscription document, e.g. `subscription RunUpdated($id: ID!) { workflowRunUpdated(id: $id) { … } }`. */
-  document: string;
-  variables?: TVariables;
+export interface SubscriptionToCacheOptions<TEvent, TCached, TVariables> {
+  /** The subscription document, e.g. graphql(`subscription RunUpdated($id: ID!) { workflowRunUpdated(id: $id) { … } }`). */
+  document: Document<TEvent, TVariables>;
+  variables: TVariables;
   /** The cache entry that the events keep up to date. */
   queryKey: QueryKey;
   /** Folds one event into the cached value (return the previous value to ignore it). */
@@ -29,7 +30,7 @@ const COALESCE_FALLBACK_MS = 100;
  * Feeds the events of a GraphQL subscription into the React Query cache. After a
  * reconnect the entry is invalidated, so whatever happened while offline is fetched.
  */
-export function useSubscriptionToCache<TEvent, TCached, TVariables extends object = Record<string, never>>({
+export function useSubscriptionToCache<TEvent, TCached, TVariables>({
   document,
   variables,
   queryKey,
@@ -69,7 +70,7 @@ export function useSubscriptionToCache<TEvent, TCached, TVariables extends objec
       const { update: fold, queryKey: key } = callbacks.current;
       queryClient.setQueryData<TCached>(key, (previous) => events.reduce<TCached | undefined>(fold, previous));
     };
-    const unsubscribe = subscribe<TEvent, TVariables>(document, vars, {
+    const unsubscribe = subscribe(document, vars, {
       next: (event) => {
         pending.push(event);
         if (!coalesce) flush();

@@ -1,19 +1,9 @@
 import { listOption, outputFormat } from '../args.js';
 import type { Command } from '../context.js';
+import { type Applied, ApplyManifestsDocument } from '../documents.js';
 import { ApiError } from '../errors.js';
 import { joinManifestFiles, locateDocuments, readManifestFiles } from '../manifest-files.js';
 import { formatOutput } from '../output.js';
-
-const APPLY =
-  'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind name action target message } }';
-
-interface Applied {
-  kind: string;
-  name: string;
-  action: 'CREATED' | 'UPDATED' | 'UNCHANGED';
-  target: string;
-  message: string | null;
-}
 
 export const applyCommand: Command = {
   spec: {
@@ -42,7 +32,7 @@ Examples:
     try {
       ({ applyManifests: applied } = await ctx
         .api()
-        .request<{ applyManifests: Applied[] }>(APPLY, { input: { tenant, project, yaml: joined.yaml } }));
+        .request(ApplyManifestsDocument, { input: { tenant, project, yaml: joined.yaml } }));
     } catch (error) {
       if (error instanceof ApiError && files.length > 1) {
         throw new ApiError(

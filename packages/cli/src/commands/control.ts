@@ -1,28 +1,45 @@
 import { booleanOption, stringOption } from '../args.js';
-import type { Command } from '../context.js';
-import { RUN_FIELDS, type RunSnapshot } from '../follow.js';
+import type { Command, CommandContext } from '../context.js';
+import {
+  PauseRunDocument,
+  ResumeRunDocument,
+  RetryRunDocument,
+  type RunSnapshot,
+  StopRunDocument,
+} from '../documents.js';
 import { followToEnd } from '../follow-command.js';
 
-function controlCommand(name: 'stop' | 'pause' | 'resume', mutation: string, summary: string): Command {
+function controlCommand(
+  name: 'stop' | 'pause' | 'resume',
+  send: (ctx: CommandContext, id: string) => Promise<RunSnapshot>,
+  summary: string,
+): Command {
   return {
     spec: { name, summary, usage: `${name} RUN`, isRemote: true, positionals: { min: 1, max: 1 }, options: {} },
     async run(ctx) {
-      const [id] = ctx.args.positionals;
-      const result = await ctx
-        .api()
-        .request<Record<string, RunSnapshot>>(`mutation($id: ID!) { ${mutation}(id: $id) { ${RUN_FIELDS} } }`, { id });
-      const run = result[mutation] as RunSnapshot;
+      const [id = ''] = ctx.args.positionals;
+      const run = await send(ctx, id);
       ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${run.isPaused ? ' (paused)' : ''}\n`);
       return 0;
     },
   };
 }
 
-export const stopCommand = controlCommand('stop', 'stopWorkflowRun', 'Kill the running stages of a run and cancel it.');
-export const pauseCommand = controlCommand('pause', 'pauseWorkflowRun', 'Start no new stage of a run until resumed.');
-export const resumeCommand = controlCommand('resume', 'resumeWorkflowRun', 'Continue a paused run.');
-
-const RETRY = `mutation($id: ID!, $fromStage: String) { retryWorkflowRun(id: $id, fromStage: $fromStage) { ${RUN_FIELDS} } }`;
+export const stopCommand = controlCommand(
+  'stop',
+  async (ctx, id) => (await ctx.api().request(StopRunDocument, { id })).stopWorkflowRun,
+  'Kill the running stages of a run and cancel it.',
+);
+export const pauseCommand = controlCommand(
+  'pause',
+  async (ctx, id) => (await ctx.api().request(PauseRunDocument, { id })).pauseWorkflowRun,
+  'Start no new stage of a run until resumed.',
+);
+export const resumeCommand = controlCommand(
+  'resume',
+  async (ctx, id) => (await ctx.api().request(ResumeRunDocument, { id })).resumeWorkflowRun,
+  'Continue a paused run.',
+);
 
 export const retryCommand: Command = {
   spec: {
@@ -37,11 +54,9 @@ export const retryCommand: Command = {
     },
   },
   async run(ctx) {
-    const [id] = ctx.args.positionals;
+    const [id = ''] = ctx.args.positionals;
     const fromStage = stringOption(ctx.args, 'from-stage') ?? null;
-    const { retryWorkflowRun: run } = await ctx
-      .api()
-      .request<{ retryWorkflowRun: RunSnapshot }>(RETRY, { id, fromStage });
+    const { retryWorkflowRun: run } = await ctx.api().request(RetryRunDocument, { id, fromStage });
     ctx.out(`run #${run.number} of ${run.workflow.name} started: ${run.id}\n`);
     if (!booleanOption(ctx.args, 'follow')) return 0;
     return followToEnd(ctx, run);

@@ -1,30 +1,15 @@
 import { outputFormat, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
+import {
+  ProjectRunsDocument,
+  type RunRow,
+  WorkflowDocument,
+  type WorkflowRow,
+  WorkflowRunsDocument,
+  WorkflowsDocument,
+} from '../documents.js';
 import { CliError, UsageError } from '../errors.js';
 import { formatOutput, formatTable, formatTime, runDuration } from '../output.js';
-
-interface WorkflowRow {
-  name: string;
-  version: number;
-  description: string;
-  updatedAt: string;
-  stages: { name: string }[];
-  latestRun: { number: number; phase: string; createdAt: string } | null;
-}
-
-interface RunRow {
-  id: string;
-  number: number;
-  phase: string;
-  message: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  workflow: { name: string };
-}
-
-const WORKFLOW_FIELDS = 'name version description updatedAt stages { name } latestRun { number phase createdAt }';
-const RUN_ROW_FIELDS = 'id number phase message createdAt startedAt finishedAt workflow { name }';
 
 const KINDS: Record<string, 'workflows' | 'runs'> = {
   workflows: 'workflows',
@@ -77,21 +62,11 @@ function parseLimit(text: string | undefined): number {
 async function listWorkflows(ctx: CommandContext, name: string | undefined): Promise<WorkflowRow[]> {
   const { tenant, project } = ctx.scope();
   if (name) {
-    const { workflow } = await ctx
-      .api()
-      .request<{ workflow: WorkflowRow | null }>(
-        `query($t: String!, $p: String!, $n: String!) { workflow(tenant: $t, project: $p, name: $n) { ${WORKFLOW_FIELDS} } }`,
-        { t: tenant, p: project, n: name },
-      );
+    const { workflow } = await ctx.api().request(WorkflowDocument, { t: tenant, p: project, n: name });
     if (!workflow) throw new CliError(`no workflow "${name}" in ${tenant}/${project}`);
     return [workflow];
   }
-  const { project: found } = await ctx
-    .api()
-    .request<{ project: { workflows: WorkflowRow[] } | null }>(
-      `query($t: String!, $p: String!) { project(tenant: $t, name: $p) { workflows { ${WORKFLOW_FIELDS} } } }`,
-      { t: tenant, p: project },
-    );
+  const { project: found } = await ctx.api().request(WorkflowsDocument, { t: tenant, p: project });
   if (!found) throw new CliError(`no project "${project}" in tenant "${tenant}"`);
   return found.workflows;
 }
@@ -99,21 +74,11 @@ async function listWorkflows(ctx: CommandContext, name: string | undefined): Pro
 async function listRuns(ctx: CommandContext, workflow: string | undefined, limit: number): Promise<RunRow[]> {
   const { tenant, project } = ctx.scope();
   if (workflow) {
-    const result = await ctx
-      .api()
-      .request<{ workflow: { runs: RunRow[] } | null }>(
-        `query($t: String!, $p: String!, $n: String!, $first: Int!) { workflow(tenant: $t, project: $p, name: $n) { runs(first: $first) { ${RUN_ROW_FIELDS} } } }`,
-        { t: tenant, p: project, n: workflow, first: limit },
-      );
+    const result = await ctx.api().request(WorkflowRunsDocument, { t: tenant, p: project, n: workflow, first: limit });
     if (!result.workflow) throw new CliError(`no workflow "${workflow}" in ${tenant}/${project}`);
     return result.workflow.runs;
   }
-  const result = await ctx
-    .api()
-    .request<{ project: { workflows: { runs: RunRow[] }[] } | null }>(
-      `query($t: String!, $p: String!, $first: Int!) { project(tenant: $t, name: $p) { workflows { runs(first: $first) { ${RUN_ROW_FIELDS} } } } }`,
-      { t: tenant, p: project, first: limit },
-    );
+  const result = await ctx.api().request(ProjectRunsDocument, { t: tenant, p: project, first: limit });
   if (!result.project) throw new CliError(`no project "${project}" in tenant "${tenant}"`);
   return result.project.workflows
     .flatMap((w) => w.runs)

@@ -2,10 +2,8 @@ import { booleanOption, stringOption } from '../args.js';
 import { ApiClient } from '../client.js';
 import { readConfig, writeConfig } from '../config.js';
 import type { Command } from '../context.js';
+import { LoginDocument, MeDocument } from '../documents.js';
 import { ApiError, CliError, UsageError } from '../errors.js';
-
-const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token user { email } } }';
-const ME = 'query { me { email } }';
 
 export const loginCommand: Command = {
   spec: {
@@ -42,20 +40,19 @@ Examples:
     let token: string;
     let who: string;
     if (givenToken) {
-      const me = await new ApiClient(server, givenToken)
-        .request<{ me: { email: string } | null }>(ME)
-        .catch((error: unknown) => {
-          if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
-            throw new CliError(`${server} refused the token: ${error.apiMessage}`);
-          }
-          throw error;
-        });
+      const me = await new ApiClient(server, givenToken).request(MeDocument).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+          throw new CliError(`${server} refused the token: ${error.apiMessage}`);
+        }
+        throw error;
+      });
       if (!me.me) throw new CliError(`${server} refused the token`);
       token = givenToken;
       who = me.me.email;
     } else {
       const result = await new ApiClient(server, undefined)
-        .request<{ login: { token: string; user: { email: string } } }>(LOGIN, { input: { email, password } })
+        // Both were checked above: a sign-in without a token has an email and a password.
+        .request(LoginDocument, { input: { email: email as string, password: password as string } })
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
             throw new CliError(`sign-in refused: ${error.apiMessage}`);

@@ -1,13 +1,10 @@
 import { booleanOption, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
+import { type LogLine, type RunSnapshot, StageLogsDocument, WorkflowRunDocument } from '../documents.js';
 import { CliError } from '../errors.js';
-import { type LogLine, RUN_FIELDS, type RunSnapshot } from '../follow.js';
 import { followToEnd } from '../follow-command.js';
 import { StagePrefixer } from '../output.js';
 
-const LOGS = `query($id: ID!, $stage: String!, $afterSeq: Int) {
-  workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) { seq stage stream line timestamp }
-}`;
 /** The API's page size for stored lines. */
 const PAGE = 5000;
 
@@ -51,9 +48,7 @@ time order, each prefixed with its stage.`,
 };
 
 export async function loadRun(ctx: CommandContext, id: string): Promise<RunSnapshot> {
-  const { workflowRun } = await ctx
-    .api()
-    .request<{ workflowRun: RunSnapshot | null }>(`query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`, { id });
+  const { workflowRun } = await ctx.api().request(WorkflowRunDocument, { id });
   if (!workflowRun) throw new CliError(`no run "${id}": cyclone get runs lists the runs`);
   return workflowRun;
 }
@@ -62,9 +57,7 @@ async function readStageLogs(ctx: CommandContext, id: string, stage: string): Pr
   const lines: LogLine[] = [];
   let afterSeq = 0;
   for (;;) {
-    const { workflowRunLogs: page } = await ctx
-      .api()
-      .request<{ workflowRunLogs: LogLine[] }>(LOGS, { id, stage, afterSeq });
+    const { workflowRunLogs: page } = await ctx.api().request(StageLogsDocument, { id, stage, afterSeq });
     lines.push(...page);
     const last = page.at(-1);
     if (page.length < PAGE || !last) return lines;

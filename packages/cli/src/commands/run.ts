@@ -1,10 +1,8 @@
 import { booleanOption, listOption, parseParams, stringOption } from '../args.js';
 import type { Command } from '../context.js';
+import { RunWorkflowDocument } from '../documents.js';
 import { UsageError } from '../errors.js';
-import { RUN_FIELDS, type RunSnapshot } from '../follow.js';
 import { followToEnd } from '../follow-command.js';
-
-const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
 
 export const runCommand: Command = {
   spec: {
@@ -29,7 +27,7 @@ Examples:
   cyclone run shop-ci --param SCM_REVISION=v1.2.0 --follow`,
   },
   async run(ctx) {
-    const [workflow] = ctx.args.positionals;
+    const [workflow = ''] = ctx.args.positionals;
     const parameters = parseParams(listOption(ctx.args, 'param'));
     const timeout = stringOption(ctx.args, 'timeout');
     if (timeout !== undefined) {
@@ -41,7 +39,7 @@ Examples:
       }
     }
     const { tenant, project } = ctx.scope();
-    const { runWorkflow: run } = await ctx.api().request<{ runWorkflow: RunSnapshot }>(RUN, {
+    const { runWorkflow: run } = await ctx.api().request(RunWorkflowDocument, {
       input: {
         tenant,
         project,

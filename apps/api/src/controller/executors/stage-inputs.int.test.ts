@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitRepository } from '../stage-io.fixture.js';
+import { createGitRepository } from '../../testing/stage-io.js';
 import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull, workspacePath } from './stage-inputs.js';
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../modules/identity/token.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { createUserAndLogin } from '../../testing/users.js';
+import { waitFor } from '../../testing/wait.js';
 
 const LIST = `query List($first: Int!) {
   project(tenant: "acme", name: "shop") {
@@ -36,18 +37,20 @@ async function counters(api: TestApi): Promise<{ hits: number; misses: number; u
   };
 }
 
-/** Retries until `check` passes: other processes' writes arrive by notification. */
+/** Retries until `check` passes: other processes' writes arrive by notification. Fails with its last failure. */
 async function eventually(check: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  let failure: unknown;
+  const passes = () =>
+    check().then(
+      () => true,
+      (error: unknown) => {
+        failure = error;
+        return false;
+      },
+    );
+  await waitFor(passes, { what: 'the check to pass', timeoutMs }).catch((timeout: unknown) => {
+    throw failure ?? timeout;
+  });
 }
 
 async function withSql<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationReconciler } from '../../controller/notification-reconciler.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { runWorkflow } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { SecretBox } from '../integrations/secret-box.js';
@@ -13,7 +14,6 @@ import { startSmtpServer } from './testing/smtp-server.js';
 const SET = `mutation($input: SetWorkflowNotificationsInput!) {
   setWorkflowNotifications(input: $input) { policy updatedAt receivers { name type url to integration hasSecret } }
 }`;
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }';
 const RUN_NOTIFICATIONS =
   'query($id: ID!) { workflowRun(id: $id) { notifications { receiver type outcome statusCode error attempts deliveredAt } } }';
 const HOOK_SECRET = 'hook-signing-secret';
@@ -63,8 +63,7 @@ describe('run notifications', () => {
   }
 
   async function finishedRun(phase: 'SUCCEEDED' | 'FAILED'): Promise<string> {
-    const run = (await api.graphql(RUN, on({}), roles.DEVELOPER)) as { data: { runWorkflow: { id: string } } };
-    const id = run.data.runWorkflow.id;
+    const { id } = await runWorkflow(api, roles.DEVELOPER, on({}).input);
     await db.workflowRun.update({
       where: { id },
       data: { phase, startedAt: new Date(Date.now() - 65_000), finishedAt: new Date(), message: `run ${phase}` },

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { isEnded, runWorkflow } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { waitFor } from '../../testing/wait.js';
 import { startGitHttpServer } from '../scm/testing/git-http-server.js';
 import { LoopbackServer } from '../scm/testing/loopback-server.js';
 import { signBody } from '../webhooks/verify-signature.js';
@@ -105,16 +107,6 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
     };
   }
 
-  async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'cyclone-pac-git-'));
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'app.git')]);
@@ -198,20 +190,16 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
     // The stored workflow is untouched: its current version is still the one with "build".
     expect(run.workflow.currentVersion).toBe(1);
     expect(run.stageRuns.map((s) => s.stage)).toEqual(['lint', 'unit']);
-    const done = await waitFor('the run to finish', async () => {
-      const row = await db.workflowRun.findUniqueOrThrow({ where: { id: runId } });
-      return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(row.phase) && row;
+    const done = await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id: runId } }), {
+      until: isEnded,
+      what: 'the run to finish',
+      timeoutMs: 30_000,
     });
     expect(done.phase).toBe('SUCCEEDED');
 
     // A manual run still takes the stored workflow.
-    const manual = await api.graphql<{ runWorkflow: { id: string } }>(
-      'mutation { runWorkflow(input: {tenant: "acme", project: "web", workflow: "ci"}) { id } }',
-      {},
-      roles.DEVELOPER,
-    );
-    expect(manual.errors).toBeUndefined();
-    const stages = await db.stageRun.findMany({ where: { runId: manual.data?.runWorkflow.id } });
+    const manual = await runWorkflow(api, roles.DEVELOPER, { tenant: 'acme', project: 'web', workflow: 'ci' });
+    const stages = await db.stageRun.findMany({ where: { runId: manual.id } });
     expect(stages.map((s) => s.stage)).toEqual(['build']);
 
     // Versions list shows where the revision's version came from.

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { type RunView, runWorkflow, STOP_RUN } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }';
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id number } }';
-// Stopped at once: these tests are about numbers, not about running stages.
-const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
 
 describe('run numbers', () => {
   let api: TestApi;
@@ -42,15 +40,10 @@ describe('run numbers', () => {
     return result.data?.createWorkflow.id as string;
   }
 
-  async function run(workflow: string): Promise<{ id: string; number: number }> {
-    const result = await api.graphql<{ runWorkflow: { id: string; number: number } }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow } },
-      dev,
-    );
-    expect(result.errors).toBeUndefined();
-    const created = result.data?.runWorkflow as { id: string; number: number };
-    await api.graphql(STOP, { id: created.id }, dev);
+  /** Stopped at once: these tests are about numbers, not about running stages. */
+  async function run(workflow: string): Promise<RunView> {
+    const created = await runWorkflow(api, dev, { tenant: 'acme', project: 'web', workflow });
+    await api.graphql(STOP_RUN, { id: created.id }, dev);
     return created;
   }
 

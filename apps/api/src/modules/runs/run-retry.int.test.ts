@@ -3,31 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import {
+  CREATE_WORKFLOW,
+  RETRY_RUN,
+  type RunView,
+  runWorkflow,
+  runWorkflowAndWait,
+  STOP_RUN,
+  stageOf,
+  waitForRun,
+} from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 
-const RUN_FIELDS =
-  'id number phase message retryOf { id number } stages { name phase attempt message startedAt finishedAt outputs { key value } }';
-const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
-const RETRY = `mutation($id: ID!, $from: String) { retryWorkflowRun(id: $id, fromStage: $from) { ${RUN_FIELDS} } }`;
-const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
-
-interface StageView {
-  name: string;
-  phase: string;
-  attempt: number;
-  message: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  outputs: { key: string; value: string }[];
-}
-interface RunView {
-  id: string;
-  number: number;
-  phase: string;
-  retryOf: { id: string; number: number } | null;
-  stages: StageView[];
-}
 type Errors = { message: string; extensions?: { code?: string; field?: string } }[] | undefined;
 
 describe('retryWorkflowRun', () => {
@@ -59,7 +47,7 @@ describe('retryWorkflowRun', () => {
       dependsOn,
     });
     const result = await api.graphql(
-      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }',
+      CREATE_WORKFLOW,
       {
         input: {
           tenant: 'acme',
@@ -90,39 +78,20 @@ describe('retryWorkflowRun', () => {
     rmSync(shared, { recursive: true, force: true });
   });
 
-  async function waitForEnd(id: string): Promise<RunView> {
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const result = await api.graphql<{ workflowRun: RunView }>(GET, { id }, dev);
-      const run = result.data?.workflowRun as RunView;
-      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.phase)) return run;
-      if (Date.now() > until) throw new Error(`run did not end: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
   const counts = (name: string) =>
     existsSync(join(shared, `${name}.count`)) ? readFileSync(join(shared, `${name}.count`), 'utf8').length / 2 : 0;
 
   async function retry(id: string, from?: string | null, token = dev) {
-    return api.graphql<{ retryWorkflowRun: RunView }>(RETRY, { id, from }, token);
+    return api.graphql<{ retryWorkflowRun: RunView }>(RETRY_RUN, { id, fromStage: from }, token);
   }
 
   it('reuses succeeded stages (outputs and times), runs the rest and records the origin', async () => {
-    const started = await api.graphql<{ runWorkflow: RunView }>(
-      RUN,
-      {
-        input: {
-          tenant: 'acme',
-          project: 'web',
-          workflow: 'diamond',
-          parameters: [{ name: 'x', value: '1' }],
-          timeout: '10m',
-        },
-      },
+    const first = await runWorkflowAndWait(
+      api,
       dev,
+      { tenant: 'acme', project: 'web', workflow: 'diamond', parameters: [{ name: 'x', value: '1' }], timeout: '10m' },
+      { timeoutMs: 30_000 },
     );
-    const first = await waitForEnd(started.data?.runWorkflow.id as string);
     expect(first.phase).toBe('FAILED');
     expect(first.stages.map((s) => [s.name, s.phase])).toEqual([
       ['a', 'SUCCEEDED'],
@@ -137,7 +106,7 @@ describe('retryWorkflowRun', () => {
     expect(retried.errors).toBeUndefined();
     const created = retried.data?.retryWorkflowRun as RunView;
     expect(created).toMatchObject({ number: 2, retryOf: { id: first.id, number: 1 } });
-    const second = await waitForEnd(created.id);
+    const second = await waitForRun(api, dev, created.id, { timeoutMs: 30_000 });
     expect(second.phase).toBe('SUCCEEDED');
     for (const name of ['a', 'b', 'slow']) {
       const [before, after] = [stageOf(first, name), stageOf(second, name)];
@@ -165,7 +134,7 @@ describe('retryWorkflowRun', () => {
 
     // From b: b and d run again; a, c and slow (not downstream of b) are reused from run #2.
     const fromB = (await retry(created.id, 'b')).data?.retryWorkflowRun as RunView;
-    const third = await waitForEnd(fromB.id);
+    const third = await waitForRun(api, dev, fromB.id, { timeoutMs: 30_000 });
     expect(third.phase).toBe('SUCCEEDED');
     expect(third.retryOf).toEqual({ id: created.id, number: 2 });
     expect(stageOf(third, 'a').outputs).toEqual(stageOf(first, 'a').outputs);
@@ -181,21 +150,16 @@ describe('retryWorkflowRun', () => {
     expect((unknown.errors as Errors)?.[0]?.message).toContain('no stage "nope"');
 
     writeFileSync(join(shared, 'slow'), '');
-    const active = await api.graphql<{ runWorkflow: RunView }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow: 'diamond' } },
-      dev,
-    );
-    const activeId = active.data?.runWorkflow.id as string;
+    const { id: activeId } = await runWorkflow(api, dev, { tenant: 'acme', project: 'web', workflow: 'diamond' });
     const before = await db.workflowRun.count();
     const refused = await retry(activeId);
     expect((refused.errors as Errors)?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await db.workflowRun.count()).toBe(before);
     const failures = await db.auditEvent.findMany({ where: { action: 'workflowRun.retry', outcome: 'FAILURE' } });
     expect(failures.length).toBe(2);
-    await api.graphql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: activeId }, dev);
+    await api.graphql(STOP_RUN, { id: activeId }, dev);
     rmSync(join(shared, 'slow'));
-    expect((await waitForEnd(activeId)).phase).toBe('CANCELLED');
+    expect((await waitForRun(api, dev, activeId, { timeoutMs: 30_000 })).phase).toBe('CANCELLED');
   });
 
   it('needs DEVELOPER; other tenants get NOT_FOUND', async () => {

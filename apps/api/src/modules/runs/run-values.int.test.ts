@@ -3,35 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_WORKFLOW, logLines as readLogLines, runWorkflowAndWait, sh, stageOf } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
-
-const RUN_FIELDS = 'id phase message stages { name phase attempt message outputs { key value } }';
-const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
-const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
-const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
-const LOGS = 'query($id: ID!, $stage: String!) { workflowRunLogs(id: $id, stage: $stage) { line } }';
-
-interface StageView {
-  name: string;
-  phase: string;
-  attempt: number;
-  message: string;
-}
-interface RunView {
-  id: string;
-  phase: string;
-  message: string;
-  stages: StageView[];
-}
-
-const sh = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  image: 'alpine:3.20',
-  command: ['sh', '-c'],
-  args: [script],
-  ...extra,
-});
 
 describe('run values on the local executor', () => {
   let api: TestApi;
@@ -56,32 +30,9 @@ describe('run values on the local executor', () => {
     expect(result.errors).toBeUndefined();
   }
 
-  async function runToEnd(workflow: string, parameters: unknown[] = []): Promise<RunView> {
-    const started = await api.graphql<{ runWorkflow: RunView }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow, parameters } },
-      dev,
-    );
-    expect(started.errors).toBeUndefined();
-    const id = started.data?.runWorkflow.id as string;
-    const until = Date.now() + 20_000;
-    for (;;) {
-      const result = await api.graphql<{ workflowRun: RunView }>(GET, { id }, dev);
-      expect(result.errors).toBeUndefined();
-      const run = result.data?.workflowRun as RunView;
-      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.phase)) return run;
-      if (Date.now() > until) throw new Error(`run did not finish: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  async function logLines(id: string, stage: string): Promise<string[]> {
-    const result = await api.graphql<{ workflowRunLogs: { line: string }[] }>(LOGS, { id, stage }, dev);
-    expect(result.errors).toBeUndefined();
-    return (result.data?.workflowRunLogs ?? []).map((entry) => entry.line);
-  }
-
-  const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
+  const runToEnd = (workflow: string, parameters: unknown[] = []) =>
+    runWorkflowAndWait(api, dev, { tenant: 'acme', project: 'web', workflow, parameters });
+  const logLines = (id: string, stage: string) => readLogLines(api, dev, id, stage);
 
   it('substitutes upstream outputs and generated variables into a stage; a parameter overrides', async () => {
     await createWorkflow(

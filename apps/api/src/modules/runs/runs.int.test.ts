@@ -5,44 +5,26 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { expectGone, isAlive } from '../../testing/processes.js';
+import {
+  CREATE_WORKFLOW,
+  PAUSE_RUN,
+  RESUME_RUN,
+  RUN_LOGS,
+  RUN_WORKFLOW,
+  type RunView,
+  readRun,
+  runWorkflow,
+  STOP_RUN,
+  sh,
+  stageOf,
+  WORKFLOW_RUN,
+  waitForRun,
+} from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 
-const RUN_FIELDS =
-  'id number phase message isPaused timeoutSeconds startedAt finishedAt workflow { name } stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }';
-const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
-const RUN = `mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }`;
-const GET = `query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`;
-const LOGS =
-  'query($id: ID!, $stage: String!, $after: Int) { workflowRunLogs(id: $id, stage: $stage, afterSeq: $after) { seq stage stream line } }';
-const steer = (op: string) => `mutation($id: ID!) { ${op}(id: $id) { ${RUN_FIELDS} } }`;
-
-interface StageView {
-  name: string;
-  phase: string;
-  attempt: number;
-  exitCode: number | null;
-  message: string;
-  outputs: { key: string; value: string }[];
-}
-interface RunView {
-  id: string;
-  number: number;
-  phase: string;
-  message: string;
-  isPaused: boolean;
-  stages: StageView[];
-}
 type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
-
-const sh = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  image: 'alpine:3.20',
-  command: ['sh', '-c'],
-  args: [script],
-  ...extra,
-});
-const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
 
 describe('workflow runs on the local executor', () => {
   let api: TestApi;
@@ -74,32 +56,9 @@ describe('workflow runs on the local executor', () => {
     expect(result.errors).toBeUndefined();
   }
 
-  async function run(workflow: string, extra: Record<string, unknown> = {}, token = dev) {
-    const result = await api.graphql<{ runWorkflow: RunView }>(
-      RUN,
-      { input: { tenant: 'acme', project: 'web', workflow, ...extra } },
-      token,
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?.runWorkflow as RunView;
-  }
-
-  async function get(id: string, token = dev): Promise<RunView> {
-    const result = await api.graphql<{ workflowRun: RunView }>(GET, { id }, token);
-    expect(result.errors).toBeUndefined();
-    return result.data?.workflowRun as RunView;
-  }
-
-  async function waitFor(id: string, done: (run: RunView) => boolean, timeoutMs = 20_000): Promise<RunView> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const current = await get(id);
-      if (done(current)) return current;
-      if (Date.now() > until) throw new Error(`run did not get there in time: ${JSON.stringify(current)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  const isTerminal = (r: RunView) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(r.phase);
+  const run = (workflow: string, extra: Record<string, unknown> = {}, token = dev) =>
+    runWorkflow(api, token, { tenant: 'acme', project: 'web', workflow, ...extra });
+  const get = (id: string, token = dev) => readRun(api, token, id);
 
   it('runs a diamond to SUCCEEDED with outputs and ordered logs', async () => {
     await createWorkflow('diamond', [
@@ -120,7 +79,7 @@ describe('workflow runs on the local executor', () => {
       ['c', 'PENDING', 0],
       ['d', 'PENDING', 0],
     ]);
-    const finished = await waitFor(started.id, isTerminal);
+    const finished = await waitForRun(api, dev, started.id);
     expect(finished.phase).toBe('SUCCEEDED');
     expect(finished.stages.map((s) => [s.name, s.phase, s.attempt, s.exitCode])).toEqual([
       ['a', 'SUCCEEDED', 1, 0],
@@ -141,7 +100,7 @@ describe('workflow runs on the local executor', () => {
     expect(at('d').startedAt?.getTime()).toBeGreaterThanOrEqual(at('c').finishedAt?.getTime() ?? Infinity);
 
     const logs = await api.graphql<{ workflowRunLogs: { seq: number; stream: string; line: string }[] }>(
-      LOGS,
+      RUN_LOGS,
       { id: started.id, stage: 'b' },
       viewer,
     );
@@ -153,12 +112,16 @@ describe('workflow runs on the local executor', () => {
     );
     expect(lines.find((l) => l.stream === 'STDERR')?.line).toBe('oops');
     const after = await api.graphql<{ workflowRunLogs: { seq: number }[] }>(
-      LOGS,
-      { id: started.id, stage: 'b', after: 299 },
+      RUN_LOGS,
+      { id: started.id, stage: 'b', afterSeq: 299 },
       dev,
     );
     expect(after.data?.workflowRunLogs.map((l) => l.seq)).toEqual([300, 301]);
-    const dLogs = await api.graphql<{ workflowRunLogs: { line: string }[] }>(LOGS, { id: started.id, stage: 'd' }, dev);
+    const dLogs = await api.graphql<{ workflowRunLogs: { line: string }[] }>(
+      RUN_LOGS,
+      { id: started.id, stage: 'd' },
+      dev,
+    );
     expect(dLogs.data?.workflowRunLogs.map((l) => l.line)).toEqual(['hi']);
   });
 
@@ -167,7 +130,7 @@ describe('workflow runs on the local executor', () => {
     const first = await run('numbered');
     const second = await run('numbered');
     expect([first.number, second.number]).toEqual([1, 2]);
-    await waitFor(second.id, isTerminal);
+    await waitForRun(api, dev, second.id);
     const listed = await api.graphql<{ workflow: { runs: { number: number; stages: { name: string }[] }[] } }>(
       'query { workflow(tenant: "acme", project: "web", name: "numbered") { runs(first: 5) { number stages { name } } } }',
       {},
@@ -187,7 +150,7 @@ describe('workflow runs on the local executor', () => {
       sh('test', 'true', { dependsOn: ['build'] }),
       sh('ship', 'true', { dependsOn: ['test'] }),
     ]);
-    const finished = await waitFor((await run('failing')).id, isTerminal);
+    const finished = await waitForRun(api, dev, (await run('failing')).id);
     expect(finished).toMatchObject({ phase: 'FAILED', message: 'stage "build" failed' });
     expect(stageOf(finished, 'build')).toMatchObject({ phase: 'FAILED', exitCode: 3, message: 'exited with code 3' });
     expect(stageOf(finished, 'test').phase).toBe('SKIPPED');
@@ -199,7 +162,7 @@ describe('workflow runs on the local executor', () => {
       sh('lint', 'exit 1', { trivial: true }),
       sh('build', 'true', { dependsOn: ['lint'] }),
     ]);
-    const finished = await waitFor((await run('trivial')).id, isTerminal);
+    const finished = await waitForRun(api, dev, (await run('trivial')).id);
     expect(finished.phase).toBe('SUCCEEDED');
     expect(stageOf(finished, 'lint')).toMatchObject({ phase: 'FAILED', exitCode: 1 });
     expect(stageOf(finished, 'build').phase).toBe('SUCCEEDED');
@@ -216,12 +179,12 @@ describe('workflow runs on the local executor', () => {
       ),
     ]);
     const started = await run('flaky');
-    const finished = await waitFor(started.id, isTerminal);
+    const finished = await waitForRun(api, dev, started.id);
     expect(finished.phase).toBe('SUCCEEDED');
     expect(stageOf(finished, 'flaky')).toMatchObject({ phase: 'SUCCEEDED', attempt: 2, exitCode: 0 });
     // Both attempts' lines are kept, numbered on from the first.
     const logs = await api.graphql<{ workflowRunLogs: { seq: number; line: string }[] }>(
-      LOGS,
+      RUN_LOGS,
       { id: started.id, stage: 'flaky' },
       dev,
     );
@@ -238,12 +201,15 @@ describe('workflow runs on the local executor', () => {
     ]);
     const started = await run('sleepy');
     const pidFile = join(dataDir, 'workspaces', started.id, 'pid');
-    await waitFor(started.id, (r) => stageOf(r, 'wait').phase === 'RUNNING' && existsSync(pidFile));
+    await waitForRun(api, dev, started.id, {
+      until: (r) => stageOf(r, 'wait').phase === 'RUNNING' && existsSync(pidFile),
+      what: 'stage wait to run and write its pid',
+    });
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(isAlive(pid)).toBe(true);
-    const stopped = await api.graphql(steer('stopWorkflowRun'), { id: started.id }, dev);
+    const stopped = await api.graphql(STOP_RUN, { id: started.id }, dev);
     expect(stopped.errors).toBeUndefined();
-    const finished = await waitFor(started.id, isTerminal);
+    const finished = await waitForRun(api, dev, started.id);
     expect(finished).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
     expect(stageOf(finished, 'wait').phase).toBe('CANCELLED');
     expect(stageOf(finished, 'after').phase).toBe('CANCELLED');
@@ -256,22 +222,28 @@ describe('workflow runs on the local executor', () => {
       sh('second', 'true', { dependsOn: ['first'] }),
     ]);
     const started = await run('pausable');
-    await waitFor(started.id, (r) => stageOf(r, 'first').phase === 'RUNNING');
-    const paused = await api.graphql<{ pauseWorkflowRun: RunView }>(steer('pauseWorkflowRun'), { id: started.id }, dev);
+    await waitForRun(api, dev, started.id, {
+      until: (r) => stageOf(r, 'first').phase === 'RUNNING',
+      what: 'stage first to run',
+    });
+    const paused = await api.graphql<{ pauseWorkflowRun: RunView }>(PAUSE_RUN, { id: started.id }, dev);
     expect(paused.data?.pauseWorkflowRun.isPaused).toBe(true);
-    await waitFor(started.id, (r) => r.phase === 'WAITING');
+    await waitForRun(api, dev, started.id, { until: (r) => r.phase === 'WAITING', what: 'the paused run to wait' });
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dataDir, 'workspaces', started.id, 'go'), '');
-    const firstDone = await waitFor(started.id, (r) => stageOf(r, 'first').phase === 'SUCCEEDED');
+    const firstDone = await waitForRun(api, dev, started.id, {
+      until: (r) => stageOf(r, 'first').phase === 'SUCCEEDED',
+      what: 'stage first to succeed',
+    });
     // Give the controller several passes: nothing may start while paused.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const still = await get(started.id);
     expect(firstDone.phase).toBe('WAITING');
     expect(still).toMatchObject({ phase: 'WAITING', isPaused: true });
     expect(stageOf(still, 'second').phase).toBe('PENDING');
-    const resumed = await api.graphql(steer('resumeWorkflowRun'), { id: started.id }, dev);
+    const resumed = await api.graphql(RESUME_RUN, { id: started.id }, dev);
     expect(resumed.errors).toBeUndefined();
-    const finished = await waitFor(started.id, isTerminal);
+    const finished = await waitForRun(api, dev, started.id);
     expect(finished.phase).toBe('SUCCEEDED');
     expect(stageOf(finished, 'second').phase).toBe('SUCCEEDED');
   });
@@ -280,7 +252,7 @@ describe('workflow runs on the local executor', () => {
     await createWorkflow('slow', [sh('slow', 'echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60')]);
     const started = await run('slow', { timeout: '1s' });
     expect(started).toMatchObject({ phase: 'PENDING' });
-    const finished = await waitFor(started.id, isTerminal);
+    const finished = await waitForRun(api, dev, started.id);
     expect(finished).toMatchObject({ phase: 'FAILED', message: 'the run timed out' });
     expect(stageOf(finished, 'slow')).toMatchObject({ phase: 'FAILED', message: 'killed: the run timed out' });
     await expectGone(Number(readFileSync(join(dataDir, 'workspaces', started.id, 'pid'), 'utf8').trim()));
@@ -288,14 +260,14 @@ describe('workflow runs on the local executor', () => {
 
   it('a stage past its own timeout fails its attempt', async () => {
     await createWorkflow('stage-timeout', [sh('slow', 'exec sleep 60', { timeout: '1s' })]);
-    const finished = await waitFor((await run('stage-timeout')).id, isTerminal);
+    const finished = await waitForRun(api, dev, (await run('stage-timeout')).id);
     expect(finished.phase).toBe('FAILED');
     expect(stageOf(finished, 'slow').message).toContain('timed out');
   });
 
   it('a stage that cannot start fails with a message', async () => {
     await createWorkflow('missing', [{ name: 'x', image: 'alpine', command: ['/no/such/program'] }]);
-    const finished = await waitFor((await run('missing')).id, isTerminal);
+    const finished = await waitForRun(api, dev, (await run('missing')).id);
     expect(finished.phase).toBe('FAILED');
     expect(stageOf(finished, 'x').message).toContain('could not start');
   });
@@ -357,7 +329,7 @@ describe('workflow runs on the local executor', () => {
 
   it('rejects a bad timeout naming the field', async () => {
     const result: Result = await api.graphql(
-      RUN,
+      RUN_WORKFLOW,
       {
         input: { tenant: 'acme', project: 'web', workflow: 'numbered', timeout: 'soon' },
       },
@@ -368,49 +340,34 @@ describe('workflow runs on the local executor', () => {
 
   it('only DEVELOPERs and up run and steer; other tenants see NOT_FOUND', async () => {
     const denied: Result = await api.graphql(
-      RUN,
+      RUN_WORKFLOW,
       { input: { tenant: 'acme', project: 'web', workflow: 'numbered' } },
       viewer,
     );
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const mine = await run('numbered');
-    const viewerStop: Result = await api.graphql(steer('stopWorkflowRun'), { id: mine.id }, viewer);
+    const viewerStop: Result = await api.graphql(STOP_RUN, { id: mine.id }, viewer);
     expect(viewerStop.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await get(mine.id, viewer)).id).toBe(mine.id);
 
-    for (const op of ['stopWorkflowRun', 'pauseWorkflowRun', 'resumeWorkflowRun']) {
-      const foreign: Result = await api.graphql(steer(op), { id: mine.id }, outsider);
+    for (const op of [STOP_RUN, PAUSE_RUN, RESUME_RUN]) {
+      const foreign: Result = await api.graphql(op, { id: mine.id }, outsider);
       expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
-    const read: Result = await api.graphql(GET, { id: mine.id }, outsider);
+    const read: Result = await api.graphql(WORKFLOW_RUN, { id: mine.id }, outsider);
     expect(read.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const logs: Result = await api.graphql(LOGS, { id: mine.id, stage: 'only' }, outsider);
+    const logs: Result = await api.graphql(RUN_LOGS, { id: mine.id, stage: 'only' }, outsider);
     expect(logs.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     for (const id of ['00000000-0000-0000-0000-000000000000', 'not-a-uuid']) {
-      const unknown: Result = await api.graphql(GET, { id }, dev);
+      const unknown: Result = await api.graphql(WORKFLOW_RUN, { id }, dev);
       expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
     const foreignRun: Result = await api.graphql(
-      RUN,
+      RUN_WORKFLOW,
       { input: { tenant: 'acme', project: 'web', workflow: 'numbered' } },
       outsider,
     );
     expect(foreignRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    await waitFor(mine.id, isTerminal);
+    await waitForRun(api, dev, mine.id);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function expectGone(pid: number): Promise<void> {
-  const until = Date.now() + 5_000;
-  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(isAlive(pid)).toBe(false);
-}

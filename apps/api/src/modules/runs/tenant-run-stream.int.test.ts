@@ -6,12 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CHANNELS } from '../../db/notifications.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { CREATE_WORKFLOW, runWorkflow, sh, waitForRun } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { waitFor } from '../../testing/wait.js';
 
-const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id phase } }';
-const GET = 'query($id: ID!) { workflowRun(id: $id) { id phase } }';
 const UPDATED = `subscription($tenant: String!) {
   tenantRunsUpdated(tenant: $tenant) { id number phase workflow { name } projectName stages { name phase } }
 }`;
@@ -24,9 +23,6 @@ interface Event {
   projectName: string;
   stages: { name: string; phase: string }[];
 }
-
-const sh = (name: string, script: string) => ({ name, image: 'alpine:3.20', command: ['sh', '-c'], args: [script] });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A subscriber that keeps every event, and can wait for one. */
 function follow(api: TestApi, token: string, tenant: string) {
@@ -49,18 +45,21 @@ function follow(api: TestApi, token: string, tenant: string) {
       complete: () => undefined,
     },
   );
-  const waitFor = async (match: (event: Event) => boolean, poke?: () => Promise<unknown>, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = events.find(match);
-      if (found) return found;
-      if (errors.length > 0) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
-      await poke?.();
-      await sleep(100);
-    }
-    throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`);
+  /** The first event that matches, once it has arrived; `poke` runs between looks. */
+  const waitForEvent = async (match: (event: Event) => boolean, poke?: () => Promise<unknown>) => {
+    const received = await waitFor(
+      async () => {
+        if (!events.some(match)) {
+          if (errors.length > 0) throw new Error(`subscription failed: ${JSON.stringify(errors)}`);
+          await poke?.();
+        }
+        return events;
+      },
+      { until: (all) => all.some(match), what: 'a matching event', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return received.find(match) as Event;
   };
-  return { client, events, errors, waitFor };
+  return { client, events, errors, waitForEvent };
 }
 
 describe('tenantRunsUpdated', () => {
@@ -99,44 +98,28 @@ describe('tenantRunsUpdated', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(tenant: string, token: string): Promise<string> {
-    const result = await api.graphql<{ runWorkflow: { id: string } }>(
-      RUN,
-      { input: { tenant, project: 'web', workflow: 'build' } },
-      token,
-    );
-    expect(result.errors).toBeUndefined();
-    return result.data?.runWorkflow.id as string;
-  }
-
-  async function finished(id: string, token: string): Promise<void> {
-    for (let i = 0; i < 300; i += 1) {
-      const result = await api.graphql<{ workflowRun: { phase: string } }>(GET, { id }, token);
-      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(result.data?.workflowRun.phase ?? '')) return;
-      await sleep(100);
-    }
-    throw new Error(`run ${id} did not finish`);
-  }
+  const start = async (tenant: string, token: string) =>
+    (await runWorkflow(api, token, { tenant, project: 'web', workflow: 'build' })).id;
 
   it("sends a new run of the tenant from its creation to its end, and no other tenant's runs", async () => {
     // A finished run, announced again until the subscriber reports it: the subscription is live.
     const probe = await start('acme', dev);
-    await finished(probe, dev);
+    await waitForRun(api, dev, probe, { timeoutMs: 30_000, intervalMs: 100 });
     const acme = follow(api, viewer, 'acme');
     const other = follow(api, outsider, 'other');
     try {
       const poke = () => db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${probe})`;
-      await acme.waitFor((e) => e.id === probe, poke);
+      await acme.waitForEvent((e) => e.id === probe, poke);
       expect(acme.events.find((e) => e.id === probe)?.phase).toBe('SUCCEEDED');
       const seen = acme.events.length;
 
       const created = await start('acme', dev);
       const foreign = await start('other', outsider);
-      const first = await acme.waitFor((e) => e.id === created);
+      const first = await acme.waitForEvent((e) => e.id === created);
       // Created runs wait for admission (or have just been admitted): not yet finished.
       expect(['PENDING', 'WAITING', 'RUNNING']).toContain(first.phase);
       expect(first).toMatchObject({ workflow: { name: 'build' }, projectName: 'web' });
-      const last = await acme.waitFor((e) => e.id === created && e.phase === 'SUCCEEDED');
+      const last = await acme.waitForEvent((e) => e.id === created && e.phase === 'SUCCEEDED');
       expect(last.stages).toEqual([
         { name: 'a', phase: 'SUCCEEDED' },
         { name: 'b', phase: 'SUCCEEDED' },
@@ -148,7 +131,7 @@ describe('tenantRunsUpdated', () => {
         .map((e) => JSON.stringify([e.phase, e.stages]));
       expect(new Set(states).size).toBe(states.length);
 
-      await other.waitFor((e) => e.id === foreign && e.phase === 'SUCCEEDED');
+      await other.waitForEvent((e) => e.id === foreign && e.phase === 'SUCCEEDED');
       expect(acme.events.some((e) => e.id === foreign)).toBe(false);
       expect(other.events.some((e) => e.id === created || e.id === probe)).toBe(false);
     } finally {
@@ -161,7 +144,7 @@ describe('tenantRunsUpdated', () => {
     for (const tenant of ['acme', 'nope']) {
       const denied = follow(api, outsider, tenant);
       try {
-        for (let i = 0; i < 100 && denied.errors.length === 0; i += 1) await sleep(50);
+        await waitFor(() => denied.errors.length > 0, { what: 'the subscription to be refused', timeoutMs: 5_000 });
         expect(JSON.stringify(denied.errors)).toContain('NOT_FOUND');
         expect(denied.events).toEqual([]);
       } finally {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../db/free-port.js';
+import { waitFor } from '../../testing/wait.js';
 import { normalizeHook } from '../webhooks/normalize-event.js';
 import { isValidHmacSignature } from '../webhooks/verify-signature.js';
 import { createScmProvider } from './create-provider.js';
@@ -46,7 +47,11 @@ describe('SVN provider against svnserve on loopback', () => {
       pidFile,
     ]);
     url = `svn://127.0.0.1:${port}`;
-    for (let i = 0; i < 50 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => existsSync(pidFile), {
+      what: 'svnserve to write its pid file',
+      timeoutMs: 5_000,
+      intervalMs: 100,
+    });
     svn('mkdir', '-m', 'layout', `${url}/app/trunk`, `${url}/app/branches`, `${url}/app/tags`);
     const work = join(dir, 'import');
     mkdirSync(work);
@@ -117,11 +122,11 @@ describe('SVN provider against svnserve on loopback', () => {
   });
 });
 
-async function waitForDelivery(receiver: LoopbackServer) {
-  for (let i = 0; i < 100; i++) {
-    const found = receiver.find('POST', '/webhooks/svn');
-    if (found.length > 0) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the post-commit hook delivered nothing');
+function waitForDelivery(receiver: LoopbackServer) {
+  return waitFor(() => receiver.find('POST', '/webhooks/svn'), {
+    until: (found) => found.length > 0,
+    what: 'the post-commit hook to deliver',
+    timeoutMs: 10_000,
+    intervalMs: 100,
+  });
 }

@@ -3,6 +3,7 @@
 // for the pages they come from).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
+import { runWorkflow } from '../../testing/runs.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { fixture } from '../scm/testing/fixtures.js';
@@ -193,12 +194,8 @@ describe('SCM follow-ups: applyManifests hooks, deliveries, repositories, run tr
     expect(runs.data?.integration.webhookDeliveries[0]?.runs).toEqual([
       { number: 1, trigger: 'SCM', triggerName: 'on-push' },
     ]);
-    const manual = await api.graphql<{ runWorkflow: { trigger: string; triggerName: string | null } }>(
-      'mutation { runWorkflow(input: {tenant: "acme", project: "web", workflow: "ci"}) { trigger triggerName } }',
-      {},
-      roles.DEVELOPER,
-    );
-    expect(manual.data?.runWorkflow).toEqual({ trigger: 'MANUAL', triggerName: null });
+    const manual = await runWorkflow(api, roles.DEVELOPER, { tenant: 'acme', project: 'web', workflow: 'ci' });
+    expect(manual).toMatchObject({ trigger: 'MANUAL', triggerName: null });
   });
 
   it('lists repositories and branches through the provider for members, not for other tenants', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { waitFor } from '../../testing/wait.js';
 import { fixture } from '../scm/testing/fixtures.js';
 import { LoopbackServer } from '../scm/testing/loopback-server.js';
 import { signBody } from './verify-signature.js';
@@ -73,16 +74,6 @@ describe('SCM webhooks', () => {
 
   const runsOf = (workflow: string) =>
     db.workflowRun.findMany({ where: { workflow: { name: workflow } }, orderBy: { number: 'asc' } });
-
-  async function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   beforeAll(async () => {
     github = await new LoopbackServer().start();
@@ -290,21 +281,24 @@ describe('SCM webhooks', () => {
     const link = `${PUBLIC_URL}/projects/web/workflows/ci/runs/${run?.id}`;
     // The run waits at its gate, so pending is posted first (and only once: a row whose
     // pending is posted is claimed again only when the run has finished).
-    await waitFor('the pending commit status', async () => statesOf(PUSH_SHA).length > 0);
+    await waitFor(async () => statesOf(PUSH_SHA).length > 0, { what: 'the pending commit status' });
     expect(statesOf(PUSH_SHA)).toEqual([
       { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/ci' },
     ]);
     openGate('ci');
-    await waitFor('the final commit status', async () => statesOf(PUSH_SHA).length > 1);
+    await waitFor(async () => statesOf(PUSH_SHA).length > 1, { what: 'the final commit status' });
     expect(statesOf(PUSH_SHA)).toEqual([
       { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/ci' },
       { state: 'success', target_url: link, description: 'Cyclone run #1 succeeded', context: 'cyclone/ci' },
     ]);
     // The row records the post after the provider answered it.
-    const row = await waitFor('the final status recorded', async () => {
-      const found = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
-      return found?.finalPostedAt ? found : undefined;
-    });
+    const row = await waitFor(
+      async () => {
+        const found = await db.scmRunStatus.findUnique({ where: { runId: run?.id as string } });
+        return found?.finalPostedAt ? found : undefined;
+      },
+      { what: 'the final status recorded' },
+    );
     expect(row).toMatchObject({ finalState: 'success', lastError: '' });
     expect(row?.finalPostedAt).not.toBeNull();
   });
@@ -318,15 +312,17 @@ describe('SCM webhooks', () => {
     const pushed = await github_('push', { ...load('github-push'), ref: 'refs/heads/release/1.0', after: sha });
     const runId = pushed.json.runs[0] as string;
     expect(runId).toBeDefined();
-    await waitFor('a failed first attempt', async () => {
-      const row = await db.scmRunStatus.findUnique({ where: { runId } });
-      return row && row.attempts === 1 && row.lastError.includes('answered 502: Server Error');
-    });
     await waitFor(
-      'the final status after the retry',
-      async () => (await db.scmRunStatus.findUnique({ where: { runId } }))?.finalState === 'success',
-      30_000,
+      async () => {
+        const row = await db.scmRunStatus.findUnique({ where: { runId } });
+        return row && row.attempts === 1 && row.lastError.includes('answered 502: Server Error');
+      },
+      { what: 'a failed first attempt' },
     );
+    await waitFor(async () => (await db.scmRunStatus.findUnique({ where: { runId } }))?.finalState === 'success', {
+      what: 'the final status after the retry',
+      timeoutMs: 30_000,
+    });
     const row = await db.scmRunStatus.findUniqueOrThrow({ where: { runId } });
     expect(row).toMatchObject({ attempts: 0, lastError: '', finalState: 'success' });
     const states = github
@@ -366,18 +362,21 @@ describe('SCM webhooks', () => {
     expect(pushed.json.runs).toHaveLength(1);
     const runId = pushed.json.runs[0] as string;
     const link = `${PUBLIC_URL}/projects/web/workflows/checks/runs/${runId}`;
-    await waitFor('the pending commit status', async () => statesOf(HOTFIX_SHA).length > 0);
+    await waitFor(async () => statesOf(HOTFIX_SHA).length > 0, { what: 'the pending commit status' });
     openGate('checks');
-    await waitFor('the final commit status', async () => statesOf(HOTFIX_SHA).length > 1);
+    await waitFor(async () => statesOf(HOTFIX_SHA).length > 1, { what: 'the final commit status' });
     expect((await db.workflowRun.findUniqueOrThrow({ where: { id: runId } })).phase).toBe('FAILED');
     expect(statesOf(HOTFIX_SHA)).toEqual([
       { state: 'pending', target_url: link, description: 'Cyclone run #1 is running', context: 'cyclone/checks' },
       { state: 'failure', target_url: link, description: 'Cyclone run #1 failed', context: 'cyclone/checks' },
     ]);
-    const recorded = await waitFor('the final status recorded', async () => {
-      const found = await db.scmRunStatus.findUnique({ where: { runId } });
-      return found?.finalPostedAt ? found : undefined;
-    });
+    const recorded = await waitFor(
+      async () => {
+        const found = await db.scmRunStatus.findUnique({ where: { runId } });
+        return found?.finalPostedAt ? found : undefined;
+      },
+      { what: 'the final status recorded' },
+    );
     expect(recorded).toMatchObject({ finalState: 'failure' });
   });
 
@@ -411,14 +410,12 @@ describe('SCM webhooks', () => {
     const opened = await github_('pull_request', load('github-pull-request'));
     expect(opened.json.runs).toHaveLength(1);
     const firstId = opened.json.runs[0] as string;
-    await waitFor(
-      'the first PR run to run',
-      async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'RUNNING',
-    );
-    const pending = await waitFor(
-      'the pending status of the running PR run',
-      async () => github.find('POST', `/api/v3/repos/${REPO}/statuses/${PR_SHA}`)[0],
-    );
+    await waitFor(async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'RUNNING', {
+      what: 'the first PR run to run',
+    });
+    const pending = await waitFor(async () => github.find('POST', `/api/v3/repos/${REPO}/statuses/${PR_SHA}`)[0], {
+      what: 'the pending status of the running PR run',
+    });
     expect(pending.body).toMatchObject({
       state: 'pending',
       description: 'Cyclone run #1 is running',
@@ -432,10 +429,9 @@ describe('SCM webhooks', () => {
     expect(synced.json.runs).toHaveLength(1);
     const first = await db.workflowRun.findUniqueOrThrow({ where: { id: firstId } });
     expect(first.stopRequestedAt).not.toBeNull();
-    await waitFor(
-      'the first PR run to be cancelled',
-      async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'CANCELLED',
-    );
+    await waitFor(async () => (await db.workflowRun.findUnique({ where: { id: firstId } }))?.phase === 'CANCELLED', {
+      what: 'the first PR run to be cancelled',
+    });
     const second = await db.workflowRun.findUniqueOrThrow({ where: { id: synced.json.runs[0] as string } });
     expect(second.stopRequestedAt).toBeNull();
     expect(second.parameters).toEqual(
@@ -448,7 +444,9 @@ describe('SCM webhooks', () => {
     );
     // The superseded run ends its commit's status as an error (cancelled).
     const runLink = (id: string) => `${PUBLIC_URL}/projects/web/workflows/pr/runs/${id}`;
-    await waitFor("the cancelled run's final status", async () => statesOf(PR_SHA).length > 1);
+    await waitFor(async () => statesOf(PR_SHA).length > 1, {
+      what: "the cancelled run's final status",
+    });
     expect(statesOf(PR_SHA)).toEqual([
       {
         state: 'pending',
@@ -465,9 +463,13 @@ describe('SCM webhooks', () => {
     ]);
     // The newer commit's run finishes: its final status is posted after pending.
     const newerSha = 'a'.repeat(40);
-    await waitFor('the pending status of the newer PR run', async () => statesOf(newerSha).length > 0);
+    await waitFor(async () => statesOf(newerSha).length > 0, {
+      what: 'the pending status of the newer PR run',
+    });
     openGate('pr');
-    await waitFor('the final status of the newer PR run', async () => statesOf(newerSha).length > 1);
+    await waitFor(async () => statesOf(newerSha).length > 1, {
+      what: 'the final status of the newer PR run',
+    });
     expect(statesOf(newerSha)).toEqual([
       {
         state: 'pending',
@@ -817,7 +819,9 @@ describe('SCM webhooks', () => {
       roles.DEVELOPER,
     );
     expect(deleted.errors).toBeUndefined();
-    await waitFor('the sweep to remove the unused hook', async () => (await db.repositoryWebhook.count()) === 0);
+    await waitFor(async () => (await db.repositoryWebhook.count()) === 0, {
+      what: 'the sweep to remove the unused hook',
+    });
     expect(github.find('DELETE', `/api/v3/repos/${REPO}/hooks/12345679`)).toHaveLength(1);
   });
 });

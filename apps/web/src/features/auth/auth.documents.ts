@@ -1,39 +1,39 @@
-/** GraphQL documents and result types of the auth feature (docs/contract.md §2). */
+/** GraphQL documents of the auth feature (docs/contract.md §2); result types come from them. */
+import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-}
+export const UserFields = graphql(`
+  fragment UserFields on User {
+    id
+    email
+    name
+  }
+`);
+export type User = ResultOf<typeof UserFields>;
 
-export const LoginDocument = /* GraphQL */ `
+export const LoginDocument = graphql(
+  `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
       token
       user {
-        id
-        email
-        name
+        ...UserFields
       }
     }
   }
-`;
-export interface LoginVariables {
-  input: { email: string; password: string };
-}
-export interface LoginResult {
-  login: { token: string; user: User };
-}
+`,
+  [UserFields],
+);
+export type LoginVariables = VariablesOf<typeof LoginDocument>;
+export type LoginResult = ResultOf<typeof LoginDocument>;
 
-export const MeDocument = /* GraphQL */ `
+export const MeDocument = graphql(
+  `
   query Me {
     me {
-      id
-      email
-      name
+      ...UserFields
     }
   }
-`;
-export interface MeResult {
-  me: User | null;
-}
+`,
+  [UserFields],
+);
+export type MeResult = ResultOf<typeof MeDocument>;

@@ -10,7 +10,7 @@ import { LanguageSwitcher } from '@/features/shell/language-switcher';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { errorCode } from '@/lib/graphql/errors';
-import { LoginDocument, type LoginResult, type LoginVariables } from './auth.documents';
+import { LoginDocument, type LoginVariables } from './auth.documents';
 import styles from './login.module.css';
 import { safeReturnPath } from './return-path';
 import { useSignIn, useToken } from './session';
@@ -31,8 +31,7 @@ export function LoginView({ next }: { next?: string }) {
   }, [token, returnPath, router]);
 
   const login = useMutation({
-    mutationFn: (variables: LoginVariables) =>
-      request<LoginResult, LoginVariables>(LoginDocument, variables, { auth: false }),
+    mutationFn: (variables: LoginVariables) => request(LoginDocument, variables, { auth: false }),
     onSuccess: ({ login: payload }) => {
       signIn(payload.token, payload.user);
       router.replace(returnPath);

@@ -20,7 +20,7 @@ export function useToken(): string | null | undefined {
 export function useMe(enabled: boolean) {
   return useQuery({
     queryKey: queryKeys.me,
-    queryFn: ({ signal }) => request<MeResult>(MeDocument, undefined, { signal }),
+    queryFn: ({ signal }) => request(MeDocument, undefined, { signal }),
     enabled,
     staleTime: 5 * 60_000,
   });

@@ -12,7 +12,7 @@ import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { IntegrationDocument, type IntegrationResult } from './integration-detail.documents';
+import { IntegrationDocument } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { IntegrationDrawer } from './integration-drawer';
 import { CATEGORY_OF, serverOf } from './integration-forms';
@@ -66,7 +66,7 @@ function IntegrationDetail({
   const { t, locale } = useI18n();
   const query = useQuery({
     queryKey: queryKeys.integrations.detail(tenant, name),
-    queryFn: ({ signal }) => request<IntegrationResult, object>(IntegrationDocument, { tenant, name }, { signal }),
+    queryFn: ({ signal }) => request(IntegrationDocument, { tenant, name }, { signal }),
   });
 
   if (query.error) {

@@ -1,41 +1,20 @@
 /** GraphQL documents of one integration's page: its webhook deliveries and registry catalog. */
-import { INTEGRATION_FIELDS, type IntegrationRow } from './integrations.documents';
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { IntegrationFields } from './integrations.documents';
 
-export type WebhookOutcome = 'ACCEPTED' | 'IGNORED' | 'REJECTED' | 'FAILED';
-
-export interface DeliveryRun {
-  id: string;
-  number: number;
-  projectName: string;
-  workflow: { name: string };
-}
-
-export interface WebhookDeliveryRow {
-  id: string;
-  receivedAt: string;
-  event: string;
-  deliveryId: string | null;
-  outcome: WebhookOutcome;
-  status: number;
-  reason: string;
-  runs: DeliveryRun[];
-}
-
-export interface IntegrationResult {
-  integration: IntegrationRow | null;
-}
-
-export const IntegrationDocument = /* GraphQL */ `
+export const IntegrationDocument = graphql(
+  `
   query Integration($tenant: String!, $name: String!) {
-    integration(tenant: $tenant, name: $name) { ${INTEGRATION_FIELDS} }
+    integration(tenant: $tenant, name: $name) {
+      ...IntegrationFields
+    }
   }
-`;
+`,
+  [IntegrationFields],
+);
+export type IntegrationResult = ResultOf<typeof IntegrationDocument>;
 
-export interface WebhookDeliveriesResult {
-  integration: { id: string; webhookDeliveries: WebhookDeliveryRow[] } | null;
-}
-
-export const WebhookDeliveriesDocument = /* GraphQL */ `
+export const WebhookDeliveriesDocument = graphql(`
   query WebhookDeliveries($tenant: String!, $name: String!, $first: Int) {
     integration(tenant: $tenant, name: $name) {
       id
@@ -51,17 +30,18 @@ export const WebhookDeliveriesDocument = /* GraphQL */ `
       }
     }
   }
-`;
+`);
+export type WebhookDeliveriesResult = ResultOf<typeof WebhookDeliveriesDocument>;
+export type WebhookDeliveryRow = NonNullable<WebhookDeliveriesResult['integration']>['webhookDeliveries'][number];
+export type DeliveryRun = WebhookDeliveryRow['runs'][number];
+export type WebhookOutcome = WebhookDeliveryRow['outcome'];
 
-export interface RegistryRepositoriesResult {
-  integration: { id: string; registryRepositories: string[] } | null;
-}
-
-export const RegistryRepositoriesDocument = /* GraphQL */ `
+export const RegistryRepositoriesDocument = graphql(`
   query RegistryRepositories($tenant: String!, $name: String!, $first: Int) {
     integration(tenant: $tenant, name: $name) {
       id
       registryRepositories(first: $first)
     }
   }
-`;
+`);
+export type RegistryRepositoriesResult = ResultOf<typeof RegistryRepositoriesDocument>;

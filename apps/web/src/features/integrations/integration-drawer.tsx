@@ -77,12 +77,12 @@ export function IntegrationDrawer({
     mutationFn: async (form: IntegrationFormValues) => {
       const payload = toIntegrationPayload(form);
       if (integration) {
-        const data = await request<{ updateIntegration: IntegrationRow }, object>(UpdateIntegrationDocument, {
+        const data = await request(UpdateIntegrationDocument, {
           input: { tenant, name: integration.name, description: form.description, ...payload },
         });
         return data.updateIntegration;
       }
-      const data = await request<{ createIntegration: IntegrationRow }, object>(CreateIntegrationDocument, {
+      const data = await request(CreateIntegrationDocument, {
         input: { tenant, name: form.name.trim(), type: form.type, description: form.description, ...payload },
       });
       return data.createIntegration;
@@ -93,8 +93,7 @@ export function IntegrationDrawer({
     },
   });
   const test = useMutation({
-    mutationFn: (name: string) =>
-      request<{ testIntegration: IntegrationTestResult }, object>(TestIntegrationDocument, { input: { tenant, name } }),
+    mutationFn: (name: string) => request(TestIntegrationDocument, { input: { tenant, name } }),
     onSuccess: (data) => setTestResult(data.testIntegration),
   });
 

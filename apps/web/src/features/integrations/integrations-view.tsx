@@ -16,12 +16,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { IntegrationDrawer } from './integration-drawer';
 import { serverOf } from './integration-forms';
-import {
-  DeleteIntegrationDocument,
-  type IntegrationRow,
-  IntegrationsDocument,
-  type IntegrationsResult,
-} from './integrations.documents';
+import { DeleteIntegrationDocument, type IntegrationRow, IntegrationsDocument } from './integrations.documents';
 import styles from './integrations.module.css';
 import { integrationHref } from './webhook-deliveries';
 
@@ -63,7 +58,7 @@ function IntegrationsTable({
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.integrations.all(tenant),
-    queryFn: ({ signal }) => request<IntegrationsResult, object>(IntegrationsDocument, { tenant }, { signal }),
+    queryFn: ({ signal }) => request(IntegrationsDocument, { tenant }, { signal }),
   });
   const remove = useMutation({
     mutationFn: (name: string) => request(DeleteIntegrationDocument, { input: { tenant, name } }),

@@ -1,59 +1,61 @@
-/** GraphQL documents and result shapes of the Integration Center. */
-import type { IntegrationType } from './integration-forms';
+/** GraphQL documents of the Integration Center; result types come from them. */
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 
-export interface IntegrationRow {
-  id: string;
-  name: string;
-  type: IntegrationType;
-  description: string;
-  config: Record<string, unknown>;
-  secretFields: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export const IntegrationFields = graphql(`
+  fragment IntegrationFields on Integration {
+    id
+    name
+    type
+    description
+    config
+    secretFields
+    createdAt
+    updatedAt
+  }
+`);
+export type IntegrationRow = ResultOf<typeof IntegrationFields>;
 
-export interface IntegrationsResult {
-  integrations: IntegrationRow[];
-}
-
-export const INTEGRATION_FIELDS = 'id name type description config secretFields createdAt updatedAt';
-
-export const IntegrationsDocument = /* GraphQL */ `
+export const IntegrationsDocument = graphql(
+  `
   query Integrations($tenant: String!) {
-    integrations(tenant: $tenant) { ${INTEGRATION_FIELDS} }
+    integrations(tenant: $tenant) {
+      ...IntegrationFields
+    }
   }
-`;
+`,
+  [IntegrationFields],
+);
+export type IntegrationsResult = ResultOf<typeof IntegrationsDocument>;
 
-export const CreateIntegrationDocument = /* GraphQL */ `
+export const CreateIntegrationDocument = graphql(
+  `
   mutation CreateIntegration($input: CreateIntegrationInput!) {
-    createIntegration(input: $input) { ${INTEGRATION_FIELDS} }
+    createIntegration(input: $input) {
+      ...IntegrationFields
+    }
   }
-`;
+`,
+  [IntegrationFields],
+);
 
-export const UpdateIntegrationDocument = /* GraphQL */ `
+export const UpdateIntegrationDocument = graphql(
+  `
   mutation UpdateIntegration($input: UpdateIntegrationInput!) {
-    updateIntegration(input: $input) { ${INTEGRATION_FIELDS} }
+    updateIntegration(input: $input) {
+      ...IntegrationFields
+    }
   }
-`;
+`,
+  [IntegrationFields],
+);
 
-export const DeleteIntegrationDocument = /* GraphQL */ `
+export const DeleteIntegrationDocument = graphql(`
   mutation DeleteIntegration($input: IntegrationRefInput!) {
     deleteIntegration(input: $input)
   }
-`;
+`);
 
-export type IntegrationCheckStage = 'DNS' | 'CONNECT' | 'TLS' | 'AUTH' | 'RESPONSE';
-
-export interface IntegrationTestResult {
-  ok: boolean;
-  stage: IntegrationCheckStage;
-  code: string;
-  message: string;
-  latencyMs: number;
-  checkedAt: string;
-}
-
-export const TestIntegrationDocument = /* GraphQL */ `
+export const TestIntegrationDocument = graphql(`
   mutation TestIntegration($input: IntegrationRefInput!) {
     testIntegration(input: $input) {
       ok
@@ -64,4 +66,6 @@ export const TestIntegrationDocument = /* GraphQL */ `
       checkedAt
     }
   }
-`;
+`);
+export type IntegrationTestResult = ResultOf<typeof TestIntegrationDocument>['testIntegration'];
+export type IntegrationCheckStage = IntegrationTestResult['stage'];

@@ -10,7 +10,7 @@ import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { RegistryRepositoriesDocument, type RegistryRepositoriesResult } from './integration-detail.documents';
+import { RegistryRepositoriesDocument } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { filterByQuery } from './name-filter';
 
@@ -22,12 +22,7 @@ export function RegistryRepositoriesPanel({ tenant, name }: { tenant: string; na
   const [filter, setFilter] = useState('');
   const query = useQuery({
     queryKey: queryKeys.integrations.registryRepositories(tenant, name),
-    queryFn: ({ signal }) =>
-      request<RegistryRepositoriesResult, object>(
-        RegistryRepositoriesDocument,
-        { tenant, name, first: SHOWN },
-        { signal },
-      ),
+    queryFn: ({ signal }) => request(RegistryRepositoriesDocument, { tenant, name, first: SHOWN }, { signal }),
     // A registry that is down answers slowly; one failure is enough to show why.
     retry: false,
   });

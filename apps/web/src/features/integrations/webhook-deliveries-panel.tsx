@@ -11,11 +11,7 @@ import { CopyableValue } from '@/features/settings/form-controls';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import {
-  WebhookDeliveriesDocument,
-  type WebhookDeliveriesResult,
-  type WebhookDeliveryRow,
-} from './integration-detail.documents';
+import { WebhookDeliveriesDocument, type WebhookDeliveryRow } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { OutcomeBadge } from './outcome-badge';
 import { countOutcomes, formatReceivedAt, integrationWebhookPath } from './webhook-deliveries';
@@ -38,8 +34,7 @@ export function WebhookDeliveriesPanel({
   const { t, locale } = useI18n();
   const query = useQuery({
     queryKey: queryKeys.integrations.webhookDeliveries(tenant, name),
-    queryFn: ({ signal }) =>
-      request<WebhookDeliveriesResult, object>(WebhookDeliveriesDocument, { tenant, name, first: SHOWN }, { signal }),
+    queryFn: ({ signal }) => request(WebhookDeliveriesDocument, { tenant, name, first: SHOWN }, { signal }),
   });
   const rows = query.data?.integration?.webhookDeliveries ?? [];
   const counts = countOutcomes(rows);

@@ -32,12 +32,12 @@ const LIMIT = 10;
 function useLiveActiveRuns(tenant: string) {
   const queryClient = useQueryClient();
   const key = queryKeys.runs.list(tenant, { ...ACTIVE_FILTER, pageSize: LIMIT });
-  useSubscriptionToCache<{ tenantRunsUpdated: RunSummary }, InfiniteData<TenantRunsPage>, { tenant: string }>({
+  useSubscriptionToCache({
     document: TenantRunsUpdatedDocument,
     variables: { tenant },
     queryKey: key,
     coalesce: true,
-    update: (previous, event) => {
+    update: (previous: InfiniteData<TenantRunsPage> | undefined, event) => {
       const run = event.tenantRunsUpdated;
       const isListed = Boolean(previous?.pages.some((p) => p.tenantRuns.edges.some((e) => e.node.id === run.id)));
       const isActive = !isTerminal(run.phase);

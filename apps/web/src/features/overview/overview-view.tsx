@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
-import { type RunStatistics, RunStatisticsDocument } from '@/features/runs/runs.documents';
+import { RunStatisticsDocument } from '@/features/runs/runs.documents';
 import { useT } from '@/i18n/i18n-provider';
 import type { MessageKey } from '@/i18n/locales';
 import { useCurrentTenant } from '@/lib/current-tenant';
@@ -46,9 +46,9 @@ export function OverviewView() {
     queryKey: queryKeys.runs.statistics(tenant ?? ''),
     enabled: Boolean(tenant),
     queryFn: ({ signal }) =>
-      request<{ runStatistics: RunStatistics }, object>(
+      request(
         RunStatisticsDocument,
-        { tenant, days: DAYS, utcOffsetMinutes: -new Date().getTimezoneOffset() },
+        { tenant: tenant ?? '', days: DAYS, utcOffsetMinutes: -new Date().getTimezoneOffset() },
         { signal },
       ),
     select: (data) => data.runStatistics,

@@ -17,7 +17,7 @@ import { request } from '@/lib/graphql/client';
 import { isPhase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
 import { formatDateTime } from './format';
-import { type ProjectDetail, ProjectDocument, type ProjectResult } from './projects.documents';
+import { type ProjectDetail, ProjectDocument } from './projects.documents';
 import styles from './projects.module.css';
 import { TenantRequired } from './tenant-required';
 
@@ -55,7 +55,7 @@ function ProjectTabs({ tenant, project }: { tenant: string; project: string }) {
   const [tab, setTab] = useState<Tab>('workflows');
   const query = useQuery({
     queryKey: queryKeys.projects.detail(tenant, project),
-    queryFn: ({ signal }) => request<ProjectResult, object>(ProjectDocument, { tenant, name: project }, { signal }),
+    queryFn: ({ signal }) => request(ProjectDocument, { tenant, name: project }, { signal }),
   });
   if (query.error) {
     return <ErrorState title={t('project.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />;

@@ -15,7 +15,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { CreateProjectDrawer } from './create-project-drawer';
 import { formatDateTime } from './format';
-import { DeleteProjectDocument, type ProjectRow, ProjectsDocument, type ProjectsResult } from './projects.documents';
+import { DeleteProjectDocument, type ProjectRow, ProjectsDocument } from './projects.documents';
 import styles from './projects.module.css';
 import { TenantRequired } from './tenant-required';
 
@@ -55,7 +55,7 @@ function ProjectsTable({
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.projects.all(tenant),
-    queryFn: ({ signal }) => request<ProjectsResult, object>(ProjectsDocument, { tenant }, { signal }),
+    queryFn: ({ signal }) => request(ProjectsDocument, { tenant }, { signal }),
   });
   const remove = useMutation({
     mutationFn: (name: string) => request(DeleteProjectDocument, { input: { tenant, name } }),

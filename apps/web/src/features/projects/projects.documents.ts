@@ -1,18 +1,7 @@
-/** GraphQL documents and result types of projects (docs/contract.md §2). */
+/** GraphQL documents of projects (docs/contract.md §2); result types come from them. */
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 
-export interface ProjectRow {
-  id: string;
-  name: string;
-  description: string;
-  createdAt: string;
-  creator: { name: string; email: string } | null;
-  workflowsConnection: {
-    totalCount: number;
-    edges: { node: { name: string; version: number; updatedAt: string } }[];
-  };
-}
-
-export const ProjectsDocument = /* GraphQL */ `
+export const ProjectsDocument = graphql(`
   query Projects($tenant: String!) {
     tenant(name: $tenant) {
       name
@@ -38,55 +27,34 @@ export const ProjectsDocument = /* GraphQL */ `
       }
     }
   }
-`;
-export interface ProjectsResult {
-  tenant: { name: string; projects: ProjectRow[] } | null;
-}
+`);
+export type ProjectsResult = ResultOf<typeof ProjectsDocument>;
+export type ProjectRow = NonNullable<ProjectsResult['tenant']>['projects'][number];
 
-export const CreateProjectDocument = /* GraphQL */ `
+export const CreateProjectDocument = graphql(`
   mutation CreateProject($input: CreateProjectInput!) {
     createProject(input: $input) {
       id
       name
     }
   }
-`;
+`);
 
-export const DeleteProjectDocument = /* GraphQL */ `
+export const DeleteProjectDocument = graphql(`
   mutation DeleteProject($input: ProjectRefInput!) {
     deleteProject(input: $input)
   }
-`;
+`);
 
-export const CreateTenantDocument = /* GraphQL */ `
+export const CreateTenantDocument = graphql(`
   mutation CreateTenant($input: CreateTenantInput!) {
     createTenant(input: $input) {
       name
     }
   }
-`;
+`);
 
-export interface ProjectDetail {
-  id: string;
-  name: string;
-  description: string;
-  createdAt: string;
-  creator: { name: string; email: string } | null;
-  workflows: {
-    id: string;
-    name: string;
-    description: string;
-    version: number;
-    createdAt: string;
-    updatedAt: string;
-    stages: { name: string }[];
-    latestRun: { id: string; number: number; phase: string; createdAt: string } | null;
-  }[];
-  resources: { id: string; name: string; type: string; integration: string | null; createdAt: string }[];
-  stages: { id: string; name: string; image: string; template: string | null; updatedAt: string }[];
-}
-
-export const ProjectDocument = /* GraphQL */ `
+export const ProjectDocument = graphql(`
   query Project($tenant: String!, $name: String!) {
     project(tenant: $tenant, name: $name) {
       id
@@ -130,7 +98,6 @@ export const ProjectDocument = /* GraphQL */ `
       }
     }
   }
-`;
-export interface ProjectResult {
-  project: ProjectDetail | null;
-}
+`);
+export type ProjectResult = ResultOf<typeof ProjectDocument>;
+export type ProjectDetail = NonNullable<ProjectResult['project']>;

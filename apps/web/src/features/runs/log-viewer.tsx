@@ -8,7 +8,7 @@ import { request } from '@/lib/graphql/client';
 import { type AnsiSegment, parseAnsi, stripAnsi } from './ansi';
 import { findMatches, type LogLine, stepMatch } from './log-buffer';
 import styles from './log-viewer.module.css';
-import { type StoredLogs, StoredLogsDocument } from './runs.documents';
+import { StoredLogsDocument } from './runs.documents';
 import type { LogStreamState } from './use-stage-logs';
 
 const ROW_HEIGHT = 20;
@@ -135,7 +135,7 @@ export function LogViewer({ runId, stage, lines, version, state }: LogViewerProp
     try {
       // The stored log, page by page (it may be longer than what this view holds).
       for (let after = 0; ; ) {
-        const data = await request<StoredLogs, { id: string; stage: string; afterSeq: number }>(StoredLogsDocument, {
+        const data = await request(StoredLogsDocument, {
           id: runId,
           stage,
           afterSeq: after,

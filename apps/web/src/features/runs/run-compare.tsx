@@ -32,8 +32,7 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
   const results = useQueries({
     queries: [a, b].map((id) => ({
       queryKey: queryKeys.runs.detail(id),
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        request<{ workflowRun: Run | null }, { id: string }>(RunDocument, { id }, { signal }),
+      queryFn: ({ signal }: { signal: AbortSignal }) => request(RunDocument, { id }, { signal }),
       enabled: Boolean(id),
     })),
   });

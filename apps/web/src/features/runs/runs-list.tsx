@@ -1,5 +1,6 @@
 'use client';
 
+import { RUN_PHASES, type RunPhase } from '@cyclone/domain';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
@@ -13,7 +14,6 @@ import { type Column, Table } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { useCurrentTenant } from '@/lib/current-tenant';
 import { request } from '@/lib/graphql/client';
-import { PHASES, type Phase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
 import {
   type RunSummary,
@@ -22,13 +22,11 @@ import {
   runsHref,
   type TenantRunFilter,
   TenantRunsDocument,
-  type TenantRunsPage,
 } from './runs.documents';
 import styles from './runs.module.css';
 import { StartRunButton } from './start-run-button';
 import { durationText } from './use-now';
 
-const RUN_PHASES = PHASES.filter((p) => p !== 'SKIPPED');
 const TRIGGERS: readonly RunTrigger[] = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'];
 const RANGES = { any: 0, day: 1, week: 7, month: 30 } as const;
 type Range = keyof typeof RANGES;
@@ -39,11 +37,7 @@ export function useTenantRuns(tenant: string | undefined, filter: TenantRunFilte
     enabled: Boolean(tenant),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      request<TenantRunsPage, object>(
-        TenantRunsDocument,
-        { tenant, filter, first: pageSize, after: pageParam },
-        { signal },
-      ),
+      request(TenantRunsDocument, { tenant: tenant ?? '', filter, first: pageSize, after: pageParam }, { signal }),
     getNextPageParam: (last) => (last.tenantRuns.pageInfo.hasNextPage ? last.tenantRuns.pageInfo.endCursor : undefined),
   });
 }
@@ -52,7 +46,7 @@ export function useTenantRuns(tenant: string | undefined, filter: TenantRunFilte
 export function RunsList({ project, workflow }: { project: string; workflow: string }) {
   const { t, locale } = useI18n();
   const { tenant, isLoading: isTenantLoading } = useCurrentTenant();
-  const [phase, setPhase] = useState<Phase | ''>('');
+  const [phase, setPhase] = useState<RunPhase | ''>('');
   const [trigger, setTrigger] = useState<RunTrigger | ''>('');
   const [range, setRange] = useState<Range>('any');
   const [picked, setPicked] = useState<string[]>([]);
@@ -160,7 +154,7 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
       <form className={styles.filters} aria-label={t('runs.list.filters')} onSubmit={(e) => e.preventDefault()}>
         <label className={styles.filter}>
           <span>{t('runs.list.filterPhase')}</span>
-          <select value={phase} onChange={(e) => setPhase(e.target.value as Phase | '')}>
+          <select value={phase} onChange={(e) => setPhase(e.target.value as RunPhase | '')}>
             <option value="">{t('runs.list.any')}</option>
             {RUN_PHASES.map((p) => (
               <option key={p} value={p}>

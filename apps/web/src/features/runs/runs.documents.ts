@@ -1,199 +1,294 @@
+/** GraphQL documents of runs (CONTRACT.md §2); result types come from them. */
+import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 import type { Phase } from '@/lib/phases';
-import type { LogLine } from './log-buffer';
 
-export interface StageRun {
-  name: string;
-  phase: Phase;
-  attempt: number;
-  exitCode: number | null;
-  message: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  outputs: { key: string; value: string }[];
-}
-
-export interface GraphStage {
-  name: string;
-  image: string;
-  dependsOn: string[];
-  trivial: boolean;
-}
-
-export interface Run {
-  id: string;
-  number: number;
-  phase: Phase;
-  message: string;
-  isPaused: boolean;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  timeoutSeconds: number | null;
-  workflow: { name: string };
-  projectName: string;
-  tenantName: string;
-  workflowVersion: number;
-  parameters: { name: string; value: string }[];
-  graph: GraphStage[];
-  stages: StageRun[];
-  retryOf: { id: string; number: number } | null;
-  artifacts: { stage: string; name: string; size: number; isDirectory: boolean; downloadUrl: string }[];
-}
-
-export type RunTrigger = 'MANUAL' | 'CRON' | 'SCM' | 'WEBHOOK';
-
-/** A row of a runs list: what the table and the comparison need. */
-export type RunSummary = Omit<Run, 'graph' | 'stages' | 'message' | 'timeoutSeconds' | 'retryOf' | 'artifacts'> & {
-  stages: Pick<StageRun, 'name' | 'phase' | 'startedAt' | 'finishedAt'>[];
-  /** What started the run, and which trigger (null for manual runs and deleted triggers). */
-  trigger: RunTrigger;
-  triggerName: string | null;
-};
-
-/** What a `workflowRunUpdated` event carries: the parts of a run that change while it runs. */
-export type RunChange = Pick<
-  Run,
-  'id' | 'phase' | 'message' | 'isPaused' | 'startedAt' | 'finishedAt' | 'stages' | 'artifacts'
->;
-
-const RUN_FIELDS = /* GraphQL */ `
-  id number phase message isPaused createdAt startedAt finishedAt timeoutSeconds
-  workflow { name } projectName tenantName workflowVersion
-  parameters { name value }
-  graph { name image dependsOn trivial }
-  stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }
-  retryOf { id number }
-  artifacts { stage name size isDirectory downloadUrl }
-`;
-
-/** The graph, parameters and names of a run never change: events leave them out. */
-const RUN_CHANGE_FIELDS = /* GraphQL */ `
-  id phase message isPaused startedAt finishedAt
-  stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }
-  artifacts { stage name size isDirectory downloadUrl }
-`;
-
-const SUMMARY_FIELDS = /* GraphQL */ `
-  id number phase isPaused createdAt startedAt finishedAt trigger triggerName
-  workflow { name } projectName tenantName workflowVersion
-  parameters { name value }
-  stages { name phase startedAt finishedAt }
-`;
-
-export const RunDocument = /* GraphQL */ `
-  query WorkflowRun($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }
-`;
-
-export const RunUpdatedDocument = /* GraphQL */ `
-  subscription WorkflowRunUpdated($id: ID!) { workflowRunUpdated(id: $id) { ${RUN_CHANGE_FIELDS} } }
-`;
-
-/** Every run of a tenant as it is created and changes phase (the overview's "Running now"). */
-export const TenantRunsUpdatedDocument = /* GraphQL */ `
-  subscription TenantRunsUpdated($tenant: String!) { tenantRunsUpdated(tenant: $tenant) { ${SUMMARY_FIELDS} } }
-`;
-
-export const RunLogsDocument = /* GraphQL */ `
-  subscription WorkflowRunLogs($id: ID!, $stage: String, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) { seq stage stream line timestamp }
-  }
-`;
-
-export const StoredLogsDocument = /* GraphQL */ `
-  query StoredRunLogs($id: ID!, $stage: String!, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) { seq stage stream line timestamp }
-  }
-`;
-export type StoredLogs = { workflowRunLogs: LogLine[] };
-
-export const StartRunDocument = /* GraphQL */ `
-  mutation RunWorkflow($input: RunWorkflowInput!) { runWorkflow(input: $input) { ${RUN_FIELDS} } }
-`;
-
-export const StopRunDocument = /* GraphQL */ `
-  mutation StopWorkflowRun($id: ID!) { stopWorkflowRun(id: $id) { ${RUN_FIELDS} } }
-`;
-export const PauseRunDocument = /* GraphQL */ `
-  mutation PauseWorkflowRun($id: ID!) { pauseWorkflowRun(id: $id) { ${RUN_FIELDS} } }
-`;
-export const ResumeRunDocument = /* GraphQL */ `
-  mutation ResumeWorkflowRun($id: ID!) { resumeWorkflowRun(id: $id) { ${RUN_FIELDS} } }
-`;
-export const RetryRunDocument = /* GraphQL */ `
-  mutation RetryWorkflowRun($id: ID!, $fromStage: String) { retryWorkflowRun(id: $id, fromStage: $fromStage) { ${RUN_FIELDS} } }
-`;
-
-export const WorkflowForRunDocument = /* GraphQL */ `
-  query WorkflowForRun($tenant: String!, $project: String!, $name: String!) {
-    workflow(tenant: $tenant, project: $project, name: $name) {
-      id name version description globalVariables { name value }
-      stages { name image dependsOn trivial }
+/** The parts of a run that change while it runs: what a `workflowRunUpdated` event carries. */
+const RunChangeFields = graphql(`
+  fragment RunChangeFields on WorkflowRun {
+    id
+    phase
+    message
+    isPaused
+    startedAt
+    finishedAt
+    stages {
+      name
+      phase
+      attempt
+      exitCode
+      message
+      startedAt
+      finishedAt
+      outputs {
+        key
+        value
+      }
+    }
+    artifacts {
+      stage
+      name
+      size
+      isDirectory
+      downloadUrl
     }
   }
-`;
-export interface WorkflowForRun {
-  id: string;
-  name: string;
-  version: number;
-  description: string;
-  globalVariables: { name: string; value: string }[];
-  stages: { name: string; image: string; dependsOn: string[]; trivial: boolean }[];
-}
+`);
 
-export interface TenantRunFilter {
-  project?: string;
-  workflow?: string;
-  phases?: Phase[];
-  triggers?: string[];
-  createdAfter?: string;
-  createdBefore?: string;
-}
+/** A whole run: the changing parts plus its graph, parameters and names, which never change. */
+const RunFields = graphql(
+  `
+  fragment RunFields on WorkflowRun {
+    ...RunChangeFields
+    number
+    createdAt
+    timeoutSeconds
+    workflow {
+      name
+    }
+    projectName
+    tenantName
+    workflowVersion
+    parameters {
+      name
+      value
+    }
+    graph {
+      name
+      image
+      dependsOn
+      trivial
+    }
+    retryOf {
+      id
+      number
+    }
+  }
+`,
+  [RunChangeFields],
+);
 
-export const TenantRunsDocument = /* GraphQL */ `
+/** A row of a runs list: what the table and the comparison need. */
+const RunSummaryFields = graphql(`
+  fragment RunSummaryFields on WorkflowRun {
+    id
+    number
+    phase
+    isPaused
+    createdAt
+    startedAt
+    finishedAt
+    trigger
+    triggerName
+    workflow {
+      name
+    }
+    projectName
+    tenantName
+    workflowVersion
+    parameters {
+      name
+      value
+    }
+    stages {
+      name
+      phase
+      startedAt
+      finishedAt
+    }
+  }
+`);
+
+export type Run = ResultOf<typeof RunFields>;
+export type RunChange = ResultOf<typeof RunChangeFields>;
+export type StageRun = RunChange['stages'][number];
+export type GraphStage = Run['graph'][number];
+export type RunSummary = ResultOf<typeof RunSummaryFields>;
+/** What started a run (the trigger's name is `triggerName`, null for manual runs and deleted triggers). */
+export type RunTrigger = RunSummary['trigger'];
+
+export const RunDocument = graphql(
+  `
+  query WorkflowRun($id: ID!) {
+    workflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const RunUpdatedDocument = graphql(
+  `
+  subscription WorkflowRunUpdated($id: ID!) {
+    workflowRunUpdated(id: $id) {
+      ...RunChangeFields
+    }
+  }
+`,
+  [RunChangeFields],
+);
+
+/** Every run of a tenant as it is created and changes phase (the overview's "Running now"). */
+export const TenantRunsUpdatedDocument = graphql(
+  `
+  subscription TenantRunsUpdated($tenant: String!) {
+    tenantRunsUpdated(tenant: $tenant) {
+      ...RunSummaryFields
+    }
+  }
+`,
+  [RunSummaryFields],
+);
+
+export const RunLogsDocument = graphql(`
+  subscription WorkflowRunLogs($id: ID!, $stage: String, $afterSeq: Int) {
+    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
+      seq
+      stage
+      stream
+      line
+      timestamp
+    }
+  }
+`);
+
+export const StoredLogsDocument = graphql(`
+  query StoredRunLogs($id: ID!, $stage: String!, $afterSeq: Int) {
+    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
+      seq
+      stage
+      stream
+      line
+      timestamp
+    }
+  }
+`);
+export type StoredLogs = ResultOf<typeof StoredLogsDocument>;
+
+export const StartRunDocument = graphql(
+  `
+  mutation RunWorkflow($input: RunWorkflowInput!) {
+    runWorkflow(input: $input) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const StopRunDocument = graphql(
+  `
+  mutation StopWorkflowRun($id: ID!) {
+    stopWorkflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const PauseRunDocument = graphql(
+  `
+  mutation PauseWorkflowRun($id: ID!) {
+    pauseWorkflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const ResumeRunDocument = graphql(
+  `
+  mutation ResumeWorkflowRun($id: ID!) {
+    resumeWorkflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const RetryRunDocument = graphql(
+  `
+  mutation RetryWorkflowRun($id: ID!, $fromStage: String) {
+    retryWorkflowRun(id: $id, fromStage: $fromStage) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const WorkflowForRunDocument = graphql(`
+  query WorkflowForRun($tenant: String!, $project: String!, $name: String!) {
+    workflow(tenant: $tenant, project: $project, name: $name) {
+      id
+      name
+      version
+      description
+      globalVariables {
+        name
+        value
+      }
+      stages {
+        name
+        image
+        dependsOn
+        trivial
+      }
+    }
+  }
+`);
+export type WorkflowForRun = NonNullable<ResultOf<typeof WorkflowForRunDocument>['workflow']>;
+
+export const TenantRunsDocument = graphql(
+  `
   query TenantRuns($tenant: String!, $filter: TenantRunFilter, $first: Int, $after: String) {
     tenantRuns(tenant: $tenant, filter: $filter, first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node { ${SUMMARY_FIELDS} } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...RunSummaryFields
+        }
+      }
     }
   }
-`;
-export interface TenantRunsPage {
-  tenantRuns: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: { node: RunSummary }[];
-  };
-}
+`,
+  [RunSummaryFields],
+);
+export type TenantRunsPage = ResultOf<typeof TenantRunsDocument>;
+export type TenantRunFilter = NonNullable<VariablesOf<typeof TenantRunsDocument>['filter']>;
 
-export const RunStatisticsDocument = /* GraphQL */ `
+export const RunStatisticsDocument = graphql(`
   query RunStatistics($tenant: String!, $days: Int, $utcOffsetMinutes: Int) {
     runStatistics(tenant: $tenant, days: $days, utcOffsetMinutes: $utcOffsetMinutes) {
-      projects workflows runsToday activeRuns successRate
-      days { date total pending running waiting succeeded failed cancelled averageDurationSeconds maxDurationSeconds }
+      projects
+      workflows
+      runsToday
+      activeRuns
+      successRate
+      days {
+        date
+        total
+        pending
+        running
+        waiting
+        succeeded
+        failed
+        cancelled
+        averageDurationSeconds
+        maxDurationSeconds
+      }
     }
   }
-`;
-export interface RunDay {
-  date: string;
-  total: number;
-  pending: number;
-  running: number;
-  waiting: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  averageDurationSeconds: number | null;
-  maxDurationSeconds: number | null;
-}
-export interface RunStatistics {
-  projects: number;
-  workflows: number;
-  runsToday: number;
-  activeRuns: number;
-  successRate: number | null;
-  days: RunDay[];
-}
+`);
+export type RunStatistics = ResultOf<typeof RunStatisticsDocument>['runStatistics'];
+export type RunDay = RunStatistics['days'][number];
 
 export const TERMINAL_PHASES: readonly Phase[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 export const isTerminal = (phase: Phase) => TERMINAL_PHASES.includes(phase);

@@ -10,7 +10,7 @@ import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { errorMessage } from './error-message';
-import { type Run, runHref, StartRunDocument, type WorkflowForRun, WorkflowForRunDocument } from './runs.documents';
+import { runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
 import styles from './runs.module.css';
 
 export function useWorkflowForRun(tenant: string | undefined, project: string, workflow: string) {
@@ -18,11 +18,7 @@ export function useWorkflowForRun(tenant: string | undefined, project: string, w
     queryKey: [...queryKeys.workflows.detail(tenant ?? '', project, workflow), 'for-run'],
     enabled: Boolean(tenant),
     queryFn: ({ signal }) =>
-      request<{ workflow: WorkflowForRun | null }, { tenant: string; project: string; name: string }>(
-        WorkflowForRunDocument,
-        { tenant: tenant as string, project, name: workflow },
-        { signal },
-      ),
+      request(WorkflowForRunDocument, { tenant: tenant as string, project, name: workflow }, { signal }),
     select: (data) => data.workflow,
   });
 }
@@ -44,7 +40,7 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
 
   const start = useMutation({
     mutationFn: () =>
-      request<{ runWorkflow: Run }, { input: object }>(StartRunDocument, {
+      request(StartRunDocument, {
         input: {
           tenant,
           project,

@@ -12,7 +12,6 @@ import {
   ResumeRunDocument,
   RetryRunDocument,
   type Run,
-  type RunChange,
   RunUpdatedDocument,
   StopRunDocument,
 } from './runs.documents';
@@ -26,7 +25,7 @@ const selectRun = (data: { workflowRun: Run | null }) => data.workflowRun;
 export function useRun(id: string) {
   const query = useQuery({ ...runQuery(id), select: selectRun });
   const run = query.data;
-  useSubscriptionToCache<{ workflowRunUpdated: RunChange }, { workflowRun: Run | null }, { id: string }>({
+  useSubscriptionToCache({
     document: RunUpdatedDocument,
     variables: { id },
     queryKey: queryKeys.runs.detail(id),
@@ -39,17 +38,12 @@ export function useRun(id: string) {
 }
 
 type Action = 'stop' | 'pause' | 'resume' | 'retry';
-const DOCUMENTS: Record<Action, string> = {
-  stop: StopRunDocument,
-  pause: PauseRunDocument,
-  resume: ResumeRunDocument,
-  retry: RetryRunDocument,
-};
-const FIELDS: Record<Action, string> = {
-  stop: 'stopWorkflowRun',
-  pause: 'pauseWorkflowRun',
-  resume: 'resumeWorkflowRun',
-  retry: 'retryWorkflowRun',
+const ACTIONS: Record<Action, (id: string, fromStage?: string) => Promise<Run>> = {
+  stop: async (id) => (await request(StopRunDocument, { id })).stopWorkflowRun,
+  pause: async (id) => (await request(PauseRunDocument, { id })).pauseWorkflowRun,
+  resume: async (id) => (await request(ResumeRunDocument, { id })).resumeWorkflowRun,
+  retry: async (id, fromStage) =>
+    (await request(RetryRunDocument, { id, ...(fromStage ? { fromStage } : {}) })).retryWorkflowRun,
 };
 
 /** Stop / pause / resume write the answer into the run's cache; retry returns the new run. */
@@ -57,11 +51,7 @@ export function useRunAction(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ action, fromStage }: { action: Action; fromStage?: string }) => {
-      const data = await request<Record<string, Run>, { id: string; fromStage?: string }>(DOCUMENTS[action], {
-        id,
-        ...(action === 'retry' && fromStage ? { fromStage } : {}),
-      });
-      return { action, run: data[FIELDS[action]] as Run };
+      return { action, run: await ACTIONS[action](id, fromStage) };
     },
     onSuccess: ({ action, run }) => {
       if (action !== 'retry') {

@@ -52,7 +52,7 @@ export function useStageLogs(runId: string, stage: string | null) {
     const open = () => {
       unsubscribe?.();
       setState((current) => (current === 'connecting' ? 'connecting' : 'reconnecting'));
-      unsubscribe = subscribe<{ workflowRunLogs: LogLine }, { id: string; stage: string; afterSeq: number }>(
+      unsubscribe = subscribe(
         RunLogsDocument,
         { id: runId, stage, afterSeq: Math.max(buffer.lastSeq, pending[pending.length - 1]?.seq ?? 0) },
         {

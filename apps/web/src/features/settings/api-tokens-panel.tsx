@@ -16,7 +16,6 @@ import {
   type ApiTokenRow,
   ApiTokensDocument,
   CreateApiTokenDocument,
-  type CreateApiTokenResult,
   RevokeApiTokenDocument,
 } from './settings.documents';
 import styles from './settings.module.css';
@@ -34,7 +33,7 @@ export function ApiTokensPanel() {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.settings.apiTokens,
-    queryFn: ({ signal }) => request<{ apiTokens: ApiTokenRow[] }>(ApiTokensDocument, undefined, { signal }),
+    queryFn: ({ signal }) => request(ApiTokensDocument, undefined, { signal }),
   });
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<Expiry>('90');
@@ -43,7 +42,7 @@ export function ApiTokensPanel() {
 
   const create = useMutation({
     mutationFn: () =>
-      request<CreateApiTokenResult, object>(CreateApiTokenDocument, {
+      request(CreateApiTokenDocument, {
         input: { name: name.trim(), expiresAt: expiresAt(expiry) },
       }),
     onSuccess: (data) => {

@@ -12,12 +12,7 @@ import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { SelectField } from './form-controls';
-import {
-  type AuditEventRow,
-  AuditEventsDocument,
-  type AuditEventsResult,
-  type AuditOutcome,
-} from './settings.documents';
+import { type AuditEventRow, AuditEventsDocument, type AuditOutcome } from './settings.documents';
 import styles from './settings.module.css';
 import { useDebounced } from './use-debounced';
 
@@ -34,11 +29,7 @@ export function AuditLogPanel({ tenant }: { tenant: string }) {
     queryKey: queryKeys.settings.audit(tenant, filter),
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
-      request<AuditEventsResult, object>(
-        AuditEventsDocument,
-        { tenant, first: PAGE_SIZE, after: pageParam, filter },
-        { signal },
-      ),
+      request(AuditEventsDocument, { tenant, first: PAGE_SIZE, after: pageParam, filter }, { signal }),
     getNextPageParam: (last) =>
       last.auditEvents.pageInfo.hasNextPage ? (last.auditEvents.pageInfo.endCursor ?? undefined) : undefined,
   });

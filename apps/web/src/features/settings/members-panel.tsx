@@ -19,7 +19,6 @@ import {
   AddMemberDocument,
   type MemberRow,
   MembersDocument,
-  type MembersResult,
   RemoveMemberDocument,
   type TenantRole,
   UpdateMemberDocument,
@@ -34,7 +33,7 @@ export function MembersPanel({ tenant }: { tenant: string }) {
   const key = queryKeys.settings.members(tenant);
   const query = useQuery({
     queryKey: key,
-    queryFn: ({ signal }) => request<MembersResult, object>(MembersDocument, { tenant }, { signal }),
+    queryFn: ({ signal }) => request(MembersDocument, { tenant }, { signal }),
   });
   const myRole = query.data?.tenant?.myRole ?? null;
   const canManage = canAdminister(myRole);

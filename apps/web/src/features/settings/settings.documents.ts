@@ -1,19 +1,9 @@
-/** GraphQL documents and result shapes of the settings pages (members, API tokens, audit log). */
+/** GraphQL documents of the settings pages (members, API tokens, audit log); result types come from them. */
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 
-export type TenantRole = 'OWNER' | 'ADMIN' | 'DEVELOPER' | 'VIEWER';
 export const TENANT_ROLES: readonly TenantRole[] = ['OWNER', 'ADMIN', 'DEVELOPER', 'VIEWER'];
 
-export interface MemberRow {
-  role: TenantRole;
-  createdAt: string;
-  user: { id: string; email: string; name: string };
-}
-
-export interface MembersResult {
-  tenant: { name: string; myRole: TenantRole | null; members: MemberRow[] } | null;
-}
-
-export const MembersDocument = /* GraphQL */ `
+export const MembersDocument = graphql(`
   query TenantMembers($tenant: String!) {
     tenant(name: $tenant) {
       name
@@ -29,99 +19,79 @@ export const MembersDocument = /* GraphQL */ `
       }
     }
   }
-`;
+`);
+export type MembersResult = ResultOf<typeof MembersDocument>;
+export type MemberRow = NonNullable<MembersResult['tenant']>['members'][number];
+export type TenantRole = MemberRow['role'];
 
-export const AddMemberDocument = /* GraphQL */ `
+export const AddMemberDocument = graphql(`
   mutation AddTenantMember($input: AddTenantMemberInput!) {
     addTenantMember(input: $input) {
       role
     }
   }
-`;
+`);
 
-export const UpdateMemberDocument = /* GraphQL */ `
+export const UpdateMemberDocument = graphql(`
   mutation UpdateTenantMember($input: UpdateTenantMemberInput!) {
     updateTenantMember(input: $input) {
       role
     }
   }
-`;
+`);
 
-export const RemoveMemberDocument = /* GraphQL */ `
+export const RemoveMemberDocument = graphql(`
   mutation RemoveTenantMember($input: RemoveTenantMemberInput!) {
     removeTenantMember(input: $input)
   }
-`;
+`);
 
-export interface ApiTokenRow {
-  id: string;
-  name: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
+const ApiTokenFields = graphql(`
+  fragment ApiTokenFields on ApiToken {
+    id
+    name
+    createdAt
+    expiresAt
+    lastUsedAt
+  }
+`);
+export type ApiTokenRow = ResultOf<typeof ApiTokenFields>;
 
-export const ApiTokensDocument = /* GraphQL */ `
+export const ApiTokensDocument = graphql(
+  `
   query ApiTokens {
     apiTokens {
-      id
-      name
-      createdAt
-      expiresAt
-      lastUsedAt
+      ...ApiTokenFields
     }
   }
-`;
+`,
+  [ApiTokenFields],
+);
 
-export interface CreateApiTokenResult {
-  createApiToken: { token: string; apiToken: ApiTokenRow };
-}
-
-export const CreateApiTokenDocument = /* GraphQL */ `
+export const CreateApiTokenDocument = graphql(
+  `
   mutation CreateApiToken($input: CreateApiTokenInput!) {
     createApiToken(input: $input) {
       token
       apiToken {
-        id
-        name
-        createdAt
-        expiresAt
-        lastUsedAt
+        ...ApiTokenFields
       }
     }
   }
-`;
+`,
+  [ApiTokenFields],
+);
+export type CreateApiTokenResult = ResultOf<typeof CreateApiTokenDocument>;
 
-export const RevokeApiTokenDocument = /* GraphQL */ `
+export const RevokeApiTokenDocument = graphql(`
   mutation RevokeApiToken($id: ID!) {
     revokeApiToken(id: $id) {
       id
     }
   }
-`;
+`);
 
-export type AuditOutcome = 'SUCCESS' | 'FAILURE';
-
-export interface AuditEventRow {
-  id: string;
-  action: string;
-  actorEmail: string | null;
-  objectType: string;
-  objectName: string;
-  outcome: AuditOutcome;
-  message: string;
-  createdAt: string;
-}
-
-export interface AuditEventsResult {
-  auditEvents: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: { cursor: string; node: AuditEventRow }[];
-  };
-}
-
-export const AuditEventsDocument = /* GraphQL */ `
+export const AuditEventsDocument = graphql(`
   query AuditEvents($tenant: String!, $first: Int, $after: String, $filter: AuditEventFilter) {
     auditEvents(tenant: $tenant, first: $first, after: $after, filter: $filter) {
       totalCount
@@ -144,4 +114,7 @@ export const AuditEventsDocument = /* GraphQL */ `
       }
     }
   }
-`;
+`);
+export type AuditEventsResult = ResultOf<typeof AuditEventsDocument>;
+export type AuditEventRow = AuditEventsResult['auditEvents']['edges'][number]['node'];
+export type AuditOutcome = AuditEventRow['outcome'];

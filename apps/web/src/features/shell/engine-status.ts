@@ -1,14 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { request } from '@/lib/graphql/client';
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 import { queryKeys } from '@/lib/query-keys';
 
-export interface EngineStatus {
-  executor: 'host' | 'container' | 'kubernetes';
-  detail: string;
-  warning: string | null;
-}
-
-export const EngineStatusDocument = /* GraphQL */ `
+export const EngineStatusDocument = graphql(`
   query EngineStatus {
     engineStatus {
       executor
@@ -16,13 +11,14 @@ export const EngineStatusDocument = /* GraphQL */ `
       warning
     }
   }
-`;
+`);
+export type EngineStatus = NonNullable<ResultOf<typeof EngineStatusDocument>['engineStatus']>;
 
 /** Where stages run (null until a controller has started); it changes only when a controller restarts. */
 export function useEngineStatus() {
   return useQuery({
     queryKey: queryKeys.system.engine,
-    queryFn: ({ signal }) => request<{ engineStatus: EngineStatus | null }>(EngineStatusDocument, {}, { signal }),
+    queryFn: ({ signal }) => request(EngineStatusDocument, {}, { signal }),
     select: (data) => data.engineStatus,
     staleTime: 60_000,
   });

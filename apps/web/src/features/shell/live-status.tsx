@@ -3,6 +3,7 @@
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/i18n/i18n-provider';
+import { graphql } from '@/lib/graphql/graphql';
 import { onConnectionChange } from '@/lib/graphql/ws-client';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';
@@ -10,11 +11,11 @@ import styles from './shell.module.css';
 
 const HEARTBEAT_SECONDS = 15;
 
-const HeartbeatDocument = /* GraphQL */ `
+const HeartbeatDocument = graphql(`
   subscription Heartbeat($intervalSeconds: Int!) {
     heartbeat(intervalSeconds: $intervalSeconds)
   }
-`;
+`);
 
 type LiveState = 'connecting' | 'connected' | 'offline';
 
@@ -28,11 +29,11 @@ export function LiveStatus() {
 
   useEffect(() => onConnectionChange((event) => setState(event === 'connected' ? 'connected' : 'offline')), []);
 
-  useSubscriptionToCache<{ heartbeat: string }, string, { intervalSeconds: number }>({
+  useSubscriptionToCache({
     document: HeartbeatDocument,
     variables: { intervalSeconds: HEARTBEAT_SECONDS },
     queryKey: queryKeys.system.heartbeat,
-    update: (_previous, event) => event.heartbeat,
+    update: (_previous: string | undefined, event) => event.heartbeat,
     onError: () => setState('offline'),
   });
   const { data: lastBeat } = useQuery<string>({ queryKey: queryKeys.system.heartbeat, queryFn: skipToken });

@@ -10,7 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { type Column, Table } from '@/components/ui/table';
-import { ProjectsDocument, type ProjectsResult } from '@/features/projects/projects.documents';
+import { ProjectsDocument } from '@/features/projects/projects.documents';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -22,7 +22,6 @@ import {
   DeleteStageTemplateDocument,
   type StageTemplateSummary,
   StageTemplatesDocument,
-  type StageTemplatesResult,
   UpdateStageTemplateDocument,
 } from './templates.documents';
 import styles from './templates.module.css';
@@ -42,7 +41,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.templates.all(tenant),
-    queryFn: ({ signal }) => request<StageTemplatesResult, object>(StageTemplatesDocument, { tenant }, { signal }),
+    queryFn: ({ signal }) => request(StageTemplatesDocument, { tenant }, { signal }),
   });
   const templates = query.data?.stageTemplates ?? [];
   const names = useMemo(() => new Set(templates.map((tpl) => tpl.name)), [templates]);
@@ -273,7 +272,7 @@ function UseTemplateDrawer({
   const selectId = useId();
   const projects = useQuery({
     queryKey: queryKeys.projects.all(tenant),
-    queryFn: ({ signal }) => request<ProjectsResult, object>(ProjectsDocument, { tenant }, { signal }),
+    queryFn: ({ signal }) => request(ProjectsDocument, { tenant }, { signal }),
   });
   const list = projects.data?.tenant?.projects ?? [];
   const [project, setProject] = useState('');

@@ -1,33 +1,32 @@
 /** GraphQL documents of the templates page (docs/contract.md §2); the list is the editor's query. */
+import { graphql } from '@/lib/graphql/graphql';
+
 export {
   type StageTemplateSummary,
   StageTemplatesDocument,
   type StageTemplatesResult,
 } from '@/features/dag-editor/editor/editor.documents';
 
-const TEMPLATE_FIELDS = `
-  id
-  name
-`;
-
-export const CreateStageTemplateDocument = /* GraphQL */ `
+export const CreateStageTemplateDocument = graphql(`
   mutation CreateStageTemplate($input: CreateStageTemplateInput!) {
     createStageTemplate(input: $input) {
-      ${TEMPLATE_FIELDS}
+      id
+      name
     }
   }
-`;
+`);
 
-export const UpdateStageTemplateDocument = /* GraphQL */ `
+export const UpdateStageTemplateDocument = graphql(`
   mutation UpdateStageTemplate($input: UpdateStageTemplateInput!) {
     updateStageTemplate(input: $input) {
-      ${TEMPLATE_FIELDS}
+      id
+      name
     }
   }
-`;
+`);
 
-export const DeleteStageTemplateDocument = /* GraphQL */ `
+export const DeleteStageTemplateDocument = graphql(`
   mutation DeleteStageTemplate($input: StageTemplateRefInput!) {
     deleteStageTemplate(input: $input)
   }
-`;
+`);

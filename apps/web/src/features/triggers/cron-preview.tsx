@@ -32,8 +32,7 @@ export function CronPreview({ expression, id }: { expression: string; id: string
   const fields = cronFieldCount(settled);
   const query = useQuery({
     queryKey: queryKeys.triggers.cronPreview(settled),
-    queryFn: ({ signal }) =>
-      request<{ cronSchedulePreview: string[] }, object>(CronPreviewDocument, { cron: settled }, { signal }),
+    queryFn: ({ signal }) => request(CronPreviewDocument, { cron: settled }, { signal }),
     enabled: fields === 5,
     retry: (count, error) => !isPermanentError(error) && count < 2,
     staleTime: 30_000,

@@ -7,7 +7,7 @@ import { filterByQuery } from '@/features/integrations/name-filter';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { ScmRepositoriesDocument, type ScmRepositoriesResult } from './triggers.documents';
+import { ScmRepositoriesDocument } from './triggers.documents';
 import styles from './triggers.module.css';
 
 /** More than a list can usefully show; the provider pages up to this. */
@@ -38,12 +38,7 @@ export function RepositoryPicker({
   const [active, setActive] = useState(-1);
   const query = useQuery({
     queryKey: queryKeys.integrations.scmRepositories(tenant, integration),
-    queryFn: ({ signal }) =>
-      request<ScmRepositoriesResult, object>(
-        ScmRepositoriesDocument,
-        { tenant, name: integration, first: LISTED },
-        { signal },
-      ),
+    queryFn: ({ signal }) => request(ScmRepositoriesDocument, { tenant, name: integration, first: LISTED }, { signal }),
     enabled: Boolean(integration),
     // An unreachable SCM server fails slowly and the same way twice: say why at once.
     retry: false,

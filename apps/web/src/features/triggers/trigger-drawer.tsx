@@ -65,10 +65,10 @@ export function TriggerDrawer({
     mutationFn: async (form: TriggerFormValues) => {
       const input = toTriggerInput(form, workflowRef);
       if (trigger) {
-        const data = await request<{ updateWorkflowTrigger: TriggerRow }, object>(UpdateTriggerDocument, { input });
+        const data = await request(UpdateTriggerDocument, { input });
         return data.updateWorkflowTrigger;
       }
-      const data = await request<{ createWorkflowTrigger: TriggerRow }, object>(CreateTriggerDocument, { input });
+      const data = await request(CreateTriggerDocument, { input });
       return data.createWorkflowTrigger;
     },
     onSuccess: async (saved) => {

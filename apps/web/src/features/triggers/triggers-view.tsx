@@ -14,7 +14,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { formatFireTime } from './cron-preview';
 import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
-import { DeleteTriggerDocument, type TriggerRow, TriggersDocument, type TriggersResult } from './triggers.documents';
+import { DeleteTriggerDocument, type TriggerRow, TriggersDocument } from './triggers.documents';
 import styles from './triggers.module.css';
 
 type DrawerState = { open: false } | { open: true; trigger?: TriggerRow };
@@ -70,8 +70,7 @@ function TriggersTable({
   const key = queryKeys.triggers.all(tenant, project, workflow);
   const query = useQuery({
     queryKey: key,
-    queryFn: ({ signal }) =>
-      request<TriggersResult, object>(TriggersDocument, { tenant, project, workflow }, { signal }),
+    queryFn: ({ signal }) => request(TriggersDocument, { tenant, project, workflow }, { signal }),
   });
   const remove = useMutation({
     mutationFn: (name: string) => request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),

@@ -1,113 +1,96 @@
-/** GraphQL documents and result shapes of a workflow's triggers. */
+/** GraphQL documents of a workflow's triggers; result types come from them. */
+import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 
-export type TriggerType = 'CRON' | 'SCM' | 'WEBHOOK';
-export type ConcurrencyPolicy = 'ALLOW' | 'FORBID' | 'REPLACE';
-
-export interface TriggerRow {
-  id: string;
-  name: string;
-  type: TriggerType;
-  enabled: boolean;
-  cron: string | null;
-  concurrencyPolicy: ConcurrencyPolicy;
-  startingDeadlineSeconds: number | null;
-  nextFireAt: string | null;
-  nextFireTimes: string[];
-  parameters: { name: string; value: string }[];
-  webhookUrl: string | null;
-  scm: {
-    integration: string;
-    repo: string;
-    push: { branches: string[] } | null;
-    tagRelease: boolean;
-    pullRequest: { branches: string[] } | null;
-    pullRequestComment: { comments: string[] } | null;
-    /** Pipelines as code: runs take the workflow from `.cyclone.yaml` at the pushed revision. */
-    workflowFromRevision: boolean;
-  } | null;
-  createdAt: string;
-}
-
-export interface TriggersResult {
-  workflow: { name: string; triggers: TriggerRow[] } | null;
-  integrations: { name: string; type: string }[];
-}
-
-const FIELDS = `
-  id
-  name
-  type
-  enabled
-  cron
-  concurrencyPolicy
-  startingDeadlineSeconds
-  nextFireAt
-  nextFireTimes(count: 5)
-  parameters { name value }
-  webhookUrl
-  scm {
-    integration
-    repo
-    push { branches }
-    tagRelease
-    pullRequest { branches }
-    pullRequestComment { comments }
-    workflowFromRevision
+const TriggerFields = graphql(`
+  fragment TriggerFields on WorkflowTrigger {
+    id
+    name
+    type
+    enabled
+    cron
+    concurrencyPolicy
+    startingDeadlineSeconds
+    nextFireAt
+    nextFireTimes(count: 5)
+    parameters { name value }
+    webhookUrl
+    scm {
+      integration
+      repo
+      push { branches }
+      tagRelease
+      pullRequest { branches }
+      pullRequestComment { comments }
+      workflowFromRevision
+    }
+    createdAt
   }
-  createdAt
-`;
+`);
+export type TriggerRow = ResultOf<typeof TriggerFields>;
+export type TriggerType = TriggerRow['type'];
+export type ConcurrencyPolicy = TriggerRow['concurrencyPolicy'];
 
-export const TriggersDocument = /* GraphQL */ `
+export const TriggersDocument = graphql(
+  `
   query WorkflowTriggers($tenant: String!, $project: String!, $workflow: String!) {
     workflow(tenant: $tenant, project: $project, name: $workflow) {
       name
-      triggers { ${FIELDS} }
+      triggers {
+        ...TriggerFields
+      }
     }
     integrations(tenant: $tenant) {
       name
       type
     }
   }
-`;
+`,
+  [TriggerFields],
+);
 
-export const CreateTriggerDocument = /* GraphQL */ `
+export type TriggersResult = ResultOf<typeof TriggersDocument>;
+
+export const CreateTriggerDocument = graphql(
+  `
   mutation CreateWorkflowTrigger($input: CreateWorkflowTriggerInput!) {
-    createWorkflowTrigger(input: $input) { ${FIELDS} }
+    createWorkflowTrigger(input: $input) {
+      ...TriggerFields
+    }
   }
-`;
+`,
+  [TriggerFields],
+);
 
-export const UpdateTriggerDocument = /* GraphQL */ `
+export const UpdateTriggerDocument = graphql(
+  `
   mutation UpdateWorkflowTrigger($input: UpdateWorkflowTriggerInput!) {
-    updateWorkflowTrigger(input: $input) { ${FIELDS} }
+    updateWorkflowTrigger(input: $input) {
+      ...TriggerFields
+    }
   }
-`;
+`,
+  [TriggerFields],
+);
 
-export const DeleteTriggerDocument = /* GraphQL */ `
+export const DeleteTriggerDocument = graphql(`
   mutation DeleteWorkflowTrigger($input: WorkflowTriggerRefInput!) {
     deleteWorkflowTrigger(input: $input)
   }
-`;
+`);
 
-export const CronPreviewDocument = /* GraphQL */ `
+export const CronPreviewDocument = graphql(`
   query CronSchedulePreview($cron: String!) {
     cronSchedulePreview(cron: $cron, count: 5)
   }
-`;
+`);
 
-export interface ScmRepositoryRow {
-  name: string;
-  defaultBranch: string | null;
-}
-
-export interface ScmRepositoriesResult {
-  integration: { id: string; scmRepositories: ScmRepositoryRow[] } | null;
-}
-
-export const ScmRepositoriesDocument = /* GraphQL */ `
+export const ScmRepositoriesDocument = graphql(`
   query ScmRepositories($tenant: String!, $name: String!, $first: Int) {
     integration(tenant: $tenant, name: $name) {
       id
       scmRepositories(first: $first) { name defaultBranch }
     }
   }
-`;
+`);
+export type ScmRepositoriesResult = ResultOf<typeof ScmRepositoriesDocument>;
+export type ScmRepositoryRow = NonNullable<ScmRepositoriesResult['integration']>['scmRepositories'][number];

@@ -1,5 +1,6 @@
 import { clearToken, getToken } from '../auth-token';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
+import { type Document, documentText, type VariablesArgs } from './graphql';
 
 /** Same-origin endpoint; the web server proxies it to the API. */
 export const GRAPHQL_PATH = '/graphql';
@@ -15,20 +16,17 @@ interface GraphQLResponse<TData> {
   errors?: GraphQLErrorShape[];
 }
 
-function operationName(document: string): string | undefined {
-  return /\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(document)?.[1];
-}
-
 /**
- * Runs a GraphQL query or mutation over fetch. Resolves with `data`, or rejects with a
- * GraphQLRequestError whose `code` is the first error's `extensions.code`.
+ * Runs a GraphQL query or mutation (a typed document from `graphql()`) over fetch.
+ * Resolves with `data`, or rejects with a GraphQLRequestError whose `code` is the first
+ * error's `extensions.code`.
  * An UNAUTHENTICATED answer to a request made with a token ends the session.
  */
-export async function request<TData, TVariables extends object = Record<string, never>>(
-  document: string,
-  variables?: TVariables,
-  options: RequestOptions = {},
+export async function request<TData, TVariables>(
+  document: Document<TData, TVariables>,
+  ...[variables, options = {}]: VariablesArgs<TVariables, [options?: RequestOptions]>
 ): Promise<TData> {
+  const { query, operationName } = documentText(document);
   const token = options.auth === false ? null : getToken();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -38,7 +36,7 @@ export async function request<TData, TVariables extends object = Record<string, 
     response = await fetch(GRAPHQL_PATH, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query: document, variables: variables ?? {}, operationName: operationName(document) }),
+      body: JSON.stringify({ query, variables: variables ?? {}, operationName }),
       signal: options.signal,
       credentials: 'same-origin',
     });

@@ -2,6 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import { getToken } from '../auth-token';
 import { GRAPHQL_PATH } from './client';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
+import { type Document, documentText } from './graphql';
 
 /**
  * One graphql-ws (graphql-transport-ws) client per session, connected lazily to the
@@ -94,13 +95,14 @@ export interface SubscriptionHandlers<TData> {
 }
 
 /** Subscribes to a GraphQL subscription; returns the function that unsubscribes. */
-export function subscribe<TData, TVariables extends object = Record<string, never>>(
-  document: string,
-  variables: TVariables | undefined,
+export function subscribe<TData, TVariables>(
+  document: Document<TData, TVariables>,
+  variables: TVariables,
   handlers: SubscriptionHandlers<TData>,
 ): () => void {
+  const { query, operationName } = documentText(document);
   return getWsClient().subscribe<TData>(
-    { query: document, variables: (variables ?? {}) as Record<string, unknown> },
+    { query, operationName, variables: (variables ?? {}) as Record<string, unknown> },
     {
       next: (result) => {
         if (result.errors?.length) {

@@ -6,9 +6,10 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
+import { stageOf } from '../../../testing/runs.js';
 import { seedTenant } from '../../../testing/seed.js';
+import { createGitRepository, runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
-import { createGitRepository, runHelpers, stageOf } from '../../stage-io.fixture.js';
 import { RUN_LABEL } from '../stage-paths.js';
 
 const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id phase } }';

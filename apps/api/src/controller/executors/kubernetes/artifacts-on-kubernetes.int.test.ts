@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Pod } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh, stageOf } from '../../stage-io.fixture.js';
-import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit, waitFor } from './kube-executor.fixture.js';
+import { sh, stageOf } from '../../../testing/stage-io.js';
+import { waitFor } from '../../../testing/wait.js';
+import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit } from './kube-executor.fixture.js';
 import { workspaceClaimName } from './names.js';
 
 interface Transfer {
@@ -45,10 +46,11 @@ describe('artifacts and values on Kubernetes', () => {
   });
 
   const runningPod = (name: string) =>
-    waitFor(
-      () => kit.clients.core.readNamespacedPod({ name, namespace: kit.namespace }).catch(() => undefined),
-      (pod) => pod?.status?.phase === 'Running',
-    ) as Promise<V1Pod>;
+    waitFor(() => kit.clients.core.readNamespacedPod({ name, namespace: kit.namespace }).catch(() => undefined), {
+      until: (pod) => pod?.status?.phase === 'Running',
+      what: 'the stage pod to run',
+      timeoutMs: 30_000,
+    }) as Promise<V1Pod>;
   const envOf = (pod: V1Pod, container: string, name: string) =>
     [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
       .find((c) => c.name === container)
@@ -132,7 +134,7 @@ describe('artifacts and values on Kubernetes', () => {
         kit.clients.core
           .readNamespacedPod({ name: 'tagged-1-build-1', namespace: kit.namespace })
           .catch(() => undefined),
-      (found) => found !== undefined,
+      { until: (found) => found !== undefined, what: 'pod tagged-1-build-1', timeoutMs: 30_000 },
     );
     expect(pod?.spec?.containers[0]?.image).toBe('registry.example/app:v2');
     expect((await kit.h.waitEnd(runId, 60_000)).phase).toBe('SUCCEEDED');

@@ -11,10 +11,10 @@ import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { SecretBox } from '../../../modules/integrations/secret-box.js';
 import { STAGE_SERVICE_ACCOUNT, tenantNamespace } from '../../../reconciler/tenant-objects.js';
 import { seedTenant } from '../../../testing/seed.js';
+import { runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
 import { type Controller, startController } from '../../controller.js';
 import { RunReconciler } from '../../run-reconciler.js';
-import { runHelpers } from '../../stage-io.fixture.js';
 import type { StageExit, StageLaunch } from '../executor.js';
 import { KubernetesExecutor } from './kubernetes-executor.js';
 
@@ -33,20 +33,6 @@ export function kwokAnnotations(pod: V1Pod, launch: Pick<StageLaunch, 'env'>): V
 }
 
 export const kwokPodDefaults = { nodeSelector: { ...FAKE_NODE_LABELS }, tolerations: [{ ...FAKE_NODE_TOLERATION }] };
-
-export async function waitFor<T>(
-  read: () => Promise<T>,
-  isDone: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 export interface ExecutorKit {
   api: TestApi;
@@ -115,21 +101,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
   };
 
   // Every test's workflows are made by the tenant's admin (platform admin acts as OWNER).
-  const h = runHelpers(api, () => admin);
-  const wrapped: ReturnType<typeof runHelpers> = {
-    ...h,
-    createWorkflow: (name, stages, globalVariables) =>
-      h.must('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
-        input: { tenant, project: 'web', name, stages, globalVariables: globalVariables ?? [] },
-      }),
-    start: async (workflow, parameters = []) =>
-      (
-        await h.must<{ runWorkflow: { id: string } }>(
-          'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
-          { input: { tenant, project: 'web', workflow, parameters } },
-        )
-      ).runWorkflow.id,
-  };
+  const h = runHelpers(api, () => admin, { tenant, project: 'web' });
 
   return {
     api,
@@ -140,7 +112,7 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
     namespace,
     instance,
     box,
-    h: wrapped,
+    h,
     exits,
     makeExecutor,
     startController: async (options = {}) => {

@@ -1,8 +1,9 @@
 import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type V1Pod } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh } from '../../stage-io.fixture.js';
+import { sh } from '../../../testing/stage-io.js';
+import { waitFor } from '../../../testing/wait.js';
 import type { StageLaunch } from '../executor.js';
-import { type ExecutorKit, KWOK_EXIT_CODE, startExecutorKit, waitFor } from './kube-executor.fixture.js';
+import { type ExecutorKit, KWOK_EXIT_CODE, startExecutorKit } from './kube-executor.fixture.js';
 import type { KubernetesExecutor } from './kubernetes-executor.js';
 
 /**
@@ -83,19 +84,16 @@ describe('KubernetesExecutor against a real API server', () => {
     });
     expect(cr.metadata.labels['cyclone.dev/id']).toBe(runId);
 
-    const exit = await waitFor(
-      async () => kit.exits.find((e) => e.runId === runId),
-      (e) => e !== undefined,
-    );
+    const exit = await waitFor(async () => kit.exits.find((e) => e.runId === runId), {
+      until: (e) => e !== undefined,
+      what: 'the exit of the run',
+      timeoutMs: 30_000,
+    });
     expect(exit).toMatchObject({ stage: 'build', attempt: 1, exitCode: 3, message: 'exited with code 3' });
     // The next attempt is a new pod.
     expect(await started(executor, launchOf(runId, 'build', 2, env))).toBe(`k8s:${kit.namespace}/exit3-1-build-2`);
     // Ended pods are deleted once the GC delay (300 ms here) has passed.
-    await waitFor(
-      () => isGone('exit3-1-build-1'),
-      (gone) => gone,
-      20_000,
-    );
+    await waitFor(() => isGone('exit3-1-build-1'), { what: 'pod exit3-1-build-1 to be gone', timeoutMs: 20_000 });
   });
 
   it('explains an unschedulable pod while it waits, from a GET', async () => {
@@ -110,10 +108,11 @@ describe('KubernetesExecutor against a real API server', () => {
 
     const handle = await started(executor, launchOf(runId, 'build', 1));
     const attempt = { runId, stage: 'build', attempt: 1, handle, message: '' };
-    const seen = await waitFor(
-      () => executor.observe(attempt),
-      (o) => o?.message !== undefined,
-    );
+    const seen = await waitFor(() => executor.observe(attempt), {
+      until: (o) => o?.message !== undefined,
+      what: 'a message observed on the attempt',
+      timeoutMs: 30_000,
+    });
     expect(seen?.exit).toBeUndefined();
     expect(seen?.message).toMatch(/^the pod cannot be scheduled \(Unschedulable\): 0\/2 nodes are available/);
     expect(seen?.message).toContain("didn't match Pod's node affinity/selector");
@@ -121,11 +120,7 @@ describe('KubernetesExecutor against a real API server', () => {
     expect(await executor.observe({ ...attempt, message: seen?.message as string })).toBeUndefined();
 
     executor.kill(handle);
-    await waitFor(
-      () => isGone('nowhere-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('nowhere-1-build-1'), { what: 'pod nowhere-1-build-1 to be gone', timeoutMs: 10_000 });
     // A killed pod's absence is not an exit.
     expect(await executor.observe(attempt)).toBeUndefined();
   });
@@ -136,27 +131,26 @@ describe('KubernetesExecutor against a real API server', () => {
     const launch = launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]);
     const first = await started(executor, launch);
     executor.kill(first);
-    await waitFor(
-      () => isGone('again-after-kill-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('again-after-kill-1-build-1'), {
+      what: 'pod again-after-kill-1-build-1 to be gone',
+      timeoutMs: 10_000,
+    });
     // The next pass starts the same attempt: the same pod name, and this time it runs.
     const handle = await started(executor, launch);
     expect(handle).toBe(first);
-    const pod = await waitFor(
-      () => readPod('again-after-kill-1-build-1'),
-      (p) => p.status?.phase === 'Running',
-    );
+    const pod = await waitFor(() => readPod('again-after-kill-1-build-1'), {
+      until: (p) => p.status?.phase === 'Running',
+      what: 'pod again-after-kill-1-build-1 to run',
+      timeoutMs: 30_000,
+    });
     expect(pod.metadata?.deletionTimestamp).toBeUndefined();
     // Observed as a running attempt again: no exit, no message.
     expect(await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' })).toBeUndefined();
     executor.kill(handle);
-    await waitFor(
-      () => isGone('again-after-kill-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('again-after-kill-1-build-1'), {
+      what: 'pod again-after-kill-1-build-1 to be gone',
+      timeoutMs: 10_000,
+    });
   });
 
   it('reports a pod deleted by someone else as a failed attempt', async () => {
@@ -168,11 +162,7 @@ describe('KubernetesExecutor against a real API server', () => {
       namespace: kit.namespace,
       gracePeriodSeconds: 0,
     });
-    await waitFor(
-      () => isGone('vanish-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('vanish-1-build-1'), { what: 'pod vanish-1-build-1 to be gone', timeoutMs: 10_000 });
     const seen = await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' });
     expect(seen?.exit).toMatchObject({ exitCode: null, message: 'the pod was deleted before it ended' });
   });
@@ -208,17 +198,14 @@ describe('KubernetesExecutor against a real API server', () => {
     const handle = await started(executor, launchOf(runId, 'build', 1, [{ name: 'KWOK_RUN_DURATION', value: '1h' }]));
     const restarted = kit.makeExecutor();
     expect(restarted.isOrphan(handle)).toBe(false);
-    const pod: V1Pod = await waitFor(
-      () => readPod('again-1-build-1'),
-      (p) => p.status?.phase === 'Running',
-    );
+    const pod: V1Pod = await waitFor(() => readPod('again-1-build-1'), {
+      until: (p) => p.status?.phase === 'Running',
+      what: 'pod again-1-build-1 to run',
+      timeoutMs: 30_000,
+    });
     expect(pod.status?.phase).toBe('Running');
     expect(await restarted.observe({ runId, stage: 'build', attempt: 1, handle, message: '' })).toBeUndefined();
     restarted.kill(handle);
-    await waitFor(
-      () => isGone('again-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('again-1-build-1'), { what: 'pod again-1-build-1 to be gone', timeoutMs: 10_000 });
   });
 });

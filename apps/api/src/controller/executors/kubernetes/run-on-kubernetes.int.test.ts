@@ -1,16 +1,10 @@
 import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sh, stageOf } from '../../stage-io.fixture.js';
-import {
-  type ExecutorKit,
-  KWOK_EXIT_CODE,
-  KWOK_RUN_DURATION,
-  startExecutorKit,
-  waitFor,
-} from './kube-executor.fixture.js';
+import { STOP_RUN } from '../../../testing/runs.js';
+import { sh, stageOf } from '../../../testing/stage-io.js';
+import { waitFor } from '../../../testing/wait.js';
+import { type ExecutorKit, KWOK_EXIT_CODE, KWOK_RUN_DURATION, startExecutorKit } from './kube-executor.fixture.js';
 import { workspaceClaimName } from './names.js';
-
-const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }';
 
 /**
  * Runs driven by the run reconciler on the KubernetesExecutor, on the real
@@ -90,10 +84,11 @@ describe('runs on Kubernetes', () => {
       persistentVolumeClaim: { claimName: 'two-1-workspace' },
     });
     // Written after the pass committed, without holding it up.
-    const cr = await waitFor(
-      () => runCr('two-1'),
-      (o) => o.status?.phase === 'Succeeded',
-    );
+    const cr = await waitFor(() => runCr('two-1'), {
+      until: (o) => o.status?.phase === 'Succeeded',
+      what: 'run two-1 to succeed',
+      timeoutMs: 30_000,
+    });
     expect(cr.status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
   });
 
@@ -108,10 +103,11 @@ describe('runs on Kubernetes', () => {
     expect((await stageRow(runId, 'build')).exitCode).toBe(3);
     expect(await podNames('exit3-1')).toEqual(['exit3-1-build-1', 'exit3-1-build-2']);
     // Written after the pass committed, without holding it up.
-    const cr = await waitFor(
-      () => runCr('exit3-1'),
-      (o) => o.status?.phase === 'Failed',
-    );
+    const cr = await waitFor(() => runCr('exit3-1'), {
+      until: (o) => o.status?.phase === 'Failed',
+      what: 'run exit3-1 to fail',
+      timeoutMs: 30_000,
+    });
     expect(cr.status).toMatchObject({ phase: 'Failed', progress: '1/1' });
   });
 
@@ -121,16 +117,12 @@ describe('runs on Kubernetes', () => {
     await waitFor(
       () =>
         kit.clients.core.readNamespacedPod({ name: 'long-1-build-1', namespace: kit.namespace }).catch(() => undefined),
-      (pod) => pod?.status?.phase === 'Running',
+      { until: (pod) => pod?.status?.phase === 'Running', what: 'pod long-1-build-1 to run', timeoutMs: 30_000 },
     );
-    await kit.h.must(STOP, { id: runId });
+    await kit.h.must(STOP_RUN, { id: runId });
     const run = await kit.h.waitEnd(runId, 30_000);
     expect(run.phase).toBe('CANCELLED');
-    await waitFor(
-      () => isGone('long-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('long-1-build-1'), { what: 'pod long-1-build-1 to be gone', timeoutMs: 10_000 });
   });
 
   it('fails a stage past its timeout and deletes its pod', async () => {
@@ -141,11 +133,7 @@ describe('runs on Kubernetes', () => {
     const run = await kit.h.waitEnd(runId, 30_000);
     expect(run.phase).toBe('FAILED');
     expect(stageOf(run, 'build').message).toMatch(/timed out|timeout/i);
-    await waitFor(
-      () => isGone('slow-1-build-1'),
-      (gone) => gone,
-      10_000,
-    );
+    await waitFor(() => isGone('slow-1-build-1'), { what: 'pod slow-1-build-1 to be gone', timeoutMs: 10_000 });
   });
 
   it('explains an unschedulable pod in the stage message', async () => {
@@ -161,23 +149,25 @@ describe('runs on Kubernetes', () => {
       await kit.db.workflowVersion.update({ where: { id: version.id }, data: { spec: spec as object } });
     }
     const runId = await kit.h.start('nowhere');
-    const row = await waitFor(
-      () => stageRow(runId, 'build'),
-      (r) => r.message.includes('Unschedulable'),
-    );
+    const row = await waitFor(() => stageRow(runId, 'build'), {
+      until: (r) => r.message.includes('Unschedulable'),
+      what: 'the build stage to be unschedulable',
+      timeoutMs: 30_000,
+    });
     expect(row.phase).toBe('RUNNING');
     expect(row.message).toMatch(/^the pod cannot be scheduled \(Unschedulable\): 0\/2 nodes are available/);
-    await kit.h.must(STOP, { id: runId });
+    await kit.h.must(STOP_RUN, { id: runId });
     await kit.h.waitEnd(runId, 30_000);
   });
 
   it('picks up running pods after a controller restart', async () => {
     await kit.h.createWorkflow('restart', [sh('build', 'make', { env: [{ name: KWOK_RUN_DURATION, value: '3s' }] })]);
     const runId = await kit.h.start('restart');
-    await waitFor(
-      () => stageRow(runId, 'build'),
-      (r) => r.phase === 'RUNNING' && r.handle !== null,
-    );
+    await waitFor(() => stageRow(runId, 'build'), {
+      until: (r) => r.phase === 'RUNNING' && r.handle !== null,
+      what: 'the build stage to run in a pod',
+      timeoutMs: 30_000,
+    });
     await controller.stop();
     // The pod goes on and ends while no controller watches.
     controller = await kit.startController({ podGcDelayMs: 60_000 });

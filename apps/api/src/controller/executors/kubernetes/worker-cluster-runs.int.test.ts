@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { STAGE_SERVICE_ACCOUNT } from '../../../reconciler/tenant-objects.js';
-import { sh } from '../../stage-io.fixture.js';
-import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit, waitFor } from './kube-executor.fixture.js';
-
-const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id executionCluster } }';
+import { RUN_WORKFLOW, type RunView } from '../../../testing/runs.js';
+import { sh } from '../../../testing/stage-io.js';
+import { waitFor } from '../../../testing/wait.js';
+import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit } from './kube-executor.fixture.js';
 
 /**
  * Runs bound to a worker cluster: the second test control plane, registered as a
@@ -47,8 +47,8 @@ describe('runs in a worker cluster', () => {
   });
 
   const run = (workflow: string, executionCluster?: string) =>
-    kit.api.graphql<{ runWorkflow: { id: string; executionCluster: string | null } }>(
-      RUN,
+    kit.api.graphql<{ runWorkflow: RunView }>(
+      RUN_WORKFLOW,
       { input: { tenant: kit.tenant, project: 'web', workflow, executionCluster } },
       kit.admin,
     );
@@ -61,7 +61,7 @@ describe('runs in a worker cluster', () => {
     const runId = started.data?.runWorkflow.id as string;
     const pod = await waitFor(
       () => worker.core.readNamespacedPod({ name: 'edge-1-build-1', namespace: kit.namespace }).catch(() => undefined),
-      (found) => found !== undefined,
+      { until: (found) => found !== undefined, what: 'pod edge-1-build-1 on the worker cluster', timeoutMs: 30_000 },
     );
     // No owner across clusters; labelled like any stage pod.
     expect(pod?.metadata?.ownerReferences).toBeUndefined();
@@ -85,7 +85,7 @@ describe('runs in a worker cluster', () => {
           plural: 'workflowruns',
           name: 'edge-1',
         }) as Promise<{ status?: { phase?: string } }>,
-      (o) => o.status?.phase === 'Succeeded',
+      { until: (o) => o.status?.phase === 'Succeeded', what: 'run edge-1 to succeed', timeoutMs: 30_000 },
     );
     expect(cr.status?.phase).toBe('Succeeded');
   });

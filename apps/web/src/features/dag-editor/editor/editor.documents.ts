@@ -1,181 +1,170 @@
-import type { ApiWorkflowStage, StageInput } from '../model/serialize';
+/** GraphQL documents of the workflow editor (docs/contract.md §2); result types come from them. */
+import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
-/** GraphQL documents of the workflow editor (docs/contract.md §2). */
-
-const STAGE_FIELDS = /* GraphQL */ `
-  name
-  image
-  command
-  args
-  env {
+const StageFields = graphql(`
+  fragment EditorStageFields on WorkflowStage {
     name
-    value
+    image
+    command
+    args
+    env {
+      name
+      value
+    }
+    workingDir
+    dependsOn
+    inputs {
+      resources {
+        name
+        path
+      }
+      artifacts {
+        name
+        path
+        source
+      }
+    }
+    outputs {
+      resources {
+        name
+      }
+      artifacts {
+        name
+        path
+      }
+    }
+    trivial
+    timeout
+    retries
+    template
   }
-  workingDir
-  dependsOn
-  inputs {
-    resources {
-      name
-      path
-    }
-    artifacts {
-      name
-      path
-      source
-    }
-  }
-  outputs {
-    resources {
-      name
-    }
-    artifacts {
-      name
-      path
-    }
-  }
-  trivial
-  timeout
-  retries
-  template
-`;
+`);
 
-export interface EditorWorkflow {
-  id: string;
-  name: string;
-  description: string;
-  version: number;
-  globalVariables: { name: string; value: string }[];
-  stages: ApiWorkflowStage[];
-}
-
-const WORKFLOW_FIELDS = `
-  id
-  name
-  description
-  version
-  globalVariables {
+const WorkflowFields = graphql(
+  `
+  fragment EditorWorkflowFields on Workflow {
+    id
     name
-    value
+    description
+    version
+    globalVariables {
+      name
+      value
+    }
+    stages {
+      ...EditorStageFields
+    }
   }
-  stages {
-    ${STAGE_FIELDS}
-  }
-`;
+`,
+  [StageFields],
+);
+export type EditorWorkflow = ResultOf<typeof WorkflowFields>;
 
-export const EditorWorkflowDocument = /* GraphQL */ `
+export const EditorWorkflowDocument = graphql(
+  `
   query EditorWorkflow($tenant: String!, $project: String!, $name: String!) {
     workflow(tenant: $tenant, project: $project, name: $name) {
-      ${WORKFLOW_FIELDS}
+      ...EditorWorkflowFields
     }
   }
-`;
-export interface EditorWorkflowResult {
-  workflow: EditorWorkflow | null;
-}
+`,
+  [WorkflowFields],
+);
+export type EditorWorkflowResult = ResultOf<typeof EditorWorkflowDocument>;
 
-export interface SaveWorkflowInput {
-  tenant: string;
-  project: string;
-  name: string;
-  description?: string;
-  globalVariables?: { name: string; value: string }[];
-  stages: StageInput[];
-}
-
-export const CreateWorkflowDocument = /* GraphQL */ `
+export const CreateWorkflowDocument = graphql(
+  `
   mutation CreateEditorWorkflow($input: CreateWorkflowInput!) {
     createWorkflow(input: $input) {
-      ${WORKFLOW_FIELDS}
+      ...EditorWorkflowFields
     }
   }
-`;
-export const UpdateWorkflowDocument = /* GraphQL */ `
+`,
+  [WorkflowFields],
+);
+
+export const UpdateWorkflowDocument = graphql(
+  `
   mutation UpdateEditorWorkflow($input: UpdateWorkflowInput!) {
     updateWorkflow(input: $input) {
-      ${WORKFLOW_FIELDS}
+      ...EditorWorkflowFields
     }
   }
-`;
+`,
+  [WorkflowFields],
+);
 
-export interface StageTemplateSummary {
-  id: string;
-  name: string;
-  description: string;
-  kind: string;
-  isBuiltin: boolean;
-  image: string;
-  command: string[];
-  args: string[];
-  env: { name: string; value: string }[];
-  workingDir: string | null;
-  inputs: { resources: { name: string; path: string }[]; artifacts: { name: string; path: string }[] };
-  outputs: { resources: { name: string }[]; artifacts: { name: string; path: string }[] };
-  /** `{{ name }}` placeholders; a value is the default. */
-  arguments: { name: string; value: string | null; description: string | null }[];
-  updatedAt: string;
-}
+/** What the editor saves: createWorkflow and updateWorkflow take the same input. */
+export type SaveWorkflowInput = VariablesOf<typeof CreateWorkflowDocument>['input'] &
+  VariablesOf<typeof UpdateWorkflowDocument>['input'];
 
 /** The fields of a template the editor makes stages from. */
-const STAGE_TEMPLATE_FIELDS = /* GraphQL */ `
-  id
-  name
-  description
-  kind
-  isBuiltin
-  image
-  command
-  args
-  env {
+const StageTemplateFields = graphql(`
+  fragment StageTemplateFields on StageTemplate {
+    id
     name
-    value
-  }
-  workingDir
-  inputs {
-    resources {
-      name
-      path
-    }
-    artifacts {
-      name
-      path
-    }
-  }
-  outputs {
-    resources {
-      name
-    }
-    artifacts {
-      name
-      path
-    }
-  }
-  arguments {
-    name
-    value
     description
+    kind
+    isBuiltin
+    image
+    command
+    args
+    env {
+      name
+      value
+    }
+    workingDir
+    inputs {
+      resources {
+        name
+        path
+      }
+      artifacts {
+        name
+        path
+      }
+    }
+    outputs {
+      resources {
+        name
+      }
+      artifacts {
+        name
+        path
+      }
+    }
+    arguments {
+      name
+      value
+      description
+    }
+    updatedAt
   }
-  updatedAt
-`;
+`);
+/** A template as the editor and the templates page show it; `arguments` are its `{{ name }}` placeholders. */
+export type StageTemplateSummary = ResultOf<typeof StageTemplateFields>;
 
-export const StageTemplatesDocument = /* GraphQL */ `
+export const StageTemplatesDocument = graphql(
+  `
   query EditorStageTemplates($tenant: String!) {
     stageTemplates(tenant: $tenant) {
-      ${STAGE_TEMPLATE_FIELDS}
+      ...StageTemplateFields
     }
   }
-`;
-export interface StageTemplatesResult {
-  stageTemplates: StageTemplateSummary[];
-}
+`,
+  [StageTemplateFields],
+);
+export type StageTemplatesResult = ResultOf<typeof StageTemplatesDocument>;
 
 /** The template filled with arguments by the API, as a new stage gets it (no arguments left). */
-export const FilledStageTemplateDocument = /* GraphQL */ `
+export const FilledStageTemplateDocument = graphql(
+  `
   query FilledStageTemplate($tenant: String!, $name: String!, $arguments: [NameValueInput!]) {
     filledStageTemplate(tenant: $tenant, name: $name, arguments: $arguments) {
-      ${STAGE_TEMPLATE_FIELDS}
+      ...StageTemplateFields
     }
   }
-`;
-export interface FilledStageTemplateResult {
-  filledStageTemplate: StageTemplateSummary;
-}
+`,
+  [StageTemplateFields],
+);
+export type FilledStageTemplateResult = ResultOf<typeof FilledStageTemplateDocument>;

@@ -7,11 +7,7 @@ import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import type { EditorStage } from '../model/types';
-import {
-  FilledStageTemplateDocument,
-  type FilledStageTemplateResult,
-  type StageTemplateSummary,
-} from './editor.documents';
+import { FilledStageTemplateDocument, type StageTemplateSummary } from './editor.documents';
 import formStyles from './stage-drawer.module.css';
 import { stageFromTemplate } from './stage-from-template';
 import { givenArguments } from './template-arguments';
@@ -47,7 +43,7 @@ export function TemplateArgumentsDrawer({
     setBusy(true);
     setError(undefined);
     try {
-      const data = await request<FilledStageTemplateResult, object>(FilledStageTemplateDocument, {
+      const data = await request(FilledStageTemplateDocument, {
         tenant,
         name: template.name,
         arguments: givenArguments(template.arguments, values),

@@ -76,8 +76,8 @@ export async function saveWorkflow(
     stages: content.stages.map(toStageInput),
   };
   const workflow = baseline.name
-    ? (await request<{ updateWorkflow: EditorWorkflow }, object>(UpdateWorkflowDocument, { input })).updateWorkflow
-    : (await request<{ createWorkflow: EditorWorkflow }, object>(CreateWorkflowDocument, { input })).createWorkflow;
+    ? (await request(UpdateWorkflowDocument, { input })).updateWorkflow
+    : (await request(CreateWorkflowDocument, { input })).createWorkflow;
   const next = baselineOf(workflow);
   return {
     workflow,

@@ -1,0 +1,252 @@
+/** Every GraphQL document the CLI sends (CONTRACT.md §2); result types come from them. */
+import { graphql, type ResultOf } from './graphql.js';
+
+/** What the CLI shows of a run, when started, loaded, controlled or followed. */
+const RunFields = graphql(`
+  fragment CliRunFields on WorkflowRun {
+    id
+    number
+    phase
+    message
+    isPaused
+    createdAt
+    startedAt
+    finishedAt
+    workflow {
+      name
+    }
+    stages {
+      name
+      phase
+      attempt
+      exitCode
+      message
+      startedAt
+      finishedAt
+    }
+  }
+`);
+export type RunSnapshot = ResultOf<typeof RunFields>;
+export type StageSnapshot = RunSnapshot['stages'][number];
+
+export const RunWorkflowDocument = graphql(
+  `
+  mutation CliRunWorkflow($input: RunWorkflowInput!) {
+    runWorkflow(input: $input) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const WorkflowRunDocument = graphql(
+  `
+  query CliWorkflowRun($id: ID!) {
+    workflowRun(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const StopRunDocument = graphql(
+  `
+  mutation CliStopWorkflowRun($id: ID!) {
+    stopWorkflowRun(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const PauseRunDocument = graphql(
+  `
+  mutation CliPauseWorkflowRun($id: ID!) {
+    pauseWorkflowRun(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const ResumeRunDocument = graphql(
+  `
+  mutation CliResumeWorkflowRun($id: ID!) {
+    resumeWorkflowRun(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const RetryRunDocument = graphql(
+  `
+  mutation CliRetryWorkflowRun($id: ID!, $fromStage: String) {
+    retryWorkflowRun(id: $id, fromStage: $fromStage) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+/** Stored log lines of one stage, a page after `afterSeq`. */
+export const StageLogsDocument = graphql(`
+  query CliStageLogs($id: ID!, $stage: String!, $afterSeq: Int) {
+    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
+      seq
+      stage
+      stream
+      line
+      timestamp
+    }
+  }
+`);
+export type LogLine = ResultOf<typeof StageLogsDocument>['workflowRunLogs'][number];
+
+/** Stored lines after `afterSeq`, then live ones, until the run has ended. */
+export const FollowLogsDocument = graphql(`
+  subscription CliFollowLogs($id: ID!, $stage: String, $afterSeq: Int) {
+    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
+      seq
+      stage
+      stream
+      line
+      timestamp
+    }
+  }
+`);
+
+export const FollowRunDocument = graphql(
+  `
+  subscription CliFollowRun($id: ID!) {
+    workflowRunUpdated(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+const WorkflowRowFields = graphql(`
+  fragment CliWorkflowRow on Workflow {
+    name
+    version
+    description
+    updatedAt
+    stages {
+      name
+    }
+    latestRun {
+      number
+      phase
+      createdAt
+    }
+  }
+`);
+export type WorkflowRow = ResultOf<typeof WorkflowRowFields>;
+
+export const WorkflowDocument = graphql(
+  `
+  query CliWorkflow($t: String!, $p: String!, $n: String!) {
+    workflow(tenant: $t, project: $p, name: $n) {
+      ...CliWorkflowRow
+    }
+  }
+`,
+  [WorkflowRowFields],
+);
+
+export const WorkflowsDocument = graphql(
+  `
+  query CliWorkflows($t: String!, $p: String!) {
+    project(tenant: $t, name: $p) {
+      workflows {
+        ...CliWorkflowRow
+      }
+    }
+  }
+`,
+  [WorkflowRowFields],
+);
+
+const RunRowFields = graphql(`
+  fragment CliRunRow on WorkflowRun {
+    id
+    number
+    phase
+    message
+    createdAt
+    startedAt
+    finishedAt
+    workflow {
+      name
+    }
+  }
+`);
+export type RunRow = ResultOf<typeof RunRowFields>;
+
+export const WorkflowRunsDocument = graphql(
+  `
+  query CliWorkflowRuns($t: String!, $p: String!, $n: String!, $first: Int!) {
+    workflow(tenant: $t, project: $p, name: $n) {
+      runs(first: $first) {
+        ...CliRunRow
+      }
+    }
+  }
+`,
+  [RunRowFields],
+);
+
+export const ProjectRunsDocument = graphql(
+  `
+  query CliProjectRuns($t: String!, $p: String!, $first: Int!) {
+    project(tenant: $t, name: $p) {
+      workflows {
+        runs(first: $first) {
+          ...CliRunRow
+        }
+      }
+    }
+  }
+`,
+  [RunRowFields],
+);
+
+export const ApplyManifestsDocument = graphql(`
+  mutation CliApplyManifests($input: ApplyManifestsInput!) {
+    applyManifests(input: $input) {
+      kind
+      name
+      action
+      target
+      message
+    }
+  }
+`);
+export type Applied = ResultOf<typeof ApplyManifestsDocument>['applyManifests'][number];
+
+export const LoginDocument = graphql(`
+  mutation CliLogin($input: LoginInput!) {
+    login(input: $input) {
+      token
+      user {
+        email
+      }
+    }
+  }
+`);
+
+export const MeDocument = graphql(`
+  query CliMe {
+    me {
+      email
+    }
+  }
+`);
