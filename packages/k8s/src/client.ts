@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   Watch,
 } from '@kubernetes/client-node';
+import { parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 export interface LoadKubeConfigOptions {
   /**
@@ -55,12 +56,12 @@ export function makeClients(kc: KubeConfig): KubeClients {
   };
 }
 
-/** A kubeconfig given as text (e.g. from a KUBERNETES integration's secret). */
+/**
+ * A kubeconfig given as text by a tenant (a KUBERNETES integration's secret): checked
+ * by parseTenantKubeconfig (no exec or auth-provider plugins, no file paths, no proxy).
+ */
 export function kubeConfigFromString(text: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromString(text);
-  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
-  return kc;
+  return parseTenantKubeconfig(text);
 }
 
 /** The service account of the pod this process runs in. */

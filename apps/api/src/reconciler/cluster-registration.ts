@@ -107,6 +107,7 @@ export function clusterGroup(
   };
 }
 
+/** Tenant kubeconfigs: checked at load (a refused one fails its cluster's registration). */
 const defaultWorkerClients = (kubeconfig: string) => makeClients(kubeConfigFromString(kubeconfig));
 
 /** Registers every worker cluster, prepares its tenant namespace, and finalizes removed ones. */
@@ -118,8 +119,8 @@ export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[
     const group = clusterGroup(registration, config);
     const outcome = await args.apply(group);
     if (!outcome.error && registration.kubeconfig) {
-      const worker = workerClients(registration.kubeconfig);
       try {
+        const worker = workerClients(registration.kubeconfig);
         await worker.core.getAPIResources();
         try {
           await prepareWorker(worker, registration, config);
