@@ -25,6 +25,7 @@ import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
+import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
 import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
@@ -44,7 +45,12 @@ export interface RunningApi {
  * Starts one API process in its role: `server` serves GraphQL, `controller` runs
  * the reconcile loops, `all` does both. Every role serves /healthz and /metrics.
  */
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  options: { /** Name resolution of outbound calls (tests point names at addresses). */ resolve?: Resolver } = {},
+): Promise<RunningApi> {
+  installOutboundPolicy(createOutboundPolicy(config.outbound, options.resolve));
   const database = await openDatabase(config.database, logger);
   try {
     return await startOnDatabase(config, logger, database);

@@ -7,7 +7,7 @@ import {
   KubernetesObjectApi,
   Watch,
 } from '@kubernetes/client-node';
-import { parseTenantKubeconfig } from './tenant-kubeconfig.js';
+import { type ConnectGuard, guardConnections, parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 export interface LoadKubeConfigOptions {
   /**
@@ -58,10 +58,12 @@ export function makeClients(kc: KubeConfig): KubeClients {
 
 /**
  * A kubeconfig given as text by a tenant (a KUBERNETES integration's secret): checked
- * by parseTenantKubeconfig (no exec or auth-provider plugins, no file paths, no proxy).
+ * by parseTenantKubeconfig (no exec or auth-provider plugins, no file paths, no proxy),
+ * and with a guard every connection passes it first.
  */
-export function kubeConfigFromString(text: string): KubeConfig {
-  return parseTenantKubeconfig(text);
+export function kubeConfigFromString(text: string, guard?: ConnectGuard): KubeConfig {
+  const kc = parseTenantKubeconfig(text);
+  return guard ? guardConnections(kc, guard) : kc;
 }
 
 /** The service account of the pod this process runs in. */

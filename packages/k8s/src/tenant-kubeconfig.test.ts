@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { KubeconfigRefusedError, parseTenantKubeconfig } from './tenant-kubeconfig.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, LookupFunction } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubeConfigFromString, makeClients } from './client.js';
+import { type ConnectGuard, KubeconfigRefusedError, parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 const config = (user: string, cluster = 'server: "https://k8s.example:6443"') =>
   [
@@ -66,5 +69,58 @@ describe('parseTenantKubeconfig', () => {
   it('needs a current context that names a cluster, and YAML', () => {
     expect(refusal(config('{token: t}').replace('current-context: x', 'current-context: y'))).toBe('current-context');
     expect(refusal('clusters: [')).toBe('kubeconfig');
+  });
+});
+
+describe('guardConnections', () => {
+  let server: Server;
+  let port: number;
+  let connections = 0;
+  beforeAll(async () => {
+    server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"resources":[]}'),
+    );
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.2', done));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => server.close());
+
+  /** Resolves worker.test to 127.0.0.2 and refuses 127.0.0.2 unless `isAllowed`. */
+  const guard = (isAllowed: boolean): ConnectGuard => {
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      if (hostname !== 'worker.test' || !isAllowed) {
+        return callback(Object.assign(new Error('refused by policy'), { code: 'EOUTBOUND_REFUSED' }), '', 0);
+      }
+      if (options.all)
+        return (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [
+          { address: '127.0.0.2', family: 4 },
+        ]);
+      callback(null, '127.0.0.2', 4);
+    };
+    return {
+      lookup,
+      checkHost: (hostname) => {
+        if (hostname === '127.0.0.2' && !isAllowed) throw new Error('127.0.0.2 is refused');
+      },
+    };
+  };
+  const clientsFor = (host: string, isAllowed: boolean) =>
+    makeClients(
+      kubeConfigFromString(
+        config('{token: t}', `server: "http://${host}:${port}", insecure-skip-tls-verify: true`),
+        guard(isAllowed),
+      ),
+    );
+
+  it('resolves server names through the guard and refuses before connecting', async () => {
+    await expect(clientsFor('worker.test', false).core.getAPIResources()).rejects.toThrow(/refused by policy/);
+    await expect(clientsFor('127.0.0.2', false).core.getAPIResources()).rejects.toThrow(/127\.0\.0\.2 is refused/);
+    expect(connections).toBe(0);
+    // The same name reaches the server once the guard lets it (worker.test exists only in the guard).
+    await expect(clientsFor('worker.test', true).core.getAPIResources()).resolves.toMatchObject({ resources: [] });
+    expect(connections).toBe(1);
   });
 });

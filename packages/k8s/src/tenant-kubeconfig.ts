@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { type Cluster, type Context, KubeConfig, loadYaml, type User } from '@kubernetes/client-node';
 
 /**
@@ -119,6 +120,31 @@ export function parseTenantKubeconfig(text: string): KubeConfig {
   });
   if (!kc.getCurrentCluster())
     throw new KubeconfigRefusedError('current-context', 'names no cluster of this kubeconfig');
+  return kc;
+}
+
+/** Checks a connection is allowed before it is made (Cyclone's outbound policy, apps/api). */
+export interface ConnectGuard {
+  /** Resolves a name and refuses addresses that may not be reached, before any socket opens. */
+  lookup: LookupFunction;
+  /** Throws for a server whose host is an IP literal that may not be reached (literals skip lookup). */
+  checkHost(hostname: string): void;
+}
+
+/**
+ * Every connection of the clients made from this KubeConfig (API calls, watches)
+ * goes through the guard: its agents resolve names with the guard's lookup, and a
+ * literal server address is checked before each request.
+ */
+export function guardConnections(kc: KubeConfig, guard: ConnectGuard): KubeConfig {
+  // KubeConfig makes one agent per request in its (private) createAgent: wrap it on this instance.
+  type CreateAgent = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => unknown;
+  const createAgent = (Reflect.get(kc, 'createAgent') as CreateAgent).bind(kc);
+  const guarded: CreateAgent = (cluster, agentOptions) => {
+    if (cluster?.server) guard.checkHost(new URL(cluster.server).hostname.replace(/^\[|\]$/g, ''));
+    return createAgent(cluster, { ...agentOptions, lookup: guard.lookup });
+  };
+  Reflect.set(kc, 'createAgent', guarded);
   return kc;
 }
 

@@ -14,6 +14,7 @@ import {
   setHeaderOptions,
 } from '@cyclone/k8s';
 import type { Logger } from '../logging/logger.js';
+import { outboundConnectGuard } from '../modules/outbound/outbound-policy.js';
 import {
   type ClusterCondition,
   clusterConditions,
@@ -107,8 +108,9 @@ export function clusterGroup(
   };
 }
 
-/** Tenant kubeconfigs: checked at load (a refused one fails its cluster's registration). */
-const defaultWorkerClients = (kubeconfig: string) => makeClients(kubeConfigFromString(kubeconfig));
+/** Tenant kubeconfigs: checked at load, every connection through the outbound policy. */
+const defaultWorkerClients = (kubeconfig: string) =>
+  makeClients(kubeConfigFromString(kubeconfig, outboundConnectGuard()));
 
 /** Registers every worker cluster, prepares its tenant namespace, and finalizes removed ones. */
 export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[]> {

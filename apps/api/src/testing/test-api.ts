@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startApi } from '../app.js';
 import { loadConfig } from '../config/config.js';
+import type { Resolver } from '../modules/outbound/outbound-policy.js';
 import { createTestDatabase } from './test-database.js';
 
 export interface TestApi {
@@ -20,7 +21,10 @@ export interface TestApi {
 export const TEST_ADMIN = { email: 'admin@cyclone.test', password: 'test-admin-password' };
 
 /** A whole API (role all) on a fresh database and a free port, in this process. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: { /** Name resolution of outbound calls: point names at addresses. */ resolve?: Resolver } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -33,9 +37,12 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     // Off unless a test turns it on (query-cache.int.test.ts): tests that write with
     // Prisma or SQL and read at once would race the change notification (milliseconds).
     CYCLONE_QUERY_CACHE_MAX_AGE: '0',
+    // Tests stand up their SCM, registry and notification servers on 127.0.0.1; every
+    // other loopback address (127.0.0.2 …) and private range stays refused.
+    CYCLONE_OUTBOUND_ALLOW: '127.0.0.1/32',
     ...env,
   });
-  const api = await startApi(config, pino({ level: 'warn' }));
+  const api = await startApi(config, pino({ level: 'warn' }), options);
   const graphql: TestApi['graphql'] = async (query, variables, token) => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',

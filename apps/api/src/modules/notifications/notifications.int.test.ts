@@ -270,7 +270,12 @@ describe('run notifications', () => {
     expect(status.hook).toMatchObject({ outcome: 'DELIVERED', statusCode: 200, attempts: 1, error: '' });
     expect(status.slack).toMatchObject({ outcome: 'DELIVERED', statusCode: 200 });
     expect(status.mail).toMatchObject({ outcome: 'DELIVERED', statusCode: 250 });
-    expect(status.flaky).toMatchObject({ outcome: 'PENDING', statusCode: 500, attempts: 1, error: 'HTTP 500' });
+    expect(status.flaky).toMatchObject({
+      outcome: 'PENDING',
+      statusCode: 500,
+      attempts: 1,
+      error: 'HTTP 500: Internal Server Error',
+    });
     expect(status.gone).toMatchObject({ outcome: 'FAILED', statusCode: 404, attempts: 1 });
 
     // Not yet due: the backoff is 10 s.

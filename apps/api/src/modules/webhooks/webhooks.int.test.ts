@@ -320,7 +320,8 @@ describe('SCM webhooks', () => {
     expect(runId).toBeDefined();
     await waitFor('a failed first attempt', async () => {
       const row = await db.scmRunStatus.findUnique({ where: { runId } });
-      return row && row.attempts === 1 && row.lastError.includes('answered 502: Server Error');
+      // The status and its standard reason, not the server's body.
+      return row && row.attempts === 1 && row.lastError.includes('answered 502: Bad Gateway');
     });
     await waitFor(
       'the final status after the retry',
