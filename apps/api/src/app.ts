@@ -26,6 +26,7 @@ import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
+import { configureRunQueue } from './modules/runs/run-create.js';
 import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
@@ -51,6 +52,7 @@ export async function startApi(
   options: { /** Name resolution of outbound calls (tests point names at addresses). */ resolve?: Resolver } = {},
 ): Promise<RunningApi> {
   installOutboundPolicy(createOutboundPolicy(config.outbound, options.resolve));
+  configureRunQueue(config.engine);
   const database = await openDatabase(config.database, logger);
   try {
     return await startOnDatabase(config, logger, database);

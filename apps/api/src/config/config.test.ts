@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerIp: 50, windowMs: 15 * 60_000 },
     });
     expect(config.server.trustProxyHops).toBe(0);
+    expect(config.engine.maxQueuedRunsPerTenant).toBe(1000);
+    expect(loadConfig({ CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: '0' }).engine.maxQueuedRunsPerTenant).toBeNull();
   });
 
   it('names every invalid variable', () => {

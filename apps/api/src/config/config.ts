@@ -38,6 +38,8 @@ export interface Config {
   engine: {
     /** Active runs across all tenants; null: no limit. */
     maxActiveRuns: number | null;
+    /** Queued (not yet admitted) runs per tenant; null: no limit. */
+    maxQueuedRunsPerTenant: number | null;
     /** Finished runs kept per workflow unless the workflow says otherwise. */
     runRetention: number;
     /** How often the controller looks at everything even when nothing woke it. */
@@ -128,6 +130,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     engine: {
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
+      maxQueuedRunsPerTenant:
+        env.CYCLONE_MAX_QUEUED_RUNS_PER_TENANT === 0 ? null : env.CYCLONE_MAX_QUEUED_RUNS_PER_TENANT,
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),

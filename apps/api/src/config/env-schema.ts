@@ -50,6 +50,8 @@ export const envSchema = z.object({
   // engine
   /** Runs active at once across all tenants (0: no limit); the rest queue. */
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
+  /** Runs one tenant may have queued (not yet admitted); more are refused with CONFLICT (0: no limit). */
+  CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: z.coerce.number().int().min(0).default(1000),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
   CYCLONE_RUN_RETENTION: z.coerce.number().int().min(1).default(100),
   /** Largest artifact a stage pod may upload (Kubernetes executor), e.g. 512Mi, 2Gi. */
