@@ -17,6 +17,8 @@ import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
+import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
+import { configureRunQueue } from './modules/runs/run-create.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { createServices } from './services.js';
 
@@ -31,7 +33,13 @@ export interface RunningApi {
  * Starts one API process in its role: `server` serves GraphQL, `controller` runs
  * the reconcile loops, `all` does both. Every role serves /healthz and /metrics.
  */
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  options: { /** Name resolution of outbound calls (tests point names at addresses). */ resolve?: Resolver } = {},
+): Promise<RunningApi> {
+  installOutboundPolicy(createOutboundPolicy(config.outbound, options.resolve));
+  configureRunQueue(config.engine);
   const database = await openDatabase(config.database, logger);
   try {
     return await startOnDatabase(config, logger, database);

@@ -7,6 +7,7 @@ import {
   KubernetesObjectApi,
   Watch,
 } from '@kubernetes/client-node';
+import { type ConnectGuard, guardConnections, parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 export interface LoadKubeConfigOptions {
   /**
@@ -55,12 +56,14 @@ export function makeClients(kc: KubeConfig): KubeClients {
   };
 }
 
-/** A kubeconfig given as text (e.g. from a KUBERNETES integration's secret). */
-export function kubeConfigFromString(text: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromString(text);
-  if (!kc.getCurrentCluster()) throw new Error('kubeconfig has no current cluster');
-  return kc;
+/**
+ * A kubeconfig given as text by a tenant (a KUBERNETES integration's secret): checked
+ * by parseTenantKubeconfig (no exec or auth-provider plugins, no file paths, no proxy),
+ * and with a guard every connection passes it first.
+ */
+export function kubeConfigFromString(text: string, guard?: ConnectGuard): KubeConfig {
+  const kc = parseTenantKubeconfig(text);
+  return guard ? guardConnections(kc, guard) : kc;
 }
 
 /** The service account of the pod this process runs in. */

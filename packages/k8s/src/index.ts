@@ -17,3 +17,4 @@ export * from './apply.js';
 export * from './client.js';
 export * from './crds/files.js';
 export * from './crds/types.js';
+export * from './tenant-kubeconfig.js';

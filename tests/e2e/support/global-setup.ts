@@ -97,6 +97,8 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
       PORT: String(apiPort),
       WEB_PORT: String(webPort),
       CYCLONE_DATA_DIR: dataDir,
+      // The specs' SCM and webhook servers listen on 127.0.0.1; the outbound policy refuses the rest.
+      CYCLONE_OUTBOUND_ALLOW: process.env.CYCLONE_OUTBOUND_ALLOW ?? '127.0.0.1/32',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   });

@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerIp: 50, windowMs: 15 * 60_000 },
     });
     expect(config.server.trustProxyHops).toBe(0);
+    expect(config.engine.maxQueuedRunsPerTenant).toBe(1000);
+    expect(loadConfig({ CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: '0' }).engine.maxQueuedRunsPerTenant).toBeNull();
   });
 
   it('names every invalid variable', () => {
@@ -43,5 +45,21 @@ describe('loadConfig', () => {
     expect(off.queryCache.maxBytes).toBe(8 * 1024 * 1024);
     expect(loadConfig({ CYCLONE_QUERY_CACHE_MAX_AGE: '500ms' }).queryCache.maxAgeMs).toBe(500);
     expect(() => loadConfig({ CYCLONE_QUERY_CACHE_MAX_AGE: 'soon' })).toThrow(/CYCLONE_QUERY_CACHE_MAX_AGE/);
+  });
+
+  it('reads the outbound allow and deny lists and names bad entries', () => {
+    expect(loadConfig({}).outbound).toMatchObject({ allow: [], deny: [] });
+    const config = loadConfig({
+      CYCLONE_OUTBOUND_ALLOW: ' 127.0.0.1/32, git.corp ,*.svc.corp',
+      CYCLONE_OUTBOUND_DENY: '34.118.224.0/20',
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    });
+    expect(config.outbound).toEqual({
+      allow: ['127.0.0.1/32', 'git.corp', '*.svc.corp'],
+      deny: ['34.118.224.0/20'],
+      serviceHost: '10.96.0.1',
+    });
+    expect(() => loadConfig({ CYCLONE_OUTBOUND_ALLOW: '10.0.0.0/99' })).toThrow(/CYCLONE_OUTBOUND_ALLOW/);
+    expect(() => loadConfig({ CYCLONE_OUTBOUND_DENY: 'git.corp' })).toThrow(/CYCLONE_OUTBOUND_DENY/);
   });
 });

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { OutboundSettings } from '../modules/outbound/outbound-policy.js';
 import { parseDuration } from './duration.js';
-import { type Env, envSchema } from './env-schema.js';
+import { type Env, envSchema, splitList } from './env-schema.js';
 
 export type Role = Env['CYCLONE_ROLE'];
 
@@ -37,6 +38,8 @@ export interface Config {
   engine: {
     /** Active runs across all tenants; null: no limit. */
     maxActiveRuns: number | null;
+    /** Queued (not yet admitted) runs per tenant; null: no limit. */
+    maxQueuedRunsPerTenant: number | null;
     /** Finished runs kept per workflow unless the workflow says otherwise. */
     runRetention: number;
     /** How often the controller looks at everything even when nothing woke it. */
@@ -62,6 +65,8 @@ export interface Config {
     notifyTimeoutMs: number;
     notifyMaxAttempts: number;
   };
+  /** What calls made for tenants may reach (modules/outbound, docs/security.md). */
+  outbound: OutboundSettings;
   /** GraphQL query cache per API process; maxAgeMs 0: off. */
   queryCache: { maxAgeMs: number; maxEntries: number; maxBytes: number };
   /** CYCLONE_PUBLIC_URL without a trailing slash; default http://localhost:<PORT>. */
@@ -136,6 +141,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     engine: {
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
+      maxQueuedRunsPerTenant:
+        env.CYCLONE_MAX_QUEUED_RUNS_PER_TENANT === 0 ? null : env.CYCLONE_MAX_QUEUED_RUNS_PER_TENANT,
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
@@ -152,6 +159,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       checkTimeoutMs: parseDuration(env.CYCLONE_INTEGRATION_CHECK_TIMEOUT),
       notifyTimeoutMs: parseDuration(env.CYCLONE_NOTIFY_TIMEOUT),
       notifyMaxAttempts: env.CYCLONE_NOTIFY_MAX_ATTEMPTS,
+    },
+    outbound: {
+      allow: splitList(env.CYCLONE_OUTBOUND_ALLOW),
+      deny: splitList(env.CYCLONE_OUTBOUND_DENY),
+      serviceHost: source.KUBERNETES_SERVICE_HOST || undefined,
     },
     queryCache: {
       maxAgeMs: env.CYCLONE_QUERY_CACHE_MAX_AGE === '0' ? 0 : parseDuration(env.CYCLONE_QUERY_CACHE_MAX_AGE),

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { isHostPattern, parseCidr } from '../modules/outbound/address-policy.js';
+
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+export const splitList = (text: string) =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 const port = z.coerce.number().int().min(0).max(65535);
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a duration like 30s, 15m, 12h or 7d' });
@@ -42,6 +50,8 @@ export const envSchema = z.object({
   // engine
   /** Runs active at once across all tenants (0: no limit); the rest queue. */
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
+  /** Runs one tenant may have queued (not yet admitted); more are refused with CONFLICT (0: no limit). */
+  CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: z.coerce.number().int().min(0).default(1000),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
   CYCLONE_RUN_RETENTION: z.coerce.number().int().min(1).default(100),
   /** Largest artifact a stage pod may upload (Kubernetes executor), e.g. 512Mi, 2Gi. */
@@ -103,6 +113,24 @@ export const envSchema = z.object({
   CYCLONE_NOTIFY_TIMEOUT: duration.default('10s'),
   /** Attempts per notification receiver before it is recorded FAILED (backoff 10s, 20s, 40s …). */
   CYCLONE_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /**
+   * Outbound policy (docs/security.md): comma-separated CIDRs, addresses and host names
+   * (`*.corp` for a whole domain) that calls made for tenants may reach although they are
+   * loopback, link-local, private or the API's own; e.g. `10.20.0.0/16,git.corp`.
+   */
+  CYCLONE_OUTBOUND_ALLOW: z
+    .string()
+    .refine((v) => splitList(v).every((e) => parseCidr(e) !== undefined || isHostPattern(e)), {
+      message: 'must be comma-separated CIDRs, IP addresses and host names (e.g. 10.0.0.0/8,git.corp)',
+    })
+    .default(''),
+  /** Further CIDRs outbound calls may not reach, e.g. the cluster's service range when it is not private. */
+  CYCLONE_OUTBOUND_DENY: z
+    .string()
+    .refine((v) => splitList(v).every((e) => parseCidr(e) !== undefined), {
+      message: 'must be comma-separated CIDRs or IP addresses (e.g. 34.118.224.0/20)',
+    })
+    .default(''),
   /** Base URL users and SCM servers reach Cyclone at: webhook URLs and commit-status links. */
   CYCLONE_PUBLIC_URL: z
     .string()

@@ -5,8 +5,13 @@ import type { Tx } from '../modules/shared/mutation.js';
 
 /** One key for the whole installation: admissions are serialized across controllers. */
 const ADMISSION_LOCK = 0x6379_636c; // "cycl"
-/** Queued runs looked at per pass, oldest first; the rest wait for the next pass. */
-const MAX_SCAN = 5_000;
+/**
+ * Queued runs looked at per pass for each workflow, oldest first (paused ones apart).
+ * Every workflow with queued runs takes part in every pass, so no tenant's queue can
+ * push another's out of the scan; a workflow's later runs move up as earlier ones go.
+ * The whole scan is bounded by the queued runs per tenant (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT).
+ */
+const SCAN_PER_WORKFLOW = 100;
 
 interface QueueRow {
   id: string;
@@ -44,13 +49,18 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
       const rows = await tx.$queryRaw<QueueRow[]>`
         SELECT r.id, r.workflow_id, p.tenant_id, r.created_at, r.phase::text AS phase, r.message, r.paused_at,
                r.stop_requested_at, w.max_concurrent_runs AS workflow_limit, t.max_concurrent_runs AS tenant_limit
-        FROM workflow_runs r
+        FROM (
+          SELECT q.*, row_number() OVER (
+                   PARTITION BY q.workflow_id, q.paused_at IS NULL, q.stop_requested_at IS NULL
+                   ORDER BY q.created_at, q.id) AS place
+          FROM workflow_runs q
+          WHERE q.admitted_at IS NULL AND q.phase IN ('PENDING', 'WAITING')
+        ) r
         JOIN workflows w ON w.id = r.workflow_id
         JOIN projects p ON p.id = w.project_id
         JOIN tenants t ON t.id = p.tenant_id
-        WHERE r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')
-        ORDER BY r.created_at, r.id
-        LIMIT ${MAX_SCAN}`;
+        WHERE r.place <= ${SCAN_PER_WORKFLOW} OR r.stop_requested_at IS NOT NULL
+        ORDER BY r.created_at, r.id`;
       const now = new Date();
       const cancelled = rows.filter((row) => row.stop_requested_at !== null).map((row) => row.id);
       if (cancelled.length > 0) await cancelQueued(tx, cancelled, now);

@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Metrics } from '../http/metrics.js';
 import type { GraphQLContext } from './context.js';
 
 /** Times every operation and logs failures with the request id. */
 export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
   return {
-    async requestDidStart({ contextValue }) {
+    async requestDidStart({ contextValue, schema }) {
       const end = metrics.graphqlOperations.startTimer();
       let hasErrors = false;
       return {
@@ -13,9 +14,9 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GraphQ
           hasErrors = true;
           contextValue.logger.debug({ errors: errors.map((e) => e.message) }, 'graphql errors');
         },
-        async willSendResponse({ operation, operationName }) {
+        async willSendResponse({ operation }) {
           end({
-            operation: operationName ?? 'anonymous',
+            operation: operationLabel(schema, operation),
             type: operation?.operation ?? 'unknown',
             outcome: hasErrors ? 'error' : 'ok',
           });
@@ -23,4 +24,17 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GraphQ
       };
     },
   };
+}
+
+/**
+ * The `operation` label: the operation's first root field, a name the schema defines
+ * (`workflowRun`, `login` …), or `other`. Never the client's operation name: clients
+ * choose those freely, and every new one would be a new time series kept forever.
+ */
+export function operationLabel(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined): string {
+  const first = operation?.selectionSet.selections[0];
+  if (!operation || first?.kind !== Kind.FIELD) return 'other';
+  const name = first.name.value;
+  if (name === '__schema' || name === '__type') return name;
+  return schema.getRootType(operation.operation)?.getFields()[name] ? name : 'other';
 }

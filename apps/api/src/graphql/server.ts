@@ -31,6 +31,7 @@ import {
 } from './query-cache/query-cache-http.js';
 import { UncacheableFields } from './query-cache/uncacheable-fields.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
+import { MAX_WS_MESSAGE_BYTES, SubscriptionLimits } from './subscription-limits.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -62,7 +63,9 @@ export async function mountGraphQL(options: {
   const trustProxyHops = options.trustProxyHops ?? 0;
   const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // Larger messages close the connection (1009): nobody needs more for a subscription.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
+  const limits = new SubscriptionLimits();
   const ws = useServer<Record<string, unknown>, { user?: GraphQLContext['user'] }>(
     {
       schema,
@@ -71,14 +74,17 @@ export async function mountGraphQL(options: {
         try {
           const header = ctx.connectionParams?.authorization;
           ctx.extra.user = await services.identity.authenticate(typeof header === 'string' ? header : undefined);
+          limits.opened(ctx.extra.user?.id, ctx);
           return true;
         } catch (error) {
           if (error instanceof AppError) return false; // closes with 4403 Forbidden
           throw error;
         }
       },
-      // The same depth and cost limits as over HTTP; errors returned here reach the client.
-      onSubscribe: (_ctx, _id, payload) => checkLimits(schema, payload),
+      onClose: (ctx) => limits.closed(ctx.extra.user?.id, ctx),
+      // Open operations per connection and user, then the same depth and cost limits as
+      // over HTTP; errors returned here reach the client.
+      onSubscribe: (ctx, _id, payload) => limits.check(ctx.extra.user?.id, ctx) ?? checkLimits(schema, payload),
       context: (ctx): GraphQLContext => ({
         user: ctx.extra.user,
         services,

@@ -3,7 +3,10 @@
 // Cyclone's namespace, and the tenant namespace prepared in the worker cluster
 // (a second, separate test control plane). Removing the integration cleans the
 // worker cluster up through the ExecutionCluster's finalizer.
-import { LABELS } from '@cyclone/k8s';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LABELS, loadAllYaml } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RECONCILE_WAIT,
@@ -150,6 +153,48 @@ describe('ExecutionCluster registration', () => {
         })
       ).phase,
     ).toBe('SYNCED');
+  });
+
+  it('refuses a stored kubeconfig that runs a command or points inside the platform, on every mirror pass', async () => {
+    const integration = await kit.db.integration.findFirstOrThrow({
+      where: { name: 'pool', tenant: { name: tenant } },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cyclone-mirror-'));
+    const marker = join(dir, 'exec-ran');
+    const parsed = loadAllYaml(kit.workerKubeconfig)[0] as {
+      users: { user: Record<string, unknown> }[];
+      clusters: { cluster: { server: string } }[];
+    };
+    const withExec = structuredClone(parsed);
+    (withExec.users[0] as { user: Record<string, unknown> }).user = {
+      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'sh', args: ['-c', `touch ${marker}`] },
+    };
+    const inside = structuredClone(parsed);
+    const cluster = (inside.clusters[0] as { cluster: { server: string } }).cluster;
+    cluster.server = cluster.server.replace('127.0.0.1', '127.0.0.2');
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [withExec, /users\[0\]\.user\.exec: runs a command/],
+      [inside, /127\.0\.0\.2 is a loopback address/],
+    ];
+    for (const [kubeconfig, expected] of cases) {
+      // Stored as it is: rows written before kubeconfigs were checked.
+      await kit.db.integration.update({
+        where: { id: integration.id },
+        data: { secretCiphertext: kit.box.sealJson({ kubeconfig: JSON.stringify(kubeconfig) }) },
+      });
+      await kit.reconciler.reconcileAll();
+      const state = await kit.db.syncState.findUniqueOrThrow({
+        where: { objectType_objectId: { objectType: 'cluster', objectId: integration.id } },
+      });
+      expect(state.phase).toBe('ERROR');
+      expect(state.lastError).toMatch(expected);
+    }
+    expect(existsSync(marker)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+    await kit.gql('mutation($input: UpdateIntegrationInput!) { updateIntegration(input: $input) { name } }', {
+      input: { tenant, name: 'pool', secret: { kubeconfig: kit.workerKubeconfig } },
+    });
+    await kit.reconciler.reconcileAll();
   });
 
   it('cleans the worker cluster up when the integration is removed, then lets the ExecutionCluster go', async () => {

@@ -14,6 +14,7 @@ import {
   setHeaderOptions,
 } from '@cyclone/k8s';
 import type { Logger } from '../logging/logger.js';
+import { outboundConnectGuard } from '../modules/outbound/outbound-policy.js';
 import {
   type ClusterCondition,
   clusterConditions,
@@ -107,7 +108,9 @@ export function clusterGroup(
   };
 }
 
-const defaultWorkerClients = (kubeconfig: string) => makeClients(kubeConfigFromString(kubeconfig));
+/** Tenant kubeconfigs: checked at load, every connection through the outbound policy. */
+const defaultWorkerClients = (kubeconfig: string) =>
+  makeClients(kubeConfigFromString(kubeconfig, outboundConnectGuard()));
 
 /** Registers every worker cluster, prepares its tenant namespace, and finalizes removed ones. */
 export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[]> {
@@ -118,8 +121,8 @@ export async function syncClusters(args: SyncClustersArgs): Promise<ClusterSync[
     const group = clusterGroup(registration, config);
     const outcome = await args.apply(group);
     if (!outcome.error && registration.kubeconfig) {
-      const worker = workerClients(registration.kubeconfig);
       try {
+        const worker = workerClients(registration.kubeconfig);
         await worker.core.getAPIResources();
         try {
           await prepareWorker(worker, registration, config);

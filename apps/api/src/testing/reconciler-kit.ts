@@ -24,6 +24,8 @@ export interface ReconcilerKit {
   clients: KubeClients;
   worker: KubeClients;
   workerKubeconfig: string;
+  /** Seals integration secrets as the API does (to store rows the API would refuse). */
+  box: SecretBox;
   reconciler: KubeReconciler;
   /** Label value of this test's installation. */
   instance: string;
@@ -47,11 +49,12 @@ export async function startReconcilerKit(): Promise<ReconcilerKit> {
   const instance = `t${suffix()}`;
   const systemNamespace = `cyclone-system-${instance}`;
   await clients.core.createNamespace({ body: { metadata: { name: systemNamespace } } });
+  const box = new SecretBox(Buffer.from(key, 'base64'));
   const reconciler = new KubeReconciler({
     db,
     logger: pino({ level: 'silent' }),
     clients,
-    box: new SecretBox(Buffer.from(key, 'base64')),
+    box,
     config: { instance, namespace: systemNamespace },
   });
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
@@ -66,6 +69,7 @@ export async function startReconcilerKit(): Promise<ReconcilerKit> {
     clients,
     worker,
     workerKubeconfig,
+    box,
     reconciler,
     instance,
     systemNamespace,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startApi } from '../app.js';
 import { loadConfig } from '../config/config.js';
+import type { Resolver } from '../modules/outbound/outbound-policy.js';
 import { createTestDatabase } from './test-database.js';
 
 export interface TestApi {
@@ -32,7 +33,10 @@ export function graphqlAt(url: string): TestApi['graphql'] {
 export const TEST_ADMIN = { email: 'admin@cyclone.test', password: 'test-admin-password' };
 
 /** A whole API (role all) on a fresh database and a free port, in this process. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: { /** Name resolution of outbound calls: point names at addresses. */ resolve?: Resolver } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -47,9 +51,12 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     CYCLONE_QUERY_CACHE_MAX_AGE: '0',
     // Host processes unless a test asks for containers: a machine's own Docker must not change what runs.
     CYCLONE_EXECUTOR: 'host',
+    // Tests stand up their SCM, registry and notification servers on 127.0.0.1; every
+    // other loopback address (127.0.0.2 …) and private range stays refused.
+    CYCLONE_OUTBOUND_ALLOW: '127.0.0.1/32',
     ...env,
   });
-  const api = await startApi(config, pino({ level: 'warn' }));
+  const api = await startApi(config, pino({ level: 'warn' }), options);
   const graphql = graphqlAt(api.url);
   return {
     url: api.url,

@@ -41,7 +41,10 @@ export class TenantResolver {
   }
 
   @Authorized()
-  @Mutation(() => TenantType, { description: 'Changes the description or the quota (ADMIN and up).' })
+  @Mutation(() => TenantType, {
+    description:
+      'Changes the description (tenant ADMIN and up) or the quota (platform administrators only; FORBIDDEN otherwise).',
+  })
   async updateTenant(
     @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput,
     @Ctx() ctx: GraphQLContext,

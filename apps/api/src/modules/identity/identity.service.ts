@@ -3,7 +3,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthCache, CredentialRow } from './auth-cache.js';
 import type { IdentityRepository } from './identity.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, PasswordHashingBusyError, verifyPassword } from './password.js';
 import { generateToken, hashToken } from './token.js';
 
 export interface AuthUser {
@@ -15,6 +15,9 @@ export interface AuthUser {
 
 // A real hash of a random password, so that unknown emails cost as much as wrong passwords.
 const TIMING_DECOY = hashPassword(`decoy-${Math.random()}`);
+
+/** When a sign-in refused as busy may try again. */
+const BUSY_RETRY_MS = 2_000;
 
 // Sessions and API tokens are touched at most this often, so that reads do not each cost a write.
 const TOUCH_INTERVAL_MS = 60_000;
@@ -32,7 +35,16 @@ export class IdentityService {
     const now = new Date();
     await this.throttle.assertAllowed(normalized, clientIp, now);
     const user = await this.repository.findUserByEmail(normalized);
-    const isValid = await verifyPassword(password, user?.passwordHash ?? (await TIMING_DECOY));
+    const isValid = await verifyPassword(password, user?.passwordHash ?? (await TIMING_DECOY)).catch((error) => {
+      // A sign-in flood: refused at once (not counted as a failure) instead of queueing without end.
+      if (!(error instanceof PasswordHashingBusyError)) throw error;
+      const retryAt = new Date(Date.now() + BUSY_RETRY_MS);
+      throw new AppError(
+        'UNAUTHENTICATED',
+        `sign-in is busy: too many sign-ins are being checked at once; try again at ${retryAt.toISOString()}`,
+        { retryAt: retryAt.toISOString() },
+      );
+    });
     if (!user || !isValid) {
       await this.throttle.recordFailure(normalized, clientIp, now);
       this.logger.info({ email: normalized, clientIp }, 'failed login');

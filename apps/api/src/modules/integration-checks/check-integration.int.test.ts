@@ -2,9 +2,13 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { checkIntegration, type IntegrationForCheck } from './check-integration.js';
 import { freePort, selfSignedCertificate, tempDir } from './testing/processes.js';
 import { startGitHttpServer, startSvnServe } from './testing/repositories.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const json = (res: ServerResponse, status: number, body: unknown) =>

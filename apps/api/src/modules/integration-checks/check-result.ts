@@ -1,3 +1,6 @@
+import { OutboundTimeoutError } from '../outbound/outbound-http.js';
+import { OutboundRefusedError } from '../outbound/outbound-policy.js';
+
 /** Where a check of an external system stopped: name resolution, TCP, TLS, credentials or the answer. */
 export type CheckStage = 'DNS' | 'CONNECT' | 'TLS' | 'AUTH' | 'RESPONSE';
 
@@ -29,6 +32,8 @@ const TLS_CODES =
 /** Classifies a Node network error (fetch cause, http request error) by stage. */
 export function networkError(error: unknown, host: string): CheckError {
   if (error instanceof CheckError) return error;
+  if (error instanceof OutboundRefusedError) return new CheckError('CONNECT', error.message, 'OUTBOUND_REFUSED');
+  if (error instanceof OutboundTimeoutError) return new CheckError(error.phase, error.message, 'TIMEOUT');
   const code = String((error as { code?: unknown }).code ?? '');
   const message = (error as Error).message ?? String(error);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { CheckError, type CheckStage, hostOf } from './check-result.js';
+import { outboundPolicy } from '../outbound/outbound-policy.js';
+import { urlHost } from '../scm/run-tool.js';
+import { CheckError, type CheckStage, hostOf, networkError } from './check-result.js';
 
 export interface RepositorySettings {
   /** Repository URL (GIT: http(s); SVN: http(s), svn://). */
@@ -57,7 +59,12 @@ export async function checkGitRemote(settings: RepositorySettings): Promise<stri
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${credentials}`,
     });
   }
-  const output = await run('git', ['ls-remote', '--', settings.server], settings, env);
+  const output = await run(
+    'git',
+    ['-c', 'http.followRedirects=false', 'ls-remote', '--', settings.server],
+    settings,
+    env,
+  );
   const refs = output.split('\n').filter(Boolean).length;
   return `git ls-remote ${hostOf(settings.server)} listed ${refs} refs`;
 }
@@ -73,7 +80,7 @@ export async function checkSvnInfo(settings: RepositorySettings): Promise<string
   return `svn info ${hostOf(settings.server)}: revision ${revision ?? '?'}`;
 }
 
-function run(
+async function run(
   command: 'git' | 'svn',
   args: string[],
   settings: RepositorySettings,
@@ -81,6 +88,14 @@ function run(
   stdin?: string,
 ): Promise<string> {
   const host = hostOf(settings.server);
+  // The tool connects on its own: its server's addresses pass the outbound policy first.
+  const hostname = urlHost(settings.server);
+  if (hostname === undefined) throw new CheckError('RESPONSE', `${settings.server} is not a URL`, 'BAD_URL');
+  try {
+    await outboundPolicy().resolveChecked(hostname);
+  } catch (error) {
+    throw networkError(error, host);
+  }
   return new Promise((resolve, reject) => {
     const child = execFile(
       command,

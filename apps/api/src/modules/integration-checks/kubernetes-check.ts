@@ -1,5 +1,6 @@
 import type { RequestOptions } from 'node:https';
 import { inClusterKubeConfig, type KubeConfig, kubeConfigFromString } from '@cyclone/k8s';
+import { OPERATOR_TARGET_POLICY } from '../outbound/outbound-policy.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
 import { httpRequest, joinUrl, parseJson } from './http-client.js';
 
@@ -25,6 +26,8 @@ export async function checkKubernetes(settings: KubernetesSettings): Promise<str
   const what = `Kubernetes ${hostOf(cluster.server)}`;
   const answer = await httpRequest(joinUrl(cluster.server, '/version'), {
     timeoutMs: settings.timeoutMs,
+    // The pod's own API server is the operator's, not tenant input; a kubeconfig's server goes through the policy.
+    ...(settings.kubeconfig ? {} : { policy: OPERATOR_TARGET_POLICY }),
     headers,
     tls: {
       ca: options.ca as string | Buffer | undefined,

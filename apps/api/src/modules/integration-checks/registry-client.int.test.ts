@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { checkIntegration } from './check-integration.js';
 import { CheckError } from './check-result.js';
 import { RegistryClient } from './registry-client.js';
@@ -9,6 +10,9 @@ import {
   startTokenServer,
   type TokenServer,
 } from './testing/docker-registry.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const USER = { username: 'builder', password: 'registry-pass-1' };
 

@@ -1,4 +1,5 @@
 import { LIMITS } from '@cyclone/domain';
+import { KubeconfigRefusedError, parseTenantKubeconfig } from '@cyclone/k8s';
 import { z } from 'zod';
 import { AppError, badInput } from '../../errors/app-error.js';
 import type { IntegrationType } from '../../generated/prisma/enums.js';
@@ -101,7 +102,23 @@ export function parseSecret(type: IntegrationType, secret: unknown, root: string
     if (!/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(key)) throw badInput(`${root}.${key}`, 'is not a valid secret name');
     result[key] = parseInput(secretValue, value, `${root}.${key}`);
   }
+  if (type === 'KUBERNETES' && result.kubeconfig !== undefined)
+    checkKubeconfig(result.kubeconfig, `${root}.kubeconfig`);
   return result;
+}
+
+/**
+ * A tenant's kubeconfig carries its credentials inline: exec and auth-provider
+ * plugins, file paths (token-file, client-certificate, client-key,
+ * certificate-authority) and proxies are refused, naming the kubeconfig field.
+ */
+function checkKubeconfig(text: string, field: string): void {
+  try {
+    parseTenantKubeconfig(text);
+  } catch (error) {
+    if (error instanceof KubeconfigRefusedError) throw badInput(field, error.message);
+    throw error;
+  }
 }
 
 /** Rules that involve config and secret together, checked on the merged result. */

@@ -1,6 +1,8 @@
 import nodemailer from 'nodemailer';
 import { CheckError } from '../integration-checks/check-result.js';
 import { httpRequest } from '../integration-checks/http-client.js';
+import { statusText } from '../outbound/outbound-http.js';
+import { outboundPolicy } from '../outbound/outbound-policy.js';
 import type { SmtpSettings } from './notification.rules.js';
 import { emailText, type RunSummary, signBody, slackMessage } from './notification-payload.js';
 
@@ -45,10 +47,24 @@ export async function sendEmail(
   summary: RunSummary,
   timeoutMs: number,
 ): Promise<SendOutcome> {
+  // The SMTP server is tenant input: its address passes the outbound policy, and the
+  // connection goes to the checked address (the name is kept for TLS).
+  let address: string;
+  try {
+    address = (await outboundPolicy().resolveChecked(smtp.host))[0]?.address ?? smtp.host;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new DeliveryError(
+      code === 'EOUTBOUND_REFUSED' ? (error as Error).message : `SMTP ${smtp.host}: DNS lookup failed (${code})`,
+      null,
+      code === 'EOUTBOUND_REFUSED',
+    );
+  }
   const transport = nodemailer.createTransport({
-    host: smtp.host,
+    host: address,
     port: smtp.port,
     secure: smtp.secure,
+    tls: { servername: smtp.host },
     ...(smtp.username ? { auth: { user: smtp.username, pass: smtp.password ?? '' } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
@@ -61,9 +77,11 @@ export async function sendEmail(
     return { statusCode: code };
   } catch (error) {
     const code = (error as { responseCode?: number }).responseCode ?? null;
+    const reason = (error as { code?: string }).code ?? 'ERROR';
     // 5xx SMTP replies are permanent (RFC 5321 §4.2.1); 4xx and network errors may pass.
+    // The reply code and the error class only: the server's own text never reaches the user.
     throw new DeliveryError(
-      `SMTP ${smtp.host}:${smtp.port}: ${(error as Error).message}`,
+      `SMTP ${smtp.host}:${smtp.port}: ${reason}${code !== null ? ` (reply ${code})` : ''}`,
       code,
       code !== null && code >= 500,
     );
@@ -93,6 +111,6 @@ async function post(
   if (answer.status >= 200 && answer.status < 300) return { statusCode: answer.status };
   // Client errors other than timeouts and rate limits will not get better by retrying.
   const isPermanent = answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429;
-  const detail = answer.body.trim().slice(0, 200);
-  throw new DeliveryError(`HTTP ${answer.status}${detail ? `: ${detail}` : ''}`, answer.status, isPermanent);
+  // The status and its standard reason only: the receiver's body never reaches the user.
+  throw new DeliveryError(`HTTP ${statusText(answer.status)}`, answer.status, isPermanent);
 }

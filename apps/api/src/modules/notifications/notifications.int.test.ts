@@ -269,7 +269,12 @@ describe('run notifications', () => {
     expect(status.hook).toMatchObject({ outcome: 'DELIVERED', statusCode: 200, attempts: 1, error: '' });
     expect(status.slack).toMatchObject({ outcome: 'DELIVERED', statusCode: 200 });
     expect(status.mail).toMatchObject({ outcome: 'DELIVERED', statusCode: 250 });
-    expect(status.flaky).toMatchObject({ outcome: 'PENDING', statusCode: 500, attempts: 1, error: 'HTTP 500' });
+    expect(status.flaky).toMatchObject({
+      outcome: 'PENDING',
+      statusCode: 500,
+      attempts: 1,
+      error: 'HTTP 500: Internal Server Error',
+    });
     expect(status.gone).toMatchObject({ outcome: 'FAILED', statusCode: 404, attempts: 1 });
 
     // Not yet due: the backoff is 10 s.
@@ -318,5 +323,60 @@ describe('run notifications', () => {
     const off = await api.graphql(SET, on({ policy: 'ALWAYS', receivers: [] }), roles.DEVELOPER);
     expect(off.data).toEqual({ setWorkflowNotifications: null });
     expect(await db.workflowNotification.count()).toBe(0);
+  });
+
+  it('refuses receivers inside the platform: no connection is made, no answer comes back', async () => {
+    // The API allows 127.0.0.1 (its test receivers); 127.0.0.2 is as internal as any other address.
+    let connections = 0;
+    const inside = createServer((_req, res) => res.end('internal answer'));
+    inside.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.2', resolve));
+    const port = (inside.address() as AddressInfo).port;
+    const admin = await api.loginAsAdmin();
+    const mail = await api.graphql(
+      'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }',
+      {
+        input: {
+          tenant: 'acme',
+          name: 'inside-mail',
+          type: 'GENERAL',
+          config: { smtpHost: '127.0.0.2', smtpPort: port, from: 'cyclone@example.com' },
+        },
+      },
+      admin,
+    );
+    expect(mail.errors).toBeUndefined();
+    const set = await api.graphql(
+      SET,
+      on({
+        policy: 'ALWAYS',
+        receivers: [
+          { name: 'hook', type: 'WEBHOOK', url: `http://127.0.0.2:${port}/hook` },
+          { name: 'slack', type: 'SLACK', url: `http://[::ffff:127.0.0.2]:${port}/slack` },
+          { name: 'mail', type: 'EMAIL', to: ['ops@example.com'], integration: 'inside-mail' },
+        ],
+      }),
+      roles.DEVELOPER,
+    );
+    expect(set.errors).toBeUndefined();
+    const runId = await finishedRun('FAILED');
+    await reconciler().reconcileAll();
+    const shown = (await api.graphql(RUN_NOTIFICATIONS, { id: runId }, roles.VIEWER)) as {
+      data: { workflowRun: { notifications: { receiver: string; statusCode: number | null; error: string }[] } };
+    };
+    const notifications = shown.data.workflowRun.notifications;
+    expect(notifications.map((n) => n.receiver).sort()).toEqual(['hook', 'mail', 'slack']);
+    for (const notification of notifications) {
+      expect(notification.statusCode, notification.receiver).toBeNull();
+      expect(notification.error, notification.receiver).toMatch(
+        /is a loopback address, which calls made for tenants may not reach/,
+      );
+      expect(notification.error).not.toContain('internal answer');
+    }
+    expect(connections).toBe(0);
+    await new Promise<void>((resolve) => inside.close(() => resolve()));
+    await api.graphql(SET, on({ policy: 'ALWAYS', receivers: [] }), roles.DEVELOPER);
   });
 });

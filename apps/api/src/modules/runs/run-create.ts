@@ -1,6 +1,6 @@
 import type { NameValue } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notifications.js';
-import { notFound } from '../../errors/app-error.js';
+import { conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
@@ -46,10 +46,13 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
   // A key-share lock: waits for a concurrent update or delete of the workflow (which
   // lock it FOR UPDATE), so the run takes the version that update made, yet lets runs
   // of one workflow be created side by side.
-  const locked = await tx.$queryRaw<{ current_version: number }[]>`
-    SELECT current_version FROM workflows WHERE id = ${workflowId}::uuid FOR KEY SHARE`;
+  const locked = await tx.$queryRaw<{ current_version: number; tenant_id: string; tenant: string }[]>`
+    SELECT w.current_version, t.id AS tenant_id, t.name AS tenant
+    FROM workflows w JOIN projects p ON p.id = w.project_id JOIN tenants t ON t.id = p.tenant_id
+    WHERE w.id = ${workflowId}::uuid FOR KEY SHARE OF w`;
   const workflow = locked[0];
   if (!workflow) throw notFound('workflow');
+  await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant);
   const version = await stagesOfVersion(tx, workflowId, run.versionId ?? workflow.current_version);
   const number = run.numbers ? await run.numbers.next(tx, workflowId) : await nextRunNumberInTx(tx, workflowId);
   const stages = version.stages.map((stage) => {
@@ -98,6 +101,33 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
   const created = rows[0];
   if (!created) throw new Error('the run was not created');
   return created;
+}
+
+/** Queued runs per tenant (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT, set at boot); null: no limit. */
+let maxQueuedPerTenant: number | null = 1000;
+
+export function configureRunQueue(settings: { maxQueuedRunsPerTenant: number | null }): void {
+  maxQueuedPerTenant = settings.maxQueuedRunsPerTenant;
+}
+
+/**
+ * A tenant may not queue more than the limit: runs waiting for admission cost every
+ * admission pass, so one tenant's flood would slow everyone's. Serialized per tenant
+ * (a transaction-scoped advisory lock), so concurrent creations cannot pass it together.
+ */
+async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string): Promise<void> {
+  if (maxQueuedPerTenant === null) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`cyclone-queue:${tenantId}`}))`;
+  const counted = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM workflow_runs r
+    JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+    WHERE p.tenant_id = ${tenantId}::uuid AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')`;
+  const queued = counted[0]?.n ?? 0;
+  if (queued >= maxQueuedPerTenant) {
+    throw conflict(
+      `tenant "${tenant}" already has ${queued} queued runs, the most one tenant may queue (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT); wait for some to start, or stop some, then try again`,
+    );
+  }
 }
 
 /**

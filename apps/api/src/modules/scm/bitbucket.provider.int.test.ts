@@ -7,11 +7,16 @@
 // cloud/bitbucket/rest: "List repositories", "List open branches", "List tags",
 // "List pull requests", "Create a webhook for a repository" and "Create a build status
 // for a commit".
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { isBitbucketCloud } from './bitbucket-cloud.provider.js';
 import { createScmProvider } from './create-provider.js';
 import { fixture } from './testing/fixtures.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 describe('Bitbucket Server provider against a loopback server', () => {
   let server: LoopbackServer;

@@ -4,9 +4,14 @@
 // GET /projects/:id/repository/files/:file_path/raw?ref=), Bitbucket Server "Get raw
 // content of a file at revision" (GET /rest/api/1.0/projects/{key}/repos/{slug}/raw/{path}?at=)
 // and Bitbucket Cloud "Get file or directory contents" (GET /2.0/repositories/{workspace}/{slug}/src/{commit}/{path}).
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { createScmProvider } from './create-provider.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const SHA = '7fd1a60b01f91b314f59955a4e4d4e80d8edf11d';
 const YAML = 'apiVersion: cyclone.dev/v1alpha1\nkind: Workflow\n';

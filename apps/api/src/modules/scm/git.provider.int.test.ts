@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { normalizeHook } from '../webhooks/normalize-event.js';
 import { isValidHmacSignature } from '../webhooks/verify-signature.js';
 import { createScmProvider } from './create-provider.js';
 import { startGitHttpServer } from './testing/git-http-server.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, {

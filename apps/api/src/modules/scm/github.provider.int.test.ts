@@ -5,12 +5,17 @@
 // "List pull requests" / "Get a pull request" (pulls/pulls), "Create a repository
 // webhook" (webhooks/repos#create-a-repository-webhook) and "Create a commit status"
 // (commits/statuses#create-a-commit-status).
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { createScmProvider } from './create-provider.js';
 import { githubApiBase } from './github.provider.js';
 import { ScmError } from './scm-provider.js';
 import { fixture } from './testing/fixtures.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 
@@ -119,7 +124,7 @@ describe('GitHub provider (Enterprise base URL against a loopback server)', () =
     });
   });
 
-  it('reports server errors with the status and the message, and unreachable servers', async () => {
+  it('reports server errors with the status and its standard reason (never the body), and unreachable servers', async () => {
     const error = await provider()
       .listBranches('octocat/missing')
       .catch((e: unknown) => e);

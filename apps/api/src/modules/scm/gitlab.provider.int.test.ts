@@ -3,10 +3,15 @@
 // repository branches" (branches.md), "List project repository tags" (tags.md), "List
 // project merge requests" / "Get single MR" (merge_requests.md), "Add a webhook to a
 // project" (project_webhooks.md) and "Set the pipeline status of a commit" (commits.md).
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { createScmProvider } from './create-provider.js';
 import { fixture } from './testing/fixtures.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const PROJECT = '/api/v4/projects/diaspora%2Fdiaspora-client';
 

@@ -1,3 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type OutboundAnswer, OutboundTimeoutError, outboundRequest, statusText } from '../outbound/outbound-http.js';
+import { OutboundRefusedError } from '../outbound/outbound-policy.js';
 import { MAX_SCM_FILE_BYTES, ScmError } from './scm-provider.js';
 
 export const SCM_TIMEOUT_MS = 15_000;
@@ -15,9 +18,14 @@ export function basic(username: string, password: string): Record<string, string
   return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
 }
 
+/** Largest JSON answer read from an SCM API (a page of repositories, branches, …). */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
 /**
- * A JSON API client over global fetch: every request has a timeout, and failures
- * become ScmErrors that say which server and what went wrong (never the credentials).
+ * A JSON API client over the outbound client (modules/outbound: the outbound policy
+ * applies to every connection and redirect): every request has a timeout, and
+ * failures become ScmErrors that say which server and what went wrong, with the
+ * status and its standard reason only (never the credentials, never the body).
  */
 export class JsonApi {
   constructor(
@@ -32,40 +40,29 @@ export class JsonApi {
     body?: unknown,
   ): Promise<{ status: number; data: T; headers: Headers }> {
     const url = /^https?:\/\//.test(path) ? path : `${this.base}${path}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...this.headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'follow',
-      });
-    } catch (error) {
-      const reason =
-        (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : networkReason(error);
-      throw new ScmError(`${method} ${redact(url)} failed: ${reason}`);
+    const answer = await this.send(method, url, MAX_JSON_BYTES, {
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...this.headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new ScmError(`${method} ${redact(url)} answered ${statusText(answer.status)}`, answer.status);
     }
-    const text = await response.text();
-    if (!response.ok) {
-      throw new ScmError(
-        `${method} ${redact(url)} answered ${response.status}: ${describeError(text)}`,
-        response.status,
-      );
+    if (answer.size > MAX_JSON_BYTES) {
+      throw new ScmError(`${method} ${redact(url)} answered more than ${MAX_JSON_BYTES} bytes`);
     }
     let data: unknown;
-    if (text) {
+    if (answer.body) {
       try {
-        data = JSON.parse(text);
+        data = JSON.parse(answer.body);
       } catch {
-        throw new ScmError(`${method} ${redact(url)} answered ${response.status} with a body that is not JSON`);
+        throw new ScmError(`${method} ${redact(url)} answered ${answer.status} with a body that is not JSON`);
       }
     }
-    return { status: response.status, data: data as T, headers: response.headers };
+    return { status: answer.status, data: data as T, headers: toHeaders(answer.headers) };
   }
 
   async get<T>(path: string): Promise<T> {
@@ -75,23 +72,15 @@ export class JsonApi {
   /** GET of a raw file: undefined on 404; larger than MAX_SCM_FILE_BYTES is an error. */
   async getText(path: string): Promise<string | undefined> {
     const url = `${this.base}${path}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (error) {
-      const reason =
-        (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : networkReason(error);
-      throw new ScmError(`GET ${redact(url)} failed: ${reason}`);
+    const answer = await this.send('GET', url, MAX_SCM_FILE_BYTES, { headers: this.headers });
+    if (answer.status === 404) return undefined;
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new ScmError(`GET ${redact(url)} answered ${statusText(answer.status)}`, answer.status);
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (response.status === 404) return undefined;
-    if (!response.ok) {
-      throw new ScmError(
-        `GET ${redact(url)} answered ${response.status}: ${describeError(bytes.toString('utf8'))}`,
-        response.status,
-      );
+    if (answer.size > MAX_SCM_FILE_BYTES) {
+      throw new ScmError(`${path} is ${answer.size} bytes; at most ${MAX_SCM_FILE_BYTES} are read`);
     }
-    return checkedText(bytes, path);
+    return answer.body;
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
@@ -107,12 +96,41 @@ export class JsonApi {
       throw error;
     }
   }
+
+  private async send(
+    method: string,
+    url: string,
+    maxBytes: number,
+    options: { headers: Record<string, string>; body?: string },
+  ): Promise<OutboundAnswer> {
+    try {
+      return await outboundRequest(url, {
+        method,
+        ...options,
+        timeoutMs: this.timeoutMs,
+        maxBytes: maxBytes + 1,
+        redirect: 'follow',
+      });
+    } catch (error) {
+      throw new ScmError(`${method} ${redact(url)} failed: ${networkReason(error, this.timeoutMs)}`);
+    }
+  }
 }
 
-/** undici hides the system error (ECONNREFUSED, ENOTFOUND, certificate problems) in `cause`. */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
+/** The system error (ECONNREFUSED, ENOTFOUND, a TLS code), a timeout, or the outbound policy's refusal. */
+function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof OutboundRefusedError) return error.message;
+  if (error instanceof OutboundTimeoutError) return `no answer within ${timeoutMs / 1000}s`;
+  const { code, message } = error as { code?: string; message?: string };
+  return code ?? message ?? String(error);
+}
+
+function toHeaders(headers: IncomingHttpHeaders): Headers {
+  const result = new Headers();
+  for (const [key, value] of Object.entries(headers)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) result.append(key, item);
+  }
+  return result;
 }
 
 function redact(url: string): string {
@@ -124,22 +142,6 @@ function redact(url: string): string {
   } catch {
     return url;
   }
-}
-
-function describeError(text: string): string {
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const message =
-      body.message ??
-      body.error_description ??
-      (body.error as { message?: string } | undefined)?.message ??
-      (body.errors as { message?: string }[] | undefined)?.[0]?.message ??
-      body.error;
-    if (typeof message === 'string') return message.slice(0, 300);
-  } catch {
-    // not JSON
-  }
-  return text.slice(0, 200) || 'no body';
 }
 
 /** Splits "owner/name" (the last segment is the name; GitLab groups may nest). */

@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../db/free-port.js';
+import { allowLoopbackTestServers } from '../../testing/outbound.js';
 import { waitFor } from '../../testing/wait.js';
 import { normalizeHook } from '../webhooks/normalize-event.js';
 import { isValidHmacSignature } from '../webhooks/verify-signature.js';
 import { createScmProvider } from './create-provider.js';
 import type { SvnProvider } from './svn.provider.js';
 import { LoopbackServer } from './testing/loopback-server.js';
+
+// The servers of these tests listen on 127.0.0.1 (the outbound policy refuses the rest).
+allowLoopbackTestServers();
 
 const AUTH = ['--non-interactive', '--no-auth-cache', '--username', 'alice', '--password', 'wonderland'];
 

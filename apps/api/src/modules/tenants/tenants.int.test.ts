@@ -114,11 +114,16 @@ describe('users and tenants', () => {
         .errors,
     ).toBeUndefined();
 
-    // ADMINs edit the quota (null removes a limit); VIEWERs cannot; non-members see nothing.
+    // ADMINs edit the description; the quota only platform administrators (null removes a limit);
+    // VIEWERs cannot; non-members see nothing.
+    const described = await api.graphql(UPDATE_TENANT, { input: { name: 'team-a', description: 'the A team' } }, alice);
+    expect(described.data).toEqual({
+      updateTenant: { description: 'the A team', quota: { cpu: '2', memory: '4Gi', maxConcurrentRuns: 3 } },
+    });
     const updated = await api.graphql(
       UPDATE_TENANT,
-      { input: { name: 'team-a', description: 'the A team', quota: { cpu: '500m', memory: null } } },
-      alice,
+      { input: { name: 'team-a', quota: { cpu: '500m', memory: null } } },
+      admin,
     );
     expect(updated.data).toEqual({
       updateTenant: { description: 'the A team', quota: { cpu: '500m', memory: null, maxConcurrentRuns: 3 } },
@@ -153,6 +158,35 @@ describe('users and tenants', () => {
     expect(code(await api.graphql(DELETE, { name: 'team-a' }, alice))).toBe('FORBIDDEN');
     expect((await api.graphql(DELETE, { name: 'team-a' }, admin)).data).toEqual({ deleteTenant: true });
     expect(await db.tenant.findUnique({ where: { name: 'team-a' } })).toBeNull();
+  });
+
+  it("refuses a tenant OWNER lifting its own tenant's quota; members still read it", async () => {
+    await api.graphql(
+      CREATE_TENANT,
+      { input: { name: 'capped', quota: { cpu: '1', memory: '1Gi', maxConcurrentRuns: 1 } } },
+      admin,
+    );
+    await api.graphql(ADD, { input: { tenant: 'capped', email: 'alice@example.test', role: 'OWNER' } }, admin);
+    for (const quota of [{ maxConcurrentRuns: null }, { maxConcurrentRuns: 10_000 }, { cpu: '64', memory: null }]) {
+      const lifted = await api.graphql(UPDATE_TENANT, { input: { name: 'capped', quota } }, alice);
+      expect(lifted.errors?.[0], JSON.stringify(quota)).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+      expect(lifted.errors?.[0]?.message).toContain('set by platform administrators');
+    }
+    // Nothing was half-written, not even the description given with the quota.
+    const both = await api.graphql(
+      UPDATE_TENANT,
+      { input: { name: 'capped', description: 'ours', quota: { maxConcurrentRuns: null } } },
+      alice,
+    );
+    expect(code(both)).toBe('FORBIDDEN');
+    const read = await api.graphql(
+      'query($n: String!) { tenant(name: $n) { description quota { cpu memory maxConcurrentRuns } } }',
+      { n: 'capped' },
+      alice,
+    );
+    expect(read.data).toEqual({
+      tenant: { description: '', quota: { cpu: '1', memory: '1Gi', maxConcurrentRuns: 1 } },
+    });
   });
 
   it('records tenant and user management in the platform audit log', async () => {

@@ -45,7 +45,11 @@ export class TenantsService {
     });
   }
 
-  /** Omitted fields stay; a quota field set to null removes that limit. */
+  /**
+   * Omitted fields stay; a quota field set to null removes that limit. ADMINs change
+   * the description; the quota is the platform's setting: only platform administrators
+   * change it (tenant members read it), or a tenant could lift its own limits.
+   */
   updateTenant(
     actor: AuthUser,
     input: { name: string; description?: string | null } & QuotaFields,
@@ -55,6 +59,11 @@ export class TenantsService {
       const { tenant } = await requireTenantRole(tx, actor, parsed.name, 'ADMIN');
       audited.tenantId = tenant.id;
       const quota = parsed.quota;
+      if (quota && !actor.isAdmin) {
+        throw forbidden(
+          `the quota of tenant "${tenant.name}" is set by platform administrators; ask one to change it (you may change the description)`,
+        );
+      }
       return repo.update(tx, tenant.id, {
         ...(parsed.description != null ? { description: parsed.description } : {}),
         ...(quota && quota.cpu !== undefined ? { quotaCpu: quota.cpu } : {}),

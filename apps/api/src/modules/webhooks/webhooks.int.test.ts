@@ -315,7 +315,8 @@ describe('SCM webhooks', () => {
     await waitFor(
       async () => {
         const row = await db.scmRunStatus.findUnique({ where: { runId } });
-        return row && row.attempts === 1 && row.lastError.includes('answered 502: Server Error');
+        // The status and its standard reason, not the server's body.
+        return row && row.attempts === 1 && row.lastError.includes('answered 502: Bad Gateway');
       },
       { what: 'a failed first attempt' },
     );

@@ -1,6 +1,7 @@
 import { type KubeClients, kubeConfigFromString, makeClients } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
+import { outboundConnectGuard } from '../../../modules/outbound/outbound-policy.js';
 import type { PodWatch } from './pod-watch.js';
 
 /** A cluster stage pods run in, with the watch over its stage pods. */
@@ -72,7 +73,9 @@ export class ClusterLanes {
       throw new Error(`execution cluster "${row.name}": its secret cannot be decrypted with this server's key`);
     }
     if (!kubeconfig) throw new Error(`execution cluster "${row.name}": the integration has no kubeconfig`);
-    const clients = (this.deps.clientsOf ?? ((text: string) => makeClients(kubeConfigFromString(text))))(kubeconfig);
+    const clients = (
+      this.deps.clientsOf ?? ((text: string) => makeClients(kubeConfigFromString(text, outboundConnectGuard())))
+    )(kubeconfig);
     const watch = this.deps.makeWatch(clients);
     await watch.start();
     return { clusterId, clients, watch };
