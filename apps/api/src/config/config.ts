@@ -164,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       allow: splitList(env.CYCLONE_OUTBOUND_ALLOW),
       deny: splitList(env.CYCLONE_OUTBOUND_DENY),
       serviceHost: source.KUBERNETES_SERVICE_HOST || undefined,
+      allowLocalRepositories: env.CYCLONE_ALLOW_LOCAL_REPOSITORIES === 'true',
     },
     queryCache: {
       maxAgeMs: env.CYCLONE_QUERY_CACHE_MAX_AGE === '0' ? 0 : parseDuration(env.CYCLONE_QUERY_CACHE_MAX_AGE),

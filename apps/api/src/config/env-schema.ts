@@ -131,6 +131,11 @@ export const envSchema = z.object({
       message: 'must be comma-separated CIDRs or IP addresses (e.g. 34.118.224.0/20)',
     })
     .default(''),
+  /**
+   * `true`: Git and Svn resources may name repositories on the API's own machine
+   * (`file://` URLs and paths). Off by default: they would read the API's files.
+   */
+  CYCLONE_ALLOW_LOCAL_REPOSITORIES: z.enum(['true', 'false']).default('false'),
   /** Base URL users and SCM servers reach Cyclone at: webhook URLs and commit-status links. */
   CYCLONE_PUBLIC_URL: z
     .string()

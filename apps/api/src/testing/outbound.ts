@@ -8,3 +8,8 @@ import { installOutboundPolicy, OutboundPolicy } from '../modules/outbound/outbo
 export function allowLoopbackTestServers(): void {
   installOutboundPolicy(new OutboundPolicy({ allow: ['127.0.0.1/32'] }));
 }
+
+/** For tests that fetch their Git fixtures (bare repositories in temporary folders) without an API. */
+export function allowLocalTestRepositories(): void {
+  installOutboundPolicy(new OutboundPolicy({ allow: ['127.0.0.1/32'], allowLocalRepositories: true }));
+}

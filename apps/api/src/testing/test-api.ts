@@ -54,6 +54,8 @@ export async function startTestApi(
     // Tests stand up their SCM, registry and notification servers on 127.0.0.1; every
     // other loopback address (127.0.0.2 …) and private range stays refused.
     CYCLONE_OUTBOUND_ALLOW: '127.0.0.1/32',
+    // Git fixtures are bare repositories in temporary folders (file://).
+    CYCLONE_ALLOW_LOCAL_REPOSITORIES: 'true',
     ...env,
   });
   const api = await startApi(config, pino({ level: 'warn' }), options);

@@ -4,6 +4,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installOutboundPolicy, OutboundPolicy } from '../../modules/outbound/outbound-policy.js';
+import { allowLocalTestRepositories } from '../../testing/outbound.js';
 import { createGitRepository } from '../../testing/stage-io.js';
 import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull, workspacePath } from './stage-inputs.js';
@@ -21,12 +23,45 @@ function collector() {
   return { lines, writer: writer as unknown as LogWriter };
 }
 
+describe('provideResource: where a pull may go', () => {
+  it("refuses the API machine's own repositories and command transports, before git runs", async () => {
+    installOutboundPolicy(new OutboundPolicy({ allow: ['127.0.0.1/32'] }));
+    const repo = createGitRepository();
+    const ws = mkdtempSync(join(tmpdir(), 'cyclone-refused-'));
+    const marker = join(ws, 'ran');
+    try {
+      const base: ResourcePull = { name: 'src', type: 'Git', url: '', revision: '', path: 'src' };
+      const signal = new AbortController().signal;
+      for (const url of [`file://${repo.bare}`, repo.bare, `${repo.bare}/../repo.git`]) {
+        const { lines, writer } = collector();
+        await expect(provideResource(ws, { ...base, url }, writer, signal)).rejects.toThrow(
+          /is a repository on the Cyclone server's own machine, which tenants may not fetch/,
+        );
+        expect(lines.some((l) => l.includes('checked out'))).toBe(false);
+      }
+      await expect(
+        provideResource(ws, { ...base, url: `ext::sh -c touch% ${marker}` }, collector().writer, signal),
+      ).rejects.toThrow(/a transport that runs a command/);
+      // A loopback address other than the allowed one is refused by the same policy as every outbound call.
+      await expect(
+        provideResource(ws, { ...base, url: 'http://127.0.0.2:9/repo.git' }, collector().writer, signal),
+      ).rejects.toThrow(/127\.0\.0\.2 is a loopback address/);
+      expect(existsSync(marker)).toBe(false);
+      expect(existsSync(join(ws, 'src'))).toBe(false);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+      rmSync(join(repo.bare, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
 describe('provideResource: one pull per run, shared safely', () => {
   let repo: ReturnType<typeof createGitRepository>;
   let root: string;
   let pull: ResourcePull;
 
   beforeAll(() => {
+    allowLocalTestRepositories();
     repo = createGitRepository();
     root = mkdtempSync(join(tmpdir(), 'cyclone-pull-'));
     pull = { name: 'src', type: 'Git', url: `file://${repo.bare}`, revision: 'v1', path: 'src' };

@@ -4,6 +4,7 @@ import { lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFil
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
+import { outboundPolicy } from '../../modules/outbound/outbound-policy.js';
 import type { LogWriter } from './log-writer.js';
 
 /** A Git or Svn resource a stage takes, resolved for this run. */
@@ -148,6 +149,8 @@ async function pullUnderLock(
 ) {
   try {
     await rm(shared, { recursive: true, force: true });
+    // Where the tool may go: the outbound policy, as for any call made for a tenant.
+    await outboundPolicy().checkRepositoryUrl(pull.url);
     if (pull.type === 'Git') await pullGit(shared, pull, writer, signal);
     else await pullSvn(shared, pull, writer, signal);
     await writeFile(ready, `${new Date().toISOString()}\n`);
@@ -185,7 +188,14 @@ async function pullGit(dir: string, pull: ResourcePull, writer: LogWriter, signa
     '-c',
     'credential.helper=!f() { test "$1" = get || exit 0; echo "username=$CYCLONE_GIT_USERNAME"; echo "password=$CYCLONE_GIT_PASSWORD"; }; f',
   ];
-  const git = (args: string[]) => runTool('git', [...(pull.auth ? helper : []), ...args], { env, writer, signal });
+  // Checked above; no transport that runs commands, and no hop to this machine's repositories.
+  const protocols = [
+    '-c',
+    'protocol.ext.allow=never',
+    ...(outboundPolicy().allowsLocalRepositories ? [] : ['-c', 'protocol.file.allow=never']),
+  ];
+  const git = (args: string[]) =>
+    runTool('git', [...protocols, ...(pull.auth ? helper : []), ...args], { env, writer, signal });
   await mkdir(dir, { recursive: true });
   await git(['init', '-q', dir]);
   await git(['-C', dir, 'remote', 'add', 'origin', pull.url]);

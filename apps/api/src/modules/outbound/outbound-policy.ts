@@ -18,6 +18,8 @@ export interface OutboundSettings {
   deny: string[];
   /** The cluster's API service address when running in a pod (KUBERNETES_SERVICE_HOST). */
   serviceHost?: string;
+  /** CYCLONE_ALLOW_LOCAL_REPOSITORIES: Git/Svn repositories on this machine (file://, paths). */
+  allowLocalRepositories?: boolean;
 }
 
 /** A call the outbound policy refused before any connection was made. */
@@ -36,6 +38,18 @@ export class OutboundRefusedError extends Error {
   }
 }
 
+/** A repository on the API's own machine, which a tenant may not fetch unless the operator allows it. */
+export class LocalRepositoryRefusedError extends Error {
+  readonly code = 'EOUTBOUND_REFUSED';
+
+  constructor(readonly url: string) {
+    super(
+      `${url} is a repository on the Cyclone server's own machine, which tenants may not fetch (an operator may allow it with CYCLONE_ALLOW_LOCAL_REPOSITORIES=true)`,
+    );
+    this.name = 'LocalRepositoryRefusedError';
+  }
+}
+
 const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
@@ -47,9 +61,42 @@ export class OutboundPolicy {
   readonly addresses: AddressPolicy;
   private readonly resolve: Resolver;
 
-  constructor(options: { allow?: string[]; deny?: string[]; ownAddresses?: string[]; resolve?: Resolver } = {}) {
+  /** Whether Git/Svn repositories on this machine may be fetched for tenants. */
+  readonly allowsLocalRepositories: boolean;
+
+  constructor(
+    options: {
+      allow?: string[];
+      deny?: string[];
+      ownAddresses?: string[];
+      resolve?: Resolver;
+      allowLocalRepositories?: boolean;
+    } = {},
+  ) {
     this.addresses = new AddressPolicy(options);
     this.resolve = options.resolve ?? systemResolver;
+    this.allowsLocalRepositories = options.allowLocalRepositories === true;
+  }
+
+  /**
+   * Checks a repository URL before git or svn fetch it for a tenant: remote URLs by
+   * their host (as any outbound call), repositories on this machine (`file://`, a
+   * path) only when the operator allows them, transports that run commands
+   * (`ext::…`) never.
+   */
+  async checkRepositoryUrl(url: string): Promise<void> {
+    const text = url.trim();
+    if (/^[a-z][a-z0-9+.-]*::/i.test(text)) {
+      throw new OutboundRefusedError(text, 'a transport that runs a command', true);
+    }
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
+    const scpHost = scheme ? undefined : /^(?:[^@/]+@)?([^:/]+):(?!\/)/.exec(text)?.[1];
+    if (scheme === 'file' || (!scheme && !scpHost)) {
+      if (this.allowsLocalRepositories) return;
+      throw new LocalRepositoryRefusedError(text);
+    }
+    const host = scheme ? new URL(text).hostname : (scpHost as string);
+    await this.resolveChecked(host);
   }
 
   /** Throws OutboundRefusedError for an IP-literal host that may not be reached; names pass (see lookup). */
@@ -117,7 +164,13 @@ export function createOutboundPolicy(settings: OutboundSettings, resolve?: Resol
     .flatMap((list) => list ?? [])
     .map((entry) => entry.address);
   if (settings.serviceHost && isIP(settings.serviceHost)) ownAddresses.push(settings.serviceHost);
-  return new OutboundPolicy({ allow: settings.allow, deny: settings.deny, ownAddresses, resolve });
+  return new OutboundPolicy({
+    allow: settings.allow,
+    deny: settings.deny,
+    ownAddresses,
+    resolve,
+    allowLocalRepositories: settings.allowLocalRepositories,
+  });
 }
 
 /**

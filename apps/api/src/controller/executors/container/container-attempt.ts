@@ -5,6 +5,8 @@ import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { outboundPolicy } from '../../../modules/outbound/outbound-policy.js';
+import { parseImageReference } from '../../../modules/registries/image-reference.js';
 import { collectArtifacts } from '../artifact-outputs.js';
 import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { parseOutputs } from '../host-executor.js';
@@ -285,6 +287,9 @@ export class ContainerAttempt {
       return;
     }
     if (policy === 'IfNotPresent' && isPresent) return;
+    // The engine connects to the registry the tenant named: the outbound policy decides first.
+    const registry = parseImageReference(image)?.host;
+    if (registry) await outboundPolicy().resolveChecked(registry.replace(/:\d+$/, ''));
     writer.line('STDOUT', `[cyclone] pulling image ${image}`);
     const auth = launch.pullAuth;
     const stream = await this.deps.docker.pull(image, {

@@ -319,6 +319,16 @@ spec:
     }
   });
 
+  it('refuses to pull from a registry the outbound policy refuses, before the engine connects', async () => {
+    await h.createWorkflow('inside', [{ name: 'pull', image: '127.0.0.2:5000/acme/tool:v1', command: ['true'] }]);
+    const run = await h.waitEnd(await h.start('inside'), 30_000);
+    expect(stageOf(run, 'pull').phase).toBe('FAILED');
+    expect(stageOf(run, 'pull').message).toMatch(
+      /^image "127\.0\.0\.2:5000\/acme\/tool:v1": 127\.0\.0\.2 is a loopback address/,
+    );
+    expect(await h.logs(run.id, 'pull')).not.toContain('[cyclone] pulling image 127.0.0.2:5000/acme/tool:v1');
+  });
+
   it('fails a stage whose image is missing and may not be pulled, saying so', async () => {
     const yaml = `
 apiVersion: cyclone.dev/v1alpha1
