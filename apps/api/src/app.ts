@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config/config.js';
+import { createWebhookReconcilers } from './controller/commit-status-reconciler.js';
 import { type Controller, startController } from './controller/controller.js';
 import { CronReconciler } from './controller/cron-reconciler.js';
 import type { Executor } from './controller/executors/executor.js';
@@ -11,9 +12,10 @@ import { NotificationReconciler } from './controller/notification-reconciler.js'
 import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
 import { WakeListener } from './controller/wake-listener.js';
+import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
-import { createPrismaClient, type Db } from './db/prisma.js';
-import { DataVersion } from './graphql/query-cache/data-version.js';
+import { createPrismaClient, type Db, pingDatabase } from './db/prisma.js';
+import { createReadSql } from './db/read-sql.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
@@ -25,6 +27,7 @@ import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
+import { createLoaders } from './modules/loaders.js';
 import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
@@ -89,22 +92,26 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   });
   app.get(
     '/healthz',
-    healthHandler(database.db, () => isReady),
+    healthHandler(
+      () => pingDatabase(database.db),
+      () => isReady,
+    ),
   );
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const graphql = hasServer
+  // The hottest list reads use plain pg on a pool of their own (see ReadSql).
+  const readSql = hasServer ? createReadSql(database.url) : undefined;
+  const graphql = readSql
     ? await mountGraphQL({
         schema: await buildGraphQLSchema(),
         httpServer,
         services,
-        db: database.db,
+        createLoaders: () => createLoaders(database.db, readSql),
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
-        databaseUrl: database.url,
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
         beforeAnswer: (req, res) => {
           res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
@@ -120,11 +127,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   if (graphql) app.use(graphql.router);
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
-  if (hasServer) app.use(stageIngestRouter({ db: database.db, box: services.secretBox, logger }));
+  if (hasServer) app.use(stageIngestRouter({ stages: services.stageIngest, box: services.secretBox, logger }));
   if (hasServer) {
     app.use(
       stageArtifactsRouter({
-        db: database.db,
+        stages: services.stageIngest,
         box: services.secretBox,
         logger,
         store: services.artifactStore,
@@ -183,7 +190,12 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     wakeListener = new WakeListener({ databaseUrl: database.url, logger, onWake: (runId) => wakeRuns(runId) });
     wakeListener.start();
     const cron = new CronReconciler({ db: database.db, logger, onRunCreated: () => reconciler.wake() });
-    const webhookLoops = services.webhooks.createReconcilers();
+    const webhookLoops = createWebhookReconcilers(services.webhooks, {
+      db: database.db,
+      logger,
+      box: services.secretBox,
+      publicUrl: config.publicUrl,
+    });
     const notifications = new NotificationReconciler({
       db: database.db,
       logger,
@@ -235,6 +247,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await readSql?.close();
       await dataVersion?.close();
       await database.close();
     },

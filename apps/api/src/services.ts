@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
+import type { DataGenerations } from './db/data-version.js';
 import type { Db } from './db/prisma.js';
-import type { DataGenerations } from './graphql/query-cache/data-version.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
 import { RunDownloads } from './modules/artifacts/run-downloads.js';
@@ -25,8 +25,10 @@ import { ResourceService } from './modules/resources/resource.service.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
 import { RunNumbers } from './modules/runs/run-numbers.js';
+import { RunStreams } from './modules/runs/run-streams.js';
 import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
+import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js';
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
 import { StageService } from './modules/stages/stage.service.js';
 import { TemplateService } from './modules/templates/template.service.js';
@@ -66,6 +68,10 @@ export interface Services {
   runsPresenter: RunsPresenter;
   runInsights: RunInsightsPresenter;
   runEvents: RunEvents;
+  /** Live reads of runs, logs and a tenant's runs for subscriptions. */
+  runStreams: RunStreams;
+  /** What stage pods report over HTTP: logs, outputs, artifacts of a running attempt. */
+  stageIngest: StageIngestRepository;
   /** Opens integration secrets; the executor uses it for `${secrets.…}` and resource credentials. */
   secretBox: SecretBox;
   artifactStore: ArtifactStore;
@@ -96,6 +102,8 @@ export function createServices(
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
     onRunChanged: hooks.onRunChanged,
   });
+  const runsPresenter = new RunsPresenter(db);
+  const runEvents = new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger });
   const services: Services = {
     integrations: new IntegrationService({
       db,
@@ -136,9 +144,11 @@ export function createServices(
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),
-    runsPresenter: new RunsPresenter(db),
+    runsPresenter,
     runInsights: new RunInsightsPresenter(db),
-    runEvents: new RunEvents({ databaseUrl: () => hooks.databaseUrl ?? config.database.url, logger }),
+    runEvents,
+    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents }),
+    stageIngest: new StageIngestRepository(db),
     secretBox,
     artifactStore,
     runDownloads: new RunDownloads({ db, store: artifactStore }),

@@ -3,6 +3,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
+import { followTenantRuns } from './tenant-run-stream.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** Safety net: look again this often even without a notification. */
@@ -135,5 +136,22 @@ export async function* followLogs(
     }
   } finally {
     watch.dispose();
+  }
+}
+
+/** The subscriptions' live reads of runs, on this process's database and run notifications. */
+export class RunStreams {
+  constructor(private readonly deps: { db: Db; presenter: RunsPresenter; events: RunEvents }) {}
+
+  followRun(user: AuthUser, id: string): AsyncGenerator<RunEvent> {
+    return followRun(this.deps, user, id);
+  }
+
+  followLogs(user: AuthUser, id: string, stage?: string, afterSeq?: number): AsyncGenerator<LogLineView> {
+    return followLogs(this.deps, user, id, stage, afterSeq);
+  }
+
+  followTenantRuns(user: AuthUser, tenant: string): AsyncGenerator<RunEvent> {
+    return followTenantRuns(this.deps, user, tenant);
   }
 }

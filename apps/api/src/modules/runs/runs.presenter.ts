@@ -28,7 +28,7 @@ export interface LogLineView {
 
 /** Reads of runs, their stages and their logs, for members of the run's tenant. */
 export class RunsPresenter {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
     // A burst of subscribers (1,000 opening at once) waits for a pooled connection

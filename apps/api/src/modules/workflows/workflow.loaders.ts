@@ -2,7 +2,7 @@ import type { WorkflowSpec } from '@cyclone/domain';
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import type { ReadSql } from '../../db/read-sql.js';
-import { byKey, groupByKey } from '../../graphql/loaders.js';
+import { byKey, groupByKey } from '../shared/loader-keys.js';
 import type { TriggerRow } from '../triggers/trigger.upsert.js';
 import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
 

@@ -1,9 +1,10 @@
-import type { Reconciler } from '../../controller/controller.js';
-import type { Db } from '../../db/prisma.js';
-import type { Logger } from '../../logging/logger.js';
-import type { SecretBox } from '../integrations/secret-box.js';
-import { createScmProvider, hasScmCredentials } from '../scm/create-provider.js';
-import type { CommitState } from '../scm/scm-provider.js';
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { createScmProvider, hasScmCredentials } from '../modules/scm/create-provider.js';
+import type { CommitState } from '../modules/scm/scm-provider.js';
+import type { WebhooksService } from '../modules/webhooks/webhooks.service.js';
+import type { Reconciler } from './controller.js';
 
 const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
@@ -135,4 +136,24 @@ function describe(state: CommitState, number: number): string {
     error: 'was cancelled',
   };
   return `Cyclone run #${number} ${text[state]}`;
+}
+
+/**
+ * The controller's loops for SCM webhooks: commit statuses (runs the webhooks start
+ * wake it) and the removal of repository webhooks no SCM trigger uses any more.
+ */
+export function createWebhookReconcilers(
+  webhooks: WebhooksService,
+  deps: { db: Db; logger: Logger; box: SecretBox; publicUrl: string },
+): Reconciler[] {
+  const statuses = new CommitStatusReconciler(deps);
+  webhooks.onRunCreated(() => statuses.wake());
+  const hooks: Reconciler = {
+    name: 'repository-webhooks',
+    reconcileAll: async () => {
+      await webhooks.repositoryWebhooks.sweepOrphans(deps.db);
+      return {};
+    },
+  };
+  return [statuses, hooks];
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Logger } from '../../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
 
 /** Postgres triggers on every tracked table notify here (migration 20261126100000_data_version). */
 export const DATA_CHANNEL = 'cyclone_data';

@@ -1,6 +1,5 @@
-import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
-import { toConnection, withLazyTotal } from './relay.js';
+import { toConnection, withLazyTotal } from './pagination.js';
 
 describe('withLazyTotal', () => {
   const page = () =>
