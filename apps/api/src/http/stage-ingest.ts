@@ -1,3 +1,4 @@
+import { MAX_LINE_CHARS } from '@cyclone/domain/core';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type StageTokenClaims, verifyStageToken } from '../controller/executors/kubernetes/stage-token.js';
@@ -5,8 +6,6 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 
-/** Same cut as locally written lines (log-writer.ts). */
-const MAX_LINE_CHARS = 16_384;
 const MAX_BATCH = 1_000;
 
 interface IngestDeps {

@@ -1,3 +1,4 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
@@ -5,7 +6,6 @@ import type { RunEvents } from './run-events.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
 import { followTenantRuns } from './tenant-run-stream.js';
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** Safety net: look again this often even without a notification. */
 const MAX_WAIT_MS = 2_000;
 const PAGE = 1_000;
@@ -67,7 +67,7 @@ export async function* followRun(
         last = signature;
         yield { ...run, stageViews };
       }
-      if (TERMINAL.has(run.phase)) return;
+      if (isTerminalRunPhase(run.phase)) return;
       await watch.next(MAX_WAIT_MS);
     }
   } finally {
@@ -127,7 +127,7 @@ export async function* followLogs(
         }
       }
       if (isFull) continue;
-      if (TERMINAL.has(phase)) {
+      if (isTerminalRunPhase(phase)) {
         if (isClosing) return;
         isClosing = true;
         continue;

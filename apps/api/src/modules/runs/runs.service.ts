@@ -1,4 +1,4 @@
-import { durationTextSchema, durationTextToMs, LIMITS, nameValueSchema } from '@cyclone/domain';
+import { durationTextSchema, durationTextToMs, isTerminalRunPhase, LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
@@ -35,8 +35,6 @@ function atLeastOneSecond(text: string): boolean {
 }
 
 export type RunWorkflowInputShape = z.input<typeof runWorkflowSchema>;
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /**
  * Starting and steering runs (DEVELOPER and up). The mutations only record intent
@@ -90,7 +88,7 @@ export class RunsService {
         where: { id },
         include: { version: { select: { spec: true } }, stageRuns: true },
       });
-      if (!TERMINAL.has(original.phase)) {
+      if (!isTerminalRunPhase(original.phase)) {
         throw conflict(`run ${name} is still ${original.phase}; stop it or wait until it finishes, then retry`);
       }
       const spec = toWorkflowSpec(original.version.spec);
@@ -118,20 +116,22 @@ export class RunsService {
   /** Kills what runs and cancels the run; stopping a finished run changes nothing. */
   stopWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.stop', (run) =>
-      TERMINAL.has(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
+      isTerminalRunPhase(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
     );
   }
 
   pauseWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.pause', (run) => {
-      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be paused`);
+      if (isTerminalRunPhase(run.phase))
+        throw conflict(`run is already ${run.phase}; only an active run can be paused`);
       return run.pausedAt ? undefined : { pausedAt: new Date() };
     });
   }
 
   resumeWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.resume', (run) => {
-      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
+      if (isTerminalRunPhase(run.phase))
+        throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
       return run.pausedAt ? { pausedAt: null } : undefined;
     });
   }

@@ -195,8 +195,7 @@ export interface RunStatistics {
   days: RunDay[];
 }
 
-export const TERMINAL_PHASES: readonly Phase[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-export const isTerminal = (phase: Phase) => TERMINAL_PHASES.includes(phase);
+export { isTerminalRunPhase as isTerminal, TERMINAL_RUN_PHASES as TERMINAL_PHASES } from '@cyclone/domain/core';
 
 /** The run dashboard's address. */
 export function runHref(run: { projectName: string; workflow: { name: string }; id: string }): string {

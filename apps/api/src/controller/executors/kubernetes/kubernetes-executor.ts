@@ -1,3 +1,4 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
@@ -256,7 +257,7 @@ export class KubernetesExecutor implements Executor {
    * there deleted (nothing owns them across clusters).
    */
   async runPhaseChanged(runId: string, summary: RunSummary): Promise<void> {
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(summary.phase)) {
+    if (isTerminalRunPhase(summary.phase)) {
       const run = await this.objects.context(runId);
       if (run.lane.clusterId) await this.cleanWorker(run);
     }

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Kubernetes DNS label: every named object in Cyclone follows it (CONTRACT.md §2). */
-export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS_LABEL_MAX_LENGTH = 63;
+import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from './core/names.js';
 
 export const dnsLabelSchema = z
   .string()
@@ -10,7 +7,3 @@ export const dnsLabelSchema = z
   .regex(DNS_LABEL_PATTERN, {
     message: 'must be lower-case letters, digits and "-", starting and ending with a letter or digit',
   });
-
-export function isDnsLabel(value: string): boolean {
-  return dnsLabelSchema.safeParse(value).success;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskList, maskSecrets } from './log-writer.js';
+import { maskList, maskSecrets, parseOutputs } from './logs.js';
 
 describe('secret masking', () => {
   it('masks every occurrence, longest secret first', () => {
@@ -13,5 +13,14 @@ describe('secret masking', () => {
     expect(maskSecrets('line-two', list)).toBe('***');
     expect(maskSecrets('a line-one b', list)).toBe('a *** b');
     expect(maskSecrets('   ', list)).toBe('   ');
+  });
+});
+
+describe('parseOutputs', () => {
+  it('splits key:value lines at the first colon and skips the rest', () => {
+    expect(parseOutputs('image: app:1\n\nbad\n:novalue\nurl:http://x:1\n')).toEqual([
+      { key: 'image', value: 'app:1' },
+      { key: 'url', value: 'http://x:1' },
+    ]);
   });
 });
