@@ -1,7 +1,6 @@
 import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, type WorkflowSpec } from '@cyclone/domain';
+import { durationTextToMs, isTerminalRunPhase, type WorkflowSpec } from '@cyclone/domain';
 import type { RunPhase } from '../generated/prisma/enums.js';
-import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import type { PassClose, PassRun, PassStage } from './run-pass-store.js';
 
 /**
@@ -9,19 +8,6 @@ import type { PassClose, PassRun, PassStage } from './run-pass-store.js';
  * answer (what the run row becomes, whether subscribers hear of it, when to look
  * again). No I/O here.
  */
-
-const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
-/** A stored version's spec, parsed once per version object (versions are immutable). */
-const specs = new WeakMap<object, WorkflowSpec>();
-export function specOf(version: { spec: unknown }): WorkflowSpec {
-  let spec = specs.get(version);
-  if (!spec) {
-    spec = toWorkflowSpec(version.spec);
-    specs.set(version, spec);
-  }
-  return spec;
-}
 
 /** The planner's answer for a run with these stage rows at `now`. */
 export function planPass(spec: WorkflowSpec, run: PassRun, rows: ReadonlyMap<string, PassStage>, now: Date): RunPlan {
@@ -72,7 +58,7 @@ export interface PassOutcome {
 /** How the pass closes: a pass that changes nothing (most periodic ones) writes nothing. */
 export function passOutcome(facts: PassFacts): PassOutcome {
   const { run, plan, now } = facts;
-  const isTerminal = TERMINAL.has(plan.runPhase);
+  const isTerminal = isTerminalRunPhase(plan.runPhase);
   const isPhaseChanged = plan.runPhase !== run.phase;
   const isStarting = run.startedAt === null && plan.runPhase !== 'PENDING';
   const isRunChanged =

@@ -2,8 +2,9 @@ import type { RunPlan } from '@cyclone/dag';
 import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
+import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
 import type { Executor } from './executors/executor.js';
-import { passOutcome, planPass, specOf } from './run-pass-plan.js';
+import { passOutcome, planPass } from './run-pass-plan.js';
 import {
   claimAttempt,
   closePass,
@@ -15,22 +16,6 @@ import {
   readStages,
 } from './run-pass-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
-
-/**
- * Versions are immutable: a process reads each one once (then parses it once, specOf)
- * instead of on every pass of every run. Bounded: cleared when full.
- */
-const versions = new Map<string, { spec: unknown }>();
-const MAX_CACHED_VERSIONS = 1_000;
-async function versionOf(tx: Tx, versionId: string): Promise<{ spec: unknown }> {
-  let version = versions.get(versionId);
-  if (!version) {
-    version = await tx.workflowVersion.findUniqueOrThrow({ where: { id: versionId }, select: { spec: true } });
-    if (versions.size >= MAX_CACHED_VERSIONS) versions.clear();
-    versions.set(versionId, version);
-  }
-  return version;
-}
 
 export interface PassContext {
   executor: Executor;
@@ -66,8 +51,8 @@ export async function passRun(
 ): Promise<PassResult | undefined> {
   const run = await lockRun(tx, id);
   if (!run) return undefined;
-  const [stageRows, version] = [await readStages(tx, id), await versionOf(tx, run.versionId)];
-  const spec = specOf(version);
+  const stageRows = await readStages(tx, id);
+  const { spec } = await readWorkflowVersion(tx, { id: run.versionId });
   const now = new Date();
   // createRunInTx makes every stage row together with its run.
   const rows = new Map(stageRows.map((row) => [row.stage, row]));
