@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { NamedObjectFields } from './named-object.type.js';
+import { ProjectScopeInput, TenantObjectRefFields } from './scope.type.js';
 
 /**
  * A project groups workflows, resources and stages of one tenant. Other modules add
@@ -15,13 +16,7 @@ export class ProjectType extends NamedObjectFields {
 }
 
 @InputType({ description: 'Names one project of a tenant.' })
-export class ProjectRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class ProjectRefInput extends TenantObjectRefFields {}
 
 @InputType()
 export class CreateProjectInput extends ProjectRefInput {
@@ -39,13 +34,7 @@ export class UpdateProjectInput extends ProjectRefInput {
 }
 
 @InputType({ description: 'Names one object (resource, stage) of a project.' })
-export class ProjectObjectRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
+export class ProjectObjectRefInput extends ProjectScopeInput {
   @Field(() => String)
   name!: string;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { TenantObjectRefFields } from './scope.type.js';
 import { StageCommandInput, StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
 import {
   StageArgument,
@@ -104,10 +105,4 @@ export class UpdateStageTemplateInput extends StageWorkloadInput {
 }
 
 @InputType()
-export class StageTemplateRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class StageTemplateRefInput extends TenantObjectRefFields {}

@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantRole } from '../../generated/prisma/enums.js';
 import { NamedObjectFields } from './named-object.type.js';
+import { TenantScopeInput } from './scope.type.js';
 import { UserType } from './user.type.js';
 
 registerEnumType(TenantRole, {
@@ -79,10 +80,7 @@ export class UpdateTenantInput {
 }
 
 @InputType()
-export class RemoveTenantMemberInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class RemoveTenantMemberInput extends TenantScopeInput {
   @Field(() => String)
   email!: string;
 }

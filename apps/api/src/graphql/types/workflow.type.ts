@@ -4,6 +4,7 @@ import { NamePathFields, NameValueInput } from './name-value.type.js';
 import { NamedObjectFields } from './named-object.type.js';
 import { OrderDirection } from './order-direction.type.js';
 import { ProjectObjectRefInput } from './project.type.js';
+import { ProjectScopeInput } from './scope.type.js';
 import { StageCommandInput, StageContainerFields } from './stage-container.type.js';
 
 @ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
@@ -254,13 +255,7 @@ registerEnumType(AppliedTarget, {
 });
 
 @InputType()
-export class ApplyManifestsInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
+export class ApplyManifestsInput extends ProjectScopeInput {
   @Field(() => String, { description: 'One or more cyclone.dev/v1alpha1 documents (CONTRACT.md §3).' })
   yaml!: string;
 }
