@@ -182,7 +182,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       executor,
       box: services.secretBox,
       maxActiveRuns: config.engine.maxActiveRuns,
-      fullPassMs: config.engine.resyncMs,
+      resyncMs: config.engine.resyncMs,
       onRunFinished: () => retention.wake(),
     });
     wakeRuns = (runId) => reconciler.wake(runId);

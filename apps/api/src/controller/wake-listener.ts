@@ -35,7 +35,7 @@ export class WakeListener {
     client
       .connect()
       .then(() => client.query(`LISTEN ${CONTROLLER_CHANNEL}`))
-      // Whatever was announced while not listening is found by the next full pass.
+      // Whatever was announced while not listening is found by the next resync.
       .then(() => this.deps.onWake(''))
       .catch(reconnect);
   }

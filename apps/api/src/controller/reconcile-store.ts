@@ -13,7 +13,7 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
  */
 
 /** What a pass reads of its run. */
-export interface PassRun {
+export interface LockedRun {
   id: string;
   workflowId: string;
   versionId: string;
@@ -29,7 +29,7 @@ export interface PassRun {
 }
 
 /** A stage row as a pass sees it. */
-export interface PassStage {
+export interface StageRow {
   id: string;
   runId: string;
   stage: string;
@@ -48,8 +48,8 @@ export interface PassStage {
  * controller is passing over is left to it) and returns it; undefined when it is
  * not ours to pass over (locked, queued or ended).
  */
-export async function lockRun(tx: Tx, id: string): Promise<PassRun | undefined> {
-  const rows = await tx.$queryRaw<PassRun[]>`
+export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
+  const rows = await tx.$queryRaw<LockedRun[]>`
     SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
            timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", paused_at AS "pausedAt",
            retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt"
@@ -63,8 +63,8 @@ export async function lockRun(tx: Tx, id: string): Promise<PassRun | undefined> 
  * The run's stage rows, read after the lock (a separate statement, so it sees every
  * exit committed before the lock was taken).
  */
-export function readStages(tx: Tx, runId: string): Promise<PassStage[]> {
-  return tx.$queryRaw<PassStage[]>`
+export function readStages(tx: Tx, runId: string): Promise<StageRow[]> {
+  return tx.$queryRaw<StageRow[]>`
     SELECT id, run_id AS "runId", stage, phase::text AS phase, attempt, exit_code AS "exitCode", message, outputs,
            started_at AS "startedAt", finished_at AS "finishedAt", handle
     FROM stage_runs WHERE run_id = ${runId}::uuid`;
@@ -152,7 +152,7 @@ export async function failStages(tx: Tx, runId: string, stages: readonly string[
 }
 
 /** How a pass ends its run's row; undefined fields stay as they are. */
-export interface PassClose {
+export interface RunWrite {
   /** Handles of the attempts this pass started. */
   handles: { stage: string; handle: string }[];
   /** The run's new phase etc., when its row changes. */
@@ -162,8 +162,8 @@ export interface PassClose {
 }
 
 /** The closing writes of a pass in one statement: stage handles, the run row, the notification. */
-export async function closePass(tx: Tx, runId: string, close: PassClose): Promise<void> {
-  const { handles, run, isNotified } = close;
+export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Promise<void> {
+  const { handles, run, isNotified } = write;
   if (handles.length === 0 && !run && !isNotified) return;
   const stages = handles.map((h) => h.stage);
   const values = handles.map((h) => h.handle);

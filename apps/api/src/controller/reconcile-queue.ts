@@ -11,7 +11,7 @@
  * wake-ups slows the resync down but never stops it.
  */
 
-export const PassPriority = {
+export const ReconcilePriority = {
   /** Woken (a new or steered run, an exit that could not pass) or just admitted. */
   WOKEN: 0,
   /** Its own requeue time came (backoff, timeout, a failed pass). */
@@ -19,11 +19,11 @@ export const PassPriority = {
   /** The periodic look at every active run: a safety net behind pushed exits. */
   RESYNC: 2,
 } as const;
-export type PassPriority = (typeof PassPriority)[keyof typeof PassPriority];
+export type ReconcilePriority = (typeof ReconcilePriority)[keyof typeof ReconcilePriority];
 
 const LANES = 3;
 
-export class PassQueue {
+export class ReconcileQueue {
   private readonly lanes: Set<string>[] = Array.from({ length: LANES }, () => new Set<string>());
   /** Runs a worker is passing over now: not handed out again until done (a re-queue waits for it). */
   private readonly inFlight = new Set<string>();
@@ -32,16 +32,16 @@ export class PassQueue {
   constructor(private readonly lowerShare = 4) {}
 
   /** Queues a run; a run already queued keeps the higher of its two priorities and its place there. */
-  add(id: string, priority: PassPriority): void {
+  add(id: string, priority: ReconcilePriority): void {
     const current = this.priorityOf(id);
     if (current !== undefined && current <= priority) return;
     if (current !== undefined) this.lanes[current]?.delete(id);
     this.lanes[priority]?.add(id);
   }
 
-  priorityOf(id: string): PassPriority | undefined {
+  priorityOf(id: string): ReconcilePriority | undefined {
     const index = this.lanes.findIndex((lane) => lane.has(id));
-    return index < 0 ? undefined : (index as PassPriority);
+    return index < 0 ? undefined : (index as ReconcilePriority);
   }
 
   /** Runs queued (in flight or not). */

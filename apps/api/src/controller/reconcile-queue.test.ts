@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PassPriority, PassQueue } from './run-pass-queue.js';
+import { ReconcilePriority, ReconcileQueue } from './reconcile-queue.js';
 
-const { WOKEN, DUE, RESYNC } = PassPriority;
+const { WOKEN, DUE, RESYNC } = ReconcilePriority;
 
-function drain(queue: PassQueue): string[] {
+function drain(queue: ReconcileQueue): string[] {
   const order: string[] = [];
   for (let id = queue.take(); id !== undefined; id = queue.take()) {
     order.push(id);
@@ -12,9 +12,9 @@ function drain(queue: PassQueue): string[] {
   return order;
 }
 
-describe('PassQueue', () => {
+describe('ReconcileQueue', () => {
   it('hands out woken runs before due ones and the resync last, first come first served within each', () => {
-    const queue = new PassQueue(1_000);
+    const queue = new ReconcileQueue(1_000);
     queue.add('r1', RESYNC);
     queue.add('r2', RESYNC);
     queue.add('d1', DUE);
@@ -25,7 +25,7 @@ describe('PassQueue', () => {
   });
 
   it('keeps the higher priority of a run queued twice, and queues it once', () => {
-    const queue = new PassQueue(1_000);
+    const queue = new ReconcileQueue(1_000);
     queue.add('a', RESYNC);
     queue.add('b', RESYNC);
     queue.add('b', WOKEN);
@@ -37,7 +37,7 @@ describe('PassQueue', () => {
   });
 
   it('gives every n-th pass to the lowest waiting priority, so wake-ups never starve the resync', () => {
-    const queue = new PassQueue(4);
+    const queue = new ReconcileQueue(4);
     for (let i = 1; i <= 8; i++) queue.add(`w${i}`, WOKEN);
     queue.add('r1', RESYNC);
     queue.add('r2', RESYNC);
@@ -46,7 +46,7 @@ describe('PassQueue', () => {
   });
 
   it('does not hand out a run while it is being passed over; a re-queue meanwhile waits for it', () => {
-    const queue = new PassQueue(1_000);
+    const queue = new ReconcileQueue(1_000);
     queue.add('a', WOKEN);
     queue.add('b', RESYNC);
     expect(queue.take()).toBe('a');
@@ -61,7 +61,7 @@ describe('PassQueue', () => {
   });
 
   it('is empty and has nothing ready when nothing was queued', () => {
-    const queue = new PassQueue();
+    const queue = new ReconcileQueue();
     expect(queue.take()).toBeUndefined();
     expect(queue.hasReady()).toBe(false);
     expect(queue.priorityOf('x')).toBeUndefined();

@@ -1,16 +1,21 @@
 import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
 import { durationTextToMs, isTerminalRunPhase, type WorkflowSpec } from '@cyclone/domain';
 import type { RunPhase } from '../generated/prisma/enums.js';
-import type { PassClose, PassRun, PassStage } from './run-pass-store.js';
+import type { LockedRun, RunWrite, StageRow } from './reconcile-store.js';
 
 /**
- * The pure part of a run pass: what the planner is asked, and what follows from its
- * answer (what the run row becomes, whether subscribers hear of it, when to look
- * again). No I/O here.
+ * The pure part of reconciling a run (words: run-reconciler.ts): what the planner is
+ * asked, and what follows from its answer once applied (the run's write, whether
+ * subscribers hear of it, when to requeue). No I/O here.
  */
 
 /** The planner's answer for a run with these stage rows at `now`. */
-export function planPass(spec: WorkflowSpec, run: PassRun, rows: ReadonlyMap<string, PassStage>, now: Date): RunPlan {
+export function planFromRows(
+  spec: WorkflowSpec,
+  run: LockedRun,
+  rows: ReadonlyMap<string, StageRow>,
+  now: Date,
+): RunPlan {
   const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
   const startedAt = run.startedAt ?? now;
   return planRun(
@@ -32,31 +37,32 @@ export function planPass(spec: WorkflowSpec, run: PassRun, rows: ReadonlyMap<str
   );
 }
 
-/** What the pass did before it closes (besides the plan itself). */
-export interface PassFacts {
-  run: PassRun;
+/** The plan and what applying it did, before the run's write. */
+export interface AppliedPlan {
+  run: LockedRun;
   plan: RunPlan;
-  rows: ReadonlyMap<string, PassStage>;
+  rows: ReadonlyMap<string, StageRow>;
   handles: { stage: string; handle: string }[];
   /** Stages the executor saw end, or orphans failed, during this pass. */
   isStageChanged: boolean;
   startFailures: number;
   now: Date;
-  /** The full-pass interval: how soon a run with something running is looked at again. */
-  fullPassMs: number;
+  /** The resync interval: how soon a run with something running is looked at again. */
+  resyncMs: number;
 }
 
-export interface PassOutcome {
-  close: PassClose;
+export interface ReconcileOutcome {
+  /** The one write that ends the reconcile (nothing when nothing changed). */
+  write: RunWrite;
   isTerminal: boolean;
   /** ms until the run wants another pass; undefined: only when woken. */
   requeueAfterMs: number | undefined;
-  /** The requeue is only the safety net while something runs (the periodic resync covers it). */
-  isSafetyNet: boolean;
+  /** The requeue is only what the periodic resync does anyway (something runs and its exit is pushed). */
+  isResyncEnough: boolean;
 }
 
-/** How the pass closes: a pass that changes nothing (most periodic ones) writes nothing. */
-export function passOutcome(facts: PassFacts): PassOutcome {
+/** The run's write and its requeue: a reconcile that changes nothing (most periodic ones) writes nothing. */
+export function reconcileOutcome(facts: AppliedPlan): ReconcileOutcome {
   const { run, plan, now } = facts;
   const isTerminal = isTerminalRunPhase(plan.runPhase);
   const isPhaseChanged = plan.runPhase !== run.phase;
@@ -65,7 +71,7 @@ export function passOutcome(facts: PassFacts): PassOutcome {
     isTerminal || isPhaseChanged || (plan.runMessage !== undefined && plan.runMessage !== run.message) || isStarting;
   const isNotified =
     facts.isStageChanged || plan.start.length + plan.kill.length + plan.finish.length > 0 || isPhaseChanged;
-  const close: PassClose = {
+  const write: RunWrite = {
     handles: facts.handles,
     isNotified,
     ...(isRunChanged
@@ -79,24 +85,24 @@ export function passOutcome(facts: PassFacts): PassOutcome {
         }
       : {}),
   };
-  if (isTerminal) return { close, isTerminal, requeueAfterMs: undefined, isSafetyNet: false };
+  if (isTerminal) return { write, isTerminal, requeueAfterMs: undefined, isResyncEnough: false };
   const requeue = requeueAfter(facts);
-  return { close, isTerminal, requeueAfterMs: requeue.ms, isSafetyNet: requeue.isSafetyNet };
+  return { write, isTerminal, requeueAfterMs: requeue.ms, isResyncEnough: requeue.isResyncEnough };
 }
 
 /**
- * When to look again, and whether that is only the safety net (something runs, and
+ * When to look again, and whether that is only what the resync does anyway (something runs, and
  * its exit is pushed) rather than a time the run itself needs (a kill, a failed start,
  * a backoff or a timeout): the controller's periodic resync stands in for the former.
  */
-function requeueAfter(facts: PassFacts): { ms: number | undefined; isSafetyNet: boolean } {
+function requeueAfter(facts: AppliedPlan): { ms: number | undefined; isResyncEnough: boolean } {
   const { plan, rows } = facts;
   // A start that failed or a kill changes what the planner sees: look again at once.
-  if (facts.startFailures > 0 || plan.kill.length > 0) return { ms: 0, isSafetyNet: false };
+  if (facts.startFailures > 0 || plan.kill.length > 0) return { ms: 0, isResyncEnough: false };
   const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
-  // While something runs, look again after a full-pass interval even without a wake-up (exits wake it sooner).
-  const soon = isRunning ? facts.fullPassMs : undefined;
-  if (plan.requeueAfterMs === undefined) return { ms: soon, isSafetyNet: soon !== undefined };
-  if (soon !== undefined && soon < plan.requeueAfterMs) return { ms: soon, isSafetyNet: true };
-  return { ms: plan.requeueAfterMs, isSafetyNet: false };
+  // While something runs, look again after a resync interval even without a wake-up (exits wake it sooner).
+  const soon = isRunning ? facts.resyncMs : undefined;
+  if (plan.requeueAfterMs === undefined) return { ms: soon, isResyncEnough: soon !== undefined };
+  if (soon !== undefined && soon < plan.requeueAfterMs) return { ms: soon, isResyncEnough: true };
+  return { ms: plan.requeueAfterMs, isResyncEnough: false };
 }

@@ -4,35 +4,35 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
 import type { Executor } from './executors/executor.js';
-import { passOutcome, planPass } from './run-pass-plan.js';
+import { planFromRows, reconcileOutcome } from './reconcile-plan.js';
 import {
+  applyRunWrite,
   claimAttempt,
-  closePass,
   endStages,
   failStages,
+  type LockedRun,
   lockRun,
-  type PassRun,
-  type PassStage,
   readStages,
-} from './run-pass-store.js';
+  type StageRow,
+} from './reconcile-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
 
-export interface PassContext {
+export interface ReconcileContext {
   executor: Executor;
   /** Opens integration secrets for `${secrets.…}` and resource credentials; absent: stages needing them fail. */
   box: SecretBox | undefined;
-  fullPassMs: number;
+  resyncMs: number;
 }
 
-export interface PassResult {
+export interface ReconcileResult {
   /** ms until the run wants another pass; undefined: only when woken. */
   requeueAfterMs: number | undefined;
-  /** The requeue is only the safety net while something runs (the periodic resync covers it). */
-  isSafetyNet: boolean;
+  /** The requeue is only what the periodic resync does anyway (something runs and its exit is pushed). */
+  isResyncEnough: boolean;
   isTerminal: boolean;
   /** The run's phase before and after the pass (for the executor's summary). */
   phaseBefore: string;
-  run: PassRun;
+  run: LockedRun;
   plan: RunPlan;
   now: Date;
 }
@@ -43,12 +43,12 @@ export interface PassResult {
  * and applies that. Handles of the processes it started are pushed to `started`, so
  * the caller can kill them if the transaction fails.
  */
-export async function passRun(
-  ctx: PassContext,
+export async function reconcileRunInTx(
+  ctx: ReconcileContext,
   tx: Tx,
   id: string,
   started: string[],
-): Promise<PassResult | undefined> {
+): Promise<ReconcileResult | undefined> {
   const run = await lockRun(tx, id);
   if (!run) return undefined;
   const stageRows = await readStages(tx, id);
@@ -58,7 +58,7 @@ export async function passRun(
   const rows = new Map(stageRows.map((row) => [row.stage, row]));
   const isOrphanFound = await failOrphans(ctx, tx, run, rows, now);
   const isObservedChange = await observeRunning(ctx, tx, id, rows, now);
-  const plan = planPass(spec, run, rows, now);
+  const plan = planFromRows(spec, run, rows, now);
   await applyStageChanges(ctx, tx, id, plan, now);
 
   const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
@@ -75,7 +75,7 @@ export async function passRun(
       handles.push({ stage: start.stage, handle });
     }
   }
-  const outcome = passOutcome({
+  const outcome = reconcileOutcome({
     run,
     plan,
     rows,
@@ -83,12 +83,12 @@ export async function passRun(
     isStageChanged: isOrphanFound || isObservedChange,
     startFailures,
     now,
-    fullPassMs: ctx.fullPassMs,
+    resyncMs: ctx.resyncMs,
   });
-  await closePass(tx, id, outcome.close);
+  await applyRunWrite(tx, id, outcome.write);
   return {
     requeueAfterMs: outcome.requeueAfterMs,
-    isSafetyNet: outcome.isSafetyNet,
+    isResyncEnough: outcome.isResyncEnough,
     isTerminal: outcome.isTerminal,
     phaseBefore: run.phase,
     run,
@@ -103,10 +103,10 @@ export async function passRun(
  * CANCELLED instead (a controller that died in the middle of a stop leaves them so).
  */
 async function failOrphans(
-  ctx: PassContext,
+  ctx: ReconcileContext,
   tx: Tx,
-  run: PassRun,
-  rows: Map<string, PassStage>,
+  run: LockedRun,
+  rows: Map<string, StageRow>,
   now: Date,
 ): Promise<boolean> {
   if (run.stopRequestedAt !== null) return false;
@@ -135,7 +135,13 @@ async function failOrphans(
  * (stop, timeout), ends them. Their exits are not reported (`isRecorded`): this
  * statement recorded them.
  */
-async function applyStageChanges(ctx: PassContext, tx: Tx, runId: string, plan: RunPlan, now: Date): Promise<void> {
+async function applyStageChanges(
+  ctx: ReconcileContext,
+  tx: Tx,
+  runId: string,
+  plan: RunPlan,
+  now: Date,
+): Promise<void> {
   const ended = await endStages(tx, runId, plan.kill, plan.finish, now);
   for (const { handle } of ended) ctx.executor.kill(handle, { isRecorded: true });
 }
@@ -146,9 +152,9 @@ async function applyStageChanges(ctx: PassContext, tx: Tx, runId: string, plan: 
  * start (its attempt then failed).
  */
 async function startStage(
-  ctx: PassContext,
+  ctx: ReconcileContext,
   tx: Tx,
-  run: PassRun & { stageRuns: PassStage[] },
+  run: LockedRun & { stageRuns: StageRow[] },
   spec: WorkflowSpec,
   stage: WorkflowStage,
   start: { stage: string; attempt: number },
@@ -215,10 +221,10 @@ async function startStage(
  * explaining a wait (e.g. an unschedulable pod). True when a row changed.
  */
 async function observeRunning(
-  ctx: PassContext,
+  ctx: ReconcileContext,
   tx: Tx,
   runId: string,
-  rows: Map<string, PassStage>,
+  rows: Map<string, StageRow>,
   now: Date,
 ): Promise<boolean> {
   const { executor } = ctx;
