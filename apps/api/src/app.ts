@@ -26,11 +26,11 @@ import { runDownloadsRouter } from './http/run-downloads.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
+import { type KubernetesSync, startKubernetesSync } from './kube-sync/start-kubernetes.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
 import { deleteRunData } from './modules/runs/run-data.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
-import { type KubernetesSync, startKubernetesSync } from './reconciler/start-kubernetes.js';
 import { createServices } from './services.js';
 
 /** Connections of the engine's own pool (run passes — 6 at once —, stage exits, log batches). */

@@ -13,7 +13,7 @@ const LAYERS = [
   { name: 'foundation', paths: ['config/', 'logging/', 'errors/', 'generated/'] },
   { name: 'db', paths: ['db/'] },
   { name: 'modules', paths: ['modules/', 'services.ts'] },
-  { name: 'engine', paths: ['controller/', 'reconciler/'] },
+  { name: 'engine', paths: ['controller/', 'kube-sync/'] },
   { name: 'delivery', paths: ['graphql/', 'http/'] },
   { name: 'wiring', paths: ['app.ts', 'main.ts'] },
 ] as const;

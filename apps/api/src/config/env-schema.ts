@@ -50,7 +50,7 @@ export const envSchema = z.object({
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
-  // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
+  // kubernetes (apps/api/src/kube-sync): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
   CYCLONE_KUBECONFIG: z.string().min(1).optional(),
   /** `true`: use the pod's service account; `auto`: do so when running in a pod. */

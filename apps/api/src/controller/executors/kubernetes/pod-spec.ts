@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
-import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 
 /** Label keys of run objects (ARCHITECTURE.md §5), beside the common ones in @cyclone/k8s. */

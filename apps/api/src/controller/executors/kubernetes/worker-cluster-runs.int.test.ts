@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { STAGE_SERVICE_ACCOUNT } from '../../../reconciler/tenant-objects.js';
+import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
 import { sh } from '../../stage-io.fixture.js';
 import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit, waitFor } from './kube-executor.fixture.js';
 

@@ -13,11 +13,11 @@ import {
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { KubeReconciler } from '../kube-sync/kube-reconciler.js';
 import { SecretBox } from '../modules/integrations/secret-box.js';
-import { KubeReconciler } from '../reconciler/kube-reconciler.js';
 import { startTestApi, type TestApi } from './test-api.js';
 
-export interface ReconcilerKit {
+export interface KubeSyncKit {
   api: TestApi;
   token: string;
   db: Db;
@@ -35,7 +35,7 @@ export interface ReconcilerKit {
 
 export const suffix = () => randomBytes(3).toString('hex');
 
-export async function startReconcilerKit(): Promise<ReconcilerKit> {
+export async function startKubeSyncKit(): Promise<KubeSyncKit> {
   const key = randomBytes(32).toString('base64');
   const api = await startTestApi({ CYCLONE_ENCRYPTION_KEY: key });
   const token = await api.loginAsAdmin();

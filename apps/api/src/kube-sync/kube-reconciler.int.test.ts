@@ -2,7 +2,7 @@
 // custom resources, drift repair, pruning, sync state.
 import { LABELS } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReconcilerKit, readObject, startReconcilerKit, suffix } from '../testing/reconciler-kit.js';
+import { type KubeSyncKit, readObject, startKubeSyncKit, suffix } from '../testing/kube-sync-kit.js';
 
 const PIPELINE = `
 apiVersion: cyclone.dev/v1alpha1
@@ -77,12 +77,12 @@ type Cr = {
 };
 
 describe('KubeReconciler', () => {
-  let kit: ReconcilerKit;
+  let kit: KubeSyncKit;
   let tenant: string;
   let ns: string;
 
   beforeAll(async () => {
-    kit = await startReconcilerKit();
+    kit = await startKubeSyncKit();
     tenant = `acme-${suffix()}`;
     ns = `cyclone-${tenant}`;
     await kit.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {

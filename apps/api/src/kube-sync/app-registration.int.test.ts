@@ -2,7 +2,7 @@
 // on the Lease and its reconciler mirrors a new tenant without any help.
 import { installCrds, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { describe, expect, inject, it } from 'vitest';
-import { suffix, waitFor } from '../testing/reconciler-kit.js';
+import { suffix, waitFor } from '../testing/kube-sync-kit.js';
 import { startTestApi } from '../testing/test-api.js';
 
 describe('the API with a cluster configured', () => {

@@ -5,7 +5,7 @@
 // worker cluster up through the ExecutionCluster's finalizer.
 import { LABELS } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReconcilerKit, readObject, startReconcilerKit, suffix, waitFor } from '../testing/reconciler-kit.js';
+import { type KubeSyncKit, readObject, startKubeSyncKit, suffix, waitFor } from '../testing/kube-sync-kit.js';
 
 type Ec = {
   metadata: { finalizers?: string[]; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -13,12 +13,12 @@ type Ec = {
 };
 
 describe('ExecutionCluster registration', () => {
-  let kit: ReconcilerKit;
+  let kit: KubeSyncKit;
   let tenant: string;
   let ecName: string;
 
   beforeAll(async () => {
-    kit = await startReconcilerKit();
+    kit = await startKubeSyncKit();
     tenant = `gpu-${suffix()}`;
     ecName = `${tenant}.pool`;
     await kit.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
