@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -17,6 +17,9 @@ const LAYERS = [
   { name: 'delivery', paths: ['graphql/', 'http/'] },
   { name: 'wiring', paths: ['app.ts', 'main.ts'] },
 ] as const;
+
+/** Role suffixes of module files (`<name>.<role>.ts`); other module files have none. */
+const MODULE_ROLES = ['service', 'presenter', 'repository', 'loaders', 'rules', 'inputs', 'provider'];
 
 /** Where the database handles live: nothing in graphql/ or http/ imports them. */
 const DATABASE_HANDLES = ['db/prisma.ts', 'db/read-sql.ts', 'db/database.ts'];
@@ -81,6 +84,46 @@ describe('apps/api/src layers', () => {
         .map((target) => `${file} imports ${target}`),
       ...(/\.db\b/.test(readFileSync(join(SRC, file), 'utf8')) ? [`${file} reaches a .db handle`] : []),
     ]);
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('apps/api/src names', () => {
+  const sources = files.filter((file) => !/\.test\.ts$/.test(file));
+
+  it('gives no two source files one basename (index.ts aside)', () => {
+    const byName = new Map<string, string[]>();
+    for (const file of sources) {
+      const name = basename(file);
+      if (name !== 'index.ts') byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    expect([...byName.values()].filter((paths) => paths.length > 1)).toEqual([]);
+  });
+
+  it('names a test after its subject beside it, or uniquely', () => {
+    const stems = new Map<string, string[]>();
+    for (const file of files.filter((f) => /\.test\.ts$/.test(f))) {
+      const stem = basename(file).replace(/(\.int|\.k8s)?\.test\.ts$/, '');
+      const isMirror = sources.some((source) => dirname(source) === dirname(file) && basename(source, '.ts') === stem);
+      if (!isMirror) stems.set(stem, [...(stems.get(stem) ?? []), file]);
+    }
+    const clashes = [...stems.entries()].filter(([stem, paths]) => {
+      const namesakes = sources.filter((source) => basename(source, '.ts') === stem);
+      return paths.length + namesakes.length > 1;
+    });
+    expect(clashes).toEqual([]);
+  });
+
+  it('gives module files a documented role suffix, after the folder name or a topic', () => {
+    const offending = sources
+      .filter((file) => file.startsWith('modules/') && !isTestSupport(file))
+      .filter((file) => {
+        const [name = '', role, ...rest] = basename(file, '.ts').split('.');
+        const folder = basename(dirname(file));
+        if (rest.length > 0 || (role !== undefined && !MODULE_ROLES.includes(role))) return true;
+        // `stage.service.ts` in modules/stages/: the folder's name is `stages`.
+        return role !== undefined && `${name}s` === folder;
+      });
     expect(offending).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { createRunInTx } from '../modules/runs/run-create.js';
 import { notifyRunChanged } from '../modules/runs/run-events.js';
 import type { Tx } from '../modules/shared/mutation.js';
-import { toTriggerSpec } from '../modules/triggers/trigger.upsert.js';
+import { toTriggerSpec } from '../modules/triggers/triggers.repository.js';
 import type { Reconciler } from './controller.js';
 import { decideSlot, nextSlotAfter } from './cron-schedule.js';
 

@@ -3,7 +3,6 @@ import type { Db } from '../db/prisma.js';
 import type { RunNotification } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { isNotified, type StoredReceiver, smtpSettingsOf } from '../modules/notifications/notification.rules.js';
 import type { RunSummary } from '../modules/notifications/notification-payload.js';
 import {
   DeliveryError,
@@ -12,6 +11,7 @@ import {
   sendSlack,
   sendWebhook,
 } from '../modules/notifications/notification-senders.js';
+import { isNotified, type StoredReceiver, smtpSettingsOf } from '../modules/notifications/notifications.rules.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Reconciler } from './controller.js';
 

@@ -2,8 +2,8 @@ import { stageDefinitionSchema } from '@cyclone/domain';
 import type { KubernetesObject } from '@cyclone/k8s';
 import type { Db } from '../db/prisma.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { toResourceSpec } from '../modules/resources/resource.upsert.js';
-import { toTriggerSpec } from '../modules/triggers/trigger.upsert.js';
+import { toResourceSpec } from '../modules/resources/resources.repository.js';
+import { toTriggerSpec } from '../modules/triggers/triggers.repository.js';
 import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import {
   type DesiredObject,

@@ -3,12 +3,12 @@ import type { ReadSql } from '../db/read-sql.js';
 import { createArtifactLoaders } from './artifacts/artifacts.loaders.js';
 import { createNotificationLoaders } from './notifications/notifications.loaders.js';
 import { createProjectLoaders } from './projects/projects.loaders.js';
-import { createRunLoaders } from './runs/run.loaders.js';
 import { createRunInsightLoaders } from './runs/run-insights.loaders.js';
 import { createRunTriggerLoaders } from './runs/run-trigger.loaders.js';
+import { createRunLoaders } from './runs/runs.loaders.js';
 import { createSyncStatusLoaders } from './sync/sync-status.loaders.js';
 import { createTenantLoaders } from './tenants/tenants.loaders.js';
-import { createWorkflowLoaders } from './workflows/workflow.loaders.js';
+import { createWorkflowLoaders } from './workflows/workflows.loaders.js';
 
 /**
  * Per-request DataLoaders of every module: every field that loads related rows goes

@@ -1,8 +1,8 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
+import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
 import { followTenantRuns } from './tenant-run-stream.js';
 

@@ -3,7 +3,7 @@ import { badInput } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { requireRun } from './runs.access.js';
+import { requireRun } from './run-access.js';
 
 export const MAX_LOG_LINES = 5000;
 

@@ -10,11 +10,11 @@ import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { requireExecutionCluster } from './execution-cluster.js';
+import { requireRun } from './run-access.js';
 import { createRunInTx } from './run-create.js';
 import { notifyControllers, notifyRunChanged } from './run-events.js';
 import type { RunNumbers } from './run-numbers.js';
 import { reusedStagesOf } from './run-retry.js';
-import { requireRun } from './runs.access.js';
 
 const runWorkflowSchema = z.object({
   tenant: z.string(),

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import type { ReadSql } from '../../db/read-sql.js';
 import { byKey, groupByKey } from '../shared/loader-keys.js';
-import type { TriggerRow } from '../triggers/trigger.upsert.js';
+import type { TriggerRow } from '../triggers/triggers.repository.js';
 import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
 
 /** Caps `runs(first:)` (CONTRACT.md §2). */

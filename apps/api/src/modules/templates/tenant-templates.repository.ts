@@ -1,8 +1,8 @@
 import type { StageTemplateSpec, TemplateKind } from '@cyclone/domain';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { stableJson, type UpsertOutcome } from '../resources/resource.upsert.js';
+import { stableJson, type UpsertOutcome } from '../resources/resources.repository.js';
 import type { Tx } from '../shared/mutation.js';
-import { findTenantTemplate } from './template.repository.js';
+import { findTenantTemplate } from './templates.repository.js';
 
 export interface TenantTemplate {
   name: string;

@@ -1,6 +1,6 @@
 import type { WorkflowStage } from '@cyclone/domain';
-import { webhookPath } from '../triggers/trigger.rules.js';
-import { integrationIdOf, type TriggerRow, toTriggerSpec } from '../triggers/trigger.upsert.js';
+import { integrationIdOf, type TriggerRow, toTriggerSpec } from '../triggers/triggers.repository.js';
+import { webhookPath } from '../triggers/triggers.rules.js';
 
 /** A stored stage as GraphQL shows it: input artifacts carry their source again. */
 export function toStageView(stage: WorkflowStage) {

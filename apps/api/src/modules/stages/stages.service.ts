@@ -8,7 +8,7 @@ import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { fillStageTemplate } from '../templates/fill-stage-template.js';
-import { loadStageDefinition, upsertStage } from './stage.upsert.js';
+import { loadStageDefinition, upsertStage } from './stages.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedTenant } from '../../testing/seed.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { seedTenant } from '../testing/seed.js';
+import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const RUN_FIELDS = 'id phase message stages { name phase attempt message outputs { key value } }';
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';

@@ -2,9 +2,9 @@ import { type TriggerSpec, triggerSpecSchema } from '@cyclone/domain';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { TriggerType } from '../../generated/prisma/enums.js';
-import { stableJson } from '../resources/resource.upsert.js';
+import { stableJson } from '../resources/resources.repository.js';
 import type { Tx } from '../shared/mutation.js';
-import { nextCronFire, SCM_INTEGRATION_TYPES } from './trigger.rules.js';
+import { nextCronFire, SCM_INTEGRATION_TYPES } from './triggers.rules.js';
 
 export type TriggerOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
 

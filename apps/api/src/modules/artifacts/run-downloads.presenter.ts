@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { requireRun } from '../runs/runs.access.js';
+import { requireRun } from '../runs/run-access.js';
 import { toWorkflowSpec } from '../workflows/workflows.repository.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { findRunArtifact } from './artifacts.repository.js';

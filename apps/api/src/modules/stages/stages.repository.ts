@@ -1,7 +1,7 @@
 import { type StageDefinition, stageDefinitionSchema } from '@cyclone/domain';
 import { badInput } from '../../errors/app-error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { stableJson, type UpsertOptions, type UpsertOutcome } from '../resources/resource.upsert.js';
+import { stableJson, type UpsertOptions, type UpsertOutcome } from '../resources/resources.repository.js';
 import type { Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 

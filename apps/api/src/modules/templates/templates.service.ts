@@ -14,7 +14,7 @@ import {
   findTenantTemplate,
   findUsableTemplate,
   listUsableTemplates,
-} from './template.repository.js';
+} from './templates.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
 const metaSchema = z.object({

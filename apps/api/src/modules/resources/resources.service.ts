@@ -8,8 +8,8 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
-import { loadResourceSpec, resourceTypeFromDb, upsertResource } from './resource.upsert.js';
-import { findResourceUsers } from './resource.usage.js';
+import { findResourceUsers } from './resource-usage.repository.js';
+import { loadResourceSpec, resourceTypeFromDb, upsertResource } from './resources.repository.js';
 
 const scopeSchema = z.object({ tenant: z.string(), project: z.string() });
 const refSchema = scopeSchema.extend({ name: z.string() });

@@ -18,8 +18,8 @@ import {
   insertIntegration,
   listIntegrations,
   updateIntegrationRow,
-} from './integration.repository.js';
-import { checkComplete, type IntegrationSecret, mergeSecret, parseConfig, parseSecret } from './integration.rules.js';
+} from './integrations.repository.js';
+import { checkComplete, type IntegrationSecret, mergeSecret, parseConfig, parseSecret } from './integrations.rules.js';
 import type { SecretBox } from './secret-box.js';
 
 const createSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuQuantitySchema, memoryQuantitySchema, tenantNameSchema } from './tenant.inputs.js';
+import { cpuQuantitySchema, memoryQuantitySchema, tenantNameSchema } from './tenants.inputs.js';
 
 describe('tenant input rules', () => {
   it('accepts Kubernetes CPU quantities and refuses others', () => {
