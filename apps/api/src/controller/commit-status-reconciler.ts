@@ -4,7 +4,7 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { createScmProvider, hasScmCredentials } from '../modules/scm/create-provider.js';
 import type { CommitState } from '../modules/scm/scm-provider.js';
 import type { WebhooksService } from '../modules/webhooks/webhooks.service.js';
-import type { Reconciler } from './controller.js';
+import { type Reconciler, WakeableReconciler } from './controller.js';
 
 const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
@@ -24,22 +24,14 @@ export function runPageUrl(publicUrl: string, run: { id: string; project: string
  * claimed with SKIP LOCKED and a lease, and failures back off and are retried up to
  * MAX_ATTEMPTS times.
  */
-export class CommitStatusReconciler implements Reconciler {
+export class CommitStatusReconciler extends WakeableReconciler {
   readonly name = 'commit-status';
-  private isWakeRequested = false;
 
-  constructor(private readonly deps: { db: Db; logger: Logger; box: SecretBox; publicUrl: string }) {}
-
-  wake(): void {
-    this.isWakeRequested = true;
+  constructor(private readonly deps: { db: Db; logger: Logger; box: SecretBox; publicUrl: string }) {
+    super();
   }
 
-  hasWakeRequest(): boolean {
-    return this.isWakeRequested;
-  }
-
-  async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
-    this.isWakeRequested = false;
+  protected async reconcileRound(): Promise<{ requeueAfterMs?: number }> {
     const ids = await this.claim();
     for (const runId of ids) await this.post(runId);
     return ids.length === BATCH ? { requeueAfterMs: 0 } : {};

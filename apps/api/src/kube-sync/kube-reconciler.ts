@@ -8,7 +8,7 @@ import {
   type KubernetesObject,
 } from '@cyclone/k8s';
 import type { KubernetesConfig } from '../config/config.js';
-import type { Reconciler } from '../controller/controller.js';
+import { WakeableReconciler } from '../controller/controller.js';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
@@ -49,23 +49,15 @@ export interface GroupOutcome {
  * manager `cyclone`, force), deletes what has no row any more, and records a
  * sync state per object. A hand edit or delete is undone on the next pass.
  */
-export class KubeReconciler implements Reconciler {
+export class KubeReconciler extends WakeableReconciler {
   readonly name = 'kubernetes';
-  private isWakeRequested = false;
 
-  constructor(private readonly deps: KubeReconcilerDeps) {}
-
-  /** Asks for a pass now (e.g. on becoming the leader) instead of at the next resync. */
-  wake(): void {
-    this.isWakeRequested = true;
+  /** `wake()` asks for a pass now (e.g. on becoming the leader) instead of at the next resync. */
+  constructor(private readonly deps: KubeReconcilerDeps) {
+    super();
   }
 
-  hasWakeRequest(): boolean {
-    return this.isWakeRequested;
-  }
-
-  async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
-    this.isWakeRequested = false;
+  protected async reconcileRound(): Promise<{ requeueAfterMs?: number }> {
     if (this.deps.isLeader && !this.deps.isLeader()) return {};
     const { db, box, config, clients } = this.deps;
     forgetDiscovery(clients.objects);
