@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from './core/names.js';
+import { DNS_LABEL_MAX_LENGTH, DNS_LABEL_PATTERN } from './core/dns-label.js';
 
 export const dnsLabelSchema = z
   .string()

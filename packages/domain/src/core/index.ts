@@ -3,8 +3,9 @@
  * stay small (the stage helper image, the web's first load). The package's main entry
  * re-exports all of it along with the zod schemas.
  */
+
+export * from './dns-label.js';
 export * from './durations.js';
 export * from './error-codes.js';
 export * from './logs.js';
-export * from './names.js';
 export * from './phases.js';

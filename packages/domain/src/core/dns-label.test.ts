@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDnsLabel } from './names.js';
+import { isDnsLabel } from './dns-label.js';
 
 describe('isDnsLabel', () => {
   it.each(['a', 'build', 'unit-test-2', 'a'.repeat(63)])('accepts %s', (name) => {
