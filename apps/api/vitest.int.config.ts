@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['src/**/*.int.test.ts'],
     // These need Kubernetes control planes too: project api-k8s (vitest.k8s.config.ts).
     exclude: [
-      'src/reconciler/**',
+      'src/kube-sync/**',
       'src/controller/leader-election.int.test.ts',
       'src/controller/executors/kubernetes/**',
       // Those need a container engine: project api-containers (vitest.containers.config.ts).

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     name: 'api-k8s',
     include: [
-      'src/reconciler/**/*.int.test.ts',
+      'src/kube-sync/**/*.int.test.ts',
       'src/controller/leader-election.int.test.ts',
       // The Kubernetes executor: stage pods on kwok nodes.
       'src/controller/executors/kubernetes/**/*.int.test.ts',

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from './config/config.js';
 import { type Engine, startEngine } from './controller/engine.js';
+import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
-import { NotificationHub } from './db/notifications.js';
-import { DataVersion } from './graphql/query-cache/data-version.js';
+import { NotificationHub } from './db/notification-hub.js';
+import { pingDatabase } from './db/prisma.js';
+import { createReadSql } from './db/read-sql.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
@@ -16,7 +18,9 @@ import { runDownloadsRouter } from './http/run-downloads.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
+import { type KubernetesSync, startKubernetesSync } from './kube-sync/start-kubernetes.js';
 import type { Logger } from './logging/logger.js';
+import { createLoaders } from './modules/loaders.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
 import { configureRunQueue } from './modules/runs/run-create.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
@@ -83,7 +87,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   app.get(
     '/healthz',
     healthHandler(
-      database.db,
+      () => pingDatabase(database.db),
       () => isReady,
       () => engine?.executorStatus,
     ),
@@ -92,16 +96,17 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const graphql = hasServer
+  // The hottest list reads use plain pg on a pool of their own (see ReadSql).
+  const readSql = hasServer ? createReadSql(database.url) : undefined;
+  const graphql = readSql
     ? await mountGraphQL({
         schema: await buildGraphQLSchema(),
         httpServer,
         services,
-        db: database.db,
+        createLoaders: () => createLoaders(database.db, readSql),
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
-        databaseUrl: database.url,
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
         beforeAnswer: (req, res) => {
           res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
@@ -117,11 +122,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   if (graphql) app.use(graphql.router);
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
-  if (hasServer) app.use(stageIngestRouter({ db: database.db, box: services.secretBox, logger }));
+  if (hasServer) app.use(stageIngestRouter({ stages: services.stageIngest, box: services.secretBox, logger }));
   if (hasServer) {
     app.use(
       stageArtifactsRouter({
-        db: database.db,
+        stages: services.stageIngest,
         box: services.secretBox,
         logger,
         store: services.artifactStore,
@@ -156,6 +161,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await readSql?.close();
       dataVersion?.close();
       await hub.close();
       await database.close();

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { Config } from './config/config.js';
-import type { NotificationHub } from './db/notifications.js';
+import type { DataGenerations } from './db/data-version.js';
+import type { NotificationHub } from './db/notification-hub.js';
 import type { Db } from './db/prisma.js';
-import type { DataGenerations } from './graphql/query-cache/data-version.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
-import { RunDownloads } from './modules/artifacts/run-downloads.js';
+import { RunDownloads } from './modules/artifacts/run-downloads.presenter.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { EnginePresenter } from './modules/engine/engine.presenter.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
@@ -16,22 +16,24 @@ import { LoginThrottle } from './modules/identity/login-throttle.js';
 import { LoginThrottleRepository } from './modules/identity/login-throttle.repository.js';
 import { UsersService } from './modules/identity/users.service.js';
 import { loadEncryptionKey } from './modules/integrations/encryption-key.js';
-import { IntegrationService } from './modules/integrations/integration.service.js';
+import { IntegrationService } from './modules/integrations/integrations.service.js';
 import { SecretBox } from './modules/integrations/secret-box.js';
 import { ManifestsService } from './modules/manifests/manifests.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
-import { ResourceService } from './modules/resources/resource.service.js';
+import { ResourceService } from './modules/resources/resources.service.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
 import { RunNumbers } from './modules/runs/run-numbers.js';
+import { RunStreams } from './modules/runs/run-streams.js';
 import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
+import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js';
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
-import { StageService } from './modules/stages/stage.service.js';
-import { TemplateService } from './modules/templates/template.service.js';
+import { StageService } from './modules/stages/stages.service.js';
+import { TemplateService } from './modules/templates/templates.service.js';
 import { TenantsPresenter } from './modules/tenants/tenants.presenter.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import { TriggersService } from './modules/triggers/triggers.service.js';
@@ -70,6 +72,10 @@ export interface Services {
   engine: EnginePresenter;
   runInsights: RunInsightsPresenter;
   runEvents: RunEvents;
+  /** Live reads of runs, logs and a tenant's runs for subscriptions. */
+  runStreams: RunStreams;
+  /** What stage pods report over HTTP: logs, outputs, artifacts of a running attempt. */
+  stageIngest: StageIngestRepository;
   /** Opens integration secrets; the executor uses it for `${secrets.…}` and resource credentials. */
   secretBox: SecretBox;
   artifactStore: ArtifactStore;
@@ -100,6 +106,8 @@ export function createServices(
     publicUrl: config.publicUrl,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
   });
+  const runsPresenter = new RunsPresenter(db);
+  const runEvents = new RunEvents(hooks.hub);
   const services: Services = {
     integrations: new IntegrationService({
       db,
@@ -139,10 +147,12 @@ export function createServices(
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),
-    runsPresenter: new RunsPresenter(db),
+    runsPresenter,
     engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
-    runEvents: new RunEvents(hooks.hub),
+    runEvents,
+    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents }),
+    stageIngest: new StageIngestRepository(db),
     secretBox,
     artifactStore,
     runDownloads: new RunDownloads({ db, store: artifactStore }),

@@ -18,7 +18,7 @@ type WorkflowDoc = Extract<Manifest, { kind: 'Workflow' }>['spec'];
 
 /**
  * Checks Cyclone YAML offline the way `applyManifests` does on the server
- * (apps/api/src/modules/manifests/manifests.service.ts and workflows/workflow.rules.ts):
+ * (apps/api/src/modules/manifests/manifests.service.ts and workflows/workflows.rules.ts):
  * the same size limit, the same decoding with packages/manifests, the same join
  * of Workflow and Stage documents checked by the domain's workflow schema, and
  * the same graph rules from packages/dag with the same field names. What only

@@ -1,3 +1,5 @@
+import { isTerminalRunPhase, type RunPhase } from '@cyclone/domain/core';
+
 /**
  * The run planner: a pure function from the stored state of a run to what the
  * controller must do next. Everything time-based (retry backoff, stage and run
@@ -23,7 +25,9 @@
  *   started become CANCELLED and the run is FAILED.
  */
 
-export type PlanRunPhase = 'PENDING' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export { isTerminalRunPhase };
+
+export type PlanRunPhase = RunPhase;
 export type PlanStagePhase = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
 
 export interface PlanStage {
@@ -92,12 +96,6 @@ export const BACKOFF_CAP_MS = 300_000;
 /** Delay before retrying after failed attempt `attempt` (1-based). */
 export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
-}
-
-const TERMINAL_RUN: ReadonlySet<PlanRunPhase> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
-export function isTerminalRunPhase(phase: PlanRunPhase): boolean {
-  return TERMINAL_RUN.has(phase);
 }
 
 export function planRun(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabelSchema } from './names.js';
+import { dnsLabelSchema } from './dns-label-schema.js';
 
 /**
  * The shapes the API stores and the YAML codec produces: one definition shared by

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabelSchema } from './names.js';
+import { dnsLabelSchema } from './dns-label-schema.js';
 import { LIMITS, RESOURCE_TYPES, stageArgumentSchema, stageDefinitionSchema } from './specs.js';
 
 const text = z.string().max(LIMITS.stringLength);

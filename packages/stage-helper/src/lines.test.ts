@@ -1,5 +1,6 @@
+import { maskList } from '@cyclone/domain/core';
 import { describe, expect, it } from 'vitest';
-import { LineQueue, LineSplitter, maskList, parseOutputs } from './lines.js';
+import { LineQueue, LineSplitter } from './lines.js';
 
 describe('stage helper lines', () => {
   it('splits chunks into lines and keeps the unfinished tail', () => {
@@ -24,12 +25,5 @@ describe('stage helper lines', () => {
     queue.ack(1);
     queue.add('STDOUT', 'next');
     expect(queue.peek(10).map((l) => l.seq)).toEqual([42, 43]);
-  });
-
-  it('reads key:value outputs', () => {
-    expect(parseOutputs('image: app:1\n\nbad\nurl:http://x:1\n')).toEqual([
-      { key: 'image', value: 'app:1' },
-      { key: 'url', value: 'http://x:1' },
-    ]);
   });
 });

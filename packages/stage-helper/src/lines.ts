@@ -1,6 +1,4 @@
-/** Longer lines are cut, as the API cuts locally written ones. */
-export const MAX_LINE_CHARS = 16_384;
-export const MASK = '***';
+import { MAX_LINE_CHARS, maskSecrets } from '@cyclone/domain/core';
 
 export type Stream = 'STDOUT' | 'STDERR';
 
@@ -9,21 +7,6 @@ export interface ShippedLine {
   stream: Stream;
   timestamp: string;
   text: string;
-}
-
-/** Secret values and each of their non-blank lines, longest first (as the API masks). */
-export function maskList(secrets: readonly string[]): string[] {
-  const parts = new Set<string>();
-  for (const secret of secrets) {
-    for (const piece of [secret, ...secret.split(/\r?\n/)]) if (piece.trim() !== '') parts.add(piece);
-  }
-  return [...parts].sort((a, b) => b.length - a.length);
-}
-
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let masked = text;
-  for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join(MASK);
-  return masked;
 }
 
 /**
@@ -76,15 +59,4 @@ export class LineQueue {
   ack(count: number): void {
     this.pending = this.pending.slice(count);
   }
-}
-
-/** `key:value` lines of a $CYCLONE_RESULTS file; the first colon splits. */
-export function parseOutputs(text: string): { key: string; value: string }[] {
-  const outputs: { key: string; value: string }[] = [];
-  for (const line of text.split('\n')) {
-    const at = line.indexOf(':');
-    if (at <= 0) continue;
-    outputs.push({ key: line.slice(0, at).trim(), value: line.slice(at + 1).trim() });
-  }
-  return outputs;
 }

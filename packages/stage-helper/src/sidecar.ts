@@ -1,8 +1,9 @@
 import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { maskList, parseOutputs } from '@cyclone/domain/core';
 import { FinalRefusal, postJson } from './api-client.js';
 import { type OutputArtifact, uploadArtifact } from './artifacts.js';
-import { LineQueue, LineSplitter, maskList, parseOutputs, type Stream } from './lines.js';
+import { LineQueue, LineSplitter, type Stream } from './lines.js';
 
 const POLL_MS = 200;
 const BATCH = 500;

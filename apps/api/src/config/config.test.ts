@@ -58,7 +58,10 @@ describe('loadConfig', () => {
       allow: ['127.0.0.1/32', 'git.corp', '*.svc.corp'],
       deny: ['34.118.224.0/20'],
       serviceHost: '10.96.0.1',
+      allowLocalRepositories: false,
     });
+    expect(loadConfig({ CYCLONE_ALLOW_LOCAL_REPOSITORIES: 'true' }).outbound.allowLocalRepositories).toBe(true);
+    expect(() => loadConfig({ CYCLONE_ALLOW_LOCAL_REPOSITORIES: 'yes' })).toThrow(/CYCLONE_ALLOW_LOCAL_REPOSITORIES/);
     expect(() => loadConfig({ CYCLONE_OUTBOUND_ALLOW: '10.0.0.0/99' })).toThrow(/CYCLONE_OUTBOUND_ALLOW/);
     expect(() => loadConfig({ CYCLONE_OUTBOUND_DENY: 'git.corp' })).toThrow(/CYCLONE_OUTBOUND_DENY/);
   });

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { OutboundSettings } from '../modules/outbound/outbound-policy.js';
 import { parseDuration } from './duration.js';
 import { type Env, envSchema, splitList } from './env-schema.js';
 
@@ -217,4 +216,16 @@ function kubernetesConfig(env: Env, source: NodeJS.ProcessEnv): KubernetesConfig
       workspaceSize: env.CYCLONE_STAGE_WORKSPACE_SIZE,
     },
   };
+}
+
+/** What calls made for tenants may reach (modules/outbound, docs/security.md). */
+export interface OutboundSettings {
+  /** CYCLONE_OUTBOUND_ALLOW: CIDRs, addresses and host names reachable anyway. */
+  allow: string[];
+  /** CYCLONE_OUTBOUND_DENY: further CIDRs refused (e.g. the cluster's service range). */
+  deny: string[];
+  /** The cluster's API service address when running in a pod (KUBERNETES_SERVICE_HOST). */
+  serviceHost?: string;
+  /** CYCLONE_ALLOW_LOCAL_REPOSITORIES: Git/Svn repositories on this machine (file://, paths). */
+  allowLocalRepositories?: boolean;
 }

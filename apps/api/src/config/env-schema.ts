@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isHostPattern, parseCidr } from '../modules/outbound/address-policy.js';
+import { isHostPattern, parseCidr } from './address-syntax.js';
 
 /** A comma-separated list, entries trimmed, empty ones dropped. */
 export const splitList = (text: string) =>
@@ -72,7 +72,7 @@ export const envSchema = z.object({
   CYCLONE_CONTAINER_NETWORK: z.string().min(1).optional(),
   /** Most processes one stage container may run at once. */
   CYCLONE_CONTAINER_PIDS_LIMIT: z.coerce.number().int().min(16).default(4096),
-  // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
+  // kubernetes (apps/api/src/kube-sync): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
   CYCLONE_KUBECONFIG: z.string().min(1).optional(),
   /** `true`: use the pod's service account; `auto`: do so when running in a pod. */

@@ -15,6 +15,31 @@ export interface Reconciler {
   setWakeHandler?(handler: () => void): void;
 }
 
+/**
+ * A reconciler woken by `wake()`: the controller's loop starts its next round at once
+ * instead of after its interval. The request is taken when a round starts.
+ */
+export abstract class WakeableReconciler implements Reconciler {
+  abstract readonly name: string;
+  private isWakeRequested = false;
+
+  wake(): void {
+    this.isWakeRequested = true;
+  }
+
+  hasWakeRequest(): boolean {
+    return this.isWakeRequested;
+  }
+
+  reconcileAll(): Promise<{ requeueAfterMs?: number }> {
+    this.isWakeRequested = false;
+    return this.reconcileRound();
+  }
+
+  /** One round over everything this reconciler owns; returns ms until the next, if sooner. */
+  protected abstract reconcileRound(): Promise<{ requeueAfterMs?: number }>;
+}
+
 /** How often a reconciler without a wake handler is asked whether work arrived. */
 const POLL_MS = 20;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
-import { isEnded, runWorkflow } from '../testing/runs.js';
+import { isEnded, runWorkflow } from '../testing/run-helpers.js';
 import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
 import { graphqlAt, TEST_ADMIN } from '../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';

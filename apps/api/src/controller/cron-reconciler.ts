@@ -1,9 +1,9 @@
-import { notifyRunChanged } from '../db/notifications.js';
+import { notifyRunChanged } from '../db/notification-hub.js';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import { createRunInTx } from '../modules/runs/run-create.js';
 import type { Tx } from '../modules/shared/mutation.js';
-import { toTriggerSpec } from '../modules/triggers/trigger.upsert.js';
+import { toTriggerSpec } from '../modules/triggers/triggers.repository.js';
 import type { Reconciler } from './controller.js';
 import { decideSlot, nextSlotAfter } from './cron-schedule.js';
 

@@ -1,11 +1,12 @@
 import type { Config } from '../config/config.js';
-import { CHANNELS, type NotificationHub } from '../db/notifications.js';
+import { CHANNELS, type NotificationHub } from '../db/notification-hub.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
+import { type KubernetesSync, startKubernetesSync } from '../kube-sync/start-kubernetes.js';
 import type { Logger } from '../logging/logger.js';
 import { recordEngineStatus } from '../modules/engine/engine-status.repository.js';
 import { deleteRunData } from '../modules/runs/run-data.js';
-import { type KubernetesSync, startKubernetesSync } from '../reconciler/start-kubernetes.js';
 import type { Services } from '../services.js';
+import { createWebhookReconcilers } from './commit-status-reconciler.js';
 import { type Controller, startController } from './controller.js';
 import { CronReconciler } from './cron-reconciler.js';
 import type { Executor } from './executors/executor.js';
@@ -68,7 +69,7 @@ export async function startEngine(deps: {
     executor,
     box: services.secretBox,
     maxActiveRuns: config.engine.maxActiveRuns,
-    fullPassMs: config.engine.resyncMs,
+    resyncMs: config.engine.resyncMs,
     onRunFinished: () => retention.wake(),
   });
   reconciler = runs;
@@ -90,7 +91,18 @@ export async function startEngine(deps: {
     },
   });
   const controller: Controller = startController(
-    [runs, cron, retention, ...services.webhooks.createReconcilers(), notifications],
+    [
+      runs,
+      cron,
+      retention,
+      ...createWebhookReconcilers(services.webhooks, {
+        db,
+        logger,
+        box: services.secretBox,
+        publicUrl: config.publicUrl,
+      }),
+      notifications,
+    ],
     { intervalMs: config.engine.resyncMs, logger },
   );
   // Only with a cluster configured: mirror the database into it (leader only).

@@ -1,8 +1,8 @@
+import type { TERMINAL_RUN_PHASES } from '@cyclone/domain/core';
 import type { Db } from '../db/prisma.js';
 import type { RunNotification } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { isNotified, type StoredReceiver, smtpSettingsOf } from '../modules/notifications/notification.rules.js';
 import type { RunSummary } from '../modules/notifications/notification-payload.js';
 import {
   DeliveryError,
@@ -11,10 +11,10 @@ import {
   sendSlack,
   sendWebhook,
 } from '../modules/notifications/notification-senders.js';
+import { isNotified, type StoredReceiver, smtpSettingsOf } from '../modules/notifications/notifications.rules.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Reconciler } from './controller.js';
 
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 const BATCH = 50;
 const BASE_BACKOFF_MS = 10_000;
 const MAX_SLEEP_MS = 5_000;
@@ -67,7 +67,7 @@ export class NotificationReconciler implements Reconciler {
       const runs = await tx.$queryRaw<
         {
           id: string;
-          phase: (typeof TERMINAL)[number];
+          phase: (typeof TERMINAL_RUN_PHASES)[number];
           policy: 'ALWAYS' | 'SUCCESS' | 'FAILURE';
           receivers: StoredReceiver[];
         }[]

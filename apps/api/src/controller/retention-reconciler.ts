@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
-import type { Reconciler } from './controller.js';
+import { WakeableReconciler } from './controller.js';
 
 /** How often retention looks for old runs unless a finished run wakes it sooner. */
 const PASS_INTERVAL_MS = 60_000;
@@ -16,10 +16,9 @@ const BATCH = 200;
  * reads its reused stages' artifacts there). Several controllers may do this at once:
  * every step is idempotent.
  */
-export class RetentionReconciler implements Reconciler {
+export class RetentionReconciler extends WakeableReconciler {
   readonly name = 'retention';
   private nextPassAt = 0;
-  private isWakeRequested = false;
 
   constructor(
     private readonly deps: {
@@ -28,20 +27,17 @@ export class RetentionReconciler implements Reconciler {
       keep: number;
       deleteRunData: (runId: string) => Promise<void>;
     },
-  ) {}
+  ) {
+    super();
+  }
 
   /** A run finished: there may be one too many now. */
-  wake(): void {
-    this.isWakeRequested = true;
+  override wake(): void {
+    super.wake();
     this.nextPassAt = 0;
   }
 
-  hasWakeRequest(): boolean {
-    return this.isWakeRequested;
-  }
-
-  async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
-    this.isWakeRequested = false;
+  protected async reconcileRound(): Promise<{ requeueAfterMs?: number }> {
     if (Date.now() < this.nextPassAt) return { requeueAfterMs: this.nextPassAt - Date.now() };
     const { ids, isBatchFull } = await this.findExpired();
     for (const id of ids) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
-import { CREATE_WORKFLOW, must, RETRY_RUN, type RunView, runWorkflow } from '../testing/runs.js';
+import { CREATE_WORKFLOW, must, RETRY_RUN, type RunView, runWorkflow } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 import { waitFor } from '../testing/wait.js';

@@ -1,5 +1,5 @@
 import { planAdmission, type QueuedRun } from '@cyclone/dag';
-import { CHANNELS, notifyRunChanged } from '../db/notifications.js';
+import { CHANNELS, notifyRunChanged } from '../db/notification-hub.js';
 import type { Db } from '../db/prisma.js';
 import type { Tx } from '../modules/shared/mutation.js';
 

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
-import { PAUSE_RUN, RESUME_RUN, type RunView, readRun, runWorkflow, STOP_RUN, waitForRuns } from '../testing/runs.js';
+import {
+  PAUSE_RUN,
+  RESUME_RUN,
+  type RunView,
+  readRun,
+  runWorkflow,
+  STOP_RUN,
+  waitForRuns,
+} from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 

@@ -4,13 +4,37 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { Reconciler } from './controller.js';
 import type { Executor, RunSummary, StageExit } from './executors/executor.js';
+import { ReconcilePriority, ReconcileQueue } from './reconcile-queue.js';
+import { type ReconcileResult, reconcileRunInTx } from './reconcile-run.js';
+import { recordExitInTx, writeExit } from './reconcile-store.js';
 import { admitQueuedRuns } from './run-admission.js';
-import { type PassResult, passRun } from './run-pass.js';
-import { PassPriority, PassQueue } from './run-pass-queue.js';
-import { recordExitInTx, writeExit } from './run-pass-store.js';
+
+/**
+ * Words of the run reconciler (the same in reconcile-*.ts and docs/engine.md):
+ * - reconciler: a level-triggered loop the controller runs (controller.ts): each
+ *   round reads stored desired and actual state and acts on the difference. This
+ *   one drives runs; the others fire cron triggers, delete old runs, notify, post
+ *   commit statuses and mirror the database into Kubernetes (kube-sync/).
+ * - reconcile (of a run), also called a pass: one look at one run in one
+ *   transaction: lock its row, read its stage rows, plan, apply, write, requeue
+ *   (`reconcileRun`, reconcile-run.ts).
+ * - plan: the pure planner's answer for the stored state (`planRun` of
+ *   packages/dag, asked by `planFromRows`): stages to start, kill and finish, the
+ *   run's phase, when it needs looking at again.
+ * - apply: doing what the plan says: stage rows ended, attempts claimed and started
+ *   through the executor (`AppliedPlan` is the plan plus what that did).
+ * - write: the run's one closing statement (`RunWrite`, `applyRunWrite`): handles,
+ *   the run row, the notification; nothing when nothing changed.
+ * - requeue: when the run wants its next reconcile (`requeueAfterMs`);
+ *   `isResyncEnough` when that is only what the resync does anyway.
+ * - resync: the periodic reconcile of every admitted active run (every `resyncMs`,
+ *   CYCLONE_CONTROLLER_RESYNC), behind pushed exits and wake-ups.
+ * - admit: give a queued run a slot under the concurrency limits (run-admission.ts).
+ * - wake: ask for a reconcile now (a mutation, an exit) instead of at the next resync.
+ */
 
 /** Every admitted active run gets a pass at least this often, woken or not (CYCLONE_CONTROLLER_RESYNC). */
-const DEFAULT_FULL_PASS_MS = 5_000;
+const DEFAULT_RESYNC_MS = 5_000;
 /** A failed pass is tried again this soon. */
 const ERROR_REQUEUE_MS = 1_000;
 /** Waiting for a pooled connection under load is better than failing the pass. */
@@ -26,10 +50,10 @@ const DEFAULT_PARALLEL = 6;
 /**
  * Drives every active run. Each loop pass first admits queued runs under the
  * concurrency limits (run-admission.ts), then passes over runs in the order of
- * run-pass-queue.ts: runs just admitted or woken (a mutation in any process, an exit)
+ * reconcile-queue.ts: runs just admitted or woken (a mutation in any process, an exit)
  * first, runs whose own timer is due next, and the periodic resync of every admitted
- * active run (every full-pass interval, read from the database) last, as a safety net
- * behind pushed exits. Workers keep taking runs until the queue is empty or a wake-up
+ * active run (every resync interval, read from the database) last, behind pushed
+ * exits. Workers keep taking runs until the queue is empty or a wake-up
  * arrives (queued runs may then need admission: the loop admits and goes on where it
  * stopped, highest priority first). What is kept in memory only decides how soon a run
  * is looked at, never what happens to it. A run's pass locks its row (`FOR UPDATE SKIP
@@ -42,10 +66,10 @@ export class RunReconciler implements Reconciler {
   readonly name = 'runs';
   private isWakeRequested = false;
   /** Runs to pass over, by priority. */
-  private readonly queue = new PassQueue();
+  private readonly queue = new ReconcileQueue();
   /** When runs asked to be looked at again (their own timers). */
   private readonly dueAt = new Map<string, number>();
-  private nextFullPassAt = 0;
+  private nextResyncAt = 0;
   /** Runs a committed pass ended: their slots are free for queued runs. */
   private readonly finished = new Set<string>();
   /** Phase changes of runs whose pass is committing; the executor hears of them after the commit. */
@@ -60,8 +84,8 @@ export class RunReconciler implements Reconciler {
       box?: SecretBox;
       /** Active runs across all tenants; null or undefined: no limit. */
       maxActiveRuns?: number | null;
-      /** Passes over every active run this often even without a wake-up (the safety net). */
-      fullPassMs?: number;
+      /** Reconciles every active run this often even without a wake-up (the resync). */
+      resyncMs?: number;
       /** Passes run at once (each holds a database connection). */
       parallel?: number;
       /** Called after a run ended (retention, for one, may then have work). */
@@ -71,8 +95,8 @@ export class RunReconciler implements Reconciler {
 
   /** Asks for a pass as soon as possible: of one run (a new run, a stop, a process exit), or of all. */
   wake(runId?: string): void {
-    if (runId) this.queue.add(runId, PassPriority.WOKEN);
-    else this.nextFullPassAt = 0;
+    if (runId) this.queue.add(runId, ReconcilePriority.WOKEN);
+    else this.nextResyncAt = 0;
     this.isWakeRequested = true;
     this.onWake?.();
   }
@@ -93,21 +117,21 @@ export class RunReconciler implements Reconciler {
     const { admitted, cancelled } = await admitQueuedRuns(db, this.deps.maxActiveRuns ?? null);
     for (const id of cancelled) this.deps.onRunFinished?.(id);
     // Just admitted: each has its first stages to start.
-    for (const id of admitted) this.queue.add(id, PassPriority.WOKEN);
+    for (const id of admitted) this.queue.add(id, ReconcilePriority.WOKEN);
     const now = Date.now();
     for (const [id, at] of this.dueAt) {
       if (at > now) continue;
       this.dueAt.delete(id);
-      this.queue.add(id, PassPriority.DUE);
+      this.queue.add(id, ReconcilePriority.DUE);
     }
-    if (now >= this.nextFullPassAt) {
-      this.nextFullPassAt = now + (this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS);
+    if (now >= this.nextResyncAt) {
+      this.nextResyncAt = now + (this.deps.resyncMs ?? DEFAULT_RESYNC_MS);
       const rows = await db.workflowRun.findMany({
         where: { phase: { in: ['PENDING', 'RUNNING', 'WAITING'] }, admittedAt: { not: null } },
         select: { id: true },
         orderBy: { createdAt: 'asc' },
       });
-      for (const row of rows) this.queue.add(row.id, PassPriority.RESYNC);
+      for (const row of rows) this.queue.add(row.id, ReconcilePriority.RESYNC);
     }
 
     // Until the queue is empty, or a wake-up asks for admission first (runs not taken
@@ -137,7 +161,7 @@ export class RunReconciler implements Reconciler {
     for (const id of this.finished) this.deps.onRunFinished?.(id);
     this.finished.clear();
     if (hasFreedSlot || this.queue.hasReady()) return { requeueAfterMs: 0 };
-    const soonest = Math.min(this.nextFullPassAt, ...this.dueAt.values());
+    const soonest = Math.min(this.nextResyncAt, ...this.dueAt.values());
     return { requeueAfterMs: Math.max(0, soonest - Date.now()) };
   }
 
@@ -159,12 +183,12 @@ export class RunReconciler implements Reconciler {
     const ctx = {
       executor: this.deps.executor,
       box: this.deps.box,
-      fullPassMs: this.deps.fullPassMs ?? DEFAULT_FULL_PASS_MS,
+      resyncMs: this.deps.resyncMs ?? DEFAULT_RESYNC_MS,
     };
     try {
       const result = await this.deps.db.$transaction(async (tx) => {
         if ((await before?.(tx)) === false) return null;
-        const result = await passRun(ctx, tx, id, started);
+        const result = await reconcileRunInTx(ctx, tx, id, started);
         // Queued runs (not admitted) are the admission step's; locked ones another pass's.
         if (!result) return undefined;
         if (result.plan.runPhase !== result.phaseBefore && this.deps.executor.runPhaseChanged) {
@@ -175,8 +199,8 @@ export class RunReconciler implements Reconciler {
       if (result === null) return null;
       if (result?.isTerminal) this.finished.add(id);
       this.reportPhaseChange(id);
-      // The safety net's look is the periodic resync's job: no timer per running run.
-      return result?.isSafetyNet ? undefined : result?.requeueAfterMs;
+      // A look the resync takes anyway needs no timer per running run.
+      return result?.isResyncEnough ? undefined : result?.requeueAfterMs;
     } catch (error) {
       this.phaseChanges.delete(id);
       for (const handle of started) this.deps.executor.kill(handle);
@@ -185,7 +209,7 @@ export class RunReconciler implements Reconciler {
   }
 
   /** What the executor is told of a run whose phase a pass changed. */
-  private async summaryOf(tx: Tx, result: PassResult): Promise<RunSummary> {
+  private async summaryOf(tx: Tx, result: ReconcileResult): Promise<RunSummary> {
     const { run, plan, now, isTerminal } = result;
     const phases = await tx.stageRun.findMany({ where: { runId: run.id }, select: { phase: true } });
     return {

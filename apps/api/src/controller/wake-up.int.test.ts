@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
-import { CREATE_WORKFLOW, must, PAUSE_RUN, RESUME_RUN, runWorkflow, STOP_RUN } from '../testing/runs.js';
+import { CREATE_WORKFLOW, must, PAUSE_RUN, RESUME_RUN, runWorkflow, STOP_RUN } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 import { waitFor } from '../testing/wait.js';

@@ -8,3 +8,8 @@ export function createPrismaClient(databaseUrl: string, options: { maxConnection
   const pool = { connectionString: databaseUrl, ...(options.maxConnections ? { max: options.maxConnections } : {}) };
   return new PrismaClient({ adapter: new PrismaPg(pool) });
 }
+
+/** Resolves once the database answers a trivial query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

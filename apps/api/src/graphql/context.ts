@@ -1,8 +1,8 @@
 import type { AppError } from '../errors/app-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthUser } from '../modules/identity/identity.service.js';
+import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
-import type { Loaders } from './loaders.js';
 import type { PendingAnswer } from './query-cache/query-cache.js';
 
 /** What every resolver sees: the caller, the services and a request-scoped logger. */

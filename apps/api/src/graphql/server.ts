@@ -7,20 +7,18 @@ import express, { type Router } from 'express';
 import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Db } from '../db/prisma.js';
-import { createReadSql } from '../db/read-sql.js';
+import type { DataVersion } from '../db/data-version.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import { clientIpOf } from '../http/client-ip.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logging/logger.js';
+import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
 import { depthLimitRule } from './limits.js';
-import { createLoaders } from './loaders.js';
-import type { DataVersion } from './query-cache/data-version.js';
 import { QueryCache, type QueryCacheOptions } from './query-cache/query-cache.js';
 import {
   type QueryCacheFront,
@@ -44,20 +42,18 @@ export async function mountGraphQL(options: {
   schema: GraphQLSchema;
   httpServer: Server;
   services: Services;
-  db: Db;
+  /** Fresh DataLoaders for one request (or one operation over WebSocket). */
+  createLoaders: () => Loaders;
   logger: Logger;
   metrics: Metrics;
   /** See CYCLONE_TRUST_PROXY. */
   trustProxyHops?: number;
-  /** The hottest list reads use plain pg on it (see ReadSql). */
-  databaseUrl: string;
   /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
   queryCache?: { generations: DataVersion; options: QueryCacheOptions };
   /** What every HTTP response gets (request id, metrics), for answers served before Express. */
   beforeAnswer: (req: IncomingMessage, res: ServerResponse) => void;
 }): Promise<{ router: Router; front?: QueryCacheFront; stop: () => Promise<void> }> {
-  const { schema, httpServer, services, db, logger, metrics } = options;
-  const readSql = createReadSql(options.databaseUrl);
+  const { schema, httpServer, services, createLoaders, logger, metrics } = options;
   const queryCache =
     options.queryCache && new QueryCache(options.queryCache.generations, options.queryCache.options, metrics.registry);
   const trustProxyHops = options.trustProxyHops ?? 0;
@@ -88,7 +84,7 @@ export async function mountGraphQL(options: {
       context: (ctx): GraphQLContext => ({
         user: ctx.extra.user,
         services,
-        loaders: createLoaders(db, readSql),
+        loaders: createLoaders(),
         logger: logger.child({ transport: 'ws' }),
         requestId: 'ws',
         clientIp: clientIpOf(ctx.extra.request, trustProxyHops),
@@ -153,7 +149,7 @@ export async function mountGraphQL(options: {
           user,
           authError,
           services,
-          loaders: createLoaders(db, readSql),
+          loaders: createLoaders(),
           logger: logger.child({ requestId }),
           requestId,
           clientIp: clientIpOf(req, trustProxyHops),
@@ -172,10 +168,7 @@ export async function mountGraphQL(options: {
         authenticate: (authorization) => authenticateOrExplain(services, authorization),
         beforeAnswer: options.beforeAnswer,
       }),
-    stop: async () => {
-      await apollo.stop();
-      await readSql.close();
-    },
+    stop: () => apollo.stop(),
   };
 }
 

@@ -1,21 +1,18 @@
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { WorkflowStage } from '@cyclone/domain';
 import express, { type Request, type Response, type Router } from 'express';
 import type { StageTokenClaims } from '../controller/executors/kubernetes/stage-token.js';
-import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import { type ArtifactStore, ArtifactTooLargeError, artifactKey } from '../modules/artifacts/artifact-store.js';
-import { findRunArtifact, recordArtifact } from '../modules/artifacts/artifacts.repository.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
+import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 import { isRunning, tokenClaims } from './stage-ingest.js';
 
 /** Header telling a file from a directory (a tar archive), both ways. */
 export const ARTIFACT_KIND_HEADER = 'x-cyclone-artifact-kind';
 
 interface Deps {
-  db: Db;
+  stages: StageIngestRepository;
   box: SecretBox;
   logger: Logger;
   store: ArtifactStore;
@@ -43,7 +40,7 @@ export function stageArtifactsRouter(deps: Deps): Router {
       const name = req.params.name as string;
       const kind = req.query.kind ?? 'file';
       if (kind !== 'file' && kind !== 'directory') return fail(res, 400, 'kind: must be file or directory');
-      const stage = await stageOf(deps.db, claims);
+      const stage = await deps.stages.stageOf(claims);
       if (!stage?.outputs.artifacts.some((a) => a.name === name)) {
         return fail(res, 400, `"${name}" is not an output artifact of stage "${claims.stage}"`);
       }
@@ -61,9 +58,9 @@ export function stageArtifactsRouter(deps: Deps): Router {
         throw error;
       }
       // The upload may have outlived its attempt (stopped meanwhile): then it is not recorded.
-      if (!(await isRunning(deps.db, claims, res))) return;
+      if (!(await isRunning(deps.stages, claims, res))) return;
       const isDirectory = kind === 'directory';
-      await recordArtifact(deps.db, { ...claims, name, isDirectory, storageKey }, stored);
+      await deps.stages.recordArtifact(claims, { name, isDirectory, storageKey }, stored);
       res.status(200).json({ name, size: String(stored.size), sha256: stored.sha256 });
     });
   });
@@ -71,17 +68,13 @@ export function stageArtifactsRouter(deps: Deps): Router {
   router.get('/internal/stages/artifacts/inputs/:name', async (req, res) => {
     await guarded(req, res, deps, async (claims) => {
       const name = req.params.name as string;
-      const stage = await stageOf(deps.db, claims);
+      const stage = await deps.stages.stageOf(claims);
       const source = stage?.artifactSources.find((s) => s.name === name)?.source ?? '';
       const at = source.indexOf('/');
       if (!stage?.inputs.artifacts.some((a) => a.name === name) || at <= 0) {
         return fail(res, 404, `"${name}" is not an input artifact of stage "${claims.stage}"`);
       }
-      const run = await deps.db.workflowRun.findUniqueOrThrow({
-        where: { id: claims.runId },
-        select: { id: true, retryOfId: true },
-      });
-      const row = await findRunArtifact(deps.db, run, source.slice(0, at), source.slice(at + 1));
+      const row = await deps.stages.findArtifact(claims, source.slice(0, at), source.slice(at + 1));
       if (!row) return fail(res, 404, `input artifact "${name}": "${source}" was not stored`);
       const body = await deps.store.open(row.storageKey);
       res.status(200);
@@ -104,22 +97,13 @@ async function guarded(
 ): Promise<void> {
   try {
     const claims = tokenClaims(req, res, deps.box);
-    if (!claims || !(await isRunning(deps.db, claims, res))) return;
+    if (!claims || !(await isRunning(deps.stages, claims, res))) return;
     await act(claims);
   } catch (error) {
     deps.logger.error({ err: error }, 'stage artifact transfer failed');
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
     else res.destroy();
   }
-}
-
-/** The stage of the token's attempt in its run's (immutable) workflow version. */
-async function stageOf(db: Db, claims: StageTokenClaims): Promise<WorkflowStage | undefined> {
-  const run = await db.workflowRun.findUniqueOrThrow({
-    where: { id: claims.runId },
-    select: { version: { select: { spec: true } } },
-  });
-  return toWorkflowSpec(run.version.spec).stages.find((s) => s.name === claims.stage);
 }
 
 function fail(res: Response, status: number, error: string): void {

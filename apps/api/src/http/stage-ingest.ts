@@ -1,14 +1,18 @@
+import { MAX_LINE_CHARS } from '@cyclone/domain/core';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type StageTokenClaims, verifyStageToken } from '../controller/executors/kubernetes/stage-token.js';
-import { CHANNELS } from '../db/notifications.js';
-import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
+import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 
-/** Same cut as locally written lines (log-writer.ts). */
-const MAX_LINE_CHARS = 16_384;
 const MAX_BATCH = 1_000;
+
+interface IngestDeps {
+  stages: StageIngestRepository;
+  box: SecretBox;
+  logger: Logger;
+}
 
 const logBatchSchema = z.object({
   lines: z
@@ -37,34 +41,21 @@ const outputsSchema = z.object({
  * Authorization: `Bearer <stage token>` (stage-token.ts), valid only while its attempt
  * is RUNNING. Answers 204, or 400/401/409 with `{ error }`.
  */
-export function stageIngestRouter(deps: { db: Db; box: SecretBox; logger: Logger }): Router {
+export function stageIngestRouter(deps: IngestDeps): Router {
   const router = express.Router();
   const json = express.json({ limit: '4mb' });
 
   router.post('/internal/stages/logs', json, async (req, res) => {
     await handle(req, res, deps, logBatchSchema, async (claims, body) => {
       if (body.lines.length === 0) return;
-      const data = body.lines.map((line) => ({
-        runId: claims.runId,
-        stage: claims.stage,
-        seq: BigInt(line.seq),
-        stream: line.stream,
-        timestamp: new Date(line.timestamp),
-        text: line.text.slice(0, MAX_LINE_CHARS),
-      }));
-      await deps.db.$transaction([
-        deps.db.logLine.createMany({ data, skipDuplicates: true }),
-        deps.db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${claims.runId})`,
-      ]);
+      const lines = body.lines.map((line) => ({ ...line, text: line.text.slice(0, MAX_LINE_CHARS) }));
+      await deps.stages.storeLines(claims, lines);
     });
   });
 
   router.post('/internal/stages/outputs', json, async (req, res) => {
     await handle(req, res, deps, outputsSchema, async (claims, body) => {
-      await deps.db.stageRun.updateMany({
-        where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
-        data: { outputs: body.outputs },
-      });
+      await deps.stages.storeOutputs(claims, body.outputs);
     });
   });
 
@@ -74,7 +65,7 @@ export function stageIngestRouter(deps: { db: Db; box: SecretBox; logger: Logger
 async function handle<S extends z.ZodType>(
   req: Request,
   res: Response,
-  deps: { db: Db; box: SecretBox; logger: Logger },
+  deps: IngestDeps,
   schema: S,
   act: (claims: StageTokenClaims, body: z.infer<S>) => Promise<void>,
 ): Promise<void> {
@@ -87,7 +78,7 @@ async function handle<S extends z.ZodType>(
       res.status(400).json({ error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
       return;
     }
-    if (!(await isRunning(deps.db, claims, res))) return;
+    if (!(await isRunning(deps.stages, claims, res))) return;
     await act(claims, parsed.data);
     res.status(204).end();
   } catch (error) {
@@ -105,10 +96,12 @@ export function tokenClaims(req: Request, res: Response, box: SecretBox): StageT
 }
 
 /** True while the token's attempt is RUNNING; answers 409 otherwise (its pod's words no longer count). */
-export async function isRunning(db: Db, claims: StageTokenClaims, res: Response): Promise<boolean> {
-  const running = await db.stageRun.count({
-    where: { runId: claims.runId, stage: claims.stage, attempt: claims.attempt, phase: 'RUNNING' },
-  });
-  if (running === 0) res.status(409).json({ error: 'the attempt is not running' });
-  return running > 0;
+export async function isRunning(
+  stages: Pick<StageIngestRepository, 'isRunning'>,
+  claims: StageTokenClaims,
+  res: Response,
+): Promise<boolean> {
+  const isAttemptRunning = await stages.isRunning(claims);
+  if (!isAttemptRunning) res.status(409).json({ error: 'the attempt is not running' });
+  return isAttemptRunning;
 }

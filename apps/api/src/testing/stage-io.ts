@@ -15,7 +15,7 @@ import {
   sh,
   stageOf,
   waitForRun,
-} from './runs.js';
+} from './run-helpers.js';
 import type { TestApi } from './test-api.js';
 
 export { type ArtifactView, type RunView, type StageView, sh, stageOf };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { parseOutputs } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
@@ -244,17 +245,6 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** `key:value` lines; the first colon splits, blank and colon-less lines are ignored. */
-export function parseOutputs(text: string): { key: string; value: string }[] {
-  const outputs: { key: string; value: string }[] = [];
-  for (const line of text.split('\n')) {
-    const at = line.indexOf(':');
-    if (at <= 0) continue;
-    outputs.push({ key: line.slice(0, at).trim(), value: line.slice(at + 1).trim() });
-  }
-  return outputs;
 }
 
 function readOutputs(file: string): { key: string; value: string }[] {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { CHANNELS } from '../../db/notifications.js';
+import { MAX_LINE_CHARS, maskList, maskSecrets } from '@cyclone/domain/core';
+import { CHANNELS } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
@@ -7,37 +8,12 @@ import type { Logger } from '../../logging/logger.js';
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
 const MAX_BATCH = 1_000;
-/** Longer lines are cut so one runaway line cannot hold the whole batch. */
-const MAX_LINE_CHARS = 16_384;
 
 interface PendingLine {
   seq: bigint;
   stream: LogStream;
   timestamp: Date;
   text: string;
-}
-
-/** What replaces a secret value in a stored line. */
-export const MASK = '***';
-
-/**
- * Replaces every secret value in a line with `***`, longest first (so a secret that
- * contains another is masked whole). A multi-line secret is masked line by line,
- * since lines are stored one by one.
- */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let masked = text;
-  for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join(MASK);
-  return masked;
-}
-
-/** The strings to look for: each secret and each non-blank line of a multi-line one, longest first. */
-export function maskList(secrets: readonly string[]): string[] {
-  const parts = new Set<string>();
-  for (const secret of secrets) {
-    for (const piece of [secret, ...secret.split(/\r?\n/)]) if (piece.trim() !== '') parts.add(piece);
-  }
-  return [...parts].sort((a, b) => b.length - a.length);
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installOutboundPolicy, OutboundPolicy } from '../../modules/outbound/outbound-policy.js';
-import { allowLocalTestRepositories } from '../../testing/outbound.js';
+import { allowLocalTestRepositories } from '../../testing/outbound-policies.js';
 import { createGitRepository } from '../../testing/stage-io.js';
 import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull, workspacePath } from './stage-inputs.js';

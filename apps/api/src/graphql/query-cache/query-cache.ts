@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { DataGenerations } from './data-version.js';
-import { LruCache } from './lru-cache.js';
+import type { DataGenerations } from '../../db/data-version.js';
+import { LruCache } from '../../modules/shared/lru-cache.js';
 
 export interface QueryCacheOptions {
   /** Longest an answer is served again; 0 turns the cache off. */

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Int, Query, Resolver } from 'type-graphql';
 import { nextSlots } from '../../controller/cron-schedule.js';
 import { badInput } from '../../errors/app-error.js';
-import { nextCronFire } from '../../modules/triggers/trigger.rules.js';
+import { nextCronFire } from '../../modules/triggers/triggers.rules.js';
 
 /**
  * Schedule maths for forms: the trigger drawer shows the next fire times of a cron

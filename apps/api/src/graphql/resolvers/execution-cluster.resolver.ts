@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { clusterConditions } from '../../reconciler/cluster-conditions.js';
-import { executionClusterName } from '../../reconciler/cluster-registration.js';
+import { clusterConditions } from '../../kube-sync/cluster-conditions.js';
+import { executionClusterName } from '../../kube-sync/cluster-registration.js';
 import type { GraphQLContext } from '../context.js';
 import { ExecutionClusterType } from '../types/execution-cluster.type.js';
 import { IntegrationObject } from '../types/integration.type.js';

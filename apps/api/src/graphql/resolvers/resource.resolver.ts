@@ -2,10 +2,9 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import type { Resource } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { ProjectType } from '../types/project.type.js';
+import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import {
   CreateResourceInput,
-  ProjectObjectRefInput,
   ResourceObject,
   type ResourcePersistence,
   UpdateResourceInput,

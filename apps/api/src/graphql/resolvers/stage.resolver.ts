@@ -3,8 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import type { Stage } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { ProjectType } from '../types/project.type.js';
-import { ProjectObjectRefInput } from '../types/resource.type.js';
+import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import { CreateStageInput, StageObject, UpdateStageInput } from '../types/stage.type.js';
 
 export function toStageObject(row: Stage): StageObject {

@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
-import { followTenantRuns } from '../../modules/runs/tenant-run-stream.js';
 import type { GraphQLContext } from '../context.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 import { primeRunEvent } from './run-event.js';
@@ -15,8 +14,7 @@ export class TenantRunsStreamResolver {
       "A tenant's runs as they are created and on every phase change of a run or a stage (VIEWER and up); NOT_FOUND for a tenant you are not a member of. Never completes.",
     subscribe: ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      const deps = { db: ctx.services.runsPresenter.db, events: ctx.services.runEvents };
-      return followTenantRuns(deps, ctx.user as AuthUser, args.tenant as string);
+      return ctx.services.runStreams.followTenantRuns(ctx.user as AuthUser, args.tenant as string);
     },
   })
   tenantRunsUpdated(

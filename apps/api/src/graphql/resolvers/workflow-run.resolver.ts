@@ -13,7 +13,6 @@ import {
 } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
-import { followLogs, followRun } from '../../modules/runs/run-streams.js';
 import type { GraphQLContext } from '../context.js';
 import { LogLineType, RunWorkflowInput, StageRunType, WorkflowRunType } from '../types/workflow-run.type.js';
 import { primeRunEvent } from './run-event.js';
@@ -87,7 +86,7 @@ export class WorkflowRunResolver {
     description: 'The run now and on every phase change of the run or a stage; completes when the run ends.',
     subscribe: ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      return followRun(streamDeps(ctx), ctx.user as AuthUser, args.id as string);
+      return ctx.services.runStreams.followRun(ctx.user as AuthUser, args.id as string);
     },
   })
   workflowRunUpdated(
@@ -112,8 +111,7 @@ export class WorkflowRunResolver {
       if (afterSeq != null && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
         throw badInput('afterSeq', 'must be a whole number, 0 or more');
       }
-      return followLogs(
-        streamDeps(ctx),
+      return ctx.services.runStreams.followLogs(
         ctx.user as AuthUser,
         args.id as string,
         (args.stage as string | null) ?? undefined,
@@ -156,8 +154,4 @@ export class WorkflowRunResolver {
   stages(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.stageRunsByRunId.load(run.id);
   }
-}
-
-function streamDeps(ctx: GraphQLContext) {
-  return { db: ctx.services.runsPresenter.db, presenter: ctx.services.runsPresenter, events: ctx.services.runEvents };
 }

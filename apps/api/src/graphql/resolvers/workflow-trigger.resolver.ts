@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } fr
 import { nextSlots } from '../../controller/cron-schedule.js';
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
-import { toTriggerView } from '../../modules/workflows/workflow.views.js';
+import { toTriggerView } from '../../modules/workflows/workflow-views.js';
 import type { GraphQLContext } from '../context.js';
 import {
   CreateWorkflowTriggerInput,

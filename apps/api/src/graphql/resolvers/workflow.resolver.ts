@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
-import { MAX_RUNS_LIST } from '../../modules/workflows/workflow.loaders.js';
-import { toStageView, toTriggerView } from '../../modules/workflows/workflow.views.js';
+import { toStageView, toTriggerView } from '../../modules/workflows/workflow-views.js';
+import { MAX_RUNS_LIST } from '../../modules/workflows/workflows.loaders.js';
 import type { GraphQLContext } from '../context.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { UserType } from '../types/user.type.js';

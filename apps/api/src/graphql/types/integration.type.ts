@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IntegrationType } from '../../generated/prisma/enums.js';
+import { TenantObjectRefFields } from './scope.type.js';
 
 registerEnumType(IntegrationType, {
   name: 'IntegrationType',
@@ -76,12 +77,9 @@ export class IntegrationTestResult {
 }
 
 @InputType()
-export class CreateIntegrationInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class CreateIntegrationInput extends TenantObjectRefFields {
   @Field(() => String, { description: 'A DNS label, unique in the tenant.' })
-  name!: string;
+  declare name: string;
 
   @Field(() => IntegrationType)
   type!: IntegrationType;
@@ -103,13 +101,7 @@ export class CreateIntegrationInput {
 }
 
 @InputType()
-export class UpdateIntegrationInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class UpdateIntegrationInput extends TenantObjectRefFields {
   @Field(() => String, { nullable: true, description: 'Unchanged when omitted.' })
   description?: string;
 
@@ -124,10 +116,4 @@ export class UpdateIntegrationInput {
 }
 
 @InputType()
-export class IntegrationRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class IntegrationRefInput extends TenantObjectRefFields {}

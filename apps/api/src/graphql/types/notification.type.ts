@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NotificationOutcome, NotificationPolicy } from '../../generated/prisma/enums.js';
+import { WorkflowScopeInput } from './scope.type.js';
 
 registerEnumType(NotificationPolicy, {
   name: 'NotificationPolicy',
@@ -119,16 +120,7 @@ export class NotificationReceiverInput {
 }
 
 @InputType()
-export class SetWorkflowNotificationsInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  workflow!: string;
-
+export class SetWorkflowNotificationsInput extends WorkflowScopeInput {
   @Field(() => NotificationPolicy)
   policy!: NotificationPolicy;
 

@@ -1,4 +1,6 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { NamedObjectFields } from './named-object.type.js';
+import { ProjectScopeInput, TenantObjectRefFields } from './scope.type.js';
 
 /**
  * A project groups workflows, resources and stages of one tenant. Other modules add
@@ -7,56 +9,32 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
  * by the project resolver.
  */
 @ObjectType('Project', { description: 'A group of workflows, resources and stages inside a tenant.' })
-export class ProjectType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  description!: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
-
+export class ProjectType extends NamedObjectFields {
   /** Not exposed directly: field resolvers load the tenant and the creator. */
   tenantId!: string;
   createdById!: string | null;
 }
 
 @InputType({ description: 'Names one project of a tenant.' })
-export class ProjectRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class ProjectRefInput extends TenantObjectRefFields {}
 
 @InputType()
-export class CreateProjectInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class CreateProjectInput extends ProjectRefInput {
   @Field(() => String, { description: 'A DNS label, unique in the tenant.' })
-  name!: string;
+  declare name: string;
 
   @Field(() => String, { nullable: true })
   description?: string;
 }
 
 @InputType()
-export class UpdateProjectInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class UpdateProjectInput extends ProjectRefInput {
   @Field(() => String, { nullable: true, description: 'The new description; unchanged when omitted.' })
   description?: string;
+}
+
+@InputType({ description: 'Names one object (resource, stage) of a project.' })
+export class ProjectObjectRefInput extends ProjectScopeInput {
+  @Field(() => String)
+  name!: string;
 }

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ResourceType } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { ProjectObjectRefInput } from './project.type.js';
 
 registerEnumType(ResourceType, {
   name: 'ResourceType',
@@ -8,19 +9,8 @@ registerEnumType(ResourceType, {
 });
 
 @ObjectType('ResourcePersistence', { description: 'Where a resource is kept between runs.' })
-export class ResourcePersistence {
-  @Field(() => String)
-  pvc!: string;
-
-  @Field(() => String)
-  path!: string;
-
-  @Field(() => String, { nullable: true, description: 'Always or IfNotPresent.' })
-  pullPolicy?: string;
-}
-
 @InputType('ResourcePersistenceInput')
-export class ResourcePersistenceInput {
+export class ResourcePersistence {
   @Field(() => String)
   pvc!: string;
 
@@ -62,15 +52,9 @@ export class ResourceObject {
 }
 
 @InputType()
-export class CreateResourceInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
+export class CreateResourceInput extends ProjectObjectRefInput {
   @Field(() => String, { description: 'A DNS label, unique in the project.' })
-  name!: string;
+  declare name: string;
 
   @Field(() => ResourceType)
   type!: ResourceType;
@@ -81,8 +65,8 @@ export class CreateResourceInput {
   @Field(() => String, { nullable: true })
   resolver?: string;
 
-  @Field(() => ResourcePersistenceInput, { nullable: true })
-  persistent?: ResourcePersistenceInput;
+  @Field(() => ResourcePersistence, { nullable: true })
+  persistent?: ResourcePersistence;
 
   @Field(() => String, { nullable: true, description: 'An integration of the same tenant, by name.' })
   integration?: string;
@@ -91,16 +75,7 @@ export class CreateResourceInput {
 @InputType({
   description: 'Fields omitted are unchanged; resolver, persistent and integration set to null are cleared.',
 })
-export class UpdateResourceInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class UpdateResourceInput extends ProjectObjectRefInput {
   @Field(() => ResourceType, { nullable: true })
   type?: ResourceType;
 
@@ -110,21 +85,9 @@ export class UpdateResourceInput {
   @Field(() => String, { nullable: true })
   resolver?: string | null;
 
-  @Field(() => ResourcePersistenceInput, { nullable: true })
-  persistent?: ResourcePersistenceInput | null;
+  @Field(() => ResourcePersistence, { nullable: true })
+  persistent?: ResourcePersistence | null;
 
   @Field(() => String, { nullable: true })
   integration?: string | null;
-}
-
-@InputType({ description: 'Names one object (resource, stage) of a project.' })
-export class ProjectObjectRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  name!: string;
 }

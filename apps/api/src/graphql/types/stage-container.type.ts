@@ -22,15 +22,11 @@ export abstract class StageContainerFields {
 }
 
 /**
- * The workload fields of the stage and template inputs, all optional: create inputs
- * take what a template does not give, update inputs change only what they name.
- * Only a parent class: the inputs that extend it are the schema's types.
+ * How every stage-like input runs its image, all optional: workflow stages, stages
+ * and templates. Only a parent class: the inputs that extend it are the schema's types.
  */
-@InputType('StageWorkloadInput')
-export class StageWorkloadInput {
-  @Field(() => String, { nullable: true })
-  image?: string;
-
+@InputType('StageCommandInput')
+export class StageCommandInput {
   @Field(() => [String], { nullable: true })
   command?: string[];
 
@@ -42,6 +38,17 @@ export class StageWorkloadInput {
 
   @Field(() => String, { nullable: true })
   workingDir?: string | null;
+}
+
+/**
+ * The workload fields of the stage and template inputs, all optional: create inputs
+ * take what a template does not give, update inputs change only what they name.
+ * Only a parent class: the inputs that extend it are the schema's types.
+ */
+@InputType('StageWorkloadInput')
+export class StageWorkloadInput extends StageCommandInput {
+  @Field(() => String, { nullable: true })
+  image?: string;
 
   @Field(() => StageInputsInput, { nullable: true })
   inputs?: StageInputsInput;

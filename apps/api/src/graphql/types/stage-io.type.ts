@@ -1,15 +1,11 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
+import { NamePathFields } from './name-value.type.js';
 
 /** Inputs and outputs of a stage definition (Cyclone's spec.pod.inputs / outputs). */
 
 @ObjectType('StageResourceRef', { description: 'A resource a stage takes, and where it is mounted.' })
-export class StageResourceRef {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
+@InputType('StageResourceRefInput')
+export class StageResourceRef extends NamePathFields {}
 
 @ObjectType('StageResourceSlot', {
   description: 'A resource a template takes or produces by type only; a stage made from it names the resource.',
@@ -23,19 +19,15 @@ export class StageResourceSlot {
 }
 
 @ObjectType('StageOutputResource')
+@InputType('StageOutputResourceInput')
 export class StageOutputResource {
   @Field(() => String)
   name!: string;
 }
 
 @ObjectType('StageArtifact')
-export class StageArtifact {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
+@InputType('StageArtifactInput')
+export class StageArtifact extends NamePathFields {}
 
 @ObjectType('StageArgument', { description: 'A value filled into `{{ name }}` placeholders.' })
 export class StageArgument {
@@ -70,30 +62,6 @@ export class StageOutputs {
   artifacts!: StageArtifact[];
 }
 
-@InputType('StageResourceRefInput')
-export class StageResourceRefInput {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
-
-@InputType('StageOutputResourceInput')
-export class StageOutputResourceInput {
-  @Field(() => String)
-  name!: string;
-}
-
-@InputType('StageArtifactInput')
-export class StageArtifactInput {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
-
 @InputType('StageArgumentInput')
 export class StageArgumentInput {
   @Field(() => String)
@@ -108,11 +76,11 @@ export class StageArgumentInput {
 
 @InputType('StageInputsInput')
 export class StageInputsInput {
-  @Field(() => [StageResourceRefInput], { nullable: true })
-  resources?: StageResourceRefInput[];
+  @Field(() => [StageResourceRef], { nullable: true })
+  resources?: StageResourceRef[];
 
-  @Field(() => [StageArtifactInput], { nullable: true })
-  artifacts?: StageArtifactInput[];
+  @Field(() => [StageArtifact], { nullable: true })
+  artifacts?: StageArtifact[];
 
   @Field(() => [StageArgumentInput], { nullable: true })
   arguments?: StageArgumentInput[];
@@ -120,9 +88,9 @@ export class StageInputsInput {
 
 @InputType('StageOutputsInput')
 export class StageOutputsInput {
-  @Field(() => [StageOutputResourceInput], { nullable: true })
-  resources?: StageOutputResourceInput[];
+  @Field(() => [StageOutputResource], { nullable: true })
+  resources?: StageOutputResource[];
 
-  @Field(() => [StageArtifactInput], { nullable: true })
-  artifacts?: StageArtifactInput[];
+  @Field(() => [StageArtifact], { nullable: true })
+  artifacts?: StageArtifact[];
 }

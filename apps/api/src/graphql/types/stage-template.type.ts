@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { NameValueInput } from './name-value.type.js';
-import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
+import { TenantObjectRefFields } from './scope.type.js';
+import { StageCommandInput, StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
 import {
   StageArgument,
   StageArgumentInput,
@@ -58,7 +58,7 @@ export class StageTemplateObject extends StageContainerFields {
 }
 
 @InputType()
-export class CreateStageTemplateInput {
+export class CreateStageTemplateInput extends StageCommandInput {
   @Field(() => String)
   tenant!: string;
 
@@ -78,18 +78,6 @@ export class CreateStageTemplateInput {
 
   @Field(() => String)
   image!: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
 
   @Field(() => StageInputsInput, { nullable: true, description: 'Resources and artifacts (arguments go above).' })
   inputs?: StageInputsInput;
@@ -117,10 +105,4 @@ export class UpdateStageTemplateInput extends StageWorkloadInput {
 }
 
 @InputType()
-export class StageTemplateRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class StageTemplateRefInput extends TenantObjectRefFields {}

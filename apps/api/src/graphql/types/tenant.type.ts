@@ -1,5 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantRole } from '../../generated/prisma/enums.js';
+import { NamedObjectFields } from './named-object.type.js';
+import { TenantScopeInput } from './scope.type.js';
 import { UserType } from './user.type.js';
 
 registerEnumType(TenantRole, {
@@ -21,27 +23,12 @@ export class TenantQuotaType {
 
 /** `myRole`, `members` and `projects` are resolved by the tenant resolver. */
 @ObjectType('Tenant', { description: 'An isolated team space; on Kubernetes the namespace `cyclone-<name>`.' })
-export class TenantType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  description!: string;
-
+export class TenantType extends NamedObjectFields {
   @Field(() => String, { description: 'The Kubernetes namespace: "cyclone-<name>".' })
   namespace!: string;
 
   @Field(() => TenantQuotaType)
   quota!: TenantQuotaType;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 }
 
 @ObjectType('TenantMember')
@@ -93,34 +80,16 @@ export class UpdateTenantInput {
 }
 
 @InputType()
-export class AddTenantMemberInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class RemoveTenantMemberInput extends TenantScopeInput {
   @Field(() => String)
   email!: string;
+}
 
+@InputType()
+export class AddTenantMemberInput extends RemoveTenantMemberInput {
   @Field(() => TenantRole)
   role!: TenantRole;
 }
 
 @InputType()
-export class UpdateTenantMemberInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  email!: string;
-
-  @Field(() => TenantRole)
-  role!: TenantRole;
-}
-
-@InputType()
-export class RemoveTenantMemberInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  email!: string;
-}
+export class UpdateTenantMemberInput extends AddTenantMemberInput {}

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js';
 import { connectionType } from '../relay.js';
 import { NameValueInput } from './name-value.type.js';
+import { WorkflowScopeInput } from './scope.type.js';
 
 registerEnumType(RunPhase, {
   name: 'RunPhase',
@@ -70,16 +71,7 @@ export class LogLineType {
 }
 
 @InputType()
-export class RunWorkflowInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  workflow!: string;
-
+export class RunWorkflowInput extends WorkflowScopeInput {
   @Field(() => [NameValueInput], { nullable: true, description: 'Run parameters, stored with the run.' })
   parameters?: NameValueInput[] | null;
 

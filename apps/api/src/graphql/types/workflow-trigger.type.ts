@@ -2,6 +2,7 @@ import { CONCURRENCY_POLICIES, type ConcurrencyPolicy } from '@cyclone/domain';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TriggerType } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { WorkflowScopeInput } from './scope.type.js';
 
 registerEnumType(TriggerType, {
   name: 'TriggerType',
@@ -147,16 +148,7 @@ export class ScmTriggerInput {
 }
 
 @InputType({ description: 'Names one trigger of a workflow.' })
-export class WorkflowTriggerRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  workflow!: string;
-
+export class WorkflowTriggerRefInput extends WorkflowScopeInput {
   @Field(() => String)
   name!: string;
 }

@@ -1,26 +1,18 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../relay.js';
-import { NameValueInput } from './name-value.type.js';
+import { NamePathFields, NameValueInput } from './name-value.type.js';
+import { NamedObjectFields } from './named-object.type.js';
 import { OrderDirection } from './order-direction.type.js';
-import { StageContainerFields } from './stage-container.type.js';
+import { ProjectObjectRefInput } from './project.type.js';
+import { ProjectScopeInput } from './scope.type.js';
+import { StageCommandInput, StageContainerFields } from './stage-container.type.js';
 
 @ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
-export class WorkflowStageResourceType {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
+@InputType('WorkflowStageResourceInput')
+export class WorkflowStageResourceType extends NamePathFields {}
 
 @ObjectType('WorkflowStageInputArtifact')
-export class WorkflowStageInputArtifactType {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-
+export class WorkflowStageInputArtifactType extends NamePathFields {
   @Field(() => String, { nullable: true, description: '"<stage>/<artifact>" it is taken from.' })
   source?: string;
 }
@@ -35,19 +27,15 @@ export class WorkflowStageInputsType {
 }
 
 @ObjectType('WorkflowStageOutputResource')
+@InputType('WorkflowStageOutputResourceInput')
 export class WorkflowStageOutputResourceType {
   @Field(() => String)
   name!: string;
 }
 
 @ObjectType('WorkflowStageOutputArtifact')
-export class WorkflowStageOutputArtifactType {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
+@InputType('WorkflowStageOutputArtifactInput')
+export class WorkflowStageOutputArtifactType extends NamePathFields {}
 
 @ObjectType('WorkflowStageOutputs')
 export class WorkflowStageOutputsType {
@@ -111,22 +99,7 @@ export class WorkflowVersionType {
 }
 
 @ObjectType('Workflow', { description: 'A DAG of stages with immutable versions.' })
-export class WorkflowType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  description!: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
-
+export class WorkflowType extends NamedObjectFields {
   @Field(() => Int, { nullable: true, description: 'Runs of this workflow active at once; null: no limit of its own.' })
   maxConcurrentRuns!: number | null;
 
@@ -169,79 +142,37 @@ export class WorkflowOrder {
   direction?: OrderDirection;
 }
 
-@InputType('WorkflowStageResourceInput')
-export class WorkflowStageResourceInput {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
-
 @InputType('WorkflowStageInputArtifactInput')
-export class WorkflowStageInputArtifactInput {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-
+export class WorkflowStageInputArtifactInput extends NamePathFields {
   @Field(() => String, { description: '"<stage>/<artifact>" of an upstream stage.' })
   source!: string;
 }
 
 @InputType('WorkflowStageInputsInput')
 export class WorkflowStageInputsInput {
-  @Field(() => [WorkflowStageResourceInput], { nullable: true })
-  resources?: WorkflowStageResourceInput[];
+  @Field(() => [WorkflowStageResourceType], { nullable: true })
+  resources?: WorkflowStageResourceType[];
 
   @Field(() => [WorkflowStageInputArtifactInput], { nullable: true })
   artifacts?: WorkflowStageInputArtifactInput[];
 }
 
-@InputType('WorkflowStageOutputResourceInput')
-export class WorkflowStageOutputResourceInput {
-  @Field(() => String)
-  name!: string;
-}
-
-@InputType('WorkflowStageOutputArtifactInput')
-export class WorkflowStageOutputArtifactInput {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String)
-  path!: string;
-}
-
 @InputType('WorkflowStageOutputsInput')
 export class WorkflowStageOutputsInput {
-  @Field(() => [WorkflowStageOutputResourceInput], { nullable: true })
-  resources?: WorkflowStageOutputResourceInput[];
+  @Field(() => [WorkflowStageOutputResourceType], { nullable: true })
+  resources?: WorkflowStageOutputResourceType[];
 
-  @Field(() => [WorkflowStageOutputArtifactInput], { nullable: true })
-  artifacts?: WorkflowStageOutputArtifactInput[];
+  @Field(() => [WorkflowStageOutputArtifactType], { nullable: true })
+  artifacts?: WorkflowStageOutputArtifactType[];
 }
 
 @InputType('StageInput', { description: 'A stage of a workflow (docs/contract.md §2).' })
-export class StageInput {
+export class StageInput extends StageCommandInput {
   @Field(() => String)
   name!: string;
 
   @Field(() => String)
   image!: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
-
-  @Field(() => String, { nullable: true })
-  workingDir?: string;
 
   @Field(() => [String], { nullable: true })
   dependsOn?: string[];
@@ -266,16 +197,7 @@ export class StageInput {
 }
 
 @InputType({ description: 'Names one workflow of a project.' })
-export class WorkflowRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String)
-  name!: string;
-}
+export class WorkflowRefInput extends ProjectObjectRefInput {}
 
 @InputType()
 export class CreateWorkflowInput extends WorkflowRefInput {
@@ -333,13 +255,7 @@ registerEnumType(AppliedTarget, {
 });
 
 @InputType()
-export class ApplyManifestsInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
+export class ApplyManifestsInput extends ProjectScopeInput {
   @Field(() => String, { description: 'One or more cyclone.dev/v1alpha1 documents (docs/contract.md §3).' })
   yaml!: string;
 }

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/prisma.js';
 import { badInput } from '../../errors/app-error.js';
 import type { AuditOutcome } from '../../generated/prisma/enums.js';
-import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../../graphql/relay.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
+import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../shared/pagination.js';
 import { type AuditFilter, AuditRepository } from './audit.repository.js';
 
 export interface AuditEventView {

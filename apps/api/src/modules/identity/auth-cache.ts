@@ -1,5 +1,5 @@
-import type { DataGenerations } from '../../graphql/query-cache/data-version.js';
-import { LruCache } from '../../graphql/query-cache/lru-cache.js';
+import type { DataGenerations } from '../../db/data-version.js';
+import { LruCache } from '../shared/lru-cache.js';
 import type { AuthUser } from './identity.service.js';
 
 /** A session or API token row as authentication needs it. */

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { checkIntegration, type IntegrationForCheck } from './check-integration.js';
 import { freePort, selfSignedCertificate, tempDir } from './testing/processes.js';
 import { startGitHttpServer, startSvnServe } from './testing/repositories.js';

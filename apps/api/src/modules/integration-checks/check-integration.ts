@@ -1,7 +1,7 @@
 import type { IntegrationType } from '../../generated/prisma/enums.js';
+import { httpRequest } from './check-http-client.js';
 import { CheckError, type CheckResult, hostOf, statusError, timed } from './check-result.js';
 import { checkGitRemote, checkSvnInfo } from './command-check.js';
-import { httpRequest } from './http-client.js';
 import { checkKubernetes } from './kubernetes-check.js';
 import { RegistryClient } from './registry-client.js';
 import { checkScmUser } from './scm-user-check.js';

@@ -1,8 +1,8 @@
 import type { RequestOptions } from 'node:https';
 import { inClusterKubeConfig, type KubeConfig, kubeConfigFromString } from '@cyclone/k8s';
 import { OPERATOR_TARGET_POLICY } from '../outbound/outbound-policy.js';
+import { httpRequest, joinUrl, parseJson } from './check-http-client.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
-import { httpRequest, joinUrl, parseJson } from './http-client.js';
 
 export interface KubernetesSettings {
   kubeconfig?: string;

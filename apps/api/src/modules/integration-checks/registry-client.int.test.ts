@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { checkIntegration } from './check-integration.js';
 import { CheckError } from './check-result.js';
 import { RegistryClient } from './registry-client.js';

@@ -1,5 +1,5 @@
+import { basicAuth, type HttpAnswer, httpRequest, joinUrl, parseJson } from './check-http-client.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
-import { basicAuth, type HttpAnswer, httpRequest, joinUrl, parseJson } from './http-client.js';
 
 export interface RegistrySettings {
   /** Base URL, e.g. https://registry.example.com or https://registry-1.docker.io */

@@ -1,6 +1,6 @@
 import { bitbucketCloudApiBase, isBitbucketCloud } from '../scm/bitbucket-cloud.provider.js';
+import { basicAuth, httpRequest, joinUrl, parseJson } from './check-http-client.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
-import { basicAuth, httpRequest, joinUrl, parseJson } from './http-client.js';
 
 export interface ScmSettings {
   type: 'GITHUB' | 'GITLAB' | 'BITBUCKET';

@@ -1,5 +1,5 @@
+import { basicAuth, httpRequest, joinUrl, parseJson } from './check-http-client.js';
 import { CheckError, hostOf, statusError } from './check-result.js';
-import { basicAuth, httpRequest, joinUrl, parseJson } from './http-client.js';
 
 export interface SonarQubeSettings {
   server: string;

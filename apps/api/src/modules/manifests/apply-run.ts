@@ -1,7 +1,7 @@
 import { durationTextToMs, type NameValue } from '@cyclone/domain';
 import type { WorkflowRunManifestSpec } from '@cyclone/manifests';
 import { badInput, conflict } from '../../errors/app-error.js';
-import { stableJson } from '../resources/resource.upsert.js';
+import { stableJson } from '../resources/resources.repository.js';
 import { requireExecutionCluster } from '../runs/execution-cluster.js';
 import { createRunInTx } from '../runs/run-create.js';
 import type { Tx } from '../shared/mutation.js';

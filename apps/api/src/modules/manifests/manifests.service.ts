@@ -4,18 +4,18 @@ import type { Db } from '../../db/prisma.js';
 import { AppError, badInput } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { upsertResource } from '../resources/resource.upsert.js';
+import { upsertResource } from '../resources/resources.repository.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
-import { loadStageDefinition, upsertStage } from '../stages/stage.upsert.js';
-import { upsertTenantTemplate } from '../templates/template.upsert.js';
-import { upsertTrigger } from '../triggers/trigger.upsert.js';
+import { loadStageDefinition, upsertStage } from '../stages/stages.repository.js';
+import { upsertTenantTemplate } from '../templates/tenant-templates.repository.js';
+import { upsertTrigger } from '../triggers/triggers.repository.js';
 import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
 import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
-import { normalizeSpec } from '../workflows/workflow.inputs.js';
-import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflow.rules.js';
-import { applyRunSettings } from '../workflows/workflow.run-settings.js';
+import { applyRunSettings } from '../workflows/run-settings.js';
+import { normalizeSpec } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflows.rules.js';
 import { applyWorkflowRun } from './apply-run.js';
 
 /** What a document became: a Stage document is a project stage or, labelled so, a tenant stage template. */

@@ -1,7 +1,7 @@
 import { type Manifest, printManifests, splitWorkflow } from '@cyclone/manifests';
 import type { Db } from '../../db/prisma.js';
-import { listResourceSpecs } from '../resources/resource.upsert.js';
-import { toTriggerSpec } from '../triggers/trigger.upsert.js';
+import { listResourceSpecs } from '../resources/resources.repository.js';
+import { toTriggerSpec } from '../triggers/triggers.repository.js';
 import { type WorkflowRow, workflowsRepository } from '../workflows/workflows.repository.js';
 
 /**

@@ -1,10 +1,10 @@
 import nodemailer from 'nodemailer';
+import { httpRequest } from '../integration-checks/check-http-client.js';
 import { CheckError } from '../integration-checks/check-result.js';
-import { httpRequest } from '../integration-checks/http-client.js';
 import { statusText } from '../outbound/outbound-http.js';
 import { outboundPolicy } from '../outbound/outbound-policy.js';
-import type { SmtpSettings } from './notification.rules.js';
 import { emailText, type RunSummary, signBody, slackMessage } from './notification-payload.js';
+import type { SmtpSettings } from './notifications.rules.js';
 
 export interface SendOutcome {
   statusCode: number | null;

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationReconciler } from '../../controller/notification-reconciler.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { runWorkflow } from '../../testing/runs.js';
+import { runWorkflow } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { SecretBox } from '../integrations/secret-box.js';

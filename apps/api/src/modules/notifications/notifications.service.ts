@@ -7,7 +7,7 @@ import type { SecretBox } from '../integrations/secret-box.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { type NotificationsInput, parseNotifications, type StoredReceiver } from './notification.rules.js';
+import { type NotificationsInput, parseNotifications, type StoredReceiver } from './notifications.rules.js';
 
 export interface NotificationsView {
   policy: 'ALWAYS' | 'SUCCESS' | 'FAILURE';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AddressPolicy, embeddedIpv4, parseCidr, parseIp } from './address-policy.js';
+import { parseCidr, parseIp } from '../../config/address-syntax.js';
+import { AddressPolicy, embeddedIpv4 } from './address-policy.js';
 import { OutboundPolicy } from './outbound-policy.js';
 
 describe('parseIp', () => {

@@ -1,7 +1,10 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { OutboundSettings } from '../../config/config.js';
 import { AddressPolicy } from './address-policy.js';
+
+export type { OutboundSettings } from '../../config/config.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -10,17 +13,6 @@ export interface ResolvedAddress {
 
 /** Name resolution; tests point names at addresses through it. */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
-
-export interface OutboundSettings {
-  /** CYCLONE_OUTBOUND_ALLOW: CIDRs, addresses and host names reachable anyway. */
-  allow: string[];
-  /** CYCLONE_OUTBOUND_DENY: further CIDRs refused (e.g. the cluster's service range). */
-  deny: string[];
-  /** The cluster's API service address when running in a pod (KUBERNETES_SERVICE_HOST). */
-  serviceHost?: string;
-  /** CYCLONE_ALLOW_LOCAL_REPOSITORIES: Git/Svn repositories on this machine (file://, paths). */
-  allowLocalRepositories?: boolean;
-}
 
 /** A call the outbound policy refused before any connection was made. */
 export class OutboundRefusedError extends Error {

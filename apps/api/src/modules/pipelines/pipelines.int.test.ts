@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { isEnded, runWorkflow } from '../../testing/runs.js';
+import { isEnded, runWorkflow } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { waitFor } from '../../testing/wait.js';

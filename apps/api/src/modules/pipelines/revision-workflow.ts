@@ -2,14 +2,14 @@ import { type StageDefinition, type WorkflowSpec, workflowSpecSchema } from '@cy
 import { formatManifestError, joinWorkflow, type Manifest, parseManifests } from '@cyclone/manifests';
 import { AppError } from '../../errors/app-error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { stableJson } from '../resources/resource.upsert.js';
+import { stableJson } from '../resources/resources.repository.js';
 import type { ScmKind, ScmProvider } from '../scm/scm-provider.js';
 import type { Tx } from '../shared/mutation.js';
-import { loadStageDefinition } from '../stages/stage.upsert.js';
+import { loadStageDefinition } from '../stages/stages.repository.js';
 import type { ScmEvent } from '../webhooks/scm-event.js';
-import { normalizeSpec } from '../workflows/workflow.inputs.js';
-import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflow.rules.js';
+import { normalizeSpec } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
+import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflows.rules.js';
 
 /** The file a repository keeps its pipeline in. */
 export const PIPELINE_FILE = '.cyclone.yaml';

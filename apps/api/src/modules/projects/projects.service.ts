@@ -6,7 +6,7 @@ import { requireProject, requireTenantRole } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { assertNoActiveRuns } from './active-runs.js';
-import { createProjectSchema, updateProjectSchema } from './project.inputs.js';
+import { createProjectSchema, updateProjectSchema } from './projects.inputs.js';
 import { projectsRepository as repo } from './projects.repository.js';
 
 export interface ProjectRow {

@@ -1,10 +1,10 @@
 import type { NameValue } from '@cyclone/domain';
-import { CHANNELS } from '../../db/notifications.js';
+import { CHANNELS } from '../../db/notification-hub.js';
 import { conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
-import { toWorkflowSpec } from '../workflows/workflows.repository.js';
+import { readWorkflowVersion } from '../workflows/workflow-versions.js';
 import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
 
 /** A stage a retry takes over from its original run as it ended there. */
@@ -53,9 +53,12 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
   const workflow = locked[0];
   if (!workflow) throw notFound('workflow');
   await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant);
-  const version = await stagesOfVersion(tx, workflowId, run.versionId ?? workflow.current_version);
+  const version = await readWorkflowVersion(
+    tx,
+    run.versionId != null ? { id: run.versionId } : { workflowId, version: workflow.current_version },
+  );
   const number = run.numbers ? await run.numbers.next(tx, workflowId) : await nextRunNumberInTx(tx, workflowId);
-  const stages = version.stages.map((stage) => {
+  const stages = version.spec.stages.map(({ name: stage }) => {
     const reused = run.reusedStages?.get(stage);
     return reused
       ? {
@@ -128,29 +131,4 @@ async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string): Promis
       `tenant "${tenant}" already has ${queued} queued runs, the most one tenant may queue (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT); wait for some to start, or stop some, then try again`,
     );
   }
-}
-
-/**
- * The id and stage names of a workflow version (a number of the workflow, or an id):
- * versions are immutable, so each is read once per process. Bounded: cleared when full.
- */
-const versionStages = new Map<string, { id: string; stages: string[] }>();
-const MAX_CACHED_VERSIONS = 1_000;
-async function stagesOfVersion(
-  tx: Tx,
-  workflowId: string,
-  version: string | number,
-): Promise<{ id: string; stages: string[] }> {
-  const key = `${workflowId}:${version}`;
-  let found = versionStages.get(key);
-  if (!found) {
-    const row =
-      typeof version === 'string'
-        ? await tx.workflowVersion.findUniqueOrThrow({ where: { id: version } })
-        : await tx.workflowVersion.findUniqueOrThrow({ where: { workflowId_version: { workflowId, version } } });
-    found = { id: row.id, stages: toWorkflowSpec(row.spec).stages.map((stage) => stage.name) };
-    if (versionStages.size >= MAX_CACHED_VERSIONS) versionStages.clear();
-    versionStages.set(key, found);
-  }
-  return found;
 }

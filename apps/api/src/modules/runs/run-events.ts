@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { CHANNELS, type NotificationHub } from '../../db/notifications.js';
+import { CHANNELS, type NotificationHub } from '../../db/notification-hub.js';
 
 /** Emitter event with every run id announced on either channel (a symbol: never a run id). */
 const ANY_RUN = Symbol('any run');

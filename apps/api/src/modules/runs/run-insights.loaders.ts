@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
-import { byKey } from '../../graphql/loaders.js';
+import { byKey } from '../shared/loader-keys.js';
 import { toWorkflowSpec } from '../workflows/workflows.repository.js';
 
 export interface RunDetails {

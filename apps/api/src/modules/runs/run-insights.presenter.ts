@@ -2,9 +2,9 @@ import type { Db } from '../../db/prisma.js';
 import { badInput } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunPhase, RunTrigger } from '../../generated/prisma/enums.js';
-import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../../graphql/relay.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
+import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../shared/pagination.js';
 
 export const MAX_STATISTICS_DAYS = 90;
 /** UTC offsets in minutes run from -12:00 to +14:00. */

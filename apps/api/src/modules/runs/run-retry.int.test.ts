@@ -12,7 +12,7 @@ import {
   STOP_RUN,
   stageOf,
   waitForRun,
-} from '../../testing/runs.js';
+} from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 

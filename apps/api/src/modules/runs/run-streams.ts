@@ -1,10 +1,11 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
+import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
+import { followTenantRuns } from './tenant-run-stream.js';
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** Safety net: look again this often even without a notification. */
 const MAX_WAIT_MS = 2_000;
 const PAGE = 1_000;
@@ -66,7 +67,7 @@ export async function* followRun(
         last = signature;
         yield { ...run, stageViews };
       }
-      if (TERMINAL.has(run.phase)) return;
+      if (isTerminalRunPhase(run.phase)) return;
       await watch.next(MAX_WAIT_MS);
     }
   } finally {
@@ -126,7 +127,7 @@ export async function* followLogs(
         }
       }
       if (isFull) continue;
-      if (TERMINAL.has(phase)) {
+      if (isTerminalRunPhase(phase)) {
         if (isClosing) return;
         isClosing = true;
         continue;
@@ -135,5 +136,22 @@ export async function* followLogs(
     }
   } finally {
     watch.dispose();
+  }
+}
+
+/** The subscriptions' live reads of runs, on this process's database and run notifications. */
+export class RunStreams {
+  constructor(private readonly deps: { db: Db; presenter: RunsPresenter; events: RunEvents }) {}
+
+  followRun(user: AuthUser, id: string): AsyncGenerator<RunEvent> {
+    return followRun(this.deps, user, id);
+  }
+
+  followLogs(user: AuthUser, id: string, stage?: string, afterSeq?: number): AsyncGenerator<LogLineView> {
+    return followLogs(this.deps, user, id, stage, afterSeq);
+  }
+
+  followTenantRuns(user: AuthUser, tenant: string): AsyncGenerator<RunEvent> {
+    return followTenantRuns(this.deps, user, tenant);
   }
 }

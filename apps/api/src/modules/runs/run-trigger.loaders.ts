@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
-import { byKey } from '../../graphql/loaders.js';
+import { byKey } from '../shared/loader-keys.js';
 
 export interface RunTriggerView {
   trigger: RunTrigger;

@@ -5,7 +5,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { expectGone, isAlive } from '../../testing/processes.js';
+import { expectGone, isAlive } from '../../testing/process-checks.js';
 import {
   CREATE_WORKFLOW,
   PAUSE_RUN,
@@ -20,7 +20,7 @@ import {
   stageOf,
   WORKFLOW_RUN,
   waitForRun,
-} from '../../testing/runs.js';
+} from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 

@@ -3,7 +3,7 @@ import { badInput } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { requireRun } from './runs.access.js';
+import { requireRun } from './run-access.js';
 
 export const MAX_LOG_LINES = 5000;
 
@@ -28,7 +28,7 @@ export interface LogLineView {
 
 /** Reads of runs, their stages and their logs, for members of the run's tenant. */
 export class RunsPresenter {
-  constructor(readonly db: Db) {}
+  constructor(private readonly db: Db) {}
 
   getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
     // A burst of subscribers (1,000 opening at once) waits for a pooled connection

@@ -1,6 +1,6 @@
-import { durationTextSchema, durationTextToMs, LIMITS, nameValueSchema } from '@cyclone/domain';
+import { durationTextSchema, durationTextToMs, isTerminalRunPhase, LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
-import { notifyControllers, notifyRunChanged } from '../../db/notifications.js';
+import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
@@ -11,10 +11,10 @@ import { runMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { requireExecutionCluster } from './execution-cluster.js';
+import { requireRun } from './run-access.js';
 import { createRunInTx } from './run-create.js';
 import type { RunNumbers } from './run-numbers.js';
 import { reusedStagesOf } from './run-retry.js';
-import { requireRun } from './runs.access.js';
 
 const runWorkflowSchema = z.object({
   tenant: z.string(),
@@ -35,8 +35,6 @@ function atLeastOneSecond(text: string): boolean {
 }
 
 export type RunWorkflowInputShape = z.input<typeof runWorkflowSchema>;
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /**
  * Starting and steering runs (DEVELOPER and up). The mutations only record intent
@@ -87,7 +85,7 @@ export class RunsService {
         where: { id },
         include: { version: { select: { spec: true } }, stageRuns: true },
       });
-      if (!TERMINAL.has(original.phase)) {
+      if (!isTerminalRunPhase(original.phase)) {
         throw conflict(`run ${name} is still ${original.phase}; stop it or wait until it finishes, then retry`);
       }
       const spec = toWorkflowSpec(original.version.spec);
@@ -114,20 +112,22 @@ export class RunsService {
   /** Kills what runs and cancels the run; stopping a finished run changes nothing. */
   stopWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.stop', (run) =>
-      TERMINAL.has(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
+      isTerminalRunPhase(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
     );
   }
 
   pauseWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.pause', (run) => {
-      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be paused`);
+      if (isTerminalRunPhase(run.phase))
+        throw conflict(`run is already ${run.phase}; only an active run can be paused`);
       return run.pausedAt ? undefined : { pausedAt: new Date() };
     });
   }
 
   resumeWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
     return this.steer(actor, id, 'workflowRun.resume', (run) => {
-      if (TERMINAL.has(run.phase)) throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
+      if (isTerminalRunPhase(run.phase))
+        throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
       return run.pausedAt ? { pausedAt: null } : undefined;
     });
   }

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
-import { type RunEvent, readStageRunViews, stageSignature } from './run.loaders.js';
 import type { RunEvents } from './run-events.js';
+import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 
 /** Nothing to poll for: run ids only come from notifications. The wait just loops. */
 const MAX_WAIT_MS = 30_000;

@@ -1,4 +1,4 @@
-import { enc, encPath, JsonApi, splitRepo } from './http-client.js';
+import { enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
 import type {
   CommitState,
   ScmCommitStatus,

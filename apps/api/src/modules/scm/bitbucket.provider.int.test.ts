@@ -9,7 +9,7 @@
 // for a commit".
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { isBitbucketCloud } from './bitbucket-cloud.provider.js';
 import { createScmProvider } from './create-provider.js';
 import { fixture } from './testing/fixtures.js';

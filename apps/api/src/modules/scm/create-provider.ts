@@ -4,7 +4,7 @@ import { BitbucketServerProvider } from './bitbucket-server.provider.js';
 import { GitProvider } from './git.provider.js';
 import { GitHubProvider } from './github.provider.js';
 import { GitLabProvider } from './gitlab.provider.js';
-import { basic, bearer } from './http-client.js';
+import { basic, bearer } from './scm-http-client.js';
 import { ScmError, type ScmProvider } from './scm-provider.js';
 import { SvnProvider } from './svn.provider.js';
 

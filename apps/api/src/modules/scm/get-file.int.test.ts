@@ -6,7 +6,7 @@
 // and Bitbucket Cloud "Get file or directory contents" (GET /2.0/repositories/{workspace}/{slug}/src/{commit}/{path}).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { createScmProvider } from './create-provider.js';
 import { LoopbackServer } from './testing/loopback-server.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { normalizeHook } from '../webhooks/normalize-event.js';
 import { isValidHmacSignature } from '../webhooks/verify-signature.js';
 import { createScmProvider } from './create-provider.js';

@@ -7,7 +7,7 @@
 // (commits/statuses#create-a-commit-status).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { createScmProvider } from './create-provider.js';
 import { githubApiBase } from './github.provider.js';
 import { ScmError } from './scm-provider.js';

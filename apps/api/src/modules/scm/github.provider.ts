@@ -1,4 +1,4 @@
-import { checkedText, enc, encPath, JsonApi, splitRepo } from './http-client.js';
+import { checkedText, enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
 import {
   type ScmCommitStatus,
   ScmError,

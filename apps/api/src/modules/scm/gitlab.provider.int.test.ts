@@ -5,7 +5,7 @@
 // project" (project_webhooks.md) and "Set the pipeline status of a commit" (commits.md).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { createScmProvider } from './create-provider.js';
 import { fixture } from './testing/fixtures.js';
 import { LoopbackServer } from './testing/loopback-server.js';

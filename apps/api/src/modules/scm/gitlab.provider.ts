@@ -1,4 +1,4 @@
-import { enc, JsonApi } from './http-client.js';
+import { enc, JsonApi } from './scm-http-client.js';
 import type {
   CommitState,
   ScmCommitStatus,

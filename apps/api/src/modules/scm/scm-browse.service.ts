@@ -6,7 +6,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { requireTenantRole } from '../shared/access.js';
 import { parseInput } from '../shared/validate-input.js';
-import { SCM_INTEGRATION_TYPES } from '../triggers/trigger.rules.js';
+import { SCM_INTEGRATION_TYPES } from '../triggers/triggers.rules.js';
 import { createScmProvider } from './create-provider.js';
 import { ScmError, type ScmRef, type ScmRepo } from './scm-provider.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../db/free-port.js';
-import { allowLoopbackTestServers } from '../../testing/outbound.js';
+import { allowLoopbackTestServers } from '../../testing/outbound-policies.js';
 import { waitFor } from '../../testing/wait.js';
 import { normalizeHook } from '../webhooks/normalize-event.js';
 import { isValidHmacSignature } from '../webhooks/verify-signature.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
-import { upsertResource } from '../resources/resource.upsert.js';
-import { listStageDefinitions, upsertStage } from './stage.upsert.js';
+import { upsertResource } from '../resources/resources.repository.js';
+import { listStageDefinitions, upsertStage } from './stages.repository.js';
 
 const RESOURCE = 'name type parameters { name value } resolver persistent { pvc path pullPolicy } integration';
 const STAGE =

@@ -11,7 +11,7 @@ export interface SyncStateRow {
   lastError: string | null;
 }
 
-/** Sync states by `<objectType>/<objectId>` (apps/api/src/reconciler writes them). */
+/** Sync states by `<objectType>/<objectId>` (apps/api/src/kube-sync writes them). */
 export function createSyncStatusLoaders(db: Db) {
   return {
     syncStateByKey: new DataLoader<string, SyncStateRow | undefined>(async (keys) => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
-import { stableJson } from '../resources/resource.upsert.js';
+import { stableJson } from '../resources/resources.repository.js';
 import { BUILTIN_TEMPLATES, type BuiltinTemplate } from './builtin-templates.js';
 
 // Any constant: serialises concurrent boots so built-ins are never inserted twice

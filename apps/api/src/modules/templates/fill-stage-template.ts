@@ -9,7 +9,7 @@ import { badInput } from '../../errors/app-error.js';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import type { Tx } from '../shared/mutation.js';
 import { withIntegrationArguments } from './integration-arguments.js';
-import { findUsableTemplate } from './template.repository.js';
+import { findUsableTemplate } from './templates.repository.js';
 
 /**
  * The tenant's (or built-in) template `name` filled with `args`, the arguments a

@@ -8,7 +8,7 @@ import { requireTenantRole, type TenantAccess } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { hasRole } from '../shared/roles.js';
 import { parseInput } from '../shared/validate-input.js';
-import { createTenantSchema, memberSchema, type QuotaInput, updateTenantSchema } from './tenant.inputs.js';
+import { createTenantSchema, memberSchema, type QuotaInput, updateTenantSchema } from './tenants.inputs.js';
 import { tenantsRepository as repo, type TenantRow } from './tenants.repository.js';
 
 export interface MemberRow {

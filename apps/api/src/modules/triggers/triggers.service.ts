@@ -9,7 +9,7 @@ import { parseInput } from '../shared/validate-input.js';
 import type { RepositoryWebhooks } from '../webhooks/repository-webhooks.js';
 import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { type TriggerRow, upsertTrigger } from './trigger.upsert.js';
+import { type TriggerRow, upsertTrigger } from './triggers.repository.js';
 
 export interface TriggerRefShape {
   tenant: string;

@@ -1,6 +1,6 @@
 import { nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
-import { notifyControllers, notifyRunChanged } from '../../db/notifications.js';
+import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
 import type { Integration } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';

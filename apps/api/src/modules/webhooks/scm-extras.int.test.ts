@@ -3,7 +3,7 @@
 // for the pages they come from).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { runWorkflow } from '../../testing/runs.js';
+import { runWorkflow } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { fixture } from '../scm/testing/fixtures.js';

@@ -1,6 +1,6 @@
 import { LIMITS, nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
-import { notifyRunChanged } from '../../db/notifications.js';
+import { notifyRunChanged } from '../../db/notification-hub.js';
 import type { AuthUser, IdentityService } from '../identity/identity.service.js';
 import { createRunInTx } from '../runs/run-create.js';
 import { hasRole } from '../shared/roles.js';

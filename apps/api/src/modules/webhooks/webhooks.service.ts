@@ -1,9 +1,7 @@
-import type { Reconciler } from '../../controller/controller.js';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
-import { CommitStatusReconciler } from './commit-status.reconciler.js';
 import type { DeliveryResult } from './delivery-records.js';
 import { RepositoryWebhooks } from './repository-webhooks.js';
 import { handleScmDelivery } from './scm-delivery.js';
@@ -16,7 +14,7 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 /** Incoming webhooks, repository webhook registration and commit statuses. */
 export class WebhooksService {
   readonly repositoryWebhooks: RepositoryWebhooks;
-  private readonly onRunCreated = new Set<() => void>();
+  private readonly runCreatedListeners = new Set<() => void>();
 
   constructor(
     private readonly deps: {
@@ -39,18 +37,9 @@ export class WebhooksService {
     return handleTriggerDelivery({ ...this.handlerDeps(), identity: this.deps.identity }, triggerId, headers, body);
   }
 
-  /** The controller's loops: commit statuses (new SCM runs wake it) and unused repository webhooks. */
-  createReconcilers(): Reconciler[] {
-    const statuses = new CommitStatusReconciler(this.deps);
-    this.onRunCreated.add(() => statuses.wake());
-    const hooks: Reconciler = {
-      name: 'repository-webhooks',
-      reconcileAll: async () => {
-        await this.repositoryWebhooks.sweepOrphans(this.deps.db);
-        return {};
-      },
-    };
-    return [statuses, hooks];
+  /** Calls `listener` whenever a delivery started or changed a run (the commit-status loop wakes on it). */
+  onRunCreated(listener: () => void): void {
+    this.runCreatedListeners.add(listener);
   }
 
   private handlerDeps() {
@@ -62,7 +51,7 @@ export class WebhooksService {
       publicUrl,
       // Controllers hear of new and cancelled runs through the controller channel; this wakes the commit statuses.
       onRunChanged: () => {
-        for (const wake of this.onRunCreated) wake();
+        for (const wake of this.runCreatedListeners) wake();
       },
     };
   }

@@ -2,10 +2,10 @@ import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { RunPhase } from '../../generated/prisma/enums.js';
-import { type ConnectionShape, decodeCursor, pageSize, toConnection, withLazyTotal } from '../../graphql/relay.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { exportWorkflowYaml } from '../manifests/workflow-export.js';
 import { requireProject } from '../shared/access.js';
+import { type ConnectionShape, decodeCursor, pageSize, toConnection, withLazyTotal } from '../shared/pagination.js';
 import type { RunRow, WorkflowRow } from './workflows.repository.js';
 
 export type WorkflowOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';

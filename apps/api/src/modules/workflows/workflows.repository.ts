@@ -1,7 +1,7 @@
 import { type WorkflowSpec, workflowSpecSchema } from '@cyclone/domain';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { RunPhase } from '../../generated/prisma/enums.js';
-import { stableJson } from '../resources/resource.upsert.js';
+import { stableJson } from '../resources/resources.repository.js';
 import type { Tx } from '../shared/mutation.js';
 
 export interface WorkflowRow {

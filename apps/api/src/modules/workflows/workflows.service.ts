@@ -5,10 +5,10 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { ACTIVE_RUN_PHASES } from '../projects/active-runs.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation } from '../shared/mutation.js';
-import { toWorkflowSpec, type WorkflowInputShape } from './workflow.inputs.js';
-import { assertResourcesExist, assertValidGraph, inputFieldNames } from './workflow.rules.js';
-import { applyRunSettings, parseRunSettings, type RunSettingsInput } from './workflow.run-settings.js';
+import { applyRunSettings, parseRunSettings, type RunSettingsInput } from './run-settings.js';
+import { toWorkflowSpec, type WorkflowInputShape } from './workflows.inputs.js';
 import { workflowsRepository as repo, type WorkflowRow } from './workflows.repository.js';
+import { assertResourcesExist, assertValidGraph, inputFieldNames } from './workflows.rules.js';
 
 /** Workflows and their immutable versions: DEVELOPERs and up write them. */
 export class WorkflowsService {

@@ -290,8 +290,7 @@ export const RunStatisticsDocument = graphql(`
 export type RunStatistics = ResultOf<typeof RunStatisticsDocument>['runStatistics'];
 export type RunDay = RunStatistics['days'][number];
 
-export const TERMINAL_PHASES: readonly Phase[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-export const isTerminal = (phase: Phase) => TERMINAL_PHASES.includes(phase);
+export { isTerminalRunPhase as isTerminal, TERMINAL_RUN_PHASES as TERMINAL_PHASES } from '@cyclone/domain/core';
 
 /** The run dashboard's address. */
 export function runHref(run: { projectName: string; workflow: { name: string }; id: string }): string {

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { parseOutputs } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
@@ -9,7 +10,6 @@ import { outboundPolicy } from '../../../modules/outbound/outbound-policy.js';
 import { parseImageReference } from '../../../modules/registries/image-reference.js';
 import { collectArtifacts } from '../artifact-outputs.js';
 import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
-import { parseOutputs } from '../host-executor.js';
 import { LogWriter } from '../log-writer.js';
 import { prepareInputs } from '../stage-inputs.js';
 import { workspaceRelative } from '../stage-paths.js';

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
-import { stageOf } from '../../../testing/runs.js';
+import { stageOf } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { createGitRepository, runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';

@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { StageLaunch } from '../executor.js';
 import { memoryBytes, nanoCpus } from '../stage-limits.js';
 import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';

@@ -1,9 +1,10 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
+import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
-import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
-import { STAGE_SERVICE_ACCOUNT } from '../../../reconciler/tenant-objects.js';
 import type { AttemptObservation, Executor, RunningAttempt, RunSummary, StageExit, StageLaunch } from '../executor.js';
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
@@ -256,7 +257,7 @@ export class KubernetesExecutor implements Executor {
    * there deleted (nothing owns them across clusters).
    */
   async runPhaseChanged(runId: string, summary: RunSummary): Promise<void> {
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(summary.phase)) {
+    if (isTerminalRunPhase(summary.phase)) {
       const run = await this.objects.context(runId);
       if (run.lane.clusterId) await this.cleanWorker(run);
     }

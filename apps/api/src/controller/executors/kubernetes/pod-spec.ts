@@ -1,5 +1,5 @@
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
-import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 

@@ -8,8 +8,8 @@ import {
   type ObjectCache,
   type V1Pod,
 } from '@cyclone/k8s';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { Logger } from '../../../logging/logger.js';
-import { INSTANCE_LABEL } from '../../../reconciler/labels.js';
 import { podOutcome } from './pod-outcome.js';
 import { ATTEMPT_LABEL, STAGE_LABEL } from './pod-spec.js';
 import type { WriteCounter } from './run-objects.js';

@@ -1,6 +1,6 @@
 import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
-import { tenantNamespace } from '../../../reconciler/tenant-objects.js';
+import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
 import type { ClusterLane } from './cluster-lanes.js';
 import { workflowRunName, workspaceClaimName } from './names.js';
 import type { RunObjectNames } from './pod-spec.js';

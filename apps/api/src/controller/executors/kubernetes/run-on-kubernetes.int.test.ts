@@ -1,6 +1,6 @@
 import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STOP_RUN } from '../../../testing/runs.js';
+import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { sh, stageOf } from '../../../testing/stage-io.js';
 import { waitFor } from '../../../testing/wait.js';
 import { type ExecutorKit, KWOK_EXIT_CODE, KWOK_RUN_DURATION, startExecutorKit } from './kube-executor.fixture.js';

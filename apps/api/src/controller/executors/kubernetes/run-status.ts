@@ -1,10 +1,9 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { type KubeClients, PatchStrategy, setHeaderOptions } from '@cyclone/k8s';
 import type { Logger } from '../../../logging/logger.js';
 import type { RunSummary } from '../executor.js';
 import type { RunObjects, WriteCounter } from './run-objects.js';
 import { workflowRunStatus } from './workflow-run-cr.js';
-
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 /**
  * Writes the summary status of WorkflowRun resources on run phase changes: one run's
@@ -66,6 +65,6 @@ export class RunStatusWriter {
       { ...objects.target(run), name: run.names.run, body: { status: workflowRunStatus(summary) } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    if (TERMINAL.includes(summary.phase)) objects.forget(runId);
+    if (isTerminalRunPhase(summary.phase)) objects.forget(runId);
   }
 }

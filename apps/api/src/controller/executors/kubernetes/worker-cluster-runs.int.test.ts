@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { STAGE_SERVICE_ACCOUNT } from '../../../reconciler/tenant-objects.js';
-import { RUN_WORKFLOW, type RunView } from '../../../testing/runs.js';
+import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
+import { RUN_WORKFLOW, type RunView } from '../../../testing/run-helpers.js';
 import { sh } from '../../../testing/stage-io.js';
 import { waitFor } from '../../../testing/wait.js';
 import { type ExecutorKit, KWOK_RUN_DURATION, startExecutorKit } from './kube-executor.fixture.js';

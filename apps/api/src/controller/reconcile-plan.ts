@@ -1,0 +1,108 @@
+import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
+import { durationTextToMs, isTerminalRunPhase, type WorkflowSpec } from '@cyclone/domain';
+import type { RunPhase } from '../generated/prisma/enums.js';
+import type { LockedRun, RunWrite, StageRow } from './reconcile-store.js';
+
+/**
+ * The pure part of reconciling a run (words: run-reconciler.ts): what the planner is
+ * asked, and what follows from its answer once applied (the run's write, whether
+ * subscribers hear of it, when to requeue). No I/O here.
+ */
+
+/** The planner's answer for a run with these stage rows at `now`. */
+export function planFromRows(
+  spec: WorkflowSpec,
+  run: LockedRun,
+  rows: ReadonlyMap<string, StageRow>,
+  now: Date,
+): RunPlan {
+  const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
+  const startedAt = run.startedAt ?? now;
+  return planRun(
+    spec.stages.map((stage) => ({
+      name: stage.name,
+      dependsOn: stage.dependsOn,
+      trivial: stage.trivial,
+      retries: stage.retries,
+      timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
+    })),
+    {
+      phase: run.phase,
+      isPaused: run.pausedAt !== null,
+      isStopRequested: run.stopRequestedAt !== null,
+      deadline: run.timeoutSeconds ? new Date(startedAt.getTime() + run.timeoutSeconds * 1000) : null,
+      now,
+    },
+    states,
+  );
+}
+
+/** The plan and what applying it did, before the run's write. */
+export interface AppliedPlan {
+  run: LockedRun;
+  plan: RunPlan;
+  rows: ReadonlyMap<string, StageRow>;
+  handles: { stage: string; handle: string }[];
+  /** Stages the executor saw end, or orphans failed, during this pass. */
+  isStageChanged: boolean;
+  startFailures: number;
+  now: Date;
+  /** The resync interval: how soon a run with something running is looked at again. */
+  resyncMs: number;
+}
+
+export interface ReconcileOutcome {
+  /** The one write that ends the reconcile (nothing when nothing changed). */
+  write: RunWrite;
+  isTerminal: boolean;
+  /** ms until the run wants another pass; undefined: only when woken. */
+  requeueAfterMs: number | undefined;
+  /** The requeue is only what the periodic resync does anyway (something runs and its exit is pushed). */
+  isResyncEnough: boolean;
+}
+
+/** The run's write and its requeue: a reconcile that changes nothing (most periodic ones) writes nothing. */
+export function reconcileOutcome(facts: AppliedPlan): ReconcileOutcome {
+  const { run, plan, now } = facts;
+  const isTerminal = isTerminalRunPhase(plan.runPhase);
+  const isPhaseChanged = plan.runPhase !== run.phase;
+  const isStarting = run.startedAt === null && plan.runPhase !== 'PENDING';
+  const isRunChanged =
+    isTerminal || isPhaseChanged || (plan.runMessage !== undefined && plan.runMessage !== run.message) || isStarting;
+  const isNotified =
+    facts.isStageChanged || plan.start.length + plan.kill.length + plan.finish.length > 0 || isPhaseChanged;
+  const write: RunWrite = {
+    handles: facts.handles,
+    isNotified,
+    ...(isRunChanged
+      ? {
+          run: {
+            phase: plan.runPhase as RunPhase,
+            ...(plan.runMessage !== undefined ? { message: plan.runMessage } : {}),
+            ...(isStarting ? { startedAt: now } : {}),
+            ...(isTerminal ? { finishedAt: now } : {}),
+          },
+        }
+      : {}),
+  };
+  if (isTerminal) return { write, isTerminal, requeueAfterMs: undefined, isResyncEnough: false };
+  const requeue = requeueAfter(facts);
+  return { write, isTerminal, requeueAfterMs: requeue.ms, isResyncEnough: requeue.isResyncEnough };
+}
+
+/**
+ * When to look again, and whether that is only what the resync does anyway (something runs, and
+ * its exit is pushed) rather than a time the run itself needs (a kill, a failed start,
+ * a backoff or a timeout): the controller's periodic resync stands in for the former.
+ */
+function requeueAfter(facts: AppliedPlan): { ms: number | undefined; isResyncEnough: boolean } {
+  const { plan, rows } = facts;
+  // A start that failed or a kill changes what the planner sees: look again at once.
+  if (facts.startFailures > 0 || plan.kill.length > 0) return { ms: 0, isResyncEnough: false };
+  const isRunning = plan.start.length > 0 || [...rows.values()].some((row) => row.phase === 'RUNNING');
+  // While something runs, look again after a resync interval even without a wake-up (exits wake it sooner).
+  const soon = isRunning ? facts.resyncMs : undefined;
+  if (plan.requeueAfterMs === undefined) return { ms: soon, isResyncEnough: soon !== undefined };
+  if (soon !== undefined && soon < plan.requeueAfterMs) return { ms: soon, isResyncEnough: true };
+  return { ms: plan.requeueAfterMs, isResyncEnough: false };
+}

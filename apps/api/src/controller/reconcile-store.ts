@@ -1,0 +1,224 @@
+import { CHANNELS } from '../db/notification-hub.js';
+import type { Db } from '../db/prisma.js';
+import type { RunPhase, StagePhase } from '../generated/prisma/enums.js';
+import type { Tx } from '../modules/shared/mutation.js';
+import type { StageExit } from './executors/executor.js';
+
+/** Waiting for a pooled connection under load is better than failing the write. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
+/**
+ * The run pass's reads and writes, each one statement (a pass is a handful of round
+ * trips: lock, stages, one claim per started stage, one closing write).
+ */
+
+/** What a pass reads of its run. */
+export interface LockedRun {
+  id: string;
+  workflowId: string;
+  versionId: string;
+  phase: RunPhase;
+  message: string;
+  parameters: unknown;
+  timeoutSeconds: number | null;
+  stopRequestedAt: Date | null;
+  pausedAt: Date | null;
+  retryOfId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+}
+
+/** A stage row as a pass sees it. */
+export interface StageRow {
+  id: string;
+  runId: string;
+  stage: string;
+  phase: StagePhase;
+  attempt: number;
+  exitCode: number | null;
+  message: string;
+  outputs: unknown;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  handle: string | null;
+}
+
+/**
+ * Locks an admitted active run for this pass (`SKIP LOCKED`: a run another
+ * controller is passing over is left to it) and returns it; undefined when it is
+ * not ours to pass over (locked, queued or ended).
+ */
+export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
+  const rows = await tx.$queryRaw<LockedRun[]>`
+    SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
+           timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", paused_at AS "pausedAt",
+           retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt"
+    FROM workflow_runs
+    WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
+    FOR UPDATE SKIP LOCKED`;
+  return rows[0];
+}
+
+/**
+ * The run's stage rows, read after the lock (a separate statement, so it sees every
+ * exit committed before the lock was taken).
+ */
+export function readStages(tx: Tx, runId: string): Promise<StageRow[]> {
+  return tx.$queryRaw<StageRow[]>`
+    SELECT id, run_id AS "runId", stage, phase::text AS phase, attempt, exit_code AS "exitCode", message, outputs,
+           started_at AS "startedAt", finished_at AS "finishedAt", handle
+    FROM stage_runs WHERE run_id = ${runId}::uuid`;
+}
+
+/**
+ * Claims an attempt: the stage row becomes RUNNING with it only if it is still at
+ * the previous attempt and PENDING or FAILED (so an attempt is claimed once). Returns
+ * the highest seq the stage has stored (a new attempt's log continues after it), or
+ * undefined when the claim failed.
+ */
+export async function claimAttempt(
+  tx: Tx,
+  runId: string,
+  stage: string,
+  attempt: number,
+  now: Date,
+): Promise<{ lastSeq: number } | undefined> {
+  const rows = await tx.$queryRaw<{ last: bigint | null }[]>`
+    UPDATE stage_runs
+    SET phase = 'RUNNING', attempt = ${attempt}, started_at = ${now.toISOString()}::timestamptz, finished_at = NULL, exit_code = NULL,
+        message = '', outputs = '[]'::jsonb, handle = NULL
+    WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${attempt - 1} AND phase IN ('PENDING', 'FAILED')
+    RETURNING (SELECT max(seq) FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${stage}) AS last`;
+  const row = rows[0];
+  return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
+}
+
+/** A running attempt a pass ends (stop, timeout): the change applies only while it is still on that attempt. */
+export interface StageKill {
+  stage: string;
+  attempt: number;
+  phase: 'FAILED' | 'CANCELLED';
+  message: string;
+}
+
+/** A stage that never ran (or waits for a retry) and ends without running. */
+export interface StageFinish {
+  stage: string;
+  phase: 'SKIPPED' | 'CANCELLED';
+  message: string;
+}
+
+/**
+ * Ends stages in one statement, however many (a stop of a 200-stage run is one round
+ * trip): kills apply only to the attempt still RUNNING, finishes only to PENDING or
+ * FAILED rows. Returns the handles of the attempts it ended, for the caller to kill
+ * before its transaction commits (so a crash in between leaves them RUNNING, and the
+ * next pass kills them again).
+ */
+export async function endStages(
+  tx: Tx,
+  runId: string,
+  kills: readonly StageKill[],
+  finishes: readonly StageFinish[],
+  now: Date,
+): Promise<{ stage: string; handle: string | null }[]> {
+  if (kills.length === 0 && finishes.length === 0) return [];
+  return tx.$queryRaw<{ stage: string; handle: string | null }[]>`
+    WITH finished AS (
+      UPDATE stage_runs s SET phase = f.phase::"StagePhase", message = f.message
+      FROM unnest(${finishes.map((f) => f.stage)}::text[], ${finishes.map((f) => f.phase)}::text[],
+                  ${finishes.map((f) => f.message)}::text[]) AS f(stage, phase, message)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = f.stage AND s.phase IN ('PENDING', 'FAILED')
+      RETURNING 1
+    ), killed AS (
+      UPDATE stage_runs s
+      SET phase = k.phase::"StagePhase", message = k.message, finished_at = ${now.toISOString()}::timestamptz,
+          exit_code = NULL
+      FROM unnest(${kills.map((k) => k.stage)}::text[], ${kills.map((k) => String(k.attempt))}::text[],
+                  ${kills.map((k) => k.phase)}::text[], ${kills.map((k) => k.message)}::text[])
+           AS k(stage, attempt, phase, message)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = k.stage AND s.attempt = k.attempt::int AND s.phase = 'RUNNING'
+      RETURNING s.stage, s.handle
+    )
+    SELECT stage, handle FROM killed`;
+}
+
+/** Fails running attempts whose process nobody can report any more, in one statement. */
+export async function failStages(tx: Tx, runId: string, stages: readonly string[], message: string, now: Date) {
+  if (stages.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE stage_runs SET phase = 'FAILED', finished_at = ${now.toISOString()}::timestamptz, message = ${message}
+    WHERE run_id = ${runId}::uuid AND stage = ANY(${[...stages]}::text[]) AND phase = 'RUNNING'`;
+}
+
+/** How a pass ends its run's row; undefined fields stay as they are. */
+export interface RunWrite {
+  /** Handles of the attempts this pass started. */
+  handles: { stage: string; handle: string }[];
+  /** The run's new phase etc., when its row changes. */
+  run?: { phase: RunPhase; message?: string; startedAt?: Date; finishedAt?: Date };
+  /** Tell subscribers (any process) that the run changed. */
+  isNotified: boolean;
+}
+
+/** The closing writes of a pass in one statement: stage handles, the run row, the notification. */
+export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Promise<void> {
+  const { handles, run, isNotified } = write;
+  if (handles.length === 0 && !run && !isNotified) return;
+  const stages = handles.map((h) => h.stage);
+  const values = handles.map((h) => h.handle);
+  const isRunWritten = run !== undefined;
+  await tx.$executeRaw`
+    WITH handles AS (
+      UPDATE stage_runs s SET handle = v.handle
+      FROM unnest(${stages}::text[], ${values}::text[]) AS v(stage, handle)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = v.stage
+      RETURNING 1
+    ), run AS (
+      UPDATE workflow_runs
+      SET phase = COALESCE(${run?.phase ?? null}::text::"RunPhase", phase),
+          message = COALESCE(${run?.message ?? null}::text, message),
+          started_at = COALESCE(started_at, ${run?.startedAt?.toISOString() ?? null}::timestamptz),
+          finished_at = COALESCE(${run?.finishedAt?.toISOString() ?? null}::timestamptz, finished_at)
+      WHERE id = ${runId}::uuid AND ${isRunWritten}
+      RETURNING 1
+    )
+    SELECT pg_notify(${CHANNELS.run}, ${runId}::text)
+    FROM (SELECT (SELECT count(*) FROM handles) + (SELECT count(*) FROM run) AS n) AS written
+    WHERE ${isNotified}`;
+}
+
+/**
+ * Records how an attempt ended, unless the controller already ended it (stop,
+ * timeout), and announces it on commit (only when it changed a row: the exits of
+ * the 200 processes a stop killed announce nothing more). The run's row lock is taken first, by a
+ * statement of its own: a pass in progress on the run finishes before the exit lands
+ * (so each pass sees a consistent state), and the update's snapshot, taken after the
+ * lock, sees the attempt that pass claimed.
+ */
+export function writeExit(db: Db, exit: StageExit, now: Date): Promise<boolean> {
+  return db.$transaction((tx) => recordExitInTx(tx, exit, now), TX_OPTIONS);
+}
+
+/**
+ * writeExit inside the caller's transaction (the run's row stays locked until it
+ * ends). True when it ended the attempt; false when the attempt had already ended
+ * (the pass that ended it did what follows).
+ */
+export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<boolean> {
+  const phase = exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
+  const outputs = JSON.stringify(exit.outputs);
+  await tx.$executeRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
+  // One row when the attempt ended here (and then one notification), none otherwise.
+  const rows = await tx.$queryRaw<{ isNotified: boolean }[]>`
+      WITH ended AS (
+        UPDATE stage_runs
+        SET phase = ${phase}::text::"StagePhase", exit_code = ${exit.exitCode}::int, message = ${exit.message},
+            outputs = ${outputs}::jsonb, finished_at = ${now.toISOString()}::timestamptz
+        WHERE run_id = ${exit.runId}::uuid AND stage = ${exit.stage} AND attempt = ${exit.attempt} AND phase = 'RUNNING'
+        RETURNING 1
+      )
+    SELECT pg_notify(${CHANNELS.run}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
+    FROM (SELECT 1 FROM ended LIMIT 1) AS one`;
+  return rows.length > 0;
+}

@@ -1,0 +1,31 @@
+import { Field, InputType } from 'type-graphql';
+
+/**
+ * Inputs name what they act on as users see it: a tenant, a project in it, a workflow
+ * in that. These are parent classes only: the inputs that extend them are the schema's
+ * types (no field uses these, so they are not in the schema themselves).
+ */
+@InputType('TenantScopeInput')
+export class TenantScopeInput {
+  @Field(() => String)
+  tenant!: string;
+}
+
+/** One object of a tenant by name: a project, an integration, a stage template. */
+@InputType('TenantObjectRefFieldsInput')
+export class TenantObjectRefFields extends TenantScopeInput {
+  @Field(() => String)
+  name!: string;
+}
+
+@InputType('ProjectScopeInput')
+export class ProjectScopeInput extends TenantScopeInput {
+  @Field(() => String)
+  project!: string;
+}
+
+@InputType('WorkflowScopeInput')
+export class WorkflowScopeInput extends ProjectScopeInput {
+  @Field(() => String)
+  workflow!: string;
+}

@@ -1,0 +1,194 @@
+import {
+  apiMessageOf,
+  applyObject,
+  CYCLONE_API_VERSION,
+  deleteObject,
+  forgetDiscovery,
+  type KubeClients,
+  type KubernetesObject,
+} from '@cyclone/k8s';
+import type { KubernetesConfig } from '../config/config.js';
+import { WakeableReconciler } from '../controller/controller.js';
+import type { Db } from '../db/prisma.js';
+import type { Logger } from '../logging/logger.js';
+import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { syncClusters } from './cluster-registration.js';
+import { loadDesiredState, type SyncGroup } from './desired-state.js';
+import { idOf, type LiveObject, listLive, needsApply, objectKey, ownerKeyOf, typeOf } from './live-state.js';
+import { type SyncRecord, syncKey, syncStateRepository } from './sync-state.repository.js';
+
+export interface KubeReconcilerDeps {
+  db: Db;
+  logger: Logger;
+  clients: KubeClients;
+  box: SecretBox;
+  config: Pick<KubernetesConfig, 'instance' | 'namespace'>;
+  /** Only the leader reconciles (controller role with several replicas); default: always. */
+  isLeader?: () => boolean;
+  /** Clients of a worker cluster from its kubeconfig (tests may substitute). */
+  workerClients?: (kubeconfig: string) => KubeClients;
+}
+
+/** What one pass knows: live objects, uids of applied owners, keys wanted, ids not to prune. */
+interface Pass {
+  live: Map<string, LiveObject>;
+  uids: Map<string, string>;
+  wanted: Set<string>;
+  protectedIds: Set<string>;
+}
+
+export interface GroupOutcome {
+  generation: number | null;
+  error: string | null;
+}
+
+/**
+ * Mirrors the database into the control cluster, level-triggered: every pass
+ * reads the desired state from Postgres and the live objects of this
+ * installation (by label), applies what differs with server-side apply (field
+ * manager `cyclone`, force), deletes what has no row any more, and records a
+ * sync state per object. A hand edit or delete is undone on the next pass.
+ */
+export class KubeReconciler extends WakeableReconciler {
+  readonly name = 'kubernetes';
+
+  /** `wake()` asks for a pass now (e.g. on becoming the leader) instead of at the next resync. */
+  constructor(private readonly deps: KubeReconcilerDeps) {
+    super();
+  }
+
+  protected async reconcileRound(): Promise<{ requeueAfterMs?: number }> {
+    if (this.deps.isLeader && !this.deps.isLeader()) return {};
+    const { db, box, config, clients } = this.deps;
+    forgetDiscovery(clients.objects);
+    const desired = await loadDesiredState(db, box, config.instance);
+    const live = await listLive(clients.objects, config.instance);
+    const states = await syncStateRepository.loadAll(db);
+    const uids = new Map<string, string>();
+    for (const [key, object] of live) if (object.metadata?.uid) uids.set(key, object.metadata.uid);
+
+    const pass: Pass = { live, uids, wanted: new Set(), protectedIds: new Set() };
+    const outcomes = new Map<SyncGroup, GroupOutcome>();
+    for (const group of desired.groups) outcomes.set(group, await this.syncGroup(group, pass));
+    const clusterOutcomes = await syncClusters({
+      ...this.deps,
+      desired,
+      live,
+      apply: (group) => this.syncGroup(group, pass),
+    });
+    const pruned = await this.prune(live, pass.wanted, pass.protectedIds);
+
+    const records = [
+      ...desired.groups.map((g) => this.toRecord(states, g, outcomes.get(g) as GroupOutcome)),
+      ...clusterOutcomes.map((c) => this.toRecord(states, c.group, c.outcome)),
+    ];
+    for (const record of records) {
+      await syncStateRepository.save(db, states.get(syncKey(record.objectType, record.objectId)), record);
+    }
+    await syncStateRepository.prune(db, states, new Set(records.map((r) => syncKey(r.objectType, r.objectId))));
+    return pruned > 0 || clusterOutcomes.some((c) => c.isFinalizing) ? { requeueAfterMs: 1_000 } : {};
+  }
+
+  private async syncGroup(group: SyncGroup, pass: Pass): Promise<GroupOutcome> {
+    const { live, uids, wanted } = pass;
+    if (group.buildError) {
+      // Its objects cannot be computed now: leave whatever exists alone.
+      pass.protectedIds.add(group.id);
+      return { generation: null, error: group.buildError };
+    }
+    const api = this.deps.clients.objects;
+    let generation: number | null = null;
+    let error: string | null = null;
+    for (const [index, { object, owner }] of group.objects.entries()) {
+      const key = objectKey(object);
+      wanted.add(key);
+      if (error) continue; // later objects may depend on the failed one; still kept from pruning
+      try {
+        let body: KubernetesObject = object;
+        const ownerUid = owner ? uids.get(ownerKeyOf(owner)) : undefined;
+        if (owner) {
+          if (!ownerUid) throw new Error(`its owner ${owner.kind} ${owner.name} is not in the cluster yet`);
+          body = {
+            ...object,
+            metadata: {
+              ...object.metadata,
+              ownerReferences: [
+                {
+                  apiVersion: CYCLONE_API_VERSION,
+                  kind: owner.kind,
+                  name: owner.name,
+                  uid: ownerUid,
+                  controller: true,
+                },
+              ],
+            },
+          };
+        }
+        const current = live.get(key);
+        const result = needsApply(body, current, ownerUid) ? await applyObject(api, body) : (current as LiveObject);
+        if (result.metadata?.uid) uids.set(key, result.metadata.uid);
+        if (index === 0) generation = result.metadata?.generation ?? null;
+      } catch (err) {
+        error = `${object.kind} ${object.metadata?.name}: ${apiMessageOf(err)}`;
+      }
+    }
+    for (const object of group.absent) {
+      try {
+        await deleteObject(api, object);
+      } catch (err) {
+        error ??= `${object.kind} ${object.metadata?.name}: ${apiMessageOf(err)}`;
+      }
+    }
+    return { generation, error };
+  }
+
+  /** Deletes this installation's objects that nothing in the database asks for any more. */
+  private async prune(live: Map<string, LiveObject>, wanted: Set<string>, protectedIds: Set<string>): Promise<number> {
+    let count = 0;
+    for (const [key, object] of live) {
+      if (wanted.has(key) || protectedIds.has(idOf(object) ?? '')) continue;
+      if (object.metadata?.deletionTimestamp) continue;
+      // A cluster's kubeconfig stays until its ExecutionCluster's finalizer has used it.
+      if (object.kind === 'Secret' && typeOf(object) === 'cluster') {
+        const clusterStillThere = [...live.values()].some(
+          (o) => o.kind === 'ExecutionCluster' && idOf(o) === idOf(object),
+        );
+        if (clusterStillThere) continue;
+      }
+      try {
+        await deleteObject(this.deps.clients.objects, object);
+        count++;
+      } catch (err) {
+        this.deps.logger.warn({ object: key, err: apiMessageOf(err) }, 'cannot prune object');
+      }
+    }
+    return count;
+  }
+
+  private toRecord(states: Map<string, SyncRecord>, group: SyncGroup, outcome: GroupOutcome): SyncRecord {
+    const previous = states.get(syncKey(group.type, group.id));
+    return {
+      objectType: group.type,
+      objectId: group.id,
+      tenantId: group.tenantId,
+      phase: outcome.error ? 'ERROR' : 'SYNCED',
+      generation: outcome.generation ?? previous?.generation ?? null,
+      sourceUpdatedAt: outcome.error ? (previous?.sourceUpdatedAt ?? null) : group.sourceUpdatedAt,
+      // When the object was last confirmed in sync (kept while nothing changes).
+      syncedAt: outcome.error
+        ? (previous?.syncedAt ?? null)
+        : unchanged(previous, group, outcome)
+          ? (previous?.syncedAt ?? new Date())
+          : new Date(),
+      lastError: outcome.error,
+    };
+  }
+}
+
+function unchanged(previous: SyncRecord | undefined, group: SyncGroup, outcome: GroupOutcome): boolean {
+  return (
+    previous?.phase === 'SYNCED' &&
+    previous.generation === outcome.generation &&
+    previous.sourceUpdatedAt?.getTime() === group.sourceUpdatedAt.getTime()
+  );
+}

@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import type { Db } from '../../db/prisma.js';
+import { groupByKey } from '../shared/loader-keys.js';
+
+/** What belongs to a project or a tenant, for a list of them in one query per relation. */
+export function createProjectLoaders(db: Db) {
+  return {
+    /** Resources of a project with their integration's name, by name. */
+    resourcesByProjectId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.resource.findMany({
+        where: { projectId: { in: [...ids] } },
+        include: { integration: { select: { name: true } } },
+        orderBy: { name: 'asc' },
+      });
+      return groupByKey(ids, rows, (row) => row.projectId);
+    }),
+    /** Stages of a project, by name. */
+    stagesByProjectId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.stage.findMany({ where: { projectId: { in: [...ids] } }, orderBy: { name: 'asc' } });
+      return groupByKey(ids, rows, (row) => row.projectId);
+    }),
+    projectsByTenantId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.project.findMany({ where: { tenantId: { in: [...ids] } }, orderBy: { name: 'asc' } });
+      return groupByKey(ids, rows, (row) => row.tenantId);
+    }),
+  };
+}

@@ -1,0 +1,130 @@
+import { type ResourceSpec, resourceSpecSchema } from '@cyclone/domain';
+import { z } from 'zod';
+import type { Db } from '../../db/prisma.js';
+import { conflict, notFound } from '../../errors/app-error.js';
+import type { ResourceType } from '../../generated/prisma/enums.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
+import { parseInput } from '../shared/validate-input.js';
+import { findResourceUsers } from './resource-usage.repository.js';
+import { loadResourceSpec, resourceTypeFromDb, upsertResource } from './resources.repository.js';
+
+const scopeSchema = z.object({ tenant: z.string(), project: z.string() });
+const refSchema = scopeSchema.extend({ name: z.string() });
+
+export interface ResourceInputFields {
+  tenant: string;
+  project: string;
+  name: string;
+  type?: ResourceType | null;
+  parameters?: { name: string; value: string }[] | null;
+  resolver?: string | null;
+  persistent?: { pvc: string; path: string; pullPolicy?: string | null } | null;
+  integration?: string | null;
+}
+
+/** Resources of a project (Cyclone's kind Resource). Writes need DEVELOPER. */
+export class ResourceService {
+  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+
+  create(user: AuthUser, input: ResourceInputFields) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'resource.create', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        const spec = parseInput(resourceSpecSchema, toSpecInput(input, undefined));
+        if (await loadResourceSpec(tx, scope.projectId, spec.name)) {
+          throw conflict(`resource "${spec.name}" already exists in project "${ref.project}"`);
+        }
+        await upsertResource(tx, scope, spec);
+        return this.loadRow(tx, scope.projectId, spec.name);
+      },
+    );
+  }
+
+  update(user: AuthUser, input: ResourceInputFields) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'resource.update', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        const current = await loadResourceSpec(tx, scope.projectId, ref.name);
+        if (!current) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
+        const spec = parseInput(resourceSpecSchema, toSpecInput(input, current));
+        await upsertResource(tx, scope, spec);
+        return this.loadRow(tx, scope.projectId, spec.name);
+      },
+    );
+  }
+
+  delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'resource.delete', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        const row = await tx.resource.findUnique({
+          where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
+        });
+        if (!row) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
+        const users = await findResourceUsers(tx, scope.projectId, ref.name);
+        if (users.length > 0) {
+          throw conflict(`resource "${ref.name}" is used by ${users.join(', ')}; change or delete those first`);
+        }
+        await tx.resource.delete({ where: { id: row.id } });
+        return true;
+      },
+    );
+  }
+
+  async get(user: AuthUser, tenant: string, project: string, name: string) {
+    const access = await requireProject(this.deps.db, user, tenant, project, 'VIEWER');
+    return this.deps.db.resource.findUnique({
+      where: { projectId_name: { projectId: access.project.id, name } },
+      include: { integration: { select: { name: true } } },
+    });
+  }
+
+  private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof scopeSchema>, subject: { tenantId?: string }) {
+    const access = await requireProject(tx, user, ref.tenant, ref.project, 'DEVELOPER');
+    subject.tenantId = access.tenant.id;
+    return { tenantId: access.tenant.id, projectId: access.project.id };
+  }
+
+  private async loadRow(tx: Tx, projectId: string, name: string) {
+    return tx.resource.findUniqueOrThrow({
+      where: { projectId_name: { projectId, name } },
+      include: { integration: { select: { name: true } } },
+    });
+  }
+}
+
+/** Input fields over the current spec: omitted keeps, null clears (optional fields). */
+function toSpecInput(input: ResourceInputFields, current: ResourceSpec | undefined): Record<string, unknown> {
+  const pick = <K extends 'resolver' | 'persistent' | 'integration'>(key: K) =>
+    input[key] === undefined ? current?.[key] : (input[key] ?? undefined);
+  const persistent = pick('persistent') as ResourceInputFields['persistent'];
+  return {
+    name: input.name,
+    type: input.type ? resourceTypeFromDb(input.type) : current?.type,
+    parameters: input.parameters ?? current?.parameters ?? [],
+    resolver: pick('resolver'),
+    persistent: persistent
+      ? {
+          pvc: persistent.pvc,
+          path: persistent.path,
+          ...(persistent.pullPolicy ? { pullPolicy: persistent.pullPolicy } : {}),
+        }
+      : undefined,
+    integration: pick('integration'),
+  };
+}

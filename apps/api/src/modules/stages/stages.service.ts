@@ -1,0 +1,171 @@
+import { resourceSlots, type StageDefinition, type StageTemplateSpec, stageDefinitionSchema } from '@cyclone/domain';
+import { z } from 'zod';
+import type { Db } from '../../db/prisma.js';
+import { badInput, conflict, notFound } from '../../errors/app-error.js';
+import type { Logger } from '../../logging/logger.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { requireProject } from '../shared/access.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
+import { parseInput } from '../shared/validate-input.js';
+import { fillStageTemplate } from '../templates/fill-stage-template.js';
+import { loadStageDefinition, upsertStage } from './stages.repository.js';
+
+const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
+
+type NameValue = { name: string; value: string };
+export interface StageInputFields {
+  tenant: string;
+  project: string;
+  name: string;
+  image?: string | null;
+  command?: string[] | null;
+  args?: string[] | null;
+  env?: NameValue[] | null;
+  workingDir?: string | null;
+  inputs?: object | null;
+  outputs?: object | null;
+  template?: string | null;
+  arguments?: NameValue[] | null;
+}
+
+/** Project stages (Cyclone's kind Stage), optionally made from a stage template. */
+export class StageService {
+  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+
+  create(user: AuthUser, input: StageInputFields) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'stage.create', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        if (await loadStageDefinition(tx, scope.projectId, ref.name)) {
+          throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
+        }
+        const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
+        const candidate = overlay(base, input);
+        assertSlotsBound(candidate, input.template);
+        const definition = parseInput(stageDefinitionSchema, candidate);
+        await upsertStage(tx, scope, definition);
+        return this.loadRow(tx, scope.projectId, ref.name);
+      },
+    );
+  }
+
+  update(user: AuthUser, input: StageInputFields) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'stage.update', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        const current = await loadStageDefinition(tx, scope.projectId, ref.name);
+        if (!current) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+        const definition = parseInput(stageDefinitionSchema, overlay(current, input));
+        await upsertStage(tx, scope, definition);
+        return this.loadRow(tx, scope.projectId, ref.name);
+      },
+    );
+  }
+
+  delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
+    const ref = parseInput(refSchema, input);
+    return runMutation(
+      this.deps,
+      user,
+      { action: 'stage.delete', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
+      async (tx, subject) => {
+        const scope = await this.scope(tx, user, ref, subject);
+        const row = await tx.stage.findUnique({
+          where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
+        });
+        if (!row) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+        const workflows = await findWorkflowsUsingStage(tx, scope.projectId, ref.name);
+        if (workflows.length > 0) {
+          throw conflict(
+            `stage "${ref.name}" is used by the current version of workflow ${workflows.join(', ')}; change those first`,
+          );
+        }
+        await tx.stage.delete({ where: { id: row.id } });
+        return true;
+      },
+    );
+  }
+
+  async get(user: AuthUser, tenant: string, project: string, name: string) {
+    const access = await requireProject(this.deps.db, user, tenant, project, 'VIEWER');
+    return this.deps.db.stage.findUnique({ where: { projectId_name: { projectId: access.project.id, name } } });
+  }
+
+  private async fromTemplate(tx: Tx, tenantId: string, input: StageInputFields): Promise<StageTemplateSpec> {
+    const name = input.template as string;
+    const { spec } = await fillStageTemplate(tx, tenantId, name, input.arguments ?? [], {
+      template: 'input.template',
+      arguments: 'input.arguments',
+    });
+    return { ...spec, template: name };
+  }
+
+  private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof refSchema>, subject: { tenantId?: string }) {
+    const access = await requireProject(tx, user, ref.tenant, ref.project, 'DEVELOPER');
+    subject.tenantId = access.tenant.id;
+    return { tenantId: access.tenant.id, projectId: access.project.id };
+  }
+
+  private loadRow(tx: Tx, projectId: string, name: string) {
+    return tx.stage.findUniqueOrThrow({ where: { projectId_name: { projectId, name } } });
+  }
+}
+
+/**
+ * A template's typed resource slots (`- type: Git`) are bound by the stage's own
+ * `inputs.resources` / `outputs.resources`, which replace the template's list; a slot
+ * left unbound is refused, naming what the template expects.
+ */
+function assertSlotsBound(candidate: Record<string, unknown>, template: string | null | undefined): void {
+  const slot = resourceSlots(candidate as Parameters<typeof resourceSlots>[0])[0];
+  if (!slot) return;
+  const side = slot.field.startsWith('inputs') ? 'inputs' : 'outputs';
+  const where = slot.path === undefined ? '' : ` at ${slot.path}`;
+  const example = slot.path === undefined ? '{name}' : `{name, path: "${slot.path}"}`;
+  throw badInput(
+    `input.${side}.resources`,
+    `template "${template}" ${side === 'inputs' ? 'takes' : 'produces'} a ${slot.type} resource${where}: give ${side}.resources with the project's resource, e.g. [${example}]`,
+  );
+}
+
+/** Fields given override the base (a filled template or the stored stage); null clears workingDir. */
+function overlay(
+  base: StageDefinition | StageTemplateSpec | undefined,
+  input: StageInputFields,
+): Record<string, unknown> {
+  const given = <T>(value: T | null | undefined, fallback: T | undefined) => value ?? fallback;
+  return {
+    ...base,
+    name: input.name,
+    image: given(input.image, base?.image),
+    command: given(input.command, base?.command),
+    args: given(input.args, base?.args),
+    env: given(input.env, base?.env),
+    workingDir: input.workingDir === null ? undefined : given(input.workingDir, base?.workingDir),
+    inputs: input.inputs ? { ...base?.inputs, ...stripNulls(input.inputs) } : base?.inputs,
+    outputs: input.outputs ? { ...base?.outputs, ...stripNulls(input.outputs) } : base?.outputs,
+  };
+}
+
+function stripNulls(value: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
+}
+
+/** Workflows whose current version has a stage of that name (versions hold stage snapshots). */
+async function findWorkflowsUsingStage(tx: Tx, projectId: string, name: string): Promise<string[]> {
+  const probe = JSON.stringify([{ name }]);
+  const rows = await tx.$queryRaw<{ name: string }[]>`
+    SELECT w.name FROM workflows w
+    JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version
+    WHERE w.project_id = ${projectId}::uuid AND v.spec->'stages' @> ${probe}::jsonb
+    ORDER BY w.name`;
+  return rows.map((r) => r.name);
+}
