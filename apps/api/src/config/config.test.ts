@@ -14,6 +14,12 @@ describe('loadConfig', () => {
       loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerIp: 50, windowMs: 15 * 60_000 },
     });
     expect(config.server.trustProxyHops).toBe(0);
+    expect(config.engine.executor).toBe('auto');
+  });
+
+  it('reads CYCLONE_EXECUTOR and refuses an unknown executor', () => {
+    expect(loadConfig({ CYCLONE_EXECUTOR: 'host' }).engine.executor).toBe('host');
+    expect(() => loadConfig({ CYCLONE_EXECUTOR: 'docker' })).toThrow(/CYCLONE_EXECUTOR/);
   });
 
   it('names every invalid variable', () => {

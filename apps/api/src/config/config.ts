@@ -35,6 +35,8 @@ export interface Config {
     keyFile: string;
   };
   engine: {
+    /** CYCLONE_EXECUTOR: `auto` (the default) picks for this machine; `host` was asked for explicitly. */
+    executor: Env['CYCLONE_EXECUTOR'];
     /** Active runs across all tenants; null: no limit. */
     maxActiveRuns: number | null;
     /** Finished runs kept per workflow unless the workflow says otherwise. */
@@ -124,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ),
     },
     engine: {
+      executor: env.CYCLONE_EXECUTOR,
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),

@@ -40,6 +40,11 @@ export const envSchema = z.object({
     })
     .optional(),
   // engine
+  /**
+   * Where stages run: `auto` picks for this machine; `host` runs them as local
+   * processes (and allows that without bubblewrap on a non-loopback address).
+   */
+  CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),
   /** Runs active at once across all tenants (0: no limit); the rest queue. */
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
