@@ -6,7 +6,9 @@ import { type Controller, startController } from './controller/controller.js';
 import { CronReconciler } from './controller/cron-reconciler.js';
 import type { Executor } from './controller/executors/executor.js';
 import { HostExecutor } from './controller/executors/host-executor.js';
+import { describeIsolation } from './controller/executors/host-isolation.js';
 import { startKubernetesExecutor } from './controller/executors/kubernetes/start-kubernetes-executor.js';
+import { detectHostIsolation } from './controller/executors/sandbox.js';
 import { NotificationReconciler } from './controller/notification-reconciler.js';
 import { RetentionReconciler } from './controller/retention-reconciler.js';
 import { RunReconciler } from './controller/run-reconciler.js';
@@ -79,6 +81,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   let front: QueryCacheFront | undefined;
   const httpServer = createServer((req, res) => (front ? front(req, res, () => app(req, res)) : app(req, res)));
   let isReady = false;
+  /** How stages run here, for /healthz (and the web's banner): set by controller roles. */
+  let executorDetails: Record<string, unknown> | undefined;
 
   app.use(requestId);
   app.use((req, res, next) => {
@@ -89,7 +93,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   });
   app.get(
     '/healthz',
-    healthHandler(database.db, () => isReady),
+    healthHandler(
+      database.db,
+      () => isReady,
+      () => executorDetails,
+    ),
   );
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -143,11 +151,22 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     // The engine's own connections: a burst of API requests queued for the shared
     // pool must not hold up run passes, stage exits and log batches.
     engineDb = createPrismaClient(database.url, { maxConnections: ENGINE_CONNECTIONS });
+    // Stages run on this machine unless a cluster runs them: decide (and say) how they are isolated.
+    const isolation = config.kubernetes
+      ? undefined
+      : await detectHostIsolation({
+          host: config.server.host,
+          executor: config.engine.executor,
+          dataDir: config.database.dataDir,
+          logger: logger.child({ component: 'host-executor' }),
+        });
+    executorDetails = isolation ? describeIsolation(isolation) : { kind: 'kubernetes' };
     const localExecutor = new HostExecutor({
       db: engineDb,
       logger,
       dataDir: config.database.dataDir,
       store: services.artifactStore,
+      isolation,
       onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
     });
     // With a cluster configured stages run as pods; the local executor then only names
@@ -167,7 +186,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       logger,
       keep: config.engine.runRetention,
       deleteRunData: (runId) =>
-        deleteRunData(runId, { workspaceOf: (id) => runExecutor.workspaceOf(id), artifacts: runExecutor.store }),
+        deleteRunData(runId, {
+          workspaceOf: (id) => runExecutor.workspaceOf(id),
+          pullsOf: (id) => runExecutor.pullsOf(id),
+          artifacts: runExecutor.store,
+        }),
     });
     reconciler = new RunReconciler({
       db: engineDb,

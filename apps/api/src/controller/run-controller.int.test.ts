@@ -6,6 +6,7 @@ import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
 import { seedTenant } from '../testing/seed.js';
+import { stageProcesses, survivorsOf } from '../testing/stage-processes.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 
 const CREATE_WORKFLOW = 'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }';
@@ -112,10 +113,10 @@ describe('run controller', () => {
     const first = await startController();
     const pidFile = join(dataDir, 'workspaces', id, 'pid');
     await waitUntil(async () => existsSync(pidFile), Boolean);
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(stageProcesses(id).length).toBeGreaterThan(0);
     await first.stop();
     controllers.splice(controllers.indexOf(first), 1);
-    expect(isAlive(pid)).toBe(false);
+    expect(await survivorsOf(() => stageProcesses(id))).toEqual([]);
     const between = await db.stageRun.findFirstOrThrow({ where: { runId: id } });
     expect(between).toMatchObject({ phase: 'RUNNING', attempt: 1 });
 
@@ -133,12 +134,3 @@ describe('run controller', () => {
     ]);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

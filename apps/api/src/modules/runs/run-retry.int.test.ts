@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { workspaceGates } from '../../testing/workspace-gates.js';
 
 const RUN_FIELDS =
   'id number phase message retryOf { id number } stages { name phase attempt message startedAt finishedAt outputs { key value } }';
@@ -37,11 +38,11 @@ describe('retryWorkflowRun', () => {
   let outsider: string;
   let db: Db;
   let dataDir: string;
-  let shared: string;
+  let gates: ReturnType<typeof workspaceGates>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-retry-'));
-    shared = mkdtempSync(join(tmpdir(), 'cyclone-retry-shared-'));
+    gates = workspaceGates(dataDir);
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
     const admin = await api.loginAsAdmin();
     const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
@@ -49,8 +50,8 @@ describe('retryWorkflowRun', () => {
     viewer = roles.VIEWER;
     outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
     db = createPrismaClient(api.databaseUrl);
-    // a → b, c → d; every stage counts its executions in a shared folder; c fails until "fixed" exists.
-    const count = (name: string) => `echo x >> ${shared}/${name}.count`;
+    // a → b, c → d; every stage counts its executions in its run's workspace; c fails until gate "fixed" opens.
+    const count = (name: string) => `echo x >> "$CYCLONE_WORKSPACE/${name}.count"`;
     const stage = (name: string, script: string, dependsOn: string[] = []) => ({
       name,
       image: 'alpine',
@@ -68,12 +69,12 @@ describe('retryWorkflowRun', () => {
           stages: [
             stage('a', 'echo "token:$(date +%s%N)" >> "$CYCLONE_RESULTS"'),
             stage('b', 'echo "msg:hello" >> "$CYCLONE_RESULTS"', ['a']),
-            stage('c', `test -f ${shared}/fixed`, ['a']),
+            stage('c', gates.within('fixed', 1), ['a']),
             stage('d', 'echo "got:${stages.b.outputs.msg}" >> "$CYCLONE_RESULTS"', ['b', 'c']),
             {
               name: 'slow',
               image: 'alpine',
-              command: ['sh', '-c', `[ -f ${shared}/slow ] || exit 0; sleep 30`],
+              command: ['sh', '-c', `${gates.within('slow', 1, 'exit 0')}; sleep 30`],
             },
           ],
         },
@@ -87,7 +88,7 @@ describe('retryWorkflowRun', () => {
     await db?.$disconnect();
     await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(shared, { recursive: true, force: true });
+    gates?.close();
   });
 
   async function waitForEnd(id: string): Promise<RunView> {
@@ -101,8 +102,12 @@ describe('retryWorkflowRun', () => {
     }
   }
   const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
+  /** Executions of a stage over all runs: each counts itself in its run's workspace. */
   const counts = (name: string) =>
-    existsSync(join(shared, `${name}.count`)) ? readFileSync(join(shared, `${name}.count`), 'utf8').length / 2 : 0;
+    readdirSync(join(dataDir, 'workspaces'))
+      .map((run) => join(dataDir, 'workspaces', run, `${name}.count`))
+      .filter((file) => existsSync(file))
+      .reduce((sum, file) => sum + readFileSync(file, 'utf8').length / 2, 0);
 
   async function retry(id: string, from?: string | null, token = dev) {
     return api.graphql<{ retryWorkflowRun: RunView }>(RETRY, { id, from }, token);
@@ -132,7 +137,7 @@ describe('retryWorkflowRun', () => {
       ['slow', 'SUCCEEDED'],
     ]);
 
-    writeFileSync(join(shared, 'fixed'), '');
+    gates.open('fixed');
     const retried = await retry(first.id);
     expect(retried.errors).toBeUndefined();
     const created = retried.data?.retryWorkflowRun as RunView;
@@ -180,7 +185,7 @@ describe('retryWorkflowRun', () => {
     expect((unknown.errors as Errors)?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fromStage' });
     expect((unknown.errors as Errors)?.[0]?.message).toContain('no stage "nope"');
 
-    writeFileSync(join(shared, 'slow'), '');
+    gates.open('slow');
     const active = await api.graphql<{ runWorkflow: RunView }>(
       RUN,
       { input: { tenant: 'acme', project: 'web', workflow: 'diamond' } },
@@ -194,7 +199,7 @@ describe('retryWorkflowRun', () => {
     const failures = await db.auditEvent.findMany({ where: { action: 'workflowRun.retry', outcome: 'FAILURE' } });
     expect(failures.length).toBe(2);
     await api.graphql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: activeId }, dev);
-    rmSync(join(shared, 'slow'));
+    gates.shut('slow');
     expect((await waitForEnd(activeId)).phase).toBe('CANCELLED');
   });
 
