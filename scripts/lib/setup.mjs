@@ -22,10 +22,12 @@ export function build() {
 
 /**
  * Debian packages the tests drive for real: Chromium for Playwright (never a browser
- * download), Subversion (svn, svnserve), the distribution registry and htpasswd.
+ * download), Subversion (svn, svnserve), the distribution registry and htpasswd, and
+ * bubblewrap, the sandbox of the host executor's stages.
  */
 const TEST_PACKAGES = [
   { path: '/usr/bin/chromium', name: 'chromium' },
+  { path: '/usr/bin/bwrap', name: 'bubblewrap' },
   { path: '/usr/bin/svnserve', name: 'subversion' },
   { path: '/usr/bin/docker-registry', name: 'docker-registry' },
   { path: '/usr/bin/htpasswd', name: 'apache2-utils' },
