@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { findBlockingFolder } from '../../system/folder-access.js';
@@ -81,15 +82,21 @@ export function findBubblewrap(): string | undefined {
 
 /** Starts one throwaway sandbox as the stage would run; undefined when it works, else why not. */
 export function probeBubblewrap(bwrap: string, dataDir: string, user?: SystemUser): string | undefined {
-  const args = sandboxArgs({ workspace: '/usr', links: [], dataDir }).concat(['--', '/bin/sh', '-c', 'exit 0']);
-  const result = spawnSync(bwrap, args, {
-    encoding: 'utf8',
-    timeout: 10_000,
-    cwd: '/',
-    ...(user ? { uid: user.uid, gid: user.gid } : {}),
-  });
-  if (result.status === 0) return undefined;
-  return (result.stderr || result.error?.message || `exit code ${result.status}`).trim();
+  const workspace = mkdtempSync(join(tmpdir(), 'cyclone-probe-'));
+  try {
+    chmodSync(workspace, 0o755);
+    const args = sandboxArgs({ workspace, links: [], dataDir }).concat(['--', '/bin/sh', '-c', 'exit 0']);
+    const result = spawnSync(bwrap, args, {
+      encoding: 'utf8',
+      timeout: 10_000,
+      cwd: '/',
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
+    if (result.status === 0) return undefined;
+    return (result.stderr || result.error?.message || `exit code ${result.status}`).trim();
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 /**
