@@ -125,13 +125,16 @@ describe('the host executor sandbox, attacked by its own stages', () => {
       isolation: 'bubblewrap',
       ...(isRoot ? { user: 'cyclone-stage' } : {}),
     });
-    const { run, lines } = await runOne('id -u; id -un; echo "pwd=$(pwd) workspace=$CYCLONE_WORKSPACE home=$HOME"');
+    const { run, lines } = await runOne(
+      'id -u; id -un; echo "pwd=$(pwd) workspace=$CYCLONE_WORKSPACE home=$HOME"; if unshare -r true 2>/dev/null; then echo "user namespace made"; else echo "no user namespace"; fi',
+    );
     expect(run.phase).toBe('SUCCEEDED');
     if (isRoot) {
       expect(lines[0]).not.toBe('0');
       expect(lines[1]).toBe('cyclone-stage');
     }
     expect(lines[2]).toBe('pwd=/workspace workspace=/workspace home=/workspace');
+    expect(lines[3]).toBe('no user namespace');
   });
 
   it("cannot read the API's environment through /proc: its /proc shows only its own processes", async () => {

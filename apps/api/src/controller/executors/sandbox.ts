@@ -29,15 +29,24 @@ export interface SandboxLayout {
 }
 
 /**
- * bwrap options for a stage: its own user, PID, IPC and UTS namespaces (the host
- * network is kept: stages fetch dependencies), killed with its parent, a new
+ * bwrap options for a stage: its own user, PID, IPC, UTS and cgroup namespaces (the
+ * host network is kept: stages fetch dependencies; no further user namespaces
+ * inside), killed with its parent, a new
  * session (no terminal to push input into), a fresh /proc that shows only its own
  * processes, a minimal /dev, private /tmp, the system read-only, the workspace at
  * /workspace; nothing else of the host: not the data folder (key file, Postgres
  * data, other runs' workspaces), not /run (sockets), not home folders.
  */
 export function sandboxArgs(layout: SandboxLayout): string[] {
-  const args = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session'];
+  // No user namespaces inside: the kernel's most exposed surface stays out of reach.
+  const args = [
+    '--unshare-all',
+    '--unshare-user',
+    '--disable-userns',
+    '--share-net',
+    '--die-with-parent',
+    '--new-session',
+  ];
   for (const folder of SYSTEM_READ_ONLY) if (existsSync(folder)) args.push('--ro-bind', folder, folder);
   for (const folder of SYSTEM_LINKS) {
     const found = lstatOrUndefined(folder);
