@@ -35,8 +35,6 @@ export interface Config {
     keyFile: string;
   };
   engine: {
-    /** CYCLONE_EXECUTOR: `auto` (the default) picks for this machine; `host` was asked for explicitly. */
-    executor: Env['CYCLONE_EXECUTOR'];
     /** Active runs across all tenants; null: no limit. */
     maxActiveRuns: number | null;
     /** Finished runs kept per workflow unless the workflow says otherwise. */
@@ -45,6 +43,8 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
+    /** CYCLONE_EXECUTOR: where stages run (`host` also lets the host executor run stages unsandboxed off loopback). */
+    executor: Env['CYCLONE_EXECUTOR'];
   };
   /** Set when a cluster is configured (CYCLONE_KUBECONFIG or in-cluster); absent in the embedded default. */
   kubernetes: KubernetesConfig | undefined;
@@ -126,11 +126,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ),
     },
     engine: {
-      executor: env.CYCLONE_EXECUTOR,
       maxActiveRuns: env.CYCLONE_MAX_ACTIVE_RUNS === 0 ? null : env.CYCLONE_MAX_ACTIVE_RUNS,
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
+      executor: env.CYCLONE_EXECUTOR,
     },
     kubernetes: kubernetesConfig(env, source),
     integrations: {

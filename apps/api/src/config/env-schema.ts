@@ -40,11 +40,6 @@ export const envSchema = z.object({
     })
     .optional(),
   // engine
-  /**
-   * Where stages run: `auto` picks for this machine; `host` runs them as local
-   * processes (and allows that without bubblewrap on a non-loopback address).
-   */
-  CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),
   /** Runs active at once across all tenants (0: no limit); the rest queue. */
   CYCLONE_MAX_ACTIVE_RUNS: z.coerce.number().int().min(0).default(100),
   /** Finished runs kept per workflow; older ones are deleted with their logs and workspaces. */
@@ -55,6 +50,8 @@ export const envSchema = z.object({
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
+  /** Where stages run: `auto` picks kubernetes with a cluster, else container when an engine answers, else host. */
+  CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),
   // kubernetes (apps/api/src/reconciler): off unless a kubeconfig is given or in-cluster is on
   /** Kubeconfig of the control cluster; Cyclone then mirrors tenants into it. */
   CYCLONE_KUBECONFIG: z.string().min(1).optional(),

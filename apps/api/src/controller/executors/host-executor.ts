@@ -11,8 +11,8 @@ import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
 import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
-import { type StageHands, stageHands } from './stage-hands.js';
-import { provideArtifact, provideResource } from './stage-inputs.js';
+import { stageHands } from './stage-hands.js';
+import { prepareInputs } from './stage-inputs.js';
 import { outsideFolder, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
 import { readWorkspaceFile } from './workspace-files.js';
 
@@ -214,12 +214,8 @@ export class HostExecutor implements Executor {
     // The holder may be killed while inputs are prepared: its stdin is then closed.
     child.stdin?.on('error', () => undefined);
     if (hasInputs) {
-      this.prepareInputs(
-        launch,
-        { workspace, pulls: this.pullsOf(launch.runId), hands },
-        writer,
-        preparing.signal,
-      ).then(
+      const places = { workspace, pulls: this.pullsOf(launch.runId), hands };
+      prepareInputs(launch, places, this.store, writer, preparing.signal).then(
         () => child.stdin?.end('go\n'),
         (error: unknown) => {
           if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
@@ -245,30 +241,6 @@ export class HostExecutor implements Executor {
     }
     const user = this.isolation.stageUser;
     if (user) chownSync(workspace, user.uid, user.gid);
-  }
-
-  /** Resources first (pulled once per run), then artifacts, in the order the stage lists them. */
-  private async prepareInputs(
-    launch: StageLaunch,
-    places: { workspace: string; pulls: string; hands: StageHands },
-    writer: LogWriter,
-    signal: AbortSignal,
-  ) {
-    for (const pull of launch.resources ?? []) {
-      try {
-        await provideResource(places, pull, writer, signal);
-      } catch (error) {
-        throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
-      }
-    }
-    for (const artifact of launch.artifacts ?? []) {
-      signal.throwIfAborted();
-      try {
-        await provideArtifact(places, artifact, this.store, writer);
-      } catch (error) {
-        throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
-      }
-    }
   }
 
   /** SIGKILL to the whole process group of a handle on this host. */

@@ -45,6 +45,35 @@ export interface InputPlaces {
 }
 
 /**
+ * Places a stage's inputs in the run workspace before its command starts: resources
+ * first (pulled once per run), then artifacts, in the order the stage lists them.
+ * Errors name the input. The working directory is made by the stage itself.
+ */
+export async function prepareInputs(
+  launch: { resources?: readonly ResourcePull[]; artifacts?: readonly ArtifactInput[] },
+  places: InputPlaces,
+  store: ArtifactStore,
+  writer: LogWriter,
+  signal: AbortSignal,
+): Promise<void> {
+  for (const pull of launch.resources ?? []) {
+    try {
+      await provideResource(places, pull, writer, signal);
+    } catch (error) {
+      throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
+    }
+  }
+  for (const artifact of launch.artifacts ?? []) {
+    signal.throwIfAborted();
+    try {
+      await provideArtifact(places, artifact, store, writer);
+    } catch (error) {
+      throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
  * Pulls a resource once per run (into `<pulls>/<name>`, a folder of the API) and
  * copies it into `<workspace>/.cyclone/resources/<name>`, then links it at the
  * stage's path with a relative link (so it resolves wherever the workspace is
