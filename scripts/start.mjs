@@ -2,6 +2,7 @@
 // `npm start`: sets up what is missing, builds, and runs the embedded default —
 // the API (with embedded Postgres and the local executor) and the web UI.
 // Flags: --skip-setup (no install or build; used by the e2e tests).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { repoRoot, startChild, step } from './lib/run.mjs';
 import { setupPlatform } from './lib/setup.mjs';
@@ -13,6 +14,10 @@ const apiPort = process.env.PORT || '4000';
 const webPort = process.env.WEB_PORT || '3000';
 const dataDir = resolve(repoRoot, process.env.CYCLONE_DATA_DIR || '.cyclone');
 
+// The API sandboxes each stage with bubblewrap when it is installed (docs/engine.md, "Host executor").
+if (!['/usr/bin/bwrap', '/usr/local/bin/bwrap'].some((path) => existsSync(path))) {
+  step('bubblewrap (bwrap) is not installed: stages will run without a sandbox (apt-get install bubblewrap)');
+}
 step(`starting Cyclone: UI http://127.0.0.1:${webPort}  API http://127.0.0.1:${apiPort}/graphql`);
 const children = [
   // The web server proxies /graphql and adds X-Forwarded-For: trust that one hop so that

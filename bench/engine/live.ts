@@ -10,9 +10,9 @@
 // - rss:    BENCH_RSS_RUNS (1,000) runs of `sleep` submitted at once (the limit keeps
 //           most queued): peak API RSS while they are queued or running.
 // Run: pnpm --filter @cyclone/bench exec tsx engine/live.ts
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { cpuSecondsOfTree } from '../lib/cpu.js';
@@ -40,10 +40,10 @@ const INGEST_RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 4);
 const INGEST_LINES = Number(process.env.BENCH_INGEST_LINES ?? 50_000);
 const RSS_RUNS = Number(process.env.BENCH_RSS_RUNS ?? 1000);
 
-const GATE = join(tmpdir(), `cyclone-bench-gate-${process.pid}`);
+/** The ticker waits for this file in its run's workspace (a sandboxed stage sees nothing else). */
+const GATE = '.bench-gate';
 /** Subscribes `count` subscribers to a ticker run, opens the gate once all are live; latencies of the timestamps. */
 async function tickerLatencies(count: number): Promise<{ latencies: number[]; complete: number; errors: string[] }> {
-  rmSync(GATE, { force: true });
   const id = await runWorkflow('ticker');
   const latencies: number[] = [];
   const counts = new Array<number>(count).fill(0);
@@ -64,9 +64,8 @@ async function tickerLatencies(count: number): Promise<{ latencies: number[]; co
   );
   const waitStarted = Date.now();
   while (live + errors.length < count && Date.now() - waitStarted < 300_000) await sleep(100);
-  writeFileSync(GATE, '');
+  writeFileSync(join(platform.dataDir, 'workspaces', id, GATE), '');
   await ended;
-  rmSync(GATE, { force: true });
   return { latencies, complete: counts.filter((n) => n === TICKS).length, errors };
 }
 
@@ -175,7 +174,7 @@ try {
   // i.e. is live) before printing timestamps.
   await createWorkflow(
     'ticker',
-    `echo 0; while [ ! -e ${GATE} ]; do sleep 0.05; done; i=0; while [ $i -lt ${TICKS} ]; do date +%s%3N; i=$((i+1)); sleep 0.1; done`,
+    `echo 0; while [ ! -e "$CYCLONE_WORKSPACE/${GATE}" ]; do sleep 0.05; done; i=0; while [ $i -lt ${TICKS} ]; do date +%s%3N; i=$((i+1)); sleep 0.1; done`,
   );
   await createWorkflow('flood', `seq 1 ${INGEST_LINES}`);
   await createWorkflow('sleeper', 'sleep 20');

@@ -26,6 +26,8 @@ export interface BenchPlatform {
   databaseUrl: string;
   /** The API process, e.g. to sample its RSS. */
   pid: number;
+  /** CYCLONE_DATA_DIR of the API (run workspaces under `workspaces/<run id>`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
     apiUrl,
     databaseUrl,
     pid: api.pid as number,
+    dataDir,
     stop: async () => {
       api.kill('SIGTERM');
       await new Promise((r) => api.once('exit', r));

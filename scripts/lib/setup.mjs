@@ -22,12 +22,14 @@ export function build() {
 
 /**
  * Debian packages the tests drive for real: Chromium for Playwright (never a browser
- * download), Subversion (svn, svnserve), the distribution registry and htpasswd, the
- * Docker Engine the container executor's tests start privately, and mmdebstrap,
- * which makes their Debian base image without any registry.
+ * download), Subversion (svn, svnserve), the distribution registry and htpasswd,
+ * bubblewrap (the sandbox of the host executor's stages), the Docker Engine the
+ * container executor's tests start privately, and mmdebstrap, which makes their
+ * Debian base image without any registry.
  */
 const TEST_PACKAGES = [
   { path: '/usr/bin/chromium', name: 'chromium' },
+  { path: '/usr/bin/bwrap', name: 'bubblewrap' },
   { path: '/usr/bin/svnserve', name: 'subversion' },
   { path: '/usr/bin/docker-registry', name: 'docker-registry' },
   { path: '/usr/bin/htpasswd', name: 'apache2-utils' },

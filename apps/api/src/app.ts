@@ -18,7 +18,6 @@ import { runDownloadsRouter } from './http/run-downloads.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
-import { type KubernetesSync, startKubernetesSync } from './kube-sync/start-kubernetes.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';

@@ -1,5 +1,6 @@
 import { startApi } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './errors/startup-error.js';
 import { createLogger } from './logging/logger.js';
 
 async function main(): Promise<void> {
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`cyclone api cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`cyclone api failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

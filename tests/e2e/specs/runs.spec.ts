@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
@@ -12,17 +11,18 @@ import {
   signInTo,
   startRun,
 } from '../support/runs-fixtures';
+import { workspaceGates } from '../support/workspace-gates';
 
 const screenshots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-results/screenshots');
 mkdirSync(screenshots, { recursive: true });
 
 const TENANT = `runs-${Date.now().toString(36)}`;
-// Stages wait for a gate file the test opens once it has seen them running (the local
-// executor runs on this machine), so "live" is observed however slow the machine is.
-const GATES = mkdtempSync(path.join(os.tmpdir(), 'cyclone-e2e-gates-'));
-const gate = (name: string) => path.join(GATES, name);
-const waitFor = (name: string) => `while [ ! -f ${gate(name)} ]; do sleep 0.2; done`;
-const open = (name: string) => writeFileSync(gate(name), '');
+// Stages wait for a gate the test opens once it has seen them running (the local
+// executor runs on this machine; the gate is a file in the run's workspace), so "live"
+// is observed however slow the machine is.
+const gates = workspaceGates();
+const waitFor = (name: string) => gates.script(name);
+const open = (name: string) => gates.open(name);
 const PROJECT = 'shop';
 const runsUrl = (workflow: string) => `/projects/${PROJECT}/workflows/${workflow}/runs`;
 

@@ -150,10 +150,13 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   console.log(`[e2e] Cyclone is ready at ${baseURL} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   process.env.E2E_BASE_URL = baseURL;
   process.env.E2E_API_URL = `http://127.0.0.1:${apiPort}`;
+  // Specs open gates for waiting stages by writing into run workspaces (support/workspace-gates.ts).
+  process.env.E2E_DATA_DIR = dataDir;
 
   return async () => {
     await cleanup();
     process.removeListener('exit', onExit);
     delete process.env.E2E_BASE_URL;
+    delete process.env.E2E_DATA_DIR;
   };
 }

@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(config.server.trustProxyHops).toBe(0);
     expect(config.engine.maxQueuedRunsPerTenant).toBe(1000);
     expect(loadConfig({ CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: '0' }).engine.maxQueuedRunsPerTenant).toBeNull();
+    expect(config.engine.executor).toBe('auto');
+  });
+
+  it('reads CYCLONE_EXECUTOR and refuses an unknown executor', () => {
+    expect(loadConfig({ CYCLONE_EXECUTOR: 'host' }).engine.executor).toBe('host');
+    expect(() => loadConfig({ CYCLONE_EXECUTOR: 'docker' })).toThrow(/CYCLONE_EXECUTOR/);
   });
 
   it('names every invalid variable', () => {

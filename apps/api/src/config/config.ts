@@ -45,7 +45,7 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
-    /** CYCLONE_EXECUTOR: where stages run (see controller/executors/choose-executor.ts). */
+    /** CYCLONE_EXECUTOR: where stages run (choose-executor.ts); `host` also lets the host executor run stages unsandboxed off loopback. */
     executor: Env['CYCLONE_EXECUTOR'];
   };
   /** The container executor's engine and the settings of every stage container. */

@@ -48,7 +48,7 @@ export async function startEngine(deps: {
   // pool must not hold up run passes, stage exits and log batches.
   const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
   let reconciler: RunReconciler | undefined;
-  const { executor, status, workspaceOf } = await startExecutor({
+  const { executor, status, workspaceOf, pullsOf } = await startExecutor({
     config,
     db: engineDb,
     logger,
@@ -61,7 +61,7 @@ export async function startEngine(deps: {
     db,
     logger,
     keep: config.engine.runRetention,
-    deleteRunData: (runId) => deleteRunData(runId, { workspaceOf, artifacts: services.artifactStore }),
+    deleteRunData: (runId) => deleteRunData(runId, { workspaceOf, pullsOf, artifacts: services.artifactStore }),
   });
   const runs = new RunReconciler({
     db: engineDb,

@@ -8,6 +8,7 @@ import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
 import { type RunView, runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { workspaceGates } from '../testing/workspace-gates.js';
 
 const RETRY = 'mutation($id: ID!, $from: String) { retryWorkflowRun(id: $id, fromStage: $from) { id } }';
 
@@ -15,7 +16,7 @@ describe('artifacts and downloads', () => {
   let api: TestApi;
   let db: Db;
   let dataDir: string;
-  let gate: string;
+  let gates: ReturnType<typeof workspaceGates>;
   let dev: string;
   let viewer: string;
   let stranger: string;
@@ -27,7 +28,7 @@ describe('artifacts and downloads', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-artifacts-'));
-    gate = mkdtempSync(join(tmpdir(), 'cyclone-gate-'));
+    gates = workspaceGates(dataDir);
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
     const admin = await api.loginAsAdmin();
     const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
@@ -45,7 +46,7 @@ describe('artifacts and downloads', () => {
           ],
         },
       }),
-      sh('use', `test -f ${gate}/open || exit 3; cat got/app.bin; echo; cat /dev/null; cat got/docs/sub/README`, {
+      sh('use', `${gates.within('use', 1)}; cat got/app.bin; echo; cat /dev/null; cat got/docs/sub/README`, {
         dependsOn: ['build'],
         inputs: {
           artifacts: [
@@ -62,7 +63,7 @@ describe('artifacts and downloads', () => {
     await db?.$disconnect();
     await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(gate, { recursive: true, force: true });
+    gates?.close();
   });
 
   it('stores output artifacts of a successful stage and lists them on the run', async () => {
@@ -117,7 +118,7 @@ describe('artifacts and downloads', () => {
   it('a downstream stage gets the artifacts restored; a retry takes reused stages’ artifacts from its origin', async () => {
     // The consumer failed (its gate was closed); retrying from it reuses build.
     expect(stageOf(built, 'use')).toMatchObject({ phase: 'FAILED', message: 'exited with code 3' });
-    writeFileSync(join(gate, 'open'), '');
+    gates.open('use');
     const retry = await h.must<{ retryWorkflowRun: { id: string } }>(RETRY, { id: built.id, from: 'use' });
     const run = await h.waitEnd(retry.retryWorkflowRun.id);
     expect(run.phase).toBe('SUCCEEDED');

@@ -76,7 +76,9 @@ describe('stage inputs: run parameters, Git and KV resources, secrets', () => {
       expect(lines, lines.join('\n')).toContain('two');
       expect(lines).toContain('mode=dev region=eu');
     }
-    expect(left.at(-1)).toBe(join(dataDir, 'workspaces', id, 'workspace', 'src'));
+    // In the sandbox the run workspace is /workspace, as in a stage pod: `/workspace/src` and `code` are both in it.
+    expect(left.at(-1)).toBe('/workspace/src');
+    expect(right.at(-1)).toBe('/workspace/code');
     const pulls = [...left, ...right].filter((line) => line.startsWith('[cyclone] pulling Git resource "src"'));
     expect(pulls).toHaveLength(1);
     expect([...left, ...right].filter((line) => line.includes('is already pulled'))).toHaveLength(1);

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApi } from '../app.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { startControllerApi } from '../testing/controller-process.js';
-import { isAlive } from '../testing/process-checks.js';
 import { CREATE_WORKFLOW, isEnded, runWorkflow } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
+import { stageProcesses, survivorsOf } from '../testing/stage-processes.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 import { waitFor } from '../testing/wait.js';
 
@@ -94,10 +94,10 @@ describe('run controller', () => {
     const first = await startController();
     const pidFile = join(dataDir, 'workspaces', id, 'pid');
     await waitFor(async () => existsSync(pidFile), { what: 'the stage to write its pid', timeoutMs: 30_000 });
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(stageProcesses(id).length).toBeGreaterThan(0);
     await first.stop();
     controllers.splice(controllers.indexOf(first), 1);
-    expect(isAlive(pid)).toBe(false);
+    expect(await survivorsOf(() => stageProcesses(id))).toEqual([]);
     const between = await db.stageRun.findFirstOrThrow({ where: { runId: id } });
     expect(between).toMatchObject({ phase: 'RUNNING', attempt: 1 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
 } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { workspaceGates } from '../testing/workspace-gates.js';
 
 const CREATE_WORKFLOW =
   'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name maxConcurrentRuns runRetention } }';
@@ -26,11 +27,11 @@ describe('run queue and concurrency limits', () => {
   const tokens: Record<string, string> = {};
   let db: Db;
   let dataDir: string;
-  let gates: string;
+  let gates: ReturnType<typeof workspaceGates>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-queue-'));
-    gates = mkdtempSync(join(tmpdir(), 'cyclone-queue-gates-'));
+    gates = workspaceGates(dataDir);
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir, CYCLONE_MAX_ACTIVE_RUNS: '3' });
     admin = await api.loginAsAdmin();
     for (const tenant of ['acme', 'big', 'small']) {
@@ -50,12 +51,12 @@ describe('run queue and concurrency limits', () => {
     await db?.$disconnect();
     await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(gates, { recursive: true, force: true });
+    gates?.close();
   });
 
   /** Its one stage waits until the test releases its run. */
   async function createWorkflow(tenant: string, name: string, extra: Record<string, unknown> = {}) {
-    const gate = `while [ ! -f "${gates}/$CYCLONE_RUN_ID" ]; do sleep 0.05; done`;
+    const gate = gates.script('$CYCLONE_RUN_ID');
     const result = await api.graphql<{ createWorkflow: { maxConcurrentRuns: number | null } }>(
       CREATE_WORKFLOW,
       {
@@ -87,7 +88,7 @@ describe('run queue and concurrency limits', () => {
 
   const get = (id: string, tenant = 'acme') => readRun(api, tokens[tenant], id);
   const release = (...ids: string[]) => {
-    for (const id of ids) writeFileSync(join(gates, id), '');
+    gates.open(...ids);
   };
 
   const isRunning = (run: RunView) => run.phase === 'RUNNING' && run.stages[0]?.phase === 'RUNNING';

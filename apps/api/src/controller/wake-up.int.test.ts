@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { CREATE_WORKFLOW, must, PAUSE_RUN, RESUME_RUN, runWorkflow, STOP_RUN } f
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 import { waitFor } from '../testing/wait.js';
+import { workspaceGates } from '../testing/workspace-gates.js';
 
 /**
  * One API serves GraphQL only (role server), another one runs the controller (role
@@ -22,9 +23,11 @@ describe('cross-process wake-up', () => {
   let dev: string;
   let db: Db;
   let dataDir: string;
+  let gates: ReturnType<typeof workspaceGates>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-wake-'));
+    gates = workspaceGates(dataDir);
     server = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_DATA_DIR: dataDir });
     const admin = await server.loginAsAdmin();
     dev = (await seedTenant(server, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
@@ -34,7 +37,7 @@ describe('cross-process wake-up', () => {
       {
         name: 'a',
         image: 'alpine',
-        command: ['sh', '-c', `while [ ! -f ${dataDir}/$CYCLONE_RUN_ID ]; do sleep 0.05; done`],
+        command: ['sh', '-c', gates.script('$CYCLONE_RUN_ID')],
       },
       { name: 'b', image: 'alpine', command: ['true'], dependsOn: ['a'] },
     ];
@@ -42,6 +45,7 @@ describe('cross-process wake-up', () => {
   });
 
   afterAll(async () => {
+    gates?.close();
     await controller?.stop();
     await db?.$disconnect();
     await server?.stop();
@@ -64,7 +68,7 @@ describe('cross-process wake-up', () => {
       });
 
       await must(server, dev, PAUSE_RUN, { id });
-      writeFileSync(join(dataDir, id), '');
+      gates.open(id);
       await waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }), {
         until: (run) =>
           run.phase === 'WAITING' && run.stageRuns.some((s) => s.stage === 'a' && s.phase === 'SUCCEEDED'),

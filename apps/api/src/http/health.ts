@@ -3,23 +3,25 @@ import type { ExecutorStatus } from '../controller/executors/start-executor.js';
 
 /**
  * 200 once the database answers (`ping` resolves) and the process finished starting;
- * 503 otherwise. Controller roles also say which executor runs stages (and why).
+ * 503 otherwise. Controller roles add `executor`: where stages run, why, and on the
+ * host executor how they are isolated (`isolation: 'bubblewrap' | 'user' | 'none'`).
  */
 export function healthHandler(
   ping: () => Promise<unknown>,
   isReady: () => boolean,
-  executor: () => ExecutorStatus | undefined,
+  executor: () => ExecutorStatus | undefined = () => undefined,
 ) {
   return async (_req: Request, res: Response) => {
+    const details = executor() === undefined ? {} : { executor: executor() };
     if (!isReady()) {
-      res.status(503).json({ status: 'starting' });
+      res.status(503).json({ status: 'starting', ...details });
       return;
     }
     try {
       await ping();
-      res.json({ status: 'ok', ...(executor() ? { executor: executor() } : {}) });
+      res.json({ status: 'ok', ...details });
     } catch (error) {
-      res.status(503).json({ status: 'database unavailable', error: (error as Error).message });
+      res.status(503).json({ status: 'database unavailable', error: (error as Error).message, ...details });
     }
   };
 }

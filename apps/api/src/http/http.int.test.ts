@@ -11,7 +11,11 @@ describe('HTTP endpoints', () => {
   it('reports health once the database answers', async () => {
     const response = await fetch(`${api.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      // How this machine isolates stages (host-isolation.ts); the web shows a banner unless it is bubblewrap.
+      executor: expect.objectContaining({ kind: 'host', isolation: expect.stringMatching(/^(bubblewrap|user|none)$/) }),
+    });
   });
 
   it('exposes Prometheus metrics, counting requests', async () => {

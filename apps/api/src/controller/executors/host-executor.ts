@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseOutputs } from '@cyclone/domain/core';
@@ -9,30 +9,47 @@ import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
 import { collectArtifacts } from './artifact-outputs.js';
 import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
+import type { HostIsolation } from './host-isolation.js';
 import { LogWriter } from './log-writer.js';
-import { prepareInputs, workspacePath } from './stage-inputs.js';
+import { sandboxArgs } from './sandbox.js';
+import { stageHands } from './stage-hands.js';
+import { prepareInputs } from './stage-inputs.js';
+import { outsideFolder, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
+import { readWorkspaceFile } from './workspace-files.js';
 
 /**
- * With inputs to prepare, the stage's process group starts at once (so its handle
- * is known and a kill reaches it) as a shell that waits for `go` on stdin, then
- * enters the working directory and execs the command.
+ * Every attempt starts at once as a process group (so its handle is known and a
+ * kill reaches it): a shell that waits for `go` on stdin while inputs are
+ * prepared, then execs the stage — directly, or bwrap with the stage inside.
  */
-const HOLDER = 'read -r line; [ "$line" = go ] || exit 97; cd -- "$0" || exit 96; exec "$@"';
+const HOLDER = 'read -r line; [ "$line" = go ] || exit 97; exec "$0" "$@"';
+/**
+ * The stage's first step, as the stage: makes the folders it needs (working
+ * directory, results, linked top-level folders) and enters the working directory.
+ */
+const ENTER =
+  'while [ "$1" != -- ]; do mkdir -p -- "$1" || exit 96; shift; done; shift; cd -- "$1" || exit 96; shift; exec "$@"';
 
 /**
  * Stages get a fixed, minimal environment: the API's own environment (database
  * URL, encryption key) is never passed on.
  */
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Outputs a stage writes to CYCLONE_RESULTS: more is cut. */
+const MAX_RESULTS_BYTES = 1024 * 1024;
 
 /** Executor instances alive in this process: handles of other, stopped instances are orphans. */
 const liveInstances = new Set<string>();
 
 /**
- * Runs each stage as a local process group. The handle stored in the stage row is
- * `local:<host>:<api pid>:<instance>:<pid>`; pipes to a process cannot be taken
- * over, so a process whose executor is gone is an orphan: the controller kills it
- * and the attempt counts as failed (retried per policy).
+ * Runs each stage as a local process group, isolated as `isolation` says (see
+ * host-isolation.ts): in a bubblewrap sandbox that sees the run workspace at
+ * /workspace, as the stage user when the API is root, or as a plain process.
+ * The handle stored in the stage row is `local:<host>:<api pid>:<instance>:<pid>`;
+ * pipes to a process cannot be taken over, so a process whose executor is gone is
+ * an orphan: the controller kills it and the attempt counts as failed (retried per
+ * policy). Killing the group kills bwrap, whose sandbox dies with it: every process
+ * of the stage, even one that left the group (setsid), is in its PID namespace.
  */
 export class HostExecutor implements Executor {
   readonly kind = 'host';
@@ -54,53 +71,82 @@ export class HostExecutor implements Executor {
       onExit: ExitSink;
       /** Where artifacts go; the filesystem under the data dir by default. */
       store?: ArtifactStore;
+      /** How stages are isolated (detectHostIsolation); default: plain processes of this user. */
+      isolation?: HostIsolation;
     },
   ) {
     liveInstances.add(this.instance);
     this.store = deps.store ?? new FilesystemArtifactStore(join(deps.dataDir, 'artifacts'));
+    this.isolation = deps.isolation ?? { isolation: 'none' };
   }
 
   readonly store: ArtifactStore;
+  readonly isolation: HostIsolation;
 
   workspaceOf(runId: string): string {
     return join(this.deps.dataDir, 'workspaces', runId);
   }
 
+  /** The API's own folder of a run's pulls (never shown to a stage). */
+  pullsOf(runId: string): string {
+    return join(this.deps.dataDir, 'pulls', runId);
+  }
+
   /** Spawns the stage's process group and returns its handle; throws when it cannot start. */
   start(launch: StageLaunch): string {
+    const { isolation } = this;
+    if (isolation.refusal) throw new Error(isolation.refusal);
     const workspace = this.workspaceOf(launch.runId);
-    const workingDir = workspacePath(workspace, launch.workingDir ?? '.');
+    const workingDir = launch.workingDir ?? '.';
     const [program, ...rest] = launch.command.length > 0 ? [...launch.command, ...launch.args] : [...launch.args];
     if (!program) throw new Error('the stage has neither command nor args');
-    const resultsDir = join(workspace, '.cyclone', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const resultsFile = join(resultsDir, `${launch.stage}.${launch.attempt}`);
-    const env: Record<string, string> = { PATH: BASE_PATH, HOME: workspace };
+    // Every path the stage names is checked (and its top-level folder outside /workspace linked) before anything runs.
+    const stagePaths = [
+      workingDir,
+      ...(launch.resources ?? []).map((r) => r.path),
+      ...(launch.artifacts ?? []).map((a) => a.path),
+      ...(launch.outputArtifacts ?? []).map((a) => a.path),
+    ];
+    for (const path of stagePaths) workspacePath(workspace, path);
+    const links = [...new Set(stagePaths.map(outsideFolder).filter((top) => top !== undefined))];
+    const hands = stageHands(isolation, this.deps.dataDir, workspace, links);
+    const isSandboxed = isolation.isolation === 'bubblewrap' && isolation.bubblewrap !== undefined;
+    this.makeWorkspace(workspace);
+    const resultsFile = join(workspace, '.cyclone', 'results', `${launch.stage}.${launch.attempt}`);
+    const env: Record<string, string> = { PATH: BASE_PATH, HOME: hands.see(workspace) };
     for (const { name, value } of launch.env) env[name] = value;
     Object.assign(env, {
-      CYCLONE_RESULTS: resultsFile,
-      CYCLONE_WORKSPACE: workspace,
+      CYCLONE_RESULTS: hands.see(resultsFile),
+      CYCLONE_WORKSPACE: hands.see(workspace),
       CYCLONE_RUN_ID: launch.runId,
       CYCLONE_STAGE: launch.stage,
     });
+    checkProgram(program, env.PATH ?? BASE_PATH, isSandboxed ? STAGE_WORKSPACE : workspace, isSandboxed ? links : []);
 
+    const folders = [
+      hands.see(workspacePath(workspace, workingDir)),
+      hands.see(join(workspace, '.cyclone', 'results')),
+      ...links.map((top) => hands.see(join(workspace, top))),
+    ];
+    const cwd = isSandboxed ? sandboxPath(workingDir) : workspacePath(workspace, workingDir);
+    const stage = ['/bin/sh', '-c', ENTER, 'sh', ...folders, '--', cwd, program, ...rest];
+    const argv = isSandboxed
+      ? [
+          isolation.bubblewrap as string,
+          ...sandboxArgs({ workspace, links, dataDir: this.deps.dataDir }),
+          '--',
+          ...stage,
+        ]
+      : stage;
+    const user = isolation.stageUser;
+    const child: ChildProcess = spawn('/bin/sh', ['-c', HOLDER, ...argv], {
+      cwd: isSandboxed ? '/' : workspace,
+      env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
     const hasInputs = (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) > 0;
-    let child: ChildProcess;
-    if (hasInputs) {
-      // The working directory may be a resource's path, which exists only once it is placed.
-      if (!isAbsolute(program) && !program.includes('/') && !onPath(program, env.PATH ?? BASE_PATH)) {
-        throw new Error(`"${program}" is not found on PATH`);
-      }
-      child = spawn('/bin/sh', ['-c', HOLDER, workingDir, program, ...rest], {
-        cwd: workspace,
-        env,
-        detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-    } else {
-      mkdirSync(workingDir, { recursive: true });
-      child = spawn(program, rest, { cwd: workingDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    }
     const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
     this.children.set(key, child);
     const writer = new LogWriter(
@@ -126,7 +172,7 @@ export class HostExecutor implements Executor {
       let outputs: StageExit['outputs'] = [];
       let exitCode = spawnError ? null : code;
       if (code === 0 && !spawnError && !failure) {
-        outputs = readOutputs(resultsFile);
+        outputs = await readOutputs(workspace, resultsFile);
         try {
           await collectArtifacts(this.deps.db, this.store, workspace, launch, writer);
         } catch (error) {
@@ -166,18 +212,36 @@ export class HostExecutor implements Executor {
     });
     this.endings.add(ending);
     ending.finally(() => this.endings.delete(ending));
+    // The holder may be killed while inputs are prepared: its stdin is then closed.
+    child.stdin?.on('error', () => undefined);
     if (hasInputs) {
-      // The holder may be killed while inputs are prepared: its stdin is then closed.
-      child.stdin?.on('error', () => undefined);
-      prepareInputs(launch, workspace, this.store, writer, preparing.signal).then(
+      const places = { workspace, pulls: this.pullsOf(launch.runId), hands };
+      prepareInputs(launch, places, this.store, writer, preparing.signal).then(
         () => child.stdin?.end('go\n'),
         (error: unknown) => {
           if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
           child.stdin?.end('abort\n');
         },
       );
-    }
+    } else child.stdin?.end('go\n');
     return `local:${this.host}:${process.pid}:${this.instance}:${child.pid ?? 0}`;
+  }
+
+  /**
+   * The run workspace, made by the API in its own `workspaces` folder (so no stage
+   * can have put a link in its place) and, as root, handed to the stage user.
+   */
+  private makeWorkspace(workspace: string): void {
+    if (existsSync(workspace)) return;
+    mkdirSync(join(this.deps.dataDir, 'workspaces'), { recursive: true });
+    try {
+      mkdirSync(workspace, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw error;
+    }
+    const user = this.isolation.stageUser;
+    if (user) chownSync(workspace, user.uid, user.gid);
   }
 
   /** SIGKILL to the whole process group of a handle on this host. */
@@ -228,8 +292,21 @@ export class HostExecutor implements Executor {
   }
 }
 
-function onPath(program: string, path: string): boolean {
-  return path.split(':').some((dir) => dir !== '' && existsSync(join(dir, program)));
+/**
+ * Refuses at once a program that cannot be there: a bare name on none of the PATH
+ * folders, an absolute path outside the workspace that does not exist. A program
+ * in the workspace may still be placed by the inputs: the stage's shell reports it.
+ */
+function checkProgram(program: string, path: string, workspace: string, links: readonly string[]): void {
+  const isInWorkspace = (at: string) =>
+    at === workspace || at.startsWith(`${workspace}/`) || links.some((top) => at.startsWith(`/${top}/`));
+  if (!program.includes('/')) {
+    const folders = path.split(':').filter((dir) => dir !== '');
+    if (folders.some((dir) => !isAbsolute(dir) || isInWorkspace(dir))) return;
+    if (!folders.some((dir) => existsSync(join(dir, program)))) throw new Error(`"${program}" is not found on PATH`);
+  } else if (isAbsolute(program) && !isInWorkspace(program) && !existsSync(program)) {
+    throw new Error(`"${program}" is not found`);
+  }
 }
 
 function parseHandle(handle: string | null) {
@@ -247,9 +324,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOutputs(file: string): { key: string; value: string }[] {
+/** The stage's `key:value` results, read only if they lie in the workspace (see readWorkspaceFile). */
+async function readOutputs(workspace: string, file: string): Promise<{ key: string; value: string }[]> {
   try {
-    return parseOutputs(readFileSync(file, 'utf8'));
+    return parseOutputs((await readWorkspaceFile(workspace, file, MAX_RESULTS_BYTES)) ?? '');
   } catch {
     return [];
   }

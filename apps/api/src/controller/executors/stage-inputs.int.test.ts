@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,6 +9,9 @@ import { allowLocalTestRepositories } from '../../testing/outbound-policies.js';
 import { createGitRepository } from '../../testing/stage-io.js';
 import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull, workspacePath } from './stage-inputs.js';
+
+/** A run's places: its workspace and the API's folder of its pulls. */
+const placesIn = (dir: string) => ({ workspace: join(dir, 'workspace'), pulls: join(dir, 'pulls') });
 
 /** Collects lines the way LogWriter receives them (no database needed here). */
 function collector() {
@@ -34,20 +37,20 @@ describe('provideResource: where a pull may go', () => {
       const signal = new AbortController().signal;
       for (const url of [`file://${repo.bare}`, repo.bare, `${repo.bare}/../repo.git`]) {
         const { lines, writer } = collector();
-        await expect(provideResource(ws, { ...base, url }, writer, signal)).rejects.toThrow(
+        await expect(provideResource(placesIn(ws), { ...base, url }, writer, signal)).rejects.toThrow(
           /is a repository on the Cyclone server's own machine, which tenants may not fetch/,
         );
         expect(lines.some((l) => l.includes('checked out'))).toBe(false);
       }
       await expect(
-        provideResource(ws, { ...base, url: `ext::sh -c touch% ${marker}` }, collector().writer, signal),
+        provideResource(placesIn(ws), { ...base, url: `ext::sh -c touch% ${marker}` }, collector().writer, signal),
       ).rejects.toThrow(/a transport that runs a command/);
       // A loopback address other than the allowed one is refused by the same policy as every outbound call.
       await expect(
-        provideResource(ws, { ...base, url: 'http://127.0.0.2:9/repo.git' }, collector().writer, signal),
+        provideResource(placesIn(ws), { ...base, url: 'http://127.0.0.2:9/repo.git' }, collector().writer, signal),
       ).rejects.toThrow(/127\.0\.0\.2 is a loopback address/);
       expect(existsSync(marker)).toBe(false);
-      expect(existsSync(join(ws, 'src'))).toBe(false);
+      expect(existsSync(join(ws, 'workspace', 'src'))).toBe(false);
     } finally {
       rmSync(ws, { recursive: true, force: true });
       rmSync(join(repo.bare, '..'), { recursive: true, force: true });
@@ -72,86 +75,107 @@ describe('provideResource: one pull per run, shared safely', () => {
   });
 
   it('two stages starting together pull once and each sees the checkout at its own path', async () => {
-    const ws = join(root, 'together');
+    const places = placesIn(join(root, 'together'));
+    const ws = places.workspace;
     const [a, b] = [collector(), collector()];
     const signal = new AbortController().signal;
     await Promise.all([
-      provideResource(ws, pull, a.writer, signal),
-      provideResource(ws, { ...pull, path: '/workspace/code' }, b.writer, signal),
+      provideResource(places, pull, a.writer, signal),
+      provideResource(places, { ...pull, path: '/workspace/deep/code' }, b.writer, signal),
     ]);
     const pulls = [...a.lines, ...b.lines].filter((line) => line.startsWith('[cyclone] pulling'));
     expect(pulls).toHaveLength(1);
     expect(readFileSync(join(ws, 'src', 'version.txt'), 'utf8')).toBe('one\n');
-    expect(readFileSync(join(ws, 'workspace', 'code', 'version.txt'), 'utf8')).toBe('one\n');
-    expect(existsSync(join(ws, '.cyclone', 'resources', 'src.lock'))).toBe(false);
+    expect(readFileSync(join(ws, 'deep', 'code', 'version.txt'), 'utf8')).toBe('one\n');
+    // Relative links: they resolve the same wherever the workspace is seen (/workspace in the sandbox).
+    expect(readlinkSync(join(ws, 'src'))).toBe('.cyclone/resources/src');
+    expect(readlinkSync(join(ws, 'deep', 'code'))).toBe('../.cyclone/resources/src');
+    // The pull itself stays in the API's folder only as its marker.
+    expect(existsSync(join(places.pulls, 'src.lock'))).toBe(false);
+    expect(existsSync(join(places.pulls, 'src.ready'))).toBe(true);
+    expect(existsSync(join(places.pulls, 'src'))).toBe(false);
+  });
+
+  it('a resource at /workspace itself fills the workspace once', async () => {
+    const places = placesIn(join(root, 'at-root'));
+    const signal = new AbortController().signal;
+    await provideResource(places, { ...pull, path: '/workspace' }, collector().writer, signal);
+    writeFileSync(join(places.workspace, 'version.txt'), 'changed by a stage\n');
+    await provideResource(places, { ...pull, path: '.' }, collector().writer, signal);
+    expect(readFileSync(join(places.workspace, 'version.txt'), 'utf8')).toBe('changed by a stage\n');
+    expect(existsSync(join(places.workspace, '.git'))).toBe(true);
   });
 
   it('refuses to place a resource where another resource or a file already is', async () => {
-    const ws = join(root, 'clash');
+    const places = placesIn(join(root, 'clash'));
     const signal = new AbortController().signal;
-    await provideResource(ws, pull, collector().writer, signal);
-    await expect(provideResource(ws, { ...pull, name: 'other' }, collector().writer, signal)).rejects.toThrow(
+    await provideResource(places, pull, collector().writer, signal);
+    await expect(provideResource(places, { ...pull, name: 'other' }, collector().writer, signal)).rejects.toThrow(
       "src already holds another resource in this run's workspace",
     );
-    writeFileSync(join(ws, 'taken'), 'x');
-    await expect(provideResource(ws, { ...pull, path: 'taken' }, collector().writer, signal)).rejects.toThrow(
+    writeFileSync(join(places.workspace, 'taken'), 'x');
+    await expect(provideResource(places, { ...pull, path: 'taken' }, collector().writer, signal)).rejects.toThrow(
       "taken already exists in this run's workspace",
     );
   });
 
   it('takes over a lock whose owner died', async () => {
-    const ws = join(root, 'stale');
-    mkdirSync(join(ws, '.cyclone', 'resources', 'src.lock'), { recursive: true });
+    const places = placesIn(join(root, 'stale'));
+    mkdirSync(join(places.pulls, 'src.lock'), { recursive: true });
     const dead = spawn('true');
     await new Promise((resolve) => dead.once('close', resolve));
-    writeFileSync(join(ws, '.cyclone', 'resources', 'src.lock', 'owner'), `${hostname()} ${dead.pid}\n`);
+    writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${dead.pid}\n`);
     const { lines, writer } = collector();
-    await provideResource(ws, pull, writer, new AbortController().signal);
+    await provideResource(places, pull, writer, new AbortController().signal);
     expect(lines.filter((line) => line.startsWith('[cyclone] pulling'))).toHaveLength(1);
-    expect(readFileSync(join(ws, 'src', 'version.txt'), 'utf8')).toBe('one\n');
+    expect(readFileSync(join(places.workspace, 'src', 'version.txt'), 'utf8')).toBe('one\n');
   });
 
   it('waits while another live process holds the lock, then uses its pull', async () => {
-    const ws = join(root, 'waiting');
-    const resources = join(ws, '.cyclone', 'resources');
-    mkdirSync(join(resources, 'src.lock'), { recursive: true });
+    const places = placesIn(join(root, 'waiting'));
+    mkdirSync(join(places.pulls, 'src.lock'), { recursive: true });
     const holder = spawn('sleep', ['30']);
-    writeFileSync(join(resources, 'src.lock', 'owner'), `${hostname()} ${holder.pid}\n`);
+    writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${holder.pid}\n`);
     const { lines, writer } = collector();
     let isDone = false;
-    const waiting = provideResource(ws, pull, writer, new AbortController().signal).then(() => {
+    const waiting = provideResource(places, pull, writer, new AbortController().signal).then(() => {
       isDone = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(isDone).toBe(false);
-    // The other process finishes its pull.
-    mkdirSync(join(resources, 'src'));
-    writeFileSync(join(resources, 'src', 'marker'), 'theirs');
-    writeFileSync(join(resources, 'src.ready'), '');
-    rmSync(join(resources, 'src.lock'), { recursive: true });
+    // The other process finishes its pull: the copy in the workspace, then the marker.
+    mkdirSync(join(places.workspace, '.cyclone', 'resources', 'src'), { recursive: true });
+    writeFileSync(join(places.workspace, '.cyclone', 'resources', 'src', 'marker'), 'theirs');
+    writeFileSync(join(places.pulls, 'src.ready'), '');
+    rmSync(join(places.pulls, 'src.lock'), { recursive: true });
     await waiting;
     holder.kill();
     expect(lines).toEqual(['[cyclone] resource "src" is already pulled for this run']);
-    expect(readFileSync(join(ws, 'src', 'marker'), 'utf8')).toBe('theirs');
+    expect(readFileSync(join(places.workspace, 'src', 'marker'), 'utf8')).toBe('theirs');
   });
 
   it('a stopped stage stops waiting', async () => {
-    const ws = join(root, 'stopped');
-    mkdirSync(join(ws, '.cyclone', 'resources', 'src.lock'), { recursive: true });
-    writeFileSync(join(ws, '.cyclone', 'resources', 'src.lock', 'owner'), `${hostname()} ${process.pid}\n`);
+    const places = placesIn(join(root, 'stopped'));
+    mkdirSync(join(places.pulls, 'src.lock'), { recursive: true });
+    writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${process.pid}\n`);
     const stop = new AbortController();
-    const waiting = provideResource(ws, pull, collector().writer, stop.signal);
+    const waiting = provideResource(places, pull, collector().writer, stop.signal);
     setTimeout(() => stop.abort(), 200);
     await expect(waiting).rejects.toThrow();
   });
 });
 
 describe('workspacePath', () => {
-  it('takes container paths inside the run workspace and refuses a way out', () => {
-    expect(workspacePath('/data/ws/r1', '/workspace/src')).toBe('/data/ws/r1/workspace/src');
+  it('takes stage paths inside the run workspace (/workspace is the workspace) and refuses a way out', () => {
+    expect(workspacePath('/data/ws/r1', '/workspace/src')).toBe('/data/ws/r1/src');
+    expect(workspacePath('/data/ws/r1', 'src')).toBe('/data/ws/r1/src');
+    expect(workspacePath('/data/ws/r1', '/workspace')).toBe('/data/ws/r1');
+    expect(workspacePath('/data/ws/r1', '/go/src/app')).toBe('/data/ws/r1/go/src/app');
     expect(workspacePath('/data/ws/r1', 'src/../out')).toBe('/data/ws/r1/out');
     expect(workspacePath('/data/ws/r1', '.')).toBe('/data/ws/r1');
     expect(() => workspacePath('/data/ws/r1', '../r2')).toThrow('path "../r2" leaves the run workspace');
     expect(() => workspacePath('/data/ws/r1', '/a/../../r2')).toThrow('leaves the run workspace');
+    expect(() => workspacePath('/data/ws/r1', '/tmp/out')).toThrow('path "/tmp/out" is a system folder');
+    expect(() => workspacePath('/data/ws/r1', '/')).toThrow('is the root folder');
   });
 });

@@ -1,11 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
 import { outboundPolicy } from '../../modules/outbound/outbound-policy.js';
 import type { LogWriter } from './log-writer.js';
+import { type StageHands, stageHands } from './stage-hands.js';
+import { workspacePath, workspaceSegments } from './stage-paths.js';
+
+export { workspacePath } from './stage-paths.js';
 
 /** A Git or Svn resource a stage takes, resolved for this run. */
 export interface ResourcePull {
@@ -32,39 +36,30 @@ const LOCK_POLL_MS = 100;
 /** Pulls in flight in this process, by target folder: stages of one run share one. */
 const pullsInFlight = new Map<string, Promise<void>>();
 
-/**
- * A container path in the run workspace: the workspace plays the container's root,
- * so `/workspace/src` is `<workspace>/workspace/src` and `src` is `<workspace>/src`.
- * A path that climbs out (`..`) is refused.
- */
-export function workspacePath(workspace: string, path: string): string {
-  const inside = resolve(workspace, path.replace(/^\/+/, ''));
-  const rel = relative(workspace, inside);
-  if (rel.startsWith('..') || resolve(workspace, rel) !== inside) {
-    throw new Error(`path "${path}" leaves the run workspace`);
-  }
-  return inside;
+/** Where a run's inputs go: its workspace (the stage's) and a private folder of the API for pulls. */
+export interface InputPlaces {
+  workspace: string;
+  /** Pull copies, locks and markers; never shown to a stage. */
+  pulls: string;
+  /** Writes into the workspace as the stage would (default: plain processes of this user). */
+  hands?: StageHands;
 }
 
 /**
  * Places a stage's inputs in the run workspace before its command starts: resources
- * first (pulled once per run), then artifacts, in the order the stage lists them;
- * then makes sure the working directory exists. Errors name the input.
+ * first (pulled once per run), then artifacts, in the order the stage lists them.
+ * Errors name the input. The working directory is made by the stage itself.
  */
 export async function prepareInputs(
-  launch: {
-    resources?: readonly ResourcePull[];
-    artifacts?: readonly ArtifactInput[];
-    workingDir?: string;
-  },
-  workspace: string,
+  launch: { resources?: readonly ResourcePull[]; artifacts?: readonly ArtifactInput[] },
+  places: InputPlaces,
   store: ArtifactStore,
   writer: LogWriter,
   signal: AbortSignal,
 ): Promise<void> {
   for (const pull of launch.resources ?? []) {
     try {
-      await provideResource(workspace, pull, writer, signal);
+      await provideResource(places, pull, writer, signal);
     } catch (error) {
       throw new Error(`resource "${pull.name}": ${(error as Error).message}`);
     }
@@ -72,47 +67,66 @@ export async function prepareInputs(
   for (const artifact of launch.artifacts ?? []) {
     signal.throwIfAborted();
     try {
-      await provideArtifact(workspace, artifact, store, writer);
+      await provideArtifact(places, artifact, store, writer);
     } catch (error) {
       throw new Error(`artifact "${artifact.name}": ${(error as Error).message}`);
     }
   }
-  await mkdir(workspacePath(workspace, launch.workingDir ?? '.'), { recursive: true });
 }
 
 /**
- * Pulls a resource once per run into `<workspace>/.cyclone/resources/<name>`, then
- * links it at the stage's path. Stages starting together (in this process or in
- * another controller on this host) share one pull: the first takes a lock folder, the
- * others wait for its `.ready` marker; a lock left by a dead process is taken over.
+ * Pulls a resource once per run (into `<pulls>/<name>`, a folder of the API) and
+ * copies it into `<workspace>/.cyclone/resources/<name>`, then links it at the
+ * stage's path with a relative link (so it resolves wherever the workspace is
+ * seen). Stages starting together (in this process or in another controller on
+ * this host) share one pull: the first takes a lock folder, the others wait for its
+ * `.ready` marker; a lock left by a dead process is taken over. What lands in the
+ * workspace is written as the stage (see StageHands).
  */
 export async function provideResource(
-  workspace: string,
+  places: InputPlaces,
   pull: ResourcePull,
   writer: LogWriter,
   signal: AbortSignal,
 ): Promise<void> {
-  const shared = join(workspace, '.cyclone', 'resources', pull.name);
-  await ensurePulled(shared, pull, writer, signal);
-  await place(shared, workspacePath(workspace, pull.path), pull.path);
+  const hands = places.hands ?? stageHands({ isolation: 'none' }, places.pulls, places.workspace);
+  const installed = join(places.workspace, '.cyclone', 'resources', pull.name);
+  await ensurePulled(places, installed, hands, pull, writer, signal);
+  if (workspaceSegments(pull.path).length === 0) await copyToRoot(hands, places.workspace, installed, signal);
+  else await place(hands, installed, workspacePath(places.workspace, pull.path), pull.path, signal);
 }
 
 export async function provideArtifact(
-  workspace: string,
+  places: InputPlaces,
   artifact: ArtifactInput,
   store: ArtifactStore,
   writer: LogWriter,
 ): Promise<void> {
-  const target = workspacePath(workspace, artifact.path);
+  if (workspaceSegments(artifact.path).length === 0) {
+    throw new Error(`${artifact.path} is the whole workspace: give the artifact a path inside it`);
+  }
+  const hands = places.hands ?? stageHands({ isolation: 'none' }, places.pulls, places.workspace);
+  const target = hands.see(workspacePath(places.workspace, artifact.path));
   writer.line('STDOUT', `[cyclone] restoring artifact "${artifact.name}" at ${artifact.path}`);
-  await rm(target, { recursive: true, force: true });
-  await store.restore(artifact.storageKey, target, artifact.isDirectory);
+  const script = artifact.isDirectory
+    ? 'rm -rf -- "$1" && mkdir -p -- "$1" && tar -xf - -C "$1"'
+    : 'rm -rf -- "$1" && mkdir -p -- "$(dirname -- "$1")" && cat > "$1" && chmod 755 -- "$1"';
+  const { code, error } = await hands.run(script, [target], { stdin: await store.open(artifact.storageKey) });
+  if (code !== 0) throw new Error(`could not restore it at ${artifact.path}: ${error || `exit code ${code}`}`);
 }
 
-async function ensurePulled(shared: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
+async function ensurePulled(
+  places: InputPlaces,
+  installed: string,
+  hands: StageHands,
+  pull: ResourcePull,
+  writer: LogWriter,
+  signal: AbortSignal,
+) {
+  const shared = join(places.pulls, pull.name);
   const ready = `${shared}.ready`;
   const lock = `${shared}.lock`;
-  await mkdir(dirname(shared), { recursive: true });
+  await mkdir(places.pulls, { recursive: true });
   for (;;) {
     signal.throwIfAborted();
     if (existsSync(ready)) {
@@ -126,7 +140,8 @@ async function ensurePulled(shared: string, pull: ResourcePull, writer: LogWrite
       continue;
     }
     if (await tryLock(lock)) {
-      const pulling = pullUnderLock(shared, ready, lock, pull, writer, signal);
+      const install = () => installPull(hands, shared, installed, signal);
+      const pulling = pullUnderLock(shared, ready, lock, pull, writer, signal, install);
       pullsInFlight.set(shared, pulling);
       try {
         await pulling;
@@ -146,6 +161,7 @@ async function pullUnderLock(
   pull: ResourcePull,
   writer: LogWriter,
   signal: AbortSignal,
+  install: () => Promise<void>,
 ) {
   try {
     await rm(shared, { recursive: true, force: true });
@@ -153,10 +169,24 @@ async function pullUnderLock(
     await outboundPolicy().checkRepositoryUrl(pull.url);
     if (pull.type === 'Git') await pullGit(shared, pull, writer, signal);
     else await pullSvn(shared, pull, writer, signal);
+    await install();
+    await rm(shared, { recursive: true, force: true });
     await writeFile(ready, `${new Date().toISOString()}\n`);
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
+}
+
+/** Copies a pull into the workspace as the stage (who must be able to read it: as root it is handed over first). */
+async function installPull(hands: StageHands, shared: string, installed: string, signal: AbortSignal) {
+  if (hands.owner)
+    await runTool('chown', ['-R', '-h', `${hands.owner.uid}:${hands.owner.gid}`, '--', shared], { signal });
+  const { code, error } = await hands.run(
+    'rm -rf -- "$1" && mkdir -p -- "$1" && cp -pPR -- "$INPUT"/. "$1"/',
+    [hands.see(installed)],
+    { input: shared, signal },
+  );
+  if (code !== 0) throw new Error(`could not copy it into the workspace: ${error || `exit code ${code}`}`);
 }
 
 async function tryLock(lock: string): Promise<boolean> {
@@ -249,21 +279,27 @@ function toolEnv(dir: string, extra: Record<string, string> = {}): Record<string
 function runTool(
   program: string,
   args: string[],
-  options: { env: Record<string, string>; writer: LogWriter; signal: AbortSignal; input?: string },
+  options: { env?: Record<string, string>; writer?: LogWriter; signal: AbortSignal; input?: string },
 ): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     options.signal.throwIfAborted();
     const child: ChildProcess = spawn(program, args, {
-      env: options.env,
+      env: options.env ?? { PATH: BASE_PATH, LANG: 'C' },
       detached: true,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
-    options.writer.follow(child.stdout as NodeJS.ReadableStream as never, 'STDOUT');
-    options.writer.follow(child.stderr as NodeJS.ReadableStream as never, 'STDERR', (line) => {
+    const keep = (line: string) => {
       lines.push(line);
       if (lines.length > 3) lines.shift();
-    });
+    };
+    if (options.writer) {
+      options.writer.follow(child.stdout as NodeJS.ReadableStream as never, 'STDOUT');
+      options.writer.follow(child.stderr as NodeJS.ReadableStream as never, 'STDERR', keep);
+    } else {
+      child.stdout?.resume();
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => chunk.split('\n').filter(Boolean).forEach(keep));
+    }
     if (options.input !== undefined) child.stdin?.end(options.input);
     const abort = () => {
       if (child.pid) {
@@ -308,19 +344,34 @@ async function hasProgram(program: string): Promise<boolean> {
   return false;
 }
 
-/** Links the shared copy at the stage's path; an empty folder there is replaced. */
-async function place(shared: string, target: string, shown: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  // Relative, so the link holds wherever the workspace is mounted (a container sees it at /workspace).
-  const link = relative(dirname(target), shared);
-  const found = await lstat(target).catch(() => undefined);
-  if (found?.isSymbolicLink()) {
-    if ((await readlink(target)) === link) return;
-    throw new Error(`${shown} already holds another resource in this run's workspace`);
-  }
-  if (found?.isDirectory() && (await readdir(target)).length === 0) await rmdir(target);
-  else if (found) throw new Error(`${shown} already exists in this run's workspace`);
-  await symlink(link, target, 'dir');
+/**
+ * Links the workspace copy at the stage's path, relatively (the link resolves the
+ * same on the host and at /workspace in the sandbox); an empty folder there is replaced.
+ */
+async function place(hands: StageHands, installed: string, target: string, shown: string, signal: AbortSignal) {
+  const link = relative(dirname(target), installed);
+  const script = [
+    'if [ -L "$1" ]; then [ "$(readlink -- "$1")" = "$2" ] && exit 0; exit 3; fi',
+    'if [ -d "$1" ]; then rmdir -- "$1" 2>/dev/null || exit 4; elif [ -e "$1" ]; then exit 4; fi',
+    'mkdir -p -- "$(dirname -- "$1")" && ln -s -- "$2" "$1"',
+  ].join('\n');
+  const { code, error } = await hands.run(script, [hands.see(target), link], { signal });
+  if (code === 3) throw new Error(`${shown} already holds another resource in this run's workspace`);
+  if (code === 4) throw new Error(`${shown} already exists in this run's workspace`);
+  if (code !== 0) throw new Error(`could not link it at ${shown}: ${error || `exit code ${code}`}`);
+}
+
+/**
+ * A resource at /workspace itself: its files are copied into the workspace once per
+ * run (a marker next to the copy says so), since the workspace cannot be a link.
+ */
+async function copyToRoot(hands: StageHands, workspace: string, installed: string, signal: AbortSignal) {
+  const { code, error } = await hands.run(
+    '[ -e "$2" ] && exit 0; cp -pPR -- "$1"/. "$3"/ && : > "$2"',
+    [hands.see(installed), hands.see(`${installed}.at-workspace`), hands.see(workspace)],
+    { signal },
+  );
+  if (code !== 0) throw new Error(`could not copy it into the workspace: ${error || `exit code ${code}`}`);
 }
 
 function isAlive(pid: number): boolean {

@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 
 /** Where the run workspace is mounted in every stage container (pods and the container executor). */
 export const WORKSPACE_MOUNT = '/workspace';
@@ -25,4 +25,92 @@ export function containerPath(path: string): string {
 /** The same place relative to the workspace root (`.` for the root itself), for host-side preparation. */
 export function workspaceRelative(path: string): string {
   return posix.relative(WORKSPACE_MOUNT, containerPath(path)) || '.';
+}
+
+/** Where a stage sees its run workspace, whatever runs it (sandbox, container, pod). */
+export const STAGE_WORKSPACE = WORKSPACE_MOUNT;
+
+/**
+ * Top-level folders the sandbox provides itself (system, /proc, /tmp …): a stage
+ * path may not name one, since the stage would not find there what is placed in
+ * the workspace. The same rule holds with and without the sandbox.
+ */
+const SYSTEM_FOLDERS = new Set([
+  'bin',
+  'boot',
+  'dev',
+  'etc',
+  'lib',
+  'lib32',
+  'lib64',
+  'libx32',
+  'opt',
+  'proc',
+  'run',
+  'sbin',
+  'sys',
+  'tmp',
+  'usr',
+  'var',
+]);
+
+/**
+ * A stage path as segments inside the run workspace: `/workspace/src` and `src`
+ * are both `['src']` (the workspace itself is `[]`); another absolute path keeps
+ * its segments (`/go/src/app` is `['go', 'src', 'app']`: the sandbox links `/go` to
+ * `/workspace/go`). A path that climbs out (`..`) or names a system folder is refused.
+ */
+export function workspaceSegments(path: string): string[] {
+  const isAbsolute = path.startsWith('/');
+  const segments: string[] = isAbsolute ? [] : ['workspace'];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (segments.length === 0 || (!isAbsolute && segments.length === 1)) {
+        throw new Error(`path "${path}" leaves the run workspace`);
+      }
+      segments.pop();
+    } else segments.push(part);
+  }
+  if (segments[0] === 'workspace') return segments.slice(1);
+  if (segments.length === 0) throw new Error(`path "${path}" is the root folder, not a place in the run workspace`);
+  if (SYSTEM_FOLDERS.has(segments[0] as string)) {
+    throw new Error(
+      `path "${path}" is a system folder of the stage's sandbox: use ${STAGE_WORKSPACE}/… or a path relative to it`,
+    );
+  }
+  return segments;
+}
+
+/** The host path of a stage path in the run workspace (see workspaceSegments). */
+export function workspacePath(workspace: string, path: string): string {
+  return join(workspace, ...workspaceSegments(path));
+}
+
+/** The top-level folder outside /workspace a stage path names (`go` for /go/src), if any. */
+export function outsideFolder(path: string): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  const segments = normalizedAbsolute(path);
+  return segments[0] === 'workspace' ? undefined : segments[0];
+}
+
+/** How the stage names a path as it wrote it, resolved (`src` is `/workspace/src`; `/go/src` stays). */
+export function sandboxPath(path: string): string {
+  workspaceSegments(path);
+  const segments = path.startsWith('/') ? normalizedAbsolute(path) : ['workspace', ...normalizedRelative(path)];
+  return `/${segments.join('/')}`;
+}
+
+function normalizedAbsolute(path: string): string[] {
+  const segments: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') segments.pop();
+    else segments.push(part);
+  }
+  return segments;
+}
+
+function normalizedRelative(path: string): string[] {
+  return normalizedAbsolute(`/${path}`);
 }

@@ -8,7 +8,9 @@ import { chooseExecutor, dockerClient, probeEngine } from './choose-executor.js'
 import { ContainerExecutor } from './container/container-executor.js';
 import type { Executor, ExecutorKind, ExitSink } from './executor.js';
 import { HostExecutor } from './host-executor.js';
+import { describeIsolation, type HostIsolationKind } from './host-isolation.js';
 import { startKubernetesExecutor } from './kubernetes/start-kubernetes-executor.js';
+import { detectHostIsolation } from './sandbox.js';
 
 /** What the chosen executor is, for the boot log, /healthz and the overview. */
 export interface ExecutorStatus {
@@ -17,7 +19,11 @@ export interface ExecutorStatus {
   reason: string;
   /** Where stages run, e.g. "container engine 20.10.24 at /var/run/docker.sock". */
   detail: string;
-  /** Said loudly (log, /healthz, a web banner) when stages are not isolated. */
+  /** Host executor: how stages are isolated on this machine (host-isolation.ts). */
+  isolation?: HostIsolationKind;
+  /** Host executor as root: the user stages run as. */
+  user?: string;
+  /** Said loudly (log, /healthz, a web banner) when stages are weakly isolated or refused. */
   warning?: string;
 }
 
@@ -33,10 +39,17 @@ export async function startExecutor(deps: {
   box: SecretBox;
   store: ArtifactStore;
   onExit: ExitSink;
-}): Promise<{ executor: Executor; status: ExecutorStatus; workspaceOf: (runId: string) => string }> {
+}): Promise<{
+  executor: Executor;
+  status: ExecutorStatus;
+  workspaceOf: (runId: string) => string;
+  pullsOf: (runId: string) => string;
+}> {
   const { config, db, logger, store, onExit } = deps;
   const dataDir = config.database.dataDir;
   const workspaceOf = (runId: string) => join(dataDir, 'workspaces', runId);
+  // Git/Svn pulls of a run, in a folder of the API's that no stage sees.
+  const pullsOf = (runId: string) => join(dataDir, 'pulls', runId);
   const engine = dockerClient(config.containers.dockerHost);
   const mayUseEngine =
     config.engine.executor === 'container' || (config.engine.executor === 'auto' && !config.kubernetes);
@@ -52,6 +65,7 @@ export async function startExecutor(deps: {
   });
   let executor: Executor;
   let detail: string;
+  let hostIsolation: Pick<ExecutorStatus, 'isolation' | 'user' | 'warning'> = {};
   if (choice.kind === 'kubernetes' && config.kubernetes) {
     executor = startKubernetesExecutor({ config: config.kubernetes, db, logger, box: deps.box, onExit });
     detail = 'stage pods in the control cluster and its execution clusters';
@@ -71,10 +85,26 @@ export async function startExecutor(deps: {
     });
     detail = `container engine ${probe?.answers ? probe.version : ''} at ${engine.where}`.replace('  ', ' ');
   } else {
-    executor = new HostExecutor({ db, logger, dataDir, store, onExit });
-    detail = 'processes on this machine';
+    // How this machine isolates stages (bubblewrap, a stage user, or nothing), said loudly when weak.
+    const isolation = await detectHostIsolation({
+      host: config.server.host,
+      executor: config.engine.executor,
+      dataDir,
+      logger: logger.child({ component: 'host-executor' }),
+    });
+    executor = new HostExecutor({ db, logger, dataDir, store, onExit, isolation });
+    const described = describeIsolation(isolation);
+    hostIsolation = {
+      isolation: described.isolation,
+      ...(described.user ? { user: described.user } : {}),
+      ...(isolation.refusal || isolation.warning ? { warning: isolation.refusal ?? isolation.warning } : {}),
+    };
+    detail =
+      isolation.isolation === 'bubblewrap'
+        ? `processes on this machine, each in a bubblewrap sandbox${described.user ? ` as ${described.user}` : ''}`
+        : `processes on this machine${described.user ? ` as ${described.user}` : ''}, without a sandbox`;
   }
-  const status = { kind: choice.kind, reason: choice.reason, detail };
+  const status: ExecutorStatus = { kind: choice.kind, reason: choice.reason, detail, ...hostIsolation };
   logger.info({ executor: status }, `stages run on the ${choice.kind} executor (${choice.reason})`);
-  return { executor, status, workspaceOf };
+  return { executor, status, workspaceOf, pullsOf };
 }

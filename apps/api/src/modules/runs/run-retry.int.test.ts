@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
 } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { workspaceGates } from '../../testing/workspace-gates.js';
 
 type Errors = { message: string; extensions?: { code?: string; field?: string } }[] | undefined;
 
@@ -25,11 +26,11 @@ describe('retryWorkflowRun', () => {
   let outsider: string;
   let db: Db;
   let dataDir: string;
-  let shared: string;
+  let gates: ReturnType<typeof workspaceGates>;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-retry-'));
-    shared = mkdtempSync(join(tmpdir(), 'cyclone-retry-shared-'));
+    gates = workspaceGates(dataDir);
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
     const admin = await api.loginAsAdmin();
     const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
@@ -37,8 +38,8 @@ describe('retryWorkflowRun', () => {
     viewer = roles.VIEWER;
     outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
     db = createPrismaClient(api.databaseUrl);
-    // a → b, c → d; every stage counts its executions in a shared folder; c fails until "fixed" exists.
-    const count = (name: string) => `echo x >> ${shared}/${name}.count`;
+    // a → b, c → d; every stage counts its executions in its run's workspace; c fails until gate "fixed" opens.
+    const count = (name: string) => `echo x >> "$CYCLONE_WORKSPACE/${name}.count"`;
     const stage = (name: string, script: string, dependsOn: string[] = []) => ({
       name,
       image: 'alpine',
@@ -56,12 +57,12 @@ describe('retryWorkflowRun', () => {
           stages: [
             stage('a', 'echo "token:$(date +%s%N)" >> "$CYCLONE_RESULTS"'),
             stage('b', 'echo "msg:hello" >> "$CYCLONE_RESULTS"', ['a']),
-            stage('c', `test -f ${shared}/fixed`, ['a']),
+            stage('c', gates.within('fixed', 1), ['a']),
             stage('d', 'echo "got:${stages.b.outputs.msg}" >> "$CYCLONE_RESULTS"', ['b', 'c']),
             {
               name: 'slow',
               image: 'alpine',
-              command: ['sh', '-c', `[ -f ${shared}/slow ] || exit 0; sleep 30`],
+              command: ['sh', '-c', `${gates.within('slow', 1, 'exit 0')}; sleep 30`],
             },
           ],
         },
@@ -75,11 +76,15 @@ describe('retryWorkflowRun', () => {
     await db?.$disconnect();
     await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(shared, { recursive: true, force: true });
+    gates?.close();
   });
 
+  /** Executions of a stage over all runs: each counts itself in its run's workspace. */
   const counts = (name: string) =>
-    existsSync(join(shared, `${name}.count`)) ? readFileSync(join(shared, `${name}.count`), 'utf8').length / 2 : 0;
+    readdirSync(join(dataDir, 'workspaces'))
+      .map((run) => join(dataDir, 'workspaces', run, `${name}.count`))
+      .filter((file) => existsSync(file))
+      .reduce((sum, file) => sum + readFileSync(file, 'utf8').length / 2, 0);
 
   async function retry(id: string, from?: string | null, token = dev) {
     return api.graphql<{ retryWorkflowRun: RunView }>(RETRY_RUN, { id, fromStage: from }, token);
@@ -101,7 +106,7 @@ describe('retryWorkflowRun', () => {
       ['slow', 'SUCCEEDED'],
     ]);
 
-    writeFileSync(join(shared, 'fixed'), '');
+    gates.open('fixed');
     const retried = await retry(first.id);
     expect(retried.errors).toBeUndefined();
     const created = retried.data?.retryWorkflowRun as RunView;
@@ -149,7 +154,7 @@ describe('retryWorkflowRun', () => {
     expect((unknown.errors as Errors)?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fromStage' });
     expect((unknown.errors as Errors)?.[0]?.message).toContain('no stage "nope"');
 
-    writeFileSync(join(shared, 'slow'), '');
+    gates.open('slow');
     const { id: activeId } = await runWorkflow(api, dev, { tenant: 'acme', project: 'web', workflow: 'diamond' });
     const before = await db.workflowRun.count();
     const refused = await retry(activeId);
@@ -158,7 +163,7 @@ describe('retryWorkflowRun', () => {
     const failures = await db.auditEvent.findMany({ where: { action: 'workflowRun.retry', outcome: 'FAILURE' } });
     expect(failures.length).toBe(2);
     await api.graphql(STOP_RUN, { id: activeId }, dev);
-    rmSync(join(shared, 'slow'));
+    gates.shut('slow');
     expect((await waitForRun(api, dev, activeId, { timeoutMs: 30_000 })).phase).toBe('CANCELLED');
   });
 

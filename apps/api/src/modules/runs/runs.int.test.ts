@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { expectGone, isAlive } from '../../testing/process-checks.js';
 import {
   CREATE_WORKFLOW,
   PAUSE_RUN,
@@ -22,6 +21,7 @@ import {
   waitForRun,
 } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
+import { stageProcesses, survivorsOf } from '../../testing/stage-processes.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 
 type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
@@ -196,7 +196,7 @@ describe('workflow runs on the local executor', () => {
 
   it('stop kills a running process at once and cancels the run', async () => {
     await createWorkflow('sleepy', [
-      sh('wait', 'echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60'),
+      sh('wait', 'touch "$CYCLONE_WORKSPACE/pid"; exec sleep 60'),
       sh('after', 'true', { dependsOn: ['wait'] }),
     ]);
     const started = await run('sleepy');
@@ -205,15 +205,15 @@ describe('workflow runs on the local executor', () => {
       until: (r) => stageOf(r, 'wait').phase === 'RUNNING' && existsSync(pidFile),
       what: 'stage wait to run and write its pid',
     });
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    expect(isAlive(pid)).toBe(true);
+    // Found by their CYCLONE_RUN_ID: a sandboxed stage's own pid means nothing outside its PID namespace.
+    expect(stageProcesses(started.id).length).toBeGreaterThan(0);
     const stopped = await api.graphql(STOP_RUN, { id: started.id }, dev);
     expect(stopped.errors).toBeUndefined();
     const finished = await waitForRun(api, dev, started.id);
     expect(finished).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
     expect(stageOf(finished, 'wait').phase).toBe('CANCELLED');
     expect(stageOf(finished, 'after').phase).toBe('CANCELLED');
-    await expectGone(pid);
+    expect(await survivorsOf(() => stageProcesses(started.id))).toEqual([]);
   });
 
   it('pause starts nothing new (WAITING) and resume continues', async () => {
@@ -249,13 +249,13 @@ describe('workflow runs on the local executor', () => {
   });
 
   it('a run past its timeout is failed and its stage killed', async () => {
-    await createWorkflow('slow', [sh('slow', 'echo $$ > "$CYCLONE_WORKSPACE/pid"; exec sleep 60')]);
+    await createWorkflow('slow', [sh('slow', 'exec sleep 60')]);
     const started = await run('slow', { timeout: '1s' });
     expect(started).toMatchObject({ phase: 'PENDING' });
     const finished = await waitForRun(api, dev, started.id);
     expect(finished).toMatchObject({ phase: 'FAILED', message: 'the run timed out' });
     expect(stageOf(finished, 'slow')).toMatchObject({ phase: 'FAILED', message: 'killed: the run timed out' });
-    await expectGone(Number(readFileSync(join(dataDir, 'workspaces', started.id, 'pid'), 'utf8').trim()));
+    expect(await survivorsOf(() => stageProcesses(started.id))).toEqual([]);
   });
 
   it('a stage past its own timeout fails its attempt', async () => {

@@ -2,7 +2,7 @@
 // normalize-event.test.ts for the pages they follow); the GitHub API that commit
 // statuses, pull request lookups and hook registration talk to is a loopback server
 // answering with the examples in ../scm/fixtures/github.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { waitFor } from '../../testing/wait.js';
+import { workspaceGates } from '../../testing/workspace-gates.js';
 import { fixture } from '../scm/testing/fixtures.js';
 import { LoopbackServer } from '../scm/testing/loopback-server.js';
 import { signBody } from './verify-signature.js';
@@ -67,8 +68,8 @@ describe('SCM webhooks', () => {
    * Stages of the workflows below wait for their gate file: a run stays running until
    * the test opens the gate, so its pending status is always posted before the final one.
    */
-  const gate = (workflow: string) => join(dataDir, `${workflow}.gate`);
-  const openGate = (workflow: string) => writeFileSync(gate(workflow), '');
+  let gates: ReturnType<typeof workspaceGates>;
+  const openGate = (workflow: string) => gates.open(workflow);
   const statesOf = (sha: string) =>
     github.find('POST', `/api/v3/repos/${REPO}/statuses/${sha}`).map((r) => r.body as Record<string, string>);
 
@@ -90,6 +91,7 @@ describe('SCM webhooks', () => {
       .on(`POST /api/v3/repos/${REPO}/statuses/${HOTFIX_SHA}`, { status: 201, body: {} })
       .on(`POST /api/v3/repos/${REPO}/statuses/${TAG_SHA}`, { status: 201, body: {} });
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-webhooks-'));
+    gates = workspaceGates(dataDir);
     api = await startTestApi({ CYCLONE_PUBLIC_URL: PUBLIC_URL, CYCLONE_DATA_DIR: dataDir });
     db = createPrismaClient(api.databaseUrl);
     const admin = await api.loginAsAdmin();
@@ -108,7 +110,7 @@ describe('SCM webhooks', () => {
       admin,
     );
     githubId = created.data?.createIntegration.id as string;
-    const waitForGate = (workflow: string) => `while [ ! -e '${gate(workflow)}' ]; do sleep 0.1; done`;
+    const waitForGate = (workflow: string) => gates.script(workflow, '0.1');
     for (const [name, command] of [
       ['ci', waitForGate('ci')],
       ['pr', waitForGate('pr')],
@@ -135,6 +137,7 @@ describe('SCM webhooks', () => {
     await db?.$disconnect();
     await api?.stop();
     await github?.stop();
+    gates?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,5 @@
 /** GraphQL documents of runs (CONTRACT.md §2); result types come from them. */
 import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
-import type { Phase } from '@/lib/phases';
 
 /** The parts of a run that change while it runs: what a `workflowRunUpdated` event carries. */
 const RunChangeFields = graphql(`

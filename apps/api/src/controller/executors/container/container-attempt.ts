@@ -24,6 +24,8 @@ export interface AttemptDeps {
   store: ArtifactStore;
   settings: ContainerSettings;
   workspaceOf: (runId: string) => string;
+  /** The API's own folder of a run's Git/Svn pulls (never mounted into a container). */
+  pullsOf: (runId: string) => string;
 }
 
 /**
@@ -139,7 +141,13 @@ export class ContainerAttempt {
       await mkdir(workspace, { recursive: true });
       // Images may run as any user: the workspace and scratch folder are theirs, as an emptyDir is.
       await chmod(workspace, 0o777);
-      await prepareInputs(inWorkspace, workspace, this.deps.store, writer, this.preparing.signal);
+      await prepareInputs(
+        inWorkspace,
+        { workspace, pulls: this.deps.pullsOf(launch.runId) },
+        this.deps.store,
+        writer,
+        this.preparing.signal,
+      );
       step = 'image';
       await this.ensureImage(launch, writer);
       step = 'container';

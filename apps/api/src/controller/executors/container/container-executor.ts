@@ -135,7 +135,11 @@ export class ContainerExecutor implements Executor {
   }
 
   private follow(name: string, begin: (attempt: ContainerAttempt) => Promise<StageExit | undefined>): void {
-    const attempt = new ContainerAttempt(name, { ...this.deps, workspaceOf: (runId) => this.workspaceOf(runId) });
+    const attempt = new ContainerAttempt(name, {
+      ...this.deps,
+      workspaceOf: (runId) => this.workspaceOf(runId),
+      pullsOf: (runId) => join(this.deps.dataDir, 'pulls', runId),
+    });
     this.attempts.set(name, attempt);
     begin(attempt)
       .then(async (exit) => {
