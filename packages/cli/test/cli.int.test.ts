@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,8 @@ describe('cyclone CLI against a real API', () => {
   beforeAll(async () => {
     ensureBuilt();
     home = mkdtempSync(join(tmpdir(), 'cyclone-cli-'));
+    // As root, stages run as cyclone-stage, who must be able to enter the data folder's parents.
+    chmodSync(home, 0o755);
     api = await startTestApi({ CYCLONE_DATA_DIR: join(home, 'data') });
     admin = await api.loginAsAdmin();
     // `folders` keeps the folder tests' workflows out of the listings of `web`.

@@ -7,6 +7,7 @@ import { parseOutputs } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
+import { isProcessAlive } from '../../system/process-alive.js';
 import { collectArtifacts } from './artifact-outputs.js';
 import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
@@ -149,14 +150,7 @@ export class HostExecutor implements Executor {
     const hasInputs = (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) > 0;
     const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
     this.children.set(key, child);
-    const writer = new LogWriter(
-      this.deps.db,
-      this.deps.logger,
-      launch.runId,
-      launch.stage,
-      launch.firstSeq,
-      launch.secrets ?? [],
-    );
+    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch);
     writer.follow(child.stdout as NonNullable<ChildProcess['stdout']>, 'STDOUT');
     writer.follow(child.stderr as NonNullable<ChildProcess['stderr']>, 'STDERR');
 
@@ -269,7 +263,7 @@ export class HostExecutor implements Executor {
     if (!parsed) return handle === null;
     if (parsed.host !== this.host) return false;
     if (parsed.apiPid === process.pid) return !liveInstances.has(parsed.instance);
-    return !isAlive(parsed.apiPid);
+    return !isProcessAlive(parsed.apiPid);
   }
 
   /**
@@ -313,15 +307,6 @@ function parseHandle(handle: string | null) {
   const match = handle ? /^local:(.+):(\d+):([0-9a-f-]+):(\d+)$/.exec(handle) : null;
   if (!match) return undefined;
   return { host: match[1] as string, apiPid: Number(match[2]), instance: match[3] as string, pid: Number(match[4]) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The stage's `key:value` results, read only if they lie in the workspace (see readWorkspaceFile). */

@@ -49,6 +49,15 @@ export class LogWriter {
     this.secrets = maskList(secrets);
   }
 
+  /** The writer of one attempt's lines, from its first seq, masking its secrets. */
+  static forAttempt(
+    db: Db,
+    logger: Logger,
+    launch: { runId: string; stage: string; firstSeq: number; secrets?: readonly string[] },
+  ): LogWriter {
+    return new LogWriter(db, logger, launch.runId, launch.stage, launch.firstSeq, launch.secrets ?? []);
+  }
+
   /** The seq the next line will get. */
   get nextLineSeq(): number {
     return Number(this.nextSeq);

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
 import { outboundPolicy } from '../../modules/outbound/outbound-policy.js';
+import { isProcessAlive } from '../../system/process-alive.js';
 import type { LogWriter } from './log-writer.js';
 import { type StageHands, stageHands } from './stage-hands.js';
 import { workspacePath, workspaceSegments } from './stage-paths.js';
@@ -197,7 +198,7 @@ async function tryLock(lock: string): Promise<boolean> {
     const owner = await readFile(join(lock, 'owner'), 'utf8').catch(() => '');
     const [host, pid] = owner.trim().split(' ');
     // A lock whose owner died is stale; one without an owner yet is being taken right now.
-    if (host === hostname() && pid && !isAlive(Number(pid))) await rm(lock, { recursive: true, force: true });
+    if (host === hostname() && pid && !isProcessAlive(Number(pid))) await rm(lock, { recursive: true, force: true });
     return false;
   }
   await writeFile(join(lock, 'owner'), `${hostname()} ${process.pid}\n`);
@@ -372,15 +373,6 @@ async function copyToRoot(hands: StageHands, workspace: string, installed: strin
     { signal },
   );
   if (code !== 0) throw new Error(`could not copy it into the workspace: ${error || `exit code ${code}`}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

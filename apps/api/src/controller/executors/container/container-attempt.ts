@@ -111,14 +111,7 @@ export class ContainerAttempt {
   }
 
   private async startAndFollow(launch: StageLaunch): Promise<StageExit | undefined> {
-    const writer = new LogWriter(
-      this.deps.db,
-      this.deps.logger,
-      launch.runId,
-      launch.stage,
-      launch.firstSeq,
-      launch.secrets ?? [],
-    );
+    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch);
     const workspace = this.deps.workspaceOf(launch.runId);
     // Host-side paths relative to the workspace, which the container sees at /workspace.
     const inWorkspace = {

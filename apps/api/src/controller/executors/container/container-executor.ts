@@ -7,6 +7,7 @@ import type { Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { isProcessAlive } from '../../../system/process-alive.js';
 import type { AttemptObservation, Executor, ExitSink, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { ATTEMPT_LABEL, RUN_LABEL, STAGE_LABEL } from '../stage-paths.js';
 import { ContainerAttempt } from './container-attempt.js';
@@ -157,7 +158,7 @@ export class ContainerExecutor implements Executor {
   private isFollowedElsewhere(handle: { host: string; apiPid: number; instance: string }): boolean {
     if (handle.host !== this.host) return true;
     if (handle.apiPid === process.pid) return liveInstances.has(handle.instance) && handle.instance !== this.instance;
-    return isAlive(handle.apiPid);
+    return isProcessAlive(handle.apiPid);
   }
 
   private sweepSoon(): void {
@@ -200,14 +201,5 @@ export class ContainerExecutor implements Executor {
     }
     if (removed > 0) this.deps.logger.info({ removed }, 'removed stage containers of attempts that ended');
     return removed;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

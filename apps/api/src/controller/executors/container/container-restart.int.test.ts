@@ -2,40 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import Docker from 'dockerode';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { FilesystemArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { createWorkflow, must, runWorkflow } from '../../../testing/run-helpers.js';
 import { type SpawnedApi, spawnApi } from '../../../testing/spawn-api.js';
-import { TEST_ADMIN } from '../../../testing/test-api.js';
+import { graphqlAt, TEST_ADMIN } from '../../../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database.js';
+import { waitFor } from '../../../testing/wait.js';
 import { RUN_LABEL } from '../stage-paths.js';
 import { ContainerExecutor } from './container-executor.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from './container-spec.js';
-
-const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-
-async function graphql<T>(url: string, query: string, variables: object, token?: string): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
-async function waitUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (isDone(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out; last seen ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * Containers outlive the API: the real API as a child process is killed with
@@ -81,21 +61,11 @@ describe('container executor across an API crash', () => {
 
   it('kill -9 of the API mid-stage: the next API takes the containers over, with no line lost or repeated', async () => {
     const first = await spawn();
-    const token = (
-      await graphql<{ login: { token: string } }>(
-        first.url,
-        'mutation($i: LoginInput!) { login(input: $i) { token } }',
-        {
-          i: TEST_ADMIN,
-        },
-      )
-    ).login.token;
-    const call = <T>(query: string, i: object) => graphql<T>(first.url, query, { i }, token);
-    await call('mutation($i: CreateTenantInput!) { createTenant(input: $i) { name } }', { name: 'acme' });
-    await call('mutation($i: CreateProjectInput!) { createProject(input: $i) { name } }', {
-      tenant: 'acme',
-      name: 'web',
-    });
+    const api = { graphql: graphqlAt(first.url) };
+    const login = 'mutation($i: LoginInput!) { login(input: $i) { token } }';
+    const token = (await must<{ login: { token: string } }>(api, undefined, login, { i: TEST_ADMIN })).login.token;
+    await must(api, token, 'mutation { createTenant(input: {name: "acme"}) { name } }');
+    await must(api, token, 'mutation { createProject(input: {tenant: "acme", name: "web"}) { name } }');
     const talk = 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo "line $i"; echo "err $i" >&2; sleep 0.05; done';
     const gated =
       'echo waiting; while [ ! -e /workspace/go ]; do sleep 0.1; done; echo "answer: 42" >> $CYCLONE_RESULTS; echo leaving; exit 4';
@@ -103,7 +73,7 @@ describe('container executor across an API crash', () => {
       ['talk', talk],
       ['gated', gated],
     ] as const) {
-      await call('mutation($i: CreateWorkflowInput!) { createWorkflow(input: $i) { name } }', {
+      await createWorkflow(api, token, {
         tenant: 'acme',
         project: 'web',
         name,
@@ -111,26 +81,17 @@ describe('container executor across an API crash', () => {
       });
     }
     const start = async (workflow: string) =>
-      (
-        await call<{ runWorkflow: { id: string } }>(
-          'mutation($i: RunWorkflowInput!) { runWorkflow(input: $i) { id } }',
-          {
-            tenant: 'acme',
-            project: 'web',
-            workflow,
-          },
-        )
-      ).runWorkflow.id;
+      (await runWorkflow(api, token, { tenant: 'acme', project: 'web', workflow })).id;
     const talking = await start('talk');
     const waiting = await start('gated');
-    await waitUntil(
-      () => db.logLine.count({ where: { runId: talking } }),
-      (n) => n >= 20,
-    );
-    await waitUntil(
-      () => db.logLine.count({ where: { runId: waiting, text: 'waiting' } }),
-      (n) => n === 1,
-    );
+    await waitFor(() => db.logLine.count({ where: { runId: talking } }), {
+      until: (n) => n >= 20,
+      what: 'twenty lines of the talking stage',
+    });
+    await waitFor(() => db.logLine.count({ where: { runId: waiting, text: 'waiting' } }), {
+      until: (n) => n === 1,
+      what: 'the gated stage to wait',
+    });
 
     await first.crash();
     const running = await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${talking}`] } });
@@ -144,10 +105,11 @@ describe('container executor across an API crash', () => {
     const [live] = await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${talking}`] } });
     expect(live?.State).toBe('running');
     const ended = async (id: string) =>
-      waitUntil(
-        () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
-        (row) => TERMINAL.includes(row.phase),
-      );
+      waitFor(() => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }), {
+        until: (row) => isTerminalRunPhase(row.phase),
+        what: `run ${id} to end after the takeover`,
+        timeoutMs: 90_000,
+      });
     const talked = await ended(talking);
     expect(talked.phase).toBe('SUCCEEDED');
     // The same attempt, taken over, not a retry.
