@@ -3,6 +3,7 @@
 // run SUCCEEDED. Prints the time, runs per minute, the latency from submission to
 // stage start (p50/p95), CPU, peak API RSS and SQL statements per run.
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
+// BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
 // BENCH_EXECUTOR=container runs each stage in a container of a private Docker Engine
 // (Debian's docker.io, the locally built Debian image; root only) and also prints
 // submit → container running, from the engine's start events.
@@ -20,6 +21,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const MAX_ACTIVE = process.env.BENCH_MAX_ACTIVE_RUNS ?? '100';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
 const EXECUTOR = process.env.BENCH_EXECUTOR === 'container' ? 'container' : 'host';
+/** BENCH_SEQUENTIAL=1: submit each run after the previous one ended (latency without queueing). */
+const SEQUENTIAL = process.env.BENCH_SEQUENTIAL === '1';
 
 const engineDir = EXECUTOR === 'container' ? mkdtempSync(join(tmpdir(), 'cyclone-bench-docker-')) : undefined;
 const engine = engineDir ? await startContainerEngine({ stateDir: engineDir }) : undefined;
@@ -92,13 +95,30 @@ try {
       return submit();
     }
   };
-  await Promise.all(
-    Array.from({ length: RUNS }, async () => {
+  if (SEQUENTIAL) {
+    // One run at a time, each to its end: latencies without any queueing.
+    for (let i = 0; i < RUNS; i += 1) {
       const at = Date.now();
-      const data = await submit();
-      submitted.set(data.runWorkflow.id, at);
-    }),
-  );
+      const id = (await submit()).runWorkflow.id;
+      submitted.set(id, at);
+      for (;;) {
+        const { rows } = await sql.query<{ phase: string }>(
+          `/* bench */ SELECT phase FROM workflow_runs WHERE id = $1`,
+          [id],
+        );
+        if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(rows[0]?.phase ?? '')) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  } else {
+    await Promise.all(
+      Array.from({ length: RUNS }, async () => {
+        const at = Date.now();
+        const data = await submit();
+        submitted.set(data.runWorkflow.id, at);
+      }),
+    );
+  }
   const allSubmittedMs = Date.now() - started;
   for (;;) {
     const { rows } = await sql.query<{ done: number; failed: number }>(
@@ -147,7 +167,7 @@ try {
       .join(', ')}`,
   );
   console.log(
-    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}`,
+    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : 'submitted at once'}`,
   );
   console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
