@@ -231,9 +231,11 @@ export class ContainerAttempt {
       if (this.isKilled) throw new Error('killed');
       await container.wait();
       // The follow stream may end before the engine stored the last output: read the rest.
+      // Following an exited container streams its whole log and ends (memory stays flat
+      // however much it printed, unlike a buffered read).
       seen = 0;
-      const whole = (await container.logs({ follow: false, stdout: true, stderr: true })) as unknown as Buffer;
-      await readLogLines(Readable.from([whole]), storeAfter(Math.max(skip, followed)));
+      const rest = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+      await readLogLines(rest, storeAfter(Math.max(skip, followed)));
       const state = (await container.inspect()).State;
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(
