@@ -9,7 +9,6 @@ import type { Services } from '../services.js';
 import { createWebhookReconcilers } from './commit-status-reconciler.js';
 import { type Controller, startController } from './controller.js';
 import { CronReconciler } from './cron-reconciler.js';
-import type { Executor } from './executors/executor.js';
 import { type ExecutorStatus, startExecutor } from './executors/start-executor.js';
 import { NotificationReconciler } from './notification-reconciler.js';
 import { RetentionReconciler } from './retention-reconciler.js';
@@ -116,7 +115,7 @@ export async function startEngine(deps: {
       for (const stop of unsubscribe) stop();
       await controller.stop();
       await kubernetesSync?.stop();
-      await (executor as Executor).shutdown();
+      await executor.shutdown();
       await engineDb.$disconnect();
     },
   };

@@ -169,7 +169,13 @@ async function startStage(
   };
   let fields: PreparedStage;
   try {
-    fields = await prepareStage(tx, { box: ctx.box }, run, spec, stage);
+    fields = await prepareStage(
+      tx,
+      { box: ctx.box, withPullAuth: ctx.executor.needsPullCredentials === true },
+      run,
+      spec,
+      stage,
+    );
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
     // Values never change within a run, so retrying cannot help: the stage fails for good.

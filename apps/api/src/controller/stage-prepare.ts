@@ -47,7 +47,10 @@ export interface PreparedStage {
  */
 export async function prepareStage(
   tx: Tx,
-  deps: { box?: SecretBox },
+  deps: {
+    box?: SecretBox /** Resolve registry credentials for the image (executors that pull it themselves). */;
+    withPullAuth?: boolean;
+  },
   run: PreparableRun,
   spec: WorkflowSpec,
   original: WorkflowStage,
@@ -120,7 +123,7 @@ export async function prepareStage(
     artifacts.push({ name: input.name, path: input.path, storageKey: row.storageKey, isDirectory: row.isDirectory });
   }
 
-  const pullAuth = await imagePullAuth(tx, deps, scope, fields.image);
+  const pullAuth = deps.withPullAuth ? await imagePullAuth(tx, deps, scope, fields.image) : undefined;
   if (pullAuth) usedSecrets.add(pullAuth.password);
 
   // Resource env first: the stage's own env (and its parameters) win over it.

@@ -90,6 +90,8 @@ export type ExitSink = (exit: StageExit) => Promise<void>;
 export interface Executor {
   /** Short name shown at boot, in /healthz and on the overview: `host`, `container`, `kubernetes`. */
   readonly kind: ExecutorKind;
+  /** True when it pulls images itself and wants `StageLaunch.pullAuth` (one more query per start otherwise saved). */
+  readonly needsPullCredentials?: boolean;
   /** Starts an attempt and returns its handle; throws when it cannot start. */
   start(launch: StageLaunch): string | Promise<string>;
   /**

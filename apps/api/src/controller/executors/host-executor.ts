@@ -15,7 +15,7 @@ import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
 import { stageHands } from './stage-hands.js';
 import { prepareInputs } from './stage-inputs.js';
-import { outsideFolder, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
+import { outsideFolder, runFolders, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
 import { readWorkspaceFile } from './workspace-files.js';
 
 /**
@@ -85,12 +85,12 @@ export class HostExecutor implements Executor {
   readonly isolation: HostIsolation;
 
   workspaceOf(runId: string): string {
-    return join(this.deps.dataDir, 'workspaces', runId);
+    return runFolders(this.deps.dataDir).workspaceOf(runId);
   }
 
   /** The API's own folder of a run's pulls (never shown to a stage). */
   pullsOf(runId: string): string {
-    return join(this.deps.dataDir, 'pulls', runId);
+    return runFolders(this.deps.dataDir).pullsOf(runId);
   }
 
   /** Spawns the stage's process group and returns its handle; throws when it cannot start. */

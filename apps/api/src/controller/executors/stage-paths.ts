@@ -114,3 +114,15 @@ function normalizedAbsolute(path: string): string[] {
 function normalizedRelative(path: string): string[] {
   return normalizedAbsolute(`/${path}`);
 }
+
+/**
+ * A run's folders under the data folder, whichever executor runs it: the workspace
+ * its stages share, and the API's own folder of its Git/Svn pulls (never shown to a
+ * stage). Retention removes both.
+ */
+export function runFolders(dataDir: string) {
+  return {
+    workspaceOf: (runId: string) => join(dataDir, 'workspaces', runId),
+    pullsOf: (runId: string) => join(dataDir, 'pulls', runId),
+  };
+}

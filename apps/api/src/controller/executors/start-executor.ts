@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from '../../config/config.js';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
@@ -11,6 +10,7 @@ import { HostExecutor } from './host-executor.js';
 import { describeIsolation, type HostIsolationKind } from './host-isolation.js';
 import { startKubernetesExecutor } from './kubernetes/start-kubernetes-executor.js';
 import { detectHostIsolation } from './sandbox.js';
+import { runFolders } from './stage-paths.js';
 
 /** What the chosen executor is, for the boot log, /healthz and the overview. */
 export interface ExecutorStatus {
@@ -47,9 +47,7 @@ export async function startExecutor(deps: {
 }> {
   const { config, db, logger, store, onExit } = deps;
   const dataDir = config.database.dataDir;
-  const workspaceOf = (runId: string) => join(dataDir, 'workspaces', runId);
-  // Git/Svn pulls of a run, in a folder of the API's that no stage sees.
-  const pullsOf = (runId: string) => join(dataDir, 'pulls', runId);
+  const { workspaceOf, pullsOf } = runFolders(dataDir);
   const engine = dockerClient(config.containers.dockerHost);
   const mayUseEngine =
     config.engine.executor === 'container' || (config.engine.executor === 'auto' && !config.kubernetes);

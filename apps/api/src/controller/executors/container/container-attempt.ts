@@ -76,17 +76,16 @@ export class ContainerAttempt {
 
   /** Prepares and starts the container, then follows it to its exit; undefined: nothing to report. */
   runNew(launch: StageLaunch): Promise<StageExit | undefined> {
-    const run = this.startAndFollow(launch);
-    this.ended = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.track(this.startAndFollow(launch));
   }
 
   /** Takes over a container whose follower is gone. */
   resume(attempt: RunningAttempt): Promise<StageExit | undefined> {
-    const run = this.takeOver(attempt);
+    return this.track(this.takeOver(attempt));
+  }
+
+  /** Remembers when the attempt's work ends, so `detach` can wait for its lines to be stored. */
+  private track(run: Promise<StageExit | undefined>): Promise<StageExit | undefined> {
     this.ended = run.then(
       () => undefined,
       () => undefined,

@@ -9,7 +9,7 @@ import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { isProcessAlive } from '../../../system/process-alive.js';
 import type { AttemptObservation, Executor, ExitSink, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
-import { ATTEMPT_LABEL, RUN_LABEL, STAGE_LABEL } from '../stage-paths.js';
+import { ATTEMPT_LABEL, RUN_LABEL, runFolders, STAGE_LABEL } from '../stage-paths.js';
 import { ContainerAttempt } from './container-attempt.js';
 import {
   type ContainerSettings,
@@ -62,10 +62,6 @@ export class ContainerExecutor implements Executor {
     this.sweepSoon();
   }
 
-  workspaceOf(runId: string): string {
-    return join(this.deps.dataDir, 'workspaces', runId);
-  }
-
   /** Returns the handle at once; preparing inputs, pulling and starting go on in the background. */
   start(launch: StageLaunch): string {
     const name = containerName(launch);
@@ -87,6 +83,8 @@ export class ContainerExecutor implements Executor {
       .remove({ force: true })
       .catch(() => undefined);
   }
+
+  readonly needsPullCredentials = true;
 
   /** Only a handle of another kind (or none) is an orphan: a container handle is taken over by `observe`. */
   isOrphan(handle: string | null): boolean {
@@ -136,11 +134,7 @@ export class ContainerExecutor implements Executor {
   }
 
   private follow(name: string, begin: (attempt: ContainerAttempt) => Promise<StageExit | undefined>): void {
-    const attempt = new ContainerAttempt(name, {
-      ...this.deps,
-      workspaceOf: (runId) => this.workspaceOf(runId),
-      pullsOf: (runId) => join(this.deps.dataDir, 'pulls', runId),
-    });
+    const attempt = new ContainerAttempt(name, { ...this.deps, ...runFolders(this.deps.dataDir) });
     this.attempts.set(name, attempt);
     begin(attempt)
       .then(async (exit) => {
