@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite with its set-up — unit tests, API integration tests on
-// a throwaway Postgres, Kubernetes integration tests on a real control plane, and
+// a throwaway Postgres, Kubernetes integration tests on a real control plane (kwok
+// nodes, and one real kubelet node in a network namespace of its own), and
 // the Playwright e2e tests in Chromium — then one closing line "N passed, N failed".
 //
 // `npm test -- <vitest filters>` runs only the matching vitest files (no e2e), for
@@ -8,11 +9,18 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, run, step } from './lib/run.mjs';
-import { ensureBaseImage, ensureKubernetesTestBinaries, ensureTestPackages, setupPlatform } from './lib/setup.mjs';
+import {
+  ensureBaseImage,
+  ensureKubernetesTestBinaries,
+  ensureTestImages,
+  ensureTestPackages,
+  setupPlatform,
+} from './lib/setup.mjs';
 
 const filters = process.argv.slice(2);
 const resultsDir = join(repoRoot, 'test-results');
 const vitestReport = join(resultsDir, 'vitest.json');
+const realNodeReport = join(resultsDir, 'vitest-real-node.json');
 const e2eReport = join(resultsDir, 'e2e.json');
 const timings = [];
 
@@ -57,6 +65,7 @@ try {
   timed('set-up: Debian test packages', ensureTestPackages);
   timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
   await timedAsync('set-up: Debian base image', ensureBaseImage);
+  if (filters.length === 0) await timedAsync('set-up: real-node test images', ensureTestImages);
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);
   setupFailed = true;
@@ -80,6 +89,7 @@ if (!setupFailed && filters.length === 0) {
 if (!setupFailed) {
   mkdirSync(resultsDir, { recursive: true });
   rmSync(vitestReport, { force: true });
+  rmSync(realNodeReport, { force: true });
   rmSync(e2eReport, { force: true });
 
   const vitestOk = runLayer('unit + integration tests (vitest)', 'pnpm', [
@@ -99,6 +109,24 @@ if (!setupFailed) {
   layersOk &&= vitestOk;
 
   if (filters.length === 0) {
+    // Stage pods on a real kubelet, inside a network namespace of their own.
+    const realNodeOk = runLayer('real-node tests (vitest, own network namespace)', 'node', [
+      'scripts/testenv/netns.mjs',
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--config',
+      'apps/api/vitest.node.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${realNodeReport}`,
+    ]);
+    const realNode = readJson(realNodeReport);
+    passed += realNode?.numPassedTests ?? 0;
+    failed += realNode ? realNode.numFailedTests : 1;
+    layersOk &&= realNodeOk;
+
     const e2eOk = runLayer('end-to-end tests (Playwright, Chromium)', 'pnpm', ['--filter', '@cyclone/e2e', 'test']);
     const e2e = readJson(e2eReport);
     passed += (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);

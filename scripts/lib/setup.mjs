@@ -24,8 +24,8 @@ export function build() {
  * Debian packages the tests drive for real: Chromium for Playwright (never a browser
  * download), Subversion (svn, svnserve), the distribution registry and htpasswd,
  * bubblewrap (the sandbox of the host executor's stages), the Docker Engine the
- * container executor's tests start privately, and mmdebstrap, which makes their
- * Debian base image without any registry.
+ * container executor's tests start privately, mmdebstrap, which makes their
+ * Debian base image without any registry, and the CNI plugins of the real test node.
  */
 const TEST_PACKAGES = [
   { path: '/usr/bin/chromium', name: 'chromium' },
@@ -35,6 +35,8 @@ const TEST_PACKAGES = [
   { path: '/usr/bin/htpasswd', name: 'apache2-utils' },
   { path: '/usr/sbin/dockerd', name: 'docker.io' },
   { path: '/usr/bin/mmdebstrap', name: 'mmdebstrap' },
+  // The real test node: containerd comes with docker.io; pods get their network from CNI.
+  { path: '/usr/lib/cni/bridge', name: 'containernetworking-plugins' },
 ];
 
 export function ensureTestPackages() {
@@ -56,7 +58,14 @@ export async function ensureBaseImage() {
   process.stdout.write(`  ${ensureBaseImageTarball()}\n`);
 }
 
-/** etcd, kube-apiserver, controller-manager, scheduler and kwok, built once per version. */
+/** The real-node tests' images (stage helper, Node base, pause), built once per content. */
+export async function ensureTestImages() {
+  step('images of the real-node tests');
+  const { ensureTestImages: build } = await import('../testenv/test-images.mjs');
+  process.stdout.write(`  ${await build()}\n`);
+}
+
+/** etcd, kube-apiserver, controller-manager, scheduler, kubelet and kwok, built once per version. */
 export function ensureKubernetesTestBinaries() {
   step('Kubernetes test control plane binaries');
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);

@@ -9,6 +9,8 @@ export interface StartControlPlaneOptions {
   watchPid?: number;
   /** When the watchdog cleans up after watchPid died, also delete stateDir. */
   removeStateDirOnAbandon?: boolean;
+  /** Start kwok and its fake nodes (default true). */
+  fakeNodes?: boolean;
 }
 
 export interface ControlPlane {
@@ -17,6 +19,8 @@ export interface ControlPlane {
   stateDir: string;
   /** https://127.0.0.1:<port> */
   server: string;
+  /** Directory of the CA and the issued certificates. */
+  pki: string;
   /** Kills every component; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -27,3 +31,9 @@ export const FAKE_NODE_TOLERATION: Readonly<{ key: string; operator: 'Exists'; e
 
 export function startControlPlane(opts: StartControlPlaneOptions): Promise<ControlPlane>;
 export function stopControlPlane(opts: { stateDir: string; runId?: string }): Promise<void>;
+export function writeNodeKubeconfig(opts: {
+  stateDir: string;
+  pki: string;
+  server: string;
+  nodeName: string;
+}): Promise<string>;

@@ -207,6 +207,8 @@ async function generatePki(pki) {
     issueCert(pki, 'scheduler', '/CN=system:kube-scheduler', client),
     // kwok acts as the kubelet of every fake node; system:masters keeps it simple.
     issueCert(pki, 'kwok', '/O=system:masters/CN=kwok', client),
+    // The API server's identity towards real kubelets (logs, exec).
+    issueCert(pki, 'apiserver-kubelet-client', '/O=system:masters/CN=kube-apiserver-kubelet-client', client),
     (async () => {
       await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'sa.key'], pki);
       await openssl(['pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], pki);
@@ -237,6 +239,18 @@ contexts:
 current-context: testenv
 `;
   writeFileSync(path, yaml, { mode: 0o600 });
+}
+
+/**
+ * Credentials of a real node's kubelet (user system:node:<name> in group
+ * system:nodes, as the Node authorizer expects): writes <name>.kubeconfig in
+ * stateDir and returns its path.
+ */
+export async function writeNodeKubeconfig({ stateDir, pki, server, nodeName }) {
+  await issueCert(pki, nodeName, `/O=system:nodes/CN=system:node:${nodeName}`, ['extendedKeyUsage=clientAuth']);
+  const path = join(stateDir, `${nodeName}.kubeconfig`);
+  writeKubeconfig(path, { server, pki, user: nodeName });
+  return path;
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -356,18 +370,21 @@ async function resolveBinDir(binDir) {
  * running control plane). Resolves once the API server is ready, the default
  * ServiceAccount exists and the fake nodes are Ready and schedulable.
  *
- * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean}} opts
+ * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean, fakeNodes?: boolean}} opts
  *   watchPid: process whose death stops the control plane (default: this
  *   process; 0 disables the watchdog).
  *   removeStateDirOnAbandon: when the watchdog has to clean up after the death
  *   of watchPid, also delete stateDir (default false).
- * @returns {Promise<{kubeconfigPath: string, stateDir: string, server: string, stop: () => Promise<void>}>}
+ *   fakeNodes: start kwok and its fake nodes (default true; a real node's tests
+ *   need none).
+ * @returns {Promise<{kubeconfigPath: string, stateDir: string, server: string, pki: string, stop: () => Promise<void>}>}
  */
 export async function startControlPlane({
   stateDir,
   binDir,
   watchPid = process.pid,
   removeStateDirOnAbandon = false,
+  fakeNodes = true,
 } = {}) {
   if (!stateDir) throw new Error('startControlPlane: stateDir is required');
   const t0 = Date.now();
@@ -547,6 +564,10 @@ export async function startControlPlane({
       '--enable-aggregator-routing=true',
       `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
       '--allow-privileged=true',
+      // A real node (real-node.mjs) is reached by its IP for logs and exec.
+      '--kubelet-preferred-address-types=InternalIP,Hostname',
+      `--kubelet-client-certificate=${p('apiserver-kubelet-client.crt')}`,
+      `--kubelet-client-key=${p('apiserver-kubelet-client.key')}`,
       '--profiling=false',
       '--v=1',
     ]);
@@ -592,30 +613,32 @@ export async function startControlPlane({
       '--profiling=false',
       '--v=1',
     ]);
-    spawnComponent(
-      'kwok',
-      join(bin, 'kwok'),
-      [
-        `--kubeconfig=${join(stateDir, 'kwok.kubeconfig')}`,
-        `--config=${KWOK_STAGES}`,
-        '--manage-all-nodes=false',
-        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-        `--server-address=127.0.0.1:${kwokPort}`,
-        '--node-ip=10.240.0.1',
-        '--cidr=10.244.0.1/16',
-        '--node-lease-duration-seconds=40',
-      ],
-      // kwok also reads ~/.kwok/kwok.yaml: keep the user's one out.
-      { HOME: join(stateDir, 'kwok-home') },
-    );
+    if (fakeNodes)
+      spawnComponent(
+        'kwok',
+        join(bin, 'kwok'),
+        [
+          `--kubeconfig=${join(stateDir, 'kwok.kubeconfig')}`,
+          `--config=${KWOK_STAGES}`,
+          '--manage-all-nodes=false',
+          '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+          `--server-address=127.0.0.1:${kwokPort}`,
+          '--node-ip=10.240.0.1',
+          '--cidr=10.244.0.1/16',
+          '--node-lease-duration-seconds=40',
+        ],
+        // kwok also reads ~/.kwok/kwok.yaml: keep the user's one out.
+        { HOME: join(stateDir, 'kwok-home') },
+      );
 
     const api = async (method, path, body) => {
       const r = await httpCall(`${server}${path}`, { method, body, tls });
       return r;
     };
     const secure = { rejectUnauthorized: false };
+    const fakeNodeNames = fakeNodes ? FAKE_NODE_NAMES : [];
     await Promise.all([
-      ...FAKE_NODE_NAMES.map((name) =>
+      ...fakeNodeNames.map((name) =>
         // Retried until the API server accepts it (it may still be starting).
         waitFor(`node ${name} created`, async () => {
           const r = await api('POST', '/api/v1/nodes', fakeNode(name));
@@ -644,7 +667,7 @@ export async function startControlPlane({
         if (r.status !== 200) return false;
         const nodes = r.json.items ?? [];
         return (
-          nodes.length === FAKE_NODE_NAMES.length &&
+          nodes.length === fakeNodeNames.length &&
           nodes.every(
             (n) =>
               n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
@@ -656,7 +679,7 @@ export async function startControlPlane({
     checkAlive();
     log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${server}, kubeconfig ${kubeconfigPath}`);
     if (process.env.CYCLONE_TESTENV_DEBUG) log(`timings: ${timings.join(', ')}`);
-    return { kubeconfigPath, stateDir, server, stop };
+    return { kubeconfigPath, stateDir, server, pki, stop };
   } catch (e) {
     await stop();
     e.message = `${e.message}\n(control-plane logs in ${logs})`;

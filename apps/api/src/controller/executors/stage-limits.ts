@@ -1,7 +1,7 @@
 /**
  * A stage's cpu and memory limits, from the workload container's leftovers that
  * Cyclone YAML keeps in `podSpecExtras.containers` (the entry without an image:
- * `spec.pod.spec.containers[0].resources.limits`). Pods get them as written; the
+ * `spec.pod.spec.containers[0].resources.limits`). Pods get them on the workload container; the
  * container executor converts them with the functions below.
  */
 export function workloadLimits(podSpecExtras: Record<string, unknown> | undefined): { cpu?: string; memory?: string } {
@@ -18,10 +18,14 @@ export function workloadPullPolicy(podSpecExtras: Record<string, unknown> | unde
   return typeof policy === 'string' ? policy : undefined;
 }
 
+/** True for the workload's leftovers among `podSpecExtras.containers`: the entry without an image. */
+export const isWorkloadLeftovers = (container: unknown) =>
+  typeof container === 'object' && container !== null && !('image' in container);
+
 function workloadLeftovers(podSpecExtras: Record<string, unknown> | undefined) {
   const containers = podSpecExtras?.containers;
   if (!Array.isArray(containers)) return undefined;
-  return containers.find((c) => typeof c === 'object' && c !== null && !('image' in c)) as
+  return containers.find(isWorkloadLeftovers) as
     | { resources?: { limits?: Record<string, unknown> }; imagePullPolicy?: unknown }
     | undefined;
 }

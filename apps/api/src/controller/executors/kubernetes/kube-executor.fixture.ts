@@ -57,10 +57,29 @@ export interface ExecutorKit {
   stop(): Promise<void>;
 }
 
-export async function startExecutorKit(): Promise<ExecutorKit> {
+/** Where the kit's pods run: kwok's fake nodes by default, or a real node (real-node.global-setup.ts). */
+export interface KitNodes {
+  /** Environment of the kit's API on top of the test defaults (e.g. its listen address). */
+  apiEnv?: Record<string, string>;
+  podDefaults: Record<string, unknown>;
+  decoratePod?: (pod: V1Pod, launch: StageLaunch) => V1Pod;
+  helperImage: string;
+}
+
+const KWOK_NODES: KitNodes = {
+  podDefaults: kwokPodDefaults,
+  decoratePod: kwokAnnotations,
+  helperImage: 'cyclone/stage-helper:test',
+};
+
+export async function startExecutorKit(nodes: KitNodes = KWOK_NODES): Promise<ExecutorKit> {
   const key = randomBytes(32);
   const box = new SecretBox(key);
-  const api = await startTestApi({ CYCLONE_ROLE: 'server', CYCLONE_ENCRYPTION_KEY: key.toString('base64') });
+  const api = await startTestApi({
+    CYCLONE_ROLE: 'server',
+    CYCLONE_ENCRYPTION_KEY: key.toString('base64'),
+    ...nodes.apiEnv,
+  });
   const admin = await api.loginAsAdmin();
   const tenant = `k${randomBytes(3).toString('hex')}`;
   await seedTenant(api, admin, tenant, { projects: ['web'] });
@@ -85,12 +104,12 @@ export async function startExecutorKit(): Promise<ExecutorKit> {
       box,
       instance,
       apiUrl: api.url,
-      helperImage: 'cyclone/stage-helper:test',
+      helperImage: nodes.helperImage,
       podGcDelayMs: options.podGcDelayMs ?? 60_000,
       // Claims bind to volumes the tests create (no provisioner in the test cluster).
       storageClassName: '',
-      podDefaults: kwokPodDefaults,
-      decoratePod: kwokAnnotations,
+      podDefaults: nodes.podDefaults,
+      decoratePod: nodes.decoratePod,
       onExit: async (exit) => {
         exits.push(exit);
         await options.onExit?.(exit);

@@ -28,6 +28,36 @@ const base: StagePodInput = {
 };
 
 describe('buildStagePod', () => {
+  it("gives the workload a YAML stage's own container settings, and runs its other containers beside it", () => {
+    const pod = buildStagePod({
+      ...base,
+      podSpecExtras: {
+        containers: [
+          {
+            name: 'main',
+            args: ['ignored'],
+            imagePullPolicy: 'Never',
+            resources: { limits: { memory: '48Mi' } },
+            volumeMounts: [{ name: 'cache', mountPath: '/cache' }],
+          },
+          { name: 'db', image: 'postgres:17' },
+        ],
+        volumes: [{ name: 'cache', emptyDir: {} }],
+      },
+    });
+    const [workload, ...others] = pod.spec?.containers ?? [];
+    expect(workload).toMatchObject({
+      name: 'main',
+      image: 'node:20',
+      imagePullPolicy: 'Never',
+      resources: { limits: { memory: '48Mi' } },
+    });
+    expect(workload?.args).toBeUndefined();
+    expect(workload?.command?.slice(-2)).toEqual(['npm', 'test']);
+    expect(workload?.volumeMounts?.map((m) => m.name)).toEqual(['workspace', 'cyclone', 'cache']);
+    expect(others).toEqual([{ name: 'db', image: 'postgres:17' }]);
+  });
+
   it('labels, owns and names the pod as ARCHITECTURE.md §5 says', () => {
     const pod = buildStagePod(base);
     expect(pod.metadata?.name).toBe('build-3-test-1');

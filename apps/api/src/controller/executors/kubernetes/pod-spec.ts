@@ -1,6 +1,7 @@
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
+import { isWorkloadLeftovers } from '../stage-limits.js';
 import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
@@ -187,7 +188,19 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       volumeMounts: mounts,
     });
   }
+  const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
+  const declared = (extras.containers as V1Container[] | undefined) ?? [];
+  const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
+  delete extras.containers;
+  delete extras.volumes;
+  delete extras.initContainers;
+  // The workload's own settings a Cyclone YAML stage declared (resources, pull
+  // policy, its volume mounts…) are the imageless entry; the others are more containers.
+  // The program is the stage's command and args, run through the wrapper.
+  const { args: _args, ...leftovers } = (declared.find(isWorkloadLeftovers) ?? {}) as Partial<V1Container>;
+  const extraContainers = declared.filter((c) => !isWorkloadLeftovers(c));
   const workload: V1Container = {
+    ...leftovers,
     name: WORKLOAD_CONTAINER,
     image: input.image,
     command: ['/bin/sh', '-c', WORKLOAD_WRAPPER, 'cyclone-stage', ...program],
@@ -196,15 +209,9 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       ...input.env.map((e) => (input.secretEnv?.has(e.name) ? { name: e.name, ...secretRef(envKey(e.name)) } : e)),
       ...common,
     ],
-    volumeMounts: mounts,
+    volumeMounts: [...mounts, ...(leftovers.volumeMounts ?? [])],
   };
 
-  const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
-  const extraContainers = (extras.containers as V1Container[] | undefined) ?? [];
-  const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
-  delete extras.containers;
-  delete extras.volumes;
-  delete extras.initContainers;
   const workspaceVolume = input.workspaceClaim
     ? { name: 'workspace', persistentVolumeClaim: { claimName: input.workspaceClaim } }
     : { name: 'workspace', emptyDir: {} };

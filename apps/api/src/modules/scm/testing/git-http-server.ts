@@ -3,10 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * `git http-backend` (the CGI program that ships with git) behind a small loopback
- * HTTP server: serves every repository under `root`, pushes included.
+ * `git http-backend` (the CGI program that ships with git) behind a small HTTP
+ * server on loopback (or `host`, e.g. the real test node's address inside its
+ * network namespace): serves every repository under `root`, pushes included.
  */
-export async function startGitHttpServer(root: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startGitHttpServer(
+  root: string,
+  host = '127.0.0.1',
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const cgi = spawn('git', ['http-backend'], {
@@ -43,9 +47,9 @@ export async function startGitHttpServer(root: string): Promise<{ url: string; s
     });
     cgi.on('close', () => res.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,215 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { apiStatusOf } from '@cyclone/k8s';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
+import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
+import { STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
+import { startGitHttpServer } from '../../../modules/scm/testing/git-http-server.js';
+import { STOP_RUN } from '../../../testing/run-helpers.js';
+import { createGitRepository, stageOf } from '../../../testing/stage-io.js';
+import { waitFor } from '../../../testing/wait.js';
+import { type ExecutorKit, startExecutorKit } from './kube-executor.fixture.js';
+import { workspaceClaimName } from './names.js';
+
+/**
+ * The Kubernetes executor on a real node: the kubelet pulls nothing (the images are
+ * imported into its containerd), runs the real stage-helper image as sidecar and
+ * inputs init container, and the workload in a locally built Debian image. The API
+ * and the Git server listen on the node's address inside the test network namespace.
+ */
+const stage = (name: string, script: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  image: BASE_IMAGE,
+  command: ['sh', '-c'],
+  args: [script],
+  ...extra,
+});
+
+/** Processes on this machine whose command line contains `marker` (containers' included). */
+const processesWith = (marker: string) => {
+  try {
+    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
+
+const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
+
+describe('stage pods on a real node', () => {
+  const nodeIp = inject('nodeIp');
+  let kit: ExecutorKit;
+  let controller: Awaited<ReturnType<ExecutorKit['startController']>>;
+  let git: Awaited<ReturnType<typeof startGitHttpServer>>;
+  let repo: ReturnType<typeof createGitRepository>;
+  const volumes = mkdtempSync(join(tmpdir(), 'cyclone-real-volumes-'));
+
+  beforeAll(async () => {
+    kit = await startExecutorKit({
+      apiEnv: {
+        HOST: nodeIp,
+        CYCLONE_OUTBOUND_ALLOW: `127.0.0.1/32,${nodeIp}/32`,
+      },
+      podDefaults: { nodeSelector: { ...REAL_NODE_LABELS } },
+      helperImage: STAGE_HELPER_IMAGE,
+    });
+    // Pods go soon after their stage ends: what the run keeps must not depend on them.
+    controller = await kit.startController({ podGcDelayMs: 500 });
+    repo = createGitRepository();
+    git = await startGitHttpServer(dirname(repo.bare), nodeIp);
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await kit?.stop();
+    await git?.stop();
+    if (repo) rmSync(dirname(repo.bare), { recursive: true, force: true });
+    rmSync(volumes, { recursive: true, force: true });
+  });
+
+  const isGone = async (name: string) => {
+    try {
+      await kit.clients.core.readNamespacedPod({ name, namespace: kit.namespace });
+      return false;
+    } catch (err) {
+      if (apiStatusOf(err) === 404) return true;
+      throw err;
+    }
+  };
+
+  /** A volume for the run's workspace claim (the test cluster has no provisioner). */
+  async function provideVolume(run: string) {
+    const path = join(volumes, run);
+    mkdirSync(path);
+    chmodSync(path, 0o777); // the stage helper runs as user 1000, the workload as root
+    await kit.clients.core.createPersistentVolume({
+      body: {
+        metadata: { name: `${kit.namespace}-${run}` },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteOnce'],
+          hostPath: { path },
+          storageClassName: '',
+          claimRef: { namespace: kit.namespace, name: workspaceClaimName(run) },
+        },
+      },
+    });
+  }
+
+  it('clones a Git input in the real init container, shares the workspace and ships outputs and artifacts', async () => {
+    await kit.h.createResource('source', 'GIT', [{ name: 'SCM_URL', value: `${git.url}/repo.git` }]);
+    await kit.h.createWorkflow('build', [
+      stage(
+        'compile',
+        'cat src/version.txt && grep VERSION_CODENAME /etc/os-release && mkdir -p out && ' +
+          'cp src/version.txt out/v && echo "built:$(cat src/version.txt)" >> "$CYCLONE_RESULTS"',
+        {
+          inputs: { resources: [{ name: 'source', path: '/workspace/src' }] },
+          outputs: { artifacts: [{ name: 'version', path: 'out/v' }] },
+        },
+      ),
+      stage('ship', 'cat got/v && ls src && cat out/v', {
+        dependsOn: ['compile'],
+        inputs: { artifacts: [{ name: 'version', path: 'got/v', source: 'compile/version' }] },
+      }),
+    ]);
+    await provideVolume('build-1');
+    const run = await kit.h.waitEnd(await kit.h.start('build'), 120_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(run.id, 'compile')).toEqual([
+      `[cyclone] pulling Git resource "source" from ${git.url}/repo.git`,
+      'two',
+      'VERSION_CODENAME=bookworm',
+      expect.stringMatching(/^\[cyclone\] stored artifact "version" \(file, 4 bytes, sha256 [0-9a-f]{64}\)$/),
+    ]);
+    expect(stageOf(run, 'compile').outputs).toEqual([{ key: 'built', value: 'two' }]);
+    expect(run.artifacts.map((a) => a.name)).toEqual(['version']);
+    // The second pod sees the clone and the first stage's files on the run's volume.
+    expect(await kit.h.logs(run.id, 'ship')).toEqual([
+      '[cyclone] restoring artifact "version" at /workspace/got/v',
+      'two',
+      'version.txt',
+      'two',
+    ]);
+    const pod = await kit.clients.core
+      .readNamespacedPod({ name: 'build-1-ship-1', namespace: kit.namespace })
+      .catch(() => undefined);
+    if (pod) expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
+  });
+
+  it('records a failing exit code, and explains an out-of-memory kill', async () => {
+    const container = (name: string, script: string, extra = '') => `
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: ${name} }
+spec:
+  pod:
+    spec:
+      containers:
+        - name: main
+          image: ${BASE_IMAGE}
+          command: ["sh", "-c", ${JSON.stringify(script)}]${extra}
+---`;
+    const yaml = `${container('hog', 'head -c 400m /dev/zero | tail', '\n          resources: { limits: { memory: 48Mi } }')}
+${container('three', 'echo about to fail; exit 3')}
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: { name: failing }
+spec:
+  stages:
+    - name: hog
+    - name: three
+`;
+    await kit.h.must(APPLY, { input: { tenant: kit.tenant, project: 'web', yaml } });
+    await provideVolume('failing-1');
+    const run = await kit.h.waitEnd(await kit.h.start('failing'), 120_000);
+    expect(run.phase).toBe('FAILED');
+    expect(stageOf(run, 'three')).toMatchObject({ phase: 'FAILED', exitCode: 3, message: 'exited with code 3' });
+    expect(await kit.h.logs(run.id, 'three')).toEqual(['about to fail']);
+    expect(stageOf(run, 'hog')).toMatchObject({ phase: 'FAILED', exitCode: 137 });
+    expect(stageOf(run, 'hog').message).toMatch(/out of memory \(OOMKilled\)/);
+  });
+
+  it('stop and timeout kill the real containers', async () => {
+    await kit.h.createWorkflow('long', [stage('wait', 'echo started; sleep 3017')]);
+    const runId = await kit.h.start('long');
+    await waitFor(() => kit.h.logs(runId, 'wait'), {
+      until: (lines) => lines.includes('started'),
+      what: 'the long stage to start',
+      timeoutMs: 60_000,
+    });
+    expect(processesWith('sleep 3017').length).toBeGreaterThan(0);
+    await kit.h.must(STOP_RUN, { id: runId });
+    expect((await kit.h.waitEnd(runId, 30_000)).phase).toBe('CANCELLED');
+    await waitFor(() => isGone('long-1-wait-1'), { what: 'the stopped pod to be gone', timeoutMs: 30_000 });
+    await waitFor(async () => processesWith('sleep 3017'), {
+      until: (pids) => pids.length === 0,
+      what: 'the stopped container to be killed',
+      timeoutMs: 30_000,
+    });
+
+    await kit.h.createWorkflow('slow', [stage('wait', 'sleep 3018', { timeout: '5s' })]);
+    const slow = await kit.h.waitEnd(await kit.h.start('slow'), 60_000);
+    expect(slow.phase).toBe('FAILED');
+    expect(stageOf(slow, 'wait').message).toMatch(/timed out|timeout/i);
+    await waitFor(async () => processesWith('sleep 3018'), {
+      until: (pids) => pids.length === 0,
+      what: 'the timed-out container to be killed',
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('keeps every log line in order after the pod is deleted', async () => {
+    await kit.h.createWorkflow('chatty', [stage('count', 'seq 1 3000; echo done >&2')]);
+    const run = await kit.h.waitEnd(await kit.h.start('chatty'), 60_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    await waitFor(() => isGone('chatty-1-count-1'), { what: 'the ended pod to be collected', timeoutMs: 30_000 });
+    const lines = await kit.h.logs(run.id, 'count');
+    expect(lines).toHaveLength(3001);
+    expect(lines.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => String(i + 1)));
+    expect(lines[3000]).toBe('done');
+  });
+});

@@ -1,0 +1,9 @@
+// Type declarations for test-images.mjs.
+export const NODE_IMAGE: string;
+export const STAGE_HELPER_IMAGE: string;
+export const PAUSE_IMAGE: string;
+export const TEST_IMAGES: readonly string[];
+/** Path of the built archive for the current sources; throws when it is not built. */
+export function builtTestImages(): string;
+/** Builds the archive when needed and returns its path. */
+export function ensureTestImages(): Promise<string>;
