@@ -38,6 +38,11 @@ export interface BenchPlatformOptions {
   fromSource?: boolean;
   /** More environment for the API. */
   env?: Record<string, string>;
+  /**
+   * An address stage pods reach the API at (a real node's, inside the bench's own
+   * network namespace): the API listens on every address there and tells stages that one.
+   */
+  stageApiHost?: string;
 }
 
 export async function startBenchPlatform(options: BenchPlatformOptions = {}): Promise<BenchPlatform> {
@@ -87,6 +92,9 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
       LOG_LEVEL: 'warn',
       // Serving only: the controller's background queries would be counted as the requests'.
       CYCLONE_ROLE: options.role ?? 'server',
+      ...(options.stageApiHost
+        ? { HOST: '0.0.0.0', CYCLONE_STAGE_API_URL: `http://${options.stageApiHost}:${apiPort}` }
+        : {}),
       ...options.env,
     },
   });
