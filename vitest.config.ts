@@ -16,6 +16,7 @@ export default defineConfig({
       'apps/api/vitest.int.config.ts',
       'apps/api/vitest.k8s.config.ts',
       'apps/api/vitest.containers.config.ts',
+      'apps/api/vitest.podman.config.ts',
       'packages/cli/vitest.int.config.ts',
       'packages/k8s/vitest.config.ts',
       'apps/web/vitest.config.ts',

@@ -35,6 +35,9 @@ const TEST_PACKAGES = [
   { path: '/usr/bin/htpasswd', name: 'apache2-utils' },
   { path: '/usr/sbin/dockerd', name: 'docker.io' },
   { path: '/usr/bin/mmdebstrap', name: 'mmdebstrap' },
+  // The container executor's tests also run on Podman's Docker-compatible socket; its --init is catatonit.
+  { path: '/usr/bin/podman', name: 'podman' },
+  { path: '/usr/libexec/podman/catatonit', name: 'catatonit' },
   // The real test node: containerd comes with docker.io; pods get their network from CNI.
   { path: '/usr/lib/cni/bridge', name: 'containernetworking-plugins' },
 ];

@@ -7,9 +7,16 @@ export interface ContainerEngine {
   dockerHost: string;
   socketPath: string;
   stateDir: string;
-  /** Stops dockerd (its containers with it); safe to call more than once. */
+  /** Stops the engine (its containers with it); safe to call more than once. */
   stop(): Promise<void>;
 }
 
-export function startContainerEngine(options: { stateDir: string; watchPid?: number }): Promise<ContainerEngine>;
+export function startContainerEngine(options: {
+  stateDir: string;
+  /** dockerd (default) or Podman's Docker-compatible service. */
+  kind?: 'docker' | 'podman';
+  /** Plain-HTTP registries Podman may pull from and push to, e.g. 127.0.0.1:5000. */
+  insecureRegistries?: string[];
+  watchPid?: number;
+}): Promise<ContainerEngine>;
 export function stopContainerEngine(options: { stateDir: string }): Promise<void>;

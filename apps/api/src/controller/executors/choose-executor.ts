@@ -57,13 +57,17 @@ export function dockerClient(dockerHost: string | undefined): { docker: Docker; 
 export async function probeEngine(
   docker: Docker,
   timeoutMs = 2_000,
-): Promise<{ answers: true; version: string } | { answers: false; error: string }> {
+): Promise<{ answers: true; version: string; isPodman: boolean } | { answers: false; error: string }> {
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
   );
   try {
-    const version = (await Promise.race([docker.version(), timeout])) as { Version?: string; Components?: unknown };
-    return { answers: true, version: version.Version ?? 'unknown' };
+    const version = (await Promise.race([docker.version(), timeout])) as {
+      Version?: string;
+      Components?: { Name?: string }[];
+    };
+    const isPodman = (version.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
+    return { answers: true, version: `${isPodman ? 'Podman ' : ''}${version.Version ?? 'unknown'}`, isPodman };
   } catch (error) {
     return { answers: false, error: (error as Error).message };
   }

@@ -79,6 +79,8 @@ export async function startExecutor(deps: {
         instance: config.containers.instance,
         network: config.containers.network,
         pidsLimit: config.containers.pidsLimit,
+        // Podman 4 does not flag out-of-memory kills (State.OOMKilled stays false).
+        reportsOomKills: !(probe?.answers && probe.isPodman),
       },
     });
     detail = `container engine ${probe?.answers ? probe.version : ''} at ${engine.where}`.replace('  ', ' ');

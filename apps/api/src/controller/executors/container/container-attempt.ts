@@ -238,7 +238,12 @@ export class ContainerAttempt {
       const state = (await container.inspect()).State;
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(
-        { exitCode: state.ExitCode, isOomKilled: state.OOMKilled, wasKilled: false },
+        {
+          exitCode: state.ExitCode,
+          isOomKilled: state.OOMKilled,
+          wasKilled: false,
+          reportsOomKills: this.deps.settings.reportsOomKills,
+        },
         record.memory,
       );
       if (state.ExitCode === 0) {
@@ -298,9 +303,26 @@ export class ContainerAttempt {
       ...(auth ? { authconfig: { username: auth.username, password: auth.password, serveraddress: auth.server } } : {}),
       abortSignal: this.preparing.signal,
     });
+    // Some engines (Podman) end a failed pull's stream without an error event: the
+    // last message says why, and the image must be there afterwards.
+    let last = '';
     await new Promise<void>((resolve, reject) => {
-      this.deps.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+      this.deps.docker.modem.followProgress(
+        stream,
+        (error: Error | null) => (error ? reject(error) : resolve()),
+        (event: { status?: string; error?: string; errorDetail?: { message?: string } }) => {
+          last = event.errorDetail?.message ?? event.error ?? event.status ?? last;
+        },
+      );
     });
+    const isPulled = await this.deps.docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!isPulled) throw new Error(`the engine did not pull it${last ? `: ${last.trim()}` : ''}`);
   }
 
   private async removeContainer(): Promise<void> {

@@ -163,7 +163,7 @@ describe('container executor across an API crash', () => {
       dataDir,
       store: new FilesystemArtifactStore(join(dataDir, 'artifacts')),
       onExit: async () => undefined,
-      settings: { instance: 'cyclone', pidsLimit: 64, network: 'none' },
+      settings: { instance: 'cyclone', pidsLimit: 64, network: 'none', reportsOomKills: true },
     });
     try {
       expect(await executor.sweep({ minAgeMs: 0 })).toBe(1);

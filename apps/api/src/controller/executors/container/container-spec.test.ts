@@ -14,7 +14,7 @@ const launch: StageLaunch = {
   firstSeq: 1,
   limits: { cpu: '500m', memory: '64Mi' },
 };
-const settings = { instance: 'cyclone', pidsLimit: 512, network: 'none' };
+const settings = { instance: 'cyclone', pidsLimit: 512, network: 'none', reportsOomKills: true };
 
 describe('container spec', () => {
   it('runs the stage in its image with its own env, the workspace, limits and no privileges', () => {
@@ -95,5 +95,13 @@ describe('container spec', () => {
     expect(exitMessage({ exitCode: 137, isOomKilled: true, wasKilled: false }, '64Mi')).toBe(
       'killed: out of memory (limit 64Mi); exit code 137',
     );
+    // An engine that flags OOM kills and did not: a plain SIGKILL.
+    const sigkill = { exitCode: 137, isOomKilled: false, wasKilled: false };
+    expect(exitMessage({ ...sigkill, reportsOomKills: true }, '64Mi')).toBe('exited with code 137');
+    // One that never flags them (Podman 4): explained as the likely cause, and said to be a guess.
+    expect(exitMessage({ ...sigkill, reportsOomKills: false }, '64Mi')).toBe(
+      'killed (SIGKILL) at its memory limit 64Mi: most likely out of memory (the engine does not say); exit code 137',
+    );
+    expect(exitMessage({ ...sigkill, reportsOomKills: false })).toBe('exited with code 137');
   });
 });

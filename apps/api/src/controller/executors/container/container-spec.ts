@@ -15,6 +15,8 @@ export interface ContainerSettings {
   network?: string;
   /** Most processes a stage container may have at once. */
   pidsLimit: number;
+  /** Whether the engine flags out-of-memory kills; when not, a SIGKILL at a memory limit is explained as likely one. */
+  reportsOomKills: boolean;
 }
 
 /** Deterministic per attempt, so a restarted controller finds the container again. */
@@ -124,9 +126,15 @@ export function containerSpec(
 }
 
 /** Why an attempt's container ended, in the stage message's words. */
-export function exitMessage(state: { exitCode: number; isOomKilled: boolean; wasKilled: boolean }, memory?: string) {
+export function exitMessage(
+  state: { exitCode: number; isOomKilled: boolean; wasKilled: boolean; reportsOomKills?: boolean },
+  memory?: string,
+) {
   if (state.isOomKilled) {
     return `killed: out of memory${memory ? ` (limit ${memory})` : ''}; exit code ${state.exitCode}`;
+  }
+  if (state.reportsOomKills === false && memory && state.exitCode === 137 && !state.wasKilled) {
+    return `killed (SIGKILL) at its memory limit ${memory}: most likely out of memory (the engine does not say); exit code 137`;
   }
   if (state.wasKilled) return 'killed';
   return state.exitCode === 0 ? '' : `exited with code ${state.exitCode}`;

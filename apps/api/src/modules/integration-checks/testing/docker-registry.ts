@@ -21,9 +21,11 @@ export interface RunningRegistry {
  */
 export async function startDockerRegistry(
   auth: { htpasswd: { username: string; password: string } } | { token: TokenServer },
+  /** A port chosen beforehand (e.g. one a container engine was told is insecure); default: a free one. */
+  fixedPort?: number,
 ): Promise<RunningRegistry> {
   const dir = tempDir('cyclone-registry-');
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const lines = [
     'version: 0.1',
     'log:',
