@@ -128,23 +128,10 @@ describe('KubeReconciler', () => {
       max: { cpu: '4', memory: '8Gi' },
     });
     await core.readNamespacedServiceAccount({ name: 'cyclone-stage', namespace: ns });
-    const role = await readObject<{ rules: { resources: string[]; verbs: string[] }[] }>(
-      kit.clients,
-      'Role',
-      'cyclone-stage',
-      ns,
-      'rbac.authorization.k8s.io/v1',
-    );
-    expect(role?.rules[0]?.resources).toContain('workflowruns');
-    expect(role?.rules.flatMap((r) => r.verbs)).not.toContain('create');
-    const binding = await readObject<{ subjects: { name: string }[] }>(
-      kit.clients,
-      'RoleBinding',
-      'cyclone-stage',
-      ns,
-      'rbac.authorization.k8s.io/v1',
-    );
-    expect(binding?.subjects[0]?.name).toBe('cyclone-stage');
+    // The stage account may do nothing in Kubernetes: no Role, no RoleBinding.
+    for (const kind of ['Role', 'RoleBinding']) {
+      expect(await readObject(kit.clients, kind, 'cyclone-stage', ns, 'rbac.authorization.k8s.io/v1')).toBeUndefined();
+    }
     const policy = await readObject<{ spec: Record<string, unknown> }>(
       kit.clients,
       'NetworkPolicy',

@@ -28,9 +28,9 @@ describe('quantities', () => {
     };
     expect(limitRange.spec.limits[0]?._default).toEqual({ cpu: '250m', memory: '1Gi' });
     expect(limitRange.spec.limits[0]?.max).toEqual({ cpu: '250m' });
-    expect(absent).toEqual([]);
+    expect(absent.map((o) => o.kind)).toEqual(['Role', 'RoleBinding']);
     const none = buildTenantObjects({ id: 'id', name: 'free', quotaCpu: null, quotaMemory: null }, { instance: 'c' });
     expect(none.objects.map((o) => o.kind)).not.toContain('ResourceQuota');
-    expect(none.absent.map((o) => o.kind)).toEqual(['ResourceQuota']);
+    expect(none.absent.map((o) => o.kind)).toEqual(['Role', 'RoleBinding', 'ResourceQuota']);
   });
 });

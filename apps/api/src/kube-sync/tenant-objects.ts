@@ -24,7 +24,7 @@ const DEFAULT_LIMIT = { cpu: '1', memory: '1Gi' };
 /**
  * Everything a tenant's namespace holds besides the custom resources: the
  * namespace itself, its quota and container defaults, the stage pods' service
- * account with its role, and a network policy that denies all ingress and
+ * account (without any role: stage pods mount no API token), and a network policy that denies all ingress and
  * allows all egress (stage pods clone, pull and push; nothing needs to reach them).
  * `absent` lists objects that must not exist (a quota that was removed).
  */
@@ -89,33 +89,17 @@ export function buildTenantObjects(
       metadata: meta(STAGE_SERVICE_ACCOUNT),
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(STAGE_SERVICE_ACCOUNT),
-      // Stage helpers read what their run is made of; they write nothing to Kubernetes
-      // (logs and outputs go to the Cyclone API).
-      rules: [
-        {
-          apiGroups: ['cyclone.dev'],
-          resources: ['workflowruns', 'workflows', 'stages', 'resources'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(STAGE_SERVICE_ACCOUNT),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: STAGE_SERVICE_ACCOUNT },
-      subjects: [{ kind: 'ServiceAccount', name: STAGE_SERVICE_ACCOUNT, namespace }],
-    },
-    {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(NETWORK_POLICY_NAME),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{}] },
     },
   ] as KubernetesObject[];
-  return { objects, absent: hasQuota ? [] : [quota as KubernetesObject] };
+  // Earlier versions gave the stage account a Role (read runs and pods): stages never
+  // call Kubernetes, and a pod's spec is no one else's business, so it has none.
+  const formerStageRole = [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(STAGE_SERVICE_ACCOUNT) },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(STAGE_SERVICE_ACCOUNT) },
+  ] as KubernetesObject[];
+  return { objects, absent: [...formerStageRole, ...(hasQuota ? [] : [quota as KubernetesObject])] };
 }

@@ -55,10 +55,19 @@ describe('artifacts and values on Kubernetes', () => {
     [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
       .find((c) => c.name === container)
       ?.env?.find((e) => e.name === name)?.value as string;
+  /** The stage token, as the kubelet gives it to the container: from the attempt's Secret. */
+  const tokenOf = async (pod: V1Pod, container: string) => {
+    const ref = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]
+      .find((c) => c.name === container)
+      ?.env?.find((e) => e.name === 'CYCLONE_STAGE_TOKEN')?.valueFrom?.secretKeyRef;
+    if (!ref?.name) throw new Error(`the ${container} container takes no stage token from a Secret`);
+    const secret = await kit.clients.core.readNamespacedSecret({ name: ref.name, namespace: kit.namespace });
+    return Buffer.from(secret.data?.[ref.key] ?? '', 'base64').toString('utf8');
+  };
   const log: string[] = [];
-  const transferOf = (pod: V1Pod, container: string) => ({
+  const transferOf = async (pod: V1Pod, container: string) => ({
     apiUrl: envOf(pod, container, 'CYCLONE_API_URL'),
-    token: envOf(pod, container, 'CYCLONE_STAGE_TOKEN'),
+    token: await tokenOf(pod, container),
     log: (line: string) => log.push(line),
   });
 
@@ -97,7 +106,7 @@ describe('artifacts and values on Kubernetes', () => {
     // The helper's upload, from where this machine keeps the file the workload wrote.
     const local = join(mkdtempSync(join(tmpdir(), 'art-')), 'app.bin');
     writeFileSync(local, 'binary-bytes');
-    const isUploaded = await uploadArtifact(transferOf(build, 'helper'), { name: 'app', path: local });
+    const isUploaded = await uploadArtifact(await transferOf(build, 'helper'), { name: 'app', path: local });
     expect(isUploaded, log.join('\n')).toBe(true);
     expect(log.at(-1)).toMatch(/^\[cyclone\] stored artifact "app" \(file, 12 bytes, sha256 [0-9a-f]{64}\)$/);
 
@@ -105,7 +114,7 @@ describe('artifacts and values on Kubernetes', () => {
     const inputs = JSON.parse(envOf(use, 'inputs', 'CYCLONE_INPUTS'));
     expect(inputs.artifacts).toEqual([{ name: 'app', path: '/workspace/got/app.bin', isDirectory: false }]);
     const target = join(mkdtempSync(join(tmpdir(), 'got-')), 'app.bin');
-    await downloadArtifact(transferOf(use, 'inputs'), { name: 'app', path: target });
+    await downloadArtifact(await transferOf(use, 'inputs'), { name: 'app', path: target });
     expect(readFileSync(target, 'utf8')).toBe('binary-bytes');
 
     const run = await kit.h.waitEnd(runId, 60_000);

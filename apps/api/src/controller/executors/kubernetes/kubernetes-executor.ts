@@ -105,7 +105,12 @@ export class KubernetesExecutor implements Executor {
     const stage = run.stages.get(launch.stage);
     if (!stage) throw new Error(`stage "${launch.stage}" is not in the run's workflow version`);
     const podName = stagePodName(run.names.run, launch.stage, launch.attempt);
-    const secret = stageSecretData({ env: launch.env, secrets: launch.secrets ?? [], resources: launch.resources });
+    const secret = stageSecretData({
+      token: signStageToken(this.deps.box, { runId: launch.runId, stage: launch.stage, attempt: launch.attempt }),
+      env: launch.env,
+      secrets: launch.secrets ?? [],
+      resources: launch.resources,
+    });
     let pod = buildStagePod({
       namespace: run.namespace,
       podName,
@@ -124,11 +129,10 @@ export class KubernetesExecutor implements Executor {
       artifacts: launch.artifacts,
       outputArtifacts: launch.outputArtifacts,
       workspaceClaim: run.isShared ? workspaceClaimName(run.names.run) : undefined,
-      secretName: secret ? podName : undefined,
-      secretEnv: secret?.secretEnv,
+      secretName: podName,
+      secretEnv: secret.secretEnv,
       helperImage: this.deps.helperImage,
       apiUrl: this.deps.apiUrl,
-      token: signStageToken(this.deps.box, { runId: launch.runId, stage: launch.stage, attempt: launch.attempt }),
       serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
       podDefaults: this.deps.podDefaults,
       podSpecExtras: stage.podSpecExtras,
@@ -136,7 +140,7 @@ export class KubernetesExecutor implements Executor {
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);
     // Started again after a kill (its pass rolled back): this start is meant to run.
     run.lane.watch.revive(podName);
-    const creation: Promise<void> = this.createObjects(run, launch, pod, secret?.data).finally(() => {
+    const creation: Promise<void> = this.createObjects(run, launch, pod, secret.data).finally(() => {
       if (this.creating.get(podName) === creation) this.creating.delete(podName);
     });
     this.creating.set(podName, creation);
@@ -158,7 +162,7 @@ export class KubernetesExecutor implements Executor {
     run: RunContext,
     launch: StageLaunch,
     pod: V1Pod,
-    secretData: Record<string, string> | undefined,
+    secretData: Record<string, string>,
   ): Promise<void> {
     const { lane } = run;
     const name = pod.metadata?.name as string;
@@ -168,7 +172,7 @@ export class KubernetesExecutor implements Executor {
       // Owners do not reach across clusters: a worker's pods are removed by its sweep instead.
       if (!lane.clusterId) pod.metadata = { ...pod.metadata, ownerReferences: runOwner(run.names, runUid) };
       if (lane.watch.killed.has(name)) return;
-      if (secretData) await this.createSecret(run, pod, secretData);
+      await this.createSecret(run, pod, secretData);
       // A pass that failed after creating the pod creates it again: the same name, so nothing doubles.
       await this.objects.createIgnoringExisting('Pod', () =>
         lane.clients.core.createNamespacedPod({ namespace: run.namespace, body: pod }),

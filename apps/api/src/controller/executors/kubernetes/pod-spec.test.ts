@@ -23,7 +23,7 @@ const base: StagePodInput = {
   firstSeq: 41,
   helperImage: 'cyclone/stage-helper:1',
   apiUrl: 'http://cyclone-api',
-  token: 'cst1.x',
+  secretName: 'build-3-test-1',
   serviceAccountName: 'cyclone-stage',
 };
 
@@ -95,7 +95,12 @@ describe('buildStagePod', () => {
       args: ['sidecar'],
     });
     expect(helper?.env).toContainEqual({ name: 'CYCLONE_FIRST_SEQ', value: '41' });
-    expect(helper?.env).toContainEqual({ name: 'CYCLONE_STAGE_TOKEN', value: 'cst1.x' });
+    // The token comes from the attempt's Secret: reading the pod does not give it away.
+    const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: 'build-3-test-1', key } } });
+    expect(helper?.env).toContainEqual({ name: 'CYCLONE_STAGE_TOKEN', ...fromSecret('token') });
+    expect(helper?.env).toContainEqual({ name: 'CYCLONE_MASK', ...fromSecret('mask') });
+    // No Kubernetes API token in a stage pod.
+    expect(pod.spec?.automountServiceAccountToken).toBe(false);
     expect(pod.spec?.volumes?.[0]).toEqual({ name: 'workspace', emptyDir: {} });
   });
 
@@ -111,11 +116,13 @@ describe('buildStagePod', () => {
       },
     ];
     const secret = stageSecretData({
+      token: 'cst1.x',
       env: [{ name: 'TOKEN', value: 'Bearer s3cret' }],
       secrets: ['s3cret'],
       resources,
     });
-    expect(secret?.data).toEqual({
+    expect(secret.data).toEqual({
+      token: 'cst1.x',
       'env-TOKEN': 'Bearer s3cret',
       'input-0-username': 'u',
       'input-0-password': 'p',
@@ -126,8 +133,7 @@ describe('buildStagePod', () => {
       env: [{ name: 'TOKEN', value: 'Bearer s3cret' }],
       resources,
       workspaceClaim: 'build-3-workspace',
-      secretName: 'build-3-test-1',
-      secretEnv: secret?.secretEnv,
+      secretEnv: secret.secretEnv,
     });
     const inputs = pod.spec?.initContainers?.[1];
     expect(inputs?.name).toBe('inputs');
@@ -160,7 +166,7 @@ describe('buildStagePod', () => {
     ]);
     // The inputs container fetches them from the API with the attempt's token; no storage key reaches the pod.
     expect(env(inputs, 'CYCLONE_API_URL')).toBe('http://cyclone-api');
-    expect(env(inputs, 'CYCLONE_STAGE_TOKEN')).toBe('cst1.x');
+    expect(inputs?.env?.find((e) => e.name === 'CYCLONE_STAGE_TOKEN')?.valueFrom?.secretKeyRef?.key).toBe('token');
     expect(JSON.stringify(pod)).not.toContain('run-1/build/app');
     expect(JSON.parse(env(helper, 'CYCLONE_OUTPUT_ARTIFACTS') as string)).toEqual([
       { name: 'report', path: '/workspace/out/report' },
@@ -189,7 +195,10 @@ describe('buildStagePod', () => {
     expect(() => buildStagePod({ ...base, command: [], args: [] })).toThrow('neither command nor args');
   });
 
-  it('writes no Secret when nothing is secret', () => {
-    expect(stageSecretData({ env: [{ name: 'A', value: 'b' }], secrets: [] })).toBeUndefined();
+  it('keeps the token in the Secret even when nothing else is secret', () => {
+    expect(stageSecretData({ token: 'cst1.y', env: [{ name: 'A', value: 'b' }], secrets: [] })).toEqual({
+      data: { token: 'cst1.y', mask: '[]' },
+      secretEnv: new Set(),
+    });
   });
 });

@@ -56,15 +56,15 @@ export interface StagePodInput {
   /** Claim of the run's shared workspace; absent: a volume of this pod alone. */
   workspaceClaim?: string;
   /**
-   * Secret of this attempt holding what must not appear in the pod spec (env values
-   * that contain secrets, resource credentials, the values to mask); see stageSecretData.
+   * Secret of this attempt holding what must not appear in the pod spec (its stage
+   * token, env values that contain secrets, resource credentials, the values to mask);
+   * see stageSecretData. Anyone who may read pods reads their specs: none of that is there.
    */
-  secretName?: string;
+  secretName: string;
   /** Names of env entries whose value comes from that Secret. */
   secretEnv?: ReadonlySet<string>;
   helperImage: string;
   apiUrl: string;
-  token: string;
   serviceAccountName: string;
   /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
   podDefaults?: Record<string, unknown>;
@@ -105,6 +105,7 @@ export const podPath = containerPath;
 export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
 export const envKey = (name: string) => `env-${name}`;
 export const MASK_KEY = 'mask';
+export const TOKEN_KEY = 'token';
 
 /**
  * The stage pod of one attempt: helper sidecar (native: an init container with
@@ -121,7 +122,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     { name: 'cyclone', mountPath: HELPER_MOUNT },
   ];
   const secretRef = (key: string) => ({
-    valueFrom: { secretKeyRef: { name: input.secretName as string, key } },
+    valueFrom: { secretKeyRef: { name: input.secretName, key } },
   });
   const common = [
     { name: 'CYCLONE_RUN_ID', value: input.runId },
@@ -137,13 +138,13 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     env: [
       ...common,
       { name: 'CYCLONE_API_URL', value: input.apiUrl },
-      { name: 'CYCLONE_STAGE_TOKEN', value: input.token },
+      { name: 'CYCLONE_STAGE_TOKEN', ...secretRef(TOKEN_KEY) },
       { name: 'CYCLONE_FIRST_SEQ', value: String(input.firstSeq) },
       {
         name: 'CYCLONE_OUTPUT_ARTIFACTS',
         value: JSON.stringify((input.outputArtifacts ?? []).map((a) => ({ name: a.name, path: podPath(a.path) }))),
       },
-      ...(input.secretName ? [{ name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) }] : []),
+      { name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) },
     ],
     volumeMounts: mounts,
   };
@@ -152,7 +153,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
   const artifacts = input.artifacts ?? [];
   if (resources.length + artifacts.length > 0) {
     const credentials = resources.flatMap((pull, index) =>
-      pull.auth && input.secretName
+      pull.auth
         ? [
             { name: `CYCLONE_INPUT_${index}_USERNAME`, ...secretRef(credentialKey(index, 'username')) },
             { name: `CYCLONE_INPUT_${index}_PASSWORD`, ...secretRef(credentialKey(index, 'password')) },
@@ -168,7 +169,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       env: [
         ...common,
         { name: 'CYCLONE_API_URL', value: input.apiUrl },
-        { name: 'CYCLONE_STAGE_TOKEN', value: input.token },
+        { name: 'CYCLONE_STAGE_TOKEN', ...secretRef(TOKEN_KEY) },
         {
           name: 'CYCLONE_INPUTS',
           value: JSON.stringify({
@@ -233,6 +234,8 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     spec: {
       restartPolicy: 'Never',
       serviceAccountName: input.serviceAccountName,
+      // Stages never call Kubernetes: no API token in the pod (its service account has no role either).
+      automountServiceAccountToken: false,
       // The helper uploads output artifacts after the workload ended, within the pod's grace period.
       ...((input.outputArtifacts?.length ?? 0) > 0 ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS } : {}),
       ...(input.podDefaults ?? {}),
@@ -245,17 +248,17 @@ export function buildStagePod(input: StagePodInput): V1Pod {
 }
 
 /**
- * The attempt's Secret data, or undefined when nothing in the pod is secret (no
- * Secret is written then). Env entries are secret when their value contains one of
- * the run's secret values.
+ * The attempt's Secret data: its stage token, the values to mask, and env entries
+ * whose value contains one of the run's secret values (those become secretKeyRefs).
  */
 export function stageSecretData(input: {
+  token: string;
   env: readonly { name: string; value: string }[];
   secrets: readonly string[];
   resources?: readonly ResourcePull[];
-}): { data: Record<string, string>; secretEnv: Set<string> } | undefined {
+}): { data: Record<string, string>; secretEnv: Set<string> } {
   const secrets = input.secrets.filter((s) => s !== '');
-  const data: Record<string, string> = {};
+  const data: Record<string, string> = { [TOKEN_KEY]: input.token, [MASK_KEY]: JSON.stringify(secrets) };
   const secretEnv = new Set<string>();
   for (const entry of input.env) {
     if (secrets.some((s) => entry.value.includes(s))) {
@@ -268,7 +271,5 @@ export function stageSecretData(input: {
     data[credentialKey(index, 'username')] = pull.auth.username;
     data[credentialKey(index, 'password')] = pull.auth.password;
   });
-  if (Object.keys(data).length === 0 && secrets.length === 0) return undefined;
-  data[MASK_KEY] = JSON.stringify(secrets);
   return { data, secretEnv };
 }

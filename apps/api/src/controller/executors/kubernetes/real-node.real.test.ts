@@ -104,7 +104,8 @@ describe('stage pods on a real node', () => {
     await kit.h.createWorkflow('build', [
       stage(
         'compile',
-        'cat src/version.txt && grep VERSION_CODENAME /etc/os-release && mkdir -p out && ' +
+        'cat src/version.txt && grep VERSION_CODENAME /etc/os-release && ' +
+          'test ! -e /var/run/secrets/kubernetes.io/serviceaccount/token && echo no-api-token && mkdir -p out && ' +
           'cp src/version.txt out/v && echo "built:$(cat src/version.txt)" >> "$CYCLONE_RESULTS"',
         {
           inputs: { resources: [{ name: 'source', path: '/workspace/src' }] },
@@ -123,6 +124,7 @@ describe('stage pods on a real node', () => {
       `[cyclone] pulling Git resource "source" from ${git.url}/repo.git`,
       'two',
       'VERSION_CODENAME=bookworm',
+      'no-api-token',
       expect.stringMatching(/^\[cyclone\] stored artifact "version" \(file, 4 bytes, sha256 [0-9a-f]{64}\)$/),
     ]);
     expect(stageOf(run, 'compile').outputs).toEqual([{ key: 'built', value: 'two' }]);
@@ -137,7 +139,11 @@ describe('stage pods on a real node', () => {
     const pod = await kit.clients.core
       .readNamespacedPod({ name: 'build-1-ship-1', namespace: kit.namespace })
       .catch(() => undefined);
-    if (pod) expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
+    if (pod) {
+      expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
+      // Whoever may read pods does not read the attempt's stage token: it is in the attempt's Secret.
+      expect(JSON.stringify(pod)).not.toMatch(/cst\d\./);
+    }
   });
 
   it('records a failing exit code, and explains an out-of-memory kill', async () => {
@@ -182,6 +188,11 @@ spec:
       timeoutMs: 60_000,
     });
     expect(processesWith('sleep 3017').length).toBeGreaterThan(0);
+    const pod = await kit.clients.core.readNamespacedPod({ name: 'long-1-wait-1', namespace: kit.namespace });
+    expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
+    // Whoever may read pods does not read the attempt's stage token: it is in the attempt's Secret.
+    expect(JSON.stringify(pod)).not.toMatch(/cst\d\./);
+    expect(pod.spec?.automountServiceAccountToken).toBe(false);
     await kit.h.must(STOP_RUN, { id: runId });
     expect((await kit.h.waitEnd(runId, 30_000)).phase).toBe('CANCELLED');
     await waitFor(() => isGone('long-1-wait-1'), { what: 'the stopped pod to be gone', timeoutMs: 30_000 });
