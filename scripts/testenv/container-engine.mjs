@@ -169,6 +169,8 @@ export async function startContainerEngine({
       ? podmanService(stateDir, socketPath, insecureRegistries)
       : ['/usr/sbin/dockerd', dockerdArgs(stateDir, socketPath)];
   const dockerd = spawn(command, args, {
+    // Podman's conmon leaves files (an `oom` marker) in its working directory.
+    cwd: stateDir,
     detached: true,
     stdio: ['ignore', log, log],
     env: kind === 'podman' ? podmanEnv(stateDir) : process.env,
