@@ -1,4 +1,5 @@
 import {
+  checkPodSpecExtras,
   checkResourceSpec,
   LIMITS,
   RESOURCE_TYPES,
@@ -119,6 +120,9 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
     });
     return undefined;
   }
+  const podProblems = checkPodSpecExtras(parsed.data.podSpecExtras);
+  for (const problem of podProblems) r.fail(`${p}.spec.${problem.path}`, problem.message);
+  if (podProblems.length > 0) return undefined;
   if (isTemplate) return template && { kind: 'Stage', spec: parsed.data, template };
   return { kind: 'Stage', spec: stageDefinitionSchema.parse(parsed.data) };
 }

@@ -250,6 +250,33 @@ describe('parseManifests', () => {
     expect(errors.map(formatManifestError).join('\n')).toContain(expected);
   });
 
+  it("refuses pod settings that reach the node, naming each one (the stage's pod allow-list)", () => {
+    const text = `apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: {name: escape}
+spec:
+  pod:
+    spec:
+      hostPID: true
+      containers:
+      - image: debian
+        securityContext: {privileged: true}
+        volumeMounts: [{name: root, mountPath: /host}]
+      volumes: [{name: root, hostPath: {path: /}}]
+`;
+    const { documents, errors } = parseManifests(text);
+    expect(documents).toEqual([]);
+    expect(errors.map(formatManifestError)).toEqual([
+      expect.stringMatching(/^documents\[0\]\.spec\.pod\.spec\.hostPID: is not allowed in a stage's pod \(allowed: /),
+      expect.stringMatching(
+        /^documents\[0\]\.spec\.pod\.spec\.containers\[0\]\.securityContext\.privileged: is not allowed/,
+      ),
+      expect.stringMatching(
+        /^documents\[0\]\.spec\.pod\.spec\.volumes\[0\]\.hostPath: is not an allowed volume source/,
+      ),
+    ]);
+  });
+
   it('numbers documents across --- separators and lists', () => {
     const good = `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: KV}\n`;
     const bad = stage('name: main');

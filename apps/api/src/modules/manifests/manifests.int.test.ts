@@ -218,6 +218,26 @@ spec:
     expect(audit?.message).toMatch(/^BAD_USER_INPUT: /);
   });
 
+  it('refuses a stage whose pod would reach the node (hostNetwork, a hostPath volume), writing nothing', async () => {
+    const escape = `${RESOURCES}---
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: {name: escape}
+spec:
+  pod:
+    spec:
+      hostNetwork: true
+      containers: [{image: alpine, volumeMounts: [{name: host, mountPath: /host}]}]
+      volumes: [{name: host, hostPath: {path: /var/run}}]
+`;
+    const refused = await apply('atomic', escape);
+    expect(code(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/^documents\[2\]\.spec\.pod\.spec\.hostNetwork: is not allowed/);
+    const project = await db.project.findFirstOrThrow({ where: { name: 'atomic', tenant: { name: 'acme' } } });
+    expect(await db.stage.count({ where: { projectId: project.id } })).toBe(0);
+    expect(await db.resource.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
   it('refuses YAML over the size limit, viewers and other tenants', async () => {
     const huge = `# ${'x'.repeat(LIMITS.yamlBytes)}\n${RESOURCES}`;
     const tooBig = await apply('atomic', huge);

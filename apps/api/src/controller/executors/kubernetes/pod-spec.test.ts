@@ -190,6 +190,12 @@ describe('buildStagePod', () => {
     expect(pod.spec?.containers.map((c) => c.name)).toEqual(['main', 'db']);
   });
 
+  it('refuses pod settings outside the allow-list, also when they were stored before the rule', () => {
+    expect(() => buildStagePod({ ...base, podSpecExtras: { hostNetwork: true, nodeName: 'n1' } })).toThrow(
+      /^the stage's pod settings are not allowed: hostNetwork is not allowed in a stage's pod .*; nodeName is not allowed/,
+    );
+  });
+
   it('refuses paths outside the workspace and stages without a command', () => {
     expect(() => buildStagePod({ ...base, workingDir: '/etc' })).toThrow('outside /workspace');
     expect(() => buildStagePod({ ...base, command: [], args: [] })).toThrow('neither command nor args');

@@ -1,3 +1,4 @@
+import { checkPodSpecExtras } from '@cyclone/domain';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
@@ -188,6 +189,13 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       ],
       volumeMounts: mounts,
     });
+  }
+  // Refused at save; checked again here for what was stored before the rule existed.
+  const refused = checkPodSpecExtras(input.podSpecExtras);
+  if (refused.length > 0) {
+    throw new Error(
+      `the stage's pod settings are not allowed: ${refused.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    );
   }
   const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
   const declared = (extras.containers as V1Container[] | undefined) ?? [];
