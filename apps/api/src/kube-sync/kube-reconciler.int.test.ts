@@ -112,6 +112,10 @@ describe('KubeReconciler', () => {
       'app.kubernetes.io/managed-by': 'cyclone',
       'cyclone.dev/tenant': tenant,
       'cyclone.dev/instance': kit.instance,
+      // Pod Security Admission: restricted unless a platform admin granted baseline.
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
     });
     const quota = await core.readNamespacedResourceQuota({ name: 'cyclone-quota', namespace: ns });
     expect(quota.spec?.hard).toEqual({

@@ -20,7 +20,7 @@ describe('quantities', () => {
 
   it('cap the container defaults at a small tenant quota', () => {
     const { objects, absent } = buildTenantObjects(
-      { id: 'id', name: 'tiny', quotaCpu: '250m', quotaMemory: null },
+      { id: 'id', name: 'tiny', quotaCpu: '250m', quotaMemory: null, podSecurity: 'RESTRICTED' },
       { instance: 'cyclone' },
     );
     const limitRange = objects.find((o) => o.kind === 'LimitRange') as unknown as {
@@ -29,7 +29,14 @@ describe('quantities', () => {
     expect(limitRange.spec.limits[0]?._default).toEqual({ cpu: '250m', memory: '1Gi' });
     expect(limitRange.spec.limits[0]?.max).toEqual({ cpu: '250m' });
     expect(absent.map((o) => o.kind)).toEqual(['Role', 'RoleBinding']);
-    const none = buildTenantObjects({ id: 'id', name: 'free', quotaCpu: null, quotaMemory: null }, { instance: 'c' });
+    const none = buildTenantObjects(
+      { id: 'id', name: 'free', quotaCpu: null, quotaMemory: null, podSecurity: 'BASELINE' },
+      { instance: 'c' },
+    );
+    const namespace = none.objects.find((o) => o.kind === 'Namespace');
+    expect(namespace?.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    const restricted = objects.find((o) => o.kind === 'Namespace');
+    expect(restricted?.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(none.objects.map((o) => o.kind)).not.toContain('ResourceQuota');
     expect(none.absent.map((o) => o.kind)).toEqual(['Role', 'RoleBinding', 'ResourceQuota']);
   });

@@ -7,6 +7,18 @@ export interface TenantRowForSync {
   name: string;
   quotaCpu: string | null;
   quotaMemory: string | null;
+  podSecurity: 'RESTRICTED' | 'BASELINE';
+}
+
+/** The Pod Security Admission labels of a tenant's namespace: its level, enforced, warned and audited. */
+export function podSecurityLabels(level: TenantRowForSync['podSecurity']): Record<string, string> {
+  const name = level === 'BASELINE' ? 'baseline' : 'restricted';
+  const labels: Record<string, string> = {};
+  for (const mode of ['enforce', 'warn', 'audit']) {
+    labels[`pod-security.kubernetes.io/${mode}`] = name;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+  }
+  return labels;
 }
 
 /** Name of a tenant's namespace: `cyclone-<tenant>` (CYCLONE_NAMESPACE_PREFIX in a worker cluster). */
@@ -51,7 +63,10 @@ export function buildTenantObjects(
     {
       apiVersion: 'v1',
       kind: 'Namespace',
-      metadata: { name: namespace, labels: { ...labels, 'kubernetes.io/metadata.name': namespace } },
+      metadata: {
+        name: namespace,
+        labels: { ...labels, 'kubernetes.io/metadata.name': namespace, ...podSecurityLabels(tenant.podSecurity) },
+      },
     },
     ...(hasQuota ? [quota] : []),
     {

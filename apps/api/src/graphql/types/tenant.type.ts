@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { TenantRole } from '../../generated/prisma/enums.js';
+import { PodSecurityLevel, TenantRole } from '../../generated/prisma/enums.js';
 import { NamedObjectFields } from './named-object.type.js';
 import { TenantScopeInput } from './scope.type.js';
 import { UserType } from './user.type.js';
@@ -7,6 +7,12 @@ import { UserType } from './user.type.js';
 registerEnumType(TenantRole, {
   name: 'TenantRole',
   description: 'OWNER > ADMIN (members, settings, deletion) > DEVELOPER (edit and run) > VIEWER (read).',
+});
+
+registerEnumType(PodSecurityLevel, {
+  name: 'PodSecurityLevel',
+  description:
+    "Pod Security Admission level enforced in the tenant's namespace: RESTRICTED (default; stage containers run as non-root users without privileges) or BASELINE (root images allowed), granted by a platform administrator.",
 });
 
 @ObjectType('TenantQuota', { description: 'Limits of a tenant; null means no limit.' })
@@ -19,6 +25,9 @@ export class TenantQuotaType {
 
   @Field(() => Int, { nullable: true })
   maxConcurrentRuns!: number | null;
+
+  @Field(() => PodSecurityLevel)
+  podSecurity!: PodSecurityLevel;
 }
 
 /** `myRole`, `members` and `projects` are resolved by the tenant resolver. */
@@ -53,6 +62,9 @@ export class TenantQuotaInput {
 
   @Field(() => Int, { nullable: true })
   maxConcurrentRuns?: number | null;
+
+  @Field(() => PodSecurityLevel, { nullable: true, description: 'Unchanged when omitted.' })
+  podSecurity?: PodSecurityLevel | null;
 }
 
 @InputType()

@@ -34,6 +34,8 @@ export const quotaSchema = z.object({
     .min(1, { message: 'must be at least 1' })
     .max(10_000, { message: 'must be at most 10000' })
     .nullish(),
+  /** Pod Security Admission level of the tenant's namespace; null or omitted keeps it. */
+  podSecurity: z.enum(['RESTRICTED', 'BASELINE']).nullish(),
 });
 
 export const createTenantSchema = z.object({

@@ -167,7 +167,13 @@ describe('users and tenants', () => {
       admin,
     );
     await api.graphql(ADD, { input: { tenant: 'capped', email: 'alice@example.test', role: 'OWNER' } }, admin);
-    for (const quota of [{ maxConcurrentRuns: null }, { maxConcurrentRuns: 10_000 }, { cpu: '64', memory: null }]) {
+    for (const quota of [
+      { maxConcurrentRuns: null },
+      { maxConcurrentRuns: 10_000 },
+      { cpu: '64', memory: null },
+      // Pod Security is the platform's setting too: root images and fewer checks.
+      { podSecurity: 'BASELINE' },
+    ]) {
       const lifted = await api.graphql(UPDATE_TENANT, { input: { name: 'capped', quota } }, alice);
       expect(lifted.errors?.[0], JSON.stringify(quota)).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       expect(lifted.errors?.[0]?.message).toContain('set by platform administrators');
@@ -179,14 +185,23 @@ describe('users and tenants', () => {
       alice,
     );
     expect(code(both)).toBe('FORBIDDEN');
-    const read = await api.graphql(
-      'query($n: String!) { tenant(name: $n) { description quota { cpu memory maxConcurrentRuns } } }',
-      { n: 'capped' },
-      alice,
-    );
-    expect(read.data).toEqual({
-      tenant: { description: '', quota: { cpu: '1', memory: '1Gi', maxConcurrentRuns: 1 } },
+    const readQuota = async () =>
+      (
+        await api.graphql(
+          'query($n: String!) { tenant(name: $n) { description quota { cpu memory maxConcurrentRuns podSecurity } } }',
+          { n: 'capped' },
+          alice,
+        )
+      ).data;
+    expect(await readQuota()).toEqual({
+      tenant: {
+        description: '',
+        quota: { cpu: '1', memory: '1Gi', maxConcurrentRuns: 1, podSecurity: 'RESTRICTED' },
+      },
     });
+    // A platform administrator grants BASELINE; the other limits stay.
+    await api.graphql(UPDATE_TENANT, { input: { name: 'capped', quota: { podSecurity: 'BASELINE' } } }, admin);
+    expect(await readQuota()).toMatchObject({ tenant: { quota: { cpu: '1', podSecurity: 'BASELINE' } } });
   });
 
   it('records tenant and user management in the platform audit log', async () => {

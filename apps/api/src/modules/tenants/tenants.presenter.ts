@@ -10,7 +10,12 @@ export interface TenantView {
   name: string;
   description: string;
   namespace: string;
-  quota: { cpu: string | null; memory: string | null; maxConcurrentRuns: number | null };
+  quota: {
+    cpu: string | null;
+    memory: string | null;
+    maxConcurrentRuns: number | null;
+    podSecurity: 'RESTRICTED' | 'BASELINE';
+  };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,7 +41,12 @@ export function toTenantView(row: TenantRow): TenantView {
     name: row.name,
     description: row.description,
     namespace: `cyclone-${row.name}`,
-    quota: { cpu: row.quotaCpu, memory: row.quotaMemory, maxConcurrentRuns: row.maxConcurrentRuns },
+    quota: {
+      cpu: row.quotaCpu,
+      memory: row.quotaMemory,
+      maxConcurrentRuns: row.maxConcurrentRuns,
+      podSecurity: row.podSecurity,
+    },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

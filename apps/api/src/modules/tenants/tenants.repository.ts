@@ -1,5 +1,5 @@
 import type { Db } from '../../db/prisma.js';
-import type { TenantRole } from '../../generated/prisma/enums.js';
+import type { PodSecurityLevel, TenantRole } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
 
 export interface TenantRow {
@@ -9,6 +9,7 @@ export interface TenantRow {
   quotaCpu: string | null;
   quotaMemory: string | null;
   maxConcurrentRuns: number | null;
+  podSecurity: PodSecurityLevel;
   createdAt: Date;
   updatedAt: Date;
 }

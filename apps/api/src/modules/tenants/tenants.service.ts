@@ -38,6 +38,7 @@ export class TenantsService {
         quotaCpu: parsed.quota?.cpu ?? null,
         quotaMemory: parsed.quota?.memory ?? null,
         maxConcurrentRuns: parsed.quota?.maxConcurrentRuns ?? null,
+        podSecurity: parsed.quota?.podSecurity ?? 'RESTRICTED',
       });
       audited.tenantId = tenant.id;
       await repo.addMembership(tx, tenant.id, actor.id, 'OWNER');
@@ -69,6 +70,7 @@ export class TenantsService {
         ...(quota && quota.cpu !== undefined ? { quotaCpu: quota.cpu } : {}),
         ...(quota && quota.memory !== undefined ? { quotaMemory: quota.memory } : {}),
         ...(quota && quota.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: quota.maxConcurrentRuns } : {}),
+        ...(quota?.podSecurity ? { podSecurity: quota.podSecurity } : {}),
       });
     });
   }

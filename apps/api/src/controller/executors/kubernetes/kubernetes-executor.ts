@@ -135,6 +135,7 @@ export class KubernetesExecutor implements Executor {
       apiUrl: this.deps.apiUrl,
       serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
       podDefaults: this.deps.podDefaults,
+      podSecurity: run.podSecurity,
       podSpecExtras: stage.podSpecExtras,
     });
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);

@@ -87,6 +87,34 @@ describe('podOutcome', () => {
     expect(podOutcome(pod(waiting('InvalidImageName')), now)).toMatchObject({ isEnded: true, exitCode: null });
   });
 
+  it('ends at once a root image refused in a restricted namespace, saying what to do', () => {
+    const refused = {
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'debian',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: {
+            waiting: {
+              reason: 'CreateContainerConfigError',
+              message: 'container has runAsNonRoot and image will run as root (pod: "p", container: main)',
+            },
+          },
+        },
+      ],
+    };
+    expect(podOutcome(pod(refused), now)).toEqual({
+      isEnded: true,
+      exitCode: null,
+      message: expect.stringMatching(
+        /^container "main" cannot start \(CreateContainerConfigError\): container has runAsNonRoot .*Pod Security "restricted".*BASELINE$/,
+      ),
+    });
+  });
+
   it('a running pod has nothing to say', () => {
     expect(podOutcome(pod({ phase: 'Running' }), now)).toEqual({ isEnded: false, message: '' });
   });

@@ -73,6 +73,14 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
         : `container "${container.name}" cannot start (${waiting.reason})`;
     const message = `${what}${waiting.message ? `: ${waiting.message}` : ''}`;
     if (HOPELESS.has(waiting.reason)) return { isEnded: true, exitCode: null, message };
+    if (waiting.message?.includes('runAsNonRoot')) {
+      // A root image in a restricted namespace: waiting will not change that.
+      return {
+        isEnded: true,
+        exitCode: null,
+        message: `${message}. The tenant's pods run as non-root users (Pod Security "restricted"): set securityContext.runAsUser in the stage, use an image with a non-root USER, or ask a platform administrator for BASELINE`,
+      };
+    }
     if (STUCK.has(waiting.reason)) {
       const created = pod.metadata?.creationTimestamp
         ? new Date(pod.metadata.creationTimestamp).getTime()

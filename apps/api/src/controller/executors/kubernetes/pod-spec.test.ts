@@ -31,6 +31,7 @@ describe('buildStagePod', () => {
   it("gives the workload a YAML stage's own container settings, and runs its other containers beside it", () => {
     const pod = buildStagePod({
       ...base,
+      podSecurity: 'BASELINE',
       podSpecExtras: {
         containers: [
           {
@@ -188,6 +189,37 @@ describe('buildStagePod', () => {
     expect(pod.spec?.nodeSelector).toEqual({ disk: 'ssd' });
     expect(pod.spec?.tolerations).toEqual([{ key: 'k', operator: 'Exists' }]);
     expect(pod.spec?.containers.map((c) => c.name)).toEqual(['main', 'db']);
+  });
+
+  it('makes every container of a RESTRICTED tenant (the default) fit Pod Security "restricted"', () => {
+    const pod = buildStagePod({
+      ...base,
+      podSpecExtras: {
+        securityContext: { runAsUser: 1000 },
+        containers: [
+          { name: 'main', securityContext: { readOnlyRootFilesystem: true } },
+          { name: 'db', image: 'pg' },
+        ],
+      },
+    });
+    expect(pod.spec?.securityContext).toEqual({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+      runAsUser: 1000,
+    });
+    const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    expect(containers.map((c) => c.name)).toEqual(['helper', 'main', 'db']);
+    for (const container of containers) {
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+    expect(containers[1]?.securityContext?.readOnlyRootFilesystem).toBe(true);
+    // BASELINE (granted by a platform admin) leaves images to run as their own user.
+    const baseline = buildStagePod({ ...base, podSecurity: 'BASELINE' });
+    expect(baseline.spec?.securityContext).toBeUndefined();
+    expect(baseline.spec?.containers[0]?.securityContext).toBeUndefined();
   });
 
   it('refuses pod settings outside the allow-list, also when they were stored before the rule', () => {

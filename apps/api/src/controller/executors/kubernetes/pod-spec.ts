@@ -7,6 +7,8 @@ import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WOR
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 export const WORKLOAD_CONTAINER = 'main';
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 export const HELPER_CONTAINER = 'helper';
 export const INPUTS_CONTAINER = 'inputs';
 
@@ -69,6 +71,12 @@ export interface StagePodInput {
   serviceAccountName: string;
   /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
   podDefaults?: Record<string, unknown>;
+  /**
+   * The tenant namespace's Pod Security level. RESTRICTED (the default): every
+   * container without privilege escalation or capabilities, the pod as a non-root
+   * user under the runtime's seccomp profile, as that level demands.
+   */
+  podSecurity?: 'RESTRICTED' | 'BASELINE';
   /** The rest of a PodSpec from the stage (volumes, more containers…). */
   podSpecExtras?: Record<string, unknown>;
   annotations?: Record<string, string>;
@@ -225,6 +233,14 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     ? { name: 'workspace', persistentVolumeClaim: { claimName: input.workspaceClaim } }
     : { name: 'workspace', emptyDir: {} };
 
+  const restricted = input.podSecurity !== 'BASELINE';
+  // What Pod Security "restricted" asks of every container; the stage's own settings
+  // (runAsUser, readOnlyRootFilesystem…) stay, the allow-list keeps them within the level.
+  const harden = (container: V1Container): V1Container =>
+    restricted
+      ? { ...container, securityContext: { ...RESTRICTED_CONTAINER, ...container.securityContext } }
+      : container;
+
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -248,8 +264,9 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       ...((input.outputArtifacts?.length ?? 0) > 0 ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS } : {}),
       ...(input.podDefaults ?? {}),
       ...extras,
-      initContainers,
-      containers: [workload, ...extraContainers],
+      ...(restricted ? { securityContext: { ...RESTRICTED_POD, ...(extras.securityContext as object) } } : {}),
+      initContainers: initContainers.map(harden),
+      containers: [workload, ...extraContainers].map(harden),
       volumes: [workspaceVolume, { name: 'cyclone', emptyDir: {} }, ...(extraVolumes as PodVolumes)],
     },
   };

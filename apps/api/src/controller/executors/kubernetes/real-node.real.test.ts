@@ -38,6 +38,7 @@ const processesWith = (marker: string) => {
 };
 
 const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
+const POD_SECURITY = 'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { quota { podSecurity } } }';
 
 describe('stage pods on a real node', () => {
   const nodeIp = inject('nodeIp');
@@ -56,6 +57,8 @@ describe('stage pods on a real node', () => {
       podDefaults: { nodeSelector: { ...REAL_NODE_LABELS } },
       helperImage: STAGE_HELPER_IMAGE,
     });
+    // Most tests run root images, as most CI images are: a platform admin's BASELINE.
+    await kit.h.must(POD_SECURITY, { input: { name: kit.tenant, quota: { podSecurity: 'BASELINE' } } });
     // Pods go soon after their stage ends: what the run keeps must not depend on them.
     controller = await kit.startController({ podGcDelayMs: 500 });
     repo = createGitRepository();
@@ -222,5 +225,44 @@ spec:
     expect(lines).toHaveLength(3001);
     expect(lines.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => String(i + 1)));
     expect(lines[3000]).toBe('done');
+  });
+
+  it('in a RESTRICTED tenant (the default): a root image is refused at once, a non-root stage runs', async () => {
+    await kit.h.must(POD_SECURITY, { input: { name: kit.tenant, quota: { podSecurity: 'RESTRICTED' } } });
+    // What the reconciler labels a tenant namespace with: the API server then enforces it.
+    const namespace = await kit.clients.core.readNamespace({ name: kit.namespace });
+    namespace.metadata = {
+      ...namespace.metadata,
+      labels: { ...namespace.metadata?.labels, 'pod-security.kubernetes.io/enforce': 'restricted' },
+    };
+    await kit.clients.core.replaceNamespace({ name: kit.namespace, body: namespace });
+    await kit.h.createWorkflow('as-root', [stage('whoami', 'id -u')]);
+    const refused = await kit.h.waitEnd(await kit.h.start('as-root'), 60_000);
+    expect(refused.phase).toBe('FAILED');
+    expect(stageOf(refused, 'whoami').message).toMatch(/runAsNonRoot.*Pod Security "restricted".*BASELINE$/);
+
+    const yaml = `apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: whoami }
+spec:
+  pod:
+    spec:
+      securityContext: { runAsUser: 1000, runAsGroup: 1000 }
+      containers:
+        - name: main
+          image: ${BASE_IMAGE}
+          command: ["sh", "-c", "id -u && grep CapEff /proc/self/status"]
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: { name: as-user }
+spec:
+  stages:
+    - name: whoami
+`;
+    await kit.h.must(APPLY, { input: { tenant: kit.tenant, project: 'web', yaml } });
+    const run = await kit.h.waitEnd(await kit.h.start('as-user'), 60_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(run.id, 'whoami')).toEqual(['1000', 'CapEff:\t0000000000000000']);
   });
 });

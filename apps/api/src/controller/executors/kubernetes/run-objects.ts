@@ -20,6 +20,8 @@ export interface RunContext {
     { image: string; podSpecExtras?: Record<string, unknown>; outputArtifacts: readonly { name: string }[] }
   >;
   isShared: boolean;
+  /** The tenant's Pod Security level when the run's first pod was made (its namespace enforces it). */
+  podSecurity: 'RESTRICTED' | 'BASELINE';
   /** uid of the WorkflowRun resource once it exists. */
   uid?: Promise<string>;
   claim?: Promise<void>;
@@ -74,7 +76,12 @@ export class RunObjects {
         number: true,
         executionCluster: true,
         version: { select: { spec: true } },
-        workflow: { select: { name: true, project: { select: { name: true, tenant: { select: { name: true } } } } } },
+        workflow: {
+          select: {
+            name: true,
+            project: { select: { name: true, tenant: { select: { name: true, podSecurity: true } } } },
+          },
+        },
       },
     });
     const spec = row.version.spec as {
@@ -87,6 +94,7 @@ export class RunObjects {
     };
     const tenant = row.workflow.project.tenant.name;
     const context: RunContext = {
+      podSecurity: row.workflow.project.tenant.podSecurity,
       lane: await this.deps.laneOf(tenant, row.executionCluster),
       namespace: tenantNamespace(tenant),
       number: row.number,
