@@ -88,6 +88,8 @@ export interface KubernetesConfig {
     apiUrl: string;
     podDefaults: Record<string, unknown>;
     workspaceSize: string;
+    /** CIDRs the tenant namespaces' NetworkPolicy keeps stage pods from. */
+    egressDeny: string[];
   };
 }
 
@@ -214,6 +216,7 @@ function kubernetesConfig(env: Env, source: NodeJS.ProcessEnv): KubernetesConfig
       ),
       podDefaults: parsePodDefaults(env.CYCLONE_STAGE_POD_DEFAULTS),
       workspaceSize: env.CYCLONE_STAGE_WORKSPACE_SIZE,
+      egressDeny: splitList(env.CYCLONE_STAGE_EGRESS_DENY),
     },
   };
 }

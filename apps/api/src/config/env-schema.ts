@@ -101,6 +101,16 @@ export const envSchema = z.object({
   CYCLONE_STAGE_API_URL: z.url().optional(),
   /** JSON PodSpec fields for every stage pod, e.g. {"nodeSelector":{"pool":"ci"}}; a stage's own win. */
   CYCLONE_STAGE_POD_DEFAULTS: z.string().optional(),
+  /**
+   * CIDRs stage pods may not reach (their namespace's NetworkPolicy): link-local by
+   * default (cloud metadata); add the kube-apiserver's addresses and private ranges.
+   */
+  CYCLONE_STAGE_EGRESS_DENY: z
+    .string()
+    .refine((v) => splitList(v).every((e) => parseCidr(e) !== undefined && e.includes('/')), {
+      message: 'must be comma-separated CIDRs (e.g. 169.254.0.0/16,10.96.0.1/32)',
+    })
+    .default('169.254.0.0/16,fe80::/10'),
   /** Size of a run's shared workspace claim (runs of more than one stage). */
   CYCLONE_STAGE_WORKSPACE_SIZE: z
     .string()

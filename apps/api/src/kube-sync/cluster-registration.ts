@@ -43,7 +43,7 @@ export interface ClusterSync {
 interface SyncClustersArgs {
   desired: DesiredState;
   live: Map<string, LiveObject>;
-  config: { instance: string; namespace: string };
+  config: { instance: string; namespace: string; egressDeny?: readonly string[] };
   logger: Logger;
   /** The control cluster. */
   clients: KubeClients;
@@ -181,10 +181,13 @@ async function writeConditions(args: SyncClustersArgs, name: string, outcome: Gr
 async function prepareWorker(
   worker: KubeClients,
   registration: ClusterRegistration,
-  config: { instance: string },
+  config: { instance: string; egressDeny?: readonly string[] },
 ): Promise<void> {
   const clusterName = executionClusterName(registration.tenant.name, registration.integration);
-  const { objects, absent } = buildTenantObjects(registration.tenant, { instance: config.instance });
+  const { objects, absent } = buildTenantObjects(registration.tenant, {
+    instance: config.instance,
+    egressDeny: config.egressDeny,
+  });
   for (const object of objects) {
     object.metadata = { ...object.metadata, labels: { ...object.metadata?.labels, [CLUSTER_LABEL]: clusterName } };
     await applyObject(worker.objects, object);

@@ -51,7 +51,12 @@ function errorText(error: unknown): string {
 }
 
 /** Reads every tenant's objects and says what Kubernetes should hold for them. */
-export async function loadDesiredState(db: Db, box: SecretBox, instance: string): Promise<DesiredState> {
+export async function loadDesiredState(
+  db: Db,
+  box: SecretBox,
+  instance: string,
+  egressDeny: readonly string[] = [],
+): Promise<DesiredState> {
   const tenants = await db.tenant.findMany({
     orderBy: { name: 'asc' },
     include: {
@@ -80,7 +85,7 @@ export async function loadDesiredState(db: Db, box: SecretBox, instance: string)
   const clusters: ClusterRegistration[] = [];
   for (const tenant of tenants) {
     const namespace = tenantNamespace(tenant.name);
-    const tenantObjects = buildTenantObjects(tenant, { instance });
+    const tenantObjects = buildTenantObjects(tenant, { instance, egressDeny });
     groups.push({
       type: 'tenant',
       id: tenant.id,

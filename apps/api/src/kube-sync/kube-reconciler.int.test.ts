@@ -143,7 +143,12 @@ describe('KubeReconciler', () => {
       ns,
       'networking.k8s.io/v1',
     );
-    expect(policy?.spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{}] });
+    // Egress: DNS, and everywhere but link-local (cloud metadata) and what the operator denies.
+    expect(policy?.spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect((policy?.spec.egress as { to: unknown[] }[])[1]?.to).toEqual([
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } },
+      { ipBlock: { cidr: '::/0', except: ['fe80::/10'] } },
+    ]);
     expect(policy?.spec.ingress).toBeUndefined();
   });
 

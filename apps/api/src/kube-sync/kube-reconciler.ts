@@ -22,7 +22,8 @@ export interface KubeReconcilerDeps {
   logger: Logger;
   clients: KubeClients;
   box: SecretBox;
-  config: Pick<KubernetesConfig, 'instance' | 'namespace'>;
+  /** egressDeny: CYCLONE_STAGE_EGRESS_DENY, kept from stage pods by the tenant NetworkPolicy. */
+  config: Pick<KubernetesConfig, 'instance' | 'namespace'> & { egressDeny?: readonly string[] };
   /** Only the leader reconciles (controller role with several replicas); default: always. */
   isLeader?: () => boolean;
   /** Clients of a worker cluster from its kubeconfig (tests may substitute). */
@@ -61,7 +62,7 @@ export class KubeReconciler extends WakeableReconciler {
     if (this.deps.isLeader && !this.deps.isLeader()) return {};
     const { db, box, config, clients } = this.deps;
     forgetDiscovery(clients.objects);
-    const desired = await loadDesiredState(db, box, config.instance);
+    const desired = await loadDesiredState(db, box, config.instance, config.egressDeny);
     const live = await listLive(clients.objects, config.instance);
     const states = await syncStateRepository.loadAll(db);
     const uids = new Map<string, string>();

@@ -24,6 +24,8 @@ describe('Kubernetes configuration', () => {
         apiUrl: 'http://localhost:4000',
         podDefaults: {},
         workspaceSize: '1Gi',
+        // Link-local, where cloud metadata answers.
+        egressDeny: ['169.254.0.0/16', 'fe80::/10'],
       },
     });
   });
@@ -60,5 +62,7 @@ describe('Kubernetes configuration', () => {
     expect(() => loadConfig({ CYCLONE_NAMESPACE: 'Not_A_Namespace', CYCLONE_RESYNC_INTERVAL: 'often' })).toThrow(
       /CYCLONE_NAMESPACE[\s\S]*CYCLONE_RESYNC_INTERVAL/,
     );
+    // Addresses are not CIDRs: a NetworkPolicy ipBlock takes only CIDRs.
+    expect(() => loadConfig({ CYCLONE_STAGE_EGRESS_DENY: '169.254.169.254' })).toThrow(/CYCLONE_STAGE_EGRESS_DENY/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minQuantity, parseQuantity } from './quantity.js';
-import { buildTenantObjects } from './tenant-objects.js';
+import { buildTenantObjects, stageEgress } from './tenant-objects.js';
 
 describe('quantities', () => {
   it('parse CPU and memory amounts', () => {
@@ -39,5 +39,21 @@ describe('quantities', () => {
     expect(restricted?.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(none.objects.map((o) => o.kind)).not.toContain('ResourceQuota');
     expect(none.absent.map((o) => o.kind)).toEqual(['Role', 'RoleBinding', 'ResourceQuota']);
+  });
+
+  it('keep stage pods from the denied CIDRs, with DNS allowed; nothing denied allows all', () => {
+    expect(stageEgress([])).toEqual([{}]);
+    const [dns, rest] = stageEgress(['169.254.0.0/16', '10.96.0.1/32', 'fe80::/10']) as {
+      to: unknown[];
+      ports?: unknown[];
+    }[];
+    expect(dns?.ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    expect(rest?.to).toEqual([
+      { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16', '10.96.0.1/32'] } },
+      { ipBlock: { cidr: '::/0', except: ['fe80::/10'] } },
+    ]);
   });
 });

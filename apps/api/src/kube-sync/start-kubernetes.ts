@@ -45,7 +45,7 @@ export function startKubernetesSync(deps: {
     logger,
     clients,
     box,
-    config,
+    config: { ...config, egressDeny: config.stagePods.egressDeny },
     isLeader: () => elector.isLeader(),
   });
   let controller: Controller | undefined;

@@ -37,12 +37,13 @@ const DEFAULT_LIMIT = { cpu: '1', memory: '1Gi' };
  * Everything a tenant's namespace holds besides the custom resources: the
  * namespace itself, its quota and container defaults, the stage pods' service
  * account (without any role: stage pods mount no API token), and a network policy that denies all ingress and
- * allows all egress (stage pods clone, pull and push; nothing needs to reach them).
+ * allows egress everywhere but the denied CIDRs (stage pods clone, pull and push;
+ * nothing needs to reach them).
  * `absent` lists objects that must not exist (a quota that was removed).
  */
 export function buildTenantObjects(
   tenant: TenantRowForSync,
-  options: { instance: string; prefix?: string },
+  options: { instance: string; prefix?: string; egressDeny?: readonly string[] },
 ): { objects: KubernetesObject[]; absent: KubernetesObject[] } {
   const namespace = tenantNamespace(tenant.name, options.prefix);
   const labels = managedLabels(options.instance, 'tenant', tenant.id, { tenant: tenant.name });
@@ -107,7 +108,7 @@ export function buildTenantObjects(
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(NETWORK_POLICY_NAME),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{}] },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: stageEgress(options.egressDeny ?? []) },
     },
   ] as KubernetesObject[];
   // Earlier versions gave the stage account a Role (read runs and pods): stages never
@@ -117,4 +118,30 @@ export function buildTenantObjects(
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(STAGE_SERVICE_ACCOUNT) },
   ] as KubernetesObject[];
   return { objects, absent: [...formerStageRole, ...(hasQuota ? [] : [quota as KubernetesObject])] };
+}
+
+/**
+ * Egress of stage pods: DNS in kube-system, and every address outside `deny`
+ * (CYCLONE_STAGE_EGRESS_DENY: link-local/metadata by default, the API server's
+ * addresses when the operator adds them). Nothing denied: allow all.
+ */
+export function stageEgress(deny: readonly string[]): object[] {
+  if (deny.length === 0) return [{}];
+  const v4 = deny.filter((cidr) => !cidr.includes(':'));
+  const v6 = deny.filter((cidr) => cidr.includes(':'));
+  return [
+    {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    },
+    {
+      to: [
+        { ipBlock: { cidr: '0.0.0.0/0', ...(v4.length > 0 ? { except: v4 } : {}) } },
+        { ipBlock: { cidr: '::/0', ...(v6.length > 0 ? { except: v6 } : {}) } },
+      ],
+    },
+  ];
 }

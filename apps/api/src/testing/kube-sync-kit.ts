@@ -55,7 +55,8 @@ export async function startKubeSyncKit(): Promise<KubeSyncKit> {
     logger: pino({ level: 'silent' }),
     clients,
     box,
-    config: { instance, namespace: systemNamespace },
+    // The default of CYCLONE_STAGE_EGRESS_DENY.
+    config: { instance, namespace: systemNamespace, egressDeny: ['169.254.0.0/16', 'fe80::/10'] },
   });
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
     const result = await api.graphql<T>(query, variables, token);
