@@ -145,7 +145,8 @@ describe('KubeReconciler', () => {
     );
     // Egress: DNS, and everywhere but link-local (cloud metadata) and what the operator denies.
     expect(policy?.spec).toMatchObject({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    expect((policy?.spec.egress as { to: unknown[] }[])[1]?.to).toEqual([
+    const egress = (policy?.spec.egress ?? []) as { to: unknown[] }[];
+    expect(egress[1]?.to).toEqual([
       { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } },
       { ipBlock: { cidr: '::/0', except: ['fe80::/10'] } },
     ]);
