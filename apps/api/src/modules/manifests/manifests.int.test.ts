@@ -219,7 +219,7 @@ spec:
   });
 
   it('refuses a stage whose pod would reach the node (hostNetwork, a hostPath volume), writing nothing', async () => {
-    const escape = `${RESOURCES}---
+    const nodeEscape = `${RESOURCES}---
 apiVersion: cyclone.dev/v1alpha1
 kind: Stage
 metadata: {name: escape}
@@ -230,7 +230,7 @@ spec:
       containers: [{image: alpine, volumeMounts: [{name: host, mountPath: /host}]}]
       volumes: [{name: host, hostPath: {path: /var/run}}]
 `;
-    const refused = await apply('atomic', escape);
+    const refused = await apply('atomic', nodeEscape);
     expect(code(refused)).toBe('BAD_USER_INPUT');
     expect(refused.errors?.[0]?.message).toMatch(/^documents\[2\]\.spec\.pod\.spec\.hostNetwork: is not allowed/);
     const project = await db.project.findFirstOrThrow({ where: { name: 'atomic', tenant: { name: 'acme' } } });
