@@ -108,6 +108,7 @@ export class KubernetesExecutor implements Executor {
     const secret = stageSecretData({
       token: signStageToken(this.deps.box, { runId: launch.runId, stage: launch.stage, attempt: launch.attempt }),
       env: launch.env,
+      program: [...launch.command, ...launch.args],
       secrets: launch.secrets ?? [],
       resources: launch.resources,
     });
@@ -131,6 +132,7 @@ export class KubernetesExecutor implements Executor {
       workspaceClaim: run.isShared ? workspaceClaimName(run.names.run) : undefined,
       secretName: podName,
       secretEnv: secret.secretEnv,
+      secretArgs: secret.secretArgs,
       helperImage: this.deps.helperImage,
       apiUrl: this.deps.apiUrl,
       serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ARTIFACT_UPLOAD_SECONDS,
   buildStagePod,
+  kubernetesProgram,
   type StagePodInput,
   stageSecretData,
   WORKLOAD_WRAPPER,
@@ -233,10 +234,42 @@ describe('buildStagePod', () => {
     expect(() => buildStagePod({ ...base, command: [], args: [] })).toThrow('neither command nor args');
   });
 
+  it('keeps secrets out of command and args, and every $ as the script wrote it', () => {
+    // Kubernetes would expand $(NAME) and turn $$ into $: escaped, the shell sees what the stage wrote.
+    expect(kubernetesProgram(['sh', '-c', 'echo $$ $(pwd) ${HOME}'], [])).toEqual([
+      'sh',
+      '-c',
+      'echo $$$$ $$(pwd) $${HOME}',
+    ]);
+    const secret = stageSecretData({
+      token: 'cst1.z',
+      env: [],
+      program: ['sh', '-c', 'login -p hunter2-long && echo hunter2'],
+      secrets: ['hunter2', 'hunter2-long', 'unused'],
+    });
+    // Longest first, so the longer secret is replaced whole; an unused one is not copied.
+    expect(secret.secretArgs).toEqual(['hunter2-long', 'hunter2']);
+    expect(secret.data).toMatchObject({ 'arg-0': 'hunter2-long', 'arg-1': 'hunter2' });
+    const pod = buildStagePod({
+      ...base,
+      command: ['sh', '-c'],
+      args: ['login -p hunter2-long && echo hunter2'],
+      secretArgs: secret.secretArgs,
+    });
+    const workload = pod.spec?.containers[0];
+    expect(workload?.command?.at(-1)).toBe('login -p $(CYCLONE_SECRET_ARG_0) && echo $(CYCLONE_SECRET_ARG_1)');
+    expect(workload?.env).toContainEqual({
+      name: 'CYCLONE_SECRET_ARG_1',
+      valueFrom: { secretKeyRef: { name: 'build-3-test-1', key: 'arg-1' } },
+    });
+    expect(JSON.stringify(pod)).not.toContain('hunter2');
+  });
+
   it('keeps the token in the Secret even when nothing else is secret', () => {
     expect(stageSecretData({ token: 'cst1.y', env: [{ name: 'A', value: 'b' }], secrets: [] })).toEqual({
       data: { token: 'cst1.y', mask: '[]' },
       secretEnv: new Set(),
+      secretArgs: [],
     });
   });
 });

@@ -66,6 +66,8 @@ export interface StagePodInput {
   secretName: string;
   /** Names of env entries whose value comes from that Secret. */
   secretEnv?: ReadonlySet<string>;
+  /** Secret values that occur in the command or args, in the order of their Secret keys (stageSecretData). */
+  secretArgs?: readonly string[];
   helperImage: string;
   apiUrl: string;
   serviceAccountName: string;
@@ -115,6 +117,25 @@ export const credentialKey = (index: number, field: 'username' | 'password') => 
 export const envKey = (name: string) => `env-${name}`;
 export const MASK_KEY = 'mask';
 export const TOKEN_KEY = 'token';
+export const secretArgKey = (index: number) => `arg-${index}`;
+const secretArgEnv = (index: number) => `CYCLONE_SECRET_ARG_${index}`;
+
+/**
+ * The workload's command and args as the kubelet must see them. Kubernetes expands
+ * `$(NAME)` and turns `$$` into `$` in command and args; the other executors do
+ * neither, so every `$` is escaped (a script's `$$` stays the shell's PID). A secret
+ * value is replaced by `$(CYCLONE_SECRET_ARG_<i>)`, which the kubelet fills from the
+ * attempt's Secret: the pod spec never holds it.
+ */
+export function kubernetesProgram(program: readonly string[], secretArgs: readonly string[]): string[] {
+  return program.map((entry) => {
+    let text = entry.split('$').join('$$');
+    secretArgs.forEach((secret, index) => {
+      text = text.split(secret.split('$').join('$$')).join(`$(${secretArgEnv(index)})`);
+    });
+    return text;
+  });
+}
 
 /**
  * The stage pod of one attempt: helper sidecar (native: an init container with
@@ -123,7 +144,7 @@ export const TOKEN_KEY = 'token';
  * workload. Pure: the same input gives the same pod.
  */
 export function buildStagePod(input: StagePodInput): V1Pod {
-  const program = [...input.command, ...input.args];
+  const program = kubernetesProgram([...input.command, ...input.args], input.secretArgs ?? []);
   if (program.length === 0) throw new Error('the stage has neither command nor args');
   const workingDir = podPath(input.workingDir ?? WORKSPACE_MOUNT);
   const mounts = [
@@ -225,6 +246,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     env: [
       ...input.env.map((e) => (input.secretEnv?.has(e.name) ? { name: e.name, ...secretRef(envKey(e.name)) } : e)),
       ...common,
+      ...(input.secretArgs ?? []).map((_, index) => ({ name: secretArgEnv(index), ...secretRef(secretArgKey(index)) })),
     ],
     volumeMounts: [...mounts, ...(leftovers.volumeMounts ?? [])],
   };
@@ -273,15 +295,18 @@ export function buildStagePod(input: StagePodInput): V1Pod {
 }
 
 /**
- * The attempt's Secret data: its stage token, the values to mask, and env entries
- * whose value contains one of the run's secret values (those become secretKeyRefs).
+ * The attempt's Secret data: its stage token, the values to mask, env entries whose
+ * value contains one of the run's secret values (those become secretKeyRefs), and the
+ * secret values that occur in the command or args (kubernetesProgram).
  */
 export function stageSecretData(input: {
   token: string;
   env: readonly { name: string; value: string }[];
+  /** The workload's command and args: secret values in them move to the Secret too. */
+  program?: readonly string[];
   secrets: readonly string[];
   resources?: readonly ResourcePull[];
-}): { data: Record<string, string>; secretEnv: Set<string> } {
+}): { data: Record<string, string>; secretEnv: Set<string>; secretArgs: string[] } {
   const secrets = input.secrets.filter((s) => s !== '');
   const data: Record<string, string> = { [TOKEN_KEY]: input.token, [MASK_KEY]: JSON.stringify(secrets) };
   const secretEnv = new Set<string>();
@@ -296,5 +321,12 @@ export function stageSecretData(input: {
     data[credentialKey(index, 'username')] = pull.auth.username;
     data[credentialKey(index, 'password')] = pull.auth.password;
   });
-  return { data, secretEnv };
+  // Longest first, so a secret that contains another is replaced whole.
+  const secretArgs = [...new Set(secrets)]
+    .filter((secret) => (input.program ?? []).some((entry) => entry.includes(secret)))
+    .sort((a, b) => b.length - a.length);
+  secretArgs.forEach((secret, index) => {
+    data[secretArgKey(index)] = secret;
+  });
+  return { data, secretEnv, secretArgs };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -225,6 +226,36 @@ spec:
     expect(lines).toHaveLength(3001);
     expect(lines.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => String(i + 1)));
     expect(lines[3000]).toBe('done');
+  });
+
+  it('runs a script as written ($$ and $(…) untouched), with a secret in its args that the pod spec never holds', async () => {
+    const secret = 'Vault-Secret-734';
+    await kit.h.must('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }', {
+      input: { tenant: kit.tenant, name: 'vault', type: 'GENERAL', config: {}, secret: { token: secret } },
+    });
+    await kit.h.createWorkflow('dollars', [
+      stage(
+        'say',
+        'echo "pid:$$" && echo "here:$(pwd)" && ' +
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone secret reference, filled at run time
+          'printf %s "${secrets.vault.token}" | sha256sum | cut -c1-16 && sleep 3',
+      ),
+    ]);
+    const runId = await kit.h.start('dollars');
+    const pod = await waitFor(
+      () =>
+        kit.clients.core
+          .readNamespacedPod({ name: 'dollars-1-say-1', namespace: kit.namespace })
+          .catch(() => undefined),
+      { until: (p) => p !== undefined, what: 'the pod to exist', timeoutMs: 30_000 },
+    );
+    expect(JSON.stringify(pod)).not.toContain(secret);
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    const expected = createHash('sha256').update(secret).digest('hex').slice(0, 16);
+    const lines = await kit.h.logs(run.id, 'say');
+    expect(lines[0]).toMatch(/^pid:\d+$/);
+    expect(lines.slice(1)).toEqual(['here:/workspace', expected]);
   });
 
   it('in a RESTRICTED tenant (the default): a root image is refused at once, a non-root stage runs', async () => {
