@@ -67,7 +67,13 @@ try {
   );
   const token = login.token;
   const tenant = `bench${Date.now().toString(36)}`;
-  await graphql(platform.apiUrl, `mutation { createTenant(input: {name: "${tenant}"}) { id } }`, {}, token);
+  // The workload image runs as root, as most CI images do: Pod Security BASELINE.
+  await graphql(
+    platform.apiUrl,
+    `mutation { createTenant(input: {name: "${tenant}", quota: {podSecurity: BASELINE}}) { id } }`,
+    {},
+    token,
+  );
   await graphql(
     platform.apiUrl,
     `mutation { createProject(input: {tenant: "${tenant}", name: "shop"}) { id } }`,
@@ -139,7 +145,12 @@ try {
         total.push(finished - created);
         break;
       }
-      if (polls > 1200) throw new Error(`run ${i + 1} did not end within 60 s`);
+      if (polls > 1200) {
+        const { rows: stages } = await sql.query('SELECT phase, message FROM stage_runs WHERE run_id = $1', [
+          runWorkflow.id,
+        ]);
+        throw new Error(`run ${i + 1} did not end within 60 s: ${JSON.stringify({ run, stages })}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
