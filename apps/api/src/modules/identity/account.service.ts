@@ -63,7 +63,13 @@ export class AccountService {
       throw badInput('input.newPassword', 'must differ from the current password');
     }
     const now = new Date();
-    await this.throttle.assertAllowed(actor.email, undefined, now);
+    await this.throttle.assertAllowed(actor.email, undefined, now).catch((error: unknown) => {
+      // Locked like sign-in, but the caller is signed in: FORBIDDEN, not a reason to sign them out.
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        throw new AppError('FORBIDDEN', error.message, error.details);
+      }
+      throw error;
+    });
     const user = await this.repository.findUserById(actor.id);
     if (!user || !(await verifyPassword(parsed.currentPassword, user.passwordHash))) {
       await this.throttle.recordFailure(actor.email, undefined, now);
