@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { isLoopbackHost } from './config/address-syntax.js';
 import type { Config } from './config/config.js';
 import { type Engine, startEngine } from './controller/engine.js';
 import { DataVersion } from './db/data-version.js';
@@ -8,11 +9,12 @@ import { type Database, openDatabase } from './db/database.js';
 import { NotificationHub } from './db/notification-hub.js';
 import { pingDatabase } from './db/prisma.js';
 import { createReadSql } from './db/read-sql.js';
+import { StartupError } from './errors/startup-error.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
 import { healthHandler } from './http/health.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, metricsHandler } from './http/metrics.js';
 import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
@@ -61,11 +63,12 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   const services = createServices(database.db, config, logger, { hub, databaseUrl: database.url, dataVersion });
   // Controller roles only (set once it started; /healthz tells its executor).
   let engine: Engine | undefined;
-  await services.identity.seedAdmin(
-    config.identity.adminEmail,
-    config.identity.adminPassword,
-    config.identity.isDefaultAdminPassword,
-  );
+  const admin = await services.identity.seedAdmin(config.identity.adminEmail, config.identity.adminPassword);
+  if (hasServer && admin.hasDefaultPassword && !isLoopbackHost(config.server.host)) {
+    throw new StartupError(
+      `The administrator ${config.identity.adminEmail} still has the default password and HOST ${config.server.host} is not a loopback address, so anyone who can reach it could sign in: set CYCLONE_ADMIN_PASSWORD to a password of your own (it replaces the default at start), or change the password while listening on 127.0.0.1.`,
+    );
+  }
   await seedBuiltinTemplates(database.db, logger);
 
   const metrics = createMetrics();
@@ -89,11 +92,10 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       () => pingDatabase(database.db),
       () => isReady,
       () => engine?.executorStatus,
+      (error) => logger.warn({ err: error }, 'health check: the database did not answer'),
     ),
   );
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsHandler(metrics, config.server.metricsToken));
 
   // The hottest list reads use plain pg on a pool of their own (see ReadSql).
   const readSql = hasServer ? createReadSql(database.url) : undefined;
@@ -107,6 +109,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         metrics,
         trustProxyHops: config.server.trustProxyHops,
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
+        authGenerations: dataVersion,
         beforeAnswer: (req, res) => {
           res.setHeader('X-Request-Id', requestIdFor(req.headers['x-request-id']));
           res.once('finish', () =>

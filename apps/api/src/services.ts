@@ -8,6 +8,7 @@ import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts
 import { RunDownloads } from './modules/artifacts/run-downloads.presenter.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { EnginePresenter } from './modules/engine/engine.presenter.js';
+import { AccountService } from './modules/identity/account.service.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
 import { AuthCache } from './modules/identity/auth-cache.js';
 import { IdentityRepository } from './modules/identity/identity.repository.js';
@@ -45,6 +46,8 @@ import { WorkflowsService } from './modules/workflows/workflows.service.js';
 export interface Services {
   identity: IdentityService;
   users: UsersService;
+  /** The signed-in user's own credentials: logout, password, sessions. */
+  account: AccountService;
   apiTokens: ApiTokensService;
   tenants: TenantsService;
   tenantsPresenter: TenantsPresenter;
@@ -98,6 +101,7 @@ export function createServices(
     loadEncryptionKey({ ...config.secrets, hasExternalDatabase: config.database.url !== undefined }, logger),
   );
   const identityRepository = new IdentityRepository(db);
+  const loginThrottle = new LoginThrottle(new LoginThrottleRepository(db), config.identity.loginThrottle);
   const artifactStore = new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
   const webhooks = new WebhooksService({
     db,
@@ -120,7 +124,7 @@ export function createServices(
     templates: new TemplateService({ db, logger }),
     identity: new IdentityService(
       identityRepository,
-      new LoginThrottle(new LoginThrottleRepository(db), config.identity.loginThrottle),
+      loginThrottle,
       {
         sessionTtlMs: config.identity.sessionTtlMs,
         authCache: hooks.dataVersion ? new AuthCache(hooks.dataVersion) : undefined,
@@ -128,6 +132,7 @@ export function createServices(
       logger,
     ),
     users: new UsersService({ db, logger }, identityRepository),
+    account: new AccountService({ db, logger }, identityRepository, loginThrottle),
     apiTokens: new ApiTokensService({ db, logger }, identityRepository),
     tenants: new TenantsService({ db, logger }),
     tenantsPresenter: new TenantsPresenter(db),

@@ -250,3 +250,9 @@ export const MeDocument = graphql(`
     }
   }
 `);
+
+export const LogoutDocument = graphql(`
+  mutation CliLogout {
+    logout
+  }
+`);

@@ -424,6 +424,37 @@ describe('cyclone CLI against a real API', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'hello' }]);
   });
 
+  it('logout has the server revoke the saved token, which is refused afterwards, and forgets it', async () => {
+    const logoutEnv = { CYCLONE_CONFIG: join(home, 'logout', 'config.json') };
+    const login = await cli(
+      ['login', '--server', api.url, '--email', TEST_ADMIN.email, '--password-stdin', '--tenant', 'acme'],
+      logoutEnv,
+      `${TEST_ADMIN.password}\n`,
+    );
+    expect(login.code).toBe(0);
+    const { token } = JSON.parse(readFileSync(logoutEnv.CYCLONE_CONFIG, 'utf8'));
+    expect((await api.graphql('{ me { email } }', {}, token)).errors).toBeUndefined();
+
+    const logout = await cli(['logout'], logoutEnv);
+    expect(logout.stderr).toBe('');
+    expect(logout.code).toBe(0);
+    expect(logout.stdout).toBe(
+      `Signed out of ${api.url}: the token is revoked and removed from ${logoutEnv.CYCLONE_CONFIG}\n`,
+    );
+    // The copied token is dead on the server, not only forgotten by the CLI.
+    const replayed = await api.graphql('{ me { email } }', {}, token);
+    expect(replayed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.parse(readFileSync(logoutEnv.CYCLONE_CONFIG, 'utf8'))).toEqual({ server: api.url, tenant: 'acme' });
+    expect((await cli(['logout'], logoutEnv)).stdout).toBe('Not signed in: there is no token to sign out.\n');
+
+    // A token the server no longer accepts is forgotten all the same.
+    writeFileSync(logoutEnv.CYCLONE_CONFIG, JSON.stringify({ server: api.url, token }), { mode: 0o600 });
+    const stale = await cli(['logout'], logoutEnv);
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toBe(`${api.url} no longer accepted the token; removed it from ${logoutEnv.CYCLONE_CONFIG}\n`);
+    expect(JSON.parse(readFileSync(logoutEnv.CYCLONE_CONFIG, 'utf8'))).toEqual({ server: api.url });
+  });
+
   it('refuses an unknown API token at login, saying why, and saves nothing', async () => {
     const refusedEnv = { CYCLONE_CONFIG: join(home, 'refused', 'config.json') };
     const result = await cli(['login', '--server', api.url, '--token', 'cyc_a_not-a-real-token'], refusedEnv);

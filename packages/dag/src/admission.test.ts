@@ -97,6 +97,16 @@ describe('planAdmission', () => {
     expect(plan.waiting).toEqual([{ id: paused.id, reason: 'paused before it started' }]);
   });
 
+  it('never admits a run waiting for approval, even with room, and says why it waits', () => {
+    const untrusted = queued('a', 'wf', { awaitingApproval: 'pull request #7 comes from the fork m/r' });
+    const next = queued('a');
+    const plan = planAdmission([untrusted, next], state({}));
+    expect(plan.admit).toEqual([next.id]);
+    expect(plan.waiting).toEqual([
+      { id: untrusted.id, reason: 'waiting for approval: pull request #7 comes from the fork m/r' },
+    ]);
+  });
+
   it('admits nothing when the capacity is used up by active runs', () => {
     const run = queued('a');
     const plan = planAdmission([run], state({ capacity: 1, activeByTenant: new Map([['z', 1]]) }));

@@ -10,8 +10,9 @@
  *   limit is passed over, so FIFO holds per workflow), round-robin across tenants:
  *   each round admits at most one run per tenant, tenants admitted least recently go
  *   first. A tenant with 100 queued runs cannot starve one with 1.
- * - Paused runs that have not started wait without holding a place; stopped ones
- *   leave the queue (the controller cancels them).
+ * - Paused runs that have not started wait without holding a place, and so do runs
+ *   waiting for a member's approval; stopped ones leave the queue (the controller
+ *   cancels them).
  */
 
 export interface QueuedRun {
@@ -20,6 +21,8 @@ export interface QueuedRun {
   workflowId: string;
   createdAt: Date;
   isPaused: boolean;
+  /** Why it waits for a member's approval (a fork's pull request…); it is never admitted meanwhile. */
+  awaitingApproval?: string;
 }
 
 export interface AdmissionState {
@@ -40,6 +43,11 @@ export interface AdmissionPlan {
   waiting: { id: string; reason: string }[];
 }
 
+/** The message of a run waiting for a member's approval (also set when such a run is created). */
+export function approvalWaitMessage(reason: string): string {
+  return `waiting for approval: ${reason}`;
+}
+
 const plural = (n: number, what: string) => `${n} run${n === 1 ? '' : 's'} of this ${what} ${n === 1 ? 'is' : 'are'}`;
 
 export function planAdmission(queue: readonly QueuedRun[], state: AdmissionState): AdmissionPlan {
@@ -49,7 +57,7 @@ export function planAdmission(queue: readonly QueuedRun[], state: AdmissionState
   const fifo = [...queue].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   const lines = new Map<string, QueuedRun[]>();
   for (const run of fifo) {
-    if (run.isPaused) continue;
+    if (run.isPaused || run.awaitingApproval !== undefined) continue;
     const line = lines.get(run.tenantId) ?? [];
     line.push(run);
     lines.set(run.tenantId, line);
@@ -90,7 +98,8 @@ export function planAdmission(queue: readonly QueuedRun[], state: AdmissionState
       const tenantCount = byTenant.get(run.tenantId) ?? 0;
       const workflowCount = byWorkflow.get(run.workflowId) ?? 0;
       let reason = 'queued: waiting for a slot';
-      if (run.isPaused) reason = 'paused before it started';
+      if (run.awaitingApproval !== undefined) reason = approvalWaitMessage(run.awaitingApproval);
+      else if (run.isPaused) reason = 'paused before it started';
       else if (tenantLimit !== null && tenantCount >= tenantLimit)
         reason = `queued: ${plural(tenantCount, 'tenant')} active (limit ${tenantLimit})`;
       else if (workflowLimit !== null && workflowCount >= workflowLimit)

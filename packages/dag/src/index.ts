@@ -1,4 +1,10 @@
-export { type AdmissionPlan, type AdmissionState, planAdmission, type QueuedRun } from './admission.js';
+export {
+  type AdmissionPlan,
+  type AdmissionState,
+  approvalWaitMessage,
+  planAdmission,
+  type QueuedRun,
+} from './admission.js';
 export { buildDag } from './build.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
 export { type GraphFieldNames, type GraphStageRef, type LocatedDagIssue, locateDagIssues } from './locate.js';

@@ -108,7 +108,11 @@ export const scmTriggerSchema = z.object({
   push: z.object({ branches: list(text).default([]) }).optional(),
   tagRelease: z.boolean().default(false),
   pullRequest: z.object({ branches: list(text).default([]) }).optional(),
-  pullRequestComment: z.object({ comments: list(text).default([]) }).optional(),
+  /**
+   * Comments that start a run, and who besides people with write access to the
+   * repository may start one by commenting (their logins on the SCM server).
+   */
+  pullRequestComment: z.object({ comments: list(text).default([]), users: list(text).default([]) }).optional(),
   /**
    * Pipelines as code: run the workflow in `.cyclone.yaml` at the pushed revision
    * (stored as a workflow version of that revision) instead of the stored one.

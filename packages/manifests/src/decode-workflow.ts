@@ -113,7 +113,7 @@ export function decodeTrigger(
       push: branchPolicy(r, scm, 'push', s, 'branches'),
       tagRelease: switchPolicy(r, scm, 'tagRelease', s),
       pullRequest: branchPolicy(r, scm, 'pullRequest', s, 'branches'),
-      pullRequestComment: branchPolicy(r, scm, 'pullRequestComment', s, 'comments'),
+      pullRequestComment: commentPolicy(r, scm, s),
       workflowFromRevision: r.boolean(scm, 'workflowFromRevision', s),
     },
     parameters: r.nameValues(spec, 'parameters', p),
@@ -162,6 +162,18 @@ function branchPolicy<K extends 'branches' | 'comments'>(
   const policy = r.object(scm[key], `${path}.${key}`);
   if (!policy || r.boolean(policy, 'enabled', `${path}.${key}`) === false) return undefined;
   return { [listKey]: r.strings(policy, listKey, `${path}.${key}`) } as Record<K, string[]>;
+}
+
+/** `pullRequestComment: {comments, users}`: `users` may start runs by commenting besides those with write access. */
+function commentPolicy(r: FieldReader, scm: Obj, path: string) {
+  const policy = branchPolicy(r, scm, 'pullRequestComment', path, 'comments');
+  if (!policy) return undefined;
+  const users = r.strings(
+    r.object(scm.pullRequestComment, `${path}.pullRequestComment`) as Obj,
+    'users',
+    `${path}.pullRequestComment`,
+  );
+  return { ...policy, users };
 }
 
 /** `tagRelease: true` or Cyclone's `tagRelease: {enabled: true}`. */

@@ -89,6 +89,29 @@ describe('parseManifests', () => {
     });
   });
 
+  it("reads a comment trigger's allow list (pullRequestComment.users) and prints it back", () => {
+    const { documents, errors } = parseManifests(
+      'apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: t}\n' +
+        'spec: {type: SCM, workflowRef: {name: w}, scm: {secret: gh, repo: o/r, ' +
+        'pullRequestComment: {enabled: true, comments: [/retest], users: [renovate-bot]}}}',
+    );
+    expect(errors).toEqual([]);
+    const trigger = documents[0];
+    expect(trigger?.kind === 'WorkflowTrigger' && trigger.spec.scm?.pullRequestComment).toEqual({
+      comments: ['/retest'],
+      users: ['renovate-bot'],
+    });
+    expect(printManifests(documents)).toMatch(/users:\n\s+- renovate-bot/);
+    const plain = parseManifests(
+      'apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: t}\n' +
+        'spec: {type: SCM, workflowRef: {name: w}, scm: {secret: gh, repo: o/r, pullRequestComment: {comments: [/ok]}}}',
+    ).documents[0];
+    expect(plain?.kind === 'WorkflowTrigger' && plain.spec.scm?.pullRequestComment).toEqual({
+      comments: ['/ok'],
+      users: [],
+    });
+  });
+
   it("takes a WorkflowRun's worker cluster from spec.executionContext.cluster, as Cyclone names it", () => {
     const { documents, errors } = parseManifests(
       `apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowRun\nmetadata: {name: r}\n` +

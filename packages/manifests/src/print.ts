@@ -187,7 +187,7 @@ function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
         pullRequest: scm.pullRequest && { enabled: true, ...compact({ branches: scm.pullRequest.branches }) },
         pullRequestComment: scm.pullRequestComment && {
           enabled: true,
-          ...compact({ comments: scm.pullRequestComment.comments }),
+          ...compact({ comments: scm.pullRequestComment.comments, users: scm.pullRequestComment.users }),
         },
         workflowFromRevision: scm.workflowFromRevision ? true : undefined,
       }),

@@ -54,3 +54,17 @@ export function isHostPattern(text: string): boolean {
     /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\.?$/i.test(text) && text.length <= 253
   );
 }
+
+/**
+ * Whether a listen address (HOST) only accepts connections from this machine:
+ * `localhost` or an address in 127.0.0.0/8 or ::1. `0.0.0.0`, `::` and other names are not.
+ */
+export function isLoopbackHost(host: string): boolean {
+  if (host.trim().toLowerCase() === 'localhost') return true;
+  const bytes = parseIp(host.trim());
+  if (!bytes) return false;
+  if (bytes.length === 4) return bytes[0] === 127;
+  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  if (mapped) return bytes[12] === 127;
+  return bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1;
+}

@@ -13,6 +13,8 @@ export interface Config {
     shutdownGraceMs: number;
     /** Proxies in front of the API whose X-Forwarded-For entries are believed (0: none). */
     trustProxyHops: number;
+    /** CYCLONE_METRICS_TOKEN: the bearer token /metrics requires; undefined: /metrics is open. */
+    metricsToken: string | undefined;
   };
   database: {
     /** External Postgres; when absent the API starts an embedded one under dataDir. */
@@ -115,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       role: env.CYCLONE_ROLE,
       shutdownGraceMs: parseDuration(env.CYCLONE_SHUTDOWN_GRACE),
       trustProxyHops: env.CYCLONE_TRUST_PROXY,
+      metricsToken: env.CYCLONE_METRICS_TOKEN,
     },
     database: {
       url: env.DATABASE_URL,

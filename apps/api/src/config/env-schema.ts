@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isHostPattern, parseCidr } from './address-syntax.js';
 
+/** The seeded administrator's password when CYCLONE_ADMIN_PASSWORD is unset (refused off loopback). */
+export const DEFAULT_ADMIN_PASSWORD = 'cyclone-admin';
+
 /** A comma-separated list, entries trimmed, empty ones dropped. */
 export const splitList = (text: string) =>
   text
@@ -32,13 +35,18 @@ export const envSchema = z.object({
   CYCLONE_MIGRATIONS_DIR: z.string().min(1).optional(),
   // identity
   CYCLONE_ADMIN_EMAIL: z.string().email().default('admin@cyclone.local'),
-  CYCLONE_ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).default('cyclone-admin'),
+  CYCLONE_ADMIN_PASSWORD: z
+    .string()
+    .min(8, { message: 'must be at least 8 characters' })
+    .default(DEFAULT_ADMIN_PASSWORD),
   CYCLONE_SESSION_TTL: duration.default('7d'),
   CYCLONE_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   CYCLONE_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   CYCLONE_LOGIN_FAILURE_WINDOW: duration.default('15m'),
   /** How many proxies in front of the API to believe X-Forwarded-For from; 0 ignores it. */
   CYCLONE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** When set, GET /metrics needs `Authorization: Bearer <this token>`; unset, /metrics is open. */
+  CYCLONE_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   // secrets
   /** Base64 of 32 random bytes: the AES-256-GCM key of integration secrets. */
   CYCLONE_ENCRYPTION_KEY: z

@@ -18,8 +18,10 @@ export function runPageUrl(publicUrl: string, run: { id: string; project: string
 }
 
 /**
- * Posts commit statuses of SCM-triggered runs: pending once the run exists,
- * success / failure / error once it finished. Level-triggered from scm_run_statuses,
+ * Posts commit statuses of SCM-triggered runs: pending once the run exists ("is
+ * waiting for a member's approval" for a run that needs one, then "is running" again
+ * once approved: approveWorkflowRun clears the posted pending), success / failure /
+ * error once it finished. Level-triggered from scm_run_statuses,
  * so a restart or a second controller neither loses nor doubles a status: rows are
  * claimed with SKIP LOCKED and a lease, and failures back off and are retried up to
  * MAX_ATTEMPTS times.
@@ -66,6 +68,8 @@ export class CommitStatusReconciler extends WakeableReconciler {
           select: {
             phase: true,
             number: true,
+            approvalReason: true,
+            approvedAt: true,
             workflow: { select: { name: true, project: { select: { name: true } } } },
           },
         },
@@ -98,7 +102,7 @@ export class CommitStatusReconciler extends WakeableReconciler {
           project: workflow.project.name,
           workflow: workflow.name,
         }),
-        description: describe(state, row.run.number),
+        description: describe(state, row.run.number, row.run.approvalReason !== null && row.run.approvedAt === null),
       });
       await db.scmRunStatus.update({
         where: { runId },
@@ -120,9 +124,9 @@ export class CommitStatusReconciler extends WakeableReconciler {
   }
 }
 
-function describe(state: CommitState, number: number): string {
+function describe(state: CommitState, number: number, isAwaitingApproval: boolean): string {
   const text: Record<CommitState, string> = {
-    pending: 'is running',
+    pending: isAwaitingApproval ? "is waiting for a member's approval" : 'is running',
     success: 'succeeded',
     failure: 'failed',
     error: 'was cancelled',

@@ -46,7 +46,9 @@ export interface StageRow {
 /**
  * Locks an admitted active run for this pass (`SKIP LOCKED`: a run another
  * controller is passing over is left to it) and returns it; undefined when it is
- * not ours to pass over (locked, queued or ended).
+ * not ours to pass over (locked, queued, ended, or waiting for a member's approval:
+ * such a run never gets here unapproved, and this says so again, so no stage of it
+ * starts and no secret is opened for it).
  */
 export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
   const rows = await tx.$queryRaw<LockedRun[]>`
@@ -55,6 +57,7 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
            retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt"
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
+      AND (approval_reason IS NULL OR approved_at IS NOT NULL)
     FOR UPDATE SKIP LOCKED`;
   return rows[0];
 }

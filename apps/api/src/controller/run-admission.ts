@@ -6,7 +6,8 @@ import type { Tx } from '../modules/shared/mutation.js';
 /** One key for the whole installation: admissions are serialized across controllers. */
 const ADMISSION_LOCK = 0x6379_636c; // "cycl"
 /**
- * Queued runs looked at per pass for each workflow, oldest first (paused ones apart).
+ * Queued runs looked at per pass for each workflow, oldest first (paused ones and
+ * ones waiting for approval apart).
  * Every workflow with queued runs takes part in every pass, so no tenant's queue can
  * push another's out of the scan; a workflow's later runs move up as earlier ones go.
  * The whole scan is bounded by the queued runs per tenant (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT).
@@ -22,6 +23,8 @@ interface QueueRow {
   message: string;
   paused_at: Date | null;
   stop_requested_at: Date | null;
+  approval_reason: string | null;
+  approved_at: Date | null;
   workflow_limit: number | null;
   tenant_limit: number | null;
 }
@@ -48,10 +51,12 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK})`;
       const rows = await tx.$queryRaw<QueueRow[]>`
         SELECT r.id, r.workflow_id, p.tenant_id, r.created_at, r.phase::text AS phase, r.message, r.paused_at,
-               r.stop_requested_at, w.max_concurrent_runs AS workflow_limit, t.max_concurrent_runs AS tenant_limit
+               r.stop_requested_at, r.approval_reason, r.approved_at,
+               w.max_concurrent_runs AS workflow_limit, t.max_concurrent_runs AS tenant_limit
         FROM (
           SELECT q.*, row_number() OVER (
-                   PARTITION BY q.workflow_id, q.paused_at IS NULL, q.stop_requested_at IS NULL
+                   PARTITION BY q.workflow_id, q.paused_at IS NULL, q.stop_requested_at IS NULL,
+                                (q.approval_reason IS NULL OR q.approved_at IS NOT NULL)
                    ORDER BY q.created_at, q.id) AS place
           FROM workflow_runs q
           WHERE q.admitted_at IS NULL AND q.phase IN ('PENDING', 'WAITING')
@@ -99,6 +104,9 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
             workflowId: row.workflow_id,
             createdAt: row.created_at,
             isPaused: row.paused_at !== null,
+            ...(row.approval_reason !== null && row.approved_at === null
+              ? { awaitingApproval: row.approval_reason }
+              : {}),
           }),
         ),
         {

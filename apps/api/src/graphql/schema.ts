@@ -28,6 +28,7 @@ import {
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
 import { TenantRunsStreamResolver } from './resolvers/tenant-runs-stream.resolver.js';
+import { UserResolver } from './resolvers/user.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
 import { WorkflowRunResolver } from './resolvers/workflow-run.resolver.js';
 import { WorkflowTriggerResolver } from './resolvers/workflow-trigger.resolver.js';
@@ -38,6 +39,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       AuditResolver,
       CronPreviewResolver,
       IdentityResolver,
+      UserResolver,
       ProjectResolver,
       TenantResolver,
       IntegrationResolver,

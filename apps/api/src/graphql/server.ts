@@ -7,7 +7,7 @@ import express, { type Router } from 'express';
 import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { DataVersion } from '../db/data-version.js';
+import type { DataGenerations, DataVersion } from '../db/data-version.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import { clientIpOf } from '../http/client-ip.js';
@@ -16,6 +16,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
+import { ConnectionAuthWatch } from './connection-auth.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
 import { depthLimitRule } from './limits.js';
@@ -50,6 +51,8 @@ export async function mountGraphQL(options: {
   trustProxyHops?: number;
   /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
   queryCache?: { generations: DataVersion; options: QueryCacheOptions };
+  /** Identity changes (the `auth` data version): live connections re-check their credential after each. */
+  authGenerations?: DataGenerations;
   /** What every HTTP response gets (request id, metrics), for answers served before Express. */
   beforeAnswer: (req: IncomingMessage, res: ServerResponse) => void;
 }): Promise<{ router: Router; front?: QueryCacheFront; stop: () => Promise<void> }> {
@@ -62,27 +65,47 @@ export async function mountGraphQL(options: {
   // Larger messages close the connection (1009): nobody needs more for a subscription.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
   const limits = new SubscriptionLimits();
-  const ws = useServer<Record<string, unknown>, { user?: GraphQLContext['user'] }>(
+  // A signed-out session, a revoked token or a disabled user ends the connection's subscriptions.
+  const authWatch = new ConnectionAuthWatch({
+    authenticate: (authorization) => services.identity.authenticate(authorization),
+    generations: options.authGenerations,
+    logger,
+  });
+  const ws = useServer<
+    Record<string, unknown>,
+    { user?: GraphQLContext['user']; credential?: GraphQLContext['credential'] }
+  >(
     {
       schema,
       subscribe: createSharedSubscribe((context) => (context as GraphQLContext).user?.id),
       onConnect: async (ctx) => {
         try {
           const header = ctx.connectionParams?.authorization;
-          ctx.extra.user = await services.identity.authenticate(typeof header === 'string' ? header : undefined);
+          const authorization = typeof header === 'string' ? header : undefined;
+          const found = await services.identity.authenticateCredential(authorization);
+          ctx.extra.user = found?.user;
+          ctx.extra.credential = found?.credential;
           limits.opened(ctx.extra.user?.id, ctx);
+          if (authorization && found) {
+            const socket = ctx.extra.socket;
+            authWatch.add(ctx, { authorization, close: (code, reason) => socket.close(code, reason) });
+          }
           return true;
         } catch (error) {
           if (error instanceof AppError) return false; // closes with 4403 Forbidden
           throw error;
         }
       },
-      onClose: (ctx) => limits.closed(ctx.extra.user?.id, ctx),
+      onClose: (ctx) => {
+        authWatch.remove(ctx);
+        limits.closed(ctx.extra.user?.id, ctx);
+      },
       // Open operations per connection and user, then the same depth and cost limits as
       // over HTTP; errors returned here reach the client.
       onSubscribe: (ctx, _id, payload) => limits.check(ctx.extra.user?.id, ctx) ?? checkLimits(schema, payload),
       context: (ctx): GraphQLContext => ({
         user: ctx.extra.user,
+        credential: ctx.extra.credential,
         services,
         loaders: createLoaders(),
         logger: logger.child({ transport: 'ws' }),
@@ -115,6 +138,7 @@ export async function mountGraphQL(options: {
         async serverWillStart() {
           return {
             async drainServer() {
+              authWatch.stop();
               await ws.dispose();
             },
           };
@@ -142,17 +166,19 @@ export async function mountGraphQL(options: {
       context: async ({ req, res }): Promise<GraphQLContext> => {
         const requestId = String(res.locals.requestId);
         // Authenticated once per request, by the fast path in front.
-        const { user, authError } =
+        const { user, credential, authError } =
           (res.locals.auth as RequestAuth | undefined) ??
           (await authenticateOrExplain(services, req.headers.authorization));
         return {
           user,
+          credential,
           authError,
           services,
           loaders: createLoaders(),
           logger: logger.child({ requestId }),
           requestId,
           clientIp: clientIpOf(req, trustProxyHops),
+          userAgent: req.headers['user-agent'],
           queryCache: res.locals.queryCache,
         };
       },
@@ -173,12 +199,10 @@ export async function mountGraphQL(options: {
 }
 
 /** A bad token does not fail the request: operations that need a user report why. */
-async function authenticateOrExplain(
-  services: Services,
-  authorization: string | undefined,
-): Promise<Pick<GraphQLContext, 'user' | 'authError'>> {
+async function authenticateOrExplain(services: Services, authorization: string | undefined): Promise<RequestAuth> {
   try {
-    return { user: await services.identity.authenticate(authorization) };
+    const found = await services.identity.authenticateCredential(authorization);
+    return { user: found?.user, credential: found?.credential };
   } catch (error) {
     if (error instanceof AppError) return { user: undefined, authError: error };
     throw error;

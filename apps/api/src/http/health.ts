@@ -10,6 +10,8 @@ export function healthHandler(
   ping: () => Promise<unknown>,
   isReady: () => boolean,
   executor: () => ExecutorStatus | undefined = () => undefined,
+  /** Where the database's error goes: the log, never the answer (it may name hosts, users, databases). */
+  onDatabaseError: (error: unknown) => void = () => {},
 ) {
   return async (_req: Request, res: Response) => {
     const details = executor() === undefined ? {} : { executor: executor() };
@@ -21,7 +23,8 @@ export function healthHandler(
       await ping();
       res.json({ status: 'ok', ...details });
     } catch (error) {
-      res.status(503).json({ status: 'database unavailable', error: (error as Error).message, ...details });
+      onDatabaseError(error);
+      res.status(503).json({ status: 'database unavailable', ...details });
     }
   };
 }

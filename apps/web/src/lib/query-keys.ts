@@ -4,6 +4,10 @@
  */
 export const queryKeys = {
   me: ['me'] as const,
+  account: {
+    sessions: ['account', 'sessions'] as const,
+    defaultPassword: ['account', 'default-password'] as const,
+  },
   system: {
     heartbeat: ['system', 'heartbeat'] as const,
     engine: ['system', 'engine'] as const,

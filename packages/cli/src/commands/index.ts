@@ -5,12 +5,14 @@ import { configCommand } from './config.js';
 import { pauseCommand, resumeCommand, retryCommand, stopCommand } from './control.js';
 import { getCommand } from './get.js';
 import { loginCommand } from './login.js';
+import { logoutCommand } from './logout.js';
 import { logsCommand } from './logs.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 
 export const COMMANDS: readonly Command[] = [
   loginCommand,
+  logoutCommand,
   configCommand,
   applyCommand,
   getCommand,

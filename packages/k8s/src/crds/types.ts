@@ -121,7 +121,8 @@ export interface WorkflowTriggerCrSpec {
     push?: { enabled?: boolean; branches?: string[] };
     tagRelease?: { enabled?: boolean };
     pullRequest?: { enabled?: boolean; branches?: string[] };
-    pullRequestComment?: { enabled?: boolean; comments?: string[] };
+    /** `users`: who may start runs by commenting besides those with write access (Cyclone's addition). */
+    pullRequestComment?: { enabled?: boolean; comments?: string[]; users?: string[] };
     postCommit?: { enabled?: boolean };
   };
   parameters?: NameValue[];

@@ -6,7 +6,7 @@ import type { CachedAnswer, QueryCache } from './query-cache.js';
 import type { UncacheableFields } from './uncacheable-fields.js';
 
 /** The caller of one HTTP request, authenticated once by the fast path and reused by the context. */
-export type RequestAuth = Pick<GraphQLContext, 'user' | 'authError'>;
+export type RequestAuth = Pick<GraphQLContext, 'user' | 'credential' | 'authError'>;
 
 /**
  * Express middleware in front of Apollo (after the JSON body parser): authenticates

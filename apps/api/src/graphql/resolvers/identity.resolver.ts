@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { AuthUser, Credential } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
 import { ApiTokenPayload, ApiTokenType, CreateApiTokenInput, CreateUserInput } from '../types/api-token.type.js';
-import { UserType } from '../types/user.type.js';
+import { ChangePasswordInput, ResetUserPasswordInput, SessionType, UserType } from '../types/user.type.js';
 
 @InputType()
 class LoginInput {
@@ -29,7 +29,40 @@ export class IdentityResolver {
       'Signs in with email and password and returns a session token. Repeated failures lock the account (and the client address) for a while; the error says until when.',
   })
   login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
-    return ctx.services.identity.login(input.email, input.password, ctx.clientIp);
+    return ctx.services.identity.login(input.email, input.password, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Signs out: the session (or API token) this request came with is revoked at once, over HTTP and on open subscriptions.',
+  })
+  logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Changes your password after checking the current one (a wrong one counts as a failed sign-in); every other session of yours is signed out.',
+  })
+  changePassword(
+    @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
+    return ctx.services.account.changePassword(ctx.user as AuthUser, ctx.credential, input);
+  }
+
+  @Authorized()
+  @Query(() => [SessionType], { description: 'Your sessions that have not expired, newest first.' })
+  sessions(@Ctx() ctx: GraphQLContext): Promise<SessionType[]> {
+    return ctx.services.account.listSessions(ctx.user as AuthUser, ctx.credential);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Signs one of your sessions out at once. NOT_FOUND for any other id.' })
+  revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return ctx.services.account.revokeSession(ctx.user as AuthUser, id);
   }
 
   @Authorized()
@@ -66,6 +99,34 @@ export class IdentityResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserType> {
     return ctx.services.users.createUser(ctx.user as AuthUser, input);
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Mutation(() => UserType, {
+    description: "Sets a user's password and signs out all their sessions (platform administrators only).",
+  })
+  resetUserPassword(
+    @Arg('input', () => ResetUserPasswordInput) input: ResetUserPasswordInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<UserType> {
+    return ctx.services.users.resetUserPassword(ctx.user as AuthUser, input);
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Mutation(() => UserType, {
+    description:
+      'Disables a user at once: no sign-in, their sessions end and their API tokens are refused until enabled (platform administrators only).',
+  })
+  disableUser(@Arg('email', () => String) email: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return ctx.services.users.setUserDisabled(ctx.user as AuthUser, email, true);
+  }
+
+  @Authorized('PLATFORM_ADMIN')
+  @Mutation(() => UserType, {
+    description: 'Enables a disabled user again; they sign in anew (platform administrators only).',
+  })
+  enableUser(@Arg('email', () => String) email: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return ctx.services.users.setUserDisabled(ctx.user as AuthUser, email, false);
   }
 
   @Authorized('PLATFORM_ADMIN')

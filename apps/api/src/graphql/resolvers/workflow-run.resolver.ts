@@ -14,7 +14,13 @@ import {
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { LogLineType, RunWorkflowInput, StageRunType, WorkflowRunType } from '../types/workflow-run.type.js';
+import {
+  LogLineType,
+  RunApprovalRequestType,
+  RunWorkflowInput,
+  StageRunType,
+  WorkflowRunType,
+} from '../types/workflow-run.type.js';
 import { primeRunEvent } from './run-event.js';
 
 @Resolver(() => WorkflowRunType)
@@ -81,6 +87,15 @@ export class WorkflowRunResolver {
   }
 
   @Authorized()
+  @Mutation(() => WorkflowRunType, {
+    description:
+      "Approves a run that waits for a member's approval (approvalRequest: a fork's pull request, an author who is not a member): it is queued and runs with the tenant's secrets. DEVELOPER and up; CONFLICT when the run needs no approval or has ended.",
+  })
+  approveWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.approveWorkflowRun(ctx.user as AuthUser, id);
+  }
+
+  @Authorized()
   @Subscription(() => WorkflowRunType, {
     name: 'workflowRunUpdated',
     description: 'The run now and on every phase change of the run or a stage; completes when the run ends.',
@@ -126,6 +141,22 @@ export class WorkflowRunResolver {
     @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
   ): LogLineType {
     return line;
+  }
+
+  @FieldResolver(() => RunApprovalRequestType, {
+    nullable: true,
+    description:
+      "Set when the run had to wait for a tenant member's approval before anything started (approveWorkflowRun); null when it needed none.",
+  })
+  async approvalRequest(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    if (!run.approvalReason) return null;
+    const approvedBy = run.approvedById ? await ctx.loaders.userById.load(run.approvedById) : null;
+    return {
+      reason: run.approvalReason,
+      isApproved: run.approvedAt != null,
+      approvedAt: run.approvedAt ?? null,
+      approvedBy: approvedBy ?? null,
+    };
   }
 
   @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 
 @ObjectType('User', { description: 'A person who signs in to Cyclone.' })
 export class UserType {
@@ -13,4 +13,50 @@ export class UserType {
 
   @Field(() => Boolean, { description: 'Platform administrators manage users and tenants.' })
   isAdmin!: boolean;
+
+  /** Set by reads that have it; `isDisabled` loads it otherwise. */
+  isDisabled?: boolean;
+  disabledAt?: Date | null;
+}
+
+@ObjectType('Session', { description: 'A sign-in of yours (a session token), until it expires or is signed out.' })
+export class SessionType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Updated at most once a minute.' })
+  lastUsedAt!: Date | null;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => String, { description: 'The User-Agent of the sign-in; empty when none was sent.' })
+  userAgent!: string;
+
+  @Field(() => String, { nullable: true, description: 'The client address of the sign-in (see CYCLONE_TRUST_PROXY).' })
+  clientIp!: string | null;
+
+  @Field(() => Boolean, { description: 'The session this request was made with.' })
+  isCurrent!: boolean;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field(() => String)
+  currentPassword!: string;
+
+  @Field(() => String, { description: 'At least 8 characters, not the documented default password.' })
+  newPassword!: string;
+}
+
+@InputType()
+export class ResetUserPasswordInput {
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => String, { description: 'At least 8 characters, not the documented default password.' })
+  newPassword!: string;
 }

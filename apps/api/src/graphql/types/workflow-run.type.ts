@@ -3,6 +3,7 @@ import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js
 import { connectionType } from '../relay.js';
 import { NameValueInput } from './name-value.type.js';
 import { WorkflowScopeInput } from './scope.type.js';
+import { UserType } from './user.type.js';
 
 registerEnumType(RunPhase, {
   name: 'RunPhase',
@@ -86,6 +87,24 @@ export class RunWorkflowInput extends WorkflowScopeInput {
   executionCluster?: string | null;
 }
 
+@ObjectType('RunApprovalRequest', {
+  description:
+    "Why a run waited for a tenant member's approval before anything started, and who approved it. Until approved it is WAITING, no stage starts and no secret is opened.",
+})
+export class RunApprovalRequestType {
+  @Field(() => String, { description: 'e.g. "pull request #7 by mallory comes from the fork mallory/app".' })
+  reason!: string;
+
+  @Field(() => Boolean)
+  isApproved!: boolean;
+
+  @Field(() => Date, { nullable: true })
+  approvedAt!: Date | null;
+
+  @Field(() => UserType, { nullable: true, description: 'Who approved it, if still a user.' })
+  approvedBy!: UserType | null;
+}
+
 @ObjectType('WorkflowRun', { description: 'One execution of a workflow version.' })
 export class WorkflowRunType {
   @Field(() => ID)
@@ -120,6 +139,11 @@ export class WorkflowRunType {
 
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;
+
+  /** Resolved by `approvalRequest`. */
+  approvalReason?: string | null;
+  approvedAt?: Date | null;
+  approvedById?: string | null;
 
   /** Resolved by `retryOf`. */
   retryOfId?: string | null;

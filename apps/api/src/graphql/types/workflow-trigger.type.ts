@@ -28,6 +28,12 @@ export class BranchFilterType {
 export class CommentFilterType {
   @Field(() => [String], { description: 'Comments that start a run, e.g. "/rerun".' })
   comments!: string[];
+
+  @Field(() => [String], {
+    description:
+      'Who may start a run by commenting besides people with write access to the repository (their logins on the SCM server).',
+  })
+  users!: string[];
 }
 
 @ObjectType('ScmTrigger')
@@ -118,6 +124,13 @@ export class BranchFilterInput {
 export class CommentFilterInput {
   @Field(() => [String], { nullable: true })
   comments?: string[];
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Logins allowed to start runs by commenting besides people with write access (Bitbucket: the only ones). Default none.',
+  })
+  users?: string[];
 }
 
 @InputType('ScmTriggerInput')

@@ -10,6 +10,8 @@ export interface CredentialRow {
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  /** Set while a platform admin has disabled the user: the credential is refused. */
+  userDisabledAt: Date | null;
   user: AuthUser;
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_ADMIN_PASSWORD } from '../../config/env-schema.js';
 import { AppError, unauthenticated } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthCache, CredentialRow } from './auth-cache.js';
@@ -11,6 +12,18 @@ export interface AuthUser {
   email: string;
   name: string;
   isAdmin: boolean;
+}
+
+/** Which credential a request came with: `logout` ends it, the sessions list marks it. */
+export interface Credential {
+  kind: 'session' | 'apiToken';
+  id: string;
+}
+
+/** Where a sign-in comes from, kept with the session for the user's list of sessions. */
+export interface SignInClient {
+  ip?: string;
+  userAgent?: string;
 }
 
 // A real hash of a random password, so that unknown emails cost as much as wrong passwords.
@@ -30,7 +43,8 @@ export class IdentityService {
     private readonly logger: Logger,
   ) {}
 
-  async login(email: string, password: string, clientIp?: string): Promise<{ token: string; user: AuthUser }> {
+  async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; user: AuthUser }> {
+    const clientIp = client.ip;
     const normalized = normalizeEmail(email);
     const now = new Date();
     await this.throttle.assertAllowed(normalized, clientIp, now);
@@ -50,12 +64,18 @@ export class IdentityService {
       this.logger.info({ email: normalized, clientIp }, 'failed login');
       throw new AppError('UNAUTHENTICATED', 'email or password is wrong');
     }
+    if (user.disabledAt) {
+      // Said only to someone who knows the password: no way to probe which accounts are disabled.
+      throw new AppError('UNAUTHENTICATED', 'this account is disabled; a platform administrator can enable it again');
+    }
     await this.throttle.recordSuccess(normalized);
     const token = generateToken('session');
     await this.repository.createSession({
       userId: user.id,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + this.options.sessionTtlMs),
+      userAgent: (client.userAgent ?? '').slice(0, 300),
+      clientIp: clientIp ?? null,
     });
     return { token, user: toAuthUser(user) };
   }
@@ -65,6 +85,13 @@ export class IdentityService {
    * undefined when there is none. HTTP and graphql-ws both come through here.
    */
   async authenticate(authorization: string | undefined): Promise<AuthUser | undefined> {
+    return (await this.authenticateCredential(authorization))?.user;
+  }
+
+  /** Like `authenticate`, and says which credential it was (logout and the sessions list need it). */
+  async authenticateCredential(
+    authorization: string | undefined,
+  ): Promise<{ user: AuthUser; credential: Credential } | undefined> {
     if (!authorization) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
     if (!match) throw unauthenticated('the Authorization header must be "Bearer <token>"');
@@ -72,20 +99,21 @@ export class IdentityService {
     return token.startsWith('cyc_a_') ? this.authenticateApiToken(token) : this.authenticateSession(token);
   }
 
-  private async authenticateSession(token: string): Promise<AuthUser> {
+  private async authenticateSession(token: string): Promise<{ user: AuthUser; credential: Credential }> {
     const now = new Date();
     const session = await this.findCredential(token, (hash) => this.repository.findLiveSession(hash, now));
     if (!session || (session.expiresAt && session.expiresAt <= now)) {
-      throw unauthenticated('the token is unknown or has expired; sign in again');
+      throw unauthenticated('the token is unknown, has expired or was signed out; sign in again');
     }
+    assertEnabled(session);
     if (isStale(session.lastUsedAt, now)) {
       await this.repository.touchSession(session.id, now);
       session.lastUsedAt = now;
     }
-    return session.user;
+    return { user: session.user, credential: { kind: 'session', id: session.id } };
   }
 
-  private async authenticateApiToken(token: string): Promise<AuthUser> {
+  private async authenticateApiToken(token: string): Promise<{ user: AuthUser; credential: Credential }> {
     const now = new Date();
     const apiToken = await this.findCredential(token, (hash) => this.repository.findApiToken(hash));
     if (!apiToken) throw unauthenticated('the API token is unknown; create one with createApiToken');
@@ -97,11 +125,12 @@ export class IdentityService {
         `the API token "${apiToken.name}" expired at ${apiToken.expiresAt.toISOString()}; create a new one`,
       );
     }
+    assertEnabled(apiToken);
     if (isStale(apiToken.lastUsedAt, now)) {
       await this.repository.touchApiToken(apiToken.id, now);
       apiToken.lastUsedAt = now;
     }
-    return apiToken.user;
+    return { user: apiToken.user, credential: { kind: 'apiToken', id: apiToken.id } };
   }
 
   /**
@@ -125,24 +154,51 @@ export class IdentityService {
     return row;
   }
 
-  /** Creates the platform administrator on first boot; never changes an existing one. */
-  async seedAdmin(email: string, password: string, isDefaultPassword: boolean): Promise<void> {
-    const existing = await this.repository.findUserByEmail(email.toLowerCase());
-    const created =
-      !existing &&
-      (await this.repository.createUserIfMissing({
-        email: email.toLowerCase(),
+  /**
+   * Creates the platform administrator on first boot; never changes an existing one's
+   * password, except the documented default one, which CYCLONE_ADMIN_PASSWORD replaces.
+   * Returns whether the administrator still has the default password (checked against
+   * the stored hash, so a password changed since counts).
+   */
+  async seedAdmin(email: string, password: string): Promise<{ hasDefaultPassword: boolean }> {
+    const normalized = normalizeEmail(email);
+    const isDefault = password === DEFAULT_ADMIN_PASSWORD;
+    const existing = await this.repository.findUserByEmail(normalized);
+    if (!existing) {
+      const created = await this.repository.createUserIfMissing({
+        email: normalized,
         name: 'Administrator',
         passwordHash: await hashPassword(password),
         isAdmin: true,
-      }));
-    if (created) this.logger.info({ email }, 'seeded the administrator');
-    if (isDefaultPassword) {
+        hasDefaultPassword: isDefault,
+      });
+      if (created) this.logger.info({ email: normalized }, 'seeded the administrator');
+    }
+    const admin = existing ?? (await this.repository.findUserByEmail(normalized));
+    if (!admin) return { hasDefaultPassword: false };
+    let hasDefaultPassword = await verifyPassword(DEFAULT_ADMIN_PASSWORD, admin.passwordHash);
+    if (hasDefaultPassword && !isDefault) {
+      await this.repository.setPasswordHash(admin.id, await hashPassword(password));
+      this.logger.info(
+        { email: normalized },
+        "replaced the administrator's default password with CYCLONE_ADMIN_PASSWORD",
+      );
+      hasDefaultPassword = false;
+    } else if (hasDefaultPassword !== admin.hasDefaultPassword) {
+      await this.repository.markDefaultPassword(admin.id, hasDefaultPassword);
+    }
+    if (hasDefaultPassword) {
       this.logger.warn(
-        { email },
-        '!!! The administrator uses the DEFAULT password "cyclone-admin". Set CYCLONE_ADMIN_PASSWORD before first boot, or change it, before exposing Cyclone to anyone. !!!',
+        { email: normalized },
+        `!!! The administrator uses the DEFAULT password "${DEFAULT_ADMIN_PASSWORD}". Set CYCLONE_ADMIN_PASSWORD, or change the password, before exposing Cyclone to anyone. !!!`,
       );
     }
+    return { hasDefaultPassword };
+  }
+
+  /** Whether the user still has the seeded administrator's default password (the web shows a banner). */
+  hasDefaultPassword(userId: string): Promise<boolean> {
+    return this.repository.hasDefaultPassword(userId);
   }
 }
 
@@ -152,6 +208,14 @@ export function normalizeEmail(email: string): string {
 
 export function toAuthUser(user: { id: string; email: string; name: string; isAdmin: boolean }): AuthUser {
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+function assertEnabled(credential: CredentialRow): void {
+  if (credential.userDisabledAt) {
+    throw unauthenticated(
+      `the account ${credential.user.email} is disabled; a platform administrator can enable it again`,
+    );
+  }
 }
 
 function isStale(lastUsedAt: Date | null, now: Date): boolean {

@@ -1,3 +1,4 @@
+import { approvalWaitMessage } from '@cyclone/dag';
 import type { NameValue } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
 import { conflict, notFound } from '../../errors/app-error.js';
@@ -34,6 +35,11 @@ export interface NewRun {
   numbers?: RunNumbers;
   /** Worker cluster (a KUBERNETES integration of the tenant); unset: the workflow's, else the control cluster. */
   executionCluster?: string | null;
+  /**
+   * Why the run must wait for a tenant member's approval (approveWorkflowRun) before it
+   * is admitted: nothing starts and no secret is opened until then. Unset: no approval.
+   */
+  approvalReason?: string;
 }
 
 /**
@@ -77,12 +83,15 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
   const rows = await tx.$queryRaw<WorkflowRun[]>`
     WITH run AS (
       INSERT INTO workflow_runs (id, workflow_id, version_id, number, name, parameters, timeout_seconds,
-                                 created_by_id, trigger, trigger_id, retry_of_id, execution_cluster)
+                                 created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
+                                 phase, message, approval_reason)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
               COALESCE(${run.executionCluster ?? null}::text,
-                       (SELECT execution_cluster FROM workflows WHERE id = ${workflowId}::uuid)))
+                       (SELECT execution_cluster FROM workflows WHERE id = ${workflowId}::uuid)),
+              ${run.approvalReason ? 'WAITING' : 'PENDING'}::text::"RunPhase",
+              ${run.approvalReason ? approvalWaitMessage(run.approvalReason) : ''}::text, ${run.approvalReason ?? null}::text)
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -99,7 +108,8 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.stop_requested_at AS "stopRequestedAt", run.paused_at AS "pausedAt", run.admitted_at AS "admittedAt",
            run.retry_of_id AS "retryOfId", run.created_by_id AS "createdById", run.trigger::text AS trigger,
            run.trigger_id AS "triggerId", run.created_at AS "createdAt", run.started_at AS "startedAt",
-           run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster"
+           run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster",
+           run.approval_reason AS "approvalReason", run.approved_at AS "approvedAt", run.approved_by_id AS "approvedById"
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');

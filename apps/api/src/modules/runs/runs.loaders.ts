@@ -14,7 +14,7 @@ export function createRunLoaders(db: Db) {
     }),
     /**
      * Place of each queued run in its tenant's queue (1 = next), null when the run is
-     * not queued (admitted, finished, paused or stopped). One query per batch.
+     * not queued (admitted, finished, paused, stopped or waiting for approval). One query per batch.
      */
     queuePositionByRunId: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.$queryRaw<{ id: string; position: number }[]>`
@@ -23,10 +23,12 @@ export function createRunLoaders(db: Db) {
           JOIN workflows qw ON qw.id = q.workflow_id JOIN projects qp ON qp.id = qw.project_id
           WHERE qp.tenant_id = p.tenant_id AND q.admitted_at IS NULL AND q.phase IN ('PENDING', 'WAITING')
             AND q.paused_at IS NULL AND q.stop_requested_at IS NULL AND (q.created_at, q.id) < (r.created_at, r.id)
+            AND (q.approval_reason IS NULL OR q.approved_at IS NOT NULL)
         ) + 1 AS position
         FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
         WHERE r.id = ANY(${[...ids]}::uuid[]) AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')
-          AND r.paused_at IS NULL AND r.stop_requested_at IS NULL`;
+          AND r.paused_at IS NULL AND r.stop_requested_at IS NULL
+          AND (r.approval_reason IS NULL OR r.approved_at IS NOT NULL)`;
       const byId = new Map(rows.map((row) => [row.id, row.position]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

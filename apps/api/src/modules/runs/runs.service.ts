@@ -102,6 +102,8 @@ export class RunsService {
         executionCluster: original.executionCluster,
         reusedStages: reusedStagesOf(spec, original, fromStage ?? undefined),
         numbers: this.deps.numbers,
+        // A retry of a run nobody approved runs the same untrusted code: it waits for approval too.
+        ...(original.approvalReason && !original.approvedAt ? { approvalReason: original.approvalReason } : {}),
       });
       audited.objectName = `${found.workflowName}#${retry.number}`;
       return retry;
@@ -129,6 +131,41 @@ export class RunsService {
       if (isTerminalRunPhase(run.phase))
         throw conflict(`run is already ${run.phase}; only an active run can be resumed`);
       return run.pausedAt ? { pausedAt: null } : undefined;
+    });
+  }
+
+  /**
+   * Lets a run that waits for a member's approval (a fork's pull request, an author who
+   * is not a member) go on: it is queued like any run and gets the tenant's secrets.
+   * DEVELOPER and up; approving twice changes nothing; CONFLICT for a run that needs no
+   * approval or has ended.
+   */
+  async approveWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
+    const subject = { action: 'workflowRun.approve', objectType: 'WorkflowRun', objectName: id };
+    return runMutation(this.deps, actor, subject, async (tx, audited) => {
+      const found = await requireRun(tx, actor, id, 'DEVELOPER');
+      audited.tenantId = found.tenantId;
+      const name = `${found.workflowName}#${found.run.number}`;
+      audited.objectName = name;
+      await tx.$queryRaw`SELECT 1 FROM workflow_runs WHERE id = ${id}::uuid FOR UPDATE`;
+      const run = await tx.workflowRun.findUniqueOrThrow({ where: { id } });
+      if (!run.approvalReason) throw conflict(`run ${name} needs no approval; it runs like any other`);
+      if (run.approvedAt) return run;
+      if (isTerminalRunPhase(run.phase)) {
+        throw conflict(`run ${name} is already ${run.phase}; retry it to run it again`);
+      }
+      const approved = await tx.workflowRun.update({
+        where: { id },
+        data: { approvedAt: new Date(), approvedById: actor.id, message: '' },
+      });
+      // The commit status says "waiting for approval" until now: post "running" next.
+      await tx.scmRunStatus.updateMany({
+        where: { runId: id, finalPostedAt: null },
+        data: { pendingPostedAt: null, nextAttemptAt: new Date(), attempts: 0 },
+      });
+      await notifyRunChanged(tx, id);
+      await notifyControllers(tx, id);
+      return approved;
     });
   }
 

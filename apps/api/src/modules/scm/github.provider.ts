@@ -111,6 +111,22 @@ export class GitHubProvider implements ScmProvider {
     return checkedText(Buffer.from(file.content, 'base64'), path);
   }
 
+  /** `GET /repos/{owner}/{repo}/collaborators/{username}/permission`; an unknown user is 404. */
+  async hasWriteAccess(repo: string, user: { login: string }): Promise<boolean> {
+    try {
+      const answer = await this.api.get<{ permission?: string; role_name?: string }>(
+        `${this.repoPath(repo)}/collaborators/${enc(user.login)}/permission`,
+      );
+      // `permission` is the base level (maintain shows as write); `role_name` may be a custom role's.
+      return [answer.permission, answer.role_name].some((level) =>
+        ['admin', 'maintain', 'write'].includes(level ?? ''),
+      );
+    } catch (error) {
+      if (error instanceof ScmError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
   private repoPath(repo: string): string {
     const { owner, name } = splitRepo(repo);
     return `/repos/${enc(owner)}/${enc(name)}`;

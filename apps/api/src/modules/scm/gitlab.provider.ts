@@ -1,13 +1,17 @@
 import { enc, JsonApi } from './scm-http-client.js';
-import type {
-  CommitState,
-  ScmCommitStatus,
-  ScmProvider,
-  ScmPullRequest,
-  ScmRef,
-  ScmRepo,
-  ScmWebhook,
+import {
+  type CommitState,
+  type ScmCommitStatus,
+  ScmError,
+  type ScmProvider,
+  type ScmPullRequest,
+  type ScmRef,
+  type ScmRepo,
+  type ScmWebhook,
 } from './scm-provider.js';
+
+/** GitLab's Developer role: the lowest that may push. */
+const DEVELOPER_ACCESS = 30;
 
 const MAX_PAGES = 10;
 
@@ -107,6 +111,24 @@ export class GitLabProvider implements ScmProvider {
   getFile(repo: string, path: string, ref: string): Promise<string | undefined> {
     const file = enc(path.replace(/^\/+/, ''));
     return this.api.getText(`${projectPath(repo)}/repository/files/${file}/raw?ref=${enc(ref)}`);
+  }
+
+  /**
+   * `GET /projects/:id/members/all/:user_id` (inherited memberships included): Developer
+   * or above may push. A user who is no member is 404; without the user's id (the
+   * payload names it) nothing is asked.
+   */
+  async hasWriteAccess(repo: string, user: { login: string; id?: number }): Promise<boolean> {
+    if (!user.id) return false;
+    try {
+      const member = await this.api.get<{ access_level?: number; state?: string }>(
+        `${projectPath(repo)}/members/all/${user.id}`,
+      );
+      return (member.access_level ?? 0) >= DEVELOPER_ACCESS && (member.state ?? 'active') === 'active';
+    } catch (error) {
+      if (error instanceof ScmError && error.status === 404) return false;
+      throw error;
+    }
   }
 
   /** Follows GitLab's X-Next-Page header. */

@@ -22,6 +22,12 @@ export interface ScmProvider {
    * undefined when the file does not exist there (at most MAX_SCM_FILE_BYTES).
    */
   getFile(repo: string, path: string, ref: string): Promise<string | undefined>;
+  /**
+   * Whether the user may push to the repository (GitHub: write, maintain or admin;
+   * GitLab: Developer or above). Servers that cannot say leave it out; comment
+   * triggers then rely on their allow list alone.
+   */
+  hasWriteAccess?(repo: string, user: { login: string; id?: number }): Promise<boolean>;
 }
 
 /** Files read through getFile are pipeline definitions: anything larger is refused. */

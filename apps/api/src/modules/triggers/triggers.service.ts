@@ -29,7 +29,7 @@ export interface TriggerInputShape extends TriggerRefShape {
     push?: { branches?: string[] | null } | null;
     tagRelease?: boolean | null;
     pullRequest?: { branches?: string[] | null } | null;
-    pullRequestComment?: { comments?: string[] | null } | null;
+    pullRequestComment?: { comments?: string[] | null; users?: string[] | null } | null;
     workflowFromRevision?: boolean | null;
   } | null;
   parameters?: { name: string; value: string }[] | null;
@@ -53,7 +53,9 @@ function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
           push: scm.push ? { branches: scm.push.branches ?? [] } : undefined,
           tagRelease: scm.tagRelease ?? false,
           pullRequest: scm.pullRequest ? { branches: scm.pullRequest.branches ?? [] } : undefined,
-          pullRequestComment: scm.pullRequestComment ? { comments: scm.pullRequestComment.comments ?? [] } : undefined,
+          pullRequestComment: scm.pullRequestComment
+            ? { comments: scm.pullRequestComment.comments ?? [], users: scm.pullRequestComment.users ?? [] }
+            : undefined,
           workflowFromRevision: scm.workflowFromRevision ?? false,
         }
       : undefined,

@@ -6,7 +6,7 @@ export interface ScmTriggerSettings {
   push?: { branches: string[] };
   tagRelease?: boolean;
   pullRequest?: { branches: string[] };
-  pullRequestComment?: { comments: string[] };
+  pullRequestComment?: { comments: string[]; users?: string[] };
 }
 
 /**

@@ -33,9 +33,27 @@ describe('normalizing deliveries', () => {
         ref: 'refs/pull/1347/head',
         branch: 'new-topic',
         sha: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
-        pullRequest: { number: 1347, sourceBranch: 'new-topic', targetBranch: 'main', action: 'opened' },
+        pullRequest: {
+          number: 1347,
+          sourceBranch: 'new-topic',
+          targetBranch: 'main',
+          action: 'opened',
+          sourceRepo: 'octocat/Hello-World',
+          isFork: false,
+        },
+        sender: { login: 'octocat', association: 'OWNER' },
       },
     ]);
+    // A fork (GitHub's head.repo differs from base.repo) by a first-time contributor.
+    expect(normalizeGitHub('pull_request', load('github-pull-request-fork')).events[0]).toMatchObject({
+      pullRequest: { number: 1348, sourceRepo: 'mallory/Hello-World', isFork: true },
+      sender: { login: 'mallory', association: 'FIRST_TIME_CONTRIBUTOR' },
+    });
+    // A fork deleted since: head.repo is null, which counts as a fork.
+    const orphan = load('github-pull-request-fork');
+    orphan.pull_request.head.repo = null;
+    expect(normalizeGitHub('pull_request', orphan).events[0]?.pullRequest).toMatchObject({ isFork: true });
+    expect(normalizeGitHub('pull_request', orphan).events[0]?.pullRequest?.sourceRepo).toBeUndefined();
     const closed = normalizeGitHub('pull_request', { ...load('github-pull-request'), action: 'closed' });
     expect(closed).toMatchObject({ events: [], ignoredReason: 'pull request action "closed"' });
     expect(normalizeGitHub('issue_comment', load('github-issue-comment')).events[0]).toMatchObject({
@@ -43,6 +61,7 @@ describe('normalizing deliveries', () => {
       comment: '/retest',
       sha: '',
       pullRequest: { number: 1347 },
+      sender: { login: 'octocat', association: 'OWNER' },
     });
     expect(normalizeGitHub('ping', {}).ignoredReason).toMatch(/ping/);
   });
@@ -61,7 +80,19 @@ describe('normalizing deliveries', () => {
       kind: 'pull_request',
       repo: 'gitlabhq/gitlab-test',
       sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
-      pullRequest: { number: 1, sourceBranch: 'ms-viewport', targetBranch: 'master', action: 'synchronize' },
+      pullRequest: {
+        number: 1,
+        sourceBranch: 'ms-viewport',
+        targetBranch: 'master',
+        action: 'synchronize',
+        isFork: false,
+      },
+      sender: { login: 'root', id: 1 },
+    });
+    // GitLab: source_project_id differs from target_project_id for a fork.
+    expect(normalizeGitLab('Merge Request Hook', load('gitlab-merge-request-fork')).events[0]).toMatchObject({
+      pullRequest: { number: 2, sourceRepo: 'mallory/gitlab-test', isFork: true, action: 'opened' },
+      sender: { login: 'mallory', id: 6 },
     });
     const retitled = load('gitlab-merge-request');
     delete retitled.object_attributes.oldrev;
@@ -70,7 +101,8 @@ describe('normalizing deliveries', () => {
       kind: 'pull_request_comment',
       comment: '/retest',
       sha: '562e173be03b8ff2efb05345d12df18815438a4b',
-      pullRequest: { number: 1, targetBranch: 'markdown' },
+      pullRequest: { number: 1, targetBranch: 'markdown', isFork: false },
+      sender: { login: 'root', id: 1 },
     });
   });
 
@@ -86,7 +118,15 @@ describe('normalizing deliveries', () => {
       kind: 'pull_request',
       repo: 'PRJ/repo',
       sha: 'ef8755f06ee4b28c96a847a95cb8ec8ed6ddd1ca',
-      pullRequest: { number: 2, sourceBranch: 'pr-branch', targetBranch: 'master', action: 'synchronize' },
+      pullRequest: {
+        number: 2,
+        sourceBranch: 'pr-branch',
+        targetBranch: 'master',
+        action: 'synchronize',
+        sourceRepo: 'PRJ/repo',
+        isFork: false,
+      },
+      sender: { login: 'admin' },
     });
     expect(normalizeBitbucket('repo:push', load('bitbucket-cloud-push')).events).toEqual([
       {

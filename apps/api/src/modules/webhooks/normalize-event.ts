@@ -1,4 +1,4 @@
-import type { NormalizedDelivery, ScmEvent } from './scm-event.js';
+import type { EventSender, NormalizedDelivery, PullRequestInfo, ScmEvent } from './scm-event.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: untrusted payloads are probed field by field
 type Json = Record<string, any>;
@@ -16,12 +16,7 @@ function refEvent(repo: string, ref: string, sha: string): ScmEvent | undefined 
   return undefined;
 }
 
-function pullEvent(
-  repo: string,
-  pr: { number: number; sourceBranch: string; targetBranch: string; action: string },
-  sha: string,
-  comment?: string,
-): ScmEvent {
+function pullEvent(repo: string, pr: PullRequestInfo, sha: string, comment?: string, sender?: EventSender): ScmEvent {
   return {
     kind: comment === undefined ? 'pull_request' : 'pull_request_comment',
     repo,
@@ -30,8 +25,23 @@ function pullEvent(
     sha,
     pullRequest: pr,
     ...(comment === undefined ? {} : { comment }),
+    ...(sender?.login ? { sender } : {}),
   };
 }
+
+/** Where a pull request's changes come from, as far as the payload says. */
+function origin(
+  source: unknown,
+  target: unknown,
+  sourceName?: unknown,
+): Pick<PullRequestInfo, 'sourceRepo' | 'isFork'> {
+  const name = typeof sourceName === 'string' && sourceName !== '' ? { sourceRepo: sourceName } : {};
+  const known = (v: unknown) => (typeof v === 'string' && v !== '') || typeof v === 'number';
+  if (!known(source) || !known(target)) return name;
+  return { ...name, isFork: String(source).toLowerCase() !== String(target).toLowerCase() };
+}
+
+const login = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 const some = (events: (ScmEvent | undefined)[], event: string, reason: string): NormalizedDelivery => {
   const found = events.filter((e): e is ScmEvent => e !== undefined);
@@ -49,13 +59,23 @@ export function normalizeGitHub(event: string, body: Json): NormalizedDelivery {
     const action = String(body.action ?? '');
     if (!PR_ACTIONS.has(action)) return ignored(event, `pull request action "${action}"`);
     const pr = body.pull_request ?? {};
+    // A deleted fork leaves head.repo null: the source is unknown, which counts as a fork.
+    const source = pr.head ? (pr.head.repo?.full_name ?? 'a deleted repository') : undefined;
     return {
       event,
       events: [
         pullEvent(
           repo,
-          { number: Number(body.number ?? pr.number), sourceBranch: pr.head?.ref, targetBranch: pr.base?.ref, action },
+          {
+            number: Number(body.number ?? pr.number),
+            sourceBranch: pr.head?.ref,
+            targetBranch: pr.base?.ref,
+            action,
+            ...origin(source, pr.base?.repo?.full_name ?? repo, pr.head?.repo?.full_name),
+          },
           String(pr.head?.sha ?? ''),
+          undefined,
+          { login: login(pr.user?.login), association: String(pr.author_association ?? 'NONE') },
         ),
       ],
     };
@@ -65,7 +85,11 @@ export function normalizeGitHub(event: string, body: Json): NormalizedDelivery {
     if (!body.issue?.pull_request) return ignored(event, 'a comment on an issue, not a pull request');
     // The payload names neither the branches nor the head commit: looked up later.
     const pr = { number: Number(body.issue.number), sourceBranch: '', targetBranch: '', action: 'comment' };
-    return { event, events: [pullEvent(repo, pr, '', String(body.comment?.body ?? ''))] };
+    const sender = {
+      login: login(body.comment?.user?.login ?? body.sender?.login),
+      association: String(body.comment?.author_association ?? 'NONE'),
+    };
+    return { event, events: [pullEvent(repo, pr, '', String(body.comment?.body ?? ''), sender)] };
   }
   return ignored(event, `event "${event}" starts nothing`);
 }
@@ -82,8 +106,15 @@ export function normalizeGitLab(event: string, body: Json): NormalizedDelivery {
     const action = { open: 'opened', reopen: 'reopened', update: 'synchronize' }[String(mr.action)] ?? '';
     // An update without oldrev changed the title or labels, not the commits.
     if (!action || (mr.action === 'update' && !mr.oldrev)) return ignored(event, `merge request action "${mr.action}"`);
-    const pr = { number: Number(mr.iid), sourceBranch: mr.source_branch, targetBranch: mr.target_branch, action };
-    return { event, events: [pullEvent(repo, pr, String(mr.last_commit?.id ?? ''))] };
+    const pr = {
+      number: Number(mr.iid),
+      sourceBranch: mr.source_branch,
+      targetBranch: mr.target_branch,
+      action,
+      ...origin(mr.source_project_id, mr.target_project_id, mr.source?.path_with_namespace),
+    };
+    const sender = { login: login(body.user?.username), id: Number(body.user?.id) || undefined };
+    return { event, events: [pullEvent(repo, pr, String(mr.last_commit?.id ?? ''), undefined, sender)] };
   }
   if (event === 'Note Hook') {
     const note = body.object_attributes ?? {};
@@ -94,8 +125,13 @@ export function normalizeGitLab(event: string, body: Json): NormalizedDelivery {
       sourceBranch: mr.source_branch,
       targetBranch: mr.target_branch,
       action: 'comment',
+      ...origin(mr.source_project_id, mr.target_project_id, mr.source?.path_with_namespace),
     };
-    return { event, events: [pullEvent(repo, pr, String(mr.last_commit?.id ?? ''), String(note.note ?? ''))] };
+    const sender = { login: login(body.user?.username), id: Number(body.user?.id) || undefined };
+    return {
+      event,
+      events: [pullEvent(repo, pr, String(mr.last_commit?.id ?? ''), String(note.note ?? ''), sender)],
+    };
   }
   return ignored(event, `event "${event}" starts nothing`);
 }
@@ -124,14 +160,18 @@ export function normalizeBitbucket(event: string, body: Json): NormalizedDeliver
     const action = { 'pr:opened': 'opened', 'pr:from_ref_updated': 'synchronize', 'pr:comment:added': 'comment' }[
       event
     ];
+    const from = pull.fromRef?.repository;
+    const fromName = from ? `${from.project?.key ?? ''}/${from.slug ?? ''}` : undefined;
     const pr = {
       number: Number(pull.id),
       sourceBranch: pull.fromRef?.displayId,
       targetBranch: pull.toRef?.displayId,
       action,
+      ...origin(fromName, pull.toRef?.repository ? repo : undefined, fromName),
     };
     const comment = event === 'pr:comment:added' ? String(body.comment?.text ?? '') : undefined;
-    return { event, events: [pullEvent(repo, pr, String(pull.fromRef?.latestCommit ?? ''), comment)] };
+    const sender = { login: login(body.actor?.name ?? body.actor?.slug) };
+    return { event, events: [pullEvent(repo, pr, String(pull.fromRef?.latestCommit ?? ''), comment, sender)] };
   }
   if (event === 'repo:push') {
     const repo = String(body.repository?.full_name ?? '');
@@ -156,9 +196,15 @@ export function normalizeBitbucket(event: string, body: Json): NormalizedDeliver
       sourceBranch: pull.source?.branch?.name,
       targetBranch: pull.destination?.branch?.name,
       action,
+      ...origin(
+        pull.source?.repository?.full_name,
+        pull.destination?.repository?.full_name,
+        pull.source?.repository?.full_name,
+      ),
     };
     const comment = event === 'pullrequest:comment_created' ? String(body.comment?.content?.raw ?? '') : undefined;
-    return { event, events: [pullEvent(repo, pr, String(pull.source?.commit?.hash ?? ''), comment)] };
+    const sender = { login: login(body.actor?.nickname ?? body.actor?.username) };
+    return { event, events: [pullEvent(repo, pr, String(pull.source?.commit?.hash ?? ''), comment, sender)] };
   }
   return ignored(event, `event "${event}" starts nothing`);
 }

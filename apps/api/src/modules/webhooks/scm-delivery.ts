@@ -17,7 +17,9 @@ import { PIPELINE_FILE, saveRevisionVersion } from '../pipelines/revision-workfl
 import { createRunInTx } from '../runs/run-create.js';
 import { createScmProvider } from '../scm/create-provider.js';
 import type { Tx } from '../shared/mutation.js';
+import { keepPermittedCommenters } from './comment-permission.js';
 import { type DeliveryResult, findDelivery, recordDelivery, replay } from './delivery-records.js';
+import { approvalReasonOf } from './event-trust.rules.js';
 import { matchesTrigger, runParameters, type ScmTriggerSettings } from './match-triggers.js';
 import type { ScmEvent } from './scm-event.js';
 import {
@@ -36,7 +38,7 @@ const storedSpecSchema = z.object({
     push: z.object({ branches: z.array(z.string()) }).optional(),
     tagRelease: z.boolean().optional(),
     pullRequest: z.object({ branches: z.array(z.string()) }).optional(),
-    pullRequestComment: z.object({ comments: z.array(z.string()) }).optional(),
+    pullRequestComment: z.object({ comments: z.array(z.string()), users: z.array(z.string()).default([]) }).optional(),
     workflowFromRevision: z.boolean().default(false),
   }),
   parameters: z.array(nameValueSchema).default([]),
@@ -102,9 +104,18 @@ export async function handleScmDelivery(
     return recordDelivery(deps.db, scope, { outcome: 'IGNORED', statusCode: 200, reason, event, deliveryId });
   }
   const triggers = await loadScmTriggers(deps.db, integration.id);
-  const matches = normalized.events.flatMap((e) =>
+  const matched = normalized.events.flatMap((e) =>
     triggers.filter((t) => matchesTrigger(t.scm, e)).map((t) => ({ trigger: t, event: e })),
   );
+  let matches: typeof matched;
+  let commentRefusals: string[];
+  try {
+    ({ kept: matches, refused: commentRefusals } = await keepPermittedCommenters(integration, secret, matched));
+  } catch (error) {
+    // Not recorded under the delivery id, so the server's redelivery tries again.
+    const reason = `could not ask the server whether the commenter may start runs: ${(error as Error).message}`;
+    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event });
+  }
   try {
     await fillCommentShas(
       integration,
@@ -128,6 +139,7 @@ export async function handleScmDelivery(
     event,
     matches: plan.planned,
     refused: plan.refused,
+    commentRefusals,
   });
   if (!result.body.replayed) await postRefusedStatuses(deps, integration, secret, plan.refused);
   return result;
@@ -141,14 +153,20 @@ async function startRuns(
     event: string;
     matches: PlannedRun<MatchedTrigger>[];
     refused: RefusedRun<MatchedTrigger>[];
+    /** Comment triggers whose commenter may not start runs. */
+    commentRefusals: string[];
   },
 ): Promise<DeliveryResult> {
   const scope = { integrationId: integration.id };
+  const waiting = delivery.matches.filter((m) => approvalReasonOf(m.event) !== undefined).length;
+  const isNothing =
+    delivery.matches.length === 0 && delivery.refused.length === 0 && delivery.commentRefusals.length === 0;
   const reason = [
-    delivery.matches.length === 0 && delivery.refused.length === 0
+    isNothing
       ? 'no enabled SCM trigger of this integration matches'
-      : `started ${delivery.matches.length} run(s)`,
+      : `started ${delivery.matches.length} run(s)${waiting > 0 ? `, ${waiting} waiting for a member's approval` : ''}`,
     ...(delivery.refused.length > 0 ? [describeRefused(delivery.refused)] : []),
+    ...delivery.commentRefusals,
   ]
     .join('; ')
     .slice(0, 1000);
@@ -181,6 +199,8 @@ async function startRuns(
           createdById: null,
           trigger: 'SCM',
           triggerId: trigger.id,
+          // A fork's pull request, or one by a non-member: nothing starts (no secret is opened) until approved.
+          approvalReason: approvalReasonOf(event),
         });
         await tx.scmRunStatus.create({
           data: {

@@ -9,8 +9,30 @@ export interface ScmEvent {
   tag?: string;
   /** Commit SHA (SVN: revision number); empty for a comment until looked up. */
   sha: string;
-  pullRequest?: { number: number; sourceBranch: string; targetBranch: string; action: string };
+  pullRequest?: PullRequestInfo;
   comment?: string;
+  /** Who caused the event: a pull request's author, or the commenter. */
+  sender?: EventSender;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  sourceBranch: string;
+  targetBranch: string;
+  action: string;
+  /** The repository the changes come from, when the payload names it. */
+  sourceRepo?: string;
+  /** True when the changes come from another repository (a fork); undefined when the payload does not say. */
+  isFork?: boolean;
+}
+
+export interface EventSender {
+  /** The server's user name (GitHub login, GitLab username, Bitbucket name or nickname). */
+  login: string;
+  /** GitLab's user id, to ask the server about the user's access. */
+  id?: number;
+  /** GitHub's author_association (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …); other servers send none. */
+  association?: string;
 }
 
 export interface NormalizedDelivery {

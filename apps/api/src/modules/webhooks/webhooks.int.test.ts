@@ -86,6 +86,9 @@ describe('SCM webhooks', () => {
       }))
       .on(`DELETE /api/v3/repos/${REPO}/hooks/12345678`, { status: 204 })
       .on(`GET /api/v3/repos/${REPO}/pulls/1347`, { body: fixture('github', 'pull-request') })
+      .on(`GET /api/v3/repos/${REPO}/collaborators/octocat/permission`, {
+        body: fixture('github', 'collaborator-permission'),
+      })
       .on(`POST /api/v3/repos/${REPO}/statuses/${PUSH_SHA}`, { status: 201, body: fixture('github', 'create-status') })
       .on(`POST /api/v3/repos/${REPO}/statuses/${PR_SHA}`, { status: 201, body: fixture('github', 'create-status') })
       .on(`POST /api/v3/repos/${REPO}/statuses/${HOTFIX_SHA}`, { status: 201, body: {} })

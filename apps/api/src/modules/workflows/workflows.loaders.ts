@@ -13,10 +13,12 @@ export const MAX_RUNS_LIST = 500;
 // per workflow however many runs it has (a window over all runs reads them all).
 const LATEST_RUNS_SQL = `
   SELECT r.id, r.workflow_id AS "workflowId", r.number, r.phase::text AS phase, r.message,
-         r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt"
+         r.created_at AS "createdAt", r.started_at AS "startedAt", r.finished_at AS "finishedAt",
+         r.approval_reason AS "approvalReason", r.approved_at AS "approvedAt", r.approved_by_id AS "approvedById"
   FROM unnest($1::uuid[]) AS w(id)
   CROSS JOIN LATERAL (
-    SELECT id, workflow_id, number, phase, message, created_at, started_at, finished_at
+    SELECT id, workflow_id, number, phase, message, created_at, started_at, finished_at,
+           approval_reason, approved_at, approved_by_id
     FROM workflow_runs WHERE workflow_id = w.id
     ORDER BY created_at DESC, number DESC LIMIT $2
   ) r

@@ -27,6 +27,10 @@ export interface RunRow {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Set for runs that waited for a member's approval (WorkflowRun.approvalRequest). */
+  approvalReason?: string | null;
+  approvedAt?: Date | null;
+  approvedById?: string | null;
 }
 
 export type SaveOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';

@@ -26,6 +26,13 @@ export const LoginDocument = graphql(
 export type LoginVariables = VariablesOf<typeof LoginDocument>;
 export type LoginResult = ResultOf<typeof LoginDocument>;
 
+/** Revokes the session on the server: a copy of the token is refused from then on. */
+export const LogoutDocument = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
 export const MeDocument = graphql(
   `
   query Me {

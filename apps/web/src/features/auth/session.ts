@@ -7,7 +7,7 @@ import { clearToken, getToken, setToken, subscribeToken } from '@/lib/auth-token
 import { request } from '@/lib/graphql/client';
 import { disposeWsClient } from '@/lib/graphql/ws-client';
 import { queryKeys } from '@/lib/query-keys';
-import { MeDocument, type MeResult, type User } from './auth.documents';
+import { LogoutDocument, MeDocument, type MeResult, type User } from './auth.documents';
 
 /**
  * The session token: `undefined` while rendering on the server or hydrating (unknown yet),
@@ -48,11 +48,16 @@ export function useSignIn() {
   );
 }
 
+/**
+ * Signs out: the API revokes the session first (a copied token stops working too), then
+ * this browser forgets it. Should the API not answer, the browser forgets it all the same.
+ */
 export function useSignOut() {
   const queryClient = useQueryClient();
   const router = useRouter();
-  return useCallback(() => {
+  return useCallback(async () => {
     signedOutOnPurpose = true;
+    if (getToken()) await request(LogoutDocument).catch(() => undefined);
     clearToken();
     disposeWsClient();
     queryClient.clear();

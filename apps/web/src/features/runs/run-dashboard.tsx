@@ -83,9 +83,16 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
     router.push(runHref(result.run));
   };
   const title = t('runs.dashboard.title', { number: run.number });
+  const approval = run.approvalRequest;
+  const isAwaitingApproval = isActive && approval !== null && !approval.isApproved;
   const actions = (
     <>
-      {isActive && !run.isPaused ? (
+      {isAwaitingApproval ? (
+        <Button variant="primary" onClick={() => action.mutate({ action: 'approve' })} loading={action.isPending}>
+          {t('runs.actions.approve')}
+        </Button>
+      ) : null}
+      {isActive && !run.isPaused && !isAwaitingApproval ? (
         <Button onClick={() => action.mutate({ action: 'pause' })} disabled={action.isPending}>
           {t('runs.actions.pause')}
         </Button>
@@ -132,8 +139,24 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
             <Link href={runHref({ ...run, id: run.retryOf.id })}>#{run.retryOf.number}</Link>
           </span>
         ) : null}
-        {run.message ? <span className={styles.runMessage}>{run.message}</span> : null}
+        {approval?.isApproved ? (
+          <span className={styles.fact}>
+            <span className={styles.muted}>{t('runs.approval.approvedBy')}</span>{' '}
+            {approval.approvedBy?.email ?? t('runs.approval.formerUser')}
+            {approval.approvedAt ? ` · ${new Date(approval.approvedAt).toLocaleString(locale)}` : ''}
+          </span>
+        ) : null}
+        {run.message && !isAwaitingApproval ? <span className={styles.runMessage}>{run.message}</span> : null}
       </section>
+      {isAwaitingApproval ? (
+        <section className={styles.approval} role="status" aria-labelledby="run-approval" data-testid="run-approval">
+          <h2 id="run-approval" className={styles.approvalTitle}>
+            {t('runs.approval.title')}
+          </h2>
+          <p>{approval.reason}</p>
+          <p className={styles.muted}>{t('runs.approval.body')}</p>
+        </section>
+      ) : null}
       {action.error ? (
         <p className={styles.actionError} role="alert">
           {errorMessage(action.error, t)}

@@ -8,6 +8,14 @@ const RunChangeFields = graphql(`
     phase
     message
     isPaused
+    approvalRequest {
+      reason
+      isApproved
+      approvedAt
+      approvedBy {
+        email
+      }
+    }
     startedAt
     finishedAt
     stages {
@@ -201,6 +209,17 @@ export const ResumeRunDocument = graphql(
   `
   mutation ResumeWorkflowRun($id: ID!) {
     resumeWorkflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const ApproveRunDocument = graphql(
+  `
+  mutation ApproveWorkflowRun($id: ID!) {
+    approveWorkflowRun(id: $id) {
       ...RunFields
     }
   }

@@ -7,6 +7,7 @@ import { useSubscriptionToCache } from '@/lib/subscription-cache';
 import { mergeRunAnswer, mergeRunChange } from './run-change';
 import { runQuery } from './run-query';
 import {
+  ApproveRunDocument,
   isTerminal,
   PauseRunDocument,
   ResumeRunDocument,
@@ -37,8 +38,9 @@ export function useRun(id: string) {
   return query;
 }
 
-type Action = 'stop' | 'pause' | 'resume' | 'retry';
+type Action = 'stop' | 'pause' | 'resume' | 'retry' | 'approve';
 const ACTIONS: Record<Action, (id: string, fromStage?: string) => Promise<Run>> = {
+  approve: async (id) => (await request(ApproveRunDocument, { id })).approveWorkflowRun,
   stop: async (id) => (await request(StopRunDocument, { id })).stopWorkflowRun,
   pause: async (id) => (await request(PauseRunDocument, { id })).pauseWorkflowRun,
   resume: async (id) => (await request(ResumeRunDocument, { id })).resumeWorkflowRun,
@@ -46,7 +48,7 @@ const ACTIONS: Record<Action, (id: string, fromStage?: string) => Promise<Run>> 
     (await request(RetryRunDocument, { id, ...(fromStage ? { fromStage } : {}) })).retryWorkflowRun,
 };
 
-/** Stop / pause / resume write the answer into the run's cache; retry returns the new run. */
+/** Stop / pause / resume / approve write the answer into the run's cache; retry returns the new run. */
 export function useRunAction(id: string) {
   const queryClient = useQueryClient();
   return useMutation({

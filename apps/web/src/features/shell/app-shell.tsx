@@ -3,6 +3,7 @@
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Skeleton, SkeletonText } from '@/components/ui/skeleton';
+import { DefaultPasswordBanner } from '@/features/account/default-password-banner';
 import { AuthGuard } from '@/features/auth/auth-guard';
 import { useT } from '@/i18n/i18n-provider';
 import { EngineWarning } from './engine-warning';
@@ -24,6 +25,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <main id="main" className={styles.main} tabIndex={-1}>
           <div className={styles.content}>
             <EngineWarning />
+            <DefaultPasswordBanner />
             {children}
           </div>
         </main>

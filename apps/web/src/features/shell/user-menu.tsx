@@ -56,6 +56,9 @@ export function UserMenu() {
             <LanguageSwitcher />
           </div>
           <div className={styles.userPanelSection}>
+            <LinkButton variant="ghost" size="sm" fullWidth href="/account" onClick={() => setOpen(false)}>
+              {t('account.userMenuLink')}
+            </LinkButton>
             <LinkButton variant="ghost" size="sm" fullWidth href="/settings" onClick={() => setOpen(false)}>
               {t('settings.userMenuLink')}
             </LinkButton>
@@ -66,7 +69,7 @@ export function UserMenu() {
               size="sm"
               fullWidth
               icon={<SignOutIcon />}
-              onClick={signOut}
+              onClick={() => void signOut()}
               className={styles.signOut}
             >
               {t('userMenu.signOut')}

@@ -1,3 +1,4 @@
+import { accountEn } from './account.en';
 import { dagEditorEn } from './dag-editor.en';
 import { integrationDetailEn } from './integration-detail.en';
 import { runsEn } from './runs.en';
@@ -8,6 +9,7 @@ export const en = {
   'app.name': 'Cyclone',
   'app.tagline': 'Kubernetes-native CI/CD workflows',
   'app.skipToContent': 'Skip to content',
+  ...accountEn,
   ...dagEditorEn,
   ...integrationDetailEn,
   ...runsEn,

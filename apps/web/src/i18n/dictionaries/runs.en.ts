@@ -29,6 +29,12 @@ export const runsEn = {
   'runs.actions.pause': 'Pause',
   'runs.actions.resume': 'Resume',
   'runs.actions.retry': 'Retry',
+  'runs.actions.approve': 'Approve and run',
+  'runs.approval.title': 'Waiting for approval',
+  'runs.approval.body':
+    "Nothing has started and no secret was given to it. Read the changes first: once a developer of this tenant approves, the run starts with the tenant's secrets.",
+  'runs.approval.approvedBy': 'Approved by',
+  'runs.approval.formerUser': 'a former user',
   'runs.actions.retryFrom': 'Retry from {stage}',
   'runs.drawer.title': 'Stage {stage}',
   'runs.drawer.close': 'Close the stage panel',

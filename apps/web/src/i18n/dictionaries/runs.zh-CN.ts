@@ -30,6 +30,12 @@ export const runsZhCN: Record<keyof typeof runsEn, string> = {
   'runs.actions.stop': '停止',
   'runs.actions.pause': '暂停',
   'runs.actions.resume': '恢复',
+  'runs.actions.approve': '批准并运行',
+  'runs.approval.title': '等待批准',
+  'runs.approval.body':
+    '尚未启动任何阶段，也没有提供任何密钥。请先查看变更：本租户的开发者批准后，运行才会开始，并可使用租户的密钥。',
+  'runs.approval.approvedBy': '批准人',
+  'runs.approval.formerUser': '已删除的用户',
   'runs.actions.retry': '重试',
   'runs.actions.retryFrom': '从 {stage} 重试',
   'runs.drawer.title': '阶段 {stage}',

@@ -1,3 +1,4 @@
+import { accountZhCN } from './account.zh-CN';
 import { dagEditorZhCN } from './dag-editor.zh-CN';
 import type { Dictionary } from './en';
 import { integrationDetailZhCN } from './integration-detail.zh-CN';
@@ -10,6 +11,7 @@ export const zhCN: Dictionary = {
   'app.name': 'Cyclone',
   'app.tagline': '云原生的 Kubernetes CI/CD 工作流平台',
   'app.skipToContent': '跳到正文',
+  ...accountZhCN,
   ...dagEditorZhCN,
   ...integrationDetailZhCN,
   ...runsZhCN,

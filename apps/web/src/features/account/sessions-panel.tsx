@@ -1,0 +1,119 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { type Column, Table } from '@/components/ui/table';
+import { useSignOut } from '@/features/auth/session';
+import { formatDateTime } from '@/features/projects/format';
+import { useI18n } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { RevokeSessionDocument, type SessionRow, SessionsDocument } from './account.documents';
+import styles from './account.module.css';
+
+/** Where you are signed in: each session with its browser and address; sign any of them out. */
+export function SessionsPanel() {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const signOut = useSignOut();
+  const query = useQuery({
+    queryKey: queryKeys.account.sessions,
+    queryFn: ({ signal }) => request(SessionsDocument, undefined, { signal }),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => request(RevokeSessionDocument, { id }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions }),
+  });
+  const when = (iso: string | null) =>
+    iso ? (
+      <time dateTime={iso}>{formatDateTime(iso, locale)}</time>
+    ) : (
+      <span className={styles.muted}>{t('account.sessions.neverUsed')}</span>
+    );
+
+  const columns: Column<SessionRow>[] = [
+    {
+      id: 'created',
+      header: t('account.sessions.col.signedIn'),
+      sortValue: (r) => r.createdAt,
+      cell: (r) => (
+        <>
+          {when(r.createdAt)}
+          {r.isCurrent ? <span className={styles.current}>{t('account.sessions.current')}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'client',
+      header: t('account.sessions.col.client'),
+      cell: (r) => (
+        <span className={styles.client}>
+          <span className={styles.agent} title={r.userAgent}>
+            {r.userAgent || t('account.sessions.unknownClient')}
+          </span>
+          {r.clientIp ? <span className={styles.muted}>{r.clientIp}</span> : null}
+        </span>
+      ),
+    },
+    {
+      id: 'lastUsed',
+      header: t('account.sessions.col.lastUsed'),
+      sortValue: (r) => r.lastUsedAt,
+      cell: (r) => when(r.lastUsedAt),
+    },
+    {
+      id: 'expires',
+      header: t('account.sessions.col.expires'),
+      sortValue: (r) => r.expiresAt,
+      cell: (r) => when(r.expiresAt),
+    },
+    {
+      id: 'actions',
+      header: t('account.sessions.col.actions'),
+      align: 'end',
+      cell: (r) =>
+        r.isCurrent ? (
+          <Button size="sm" variant="ghost" onClick={() => void signOut()}>
+            {t('account.signOut')}
+          </Button>
+        ) : (
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('account.sessions.revokeNamed', { when: formatDateTime(r.createdAt, locale) })}
+            loading={revoke.isPending && revoke.variables === r.id}
+            onClick={() => revoke.mutate(r.id)}
+          >
+            {t('account.sessions.revoke')}
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <section className={styles.section} aria-labelledby="sessions-title">
+      <div>
+        <h2 id="sessions-title" className={styles.sectionTitle}>
+          {t('account.sessions.title')}
+        </h2>
+        <p className={styles.sectionHint}>{t('account.sessions.hint')}</p>
+      </div>
+      {query.error ? (
+        <ErrorState title={t('account.sessions.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('account.sessions.title')}
+          columns={columns}
+          rows={query.data?.sessions ?? []}
+          rowKey={(r) => r.id}
+          loading={query.isLoading}
+          initialSort={{ columnId: 'created', direction: 'descending' }}
+          empty={<EmptyState variant="plain" title={t('account.sessions.emptyTitle')} />}
+        />
+      )}
+      {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
+    </section>
+  );
+}
