@@ -15,6 +15,8 @@ import { IdentityRepository } from './modules/identity/identity.repository.js';
 import { IdentityService } from './modules/identity/identity.service.js';
 import { LoginThrottle } from './modules/identity/login-throttle.js';
 import { LoginThrottleRepository } from './modules/identity/login-throttle.repository.js';
+import { OidcProvider } from './modules/identity/oidc.provider.js';
+import { SsoService } from './modules/identity/sso.service.js';
 import { UsersService } from './modules/identity/users.service.js';
 import { loadEncryptionKey } from './modules/integrations/encryption-key.js';
 import { IntegrationService } from './modules/integrations/integrations.service.js';
@@ -35,6 +37,7 @@ import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
 import { StageService } from './modules/stages/stages.service.js';
 import { TemplateService } from './modules/templates/templates.service.js';
+import { SsoGroupRolesService } from './modules/tenants/sso-group-roles.service.js';
 import { TenantsPresenter } from './modules/tenants/tenants.presenter.js';
 import { TenantsService } from './modules/tenants/tenants.service.js';
 import { TriggersService } from './modules/triggers/triggers.service.js';
@@ -49,7 +52,13 @@ export interface Services {
   /** The signed-in user's own credentials: logout, password, sessions. */
   account: AccountService;
   apiTokens: ApiTokensService;
+  /** Single sign-on with an OpenID Connect provider; undefined when none is set up. */
+  sso: SsoService | undefined;
+  /** How one may sign in (the sign-in page asks before showing its form and buttons). */
+  signInOptions: { password: boolean; ssoName: string | null };
   tenants: TenantsService;
+  /** A tenant's SSO group → role mapping. */
+  ssoGroupRoles: SsoGroupRolesService;
   tenantsPresenter: TenantsPresenter;
   projects: ProjectsService;
   projectsPresenter: ProjectsPresenter;
@@ -110,6 +119,17 @@ export function createServices(
     publicUrl: config.publicUrl,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
   });
+  const identity = new IdentityService(
+    identityRepository,
+    loginThrottle,
+    {
+      sessionTtlMs: config.identity.sessionTtlMs,
+      authCache: hooks.dataVersion ? new AuthCache(hooks.dataVersion) : undefined,
+      passwordSignIn: config.identity.passwordSignIn,
+    },
+    logger,
+  );
+  const sso = config.identity.sso;
   const runsPresenter = new RunsPresenter(db);
   const runEvents = new RunEvents(hooks.hub);
   const services: Services = {
@@ -122,19 +142,24 @@ export function createServices(
     resources: new ResourceService({ db, logger }),
     stages: new StageService({ db, logger }),
     templates: new TemplateService({ db, logger }),
-    identity: new IdentityService(
-      identityRepository,
-      loginThrottle,
-      {
-        sessionTtlMs: config.identity.sessionTtlMs,
-        authCache: hooks.dataVersion ? new AuthCache(hooks.dataVersion) : undefined,
-      },
-      logger,
-    ),
+    identity,
     users: new UsersService({ db, logger }, identityRepository),
     account: new AccountService({ db, logger }, identityRepository, loginThrottle),
     apiTokens: new ApiTokensService({ db, logger }, identityRepository),
+    sso: sso
+      ? new SsoService({
+          db,
+          logger,
+          box: secretBox,
+          settings: sso,
+          provider: new OidcProvider(sso, logger),
+          identity,
+          adminEmail: config.identity.adminEmail,
+        })
+      : undefined,
+    signInOptions: { password: config.identity.passwordSignIn, ssoName: sso?.displayName ?? null },
     tenants: new TenantsService({ db, logger }),
+    ssoGroupRoles: new SsoGroupRolesService({ db, logger }),
     tenantsPresenter: new TenantsPresenter(db),
     projects: new ProjectsService({ db, logger }),
     projectsPresenter: new ProjectsPresenter(db),

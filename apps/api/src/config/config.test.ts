@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -70,5 +73,54 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CYCLONE_ALLOW_LOCAL_REPOSITORIES: 'yes' })).toThrow(/CYCLONE_ALLOW_LOCAL_REPOSITORIES/);
     expect(() => loadConfig({ CYCLONE_OUTBOUND_ALLOW: '10.0.0.0/99' })).toThrow(/CYCLONE_OUTBOUND_ALLOW/);
     expect(() => loadConfig({ CYCLONE_OUTBOUND_DENY: 'git.corp' })).toThrow(/CYCLONE_OUTBOUND_DENY/);
+  });
+
+  it('reads single sign-on settings and refuses incomplete or unsafe ones', () => {
+    expect(loadConfig({}).identity).toMatchObject({ passwordSignIn: true, sso: undefined });
+    const sso = {
+      CYCLONE_OIDC_ISSUER: 'https://id.corp.test/realms/ci',
+      CYCLONE_OIDC_CLIENT_ID: 'cyclone',
+      CYCLONE_OIDC_CLIENT_SECRET: 'secret',
+    };
+    expect(loadConfig({ ...sso, CYCLONE_PUBLIC_URL: 'https://ci.corp.test/' }).identity.sso).toEqual({
+      issuer: 'https://id.corp.test/realms/ci',
+      clientId: 'cyclone',
+      clientSecret: 'secret',
+      scopes: ['openid', 'email', 'profile'],
+      groupsClaim: 'groups',
+      adminGroups: [],
+      redirectUrl: 'https://ci.corp.test/login/sso',
+      displayName: 'SSO',
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'cyclone-config-')), 'secret');
+    writeFileSync(file, 'from-a-file\n');
+    const fromFile = { ...sso, CYCLONE_OIDC_CLIENT_SECRET: undefined, CYCLONE_OIDC_CLIENT_SECRET_FILE: file };
+    expect(loadConfig(fromFile).identity.sso?.clientSecret).toBe('from-a-file');
+    expect(loadConfig({ ...sso, CYCLONE_OIDC_ISSUER: 'http://127.0.0.1:4444/' }).identity.sso?.issuer).toBe(
+      'http://127.0.0.1:4444/',
+    );
+
+    const problems = (env: Record<string, string | undefined>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ ...sso, CYCLONE_OIDC_ISSUER: 'http://id.corp.test' })).toEqual([
+      'CYCLONE_OIDC_ISSUER: must be an https:// URL (http:// only for a provider on a loopback address)',
+    ]);
+    expect(problems({ CYCLONE_OIDC_ISSUER: sso.CYCLONE_OIDC_ISSUER, CYCLONE_OIDC_SCOPES: 'email' })).toEqual([
+      'CYCLONE_OIDC_CLIENT_ID: is required with CYCLONE_OIDC_ISSUER',
+      'CYCLONE_OIDC_CLIENT_SECRET: is required with CYCLONE_OIDC_ISSUER (or CYCLONE_OIDC_CLIENT_SECRET_FILE)',
+      'CYCLONE_OIDC_SCOPES: must include openid',
+    ]);
+    expect(problems({ CYCLONE_PASSWORD_SIGN_IN: 'false' })).toEqual([
+      'CYCLONE_PASSWORD_SIGN_IN: false needs single sign-on (CYCLONE_OIDC_ISSUER), or nobody could sign in',
+    ]);
+    expect(
+      problems({ ...sso, CYCLONE_OIDC_CLIENT_SECRET: undefined, CYCLONE_OIDC_CLIENT_SECRET_FILE: '/nope' }),
+    ).toEqual(['CYCLONE_OIDC_CLIENT_SECRET_FILE: cannot read /nope (ENOENT)']);
   });
 });

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from './duration.js';
 import { type Env, envSchema, splitList } from './env-schema.js';
+import { type SsoSettings, ssoSettings } from './sso-config.js';
 
 export type Role = Env['CYCLONE_ROLE'];
 
@@ -30,6 +31,10 @@ export interface Config {
     sessionTtlMs: number;
     /** Failed sign-ins allowed per account and per client IP within one window. */
     loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; windowMs: number };
+    /** CYCLONE_PASSWORD_SIGN_IN: false refuses `login` (single sign-on only). */
+    passwordSignIn: boolean;
+    /** OpenID Connect single sign-on; undefined when CYCLONE_OIDC_ISSUER is unset. */
+    sso: SsoSettings | undefined;
   };
   secrets: {
     /** From CYCLONE_ENCRYPTION_KEY; when absent a key file under the data dir is used. */
@@ -110,6 +115,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const env = parsed.data;
+  const publicUrl = (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const problems: string[] = [];
+  const sso = ssoSettings(env, publicUrl, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     server: {
       host: env.HOST,
@@ -135,6 +144,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxFailuresPerIp: env.CYCLONE_LOGIN_MAX_FAILURES_PER_IP,
         windowMs: parseDuration(env.CYCLONE_LOGIN_FAILURE_WINDOW),
       },
+      passwordSignIn: env.CYCLONE_PASSWORD_SIGN_IN === 'true',
+      sso,
     },
     secrets: {
       encryptionKey: env.CYCLONE_ENCRYPTION_KEY ? Buffer.from(env.CYCLONE_ENCRYPTION_KEY, 'base64') : undefined,
@@ -175,7 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxEntries: env.CYCLONE_QUERY_CACHE_MAX_ENTRIES,
       maxBytes: env.CYCLONE_QUERY_CACHE_MAX_MB * 1024 * 1024,
     },
-    publicUrl: (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     logging: { level: env.LOG_LEVEL },
   };
 }

@@ -47,6 +47,29 @@ export const envSchema = z.object({
   CYCLONE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** When set, GET /metrics needs `Authorization: Bearer <this token>`; unset, /metrics is open. */
   CYCLONE_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  /** `false` refuses `login` with a password (single sign-on only); needs CYCLONE_OIDC_ISSUER. */
+  CYCLONE_PASSWORD_SIGN_IN: z.enum(['true', 'false']).default('true'),
+  // single sign-on (OpenID Connect; docs/security.md "Single sign-on")
+  /** The provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`); unset: no SSO. */
+  CYCLONE_OIDC_ISSUER: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), { message: 'must be an https:// URL' })
+    .optional(),
+  CYCLONE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CYCLONE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** A file holding the client secret (a mounted Kubernetes Secret); instead of CYCLONE_OIDC_CLIENT_SECRET. */
+  CYCLONE_OIDC_CLIENT_SECRET_FILE: z.string().min(1).optional(),
+  /** Space- or comma-separated; must include `openid`. Add the scope that makes the provider send groups. */
+  CYCLONE_OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+  /** The ID token (or userinfo) claim listing the user's groups; dots reach into objects (`realm_access.roles`). */
+  CYCLONE_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** Comma-separated groups whose members are platform administrators; unset: SSO never changes who is one. */
+  CYCLONE_OIDC_ADMIN_GROUPS: z.string().default(''),
+  /** Where the provider sends the browser back; default `<CYCLONE_PUBLIC_URL>/login/sso` (the web's page). */
+  CYCLONE_OIDC_REDIRECT_URL: z.url().optional(),
+  /** Shown on the sign-in button: "Sign in with <name>". */
+  CYCLONE_OIDC_NAME: z.string().min(1).max(40).default('SSO'),
   // secrets
   /** Base64 of 32 random bytes: the AES-256-GCM key of integration secrets. */
   CYCLONE_ENCRYPTION_KEY: z

@@ -1,5 +1,7 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { notFound } from '../../errors/app-error.js';
 import type { AuthUser, Credential } from '../../modules/identity/identity.service.js';
+import type { SsoService } from '../../modules/identity/sso.service.js';
 import type { GraphQLContext } from '../context.js';
 import { ApiTokenPayload, ApiTokenType, CreateApiTokenInput, CreateUserInput } from '../types/api-token.type.js';
 import { ChangePasswordInput, ResetUserPasswordInput, SessionType, UserType } from '../types/user.type.js';
@@ -22,8 +24,72 @@ class AuthPayload {
   user!: UserType;
 }
 
+@ObjectType()
+class SsoProviderInfo {
+  @Field(() => String, { description: 'Shown on the button: "Sign in with <name>" (CYCLONE_OIDC_NAME).' })
+  name!: string;
+}
+
+@ObjectType()
+class SignInOptions {
+  @Field(() => Boolean, { description: 'False when the operator turned password sign-in off: `login` is refused.' })
+  password!: boolean;
+
+  @Field(() => SsoProviderInfo, {
+    nullable: true,
+    description: 'Single sign-on, when an OpenID Connect provider is set up.',
+  })
+  sso!: SsoProviderInfo | null;
+}
+
+@ObjectType()
+class SsoSignInStart {
+  @Field(() => String, { description: "Send the browser here: the provider's sign-in page." })
+  authorizationUrl!: string;
+
+  @Field(() => String, {
+    description:
+      'Keep this in the browser that started the sign-in (not in the URL) and send it to completeSsoSignIn; valid 10 minutes.',
+  })
+  ticket!: string;
+}
+
+@InputType()
+class CompleteSsoSignInInput {
+  @Field(() => String, { description: 'The URL the provider sent the browser back to (with code and state).' })
+  callbackUrl!: string;
+
+  @Field(() => String, { description: 'The ticket startSsoSignIn returned.' })
+  ticket!: string;
+}
+
 @Resolver()
 export class IdentityResolver {
+  @Query(() => SignInOptions, { description: 'How one may sign in here; asked before signing in.' })
+  signInOptions(@Ctx() ctx: GraphQLContext): SignInOptions {
+    const { password, ssoName } = ctx.services.signInOptions;
+    return { password, sso: ssoName ? { name: ssoName } : null };
+  }
+
+  @Mutation(() => SsoSignInStart, {
+    description:
+      'Starts a single sign-on (OpenID Connect, authorization code with PKCE). NOT_FOUND when no provider is set up.',
+  })
+  startSsoSignIn(@Ctx() ctx: GraphQLContext): Promise<SsoSignInStart> {
+    return requireSso(ctx).start();
+  }
+
+  @Mutation(() => AuthPayload, {
+    description:
+      "Completes a single sign-on with the provider's answer: the first sign-in creates the user (or links the account with the same verified email), and every sign-in sets the roles the tenants' SSO group mappings grant. FORBIDDEN when no group gives a role anywhere.",
+  })
+  completeSsoSignIn(
+    @Arg('input', () => CompleteSsoSignInInput) input: CompleteSsoSignInInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AuthPayload> {
+    return requireSso(ctx).complete(input, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+  }
+
   @Mutation(() => AuthPayload, {
     description:
       'Signs in with email and password and returns a session token. Repeated failures lock the account (and the client address) for a while; the error says until when.',
@@ -134,4 +200,9 @@ export class IdentityResolver {
   users(@Ctx() ctx: GraphQLContext): Promise<UserType[]> {
     return ctx.services.users.listUsers();
   }
+}
+
+function requireSso(ctx: GraphQLContext): SsoService {
+  if (!ctx.services.sso) throw notFound('single sign-on (no provider is set up: CYCLONE_OIDC_ISSUER)');
+  return ctx.services.sso;
 }

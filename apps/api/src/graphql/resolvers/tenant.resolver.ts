@@ -8,6 +8,8 @@ import {
   AddTenantMemberInput,
   CreateTenantInput,
   RemoveTenantMemberInput,
+  SetTenantSsoGroupRolesInput,
+  SsoGroupRoleType,
   TenantMemberType,
   TenantType,
   UpdateTenantInput,
@@ -92,6 +94,23 @@ export class TenantResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
     return ctx.services.tenants.removeMember(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => TenantType, {
+    description:
+      "Replaces the tenant's single sign-on group mapping (OWNER only): members of a group get its role here at their next SSO sign-in; roles it granted before and no longer does are removed then.",
+  })
+  async setTenantSsoGroupRoles(
+    @Arg('input', () => SetTenantSsoGroupRolesInput) input: SetTenantSsoGroupRolesInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TenantView> {
+    return toTenantView(await ctx.services.ssoGroupRoles.setGroupRoles(ctx.user as AuthUser, input));
+  }
+
+  @FieldResolver(() => [SsoGroupRoleType], { description: 'The single sign-on group mapping, by group.' })
+  ssoGroupRoles(@Root() tenant: TenantView, @Ctx() ctx: GraphQLContext): Promise<SsoGroupRoleType[]> {
+    return ctx.loaders.ssoGroupRolesByTenantId.load(tenant.id);
   }
 
   @FieldResolver(() => TenantRole, {

@@ -48,8 +48,23 @@ export class TenantMemberType {
   @Field(() => TenantRole)
   role!: TenantRole;
 
+  @Field(() => Boolean, {
+    description:
+      "Granted through the tenant's SSO group mapping: the member's next single sign-on sets or removes it. A role changed by hand is kept.",
+  })
+  grantedBySso!: boolean;
+
   @Field(() => Date)
   createdAt!: Date;
+}
+
+@ObjectType('SsoGroupRole', { description: 'Members of this single sign-on group get this role in the tenant.' })
+export class SsoGroupRoleType {
+  @Field(() => String, { description: 'A group name as the provider sends it (the groups claim).' })
+  group!: string;
+
+  @Field(() => TenantRole)
+  role!: TenantRole;
 }
 
 @InputType({ description: 'Omitted fields keep their value; null removes that limit.' })
@@ -105,3 +120,18 @@ export class AddTenantMemberInput extends RemoveTenantMemberInput {
 
 @InputType()
 export class UpdateTenantMemberInput extends AddTenantMemberInput {}
+
+@InputType()
+export class SsoGroupRoleInput {
+  @Field(() => String)
+  group!: string;
+
+  @Field(() => TenantRole)
+  role!: TenantRole;
+}
+
+@InputType()
+export class SetTenantSsoGroupRolesInput extends TenantScopeInput {
+  @Field(() => [SsoGroupRoleInput], { description: 'The whole mapping; groups not listed grant nothing any more.' })
+  groupRoles!: SsoGroupRoleInput[];
+}

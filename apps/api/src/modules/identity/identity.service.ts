@@ -39,11 +39,22 @@ export class IdentityService {
   constructor(
     private readonly repository: IdentityRepository,
     private readonly throttle: LoginThrottle,
-    private readonly options: { sessionTtlMs: number; authCache?: AuthCache },
+    private readonly options: {
+      sessionTtlMs: number;
+      authCache?: AuthCache;
+      /** False: `login` is refused, users sign in with single sign-on (CYCLONE_PASSWORD_SIGN_IN). */
+      passwordSignIn?: boolean;
+    },
     private readonly logger: Logger,
   ) {}
 
   async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; user: AuthUser }> {
+    if (this.options.passwordSignIn === false) {
+      throw new AppError(
+        'FORBIDDEN',
+        'signing in with a password is turned off here (CYCLONE_PASSWORD_SIGN_IN=false); sign in with single sign-on, or use an API token',
+      );
+    }
     const clientIp = client.ip;
     const normalized = normalizeEmail(email);
     const now = new Date();
@@ -69,15 +80,20 @@ export class IdentityService {
       throw new AppError('UNAUTHENTICATED', 'this account is disabled; a platform administrator can enable it again');
     }
     await this.throttle.recordSuccess(normalized);
+    return { token: await this.startSession(user.id, client), user: toAuthUser(user) };
+  }
+
+  /** A new session of a user who proved who they are (password or single sign-on); returns its token. */
+  async startSession(userId: string, client: SignInClient): Promise<string> {
     const token = generateToken('session');
     await this.repository.createSession({
-      userId: user.id,
+      userId,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + this.options.sessionTtlMs),
       userAgent: (client.userAgent ?? '').slice(0, 300),
-      clientIp: clientIp ?? null,
+      clientIp: client.ip ?? null,
     });
-    return { token, user: toAuthUser(user) };
+    return token;
   }
 
   /**

@@ -59,3 +59,25 @@ export const memberSchema = z.object({
 });
 
 export type QuotaInput = z.infer<typeof quotaSchema>;
+
+const MAX_GROUPS = 100;
+
+/** A tenant's whole SSO group mapping (setTenantSsoGroupRoles). */
+export const setSsoGroupRolesSchema = z.object({
+  tenant: z.string(),
+  groupRoles: z
+    .array(
+      z.object({
+        group: z
+          .string()
+          .trim()
+          .min(1, { message: 'must not be empty' })
+          .max(256, { message: 'must be at most 256 characters' }),
+        role: tenantRoleSchema,
+      }),
+    )
+    .max(MAX_GROUPS, { message: `at most ${MAX_GROUPS} groups per tenant` })
+    .refine((list) => new Set(list.map((entry) => entry.group)).size === list.length, {
+      message: 'names a group more than once',
+    }),
+});

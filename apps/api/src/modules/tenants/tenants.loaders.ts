@@ -22,5 +22,13 @@ export function createTenantLoaders(db: Db) {
       });
       return groupByKey(ids, rows, (row) => row.tenantId);
     }),
+    /** The tenant's single sign-on group mapping, by group. */
+    ssoGroupRolesByTenantId: new DataLoader(async (ids: readonly string[]) => {
+      const rows = await db.tenantSsoGroupRole.findMany({
+        where: { tenantId: { in: [...ids] } },
+        orderBy: { group: 'asc' },
+      });
+      return groupByKey(ids, rows, (row) => row.tenantId);
+    }),
   };
 }

@@ -23,6 +23,14 @@ export const tenantsRepository = {
 
   findByName: (tx: Tx, name: string) => tx.tenant.findUnique({ where: { name } }),
 
+  findById: (tx: Tx, id: string) => tx.tenant.findUniqueOrThrow({ where: { id } }),
+
+  /** Replaces the tenant's single sign-on group mapping. */
+  replaceSsoGroupRoles: async (tx: Tx, tenantId: string, groupRoles: { group: string; role: TenantRole }[]) => {
+    await tx.tenantSsoGroupRole.deleteMany({ where: { tenantId } });
+    await tx.tenantSsoGroupRole.createMany({ data: groupRoles.map((entry) => ({ tenantId, ...entry })) });
+  },
+
   delete: (tx: Tx, id: string) => tx.tenant.delete({ where: { id } }),
 
   /** Serialises membership changes of one tenant, so that two demotions cannot both leave no owner. */
@@ -34,8 +42,13 @@ export const tenantsRepository = {
   addMembership: (tx: Tx, tenantId: string, userId: string, role: TenantRole) =>
     tx.membership.create({ data: { tenantId, userId, role }, include: { user: true } }),
 
+  /** A role set by hand is kept by later single sign-ons (no longer the group mapping's). */
   setRole: (tx: Tx, tenantId: string, userId: string, role: TenantRole) =>
-    tx.membership.update({ where: { tenantId_userId: { tenantId, userId } }, data: { role }, include: { user: true } }),
+    tx.membership.update({
+      where: { tenantId_userId: { tenantId, userId } },
+      data: { role, grantedBySso: false },
+      include: { user: true },
+    }),
 
   removeMembership: (tx: Tx, tenantId: string, userId: string) =>
     tx.membership.delete({ where: { tenantId_userId: { tenantId, userId } } }),

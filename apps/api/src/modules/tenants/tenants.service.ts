@@ -14,6 +14,8 @@ import { tenantsRepository as repo, type TenantRow } from './tenants.repository.
 export interface MemberRow {
   user: { id: string; email: string; name: string; isAdmin: boolean };
   role: TenantRole;
+  /** Granted through the tenant's SSO group mapping (the next single sign-on may change it). */
+  grantedBySso: boolean;
   createdAt: Date;
 }
 

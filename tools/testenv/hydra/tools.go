@@ -1,0 +1,8 @@
+//go:build tools
+
+// Package tools pins the hydra command built by scripts/testenv/build-hydra.sh.
+package tools
+
+import (
+	_ "github.com/ory/hydra/v2"
+)
