@@ -11,5 +11,5 @@ export async function signIn(page: Page, credentials = ADMIN): Promise<void> {
   await expect(page).toHaveURL(/\/login(\?|$)/);
   await page.getByLabel('Email').fill(credentials.email);
   await page.getByLabel('Password').fill(credentials.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FullConfig } from '@playwright/test';
+import { startSsoProvider } from './sso-provider';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
@@ -87,6 +88,9 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   mkdirSync(resultsDir, { recursive: true });
   const out = openSync(logFile, 'w');
 
+  // A real OpenID Connect provider for the single sign-on spec (sso.spec.ts).
+  const sso = await startSsoProvider(`http://127.0.0.1:${webPort}`);
+
   console.log(`[e2e] starting Cyclone: web ${webPort}, API ${apiPort}, data ${dataDir} (log: ${logFile})`);
   const child = spawn(process.execPath, ['scripts/start.mjs', '--skip-setup'], {
     cwd: repoRoot,
@@ -100,12 +104,14 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
       // The specs' SCM and webhook servers listen on 127.0.0.1; the outbound policy refuses the rest.
       CYCLONE_OUTBOUND_ALLOW: process.env.CYCLONE_OUTBOUND_ALLOW ?? '127.0.0.1/32',
       NEXT_TELEMETRY_DISABLED: '1',
+      ...sso.env,
     },
   });
   closeSync(out);
 
   const cleanup = async () => {
     await stopGroup(child);
+    await sso.hydra.stop();
     rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   // Last resort if the runner dies without running the teardown.

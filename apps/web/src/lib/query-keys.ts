@@ -4,6 +4,8 @@
  */
 export const queryKeys = {
   me: ['me'] as const,
+  /** How one may sign in here (password, single sign-on); asked signed out. */
+  signInOptions: ['sign-in-options'] as const,
   account: {
     sessions: ['account', 'sessions'] as const,
     defaultPassword: ['account', 'default-password'] as const,

@@ -44,3 +44,38 @@ export const MeDocument = graphql(
   [UserFields],
 );
 export type MeResult = ResultOf<typeof MeDocument>;
+
+/** Asked before signing in: whether to show the password form and the SSO button. */
+export const SignInOptionsDocument = graphql(`
+  query SignInOptions {
+    signInOptions {
+      password
+      sso {
+        name
+      }
+    }
+  }
+`);
+
+export const StartSsoSignInDocument = graphql(`
+  mutation StartSsoSignIn {
+    startSsoSignIn {
+      authorizationUrl
+      ticket
+    }
+  }
+`);
+
+export const CompleteSsoSignInDocument = graphql(
+  `
+  mutation CompleteSsoSignIn($input: CompleteSsoSignInInput!) {
+    completeSsoSignIn(input: $input) {
+      token
+      user {
+        ...UserFields
+      }
+    }
+  }
+`,
+  [UserFields],
+);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
 import { LogoMark } from '@/components/icons';
@@ -10,10 +10,12 @@ import { LanguageSwitcher } from '@/features/shell/language-switcher';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { errorCode } from '@/lib/graphql/errors';
-import { LoginDocument, type LoginVariables } from './auth.documents';
+import { queryKeys } from '@/lib/query-keys';
+import { LoginDocument, type LoginVariables, SignInOptionsDocument, StartSsoSignInDocument } from './auth.documents';
 import styles from './login.module.css';
 import { safeReturnPath } from './return-path';
 import { useSignIn, useToken } from './session';
+import { saveSsoAttempt } from './sso-attempt';
 
 export function LoginView({ next }: { next?: string }) {
   const t = useT();
@@ -29,6 +31,26 @@ export function LoginView({ next }: { next?: string }) {
   useEffect(() => {
     if (token) router.replace(returnPath);
   }, [token, returnPath, router]);
+
+  const options = useQuery({
+    queryKey: queryKeys.signInOptions,
+    queryFn: ({ signal }) => request(SignInOptionsDocument, undefined, { auth: false, signal }),
+    staleTime: 60_000,
+  });
+  const sso = options.data?.signInOptions.sso ?? null;
+  // Until the API says otherwise the form is shown: an API without the question still takes passwords.
+  const isPasswordOffered = options.data?.signInOptions.password ?? true;
+
+  // Off to the provider; /login/sso finishes with the ticket kept in this tab.
+  const startSso = useMutation({
+    mutationFn: () => request(StartSsoSignInDocument, undefined, { auth: false }),
+    onSuccess: ({ startSsoSignIn }) => {
+      saveSsoAttempt({ ticket: startSsoSignIn.ticket, returnPath });
+      window.location.assign(startSsoSignIn.authorizationUrl);
+    },
+    onError: (error) =>
+      setFormError(t('auth.sso.failed', { message: error instanceof Error ? error.message : String(error) })),
+  });
 
   const login = useMutation({
     mutationFn: (variables: LoginVariables) => request(LoginDocument, variables, { auth: false }),
@@ -70,36 +92,54 @@ export function LoginView({ next }: { next?: string }) {
             </h1>
             <p className={styles.subtitle}>{t('auth.login.subtitle')}</p>
           </div>
-          <form className={styles.form} onSubmit={onSubmit} noValidate>
-            <TextField
-              label={t('auth.login.email')}
-              name="email"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              autoFocus
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-            <TextField
-              label={t('auth.login.password')}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-            {formError ? (
-              <p className={styles.error} role="alert">
-                {formError}
-              </p>
-            ) : null}
-            <Button type="submit" variant="primary" fullWidth loading={login.isPending || login.isSuccess}>
-              {t('auth.login.submit')}
-            </Button>
-          </form>
+          {isPasswordOffered ? (
+            <form className={styles.form} onSubmit={onSubmit} noValidate>
+              <TextField
+                label={t('auth.login.email')}
+                name="email"
+                type="email"
+                autoComplete="username"
+                inputMode="email"
+                autoFocus
+                required
+                value={email}
+                onChange={(event) => setEmail(event.target.value)}
+              />
+              <TextField
+                label={t('auth.login.password')}
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+              <Button type="submit" variant="primary" fullWidth loading={login.isPending || login.isSuccess}>
+                {t('auth.login.submit')}
+              </Button>
+            </form>
+          ) : null}
+          {sso ? (
+            <div className={styles.sso}>
+              {isPasswordOffered ? <span className={styles.divider}>{t('auth.login.or')}</span> : null}
+              <Button
+                variant={isPasswordOffered ? 'secondary' : 'primary'}
+                fullWidth
+                loading={startSso.isPending || startSso.isSuccess}
+                onClick={() => {
+                  setFormError(null);
+                  startSso.mutate();
+                }}
+              >
+                {t('auth.login.sso', { name: sso.name })}
+              </Button>
+            </div>
+          ) : null}
+          {formError ? (
+            <p className={styles.error} role="alert">
+              {formError}
+            </p>
+          ) : null}
         </section>
         <div className={styles.footer}>
           <span>{t('app.tagline')}</span>

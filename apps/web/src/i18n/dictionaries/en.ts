@@ -59,6 +59,13 @@ export const en = {
   'auth.login.invalidCredentials': 'The email or password is incorrect.',
   'auth.login.missingFields': 'Enter your email and password.',
   'auth.login.failed': 'Sign-in failed: {message}',
+  'auth.login.or': 'or',
+  'auth.login.sso': 'Sign in with {name}',
+  'auth.sso.completing': 'Completing single sign-on…',
+  'auth.sso.failed': 'Single sign-on did not complete: {message}',
+  'auth.sso.notStarted':
+    'This sign-in was not started in this browser tab, or it was already used. Start again from the sign-in page.',
+  'auth.sso.back': 'Back to sign-in',
   'auth.sessionCheckFailed': 'Cyclone could not load your session.',
 
   'errors.network': 'Cyclone could not reach the server. Check your connection and try again.',

@@ -61,6 +61,12 @@ export const zhCN: Dictionary = {
   'auth.login.invalidCredentials': '邮箱或密码不正确。',
   'auth.login.missingFields': '请输入邮箱和密码。',
   'auth.login.failed': '登录失败：{message}',
+  'auth.login.or': '或',
+  'auth.login.sso': '使用 {name} 登录',
+  'auth.sso.completing': '正在完成单点登录…',
+  'auth.sso.failed': '单点登录未完成：{message}',
+  'auth.sso.notStarted': '此登录不是在当前浏览器标签页中发起的，或已被使用。请从登录页重新开始。',
+  'auth.sso.back': '返回登录页',
   'auth.sessionCheckFailed': '无法加载你的登录状态。',
 
   'errors.network': '无法连接到服务器，请检查网络后重试。',
