@@ -5,11 +5,13 @@ export type {
   KubernetesObject,
   KubernetesObjectApi,
   ObjectCache,
+  RbacV1Subject,
   V1Container,
   V1Lease,
   V1Namespace,
   V1Pod,
   V1PodSpec,
+  V1RoleBinding,
   V1Secret,
 } from '@kubernetes/client-node';
 export { loadAllYaml, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
