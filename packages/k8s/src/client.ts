@@ -83,3 +83,17 @@ export function inClusterKubeConfig(): KubeConfig {
   kc.loadFromCluster();
   return kc;
 }
+
+/** The cluster of `kc` with a bearer token (e.g. a ServiceAccount's) as the only credential. */
+export function tokenKubeConfig(kc: KubeConfig, token: string, user = 'token'): KubeConfig {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const withToken = new KubeConfig();
+  withToken.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: user, token }],
+    contexts: [{ name: user, cluster: cluster.name, user }],
+    currentContext: user,
+  });
+  return withToken;
+}

@@ -11,6 +11,7 @@ export type {
   V1Namespace,
   V1Pod,
   V1PodSpec,
+  V1ResourceAttributes,
   V1RoleBinding,
   V1Secret,
 } from '@kubernetes/client-node';
@@ -20,3 +21,4 @@ export * from './client.js';
 export * from './crds/files.js';
 export * from './crds/types.js';
 export * from './tenant-kubeconfig.js';
+export * from './kustomize.js';
