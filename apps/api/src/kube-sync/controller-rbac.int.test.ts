@@ -17,12 +17,14 @@ import { type Controller, startController } from '../controller/controller.js';
 import { kwokAnnotations, kwokPodDefaults } from '../controller/executors/kubernetes/kube-executor.fixture.js';
 import { KubernetesExecutor } from '../controller/executors/kubernetes/kubernetes-executor.js';
 import { workspaceClaimName } from '../controller/executors/kubernetes/names.js';
+import { LeaderElector } from '../controller/leader-election.js';
 import { RunReconciler } from '../controller/run-reconciler.js';
 import { CONTROLLER_ACCOUNT, controllerClients } from '../testing/controller-identity.js';
 import { type KubeSyncKit, readObject, startKubeSyncKit, suffix } from '../testing/kube-sync-kit.js';
 import { runHelpers, sh } from '../testing/stage-io.js';
 import { waitFor } from '../testing/wait.js';
 import { KubeReconciler } from './kube-reconciler.js';
+import { CONTROLLER_LEASE } from './start-kubernetes.js';
 import { TENANT_BINDING, TENANT_CLUSTER_ROLE } from './tenant-access.js';
 
 const PIPELINE = `
@@ -387,6 +389,38 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       (await kit.clients.core.readNamespace({ name: ns })).metadata?.labels?.['pod-security.kubernetes.io/enforce'],
     ).toBe('restricted');
     expect((await kit.clients.rbac.listNamespacedRoleBinding({ namespace: victim })).items).toEqual([]);
+  });
+
+  it("holds its leader Lease in Cyclone's namespace, and may not elsewhere", async () => {
+    const elector = new LeaderElector({
+      clients: controller,
+      namespace: kit.systemNamespace,
+      name: CONTROLLER_LEASE,
+      identity: 'controller-0',
+      logger,
+      retryPeriodMs: 200,
+    });
+    elector.start();
+    try {
+      await waitFor(() => elector.isLeader(), { what: 'the controller to lead' });
+    } finally {
+      await elector.stop();
+    }
+    const lease = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', name: CONTROLLER_LEASE };
+    const held = (await kit.clients.customObjects.getNamespacedCustomObject({
+      ...lease,
+      namespace: kit.systemNamespace,
+    })) as { spec: { holderIdentity?: string } };
+    // Written by the controller, and given up (holder cleared) when it stopped.
+    expect(held.spec.holderIdentity).toBe('');
+    const elsewhere = await refusal(
+      controller.customObjects.createNamespacedCustomObject({
+        ...lease,
+        namespace: ns,
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: CONTROLLER_LEASE } },
+      }),
+    );
+    expect(elsewhere.code).toBe(403);
   });
 
   it('removes a deleted tenant: the worker cluster through its finalizer, then the namespace', async () => {
