@@ -20,5 +20,5 @@ export * from './apply.js';
 export * from './client.js';
 export * from './crds/files.js';
 export * from './crds/types.js';
-export * from './tenant-kubeconfig.js';
 export * from './kustomize.js';
+export * from './tenant-kubeconfig.js';
