@@ -73,7 +73,12 @@ export class KubeReconciler extends WakeableReconciler {
     const desired = await loadDesiredState(db, box, config.instance, config.egressDeny);
     const live = await listLive(clients.objects, config.instance, {
       ownNamespace: config.namespace,
-      onForbidden: (namespace) => this.access.bind(namespace),
+      // A namespace that cannot be bound is left out of this pass; its groups say why.
+      onForbidden: (namespace) =>
+        this.access.bind(namespace).catch((err: unknown) => {
+          this.deps.logger.warn({ namespace, err: apiMessageOf(err) }, 'cannot bind the controller in a namespace');
+          return false;
+        }),
     });
     const states = await syncStateRepository.loadAll(db);
     const uids = new Map<string, string>();
