@@ -1,7 +1,7 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
-import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
+import { INSTANCE_LABEL, tenantNamespaceSelector } from '../../../kube-sync/labels.js';
 import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
@@ -10,7 +10,7 @@ import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
 import { isLaterPod, podOutcome } from './pod-outcome.js';
 import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
-import { type PodAttempt, PodWatch } from './pod-watch.js';
+import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { RunStatusWriter } from './run-status.js';
 import { signStageToken } from './stage-token.js';
@@ -59,11 +59,12 @@ export class KubernetesExecutor implements Executor {
 
   constructor(private readonly deps: KubernetesExecutorOptions) {
     const { db, clients, logger, instance } = deps;
-    const makeWatch = (laneClients: KubeClients, onSweep?: () => Promise<void>) =>
+    const makeWatch = (laneClients: KubeClients, namespaces: PodNamespaces, onSweep?: () => Promise<void>) =>
       new PodWatch({
         clients: laneClients,
         logger,
         instance,
+        namespaces,
         writes: this.writes,
         podGcDelayMs: deps.podGcDelayMs,
         report: async (attempt, exitCode, message) => deps.onExit(await this.exitOf(attempt, exitCode, message)),
@@ -72,8 +73,13 @@ export class KubernetesExecutor implements Executor {
     this.lanes = new ClusterLanes({
       db,
       box: deps.box,
-      control: { clients, watch: makeWatch(clients, () => this.status.retryFailed()) },
-      makeWatch: (laneClients) => makeWatch(laneClients),
+      control: {
+        clients,
+        watch: makeWatch(clients, { labelSelector: tenantNamespaceSelector(instance) }, () =>
+          this.status.retryFailed(),
+        ),
+      },
+      makeWatch: (laneClients, namespace) => makeWatch(laneClients, { names: [namespace] }),
       clientsOf: deps.workerClients,
     });
     this.objects = new RunObjects({
