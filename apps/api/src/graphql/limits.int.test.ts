@@ -33,7 +33,19 @@ describe('query limits', () => {
     const cheap = await api.graphql(query, { n: 5 }, token);
     expect(cheap.errors).toBeUndefined();
     const costly = await api.graphql(query, { n: 100 }, token);
+    expect(costly.status).toBe(400);
     expect(costly.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(costly.errors?.[0]?.message).toContain(`at most ${MAX_QUERY_COST}`);
+  });
+
+  it('refuses a variable its scalar cannot read as bad input, naming it (the cost estimate reads variables first)', async () => {
+    const refused = await api.graphql(
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }',
+      { input: { name: 'ci', expiresAt: '0000-00-00T00:00:00Z' } },
+      token,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/got invalid value "0000-00-00T00:00:00Z" at "input.expiresAt"/);
   });
 });
