@@ -19,6 +19,6 @@ export const graphqlBodyErrors: ErrorRequestHandler = (error, _req, res, next) =
     return;
   }
   const message = type === 'entity.too.large' && limit ? `${MESSAGES[type]}: at most ${limit} bytes` : MESSAGES[type];
-  const code = type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  // The contract's code for any input refused; the HTTP status says which kind.
+  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
 };
