@@ -268,6 +268,14 @@ describe('parseManifests', () => {
       'documents[0].spec.timeout: must be a duration',
     ],
     [`key: [unclosed`, 'documents[0]: not valid YAML'],
+    ['<<: *nothing', 'documents[0]: not valid YAML: Unresolved alias'],
+    [
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x]',
+        ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+      ].join('\n'),
+      'documents[0]: not valid YAML: Excessive alias count',
+    ],
   ])('names the document and field of a mistake: %#', (text, expected) => {
     const { errors } = parseManifests(text);
     expect(errors.map(formatManifestError).join('\n')).toContain(expected);

@@ -16,6 +16,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
+import { graphqlBodyErrors } from './body-errors.js';
 import { ConnectionAuthWatch } from './connection-auth.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
@@ -30,6 +31,7 @@ import {
 } from './query-cache/query-cache-http.js';
 import { UncacheableFields } from './query-cache/uncacheable-fields.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
+import { storableTextPlugin } from './storable-text.js';
 import { MAX_WS_MESSAGE_BYTES, SubscriptionLimits } from './subscription-limits.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
@@ -146,6 +148,7 @@ export async function mountGraphQL(options: {
       },
       observabilityPlugin(metrics),
       costLimitPlugin(schema),
+      storableTextPlugin(),
       queryCachePlugin({
         uncacheable: new UncacheableFields(schema),
         onMutation: () => options.queryCache?.generations.bump('auth'),
@@ -183,6 +186,7 @@ export async function mountGraphQL(options: {
         };
       },
     }),
+    graphqlBodyErrors,
   );
   return {
     router,
