@@ -156,7 +156,7 @@ export function createServices(
     engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
     runEvents,
-    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents }),
+    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents, generations: hooks.dataVersion }),
     stageIngest: new StageIngestRepository(db),
     secretBox,
     artifactStore,
