@@ -17,6 +17,7 @@ import { healthHandler } from './http/health.js';
 import { createMetrics, metricsHandler } from './http/metrics.js';
 import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
+import { adoptSessionCookie } from './http/session-cookie.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
@@ -76,7 +77,11 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   app.disable('x-powered-by');
   // Cached GraphQL answers are served in front of Express once mounted (docs/api.md).
   let front: QueryCacheFront | undefined;
-  const httpServer = createServer((req, res) => (front ? front(req, res, () => app(req, res)) : app(req, res)));
+  const httpServer = createServer((req, res) => {
+    // The web's session cookie becomes the request's credential before anyone reads it.
+    adoptSessionCookie(req);
+    return front ? front(req, res, () => app(req, res)) : app(req, res);
+  });
   let isReady = false;
 
   app.use(requestId);
@@ -108,6 +113,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
+        secureCookies: config.publicUrl.startsWith('https:'),
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
         authGenerations: dataVersion,
         beforeAnswer: (req, res) => {

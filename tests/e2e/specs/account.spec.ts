@@ -20,7 +20,9 @@ async function login(email: string, password: string): Promise<string> {
   return (await gql<{ login: { token: string } }>(LOGIN, { input: { email, password } })).login.token;
 }
 
-const browserToken = (page: Page) => page.evaluate(() => window.localStorage.getItem('cyclone.token'));
+/** The session this browser holds: an httpOnly cookie, readable here but by no page script. */
+const browserToken = async (page: Page) =>
+  (await page.context().cookies()).find((cookie) => cookie.name === 'cyclone_session')?.value ?? null;
 
 test.describe('account', () => {
   const email = `${uniqueName('ada')}@example.com`;
@@ -87,6 +89,9 @@ test.describe('account', () => {
     // Signing out revokes this browser's token on the server, not only in the browser.
     const token = await browserToken(page);
     expect(token && (await isAccepted(token))).toBe(true);
+    // No page script can read it: not from document.cookie, not from storage.
+    const visible = await page.evaluate(() => `${document.cookie} ${JSON.stringify({ ...window.localStorage })}`);
+    expect(visible).not.toContain(token as string);
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await expect(page).toHaveURL(/\/login$/);
     expect(await isAccepted(token as string)).toBe(false);

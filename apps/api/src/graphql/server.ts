@@ -12,6 +12,7 @@ import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import { clientIpOf } from '../http/client-ip.js';
 import type { Metrics } from '../http/metrics.js';
+import { authorizationOf, sessionCookieOf } from '../http/session-cookie.js';
 import type { Logger } from '../logging/logger.js';
 import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
@@ -51,6 +52,8 @@ export async function mountGraphQL(options: {
   metrics: Metrics;
   /** See CYCLONE_TRUST_PROXY. */
   trustProxyHops?: number;
+  /** The session cookie is `Secure` (CYCLONE_PUBLIC_URL is https). */
+  secureCookies?: boolean;
   /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
   queryCache?: { generations: DataVersion; options: QueryCacheOptions };
   /** Identity changes (the `auth` data version): live connections re-check their credential after each. */
@@ -83,7 +86,8 @@ export async function mountGraphQL(options: {
       onConnect: async (ctx) => {
         try {
           const header = ctx.connectionParams?.authorization;
-          const authorization = typeof header === 'string' ? header : undefined;
+          // The web sends none: its session cookie came with the upgrade request.
+          const authorization = typeof header === 'string' ? header : authorizationOf(ctx.extra.request);
           const found = await services.identity.authenticateCredential(authorization);
           ctx.extra.user = found?.user;
           ctx.extra.credential = found?.credential;
@@ -182,6 +186,7 @@ export async function mountGraphQL(options: {
           requestId,
           clientIp: clientIpOf(req, trustProxyHops),
           userAgent: req.headers['user-agent'],
+          sessionCookie: sessionCookieOf(res, options.secureCookies ?? false),
           queryCache: res.locals.queryCache,
         };
       },

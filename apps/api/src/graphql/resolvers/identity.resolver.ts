@@ -11,6 +11,13 @@ class LoginInput {
 
   @Field(() => String)
   password!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Also keep the session in an httpOnly, SameSite=Strict cookie, sent only by same-origin requests (what the web does: its scripts never hold a credential).',
+  })
+  useCookie?: boolean | null;
 }
 
 @ObjectType()
@@ -28,8 +35,13 @@ export class IdentityResolver {
     description:
       'Signs in with email and password and returns a session token. Repeated failures lock the account (and the client address) for a while; the error says until when.',
   })
-  login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
-    return ctx.services.identity.login(input.email, input.password, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
+    const session = await ctx.services.identity.login(input.email, input.password, {
+      ip: ctx.clientIp,
+      userAgent: ctx.userAgent,
+    });
+    if (input.useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
+    return session;
   }
 
   @Authorized()
@@ -37,8 +49,10 @@ export class IdentityResolver {
     description:
       'Signs out: the session (or API token) this request came with is revoked at once, over HTTP and on open subscriptions.',
   })
-  logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+  async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    const isDone = await ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+    ctx.sessionCookie?.clear();
+    return isDone;
   }
 
   @Authorized()

@@ -43,7 +43,7 @@ export class IdentityService {
     private readonly logger: Logger,
   ) {}
 
-  async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; user: AuthUser }> {
+  async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; expiresAt: Date; user: AuthUser }> {
     const clientIp = client.ip;
     const normalized = normalizeEmail(email);
     const now = new Date();
@@ -70,14 +70,15 @@ export class IdentityService {
     }
     await this.throttle.recordSuccess(normalized);
     const token = generateToken('session');
+    const expiresAt = new Date(Date.now() + this.options.sessionTtlMs);
     await this.repository.createSession({
       userId: user.id,
       tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + this.options.sessionTtlMs),
+      expiresAt,
       userAgent: (client.userAgent ?? '').slice(0, 300),
       clientIp: clientIp ?? null,
     });
-    return { token, user: toAuthUser(user) };
+    return { token, expiresAt, user: toAuthUser(user) };
   }
 
   /**

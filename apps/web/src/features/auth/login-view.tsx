@@ -13,12 +13,12 @@ import { errorCode } from '@/lib/graphql/errors';
 import { LoginDocument, type LoginVariables } from './auth.documents';
 import styles from './login.module.css';
 import { safeReturnPath } from './return-path';
-import { useSignIn, useToken } from './session';
+import { useIsSignedIn, useSignIn } from './session';
 
 export function LoginView({ next }: { next?: string }) {
   const t = useT();
   const router = useRouter();
-  const token = useToken();
+  const isSignedIn = useIsSignedIn();
   const signIn = useSignIn();
   const returnPath = safeReturnPath(next);
   const [email, setEmail] = useState('');
@@ -27,13 +27,13 @@ export function LoginView({ next }: { next?: string }) {
 
   // Already signed in (another tab, or back button): the guard re-checks the session.
   useEffect(() => {
-    if (token) router.replace(returnPath);
-  }, [token, returnPath, router]);
+    if (isSignedIn) router.replace(returnPath);
+  }, [isSignedIn, returnPath, router]);
 
   const login = useMutation({
     mutationFn: (variables: LoginVariables) => request(LoginDocument, variables, { auth: false }),
     onSuccess: ({ login: payload }) => {
-      signIn(payload.token, payload.user);
+      signIn(payload.user);
       router.replace(returnPath);
     },
     onError: (error) => {
@@ -52,7 +52,7 @@ export function LoginView({ next }: { next?: string }) {
       return;
     }
     setFormError(null);
-    login.mutate({ input: { email: email.trim(), password } });
+    login.mutate({ input: { email: email.trim(), password, useCookie: true } });
   };
 
   return (
