@@ -63,12 +63,13 @@ describe('the web session cookie', () => {
     const noOrigin = await post(ME, { cookie });
     expect(noOrigin.body.data).toEqual({ me: { email: ADMIN_EMAIL } });
 
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const refused = await post(ME, { cookie, ...headers });
       expect(refused.body.data, JSON.stringify(headers)).toEqual({ me: null });
     }
