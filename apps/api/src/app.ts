@@ -6,14 +6,15 @@ import type { Config } from './config/config.js';
 import { type Engine, startEngine } from './controller/engine.js';
 import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
+import { defaultMigrationsDir, missingMigrations } from './db/migrate.js';
 import { NotificationHub } from './db/notification-hub.js';
-import { pingDatabase } from './db/prisma.js';
+import { appliedMigrations, pingDatabase } from './db/prisma.js';
 import { createReadSql } from './db/read-sql.js';
 import { StartupError } from './errors/startup-error.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
-import { healthHandler } from './http/health.js';
+import { healthHandler, livenessHandler, readinessHandler } from './http/health.js';
 import { createMetrics, metricsHandler } from './http/metrics.js';
 import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
@@ -100,6 +101,20 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       (error) => logger.warn({ err: error }, 'health check: the database did not answer'),
     ),
   );
+  app.get('/livez', livenessHandler());
+  const migrationsDir = config.database.migrationsDir ?? defaultMigrationsDir();
+  app.get(
+    '/readyz',
+    readinessHandler(
+      {
+        isStarted: () => isReady,
+        ping: () => pingDatabase(database.db),
+        missingMigrations: () => missingMigrations(() => appliedMigrations(database.db), migrationsDir),
+        isEngineStarted: config.server.role === 'server' ? undefined : () => engine !== undefined,
+      },
+      (error) => logger.warn({ err: error }, 'readiness check: the database did not answer'),
+    ),
+  );
   app.get('/metrics', metricsHandler(metrics, config.server.metricsToken));
 
   // The hottest list reads use plain pg on a pool of their own (see ReadSql).
@@ -178,5 +193,5 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
 }
 
 function routeLabel(path: string): string {
-  return ['/graphql', '/healthz', '/metrics'].includes(path) ? path : 'other';
+  return ['/graphql', '/healthz', '/livez', '/readyz', '/metrics'].includes(path) ? path : 'other';
 }
