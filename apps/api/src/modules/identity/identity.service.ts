@@ -43,7 +43,11 @@ export class IdentityService {
     private readonly logger: Logger,
   ) {}
 
-  async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; expiresAt: Date; user: AuthUser }> {
+  async login(
+    email: string,
+    password: string,
+    client: SignInClient = {},
+  ): Promise<{ token: string; expiresAt: Date; user: AuthUser }> {
     const clientIp = client.ip;
     const normalized = normalizeEmail(email);
     const now = new Date();
