@@ -5,6 +5,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { toolEnvironment } from '../shared/tool-environment.js';
 
 export interface StoredArtifact {
   size: bigint;
@@ -121,7 +122,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
 
 function run(program: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'], env: toolEnvironment() });
     let errors = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       errors += chunk;
