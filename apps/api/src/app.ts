@@ -25,6 +25,7 @@ import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
+import { sealPlainSecretParameters } from './modules/resources/resources.repository.js';
 import { configureRunQueue } from './modules/runs/run-create.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { createServices } from './services.js';
@@ -72,6 +73,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     );
   }
   await seedBuiltinTemplates(database.db, logger);
+  const sealedResources = await sealPlainSecretParameters(database.db, services.secretBox);
+  if (sealedResources > 0)
+    logger.info({ resources: sealedResources }, 'sealed secret resource parameters stored in the clear');
 
   const metrics = createMetrics();
   const app = express();

@@ -119,7 +119,7 @@ export function createServices(
       box: secretBox,
       checkTimeoutMs: config.integrations.checkTimeoutMs,
     }),
-    resources: new ResourceService({ db, logger }),
+    resources: new ResourceService({ db, logger, box: secretBox }),
     stages: new StageService({ db, logger }),
     templates: new TemplateService({ db, logger }),
     identity: new IdentityService(
@@ -143,7 +143,7 @@ export function createServices(
     workflowsPresenter: new WorkflowsPresenter(db),
     triggers: new TriggersService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
     webhooks,
-    manifests: new ManifestsService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
+    manifests: new ManifestsService({ db, logger, box: secretBox, repositoryWebhooks: webhooks.repositoryWebhooks }),
     runs: new RunsService({
       db,
       logger,
