@@ -6,6 +6,7 @@ import type { Db } from './db/prisma.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
 import { RunDownloads } from './modules/artifacts/run-downloads.presenter.js';
+import { S3ArtifactStore } from './modules/artifacts/s3-artifact-store.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { EnginePresenter } from './modules/engine/engine.presenter.js';
 import { AccountService } from './modules/identity/account.service.js';
@@ -102,7 +103,10 @@ export function createServices(
   );
   const identityRepository = new IdentityRepository(db);
   const loginThrottle = new LoginThrottle(new LoginThrottleRepository(db), config.identity.loginThrottle);
-  const artifactStore = new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
+  // Every replica must see the same artifacts: an object store when configured.
+  const artifactStore: ArtifactStore = config.engine.objectStore
+    ? new S3ArtifactStore(config.engine.objectStore)
+    : new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
   const webhooks = new WebhooksService({
     db,
     logger,

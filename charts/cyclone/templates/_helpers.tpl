@@ -60,6 +60,18 @@ securityContext:
       name: {{ default "cyclone-admin" .Values.admin.existingSecret }}
       key: password
       optional: true
+{{- with .Values.objectStore.credentialsSecret }}
+- name: CYCLONE_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: accessKeyId
+- name: CYCLONE_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: secretAccessKey
+{{- end }}
 {{- with .Values.metrics.tokenSecret }}
 - name: CYCLONE_METRICS_TOKEN
   valueFrom:

@@ -47,6 +47,8 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
+    /** Where artifacts live: undefined, the data directory; else an S3-compatible store. */
+    objectStore?: S3StoreSettings;
     /** CYCLONE_EXECUTOR: where stages run (choose-executor.ts); `host` also lets the host executor run stages unsandboxed off loopback. */
     executor: Env['CYCLONE_EXECUTOR'];
   };
@@ -150,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
+      objectStore: objectStoreSettings(env),
       executor: env.CYCLONE_EXECUTOR,
     },
     containers: {
@@ -234,4 +237,48 @@ export interface OutboundSettings {
   serviceHost?: string;
   /** CYCLONE_ALLOW_LOCAL_REPOSITORIES: Git/Svn repositories on this machine (file://, paths). */
   allowLocalRepositories?: boolean;
+}
+
+/** Where an S3-compatible store is and how to reach it (CYCLONE_OBJECT_STORE and CYCLONE_S3_*). */
+export interface S3StoreSettings {
+  bucket: string;
+  /** Key prefix inside the bucket ("" or ending in "/"). */
+  prefix: string;
+  /** Endpoint of a store other than AWS (MinIO, versitygw, Ceph, …). */
+  endpoint?: string;
+  region: string;
+  /** Path-style addressing (http://host/bucket/key), which most self-hosted stores need. */
+  pathStyle: boolean;
+  /** Static credentials; without them the AWS SDK's default chain (env, web identity, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function objectStoreSettings(env: Env): S3StoreSettings | undefined {
+  if (!env.CYCLONE_OBJECT_STORE) return undefined;
+  const hasKey = env.CYCLONE_S3_ACCESS_KEY_ID !== undefined;
+  if (hasKey !== (env.CYCLONE_S3_SECRET_ACCESS_KEY !== undefined)) {
+    throw new ConfigError(['CYCLONE_S3_ACCESS_KEY_ID and CYCLONE_S3_SECRET_ACCESS_KEY: set both or neither']);
+  }
+  return {
+    ...parseObjectStoreUrl(env.CYCLONE_OBJECT_STORE),
+    endpoint: env.CYCLONE_S3_ENDPOINT,
+    region: env.CYCLONE_S3_REGION,
+    pathStyle: env.CYCLONE_S3_PATH_STYLE === 'true',
+    ...(hasKey
+      ? {
+          credentials: {
+            accessKeyId: env.CYCLONE_S3_ACCESS_KEY_ID as string,
+            secretAccessKey: env.CYCLONE_S3_SECRET_ACCESS_KEY as string,
+          },
+        }
+      : {}),
+  };
+}
+
+/** `s3://bucket/prefix` of CYCLONE_OBJECT_STORE, or an error saying what is wrong. */
+function parseObjectStoreUrl(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!match) throw new Error(`CYCLONE_OBJECT_STORE must be s3://<bucket>[/<prefix>] (got "${url}")`);
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return { bucket: match[1] as string, prefix: prefix ? `${prefix}/` : '' };
 }

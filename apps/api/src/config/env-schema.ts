@@ -67,6 +67,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
+  /** Where artifacts live: unset, files under the data directory; `s3://<bucket>[/<prefix>]`, an S3-compatible store. */
+  CYCLONE_OBJECT_STORE: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'must be s3://<bucket>[/<prefix>]' })
+    .optional(),
+  /** Endpoint of an S3-compatible store other than AWS, e.g. http://minio.storage.svc:9000. */
+  CYCLONE_S3_ENDPOINT: z.url().optional(),
+  CYCLONE_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Path-style addressing (host/bucket/key), which most self-hosted stores need. */
+  CYCLONE_S3_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  /** Static credentials (both or neither); without them the AWS SDK's chain (web identity, instance role, AWS_* env). */
+  CYCLONE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CYCLONE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
   /** Where stages run: `auto` picks kubernetes with a cluster, else container when an engine answers, else host. */
   CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),

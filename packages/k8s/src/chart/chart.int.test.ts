@@ -85,7 +85,7 @@ describe('charts/cyclone', () => {
     }
   });
 
-  test('renders the other value sets: bundled Postgres, Ingress with TLS, ServiceMonitor and alerts; or bare', () => {
+  test('renders the other value sets: bundled Postgres, object store, Ingress with TLS, ServiceMonitor and alerts; or bare', () => {
     const full = renderChart('ci', {
       'postgresql.enabled': true,
       'ingress.enabled': true,
@@ -95,6 +95,9 @@ describe('charts/cyclone', () => {
       'metrics.prometheusRule': true,
       'metrics.tokenSecret': 'metrics-token',
       'image.tag': '1.2.3',
+      'objectStore.url': 's3://ci-artifacts/cyclone',
+      'objectStore.endpoint': 'http://minio.storage.svc:9000',
+      'objectStore.credentialsSecret': 'artifact-store',
       publicUrl: 'https://ci.example.com',
     });
     expect(find(full, 'StatefulSet', 'cyclone-postgresql')).toBeDefined();
@@ -116,7 +119,14 @@ describe('charts/cyclone', () => {
       spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } };
     };
     expect(api.spec.template.spec.containers[0]?.image).toBe('ghcr.io/cyclone-ci/cyclone-api:1.2.3');
-    expect(api.spec.template.spec.containers[0]?.env.map((e) => e.name)).toContain('CYCLONE_METRICS_TOKEN');
+    expect(api.spec.template.spec.containers[0]?.env.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['CYCLONE_METRICS_TOKEN', 'CYCLONE_S3_ACCESS_KEY_ID', 'CYCLONE_S3_SECRET_ACCESS_KEY']),
+    );
+    expect((find(full, 'ConfigMap', 'cyclone-config') as { data: Record<string, string> } & Obj).data).toMatchObject({
+      CYCLONE_OBJECT_STORE: 's3://ci-artifacts/cyclone',
+      CYCLONE_S3_ENDPOINT: 'http://minio.storage.svc:9000',
+      CYCLONE_S3_PATH_STYLE: 'true',
+    });
 
     const bare = renderChart('ci', {
       'database.existingSecret': 'my-db',

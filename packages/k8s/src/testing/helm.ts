@@ -10,7 +10,7 @@ let binary: string | undefined;
 
 /** The helm built from tools/testenv/helm (npm test builds it in its set-up; cached afterwards). */
 export function helmBinary(): string {
-  binary ??= execFileSync('bash', [resolve(REPO, 'scripts/testenv/build-helm.sh')], { encoding: 'utf8' })
+  binary ??= execFileSync('bash', [resolve(REPO, 'scripts/testenv/build-go-tool.sh'), 'helm'], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .at(-1) as string;

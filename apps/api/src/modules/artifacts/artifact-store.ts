@@ -3,9 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toolEnvironment } from '../shared/tool-environment.js';
+import { meteredStream } from './artifact-streams.js';
 
 export interface StoredArtifact {
   size: bigint;
@@ -70,21 +71,11 @@ export class FilesystemArtifactStore implements ArtifactStore {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const draft = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    const hash = createHash('sha256');
-    let size = 0;
-    // Counted and hashed as it streams: nothing is held in memory, and the limit stops it early.
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new ArtifactTooLargeError(maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const metered = meteredStream(maxBytes);
     try {
-      await pipeline(body, meter, createWriteStream(draft));
+      await pipeline(body, metered.stream, createWriteStream(draft));
       await rename(draft, target);
-      return { size: BigInt(size), sha256: hash.digest('hex') };
+      return metered.result();
     } finally {
       await rm(draft, { force: true });
     }
