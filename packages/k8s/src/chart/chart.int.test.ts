@@ -211,17 +211,15 @@ describe('charts/cyclone', () => {
     expect(keptKey.data?.key).toBe(key.data?.key);
 
     const selector = 'app.kubernetes.io/instance=cyclone';
-    const installed = await clients.objects.list(
-      'rbac.authorization.k8s.io/v1',
-      'ClusterRole',
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      selector,
-    );
-    expect(installed.items.map((o) => o.metadata?.name).sort()).toEqual(['cyclone-controller', 'cyclone-tenant']);
+    /** Names of the release's objects of a kind, in the namespace (or cluster-wide without one). */
+    const namesOf = async (apiVersion: string, kind: string, inNamespace?: string) =>
+      (
+        await clients.objects.list(apiVersion, kind, inNamespace, undefined, undefined, undefined, undefined, selector)
+      ).items.map((o) => o.metadata?.name);
+    expect((await namesOf('rbac.authorization.k8s.io/v1', 'ClusterRole')).sort()).toEqual([
+      'cyclone-controller',
+      'cyclone-tenant',
+    ]);
 
     helm(['uninstall', 'cyclone', ...release, '--wait']);
     for (const [apiVersion, kind] of [
@@ -234,40 +232,14 @@ describe('charts/cyclone', () => {
       ['networking.k8s.io/v1', 'NetworkPolicy'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
     ] as const) {
-      const left = await clients.objects.list(
-        apiVersion,
-        kind,
-        namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        selector,
-      );
-      expect(
-        left.items.map((o) => o.metadata?.name),
-        kind,
-      ).toEqual([]);
+      expect(await namesOf(apiVersion, kind, namespace), kind).toEqual([]);
     }
     for (const [apiVersion, kind] of [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
       ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'],
     ] as const) {
-      const left = await clients.objects.list(
-        apiVersion,
-        kind,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        selector,
-      );
-      expect(
-        left.items.map((o) => o.metadata?.name),
-        kind,
-      ).toEqual([]);
+      expect(await namesOf(apiVersion, kind), kind).toEqual([]);
     }
   });
 });
