@@ -4,6 +4,8 @@ export {
   approvalWaitMessage,
   planAdmission,
   type QueuedRun,
+  type RunWait,
+  type WaitKind,
 } from './admission.js';
 export { buildDag } from './build.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
@@ -14,6 +16,7 @@ export {
   BACKOFF_CAP_MS,
   backoffMs,
   isTerminalRunPhase,
+  nextRetryAt,
   type PlanFinish,
   type PlanKill,
   type PlanRunPhase,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, backoffMs, type PlanRunState, type PlanStage, type PlanStageState, planRun } from './plan.js';
+import {
+  BACKOFF_CAP_MS,
+  backoffMs,
+  nextRetryAt,
+  type PlanRunState,
+  type PlanStage,
+  type PlanStageState,
+  planRun,
+} from './plan.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -261,5 +269,24 @@ describe('planRun: retries that reuse stages', () => {
     const plan = planRun(diamond, run({ phase: 'WAITING' }), new Map());
     expect(plan.start).toEqual([{ stage: 'a', attempt: 1 }]);
     expect(plan.runPhase).toBe('RUNNING');
+  });
+});
+
+describe('nextRetryAt', () => {
+  const at = new Date('2026-01-01T00:00:00Z');
+  it('is the soonest due retry of a failed stage with attempts left, else null', () => {
+    const stages = [{ name: 'flaky', retries: 3 }, { name: 'once' }, { name: 'other', retries: 1 }];
+    const failed = (stage: string, attempt: number, finishedAt = at) => ({
+      stage,
+      phase: 'FAILED',
+      attempt,
+      finishedAt,
+    });
+    expect(nextRetryAt(stages, [failed('flaky', 2)])).toEqual(new Date(at.getTime() + backoffMs(2)));
+    expect(nextRetryAt(stages, [failed('flaky', 4), failed('once', 1)])).toBeNull();
+    expect(nextRetryAt(stages, [failed('flaky', 3), failed('other', 1, new Date(at.getTime() + 1_000))])).toEqual(
+      new Date(at.getTime() + 1_000 + backoffMs(1)),
+    );
+    expect(nextRetryAt(stages, [{ stage: 'flaky', phase: 'RUNNING', attempt: 2, finishedAt: null }])).toBeNull();
   });
 });

@@ -98,6 +98,25 @@ export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * When the soonest retry of a failed stage is due (the run waits for it: RETRY_BACKOFF),
+ * or null when no stage waits for one. Same rule as planRun: a FAILED stage with
+ * attempts left starts again `backoffMs(attempt)` after it finished.
+ */
+export function nextRetryAt(
+  stages: readonly Pick<PlanStage, 'name' | 'retries'>[],
+  states: readonly { stage: string; phase: string; attempt: number; finishedAt: Date | null }[],
+): Date | null {
+  let soonest: number | null = null;
+  for (const state of states) {
+    const stage = stages.find((s) => s.name === state.stage);
+    if (!stage || state.phase !== 'FAILED' || state.attempt >= (stage.retries ?? 0) + 1) continue;
+    const dueAt = (state.finishedAt?.getTime() ?? 0) + backoffMs(state.attempt);
+    if (soonest === null || dueAt < soonest) soonest = dueAt;
+  }
+  return soonest === null ? null : new Date(soonest);
+}
+
 export function planRun(
   stages: readonly PlanStage[],
   run: PlanRunState,

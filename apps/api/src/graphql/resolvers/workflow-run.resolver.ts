@@ -17,6 +17,7 @@ import type { GraphQLContext } from '../context.js';
 import {
   LogLineType,
   RunApprovalRequestType,
+  RunWaitType,
   RunWorkflowInput,
   StageRunType,
   WorkflowRunType,
@@ -157,6 +158,15 @@ export class WorkflowRunResolver {
       approvedAt: run.approvedAt ?? null,
       approvedBy: approvedBy ?? null,
     };
+  }
+
+  @FieldResolver(() => RunWaitType, {
+    nullable: true,
+    description:
+      'Why the run waits and until about when: queued under a limit (with its place), for approval, paused, or a retry backoff; null when it waits for nothing.',
+  })
+  wait(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runsPresenter.wait(run.id);
   }
 
   @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })

@@ -152,6 +152,43 @@ export class WorkflowRunType {
   workflowId!: string;
 }
 
+export enum RunWaitReason {
+  TENANT_LIMIT = 'TENANT_LIMIT',
+  WORKFLOW_LIMIT = 'WORKFLOW_LIMIT',
+  GLOBAL_LIMIT = 'GLOBAL_LIMIT',
+  APPROVAL = 'APPROVAL',
+  PAUSED = 'PAUSED',
+  RETRY_BACKOFF = 'RETRY_BACKOFF',
+}
+
+registerEnumType(RunWaitReason, {
+  name: 'RunWaitReason',
+  description:
+    "What a run waits for: a concurrency limit of its tenant, its workflow or the installation (queued), a member's approval, a pause, or a stage's retry backoff.",
+});
+
+@ObjectType('RunWait', { description: 'Why a run waits, its place in line and about when it starts.' })
+export class RunWaitType {
+  @Field(() => RunWaitReason)
+  reason!: RunWaitReason;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Its place among the runs waiting under the same limit, from 1; null when it waits for a person.',
+  })
+  position!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The limit it waits under (the LIMIT reasons).' })
+  limit!: number | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "About when it starts: for a limit, the runs ahead `limit` at a time, each taking the median of the workflow's recent runs; for a retry, when it is due. Null when unknown.",
+  })
+  estimatedStartAt!: Date | null;
+}
+
 export const WorkflowRunConnection = connectionType(WorkflowRunType, 'WorkflowRun');
 
 @InputType()
