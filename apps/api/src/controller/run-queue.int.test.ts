@@ -136,8 +136,8 @@ describe('run queue and concurrency limits', () => {
     expect(phases(runs)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING']);
     expect(runs[3]?.queuePosition).toBe(1);
     // One run finished: the estimate is now plus that run's duration (one round of 2 slots).
-    const [first] = await db.workflowRun.findMany({ where: { id: ids[0] } });
-    const took = (first?.finishedAt as Date).getTime() - (first?.startedAt as Date).getTime();
+    const first = await db.workflowRun.findUniqueOrThrow({ where: { id: ids[0] as string } });
+    const took = (first.finishedAt as Date).getTime() - (first.startedAt as Date).getTime();
     const before = Date.now();
     const fourth = await waitOf(ids[3] as string);
     expect(fourth).toMatchObject({ reason: 'TENANT_LIMIT', position: 1, limit: 2 });
