@@ -88,6 +88,10 @@ export const workflowStageSchema = stageDefinitionSchema.extend({
   trivial: z.boolean().default(false),
   timeout: durationTextSchema.optional(),
   retries: z.number().int().min(0).max(10).default(0),
+  /** A CEL condition (packages/dag/src/condition.ts): false skips the stage. */
+  when: z.string().max(LIMITS.stringLength).optional(),
+  /** Runs after every other stage has ended, whatever the outcome, and on stop. */
+  finally: z.boolean().default(false),
 });
 export type WorkflowStage = z.infer<typeof workflowStageSchema>;
 

@@ -53,13 +53,14 @@ describe('parseManifests', () => {
         description: 'Build and package the shop',
         globalVariables: [{ name: 'BUILD_ID', value: '$(random:6)' }],
         stages: [
-          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0 },
+          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0, finally: false },
           {
             name: 'package',
             dependsOn: ['compile'],
             artifactSources: [{ name: 'binary', source: 'compile/binary' }],
             trivial: false,
             retries: 0,
+            finally: false,
           },
         ],
       },
@@ -338,6 +339,45 @@ describe('printManifests', () => {
         '          image: registry.example.com/tools/golang:1.22',
         '          workingDir: /workspace/src',
       ].join('\n'),
+    );
+  });
+});
+
+describe('stage conditions and finally stages in a Workflow', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata:
+  name: gated
+spec:
+  stages:
+    - name: build
+    - name: deploy
+      depends:
+        - build
+      when: stages['build'].outputs['ship'] == "yes" && trigger.branch == 'main'
+    - name: cleanup
+      when: run.phase == 'FAILED'
+      finally: true
+`;
+
+  it('reads spec.stages[].when and spec.stages[].finally, and prints them back as they were', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    const workflow = documents[0];
+    expect(workflow?.kind === 'Workflow' && workflow.spec.stages).toMatchObject([
+      { name: 'build', finally: false },
+      { name: 'deploy', when: `stages['build'].outputs['ship'] == "yes" && trigger.branch == 'main'`, finally: false },
+      { name: 'cleanup', when: "run.phase == 'FAILED'", finally: true },
+    ]);
+    expect(printManifests(documents)).toBe(text);
+  });
+
+  it('names the field of a when that is not a string or a finally that is not a boolean', () => {
+    const { errors } = parseManifests(
+      text.replace('finally: true', 'finally: sometimes').replace("when: run.phase == 'FAILED'", 'when: [1]'),
+    );
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['documents[0].spec.stages[2].finally', 'documents[0].spec.stages[2].when']),
     );
   });
 });

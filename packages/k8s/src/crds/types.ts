@@ -98,6 +98,10 @@ export interface WorkflowCrSpec {
     trivial?: boolean;
     timeout?: string;
     retries?: number;
+    /** CEL condition: false skips the stage. */
+    when?: string;
+    /** Runs after every other stage has ended, whatever the outcome. */
+    finally?: boolean;
   }[];
 }
 

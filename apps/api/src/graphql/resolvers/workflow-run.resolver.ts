@@ -69,7 +69,10 @@ export class WorkflowRunResolver {
   }
 
   @Authorized()
-  @Mutation(() => WorkflowRunType, { description: 'Kills running stages at once and cancels the run.' })
+  @Mutation(() => WorkflowRunType, {
+    description:
+      'Kills running stages at once and cancels the run, after its finally stages have run; a second stop kills those too.',
+  })
   stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
   }
