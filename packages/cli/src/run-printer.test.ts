@@ -66,6 +66,15 @@ describe('RunPrinter', () => {
     );
   });
 
+  it('says why a stage was skipped', () => {
+    const out: string[] = [];
+    const printer = new RunPrinter((t) => out.push(t), ['deploy'], false, 'deploy');
+    printer.run(
+      run('RUNNING', [stage('deploy', 'SKIPPED', { message: "skipped: when trigger.branch == 'main' is false" })]),
+    );
+    expect(out[0]).toBe("==> stage deploy SKIPPED (skipped: when trigger.branch == 'main' is false)\n");
+  });
+
   it('reports a pause, and with --stage only that stage', () => {
     const out: string[] = [];
     const printer = new RunPrinter((t) => out.push(t), ['qa'], false, 'qa');

@@ -37,7 +37,8 @@ export class RunPrinter {
         stage.attempt > 1 ? `attempt ${stage.attempt}` : '',
         stage.finishedAt ? `in ${runDuration(stage.startedAt, stage.finishedAt)}` : '',
         stage.exitCode !== null && stage.phase !== 'RUNNING' ? `exit ${stage.exitCode}` : '',
-        stage.phase === 'FAILED' && stage.message ? stage.message : '',
+        // Why it failed, or why it was skipped (its condition, its upstream stages).
+        (stage.phase === 'FAILED' || stage.phase === 'SKIPPED') && stage.message ? stage.message : '',
       ].filter(Boolean);
       this.status(`stage ${stage.name} ${paintPhase(stage.phase, this.isColoured)}`, details);
     }

@@ -6,6 +6,8 @@ import { CREATE_WORKFLOW, createWorkflow, logLines, runWorkflowAndWait, sh, stag
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
 
+type Refusal = { errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
+
 /** Stage conditions (`when`) through the real API, run by real processes on the local executor. */
 describe('stage conditions', () => {
   let api: TestApi;
@@ -111,7 +113,7 @@ describe('stage conditions', () => {
       ["variables['ENV']", /must give a bool, not string/],
       ['secrets.token == "x"', /secrets/],
     ] as const) {
-      const result = await api.graphql(
+      const result: Refusal = await api.graphql(
         CREATE_WORKFLOW,
         { input: { ...scope, name: 'broken', stages: [sh('build', 'true'), sh('deploy', 'true', { when })] } },
         dev,
@@ -143,7 +145,7 @@ spec:
   - name: one
     when: "1 +"
 `;
-    const result = await api.graphql(
+    const result: Refusal = await api.graphql(
       'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind name action } }',
       { input: { ...scope, yaml } },
       dev,

@@ -28,7 +28,7 @@ function controlCommand(
 export const stopCommand = controlCommand(
   'stop',
   async (ctx, id) => (await ctx.api().request(StopRunDocument, { id })).stopWorkflowRun,
-  'Kill the running stages of a run and cancel it.',
+  'Kill the running stages of a run and cancel it once its finally stages have run; stop it again to kill those too.',
 );
 export const pauseCommand = controlCommand(
   'pause',

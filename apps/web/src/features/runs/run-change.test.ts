@@ -29,7 +29,7 @@ const run: Run = {
   tenantName: 'acme',
   workflowVersion: 3,
   parameters: [{ name: 'REF', value: 'main' }],
-  graph: [{ name: 'a', image: 'alpine', dependsOn: [], trivial: false }],
+  graph: [{ name: 'a', image: 'alpine', dependsOn: [], trivial: false, finally: false, when: null }],
   stages: [stage('a', 'RUNNING')],
   retryOf: null,
   artifacts: [],

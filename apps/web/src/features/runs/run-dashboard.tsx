@@ -36,6 +36,8 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         attempt: stage.attempt,
         startedAt: stage.startedAt ?? undefined,
         finishedAt: stage.finishedAt ?? undefined,
+        // Why a stage was skipped (its condition, its upstream stages) shows on its node.
+        reason: stage.phase === 'SKIPPED' ? stage.message : undefined,
       };
     }
     return out;

@@ -64,6 +64,8 @@ const RunFields = graphql(
       image
       dependsOn
       trivial
+      finally
+      when
     }
     retryOf {
       id
