@@ -111,6 +111,7 @@ export function decodeTrigger(
     name,
     type,
     cron: r.string(cron, 'schedule', `${p}.cron`, type === 'CRON'),
+    timezone: r.string(cron, 'timezone', `${p}.cron`),
     concurrencyPolicy: concurrencyPolicy(r, cron, `${p}.cron`),
     startingDeadlineSeconds: r.integer(cron, 'startingDeadlineSeconds', `${p}.cron`),
     scm: scm && {
@@ -136,6 +137,7 @@ export function decodeTrigger(
     reportIssues(r, base, issues, {
       name: 'metadata.name',
       cron: 'spec.cron.schedule',
+      timezone: 'spec.cron.timezone',
       enabled: 'spec.disabled',
       startingDeadlineSeconds: 'spec.cron.startingDeadlineSeconds',
     });

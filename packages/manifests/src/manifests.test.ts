@@ -381,3 +381,34 @@ spec:
     );
   });
 });
+
+describe('a Cron trigger in a time zone', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: WorkflowTrigger
+metadata:
+  name: nightly
+spec:
+  type: Cron
+  workflowRef:
+    name: ci
+  cron:
+    schedule: 30 2 * * *
+    timezone: Europe/Berlin
+`;
+
+  it('reads spec.cron.timezone and prints it back as it was', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents[0]).toMatchObject({
+      kind: 'WorkflowTrigger',
+      spec: { cron: '30 2 * * *', timezone: 'Europe/Berlin' },
+    });
+    expect(printManifests(documents)).toBe(text);
+  });
+
+  it('names the field of a zone that is not IANA', () => {
+    const { errors } = parseManifests(text.replace('Europe/Berlin', 'Europe/Atlantis'));
+    expect(errors).toMatchObject([{ path: 'documents[0].spec.cron.timezone' }]);
+    expect(errors[0]?.message).toMatch(/IANA time zone/);
+  });
+});

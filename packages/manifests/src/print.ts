@@ -175,6 +175,7 @@ function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
         ? {
             schedule: spec.cron,
             ...compact({
+              timezone: spec.timezone,
               concurrencyPolicy: spec.concurrencyPolicy === 'ALLOW' ? undefined : POLICY_TEXT[spec.concurrencyPolicy],
               startingDeadlineSeconds: spec.startingDeadlineSeconds,
             }),

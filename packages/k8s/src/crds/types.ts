@@ -116,6 +116,8 @@ export interface WorkflowTriggerCrSpec {
   workflowRef: WorkflowRef;
   cron?: {
     schedule: string;
+    /** IANA time zone of the schedule; absent = UTC. */
+    timezone?: string;
     concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
     startingDeadlineSeconds?: number;
   };

@@ -160,6 +160,7 @@ export function generateTrigger(rnd: Random, name: string): TriggerSpec {
     name,
     type,
     cron: type === 'CRON' ? rnd.pick(['0 3 * * *', '*/5 * * * *', '15 2 1 * 1-5']) : undefined,
+    timezone: type === 'CRON' && rnd.bool() ? rnd.pick(['Europe/Berlin', 'America/New_York', 'UTC']) : undefined,
     concurrencyPolicy: type === 'CRON' ? rnd.pick(['ALLOW', 'FORBID', 'REPLACE'] as const) : undefined,
     startingDeadlineSeconds: type === 'CRON' && rnd.bool() ? rnd.int(1, 86_400) : undefined,
     scm:

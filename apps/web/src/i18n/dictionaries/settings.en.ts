@@ -202,11 +202,16 @@ export const settingsEn = {
   'triggers.field.type': 'Type',
   'triggers.field.enabled': 'Enabled',
   'triggers.field.cron': 'Schedule',
+  'triggers.field.timezone': 'Time zone',
+  'triggers.timezoneHint':
+    'IANA name, e.g. Europe/Berlin or America/New_York; the schedule follows its daylight saving changes.',
+  'triggers.cron.badZone': '“{zone}” is not a time zone this browser knows (e.g. Europe/Berlin, UTC).',
   'triggers.field.concurrency': 'While a run of this trigger is active',
   'triggers.field.deadline': 'Starting deadline (seconds)',
   'triggers.field.integration': 'SCM integration',
   'triggers.field.repo': 'Repository',
-  'triggers.cron.hint': 'minute hour day-of-month month day-of-week, in UTC; e.g. “0 2 * * 1-5” is 02:00 on weekdays.',
+  'triggers.cron.hint':
+    'minute hour day-of-month month day-of-week, in the time zone below; e.g. “0 2 * * 1-5” is 02:00 on weekdays.',
   'triggers.cron.nextFireTimes': 'Next 5 fire times',
   'triggers.cron.fieldCount': 'A schedule has 5 fields (minute hour day month weekday); this one has {count}.',
   'triggers.cron.local': '{time} your time',
