@@ -36,8 +36,9 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         attempt: stage.attempt,
         startedAt: stage.startedAt ?? undefined,
         finishedAt: stage.finishedAt ?? undefined,
-        // Why a stage was skipped (its condition, its upstream stages) shows on its node.
-        reason: stage.phase === 'SKIPPED' ? stage.message : undefined,
+        // Why a stage was skipped (its condition, its upstream stages) shows on its node;
+        // the node already says "Skipped".
+        reason: stage.phase === 'SKIPPED' ? stage.message.replace(/^skipped: /, '') : undefined,
       };
     }
     return out;
