@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import {
   createWorkflow,
   logLines,
   must,
+  RETRY_RUN,
   type RunView,
   runWorkflow,
   runWorkflowAndWait,
@@ -72,6 +74,13 @@ describe('finally stages', () => {
       Date.parse(stageOf(run, 'test').finishedAt as string),
     );
     expect(await logLines(api, dev, run.id, 'cleanup')).toEqual(['cleaning after yes']);
+
+    // A retry reuses the ordinary stages that succeeded, never a finally stage: it cleans up again.
+    const retry = (await must<{ retryWorkflowRun: RunView }>(api, dev, RETRY_RUN, { id: run.id })).retryWorkflowRun;
+    const retried = await waitForRun(api, dev, retry.id);
+    expect(retried.phase).toBe('SUCCEEDED');
+    expect(await logLines(api, dev, retried.id, 'build')).toEqual([]);
+    expect(await logLines(api, dev, retried.id, 'cleanup')).toEqual(['cleaning after yes']);
   });
 
   it('run after a failure, and the run is FAILED for the stage that failed', async () => {

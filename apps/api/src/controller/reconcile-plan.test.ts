@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
 import type { RunPlan } from '@cyclone/dag';
 import { describe, expect, it } from 'vitest';
 import { type AppliedPlan, conditionFacts, reconcileOutcome } from './reconcile-plan.js';
