@@ -137,13 +137,15 @@ describe('finally stages', () => {
       until: (r) => stageOf(r, 'work').phase === 'RUNNING' && existsSync(join(workspace, 'working')),
       what: 'stage work to run',
     });
-    await must(api, dev, STOP_RUN, { id: started.id });
+    expect(started.isStopping).toBe(false);
+    const stopping = await must<{ stopWorkflowRun: RunView }>(api, dev, STOP_RUN, { id: started.id });
+    expect(stopping.stopWorkflowRun.isStopping).toBe(true);
     // The ordinary stage is killed, cleanup runs, then linger runs and holds the run open.
     const lingering = await waitForRun(api, dev, started.id, {
       until: (r) => stageOf(r, 'linger').phase === 'RUNNING' && existsSync(join(workspace, 'lingering')),
       what: 'the finally stages to run after the stop',
     });
-    expect(lingering.phase).toBe('RUNNING');
+    expect(lingering).toMatchObject({ phase: 'RUNNING', isStopping: true });
     expect(phases(lingering)).toEqual([
       ['work', 'CANCELLED'],
       ['after', 'CANCELLED'],
@@ -155,7 +157,10 @@ describe('finally stages', () => {
 
     await must(api, dev, STOP_RUN, { id: started.id });
     const finished = await waitForRun(api, dev, started.id);
-    expect(finished).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
+    expect(finished).toMatchObject({ phase: 'CANCELLED', message: 'stopped', isStopping: false });
+    // A third stop of the ended run changes nothing.
+    const again = await must<{ stopWorkflowRun: RunView }>(api, dev, STOP_RUN, { id: started.id });
+    expect(again.stopWorkflowRun).toMatchObject({ phase: 'CANCELLED', isStopping: false });
     expect(stageOf(finished, 'linger')).toMatchObject({ phase: 'CANCELLED', message: 'killed: the run was stopped' });
     expect(await survivorsOf(() => stageProcesses(started.id))).toEqual([]);
   });

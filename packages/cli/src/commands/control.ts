@@ -19,7 +19,12 @@ function controlCommand(
     async run(ctx) {
       const [id = ''] = ctx.args.positionals;
       const run = await send(ctx, id);
-      ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${run.isPaused ? ' (paused)' : ''}\n`);
+      const state = run.isStopping
+        ? ' (stopping: finally stages run; stop again to kill them)'
+        : run.isPaused
+          ? ' (paused)'
+          : '';
+      ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${state}\n`);
       return 0;
     },
   };

@@ -1,3 +1,4 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import {
   Arg,
   Authorized,
@@ -160,6 +161,14 @@ export class WorkflowRunResolver {
       approvedAt: run.approvedAt ?? null,
       approvedBy: approvedBy ?? null,
     };
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'A stop was requested and the run has not ended yet: its finally stages run; a second stopWorkflowRun kills them.',
+  })
+  isStopping(@Root() run: WorkflowRunType): boolean {
+    return run.stopRequestedAt != null && !isTerminalRunPhase(run.phase);
   }
 
   @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })

@@ -143,6 +143,9 @@ export class WorkflowRunType {
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;
 
+  /** Resolved by `isStopping`. */
+  stopRequestedAt?: Date | null;
+
   /** Resolved by `approvalRequest`. */
   approvalReason?: string | null;
   approvedAt?: Date | null;

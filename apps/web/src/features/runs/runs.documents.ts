@@ -8,6 +8,7 @@ const RunChangeFields = graphql(`
     phase
     message
     isPaused
+    isStopping
     approvalRequest {
       reason
       isApproved
