@@ -275,6 +275,7 @@ spec:
           name: 'nightly',
           type: 'CRON',
           cron: '0 4 * * 1-5',
+          timezone: 'Europe/Berlin',
         },
       },
       roles.DEVELOPER,
@@ -285,6 +286,7 @@ spec:
         await api.graphql<{ workflow: { yaml: string } }>(YAML, { project: 'source', name }, roles.VIEWER)
       ).data?.workflow.yaml as string;
       expect(exported, `seed ${seed}`).toContain(`kind: Workflow\nmetadata:\n  name: ${name}\n`);
+      if (seed === 1) expect(exported).toContain('    timezone: Europe/Berlin\n');
       const applied = await apply('copy', exported);
       expect(applied.errors, `seed ${seed}`).toBeUndefined();
       expect(applied.data?.applyManifests.find((o) => o.kind === 'Workflow')).toEqual({
