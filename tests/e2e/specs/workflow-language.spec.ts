@@ -1,7 +1,27 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { adminToken, createTenantWithProject, createWorkflow, runPhase, sh, startRun } from '../support/runs-fixtures';
+import {
+  adminToken,
+  createTenantWithProject,
+  createWorkflow,
+  gql,
+  runPhase,
+  sh,
+  startRun,
+} from '../support/runs-fixtures';
 import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
+
+/** What the API says of a run: its phase, whether it is stopping, its stages' phases. */
+async function stagePhases(token: string, id: string) {
+  const { workflowRun: run } = await gql<{
+    workflowRun: { phase: string; isStopping: boolean; stages: { name: string; phase: string }[] };
+  }>('query($id: ID!) { workflowRun(id: $id) { phase isStopping stages { name phase } } }', { id }, token);
+  return {
+    phase: run.phase,
+    isStopping: run.isStopping,
+    stages: run.stages.map((s) => `${s.name}:${s.phase}`).join(' '),
+  };
+}
 
 /** The workflow language in the browser: a stage's condition and finally fields, a skipped reason, a cron time zone. */
 test.describe('workflow language', () => {
@@ -79,6 +99,39 @@ test.describe('workflow language', () => {
     );
     await expect(node(page, 'cleanup')).toHaveAttribute('data-phase', 'SUCCEEDED');
     await page.screenshot({ path: path.join(screenshotDir, 'run-skipped-reason.png'), fullPage: true });
+  });
+
+  test('a stop lets the finally stage run, says so, and Stop now kills it', async ({ page }) => {
+    test.setTimeout(180_000);
+    await createWorkflow(token, {
+      tenant,
+      project: 'shop',
+      name: 'stoppable',
+      stages: [sh('work', 'exec sleep 120'), { ...sh('linger', 'exec sleep 120'), finally: true }],
+    });
+    const run = await startRun(token, { tenant, project: 'shop', workflow: 'stoppable' });
+    await signInToTenant(page, tenant, `/projects/shop/workflows/stoppable/runs/${run.id}`);
+    await expect(node(page, 'work')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 60_000 });
+    await expect(page.getByTestId('run-stopping')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    // The server first: work is killed and the finally stage runs while the run stays RUNNING.
+    await expect
+      .poll(() => stagePhases(token, run.id), { timeout: 30_000 })
+      .toEqual({ phase: 'RUNNING', isStopping: true, stages: 'work:CANCELLED linger:RUNNING' });
+    await expect(node(page, 'work')).toHaveAttribute('data-phase', 'CANCELLED', { timeout: 30_000 });
+    await expect(node(page, 'linger')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 30_000 });
+    await expect(page.getByTestId('run-stopping')).toHaveText(
+      'Stopping: its finally stages run first. Stop now kills them too.',
+    );
+    await expect(page.getByTestId('run-phase')).toContainText('Running');
+    await page.screenshot({ path: path.join(screenshotDir, 'run-stopping.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Stop now' }).click();
+    await expect(node(page, 'linger')).toHaveAttribute('data-phase', 'CANCELLED', { timeout: 30_000 });
+    await expect(page.getByTestId('run-phase')).toContainText('Cancelled');
+    await expect(page.getByTestId('run-stopping')).toHaveCount(0);
+    expect(await runPhase(token, run.id)).toBe('CANCELLED');
   });
 
   test('a cron trigger in a time zone shows its next five fire times there', async ({ page }) => {
