@@ -2,7 +2,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   CREATE_WORKFLOW,
   createWorkflow,
@@ -138,6 +140,28 @@ describe('finally stages', () => {
       what: 'stage work to run',
     });
     expect(started.isStopping).toBe(false);
+    // A subscriber hears the stop while the finally stages run, and its end.
+    const client = createClient({
+      url: `${api.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${dev}` },
+      retryAttempts: 0,
+    });
+    type Update = { phase: string; isStopping: boolean; stages: { name: string; phase: string }[] };
+    const updates = new Promise<Update[]>((resolve, reject) => {
+      const seen: Update[] = [];
+      client.subscribe(
+        {
+          query: 'subscription($id: ID!) { workflowRunUpdated(id: $id) { phase isStopping stages { name phase } } }',
+          variables: { id: started.id },
+        },
+        {
+          next: (value) => seen.push((value.data as { workflowRunUpdated: Update }).workflowRunUpdated),
+          error: reject,
+          complete: () => resolve(seen),
+        },
+      );
+    });
     const stopping = await must<{ stopWorkflowRun: RunView }>(api, dev, STOP_RUN, { id: started.id });
     expect(stopping.stopWorkflowRun.isStopping).toBe(true);
     // The ordinary stage is killed, cleanup runs, then linger runs and holds the run open.
@@ -161,6 +185,12 @@ describe('finally stages', () => {
     // A third stop of the ended run changes nothing.
     const again = await must<{ stopWorkflowRun: RunView }>(api, dev, STOP_RUN, { id: started.id });
     expect(again.stopWorkflowRun).toMatchObject({ phase: 'CANCELLED', isStopping: false });
+    const heard = await updates;
+    await client.dispose();
+    const whileStopping = heard.filter((u) => u.isStopping);
+    expect(whileStopping.length).toBeGreaterThan(0);
+    expect(whileStopping.every((u) => u.phase === 'RUNNING')).toBe(true);
+    expect(heard.at(-1)).toMatchObject({ phase: 'CANCELLED', isStopping: false });
     expect(stageOf(finished, 'linger')).toMatchObject({ phase: 'CANCELLED', message: 'killed: the run was stopped' });
     expect(await survivorsOf(() => stageProcesses(started.id))).toEqual([]);
   });
