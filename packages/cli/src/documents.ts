@@ -9,6 +9,7 @@ const RunFields = graphql(`
     phase
     message
     isPaused
+    isStopping
     createdAt
     startedAt
     finishedAt

@@ -106,13 +106,20 @@ describe('planRun: failures', () => {
     expect(plan.runPhase).toBe('FAILED');
   });
 
-  it('a SKIPPED or CANCELLED upstream stage skips its dependents', () => {
+  it('a CANCELLED upstream stage skips its dependents and fails the run', () => {
     const chain: PlanStage[] = [{ name: 'a' }, { name: 'b', dependsOn: ['a'] }];
-    for (const phase of ['SKIPPED', 'CANCELLED'] as const) {
-      const plan = planRun(chain, run(), states({ a: { phase } }));
-      expect(plan.finish).toMatchObject([{ stage: 'b', phase: 'SKIPPED' }]);
-      expect(plan).toMatchObject({ runPhase: 'FAILED', runMessage: 'stage "a" did not succeed' });
-    }
+    const plan = planRun(chain, run(), states({ a: { phase: 'CANCELLED' } }));
+    expect(plan.finish).toMatchObject([{ stage: 'b', phase: 'SKIPPED' }]);
+    expect(plan).toMatchObject({ runPhase: 'FAILED', runMessage: 'stage "a" did not succeed' });
+  });
+
+  it('a stage whose only upstream stage was SKIPPED is skipped too, and skipping fails nothing', () => {
+    const chain: PlanStage[] = [{ name: 'a' }, { name: 'b', dependsOn: ['a'] }];
+    const plan = planRun(chain, run(), states({ a: { phase: 'SKIPPED' } }));
+    expect(plan.finish).toEqual([
+      { stage: 'b', phase: 'SKIPPED', message: 'skipped: every upstream stage was skipped' },
+    ]);
+    expect(plan.runPhase).toBe('SUCCEEDED');
   });
 
   it('a trivial stage that fails does not fail the run and its dependents still run', () => {

@@ -39,7 +39,7 @@ export const queryKeys = {
   },
   triggers: {
     all: (tenant: string, project: string, workflow: string) => ['triggers', tenant, project, workflow] as const,
-    cronPreview: (expression: string) => ['triggers', 'cron-preview', expression] as const,
+    cronPreview: (expression: string, timezone: string) => ['triggers', 'cron-preview', expression, timezone] as const,
   },
   templates: {
     all: (tenant: string) => ['templates', tenant] as const,

@@ -12,7 +12,8 @@ registerEnumType(RunPhase, {
 
 registerEnumType(StagePhase, {
   name: 'StagePhase',
-  description: 'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed.',
+  description:
+    'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed, its condition (`when`) was false or every upstream stage was skipped.',
 });
 
 registerEnumType(LogStream, { name: 'LogStream', description: 'STDOUT or STDERR.' });
@@ -40,7 +41,9 @@ export class StageRunType {
   @Field(() => Int, { nullable: true })
   exitCode!: number | null;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description: 'Why it is so: the reason it was skipped or cancelled, a kill, a condition error, an exit message.',
+  })
   message!: string;
 
   @Field(() => [StageOutputType])
@@ -139,6 +142,9 @@ export class WorkflowRunType {
 
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;
+
+  /** Resolved by `isStopping`. */
+  stopRequestedAt?: Date | null;
 
   /** Resolved by `approvalRequest`. */
   approvalReason?: string | null;

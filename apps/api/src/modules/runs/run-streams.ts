@@ -70,7 +70,13 @@ export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string
       await access.assert();
       const run = await deps.db.workflowRun.findUniqueOrThrow({ where: { id: first.id } });
       const [stageViews = []] = await readStageRunViews(deps.db, [first.id]);
-      const signature = JSON.stringify([run.phase, run.pausedAt, run.approvedAt, stageSignature(stageViews)]);
+      const signature = JSON.stringify([
+        run.phase,
+        run.pausedAt,
+        run.stopRequestedAt,
+        run.approvedAt,
+        stageSignature(stageViews),
+      ]);
       if (signature !== last) {
         last = signature;
         yield { ...run, stageViews };

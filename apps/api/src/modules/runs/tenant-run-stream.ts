@@ -49,7 +49,7 @@ export async function* followTenantRuns(
       if (sent.size > REMEMBERED) sent.clear();
       for (const [i, run] of runs.entries()) {
         const stageViews = stages[i] ?? [];
-        const signature = JSON.stringify([run.phase, run.pausedAt, stageSignature(stageViews)]);
+        const signature = JSON.stringify([run.phase, run.pausedAt, run.stopRequestedAt, stageSignature(stageViews)]);
         if (sent.get(run.id) === signature) continue;
         sent.set(run.id, signature);
         yield { ...run, stageViews };

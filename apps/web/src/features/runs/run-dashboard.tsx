@@ -36,6 +36,9 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         attempt: stage.attempt,
         startedAt: stage.startedAt ?? undefined,
         finishedAt: stage.finishedAt ?? undefined,
+        // Why a stage was skipped (its condition, its upstream stages) shows on its node;
+        // the node already says "Skipped".
+        reason: stage.phase === 'SKIPPED' ? stage.message.replace(/^skipped: /, '') : undefined,
       };
     }
     return out;
@@ -92,7 +95,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
           {t('runs.actions.approve')}
         </Button>
       ) : null}
-      {isActive && !run.isPaused && !isAwaitingApproval ? (
+      {isActive && !run.isPaused && !run.isStopping && !isAwaitingApproval ? (
         <Button onClick={() => action.mutate({ action: 'pause' })} disabled={action.isPending}>
           {t('runs.actions.pause')}
         </Button>
@@ -104,7 +107,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
       ) : null}
       {isActive ? (
         <Button variant="danger" onClick={() => action.mutate({ action: 'stop' })} disabled={action.isPending}>
-          {t('runs.actions.stop')}
+          {run.isStopping ? t('runs.actions.stopNow') : t('runs.actions.stop')}
         </Button>
       ) : (
         <Button variant="primary" onClick={() => void retry()} loading={action.isPending}>
@@ -121,7 +124,12 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         <span data-testid="run-phase">
           <StatusBadge phase={run.phase} />
         </span>
-        {run.isPaused ? <span className={styles.muted}>{t('runs.dashboard.paused')}</span> : null}
+        {run.isPaused && !run.isStopping ? <span className={styles.muted}>{t('runs.dashboard.paused')}</span> : null}
+        {run.isStopping ? (
+          <span className={styles.muted} data-testid="run-stopping">
+            {t('runs.dashboard.stopping')}
+          </span>
+        ) : null}
         <span className={styles.fact}>
           <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
           {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}

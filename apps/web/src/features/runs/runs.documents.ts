@@ -8,6 +8,7 @@ const RunChangeFields = graphql(`
     phase
     message
     isPaused
+    isStopping
     approvalRequest {
       reason
       isApproved
@@ -64,6 +65,8 @@ const RunFields = graphql(
       image
       dependsOn
       trivial
+      finally
+      when
     }
     retryOf {
       id

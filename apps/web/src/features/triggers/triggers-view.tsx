@@ -82,6 +82,7 @@ function TriggersTable({
       return (
         <span className={styles.details}>
           <code className={styles.mono}>{trigger.cron}</code>
+          <span className={styles.muted}>{trigger.timezone ?? 'UTC'}</span>
           <span className={styles.muted}>{t(`triggers.policy.${trigger.concurrencyPolicy}`)}</span>
         </span>
       );
@@ -132,7 +133,9 @@ function TriggersTable({
           <ol className={styles.fireTimes} aria-label={t('triggers.nextFiresOf', { name: r.name })}>
             {r.nextFireTimes.slice(0, 5).map((time) => (
               <li key={time}>
-                <time dateTime={time}>{formatFireTime(time, locale).utc} UTC</time>
+                <time dateTime={time}>
+                  {formatFireTime(time, locale, r.timezone ?? 'UTC').zoned} {r.timezone ?? 'UTC'}
+                </time>
               </li>
             ))}
           </ol>

@@ -8,6 +8,7 @@ const TriggerFields = graphql(`
     type
     enabled
     cron
+    timezone
     concurrencyPolicy
     startingDeadlineSeconds
     nextFireAt
@@ -79,8 +80,8 @@ export const DeleteTriggerDocument = graphql(`
 `);
 
 export const CronPreviewDocument = graphql(`
-  query CronSchedulePreview($cron: String!) {
-    cronSchedulePreview(cron: $cron, count: 5)
+  query CronSchedulePreview($cron: String!, $timezone: String) {
+    cronSchedulePreview(cron: $cron, count: 5, timezone: $timezone)
   }
 `);
 
