@@ -8,6 +8,7 @@ import { CronPreviewResolver } from './resolvers/cron-preview.resolver.js';
 import { IntegrationExecutionClusterResolver } from './resolvers/execution-cluster.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import { IntegrationResolver } from './resolvers/integration.resolver.js';
+import { LogSearchResolver } from './resolvers/log-search.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
 import { RunNotificationsResolver, WorkflowNotificationsResolver } from './resolvers/notification.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
@@ -58,6 +59,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
       RunInsightsResolver,
+      LogSearchResolver,
       TenantRunsStreamResolver,
       RunArtifactsResolver,
       ProjectWorkflowsResolver,
