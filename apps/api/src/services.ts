@@ -111,6 +111,7 @@ export function createServices(
     logger,
     box: secretBox,
     publicUrl: config.publicUrl,
+    payloadsKept: config.engine.runRetention,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
   });
   const runsPresenter = new RunsPresenter(db);

@@ -29,6 +29,7 @@ import {
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
 import { TenantRunsStreamResolver } from './resolvers/tenant-runs-stream.resolver.js';
+import { TriggerExplainResolver } from './resolvers/trigger-explain.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
 import { WorkflowRunResolver } from './resolvers/workflow-run.resolver.js';
@@ -60,6 +61,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunResolver,
       RunInsightsResolver,
       LogSearchResolver,
+      TriggerExplainResolver,
       TenantRunsStreamResolver,
       RunArtifactsResolver,
       ProjectWorkflowsResolver,
