@@ -80,3 +80,56 @@ test('a stored delivery is explained trigger by trigger, and replayed', async ({
   await expect(rows.nth(1)).toContainText('replay:');
   await expect(rows.nth(1).getByRole('link', { name: 'build #2' })).toBeVisible();
 });
+
+test('the triggers page tests an event against every trigger of the tenant', async ({ page }) => {
+  const tenant = uniqueName('simulate');
+  const token = await adminToken();
+  await createTenantWithProject(token, tenant, 'shop');
+  await createWorkflow(token, { tenant, project: 'shop', name: 'build', stages: [sh('compile', 'echo hi')] });
+  await gql(
+    'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }',
+    {
+      input: {
+        tenant,
+        name: 'git-hooks',
+        type: 'GIT',
+        config: { server: `http://127.0.0.1:${await unusedPort()}/acme/shop.git` },
+        secret: { webhookSecret: WEBHOOK_SECRET },
+      },
+    },
+    token,
+  );
+  await gql(
+    'mutation($input: CreateWorkflowTriggerInput!) { createWorkflowTrigger(input: $input) { id } }',
+    {
+      input: {
+        tenant,
+        project: 'shop',
+        workflow: 'build',
+        name: 'on-release',
+        type: 'SCM',
+        scm: { integration: 'git-hooks', repo: 'acme/shop', push: { branches: ['release/*'] }, tagRelease: true },
+      },
+    },
+    token,
+  );
+
+  await signInToTenant(page, tenant, '/projects/shop/workflows/build/triggers');
+  const form = page.getByRole('region', { name: 'Test the triggers' });
+  await form.getByLabel('Event').selectOption('PUSH');
+  await form.getByLabel('Repository').fill('acme/shop');
+  await form.getByLabel('Branch').fill('main');
+  await form.getByRole('button', { name: 'Test', exact: true }).click();
+  const verdict = form.getByRole('list', { name: 'What each trigger would do' }).getByRole('listitem');
+  await expect(verdict).toHaveCount(1);
+  await expect(verdict).toContainText('on-release');
+  await expect(verdict).toContainText('would not start');
+  await expect(verdict).toContainText('branch main does not match release/*');
+  await page.screenshot({ path: path.join(screenshotDir, 'trigger-test-form.png'), fullPage: true });
+
+  await form.getByLabel('Event').selectOption('TAG');
+  await form.getByLabel('Tag name').fill('v1.2.0');
+  await form.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(verdict).toContainText('would start');
+  await expect(verdict).toContainText('tag v1.2.0');
+});
