@@ -26,6 +26,7 @@ import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
 import { ResourceService } from './modules/resources/resources.service.js';
+import { LogSearchPresenter } from './modules/runs/log-search.presenter.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
 import { RunNumbers } from './modules/runs/run-numbers.js';
@@ -75,6 +76,8 @@ export interface Services {
   /** Where stages run (recorded by the controller at start). */
   engine: EnginePresenter;
   runInsights: RunInsightsPresenter;
+  /** searchLogs: stored log lines of a tenant's runs by words and phrases. */
+  logSearch: LogSearchPresenter;
   runEvents: RunEvents;
   /** Live reads of runs, logs and a tenant's runs for subscriptions. */
   runStreams: RunStreams;
@@ -112,6 +115,7 @@ export function createServices(
     logger,
     box: secretBox,
     publicUrl: config.publicUrl,
+    payloadsKept: config.engine.runRetention,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
   });
   const runsPresenter = new RunsPresenter(db);
@@ -159,6 +163,7 @@ export function createServices(
     runsPresenter,
     engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
+    logSearch: new LogSearchPresenter(db),
     runEvents,
     runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents, generations: hooks.dataVersion }),
     stageIngest: new StageIngestRepository(db),

@@ -78,7 +78,18 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, operationName }) {
-          assertAffordable(costOf(document, request.variables ?? {}, operationName ?? undefined));
+          let cost: number;
+          try {
+            cost = costOf(document, request.variables ?? {}, operationName ?? undefined);
+          } catch (error) {
+            // Estimating coerces the variables first: a value its type refuses (a date
+            // that is no date) is the caller's mistake, not an internal error.
+            if (error instanceof GraphQLError && !error.extensions.code) {
+              throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+            }
+            throw error;
+          }
+          assertAffordable(cost);
         },
       };
     },

@@ -44,6 +44,9 @@ export const queryKeys = {
   templates: {
     all: (tenant: string) => ['templates', tenant] as const,
   },
+  logSearch: {
+    hits: (tenant: string, search: object) => ['log-search', tenant, search] as const,
+  },
   runs: {
     detail: (id: string) => ['runs', id] as const,
     logs: (id: string, stage: string) => ['runs', id, 'logs', stage] as const,

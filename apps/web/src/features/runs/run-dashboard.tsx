@@ -19,12 +19,25 @@ import { StageDrawer } from './stage-drawer';
 import { durationText, useNow } from './use-now';
 import { useRun, useRunAction } from './use-run';
 
-export function RunDashboard({ project, workflow, runId }: { project: string; workflow: string; runId: string }) {
+export function RunDashboard({
+  project,
+  workflow,
+  runId,
+  focus,
+}: {
+  project: string;
+  workflow: string;
+  runId: string;
+  /** A stage to open at once, and a line of its log to show (`?stage=s&line=n`). */
+  focus?: { stage: string; line?: number };
+}) {
   const { t, locale } = useI18n();
   const router = useRouter();
   const { data: run, isLoading, error, refetch } = useRun(runId);
   const action = useRunAction(runId);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(focus?.stage ?? null);
+  // The deep link's line, until the user picks another stage or closes the drawer.
+  const [linkedLine, setLinkedLine] = useState(focus);
   const isActive = run ? !isTerminal(run.phase) : false;
   const now = useNow(isActive);
 
@@ -43,7 +56,18 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
     }
     return out;
   }, [run?.stages]);
-  const onSelectStage = useCallback((name: string) => setSelected(name), []);
+  const forgetLink = useCallback(() => {
+    if (!linkedLine) return;
+    window.history.replaceState(null, '', window.location.pathname);
+    setLinkedLine(undefined);
+  }, [linkedLine]);
+  const onSelectStage = useCallback(
+    (name: string) => {
+      setSelected(name);
+      forgetLink();
+    },
+    [forgetLink],
+  );
   // The DAG shows a change first; the timeline (a row per stage) follows in a second render.
   const deferredStages = useDeferredValue(run?.stages);
 
@@ -267,7 +291,11 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
           canRetry={!isActive}
           isRetrying={action.isPending}
           onRetryFrom={(stage) => void retry(stage)}
-          onClose={() => setSelected(null)}
+          focusLine={selectedStage.name === linkedLine?.stage ? linkedLine.line : undefined}
+          onClose={() => {
+            setSelected(null);
+            forgetLink();
+          }}
         />
       ) : null}
     </div>

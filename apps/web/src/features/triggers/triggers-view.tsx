@@ -14,6 +14,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { formatFireTime } from './cron-preview';
 import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
+import { TriggerTestForm } from './trigger-test-form';
 import { DeleteTriggerDocument, type TriggerRow, TriggersDocument } from './triggers.documents';
 import styles from './triggers.module.css';
 
@@ -220,6 +221,7 @@ function TriggersTable({
         />
       )}
       {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
+      <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
       <TriggerDrawer
         workflowRef={workflowRef}
         open={drawer.open}
