@@ -75,6 +75,10 @@ export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string
         run.pausedAt,
         run.stopRequestedAt,
         run.approvedAt,
+        // A queued run's place moves as runs ahead of it start (WorkflowRun.wait).
+        run.message,
+        run.waitKind,
+        run.waitPosition,
         stageSignature(stageViews),
       ]);
       if (signature !== last) {

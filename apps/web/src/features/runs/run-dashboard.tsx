@@ -112,6 +112,7 @@ export function RunDashboard({
   const title = t('runs.dashboard.title', { number: run.number });
   const approval = run.approvalRequest;
   const isAwaitingApproval = isActive && approval !== null && !approval.isApproved;
+  const waitText = runWaitText(run.wait, t, locale);
   const actions = (
     <>
       {isAwaitingApproval ? (
@@ -178,7 +179,13 @@ export function RunDashboard({
             {approval.approvedAt ? ` · ${new Date(approval.approvedAt).toLocaleString(locale)}` : ''}
           </span>
         ) : null}
-        {run.message && !isAwaitingApproval ? <span className={styles.runMessage}>{run.message}</span> : null}
+        {waitText ? (
+          <span className={styles.runMessage} data-testid="run-wait">
+            {waitText}
+          </span>
+        ) : run.message && !isAwaitingApproval ? (
+          <span className={styles.runMessage}>{run.message}</span>
+        ) : null}
       </section>
       {isAwaitingApproval ? (
         <section className={styles.approval} role="status" aria-labelledby="run-approval" data-testid="run-approval">
@@ -306,4 +313,26 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** What a queued run or one in a retry backoff waits for, and about when it starts; approvals and pauses say so elsewhere. */
+function runWaitText(
+  wait: {
+    reason: string;
+    position: number | null;
+    limit: number | null;
+    estimatedStartAt: string | null;
+  } | null,
+  t: ReturnType<typeof useI18n>['t'],
+  locale: string,
+): string | null {
+  if (!wait || wait.reason === 'APPROVAL' || wait.reason === 'PAUSED') return null;
+  const key =
+    wait.reason === 'GLOBAL_LIMIT' && wait.limit === null
+      ? 'runs.wait.GLOBAL_LIMIT_NONE'
+      : (`runs.wait.${wait.reason}` as 'runs.wait.TENANT_LIMIT');
+  const text = t(key, { position: wait.position ?? 0, limit: wait.limit ?? 0 });
+  if (!wait.estimatedStartAt) return text;
+  const time = new Date(wait.estimatedStartAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return `${text} · ${t('runs.wait.estimate', { time })}`;
 }

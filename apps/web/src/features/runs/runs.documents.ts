@@ -9,6 +9,12 @@ const RunChangeFields = graphql(`
     message
     isPaused
     isStopping
+    wait {
+      reason
+      position
+      limit
+      estimatedStartAt
+    }
     approvalRequest {
       reason
       isApproved
