@@ -168,7 +168,7 @@ describe('charts/cyclone', () => {
     ).toEqual(['Service/cyclone-controller']);
     // And its CRDs are the CRDs.
     for (const file of readdirSync(join(CHART_DIR, 'crds'))) {
-      expect(readFileSync(join(CHART_DIR, 'crds', file), 'utf8'), file).toBe(
+      expect(readFileSync(join(CHART_DIR, 'crds', file), 'utf8'), `${file}: run node scripts/sync-chart.mjs`).toBe(
         readFileSync(join(K8S_DIR, 'crds', file), 'utf8'),
       );
     }

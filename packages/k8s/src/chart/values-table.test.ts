@@ -17,7 +17,7 @@ describe('the chart values table', () => {
     ]);
   });
 
-  it('is current in charts/cyclone/README.md (node scripts/chart-readme.mjs writes it)', () => {
+  it('is current in charts/cyclone/README.md (node scripts/sync-chart.mjs writes it)', () => {
     const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
     const values = readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8');
     expect(readme).toBe(withValuesTable(readme, values));
