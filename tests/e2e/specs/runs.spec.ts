@@ -56,6 +56,14 @@ test.beforeAll(async () => {
     globalVariables: [{ name: 'GREETING', value: 'hello' }],
     stages: DIAMOND,
   });
+  // One run at a time: a second one queues.
+  await createWorkflow(token, {
+    tenant: TENANT,
+    project: PROJECT,
+    name: 'solo',
+    maxConcurrentRuns: 1,
+    stages: [sh('wait', 'echo "holding the slot"; sleep 300')],
+  });
   await createWorkflow(token, {
     tenant: TENANT,
     project: PROJECT,
@@ -159,13 +167,6 @@ test('stops a long run and shows it CANCELLED', async ({ page }) => {
 
 test('a queued run says why it waits and its place, and starts live when the slot frees', async ({ page }) => {
   test.setTimeout(120_000);
-  await createWorkflow(token, {
-    tenant: TENANT,
-    project: PROJECT,
-    name: 'solo',
-    maxConcurrentRuns: 1,
-    stages: [sh('wait', 'echo "holding the slot"; sleep 300')],
-  });
   const first = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'solo' });
   const second = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'solo' });
   await signInTo(page, TENANT);
@@ -305,7 +306,7 @@ test('the overview counts runs, charts them and lists what runs now, live', asyn
   await signInTo(page, TENANT);
   const summary = page.getByRole('region', { name: 'Summary' });
   await expect(summary.getByTestId('stat-projects')).toContainText('1');
-  await expect(summary.getByTestId('stat-workflows')).toContainText('4');
+  await expect(summary.getByTestId('stat-workflows')).toContainText('5');
   await expect(summary.getByTestId('stat-success-rate')).toContainText('%');
   await expect(page.getByRole('img', { name: 'Runs per day' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Duration trend' })).toBeVisible();
