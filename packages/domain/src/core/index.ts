@@ -7,5 +7,6 @@
 export * from './dns-label.js';
 export * from './durations.js';
 export * from './error-codes.js';
+export * from './line-cutter.js';
 export * from './logs.js';
 export * from './phases.js';
