@@ -149,7 +149,15 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   if (graphql) app.use(graphql.router);
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
-  if (hasServer) app.use(stageIngestRouter({ stages: services.stageIngest, box: services.secretBox, logger }));
+  if (hasServer)
+    app.use(
+      stageIngestRouter({
+        stages: services.stageIngest,
+        box: services.secretBox,
+        logger,
+        limits: config.engine.outputLimits,
+      }),
+    );
   if (hasServer) {
     app.use(
       stageArtifactsRouter({

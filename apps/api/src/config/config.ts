@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { OutputLimits } from '@cyclone/domain/core';
 import { parseDuration } from './duration.js';
-import { type Env, envSchema, splitList } from './env-schema.js';
+import { type Env, envSchema, parseSize, splitList } from './env-schema.js';
 
 export type Role = Env['CYCLONE_ROLE'];
 
@@ -49,6 +50,8 @@ export interface Config {
     artifactMaxBytes: number;
     /** Where artifacts live: undefined, the data directory; else an S3-compatible store. */
     objectStore?: S3StoreSettings;
+    /** What a stage may print and leave in $CYCLONE_RESULTS, whichever executor runs it. */
+    outputLimits: OutputLimits;
     /** CYCLONE_EXECUTOR: where stages run (choose-executor.ts); `host` also lets the host executor run stages unsandboxed off loopback. */
     executor: Env['CYCLONE_EXECUTOR'];
   };
@@ -153,6 +156,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
       objectStore: objectStoreSettings(env),
+      outputLimits: {
+        maxLineBytes: parseSize(env.CYCLONE_LOG_LINE_MAX_SIZE),
+        maxLogBytes: parseSize(env.CYCLONE_LOG_MAX_SIZE),
+        maxResultsBytes: parseSize(env.CYCLONE_RESULTS_MAX_SIZE),
+      },
       executor: env.CYCLONE_EXECUTOR,
     },
     containers: {
@@ -181,12 +189,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     logging: { level: env.LOG_LEVEL },
   };
-}
-
-function parseSize(text: string): number {
-  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
-  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(text);
-  return Number(match?.[1]) * (match?.[2] ? (units[match[2]] as number) : 1);
 }
 
 function parsePodDefaults(text: string | undefined): Record<string, unknown> {

@@ -94,7 +94,7 @@ export async function claimAttempt(
   const rows = await tx.$queryRaw<{ last: bigint | null }[]>`
     UPDATE stage_runs
     SET phase = 'RUNNING', attempt = ${attempt}, started_at = ${now.toISOString()}::timestamptz, finished_at = NULL, exit_code = NULL,
-        message = '', outputs = '[]'::jsonb, handle = NULL
+        message = '', outputs = '[]'::jsonb, handle = NULL, log_bytes = 0
     WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${attempt - 1} AND phase IN ('PENDING', 'FAILED')
     RETURNING (SELECT max(seq) FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${stage}) AS last`;
   const row = rows[0];

@@ -1,3 +1,4 @@
+import type { OutputLimits } from '@cyclone/domain/core';
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
@@ -27,6 +28,8 @@ export interface KubernetesExecutorOptions {
   /** Base URL stage pods reach the API at (log, output and artifact routes). */
   apiUrl: string;
   helperImage: string;
+  /** What a stage may print and leave in $CYCLONE_RESULTS: its helper applies them, the ingestion route checks them. */
+  outputLimits?: OutputLimits;
   /** Ended pods are deleted this long after their exit was recorded (stop and timeout: at once). */
   podGcDelayMs: number;
   /** Pod settings for every stage pod (nodeSelector, tolerations…); a stage's own extras win. */
@@ -141,6 +144,7 @@ export class KubernetesExecutor implements Executor {
       secretArgs: secret.secretArgs,
       helperImage: this.deps.helperImage,
       apiUrl: this.deps.apiUrl,
+      outputLimits: this.deps.outputLimits,
       serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
       podDefaults: this.deps.podDefaults,
       podSecurity: run.podSecurity,
