@@ -132,6 +132,7 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
     const { outputs, isCut } = parseResultsHead(
       readHead(env.resultsFile, limits.maxResultsBytes + 1),
       limits.maxResultsBytes,
+      env.secrets,
     );
     if (isCut) {
       queue.own('STDERR', resultsCutNotice(limits.maxResultsBytes));

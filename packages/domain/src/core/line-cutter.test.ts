@@ -142,6 +142,15 @@ describe('sizes', () => {
     expect(cutToBytes('🙂🙂', 7)).toBe('🙂');
   });
 
+  it('parseResultsHead masks secret values in outputs', () => {
+    const head = new TextEncoder().encode('token:s3cr3t-value\nurl:https://u:s3cr3t-value@h\nplain:ok\n');
+    expect(parseResultsHead(head, 1_000, ['s3cr3t-value']).outputs).toEqual([
+      { key: 'token', value: '***' },
+      { key: 'url', value: 'https://u:***@h' },
+      { key: 'plain', value: 'ok' },
+    ]);
+  });
+
   it('parseResultsHead reads only complete lines of a file longer than its limit', () => {
     const head = encode('a: 1\nb: 2\nc: 33333');
     expect(parseResultsHead(head, 100)).toEqual({

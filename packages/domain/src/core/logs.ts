@@ -83,8 +83,15 @@ export function parseOutputs(text: string): { key: string; value: string }[] {
 export function parseResultsHead(
   head: Uint8Array,
   maxBytes: number,
+  secrets: readonly string[] = [],
 ): { outputs: { key: string; value: string }[]; isCut: boolean } {
   const isCut = head.length > maxBytes;
   const within = isCut ? head.subarray(0, head.subarray(0, maxBytes).lastIndexOf(0x0a) + 1) : head;
-  return { outputs: parseOutputs(new TextDecoder().decode(within)), isCut };
+  // Outputs are shown to every reader of the run, and fill later stages' arguments: a secret's value is masked as in logs.
+  const masked = maskList(secrets);
+  const outputs = parseOutputs(new TextDecoder().decode(within)).map(({ key, value }) => ({
+    key,
+    value: masked.length > 0 ? maskSecrets(value, masked) : value,
+  }));
+  return { outputs, isCut };
 }

@@ -104,6 +104,11 @@ export class LogWriter {
     });
   }
 
+  /** The values this writer masks (outputs are masked with them too). */
+  get secretValues(): readonly string[] {
+    return this.rawSecrets;
+  }
+
   /** The seq the next line will get. */
   get nextLineSeq(): number {
     return Number(this.nextSeq);

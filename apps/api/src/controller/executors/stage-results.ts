@@ -22,7 +22,7 @@ export async function readResults(
     return [];
   }
   if (!head) return [];
-  const { outputs, isCut } = parseResultsHead(head, limits.maxResultsBytes);
+  const { outputs, isCut } = parseResultsHead(head, limits.maxResultsBytes, writer.secretValues);
   if (isCut) writer.line('STDERR', resultsCutNotice(limits.maxResultsBytes));
   return outputs;
 }
