@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import fc from 'fast-check';
 import { buildSchema } from 'graphql';
 import pg from 'pg';
@@ -73,7 +74,36 @@ const STAGE_YAML = stringify({
   spec: { pod: { spec: { containers: [{ image: 'local/debian:bookworm', command: ['true'] }] } } },
 });
 
+/**
+ * A tripwire under every socket this process opens: a connection to an address literal
+ * off loopback (the cases carry 169.254.169.254, private ranges, …) is refused before it
+ * is attempted and recorded, so the run proves the outbound policy stopped each one.
+ */
+function guardConnections(): { attempted: string[]; restore: () => void } {
+  const attempted: string[] = [];
+  const original = net.Socket.prototype.connect;
+  const hostOf = (args: unknown[]): string | undefined => {
+    const [first, second] = args;
+    if (typeof first === 'object' && first !== null) return (first as { host?: string }).host;
+    return typeof second === 'string' ? second : undefined;
+  };
+  const isLoopback = (host: string) => /^127\./.test(host) || host === '::1' || host === '::ffff:127.0.0.1';
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    const host = hostOf(args);
+    if (host !== undefined && net.isIP(host) !== 0 && !isLoopback(host)) {
+      attempted.push(host);
+      throw new Error(`the fuzz run refused a connection to ${host}`);
+    }
+    return (original as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof net.Socket.prototype.connect;
+  const restore = () => {
+    net.Socket.prototype.connect = original;
+  };
+  return { attempted, restore };
+}
+
 describe('fuzzing GraphQL inputs and Cyclone YAML', () => {
+  const connections = guardConnections();
   let api: TestApi;
   let token: string;
   let db: pg.Client;
@@ -106,6 +136,7 @@ describe('fuzzing GraphQL inputs and Cyclone YAML', () => {
 
   afterAll(async () => {
     console.info(`input fuzzing: ${cases} cases ran`);
+    connections.restore();
     await db?.end();
     await api?.stop();
   });
@@ -230,6 +261,11 @@ describe('fuzzing GraphQL inputs and Cyclone YAML', () => {
     );
     await assertProperty(fc.asyncProperty(text, apply), RUNS * 4);
   }, 600_000);
+
+  it('no case ever reached an address off loopback (the outbound policy refused them first)', () => {
+    expect(cases).toBeGreaterThan(0);
+    expect(connections.attempted).toEqual([]);
+  });
 });
 
 /** Replaces the value reached by following `path` (indices into keys, wrapping) with `value`. */

@@ -41,3 +41,18 @@ export function tarDirectory(source: string): Readable {
   });
   return output;
 }
+
+/** Runs tar (creating or extracting an archive file); its stderr is the error when it fails. */
+export function runTar(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('tar', args, { stdio: ['ignore', 'ignore', 'pipe'], env: toolEnvironment() });
+    let errors = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`tar failed: ${errors.trim() || `exit code ${code}`}`)),
+    );
+  });
+}

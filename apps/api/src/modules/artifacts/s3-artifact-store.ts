@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,9 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3StoreSettings } from '../../config/config.js';
-import { toolEnvironment } from '../shared/tool-environment.js';
 import type { ArtifactStore, StoredArtifact } from './artifact-store.js';
-import { meteredStream, tarDirectory } from './artifact-streams.js';
+import { meteredStream, runTar, tarDirectory } from './artifact-streams.js';
 
 /** Parts of a multipart upload: streamed, at most this much of an artifact is in memory per part. */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -51,7 +49,12 @@ export class S3ArtifactStore implements ArtifactStore {
       void upload.abort();
       throw error;
     });
-    await Promise.all([feeding, upload.done()]);
+    // A failed upload ends the source too: an HTTP body left unread would hold its connection.
+    const uploading = upload.done().catch((error: unknown) => {
+      body.destroy(error as Error);
+      throw error;
+    });
+    await Promise.all([feeding, uploading]);
     return metered.result();
   }
 
@@ -82,7 +85,7 @@ export class S3ArtifactStore implements ArtifactStore {
     try {
       const archive = join(scratch, 'artifact.tar');
       await pipeline(body, createWriteStream(archive));
-      await untar(archive, target);
+      await runTar(['-xf', archive, '-C', target]);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -110,19 +113,4 @@ export class S3ArtifactStore implements ArtifactStore {
     if (key.split('/').some((part) => part === '.' || part === '..')) throw new Error(`bad artifact key "${key}"`);
     return `${this.settings.prefix}${key}`;
   }
-}
-
-function untar(archive: string, target: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-xf', archive, '-C', target], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: toolEnvironment(),
-    });
-    let errors = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      errors += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar failed: ${errors.trim()}`))));
-  });
 }
