@@ -8,6 +8,7 @@
 // quick work on one file.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AUDIT_UNAVAILABLE, audit } from './audit.mjs';
 import { repoRoot, run, step } from './lib/run.mjs';
 import {
   ensureBaseImage,
@@ -74,6 +75,7 @@ try {
 let passed = 0;
 let failed = 0;
 let layersOk = !setupFailed;
+const notChecked = [];
 // Static checks count as one check each; a failure does not stop the test layers.
 if (!setupFailed && filters.length === 0) {
   for (const [title, args] of [
@@ -84,6 +86,14 @@ if (!setupFailed && filters.length === 0) {
     passed += ok ? 1 : 0;
     failed += ok ? 0 : 1;
     layersOk &&= ok;
+  }
+  // Counted only when the registry's audit endpoint answers; otherwise its error is printed.
+  const audited = timed('dependency audit (pnpm audit, high and critical)', audit);
+  if (audited === AUDIT_UNAVAILABLE) notChecked.push('dependency audit: the audit endpoint did not answer (see above)');
+  else {
+    passed += audited === 0 ? 1 : 0;
+    failed += audited === 0 ? 0 : 1;
+    layersOk &&= audited === 0;
   }
 }
 if (!setupFailed) {
@@ -138,5 +148,6 @@ if (!setupFailed) {
 step('timings');
 for (const line of timings) process.stdout.write(`  ${line}\n`);
 if (setupFailed) process.stdout.write('set-up failed: no tests ran\n');
+for (const line of notChecked) process.stdout.write(`not checked: ${line}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(layersOk && failed === 0 && passed > 0 ? 0 : 1);

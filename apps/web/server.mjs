@@ -22,6 +22,17 @@ const dev = process.argv.includes('--dev');
 const API_PATHS = ['/graphql'];
 const API_PREFIXES = ['/graphql/', '/runs/', '/webhooks/'];
 const SHUTDOWN_GRACE_MS = 5_000;
+/**
+ * On every response of this origin (pages, built assets, proxied API answers). The
+ * per-request Content-Security-Policy with its script nonce is set by src/proxy.ts.
+ */
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
 
 function fail(message) {
   console.error(`[web] ${message}`);
@@ -105,6 +116,7 @@ await app.prepare();
 const handleNext = app.getRequestHandler();
 
 const server = createServer((req, res) => {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   if (isApiPath(req.url)) {
     proxy.web(req, res);
     return;

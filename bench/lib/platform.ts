@@ -2,7 +2,7 @@
 // API against it, for benchmarks. Build first: pnpm build.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,18 +43,25 @@ export interface BenchPlatformOptions {
    * network namespace): the API listens on every address there and tells stages that one.
    */
   stageApiHost?: string;
+  /**
+   * A folder to keep the platform's data in (Postgres included) across runs, e.g. a
+   * large data set loaded once; it is reused when present and left on stop.
+   */
+  keepDataIn?: string;
 }
 
 export async function startBenchPlatform(options: BenchPlatformOptions = {}): Promise<BenchPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-'));
+  const dataDir = options.keepDataIn ?? mkdtempSync(join(tmpdir(), 'cyclone-bench-'));
+  mkdirSync(dataDir, { recursive: true });
   chmodSync(dataDir, 0o755);
   const pgPort = await freePort();
+  const isReused = existsSync(join(dataDir, 'pg', 'PG_VERSION'));
   const postgres = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'pg'),
     port: pgPort,
     user: 'postgres',
     password: 'bench',
-    persistent: false,
+    persistent: options.keepDataIn !== undefined,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: [
       '-c',
@@ -66,9 +73,9 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
     ],
     onLog: () => {},
   });
-  await postgres.initialise();
+  if (!isReused) await postgres.initialise();
   await postgres.start();
-  await postgres.createDatabase('cyclone');
+  if (!isReused) await postgres.createDatabase('cyclone');
   const databaseUrl = `postgresql://postgres:bench@127.0.0.1:${pgPort}/cyclone`;
 
   const apiPort = await freePort();
@@ -118,7 +125,7 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
       api.kill('SIGTERM');
       await new Promise((r) => api.once('exit', r));
       await postgres.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepDataIn) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

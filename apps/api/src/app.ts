@@ -6,23 +6,26 @@ import type { Config } from './config/config.js';
 import { type Engine, startEngine } from './controller/engine.js';
 import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
+import { defaultMigrationsDir, missingMigrations } from './db/migrate.js';
 import { NotificationHub } from './db/notification-hub.js';
-import { pingDatabase } from './db/prisma.js';
+import { appliedMigrations, pingDatabase } from './db/prisma.js';
 import { createReadSql } from './db/read-sql.js';
 import { StartupError } from './errors/startup-error.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
-import { healthHandler } from './http/health.js';
+import { healthHandler, livenessHandler, readinessHandler } from './http/health.js';
 import { createMetrics, metricsHandler } from './http/metrics.js';
 import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
+import { adoptSessionCookie } from './http/session-cookie.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
+import { sealPlainSecretParameters } from './modules/resources/resources.repository.js';
 import { configureRunQueue } from './modules/runs/run-create.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
 import { createServices } from './services.js';
@@ -70,13 +73,20 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     );
   }
   await seedBuiltinTemplates(database.db, logger);
+  const sealedResources = await sealPlainSecretParameters(database.db, services.secretBox);
+  if (sealedResources > 0)
+    logger.info({ resources: sealedResources }, 'sealed secret resource parameters stored in the clear');
 
   const metrics = createMetrics();
   const app = express();
   app.disable('x-powered-by');
   // Cached GraphQL answers are served in front of Express once mounted (docs/api.md).
   let front: QueryCacheFront | undefined;
-  const httpServer = createServer((req, res) => (front ? front(req, res, () => app(req, res)) : app(req, res)));
+  const httpServer = createServer((req, res) => {
+    // The web's session cookie becomes the request's credential before anyone reads it.
+    adoptSessionCookie(req);
+    return front ? front(req, res, () => app(req, res)) : app(req, res);
+  });
   let isReady = false;
 
   app.use(requestId);
@@ -95,6 +105,20 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       (error) => logger.warn({ err: error }, 'health check: the database did not answer'),
     ),
   );
+  app.get('/livez', livenessHandler());
+  const migrationsDir = config.database.migrationsDir ?? defaultMigrationsDir();
+  app.get(
+    '/readyz',
+    readinessHandler(
+      {
+        isStarted: () => isReady,
+        ping: () => pingDatabase(database.db),
+        missingMigrations: () => missingMigrations(() => appliedMigrations(database.db), migrationsDir),
+        isEngineStarted: config.server.role === 'server' ? undefined : () => engine !== undefined,
+      },
+      (error) => logger.warn({ err: error }, 'readiness check: the database did not answer'),
+    ),
+  );
   app.get('/metrics', metricsHandler(metrics, config.server.metricsToken));
 
   // The hottest list reads use plain pg on a pool of their own (see ReadSql).
@@ -108,6 +132,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
+        secureCookies: config.publicUrl.startsWith('https:'),
         queryCache: dataVersion && { generations: dataVersion, options: config.queryCache },
         authGenerations: dataVersion,
         beforeAnswer: (req, res) => {
@@ -124,7 +149,15 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   if (graphql) app.use(graphql.router);
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
-  if (hasServer) app.use(stageIngestRouter({ stages: services.stageIngest, box: services.secretBox, logger }));
+  if (hasServer)
+    app.use(
+      stageIngestRouter({
+        stages: services.stageIngest,
+        box: services.secretBox,
+        logger,
+        limits: config.engine.outputLimits,
+      }),
+    );
   if (hasServer) {
     app.use(
       stageArtifactsRouter({
@@ -172,5 +205,5 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
 }
 
 function routeLabel(path: string): string {
-  return ['/graphql', '/healthz', '/metrics'].includes(path) ? path : 'other';
+  return ['/graphql', '/healthz', '/livez', '/readyz', '/metrics'].includes(path) ? path : 'other';
 }

@@ -6,6 +6,7 @@ import type { Db } from './db/prisma.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
 import { RunDownloads } from './modules/artifacts/run-downloads.presenter.js';
+import { S3ArtifactStore } from './modules/artifacts/s3-artifact-store.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
 import { EnginePresenter } from './modules/engine/engine.presenter.js';
 import { AccountService } from './modules/identity/account.service.js';
@@ -27,6 +28,7 @@ import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
 import { ResourceService } from './modules/resources/resources.service.js';
+import { LogSearchPresenter } from './modules/runs/log-search.presenter.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
 import { RunNumbers } from './modules/runs/run-numbers.js';
@@ -83,6 +85,8 @@ export interface Services {
   /** Where stages run (recorded by the controller at start). */
   engine: EnginePresenter;
   runInsights: RunInsightsPresenter;
+  /** searchLogs: stored log lines of a tenant's runs by words and phrases. */
+  logSearch: LogSearchPresenter;
   runEvents: RunEvents;
   /** Live reads of runs, logs and a tenant's runs for subscriptions. */
   runStreams: RunStreams;
@@ -111,12 +115,16 @@ export function createServices(
   );
   const identityRepository = new IdentityRepository(db);
   const loginThrottle = new LoginThrottle(new LoginThrottleRepository(db), config.identity.loginThrottle);
-  const artifactStore = new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
+  // Every replica must see the same artifacts: an object store when configured.
+  const artifactStore: ArtifactStore = config.engine.objectStore
+    ? new S3ArtifactStore(config.engine.objectStore)
+    : new FilesystemArtifactStore(join(config.database.dataDir, 'artifacts'));
   const webhooks = new WebhooksService({
     db,
     logger,
     box: secretBox,
     publicUrl: config.publicUrl,
+    payloadsKept: config.engine.runRetention,
     identity: { authenticate: (authorization) => services.identity.authenticate(authorization) },
   });
   const identity = new IdentityService(
@@ -139,7 +147,7 @@ export function createServices(
       box: secretBox,
       checkTimeoutMs: config.integrations.checkTimeoutMs,
     }),
-    resources: new ResourceService({ db, logger }),
+    resources: new ResourceService({ db, logger, box: secretBox }),
     stages: new StageService({ db, logger }),
     templates: new TemplateService({ db, logger }),
     identity,
@@ -168,7 +176,7 @@ export function createServices(
     workflowsPresenter: new WorkflowsPresenter(db),
     triggers: new TriggersService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
     webhooks,
-    manifests: new ManifestsService({ db, logger, repositoryWebhooks: webhooks.repositoryWebhooks }),
+    manifests: new ManifestsService({ db, logger, box: secretBox, repositoryWebhooks: webhooks.repositoryWebhooks }),
     runs: new RunsService({
       db,
       logger,
@@ -180,8 +188,9 @@ export function createServices(
     runsPresenter,
     engine: new EnginePresenter(db),
     runInsights: new RunInsightsPresenter(db),
+    logSearch: new LogSearchPresenter(db),
     runEvents,
-    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents }),
+    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents, generations: hooks.dataVersion }),
     stageIngest: new StageIngestRepository(db),
     secretBox,
     artifactStore,

@@ -9,6 +9,7 @@ const RunFields = graphql(`
     phase
     message
     isPaused
+    isStopping
     createdAt
     startedAt
     finishedAt
@@ -256,3 +257,47 @@ export const LogoutDocument = graphql(`
     logout
   }
 `);
+
+/** A page of log search hits across the tenant's runs, newest first. */
+export const SearchLogsDocument = graphql(`
+  query CliSearchLogs(
+    $tenant: String!
+    $query: String!
+    $project: String
+    $workflow: String
+    $since: DateTime
+    $first: Int
+    $after: String
+  ) {
+    searchLogs(
+      tenant: $tenant
+      query: $query
+      project: $project
+      workflow: $workflow
+      since: $since
+      first: $first
+      after: $after
+    ) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          run {
+            id
+            number
+            workflow {
+              name
+            }
+          }
+          stage
+          seq
+          line
+          timestamp
+        }
+      }
+    }
+  }
+`);
+export type LogSearchHit = ResultOf<typeof SearchLogsDocument>['searchLogs']['edges'][number]['node'];

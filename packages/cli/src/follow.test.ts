@@ -20,6 +20,7 @@ const run = (phase: RunSnapshot['phase'] & StageSnapshot['phase']): RunSnapshot 
   phase,
   message: '',
   isPaused: false,
+  isStopping: false,
   createdAt: '2026-11-26T00:00:00Z',
   startedAt: null,
   finishedAt: null,

@@ -9,7 +9,7 @@ import type { introspection } from './generated/graphql-env.js';
  */
 export const graphql = initGraphQLTada<{
   introspection: introspection;
-  scalars: { DateTimeISO: string; JSONObject: Record<string, unknown> };
+  scalars: { DateTimeISO: string; DateTime: string; JSONObject: Record<string, unknown> };
   disableMasking: true;
 }>();
 

@@ -38,7 +38,7 @@ describe('main', () => {
     const missing = await call(['logs']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'cyclone: missing arguments: cyclone logs RUN [--stage S] [--follow]\nRun cyclone logs --help for its usage.\n',
+      'cyclone: missing arguments: cyclone logs RUN [--stage S] [--follow] | logs search QUERY [--since AGE] [--workflow W] [--limit N] [-o FORMAT]\nRun cyclone logs --help for its usage.\n',
     );
     expect((await call(['get', 'pipelines', '--server', 'h'])).stderr).toContain('cannot get "pipelines"');
     expect((await call(['run', 'x', '--timeout', 'soon', '--server', 'h'])).stderr).toContain(

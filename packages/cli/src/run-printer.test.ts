@@ -18,6 +18,7 @@ const run = (phase: RunSnapshot['phase'], stages: StageSnapshot[], extra: Partia
   phase,
   message: '',
   isPaused: false,
+  isStopping: false,
   createdAt: '2026-11-26T00:00:00Z',
   startedAt: '2026-11-26T00:00:00Z',
   finishedAt: null,
@@ -66,11 +67,28 @@ describe('RunPrinter', () => {
     );
   });
 
+  it('says why a stage was skipped', () => {
+    const out: string[] = [];
+    const printer = new RunPrinter((t) => out.push(t), ['deploy'], false, 'deploy');
+    printer.run(
+      run('RUNNING', [stage('deploy', 'SKIPPED', { message: "skipped: when trigger.branch == 'main' is false" })]),
+    );
+    expect(out[0]).toBe("==> stage deploy SKIPPED (skipped: when trigger.branch == 'main' is false)\n");
+  });
+
   it('reports a pause, and with --stage only that stage', () => {
     const out: string[] = [];
     const printer = new RunPrinter((t) => out.push(t), ['qa'], false, 'qa');
     printer.run(run('RUNNING', [stage('build', 'RUNNING'), stage('qa', 'PENDING')]));
     printer.run(run('WAITING', [stage('build', 'SUCCEEDED'), stage('qa', 'PENDING')], { isPaused: true }));
     expect(out.join('')).toBe('==> run #4 of ci RUNNING\n==> run #4 of ci WAITING (paused)\n');
+  });
+
+  it('reports a stop that waits for the finally stages', () => {
+    const out: string[] = [];
+    const printer = new RunPrinter((t) => out.push(t), ['build', 'cleanup'], false);
+    printer.run(run('RUNNING', [stage('build', 'RUNNING')]));
+    printer.run(run('RUNNING', [stage('build', 'CANCELLED'), stage('cleanup', 'RUNNING')], { isStopping: true }));
+    expect(out.join('')).toContain('==> run #4 of ci RUNNING (stopping: finally stages run)\n');
   });
 });

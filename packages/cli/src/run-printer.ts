@@ -11,6 +11,7 @@ export class RunPrinter {
   private readonly stagePhases = new Map<string, string>();
   private runPhase: string | undefined;
   private wasPaused = false;
+  private wasStopping = false;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -37,16 +38,19 @@ export class RunPrinter {
         stage.attempt > 1 ? `attempt ${stage.attempt}` : '',
         stage.finishedAt ? `in ${runDuration(stage.startedAt, stage.finishedAt)}` : '',
         stage.exitCode !== null && stage.phase !== 'RUNNING' ? `exit ${stage.exitCode}` : '',
-        stage.phase === 'FAILED' && stage.message ? stage.message : '',
+        // Why it failed, or why it was skipped (its condition, its upstream stages).
+        (stage.phase === 'FAILED' || stage.phase === 'SKIPPED') && stage.message ? stage.message : '',
       ].filter(Boolean);
       this.status(`stage ${stage.name} ${paintPhase(stage.phase, this.isColoured)}`, details);
     }
-    if (run.phase !== this.runPhase || run.isPaused !== this.wasPaused) {
+    if (run.phase !== this.runPhase || run.isPaused !== this.wasPaused || run.isStopping !== this.wasStopping) {
       const isFirst = this.runPhase === undefined;
       this.runPhase = run.phase;
       this.wasPaused = run.isPaused;
+      this.wasStopping = run.isStopping;
       const details = [
-        run.isPaused ? 'paused' : '',
+        run.isPaused && !run.isStopping ? 'paused' : '',
+        run.isStopping ? 'stopping: finally stages run' : '',
         run.finishedAt ? `in ${runDuration(run.startedAt, run.finishedAt)}` : '',
         run.message && !isFirst ? run.message : '',
       ].filter(Boolean);

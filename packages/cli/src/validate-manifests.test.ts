@@ -92,6 +92,39 @@ describe('validateManifests', () => {
     ]);
   });
 
+  it('checks conditions, finally stages and a cron time zone as the server does', () => {
+    const yaml = docs(
+      stage('a'),
+      stage('b'),
+      stage('z'),
+      workflow(
+        "    - {name: a, when: 'trigger.branch =='}\n    - {name: b, depends: [z]}\n    - {name: z, finally: true}\n",
+      ),
+    );
+    expect(validateManifests(yaml).map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'documents[3].spec.stages[0].when: stage "a": when is not a valid condition: Unexpected token: EOF',
+      'documents[3].spec.stages[1].depends[0]: stage "b" depends on finally stage "z", which runs after every other stage; make it a finally stage too',
+    ]);
+    const trigger =
+      'apiVersion: cyclone.dev/v1alpha1\nkind: WorkflowTrigger\nmetadata: {name: nightly}\nspec:\n  type: Cron\n  workflowRef: {name: ci}\n  cron: {schedule: "0 3 * * *", timezone: Mars/Olympus}\n';
+    expect(validateManifests(docs(stage('a'), workflow('    - {name: a}\n'), trigger))).toEqual([
+      {
+        document: 2,
+        field: 'documents[2].spec.cron.timezone',
+        message: 'must be an IANA time zone such as Europe/Berlin, America/New_York or UTC',
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it('accepts the language example: a condition, a finally stage and a cron time zone', () => {
+    const example = readFileSync(
+      new URL('../../../k8s/examples/valid/workflow-language.yaml', import.meta.url),
+      'utf8',
+    );
+    expect(validateManifests(docs(stage('unit-test'), stage('release'), stage('cleanup'), example))).toEqual([]);
+  });
+
   it('checks the joined workflow with the domain schema', () => {
     const yaml = docs(stage('a'), workflow('    - {name: a, timeout: soon}\n'));
     const [problem] = validateManifests(yaml);

@@ -117,6 +117,8 @@ function checkGraph(
       dependsOn: ref.dependsOn,
       inputArtifacts: ref.artifactSources,
       outputArtifacts: stages.get(ref.name)?.outputs.artifacts.map((a) => a.name) ?? [],
+      when: ref.when,
+      finally: ref.finally,
     })),
   );
   for (const { field, message, issue } of locateDagIssues(refs, issues, workflowStagePaths())) {

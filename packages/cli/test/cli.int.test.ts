@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkflow, runWorkflow, sh, stageOf, waitForRun } from '../../../apps/api/src/testing/run-helpers.js';
 import { seedTenant } from '../../../apps/api/src/testing/seed.js';
 import { startTestApi, TEST_ADMIN, type TestApi } from '../../../apps/api/src/testing/test-api.js';
 import { cli, ensureBuilt, FIXTURES, startCli } from './cli-harness.js';
@@ -64,8 +65,8 @@ describe('cyclone CLI against a real API', () => {
     chmodSync(home, 0o755);
     api = await startTestApi({ CYCLONE_DATA_DIR: join(home, 'data') });
     admin = await api.loginAsAdmin();
-    // `folders` keeps the folder tests' workflows out of the listings of `web`.
-    await seedTenant(api, admin, 'acme', { projects: ['web', 'folders'] });
+    // `folders` keeps the folder tests' workflows out of the listings of `web`; `stops` the stop test's.
+    await seedTenant(api, admin, 'acme', { projects: ['web', 'folders', 'stops'] });
     env = { CYCLONE_CONFIG: join(home, 'config', 'config.json') };
   });
   afterAll(async () => {
@@ -242,6 +243,27 @@ describe('cyclone CLI against a real API', () => {
     expect(followed.code).toBe(1);
     expect(followed.stderr).toContain('run #1 of sleepy CANCELLED');
     expect((await phaseOf(id))?.phase).toBe('CANCELLED');
+  });
+
+  it('says a stopped run waits for its finally stages, and a second stop kills them', async () => {
+    // In a project of its own, so the listings of the other tests stay as they are.
+    const scope = { tenant: 'acme', project: 'stops' };
+    await createWorkflow(api, admin, {
+      ...scope,
+      name: 'lingering',
+      stages: [sh('work', 'exec sleep 60'), sh('linger', 'exec sleep 60', { finally: true })],
+    });
+    const { id } = await runWorkflow(api, admin, { ...scope, workflow: 'lingering' });
+    await waitForRun(api, admin, id, { until: (r) => stageOf(r, 'work').phase === 'RUNNING', what: 'work to run' });
+    const first = await cli(['stop', id], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('run #1 of lingering: RUNNING (stopping: finally stages run; stop again to kill them)\n');
+    await waitForRun(api, admin, id, { until: (r) => stageOf(r, 'linger').phase === 'RUNNING', what: 'linger to run' });
+    const second = await cli(['stop', id], env);
+    expect(second.code).toBe(0);
+    const ended = await waitForRun(api, admin, id);
+    expect(ended).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
+    expect(stageOf(ended, 'linger').phase).toBe('CANCELLED');
   });
 
   it('resumes after a dropped connection without missing or repeating a line', async () => {

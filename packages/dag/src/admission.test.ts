@@ -43,8 +43,16 @@ describe('planAdmission', () => {
     );
     expect(plan.admit).toEqual([runs[0]?.id]);
     expect(plan.waiting).toEqual([
-      { id: runs[1]?.id, reason: 'queued: 2 runs of this tenant are active (limit 2)' },
-      { id: runs[2]?.id, reason: 'queued: 2 runs of this tenant are active (limit 2)' },
+      {
+        id: runs[1]?.id,
+        reason: 'queued: 2 runs of this tenant are active (limit 2)',
+        wait: { kind: 'TENANT_LIMIT', limit: 2, position: 1 },
+      },
+      {
+        id: runs[2]?.id,
+        reason: 'queued: 2 runs of this tenant are active (limit 2)',
+        wait: { kind: 'TENANT_LIMIT', limit: 2, position: 2 },
+      },
     ]);
   });
 
@@ -60,7 +68,13 @@ describe('planAdmission', () => {
       }),
     );
     expect(plan.admit).toEqual([other.id]);
-    expect(plan.waiting).toEqual([{ id: blocked.id, reason: 'queued: 1 run of this workflow is active (limit 1)' }]);
+    expect(plan.waiting).toEqual([
+      {
+        id: blocked.id,
+        reason: 'queued: 1 run of this workflow is active (limit 1)',
+        wait: { kind: 'WORKFLOW_LIMIT', limit: 1, position: 1 },
+      },
+    ]);
   });
 
   it('shares the installation capacity round-robin: a tenant with many queued runs does not starve one with one', () => {
@@ -70,6 +84,8 @@ describe('planAdmission', () => {
     expect(plan.admit).toEqual([many[0]?.id, one.id]);
     expect(plan.waiting).toHaveLength(99);
     expect(plan.waiting[0]?.reason).toBe('queued: 2 runs are active in total (limit 2)');
+    expect(plan.waiting.map((entry) => entry.wait.position)).toEqual(Array.from({ length: 99 }, (_, i) => i + 1));
+    expect(plan.waiting[98]?.wait).toEqual({ kind: 'GLOBAL_LIMIT', limit: 2, position: 99 });
   });
 
   it('gives the single free slot to the tenant admitted least recently', () => {
@@ -94,7 +110,9 @@ describe('planAdmission', () => {
     const next = queued('a');
     const plan = planAdmission([paused, next], state({ tenantLimit: () => 1 }));
     expect(plan.admit).toEqual([next.id]);
-    expect(plan.waiting).toEqual([{ id: paused.id, reason: 'paused before it started' }]);
+    expect(plan.waiting).toEqual([
+      { id: paused.id, reason: 'paused before it started', wait: { kind: 'PAUSED', limit: null, position: null } },
+    ]);
   });
 
   it('never admits a run waiting for approval, even with room, and says why it waits', () => {
@@ -103,7 +121,11 @@ describe('planAdmission', () => {
     const plan = planAdmission([untrusted, next], state({}));
     expect(plan.admit).toEqual([next.id]);
     expect(plan.waiting).toEqual([
-      { id: untrusted.id, reason: 'waiting for approval: pull request #7 comes from the fork m/r' },
+      {
+        id: untrusted.id,
+        reason: 'waiting for approval: pull request #7 comes from the fork m/r',
+        wait: { kind: 'APPROVAL', limit: null, position: null },
+      },
     ]);
   });
 
@@ -111,6 +133,12 @@ describe('planAdmission', () => {
     const run = queued('a');
     const plan = planAdmission([run], state({ capacity: 1, activeByTenant: new Map([['z', 1]]) }));
     expect(plan.admit).toEqual([]);
-    expect(plan.waiting).toEqual([{ id: run.id, reason: 'queued: 1 run is active in total (limit 1)' }]);
+    expect(plan.waiting).toEqual([
+      {
+        id: run.id,
+        reason: 'queued: 1 run is active in total (limit 1)',
+        wait: { kind: 'GLOBAL_LIMIT', limit: 1, position: 1 },
+      },
+    ]);
   });
 });

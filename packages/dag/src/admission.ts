@@ -37,10 +37,24 @@ export interface AdmissionState {
   lastAdmittedAt: ReadonlyMap<string, Date>;
 }
 
+/** What a queued run waits for (WorkflowRun.wait). */
+export type WaitKind = 'TENANT_LIMIT' | 'WORKFLOW_LIMIT' | 'GLOBAL_LIMIT' | 'APPROVAL' | 'PAUSED';
+
+export interface RunWait {
+  kind: WaitKind;
+  /** The limit it waits under (the LIMIT kinds); null otherwise. */
+  limit: number | null;
+  /**
+   * Its place among the runs waiting under the same limit, from 1 (the tenant's, the
+   * workflow's or all queued runs, oldest first); null when it waits for a person.
+   */
+  position: number | null;
+}
+
 export interface AdmissionPlan {
   admit: string[];
-  /** Runs left in the queue and why. */
-  waiting: { id: string; reason: string }[];
+  /** Runs left in the queue, why in words (the run's message) and as a RunWait. */
+  waiting: { id: string; reason: string; wait: RunWait }[];
 }
 
 /** The message of a run waiting for a member's approval (also set when such a run is created). */
@@ -90,6 +104,13 @@ export function planAdmission(queue: readonly QueuedRun[], state: AdmissionState
     }
   }
 
+  // Places in each line: per tenant, per workflow and overall, oldest first.
+  const places = new Map<string, number>();
+  const nextPlace = (key: string) => {
+    const place = (places.get(key) ?? 0) + 1;
+    places.set(key, place);
+    return place;
+  };
   const waiting = fifo
     .filter((run) => !admitted.has(run.id))
     .map((run) => {
@@ -97,16 +118,36 @@ export function planAdmission(queue: readonly QueuedRun[], state: AdmissionState
       const workflowLimit = state.workflowLimit(run.workflowId);
       const tenantCount = byTenant.get(run.tenantId) ?? 0;
       const workflowCount = byWorkflow.get(run.workflowId) ?? 0;
-      let reason = 'queued: waiting for a slot';
-      if (run.awaitingApproval !== undefined) reason = approvalWaitMessage(run.awaitingApproval);
-      else if (run.isPaused) reason = 'paused before it started';
-      else if (tenantLimit !== null && tenantCount >= tenantLimit)
-        reason = `queued: ${plural(tenantCount, 'tenant')} active (limit ${tenantLimit})`;
-      else if (workflowLimit !== null && workflowCount >= workflowLimit)
-        reason = `queued: ${plural(workflowCount, 'workflow')} active (limit ${workflowLimit})`;
-      else if (state.capacity !== null && total >= state.capacity)
-        reason = `queued: ${total} run${total === 1 ? ' is' : 's are'} active in total (limit ${state.capacity})`;
-      return { id: run.id, reason };
+      if (run.awaitingApproval !== undefined) {
+        const wait: RunWait = { kind: 'APPROVAL', limit: null, position: null };
+        return { id: run.id, reason: approvalWaitMessage(run.awaitingApproval), wait };
+      }
+      if (run.isPaused) {
+        const wait: RunWait = { kind: 'PAUSED', limit: null, position: null };
+        return { id: run.id, reason: 'paused before it started', wait };
+      }
+      const tenantPlace = nextPlace(`tenant:${run.tenantId}`);
+      const workflowPlace = nextPlace(`workflow:${run.workflowId}`);
+      const overallPlace = nextPlace('all');
+      if (tenantLimit !== null && tenantCount >= tenantLimit) {
+        const wait: RunWait = { kind: 'TENANT_LIMIT', limit: tenantLimit, position: tenantPlace };
+        return { id: run.id, reason: `queued: ${plural(tenantCount, 'tenant')} active (limit ${tenantLimit})`, wait };
+      }
+      if (workflowLimit !== null && workflowCount >= workflowLimit) {
+        const wait: RunWait = { kind: 'WORKFLOW_LIMIT', limit: workflowLimit, position: workflowPlace };
+        return {
+          id: run.id,
+          reason: `queued: ${plural(workflowCount, 'workflow')} active (limit ${workflowLimit})`,
+          wait,
+        };
+      }
+      // The installation's capacity (or, when every limit had room, the next pass).
+      const wait: RunWait = { kind: 'GLOBAL_LIMIT', limit: state.capacity, position: overallPlace };
+      const reason =
+        state.capacity !== null && total >= state.capacity
+          ? `queued: ${total} run${total === 1 ? ' is' : 's are'} active in total (limit ${state.capacity})`
+          : 'queued: waiting for a slot';
+      return { id: run.id, reason, wait };
     });
   return { admit: fifo.filter((run) => admitted.has(run.id)).map((run) => run.id), waiting };
 }

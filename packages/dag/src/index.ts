@@ -4,8 +4,21 @@ export {
   approvalWaitMessage,
   planAdmission,
   type QueuedRun,
+  type RunWait,
+  type WaitKind,
 } from './admission.js';
 export { buildDag } from './build.js';
+export {
+  type ConditionContext,
+  type ConditionFacts,
+  type ConditionResult,
+  type ConditionStage,
+  type ConditionTrigger,
+  checkCondition,
+  EMPTY_TRIGGER,
+  evaluateCondition,
+  MAX_CONDITION_LENGTH,
+} from './condition.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
 export { type GraphFieldNames, type GraphStageRef, type LocatedDagIssue, locateDagIssues } from './locate.js';
 export { levels, readyStages, upstreamClosure } from './order.js';
@@ -14,6 +27,7 @@ export {
   BACKOFF_CAP_MS,
   backoffMs,
   isTerminalRunPhase,
+  nextRetryAt,
   type PlanFinish,
   type PlanKill,
   type PlanRunPhase,

@@ -6,6 +6,7 @@ const fields = {
   name: (i: number) => `stages[${i}].name`,
   dependsOn: (i: number, j?: number) => `stages[${i}].dependsOn${j === undefined ? '' : `[${j}]`}`,
   artifactSource: (i: number, j: number) => `stages[${i}].artifacts[${j}].source`,
+  when: (i: number) => `stages[${i}].when`,
 };
 
 function locate(

@@ -5,6 +5,7 @@ export interface GraphFieldNames {
   name(stage: number): string;
   dependsOn(stage: number, index?: number): string;
   artifactSource(stage: number, index: number): string;
+  when(stage: number): string;
 }
 
 /** The parts of a stage reference that problems point into. */
@@ -48,6 +49,10 @@ export function locateDagIssues(
         return { field: fields.name(indexOf(issue.stage, i + 1)), message: issue.message, issue };
       case 'UNKNOWN_DEPENDENCY':
         return { field: fields.dependsOn(i, entry(stage?.dependsOn, issue.dependency)), message: issue.message, issue };
+      case 'DEPENDS_ON_FINALLY':
+        return { field: fields.dependsOn(i, entry(stage?.dependsOn, issue.dependency)), message: issue.message, issue };
+      case 'BAD_CONDITION':
+        return { field: fields.when(i), message: issue.message, issue };
       case 'SELF_DEPENDENCY':
         return { field: fields.dependsOn(i, entry(stage?.dependsOn, issue.stage)), message: issue.message, issue };
       case 'CYCLE':

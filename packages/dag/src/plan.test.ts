@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, backoffMs, type PlanRunState, type PlanStage, type PlanStageState, planRun } from './plan.js';
+import {
+  BACKOFF_CAP_MS,
+  backoffMs,
+  nextRetryAt,
+  type PlanRunState,
+  type PlanStage,
+  type PlanStageState,
+  planRun,
+} from './plan.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -98,13 +106,20 @@ describe('planRun: failures', () => {
     expect(plan.runPhase).toBe('FAILED');
   });
 
-  it('a SKIPPED or CANCELLED upstream stage skips its dependents', () => {
+  it('a CANCELLED upstream stage skips its dependents and fails the run', () => {
     const chain: PlanStage[] = [{ name: 'a' }, { name: 'b', dependsOn: ['a'] }];
-    for (const phase of ['SKIPPED', 'CANCELLED'] as const) {
-      const plan = planRun(chain, run(), states({ a: { phase } }));
-      expect(plan.finish).toMatchObject([{ stage: 'b', phase: 'SKIPPED' }]);
-      expect(plan).toMatchObject({ runPhase: 'FAILED', runMessage: 'stage "a" did not succeed' });
-    }
+    const plan = planRun(chain, run(), states({ a: { phase: 'CANCELLED' } }));
+    expect(plan.finish).toMatchObject([{ stage: 'b', phase: 'SKIPPED' }]);
+    expect(plan).toMatchObject({ runPhase: 'FAILED', runMessage: 'stage "a" did not succeed' });
+  });
+
+  it('a stage whose only upstream stage was SKIPPED is skipped too, and skipping fails nothing', () => {
+    const chain: PlanStage[] = [{ name: 'a' }, { name: 'b', dependsOn: ['a'] }];
+    const plan = planRun(chain, run(), states({ a: { phase: 'SKIPPED' } }));
+    expect(plan.finish).toEqual([
+      { stage: 'b', phase: 'SKIPPED', message: 'skipped: every upstream stage was skipped' },
+    ]);
+    expect(plan.runPhase).toBe('SUCCEEDED');
   });
 
   it('a trivial stage that fails does not fail the run and its dependents still run', () => {
@@ -261,5 +276,24 @@ describe('planRun: retries that reuse stages', () => {
     const plan = planRun(diamond, run({ phase: 'WAITING' }), new Map());
     expect(plan.start).toEqual([{ stage: 'a', attempt: 1 }]);
     expect(plan.runPhase).toBe('RUNNING');
+  });
+});
+
+describe('nextRetryAt', () => {
+  const at = new Date('2026-01-01T00:00:00Z');
+  it('is the soonest due retry of a failed stage with attempts left, else null', () => {
+    const stages = [{ name: 'flaky', retries: 3 }, { name: 'once' }, { name: 'other', retries: 1 }];
+    const failed = (stage: string, attempt: number, finishedAt = at) => ({
+      stage,
+      phase: 'FAILED',
+      attempt,
+      finishedAt,
+    });
+    expect(nextRetryAt(stages, [failed('flaky', 2)])).toEqual(new Date(at.getTime() + backoffMs(2)));
+    expect(nextRetryAt(stages, [failed('flaky', 4), failed('once', 1)])).toBeNull();
+    expect(nextRetryAt(stages, [failed('flaky', 3), failed('other', 1, new Date(at.getTime() + 1_000))])).toEqual(
+      new Date(at.getTime() + 1_000 + backoffMs(1)),
+    );
+    expect(nextRetryAt(stages, [{ stage: 'flaky', phase: 'RUNNING', attempt: 2, finishedAt: null }])).toBeNull();
   });
 });

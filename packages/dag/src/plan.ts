@@ -1,4 +1,5 @@
 import { isTerminalRunPhase, type RunPhase } from '@cyclone/domain/core';
+import { type ConditionFacts, type ConditionStage, EMPTY_TRIGGER, evaluateCondition } from './condition.js';
 
 /**
  * The run planner: a pure function from the stored state of a run to what the
@@ -13,16 +14,32 @@ import { isTerminalRunPhase, type RunPhase } from '@cyclone/domain/core';
  *   does not fail, and its dependents run as if it had succeeded.
  * - Fail fast: once a non-trivial stage has failed for good, no new stage and no
  *   retry starts; stages that never started become SKIPPED, running ones finish,
- *   then the run is FAILED.
- * - Skips: a pending stage whose upstream stage is SKIPPED, CANCELLED or failed for
- *   good (non-trivial) becomes SKIPPED.
+ *   then (after the finally stages) the run is FAILED.
+ * - Conditions (`when`, CEL, see condition.ts): evaluated when the stage is ready to
+ *   start (every upstream stage ended, nothing failed, not paused), with the facts of
+ *   that moment. False: the stage is SKIPPED with the reason `skipped: when … is false`.
+ *   An evaluation error fails the stage for good (no retry can change it), with the message.
+ * - Skips: a pending stage becomes SKIPPED when an upstream stage is CANCELLED or failed
+ *   for good (non-trivial), or when every one of its upstream stages was SKIPPED (it
+ *   only depends on skipped stages). A stage with at least one upstream stage that
+ *   succeeded runs even if others were skipped. A SKIPPED stage never fails the run.
+ * - Finally stages (`finally: true`; Tekton's finally, Argo's onExit): they start once
+ *   every other stage has ended, whatever the outcome, and on stop. Among themselves
+ *   they follow dependsOn, but only wait for those stages to end (they are never
+ *   skipped because of an upstream outcome, only by their own `when`). Their `when`
+ *   sees `run.phase`: what the other stages made of the run (SUCCEEDED, FAILED,
+ *   CANCELLED). A non-trivial finally stage that fails turns a SUCCEEDED outcome into
+ *   FAILED; it never changes a FAILED or CANCELLED one.
  * - Pause: no new starts or retries, running stages continue; the run shows WAITING.
- * - Stop: running stages are killed and become CANCELLED, stages not started become
- *   CANCELLED, the run is CANCELLED. Stop wins over pause.
+ * - Stop: running ordinary stages are killed and become CANCELLED, ordinary stages not
+ *   started become CANCELLED; then the finally stages run (unless no stage had ever
+ *   started: they are CANCELLED too), and the run is CANCELLED once they end. A
+ *   second stop (`isStopForced`) kills the finally stages too and ends the run at
+ *   once. Stop wins over pause.
  * - Stage timeout: a running attempt older than its timeout is killed and counts as
- *   a failed attempt (retried per policy).
- * - Run timeout: past the deadline running stages are killed (FAILED), stages not
- *   started become CANCELLED and the run is FAILED.
+ *   a failed attempt (retried per policy). Finally stages too.
+ * - Run timeout: past the deadline every running stage, finally ones included, is
+ *   killed (FAILED), stages not started become CANCELLED and the run is FAILED.
  */
 
 export { isTerminalRunPhase };
@@ -38,12 +55,20 @@ export interface PlanStage {
   retries?: number;
   /** Limit of one attempt, if any. */
   timeoutMs?: number;
+  /** CEL condition: false skips the stage. */
+  when?: string;
+  /** Runs after every other stage has ended, whatever the outcome. */
+  finally?: boolean;
 }
 
 export interface PlanRunState {
   phase: PlanRunPhase;
   isPaused: boolean;
   isStopRequested: boolean;
+  /** A second stop: finally stages are killed too and the run ends at once. */
+  isStopForced?: boolean;
+  /** What conditions see of the run besides its stages (absent: nothing). */
+  facts?: ConditionFacts;
   /** When the whole run must be over, if it has a timeout. */
   deadline?: Date | null;
   now: Date;
@@ -56,6 +81,8 @@ export interface PlanStageState {
   startedAt?: Date | null;
   finishedAt?: Date | null;
   exitCode?: number | null;
+  /** The `key:value` lines it wrote, for conditions. */
+  outputs?: readonly { key: string; value: string }[];
 }
 
 export interface PlanStart {
@@ -74,8 +101,10 @@ export interface PlanKill {
 
 export interface PlanFinish {
   stage: string;
-  phase: 'SKIPPED' | 'CANCELLED';
+  /** FAILED: its condition could not be evaluated (set with `attempt`, so it is failed for good). */
+  phase: 'SKIPPED' | 'CANCELLED' | 'FAILED';
   message: string;
+  attempt?: number;
 }
 
 export interface RunPlan {
@@ -98,6 +127,35 @@ export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * When the soonest retry of a failed stage is due (the run waits for it: RETRY_BACKOFF),
+ * or null when no stage waits for one. Same rule as planRun: a FAILED stage with
+ * attempts left starts again `backoffMs(attempt)` after it finished.
+ */
+export function nextRetryAt(
+  stages: readonly Pick<PlanStage, 'name' | 'retries'>[],
+  states: readonly { stage: string; phase: string; attempt: number; finishedAt: Date | null }[],
+): Date | null {
+  let soonest: number | null = null;
+  for (const state of states) {
+    const stage = stages.find((s) => s.name === state.stage);
+    if (!stage || state.phase !== 'FAILED' || state.attempt >= (stage.retries ?? 0) + 1) continue;
+    const dueAt = (state.finishedAt?.getTime() ?? 0) + backoffMs(state.attempt);
+    if (soonest === null || dueAt < soonest) soonest = dueAt;
+  }
+  return soonest === null ? null : new Date(soonest);
+}
+
+/** Phases after which a stage does nothing more (FAILED only once it is failed for good). */
+const ENDED = new Set<PlanStagePhase>(['SUCCEEDED', 'CANCELLED', 'SKIPPED']);
+/** How much of a condition a skip message quotes. */
+const QUOTED_CONDITION = 200;
+
+interface Outcome {
+  phase: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  message?: string;
+}
+
 export function planRun(
   stages: readonly PlanStage[],
   run: PlanRunState,
@@ -110,21 +168,30 @@ export function planRun(
   // The state after this plan is applied, updated as decisions are made.
   const after = new Map<string, PlanStageState>();
   for (const stage of stages) after.set(stage.name, states.get(stage.name) ?? { phase: 'PENDING', attempt: 0 });
-  const phaseOf = (name: string) => after.get(name)?.phase ?? 'PENDING';
+  const byName = new Map(stages.map((stage) => [stage.name, stage]));
+  const stateOf = (name: string): PlanStageState => after.get(name) ?? { phase: 'PENDING', attempt: 0 };
+  const phaseOf = (name: string) => stateOf(name).phase;
+  const set = (name: string, changes: Partial<PlanStageState>) => after.set(name, { ...stateOf(name), ...changes });
   const maxAttempts = (stage: PlanStage) => (stage.retries ?? 0) + 1;
   const isFailedForGood = (stage: PlanStage) => {
-    const state = after.get(stage.name) as PlanStageState;
+    const state = stateOf(stage.name);
     return state.phase === 'FAILED' && state.attempt >= maxAttempts(stage);
   };
   const isWaitingForRetry = (stage: PlanStage) => {
-    const state = after.get(stage.name) as PlanStageState;
+    const state = stateOf(stage.name);
     return state.phase === 'FAILED' && state.attempt < maxAttempts(stage);
   };
+  const isEnded = (stage: PlanStage) => ENDED.has(phaseOf(stage.name)) || isFailedForGood(stage);
+  const regular = stages.filter((stage) => !stage.finally);
+  const finals = stages.filter((stage) => stage.finally === true);
 
   const isPastDeadline = run.deadline != null && now >= run.deadline.getTime();
-  if (run.isStopRequested || isPastDeadline) {
-    return terminate(stages, after, plan, isPastDeadline && !run.isStopRequested);
+  const hasStarted = [...after.values()].some((state) => state.attempt > 0);
+  if (isPastDeadline || (run.isStopRequested && (run.isStopForced || !hasStarted))) {
+    return terminate(stages, after, plan, !run.isStopRequested);
   }
+  const isStopping = run.isStopRequested;
+  if (isStopping) stopOrdinaryStages(regular, after, plan);
 
   let requeue: number | undefined;
   const soonest = (ms: number) => {
@@ -134,7 +201,7 @@ export function planRun(
 
   // Stage timeouts: the attempt fails and may be retried below.
   for (const stage of stages) {
-    const state = after.get(stage.name) as PlanStageState;
+    const state = stateOf(stage.name);
     if (state.phase !== 'RUNNING' || stage.timeoutMs === undefined || !state.startedAt) continue;
     const dueAt = state.startedAt.getTime() + stage.timeoutMs;
     if (now >= dueAt) {
@@ -145,82 +212,185 @@ export function planRun(
         reason: 'STAGE_TIMEOUT',
         message: `attempt ${state.attempt} timed out after ${stage.timeoutMs} ms`,
       });
-      after.set(stage.name, { ...state, phase: 'FAILED', finishedAt: run.now, exitCode: null });
+      set(stage.name, { phase: 'FAILED', finishedAt: run.now, exitCode: null });
     } else {
       soonest(dueAt - now);
     }
   }
 
-  const failedStage = stages.find((stage) => !stage.trivial && isFailedForGood(stage));
-  const isBlocked = (name: string) => {
-    const stage = stages.find((s) => s.name === name);
-    const phase = phaseOf(name);
-    return (
-      phase === 'SKIPPED' || phase === 'CANCELLED' || (stage !== undefined && !stage.trivial && isFailedForGood(stage))
-    );
-  };
-  const isSatisfied = (name: string) => {
-    const stage = stages.find((s) => s.name === name);
-    return phaseOf(name) === 'SUCCEEDED' || (stage !== undefined && stage.trivial === true && isFailedForGood(stage));
-  };
-
-  // Skips cascade along the graph; repeat until nothing changes.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const stage of stages) {
-      if (phaseOf(stage.name) !== 'PENDING') continue;
-      const blocker = (stage.dependsOn ?? []).find(isBlocked);
-      const message = blocker
-        ? `skipped: upstream stage "${blocker}" did not succeed`
-        : failedStage
-          ? `skipped: stage "${failedStage.name}" failed`
-          : undefined;
-      if (message === undefined) continue;
-      plan.finish.push({ stage: stage.name, phase: 'SKIPPED', message });
-      after.set(stage.name, { ...(after.get(stage.name) as PlanStageState), phase: 'SKIPPED' });
-      changed = true;
+  const condition = (stage: PlanStage, runPhase: string): 'TRUE' | 'DECIDED' => {
+    if (stage.when === undefined) return 'TRUE';
+    const result = evaluateCondition(stage.when, {
+      variables: run.facts?.variables ?? {},
+      params: run.facts?.params ?? {},
+      trigger: run.facts?.trigger ?? EMPTY_TRIGGER,
+      run: { phase: runPhase },
+      stages: conditionStages(stages, stateOf),
+    });
+    if ('value' in result && result.value) return 'TRUE';
+    if ('value' in result) {
+      const quoted = stage.when.length > QUOTED_CONDITION ? `${stage.when.slice(0, QUOTED_CONDITION)}…` : stage.when;
+      plan.finish.push({ stage: stage.name, phase: 'SKIPPED', message: `skipped: when ${quoted} is false` });
+      set(stage.name, { phase: 'SKIPPED' });
+    } else {
+      const message = `condition could not be evaluated: ${result.error}`;
+      // No retry can change what a condition says about the same facts: failed for good.
+      const attempt = Math.max(stateOf(stage.name).attempt, maxAttempts(stage));
+      plan.finish.push({ stage: stage.name, phase: 'FAILED', message, attempt });
+      set(stage.name, { phase: 'FAILED', attempt, finishedAt: run.now, exitCode: null });
     }
-  }
+    return 'DECIDED';
+  };
+  const startOrRetry = (stage: PlanStage, mayStart: boolean) => {
+    const state = stateOf(stage.name);
+    if (state.phase === 'PENDING') {
+      if (!mayStart) return;
+      plan.start.push({ stage: stage.name, attempt: state.attempt + 1 });
+      set(stage.name, { phase: 'RUNNING', attempt: state.attempt + 1 });
+    } else if (isWaitingForRetry(stage)) {
+      const dueAt = (state.finishedAt?.getTime() ?? now) + backoffMs(state.attempt);
+      if (now < dueAt) return soonest(dueAt - now);
+      plan.start.push({ stage: stage.name, attempt: state.attempt + 1 });
+      set(stage.name, { phase: 'RUNNING', attempt: state.attempt + 1 });
+    }
+  };
 
-  if (!failedStage && !run.isPaused) {
-    for (const stage of stages) {
-      const state = after.get(stage.name) as PlanStageState;
-      if (state.phase === 'PENDING' && (stage.dependsOn ?? []).every(isSatisfied)) {
-        plan.start.push({ stage: stage.name, attempt: state.attempt + 1 });
-        after.set(stage.name, { ...state, phase: 'RUNNING', attempt: state.attempt + 1 });
-      } else if (isWaitingForRetry(stage)) {
-        const dueAt = (state.finishedAt?.getTime() ?? now) + backoffMs(state.attempt);
-        if (now >= dueAt) {
-          plan.start.push({ stage: stage.name, attempt: state.attempt + 1 });
-          after.set(stage.name, { ...state, phase: 'RUNNING', attempt: state.attempt + 1 });
-        } else {
-          soonest(dueAt - now);
+  // Ordinary stages: skips and conditions cascade along the graph until nothing changes.
+  const failedStage = () => regular.find((stage) => !stage.trivial && isFailedForGood(stage));
+  const isSatisfied = (name: string) => {
+    const stage = byName.get(name);
+    const phase = phaseOf(name);
+    return phase === 'SUCCEEDED' || phase === 'SKIPPED' || (stage?.trivial === true && isFailedForGood(stage));
+  };
+  const passed = new Set<string>();
+  if (!isStopping) {
+    for (let changed = true; changed; ) {
+      changed = false;
+      const failed = failedStage();
+      for (const stage of regular) {
+        if (phaseOf(stage.name) !== 'PENDING') continue;
+        const dependsOn = stage.dependsOn ?? [];
+        const blocker = dependsOn.find((name) => {
+          const upstream = byName.get(name);
+          return (
+            phaseOf(name) === 'CANCELLED' || (upstream !== undefined && !upstream.trivial && isFailedForGood(upstream))
+          );
+        });
+        const message = blocker
+          ? `skipped: upstream stage "${blocker}" did not succeed`
+          : failed
+            ? `skipped: stage "${failed.name}" failed`
+            : dependsOn.length > 0 && dependsOn.every((name) => phaseOf(name) === 'SKIPPED')
+              ? 'skipped: every upstream stage was skipped'
+              : undefined;
+        if (message !== undefined) {
+          plan.finish.push({ stage: stage.name, phase: 'SKIPPED', message });
+          set(stage.name, { phase: 'SKIPPED' });
+          passed.delete(stage.name);
+          changed = true;
+        } else if (!passed.has(stage.name) && !run.isPaused && dependsOn.every(isSatisfied)) {
+          if (condition(stage, 'RUNNING') === 'TRUE') passed.add(stage.name);
+          else changed = true;
         }
       }
     }
+    if (!failedStage() && !run.isPaused) for (const stage of regular) startOrRetry(stage, passed.has(stage.name));
+  }
+
+  const failed = failedStage();
+  const isOver = (stage: PlanStage) =>
+    isEnded(stage) || (!stage.finally && (isStopping || failed !== undefined) && isWaitingForRetry(stage));
+  const isOrdinaryOver = regular.every(isOver);
+  const outcome = isOrdinaryOver ? ordinaryOutcome(regular, phaseOf, isStopping, failed) : undefined;
+
+  // Finally stages: once every ordinary stage is over, each starts when the stages it depends on have ended.
+  if (outcome) {
+    const mayStart = isStopping || !run.isPaused;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const stage of finals) {
+        if (phaseOf(stage.name) !== 'PENDING' || !mayStart) continue;
+        const upstream = (stage.dependsOn ?? []).map((name) => byName.get(name));
+        if (!upstream.every((s) => s === undefined || isOver(s))) continue;
+        if (condition(stage, outcome.phase) === 'TRUE') startOrRetry(stage, true);
+        changed = true;
+      }
+    }
+    if (mayStart) for (const stage of finals) if (isWaitingForRetry(stage)) startOrRetry(stage, true);
   }
 
   const isRunning = stages.some((stage) => phaseOf(stage.name) === 'RUNNING');
-  const isUnfinished = stages.some((stage) => phaseOf(stage.name) === 'PENDING' || isWaitingForRetry(stage));
-  if (failedStage && !isRunning) {
-    plan.runPhase = 'FAILED';
-    plan.runMessage = `stage "${failedStage.name}" failed`;
-    // Retries that will never happen end as they are: FAILED.
+  if (outcome && !isRunning && finals.every(isEnded)) {
+    const failedFinal = finals.find((stage) => !stage.trivial && isFailedForGood(stage));
+    if (outcome.phase === 'SUCCEEDED' && failedFinal) {
+      plan.runPhase = 'FAILED';
+      plan.runMessage = `finally stage "${failedFinal.name}" failed`;
+    } else {
+      plan.runPhase = outcome.phase;
+      if (outcome.message !== undefined) plan.runMessage = outcome.message;
+    }
     return plan;
   }
-  if (!failedStage && !isRunning && !isUnfinished) {
-    // Every stage ended: the run succeeds only if each non-trivial stage succeeded.
-    const notSucceeded = stages.find((stage) => !stage.trivial && phaseOf(stage.name) !== 'SUCCEEDED');
-    plan.runPhase = notSucceeded ? 'FAILED' : 'SUCCEEDED';
-    if (notSucceeded) plan.runMessage = `stage "${notSucceeded.name}" did not succeed`;
-    return plan;
-  }
-  plan.runPhase = run.isPaused ? 'WAITING' : 'RUNNING';
+  plan.runPhase = run.isPaused && !isStopping ? 'WAITING' : 'RUNNING';
   if (requeue !== undefined) plan.requeueAfterMs = requeue;
   return plan;
 }
 
-/** Stop or run timeout: kill what runs, end what never ran, end the run. */
+/** What the ordinary stages, all over, made of the run. */
+function ordinaryOutcome(
+  regular: readonly PlanStage[],
+  phaseOf: (name: string) => PlanStagePhase,
+  isStopping: boolean,
+  failed: PlanStage | undefined,
+): Outcome {
+  if (isStopping) return { phase: 'CANCELLED', message: 'stopped' };
+  if (failed) return { phase: 'FAILED', message: `stage "${failed.name}" failed` };
+  // A skipped stage is no failure; a cancelled one (or a trivial stage's skipped dependents' kin) is.
+  const notSucceeded = regular.find(
+    (stage) => !stage.trivial && !['SUCCEEDED', 'SKIPPED'].includes(phaseOf(stage.name)),
+  );
+  return notSucceeded
+    ? { phase: 'FAILED', message: `stage "${notSucceeded.name}" did not succeed` }
+    : { phase: 'SUCCEEDED' };
+}
+
+/** Each stage as a condition sees it: its phase now and its outputs by key. */
+function conditionStages(
+  stages: readonly PlanStage[],
+  stateOf: (name: string) => PlanStageState,
+): Record<string, ConditionStage> {
+  const seen: Record<string, ConditionStage> = {};
+  for (const stage of stages) {
+    const state = stateOf(stage.name);
+    seen[stage.name] = {
+      phase: state.phase,
+      outputs: Object.fromEntries((state.outputs ?? []).map((output) => [output.key, output.value])),
+    };
+  }
+  return seen;
+}
+
+/** A first stop: kill the ordinary stages that run, cancel those not started; finally stages go on. */
+function stopOrdinaryStages(regular: readonly PlanStage[], after: Map<string, PlanStageState>, plan: RunPlan): void {
+  for (const stage of regular) {
+    const state = after.get(stage.name) as PlanStageState;
+    if (state.phase === 'RUNNING') {
+      plan.kill.push({
+        stage: stage.name,
+        attempt: state.attempt,
+        phase: 'CANCELLED',
+        reason: 'STOPPED',
+        message: 'killed: the run was stopped',
+      });
+      after.set(stage.name, { ...state, phase: 'CANCELLED' });
+    } else if (state.phase === 'PENDING') {
+      plan.finish.push({ stage: stage.name, phase: 'CANCELLED', message: 'not started: the run was stopped' });
+      after.set(stage.name, { ...state, phase: 'CANCELLED' });
+    }
+  }
+}
+
+/** Second stop, stop before anything started, or run timeout: kill what runs, end what never ran, end the run. */
 function terminate(
   stages: readonly PlanStage[],
   after: Map<string, PlanStageState>,

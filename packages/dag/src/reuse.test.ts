@@ -25,4 +25,9 @@ describe('reusableStages', () => {
     // A trivial stage "a" failed for good, "b" ran anyway: a retry runs "a" and so "b".
     expect([...reusableStages(diamond, new Set(['b', 'c']))]).toEqual([]);
   });
+
+  it('never reuses a finally stage: it runs again after the retry', () => {
+    const stages = [{ name: 'a' }, { name: 'cleanup', finally: true }];
+    expect([...reusableStages(stages, new Set(['a', 'cleanup']))]).toEqual(['a']);
+  });
 });

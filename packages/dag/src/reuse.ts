@@ -3,9 +3,10 @@
  * original run, are neither `fromStage` nor downstream of it, and whose upstream
  * stages are all reused too (a stage never keeps outputs computed from inputs that
  * are produced afresh). Without `fromStage` every such succeeded stage is reused.
+ * Finally stages are never reused: they clean up after the run they belong to.
  */
 export function reusableStages(
-  stages: readonly { name: string; dependsOn?: readonly string[] }[],
+  stages: readonly { name: string; dependsOn?: readonly string[]; finally?: boolean }[],
   succeeded: ReadonlySet<string>,
   fromStage?: string,
 ): Set<string> {
@@ -27,7 +28,7 @@ export function reusableStages(
   for (let changed = true; changed; ) {
     changed = false;
     for (const stage of stages) {
-      if (reused.has(stage.name) || rerun.has(stage.name) || !succeeded.has(stage.name)) continue;
+      if (stage.finally || reused.has(stage.name) || rerun.has(stage.name) || !succeeded.has(stage.name)) continue;
       if ((stage.dependsOn ?? []).every((upstream) => reused.has(upstream))) {
         reused.add(stage.name);
         changed = true;

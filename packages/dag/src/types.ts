@@ -6,6 +6,10 @@ export interface DagStage {
   inputArtifacts?: readonly { name: string; source: string }[];
   /** Artifacts this stage produces, by name. */
   outputArtifacts?: readonly string[];
+  /** Its CEL condition, if any. */
+  when?: string;
+  /** A finally stage: runs after every other stage has ended. */
+  finally?: boolean;
 }
 
 export type DagIssue =
@@ -14,7 +18,9 @@ export type DagIssue =
   | { code: 'SELF_DEPENDENCY'; stage: string; message: string }
   | { code: 'CYCLE'; stage: string; cycle: string[]; message: string }
   | { code: 'UNKNOWN_ARTIFACT_SOURCE'; stage: string; source: string; message: string }
-  | { code: 'ARTIFACT_SOURCE_NOT_UPSTREAM'; stage: string; source: string; message: string };
+  | { code: 'ARTIFACT_SOURCE_NOT_UPSTREAM'; stage: string; source: string; message: string }
+  | { code: 'BAD_CONDITION'; stage: string; message: string }
+  | { code: 'DEPENDS_ON_FINALLY'; stage: string; dependency: string; message: string };
 
 export interface Dag {
   /** Stage names in declaration order. */

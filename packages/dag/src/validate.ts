@@ -1,4 +1,5 @@
 import { buildDag } from './build.js';
+import { checkCondition } from './condition.js';
 import { findCycles } from './cycles.js';
 import { upstreamClosure } from './order.js';
 import type { DagIssue, DagStage } from './types.js';
@@ -41,6 +42,36 @@ export function validateDag(stages: readonly DagStage[]): DagIssue[] {
     });
   }
   issues.push(...validateArtifactSources(stages, dag));
+  issues.push(...validateLanguage(stages));
+  return issues;
+}
+
+/** Conditions must be valid CEL giving a bool; an ordinary stage cannot wait for a finally stage (it runs after it). */
+function validateLanguage(stages: readonly DagStage[]): DagIssue[] {
+  const issues: DagIssue[] = [];
+  const finals = new Set(stages.filter((s) => s.finally).map((s) => s.name));
+  for (const stage of stages) {
+    if (stage.when !== undefined) {
+      const problem = checkCondition(stage.when);
+      if (problem) {
+        issues.push({
+          code: 'BAD_CONDITION',
+          stage: stage.name,
+          message: `stage "${stage.name}": when is not a valid condition: ${problem}`,
+        });
+      }
+    }
+    if (stage.finally) continue;
+    for (const dep of stage.dependsOn ?? []) {
+      if (!finals.has(dep)) continue;
+      issues.push({
+        code: 'DEPENDS_ON_FINALLY',
+        stage: stage.name,
+        dependency: dep,
+        message: `stage "${stage.name}" depends on finally stage "${dep}", which runs after every other stage; make it a finally stage too`,
+      });
+    }
+  }
   return issues;
 }
 

@@ -1,5 +1,14 @@
 import type { ResourceSpec, ResourceTypeName } from './specs.js';
 
+/**
+ * Resource parameters that hold credentials (Git's SCM_AUTH, Svn's SCM_PWD, and any
+ * name ending in PASSWORD, TOKEN or SECRET): sealed like integration secrets, shown and
+ * mirrored only as names, read by the engine alone.
+ */
+export function isSecretResourceParameter(name: string): boolean {
+  return /^(SCM_AUTH|SCM_PWD)$|(PASSWORD|TOKEN|SECRET)$/.test(name);
+}
+
 /** Parameters each resource type cannot work without (Cyclone's resource types). */
 export const REQUIRED_RESOURCE_PARAMETERS: Record<ResourceTypeName, readonly string[]> = {
   Git: ['SCM_URL'],

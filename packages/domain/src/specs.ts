@@ -88,6 +88,10 @@ export const workflowStageSchema = stageDefinitionSchema.extend({
   trivial: z.boolean().default(false),
   timeout: durationTextSchema.optional(),
   retries: z.number().int().min(0).max(10).default(0),
+  /** A CEL condition (packages/dag/src/condition.ts): false skips the stage. */
+  when: z.string().max(LIMITS.stringLength).optional(),
+  /** Runs after every other stage has ended, whatever the outcome, and on stop. */
+  finally: z.boolean().default(false),
 });
 export type WorkflowStage = z.infer<typeof workflowStageSchema>;
 
@@ -120,6 +124,23 @@ export const scmTriggerSchema = z.object({
   workflowFromRevision: z.boolean().default(false),
 });
 
+/** True for a time zone name the runtime's IANA database knows (`Europe/Berlin`, `UTC`). */
+export function isTimeZone(name: string): boolean {
+  if (name.length === 0 || /^[+-]/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name: cron schedules are read in it (DST included). */
+export const timeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin, America/New_York or UTC' });
+
 export const CONCURRENCY_POLICIES = ['ALLOW', 'FORBID', 'REPLACE'] as const;
 export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
 
@@ -128,6 +149,8 @@ export const triggerSpecSchema = z.object({
   type: z.enum(TRIGGER_TYPES),
   /** Five-field cron expression, for CRON. */
   cron: text.optional(),
+  /** CRON only: the IANA time zone the schedule is read in; unset = UTC. */
+  timezone: timeZoneSchema.optional(),
   /**
    * CRON only, as Kubernetes CronJob: ALLOW starts a run whatever is active; FORBID
    * skips a slot while a run this trigger started is active; REPLACE stops those runs first.

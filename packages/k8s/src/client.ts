@@ -1,10 +1,13 @@
 import {
   ApiextensionsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
+  RbacAuthorizationV1Api,
   Watch,
 } from '@kubernetes/client-node';
 import { type ConnectGuard, guardConnections, parseTenantKubeconfig } from './tenant-kubeconfig.js';
@@ -41,6 +44,11 @@ export interface KubeClients {
   /** Any kind by apiVersion/kind: server-side apply, list, delete. */
   objects: KubernetesObjectApi;
   coordination: CoordinationV1Api;
+  /** Who this client is (SelfSubjectReview). */
+  authentication: AuthenticationV1Api;
+  /** What this client may do (SelfSubjectAccessReview). */
+  authorization: AuthorizationV1Api;
+  rbac: RbacAuthorizationV1Api;
   watch: Watch;
 }
 
@@ -52,6 +60,9 @@ export function makeClients(kc: KubeConfig): KubeClients {
     apiextensions: kc.makeApiClient(ApiextensionsV1Api),
     objects: KubernetesObjectApi.makeApiClient(kc),
     coordination: kc.makeApiClient(CoordinationV1Api),
+    authentication: kc.makeApiClient(AuthenticationV1Api),
+    authorization: kc.makeApiClient(AuthorizationV1Api),
+    rbac: kc.makeApiClient(RbacAuthorizationV1Api),
     watch: new Watch(kc),
   };
 }
@@ -71,4 +82,18 @@ export function inClusterKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromCluster();
   return kc;
+}
+
+/** The cluster of `kc` with a bearer token (e.g. a ServiceAccount's) as the only credential. */
+export function tokenKubeConfig(kc: KubeConfig, token: string, user = 'token'): KubeConfig {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const withToken = new KubeConfig();
+  withToken.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: user, token }],
+    contexts: [{ name: user, cluster: cluster.name, user }],
+    currentContext: user,
+  });
+  return withToken;
 }

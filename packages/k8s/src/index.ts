@@ -5,11 +5,14 @@ export type {
   KubernetesObject,
   KubernetesObjectApi,
   ObjectCache,
+  RbacV1Subject,
   V1Container,
   V1Lease,
   V1Namespace,
   V1Pod,
   V1PodSpec,
+  V1ResourceAttributes,
+  V1RoleBinding,
   V1Secret,
 } from '@kubernetes/client-node';
 export { loadAllYaml, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
@@ -17,4 +20,5 @@ export * from './apply.js';
 export * from './client.js';
 export * from './crds/files.js';
 export * from './crds/types.js';
+export * from './kustomize.js';
 export * from './tenant-kubeconfig.js';

@@ -22,6 +22,8 @@ const CLUSTER_SCOPED = new Set([
   'ExecutionCluster',
   'PriorityClass',
   'StorageClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 const FEATURES = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'labels', 'images', 'replicas', 'patches']);

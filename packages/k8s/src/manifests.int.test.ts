@@ -47,7 +47,15 @@ describe('k8s/manifests', () => {
     expect(rendered.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(7);
     for (const o of rendered) {
       expect(o.metadata?.labels?.['app.kubernetes.io/part-of'], `${o.kind}/${o.metadata?.name}`).toBe('cyclone');
-      if (!['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition'].includes(o.kind as string)) {
+      const clusterScoped = [
+        'Namespace',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'CustomResourceDefinition',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
+      ];
+      if (!clusterScoped.includes(o.kind as string)) {
         expect(o.metadata?.namespace, `${o.kind}/${o.metadata?.name}`).toBe('cyclone-system');
       }
     }

@@ -18,6 +18,8 @@ const stageRefSchema = workflowStageSchema.pick({
   trivial: true,
   timeout: true,
   retries: true,
+  when: true,
+  finally: true,
 });
 const workflowHeadSchema = workflowSpecSchema.pick({ description: true, globalVariables: true });
 
@@ -48,6 +50,8 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
       trivial: r.boolean(item, 'trivial', path),
       timeout: r.string(item, 'timeout', path),
       retries: r.integer(item, 'retries', path),
+      when: r.string(item, 'when', path),
+      finally: r.boolean(item, 'finally', path),
     });
     if (!parsed.success) {
       const relative = path.slice(base.length + 1);
@@ -58,6 +62,8 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
         trivial: `${relative}.trivial`,
         timeout: `${relative}.timeout`,
         retries: `${relative}.retries`,
+        when: `${relative}.when`,
+        finally: `${relative}.finally`,
       });
       return undefined;
     }
@@ -105,6 +111,7 @@ export function decodeTrigger(
     name,
     type,
     cron: r.string(cron, 'schedule', `${p}.cron`, type === 'CRON'),
+    timezone: r.string(cron, 'timezone', `${p}.cron`),
     concurrencyPolicy: concurrencyPolicy(r, cron, `${p}.cron`),
     startingDeadlineSeconds: r.integer(cron, 'startingDeadlineSeconds', `${p}.cron`),
     scm: scm && {
@@ -130,6 +137,7 @@ export function decodeTrigger(
     reportIssues(r, base, issues, {
       name: 'metadata.name',
       cron: 'spec.cron.schedule',
+      timezone: 'spec.cron.timezone',
       enabled: 'spec.disabled',
       startingDeadlineSeconds: 'spec.cron.startingDeadlineSeconds',
     });

@@ -53,13 +53,14 @@ describe('parseManifests', () => {
         description: 'Build and package the shop',
         globalVariables: [{ name: 'BUILD_ID', value: '$(random:6)' }],
         stages: [
-          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0 },
+          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0, finally: false },
           {
             name: 'package',
             dependsOn: ['compile'],
             artifactSources: [{ name: 'binary', source: 'compile/binary' }],
             trivial: false,
             retries: 0,
+            finally: false,
           },
         ],
       },
@@ -268,6 +269,14 @@ describe('parseManifests', () => {
       'documents[0].spec.timeout: must be a duration',
     ],
     [`key: [unclosed`, 'documents[0]: not valid YAML'],
+    ['<<: *nothing', 'documents[0]: not valid YAML: Unresolved alias'],
+    [
+      [
+        'a: &a [x, x, x, x, x, x, x, x, x]',
+        ...'bcdefg'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+      ].join('\n'),
+      'documents[0]: not valid YAML: Excessive alias count',
+    ],
   ])('names the document and field of a mistake: %#', (text, expected) => {
     const { errors } = parseManifests(text);
     expect(errors.map(formatManifestError).join('\n')).toContain(expected);
@@ -339,5 +348,75 @@ describe('printManifests', () => {
         '          workingDir: /workspace/src',
       ].join('\n'),
     );
+  });
+});
+
+describe('stage conditions and finally stages in a Workflow', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata:
+  name: gated
+spec:
+  stages:
+    - name: build
+    - name: deploy
+      depends:
+        - build
+      when: stages['build'].outputs['ship'] == "yes" && trigger.branch == 'main'
+    - name: cleanup
+      when: run.phase == 'FAILED'
+      finally: true
+`;
+
+  it('reads spec.stages[].when and spec.stages[].finally, and prints them back as they were', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    const workflow = documents[0];
+    expect(workflow?.kind === 'Workflow' && workflow.spec.stages).toMatchObject([
+      { name: 'build', finally: false },
+      { name: 'deploy', when: `stages['build'].outputs['ship'] == "yes" && trigger.branch == 'main'`, finally: false },
+      { name: 'cleanup', when: "run.phase == 'FAILED'", finally: true },
+    ]);
+    expect(printManifests(documents)).toBe(text);
+  });
+
+  it('names the field of a when that is not a string or a finally that is not a boolean', () => {
+    const { errors } = parseManifests(
+      text.replace('finally: true', 'finally: sometimes').replace("when: run.phase == 'FAILED'", 'when: [1]'),
+    );
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['documents[0].spec.stages[2].finally', 'documents[0].spec.stages[2].when']),
+    );
+  });
+});
+
+describe('a Cron trigger in a time zone', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: WorkflowTrigger
+metadata:
+  name: nightly
+spec:
+  type: Cron
+  workflowRef:
+    name: ci
+  cron:
+    schedule: 30 2 * * *
+    timezone: Europe/Berlin
+`;
+
+  it('reads spec.cron.timezone and prints it back as it was', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents[0]).toMatchObject({
+      kind: 'WorkflowTrigger',
+      spec: { cron: '30 2 * * *', timezone: 'Europe/Berlin' },
+    });
+    expect(printManifests(documents)).toBe(text);
+  });
+
+  it('names the field of a zone that is not IANA', () => {
+    const { errors } = parseManifests(text.replace('Europe/Berlin', 'Europe/Atlantis'));
+    expect(errors).toMatchObject([{ path: 'documents[0].spec.cron.timezone' }]);
+    expect(errors[0]?.message).toMatch(/IANA time zone/);
   });
 });

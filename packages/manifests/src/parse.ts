@@ -19,15 +19,24 @@ export interface ParseResult {
 export function parseManifests(text: string): ParseResult {
   const errors: ManifestError[] = [];
   const raw: unknown[] = [];
+  const refuse = (message: string) => {
+    const index = raw.length;
+    errors.push({ document: index, path: `documents[${index}]`, message: `not valid YAML: ${message}` });
+    raw.push(undefined);
+  };
   for (const doc of parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true })) {
     if (doc.errors.length > 0) {
-      const index = raw.length;
-      const first = doc.errors[0];
-      errors.push({ document: index, path: `documents[${index}]`, message: `not valid YAML: ${first?.message ?? ''}` });
-      raw.push(undefined);
+      refuse(doc.errors[0]?.message ?? '');
       continue;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      // A cap on alias expansion keeps a "billion laughs" document from exhausting memory.
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      refuse((error as Error).message);
+      continue;
+    }
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) raw.push(...value);
     else raw.push(value);

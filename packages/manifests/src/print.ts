@@ -149,6 +149,8 @@ function encodeWorkflow(spec: WorkflowManifestSpec): Json {
         trivial: stage.trivial ? true : undefined,
         timeout: stage.timeout,
         retries: stage.retries > 0 ? stage.retries : undefined,
+        when: stage.when,
+        finally: stage.finally ? true : undefined,
       }),
     ),
     executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
@@ -173,6 +175,7 @@ function encodeTrigger(spec: TriggerSpec, workflowRef: string): Json {
         ? {
             schedule: spec.cron,
             ...compact({
+              timezone: spec.timezone,
               concurrencyPolicy: spec.concurrencyPolicy === 'ALLOW' ? undefined : POLICY_TEXT[spec.concurrencyPolicy],
               startingDeadlineSeconds: spec.startingDeadlineSeconds,
             }),

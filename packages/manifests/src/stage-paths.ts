@@ -7,6 +7,7 @@ export const workflowStagePaths = (prefix = '') => ({
   name: (i: number) => `${prefix}spec.stages[${i}].name`,
   dependsOn: (i: number, j?: number) => `${prefix}spec.stages[${i}].depends${j === undefined ? '' : `[${j}]`}`,
   artifactSource: (i: number, j: number) => `${prefix}spec.stages[${i}].artifacts[${j}].source`,
+  when: (i: number) => `${prefix}spec.stages[${i}].when`,
   /** Resources are named on the stage's own document; the reference is the stage entry. */
   resource: (i: number) => `${prefix}spec.stages[${i}].name`,
 });

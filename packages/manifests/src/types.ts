@@ -16,7 +16,7 @@ export type ManifestKind = (typeof MANIFEST_KINDS)[number];
 /** A stage's place in a Workflow document: the definition itself is a Stage document. */
 export type WorkflowStageRef = Pick<
   WorkflowStage,
-  'name' | 'dependsOn' | 'artifactSources' | 'trivial' | 'timeout' | 'retries'
+  'name' | 'dependsOn' | 'artifactSources' | 'trivial' | 'timeout' | 'retries' | 'when' | 'finally'
 >;
 
 /** Cyclone's kind Workflow: the graph over Stage documents, referenced by name. */

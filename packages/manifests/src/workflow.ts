@@ -9,9 +9,18 @@ export function splitWorkflow(
   const stages: StageDefinition[] = [];
   const refs: WorkflowStageRef[] = [];
   for (const stage of spec.stages) {
-    const { dependsOn, artifactSources, trivial, timeout, retries, ...definition } = stage;
+    const { dependsOn, artifactSources, trivial, timeout, retries, when, finally: isFinally, ...definition } = stage;
     stages.push(definition);
-    refs.push({ name: stage.name, dependsOn, artifactSources, trivial, retries, ...(timeout ? { timeout } : {}) });
+    refs.push({
+      name: stage.name,
+      dependsOn,
+      artifactSources,
+      trivial,
+      retries,
+      finally: isFinally,
+      ...(timeout ? { timeout } : {}),
+      ...(when !== undefined ? { when } : {}),
+    });
   }
   return {
     workflow: { name, description: spec.description, globalVariables: spec.globalVariables, stages: refs },

@@ -3,6 +3,7 @@
 //   sidecar  ships the workload's log lines and outputs to the Cyclone API
 //   inputs   places the stage's resources in the run workspace before the workload starts
 import { join } from 'node:path';
+import { DEFAULT_OUTPUT_LIMITS } from '@cyclone/domain/core';
 import { runInputs } from './inputs.js';
 import { runSidecar } from './sidecar.js';
 
@@ -13,6 +14,12 @@ function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
+}
+
+/** A positive byte count from the environment (set by the API on the pod), else `fallback`. */
+function bytes(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
 }
 
 async function main(command: string | undefined): Promise<void> {
@@ -30,6 +37,11 @@ async function main(command: string | undefined): Promise<void> {
         dir: HELPER_DIR,
         resultsFile: process.env.CYCLONE_RESULTS ?? join(HELPER_DIR, 'results'),
         outputArtifacts: JSON.parse(process.env.CYCLONE_OUTPUT_ARTIFACTS ?? '[]'),
+        limits: {
+          maxLineBytes: bytes('CYCLONE_LOG_LINE_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLineBytes),
+          maxLogBytes: bytes('CYCLONE_LOG_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLogBytes),
+          maxResultsBytes: bytes('CYCLONE_RESULTS_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxResultsBytes),
+        },
       },
       stop,
     );

@@ -1,12 +1,22 @@
-import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { maskList, parseOutputs } from '@cyclone/domain/core';
+import {
+  DEFAULT_OUTPUT_LIMITS,
+  type LineCutter,
+  type OutputLimits,
+  parseResultsHead,
+  resultsCutNotice,
+} from '@cyclone/domain/core';
 import { FinalRefusal, postJson } from './api-client.js';
 import { type OutputArtifact, uploadArtifact } from './artifacts.js';
-import { LineQueue, LineSplitter, type Stream } from './lines.js';
+import { LineQueue, type Stream } from './lines.js';
 
 const POLL_MS = 200;
 const BATCH = 500;
+/** Characters of text per batch: the API takes request bodies of up to 8 MB. */
+const BATCH_CHARS = 1024 * 1024;
+/** Bytes read of a stream per round: the queue (and the helper's memory) stays bounded while the API lags. */
+const READ_BYTES = 1024 * 1024;
 
 export interface SidecarEnv {
   apiUrl: string;
@@ -18,29 +28,37 @@ export interface SidecarEnv {
   resultsFile: string;
   /** Declared output artifacts (pod paths), uploaded after a zero exit. */
   outputArtifacts?: OutputArtifact[];
+  /** The installation's limits (CYCLONE_LOG_*_BYTES from the API); the defaults when absent. */
+  limits?: OutputLimits;
 }
 
-/** Reads what was appended to a file since the last call. */
+/** Reads, a bounded slice at a time, what was appended to a file. */
 class Tail {
   private fd: number | undefined;
   private offset = 0;
   private readonly buffer = Buffer.alloc(64 * 1024);
-  readonly splitter = new LineSplitter();
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    readonly cutter: LineCutter,
+  ) {}
 
-  read(): string {
+  /** Up to READ_BYTES appended since the last call (`isAtEnd`: nothing more was there). */
+  read(): { bytes: Buffer; isAtEnd: boolean } {
     if (this.fd === undefined) {
-      if (!existsSync(this.path)) return '';
+      if (!existsSync(this.path)) return { bytes: Buffer.alloc(0), isAtEnd: true };
       this.fd = openSync(this.path, 'r');
     }
-    let text = '';
-    for (;;) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    while (size < READ_BYTES) {
       const n = readSync(this.fd, this.buffer, 0, this.buffer.length, this.offset);
-      if (n <= 0) return text;
+      if (n <= 0) return { bytes: Buffer.concat(chunks), isAtEnd: true };
       this.offset += n;
-      text += this.buffer.subarray(0, n).toString('utf8');
+      size += n;
+      chunks.push(Buffer.from(this.buffer.subarray(0, n)));
     }
+    return { bytes: Buffer.concat(chunks), isAtEnd: false };
   }
 }
 
@@ -48,23 +66,31 @@ class Tail {
  * Ships the workload's lines to the API as they are written, and when the workload
  * has ended (its exit file appears, or the kubelet stops this sidecar) ships the
  * rest and, after a zero exit, the `$CYCLONE_RESULTS` outputs. Returns when done.
+ * Each round reads a bounded slice of each stream and ships it before reading on,
+ * so a flood waits in the pod's files, not in this process.
  */
 export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: boolean }): Promise<void> {
-  const queue = new LineQueue(env.firstSeq, maskList(env.secrets));
+  const limits = env.limits ?? DEFAULT_OUTPUT_LIMITS;
+  const queue = new LineQueue(env.firstSeq, env.secrets, limits);
   const tails: [Stream, Tail][] = [
-    ['STDOUT', new Tail(join(env.dir, 'stdout'))],
-    ['STDERR', new Tail(join(env.dir, 'stderr'))],
+    ['STDOUT', new Tail(join(env.dir, 'stdout'), queue.cutter())],
+    ['STDERR', new Tail(join(env.dir, 'stderr'), queue.cutter())],
   ];
   let isRefused = false;
+  /** Queues a slice of each stream; true when both were read to their current end. */
   const collect = (isFinal: boolean) => {
+    let isAtEnd = true;
     for (const [stream, tail] of tails) {
-      for (const line of tail.splitter.push(tail.read())) queue.add(stream, line);
-      if (isFinal) for (const line of tail.splitter.end()) queue.add(stream, line);
+      const read = tail.read();
+      for (const piece of tail.cutter.push(read.bytes)) queue.add(stream, piece);
+      if (isFinal && read.isAtEnd) for (const piece of tail.cutter.end()) queue.add(stream, piece);
+      isAtEnd &&= read.isAtEnd;
     }
+    return isAtEnd;
   };
   const ship = async () => {
     while (queue.size > 0 && !isRefused) {
-      const batch = queue.peek(BATCH);
+      const batch = queue.peek(BATCH, BATCH_CHARS);
       try {
         await postJson(env.apiUrl, env.token, '/internal/stages/logs', { lines: batch });
         queue.ack(batch.length);
@@ -78,7 +104,8 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
   const exitFile = join(env.dir, 'exit');
   for (;;) {
     const isEnding = stopSignal.isStopping || existsSync(exitFile);
-    collect(isEnding);
+    // A stream read to its end is ended once (the workload wrote its last byte before its exit file).
+    const isAtEnd = collect(isEnding);
     try {
       await ship();
     } catch (error) {
@@ -86,14 +113,14 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
       process.stderr.write(`cyclone-stage-helper: ${(error as Error).message}\n`);
       if (isEnding) break;
     }
-    if (isEnding) break;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (isEnding && isAtEnd) break;
+    if (isAtEnd) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 
   const exitCode = existsSync(exitFile) ? Number(readFileSync(exitFile, 'utf8').trim()) : Number.NaN;
   if (exitCode === 0 && !isRefused && (env.outputArtifacts?.length ?? 0) > 0) {
     // Before the outputs: the attempt stays RUNNING until this sidecar ends, so uploads are accepted.
-    const log = (line: string) => queue.add('STDOUT', line);
+    const log = (line: string) => queue.own('STDOUT', line);
     for (const artifact of env.outputArtifacts ?? []) {
       await uploadArtifact({ apiUrl: env.apiUrl, token: env.token, log }, artifact);
     }
@@ -102,9 +129,33 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
     });
   }
   if (exitCode === 0 && existsSync(env.resultsFile) && !isRefused) {
-    const outputs = parseOutputs(readFileSync(env.resultsFile, 'utf8'));
+    const { outputs, isCut } = parseResultsHead(
+      readHead(env.resultsFile, limits.maxResultsBytes + 1),
+      limits.maxResultsBytes,
+      env.secrets,
+    );
+    if (isCut) {
+      queue.own('STDERR', resultsCutNotice(limits.maxResultsBytes));
+      await ship().catch(() => undefined);
+    }
     await postJson(env.apiUrl, env.token, '/internal/stages/outputs', { outputs }).catch((error: unknown) => {
       process.stderr.write(`cyclone-stage-helper: outputs not stored: ${(error as Error).message}\n`);
     });
+  }
+}
+
+/** The first `maxBytes` of a file. */
+function readHead(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes);
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, size, maxBytes - size, size);
+      if (n <= 0 || size + n >= maxBytes) return buffer.subarray(0, size + Math.max(n, 0));
+      size += n;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
-import { signIn } from '../support/auth';
+import { expect, test } from '@playwright/test';
+import { browserToken, signIn } from '../support/auth';
 import { adminToken, createTenantWithProject, createWorkflow, gql, sh } from '../support/runs-fixtures';
 import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
 
@@ -19,8 +19,6 @@ async function isAccepted(token: string): Promise<boolean> {
 async function login(email: string, password: string): Promise<string> {
   return (await gql<{ login: { token: string } }>(LOGIN, { input: { email, password } })).login.token;
 }
-
-const browserToken = (page: Page) => page.evaluate(() => window.localStorage.getItem('cyclone.token'));
 
 test.describe('account', () => {
   const email = `${uniqueName('ada')}@example.com`;
@@ -87,6 +85,9 @@ test.describe('account', () => {
     // Signing out revokes this browser's token on the server, not only in the browser.
     const token = await browserToken(page);
     expect(token && (await isAccepted(token))).toBe(true);
+    // No page script can read it: not from document.cookie, not from storage.
+    const visible = await page.evaluate(() => `${document.cookie} ${JSON.stringify({ ...window.localStorage })}`);
+    expect(visible).not.toContain(token as string);
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await expect(page).toHaveURL(/\/login$/);
     expect(await isAccepted(token as string)).toBe(false);

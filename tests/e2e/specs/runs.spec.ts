@@ -6,6 +6,7 @@ import {
   adminToken,
   createTenantWithProject,
   createWorkflow,
+  gql,
   runPhase,
   sh,
   signInTo,
@@ -54,6 +55,14 @@ test.beforeAll(async () => {
     name: 'diamond',
     globalVariables: [{ name: 'GREETING', value: 'hello' }],
     stages: DIAMOND,
+  });
+  // One run at a time: a second one queues.
+  await createWorkflow(token, {
+    tenant: TENANT,
+    project: PROJECT,
+    name: 'solo',
+    maxConcurrentRuns: 1,
+    stages: [sh('wait', 'echo "holding the slot"; sleep 300')],
   });
   await createWorkflow(token, {
     tenant: TENANT,
@@ -154,6 +163,25 @@ test('stops a long run and shows it CANCELLED', async ({ page }) => {
   await expect(page.getByTestId('run-phase')).toHaveText('Cancelled', { timeout: 20_000 });
   await expect(phaseOf(page, 'wait')).toHaveAttribute('data-phase', 'CANCELLED');
   await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+});
+
+test('a queued run says why it waits and its place, and starts live when the slot frees', async ({ page }) => {
+  test.setTimeout(120_000);
+  const first = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'solo' });
+  const second = await startRun(token, { tenant: TENANT, project: PROJECT, workflow: 'solo' });
+  await signInTo(page, TENANT);
+  await page.goto(`${runsUrl('solo')}/${second.id}`);
+  await expect(page.getByTestId('run-wait')).toHaveText(
+    'Queued: number 1 in line (this workflow runs at most 1 at once)',
+    {
+      timeout: 20_000,
+    },
+  );
+  await page.screenshot({ path: path.join(screenshots, 'run-queued.png'), fullPage: true });
+  await gql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: first.id }, token);
+  await expect(phaseOf(page, 'wait')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 30_000 });
+  await expect(page.getByTestId('run-wait')).toBeHidden();
+  await gql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: second.id }, token);
 });
 
 test('retries from a stage: the stages before it are reused, the rest run again', async ({ page }) => {
@@ -278,7 +306,7 @@ test('the overview counts runs, charts them and lists what runs now, live', asyn
   await signInTo(page, TENANT);
   const summary = page.getByRole('region', { name: 'Summary' });
   await expect(summary.getByTestId('stat-projects')).toContainText('1');
-  await expect(summary.getByTestId('stat-workflows')).toContainText('4');
+  await expect(summary.getByTestId('stat-workflows')).toContainText('5');
   await expect(summary.getByTestId('stat-success-rate')).toContainText('%');
   await expect(page.getByRole('img', { name: 'Runs per day' })).toBeVisible();
   await expect(page.getByRole('img', { name: 'Duration trend' })).toBeVisible();

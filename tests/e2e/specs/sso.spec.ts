@@ -2,12 +2,11 @@
 // with the platform by the global setup (support/sso-provider.ts), with its login page
 // (one "Sign in as <email>" button per test user).
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { browserToken } from '../support/auth';
 import { adminToken, gql } from '../support/runs-fixtures';
 import { screenshotDir, uniqueName } from '../support/settings-fixtures';
 import { SSO_DEV_GROUP, SSO_USERS } from '../support/sso-provider';
-
-const browserToken = (page: Page) => page.evaluate(() => window.localStorage.getItem('cyclone.token'));
 
 test.describe('single sign-on', () => {
   const tenant = uniqueName('sso');

@@ -13,3 +13,7 @@ export async function signIn(page: Page, credentials = ADMIN): Promise<void> {
   await page.getByLabel('Password').fill(credentials.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
+
+/** The session this browser holds: an httpOnly cookie, readable here but by no page script. */
+export const browserToken = async (page: Page) =>
+  (await page.context().cookies()).find((cookie) => cookie.name === 'cyclone_session')?.value ?? null;

@@ -52,6 +52,7 @@ export async function createWorkflow(
     name: string;
     globalVariables?: { name: string; value: string }[];
     stages: unknown[];
+    maxConcurrentRuns?: number;
   },
 ): Promise<void> {
   await gql('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', { input }, token);

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { OutputLimits } from '@cyclone/domain/core';
 import { parseDuration } from './duration.js';
-import { type Env, envSchema, splitList } from './env-schema.js';
+import { type Env, envSchema, parseSize, splitList } from './env-schema.js';
 import { type SsoSettings, ssoSettings } from './sso-config.js';
 
 export type Role = Env['CYCLONE_ROLE'];
@@ -52,6 +53,10 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
+    /** Where artifacts live: undefined, the data directory; else an S3-compatible store. */
+    objectStore?: S3StoreSettings;
+    /** What a stage may print and leave in $CYCLONE_RESULTS, whichever executor runs it. */
+    outputLimits: OutputLimits;
     /** CYCLONE_EXECUTOR: where stages run (choose-executor.ts); `host` also lets the host executor run stages unsandboxed off loopback. */
     executor: Env['CYCLONE_EXECUTOR'];
   };
@@ -161,6 +166,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
+      objectStore: objectStoreSettings(env),
+      outputLimits: {
+        maxLineBytes: parseSize(env.CYCLONE_LOG_LINE_MAX_SIZE),
+        maxLogBytes: parseSize(env.CYCLONE_LOG_MAX_SIZE),
+        maxResultsBytes: parseSize(env.CYCLONE_RESULTS_MAX_SIZE),
+      },
       executor: env.CYCLONE_EXECUTOR,
     },
     containers: {
@@ -189,12 +200,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     logging: { level: env.LOG_LEVEL },
   };
-}
-
-function parseSize(text: string): number {
-  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
-  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(text);
-  return Number(match?.[1]) * (match?.[2] ? (units[match[2]] as number) : 1);
 }
 
 function parsePodDefaults(text: string | undefined): Record<string, unknown> {
@@ -245,4 +250,48 @@ export interface OutboundSettings {
   serviceHost?: string;
   /** CYCLONE_ALLOW_LOCAL_REPOSITORIES: Git/Svn repositories on this machine (file://, paths). */
   allowLocalRepositories?: boolean;
+}
+
+/** Where an S3-compatible store is and how to reach it (CYCLONE_OBJECT_STORE and CYCLONE_S3_*). */
+export interface S3StoreSettings {
+  bucket: string;
+  /** Key prefix inside the bucket ("" or ending in "/"). */
+  prefix: string;
+  /** Endpoint of a store other than AWS (MinIO, versitygw, Ceph, …). */
+  endpoint?: string;
+  region: string;
+  /** Path-style addressing (http://host/bucket/key), which most self-hosted stores need. */
+  pathStyle: boolean;
+  /** Static credentials; without them the AWS SDK's default chain (env, web identity, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+function objectStoreSettings(env: Env): S3StoreSettings | undefined {
+  if (!env.CYCLONE_OBJECT_STORE) return undefined;
+  const hasKey = env.CYCLONE_S3_ACCESS_KEY_ID !== undefined;
+  if (hasKey !== (env.CYCLONE_S3_SECRET_ACCESS_KEY !== undefined)) {
+    throw new ConfigError(['CYCLONE_S3_ACCESS_KEY_ID and CYCLONE_S3_SECRET_ACCESS_KEY: set both or neither']);
+  }
+  return {
+    ...parseObjectStoreUrl(env.CYCLONE_OBJECT_STORE),
+    endpoint: env.CYCLONE_S3_ENDPOINT,
+    region: env.CYCLONE_S3_REGION,
+    pathStyle: env.CYCLONE_S3_PATH_STYLE === 'true',
+    ...(hasKey
+      ? {
+          credentials: {
+            accessKeyId: env.CYCLONE_S3_ACCESS_KEY_ID as string,
+            secretAccessKey: env.CYCLONE_S3_SECRET_ACCESS_KEY as string,
+          },
+        }
+      : {}),
+  };
+}
+
+/** `s3://bucket/prefix` of CYCLONE_OBJECT_STORE, or an error saying what is wrong. */
+function parseObjectStoreUrl(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!match) throw new Error(`CYCLONE_OBJECT_STORE must be s3://<bucket>[/<prefix>] (got "${url}")`);
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return { bucket: match[1] as string, prefix: prefix ? `${prefix}/` : '' };
 }

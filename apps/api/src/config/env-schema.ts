@@ -14,6 +14,22 @@ export const splitList = (text: string) =>
 const port = z.coerce.number().int().min(0).max(65535);
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, { message: 'must be a duration like 30s, 15m, 12h or 7d' });
 
+/** Bytes of a size like 512, 64Ki, 100Mi or 2Gi. */
+export function parseSize(text: string): number {
+  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 };
+  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(text);
+  return Number(match?.[1]) * (match?.[2] ? (units[match[2]] as number) : 1);
+}
+
+/** A size (parseSize) between `min` and `max` bytes. */
+const size = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 64Ki or 100Mi (or bytes)' })
+    .refine((v) => parseSize(v) >= min && parseSize(v) <= max, {
+      message: `must be between ${min} and ${max} bytes`,
+    });
+
 /**
  * Every environment variable the API reads, with its default. README.md's
  * configuration reference lists the same names; keep the two in step.
@@ -90,6 +106,26 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
+  /** Where artifacts live: unset, files under the data directory; `s3://<bucket>[/<prefix>]`, an S3-compatible store. */
+  CYCLONE_OBJECT_STORE: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, { message: 'must be s3://<bucket>[/<prefix>]' })
+    .optional(),
+  /** Endpoint of an S3-compatible store other than AWS, e.g. http://minio.storage.svc:9000. */
+  CYCLONE_S3_ENDPOINT: z.url().optional(),
+  CYCLONE_S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Path-style addressing (host/bucket/key), which most self-hosted stores need. */
+  CYCLONE_S3_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  /** Static credentials (both or neither); without them the AWS SDK's chain (web identity, instance role, AWS_* env). */
+  CYCLONE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CYCLONE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // What a stage may print (controller/executors/log-writer.ts, the stage helper): sizes like 64Ki, 100Mi, or bytes.
+  /** Longest stored log line; a longer one is stored in pieces, each after the first marked as continued. */
+  CYCLONE_LOG_LINE_MAX_SIZE: size(256, 2 ** 20).default('64Ki'),
+  /** Most bytes of one attempt's log; past it a line says the log was truncated and later output is dropped. */
+  CYCLONE_LOG_MAX_SIZE: size(1024, 2 ** 40).default('100Mi'),
+  /** Most bytes of a stage's $CYCLONE_RESULTS file read; of a longer one only the complete lines within it count. */
+  CYCLONE_RESULTS_MAX_SIZE: size(1, 64 * 2 ** 20).default('1Mi'),
   CYCLONE_CONTROLLER_RESYNC: duration.default('5s'),
   /** Where stages run: `auto` picks kubernetes with a cluster, else container when an engine answers, else host. */
   CYCLONE_EXECUTOR: z.enum(['auto', 'container', 'host', 'kubernetes']).default('auto'),

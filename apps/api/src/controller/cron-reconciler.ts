@@ -92,7 +92,7 @@ export class CronReconciler implements Reconciler {
     const row = await tx.workflowTrigger.findUniqueOrThrow({ where: { id: trigger.id } });
     const spec = toTriggerSpec(row);
     const cron = spec.cron as string;
-    const decision = decideSlot(cron, trigger.next_fire_at, now, spec.startingDeadlineSeconds);
+    const decision = decideSlot(cron, trigger.next_fire_at, now, spec.startingDeadlineSeconds, spec.timezone);
     const log = { triggerId: trigger.id, trigger: trigger.name, slot: trigger.next_fire_at };
     // Unreachable: the claim only returns triggers due at `now`.
     if (decision.action === 'WAIT') throw new Error(`trigger ${trigger.id} is not due`);
@@ -137,10 +137,10 @@ export class CronReconciler implements Reconciler {
   private async skipAfterFailure(trigger: DueTrigger, now: Date, error: unknown): Promise<CronFireResult> {
     this.deps.logger.error({ err: error, triggerId: trigger.id, trigger: trigger.name }, 'cron trigger failed to fire');
     const row = await this.deps.db.workflowTrigger.findUnique({ where: { id: trigger.id } });
-    const cron = row ? toTriggerSpec(row).cron : undefined;
+    const spec = row ? toTriggerSpec(row) : undefined;
     await this.deps.db.workflowTrigger.updateMany({
       where: { id: trigger.id, nextFireAt: trigger.next_fire_at },
-      data: { nextFireAt: cron ? nextSlotAfter(cron, now) : null },
+      data: { nextFireAt: spec?.cron ? nextSlotAfter(spec.cron, now, spec.timezone) : null },
     });
     return { triggerId: trigger.id, slot: trigger.next_fire_at, outcome: 'FAILED' };
   }

@@ -1,26 +1,32 @@
 import { CronExpressionParser } from 'cron-parser';
 
 /**
- * Pure schedule maths for CRON triggers (UTC, five fields). The reconciler keeps one
- * stored slot per trigger (`next_fire_at`) and asks these functions what to do with it.
+ * Pure schedule maths for CRON triggers (five fields, read in the trigger's IANA time
+ * zone, UTC by default). The reconciler keeps one stored slot per trigger
+ * (`next_fire_at`, an instant) and asks these functions what to do with it.
+ *
+ * Daylight saving time (cron-parser over the IANA database): a wall-clock time that a
+ * spring-forward change skips (02:30 in Europe/Berlin on its last March Sunday) fires
+ * once, at the same offset after the change (03:30); one that a fall-back change repeats
+ * fires once, the first time. Hourly and finer schedules keep their step in real time.
  */
 
 /** The first fire time strictly after `after`. */
-export function nextSlotAfter(expression: string, after: Date): Date {
-  return CronExpressionParser.parse(expression, { currentDate: after, tz: 'UTC' }).next().toDate();
+export function nextSlotAfter(expression: string, after: Date, tz = 'UTC'): Date {
+  return CronExpressionParser.parse(expression, { currentDate: after, tz }).next().toDate();
 }
 
 /** The next `count` fire times strictly after `after` (for `nextFireTimes`). */
-export function nextSlots(expression: string, after: Date, count: number): Date[] {
-  const parsed = CronExpressionParser.parse(expression, { currentDate: after, tz: 'UTC' });
+export function nextSlots(expression: string, after: Date, count: number, tz = 'UTC'): Date[] {
+  const parsed = CronExpressionParser.parse(expression, { currentDate: after, tz });
   return Array.from({ length: count }, () => parsed.next().toDate());
 }
 
 /** The latest fire time at or before `now`, or undefined when there is none after `since`. */
-export function latestSlotAtOrBefore(expression: string, since: Date, now: Date): Date | undefined {
+export function latestSlotAtOrBefore(expression: string, since: Date, now: Date, tz = 'UTC'): Date | undefined {
   if (since.getTime() > now.getTime()) return undefined;
   // cron-parser's prev() is strictly before currentDate: start one millisecond later.
-  const previous = CronExpressionParser.parse(expression, { currentDate: new Date(now.getTime() + 1), tz: 'UTC' })
+  const previous = CronExpressionParser.parse(expression, { currentDate: new Date(now.getTime() + 1), tz })
     .prev()
     .toDate();
   return previous.getTime() >= since.getTime() ? previous : since;
@@ -46,20 +52,21 @@ export function decideSlot(
   storedSlot: Date,
   now: Date,
   startingDeadlineSeconds?: number,
+  tz = 'UTC',
 ): SlotDecision {
   if (storedSlot.getTime() > now.getTime()) return { action: 'WAIT', nextFireAt: storedSlot };
-  const slot = latestSlotAtOrBefore(expression, storedSlot, now) ?? storedSlot;
-  const missed = countSlots(expression, storedSlot, slot);
-  const nextFireAt = nextSlotAfter(expression, now);
+  const slot = latestSlotAtOrBefore(expression, storedSlot, now, tz) ?? storedSlot;
+  const missed = countSlots(expression, storedSlot, slot, tz);
+  const nextFireAt = nextSlotAfter(expression, now, tz);
   const isTooLate =
     startingDeadlineSeconds !== undefined && now.getTime() - slot.getTime() > startingDeadlineSeconds * 1000;
   return { action: isTooLate ? 'SKIP' : 'FIRE', slot, missed, nextFireAt };
 }
 
 /** Slots in [from, to) — those that `to` supersedes — counted up to `cap` (for the log) so a long outage stays cheap. */
-function countSlots(expression: string, from: Date, to: Date, cap = 100): number {
+function countSlots(expression: string, from: Date, to: Date, tz: string, cap = 100): number {
   if (from.getTime() >= to.getTime()) return 0;
-  const parsed = CronExpressionParser.parse(expression, { currentDate: new Date(from.getTime() - 1), tz: 'UTC' });
+  const parsed = CronExpressionParser.parse(expression, { currentDate: new Date(from.getTime() - 1), tz });
   let count = 0;
   while (count < cap && parsed.next().toDate().getTime() < to.getTime()) count += 1;
   return count;

@@ -194,6 +194,27 @@ spec:
     expect(leaked).toBe(0);
   });
 
+  it("masks a secret's value in the stage's outputs, as in its log", async () => {
+    await h.createWorkflow('secret-output', [
+      sh(
+        'leak',
+        'echo "token:$TOKEN" >> "$CYCLONE_RESULTS"; echo "url:https://ci:$TOKEN@git.example" >> "$CYCLONE_RESULTS"; echo "plain:ok" >> "$CYCLONE_RESULTS"',
+        {
+          env: [{ name: 'TOKEN', value: '${secrets.vault.token}' }],
+        },
+      ),
+    ]);
+    const run = await h.waitEnd(await h.start('secret-output'));
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(stageOf(run, 'leak').outputs).toEqual([
+      { key: 'token', value: '***' },
+      { key: 'url', value: 'https://ci:***@git.example' },
+      { key: 'plain', value: 'ok' },
+    ]);
+    const stored = await db.stageRun.findMany({ where: { runId: run.id } });
+    expect(JSON.stringify(stored.map((row) => [row.outputs, row.message]))).not.toContain(SECRET);
+  });
+
   it('fails a stage naming an unknown or foreign integration or field, leaking no value', async () => {
     await h.createWorkflow('secret-bad', [
       sh('unknown', 'echo ${secrets.nope.token}'),

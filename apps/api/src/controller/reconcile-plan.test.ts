@@ -1,6 +1,7 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are Cyclone references, not templates.
 import type { RunPlan } from '@cyclone/dag';
 import { describe, expect, it } from 'vitest';
-import { type AppliedPlan, reconcileOutcome } from './reconcile-plan.js';
+import { type AppliedPlan, conditionFacts, reconcileOutcome } from './reconcile-plan.js';
 import type { LockedRun, StageRow } from './reconcile-store.js';
 
 const now = new Date('2026-11-26T04:00:00Z');
@@ -13,6 +14,8 @@ const run: LockedRun = {
   parameters: [],
   timeoutSeconds: null,
   stopRequestedAt: null,
+  stopForcedAt: null,
+  trigger: 'MANUAL',
   pausedAt: null,
   retryOfId: null,
   createdAt: now,
@@ -115,5 +118,46 @@ describe('reconcileOutcome', () => {
     const outcome = reconcileOutcome(facts({ plan: plan({ runMessage: 'waiting for a retry' }) }));
     expect(outcome.write.run).toEqual({ phase: 'RUNNING', message: 'waiting for a retry' });
     expect(outcome.write.isNotified).toBe(false);
+  });
+});
+
+describe('conditionFacts', () => {
+  it("gives conditions the run's variables, parameters and trigger, never a secret's value", () => {
+    const scm = {
+      ...run,
+      trigger: 'SCM',
+      parameters: [
+        { name: 'variables.ENV', value: 'prod' },
+        { name: 'SCM_BRANCH', value: 'main' },
+        { name: 'SCM_REVISION', value: 'abc123' },
+        { name: 'SCM_EVENT', value: 'push' },
+        { name: 'SCM_AUTHOR', value: 'ann' },
+      ],
+    };
+    const spec = {
+      globalVariables: [
+        { name: 'ENV', value: 'dev' },
+        { name: 'TOKEN', value: '${secrets.registry.password}' },
+      ],
+    };
+    expect(conditionFacts(scm, spec)).toEqual({
+      variables: { ENV: 'prod', TOKEN: '${secrets.registry.password}' },
+      params: {
+        'variables.ENV': 'prod',
+        SCM_BRANCH: 'main',
+        SCM_REVISION: 'abc123',
+        SCM_EVENT: 'push',
+        SCM_AUTHOR: 'ann',
+      },
+      trigger: { type: 'SCM', branch: 'main', tag: '', event: 'push', commit: 'abc123', author: 'ann' },
+    });
+    expect(conditionFacts(run, { globalVariables: [] }).trigger).toEqual({
+      type: 'MANUAL',
+      branch: '',
+      tag: '',
+      event: '',
+      commit: '',
+      author: '',
+    });
   });
 });

@@ -1,7 +1,8 @@
-import { type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, isTerminalRunPhase, type WorkflowSpec } from '@cyclone/domain';
+import { type ConditionFacts, type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
+import { durationTextToMs, isTerminalRunPhase, type NameValue, ValuesError, type WorkflowSpec } from '@cyclone/domain';
 import type { RunPhase } from '../generated/prisma/enums.js';
 import type { LockedRun, RunWrite, StageRow } from './reconcile-store.js';
+import { runVariables } from './run-values.js';
 
 /**
  * The pure part of reconciling a run (words: run-reconciler.ts): what the planner is
@@ -16,8 +17,11 @@ export function planFromRows(
   rows: ReadonlyMap<string, StageRow>,
   now: Date,
 ): RunPlan {
-  const states = new Map<string, PlanStageState>([...rows].map(([name, row]) => [name, row]));
+  const states = new Map<string, PlanStageState>(
+    [...rows].map(([name, row]) => [name, { ...row, outputs: (row.outputs ?? []) as NameValueOutput[] }]),
+  );
   const startedAt = run.startedAt ?? now;
+  const hasConditions = spec.stages.some((stage) => stage.when !== undefined);
   return planRun(
     spec.stages.map((stage) => ({
       name: stage.name,
@@ -25,16 +29,55 @@ export function planFromRows(
       trivial: stage.trivial,
       retries: stage.retries,
       timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
+      when: stage.when,
+      finally: stage.finally,
     })),
     {
       phase: run.phase,
       isPaused: run.pausedAt !== null,
       isStopRequested: run.stopRequestedAt !== null,
+      isStopForced: run.stopForcedAt !== null,
       deadline: run.timeoutSeconds ? new Date(startedAt.getTime() + run.timeoutSeconds * 1000) : null,
       now,
+      ...(hasConditions ? { facts: conditionFacts(run, spec) } : {}),
     },
     states,
   );
+}
+
+type NameValueOutput = { key: string; value: string };
+
+/**
+ * What stage conditions see of the run besides its stages: its variables (generators
+ * evaluated, `${secrets.…}` left as written: a condition never sees a secret), its
+ * parameters, and its trigger, whose SCM details are the parameters an SCM delivery gives.
+ */
+export function conditionFacts(
+  run: Pick<LockedRun, 'id' | 'createdAt' | 'parameters' | 'trigger'>,
+  spec: Pick<WorkflowSpec, 'globalVariables'>,
+): ConditionFacts {
+  const parameters = (run.parameters ?? []) as NameValue[];
+  const params = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
+  let variables: NameValue[];
+  try {
+    variables = runVariables(run, spec);
+  } catch (error) {
+    // A generator that cannot be evaluated fails the stages that use it; conditions see the text.
+    if (!(error instanceof ValuesError)) throw error;
+    variables = spec.globalVariables;
+  }
+  return {
+    variables: Object.fromEntries(variables.map((v) => [v.name, v.value])),
+    params,
+    trigger: {
+      type: run.trigger,
+      branch: params.SCM_BRANCH ?? '',
+      tag: params.SCM_TAG ?? '',
+      event: params.SCM_EVENT ?? '',
+      commit: params.SCM_REVISION ?? '',
+      author: params.SCM_AUTHOR ?? '',
+    },
+  };
 }
 
 /** The plan and what applying it did, before the run's write. */

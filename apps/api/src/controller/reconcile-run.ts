@@ -57,7 +57,8 @@ export async function reconcileRunInTx(
   const now = new Date();
   // createRunInTx makes every stage row together with its run.
   const rows = new Map(stageRows.map((row) => [row.stage, row]));
-  const isOrphanFound = await failOrphans(ctx, tx, run, rows, now);
+  const finals = new Set(spec.stages.filter((stage) => stage.finally).map((stage) => stage.name));
+  const isOrphanFound = await failOrphans(ctx, tx, run, rows, finals, now);
   const isObservedChange = await observeRunning(ctx, tx, id, rows, now);
   const plan = planFromRows(spec, run, rows, now);
   await applyStageChanges(ctx, tx, id, plan, now);
@@ -100,18 +101,22 @@ export async function reconcileRunInTx(
 
 /**
  * A running attempt nobody can finish any more (its API process died) fails, all of
- * them in one statement. Not while a stop is requested: the stop's kill ends them
- * CANCELLED instead (a controller that died in the middle of a stop leaves them so).
+ * them in one statement. Not an ordinary stage while a stop is requested: the stop's
+ * kill ends it CANCELLED instead (a controller that died in the middle of a stop
+ * leaves them so); finally stages run on during a stop, so theirs fail as usual.
  */
 async function failOrphans(
   ctx: ReconcileContext,
   tx: Tx,
   run: LockedRun,
   rows: Map<string, StageRow>,
+  finals: ReadonlySet<string>,
   now: Date,
 ): Promise<boolean> {
-  if (run.stopRequestedAt !== null) return false;
-  const orphans = [...rows.values()].filter((row) => row.phase === 'RUNNING' && ctx.executor.isOrphan(row.handle));
+  const isStopping = run.stopRequestedAt !== null;
+  const orphans = [...rows.values()].filter(
+    (row) => row.phase === 'RUNNING' && (!isStopping || finals.has(row.stage)) && ctx.executor.isOrphan(row.handle),
+  );
   if (orphans.length === 0) return false;
   const message = 'the process was lost when its controller stopped; the attempt counts as failed';
   await failStages(

@@ -22,6 +22,10 @@ export interface LockedRun {
   parameters: unknown;
   timeoutSeconds: number | null;
   stopRequestedAt: Date | null;
+  /** A second stop: finally stages are killed too. */
+  stopForcedAt: Date | null;
+  /** What started it: MANUAL, CRON, SCM or WEBHOOK (conditions see it as trigger.type). */
+  trigger: string;
   pausedAt: Date | null;
   retryOfId: string | null;
   createdAt: Date;
@@ -53,7 +57,8 @@ export interface StageRow {
 export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
   const rows = await tx.$queryRaw<LockedRun[]>`
     SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
-           timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", paused_at AS "pausedAt",
+           timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", stop_forced_at AS "stopForcedAt",
+           trigger::text AS trigger, paused_at AS "pausedAt",
            retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt"
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
@@ -89,7 +94,7 @@ export async function claimAttempt(
   const rows = await tx.$queryRaw<{ last: bigint | null }[]>`
     UPDATE stage_runs
     SET phase = 'RUNNING', attempt = ${attempt}, started_at = ${now.toISOString()}::timestamptz, finished_at = NULL, exit_code = NULL,
-        message = '', outputs = '[]'::jsonb, handle = NULL
+        message = '', outputs = '[]'::jsonb, handle = NULL, log_bytes = 0
     WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${attempt - 1} AND phase IN ('PENDING', 'FAILED')
     RETURNING (SELECT max(seq) FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${stage}) AS last`;
   const row = rows[0];
@@ -107,8 +112,10 @@ export interface StageKill {
 /** A stage that never ran (or waits for a retry) and ends without running. */
 export interface StageFinish {
   stage: string;
-  phase: 'SKIPPED' | 'CANCELLED';
+  /** FAILED: its condition could not be evaluated; `attempt` then makes it failed for good. */
+  phase: 'SKIPPED' | 'CANCELLED' | 'FAILED';
   message: string;
+  attempt?: number;
 }
 
 /**
@@ -128,9 +135,13 @@ export async function endStages(
   if (kills.length === 0 && finishes.length === 0) return [];
   return tx.$queryRaw<{ stage: string; handle: string | null }[]>`
     WITH finished AS (
-      UPDATE stage_runs s SET phase = f.phase::"StagePhase", message = f.message
+      UPDATE stage_runs s
+      SET phase = f.phase::"StagePhase", message = f.message, attempt = COALESCE(f.attempt::int, s.attempt),
+          finished_at = CASE WHEN f.phase = 'FAILED' THEN ${now.toISOString()}::timestamptz ELSE s.finished_at END
       FROM unnest(${finishes.map((f) => f.stage)}::text[], ${finishes.map((f) => f.phase)}::text[],
-                  ${finishes.map((f) => f.message)}::text[]) AS f(stage, phase, message)
+                  ${finishes.map((f) => f.message)}::text[],
+                  ${finishes.map((f) => (f.attempt === undefined ? null : String(f.attempt)))}::text[])
+           AS f(stage, phase, message, attempt)
       WHERE s.run_id = ${runId}::uuid AND s.stage = f.stage AND s.phase IN ('PENDING', 'FAILED')
       RETURNING 1
     ), killed AS (

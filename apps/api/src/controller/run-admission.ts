@@ -25,6 +25,9 @@ interface QueueRow {
   stop_requested_at: Date | null;
   approval_reason: string | null;
   approved_at: Date | null;
+  wait_kind: string | null;
+  wait_limit: number | null;
+  wait_position: number | null;
   workflow_limit: number | null;
   tenant_limit: number | null;
 }
@@ -51,7 +54,7 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK})`;
       const rows = await tx.$queryRaw<QueueRow[]>`
         SELECT r.id, r.workflow_id, p.tenant_id, r.created_at, r.phase::text AS phase, r.message, r.paused_at,
-               r.stop_requested_at, r.approval_reason, r.approved_at,
+               r.stop_requested_at, r.approval_reason, r.approved_at, r.wait_kind, r.wait_limit, r.wait_position,
                w.max_concurrent_runs AS workflow_limit, t.max_concurrent_runs AS tenant_limit
         FROM (
           SELECT q.*, row_number() OVER (
@@ -120,20 +123,33 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
       );
       if (plan.admit.length > 0) {
         await tx.$executeRaw`
-          UPDATE workflow_runs SET admitted_at = ${now}, message = '' WHERE id = ANY(${plan.admit}::uuid[])`;
+          UPDATE workflow_runs SET admitted_at = ${now}, message = '', wait_kind = NULL, wait_limit = NULL, wait_position = NULL
+          WHERE id = ANY(${plan.admit}::uuid[])`;
       }
       // Only runs whose phase or reason changes are written (and announced).
       const byId = new Map(queue.map((row) => [row.id, row]));
-      const changed = plan.waiting.filter(({ id, reason }) => {
+      const changed = plan.waiting.filter(({ id, reason, wait }) => {
         const row = byId.get(id);
-        return row?.phase !== 'WAITING' || row.message !== reason;
+        return (
+          row?.phase !== 'WAITING' ||
+          row.message !== reason ||
+          row.wait_kind !== wait.kind ||
+          row.wait_limit !== wait.limit ||
+          row.wait_position !== wait.position
+        );
       });
       if (changed.length > 0) {
         const ids = changed.map((entry) => entry.id);
         const reasons = changed.map((entry) => entry.reason);
+        const kinds = changed.map((entry) => entry.wait.kind);
+        const limits = changed.map((entry) => entry.wait.limit);
+        const positions = changed.map((entry) => entry.wait.position);
         await tx.$executeRaw`
-          UPDATE workflow_runs r SET phase = 'WAITING', message = v.reason
-          FROM unnest(${ids}::uuid[], ${reasons}::text[]) AS v(id, reason) WHERE r.id = v.id`;
+          UPDATE workflow_runs r
+          SET phase = 'WAITING', message = v.reason, wait_kind = v.kind, wait_limit = v.wait_limit, wait_position = v.position
+          FROM unnest(${ids}::uuid[], ${reasons}::text[], ${kinds}::text[], ${limits}::int[], ${positions}::int[])
+            AS v(id, reason, kind, wait_limit, position)
+          WHERE r.id = v.id`;
         await tx.$executeRaw`SELECT pg_notify(${CHANNELS.run}, id::text) FROM unnest(${ids}::uuid[]) AS id`;
       }
       return { admitted: plan.admit, cancelled };

@@ -91,6 +91,21 @@ describe('run queue and concurrency limits', () => {
     gates.open(...ids);
   };
 
+  /** WorkflowRun.wait of a run: why it waits, its place, its limit, about when. */
+  const waitOf = async (id: string, tenant = 'acme') => {
+    const result = await api.graphql<{
+      workflowRun: {
+        wait: { reason: string; position: number | null; limit: number | null; estimatedStartAt: string | null } | null;
+      };
+    }>(
+      'query($id: ID!) { workflowRun(id: $id) { wait { reason position limit estimatedStartAt } } }',
+      { id },
+      tokens[tenant],
+    );
+    expect(result.errors).toBeUndefined();
+    return result.data?.workflowRun.wait;
+  };
+
   const isRunning = (run: RunView) => run.phase === 'RUNNING' && run.stages[0]?.phase === 'RUNNING';
   const phases = (runs: RunView[]) => runs.map((r) => r.phase);
 
@@ -107,10 +122,28 @@ describe('run queue and concurrency limits', () => {
       ['WAITING', 'queued: 2 runs of this tenant are active (limit 2)', 2],
     ]);
     expect(runs[2]?.stages[0]).toMatchObject({ phase: 'PENDING', attempt: 0 });
+    expect(await waitOf(ids[0] as string)).toBeNull();
+    // No run of this workflow has finished yet: no estimate.
+    expect(await waitOf(ids[2] as string)).toEqual({
+      reason: 'TENANT_LIMIT',
+      position: 1,
+      limit: 2,
+      estimatedStartAt: null,
+    });
+    expect(await waitOf(ids[3] as string)).toMatchObject({ reason: 'TENANT_LIMIT', position: 2, limit: 2 });
     release(ids[0] as string);
     runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => isRunning(r[2] as RunView), timeoutMs: 60_000 });
     expect(phases(runs)).toEqual(['SUCCEEDED', 'RUNNING', 'RUNNING', 'WAITING']);
     expect(runs[3]?.queuePosition).toBe(1);
+    // One run finished: the estimate is now plus that run's duration (one round of 2 slots).
+    const first = await db.workflowRun.findUniqueOrThrow({ where: { id: ids[0] as string } });
+    const took = (first.finishedAt as Date).getTime() - (first.startedAt as Date).getTime();
+    const before = Date.now();
+    const fourth = await waitOf(ids[3] as string);
+    expect(fourth).toMatchObject({ reason: 'TENANT_LIMIT', position: 1, limit: 2 });
+    const estimate = Date.parse(fourth?.estimatedStartAt as string);
+    expect(estimate).toBeGreaterThanOrEqual(before + took - 1_000);
+    expect(estimate).toBeLessThanOrEqual(Date.now() + took + 1_000);
     release(...ids);
     runs = await waitForRuns(api, tokens.acme, ids, {
       until: (r) => r.every((x) => x.phase === 'SUCCEEDED'),
@@ -150,6 +183,7 @@ describe('run queue and concurrency limits', () => {
       timeoutMs: 60_000,
     });
     expect(runs[1]?.message).toBe('queued: 1 run of this workflow is active (limit 1)');
+    expect(await waitOf(ids[1] as string)).toMatchObject({ reason: 'WORKFLOW_LIMIT', position: 1, limit: 1 });
 
     await api.graphql(STOP_RUN, { id: ids[1] }, tokens.acme);
     runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => r[1]?.phase === 'CANCELLED', timeoutMs: 60_000 });
@@ -171,6 +205,12 @@ describe('run queue and concurrency limits', () => {
       timeoutMs: 60_000,
     });
     expect(runs[2]).toMatchObject({ phase: 'WAITING', isPaused: true, queuePosition: null });
+    expect(await waitOf(ids[2] as string)).toEqual({
+      reason: 'PAUSED',
+      position: null,
+      limit: null,
+      estimatedStartAt: null,
+    });
     expect(runs[3]?.queuePosition).toBe(1);
     release(ids[0] as string);
     runs = await waitForRuns(api, tokens.acme, ids, { until: (r) => isRunning(r[3] as RunView), timeoutMs: 60_000 });
@@ -200,6 +240,7 @@ describe('run queue and concurrency limits', () => {
       timeoutMs: 60_000,
     });
     expect(smallRun?.message).toBe('queued: 3 runs are active in total (limit 3)');
+    expect(await waitOf(small, 'small')).toMatchObject({ reason: 'GLOBAL_LIMIT', limit: 3 });
     release(big[0] as string);
     [smallRun] = await waitForRuns(api, tokens.small, [small], {
       until: (r) => isRunning(r[0] as RunView),

@@ -104,10 +104,10 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-/** Stages `stage` depends on, directly or not. */
+/** Stages `stage` depends on, directly or not; a finally stage comes after every ordinary stage too. */
 function upstreamOf(stage: string, stages: readonly WorkflowStage[]): Set<string> {
   const byName = new Map(stages.map((s) => [s.name, s]));
-  const seen = new Set<string>();
+  const seen = new Set<string>(byName.get(stage)?.finally ? stages.filter((s) => !s.finally).map((s) => s.name) : []);
   const visit = (name: string) => {
     for (const dep of byName.get(name)?.dependsOn ?? []) {
       if (seen.has(dep)) continue;

@@ -3,6 +3,7 @@ import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
 import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { parseImageReference } from '../modules/registries/image-reference.js';
+import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
 import {
@@ -82,10 +83,12 @@ export async function prepareStage(
     for (const input of stage.inputs.resources) {
       const row = rows.find((r) => r.name === input.name);
       if (!row) throw new ValuesError(`input resource "${input.name}": no such resource in this project`);
+      const sealed = openSealedResource(deps, row);
+      for (const value of Object.values(sealed)) usedSecrets.add(value);
       const parameters = resourceParametersFor(
         run,
         row.name,
-        (row.parameters ?? []) as { name: string; value: string }[],
+        withSecretValues((row.parameters ?? []) as { name: string; value: string }[], sealed),
       );
       if (row.type === 'KV') {
         for (const [name, value] of parameters) resourceEnv.push({ name, value });
@@ -217,6 +220,20 @@ function openIntegration(
     return { config: (row.config ?? {}) as Record<string, unknown>, secret: deps.box.openJson(row.secretCiphertext) };
   } catch {
     throw new ValuesError(`integration "${row.name}": its secret cannot be decrypted with this server's key`);
+  }
+}
+
+/** A resource's sealed parameters (SCM_AUTH, SCM_PWD, …), opened for this attempt only. */
+function openSealedResource(
+  deps: { box?: SecretBox },
+  row: { name: string; secretCiphertext: string | null },
+): Record<string, string> {
+  if (!row.secretCiphertext) return {};
+  if (!deps.box) throw new ValuesError(`resource "${row.name}": secrets are not available to this executor`);
+  try {
+    return openResourceSecrets(deps.box, row.secretCiphertext);
+  } catch {
+    throw new ValuesError(`resource "${row.name}": its secret parameters cannot be decrypted with this server's key`);
   }
 }
 

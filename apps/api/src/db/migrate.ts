@@ -76,6 +76,15 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
   }
 }
 
+/** The migrations in `migrationsDir` that the database has not applied (for readiness). */
+export async function missingMigrations(
+  queryApplied: () => Promise<{ migration_name: string }[]>,
+  migrationsDir: string,
+): Promise<string[]> {
+  const applied = new Set((await queryApplied()).map((row) => row.migration_name));
+  return listMigrations(migrationsDir).filter((name) => !applied.has(name));
+}
+
 function listMigrations(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'migration.sql')))

@@ -13,3 +13,8 @@ export function createPrismaClient(databaseUrl: string, options: { maxConnection
 export async function pingDatabase(db: Db): Promise<void> {
   await db.$queryRaw`SELECT 1`;
 }
+
+/** Names of the migrations the database has applied (Prisma's own table). */
+export function appliedMigrations(db: Db): Promise<{ migration_name: string }[]> {
+  return db.$queryRaw`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+}

@@ -1,4 +1,5 @@
 import type { AppError } from '../errors/app-error.js';
+import type { SessionCookie } from '../http/session-cookie.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthUser, Credential } from '../modules/identity/identity.service.js';
 import type { Loaders } from '../modules/loaders.js';
@@ -21,6 +22,8 @@ export interface GraphQLContext {
   clientIp?: string;
   /** The User-Agent header, kept with a new session. */
   userAgent?: string;
+  /** Over HTTP: sets or clears the web's httpOnly session cookie on this response. */
+  sessionCookie?: SessionCookie;
   /** Set on a query-cache miss over HTTP: the plugin marks whether the answer may be kept. */
   queryCache?: PendingAnswer;
 }

@@ -24,19 +24,31 @@ export function operationCost(
   variables: Record<string, unknown>,
   operationName?: string,
 ): number {
-  return getComplexity({
-    schema,
-    query: document,
-    variables,
-    operationName,
-    estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName,
+      estimators: [fieldExtensionsEstimator(), pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // The estimate coerces the variables before Apollo does, so a variable of the wrong
+    // shape (an impossible date, say) is refused here, as Apollo would refuse it.
+    if (error instanceof GraphQLError && error.extensions.code === undefined) {
+      throw new GraphQLError(error.message, {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        nodes: error.nodes,
+      });
+    }
+    throw error;
+  }
 }
 
 export function assertAffordable(cost: number): void {
   if (cost > MAX_QUERY_COST) {
     throw new GraphQLError(`the query costs ${cost}; at most ${MAX_QUERY_COST} is allowed: ask for smaller pages`, {
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
     });
   }
 }
@@ -66,7 +78,18 @@ export function costLimitPlugin(schema: GraphQLSchema): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, operationName }) {
-          assertAffordable(costOf(document, request.variables ?? {}, operationName ?? undefined));
+          let cost: number;
+          try {
+            cost = costOf(document, request.variables ?? {}, operationName ?? undefined);
+          } catch (error) {
+            // Estimating coerces the variables first: a value its type refuses (a date
+            // that is no date) is the caller's mistake, not an internal error.
+            if (error instanceof GraphQLError && !error.extensions.code) {
+              throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+            }
+            throw error;
+          }
+          assertAffordable(cost);
         },
       };
     },

@@ -33,7 +33,48 @@ describe('query limits', () => {
     const cheap = await api.graphql(query, { n: 5 }, token);
     expect(cheap.errors).toBeUndefined();
     const costly = await api.graphql(query, { n: 100 }, token);
+    expect(costly.status).toBe(400);
     expect(costly.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(costly.errors?.[0]?.message).toContain(`at most ${MAX_QUERY_COST}`);
+  });
+
+  it('refuses a variable its scalar cannot read as bad input, naming it (the cost estimate reads variables first)', async () => {
+    const refused = await api.graphql(
+      'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }',
+      { input: { name: 'ci', expiresAt: '0000-00-00T00:00:00Z' } },
+      token,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/got invalid value "0000-00-00T00:00:00Z" at "input.expiresAt"/);
+  });
+
+  it('refuses text Postgres cannot store, naming the field, before anything is written', async () => {
+    for (const name of ['a\u0000b', 'a\uD800b']) {
+      const refused = await api.graphql(
+        'mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }',
+        { input: { name } },
+        token,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    }
+    const tokens = await api.graphql<{ apiTokens: unknown[] }>('{ apiTokens { id } }', {}, token);
+    expect(tokens.data?.apiTokens).toEqual([]);
+  });
+
+  it("answers a body over the limit or not JSON in GraphQL's shape, not an HTML page", async () => {
+    const post = (body: string) =>
+      fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const tooLarge = await post(JSON.stringify({ query: '{ __typename }', variables: { x: 'x'.repeat(3_000_000) } }));
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({
+      errors: [
+        { message: expect.stringMatching(/too large: at most \d+ bytes/), extensions: { code: 'BAD_USER_INPUT' } },
+      ],
+    });
+    const notJson = await post('{"query": ');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 });

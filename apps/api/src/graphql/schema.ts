@@ -8,6 +8,7 @@ import { CronPreviewResolver } from './resolvers/cron-preview.resolver.js';
 import { IntegrationExecutionClusterResolver } from './resolvers/execution-cluster.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import { IntegrationResolver } from './resolvers/integration.resolver.js';
+import { LogSearchResolver } from './resolvers/log-search.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
 import { RunNotificationsResolver, WorkflowNotificationsResolver } from './resolvers/notification.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
@@ -28,6 +29,7 @@ import {
 import { SystemResolver } from './resolvers/system.resolver.js';
 import { TenantResolver } from './resolvers/tenant.resolver.js';
 import { TenantRunsStreamResolver } from './resolvers/tenant-runs-stream.resolver.js';
+import { TriggerExplainResolver } from './resolvers/trigger-explain.resolver.js';
 import { UserResolver } from './resolvers/user.resolver.js';
 import { WorkflowResolver, WorkflowRunFieldsResolver, WorkflowVersionResolver } from './resolvers/workflow.resolver.js';
 import { WorkflowRunResolver } from './resolvers/workflow-run.resolver.js';
@@ -58,6 +60,8 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
       RunInsightsResolver,
+      LogSearchResolver,
+      TriggerExplainResolver,
       TenantRunsStreamResolver,
       RunArtifactsResolver,
       ProjectWorkflowsResolver,

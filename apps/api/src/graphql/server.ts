@@ -12,10 +12,12 @@ import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
 import { clientIpOf } from '../http/client-ip.js';
 import type { Metrics } from '../http/metrics.js';
+import { authorizationOf, sessionCookieOf } from '../http/session-cookie.js';
 import type { Logger } from '../logging/logger.js';
 import type { Loaders } from '../modules/loaders.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
+import { graphqlBodyErrors } from './body-errors.js';
 import { ConnectionAuthWatch } from './connection-auth.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
@@ -30,6 +32,7 @@ import {
 } from './query-cache/query-cache-http.js';
 import { UncacheableFields } from './query-cache/uncacheable-fields.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
+import { storableTextPlugin } from './storable-text.js';
 import { MAX_WS_MESSAGE_BYTES, SubscriptionLimits } from './subscription-limits.js';
 
 // Requests larger than this are refused before parsing (manifests are the largest input).
@@ -49,6 +52,8 @@ export async function mountGraphQL(options: {
   metrics: Metrics;
   /** See CYCLONE_TRUST_PROXY. */
   trustProxyHops?: number;
+  /** The session cookie is `Secure` (CYCLONE_PUBLIC_URL is https). */
+  secureCookies?: boolean;
   /** Answers of queries kept until the data changes (docs/api.md "Query cache"). */
   queryCache?: { generations: DataVersion; options: QueryCacheOptions };
   /** Identity changes (the `auth` data version): live connections re-check their credential after each. */
@@ -81,7 +86,8 @@ export async function mountGraphQL(options: {
       onConnect: async (ctx) => {
         try {
           const header = ctx.connectionParams?.authorization;
-          const authorization = typeof header === 'string' ? header : undefined;
+          // The web sends none: its session cookie came with the upgrade request.
+          const authorization = typeof header === 'string' ? header : authorizationOf(ctx.extra.request);
           const found = await services.identity.authenticateCredential(authorization);
           ctx.extra.user = found?.user;
           ctx.extra.credential = found?.credential;
@@ -146,6 +152,7 @@ export async function mountGraphQL(options: {
       },
       observabilityPlugin(metrics),
       costLimitPlugin(schema),
+      storableTextPlugin(),
       queryCachePlugin({
         uncacheable: new UncacheableFields(schema),
         onMutation: () => options.queryCache?.generations.bump('auth'),
@@ -179,10 +186,12 @@ export async function mountGraphQL(options: {
           requestId,
           clientIp: clientIpOf(req, trustProxyHops),
           userAgent: req.headers['user-agent'],
+          sessionCookie: sessionCookieOf(res, options.secureCookies ?? false),
           queryCache: res.locals.queryCache,
         };
       },
     }),
+    graphqlBodyErrors,
   );
   return {
     router,

@@ -1,4 +1,4 @@
-// What /healthz and /metrics give away to anyone who reaches them.
+// What /healthz, /livez, /readyz and /metrics give away to anyone who reaches them, and what the probes say.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,8 +66,55 @@ describe('/healthz when the database is gone', () => {
       for (const leak of [name, 'does not exist', 'database "', '127.0.0.1', 'ECONNREFUSED']) {
         expect(text).not.toContain(leak);
       }
-      // The operator still finds the reason in the log.
-      expect(api.output()).toContain('health check: the database did not answer');
+      // The operator still finds the reason in the log (written by another process: wait for it).
+      await expect.poll(() => api.output(), { timeout: 10_000 }).toContain('health check: the database did not answer');
+    } finally {
+      await api.crash();
+    }
+  }, 120_000);
+});
+
+describe('/livez and /readyz', () => {
+  it('readiness follows the database and its migrations; liveness never does', async () => {
+    const database = await createTestDatabase();
+    const api = await spawnApi({
+      DATABASE_URL: database.url,
+      CYCLONE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      CYCLONE_ADMIN_PASSWORD: 'a-test-password',
+    });
+    const probe = async (path: string) => {
+      const response = await fetch(`${api.url}${path}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    try {
+      expect(await probe('/livez')).toEqual({ status: 200, body: { status: 'alive' } });
+      expect(await probe('/readyz')).toEqual({
+        status: 200,
+        body: { status: 'ready', checks: { started: true, database: true, migrations: true, engine: true } },
+      });
+
+      // A database this build's migrations have not all reached (a restored backup, say).
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query<{ migration_name: string }>(
+        'DELETE FROM "_prisma_migrations" WHERE migration_name = (SELECT max(migration_name) FROM "_prisma_migrations") RETURNING migration_name',
+      );
+      await client.end();
+      const unmigrated = await probe('/readyz');
+      expect(unmigrated.status).toBe(503);
+      expect(unmigrated.body).toMatchObject({
+        status: 'not ready',
+        checks: { database: true, migrations: false },
+        missingMigrations: [rows[0]?.migration_name],
+      });
+
+      await database.drop();
+      const gone = await probe('/readyz');
+      expect(gone.status).toBe(503);
+      expect(gone.body).toMatchObject({ status: 'not ready', checks: { database: false, migrations: false } });
+      expect(JSON.stringify(gone.body)).not.toContain(new URL(database.url).pathname.slice(1));
+      // The pod stays alive: a database outage makes it unready, not restarted.
+      expect(await probe('/livez')).toEqual({ status: 200, body: { status: 'alive' } });
     } finally {
       await api.crash();
     }

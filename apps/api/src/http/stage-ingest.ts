@@ -1,4 +1,4 @@
-import { MAX_LINE_CHARS } from '@cyclone/domain/core';
+import { cutToBytes, type OutputLimits } from '@cyclone/domain/core';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type StageTokenClaims, verifyStageToken } from '../controller/executors/kubernetes/stage-token.js';
@@ -7,11 +7,18 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 
 const MAX_BATCH = 1_000;
+/**
+ * What an attempt's log may hold past CYCLONE_LOG_MAX_SIZE through this route: the
+ * helper's truncation line and its own lines after it (artifact uploads); a helper
+ * never sends more, a pod that does has the rest dropped.
+ */
+const OWN_LINES_MARGIN = 64 * 1024;
 
 interface IngestDeps {
   stages: StageIngestRepository;
   box: SecretBox;
   logger: Logger;
+  limits: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'>;
 }
 
 const logBatchSchema = z.object({
@@ -43,13 +50,18 @@ const outputsSchema = z.object({
  */
 export function stageIngestRouter(deps: IngestDeps): Router {
   const router = express.Router();
-  const json = express.json({ limit: '4mb' });
+  // A batch of the helper holds at most about 1 MiB of text (JSON escapes may grow it).
+  const json = express.json({ limit: '8mb' });
 
   router.post('/internal/stages/logs', json, async (req, res) => {
     await handle(req, res, deps, logBatchSchema, async (claims, body) => {
       if (body.lines.length === 0) return;
-      const lines = body.lines.map((line) => ({ ...line, text: line.text.slice(0, MAX_LINE_CHARS) }));
-      await deps.stages.storeLines(claims, lines);
+      // The helper cuts lines within the limit: a longer one is cut here, never stored whole.
+      const lines = body.lines.map((line) => ({ ...line, text: cutToBytes(line.text, deps.limits.maxLineBytes) }));
+      const maxBytes = deps.limits.maxLogBytes + deps.limits.maxLineBytes + OWN_LINES_MARGIN;
+      const dropped = await deps.stages.storeLines(claims, lines, maxBytes);
+      if (dropped > 0)
+        deps.logger.warn({ ...claims, dropped }, 'a stage pod sent more log than its limit: lines dropped');
     });
   });
 

@@ -1,5 +1,6 @@
 import {
   apiMessageOf,
+  apiStatusOf,
   applyObject,
   CYCLONE_API_VERSION,
   deleteObject,
@@ -16,6 +17,7 @@ import { syncClusters } from './cluster-registration.js';
 import { loadDesiredState, type SyncGroup } from './desired-state.js';
 import { idOf, type LiveObject, listLive, needsApply, objectKey, ownerKeyOf, typeOf } from './live-state.js';
 import { type SyncRecord, syncKey, syncStateRepository } from './sync-state.repository.js';
+import { TenantAccess } from './tenant-access.js';
 
 export interface KubeReconcilerDeps {
   db: Db;
@@ -38,6 +40,10 @@ interface Pass {
   protectedIds: Set<string>;
 }
 
+/** The namespace a request about an object is authorized in (a Namespace's own name). */
+const namespaceOf = (object: KubernetesObject) =>
+  object.kind === 'Namespace' ? object.metadata?.name : object.metadata?.namespace;
+
 export interface GroupOutcome {
   generation: number | null;
   error: string | null;
@@ -52,10 +58,12 @@ export interface GroupOutcome {
  */
 export class KubeReconciler extends WakeableReconciler {
   readonly name = 'kubernetes';
+  private readonly access: TenantAccess;
 
   /** `wake()` asks for a pass now (e.g. on becoming the leader) instead of at the next resync. */
   constructor(private readonly deps: KubeReconcilerDeps) {
     super();
+    this.access = new TenantAccess({ clients: deps.clients, instance: deps.config.instance });
   }
 
   protected async reconcileRound(): Promise<{ requeueAfterMs?: number }> {
@@ -63,7 +71,15 @@ export class KubeReconciler extends WakeableReconciler {
     const { db, box, config, clients } = this.deps;
     forgetDiscovery(clients.objects);
     const desired = await loadDesiredState(db, box, config.instance, config.egressDeny);
-    const live = await listLive(clients.objects, config.instance);
+    const live = await listLive(clients.objects, config.instance, {
+      ownNamespace: config.namespace,
+      // A namespace that cannot be bound is left out of this pass; its groups say why.
+      onForbidden: (namespace) =>
+        this.access.bind(namespace).catch((err: unknown) => {
+          this.deps.logger.warn({ namespace, err: apiMessageOf(err) }, 'cannot bind the controller in a namespace');
+          return false;
+        }),
+    });
     const states = await syncStateRepository.loadAll(db);
     const uids = new Map<string, string>();
     for (const [key, object] of live) if (object.metadata?.uid) uids.set(key, object.metadata.uid);
@@ -126,7 +142,12 @@ export class KubeReconciler extends WakeableReconciler {
           };
         }
         const current = live.get(key);
-        const result = needsApply(body, current, ownerUid) ? await applyObject(api, body) : (current as LiveObject);
+        const result =
+          object.kind === 'Namespace' && !current
+            ? await this.access.createNamespace(body)
+            : needsApply(body, current, ownerUid)
+              ? await this.inTenantNamespace(live, body, () => applyObject(api, body))
+              : (current as LiveObject);
         if (result.metadata?.uid) uids.set(key, result.metadata.uid);
         if (index === 0) generation = result.metadata?.generation ?? null;
       } catch (err) {
@@ -135,7 +156,7 @@ export class KubeReconciler extends WakeableReconciler {
     }
     for (const object of group.absent) {
       try {
-        await deleteObject(api, object);
+        await this.inTenantNamespace(live, object, () => deleteObject(api, object));
       } catch (err) {
         error ??= `${object.kind} ${object.metadata?.name}: ${apiMessageOf(err)}`;
       }
@@ -157,13 +178,33 @@ export class KubeReconciler extends WakeableReconciler {
         if (clusterStillThere) continue;
       }
       try {
-        await deleteObject(this.deps.clients.objects, object);
+        await this.inTenantNamespace(live, object, () => deleteObject(this.deps.clients.objects, object));
         count++;
       } catch (err) {
         this.deps.logger.warn({ object: key, err: apiMessageOf(err) }, 'cannot prune object');
       }
     }
     return count;
+  }
+
+  /**
+   * A request in one of this installation's tenant namespaces; refused (403) because
+   * the controller's RoleBinding there is gone (deleted by hand, or a namespace made
+   * before bindings were), it binds the controller again and tries once more.
+   */
+  private async inTenantNamespace<T>(
+    live: Map<string, LiveObject>,
+    object: KubernetesObject,
+    request: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      const namespace = namespaceOf(object);
+      if (apiStatusOf(err) !== 403 || !namespace || !live.has(`Namespace//${namespace}`)) throw err;
+      if (!(await this.access.bind(namespace))) throw err;
+      return request();
+    }
   }
 
   private toRecord(states: Map<string, SyncRecord>, group: SyncGroup, outcome: GroupOutcome): SyncRecord {

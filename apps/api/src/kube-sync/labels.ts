@@ -41,3 +41,7 @@ export function managedLabels(
 }
 
 export const instanceSelector = (instance: string) => `${LABELS.managedBy}=${MANAGED_BY},${INSTANCE_LABEL}=${instance}`;
+
+/** This installation's tenant namespaces in the control cluster. */
+export const tenantNamespaceSelector = (instance: string) =>
+  `${instanceSelector(instance)},${LABELS.objectType}=tenant`;

@@ -1,13 +1,23 @@
-import { CYCLONE_API_VERSION, type KubernetesObject, type KubernetesObjectApi, LABELS } from '@cyclone/k8s';
+import {
+  apiStatusOf,
+  CYCLONE_API_VERSION,
+  type KubernetesObject,
+  type KubernetesObjectApi,
+  LABELS,
+} from '@cyclone/k8s';
 import type { DesiredObject, OwnerKey } from './cyclone-objects.js';
 import { instanceSelector } from './labels.js';
 
 export type LiveObject = KubernetesObject & { spec?: unknown; data?: Record<string, string> };
 
-/** Kinds the reconciler lists to compare and prune; the rest of a namespace goes with it. */
+/**
+ * Kinds the reconciler lists to compare and prune; the rest of a namespace goes with
+ * it. Secrets are listed namespace by namespace (tenant namespaces and Cyclone's
+ * own), as the controller may read them nowhere else; the rest cluster-wide.
+ */
 export const LISTED_KINDS = [
   { apiVersion: 'v1', kind: 'Namespace' },
-  { apiVersion: 'v1', kind: 'Secret' },
+  { apiVersion: 'v1', kind: 'Secret', isPerNamespace: true },
   { apiVersion: CYCLONE_API_VERSION, kind: 'ExecutionCluster' },
   { apiVersion: CYCLONE_API_VERSION, kind: 'Project' },
   { apiVersion: CYCLONE_API_VERSION, kind: 'Resource' },
@@ -24,15 +34,29 @@ export function objectKey(o: { kind?: string; metadata?: { namespace?: string; n
 
 export const ownerKeyOf = (owner: OwnerKey) => `${owner.kind}/${owner.namespace}/${owner.name}`;
 
+export interface ListLiveOptions {
+  /** CYCLONE_NAMESPACE: the kubeconfig Secrets of worker clusters. */
+  ownNamespace: string;
+  /**
+   * A tenant namespace refused a list (403): true when access was repaired (the
+   * controller's RoleBinding was missing) and the list is worth one more try.
+   */
+  onForbidden?: (namespace: string) => Promise<boolean>;
+}
+
 /** Every object of this installation, by kind/namespace/name. */
-export async function listLive(api: KubernetesObjectApi, instance: string): Promise<Map<string, LiveObject>> {
+export async function listLive(
+  api: KubernetesObjectApi,
+  instance: string,
+  options: ListLiveOptions,
+): Promise<Map<string, LiveObject>> {
   const live = new Map<string, LiveObject>();
-  for (const { apiVersion, kind } of LISTED_KINDS) {
-    const list = await api
+  const list = (apiVersion: string, kind: string, namespace?: string) =>
+    api
       .list<LiveObject>(
         apiVersion,
         kind,
-        undefined,
+        namespace,
         undefined,
         undefined,
         undefined,
@@ -45,7 +69,22 @@ export async function listLive(api: KubernetesObjectApi, instance: string): Prom
         }
         throw err;
       });
-    for (const item of list.items) live.set(objectKey({ ...item, kind }), { ...item, kind, apiVersion });
+  const add = (items: LiveObject[], apiVersion: string, kind: string) => {
+    for (const item of items) live.set(objectKey({ ...item, kind }), { ...item, kind, apiVersion });
+  };
+  for (const kind of LISTED_KINDS) {
+    if (!('isPerNamespace' in kind)) add((await list(kind.apiVersion, kind.kind)).items, kind.apiVersion, kind.kind);
+  }
+  const tenantNamespaces = [...live.values()].filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name);
+  for (const namespace of [options.ownNamespace, ...tenantNamespaces]) {
+    if (!namespace) continue;
+    const secrets = await list('v1', 'Secret', namespace).catch(async (err: unknown) => {
+      if (apiStatusOf(err) !== 403 || namespace === options.ownNamespace) throw err;
+      // Left out of this pass (nothing of it is pruned); its groups record the refusal.
+      if (!(await options.onForbidden?.(namespace))) return { items: [] };
+      return list('v1', 'Secret', namespace);
+    });
+    add(secrets.items, 'v1', 'Secret');
   }
   return live;
 }

@@ -37,9 +37,10 @@ export interface KubeSyncKit {
 
 export const suffix = () => randomBytes(3).toString('hex');
 
-export async function startKubeSyncKit(): Promise<KubeSyncKit> {
+/** `env`: the API's settings on top of the test defaults (CYCLONE_ROLE server: runs only where the test runs them). */
+export async function startKubeSyncKit(env: Record<string, string> = {}): Promise<KubeSyncKit> {
   const key = randomBytes(32).toString('base64');
-  const api = await startTestApi({ CYCLONE_ENCRYPTION_KEY: key });
+  const api = await startTestApi({ ...env, CYCLONE_ENCRYPTION_KEY: key });
   const token = await api.loginAsAdmin();
   const db = createPrismaClient(api.databaseUrl);
   const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));

@@ -6,7 +6,7 @@ import { type WaitOptions, waitFor } from './wait.js';
 
 /** What the helpers read of a run: enough for every test's assertions. */
 export const RUN_FIELDS = `
-  id number phase message isPaused queuePosition timeoutSeconds createdAt startedAt finishedAt
+  id number phase message isPaused isStopping queuePosition timeoutSeconds createdAt startedAt finishedAt
   executionCluster trigger triggerName workflow { name } retryOf { id number }
   stages { name phase attempt exitCode message startedAt finishedAt outputs { key value } }
   artifacts { stage name size sha256 isDirectory downloadUrl }
@@ -55,6 +55,8 @@ export interface RunView {
   phase: string;
   message: string;
   isPaused: boolean;
+  /** A stop was requested and the run has not ended: its finally stages run. */
+  isStopping: boolean;
   queuePosition: number | null;
   timeoutSeconds: number | null;
   createdAt: string;

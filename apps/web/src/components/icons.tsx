@@ -69,6 +69,14 @@ export const WorkflowsIcon = (p: IconProps) => (
   </Svg>
 );
 
+export const LogSearchIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M2 3.5h7M2 6.5h4M2 9.5h3" />
+    <circle cx="10" cy="9" r="3" />
+    <path d="m12.2 11.2 2.3 2.3" />
+  </Svg>
+);
+
 export const IntegrationsIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M6 2v3M10 2v3" />

@@ -41,10 +41,13 @@ export const queryKeys = {
   },
   triggers: {
     all: (tenant: string, project: string, workflow: string) => ['triggers', tenant, project, workflow] as const,
-    cronPreview: (expression: string) => ['triggers', 'cron-preview', expression] as const,
+    cronPreview: (expression: string, timezone: string) => ['triggers', 'cron-preview', expression, timezone] as const,
   },
   templates: {
     all: (tenant: string) => ['templates', tenant] as const,
+  },
+  logSearch: {
+    hits: (tenant: string, search: object) => ['log-search', tenant, search] as const,
   },
   runs: {
     detail: (id: string) => ['runs', id] as const,

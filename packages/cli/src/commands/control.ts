@@ -19,7 +19,12 @@ function controlCommand(
     async run(ctx) {
       const [id = ''] = ctx.args.positionals;
       const run = await send(ctx, id);
-      ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${run.isPaused ? ' (paused)' : ''}\n`);
+      const state = run.isStopping
+        ? ' (stopping: finally stages run; stop again to kill them)'
+        : run.isPaused
+          ? ' (paused)'
+          : '';
+      ctx.out(`run #${run.number} of ${run.workflow.name}: ${run.phase}${state}\n`);
       return 0;
     },
   };
@@ -28,7 +33,7 @@ function controlCommand(
 export const stopCommand = controlCommand(
   'stop',
   async (ctx, id) => (await ctx.api().request(StopRunDocument, { id })).stopWorkflowRun,
-  'Kill the running stages of a run and cancel it.',
+  'Kill the running stages of a run and cancel it once its finally stages have run; stop it again to kill those too.',
 );
 export const pauseCommand = controlCommand(
   'pause',

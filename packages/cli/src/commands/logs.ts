@@ -1,9 +1,10 @@
 import { booleanOption, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { type LogLine, type RunSnapshot, StageLogsDocument, WorkflowRunDocument } from '../documents.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { followToEnd } from '../follow-command.js';
 import { StagePrefixer } from '../output.js';
+import { searchLogs } from './logs-search.js';
 
 /** The API's page size for stored lines. */
 const PAGE = 5000;
@@ -11,10 +12,10 @@ const PAGE = 5000;
 export const logsCommand: Command = {
   spec: {
     name: 'logs',
-    summary: 'Print the log lines of a run (every stage, or one), optionally following it to the end.',
-    usage: 'logs RUN [--stage S] [--follow]',
+    summary: 'Print the log lines of a run (every stage, or one), optionally following it; or search every log.',
+    usage: 'logs RUN [--stage S] [--follow] | logs search QUERY [--since AGE] [--workflow W] [--limit N] [-o FORMAT]',
     isRemote: true,
-    positionals: { min: 1, max: 1 },
+    positionals: { min: 1, max: 2 },
     options: {
       stage: { type: 'string', short: 's', value: 'STAGE', description: 'only this stage' },
       follow: {
@@ -22,12 +23,41 @@ export const logsCommand: Command = {
         short: 'F',
         description: 'keep printing until the run ends; exit 0 only if it succeeded',
       },
+      since: {
+        type: 'string',
+        value: 'AGE',
+        description: 'search: lines of the last 30m, 36h, 7d, 2w… or since a date',
+      },
+      workflow: { type: 'string', short: 'w', value: 'NAME', description: 'search: only runs of this workflow' },
+      limit: {
+        type: 'string',
+        value: 'N',
+        description: 'search: lines to show, newest first (default 20, at most 1000)',
+      },
+      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'search: table (default), json or yaml' },
     },
     details: `RUN is a run id (cyclone get runs lists them). Lines of several stages are printed in
-time order, each prefixed with its stage.`,
+time order, each prefixed with its stage.
+
+logs search looks through the stored logs of every run of the tenant you may read (only
+the project given with --project when given): a line matches when it contains every word
+and "quoted phrase" of QUERY, ignoring case. Newest first.
+  cyclone logs search OOMKilled --since 7d
+  cyclone logs search '"exit code 137" api' --workflow deploy -o json`,
   },
   async run(ctx) {
-    const [id = ''] = ctx.args.positionals;
+    const [id = '', query] = ctx.args.positionals;
+    if (id === 'search') {
+      if (query === undefined) throw new UsageError('missing the search: cyclone logs search QUERY', 'logs');
+      for (const option of ['stage', 'follow']) {
+        if (ctx.args.values[option] !== undefined) throw new UsageError(`--${option} goes with logs RUN`, 'logs');
+      }
+      return searchLogs(ctx, query);
+    }
+    if (query !== undefined) throw new UsageError(`unexpected argument "${query}"`, 'logs');
+    for (const option of ['since', 'workflow', 'limit', 'output']) {
+      if (ctx.args.values[option] !== undefined) throw new UsageError(`--${option} goes with logs search`, 'logs');
+    }
     const run = await loadRun(ctx, id);
     const stage = stringOption(ctx.args, 'stage');
     if (stage && !run.stages.some((s) => s.name === stage)) {

@@ -7,5 +7,7 @@
 export * from './dns-label.js';
 export * from './durations.js';
 export * from './error-codes.js';
+export * from './line-cutter.js';
+export * from './log-search.js';
 export * from './logs.js';
 export * from './phases.js';

@@ -59,7 +59,9 @@ describe('cyclone.dev CRDs', () => {
       namespace,
       plural: 'workflows',
     });
-    expect((workflows as { items: unknown[] }).items).toHaveLength(1);
+    expect((workflows as { items: unknown[] }).items).toHaveLength(
+      valid.filter((d) => d.object.kind === 'Workflow').length,
+    );
   });
 
   test('apply server-side with strict field validation', async ({ clients, namespace }) => {

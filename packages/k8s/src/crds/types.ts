@@ -98,6 +98,10 @@ export interface WorkflowCrSpec {
     trivial?: boolean;
     timeout?: string;
     retries?: number;
+    /** CEL condition: false skips the stage. */
+    when?: string;
+    /** Runs after every other stage has ended, whatever the outcome. */
+    finally?: boolean;
   }[];
 }
 
@@ -112,6 +116,8 @@ export interface WorkflowTriggerCrSpec {
   workflowRef: WorkflowRef;
   cron?: {
     schedule: string;
+    /** IANA time zone of the schedule; absent = UTC. */
+    timezone?: string;
     concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';
     startingDeadlineSeconds?: number;
   };

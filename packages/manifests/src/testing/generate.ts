@@ -121,6 +121,15 @@ export function generateStage(rnd: Random, name: string, resources: readonly str
   });
 }
 
+/** Stage conditions as people write them: quotes, brackets and operators YAML must keep as they are. */
+const CONDITIONS = [
+  "variables['ENV'] == 'prod'",
+  "stages['build'].outputs['ship'] == \"yes\" && trigger.branch == 'main'",
+  "run.phase == 'FAILED' || params['FORCE'] == 'true'",
+  "trigger.event in ['push', 'tag']: # not a comment",
+  'true',
+];
+
 /** Stages whose dependencies only point backwards, so they always form a DAG. */
 export function generateWorkflow(rnd: Random, name: string, stageNames: readonly string[]): WorkflowManifestSpec {
   return {
@@ -137,6 +146,9 @@ export function generateWorkflow(rnd: Random, name: string, stageNames: readonly
         trivial: rnd.bool(0.2),
         retries: rnd.bool(0.2) ? rnd.int(1, 5) : 0,
         ...(rnd.bool(0.3) ? { timeout: rnd.pick(['30s', '15m', '1h', '1h30m']) } : {}),
+        ...(rnd.bool(0.3) ? { when: rnd.pick(CONDITIONS) } : {}),
+        // Only the last stage may be a finally stage: nothing depends on it.
+        finally: index === stageNames.length - 1 && rnd.bool(0.3),
       };
     }),
   };
@@ -148,6 +160,7 @@ export function generateTrigger(rnd: Random, name: string): TriggerSpec {
     name,
     type,
     cron: type === 'CRON' ? rnd.pick(['0 3 * * *', '*/5 * * * *', '15 2 1 * 1-5']) : undefined,
+    timezone: type === 'CRON' && rnd.bool() ? rnd.pick(['Europe/Berlin', 'America/New_York', 'UTC']) : undefined,
     concurrencyPolicy: type === 'CRON' ? rnd.pick(['ALLOW', 'FORBID', 'REPLACE'] as const) : undefined,
     startingDeadlineSeconds: type === 'CRON' && rnd.bool() ? rnd.int(1, 86_400) : undefined,
     scm:

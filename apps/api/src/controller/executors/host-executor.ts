@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { parseOutputs } from '@cyclone/domain/core';
+import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
@@ -16,7 +16,7 @@ import { sandboxArgs } from './sandbox.js';
 import { stageHands } from './stage-hands.js';
 import { prepareInputs } from './stage-inputs.js';
 import { outsideFolder, runFolders, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
-import { readWorkspaceFile } from './workspace-files.js';
+import { readResults } from './stage-results.js';
 
 /**
  * Every attempt starts at once as a process group (so its handle is known and a
@@ -36,8 +36,6 @@ const ENTER =
  * URL, encryption key) is never passed on.
  */
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/** Outputs a stage writes to CYCLONE_RESULTS: more is cut. */
-const MAX_RESULTS_BYTES = 1024 * 1024;
 
 /** Executor instances alive in this process: handles of other, stopped instances are orphans. */
 const liveInstances = new Set<string>();
@@ -74,12 +72,17 @@ export class HostExecutor implements Executor {
       store?: ArtifactStore;
       /** How stages are isolated (detectHostIsolation); default: plain processes of this user. */
       isolation?: HostIsolation;
+      /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
+      outputLimits?: OutputLimits;
     },
   ) {
     liveInstances.add(this.instance);
     this.store = deps.store ?? new FilesystemArtifactStore(join(deps.dataDir, 'artifacts'));
     this.isolation = deps.isolation ?? { isolation: 'none' };
+    this.outputLimits = deps.outputLimits ?? DEFAULT_OUTPUT_LIMITS;
   }
+
+  private readonly outputLimits: OutputLimits;
 
   readonly store: ArtifactStore;
   readonly isolation: HostIsolation;
@@ -150,7 +153,9 @@ export class HostExecutor implements Executor {
     const hasInputs = (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) > 0;
     const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
     this.children.set(key, child);
-    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch);
+    // The stage's pipes are paused while its lines wait for the database: a stage
+    // that prints faster than they are stored blocks on its own output.
+    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch, this.outputLimits);
     writer.follow(child.stdout as NonNullable<ChildProcess['stdout']>, 'STDOUT');
     writer.follow(child.stderr as NonNullable<ChildProcess['stderr']>, 'STDERR');
 
@@ -166,7 +171,7 @@ export class HostExecutor implements Executor {
       let outputs: StageExit['outputs'] = [];
       let exitCode = spawnError ? null : code;
       if (code === 0 && !spawnError && !failure) {
-        outputs = await readOutputs(workspace, resultsFile);
+        outputs = await readResults(workspace, resultsFile, this.outputLimits, writer);
         try {
           await collectArtifacts(this.deps.db, this.store, workspace, launch, writer);
         } catch (error) {
@@ -307,13 +312,4 @@ function parseHandle(handle: string | null) {
   const match = handle ? /^local:(.+):(\d+):([0-9a-f-]+):(\d+)$/.exec(handle) : null;
   if (!match) return undefined;
   return { host: match[1] as string, apiPid: Number(match[2]), instance: match[3] as string, pid: Number(match[4]) };
-}
-
-/** The stage's `key:value` results, read only if they lie in the workspace (see readWorkspaceFile). */
-async function readOutputs(workspace: string, file: string): Promise<{ key: string; value: string }[]> {
-  try {
-    return parseOutputs((await readWorkspaceFile(workspace, file, MAX_RESULTS_BYTES)) ?? '');
-  } catch {
-    return [];
-  }
 }

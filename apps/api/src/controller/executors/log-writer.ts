@@ -1,5 +1,14 @@
 import type { Readable } from 'node:stream';
-import { MAX_LINE_CHARS, maskList, maskSecrets } from '@cyclone/domain/core';
+import {
+  DEFAULT_OUTPUT_LIMITS,
+  LineCutter,
+  type LinePiece,
+  LogBudget,
+  maskList,
+  maskSecrets,
+  type OutputLimits,
+  pieceText,
+} from '@cyclone/domain/core';
 import { CHANNELS } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
@@ -7,7 +16,9 @@ import type { Logger } from '../../logging/logger.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
+/** A batch holds at most this many lines and about this many characters. */
 const MAX_BATCH = 1_000;
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 
 interface PendingLine {
   seq: bigint;
@@ -16,37 +27,64 @@ interface PendingLine {
   text: string;
 }
 
+export interface LogWriterOptions {
+  runId: string;
+  stage: string;
+  /** Seq of the first line this writer stores. */
+  firstSeq: number;
+  /** Values masked as `***`. */
+  secrets?: readonly string[];
+  limits?: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'>;
+  /** What the attempt stored before this writer (a controller taking it over): bytes, and whether it was truncated. */
+  stored?: { bytes: number; isTruncated: boolean };
+}
+
 /**
- * Splits a stage's output into lines and stores them in batches: a line is written
- * at once (after FLUSH_DELAY_MS) when no batch is being written, else it waits for
- * that write to end and goes with the lines that arrived meanwhile (up to MAX_BATCH).
- * So a quiet stage's lines reach subscribers within milliseconds and a loud one's
- * are written in large batches. Each batch is one statement (insert and notify).
- * Lines get consecutive seqs in the order they complete; batches are
- * written one after another, so the stored seqs have no gaps. Secret values are
- * masked before a line is kept: output is split at line ends first, so a secret
- * that arrives split over two chunks of one line is still found whole.
+ * Cuts a stage's output into lines (LineCutter of @cyclone/domain/core) and stores
+ * them in batches: a line is written at once (after FLUSH_DELAY_MS) when no batch is
+ * being written, else it waits for that write to end and goes with the lines that
+ * arrived meanwhile. So a quiet stage's lines reach subscribers within milliseconds
+ * and a loud one's are written in large batches. Each batch is one statement (insert
+ * and notify); one batch is written at a time, so the stored seqs have no gaps.
+ *
+ * What it holds stays bounded however a stage prints: a line longer than the line
+ * limit is stored in pieces; while a batch is written and a full one waits, the
+ * streams it reads are paused (the stage then blocks on its pipe, or the engine
+ * keeps its log); past the attempt's log limit one line says the log was truncated
+ * and later output is read and dropped (LogBudget). Secret values are masked in each
+ * piece (a piece is never cut inside one).
  */
 export class LogWriter {
   private nextSeq: bigint;
   private pending: PendingLine[] = [];
+  private pendingChars = 0;
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
-  private inFlight = 0;
+  private inFlight: Promise<void> | undefined;
   private readonly streamsOpen = new Set<Promise<void>>();
+  /** Streams paused while the batches are full. */
+  private readonly throttled = new Set<Readable>();
+  private isPaused = false;
+  private readonly budget: LogBudget;
   /** Secret values and their lines, longest first. */
   private readonly secrets: string[];
+  private readonly rawSecrets: readonly string[];
+  private readonly maxLineBytes: number;
+  readonly runId: string;
+  readonly stage: string;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    private readonly runId: string,
-    private readonly stage: string,
-    firstSeq: number,
-    secrets: readonly string[] = [],
+    options: LogWriterOptions,
   ) {
-    this.nextSeq = BigInt(firstSeq);
-    this.secrets = maskList(secrets);
+    this.runId = options.runId;
+    this.stage = options.stage;
+    this.nextSeq = BigInt(options.firstSeq);
+    this.rawSecrets = options.secrets ?? [];
+    this.secrets = maskList(this.rawSecrets);
+    const limits = options.limits ?? DEFAULT_OUTPUT_LIMITS;
+    this.maxLineBytes = limits.maxLineBytes;
+    this.budget = new LogBudget(limits.maxLogBytes, options.stored);
   }
 
   /** The writer of one attempt's lines, from its first seq, masking its secrets. */
@@ -54,8 +92,21 @@ export class LogWriter {
     db: Db,
     logger: Logger,
     launch: { runId: string; stage: string; firstSeq: number; secrets?: readonly string[] },
+    limits?: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'>,
   ): LogWriter {
-    return new LogWriter(db, logger, launch.runId, launch.stage, launch.firstSeq, launch.secrets ?? []);
+    const { runId, stage, firstSeq, secrets } = launch;
+    return new LogWriter(db, logger, {
+      runId,
+      stage,
+      firstSeq,
+      ...(secrets ? { secrets } : {}),
+      ...(limits ? { limits } : {}),
+    });
+  }
+
+  /** The values this writer masks (outputs are masked with them too). */
+  get secretValues(): readonly string[] {
+    return this.rawSecrets;
   }
 
   /** The seq the next line will get. */
@@ -63,81 +114,122 @@ export class LogWriter {
     return Number(this.nextSeq);
   }
 
-  /** Masks a text the way stored lines are masked (e.g. a stage message). */
+  /** True once the attempt's log reached its limit (later output is dropped). */
+  get isTruncated(): boolean {
+    return this.budget.isTruncated;
+  }
+
+  /** A cutter of one stream's bytes into this writer's pieces (same limit, same secrets). */
+  cutter(): LineCutter {
+    return new LineCutter(this.maxLineBytes, this.rawSecrets);
+  }
+
+  /** Masks a text the way stored lines are masked (e.g. a stage message, an output value). */
   mask(text: string): string {
     return maskSecrets(text, this.secrets);
   }
 
-  /** Stores one line (or several, split at newlines) written by Cyclone itself. */
+  /** Stores one line (or several, split at newlines) written by Cyclone itself; kept after a truncation. */
   line(stream: LogStream, text: string): void {
-    for (const part of text.split('\n')) this.add(stream, part);
+    const cutter = this.cutter();
+    for (const piece of [...cutter.push(Buffer.from(text)), ...cutter.end()]) {
+      const stored = pieceText(piece, this.secrets);
+      this.budget.own(stored);
+      this.push(stream, stored);
+    }
   }
 
+  /** Stores one piece of a stage's output (a LineCutter's), within the log limit; returns it masked. */
+  piece(stream: LogStream, piece: LinePiece): string {
+    const stored = pieceText(piece, this.secrets);
+    const admitted = this.budget.admit(stored);
+    if (admitted !== undefined) this.push(stream, admitted);
+    return stored;
+  }
+
+  /** Stores a stage's stream as it arrives, pausing it while batches are full. */
   follow(source: Readable, stream: LogStream, onLine?: (masked: string) => void): void {
-    let partial = '';
-    source.setEncoding('utf8');
+    const cutter = this.cutter();
+    const take = (pieces: LinePiece[]) => {
+      for (const piece of pieces) {
+        const masked = this.piece(stream, piece);
+        onLine?.(masked);
+      }
+    };
+    this.throttle(source);
     const ended = new Promise<void>((resolve) => {
-      source.on('data', (chunk: string) => {
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop() ?? '';
-        for (const line of parts) {
-          const masked = this.add(stream, line);
-          onLine?.(masked);
-        }
-      });
+      source.on('data', (chunk: Buffer | string) => take(cutter.push(Buffer.from(chunk))));
       source.once('close', () => {
-        if (partial !== '') {
-          const masked = this.add(stream, partial);
-          onLine?.(masked);
-        }
-        partial = '';
+        take(cutter.end());
         resolve();
       });
     });
     this.streamsOpen.add(ended);
   }
 
-  /** Waits for both streams to end and every line to be stored. */
+  /** Pauses `source` whenever a full batch waits for the one being written (until it closes). */
+  throttle(source: Readable): void {
+    this.throttled.add(source);
+    source.once('close', () => this.throttled.delete(source));
+    if (this.isPaused) source.pause();
+  }
+
+  /** Waits for the followed streams to end and every line to be stored. */
   async close(): Promise<void> {
     await Promise.all(this.streamsOpen);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     // A write that ends may start the next batch: wait until nothing is left.
-    while (this.pending.length > 0 || this.inFlight > 0) {
+    while (this.pending.length > 0 || this.inFlight) {
       this.flush();
-      await this.writing;
+      await this.inFlight;
     }
   }
 
-  private add(stream: LogStream, line: string): string {
-    // Postgres text cannot hold NUL: one such byte would lose the whole batch.
-    const raw = (line.endsWith('\r') ? line.slice(0, -1) : line).replaceAll('\u0000', '\uFFFD');
-    // Masked before cutting, so a cut never leaves part of a secret behind.
-    const text = this.secrets.length > 0 ? maskSecrets(raw, this.secrets) : raw;
-    this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text: text.slice(0, MAX_LINE_CHARS) });
+  private push(stream: LogStream, text: string): void {
+    this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text });
+    this.pendingChars += text.length;
     this.nextSeq += 1n;
-    if (this.pending.length >= MAX_BATCH) this.flush();
-    else if (this.inFlight === 0) this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
-    return text;
+    if (this.inFlight) {
+      if (this.isFull && !this.isPaused) this.setPaused(true);
+    } else if (this.isFull) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
   }
 
+  private get isFull(): boolean {
+    return this.pending.length >= MAX_BATCH || this.pendingChars >= MAX_BATCH_CHARS;
+  }
+
+  private setPaused(isPaused: boolean): void {
+    this.isPaused = isPaused;
+    for (const source of this.throttled) {
+      if (isPaused) source.pause();
+      else source.resume();
+    }
+  }
+
+  /** Starts writing the next batch unless one is being written (its end starts the next). */
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.inFlight += 1;
-    this.writing = this.writing
-      .then(() => this.write(batch))
-      .then(
-        () => undefined,
-        (error: unknown) => this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
+    if (this.inFlight || this.pending.length === 0) return;
+    let count = 0;
+    let chars = 0;
+    while (count < this.pending.length && count < MAX_BATCH && (count === 0 || chars < MAX_BATCH_CHARS)) {
+      chars += (this.pending[count] as PendingLine).text.length;
+      count += 1;
+    }
+    const batch = this.pending.splice(0, count);
+    this.pendingChars -= chars;
+    this.inFlight = this.write(batch)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
       )
       .then(() => {
-        this.inFlight -= 1;
+        this.inFlight = undefined;
         // Lines that arrived during the write go now, as one batch.
-        if (this.inFlight === 0 && this.pending.length > 0) this.flush();
+        this.flush();
+        if (this.isPaused && !this.isFull) this.setPaused(false);
       });
   }
 

@@ -65,7 +65,14 @@ export async function startExecutor(deps: {
   let detail: string;
   let hostIsolation: Pick<ExecutorStatus, 'isolation' | 'user' | 'warning'> = {};
   if (choice.kind === 'kubernetes' && config.kubernetes) {
-    executor = startKubernetesExecutor({ config: config.kubernetes, db, logger, box: deps.box, onExit });
+    executor = startKubernetesExecutor({
+      config: config.kubernetes,
+      outputLimits: config.engine.outputLimits,
+      db,
+      logger,
+      box: deps.box,
+      onExit,
+    });
     detail = 'stage pods in the control cluster and its execution clusters';
   } else if (choice.kind === 'container') {
     executor = new ContainerExecutor({
@@ -75,6 +82,7 @@ export async function startExecutor(deps: {
       dataDir,
       store,
       onExit,
+      outputLimits: config.engine.outputLimits,
       settings: {
         instance: config.containers.instance,
         network: config.containers.network,
@@ -92,7 +100,15 @@ export async function startExecutor(deps: {
       dataDir,
       logger: logger.child({ component: 'host-executor' }),
     });
-    executor = new HostExecutor({ db, logger, dataDir, store, onExit, isolation });
+    executor = new HostExecutor({
+      db,
+      logger,
+      dataDir,
+      store,
+      onExit,
+      isolation,
+      outputLimits: config.engine.outputLimits,
+    });
     const described = describeIsolation(isolation);
     hostIsolation = {
       isolation: described.isolation,

@@ -37,12 +37,12 @@ export async function openInWorkspace(workspace: string, path: string, shown = p
   }
 }
 
-/** A regular file of the workspace, at most `maxBytes` (see openInWorkspace); undefined when it does not exist. */
+/** The first `maxBytes` of a regular file of the workspace (see openInWorkspace); undefined when it does not exist. */
 export async function readWorkspaceFile(
   workspace: string,
   path: string,
   maxBytes: number,
-): Promise<string | undefined> {
+): Promise<Buffer | undefined> {
   let opened: OpenedInWorkspace;
   try {
     opened = await openInWorkspace(workspace, path);
@@ -54,7 +54,7 @@ export async function readWorkspaceFile(
     if (opened.isDirectory) throw new Error(`${path} is a folder`);
     const buffer = Buffer.alloc(maxBytes);
     const { bytesRead } = await opened.handle.read(buffer, 0, maxBytes, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    return buffer.subarray(0, bytesRead);
   } finally {
     await opened.handle.close();
   }

@@ -13,6 +13,13 @@ class LoginInput {
 
   @Field(() => String)
   password!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Also keep the session in an httpOnly, SameSite=Strict cookie, sent only by same-origin requests (what the web does: its scripts never hold a credential).',
+  })
+  useCookie?: boolean | null;
 }
 
 @ObjectType()
@@ -61,6 +68,12 @@ class CompleteSsoSignInInput {
 
   @Field(() => String, { description: 'The ticket startSsoSignIn returned.' })
   ticket!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Also set the session as an httpOnly cookie (what the web app does), as login does.',
+  })
+  useCookie?: boolean | null;
 }
 
 @Resolver()
@@ -83,19 +96,29 @@ export class IdentityResolver {
     description:
       "Completes a single sign-on with the provider's answer: the first sign-in creates the user (or links the account with the same verified email), and every sign-in sets the roles the tenants' SSO group mappings grant. FORBIDDEN when no group gives a role anywhere.",
   })
-  completeSsoSignIn(
+  async completeSsoSignIn(
     @Arg('input', () => CompleteSsoSignInInput) input: CompleteSsoSignInInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuthPayload> {
-    return requireSso(ctx).complete(input, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+    const session = await requireSso(ctx).complete(
+      { callbackUrl: input.callbackUrl, ticket: input.ticket },
+      { ip: ctx.clientIp, userAgent: ctx.userAgent },
+    );
+    if (input.useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
+    return session;
   }
 
   @Mutation(() => AuthPayload, {
     description:
       'Signs in with email and password and returns a session token. Repeated failures lock the account (and the client address) for a while; the error says until when.',
   })
-  login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
-    return ctx.services.identity.login(input.email, input.password, { ip: ctx.clientIp, userAgent: ctx.userAgent });
+  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
+    const session = await ctx.services.identity.login(input.email, input.password, {
+      ip: ctx.clientIp,
+      userAgent: ctx.userAgent,
+    });
+    if (input.useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
+    return session;
   }
 
   @Authorized()
@@ -103,8 +126,10 @@ export class IdentityResolver {
     description:
       'Signs out: the session (or API token) this request came with is revoked at once, over HTTP and on open subscriptions.',
   })
-  logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+  async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    const isDone = await ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+    ctx.sessionCookie?.clear();
+    return isDone;
   }
 
   @Authorized()

@@ -1,3 +1,4 @@
+import { isSecretResourceParameter } from '@cyclone/domain';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Resource } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
@@ -13,11 +14,13 @@ import {
 type ResourceRow = Resource & { integration: { name: string } | null };
 
 export function toResourceObject(row: ResourceRow): ResourceObject {
+  const parameters = row.parameters as { name: string; value: string }[];
   return {
     id: row.id,
     name: row.name,
     type: row.type,
-    parameters: row.parameters as { name: string; value: string }[],
+    parameters,
+    secretParameters: parameters.filter((p) => isSecretResourceParameter(p.name)).map((p) => p.name),
     resolver: row.resolver ?? undefined,
     persistent: (row.persistent as ResourcePersistence | null) ?? undefined,
     integration: row.integration?.name,

@@ -1,3 +1,4 @@
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import {
   Arg,
   Authorized,
@@ -17,6 +18,7 @@ import type { GraphQLContext } from '../context.js';
 import {
   LogLineType,
   RunApprovalRequestType,
+  RunWaitType,
   RunWorkflowInput,
   StageRunType,
   WorkflowRunType,
@@ -69,7 +71,10 @@ export class WorkflowRunResolver {
   }
 
   @Authorized()
-  @Mutation(() => WorkflowRunType, { description: 'Kills running stages at once and cancels the run.' })
+  @Mutation(() => WorkflowRunType, {
+    description:
+      'Kills running stages at once and cancels the run, after its finally stages have run; a second stop kills those too.',
+  })
   stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
     return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
   }
@@ -157,6 +162,23 @@ export class WorkflowRunResolver {
       approvedAt: run.approvedAt ?? null,
       approvedBy: approvedBy ?? null,
     };
+  }
+
+  @FieldResolver(() => RunWaitType, {
+    nullable: true,
+    description:
+      'Why the run waits and until about when: queued under a limit (with its place), for approval, paused, or a retry backoff; null when it waits for nothing.',
+  })
+  wait(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runsPresenter.wait(run.id);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'A stop was requested and the run has not ended yet: its finally stages run; a second stopWorkflowRun kills them.',
+  })
+  isStopping(@Root() run: WorkflowRunType): boolean {
+    return run.stopRequestedAt != null && !isTerminalRunPhase(run.phase);
   }
 
   @FieldResolver(() => Boolean, { description: 'Paused: no new stage starts until resumed.' })

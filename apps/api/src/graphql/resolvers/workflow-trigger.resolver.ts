@@ -15,7 +15,7 @@ import {
 export class WorkflowTriggerResolver {
   @FieldResolver(() => [Date], {
     description:
-      'CRON: the next `count` fire times (UTC, 1–100, default 5) computed from the schedule; empty for disabled and non-CRON triggers.',
+      'CRON: the next `count` fire times (instants, 1–100, default 5) of the schedule read in its time zone; empty for disabled and non-CRON triggers.',
   })
   nextFireTimes(
     @Root() trigger: WorkflowTriggerType,
@@ -23,7 +23,7 @@ export class WorkflowTriggerResolver {
   ): Date[] {
     if (!Number.isInteger(count) || count < 1 || count > 100) throw badInput('count', 'must be between 1 and 100');
     if (trigger.type !== 'CRON' || !trigger.enabled || !trigger.cron) return [];
-    return nextSlots(trigger.cron, new Date(), count);
+    return nextSlots(trigger.cron, new Date(), count, trigger.timezone ?? 'UTC');
   }
 
   @Authorized()

@@ -32,8 +32,16 @@ export class ResourceObject {
   @Field(() => ResourceType)
   type!: ResourceType;
 
-  @Field(() => [NameValueType], { description: 'Git: SCM_URL, SCM_REVISION, SCM_AUTH; Image: IMAGE; …' })
+  @Field(() => [NameValueType], {
+    description:
+      'Git: SCM_URL, SCM_REVISION, SCM_AUTH; Svn: SCM_URL, SCM_USER, SCM_PWD; Image: IMAGE; … Secret parameters (SCM_AUTH, SCM_PWD, names ending in PASSWORD, TOKEN or SECRET) are sealed and shown with an empty value; give one an empty value to keep what is stored.',
+  })
   parameters!: NameValueType[];
+
+  @Field(() => [String], {
+    description: 'Names of the secret parameters that are set (their values are never returned).',
+  })
+  secretParameters!: string[];
 
   @Field(() => String, { nullable: true, description: 'Image that pulls or pushes the resource.' })
   resolver?: string;

@@ -14,6 +14,12 @@ export class RunGraphStageType {
 
   @Field(() => Boolean, { description: 'May fail without failing the run.' })
   trivial!: boolean;
+
+  @Field(() => Boolean, { description: 'Runs after every other stage has ended, whatever the outcome.' })
+  finally!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Its CEL condition: false skips it.' })
+  when?: string;
 }
 
 @InputType('TenantRunFilter')

@@ -12,7 +12,8 @@ registerEnumType(RunPhase, {
 
 registerEnumType(StagePhase, {
   name: 'StagePhase',
-  description: 'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed.',
+  description:
+    'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed, its condition (`when`) was false or every upstream stage was skipped.',
 });
 
 registerEnumType(LogStream, { name: 'LogStream', description: 'STDOUT or STDERR.' });
@@ -40,7 +41,9 @@ export class StageRunType {
   @Field(() => Int, { nullable: true })
   exitCode!: number | null;
 
-  @Field(() => String)
+  @Field(() => String, {
+    description: 'Why it is so: the reason it was skipped or cancelled, a kill, a condition error, an exit message.',
+  })
   message!: string;
 
   @Field(() => [StageOutputType])
@@ -140,6 +143,9 @@ export class WorkflowRunType {
   /** Resolved by `isPaused`. */
   pausedAt?: Date | null;
 
+  /** Resolved by `isStopping`. */
+  stopRequestedAt?: Date | null;
+
   /** Resolved by `approvalRequest`. */
   approvalReason?: string | null;
   approvedAt?: Date | null;
@@ -150,6 +156,43 @@ export class WorkflowRunType {
 
   /** Resolved by `workflow`. */
   workflowId!: string;
+}
+
+export enum RunWaitReason {
+  TENANT_LIMIT = 'TENANT_LIMIT',
+  WORKFLOW_LIMIT = 'WORKFLOW_LIMIT',
+  GLOBAL_LIMIT = 'GLOBAL_LIMIT',
+  APPROVAL = 'APPROVAL',
+  PAUSED = 'PAUSED',
+  RETRY_BACKOFF = 'RETRY_BACKOFF',
+}
+
+registerEnumType(RunWaitReason, {
+  name: 'RunWaitReason',
+  description:
+    "What a run waits for: a concurrency limit of its tenant, its workflow or the installation (queued), a member's approval, a pause, or a stage's retry backoff.",
+});
+
+@ObjectType('RunWait', { description: 'Why a run waits, its place in line and about when it starts.' })
+export class RunWaitType {
+  @Field(() => RunWaitReason)
+  reason!: RunWaitReason;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Its place among the runs waiting under the same limit, from 1; null when it waits for a person.',
+  })
+  position!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'The limit it waits under (the LIMIT reasons).' })
+  limit!: number | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "About when it starts: for a limit, the runs ahead `limit` at a time, each taking the median of the workflow's recent runs; for a retry, when it is due. Null when unknown.",
+  })
+  estimatedStartAt!: Date | null;
 }
 
 export const WorkflowRunConnection = connectionType(WorkflowRunType, 'WorkflowRun');

@@ -76,8 +76,14 @@ export class WorkflowTriggerType {
   @Field(() => TriggerType)
   type!: TriggerType;
 
-  @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), for CRON.' })
+  @Field(() => String, { nullable: true, description: 'Five-field cron schedule, read in `timezone`, for CRON.' })
   cron?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'CRON: the IANA time zone the schedule is read in (DST included); null = UTC.',
+  })
+  timezone?: string;
 
   @Field(() => ConcurrencyPolicyEnum, { description: 'CRON: what a slot does while a run of this trigger is active.' })
   concurrencyPolicy!: ConcurrencyPolicy;
@@ -171,8 +177,17 @@ export class CreateWorkflowTriggerInput extends WorkflowTriggerRefInput {
   @Field(() => TriggerType)
   type!: TriggerType;
 
-  @Field(() => String, { nullable: true, description: 'Five-field cron schedule (UTC), required for CRON.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Five-field cron schedule, read in `timezone`, required for CRON.',
+  })
   cron?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'CRON only: an IANA time zone (Europe/Berlin, America/New_York, UTC); default UTC.',
+  })
+  timezone?: string;
 
   @Field(() => ConcurrencyPolicyEnum, { nullable: true, description: 'CRON only; default ALLOW.' })
   concurrencyPolicy?: ConcurrencyPolicy;

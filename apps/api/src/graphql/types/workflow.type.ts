@@ -66,6 +66,16 @@ export class WorkflowStageType extends StageContainerFields {
   @Field(() => Int)
   retries!: number;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "CEL condition over variables, params, stages['s'].outputs['k'], stages['s'].phase, trigger and run.phase; false skips the stage.",
+  })
+  when?: string;
+
+  @Field(() => Boolean, { description: 'Runs after every other stage has ended, whatever the outcome, and on stop.' })
+  finally!: boolean;
+
   @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
   template?: string;
 
@@ -191,6 +201,19 @@ export class StageInput extends StageCommandInput {
 
   @Field(() => Int, { nullable: true, description: 'Retries after a failure, 0 to 10.' })
   retries?: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "CEL condition over variables, params, stages['s'].outputs['k'], stages['s'].phase, trigger and run.phase; false skips the stage. Checked at save.",
+  })
+  when?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Runs after every other stage has ended, whatever the outcome, and on stop (default false).',
+  })
+  finally?: boolean;
 
   @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
   template?: string;

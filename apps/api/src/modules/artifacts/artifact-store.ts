@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { meteredStream, runTar } from './artifact-streams.js';
 
 export interface StoredArtifact {
   size: bigint;
@@ -53,7 +53,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
     // Written under a private name and renamed: a reader never sees half an artifact.
     const draft = `${target}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      if (isDirectory) await run('tar', ['-cf', draft, '-C', source, '.']);
+      if (isDirectory) await runTar(['-cf', draft, '-C', source, '.']);
       else await pipeline(createReadStream(source), createWriteStream(draft));
       const hash = createHash('sha256');
       await pipeline(createReadStream(draft), hash);
@@ -69,21 +69,11 @@ export class FilesystemArtifactStore implements ArtifactStore {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const draft = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    const hash = createHash('sha256');
-    let size = 0;
-    // Counted and hashed as it streams: nothing is held in memory, and the limit stops it early.
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new ArtifactTooLargeError(maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const metered = meteredStream(maxBytes);
     try {
-      await pipeline(body, meter, createWriteStream(draft));
+      await pipeline(body, metered.stream, createWriteStream(draft));
       await rename(draft, target);
-      return { size: BigInt(size), sha256: hash.digest('hex') };
+      return metered.result();
     } finally {
       await rm(draft, { force: true });
     }
@@ -99,7 +89,7 @@ export class FilesystemArtifactStore implements ArtifactStore {
     const source = this.pathOf(key);
     if (isDirectory) {
       await mkdir(target, { recursive: true });
-      await run('tar', ['-xf', source, '-C', target]);
+      await runTar(['-xf', source, '-C', target]);
     } else {
       await mkdir(dirname(target), { recursive: true });
       await pipeline(createReadStream(source), createWriteStream(target, { mode: 0o755 }));
@@ -117,18 +107,4 @@ export class FilesystemArtifactStore implements ArtifactStore {
     }
     return join(this.root, key);
   }
-}
-
-function run(program: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let errors = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      errors += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${program} failed: ${errors.trim() || `exit code ${code}`}`)),
-    );
-  });
 }

@@ -48,7 +48,11 @@ export class IdentityService {
     private readonly logger: Logger,
   ) {}
 
-  async login(email: string, password: string, client: SignInClient = {}): Promise<{ token: string; user: AuthUser }> {
+  async login(
+    email: string,
+    password: string,
+    client: SignInClient = {},
+  ): Promise<{ token: string; expiresAt: Date; user: AuthUser }> {
     if (this.options.passwordSignIn === false) {
       throw new AppError(
         'FORBIDDEN',
@@ -80,20 +84,21 @@ export class IdentityService {
       throw new AppError('UNAUTHENTICATED', 'this account is disabled; a platform administrator can enable it again');
     }
     await this.throttle.recordSuccess(normalized);
-    return { token: await this.startSession(user.id, client), user: toAuthUser(user) };
+    return { ...(await this.startSession(user.id, client)), user: toAuthUser(user) };
   }
 
-  /** A new session of a user who proved who they are (password or single sign-on); returns its token. */
-  async startSession(userId: string, client: SignInClient): Promise<string> {
+  /** A new session of a user who proved who they are (password or single sign-on); returns its token and end. */
+  async startSession(userId: string, client: SignInClient): Promise<{ token: string; expiresAt: Date }> {
     const token = generateToken('session');
+    const expiresAt = new Date(Date.now() + this.options.sessionTtlMs);
     await this.repository.createSession({
       userId,
       tokenHash: hashToken(token),
-      expiresAt: new Date(Date.now() + this.options.sessionTtlMs),
+      expiresAt,
       userAgent: (client.userAgent ?? '').slice(0, 300),
       clientIp: client.ip ?? null,
     });
-    return token;
+    return { token, expiresAt };
   }
 
   /**

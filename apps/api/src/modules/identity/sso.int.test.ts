@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hydra, HydraUser } from '../../../../../scripts/testenv/hydra.mjs';
 import { startHydra } from '../../../../../scripts/testenv/hydra.mjs';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { startTestApi, TEST_ADMIN, type TestApi } from '../../testing/test-api.js';
 import { createUserAndLogin } from '../../testing/users.js';
 
 const REDIRECT_URL = 'http://127.0.0.1:9/login/sso';
@@ -195,6 +195,25 @@ describe('single sign-on with OpenID Connect (Ory Hydra)', () => {
     expect((await userEmails()).filter((email) => email === 'alice@corp.test')).toHaveLength(1);
   });
 
+  it('sets the web session cookie when asked, as a password login does', async () => {
+    const { authorizationUrl, ticket } = await start();
+    const callbackUrl = await throughProvider(hydra, authorizationUrl, 'alice');
+    const origin = new URL(api.url).origin;
+    const post = (query: string, variables: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+    const completed = await post(COMPLETE, { input: { callbackUrl, ticket, useCookie: true } });
+    const setCookie = completed.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^cyclone_session=cyc_s_.*; HttpOnly/i);
+    expect(setCookie).toMatch(/; SameSite=Strict/i);
+    const cookie = setCookie.split(';')[0] as string;
+    const me = (await (await post('{ me { email } }', {}, { cookie })).json()) as { data?: unknown };
+    expect(me.data).toEqual({ me: { email: 'alice@corp.test' } });
+  });
+
   it('gives the highest role of all mapped groups', async () => {
     const token = await tokenOf('erin');
     expect((await tenantsOf(token)).tenants.map((t) => [t.name, t.myRole])).toEqual([['acme', 'ADMIN']]);
@@ -247,11 +266,40 @@ describe('single sign-on with OpenID Connect (Ory Hydra)', () => {
     expect((await tenantsOf(first)).tenants).toEqual([]);
   });
 
+  it('never leaves a tenant without an OWNER when the groups change', async () => {
+    const created = await api.graphql(
+      'mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }',
+      { input: { name: 'initech' } },
+      admin,
+    );
+    expect(created.errors).toBeUndefined();
+    const mapped = await api.graphql(
+      SET_GROUPS,
+      { input: { tenant: 'initech', groupRoles: [{ group: 'ci-owners', role: 'OWNER' }] } },
+      admin,
+    );
+    expect(mapped.errors).toBeUndefined();
+    hydra.setUser('gina', { email: 'gina@corp.test', email_verified: true, name: 'Gina', groups: ['ci-owners'] });
+    await tokenOf('gina');
+    // The creator leaves: Gina, through her group, is the tenant's only OWNER.
+    const left = await api.graphql(
+      'mutation($input: RemoveTenantMemberInput!) { removeTenantMember(input: $input) }',
+      { input: { tenant: 'initech', email: TEST_ADMIN.email } },
+      admin,
+    );
+    expect(left.errors).toBeUndefined();
+
+    hydra.setUser('gina', { email: 'gina@corp.test', email_verified: true, name: 'Gina', groups: [] });
+    const after = await tenantsOf(await tokenOf('gina'));
+    expect(after.tenants.map((t) => [t.name, t.myRole])).toEqual([['initech', 'OWNER']]);
+  });
+
   it('makes members of the admin groups platform administrators', async () => {
     const token = await tokenOf('carol');
     const seen = await tenantsOf(token);
     expect(seen.me).toEqual({ email: 'carol@corp.test', isAdmin: true });
-    expect(seen.tenants.map((t) => t.name)).toEqual(['acme', 'globex']);
+    // A platform administrator sees every tenant (initech was made by an earlier test).
+    expect(seen.tenants.map((t) => t.name)).toEqual(['acme', 'globex', 'initech']);
   });
 
   it('links an existing account by email only when the provider says the address is verified', async () => {

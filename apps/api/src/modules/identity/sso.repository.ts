@@ -38,6 +38,16 @@ export const ssoWrites = {
   memberships: (tx: Tx, userId: string) =>
     tx.membership.findMany({ where: { userId }, select: { tenantId: true, role: true, grantedBySso: true } }),
 
+  /** How many OWNERs each of these tenants has. */
+  ownerCounts: async (tx: Tx, tenantIds: string[]) => {
+    const rows = await tx.membership.groupBy({
+      by: ['tenantId'],
+      where: { tenantId: { in: tenantIds }, role: 'OWNER' },
+      _count: { _all: true },
+    });
+    return new Map(rows.map((row) => [row.tenantId, row._count._all]));
+  },
+
   addMembership: (tx: Tx, tenantId: string, userId: string, role: TenantRole) =>
     tx.membership.create({ data: { tenantId, userId, role, grantedBySso: true } }),
 

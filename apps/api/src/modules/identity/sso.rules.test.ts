@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupsOf, hasAnyAccess, planMembershipSync, readClaim, rolesFromGroups } from './sso.rules.js';
+import { groupsOf, hasAnyAccess, keepLastOwners, planMembershipSync, readClaim, rolesFromGroups } from './sso.rules.js';
 
 describe('groupsOf', () => {
   it('reads a list, a single string, or a dotted path, and ignores anything else', () => {
@@ -55,5 +55,41 @@ describe('planMembershipSync', () => {
     const plan = planMembershipSync(current, new Map());
     expect(hasAnyAccess(current, plan, false)).toBe(false);
     expect(hasAnyAccess(current, plan, true)).toBe(true);
+  });
+});
+
+describe('keepLastOwners', () => {
+  const current = [
+    { tenantId: 'solo', role: 'OWNER' as const, grantedBySso: true },
+    { tenantId: 'shared', role: 'OWNER' as const, grantedBySso: true },
+    { tenantId: 'dev', role: 'DEVELOPER' as const, grantedBySso: true },
+  ];
+  const plan = {
+    create: [{ tenantId: 'new', role: 'VIEWER' as const }],
+    update: [
+      { tenantId: 'solo', role: 'VIEWER' as const },
+      { tenantId: 'shared', role: 'VIEWER' as const },
+    ],
+    remove: ['solo', 'dev'],
+  };
+
+  it('keeps the role of a tenant whose only OWNER the user is, and lets every other change through', () => {
+    const counts = new Map([
+      ['solo', 1],
+      ['shared', 2],
+    ]);
+    expect(keepLastOwners(current, plan, counts)).toEqual({
+      create: [{ tenantId: 'new', role: 'VIEWER' }],
+      update: [{ tenantId: 'shared', role: 'VIEWER' }],
+      remove: ['dev'],
+    });
+  });
+
+  it('changes nothing when no tenant would be left without an OWNER', () => {
+    const counts = new Map([
+      ['solo', 2],
+      ['shared', 3],
+    ]);
+    expect(keepLastOwners(current, plan, counts)).toEqual(plan);
   });
 });

@@ -72,6 +72,27 @@ export function planMembershipSync(
   return plan;
 }
 
+/**
+ * A sync never leaves a tenant without an OWNER: where the user is its only OWNER, their
+ * role is neither lowered nor removed (someone must name another OWNER first, as by hand).
+ */
+export function keepLastOwners(
+  current: readonly CurrentMembership[],
+  plan: MembershipSync,
+  ownerCounts: ReadonlyMap<string, number>,
+): MembershipSync {
+  const soleOwnerOf = new Set(
+    current
+      .filter((membership) => membership.role === 'OWNER' && (ownerCounts.get(membership.tenantId) ?? 0) <= 1)
+      .map((membership) => membership.tenantId),
+  );
+  return {
+    create: plan.create,
+    update: plan.update.filter((change) => !soleOwnerOf.has(change.tenantId)),
+    remove: plan.remove.filter((tenantId) => !soleOwnerOf.has(tenantId)),
+  };
+}
+
 /** What a sign-in leaves the user with: any membership, or platform administration. */
 export function hasAnyAccess(current: readonly CurrentMembership[], plan: MembershipSync, isAdmin: boolean): boolean {
   if (isAdmin) return true;

@@ -14,7 +14,7 @@ import {
 } from './identity.service.js';
 import type { OidcProvider, PendingSignIn, ProviderClaims } from './oidc.provider.js';
 import { ssoWrites } from './sso.repository.js';
-import { groupsOf, hasAnyAccess, planMembershipSync, rolesFromGroups } from './sso.rules.js';
+import { groupsOf, hasAnyAccess, keepLastOwners, planMembershipSync, rolesFromGroups } from './sso.rules.js';
 
 /** How long a sign-in may stay at the provider before its ticket expires. */
 const TICKET_TTL_MS = 10 * 60_000;
@@ -61,7 +61,7 @@ export class SsoService {
   async complete(
     input: { callbackUrl: string; ticket: string },
     client: SignInClient,
-  ): Promise<{ token: string; user: AuthUser }> {
+  ): Promise<{ token: string; expiresAt: Date; user: AuthUser }> {
     const pending = this.openTicket(input.ticket);
     const callbackUrl = parseCallbackUrl(input.callbackUrl);
     if (callbackUrl.searchParams.get('state') !== pending.state) {
@@ -73,13 +73,14 @@ export class SsoService {
       this.deps.logger.info({ email: outcome.user.email, groups: outcome.groups }, 'single sign-on: no role granted');
       throw forbidden(noRoleMessage(outcome.user.email, outcome.groups, this.deps.settings.groupsClaim));
     }
-    return { token: await this.deps.identity.startSession(outcome.user.id, client), user: toAuthUser(outcome.user) };
+    return { ...(await this.deps.identity.startSession(outcome.user.id, client)), user: toAuthUser(outcome.user) };
   }
 
   /**
    * Finds, links or creates the user and syncs their memberships, in one transaction.
    * A new user who would get no role is not created; an existing one loses the roles
-   * their groups no longer grant even when that leaves them none.
+   * their groups no longer grant even when that leaves them none, but the only OWNER of a
+   * tenant stays its OWNER.
    */
   private async signIn(claims: ProviderClaims) {
     const { issuer, groupsClaim, adminGroups } = this.deps.settings;
@@ -100,7 +101,9 @@ export class SsoService {
         if (isAdmin !== user.isAdmin) user = await ssoWrites.setAdmin(tx, user.id, isAdmin);
       }
       const current = await ssoWrites.memberships(tx, user.id);
-      const plan = planMembershipSync(current, rolesFromGroups(groups, await ssoWrites.groupRolesFor(tx, groups)));
+      const wanted = planMembershipSync(current, rolesFromGroups(groups, await ssoWrites.groupRolesFor(tx, groups)));
+      const owned = current.filter((membership) => membership.role === 'OWNER').map((m) => m.tenantId);
+      const plan = keepLastOwners(current, wanted, await ssoWrites.ownerCounts(tx, owned));
       const hasAccess = hasAnyAccess(current, plan, user.isAdmin);
       // Nothing is written for a first sign-in that is refused.
       if (isNew && !hasAccess) throw forbidden(noRoleMessage(email, groups, groupsClaim));

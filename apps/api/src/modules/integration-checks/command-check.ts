@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { outboundPolicy } from '../outbound/outbound-policy.js';
 import { urlHost } from '../scm/run-tool.js';
+import { toolEnvironment } from '../shared/tool-environment.js';
 import { CheckError, type CheckStage, hostOf, networkError } from './check-result.js';
 
 export interface RepositorySettings {
@@ -104,7 +105,7 @@ async function run(
         timeout: settings.timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 4 * 1024 * 1024,
-        env: { ...process.env, LC_ALL: 'C', ...env },
+        env: toolEnvironment(env),
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);

@@ -51,6 +51,13 @@ const TRICKY = [
 ];
 
 /** A random valid CreateWorkflowInput: dependencies only point backwards, so the stages form a DAG. */
+/** Valid stage conditions with quotes, brackets and YAML-significant characters. */
+const CONDITIONS = [
+  "variables['V'] == 'a: b # c'",
+  `trigger.branch == "main" && run.phase != 'FAILED'`,
+  "'X' in params || stages.size() > 0",
+];
+
 function generateWorkflowInput(seed: number, project: string) {
   const rnd = random(seed);
   const names = Array.from({ length: rnd.int(1, 8) }, (_, i) => `s${i}-${rnd.pick(['build', 'test', 'ship', 'x'])}`);
@@ -85,6 +92,9 @@ function generateWorkflowInput(seed: number, project: string) {
         timeout: rnd.bool(0.3) ? rnd.pick(['30s', '15m', '1h30m']) : undefined,
         retries: rnd.bool(0.3) ? rnd.int(1, 3) : undefined,
         template: rnd.bool(0.2) ? 'build' : undefined,
+        when: rnd.bool(0.3) ? rnd.pick(CONDITIONS) : undefined,
+        // Only the last stage may be a finally stage: no ordinary stage may depend on one.
+        finally: i === names.length - 1 && rnd.bool(0.4) ? true : undefined,
       };
     }),
   };
@@ -265,6 +275,7 @@ spec:
           name: 'nightly',
           type: 'CRON',
           cron: '0 4 * * 1-5',
+          timezone: 'Europe/Berlin',
         },
       },
       roles.DEVELOPER,
@@ -275,6 +286,7 @@ spec:
         await api.graphql<{ workflow: { yaml: string } }>(YAML, { project: 'source', name }, roles.VIEWER)
       ).data?.workflow.yaml as string;
       expect(exported, `seed ${seed}`).toContain(`kind: Workflow\nmetadata:\n  name: ${name}\n`);
+      if (seed === 1) expect(exported).toContain('    timezone: Europe/Berlin\n');
       const applied = await apply('copy', exported);
       expect(applied.errors, `seed ${seed}`).toBeUndefined();
       expect(applied.data?.applyManifests.find((o) => o.kind === 'Workflow')).toEqual({

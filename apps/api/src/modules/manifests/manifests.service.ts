@@ -4,6 +4,7 @@ import type { Db } from '../../db/prisma.js';
 import { AppError, badInput } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
+import type { SecretBox } from '../integrations/secret-box.js';
 import { upsertResource } from '../resources/resources.repository.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
@@ -51,7 +52,9 @@ const TRIGGER_FIELDS: Record<string, string> = {
  * their order in the file.
  */
 export class ManifestsService {
-  constructor(private readonly deps: { db: Db; logger: Logger; repositoryWebhooks?: RepositoryWebhooks }) {}
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; box: SecretBox; repositoryWebhooks?: RepositoryWebhooks },
+  ) {}
 
   applyManifests(actor: AuthUser, input: { tenant: string; project: string; yaml: string }): Promise<AppliedObject[]> {
     const subject = { action: 'manifests.apply', objectType: 'Project', objectName: String(input.project) };
@@ -77,7 +80,10 @@ export class ManifestsService {
       const note = (kind: string, name: string, target: AppliedTarget, action: AppliedObject['action']) =>
         applied.push({ kind, name, action, target });
       for (const { index, manifest } of of('Resource')) {
-        const outcome = await upsertResource(tx, scope, manifest.spec, { field: `documents[${index}].spec` });
+        const outcome = await upsertResource(tx, scope, manifest.spec, {
+          field: `documents[${index}].spec`,
+          box: this.deps.box,
+        });
         note('Resource', manifest.spec.name, 'RESOURCE', outcome);
       }
       const stages = new Map<string, StageDefinition>();

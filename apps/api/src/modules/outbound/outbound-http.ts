@@ -129,7 +129,8 @@ function exchange(
       ...(isHttps ? tlsOptions(options.tls) : {}),
     });
     const timer = setTimeout(() => {
-      finish(new OutboundTimeoutError(phase, target.host, timeoutMs));
+      // The message names the configured limit, not what was left of it on this hop.
+      finish(new OutboundTimeoutError(phase, target.host, options.timeoutMs));
       request.destroy();
     }, timeoutMs);
     request.on('socket', (socket) => {

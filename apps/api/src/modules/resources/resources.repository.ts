@@ -1,14 +1,27 @@
-import { checkResourceSpec, type ResourceSpec, type ResourceTypeName } from '@cyclone/domain';
+import {
+  checkResourceSpec,
+  isSecretResourceParameter,
+  type ResourceSpec,
+  type ResourceTypeName,
+} from '@cyclone/domain';
+import type { Db } from '../../db/prisma.js';
 import { badInput } from '../../errors/app-error.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { ResourceType } from '../../generated/prisma/enums.js';
+import type { SecretBox } from '../integrations/secret-box.js';
 import type { Tx } from '../shared/mutation.js';
+import { openResourceSecrets, splitSecretParameters } from './resource-secrets.js';
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
 
 export interface UpsertOptions {
   /** Root of the field names in error messages (`input`, `documents[2].spec`, …). */
   field?: string;
+}
+
+export interface ResourceUpsertOptions extends UpsertOptions {
+  /** Seals secret parameters (SCM_AUTH, SCM_PWD, …). */
+  box: SecretBox;
 }
 
 const TO_DB: Record<ResourceTypeName, ResourceType> = {
@@ -38,40 +51,54 @@ export async function upsertResource(
   tx: Tx,
   scope: { tenantId: string; projectId: string },
   spec: ResourceSpec,
-  options: UpsertOptions = {},
+  options: ResourceUpsertOptions,
 ): Promise<UpsertOutcome> {
   const root = options.field ?? 'input';
   const problem = checkResourceSpec(spec)[0];
   if (problem) throw badInput(`${root}.${problem.path}`, problem.message);
 
   const integrationId = await resolveIntegrationId(tx, scope.tenantId, spec.integration, `${root}.integration`);
+  const existing = await tx.resource.findUnique({
+    where: { projectId_name: { projectId: scope.projectId, name: spec.name } },
+  });
+  const storedSecrets = openResourceSecrets(options.box, existing?.secretCiphertext ?? null);
+  const { parameters, secrets } = splitSecretParameters(spec.parameters, storedSecrets, root);
+  const hasSecrets = Object.keys(secrets).length > 0;
   const data = {
     type: TO_DB[spec.type],
-    parameters: spec.parameters.map(({ name, value }) => ({ name, value })),
+    parameters,
     resolver: spec.resolver ?? null,
     persistent: spec.persistent ? normalizePersistent(spec.persistent) : null,
     integrationId,
   };
 
-  const existing = await tx.resource.findUnique({
-    where: { projectId_name: { projectId: scope.projectId, name: spec.name } },
-  });
   if (!existing) {
     await tx.resource.create({
-      data: { ...data, persistent: data.persistent ?? undefined, projectId: scope.projectId, name: spec.name },
+      data: {
+        ...data,
+        persistent: data.persistent ?? undefined,
+        secretCiphertext: hasSecrets ? options.box.sealJson(secrets) : null,
+        projectId: scope.projectId,
+        name: spec.name,
+      },
     });
     return 'CREATED';
   }
   const isSame =
     existing.type === data.type &&
     stableJson(existing.parameters) === stableJson(data.parameters) &&
+    stableJson(storedSecrets) === stableJson(secrets) &&
     existing.resolver === data.resolver &&
     stableJson(existing.persistent ?? null) === stableJson(data.persistent) &&
     existing.integrationId === data.integrationId;
   if (isSame) return 'UNCHANGED';
   await tx.resource.update({
     where: { id: existing.id },
-    data: { ...data, persistent: data.persistent ?? Prisma.DbNull },
+    data: {
+      ...data,
+      persistent: data.persistent ?? Prisma.DbNull,
+      secretCiphertext: hasSecrets ? options.box.sealJson(secrets) : null,
+    },
   });
   return 'UPDATED';
 }
@@ -142,4 +169,25 @@ export function stableJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
       : v,
   );
+}
+
+/**
+ * Seals secret parameters stored in the clear by versions before they were sealed (at
+ * start, once the key is known); returns how many resources changed. Idempotent.
+ */
+export async function sealPlainSecretParameters(db: Db, box: SecretBox): Promise<number> {
+  const rows = await db.resource.findMany({ select: { id: true, parameters: true, secretCiphertext: true } });
+  let sealed = 0;
+  for (const row of rows) {
+    const given = (row.parameters ?? []) as ResourceSpec['parameters'];
+    if (!given.some((p) => isSecretResourceParameter(p.name) && p.value !== '')) continue;
+    const { parameters, secrets } = splitSecretParameters(
+      given,
+      openResourceSecrets(box, row.secretCiphertext),
+      `resources[${row.id}]`,
+    );
+    await db.resource.update({ where: { id: row.id }, data: { parameters, secretCiphertext: box.sealJson(secrets) } });
+    sealed += 1;
+  }
+  return sealed;
 }

@@ -5,6 +5,7 @@ import { conflict, notFound } from '../../errors/app-error.js';
 import type { ResourceType } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
+import type { SecretBox } from '../integrations/secret-box.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
@@ -27,7 +28,7 @@ export interface ResourceInputFields {
 
 /** Resources of a project (Cyclone's kind Resource). Writes need DEVELOPER. */
 export class ResourceService {
-  constructor(private readonly deps: { db: Db; logger: Logger }) {}
+  constructor(private readonly deps: { db: Db; logger: Logger; box: SecretBox }) {}
 
   create(user: AuthUser, input: ResourceInputFields) {
     const ref = parseInput(refSchema, input);
@@ -41,7 +42,7 @@ export class ResourceService {
         if (await loadResourceSpec(tx, scope.projectId, spec.name)) {
           throw conflict(`resource "${spec.name}" already exists in project "${ref.project}"`);
         }
-        await upsertResource(tx, scope, spec);
+        await upsertResource(tx, scope, spec, { box: this.deps.box });
         return this.loadRow(tx, scope.projectId, spec.name);
       },
     );
@@ -58,7 +59,7 @@ export class ResourceService {
         const current = await loadResourceSpec(tx, scope.projectId, ref.name);
         if (!current) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
         const spec = parseInput(resourceSpecSchema, toSpecInput(input, current));
-        await upsertResource(tx, scope, spec);
+        await upsertResource(tx, scope, spec, { box: this.deps.box });
         return this.loadRow(tx, scope.projectId, spec.name);
       },
     );

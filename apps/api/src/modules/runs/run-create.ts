@@ -105,7 +105,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     )
     SELECT run.id, run.workflow_id AS "workflowId", run.version_id AS "versionId", run.number, run.name,
            run.phase::text AS phase, run.message, run.parameters, run.timeout_seconds AS "timeoutSeconds",
-           run.stop_requested_at AS "stopRequestedAt", run.paused_at AS "pausedAt", run.admitted_at AS "admittedAt",
+           run.stop_requested_at AS "stopRequestedAt", run.stop_forced_at AS "stopForcedAt", run.paused_at AS "pausedAt", run.admitted_at AS "admittedAt",
            run.retry_of_id AS "retryOfId", run.created_by_id AS "createdById", run.trigger::text AS trigger,
            run.trigger_id AS "triggerId", run.created_at AS "createdAt", run.started_at AS "startedAt",
            run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster",

@@ -6,7 +6,7 @@ import { toWorkflowSpec } from '../workflows/workflows.repository.js';
 export interface RunDetails {
   parameters: { name: string; value: string }[];
   version: number;
-  graph: { name: string; image: string; dependsOn: string[]; trivial: boolean }[];
+  graph: { name: string; image: string; dependsOn: string[]; trivial: boolean; finally: boolean; when?: string }[];
   projectName: string;
   tenantName: string;
 }
@@ -39,6 +39,8 @@ export function createRunInsightLoaders(db: Db) {
             image: stage.image,
             dependsOn: stage.dependsOn ?? [],
             trivial: stage.trivial ?? false,
+            finally: stage.finally ?? false,
+            ...(stage.when !== undefined ? { when: stage.when } : {}),
           })),
           projectName: row.workflow.project.name,
           tenantName: row.workflow.project.tenant.name,

@@ -1,10 +1,20 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
+import type { DataGenerations } from '../../db/data-version.js';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { RunEvents } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
+import { StreamAccess } from './stream-access.js';
 import { followTenantRuns } from './tenant-run-stream.js';
+
+/** What a live read needs: the database, the run notifications, and identity changes to recheck access on. */
+export interface RunStreamDeps {
+  db: Db;
+  presenter: RunsPresenter;
+  events: RunEvents;
+  generations?: DataGenerations;
+}
 
 /** Safety net: look again this often even without a notification. */
 const MAX_WAIT_MS = 2_000;
@@ -50,19 +60,27 @@ function lineView(row: LogRow): LogLineView {
 }
 
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
-export async function* followRun(
-  deps: { db: Db; presenter: RunsPresenter; events: RunEvents },
-  user: AuthUser,
-  id: string,
-): AsyncGenerator<RunEvent> {
+export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string): AsyncGenerator<RunEvent> {
   const first = await deps.presenter.getRun(user, id);
+  const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
   const watch = await deps.events.watch(first.id);
   try {
     let last = '';
     for (;;) {
+      await access.assert();
       const run = await deps.db.workflowRun.findUniqueOrThrow({ where: { id: first.id } });
       const [stageViews = []] = await readStageRunViews(deps.db, [first.id]);
-      const signature = JSON.stringify([run.phase, run.pausedAt, run.approvedAt, stageSignature(stageViews)]);
+      const signature = JSON.stringify([
+        run.phase,
+        run.pausedAt,
+        run.stopRequestedAt,
+        run.approvedAt,
+        // A queued run's place moves as runs ahead of it start (WorkflowRun.wait).
+        run.message,
+        run.waitKind,
+        run.waitPosition,
+        stageSignature(stageViews),
+      ]);
       if (signature !== last) {
         last = signature;
         yield { ...run, stageViews };
@@ -81,13 +99,14 @@ export async function* followRun(
  * stage. Ends when the run has ended and every line has been sent.
  */
 export async function* followLogs(
-  deps: { db: Db; presenter: RunsPresenter; events: RunEvents },
+  deps: RunStreamDeps,
   user: AuthUser,
   id: string,
   stage: string | undefined,
   afterSeq: number | undefined,
 ): AsyncGenerator<LogLineView> {
   const run = await deps.presenter.getRun(user, id);
+  const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
   const watch = await deps.events.watch(run.id);
   const sent = new Map<string, bigint>();
   const after = (name: string) => sent.get(name) ?? BigInt(afterSeq ?? 0);
@@ -96,6 +115,7 @@ export async function* followLogs(
   let isClosing = false;
   try {
     for (;;) {
+      await access.assert();
       const generation = deps.events.generation;
       const read = <T>(key: string, query: () => Promise<T>): Promise<T> =>
         isClosing ? query() : sharedRead(deps.events, key, query);
@@ -141,7 +161,7 @@ export async function* followLogs(
 
 /** The subscriptions' live reads of runs, on this process's database and run notifications. */
 export class RunStreams {
-  constructor(private readonly deps: { db: Db; presenter: RunsPresenter; events: RunEvents }) {}
+  constructor(private readonly deps: RunStreamDeps) {}
 
   followRun(user: AuthUser, id: string): AsyncGenerator<RunEvent> {
     return followRun(this.deps, user, id);

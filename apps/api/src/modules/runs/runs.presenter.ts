@@ -4,6 +4,7 @@ import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireRun } from './run-access.js';
+import { type RunWaitView, runWait } from './run-wait.js';
 
 export const MAX_LOG_LINES = 5000;
 
@@ -29,6 +30,11 @@ export interface LogLineView {
 /** Reads of runs, their stages and their logs, for members of the run's tenant. */
 export class RunsPresenter {
   constructor(private readonly db: Db) {}
+
+  /** WorkflowRun.wait: the caller already read the run (and may). */
+  wait(runId: string): Promise<RunWaitView | null> {
+    return runWait(this.db, runId);
+  }
 
   getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
     // A burst of subscribers (1,000 opening at once) waits for a pooled connection

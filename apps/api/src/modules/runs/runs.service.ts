@@ -111,11 +111,15 @@ export class RunsService {
     return run;
   }
 
-  /** Kills what runs and cancels the run; stopping a finished run changes nothing. */
+  /**
+   * Kills what runs and cancels the run once its finally stages have run; a second stop
+   * kills those too. Stopping a finished run changes nothing.
+   */
   stopWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
-    return this.steer(actor, id, 'workflowRun.stop', (run) =>
-      isTerminalRunPhase(run.phase) || run.stopRequestedAt ? undefined : { stopRequestedAt: new Date() },
-    );
+    return this.steer(actor, id, 'workflowRun.stop', (run) => {
+      if (isTerminalRunPhase(run.phase) || run.stopForcedAt) return undefined;
+      return run.stopRequestedAt ? { stopForcedAt: new Date() } : { stopRequestedAt: new Date() };
+    });
   }
 
   pauseWorkflowRun(actor: AuthUser, id: string): Promise<WorkflowRun> {
@@ -173,7 +177,7 @@ export class RunsService {
     actor: AuthUser,
     id: string,
     action: string,
-    change: (run: WorkflowRun) => { stopRequestedAt?: Date; pausedAt?: Date | null } | undefined,
+    change: (run: WorkflowRun) => { stopRequestedAt?: Date; stopForcedAt?: Date; pausedAt?: Date | null } | undefined,
   ): Promise<WorkflowRun> {
     const subject = { action, objectType: 'WorkflowRun', objectName: id };
     const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {

@@ -34,20 +34,45 @@ export class StageIngestRepository {
     return running > 0;
   }
 
-  /** Stores lines keyed by (run, stage, seq), so a batch sent again adds nothing; subscribers hear on commit. */
-  async storeLines(key: AttemptKey, lines: readonly IngestedLine[]): Promise<void> {
-    const data = lines.map((line) => ({
-      runId: key.runId,
-      stage: key.stage,
-      seq: BigInt(line.seq),
-      stream: line.stream,
-      timestamp: new Date(line.timestamp),
-      text: line.text,
-    }));
-    await this.db.$transaction([
-      this.db.logLine.createMany({ data, skipDuplicates: true }),
-      this.db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${key.runId})`,
-    ]);
+  /**
+   * Stores lines keyed by (run, stage, seq), so a batch sent again adds nothing, while
+   * the attempt's stored log stays within `maxBytes` (lines past it are dropped);
+   * subscribers hear on commit. The attempt's row is locked meanwhile, so batches sent
+   * at once are counted one after the other. Returns how many lines were dropped.
+   */
+  async storeLines(key: AttemptKey, lines: readonly IngestedLine[], maxBytes: number): Promise<number> {
+    return this.db.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ bytes: bigint }[]>`
+        SELECT log_bytes AS bytes FROM stage_runs
+        WHERE run_id = ${key.runId}::uuid AND stage = ${key.stage} AND attempt = ${key.attempt}
+        FOR UPDATE`;
+      let room = maxBytes - Number(row?.bytes ?? 0n);
+      const kept: IngestedLine[] = [];
+      for (const line of [...lines].sort((a, b) => a.seq - b.seq)) {
+        const size = Buffer.byteLength(line.text);
+        if (size > room) break;
+        room -= size;
+        kept.push(line);
+      }
+      if (kept.length === 0) return lines.length;
+      const seqs = kept.map((line) => String(line.seq));
+      const stored = await tx.$queryRaw<{ bytes: bigint }[]>`
+        WITH stored AS (
+          INSERT INTO log_lines (run_id, stage, seq, stream, timestamp, text)
+          SELECT ${key.runId}::uuid, ${key.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
+          FROM unnest(${seqs}::bigint[], ${kept.map((l) => l.stream)}::text[],
+            ${kept.map((l) => l.timestamp)}::timestamptz[], ${kept.map((l) => l.text)}::text[]) AS v(seq, stream, ts, text)
+          ON CONFLICT DO NOTHING
+          RETURNING octet_length(text) AS bytes
+        )
+        SELECT coalesce(sum(bytes), 0)::bigint AS bytes FROM stored`;
+      // Only what was new counts: a batch sent again adds nothing.
+      await tx.$executeRaw`
+        UPDATE stage_runs SET log_bytes = log_bytes + ${stored[0]?.bytes ?? 0n}
+        WHERE run_id = ${key.runId}::uuid AND stage = ${key.stage} AND attempt = ${key.attempt}`;
+      await tx.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${key.runId})`;
+      return lines.length - kept.length;
+    });
   }
 
   /** The attempt's outputs, kept only while it is still RUNNING. */

@@ -1,11 +1,13 @@
+import type { DataGenerations } from '../../db/data-version.js';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { RunEvents } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
+import { StreamAccess } from './stream-access.js';
 
-/** Nothing to poll for: run ids only come from notifications. The wait just loops. */
-const MAX_WAIT_MS = 30_000;
+/** Nothing to poll for: run ids only come from notifications. The wait loops to recheck access. */
+const MAX_WAIT_MS = 5_000;
 /** Bounds the per-subscription memory of runs seen (cleared beyond it: costs one extra read). */
 const REMEMBERED = 5_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,17 +19,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * (to learn they are foreign) and then ignored.
  */
 export async function* followTenantRuns(
-  deps: { db: Db; events: RunEvents },
+  deps: { db: Db; events: RunEvents; generations?: DataGenerations },
   user: AuthUser,
   tenant: string,
 ): AsyncGenerator<RunEvent> {
-  const access = await deps.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
-  const tenantId = access.tenant.id;
+  const checkAccess = () => deps.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
+  const tenantId = (await checkAccess()).tenant.id;
+  const access = new StreamAccess(checkAccess, deps.generations);
   const watch = await deps.events.watchAll();
   const foreign = new Set<string>();
   const sent = new Map<string, string>();
   try {
     for (;;) {
+      await access.assert();
       const ids = (await watch.next(MAX_WAIT_MS)).filter((id) => UUID.test(id) && !foreign.has(id));
       if (ids.length === 0) continue;
       const runs = await deps.db.workflowRun.findMany({
@@ -45,7 +49,7 @@ export async function* followTenantRuns(
       if (sent.size > REMEMBERED) sent.clear();
       for (const [i, run] of runs.entries()) {
         const stageViews = stages[i] ?? [];
-        const signature = JSON.stringify([run.phase, run.pausedAt, stageSignature(stageViews)]);
+        const signature = JSON.stringify([run.phase, run.pausedAt, run.stopRequestedAt, stageSignature(stageViews)]);
         if (sent.get(run.id) === signature) continue;
         sent.set(run.id, signature);
         yield { ...run, stageViews };

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { outboundPolicy } from '../outbound/outbound-policy.js';
+import { toolEnvironment } from '../shared/tool-environment.js';
 import { ScmError } from './scm-provider.js';
 
 const TOOL_TIMEOUT_MS = 30_000;
@@ -24,7 +25,7 @@ export async function runTool(
       {
         timeout: TOOL_TIMEOUT_MS,
         maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+        env: toolEnvironment(options.env),
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);

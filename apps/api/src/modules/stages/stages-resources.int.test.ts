@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { SecretBox } from '../integrations/secret-box.js';
 import { upsertResource } from '../resources/resources.repository.js';
 import { listStageDefinitions, upsertStage } from './stages.repository.js';
 
@@ -253,10 +255,11 @@ describe('resources and stages', () => {
       inputs: { resources: [{ name: 'src', path: '/w' }], artifacts: [], arguments: [] },
       outputs: { resources: [], artifacts: [] },
     };
+    const box = new SecretBox(randomBytes(32));
     const outcomes = await db.$transaction(async (tx) => [
-      await upsertResource(tx, scope, spec),
-      await upsertResource(tx, scope, spec),
-      await upsertResource(tx, scope, { ...spec, parameters: [git, { name: 'SCM_REVISION', value: 'dev' }] }),
+      await upsertResource(tx, scope, spec, { box }),
+      await upsertResource(tx, scope, spec, { box }),
+      await upsertResource(tx, scope, { ...spec, parameters: [git, { name: 'SCM_REVISION', value: 'dev' }] }, { box }),
       await upsertStage(tx, scope, stage),
       await upsertStage(tx, scope, stage),
       await upsertStage(tx, scope, { ...stage, args: ['--ci'] }),

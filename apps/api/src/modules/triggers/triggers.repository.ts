@@ -11,6 +11,8 @@ export type TriggerOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
 /** What a trigger row keeps in `spec`: the SCM part also holds the integration's id, for webhooks. */
 interface StoredTriggerSpec {
   cron?: string;
+  /** CRON only: IANA time zone of the schedule; absent = UTC. */
+  timezone?: string;
   /** CRON only; absent = ALLOW (rows stored before the policy existed read the same). */
   concurrencyPolicy?: TriggerSpec['concurrencyPolicy'];
   startingDeadlineSeconds?: number;
@@ -56,7 +58,8 @@ export async function upsertTrigger(
         type: spec.type,
         spec: json,
         isEnabled: spec.enabled,
-        nextFireAt: stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron')) : null,
+        nextFireAt:
+          stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron'), new Date(), stored.timezone) : null,
       },
     });
     return { row, outcome: 'CREATED' };
@@ -73,7 +76,8 @@ export async function upsertTrigger(
       type: spec.type,
       spec: json,
       isEnabled: spec.enabled,
-      nextFireAt: stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron')) : null,
+      nextFireAt:
+        stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron'), new Date(), stored.timezone) : null,
     },
   });
   return { row, outcome: 'UPDATED' };
@@ -87,15 +91,24 @@ async function toStoredSpec(
 ): Promise<StoredTriggerSpec> {
   if (spec.type === 'CRON') {
     if (!spec.cron) throw badInput(field('cron'), 'a CRON trigger needs a schedule, e.g. "0 3 * * *"');
-    nextCronFire(spec.cron, field('cron'));
+    nextCronFire(spec.cron, field('cron'), new Date(), spec.timezone);
   } else if (spec.cron !== undefined) {
     throw badInput(field('cron'), `only CRON triggers take a schedule; this one is ${spec.type}`);
   }
-  if (spec.type !== 'CRON' && (spec.concurrencyPolicy !== 'ALLOW' || spec.startingDeadlineSeconds !== undefined)) {
-    const name = spec.concurrencyPolicy !== 'ALLOW' ? 'concurrencyPolicy' : 'startingDeadlineSeconds';
+  if (
+    spec.type !== 'CRON' &&
+    (spec.concurrencyPolicy !== 'ALLOW' || spec.startingDeadlineSeconds !== undefined || spec.timezone !== undefined)
+  ) {
+    const name =
+      spec.concurrencyPolicy !== 'ALLOW'
+        ? 'concurrencyPolicy'
+        : spec.startingDeadlineSeconds !== undefined
+          ? 'startingDeadlineSeconds'
+          : 'timezone';
     throw badInput(field(name), `only CRON triggers take ${name}; this one is ${spec.type}`);
   }
   const cronPolicy = {
+    ...(spec.timezone !== undefined ? { timezone: spec.timezone } : {}),
     ...(spec.concurrencyPolicy !== 'ALLOW' ? { concurrencyPolicy: spec.concurrencyPolicy } : {}),
     ...(spec.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: spec.startingDeadlineSeconds } : {}),
   };
@@ -126,6 +139,7 @@ export function toTriggerSpec(row: Pick<TriggerRow, 'name' | 'type' | 'spec' | '
     name: row.name,
     type: row.type,
     cron: stored.cron,
+    timezone: stored.timezone,
     concurrencyPolicy: stored.concurrencyPolicy,
     startingDeadlineSeconds: stored.startingDeadlineSeconds,
     scm,

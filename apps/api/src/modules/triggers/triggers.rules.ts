@@ -6,10 +6,10 @@ export const SCM_INTEGRATION_TYPES = ['GITHUB', 'GITLAB', 'BITBUCKET', 'SVN', 'G
 
 /**
  * Parses a five-field cron expression (minute hour day-of-month month day-of-week)
- * and returns its next fire time after `from`, in UTC. Problems name `field` with the
- * parser's reason.
+ * and returns its next fire time after `from`, read in time zone `tz` (IANA, UTC by
+ * default). Problems name `field` with the parser's reason.
  */
-export function nextCronFire(expression: string, field: string, from: Date = new Date()): Date {
+export function nextCronFire(expression: string, field: string, from: Date = new Date(), tz = 'UTC'): Date {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) {
     throw badInput(
@@ -18,7 +18,7 @@ export function nextCronFire(expression: string, field: string, from: Date = new
     );
   }
   try {
-    return CronExpressionParser.parse(expression, { currentDate: from, tz: 'UTC' }).next().toDate();
+    return CronExpressionParser.parse(expression, { currentDate: from, tz }).next().toDate();
   } catch (error) {
     throw badInput(field, `"${expression}" is not a valid cron schedule: ${(error as Error).message}`);
   }

@@ -21,6 +21,7 @@ export interface TriggerRefShape {
 export interface TriggerInputShape extends TriggerRefShape {
   type: string;
   cron?: string | null;
+  timezone?: string | null;
   concurrencyPolicy?: string | null;
   startingDeadlineSeconds?: number | null;
   scm?: {
@@ -44,6 +45,7 @@ function toTriggerSpec(input: TriggerInputShape): TriggerSpec {
     name: input.name,
     type: input.type,
     cron: input.cron ?? undefined,
+    timezone: input.timezone ?? undefined,
     concurrencyPolicy: input.concurrencyPolicy ?? undefined,
     startingDeadlineSeconds: input.startingDeadlineSeconds ?? undefined,
     scm: scm

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/prisma.js';
-import type { WebhookDelivery } from '../../generated/prisma/client.js';
+import type { Prisma, WebhookDelivery } from '../../generated/prisma/client.js';
 import type { WebhookOutcome } from '../../generated/prisma/enums.js';
 
 export interface DeliveryResult {
@@ -16,7 +16,15 @@ export const REJECTED_DELIVERIES_KEPT = 500;
 export async function recordDelivery(
   db: Db,
   scope: DeliveryScope,
-  row: { outcome: WebhookOutcome; statusCode: number; reason: string; event?: string; deliveryId?: string },
+  row: {
+    outcome: WebhookOutcome;
+    statusCode: number;
+    reason: string;
+    event?: string;
+    deliveryId?: string;
+    /** A verified delivery's body as kept (delivery-payload.ts). */
+    payload?: Prisma.InputJsonValue;
+  },
 ): Promise<DeliveryResult> {
   const result = toResult({ outcome: row.outcome, statusCode: row.statusCode, reason: row.reason, runIds: [] });
   try {
@@ -29,6 +37,7 @@ export async function recordDelivery(
         statusCode: row.statusCode,
         reason: row.reason.slice(0, 1000),
         runIds: [],
+        payload: row.payload,
       },
     });
   } catch (error) {

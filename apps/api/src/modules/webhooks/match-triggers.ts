@@ -78,6 +78,7 @@ export function runParameters(triggerParameters: NameValue[], event: ScmEvent): 
     SCM_PR_SOURCE_BRANCH: event.pullRequest?.sourceBranch || undefined,
     SCM_PR_TARGET_BRANCH: event.pullRequest?.targetBranch || undefined,
     SCM_COMMENT: event.comment,
+    SCM_AUTHOR: event.sender?.login,
   };
   const merged = new Map(triggerParameters.map((p) => [p.name, p.value]));
   for (const [name, value] of Object.entries(scm)) if (value !== undefined && value !== '') merged.set(name, value);

@@ -2,7 +2,7 @@ import { nameValueSchema } from '@cyclone/domain';
 import { z } from 'zod';
 import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
-import type { Integration } from '../../generated/prisma/client.js';
+import type { Integration, Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import {
@@ -18,6 +18,7 @@ import { createRunInTx } from '../runs/run-create.js';
 import { createScmProvider } from '../scm/create-provider.js';
 import type { Tx } from '../shared/mutation.js';
 import { keepPermittedCommenters } from './comment-permission.js';
+import { keptPayload, prunePayloads } from './delivery-payload.js';
 import { type DeliveryResult, findDelivery, recordDelivery, replay } from './delivery-records.js';
 import { approvalReasonOf } from './event-trust.rules.js';
 import { matchesTrigger, runParameters, type ScmTriggerSettings } from './match-triggers.js';
@@ -32,7 +33,7 @@ import {
 } from './webhook-request.js';
 
 const ACTIVE_PHASES = ['PENDING', 'RUNNING', 'WAITING'] as const;
-const storedSpecSchema = z.object({
+export const storedSpecSchema = z.object({
   scm: z.object({
     repo: z.string(),
     push: z.object({ branches: z.array(z.string()) }).optional(),
@@ -56,7 +57,18 @@ export interface WebhookDeps {
   /** For links in commit statuses posted here (pipeline files that start no run). */
   publicUrl?: string;
   onRunChanged?: (runId: string) => void;
+  /** Deliveries of an integration that keep their payload, newest first (CYCLONE_RUN_RETENTION). */
+  payloadsKept?: number;
 }
+
+/** A verified delivery to act on: as received, or replayed from its kept payload. */
+export interface VerifiedDelivery {
+  deliveryId: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+const DEFAULT_PAYLOADS_KEPT = 100;
 
 /**
  * POST /webhooks/<integration-id>: verify, record, normalize, match the
@@ -97,11 +109,39 @@ export async function handleScmDelivery(
   const deliveryId = deliveryIdOf(integration.type, headers, body);
   const earlier = await findDelivery(deps.db, scope, deliveryId);
   if (earlier) return replay(earlier);
+  return processDelivery(deps, integration, secret, { deliveryId, event, payload });
+}
 
-  const normalized = normalizeDelivery(integration.type, event, payload);
+/**
+ * Normalizes a verified delivery, matches the integration's SCM triggers and starts
+ * their runs, recording the delivery with its kept payload (under `deliveryId`).
+ */
+export async function processDelivery(
+  deps: WebhookDeps,
+  integration: Integration,
+  secret: Record<string, string>,
+  delivery: VerifiedDelivery,
+): Promise<DeliveryResult> {
+  const payload = keptPayload(delivery.payload);
+  const result = await matchAndStart(deps, integration, secret, delivery, payload);
+  await prunePayloads(deps.db, integration.id, deps.payloadsKept ?? DEFAULT_PAYLOADS_KEPT);
+  return result;
+}
+
+/** Acts on a delivery and records it once (see processDelivery). */
+async function matchAndStart(
+  deps: WebhookDeps,
+  integration: Integration,
+  secret: Record<string, string>,
+  delivery: VerifiedDelivery,
+  payload: ReturnType<typeof keptPayload>,
+): Promise<DeliveryResult> {
+  const { deliveryId, event } = delivery;
+  const scope = { integrationId: integration.id };
+  const normalized = normalizeDelivery(integration.type, event, delivery.payload);
   if (normalized.events.length === 0) {
     const reason = normalized.ignoredReason ?? 'nothing to do';
-    return recordDelivery(deps.db, scope, { outcome: 'IGNORED', statusCode: 200, reason, event, deliveryId });
+    return recordDelivery(deps.db, scope, { outcome: 'IGNORED', statusCode: 200, reason, event, deliveryId, payload });
   }
   const triggers = await loadScmTriggers(deps.db, integration.id);
   const matched = normalized.events.flatMap((e) =>
@@ -114,7 +154,7 @@ export async function handleScmDelivery(
   } catch (error) {
     // Not recorded under the delivery id, so the server's redelivery tries again.
     const reason = `could not ask the server whether the commenter may start runs: ${(error as Error).message}`;
-    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event });
+    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event, payload });
   }
   try {
     await fillCommentShas(
@@ -125,18 +165,19 @@ export async function handleScmDelivery(
   } catch (error) {
     // Not recorded under the delivery id, so the server's redelivery tries again.
     const reason = `could not read the pull request's head commit: ${(error as Error).message}`;
-    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event });
+    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event, payload });
   }
   let plan: Awaited<ReturnType<typeof planRevisionRuns<MatchedTrigger>>>;
   try {
     plan = await planRevisionRuns(deps.db, integration, secret, matches);
   } catch (error) {
     const reason = `could not read ${PIPELINE_FILE} at the pushed revision: ${(error as Error).message}`;
-    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event });
+    return recordDelivery(deps.db, scope, { outcome: 'FAILED', statusCode: 502, reason, event, payload });
   }
   const result = await startRuns(deps, integration, {
     deliveryId,
     event,
+    payload,
     matches: plan.planned,
     refused: plan.refused,
     commentRefusals,
@@ -151,6 +192,7 @@ async function startRuns(
   delivery: {
     deliveryId: string;
     event: string;
+    payload: Prisma.InputJsonValue | undefined;
     matches: PlannedRun<MatchedTrigger>[];
     refused: RefusedRun<MatchedTrigger>[];
     /** Comment triggers whose commenter may not start runs. */
@@ -182,6 +224,7 @@ async function startRuns(
           statusCode: 200,
           reason,
           runIds: [],
+          payload: delivery.payload,
         },
       });
       const runIds: string[] = [];
@@ -270,7 +313,7 @@ async function cancelSupersededRuns(
   return ids;
 }
 
-async function loadScmTriggers(db: Db, integrationId: string): Promise<MatchedTrigger[]> {
+export async function loadScmTriggers(db: Db, integrationId: string): Promise<MatchedTrigger[]> {
   const rows = await db.workflowTrigger.findMany({
     where: { type: 'SCM', isEnabled: true, spec: { path: ['scm', 'integrationId'], equals: integrationId } },
     orderBy: { createdAt: 'asc' },

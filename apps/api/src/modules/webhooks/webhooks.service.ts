@@ -6,6 +6,7 @@ import type { DeliveryResult } from './delivery-records.js';
 import { RepositoryWebhooks } from './repository-webhooks.js';
 import { handleScmDelivery } from './scm-delivery.js';
 import { handleTriggerDelivery } from './trigger-delivery.js';
+import { TriggerExplainService } from './trigger-explain.service.js';
 import type { Headers } from './webhook-request.js';
 
 /** Largest accepted delivery body. */
@@ -14,6 +15,8 @@ export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 /** Incoming webhooks, repository webhook registration and commit statuses. */
 export class WebhooksService {
   readonly repositoryWebhooks: RepositoryWebhooks;
+  /** simulateTrigger and replayWebhookDelivery. */
+  readonly explain: TriggerExplainService;
   private readonly runCreatedListeners = new Set<() => void>();
 
   constructor(
@@ -23,9 +26,12 @@ export class WebhooksService {
       box: SecretBox;
       publicUrl: string;
       identity: Pick<IdentityService, 'authenticate'>;
+      /** Deliveries of an integration that keep their payload (CYCLONE_RUN_RETENTION). */
+      payloadsKept?: number;
     },
   ) {
     this.repositoryWebhooks = new RepositoryWebhooks(deps);
+    this.explain = new TriggerExplainService(this.handlerDeps());
   }
 
   /** `body` is undefined when it was larger than MAX_WEBHOOK_BODY_BYTES. */
@@ -43,12 +49,13 @@ export class WebhooksService {
   }
 
   private handlerDeps() {
-    const { db, logger, box, publicUrl } = this.deps;
+    const { db, logger, box, publicUrl, payloadsKept } = this.deps;
     return {
       db,
       logger,
       box,
       publicUrl,
+      payloadsKept,
       // Controllers hear of new and cancelled runs through the controller channel; this wakes the commit statuses.
       onRunChanged: () => {
         for (const wake of this.runCreatedListeners) wake();

@@ -23,6 +23,7 @@ export function toTriggerView(row: TriggerRow) {
     name: row.name,
     type: row.type,
     cron: spec.cron,
+    timezone: spec.timezone,
     concurrencyPolicy: spec.concurrencyPolicy,
     startingDeadlineSeconds: spec.startingDeadlineSeconds,
     scm: spec.scm,

@@ -21,6 +21,8 @@ export interface StageInputShape {
   trivial?: boolean | null;
   timeout?: string | null;
   retries?: number | null;
+  when?: string | null;
+  finally?: boolean | null;
   template?: string | null;
 }
 
@@ -67,6 +69,8 @@ export function toWorkflowSpec(input: WorkflowInputShape): { name: string; spec:
       trivial: stage.trivial ?? false,
       timeout: orUndefined(stage.timeout),
       retries: stage.retries ?? 0,
+      when: orUndefined(stage.when),
+      finally: stage.finally ?? false,
     })),
   };
   return { name, spec: normalizeSpec(parseInput(workflowSpecSchema, candidate, 'input')) };

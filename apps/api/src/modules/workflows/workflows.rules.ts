@@ -13,6 +13,7 @@ export const inputFieldNames = (root = 'input'): StageFieldNames => ({
   name: (i) => `${root}.stages[${i}].name`,
   dependsOn: (i, j) => `${root}.stages[${i}].dependsOn${j === undefined ? '' : `[${j}]`}`,
   artifactSource: (i, j) => `${root}.stages[${i}].inputs.artifacts[${j}].source`,
+  when: (i) => `${root}.stages[${i}].when`,
   resource: (i, direction, j) => `${root}.stages[${i}].${direction}.resources[${j}].name`,
 });
 
@@ -31,6 +32,8 @@ export function assertValidGraph(spec: WorkflowSpec, fields: StageFieldNames): v
       dependsOn: stage.dependsOn,
       inputArtifacts: stage.artifactSources,
       outputArtifacts: stage.outputs.artifacts.map((a) => a.name),
+      when: stage.when,
+      finally: stage.finally,
     })),
   );
   if (issues.length === 0) return;

@@ -5,9 +5,9 @@ import { usePathname, useRouter } from 'next/navigation';
 import { createContext, type ReactNode, useContext, useEffect } from 'react';
 import { ErrorState } from '@/components/ui/error-state';
 import { useT } from '@/i18n/i18n-provider';
-import { clearToken } from '@/lib/auth-token';
+import { clearSessionMarker } from '@/lib/session-marker';
 import type { User } from './auth.documents';
-import { consumeSignedOutOnPurpose, useMe, useToken } from './session';
+import { consumeSignedOutOnPurpose, useIsSignedIn, useMe } from './session';
 
 const CurrentUserContext = createContext<User | null>(null);
 
@@ -24,34 +24,34 @@ export function useCurrentUser(): User {
  */
 export function AuthGuard({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {
   const t = useT();
-  const token = useToken();
+  const isSignedIn = useIsSignedIn();
   const router = useRouter();
   const pathname = usePathname();
   const queryClient = useQueryClient();
-  const me = useMe(Boolean(token));
+  const me = useMe(Boolean(isSignedIn));
   const user = me.data?.me ?? null;
 
   // A session the API no longer knows (me = null) ends here.
-  const sessionGone = Boolean(token) && me.isSuccess && !user;
+  const sessionGone = Boolean(isSignedIn) && me.isSuccess && !user;
   useEffect(() => {
-    if (sessionGone) clearToken();
+    if (sessionGone) clearSessionMarker();
   }, [sessionGone]);
 
   useEffect(() => {
-    if (token !== null) return;
+    if (isSignedIn !== false) return;
     queryClient.clear();
     const keepReturnPath = !consumeSignedOutOnPurpose() && pathname && pathname !== '/';
     const search = typeof window === 'undefined' ? '' : window.location.search;
     router.replace(keepReturnPath ? `/login?next=${encodeURIComponent(`${pathname}${search}`)}` : '/login');
-  }, [token, pathname, router, queryClient]);
+  }, [isSignedIn, pathname, router, queryClient]);
 
-  if (token && me.isError && !user) {
+  if (isSignedIn && me.isError && !user) {
     return (
       <div style={{ maxWidth: 560, margin: '15vh auto', padding: '0 1rem' }}>
         <ErrorState title={t('auth.sessionCheckFailed')} error={me.error} onRetry={() => void me.refetch()} />
       </div>
     );
   }
-  if (!token || !user) return <>{fallback}</>;
+  if (!isSignedIn || !user) return <>{fallback}</>;
   return <CurrentUserContext.Provider value={user}>{children}</CurrentUserContext.Provider>;
 }

@@ -10,11 +10,11 @@ export const UserFields = graphql(`
 `);
 export type User = ResultOf<typeof UserFields>;
 
+/** Asked with `useCookie: true` and without `token`: the session reaches no script, only the cookie. */
 export const LoginDocument = graphql(
   `
   mutation Login($input: LoginInput!) {
     login(input: $input) {
-      token
       user {
         ...UserFields
       }
@@ -70,7 +70,6 @@ export const CompleteSsoSignInDocument = graphql(
   `
   mutation CompleteSsoSignIn($input: CompleteSsoSignInInput!) {
     completeSsoSignIn(input: $input) {
-      token
       user {
         ...UserFields
       }

@@ -14,13 +14,13 @@ import { queryKeys } from '@/lib/query-keys';
 import { LoginDocument, type LoginVariables, SignInOptionsDocument, StartSsoSignInDocument } from './auth.documents';
 import styles from './login.module.css';
 import { safeReturnPath } from './return-path';
-import { useSignIn, useToken } from './session';
+import { useIsSignedIn, useSignIn } from './session';
 import { saveSsoAttempt } from './sso-attempt';
 
 export function LoginView({ next }: { next?: string }) {
   const t = useT();
   const router = useRouter();
-  const token = useToken();
+  const isSignedIn = useIsSignedIn();
   const signIn = useSignIn();
   const returnPath = safeReturnPath(next);
   const [email, setEmail] = useState('');
@@ -29,8 +29,8 @@ export function LoginView({ next }: { next?: string }) {
 
   // Already signed in (another tab, or back button): the guard re-checks the session.
   useEffect(() => {
-    if (token) router.replace(returnPath);
-  }, [token, returnPath, router]);
+    if (isSignedIn) router.replace(returnPath);
+  }, [isSignedIn, returnPath, router]);
 
   const options = useQuery({
     queryKey: queryKeys.signInOptions,
@@ -55,7 +55,7 @@ export function LoginView({ next }: { next?: string }) {
   const login = useMutation({
     mutationFn: (variables: LoginVariables) => request(LoginDocument, variables, { auth: false }),
     onSuccess: ({ login: payload }) => {
-      signIn(payload.token, payload.user);
+      signIn(payload.user);
       router.replace(returnPath);
     },
     onError: (error) => {
@@ -74,7 +74,7 @@ export function LoginView({ next }: { next?: string }) {
       return;
     }
     setFormError(null);
-    login.mutate({ input: { email: email.trim(), password } });
+    login.mutate({ input: { email: email.trim(), password, useCookie: true } });
   };
 
   return (

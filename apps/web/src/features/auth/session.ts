@@ -3,18 +3,23 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useCallback, useSyncExternalStore } from 'react';
-import { clearToken, getToken, setToken, subscribeToken } from '@/lib/auth-token';
+
 import { request } from '@/lib/graphql/client';
 import { disposeWsClient } from '@/lib/graphql/ws-client';
 import { queryKeys } from '@/lib/query-keys';
+import { clearSessionMarker, getSessionMarker, markSignedIn, subscribeSessionMarker } from '@/lib/session-marker';
 import { LogoutDocument, MeDocument, type MeResult, type User } from './auth.documents';
 
 /**
- * The session token: `undefined` while rendering on the server or hydrating (unknown yet),
- * `null` when signed out, the token otherwise.
+ * Whether this browser is signed in: `undefined` while rendering on the server or
+ * hydrating (unknown yet). The API has the last word (`me`, see AuthGuard).
  */
-export function useToken(): string | null | undefined {
-  return useSyncExternalStore(subscribeToken, getToken, () => undefined);
+export function useIsSignedIn(): boolean | undefined {
+  return useSyncExternalStore(
+    subscribeSessionMarker,
+    () => getSessionMarker() !== null,
+    () => undefined,
+  );
 }
 
 export function useMe(enabled: boolean) {
@@ -38,10 +43,10 @@ export function consumeSignedOutOnPurpose(): boolean {
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useCallback(
-    (token: string, user: User) => {
+    (user: User) => {
       queryClient.clear();
       disposeWsClient();
-      setToken(token);
+      markSignedIn();
       queryClient.setQueryData<MeResult>(queryKeys.me, { me: user });
     },
     [queryClient],
@@ -49,16 +54,17 @@ export function useSignIn() {
 }
 
 /**
- * Signs out: the API revokes the session first (a copied token stops working too), then
- * this browser forgets it. Should the API not answer, the browser forgets it all the same.
+ * Signs out: the API revokes the session and clears its cookie first (a copied token
+ * stops working too), then this browser forgets it. Should the API not answer, the
+ * browser forgets it all the same.
  */
 export function useSignOut() {
   const queryClient = useQueryClient();
   const router = useRouter();
   return useCallback(async () => {
     signedOutOnPurpose = true;
-    if (getToken()) await request(LogoutDocument).catch(() => undefined);
-    clearToken();
+    if (getSessionMarker()) await request(LogoutDocument).catch(() => undefined);
+    clearSessionMarker();
     disposeWsClient();
     queryClient.clear();
     router.replace('/login');

@@ -13,7 +13,7 @@ import { takeSsoAttempt } from './sso-attempt';
 
 /**
  * The provider's redirect back: sends its URL (code and state) with this tab's ticket to
- * `completeSsoSignIn`, then goes where the sign-in started. Errors (a group that gives
+ * `completeSsoSignIn` (the session comes back as an httpOnly cookie), then goes where the sign-in started. Errors (a group that gives
  * no role, a declined sign-in) are shown as the API words them.
  */
 export function SsoCallbackView() {
@@ -35,9 +35,13 @@ export function SsoCallbackView() {
       setError(t('auth.sso.notStarted'));
       return;
     }
-    request(CompleteSsoSignInDocument, { input: { callbackUrl, ticket: attempt.ticket } }, { auth: false })
+    request(
+      CompleteSsoSignInDocument,
+      { input: { callbackUrl, ticket: attempt.ticket, useCookie: true } },
+      { auth: false },
+    )
       .then(({ completeSsoSignIn }) => {
-        signIn(completeSsoSignIn.token, completeSsoSignIn.user);
+        signIn(completeSsoSignIn.user);
         router.replace(attempt.returnPath);
       })
       .catch((cause: unknown) =>

@@ -45,3 +45,15 @@ export const RegistryRepositoriesDocument = graphql(`
   }
 `);
 export type RegistryRepositoriesResult = ResultOf<typeof RegistryRepositoriesDocument>;
+
+/** Why each trigger of the tenant would (not) start for a stored delivery; unless dryRun, acts on it again. */
+export const ReplayWebhookDeliveryDocument = graphql(`
+  mutation ReplayWebhookDelivery($id: ID!, $dryRun: Boolean) {
+    replayWebhookDelivery(id: $id, dryRun: $dryRun) {
+      trigger { id name }
+      wouldStart
+      reason
+    }
+  }
+`);
+export type TriggerExplanationRow = ResultOf<typeof ReplayWebhookDeliveryDocument>['replayWebhookDelivery'][number];

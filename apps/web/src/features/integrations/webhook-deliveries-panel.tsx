@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -11,6 +12,7 @@ import { CopyableValue } from '@/features/settings/form-controls';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { DeliveryReplay } from './delivery-replay';
 import { WebhookDeliveriesDocument, type WebhookDeliveryRow } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { OutcomeBadge } from './outcome-badge';
@@ -39,6 +41,8 @@ export function WebhookDeliveriesPanel({
   const rows = query.data?.integration?.webhookDeliveries ?? [];
   const counts = countOutcomes(rows);
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
+  const [explainedId, setExplainedId] = useState<string | null>(null);
+  const explained = rows.find((d) => d.id === explainedId);
 
   const columns: Column<WebhookDeliveryRow>[] = [
     {
@@ -90,7 +94,24 @@ export function WebhookDeliveriesPanel({
     {
       id: 'reason',
       header: t('deliveries.col.reason'),
-      cell: (d) => <span className={styles.reason}>{d.reason}</span>,
+      // A rejected delivery was never verified, so nothing of it was kept to explain.
+      cell: (d) => (
+        <span className={styles.stack}>
+          <span className={styles.reason}>{d.reason}</span>
+          {d.outcome === 'REJECTED' ? null : (
+            <span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-pressed={d.id === explainedId}
+                onClick={() => setExplainedId(d.id === explainedId ? null : d.id)}
+              >
+                {t('deliveries.replay.open')}
+              </Button>
+            </span>
+          )}
+        </span>
+      ),
     },
     {
       id: 'runs',
@@ -161,6 +182,7 @@ export function WebhookDeliveriesPanel({
           }
         />
       )}
+      {explained ? <DeliveryReplay key={explained.id} tenant={tenant} name={name} delivery={explained} /> : null}
     </section>
   );
 }

@@ -33,12 +33,15 @@ const Row = memo(function Row({
   line,
   isMatch,
   isCurrent,
+  isLinked,
   stderrLabel,
   locale,
 }: {
   line: LogLine;
   isMatch: boolean;
   isCurrent: boolean;
+  /** The line a link pointed at (`?line=n`). */
+  isLinked: boolean;
   stderrLabel: string;
   locale: string;
 }) {
@@ -49,6 +52,9 @@ const Row = memo(function Row({
       className={styles.row}
       data-stream={line.stream}
       data-match={isMatch ? (isCurrent ? 'current' : 'yes') : undefined}
+      data-seq={line.seq}
+      data-linked={isLinked ? 'true' : undefined}
+      aria-current={isLinked ? 'true' : undefined}
       title={`${time.toLocaleString(locale)}.${String(time.getMilliseconds()).padStart(3, '0')}`}
     >
       <span className={styles.number} aria-hidden="true">
@@ -75,13 +81,17 @@ export interface LogViewerProps {
   lines: readonly LogLine[];
   version: number;
   state: LogStreamState;
+  /** A line (seq) to scroll to and mark as soon as it has arrived; following stays off. */
+  focusSeq?: number;
 }
 
 /** A stage log: virtualized lines, follow, search with next/previous, ANSI colours, download. */
-export function LogViewer({ runId, stage, lines, version, state }: LogViewerProps) {
+export function LogViewer({ runId, stage, lines, version, state, focusSeq }: LogViewerProps) {
   const { t, locale } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [isFollowing, setFollowing] = useState(true);
+  const [isFollowing, setFollowing] = useState(focusSeq === undefined);
+  const [pendingFocus, setPendingFocus] = useState(focusSeq);
+  const [linkedSeq, setLinkedSeq] = useState<number>();
   const [query, setQuery] = useState('');
   const [current, setCurrent] = useState(-1);
   const [isDownloading, setDownloading] = useState(false);
@@ -108,6 +118,18 @@ export function LogViewer({ runId, stage, lines, version, state }: LogViewerProp
   useEffect(() => {
     if (isFollowing && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
   }, [isFollowing, version, lines.length]);
+
+  // A linked line: scroll to it once it is among the rendered lines. The buffer grows in
+  // place between renders, so the index is taken here, with the count this render has.
+  const focusIndex = pendingFocus === undefined ? -1 : indexOfSeq(lines, pendingFocus, lines.length);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once the line is rendered.
+  useEffect(() => {
+    if (focusIndex < 0) return;
+    setLinkedSeq(pendingFocus);
+    setPendingFocus(undefined);
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+    scrollRef.current?.focus({ preventScroll: true });
+  }, [focusIndex]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
@@ -215,6 +237,7 @@ export function LogViewer({ runId, stage, lines, version, state }: LogViewerProp
         tabIndex={0}
         data-testid="log-lines"
         data-line-count={lines.length}
+        data-linked-seq={linkedSeq}
       >
         {lines.length === 0 ? (
           <p className={styles.empty}>
@@ -238,6 +261,7 @@ export function LogViewer({ runId, stage, lines, version, state }: LogViewerProp
                     line={line}
                     isMatch={matchSet.has(item.index)}
                     isCurrent={currentLine === item.index}
+                    isLinked={line.seq === linkedSeq}
                     stderrLabel={t('runs.logs.stderr')}
                     locale={locale}
                   />
@@ -252,4 +276,18 @@ export function LogViewer({ runId, stage, lines, version, state }: LogViewerProp
       </p>
     </div>
   );
+}
+
+/** Where the line with this seq is among the first `count` lines (in seq order), or -1. */
+function indexOfSeq(lines: readonly LogLine[], seq: number, count: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = (lines[mid] as LogLine).seq;
+    if (at === seq) return mid;
+    if (at < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

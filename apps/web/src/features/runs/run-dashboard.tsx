@@ -19,12 +19,25 @@ import { StageDrawer } from './stage-drawer';
 import { durationText, useNow } from './use-now';
 import { useRun, useRunAction } from './use-run';
 
-export function RunDashboard({ project, workflow, runId }: { project: string; workflow: string; runId: string }) {
+export function RunDashboard({
+  project,
+  workflow,
+  runId,
+  focus,
+}: {
+  project: string;
+  workflow: string;
+  runId: string;
+  /** A stage to open at once, and a line of its log to show (`?stage=s&line=n`). */
+  focus?: { stage: string; line?: number };
+}) {
   const { t, locale } = useI18n();
   const router = useRouter();
   const { data: run, isLoading, error, refetch } = useRun(runId);
   const action = useRunAction(runId);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(focus?.stage ?? null);
+  // The deep link's line, until the user picks another stage or closes the drawer.
+  const [linkedLine, setLinkedLine] = useState(focus);
   const isActive = run ? !isTerminal(run.phase) : false;
   const now = useNow(isActive);
 
@@ -36,11 +49,25 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         attempt: stage.attempt,
         startedAt: stage.startedAt ?? undefined,
         finishedAt: stage.finishedAt ?? undefined,
+        // Why a stage was skipped (its condition, its upstream stages) shows on its node;
+        // the node already says "Skipped".
+        reason: stage.phase === 'SKIPPED' ? stage.message.replace(/^skipped: /, '') : undefined,
       };
     }
     return out;
   }, [run?.stages]);
-  const onSelectStage = useCallback((name: string) => setSelected(name), []);
+  const forgetLink = useCallback(() => {
+    if (!linkedLine) return;
+    window.history.replaceState(null, '', window.location.pathname);
+    setLinkedLine(undefined);
+  }, [linkedLine]);
+  const onSelectStage = useCallback(
+    (name: string) => {
+      setSelected(name);
+      forgetLink();
+    },
+    [forgetLink],
+  );
   // The DAG shows a change first; the timeline (a row per stage) follows in a second render.
   const deferredStages = useDeferredValue(run?.stages);
 
@@ -85,6 +112,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
   const title = t('runs.dashboard.title', { number: run.number });
   const approval = run.approvalRequest;
   const isAwaitingApproval = isActive && approval !== null && !approval.isApproved;
+  const waitText = runWaitText(run.wait, t, locale);
   const actions = (
     <>
       {isAwaitingApproval ? (
@@ -92,7 +120,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
           {t('runs.actions.approve')}
         </Button>
       ) : null}
-      {isActive && !run.isPaused && !isAwaitingApproval ? (
+      {isActive && !run.isPaused && !run.isStopping && !isAwaitingApproval ? (
         <Button onClick={() => action.mutate({ action: 'pause' })} disabled={action.isPending}>
           {t('runs.actions.pause')}
         </Button>
@@ -104,7 +132,7 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
       ) : null}
       {isActive ? (
         <Button variant="danger" onClick={() => action.mutate({ action: 'stop' })} disabled={action.isPending}>
-          {t('runs.actions.stop')}
+          {run.isStopping ? t('runs.actions.stopNow') : t('runs.actions.stop')}
         </Button>
       ) : (
         <Button variant="primary" onClick={() => void retry()} loading={action.isPending}>
@@ -121,7 +149,12 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
         <span data-testid="run-phase">
           <StatusBadge phase={run.phase} />
         </span>
-        {run.isPaused ? <span className={styles.muted}>{t('runs.dashboard.paused')}</span> : null}
+        {run.isPaused && !run.isStopping ? <span className={styles.muted}>{t('runs.dashboard.paused')}</span> : null}
+        {run.isStopping ? (
+          <span className={styles.muted} data-testid="run-stopping">
+            {t('runs.dashboard.stopping')}
+          </span>
+        ) : null}
         <span className={styles.fact}>
           <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
           {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
@@ -146,7 +179,13 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
             {approval.approvedAt ? ` · ${new Date(approval.approvedAt).toLocaleString(locale)}` : ''}
           </span>
         ) : null}
-        {run.message && !isAwaitingApproval ? <span className={styles.runMessage}>{run.message}</span> : null}
+        {waitText ? (
+          <span className={styles.runMessage} data-testid="run-wait">
+            {waitText}
+          </span>
+        ) : run.message && !isAwaitingApproval ? (
+          <span className={styles.runMessage}>{run.message}</span>
+        ) : null}
       </section>
       {isAwaitingApproval ? (
         <section className={styles.approval} role="status" aria-labelledby="run-approval" data-testid="run-approval">
@@ -259,7 +298,11 @@ export function RunDashboard({ project, workflow, runId }: { project: string; wo
           canRetry={!isActive}
           isRetrying={action.isPending}
           onRetryFrom={(stage) => void retry(stage)}
-          onClose={() => setSelected(null)}
+          focusLine={selectedStage.name === linkedLine?.stage ? linkedLine.line : undefined}
+          onClose={() => {
+            setSelected(null);
+            forgetLink();
+          }}
         />
       ) : null}
     </div>
@@ -270,4 +313,26 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** What a queued run or one in a retry backoff waits for, and about when it starts; approvals and pauses say so elsewhere. */
+function runWaitText(
+  wait: {
+    reason: string;
+    position: number | null;
+    limit: number | null;
+    estimatedStartAt: string | null;
+  } | null,
+  t: ReturnType<typeof useI18n>['t'],
+  locale: string,
+): string | null {
+  if (!wait || wait.reason === 'APPROVAL' || wait.reason === 'PAUSED') return null;
+  const key =
+    wait.reason === 'GLOBAL_LIMIT' && wait.limit === null
+      ? 'runs.wait.GLOBAL_LIMIT_NONE'
+      : (`runs.wait.${wait.reason}` as 'runs.wait.TENANT_LIMIT');
+  const text = t(key, { position: wait.position ?? 0, limit: wait.limit ?? 0 });
+  if (!wait.estimatedStartAt) return text;
+  const time = new Date(wait.estimatedStartAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return `${text} · ${t('runs.wait.estimate', { time })}`;
 }

@@ -8,6 +8,13 @@ const RunChangeFields = graphql(`
     phase
     message
     isPaused
+    isStopping
+    wait {
+      reason
+      position
+      limit
+      estimatedStartAt
+    }
     approvalRequest {
       reason
       isApproved
@@ -64,6 +71,8 @@ const RunFields = graphql(
       image
       dependsOn
       trivial
+      finally
+      when
     }
     retryOf {
       id

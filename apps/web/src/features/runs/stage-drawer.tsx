@@ -18,6 +18,7 @@ export function StageDrawer({
   canRetry,
   isRetrying,
   onRetryFrom,
+  focusLine,
   onClose,
 }: {
   runId: string;
@@ -26,6 +27,8 @@ export function StageDrawer({
   canRetry: boolean;
   isRetrying: boolean;
   onRetryFrom: (stage: string) => void;
+  /** A line (seq) of the log to scroll to and mark once it has arrived. */
+  focusLine?: number;
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
@@ -33,8 +36,9 @@ export function StageDrawer({
   const logs = useStageLogs(runId, stage.name);
 
   useEffect(() => {
-    heading.current?.focus();
-  }, []);
+    // Opened at a line: the log takes the focus instead (LogViewer).
+    if (focusLine === undefined) heading.current?.focus();
+  }, [focusLine]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -102,7 +106,14 @@ export function StageDrawer({
         </section>
       ) : null}
       <h3 className={styles.subTitle}>{t('runs.logs.title')}</h3>
-      <LogViewer runId={runId} stage={stage.name} lines={logs.lines} version={logs.version} state={logs.state} />
+      <LogViewer
+        runId={runId}
+        stage={stage.name}
+        lines={logs.lines}
+        version={logs.version}
+        state={logs.state}
+        focusSeq={focusLine}
+      />
     </aside>
   );
 }

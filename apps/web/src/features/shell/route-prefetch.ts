@@ -4,8 +4,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { editorWorkflowQuery, stageTemplatesQuery } from '@/features/dag-editor/editor/editor-queries';
 import { runQuery } from '@/features/runs/run-query';
-import { getToken } from '@/lib/auth-token';
 import { readChoice, tenantsQuery } from '@/lib/current-tenant';
+import { getSessionMarker } from '@/lib/session-marker';
 
 const EDITOR = /^\/projects\/([^/]+)\/workflows\/([^/]+)\/?$/;
 const RUN = /^\/projects\/[^/]+\/workflows\/[^/]+\/runs\/([^/]+)\/?$/;
@@ -20,7 +20,7 @@ export function usePrefetchRoute(pathname: string): void {
   const queryClient = useQueryClient();
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first page of the visit only.
   useEffect(() => {
-    if (!getToken()) return;
+    if (!getSessionMarker()) return;
     void queryClient.prefetchQuery(tenantsQuery());
     const run = RUN.exec(pathname);
     if (run?.[1] && run[1] !== 'compare') {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import formStyles from '@/components/ui/drawer-form.module.css';
@@ -13,7 +13,14 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { CronPreview } from './cron-preview';
 import { RepositoryPicker } from './repository-picker';
-import { BLANK_TRIGGER, fromTrigger, type TriggerFormValues, toTriggerInput, webhookTriggerPath } from './trigger-form';
+import {
+  BLANK_TRIGGER,
+  fromTrigger,
+  type TriggerFormValues,
+  timeZoneNames,
+  toTriggerInput,
+  webhookTriggerPath,
+} from './trigger-form';
 import {
   type ConcurrencyPolicy,
   CreateTriggerDocument,
@@ -52,6 +59,7 @@ export function TriggerDrawer({
   const t = useT();
   const queryClient = useQueryClient();
   const [values, setValues] = useState<TriggerFormValues>(BLANK_TRIGGER);
+  const zones = useMemo(timeZoneNames, []);
   const scmIntegrations = integrations.filter((i) => (SCM_TYPES as readonly string[]).includes(i.type));
 
   // Only when the drawer opens or switches trigger: later list refreshes must not reset typing.
@@ -135,7 +143,21 @@ export function TriggerDrawer({
               spellCheck={false}
               autoComplete="off"
             />
-            <CronPreview expression={values.cron} id="cron-preview" />
+            <TextField
+              label={t('triggers.field.timezone')}
+              value={values.timezone}
+              onChange={(event) => set('timezone', event.target.value)}
+              hint={t('triggers.timezoneHint')}
+              list="trigger-time-zones"
+              spellCheck={false}
+              autoComplete="off"
+            />
+            <datalist id="trigger-time-zones">
+              {zones.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+            <CronPreview expression={values.cron} timezone={values.timezone} id="cron-preview" />
             <SelectField
               label={t('triggers.field.concurrency')}
               value={values.concurrencyPolicy}

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BLANK_TRIGGER, cronFieldCount, fromTrigger, splitList, toTriggerInput } from './trigger-form';
+import {
+  BLANK_TRIGGER,
+  cronFieldCount,
+  fromTrigger,
+  isKnownTimeZone,
+  splitList,
+  timeZoneNames,
+  toTriggerInput,
+} from './trigger-form';
 import type { TriggerRow } from './triggers.documents';
 
 const ref = { tenant: 'acme', project: 'web', workflow: 'ci' };
@@ -26,6 +34,23 @@ describe('toTriggerInput', () => {
       concurrencyPolicy: 'ALLOW',
       startingDeadlineSeconds: 600,
     });
+  });
+
+  it('sends the time zone of a CRON trigger unless it is UTC', () => {
+    const berlin = toTriggerInput({ ...BLANK_TRIGGER, name: 'n', timezone: ' Europe/Berlin ' }, ref);
+    expect(berlin.timezone).toBe('Europe/Berlin');
+    expect(toTriggerInput({ ...BLANK_TRIGGER, name: 'n' }, ref)).not.toHaveProperty('timezone');
+    expect(
+      toTriggerInput({ ...BLANK_TRIGGER, name: 'n', type: 'WEBHOOK', timezone: 'Asia/Tokyo' }, ref),
+    ).not.toHaveProperty('timezone');
+  });
+
+  it('knows IANA zones and lists UTC first', () => {
+    expect(isKnownTimeZone('America/New_York')).toBe(true);
+    expect(isKnownTimeZone('Mars/Olympus')).toBe(false);
+    expect(isKnownTimeZone('+02:00')).toBe(false);
+    expect(timeZoneNames()[0]).toBe('UTC');
+    expect(timeZoneNames()).toContain('Europe/Berlin');
   });
 
   it('maps SCM events: unchecked events are left out, an empty branch list means every branch', () => {
@@ -82,6 +107,7 @@ describe('fromTrigger', () => {
       type: 'SCM',
       enabled: false,
       cron: null,
+      timezone: null,
       concurrencyPolicy: 'ALLOW',
       startingDeadlineSeconds: null,
       nextFireAt: null,

@@ -6,6 +6,8 @@ export interface TriggerFormValues {
   type: TriggerType;
   enabled: boolean;
   cron: string;
+  /** IANA time zone the schedule is read in; "UTC" is what none means. */
+  timezone: string;
   concurrencyPolicy: ConcurrencyPolicy;
   startingDeadlineSeconds: string;
   parameters: { name: string; value: string }[];
@@ -26,6 +28,7 @@ export const BLANK_TRIGGER: TriggerFormValues = {
   type: 'CRON',
   enabled: true,
   cron: '0 2 * * *',
+  timezone: 'UTC',
   concurrencyPolicy: 'ALLOW',
   startingDeadlineSeconds: '',
   parameters: [],
@@ -57,6 +60,7 @@ export function fromTrigger(trigger: TriggerRow): TriggerFormValues {
     type: trigger.type,
     enabled: trigger.enabled,
     cron: trigger.cron ?? BLANK_TRIGGER.cron,
+    timezone: trigger.timezone ?? BLANK_TRIGGER.timezone,
     concurrencyPolicy: trigger.concurrencyPolicy,
     startingDeadlineSeconds: trigger.startingDeadlineSeconds == null ? '' : String(trigger.startingDeadlineSeconds),
     parameters: trigger.parameters.map(({ name, value }) => ({ name, value })),
@@ -82,6 +86,7 @@ export interface TriggerInput {
   enabled: boolean;
   parameters: { name: string; value: string }[];
   cron?: string;
+  timezone?: string;
   concurrencyPolicy?: ConcurrencyPolicy;
   startingDeadlineSeconds?: number;
   scm?: {
@@ -109,6 +114,8 @@ export function toTriggerInput(
   };
   if (values.type === 'CRON') {
     input.cron = values.cron.trim().replace(/\s+/g, ' ');
+    const timezone = values.timezone.trim();
+    if (timezone && timezone !== 'UTC') input.timezone = timezone;
     input.concurrencyPolicy = values.concurrencyPolicy;
     const deadline = values.startingDeadlineSeconds.trim();
     if (deadline) input.startingDeadlineSeconds = Number(deadline);
@@ -125,6 +132,23 @@ export function toTriggerInput(
     };
   }
   return input;
+}
+
+/** True for a zone this browser knows (the server's IANA database has the last word). */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name.trim().length > 0 && !/^[+-]/.test(name);
+  } catch {
+    return false;
+  }
+}
+
+/** The IANA zones to suggest in the form (UTC first), as far as this browser can list them. */
+export function timeZoneNames(): string[] {
+  const intl = Intl as typeof Intl & { supportedValuesOf?: (key: 'timeZone') => string[] };
+  const names = intl.supportedValuesOf?.('timeZone') ?? [];
+  return ['UTC', ...names.filter((name) => name !== 'UTC')];
 }
 
 /** A quick local check before asking the server: five space-separated fields. */

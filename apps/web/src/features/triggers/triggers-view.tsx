@@ -14,6 +14,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { formatFireTime } from './cron-preview';
 import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
+import { TriggerTestForm } from './trigger-test-form';
 import { DeleteTriggerDocument, type TriggerRow, TriggersDocument } from './triggers.documents';
 import styles from './triggers.module.css';
 
@@ -82,6 +83,7 @@ function TriggersTable({
       return (
         <span className={styles.details}>
           <code className={styles.mono}>{trigger.cron}</code>
+          <span className={styles.muted}>{trigger.timezone ?? 'UTC'}</span>
           <span className={styles.muted}>{t(`triggers.policy.${trigger.concurrencyPolicy}`)}</span>
         </span>
       );
@@ -132,7 +134,9 @@ function TriggersTable({
           <ol className={styles.fireTimes} aria-label={t('triggers.nextFiresOf', { name: r.name })}>
             {r.nextFireTimes.slice(0, 5).map((time) => (
               <li key={time}>
-                <time dateTime={time}>{formatFireTime(time, locale).utc} UTC</time>
+                <time dateTime={time}>
+                  {formatFireTime(time, locale, r.timezone ?? 'UTC').zoned} {r.timezone ?? 'UTC'}
+                </time>
               </li>
             ))}
           </ol>
@@ -217,6 +221,7 @@ function TriggersTable({
         />
       )}
       {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
+      <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
       <TriggerDrawer
         workflowRef={workflowRef}
         open={drawer.open}

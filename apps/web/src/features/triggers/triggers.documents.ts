@@ -1,5 +1,5 @@
 /** GraphQL documents of a workflow's triggers; result types come from them. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
 const TriggerFields = graphql(`
   fragment TriggerFields on WorkflowTrigger {
@@ -8,6 +8,7 @@ const TriggerFields = graphql(`
     type
     enabled
     cron
+    timezone
     concurrencyPolicy
     startingDeadlineSeconds
     nextFireAt
@@ -79,8 +80,8 @@ export const DeleteTriggerDocument = graphql(`
 `);
 
 export const CronPreviewDocument = graphql(`
-  query CronSchedulePreview($cron: String!) {
-    cronSchedulePreview(cron: $cron, count: 5)
+  query CronSchedulePreview($cron: String!, $timezone: String) {
+    cronSchedulePreview(cron: $cron, count: 5, timezone: $timezone)
   }
 `);
 
@@ -94,3 +95,15 @@ export const ScmRepositoriesDocument = graphql(`
 `);
 export type ScmRepositoriesResult = ResultOf<typeof ScmRepositoriesDocument>;
 export type ScmRepositoryRow = NonNullable<ScmRepositoriesResult['integration']>['scmRepositories'][number];
+
+/** For every trigger of the tenant: would this repository event start a run, and why. Starts nothing. */
+export const SimulateTriggerDocument = graphql(`
+  query SimulateTrigger($input: SimulateTriggerInput!) {
+    simulateTrigger(input: $input) {
+      trigger { id name }
+      wouldStart
+      reason
+    }
+  }
+`);
+export type SimulateTriggerInput = VariablesOf<typeof SimulateTriggerDocument>['input'];

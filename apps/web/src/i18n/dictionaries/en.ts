@@ -1,6 +1,7 @@
 import { accountEn } from './account.en';
 import { dagEditorEn } from './dag-editor.en';
 import { integrationDetailEn } from './integration-detail.en';
+import { logSearchEn } from './log-search.en';
 import { runsEn } from './runs.en';
 import { settingsEn } from './settings.en';
 import { templatesEn } from './templates.en';
@@ -12,6 +13,7 @@ export const en = {
   ...accountEn,
   ...dagEditorEn,
   ...integrationDetailEn,
+  ...logSearchEn,
   ...runsEn,
   ...settingsEn,
   ...templatesEn,

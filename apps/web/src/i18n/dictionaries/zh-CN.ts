@@ -2,6 +2,7 @@ import { accountZhCN } from './account.zh-CN';
 import { dagEditorZhCN } from './dag-editor.zh-CN';
 import type { Dictionary } from './en';
 import { integrationDetailZhCN } from './integration-detail.zh-CN';
+import { logSearchZhCN } from './log-search.zh-CN';
 import { runsZhCN } from './runs.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { templatesZhCN } from './templates.zh-CN';
@@ -14,6 +15,7 @@ export const zhCN: Dictionary = {
   ...accountZhCN,
   ...dagEditorZhCN,
   ...integrationDetailZhCN,
+  ...logSearchZhCN,
   ...runsZhCN,
   ...settingsZhCN,
   ...templatesZhCN,

@@ -1,4 +1,4 @@
-import { clearToken, getToken } from '../auth-token';
+import { clearSessionMarker, getSessionMarker } from '../session-marker';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
 import { type Document, documentText, type VariablesArgs } from './graphql';
 
@@ -7,7 +7,7 @@ export const GRAPHQL_PATH = '/graphql';
 
 export interface RequestOptions {
   signal?: AbortSignal;
-  /** Send the session token (default true). Sign-in sends none. */
+  /** Counts as a request of the current sign-in (default true): its refusal ends it. Sign-in is not. */
   auth?: boolean;
 }
 
@@ -20,16 +20,16 @@ interface GraphQLResponse<TData> {
  * Runs a GraphQL query or mutation (a typed document from `graphql()`) over fetch.
  * Resolves with `data`, or rejects with a GraphQLRequestError whose `code` is the first
  * error's `extensions.code`.
- * An UNAUTHENTICATED answer to a request made with a token ends the session.
+ * The session goes with it as the httpOnly cookie the API set at sign-in; an
+ * UNAUTHENTICATED answer ends that sign-in in every tab.
  */
 export async function request<TData, TVariables>(
   document: Document<TData, TVariables>,
   ...[variables, options = {}]: VariablesArgs<TVariables, [options?: RequestOptions]>
 ): Promise<TData> {
   const { query, operationName } = documentText(document);
-  const token = options.auth === false ? null : getToken();
+  const session = options.auth === false ? null : getSessionMarker();
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
 
   let response: Response;
   try {
@@ -67,7 +67,7 @@ export async function request<TData, TVariables>(
 
   if (error) {
     // Only the session that was rejected ends; a newer sign-in is left alone.
-    if (token && error.code === 'UNAUTHENTICATED' && getToken() === token) clearToken();
+    if (session && error.code === 'UNAUTHENTICATED' && getSessionMarker() === session) clearSessionMarker();
     throw error;
   }
   return body?.data as TData;

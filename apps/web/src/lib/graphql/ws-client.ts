@@ -1,5 +1,5 @@
 import { type Client, createClient } from 'graphql-ws';
-import { getToken } from '../auth-token';
+import { getSessionMarker } from '../session-marker';
 import { GRAPHQL_PATH } from './client';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
 import { type Document, documentText } from './graphql';
@@ -10,7 +10,7 @@ import { type Document, documentText } from './graphql';
  * with jittered exponential backoff for as long as the page is open.
  */
 let client: Client | null = null;
-let clientToken: string | null = null;
+let clientSession: string | null = null;
 
 const MAX_RETRY_WAIT_MS = 15_000;
 
@@ -38,7 +38,8 @@ function toError(cause: unknown): GraphQLRequestError {
   return new GraphQLRequestError('The live connection was closed', 'NETWORK_ERROR');
 }
 
-function createSessionClient(token: string | null): Client {
+/** The session cookie goes with the upgrade request: the connection sends no credential itself. */
+function createSessionClient(): Client {
   return createClient({
     url: websocketUrl(),
     lazy: true,
@@ -54,7 +55,6 @@ function createSessionClient(token: string | null): Client {
       const base = Math.min(MAX_RETRY_WAIT_MS, 500 * 2 ** retries);
       await new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * (base / 2)));
     },
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
     on: {
       connected: () => {
         for (const listener of connectionListeners) listener('connected');
@@ -66,13 +66,13 @@ function createSessionClient(token: string | null): Client {
   });
 }
 
-/** The client for the current session token; a new token (sign-in/out) gets a new connection. */
+/** The client of the current sign-in; a new one (sign-in/out) gets a new connection. */
 export function getWsClient(): Client {
-  const token = getToken();
-  if (!client || token !== clientToken) {
+  const session = getSessionMarker();
+  if (!client || session !== clientSession) {
     void client?.dispose();
-    client = createSessionClient(token);
-    clientToken = token;
+    client = createSessionClient();
+    clientSession = session;
   }
   return client;
 }
@@ -80,7 +80,7 @@ export function getWsClient(): Client {
 export function disposeWsClient(): void {
   void client?.dispose();
   client = null;
-  clientToken = null;
+  clientSession = null;
 }
 
 export function onConnectionChange(listener: ConnectionListener): () => void {

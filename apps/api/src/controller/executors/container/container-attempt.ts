@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { parseOutputs } from '@cyclone/domain/core';
+import { DEFAULT_OUTPUT_LIMITS, type LinePiece, type OutputLimits, TRUNCATED_PREFIX } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
@@ -13,6 +13,7 @@ import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { LogWriter } from '../log-writer.js';
 import { prepareInputs } from '../stage-inputs.js';
 import { workspaceRelative } from '../stage-paths.js';
+import { readResults } from '../stage-results.js';
 import { type ContainerSettings, containerSpec, exitMessage, imageOf, pullPolicyOf } from './container-spec.js';
 import { type OutputStream, readLogLines } from './log-lines.js';
 
@@ -26,6 +27,8 @@ export interface AttemptDeps {
   workspaceOf: (runId: string) => string;
   /** The API's own folder of a run's Git/Svn pulls (never mounted into a container). */
   pullsOf: (runId: string) => string;
+  /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
+  outputLimits?: OutputLimits;
 }
 
 /**
@@ -37,6 +40,8 @@ interface AttemptRecord {
   stage: string;
   attempt: number;
   secrets: readonly string[];
+  /** Seq of the attempt's first line (its log's size counts from there). */
+  firstSeq?: number;
   outputArtifacts: readonly { name: string; path: string }[];
   /** Seq of the container's first line: the lines before it are Cyclone's own (inputs, pull). */
   containerFirstSeq: number;
@@ -65,6 +70,10 @@ export class ContainerAttempt {
     readonly name: string,
     private readonly deps: AttemptDeps,
   ) {}
+
+  private get outputLimits(): OutputLimits {
+    return this.deps.outputLimits ?? DEFAULT_OUTPUT_LIMITS;
+  }
 
   private get folder(): string {
     return join(this.deps.dataDir, 'containers', this.name);
@@ -110,7 +119,7 @@ export class ContainerAttempt {
   }
 
   private async startAndFollow(launch: StageLaunch): Promise<StageExit | undefined> {
-    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch);
+    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch, this.outputLimits);
     const workspace = this.deps.workspaceOf(launch.runId);
     // Host-side paths relative to the workspace, which the container sees at /workspace.
     const inWorkspace = {
@@ -123,6 +132,7 @@ export class ContainerAttempt {
       stage: launch.stage,
       attempt: launch.attempt,
       secrets: launch.secrets ?? [],
+      firstSeq: launch.firstSeq,
       outputArtifacts: (launch.outputArtifacts ?? []).map((o) => ({ ...o, path: workspaceRelative(o.path) })),
       containerFirstSeq: 0,
       ...(launch.limits?.memory ? { memory: launch.limits.memory } : {}),
@@ -188,13 +198,26 @@ export class ContainerAttempt {
         message: 'the container was never started: its controller stopped while starting it',
       };
     }
-    const [stored] = await this.deps.db.$queryRaw<{ last: bigint }[]>`
-      SELECT coalesce(max(seq), 0)::bigint AS last FROM log_lines
+    const [stored] = await this.deps.db.$queryRaw<{ last: bigint; bytes: bigint; truncated: boolean }[]>`
+      SELECT coalesce(max(seq), 0)::bigint AS last,
+        coalesce(sum(octet_length(text)) FILTER (WHERE seq >= ${record.firstSeq ?? record.containerFirstSeq}), 0)::bigint AS bytes,
+        coalesce(bool_or(starts_with(text, ${TRUNCATED_PREFIX}))
+          FILTER (WHERE seq >= ${record.containerFirstSeq}), false) AS truncated
+      FROM log_lines
       WHERE run_id = ${attempt.runId}::uuid AND stage = ${attempt.stage}`;
     const nextSeq = Number(stored?.last ?? 0n) + 1;
-    // The container's log is read again from its start: the lines stored already are skipped.
+    // The container's log is read again from its start: the pieces stored already are
+    // skipped (a line is cut the same way however it is read; past a truncation
+    // nothing more is stored, so the count no longer matters).
     const skip = Math.max(0, nextSeq - record.containerFirstSeq);
-    const writer = new LogWriter(this.deps.db, this.deps.logger, attempt.runId, attempt.stage, nextSeq, record.secrets);
+    const writer = new LogWriter(this.deps.db, this.deps.logger, {
+      runId: attempt.runId,
+      stage: attempt.stage,
+      firstSeq: nextSeq,
+      secrets: record.secrets,
+      limits: this.outputLimits,
+      stored: { bytes: Number(stored?.bytes ?? 0n), isTruncated: stored?.truncated ?? false },
+    });
     return this.followToExit(container, writer, skip, record);
   }
 
@@ -205,18 +228,21 @@ export class ContainerAttempt {
     record: AttemptRecord,
   ): Promise<StageExit | undefined> {
     const base = { runId: record.runId, stage: record.stage, attempt: record.attempt };
-    // Lines of the container's log read in this pass; the first `already` are stored already.
+    // Pieces of lines of the container's log read in this pass; the first `already` are stored already.
     let seen = 0;
-    const storeAfter = (already: number) => (stream: OutputStream, line: string) => {
+    const storeAfter = (already: number) => (stream: OutputStream, piece: LinePiece) => {
       seen += 1;
-      if (seen > already) writer.line(stream, line);
+      if (seen > already) writer.piece(stream, piece);
     };
+    const cutter = () => writer.cutter();
     let followed = 0;
     try {
       const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
       this.logs = logs;
       if (this.isDetached) logs.destroy();
-      await readLogLines(logs, storeAfter(skip), { isLastRead: false });
+      // While the database lags, the engine keeps the log and this stream waits.
+      writer.throttle(logs);
+      await readLogLines(logs, storeAfter(skip), { cutter, isLastRead: false });
       followed = seen;
     } catch (error) {
       if (!this.isKilled && !this.isDetached) throw error;
@@ -234,7 +260,8 @@ export class ContainerAttempt {
       // however much it printed, unlike a buffered read).
       seen = 0;
       const rest = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
-      await readLogLines(rest, storeAfter(Math.max(skip, followed)));
+      writer.throttle(rest);
+      await readLogLines(rest, storeAfter(Math.max(skip, followed)), { cutter });
       const state = (await container.inspect()).State;
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(
@@ -247,7 +274,7 @@ export class ContainerAttempt {
         record.memory,
       );
       if (state.ExitCode === 0) {
-        exit.outputs = parseOutputs(await readFile(join(this.scratch, 'results'), 'utf8').catch(() => ''));
+        exit.outputs = await readResults(this.scratch, join(this.scratch, 'results'), this.outputLimits, writer);
         await collectArtifacts(
           this.deps.db,
           this.deps.store,

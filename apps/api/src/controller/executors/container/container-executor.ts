@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { OutputLimits } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
@@ -35,6 +36,8 @@ export interface ContainerExecutorOptions {
   store: ArtifactStore;
   onExit: ExitSink;
   settings: ContainerSettings;
+  /** What a stage may print and leave in $CYCLONE_RESULTS (config `engine.outputLimits`); the defaults when absent. */
+  outputLimits?: OutputLimits;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { CONTINUED_MARK, LineCutter } from '@cyclone/domain/core';
 import { describe, expect, it } from 'vitest';
 import { type OutputStream, readLogLines } from './log-lines.js';
 
@@ -10,10 +11,14 @@ function frame(stream: 1 | 2, text: string | Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-async function linesOf(chunks: Buffer[]): Promise<[OutputStream, string][]> {
+async function linesOf(chunks: Buffer[], maxLineBytes = 1024): Promise<[OutputStream, string][]> {
   const source = new PassThrough();
   const lines: [OutputStream, string][] = [];
-  const done = readLogLines(source, (stream, line) => lines.push([stream, line]));
+  const done = readLogLines(
+    source,
+    (stream, piece) => lines.push([stream, (piece.isContinuation ? CONTINUED_MARK : '') + piece.text]),
+    { cutter: () => new LineCutter(maxLineBytes) },
+  );
   for (const chunk of chunks) source.write(chunk);
   source.end();
   await done;
@@ -38,5 +43,17 @@ describe('readLogLines', () => {
       ['STDOUT', 'grüße'],
       ['STDERR', 'ñ'],
     ]);
+  });
+
+  it('gives a long line in pieces per stream as its frames arrive, whatever their size', async () => {
+    const long = 'a'.repeat(100);
+    const whole = Buffer.concat([frame(1, long.slice(0, 70)), frame(2, 'e\n'), frame(1, `${long.slice(70)}\n`)]);
+    const cut = [whole.subarray(0, 5), whole.subarray(5, 40), whole.subarray(40)];
+    const lines = await linesOf(cut, 50);
+    expect(lines[0]).toEqual(['STDOUT', 'a'.repeat(50)]);
+    expect(lines.find(([stream]) => stream === 'STDERR')).toEqual(['STDERR', 'e']);
+    const rest = lines.filter(([stream], i) => stream === 'STDOUT' && i > 0).map(([, text]) => text);
+    expect(rest.every((text) => text.startsWith(CONTINUED_MARK))).toBe(true);
+    expect(rest.map((text) => text.slice(CONTINUED_MARK.length)).join('')).toBe('a'.repeat(50));
   });
 });

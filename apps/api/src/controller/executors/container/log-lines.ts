@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import type { LineCutter, LinePiece } from '@cyclone/domain/core';
 
 export type OutputStream = 'STDOUT' | 'STDERR';
 
@@ -7,49 +7,54 @@ export type OutputStream = 'STDOUT' | 'STDERR';
 const HEADER_BYTES = 8;
 
 /**
- * Reads a container's multiplexed log stream (non-TTY) and calls `onLine` for each
- * complete line, in the engine's order across stdout and stderr: the order the
- * lines were stored in, so counting them again after a restart lands on the same
- * line. A last line without a newline is given when the stream ends, unless more
- * is to be read (`isLastRead: false`: a follow stream may end before the engine
- * stored the container's last output; the complete log is read once more then).
+ * Reads a container's multiplexed log stream (non-TTY) and calls `onPiece` for each
+ * piece of a line (one LineCutter per stream: a long line comes in pieces within the
+ * line limit), in the engine's order across stdout and stderr: the order the lines
+ * were stored in, so counting them again after a restart lands on the same line.
+ * A frame's payload goes to its cutter as it arrives, so what is held stays within
+ * about a line limit per stream however large a frame is. A last line without a
+ * newline is given when the stream ends, unless more is to be read (`isLastRead:
+ * false`: a follow stream may end before the engine stored the container's last
+ * output; the complete log is read once more then).
  */
 export function readLogLines(
   source: Readable,
-  onLine: (stream: OutputStream, line: string) => void,
-  options: { isLastRead: boolean } = { isLastRead: true },
+  onPiece: (stream: OutputStream, piece: LinePiece) => void,
+  options: { cutter: () => LineCutter; isLastRead?: boolean },
 ): Promise<void> {
-  const partial: Record<OutputStream, string> = { STDOUT: '', STDERR: '' };
-  const decoders: Record<OutputStream, StringDecoder> = {
-    STDOUT: new StringDecoder('utf8'),
-    STDERR: new StringDecoder('utf8'),
-  };
-  let pending: Buffer = Buffer.alloc(0);
-  const take = (stream: OutputStream, text: string) => {
-    const parts = (partial[stream] + text).split('\n');
-    partial[stream] = parts.pop() ?? '';
-    for (const line of parts) onLine(stream, line);
+  const cutters: Record<OutputStream, LineCutter> = { STDOUT: options.cutter(), STDERR: options.cutter() };
+  let header = Buffer.alloc(0);
+  /** The stream and unread payload bytes of the frame being read; none between frames. */
+  let frame: { stream: OutputStream; left: number } | undefined;
+  const give = (stream: OutputStream, pieces: LinePiece[]) => {
+    for (const piece of pieces) onPiece(stream, piece);
   };
   return new Promise((resolve, reject) => {
     source.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= HEADER_BYTES) {
-        const size = pending.readUInt32BE(4);
-        if (pending.length < HEADER_BYTES + size) break;
-        const stream: OutputStream = pending[0] === 2 ? 'STDERR' : 'STDOUT';
-        take(stream, decoders[stream].write(pending.subarray(HEADER_BYTES, HEADER_BYTES + size)));
-        pending = pending.subarray(HEADER_BYTES + size);
+      let at = 0;
+      while (at < chunk.length) {
+        if (!frame) {
+          const needed = HEADER_BYTES - header.length;
+          header = Buffer.concat([header, chunk.subarray(at, at + needed)]);
+          at += Math.min(needed, chunk.length - at);
+          if (header.length < HEADER_BYTES) return;
+          frame = { stream: header[0] === 2 ? 'STDERR' : 'STDOUT', left: header.readUInt32BE(4) };
+          header = Buffer.alloc(0);
+        }
+        const payload = chunk.subarray(at, at + frame.left);
+        at += payload.length;
+        frame.left -= payload.length;
+        const { stream } = frame;
+        if (frame.left === 0) frame = undefined;
+        give(stream, cutters[stream].push(payload));
       }
     });
     let isDone = false;
     const finish = (error?: Error) => {
       if (isDone) return;
       isDone = true;
-      for (const stream of options.isLastRead ? (['STDOUT', 'STDERR'] as const) : []) {
-        const rest = partial[stream] + decoders[stream].end();
-        partial[stream] = '';
-        if (rest !== '') onLine(stream, rest);
-      }
+      if (options.isLastRead !== false)
+        for (const stream of ['STDOUT', 'STDERR'] as const) give(stream, cutters[stream].end());
       if (error) reject(error);
       else resolve();
     };

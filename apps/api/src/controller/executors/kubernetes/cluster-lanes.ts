@@ -1,5 +1,6 @@
 import { type KubeClients, kubeConfigFromString, makeClients } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
+import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
 import { outboundConnectGuard } from '../../../modules/outbound/outbound-policy.js';
 import type { PodWatch } from './pod-watch.js';
@@ -27,8 +28,8 @@ export class ClusterLanes {
       db: Db;
       box: SecretBox;
       control: ClusterLane;
-      /** The pod watch of a worker cluster (not started). */
-      makeWatch: (clients: KubeClients) => PodWatch;
+      /** The pod watch of a worker cluster (not started), over its tenant's namespace. */
+      makeWatch: (clients: KubeClients, namespace: string) => PodWatch;
       /** Clients from a kubeconfig text (tests may swap it). */
       clientsOf?: (kubeconfig: string) => KubeClients;
     },
@@ -63,7 +64,7 @@ export class ClusterLanes {
   private async open(clusterId: string): Promise<ClusterLane> {
     const row = await this.deps.db.integration.findUnique({
       where: { id: clusterId },
-      select: { name: true, type: true, secretCiphertext: true },
+      select: { name: true, type: true, secretCiphertext: true, tenant: { select: { name: true } } },
     });
     if (row?.type !== 'KUBERNETES') throw new Error(`execution cluster ${clusterId} no longer exists`);
     let kubeconfig: string | undefined;
@@ -76,7 +77,7 @@ export class ClusterLanes {
     const clients = (
       this.deps.clientsOf ?? ((text: string) => makeClients(kubeConfigFromString(text, outboundConnectGuard())))
     )(kubeconfig);
-    const watch = this.deps.makeWatch(clients);
+    const watch = this.deps.makeWatch(clients, tenantNamespace(row.tenant.name));
     await watch.start();
     return { clusterId, clients, watch };
   }

@@ -3,11 +3,20 @@
 // tenant whose namespace and stage ServiceAccount exist, and a KubernetesExecutor
 // driven by a RunReconciler of the test's own (so every knob is the test's).
 import { randomBytes } from 'node:crypto';
-import { installCrds, type KubeClients, loadKubeConfig, makeClients, type V1Pod } from '@cyclone/k8s';
+import {
+  installCrds,
+  type KubeClients,
+  LABELS,
+  loadKubeConfig,
+  MANAGED_BY,
+  makeClients,
+  type V1Pod,
+} from '@cyclone/k8s';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../../../../scripts/testenv/control-plane.mjs';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
+import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import { STAGE_SERVICE_ACCOUNT, tenantNamespace } from '../../../kube-sync/tenant-objects.js';
 import { SecretBox } from '../../../modules/integrations/secret-box.js';
 import { seedTenant } from '../../../testing/seed.js';
@@ -86,11 +95,13 @@ export async function startExecutorKit(nodes: KitNodes = KWOK_NODES): Promise<Ex
   const db = createPrismaClient(api.databaseUrl);
   const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
   await installCrds(clients);
-  // What the Kubernetes reconciler prepares per tenant, reduced to what pods need.
+  // What the Kubernetes reconciler prepares per tenant, reduced to what pods need
+  // (labelled as the installation's tenant namespace: the pod watch follows those).
   const namespace = tenantNamespace(tenant);
-  await clients.core.createNamespace({ body: { metadata: { name: namespace } } });
-  await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: STAGE_SERVICE_ACCOUNT } } });
   const instance = `t${randomBytes(3).toString('hex')}`;
+  const labels = { [LABELS.managedBy]: MANAGED_BY, [INSTANCE_LABEL]: instance, [LABELS.objectType]: 'tenant' };
+  await clients.core.createNamespace({ body: { metadata: { name: namespace, labels } } });
+  await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: STAGE_SERVICE_ACCOUNT } } });
   const exits: StageExit[] = [];
   const logger = pino({ level: 'silent' });
   const executors: KubernetesExecutor[] = [];

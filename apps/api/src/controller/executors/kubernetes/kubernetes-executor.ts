@@ -1,7 +1,8 @@
+import type { OutputLimits } from '@cyclone/domain/core';
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
-import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
+import { INSTANCE_LABEL, tenantNamespaceSelector } from '../../../kube-sync/labels.js';
 import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
@@ -10,7 +11,7 @@ import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
 import { isLaterPod, podOutcome } from './pod-outcome.js';
 import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
-import { type PodAttempt, PodWatch } from './pod-watch.js';
+import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { RunStatusWriter } from './run-status.js';
 import { signStageToken } from './stage-token.js';
@@ -27,6 +28,8 @@ export interface KubernetesExecutorOptions {
   /** Base URL stage pods reach the API at (log, output and artifact routes). */
   apiUrl: string;
   helperImage: string;
+  /** What a stage may print and leave in $CYCLONE_RESULTS: its helper applies them, the ingestion route checks them. */
+  outputLimits?: OutputLimits;
   /** Ended pods are deleted this long after their exit was recorded (stop and timeout: at once). */
   podGcDelayMs: number;
   /** Pod settings for every stage pod (nodeSelector, tolerations…); a stage's own extras win. */
@@ -59,11 +62,12 @@ export class KubernetesExecutor implements Executor {
 
   constructor(private readonly deps: KubernetesExecutorOptions) {
     const { db, clients, logger, instance } = deps;
-    const makeWatch = (laneClients: KubeClients, onSweep?: () => Promise<void>) =>
+    const makeWatch = (laneClients: KubeClients, namespaces: PodNamespaces, onSweep?: () => Promise<void>) =>
       new PodWatch({
         clients: laneClients,
         logger,
         instance,
+        namespaces,
         writes: this.writes,
         podGcDelayMs: deps.podGcDelayMs,
         report: async (attempt, exitCode, message) => deps.onExit(await this.exitOf(attempt, exitCode, message)),
@@ -72,8 +76,13 @@ export class KubernetesExecutor implements Executor {
     this.lanes = new ClusterLanes({
       db,
       box: deps.box,
-      control: { clients, watch: makeWatch(clients, () => this.status.retryFailed()) },
-      makeWatch: (laneClients) => makeWatch(laneClients),
+      control: {
+        clients,
+        watch: makeWatch(clients, { labelSelector: tenantNamespaceSelector(instance) }, () =>
+          this.status.retryFailed(),
+        ),
+      },
+      makeWatch: (laneClients, namespace) => makeWatch(laneClients, { names: [namespace] }),
       clientsOf: deps.workerClients,
     });
     this.objects = new RunObjects({
@@ -135,6 +144,7 @@ export class KubernetesExecutor implements Executor {
       secretArgs: secret.secretArgs,
       helperImage: this.deps.helperImage,
       apiUrl: this.deps.apiUrl,
+      outputLimits: this.deps.outputLimits,
       serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
       podDefaults: this.deps.podDefaults,
       podSecurity: run.podSecurity,

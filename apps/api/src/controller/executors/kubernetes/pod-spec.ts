@@ -1,4 +1,5 @@
 import { checkPodSpecExtras } from '@cyclone/domain';
+import type { OutputLimits } from '@cyclone/domain/core';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
@@ -70,6 +71,8 @@ export interface StagePodInput {
   secretArgs?: readonly string[];
   helperImage: string;
   apiUrl: string;
+  /** What the stage may print and leave in $CYCLONE_RESULTS; the helper's defaults when absent. */
+  outputLimits?: OutputLimits;
   serviceAccountName: string;
   /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
   podDefaults?: Record<string, unknown>;
@@ -115,6 +118,13 @@ export const podPath = containerPath;
 /** Keys of the attempt's Secret for resource credentials. */
 export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
 export const envKey = (name: string) => `env-${name}`;
+
+/** The helper's output limits, in bytes (the stage helper's main.ts reads them). */
+const outputLimitsEnv = (limits: OutputLimits) => [
+  { name: 'CYCLONE_LOG_LINE_MAX_BYTES', value: String(limits.maxLineBytes) },
+  { name: 'CYCLONE_LOG_MAX_BYTES', value: String(limits.maxLogBytes) },
+  { name: 'CYCLONE_RESULTS_MAX_BYTES', value: String(limits.maxResultsBytes) },
+];
 export const MASK_KEY = 'mask';
 export const TOKEN_KEY = 'token';
 export const secretArgKey = (index: number) => `arg-${index}`;
@@ -175,6 +185,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         value: JSON.stringify((input.outputArtifacts ?? []).map((a) => ({ name: a.name, path: podPath(a.path) }))),
       },
       { name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) },
+      ...(input.outputLimits ? outputLimitsEnv(input.outputLimits) : []),
     ],
     volumeMounts: mounts,
   };

@@ -2,10 +2,12 @@ import {
   apiStatusOf,
   type Informer,
   type KubeClients,
+  type KubernetesObject,
   LABELS,
   MANAGED_BY,
   makeInformer,
   type ObjectCache,
+  type V1Namespace,
   type V1Pod,
 } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
@@ -30,15 +32,31 @@ export interface PodAttempt {
 }
 
 /**
- * The stage pods of one cluster as this process sees them: a watch (an informer:
- * list, then watch from its resourceVersion; a 410 re-lists) whose ended pods are
- * reported once each, a cache the executor's passes read instead of GETting every
- * running pod, and the deletion of pods (at once when killed, a GC delay after an
- * exit was recorded; a periodic sweep retries failed deletes).
+ * Which namespaces hold the stage pods of a cluster: the control cluster's are this
+ * installation's tenant namespaces (found by label, followed as they come and go), a
+ * worker cluster's the one namespace of its tenant. Pods are listed and watched per
+ * namespace: the controller may read pods nowhere else.
+ */
+export type PodNamespaces = { labelSelector: string } | { names: readonly string[] };
+
+/** The watch of one namespace's stage pods. */
+interface NamespaceWatch {
+  informer: Informer<V1Pod> & ObjectCache<V1Pod>;
+  isSynced: boolean;
+  isStopped: boolean;
+  started: Promise<void>;
+}
+
+/**
+ * The stage pods of one cluster as this process sees them: a watch per namespace (an
+ * informer: list, then watch from its resourceVersion; a 410 re-lists) whose ended
+ * pods are reported once each, a cache the executor's passes read instead of GETting
+ * every running pod, and the deletion of pods (at once when killed, a GC delay after
+ * an exit was recorded; a periodic sweep retries failed deletes).
  */
 export class PodWatch {
-  private informer?: Informer<V1Pod> & ObjectCache<V1Pod>;
-  private isSynced = false;
+  private readonly watches = new Map<string, NamespaceWatch>();
+  private namespaceInformer?: Informer<V1Namespace>;
   /** Pods whose exit this process recorded, with when (for the delayed deletion). */
   readonly reported = new Map<string, number>();
   /** Pods deleted by kill, with when: their disappearance is not a failure. */
@@ -56,6 +74,7 @@ export class PodWatch {
       clients: KubeClients;
       logger: Logger;
       instance: string;
+      namespaces: PodNamespaces;
       writes: WriteCounter;
       podGcDelayMs: number;
       /** Builds the exit of an ended attempt and records it (idempotent downstream). */
@@ -65,51 +84,96 @@ export class PodWatch {
     },
   ) {}
 
+  /** Starts watching; settles once the namespaces known now have been listed. */
   async start(): Promise<void> {
+    const every = Math.min(SWEEP_MS, Math.max(this.deps.podGcDelayMs, 500));
+    this.sweepTimer = setInterval(() => void this.sweep(), every);
+    const { namespaces } = this.deps;
+    if ('names' in namespaces) {
+      await Promise.all(namespaces.names.map((namespace) => this.watchNamespace(namespace)));
+      return;
+    }
+    const { clients } = this.deps;
+    const { labelSelector } = namespaces;
+    const informer = makeInformer<V1Namespace>(
+      clients.kc,
+      '/api/v1/namespaces',
+      () => clients.core.listNamespace({ labelSelector }),
+      labelSelector,
+    );
+    informer.on('add', (ns) => void this.watchNamespace(ns.metadata?.name as string));
+    informer.on('delete', (ns) => this.unwatchNamespace(ns.metadata?.name as string));
+    informer.on('error', this.restarter('namespace watch', informer));
+    this.namespaceInformer = informer;
+    await informer.start().catch(this.restarter('namespace watch', informer));
+    await Promise.all([...this.watches.values()].map((watch) => watch.started));
+  }
+
+  /** Restarts an informer a second after it failed, unless the watch was stopped. */
+  private restarter<T extends KubernetesObject>(what: string, informer: Informer<T>, watch?: NamespaceWatch) {
+    const restart = (err: unknown) => {
+      if (watch) watch.isSynced = false;
+      if (this.isStopped || watch?.isStopped) return;
+      this.deps.logger.warn({ err }, `${what} ended; restarting`);
+      setTimeout(() => {
+        if (this.isStopped || watch?.isStopped) return;
+        informer.start().then(() => {
+          if (watch) watch.isSynced = !watch.isStopped;
+        }, restart);
+      }, 1_000);
+    };
+    return restart;
+  }
+
+  private watchNamespace(namespace: string): Promise<void> {
+    const known = this.watches.get(namespace);
+    if (known) return known.started;
     const { clients, instance } = this.deps;
     const selector = `${LABELS.managedBy}=${MANAGED_BY},${INSTANCE_LABEL}=${instance},${STAGE_LABEL}`;
     const informer = makeInformer<V1Pod>(
       clients.kc,
-      '/api/v1/pods',
-      () => clients.core.listPodForAllNamespaces({ labelSelector: selector }),
+      `/api/v1/namespaces/${namespace}/pods`,
+      () => clients.core.listNamespacedPod({ namespace, labelSelector: selector }),
       selector,
     );
     const onPod = (pod: V1Pod) => void this.onPodSeen(pod);
     informer.on('add', onPod);
     informer.on('update', onPod);
-    const restart = (err: unknown) => {
-      this.isSynced = false;
-      if (this.isStopped) return;
-      this.deps.logger.warn({ err }, 'pod watch ended; restarting');
-      setTimeout(() => {
-        if (!this.isStopped) informer.start().then(() => this.markSynced(), restart);
-      }, 1_000);
-    };
+    const watch: NamespaceWatch = { informer, isSynced: false, isStopped: false, started: Promise.resolve() };
+    const restart = this.restarter(`pod watch of ${namespace}`, informer, watch);
     informer.on('error', restart);
-    this.informer = informer;
-    const every = Math.min(SWEEP_MS, Math.max(this.deps.podGcDelayMs, 500));
-    this.sweepTimer = setInterval(() => void this.sweep(), every);
-    await informer.start().then(() => this.markSynced(), restart);
+    watch.started = informer.start().then(() => {
+      watch.isSynced = !watch.isStopped && !this.isStopped;
+    }, restart);
+    this.watches.set(namespace, watch);
+    return watch.started;
   }
 
-  private markSynced(): void {
-    this.isSynced = !this.isStopped;
+  /** A tenant namespace went away, and its pods with it. */
+  private unwatchNamespace(namespace: string): void {
+    const watch = this.watches.get(namespace);
+    if (!watch) return;
+    this.watches.delete(namespace);
+    watch.isStopped = true;
+    watch.isSynced = false;
+    void watch.informer.stop();
   }
 
   async stop(): Promise<void> {
     this.isStopped = true;
-    this.isSynced = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.informer?.stop();
+    await this.namespaceInformer?.stop();
+    for (const namespace of [...this.watches.keys()]) this.unwatchNamespace(namespace);
   }
 
   /**
-   * The pod as the watch last saw it; undefined when the watch is not synced or has
-   * not seen it (a pod created a moment ago): the caller then GETs it.
+   * The pod as the watch last saw it; undefined when its namespace's watch is not
+   * synced or has not seen it (a pod created a moment ago): the caller then GETs it.
    */
   cached(namespace: string, name: string): V1Pod | undefined {
-    if (!this.isSynced) return undefined;
-    return this.informer?.get(name, namespace);
+    const watch = this.watches.get(namespace);
+    if (!watch?.isSynced || this.isStopped) return undefined;
+    return watch.informer.get(name, namespace);
   }
 
   /** A pod ended and its exit is being recorded by a pass: the GC delay runs from now. */
@@ -198,19 +262,24 @@ export class PodWatch {
    * ended pod is first reported (idempotent), then deleted a delay later.
    */
   private async sweep(): Promise<void> {
-    if (!this.informer || this.isStopped || this.isSweeping) return;
+    if (this.isStopped || this.isSweeping) return;
     this.isSweeping = true;
     try {
       await this.deps.onSweep?.();
-      await this.sweepOnce(this.informer);
+      await this.sweepOnce();
     } finally {
       this.isSweeping = false;
     }
   }
 
-  private async sweepOnce(informer: ObjectCache<V1Pod>): Promise<void> {
+  /** Every stage pod the watches know of. */
+  private pods(): V1Pod[] {
+    return [...this.watches.values()].flatMap((watch) => watch.informer.list());
+  }
+
+  private async sweepOnce(): Promise<void> {
     const now = Date.now();
-    for (const pod of informer.list()) {
+    for (const pod of this.pods()) {
       const name = pod.metadata?.name as string;
       const namespace = pod.metadata?.namespace as string;
       if (pod.metadata?.deletionTimestamp || this.deleted.has(name)) continue;
@@ -230,7 +299,7 @@ export class PodWatch {
       }
     }
     // Names of pods that are gone need no memory.
-    const live = new Set(informer.list().map((p) => p.metadata?.name));
+    const live = new Set(this.pods().map((p) => p.metadata?.name));
     for (const name of this.deleted) if (!live.has(name)) this.deleted.delete(name);
     for (const [name, killedAt] of this.killed) {
       if (!live.has(name) && now - killedAt >= KILLED_MEMORY_MS) this.killed.delete(name);

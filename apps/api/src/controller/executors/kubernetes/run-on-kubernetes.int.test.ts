@@ -125,6 +125,56 @@ describe('runs on Kubernetes', () => {
     await waitFor(() => isGone('long-1-build-1'), { what: 'pod long-1-build-1 to be gone', timeoutMs: 10_000 });
   });
 
+  it('skips a stage whose condition is false and runs a finally stage after a failure', async () => {
+    await kit.h.createWorkflow(
+      'lang',
+      [
+        sh('build', 'make', { env: [{ name: KWOK_EXIT_CODE, value: '3' }] }),
+        sh('gated', 'make', { when: "variables['ENV'] == 'prod'" }),
+        sh('cleanup', 'make', { finally: true }),
+      ],
+      [{ name: 'ENV', value: 'dev' }],
+    );
+    await provideVolume('lang-1');
+    const runId = await kit.h.start('lang');
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run).toMatchObject({ phase: 'FAILED', message: 'stage "build" failed' });
+    expect(run.stages.map((s) => [s.name, s.phase])).toEqual([
+      ['build', 'FAILED'],
+      ['gated', 'SKIPPED'],
+      ['cleanup', 'SUCCEEDED'],
+    ]);
+    expect(stageOf(run, 'gated').message).toBe("skipped: when variables['ENV'] == 'prod' is false");
+    expect(await podNames('lang-1')).toEqual(['lang-1-build-1', 'lang-1-cleanup-1']);
+  });
+
+  it('runs a finally stage on stop, after deleting the running pod', async () => {
+    await kit.h.createWorkflow('lang-stop', [
+      sh('build', 'make', { env: [{ name: KWOK_RUN_DURATION, value: '1h' }] }),
+      sh('cleanup', 'make', { finally: true }),
+    ]);
+    await provideVolume('lang-stop-1');
+    const runId = await kit.h.start('lang-stop');
+    await waitFor(
+      () =>
+        kit.clients.core
+          .readNamespacedPod({ name: 'lang-stop-1-build-1', namespace: kit.namespace })
+          .catch(() => undefined),
+      { until: (pod) => pod?.status?.phase === 'Running', what: 'pod lang-stop-1-build-1 to run', timeoutMs: 30_000 },
+    );
+    await kit.h.must(STOP_RUN, { id: runId });
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
+    expect(run.stages.map((s) => [s.name, s.phase])).toEqual([
+      ['build', 'CANCELLED'],
+      ['cleanup', 'SUCCEEDED'],
+    ]);
+    await waitFor(() => isGone('lang-stop-1-build-1'), {
+      what: 'pod lang-stop-1-build-1 to be gone',
+      timeoutMs: 10_000,
+    });
+  });
+
   it('fails a stage past its timeout and deletes its pod', async () => {
     await kit.h.createWorkflow('slow', [
       sh('build', 'make', { timeout: '2s', env: [{ name: KWOK_RUN_DURATION, value: '1h' }] }),

@@ -1,3 +1,4 @@
+import type { OutputLimits } from '@cyclone/domain/core';
 import { inClusterKubeConfig, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import type { KubernetesConfig } from '../../../config/config.js';
 import type { Db } from '../../../db/prisma.js';
@@ -13,6 +14,7 @@ import { KubernetesExecutor } from './kubernetes-executor.js';
  */
 export function startKubernetesExecutor(deps: {
   config: KubernetesConfig;
+  outputLimits: OutputLimits;
   db: Db;
   logger: Logger;
   box: SecretBox;
@@ -30,6 +32,7 @@ export function startKubernetesExecutor(deps: {
     instance: config.instance,
     apiUrl: config.stagePods.apiUrl,
     helperImage: config.stagePods.helperImage,
+    outputLimits: deps.outputLimits,
     podGcDelayMs: config.stagePods.gcDelayMs,
     podDefaults: config.stagePods.podDefaults,
     workspaceSize: config.stagePods.workspaceSize,

@@ -7,6 +7,10 @@ export interface DagViewStage {
   image?: string;
   dependsOn: string[];
   trivial?: boolean;
+  /** A finally stage: drawn apart. */
+  finally?: boolean;
+  /** Its condition, shown on the node. */
+  when?: string | null;
 }
 
 export interface DagViewPhase {
@@ -14,6 +18,8 @@ export interface DagViewPhase {
   attempt?: number;
   startedAt?: string;
   finishedAt?: string;
+  /** Why it ended so, shown on the node (a skipped stage's reason). */
+  reason?: string;
 }
 
 /** Edge id for `source → target` (target depends on source). */
@@ -97,7 +103,10 @@ export function buildNodes(
         name: stage.name,
         image: stage.image,
         trivial: stage.trivial,
+        isFinally: stage.finally,
+        when: stage.when ?? undefined,
         phase: phase?.phase,
+        reason: phase?.reason,
         attempt: phase?.attempt,
         startedAt: phase?.startedAt,
         finishedAt: phase?.finishedAt,

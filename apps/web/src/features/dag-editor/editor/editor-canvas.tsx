@@ -73,6 +73,8 @@ function buildStageNodes(
             name: stage.name,
             image: stage.image,
             trivial: stage.trivial,
+            isFinally: stage.finally,
+            when: stage.when?.trim() || undefined,
             retries: stage.retries,
             hasIssue,
             isEditable: true,

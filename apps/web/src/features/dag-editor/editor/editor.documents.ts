@@ -37,6 +37,8 @@ const StageFields = graphql(`
     timeout
     retries
     template
+    when
+    finally
   }
 `);
 

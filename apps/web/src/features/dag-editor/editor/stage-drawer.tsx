@@ -1,5 +1,6 @@
 'use client';
 
+import { checkCondition } from '@cyclone/dag';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
@@ -69,11 +70,14 @@ export function StageDrawer({
   const retries = Number(draft.retries);
   const retriesError =
     !Number.isInteger(retries) || retries < 0 || retries > 10 ? t('editor.drawer.retriesInvalid') : undefined;
+  // The same check the server makes at save (packages/dag), said while typing.
+  const whenError = s.when?.trim() ? checkCondition(s.when.trim()) : undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (nameError || retriesError) return;
-    onApply(stage.name, { ...s, command: fromLines(draft.command), args: fromLines(draft.args), retries });
+    if (nameError || retriesError || whenError) return;
+    const when = s.when?.trim() ? s.when.trim() : undefined;
+    onApply(stage.name, { ...s, command: fromLines(draft.command), args: fromLines(draft.args), retries, when });
   };
 
   return (
@@ -86,7 +90,12 @@ export function StageDrawer({
       footer={
         <>
           <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={FORM_ID} variant="primary" disabled={Boolean(nameError || retriesError)}>
+          <Button
+            type="submit"
+            form={FORM_ID}
+            variant="primary"
+            disabled={Boolean(nameError || retriesError || whenError)}
+          >
             {t('editor.drawer.apply')}
           </Button>
         </>
@@ -201,6 +210,23 @@ export function StageDrawer({
             <span>
               {t('editor.drawer.trivial')}
               <span className={styles.hint}> — {t('editor.drawer.trivialHint')}</span>
+            </span>
+          </label>
+          <TextField
+            label={t('editor.drawer.when')}
+            hint={t('editor.drawer.whenHint')}
+            placeholder="trigger.branch == 'main'"
+            value={s.when ?? ''}
+            error={whenError}
+            onChange={(e) => set({ when: e.target.value })}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <label className={styles.checkbox}>
+            <input type="checkbox" checked={s.finally} onChange={(e) => set({ finally: e.target.checked })} />
+            <span>
+              {t('editor.drawer.finally')}
+              <span className={styles.hint}> — {t('editor.drawer.finallyHint')}</span>
             </span>
           </label>
         </Section>

@@ -150,6 +150,14 @@ describe('validation', () => {
       'y:CYCLE',
     ]);
     expect(validateDoc(diamond())).toEqual([]);
+    const language: EditorDoc = {
+      stages: [{ ...stage('a'), when: 'variables[' }, { ...stage('z'), finally: true }, stage('b', ['z'])],
+      positions: {},
+    };
+    expect(validateDoc(language).map((i) => `${i.stage}:${i.code}`)).toEqual([
+      'a:BAD_CONDITION',
+      'b:DEPENDS_ON_FINALLY',
+    ]);
     expect(validateDoc(EMPTY_DOC).map((i) => i.code)).toEqual(['NO_STAGES']);
   });
 });
@@ -183,7 +191,11 @@ describe('serialize and diff', () => {
       outputs: { resources: [], artifacts: [{ name: 'bin', path: '/out' }] },
       trivial: true,
       retries: 2,
+      finally: false,
     });
+    const gated = toStageInput({ ...editor, when: "  trigger.branch == 'main' ", finally: true });
+    expect(gated).toMatchObject({ when: "trigger.branch == 'main'", finally: true });
+    expect(toStageInput({ ...editor, when: '  ' })).not.toHaveProperty('when');
   });
 
   it('diffs the stage lines of two versions', () => {

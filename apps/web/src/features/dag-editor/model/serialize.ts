@@ -18,6 +18,8 @@ export interface ApiWorkflowStage {
   timeout?: string | null;
   retries: number;
   template?: string | null;
+  when?: string | null;
+  finally?: boolean | null;
 }
 
 /** `StageInput` of createWorkflow / updateWorkflow (docs/contract.md §2). */
@@ -38,6 +40,8 @@ export interface StageInput {
   timeout?: string;
   retries: number;
   template?: string;
+  when?: string;
+  finally: boolean;
 }
 
 export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
@@ -61,6 +65,8 @@ export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
     timeout: stage.timeout ?? undefined,
     retries: stage.retries,
     template: stage.template ?? undefined,
+    when: stage.when ?? undefined,
+    finally: stage.finally ?? false,
   };
 }
 
@@ -85,8 +91,11 @@ export function toStageInput(stage: EditorStage): StageInput {
     },
     trivial: stage.trivial,
     retries: stage.retries,
+    finally: stage.finally,
   };
   const workingDir = blank(stage.workingDir);
+  const when = blank(stage.when);
+  if (when) input.when = when;
   const timeout = blank(stage.timeout);
   const template = blank(stage.template);
   if (workingDir) input.workingDir = workingDir;
@@ -116,6 +125,8 @@ export function stageLines(stages: readonly EditorStage[]): string[] {
     if (s.timeout) lines.push(`  timeout: ${s.timeout}`);
     if (s.retries) lines.push(`  retries: ${s.retries}`);
     if (s.template) lines.push(`  template: ${s.template}`);
+    if (s.when) lines.push(`  when: ${s.when}`);
+    if (s.finally) lines.push('  finally: true');
   }
   return lines;
 }

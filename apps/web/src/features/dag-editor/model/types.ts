@@ -26,6 +26,10 @@ export interface EditorStage {
   timeout?: string;
   retries: number;
   template?: string;
+  /** CEL condition: false skips the stage (docs/workflows.md). */
+  when?: string;
+  /** Runs after every other stage has ended, whatever the outcome. */
+  finally: boolean;
 }
 
 export interface Point {
@@ -51,6 +55,7 @@ export function emptyStage(name: string): EditorStage {
     outputs: { resources: [], artifacts: [] },
     trivial: false,
     retries: 0,
+    finally: false,
   };
 }
 

@@ -45,6 +45,8 @@ export function validateDoc(doc: EditorDoc): EditorIssue[] {
       dependsOn: s.dependsOn,
       inputArtifacts: s.inputs.artifacts.filter((a) => a.source).map((a) => ({ name: a.name, source: a.source })),
       outputArtifacts: s.outputs.artifacts.map((a) => a.name),
+      when: s.when?.trim() ? s.when.trim() : undefined,
+      finally: s.finally,
     })),
   );
   for (const issue of dagIssues) issues.push({ stage: issue.stage, code: issue.code, message: issue.message });

@@ -42,6 +42,25 @@ describe('YAML view', () => {
     expect(back.stages[0]?.command).toEqual(['sh', '-c', 'echo build']);
   });
 
+  it('keeps a condition and a finally stage through the YAML view, and refuses a bad condition', () => {
+    const stages = [
+      { ...stage('build'), when: "trigger.branch == 'main'" },
+      { ...stage('cleanup'), finally: true, when: "run.phase == 'FAILED'" },
+    ];
+    const text = docToYaml('release', meta, stages);
+    expect(text).toContain("when: trigger.branch == 'main'");
+    expect(text).toContain('finally: true');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages.map((s) => [s.name, s.when, s.finally])).toEqual([
+      ['build', "trigger.branch == 'main'", false],
+      ['cleanup', "run.phase == 'FAILED'", true],
+    ]);
+    const bad = yamlToDoc(text.replace("when: trigger.branch == 'main'", 'when: "1 +"'));
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems[0]?.message).toMatch(/^stage "build": when is not a valid condition/);
+  });
+
   it('names the line of a syntax error', () => {
     const text = docToYaml('release', meta, [stage('build')]).replace('kind: Workflow', 'kind: [Workflow');
     const result = yamlToDoc(text);

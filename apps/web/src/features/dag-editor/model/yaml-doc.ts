@@ -45,6 +45,8 @@ function toWorkflowStage(stage: EditorStage): WorkflowStage {
     trivial: input.trivial,
     ...(input.timeout ? { timeout: input.timeout } : {}),
     retries: input.retries,
+    ...(input.when ? { when: input.when } : {}),
+    finally: input.finally,
   };
 }
 
@@ -70,6 +72,8 @@ function fromWorkflowStage(stage: WorkflowStage): EditorStage {
     timeout: stage.timeout,
     retries: stage.retries,
     template: stage.template,
+    when: stage.when,
+    finally: stage.finally,
   };
 }
 
@@ -215,6 +219,8 @@ export function yamlToDoc(text: string): YamlParse {
       dependsOn: s.dependsOn,
       inputArtifacts: s.artifactSources,
       outputArtifacts: s.outputs.artifacts.map((a) => a.name),
+      when: s.when,
+      finally: s.finally,
     })),
   );
   for (const issue of dagIssues) {

@@ -12,9 +12,15 @@ export interface StageNodeData extends Record<string, unknown> {
   name: string;
   image?: string;
   trivial?: boolean;
+  /** A finally stage (runs after every other stage): drawn with a double top border and a tag. */
+  isFinally?: boolean;
+  /** Its condition (`when`), shown as a tag whose title is the expression. */
+  when?: string;
   /** Run view: the stage's phase and its current attempt. */
   phase?: string;
   attempt?: number;
+  /** Run view: why it was skipped, shown in place of the image. */
+  reason?: string;
   startedAt?: string;
   finishedAt?: string;
   retries?: number;
@@ -31,13 +37,14 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
   const t = useT();
   const phase = data.phase && isPhase(data.phase) ? data.phase : undefined;
   const duration = data.startedAt ? formatDuration(data.startedAt, data.finishedAt) : undefined;
-  const label = [data.name, phase ? t(`phase.${phase}`) : undefined].filter(Boolean).join(', ');
+  const label = [data.name, phase ? t(`phase.${phase}`) : undefined, data.reason].filter(Boolean).join(', ');
   return (
     <div
       className={styles.node}
       data-phase={phase}
       data-selected={selected || undefined}
       data-issue={data.hasIssue || undefined}
+      data-finally={data.isFinally || undefined}
       data-testid={`stage-node-${data.name}`}
       title={label}
     >
@@ -58,6 +65,16 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
         <span className={styles.name} title={data.name}>
           {data.name}
         </span>
+        {data.isFinally ? (
+          <span className={styles.badge} data-kind="finally" title={t('dag.node.finallyHint')}>
+            {t('dag.node.finally')}
+          </span>
+        ) : null}
+        {data.when ? (
+          <span className={styles.badge} data-kind="when" title={`when: ${data.when}`}>
+            {t('dag.node.when')}
+          </span>
+        ) : null}
         {data.trivial ? (
           <span className={styles.badge} title={t('dag.node.trivialHint')}>
             {t('dag.node.trivial')}
@@ -74,9 +91,15 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
         ) : null}
       </div>
       <div className={styles.bottom}>
-        <span className={styles.image} title={data.image}>
-          {data.image || t('dag.node.noImage')}
-        </span>
+        {data.reason ? (
+          <span className={styles.image} title={data.reason} data-testid={`stage-reason-${data.name}`}>
+            {data.reason}
+          </span>
+        ) : (
+          <span className={styles.image} title={data.image}>
+            {data.image || t('dag.node.noImage')}
+          </span>
+        )}
         {phase ? <span className={styles.phaseText}>{duration ?? t(`phase.${phase}`)}</span> : null}
       </div>
       <Handle

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds one command the tests need from the Go module pinned in tools/testenv/<name>
+# (its own module, with its own dependency versions) and caches it under
+#
+#   ${CYCLONE_TESTENV_CACHE:-$HOME/.cache/cyclone-testenv}/<name>-<version>_<go>_<hash>/bin/<name>
+#
+# apart from the control-plane binaries, so that bumping one never rebuilds another.
+# Prints the binary's path last; exits at once when it is cached.
+#
+# Usage: scripts/testenv/build-go-tool.sh helm | versitygw
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+NAME="${1:?usage: build-go-tool.sh helm|versitygw}"
+case "$NAME" in
+  helm) MODULE=helm.sh/helm/v4; PACKAGE=helm.sh/helm/v4/cmd/helm ;;
+  versitygw) MODULE=github.com/versity/versitygw; PACKAGE=github.com/versity/versitygw/cmd/versitygw ;;
+  *) echo "testenv/build-go-tool: unknown tool $NAME" >&2; exit 2 ;;
+esac
+MOD="$ROOT/tools/testenv/$NAME"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export CGO_ENABLED=0
+export GOFLAGS="-mod=readonly -buildvcs=false"
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "testenv/build-go-tool: 'go' not found in PATH (Go >= 1.26 is needed to build $NAME)" >&2
+  exit 1
+fi
+
+VERSION="$(awk -v m="$MODULE" '$1 == "require" && $2 == m { print $3 }' "$MOD/go.mod")"
+LDFLAGS="-s -w"
+HASH="$(cat "$MOD/go.mod" "$MOD/go.sum" <(echo "$PACKAGE $LDFLAGS $(go env GOOS GOARCH)") | sha256sum | cut -c1-12)"
+CACHE_ROOT="${CYCLONE_TESTENV_CACHE:-$HOME/.cache/cyclone-testenv}"
+DEST="$CACHE_ROOT/$NAME-${VERSION}_$(go env GOVERSION)_$HASH"
+
+if [[ -x "$DEST/bin/$NAME" ]]; then
+  echo "$DEST/bin/$NAME"
+  exit 0
+fi
+
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.build-$NAME.lock"
+flock 9
+if [[ -x "$DEST/bin/$NAME" ]]; then # built by a concurrent invocation while we waited
+  echo "$DEST/bin/$NAME"
+  exit 0
+fi
+echo "testenv/build-go-tool: building $NAME $VERSION into $DEST" >&2
+TMP="$(mktemp -d "$CACHE_ROOT/.tmp-$NAME.XXXXXX")"
+trap 'rm -rf "$TMP"' EXIT
+START=$SECONDS
+(cd "$MOD" && go build -trimpath -ldflags="$LDFLAGS" -o "$TMP/bin/$NAME" "$PACKAGE") >&2
+rm -rf "$DEST"
+mv "$TMP" "$DEST"
+trap - EXIT
+echo "testenv/build-go-tool: $NAME done in $((SECONDS - START))s" >&2
+echo "$DEST/bin/$NAME"
