@@ -68,13 +68,13 @@ export async function ensureTestImages() {
   process.stdout.write(`  ${await build()}\n`);
 }
 
-/** etcd, kube-apiserver, controller-manager, scheduler, kubelet and kwok, and helm and versitygw, built once per version. */
+/** etcd, kube-apiserver, controller-manager, scheduler, kubelet and kwok, and helm, versitygw and hydra, built once per version. */
 export function ensureKubernetesTestBinaries() {
   step('Kubernetes test control plane binaries');
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
-  // helm (the chart's tests) and versitygw (the object store's): modules of their own, cached apart.
-  run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, 'helm']);
-  run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, 'versitygw']);
+  // helm (the chart's tests), versitygw (the object store's) and hydra (single sign-on's):
+  // modules of their own, cached apart.
+  for (const tool of ['helm', 'versitygw', 'hydra']) run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
 }
 
 export function setupPlatform() {

@@ -7,19 +7,25 @@
 # apart from the control-plane binaries, so that bumping one never rebuilds another.
 # Prints the binary's path last; exits at once when it is cached.
 #
-# Usage: scripts/testenv/build-go-tool.sh helm | versitygw
+# Hydra keeps its state in SQLite (the SSO tests use DSN=memory), which needs cgo and a C
+# compiler; the others are pure Go.
+#
+# Usage: scripts/testenv/build-go-tool.sh helm | versitygw | hydra
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-NAME="${1:?usage: build-go-tool.sh helm|versitygw}"
+NAME="${1:?usage: build-go-tool.sh helm|versitygw|hydra}"
+CGO=0
+TAGS=""
 case "$NAME" in
   helm) MODULE=helm.sh/helm/v4; PACKAGE=helm.sh/helm/v4/cmd/helm ;;
   versitygw) MODULE=github.com/versity/versitygw; PACKAGE=github.com/versity/versitygw/cmd/versitygw ;;
+  hydra) MODULE=github.com/ory/hydra/v2; PACKAGE=github.com/ory/hydra/v2; CGO=1; TAGS=sqlite,sqlite_omit_load_extension ;;
   *) echo "testenv/build-go-tool: unknown tool $NAME" >&2; exit 2 ;;
 esac
 MOD="$ROOT/tools/testenv/$NAME"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export CGO_ENABLED=0
+export CGO_ENABLED=$CGO
 export GOFLAGS="-mod=readonly -buildvcs=false"
 
 if ! command -v go >/dev/null 2>&1; then
@@ -29,7 +35,8 @@ fi
 
 VERSION="$(awk -v m="$MODULE" '$1 == "require" && $2 == m { print $3 }' "$MOD/go.mod")"
 LDFLAGS="-s -w"
-HASH="$(cat "$MOD/go.mod" "$MOD/go.sum" <(echo "$PACKAGE $LDFLAGS $(go env GOOS GOARCH)") | sha256sum | cut -c1-12)"
+[[ "$NAME" == hydra ]] && LDFLAGS="$LDFLAGS -X github.com/ory/hydra/v2/driver/config.Version=$VERSION"
+HASH="$(cat "$MOD/go.mod" "$MOD/go.sum" <(echo "$PACKAGE ${TAGS:+$TAGS }$LDFLAGS $(go env GOOS GOARCH)") | sha256sum | cut -c1-12)"
 CACHE_ROOT="${CYCLONE_TESTENV_CACHE:-$HOME/.cache/cyclone-testenv}"
 DEST="$CACHE_ROOT/$NAME-${VERSION}_$(go env GOVERSION)_$HASH"
 
@@ -49,7 +56,7 @@ echo "testenv/build-go-tool: building $NAME $VERSION into $DEST" >&2
 TMP="$(mktemp -d "$CACHE_ROOT/.tmp-$NAME.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 START=$SECONDS
-(cd "$MOD" && go build -trimpath -ldflags="$LDFLAGS" -o "$TMP/bin/$NAME" "$PACKAGE") >&2
+(cd "$MOD" && go build -trimpath -tags "$TAGS" -ldflags="$LDFLAGS" -o "$TMP/bin/$NAME" "$PACKAGE") >&2
 rm -rf "$DEST"
 mv "$TMP" "$DEST"
 trap - EXIT

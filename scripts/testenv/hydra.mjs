@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Ory Hydra, a real OpenID Connect provider, for the single sign-on tests: built once
-// from its Go module (build-hydra.sh, cached like the control-plane binaries) and
+// from its Go module (build-go-tool.sh hydra, cached like the control-plane binaries) and
 // started on loopback with an in-memory SQLite store, plus the login and consent app
 // Hydra sends browsers to. Hydra leaves who the user is to that app: it accepts a
 // login for a subject and a consent with the ID token claims, through Hydra's admin
@@ -38,8 +38,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function hydraBinary() {
   if (process.env.CYCLONE_TESTENV_HYDRA) return process.env.CYCLONE_TESTENV_HYDRA;
   try {
-    const { stdout } = await execFileP(join(HERE, 'build-hydra.sh'), [], { maxBuffer: 16 * 1024 * 1024 });
-    return join(stdout.trim().split('\n').pop(), 'hydra');
+    const { stdout } = await execFileP('bash', [join(HERE, 'build-go-tool.sh'), 'hydra'], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout.trim().split('\n').pop();
   } catch (error) {
     throw new Error(`building Ory Hydra failed: ${error.stderr || error.message}`);
   }

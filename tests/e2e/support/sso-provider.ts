@@ -16,7 +16,7 @@ export const SSO_USERS = {
 export const SSO_DEV_GROUP = 'e2e-ci-devs';
 
 /**
- * Starts Ory Hydra on loopback (built once, scripts/testenv/build-hydra.sh) with
+ * Starts Ory Hydra on loopback (built once, scripts/testenv/build-go-tool.sh hydra) with
  * Cyclone's client registered, and returns it with the API environment that points
  * Cyclone at it; the provider sends browsers back to the web's /login/sso.
  */

@@ -1,5 +1,5 @@
 // Module used only to build Ory Hydra, the OpenID Connect provider of the
-// single sign-on tests (see scripts/testenv/build-hydra.sh). Nothing imports it.
+// single sign-on tests (see scripts/testenv/build-go-tool.sh hydra). Nothing imports it.
 module cyclone.dev/tools/testenv/hydra
 
 go 1.26.0

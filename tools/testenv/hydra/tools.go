@@ -1,6 +1,6 @@
 //go:build tools
 
-// Package tools pins the hydra command built by scripts/testenv/build-hydra.sh.
+// Package tools pins the hydra command built by scripts/testenv/build-go-tool.sh hydra.
 package tools
 
 import (

@@ -1,5 +1,5 @@
 // Single sign-on against a real OpenID Connect provider: Ory Hydra on loopback (built
-// from its Go module and cached, scripts/testenv/build-hydra.sh). The test acts as the
+// from its Go module and cached, scripts/testenv/build-go-tool.sh hydra). The test acts as the
 // browser: it follows Hydra's redirects with Hydra's cookies and accepts the login and
 // consent through Hydra's admin API, as Hydra's login/consent app would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
