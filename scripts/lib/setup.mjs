@@ -74,7 +74,8 @@ export function ensureKubernetesTestBinaries() {
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
   // helm (the chart's tests), versitygw (the object store's) and hydra (single sign-on's):
   // modules of their own, cached apart.
-  for (const tool of ['helm', 'versitygw', 'hydra']) run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
+  for (const tool of ['helm', 'versitygw', 'hydra'])
+    run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
 }
 
 export function setupPlatform() {
