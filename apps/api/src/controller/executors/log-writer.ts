@@ -16,9 +16,13 @@ import type { Logger } from '../../logging/logger.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
-/** A batch holds at most this many lines and about this many characters. */
+/**
+ * A batch holds at most this many lines and about this many characters. A batch is
+ * copied several times on its way to Postgres: at 4 MiB a flood of long lines ran the
+ * API (256 MiB heap) out of memory (bench/engine/flood.ts); 1 MiB keeps it far below.
+ */
 const MAX_BATCH = 1_000;
-const MAX_BATCH_CHARS = 4 * 1024 * 1024;
+const MAX_BATCH_CHARS = 1024 * 1024;
 
 interface PendingLine {
   seq: bigint;
