@@ -19,6 +19,7 @@ export {
   evaluateCondition,
   MAX_CONDITION_LENGTH,
 } from './condition.js';
+export { criticalPath, type TimedStage } from './critical-path.js';
 export { findCycles, wouldCreateCycle } from './cycles.js';
 export { type GraphFieldNames, type GraphStageRef, type LocatedDagIssue, locateDagIssues } from './locate.js';
 export { levels, readyStages, upstreamClosure } from './order.js';

@@ -20,6 +20,7 @@ import { RunInsightsResolver } from './resolvers/run-insights.resolver.js';
 import { RunTriggerResolver } from './resolvers/run-trigger.resolver.js';
 import { ScmBrowseResolver, WebhookDeliveryResolver } from './resolvers/scm-browse.resolver.js';
 import { ProjectStagesResolver, StageResolver } from './resolvers/stage.resolver.js';
+import { RunCriticalPathResolver, WorkflowStageHealthResolver } from './resolvers/stage-health.resolver.js';
 import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
 import {
   ProjectSyncStatusResolver,
@@ -60,6 +61,8 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
       RunInsightsResolver,
+      RunCriticalPathResolver,
+      WorkflowStageHealthResolver,
       LogSearchResolver,
       TriggerExplainResolver,
       TenantRunsStreamResolver,

@@ -5,6 +5,7 @@ import type { RunPhase, RunTrigger } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../shared/pagination.js';
+import { readStageHealth } from './stage-health.js';
 
 export const MAX_STATISTICS_DAYS = 90;
 /** UTC offsets in minutes run from -12:00 to +14:00. */
@@ -65,6 +66,11 @@ function midnight(day: string, offsetMinutes: number): Date {
 /** Tenant-wide reads of runs: the runs list across workflows and the overview figures. */
 export class RunInsightsPresenter {
   constructor(private readonly db: Db) {}
+
+  /** Health of a workflow's stages; the caller has already read the workflow. */
+  stageHealth(workflowId: string, stageNames: readonly string[], lastRuns: number) {
+    return readStageHealth(this.db, workflowId, stageNames, lastRuns);
+  }
 
   private tenantOf(user: AuthUser, tenant: string) {
     return this.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
