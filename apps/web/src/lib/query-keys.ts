@@ -51,6 +51,7 @@ export const queryKeys = {
   },
   runs: {
     detail: (id: string) => ['runs', id] as const,
+    criticalPath: (id: string, progress: string) => ['runs', id, 'critical-path', progress] as const,
     logs: (id: string, stage: string) => ['runs', id, 'logs', stage] as const,
     list: (tenant: string, filter: object) => ['runs', 'list', tenant, filter] as const,
     lists: ['runs', 'list'] as const,

@@ -16,6 +16,7 @@ import { RunTimeline } from './run-timeline';
 import { isTerminal, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { StageDrawer } from './stage-drawer';
+import { useCriticalPath } from './use-critical-path';
 import { durationText, useNow } from './use-now';
 import { useRun, useRunAction } from './use-run';
 
@@ -39,6 +40,8 @@ export function RunDashboard({
   // The deep link's line, until the user picks another stage or closes the drawer.
   const [linkedLine, setLinkedLine] = useState(focus);
   const isActive = run ? !isTerminal(run.phase) : false;
+  const [showsCriticalPath, setShowsCriticalPath] = useState(false);
+  const criticalPath = useCriticalPath(run, showsCriticalPath);
   const now = useNow(isActive);
 
   const phases = useMemo(() => {
@@ -203,11 +206,21 @@ export function RunDashboard({
       ) : null}
 
       <section className={styles.panel} aria-labelledby="run-graph">
-        <h2 id="run-graph" className={styles.panelTitle}>
-          {t('runs.dag.title')}
-        </h2>
+        <div className={styles.panelHeader}>
+          <h2 id="run-graph" className={styles.panelTitle}>
+            {t('runs.dag.title')}
+          </h2>
+          <label className={styles.toggle} title={t('runs.dag.criticalPathHint')}>
+            <input
+              type="checkbox"
+              checked={showsCriticalPath}
+              onChange={(event) => setShowsCriticalPath(event.target.checked)}
+            />
+            {t('runs.dag.criticalPath')}
+          </label>
+        </div>
         <div className={styles.dag}>
-          <DagView stages={run.graph} phases={phases} onSelectStage={onSelectStage} />
+          <DagView stages={run.graph} phases={phases} onSelectStage={onSelectStage} criticalPath={criticalPath} />
         </div>
       </section>
 

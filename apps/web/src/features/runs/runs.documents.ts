@@ -327,3 +327,13 @@ export function runHref(run: { projectName: string; workflow: { name: string }; 
 export function runsHref(project: string, workflow: string): string {
   return `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}/runs`;
 }
+
+/** The stages that decided how long a run took, first to last (drawn on its DAG on request). */
+export const RunCriticalPathDocument = graphql(`
+  query RunCriticalPath($id: ID!) {
+    workflowRun(id: $id) {
+      id
+      criticalPath
+    }
+  }
+`);

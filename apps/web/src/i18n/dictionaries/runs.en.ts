@@ -17,6 +17,9 @@ export const runsEn = {
   'runs.wait.RETRY_BACKOFF': 'A failed stage is retried after its backoff',
   'runs.wait.estimate': 'starts about {time}',
   'runs.dag.title': 'Stages',
+  'runs.dag.criticalPath': 'Critical path',
+  'runs.dag.criticalPathHint':
+    'The stages that decided how long the run took: from the stage that ended last back through the one each waited for',
   'runs.timeline.title': 'Timeline',
   'runs.timeline.rowLabel': '{stage}: {phase}, {duration}. Open the stage',
   'runs.parameters.title': 'Parameters',

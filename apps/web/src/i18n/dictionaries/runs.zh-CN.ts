@@ -19,6 +19,8 @@ export const runsZhCN: Record<keyof typeof runsEn, string> = {
   'runs.wait.RETRY_BACKOFF': '失败的阶段将在退避后重试',
   'runs.wait.estimate': '预计 {time} 开始',
   'runs.dag.title': '阶段',
+  'runs.dag.criticalPath': '关键路径',
+  'runs.dag.criticalPathHint': '决定本次运行耗时的阶段链：从最后结束的阶段，沿其等待最久的上游阶段回溯',
   'runs.timeline.title': '时间线',
   'runs.timeline.rowLabel': '{stage}：{phase}，{duration}。打开该阶段',
   'runs.parameters.title': '参数',

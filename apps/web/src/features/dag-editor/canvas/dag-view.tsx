@@ -16,7 +16,7 @@ import { useAfterFirstView } from '../editor/use-after-first-view';
 import { isDagreLoaded, layoutStages, preloadDagre, wantsDagre } from '../layout/layout';
 import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
 import styles from './canvas.module.css';
-import { buildEdges, buildNodes, type DagViewPhase, type DagViewStage } from './graph-elements';
+import { buildEdges, buildNodes, type DagViewPhase, type DagViewStage, edgeId } from './graph-elements';
 import { initialFitView, initialViewport, LARGE_GRAPH } from './initial-view';
 
 export type { DagViewPhase, DagViewStage };
@@ -26,6 +26,8 @@ export interface DagViewProps {
   /** Stage name → its phase in a run; nodes are coloured by it (UI.md status palette). */
   phases?: Record<string, DagViewPhase>;
   onSelectStage?: (name: string) => void;
+  /** Stages of the run's critical path, first to last: drawn in the accent colour. */
+  criticalPath?: readonly string[];
 }
 
 /** Above this many nodes the mini-map is shown. */
@@ -35,7 +37,7 @@ export const MINIMAP_THRESHOLD = 30;
  * Read-only DAG of stages, laid out left to right, as the run view shows it. The layout is
  * computed from the structure only, so phase updates re-render nodes without moving them.
  */
-export const DagView = memo(function DagView({ stages, phases, onSelectStage }: DagViewProps) {
+export const DagView = memo(function DagView({ stages, phases, onSelectStage, criticalPath }: DagViewProps) {
   const t = useT();
   const structureKey = stages.map((s) => `${s.name}<${s.dependsOn.join(',')}`).join('|');
   // Small graphs are laid out with dagre, a chunk of its own: wait for it rather than jump.
@@ -46,9 +48,21 @@ export const DagView = memo(function DagView({ stages, phases, onSelectStage }: 
   }, [needsDagre]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the layout depends on the structure only.
   const positions = useMemo(() => layoutStages(stages), [structureKey, isDagreReady]);
-  const built = useMemo(() => buildNodes(stages, positions, phases), [stages, positions, phases]);
+  const critical = useMemo(() => criticalSets(criticalPath), [criticalPath]);
+  const built = useMemo(
+    () => buildNodes(stages, positions, phases, (stage) => ({ isCritical: critical.stages.has(stage.name) })),
+    [stages, positions, phases, critical],
+  );
   const nodes = useStableNodes(built);
-  const edges = useStableEdges(useMemo(() => buildEdges(stages, phases), [stages, phases]));
+  const edges = useStableEdges(
+    useMemo(
+      () =>
+        buildEdges(stages, phases, (source, target) =>
+          critical.edges.has(edgeId(source, target)) ? { className: 'critical' } : {},
+        ),
+      [stages, phases, critical],
+    ),
+  );
   // The mini-map draws every node: after the first view, so that view comes sooner.
   const isAfterFirstView = useAfterFirstView();
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the first view is fitted automatically.
@@ -94,6 +108,14 @@ export const DagView = memo(function DagView({ stages, phases, onSelectStage }: 
   );
 });
 
+/** The stages of a critical path and the edges between its neighbours. */
+function criticalSets(path: readonly string[] = []) {
+  return {
+    stages: new Set(path),
+    edges: new Set(path.slice(1).map((stage, index) => edgeId(path[index] as string, stage))),
+  };
+}
+
 const sameData = (a: StageNodeData, b: StageNodeData) => {
   const keys = Object.keys(b);
   return keys.length === Object.keys(a).length && keys.every((key) => a[key] === b[key]);
@@ -128,7 +150,7 @@ function useStableEdges(edges: Edge[]): Edge[] {
     const next = new Map<string, Edge>();
     const result = edges.map((edge) => {
       const old = previous.current.get(edge.id);
-      const kept = old && old.animated === edge.animated ? old : edge;
+      const kept = old && old.animated === edge.animated && old.className === edge.className ? old : edge;
       next.set(edge.id, kept);
       return kept;
     });

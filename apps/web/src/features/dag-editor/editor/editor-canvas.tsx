@@ -30,6 +30,7 @@ import { buildEdges, stageNodeGeometry } from '../canvas/graph-elements';
 import { initialFitView, initialViewport, LARGE_GRAPH } from '../canvas/initial-view';
 import { checkConnection, connect, disconnect, moveStages, removeStages } from '../model/operations';
 import type { EditorDoc, EditorStage, Point } from '../model/types';
+import type { HealthLabel } from '../nodes/stage-health';
 import { NODE_TYPES, type StageNodeData, type StageNodeType } from '../nodes/stage-node';
 import { ConnectionLine, RefusalContext } from './connection-line';
 import styles from './editor.module.css';
@@ -41,6 +42,7 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 interface CachedNode {
   stage: EditorStage;
   hasIssue: boolean;
+  health: HealthLabel | undefined;
   data: StageNodeData;
 }
 
@@ -53,6 +55,8 @@ export interface EditorCanvasProps {
   onRefused: (message: string) => void;
   /** Where a stage being added will land: drawn as a dashed ghost node. */
   ghost?: Point;
+  /** Stage name → how it fared over recent runs, painted on its node (when asked for). */
+  health?: ReadonlyMap<string, HealthLabel>;
 }
 
 /** Node data objects are reused while their stage is unchanged, so memoized nodes skip rendering. */
@@ -61,13 +65,15 @@ function buildStageNodes(
   issueStages: ReadonlySet<string>,
   cache: { current: Map<string, CachedNode> },
   selected: ReadonlySet<string>,
+  healthByStage?: ReadonlyMap<string, HealthLabel>,
 ): StageNodeType[] {
   const next = new Map<string, CachedNode>();
   const nodes = doc.stages.map((stage): StageNodeType => {
     const hasIssue = issueStages.has(stage.name);
+    const health = healthByStage?.get(stage.name);
     const previous = cache.current.get(stage.name);
     const data =
-      previous && previous.stage === stage && previous.hasIssue === hasIssue
+      previous && previous.stage === stage && previous.hasIssue === hasIssue && previous.health === health
         ? previous.data
         : {
             name: stage.name,
@@ -78,8 +84,9 @@ function buildStageNodes(
             retries: stage.retries,
             hasIssue,
             isEditable: true,
+            ...(health ? { healthText: health.text, healthTone: health.tone, healthTitle: health.title } : {}),
           };
-    next.set(stage.name, { stage, hasIssue, data });
+    next.set(stage.name, { stage, hasIssue, health, data });
     return {
       id: stage.name,
       type: 'stage',
@@ -102,6 +109,7 @@ export const EditorCanvas = memo(function EditorCanvas({
   onOpenStage,
   onRefused,
   ghost,
+  health,
 }: EditorCanvasProps) {
   const t = useT();
   const { doc, apply, latest } = editor;
@@ -109,15 +117,16 @@ export const EditorCanvas = memo(function EditorCanvas({
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
   // The first nodes are built during the first render: no empty pass before them.
-  const [nodes, setNodes] = useState<StageNodeType[]>(() => buildStageNodes(doc, issueStages, cache, selected));
+  const [nodes, setNodes] = useState<StageNodeType[]>(() => buildStageNodes(doc, issueStages, cache, selected, health));
   const [edges, setEdges] = useState<Edge[]>(() => buildEdges(doc.stages));
-  const built = useRef({ doc, issueStages });
+  const built = useRef({ doc, issueStages, health });
 
   useEffect(() => {
-    if (built.current.doc === doc && built.current.issueStages === issueStages) return;
-    built.current = { doc, issueStages };
-    setNodes(buildStageNodes(doc, issueStages, cache, selectedRef.current));
-  }, [doc, issueStages]);
+    const last = built.current;
+    if (last.doc === doc && last.issueStages === issueStages && last.health === health) return;
+    built.current = { doc, issueStages, health };
+    setNodes(buildStageNodes(doc, issueStages, cache, selectedRef.current, health));
+  }, [doc, issueStages, health]);
   useEffect(() => {
     setNodes((current) => {
       if (current.every((node) => Boolean(node.selected) === selected.has(node.id))) return current;

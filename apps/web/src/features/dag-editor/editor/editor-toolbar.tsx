@@ -32,6 +32,7 @@ export function EditorToolbar({
   onLayout,
   history,
   stageCount,
+  health,
 }: {
   view: EditorView;
   onSwitchView: (view: EditorView) => void;
@@ -47,6 +48,8 @@ export function EditorToolbar({
   onLayout: () => void;
   history: { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean };
   stageCount: number;
+  /** A saved workflow can show its stages' health; undefined for a new one. */
+  health?: { isShown: boolean; onToggle: () => void };
 }) {
   const t = useT();
   return (
@@ -125,6 +128,17 @@ export function EditorToolbar({
           >
             {t('editor.redo')}
           </Button>
+          {health ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-pressed={health.isShown}
+              title={t('editor.health.hint')}
+              onClick={health.onToggle}
+            >
+              {t('editor.health.button')}
+            </Button>
+          ) : null}
           <span className={styles.stageCount}>{t('editor.stageCount', { count: stageCount })}</span>
         </>
       ) : null}

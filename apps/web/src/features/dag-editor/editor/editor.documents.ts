@@ -170,3 +170,24 @@ export const FilledStageTemplateDocument = graphql(
   [StageTemplateFields],
 );
 export type FilledStageTemplateResult = ResultOf<typeof FilledStageTemplateDocument>;
+
+/** How each stage fared over the workflow's recent runs: painted onto the editor's nodes on request. */
+export const WorkflowStageHealthDocument = graphql(`
+  query WorkflowStageHealth($tenant: String!, $project: String!, $name: String!) {
+    workflow(tenant: $tenant, project: $project, name: $name) {
+      id
+      stageHealth(lastRuns: 50) {
+        stage
+        runs
+        failures
+        flakes
+        p50Seconds
+        p95Seconds
+        trend
+      }
+    }
+  }
+`);
+export type StageHealthFigures = NonNullable<
+  ResultOf<typeof WorkflowStageHealthDocument>['workflow']
+>['stageHealth'][number];

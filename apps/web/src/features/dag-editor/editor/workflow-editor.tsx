@@ -35,6 +35,7 @@ import { TemplateArgumentsDrawer } from './template-arguments-drawer';
 import { useAfterFirstView } from './use-after-first-view';
 import { useEditorHistory } from './use-editor-history';
 import { useEditorShortcuts } from './use-editor-shortcuts';
+import { useStageHealthLabels } from './use-stage-health';
 import { useUnsavedGuard } from './use-unsaved-guard';
 import { ValidationPanel } from './validation-panel';
 import {
@@ -104,6 +105,8 @@ export function WorkflowEditor({
   const clipboard = useRef<Clipboard>(undefined);
   const canvasBox = useRef<HTMLDivElement>(null);
   const isNew = !baseline.name;
+  const [showsHealth, setShowsHealth] = useState(false);
+  const health = useStageHealthLabels(tenant, project, baseline.name, showsHealth);
 
   const issues = useMemo(() => validateDoc(doc), [doc]);
   const issueStages = useMemo(() => new Set(issues.flatMap((i) => (i.stage ? [i.stage] : []))), [issues]);
@@ -358,6 +361,7 @@ export function WorkflowEditor({
         onLayout={autoLayout}
         history={editor}
         stageCount={doc.stages.length}
+        health={baseline.name ? { isShown: showsHealth, onToggle: () => setShowsHealth((on) => !on) } : undefined}
       />
       <EditorToast toast={toast} onDismiss={dismissToast} />
       <div className={styles.body}>
@@ -378,6 +382,7 @@ export function WorkflowEditor({
             onOpenStage={setOpenStage}
             onRefused={showToast}
             ghost={ghost}
+            health={health}
           />
         </div>
         {view === 'yaml' && yaml ? (

@@ -28,6 +28,12 @@ export interface StageNodeData extends Record<string, unknown> {
   hasIssue?: boolean;
   /** Editor: handles are shown and connectable. */
   isEditable?: boolean;
+  /** Run view: the stage is on the run's critical path (what decided its duration). */
+  isCritical?: boolean;
+  /** Editor: the stage's health over recent runs (see stage-health.ts), in place of a phase. */
+  healthText?: string;
+  healthTone?: 'ok' | 'warn' | 'bad';
+  healthTitle?: string;
 }
 
 export type StageNodeType = Node<StageNodeData, 'stage'>;
@@ -45,6 +51,7 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
       data-selected={selected || undefined}
       data-issue={data.hasIssue || undefined}
       data-finally={data.isFinally || undefined}
+      data-critical={data.isCritical || undefined}
       data-testid={`stage-node-${data.name}`}
       title={label}
     >
@@ -100,7 +107,18 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
             {data.image || t('dag.node.noImage')}
           </span>
         )}
-        {phase ? <span className={styles.phaseText}>{duration ?? t(`phase.${phase}`)}</span> : null}
+        {phase ? (
+          <span className={styles.phaseText}>{duration ?? t(`phase.${phase}`)}</span>
+        ) : data.healthText ? (
+          <span
+            className={styles.health}
+            data-tone={data.healthTone}
+            title={data.healthTitle}
+            data-testid={`stage-health-${data.name}`}
+          >
+            {data.healthText}
+          </span>
+        ) : null}
       </div>
       <Handle
         type="source"
