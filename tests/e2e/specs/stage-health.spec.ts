@@ -1,9 +1,17 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { adminToken, createTenantWithProject, createWorkflow, runPhase, sh, startRun } from '../support/runs-fixtures';
+import {
+  adminToken,
+  createTenantWithProject,
+  createWorkflow,
+  gql,
+  runPhase,
+  sh,
+  startRun,
+} from '../support/runs-fixtures';
 import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
 
-/** Stage health painted onto the editor's DAG, and a run's critical path onto the run view. */
+/** Stage health painted onto the editor's DAG; a run's critical path and its replay on the run view. */
 test.describe('stage health and critical path', () => {
   const tenant = uniqueName('health');
   let token: string;
@@ -27,7 +35,7 @@ test.describe('stage health and critical path', () => {
           ),
           retries: 1,
         },
-        sh('docs', 'true', ['test']),
+        sh('docs', 'echo first; sleep 1; echo second', ['test']),
         sh('package', 'sleep 2', ['test']),
         sh('publish', 'true', ['docs', 'package']),
       ],
@@ -68,5 +76,53 @@ test.describe('stage health and critical path', () => {
     await expect(node(page, 'docs')).not.toHaveAttribute('data-critical');
     await expect(page.locator('.react-flow__edge.critical')).toHaveCount(2);
     await page.screenshot({ path: path.join(screenshotDir, 'run-critical-path.png'), fullPage: true });
+  });
+
+  test('replays a finished run: the graph and the log as they stood at the scrubbed moment', async ({ page }) => {
+    const { workflowRun: run } = await gql<{
+      workflowRun: { startedAt: string; stages: { name: string; startedAt: string | null }[] };
+    }>('query($id: ID!) { workflowRun(id: $id) { startedAt stages { name startedAt } } }', { id: runIds[0] }, token);
+    const starts = [run.startedAt, ...run.stages.map((stage) => stage.startedAt)].flatMap((at) =>
+      at ? [Date.parse(at)] : [],
+    );
+    const spanStart = Math.min(...starts);
+    const docsStart = Date.parse(run.stages.find((stage) => stage.name === 'docs')?.startedAt ?? '');
+
+    await signInToTenant(page, tenant, `/projects/shop/workflows/release/runs/${runIds[0]}`);
+    await expect(node(page, 'publish')).toHaveAttribute('data-phase', 'SUCCEEDED', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    const player = page.getByRole('group', { name: 'Replay of the run' });
+    await expect(player).toBeVisible();
+    // It plays: the clock moves on (at 1×, so it is still playing when paused).
+    await player.getByLabel('Replay speed').selectOption('1');
+    // Already at its end (it started at 10×): Play starts it again from the beginning.
+    const play = player.getByRole('button', { name: 'Play', exact: true });
+    if (await play.isVisible()) await play.click();
+    await expect(page.getByTestId('replay-clock')).not.toHaveText(/^0:00 \//);
+    await player.getByRole('button', { name: 'Pause', exact: true }).click();
+
+    const scrubber = player.getByLabel('Replay position');
+    await scrubber.fill('0');
+    for (const name of ['docs', 'package', 'publish'])
+      await expect(node(page, name)).toHaveAttribute('data-phase', 'PENDING');
+
+    // Half a second into docs: it runs, its log has its first line only.
+    // The scrubber counts tenths of a second.
+    await scrubber.fill(String(Math.round((docsStart - spanStart + 500) / 100)));
+    await expect(node(page, 'docs')).toHaveAttribute('data-phase', 'RUNNING');
+    await expect(node(page, 'publish')).toHaveAttribute('data-phase', 'PENDING');
+    await page.screenshot({ path: path.join(screenshotDir, 'run-replay.png'), fullPage: true });
+    await node(page, 'docs').click();
+    await expect(page.getByTestId('log-lines')).toHaveAttribute('data-line-count', '1');
+    await expect(page.getByTestId('log-lines')).toContainText('first');
+
+    // The end: every stage as it ended, the whole log.
+    await scrubber.fill((await scrubber.getAttribute('max')) as string);
+    await expect(node(page, 'publish')).toHaveAttribute('data-phase', 'SUCCEEDED');
+    await expect(page.getByTestId('log-lines')).toHaveAttribute('data-line-count', '2');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('log-lines')).toHaveCount(0);
+    await player.getByRole('button', { name: 'Close replay' }).click();
+    await expect(player).toHaveCount(0);
   });
 });

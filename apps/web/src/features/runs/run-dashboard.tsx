@@ -12,12 +12,15 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { DagView, type DagViewPhase } from '@/features/dag-editor';
 import { useI18n } from '@/i18n/i18n-provider';
 import { errorMessage } from './error-message';
+import { phasesAt, replaySpan } from './replay';
+import { ReplayControls } from './replay-controls';
 import { RunTimeline } from './run-timeline';
 import { isTerminal, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { StageDrawer } from './stage-drawer';
 import { useCriticalPath } from './use-critical-path';
 import { durationText, useNow } from './use-now';
+import { useReplay } from './use-replay';
 import { useRun, useRunAction } from './use-run';
 
 export function RunDashboard({
@@ -42,6 +45,8 @@ export function RunDashboard({
   const isActive = run ? !isTerminal(run.phase) : false;
   const [showsCriticalPath, setShowsCriticalPath] = useState(false);
   const criticalPath = useCriticalPath(run, showsCriticalPath);
+  const span = useMemo(() => (run && !isActive ? replaySpan(run, run.stages) : null), [run, isActive]);
+  const replay = useReplay(span);
   const now = useNow(isActive);
 
   const phases = useMemo(() => {
@@ -70,6 +75,10 @@ export function RunDashboard({
       forgetLink();
     },
     [forgetLink],
+  );
+  const shownPhases = useMemo(
+    () => (replay.at !== undefined && run ? phasesAt(run.stages, replay.at) : phases),
+    [replay.at, run, phases],
   );
   // The DAG shows a change first; the timeline (a row per stage) follows in a second render.
   const deferredStages = useDeferredValue(run?.stages);
@@ -210,17 +219,25 @@ export function RunDashboard({
           <h2 id="run-graph" className={styles.panelTitle}>
             {t('runs.dag.title')}
           </h2>
-          <label className={styles.toggle} title={t('runs.dag.criticalPathHint')}>
-            <input
-              type="checkbox"
-              checked={showsCriticalPath}
-              onChange={(event) => setShowsCriticalPath(event.target.checked)}
-            />
-            {t('runs.dag.criticalPath')}
-          </label>
+          <div className={styles.panelTools}>
+            {span && !replay.isOn ? (
+              <Button size="sm" variant="ghost" title={t('runs.replay.startHint')} onClick={replay.start}>
+                {t('runs.replay.start')}
+              </Button>
+            ) : null}
+            <label className={styles.toggle} title={t('runs.dag.criticalPathHint')}>
+              <input
+                type="checkbox"
+                checked={showsCriticalPath}
+                onChange={(event) => setShowsCriticalPath(event.target.checked)}
+              />
+              {t('runs.dag.criticalPath')}
+            </label>
+          </div>
         </div>
+        {replay.isOn ? <ReplayControls replay={replay} /> : null}
         <div className={styles.dag}>
-          <DagView stages={run.graph} phases={phases} onSelectStage={onSelectStage} criticalPath={criticalPath} />
+          <DagView stages={run.graph} phases={shownPhases} onSelectStage={onSelectStage} criticalPath={criticalPath} />
         </div>
       </section>
 
@@ -308,6 +325,7 @@ export function RunDashboard({
           runId={run.id}
           stage={selectedStage}
           now={now}
+          replayAt={replay.at}
           canRetry={!isActive}
           isRetrying={action.isPending}
           onRetryFrom={(stage) => void retry(stage)}

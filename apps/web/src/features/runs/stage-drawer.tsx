@@ -1,10 +1,11 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
 import { LogViewer } from './log-viewer';
+import { linesUntil } from './replay';
 import type { StageRun } from './runs.documents';
 import styles from './runs.module.css';
 import { durationText } from './use-now';
@@ -19,6 +20,7 @@ export function StageDrawer({
   isRetrying,
   onRetryFrom,
   focusLine,
+  replayAt,
   onClose,
 }: {
   runId: string;
@@ -29,11 +31,18 @@ export function StageDrawer({
   onRetryFrom: (stage: string) => void;
   /** A line (seq) of the log to scroll to and mark once it has arrived. */
   focusLine?: number;
+  /** While the run is replayed: the moment shown (its log up to then). */
+  replayAt?: number;
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const logs = useStageLogs(runId, stage.name);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version tells that the buffer's lines changed in place.
+  const shownLines = useMemo(
+    () => (replayAt === undefined ? logs.lines : linesUntil(logs.lines, replayAt)),
+    [logs.lines, logs.version, replayAt],
+  );
 
   useEffect(() => {
     // Opened at a line: the log takes the focus instead (LogViewer).
@@ -109,8 +118,8 @@ export function StageDrawer({
       <LogViewer
         runId={runId}
         stage={stage.name}
-        lines={logs.lines}
-        version={logs.version}
+        lines={shownLines}
+        version={replayAt === undefined ? logs.version : logs.version + shownLines.length}
         state={logs.state}
         focusSeq={focusLine}
       />
