@@ -131,6 +131,15 @@ export class WorkflowVersionResolver {
   creator(@Root() version: WorkflowVersionType, @Ctx() ctx: GraphQLContext) {
     return version.createdById ? ctx.loaders.userById.load(version.createdById) : undefined;
   }
+
+  @FieldResolver(() => [WorkflowStageType], {
+    description: 'The stages of this version, as it was saved (compare two versions on the canvas).',
+  })
+  async stages(@Root() version: WorkflowVersionType, @Ctx() ctx: GraphQLContext): Promise<WorkflowStageType[]> {
+    const spec = await ctx.loaders.workflowSpecByVersion.load(`${version.workflowId}:${version.version}`);
+    if (!spec) throw new Error(`workflow ${version.workflowId} has no version ${version.version}`);
+    return spec.stages.map(toStageView);
+  }
 }
 
 @Resolver(() => WorkflowRunType)

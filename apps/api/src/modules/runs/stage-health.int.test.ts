@@ -94,8 +94,9 @@ describe('stage health and the critical path', () => {
   it('refuses a window out of range with the argument named', async () => {
     for (const lastRuns of [0, 501]) {
       const result = await api.graphql(HEALTH, { tenant: 'acme', project: 'web', name: 'pipeline', lastRuns }, dev);
-      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(result.errors?.[0]?.extensions?.field).toBe('lastRuns');
+      const extensions = result.errors?.[0]?.extensions as { code?: string; field?: string } | undefined;
+      expect(extensions?.code).toBe('BAD_USER_INPUT');
+      expect(extensions?.field).toBe('lastRuns');
     }
   });
 

@@ -129,6 +129,16 @@ describe('workflows', () => {
       'golang:1.22',
       'golang:1.23',
     ]);
+    // Each version answers with its own stages (the canvas compares two of them).
+    const listed = await api.graphql<{ workflow: { versions: { version: number; stages: { image: string }[] }[] } }>(
+      'query { workflow(tenant: "acme", project: "web", name: "versioned") { versions { version stages { image } } } }',
+      {},
+      roles.VIEWER,
+    );
+    expect(listed.data?.workflow.versions).toEqual([
+      { version: 2, stages: [{ image: 'golang:1.23' }] },
+      { version: 1, stages: [{ image: 'golang:1.22' }] },
+    ]);
     const missing = await api.graphql(UPDATE, inWeb({ name: 'nope', stages: [build] }), roles.DEVELOPER);
     expect(code(missing)).toBe('NOT_FOUND');
   });

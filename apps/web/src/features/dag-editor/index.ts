@@ -1,2 +1,9 @@
 // The shared DAG renderer: the editor and the run view draw the same nodes.
-export { DagView, type DagViewPhase, type DagViewProps, type DagViewStage, MINIMAP_THRESHOLD } from './canvas/dag-view';
+export {
+  DagView,
+  type DagViewChanges,
+  type DagViewPhase,
+  type DagViewProps,
+  type DagViewStage,
+  MINIMAP_THRESHOLD,
+} from './canvas/dag-view';

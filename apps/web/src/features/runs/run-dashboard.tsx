@@ -10,6 +10,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { DagView, type DagViewPhase } from '@/features/dag-editor';
+import { versionsHref } from '@/features/dag-editor/editor/version-compare';
 import { useI18n } from '@/i18n/i18n-provider';
 import { errorMessage } from './error-message';
 import { phasesAt, replaySpan } from './replay';
@@ -176,7 +177,10 @@ export function RunDashboard({
           {durationText(run.startedAt, run.finishedAt, now) ?? '—'}
         </span>
         <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.version')}</span> v{run.workflowVersion}
+          <span className={styles.muted}>{t('runs.fields.version')}</span>{' '}
+          <Link href={versionsHref(project, workflow, run.workflowVersion)} title={t('runs.fields.versionHint')}>
+            v{run.workflowVersion}
+          </Link>
         </span>
         {run.retryOf ? (
           <span className={styles.fact}>

@@ -39,6 +39,7 @@ export const runsEn = {
   'runs.fields.duration': 'Duration',
   'runs.fields.exitCode': 'Exit code',
   'runs.fields.version': 'Version',
+  'runs.fields.versionHint': 'Compare this version with the current one',
   'runs.fields.retryOf': 'Retry of',
   'runs.artifacts.title': 'Artifacts',
   'runs.artifacts.none': 'No stage has stored artifacts.',

@@ -40,6 +40,7 @@ export const runsZhCN: Record<keyof typeof runsEn, string> = {
   'runs.fields.duration': '耗时',
   'runs.fields.exitCode': '退出码',
   'runs.fields.version': '版本',
+  'runs.fields.versionHint': '将此版本与当前版本比较',
   'runs.fields.retryOf': '重试自',
   'runs.artifacts.title': '制品',
   'runs.artifacts.none': '没有阶段保存制品。',

@@ -28,6 +28,13 @@ export interface DagViewProps {
   onSelectStage?: (name: string) => void;
   /** Stages of the run's critical path, first to last: drawn in the accent colour. */
   criticalPath?: readonly string[];
+  /** Two versions compared: how each stage and edge changed (colours and dashes). */
+  changes?: DagViewChanges;
+}
+
+export interface DagViewChanges {
+  stages: ReadonlyMap<string, { kind: 'added' | 'removed' | 'changed' | 'same' }>;
+  edges: ReadonlyMap<string, 'added' | 'removed'>;
 }
 
 /** Above this many nodes the mini-map is shown. */
@@ -37,7 +44,7 @@ export const MINIMAP_THRESHOLD = 30;
  * Read-only DAG of stages, laid out left to right, as the run view shows it. The layout is
  * computed from the structure only, so phase updates re-render nodes without moving them.
  */
-export const DagView = memo(function DagView({ stages, phases, onSelectStage, criticalPath }: DagViewProps) {
+export const DagView = memo(function DagView({ stages, phases, onSelectStage, criticalPath, changes }: DagViewProps) {
   const t = useT();
   const structureKey = stages.map((s) => `${s.name}<${s.dependsOn.join(',')}`).join('|');
   // Small graphs are laid out with dagre, a chunk of its own: wait for it rather than jump.
@@ -50,17 +57,23 @@ export const DagView = memo(function DagView({ stages, phases, onSelectStage, cr
   const positions = useMemo(() => layoutStages(stages), [structureKey, isDagreReady]);
   const critical = useMemo(() => criticalSets(criticalPath), [criticalPath]);
   const built = useMemo(
-    () => buildNodes(stages, positions, phases, (stage) => ({ isCritical: critical.stages.has(stage.name) })),
-    [stages, positions, phases, critical],
+    () =>
+      buildNodes(stages, positions, phases, (stage) => ({
+        isCritical: critical.stages.has(stage.name),
+        change: changeOf(changes, stage.name),
+      })),
+    [stages, positions, phases, critical, changes],
   );
   const nodes = useStableNodes(built);
   const edges = useStableEdges(
     useMemo(
       () =>
-        buildEdges(stages, phases, (source, target) =>
-          critical.edges.has(edgeId(source, target)) ? { className: 'critical' } : {},
-        ),
-      [stages, phases, critical],
+        buildEdges(stages, phases, (source, target) => {
+          const id = edgeId(source, target);
+          const className = [critical.edges.has(id) ? 'critical' : '', changes?.edges.get(id) ?? ''].join(' ').trim();
+          return className ? { className } : {};
+        }),
+      [stages, phases, critical, changes],
     ),
   );
   // The mini-map draws every node: after the first view, so that view comes sooner.
@@ -107,6 +120,12 @@ export const DagView = memo(function DagView({ stages, phases, onSelectStage, cr
     </section>
   );
 });
+
+/** A stage's change between two versions, when it changed. */
+function changeOf(changes: DagViewChanges | undefined, stage: string) {
+  const kind = changes?.stages.get(stage)?.kind;
+  return kind && kind !== 'same' ? kind : undefined;
+}
 
 /** The stages of a critical path and the edges between its neighbours. */
 function criticalSets(path: readonly string[] = []) {

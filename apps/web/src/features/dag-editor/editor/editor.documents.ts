@@ -1,7 +1,7 @@
 /** GraphQL documents of the workflow editor (docs/contract.md §2); result types come from them. */
 import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
-const StageFields = graphql(`
+export const StageFields = graphql(`
   fragment EditorStageFields on WorkflowStage {
     name
     image
@@ -191,3 +191,27 @@ export const WorkflowStageHealthDocument = graphql(`
 export type StageHealthFigures = NonNullable<
   ResultOf<typeof WorkflowStageHealthDocument>['workflow']
 >['stageHealth'][number];
+
+/** Every version of a workflow with its stages: two are compared on the canvas. */
+export const WorkflowVersionsDocument = graphql(
+  `
+  query WorkflowVersions($tenant: String!, $project: String!, $name: String!) {
+    workflow(tenant: $tenant, project: $project, name: $name) {
+      id
+      version
+      versions {
+        version
+        createdAt
+        sourceRevision
+        creator {
+          email
+        }
+        stages {
+          ...EditorStageFields
+        }
+      }
+    }
+  }
+`,
+  [StageFields],
+);

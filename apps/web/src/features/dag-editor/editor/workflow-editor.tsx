@@ -38,6 +38,7 @@ import { useEditorShortcuts } from './use-editor-shortcuts';
 import { useStageHealthLabels } from './use-stage-health';
 import { useUnsavedGuard } from './use-unsaved-guard';
 import { ValidationPanel } from './validation-panel';
+import { versionsHref } from './version-compare';
 import {
   type Baseline,
   baselineOf,
@@ -326,6 +327,11 @@ export function WorkflowEditor({
           <>
             {isDirty ? <span className={styles.dirty}>{t('editor.unsaved')}</span> : null}
             {baseline.version ? <span className={styles.version}>v{baseline.version}</span> : null}
+            {baseline.name && baseline.version && baseline.version > 1 ? (
+              <LinkButton variant="ghost" href={versionsHref(project, baseline.name)}>
+                {t('versions.link')}
+              </LinkButton>
+            ) : null}
             {baseline.name ? (
               <LinkButton variant="ghost" href={`/projects/${project}/workflows/${baseline.name}/triggers`}>
                 {t('triggers.link')}

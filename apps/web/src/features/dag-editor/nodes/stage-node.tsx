@@ -28,6 +28,8 @@ export interface StageNodeData extends Record<string, unknown> {
   hasIssue?: boolean;
   /** Editor: handles are shown and connectable. */
   isEditable?: boolean;
+  /** Two versions compared: how this stage changed. */
+  change?: 'added' | 'removed' | 'changed';
   /** Run view: the stage is on the run's critical path (what decided its duration). */
   isCritical?: boolean;
   /** Editor: the stage's health over recent runs (see stage-health.ts), in place of a phase. */
@@ -52,6 +54,7 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
       data-issue={data.hasIssue || undefined}
       data-finally={data.isFinally || undefined}
       data-critical={data.isCritical || undefined}
+      data-change={data.change}
       data-testid={`stage-node-${data.name}`}
       title={label}
     >
@@ -72,6 +75,11 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
         <span className={styles.name} title={data.name}>
           {data.name}
         </span>
+        {data.change ? (
+          <span className={styles.badge} data-kind={`change-${data.change}`}>
+            {t(`dag.node.change.${data.change}`)}
+          </span>
+        ) : null}
         {data.isFinally ? (
           <span className={styles.badge} data-kind="finally" title={t('dag.node.finallyHint')}>
             {t('dag.node.finally')}
