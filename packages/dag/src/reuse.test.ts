@@ -17,6 +17,12 @@ describe('reusableStages', () => {
     expect([...reusableStages(diamond, new Set(['a', 'b', 'c', 'd']), 'b')].sort()).toEqual(['a', 'c']);
   });
 
+  it('restarts from each of several stages (a retry that overrides stages)', () => {
+    const wide = [...diamond, { name: 'e', dependsOn: ['a'] }];
+    expect([...reusableStages(wide, new Set(['a', 'b', 'c', 'd', 'e']), ['b', 'e'])].sort()).toEqual(['a', 'c']);
+    expect([...reusableStages(wide, new Set(['a', 'b', 'c', 'd', 'e']), [])].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('runs everything again from a root stage', () => {
     expect([...reusableStages(diamond, new Set(['a', 'b', 'c', 'd']), 'a')]).toEqual([]);
   });

@@ -15,6 +15,7 @@ import {
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { StageInput } from '../types/workflow.type.js';
 import {
   LogLineType,
   RunApprovalRequestType,
@@ -60,14 +61,24 @@ export class WorkflowRunResolver {
   @Authorized()
   @Mutation(() => WorkflowRunType, {
     description:
-      'A new run of the same version, parameters and timeout. Stages that succeeded in this run and are neither fromStage nor downstream of it (all succeeded ones without fromStage) are reused with their outputs, not run again. CONFLICT while the run is active.',
+      'A new run of the same version, parameters and timeout. Stages that succeeded in this run and are neither fromStage nor downstream of it (all succeeded ones without fromStage) are reused with their outputs, not run again. With overrides the run is healed in place: those stages (by name) run as given, with everything downstream, from a new version (the current one with saveAsNewVersion, else one kept beside it). CONFLICT while the run is active.',
   })
   retryWorkflowRun(
     @Arg('id', () => ID) id: string,
     @Arg('fromStage', () => String, { nullable: true }) fromStage: string | null | undefined,
+    @Arg('overrides', () => [StageInput], {
+      nullable: true,
+      description: 'Stages to run changed (command, image, env, …), each replacing the stage of its name.',
+    })
+    overrides: StageInput[] | null | undefined,
+    @Arg('saveAsNewVersion', () => Boolean, {
+      nullable: true,
+      description: "Make the overridden workflow the workflow's new current version (default: keep it for this retry).",
+    })
+    saveAsNewVersion: boolean | null | undefined,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.runs.retryWorkflowRun(ctx.user as AuthUser, id, fromStage);
+    return ctx.services.runs.retryWorkflowRun(ctx.user as AuthUser, id, fromStage, { overrides, saveAsNewVersion });
   }
 
   @Authorized()
@@ -192,6 +203,14 @@ export class WorkflowRunResolver {
   })
   retryOf(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
     return run.retryOfId ? ctx.loaders.runById.load(run.retryOfId) : null;
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'Stages this retry ran with overrides (retryWorkflowRun overrides): healed in place. Empty otherwise.',
+  })
+  async overriddenStages(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    if (run.overriddenStages) return run.overriddenStages;
+    return (await ctx.loaders.runById.load(run.id))?.overriddenStages ?? [];
   }
 
   @FieldResolver(() => Int, {

@@ -154,6 +154,9 @@ export class WorkflowRunType {
   /** Resolved by `retryOf`. */
   retryOfId?: string | null;
 
+  /** Resolved by `overriddenStages` (rows read by raw SQL may lack it). */
+  overriddenStages?: string[];
+
   /** Resolved by `workflow`. */
   workflowId!: string;
 }

@@ -29,6 +29,8 @@ export interface NewRun {
   /** A retry runs the version of its original run; others the workflow's current one. */
   versionId?: string;
   retryOfId?: string;
+  /** A retry's stages that run with overrides (healed in place). */
+  overriddenStages?: readonly string[];
   /** Stages copied as SUCCEEDED instead of run (retries). */
   reusedStages?: ReadonlyMap<string, ReusedStage>;
   /** Numbers the run outside the transaction (see RunNumbers); without it, inside. */
@@ -84,14 +86,15 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     WITH run AS (
       INSERT INTO workflow_runs (id, workflow_id, version_id, number, name, parameters, timeout_seconds,
                                  created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
-                                 phase, message, approval_reason)
+                                 phase, message, approval_reason, overridden_stages)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
               COALESCE(${run.executionCluster ?? null}::text,
                        (SELECT execution_cluster FROM workflows WHERE id = ${workflowId}::uuid)),
               ${run.approvalReason ? 'WAITING' : 'PENDING'}::text::"RunPhase",
-              ${run.approvalReason ? approvalWaitMessage(run.approvalReason) : ''}::text, ${run.approvalReason ?? null}::text)
+              ${run.approvalReason ? approvalWaitMessage(run.approvalReason) : ''}::text, ${run.approvalReason ?? null}::text,
+              ${[...(run.overriddenStages ?? [])]}::text[])
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -109,7 +112,8 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.retry_of_id AS "retryOfId", run.created_by_id AS "createdById", run.trigger::text AS trigger,
            run.trigger_id AS "triggerId", run.created_at AS "createdAt", run.started_at AS "startedAt",
            run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster",
-           run.approval_reason AS "approvalReason", run.approved_at AS "approvedAt", run.approved_by_id AS "approvedById"
+           run.approval_reason AS "approvalReason", run.approved_at AS "approvedAt", run.approved_by_id AS "approvedById",
+           run.overridden_stages AS "overriddenStages"
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');

@@ -13,8 +13,9 @@ import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repo
 import { requireExecutionCluster } from './execution-cluster.js';
 import { requireRun } from './run-access.js';
 import { createRunInTx } from './run-create.js';
+import { healedSpec } from './run-heal.js';
 import type { RunNumbers } from './run-numbers.js';
-import { reusedStagesOf } from './run-retry.js';
+import { healedVersion, type RetryHeal, reusedStagesOf } from './run-retry.js';
 
 const runWorkflowSchema = z.object({
   tenant: z.string(),
@@ -73,8 +74,16 @@ export class RunsService {
    * A new run of the same version with the same parameters and timeout. Stages that
    * succeeded in the original and are neither `fromStage` nor downstream of it are
    * copied as SUCCEEDED with their outputs, never run again (see reusableStages).
+   * With `overrides` the failed run is healed in place: those stages (matched by name)
+   * run as given, from a version of their own (the workflow's new current version with
+   * `saveAsNewVersion`, else one kept beside it), and restart like `fromStage`.
    */
-  async retryWorkflowRun(actor: AuthUser, id: string, fromStage?: string | null): Promise<WorkflowRun> {
+  async retryWorkflowRun(
+    actor: AuthUser,
+    id: string,
+    fromStage?: string | null,
+    heal: RetryHeal = {},
+  ): Promise<WorkflowRun> {
     const subject = { action: 'workflowRun.retry', objectType: 'WorkflowRun', objectName: id };
     const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {
       const found = await requireRun(tx, actor, id, 'DEVELOPER');
@@ -83,7 +92,7 @@ export class RunsService {
       audited.objectName = name;
       const original = await tx.workflowRun.findUniqueOrThrow({
         where: { id },
-        include: { version: { select: { spec: true } }, stageRuns: true },
+        include: { version: { select: { spec: true } }, stageRuns: true, workflow: { select: { projectId: true } } },
       });
       if (!isTerminalRunPhase(original.phase)) {
         throw conflict(`run ${name} is still ${original.phase}; stop it or wait until it finishes, then retry`);
@@ -93,14 +102,29 @@ export class RunsService {
         const names = spec.stages.map((stage) => stage.name).join(', ');
         throw badInput('fromStage', `run ${name} has no stage "${fromStage}"; its stages are: ${names}`);
       }
+      const overrides = heal.overrides ?? [];
+      const healed =
+        overrides.length > 0
+          ? await healedVersion(tx, {
+              workflowId: original.workflowId,
+              projectId: original.workflow.projectId,
+              workflowName: found.workflowName,
+              spec: healedSpec(spec, overrides),
+              saveAsNewVersion: heal.saveAsNewVersion ?? false,
+              creatorId: actor.id,
+            })
+          : undefined;
+      const overridden = overrides.map((stage) => stage.name);
+      const restartFrom = [...(fromStage != null ? [fromStage] : []), ...overridden];
       const retry = await createRunInTx(tx, original.workflowId, {
         parameters: (original.parameters ?? []) as { name: string; value: string }[],
         timeoutSeconds: original.timeoutSeconds,
         createdById: actor.id,
-        versionId: original.versionId,
+        versionId: healed?.versionId ?? original.versionId,
         retryOfId: original.id,
+        overriddenStages: overridden,
         executionCluster: original.executionCluster,
-        reusedStages: reusedStagesOf(spec, original, fromStage ?? undefined),
+        reusedStages: reusedStagesOf(healed?.spec ?? spec, original, restartFrom),
         numbers: this.deps.numbers,
         // A retry of a run nobody approved runs the same untrusted code: it waits for approval too.
         ...(original.approvalReason && !original.approvedAt ? { approvalReason: original.approvalReason } : {}),

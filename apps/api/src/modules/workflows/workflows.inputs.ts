@@ -37,6 +37,35 @@ export interface WorkflowInputShape {
 
 const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
 
+/** A StageInput in the shape the workflow spec schema checks (an input artifact's `source` as an artifact source). */
+export function toStageCandidate(stage: StageInputShape) {
+  return {
+    name: stage.name,
+    image: stage.image,
+    command: stage.command ?? [],
+    args: stage.args ?? [],
+    env: stage.env ?? [],
+    workingDir: orUndefined(stage.workingDir),
+    inputs: {
+      resources: stage.inputs?.resources ?? [],
+      artifacts: (stage.inputs?.artifacts ?? []).map((a) => ({ name: a.name, path: a.path })),
+      arguments: [],
+    },
+    outputs: {
+      resources: stage.outputs?.resources ?? [],
+      artifacts: stage.outputs?.artifacts ?? [],
+    },
+    template: orUndefined(stage.template),
+    dependsOn: stage.dependsOn ?? [],
+    artifactSources: (stage.inputs?.artifacts ?? []).map((a) => ({ name: a.name, source: a.source })),
+    trivial: stage.trivial ?? false,
+    timeout: orUndefined(stage.timeout),
+    retries: stage.retries ?? 0,
+    when: orUndefined(stage.when),
+    finally: stage.finally ?? false,
+  };
+}
+
 /**
  * Turns CreateWorkflowInput/UpdateWorkflowInput into the spec a version stores. Stage
  * positions are kept, so schema problems name `input.stages[i]…` as the caller sent it;
@@ -47,31 +76,7 @@ export function toWorkflowSpec(input: WorkflowInputShape): { name: string; spec:
   const candidate = {
     description: input.description ?? '',
     globalVariables: input.globalVariables ?? [],
-    stages: (input.stages ?? []).map((stage) => ({
-      name: stage.name,
-      image: stage.image,
-      command: stage.command ?? [],
-      args: stage.args ?? [],
-      env: stage.env ?? [],
-      workingDir: orUndefined(stage.workingDir),
-      inputs: {
-        resources: stage.inputs?.resources ?? [],
-        artifacts: (stage.inputs?.artifacts ?? []).map((a) => ({ name: a.name, path: a.path })),
-        arguments: [],
-      },
-      outputs: {
-        resources: stage.outputs?.resources ?? [],
-        artifacts: stage.outputs?.artifacts ?? [],
-      },
-      template: orUndefined(stage.template),
-      dependsOn: stage.dependsOn ?? [],
-      artifactSources: (stage.inputs?.artifacts ?? []).map((a) => ({ name: a.name, source: a.source })),
-      trivial: stage.trivial ?? false,
-      timeout: orUndefined(stage.timeout),
-      retries: stage.retries ?? 0,
-      when: orUndefined(stage.when),
-      finally: stage.finally ?? false,
-    })),
+    stages: (input.stages ?? []).map(toStageCandidate),
   };
   return { name, spec: normalizeSpec(parseInput(workflowSpecSchema, candidate, 'input')) };
 }
