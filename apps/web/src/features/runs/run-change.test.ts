@@ -34,6 +34,7 @@ const run: Run = {
   graph: [{ name: 'a', image: 'alpine', dependsOn: [], trivial: false, finally: false, when: null }],
   stages: [stage('a', 'RUNNING')],
   retryOf: null,
+  overriddenStages: [],
   artifacts: [],
 };
 

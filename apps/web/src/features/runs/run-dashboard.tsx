@@ -186,6 +186,12 @@ export function RunDashboard({
           <span className={styles.fact}>
             <span className={styles.muted}>{t('runs.fields.retryOf')}</span>{' '}
             <Link href={runHref({ ...run, id: run.retryOf.id })}>#{run.retryOf.number}</Link>
+            {run.overriddenStages.length > 0 ? (
+              <span data-testid="run-overridden">
+                {' '}
+                · {t('runs.fields.overridden', { stages: run.overriddenStages.join(', ') })}
+              </span>
+            ) : null}
           </span>
         ) : null}
         {approval?.isApproved ? (
@@ -330,6 +336,7 @@ export function RunDashboard({
           stage={selectedStage}
           now={now}
           replayAt={replay.at}
+          run={run}
           canRetry={!isActive}
           isRetrying={action.isPending}
           onRetryFrom={(stage) => void retry(stage)}

@@ -74,6 +74,7 @@ const RunFields = graphql(
       finally
       when
     }
+    overriddenStages
     retryOf {
       id
       number
@@ -238,8 +239,8 @@ export const ApproveRunDocument = graphql(
 
 export const RetryRunDocument = graphql(
   `
-  mutation RetryWorkflowRun($id: ID!, $fromStage: String) {
-    retryWorkflowRun(id: $id, fromStage: $fromStage) {
+  mutation RetryWorkflowRun($id: ID!, $fromStage: String, $overrides: [StageInput!], $saveAsNewVersion: Boolean) {
+    retryWorkflowRun(id: $id, fromStage: $fromStage, overrides: $overrides, saveAsNewVersion: $saveAsNewVersion) {
       ...RunFields
     }
   }

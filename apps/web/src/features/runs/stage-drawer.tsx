@@ -1,12 +1,13 @@
 'use client';
 
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
+import { EditRetryForm } from './edit-retry-form';
 import { LogViewer } from './log-viewer';
 import { linesUntil } from './replay';
-import type { StageRun } from './runs.documents';
+import type { Run, StageRun } from './runs.documents';
 import styles from './runs.module.css';
 import { durationText } from './use-now';
 import { useStageLogs } from './use-stage-logs';
@@ -21,6 +22,7 @@ export function StageDrawer({
   onRetryFrom,
   focusLine,
   replayAt,
+  run,
   onClose,
 }: {
   runId: string;
@@ -33,11 +35,14 @@ export function StageDrawer({
   focusLine?: number;
   /** While the run is replayed: the moment shown (its log up to then). */
   replayAt?: number;
+  /** The run, for "edit and retry" of a failed stage. */
+  run: Run;
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const logs = useStageLogs(runId, stage.name);
+  const [isHealing, setHealing] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version tells that the buffer's lines changed in place.
   const shownLines = useMemo(
     () => (replayAt === undefined ? logs.lines : linesUntil(logs.lines, replayAt)),
@@ -68,6 +73,11 @@ export function StageDrawer({
           <StatusBadge phase={stage.phase} />
         </div>
         <div className={styles.drawerActions}>
+          {canRetry && stage.phase === 'FAILED' && !isHealing ? (
+            <Button size="sm" variant="secondary" onClick={() => setHealing(true)}>
+              {t('runs.heal.open')}
+            </Button>
+          ) : null}
           {canRetry ? (
             <Button size="sm" onClick={() => onRetryFrom(stage.name)} loading={isRetrying}>
               {t('runs.actions.retryFrom', { stage: stage.name })}
@@ -97,6 +107,7 @@ export function StageDrawer({
         </div>
       </dl>
       {stage.message ? <p className={styles.message}>{stage.message}</p> : null}
+      {isHealing ? <EditRetryForm run={run} stage={stage.name} onCancel={() => setHealing(false)} /> : null}
       {stage.outputs.length ? (
         <section aria-labelledby="stage-outputs">
           <h3 id="stage-outputs" className={styles.subTitle}>
