@@ -37,9 +37,11 @@ describe('healing a failed run in place', () => {
   let failed: RunView;
   const stages = [
     sh('checkout', 'echo "rev:abc123" >> "$CYCLONE_RESULTS"'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, filled in by the engine.
     sh('build', 'echo "building ${stages.checkout.outputs.rev}"; exit 2', { dependsOn: ['checkout'] }),
     sh('publish', 'echo published', { dependsOn: ['build'] }),
   ];
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, filled in by the engine.
   const fixedBuild = { ...stages[1], args: ['echo "healed build of ${stages.checkout.outputs.rev}"'] };
 
   beforeAll(async () => {
