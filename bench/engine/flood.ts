@@ -6,7 +6,7 @@
 // log writer stops reading the pipe meanwhile); the others by CYCLONE_LOG_MAX_SIZE.
 // Run: pnpm --filter @cyclone/bench flood   (BENCH_FLOOD_SECONDS=60, BENCH_FLOODS=yes,one-line,long-lines)
 import pg from 'pg';
-import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss } from '../lib/rss.js';
 
 const SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 60);
@@ -29,19 +29,7 @@ const sql = new pg.Client({ connectionString: platform.databaseUrl });
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 try {
   await sql.connect();
-  const { login } = await graphql<{ login: { token: string } }>(
-    platform.apiUrl,
-    'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
-  );
-  const token = login.token;
-  await graphql(platform.apiUrl, 'mutation { createTenant(input: {name: "bench"}) { id } }', {}, token);
-  await graphql(
-    platform.apiUrl,
-    'mutation { createProject(input: {tenant: "bench", name: "shop"}) { id } }',
-    {},
-    token,
-  );
+  const token = await seedBenchProject(platform.apiUrl);
   for (const flood of floods) {
     await graphql(
       platform.apiUrl,

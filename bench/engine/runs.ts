@@ -14,7 +14,7 @@ import pg from 'pg';
 import { BASE_IMAGE, startContainerEngine } from '../../scripts/testenv/container-engine.mjs';
 import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
-import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss } from '../lib/rss.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -41,19 +41,7 @@ const rss = peakRss(platform.pid);
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
 try {
   await sql.connect();
-  const { login } = await graphql<{ login: { token: string } }>(
-    platform.apiUrl,
-    'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
-  );
-  const token = login.token;
-  await graphql(platform.apiUrl, 'mutation { createTenant(input: {name: "bench"}) { id } }', {}, token);
-  await graphql(
-    platform.apiUrl,
-    'mutation { createProject(input: {tenant: "bench", name: "shop"}) { id } }',
-    {},
-    token,
-  );
+  const token = await seedBenchProject(platform.apiUrl);
   await graphql(
     platform.apiUrl,
     'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',

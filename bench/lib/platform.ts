@@ -141,3 +141,15 @@ export async function graphql<T>(apiUrl: string, query: string, variables: objec
   if (body.errors || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
+
+/** Signs in as the seeded administrator and makes tenant "bench" with project "shop"; returns the token. */
+export async function seedBenchProject(apiUrl: string): Promise<string> {
+  const { login } = await graphql<{ login: { token: string } }>(
+    apiUrl,
+    'mutation($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
+  );
+  await graphql(apiUrl, 'mutation { createTenant(input: {name: "bench"}) { id } }', {}, login.token);
+  await graphql(apiUrl, 'mutation { createProject(input: {tenant: "bench", name: "shop"}) { id } }', {}, login.token);
+  return login.token;
+}

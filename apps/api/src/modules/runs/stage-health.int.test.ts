@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkflow, must, runWorkflowAndWait, sh } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import type { StageHealth } from './stage-health.rules.js';
 
 const HEALTH = `query($tenant: String!, $project: String!, $name: String!, $lastRuns: Int) {
   workflow(tenant: $tenant, project: $project, name: $name) {
@@ -15,15 +16,7 @@ const HEALTH = `query($tenant: String!, $project: String!, $name: String!, $last
 }`;
 const CRITICAL_PATH = 'query($id: ID!) { workflowRun(id: $id) { criticalPath } }';
 
-interface Health {
-  stage: string;
-  runs: number;
-  failures: number;
-  flakes: number;
-  p50Seconds: number | null;
-  p95Seconds: number | null;
-  trend: string;
-}
+type Health = StageHealth;
 
 describe('stage health and the critical path', () => {
   let api: TestApi;

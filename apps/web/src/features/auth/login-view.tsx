@@ -3,15 +3,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useEffect, useState } from 'react';
-import { LogoMark } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/text-field';
-import { LanguageSwitcher } from '@/features/shell/language-switcher';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { errorCode } from '@/lib/graphql/errors';
 import { queryKeys } from '@/lib/query-keys';
 import { LoginDocument, type LoginVariables, SignInOptionsDocument, StartSsoSignInDocument } from './auth.documents';
+import { AuthShell } from './auth-shell';
 import styles from './login.module.css';
 import { safeReturnPath } from './return-path';
 import { useIsSignedIn, useSignIn } from './session';
@@ -78,74 +77,55 @@ export function LoginView({ next }: { next?: string }) {
   };
 
   return (
-    <main className={styles.page}>
-      <title>{`${t('auth.login.submit')} · ${t('app.name')}`}</title>
-      <div className={styles.column}>
-        <div className={styles.brand}>
-          <LogoMark size={36} />
-          <span className={styles.brandName}>{t('app.name')}</span>
+    <AuthShell subtitle={t('auth.login.subtitle')}>
+      {isPasswordOffered ? (
+        <form className={styles.form} onSubmit={onSubmit} noValidate>
+          <TextField
+            label={t('auth.login.email')}
+            name="email"
+            type="email"
+            autoComplete="username"
+            inputMode="email"
+            autoFocus
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+          <TextField
+            label={t('auth.login.password')}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <Button type="submit" variant="primary" fullWidth loading={login.isPending || login.isSuccess}>
+            {t('auth.login.submit')}
+          </Button>
+        </form>
+      ) : null}
+      {sso ? (
+        <div className={styles.sso}>
+          {isPasswordOffered ? <span className={styles.divider}>{t('auth.login.or')}</span> : null}
+          <Button
+            variant={isPasswordOffered ? 'secondary' : 'primary'}
+            fullWidth
+            loading={startSso.isPending || startSso.isSuccess}
+            onClick={() => {
+              setFormError(null);
+              startSso.mutate();
+            }}
+          >
+            {t('auth.login.sso', { name: sso.name })}
+          </Button>
         </div>
-        <section className={styles.card} aria-labelledby="login-title">
-          <div className={styles.cardHeader}>
-            <h1 id="login-title" className={styles.title}>
-              {t('auth.login.title')}
-            </h1>
-            <p className={styles.subtitle}>{t('auth.login.subtitle')}</p>
-          </div>
-          {isPasswordOffered ? (
-            <form className={styles.form} onSubmit={onSubmit} noValidate>
-              <TextField
-                label={t('auth.login.email')}
-                name="email"
-                type="email"
-                autoComplete="username"
-                inputMode="email"
-                autoFocus
-                required
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
-              />
-              <TextField
-                label={t('auth.login.password')}
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-              <Button type="submit" variant="primary" fullWidth loading={login.isPending || login.isSuccess}>
-                {t('auth.login.submit')}
-              </Button>
-            </form>
-          ) : null}
-          {sso ? (
-            <div className={styles.sso}>
-              {isPasswordOffered ? <span className={styles.divider}>{t('auth.login.or')}</span> : null}
-              <Button
-                variant={isPasswordOffered ? 'secondary' : 'primary'}
-                fullWidth
-                loading={startSso.isPending || startSso.isSuccess}
-                onClick={() => {
-                  setFormError(null);
-                  startSso.mutate();
-                }}
-              >
-                {t('auth.login.sso', { name: sso.name })}
-              </Button>
-            </div>
-          ) : null}
-          {formError ? (
-            <p className={styles.error} role="alert">
-              {formError}
-            </p>
-          ) : null}
-        </section>
-        <div className={styles.footer}>
-          <span>{t('app.tagline')}</span>
-          <LanguageSwitcher compact />
-        </div>
-      </div>
-    </main>
+      ) : null}
+      {formError ? (
+        <p className={styles.error} role="alert">
+          {formError}
+        </p>
+      ) : null}
+    </AuthShell>
   );
 }

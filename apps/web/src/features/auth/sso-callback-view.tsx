@@ -2,11 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { LogoMark } from '@/components/icons';
 import { buttonClassName } from '@/components/ui/button';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { CompleteSsoSignInDocument } from './auth.documents';
+import { AuthShell } from './auth-shell';
 import styles from './login.module.css';
 import { useSignIn } from './session';
 import { takeSsoAttempt } from './sso-attempt';
@@ -50,32 +50,17 @@ export function SsoCallbackView() {
   }, [router, signIn, t]);
 
   return (
-    <main className={styles.page}>
-      <title>{`${t('auth.login.submit')} · ${t('app.name')}`}</title>
-      <div className={styles.column}>
-        <div className={styles.brand}>
-          <LogoMark size={36} />
-          <span className={styles.brandName}>{t('app.name')}</span>
-        </div>
-        <section className={styles.card} aria-labelledby="sso-title">
-          <div className={styles.cardHeader}>
-            <h1 id="sso-title" className={styles.title}>
-              {t('auth.login.title')}
-            </h1>
-            {error ? null : <p className={styles.subtitle}>{t('auth.sso.completing')}</p>}
-          </div>
-          {error ? (
-            <>
-              <p className={styles.error} role="alert">
-                {error}
-              </p>
-              <a href="/login" className={`${buttonClassName({ variant: 'secondary' })} ${styles.back}`}>
-                {t('auth.sso.back')}
-              </a>
-            </>
-          ) : null}
-        </section>
-      </div>
-    </main>
+    <AuthShell subtitle={error ? null : t('auth.sso.completing')}>
+      {error ? (
+        <>
+          <p className={styles.error} role="alert">
+            {error}
+          </p>
+          <a href="/login" className={`${buttonClassName({ variant: 'secondary' })} ${styles.back}`}>
+            {t('auth.sso.back')}
+          </a>
+        </>
+      ) : null}
+    </AuthShell>
   );
 }
