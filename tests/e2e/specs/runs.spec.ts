@@ -178,6 +178,13 @@ test('a queued run says why it waits and its place, and starts live when the slo
     },
   );
   await page.screenshot({ path: path.join(screenshots, 'run-queued.png'), fullPage: true });
+  // The overview's active runs say it too.
+  await page.goto('/');
+  await expect(page.getByTestId(`active-run-wait-${second.number}`)).toHaveText(
+    'Queued: number 1 in line (this workflow runs at most 1 at once)',
+    { timeout: 20_000 },
+  );
+  await page.goto(`${runsUrl('solo')}/${second.id}`);
   await gql('mutation($id: ID!) { stopWorkflowRun(id: $id) { id } }', { id: first.id }, token);
   await expect(phaseOf(page, 'wait')).toHaveAttribute('data-phase', 'RUNNING', { timeout: 30_000 });
   await expect(page.getByTestId('run-wait')).toBeHidden();

@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { type Column, Table } from '@/components/ui/table';
+import { runWaitText } from '@/features/runs/run-wait-text';
 import {
   isTerminal,
   type RunSummary,
@@ -17,9 +18,10 @@ import {
 } from '@/features/runs/runs.documents';
 import { useTenantRuns } from '@/features/runs/runs-list';
 import { durationText, useNow } from '@/features/runs/use-now';
-import { useT } from '@/i18n/i18n-provider';
+import { useI18n } from '@/i18n/i18n-provider';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';
+import styles from './overview.module.css';
 
 const ACTIVE_FILTER = { phases: ['PENDING', 'RUNNING', 'WAITING'] as RunSummary['phase'][] };
 const LIMIT = 10;
@@ -68,7 +70,7 @@ function useLiveActiveRuns(tenant: string) {
 
 /** The runs pending, running or paused right now, kept live by their subscriptions. */
 export function ActiveRuns({ tenant }: { tenant: string }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const runs = useTenantRuns(tenant, ACTIVE_FILTER, LIMIT);
   useLiveActiveRuns(tenant);
   const rows = runs.data?.pages.flatMap((p) => p.tenantRuns.edges.map((e) => e.node)) ?? [];
@@ -89,7 +91,19 @@ export function ActiveRuns({ tenant }: { tenant: string }) {
     {
       id: 'status',
       header: t('overview.active.colStatus'),
-      cell: (run) => <StatusBadge phase={run.phase} size="sm" />,
+      cell: (run) => {
+        const wait = runWaitText(run.wait, t, locale);
+        return (
+          <span className={styles.status}>
+            <StatusBadge phase={run.phase} size="sm" />
+            {wait ? (
+              <span className={styles.wait} data-testid={`active-run-wait-${run.number}`}>
+                {wait}
+              </span>
+            ) : null}
+          </span>
+        );
+      },
     },
     {
       id: 'stages',

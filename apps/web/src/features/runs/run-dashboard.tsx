@@ -16,6 +16,7 @@ import { errorMessage } from './error-message';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
 import { RunTimeline } from './run-timeline';
+import { runWaitText } from './run-wait-text';
 import { isTerminal, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { StageDrawer } from './stage-drawer';
@@ -355,26 +356,4 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-}
-
-/** What a queued run or one in a retry backoff waits for, and about when it starts; approvals and pauses say so elsewhere. */
-function runWaitText(
-  wait: {
-    reason: string;
-    position: number | null;
-    limit: number | null;
-    estimatedStartAt: string | null;
-  } | null,
-  t: ReturnType<typeof useI18n>['t'],
-  locale: string,
-): string | null {
-  if (!wait || wait.reason === 'APPROVAL' || wait.reason === 'PAUSED') return null;
-  const key =
-    wait.reason === 'GLOBAL_LIMIT' && wait.limit === null
-      ? 'runs.wait.GLOBAL_LIMIT_NONE'
-      : (`runs.wait.${wait.reason}` as 'runs.wait.TENANT_LIMIT');
-  const text = t(key, { position: wait.position ?? 0, limit: wait.limit ?? 0 });
-  if (!wait.estimatedStartAt) return text;
-  const time = new Date(wait.estimatedStartAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  return `${text} · ${t('runs.wait.estimate', { time })}`;
 }

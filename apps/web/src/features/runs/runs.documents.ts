@@ -106,6 +106,12 @@ const RunSummaryFields = graphql(`
       name
       value
     }
+    wait {
+      reason
+      position
+      limit
+      estimatedStartAt
+    }
     stages {
       name
       phase
