@@ -24,6 +24,7 @@ import { IntegrationService } from './modules/integrations/integrations.service.
 import { SecretBox } from './modules/integrations/secret-box.js';
 import { ManifestsService } from './modules/manifests/manifests.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
+import { PreflightService } from './modules/preflight/preflight.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
@@ -78,6 +79,7 @@ export interface Services {
   runs: RunsService;
   /** Registry catalog/tags reads and IMAGE resource checks through registry integrations. */
   registries: RegistriesService;
+  preflight: PreflightService;
   scmBrowse: ScmBrowseService;
   /** Workflow notification settings (deliveries are the controller's NotificationReconciler). */
   notifications: NotificationsService;
@@ -184,6 +186,7 @@ export function createServices(
     }),
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
+    preflight: new PreflightService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),
     runsPresenter,
     engine: new EnginePresenter(db),

@@ -301,3 +301,16 @@ export const SearchLogsDocument = graphql(`
   }
 `);
 export type LogSearchHit = ResultOf<typeof SearchLogsDocument>['searchLogs']['edges'][number]['node'];
+
+/** `cyclone validate --preflight`: what would stop a run of a saved workflow. */
+export const PreflightWorkflowDocument = graphql(`
+  query CliPreflightWorkflow($tenant: String!, $project: String!, $workflow: String!) {
+    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow) {
+      stage
+      check
+      ok
+      message
+    }
+  }
+`);
+export type PreflightCheck = ResultOf<typeof PreflightWorkflowDocument>['preflightWorkflow'][number];

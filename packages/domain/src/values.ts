@@ -93,11 +93,20 @@ export interface SubstitutionContext {
 
 const SECRET_REFERENCE = /(?<!\$)\$\{secrets\.([^.}]+)\.([^}]+)\}/g;
 
+/** Every `${secrets.INTEGRATION.FIELD}` of the texts (escaped ones left out), in order. */
+export function secretReferences(texts: Iterable<string>): { integration: string; field: string }[] {
+  const found: { integration: string; field: string }[] = [];
+  for (const text of texts) {
+    for (const match of text.matchAll(SECRET_REFERENCE)) {
+      found.push({ integration: match[1] as string, field: match[2] as string });
+    }
+  }
+  return found;
+}
+
 /** Integration names referenced as `${secrets.NAME.FIELD}` (escaped ones left out). */
 export function secretIntegrations(texts: Iterable<string>): Set<string> {
-  const names = new Set<string>();
-  for (const text of texts) for (const match of text.matchAll(SECRET_REFERENCE)) names.add(match[1] as string);
-  return names;
+  return new Set(secretReferences(texts).map((reference) => reference.integration));
 }
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;

@@ -66,6 +66,17 @@ test.describe('stage health and critical path', () => {
     await expect(flaky).toHaveCount(0);
   });
 
+  test('the editor runs preflight on the saved workflow', async ({ page }) => {
+    await signInToTenant(page, tenant, '/projects/shop/workflows/release');
+    await expect(node(page, 'test')).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Run preflight' }).click();
+    await expect(page.getByTestId('preflight-summary')).toHaveText(/^All \d+ checks passed\.$/);
+    await expect(page.getByTestId('preflight-check').filter({ hasText: 'package' })).toContainText(
+      'IMAGE: not checked: no registry integration of the tenant serves docker.io',
+    );
+    await page.screenshot({ path: path.join(screenshotDir, 'editor-preflight.png'), fullPage: true });
+  });
+
   test('the run view draws the critical path on request', async ({ page }) => {
     await signInToTenant(page, tenant, `/projects/shop/workflows/release/runs/${runIds[0]}`);
     await expect(node(page, 'publish')).toBeVisible({ timeout: 30_000 });

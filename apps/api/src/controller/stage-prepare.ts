@@ -3,6 +3,7 @@ import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
 import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { parseImageReference } from '../modules/registries/image-reference.js';
+import { repositoryCredentials } from '../modules/resources/repository-credentials.js';
 import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
@@ -98,7 +99,11 @@ export async function prepareStage(
       const url = parameters.get('SCM_URL');
       if (!url) throw new ValuesError(`input resource "${row.name}": SCM_URL is not set`);
       const type = row.type === 'GIT' ? 'Git' : 'Svn';
-      const auth = credentials(type, parameters, row.integration ? openIntegration(deps, row.integration) : undefined);
+      const auth = repositoryCredentials(
+        type,
+        parameters,
+        row.integration ? openIntegration(deps, row.integration) : undefined,
+      );
       if (auth) usedSecrets.add(auth.password);
       // Credentials written into the URL itself are secrets too.
       const inUrl = /^[a-z+]+:\/\/([^/@]*)@/i.exec(url)?.[1];
@@ -235,33 +240,4 @@ function openSealedResource(
   } catch {
     throw new ValuesError(`resource "${row.name}": its secret parameters cannot be decrypted with this server's key`);
   }
-}
-
-/**
- * Git: SCM_AUTH `<user>:<password>` or a bare token (user `oauth2`), else the bound
- * integration's username and password or token. Svn: SCM_USER / SCM_PWD, else the
- * integration's. None: anonymous.
- */
-function credentials(
-  type: 'Git' | 'Svn',
-  parameters: Map<string, string>,
-  integration: { config: Record<string, unknown>; secret: Record<string, string> } | undefined,
-): { username: string; password: string } | undefined {
-  if (type === 'Git') {
-    const auth = parameters.get('SCM_AUTH');
-    if (auth) {
-      const at = auth.indexOf(':');
-      return at > 0
-        ? { username: auth.slice(0, at), password: auth.slice(at + 1) }
-        : { username: 'oauth2', password: auth };
-    }
-  } else {
-    const password = parameters.get('SCM_PWD');
-    if (password) return { username: parameters.get('SCM_USER') ?? '', password };
-  }
-  if (!integration) return undefined;
-  const password = integration.secret.password ?? integration.secret.token;
-  if (!password) return undefined;
-  const username = typeof integration.config.username === 'string' ? integration.config.username : 'oauth2';
-  return { username, password };
 }

@@ -11,6 +11,7 @@ import { IntegrationResolver } from './resolvers/integration.resolver.js';
 import { LogSearchResolver } from './resolvers/log-search.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
 import { RunNotificationsResolver, WorkflowNotificationsResolver } from './resolvers/notification.resolver.js';
+import { PreflightResolver } from './resolvers/preflight.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { ProjectWorkflowsResolver } from './resolvers/project-workflows.resolver.js';
 import { RegistryResolver } from './resolvers/registry.resolver.js';
@@ -61,6 +62,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
       RunInsightsResolver,
+      PreflightResolver,
       RunCriticalPathResolver,
       WorkflowStageHealthResolver,
       LogSearchResolver,

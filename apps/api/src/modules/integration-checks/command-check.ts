@@ -48,11 +48,10 @@ const CLASSES: { pattern: RegExp; stage: CheckStage; code: string; say: string }
   },
 ];
 
-/** `git ls-remote <url>`: reachable, a repository, and readable with the credentials. */
-export async function checkGitRemote(settings: RepositorySettings): Promise<string> {
+/** git's environment for a repository: no prompt, and the credentials as a header (never in argv). */
+function gitEnvironment(settings: RepositorySettings): Record<string, string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false' };
   if (settings.password) {
-    // An extra header through the environment: the secret never appears in argv.
     const credentials = Buffer.from(`${settings.username ?? 'git'}:${settings.password}`).toString('base64');
     Object.assign(env, {
       GIT_CONFIG_COUNT: '1',
@@ -60,14 +59,30 @@ export async function checkGitRemote(settings: RepositorySettings): Promise<stri
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${credentials}`,
     });
   }
+  return env;
+}
+
+/** `git ls-remote <url>`: reachable, a repository, and readable with the credentials. */
+export async function checkGitRemote(settings: RepositorySettings): Promise<string> {
   const output = await run(
     'git',
     ['-c', 'http.followRedirects=false', 'ls-remote', '--', settings.server],
     settings,
-    env,
+    gitEnvironment(settings),
   );
   const refs = output.split('\n').filter(Boolean).length;
   return `git ls-remote ${hostOf(settings.server)} listed ${refs} refs`;
+}
+
+/** `git ls-remote <url> <ref>`: whether the repository has a branch, tag or other ref of that name. */
+export async function gitRefExists(settings: RepositorySettings, ref: string): Promise<boolean> {
+  const output = await run(
+    'git',
+    ['-c', 'http.followRedirects=false', 'ls-remote', '--', settings.server, ref],
+    settings,
+    gitEnvironment(settings),
+  );
+  return output.trim() !== '';
 }
 
 /** `svn info <url>` with --password-from-stdin, so the password never appears in argv. */

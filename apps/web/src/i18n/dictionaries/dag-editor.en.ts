@@ -42,6 +42,13 @@ export const dagEditorEn = {
   'versions.kind.added': 'Added in v{to}: not in v{from}.',
   'versions.kind.removed': 'Removed in v{to}: only in v{from}.',
   'versions.kind.same': 'The same in v{from} and v{to}.',
+  'editor.preflight.title': 'Preflight',
+  'editor.preflight.run': 'Run preflight',
+  'editor.preflight.hint':
+    'Checks the saved workflow against the systems it names: images, secrets, Git revisions, the cluster.',
+  'editor.preflight.allOk': 'All {count} checks passed.',
+  'editor.preflight.failed': '{failed} of {count} checks failed.',
+  'editor.preflight.workflow': 'workflow',
   'dag.node.noImage': 'no image',
   'common.cancel': 'Cancel',
   'common.delete': 'Delete',

@@ -215,3 +215,15 @@ export const WorkflowVersionsDocument = graphql(
 `,
   [StageFields],
 );
+
+/** What would stop a run of the saved workflow (preflightWorkflow), asked from the editor. */
+export const PreflightWorkflowDocument = graphql(`
+  query PreflightWorkflow($tenant: String!, $project: String!, $workflow: String!) {
+    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow) {
+      stage
+      check
+      ok
+      message
+    }
+  }
+`);

@@ -1,12 +1,22 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { AlertIcon, CheckIcon } from '@/components/icons';
 import { useT } from '@/i18n/i18n-provider';
 import type { EditorIssue } from '../model/validate';
 import styles from './editor.module.css';
 
 /** Problems that keep the workflow from being saved; a click selects the stage. */
-export function ValidationPanel({ issues, onSelect }: { issues: EditorIssue[]; onSelect: (stage: string) => void }) {
+export function ValidationPanel({
+  issues,
+  onSelect,
+  children,
+}: {
+  issues: EditorIssue[];
+  onSelect: (stage: string) => void;
+  /** More checks below the problems (the saved workflow's preflight). */
+  children?: ReactNode;
+}) {
   const t = useT();
   return (
     <section className={styles.validation} aria-label={t('editor.validation.title')} aria-live="polite">
@@ -37,6 +47,7 @@ export function ValidationPanel({ issues, onSelect }: { issues: EditorIssue[]; o
           ))}
         </ul>
       ) : null}
+      {children}
     </section>
   );
 }

@@ -27,6 +27,7 @@ import styles from './editor.module.css';
 import { EditorCanvas } from './editor-canvas';
 import { EditorToast, useToast } from './editor-toast';
 import { EditorToolbar, type EditorView, type GhostHandlers } from './editor-toolbar';
+import { PreflightPanel } from './preflight-panel';
 import { SaveDiffDialog } from './save-diff-dialog';
 import { ShortcutsPanel } from './shortcuts-panel';
 import { StageDrawer } from './stage-drawer';
@@ -399,7 +400,11 @@ export function WorkflowEditor({
             onChange={(draft) => setYaml((current) => current && { ...current, draft })}
           />
         ) : null}
-        <ValidationPanel issues={issues} onSelect={onSelectIssue} />
+        <ValidationPanel issues={issues} onSelect={onSelectIssue}>
+          {baseline.name ? (
+            <PreflightPanel tenant={tenant} project={project} workflow={baseline.name} onSelect={onSelectIssue} />
+          ) : null}
+        </ValidationPanel>
       </div>
       <StageDrawer
         key={openStage}

@@ -1,0 +1,27 @@
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { GraphQLContext } from '../context.js';
+import { NameValueInput } from '../types/name-value.type.js';
+import { PreflightCheckType } from '../types/preflight.type.js';
+
+@Resolver()
+export class PreflightResolver {
+  @Authorized()
+  @Query(() => [PreflightCheckType], {
+    description:
+      "What would stop a run of the workflow's current version, asked before it starts (VIEWER and up): conditions compile, secrets and resources exist, images are in their registries, Git revisions exist, the worker cluster answers. Writes nothing.",
+  })
+  preflightWorkflow(
+    @Arg('tenant', () => String) tenant: string,
+    @Arg('project', () => String) project: string,
+    @Arg('workflow', () => String) workflow: string,
+    @Arg('parameters', () => [NameValueInput], {
+      nullable: true,
+      description: 'The run parameters to check with (variables.NAME, resources.R.SCM_REVISION, …).',
+    })
+    parameters: NameValueInput[] | null | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.preflight.preflight(ctx.user as AuthUser, { tenant, project, workflow, parameters });
+  }
+}

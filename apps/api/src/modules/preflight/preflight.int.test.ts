@@ -1,0 +1,172 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings hold Cyclone references (${variables…}, ${secrets…}) on purpose.
+// preflightWorkflow through the real API against real servers on loopback: the
+// docker-registry binary (htpasswd auth) and git http-backend (Basic auth).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkflow, must, sh } from '../../testing/run-helpers.js';
+import { seedTenant } from '../../testing/seed.js';
+import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import {
+  pushTinyImage,
+  type RunningRegistry,
+  startDockerRegistry,
+} from '../integration-checks/testing/docker-registry.js';
+import { startGitHttpServer } from '../integration-checks/testing/repositories.js';
+
+const PREFLIGHT = `query($workflow: String!, $parameters: [NameValueInput!]) {
+  preflightWorkflow(tenant: "acme", project: "web", workflow: $workflow, parameters: $parameters) { stage check ok message }
+}`;
+const USER = { username: 'ci', password: 'registry-secret-9' };
+
+interface Check {
+  stage: string | null;
+  check: string;
+  ok: boolean;
+  message: string;
+}
+
+describe('preflightWorkflow', () => {
+  let api: TestApi;
+  let registry: RunningRegistry;
+  let git: Awaited<ReturnType<typeof startGitHttpServer>>;
+  let dev: string;
+  let outsider: string;
+  let host: string;
+
+  beforeAll(async () => {
+    registry = await startDockerRegistry({ htpasswd: USER });
+    await pushTinyImage(registry, 'team/app', '1.0');
+    git = await startGitHttpServer(USER);
+    host = new URL(registry.url).host;
+    api = await startTestApi({ CYCLONE_ROLE: 'server' });
+    const admin = await api.loginAsAdmin();
+    dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
+    const integrations = [
+      {
+        name: 'registry',
+        type: 'DOCKER_REGISTRY',
+        config: { server: registry.url, username: USER.username },
+        secret: { password: USER.password },
+      },
+      { name: 'vault', type: 'GENERAL', config: { server: 'https://vault.example' }, secret: { token: 't0ken' } },
+    ];
+    for (const input of integrations) {
+      await must(api, admin, 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { id } }', {
+        input: { tenant: 'acme', ...input },
+      });
+    }
+    const resource = (name: string, revision: string) => ({
+      tenant: 'acme',
+      project: 'web',
+      name,
+      type: 'GIT',
+      parameters: [
+        { name: 'SCM_URL', value: git.url },
+        { name: 'SCM_REVISION', value: revision },
+        { name: 'SCM_AUTH', value: `${USER.username}:${USER.password}` },
+      ],
+    });
+    for (const input of [resource('src', 'main'), resource('stale', 'release-9')]) {
+      await must(api, dev, 'mutation($input: CreateResourceInput!) { createResource(input: $input) { name } }', {
+        input,
+      });
+    }
+    await createWorkflow(api, dev, {
+      tenant: 'acme',
+      project: 'web',
+      name: 'release',
+      globalVariables: [{ name: 'TAG', value: '1.0' }],
+      stages: [
+        sh('build', 'make', {
+          image: `${host}/team/app:\${variables.TAG}`,
+          env: [{ name: 'TOKEN', value: '${secrets.vault.token}' }],
+          inputs: { resources: [{ name: 'src', path: 'src' }] },
+          when: "trigger.branch == '' || trigger.branch == 'main'",
+        }),
+        sh('package', 'make package', {
+          image: `${host}/team/app:9.9`,
+          dependsOn: ['build'],
+          env: [
+            { name: 'A', value: '${secrets.vault.password}' },
+            { name: 'B', value: '${secrets.ghost.token}' },
+          ],
+          inputs: { resources: [{ name: 'stale', path: 'old' }] },
+        }),
+        sh('lint', 'true', { image: 'alpine:3.20' }),
+        sh('dynamic', 'true', { image: '${stages.build.outputs.image}', dependsOn: ['build'] }),
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    await registry?.stop();
+    await git?.stop();
+  });
+
+  const preflight = async (parameters?: { name: string; value: string }[]) =>
+    (await must<{ preflightWorkflow: Check[] }>(api, dev, PREFLIGHT, { workflow: 'release', parameters }))
+      .preflightWorkflow;
+  const find = (checks: Check[], stage: string | null, check: string) =>
+    checks.filter((c) => c.stage === stage && c.check === check);
+
+  it('checks every stage against the systems it names, with the integrations’ credentials', async () => {
+    const checks = await preflight();
+    expect(find(checks, 'build', 'CONDITION')).toEqual([
+      { stage: 'build', check: 'CONDITION', ok: true, message: 'the condition compiles' },
+    ]);
+    expect(find(checks, 'build', 'IMAGE')[0]).toMatchObject({
+      ok: true,
+      message: `${host} has team/app:1.0 (integration "registry")`,
+    });
+    expect(find(checks, 'package', 'IMAGE')[0]).toMatchObject({
+      ok: false,
+      message: `${host} has no team/app:9.9 (integration "registry")`,
+    });
+    expect(find(checks, 'lint', 'IMAGE')[0]).toMatchObject({
+      ok: true,
+      message: 'not checked: no registry integration of the tenant serves docker.io',
+    });
+    expect(find(checks, 'dynamic', 'IMAGE')[0]).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^not checked: /),
+    });
+
+    expect(find(checks, 'build', 'SECRET')).toEqual([
+      { stage: 'build', check: 'SECRET', ok: true, message: '${secrets.vault.token} is set' },
+    ]);
+    expect(find(checks, 'package', 'SECRET').map((c) => [c.ok, c.message])).toEqual([
+      [false, '${secrets.vault.password}: integration "vault" has no secret field "password" (it has: token)'],
+      [false, '${secrets.ghost.token}: the tenant has no integration "ghost"'],
+    ]);
+    expect(find(checks, 'build', 'RESOURCE')).toEqual([
+      { stage: 'build', check: 'RESOURCE', ok: true, message: 'resource "src" exists' },
+    ]);
+    const refs = find(checks, null, 'GIT_REF').map((c) => [c.ok, c.message]);
+    expect(refs).toContainEqual([true, `resource "src": ${new URL(git.url).host} has ref main`]);
+    expect(refs).toContainEqual([
+      false,
+      `resource "stale": ${new URL(git.url).host} has no branch, tag or ref "release-9"`,
+    ]);
+    expect(find(checks, null, 'CLUSTER')).toEqual([]);
+  });
+
+  it('checks with the run parameters given', async () => {
+    const checks = await preflight([
+      { name: 'variables.TAG', value: '2.0' },
+      { name: 'resources.stale.SCM_REVISION', value: 'main' },
+    ]);
+    expect(find(checks, 'build', 'IMAGE')[0]).toMatchObject({
+      ok: false,
+      message: `${host} has no team/app:2.0 (integration "registry")`,
+    });
+    expect(find(checks, null, 'GIT_REF').every((c) => c.ok)).toBe(true);
+  });
+
+  it('tells a workflow that does not exist, and shows another tenant nothing', async () => {
+    const missing = await api.graphql(PREFLIGHT, { workflow: 'nope' }, dev);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const other = await api.graphql(PREFLIGHT, { workflow: 'release' }, outsider);
+    expect(['NOT_FOUND', 'FORBIDDEN']).toContain(other.errors?.[0]?.extensions?.code);
+  });
+});
