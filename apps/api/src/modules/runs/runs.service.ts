@@ -125,7 +125,9 @@ export class RunsService {
         overriddenStages: overridden,
         executionCluster: original.executionCluster,
         reusedStages: reusedStagesOf(healed?.spec ?? spec, original, restartFrom),
-        numbers: this.deps.numbers,
+        // A healing retry holds the workflow's row lock (its new version): numbering on a
+        // second connection would wait for this very transaction, so it numbers inside it.
+        ...(healed ? {} : { numbers: this.deps.numbers }),
         // A retry of a run nobody approved runs the same untrusted code: it waits for approval too.
         ...(original.approvalReason && !original.approvedAt ? { approvalReason: original.approvalReason } : {}),
       });
