@@ -99,6 +99,32 @@ describe('mergeRunAnswer', () => {
     expect(mergeRunAnswer({ workflowRun: null }, stopping).workflowRun).toBe(stopping);
   });
 
+  it('keeps what events already showed of a run that goes on: ended stages, later attempts, the stop', () => {
+    // A run with a finally stage: the stop's events (work cancelled, linger running)
+    // arrive before the stop's answer, which still shows work running.
+    const events: Run = {
+      ...run,
+      isStopping: true,
+      stages: [stage('work', 'CANCELLED'), stage('linger', 'RUNNING'), { ...stage('flaky', 'RUNNING'), attempt: 2 }],
+    };
+    const answer: Run = {
+      ...run,
+      isStopping: false,
+      stages: [
+        stage('work', 'RUNNING'),
+        { ...stage('linger', 'PENDING'), attempt: 0 },
+        { ...stage('flaky', 'FAILED'), attempt: 1 },
+      ],
+    };
+    const merged = mergeRunAnswer({ workflowRun: events }, answer).workflowRun as Run;
+    expect(merged.isStopping).toBe(true);
+    expect(merged.stages.map((s) => `${s.name}:${s.phase}:${s.attempt}`)).toEqual([
+      'work:CANCELLED:1',
+      'linger:RUNNING:1',
+      'flaky:RUNNING:2',
+    ]);
+  });
+
   it('takes an ended answer, and an answer for another run', () => {
     expect(mergeRunAnswer({ workflowRun: run }, cancelled).workflowRun).toBe(cancelled);
     const other: Run = { ...stopping, id: 'r2' };
