@@ -59,9 +59,7 @@ export class PreflightService {
       ...conditionChecks(spec),
       ...secretChecks(spec, new Map(integrations.map((row) => [row.name, row.secretKeys]))),
       ...resourceChecks(spec, new Set(resources.map((row) => row.name))),
-      ...(await Promise.all(
-        spec.stages.map((stage) => this.imageCheck(stage.name, stage.image, variables, integrations)),
-      )),
+      ...(await this.imageChecks(spec.stages, variables, integrations)),
       ...(await this.gitRefChecks(spec, resources, parameters)),
       ...(await this.clusterCheck(workflow.executionCluster, integrations)),
     ];
@@ -79,14 +77,32 @@ export class PreflightService {
     };
   }
 
-  /** The stage's image exists in the registry integration of its host, if the tenant has one. */
+  /** Each stage's image, asked of its registry once however many stages share it. */
+  private async imageChecks(
+    stages: readonly { name: string; image: string }[],
+    variables: readonly NameValue[],
+    integrations: readonly Integration[],
+  ): Promise<PreflightCheck[]> {
+    const asked = new Map<string, Promise<PreflightCheck>>();
+    return Promise.all(
+      stages.map(async (stage) => {
+        let answer = asked.get(stage.image);
+        if (!answer) {
+          answer = this.imageCheck(stage.image, variables, integrations);
+          asked.set(stage.image, answer);
+        }
+        return { ...(await answer), stage: stage.name };
+      }),
+    );
+  }
+
+  /** The image exists in the registry integration of its host, if the tenant has one. */
   private async imageCheck(
-    stage: string,
     image: string,
     variables: readonly NameValue[],
     integrations: readonly Integration[],
   ): Promise<PreflightCheck> {
-    const result = (ok: boolean, message: string): PreflightCheck => ({ stage, check: 'IMAGE', ok, message });
+    const result = (ok: boolean, message: string): PreflightCheck => ({ stage: null, check: 'IMAGE', ok, message });
     const resolved = resolvedImage(image, variables);
     if (resolved === null) return result(true, `not checked: image "${image}" is only known when the run starts`);
     const parsed = parseImageReference(resolved);
