@@ -2,7 +2,7 @@
 // Cyclone web server: one origin for users.
 //  - serves the Next.js app (production build by default, `--dev` for dev mode with reload)
 //  - proxies /graphql (HTTP and the graphql-transport-ws upgrade), /runs/ (log and artifact
-//    downloads) and /webhooks/
+//    downloads), /webhooks/ and /delegations/ (delegated stages' callbacks)
 //    to the API, so the browser never needs CORS.
 //
 // Environment:
@@ -20,7 +20,7 @@ const dev = process.argv.includes('--dev');
 
 /** Path prefixes served by the API rather than by Next.js. */
 const API_PATHS = ['/graphql'];
-const API_PREFIXES = ['/graphql/', '/runs/', '/webhooks/'];
+const API_PREFIXES = ['/graphql/', '/runs/', '/webhooks/', '/delegations/'];
 const SHUTDOWN_GRACE_MS = 5_000;
 /**
  * On every response of this origin (pages, built assets, proxied API answers). The

@@ -46,11 +46,13 @@ export function insertRunsSql(runs: number, workflows: { id: string; versionId: 
     ON CONFLICT DO NOTHING`;
 }
 
-/** Inserts lines [from, to) of `runs` runs. */
-export function insertLinesSql(from: number, to: number, runs: number): string {
+/** Inserts lines [from, to) of `runs` runs, each with its run's workflow (as insertRunsSql assigns them). */
+export function insertLinesSql(from: number, to: number, runs: number, workflows: { id: string }[]): string {
+  const ids = workflows.map((w) => `'${w.id}'`).join(',');
   return `
-    INSERT INTO log_lines (run_id, stage, seq, stream, timestamp, text)
+    INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
     SELECT ${runIdSql(`(i / ${LINES_PER_RUN})`)},
+      (ARRAY[${ids}]::uuid[])[1 + (i / ${LINES_PER_RUN}) % ${workflows.length}],
       CASE WHEN i % ${LINES_PER_RUN} < ${LINES_PER_RUN / 2} THEN 'build' ELSE 'test' END,
       i % ${LINES_PER_RUN / 2} + 1,
       CASE WHEN h % 10 = 0 THEN 'STDERR'::"LogStream" ELSE 'STDOUT'::"LogStream" END,

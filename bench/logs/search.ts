@@ -31,7 +31,8 @@ const INGEST_LINES = 200_000;
 
 const TRGM_INDEX =
   'CREATE INDEX IF NOT EXISTS "log_lines_text_trgm_idx" ON "log_lines" USING GIN ("text" gin_trgm_ops)';
-const TIME_INDEX = 'CREATE INDEX IF NOT EXISTS "log_lines_timestamp_idx" ON "log_lines" ("timestamp")';
+const WORKFLOW_INDEX =
+  'CREATE INDEX IF NOT EXISTS "log_lines_workflow_id_timestamp_idx" ON "log_lines" ("workflow_id", "timestamp" DESC, "run_id" DESC, "stage" DESC, "seq" DESC)';
 
 interface Search {
   label: string;
@@ -83,19 +84,19 @@ try {
   console.log(`log_lines holds ${stored.toLocaleString('en')} lines; target ${TARGET.toLocaleString('en')}`);
   if (stored < TARGET) {
     await sql.query('DROP INDEX IF EXISTS "log_lines_text_trgm_idx"');
-    await sql.query('DROP INDEX IF EXISTS "log_lines_timestamp_idx"');
+    await sql.query('DROP INDEX IF EXISTS "log_lines_workflow_id_timestamp_idx"');
     await sql.query(insertRunsSql(runs, workflows));
     const started = performance.now();
     for (let from = stored - (stored % CHUNK); from < TARGET; from += CHUNK) {
       const to = Math.min(TARGET, from + CHUNK);
       const chunkStart = performance.now();
-      await sql.query(insertLinesSql(from, to, runs));
+      await sql.query(insertLinesSql(from, to, runs, workflows));
       const rate = (to - from) / ((performance.now() - chunkStart) / 1000);
       console.log(`  loaded ${to.toLocaleString('en')} lines (${Math.round(rate).toLocaleString('en')} lines/s)`);
     }
     console.log(`load: ${((performance.now() - started) / 60_000).toFixed(1)} min, without the search indexes`);
     const before = await measureIngestion(db, 'without the search indexes');
-    for (const statement of [TRGM_INDEX, TIME_INDEX]) {
+    for (const statement of [TRGM_INDEX, WORKFLOW_INDEX]) {
       const indexStart = performance.now();
       await sql.query("SET maintenance_work_mem = '256MB'");
       await sql.query(statement);
@@ -110,7 +111,7 @@ try {
     }
   } else {
     await sql.query(TRGM_INDEX);
-    await sql.query(TIME_INDEX);
+    await sql.query(WORKFLOW_INDEX);
     await measureIngestion(db, 'with the search indexes');
   }
   await printSizes();
@@ -238,7 +239,7 @@ async function measureIngestion(prisma: Db, label: string): Promise<{ oneStage: 
     const started = performance.now();
     await Promise.all(
       Array.from({ length: stages }, async (_, s) => {
-        const writer = new LogWriter(prisma, logger, runId, `stage-${s}`, 1);
+        const writer = new LogWriter(prisma, logger, { runId, stage: `stage-${s}`, firstSeq: 1 });
         const share = INGEST_LINES / stages;
         for (let i = 0; i < share; i++) writer.line('STDOUT', texts[s * share + i] as string);
         await writer.close();
@@ -257,7 +258,7 @@ async function measureIngestion(prisma: Db, label: string): Promise<{ oneStage: 
 async function printSizes(): Promise<void> {
   const { rows } = await sql.query<{ name: string; size: string }>(
     `SELECT relname AS name, pg_size_pretty(pg_relation_size(oid)) AS size FROM pg_class
-     WHERE relname IN ('log_lines', 'log_lines_pkey', 'log_lines_text_trgm_idx', 'log_lines_timestamp_idx')`,
+     WHERE relname IN ('log_lines', 'log_lines_pkey', 'log_lines_text_trgm_idx', 'log_lines_workflow_id_timestamp_idx')`,
   );
   const count = (await sql.query('SELECT count(*) AS n FROM log_lines')).rows[0].n;
   console.log(`${Number(count).toLocaleString('en')} lines; ${rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);

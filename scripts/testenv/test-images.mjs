@@ -8,6 +8,8 @@
 //   cyclone/stage-helper:test    packages/stage-helper/Dockerfile on that Node base
 //   cyclone.test/pause:1         the static pause binary of build.sh, FROM scratch:
 //                                the sandbox image of the real node's containerd
+//   local/redis:bookworm         the base plus Debian's redis-server and redis-tools:
+//                                the stage-services tests' database (service-image.mjs)
 //
 // The archive's name carries a hash of everything that goes into it, so a change to
 // the stage helper rebuilds it. The build runs a private dockerd (container-engine.mjs)
@@ -34,6 +36,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGE, cacheRoot, ensureBaseImageTarball } from './base-image.mjs';
 import { startContainerEngine } from './container-engine.mjs';
+import { buildServiceImage, SERVICE_DOCKERFILE, SERVICE_IMAGE } from './service-image.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -44,7 +47,8 @@ const MACHINE_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const NODE_IMAGE = 'local/node:24-bookworm';
 export const STAGE_HELPER_IMAGE = 'cyclone/stage-helper:test';
 export const PAUSE_IMAGE = 'cyclone.test/pause:1';
-export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE];
+export { SERVICE_IMAGE };
+export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE, SERVICE_IMAGE];
 
 /** Every file under the given repository paths, sorted, for the cache key. */
 function filesUnder(paths) {
@@ -74,6 +78,7 @@ function archiveKey(baseTarball, pauseBinary) {
   const hash = createHash('sha256');
   hash.update(`${NODE_VERSION} ${NPM_VERSION}\n${baseTarball}\n${readFileSync(fileURLToPath(import.meta.url))}`);
   hash.update(readFileSync(pauseBinary));
+  hash.update(SERVICE_DOCKERFILE);
   hash.update(readFileSync(MACHINE_CA_BUNDLE));
   for (const file of filesUnder(HELPER_SOURCES)) {
     hash.update(`${relative(ROOT, file)}\n`);
@@ -156,6 +161,7 @@ async function buildArchive(archive, pauseBinary) {
         dockerfile: join(ROOT, 'packages/stage-helper/Dockerfile'),
         args: { NODE_IMAGE },
       });
+      buildServiceImage(engine.dockerHost);
       const partial = `${archive}.partial`;
       execFileSync('/usr/bin/docker', ['save', '-o', partial, ...TEST_IMAGES], {
         env: { ...process.env, DOCKER_HOST: engine.dockerHost },

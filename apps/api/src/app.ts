@@ -14,20 +14,24 @@ import { StartupError } from './errors/startup-error.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
 import { mountGraphQL } from './graphql/server.js';
+import { delegationsRouter } from './http/delegations-route.js';
 import { healthHandler, livenessHandler, readinessHandler } from './http/health.js';
-import { createMetrics, metricsHandler } from './http/metrics.js';
+import { metricsHandler } from './http/metrics.js';
 import { requestId, requestIdFor } from './http/request-id.js';
 import { runDownloadsRouter } from './http/run-downloads.js';
 import { adoptSessionCookie } from './http/session-cookie.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
+import { stageCachesRouter } from './http/stage-caches-route.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
 import { createOutboundPolicy, installOutboundPolicy, type Resolver } from './modules/outbound/outbound-policy.js';
 import { sealPlainSecretParameters } from './modules/resources/resources.repository.js';
+import { readTenantRunCounts } from './modules/runs/run-counts.js';
 import { configureRunQueue } from './modules/runs/run-create.js';
 import { seedBuiltinTemplates } from './modules/templates/builtin-seed.js';
+import { createMetrics, trackGauges } from './observability/instruments.js';
 import { createServices } from './services.js';
 
 export interface RunningApi {
@@ -145,7 +149,8 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
     : undefined;
   front = graphql?.front;
   // Before any body parser: webhook signatures are checked over the raw body.
-  if (hasServer) app.use(webhooksRouter(services.webhooks, logger));
+  if (hasServer) app.use(webhooksRouter(services.webhooks, logger, metrics));
+  if (hasServer) app.use(delegationsRouter(services.delegations, logger));
   if (graphql) app.use(graphql.router);
   if (hasServer) app.use(runDownloadsRouter(services, logger));
   // Logs and outputs from stage pods (Kubernetes executor), with per-attempt stage tokens.
@@ -168,11 +173,26 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         maxBytes: config.engine.artifactMaxBytes,
       }),
     );
+    app.use(
+      stageCachesRouter({
+        caches: services.caches,
+        stages: services.stageIngest,
+        box: services.secretBox,
+        logger,
+        store: services.artifactStore,
+        maxBytes: config.engine.cacheMaxBytes,
+      }),
+    );
   }
 
   if (config.server.role !== 'server') {
-    engine = await startEngine({ config, db: database.db, databaseUrl: database.url, hub, services, logger });
+    engine = await startEngine({ config, db: database.db, databaseUrl: database.url, hub, services, logger, metrics });
   }
+  trackGauges(metrics, {
+    runCounts: () => readTenantRunCounts(database.db),
+    isLeader: () => engine?.isLeader() ?? false,
+    maxTenantLabels: config.server.metricsMaxTenantLabels,
+  });
 
   // Caches stay bypassed until this listens (nothing is cached before).
   await dataVersion?.start();

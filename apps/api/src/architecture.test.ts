@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * testing/ helpers are exempt: they start whole processes.
  */
 const LAYERS = [
-  { name: 'foundation', paths: ['config/', 'logging/', 'errors/', 'generated/', 'system/'] },
+  { name: 'foundation', paths: ['config/', 'logging/', 'errors/', 'generated/', 'system/', 'observability/'] },
   { name: 'db', paths: ['db/'] },
   { name: 'modules', paths: ['modules/', 'services.ts'] },
   { name: 'engine', paths: ['controller/', 'kube-sync/'] },

@@ -8,6 +8,7 @@ import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts
 import { RunDownloads } from './modules/artifacts/run-downloads.presenter.js';
 import { S3ArtifactStore } from './modules/artifacts/s3-artifact-store.js';
 import { AuditPresenter } from './modules/audit/audit.presenter.js';
+import { CachesService } from './modules/caches/caches.service.js';
 import { EnginePresenter } from './modules/engine/engine.presenter.js';
 import { AccountService } from './modules/identity/account.service.js';
 import { ApiTokensService } from './modules/identity/api-tokens.service.js';
@@ -29,6 +30,7 @@ import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
 import { ResourceService } from './modules/resources/resources.service.js';
+import { DelegationsService } from './modules/runs/delegations.service.js';
 import { LogSearchPresenter } from './modules/runs/log-search.presenter.js';
 import { RunEvents } from './modules/runs/run-events.js';
 import { RunInsightsPresenter } from './modules/runs/run-insights.presenter.js';
@@ -36,6 +38,7 @@ import { RunNumbers } from './modules/runs/run-numbers.js';
 import { RunStreams } from './modules/runs/run-streams.js';
 import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
+import { StageApprovalService } from './modules/runs/stage-approval.service.js';
 import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js';
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
 import { StageService } from './modules/stages/stages.service.js';
@@ -50,6 +53,8 @@ import { WorkflowsService } from './modules/workflows/workflows.service.js';
 
 /** Every domain service, wired once per process. */
 export interface Services {
+  /** Tenants' stage caches (list, delete). */
+  caches: CachesService;
   identity: IdentityService;
   users: UsersService;
   /** The signed-in user's own credentials: logout, password, sessions. */
@@ -77,6 +82,10 @@ export interface Services {
   webhooks: WebhooksService;
   manifests: ManifestsService;
   runs: RunsService;
+  /** approveStage, rejectStage: decisions on approval gates. */
+  stageApprovals: StageApprovalService;
+  /** Callbacks and completeDelegatedStage: how delegated stages end. */
+  delegations: DelegationsService;
   /** Registry catalog/tags reads and IMAGE resource checks through registry integrations. */
   registries: RegistriesService;
   preflight: PreflightService;
@@ -143,6 +152,7 @@ export function createServices(
   const runsPresenter = new RunsPresenter(db);
   const runEvents = new RunEvents(hooks.hub);
   const services: Services = {
+    caches: new CachesService({ db, logger, store: artifactStore }),
     integrations: new IntegrationService({
       db,
       logger,
@@ -184,6 +194,8 @@ export function createServices(
       logger,
       numbers: new RunNumbers({ databaseUrl: () => hooks.databaseUrl, logger }),
     }),
+    stageApprovals: new StageApprovalService({ db, logger }),
+    delegations: new DelegationsService({ db, logger, box: secretBox }),
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     preflight: new PreflightService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),

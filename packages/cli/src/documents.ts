@@ -24,6 +24,10 @@ const RunFields = graphql(`
       message
       startedAt
       finishedAt
+      matrix {
+        name
+        value
+      }
     }
   }
 `);
@@ -314,3 +318,76 @@ export const PreflightWorkflowDocument = graphql(`
   }
 `);
 export type PreflightCheck = ResultOf<typeof PreflightWorkflowDocument>['preflightWorkflow'][number];
+
+/** What `cyclone approve|reject` shows of the gate it decided. */
+const GateFields = graphql(`
+  fragment CliGateFields on WorkflowRun {
+    id
+    number
+    phase
+    workflow {
+      name
+    }
+    stages {
+      name
+      phase
+      approval {
+        state
+        count
+        approvals {
+          decision
+        }
+      }
+    }
+  }
+`);
+export type GateSnapshot = ResultOf<typeof GateFields>;
+
+export const ApproveStageDocument = graphql(
+  `
+  mutation CliApproveStage($input: ApproveStageInput!) {
+    approveStage(input: $input) {
+      ...CliGateFields
+    }
+  }
+`,
+  [GateFields],
+);
+
+export const RejectStageDocument = graphql(
+  `
+  mutation CliRejectStage($input: RejectStageInput!) {
+    rejectStage(input: $input) {
+      ...CliGateFields
+    }
+  }
+`,
+  [GateFields],
+);
+
+export const CompleteDelegatedStageDocument = graphql(`
+  mutation CliCompleteDelegatedStage($input: CompleteDelegatedStageInput!) {
+    completeDelegatedStage(input: $input) {
+      id
+      number
+      workflow {
+        name
+      }
+      stages {
+        name
+        phase
+      }
+    }
+  }
+`);
+
+export const ApproveRunDocument = graphql(
+  `
+  mutation CliApproveWorkflowRun($id: ID!) {
+    approveWorkflowRun(id: $id) {
+      ...CliRunFields
+    }
+  }
+`,
+  [RunFields],
+);

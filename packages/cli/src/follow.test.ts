@@ -26,8 +26,8 @@ const run = (phase: RunSnapshot['phase'] & StageSnapshot['phase']): RunSnapshot 
   finishedAt: null,
   workflow: { name: 'ci' },
   stages: [
-    { name: 'a', phase, attempt: 1, exitCode: null, message: '', startedAt: null, finishedAt: null },
-    { name: 'b', phase, attempt: 1, exitCode: null, message: '', startedAt: null, finishedAt: null },
+    { name: 'a', phase, attempt: 1, exitCode: null, message: '', startedAt: null, finishedAt: null, matrix: [] },
+    { name: 'b', phase, attempt: 1, exitCode: null, message: '', startedAt: null, finishedAt: null, matrix: [] },
   ],
 });
 

@@ -10,6 +10,7 @@ const stage = (name: string, phase: StageSnapshot['phase'], extra: Partial<Stage
   message: '',
   startedAt: null,
   finishedAt: null,
+  matrix: [],
   ...extra,
 });
 const run = (phase: RunSnapshot['phase'], stages: StageSnapshot[], extra: Partial<RunSnapshot> = {}): RunSnapshot => ({
@@ -74,6 +75,28 @@ describe('RunPrinter', () => {
       run('RUNNING', [stage('deploy', 'SKIPPED', { message: "skipped: when trigger.branch == 'main' is false" })]),
     );
     expect(out[0]).toBe("==> stage deploy SKIPPED (skipped: when trigger.branch == 'main' is false)\n");
+  });
+
+  it("names a matrix combination's values", () => {
+    const out: string[] = [];
+    const printer = new RunPrinter((t) => out.push(t), ['test'], false);
+    const values = [
+      { name: 'os', value: 'linux' },
+      { name: 'go', value: '1.22' },
+    ];
+    printer.run(
+      run('RUNNING', [stage('test.0', 'FAILED', { matrix: values, exitCode: 2, message: 'exited with code 2' })]),
+    );
+    expect(out[0]).toBe('==> stage test.0 FAILED (os=linux, go=1.22, exit 2, exited with code 2)\n');
+  });
+
+  it('says how to decide an approval stage that waits', () => {
+    const out: string[] = [];
+    const printer = new RunPrinter((t) => out.push(t), ['sign-off'], false);
+    printer.run(run('RUNNING', [stage('sign-off', 'WAITING', { message: 'waiting for 2 approvals' })]));
+    expect(out[0]).toBe(
+      '==> stage sign-off WAITING (waiting for 2 approvals: cyclone approve|reject r1 --stage sign-off)\n',
+    );
   });
 
   it('reports a pause, and with --stage only that stage', () => {

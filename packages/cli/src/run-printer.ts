@@ -35,11 +35,15 @@ export class RunPrinter {
       this.stagePhases.set(stage.name, stage.phase);
       if (before === undefined && stage.phase === 'PENDING') continue;
       const details = [
+        // A matrix combination: its values.
+        stage.matrix.map(({ name, value }) => `${name}=${value}`).join(', '),
         stage.attempt > 1 ? `attempt ${stage.attempt}` : '',
         stage.finishedAt ? `in ${runDuration(stage.startedAt, stage.finishedAt)}` : '',
         stage.exitCode !== null && stage.phase !== 'RUNNING' ? `exit ${stage.exitCode}` : '',
         // Why it failed, or why it was skipped (its condition, its upstream stages).
         (stage.phase === 'FAILED' || stage.phase === 'SKIPPED') && stage.message ? stage.message : '',
+        // An approval stage: what it waits for, and how to decide it from here.
+        stage.phase === 'WAITING' ? `${stage.message}: cyclone approve|reject ${run.id} --stage ${stage.name}` : '',
       ].filter(Boolean);
       this.status(`stage ${stage.name} ${paintPhase(stage.phase, this.isColoured)}`, details);
     }

@@ -117,12 +117,42 @@ describe('validateManifests', () => {
     ]);
   });
 
-  it('accepts the language example: a condition, a finally stage and a cron time zone', () => {
+  it('accepts the language example: a condition, an approval gate without a Stage document, a finally stage and a cron time zone', () => {
     const example = readFileSync(
       new URL('../../../k8s/examples/valid/workflow-language.yaml', import.meta.url),
       'utf8',
     );
     expect(validateManifests(docs(stage('unit-test'), stage('release'), stage('cleanup'), example))).toEqual([]);
+  });
+
+  it('accepts the services and delegation examples, and names the field of a service readiness with two checks', () => {
+    const read = (path: string) => readFileSync(new URL(`../../../k8s/examples/${path}`, import.meta.url), 'utf8');
+    expect(validateManifests(read('valid/stage-services.yaml'))).toEqual([]);
+    expect(validateManifests(read('valid/stage-delegation.yaml'))).toEqual([]);
+    expect(validateManifests(read('invalid/stage-service-two-readiness-checks.yaml'))).toEqual([
+      {
+        document: 0,
+        field: 'documents[0].spec.pod.spec.services[0].readiness',
+        message: 'needs exactly one of command or tcpPort',
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it("accepts the default-resources example and names a bad quantity's field", () => {
+    const example = readFileSync(
+      new URL('../../../k8s/examples/valid/workflow-resources.yaml', import.meta.url),
+      'utf8',
+    );
+    expect(validateManifests(example)).toEqual([]);
+    expect(validateManifests(example.replace('memory: 4Gi', 'memory: lots'))).toEqual([
+      {
+        document: 1,
+        field: 'documents[1].spec.resources.limits.memory',
+        message: 'must be a memory quantity like 512Mi, 2Gi or 1G',
+        severity: 'error',
+      },
+    ]);
   });
 
   it('checks the joined workflow with the domain schema', () => {

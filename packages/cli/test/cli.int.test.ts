@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -264,6 +265,88 @@ describe('cyclone CLI against a real API', () => {
     const ended = await waitForRun(api, admin, id);
     expect(ended).toMatchObject({ phase: 'CANCELLED', message: 'stopped' });
     expect(stageOf(ended, 'linger').phase).toBe('CANCELLED');
+  });
+
+  it('approves and rejects approval stages: inputs, comments, the API refusal and the usage error', async () => {
+    const scope = { tenant: 'acme', project: 'stops' };
+    const gated = (name: string) =>
+      createWorkflow(api, admin, {
+        ...scope,
+        name,
+        stages: [
+          { name: 'gate', approval: { count: 1, inputs: [{ name: 'version', required: true }] } },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference.
+          sh('deploy', 'echo "deploying ${stages.gate.outputs.version}"', { dependsOn: ['gate'] }),
+        ],
+      });
+    await gated('gated');
+    await gated('vetoed');
+    const waiting = async (workflow: string) => {
+      const { id } = await runWorkflow(api, admin, { ...scope, workflow });
+      await waitForRun(api, admin, id, {
+        until: (r) => stageOf(r, 'gate').phase === 'WAITING',
+        what: 'the gate to wait',
+      });
+      return id;
+    };
+    const approved = await waiting('gated');
+    const missing = await cli(['approve', approved, '--stage', 'gate'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('"version" is required');
+    const approve = await cli(
+      ['approve', approved, '--stage', 'gate', '-i', 'version=2.0', '--comment', 'ship it'],
+      env,
+    );
+    expect(approve).toMatchObject({ code: 0, stdout: 'stage gate of run #1 of gated: approved\n' });
+    const ended = await waitForRun(api, admin, approved);
+    expect(ended).toMatchObject({ phase: 'SUCCEEDED' });
+    expect(stageOf(ended, 'gate').outputs).toEqual([{ key: 'version', value: '2.0' }]);
+
+    const rejected = await waiting('vetoed');
+    const usage = await cli(['reject', rejected], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('missing --stage');
+    const reject = await cli(['reject', rejected, '--stage', 'gate', '--comment', 'not today'], env);
+    expect(reject).toMatchObject({ code: 0, stdout: 'stage gate of run #1 of vetoed: rejected\n' });
+    expect(await waitForRun(api, admin, rejected)).toMatchObject({ phase: 'FAILED' });
+    const again = await cli(['reject', rejected, '--stage', 'gate'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not waiting for a decision');
+  });
+
+  it('completes a delegated stage that waits for its external system; usage and API refusals', async () => {
+    const scope = { tenant: 'acme', project: 'stops' };
+    // The external system: takes the hand-over and never calls back.
+    const receiver = createHttpServer((req, res) => req.resume().on('end', () => res.writeHead(202).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/job`;
+      await createWorkflow(api, admin, {
+        ...scope,
+        name: 'handed-over',
+        stages: [
+          { name: 'jenkins', delegation: { type: 'Jenkins', url } },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference.
+          sh('deploy', 'echo "deploying ${stages.jenkins.outputs.version}"', { dependsOn: ['jenkins'] }),
+        ],
+      });
+      const { id } = await runWorkflow(api, admin, { ...scope, workflow: 'handed-over' });
+      await waitForRun(api, admin, id, {
+        until: (r) => stageOf(r, 'jenkins').phase === 'WAITING',
+        what: 'the hand-over',
+      });
+      const usage = await cli(['complete', id, '--stage', 'jenkins', '--phase', 'DONE'], env);
+      expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('--phase must be SUCCEEDED or FAILED') });
+      const done = await cli(['complete', id, '--stage', 'jenkins', '--phase', 'succeeded', '-o', 'version=3.1'], env);
+      expect(done).toMatchObject({ code: 0, stdout: 'stage jenkins of run #1 of handed-over: SUCCEEDED\n' });
+      const ended = await waitForRun(api, admin, id);
+      expect(ended.phase).toBe('SUCCEEDED');
+      expect(stageOf(ended, 'jenkins').outputs).toEqual([{ key: 'version', value: '3.1' }]);
+      const again = await cli(['complete', id, '--stage', 'jenkins', '--phase', 'FAILED'], env);
+      expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining('is not waiting for its delegation') });
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 
   it('resumes after a dropped connection without missing or repeating a line', async () => {

@@ -68,7 +68,7 @@ describe('planRun: starting', () => {
   it('leaves a terminal run alone', () => {
     for (const phase of ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const) {
       const plan = planRun(diamond, run({ phase, isStopRequested: true }), states({ a: running }));
-      expect(plan).toEqual({ start: [], kill: [], finish: [], runPhase: phase });
+      expect(plan).toEqual({ start: [], wait: [], expand: [], kill: [], finish: [], runPhase: phase });
     }
   });
 });

@@ -17,6 +17,7 @@ export type OutputResourceSlot = z.infer<typeof outputResourceSlotSchema>;
 
 /** What a stage template stores: a stage definition whose resources may be typed slots. */
 export const stageTemplateSpecSchema = stageDefinitionSchema.extend({
+  image: text.min(1),
   inputs: z
     .object({
       resources: list(z.union([z.object({ name: dnsLabelSchema, path: text }), inputResourceSlotSchema])).default([]),

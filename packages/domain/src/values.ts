@@ -14,7 +14,8 @@ import type { NameValue } from './specs.js';
  *
  * References (in a stage's command, args, env values and workingDir):
  * - `${variables.NAME}` and `${stages.STAGE.outputs.KEY}`; an unknown one is an
- *   error naming it.
+ *   error naming it. `${matrix.NAME}`: a value of a matrix stage's combination (an
+ *   error in any other stage).
  * - `${secrets.INTEGRATION.FIELD}`: a secret field of an integration of the run's
  *   tenant. An unknown integration or field is an error naming the reference, never
  *   a value; every value substituted is recorded in `usedSecrets` (to be masked). `$${...}` escapes a literal `${...}`; any other `${...}`
@@ -89,6 +90,8 @@ export interface SubstitutionContext {
   secrets?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Collects every secret value substituted. */
   usedSecrets?: Set<string>;
+  /** A matrix combination's values; absent: the stage has none. */
+  matrix?: ReadonlyMap<string, string>;
 }
 
 const SECRET_REFERENCE = /(?<!\$)\$\{secrets\.([^.}]+)\.([^}]+)\}/g;
@@ -134,6 +137,18 @@ export function substitute(text: string, context: SubstitutionContext): string {
       return found.value;
     }
     if (inner.startsWith('secrets.')) return secretValue(whole, inner, context);
+    if (inner.startsWith('matrix.')) {
+      const name = inner.slice('matrix.'.length);
+      const value = context.matrix?.get(name);
+      if (value === undefined) {
+        throw new ValuesError(
+          context.matrix
+            ? `unknown reference ${whole}: the matrix has no "${name}"`
+            : `unknown reference ${whole}: the stage has no matrix`,
+        );
+      }
+      return value;
+    }
     return whole;
   });
 }

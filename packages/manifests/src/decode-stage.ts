@@ -5,13 +5,18 @@ import {
   RESOURCE_TYPES,
   type ResourceSpec,
   resourceSpecSchema,
+  serviceProblems,
+  stageDefinitionProblems,
   stageDefinitionSchema,
   stageTemplateSpecSchema,
   TEMPLATE_KIND_ALIASES,
   TEMPLATE_KINDS,
   type TemplateKind,
 } from '@cyclone/domain';
+import { decodeCaches, reportCacheProblems } from './caches.js';
+import { decodeDelegatedStage, isDelegated } from './decode-delegation.js';
 import type { FieldReader, Obj } from './fields.js';
+import { decodeServices, SERVICES_KEY } from './services-yaml.js';
 import { ANNOTATIONS, LABELS, type Manifest, type StageTemplateMeta } from './types.js';
 import { reportIssues } from './zod-paths.js';
 
@@ -52,6 +57,23 @@ export function decodeResource(r: FieldReader, doc: Obj, base: string, name: str
 
 type StageManifest = Extract<Manifest, { kind: 'Stage' }>;
 
+const WORKLOAD = 'spec.pod.spec.containers[0]';
+/** Where a pod stage's definition fields are in its document, for reportIssues. */
+const POD_STAGE_PLACES = {
+  name: 'metadata.name',
+  image: `${WORKLOAD}.image`,
+  command: `${WORKLOAD}.command`,
+  args: `${WORKLOAD}.args`,
+  env: `${WORKLOAD}.env`,
+  workingDir: `${WORKLOAD}.workingDir`,
+  inputs: 'spec.pod.inputs',
+  outputs: 'spec.pod.outputs',
+  podSpecExtras: 'spec.pod.spec',
+  services: `spec.pod.spec.${SERVICES_KEY}`,
+  template: `metadata.annotations.${ANNOTATIONS.stageTemplate}`,
+  caches: 'spec.caches',
+};
+
 /**
  * A Stage document, or a stage template when labelled `stage.cyclone.dev/template:
  * "true"`. A template's resources given by `type` alone stay typed slots (bound when a
@@ -63,6 +85,10 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
   const labels = r.object(metadata?.labels, `${base}.metadata.labels`);
   const isTemplate = labels?.[LABELS.template] === 'true' || labels?.[LABELS.template] === true;
   const spec = r.object(doc.spec, `${base}.spec`, true);
+  if (spec && isDelegated(spec)) {
+    const annotations = r.object(metadata?.annotations, `${base}.metadata.annotations`);
+    return decodeDelegatedStage(r, spec, base, name, annotations, isTemplate);
+  }
   const pod = r.object(spec?.pod, `${base}.spec.pod`, true);
   if (!pod) return undefined;
   const p = `${base}.spec.pod`;
@@ -101,30 +127,34 @@ export function decodeStage(r: FieldReader, doc: Obj, base: string, name: string
       artifacts: pathItems(r, outputs, `${p}.outputs`),
     },
     podSpecExtras: podSpecExtras(podSpec, workload, containers),
+    services: decodeServices(r, podSpec, `${p}.spec`),
     template: r.string(annotations, ANNOTATIONS.stageTemplate, `${base}.metadata.annotations`),
+    caches: decodeCaches(r, spec, `${base}.spec`),
   };
   const parsed = (isTemplate ? stageTemplateSpecSchema : stageDefinitionSchema).safeParse(candidate);
   if (!parsed.success) {
-    const container = `spec.pod.spec.containers[0]`;
-    reportIssues(r, base, parsed.error.issues, {
-      name: 'metadata.name',
-      image: `${container}.image`,
-      command: `${container}.command`,
-      args: `${container}.args`,
-      env: `${container}.env`,
-      workingDir: `${container}.workingDir`,
-      inputs: 'spec.pod.inputs',
-      outputs: 'spec.pod.outputs',
-      podSpecExtras: 'spec.pod.spec',
-      template: `metadata.annotations.${ANNOTATIONS.stageTemplate}`,
-    });
+    reportIssues(r, base, parsed.error.issues, POD_STAGE_PLACES);
     return undefined;
   }
+  if (reportCacheProblems(r, `${base}.spec`, name, parsed.data.caches)) return undefined;
   const podProblems = checkPodSpecExtras(parsed.data.podSpecExtras);
   for (const problem of podProblems) r.fail(`${p}.spec.${problem.path}`, problem.message);
-  if (podProblems.length > 0) return undefined;
+  const serviceIssues = serviceProblems(parsed.data);
+  for (const problem of serviceIssues)
+    r.fail(
+      `${p}.spec.${problem.path
+        .map(String)
+        .join('.')
+        .replace(/\.(\d+)/g, '[$1]')}`,
+      problem.message,
+    );
+  if (podProblems.length + serviceIssues.length > 0) return undefined;
   if (isTemplate) return template && { kind: 'Stage', spec: parsed.data, template };
-  return { kind: 'Stage', spec: stageDefinitionSchema.parse(parsed.data) };
+  const definition = stageDefinitionSchema.parse(parsed.data);
+  // The schema lets image be empty (a delegated stage has none); a pod's workload needs one.
+  const definitionProblems = stageDefinitionProblems(definition);
+  reportIssues(r, base, definitionProblems, POD_STAGE_PLACES);
+  return definitionProblems.length === 0 ? { kind: 'Stage', spec: definition } : undefined;
 }
 
 function templateMeta(
@@ -172,7 +202,7 @@ function pathItems(r: FieldReader, parent: Obj | undefined, path: string) {
 
 /** The PodSpec minus the workload fields of the first container, or undefined when nothing is left. */
 function podSpecExtras(podSpec: Obj, workload: Obj, containers: unknown[]): Record<string, unknown> | undefined {
-  const { containers: _containers, ...rest } = podSpec;
+  const { containers: _containers, [SERVICES_KEY]: _services, ...rest } = podSpec;
   const workloadRest = Object.fromEntries(
     Object.entries(workload).filter(([key]) => !(WORKLOAD_FIELDS as readonly string[]).includes(key)),
   );

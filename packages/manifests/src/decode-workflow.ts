@@ -1,4 +1,5 @@
 import {
+  ACCELERATION_LABEL,
   dnsLabelSchema,
   durationTextSchema,
   nameValueSchema,
@@ -7,8 +8,10 @@ import {
   workflowSpecSchema,
   workflowStageSchema,
 } from '@cyclone/domain';
+import { decodeCaches, reportCacheProblems } from './caches.js';
 import type { FieldReader, Obj } from './fields.js';
 import { ANNOTATIONS, type WorkflowManifestSpec, type WorkflowRunManifestSpec } from './types.js';
+import { readWorkflowResources } from './workflow-resources.js';
 import { reportIssues } from './zod-paths.js';
 
 const stageRefSchema = workflowStageSchema.pick({
@@ -20,20 +23,32 @@ const stageRefSchema = workflowStageSchema.pick({
   retries: true,
   when: true,
   finally: true,
+  approval: true,
+  workflow: true,
+  caches: true,
+  matrix: true,
+  matrixFrom: true,
+  maxParallel: true,
 });
-const workflowHeadSchema = workflowSpecSchema.pick({ description: true, globalVariables: true });
+const workflowHeadSchema = workflowSpecSchema.pick({ description: true, globalVariables: true, resources: true });
 
 export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: string): WorkflowManifestSpec | undefined {
   const spec = r.object(doc.spec, `${base}.spec`, true);
   if (!spec) return undefined;
   const p = `${base}.spec`;
   const annotations = r.object(r.object(doc.metadata, `${base}.metadata`)?.annotations, `${base}.metadata.annotations`);
+  const acceleration = accelerationLabel(r, doc, base);
+  const resources = readWorkflowResources(r, spec, p);
   const head = workflowHeadSchema.safeParse({
     description: r.string(annotations, ANNOTATIONS.description, `${base}.metadata.annotations`) ?? '',
     globalVariables: r.nameValues(spec, 'globalVariables', p),
+    ...(resources.value ? { resources: resources.value } : {}),
   });
   if (!head.success) {
-    reportIssues(r, base, head.error.issues, { description: `metadata.annotations.${ANNOTATIONS.description}` });
+    reportIssues(r, base, head.error.issues, {
+      description: `metadata.annotations.${ANNOTATIONS.description}`,
+      resources: resources.place,
+    });
   }
   const items = r.objects(spec, 'stages', p);
   if (spec.stages === undefined || (Array.isArray(spec.stages) && spec.stages.length === 0)) {
@@ -52,6 +67,15 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
       retries: r.integer(item, 'retries', path),
       when: r.string(item, 'when', path),
       finally: r.boolean(item, 'finally', path),
+      approval: approvalOf(r, item, path),
+      workflow: childWorkflowOf(r, item, path),
+      caches: decodeCaches(r, item, path),
+      matrix: r.objects(item, 'matrix', path).map((axis) => ({
+        name: r.string(axis.item, 'name', axis.path, true),
+        values: r.strings(axis.item, 'values', axis.path),
+      })),
+      matrixFrom: r.string(item, 'matrixFrom', path),
+      maxParallel: r.integer(item, 'maxParallel', path),
     });
     if (!parsed.success) {
       const relative = path.slice(base.length + 1);
@@ -64,19 +88,62 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
         retries: `${relative}.retries`,
         when: `${relative}.when`,
         finally: `${relative}.finally`,
+        approval: `${relative}.approval`,
+        workflow: `${relative}.workflow`,
+        caches: `${relative}.caches`,
+        matrix: `${relative}.matrix`,
+        matrixFrom: `${relative}.matrixFrom`,
+        maxParallel: `${relative}.maxParallel`,
       });
       return undefined;
     }
-    return parsed.data;
+    if (reportCacheProblems(r, path, parsed.data.name, parsed.data.caches)) return undefined;
+    const { caches, ...ref } = parsed.data;
+    return caches ? { ...ref, caches } : ref;
   });
   const cluster = executionClusterOf(r, spec, p);
-  if (!head.success || stages.some((s) => s === undefined) || stages.length === 0) return undefined;
+  if (!head.success || resources.refused || stages.some((s) => s === undefined) || stages.length === 0) {
+    return undefined;
+  }
   return {
     name,
     ...head.data,
+    ...(acceleration ? { acceleration } : {}),
     stages: stages.filter((s) => s !== undefined),
     ...(cluster ? { executionCluster: cluster } : {}),
   };
+}
+
+const TIMEOUT_ACTIONS: Record<string, 'FAIL' | 'SKIP'> = { fail: 'FAIL', skip: 'SKIP' };
+
+/** `approval: {count, roles, users, timeout, onTimeout: Fail | Skip, inputs}`: the stage is an approval gate. */
+function approvalOf(r: FieldReader, item: Obj, path: string) {
+  const approval = r.object(item.approval, `${path}.approval`);
+  if (!approval) return undefined;
+  const p = `${path}.approval`;
+  const onTimeoutText = r.string(approval, 'onTimeout', p);
+  const onTimeout = onTimeoutText === undefined ? undefined : TIMEOUT_ACTIONS[onTimeoutText.toLowerCase()];
+  if (onTimeoutText !== undefined && !onTimeout) r.fail(`${p}.onTimeout`, 'must be Fail or Skip');
+  return {
+    count: r.integer(approval, 'count', p),
+    roles: r.strings(approval, 'roles', p),
+    users: r.strings(approval, 'users', p),
+    timeout: r.string(approval, 'timeout', p),
+    onTimeout,
+    inputs: r.objects(approval, 'inputs', p).map((input) => ({
+      name: r.string(input.item, 'name', input.path, true),
+      required: r.boolean(input.item, 'required', input.path),
+      description: r.string(input.item, 'description', input.path),
+    })),
+  };
+}
+
+/** `workflow: {name, parameters}`: the stage runs another workflow of the project. */
+function childWorkflowOf(r: FieldReader, item: Obj, path: string) {
+  const child = r.object(item.workflow, `${path}.workflow`);
+  if (!child) return undefined;
+  const p = `${path}.workflow`;
+  return { name: r.string(child, 'name', p, true), parameters: r.nameValues(child, 'parameters', p) };
 }
 
 /** Where Cyclone's documents say they run (`executionContext`); only the cluster is taken. */
@@ -123,7 +190,7 @@ export function decodeTrigger(
       pullRequestComment: commentPolicy(r, scm, s),
       workflowFromRevision: r.boolean(scm, 'workflowFromRevision', s),
     },
-    parameters: r.nameValues(spec, 'parameters', p),
+    parameters: [...r.nameValues(spec, 'parameters', p), ...presetParameters(r, spec, p)],
     enabled: !(r.boolean(spec, 'disabled', p) ?? false),
   };
   const parsed = triggerSpecSchema.safeParse(candidate);
@@ -145,6 +212,22 @@ export function decodeTrigger(
   }
   if (workflowRef === undefined || !type) return undefined;
   return { spec: parsed.data, workflowRef };
+}
+
+/**
+ * The run settings the original inlines into a trigger (its WorkflowRun preset), as the
+ * run parameters they are in this Cyclone: `globalVariables` → `variables.NAME`,
+ * `stages[].parameters` → `stages.<stage>.NAME`, `resources[].parameters` →
+ * `resources.<resource>.NAME` (as a WorkflowRun document's).
+ */
+function presetParameters(r: FieldReader, spec: Obj, path: string): { name: string; value: string }[] {
+  const variables = r.nameValues(spec, 'globalVariables', path).map((v) => ({ ...v, name: `variables.${v.name}` }));
+  const scoped = (key: 'stages' | 'resources') =>
+    r.objects(spec, key, path).flatMap(({ item, path: at }) => {
+      const name = r.string(item, 'name', at, true) ?? '';
+      return r.nameValues(item, 'parameters', at).map((v) => ({ ...v, name: `${key}.${name}.${v.name}` }));
+    });
+  return [...variables, ...scoped('stages'), ...scoped('resources')];
 }
 
 /** `cron.concurrencyPolicy: Allow | Forbid | Replace` (Kubernetes CronJob spelling); absent = Allow. */
@@ -215,6 +298,7 @@ export function decodeWorkflowRun(
   const p = `${base}.spec`;
   const workflowRef = workflowRefName(r, spec, p);
   const timeout = r.string(spec, 'timeout', p);
+  const acceleration = accelerationLabel(r, doc, base);
   if (timeout !== undefined) {
     const parsed = durationTextSchema.safeParse(timeout);
     if (!parsed.success) r.fail(`${p}.timeout`, parsed.error.issues[0]?.message ?? 'invalid');
@@ -231,7 +315,22 @@ export function decodeWorkflowRun(
     });
   const stages = withParameters('stages');
   const resources = withParameters('resources');
+  const globalVariables = r.nameValues(spec, 'globalVariables', p);
+  globalVariables.forEach((variable, index) => {
+    const parsed = nameValueSchema.safeParse(variable);
+    if (!parsed.success) r.fail(`${p}.globalVariables[${index}]`, parsed.error.issues[0]?.message ?? 'invalid');
+  });
   const cluster = executionClusterOf(r, spec, p);
+  const startStages = r.strings(spec, 'startStages', p);
+  const endStages = r.strings(spec, 'endStages', p);
+  for (const [key, names] of [
+    ['startStages', startStages],
+    ['endStages', endStages],
+  ] as const) {
+    names.forEach((stage, index) => {
+      if (!dnsLabelSchema.safeParse(stage).success) r.fail(`${p}.${key}[${index}]`, 'must be a stage name');
+    });
+  }
   if (workflowRef === undefined) return undefined;
   return {
     name,
@@ -239,6 +338,21 @@ export function decodeWorkflowRun(
     ...(timeout !== undefined ? { timeout } : {}),
     stages,
     resources,
+    globalVariables,
     ...(cluster ? { executionCluster: cluster } : {}),
+    startStages,
+    endStages,
+    ...(acceleration !== undefined ? { acceleration } : {}),
   };
+}
+
+/** The label `workflowrun.cyclone.dev/acceleration` of a Workflow or WorkflowRun: true, false or absent. */
+export function accelerationLabel(r: FieldReader, doc: Obj, base: string): boolean | undefined {
+  const labels = r.object(r.object(doc.metadata, `${base}.metadata`)?.labels, `${base}.metadata.labels`);
+  const value = labels?.[ACCELERATION_LABEL];
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  r.fail(`${base}.metadata.labels["${ACCELERATION_LABEL}"]`, 'must be "true" or "false"');
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatManifestError, parseManifests, printManifests } from './index.js';
+import { formatManifestError, joinWorkflow, parseManifests, printManifests, splitWorkflow } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -53,7 +53,15 @@ describe('parseManifests', () => {
         description: 'Build and package the shop',
         globalVariables: [{ name: 'BUILD_ID', value: '$(random:6)' }],
         stages: [
-          { name: 'compile', dependsOn: [], artifactSources: [], trivial: false, retries: 0, finally: false },
+          {
+            name: 'compile',
+            dependsOn: [],
+            artifactSources: [],
+            trivial: false,
+            retries: 0,
+            finally: false,
+            matrix: [],
+          },
           {
             name: 'package',
             dependsOn: ['compile'],
@@ -61,6 +69,7 @@ describe('parseManifests', () => {
             trivial: false,
             retries: 0,
             finally: false,
+            matrix: [],
           },
         ],
       },
@@ -86,6 +95,9 @@ describe('parseManifests', () => {
         timeout: '30m',
         stages: [{ name: 'compile', parameters: [{ name: 'GOFLAGS', value: '-mod=vendor' }] }],
         resources: [],
+        globalVariables: [],
+        startStages: [],
+        endStages: [],
       },
     });
   });
@@ -321,6 +333,17 @@ spec:
       'documents[3].spec.pod.spec.containers[0].image: required',
     ]);
   });
+
+  it('refuses text that cannot be stored (a NUL, a lone surrogate), naming where it is', () => {
+    const resource = (value: string) =>
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: git}\nspec:\n  type: Git\n  parameters: [{name: SCM_URL, value: "${value}"}]\n`;
+    const { documents, errors } = parseManifests(`${resource('\\0')}---\n${resource('\\ud800')}`);
+    expect(documents).toEqual([]);
+    expect(errors.map(formatManifestError)).toEqual([
+      'documents[0].spec.parameters[0].value: holds a NUL character or half of a surrogate pair, which cannot be stored',
+      'documents[1].spec.parameters[0].value: holds a NUL character or half of a surrogate pair, which cannot be stored',
+    ]);
+  });
 });
 
 describe('printManifests', () => {
@@ -387,6 +410,143 @@ spec:
     expect(errors.map((e) => e.path)).toEqual(
       expect.arrayContaining(['documents[0].spec.stages[2].finally', 'documents[0].spec.stages[2].when']),
     );
+  });
+});
+
+describe('matrix stages in a Workflow', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata:
+  name: matrix
+spec:
+  stages:
+    - name: list
+    - name: test
+      matrix:
+        - name: go
+          values:
+            - "1.22"
+            - "1.23"
+        - name: os
+          values:
+            - linux
+      maxParallel: 2
+    - name: deploy
+      depends:
+        - list
+      matrixFrom: \${stages.list.outputs.targets}
+`;
+
+  it('reads spec.stages[].matrix, matrixFrom and maxParallel, and prints them back as they were', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    const workflow = documents[0];
+    expect(workflow?.kind === 'Workflow' && workflow.spec.stages).toMatchObject([
+      { name: 'list', matrix: [] },
+      {
+        name: 'test',
+        matrix: [
+          { name: 'go', values: ['1.22', '1.23'] },
+          { name: 'os', values: ['linux'] },
+        ],
+        maxParallel: 2,
+      },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, not a JS template
+      { name: 'deploy', matrix: [], matrixFrom: '${stages.list.outputs.targets}' },
+    ]);
+    expect(printManifests(documents)).toBe(text);
+  });
+
+  it('names the field of a bad axis or maxParallel', () => {
+    const { errors } = parseManifests(
+      text.replace('maxParallel: 2', 'maxParallel: 0').replace('- name: go', '- name: 9go'),
+    );
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['documents[0].spec.stages[1].maxParallel', 'documents[0].spec.stages[1].matrix[0].name']),
+    );
+  });
+});
+
+describe('approval gates in a Workflow', () => {
+  const text = `apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata:
+  name: release
+spec:
+  stages:
+    - name: build
+    - name: sign-off
+      depends:
+        - build
+      approval:
+        count: 2
+        roles:
+          - OWNER
+          - ADMIN
+        users:
+          - lead@example.com
+        timeout: 24h
+        onTimeout: Skip
+        inputs:
+          - name: version
+            required: true
+            description: "the version to ship: major.minor"
+          - name: note
+    - name: deploy
+      depends:
+        - sign-off
+`;
+
+  it('reads spec.stages[].approval, joins a gate without a Stage document, and prints it back as it was', () => {
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    const workflow = documents[0];
+    if (workflow?.kind !== 'Workflow') throw new Error('not a Workflow');
+    expect(workflow.spec.stages[1]).toMatchObject({
+      name: 'sign-off',
+      approval: {
+        count: 2,
+        roles: ['OWNER', 'ADMIN'],
+        users: ['lead@example.com'],
+        timeout: '24h',
+        onTimeout: 'SKIP',
+        inputs: [
+          { name: 'version', required: true, description: 'the version to ship: major.minor' },
+          { name: 'note', required: false },
+        ],
+      },
+    });
+    expect(printManifests(documents)).toBe(text);
+    const image = { name: '', image: 'alpine', command: [], args: [], env: [] };
+    const definition = {
+      ...image,
+      inputs: { resources: [], artifacts: [], arguments: [] },
+      outputs: { resources: [], artifacts: [] },
+    };
+    const { spec, missing } = joinWorkflow(workflow.spec, (name) =>
+      name === 'sign-off' ? undefined : { ...definition, name },
+    );
+    expect(missing).toEqual([]);
+    expect(spec.stages[1]).toMatchObject({ name: 'sign-off', image: '', command: [], approval: { count: 2 } });
+    // Exported again, the gate has no Stage document.
+    expect(splitWorkflow('release', spec).stages.map((stage) => stage.name)).toEqual(['build', 'deploy']);
+  });
+
+  it('names the field of a bad onTimeout, role or count', () => {
+    const { errors } = parseManifests(
+      text
+        .replace('onTimeout: Skip', 'onTimeout: Later')
+        .replace('- OWNER', '- KING')
+        .replace('count: 2', 'count: zero'),
+    );
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining([
+        'documents[0].spec.stages[1].approval.onTimeout',
+        'documents[0].spec.stages[1].approval.count',
+      ]),
+    );
+    const roles = parseManifests(text.replace('- OWNER', '- KING')).errors;
+    expect(roles.map((e) => e.path)).toEqual(['documents[0].spec.stages[1].approval.roles[0]']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { dnsLabelSchema } from '@cyclone/domain';
+import { dnsLabelSchema, findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@cyclone/domain';
 import { parseAllDocuments } from 'yaml';
 import { decodeResource, decodeStage } from './decode-stage.js';
 import { decodeTrigger, decodeWorkflow, decodeWorkflowRun } from './decode-workflow.js';
@@ -45,6 +45,11 @@ export function parseManifests(text: string): ParseResult {
   const seen = new Map<string, number>();
   raw.forEach((value, index) => {
     if (value === undefined) return;
+    const unstorable = findUnstorableText(value, `documents[${index}]`);
+    if (unstorable !== undefined) {
+      errors.push({ document: index, path: unstorable, message: UNSTORABLE_TEXT_MESSAGE });
+      return;
+    }
     const manifest = decodeDocument(new FieldReader(errors, index), value, index);
     if (!manifest) return;
     const key = `${manifest.kind}/${manifest.spec.name}`;

@@ -1,6 +1,15 @@
-import type { ResourceSpec, StageTemplateSpec, TriggerSpec } from '@cyclone/domain';
+import {
+  ACCELERATION_LABEL,
+  type ResourceSpec,
+  type StageApproval,
+  type StageDelegation,
+  type StageTemplateSpec,
+  type TriggerSpec,
+} from '@cyclone/domain';
 import { stringify } from 'yaml';
+import { encodeCaches } from './caches.js';
 import { WORKLOAD_FIELDS } from './decode-stage.js';
+import { encodeServices } from './services-yaml.js';
 import {
   ANNOTATIONS,
   API_VERSION,
@@ -9,6 +18,7 @@ import {
   type WorkflowManifestSpec,
   type WorkflowRunManifestSpec,
 } from './types.js';
+import { encodeWorkflowResources } from './workflow-resources.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,13 +37,18 @@ function encode(manifest: Manifest): Json {
   switch (manifest.kind) {
     case 'Resource':
       return envelope('Resource', { name: manifest.spec.name }, encodeResource(manifest.spec));
-    case 'Stage':
-      return envelope('Stage', stageMetadata(manifest), { pod: encodePod(manifest.spec) });
+    case 'Stage': {
+      const { spec } = manifest;
+      // A delegated stage runs no pod: its document says where the work goes instead.
+      const work = spec.delegation ? { delegation: encodeDelegation(spec.delegation) } : { pod: encodePod(spec) };
+      return envelope('Stage', stageMetadata(manifest), compact({ ...work, caches: encodeCaches(spec.caches) }));
+    }
     case 'Workflow':
       return envelope(
         'Workflow',
         compact({
           name: manifest.spec.name,
+          labels: manifest.spec.acceleration ? { [ACCELERATION_LABEL]: 'true' } : undefined,
           annotations: manifest.spec.description ? { [ANNOTATIONS.description]: manifest.spec.description } : undefined,
         }),
         encodeWorkflow(manifest.spec),
@@ -45,7 +60,17 @@ function encode(manifest: Manifest): Json {
         encodeTrigger(manifest.spec, manifest.workflowRef),
       );
     case 'WorkflowRun':
-      return envelope('WorkflowRun', { name: manifest.spec.name }, encodeRun(manifest.spec));
+      return envelope(
+        'WorkflowRun',
+        compact({
+          name: manifest.spec.name,
+          labels:
+            manifest.spec.acceleration === undefined
+              ? undefined
+              : { [ACCELERATION_LABEL]: String(manifest.spec.acceleration) },
+        }),
+        encodeRun(manifest.spec),
+      );
   }
 }
 
@@ -100,6 +125,13 @@ function encodeResource(spec: ResourceSpec): Json {
   });
 }
 
+/** `spec.delegation`; a free-form config prints with sorted keys, as the rest of a PodSpec does. */
+function encodeDelegation(delegation: StageDelegation): Json {
+  // Not compact(): a config of {} or [] is a value the external system is sent.
+  const config = delegation.config === undefined ? {} : { config: sortKeys(delegation.config) };
+  return { type: delegation.type, url: delegation.url, ...config };
+}
+
 /** A stage's pod; typed slots (templates only) print as `type`. */
 function encodePod(spec: StageTemplateSpec): Json {
   const extras = (sortKeys(spec.podSpecExtras ?? {}) ?? {}) as Json;
@@ -134,13 +166,19 @@ function encodePod(spec: StageTemplateSpec): Json {
       resources: spec.outputs.resources.map((r) => ('name' in r ? { name: r.name } : { type: r.type })),
       artifacts: spec.outputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
     }),
-    spec: { ...podRest, containers: [workload, ...otherContainers] },
+    spec: {
+      ...podRest,
+      ...(spec.services ? { services: encodeServices(spec.services) } : {}),
+      containers: [workload, ...otherContainers],
+    },
   });
 }
 
 function encodeWorkflow(spec: WorkflowManifestSpec): Json {
   return compact({
     globalVariables: nameValues(spec.globalVariables),
+    // Always the spelling `spec.resources`, whichever one the applied file used.
+    resources: encodeWorkflowResources(spec.resources),
     stages: spec.stages.map((stage) =>
       compact({
         name: stage.name,
@@ -151,9 +189,29 @@ function encodeWorkflow(spec: WorkflowManifestSpec): Json {
         retries: stage.retries > 0 ? stage.retries : undefined,
         when: stage.when,
         finally: stage.finally ? true : undefined,
+        caches: encodeCaches(stage.caches),
+        approval: stage.approval && encodeApproval(stage.approval),
+        workflow:
+          stage.workflow && compact({ name: stage.workflow.name, parameters: nameValues(stage.workflow.parameters) }),
+        matrix: stage.matrix.map((axis) => ({ name: axis.name, values: [...axis.values] })),
+        matrixFrom: stage.matrixFrom,
+        maxParallel: stage.maxParallel,
       }),
     ),
     executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
+  });
+}
+
+function encodeApproval(approval: StageApproval): Json {
+  return compact({
+    count: approval.count,
+    roles: approval.roles,
+    users: approval.users,
+    timeout: approval.timeout,
+    onTimeout: approval.onTimeout === 'SKIP' ? 'Skip' : undefined,
+    inputs: approval.inputs.map((input) =>
+      compact({ name: input.name, required: input.required ? true : undefined, description: input.description }),
+    ),
   });
 }
 
@@ -206,6 +264,9 @@ function encodeRun(spec: WorkflowRunManifestSpec): Json {
     timeout: spec.timeout,
     stages: spec.stages.map((s) => compact({ name: s.name, parameters: nameValues(s.parameters) })),
     resources: spec.resources.map((r) => compact({ name: r.name, parameters: nameValues(r.parameters) })),
+    globalVariables: nameValues(spec.globalVariables),
     executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
+    startStages: spec.startStages,
+    endStages: spec.endStages,
   });
 }

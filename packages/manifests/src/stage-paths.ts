@@ -8,6 +8,7 @@ export const workflowStagePaths = (prefix = '') => ({
   dependsOn: (i: number, j?: number) => `${prefix}spec.stages[${i}].depends${j === undefined ? '' : `[${j}]`}`,
   artifactSource: (i: number, j: number) => `${prefix}spec.stages[${i}].artifacts[${j}].source`,
   when: (i: number) => `${prefix}spec.stages[${i}].when`,
+  childWorkflow: (i: number) => `${prefix}spec.stages[${i}].workflow.name`,
   /** Resources are named on the stage's own document; the reference is the stage entry. */
   resource: (i: number) => `${prefix}spec.stages[${i}].name`,
 });

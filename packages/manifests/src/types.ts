@@ -5,6 +5,7 @@ import type {
   StageTemplateSpec,
   TemplateKind,
   TriggerSpec,
+  WorkflowResources,
   WorkflowStage,
 } from '@cyclone/domain';
 
@@ -16,7 +17,20 @@ export type ManifestKind = (typeof MANIFEST_KINDS)[number];
 /** A stage's place in a Workflow document: the definition itself is a Stage document. */
 export type WorkflowStageRef = Pick<
   WorkflowStage,
-  'name' | 'dependsOn' | 'artifactSources' | 'trivial' | 'timeout' | 'retries' | 'when' | 'finally'
+  | 'name'
+  | 'dependsOn'
+  | 'artifactSources'
+  | 'trivial'
+  | 'timeout'
+  | 'retries'
+  | 'when'
+  | 'finally'
+  | 'approval'
+  | 'workflow'
+  | 'caches'
+  | 'matrix'
+  | 'matrixFrom'
+  | 'maxParallel'
 >;
 
 /** Cyclone's kind Workflow: the graph over Stage documents, referenced by name. */
@@ -24,6 +38,10 @@ export interface WorkflowManifestSpec {
   name: string;
   description: string;
   globalVariables: NameValue[];
+  /** `spec.resources` (the original's `spec.Resources`): the stages' default requests and limits; absent: none. */
+  resources?: WorkflowResources;
+  /** Label `workflowrun.cyclone.dev/acceleration: "true"`: its runs keep their stages' build tool folders. */
+  acceleration?: boolean;
   stages: WorkflowStageRef[];
   /** `spec.executionContext.cluster`: the worker cluster its runs use (a KUBERNETES integration); absent: unchanged. */
   executionCluster?: string;
@@ -36,8 +54,15 @@ export interface WorkflowRunManifestSpec {
   timeout?: string;
   stages: { name: string; parameters: NameValue[] }[];
   resources: { name: string; parameters: NameValue[] }[];
+  /** `spec.globalVariables`: override the workflow's variables for this run. */
+  globalVariables: NameValue[];
   /** `spec.executionContext.cluster`: the worker cluster (a KUBERNETES integration) its pods run in. */
   executionCluster?: string;
+  /** Label `workflowrun.cyclone.dev/acceleration`: on or off for this run; absent: as its workflow says. */
+  acceleration?: boolean;
+  /** `spec.startStages` / `spec.endStages`: run only the stages between them. */
+  startStages: string[];
+  endStages: string[];
 }
 
 /** What a Stage document labelled `stage.cyclone.dev/template: "true"` says about the template. */

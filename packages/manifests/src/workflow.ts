@@ -9,8 +9,25 @@ export function splitWorkflow(
   const stages: StageDefinition[] = [];
   const refs: WorkflowStageRef[] = [];
   for (const stage of spec.stages) {
-    const { dependsOn, artifactSources, trivial, timeout, retries, when, finally: isFinally, ...definition } = stage;
-    stages.push(definition);
+    const {
+      dependsOn,
+      artifactSources,
+      trivial,
+      timeout,
+      retries,
+      when,
+      finally: isFinally,
+      approval,
+      workflow,
+      caches,
+      matrix,
+      matrixFrom,
+      maxParallel,
+      ...definition
+    } = stage;
+    // An approval gate or a child workflow runs no container: it has no Stage document.
+    // A delegated stage has one: its `delegation` is part of the definition, carried by the spread.
+    if (!approval && !workflow) stages.push(definition);
     refs.push({
       name: stage.name,
       dependsOn,
@@ -20,13 +37,39 @@ export function splitWorkflow(
       finally: isFinally,
       ...(timeout ? { timeout } : {}),
       ...(when !== undefined ? { when } : {}),
+      ...(approval ? { approval } : {}),
+      ...(workflow ? { workflow } : {}),
+      // Printed with the stage's place in the Workflow document (docs/contract.md §6).
+      ...(caches && caches.length > 0 ? { caches } : {}),
+      matrix,
+      ...(matrixFrom !== undefined ? { matrixFrom } : {}),
+      ...(maxParallel !== undefined ? { maxParallel } : {}),
     });
   }
+  const { description, globalVariables, resources, acceleration } = spec;
   return {
-    workflow: { name, description: spec.description, globalVariables: spec.globalVariables, stages: refs },
+    workflow: {
+      name,
+      description,
+      globalVariables,
+      ...(resources ? { resources } : {}),
+      ...(acceleration ? { acceleration } : {}),
+      stages: refs,
+    },
     stages,
   };
 }
+
+/** What an approval gate or a child-workflow stage runs itself: nothing. */
+const CONTAINERLESS: StageDefinition = {
+  name: '',
+  image: '',
+  command: [],
+  args: [],
+  env: [],
+  inputs: { resources: [], artifacts: [], arguments: [] },
+  outputs: { resources: [], artifacts: [] },
+};
 
 /**
  * A Workflow document with its stage definitions resolved: what a new version stores.
@@ -39,15 +82,24 @@ export function joinWorkflow(
   const missing: string[] = [];
   const stages: WorkflowStage[] = [];
   for (const ref of workflow.stages) {
-    const definition = definitionOf(ref.name);
+    const definition = ref.approval || ref.workflow ? CONTAINERLESS : definitionOf(ref.name);
     if (!definition) {
       missing.push(ref.name);
       continue;
     }
-    stages.push({ ...definition, ...ref, name: ref.name });
+    // Caches written in the Workflow document win over those of the Stage document.
+    const caches = ref.caches ?? definition.caches;
+    stages.push({ ...definition, ...ref, name: ref.name, ...(caches ? { caches } : {}) });
   }
+  const { description, globalVariables, resources, acceleration } = workflow;
   return {
-    spec: { description: workflow.description, globalVariables: workflow.globalVariables, stages },
+    spec: {
+      description,
+      globalVariables,
+      ...(resources ? { resources } : {}),
+      ...(acceleration ? { acceleration } : {}),
+      stages,
+    },
     missing,
   };
 }

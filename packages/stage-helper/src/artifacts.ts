@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PassThrough, Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { packTar, unpackTar } from './tar.js';
 
 export interface OutputArtifact {
   name: string;
@@ -57,24 +57,6 @@ async function check(response: Response, what: string): Promise<void> {
   throw new Error(error);
 }
 
-/** `tar -cf - -C dir .` as a stream that fails (never ends cleanly) when tar does. */
-function tarOf(dir: string): Readable {
-  const child = spawn('tar', ['-cf', '-', '-C', dir, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = new PassThrough();
-  let errors = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
-  });
-  // Ended only once tar exited 0: a failing tar must not look like a complete archive.
-  child.stdout.pipe(out, { end: false });
-  child.once('error', (error) => out.destroy(error));
-  child.once('close', (code) =>
-    code === 0 ? out.end() : out.destroy(new Error(`tar failed: ${errors.trim() || `exit code ${code}`}`)),
-  );
-  out.once('close', () => child.kill());
-  return out;
-}
-
 /**
  * Uploads one declared output artifact (a file as it is, a directory as a tar
  * archive), streamed. A missing path, or an upload the API refuses, is logged and
@@ -93,7 +75,7 @@ export async function uploadArtifact(transfer: Transfer, artifact: OutputArtifac
   const doFetch = transfer.fetchImpl ?? fetch;
   try {
     const stored = await withRetries(transfer, `artifact "${artifact.name}"`, async () => {
-      const body = isDirectory ? tarOf(artifact.path) : createReadStream(artifact.path);
+      const body = isDirectory ? packTar(artifact.path, ['.']) : createReadStream(artifact.path);
       const response = await doFetch(url, {
         method: 'PUT',
         headers: {
@@ -127,18 +109,7 @@ async function place(body: Readable, path: string, isDirectory: boolean): Promis
     return;
   }
   await mkdir(path, { recursive: true });
-  const child = spawn('tar', ['-xf', '-', '-C', path], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  await pipeline(body, child.stdin as Writable);
-  const code = await exited;
-  if (code !== 0) throw new Error(`tar failed: ${errors.trim() || `exit code ${code}`}`);
+  await unpackTar(body, path);
 }
 
 /** Downloads one input artifact of the stage from the API and places it; throws (failing the pod) when it cannot. */

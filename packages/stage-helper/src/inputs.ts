@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { downloadArtifact } from './artifacts.js';
+import { type CacheSpec, restoreCaches } from './caches.js';
 
 export interface InputsSpec {
   resources: { name: string; type: 'Git' | 'Svn'; url: string; revision: string; path: string }[];
   artifacts: { name: string; path: string; isDirectory: boolean }[];
   workingDir: string;
+  /** Restored after the artifacts; the keys evaluated are left in `caches.json` beside the log for the sidecar. */
+  caches?: CacheSpec[];
 }
 
 const WAIT_MS = 500;
@@ -97,6 +100,10 @@ export async function runInputs(spec: InputsSpec, env: NodeJS.ProcessEnv, logFil
   for (const artifact of spec.artifacts) {
     const transfer = { apiUrl: env.CYCLONE_API_URL ?? '', token: env.CYCLONE_STAGE_TOKEN ?? '', log };
     await downloadArtifact(transfer, artifact);
+  }
+  if ((spec.caches?.length ?? 0) > 0) {
+    const transfer = { apiUrl: env.CYCLONE_API_URL ?? '', token: env.CYCLONE_STAGE_TOKEN ?? '', log };
+    await restoreCaches(transfer, spec.caches ?? [], workspace, join(dirname(logFile), 'caches.json'));
   }
   mkdirSync(spec.workingDir, { recursive: true });
 }

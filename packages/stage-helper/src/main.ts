@@ -37,6 +37,7 @@ async function main(command: string | undefined): Promise<void> {
         dir: HELPER_DIR,
         resultsFile: process.env.CYCLONE_RESULTS ?? join(HELPER_DIR, 'results'),
         outputArtifacts: JSON.parse(process.env.CYCLONE_OUTPUT_ARTIFACTS ?? '[]'),
+        workspace: WORKSPACE,
         limits: {
           maxLineBytes: bytes('CYCLONE_LOG_LINE_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLineBytes),
           maxLogBytes: bytes('CYCLONE_LOG_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLogBytes),

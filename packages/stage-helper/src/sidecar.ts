@@ -9,6 +9,7 @@ import {
 } from '@cyclone/domain/core';
 import { FinalRefusal, postJson } from './api-client.js';
 import { type OutputArtifact, uploadArtifact } from './artifacts.js';
+import { saveCaches } from './caches.js';
 import { LineQueue, type Stream } from './lines.js';
 
 const POLL_MS = 200;
@@ -30,6 +31,8 @@ export interface SidecarEnv {
   outputArtifacts?: OutputArtifact[];
   /** The installation's limits (CYCLONE_LOG_*_BYTES from the API); the defaults when absent. */
   limits?: OutputLimits;
+  /** The run workspace, whose cache paths are saved after a zero exit (keys in `<dir>/caches.json`). */
+  workspace?: string;
 }
 
 /** Reads, a bounded slice at a time, what was appended to a file. */
@@ -118,12 +121,15 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
   }
 
   const exitCode = existsSync(exitFile) ? Number(readFileSync(exitFile, 'utf8').trim()) : Number.NaN;
-  if (exitCode === 0 && !isRefused && (env.outputArtifacts?.length ?? 0) > 0) {
+  const cachesFile = join(env.dir, 'caches.json');
+  const hasCaches = env.workspace !== undefined && existsSync(cachesFile);
+  if (exitCode === 0 && !isRefused && ((env.outputArtifacts?.length ?? 0) > 0 || hasCaches)) {
     // Before the outputs: the attempt stays RUNNING until this sidecar ends, so uploads are accepted.
     const log = (line: string) => queue.own('STDOUT', line);
     for (const artifact of env.outputArtifacts ?? []) {
       await uploadArtifact({ apiUrl: env.apiUrl, token: env.token, log }, artifact);
     }
+    if (hasCaches) await saveCaches({ apiUrl: env.apiUrl, token: env.token, log }, cachesFile, env.workspace as string);
     await ship().catch((error: unknown) => {
       process.stderr.write(`cyclone-stage-helper: ${(error as Error).message}\n`);
     });

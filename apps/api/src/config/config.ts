@@ -17,6 +17,8 @@ export interface Config {
     trustProxyHops: number;
     /** CYCLONE_METRICS_TOKEN: the bearer token /metrics requires; undefined: /metrics is open. */
     metricsToken: string | undefined;
+    /** CYCLONE_METRICS_MAX_TENANT_LABELS: most tenants the run gauges name one by one. */
+    metricsMaxTenantLabels: number;
   };
   database: {
     /** External Postgres; when absent the API starts an embedded one under dataDir. */
@@ -53,6 +55,8 @@ export interface Config {
     resyncMs: number;
     /** Largest artifact a stage pod may upload. */
     artifactMaxBytes: number;
+    /** Stage caches one tenant may keep in all (least recently used evicted past it). */
+    cacheMaxBytes: number;
     /** Where artifacts live: undefined, the data directory; else an S3-compatible store. */
     objectStore?: S3StoreSettings;
     /** What a stage may print and leave in $CYCLONE_RESULTS, whichever executor runs it. */
@@ -132,6 +136,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: parseDuration(env.CYCLONE_SHUTDOWN_GRACE),
       trustProxyHops: env.CYCLONE_TRUST_PROXY,
       metricsToken: env.CYCLONE_METRICS_TOKEN,
+      metricsMaxTenantLabels: env.CYCLONE_METRICS_MAX_TENANT_LABELS,
     },
     database: {
       url: env.DATABASE_URL,
@@ -166,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       runRetention: env.CYCLONE_RUN_RETENTION,
       resyncMs: parseDuration(env.CYCLONE_CONTROLLER_RESYNC),
       artifactMaxBytes: parseSize(env.CYCLONE_ARTIFACT_MAX_SIZE),
+      cacheMaxBytes: parseSize(env.CYCLONE_CACHE_MAX_SIZE),
       objectStore: objectStoreSettings(env),
       outputLimits: {
         maxLineBytes: parseSize(env.CYCLONE_LOG_LINE_MAX_SIZE),

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   CYCLONE_LOGIN_FAILURE_WINDOW: duration.default('15m'),
   /** How many proxies in front of the API to believe X-Forwarded-For from; 0 ignores it. */
   CYCLONE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Up to this many tenants, run gauges carry a tenant label; beyond, one series sums them. */
+  CYCLONE_METRICS_MAX_TENANT_LABELS: z.coerce.number().int().min(0).max(10_000).default(50),
   /** When set, GET /metrics needs `Authorization: Bearer <this token>`; unset, /metrics is open. */
   CYCLONE_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   /** `false` refuses `login` with a password (single sign-on only); needs CYCLONE_OIDC_ISSUER. */
@@ -106,6 +108,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 2Gi' })
     .default('1Gi'),
+  /** Stage caches a tenant may keep in all; past it the least recently used entries are evicted, e.g. 512Mi, 10Gi. */
+  CYCLONE_CACHE_MAX_SIZE: z
+    .string()
+    .regex(/^\d+(Ki|Mi|Gi)?$/, { message: 'must be a size like 512Mi or 10Gi' })
+    .default('10Gi'),
   /** Where artifacts live: unset, files under the data directory; `s3://<bucket>[/<prefix>]`, an S3-compatible store. */
   CYCLONE_OBJECT_STORE: z
     .string()

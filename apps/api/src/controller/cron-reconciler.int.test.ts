@@ -261,6 +261,52 @@ spec:
     expect(wrong.errors?.[0]?.message).toMatch(/concurrencyPolicy/);
   });
 
+  it("starts runs with the original Cyclone's run preset of a trigger: stages, resources and globalVariables", async () => {
+    await createWorkflowNamed('preset-wf');
+    const yaml = `apiVersion: cyclone.dev/v1alpha1
+kind: WorkflowTrigger
+metadata:
+  name: preset
+spec:
+  type: Cron
+  workflowRef:
+    name: preset-wf
+  cron:
+    schedule: "*/10 * * * *"
+  parameters:
+    - name: variables.ENV
+      value: dev
+  globalVariables:
+    - name: REGION
+      value: eu
+  stages:
+    - name: a
+      parameters:
+        - name: GOFLAGS
+          value: -v
+  resources:
+    - name: src
+      parameters:
+        - name: SCM_REVISION
+          value: v1.2
+`;
+    const applied = (await api.graphql(APPLY, { input: { tenant: 'acme', project: 'web', yaml } }, dev)) as Result;
+    expect(applied.errors).toBeUndefined();
+    const row = await db.workflowTrigger.findFirstOrThrow({
+      where: { name: 'preset', workflow: { name: 'preset-wf' } },
+    });
+    const slot = new Date('2026-06-01T10:00:00Z');
+    await db.workflowTrigger.update({ where: { id: row.id }, data: { nextFireAt: slot } });
+    await reconciler({ now: slot }).fireDue();
+    const [run] = await runsOf(row.id);
+    expect(run?.parameters).toEqual([
+      { name: 'variables.ENV', value: 'dev' },
+      { name: 'variables.REGION', value: 'eu' },
+      { name: 'stages.a.GOFLAGS', value: '-v' },
+      { name: 'resources.src.SCM_REVISION', value: 'v1.2' },
+    ]);
+  });
+
   async function createWorkflowNamed(name: string): Promise<{ name: string }> {
     const created = await api.graphql(
       CREATE_WORKFLOW,

@@ -5,6 +5,7 @@ import { type KubernetesSync, startKubernetesSync } from '../kube-sync/start-kub
 import type { Logger } from '../logging/logger.js';
 import { recordEngineStatus } from '../modules/engine/engine-status.repository.js';
 import { deleteRunData } from '../modules/runs/run-data.js';
+import type { Metrics } from '../observability/instruments.js';
 import type { Services } from '../services.js';
 import { createWebhookReconcilers } from './commit-status-reconciler.js';
 import { type Controller, startController } from './controller.js';
@@ -20,6 +21,8 @@ const ENGINE_CONNECTIONS = 12;
 export interface Engine {
   /** The executor that runs stages, and why it was chosen. */
   readonly executorStatus: ExecutorStatus;
+  /** Whether this process leads the controllers: the Kubernetes lease's holder, or always without a cluster. */
+  isLeader(): boolean;
   /** Asks for a pass over one run at once (or over all of them). */
   wake(runId?: string): void;
   stop(): Promise<void>;
@@ -41,6 +44,8 @@ export async function startEngine(deps: {
   hub: NotificationHub;
   services: Services;
   logger: Logger;
+  /** The process's instruments: the run reconciler counts runs and stages. */
+  metrics?: Metrics;
 }): Promise<Engine> {
   const { config, db, hub, services, logger } = deps;
   // The engine's own connections: a burst of API requests queued for the shared
@@ -70,6 +75,9 @@ export async function startEngine(deps: {
     maxActiveRuns: config.engine.maxActiveRuns,
     resyncMs: config.engine.resyncMs,
     onRunFinished: () => retention.wake(),
+    metrics: deps.metrics,
+    executorKind: status.kind,
+    delegations: { publicUrl: config.publicUrl },
   });
   reconciler = runs;
   const unsubscribe = [
@@ -110,6 +118,7 @@ export async function startEngine(deps: {
     : undefined;
   return {
     executorStatus: status,
+    isLeader: () => kubernetesSync?.elector.isLeader() ?? true,
     wake: (runId) => runs.wake(runId),
     stop: async () => {
       for (const stop of unsubscribe) stop();

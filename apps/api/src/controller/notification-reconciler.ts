@@ -161,7 +161,7 @@ export class NotificationReconciler implements Reconciler {
       throw new DeliveryError(`receiver "${row.receiver}" was removed from the workflow's notifications`, null, true);
     }
     const secrets = this.deps.box.openJson(config.secretCiphertext);
-    const summary = toSummary(run, this.deps.settings.publicUrl);
+    const summary = toSummary(run, this.deps.settings.publicUrl, row);
     const { timeoutMs } = this.deps.settings;
     if (receiver.type === 'WEBHOOK') {
       return sendWebhook(receiver.url as string, summary, {
@@ -198,10 +198,14 @@ type RunWithContext = {
   workflow: { name: string; project: { name: string; tenant: { name: string } } };
 };
 
-function toSummary(run: RunWithContext, publicUrl: string): RunSummary {
+/** The summary of a delivery: the run's end, or an approval stage's request (its link opens that stage). */
+function toSummary(run: RunWithContext, publicUrl: string, row: Pick<RunNotification, 'event' | 'stage'>): RunSummary {
   const project = run.workflow.project;
+  const isApproval = row.event === 'stage.approvalRequested';
+  const page = `${publicUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(project.name)}/workflows/${encodeURIComponent(run.workflow.name)}/runs/${run.id}`;
   return {
-    event: 'workflowRun.finished',
+    event: isApproval ? 'stage.approvalRequested' : 'workflowRun.finished',
+    ...(isApproval ? { stage: row.stage } : {}),
     tenant: project.tenant.name,
     project: project.name,
     workflow: run.workflow.name,
@@ -215,7 +219,7 @@ function toSummary(run: RunWithContext, publicUrl: string): RunSummary {
       startedAt: run.startedAt?.toISOString() ?? null,
       finishedAt: run.finishedAt?.toISOString() ?? null,
       durationMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
-      url: `${publicUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(project.name)}/workflows/${encodeURIComponent(run.workflow.name)}/runs/${run.id}`,
+      url: isApproval ? `${page}?stage=${encodeURIComponent(row.stage)}` : page,
     },
     stages: run.stageRuns.map((s) => ({ name: s.stage, phase: s.phase, exitCode: s.exitCode, attempt: s.attempt })),
   };

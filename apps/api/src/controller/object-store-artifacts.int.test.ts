@@ -2,7 +2,7 @@
 // output artifact is uploaded by one API process, read by the next stage, and downloaded
 // through a second API process on the same database; nothing lands on local disk.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,10 @@ import { seedTenant } from '../testing/seed.js';
 import { spawnApi } from '../testing/spawn-api.js';
 import { runHelpers, sh, stageOf } from '../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+
+/** Cache archives under a folder of the bucket (the store drops folders it emptied). */
+const tarsIn = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((file) => String(file).endsWith('.tar')) : [];
 
 describe('artifacts in an object store', () => {
   let s3: TestS3Server;
@@ -65,5 +69,31 @@ describe('artifacts in an object store', () => {
     } finally {
       await other.crash();
     }
+  }, 180_000);
+
+  it('keeps stage caches in the bucket: saved, restored, deleted with their object', async () => {
+    const admin = await api.loginAsAdmin();
+    const { DEVELOPER: dev } = await seedTenant(api, admin, 'cachers', { projects: ['web'], roles: ['DEVELOPER'] });
+    const h = runHelpers(api, () => dev as string, { tenant: 'cachers', project: 'web' });
+    await h.createWorkflow('cached', [
+      sh('build', 'cat deps/v 2>/dev/null || echo none; mkdir -p deps && echo from-bucket > deps/v', {
+        caches: [{ key: 'deps-1', paths: ['deps'] }],
+      }),
+    ]);
+    const first = await h.waitEnd(await h.start('cached'));
+    expect(await h.logs(first.id, 'build')).toEqual(
+      expect.arrayContaining(['none', '[cyclone] cache saved as key deps-1 (10.0 kB)']),
+    );
+    const second = await h.waitEnd(await h.start('cached'));
+    expect(await h.logs(second.id, 'build')).toEqual(
+      expect.arrayContaining(['[cyclone] cache restored from key deps-1 (10.0 kB)', 'from-bucket']),
+    );
+    expect(existsSync(join(dataDir, 'artifacts', 'caches'))).toBe(false);
+    const stored = tarsIn(join(s3.root, 'artifacts', 'platform', 'caches'));
+    expect(stored).toHaveLength(1);
+    const deleted = await api.graphql('mutation { deleteCache(input: {tenant: "cachers", key: "deps-1"}) }', {}, dev);
+    expect(deleted.errors).toBeUndefined();
+    const left = tarsIn(join(s3.root, 'artifacts', 'platform', 'caches'));
+    expect(left).toHaveLength(0);
   }, 180_000);
 });

@@ -20,6 +20,12 @@ const run: LockedRun = {
   retryOfId: null,
   createdAt: now,
   startedAt: new Date('2026-11-26T03:59:00Z'),
+  parentRunId: null,
+  parentStage: null,
+  parentAttempt: null,
+  startStages: [],
+  endStages: [],
+  acceleration: false,
 };
 const stage = (phase: StageRow['phase']): StageRow => ({
   id: 's',
@@ -33,9 +39,13 @@ const stage = (phase: StageRow['phase']): StageRow => ({
   startedAt: now,
   finishedAt: null,
   handle: 'h',
+  matrixOf: null,
+  matrix: [],
 });
 const plan = (overrides: Partial<RunPlan>): RunPlan => ({
   start: [],
+  wait: [],
+  expand: [],
   kill: [],
   finish: [],
   runPhase: 'RUNNING',

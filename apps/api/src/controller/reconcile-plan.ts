@@ -1,7 +1,25 @@
-import { type ConditionFacts, type PlanStageState, planRun, type RunPlan } from '@cyclone/dag';
-import { durationTextToMs, isTerminalRunPhase, type NameValue, ValuesError, type WorkflowSpec } from '@cyclone/domain';
+import {
+  type ConditionFacts,
+  combinationStage,
+  type PlanStage,
+  type PlanStageState,
+  planRun,
+  type RunPlan,
+  selectStages,
+} from '@cyclone/dag';
+import {
+  durationTextToMs,
+  isTerminalRunPhase,
+  matrixCombinations,
+  matrixParentOf,
+  type NameValue,
+  ValuesError,
+  type WorkflowSpec,
+  type WorkflowStage,
+} from '@cyclone/domain';
 import type { RunPhase } from '../generated/prisma/enums.js';
-import type { LockedRun, RunWrite, StageRow } from './reconcile-store.js';
+import { approvalPolicy } from '../modules/runs/approval-policy.js';
+import type { DecisionRow, LockedRun, RunWrite, StageRow } from './reconcile-store.js';
 import { runVariables } from './run-values.js';
 
 /**
@@ -16,22 +34,24 @@ export function planFromRows(
   run: LockedRun,
   rows: ReadonlyMap<string, StageRow>,
   now: Date,
+  decisions: readonly DecisionRow[] = [],
 ): RunPlan {
   const states = new Map<string, PlanStageState>(
-    [...rows].map(([name, row]) => [name, { ...row, outputs: (row.outputs ?? []) as NameValueOutput[] }]),
+    [...rows].map(([name, row]) => [
+      name,
+      {
+        ...row,
+        outputs: (row.outputs ?? []) as NameValueOutput[],
+        decisions: decisions
+          .filter((decision) => decision.stage === name)
+          .map((decision) => ({ ...decision, inputs: (decision.inputs ?? []) as { name: string; value: string }[] })),
+      },
+    ]),
   );
   const startedAt = run.startedAt ?? now;
   const hasConditions = spec.stages.some((stage) => stage.when !== undefined);
   return planRun(
-    spec.stages.map((stage) => ({
-      name: stage.name,
-      dependsOn: stage.dependsOn,
-      trivial: stage.trivial,
-      retries: stage.retries,
-      timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
-      when: stage.when,
-      finally: stage.finally,
-    })),
+    planStages(spec, rows, run),
     {
       phase: run.phase,
       isPaused: run.pausedAt !== null,
@@ -46,6 +66,58 @@ export function planFromRows(
 }
 
 type NameValueOutput = { key: string; value: string };
+
+/** The workflow's stages as the planner sees them, then the combinations matrix stages have expanded into. */
+export function planStages(
+  spec: WorkflowSpec,
+  rows: ReadonlyMap<string, StageRow>,
+  run: Pick<LockedRun, 'startStages' | 'endStages'> = { startStages: [], endStages: [] },
+): PlanStage[] {
+  // A run of part of the workflow: its stages wait only for the stages it covers (the rest were SKIPPED at its creation).
+  const selected = selectStages(spec.stages, run.startStages ?? [], run.endStages ?? []);
+  const declared = spec.stages.map((stage) =>
+    planStage({ ...stage, dependsOn: stage.dependsOn.filter((name) => selected.has(name)) }),
+  );
+  const byName = new Map(declared.map((stage) => [stage.name, stage]));
+  const combinations = [...rows.values()]
+    .filter((row) => row.matrixOf !== null && byName.has(row.matrixOf))
+    .sort((a, b) => combinationIndex(a.stage) - combinationIndex(b.stage))
+    .map((row) =>
+      combinationStage(
+        byName.get(row.matrixOf as string) as PlanStage,
+        combinationIndex(row.stage),
+        (row.matrix ?? []) as { name: string; value: string }[],
+      ),
+    );
+  return [...declared, ...combinations];
+}
+
+const combinationIndex = (name: string) => Number(name.slice((matrixParentOf(name) ?? '').length + 1));
+
+function planStage(stage: WorkflowStage): PlanStage {
+  const isMatrix = stage.matrix.length > 0 || stage.matrixFrom !== undefined;
+  return {
+    name: stage.name,
+    dependsOn: stage.dependsOn,
+    trivial: stage.trivial,
+    retries: stage.retries,
+    timeoutMs: stage.timeout ? durationTextToMs(stage.timeout) : undefined,
+    when: stage.when,
+    finally: stage.finally,
+    ...(stage.approval ? { approval: approvalPolicy(stage.approval) } : {}),
+    ...(stage.delegation ? { delegation: true } : {}),
+    ...(isMatrix
+      ? {
+          matrix: {
+            ...(stage.matrixFrom !== undefined
+              ? { from: stage.matrixFrom }
+              : { combinations: matrixCombinations(stage.matrix) }),
+            ...(stage.maxParallel !== undefined ? { maxParallel: stage.maxParallel } : {}),
+          },
+        }
+      : {}),
+  };
+}
 
 /**
  * What stage conditions see of the run besides its stages: its variables (generators
@@ -113,7 +185,9 @@ export function reconcileOutcome(facts: AppliedPlan): ReconcileOutcome {
   const isRunChanged =
     isTerminal || isPhaseChanged || (plan.runMessage !== undefined && plan.runMessage !== run.message) || isStarting;
   const isNotified =
-    facts.isStageChanged || plan.start.length + plan.kill.length + plan.finish.length > 0 || isPhaseChanged;
+    facts.isStageChanged ||
+    plan.start.length + plan.wait.length + plan.expand.length + plan.kill.length + plan.finish.length > 0 ||
+    isPhaseChanged;
   const write: RunWrite = {
     handles: facts.handles,
     isNotified,

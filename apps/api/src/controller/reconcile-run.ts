@@ -1,19 +1,34 @@
 import type { RunPlan } from '@cyclone/dag';
-import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
+import {
+  declaredStageName,
+  matrixRunName,
+  type NameValue,
+  ValuesError,
+  type WorkflowSpec,
+  type WorkflowStage,
+} from '@cyclone/domain';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
+import { isChildHandle } from '../modules/runs/child-handle.js';
+import { isDelegationHandle } from '../modules/runs/delegation-handle.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
+import { endParentAttempt, startChildRun, stopChildRun } from './child-runs.js';
+import { type DelegationSettings, startDelegation } from './delegations.js';
 import type { Executor } from './executors/executor.js';
-import { workloadLimits, workloadPullPolicy } from './executors/stage-limits.js';
+import { withWorkflowResources, workloadLimits, workloadPullPolicy } from './executors/stage-limits.js';
 import { planFromRows, reconcileOutcome } from './reconcile-plan.js';
 import {
   applyRunWrite,
+  beginWaits,
   claimAttempt,
   endStages,
+  expandMatrices,
   failStages,
   type LockedRun,
   lockRun,
+  readDecisions,
   readStages,
+  requestApprovals,
   type StageRow,
 } from './reconcile-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
@@ -23,6 +38,8 @@ export interface ReconcileContext {
   /** Opens integration secrets for `${secrets.…}` and resource credentials; absent: stages needing them fail. */
   box: SecretBox | undefined;
   resyncMs: number;
+  /** How delegated stages hand their work over. */
+  delegations: DelegationSettings;
 }
 
 export interface ReconcileResult {
@@ -35,6 +52,10 @@ export interface ReconcileResult {
   phaseBefore: string;
   run: LockedRun;
   plan: RunPlan;
+  /** The stage rows the plan was made from. */
+  stages: ReadonlyMap<string, StageRow>;
+  /** Attempts the executor could not start in this pass. */
+  startFailures: number;
   now: Date;
 }
 
@@ -57,23 +78,54 @@ export async function reconcileRunInTx(
   const now = new Date();
   // createRunInTx makes every stage row together with its run.
   const rows = new Map(stageRows.map((row) => [row.stage, row]));
-  const finals = new Set(spec.stages.filter((stage) => stage.finally).map((stage) => stage.name));
+  // Finally stages and their matrix combinations.
+  const finallyNames = new Set(spec.stages.filter((stage) => stage.finally).map((stage) => stage.name));
+  const finals = new Set(
+    [...rows.values()].filter((row) => finallyNames.has(row.matrixOf ?? row.stage)).map((row) => row.stage),
+  );
   const isOrphanFound = await failOrphans(ctx, tx, run, rows, finals, now);
   const isObservedChange = await observeRunning(ctx, tx, id, rows, now);
-  const plan = planFromRows(spec, run, rows, now);
+  const hasGates = spec.stages.some((stage) => stage.approval !== undefined);
+  const decisions = hasGates ? await readDecisions(tx, id) : [];
+  const plan = planFromRows(spec, run, rows, now, decisions);
   await applyStageChanges(ctx, tx, id, plan, now);
+  // A gate approved in this pass passes its outputs to the stages this pass starts.
+  for (const finish of plan.finish) {
+    const row = rows.get(finish.stage);
+    if (row && finish.outputs) rows.set(finish.stage, { ...row, phase: finish.phase, outputs: finish.outputs });
+  }
 
   const stagesByName = new Map(spec.stages.map((stage) => [stage.name, stage]));
+  const combinations = new Map(
+    plan.expand.flatMap(({ stage, combinations }) =>
+      combinations.map((values, index) => [matrixRunName(stage, index), values] as const),
+    ),
+  );
+  for (const row of rows.values()) if (row.matrixOf) combinations.set(row.stage, row.matrix as NameValue[]);
   const stageRuns = [...rows.values()];
   const preparable = { ...run, stageRuns };
   const handles: { stage: string; handle: string }[] = [];
   let startFailures = 0;
   for (const start of plan.start) {
-    const stage = stagesByName.get(start.stage) as WorkflowStage;
-    const handle = await startStage(ctx, tx, preparable, spec, stage, start);
+    const matrix = combinations.get(start.stage);
+    const stage = stagesByName.get(declaredStageName(start.stage)) as WorkflowStage;
+    const handle = stage.workflow
+      ? await startChildRun(tx, preparable, spec, { ...stage, workflow: stage.workflow }, start.attempt, now)
+      : stage.delegation
+        ? await startDelegation(
+            tx,
+            ctx.delegations,
+            ctx.box,
+            run,
+            { ...stage, delegation: stage.delegation },
+            start.attempt,
+            now,
+          )
+        : await startStage(ctx, tx, preparable, spec, stage, start, matrix);
     if (handle === undefined) startFailures += 1;
     else if (handle !== null) {
-      started.push(handle);
+      // A child run is made in this transaction, a delegation has no process: nothing to kill should it roll back.
+      if (!isChildHandle(handle) && !isDelegationHandle(handle)) started.push(handle);
       handles.push({ stage: start.stage, handle });
     }
   }
@@ -88,6 +140,15 @@ export async function reconcileRunInTx(
     resyncMs: ctx.resyncMs,
   });
   await applyRunWrite(tx, id, outcome.write);
+  if (outcome.isTerminal && run.parentRunId && run.parentStage && run.parentAttempt !== null) {
+    const child = {
+      ...run,
+      parentRunId: run.parentRunId,
+      parentStage: run.parentStage,
+      parentAttempt: run.parentAttempt,
+    };
+    await endParentAttempt(tx, child, plan.runPhase as 'SUCCEEDED' | 'FAILED' | 'CANCELLED', now);
+  }
   return {
     requeueAfterMs: outcome.requeueAfterMs,
     isResyncEnough: outcome.isResyncEnough,
@@ -95,6 +156,8 @@ export async function reconcileRunInTx(
     phaseBefore: run.phase,
     run,
     plan,
+    stages: rows,
+    startFailures,
     now,
   };
 }
@@ -114,8 +177,15 @@ async function failOrphans(
   now: Date,
 ): Promise<boolean> {
   const isStopping = run.stopRequestedAt !== null;
+  // A running matrix stage has no process of its own (its combinations have): never an orphan.
+  const matrixStages = new Set([...rows.values()].flatMap((row) => (row.matrixOf ? [row.matrixOf] : [])));
   const orphans = [...rows.values()].filter(
-    (row) => row.phase === 'RUNNING' && (!isStopping || finals.has(row.stage)) && ctx.executor.isOrphan(row.handle),
+    (row) =>
+      row.phase === 'RUNNING' &&
+      !matrixStages.has(row.stage) &&
+      (!isStopping || finals.has(row.stage)) &&
+      !isChildHandle(row.handle) &&
+      ctx.executor.isOrphan(row.handle),
   );
   if (orphans.length === 0) return false;
   const message = 'the process was lost when its controller stopped; the attempt counts as failed';
@@ -148,8 +218,19 @@ async function applyStageChanges(
   plan: RunPlan,
   now: Date,
 ): Promise<void> {
+  await beginWaits(tx, runId, plan.wait, now);
+  await expandMatrices(tx, runId, plan.expand, now);
+  await requestApprovals(
+    tx,
+    runId,
+    plan.wait.map((wait) => wait.stage),
+    now,
+  );
   const ended = await endStages(tx, runId, plan.kill, plan.finish, now);
-  for (const { handle } of ended) ctx.executor.kill(handle, { isRecorded: true });
+  for (const { handle } of ended) {
+    if (isChildHandle(handle)) await stopChildRun(tx, handle, now);
+    else ctx.executor.kill(handle, { isRecorded: true });
+  }
 }
 
 /**
@@ -164,6 +245,7 @@ async function startStage(
   spec: WorkflowSpec,
   stage: WorkflowStage,
   start: { stage: string; attempt: number },
+  matrix?: readonly NameValue[],
 ): Promise<string | null | undefined> {
   const now = new Date();
   const claim = {
@@ -180,6 +262,8 @@ async function startStage(
       run,
       spec,
       stage,
+      matrix,
+      start.stage,
     );
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
@@ -204,7 +288,7 @@ async function startStage(
   try {
     return await ctx.executor.start({
       runId: run.id,
-      stage: stage.name,
+      stage: start.stage,
       attempt: start.attempt,
       image: fields.image,
       command: fields.command,
@@ -216,9 +300,12 @@ async function startStage(
       resources: fields.resources,
       artifacts: fields.artifacts,
       outputArtifacts: stage.outputs.artifacts,
-      limits: workloadLimits(stage.podSpecExtras),
+      ...(fields.caches && fields.cacheScope ? { caches: fields.caches, cacheScope: fields.cacheScope } : {}),
+      limits: workloadLimits(withWorkflowResources(stage.podSpecExtras, spec.resources)),
       pullPolicy: workloadPullPolicy(stage.podSpecExtras),
       pullAuth: fields.pullAuth,
+      services: stage.services,
+      ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
     });
   } catch (error) {
     const message = `could not start: ${(error as Error).message}`;
@@ -246,7 +333,7 @@ async function observeRunning(
   if (!executor.observe) return false;
   let hasChanged = false;
   for (const row of [...rows.values()]) {
-    if (row.phase !== 'RUNNING' || row.handle === null) continue;
+    if (row.phase !== 'RUNNING' || row.handle === null || isChildHandle(row.handle)) continue;
     const seen = await executor.observe({
       runId,
       stage: row.stage,

@@ -1,3 +1,4 @@
+import { matrixRunName } from '@cyclone/domain';
 import { CHANNELS } from '../db/notification-hub.js';
 import type { Db } from '../db/prisma.js';
 import type { RunPhase, StagePhase } from '../generated/prisma/enums.js';
@@ -30,6 +31,15 @@ export interface LockedRun {
   retryOfId: string | null;
   createdAt: Date;
   startedAt: Date | null;
+  /** A child run: the attempt of the child-workflow stage it ends (child-runs.ts). */
+  parentRunId: string | null;
+  parentStage: string | null;
+  parentAttempt: number | null;
+  /** Cyclone's startStages / endStages (empty: the whole workflow). */
+  startStages: string[];
+  endStages: string[];
+  /** Acceleration: its stages keep their build tools' folders between runs. */
+  acceleration: boolean;
 }
 
 /** A stage row as a pass sees it. */
@@ -45,6 +55,9 @@ export interface StageRow {
   startedAt: Date | null;
   finishedAt: Date | null;
   handle: string | null;
+  /** A matrix combination's row: the matrix stage it belongs to, and its values. */
+  matrixOf: string | null;
+  matrix: unknown;
 }
 
 /**
@@ -59,7 +72,9 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
     SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
            timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", stop_forced_at AS "stopForcedAt",
            trigger::text AS trigger, paused_at AS "pausedAt",
-           retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt"
+           retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt",
+           parent_run_id AS "parentRunId", parent_stage AS "parentStage", parent_attempt AS "parentAttempt",
+           start_stages AS "startStages", end_stages AS "endStages", acceleration
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
       AND (approval_reason IS NULL OR approved_at IS NOT NULL)
@@ -74,7 +89,7 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
 export function readStages(tx: Tx, runId: string): Promise<StageRow[]> {
   return tx.$queryRaw<StageRow[]>`
     SELECT id, run_id AS "runId", stage, phase::text AS phase, attempt, exit_code AS "exitCode", message, outputs,
-           started_at AS "startedAt", finished_at AS "finishedAt", handle
+           started_at AS "startedAt", finished_at AS "finishedAt", handle, matrix_of AS "matrixOf", matrix
     FROM stage_runs WHERE run_id = ${runId}::uuid`;
 }
 
@@ -109,13 +124,14 @@ export interface StageKill {
   message: string;
 }
 
-/** A stage that never ran (or waits for a retry) and ends without running. */
+/** A stage that never ran (or waits for a retry), or an approval gate, that ends without running. */
 export interface StageFinish {
   stage: string;
-  /** FAILED: its condition could not be evaluated; `attempt` then makes it failed for good. */
-  phase: 'SKIPPED' | 'CANCELLED' | 'FAILED';
+  /** FAILED: its condition could not be evaluated; `attempt` then makes it failed for good. SUCCEEDED: an approved gate. */
+  phase: 'SKIPPED' | 'CANCELLED' | 'FAILED' | 'SUCCEEDED';
   message: string;
   attempt?: number;
+  outputs?: readonly { key: string; value: string }[];
 }
 
 /**
@@ -137,12 +153,19 @@ export async function endStages(
     WITH finished AS (
       UPDATE stage_runs s
       SET phase = f.phase::"StagePhase", message = f.message, attempt = COALESCE(f.attempt::int, s.attempt),
-          finished_at = CASE WHEN f.phase = 'FAILED' THEN ${now.toISOString()}::timestamptz ELSE s.finished_at END
+          outputs = COALESCE(f.outputs::jsonb, s.outputs),
+          finished_at = CASE WHEN f.phase IN ('FAILED', 'SUCCEEDED') OR s.phase IN ('WAITING', 'RUNNING')
+                             THEN ${now.toISOString()}::timestamptz ELSE s.finished_at END
       FROM unnest(${finishes.map((f) => f.stage)}::text[], ${finishes.map((f) => f.phase)}::text[],
                   ${finishes.map((f) => f.message)}::text[],
-                  ${finishes.map((f) => (f.attempt === undefined ? null : String(f.attempt)))}::text[])
-           AS f(stage, phase, message, attempt)
-      WHERE s.run_id = ${runId}::uuid AND s.stage = f.stage AND s.phase IN ('PENDING', 'FAILED')
+                  ${finishes.map((f) => (f.attempt === undefined ? null : String(f.attempt)))}::text[],
+                  ${finishes.map((f) => (f.outputs === undefined ? null : JSON.stringify(f.outputs)))}::text[])
+           AS f(stage, phase, message, attempt, outputs)
+      WHERE s.run_id = ${runId}::uuid AND s.stage = f.stage
+        AND (s.phase IN ('PENDING', 'FAILED', 'WAITING')
+             -- A running matrix stage runs nothing itself: it ends from its combinations.
+             OR (s.phase = 'RUNNING' AND EXISTS (
+                   SELECT 1 FROM stage_runs c WHERE c.run_id = s.run_id AND c.matrix_of = s.stage)))
       RETURNING 1
     ), killed AS (
       UPDATE stage_runs s
@@ -155,6 +178,87 @@ export async function endStages(
       RETURNING s.stage, s.handle
     )
     SELECT stage, handle FROM killed`;
+}
+
+/**
+ * Matrix stages that expand: each becomes RUNNING (it runs nothing itself) and gets one
+ * PENDING row per combination, `<stage>.<i>`, only from PENDING (a pass applies it once).
+ */
+export async function expandMatrices(
+  tx: Tx,
+  runId: string,
+  expands: readonly { stage: string; combinations: { name: string; value: string }[][] }[],
+  now: Date,
+): Promise<void> {
+  for (const { stage, combinations } of expands) {
+    const names = combinations.map((_, index) => matrixRunName(stage, index));
+    await tx.$executeRaw`
+      WITH parent AS (
+        UPDATE stage_runs SET phase = 'RUNNING', attempt = 1, started_at = ${now.toISOString()}::timestamptz,
+               finished_at = NULL, exit_code = NULL, message = '', handle = NULL
+        WHERE run_id = ${runId}::uuid AND stage = ${stage} AND phase = 'PENDING'
+        RETURNING 1
+      )
+      INSERT INTO stage_runs (id, run_id, stage, phase, matrix_of, matrix)
+      SELECT gen_random_uuid(), ${runId}::uuid, c.stage, 'PENDING', ${stage}, c.matrix::jsonb
+      FROM unnest(${names}::text[], ${combinations.map((values) => JSON.stringify(values))}::text[]) AS c(stage, matrix)
+      WHERE EXISTS (SELECT 1 FROM parent)
+      ON CONFLICT (run_id, stage) DO NOTHING`;
+  }
+}
+
+/** Approval gates that start waiting: each row WAITING on its new attempt, only from PENDING at the one before. */
+export async function beginWaits(
+  tx: Tx,
+  runId: string,
+  waits: readonly { stage: string; attempt: number; message: string }[],
+  now: Date,
+): Promise<void> {
+  if (waits.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE stage_runs s
+    SET phase = 'WAITING', attempt = w.attempt::int, message = w.message, started_at = ${now.toISOString()}::timestamptz,
+        finished_at = NULL, exit_code = NULL, outputs = '[]'::jsonb, handle = NULL
+    FROM unnest(${waits.map((w) => w.stage)}::text[], ${waits.map((w) => String(w.attempt))}::text[],
+                ${waits.map((w) => w.message)}::text[]) AS w(stage, attempt, message)
+    WHERE s.run_id = ${runId}::uuid AND s.stage = w.stage AND s.attempt = w.attempt::int - 1 AND s.phase = 'PENDING'`;
+}
+
+/**
+ * Approval stages that start waiting are announced to every receiver of the workflow's
+ * notifications, whatever its policy (which is about finished runs): someone must act.
+ * The notification reconciler delivers the rows.
+ */
+export async function requestApprovals(tx: Tx, runId: string, stages: readonly string[], now: Date): Promise<void> {
+  if (stages.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO run_notifications (id, run_id, receiver, type, event, stage, next_attempt_at)
+    SELECT gen_random_uuid(), r.id, receiver->>'name', receiver->>'type', 'stage.approvalRequested', s.stage,
+           ${now.toISOString()}::timestamptz
+    FROM workflow_runs r
+    JOIN workflow_notifications n ON n.workflow_id = r.workflow_id
+    CROSS JOIN jsonb_array_elements(n.receivers) AS receiver
+    CROSS JOIN unnest(${[...stages]}::text[]) AS s(stage)
+    WHERE r.id = ${runId}::uuid
+    ON CONFLICT DO NOTHING`;
+}
+
+/** The decisions given on the run's approval gates, on each gate's current attempt, oldest first. */
+export function readDecisions(tx: Tx, runId: string): Promise<DecisionRow[]> {
+  return tx.$queryRaw<DecisionRow[]>`
+    SELECT a.stage, a.decision::text AS decision, a.user_email AS email, a.comment, a.inputs, a.created_at AS at
+    FROM stage_approvals a JOIN stage_runs s ON s.run_id = a.run_id AND s.stage = a.stage AND s.attempt = a.attempt
+    WHERE a.run_id = ${runId}::uuid
+    ORDER BY a.created_at, a.id`;
+}
+
+export interface DecisionRow {
+  stage: string;
+  decision: 'APPROVE' | 'REJECT';
+  email: string;
+  comment: string;
+  inputs: unknown;
+  at: Date;
 }
 
 /** Fails running attempts whose process nobody can report any more, in one statement. */
@@ -210,29 +314,35 @@ export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Pro
  * (so each pass sees a consistent state), and the update's snapshot, taken after the
  * lock, sees the attempt that pass claimed.
  */
-export function writeExit(db: Db, exit: StageExit, now: Date): Promise<boolean> {
+export function writeExit(db: Db, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
   return db.$transaction((tx) => recordExitInTx(tx, exit, now), TX_OPTIONS);
+}
+
+/** An attempt an exit ended: when it had started (for its duration). */
+export interface EndedAttempt {
+  phase: 'SUCCEEDED' | 'FAILED';
+  startedAt: Date | null;
 }
 
 /**
  * writeExit inside the caller's transaction (the run's row stays locked until it
- * ends). True when it ended the attempt; false when the attempt had already ended
+ * ends). The attempt when it ended it; undefined when the attempt had already ended
  * (the pass that ended it did what follows).
  */
-export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<boolean> {
+export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
   const phase = exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
   const outputs = JSON.stringify(exit.outputs);
   await tx.$executeRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;
   // One row when the attempt ended here (and then one notification), none otherwise.
-  const rows = await tx.$queryRaw<{ isNotified: boolean }[]>`
+  const rows = await tx.$queryRaw<{ startedAt: Date | null; isNotified: boolean }[]>`
       WITH ended AS (
         UPDATE stage_runs
         SET phase = ${phase}::text::"StagePhase", exit_code = ${exit.exitCode}::int, message = ${exit.message},
             outputs = ${outputs}::jsonb, finished_at = ${now.toISOString()}::timestamptz
         WHERE run_id = ${exit.runId}::uuid AND stage = ${exit.stage} AND attempt = ${exit.attempt} AND phase = 'RUNNING'
-        RETURNING 1
+        RETURNING started_at
       )
-    SELECT pg_notify(${CHANNELS.run}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
-    FROM (SELECT 1 FROM ended LIMIT 1) AS one`;
-  return rows.length > 0;
+    SELECT started_at AS "startedAt", pg_notify(${CHANNELS.run}, ${exit.runId}::text) IS NOT NULL AS "isNotified"
+    FROM (SELECT started_at FROM ended LIMIT 1) AS one`;
+  return rows[0] ? { phase, startedAt: rows[0].startedAt } : undefined;
 }

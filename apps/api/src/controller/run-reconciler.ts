@@ -2,12 +2,15 @@ import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { Tx } from '../modules/shared/mutation.js';
+import type { Metrics } from '../observability/instruments.js';
 import type { Reconciler } from './controller.js';
+import { DEFAULT_DELEGATION_TIMEOUT_MS, type DelegationSettings } from './delegations.js';
 import type { Executor, RunSummary, StageExit } from './executors/executor.js';
 import { ReconcilePriority, ReconcileQueue } from './reconcile-queue.js';
 import { type ReconcileResult, reconcileRunInTx } from './reconcile-run.js';
-import { recordExitInTx, writeExit } from './reconcile-store.js';
+import { type EndedAttempt, recordExitInTx, writeExit } from './reconcile-store.js';
 import { admitQueuedRuns } from './run-admission.js';
+import { passEvents, recordExit, recordPass } from './run-metrics.js';
 
 /**
  * Words of the run reconciler (the same in reconcile-*.ts and docs/engine.md):
@@ -90,6 +93,12 @@ export class RunReconciler implements Reconciler {
       parallel?: number;
       /** Called after a run ended (retention, for one, may then have work). */
       onRunFinished?: (runId: string) => void;
+      /** Counts committed passes and exits (runs and stages started, ended, how long). */
+      metrics?: Metrics;
+      /** The executor's kind, for its errors' label. */
+      executorKind?: string;
+      /** How delegated stages hand their work over; default: the callback on http://localhost:4000. */
+      delegations?: Partial<DelegationSettings>;
     },
   ) {}
 
@@ -165,6 +174,15 @@ export class RunReconciler implements Reconciler {
     return { requeueAfterMs: Math.max(0, soonest - Date.now()) };
   }
 
+  private recordMetrics(result: ReconcileResult): void {
+    const { metrics } = this.deps;
+    if (!metrics) return;
+    recordPass(metrics, passEvents(result));
+    if (result.startFailures > 0) {
+      metrics.executorErrors.inc({ executor: this.deps.executorKind ?? 'unknown' }, result.startFailures);
+    }
+  }
+
   /** Remembers when a run wants its next pass (undefined: only when woken or resynced). */
   private scheduleAfter(id: string, next: number | undefined | null): void {
     if (next === null) return;
@@ -184,6 +202,10 @@ export class RunReconciler implements Reconciler {
       executor: this.deps.executor,
       box: this.deps.box,
       resyncMs: this.deps.resyncMs ?? DEFAULT_RESYNC_MS,
+      delegations: {
+        publicUrl: this.deps.delegations?.publicUrl ?? 'http://localhost:4000',
+        timeoutMs: this.deps.delegations?.timeoutMs ?? DEFAULT_DELEGATION_TIMEOUT_MS,
+      },
     };
     try {
       const result = await this.deps.db.$transaction(async (tx) => {
@@ -197,6 +219,7 @@ export class RunReconciler implements Reconciler {
         return result;
       }, TX_OPTIONS);
       if (result === null) return null;
+      if (result) this.recordMetrics(result);
       if (result?.isTerminal) this.finished.add(id);
       this.reportPhaseChange(id);
       // A look the resync takes anyway needs no timer per running run.
@@ -211,11 +234,12 @@ export class RunReconciler implements Reconciler {
   /** What the executor is told of a run whose phase a pass changed. */
   private async summaryOf(tx: Tx, result: ReconcileResult): Promise<RunSummary> {
     const { run, plan, now, isTerminal } = result;
-    const phases = await tx.stageRun.findMany({ where: { runId: run.id }, select: { phase: true } });
+    // The workflow's stages: a matrix stage counts once, not once per combination.
+    const phases = await tx.stageRun.findMany({ where: { runId: run.id, matrixOf: null }, select: { phase: true } });
     return {
       phase: plan.runPhase,
       message: plan.runMessage ?? run.message,
-      finishedStages: phases.filter((row) => !['PENDING', 'RUNNING'].includes(row.phase)).length,
+      finishedStages: phases.filter((row) => !['PENDING', 'RUNNING', 'WAITING'].includes(row.phase)).length,
       totalStages: phases.length,
       startedAt: run.startedAt ?? (plan.runPhase !== 'PENDING' ? now : null),
       finishedAt: isTerminal ? now : null,
@@ -243,8 +267,18 @@ export class RunReconciler implements Reconciler {
    * recorded alone and the run woken, as the loop would.
    */
   async recordExit(exit: StageExit): Promise<void> {
+    const record = (ended: EndedAttempt | undefined) => {
+      if (ended && this.deps.metrics) recordExit(this.deps.metrics, ended, new Date());
+      return ended !== undefined;
+    };
     try {
-      const next = await this.reconcileRun(exit.runId, (tx) => recordExitInTx(tx, exit, new Date()));
+      let ended: EndedAttempt | undefined;
+      const next = await this.reconcileRun(exit.runId, async (tx) => {
+        ended = await recordExitInTx(tx, exit, new Date());
+        return ended !== undefined;
+      });
+      // Counted once committed.
+      record(ended);
       this.scheduleAfter(exit.runId, next);
       // A run that ended frees a slot: the loop admits queued runs (and tells retention).
       if (this.finished.has(exit.runId)) this.requestPass();
@@ -256,7 +290,7 @@ export class RunReconciler implements Reconciler {
     // or the stage would stay RUNNING. The write is idempotent, so it is simply retried.
     for (let attempt = 1; ; attempt++) {
       try {
-        await writeExit(this.deps.db, exit, new Date());
+        record(await writeExit(this.deps.db, exit, new Date()));
         break;
       } catch (error) {
         if (attempt >= EXIT_ATTEMPTS) throw error;

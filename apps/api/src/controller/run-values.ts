@@ -129,10 +129,12 @@ export function substituteStage(
   variables: readonly NameValue[],
   rows: readonly { stage: string; phase: string; outputs: unknown }[],
   secrets?: Pick<SubstitutionContext, 'secrets' | 'usedSecrets'>,
-): Pick<WorkflowStage, 'image' | 'command' | 'args' | 'env' | 'workingDir'> {
+  matrix?: readonly NameValue[],
+): Pick<WorkflowStage, 'image' | 'command' | 'args' | 'env' | 'workingDir' | 'caches'> {
   const upstream = upstreamOf(stage.name, spec.stages);
   const context: SubstitutionContext = {
     ...secrets,
+    ...(matrix ? { matrix: new Map(matrix.map(({ name, value }) => [name, value])) } : {}),
     variables,
     stages: new Map(
       rows
@@ -143,12 +145,36 @@ export function substituteStage(
   const apply = (text: string) => substitute(text, context);
   return {
     // Never secrets in an image: its name is visible in the pod spec.
-    image: substitute(stage.image, { variables, stages: context.stages }),
+    image: substitute(stage.image, { variables, stages: context.stages, matrix: context.matrix }),
     command: stage.command.map(apply),
     args: stage.args.map(apply),
     env: stage.env.map(({ name, value }) => ({ name, value: apply(value) })),
     workingDir: stage.workingDir === undefined ? undefined : apply(stage.workingDir),
+    ...(stage.caches && stage.caches.length > 0
+      ? {
+          caches: stage.caches.map((cache) =>
+            substituteCache(cache, { variables, stages: context.stages, matrix: context.matrix }),
+          ),
+        }
+      : {}),
   };
+}
+
+/**
+ * A cache's keys with run values substituted; `${hashFiles(…)}` stays for the executor.
+ * Never a secret: keys are stored and shown in the clear.
+ */
+function substituteCache(
+  cache: NonNullable<WorkflowStage['caches']>[number],
+  context: SubstitutionContext,
+): NonNullable<WorkflowStage['caches']>[number] {
+  const apply = (text: string) => {
+    if (/(^|[^$])\$\{\s*secrets\./.test(text)) {
+      throw new ValuesError(`cache key "${text}": a cache key must not use a secret (keys are shown in the clear)`);
+    }
+    return substitute(text, context);
+  };
+  return { key: apply(cache.key), paths: [...cache.paths], restoreKeys: cache.restoreKeys.map(apply) };
 }
 
 /**

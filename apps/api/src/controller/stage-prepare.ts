@@ -1,4 +1,13 @@
-import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
+import {
+  acceleratedFolders,
+  accelerationCache,
+  accelerationHome,
+  matrixEnvName,
+  type NameValue,
+  ValuesError,
+  type WorkflowSpec,
+  type WorkflowStage,
+} from '@cyclone/domain';
 import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
 import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
@@ -22,10 +31,16 @@ export interface PreparableRun {
   createdAt: Date;
   parameters: unknown;
   retryOfId?: string | null;
+  /** Its stages keep their build tools' folders (acceleration). */
+  acceleration?: boolean;
   stageRuns: readonly { stage: string; phase: string; outputs: unknown }[];
 }
 
 export interface PreparedStage {
+  /** Caches with run values in their keys (hashFiles left for the executor). */
+  caches?: WorkflowStage['caches'];
+  /** The run's tenant and project (whose caches the stage uses), when it has caches. */
+  cacheScope?: { tenantId: string; projectId: string; savedBy: string };
   /** The image with `${…}` values substituted (the Kubernetes executor runs it). */
   image: string;
   command: string[];
@@ -38,6 +53,8 @@ export interface PreparedStage {
   artifacts: ArtifactInput[];
   /** Credentials for pulling the image, when the tenant has a registry integration of its registry. */
   pullAuth?: { server: string; username: string; password: string };
+  /** With acceleration: the stage's accelerated folders (their cache is among `caches`). */
+  accelerated?: { home: string; folders: { workspacePath: string; containerPath: string }[] };
 }
 
 /**
@@ -56,6 +73,10 @@ export async function prepareStage(
   run: PreparableRun,
   spec: WorkflowSpec,
   original: WorkflowStage,
+  /** A matrix combination's values: `${matrix.NAME}` and `MATRIX_<NAME>` env vars. */
+  matrix?: readonly NameValue[],
+  /** The stage run's name (a matrix combination's `<stage>.<i>`): whose accelerated folders. */
+  runStage: string = original.name,
 ): Promise<PreparedStage> {
   const stage = applyStageParameters(original, run);
   const scope = await scopeLoader(tx, run.workflowId);
@@ -71,7 +92,8 @@ export async function prepareStage(
   const secrets = await loadSecrets(tx, deps, scope, texts);
   const context = { secrets, usedSecrets };
   const variables = resolveVariableSecrets(runVariables(run, spec), context);
-  const fields = substituteStage(stage, spec, variables, run.stageRuns, context);
+  const fields = substituteStage(stage, spec, variables, run.stageRuns, context, matrix);
+  for (const { name, value } of matrix ?? []) fields.env.push({ name: matrixEnvName(name), value });
 
   const resources: ResourcePull[] = [];
   const resourceEnv: { name: string; value: string }[] = [];
@@ -131,13 +153,35 @@ export async function prepareStage(
     artifacts.push({ name: input.name, path: input.path, storageKey: row.storageKey, isDirectory: row.isDirectory });
   }
 
+  // A variable may carry a secret: never into a cache key, which is stored and shown in the clear.
+  for (const cache of fields.caches ?? []) {
+    for (const key of [cache.key, ...cache.restoreKeys]) {
+      if ([...usedSecrets].some((secret) => secret !== '' && key.includes(secret))) {
+        throw new ValuesError(`a cache key of stage "${stage.name}" would contain a secret value`);
+      }
+    }
+  }
+
   const pullAuth = deps.withPullAuth ? await imagePullAuth(tx, deps, scope, fields.image) : undefined;
   if (pullAuth) usedSecrets.add(pullAuth.password);
 
   // Resource env first: the stage's own env (and its parameters) win over it.
   const env = [...resourceEnv.filter((r) => !fields.env.some((e) => e.name === r.name)), ...fields.env];
+  // Acceleration's folders are kept per project and stage through one more cache.
+  const accelerated = run.acceleration
+    ? { home: accelerationHome(runStage), folders: acceleratedFolders(runStage) }
+    : undefined;
+  const caches = accelerated
+    ? [...(fields.caches ?? []), accelerationCache((await scope()).projectId, runStage, run.id)]
+    : fields.caches;
+  const cacheScope = caches
+    ? { ...(await scope()), savedBy: `${await workflowName(tx, run.workflowId)}/${stage.name}` }
+    : undefined;
   return {
     ...fields,
+    ...(caches ? { caches } : {}),
+    ...(accelerated ? { accelerated } : {}),
+    ...(cacheScope ? { cacheScope } : {}),
     env,
     secrets: [...usedSecrets].filter((s) => s !== ''),
     resources,
@@ -186,6 +230,11 @@ function parametersText(run: { parameters: unknown }): string[] {
 function splitSource(source: string): [string | undefined, string | undefined] {
   const at = source.indexOf('/');
   return at <= 0 ? [undefined, undefined] : [source.slice(0, at), source.slice(at + 1)];
+}
+
+async function workflowName(tx: Tx, workflowId: string): Promise<string> {
+  const row = await tx.workflow.findUnique({ where: { id: workflowId }, select: { name: true } });
+  return row?.name ?? '';
 }
 
 /** The run's tenant and project, read once and only when something needs them. */

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../observability/instruments.js';
 import type { GraphQLContext } from './context.js';
 
 /** Times every operation and logs failures with the request id. */

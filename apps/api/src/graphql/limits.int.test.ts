@@ -63,6 +63,19 @@ describe('query limits', () => {
     expect(tokens.data?.apiTokens).toEqual([]);
   });
 
+  it('refuses a value nested too deep to store, naming where, before anything is written', async () => {
+    let config: unknown = { server: 'https://git.example.com' };
+    for (let i = 0; i < 40; i += 1) config = { nested: config };
+    const refused = await api.graphql(
+      'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }',
+      { input: { tenant: 'nobody', name: 'deep', type: 'GIT', config } },
+      token,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(refused.errors?.[0]?.message).toMatch(/^input\.config(\.nested)+ is nested more than 32 levels deep$/);
+  });
+
   it("answers a body over the limit or not JSON in GraphQL's shape, not an HTML page", async () => {
     const post = (body: string) =>
       fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

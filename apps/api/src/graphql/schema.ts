@@ -4,6 +4,8 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
 import { AuditResolver } from './resolvers/audit.resolver.js';
+import { CacheResolver } from './resolvers/cache.resolver.js';
+import { RunParentResolver, RunParentRunResolver, StageChildRunResolver } from './resolvers/child-workflow.resolver.js';
 import { CronPreviewResolver } from './resolvers/cron-preview.resolver.js';
 import { IntegrationExecutionClusterResolver } from './resolvers/execution-cluster.resolver.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
@@ -21,6 +23,8 @@ import { RunInsightsResolver } from './resolvers/run-insights.resolver.js';
 import { RunTriggerResolver } from './resolvers/run-trigger.resolver.js';
 import { ScmBrowseResolver, WebhookDeliveryResolver } from './resolvers/scm-browse.resolver.js';
 import { ProjectStagesResolver, StageResolver } from './resolvers/stage.resolver.js';
+import { StageApprovalDecisionResolver, StageApprovalResolver } from './resolvers/stage-approval.resolver.js';
+import { StageDelegationResolver } from './resolvers/stage-delegation.resolver.js';
 import { RunCriticalPathResolver, WorkflowStageHealthResolver } from './resolvers/stage-health.resolver.js';
 import { StageTemplateResolver } from './resolvers/stage-template.resolver.js';
 import {
@@ -41,6 +45,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
       AuditResolver,
+      CacheResolver,
       CronPreviewResolver,
       IdentityResolver,
       UserResolver,
@@ -61,6 +66,12 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       WorkflowVersionResolver,
       WorkflowRunFieldsResolver,
       WorkflowRunResolver,
+      StageApprovalResolver,
+      StageApprovalDecisionResolver,
+      StageDelegationResolver,
+      StageChildRunResolver,
+      RunParentResolver,
+      RunParentRunResolver,
       RunInsightsResolver,
       PreflightResolver,
       RunCriticalPathResolver,

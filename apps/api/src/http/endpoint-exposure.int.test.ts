@@ -27,6 +27,7 @@ describe('/metrics with CYCLONE_METRICS_TOKEN', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       const text = await response.text();
       expect(text).not.toContain('cyclone_');
+      expect(text).not.toContain('process_cpu');
       expect(text).toContain('CYCLONE_METRICS_TOKEN');
     }
   });
@@ -34,7 +35,9 @@ describe('/metrics with CYCLONE_METRICS_TOKEN', () => {
   it('answers a scrape with the token', async () => {
     const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('cyclone_process_cpu_user_seconds_total');
+    const text = await response.text();
+    expect(text).toContain('cyclone_runs_started_total');
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
   });
 });
 

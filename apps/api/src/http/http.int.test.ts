@@ -21,7 +21,8 @@ describe('HTTP endpoints', () => {
   it('exposes Prometheus metrics, counting requests', async () => {
     await fetch(`${api.url}/healthz`);
     const text = await (await fetch(`${api.url}/metrics`)).text();
-    expect(text).toContain('cyclone_process_cpu_user_seconds_total');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).not.toContain('cyclone_process_cpu_user_seconds_total');
     expect(text).toMatch(/cyclone_http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/);
   });
 

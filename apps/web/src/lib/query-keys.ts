@@ -53,6 +53,7 @@ export const queryKeys = {
     detail: (id: string) => ['runs', id] as const,
     criticalPath: (id: string, progress: string) => ['runs', id, 'critical-path', progress] as const,
     logs: (id: string, stage: string) => ['runs', id, 'logs', stage] as const,
+    /** The delegated stages of a run's workflow version (they never change). */
     list: (tenant: string, filter: object) => ['runs', 'list', tenant, filter] as const,
     lists: ['runs', 'list'] as const,
     statistics: (tenant: string) => ['runs', 'statistics', tenant] as const,

@@ -1,8 +1,10 @@
 import type { Command } from '../context.js';
 import { applyCommand } from './apply.js';
+import { approveCommand, rejectCommand } from './approval.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { pauseCommand, resumeCommand, retryCommand, stopCommand } from './control.js';
+import { completeCommand } from './delegation.js';
 import { getCommand } from './get.js';
 import { loginCommand } from './login.js';
 import { logoutCommand } from './logout.js';
@@ -22,6 +24,9 @@ export const COMMANDS: readonly Command[] = [
   pauseCommand,
   resumeCommand,
   retryCommand,
+  approveCommand,
+  rejectCommand,
+  completeCommand,
   validateCommand,
   completionCommand(() => COMMANDS),
 ];

@@ -4,6 +4,7 @@
  * re-exports all of it along with the zod schemas.
  */
 
+export * from './cache-keys.js';
 export * from './dns-label.js';
 export * from './durations.js';
 export * from './error-codes.js';
@@ -11,3 +12,4 @@ export * from './line-cutter.js';
 export * from './log-search.js';
 export * from './logs.js';
 export * from './phases.js';
+export * from './storable-text.js';

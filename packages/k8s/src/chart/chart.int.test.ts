@@ -93,6 +93,7 @@ describe('charts/cyclone', () => {
       'ingress.tlsSecret': 'ci-tls',
       'metrics.serviceMonitor': true,
       'metrics.prometheusRule': true,
+      'metrics.grafanaDashboard': true,
       'metrics.tokenSecret': 'metrics-token',
       'image.tag': '1.2.3',
       'objectStore.url': 's3://ci-artifacts/cyclone',
@@ -114,6 +115,12 @@ describe('charts/cyclone', () => {
       endpoints: [{ path: '/metrics', authorization: { credentials: { name: 'metrics-token', key: 'token' } } }],
     });
     expect(find(full, 'PrometheusRule', 'cyclone')).toBeDefined();
+    const dashboard = find(full, 'ConfigMap', 'cyclone-grafana-dashboard') as {
+      metadata: { labels: Record<string, string> };
+      data: Record<string, string>;
+    } & Obj;
+    expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dashboard.data['cyclone.json'] as string)).toMatchObject({ uid: 'cyclone-overview' });
     expect(find(full, 'NetworkPolicy', 'cyclone-postgresql')).toBeDefined();
     const api = find(full, 'Deployment', 'cyclone-api') as Obj & {
       spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } };
@@ -138,6 +145,7 @@ describe('charts/cyclone', () => {
       'web.replicas': 1,
     });
     expect(kinds(bare)).not.toContain('NetworkPolicy');
+    expect(find(bare, 'ConfigMap', 'cyclone-grafana-dashboard')).toBeUndefined();
     expect(kinds(bare)).not.toContain('PodDisruptionBudget');
     expect(kinds(bare)).not.toContain('ValidatingAdmissionPolicy');
     expect(bare.filter((o) => o.kind === 'Secret')).toEqual([]);

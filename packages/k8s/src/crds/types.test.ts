@@ -12,7 +12,7 @@ describe('Cyclone resource types', () => {
       ['ExecutionCluster', 'Project', 'Resource', 'Stage', 'Workflow', 'WorkflowRun', 'WorkflowTrigger'].sort(),
     );
     const stage = examples.find((e): e is StageCr => e.kind === 'Stage') as StageCr;
-    expect(stage.spec.pod.spec.containers[0]?.image).toBe('golang:1.22-alpine');
+    expect(stage.spec.pod?.spec.containers[0]?.image).toBe('golang:1.22-alpine');
     const workflow = examples.find((e): e is WorkflowCr => e.kind === 'Workflow') as WorkflowCr;
     expect(workflow.spec.stages[1]).toEqual({
       name: 'image-build',

@@ -74,7 +74,8 @@ export interface StageResourceRef {
 }
 
 export interface StageCrSpec {
-  pod: {
+  /** What the stage runs; absent on a delegated stage (exactly one of pod and delegation). */
+  pod?: {
     inputs?: {
       arguments?: (NameValue & { description?: string })[];
       resources?: StageResourceRef[];
@@ -87,10 +88,25 @@ export interface StageCrSpec {
     /** A Kubernetes PodSpec; the first container is the workload. */
     spec: { containers: ({ image: string; name?: string } & Record<string, unknown>)[] } & Record<string, unknown>;
   };
+  /** A delegated stage: Cyclone POSTs the work to `url` and waits for the callback; `config` is sent as given. */
+  delegation?: { type: string; url: string; config?: unknown };
+}
+
+/**
+ * A Workflow's default stage resources: a Kubernetes ResourceRequirements of cpu and
+ * memory only, quantities as YAML gives them (`cpu: 2` is a number, `cpu: 500m` text).
+ */
+export interface WorkflowCrResources {
+  requests?: { cpu?: number | string; memory?: number | string };
+  limits?: { cpu?: number | string; memory?: number | string };
 }
 
 export interface WorkflowCrSpec {
   globalVariables?: NameValue[];
+  /** The stages' default requests and limits: each stage takes those its workload container leaves unset. */
+  resources?: WorkflowCrResources;
+  /** The original Cyclone's spelling of `resources` (its Go field has no JSON tag); give one of the two. */
+  Resources?: WorkflowCrResources;
   stages: {
     name: string;
     depends?: string[];
@@ -102,6 +118,17 @@ export interface WorkflowCrSpec {
     when?: string;
     /** Runs after every other stage has ended, whatever the outcome. */
     finally?: boolean;
+    /** An approval gate: it runs nothing and waits for members to decide. */
+    approval?: {
+      count?: number;
+      roles?: string[];
+      users?: string[];
+      timeout?: string;
+      onTimeout?: 'Fail' | 'Skip';
+      inputs?: { name: string; required?: boolean; description?: string }[];
+    };
+    /** A child workflow: the stage runs another workflow of the project. */
+    workflow?: { name: string; parameters?: NameValue[] };
   }[];
 }
 

@@ -1,7 +1,10 @@
 // The executor contract: everything the run reconciler and an executor exchange.
 // Adding an executor means implementing `Executor` over these types (docs/architecture.md).
+import type { StageCache, StageService } from '@cyclone/domain';
+import type { CacheScope } from './stage-caches.js';
 import type { ArtifactInput, ResourcePull } from './stage-inputs.js';
 
+export type { CacheScope } from './stage-caches.js';
 export type { ArtifactInput, ResourcePull } from './stage-inputs.js';
 
 /** One attempt of a stage, fully resolved (values substituted, secrets opened) and ready to start. */
@@ -24,6 +27,13 @@ export interface StageLaunch {
   artifacts?: readonly ArtifactInput[];
   /** The stage's image with `${…}` values substituted (the host executor ignores it). */
   image?: string;
+  /**
+   * Restored after the inputs are placed, saved when the attempt exits 0 (stage-caches.ts);
+   * run values substituted in keys, `${hashFiles(…)}` left for the executor, which sees the workspace.
+   */
+  caches?: readonly StageCache[];
+  /** The tenant whose caches the stage uses. */
+  cacheScope?: CacheScope;
   /** Copied into the artifact store when the attempt exits 0. */
   outputArtifacts?: readonly { name: string; path: string }[];
   /** The workload's `resources.limits` (Kubernetes quantities), for executors that apply them themselves. */
@@ -32,6 +42,14 @@ export interface StageLaunch {
   pullPolicy?: string;
   /** Credentials for pulling the image: the tenant's registry integration of the image's registry. */
   pullAuth?: { server: string; username: string; password: string };
+  /** Containers started (and ready) before the stage's own, reachable from it by name, ended with it. */
+  services?: readonly StageService[];
+  /**
+   * Acceleration (domain acceleration.ts): workspace folders the stage sees as its build
+   * tools' home folders: at `containerPath` in a container or pod, under $HOME (that
+   * home) as a host process. Their cache is among `caches`.
+   */
+  accelerated?: { home: string; folders: readonly { workspacePath: string; containerPath: string }[] };
 }
 
 /** How an attempt ended, as an executor reports it. */

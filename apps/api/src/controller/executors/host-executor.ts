@@ -8,11 +8,13 @@ import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
 import { isProcessAlive } from '../../system/process-alive.js';
+import { makeAcceleratedFolders } from './accelerated-folders.js';
 import { collectArtifacts } from './artifact-outputs.js';
 import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
 import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
+import { DEFAULT_CACHE_MAX_BYTES, type EvaluatedCache, restoreCaches, saveCaches } from './stage-caches.js';
 import { stageHands } from './stage-hands.js';
 import { prepareInputs } from './stage-inputs.js';
 import { outsideFolder, runFolders, STAGE_WORKSPACE, sandboxPath, workspacePath } from './stage-paths.js';
@@ -74,6 +76,8 @@ export class HostExecutor implements Executor {
       isolation?: HostIsolation;
       /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
       outputLimits?: OutputLimits;
+      /** What one tenant's stage caches may take in all; DEFAULT_CACHE_MAX_BYTES when absent. */
+      cacheMaxBytes?: number;
     },
   ) {
     liveInstances.add(this.instance);
@@ -100,6 +104,12 @@ export class HostExecutor implements Executor {
   start(launch: StageLaunch): string {
     const { isolation } = this;
     if (isolation.refusal) throw new Error(isolation.refusal);
+    // Processes here share the machine's network and run no image: a service could be neither started nor isolated.
+    if ((launch.services?.length ?? 0) > 0) {
+      throw new Error(
+        'the host executor runs no containers, so it cannot start stage services: use the container or Kubernetes executor',
+      );
+    }
     const workspace = this.workspaceOf(launch.runId);
     const workingDir = launch.workingDir ?? '.';
     const [program, ...rest] = launch.command.length > 0 ? [...launch.command, ...launch.args] : [...launch.args];
@@ -117,7 +127,9 @@ export class HostExecutor implements Executor {
     const isSandboxed = isolation.isolation === 'bubblewrap' && isolation.bubblewrap !== undefined;
     this.makeWorkspace(workspace);
     const resultsFile = join(workspace, '.cyclone', 'results', `${launch.stage}.${launch.attempt}`);
-    const env: Record<string, string> = { PATH: BASE_PATH, HOME: hands.see(workspace) };
+    // Acceleration: the kept folders (.m2, .cache…) are those of the stage's home.
+    const home = launch.accelerated ? join(workspace, launch.accelerated.home) : workspace;
+    const env: Record<string, string> = { PATH: BASE_PATH, HOME: hands.see(home) };
     for (const { name, value } of launch.env) env[name] = value;
     Object.assign(env, {
       CYCLONE_RESULTS: hands.see(resultsFile),
@@ -150,7 +162,14 @@ export class HostExecutor implements Executor {
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
-    const hasInputs = (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) > 0;
+    const hasInputs =
+      (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) + (launch.caches?.length ?? 0) > 0;
+    const caches = {
+      db: this.deps.db,
+      store: this.store,
+      maxBytes: this.deps.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+    };
+    let evaluatedCaches: EvaluatedCache[] = [];
     const key = `${launch.runId}/${launch.stage}/${launch.attempt}`;
     this.children.set(key, child);
     // The stage's pipes are paused while its lines wait for the database: a stage
@@ -178,6 +197,7 @@ export class HostExecutor implements Executor {
           failure = `output artifacts: ${(error as Error).message}`;
           exitCode = null;
         }
+        if (!failure) await saveCaches(caches, launch.cacheScope, launch.runId, workspace, evaluatedCaches, writer);
       }
       await writer.close();
       const isRecorded = this.recorded.delete(key);
@@ -215,13 +235,18 @@ export class HostExecutor implements Executor {
     child.stdin?.on('error', () => undefined);
     if (hasInputs) {
       const places = { workspace, pulls: this.pullsOf(launch.runId), hands };
-      prepareInputs(launch, places, this.store, writer, preparing.signal).then(
-        () => child.stdin?.end('go\n'),
-        (error: unknown) => {
-          if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
-          child.stdin?.end('abort\n');
-        },
-      );
+      prepareInputs(launch, places, this.store, writer, preparing.signal)
+        .then(async () => {
+          evaluatedCaches = await restoreCaches(caches, launch, places, writer, preparing.signal);
+          await makeAcceleratedFolders(workspace, launch);
+        })
+        .then(
+          () => child.stdin?.end('go\n'),
+          (error: unknown) => {
+            if (!preparing.signal.aborted) failure = `inputs: ${(error as Error).message}`;
+            child.stdin?.end('abort\n');
+          },
+        );
     } else child.stdin?.end('go\n');
     return `local:${this.host}:${process.pid}:${this.instance}:${child.pid ?? 0}`;
   }

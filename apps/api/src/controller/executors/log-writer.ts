@@ -237,7 +237,11 @@ export class LogWriter {
       });
   }
 
-  /** One statement: the rows (a row already stored is skipped) and, on commit, the notification. */
+  /**
+   * One statement: the rows (a row already stored is skipped) and, on commit, the
+   * notification. Each row carries its run's workflow (looked up once per batch), which
+   * searchLogs filters by.
+   */
   private async write(batch: PendingLine[]): Promise<void> {
     const seqs = batch.map((line) => line.seq.toString());
     const streams = batch.map((line) => line.stream);
@@ -245,8 +249,9 @@ export class LogWriter {
     const texts = batch.map((line) => line.text);
     await this.db.$executeRaw`
       WITH stored AS (
-        INSERT INTO log_lines (run_id, stage, seq, stream, timestamp, text)
-        SELECT ${this.runId}::uuid, ${this.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
+        INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
+        SELECT ${this.runId}::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = ${this.runId}::uuid),
+          ${this.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
         FROM unnest(${seqs}::bigint[], ${streams}::text[], ${timestamps}::timestamptz[], ${texts}::text[])
           AS v(seq, stream, ts, text)
         ON CONFLICT DO NOTHING

@@ -1,3 +1,5 @@
+import type { WorkflowResources } from '@cyclone/domain';
+
 /**
  * A stage's cpu and memory limits, from the workload container's leftovers that
  * Cyclone YAML keeps in `podSpecExtras.containers` (the entry without an image:
@@ -10,6 +12,32 @@ export function workloadLimits(podSpecExtras: Record<string, unknown> | undefine
   const cpu = text(limits.cpu);
   const memory = text(limits.memory);
   return { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) };
+}
+
+/**
+ * The stage's pod settings with the workflow's default requirements (Workflow
+ * `spec.resources`) filled in where its workload container leaves them unset, key by
+ * key (`requests.cpu`, `limits.memory`, …): what every executor then reads.
+ */
+export function withWorkflowResources(
+  podSpecExtras: Record<string, unknown> | undefined,
+  defaults: WorkflowResources | undefined,
+): Record<string, unknown> | undefined {
+  if (!defaults || (!defaults.requests && !defaults.limits)) return podSpecExtras;
+  const containers = Array.isArray(podSpecExtras?.containers) ? [...(podSpecExtras.containers as unknown[])] : [];
+  const index = containers.findIndex(isWorkloadLeftovers);
+  const leftovers = (index >= 0 ? containers[index] : {}) as {
+    resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+  };
+  const resources = {
+    ...leftovers.resources,
+    ...(defaults.requests ? { requests: { ...defaults.requests, ...leftovers.resources?.requests } } : {}),
+    ...(defaults.limits ? { limits: { ...defaults.limits, ...leftovers.resources?.limits } } : {}),
+  };
+  const workload = { ...leftovers, resources };
+  if (index >= 0) containers[index] = workload;
+  else containers.unshift(workload);
+  return { ...podSpecExtras, containers };
 }
 
 /** The workload's `imagePullPolicy` from the same leftovers, if the stage sets one. */

@@ -83,12 +83,15 @@ export async function startExecutor(deps: {
       store,
       onExit,
       outputLimits: config.engine.outputLimits,
+      cacheMaxBytes: config.engine.cacheMaxBytes,
       settings: {
         instance: config.containers.instance,
         network: config.containers.network,
         pidsLimit: config.containers.pidsLimit,
         // Podman 4 does not flag out-of-memory kills (State.OOMKilled stays false).
         reportsOomKills: !(probe?.answers && probe.isPodman),
+        // Podman gives each container its own /etc/hosts, also on another's network namespace.
+        hasOwnHostsFile: probe?.answers === true && probe.isPodman,
       },
     });
     detail = `container engine ${probe?.answers ? probe.version : ''} at ${engine.where}`.replace('  ', ' ');
@@ -108,6 +111,7 @@ export async function startExecutor(deps: {
       onExit,
       isolation,
       outputLimits: config.engine.outputLimits,
+      cacheMaxBytes: config.engine.cacheMaxBytes,
     });
     const described = describeIsolation(isolation);
     hostIsolation = {

@@ -40,9 +40,11 @@ export class WorkflowNotificationsResolver {
 @Resolver(() => WorkflowRunType)
 export class RunNotificationsResolver {
   @FieldResolver(() => [RunNotificationType], {
-    description: 'Delivery results of the notifications about this run, one per receiver (empty until it finishes).',
+    description:
+      'Delivery results of the notifications about this run: one per receiver for its end, and one per receiver for each approval stage that waited.',
   })
   async notifications(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<RunNotificationType[]> {
-    return (await ctx.loaders.runNotificationsByRunId.load(run.id)) as RunNotificationType[];
+    const rows = await ctx.loaders.runNotificationsByRunId.load(run.id);
+    return rows.map((row) => ({ ...row, stage: row.stage === '' ? null : row.stage })) as RunNotificationType[];
   }
 }

@@ -18,6 +18,8 @@ export function toStageObject(row: Stage): StageObject {
     workingDir: spec.workingDir,
     inputs: spec.inputs,
     outputs: spec.outputs,
+    services: spec.services ?? [],
+    delegation: spec.delegation,
     template: row.template ?? undefined,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -213,6 +213,31 @@ export class WorkflowRunResolver {
     return (await ctx.loaders.runById.load(run.id))?.overriddenStages ?? [];
   }
 
+  @FieldResolver(() => [String], {
+    description: "The stages the run started from (Cyclone's startStages); empty: the whole workflow.",
+  })
+  async startStages(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    if (run.startStages) return run.startStages;
+    return (await ctx.loaders.runById.load(run.id))?.startStages ?? [];
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "Acceleration (the original's workflowrun.cyclone.dev/acceleration label): its stages keep their build tool folders (/root/.m2, .gradle, .npm, .cache, .ivy2) between runs of the project.",
+  })
+  async acceleration(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    if (run.acceleration !== undefined) return run.acceleration;
+    return (await ctx.loaders.runById.load(run.id))?.acceleration ?? false;
+  }
+
+  @FieldResolver(() => [String], {
+    description: "The stages the run ended at (Cyclone's endStages); empty: the whole workflow.",
+  })
+  async endStages(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<string[]> {
+    if (run.endStages) return run.endStages;
+    return (await ctx.loaders.runById.load(run.id))?.endStages ?? [];
+  }
+
   @FieldResolver(() => Int, {
     nullable: true,
     description:

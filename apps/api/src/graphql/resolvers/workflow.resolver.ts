@@ -14,6 +14,7 @@ import {
   WorkflowType,
   WorkflowVersionType,
 } from '../types/workflow.type.js';
+import { WorkflowResourcesType } from '../types/workflow-resources.type.js';
 import { WorkflowRunConnection, WorkflowRunFilter, WorkflowRunType } from '../types/workflow-run.type.js';
 import { WorkflowTriggerType } from '../types/workflow-trigger.type.js';
 
@@ -69,6 +70,19 @@ export class WorkflowResolver {
   @FieldResolver(() => [NameValueType])
   async globalVariables(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<NameValueType[]> {
     return (await this.spec(workflow, ctx)).globalVariables;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether its runs have acceleration unless they say otherwise.' })
+  async acceleration(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return (await this.spec(workflow, ctx)).acceleration ?? false;
+  }
+
+  @FieldResolver(() => WorkflowResourcesType, {
+    nullable: true,
+    description: 'Default cpu and memory requests and limits of its stages; null: none.',
+  })
+  async resources(@Root() workflow: WorkflowType, @Ctx() ctx: GraphQLContext): Promise<WorkflowResourcesType | null> {
+    return (await this.spec(workflow, ctx)).resources ?? null;
   }
 
   @FieldResolver(() => [WorkflowStageType], { description: 'The stages of the current version.' })

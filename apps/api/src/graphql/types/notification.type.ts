@@ -55,7 +55,9 @@ export class WorkflowNotificationsType {
   updatedAt!: Date;
 }
 
-@ObjectType('RunNotification', { description: "One receiver's delivery for a finished run." })
+@ObjectType('RunNotification', {
+  description: "One receiver's delivery for a run: its end, or an approval stage waiting for a decision.",
+})
 export class RunNotificationType {
   @Field(() => ID)
   id!: string;
@@ -65,6 +67,14 @@ export class RunNotificationType {
 
   @Field(() => NotificationReceiverType)
   type!: NotificationReceiverType;
+
+  @Field(() => String, {
+    description: 'workflowRun.finished, or stage.approvalRequested: an approval stage (`stage`) waits for a decision.',
+  })
+  event!: string;
+
+  @Field(() => String, { nullable: true, description: 'The approval stage of a stage.approvalRequested delivery.' })
+  stage?: string | null;
 
   @Field(() => NotificationOutcome)
   outcome!: NotificationOutcome;

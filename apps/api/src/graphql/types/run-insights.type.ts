@@ -1,5 +1,9 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { RunPhase } from '../../generated/prisma/enums.js';
+import { ChildWorkflowType } from './child-workflow.type.js';
+import { MatrixAxisType } from './matrix.type.js';
+import { WorkflowStageApprovalType } from './stage-approval.type.js';
+import { StageDelegationType } from './stage-delegation.type.js';
 
 @ObjectType('RunGraphStage', { description: 'A stage of the workflow version a run executes: its place in the DAG.' })
 export class RunGraphStageType {
@@ -20,6 +24,24 @@ export class RunGraphStageType {
 
   @Field(() => String, { nullable: true, description: 'Its CEL condition: false skips it.' })
   when?: string;
+
+  @Field(() => WorkflowStageApprovalType, { nullable: true, description: 'Set for an approval stage.' })
+  approval?: WorkflowStageApprovalType;
+
+  @Field(() => ChildWorkflowType, { nullable: true, description: 'Set for a stage that runs another workflow.' })
+  workflow?: ChildWorkflowType;
+
+  @Field(() => StageDelegationType, { nullable: true, description: 'Set for a delegated stage.' })
+  delegation?: StageDelegationType;
+
+  @Field(() => [MatrixAxisType], { description: 'Its matrix axes; empty: none (or a matrixFrom).' })
+  matrix!: MatrixAxisType[];
+
+  @Field(() => String, { nullable: true, description: 'The upstream output whose JSON list it fans out over.' })
+  matrixFrom?: string;
+
+  @Field(() => Int, { nullable: true, description: 'How many combinations run at once (default: all).' })
+  maxParallel?: number;
 }
 
 @InputType('TenantRunFilter')

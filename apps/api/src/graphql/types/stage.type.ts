@@ -1,7 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput } from './name-value.type.js';
 import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
+import { StageDelegationType } from './stage-delegation.type.js';
 import { StageInputs, StageOutputs } from './stage-io.type.js';
+import { StageServiceType } from './stage-service.type.js';
 
 @ObjectType('Stage', {
   implements: StageContainerFields,
@@ -19,6 +21,18 @@ export class StageObject extends StageContainerFields {
 
   @Field(() => StageOutputs)
   outputs!: StageOutputs;
+
+  @Field(() => [StageServiceType], {
+    description:
+      "Containers started before the stage's own, reachable from it by name (Cyclone YAML: spec.pod.spec.services).",
+  })
+  services!: StageServiceType[];
+
+  @Field(() => StageDelegationType, {
+    nullable: true,
+    description: 'Set for a delegated stage (Cyclone YAML: spec.delegation); its image is then empty.',
+  })
+  delegation?: StageDelegationType;
 
   @Field(() => String, { nullable: true, description: 'The template this stage was made from.' })
   template?: string;

@@ -1,8 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js';
 import { connectionType } from '../relay.js';
+import { MatrixValueType } from './matrix.type.js';
 import { NameValueInput } from './name-value.type.js';
 import { WorkflowScopeInput } from './scope.type.js';
+import { StageRunApprovalType } from './stage-approval.type.js';
 import { UserType } from './user.type.js';
 
 registerEnumType(RunPhase, {
@@ -13,7 +15,7 @@ registerEnumType(RunPhase, {
 registerEnumType(StagePhase, {
   name: 'StagePhase',
   description:
-    'PENDING RUNNING SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed, its condition (`when`) was false or every upstream stage was skipped.',
+    'PENDING RUNNING WAITING (an approval stage waits for decisions, a delegated stage for its callback) SUCCEEDED FAILED CANCELLED, and SKIPPED when an upstream stage did not succeed, its condition (`when`) was false or every upstream stage was skipped.',
 });
 
 registerEnumType(LogStream, { name: 'LogStream', description: 'STDOUT or STDERR.' });
@@ -54,6 +56,21 @@ export class StageRunType {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => StageRunApprovalType, { nullable: true, description: 'Set for an approval stage.' })
+  approval!: StageRunApprovalType | null;
+
+  /** Resolved by `childRun`. */
+  childRunId!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Set for one combination of a matrix stage (its name is "<matrixOf>.<i>"): the matrix stage.',
+  })
+  matrixOf!: string | null;
+
+  @Field(() => [MatrixValueType], { description: "A matrix combination's values; empty for other stages." })
+  matrix!: MatrixValueType[];
 }
 
 @ObjectType('LogLine', { description: 'One line a stage printed.' })
@@ -88,6 +105,27 @@ export class RunWorkflowInput extends WorkflowScopeInput {
       "Worker cluster for this run's stage pods: a KUBERNETES integration of the tenant. Default: the workflow's, else the control cluster.",
   })
   executionCluster?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Run only these stages and what is downstream of them (Cyclone's WorkflowRun startStages); the others are SKIPPED.",
+  })
+  startStages?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Run only these stages and what is upstream of them (Cyclone's endStages); with startStages, the stages between.",
+  })
+  endStages?: string[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Acceleration: the stages keep their build tool folders between runs of the project (the original's workflowrun.cyclone.dev/acceleration label). Default: the workflow's.",
+  })
+  acceleration?: boolean | null;
 }
 
 @ObjectType('RunApprovalRequest', {
@@ -156,6 +194,15 @@ export class WorkflowRunType {
 
   /** Resolved by `overriddenStages` (rows read by raw SQL may lack it). */
   overriddenStages?: string[];
+  /** Resolved by `startStages` / `endStages` (rows read by raw SQL may lack them). */
+  startStages?: string[];
+  endStages?: string[];
+  /** Resolved by `acceleration` (rows read by raw SQL may lack it). */
+  acceleration?: boolean;
+  /** Resolved by `parent` (rows read by raw SQL may lack them). */
+  parentRunId?: string | null;
+  parentStage?: string | null;
+  parentAttempt?: number | null;
 
   /** Resolved by `workflow`. */
   workflowId!: string;
@@ -166,6 +213,7 @@ export enum RunWaitReason {
   WORKFLOW_LIMIT = 'WORKFLOW_LIMIT',
   GLOBAL_LIMIT = 'GLOBAL_LIMIT',
   APPROVAL = 'APPROVAL',
+  DELEGATION = 'DELEGATION',
   PAUSED = 'PAUSED',
   RETRY_BACKOFF = 'RETRY_BACKOFF',
 }
@@ -173,7 +221,7 @@ export enum RunWaitReason {
 registerEnumType(RunWaitReason, {
   name: 'RunWaitReason',
   description:
-    "What a run waits for: a concurrency limit of its tenant, its workflow or the installation (queued), a member's approval, a pause, or a stage's retry backoff.",
+    "What a run waits for: a concurrency limit of its tenant, its workflow or the installation (queued), a member's approval, an external system a delegated stage handed its work to, a pause, or a stage's retry backoff.",
 });
 
 @ObjectType('RunWait', { description: 'Why a run waits, its place in line and about when it starts.' })

@@ -1,11 +1,19 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Cyclone references in descriptions, not JS templates
 import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../relay.js';
+import { ChildWorkflowType } from './child-workflow.type.js';
+import { MatrixAxisType } from './matrix.type.js';
 import { NamePathFields, NameValueInput } from './name-value.type.js';
 import { NamedObjectFields } from './named-object.type.js';
 import { OrderDirection } from './order-direction.type.js';
 import { ProjectObjectRefInput } from './project.type.js';
 import { ProjectScopeInput } from './scope.type.js';
+import { WorkflowStageApprovalInput, WorkflowStageApprovalType } from './stage-approval.type.js';
+import { StageCacheInput, StageCacheType } from './stage-cache.type.js';
 import { StageCommandInput, StageContainerFields } from './stage-container.type.js';
+import { StageDelegationType } from './stage-delegation.type.js';
+import { StageServiceInput, StageServiceType } from './stage-service.type.js';
+import { WorkflowResourcesType } from './workflow-resources.type.js';
 
 @ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
 @InputType('WorkflowStageResourceInput')
@@ -76,6 +84,39 @@ export class WorkflowStageType extends StageContainerFields {
   @Field(() => Boolean, { description: 'Runs after every other stage has ended, whatever the outcome, and on stop.' })
   finally!: boolean;
 
+  @Field(() => WorkflowStageApprovalType, {
+    nullable: true,
+    description: 'Set for an approval gate, which runs nothing (its image is empty) and waits for members to decide.',
+  })
+  approval?: WorkflowStageApprovalType;
+
+  @Field(() => ChildWorkflowType, { nullable: true, description: 'Set for a stage that runs another workflow.' })
+  workflow?: ChildWorkflowType;
+
+  @Field(() => StageDelegationType, {
+    nullable: true,
+    description: 'Set for a delegated stage: an external system does its work (its image is empty).',
+  })
+  delegation?: StageDelegationType;
+
+  @Field(() => [MatrixAxisType], {
+    description: 'Runs the stage once per combination of these values (at most 256); empty: no matrix.',
+  })
+  matrix!: MatrixAxisType[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Runs the stage once per item of a JSON list in an upstream output: ${stages.STAGE.outputs.KEY}.',
+  })
+  matrixFrom?: string;
+
+  @Field(() => Int, { nullable: true, description: 'How many combinations run at once (default: all).' })
+  maxParallel?: number;
+  @Field(() => [StageServiceType], {
+    description: "Containers started before the stage's own, reachable from it by name, ended with it.",
+  })
+  services!: StageServiceType[];
+
   @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
   template?: string;
 
@@ -84,6 +125,11 @@ export class WorkflowStageType extends StageContainerFields {
 
   @Field(() => WorkflowStageOutputsType)
   outputs!: WorkflowStageOutputsType;
+
+  @Field(() => [StageCacheType], {
+    description: 'Caches restored before the stage starts and saved after it succeeds.',
+  })
+  caches!: StageCacheType[];
 }
 
 @ObjectType('WorkflowVersion', { description: 'An immutable snapshot of a workflow.' })
@@ -181,8 +227,11 @@ export class StageInput extends StageCommandInput {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String)
-  image!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required unless the stage is an approval gate, a child workflow or delegated.',
+  })
+  image?: string;
 
   @Field(() => [String], { nullable: true })
   dependsOn?: string[];
@@ -215,8 +264,55 @@ export class StageInput extends StageCommandInput {
   })
   finally?: boolean;
 
+  @Field(() => WorkflowStageApprovalInput, {
+    nullable: true,
+    description: 'Makes the stage an approval gate (docs/workflows.md): approveStage and rejectStage decide it.',
+  })
+  approval?: WorkflowStageApprovalInput;
+
+  @Field(() => ChildWorkflowType, {
+    nullable: true,
+    description: 'Makes the stage a run of another workflow of the project (docs/workflows.md); it then has no image.',
+  })
+  workflow?: ChildWorkflowType;
+
+  @Field(() => StageDelegationType, {
+    nullable: true,
+    description:
+      'Makes the stage a delegated one (docs/workflows.md): it has no image; the external system calls back.',
+  })
+  delegation?: StageDelegationType;
+
+  @Field(() => [MatrixAxisType], {
+    nullable: true,
+    description: 'Runs the stage once per combination of these values (at most 256; docs/workflows.md).',
+  })
+  matrix?: MatrixAxisType[];
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Runs the stage once per item of a JSON list in an upstream output, read when it is ready: ${stages.STAGE.outputs.KEY} (the stage must be in dependsOn).',
+  })
+  matrixFrom?: string;
+
+  @Field(() => Int, { nullable: true, description: 'How many combinations run at once (default: all).' })
+  maxParallel?: number;
+  @Field(() => [StageServiceInput], {
+    nullable: true,
+    description:
+      "Containers (a database, a cache) started before the stage's own, reachable from it by name, ended with it (docs/workflows.md).",
+  })
+  services?: StageServiceInput[];
+
   @Field(() => String, { nullable: true, description: 'The stage template it was made from.' })
   template?: string;
+
+  @Field(() => [StageCacheInput], {
+    nullable: true,
+    description: 'Caches restored before the stage starts and saved after it succeeds (docs/workflows.md).',
+  })
+  caches?: StageCacheInput[];
 }
 
 @InputType({ description: 'Names one workflow of a project.' })
@@ -229,6 +325,20 @@ export class CreateWorkflowInput extends WorkflowRefInput {
 
   @Field(() => [NameValueInput], { nullable: true, description: 'Values may use $(random:N) and $(timenow:FORMAT).' })
   globalVariables?: NameValueInput[];
+
+  @Field(() => WorkflowResourcesType, {
+    nullable: true,
+    description:
+      'Default cpu and memory requests and limits of its stages (docs/workflows.md, "Default resources"). On update, omitted: unchanged; null: none.',
+  })
+  resources?: WorkflowResourcesType;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Acceleration for its runs (the original's workflowrun.cyclone.dev/acceleration label; docs/workflows.md). On update, omitted: unchanged.",
+  })
+  acceleration?: boolean | null;
 
   @Field(() => [StageInput])
   stages!: StageInput[];

@@ -30,6 +30,13 @@ export interface ArtifactStore {
   restore(key: string, target: string, isDirectory: boolean): Promise<void>;
   /** Drops every artifact of a run (retention). */
   removeRun(runId: string): Promise<void>;
+  /** Drops one stored object (a cache entry evicted or deleted); a missing one is no error. */
+  remove(key: string): Promise<void>;
+}
+
+/** Storage key of a cache entry of a tenant (a tar archive of the entry's paths). */
+export function cacheStorageKey(tenantId: string, entryId: string): string {
+  return `caches/${tenantId}/${entryId}.tar`;
 }
 
 export class ArtifactTooLargeError extends Error {
@@ -99,6 +106,10 @@ export class FilesystemArtifactStore implements ArtifactStore {
   async removeRun(runId: string): Promise<void> {
     if (!/^[0-9a-f-]{36}$/i.test(runId)) return;
     await rm(join(this.root, runId), { recursive: true, force: true });
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   private pathOf(key: string): string {

@@ -24,8 +24,17 @@ export function meteredStream(maxBytes: number): { stream: Transform; result: ()
 
 /** A directory as a tar stream; tar's failure fails the stream. */
 export function tarDirectory(source: string): Readable {
+  return tarStream(['-cf', '-', '-C', source, '.']);
+}
+
+/** Paths relative to `root` as one tar stream (links kept as links, never followed). */
+export function tarPaths(root: string, paths: readonly string[]): Readable {
+  return tarStream(['-cf', '-', '-C', root, '--', ...paths]);
+}
+
+function tarStream(args: string[]): Readable {
   const output = new PassThrough();
-  const child = spawn('tar', ['-cf', '-', '-C', source, '.'], {
+  const child = spawn('tar', args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: toolEnvironment(),
   });

@@ -109,6 +109,15 @@ export class S3ArtifactStore implements ArtifactStore {
     } while (ContinuationToken);
   }
 
+  async remove(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.settings.bucket,
+        Delete: { Objects: [{ Key: this.keyOf(key) }], Quiet: true },
+      }),
+    );
+  }
+
   private keyOf(key: string): string {
     if (key.split('/').some((part) => part === '.' || part === '..')) throw new Error(`bad artifact key "${key}"`);
     return `${this.settings.prefix}${key}`;

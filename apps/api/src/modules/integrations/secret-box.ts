@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -47,6 +47,11 @@ export class SecretBox {
     } catch {
       throw new SecretBoxError('the secret could not be decrypted: wrong key or altered data');
     }
+  }
+
+  /** A key for one purpose, derived from this one (HMAC-SHA256, hex): it reveals nothing of the encryption key. */
+  deriveKey(purpose: string): string {
+    return createHmac('sha256', this.#key).update(purpose).digest('hex');
   }
 
   sealJson(value: Record<string, string>): string {

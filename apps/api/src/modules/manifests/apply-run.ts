@@ -75,6 +75,10 @@ export async function applyWorkflowRun(
     parameters,
     timeoutSeconds,
     createdById: scope.actorId,
+    ...(spec.acceleration !== undefined ? { acceleration: spec.acceleration } : {}),
+    ...(spec.startStages.length + spec.endStages.length > 0
+      ? { selection: { startStages: spec.startStages, endStages: spec.endStages, field: `documents[${index}].spec` } }
+      : {}),
   });
   return {
     action: 'CREATED',
@@ -117,5 +121,11 @@ function runParameters(spec: WorkflowRunManifestSpec, field: (path: string) => s
     });
   add('stages', spec.stages);
   add('resources', spec.resources);
+  spec.globalVariables.forEach((variable, i) => {
+    const name = `variables.${variable.name}`;
+    if (seen.has(name)) throw badInput(field(`globalVariables[${i}].name`), `"${variable.name}" is given twice`);
+    seen.add(name);
+    out.push({ name, value: variable.value });
+  });
   return out;
 }

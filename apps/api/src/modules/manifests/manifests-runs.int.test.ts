@@ -87,11 +87,12 @@ describe('applyManifests: WorkflowRun documents', () => {
     expect(view.data?.workflow.yaml).not.toContain('WorkflowRun');
   });
 
-  it('numbers runs per workflow, binds a run to the version applied with it, keeps resource parameters', async () => {
+  it('numbers runs per workflow, binds a run to the version applied with it, keeps resource parameters and globalVariables', async () => {
     const changed = pipeline.replace('golang:1.22', 'golang:1.23').replace('shop-ci-manual', 'shop-ci-second');
     const doc = runDocument(
       'with-resources',
-      '  timeout: 1h30m\n  resources:\n  - name: shop-source\n    parameters:\n    - {name: SCM_REVISION, value: v2}\n',
+      '  timeout: 1h30m\n  resources:\n  - name: shop-source\n    parameters:\n    - {name: SCM_REVISION, value: v2}\n' +
+        '  globalVariables:\n  - {name: REGION, value: eu-west}\n',
     );
     const applied = await apply(`${doc}---\n${changed}`);
     expect(applied.errors).toBeUndefined();
@@ -103,7 +104,10 @@ describe('applyManifests: WorkflowRun documents', () => {
     expect(withResources).toMatchObject({
       number: 2,
       timeoutSeconds: 5400,
-      parameters: [{ name: 'resources.shop-source.SCM_REVISION', value: 'v2' }],
+      parameters: [
+        { name: 'resources.shop-source.SCM_REVISION', value: 'v2' },
+        { name: 'variables.REGION', value: 'eu-west' },
+      ],
       version: { version: 2 },
     });
     expect(secondRun).toMatchObject({ number: 3, name: 'shop-ci-second', version: { version: 2 } });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: cache keys are Cyclone references.
 import { readFileSync } from 'node:fs';
 import { LIMITS } from '@cyclone/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,8 @@ const CONDITIONS = [
 function generateWorkflowInput(seed: number, project: string) {
   const rnd = random(seed);
   const names = Array.from({ length: rnd.int(1, 8) }, (_, i) => `s${i}-${rnd.pick(['build', 'test', 'ship', 'x'])}`);
+  // Some stages are approval gates, which run nothing (and make no artifact to take).
+  const gates = new Set(names.filter((_, i) => i > 0 && i < names.length - 1 && rnd.bool(0.2)));
   return {
     tenant: 'acme',
     project,
@@ -69,6 +72,20 @@ function generateWorkflowInput(seed: number, project: string) {
     globalVariables: rnd.bool() ? [{ name: 'V', value: rnd.pick(TRICKY) }] : undefined,
     stages: names.map((name, i) => {
       const dependsOn = names.slice(0, i).filter(() => rnd.bool(0.4));
+      if (gates.has(name)) {
+        return {
+          name,
+          dependsOn,
+          when: rnd.bool(0.3) ? rnd.pick(CONDITIONS) : undefined,
+          approval: {
+            count: rnd.int(1, 3),
+            roles: rnd.bool() ? ['ADMIN'] : undefined,
+            timeout: rnd.bool() ? '24h' : undefined,
+            onTimeout: rnd.pick(['FAIL', 'SKIP']),
+            inputs: [{ name: 'version', required: rnd.bool(), description: rnd.pick(TRICKY) }],
+          },
+        };
+      }
       return {
         name,
         image: `registry.example.com/${rnd.pick(['go', 'node', 'alpine'])}:${rnd.int(1, 9)}`,
@@ -80,7 +97,7 @@ function generateWorkflowInput(seed: number, project: string) {
         inputs: {
           resources: rnd.bool(0.3) ? [{ name: 'src', path: '/workspace' }] : [],
           artifacts:
-            dependsOn.length > 0 && rnd.bool(0.4)
+            dependsOn.length > 0 && !gates.has(dependsOn[0] as string) && rnd.bool(0.4)
               ? [{ name: 'out', path: '/in/out', source: `${dependsOn[0]}/out` }]
               : [],
         },
@@ -95,6 +112,9 @@ function generateWorkflowInput(seed: number, project: string) {
         when: rnd.bool(0.3) ? rnd.pick(CONDITIONS) : undefined,
         // Only the last stage may be a finally stage: no ordinary stage may depend on one.
         finally: i === names.length - 1 && rnd.bool(0.4) ? true : undefined,
+        caches: rnd.bool(0.4)
+          ? [{ key: `go-\${hashFiles('go.sum')}-${rnd.pick(TRICKY)}`, paths: ['.cache/go'], restoreKeys: ['go-'] }]
+          : undefined,
       };
     }),
   };

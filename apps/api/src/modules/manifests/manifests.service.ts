@@ -16,7 +16,12 @@ import { syncTriggerWebhooks } from '../webhooks/trigger-webhook-sync.js';
 import { applyRunSettings } from '../workflows/run-settings.js';
 import { normalizeSpec } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflows.rules.js';
+import {
+  assertNoChildCycle,
+  assertResourcesExist,
+  assertValidGraph,
+  documentFieldNames,
+} from '../workflows/workflows.rules.js';
 import { applyWorkflowRun } from './apply-run.js';
 
 /** What a document became: a Stage document is a project stage or, labelled so, a tenant stage template. */
@@ -196,5 +201,6 @@ async function resolveWorkflow(
   const fields = documentFieldNames(index);
   assertValidGraph(normalized, fields);
   await assertResourcesExist(tx, projectId, normalized, fields);
+  await assertNoChildCycle(tx, projectId, workflow.name, normalized, fields);
   return normalized;
 }

@@ -1,8 +1,11 @@
-import { createHmac } from 'node:crypto';
-
-/** What every receiver is told about a finished run (the JSON body of WEBHOOK deliveries). */
+/**
+ * What every receiver is told about a finished run, or about an approval stage that
+ * waits for a decision (the JSON body of WEBHOOK deliveries).
+ */
 export interface RunSummary {
-  event: 'workflowRun.finished';
+  event: 'workflowRun.finished' | 'stage.approvalRequested';
+  /** The approval stage, for stage.approvalRequested. */
+  stage?: string;
   tenant: string;
   project: string;
   workflow: string;
@@ -21,20 +24,19 @@ export interface RunSummary {
   stages: { name: string; phase: string; exitCode: number | null; attempt: number }[];
 }
 
-/** `sha256=<hex HMAC-SHA256 of the exact body>` as sent in X-Cyclone-Signature-256. */
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 const EMOJI: Record<string, string> = { SUCCEEDED: ':white_check_mark:', FAILED: ':x:', CANCELLED: ':no_entry_sign:' };
 
 export function headline(summary: RunSummary): string {
-  return `${summary.tenant}/${summary.project}/${summary.workflow} run #${summary.run.number} ${summary.run.phase}`;
+  const run = `${summary.tenant}/${summary.project}/${summary.workflow} run #${summary.run.number}`;
+  return summary.event === 'stage.approvalRequested'
+    ? `${run}: stage ${summary.stage} waits for your approval`
+    : `${run} ${summary.run.phase}`;
 }
 
 /** A Slack incoming-webhook message: `text` for notifications, `blocks` for the channel. */
 export function slackMessage(summary: RunSummary): { text: string; blocks: unknown[] } {
-  const text = `${EMOJI[summary.run.phase] ?? ''} ${headline(summary)}`.trim();
+  const emoji = summary.event === 'stage.approvalRequested' ? ':raised_hand:' : EMOJI[summary.run.phase];
+  const text = `${emoji ?? ''} ${headline(summary)}`.trim();
   const stages = summary.stages.map(
     (s) => `• ${s.name}: ${s.phase}${s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}`,
   );

@@ -3,7 +3,8 @@ import { httpRequest } from '../integration-checks/check-http-client.js';
 import { CheckError } from '../integration-checks/check-result.js';
 import { statusText } from '../outbound/outbound-http.js';
 import { outboundPolicy } from '../outbound/outbound-policy.js';
-import { emailText, type RunSummary, signBody, slackMessage } from './notification-payload.js';
+import { signBody } from '../webhooks/verify-signature.js';
+import { emailText, type RunSummary, slackMessage } from './notification-payload.js';
 import type { SmtpSettings } from './notifications.rules.js';
 
 export interface SendOutcome {
@@ -32,7 +33,7 @@ export async function sendWebhook(
   return post(url, body, options.timeoutMs, {
     'x-cyclone-event': summary.event,
     'x-cyclone-delivery': options.deliveryId,
-    ...(options.secret ? { 'x-cyclone-signature-256': signBody(options.secret, body) } : {}),
+    ...(options.secret ? { 'x-cyclone-signature-256': signBody(body, options.secret) } : {}),
   });
 }
 

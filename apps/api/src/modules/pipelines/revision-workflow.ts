@@ -9,7 +9,12 @@ import { loadStageDefinition } from '../stages/stages.repository.js';
 import type { ScmEvent } from '../webhooks/scm-event.js';
 import { normalizeSpec } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { assertResourcesExist, assertValidGraph, documentFieldNames } from '../workflows/workflows.rules.js';
+import {
+  assertNoChildCycle,
+  assertResourcesExist,
+  assertValidGraph,
+  documentFieldNames,
+} from '../workflows/workflows.rules.js';
 
 /** The file a repository keeps its pipeline in. */
 export const PIPELINE_FILE = '.cyclone.yaml';
@@ -93,6 +98,7 @@ export async function decodePipelineFile(
   try {
     assertValidGraph(normalized, documentFieldNames(chosen.index));
     await assertResourcesExist(tx, scope.projectId, normalized, documentFieldNames(chosen.index));
+    await assertNoChildCycle(tx, scope.projectId, scope.workflowName, normalized, documentFieldNames(chosen.index));
   } catch (error) {
     if (error instanceof AppError) throw new PipelineFileError(`${PIPELINE_FILE}: ${error.message}`);
     throw error;

@@ -163,6 +163,21 @@ describe('preflightWorkflow', () => {
     expect(find(checks, null, 'GIT_REF').every((c) => c.ok)).toBe(true);
   });
 
+  it('asks no registry about stages that run no image (an approval stage, a child workflow)', async () => {
+    await createWorkflow(api, dev, {
+      tenant: 'acme',
+      project: 'web',
+      name: 'gated',
+      stages: [
+        { name: 'sign-off', approval: {} },
+        { name: 'ship', workflow: { name: 'release' } },
+      ],
+    });
+    const checks = (await must<{ preflightWorkflow: Check[] }>(api, dev, PREFLIGHT, { workflow: 'gated' }))
+      .preflightWorkflow;
+    expect(checks.filter((c) => c.check === 'IMAGE')).toEqual([]);
+  });
+
   it('tells a workflow that does not exist, and shows another tenant nothing', async () => {
     const missing = await api.graphql(PREFLIGHT, { workflow: 'nope' }, dev);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -59,7 +59,12 @@ export class PreflightService {
       ...conditionChecks(spec),
       ...secretChecks(spec, new Map(integrations.map((row) => [row.name, row.secretKeys]))),
       ...resourceChecks(spec, new Set(resources.map((row) => row.name))),
-      ...(await this.imageChecks(spec.stages, variables, integrations)),
+      // Approval and child-workflow stages run no image of their own.
+      ...(await this.imageChecks(
+        spec.stages.filter((stage) => stage.image !== ''),
+        variables,
+        integrations,
+      )),
       ...(await this.gitRefChecks(spec, resources, parameters)),
       ...(await this.clusterCheck(workflow.executionCluster, integrations)),
     ];

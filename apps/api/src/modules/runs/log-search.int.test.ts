@@ -3,6 +3,8 @@ import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { createWorkflow, runWorkflowAndWait, sh } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import type { AuthUser } from '../identity/identity.service.js';
+import { type LogSearchArgs, LogSearchPresenter } from './log-search.presenter.js';
 
 const SEARCH = `query($tenant: String!, $query: String!, $project: String, $workflow: String, $since: DateTime, $first: Int, $after: String) {
   searchLogs(tenant: $tenant, query: $query, project: $project, workflow: $workflow, since: $since, first: $first, after: $after) {
@@ -45,6 +47,7 @@ describe('searchLogs', () => {
     await db.logLine.createMany({
       data: lines.map((text, i) => ({
         runId: run.id,
+        workflowId,
         stage: 'build',
         seq: BigInt(i + 1),
         stream: 'STDOUT' as const,
@@ -170,6 +173,51 @@ describe('searchLogs', () => {
     expect(await hits(viewer, { query: '"exit code"', since: dayAgo })).toHaveLength(1);
     expect(await hits(viewer, { query: '"exit code"', project: 'api' })).toHaveLength(1);
     expect((await hits(viewer, { query: '"exit code"', workflow: 'deploy' }))[0]?.run.id).toBe(liveRunId);
+  });
+
+  it('stores every line with its run’s workflow, and finds the same lines by either way of reading', async () => {
+    // The live run's lines went through the real LogWriter (log-writer.ts).
+    const deploy = await db.workflow.findFirstOrThrow({ where: { name: 'deploy' } });
+    const live = await db.logLine.findMany({ where: { runId: liveRunId }, select: { workflowId: true } });
+    expect(live.length).toBeGreaterThan(0);
+    expect(new Set(live.map((l) => l.workflowId))).toEqual(new Set([deploy.id]));
+    const astray = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM log_lines l JOIN workflow_runs r ON r.id = l.run_id WHERE l.workflow_id <> r.workflow_id`;
+    expect(astray[0]?.n).toBe(0n);
+
+    // Every query as a rare one (trigram index, then scope) and as a common one (per workflow, merged).
+    const row = await db.user.findFirstOrThrow({ where: { memberships: { some: { role: 'VIEWER' } } } });
+    const user: AuthUser = { id: row.id, email: row.email, name: row.name, isAdmin: false };
+    const rare = new LogSearchPresenter(db, { rareMatches: Number.POSITIVE_INFINITY });
+    const common = new LogSearchPresenter(db, { rareMatches: -1 });
+    const dayAgo = new Date(now - 24 * 60 * MINUTE);
+    const cases: LogSearchArgs[] = [
+      { query: 'assertion failed', first: 7 },
+      { query: '"exit code"' },
+      { query: '"exit code"', since: dayAgo },
+      { query: 'out' },
+      { query: 'out', workflow: 'deploy' },
+      { query: 'out', project: 'api' },
+      { query: 'case', project: 'api', first: 100 },
+      { query: 'ENOENT' },
+      { query: 'zebra' },
+    ];
+    for (const args of cases) {
+      const a = await rare.search(user, 'acme', args);
+      const b = await common.search(user, 'acme', args);
+      expect(b).toEqual(a);
+      const next = a.pageInfo.endCursor;
+      if (a.pageInfo.hasNextPage && next) {
+        expect(await common.search(user, 'acme', { ...args, after: next })).toEqual(
+          await rare.search(user, 'acme', { ...args, after: next }),
+        );
+      }
+    }
+    const inDeploy = await common.search(user, 'acme', { query: 'out', workflow: 'deploy' });
+    expect(inDeploy.edges.map((e) => e.node.line)).toContain('starting rollout');
+    expect(new Set(inDeploy.edges.map((e) => e.node.runId))).toEqual(new Set([liveRunId]));
+    const inApi = await common.search(user, 'acme', { query: 'out', project: 'api' });
+    expect(inApi.edges.map((e) => e.node.line)).toEqual(['Test timed out after 30s']);
   });
 
   it('shows nobody the lines of runs they may not read', async () => {

@@ -41,5 +41,5 @@ export async function requireRun(tx: Tx, user: AuthUser, id: string, required: T
   if (!hasRole(role, required)) {
     throw forbidden(`this needs the ${required} role in tenant "${tenant.name}"; you are ${role}`);
   }
-  return { run, tenantId: tenant.id, workflowName: run.workflow.name };
+  return { run, tenantId: tenant.id, workflowName: run.workflow.name, role };
 }

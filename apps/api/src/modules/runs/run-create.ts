@@ -1,7 +1,7 @@
-import { approvalWaitMessage } from '@cyclone/dag';
-import type { NameValue } from '@cyclone/domain';
+import { approvalWaitMessage, selectStages } from '@cyclone/dag';
+import type { NameValue, WorkflowSpec } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
-import { conflict, notFound } from '../../errors/app-error.js';
+import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import type { Tx } from '../shared/mutation.js';
@@ -42,7 +42,22 @@ export interface NewRun {
    * is admitted: nothing starts and no secret is opened until then. Unset: no approval.
    */
   approvalReason?: string;
+  /**
+   * A child run: the child-workflow stage attempt that starts it. It is admitted at once,
+   * counted with its parent (queued behind limits its parent holds, it could wait forever).
+   */
+  parent?: { runId: string; stage: string; attempt: number };
+  /**
+   * Cyclone's startStages / endStages: only the stages between them run, the others are
+   * SKIPPED from the start. Names must be stages of the version (refused naming `field`).
+   */
+  selection?: { startStages: readonly string[]; endStages: readonly string[]; field: string };
+  /** Acceleration (docs/workflows.md): on or off for this run; unset: as its workflow version says. */
+  acceleration?: boolean;
 }
+
+/** The reason on a stage a run leaves out (startStages / endStages). */
+export const NOT_SELECTED_MESSAGE = "skipped: not between the run's startStages and endStages";
 
 /**
  * The one way a run is created (runWorkflow, WorkflowRun documents, retries): numbered
@@ -60,14 +75,19 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     WHERE w.id = ${workflowId}::uuid FOR KEY SHARE OF w`;
   const workflow = locked[0];
   if (!workflow) throw notFound('workflow');
-  await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant);
+  if (!run.parent) await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant);
   const version = await readWorkflowVersion(
     tx,
     run.versionId != null ? { id: run.versionId } : { workflowId, version: workflow.current_version },
   );
+  const selected = selectedStages(version.spec, run.selection);
+  const acceleration = run.acceleration ?? version.spec.acceleration ?? false;
   const number = run.numbers ? await run.numbers.next(tx, workflowId) : await nextRunNumberInTx(tx, workflowId);
   const stages = version.spec.stages.map(({ name: stage }) => {
     const reused = run.reusedStages?.get(stage);
+    if (!selected.has(stage)) {
+      return { stage, phase: 'SKIPPED', attempt: 0, exit_code: null, message: NOT_SELECTED_MESSAGE, outputs: [] };
+    }
     return reused
       ? {
           stage,
@@ -86,7 +106,9 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
     WITH run AS (
       INSERT INTO workflow_runs (id, workflow_id, version_id, number, name, parameters, timeout_seconds,
                                  created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
-                                 phase, message, approval_reason, overridden_stages)
+                                 phase, message, approval_reason, overridden_stages,
+                                 parent_run_id, parent_stage, parent_attempt, admitted_at, start_stages, end_stages,
+                                 acceleration)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
@@ -94,7 +116,11 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
                        (SELECT execution_cluster FROM workflows WHERE id = ${workflowId}::uuid)),
               ${run.approvalReason ? 'WAITING' : 'PENDING'}::text::"RunPhase",
               ${run.approvalReason ? approvalWaitMessage(run.approvalReason) : ''}::text, ${run.approvalReason ?? null}::text,
-              ${[...(run.overriddenStages ?? [])]}::text[])
+              ${[...(run.overriddenStages ?? [])]}::text[],
+              ${run.parent?.runId ?? null}::uuid, ${run.parent?.stage ?? null}::text, ${run.parent?.attempt ?? null}::int,
+              CASE WHEN ${run.parent !== undefined} THEN now() END,
+              ${[...(run.selection?.startStages ?? [])]}::text[], ${[...(run.selection?.endStages ?? [])]}::text[],
+              ${acceleration}::boolean)
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -113,11 +139,31 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.trigger_id AS "triggerId", run.created_at AS "createdAt", run.started_at AS "startedAt",
            run.finished_at AS "finishedAt", run.notified_at AS "notifiedAt", run.execution_cluster AS "executionCluster",
            run.approval_reason AS "approvalReason", run.approved_at AS "approvedAt", run.approved_by_id AS "approvedById",
-           run.overridden_stages AS "overriddenStages"
+           run.overridden_stages AS "overriddenStages", run.parent_run_id AS "parentRunId",
+           run.parent_stage AS "parentStage", run.parent_attempt AS "parentAttempt",
+           run.start_stages AS "startStages", run.end_stages AS "endStages", run.acceleration
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');
   return created;
+}
+
+/** The stages a run covers; names that are no stage of the version are refused. */
+function selectedStages(spec: WorkflowSpec, selection: NewRun['selection']): Set<string> {
+  if (!selection || selection.startStages.length + selection.endStages.length === 0) {
+    return new Set(spec.stages.map((stage) => stage.name));
+  }
+  const names = new Set(spec.stages.map((stage) => stage.name));
+  for (const key of ['startStages', 'endStages'] as const) {
+    selection[key].forEach((name, index) => {
+      if (!names.has(name)) throw badInput(`${selection.field}.${key}[${index}]`, `no stage "${name}" in the workflow`);
+    });
+  }
+  const selected = selectStages(spec.stages, selection.startStages, selection.endStages);
+  if (![...selected].some((name) => !spec.stages.find((stage) => stage.name === name)?.finally)) {
+    throw badInput(`${selection.field}.startStages`, 'no stage lies between these startStages and endStages');
+  }
+  return selected;
 }
 
 /** Queued runs per tenant (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT, set at boot); null: no limit. */

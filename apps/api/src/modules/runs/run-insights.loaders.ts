@@ -1,3 +1,4 @@
+import type { ChildWorkflow, MatrixAxisSpec, StageApproval, StageDelegation } from '@cyclone/domain';
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import { byKey } from '../shared/loader-keys.js';
@@ -6,7 +7,20 @@ import { toWorkflowSpec } from '../workflows/workflows.repository.js';
 export interface RunDetails {
   parameters: { name: string; value: string }[];
   version: number;
-  graph: { name: string; image: string; dependsOn: string[]; trivial: boolean; finally: boolean; when?: string }[];
+  graph: {
+    name: string;
+    image: string;
+    dependsOn: string[];
+    trivial: boolean;
+    finally: boolean;
+    when?: string;
+    approval?: StageApproval;
+    workflow?: ChildWorkflow;
+    delegation?: StageDelegation;
+    matrix: MatrixAxisSpec[];
+    matrixFrom?: string;
+    maxParallel?: number;
+  }[];
   projectName: string;
   tenantName: string;
 }
@@ -41,6 +55,12 @@ export function createRunInsightLoaders(db: Db) {
             trivial: stage.trivial ?? false,
             finally: stage.finally ?? false,
             ...(stage.when !== undefined ? { when: stage.when } : {}),
+            ...(stage.approval ? { approval: stage.approval } : {}),
+            ...(stage.workflow ? { workflow: stage.workflow } : {}),
+            ...(stage.delegation ? { delegation: stage.delegation } : {}),
+            matrix: stage.matrix,
+            ...(stage.matrixFrom !== undefined ? { matrixFrom: stage.matrixFrom } : {}),
+            ...(stage.maxParallel !== undefined ? { maxParallel: stage.maxParallel } : {}),
           })),
           projectName: row.workflow.project.name,
           tenantName: row.workflow.project.tenant.name,

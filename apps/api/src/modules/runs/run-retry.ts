@@ -5,7 +5,12 @@ import type { Tx } from '../shared/mutation.js';
 import { readWorkflowVersion } from '../workflows/workflow-versions.js';
 import type { StageInputShape } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { assertResourcesExist, assertValidGraph, inputFieldNames } from '../workflows/workflows.rules.js';
+import {
+  assertNoChildCycle,
+  assertResourcesExist,
+  assertValidGraph,
+  inputFieldNames,
+} from '../workflows/workflows.rules.js';
 import type { ReusedStage } from './run-create.js';
 
 /** What a retry that heals a failed run in place changes (retryWorkflowRun overrides). */
@@ -55,6 +60,7 @@ export async function healedVersion(
 ): Promise<{ versionId: string; spec: WorkflowSpec }> {
   assertValidGraph(heal.spec, inputFieldNames('overrides'));
   await assertResourcesExist(tx, heal.projectId, heal.spec, inputFieldNames('overrides'));
+  await assertNoChildCycle(tx, heal.projectId, heal.workflowName, heal.spec, inputFieldNames('overrides'));
   if (heal.saveAsNewVersion) {
     const { workflow } = await workflowsRepository.saveVersion(
       tx,

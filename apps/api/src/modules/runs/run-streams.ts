@@ -127,7 +127,12 @@ export async function* followLogs(
         ? [stage]
         : (
             await read(`stages:${run.id}:${generation}`, () =>
-              deps.db.stageRun.findMany({ where: { runId: run.id }, select: { stage: true } }),
+              // Stored lines come stage by stage in the order the stages started: a replay reads as the run went.
+              deps.db.stageRun.findMany({
+                where: { runId: run.id },
+                select: { stage: true },
+                orderBy: [{ startedAt: { sort: 'asc', nulls: 'last' } }, { stage: 'asc' }],
+              }),
             )
           ).map((s) => s.stage);
       let isFull = false;

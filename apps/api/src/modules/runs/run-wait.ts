@@ -4,7 +4,7 @@ import type { Db } from '../../db/prisma.js';
 
 /** Why a run waits (WorkflowRun.wait); its queue kinds come from admission (run-admission.ts). */
 export interface RunWaitView {
-  reason: WaitKind | 'RETRY_BACKOFF';
+  reason: WaitKind | 'RETRY_BACKOFF' | 'DELEGATION';
   position: number | null;
   limit: number | null;
   estimatedStartAt: Date | null;
@@ -16,7 +16,8 @@ const RECENT_RUNS = 20;
 /**
  * What a run waits for and until about when: a queue limit (with its place and an
  * estimate from the workflow's recent run durations: the runs ahead, `limit` at a time),
- * a member's approval, a pause, or a stage's retry backoff. Null when it waits for nothing.
+ * a member's approval (of the run, or of an approval stage), the external system of a delegated stage,
+ * a pause, or a stage's retry backoff. Null when it waits for nothing.
  */
 export async function runWait(db: Db, runId: string, now = new Date()): Promise<RunWaitView | null> {
   const run = await db.workflowRun.findUnique({
@@ -53,10 +54,17 @@ export async function runWait(db: Db, runId: string, now = new Date()): Promise<
       select: { stage: true, phase: true, attempt: true, finishedAt: true },
     }),
   ]);
-  const specStages = ((version?.spec as { stages?: { name: string; retries?: number }[] } | null)?.stages ?? []).map(
-    (stage) => ({ name: stage.name, retries: stage.retries }),
-  );
+  const specStages = (
+    (version?.spec as { stages?: { name: string; retries?: number; delegation?: unknown }[] } | null)?.stages ?? []
+  ).map((stage) => ({ name: stage.name, retries: stage.retries, isDelegated: stage.delegation !== undefined }));
   if (stages.some((stage) => stage.phase === 'RUNNING')) return null;
+  // Stages wait for members' decisions (approval) or an external system's callback (delegation), and nothing else runs.
+  const waiting = stages.filter((stage) => stage.phase === 'WAITING');
+  if (waiting.length > 0) {
+    const delegated = new Set(specStages.filter((stage) => stage.isDelegated).map((stage) => stage.name));
+    const reason = waiting.every((stage) => delegated.has(stage.stage)) ? 'DELEGATION' : 'APPROVAL';
+    return { reason, position: null, limit: null, estimatedStartAt: null };
+  }
   const dueAt = nextRetryAt(specStages, stages);
   return dueAt ? { reason: 'RETRY_BACKOFF', position: null, limit: null, estimatedStartAt: dueAt } : null;
 }

@@ -1,7 +1,10 @@
+import type { StageApproval } from '@cyclone/domain';
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
+import { childRunIdOf } from './child-handle.js';
 import type { StageRunView } from './runs.presenter.js';
+import { approvalView, readDecisionRows } from './stage-approvals.js';
 
 /** Per-request loaders of the runs module. */
 export function createRunLoaders(db: Db) {
@@ -37,7 +40,7 @@ export function createRunLoaders(db: Db) {
   };
 }
 
-/** The stages of each run, in the order of its workflow version: three queries. */
+/** The stages of each run, in the order of its workflow version: three queries (four with approval gates). */
 export async function readStageRunViews(db: Db, ids: readonly string[]): Promise<StageRunView[][]> {
   const [rows, runs] = await Promise.all([
     db.stageRun.findMany({ where: { runId: { in: [...ids] } } }),
@@ -47,18 +50,35 @@ export async function readStageRunViews(db: Db, ids: readonly string[]): Promise
     where: { id: { in: [...new Set(runs.map((run) => run.versionId))] } },
     select: { id: true, spec: true },
   });
-  const orderOf = new Map(
-    versions.map((v) => [v.id, ((v.spec as { stages?: { name: string }[] }).stages ?? []).map((s) => s.name)]),
-  );
+  type StoredStage = { name: string; approval?: StageApproval };
+  const stagesOf = new Map(versions.map((v) => [v.id, (v.spec as { stages?: StoredStage[] }).stages ?? []]));
   const versionOf = new Map(runs.map((run) => [run.id, run.versionId]));
+  const gatedRuns = runs.filter((run) => stagesOf.get(run.versionId)?.some((stage) => stage.approval));
+  // Decisions grouped by run and stage once, not filtered again for every stage row.
+  const decisionsOf = new Map<string, Awaited<ReturnType<typeof readDecisionRows>>>();
+  for (const decision of await readDecisionRows(
+    db,
+    gatedRuns.map((run) => run.id),
+  )) {
+    const key = `${decision.runId}/${decision.stage}`;
+    decisionsOf.set(key, [...(decisionsOf.get(key) ?? []), decision]);
+  }
+  const now = new Date();
   return ids.map((id) => {
-    const order = orderOf.get(versionOf.get(id) ?? '') ?? [];
-    const rank = (name: string) => order.indexOf(name) + 1 || order.length + 1;
+    const stages = stagesOf.get(versionOf.get(id) ?? '') ?? [];
+    const order = stages.map((stage) => stage.name);
+    const approvalOf = new Map(stages.map((stage) => [stage.name, stage.approval]));
+    // A matrix stage's combinations follow it, in their order.
+    const rank = (row: { stage: string; matrixOf: string | null }) => {
+      const own = order.indexOf(row.matrixOf ?? row.stage) + 1 || order.length + 1;
+      return row.matrixOf ? own + (Number(row.stage.slice(row.matrixOf.length + 1)) + 1) / 1_000 : own;
+    };
     return rows
       .filter((row) => row.runId === id)
-      .sort((a, b) => rank(a.stage) - rank(b.stage))
-      .map(
-        (row): StageRunView => ({
+      .sort((a, b) => rank(a) - rank(b))
+      .map((row): StageRunView => {
+        const approval = approvalOf.get(row.stage);
+        return {
           name: row.stage,
           phase: row.phase,
           attempt: row.attempt,
@@ -67,8 +87,12 @@ export async function readStageRunViews(db: Db, ids: readonly string[]): Promise
           outputs: Array.isArray(row.outputs) ? (row.outputs as { key: string; value: string }[]) : [],
           startedAt: row.startedAt,
           finishedAt: row.finishedAt,
-        }),
-      );
+          childRunId: childRunIdOf(row.handle),
+          matrixOf: row.matrixOf,
+          matrix: Array.isArray(row.matrix) ? (row.matrix as { name: string; value: string }[]) : [],
+          approval: approval ? approvalView(approval, row, decisionsOf.get(`${id}/${row.stage}`) ?? [], now) : null,
+        };
+      });
   });
 }
 
@@ -80,4 +104,5 @@ export async function readStageRunViews(db: Db, ids: readonly string[]): Promise
 export type RunEvent = WorkflowRun & { stageViews: StageRunView[] };
 
 /** The stage part of a run event's change signature. */
-export const stageSignature = (views: readonly StageRunView[]) => views.map((v) => [v.name, v.phase, v.attempt]);
+export const stageSignature = (views: readonly StageRunView[]) =>
+  views.map((v) => [v.name, v.phase, v.attempt, v.approval?.approvals.length ?? 0]);

@@ -5,6 +5,7 @@ import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireRun } from './run-access.js';
 import { type RunWaitView, runWait } from './run-wait.js';
+import type { StageApprovalView } from './stage-approvals.js';
 
 export const MAX_LOG_LINES = 5000;
 
@@ -17,6 +18,13 @@ export interface StageRunView {
   outputs: { key: string; value: string }[];
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Set for an approval gate. */
+  approval: StageApprovalView | null;
+  /** The run a child-workflow stage's attempt started. */
+  childRunId: string | null;
+  /** A matrix combination's stage run: the matrix stage it belongs to, and its values. */
+  matrixOf: string | null;
+  matrix: { name: string; value: string }[];
 }
 
 export interface LogLineView {

@@ -24,6 +24,9 @@ const runWorkflowSchema = z.object({
   parameters: z.array(nameValueSchema).max(LIMITS.listItems).nullish(),
   timeout: durationTextSchema.refine((text) => atLeastOneSecond(text), { message: 'must be at least 1s' }).nullish(),
   executionCluster: z.string().min(1).max(253).nullish(),
+  startStages: z.array(z.string().max(63)).max(LIMITS.listItems).nullish(),
+  endStages: z.array(z.string().max(63)).max(LIMITS.listItems).nullish(),
+  acceleration: z.boolean().nullish(),
 });
 
 /** Malformed text is reported by the format check before this one. */
@@ -63,6 +66,16 @@ export class RunsService {
         timeoutSeconds: parsed.timeout ? Math.ceil(durationTextToMs(parsed.timeout) / 1000) : null,
         createdById: actor.id,
         numbers: this.deps.numbers,
+        ...(parsed.acceleration != null ? { acceleration: parsed.acceleration } : {}),
+        ...(parsed.startStages?.length || parsed.endStages?.length
+          ? {
+              selection: {
+                startStages: parsed.startStages ?? [],
+                endStages: parsed.endStages ?? [],
+                field: 'input',
+              },
+            }
+          : {}),
       });
       audited.objectName = `${workflow.name}#${run.number}`;
       return run;
@@ -123,6 +136,9 @@ export class RunsService {
         versionId: healed?.versionId ?? original.versionId,
         retryOfId: original.id,
         overriddenStages: overridden,
+        // A retry covers the same part of the workflow as its original.
+        selection: { startStages: original.startStages, endStages: original.endStages, field: 'input' },
+        acceleration: original.acceleration,
         executionCluster: original.executionCluster,
         reusedStages: reusedStagesOf(healed?.spec ?? spec, original, restartFrom),
         // A healing retry holds the workflow's row lock (its new version): numbering on a

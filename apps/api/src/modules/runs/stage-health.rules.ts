@@ -1,6 +1,6 @@
 /** One stage's part in one ended run, oldest run first. */
 export interface StageSample {
-  phase: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
+  phase: 'PENDING' | 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
   /** The attempt that ended it (1 = first try). */
   attempt: number;
   durationMs: number | null;

@@ -1,4 +1,4 @@
-import type { WorkflowStage } from '@cyclone/domain';
+import { declaredStageName, type WorkflowStage } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
 import type { StoredArtifact } from '../artifacts/artifact-store.js';
@@ -58,8 +58,9 @@ export class StageIngestRepository {
       const seqs = kept.map((line) => String(line.seq));
       const stored = await tx.$queryRaw<{ bytes: bigint }[]>`
         WITH stored AS (
-          INSERT INTO log_lines (run_id, stage, seq, stream, timestamp, text)
-          SELECT ${key.runId}::uuid, ${key.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
+          INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
+          SELECT ${key.runId}::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = ${key.runId}::uuid),
+            ${key.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
           FROM unnest(${seqs}::bigint[], ${kept.map((l) => l.stream)}::text[],
             ${kept.map((l) => l.timestamp)}::timestamptz[], ${kept.map((l) => l.text)}::text[]) AS v(seq, stream, ts, text)
           ON CONFLICT DO NOTHING
@@ -89,7 +90,8 @@ export class StageIngestRepository {
       where: { id: key.runId },
       select: { version: { select: { spec: true } } },
     });
-    return toWorkflowSpec(run.version.spec).stages.find((s) => s.name === key.stage);
+    const name = declaredStageName(key.stage);
+    return toWorkflowSpec(run.version.spec).stages.find((s) => s.name === name);
   }
 
   /** A stored artifact of the attempt's run (or of the run it retried), for an input artifact. */

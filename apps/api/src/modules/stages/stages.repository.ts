@@ -1,4 +1,4 @@
-import { type StageDefinition, stageDefinitionSchema } from '@cyclone/domain';
+import { type StageDefinition, stageDefinitionProblems, stageDefinitionSchema } from '@cyclone/domain';
 import { badInput } from '../../errors/app-error.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { stableJson, type UpsertOptions, type UpsertOutcome } from '../resources/resources.repository.js';
@@ -18,6 +18,8 @@ export async function upsertStage(
 ): Promise<UpsertOutcome> {
   const root = options.field ?? 'input';
   const spec = parseInput(stageDefinitionSchema, definition, root);
+  const [problem] = stageDefinitionProblems(spec);
+  if (problem) throw badInput(`${root}.${problem.path.join('.')}`, problem.message);
   await requireResources(tx, scope.projectId, spec, root);
 
   const existing = await tx.stage.findUnique({

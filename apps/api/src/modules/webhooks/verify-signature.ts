@@ -20,6 +20,7 @@ export function isValidToken(secret: string, header: string | undefined): boolea
   return timingSafeEqual(digest(secret), digest(header));
 }
 
+/** `sha256=<hex HMAC-SHA256 of the exact body>`: what Cyclone sends in X-Cyclone-Signature-256 and checks in X-Hub-Signature-256. */
 export function signBody(body: Buffer | string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }

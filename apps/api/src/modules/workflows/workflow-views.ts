@@ -12,6 +12,8 @@ export function toStageView(stage: WorkflowStage) {
       artifacts: stage.inputs.artifacts.map((a) => ({ ...a, source: sources.get(a.name) })),
     },
     outputs: stage.outputs,
+    caches: stage.caches ?? [],
+    services: stage.services ?? [],
   };
 }
 

@@ -203,6 +203,32 @@ describe('workflows', () => {
     expect(await db.workflow.count({ where: { name: 'bad' } })).toBe(0);
   });
 
+  it('keeps default resources an update omits, removes them on null, and names a bad quantity', async () => {
+    const RESOURCES = 'version resources { requests { cpu memory } limits { cpu memory } }';
+    const save = async (mutation: 'create' | 'update', input: Record<string, unknown>) => {
+      const query = `mutation($input: ${mutation === 'create' ? 'Create' : 'Update'}WorkflowInput!) { ${mutation}Workflow(input: $input) { ${RESOURCES} } }`;
+      return (await api.graphql(
+        query,
+        inWeb({ name: 'sized', stages: [ship, build], ...input }),
+        roles.DEVELOPER,
+      )) as Result & {
+        data?: Record<string, { version: number; resources: unknown }>;
+      };
+    };
+    const limits = { cpu: '2', memory: '4Gi' };
+    const created = await save('create', { resources: { limits } });
+    expect(created.data?.createWorkflow).toEqual({ version: 1, resources: { requests: null, limits } });
+    // An editor that does not show resources sends none: they stay, and nothing else changed.
+    expect((await save('update', {})).data?.updateWorkflow).toEqual({
+      version: 1,
+      resources: { requests: null, limits },
+    });
+    expect((await save('update', { resources: null })).data?.updateWorkflow).toEqual({ version: 2, resources: null });
+    const bad = await save('update', { resources: { limits: { cpu: 'lots' } } });
+    expect(code(bad)).toBe('BAD_USER_INPUT');
+    expect(field(bad)).toBe('input.resources.limits.cpu');
+  });
+
   it('names a bad workflow name', async () => {
     const result = (await api.graphql(CREATE, inWeb({ name: 'Not OK', stages: [build] }), roles.DEVELOPER)) as Result;
     expect(field(result)).toBe('input.name');

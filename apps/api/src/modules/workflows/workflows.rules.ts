@@ -1,4 +1,4 @@
-import { type GraphFieldNames, locateDagIssues, validateDag } from '@cyclone/dag';
+import { buildDag, findCycles, type GraphFieldNames, locateDagIssues, validateDag } from '@cyclone/dag';
 import type { WorkflowSpec } from '@cyclone/domain';
 import { workflowStagePaths } from '@cyclone/manifests';
 import { AppError } from '../../errors/app-error.js';
@@ -7,6 +7,8 @@ import type { Tx } from '../shared/mutation.js';
 /** Names the fields of a workflow's stages in error messages: GraphQL input or a YAML document. */
 export interface StageFieldNames extends GraphFieldNames {
   resource(stage: number, direction: 'inputs' | 'outputs', index: number): string;
+  /** The workflow a child-workflow stage runs. */
+  childWorkflow(stage: number): string;
 }
 
 export const inputFieldNames = (root = 'input'): StageFieldNames => ({
@@ -15,6 +17,7 @@ export const inputFieldNames = (root = 'input'): StageFieldNames => ({
   artifactSource: (i, j) => `${root}.stages[${i}].inputs.artifacts[${j}].source`,
   when: (i) => `${root}.stages[${i}].when`,
   resource: (i, direction, j) => `${root}.stages[${i}].${direction}.resources[${j}].name`,
+  childWorkflow: (i) => `${root}.stages[${i}].workflow.name`,
 });
 
 /** The fields of document `k` of an apply (Cyclone YAML). */
@@ -65,4 +68,45 @@ export async function assertResourcesExist(
       field: missing.field,
     });
   }
+}
+
+/**
+ * Child workflows must not lead back to the workflow being saved, directly or through
+ * other workflows of the project (their current versions): such a run would start
+ * itself forever. Workflows that do not exist yet are left to run time.
+ */
+export async function assertNoChildCycle(
+  tx: Tx,
+  projectId: string,
+  workflow: string,
+  spec: WorkflowSpec,
+  fields: StageFieldNames,
+): Promise<void> {
+  const children = (stages: WorkflowSpec['stages']) =>
+    stages.flatMap((stage) => (stage.workflow ? [stage.workflow.name] : []));
+  const own = children(spec.stages);
+  if (own.length === 0) return;
+  const refuse = (stage: number, message: string) => {
+    const field = fields.childWorkflow(stage);
+    throw new AppError('BAD_USER_INPUT', `${field}: ${message}`, { field });
+  };
+  const self = spec.stages.findIndex((stage) => stage.workflow?.name === workflow);
+  if (self >= 0) refuse(self, `workflow "${workflow}" cannot run itself`);
+  const others = await tx.$queryRaw<{ name: string; spec: WorkflowSpec }[]>`
+    SELECT w.name, v.spec FROM workflows w
+    JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version
+    WHERE w.project_id = ${projectId}::uuid AND w.name <> ${workflow}`;
+  const graph = [
+    { name: workflow, dependsOn: own },
+    ...others.map((other) => ({ name: other.name, dependsOn: children(other.spec.stages ?? []) })),
+  ];
+  const cycle = findCycles(buildDag(graph)).find((path) => path.includes(workflow));
+  if (!cycle) return;
+  const start = cycle.indexOf(workflow);
+  const path = [...cycle.slice(start, -1), ...cycle.slice(0, start), workflow];
+  const next = path[1] as string;
+  refuse(
+    spec.stages.findIndex((stage) => stage.workflow?.name === next),
+    `child workflows would run in a cycle: ${path.join(' → ')}`,
+  );
 }

@@ -1,14 +1,15 @@
+import type { WorkflowSpec } from '@cyclone/domain';
 import type { Db } from '../../db/prisma.js';
 import { conflict, notFound } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { ACTIVE_RUN_PHASES } from '../projects/active-runs.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation } from '../shared/mutation.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
 import { applyRunSettings, parseRunSettings, type RunSettingsInput } from './run-settings.js';
 import { toWorkflowSpec, type WorkflowInputShape } from './workflows.inputs.js';
 import { workflowsRepository as repo, type WorkflowRow } from './workflows.repository.js';
-import { assertResourcesExist, assertValidGraph, inputFieldNames } from './workflows.rules.js';
+import { assertNoChildCycle, assertResourcesExist, assertValidGraph, inputFieldNames } from './workflows.rules.js';
 
 /** Workflows and their immutable versions: DEVELOPERs and up write them. */
 export class WorkflowsService {
@@ -23,6 +24,7 @@ export class WorkflowsService {
       const settings = parseRunSettings(input);
       assertValidGraph(spec, inputFieldNames());
       await assertResourcesExist(tx, project.id, spec, inputFieldNames());
+      await assertNoChildCycle(tx, project.id, name, spec, inputFieldNames());
       if (await repo.findByName(tx, project.id, name)) {
         throw conflict(`workflow "${name}" already exists in project "${project.name}"; use updateWorkflow`);
       }
@@ -37,12 +39,14 @@ export class WorkflowsService {
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
-      const { name, spec } = toWorkflowSpec(input);
+      const { name, spec: given } = toWorkflowSpec(input);
       const settings = parseRunSettings(input);
-      if (!(await repo.findByName(tx, project.id, name)))
-        throw notFound(`workflow "${name}" in project "${project.name}"`);
+      const current = await repo.findByName(tx, project.id, name);
+      if (!current) throw notFound(`workflow "${name}" in project "${project.name}"`);
+      const spec = await keepOmittedSettings(tx, current, input, given);
       assertValidGraph(spec, inputFieldNames());
       await assertResourcesExist(tx, project.id, spec, inputFieldNames());
+      await assertNoChildCycle(tx, project.id, name, spec, inputFieldNames());
       const { workflow } = await repo.saveVersion(tx, project.id, name, spec, actor.id);
       return applyRunSettings(tx, workflow, settings, tenant.id);
     });
@@ -72,4 +76,22 @@ export class WorkflowsService {
       return true;
     });
   }
+}
+
+/**
+ * Workflow-wide settings an update leaves out (undefined) stay as they are, so a client
+ * that does not know them (an older editor) keeps them; null clears them.
+ */
+async function keepOmittedSettings(
+  tx: Tx,
+  current: WorkflowRow,
+  input: WorkflowInputShape,
+  given: WorkflowSpec,
+): Promise<WorkflowSpec> {
+  if (input.resources !== undefined && input.acceleration !== undefined) return given;
+  const stored = await repo.currentSpec(tx, current);
+  const resources = input.resources === undefined ? stored.resources : given.resources;
+  const acceleration = input.acceleration === undefined ? stored.acceleration : given.acceleration;
+  const { resources: _resources, acceleration: _acceleration, ...rest } = given;
+  return { ...rest, ...(resources ? { resources } : {}), ...(acceleration ? { acceleration } : {}) };
 }

@@ -6,6 +6,7 @@ export const UserFields = graphql(`
     id
     email
     name
+    isAdmin
   }
 `);
 export type User = ResultOf<typeof UserFields>;

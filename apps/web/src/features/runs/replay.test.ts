@@ -44,6 +44,12 @@ describe('phasesAt', () => {
     expect(phasesAt(stages, T0 + 4_000).build).toEqual({ phase: 'RUNNING', startedAt: iso(0), finishedAt: iso(4) });
     expect(phasesAt(stages, T0 + 30_000).deploy?.reason).toBe('an upstream stage failed');
   });
+
+  it('shows an approval stage waiting, not running, until it was decided', () => {
+    const gate = { ...stage('sign-off', 'SUCCEEDED', 10, 40), approval: { count: 1 } };
+    expect(phasesAt([gate], T0 + 20_000)['sign-off']?.phase).toBe('WAITING');
+    expect(phasesAt([gate], T0 + 40_000)['sign-off']?.phase).toBe('SUCCEEDED');
+  });
 });
 
 describe('linesUntil', () => {

@@ -12,6 +12,8 @@ export interface ReplayStage {
   startedAt: string | null;
   finishedAt: string | null;
   message: string;
+  /** Set for an approval stage: it waited rather than ran. */
+  approval?: unknown;
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NaN);
@@ -33,7 +35,8 @@ export function replaySpan(
 
 /**
  * Each stage as it stood at `at` (ms since epoch), from its stored times only: not
- * started yet → PENDING; started and not ended → RUNNING, its duration counted to `at`;
+ * started yet → PENDING; started and not ended → RUNNING (WAITING for an approval stage),
+ * its duration counted to `at`;
  * ended → its final phase. A stage that never started (skipped, cancelled while
  * pending) turns to its final phase when it was decided, or stays PENDING to the end.
  * Attempts before the last are not stored apart, so a retried stage runs from its first
@@ -54,7 +57,7 @@ export function phasesAt(stages: readonly ReplayStage[], at: number): Record<str
       };
     } else if (Number.isFinite(started) && at >= started) {
       out[stage.name] = {
-        phase: 'RUNNING',
+        phase: stage.approval ? 'WAITING' : 'RUNNING',
         startedAt: stage.startedAt ?? undefined,
         finishedAt: new Date(at).toISOString(),
       };

@@ -10,7 +10,11 @@ const stage = (name: string, phase: StageRun['phase']): StageRun => ({
   message: '',
   startedAt: null,
   finishedAt: null,
+  matrixOf: null,
+  matrix: [],
   outputs: [],
+  approval: null,
+  childRun: null,
 });
 
 const run: Run = {
@@ -31,10 +35,26 @@ const run: Run = {
   tenantName: 'acme',
   workflowVersion: 3,
   parameters: [{ name: 'REF', value: 'main' }],
-  graph: [{ name: 'a', image: 'alpine', dependsOn: [], trivial: false, finally: false, when: null }],
+  graph: [
+    {
+      name: 'a',
+      image: 'alpine',
+      dependsOn: [],
+      trivial: false,
+      finally: false,
+      when: null,
+      approval: null,
+      workflow: null,
+      delegation: null,
+      matrix: [],
+      matrixFrom: null,
+      maxParallel: null,
+    },
+  ],
   stages: [stage('a', 'RUNNING')],
   retryOf: null,
   overriddenStages: [],
+  parent: null,
   artifacts: [],
 };
 

@@ -12,7 +12,10 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { DagView, type DagViewPhase } from '@/features/dag-editor';
 import { versionsHref } from '@/features/dag-editor/editor/version-compare';
 import { useI18n } from '@/i18n/i18n-provider';
+import { approvalProgress } from './approval-panel';
+import { DelegationWaiting } from './delegation-panel';
 import { errorMessage } from './error-message';
+import { matrixProgress } from './matrix-progress';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
 import { RunTimeline } from './run-timeline';
@@ -60,12 +63,22 @@ export function RunDashboard({
         startedAt: stage.startedAt ?? undefined,
         finishedAt: stage.finishedAt ?? undefined,
         // Why a stage was skipped (its condition, its upstream stages) shows on its node;
-        // the node already says "Skipped".
-        reason: stage.phase === 'SKIPPED' ? stage.message.replace(/^skipped: /, '') : undefined,
+        // the node already says "Skipped". A waiting approval stage shows how far it got.
+        reason:
+          stage.phase === 'SKIPPED'
+            ? stage.message.replace(/^skipped: /, '')
+            : stage.phase === 'WAITING' && stage.approval
+              ? t('runs.gate.progress', approvalProgress(stage.approval))
+              : undefined,
       };
     }
+    // A matrix stage's node counts its combinations that have ended.
+    for (const [name, progress] of matrixProgress(run?.stages ?? [])) {
+      const phase = out[name];
+      if (phase) phase.matrixProgress = progress;
+    }
     return out;
-  }, [run?.stages]);
+  }, [run?.stages, t]);
   const forgetLink = useCallback(() => {
     if (!linkedLine) return;
     window.history.replaceState(null, '', window.location.pathname);
@@ -126,7 +139,17 @@ export function RunDashboard({
   const title = t('runs.dashboard.title', { number: run.number });
   const approval = run.approvalRequest;
   const isAwaitingApproval = isActive && approval !== null && !approval.isApproved;
-  const waitText = runWaitText(run.wait, t, locale);
+  const delegations = new Map(
+    run.graph.flatMap((stage) => (stage.delegation ? [[stage.name, stage.delegation] as const] : [])),
+  );
+  const delegatedNames = new Set(delegations.keys());
+  const waitingDelegated = run.stages.filter((stage) => stage.phase === 'WAITING' && delegatedNames.has(stage.name));
+  const waitText = runWaitText(
+    run.wait,
+    t,
+    locale,
+    waitingDelegated.map((stage) => delegations.get(stage.name)?.type ?? ''),
+  );
   const actions = (
     <>
       {isAwaitingApproval ? (
@@ -195,6 +218,14 @@ export function RunDashboard({
             ) : null}
           </span>
         ) : null}
+        {run.parent?.run ? (
+          <span className={styles.fact} data-testid="run-parent">
+            <span className={styles.muted}>{t('runs.child.parent', { stage: run.parent.stage })}</span>{' '}
+            <Link href={runHref({ ...run.parent.run, projectName: run.projectName })}>
+              {run.parent.run.workflow.name} #{run.parent.run.number}
+            </Link>
+          </span>
+        ) : null}
         {approval?.isApproved ? (
           <span className={styles.fact}>
             <span className={styles.muted}>{t('runs.approval.approvedBy')}</span>{' '}
@@ -219,6 +250,35 @@ export function RunDashboard({
           <p className={styles.muted}>{t('runs.approval.body')}</p>
         </section>
       ) : null}
+      {run.stages
+        .filter((stage) => stage.phase === 'WAITING' && stage.approval)
+        .map((stage) => (
+          <section
+            key={stage.name}
+            className={styles.approval}
+            role="status"
+            aria-labelledby={`waiting-${stage.name}`}
+            data-testid={`gate-waiting-${stage.name}`}
+          >
+            <h2 id={`waiting-${stage.name}`} className={styles.approvalTitle}>
+              {t('runs.gate.waitingTitle', { stage: stage.name })}
+            </h2>
+            <p>
+              {t('runs.gate.progress', approvalProgress(stage.approval as NonNullable<typeof stage.approval>))}{' '}
+              <Button size="sm" onClick={() => onSelectStage(stage.name)}>
+                {t('runs.gate.review')}
+              </Button>
+            </p>
+          </section>
+        ))}
+      {waitingDelegated.map((stage) => (
+        <DelegationWaiting
+          key={stage.name}
+          stage={stage}
+          delegation={delegations.get(stage.name)}
+          onReview={() => onSelectStage(stage.name)}
+        />
+      ))}
       {action.error ? (
         <p className={styles.actionError} role="alert">
           {errorMessage(action.error, t)}
@@ -338,9 +398,11 @@ export function RunDashboard({
           now={now}
           replayAt={replay.at}
           run={run}
+          delegation={delegations.get(selectedStage.name)}
           canRetry={!isActive}
           isRetrying={action.isPending}
           onRetryFrom={(stage) => void retry(stage)}
+          onSelectStage={onSelectStage}
           focusLine={selectedStage.name === linkedLine?.stage ? linkedLine.line : undefined}
           onClose={() => {
             setSelected(null);

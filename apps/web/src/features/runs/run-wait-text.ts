@@ -1,6 +1,10 @@
 import type { useT } from '@/i18n/i18n-provider';
 
-/** What a queued run or one in a retry backoff waits for, and about when it starts; approvals and pauses say so elsewhere. */
+/**
+ * What a queued run or one in a retry backoff waits for, and about when it starts;
+ * approvals and pauses say so elsewhere. A run waiting for delegated stages names their
+ * system when there is one (`delegatedTypes`: the types of its waiting delegated stages).
+ */
 export function runWaitText(
   wait: {
     reason: string;
@@ -10,8 +14,13 @@ export function runWaitText(
   } | null,
   t: ReturnType<typeof useT>,
   locale: string,
+  delegatedTypes: readonly string[] = [],
 ): string | null {
   if (!wait || wait.reason === 'APPROVAL' || wait.reason === 'PAUSED') return null;
+  const types = [...new Set(delegatedTypes.filter(Boolean))];
+  if (wait.reason === 'DELEGATION' && types.length > 0) {
+    return t('runs.wait.DELEGATION_TO', { type: types.join(', ') });
+  }
   const key =
     wait.reason === 'GLOBAL_LIMIT' && wait.limit === null
       ? 'runs.wait.GLOBAL_LIMIT_NONE'

@@ -37,6 +37,44 @@ const RunChangeFields = graphql(`
         key
         value
       }
+      matrixOf
+      matrix {
+        name
+        value
+      }
+      childRun {
+        id
+        number
+        phase
+        workflow {
+          name
+        }
+      }
+      approval {
+        state
+        count
+        roles
+        users
+        timeout
+        dueAt
+        inputs {
+          name
+          required
+          description
+        }
+        approvals {
+          user {
+            email
+          }
+          decision
+          comment
+          at
+          inputs {
+            name
+            value
+          }
+        }
+      }
     }
     artifacts {
       stage
@@ -73,8 +111,34 @@ const RunFields = graphql(
       trivial
       finally
       when
+      approval {
+        count
+      }
+      workflow {
+        name
+      }
+      delegation {
+        type
+        url
+      }
+      matrix {
+        name
+        values
+      }
+      matrixFrom
+      maxParallel
     }
     overriddenStages
+    parent {
+      stage
+      run {
+        id
+        number
+        workflow {
+          name
+        }
+      }
+    }
     retryOf {
       id
       number
@@ -236,6 +300,40 @@ export const ApproveRunDocument = graphql(
   `
   mutation ApproveWorkflowRun($id: ID!) {
     approveWorkflowRun(id: $id) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const ApproveStageDocument = graphql(
+  `
+  mutation ApproveStage($input: ApproveStageInput!) {
+    approveStage(input: $input) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+export const RejectStageDocument = graphql(
+  `
+  mutation RejectStage($input: RejectStageInput!) {
+    rejectStage(input: $input) {
+      ...RunFields
+    }
+  }
+`,
+  [RunFields],
+);
+
+/** completeDelegatedStage: a member ends a waiting delegated stage as its system's callback would. */
+export const CompleteDelegatedStageDocument = graphql(
+  `
+  mutation CompleteDelegatedStage($input: CompleteDelegatedStageInput!) {
+    completeDelegatedStage(input: $input) {
       ...RunFields
     }
   }

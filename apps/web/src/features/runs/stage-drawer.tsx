@@ -1,13 +1,19 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
+import { ApprovalPanel } from './approval-panel';
+import type { RunDelegation } from './delegation-panel';
+import { DelegationPanel } from './delegation-panel';
 import { EditRetryForm } from './edit-retry-form';
 import { LogViewer } from './log-viewer';
+import { MatrixPanel } from './matrix-panel';
 import { linesUntil } from './replay';
 import type { Run, StageRun } from './runs.documents';
+import { runHref } from './runs.documents';
 import styles from './runs.module.css';
 import { durationText } from './use-now';
 import { useStageLogs } from './use-stage-logs';
@@ -23,6 +29,8 @@ export function StageDrawer({
   focusLine,
   replayAt,
   run,
+  delegation,
+  onSelectStage,
   onClose,
 }: {
   runId: string;
@@ -37,6 +45,10 @@ export function StageDrawer({
   replayAt?: number;
   /** The run, for "edit and retry" of a failed stage. */
   run: Run;
+  /** A delegated stage's system and URL, once known. */
+  delegation?: RunDelegation;
+  /** Opens another stage (a matrix stage's combination, or back). */
+  onSelectStage: (stage: string) => void;
   onClose: () => void;
 }) {
   const { t, locale } = useI18n();
@@ -63,6 +75,14 @@ export function StageDrawer({
   }, [onClose]);
 
   const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString(locale) : '—');
+  // An approval stage, a child workflow or a delegated stage runs no process here: no exit
+  // code, no log. A matrix stage runs its combinations, each with its own log.
+  const graphStage = run.graph.find((g) => g.name === stage.name);
+  const isMatrix = Boolean(graphStage?.matrix.length || graphStage?.matrixFrom);
+  const isDelegated = Boolean(delegation ?? graphStage?.delegation);
+  const hasProcess = !stage.approval && !graphStage?.workflow && !isMatrix && !isDelegated;
+  // A combination is retried with its matrix stage.
+  const retryStage = stage.matrixOf ?? stage.name;
   return (
     <aside className={styles.drawer} role="dialog" aria-modal="false" aria-labelledby="stage-drawer-title">
       <header className={styles.drawerHeader}>
@@ -73,14 +93,14 @@ export function StageDrawer({
           <StatusBadge phase={stage.phase} />
         </div>
         <div className={styles.drawerActions}>
-          {canRetry && stage.phase === 'FAILED' && !isHealing ? (
+          {canRetry && stage.phase === 'FAILED' && !isHealing && !stage.matrixOf && !isDelegated ? (
             <Button size="sm" variant="secondary" onClick={() => setHealing(true)}>
               {t('runs.heal.open')}
             </Button>
           ) : null}
           {canRetry ? (
-            <Button size="sm" onClick={() => onRetryFrom(stage.name)} loading={isRetrying}>
-              {t('runs.actions.retryFrom', { stage: stage.name })}
+            <Button size="sm" onClick={() => onRetryFrom(retryStage)} loading={isRetrying}>
+              {t('runs.actions.retryFrom', { stage: retryStage })}
             </Button>
           ) : null}
           <Button size="sm" variant="ghost" onClick={onClose} aria-label={t('runs.drawer.close')}>
@@ -101,12 +121,27 @@ export function StageDrawer({
           <dt>{t('runs.fields.duration')}</dt>
           <dd>{durationText(stage.startedAt, stage.finishedAt, now) ?? '—'}</dd>
         </div>
-        <div>
-          <dt>{t('runs.fields.exitCode')}</dt>
-          <dd>{stage.exitCode ?? '—'}</dd>
-        </div>
+        {!hasProcess ? null : (
+          <div>
+            <dt>{t('runs.fields.exitCode')}</dt>
+            <dd>{stage.exitCode ?? '—'}</dd>
+          </div>
+        )}
       </dl>
       {stage.message ? <p className={styles.message}>{stage.message}</p> : null}
+      <MatrixPanel stage={stage} run={run} isMatrix={isMatrix} onSelectStage={onSelectStage} />
+      {stage.approval ? <ApprovalPanel runId={runId} tenant={run.tenantName} stage={stage} /> : null}
+      {isDelegated ? (
+        <DelegationPanel runId={runId} tenant={run.tenantName} stage={stage} delegation={delegation} />
+      ) : null}
+      {stage.childRun ? (
+        <p className={styles.message} data-testid={`child-run-${stage.name}`}>
+          <Link href={runHref({ ...stage.childRun, projectName: run.projectName })}>
+            {t('runs.child.run', { workflow: stage.childRun.workflow.name, number: stage.childRun.number })}
+          </Link>{' '}
+          <StatusBadge phase={stage.childRun.phase} />
+        </p>
+      ) : null}
       {isHealing ? <EditRetryForm run={run} stage={stage.name} onCancel={() => setHealing(false)} /> : null}
       {stage.outputs.length ? (
         <section aria-labelledby="stage-outputs">
@@ -125,15 +160,19 @@ export function StageDrawer({
           </table>
         </section>
       ) : null}
-      <h3 className={styles.subTitle}>{t('runs.logs.title')}</h3>
-      <LogViewer
-        runId={runId}
-        stage={stage.name}
-        lines={shownLines}
-        version={replayAt === undefined ? logs.version : logs.version + shownLines.length}
-        state={logs.state}
-        focusSeq={focusLine}
-      />
+      {!hasProcess ? null : (
+        <>
+          <h3 className={styles.subTitle}>{t('runs.logs.title')}</h3>
+          <LogViewer
+            runId={runId}
+            stage={stage.name}
+            lines={shownLines}
+            version={replayAt === undefined ? logs.version : logs.version + shownLines.length}
+            state={logs.state}
+            focusSeq={focusLine}
+          />
+        </>
+      )}
     </aside>
   );
 }

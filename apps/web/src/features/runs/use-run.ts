@@ -8,8 +8,11 @@ import { mergeRunAnswer, mergeRunChange } from './run-change';
 import { runQuery } from './run-query';
 import {
   ApproveRunDocument,
+  ApproveStageDocument,
+  CompleteDelegatedStageDocument,
   isTerminal,
   PauseRunDocument,
+  RejectStageDocument,
   ResumeRunDocument,
   RetryRunDocument,
   type Run,
@@ -62,6 +65,54 @@ export function useRunAction(id: string) {
         );
       } else queryClient.setQueryData(queryKeys.runs.detail(run.id), { workflowRun: run });
       void queryClient.invalidateQueries({ queryKey: queryKeys.runs.lists });
+    },
+  });
+}
+
+export interface StageDecision {
+  decision: 'APPROVE' | 'REJECT';
+  stage: string;
+  comment: string;
+  inputs: { name: string; value: string }[];
+}
+
+/** approveStage / rejectStage; the answer is written into the run's cache like the other actions'. */
+export function useStageDecision(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ decision, stage, comment, inputs }: StageDecision) => {
+      const base = { runId: id, stage, ...(comment.trim() ? { comment: comment.trim() } : {}) };
+      return decision === 'APPROVE'
+        ? (await request(ApproveStageDocument, { input: { ...base, inputs } })).approveStage
+        : (await request(RejectStageDocument, { input: base })).rejectStage;
+    },
+    onSuccess: (run) => {
+      queryClient.setQueryData<{ workflowRun: Run | null }>(queryKeys.runs.detail(id), (previous) =>
+        mergeRunAnswer(previous, run),
+      );
+    },
+  });
+}
+
+export interface DelegationCompletion {
+  stage: string;
+  phase: 'SUCCEEDED' | 'FAILED';
+  outputs: { key: string; value: string }[];
+  message: string;
+}
+
+/** completeDelegatedStage; the answer is written into the run's cache like the other actions'. */
+export function useCompleteDelegatedStage(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ stage, phase, outputs, message }: DelegationCompletion) => {
+      const input = { runId: id, stage, phase, outputs, ...(message.trim() ? { message: message.trim() } : {}) };
+      return (await request(CompleteDelegatedStageDocument, { input })).completeDelegatedStage;
+    },
+    onSuccess: (run) => {
+      queryClient.setQueryData<{ workflowRun: Run | null }>(queryKeys.runs.detail(id), (previous) =>
+        mergeRunAnswer(previous, run),
+      );
     },
   });
 }

@@ -8,14 +8,24 @@ import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { outboundPolicy } from '../../../modules/outbound/outbound-policy.js';
 import { parseImageReference } from '../../../modules/registries/image-reference.js';
+import { makeAcceleratedFolders } from '../accelerated-folders.js';
 import { collectArtifacts } from '../artifact-outputs.js';
 import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { LogWriter } from '../log-writer.js';
+import {
+  type CacheScope,
+  DEFAULT_CACHE_MAX_BYTES,
+  type EvaluatedCache,
+  restoreCaches,
+  saveCaches,
+} from '../stage-caches.js';
 import { prepareInputs } from '../stage-inputs.js';
 import { workspaceRelative } from '../stage-paths.js';
 import { readResults } from '../stage-results.js';
+import { removeServices, startServices } from './container-services.js';
 import { type ContainerSettings, containerSpec, exitMessage, imageOf, pullPolicyOf } from './container-spec.js';
 import { type OutputStream, readLogLines } from './log-lines.js';
+import { sharedNetworkOf } from './service-spec.js';
 
 export interface AttemptDeps {
   db: Db;
@@ -29,6 +39,8 @@ export interface AttemptDeps {
   pullsOf: (runId: string) => string;
   /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
   outputLimits?: OutputLimits;
+  /** What one tenant's stage caches may take in all; DEFAULT_CACHE_MAX_BYTES when absent. */
+  cacheMaxBytes?: number;
 }
 
 /**
@@ -46,9 +58,12 @@ interface AttemptRecord {
   /** Seq of the container's first line: the lines before it are Cyclone's own (inputs, pull). */
   containerFirstSeq: number;
   memory?: string;
+  /** The caches with the keys evaluated at the start: saved after a zero exit. */
+  caches?: EvaluatedCache[];
+  cacheScope?: CacheScope;
 }
 
-type Step = 'inputs' | 'image' | 'container';
+type Step = 'inputs' | 'image' | 'services' | 'container';
 
 /**
  * One attempt in one container, from inputs to exit: inputs are placed in the run
@@ -73,6 +88,10 @@ export class ContainerAttempt {
 
   private get outputLimits(): OutputLimits {
     return this.deps.outputLimits ?? DEFAULT_OUTPUT_LIMITS;
+  }
+
+  private get caches() {
+    return { db: this.deps.db, store: this.deps.store, maxBytes: this.deps.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES };
   }
 
   private get folder(): string {
@@ -150,8 +169,19 @@ export class ContainerAttempt {
         writer,
         this.preparing.signal,
       );
+      record.caches = await restoreCaches(this.caches, launch, { workspace }, writer, this.preparing.signal);
+      await makeAcceleratedFolders(workspace, launch);
+      if (launch.cacheScope) record.cacheScope = launch.cacheScope;
       step = 'image';
-      await this.ensureImage(launch, writer);
+      await this.ensureImage(imageOf(launch), launch, writer);
+      step = 'services';
+      const services = await startServices(
+        { ...this.deps, ensureImage: (image) => this.ensureImage(image, {}, writer) },
+        launch,
+        this.name,
+        writer,
+        this.preparing.signal,
+      );
       step = 'container';
       this.preparing.signal.throwIfAborted();
       await mkdir(this.scratch, { recursive: true, mode: 0o700 });
@@ -159,7 +189,10 @@ export class ContainerAttempt {
       record.containerFirstSeq = writer.nextLineSeq;
       await writeFile(join(this.folder, 'attempt.json'), JSON.stringify(record), { mode: 0o600 });
       container = await this.deps.docker.createContainer(
-        containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings),
+        containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings, {
+          network: sharedNetworkOf(this.name, launch.services ?? []),
+          hostsFile: services.hostsFile,
+        }),
       );
       if (this.isKilled || this.isDetached) throw new Error('stopped while starting');
       await container.start();
@@ -176,7 +209,9 @@ export class ContainerAttempt {
           ? `inputs: ${reason}`
           : step === 'image'
             ? `image "${launch.image}": ${reason}`
-            : `could not start the container: ${reason}`;
+            : step === 'services'
+              ? reason
+              : `could not start the container: ${reason}`;
       return { ...record, exitCode: null, message, outputs: [] };
     }
     return this.followToExit(container, writer, 0, record);
@@ -284,14 +319,25 @@ export class ContainerAttempt {
             outputArtifacts: record.outputArtifacts,
           },
           writer,
-        ).catch((error: unknown) => {
-          exit = {
-            ...base,
-            exitCode: null,
-            outputs: [],
-            message: writer.mask(`output artifacts: ${(error as Error).message}`),
-          };
-        });
+        ).then(
+          () =>
+            saveCaches(
+              this.caches,
+              record.cacheScope,
+              record.runId,
+              this.deps.workspaceOf(record.runId),
+              record.caches ?? [],
+              writer,
+            ),
+          (error: unknown) => {
+            exit = {
+              ...base,
+              exitCode: null,
+              outputs: [],
+              message: writer.mask(`output artifacts: ${(error as Error).message}`),
+            };
+          },
+        );
       }
     } catch {
       // Removed under us: only a kill does that.
@@ -303,8 +349,12 @@ export class ContainerAttempt {
     return this.isRecorded ? undefined : exit;
   }
 
-  private async ensureImage(launch: StageLaunch, writer: LogWriter): Promise<void> {
-    const image = imageOf(launch);
+  /** Pulls an image (the stage's or a service's) per its policy; only the stage's image has pull credentials. */
+  private async ensureImage(
+    image: string,
+    launch: Pick<StageLaunch, 'pullPolicy' | 'pullAuth'>,
+    writer: LogWriter,
+  ): Promise<void> {
     const policy = pullPolicyOf(image, launch.pullPolicy);
     const isPresent = await this.deps.docker
       .getImage(image)
@@ -352,7 +402,12 @@ export class ContainerAttempt {
     if (!isPulled) throw new Error(`the engine did not pull it${last ? `: ${last.trim()}` : ''}`);
   }
 
+  /** Removes the stage's container, then its services (a service never outlives its stage). */
   private async removeContainer(): Promise<void> {
-    await this.deps.docker.getContainer(this.name).remove({ force: true });
+    try {
+      await this.deps.docker.getContainer(this.name).remove({ force: true });
+    } finally {
+      await removeServices(this.deps.docker, this.name);
+    }
   }
 }

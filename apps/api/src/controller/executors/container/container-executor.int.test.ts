@@ -181,6 +181,61 @@ spec:
     expect(await h.logs(run.id, 'three')).toEqual(['about to fail']);
   });
 
+  it("applies the workflow's default resources to a stage that sets none", async () => {
+    await h.must('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
+      input: {
+        tenant: 'acme',
+        project: 'web',
+        name: 'bounded',
+        resources: { requests: { cpu: '100m' }, limits: { cpu: '500m', memory: '96Mi' } },
+        // cgroup v2 names the files memory.max and cpu.max, v1 memory.limit_in_bytes and cpu.cfs_quota_us.
+        stages: [
+          stage(
+            'measure',
+            'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; ' +
+              'cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+          ),
+        ],
+      },
+    });
+    const { workflow } = await h.must<{ workflow: { resources: unknown } }>(
+      'query { workflow(tenant: "acme", project: "web", name: "bounded") { resources { requests { cpu memory } limits { cpu memory } } } }',
+      {},
+    );
+    expect(workflow.resources).toEqual({
+      requests: { cpu: '100m', memory: null },
+      limits: { cpu: '500m', memory: '96Mi' },
+    });
+    const run = await h.waitEnd(await h.start('bounded'), 60_000);
+    expect(stageOf(run, 'measure').phase).toBe('SUCCEEDED');
+    const [memory, cpu] = await h.logs(run.id, 'measure');
+    expect(memory).toBe(String(96 * 2 ** 20));
+    // Half a cpu: a quota of half the period (v2 "50000 100000", v1 "50000").
+    expect(cpu?.split(' ')[0]).toBe('50000');
+  });
+
+  it('acceleration: /root/.cache and /root/.m2 of a stage outlive its container', async () => {
+    await h.must('mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { name } }', {
+      input: {
+        tenant: 'acme',
+        project: 'web',
+        name: 'accelerated',
+        acceleration: true,
+        stages: [
+          stage(
+            'build',
+            'echo "mark=$(cat /root/.cache/mark 2>/dev/null || echo none)"; echo "$CYCLONE_RUN_ID" > /root/.cache/mark; touch /root/.m2/settings.xml',
+          ),
+        ],
+      },
+    });
+    const first = await h.waitEnd(await h.start('accelerated'), 60_000);
+    expect(stageOf(first, 'build').phase).toBe('SUCCEEDED');
+    expect(await h.logs(first.id, 'build')).toContain('mark=none');
+    const second = await h.waitEnd(await h.start('accelerated'), 60_000);
+    expect(await h.logs(second.id, 'build')).toContain(`mark=${first.id}`);
+  });
+
   it('stop kills the container and every process in it', async () => {
     await h.createWorkflow('long', [stage('wait', 'setsid sleep 301 & sleep 302 & echo started; wait', {})]);
     const id = await h.start('long');

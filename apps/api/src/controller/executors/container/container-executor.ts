@@ -12,6 +12,7 @@ import { isProcessAlive } from '../../../system/process-alive.js';
 import type { AttemptObservation, Executor, ExitSink, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { ATTEMPT_LABEL, RUN_LABEL, runFolders, STAGE_LABEL } from '../stage-paths.js';
 import { ContainerAttempt } from './container-attempt.js';
+import { removeServices } from './container-services.js';
 import {
   type ContainerSettings,
   containerName,
@@ -20,6 +21,7 @@ import {
   MANAGED_BY_LABEL,
   parseHandle,
 } from './container-spec.js';
+import { SERVICE_OF_LABEL } from './service-spec.js';
 
 /** How often containers nobody wants any more are looked for (and once at start). */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -38,6 +40,8 @@ export interface ContainerExecutorOptions {
   settings: ContainerSettings;
   /** What a stage may print and leave in $CYCLONE_RESULTS (config `engine.outputLimits`); the defaults when absent. */
   outputLimits?: OutputLimits;
+  /** What one tenant's stage caches may take in all (config `engine.cacheMaxBytes`). */
+  cacheMaxBytes?: number;
 }
 
 /**
@@ -84,6 +88,8 @@ export class ContainerExecutor implements Executor {
     this.deps.docker
       .getContainer(parsed.name)
       .remove({ force: true })
+      .catch(() => undefined)
+      .then(() => removeServices(this.deps.docker, parsed.name))
       .catch(() => undefined);
   }
 
@@ -111,6 +117,8 @@ export class ContainerExecutor implements Executor {
         throw error;
       });
     if (!found) {
+      // Its services may have started before the controller stopped.
+      await removeServices(this.deps.docker, parsed.name).catch(() => undefined);
       return {
         exit: {
           ...attempt,
@@ -183,9 +191,16 @@ export class ContainerExecutor implements Executor {
     });
     const wanted = new Set(running.map((r) => `${r.runId}/${r.stage}/${r.attempt}`));
     let removed = 0;
+    // Services go per attempt, in the order their shared network namespace needs.
+    const servicesOf = new Set<string>();
     for (const container of candidates) {
       const labels = container.Labels;
       if (wanted.has(`${labels[RUN_LABEL]}/${labels[STAGE_LABEL]}/${labels[ATTEMPT_LABEL]}`)) continue;
+      const serviceOf = labels[SERVICE_OF_LABEL];
+      if (serviceOf) {
+        servicesOf.add(serviceOf);
+        continue;
+      }
       await this.deps.docker
         .getContainer(container.Id)
         .remove({ force: true })
@@ -196,6 +211,7 @@ export class ContainerExecutor implements Executor {
         force: true,
       });
     }
+    for (const attempt of servicesOf) removed += await removeServices(this.deps.docker, attempt);
     if (removed > 0) this.deps.logger.info({ removed }, 'removed stage containers of attempts that ended');
     return removed;
   }

@@ -17,9 +17,29 @@ export interface ContainerSettings {
   pidsLimit: number;
   /** Whether the engine flags out-of-memory kills; when not, a SIGKILL at a memory limit is explained as likely one. */
   reportsOomKills: boolean;
+  /**
+   * Whether a container on another's network namespace keeps an /etc/hosts of its own
+   * (Podman) instead of sharing that container's (Docker), and refuses host entries
+   * there: the namespace owner's hosts file is then mounted into the others.
+   */
+  hasOwnHostsFile?: boolean;
 }
 
 /** Deterministic per attempt, so a restarted controller finds the container again. */
+/** The labels every container of an attempt carries: who manages it, and its run, stage and attempt. */
+export function attemptLabels(
+  launch: { runId: string; stage: string; attempt: number },
+  settings: { instance: string },
+): Record<string, string> {
+  return {
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+    [INSTANCE_LABEL]: settings.instance,
+    [RUN_LABEL]: launch.runId,
+    [STAGE_LABEL]: launch.stage,
+    [ATTEMPT_LABEL]: String(launch.attempt),
+  };
+}
+
 export function containerName(launch: { runId: string; stage: string; attempt: number }): string {
   return `cyclone-${launch.runId}-${launch.stage}-${launch.attempt}`;
 }
@@ -80,7 +100,13 @@ export function containerSpec(
   launch: StageLaunch,
   paths: { workspace: string; scratch: string },
   settings: ContainerSettings,
+  /**
+   * `network`: the services' shared namespace (`container:<first service>`), instead of
+   * the installation's; `hostsFile`: the owner's /etc/hosts (engine-host path) to mount.
+   */
+  options: { network?: string; hostsFile?: string } = {},
 ): ContainerCreateOptions {
+  const network = options.network ?? settings.network;
   const cpu = launch.limits?.cpu ? nanoCpus(launch.limits.cpu) : undefined;
   const memory = launch.limits?.memory ? memoryBytes(launch.limits.memory) : undefined;
   const hasCommand = launch.command.length > 0;
@@ -98,19 +124,21 @@ export function containerSpec(
       `CYCLONE_WORKSPACE=${WORKSPACE_MOUNT}`,
       `CYCLONE_RESULTS=${HELPER_MOUNT}/results`,
     ],
-    Labels: {
-      [MANAGED_BY_LABEL]: MANAGED_BY,
-      [INSTANCE_LABEL]: settings.instance,
-      [RUN_LABEL]: launch.runId,
-      [STAGE_LABEL]: launch.stage,
-      [ATTEMPT_LABEL]: String(launch.attempt),
-    },
+    Labels: attemptLabels(launch, settings),
     AttachStdin: false,
     AttachStdout: false,
     AttachStderr: false,
     Tty: false,
     HostConfig: {
-      Binds: [`${paths.workspace}:${WORKSPACE_MOUNT}`, `${paths.scratch}:${HELPER_MOUNT}`],
+      Binds: [
+        `${paths.workspace}:${WORKSPACE_MOUNT}`,
+        `${paths.scratch}:${HELPER_MOUNT}`,
+        ...(options.hostsFile ? [`${options.hostsFile}:/etc/hosts:ro`] : []),
+        // Acceleration: the kept folders of the workspace where build tools look for them.
+        ...(launch.accelerated?.folders ?? []).map(
+          (folder) => `${paths.workspace}/${folder.workspacePath}:${folder.containerPath}`,
+        ),
+      ],
       Init: true,
       Privileged: false,
       SecurityOpt: ['no-new-privileges'],
@@ -119,7 +147,7 @@ export function containerSpec(
       ...(cpu ? { NanoCpus: cpu } : {}),
       // Swap as large as memory: the limit is the limit.
       ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
-      ...(settings.network ? { NetworkMode: settings.network } : {}),
+      ...(network ? { NetworkMode: network } : {}),
       LogConfig: { Type: 'json-file', Config: {} },
     },
   };

@@ -1,3 +1,4 @@
+import { declaredStageName } from '@cyclone/domain';
 import type { OutputLimits } from '@cyclone/domain/core';
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
@@ -111,7 +112,8 @@ export class KubernetesExecutor implements Executor {
    */
   async start(launch: StageLaunch): Promise<string> {
     const run = await this.objects.context(launch.runId);
-    const stage = run.stages.get(launch.stage);
+    // A matrix combination (`<stage>.<i>`) runs its matrix stage's definition.
+    const stage = run.stages.get(declaredStageName(launch.stage));
     if (!stage) throw new Error(`stage "${launch.stage}" is not in the run's workflow version`);
     const podName = stagePodName(run.names.run, launch.stage, launch.attempt);
     const secret = stageSecretData({
@@ -138,6 +140,7 @@ export class KubernetesExecutor implements Executor {
       resources: launch.resources,
       artifacts: launch.artifacts,
       outputArtifacts: launch.outputArtifacts,
+      caches: launch.caches,
       workspaceClaim: run.isShared ? workspaceClaimName(run.names.run) : undefined,
       secretName: podName,
       secretEnv: secret.secretEnv,
@@ -149,6 +152,8 @@ export class KubernetesExecutor implements Executor {
       podDefaults: this.deps.podDefaults,
       podSecurity: run.podSecurity,
       podSpecExtras: stage.podSpecExtras,
+      services: launch.services,
+      accelerated: launch.accelerated,
     });
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);
     // Started again after a kill (its pass rolled back): this start is meant to run.
@@ -327,7 +332,7 @@ export class KubernetesExecutor implements Executor {
 
   private async missingArtifacts(attempt: PodAttempt): Promise<string[]> {
     const run = await this.objects.context(attempt.runId);
-    const declared = run.stages.get(attempt.stage)?.outputArtifacts ?? [];
+    const declared = run.stages.get(declaredStageName(attempt.stage))?.outputArtifacts ?? [];
     if (declared.length === 0) return [];
     const stored = await this.deps.db.artifact.findMany({
       where: { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt },

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@cyclone/k8s';
 import { WORKLOAD_CONTAINER } from './pod-spec.js';
+import { serviceNotReady } from './service-outcome.js';
 
 /** How long a pod may wait on an image or container config before the attempt fails. */
 export const STUCK_WAITING_MS = 5 * 60_000;
@@ -63,6 +64,8 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
       message: `the pod cannot be scheduled (Unschedulable): ${scheduled.message ?? 'no node fits'}`,
     };
   }
+  const notReady = serviceNotReady(pod);
+  if (notReady) return { isEnded: true, exitCode: null, message: notReady };
   const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
   for (const container of statuses) {
     const waiting = container.state?.waiting;

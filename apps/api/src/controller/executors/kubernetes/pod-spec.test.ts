@@ -1,3 +1,4 @@
+import { acceleratedFolders, accelerationHome } from '@cyclone/domain';
 import { describe, expect, it } from 'vitest';
 import {
   ARTIFACT_UPLOAD_SECONDS,
@@ -5,6 +6,7 @@ import {
   kubernetesProgram,
   type StagePodInput,
   stageSecretData,
+  WORKLOAD_CONTAINER,
   WORKLOAD_WRAPPER,
 } from './pod-spec.js';
 
@@ -155,6 +157,16 @@ describe('buildStagePod', () => {
     });
   });
 
+  it('restores caches in the inputs container (keys evaluated there) and gives the helper time to save them', () => {
+    const caches = [{ key: 'go-v1', paths: ['./.cache/go/'], restoreKeys: ['go-'] }];
+    const pod = buildStagePod({ ...base, caches });
+    const inputs = pod.spec?.initContainers?.find((c) => c.name === 'inputs');
+    const spec = JSON.parse(inputs?.env?.find((e) => e.name === 'CYCLONE_INPUTS')?.value ?? '{}');
+    expect(spec.caches).toEqual([{ key: 'go-v1', paths: ['.cache/go'], restoreKeys: ['go-'] }]);
+    expect(pod.spec?.terminationGracePeriodSeconds).toBe(ARTIFACT_UPLOAD_SECONDS);
+    expect(buildStagePod(base).spec?.initContainers?.some((c) => c.name === 'inputs')).toBe(false);
+  });
+
   it('downloads input artifacts in the inputs container and gives the helper the output artifacts to upload', () => {
     const pod = buildStagePod({
       ...base,
@@ -271,5 +283,19 @@ describe('buildStagePod', () => {
       secretEnv: new Set(),
       secretArgs: [],
     });
+  });
+
+  it("mounts a stage's accelerated folders from the workspace volume where build tools look for them", () => {
+    const folders = acceleratedFolders('build');
+    const pod = buildStagePod({ ...base, accelerated: { home: accelerationHome('build'), folders } });
+    const mounts = pod.spec?.containers.find((c) => c.name === WORKLOAD_CONTAINER)?.volumeMounts ?? [];
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        { name: 'workspace', mountPath: '/root/.m2', subPath: '.cyclone-acceleration/build/.m2' },
+        { name: 'workspace', mountPath: '/root/.cache', subPath: '.cyclone-acceleration/build/.cache' },
+      ]),
+    );
+    expect(mounts.filter((m) => m.subPath !== undefined)).toHaveLength(5);
+    expect(buildStagePod(base).spec?.containers[0]?.volumeMounts?.some((m) => m.subPath)).toBe(false);
   });
 });

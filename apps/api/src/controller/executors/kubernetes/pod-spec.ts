@@ -1,10 +1,12 @@
-import { checkPodSpecExtras } from '@cyclone/domain';
+import { checkPodSpecExtras, normalizeCachePath, type StageCache, type StageService } from '@cyclone/domain';
 import type { OutputLimits } from '@cyclone/domain/core';
-import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1Pod } from '@cyclone/k8s';
+import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1HostAlias, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
+import type { StageLaunch } from '../executor.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 import { isWorkloadLeftovers } from '../stage-limits.js';
 import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
+import { serviceContainers, serviceHostAliases } from './service-containers.js';
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
 export const WORKLOAD_CONTAINER = 'main';
@@ -40,6 +42,8 @@ export interface RunObjectNames {
 }
 
 export interface StagePodInput {
+  /** Acceleration: workspace folders mounted where build tools look for them (/root/.m2…). */
+  accelerated?: StageLaunch['accelerated'];
   namespace: string;
   podName: string;
   names: RunObjectNames;
@@ -57,6 +61,8 @@ export interface StagePodInput {
   resources?: readonly ResourcePull[];
   artifacts?: readonly ArtifactInput[];
   outputArtifacts?: readonly { name: string; path: string }[];
+  /** Restored by the inputs container (keys evaluated there), saved by the helper after a zero exit. */
+  caches?: readonly StageCache[];
   /** Claim of the run's shared workspace; absent: a volume of this pod alone. */
   workspaceClaim?: string;
   /**
@@ -85,6 +91,8 @@ export interface StagePodInput {
   /** The rest of a PodSpec from the stage (volumes, more containers…). */
   podSpecExtras?: Record<string, unknown>;
   annotations?: Record<string, string>;
+  /** The stage's services: native sidecars started after the inputs, before the workload. */
+  services?: readonly StageService[];
 }
 
 export function runLabels(names: RunObjectNames): Record<string, string> {
@@ -192,7 +200,8 @@ export function buildStagePod(input: StagePodInput): V1Pod {
   const initContainers: V1Container[] = [helper];
   const resources = input.resources ?? [];
   const artifacts = input.artifacts ?? [];
-  if (resources.length + artifacts.length > 0) {
+  const caches = input.caches ?? [];
+  if (resources.length + artifacts.length + caches.length > 0) {
     const credentials = resources.flatMap((pull, index) =>
       pull.auth
         ? [
@@ -223,6 +232,15 @@ export function buildStagePod(input: StagePodInput): V1Pod {
             })),
             artifacts: artifacts.map((a) => ({ name: a.name, path: podPath(a.path), isDirectory: a.isDirectory })),
             workingDir,
+            ...(caches.length > 0
+              ? {
+                  caches: caches.map((c) => ({
+                    key: c.key,
+                    paths: c.paths.map(normalizeCachePath),
+                    restoreKeys: c.restoreKeys,
+                  })),
+                }
+              : {}),
           }),
         },
         ...credentials,
@@ -237,6 +255,8 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       `the stage's pod settings are not allowed: ${refused.map((p) => `${p.path} ${p.message}`).join('; ')}`,
     );
   }
+  const services = input.services ?? [];
+  initContainers.push(...serviceContainers(services));
   const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
   const declared = (extras.containers as V1Container[] | undefined) ?? [];
   const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
@@ -259,7 +279,15 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       ...common,
       ...(input.secretArgs ?? []).map((_, index) => ({ name: secretArgEnv(index), ...secretRef(secretArgKey(index)) })),
     ],
-    volumeMounts: [...mounts, ...(leftovers.volumeMounts ?? [])],
+    volumeMounts: [
+      ...mounts,
+      ...(input.accelerated?.folders ?? []).map((folder) => ({
+        name: 'workspace',
+        mountPath: folder.containerPath,
+        subPath: folder.workspacePath,
+      })),
+      ...(leftovers.volumeMounts ?? []),
+    ],
   };
 
   const workspaceVolume = input.workspaceClaim
@@ -293,11 +321,21 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       serviceAccountName: input.serviceAccountName,
       // Stages never call Kubernetes: no API token in the pod (its service account has no role either).
       automountServiceAccountToken: false,
-      // The helper uploads output artifacts after the workload ended, within the pod's grace period.
-      ...((input.outputArtifacts?.length ?? 0) > 0 ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS } : {}),
+      // The helper uploads output artifacts and caches after the workload ended, within the pod's grace period.
+      ...((input.outputArtifacts?.length ?? 0) + caches.length > 0
+        ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS }
+        : {}),
       ...(input.podDefaults ?? {}),
       ...extras,
       ...(restricted ? { securityContext: { ...RESTRICTED_POD, ...(extras.securityContext as object) } } : {}),
+      ...(services.length > 0
+        ? {
+            hostAliases: [
+              ...((extras.hostAliases as V1HostAlias[] | undefined) ?? []),
+              ...serviceHostAliases(services),
+            ],
+          }
+        : {}),
       initContainers: initContainers.map(harden),
       containers: [workload, ...extraContainers].map(harden),
       volumes: [workspaceVolume, { name: 'cyclone', emptyDir: {} }, ...(extraVolumes as PodVolumes)],

@@ -7,7 +7,7 @@ import { apiStatusOf } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
 import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
-import { STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
+import { SERVICE_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
 import { startGitHttpServer } from '../../../modules/scm/testing/git-http-server.js';
 import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { createGitRepository, stageOf } from '../../../testing/stage-io.js';
@@ -256,6 +256,40 @@ spec:
     const lines = await kit.h.logs(run.id, 'say');
     expect(lines[0]).toMatch(/^pid:\d+$/);
     expect(lines.slice(1)).toEqual(['here:/workspace', expected]);
+  });
+
+  it('runs stage services as native sidecars: ready first, reached by name, ended with the stage', async () => {
+    const db = (readiness: Record<string, unknown>) => ({
+      name: 'db',
+      image: SERVICE_IMAGE,
+      command: ['redis-server'],
+      args: ['--port', '6379', '--save', '', '--appendonly', 'no'],
+      readiness,
+    });
+    await kit.h.createWorkflow('with-db', [
+      {
+        name: 'query',
+        image: SERVICE_IMAGE,
+        command: ['sh', '-c', 'redis-cli -h db set greeting hello && redis-cli -h db get greeting'],
+        services: [db({ tcpPort: 6379 })],
+      },
+    ]);
+    // The database would run forever: the attempt ends when the stage's container does.
+    const run = await kit.h.waitEnd(await kit.h.start('with-db'), 90_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(run.id, 'query')).toEqual(['OK', 'hello']);
+
+    await kit.h.createWorkflow('db-never-ready', [
+      {
+        name: 'query',
+        image: SERVICE_IMAGE,
+        command: ['redis-cli', '-h', 'db', 'ping'],
+        services: [db({ command: ['redis-cli', '-p', '7000', 'ping'], timeout: '3s' })],
+      },
+    ]);
+    const failed = await kit.h.waitEnd(await kit.h.start('db-never-ready'), 90_000);
+    expect(failed.phase).toBe('FAILED');
+    expect(stageOf(failed, 'query').message).toMatch(/^service "db" did not become ready within 3s/);
   });
 
   it('in a RESTRICTED tenant (the default): a root image is refused at once, a non-root stage runs', async () => {

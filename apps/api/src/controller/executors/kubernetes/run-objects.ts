@@ -1,6 +1,8 @@
+import type { WorkflowResources } from '@cyclone/domain';
 import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
 import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
+import { withWorkflowResources } from '../stage-limits.js';
 import type { ClusterLane } from './cluster-lanes.js';
 import { workflowRunName, workspaceClaimName } from './names.js';
 import type { RunObjectNames } from './pod-spec.js';
@@ -85,6 +87,7 @@ export class RunObjects {
       },
     });
     const spec = row.version.spec as {
+      resources?: WorkflowResources;
       stages: {
         name: string;
         image: string;
@@ -108,7 +111,11 @@ export class RunObjects {
       stages: new Map(
         spec.stages.map((s) => [
           s.name,
-          { image: s.image, podSpecExtras: s.podSpecExtras, outputArtifacts: s.outputs?.artifacts ?? [] },
+          {
+            image: s.image,
+            podSpecExtras: withWorkflowResources(s.podSpecExtras, spec.resources),
+            outputArtifacts: s.outputs?.artifacts ?? [],
+          },
         ]),
       ),
       // One stage alone shares nothing: its pod gets a volume of its own and the run no claim.

@@ -175,6 +175,87 @@ describe('runs on Kubernetes', () => {
     });
   });
 
+  it('holds an approval stage without a pod; its approval starts the next pod, with the approver’s input', async () => {
+    await kit.h.createWorkflow('gated-deploy', [
+      sh('build', 'make'),
+      { name: 'sign-off', dependsOn: ['build'], approval: { inputs: [{ name: 'target', required: true }] } },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference.
+      sh('deploy', 'deploy ${stages.sign-off.outputs.target}', { dependsOn: ['sign-off'] }),
+    ]);
+    await provideVolume('gated-deploy-1');
+    const runId = await kit.h.start('gated-deploy');
+    await waitFor(() => stageRow(runId, 'sign-off'), {
+      until: (row) => row.phase === 'WAITING',
+      what: 'the approval stage to wait',
+      timeoutMs: 60_000,
+    });
+    // Nothing runs for it: the build pod is the only one, and the run stays RUNNING.
+    expect(await podNames('gated-deploy-1')).toEqual(['gated-deploy-1-build-1']);
+    expect((await runCr('gated-deploy-1')).status).toMatchObject({ phase: 'Running' });
+    await kit.h.must('mutation($input: ApproveStageInput!) { approveStage(input: $input) { id } }', {
+      input: { runId, stage: 'sign-off', inputs: [{ name: 'target', value: 'eu-west' }] },
+    });
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run.stages.map((s) => [s.name, s.phase])).toEqual([
+      ['build', 'SUCCEEDED'],
+      ['sign-off', 'SUCCEEDED'],
+      ['deploy', 'SUCCEEDED'],
+    ]);
+    expect(await podNames('gated-deploy-1')).toEqual(['gated-deploy-1-build-1', 'gated-deploy-1-deploy-1']);
+    const deploy = await kit.clients.core.readNamespacedPod({
+      name: 'gated-deploy-1-deploy-1',
+      namespace: kit.namespace,
+    });
+    expect(JSON.stringify(deploy.spec?.containers)).toContain('deploy eu-west');
+  });
+
+  it('runs a matrix stage as one pod per combination, maxParallel at a time, with its values in the pod', async () => {
+    await kit.h.createWorkflow('mx', [
+      sh('test', 'make', {
+        matrix: [{ name: 'target', values: ['amd64', 'arm64'] }],
+        maxParallel: 1,
+        env: [
+          { name: KWOK_RUN_DURATION, value: '1s' },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, not a JS template
+          { name: 'GOARCH', value: '${matrix.target}' },
+        ],
+      }),
+      sh('ship', 'make', { dependsOn: ['test'] }),
+    ]);
+    await provideVolume('mx-1');
+    const runId = await kit.h.start('mx');
+    const first = await waitFor(
+      () =>
+        kit.clients.core.readNamespacedPod({ name: 'mx-1-test.0-1', namespace: kit.namespace }).catch(() => undefined),
+      { until: (pod) => pod !== undefined, what: 'pod mx-1-test.0-1', timeoutMs: 30_000 },
+    );
+    const env = first?.spec?.containers.find((c) => c.name === 'main')?.env ?? [];
+    expect(env).toEqual(
+      expect.arrayContaining([
+        { name: 'GOARCH', value: 'amd64' },
+        { name: 'MATRIX_TARGET', value: 'amd64' },
+      ]),
+    );
+    // maxParallel 1: the second combination has no pod while the first runs.
+    expect(await isGone('mx-1-test.1-1')).toBe(true);
+    const run = await kit.h.waitEnd(runId, 60_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(run.stages.map((s) => [s.name, s.phase])).toEqual([
+      ['test', 'SUCCEEDED'],
+      ['test.0', 'SUCCEEDED'],
+      ['test.1', 'SUCCEEDED'],
+      ['ship', 'SUCCEEDED'],
+    ]);
+    expect(await podNames('mx-1')).toEqual(['mx-1-ship-1', 'mx-1-test.0-1', 'mx-1-test.1-1']);
+    const cr = await waitFor(() => runCr('mx-1'), {
+      until: (o) => o.status?.phase === 'Succeeded',
+      what: 'run mx-1 to succeed',
+      timeoutMs: 30_000,
+    });
+    // The matrix stage counts once.
+    expect(cr.status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
+  });
+
   it('fails a stage past its timeout and deletes its pod', async () => {
     await kit.h.createWorkflow('slow', [
       sh('build', 'make', { timeout: '2s', env: [{ name: KWOK_RUN_DURATION, value: '1h' }] }),

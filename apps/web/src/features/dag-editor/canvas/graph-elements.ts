@@ -11,6 +11,15 @@ export interface DagViewStage {
   finally?: boolean;
   /** Its condition, shown on the node. */
   when?: string | null;
+  /** An approval gate: drawn as one, with the approvals it needs. */
+  approval?: { count: number } | null;
+  /** A child-workflow stage: the workflow it runs, in place of an image. */
+  workflow?: { name: string } | null;
+  /** A delegated stage: the system it hands its work to and where. */
+  delegation?: { type: string; url: string } | null;
+  /** A matrix stage: its axes (or matrixFrom), counted on a badge. */
+  matrix?: readonly { values: readonly string[] }[] | null;
+  matrixFrom?: string | null;
 }
 
 export interface DagViewPhase {
@@ -20,6 +29,15 @@ export interface DagViewPhase {
   finishedAt?: string;
   /** Why it ended so, shown on the node (a skipped stage's reason). */
   reason?: string;
+  /** A matrix stage in a run: its combinations ended out of all, e.g. "2/4". */
+  matrixProgress?: string;
+}
+
+/** A matrix stage's badge: its combinations (`×4`), `×?` until a matrixFrom list is read; undefined for others. */
+export function matrixBadge(stage: Pick<DagViewStage, 'matrix' | 'matrixFrom'>): string | undefined {
+  if (stage.matrixFrom) return '×?';
+  if (!stage.matrix?.length) return undefined;
+  return `×${stage.matrix.reduce((size, axis) => size * axis.values.length, 1)}`;
 }
 
 /** Edge id for `source → target` (target depends on source). */
@@ -105,6 +123,11 @@ export function buildNodes(
         trivial: stage.trivial,
         isFinally: stage.finally,
         when: stage.when ?? undefined,
+        approvalCount: stage.approval?.count,
+        childWorkflow: stage.workflow?.name,
+        delegationType: stage.delegation?.type,
+        delegationUrl: stage.delegation?.url,
+        matrixText: phase?.matrixProgress ?? matrixBadge(stage),
         phase: phase?.phase,
         reason: phase?.reason,
         attempt: phase?.attempt,

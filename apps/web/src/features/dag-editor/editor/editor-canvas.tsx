@@ -26,7 +26,7 @@ import {
 } from 'react';
 import { useT } from '@/i18n/i18n-provider';
 import { MINIMAP_THRESHOLD } from '../canvas/dag-view';
-import { buildEdges, stageNodeGeometry } from '../canvas/graph-elements';
+import { buildEdges, matrixBadge, stageNodeGeometry } from '../canvas/graph-elements';
 import { initialFitView, initialViewport, LARGE_GRAPH } from '../canvas/initial-view';
 import { checkConnection, connect, disconnect, moveStages, removeStages } from '../model/operations';
 import type { EditorDoc, EditorStage, Point } from '../model/types';
@@ -81,6 +81,11 @@ function buildStageNodes(
             trivial: stage.trivial,
             isFinally: stage.finally,
             when: stage.when?.trim() || undefined,
+            approvalCount: stage.approval?.count,
+            childWorkflow: stage.workflow?.name,
+            delegationType: stage.delegation?.type.trim(),
+            delegationUrl: stage.delegation?.url.trim(),
+            matrixText: matrixBadge(stage),
             retries: stage.retries,
             hasIssue,
             isEditable: true,

@@ -4,7 +4,7 @@ import type { FocusEventHandler, PointerEventHandler } from 'react';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
-import type { EditorStage } from '../model/types';
+import { approvalStage, childWorkflowStage, delegatedStage, type EditorStage } from '../model/types';
 import type { StageTemplateSummary } from './editor.documents';
 import styles from './editor.module.css';
 
@@ -83,6 +83,15 @@ export function EditorToolbar({
         <>
           <Button size="sm" onClick={() => onAdd()} aria-keyshortcuts="A" {...ghost}>
             {t('editor.addStage')}
+          </Button>
+          <Button size="sm" onClick={() => onAdd(approvalStage('approval'))} {...ghost}>
+            {t('editor.addApproval')}
+          </Button>
+          <Button size="sm" onClick={() => onAdd(childWorkflowStage('run-workflow'))} {...ghost}>
+            {t('editor.addChildWorkflow')}
+          </Button>
+          <Button size="sm" onClick={() => onAdd(delegatedStage('delegated'))} {...ghost}>
+            {t('editor.addDelegation')}
           </Button>
           <label className={styles.templatePick} {...ghost}>
             <span className="visually-hidden">{t('editor.addFromTemplate')}</span>

@@ -39,6 +39,56 @@ export const StageFields = graphql(`
     template
     when
     finally
+    caches {
+      key
+      paths
+      restoreKeys
+    }
+    services {
+      name
+      image
+      command
+      args
+      env {
+        name
+        value
+      }
+      readiness {
+        command
+        tcpPort
+        timeout
+      }
+    }
+    workflow {
+      name
+      parameters {
+        name
+        value
+      }
+    }
+    matrix {
+      name
+      values
+    }
+    matrixFrom
+    maxParallel
+    delegation {
+      type
+      url
+      config
+    }
+    approval {
+      count
+      roles
+      users
+      timeout
+      onTimeout
+      inputs {
+        name
+        required
+        description
+      }
+    }
   }
 `);
 

@@ -12,8 +12,8 @@ import {
   uniqueName,
   updateStage,
 } from './operations';
-import { fromApiStage, stageLines, toStageInput } from './serialize';
-import { type EditorDoc, EMPTY_DOC, emptyStage } from './types';
+import { fromApiCaches, fromApiStage, stageLines, toCacheInputs, toStageInput } from './serialize';
+import { approvalStage, childWorkflowStage, type EditorDoc, EMPTY_DOC, emptyStage } from './types';
 import { validateDoc } from './validate';
 
 function stage(name: string, dependsOn: string[] = [], image = 'alpine:3') {
@@ -162,6 +162,90 @@ describe('validation', () => {
   });
 });
 
+describe('approval gates', () => {
+  it('need no image; their count, timeout and inputs are checked as the server does', () => {
+    const gate = approvalStage('sign-off');
+    expect(validateDoc({ stages: [gate], positions: {} })).toEqual([]);
+    const bad = {
+      ...gate,
+      approval: {
+        count: 3,
+        roles: [],
+        users: ['a@x.io'],
+        timeout: 'soon',
+        onTimeout: 'FAIL' as const,
+        inputs: [
+          { name: '1st', required: false, description: '' },
+          { name: 'v', required: false, description: '' },
+          { name: 'v', required: true, description: '' },
+        ],
+      },
+    };
+    expect(validateDoc({ stages: [bad], positions: {} }).map((issue) => issue.message)).toEqual([
+      'stage "sign-off": needs 3 approvals but names only 1 users',
+      'stage "sign-off": the approval timeout must be a duration like 30m, 24h or 1h30m',
+      'stage "sign-off": input "1st" must be a key: a letter or _, then letters, digits, _ . -',
+      'stage "sign-off": input "v" is repeated',
+    ]);
+  });
+
+  it('go to the API as StageInput.approval, blank rows dropped, and come back as they were', () => {
+    const gate = {
+      ...approvalStage('sign-off'),
+      approval: {
+        count: 1,
+        roles: ['ADMIN' as const],
+        users: [' lead@x.io ', ''],
+        timeout: ' ',
+        onTimeout: 'FAIL' as const,
+        inputs: [
+          { name: 'version', required: true, description: '' },
+          { name: ' ', required: false, description: 'blank' },
+        ],
+      },
+    };
+    const input = toStageInput(gate);
+    expect(input.image).toBe('');
+    expect(input.approval).toEqual({
+      count: 1,
+      roles: ['ADMIN'],
+      users: ['lead@x.io'],
+      onTimeout: 'FAIL',
+      inputs: [{ name: 'version', required: true }],
+    });
+    const back = fromApiStage({ ...input, approval: { ...input.approval, timeout: null, onTimeout: 'FAIL' } as never });
+    expect(back.approval).toEqual({
+      count: 1,
+      roles: ['ADMIN'],
+      users: ['lead@x.io'],
+      timeout: undefined,
+      onTimeout: 'FAIL',
+      inputs: [{ name: 'version', required: true, description: '' }],
+    });
+    expect(stageLines([gate])).toContain('  approval: 1 from ADMIN, lead@x.io');
+  });
+});
+
+describe('child-workflow stages', () => {
+  it('need the workflow they run, not an image, and go to the API as StageInput.workflow', () => {
+    const child = childWorkflowStage('release');
+    expect(validateDoc({ stages: [child], positions: {} }).map((issue) => issue.code)).toEqual(['NO_WORKFLOW']);
+    const named = {
+      ...child,
+      workflow: {
+        name: 'deploy',
+        parameters: [
+          { name: 'variables.X', value: '1' },
+          { name: ' ', value: '' },
+        ],
+      },
+    };
+    expect(validateDoc({ stages: [named], positions: {} })).toEqual([]);
+    expect(toStageInput(named).workflow).toEqual({ name: 'deploy', parameters: [{ name: 'variables.X', value: '1' }] });
+    expect(stageLines([named])).toContain('  runs workflow: deploy');
+  });
+});
+
 describe('serialize and diff', () => {
   it('maps API stages to the editor and back, dropping empty optional values', () => {
     const editor = fromApiStage({
@@ -213,5 +297,20 @@ describe('serialize and diff', () => {
       { kind: 'same', text: 'a' },
       { kind: 'added', text: 'c' },
     ]);
+  });
+});
+
+describe('stage caches in the editor model', () => {
+  it('turns the typed rows into StageCacheInput and back, dropping rows without a key', () => {
+    const typed = [
+      { key: 'go-v1', paths: '.cache/go-mod, .cache/go-build ,', restoreKeys: 'go-' },
+      { key: ' ', paths: 'x', restoreKeys: '' },
+    ];
+    const inputs = toCacheInputs(typed);
+    expect(inputs).toEqual([{ key: 'go-v1', paths: ['.cache/go-mod', '.cache/go-build'], restoreKeys: ['go-'] }]);
+    expect(fromApiCaches(inputs)).toEqual([
+      { key: 'go-v1', paths: '.cache/go-mod, .cache/go-build', restoreKeys: 'go-' },
+    ]);
+    expect(fromApiCaches([])).toBeUndefined();
   });
 });

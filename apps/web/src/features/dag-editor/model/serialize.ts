@@ -1,4 +1,25 @@
-import type { EditorStage } from './types';
+import { canonicalJson, fromDelegation, toDelegationInput } from './delegation';
+import type { ApproverRole, EditorApproval, EditorCache, EditorDelegation, EditorService, EditorStage } from './types';
+
+/** An approval gate's settings as the API returns them (`WorkflowStage.approval`). */
+export interface ApiApproval {
+  count: number;
+  roles: readonly string[];
+  users: readonly string[];
+  timeout?: string | null;
+  onTimeout: string;
+  inputs: readonly { name: string; required?: boolean | null; description?: string | null }[];
+}
+
+/** `WorkflowStageApprovalInput`. */
+export interface ApprovalInput {
+  count: number;
+  roles: ApproverRole[];
+  users: string[];
+  timeout?: string;
+  onTimeout: 'FAIL' | 'SKIP';
+  inputs: { name: string; required: boolean; description?: string }[];
+}
 
 /** A workflow stage as the API returns it (`Workflow.stages`). */
 export interface ApiWorkflowStage {
@@ -20,6 +41,57 @@ export interface ApiWorkflowStage {
   template?: string | null;
   when?: string | null;
   finally?: boolean | null;
+  approval?: ApiApproval | null;
+  workflow?: { name: string; parameters?: readonly { name: string; value: string }[] | null } | null;
+  delegation?: { type: string; url: string; config?: unknown } | null;
+  caches?: readonly { key: string; paths: readonly string[]; restoreKeys: readonly string[] }[] | null;
+  matrix?: readonly { name: string; values: readonly string[] }[] | null;
+  matrixFrom?: string | null;
+  maxParallel?: number | null;
+  services?: readonly ApiService[] | null;
+}
+
+/** `StageCacheInput` (and `WorkflowStage.caches`). */
+export interface CacheInput {
+  key: string;
+  paths: string[];
+  restoreKeys: string[];
+}
+
+/** Comma-separated text as a list: the drawer's paths and restore keys. */
+const splitList = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+export function fromApiCaches(caches: ApiWorkflowStage['caches']): EditorCache[] | undefined {
+  if (!caches || caches.length === 0) return undefined;
+  return caches.map((cache) => ({
+    key: cache.key,
+    paths: cache.paths.join(', '),
+    restoreKeys: cache.restoreKeys.join(', '),
+  }));
+}
+
+export function toCacheInputs(caches: readonly EditorCache[] | undefined): CacheInput[] {
+  return (caches ?? [])
+    .filter((cache) => cache.key.trim())
+    .map((cache) => ({
+      key: cache.key.trim(),
+      paths: splitList(cache.paths),
+      restoreKeys: splitList(cache.restoreKeys),
+    }));
+}
+
+/** A stage service as the API returns it (`WorkflowStage.services`). */
+export interface ApiService {
+  name: string;
+  image: string;
+  command: readonly string[];
+  args: readonly string[];
+  env: readonly { name: string; value: string }[];
+  readiness?: { command?: readonly string[] | null; tcpPort?: number | null; timeout?: string | null } | null;
 }
 
 /** `StageInput` of createWorkflow / updateWorkflow (docs/contract.md §2). */
@@ -42,6 +114,50 @@ export interface StageInput {
   template?: string;
   when?: string;
   finally: boolean;
+  approval?: ApprovalInput;
+  workflow?: { name: string; parameters: { name: string; value: string }[] };
+  /** `StageDelegationInput`. */
+  delegation?: EditorDelegation;
+  caches?: CacheInput[];
+  matrix?: { name: string; values: string[] }[];
+  matrixFrom?: string;
+  maxParallel?: number;
+  services?: EditorService[];
+}
+
+function fromApiService(service: ApiService): EditorService {
+  const readiness = service.readiness;
+  return {
+    name: service.name,
+    image: service.image,
+    command: [...service.command],
+    args: [...service.args],
+    env: service.env.map(({ name, value }) => ({ name, value })),
+    ...(readiness
+      ? {
+          readiness: {
+            ...(readiness.command ? { command: [...readiness.command] } : {}),
+            ...(readiness.tcpPort != null ? { tcpPort: readiness.tcpPort } : {}),
+            ...(readiness.timeout ? { timeout: readiness.timeout } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function fromApiApproval(approval: ApiApproval): EditorApproval {
+  return {
+    count: approval.count,
+    roles: approval.roles as ApproverRole[],
+    users: [...approval.users],
+    timeout: approval.timeout ?? undefined,
+    onTimeout: approval.onTimeout === 'SKIP' ? 'SKIP' : 'FAIL',
+    inputs: approval.inputs.map((input) => ({
+      name: input.name,
+      required: input.required ?? false,
+      description: input.description ?? '',
+    })),
+  };
 }
 
 export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
@@ -67,6 +183,41 @@ export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
     template: stage.template ?? undefined,
     when: stage.when ?? undefined,
     finally: stage.finally ?? false,
+    ...(stage.approval ? { approval: fromApiApproval(stage.approval) } : {}),
+    ...(fromApiCaches(stage.caches) ? { caches: fromApiCaches(stage.caches) } : {}),
+    ...(stage.workflow
+      ? {
+          workflow: {
+            name: stage.workflow.name,
+            parameters: (stage.workflow.parameters ?? []).map(({ name, value }) => ({ name, value })),
+          },
+        }
+      : {}),
+    ...(stage.delegation ? { delegation: fromDelegation(stage.delegation) } : {}),
+    ...(stage.matrix?.length
+      ? { matrix: stage.matrix.map(({ name, values }) => ({ name, values: [...values] })) }
+      : {}),
+    ...(stage.matrixFrom ? { matrixFrom: stage.matrixFrom } : {}),
+    ...(stage.maxParallel ? { maxParallel: stage.maxParallel } : {}),
+    ...(stage.services?.length ? { services: stage.services.map(fromApiService) } : {}),
+  };
+}
+
+function toApprovalInput(approval: EditorApproval): ApprovalInput {
+  const timeout = blank(approval.timeout);
+  return {
+    count: approval.count,
+    roles: approval.roles,
+    users: approval.users.map((user) => user.trim()).filter(Boolean),
+    ...(timeout ? { timeout } : {}),
+    onTimeout: approval.onTimeout,
+    inputs: approval.inputs
+      .filter((input) => input.name.trim())
+      .map((input) => ({
+        name: input.name.trim(),
+        required: input.required,
+        ...(input.description.trim() ? { description: input.description.trim() } : {}),
+      })),
   };
 }
 
@@ -101,6 +252,28 @@ export function toStageInput(stage: EditorStage): StageInput {
   if (workingDir) input.workingDir = workingDir;
   if (timeout) input.timeout = timeout;
   if (template) input.template = template;
+  if (stage.approval) input.approval = toApprovalInput(stage.approval);
+  const caches = toCacheInputs(stage.caches);
+  if (caches.length > 0) input.caches = caches;
+  if (stage.workflow) {
+    input.workflow = {
+      name: stage.workflow.name.trim(),
+      parameters: stage.workflow.parameters.filter((p) => p.name.trim()),
+    };
+  }
+  if (stage.delegation) input.delegation = toDelegationInput(stage.delegation);
+  const axes = (stage.matrix ?? [])
+    .map((axis) => ({ name: axis.name.trim(), values: axis.values.map((v) => v.trim()).filter(Boolean) }))
+    .filter((axis) => axis.name);
+  if (axes.length > 0) input.matrix = axes;
+  const matrixFrom = blank(stage.matrixFrom);
+  if (matrixFrom) input.matrixFrom = matrixFrom;
+  if (stage.maxParallel && (axes.length > 0 || matrixFrom)) input.maxParallel = stage.maxParallel;
+  // A row left without a name is an unfinished one: dropped, as empty env rows are.
+  const services = (stage.services ?? [])
+    .filter((s) => s.name.trim())
+    .map((s) => ({ ...s, name: s.name.trim(), image: s.image.trim(), env: s.env.filter((e) => e.name.trim()) }));
+  if (services.length > 0) input.services = services;
   return input;
 }
 
@@ -127,6 +300,31 @@ export function stageLines(stages: readonly EditorStage[]): string[] {
     if (s.template) lines.push(`  template: ${s.template}`);
     if (s.when) lines.push(`  when: ${s.when}`);
     if (s.finally) lines.push('  finally: true');
+    for (const c of toCacheInputs(s.caches)) {
+      const fallback = c.restoreKeys.length ? ` (else ${c.restoreKeys.join(', ')})` : '';
+      lines.push(`  cache ${c.key}${fallback}: ${c.paths.join(', ')}`);
+    }
+    if (s.approval) lines.push(...approvalLines(s.approval));
+    if (s.workflow) lines.push(`  runs workflow: ${s.workflow.name}`);
+    for (const p of s.workflow?.parameters ?? []) lines.push(`  workflow parameter ${p.name}=${p.value}`);
+    if (s.delegation) lines.push(`  delegated to ${s.delegation.type} at ${s.delegation.url}`);
+    if (s.delegation?.config !== undefined) lines.push(`  delegation config: ${canonicalJson(s.delegation.config)}`);
+    for (const axis of s.matrix ?? []) lines.push(`  matrix ${axis.name}: ${quote(axis.values)}`);
+    if (s.matrixFrom) lines.push(`  matrixFrom: ${s.matrixFrom}`);
+    if (s.maxParallel) lines.push(`  maxParallel: ${s.maxParallel}`);
+    for (const service of s.services ?? []) lines.push(`  service ${service.name}: ${JSON.stringify(service)}`);
+  }
+  return lines;
+}
+
+function approvalLines(approval: EditorApproval): string[] {
+  const who = [...approval.roles, ...approval.users.map((user) => user.trim()).filter(Boolean)];
+  const lines = [`  approval: ${approval.count} from ${who.join(', ') || 'members'}`];
+  if (approval.timeout) lines.push(`  approval timeout: ${approval.timeout}, then ${approval.onTimeout}`);
+  for (const input of approval.inputs) {
+    lines.push(
+      `  approval input ${input.name}${input.required ? ' (required)' : ''}${input.description ? `: ${input.description}` : ''}`,
+    );
   }
   return lines;
 }

@@ -1,6 +1,8 @@
 import { validateDag } from '@cyclone/dag';
 import { isDnsLabel, isDuration } from './checks';
-import type { EditorDoc } from './types';
+import { delegationProblems } from './delegation';
+import { serviceIssues } from './service-rows';
+import type { EditorApproval, EditorDoc } from './types';
 
 export interface EditorIssue {
   /** The stage the problem is on, when there is one. */
@@ -21,7 +23,21 @@ export function validateDoc(doc: EditorDoc): EditorIssue[] {
         message: `stage name "${stage.name}" must be lower-case letters, digits and "-" (at most 63 characters)`,
       });
     }
-    if (!stage.image.trim()) {
+    issues.push(...serviceIssues(stage));
+    if (stage.approval) issues.push(...approvalIssues(stage.name, stage.approval));
+    else if (stage.workflow) {
+      if (!isDnsLabel(stage.workflow.name.trim())) {
+        issues.push({
+          stage: stage.name,
+          code: 'NO_WORKFLOW',
+          message: `stage "${stage.name}" needs the name of the workflow it runs`,
+        });
+      }
+    } else if (stage.delegation) {
+      for (const problem of delegationProblems(stage.delegation)) {
+        issues.push({ stage: stage.name, code: problem.code, message: `stage "${stage.name}": ${problem.message}` });
+      }
+    } else if (!stage.image.trim()) {
       issues.push({ stage: stage.name, code: 'NO_IMAGE', message: `stage "${stage.name}" needs an image` });
     }
     if (stage.timeout?.trim() && !isDuration(stage.timeout.trim())) {
@@ -50,5 +66,28 @@ export function validateDoc(doc: EditorDoc): EditorIssue[] {
     })),
   );
   for (const issue of dagIssues) issues.push({ stage: issue.stage, code: issue.code, message: issue.message });
+  return issues;
+}
+
+/** What the server refuses of an approval gate's settings, said before saving. */
+function approvalIssues(stage: string, approval: EditorApproval): EditorIssue[] {
+  const issues: EditorIssue[] = [];
+  const add = (code: string, message: string) => issues.push({ stage, code, message: `stage "${stage}": ${message}` });
+  if (!Number.isInteger(approval.count) || approval.count < 1 || approval.count > 20) {
+    add('INVALID_APPROVAL_COUNT', 'approvals needed must be 1 to 20');
+  }
+  const users = approval.users.filter((user) => user.trim());
+  if (approval.roles.length === 0 && users.length > 0 && approval.count > users.length) {
+    add('INVALID_APPROVAL_COUNT', `needs ${approval.count} approvals but names only ${users.length} users`);
+  }
+  if (approval.timeout?.trim() && !isDuration(approval.timeout.trim())) {
+    add('INVALID_TIMEOUT', 'the approval timeout must be a duration like 30m, 24h or 1h30m');
+  }
+  const names = approval.inputs.map((input) => input.name.trim()).filter(Boolean);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/.test(name));
+  if (bad !== undefined)
+    add('INVALID_APPROVAL_INPUT', `input "${bad}" must be a key: a letter or _, then letters, digits, _ . -`);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) add('INVALID_APPROVAL_INPUT', `input "${repeated}" is repeated`);
   return issues;
 }

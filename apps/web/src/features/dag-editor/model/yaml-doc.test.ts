@@ -1,5 +1,6 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Cyclone references, not JS templates
 import { describe, expect, it } from 'vitest';
-import { type EditorStage, emptyStage } from './types';
+import { approvalStage, childWorkflowStage, type EditorStage, emptyStage } from './types';
 import { docToYaml, lineOfPath, yamlToDoc } from './yaml-doc';
 
 function stage(name: string, dependsOn: string[] = []): EditorStage {
@@ -9,6 +10,23 @@ function stage(name: string, dependsOn: string[] = []): EditorStage {
 const meta = { description: 'Ships it', globalVariables: [{ name: 'REGION', value: 'eu' }] };
 
 describe('YAML view', () => {
+  it('prints stage services at spec.pod.spec.services and reads them back', () => {
+    const services = [
+      {
+        name: 'db',
+        image: 'local/redis:bookworm',
+        command: ['redis-server'],
+        args: ['--port', '6379'],
+        env: [{ name: 'LANG', value: 'C' }],
+        readiness: { tcpPort: 6379, timeout: '1m' },
+      },
+    ];
+    const text = docToYaml('with-db', meta, [{ ...stage('query'), services }]);
+    expect(text).toContain('    spec:\n      services:\n        - name: db\n');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages[0]?.services).toEqual(services);
+  });
+
   it('prints the stages and reads them back unchanged', () => {
     const stages = [
       stage('build'),
@@ -59,6 +77,54 @@ describe('YAML view', () => {
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.problems[0]?.message).toMatch(/^stage "build": when is not a valid condition/);
+  });
+
+  it('keeps an approval gate through the YAML view, with no Stage document of its own', () => {
+    const gate: EditorStage = {
+      ...approvalStage('sign-off'),
+      dependsOn: ['build'],
+      approval: {
+        count: 2,
+        roles: ['OWNER', 'ADMIN'],
+        users: ['lead@example.com'],
+        timeout: '24h',
+        onTimeout: 'SKIP',
+        inputs: [{ name: 'version', required: true, description: 'what to ship' }],
+      },
+    };
+    const text = docToYaml('release', meta, [stage('build'), gate]);
+    expect(text.match(/kind: Stage/g)).toHaveLength(1);
+    expect(text).toContain('onTimeout: Skip');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages[1]).toEqual({ ...gate, command: [], args: [], env: [] });
+  });
+
+  it('keeps a child-workflow stage through the YAML view, with no Stage document of its own', () => {
+    const child: EditorStage = {
+      ...childWorkflowStage('release'),
+      dependsOn: ['build'],
+      workflow: { name: 'deploy-lib', parameters: [{ name: 'variables.TARGET', value: 'eu' }] },
+    };
+    const text = docToYaml('ship', meta, [stage('build'), child]);
+    expect(text.match(/kind: Stage/g)).toHaveLength(1);
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages[1]).toEqual({ ...child, command: [], args: [], env: [] });
+  });
+
+  it('keeps a matrix and a matrixFrom through the YAML view', () => {
+    const test: EditorStage = {
+      ...stage('test', ['build']),
+      matrix: [
+        { name: 'os', values: ['linux', 'darwin'] },
+        { name: 'go', values: ['1.22'] },
+      ],
+      maxParallel: 2,
+    };
+    const deploy: EditorStage = { ...stage('deploy', ['build']), matrixFrom: '${stages.build.outputs.targets}' };
+    const text = docToYaml('cross', meta, [stage('build'), test, deploy]);
+    expect(text).toContain('maxParallel: 2');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages).toEqual([stage('build'), test, deploy]);
   });
 
   it('names the line of a syntax error', () => {

@@ -1,7 +1,8 @@
 import { validateDag } from '@cyclone/dag';
-import type { WorkflowSpec, WorkflowStage } from '@cyclone/domain';
-import { type Manifest, parseManifests, printManifests, splitWorkflow } from '@cyclone/manifests';
-import { toStageInput } from './serialize';
+import type { StageDelegation, WorkflowSpec, WorkflowStage } from '@cyclone/domain';
+import { joinWorkflow, type Manifest, parseManifests, printManifests, splitWorkflow } from '@cyclone/manifests';
+import { fromDelegation } from './delegation';
+import { fromApiCaches, toStageInput } from './serialize';
 import type { EditorStage, NameValue } from './types';
 
 /**
@@ -47,6 +48,17 @@ function toWorkflowStage(stage: EditorStage): WorkflowStage {
     retries: input.retries,
     ...(input.when ? { when: input.when } : {}),
     finally: input.finally,
+    ...(input.approval ? { approval: input.approval } : {}),
+    ...(input.workflow ? { workflow: input.workflow } : {}),
+    // A delegated stage prints as a Stage document with spec.delegation and no spec.pod.
+    ...(input.delegation ? { delegation: input.delegation as StageDelegation } : {}),
+    ...(input.caches
+      ? { caches: input.caches.map((c) => ({ key: c.key, paths: [...c.paths], restoreKeys: [...c.restoreKeys] })) }
+      : {}),
+    matrix: input.matrix ?? [],
+    ...(input.matrixFrom ? { matrixFrom: input.matrixFrom } : {}),
+    ...(input.maxParallel ? { maxParallel: input.maxParallel } : {}),
+    ...(input.services ? { services: input.services } : {}),
   };
 }
 
@@ -74,6 +86,27 @@ function fromWorkflowStage(stage: WorkflowStage): EditorStage {
     template: stage.template,
     when: stage.when,
     finally: stage.finally,
+    ...(stage.approval
+      ? {
+          approval: {
+            ...stage.approval,
+            roles: [...stage.approval.roles],
+            users: [...stage.approval.users],
+            inputs: stage.approval.inputs.map((input) => ({ ...input, description: input.description ?? '' })),
+          },
+        }
+      : {}),
+    ...(stage.workflow
+      ? { workflow: { name: stage.workflow.name, parameters: stage.workflow.parameters.map((p) => ({ ...p })) } }
+      : {}),
+    ...(stage.delegation ? { delegation: fromDelegation(structuredClone(stage.delegation)) } : {}),
+    ...(fromApiCaches(stage.caches) ? { caches: fromApiCaches(stage.caches) } : {}),
+    ...(stage.matrix.length > 0
+      ? { matrix: stage.matrix.map((axis) => ({ name: axis.name, values: [...axis.values] })) }
+      : {}),
+    ...(stage.matrixFrom ? { matrixFrom: stage.matrixFrom } : {}),
+    ...(stage.maxParallel ? { maxParallel: stage.maxParallel } : {}),
+    ...(stage.services ? { services: stage.services.map((service) => structuredClone(service)) } : {}),
   };
 }
 
@@ -201,17 +234,12 @@ export function yamlToDoc(text: string): YamlParse {
     else if (d.kind !== 'Workflow') ignored.push(`${d.kind} ${d.spec.name}`);
   }
   const workflowIndex = findWorkflowDocument(text);
-  const stages: WorkflowStage[] = [];
-  for (const ref of workflow.spec.stages) {
-    const definition = definitions.get(ref.name);
-    if (!definition) {
-      problems.push({
-        line: lineOfStage(text, workflowIndex, ref.name),
-        message: `stage "${ref.name}" has no Stage document`,
-      });
-      continue;
-    }
-    stages.push({ ...(definition as WorkflowStage), ...ref, name: ref.name });
+  // An approval gate needs no Stage document: joinWorkflow knows.
+  type Definition = ReturnType<Parameters<typeof joinWorkflow>[1]>;
+  const { spec, missing } = joinWorkflow(workflow.spec, (name) => definitions.get(name) as Definition);
+  const stages = spec.stages;
+  for (const name of missing) {
+    problems.push({ line: lineOfStage(text, workflowIndex, name), message: `stage "${name}" has no Stage document` });
   }
   const dagIssues = validateDag(
     stages.map((s) => ({

@@ -5,6 +5,7 @@ import { memo } from 'react';
 import { PhaseIcon } from '@/components/ui/phase-icon';
 import { useT } from '@/i18n/i18n-provider';
 import { isPhase } from '@/lib/phases';
+import { urlHost } from '../model/delegation';
 import { formatDuration } from './duration';
 import styles from './stage-node.module.css';
 
@@ -16,6 +17,15 @@ export interface StageNodeData extends Record<string, unknown> {
   isFinally?: boolean;
   /** Its condition (`when`), shown as a tag whose title is the expression. */
   when?: string;
+  /** An approval gate and the approvals it needs: drawn with a dashed border, its need in place of an image. */
+  approvalCount?: number;
+  /** A child-workflow stage: the workflow it runs, shown in place of an image. */
+  childWorkflow?: string;
+  /** A delegated stage (badge): the system it hands its work to and the URL's host, in place of an image. */
+  delegationType?: string;
+  delegationUrl?: string;
+  /** A matrix stage: its combinations (`×4`), or in a run how many have ended (`2/4`). */
+  matrixText?: string;
   /** Run view: the stage's phase and its current attempt. */
   phase?: string;
   attempt?: number;
@@ -53,6 +63,8 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
       data-selected={selected || undefined}
       data-issue={data.hasIssue || undefined}
       data-finally={data.isFinally || undefined}
+      data-gate={data.approvalCount !== undefined || undefined}
+      data-delegated={data.delegationType !== undefined || undefined}
       data-critical={data.isCritical || undefined}
       data-change={data.change}
       data-testid={`stage-node-${data.name}`}
@@ -78,6 +90,31 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
         {data.change ? (
           <span className={styles.badge} data-kind={`change-${data.change}`}>
             {t(`dag.node.change.${data.change}`)}
+          </span>
+        ) : null}
+        {data.approvalCount !== undefined ? (
+          <span className={styles.badge} data-kind="approval" title={t('dag.node.approvalHint')}>
+            {t('dag.node.approval')}
+          </span>
+        ) : null}
+        {data.delegationType !== undefined ? (
+          <span
+            className={styles.badge}
+            data-kind="delegation"
+            title={t('dag.node.delegationHint', { type: data.delegationType || '?' })}
+          >
+            <span aria-hidden="true">↗ </span>
+            {t('dag.node.delegation')}
+          </span>
+        ) : null}
+        {data.matrixText ? (
+          <span
+            className={styles.badge}
+            data-kind="matrix"
+            title={t('dag.node.matrixHint')}
+            data-testid={`stage-matrix-${data.name}`}
+          >
+            {data.matrixText}
           </span>
         ) : null}
         {data.isFinally ? (
@@ -109,6 +146,19 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
         {data.reason ? (
           <span className={styles.image} title={data.reason} data-testid={`stage-reason-${data.name}`}>
             {data.reason}
+          </span>
+        ) : data.childWorkflow !== undefined ? (
+          <span className={styles.image} title={data.childWorkflow}>
+            {t('dag.node.childWorkflow', { workflow: data.childWorkflow || '?' })}
+          </span>
+        ) : data.approvalCount !== undefined ? (
+          <span className={styles.image}>{t('dag.node.approvals', { count: data.approvalCount })}</span>
+        ) : data.delegationType !== undefined ? (
+          <span className={styles.image} title={data.delegationUrl} data-testid={`stage-delegation-${data.name}`}>
+            {t('dag.node.delegatedTo', {
+              type: data.delegationType || '?',
+              host: (data.delegationUrl && urlHost(data.delegationUrl)) || t('dag.node.noUrl'),
+            })}
           </span>
         ) : (
           <span className={styles.image} title={data.image}>

@@ -1,0 +1,54 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { AuthUser } from '../../modules/identity/identity.service.js';
+import type { GraphQLContext } from '../context.js';
+import { CacheEntryType, DeleteCacheInput } from '../types/stage-cache.type.js';
+import { CleanCachesInput, ProjectStorageUsageType } from '../types/storage-usage.type.js';
+
+@Resolver()
+export class CacheResolver {
+  @Authorized()
+  @Query(() => [CacheEntryType], { description: "The tenant's stage caches, most recently used first." })
+  async caches(@Arg('tenant', () => String) tenant: string, @Ctx() ctx: GraphQLContext): Promise<CacheEntryType[]> {
+    const rows = await ctx.services.caches.list(ctx.user as AuthUser, tenant);
+    return rows.map((row) => ({ ...row, size: Number(row.size) }));
+  }
+
+  @Authorized()
+  @Query(() => [ProjectStorageUsageType], {
+    description:
+      'Bytes each project of the tenant keeps: stage caches, run artifacts, run logs (every project, by name; VIEWER or above).',
+  })
+  async storageUsage(
+    @Arg('tenant', () => String) tenant: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ProjectStorageUsageType[]> {
+    const rows = await ctx.services.caches.storageUsage(ctx.user as AuthUser, tenant);
+    return rows.map((row) => ({
+      ...row,
+      cacheBytes: Number(row.cacheBytes),
+      artifactBytes: Number(row.artifactBytes),
+      logBytes: Number(row.logBytes),
+    }));
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Deletes a stage cache of the tenant by key (DEVELOPER or above).' })
+  deleteCache(
+    @Arg('input', () => DeleteCacheInput) input: DeleteCacheInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<boolean> {
+    return ctx.services.caches.delete(ctx.user as AuthUser, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Int, {
+    description:
+      'Deletes every stage cache the project saved, with its archive; returns how many (DEVELOPER or above).',
+  })
+  cleanCaches(
+    @Arg('input', () => CleanCachesInput) input: CleanCachesInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<number> {
+    return ctx.services.caches.clean(ctx.user as AuthUser, input);
+  }
+}
