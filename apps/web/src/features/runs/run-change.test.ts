@@ -30,6 +30,7 @@ const run: Run = {
   startedAt: '2026-01-01T00:00:01Z',
   finishedAt: null,
   timeoutSeconds: null,
+  acceleration: false,
   workflow: { name: 'build' },
   projectName: 'shop',
   tenantName: 'acme',

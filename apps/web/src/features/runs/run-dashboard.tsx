@@ -206,6 +206,11 @@ export function RunDashboard({
             v{run.workflowVersion}
           </Link>
         </span>
+        {run.acceleration ? (
+          <span className={styles.fact} data-testid="run-accelerated" title={t('runs.fields.acceleratedHint')}>
+            {t('runs.fields.accelerated')}
+          </span>
+        ) : null}
         {run.retryOf ? (
           <span className={styles.fact}>
             <span className={styles.muted}>{t('runs.fields.retryOf')}</span>{' '}

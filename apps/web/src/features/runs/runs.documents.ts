@@ -94,6 +94,7 @@ const RunFields = graphql(
     number
     createdAt
     timeoutSeconds
+    acceleration
     workflow {
       name
     }
@@ -359,6 +360,7 @@ export const WorkflowForRunDocument = graphql(`
       name
       version
       description
+      acceleration
       globalVariables {
         name
         value

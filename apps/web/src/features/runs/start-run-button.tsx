@@ -25,7 +25,7 @@ export function useWorkflowForRun(tenant: string | undefined, project: string, w
 
 /**
  * The workflow's Run button: a form with one field per global variable (its value as the
- * default) and an optional timeout; starting opens the new run's dashboard. Only changed
+ * default), an optional timeout and acceleration (the workflow's setting by default); starting opens the new run's dashboard. Only changed
  * values are sent, as run parameters `variables.NAME`.
  */
 export function StartRunButton({ tenant, project, workflow }: { tenant: string; project: string; workflow: string }) {
@@ -35,7 +35,10 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
   const dialog = useRef<HTMLDialogElement>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [timeout, setTimeoutText] = useState('');
+  // Undefined until changed: the workflow's setting (read again after the editor saves it).
+  const [accelerationChoice, setAcceleration] = useState<boolean>();
   const { data: definition } = useWorkflowForRun(tenant, project, workflow);
+  const acceleration = accelerationChoice ?? definition?.acceleration ?? false;
   const variables = definition?.globalVariables ?? [];
 
   const start = useMutation({
@@ -50,6 +53,10 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
             .filter((v) => (values[v.name] ?? v.value) !== v.value)
             .map((v) => ({ name: `variables.${v.name}`, value: values[v.name] as string })),
           ...(timeout.trim() ? { timeout: timeout.trim() } : {}),
+          // Sent only when it differs from the workflow's setting, which a run takes by default.
+          ...(accelerationChoice !== undefined && accelerationChoice !== definition?.acceleration
+            ? { acceleration: accelerationChoice }
+            : {}),
         },
       }),
     onSuccess: ({ runWorkflow: run }) => {
@@ -73,6 +80,7 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
         onClick={() => {
           start.reset();
           setValues(Object.fromEntries(variables.map((v) => [v.name, v.value])));
+          setAcceleration(undefined);
           dialog.current?.showModal();
         }}
       >
@@ -106,6 +114,18 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
             onChange={(event) => setTimeoutText(event.target.value)}
             placeholder="30m"
           />
+          <label className={styles.checkboxField}>
+            <input type="checkbox" checked={acceleration} onChange={(event) => setAcceleration(event.target.checked)} />
+            <span>
+              {t('runs.start.acceleration')}
+              <span className={styles.muted}>
+                {' — '}
+                {t('runs.start.accelerationHint', {
+                  setting: t(definition?.acceleration ? 'runs.start.on' : 'runs.start.off'),
+                })}
+              </span>
+            </span>
+          </label>
           {start.error ? (
             <p className={styles.actionError} role="alert">
               {errorMessage(start.error, t)}

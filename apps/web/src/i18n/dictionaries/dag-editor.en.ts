@@ -162,6 +162,9 @@ export const dagEditorEn = {
   'editor.meta.addVariable': 'Add variable',
   'editor.meta.variablesHint': 'Stages read them as environment variables; a run may override them.',
   'editor.meta.duplicate': 'The variable {name} is declared twice.',
+  'editor.meta.acceleration': 'Acceleration',
+  'editor.meta.accelerationHint':
+    'runs keep each stage’s build tool folders (/root/.m2, .gradle, .npm, .cache, .ivy2) between runs of the project',
   'editor.meta.apply': 'Apply',
   'editor.meta.cancel': 'Cancel',
   'editor.drawer.title': 'Stage {name}',

@@ -158,6 +158,8 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'editor.meta.addVariable': '添加变量',
   'editor.meta.variablesHint': '阶段以环境变量读取它们；运行时可以覆盖。',
   'editor.meta.duplicate': '变量 {name} 被声明了两次。',
+  'editor.meta.acceleration': '构建加速',
+  'editor.meta.accelerationHint': '运行之间保留各阶段的构建工具目录（/root/.m2、.gradle、.npm、.cache、.ivy2）',
   'editor.meta.apply': '应用',
   'editor.meta.cancel': '取消',
   'editor.drawer.title': '阶段 {name}',

@@ -98,6 +98,7 @@ const WorkflowFields = graphql(
     id
     name
     description
+    acceleration
     version
     globalVariables {
       name

@@ -37,6 +37,7 @@ export interface Baseline {
 export const metaOf = (workflow: EditorWorkflow | null | undefined): WorkflowMeta => ({
   description: workflow?.description ?? '',
   globalVariables: (workflow?.globalVariables ?? []).map(({ name, value }) => ({ name, value })),
+  acceleration: workflow?.acceleration ?? false,
 });
 
 export const baselineOf = (workflow: EditorWorkflow | null | undefined): Baseline => ({
@@ -73,6 +74,7 @@ export async function saveWorkflow(
     globalVariables: content.meta.globalVariables
       .filter((v) => v.name.trim())
       .map(({ name, value }) => ({ name: name.trim(), value })),
+    acceleration: content.meta.acceleration,
     stages: content.stages.map(toStageInput),
   };
   const workflow = baseline.name

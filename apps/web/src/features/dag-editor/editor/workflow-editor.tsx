@@ -229,8 +229,12 @@ export function WorkflowEditor({
       setBaseline(result.baseline);
       setMeta(result.baseline.meta);
       if (yaml) setYaml({ printed: yaml.draft, draft: yaml.draft });
-      queryClient.setQueryData(queryKeys.workflows.detail(tenant, project, result.workflow.name), {
-        workflow: result.workflow,
+      const detail = queryKeys.workflows.detail(tenant, project, result.workflow.name);
+      queryClient.setQueryData(detail, { workflow: result.workflow });
+      // Other views of the same workflow (the Run dialog's variables and acceleration) read it again.
+      void queryClient.invalidateQueries({
+        queryKey: detail,
+        predicate: (query) => query.queryKey.length > detail.length,
       });
       void queryClient.invalidateQueries({ queryKey: queryKeys.projects.all(tenant) });
       if (isNew) {

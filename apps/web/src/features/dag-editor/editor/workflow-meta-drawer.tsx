@@ -15,10 +15,14 @@ export function metaLines(meta: WorkflowMeta): string[] {
   const lines: string[] = [];
   if (meta.description) lines.push(`description: ${meta.description}`);
   for (const v of meta.globalVariables) if (v.name.trim()) lines.push(`variable ${v.name}=${v.value}`);
+  if (meta.acceleration) lines.push('acceleration: on');
   return lines;
 }
 
-/** The workflow's description and global variables (what a run's parameters default to). */
+/**
+ * The workflow's description, global variables (what a run's parameters default to) and
+ * whether its runs are accelerated.
+ */
 export function WorkflowMetaDrawer({
   meta,
   onApply,
@@ -40,6 +44,7 @@ export function WorkflowMetaDrawer({
     onApply({
       description: draft.description.trim(),
       globalVariables: draft.globalVariables.filter((v) => v.name.trim()).map((v) => ({ ...v, name: v.name.trim() })),
+      acceleration: draft.acceleration,
     });
   };
 
@@ -90,6 +95,17 @@ export function WorkflowMetaDrawer({
             {t('editor.meta.duplicate', { name: duplicate })}
           </p>
         ) : null}
+        <label className={styles.checkbox}>
+          <input
+            type="checkbox"
+            checked={draft.acceleration}
+            onChange={(event) => setDraft({ ...draft, acceleration: event.target.checked })}
+          />
+          <span>
+            {t('editor.meta.acceleration')}
+            <span className={styles.hint}> — {t('editor.meta.accelerationHint')}</span>
+          </span>
+        </label>
       </form>
     </Drawer>
   );

@@ -5,7 +5,7 @@ import { delegatedStage, type EditorStage } from './types';
 import { validateDoc } from './validate';
 import { docToYaml, yamlToDoc } from './yaml-doc';
 
-const meta = { description: '', globalVariables: [] };
+const meta = { description: '', globalVariables: [], acceleration: false };
 
 const jenkins = (config?: unknown): EditorStage => ({
   ...delegatedStage('jenkins'),

@@ -7,7 +7,7 @@ function stage(name: string, dependsOn: string[] = []): EditorStage {
   return { ...emptyStage(name), image: 'alpine:3', command: ['sh', '-c', `echo ${name}`], dependsOn };
 }
 
-const meta = { description: 'Ships it', globalVariables: [{ name: 'REGION', value: 'eu' }] };
+const meta = { description: 'Ships it', globalVariables: [{ name: 'REGION', value: 'eu' }], acceleration: false };
 
 describe('YAML view', () => {
   it('prints stage services at spec.pod.spec.services and reads them back', () => {
@@ -58,6 +58,15 @@ describe('YAML view', () => {
       inputs: { artifacts: [{ name: 'bin', path: '/in', source: 'build/bin' }] },
     });
     expect(back.stages[0]?.command).toEqual(['sh', '-c', 'echo build']);
+  });
+
+  it('keeps acceleration as the Workflow label through the YAML view', () => {
+    const text = docToYaml('release', { ...meta, acceleration: true }, [stage('build')]);
+    expect(text).toContain('workflowrun.cyclone.dev/acceleration: "true"');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.meta.acceleration).toBe(true);
+    const off = yamlToDoc(docToYaml('release', meta, [stage('build')]));
+    expect(off.ok && off.meta.acceleration).toBe(false);
   });
 
   it('keeps a condition and a finally stage through the YAML view, and refuses a bad condition', () => {

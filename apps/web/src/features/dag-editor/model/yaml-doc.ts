@@ -13,6 +13,8 @@ import type { EditorStage, NameValue } from './types';
 export interface WorkflowMeta {
   description: string;
   globalVariables: NameValue[];
+  /** Its runs keep build tool folders between runs (the acceleration label in YAML). */
+  acceleration: boolean;
 }
 
 export interface YamlProblem {
@@ -116,6 +118,7 @@ export function docToYaml(name: string, meta: WorkflowMeta, stages: readonly Edi
     description: meta.description,
     globalVariables: meta.globalVariables,
     stages: stages.map(toWorkflowStage),
+    ...(meta.acceleration ? { acceleration: true } : {}),
   };
   const { workflow, stages: definitions } = splitWorkflow(name, spec);
   const manifests: Manifest[] = [
@@ -261,7 +264,11 @@ export function yamlToDoc(text: string): YamlParse {
   return {
     ok: true,
     name: workflow.spec.name,
-    meta: { description: workflow.spec.description, globalVariables: workflow.spec.globalVariables },
+    meta: {
+      description: workflow.spec.description,
+      globalVariables: workflow.spec.globalVariables,
+      acceleration: workflow.spec.acceleration ?? false,
+    },
     stages: stages.map(fromWorkflowStage),
     ignored,
   };
