@@ -281,6 +281,9 @@ function base(row: Row, kind: string): Record<string, unknown> {
         spec: {
           globalVariables: [{ name: 'ENV', value: 'dev' }],
           stages: [{ name: 'test', depends: ['build'], artifacts: [{ name: 'bin', source: 'build/bin' }] }],
+          ...(row.field.startsWith('spec.notification.receivers[0].')
+            ? { notification: { receivers: [{ type: 'Webhook', addresses: ['https://hooks.example.com/base'] }] } }
+            : {}),
         },
       };
     case 'WorkflowTrigger':
@@ -388,10 +391,21 @@ const LANDS: Record<string, (m: Manifest, sample: unknown) => unknown> = {
   'Workflow spec.Resources': (m) => m.kind === 'Workflow' && m.spec.resources,
   'Workflow spec.resources': (m) => m.kind === 'Workflow' && m.spec.resources,
   'Workflow spec.resources.requests': (m) => m.kind === 'Workflow' && m.spec.resources?.requests,
+  'Workflow spec.notification.receivers[0].addresses': (m) =>
+    m.kind === 'Workflow' && m.spec.notification?.receivers[0]?.addresses,
 };
 /** Mapped rows whose value changes form: the expected decoded value. */
 const LANDS_AS: Record<string, [(m: Manifest) => unknown, unknown]> = {
   'WorkflowTrigger spec.disabled': [(m) => m.kind === 'WorkflowTrigger' && m.spec.enabled, false],
+  'Workflow spec.notification.policy': [(m) => m.kind === 'Workflow' && m.spec.notification?.policy, 'FAILURE'],
+  'Workflow spec.notification.receivers': [
+    (m) => m.kind === 'Workflow' && m.spec.notification?.receivers,
+    [{ type: 'EMAIL', addresses: ['dev@example.com'] }],
+  ],
+  'Workflow spec.notification.receivers[0].type': [
+    (m) => m.kind === 'Workflow' && m.spec.notification?.receivers[0]?.type,
+    'SLACK',
+  ],
   'WorkflowTrigger spec.scm.tagRelease.enabled': [(m) => m.kind === 'WorkflowTrigger' && m.spec.scm?.tagRelease, true],
   'Stage metadata.labels["stage.cyclone.dev/template"]': [(m) => m.kind === 'Stage' && m.template?.kind, 'custom'],
   // A YAML number is taken as its text.

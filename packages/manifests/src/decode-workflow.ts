@@ -11,6 +11,7 @@ import {
 import { decodeCaches, reportCacheProblems } from './caches.js';
 import type { FieldReader, Obj } from './fields.js';
 import { ANNOTATIONS, type WorkflowManifestSpec, type WorkflowRunManifestSpec } from './types.js';
+import { readWorkflowNotification } from './workflow-notification.js';
 import { readWorkflowResources } from './workflow-resources.js';
 import { reportIssues } from './zod-paths.js';
 
@@ -102,7 +103,14 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
     return caches ? { ...ref, caches } : ref;
   });
   const cluster = executionClusterOf(r, spec, p);
-  if (!head.success || resources.refused || stages.some((s) => s === undefined) || stages.length === 0) {
+  const notification = readWorkflowNotification(r, spec, p);
+  if (
+    !head.success ||
+    resources.refused ||
+    notification.refused ||
+    stages.some((s) => s === undefined) ||
+    stages.length === 0
+  ) {
     return undefined;
   }
   return {
@@ -111,6 +119,7 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
     ...(acceleration ? { acceleration } : {}),
     stages: stages.filter((s) => s !== undefined),
     ...(cluster ? { executionCluster: cluster } : {}),
+    ...(notification.value ? { notification: notification.value } : {}),
   };
 }
 

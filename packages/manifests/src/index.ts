@@ -16,3 +16,8 @@ export {
   type WorkflowStageRef,
 } from './types.js';
 export { joinWorkflow, splitWorkflow } from './workflow.js';
+export {
+  NOTIFICATION_POLICIES,
+  NOTIFICATION_RECEIVER_TYPES,
+  type WorkflowNotificationSpec,
+} from './workflow-notification.js';

@@ -18,6 +18,7 @@ import {
   type WorkflowManifestSpec,
   type WorkflowRunManifestSpec,
 } from './types.js';
+import { encodeWorkflowNotification } from './workflow-notification.js';
 import { encodeWorkflowResources } from './workflow-resources.js';
 
 type Json = Record<string, unknown>;
@@ -199,6 +200,7 @@ function encodeWorkflow(spec: WorkflowManifestSpec): Json {
       }),
     ),
     executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
+    notification: encodeWorkflowNotification(spec.notification),
   });
 }
 

@@ -8,6 +8,7 @@ import type {
   WorkflowResources,
   WorkflowStage,
 } from '@cyclone/domain';
+import type { WorkflowNotificationSpec } from './workflow-notification.js';
 
 export const API_VERSION = 'cyclone.dev/v1alpha1';
 
@@ -45,6 +46,8 @@ export interface WorkflowManifestSpec {
   stages: WorkflowStageRef[];
   /** `spec.executionContext.cluster`: the worker cluster its runs use (a KUBERNETES integration); absent: unchanged. */
   executionCluster?: string;
+  /** `spec.notification`: the workflow's run notifications; absent: unchanged. */
+  notification?: WorkflowNotificationSpec;
 }
 
 /** Cyclone's kind WorkflowRun: applying one queues a run of the workflow. */

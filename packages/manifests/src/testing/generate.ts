@@ -12,6 +12,11 @@ import {
   workflowResourcesSchema,
 } from '@cyclone/domain';
 import type { Manifest, WorkflowManifestSpec, WorkflowStageRef } from '../types.js';
+import {
+  NOTIFICATION_POLICIES,
+  NOTIFICATION_RECEIVER_TYPES,
+  type WorkflowNotificationSpec,
+} from '../workflow-notification.js';
 
 /** A small seeded PRNG (mulberry32), so a failing case can be replayed from its seed. */
 export function randomSource(seed: number) {
@@ -194,6 +199,19 @@ const CONDITIONS = [
   'true',
 ];
 
+/** Run notifications: a policy and up to three receivers of any type (none turns them off). */
+function generateNotification(rnd: Random): WorkflowNotificationSpec {
+  return {
+    policy: rnd.pick(NOTIFICATION_POLICIES),
+    receivers: Array.from({ length: rnd.int(0, 3) }, (_, i) => {
+      const type = rnd.pick(NOTIFICATION_RECEIVER_TYPES);
+      const address = (j: number) =>
+        type === 'EMAIL' ? `dev${i}${j}@example.com` : `https://hooks.example.com/${type.toLowerCase()}/${i}/${j}`;
+      return { type, addresses: Array.from({ length: rnd.int(1, 2) }, (_, j) => address(j)) };
+    }),
+  };
+}
+
 /** Stages whose dependencies only point backwards, so they always form a DAG. */
 export function generateWorkflow(rnd: Random, name: string, stageNames: readonly string[]): WorkflowManifestSpec {
   return {
@@ -201,6 +219,7 @@ export function generateWorkflow(rnd: Random, name: string, stageNames: readonly
     description: rnd.bool() ? text(rnd).trim() : '',
     globalVariables: nameValues(rnd, 3),
     ...(rnd.bool(0.3) ? { resources: generateResources(rnd) } : {}),
+    ...(rnd.bool(0.3) ? { notification: generateNotification(rnd) } : {}),
     stages: stageNames.map((stage, index) => {
       const earlier = stageNames.slice(0, index);
       const dependsOn = earlier.filter(() => rnd.bool(0.4));

@@ -5,6 +5,7 @@ import { AppError, badInput } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
+import { applyNotificationDocument } from '../notifications/notification-document.js';
 import { upsertResource } from '../resources/resources.repository.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
@@ -110,6 +111,11 @@ export class ManifestsService {
         if (cluster !== undefined) {
           const field = `documents[${index}].spec.executionContext.cluster`;
           await applyRunSettings(tx, saved.workflow, { executionCluster: cluster }, tenant.id, field);
+        }
+        if (manifest.spec.notification) {
+          const field = `documents[${index}].spec.notification`;
+          const target = { tenantId: tenant.id, workflowId: saved.workflow.id };
+          await applyNotificationDocument(tx, this.deps.box, target, manifest.spec.notification, field);
         }
         workflowIds.set(manifest.spec.name, saved.workflow.id);
         note('Workflow', manifest.spec.name, 'WORKFLOW', saved.outcome);

@@ -1,28 +1,34 @@
 import { type Manifest, printManifests, splitWorkflow } from '@cyclone/manifests';
 import type { Db } from '../../db/prisma.js';
+import { notificationDocumentOf } from '../notifications/notification-document.js';
 import { listResourceSpecs } from '../resources/resources.repository.js';
 import { toTriggerSpec } from '../triggers/triggers.repository.js';
 import { type WorkflowRow, workflowsRepository } from '../workflows/workflows.repository.js';
 
 /**
  * A workflow as Cyclone YAML: the Resources its stages use, one Stage per stage (the
- * definitions of the current version), the Workflow and its triggers. Applying the
+ * definitions of the current version), the Workflow (with its notifications) and its triggers. Applying the
  * text to any project recreates the same workflow, and exporting that gives the same text.
  */
 export async function exportWorkflowYaml(db: Db, workflow: WorkflowRow): Promise<string> {
   const spec = await workflowsRepository.currentSpec(db, workflow);
   const { workflow: graph, stages } = splitWorkflow(workflow.name, spec);
   const used = new Set(stages.flatMap((s) => [...s.inputs.resources, ...s.outputs.resources].map((r) => r.name)));
-  const [resources, triggers] = await Promise.all([
+  const [resources, triggers, notification] = await Promise.all([
     used.size > 0 ? listResourceSpecs(db, workflow.projectId) : Promise.resolve([]),
     db.workflowTrigger.findMany({ where: { workflowId: workflow.id }, orderBy: { name: 'asc' } }),
+    notificationDocumentOf(db, workflow.id),
   ]);
   const manifests: Manifest[] = [
     ...resources.filter((r) => used.has(r.name)).map((spec) => ({ kind: 'Resource' as const, spec })),
     ...stages.map((spec) => ({ kind: 'Stage' as const, spec })),
     {
       kind: 'Workflow',
-      spec: workflow.executionCluster ? { ...graph, executionCluster: workflow.executionCluster } : graph,
+      spec: {
+        ...graph,
+        ...(workflow.executionCluster ? { executionCluster: workflow.executionCluster } : {}),
+        ...(notification ? { notification } : {}),
+      },
     },
     ...triggers.map((row) => ({
       kind: 'WorkflowTrigger' as const,

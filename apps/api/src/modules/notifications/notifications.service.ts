@@ -5,9 +5,14 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation } from '../shared/mutation.js';
+import { runMutation, type Tx } from '../shared/mutation.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
-import { type NotificationsInput, parseNotifications, type StoredReceiver } from './notifications.rules.js';
+import {
+  type NotificationsInput,
+  parseNotifications,
+  type ReceiverSecrets,
+  type StoredReceiver,
+} from './notifications.rules.js';
 
 export interface NotificationsView {
   policy: 'ALWAYS' | 'SUCCESS' | 'FAILURE';
@@ -30,39 +35,7 @@ export class NotificationsService {
       audited.tenantId = tenant.id;
       const workflow = await workflowsRepository.findByName(tx, project.id, raw.workflow);
       if (!workflow) throw notFound(`workflow "${raw.workflow}" in project "${project.name}"`);
-      const existing = await tx.workflowNotification.findUnique({ where: { workflowId: workflow.id } });
-      const stored = existing ? this.deps.box.openJson(existing.secretCiphertext) : {};
-      const { input, receivers, secrets } = parseNotifications(raw, stored);
-      for (const [index, receiver] of receivers.entries()) {
-        if (receiver.type !== 'EMAIL') continue;
-        const integration = await tx.integration.findUnique({
-          where: { tenantId_name: { tenantId: tenant.id, name: receiver.integration as string } },
-          select: { type: true },
-        });
-        const field = `input.receivers[${index}].integration`;
-        if (!integration) throw badInput(field, `no integration "${receiver.integration}" in this tenant`);
-        if (integration.type !== 'GENERAL') {
-          throw badInput(
-            field,
-            `integration "${receiver.integration}" is ${integration.type}; SMTP settings live in a GENERAL integration`,
-          );
-        }
-      }
-      if (receivers.length === 0) {
-        await tx.workflowNotification.deleteMany({ where: { workflowId: workflow.id } });
-        return null;
-      }
-      const data = {
-        policy: input.policy,
-        receivers: receivers as unknown as Prisma.InputJsonArray,
-        secretCiphertext: this.deps.box.sealJson(secrets),
-      };
-      const row = await tx.workflowNotification.upsert({
-        where: { workflowId: workflow.id },
-        create: { workflowId: workflow.id, ...data },
-        update: data,
-      });
-      return toNotificationsView(row, secrets);
+      return saveWorkflowNotifications(tx, this.deps.box, { tenantId: tenant.id, workflowId: workflow.id }, raw);
     });
   }
 
@@ -70,6 +43,56 @@ export class NotificationsService {
   view(row: WorkflowNotification): NotificationsView {
     return toNotificationsView(row, this.deps.box.openJson(row.secretCiphertext));
   }
+}
+
+/** The stored secrets of a workflow's receivers (WEBHOOK keys, SLACK URLs); none when it has no settings. */
+export async function storedReceiverSecrets(tx: Tx, box: SecretBox, workflowId: string): Promise<ReceiverSecrets> {
+  const existing = await tx.workflowNotification.findUnique({ where: { workflowId } });
+  return existing ? box.openJson(existing.secretCiphertext) : {};
+}
+
+/**
+ * Replaces a workflow's notification settings inside the caller's transaction (the
+ * mutation, an apply of its YAML): validated against the stored secrets, each EMAIL
+ * receiver's integration checked; no receivers removes them.
+ */
+export async function saveWorkflowNotifications(
+  tx: Tx,
+  box: SecretBox,
+  scope: { tenantId: string; workflowId: string },
+  raw: NotificationsInput,
+): Promise<NotificationsView | null> {
+  const { input, receivers, secrets } = parseNotifications(raw, await storedReceiverSecrets(tx, box, scope.workflowId));
+  for (const [index, receiver] of receivers.entries()) {
+    if (receiver.type !== 'EMAIL') continue;
+    const integration = await tx.integration.findUnique({
+      where: { tenantId_name: { tenantId: scope.tenantId, name: receiver.integration as string } },
+      select: { type: true },
+    });
+    const field = `input.receivers[${index}].integration`;
+    if (!integration) throw badInput(field, `no integration "${receiver.integration}" in this tenant`);
+    if (integration.type !== 'GENERAL') {
+      throw badInput(
+        field,
+        `integration "${receiver.integration}" is ${integration.type}; SMTP settings live in a GENERAL integration`,
+      );
+    }
+  }
+  if (receivers.length === 0) {
+    await tx.workflowNotification.deleteMany({ where: { workflowId: scope.workflowId } });
+    return null;
+  }
+  const data = {
+    policy: input.policy,
+    receivers: receivers as unknown as Prisma.InputJsonArray,
+    secretCiphertext: box.sealJson(secrets),
+  };
+  const row = await tx.workflowNotification.upsert({
+    where: { workflowId: scope.workflowId },
+    create: { workflowId: scope.workflowId, ...data },
+    update: data,
+  });
+  return toNotificationsView(row, secrets);
 }
 
 function toNotificationsView(row: WorkflowNotification, secrets: Record<string, string>): NotificationsView {
