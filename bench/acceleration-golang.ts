@@ -258,7 +258,9 @@ try {
     'query { storageUsage(tenant: "bench") { project { name } cacheBytes } }',
     {},
   );
-  console.log('Upstream golang example, WorkflowRun labelled workflowrun.cyclone.dev/acceleration (container executor)');
+  console.log(
+    'Upstream golang example, WorkflowRun labelled workflowrun.cyclone.dev/acceleration (container executor)',
+  );
   for (const result of results) {
     console.log(`  ${result.label}: run ${result.seconds.toFixed(1)} s, go build ${result.goBuildMs} ms`);
     for (const line of result.lines) console.log(`    ${line}`);
