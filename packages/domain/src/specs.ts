@@ -35,13 +35,25 @@ export const durationTextSchema = z
 export const RESOURCE_TYPES = ['Git', 'Svn', 'Image', 'KV', 'General'] as const;
 export type ResourceTypeName = (typeof RESOURCE_TYPES)[number];
 
+/**
+ * How a persistent resource's kept copy is brought to a run's revision (the original's
+ * ResourcePullPolicy): `IfNotExist` incrementally, `Always` afresh. `IfNotPresent`, which
+ * earlier versions of Cyclone took, is read as `IfNotExist`.
+ */
+export const RESOURCE_PULL_POLICIES = ['Always', 'IfNotExist'] as const;
+const resourcePullPolicySchema = z.preprocess(
+  (value) => (value === 'IfNotPresent' ? 'IfNotExist' : value),
+  z.enum(RESOURCE_PULL_POLICIES, { message: 'must be Always or IfNotExist' }),
+);
+
 export const resourceSpecSchema = z.object({
   name: dnsLabelSchema,
   type: z.enum(RESOURCE_TYPES),
   parameters: list(nameValueSchema).default([]),
   /** Image that pulls/pushes a General resource. */
   resolver: text.optional(),
-  persistent: z.object({ pvc: text, path: text, pullPolicy: z.enum(['Always', 'IfNotPresent']).optional() }).optional(),
+  /** Kept between runs: on Kubernetes in the PVC `pvc` at `path`, locally one folder per tenant and resource. */
+  persistent: z.object({ pvc: text, path: text, pullPolicy: resourcePullPolicySchema.optional() }).optional(),
   /** Integration (by name) that gives credentials, e.g. for a private repository. */
   integration: dnsLabelSchema.optional(),
 });

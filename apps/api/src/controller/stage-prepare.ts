@@ -4,6 +4,7 @@ import {
   accelerationHome,
   matrixEnvName,
   type NameValue,
+  type ResourceSpec,
   ValuesError,
   type WorkflowSpec,
   type WorkflowStage,
@@ -15,6 +16,7 @@ import { parseImageReference } from '../modules/registries/image-reference.js';
 import { repositoryCredentials } from '../modules/resources/repository-credentials.js';
 import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
 import type { Tx } from '../modules/shared/mutation.js';
+import type { KeptResource } from './executors/kept-resources.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
 import {
   applyStageParameters,
@@ -98,7 +100,7 @@ export async function prepareStage(
   const resources: ResourcePull[] = [];
   const resourceEnv: { name: string; value: string }[] = [];
   if (stage.inputs.resources.length > 0) {
-    const { projectId } = await scope();
+    const { tenantId, projectId } = await scope();
     const rows = await tx.resource.findMany({
       where: { projectId, name: { in: stage.inputs.resources.map((r) => r.name) } },
       include: { integration: true },
@@ -137,6 +139,7 @@ export async function prepareStage(
         revision: parameters.get('SCM_REVISION') ?? '',
         path: input.path,
         auth,
+        ...(row.persistent ? { persistent: keptResourceOf(tenantId, row.id, row.persistent) } : {}),
       });
     }
   }
@@ -289,4 +292,10 @@ function openSealedResource(
   } catch {
     throw new ValuesError(`resource "${row.name}": its secret parameters cannot be decrypted with this server's key`);
   }
+}
+
+/** A persistent resource's kept copy: one per tenant and resource; absent pullPolicy is Always, as in the original. */
+function keptResourceOf(tenantId: string, resourceId: string, persistent: unknown): KeptResource {
+  const { pullPolicy } = persistent as NonNullable<ResourceSpec['persistent']>;
+  return { key: `${tenantId}/${resourceId}`, pullPolicy: pullPolicy === 'IfNotExist' ? 'IfNotExist' : 'Always' };
 }

@@ -211,6 +211,63 @@ describe('stage inputs from real SCM servers', () => {
     expect(await db.logLine.count({ where: { text: { contains: SVN_PASSWORD } } })).toBe(0);
   });
 
+  it('a persistent resource keeps its clone between runs: IfNotExist fetches into it, Always starts it clean', async () => {
+    const server = `http://127.0.0.1:${(gitServer.address() as AddressInfo).port}`;
+    await h.must(
+      'mutation($input: CreateResourceInput!) { createResource(input: $input) { name } }',
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'kept',
+          type: 'GIT',
+          parameters: [
+            { name: 'SCM_URL', value: `${server}/repo.git` },
+            { name: 'SCM_REVISION', value: 'main' },
+          ],
+          persistent: { pvc: 'sources', path: '/kept', pullPolicy: 'IfNotExist' },
+          integration: 'git-server',
+        },
+      },
+      admin,
+    );
+    await h.createWorkflow('kept-clone', [
+      sh('show', 'cat src/version.txt', { inputs: { resources: [{ name: 'kept', path: 'src' }] } }),
+    ]);
+    const first = await h.start('kept-clone');
+    expect((await h.waitEnd(first)).phase).toBe('SUCCEEDED');
+    expect(await h.logs(first, 'show')).toContain(
+      '[cyclone] resource "kept": making its kept copy afresh (none kept yet)',
+    );
+    const second = await h.start('kept-clone', [{ name: 'resources.kept.SCM_REVISION', value: 'v1' }]);
+    expect((await h.waitEnd(second)).phase).toBe('SUCCEEDED');
+    const lines = await h.logs(second, 'show');
+    expect(lines).toContain('[cyclone] resource "kept": updating its kept copy (pullPolicy IfNotExist)');
+    expect(lines).toContain('one');
+    // One copy per tenant and resource, in the API's data folder.
+    const { id: tenantId } = await db.tenant.findUniqueOrThrow({ where: { name: 'acme' } });
+    const { id: resourceId } = await db.resource.findFirstOrThrow({ where: { name: 'kept' } });
+    expect(readFileSync(join(dataDir, 'kept-resources', tenantId, resourceId, 'version.txt'), 'utf8')).toBe('one\n');
+
+    await h.must(
+      'mutation($input: UpdateResourceInput!) { updateResource(input: $input) { name } }',
+      {
+        input: {
+          tenant: 'acme',
+          project: 'web',
+          name: 'kept',
+          persistent: { pvc: 'sources', path: '/kept', pullPolicy: 'Always' },
+        },
+      },
+      admin,
+    );
+    const third = await h.start('kept-clone');
+    expect((await h.waitEnd(third)).phase).toBe('SUCCEEDED');
+    expect(await h.logs(third, 'show')).toContain(
+      '[cyclone] resource "kept": making its kept copy afresh (pullPolicy Always)',
+    );
+  });
+
   it('stopping a run while a resource is being pulled kills the pull at once', async () => {
     const server = `http://127.0.0.1:${(gitServer.address() as AddressInfo).port}`;
     await h.createResource('stuck', 'GIT', [{ name: 'SCM_URL', value: `${server}/hang.git` }]);

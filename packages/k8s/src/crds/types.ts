@@ -62,7 +62,7 @@ export interface ResourceCrSpec {
   resolver?: string;
   integration?: string;
   operations?: ('pull' | 'push')[];
-  persistent?: { pvc: string; path: string; pullPolicy?: 'Always' | 'IfNotPresent' };
+  persistent?: { pvc: string; path: string; pullPolicy?: 'Always' | 'IfNotExist' };
   bind?: { integrationType?: string; paramBindings?: Record<string, string> };
 }
 

@@ -88,7 +88,7 @@ export function generateResource(rnd: Random, name: string): ResourceSpec {
     parameters: [...required.map((p) => ({ name: p, value: `v-${rnd.pick(WORDS)}` })), ...nameValues(rnd, 2)],
     resolver: type === 'General' || rnd.bool(0.2) ? `resolver/${rnd.pick(WORDS)}:1` : undefined,
     persistent: rnd.bool(0.2)
-      ? { pvc: 'cache', path: '/cache', pullPolicy: rnd.pick(['Always', 'IfNotPresent']) }
+      ? { pvc: 'cache', path: '/cache', pullPolicy: rnd.pick(['Always', 'IfNotExist']) }
       : undefined,
     integration: rnd.bool(0.2) ? dnsName(rnd) : undefined,
   });

@@ -234,7 +234,12 @@ export class HostExecutor implements Executor {
     // The holder may be killed while inputs are prepared: its stdin is then closed.
     child.stdin?.on('error', () => undefined);
     if (hasInputs) {
-      const places = { workspace, pulls: this.pullsOf(launch.runId), hands };
+      const places = {
+        workspace,
+        pulls: this.pullsOf(launch.runId),
+        kept: runFolders(this.deps.dataDir).keptResources,
+        hands,
+      };
       prepareInputs(launch, places, this.store, writer, preparing.signal)
         .then(async () => {
           evaluatedCaches = await restoreCaches(caches, launch, places, writer, preparing.signal);

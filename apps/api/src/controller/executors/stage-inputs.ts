@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
 import { outboundPolicy } from '../../modules/outbound/outbound-policy.js';
-import { isProcessAlive } from '../../system/process-alive.js';
+import { tryLock } from './folder-lock.js';
+import { type KeptResource, withKeptCopy } from './kept-resources.js';
 import type { LogWriter } from './log-writer.js';
 import { type StageHands, stageHands } from './stage-hands.js';
 import { workspacePath, workspaceSegments } from './stage-paths.js';
@@ -22,6 +22,8 @@ export interface ResourcePull {
   /** Where the stage sees it (a container path; see workspacePath). */
   path: string;
   auth?: { username: string; password: string };
+  /** A persistent resource: its copy is kept between runs (kept-resources.ts). */
+  persistent?: KeptResource;
 }
 
 /** A stored artifact a stage takes. */
@@ -42,6 +44,8 @@ export interface InputPlaces {
   workspace: string;
   /** Pull copies, locks and markers; never shown to a stage. */
   pulls: string;
+  /** Kept copies of persistent resources; without it they are pulled afresh like any other. */
+  kept?: string;
   /** Writes into the workspace as the stage would (default: plain processes of this user). */
   hands?: StageHands;
 }
@@ -141,8 +145,8 @@ async function ensurePulled(
       continue;
     }
     if (await tryLock(lock)) {
-      const install = () => installPull(hands, shared, installed, signal);
-      const pulling = pullUnderLock(shared, ready, lock, pull, writer, signal, install);
+      const install = (source: string) => installPull(hands, source, installed, signal);
+      const pulling = pullUnderLock({ ...places, shared, ready, lock }, pull, writer, signal, install);
       pullsInFlight.set(shared, pulling);
       try {
         await pulling;
@@ -155,59 +159,80 @@ async function ensurePulled(
   }
 }
 
+/** A pull of this run, under its lock: fresh into `shared`, or through the resource's kept copy. */
 async function pullUnderLock(
-  shared: string,
-  ready: string,
-  lock: string,
+  at: { shared: string; ready: string; lock: string; kept?: string },
   pull: ResourcePull,
   writer: LogWriter,
   signal: AbortSignal,
-  install: () => Promise<void>,
+  install: (source: string) => Promise<void>,
 ) {
   try {
-    await rm(shared, { recursive: true, force: true });
-    // Where the tool may go: the outbound policy, as for any call made for a tenant.
-    await outboundPolicy().checkRepositoryUrl(pull.url);
-    if (pull.type === 'Git') await pullGit(shared, pull, writer, signal);
-    else await pullSvn(shared, pull, writer, signal);
-    await install();
-    await rm(shared, { recursive: true, force: true });
-    await writeFile(ready, `${new Date().toISOString()}\n`);
+    await rm(at.shared, { recursive: true, force: true });
+    if (pull.persistent && at.kept) {
+      // The kept copy stays the API's: the run's own copy of it is what the stage's user takes.
+      const copy = async (kept: string) => {
+        await mkdir(at.shared, { recursive: true });
+        await runTool('cp', ['-a', '--', `${kept}/.`, at.shared], { signal });
+      };
+      const tools = { fetch: fetchResource, update: updateResource };
+      await withKeptCopy(at.kept, pull, pull.persistent, writer, signal, tools, copy);
+    } else {
+      await fetchResource(at.shared, pull, writer, signal);
+    }
+    await install(at.shared);
+    await rm(at.shared, { recursive: true, force: true });
+    await writeFile(at.ready, `${new Date().toISOString()}\n`);
   } finally {
-    await rm(lock, { recursive: true, force: true });
+    await rm(at.lock, { recursive: true, force: true });
   }
+}
+
+/** A whole pull into an empty `dir`, where the outbound policy allows it. */
+async function fetchResource(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
+  // Where the tool may go: the outbound policy, as for any call made for a tenant.
+  await outboundPolicy().checkRepositoryUrl(pull.url);
+  if (pull.type === 'Git') await pullGit(dir, pull, writer, signal);
+  else await pullSvn(dir, pull, writer, signal);
+}
+
+/** Brings a kept copy to the revision asked for: only what changed is fetched. */
+async function updateResource(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
+  await outboundPolicy().checkRepositoryUrl(pull.url);
+  if (pull.type === 'Git') await fetchGitRevision(dir, pull, writer, signal);
+  else await updateSvn(dir, pull, writer, signal);
 }
 
 /** Copies a pull into the workspace as the stage (who must be able to read it: as root it is handed over first). */
-async function installPull(hands: StageHands, shared: string, installed: string, signal: AbortSignal) {
+async function installPull(hands: StageHands, source: string, installed: string, signal: AbortSignal) {
   if (hands.owner)
-    await runTool('chown', ['-R', '-h', `${hands.owner.uid}:${hands.owner.gid}`, '--', shared], { signal });
+    await runTool('chown', ['-R', '-h', `${hands.owner.uid}:${hands.owner.gid}`, '--', source], { signal });
   const { code, error } = await hands.run(
     'rm -rf -- "$1" && mkdir -p -- "$1" && cp -pPR -- "$INPUT"/. "$1"/',
     [hands.see(installed)],
-    { input: shared, signal },
+    { input: source, signal },
   );
   if (code !== 0) throw new Error(`could not copy it into the workspace: ${error || `exit code ${code}`}`);
-}
-
-async function tryLock(lock: string): Promise<boolean> {
-  try {
-    await mkdir(lock);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const owner = await readFile(join(lock, 'owner'), 'utf8').catch(() => '');
-    const [host, pid] = owner.trim().split(' ');
-    // A lock whose owner died is stale; one without an owner yet is being taken right now.
-    if (host === hostname() && pid && !isProcessAlive(Number(pid))) await rm(lock, { recursive: true, force: true });
-    return false;
-  }
-  await writeFile(join(lock, 'owner'), `${hostname()} ${process.pid}\n`);
-  return true;
 }
 
 async function pullGit(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
   const shown = pull.revision || 'the default branch';
   writer.line('STDOUT', `[cyclone] pulling Git resource "${pull.name}" (${pull.url}) at ${shown}`);
+  const git = gitIn(dir, pull, writer, signal);
+  await mkdir(dir, { recursive: true });
+  await git(['init', '-q', dir]);
+  await git(['-C', dir, 'remote', 'add', 'origin', pull.url]);
+  await checkoutRevision(git, dir, pull, signal);
+}
+
+/** In a kept clone: fetches the revision (only the objects it lacks) and checks it out. */
+async function fetchGitRevision(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
+  writer.line('STDOUT', `[cyclone] fetching Git resource "${pull.name}" at ${pull.revision || 'the default branch'}`);
+  await checkoutRevision(gitIn(dir, pull, writer, signal), dir, pull, signal);
+}
+
+/** git with the pull's credentials and the transports allowed; its output goes to the stage's log. */
+function gitIn(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
   const env = toolEnv(
     dir,
     pull.auth && { CYCLONE_GIT_USERNAME: pull.auth.username, CYCLONE_GIT_PASSWORD: pull.auth.password },
@@ -225,20 +250,25 @@ async function pullGit(dir: string, pull: ResourcePull, writer: LogWriter, signa
     'protocol.ext.allow=never',
     ...(outboundPolicy().allowsLocalRepositories ? [] : ['-c', 'protocol.file.allow=never']),
   ];
-  const git = (args: string[]) =>
+  return (args: string[]) =>
     runTool('git', [...protocols, ...(pull.auth ? helper : []), ...args], { env, writer, signal });
-  await mkdir(dir, { recursive: true });
-  await git(['init', '-q', dir]);
-  await git(['-C', dir, 'remote', 'add', 'origin', pull.url]);
+}
+
+async function checkoutRevision(
+  git: (args: string[]) => Promise<void>,
+  dir: string,
+  pull: ResourcePull,
+  signal: AbortSignal,
+) {
   const revision = pull.revision || 'HEAD';
   try {
     await git(['-C', dir, 'fetch', '--depth', '1', 'origin', revision]);
-    await git(['-C', dir, 'checkout', '-q', '--detach', 'FETCH_HEAD']);
+    await git(['-C', dir, 'checkout', '-q', '--force', '--detach', 'FETCH_HEAD']);
   } catch (error) {
     // Servers that refuse a SHA in a shallow fetch still serve it in a full one.
     if (!/^[0-9a-f]{7,40}$/i.test(revision) || signal.aborted) throw error;
     await git(['-C', dir, 'fetch', '--tags', 'origin']);
-    await git(['-C', dir, 'checkout', '-q', '--detach', revision]);
+    await git(['-C', dir, 'checkout', '-q', '--force', '--detach', revision]);
   }
   await git(['-C', dir, 'log', '-1', '--format=[cyclone] checked out %H %s']);
 }
@@ -257,6 +287,21 @@ async function pullSvn(dir: string, pull: ResourcePull, writer: LogWriter, signa
   if (pull.revision) args.push('-r', pull.revision);
   if (pull.auth) args.push('--username', pull.auth.username, '--password-from-stdin');
   args.push(pull.url, dir);
+  await runTool('svn', args, {
+    env: toolEnv(dir),
+    writer,
+    signal,
+    input: pull.auth ? `${pull.auth.password}\n` : undefined,
+  });
+}
+
+/** In a kept working copy: `svn update` to the revision asked for. */
+async function updateSvn(dir: string, pull: ResourcePull, writer: LogWriter, signal: AbortSignal) {
+  writer.line('STDOUT', `[cyclone] updating Svn resource "${pull.name}" to ${pull.revision || 'HEAD'}`);
+  const args = ['update', '--non-interactive', '--no-auth-cache', '--config-dir', join(dir, '..', '.svn-config')];
+  if (pull.revision) args.push('-r', pull.revision);
+  if (pull.auth) args.push('--username', pull.auth.username, '--password-from-stdin');
+  args.push(dir);
   await runTool('svn', args, {
     env: toolEnv(dir),
     writer,

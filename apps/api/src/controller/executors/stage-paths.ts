@@ -124,5 +124,7 @@ export function runFolders(dataDir: string) {
   return {
     workspaceOf: (runId: string) => join(dataDir, 'workspaces', runId),
     pullsOf: (runId: string) => join(dataDir, 'pulls', runId),
+    /** Kept copies of persistent resources, `<tenant>/<resource>` (kept-resources.ts). */
+    keptResources: join(dataDir, 'kept-resources'),
   };
 }

@@ -17,7 +17,11 @@ export class ResourcePersistence {
   @Field(() => String)
   path!: string;
 
-  @Field(() => String, { nullable: true, description: 'Always or IfNotPresent.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "How the kept copy is brought to a run's revision: IfNotExist incrementally, Always afresh (the default).",
+  })
   pullPolicy?: string;
 }
 

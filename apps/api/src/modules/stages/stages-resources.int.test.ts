@@ -67,12 +67,12 @@ describe('resources and stages', () => {
         name: 'image',
         type: 'IMAGE',
         parameters: [{ name: 'IMAGE', value: 'registry.example/acme/web:v1' }],
-        persistent: { pvc: 'cache', path: '/images', pullPolicy: 'IfNotPresent' },
+        persistent: { pvc: 'cache', path: '/images', pullPolicy: 'IfNotExist' },
       }),
       roles.DEVELOPER,
     );
     expect(image.data).toMatchObject({
-      createResource: { persistent: { pvc: 'cache', path: '/images', pullPolicy: 'IfNotPresent' } },
+      createResource: { persistent: { pvc: 'cache', path: '/images', pullPolicy: 'IfNotExist' } },
     });
 
     const noUrl = await api.graphql(

@@ -37,6 +37,8 @@ export interface AttemptDeps {
   workspaceOf: (runId: string) => string;
   /** The API's own folder of a run's Git/Svn pulls (never mounted into a container). */
   pullsOf: (runId: string) => string;
+  /** Where persistent resources keep their copies between runs. */
+  keptResources: string;
   /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
   outputLimits?: OutputLimits;
   /** What one tenant's stage caches may take in all; DEFAULT_CACHE_MAX_BYTES when absent. */
@@ -164,7 +166,7 @@ export class ContainerAttempt {
       await chmod(workspace, 0o777);
       await prepareInputs(
         inWorkspace,
-        { workspace, pulls: this.deps.pullsOf(launch.runId) },
+        { workspace, pulls: this.deps.pullsOf(launch.runId), kept: this.deps.keptResources },
         this.deps.store,
         writer,
         this.preparing.signal,
