@@ -306,6 +306,7 @@ async function startStage(
       pullAuth: fields.pullAuth,
       services: stage.services,
       ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
+      ...(fields.retryOf ? { retryOf: fields.retryOf } : {}),
     });
   } catch (error) {
     const message = `could not start: ${(error as Error).message}`;

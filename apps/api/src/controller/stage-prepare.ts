@@ -57,6 +57,8 @@ export interface PreparedStage {
   pullAuth?: { server: string; username: string; password: string };
   /** With acceleration: the stage's accelerated folders (their cache is among `caches`). */
   accelerated?: { home: string; folders: { workspacePath: string; containerPath: string }[] };
+  /** A retry's original run, whose workspace the retry's starts from. */
+  retryOf?: { runId: string; number: number };
 }
 
 /**
@@ -180,6 +182,9 @@ export async function prepareStage(
   const cacheScope = caches
     ? { ...(await scope()), savedBy: `${await workflowName(tx, run.workflowId)}/${stage.name}` }
     : undefined;
+  const retryOf = run.retryOfId
+    ? await tx.workflowRun.findUnique({ where: { id: run.retryOfId }, select: { id: true, number: true } })
+    : null;
   return {
     ...fields,
     ...(caches ? { caches } : {}),
@@ -190,6 +195,7 @@ export async function prepareStage(
     resources,
     artifacts,
     ...(pullAuth ? { pullAuth } : {}),
+    ...(retryOf ? { retryOf: { runId: retryOf.id, number: retryOf.number } } : {}),
   };
 }
 

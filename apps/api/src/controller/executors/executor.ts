@@ -50,6 +50,11 @@ export interface StageLaunch {
    * home) as a host process. Their cache is among `caches`.
    */
   accelerated?: { home: string; folders: readonly { workspacePath: string; containerPath: string }[] };
+  /**
+   * A retry's original run (retryWorkflowRun): its workspace starts as a copy of that
+   * run's, so what the reused stages left there is at hand (seed-workspace.ts).
+   */
+  retryOf?: { runId: string; number: number };
 }
 
 /** How an attempt ended, as an executor reports it. */

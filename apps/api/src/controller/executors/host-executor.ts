@@ -14,6 +14,7 @@ import type { Executor, ExitSink, StageExit, StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
 import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
+import { seedWorkspace } from './seed-workspace.js';
 import { DEFAULT_CACHE_MAX_BYTES, type EvaluatedCache, restoreCaches, saveCaches } from './stage-caches.js';
 import { stageHands } from './stage-hands.js';
 import { prepareInputs } from './stage-inputs.js';
@@ -163,6 +164,7 @@ export class HostExecutor implements Executor {
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     const hasInputs =
+      launch.retryOf !== undefined ||
       (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) + (launch.caches?.length ?? 0) > 0;
     const caches = {
       db: this.deps.db,
@@ -240,7 +242,9 @@ export class HostExecutor implements Executor {
         kept: runFolders(this.deps.dataDir).keptResources,
         hands,
       };
-      prepareInputs(launch, places, this.store, writer, preparing.signal)
+      const original = launch.retryOf ? this.workspaceOf(launch.retryOf.runId) : '';
+      seedWorkspace(places, original, launch, writer, preparing.signal)
+        .then(() => prepareInputs(launch, places, this.store, writer, preparing.signal))
         .then(async () => {
           evaluatedCaches = await restoreCaches(caches, launch, places, writer, preparing.signal);
           await makeAcceleratedFolders(workspace, launch);

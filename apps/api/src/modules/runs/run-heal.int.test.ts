@@ -1,5 +1,6 @@
 // Healing a failed run in place: retryWorkflowRun with overrides, through the real API
-// and real processes. The overridden stage runs as given, upstream stages are reused.
+// and real processes. The overridden stage runs as given, upstream stages are reused,
+// with what they left in the workspace.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,13 +37,16 @@ describe('healing a failed run in place', () => {
   let dataDir: string;
   let failed: RunView;
   const stages = [
-    sh('checkout', 'echo "rev:abc123" >> "$CYCLONE_RESULTS"'),
+    sh('checkout', 'echo "rev:abc123" >> "$CYCLONE_RESULTS"; echo sources > checked-out.txt'),
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, filled in by the engine.
     sh('build', 'echo "building ${stages.checkout.outputs.rev}"; exit 2', { dependsOn: ['checkout'] }),
     sh('publish', 'echo published', { dependsOn: ['build'] }),
   ];
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference, filled in by the engine.
-  const fixedBuild = { ...stages[1], args: ['echo "healed build of ${stages.checkout.outputs.rev}"'] };
+  const fixedBuild = {
+    ...stages[1],
+    args: ['echo "healed build of ${stages.checkout.outputs.rev} from $(cat checked-out.txt)"'],
+  };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-heal-'));
@@ -72,7 +76,11 @@ describe('healing a failed run in place', () => {
     const done = await waitForRun(api, dev, retry.id);
     expect(done.phase).toBe('SUCCEEDED');
     expect(stageOf(done, 'checkout').message).toBe(`reused from run #${failed.number}`);
-    expect(await logLines(api, dev, retry.id, 'build')).toEqual(['healed build of abc123']);
+    // The reused checkout's files are in the retry's workspace, copied from the failed run's.
+    expect(await logLines(api, dev, retry.id, 'build')).toEqual([
+      `[cyclone] the workspace starts as the one run #${failed.number} left`,
+      'healed build of abc123 from sources',
+    ]);
     expect(await logLines(api, dev, retry.id, 'publish')).toEqual(['published']);
 
     // Kept beside the current version: the workflow itself is unchanged.
@@ -115,5 +123,20 @@ describe('healing a failed run in place', () => {
   it('needs DEVELOPER', async () => {
     const refused = await heal({ overrides: [fixedBuild] }, viewer);
     expect((refused.errors as Errors)?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a retry of a run whose workspace is gone starts with an empty one, and says so', async () => {
+    rmSync(join(dataDir, 'workspaces', failed.id), { recursive: true, force: true });
+    const started = await heal({ overrides: [{ ...stages[1], args: ['cat checked-out.txt'] }] });
+    expect(started.errors).toBeUndefined();
+    const retry = started.data?.retryWorkflowRun as Healed;
+    const done = await waitForRun(api, dev, retry.id);
+    expect(done.phase).toBe('FAILED');
+    const lines = await logLines(api, dev, retry.id, 'build');
+    expect(lines[0]).toBe(
+      `[cyclone] the workspace of run #${failed.number} is gone (its data was removed): this one starts empty`,
+    );
+    expect(lines.join('\n')).toMatch(/checked-out\.txt: No such file/);
+    expect(stageOf(done, 'build').exitCode).not.toBe(0);
   });
 });

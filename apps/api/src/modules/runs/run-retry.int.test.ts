@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import {
   CREATE_WORKFLOW,
+  logLines,
   RETRY_RUN,
   type RunView,
   runWorkflow,
@@ -38,8 +39,10 @@ describe('retryWorkflowRun', () => {
     viewer = roles.VIEWER;
     outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
     db = createPrismaClient(api.databaseUrl);
-    // a → b, c → d; every stage counts its executions in its run's workspace; c fails until gate "fixed" opens.
-    const count = (name: string) => `echo x >> "$CYCLONE_WORKSPACE/${name}.count"`;
+    // a → b, c → d; every stage counts its executions in its run's workspace, in a file
+    // named for the run (a retry's workspace starts as a copy of its original's); c fails
+    // until gate "fixed" opens.
+    const count = (name: string) => `echo x >> "$CYCLONE_WORKSPACE/${name}.$CYCLONE_RUN_ID.count"`;
     const stage = (name: string, script: string, dependsOn: string[] = []) => ({
       name,
       image: 'alpine',
@@ -82,7 +85,7 @@ describe('retryWorkflowRun', () => {
   /** Executions of a stage over all runs: each counts itself in its run's workspace. */
   const counts = (name: string) =>
     readdirSync(join(dataDir, 'workspaces'))
-      .map((run) => join(dataDir, 'workspaces', run, `${name}.count`))
+      .map((run) => join(dataDir, 'workspaces', run, `${name}.${run}.count`))
       .filter((file) => existsSync(file))
       .reduce((sum, file) => sum + readFileSync(file, 'utf8').length / 2, 0);
 
@@ -146,6 +149,10 @@ describe('retryWorkflowRun', () => {
     expect(stageOf(third, 'c').message).toBe('reused from run #2');
     expect(stageOf(third, 'b').message).toBe('');
     expect([counts('a'), counts('b'), counts('c'), counts('d')]).toEqual([1, 2, 2, 2]);
+    // Its workspace started as run #2's: what the reused stages wrote there is at hand.
+    const inherited = join(dataDir, 'workspaces', fromB.id, `a.${first.id}.count`);
+    expect(readFileSync(inherited, 'utf8')).toBe('x\n');
+    expect(await logLines(api, dev, fromB.id, 'b')).toContain('[cyclone] the workspace starts as the one run #2 left');
   });
 
   it('refuses an unknown fromStage naming the field, and an active run with CONFLICT, writing nothing', async () => {

@@ -12,6 +12,7 @@ import { makeAcceleratedFolders } from '../accelerated-folders.js';
 import { collectArtifacts } from '../artifact-outputs.js';
 import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
 import { LogWriter } from '../log-writer.js';
+import { seedWorkspace } from '../seed-workspace.js';
 import {
   type CacheScope,
   DEFAULT_CACHE_MAX_BYTES,
@@ -164,9 +165,12 @@ export class ContainerAttempt {
       await mkdir(workspace, { recursive: true });
       // Images may run as any user: the workspace and scratch folder are theirs, as an emptyDir is.
       await chmod(workspace, 0o777);
+      const original = launch.retryOf ? this.deps.workspaceOf(launch.retryOf.runId) : '';
+      const pulls = this.deps.pullsOf(launch.runId);
+      await seedWorkspace({ workspace, pulls }, original, launch, writer, this.preparing.signal);
       await prepareInputs(
         inWorkspace,
-        { workspace, pulls: this.deps.pullsOf(launch.runId), kept: this.deps.keptResources },
+        { workspace, pulls, kept: this.deps.keptResources },
         this.deps.store,
         writer,
         this.preparing.signal,
