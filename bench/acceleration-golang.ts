@@ -191,7 +191,7 @@ interface RunView {
   acceleration: boolean;
   startedAt: string | null;
   finishedAt: string | null;
-  stages: { name: string; phase: string; outputs: { key: string; value: string }[] }[];
+  stages: { name: string; phase: string; message: string; outputs: { key: string; value: string }[] }[];
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'cyclone-bench-accel-'));
@@ -244,7 +244,10 @@ try {
     );
     if (run.phase !== 'SUCCEEDED' || !run.acceleration) {
       const log = workflowRunLogs.map((l) => l.line).join('\n');
-      throw new Error(`run ${label} ended ${run.phase} (acceleration ${run.acceleration}): ${run.message}\n${log}`);
+      const stages = run.stages.map((s) => `${s.name}: ${s.phase} ${s.message}`).join('\n');
+      throw new Error(
+        `run ${label} ended ${run.phase} (acceleration ${run.acceleration}): ${run.message}\n${stages}\n${log}`,
+      );
     }
     const build = run.stages.find((s) => s.name === 'golang-build');
     results.push({
@@ -280,7 +283,7 @@ async function waitForRun(call: <T>(query: string, variables: object) => Promise
   for (;;) {
     const { workflowRun } = await call<{ workflowRun: RunView }>(
       `query($id: ID!) { workflowRun(id: $id) { id phase message acceleration startedAt finishedAt
-        stages { name phase outputs { key value } } } }`,
+        stages { name phase message outputs { key value } } } }`,
       { id },
     );
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(workflowRun.phase)) return workflowRun;

@@ -16,6 +16,7 @@ import {
 } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { MAX_CHILD_DEPTH } from './child-runs.js';
 
 const FAMILY = `query($id: ID!) { workflowRun(id: $id) {
   id phase parent { stage attempt run { id } }
@@ -197,6 +198,61 @@ describe('child workflows', () => {
     const run = await waitForRun(api, dev, (await runWorkflow(api, dev, { ...scope, workflow: 'orphan' })).id);
     expect(run).toMatchObject({ phase: 'FAILED' });
     expect(stageOf(run, 'call').message).toBe('workflow "nowhere" does not exist in this project');
+  });
+
+  it(`fails the stage that would nest a run deeper than ${MAX_CHILD_DEPTH} runs, and the failure climbs the chain`, async () => {
+    // nest-1 → nest-2 → … → nest-10, no cycle: nest-i's stage "call" runs nest-(i+1), and
+    // nest-10 runs a shell stage. The run of nest-1 has no run above it; the run of
+    // nest-9 has MAX_CHILD_DEPTH = 8 above it, so its stage would start a run nested 9
+    // deep and fails instead.
+    expect(MAX_CHILD_DEPTH).toBe(8); // as docs/workflows.md promises
+    const chain = Array.from({ length: MAX_CHILD_DEPTH + 2 }, (_, i) => `nest-${i + 1}`);
+    await createWorkflow(api, dev, { ...scope, name: chain.at(-1) as string, stages: [sh('leaf', 'echo leaf')] });
+    for (const [i, name] of chain.slice(0, -1).entries()) {
+      await createWorkflow(api, dev, {
+        ...scope,
+        name,
+        stages: [{ name: 'call', workflow: { name: chain[i + 1] } }],
+      });
+    }
+    const top = await runWorkflow(api, dev, { ...scope, workflow: 'nest-1' });
+    expect(await waitForRun(api, dev, top.id, { timeoutMs: 60_000 })).toMatchObject({
+      phase: 'FAILED',
+      message: 'stage "call" failed',
+    });
+    // Down the chain: every run up to nest-9's started its child, each ended FAILED.
+    const views: Family[] = [await family(top.id)];
+    for (let level = 1; level <= MAX_CHILD_DEPTH; level += 1) {
+      const call = views[level - 1]?.stages[0];
+      expect(call, `run of ${chain[level - 1]}`).toMatchObject({
+        name: 'call',
+        phase: 'FAILED',
+        message: 'child run #1 FAILED: stage "call" failed',
+        childRun: { number: 1, phase: 'FAILED', workflow: { name: chain[level] } },
+      });
+      const child = await family(call?.childRun?.id as string);
+      expect(child.parent).toEqual({ stage: 'call', attempt: 1, run: { id: views[level - 1]?.id } });
+      views.push(child);
+    }
+    expect(views).toHaveLength(MAX_CHILD_DEPTH + 1);
+    expect(views[0]?.parent).toBeNull();
+    // The run of nest-9, 8 runs below the top one: its stage refuses to nest one more.
+    const deepest = views[MAX_CHILD_DEPTH] as Family;
+    expect(deepest.stages).toEqual([
+      {
+        name: 'call',
+        phase: 'FAILED',
+        message: `child workflows nest deeper than ${MAX_CHILD_DEPTH} runs; is there a cycle through "nest-10"?`,
+        outputs: [],
+        childRun: null,
+      },
+    ]);
+    const leaf = await must<{ workflow: { runs: unknown[] } }>(
+      api,
+      dev,
+      'query { workflow(tenant: "acme", project: "web", name: "nest-10") { runs(first: 5) { id } } }',
+    );
+    expect(leaf.workflow.runs).toEqual([]);
   });
 
   const waitFor = async (id: string, until: (view: Family) => boolean) => {

@@ -12,6 +12,8 @@ const CREATE_TRIGGER =
   'mutation($input: CreateWorkflowTriggerInput!) { createWorkflowTrigger(input: $input) { name } }';
 const YAML =
   'query($project: String!, $name: String!) { workflow(tenant: "acme", project: $project, name: $name) { version yaml } }';
+const FAN_OUT =
+  'query($project: String!, $name: String!) { workflow(tenant: "acme", project: $project, name: $name) { stages { name matrix { name values } matrixFrom maxParallel workflow { name parameters { name value } } } } }';
 
 type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
 const code = (r: Result) => r.errors?.[0]?.extensions?.code;
@@ -51,7 +53,6 @@ const TRICKY = [
   '# hash',
 ];
 
-/** A random valid CreateWorkflowInput: dependencies only point backwards, so the stages form a DAG. */
 /** Valid stage conditions with quotes, brackets and YAML-significant characters. */
 const CONDITIONS = [
   "variables['V'] == 'a: b # c'",
@@ -59,11 +60,37 @@ const CONDITIONS = [
   "'X' in params || stages.size() > 0",
 ];
 
+/** Matrix axis names: a letter or `_`, then letters, digits, `_` or `-`. */
+const AXES = ['os', 'go-version', '_arch'];
+
+/** Matrix fan-out on an ordinary stage: 1–2 axes of tricky values, or a matrixFrom over an upstream output; sometimes maxParallel. */
+function matrixOf(rnd: ReturnType<typeof random>, upstream: string | undefined) {
+  if (upstream !== undefined && rnd.bool(0.15)) {
+    return {
+      matrixFrom: `\${stages.${upstream}.outputs.targets}`,
+      maxParallel: rnd.bool() ? rnd.int(1, 4) : undefined,
+    };
+  }
+  if (!rnd.bool(0.35)) return {};
+  const first = rnd.int(0, AXES.length - 1);
+  const matrix = Array.from({ length: rnd.int(1, 2) }, (_, a) => ({
+    name: AXES[(first + a) % AXES.length] as string,
+    values: Array.from({ length: rnd.int(1, 3) }, () => rnd.pick(TRICKY)),
+  }));
+  return { matrix, maxParallel: rnd.bool() ? rnd.int(1, 4) : undefined };
+}
+
+/** A random valid CreateWorkflowInput: dependencies only point backwards, so the stages form a DAG. */
 function generateWorkflowInput(seed: number, project: string) {
   const rnd = random(seed);
   const names = Array.from({ length: rnd.int(1, 8) }, (_, i) => `s${i}-${rnd.pick(['build', 'test', 'ship', 'x'])}`);
   // Some stages are approval gates, which run nothing (and make no artifact to take).
   const gates = new Set(names.filter((_, i) => i > 0 && i < names.length - 1 && rnd.bool(0.2)));
+  // Some run an earlier seed's workflow as a child: the test creates (and applies) the
+  // workflows in seed order, so it exists in both projects and no cycle can form.
+  const children = new Set(
+    seed > 1 ? names.filter((name, i) => !gates.has(name) && i < names.length - 1 && rnd.bool(0.2)) : [],
+  );
   return {
     tenant: 'acme',
     project,
@@ -72,6 +99,26 @@ function generateWorkflowInput(seed: number, project: string) {
     globalVariables: rnd.bool() ? [{ name: 'V', value: rnd.pick(TRICKY) }] : undefined,
     stages: names.map((name, i) => {
       const dependsOn = names.slice(0, i).filter(() => rnd.bool(0.4));
+      if (children.has(name)) {
+        return {
+          name,
+          dependsOn,
+          when: rnd.bool(0.3) ? rnd.pick(CONDITIONS) : undefined,
+          timeout: rnd.bool(0.3) ? rnd.pick(['30s', '15m', '1h30m']) : undefined,
+          retries: rnd.bool(0.3) ? rnd.int(1, 3) : undefined,
+          workflow: {
+            name: `wf-${rnd.int(1, seed - 1)}`,
+            parameters: rnd.bool()
+              ? [
+                  { name: 'variables.V', value: rnd.pick(TRICKY) },
+                  ...(dependsOn[0]
+                    ? [{ name: 'variables.W', value: `\${stages.${dependsOn[0]}.outputs.version}` }]
+                    : []),
+                ]
+              : undefined,
+          },
+        };
+      }
       if (gates.has(name)) {
         return {
           name,
@@ -97,7 +144,10 @@ function generateWorkflowInput(seed: number, project: string) {
         inputs: {
           resources: rnd.bool(0.3) ? [{ name: 'src', path: '/workspace' }] : [],
           artifacts:
-            dependsOn.length > 0 && !gates.has(dependsOn[0] as string) && rnd.bool(0.4)
+            dependsOn.length > 0 &&
+            !gates.has(dependsOn[0] as string) &&
+            !children.has(dependsOn[0] as string) &&
+            rnd.bool(0.4)
               ? [{ name: 'out', path: '/in/out', source: `${dependsOn[0]}/out` }]
               : [],
         },
@@ -115,10 +165,15 @@ function generateWorkflowInput(seed: number, project: string) {
         caches: rnd.bool(0.4)
           ? [{ key: `go-\${hashFiles('go.sum')}-${rnd.pick(TRICKY)}`, paths: ['.cache/go'], restoreKeys: ['go-'] }]
           : undefined,
+        ...matrixOf(rnd, dependsOn[0]),
       };
     }),
   };
 }
+
+/** A generated input's stages, each as its fields. */
+const stagesOf = (input: ReturnType<typeof generateWorkflowInput> | undefined): Record<string, unknown>[] =>
+  input?.stages ?? [];
 
 const RESOURCES = `apiVersion: cyclone.dev/v1alpha1
 kind: Resource
@@ -150,7 +205,7 @@ describe('applyManifests and Workflow.yaml', () => {
     api = await startTestApi();
     admin = await api.loginAsAdmin();
     roles = await seedTenant(api, admin, 'acme', {
-      projects: ['web', 'source', 'copy', 'atomic'],
+      projects: ['web', 'source', 'copy', 'atomic', 'examples'],
       roles: ['DEVELOPER', 'VIEWER'],
     });
     outsider = await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] });
@@ -197,6 +252,53 @@ describe('applyManifests and Workflow.yaml', () => {
       { kind: 'Workflow', name: 'shop-ci', action: 'UPDATED' },
     ]);
     expect((await db.workflow.findFirstOrThrow({ where: { name: 'shop-ci' } })).currentVersion).toBe(2);
+  });
+
+  it('applies the matrix and child-workflow examples of k8s/examples/valid as they are', async () => {
+    const example = (file: string) =>
+      readFileSync(new URL(`../../../../../k8s/examples/valid/${file}`, import.meta.url), 'utf8');
+    const matrix = await apply('examples', example('workflow-matrix.yaml'));
+    expect(matrix.errors).toBeUndefined();
+    expect(matrix.data?.applyManifests.filter((o) => o.kind === 'Workflow')).toEqual([
+      { kind: 'Workflow', name: 'matrix-release', action: 'CREATED' },
+    ]);
+    const child = await apply('examples', example('workflow-child.yaml'));
+    expect(child.errors).toBeUndefined();
+    expect(child.data?.applyManifests.filter((o) => o.kind === 'Workflow')).toEqual([
+      { kind: 'Workflow', name: 'deploy-lib', action: 'CREATED' },
+      { kind: 'Workflow', name: 'release-train', action: 'CREATED' },
+    ]);
+    const stages = async (name: string) =>
+      (await api.graphql<{ workflow: { stages: unknown[] } }>(FAN_OUT, { project: 'examples', name }, roles.VIEWER))
+        .data?.workflow.stages;
+    const plain = { matrix: [], matrixFrom: null, maxParallel: null, workflow: null };
+    expect(await stages('matrix-release')).toEqual([
+      { ...plain, name: 'compile' },
+      {
+        ...plain,
+        name: 'cross-test',
+        matrix: [
+          { name: 'os', values: ['linux', 'darwin'] },
+          { name: 'go', values: ['1.22', '1.23'] },
+        ],
+        maxParallel: 2,
+      },
+      { ...plain, name: 'list-regions' },
+      { ...plain, name: 'deploy-region', matrixFrom: '${stages.list-regions.outputs.regions}' },
+      { ...plain, name: 'ship' },
+    ]);
+    expect(await stages('release-train')).toEqual([
+      { ...plain, name: 'package' },
+      {
+        ...plain,
+        name: 'release',
+        workflow: {
+          name: 'deploy-lib',
+          parameters: [{ name: 'variables.TARGET', value: '${stages.package.outputs.region}' }],
+        },
+      },
+      { ...plain, name: 'announce' },
+    ]);
   });
 
   it('names the document and field of a mistake, and writes nothing when any document is wrong', async () => {
@@ -280,10 +382,18 @@ spec:
   it('exports a workflow that applies to a fresh project and exports to the same text', async () => {
     expect((await apply('source', RESOURCES)).errors).toBeUndefined();
     const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
-    for (const seed of seeds) {
-      const input = generateWorkflowInput(seed, 'source');
+    const inputs = seeds.map((seed) => generateWorkflowInput(seed, 'source'));
+    // The seeds cover matrix stages of one and two axes, maxParallel, matrixFrom and child workflows.
+    const stages = inputs.flatMap(stagesOf);
+    expect(new Set(stages.map((stage) => (stage.matrix as unknown[] | undefined)?.length ?? 0))).toEqual(
+      new Set([0, 1, 2]),
+    );
+    expect(stages.some((stage) => stage.maxParallel !== undefined)).toBe(true);
+    expect(stages.some((stage) => stage.matrixFrom !== undefined)).toBe(true);
+    expect(stages.filter((stage) => stage.workflow !== undefined).length).toBeGreaterThanOrEqual(2);
+    for (const [i, input] of inputs.entries()) {
       const created = await api.graphql(CREATE, { input }, roles.DEVELOPER);
-      expect(created.errors, `seed ${seed}`).toBeUndefined();
+      expect(created.errors, `seed ${seeds[i]}`).toBeUndefined();
     }
     await api.graphql(
       CREATE_TRIGGER,
@@ -320,6 +430,24 @@ spec:
         roles.VIEWER,
       );
       expect(copy.data?.workflow.yaml, `seed ${seed}`).toBe(exported);
+      // The same text could hide a field lost both ways: the copy's fan-out and child workflows are the input's.
+      const fanOut = await api.graphql<{ workflow: { stages: unknown[] } }>(
+        FAN_OUT,
+        { project: 'copy', name },
+        roles.VIEWER,
+      );
+      expect(fanOut.data?.workflow.stages, `seed ${seed}`).toEqual(
+        stagesOf(inputs[seed - 1]).map((stage) => {
+          const child = stage.workflow as { name: string; parameters?: unknown[] } | undefined;
+          return {
+            name: stage.name,
+            matrix: stage.matrix ?? [],
+            matrixFrom: stage.matrixFrom ?? null,
+            maxParallel: stage.maxParallel ?? null,
+            workflow: child ? { name: child.name, parameters: child.parameters ?? [] } : null,
+          };
+        }),
+      );
 
       const again = await apply('copy', exported);
       expect(again.data?.applyManifests.length, `seed ${seed}`).toBe(applied.data?.applyManifests.length);
