@@ -22,11 +22,6 @@ export function containerPath(path: string): string {
   return absolute;
 }
 
-/** The same place relative to the workspace root (`.` for the root itself), for host-side preparation. */
-export function workspaceRelative(path: string): string {
-  return posix.relative(WORKSPACE_MOUNT, containerPath(path)) || '.';
-}
-
 /** Where a stage sees its run workspace, whatever runs it (sandbox, container, pod). */
 export const STAGE_WORKSPACE = WORKSPACE_MOUNT;
 
@@ -80,6 +75,19 @@ export function workspaceSegments(path: string): string[] {
     );
   }
   return segments;
+}
+
+/** A stage path relative to the run workspace on the host (`.` for the workspace itself; `/go/src` is `go/src`). */
+export function workspaceSubpath(path: string): string {
+  return workspaceSegments(path).join('/') || '.';
+}
+
+/**
+ * The top-level folders outside /workspace that stage paths name (`go` for /go/src/app):
+ * a container sees each as its workspace folder, as the sandbox links it (host executor).
+ */
+export function outsideFolders(paths: readonly string[]): string[] {
+  return [...new Set(paths.map(outsideFolder).filter((top) => top !== undefined))];
 }
 
 /** The host path of a stage path in the run workspace (see workspaceSegments). */

@@ -21,7 +21,7 @@ import {
   saveCaches,
 } from '../stage-caches.js';
 import { prepareInputs } from '../stage-inputs.js';
-import { workspaceRelative } from '../stage-paths.js';
+import { outsideFolders, workspaceSubpath } from '../stage-paths.js';
 import { readResults } from '../stage-results.js';
 import { removeServices, startServices } from './container-services.js';
 import { type ContainerSettings, containerSpec, exitMessage, imageOf, pullPolicyOf } from './container-spec.js';
@@ -143,28 +143,47 @@ export class ContainerAttempt {
   private async startAndFollow(launch: StageLaunch): Promise<StageExit | undefined> {
     const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch, this.outputLimits);
     const workspace = this.deps.workspaceOf(launch.runId);
-    // Host-side paths relative to the workspace, which the container sees at /workspace.
-    const inWorkspace = {
-      resources: launch.resources?.map((r) => ({ ...r, path: workspaceRelative(r.path) })),
-      artifacts: launch.artifacts?.map((a) => ({ ...a, path: workspaceRelative(a.path) })),
-      workingDir: workspaceRelative(launch.workingDir ?? '.'),
+    // Host-side paths relative to the workspace, which the container sees at /workspace
+    // (and a path outside it, /go/src, at its top-level folder: see outsideFolders). A
+    // path no stage may name fails the attempt below, as its inputs.
+    let pathProblem: string | undefined;
+    const subpath = (path: string) => {
+      try {
+        return workspaceSubpath(path);
+      } catch (error) {
+        pathProblem ??= (error as Error).message;
+        return '.';
+      }
     };
+    const inWorkspace = {
+      resources: launch.resources?.map((r) => ({ ...r, path: subpath(r.path) })),
+      artifacts: launch.artifacts?.map((a) => ({ ...a, path: subpath(a.path) })),
+      workingDir: subpath(launch.workingDir ?? '.'),
+    };
+    const outside = outsideFolders([
+      launch.workingDir ?? '.',
+      ...(launch.resources ?? []).map((r) => r.path),
+      ...(launch.artifacts ?? []).map((a) => a.path),
+      ...(launch.outputArtifacts ?? []).map((o) => o.path),
+    ]);
     const record: AttemptRecord = {
       runId: launch.runId,
       stage: launch.stage,
       attempt: launch.attempt,
       secrets: launch.secrets ?? [],
       firstSeq: launch.firstSeq,
-      outputArtifacts: (launch.outputArtifacts ?? []).map((o) => ({ ...o, path: workspaceRelative(o.path) })),
+      outputArtifacts: (launch.outputArtifacts ?? []).map((o) => ({ ...o, path: subpath(o.path) })),
       containerFirstSeq: 0,
       ...(launch.limits?.memory ? { memory: launch.limits.memory } : {}),
     };
     let step: Step = 'inputs';
     let container: Docker.Container;
     try {
+      if (pathProblem) throw new Error(pathProblem);
       await mkdir(workspace, { recursive: true });
       // Images may run as any user: the workspace and scratch folder are theirs, as an emptyDir is.
       await chmod(workspace, 0o777);
+      for (const folder of [...outside, '.cyclone']) await mkdir(join(workspace, folder), { recursive: true });
       const original = launch.retryOf ? this.deps.workspaceOf(launch.retryOf.runId) : '';
       const pulls = this.deps.pullsOf(launch.runId);
       await seedWorkspace({ workspace, pulls }, original, launch, writer, this.preparing.signal);
@@ -198,6 +217,7 @@ export class ContainerAttempt {
         containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings, {
           network: sharedNetworkOf(this.name, launch.services ?? []),
           hostsFile: services.hostsFile,
+          outside,
         }),
       );
       if (this.isKilled || this.isDetached) throw new Error('stopped while starting');

@@ -52,7 +52,7 @@ describe('container spec', () => {
     expect(spec.HostConfig?.Binds?.some((b) => b.includes('docker.sock'))).toBe(false);
   });
 
-  it('keeps the image entrypoint when the stage gives only args, and refuses paths outside the workspace', () => {
+  it('keeps the image entrypoint when the stage gives only args, and refuses paths that leave the workspace', () => {
     const onlyArgs = containerSpec(
       { ...launch, command: [], args: ['--version'] },
       { workspace: '/w', scratch: '/s' },
@@ -62,10 +62,29 @@ describe('container spec', () => {
     expect(onlyArgs.Cmd).toEqual(['--version']);
     expect(() =>
       containerSpec({ ...launch, workingDir: '../etc' }, { workspace: '/w', scratch: '/s' }, settings),
-    ).toThrow(/outside \/workspace/);
+    ).toThrow(/leaves the run workspace/);
+    expect(() =>
+      containerSpec({ ...launch, workingDir: '/etc/app' }, { workspace: '/w', scratch: '/s' }, settings),
+    ).toThrow(/is a system folder of the stage's sandbox/);
     expect(() => containerSpec({ ...launch, image: ' ' }, { workspace: '/w', scratch: '/s' }, settings)).toThrow(
       'the stage has no image',
     );
+  });
+
+  it("sees a path outside /workspace (the original's /go/src/app) as the workspace's folder of that name", () => {
+    const spec = containerSpec(
+      { ...launch, workingDir: '/go/src/app/cmd' },
+      { workspace: '/w', scratch: '/s' },
+      settings,
+      { outside: ['go'] },
+    );
+    expect(spec.WorkingDir).toBe('/go/src/app/cmd');
+    expect(spec.HostConfig?.Binds).toEqual(
+      expect.arrayContaining(['/w:/workspace', '/w/go:/go', '/w/.cyclone:/.cyclone']),
+    );
+    const inside = containerSpec({ ...launch, workingDir: 'src' }, { workspace: '/w', scratch: '/s' }, settings);
+    expect(inside.WorkingDir).toBe('/workspace/src');
+    expect(inside.HostConfig?.Binds?.some((bind) => bind.endsWith(':/.cyclone'))).toBe(false);
   });
 
   it('pulls like Kubernetes: Always for latest or no tag, IfNotPresent otherwise, an explicit policy wins', () => {

@@ -2,7 +2,7 @@ import type { ContainerCreateOptions } from 'dockerode';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { StageLaunch } from '../executor.js';
 import { memoryBytes, nanoCpus } from '../stage-limits.js';
-import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
+import { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, sandboxPath, WORKSPACE_MOUNT } from '../stage-paths.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'cyclone';
@@ -102,9 +102,10 @@ export function containerSpec(
   settings: ContainerSettings,
   /**
    * `network`: the services' shared namespace (`container:<first service>`), instead of
-   * the installation's; `hostsFile`: the owner's /etc/hosts (engine-host path) to mount.
+   * the installation's; `hostsFile`: the owner's /etc/hosts (engine-host path) to mount;
+   * `outside`: top-level folders outside /workspace the stage's paths name (outsideFolders).
    */
-  options: { network?: string; hostsFile?: string } = {},
+  options: { network?: string; hostsFile?: string; outside?: readonly string[] } = {},
 ): ContainerCreateOptions {
   const network = options.network ?? settings.network;
   const cpu = launch.limits?.cpu ? nanoCpus(launch.limits.cpu) : undefined;
@@ -116,7 +117,7 @@ export function containerSpec(
     Image: imageOf(launch),
     ...(hasCommand ? { Entrypoint: [...launch.command] } : {}),
     Cmd: [...launch.args],
-    WorkingDir: containerPath(launch.workingDir ?? WORKSPACE_MOUNT),
+    WorkingDir: sandboxPath(launch.workingDir ?? WORKSPACE_MOUNT),
     Env: [
       ...launch.env.map((e) => `${e.name}=${e.value}`),
       `CYCLONE_RUN_ID=${launch.runId}`,
@@ -134,6 +135,15 @@ export function containerSpec(
         `${paths.workspace}:${WORKSPACE_MOUNT}`,
         `${paths.scratch}:${HELPER_MOUNT}`,
         ...(options.hostsFile ? [`${options.hostsFile}:/etc/hosts:ro`] : []),
+        // A path outside /workspace (the original Cyclone's /go/src/app) is the workspace's
+        // folder of that name, as in the host sandbox; /.cyclone too, so that a resource's
+        // link there, relative to the workspace root, resolves from that folder.
+        ...(options.outside?.length
+          ? [
+              ...options.outside.map((folder) => `${paths.workspace}/${folder}:/${folder}`),
+              `${paths.workspace}/.cyclone:/.cyclone`,
+            ]
+          : []),
         // Acceleration: the kept folders of the workspace where build tools look for them.
         ...(launch.accelerated?.folders ?? []).map(
           (folder) => `${paths.workspace}/${folder.workspacePath}:${folder.containerPath}`,
