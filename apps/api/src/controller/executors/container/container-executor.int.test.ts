@@ -311,6 +311,26 @@ spec:
     rmSync(repo.bare, { recursive: true, force: true });
   });
 
+  it("takes the original Cyclone's paths outside /workspace (/go/src/…) as the workspace's folder of that name", async () => {
+    const repo = createGitRepository();
+    await h.createResource('upstream', 'GIT', [{ name: 'SCM_URL', value: `file://${repo.bare}` }]);
+    await h.createWorkflow('gopath', [
+      stage('build', 'pwd; cat version.txt; mkdir -p bin && echo app > bin/app', {
+        workingDir: '/go/src/examples',
+        inputs: { resources: [{ name: 'upstream', path: '/go/src/examples' }] },
+        outputs: { artifacts: [{ name: 'app', path: '/go/src/examples/bin/app' }] },
+      }),
+      stage('use', 'cat /workspace/go/src/examples/bin/app', { dependsOn: ['build'] }),
+    ]);
+    const run = await h.waitEnd(await h.start('gopath'), 60_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await h.logs(run.id, 'build')).toEqual(expect.arrayContaining(['/go/src/examples', 'two']));
+    expect(run.artifacts.map((a) => a.name)).toEqual(['app']);
+    // A stage that names no such path finds it in the workspace.
+    expect(await h.logs(run.id, 'use')).toContain('app');
+    rmSync(repo.bare, { recursive: true, force: true });
+  });
+
   it('pulls a private image with the registry integration of its registry', async () => {
     const credentials = { username: 'puller', password: 'registry-Secret-9' };
     const registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPort'));

@@ -43,6 +43,7 @@ describe('container spec', () => {
       },
     });
     expect(spec.Env).toEqual([
+      'PWD=/workspace/src',
       'CGO_ENABLED=0',
       `CYCLONE_RUN_ID=${launch.runId}`,
       'CYCLONE_STAGE=build',

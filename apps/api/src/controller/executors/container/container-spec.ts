@@ -112,13 +112,17 @@ export function containerSpec(
   const memory = launch.limits?.memory ? memoryBytes(launch.limits.memory) : undefined;
   const hasCommand = launch.command.length > 0;
   if (!hasCommand && launch.args.length === 0) throw new Error('the stage has neither command nor args');
+  const workingDir = sandboxPath(launch.workingDir ?? WORKSPACE_MOUNT);
   return {
     name: containerName(launch),
     Image: imageOf(launch),
     ...(hasCommand ? { Entrypoint: [...launch.command] } : {}),
     Cmd: [...launch.args],
-    WorkingDir: sandboxPath(launch.workingDir ?? WORKSPACE_MOUNT),
+    WorkingDir: workingDir,
     Env: [
+      // The working directory as the stage named it: the engine resolves the resource's
+      // link there, and shells print $PWD when it is the same folder.
+      `PWD=${workingDir}`,
       ...launch.env.map((e) => `${e.name}=${e.value}`),
       `CYCLONE_RUN_ID=${launch.runId}`,
       `CYCLONE_STAGE=${launch.stage}`,
