@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { adminToken, createTenantWithProject, createWorkflow, gql, sh } from '../support/runs-fixtures';
-import { signInToTenant, uniqueName } from '../support/settings-fixtures';
+import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
 
 /** The stage form's Services section: a service added in the browser is saved as the API's StageServiceInput. */
 test.describe('stage services in the editor', () => {
@@ -58,5 +59,7 @@ test.describe('stage services in the editor', () => {
     drawer = page.getByRole('dialog', { name: 'Stage test' });
     await expect(drawer.getByLabel('Services: Name 1')).toHaveValue('db');
     await expect(drawer.getByLabel('Services: Readiness 1')).toHaveValue('6379');
+    await drawer.getByLabel('Services: Readiness 1').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(screenshotDir, 'editor-stage-services.png') });
   });
 });

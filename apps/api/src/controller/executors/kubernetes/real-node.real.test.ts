@@ -150,6 +150,29 @@ describe('stage pods on a real node', () => {
     }
   });
 
+  it('restores a stage cache the previous run saved, through the real stage helper', async () => {
+    await kit.h.createWorkflow('cached', [
+      stage(
+        'deps',
+        'if [ -f .cache/deps/marker ]; then echo "warm: $(cat .cache/deps/marker)"; ' +
+          'else mkdir -p .cache/deps && echo fetched > .cache/deps/marker && echo cold; fi',
+        { caches: [{ key: 'deps-v1', paths: ['.cache/deps'] }] },
+      ),
+    ]);
+    await provideVolume('cached-1');
+    const first = await kit.h.waitEnd(await kit.h.start('cached'), 120_000);
+    expect(first.phase, JSON.stringify(first)).toBe('SUCCEEDED');
+    const cold = await kit.h.logs(first.id, 'deps');
+    expect(cold).toContain('cold');
+    expect(cold.some((line) => line.startsWith('[cyclone] cache saved as key deps-v1'))).toBe(true);
+    await provideVolume('cached-2');
+    const second = await kit.h.waitEnd(await kit.h.start('cached'), 120_000);
+    expect(second.phase, JSON.stringify(second)).toBe('SUCCEEDED');
+    const warm = await kit.h.logs(second.id, 'deps');
+    expect(warm.some((line) => line.startsWith('[cyclone] cache restored from key deps-v1'))).toBe(true);
+    expect(warm).toContain('warm: fetched');
+  });
+
   it('records a failing exit code, and explains an out-of-memory kill', async () => {
     const container = (name: string, script: string, extra = '') => `
 apiVersion: cyclone.dev/v1alpha1
