@@ -209,6 +209,25 @@ describe('runs on Kubernetes', () => {
     expect(JSON.stringify(deploy.spec?.containers)).toContain('deploy eu-west');
   });
 
+  it('runs a child workflow without a pod of its own: the child run’s stage is a pod, its end ends the stage', async () => {
+    await kit.h.createWorkflow('deploy-lib', [sh('deploy', 'deploy')]);
+    await kit.h.createWorkflow('train', [
+      sh('build', 'make'),
+      { name: 'release', dependsOn: ['build'], workflow: { name: 'deploy-lib' } },
+    ]);
+    await provideVolume('train-1');
+    await provideVolume('deploy-lib-1');
+    const run = await kit.h.waitEnd(await kit.h.start('train'), 60_000);
+    expect(run.stages.map((s) => [s.name, s.phase])).toEqual([
+      ['build', 'SUCCEEDED'],
+      ['release', 'SUCCEEDED'],
+    ]);
+    // The parent's pods are its own stages' only; the child run's stage ran in a pod of the child run.
+    expect(await podNames('train-1')).toEqual(['train-1-build-1']);
+    expect(await podNames('deploy-lib-1')).toEqual(['deploy-lib-1-deploy-1']);
+    expect((await runCr('deploy-lib-1')).status).toMatchObject({ phase: 'Succeeded' });
+  });
+
   it('runs a matrix stage as one pod per combination, maxParallel at a time, with its values in the pod', async () => {
     await kit.h.createWorkflow('mx', [
       sh('test', 'make', {
