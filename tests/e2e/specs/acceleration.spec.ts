@@ -32,6 +32,9 @@ test.describe('acceleration', () => {
   const runFromDialog = async (page: Page, accelerated: boolean) => {
     await page.locator('header').getByRole('button', { name: 'Run', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Run build' });
+    // The dialog asks preflight first; the run may start whatever it says.
+    await expect(dialog.getByTestId('run-preflight')).toContainText(/Preflight: all \d+ checks passed\./);
+    await page.screenshot({ path: path.join(screenshotDir, 'run-dialog-preflight.png') });
     const box = dialog.getByRole('checkbox', { name: /Acceleration/ });
     await expect(box).toBeChecked();
     if (!accelerated) await box.uncheck();

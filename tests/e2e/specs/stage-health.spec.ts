@@ -75,6 +75,21 @@ test.describe('stage health and critical path', () => {
       'IMAGE: not checked: no registry integration of the tenant serves docker.io',
     );
     await page.screenshot({ path: path.join(screenshotDir, 'editor-preflight.png'), fullPage: true });
+
+    // An unsaved edit is what preflight checks: a secret of an integration the tenant does not have.
+    await node(page, 'test').click();
+    const drawer = page.getByRole('dialog', { name: 'Stage test' });
+    await drawer.getByRole('button', { name: 'Add variable' }).click();
+    await drawer.getByLabel('Environment variables: Name 1').fill('TOKEN');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference.
+    await drawer.getByLabel('Environment variables: Value 1').fill('${secrets.vault.token}');
+    await drawer.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByText('Unsaved changes')).toBeVisible();
+    await page.getByRole('button', { name: 'Run preflight' }).click();
+    await expect(page.getByTestId('preflight-summary')).toHaveText(/^1 of \d+ checks failed\.$/);
+    await expect(page.getByTestId('preflight-check').filter({ hasText: 'SECRET' })).toContainText(
+      'the tenant has no integration "vault"',
+    );
   });
 
   test('the run view draws the critical path on request', async ({ page }) => {

@@ -178,6 +178,34 @@ describe('preflightWorkflow', () => {
     expect(checks.filter((c) => c.check === 'IMAGE')).toEqual([]);
   });
 
+  it('checks an unsaved draft instead of the current version, even of a workflow not saved yet', async () => {
+    const DRAFT = `query($workflow: String!, $stages: [StageInput!], $globalVariables: [NameValueInput!]) {
+      preflightWorkflow(tenant: "acme", project: "web", workflow: $workflow, stages: $stages,
+        globalVariables: $globalVariables) { stage check ok message } }`;
+    const draft = {
+      workflow: 'not-saved-yet',
+      globalVariables: [{ name: 'TAG', value: '9.9' }],
+      stages: [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone reference.
+        { ...sh('build', 'make'), image: `${host}/team/app:\${variables.TAG}` },
+        { ...sh('deploy', 'ship'), dependsOn: ['build'], when: "variables['TAG'] ==" },
+      ],
+    };
+    const checks = (await must<{ preflightWorkflow: Check[] }>(api, dev, DRAFT, draft)).preflightWorkflow;
+    expect(find(checks, 'build', 'IMAGE')[0]).toMatchObject({
+      ok: false,
+      message: `${host} has no team/app:9.9 (integration "registry")`,
+    });
+    expect(find(checks, 'deploy', 'CONDITION')[0]).toMatchObject({ ok: false });
+    // Nothing was saved.
+    const saved = await api.graphql(PREFLIGHT, { workflow: 'not-saved-yet' }, dev);
+    expect(saved.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // A draft the schema refuses names the stage.
+    const bad = await api.graphql(DRAFT, { workflow: 'release', stages: [{ ...sh('b', 'x'), image: '' }] }, dev);
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(bad.errors?.[0]?.message).toMatch(/^input\.stages\[0\]/);
+  });
+
   it('tells a workflow that does not exist, and shows another tenant nothing', async () => {
     const missing = await api.graphql(PREFLIGHT, { workflow: 'nope' }, dev);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -16,6 +16,7 @@ import { parseImageReference } from '../registries/image-reference.js';
 import { repositoryCredentials } from '../resources/repository-credentials.js';
 import { openResourceSecrets, withSecretValues } from '../resources/resource-secrets.js';
 import { requireProject } from '../shared/access.js';
+import { toWorkflowSpec, type WorkflowInputShape } from '../workflows/workflows.inputs.js';
 import { workflowsRepository } from '../workflows/workflows.repository.js';
 import {
   conditionChecks,
@@ -38,17 +39,30 @@ const COMMIT_ID = /^[0-9a-f]{7,40}$/i;
 export class PreflightService {
   constructor(private readonly deps: { db: Db; box: SecretBox; timeoutMs?: number }) {}
 
+  /**
+   * With `draft` (the editor's unsaved stages and variables), the draft is checked in
+   * place of the current version, and the workflow need not be saved yet; a draft the
+   * schema refuses is BAD_USER_INPUT naming `input.stages[i]…`.
+   */
   async preflight(
     user: AuthUser,
-    input: { tenant: string; project: string; workflow: string; parameters?: readonly NameValue[] | null },
+    input: {
+      tenant: string;
+      project: string;
+      workflow: string;
+      parameters?: readonly NameValue[] | null;
+      draft?: Pick<WorkflowInputShape, 'stages' | 'globalVariables'> | null;
+    },
   ): Promise<PreflightCheck[]> {
     const { db } = this.deps;
     const { tenant, project } = await requireProject(db, user, input.tenant, input.project, 'VIEWER');
     const workflow = await db.workflow.findUnique({
       where: { projectId_name: { projectId: project.id, name: input.workflow } },
     });
-    if (!workflow) throw notFound(`workflow "${input.workflow}" in project "${project.name}"`);
-    const spec = await workflowsRepository.currentSpec(db, workflow);
+    if (!workflow && !input.draft) throw notFound(`workflow "${input.workflow}" in project "${project.name}"`);
+    const spec = input.draft
+      ? toWorkflowSpec({ tenant: input.tenant, project: input.project, name: input.workflow, ...input.draft }).spec
+      : await workflowsRepository.currentSpec(db, workflow as NonNullable<typeof workflow>);
     const [integrations, resources] = await Promise.all([
       db.integration.findMany({ where: { tenantId: tenant.id } }),
       db.resource.findMany({ where: { projectId: project.id }, include: { integration: true } }),
@@ -66,7 +80,7 @@ export class PreflightService {
         integrations,
       )),
       ...(await this.gitRefChecks(spec, resources, parameters)),
-      ...(await this.clusterCheck(workflow.executionCluster, integrations)),
+      ...(await this.clusterCheck(workflow?.executionCluster ?? null, integrations)),
     ];
   }
 

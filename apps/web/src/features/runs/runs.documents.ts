@@ -444,3 +444,15 @@ export const RunCriticalPathDocument = graphql(`
     }
   }
 `);
+
+/** What would stop a run with these parameters (preflightWorkflow), asked by the Run dialog before it starts one. */
+export const PreflightRunDocument = graphql(`
+  query PreflightRun($tenant: String!, $project: String!, $workflow: String!, $parameters: [NameValueInput!]) {
+    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow, parameters: $parameters) {
+      stage
+      check
+      ok
+      message
+    }
+  }
+`);

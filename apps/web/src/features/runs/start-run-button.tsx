@@ -10,7 +10,7 @@ import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { errorMessage } from './error-message';
-import { runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
+import { PreflightRunDocument, runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
 import styles from './runs.module.css';
 
 export function useWorkflowForRun(tenant: string | undefined, project: string, workflow: string) {
@@ -41,6 +41,18 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
   const acceleration = accelerationChoice ?? definition?.acceleration ?? false;
   const variables = definition?.globalVariables ?? [];
 
+  // Changed values only, as `variables.NAME` (which overrides the global variable NAME).
+  const parametersOf = (given: Record<string, string>) =>
+    variables
+      .filter((v) => (given[v.name] ?? v.value) !== v.value)
+      .map((v) => ({ name: `variables.${v.name}`, value: given[v.name] as string }));
+  // Asked when the dialog opens and on request: what would stop the run (it may start anyway).
+  const preflight = useMutation({
+    mutationFn: (given: Record<string, string>) =>
+      request(PreflightRunDocument, { tenant, project, workflow, parameters: parametersOf(given) }),
+  });
+  const failedChecks = (preflight.data?.preflightWorkflow ?? []).filter((check) => !check.ok);
+
   const start = useMutation({
     mutationFn: () =>
       request(StartRunDocument, {
@@ -48,10 +60,7 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
           tenant,
           project,
           workflow,
-          // Changed values only, as `variables.NAME` (which overrides the global variable NAME).
-          parameters: variables
-            .filter((v) => (values[v.name] ?? v.value) !== v.value)
-            .map((v) => ({ name: `variables.${v.name}`, value: values[v.name] as string })),
+          parameters: parametersOf(values),
           ...(timeout.trim() ? { timeout: timeout.trim() } : {}),
           // Sent only when it differs from the workflow's setting, which a run takes by default.
           ...(accelerationChoice !== undefined && accelerationChoice !== definition?.acceleration
@@ -79,7 +88,9 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
         icon={<RunIcon size={14} />}
         onClick={() => {
           start.reset();
-          setValues(Object.fromEntries(variables.map((v) => [v.name, v.value])));
+          const defaults = Object.fromEntries(variables.map((v) => [v.name, v.value]));
+          setValues(defaults);
+          preflight.mutate(defaults);
           setAcceleration(undefined);
           dialog.current?.showModal();
         }}
@@ -126,6 +137,34 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
               </span>
             </span>
           </label>
+          <section className={styles.fieldset} aria-label={t('runs.start.preflight')} data-testid="run-preflight">
+            <p className={styles.muted}>
+              {preflight.isPending
+                ? t('runs.start.preflightRunning')
+                : preflight.error
+                  ? errorMessage(preflight.error, t)
+                  : preflight.data
+                    ? failedChecks.length === 0
+                      ? t('runs.start.preflightOk', { count: preflight.data.preflightWorkflow.length })
+                      : t('runs.start.preflightFailed', {
+                          failed: failedChecks.length,
+                          count: preflight.data.preflightWorkflow.length,
+                        })
+                    : null}{' '}
+              <button type="button" className={styles.linkButton} onClick={() => preflight.mutate(values)}>
+                {t('runs.start.preflightAgain')}
+              </button>
+            </p>
+            {failedChecks.length > 0 ? (
+              <ul className={styles.preflightList}>
+                {failedChecks.map((check) => (
+                  <li key={`${check.stage ?? ''}:${check.check}:${check.message}`}>
+                    <strong>{check.stage ?? t('runs.start.preflightWorkflow')}</strong> · {check.check}: {check.message}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </section>
           {start.error ? (
             <p className={styles.actionError} role="alert">
               {errorMessage(start.error, t)}

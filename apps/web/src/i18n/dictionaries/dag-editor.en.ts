@@ -47,7 +47,7 @@ export const dagEditorEn = {
   'editor.preflight.title': 'Preflight',
   'editor.preflight.run': 'Run preflight',
   'editor.preflight.hint':
-    'Checks the saved workflow against the systems it names: images, secrets, Git revisions, the cluster.',
+    'Checks the workflow as it stands here, saved or not, against the systems it names: images, secrets, Git revisions, the cluster.',
   'editor.preflight.allOk': 'All {count} checks passed.',
   'editor.preflight.failed': '{failed} of {count} checks failed.',
   'editor.preflight.workflow': 'workflow',

@@ -48,7 +48,7 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'versions.kind.same': 'v{from} 与 v{to} 相同。',
   'editor.preflight.title': '预检',
   'editor.preflight.run': '运行预检',
-  'editor.preflight.hint': '用已保存的工作流检查它用到的系统：镜像、密钥、Git 版本、集群。',
+  'editor.preflight.hint': '按编辑器中当前的工作流（无论是否已保存）检查它用到的系统：镜像、密钥、Git 版本、集群。',
   'editor.preflight.allOk': '全部 {count} 项检查通过。',
   'editor.preflight.failed': '{count} 项检查中有 {failed} 项失败。',
   'editor.preflight.workflow': '工作流',

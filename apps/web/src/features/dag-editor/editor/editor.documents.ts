@@ -267,10 +267,22 @@ export const WorkflowVersionsDocument = graphql(
   [StageFields],
 );
 
-/** What would stop a run of the saved workflow (preflightWorkflow), asked from the editor. */
+/** What would stop a run of the editor's workflow as it stands, saved or not (preflightWorkflow of a draft). */
 export const PreflightWorkflowDocument = graphql(`
-  query PreflightWorkflow($tenant: String!, $project: String!, $workflow: String!) {
-    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow) {
+  query PreflightWorkflow(
+    $tenant: String!
+    $project: String!
+    $workflow: String!
+    $stages: [StageInput!]
+    $globalVariables: [NameValueInput!]
+  ) {
+    preflightWorkflow(
+      tenant: $tenant
+      project: $project
+      workflow: $workflow
+      stages: $stages
+      globalVariables: $globalVariables
+    ) {
       stage
       check
       ok

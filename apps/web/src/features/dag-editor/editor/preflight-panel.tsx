@@ -5,28 +5,32 @@ import { AlertIcon, CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
+import type { StageInput } from '../model/serialize';
 import { PreflightWorkflowDocument } from './editor.documents';
 import styles from './editor.module.css';
 
 /**
- * Preflight of the saved workflow: asks the API what would stop a run (images in their
- * registries, secrets, Git revisions, the cluster) and lists it, failures first; a click
- * on a stage's line selects the stage.
+ * Preflight of the workflow as it stands in the editor, saved or not: asks the API what
+ * would stop a run (images in their registries, secrets, Git revisions, the cluster) and
+ * lists it, failures first; a click on a stage's line selects the stage.
  */
 export function PreflightPanel({
   tenant,
   project,
   workflow,
+  draft,
   onSelect,
 }: {
   tenant: string;
   project: string;
   workflow: string;
+  /** The editor's stages and variables now (read when the check runs). */
+  draft: () => { stages: StageInput[]; globalVariables: { name: string; value: string }[] };
   onSelect: (stage: string) => void;
 }) {
   const t = useT();
   const preflight = useMutation({
-    mutationFn: () => request(PreflightWorkflowDocument, { tenant, project, workflow }),
+    mutationFn: () => request(PreflightWorkflowDocument, { tenant, project, workflow, ...draft() }),
   });
   const checks = [...(preflight.data?.preflightWorkflow ?? [])].sort((a, b) => Number(a.ok) - Number(b.ok));
   const failed = checks.filter((check) => !check.ok).length;

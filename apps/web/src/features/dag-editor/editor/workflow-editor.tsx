@@ -19,6 +19,7 @@ import {
   setPositions,
   updateStage,
 } from '../model/operations';
+import { toStageInput } from '../model/serialize';
 import { type EditorStage, emptyStage } from '../model/types';
 import { validateDoc } from '../model/validate';
 import type { WorkflowMeta, YamlProblem } from '../model/yaml-doc';
@@ -405,9 +406,16 @@ export function WorkflowEditor({
           />
         ) : null}
         <ValidationPanel issues={issues} onSelect={onSelectIssue}>
-          {baseline.name ? (
-            <PreflightPanel tenant={tenant} project={project} workflow={baseline.name} onSelect={onSelectIssue} />
-          ) : null}
+          <PreflightPanel
+            tenant={tenant}
+            project={project}
+            workflow={baseline.name ?? (newName.trim() || 'workflow')}
+            draft={() => ({
+              stages: doc.stages.map(toStageInput),
+              globalVariables: meta.globalVariables.filter((v) => v.name.trim()),
+            })}
+            onSelect={onSelectIssue}
+          />
         </ValidationPanel>
       </div>
       <StageDrawer
