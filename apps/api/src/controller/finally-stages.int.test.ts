@@ -82,7 +82,10 @@ describe('finally stages', () => {
     const retried = await waitForRun(api, dev, retry.id);
     expect(retried.phase).toBe('SUCCEEDED');
     expect(await logLines(api, dev, retried.id, 'build')).toEqual([]);
-    expect(await logLines(api, dev, retried.id, 'cleanup')).toEqual(['cleaning after yes']);
+    expect(await logLines(api, dev, retried.id, 'cleanup')).toEqual([
+      `[cyclone] the workspace starts as the one run #${run.number} left`,
+      'cleaning after yes',
+    ]);
   });
 
   it('run after a failure, and the run is FAILED for the stage that failed', async () => {

@@ -124,6 +124,8 @@ describe('artifacts and downloads', () => {
     expect(run.phase).toBe('SUCCEEDED');
     expect(stageOf(run, 'build').message).toMatch(/^reused from run #/);
     expect(await h.logs(run.id, 'use')).toEqual([
+      // The retry's workspace starts as its origin's; the artifacts are restored over it.
+      `[cyclone] the workspace starts as the one run #${built.number} left`,
       '[cyclone] restoring artifact "app" at got/app.bin',
       '[cyclone] restoring artifact "docs" at /got/docs',
       'binary-bytes',
