@@ -66,7 +66,8 @@ describe('container executor across an API crash', () => {
     const token = (await must<{ login: { token: string } }>(api, undefined, login, { i: TEST_ADMIN })).login.token;
     await must(api, token, 'mutation { createTenant(input: {name: "acme"}) { name } }');
     await must(api, token, 'mutation { createProject(input: {tenant: "acme", name: "web"}) { name } }');
-    const talk = 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); echo "line $i"; echo "err $i" >&2; sleep 0.05; done';
+    // About 30 s of talk: still talking when the next API is up, however loaded the machine.
+    const talk = 'i=0; while [ $i -lt 600 ]; do i=$((i+1)); echo "line $i"; echo "err $i" >&2; sleep 0.05; done';
     const gated =
       'echo waiting; while [ ! -e /workspace/go ]; do sleep 0.1; done; echo "answer: 42" >> $CYCLONE_RESULTS; echo leaving; exit 4';
     for (const [name, script] of [
@@ -116,7 +117,7 @@ describe('container executor across an API crash', () => {
     expect(talked.stageRuns[0]).toMatchObject({ phase: 'SUCCEEDED', attempt: 1, exitCode: 0 });
     const lines = await db.logLine.findMany({ where: { runId: talking }, orderBy: { seq: 'asc' } });
     expect(lines.map((line) => Number(line.seq))).toEqual(lines.map((_, i) => i + 1));
-    const expected = Array.from({ length: 200 }, (_, i) => i + 1);
+    const expected = Array.from({ length: 600 }, (_, i) => i + 1);
     expect(lines.filter((l) => l.stream === 'STDOUT').map((l) => l.text)).toEqual(expected.map((i) => `line ${i}`));
     expect(lines.filter((l) => l.stream === 'STDERR').map((l) => l.text)).toEqual(expected.map((i) => `err ${i}`));
 
@@ -141,7 +142,8 @@ describe('container executor across an API crash', () => {
       Cmd: ['sleep', '300'],
       Labels: {
         [MANAGED_BY_LABEL]: MANAGED_BY,
-        'cyclone.dev/instance': 'cyclone',
+        // An instance of its own: other test files' containers on the same engine are not this sweep's.
+        'cyclone.dev/instance': 'restart-orphans',
         [RUN_LABEL]: '00000000-0000-4000-8000-000000000000',
         'cyclone.dev/stage': 'lost',
         'cyclone.dev/attempt': '1',
@@ -163,7 +165,7 @@ describe('container executor across an API crash', () => {
       dataDir,
       store: new FilesystemArtifactStore(join(dataDir, 'artifacts')),
       onExit: async () => undefined,
-      settings: { instance: 'cyclone', pidsLimit: 64, network: 'none', reportsOomKills: true },
+      settings: { instance: 'restart-orphans', pidsLimit: 64, network: 'none', reportsOomKills: true },
     });
     try {
       expect(await executor.sweep({ minAgeMs: 0 })).toBe(1);

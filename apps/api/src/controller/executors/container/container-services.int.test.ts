@@ -165,7 +165,8 @@ describe('container executor: stage services', () => {
   });
 
   it('after a restart, the sweep removes the services of attempts no longer running', async () => {
-    const settings = { instance: 'cyclone', pidsLimit: 64, network: 'none', reportsOomKills: true };
+    // An instance of its own: other test files' containers on the same engine are not this sweep's.
+    const settings = { instance: 'services-sweep', pidsLimit: 64, network: 'none', reportsOomKills: true };
     const lost = {
       runId: '00000000-0000-4000-8000-000000000001',
       stage: 'lost',
