@@ -10,6 +10,7 @@ import {
   type RunningRegistry,
   startDockerRegistry,
 } from '../integration-checks/testing/docker-registry.js';
+import { freePort } from '../integration-checks/testing/processes.js';
 import { startGitHttpServer } from '../integration-checks/testing/repositories.js';
 
 const PREFLIGHT = `query($workflow: String!, $parameters: [NameValueInput!]) {
@@ -29,6 +30,7 @@ describe('preflightWorkflow', () => {
   let registry: RunningRegistry;
   let git: Awaited<ReturnType<typeof startGitHttpServer>>;
   let dev: string;
+  let admin: string;
   let outsider: string;
   let host: string;
 
@@ -38,7 +40,7 @@ describe('preflightWorkflow', () => {
     git = await startGitHttpServer(USER);
     host = new URL(registry.url).host;
     api = await startTestApi({ CYCLONE_ROLE: 'server' });
-    const admin = await api.loginAsAdmin();
+    admin = await api.loginAsAdmin();
     dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
     outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
     const integrations = [
@@ -204,6 +206,33 @@ describe('preflightWorkflow', () => {
     const bad = await api.graphql(DRAFT, { workflow: 'release', stages: [{ ...sh('b', 'x'), image: '' }] }, dev);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(bad.errors?.[0]?.message).toMatch(/^input\.stages\[0\]/);
+  });
+
+  it("says when the workflow's worker cluster does not answer, or is not an integration of the tenant", async () => {
+    const port = await freePort();
+    const kubeconfig = [
+      'apiVersion: v1',
+      'kind: Config',
+      `clusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+      'users: [{name: u, user: {token: t}}]',
+      'contexts: [{name: x, context: {cluster: c, user: u}}]',
+      'current-context: x',
+    ].join('\n');
+    await must(api, admin, 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }', {
+      input: { tenant: 'acme', name: 'gone-cluster', type: 'KUBERNETES', secret: { kubeconfig } },
+    });
+    await createWorkflow(api, dev, {
+      tenant: 'acme',
+      project: 'web',
+      name: 'on-cluster',
+      executionCluster: 'gone-cluster',
+      stages: [sh('build', 'make')],
+    });
+    const checks = (await must<{ preflightWorkflow: Check[] }>(api, dev, PREFLIGHT, { workflow: 'on-cluster' }))
+      .preflightWorkflow;
+    const [cluster] = find(checks, null, 'CLUSTER');
+    expect(cluster).toMatchObject({ ok: false });
+    expect(cluster?.message).toMatch(/^cluster "gone-cluster" failed: /);
   });
 
   it('tells a workflow that does not exist, and shows another tenant nothing', async () => {
