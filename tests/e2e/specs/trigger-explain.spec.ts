@@ -79,6 +79,22 @@ test('a stored delivery is explained trigger by trigger, and replayed', async ({
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(1)).toContainText('replay:');
   await expect(rows.nth(1).getByRole('link', { name: 'build #2' })).toBeVisible();
+
+  // The workflow's triggers page lists the deliveries of its triggers' integration, each explainable there too.
+  await page.goto('/projects/shop/workflows/build/triggers');
+  const onTriggers = page.getByRole('region', { name: 'Webhook deliveries' });
+  const triggerRows = onTriggers.getByRole('table', { name: 'Webhook deliveries' }).getByRole('row');
+  await expect(triggerRows).toHaveCount(3);
+  await triggerRows.filter({ hasText: 'e2e-explained-push' }).getByRole('button', { name: 'Explain' }).click();
+  const again = page.getByRole('region', { name: 'Delivery git-push explained again' });
+  await again.getByRole('button', { name: 'Dry run' }).click();
+  await expect(
+    again
+      .getByRole('list', { name: 'What each trigger would do' })
+      .getByRole('listitem')
+      .filter({ hasText: 'on-main' }),
+  ).toContainText('would start');
+  await page.screenshot({ path: path.join(screenshotDir, 'triggers-deliveries.png'), fullPage: true });
 });
 
 test('the triggers page tests an event against every trigger of the tenant', async ({ page }) => {

@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { type Column, Table } from '@/components/ui/table';
+import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -222,6 +223,19 @@ function TriggersTable({
       )}
       {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
       <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
+      {/* What the SCM servers of this workflow's triggers sent, each delivery explained and replayable. */}
+      {(query.data?.integrations ?? [])
+        .filter((integration) =>
+          (query.data?.workflow?.triggers ?? []).some((trigger) => trigger.scm?.integration === integration.name),
+        )
+        .map((integration) => (
+          <WebhookDeliveriesPanel
+            key={integration.id}
+            tenant={workflowRef.tenant}
+            name={integration.name}
+            integrationId={integration.id}
+          />
+        ))}
       <TriggerDrawer
         workflowRef={workflowRef}
         open={drawer.open}

@@ -41,6 +41,7 @@ export const TriggersDocument = graphql(
       }
     }
     integrations(tenant: $tenant) {
+      id
       name
       type
     }
