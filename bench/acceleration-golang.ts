@@ -14,41 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHttpServer } from '../apps/api/src/modules/scm/testing/git-http-server.js';
 import { BASE_IMAGE, startContainerEngine } from '../scripts/testenv/container-engine.mjs';
+import { wideGoProgram } from './lib/go-program.js';
 import { graphql, seedBenchProject, startBenchPlatform } from './lib/platform.js';
 
 const GO_IMAGE = 'local/golang:bench';
-
-/** The example's program: a cold build compiles much of the standard library into the build cache. */
-const MAIN_GO = `package main
-
-import (
-	"crypto/tls"
-	"database/sql"
-	"encoding/json"
-	"encoding/xml"
-	"fmt"
-	"html/template"
-	"net/http"
-	"net/http/httptest"
-	"net/smtp"
-	"os/exec"
-	"regexp"
-)
-
-func main() {
-	server := httptest.NewServer(http.NotFoundHandler())
-	defer server.Close()
-	out, _ := json.Marshal(map[string]string{"hello": "cyclone"})
-	_, _ = xml.Marshal(struct{ A string }{"a"})
-	_ = template.Must(template.New("x").Parse("{{.}}"))
-	_ = regexp.MustCompile("a+")
-	_ = tls.Config{}
-	_ = sql.ErrNoRows
-	_ = smtp.PlainAuth
-	_ = exec.Command
-	fmt.Println(string(out))
-}
-`;
 
 /** The upstream example (example-golang.yaml) with the swaps above; __REPO__ is the loopback repository. */
 const EXAMPLE = `
@@ -148,7 +117,7 @@ function makeRepository(root: string): void {
   const work = join(root, 'work');
   mkdirSync(join(work, 'golang'), { recursive: true });
   writeFileSync(join(work, 'golang', 'go.mod'), 'module example.com/golang\n\ngo 1.22\n');
-  writeFileSync(join(work, 'golang', 'main.go'), MAIN_GO);
+  writeFileSync(join(work, 'golang', 'main.go'), wideGoProgram());
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.email=bench@cyclone.local', '-c', 'user.name=bench', ...args], {
       cwd: work,

@@ -11,42 +11,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wideGoProgram } from './lib/go-program.js';
 import { graphql, seedBenchProject, startBenchPlatform } from './lib/platform.js';
 
 const WITH_MODULE = process.env.BENCH_GO_MODULE === '1';
 const GO_BIN = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin' : '';
 
-/** A program over a wide part of the standard library: a cold build compiles all of it into GOCACHE. */
-const MAIN_GO = `package main
-
-import (
-	"crypto/tls"
-	"database/sql"
-	"encoding/json"
-	"encoding/xml"
-	"fmt"
-	"html/template"
-	"net/http"
-	"net/http/httptest"
-	"net/smtp"
-	"os/exec"
-	"regexp"
-${WITH_MODULE ? '\t"github.com/google/uuid"\n' : ''})
-
-func main() {
-	server := httptest.NewServer(http.NotFoundHandler())
-	defer server.Close()
-	out, _ := json.Marshal(map[string]string{"url": server.URL})
-	_, _ = xml.Marshal(struct{ A string }{"a"})
-	_ = template.Must(template.New("x").Parse("{{.}}"))
-	_ = regexp.MustCompile("a+")
-	_ = tls.Config{}
-	_ = sql.ErrNoRows
-	_ = smtp.PlainAuth
-	_ = exec.Command
-	fmt.Println(string(out))${WITH_MODULE ? '\n\tfmt.Println(uuid.NewString())' : ''}
-}
-`;
+const MAIN_GO = wideGoProgram({ withUuid: WITH_MODULE });
 
 /** A Git repository holding the Go module, pulled by the stage as a resource. */
 function makeRepository(): string {

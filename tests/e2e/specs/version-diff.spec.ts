@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { adminToken, createTenantWithProject, createWorkflow, gql, sh } from '../support/runs-fixtures';
+import { adminToken, createTenantWithProject, createWorkflow, gql, sh, startRun } from '../support/runs-fixtures';
 import { screenshotDir, signInToTenant, uniqueName } from '../support/settings-fixtures';
 
 /** Two versions of a workflow on one canvas: what was added, removed and changed, field by field. */
 test.describe('version diff', () => {
   const tenant = uniqueName('versions');
   const node = (page: Page, name: string) => page.getByTestId(`stage-node-${name}`);
+  let runOfV1: string;
 
   test.beforeAll(async () => {
     const token = await adminToken();
@@ -17,6 +18,7 @@ test.describe('version diff', () => {
       name: 'release',
       stages: [sh('build', 'make'), sh('lint', 'make lint', ['build']), sh('test', 'make test', ['build'])],
     });
+    runOfV1 = (await startRun(token, { tenant, project: 'shop', workflow: 'release' })).id;
     await gql(
       'mutation($input: UpdateWorkflowInput!) { updateWorkflow(input: $input) { version } }',
       {
@@ -64,5 +66,14 @@ test.describe('version diff', () => {
     await page.getByLabel('From', { exact: true }).selectOption('2');
     await expect(page).toHaveURL(/from=2&to=2/);
     await expect(page.getByTestId('version-summary')).toHaveText('0 added · 0 removed · 0 changed');
+  });
+
+  test("a run's version links to its comparison with the current one", async ({ page }) => {
+    await signInToTenant(page, tenant, `/projects/shop/workflows/release/runs/${runOfV1}`);
+    await page.getByRole('link', { name: 'v1', exact: true }).click();
+    await expect(page).toHaveURL(/\/workflows\/release\/versions\?from=1$/);
+    await expect(page.getByLabel('From', { exact: true })).toHaveValue('1');
+    await expect(page.getByLabel('To', { exact: true })).toHaveValue('2');
+    await expect(page.getByTestId('version-summary')).toHaveText('1 added · 1 removed · 1 changed');
   });
 });

@@ -2,26 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logCollector } from '../../testing/log-collector.js';
 import { allowLocalTestRepositories } from '../../testing/outbound-policies.js';
 import { createGitRepository } from '../../testing/stage-io.js';
 import type { KeptResource } from './kept-resources.js';
-import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull } from './stage-inputs.js';
-
-/** Collects lines the way LogWriter receives them (no database needed here). */
-function collector() {
-  const lines: string[] = [];
-  const writer = {
-    line: (_stream: string, text: string) => void lines.push(text),
-    follow: (source: Readable) => {
-      source.setEncoding('utf8');
-      source.on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
-    },
-  };
-  return { lines, writer: writer as unknown as LogWriter };
-}
 
 /** Persistent resources on the local executors: a copy kept per tenant and resource, through real git. */
 describe('persistent resources: the kept copy', () => {
@@ -71,7 +57,7 @@ describe('persistent resources: the kept copy', () => {
 
   it('IfNotExist: the first run makes the copy; the next fetches only what changed into the same copy', async () => {
     const first = newRun();
-    const a = collector();
+    const a = logCollector();
     await provideResource(first, pullOf('IfNotExist'), a.writer, signal);
     expect(a.lines).toContain('[cyclone] resource "src": making its kept copy afresh (none kept yet)');
     expect(version(first)).toBe('two\n');
@@ -81,7 +67,7 @@ describe('persistent resources: the kept copy', () => {
 
     pushVersion('three');
     const second = newRun();
-    const b = collector();
+    const b = logCollector();
     await provideResource(second, pullOf('IfNotExist'), b.writer, signal);
     expect(b.lines).toContain('[cyclone] resource "src": updating its kept copy (pullPolicy IfNotExist)');
     expect(b.lines.some((line) => line.startsWith('[cyclone] pulling Git resource'))).toBe(false);
@@ -94,7 +80,7 @@ describe('persistent resources: the kept copy', () => {
   });
 
   it('Always, or a changed URL, makes the copy afresh', async () => {
-    const always = collector();
+    const always = logCollector();
     const run = newRun();
     await provideResource(run, pullOf('Always'), always.writer, signal);
     expect(always.lines).toContain('[cyclone] resource "src": making its kept copy afresh (pullPolicy Always)');
@@ -102,7 +88,7 @@ describe('persistent resources: the kept copy', () => {
     expect(version(run)).toBe('three\n');
 
     writeFileSync(marker(), 'old url');
-    const moved = collector();
+    const moved = logCollector();
     const other = `${repo.bare}/../repo.git`;
     await provideResource(newRun(), pullOf('IfNotExist', { url: `file://${other}` }), moved.writer, signal);
     expect(moved.lines).toContain('[cyclone] resource "src": making its kept copy afresh (its URL changed)');
@@ -110,13 +96,13 @@ describe('persistent resources: the kept copy', () => {
   });
 
   it('a failed update is not trusted: the next run starts the copy clean', async () => {
-    await provideResource(newRun(), pullOf('IfNotExist'), collector().writer, signal);
-    const failing = collector();
+    await provideResource(newRun(), pullOf('IfNotExist'), logCollector().writer, signal);
+    const failing = logCollector();
     await expect(
       provideResource(newRun(), pullOf('IfNotExist', { revision: 'no-such-branch' }), failing.writer, signal),
     ).rejects.toThrow(/git fetch failed/);
     expect(failing.lines).toContain('[cyclone] resource "src": updating its kept copy (pullPolicy IfNotExist)');
-    const next = collector();
+    const next = logCollector();
     const run = newRun();
     await provideResource(run, pullOf('IfNotExist'), next.writer, signal);
     expect(next.lines).toContain('[cyclone] resource "src": making its kept copy afresh (none kept yet)');
@@ -127,7 +113,7 @@ describe('persistent resources: the kept copy', () => {
     const lock = join(kept, `${key}.lock`);
     mkdirSync(lock);
     writeFileSync(join(lock, 'owner'), `${hostname()} ${process.pid}\n`);
-    const waiting = collector();
+    const waiting = logCollector();
     const run = newRun();
     const pulling = provideResource(run, pullOf('IfNotExist'), waiting.writer, signal);
     await expect
@@ -136,7 +122,7 @@ describe('persistent resources: the kept copy', () => {
     expect(existsSync(join(run.workspace, 'src'))).toBe(false);
 
     const stop = new AbortController();
-    const stopped = provideResource(newRun(), pullOf('IfNotExist'), collector().writer, stop.signal);
+    const stopped = provideResource(newRun(), pullOf('IfNotExist'), logCollector().writer, stop.signal);
     stop.abort();
     await expect(stopped).rejects.toThrow();
 
@@ -147,7 +133,7 @@ describe('persistent resources: the kept copy', () => {
     // Runs started together all get the copy, one after the other.
     const together = [newRun(), newRun(), newRun()];
     await Promise.all(
-      together.map((places) => provideResource(places, pullOf('IfNotExist'), collector().writer, signal)),
+      together.map((places) => provideResource(places, pullOf('IfNotExist'), logCollector().writer, signal)),
     );
     expect(together.map(version)).toEqual(['three\n', 'three\n', 'three\n']);
   });

@@ -2,29 +2,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installOutboundPolicy, OutboundPolicy } from '../../modules/outbound/outbound-policy.js';
+import { logCollector } from '../../testing/log-collector.js';
 import { allowLocalTestRepositories } from '../../testing/outbound-policies.js';
 import { createGitRepository } from '../../testing/stage-io.js';
-import type { LogWriter } from './log-writer.js';
 import { provideResource, type ResourcePull, workspacePath } from './stage-inputs.js';
 
 /** A run's places: its workspace and the API's folder of its pulls. */
 const placesIn = (dir: string) => ({ workspace: join(dir, 'workspace'), pulls: join(dir, 'pulls') });
-
-/** Collects lines the way LogWriter receives them (no database needed here). */
-function collector() {
-  const lines: string[] = [];
-  const writer = {
-    line: (_stream: string, text: string) => void lines.push(text),
-    follow: (source: Readable) => {
-      source.setEncoding('utf8');
-      source.on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
-    },
-  };
-  return { lines, writer: writer as unknown as LogWriter };
-}
 
 describe('provideResource: where a pull may go', () => {
   it("refuses the API machine's own repositories and command transports, before git runs", async () => {
@@ -36,18 +22,18 @@ describe('provideResource: where a pull may go', () => {
       const base: ResourcePull = { name: 'src', type: 'Git', url: '', revision: '', path: 'src' };
       const signal = new AbortController().signal;
       for (const url of [`file://${repo.bare}`, repo.bare, `${repo.bare}/../repo.git`]) {
-        const { lines, writer } = collector();
+        const { lines, writer } = logCollector();
         await expect(provideResource(placesIn(ws), { ...base, url }, writer, signal)).rejects.toThrow(
           /is a repository on the Cyclone server's own machine, which tenants may not fetch/,
         );
         expect(lines.some((l) => l.includes('checked out'))).toBe(false);
       }
       await expect(
-        provideResource(placesIn(ws), { ...base, url: `ext::sh -c touch% ${marker}` }, collector().writer, signal),
+        provideResource(placesIn(ws), { ...base, url: `ext::sh -c touch% ${marker}` }, logCollector().writer, signal),
       ).rejects.toThrow(/a transport that runs a command/);
       // A loopback address other than the allowed one is refused by the same policy as every outbound call.
       await expect(
-        provideResource(placesIn(ws), { ...base, url: 'http://127.0.0.2:9/repo.git' }, collector().writer, signal),
+        provideResource(placesIn(ws), { ...base, url: 'http://127.0.0.2:9/repo.git' }, logCollector().writer, signal),
       ).rejects.toThrow(/127\.0\.0\.2 is a loopback address/);
       expect(existsSync(marker)).toBe(false);
       expect(existsSync(join(ws, 'workspace', 'src'))).toBe(false);
@@ -77,7 +63,7 @@ describe('provideResource: one pull per run, shared safely', () => {
   it('two stages starting together pull once and each sees the checkout at its own path', async () => {
     const places = placesIn(join(root, 'together'));
     const ws = places.workspace;
-    const [a, b] = [collector(), collector()];
+    const [a, b] = [logCollector(), logCollector()];
     const signal = new AbortController().signal;
     await Promise.all([
       provideResource(places, pull, a.writer, signal),
@@ -99,9 +85,9 @@ describe('provideResource: one pull per run, shared safely', () => {
   it('a resource at /workspace itself fills the workspace once', async () => {
     const places = placesIn(join(root, 'at-root'));
     const signal = new AbortController().signal;
-    await provideResource(places, { ...pull, path: '/workspace' }, collector().writer, signal);
+    await provideResource(places, { ...pull, path: '/workspace' }, logCollector().writer, signal);
     writeFileSync(join(places.workspace, 'version.txt'), 'changed by a stage\n');
-    await provideResource(places, { ...pull, path: '.' }, collector().writer, signal);
+    await provideResource(places, { ...pull, path: '.' }, logCollector().writer, signal);
     expect(readFileSync(join(places.workspace, 'version.txt'), 'utf8')).toBe('changed by a stage\n');
     expect(existsSync(join(places.workspace, '.git'))).toBe(true);
   });
@@ -109,12 +95,12 @@ describe('provideResource: one pull per run, shared safely', () => {
   it('refuses to place a resource where another resource or a file already is', async () => {
     const places = placesIn(join(root, 'clash'));
     const signal = new AbortController().signal;
-    await provideResource(places, pull, collector().writer, signal);
-    await expect(provideResource(places, { ...pull, name: 'other' }, collector().writer, signal)).rejects.toThrow(
+    await provideResource(places, pull, logCollector().writer, signal);
+    await expect(provideResource(places, { ...pull, name: 'other' }, logCollector().writer, signal)).rejects.toThrow(
       "src already holds another resource in this run's workspace",
     );
     writeFileSync(join(places.workspace, 'taken'), 'x');
-    await expect(provideResource(places, { ...pull, path: 'taken' }, collector().writer, signal)).rejects.toThrow(
+    await expect(provideResource(places, { ...pull, path: 'taken' }, logCollector().writer, signal)).rejects.toThrow(
       "taken already exists in this run's workspace",
     );
   });
@@ -125,7 +111,7 @@ describe('provideResource: one pull per run, shared safely', () => {
     const dead = spawn('true');
     await new Promise((resolve) => dead.once('close', resolve));
     writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${dead.pid}\n`);
-    const { lines, writer } = collector();
+    const { lines, writer } = logCollector();
     await provideResource(places, pull, writer, new AbortController().signal);
     expect(lines.filter((line) => line.startsWith('[cyclone] pulling'))).toHaveLength(1);
     expect(readFileSync(join(places.workspace, 'src', 'version.txt'), 'utf8')).toBe('one\n');
@@ -136,7 +122,7 @@ describe('provideResource: one pull per run, shared safely', () => {
     mkdirSync(join(places.pulls, 'src.lock'), { recursive: true });
     const holder = spawn('sleep', ['30']);
     writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${holder.pid}\n`);
-    const { lines, writer } = collector();
+    const { lines, writer } = logCollector();
     let isDone = false;
     const waiting = provideResource(places, pull, writer, new AbortController().signal).then(() => {
       isDone = true;
@@ -159,7 +145,7 @@ describe('provideResource: one pull per run, shared safely', () => {
     mkdirSync(join(places.pulls, 'src.lock'), { recursive: true });
     writeFileSync(join(places.pulls, 'src.lock', 'owner'), `${hostname()} ${process.pid}\n`);
     const stop = new AbortController();
-    const waiting = provideResource(places, pull, collector().writer, stop.signal);
+    const waiting = provideResource(places, pull, logCollector().writer, stop.signal);
     setTimeout(() => stop.abort(), 200);
     await expect(waiting).rejects.toThrow();
   });
