@@ -25,6 +25,7 @@ import { IntegrationService } from './modules/integrations/integrations.service.
 import { SecretBox } from './modules/integrations/secret-box.js';
 import { ManifestsService } from './modules/manifests/manifests.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
+import { PipelinesService } from './modules/pipelines/pipelines.service.js';
 import { PreflightService } from './modules/preflight/preflight.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
@@ -90,6 +91,7 @@ export interface Services {
   registries: RegistriesService;
   preflight: PreflightService;
   scmBrowse: ScmBrowseService;
+  pipelines: PipelinesService;
   /** Workflow notification settings (deliveries are the controller's NotificationReconciler). */
   notifications: NotificationsService;
   runsPresenter: RunsPresenter;
@@ -197,6 +199,7 @@ export function createServices(
     stageApprovals: new StageApprovalService({ db, logger }),
     delegations: new DelegationsService({ db, logger, box: secretBox }),
     scmBrowse: new ScmBrowseService({ db, box: secretBox }),
+    pipelines: new PipelinesService({ db, box: secretBox }),
     registries: new RegistriesService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     preflight: new PreflightService({ db, box: secretBox, timeoutMs: config.integrations.checkTimeoutMs }),
     notifications: new NotificationsService({ db, logger, box: secretBox }),

@@ -13,6 +13,7 @@ import { IntegrationResolver } from './resolvers/integration.resolver.js';
 import { LogSearchResolver } from './resolvers/log-search.resolver.js';
 import { ManifestsResolver } from './resolvers/manifests.resolver.js';
 import { RunNotificationsResolver, WorkflowNotificationsResolver } from './resolvers/notification.resolver.js';
+import { WorkflowPipelineRevisionResolver } from './resolvers/pipeline-revision.resolver.js';
 import { PreflightResolver } from './resolvers/preflight.resolver.js';
 import { ProjectResolver } from './resolvers/project.resolver.js';
 import { ProjectWorkflowsResolver } from './resolvers/project-workflows.resolver.js';
@@ -76,6 +77,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       PreflightResolver,
       RunCriticalPathResolver,
       WorkflowStageHealthResolver,
+      WorkflowPipelineRevisionResolver,
       LogSearchResolver,
       TriggerExplainResolver,
       TenantRunsStreamResolver,

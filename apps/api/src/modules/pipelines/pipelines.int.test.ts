@@ -352,4 +352,93 @@ describe('pipelines as code: .cyclone.yaml at the pushed revision', () => {
     expect(posted[0]?.body).toMatchObject({ state: 'failure', context: 'cyclone/gh' });
     expect(posted[0]?.body).toMatchObject({ description: expect.stringMatching(/^no run: \.cyclone\.yaml/) });
   });
+
+  describe('a revision read for the comparison (Workflow.pipelineRevision)', () => {
+    const READ = `query($name: String!, $revision: String!, $trigger: String) {
+      workflow(tenant: "acme", project: "web", name: $name) {
+        pipelineRevision(revision: $revision, trigger: $trigger) {
+          trigger repository revision branch path stages { name dependsOn image command }
+        }
+      }
+    }`;
+    type Read = {
+      workflow: {
+        pipelineRevision: {
+          trigger: string;
+          repository: string;
+          revision: string;
+          branch: string | null;
+          path: string;
+          stages: { name: string; dependsOn: string[]; image: string; command: string[] }[];
+        };
+      };
+    };
+    type Refusal = { errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
+    const read = (revision: string, name = 'ci', trigger?: string) =>
+      api.graphql<Read>(READ, { name, revision, trigger }, roles.DEVELOPER);
+    const refusal = (result: Refusal) => {
+      const error = result.errors?.[0];
+      return { code: error?.extensions?.code, field: error?.extensions?.field, message: error?.message };
+    };
+
+    it('reads .cyclone.yaml at a commit that never ran, and stores nothing', async () => {
+      const versionsBefore = await db.workflowVersion.count();
+      const runsBefore = await db.workflowRun.count();
+      const sha = await push(GOOD);
+      const result = await read(sha);
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.workflow.pipelineRevision).toEqual({
+        trigger: 'on-push',
+        repository: 'app.git',
+        revision: sha,
+        branch: null,
+        path: '.cyclone.yaml',
+        stages: [
+          { name: 'lint', dependsOn: [], image: 'alpine', command: ['sh', '-c', 'echo linting'] },
+          { name: 'unit', dependsOn: ['lint'], image: 'alpine', command: ['sh', '-c', 'echo testing'] },
+        ],
+      });
+      expect(await db.workflowVersion.count()).toBe(versionsBefore);
+      expect(await db.workflowRun.count()).toBe(runsBefore);
+    });
+
+    it('reads a branch at its head: what a push to it would run now', async () => {
+      const sha = await push(GOOD.replace('echo testing', 'echo tested'));
+      const result = await read('main', 'ci', 'on-push');
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.workflow.pipelineRevision).toMatchObject({ revision: sha, branch: 'main' });
+      expect(result.data?.workflow.pipelineRevision.stages[1]?.command).toEqual(['sh', '-c', 'echo tested']);
+    });
+
+    it('says why a revision has no usable pipeline, naming the field', async () => {
+      const cyclic = await push(CYCLIC);
+      expect(refusal(await read(cyclic))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'revision' });
+      expect(refusal(await read(cyclic)).message).toMatch(/cycle/);
+      const without = await push(undefined);
+      expect(refusal(await read(without))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'revision',
+        message: `revision: .cyclone.yaml does not exist at ${without}`,
+      });
+      expect(refusal(await read('no-such-branch')).message).toBe(
+        'revision: "no-such-branch" is neither a full commit SHA nor a branch of app.git',
+      );
+      expect(refusal(await read('0'.repeat(40)))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'revision' });
+    });
+
+    it('needs a trigger that takes the workflow from a repository', async () => {
+      const created = await api.graphql(
+        CREATE_WORKFLOW,
+        { input: { tenant: 'acme', project: 'web', name: 'stored-only', stages: [{ name: 'b', image: 'alpine' }] } },
+        roles.DEVELOPER,
+      );
+      expect(created.errors).toBeUndefined();
+      expect(refusal(await read('main', 'stored-only'))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'trigger',
+        message: 'trigger: no SCM trigger of workflow "stored-only" takes its workflow from the repository',
+      });
+      expect(refusal(await read('main', 'ci', 'nightly'))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'trigger' });
+    });
+  });
 });

@@ -261,6 +261,34 @@ export const WorkflowVersionsDocument = graphql(
           ...EditorStageFields
         }
       }
+      triggers {
+        name
+        scm {
+          workflowFromRevision
+        }
+      }
+    }
+  }
+`,
+  [StageFields],
+);
+
+/** `.cyclone.yaml` at a revision, compared with a stored version (pipelines as code). */
+export const PipelineRevisionDocument = graphql(
+  `
+  query PipelineRevision($tenant: String!, $project: String!, $name: String!, $revision: String!) {
+    workflow(tenant: $tenant, project: $project, name: $name) {
+      id
+      pipelineRevision(revision: $revision) {
+        trigger
+        repository
+        revision
+        branch
+        path
+        stages {
+          ...EditorStageFields
+        }
+      }
     }
   }
 `,

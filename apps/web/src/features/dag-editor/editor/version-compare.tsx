@@ -13,20 +13,36 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { DagView } from '../canvas/dag-view';
 import { type ComparedStage, diffVersions } from '../model/version-diff';
-import { WorkflowVersionsDocument } from './editor.documents';
+import { PipelineRevisionDocument, WorkflowVersionsDocument } from './editor.documents';
+import { RevisionPicker } from './revision-picker';
 import styles from './version-compare.module.css';
 
-/** The compare page; without `to` the newer side is the current version. */
-export function versionsHref(project: string, workflow: string, from?: number, to?: number): string {
+/**
+ * The compare page; without `to` the newer side is the current version, with
+ * `revision` it is `.cyclone.yaml` at that commit or branch (pipelines as code).
+ */
+export function versionsHref(
+  project: string,
+  workflow: string,
+  from?: number,
+  to?: number | { revision: string },
+): string {
   const base = `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}/versions`;
   const query = new URLSearchParams();
   if (from) query.set('from', String(from));
-  if (to) query.set('to', String(to));
+  if (typeof to === 'number') query.set('to', String(to));
+  else if (to) query.set('revision', to.revision);
   return query.size ? `${base}?${query}` : base;
 }
 
-/** `/projects/<p>/workflows/<w>/versions?from=1&to=3`: two versions on one canvas. */
-export function VersionCompare(props: { project: string; workflow: string; from?: number; to?: number }) {
+/** `/projects/<p>/workflows/<w>/versions?from=1&to=3` (or `&revision=<sha|branch>`): two sides on one canvas. */
+export function VersionCompare(props: {
+  project: string;
+  workflow: string;
+  from?: number;
+  to?: number;
+  revision?: string;
+}) {
   return <TenantRequired>{(tenant) => <VersionCompareLoaded tenant={tenant} {...props} />}</TenantRequired>;
 }
 
@@ -36,12 +52,14 @@ function VersionCompareLoaded({
   workflow,
   from,
   to,
+  revision,
 }: {
   tenant: string;
   project: string;
   workflow: string;
   from?: number;
   to?: number;
+  revision?: string;
 }) {
   const t = useT();
   const router = useRouter();
@@ -50,21 +68,31 @@ function VersionCompareLoaded({
     queryKey: [...queryKeys.workflows.detail(tenant, project, workflow), 'versions'],
     queryFn: ({ signal }) => request(WorkflowVersionsDocument, { tenant, project, name: workflow }, { signal }),
   });
+  const revisionQuery = useQuery({
+    queryKey: [...queryKeys.workflows.detail(tenant, project, workflow), 'revision', revision],
+    queryFn: ({ signal }) =>
+      request(PipelineRevisionDocument, { tenant, project, name: workflow, revision: revision ?? '' }, { signal }),
+    enabled: Boolean(revision),
+    // A refusal says why the revision has no pipeline: asking again changes nothing.
+    retry: false,
+  });
   const data = query.data?.workflow;
+  const read = revision ? revisionQuery.data?.workflow?.pipelineRevision : undefined;
   const current = data?.version ?? 1;
   const toVersion = to ?? current;
-  const fromVersion = from ?? Math.max(1, toVersion - 1);
+  const fromVersion = from ?? (revision ? current : Math.max(1, toVersion - 1));
   const versions = data?.versions ?? [];
   const older = versions.find((version) => version.version === fromVersion);
-  const newer = versions.find((version) => version.version === toVersion);
+  const newerStages = revision ? read?.stages : versions.find((version) => version.version === toVersion)?.stages;
   const diff = useMemo(
     () =>
-      older && newer
-        ? diffVersions(older.stages as unknown as ComparedStage[], newer.stages as unknown as ComparedStage[])
+      older && newerStages
+        ? diffVersions(older.stages as unknown as ComparedStage[], newerStages as unknown as ComparedStage[])
         : undefined,
-    [older, newer],
+    [older, newerStages],
   );
   const changes = useMemo(() => diff && { stages: diff.byStage, edges: diff.edges }, [diff]);
+  const fromRepository = data?.triggers.some((trigger) => trigger.scm?.workflowFromRevision) ?? false;
 
   const crumbs = [
     { label: t('projects.title'), href: '/projects' },
@@ -72,7 +100,7 @@ function VersionCompareLoaded({
     { label: workflow, href: `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}` },
   ];
   const header = <PageHeader title={t('versions.title')} breadcrumbs={crumbs} />;
-  if (query.isLoading) {
+  if (query.isLoading || revisionQuery.isLoading) {
     return (
       <>
         {header}
@@ -90,40 +118,56 @@ function VersionCompareLoaded({
   }
   if (!data) return <EmptyState title={t('versions.notFound')} />;
 
-  const pick = (next: { from?: number; to?: number }) => {
+  const pick = (next: { from?: number; to?: number | { revision: string } }) => {
     setSelected(undefined);
-    router.replace(versionsHref(project, workflow, next.from ?? fromVersion, next.to ?? toVersion));
+    const newer = next.to ?? (revision ? { revision } : toVersion);
+    router.replace(versionsHref(project, workflow, next.from ?? fromVersion, newer));
   };
   const counts = { added: 0, removed: 0, changed: 0 };
   for (const change of diff?.byStage.values() ?? []) if (change.kind !== 'same') counts[change.kind] += 1;
   const change = selected ? diff?.byStage.get(selected) : undefined;
+  const fromLabel = `v${fromVersion}`;
+  const toLabel = revision
+    ? t('versions.revisionLabel', { revision: read ? shortRevision(read) : revision })
+    : `v${toVersion}`;
 
   return (
     <>
       {header}
       <div className={styles.pickers}>
-        {(['from', 'to'] as const).map((end) => (
-          <label key={end} className={styles.picker}>
-            {t(end === 'from' ? 'versions.from' : 'versions.to')}
-            <select
-              aria-label={t(end === 'from' ? 'versions.from' : 'versions.to')}
-              value={end === 'from' ? fromVersion : toVersion}
-              onChange={(event) => pick({ [end]: Number(event.target.value) })}
-            >
-              {versions.map((version) => (
-                <option key={version.version} value={version.version}>
-                  v{version.version}
-                  {version.sourceRevision ? ` · ${version.sourceRevision.slice(0, 8)}` : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-        ))}
+        <label className={styles.picker}>
+          {t('versions.from')}
+          <select
+            aria-label={t('versions.from')}
+            value={fromVersion}
+            onChange={(event) => pick({ from: Number(event.target.value) })}
+          >
+            {versions.map((version) => (
+              <option key={version.version} value={version.version}>
+                v{version.version}
+                {version.sourceRevision ? ` · ${version.sourceRevision.slice(0, 8)}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <RevisionPicker
+          versions={versions.map((version) => ({ version: version.version, sourceRevision: version.sourceRevision }))}
+          to={revision ? { revision } : toVersion}
+          fromRepository={fromRepository}
+          onPick={(next) => pick({ to: next })}
+        />
         <span className={styles.summary} data-testid="version-summary">
-          {t('versions.summary', counts)}
+          {diff ? t('versions.summary', counts) : null}
         </span>
       </div>
-      {diff ? (
+      {read ? (
+        <p className={styles.source}>
+          {t('versions.revisionSource', { repository: read.repository, trigger: read.trigger })}
+        </p>
+      ) : null}
+      {revisionQuery.error ? (
+        <ErrorState title={t('versions.revisionError')} error={revisionQuery.error} />
+      ) : diff ? (
         <div className={styles.body}>
           <div className={styles.canvas}>
             <DagView stages={diff.stages} changes={changes} onSelectStage={setSelected} />
@@ -137,8 +181,8 @@ function VersionCompareLoaded({
                     <thead>
                       <tr>
                         <th scope="col">{t('versions.field')}</th>
-                        <th scope="col">v{fromVersion}</th>
-                        <th scope="col">v{toVersion}</th>
+                        <th scope="col">{fromLabel}</th>
+                        <th scope="col">{toLabel}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -152,12 +196,7 @@ function VersionCompareLoaded({
                     </tbody>
                   </table>
                 ) : (
-                  <p>
-                    {t(`versions.kind.${change.kind}`, {
-                      from: fromVersion,
-                      to: toVersion,
-                    })}
-                  </p>
+                  <p>{t(`versions.kind.${change.kind}`, { from: fromLabel, to: toLabel })}</p>
                 )}
               </>
             ) : (
@@ -170,4 +209,10 @@ function VersionCompareLoaded({
       )}
     </>
   );
+}
+
+/** `main @ 1a2b3c4d` for a branch, the short SHA (or SVN number) for a commit. */
+function shortRevision(read: { revision: string; branch?: string | null }): string {
+  const commit = read.revision.slice(0, 8);
+  return read.branch ? `${read.branch} @ ${commit}` : commit;
 }

@@ -7,15 +7,16 @@ export default async function Page({
   searchParams,
 }: {
   params: Promise<{ project: string; workflow: string }>;
-  searchParams: Promise<{ from?: string; to?: string }>;
+  searchParams: Promise<{ from?: string; to?: string; revision?: string }>;
 }) {
-  const [{ project, workflow }, { from, to }] = await Promise.all([params, searchParams]);
+  const [{ project, workflow }, { from, to, revision }] = await Promise.all([params, searchParams]);
   return (
     <VersionCompare
       project={decodeURIComponent(project)}
       workflow={decodeURIComponent(workflow)}
       from={versionOf(from)}
       to={versionOf(to)}
+      revision={revision?.trim() || undefined}
     />
   );
 }
