@@ -189,7 +189,7 @@ describe('buildStagePod', () => {
     expect(pod.spec?.terminationGracePeriodSeconds).toBe(ARTIFACT_UPLOAD_SECONDS);
     expect(buildStagePod(base).spec?.terminationGracePeriodSeconds).toBeUndefined();
     expect(() => buildStagePod({ ...base, outputArtifacts: [{ name: 'x', path: '/etc/passwd' }] })).toThrow(
-      'outside /workspace',
+      'is a system folder',
     );
   });
 
@@ -241,8 +241,36 @@ describe('buildStagePod', () => {
     );
   });
 
-  it('refuses paths outside the workspace and stages without a command', () => {
-    expect(() => buildStagePod({ ...base, workingDir: '/etc' })).toThrow('outside /workspace');
+  it("sees a path outside /workspace (the original's /go/src/app) as the workspace's folder of that name", () => {
+    const pod = buildStagePod({
+      ...base,
+      workingDir: '/go/src/examples',
+      resources: [{ name: 'code', type: 'Git', url: 'http://git/app.git', revision: 'main', path: '/go/src/examples' }],
+      outputArtifacts: [{ name: 'bin', path: '/go/bin/app' }],
+    });
+    const [helper, inputs] = pod.spec?.initContainers ?? [];
+    const workload = pod.spec?.containers[0];
+    // The workload runs where the stage said, in the workspace's go folder mounted at /go.
+    expect(workload?.workingDir).toBe('/go/src/examples');
+    expect(workload?.volumeMounts).toContainEqual({ name: 'workspace', mountPath: '/go', subPath: 'go' });
+    // The helpers, which mount only the workspace, clone and collect there.
+    const spec = JSON.parse(inputs?.env?.find((e) => e.name === 'CYCLONE_INPUTS')?.value ?? '{}');
+    expect(spec.resources[0].path).toBe('/workspace/go/src/examples');
+    expect(spec.workingDir).toBe('/workspace/go/src/examples');
+    expect(JSON.parse(helper?.env?.find((e) => e.name === 'CYCLONE_OUTPUT_ARTIFACTS')?.value ?? '[]')).toEqual([
+      { name: 'bin', path: '/workspace/go/bin/app' },
+    ]);
+    expect(helper?.volumeMounts?.some((m) => m.mountPath === '/go')).toBe(false);
+    // A stage inside the workspace mounts nothing more.
+    expect(buildStagePod(base).spec?.containers[0]?.volumeMounts?.filter((m) => m.name === 'workspace')).toEqual([
+      { name: 'workspace', mountPath: '/workspace' },
+    ]);
+    expect(buildStagePod(base).spec?.containers[0]?.workingDir).toBe('/workspace/src');
+  });
+
+  it('refuses system folders, paths that leave the workspace and stages without a command', () => {
+    expect(() => buildStagePod({ ...base, workingDir: '/etc' })).toThrow('is a system folder');
+    expect(() => buildStagePod({ ...base, workingDir: '../..' })).toThrow('leaves the run workspace');
     expect(() => buildStagePod({ ...base, command: [], args: [] })).toThrow('neither command nor args');
   });
 

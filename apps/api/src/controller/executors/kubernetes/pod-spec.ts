@@ -5,7 +5,16 @@ import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { StageLaunch } from '../executor.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 import { isWorkloadLeftovers } from '../stage-limits.js';
-import { ATTEMPT_LABEL, containerPath, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
+import {
+  ATTEMPT_LABEL,
+  HELPER_MOUNT,
+  outsideFolders,
+  RUN_LABEL,
+  STAGE_LABEL,
+  sandboxPath,
+  WORKSPACE_MOUNT,
+  workspaceSubpath,
+} from '../stage-paths.js';
 import { serviceContainers, serviceHostAliases } from './service-containers.js';
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
@@ -120,8 +129,21 @@ export function runOwner(names: RunObjectNames, runUid: string) {
   ];
 }
 
-/** A stage path as seen in the pod: relative paths are inside the workspace, which must hold them all. */
-export const podPath = containerPath;
+/**
+ * A stage path as the helper containers, which mount only the workspace, see it:
+ * relative paths are inside it, and a path outside it (the original Cyclone's
+ * /go/src/app) is the workspace's folder of that name (`/workspace/go/src/app`),
+ * which the workload sees at `/go` (see outsideMounts). System folders are refused.
+ */
+export const podPath = (path: string): string => {
+  const subpath = workspaceSubpath(path);
+  return subpath === '.' ? WORKSPACE_MOUNT : `${WORKSPACE_MOUNT}/${subpath}`;
+};
+
+/** The workload's mounts of the workspace folders its paths name outside /workspace (`/go` ← `go`). */
+function outsideMounts(paths: readonly string[]) {
+  return outsideFolders(paths).map((folder) => ({ name: 'workspace', mountPath: `/${folder}`, subPath: folder }));
+}
 
 /** Keys of the attempt's Secret for resource credentials. */
 export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
@@ -165,6 +187,12 @@ export function buildStagePod(input: StagePodInput): V1Pod {
   const program = kubernetesProgram([...input.command, ...input.args], input.secretArgs ?? []);
   if (program.length === 0) throw new Error('the stage has neither command nor args');
   const workingDir = podPath(input.workingDir ?? WORKSPACE_MOUNT);
+  const outside = outsideMounts([
+    input.workingDir ?? WORKSPACE_MOUNT,
+    ...(input.resources ?? []).map((r) => r.path),
+    ...(input.artifacts ?? []).map((a) => a.path),
+    ...(input.outputArtifacts ?? []).map((o) => o.path),
+  ]);
   const mounts = [
     { name: 'workspace', mountPath: WORKSPACE_MOUNT },
     { name: 'cyclone', mountPath: HELPER_MOUNT },
@@ -273,7 +301,8 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     name: WORKLOAD_CONTAINER,
     image: input.image,
     command: ['/bin/sh', '-c', WORKLOAD_WRAPPER, 'cyclone-stage', ...program],
-    workingDir,
+    // As the stage wrote it: /go/src/app is the workspace's go/src/app, mounted at /go.
+    workingDir: sandboxPath(input.workingDir ?? WORKSPACE_MOUNT),
     env: [
       ...input.env.map((e) => (input.secretEnv?.has(e.name) ? { name: e.name, ...secretRef(envKey(e.name)) } : e)),
       ...common,
@@ -281,6 +310,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     ],
     volumeMounts: [
       ...mounts,
+      ...outside,
       ...(input.accelerated?.folders ?? []).map((folder) => ({
         name: 'workspace',
         mountPath: folder.containerPath,

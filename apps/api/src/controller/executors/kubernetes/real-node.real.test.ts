@@ -150,6 +150,29 @@ describe('stage pods on a real node', () => {
     }
   });
 
+  it("takes the original Cyclone's paths outside /workspace (/go/src/…) as the workspace's folder of that name", async () => {
+    await kit.h.createResource('examples', 'GIT', [{ name: 'SCM_URL', value: `${git.url}/repo.git` }]);
+    await kit.h.createWorkflow('gopath', [
+      stage('build', 'pwd && cat version.txt && mkdir -p /go/bin && cp version.txt /go/bin/app', {
+        workingDir: '/go/src/examples',
+        inputs: { resources: [{ name: 'examples', path: '/go/src/examples' }] },
+        outputs: { artifacts: [{ name: 'app', path: '/go/bin/app' }] },
+      }),
+      stage('check', 'cat go/bin/app && ls go/src/examples', { dependsOn: ['build'] }),
+    ]);
+    await provideVolume('gopath-1');
+    const run = await kit.h.waitEnd(await kit.h.start('gopath'), 120_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(run.id, 'build')).toEqual([
+      `[cyclone] pulling Git resource "examples" from ${git.url}/repo.git`,
+      '/go/src/examples',
+      'two',
+      expect.stringMatching(/^\[cyclone\] stored artifact "app" \(file, 4 bytes, sha256 [0-9a-f]{64}\)$/),
+    ]);
+    // What the stage left under /go is in the run's workspace, for the next pod.
+    expect(await kit.h.logs(run.id, 'check')).toEqual(['two', 'version.txt']);
+  });
+
   it('restores a stage cache the previous run saved, through the real stage helper', async () => {
     await kit.h.createWorkflow('cached', [
       stage(

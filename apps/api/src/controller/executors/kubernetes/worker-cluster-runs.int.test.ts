@@ -169,4 +169,28 @@ describe('runs in a worker cluster', () => {
     const ended = await kit.h.waitEnd(started.data?.runWorkflow.id as string, 60_000);
     expect(ended.phase).toBe('SUCCEEDED');
   });
+
+  it("preflight says the workflow's worker cluster answers", async () => {
+    await kit.h.createWorkflow('checked', [sh('build', 'make')]);
+    const UPDATE = `mutation($input: UpdateWorkflowInput!) { updateWorkflow(input: $input) { executionCluster } }`;
+    await kit.h.must(UPDATE, {
+      input: {
+        tenant: kit.tenant,
+        project: 'web',
+        name: 'checked',
+        stages: [sh('build', 'make')],
+        executionCluster: 'edge',
+      },
+    });
+    const checks = await kit.h.must<{
+      preflightWorkflow: { stage: string | null; check: string; ok: boolean; message: string }[];
+    }>(
+      'query($t: String!) { preflightWorkflow(tenant: $t, project: "web", workflow: "checked") { stage check ok message } }',
+      { t: kit.tenant },
+    );
+    const cluster = checks.preflightWorkflow.filter((check) => check.check === 'CLUSTER');
+    expect(cluster).toHaveLength(1);
+    expect(cluster[0]).toMatchObject({ stage: null, ok: true });
+    expect(cluster[0]?.message).toMatch(/^cluster "edge": .* answered \/version: v1\.\d+\.\d+/);
+  });
 });
