@@ -71,7 +71,7 @@ export interface RunView {
   artifacts: ArtifactView[];
 }
 
-/** `RunWorkflowInput` (CONTRACT.md §2). */
+/** `RunWorkflowInput` (docs/contract.md §2). */
 export interface RunWorkflowInput {
   tenant: string;
   project: string;

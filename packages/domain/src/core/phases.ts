@@ -1,4 +1,4 @@
-/** Phases of a workflow run (CONTRACT.md §2). WAITING means paused or queued. */
+/** Phases of a workflow run (docs/contract.md §2). WAITING means paused or queued. */
 export const RUN_PHASES = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
