@@ -19,8 +19,8 @@ export function isTerminalRunPhase(phase: string): boolean {
   return TERMINAL_RUN.has(phase);
 }
 
-/** True for a stage phase that has ended: the terminal run phases and SKIPPED. */
-export function isTerminalPhase(phase: StagePhase): boolean {
+/** True for a stage phase that has ended: the terminal run phases and SKIPPED (a string, as isTerminalRunPhase). */
+export function isTerminalPhase(phase: string): boolean {
   return TERMINAL_STAGE.has(phase);
 }
 
