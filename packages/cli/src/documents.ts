@@ -1,4 +1,4 @@
-/** Every GraphQL document the CLI sends (CONTRACT.md §2); result types come from them. */
+/** Every GraphQL document the CLI sends (docs/contract.md §2); result types come from them. */
 import { graphql, type ResultOf } from './graphql.js';
 
 /** What the CLI shows of a run, when started, loaded, controlled or followed. */

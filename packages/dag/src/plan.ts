@@ -204,8 +204,8 @@ export function nextRetryAt(
   return soonest === null ? null : new Date(soonest);
 }
 
-/** Phases after which a stage does nothing more (FAILED only once it is failed for good). */
-const ENDED = new Set<PlanStagePhase>(['SUCCEEDED', 'CANCELLED', 'SKIPPED']);
+/** Phases after which a stage does nothing more; not TERMINAL_STAGE_PHASES: FAILED only once it is failed for good (no retry left). */
+const ENDED_BEYOND_RETRY = new Set<PlanStagePhase>(['SUCCEEDED', 'CANCELLED', 'SKIPPED']);
 /** How much of a condition a skip message quotes. */
 const QUOTED_CONDITION = 200;
 
@@ -241,7 +241,7 @@ export function planRun(
     const state = stateOf(stage.name);
     return state.phase === 'FAILED' && state.attempt < maxAttempts(stage);
   };
-  const isEnded = (stage: PlanStage) => ENDED.has(phaseOf(stage.name)) || isFailedForGood(stage);
+  const isEnded = (stage: PlanStage) => ENDED_BEYOND_RETRY.has(phaseOf(stage.name)) || isFailedForGood(stage);
   const regular = stages.filter((stage) => !stage.finally);
   const finals = stages.filter((stage) => stage.finally === true);
   const combinationsOf = (name: string) => all.filter((stage) => stage.matrixOf === name);

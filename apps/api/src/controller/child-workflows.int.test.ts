@@ -16,6 +16,7 @@ import {
 } from '../testing/run-helpers.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { waitFor } from '../testing/wait.js';
 import { MAX_CHILD_DEPTH } from './child-runs.js';
 
 const FAMILY = `query($id: ID!) { workflowRun(id: $id) {
@@ -144,7 +145,12 @@ describe('child workflows', () => {
       stages: [{ name: 'release', workflow: { name: 'slow-lib' } }],
     });
     const started = await runWorkflow(api, dev, { ...scope, workflow: 'ship-slow' });
-    const running = await waitFor(started.id, (view) => view.stages[0]?.childRun?.phase === 'RUNNING');
+    const running = await waitFor(() => family(started.id), {
+      until: (view) => view.stages[0]?.childRun?.phase === 'RUNNING',
+      what: 'the child run to run',
+      timeoutMs: 25_000,
+      intervalMs: 100,
+    });
     const childId = running.stages[0]?.childRun?.id as string;
     await waitForRun(api, dev, childId, {
       until: (run) => stageOf(run, 'wait').phase === 'RUNNING',
@@ -254,13 +260,4 @@ describe('child workflows', () => {
     );
     expect(leaf.workflow.runs).toEqual([]);
   });
-
-  const waitFor = async (id: string, until: (view: Family) => boolean) => {
-    for (let i = 0; i < 200; i += 1) {
-      const view = await family(id);
-      if (until(view)) return view;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`run ${id} did not get there`);
-  };
 });

@@ -3,7 +3,7 @@ import type { Db } from '../db/prisma.js';
 import type { RunNotification } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import type { RunSummary } from '../modules/notifications/notification-payload.js';
+import type { NotificationPayload } from '../modules/notifications/notification-payload.js';
 import {
   DeliveryError,
   type SendOutcome,
@@ -199,7 +199,11 @@ type RunWithContext = {
 };
 
 /** The summary of a delivery: the run's end, or an approval stage's request (its link opens that stage). */
-function toSummary(run: RunWithContext, publicUrl: string, row: Pick<RunNotification, 'event' | 'stage'>): RunSummary {
+function toSummary(
+  run: RunWithContext,
+  publicUrl: string,
+  row: Pick<RunNotification, 'event' | 'stage'>,
+): NotificationPayload {
   const project = run.workflow.project;
   const isApproval = row.event === 'stage.approvalRequested';
   const page = `${publicUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(project.name)}/workflows/${encodeURIComponent(run.workflow.name)}/runs/${run.id}`;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { seedTenant } from '../testing/seed.js';
 import { startTestApi, type TestApi } from '../testing/test-api.js';
+import { waitFor } from '../testing/wait.js';
 
 const RUN = 'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id phase } }';
 const GET = 'query($id: ID!) { workflowRun(id: $id) { id phase message } }';
@@ -67,15 +68,12 @@ describe('queue limits', () => {
   const phaseOf = async (id: string, tenant: string) =>
     ((await api.graphql(GET, { id }, tokens[tenant])) as Result<{ workflowRun: { phase: string } }>).data?.workflowRun
       .phase;
-  async function waitForPhase(id: string, tenant: string, phases: string[], timeoutMs = 30_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const phase = (await phaseOf(id, tenant)) as string;
-      if (phases.includes(phase)) return phase;
-      if (Date.now() > until) throw new Error(`run ${id} still ${phase}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const waitForPhase = async (id: string, tenant: string, phases: string[], timeoutMs = 30_000) =>
+    (await waitFor(() => phaseOf(id, tenant), {
+      until: (phase) => phases.includes(phase as string),
+      what: `run ${id} to be ${phases.join(' or ')}`,
+      timeoutMs,
+    })) as string;
 
   it("admits another tenant's run although 5,001 older queued runs wait before it", async () => {
     // flood holds its one slot, so all its queued runs wait on its tenant limit.

@@ -18,6 +18,7 @@ const run: LockedRun = {
   trigger: 'MANUAL',
   pausedAt: null,
   retryOfId: null,
+  retryOfNumber: null,
   createdAt: now,
   startedAt: new Date('2026-11-26T03:59:00Z'),
   parentRunId: null,

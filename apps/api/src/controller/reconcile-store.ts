@@ -29,6 +29,8 @@ export interface LockedRun {
   trigger: string;
   pausedAt: Date | null;
   retryOfId: string | null;
+  /** The retried run's number (a retry's stages start from its workspace), read with the run. */
+  retryOfNumber: number | null;
   createdAt: Date;
   startedAt: Date | null;
   /** A child run: the attempt of the child-workflow stage it ends (child-runs.ts). */
@@ -72,7 +74,9 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
     SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
            timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", stop_forced_at AS "stopForcedAt",
            trigger::text AS trigger, paused_at AS "pausedAt",
-           retry_of_id AS "retryOfId", created_at AS "createdAt", started_at AS "startedAt",
+           retry_of_id AS "retryOfId",
+           (SELECT origin.number FROM workflow_runs origin WHERE origin.id = workflow_runs.retry_of_id) AS "retryOfNumber",
+           created_at AS "createdAt", started_at AS "startedAt",
            parent_run_id AS "parentRunId", parent_stage AS "parentStage", parent_attempt AS "parentAttempt",
            start_stages AS "startStages", end_stages AS "endStages", acceleration
     FROM workflow_runs

@@ -32,7 +32,9 @@ export interface PreparableRun {
   workflowId: string;
   createdAt: Date;
   parameters: unknown;
+  /** A retry: the retried run, and its number (read with the run: no query per stage). */
   retryOfId?: string | null;
+  retryOfNumber?: number | null;
   /** Its stages keep their build tools' folders (acceleration). */
   acceleration?: boolean;
   stageRuns: readonly { stage: string; phase: string; outputs: unknown }[];
@@ -182,9 +184,8 @@ export async function prepareStage(
   const cacheScope = caches
     ? { ...(await scope()), savedBy: `${await workflowName(tx, run.workflowId)}/${stage.name}` }
     : undefined;
-  const retryOf = run.retryOfId
-    ? await tx.workflowRun.findUnique({ where: { id: run.retryOfId }, select: { id: true, number: true } })
-    : null;
+  const retryOf =
+    run.retryOfId && run.retryOfNumber != null ? { runId: run.retryOfId, number: run.retryOfNumber } : undefined;
   return {
     ...fields,
     ...(caches ? { caches } : {}),
@@ -195,7 +196,7 @@ export async function prepareStage(
     resources,
     artifacts,
     ...(pullAuth ? { pullAuth } : {}),
-    ...(retryOf ? { retryOf: { runId: retryOf.id, number: retryOf.number } } : {}),
+    ...(retryOf ? { retryOf } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // Runs, as the integration tests start, read and wait for them: the shared GraphQL
 // documents and the helpers over them. Every helper fails the test on a GraphQL error.
+import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { expect } from 'vitest';
 import type { TestApi } from './test-api.js';
 import { type WaitOptions, waitFor } from './wait.js';
@@ -71,7 +72,7 @@ export interface RunView {
   artifacts: ArtifactView[];
 }
 
-/** `RunWorkflowInput` (CONTRACT.md §2). */
+/** `RunWorkflowInput` (docs/contract.md §2). */
 export interface RunWorkflowInput {
   tenant: string;
   project: string;
@@ -93,8 +94,7 @@ export const sh = (name: string, script: string, extra: Record<string, unknown> 
   ...extra,
 });
 
-export const ENDED_PHASES: readonly string[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
-export const isEnded = (run: { phase: string }) => ENDED_PHASES.includes(run.phase);
+export const isEnded = (run: { phase: string }) => isTerminalRunPhase(run.phase);
 export const stageOf = (run: RunView, name: string) => run.stages.find((s) => s.name === name) as StageView;
 
 /** Sends an operation as `token`; the test fails on a GraphQL error. */

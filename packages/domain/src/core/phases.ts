@@ -1,4 +1,4 @@
-/** Phases of a workflow run (CONTRACT.md §2). WAITING means paused or queued. */
+/** Phases of a workflow run (docs/contract.md §2). WAITING means paused or queued. */
 export const RUN_PHASES = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
@@ -19,8 +19,8 @@ export function isTerminalRunPhase(phase: string): boolean {
   return TERMINAL_RUN.has(phase);
 }
 
-/** True for a stage phase that has ended: the terminal run phases and SKIPPED. */
-export function isTerminalPhase(phase: StagePhase): boolean {
+/** True for a stage phase that has ended: the terminal run phases and SKIPPED (a string, as isTerminalRunPhase). */
+export function isTerminalPhase(phase: string): boolean {
   return TERMINAL_STAGE.has(phase);
 }
 

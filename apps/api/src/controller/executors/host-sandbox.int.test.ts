@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGACY_PASSWORD } from '../../db/embedded-postgres.js';
+import { isEnded } from '../../testing/run-helpers.js';
 import { type SpawnedApi, spawnApi } from '../../testing/spawn-api.js';
 import { processesWith, survivorsOf } from '../../testing/stage-processes.js';
 import { TEST_ADMIN } from '../../testing/test-api.js';
+import { waitFor } from '../../testing/wait.js';
 
 interface RunView {
   id: string;
@@ -58,16 +60,11 @@ describe('the host executor sandbox, attacked by its own stages', () => {
     return started.runWorkflow.id;
   }
 
-  async function waitEnd(id: string): Promise<RunView> {
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const run = (
-        await graphql<{ workflowRun: RunView }>(`query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`, { id })
-      ).workflowRun;
-      if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.phase)) return run;
-      if (Date.now() > until) throw new Error(`run did not end: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  function waitEnd(id: string): Promise<RunView> {
+    const read = async () =>
+      (await graphql<{ workflowRun: RunView }>(`query($id: ID!) { workflowRun(id: $id) { ${RUN_FIELDS} } }`, { id }))
+        .workflowRun;
+    return waitFor(read, { until: isEnded, what: `run ${id} to end`, timeoutMs: 60_000, intervalMs: 100 });
   }
 
   async function logs(id: string, stage: string): Promise<string[]> {

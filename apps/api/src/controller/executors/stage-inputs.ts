@@ -145,7 +145,7 @@ async function ensurePulled(
       continue;
     }
     if (await tryLock(lock)) {
-      const install = (source: string) => installPull(hands, source, installed, signal);
+      const install = () => installPull(hands, shared, installed, signal);
       const pulling = pullUnderLock({ ...places, shared, ready, lock }, pull, writer, signal, install);
       pullsInFlight.set(shared, pulling);
       try {
@@ -159,13 +159,16 @@ async function ensurePulled(
   }
 }
 
-/** A pull of this run, under its lock: fresh into `shared`, or through the resource's kept copy. */
+/**
+ * A pull of this run, under its lock: fresh into `shared`, or through the resource's
+ * kept copy; `install` then copies `shared` into the workspace.
+ */
 async function pullUnderLock(
   at: { shared: string; ready: string; lock: string; kept?: string },
   pull: ResourcePull,
   writer: LogWriter,
   signal: AbortSignal,
-  install: (source: string) => Promise<void>,
+  install: () => Promise<void>,
 ) {
   try {
     await rm(at.shared, { recursive: true, force: true });
@@ -180,7 +183,7 @@ async function pullUnderLock(
     } else {
       await fetchResource(at.shared, pull, writer, signal);
     }
-    await install(at.shared);
+    await install();
     await rm(at.shared, { recursive: true, force: true });
     await writeFile(at.ready, `${new Date().toISOString()}\n`);
   } finally {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { createUserAndLogin } from '../../testing/users.js';
+import { waitFor } from '../../testing/wait.js';
 
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
 const ME = '{ me { email isDisabled hasDefaultPassword } }';
@@ -216,13 +217,8 @@ describe('credential lifecycle', () => {
       return { beats: () => beats, ended };
     }
 
-    async function firstBeat(stream: { beats: () => number }) {
-      const deadline = Date.now() + 10_000;
-      while (stream.beats() === 0) {
-        if (Date.now() > deadline) throw new Error('no heartbeat arrived');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const firstBeat = (stream: { beats: () => number }) =>
+      waitFor(() => stream.beats() > 0, { what: 'a heartbeat', timeoutMs: 10_000 });
 
     it('a subscription ends within seconds when its session is signed out', async () => {
       const { token } = await newUser();

@@ -5,7 +5,7 @@ import type { SecretBox } from '../integrations/secret-box.js';
 import type { Tx } from '../shared/mutation.js';
 import { documentFromReceivers, receiversFromDocument } from './notification-document.rules.js';
 import { type StoredReceiver, smtpSettingsOf } from './notifications.rules.js';
-import { saveWorkflowNotifications, storedReceiverSecrets } from './notifications.service.js';
+import { receiverSecretsOf, saveWorkflowNotifications } from './notifications.service.js';
 
 /**
  * Applies a Workflow document's `spec.notification` (notification-document.rules.ts
@@ -20,8 +20,8 @@ export async function applyNotificationDocument(
   notification: WorkflowNotificationSpec,
   field: string,
 ): Promise<void> {
-  const stored = await storedReceiverSecrets(tx, box, scope.workflowId);
   const previous = await tx.workflowNotification.findUnique({ where: { workflowId: scope.workflowId } });
+  const stored = receiverSecretsOf(box, previous);
   const previousReceivers = (previous?.receivers ?? []) as unknown as StoredReceiver[];
   const smtp = await smtpIntegrations(tx, scope.tenantId);
   const mapped = receiversFromDocument(notification, field, {
@@ -43,13 +43,14 @@ export async function applyNotificationDocument(
   });
   if ('message' in mapped) throw badInput(mapped.field, mapped.message);
   try {
-    await saveWorkflowNotifications(tx, box, scope, {
+    const raw = {
       tenant: '',
       project: '',
       workflow: '',
       policy: notification.policy,
       receivers: mapped.map((receiver) => receiver.input),
-    });
+    };
+    await saveWorkflowNotifications(tx, box, scope, raw, stored);
   } catch (error) {
     // parseNotifications names `input.receivers[i]…`: the document's field says more.
     const at = error instanceof AppError ? /^input\.receivers\[(\d+)\]/.exec(String(error.details.field ?? '')) : null;

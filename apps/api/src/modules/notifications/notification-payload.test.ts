@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emailText, headline, type RunSummary, slackMessage } from './notification-payload.js';
+import { emailText, headline, type NotificationPayload, slackMessage } from './notification-payload.js';
 
-const finished: RunSummary = {
+const finished: NotificationPayload = {
   event: 'workflowRun.finished',
   tenant: 'acme',
   project: 'web',
@@ -20,7 +20,7 @@ const finished: RunSummary = {
   },
   stages: [{ name: 'deploy', phase: 'FAILED', exitCode: 2, attempt: 1 }],
 };
-const requested: RunSummary = {
+const requested: NotificationPayload = {
   ...finished,
   event: 'stage.approvalRequested',
   stage: 'sign-off',

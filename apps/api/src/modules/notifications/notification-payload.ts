@@ -2,7 +2,7 @@
  * What every receiver is told about a finished run, or about an approval stage that
  * waits for a decision (the JSON body of WEBHOOK deliveries).
  */
-export interface RunSummary {
+export interface NotificationPayload {
   event: 'workflowRun.finished' | 'stage.approvalRequested';
   /** The approval stage, for stage.approvalRequested. */
   stage?: string;
@@ -26,7 +26,7 @@ export interface RunSummary {
 
 const EMOJI: Record<string, string> = { SUCCEEDED: ':white_check_mark:', FAILED: ':x:', CANCELLED: ':no_entry_sign:' };
 
-export function headline(summary: RunSummary): string {
+export function headline(summary: NotificationPayload): string {
   const run = `${summary.tenant}/${summary.project}/${summary.workflow} run #${summary.run.number}`;
   return summary.event === 'stage.approvalRequested'
     ? `${run}: stage ${summary.stage} waits for your approval`
@@ -34,7 +34,7 @@ export function headline(summary: RunSummary): string {
 }
 
 /** A Slack incoming-webhook message: `text` for notifications, `blocks` for the channel. */
-export function slackMessage(summary: RunSummary): { text: string; blocks: unknown[] } {
+export function slackMessage(summary: NotificationPayload): { text: string; blocks: unknown[] } {
   const emoji = summary.event === 'stage.approvalRequested' ? ':raised_hand:' : EMOJI[summary.run.phase];
   const text = `${emoji ?? ''} ${headline(summary)}`.trim();
   const stages = summary.stages.map(
@@ -56,7 +56,7 @@ export function slackMessage(summary: RunSummary): { text: string; blocks: unkno
   };
 }
 
-export function emailText(summary: RunSummary): { subject: string; text: string } {
+export function emailText(summary: NotificationPayload): { subject: string; text: string } {
   const lines = [
     headline(summary),
     summary.run.message ? `\n${summary.run.message}` : '',

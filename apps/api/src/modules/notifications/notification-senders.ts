@@ -4,7 +4,7 @@ import { CheckError } from '../integration-checks/check-result.js';
 import { statusText } from '../outbound/outbound-http.js';
 import { outboundPolicy } from '../outbound/outbound-policy.js';
 import { signBody } from '../webhooks/verify-signature.js';
-import { emailText, type RunSummary, slackMessage } from './notification-payload.js';
+import { emailText, type NotificationPayload, slackMessage } from './notification-payload.js';
 import type { SmtpSettings } from './notifications.rules.js';
 
 export interface SendOutcome {
@@ -26,7 +26,7 @@ export class DeliveryError extends Error {
 /** JSON POST of the run summary, signed with X-Cyclone-Signature-256 when the receiver has a secret. */
 export async function sendWebhook(
   url: string,
-  summary: RunSummary,
+  summary: NotificationPayload,
   options: { secret?: string; deliveryId: string; timeoutMs: number },
 ): Promise<SendOutcome> {
   const body = JSON.stringify(summary);
@@ -38,14 +38,14 @@ export async function sendWebhook(
 }
 
 /** Slack-compatible incoming webhook: `{text, blocks}`. */
-export function sendSlack(url: string, summary: RunSummary, timeoutMs: number): Promise<SendOutcome> {
+export function sendSlack(url: string, summary: NotificationPayload, timeoutMs: number): Promise<SendOutcome> {
   return post(url, JSON.stringify(slackMessage(summary)), timeoutMs, {});
 }
 
 export async function sendEmail(
   smtp: SmtpSettings,
   to: string[],
-  summary: RunSummary,
+  summary: NotificationPayload,
   timeoutMs: number,
 ): Promise<SendOutcome> {
   // The SMTP server is tenant input: its address passes the outbound policy, and the

@@ -35,7 +35,9 @@ export class NotificationsService {
       audited.tenantId = tenant.id;
       const workflow = await workflowsRepository.findByName(tx, project.id, raw.workflow);
       if (!workflow) throw notFound(`workflow "${raw.workflow}" in project "${project.name}"`);
-      return saveWorkflowNotifications(tx, this.deps.box, { tenantId: tenant.id, workflowId: workflow.id }, raw);
+      const stored = await storedReceiverSecrets(tx, this.deps.box, workflow.id);
+      const scope = { tenantId: tenant.id, workflowId: workflow.id };
+      return saveWorkflowNotifications(tx, this.deps.box, scope, raw, stored);
     });
   }
 
@@ -46,14 +48,19 @@ export class NotificationsService {
 }
 
 /** The stored secrets of a workflow's receivers (WEBHOOK keys, SLACK URLs); none when it has no settings. */
-export async function storedReceiverSecrets(tx: Tx, box: SecretBox, workflowId: string): Promise<ReceiverSecrets> {
-  const existing = await tx.workflowNotification.findUnique({ where: { workflowId } });
-  return existing ? box.openJson(existing.secretCiphertext) : {};
+async function storedReceiverSecrets(tx: Tx, box: SecretBox, workflowId: string): Promise<ReceiverSecrets> {
+  return receiverSecretsOf(box, await tx.workflowNotification.findUnique({ where: { workflowId } }));
+}
+
+/** The secrets sealed in a workflow's notification settings (its row, already read); none without settings. */
+export function receiverSecretsOf(box: SecretBox, row: WorkflowNotification | null): ReceiverSecrets {
+  return row ? box.openJson(row.secretCiphertext) : {};
 }
 
 /**
  * Replaces a workflow's notification settings inside the caller's transaction (the
- * mutation, an apply of its YAML): validated against the stored secrets, each EMAIL
+ * mutation, an apply of its YAML): validated against `stored`, the secrets stored
+ * with the current settings (read by the caller in the same transaction), each EMAIL
  * receiver's integration checked; no receivers removes them.
  */
 export async function saveWorkflowNotifications(
@@ -61,8 +68,9 @@ export async function saveWorkflowNotifications(
   box: SecretBox,
   scope: { tenantId: string; workflowId: string },
   raw: NotificationsInput,
+  stored: ReceiverSecrets,
 ): Promise<NotificationsView | null> {
-  const { input, receivers, secrets } = parseNotifications(raw, await storedReceiverSecrets(tx, box, scope.workflowId));
+  const { input, receivers, secrets } = parseNotifications(raw, stored);
   for (const [index, receiver] of receivers.entries()) {
     if (receiver.type !== 'EMAIL') continue;
     const integration = await tx.integration.findUnique({

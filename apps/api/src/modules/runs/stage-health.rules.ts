@@ -25,7 +25,8 @@ const FAILURE_RATE_STEP = 0.1;
 /** A median this many times longer (or shorter) in the newer half is a trend. */
 const DURATION_RATIO = 1.25;
 
-const ENDED = new Set<StageSample['phase']>(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+/** Not TERMINAL_STAGE_PHASES: a SKIPPED stage ended without running, so it is no run of the stage. */
+const RAN_TO_AN_END = new Set<StageSample['phase']>(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /**
  * How a stage fared over recent runs. `runs` counts the runs where it ran to an end
@@ -36,7 +37,7 @@ const ENDED = new Set<StageSample['phase']>(['SUCCEEDED', 'FAILED', 'CANCELLED']
  * DEGRADING (failures weigh first); the reverse IMPROVING.
  */
 export function stageHealth(stage: string, samples: readonly StageSample[]): StageHealth {
-  const ran = samples.filter((sample) => ENDED.has(sample.phase));
+  const ran = samples.filter((sample) => RAN_TO_AN_END.has(sample.phase));
   const durations = successDurations(ran);
   const half = Math.floor(ran.length / 2);
   return {

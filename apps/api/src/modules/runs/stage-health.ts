@@ -1,3 +1,4 @@
+import { TERMINAL_RUN_PHASES } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import { type StageHealth, type StageSample, stageHealth } from './stage-health.rules.js';
 
@@ -15,7 +16,7 @@ export async function readStageHealth(
   lastRuns: number,
 ): Promise<StageHealth[]> {
   const runs = await db.workflowRun.findMany({
-    where: { workflowId, phase: { in: ['SUCCEEDED', 'FAILED', 'CANCELLED'] } },
+    where: { workflowId, phase: { in: [...TERMINAL_RUN_PHASES] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: lastRuns,
     select: { id: true },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { waitFor } from '../../testing/wait.js';
 
 const YAML = `apiVersion: cyclone.dev/v1alpha1
 kind: Stage
@@ -74,14 +75,6 @@ describe('live streams lose access with their reader', () => {
     return { events, ended };
   }
 
-  async function until(condition: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it("a removed member's run, log and tenant streams end with NOT_FOUND; another member's goes on", async () => {
     const runQuery = `subscription { workflowRunUpdated(id: "${runId}") { id phase } }`;
     const viewerRun = subscribe(tokens.VIEWER as string, runQuery);
@@ -91,7 +84,10 @@ describe('live streams lose access with their reader', () => {
       'subscription { tenantRunsUpdated(tenant: "watched") { id } }',
     );
     const developerRun = subscribe(tokens.DEVELOPER as string, runQuery);
-    await until(() => viewerRun.events.length > 0 && developerRun.events.length > 0, 'the first run events');
+    await waitFor(() => viewerRun.events.length > 0 && developerRun.events.length > 0, {
+      what: 'the first run events',
+      timeoutMs: 15_000,
+    });
     // Give the log and tenant streams time to be open before the removal.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
@@ -115,7 +111,10 @@ describe('live streams lose access with their reader', () => {
       tokens.DEVELOPER,
     );
     expect(paused.errors).toBeUndefined();
-    await until(() => developerRun.events.length > seen, "the developer's next run event");
+    await waitFor(() => developerRun.events.length > seen, {
+      what: "the developer's next run event",
+      timeoutMs: 15_000,
+    });
     const stillOpen = await Promise.race([developerRun.ended.then(() => false), Promise.resolve(true)]);
     expect(stillOpen).toBe(true);
   }, 60_000);

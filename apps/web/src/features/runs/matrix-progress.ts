@@ -1,5 +1,4 @@
-/** Phases after which a combination does nothing more (a FAILED one may still be retried, but it ended an attempt). */
-const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
+import { isTerminalPhase } from '@cyclone/domain/core';
 
 /** Each matrix stage's combinations that have ended out of all (`2/4`), by matrix stage. */
 export function matrixProgress(stages: readonly { name: string; phase: string; matrixOf?: string | null }[]) {
@@ -8,7 +7,8 @@ export function matrixProgress(stages: readonly { name: string; phase: string; m
     if (!stage.matrixOf) continue;
     const count = counts.get(stage.matrixOf) ?? { ended: 0, total: 0 };
     count.total += 1;
-    if (ENDED.has(stage.phase)) count.ended += 1;
+    // A FAILED combination may still be retried, but it ended an attempt.
+    if (isTerminalPhase(stage.phase)) count.ended += 1;
     counts.set(stage.matrixOf, count);
   }
   return new Map([...counts].map(([name, { ended, total }]) => [name, `${ended}/${total}`]));

@@ -1,3 +1,4 @@
+import { isTerminalPhase } from '@cyclone/domain/core';
 import { isTerminal, type Run, type RunChange } from './runs.documents';
 
 /**
@@ -42,10 +43,8 @@ export function mergeRunAnswer(
     : { workflowRun: answer };
 }
 
-const ENDED_STAGE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'SKIPPED']);
-
 /** Whether `a` is a later state of a stage than `b`: a later attempt, or the same one ended. */
 function isFurtherAlong(a: Run['stages'][number], b: Run['stages'][number]): boolean {
   if (a.attempt !== b.attempt) return a.attempt > b.attempt;
-  return ENDED_STAGE.has(a.phase) && !ENDED_STAGE.has(b.phase);
+  return isTerminalPhase(a.phase) && !isTerminalPhase(b.phase);
 }

@@ -1,4 +1,4 @@
-/** GraphQL documents of runs (CONTRACT.md §2); result types come from them. */
+/** GraphQL documents of runs (docs/contract.md §2); result types come from them. */
 import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
 /** The parts of a run that change while it runs: what a `workflowRunUpdated` event carries. */

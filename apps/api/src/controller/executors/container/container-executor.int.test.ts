@@ -6,15 +6,15 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
-import { stageOf } from '../../../testing/run-helpers.js';
+import { stageOf, waitForRun } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { createGitRepository, runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
+import { waitFor } from '../../../testing/wait.js';
 import { RUN_LABEL } from '../stage-paths.js';
 
 const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id phase } }';
 const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
-const STAGE = 'query($id: ID!) { workflowRun(id: $id) { phase stages { name phase message } } }';
 
 /**
  * Stages in real containers (a private Docker Engine, the locally built Debian
@@ -48,17 +48,14 @@ describe('container executor', () => {
   });
   const containersOf = async (runId: string) =>
     docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
-  const waitPhase = async (id: string, phase: string) => {
-    const until = Date.now() + 60_000;
-    for (;;) {
-      const run = (
-        await h.must<{ workflowRun: { phase: string; stages: { name: string; phase: string }[] } }>(STAGE, { id })
-      ).workflowRun;
-      if (run.stages.some((s) => s.phase === phase)) return run;
-      if (Date.now() > until) throw new Error(`no stage became ${phase}: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  /** Waits until the containers of run `id` are gone (the caller asserts it); fails after 15 s. */
+  const waitNoContainers = (id: string) =>
+    waitFor(() => containersOf(id), {
+      until: (containers) => containers.length === 0,
+      what: `the containers of run ${id} to go`,
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-containers-'));
@@ -239,20 +236,22 @@ spec:
   it('stop kills the container and every process in it', async () => {
     await h.createWorkflow('long', [stage('wait', 'setsid sleep 301 & sleep 302 & echo started; wait', {})]);
     const id = await h.start('long');
-    await waitPhase(id, 'RUNNING');
-    const until = Date.now() + 30_000;
-    while (!(await h.logs(id, 'wait')).includes('started')) {
-      if (Date.now() > until) throw new Error('the stage never printed "started"');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForRun(api, dev, id, {
+      until: (run) => run.stages.some((s) => s.phase === 'RUNNING'),
+      what: 'a stage to run',
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
+    await waitFor(async () => (await h.logs(id, 'wait')).includes('started'), {
+      what: 'the stage to print "started"',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     expect((await containersOf(id)).map((c) => c.State)).toEqual(['running']);
     await h.must(STOP, { id });
     const run = await h.waitEnd(id, 30_000);
     expect(run.phase).toBe('CANCELLED');
-    const gone = Date.now() + 15_000;
-    while ((await containersOf(id)).length > 0 && Date.now() < gone) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitNoContainers(id);
     expect(await containersOf(id)).toEqual([]);
     expect(sleepers()).toEqual([]);
   });
@@ -262,10 +261,7 @@ spec:
     const run = await h.waitEnd(await h.start('slow'), 30_000);
     expect(run.phase).toBe('FAILED');
     expect(stageOf(run, 'nap').message).toMatch(/timed out|timeout/i);
-    const gone = Date.now() + 15_000;
-    while ((await containersOf(run.id)).length > 0 && Date.now() < gone) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitNoContainers(run.id);
     expect(await containersOf(run.id)).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import { stageOf } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
+import { waitFor } from '../../../testing/wait.js';
 import { RUN_LABEL } from '../stage-paths.js';
 import { ContainerExecutor } from './container-executor.js';
 import { SERVICE_OF_LABEL, serviceContainerSpec } from './service-spec.js';
@@ -45,11 +46,14 @@ describe('container executor: stage services', () => {
   });
   const containersOf = async (runId: string) =>
     docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  /** The run's containers once there are none (the caller asserts it); fails after 15 s. */
   const waitNoContainers = async (runId: string) => {
-    const until = Date.now() + 15_000;
-    while ((await containersOf(runId)).length > 0 && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(() => containersOf(runId), {
+      until: (containers) => containers.length === 0,
+      what: `the containers of run ${runId} to go`,
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
     return containersOf(runId);
   };
 
@@ -153,11 +157,11 @@ describe('container executor: stage services', () => {
       },
     ]);
     const id = await h.start('long-with-db');
-    const until = Date.now() + 60_000;
-    while (!(await h.logs(id, 'wait')).includes('started')) {
-      if (Date.now() > until) throw new Error('the stage never printed "started"');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(async () => (await h.logs(id, 'wait')).includes('started'), {
+      what: 'the stage to print "started"',
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     expect((await containersOf(id)).map((c) => c.State).sort()).toEqual(['running', 'running']);
     await h.must(STOP, { id });
     expect((await h.waitEnd(id, 30_000)).phase).toBe('CANCELLED');
