@@ -386,6 +386,7 @@ const LANDS: Record<string, (m: Manifest, sample: unknown) => unknown> = {
   'Workflow metadata.annotations["cyclone.dev/description"]': (m) => m.kind === 'Workflow' && m.spec.description,
   'WorkflowTrigger spec.scm.secret': (m) => m.kind === 'WorkflowTrigger' && m.spec.scm?.integration,
   'WorkflowRun spec.executionContext.cluster': (m) => m.kind === 'WorkflowRun' && m.spec.executionCluster,
+  'WorkflowRun spec.serviceAccount': (m) => m.kind === 'WorkflowRun' && m.spec.serviceAccount,
   'Workflow spec.executionContext.cluster': (m) => m.kind === 'Workflow' && m.spec.executionCluster,
   // The original's untagged spelling lands where `spec.resources` does.
   'Workflow spec.Resources': (m) => m.kind === 'Workflow' && m.spec.resources,

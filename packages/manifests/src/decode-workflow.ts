@@ -340,6 +340,10 @@ export function decodeWorkflowRun(
       if (!dnsLabelSchema.safeParse(stage).success) r.fail(`${p}.${key}[${index}]`, 'must be a stage name');
     });
   }
+  const serviceAccount = r.string(spec, 'serviceAccount', p);
+  if (serviceAccount !== undefined && !dnsLabelSchema.safeParse(serviceAccount).success) {
+    r.fail(`${p}.serviceAccount`, 'must be a service account name (a DNS label)');
+  }
   if (workflowRef === undefined) return undefined;
   return {
     name,
@@ -352,6 +356,7 @@ export function decodeWorkflowRun(
     startStages,
     endStages,
     ...(acceleration !== undefined ? { acceleration } : {}),
+    ...(serviceAccount ? { serviceAccount } : {}),
   };
 }
 

@@ -270,5 +270,6 @@ function encodeRun(spec: WorkflowRunManifestSpec): Json {
     executionContext: spec.executionCluster ? { cluster: spec.executionCluster } : undefined,
     startStages: spec.startStages,
     endStages: spec.endStages,
+    serviceAccount: spec.serviceAccount,
   });
 }

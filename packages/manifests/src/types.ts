@@ -66,6 +66,8 @@ export interface WorkflowRunManifestSpec {
   /** `spec.startStages` / `spec.endStages`: run only the stages between them. */
   startStages: string[];
   endStages: string[];
+  /** `spec.serviceAccount`: the service account its stage pods run as (Kubernetes; granted by a platform admin). */
+  serviceAccount?: string;
 }
 
 /** What a Stage document labelled `stage.cyclone.dev/template: "true"` says about the template. */

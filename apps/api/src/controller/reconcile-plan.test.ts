@@ -27,6 +27,7 @@ const run: LockedRun = {
   startStages: [],
   endStages: [],
   acceleration: false,
+  serviceAccount: null,
 };
 const stage = (phase: StageRow['phase']): StageRow => ({
   id: 's',

@@ -307,6 +307,7 @@ async function startStage(
       services: stage.services,
       ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
       ...(fields.retryOf ? { retryOf: fields.retryOf } : {}),
+      ...(run.serviceAccount ? { serviceAccount: run.serviceAccount } : {}),
     });
   } catch (error) {
     const message = `could not start: ${(error as Error).message}`;

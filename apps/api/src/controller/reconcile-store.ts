@@ -42,6 +42,8 @@ export interface LockedRun {
   endStages: string[];
   /** Acceleration: its stages keep their build tools' folders between runs. */
   acceleration: boolean;
+  /** The service account its stage pods run as (Kubernetes); null: Cyclone's own. */
+  serviceAccount: string | null;
 }
 
 /** A stage row as a pass sees it. */
@@ -78,7 +80,8 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
            (SELECT origin.number FROM workflow_runs origin WHERE origin.id = workflow_runs.retry_of_id) AS "retryOfNumber",
            created_at AS "createdAt", started_at AS "startedAt",
            parent_run_id AS "parentRunId", parent_stage AS "parentStage", parent_attempt AS "parentAttempt",
-           start_stages AS "startStages", end_stages AS "endStages", acceleration
+           start_stages AS "startStages", end_stages AS "endStages", acceleration,
+           service_account AS "serviceAccount"
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
       AND (approval_reason IS NULL OR approved_at IS NOT NULL)

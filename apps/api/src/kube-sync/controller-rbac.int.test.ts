@@ -276,6 +276,8 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       { verb: 'get', resource: 'pods', namespace: victim },
       { verb: 'create', resource: 'pods', subresource: 'exec', namespace: ns },
       { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: ns },
+      { verb: 'get', resource: 'serviceaccounts', namespace: victim, name: 'builder' },
+      { verb: 'list', resource: 'serviceaccounts', namespace: ns },
       { verb: 'get', resource: 'configmaps', namespace: 'kube-system' },
       { verb: 'list', resource: 'nodes' },
       { verb: 'create', resource: 'persistentvolumes' },
@@ -301,6 +303,8 @@ describe('the controller with the RBAC of k8s/manifests', () => {
     ];
     const allowed: V1ResourceAttributes[] = [
       { verb: 'create', resource: 'pods', namespace: ns },
+      // A run's own service account is read (its grant label) before its pods use it.
+      { verb: 'get', resource: 'serviceaccounts', namespace: ns, name: 'builder' },
       { verb: 'list', resource: 'secrets', namespace: ns },
       { verb: 'list', resource: 'secrets', namespace: kit.systemNamespace },
       { verb: 'delete', resource: 'namespaces', namespace: ns, name: ns },

@@ -403,6 +403,7 @@ export function generateManifests(seed: number): Manifest[] {
         globalVariables: nameValues(rnd, 2),
         startStages: rnd.bool(0.3) ? [stageNames[0] as string] : [],
         endStages: rnd.bool(0.3) ? [stageNames[stageNames.length - 1] as string] : [],
+        ...(rnd.bool(0.3) ? { serviceAccount: 'builder' } : {}),
       },
     });
   }

@@ -55,6 +55,17 @@ export interface StageLaunch {
    * run's, so what the reused stages left there is at hand (seed-workspace.ts).
    */
   retryOf?: { runId: string; number: number };
+  /**
+   * The run's service account (the original's WorkflowRun spec.serviceAccount): its pods
+   * run as it, with its API token, when a platform admin granted it to stages; an executor
+   * that runs no pods refuses the attempt.
+   */
+  serviceAccount?: string;
+}
+
+/** Why an executor that runs no pods refuses a run with a service account. */
+export function serviceAccountRefusal(executor: 'host' | 'container'): string {
+  return `the ${executor} executor runs no Kubernetes pods, so the run's service account (spec.serviceAccount) cannot apply: use the Kubernetes executor`;
 }
 
 /** How an attempt ended, as an executor reports it. */

@@ -230,6 +230,16 @@ export class WorkflowRunResolver {
     return (await ctx.loaders.runById.load(run.id))?.acceleration ?? false;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The service account its stage pods run as (the original's spec.serviceAccount; granted by a platform admin); null: Cyclone's own.",
+  })
+  async serviceAccount(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    if (run.serviceAccount !== undefined) return run.serviceAccount;
+    return (await ctx.loaders.runById.load(run.id))?.serviceAccount ?? null;
+  }
+
   @FieldResolver(() => [String], {
     description: "The stages the run ended at (Cyclone's endStages); empty: the whole workflow.",
   })

@@ -126,6 +126,13 @@ export class RunWorkflowInput extends WorkflowScopeInput {
       "Acceleration: the stages keep their build tool folders between runs of the project (the original's workflowrun.cyclone.dev/acceleration label). Default: the workflow's.",
   })
   acceleration?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The service account the run's stage pods run as (the original's WorkflowRun spec.serviceAccount): one of the tenant namespace that a platform admin granted to stages (label cyclone.dev/stage-service-account: \"true\"), else the stage fails saying so. Kubernetes executor only. Default: Cyclone's own, with no API token.",
+  })
+  serviceAccount?: string | null;
 }
 
 @ObjectType('RunApprovalRequest', {
@@ -199,6 +206,8 @@ export class WorkflowRunType {
   endStages?: string[];
   /** Resolved by `acceleration` (rows read by raw SQL may lack it). */
   acceleration?: boolean;
+  /** Resolved by `serviceAccount` (rows read by raw SQL may lack it). */
+  serviceAccount?: string | null;
   /** Resolved by `parent` (rows read by raw SQL may lack them). */
   parentRunId?: string | null;
   parentStage?: string | null;

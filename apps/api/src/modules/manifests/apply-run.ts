@@ -76,6 +76,7 @@ export async function applyWorkflowRun(
     timeoutSeconds,
     createdById: scope.actorId,
     ...(spec.acceleration !== undefined ? { acceleration: spec.acceleration } : {}),
+    serviceAccount: spec.serviceAccount,
     ...(spec.startStages.length + spec.endStages.length > 0
       ? { selection: { startStages: spec.startStages, endStages: spec.endStages, field: `documents[${index}].spec` } }
       : {}),

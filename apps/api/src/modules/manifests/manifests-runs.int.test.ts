@@ -92,7 +92,7 @@ describe('applyManifests: WorkflowRun documents', () => {
     const doc = runDocument(
       'with-resources',
       '  timeout: 1h30m\n  resources:\n  - name: shop-source\n    parameters:\n    - {name: SCM_REVISION, value: v2}\n' +
-        '  globalVariables:\n  - {name: REGION, value: eu-west}\n',
+        '  globalVariables:\n  - {name: REGION, value: eu-west}\n  serviceAccount: builder\n',
     );
     const applied = await apply(`${doc}---\n${changed}`);
     expect(applied.errors).toBeUndefined();
@@ -109,8 +109,14 @@ describe('applyManifests: WorkflowRun documents', () => {
         { name: 'variables.REGION', value: 'eu-west' },
       ],
       version: { version: 2 },
+      serviceAccount: 'builder',
     });
-    expect(secondRun).toMatchObject({ number: 3, name: 'shop-ci-second', version: { version: 2 } });
+    expect(secondRun).toMatchObject({
+      number: 3,
+      name: 'shop-ci-second',
+      version: { version: 2 },
+      serviceAccount: null,
+    });
   });
 
   it('refuses a changed run, unknown workflows, stages and resources, writing nothing', async () => {

@@ -54,6 +54,8 @@ export interface NewRun {
   selection?: { startStages: readonly string[]; endStages: readonly string[]; field: string };
   /** Acceleration (docs/workflows.md): on or off for this run; unset: as its workflow version says. */
   acceleration?: boolean;
+  /** The service account its stage pods run as (docs/security.md, "Run service accounts"); unset: Cyclone's. */
+  serviceAccount?: string | null;
 }
 
 /** The reason on a stage a run leaves out (startStages / endStages). */
@@ -108,7 +110,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
                                  created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
                                  phase, message, approval_reason, overridden_stages,
                                  parent_run_id, parent_stage, parent_attempt, admitted_at, start_stages, end_stages,
-                                 acceleration)
+                                 acceleration, service_account)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
@@ -120,7 +122,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
               ${run.parent?.runId ?? null}::uuid, ${run.parent?.stage ?? null}::text, ${run.parent?.attempt ?? null}::int,
               CASE WHEN ${run.parent !== undefined} THEN now() END,
               ${[...(run.selection?.startStages ?? [])]}::text[], ${[...(run.selection?.endStages ?? [])]}::text[],
-              ${acceleration}::boolean)
+              ${acceleration}::boolean, ${run.serviceAccount ?? null}::text)
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -141,7 +143,8 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.approval_reason AS "approvalReason", run.approved_at AS "approvedAt", run.approved_by_id AS "approvedById",
            run.overridden_stages AS "overriddenStages", run.parent_run_id AS "parentRunId",
            run.parent_stage AS "parentStage", run.parent_attempt AS "parentAttempt",
-           run.start_stages AS "startStages", run.end_stages AS "endStages", run.acceleration
+           run.start_stages AS "startStages", run.end_stages AS "endStages", run.acceleration,
+           run.service_account AS "serviceAccount"
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');

@@ -1,4 +1,11 @@
-import { durationTextSchema, durationTextToMs, isTerminalRunPhase, LIMITS, nameValueSchema } from '@cyclone/domain';
+import {
+  dnsLabelSchema,
+  durationTextSchema,
+  durationTextToMs,
+  isTerminalRunPhase,
+  LIMITS,
+  nameValueSchema,
+} from '@cyclone/domain';
 import { z } from 'zod';
 import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
 import type { Db } from '../../db/prisma.js';
@@ -27,6 +34,7 @@ const runWorkflowSchema = z.object({
   startStages: z.array(z.string().max(63)).max(LIMITS.listItems).nullish(),
   endStages: z.array(z.string().max(63)).max(LIMITS.listItems).nullish(),
   acceleration: z.boolean().nullish(),
+  serviceAccount: dnsLabelSchema.nullish(),
 });
 
 /** Malformed text is reported by the format check before this one. */
@@ -67,6 +75,7 @@ export class RunsService {
         createdById: actor.id,
         numbers: this.deps.numbers,
         ...(parsed.acceleration != null ? { acceleration: parsed.acceleration } : {}),
+        serviceAccount: parsed.serviceAccount,
         ...(parsed.startStages?.length || parsed.endStages?.length
           ? {
               selection: {
@@ -140,6 +149,7 @@ export class RunsService {
         selection: { startStages: original.startStages, endStages: original.endStages, field: 'input' },
         acceleration: original.acceleration,
         executionCluster: original.executionCluster,
+        serviceAccount: original.serviceAccount,
         reusedStages: reusedStagesOf(healed?.spec ?? spec, original, restartFrom),
         // A healing retry holds the workflow's row lock (its new version): numbering on a
         // second connection would wait for this very transaction, so it numbers inside it.

@@ -9,7 +9,15 @@ import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { isProcessAlive } from '../../../system/process-alive.js';
-import type { AttemptObservation, Executor, ExitSink, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
+import {
+  type AttemptObservation,
+  type Executor,
+  type ExitSink,
+  type RunningAttempt,
+  type StageExit,
+  type StageLaunch,
+  serviceAccountRefusal,
+} from '../executor.js';
 import { ATTEMPT_LABEL, RUN_LABEL, runFolders, STAGE_LABEL } from '../stage-paths.js';
 import { ContainerAttempt } from './container-attempt.js';
 import { removeServices } from './container-services.js';
@@ -71,6 +79,7 @@ export class ContainerExecutor implements Executor {
 
   /** Returns the handle at once; preparing inputs, pulling and starting go on in the background. */
   start(launch: StageLaunch): string {
+    if (launch.serviceAccount) throw new Error(serviceAccountRefusal('container'));
     const name = containerName(launch);
     this.follow(name, (attempt) => attempt.runNew(launch));
     return this.handleOf(name);

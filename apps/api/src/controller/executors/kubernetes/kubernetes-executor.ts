@@ -14,6 +14,7 @@ import { isLaterPod, podOutcome } from './pod-outcome.js';
 import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
 import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
+import { requireGrantedServiceAccount } from './run-service-account.js';
 import { RunStatusWriter } from './run-status.js';
 import { signStageToken } from './stage-token.js';
 
@@ -148,7 +149,8 @@ export class KubernetesExecutor implements Executor {
       helperImage: this.deps.helperImage,
       apiUrl: this.deps.apiUrl,
       outputLimits: this.deps.outputLimits,
-      serviceAccountName: this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
+      serviceAccountName: launch.serviceAccount ?? this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
+      mountsApiToken: launch.serviceAccount !== undefined,
       podDefaults: this.deps.podDefaults,
       podSecurity: run.podSecurity,
       podSpecExtras: stage.podSpecExtras,
@@ -190,6 +192,7 @@ export class KubernetesExecutor implements Executor {
       // Owners do not reach across clusters: a worker's pods are removed by its sweep instead.
       if (!lane.clusterId) pod.metadata = { ...pod.metadata, ownerReferences: runOwner(run.names, runUid) };
       if (lane.watch.killed.has(name)) return;
+      if (launch.serviceAccount) await requireGrantedServiceAccount(lane.clients, run.namespace, launch.serviceAccount);
       await this.createSecret(run, pod, secretData);
       // A pass that failed after creating the pod creates it again: the same name, so nothing doubles.
       await this.objects.createIgnoringExisting('Pod', () =>

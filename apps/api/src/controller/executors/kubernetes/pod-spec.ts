@@ -89,6 +89,8 @@ export interface StagePodInput {
   /** What the stage may print and leave in $CYCLONE_RESULTS; the helper's defaults when absent. */
   outputLimits?: OutputLimits;
   serviceAccountName: string;
+  /** The run's own service account (granted by a platform admin): its API token is mounted. */
+  mountsApiToken?: boolean;
   /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
   podDefaults?: Record<string, unknown>;
   /**
@@ -349,8 +351,9 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     spec: {
       restartPolicy: 'Never',
       serviceAccountName: input.serviceAccountName,
-      // Stages never call Kubernetes: no API token in the pod (its service account has no role either).
-      automountServiceAccountToken: false,
+      // Stages call Kubernetes only as a run's own granted service account: else no API
+      // token in the pod (Cyclone's stage service account has no role either).
+      automountServiceAccountToken: input.mountsApiToken === true,
       // The helper uploads output artifacts and caches after the workload ended, within the pod's grace period.
       ...((input.outputArtifacts?.length ?? 0) + caches.length > 0
         ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS }
