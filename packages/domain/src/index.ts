@@ -6,6 +6,7 @@ export * from './dns-label-schema.js';
 export * from './matrix.js';
 export * from './pod-spec-extras.js';
 export * from './resources.js';
+export * from './run-volumes.js';
 export * from './specs.js';
 export * from './stage-template-spec.js';
 export * from './templates.js';

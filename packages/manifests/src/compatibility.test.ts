@@ -320,6 +320,14 @@ function base(row: Row, kind: string): Record<string, unknown> {
           workflowRef: { name: 'shop' },
           stages: [{ name: 'build', parameters: [{ name: 'FLAGS', value: '-v' }] }],
           resources: [{ name: 'src', parameters: [{ name: 'SCM_REVISION', value: 'main' }] }],
+          // A volume for the rows of its fields to change.
+          ...(row.field.startsWith('spec.volumes[0].')
+            ? {
+                volumes: [
+                  { type: 'Secret', objectName: 'docker-config', path: 'config.json', mountPath: '/kaniko/.docker' },
+                ],
+              }
+            : {}),
         },
       };
     default:
@@ -387,6 +395,8 @@ const LANDS: Record<string, (m: Manifest, sample: unknown) => unknown> = {
   'WorkflowTrigger spec.scm.secret': (m) => m.kind === 'WorkflowTrigger' && m.spec.scm?.integration,
   'WorkflowRun spec.executionContext.cluster': (m) => m.kind === 'WorkflowRun' && m.spec.executionCluster,
   'WorkflowRun spec.serviceAccount': (m) => m.kind === 'WorkflowRun' && m.spec.serviceAccount,
+  'WorkflowRun spec.volumes[0].mountPath': (m) => m.kind === 'WorkflowRun' && m.spec.volumes[0]?.mountPath,
+  'WorkflowRun spec.volumes[0].containerGroup': (m) => m.kind === 'WorkflowRun' && m.spec.volumes[0]?.containerGroup,
   'Workflow spec.executionContext.cluster': (m) => m.kind === 'Workflow' && m.spec.executionCluster,
   // The original's untagged spelling lands where `spec.resources` does.
   'Workflow spec.Resources': (m) => m.kind === 'Workflow' && m.spec.resources,

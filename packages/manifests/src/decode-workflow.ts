@@ -10,6 +10,7 @@ import {
 } from '@cyclone/domain';
 import { decodeCaches, reportCacheProblems } from './caches.js';
 import type { FieldReader, Obj } from './fields.js';
+import { decodeRunVolumes } from './run-volumes-yaml.js';
 import { ANNOTATIONS, type WorkflowManifestSpec, type WorkflowRunManifestSpec } from './types.js';
 import { readWorkflowNotification } from './workflow-notification.js';
 import { readWorkflowResources } from './workflow-resources.js';
@@ -340,6 +341,8 @@ export function decodeWorkflowRun(
       if (!dnsLabelSchema.safeParse(stage).success) r.fail(`${p}.${key}[${index}]`, 'must be a stage name');
     });
   }
+  const context = r.object(spec.executionContext, `${p}.executionContext`);
+  const volumes = decodeRunVolumes(r, spec, p, context ? r.string(context, 'pvc', `${p}.executionContext`) : undefined);
   const serviceAccount = r.string(spec, 'serviceAccount', p);
   if (serviceAccount !== undefined && !dnsLabelSchema.safeParse(serviceAccount).success) {
     r.fail(`${p}.serviceAccount`, 'must be a service account name (a DNS label)');
@@ -357,6 +360,7 @@ export function decodeWorkflowRun(
     endStages,
     ...(acceleration !== undefined ? { acceleration } : {}),
     ...(serviceAccount ? { serviceAccount } : {}),
+    volumes,
   };
 }
 

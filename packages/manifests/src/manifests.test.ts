@@ -98,6 +98,7 @@ describe('parseManifests', () => {
         globalVariables: [],
         startStages: [],
         endStages: [],
+        volumes: [],
       },
     });
   });

@@ -9,6 +9,7 @@ import {
 import { stringify } from 'yaml';
 import { encodeCaches } from './caches.js';
 import { WORKLOAD_FIELDS } from './decode-stage.js';
+import { encodeRunVolumes } from './run-volumes-yaml.js';
 import { encodeServices } from './services-yaml.js';
 import {
   ANNOTATIONS,
@@ -271,5 +272,6 @@ function encodeRun(spec: WorkflowRunManifestSpec): Json {
     startStages: spec.startStages,
     endStages: spec.endStages,
     serviceAccount: spec.serviceAccount,
+    volumes: encodeRunVolumes(spec.volumes),
   });
 }

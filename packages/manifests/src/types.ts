@@ -1,6 +1,7 @@
 import type {
   NameValue,
   ResourceSpec,
+  RunVolume,
   StageDefinition,
   StageTemplateSpec,
   TemplateKind,
@@ -68,6 +69,8 @@ export interface WorkflowRunManifestSpec {
   endStages: string[];
   /** `spec.serviceAccount`: the service account its stage pods run as (Kubernetes; granted by a platform admin). */
   serviceAccount?: string;
+  /** `spec.volumes`: claims, Secrets and ConfigMaps its stage pods mount (PVC: `executionContext.pvc` when unnamed). */
+  volumes: RunVolume[];
 }
 
 /** What a Stage document labelled `stage.cyclone.dev/template: "true"` says about the template. */

@@ -28,6 +28,7 @@ const run: LockedRun = {
   endStages: [],
   acceleration: false,
   serviceAccount: null,
+  volumes: [],
 };
 const stage = (phase: StageRow['phase']): StageRow => ({
   id: 's',

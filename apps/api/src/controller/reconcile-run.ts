@@ -10,6 +10,7 @@ import {
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { isChildHandle } from '../modules/runs/child-handle.js';
 import { isDelegationHandle } from '../modules/runs/delegation-handle.js';
+import { storedRunVolumes } from '../modules/runs/stored-run-volumes.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
 import { endParentAttempt, startChildRun, stopChildRun } from './child-runs.js';
@@ -284,6 +285,7 @@ async function startStage(
     return undefined;
   }
   const claimed = await claimAttempt(tx, run.id, start.stage, start.attempt, now);
+  const volumes = storedRunVolumes(run.volumes);
   if (!claimed) return null;
   try {
     return await ctx.executor.start({
@@ -308,6 +310,7 @@ async function startStage(
       ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
       ...(fields.retryOf ? { retryOf: fields.retryOf } : {}),
       ...(run.serviceAccount ? { serviceAccount: run.serviceAccount } : {}),
+      ...(volumes.length > 0 ? { volumes } : {}),
     });
   } catch (error) {
     const message = `could not start: ${(error as Error).message}`;

@@ -44,6 +44,8 @@ export interface LockedRun {
   acceleration: boolean;
   /** The service account its stage pods run as (Kubernetes); null: Cyclone's own. */
   serviceAccount: string | null;
+  /** Claims, Secrets and ConfigMaps its stage pods mount (as stored: see storedRunVolumes). */
+  volumes: unknown;
 }
 
 /** A stage row as a pass sees it. */
@@ -81,7 +83,7 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
            created_at AS "createdAt", started_at AS "startedAt",
            parent_run_id AS "parentRunId", parent_stage AS "parentStage", parent_attempt AS "parentAttempt",
            start_stages AS "startStages", end_stages AS "endStages", acceleration,
-           service_account AS "serviceAccount"
+           service_account AS "serviceAccount", volumes
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
       AND (approval_reason IS NULL OR approved_at IS NOT NULL)

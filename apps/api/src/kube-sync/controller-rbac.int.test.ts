@@ -278,6 +278,7 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: ns },
       { verb: 'get', resource: 'serviceaccounts', namespace: victim, name: 'builder' },
       { verb: 'list', resource: 'serviceaccounts', namespace: ns },
+      { verb: 'get', resource: 'persistentvolumeclaims', namespace: victim, name: 'cache' },
       { verb: 'get', resource: 'configmaps', namespace: 'kube-system' },
       { verb: 'list', resource: 'nodes' },
       { verb: 'create', resource: 'persistentvolumes' },
@@ -305,6 +306,8 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       { verb: 'create', resource: 'pods', namespace: ns },
       // A run's own service account is read (its grant label) before its pods use it.
       { verb: 'get', resource: 'serviceaccounts', namespace: ns, name: 'builder' },
+      // So is a claim a run mounts (Cyclone's own are refused).
+      { verb: 'get', resource: 'persistentvolumeclaims', namespace: ns, name: 'cache' },
       { verb: 'list', resource: 'secrets', namespace: ns },
       { verb: 'list', resource: 'secrets', namespace: kit.systemNamespace },
       { verb: 'delete', resource: 'namespaces', namespace: ns, name: ns },

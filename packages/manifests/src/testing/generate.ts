@@ -404,6 +404,18 @@ export function generateManifests(seed: number): Manifest[] {
         startStages: rnd.bool(0.3) ? [stageNames[0] as string] : [],
         endStages: rnd.bool(0.3) ? [stageNames[stageNames.length - 1] as string] : [],
         ...(rnd.bool(0.3) ? { serviceAccount: 'builder' } : {}),
+        volumes: rnd.bool(0.3)
+          ? [
+              { type: 'PVC', objectName: 'cache', path: 'm2', mountPath: '/root/.m2', containerGroup: 'Workload' },
+              {
+                type: 'Secret',
+                objectName: 'docker-config',
+                path: 'config.json',
+                mountPath: '/kaniko/.docker',
+                containerGroup: 'All',
+              },
+            ]
+          : [],
       },
     });
   }

@@ -1,6 +1,6 @@
 // The executor contract: everything the run reconciler and an executor exchange.
 // Adding an executor means implementing `Executor` over these types (docs/architecture.md).
-import type { StageCache, StageService } from '@cyclone/domain';
+import type { RunVolume, StageCache, StageService } from '@cyclone/domain';
 import type { CacheScope } from './stage-caches.js';
 import type { ArtifactInput, ResourcePull } from './stage-inputs.js';
 
@@ -61,11 +61,23 @@ export interface StageLaunch {
    * that runs no pods refuses the attempt.
    */
   serviceAccount?: string;
+  /** The run's volumes (the original's WorkflowRun spec.volumes): mounted in its pods; refused elsewhere. */
+  volumes?: readonly RunVolume[];
 }
 
-/** Why an executor that runs no pods refuses a run with a service account. */
-export function serviceAccountRefusal(executor: 'host' | 'container'): string {
-  return `the ${executor} executor runs no Kubernetes pods, so the run's service account (spec.serviceAccount) cannot apply: use the Kubernetes executor`;
+/**
+ * Why an executor that runs no pods refuses an attempt of a run with Kubernetes-only
+ * settings (a service account, volumes); undefined when it has none.
+ */
+export function podOnlyRefusal(executor: 'host' | 'container', launch: StageLaunch): string | undefined {
+  const wanted = launch.serviceAccount
+    ? "the run's service account (spec.serviceAccount)"
+    : launch.volumes?.length
+      ? "the run's volumes (spec.volumes)"
+      : undefined;
+  return (
+    wanted && `the ${executor} executor runs no Kubernetes pods, so ${wanted} cannot apply: use the Kubernetes executor`
+  );
 }
 
 /** How an attempt ended, as an executor reports it. */

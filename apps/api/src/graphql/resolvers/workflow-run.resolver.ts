@@ -14,7 +14,9 @@ import {
 } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { storedRunVolumes } from '../../modules/runs/stored-run-volumes.js';
 import type { GraphQLContext } from '../context.js';
+import { RunVolumeObject, toRunVolume, toRunVolumeObject } from '../types/run-volume.type.js';
 import { StageInput } from '../types/workflow.type.js';
 import {
   LogLineType,
@@ -55,7 +57,10 @@ export class WorkflowRunResolver {
     description: "Starts a run of the workflow's current version (DEVELOPER and up).",
   })
   runWorkflow(@Arg('input', () => RunWorkflowInput) input: RunWorkflowInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.runWorkflow(ctx.user as AuthUser, input);
+    return ctx.services.runs.runWorkflow(ctx.user as AuthUser, {
+      ...input,
+      volumes: input.volumes?.map(toRunVolume),
+    });
   }
 
   @Authorized()
@@ -238,6 +243,14 @@ export class WorkflowRunResolver {
   async serviceAccount(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<string | null> {
     if (run.serviceAccount !== undefined) return run.serviceAccount;
     return (await ctx.loaders.runById.load(run.id))?.serviceAccount ?? null;
+  }
+
+  @FieldResolver(() => [RunVolumeObject], {
+    description: "Claims, Secrets and ConfigMaps its stage pods mount (the original's spec.volumes).",
+  })
+  async volumes(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext): Promise<RunVolumeObject[]> {
+    const stored = run.volumes !== undefined ? run.volumes : (await ctx.loaders.runById.load(run.id))?.volumes;
+    return storedRunVolumes(stored).map(toRunVolumeObject);
   }
 
   @FieldResolver(() => [String], {

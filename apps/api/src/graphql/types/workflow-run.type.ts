@@ -3,6 +3,7 @@ import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js
 import { connectionType } from '../relay.js';
 import { MatrixValueType } from './matrix.type.js';
 import { NameValueInput } from './name-value.type.js';
+import { RunVolumeInput } from './run-volume.type.js';
 import { WorkflowScopeInput } from './scope.type.js';
 import { StageRunApprovalType } from './stage-approval.type.js';
 import { UserType } from './user.type.js';
@@ -133,6 +134,13 @@ export class RunWorkflowInput extends WorkflowScopeInput {
       "The service account the run's stage pods run as (the original's WorkflowRun spec.serviceAccount): one of the tenant namespace that a platform admin granted to stages (label cyclone.dev/stage-service-account: \"true\"), else the stage fails saying so. Kubernetes executor only. Default: Cyclone's own, with no API token.",
   })
   serviceAccount?: string | null;
+
+  @Field(() => [RunVolumeInput], {
+    nullable: true,
+    description:
+      "Claims, Secrets and ConfigMaps of the tenant namespace its stage pods mount (the original's WorkflowRun spec.volumes; Kubernetes executor only). Cyclone's own claims and Secrets are refused when a pod is made.",
+  })
+  volumes?: RunVolumeInput[] | null;
 }
 
 @ObjectType('RunApprovalRequest', {
@@ -206,8 +214,9 @@ export class WorkflowRunType {
   endStages?: string[];
   /** Resolved by `acceleration` (rows read by raw SQL may lack it). */
   acceleration?: boolean;
-  /** Resolved by `serviceAccount` (rows read by raw SQL may lack it). */
+  /** Resolved by `serviceAccount` and `volumes` (rows read by raw SQL may lack them). */
   serviceAccount?: string | null;
+  volumes?: unknown;
   /** Resolved by `parent` (rows read by raw SQL may lack them). */
   parentRunId?: string | null;
   parentStage?: string | null;

@@ -77,6 +77,7 @@ export async function applyWorkflowRun(
     createdById: scope.actorId,
     ...(spec.acceleration !== undefined ? { acceleration: spec.acceleration } : {}),
     serviceAccount: spec.serviceAccount,
+    volumes: spec.volumes,
     ...(spec.startStages.length + spec.endStages.length > 0
       ? { selection: { startStages: spec.startStages, endStages: spec.endStages, field: `documents[${index}].spec` } }
       : {}),

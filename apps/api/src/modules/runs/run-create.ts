@@ -1,5 +1,5 @@
 import { approvalWaitMessage, selectStages } from '@cyclone/dag';
-import type { NameValue, WorkflowSpec } from '@cyclone/domain';
+import type { NameValue, RunVolume, WorkflowSpec } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
@@ -56,6 +56,8 @@ export interface NewRun {
   acceleration?: boolean;
   /** The service account its stage pods run as (docs/security.md, "Run service accounts"); unset: Cyclone's. */
   serviceAccount?: string | null;
+  /** Claims, Secrets and ConfigMaps its stage pods mount (checked by runVolumesSchema). */
+  volumes?: readonly RunVolume[];
 }
 
 /** The reason on a stage a run leaves out (startStages / endStages). */
@@ -110,7 +112,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
                                  created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
                                  phase, message, approval_reason, overridden_stages,
                                  parent_run_id, parent_stage, parent_attempt, admitted_at, start_stages, end_stages,
-                                 acceleration, service_account)
+                                 acceleration, service_account, volumes)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
@@ -122,7 +124,8 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
               ${run.parent?.runId ?? null}::uuid, ${run.parent?.stage ?? null}::text, ${run.parent?.attempt ?? null}::int,
               CASE WHEN ${run.parent !== undefined} THEN now() END,
               ${[...(run.selection?.startStages ?? [])]}::text[], ${[...(run.selection?.endStages ?? [])]}::text[],
-              ${acceleration}::boolean, ${run.serviceAccount ?? null}::text)
+              ${acceleration}::boolean, ${run.serviceAccount ?? null}::text,
+              ${JSON.stringify(run.volumes ?? [])}::jsonb)
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -144,7 +147,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.overridden_stages AS "overriddenStages", run.parent_run_id AS "parentRunId",
            run.parent_stage AS "parentStage", run.parent_attempt AS "parentAttempt",
            run.start_stages AS "startStages", run.end_stages AS "endStages", run.acceleration,
-           run.service_account AS "serviceAccount"
+           run.service_account AS "serviceAccount", run.volumes
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');

@@ -5,6 +5,7 @@ import {
   isTerminalRunPhase,
   LIMITS,
   nameValueSchema,
+  runVolumesSchema,
 } from '@cyclone/domain';
 import { z } from 'zod';
 import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
@@ -23,6 +24,7 @@ import { createRunInTx } from './run-create.js';
 import { healedSpec } from './run-heal.js';
 import type { RunNumbers } from './run-numbers.js';
 import { healedVersion, type RetryHeal, reusedStagesOf } from './run-retry.js';
+import { storedRunVolumes } from './stored-run-volumes.js';
 
 const runWorkflowSchema = z.object({
   tenant: z.string(),
@@ -35,6 +37,7 @@ const runWorkflowSchema = z.object({
   endStages: z.array(z.string().max(63)).max(LIMITS.listItems).nullish(),
   acceleration: z.boolean().nullish(),
   serviceAccount: dnsLabelSchema.nullish(),
+  volumes: runVolumesSchema.nullish(),
 });
 
 /** Malformed text is reported by the format check before this one. */
@@ -76,6 +79,7 @@ export class RunsService {
         numbers: this.deps.numbers,
         ...(parsed.acceleration != null ? { acceleration: parsed.acceleration } : {}),
         serviceAccount: parsed.serviceAccount,
+        volumes: parsed.volumes ?? [],
         ...(parsed.startStages?.length || parsed.endStages?.length
           ? {
               selection: {
@@ -150,6 +154,7 @@ export class RunsService {
         acceleration: original.acceleration,
         executionCluster: original.executionCluster,
         serviceAccount: original.serviceAccount,
+        volumes: storedRunVolumes(original.volumes),
         reusedStages: reusedStagesOf(healed?.spec ?? spec, original, restartFrom),
         // A healing retry holds the workflow's row lock (its new version): numbering on a
         // second connection would wait for this very transaction, so it numbers inside it.

@@ -13,10 +13,10 @@ import {
   type AttemptObservation,
   type Executor,
   type ExitSink,
+  podOnlyRefusal,
   type RunningAttempt,
   type StageExit,
   type StageLaunch,
-  serviceAccountRefusal,
 } from '../executor.js';
 import { ATTEMPT_LABEL, RUN_LABEL, runFolders, STAGE_LABEL } from '../stage-paths.js';
 import { ContainerAttempt } from './container-attempt.js';
@@ -79,7 +79,8 @@ export class ContainerExecutor implements Executor {
 
   /** Returns the handle at once; preparing inputs, pulling and starting go on in the background. */
   start(launch: StageLaunch): string {
-    if (launch.serviceAccount) throw new Error(serviceAccountRefusal('container'));
+    const refusal = podOnlyRefusal('container', launch);
+    if (refusal) throw new Error(refusal);
     const name = containerName(launch);
     this.follow(name, (attempt) => attempt.runNew(launch));
     return this.handleOf(name);

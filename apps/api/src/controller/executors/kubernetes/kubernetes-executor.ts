@@ -16,6 +16,7 @@ import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { requireGrantedServiceAccount } from './run-service-account.js';
 import { RunStatusWriter } from './run-status.js';
+import { requireTenantObjects } from './run-volume-objects.js';
 import { signStageToken } from './stage-token.js';
 
 export interface KubernetesExecutorOptions {
@@ -151,6 +152,7 @@ export class KubernetesExecutor implements Executor {
       outputLimits: this.deps.outputLimits,
       serviceAccountName: launch.serviceAccount ?? this.deps.serviceAccountName ?? STAGE_SERVICE_ACCOUNT,
       mountsApiToken: launch.serviceAccount !== undefined,
+      runVolumes: launch.volumes,
       podDefaults: this.deps.podDefaults,
       podSecurity: run.podSecurity,
       podSpecExtras: stage.podSpecExtras,
@@ -193,6 +195,7 @@ export class KubernetesExecutor implements Executor {
       if (!lane.clusterId) pod.metadata = { ...pod.metadata, ownerReferences: runOwner(run.names, runUid) };
       if (lane.watch.killed.has(name)) return;
       if (launch.serviceAccount) await requireGrantedServiceAccount(lane.clients, run.namespace, launch.serviceAccount);
+      if (launch.volumes?.length) await requireTenantObjects(lane.clients, run.namespace, launch.volumes);
       await this.createSecret(run, pod, secretData);
       // A pass that failed after creating the pod creates it again: the same name, so nothing doubles.
       await this.objects.createIgnoringExisting('Pod', () =>

@@ -1,4 +1,10 @@
-import { checkPodSpecExtras, normalizeCachePath, type StageCache, type StageService } from '@cyclone/domain';
+import {
+  checkPodSpecExtras,
+  normalizeCachePath,
+  type RunVolume,
+  type StageCache,
+  type StageService,
+} from '@cyclone/domain';
 import type { OutputLimits } from '@cyclone/domain/core';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1HostAlias, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
@@ -15,6 +21,7 @@ import {
   WORKSPACE_MOUNT,
   workspaceSubpath,
 } from '../stage-paths.js';
+import { runPodVolumes, runVolumeMounts } from './run-volume-mounts.js';
 import { serviceContainers, serviceHostAliases } from './service-containers.js';
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
@@ -91,6 +98,8 @@ export interface StagePodInput {
   serviceAccountName: string;
   /** The run's own service account (granted by a platform admin): its API token is mounted. */
   mountsApiToken?: boolean;
+  /** The run's volumes (WorkflowRun spec.volumes), checked against Cyclone's own objects before. */
+  runVolumes?: readonly RunVolume[];
   /** Installation-wide pod settings (e.g. nodeSelector, tolerations); the stage's own win. */
   podDefaults?: Record<string, unknown>;
   /**
@@ -199,6 +208,9 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     { name: 'workspace', mountPath: WORKSPACE_MOUNT },
     { name: 'cyclone', mountPath: HELPER_MOUNT },
   ];
+  // The run's own volumes (WorkflowRun spec.volumes), in the containers of their group.
+  const runVolumes = input.runVolumes ?? [];
+  const sidecarMounts = [...mounts, ...runVolumeMounts(runVolumes, 'Sidecar')];
   const secretRef = (key: string) => ({
     valueFrom: { secretKeyRef: { name: input.secretName, key } },
   });
@@ -225,7 +237,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       { name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) },
       ...(input.outputLimits ? outputLimitsEnv(input.outputLimits) : []),
     ],
-    volumeMounts: mounts,
+    volumeMounts: sidecarMounts,
   };
   const initContainers: V1Container[] = [helper];
   const resources = input.resources ?? [];
@@ -275,7 +287,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         },
         ...credentials,
       ],
-      volumeMounts: mounts,
+      volumeMounts: sidecarMounts,
     });
   }
   // Refused at save; checked again here for what was stored before the rule existed.
@@ -286,7 +298,14 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     );
   }
   const services = input.services ?? [];
-  initContainers.push(...serviceContainers(services));
+  const sidecarVolumeMounts = runVolumeMounts(runVolumes, 'Sidecar');
+  initContainers.push(
+    ...serviceContainers(services).map((service) =>
+      sidecarVolumeMounts.length > 0
+        ? { ...service, volumeMounts: [...(service.volumeMounts ?? []), ...sidecarVolumeMounts] }
+        : service,
+    ),
+  );
   const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
   const declared = (extras.containers as V1Container[] | undefined) ?? [];
   const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
@@ -313,6 +332,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     volumeMounts: [
       ...mounts,
       ...outside,
+      ...runVolumeMounts(runVolumes, 'Workload'),
       ...(input.accelerated?.folders ?? []).map((folder) => ({
         name: 'workspace',
         mountPath: folder.containerPath,
@@ -371,7 +391,12 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         : {}),
       initContainers: initContainers.map(harden),
       containers: [workload, ...extraContainers].map(harden),
-      volumes: [workspaceVolume, { name: 'cyclone', emptyDir: {} }, ...(extraVolumes as PodVolumes)],
+      volumes: [
+        workspaceVolume,
+        { name: 'cyclone', emptyDir: {} },
+        ...(extraVolumes as PodVolumes),
+        ...(runPodVolumes(runVolumes) as PodVolumes),
+      ],
     },
   };
 }
