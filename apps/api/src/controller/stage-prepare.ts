@@ -303,6 +303,10 @@ function openSealedResource(
 
 /** A persistent resource's kept copy: one per tenant and resource; absent pullPolicy is Always, as in the original. */
 function keptResourceOf(tenantId: string, resourceId: string, persistent: unknown): KeptResource {
-  const { pullPolicy } = persistent as NonNullable<ResourceSpec['persistent']>;
-  return { key: `${tenantId}/${resourceId}`, pullPolicy: pullPolicy === 'IfNotExist' ? 'IfNotExist' : 'Always' };
+  const { pullPolicy, pvc, path } = persistent as NonNullable<ResourceSpec['persistent']>;
+  return {
+    key: `${tenantId}/${resourceId}`,
+    pullPolicy: pullPolicy === 'IfNotExist' ? 'IfNotExist' : 'Always',
+    claim: { pvc, path },
+  };
 }

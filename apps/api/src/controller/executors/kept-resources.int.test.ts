@@ -23,7 +23,7 @@ describe('persistent resources: the kept copy', () => {
     url: `file://${repo.bare}`,
     revision: 'main',
     path: 'src',
-    persistent: { key, pullPolicy },
+    persistent: { key, pullPolicy, claim: { pvc: 'cache', path: '/src' } },
     ...extra,
   });
   /** A new run's places (its own workspace and pulls), all sharing one folder of kept copies. */

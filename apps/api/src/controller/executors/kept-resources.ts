@@ -16,6 +16,8 @@ import type { ResourcePull } from './stage-inputs.js';
 export interface KeptResource {
   key: string;
   pullPolicy: 'Always' | 'IfNotExist';
+  /** Stage pods keep it on this claim of the tenant namespace, in folder `path` (the original's spec.persistent). */
+  claim: { pvc: string; path: string };
 }
 
 export interface KeptResourceTools {

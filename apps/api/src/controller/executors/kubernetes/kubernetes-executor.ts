@@ -16,7 +16,7 @@ import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { requireGrantedServiceAccount } from './run-service-account.js';
 import { RunStatusWriter } from './run-status.js';
-import { requireTenantObjects } from './run-volume-objects.js';
+import { requireTenantClaim, requireTenantObjects } from './run-volume-objects.js';
 import { signStageToken } from './stage-token.js';
 
 export interface KubernetesExecutorOptions {
@@ -196,6 +196,9 @@ export class KubernetesExecutor implements Executor {
       if (lane.watch.killed.has(name)) return;
       if (launch.serviceAccount) await requireGrantedServiceAccount(lane.clients, run.namespace, launch.serviceAccount);
       if (launch.volumes?.length) await requireTenantObjects(lane.clients, run.namespace, launch.volumes);
+      for (const pull of launch.resources ?? []) {
+        if (pull.persistent) await requireTenantClaim(lane.clients, run.namespace, pull.persistent.claim.pvc);
+      }
       await this.createSecret(run, pod, secretData);
       // A pass that failed after creating the pod creates it again: the same name, so nothing doubles.
       await this.objects.createIgnoringExisting('Pod', () =>

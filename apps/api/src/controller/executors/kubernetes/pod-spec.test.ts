@@ -268,6 +268,30 @@ describe('buildStagePod', () => {
     expect(buildStagePod(base).spec?.containers[0]?.workingDir).toBe('/workspace/src');
   });
 
+  it("mounts a persistent resource's claim in the inputs container only, at its folder", () => {
+    const pod = buildStagePod({
+      ...base,
+      resources: [
+        { name: 'plain', type: 'Git', url: 'http://git/a.git', revision: '', path: 'a' },
+        {
+          name: 'shop',
+          type: 'Git',
+          url: 'http://git/shop.git',
+          revision: 'main',
+          path: 'src',
+          persistent: { key: 't/r', pullPolicy: 'IfNotExist', claim: { pvc: 'sources', path: '/shop/' } },
+        },
+      ],
+    });
+    const inputs = pod.spec?.initContainers?.find((c) => c.name === 'inputs');
+    expect(inputs?.volumeMounts).toContainEqual({ name: 'kept-1', mountPath: '/cyclone-kept/1', subPath: 'shop' });
+    expect(pod.spec?.volumes).toContainEqual({ name: 'kept-1', persistentVolumeClaim: { claimName: 'sources' } });
+    expect(pod.spec?.containers[0]?.volumeMounts?.some((m) => m.name.startsWith('kept-'))).toBe(false);
+    const spec = JSON.parse(inputs?.env?.find((e) => e.name === 'CYCLONE_INPUTS')?.value ?? '{}');
+    expect(spec.resources[0].kept).toBeUndefined();
+    expect(spec.resources[1].kept).toEqual({ dir: '/cyclone-kept/1', pullPolicy: 'IfNotExist' });
+  });
+
   it('refuses system folders, paths that leave the workspace and stages without a command', () => {
     expect(() => buildStagePod({ ...base, workingDir: '/etc' })).toThrow('is a system folder');
     expect(() => buildStagePod({ ...base, workingDir: '../..' })).toThrow('leaves the run workspace');

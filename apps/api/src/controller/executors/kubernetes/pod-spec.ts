@@ -21,6 +21,7 @@ import {
   WORKSPACE_MOUNT,
   workspaceSubpath,
 } from '../stage-paths.js';
+import { keptMountPath, keptResourceMounts, keptResourceVolumes } from './kept-resource-volumes.js';
 import { runPodVolumes, runVolumeMounts } from './run-volume-mounts.js';
 import { serviceContainers, serviceHostAliases } from './service-containers.js';
 
@@ -265,12 +266,13 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         {
           name: 'CYCLONE_INPUTS',
           value: JSON.stringify({
-            resources: resources.map((r) => ({
+            resources: resources.map((r, index) => ({
               name: r.name,
               type: r.type,
               url: r.url,
               revision: r.revision,
               path: podPath(r.path),
+              ...(r.persistent ? { kept: { dir: keptMountPath(index), pullPolicy: r.persistent.pullPolicy } } : {}),
             })),
             artifacts: artifacts.map((a) => ({ name: a.name, path: podPath(a.path), isDirectory: a.isDirectory })),
             workingDir,
@@ -287,7 +289,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         },
         ...credentials,
       ],
-      volumeMounts: sidecarMounts,
+      volumeMounts: [...sidecarMounts, ...keptResourceMounts(resources)],
     });
   }
   // Refused at save; checked again here for what was stored before the rule existed.
@@ -396,6 +398,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         { name: 'cyclone', emptyDir: {} },
         ...(extraVolumes as PodVolumes),
         ...(runPodVolumes(runVolumes) as PodVolumes),
+        ...(keptResourceVolumes(resources) as PodVolumes),
       ],
     },
   };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { apiStatusOf } from '@cyclone/k8s';
@@ -171,6 +171,66 @@ describe('stage pods on a real node', () => {
     ]);
     // What the stage left under /go is in the run's workspace, for the next pod.
     expect(await kit.h.logs(run.id, 'check')).toEqual(['two', 'version.txt']);
+  });
+
+  it("keeps a persistent resource's clone on its claim between runs: made once, then fetched into", async () => {
+    // The tenant's claim, bound to a folder of this machine (the test cluster has no provisioner).
+    const claimDir = join(volumes, 'kept-claim');
+    mkdirSync(claimDir);
+    chmodSync(claimDir, 0o777);
+    await kit.clients.core.createPersistentVolume({
+      body: {
+        metadata: { name: `${kit.namespace}-kept` },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteOnce'],
+          hostPath: { path: claimDir },
+          storageClassName: '',
+          claimRef: { namespace: kit.namespace, name: 'kept' },
+        },
+      },
+    });
+    await kit.clients.core.createNamespacedPersistentVolumeClaim({
+      namespace: kit.namespace,
+      body: {
+        metadata: { name: 'kept' },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', resources: { requests: { storage: '1Gi' } } },
+      },
+    });
+    await kit.h.must('mutation($input: CreateResourceInput!) { createResource(input: $input) { name } }', {
+      input: {
+        tenant: kit.tenant,
+        project: 'web',
+        name: 'shop',
+        type: 'GIT',
+        parameters: [{ name: 'SCM_URL', value: `${git.url}/repo.git` }],
+        persistent: { pvc: 'kept', path: '/shop', pullPolicy: 'IfNotExist' },
+      },
+    });
+    await kit.h.createWorkflow('kept', [
+      stage('read', 'cat src/version.txt', { inputs: { resources: [{ name: 'shop', path: 'src' }] } }),
+    ]);
+    await provideVolume('kept-1');
+    const first = await kit.h.waitEnd(await kit.h.start('kept'), 120_000);
+    expect(first.phase, JSON.stringify(first)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(first.id, 'read')).toEqual([
+      '[cyclone] resource "shop": making its kept copy afresh (none kept yet)',
+      `[cyclone] pulling Git resource "shop" from ${git.url}/repo.git`,
+      'two',
+    ]);
+    // A mark in the kept clone on the claim tells whether the next run fetched into it or cloned again.
+    writeFileSync(join(claimDir, 'shop', 'copy', '.git', 'kept-mark'), '');
+    await provideVolume('kept-2');
+    const second = await kit.h.waitEnd(
+      await kit.h.start('kept', [{ name: 'resources.shop.SCM_REVISION', value: 'feature' }]),
+      120_000,
+    );
+    expect(second.phase, JSON.stringify(second)).toBe('SUCCEEDED');
+    expect(await kit.h.logs(second.id, 'read')).toEqual([
+      '[cyclone] resource "shop": updating its kept copy (pullPolicy IfNotExist)',
+      'feature',
+    ]);
+    expect(existsSync(join(claimDir, 'shop', 'copy', '.git', 'kept-mark'))).toBe(true);
   });
 
   it('restores a stage cache the previous run saved, through the real stage helper', async () => {
