@@ -31,6 +31,8 @@ const run: Run = {
   finishedAt: null,
   timeoutSeconds: null,
   acceleration: false,
+  serviceAccount: null,
+  volumes: [],
   workflow: { name: 'build' },
   projectName: 'shop',
   tenantName: 'acme',

@@ -18,6 +18,7 @@ import { errorMessage } from './error-message';
 import { matrixProgress } from './matrix-progress';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
+import { volumeText } from './run-presets';
 import { RunTimeline } from './run-timeline';
 import { runWaitText } from './run-wait-text';
 import { isTerminal, runHref, runsHref } from './runs.documents';
@@ -209,6 +210,16 @@ export function RunDashboard({
         {run.acceleration ? (
           <span className={styles.fact} data-testid="run-accelerated" title={t('runs.fields.acceleratedHint')}>
             {t('runs.fields.accelerated')}
+          </span>
+        ) : null}
+        {run.serviceAccount ? (
+          <span className={styles.fact} data-testid="run-service-account">
+            <span className={styles.muted}>{t('runs.fields.serviceAccount')}</span> {run.serviceAccount}
+          </span>
+        ) : null}
+        {run.volumes.length > 0 ? (
+          <span className={styles.fact} data-testid="run-volumes">
+            <span className={styles.muted}>{t('runs.fields.volumes')}</span> {run.volumes.map(volumeText).join('; ')}
           </span>
         ) : null}
         {run.retryOf ? (

@@ -95,6 +95,14 @@ const RunFields = graphql(
     createdAt
     timeoutSeconds
     acceleration
+    serviceAccount
+    volumes {
+      type
+      objectName
+      path
+      mountPath
+      containers
+    }
     workflow {
       name
     }

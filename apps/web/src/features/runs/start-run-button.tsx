@@ -10,6 +10,8 @@ import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { errorMessage } from './error-message';
+import { type VolumeRow, volumesInput } from './run-presets';
+import { RunPresetsFields } from './run-presets-fields';
 import { PreflightRunDocument, runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
 import styles from './runs.module.css';
 
@@ -37,6 +39,8 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
   const [timeout, setTimeoutText] = useState('');
   // Undefined until changed: the workflow's setting (read again after the editor saves it).
   const [accelerationChoice, setAcceleration] = useState<boolean>();
+  const [serviceAccount, setServiceAccount] = useState('');
+  const [volumes, setVolumes] = useState<VolumeRow[]>([]);
   const { data: definition } = useWorkflowForRun(tenant, project, workflow);
   const acceleration = accelerationChoice ?? definition?.acceleration ?? false;
   const variables = definition?.globalVariables ?? [];
@@ -66,6 +70,8 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
           ...(accelerationChoice !== undefined && accelerationChoice !== definition?.acceleration
             ? { acceleration: accelerationChoice }
             : {}),
+          ...(serviceAccount.trim() ? { serviceAccount: serviceAccount.trim() } : {}),
+          ...(volumesInput(volumes).length > 0 ? { volumes: volumesInput(volumes) } : {}),
         },
       }),
     onSuccess: ({ runWorkflow: run }) => {
@@ -92,6 +98,8 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
           setValues(defaults);
           preflight.mutate(defaults);
           setAcceleration(undefined);
+          setServiceAccount('');
+          setVolumes([]);
           dialog.current?.showModal();
         }}
       >
@@ -137,6 +145,12 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
               </span>
             </span>
           </label>
+          <RunPresetsFields
+            serviceAccount={serviceAccount}
+            onServiceAccount={setServiceAccount}
+            volumes={volumes}
+            onVolumes={setVolumes}
+          />
           <section className={styles.fieldset} aria-label={t('runs.start.preflight')} data-testid="run-preflight">
             <p className={styles.muted}>
               {preflight.isPending
