@@ -84,24 +84,28 @@ describe('stage pods on a real node', () => {
     }
   };
 
-  /** A volume for the run's workspace claim (the test cluster has no provisioner). */
-  async function provideVolume(run: string) {
-    const path = join(volumes, run);
+  /** A volume of this machine's folder `name` for the claim `claim` (the test cluster has no provisioner). */
+  async function hostVolume(name: string, claim: string): Promise<string> {
+    const path = join(volumes, name);
     mkdirSync(path);
     chmodSync(path, 0o777); // the stage helper runs as user 1000, the workload as root
     await kit.clients.core.createPersistentVolume({
       body: {
-        metadata: { name: `${kit.namespace}-${run}` },
+        metadata: { name: `${kit.namespace}-${name}` },
         spec: {
           capacity: { storage: '1Gi' },
           accessModes: ['ReadWriteOnce'],
           hostPath: { path },
           storageClassName: '',
-          claimRef: { namespace: kit.namespace, name: workspaceClaimName(run) },
+          claimRef: { namespace: kit.namespace, name: claim },
         },
       },
     });
+    return path;
   }
+
+  /** A volume for the run's workspace claim. */
+  const provideVolume = (run: string) => hostVolume(run, workspaceClaimName(run));
 
   it('clones a Git input in the real init container, shares the workspace and ships outputs and artifacts', async () => {
     await kit.h.createResource('source', 'GIT', [{ name: 'SCM_URL', value: `${git.url}/repo.git` }]);
@@ -174,22 +178,8 @@ describe('stage pods on a real node', () => {
   });
 
   it("keeps a persistent resource's clone on its claim between runs: made once, then fetched into", async () => {
-    // The tenant's claim, bound to a folder of this machine (the test cluster has no provisioner).
-    const claimDir = join(volumes, 'kept-claim');
-    mkdirSync(claimDir);
-    chmodSync(claimDir, 0o777);
-    await kit.clients.core.createPersistentVolume({
-      body: {
-        metadata: { name: `${kit.namespace}-kept` },
-        spec: {
-          capacity: { storage: '1Gi' },
-          accessModes: ['ReadWriteOnce'],
-          hostPath: { path: claimDir },
-          storageClassName: '',
-          claimRef: { namespace: kit.namespace, name: 'kept' },
-        },
-      },
-    });
+    // The tenant's claim, bound to a folder of this machine.
+    const claimDir = await hostVolume('kept-claim', 'kept');
     await kit.clients.core.createNamespacedPersistentVolumeClaim({
       namespace: kit.namespace,
       body: {
