@@ -54,7 +54,7 @@ export interface NewRun {
   selection?: { startStages: readonly string[]; endStages: readonly string[]; field: string };
   /** Acceleration (docs/workflows.md): on or off for this run; unset: as its workflow version says. */
   acceleration?: boolean;
-  /** The service account its stage pods run as (docs/security.md, "Run service accounts"); unset: Cyclone's. */
+  /** The service account its stage pods run as (docs/security.md, "A run's own service account"); unset: Cyclone's. */
   serviceAccount?: string | null;
   /** Claims, Secrets and ConfigMaps its stage pods mount (checked by runVolumesSchema). */
   volumes?: readonly RunVolume[];

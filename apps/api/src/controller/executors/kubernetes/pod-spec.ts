@@ -211,7 +211,8 @@ export function buildStagePod(input: StagePodInput): V1Pod {
   ];
   // The run's own volumes (WorkflowRun spec.volumes), in the containers of their group.
   const runVolumes = input.runVolumes ?? [];
-  const sidecarMounts = [...mounts, ...runVolumeMounts(runVolumes, 'Sidecar')];
+  const sidecarVolumeMounts = runVolumeMounts(runVolumes, 'Sidecar');
+  const sidecarMounts = [...mounts, ...sidecarVolumeMounts];
   const secretRef = (key: string) => ({
     valueFrom: { secretKeyRef: { name: input.secretName, key } },
   });
@@ -300,7 +301,6 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     );
   }
   const services = input.services ?? [];
-  const sidecarVolumeMounts = runVolumeMounts(runVolumes, 'Sidecar');
   initContainers.push(
     ...serviceContainers(services).map((service) =>
       sidecarVolumeMounts.length > 0
