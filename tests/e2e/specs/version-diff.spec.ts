@@ -145,7 +145,9 @@ test.describe('version diff', () => {
     // A commit without a pipeline file says why, with the code.
     await page.getByLabel('Revision', { exact: true }).fill('0'.repeat(40));
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
-    const refusal = page.getByRole('alert').filter({ hasText: 'Cyclone could not read .cyclone.yaml at this revision.' });
+    const refusal = page
+      .getByRole('alert')
+      .filter({ hasText: 'Cyclone could not read .cyclone.yaml at this revision.' });
     await expect(refusal).toContainText(`revision: .cyclone.yaml does not exist at ${'0'.repeat(40)}`);
     await expect(refusal).toContainText('BAD_USER_INPUT');
   });

@@ -10,16 +10,13 @@ const volumeName = (index: number) => `run-volume-${index}`;
 export function runPodVolumes(volumes: readonly RunVolume[]): PodVolume[] {
   return volumes.map((volume, index) => {
     const name = volumeName(index);
+    const object = volume.objectName as string;
+    if (volume.type === 'PVC') return { name, persistentVolumeClaim: { claimName: object } };
     // One key, as the file `subPath` (default: the key); no key: every key of the object.
     const items = volume.path ? { items: [{ key: volume.path, path: volume.subPath ?? volume.path }] } : {};
-    switch (volume.type) {
-      case 'PVC':
-        return { name, persistentVolumeClaim: { claimName: volume.objectName as string } };
-      case 'Secret':
-        return { name, secret: { secretName: volume.objectName as string, ...items } };
-      case 'ConfigMap':
-        return { name, configMap: { name: volume.objectName as string, ...items } };
-    }
+    return volume.type === 'Secret'
+      ? { name, secret: { secretName: object, ...items } }
+      : { name, configMap: { name: object, ...items } };
   });
 }
 
