@@ -103,7 +103,8 @@ export function decodeWorkflow(r: FieldReader, doc: Obj, base: string, name: str
     const { caches, ...ref } = parsed.data;
     return caches ? { ...ref, caches } : ref;
   });
-  const cluster = executionClusterOf(r, spec, p);
+  const context = executionContextOf(r, spec, p);
+  const cluster = executionClusterOf(r, context, p);
   const notification = readWorkflowNotification(r, spec, p);
   if (
     !head.success ||
@@ -157,8 +158,12 @@ function childWorkflowOf(r: FieldReader, item: Obj, path: string) {
 }
 
 /** Where Cyclone's documents say they run (`executionContext`); only the cluster is taken. */
-function executionClusterOf(r: FieldReader, spec: Obj, p: string): string | undefined {
-  const context = r.object(spec.executionContext, `${p}.executionContext`);
+/** `spec.executionContext`, read once (its fields are read by what uses them). */
+function executionContextOf(r: FieldReader, spec: Obj, p: string): Obj | undefined {
+  return r.object(spec.executionContext, `${p}.executionContext`);
+}
+
+function executionClusterOf(r: FieldReader, context: Obj | undefined, p: string): string | undefined {
   return context ? r.string(context, 'cluster', `${p}.executionContext`) : undefined;
 }
 
@@ -330,7 +335,8 @@ export function decodeWorkflowRun(
     const parsed = nameValueSchema.safeParse(variable);
     if (!parsed.success) r.fail(`${p}.globalVariables[${index}]`, parsed.error.issues[0]?.message ?? 'invalid');
   });
-  const cluster = executionClusterOf(r, spec, p);
+  const context = executionContextOf(r, spec, p);
+  const cluster = executionClusterOf(r, context, p);
   const startStages = r.strings(spec, 'startStages', p);
   const endStages = r.strings(spec, 'endStages', p);
   for (const [key, names] of [
@@ -341,7 +347,6 @@ export function decodeWorkflowRun(
       if (!dnsLabelSchema.safeParse(stage).success) r.fail(`${p}.${key}[${index}]`, 'must be a stage name');
     });
   }
-  const context = r.object(spec.executionContext, `${p}.executionContext`);
   const volumes = decodeRunVolumes(r, spec, p, context ? r.string(context, 'pvc', `${p}.executionContext`) : undefined);
   const serviceAccount = r.string(spec, 'serviceAccount', p);
   if (serviceAccount !== undefined && !dnsLabelSchema.safeParse(serviceAccount).success) {

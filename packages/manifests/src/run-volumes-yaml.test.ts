@@ -54,6 +54,8 @@ describe('WorkflowRun spec.volumes', () => {
     expect(errors('{type: PVC, objectName: c, path: ../etc, mountPath: /c}')[0]).toMatch(
       /^documents\[0\]\.spec\.volumes\[0\]\.path: must be a relative path/,
     );
+    // executionContext is read once: a bad one is reported once.
+    expect(run('  executionContext: ci').errors.map((e) => e.path)).toEqual(['documents[0].spec.executionContext']);
     expect(errors('{type: Disk, objectName: c, mountPath: /c}')[0]).toMatch(
       /^documents\[0\]\.spec\.volumes\[0\]\.type: must be one of PVC, Secret, ConfigMap/,
     );

@@ -285,8 +285,8 @@ async function startStage(
     return undefined;
   }
   const claimed = await claimAttempt(tx, run.id, start.stage, start.attempt, now);
-  const volumes = storedRunVolumes(run.volumes);
   if (!claimed) return null;
+  const volumes = storedRunVolumes(run.volumes);
   try {
     return await ctx.executor.start({
       runId: run.id,

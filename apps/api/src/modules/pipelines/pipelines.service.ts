@@ -1,11 +1,11 @@
 import type { WorkflowSpec } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
-import { AppError, badInput, notFound } from '../../errors/app-error.js';
+import { badInput, notFound } from '../../errors/app-error.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { createScmProvider } from '../scm/create-provider.js';
-import { ScmError, type ScmKind, type ScmProvider } from '../scm/scm-provider.js';
+import { ScmError, type ScmKind, type ScmProvider, scmServerFailure } from '../scm/scm-provider.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
@@ -85,16 +85,7 @@ export class PipelinesService {
       };
     } catch (error) {
       if (error instanceof PipelineFileError) throw badInput('revision', error.message);
-      if (error instanceof ScmError) {
-        throw new AppError(
-          'BAD_USER_INPUT',
-          `SCM server of integration "${integration.name}" failed: ${error.message}`,
-          {
-            field: 'revision',
-            status: error.status,
-          },
-        );
-      }
+      if (error instanceof ScmError) throw scmServerFailure(integration.name, error, 'revision');
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
-import { AppError, badInput, notFound } from '../../errors/app-error.js';
+import { badInput, notFound } from '../../errors/app-error.js';
 import type { Integration, WebhookDelivery } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
@@ -8,7 +8,7 @@ import { requireTenantRole } from '../shared/access.js';
 import { parseInput } from '../shared/validate-input.js';
 import { SCM_INTEGRATION_TYPES } from '../triggers/triggers.rules.js';
 import { createScmProvider } from './create-provider.js';
-import { ScmError, type ScmRef, type ScmRepo } from './scm-provider.js';
+import { ScmError, type ScmRef, type ScmRepo, scmServerFailure } from './scm-provider.js';
 
 const firstSchema = z.number().int().min(1).max(1000);
 const repoSchema = z.string().trim().min(1, 'must not be empty').max(1000);
@@ -72,10 +72,7 @@ export class ScmBrowseService {
       return await action(provider);
     } catch (error) {
       if (!(error instanceof ScmError)) throw error;
-      throw new AppError('BAD_USER_INPUT', `SCM server of integration "${row.name}" failed: ${error.message}`, {
-        field: 'integration',
-        status: error.status,
-      });
+      throw scmServerFailure(row.name, error, 'integration');
     }
   }
 }

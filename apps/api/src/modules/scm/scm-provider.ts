@@ -1,3 +1,4 @@
+import { AppError } from '../../errors/app-error.js';
 /**
  * One interface over the SCM servers Cyclone talks to. Repositories are named the
  * way each server names them: "owner/name" (GitHub), "group/sub/project" (GitLab),
@@ -83,4 +84,12 @@ export class ScmError extends Error {
     super(message);
     this.name = 'ScmError';
   }
+}
+
+/** What a tenant sees when an integration's SCM server failed a read made for it, naming the input `field`. */
+export function scmServerFailure(integration: string, error: ScmError, field: string): AppError {
+  return new AppError('BAD_USER_INPUT', `SCM server of integration "${integration}" failed: ${error.message}`, {
+    field,
+    status: error.status,
+  });
 }
