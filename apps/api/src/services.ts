@@ -30,6 +30,7 @@ import { PreflightService } from './modules/preflight/preflight.service.js';
 import { ProjectsPresenter } from './modules/projects/projects.presenter.js';
 import { ProjectsService } from './modules/projects/projects.service.js';
 import { RegistriesService } from './modules/registries/registries.service.js';
+import { ResourceTypeService } from './modules/resource-types/resource-types.service.js';
 import { ResourceService } from './modules/resources/resources.service.js';
 import { DelegationsService } from './modules/runs/delegations.service.js';
 import { LogSearchPresenter } from './modules/runs/log-search.presenter.js';
@@ -74,6 +75,7 @@ export interface Services {
   audit: AuditPresenter;
   integrations: IntegrationService;
   resources: ResourceService;
+  resourceTypes: ResourceTypeService;
   stages: StageService;
   templates: TemplateService;
   workflows: WorkflowsService;
@@ -162,6 +164,7 @@ export function createServices(
       checkTimeoutMs: config.integrations.checkTimeoutMs,
     }),
     resources: new ResourceService({ db, logger, box: secretBox }),
+    resourceTypes: new ResourceTypeService({ db, logger }),
     stages: new StageService({ db, logger }),
     templates: new TemplateService({ db, logger }),
     identity,

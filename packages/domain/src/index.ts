@@ -5,6 +5,7 @@ export * from './core/index.js';
 export * from './dns-label-schema.js';
 export * from './matrix.js';
 export * from './pod-spec-extras.js';
+export * from './resource-types.js';
 export * from './resources.js';
 export * from './run-volumes.js';
 export * from './specs.js';

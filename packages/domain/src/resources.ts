@@ -1,4 +1,4 @@
-import type { ResourceSpec, ResourceTypeName } from './specs.js';
+import { isBuiltinResourceType, type ResourceSpec, type ResourceTypeName } from './specs.js';
 
 /**
  * Resource parameters that hold credentials (Git's SCM_AUTH, Svn's SCM_PWD, and any
@@ -16,6 +16,7 @@ export const REQUIRED_RESOURCE_PARAMETERS: Record<ResourceTypeName, readonly str
   Image: ['IMAGE'],
   KV: [],
   General: [],
+  Http: ['URL'],
 };
 
 export interface SpecProblem {
@@ -25,8 +26,10 @@ export interface SpecProblem {
 }
 
 /**
- * Checks what the schema cannot: required parameters per type, duplicated parameter
- * names, and the resolver image a General resource needs to be pulled or pushed.
+ * Checks what the schema cannot: required parameters per built-in type, duplicated
+ * parameter names, and the resolver image a General resource needs to be pulled or
+ * pushed. A registered type's own rules are checked against its registration
+ * (resource-types.ts: checkRegisteredResource).
  */
 export function checkResourceSpec(spec: Pick<ResourceSpec, 'type' | 'parameters' | 'resolver'>): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -37,7 +40,8 @@ export function checkResourceSpec(spec: Pick<ResourceSpec, 'type' | 'parameters'
     }
     seen.add(parameter.name);
   });
-  for (const required of REQUIRED_RESOURCE_PARAMETERS[spec.type]) {
+  const requiredNames = isBuiltinResourceType(spec.type) ? REQUIRED_RESOURCE_PARAMETERS[spec.type] : [];
+  for (const required of requiredNames) {
     const given = spec.parameters.find((p) => p.name === required);
     if (!given || given.value.trim() === '') {
       problems.push({ path: 'parameters', message: `a ${spec.type} resource needs the parameter ${required}` });

@@ -32,8 +32,18 @@ export const durationTextSchema = z
   .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { message: 'must be a duration like 90s, 30m, 1h or 1h30m' })
   .refine((v) => v.length > 0, { message: 'must not be empty' });
 
-export const RESOURCE_TYPES = ['Git', 'Svn', 'Image', 'KV', 'General'] as const;
+/** Cyclone's built-in resource types; a tenant registers more (resource-types.ts). */
+export const RESOURCE_TYPES = ['Git', 'Svn', 'Image', 'KV', 'General', 'Http'] as const;
 export type ResourceTypeName = (typeof RESOURCE_TYPES)[number];
+
+export function isBuiltinResourceType(type: string): type is ResourceTypeName {
+  return (RESOURCE_TYPES as readonly string[]).includes(type);
+}
+
+/** A resource's `spec.type`: a built-in, or a type the tenant registered (checked against them when saved). */
+export const resourceTypeNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,62}$/, {
+  message: `must be one of ${RESOURCE_TYPES.join(', ')} or a registered type's name (letters, digits, . _ -)`,
+});
 
 /**
  * How a persistent resource's kept copy is brought to a run's revision (the original's
@@ -48,9 +58,9 @@ const resourcePullPolicySchema = z.preprocess(
 
 export const resourceSpecSchema = z.object({
   name: dnsLabelSchema,
-  type: z.enum(RESOURCE_TYPES),
+  type: resourceTypeNameSchema,
   parameters: list(nameValueSchema).default([]),
-  /** Image that pulls/pushes a General resource. */
+  /** Image that pulls/pushes a General resource (a registered type's own resolver otherwise). */
   resolver: text.optional(),
   /** Kept between runs: on Kubernetes in the PVC `pvc` at `path`, locally one folder per tenant and resource. */
   persistent: z.object({ pvc: text, path: text, pullPolicy: resourcePullPolicySchema.optional() }).optional(),
@@ -164,7 +174,8 @@ export const stageDefinitionSchema = z.object({
     .default({ resources: [], artifacts: [], arguments: [] }),
   outputs: z
     .object({
-      resources: list(z.object({ name: dnsLabelSchema })).default([]),
+      /** `path`: where the stage leaves what a resolver pushes (an Http or registered type's `push`). */
+      resources: list(z.object({ name: dnsLabelSchema, path: text.optional() })).default([]),
       artifacts: list(z.object({ name: z.string().min(1).max(253), path: text })).default([]),
     })
     .default({ resources: [], artifacts: [] }),

@@ -29,11 +29,11 @@ describe('stageTemplateSpecSchema', () => {
     ]);
   });
 
-  it('refuses slots of unknown types', () => {
+  it('refuses slots whose type cannot name a resource type', () => {
     const parsed = stageTemplateSpecSchema.safeParse({
       name: 'x',
       image: 'alpine',
-      inputs: { resources: [{ type: 'Docker', path: '/w' }] },
+      inputs: { resources: [{ type: 'Docker image', path: '/w' }] },
     });
     expect(parsed.success).toBe(false);
   });

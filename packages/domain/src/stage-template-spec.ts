@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { dnsLabelSchema } from './dns-label-schema.js';
-import { LIMITS, RESOURCE_TYPES, stageArgumentSchema, stageDefinitionSchema } from './specs.js';
+import { LIMITS, resourceTypeNameSchema, stageArgumentSchema, stageDefinitionSchema } from './specs.js';
 
 const text = z.string().max(LIMITS.stringLength);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems);
@@ -10,8 +10,8 @@ const artifactSchema = z.object({ name: z.string().min(1).max(253), path: text }
  * A resource slot of a stage template (Cyclone's `- type: Git` without a name): the
  * template says what kind of resource it takes, a stage made from it names which one.
  */
-export const inputResourceSlotSchema = z.object({ type: z.enum(RESOURCE_TYPES), path: text });
-export const outputResourceSlotSchema = z.object({ type: z.enum(RESOURCE_TYPES) });
+export const inputResourceSlotSchema = z.object({ type: resourceTypeNameSchema, path: text });
+export const outputResourceSlotSchema = z.object({ type: resourceTypeNameSchema, path: text.optional() });
 export type InputResourceSlot = z.infer<typeof inputResourceSlotSchema>;
 export type OutputResourceSlot = z.infer<typeof outputResourceSlotSchema>;
 
@@ -27,7 +27,9 @@ export const stageTemplateSpecSchema = stageDefinitionSchema.extend({
     .default({ resources: [], artifacts: [], arguments: [] }),
   outputs: z
     .object({
-      resources: list(z.union([z.object({ name: dnsLabelSchema }), outputResourceSlotSchema])).default([]),
+      resources: list(
+        z.union([z.object({ name: dnsLabelSchema, path: text.optional() }), outputResourceSlotSchema]),
+      ).default([]),
       artifacts: list(artifactSchema).default([]),
     })
     .default({ resources: [], artifacts: [] }),

@@ -252,11 +252,28 @@ const STAGE_POD = {
 function base(row: Row, kind: string): Record<string, unknown> {
   switch (kind) {
     case 'Resource':
+      if (row.section.startsWith('Resource type')) {
+        return {
+          ...head(kind, 'maven-type'),
+          metadata: { name: 'maven-type', labels: { 'resource.cyclone.dev/template': 'true' } },
+          spec: {
+            type: 'Maven',
+            resolver: 'registry.example.com/resolvers/maven:v1',
+            operations: ['pull'],
+            parameters: [{ name: 'REPO_URL', required: true, description: 'where the artifacts are' }],
+            bind: { integrationType: 'General', paramBindings: {} },
+          },
+        };
+      }
       return {
         ...head(kind, 'src'),
         spec: {
           type: 'Git',
-          parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/shop.git' }],
+          // URL too, so the row turning it into an Http resource decodes.
+          parameters: [
+            { name: 'SCM_URL', value: 'https://git.example.com/shop.git' },
+            { name: 'URL', value: 'https://uploads.example.com/files' },
+          ],
           persistent: { pvc: 'cache', path: '/src' },
         },
       };

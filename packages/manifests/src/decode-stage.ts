@@ -1,10 +1,7 @@
 import {
   checkPodSpecExtras,
-  checkResourceSpec,
   LIMITS,
-  RESOURCE_TYPES,
-  type ResourceSpec,
-  resourceSpecSchema,
+  resourceTypeNameSchema,
   serviceProblems,
   stageDefinitionProblems,
   stageDefinitionSchema,
@@ -22,38 +19,6 @@ import { reportIssues } from './zod-paths.js';
 
 /** Fields of the workload container that StageDefinition models; the rest is kept in podSpecExtras. */
 export const WORKLOAD_FIELDS = ['image', 'command', 'args', 'workingDir', 'env'] as const;
-
-export function decodeResource(r: FieldReader, doc: Obj, base: string, name: string): ResourceSpec | undefined {
-  const spec = r.object(doc.spec, `${base}.spec`, true);
-  if (!spec) return undefined;
-  const p = `${base}.spec`;
-  const type = r.string(spec, 'type', p, true);
-  if (type !== undefined && !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-    r.fail(`${p}.type`, `must be one of ${RESOURCE_TYPES.join(', ')}`);
-    return undefined;
-  }
-  const persistent = r.object(spec.persistent, `${p}.persistent`);
-  const candidate = {
-    name,
-    type,
-    parameters: r.nameValues(spec, 'parameters', p),
-    resolver: r.string(spec, 'resolver', p),
-    integration: r.string(spec, 'integration', p),
-    persistent: persistent && {
-      pvc: r.string(persistent, 'pvc', `${p}.persistent`, true),
-      path: r.string(persistent, 'path', `${p}.persistent`, true),
-      pullPolicy: r.string(persistent, 'pullPolicy', `${p}.persistent`),
-    },
-  };
-  const parsed = resourceSpecSchema.safeParse(candidate);
-  if (!parsed.success) {
-    reportIssues(r, base, parsed.error.issues, { name: 'metadata.name' });
-    return undefined;
-  }
-  const problems = checkResourceSpec(parsed.data);
-  for (const problem of problems) r.fail(`${p}.${problem.path}`, problem.message);
-  return problems.length === 0 ? parsed.data : undefined;
-}
 
 type StageManifest = Extract<Manifest, { kind: 'Stage' }>;
 
@@ -179,15 +144,18 @@ function templateMeta(
   return { kind: kind as TemplateKind, description };
 }
 
-/** `{name, path}` items; `- type: Git` alone is a slot in a template, else named after its type. */
-function resourceSlots(r: FieldReader, parent: Obj | undefined, path: string, withPath: boolean, keepSlots: boolean) {
+/**
+ * `{name, path}` items; `- type: Git` alone is a slot in a template, else named after
+ * its type. An input needs its path; an output's path (where a push finds the data) is optional.
+ */
+function resourceSlots(r: FieldReader, parent: Obj | undefined, path: string, isInput: boolean, keepSlots: boolean) {
   return r.objects(parent, 'resources', path).map(({ item, path: itemPath }) => {
     const type = r.string(item, 'type', itemPath);
-    if (type !== undefined && !(RESOURCE_TYPES as readonly string[]).includes(type)) {
-      r.fail(`${itemPath}.type`, `must be one of ${RESOURCE_TYPES.join(', ')}`);
-    }
+    const typeProblem = type === undefined ? undefined : resourceTypeNameSchema.safeParse(type).error?.issues[0];
+    if (typeProblem) r.fail(`${itemPath}.type`, typeProblem.message);
     const given = r.string(item, 'name', itemPath, type === undefined);
-    const resourcePath = withPath ? { path: r.string(item, 'path', itemPath, true) } : {};
+    const at = r.string(item, 'path', itemPath, isInput);
+    const resourcePath = at === undefined ? {} : { path: at };
     if (keepSlots && given === undefined) return { type, ...resourcePath };
     return { name: given ?? type?.toLowerCase(), ...resourcePath };
   });

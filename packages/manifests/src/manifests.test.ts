@@ -211,9 +211,12 @@ describe('parseManifests', () => {
       'stage.cyclone.dev/template-kind: paint',
       'documents[0].metadata.labels.stage.cyclone.dev/template-kind: must be one of',
     ],
-    ['cyclone.dev/scene: cicd', 'documents[0].spec.pod.inputs.resources[0].type: must be one of Git'],
+    [
+      'cyclone.dev/scene: cicd',
+      "documents[0].spec.pod.inputs.resources[0].type: must be one of Git, Svn, Image, KV, General, Http or a registered type's name",
+    ],
   ])('refuses a bad template (%s)', (label, message) => {
-    const text = `apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata:\n  name: t\n  labels:\n    stage.cyclone.dev/template: "true"\n    ${label}\nspec:\n  pod:\n    inputs:\n      resources:\n      - type: ${label.includes('paint') ? 'Git' : 'Docker'}\n        path: /w\n    spec:\n      containers:\n      - image: alpine\n`;
+    const text = `apiVersion: cyclone.dev/v1alpha1\nkind: Stage\nmetadata:\n  name: t\n  labels:\n    stage.cyclone.dev/template: "true"\n    ${label}\nspec:\n  pod:\n    inputs:\n      resources:\n      - type: ${label.includes('paint') ? 'Git' : 'Docker image'}\n        path: /w\n    spec:\n      containers:\n      - image: alpine\n`;
     const { errors } = parseManifests(text);
     expect(errors.map(formatManifestError).join('\n')).toContain(message);
   });
@@ -239,7 +242,7 @@ describe('parseManifests', () => {
       'documents[0].metadata.name: must be lower-case',
     ],
     [
-      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: Docker}`,
+      `apiVersion: cyclone.dev/v1alpha1\nkind: Resource\nmetadata: {name: a}\nspec: {type: "Docker image"}`,
       'documents[0].spec.type: must be one of Git',
     ],
     [

@@ -1,6 +1,7 @@
 import { dnsLabelSchema, findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@cyclone/domain';
 import { parseAllDocuments } from 'yaml';
-import { decodeResource, decodeStage } from './decode-stage.js';
+import { decodeResource } from './decode-resource.js';
+import { decodeStage } from './decode-stage.js';
 import { decodeTrigger, decodeWorkflow, decodeWorkflowRun } from './decode-workflow.js';
 import { FieldReader } from './fields.js';
 import { API_VERSION, MANIFEST_KINDS, type Manifest, type ManifestError, type ManifestKind } from './types.js';
@@ -100,10 +101,8 @@ function decodeKind(
   kind: ManifestKind,
 ): Manifest | undefined {
   switch (kind) {
-    case 'Resource': {
-      const spec = decodeResource(r, doc, base, name);
-      return spec && { kind, spec };
-    }
+    case 'Resource':
+      return decodeResource(r, doc, base, name);
     case 'Stage':
       return decodeStage(r, doc, base, name);
     case 'Workflow': {

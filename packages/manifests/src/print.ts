@@ -1,6 +1,7 @@
 import {
   ACCELERATION_LABEL,
   type ResourceSpec,
+  type ResourceTypeSpec,
   type StageApproval,
   type StageDelegation,
   type StageTemplateSpec,
@@ -39,6 +40,12 @@ function encode(manifest: Manifest): Json {
   switch (manifest.kind) {
     case 'Resource':
       return envelope('Resource', { name: manifest.spec.name }, encodeResource(manifest.spec));
+    case 'ResourceType':
+      return envelope(
+        'Resource',
+        { name: manifest.spec.name, labels: { [LABELS.resourceType]: 'true' } },
+        encodeResourceType(manifest.spec),
+      );
     case 'Stage': {
       const { spec } = manifest;
       // A delegated stage runs no pod: its document says where the work goes instead.
@@ -127,6 +134,19 @@ function encodeResource(spec: ResourceSpec): Json {
   });
 }
 
+/** A resource type in the original's form; parameters without a description or requirement print bare. */
+function encodeResourceType(spec: ResourceTypeSpec): Json {
+  return compact({
+    type: spec.type,
+    resolver: spec.resolver,
+    operations: [...spec.operations],
+    parameters: spec.parameters.map((p) =>
+      compact({ name: p.name, required: p.required || undefined, description: p.description || undefined }),
+    ),
+    bind: spec.bind && { integrationType: spec.bind.integrationType, paramBindings: sortKeys(spec.bind.paramBindings) },
+  });
+}
+
 /** `spec.delegation`; a free-form config prints with sorted keys, as the rest of a PodSpec does. */
 function encodeDelegation(delegation: StageDelegation): Json {
   // Not compact(): a config of {} or [] is a value the external system is sent.
@@ -165,7 +185,9 @@ function encodePod(spec: StageTemplateSpec): Json {
       artifacts: spec.inputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
     }),
     outputs: compact({
-      resources: spec.outputs.resources.map((r) => ('name' in r ? { name: r.name } : { type: r.type })),
+      resources: spec.outputs.resources.map((r) =>
+        compact({ ...('name' in r ? { name: r.name } : { type: r.type }), path: r.path }),
+      ),
       artifacts: spec.outputs.artifacts.map((a) => ({ name: a.name, path: a.path })),
     }),
     spec: {

@@ -1,6 +1,7 @@
 import type {
   NameValue,
   ResourceSpec,
+  ResourceTypeSpec,
   RunVolume,
   StageDefinition,
   StageTemplateSpec,
@@ -81,6 +82,8 @@ export interface StageTemplateMeta {
 
 export type Manifest =
   | { kind: 'Resource'; spec: ResourceSpec }
+  /** A resource type of the tenant (a Resource document labelled as one). */
+  | { kind: 'ResourceType'; spec: ResourceTypeSpec }
   | { kind: 'Stage'; spec: StageDefinition; template?: undefined }
   /** A stage template (a Stage document labelled as one): its resources may be typed slots. */
   | { kind: 'Stage'; spec: StageTemplateSpec; template: StageTemplateMeta }
@@ -107,6 +110,8 @@ export const ANNOTATIONS = {
 } as const;
 
 export const LABELS = {
+  /** `"true"` makes a Resource document a resource type of the tenant. */
+  resourceType: 'resource.cyclone.dev/template',
   /** `"true"` makes a Stage document a stage template of the tenant. */
   template: 'stage.cyclone.dev/template',
   templateKind: 'stage.cyclone.dev/template-kind',

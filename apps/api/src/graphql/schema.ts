@@ -19,6 +19,7 @@ import { ProjectResolver } from './resolvers/project.resolver.js';
 import { ProjectWorkflowsResolver } from './resolvers/project-workflows.resolver.js';
 import { RegistryResolver } from './resolvers/registry.resolver.js';
 import { ProjectResourcesResolver, ResourceResolver } from './resolvers/resource.resolver.js';
+import { ResourceTypeResolver } from './resolvers/resource-type.resolver.js';
 import { RunArtifactsResolver } from './resolvers/run-artifacts.resolver.js';
 import { RunInsightsResolver } from './resolvers/run-insights.resolver.js';
 import { RunTriggerResolver } from './resolvers/run-trigger.resolver.js';
@@ -55,6 +56,7 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
       IntegrationResolver,
       ResourceResolver,
       ProjectResourcesResolver,
+      ResourceTypeResolver,
       StageResolver,
       ProjectStagesResolver,
       StageTemplateResolver,

@@ -2,7 +2,7 @@ import { stageDefinitionSchema } from '@cyclone/domain';
 import type { KubernetesObject } from '@cyclone/k8s';
 import type { Db } from '../db/prisma.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import { toResourceSpec } from '../modules/resources/resources.repository.js';
+import { RESOURCE_INCLUDE, toResourceSpec } from '../modules/resources/resources.repository.js';
 import { toTriggerSpec } from '../modules/triggers/triggers.repository.js';
 import { toWorkflowSpec } from '../modules/workflows/workflows.repository.js';
 import {
@@ -64,7 +64,7 @@ export async function loadDesiredState(
       projects: {
         orderBy: { name: 'asc' },
         include: {
-          resources: { orderBy: { name: 'asc' }, include: { integration: { select: { name: true } } } },
+          resources: { orderBy: { name: 'asc' }, include: RESOURCE_INCLUDE },
           stages: { orderBy: { name: 'asc' } },
           workflows: { orderBy: { name: 'asc' }, include: { triggers: { orderBy: { name: 'asc' } } } },
         },

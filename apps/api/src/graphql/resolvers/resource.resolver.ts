@@ -11,7 +11,7 @@ import {
   UpdateResourceInput,
 } from '../types/resource.type.js';
 
-type ResourceRow = Resource & { integration: { name: string } | null };
+type ResourceRow = Resource & { integration: { name: string } | null; registeredType: { type: string } | null };
 
 export function toResourceObject(row: ResourceRow): ResourceObject {
   const parameters = row.parameters as { name: string; value: string }[];
@@ -19,6 +19,7 @@ export function toResourceObject(row: ResourceRow): ResourceObject {
     id: row.id,
     name: row.name,
     type: row.type,
+    registeredType: row.registeredType?.type,
     parameters,
     secretParameters: parameters.filter((p) => isSecretResourceParameter(p.name)).map((p) => p.name),
     resolver: row.resolver ?? undefined,

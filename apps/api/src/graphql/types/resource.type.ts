@@ -5,7 +5,8 @@ import { ProjectObjectRefInput } from './project.type.js';
 
 registerEnumType(ResourceType, {
   name: 'ResourceType',
-  description: "Cyclone's resource types (Git, Svn, Image, KV, General in YAML).",
+  description:
+    "Cyclone's built-in resource types (Git, Svn, Image, KV, General, Http in YAML), or REGISTERED: a type the tenant registered (registeredType names it).",
 });
 
 @ObjectType('ResourcePersistence', { description: 'Where a resource is kept between runs.' })
@@ -36,6 +37,9 @@ export class ResourceObject {
   @Field(() => ResourceType)
   type!: ResourceType;
 
+  @Field(() => String, { nullable: true, description: "The registered type's name when type is REGISTERED." })
+  registeredType?: string;
+
   @Field(() => [NameValueType], {
     description:
       'Git: SCM_URL, SCM_REVISION, SCM_AUTH; Svn: SCM_URL, SCM_USER, SCM_PWD; Image: IMAGE; … Secret parameters (SCM_AUTH, SCM_PWD, names ending in PASSWORD, TOKEN or SECRET) are sealed and shown with an empty value; give one an empty value to keep what is stored.',
@@ -47,7 +51,11 @@ export class ResourceObject {
   })
   secretParameters!: string[];
 
-  @Field(() => String, { nullable: true, description: 'Image that pulls or pushes the resource.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Image that pulls or pushes the resource (a General resource's; for a registered type, replaces the type's).",
+  })
   resolver?: string;
 
   @Field(() => ResourcePersistence, { nullable: true })
@@ -71,6 +79,12 @@ export class CreateResourceInput extends ProjectObjectRefInput {
   @Field(() => ResourceType)
   type!: ResourceType;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'A type the tenant registered (resourceTypes), when type is REGISTERED.',
+  })
+  registeredType?: string;
+
   @Field(() => [NameValueInput], { nullable: true })
   parameters?: NameValueInput[];
 
@@ -90,6 +104,9 @@ export class CreateResourceInput extends ProjectObjectRefInput {
 export class UpdateResourceInput extends ProjectObjectRefInput {
   @Field(() => ResourceType, { nullable: true })
   type?: ResourceType;
+
+  @Field(() => String, { nullable: true, description: 'Required with type REGISTERED.' })
+  registeredType?: string;
 
   @Field(() => [NameValueInput], { nullable: true, description: 'Replaces every parameter.' })
   parameters?: NameValueInput[];

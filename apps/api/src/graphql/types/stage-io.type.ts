@@ -11,10 +11,13 @@ export class StageResourceRef extends NamePathFields {}
   description: 'A resource a template takes or produces by type only; a stage made from it names the resource.',
 })
 export class StageResourceSlot {
-  @Field(() => String, { description: 'Git, Svn, Image, KV or General.' })
+  @Field(() => String, { description: "Git, Svn, Image, KV, General, Http or a registered type's name." })
   type!: string;
 
-  @Field(() => String, { nullable: true, description: 'Where an input is mounted; null for outputs.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where an input is mounted; for an output, where the stage leaves what its push sends (or null).',
+  })
   path?: string;
 }
 
@@ -23,6 +26,13 @@ export class StageResourceSlot {
 export class StageOutputResource {
   @Field(() => String)
   name!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where the stage leaves what the resource pushes (an Http resource, or one whose type has a resolver); under /workspace.',
+  })
+  path?: string;
 }
 
 @ObjectType('StageArtifact')

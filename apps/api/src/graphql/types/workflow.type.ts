@@ -375,6 +375,7 @@ registerEnumType(AppliedAction, { name: 'AppliedAction' });
 
 export enum AppliedTarget {
   RESOURCE = 'RESOURCE',
+  RESOURCE_TYPE = 'RESOURCE_TYPE',
   STAGE = 'STAGE',
   STAGE_TEMPLATE = 'STAGE_TEMPLATE',
   WORKFLOW = 'WORKFLOW',
@@ -384,7 +385,7 @@ export enum AppliedTarget {
 registerEnumType(AppliedTarget, {
   name: 'AppliedTarget',
   description:
-    'What a document became. A Stage document labelled `stage.cyclone.dev/template: "true"` is a STAGE_TEMPLATE of the tenant; other Stage documents are STAGEs of the project.',
+    'What a document became. A Stage document labelled `stage.cyclone.dev/template: "true"` is a STAGE_TEMPLATE of the tenant; other Stage documents are STAGEs of the project. A Resource document labelled `resource.cyclone.dev/template: "true"` is a RESOURCE_TYPE of the tenant; other Resource documents are RESOURCEs of the project.',
 });
 
 @InputType()

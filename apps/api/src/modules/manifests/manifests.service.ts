@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { applyNotificationDocument } from '../notifications/notification-document.js';
+import { upsertResourceType } from '../resource-types/resource-types.repository.js';
 import { upsertResource } from '../resources/resources.repository.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
@@ -25,8 +26,18 @@ import {
 } from '../workflows/workflows.rules.js';
 import { applyWorkflowRun } from './apply-run.js';
 
-/** What a document became: a Stage document is a project stage or, labelled so, a tenant stage template. */
-export type AppliedTarget = 'RESOURCE' | 'STAGE' | 'STAGE_TEMPLATE' | 'WORKFLOW' | 'WORKFLOW_TRIGGER' | 'WORKFLOW_RUN';
+/**
+ * What a document became: a Stage document is a project stage or, labelled so, a tenant
+ * stage template; a Resource document a project resource or, labelled so, a tenant resource type.
+ */
+export type AppliedTarget =
+  | 'RESOURCE'
+  | 'RESOURCE_TYPE'
+  | 'STAGE'
+  | 'STAGE_TEMPLATE'
+  | 'WORKFLOW'
+  | 'WORKFLOW_TRIGGER'
+  | 'WORKFLOW_RUN';
 
 export interface AppliedObject {
   kind: string;
@@ -53,7 +64,7 @@ const TRIGGER_FIELDS: Record<string, string> = {
 
 /**
  * Applies Cyclone YAML to a project: every document in one transaction (a problem
- * anywhere writes nothing), in the order Resources, Stages (and stage templates),
+ * anywhere writes nothing), in the order resource types, Resources, Stages (and stage templates),
  * Workflows, Triggers, WorkflowRuns, so documents may refer to each other whatever
  * their order in the file.
  */
@@ -85,6 +96,9 @@ export class ManifestsService {
       const applied: AppliedObject[] = [];
       const note = (kind: string, name: string, target: AppliedTarget, action: AppliedObject['action']) =>
         applied.push({ kind, name, action, target });
+      for (const { manifest } of of('ResourceType')) {
+        note('Resource', manifest.spec.name, 'RESOURCE_TYPE', await upsertResourceType(tx, tenant.id, manifest.spec));
+      }
       for (const { index, manifest } of of('Resource')) {
         const outcome = await upsertResource(tx, scope, manifest.spec, {
           field: `documents[${index}].spec`,

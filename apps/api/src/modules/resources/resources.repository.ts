@@ -1,5 +1,7 @@
 import {
+  checkRegisteredResource,
   checkResourceSpec,
+  isBuiltinResourceType,
   isSecretResourceParameter,
   type ResourceSpec,
   type ResourceTypeName,
@@ -9,6 +11,7 @@ import { badInput } from '../../errors/app-error.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { ResourceType } from '../../generated/prisma/enums.js';
 import type { SecretBox } from '../integrations/secret-box.js';
+import { findRegisteredType, toResourceTypeSpec } from '../resource-types/resource-types.repository.js';
 import type { Tx } from '../shared/mutation.js';
 import { openResourceSecrets, splitSecretParameters } from './resource-secrets.js';
 
@@ -30,17 +33,27 @@ const TO_DB: Record<ResourceTypeName, ResourceType> = {
   Image: 'IMAGE',
   KV: 'KV',
   General: 'GENERAL',
+  Http: 'HTTP',
 };
-const FROM_DB: Record<ResourceType, ResourceTypeName> = {
+const FROM_DB: Record<Exclude<ResourceType, 'REGISTERED'>, ResourceTypeName> = {
   GIT: 'Git',
   SVN: 'Svn',
   IMAGE: 'Image',
   KV: 'KV',
   GENERAL: 'General',
+  HTTP: 'Http',
 };
 
-export const resourceTypeToDb = (type: ResourceTypeName): ResourceType => TO_DB[type];
-export const resourceTypeFromDb = (type: ResourceType): ResourceTypeName => FROM_DB[type];
+/** What a resource row is read with: its integration's name and its registered type's. */
+export const RESOURCE_INCLUDE = {
+  integration: { select: { name: true } },
+  registeredType: { select: { type: true } },
+} as const;
+
+/** A resource's `spec.type` from a GraphQL type and registered type name. */
+export function resourceTypeName(type: ResourceType, registeredType: string | null | undefined): string | undefined {
+  return type === 'REGISTERED' ? (registeredType ?? undefined) : FROM_DB[type];
+}
 
 /**
  * Creates or updates a resource of a project from its spec, inside the caller's
@@ -57,7 +70,9 @@ export async function upsertResource(
   const problem = checkResourceSpec(spec)[0];
   if (problem) throw badInput(`${root}.${problem.path}`, problem.message);
 
-  const integrationId = await resolveIntegrationId(tx, scope.tenantId, spec.integration, `${root}.integration`);
+  const integration = await resolveIntegration(tx, scope.tenantId, spec.integration, `${root}.integration`);
+  const integrationId = integration?.id ?? null;
+  const registeredTypeId = await checkType(tx, scope.tenantId, spec, integration?.type, root);
   const existing = await tx.resource.findUnique({
     where: { projectId_name: { projectId: scope.projectId, name: spec.name } },
   });
@@ -65,7 +80,8 @@ export async function upsertResource(
   const { parameters, secrets } = splitSecretParameters(spec.parameters, storedSecrets, root);
   const hasSecrets = Object.keys(secrets).length > 0;
   const data = {
-    type: TO_DB[spec.type],
+    type: registeredTypeId ? ('REGISTERED' as const) : TO_DB[spec.type as ResourceTypeName],
+    registeredTypeId,
     parameters,
     resolver: spec.resolver ?? null,
     persistent: spec.persistent ? normalizePersistent(spec.persistent) : null,
@@ -86,6 +102,7 @@ export async function upsertResource(
   }
   const isSame =
     existing.type === data.type &&
+    existing.registeredTypeId === data.registeredTypeId &&
     stableJson(existing.parameters) === stableJson(data.parameters) &&
     stableJson(storedSecrets) === stableJson(secrets) &&
     existing.resolver === data.resolver &&
@@ -107,7 +124,7 @@ export async function upsertResource(
 export async function loadResourceSpec(tx: Tx, projectId: string, name: string): Promise<ResourceSpec | undefined> {
   const row = await tx.resource.findUnique({
     where: { projectId_name: { projectId, name } },
-    include: { integration: { select: { name: true } } },
+    include: RESOURCE_INCLUDE,
   });
   return row ? toResourceSpec(row) : undefined;
 }
@@ -116,7 +133,7 @@ export async function loadResourceSpec(tx: Tx, projectId: string, name: string):
 export async function listResourceSpecs(tx: Tx, projectId: string): Promise<ResourceSpec[]> {
   const rows = await tx.resource.findMany({
     where: { projectId },
-    include: { integration: { select: { name: true } } },
+    include: RESOURCE_INCLUDE,
     orderBy: { name: 'asc' },
   });
   return rows.map(toResourceSpec);
@@ -129,12 +146,13 @@ export interface ResourceRowWithIntegration {
   resolver: string | null;
   persistent: unknown;
   integration: { name: string } | null;
+  registeredType: { type: string } | null;
 }
 
 export function toResourceSpec(row: ResourceRowWithIntegration): ResourceSpec {
   const spec: ResourceSpec = {
     name: row.name,
-    type: FROM_DB[row.type],
+    type: resourceTypeName(row.type, row.registeredType?.type) ?? '',
     parameters: (row.parameters as ResourceSpec['parameters']) ?? [],
   };
   if (row.resolver) spec.resolver = row.resolver;
@@ -143,19 +161,44 @@ export function toResourceSpec(row: ResourceRowWithIntegration): ResourceSpec {
   return spec;
 }
 
-async function resolveIntegrationId(
+async function resolveIntegration(
   tx: Tx,
   tenantId: string,
   name: string | undefined,
   field: string,
-): Promise<string | null> {
-  if (!name) return null;
+): Promise<{ id: string; type: string } | undefined> {
+  if (!name) return undefined;
   const integration = await tx.integration.findUnique({
     where: { tenantId_name: { tenantId, name } },
-    select: { id: true },
+    select: { id: true, type: true },
   });
   if (!integration) throw badInput(field, `no integration "${name}" in this tenant`);
-  return integration.id;
+  return integration;
+}
+
+/**
+ * A built-in type needs nothing more; any other must be a type the tenant registered,
+ * whose rules the resource meets (required parameters, the bound integration's type).
+ * Returns the registered type's id.
+ */
+async function checkType(
+  tx: Tx,
+  tenantId: string,
+  spec: ResourceSpec,
+  integrationType: string | undefined,
+  root: string,
+): Promise<string | null> {
+  if (isBuiltinResourceType(spec.type)) return null;
+  const row = await findRegisteredType(tx, tenantId, spec.type);
+  if (!row) {
+    throw badInput(
+      `${root}.type`,
+      `no resource type "${spec.type}" in this tenant: register one (a Resource labelled resource.cyclone.dev/template: "true") or use a built-in type`,
+    );
+  }
+  const problem = checkRegisteredResource(spec, toResourceTypeSpec(row), integrationType)[0];
+  if (problem) throw badInput(`${root}.${problem.path}`, problem.message);
+  return row.id;
 }
 
 function normalizePersistent(p: NonNullable<ResourceSpec['persistent']>) {

@@ -1,7 +1,7 @@
 import { type ResourceSpec, resourceSpecSchema } from '@cyclone/domain';
 import { z } from 'zod';
 import type { Db } from '../../db/prisma.js';
-import { conflict, notFound } from '../../errors/app-error.js';
+import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { ResourceType } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
@@ -10,7 +10,7 @@ import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { findResourceUsers } from './resource-usage.repository.js';
-import { loadResourceSpec, resourceTypeFromDb, upsertResource } from './resources.repository.js';
+import { loadResourceSpec, RESOURCE_INCLUDE, resourceTypeName, upsertResource } from './resources.repository.js';
 
 const scopeSchema = z.object({ tenant: z.string(), project: z.string() });
 const refSchema = scopeSchema.extend({ name: z.string() });
@@ -20,6 +20,8 @@ export interface ResourceInputFields {
   project: string;
   name: string;
   type?: ResourceType | null;
+  /** The registered type's name when `type` is REGISTERED. */
+  registeredType?: string | null;
   parameters?: { name: string; value: string }[] | null;
   resolver?: string | null;
   persistent?: { pvc: string; path: string; pullPolicy?: string | null } | null;
@@ -91,7 +93,7 @@ export class ResourceService {
     const access = await requireProject(this.deps.db, user, tenant, project, 'VIEWER');
     return this.deps.db.resource.findUnique({
       where: { projectId_name: { projectId: access.project.id, name } },
-      include: { integration: { select: { name: true } } },
+      include: RESOURCE_INCLUDE,
     });
   }
 
@@ -104,7 +106,7 @@ export class ResourceService {
   private async loadRow(tx: Tx, projectId: string, name: string) {
     return tx.resource.findUniqueOrThrow({
       where: { projectId_name: { projectId, name } },
-      include: { integration: { select: { name: true } } },
+      include: RESOURCE_INCLUDE,
     });
   }
 }
@@ -116,7 +118,7 @@ function toSpecInput(input: ResourceInputFields, current: ResourceSpec | undefin
   const persistent = pick('persistent') as ResourceInputFields['persistent'];
   return {
     name: input.name,
-    type: input.type ? resourceTypeFromDb(input.type) : current?.type,
+    type: input.type ? registeredTypeName(input) : current?.type,
     parameters: input.parameters ?? current?.parameters ?? [],
     resolver: pick('resolver'),
     persistent: persistent
@@ -128,4 +130,10 @@ function toSpecInput(input: ResourceInputFields, current: ResourceSpec | undefin
       : undefined,
     integration: pick('integration'),
   };
+}
+
+function registeredTypeName(input: ResourceInputFields): string | undefined {
+  if (input.type !== 'REGISTERED') return resourceTypeName(input.type as ResourceType, undefined);
+  if (!input.registeredType) throw badInput('input.registeredType', 'required when type is REGISTERED');
+  return input.registeredType;
 }
