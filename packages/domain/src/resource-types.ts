@@ -231,3 +231,39 @@ export const BUILTIN_RESOURCE_TYPES: readonly BuiltinResourceType[] = [
     ],
   },
 ];
+
+/** How an Http resource is sent, from its parameters (after run overrides), as the original's http resolver took them. */
+export interface HttpPushSettings {
+  url: string;
+  method: 'POST' | 'PUT';
+  headers: { name: string; value: string }[];
+  formFileKey: string;
+  fileName: string;
+}
+
+/**
+ * An Http resource's settings: `URL` (http or https), `METHOD` (POST, the default, or
+ * PUT), `HEADERS` (`Name:value` pairs separated by spaces, or one per line),
+ * `FORM_FILE_KEY` (default `file`), `COMPRESS_FILE_NAME` (default `artifact.tar`).
+ * Returns the problem as text when a parameter is wrong.
+ */
+export function httpPushSettings(parameters: ReadonlyMap<string, string>): HttpPushSettings | string {
+  const url = parameters.get('URL') ?? '';
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) return 'URL must be an http:// or https:// URL';
+  const method = (parameters.get('METHOD') || 'POST').toUpperCase();
+  if (method !== 'POST' && method !== 'PUT') return `METHOD must be POST or PUT, not ${method}`;
+  const text = parameters.get('HEADERS') ?? '';
+  const pairs = text.includes('\n') ? text.split('\n') : text.split(/\s+/);
+  const headers: { name: string; value: string }[] = [];
+  for (const pair of pairs.map((p) => p.trim()).filter((p) => p !== '')) {
+    const colon = pair.indexOf(':');
+    const name = pair.slice(0, colon).trim();
+    if (colon <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return `HEADERS: "${pair}" is not Name:value`;
+    headers.push({ name, value: pair.slice(colon + 1).trim() });
+  }
+  const fileName = parameters.get('COMPRESS_FILE_NAME') || 'artifact.tar';
+  if (/[/\\\r\n"]/.test(fileName)) return 'COMPRESS_FILE_NAME must be a plain file name';
+  const formFileKey = parameters.get('FORM_FILE_KEY') || 'file';
+  if (/[\r\n"]/.test(formFileKey)) return 'FORM_FILE_KEY must be a plain form field name';
+  return { url, method, headers, formFileKey, fileName };
+}

@@ -7,6 +7,7 @@ import type { LockedRun, StageRow } from './reconcile-store.js';
 const now = new Date('2026-11-26T04:00:00Z');
 const run: LockedRun = {
   id: 'r',
+  number: 1,
   workflowId: 'w',
   versionId: 'v',
   phase: 'RUNNING',

@@ -300,6 +300,8 @@ async function startStage(
       firstSeq: claimed.lastSeq + 1,
       secrets: fields.secrets,
       resources: fields.resources,
+      ...(fields.resolvers ? { resolvers: fields.resolvers } : {}),
+      ...(fields.httpPushes ? { httpPushes: fields.httpPushes } : {}),
       artifacts: fields.artifacts,
       outputArtifacts: stage.outputs.artifacts,
       ...(fields.caches && fields.cacheScope ? { caches: fields.caches, cacheScope: fields.cacheScope } : {}),

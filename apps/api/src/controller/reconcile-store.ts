@@ -16,6 +16,8 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 /** What a pass reads of its run. */
 export interface LockedRun {
   id: string;
+  /** Its number in the workflow (resolver images see `<workflow>-<number>` as WORKFLOWRUN_NAME). */
+  number: number;
   workflowId: string;
   versionId: string;
   phase: RunPhase;
@@ -75,7 +77,7 @@ export interface StageRow {
  */
 export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
   const rows = await tx.$queryRaw<LockedRun[]>`
-    SELECT id, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
+    SELECT id, number, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
            timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", stop_forced_at AS "stopForcedAt",
            trigger::text AS trigger, paused_at AS "pausedAt",
            retry_of_id AS "retryOfId",

@@ -16,6 +16,7 @@ import { parseImageReference } from '../modules/registries/image-reference.js';
 import { repositoryCredentials } from '../modules/resources/repository-credentials.js';
 import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
 import type { Tx } from '../modules/shared/mutation.js';
+import type { HttpPush, ResolverRun } from './executors/executor.js';
 import type { KeptResource } from './executors/kept-resources.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
 import {
@@ -25,10 +26,13 @@ import {
   runVariables,
   substituteStage,
 } from './run-values.js';
+import { openIntegration, prepareStageResources } from './stage-resources.js';
 
 /** What pass() reads of a run: enough to prepare any of its stages. */
 export interface PreparableRun {
   id: string;
+  /** Its number in the workflow, for resolver images' WORKFLOWRUN_NAME. */
+  number?: number;
   workflowId: string;
   createdAt: Date;
   parameters: unknown;
@@ -54,6 +58,9 @@ export interface PreparedStage {
   /** Every secret value the stage gets (references, credentials): masked in its logs. */
   secrets: string[];
   resources: ResourcePull[];
+  /** Resources a resolver image pulls or pushes, and Http resources sent after a zero exit. */
+  resolvers?: ResolverRun[];
+  httpPushes?: HttpPush[];
   artifacts: ArtifactInput[];
   /** Credentials for pulling the image, when the tenant has a registry integration of its registry. */
   pullAuth?: { server: string; username: string; password: string };
@@ -101,52 +108,17 @@ export async function prepareStage(
   const fields = substituteStage(stage, spec, variables, run.stageRuns, context, matrix);
   for (const { name, value } of matrix ?? []) fields.env.push({ name: matrixEnvName(name), value });
 
-  const resources: ResourcePull[] = [];
-  const resourceEnv: { name: string; value: string }[] = [];
-  if (stage.inputs.resources.length > 0) {
-    const { tenantId, projectId } = await scope();
-    const rows = await tx.resource.findMany({
-      where: { projectId, name: { in: stage.inputs.resources.map((r) => r.name) } },
-      include: { integration: true },
-    });
-    for (const input of stage.inputs.resources) {
-      const row = rows.find((r) => r.name === input.name);
-      if (!row) throw new ValuesError(`input resource "${input.name}": no such resource in this project`);
-      const sealed = openSealedResource(deps, row);
-      for (const value of Object.values(sealed)) usedSecrets.add(value);
-      const parameters = resourceParametersFor(
-        run,
-        row.name,
-        withSecretValues((row.parameters ?? []) as { name: string; value: string }[], sealed),
-      );
-      if (row.type === 'KV') {
-        for (const [name, value] of parameters) resourceEnv.push({ name, value });
-        continue;
-      }
-      if (row.type !== 'GIT' && row.type !== 'SVN') continue;
-      const url = parameters.get('SCM_URL');
-      if (!url) throw new ValuesError(`input resource "${row.name}": SCM_URL is not set`);
-      const type = row.type === 'GIT' ? 'Git' : 'Svn';
-      const auth = repositoryCredentials(
-        type,
-        parameters,
-        row.integration ? openIntegration(deps, row.integration) : undefined,
-      );
-      if (auth) usedSecrets.add(auth.password);
-      // Credentials written into the URL itself are secrets too.
-      const inUrl = /^[a-z+]+:\/\/([^/@]*)@/i.exec(url)?.[1];
-      if (inUrl) usedSecrets.add(inUrl.includes(':') ? inUrl.slice(inUrl.indexOf(':') + 1) : inUrl);
-      resources.push({
-        name: row.name,
-        type,
-        url,
-        revision: parameters.get('SCM_REVISION') ?? '',
-        path: input.path,
-        auth,
-        ...(row.persistent ? { persistent: keptResourceOf(tenantId, row.id, row.persistent) } : {}),
-      });
-    }
-  }
+  const resources =
+    stage.inputs.resources.length + stage.outputs.resources.length > 0
+      ? await prepareStageResources(
+          tx,
+          deps,
+          run,
+          stage,
+          { ...(await scope()), workflow: await workflowName(tx, run.workflowId) },
+          usedSecrets,
+        )
+      : undefined;
 
   const artifacts: ArtifactInput[] = [];
   for (const input of stage.inputs.artifacts) {
@@ -173,6 +145,7 @@ export async function prepareStage(
   if (pullAuth) usedSecrets.add(pullAuth.password);
 
   // Resource env first: the stage's own env (and its parameters) win over it.
+  const resourceEnv = resources?.env ?? [];
   const env = [...resourceEnv.filter((r) => !fields.env.some((e) => e.name === r.name)), ...fields.env];
   // Acceleration's folders are kept per project and stage through one more cache.
   const accelerated = run.acceleration
@@ -193,7 +166,9 @@ export async function prepareStage(
     ...(cacheScope ? { cacheScope } : {}),
     env,
     secrets: [...usedSecrets].filter((s) => s !== ''),
-    resources,
+    resources: resources?.pulls ?? [],
+    ...(resources?.resolvers.length ? { resolvers: resources.resolvers } : {}),
+    ...(resources?.httpPushes.length ? { httpPushes: resources.httpPushes } : {}),
     artifacts,
     ...(pullAuth ? { pullAuth } : {}),
     ...(retryOf ? { retryOf } : {}),
@@ -273,40 +248,4 @@ async function loadSecrets(
   const rows = await tx.integration.findMany({ where: { tenantId, name: { in: [...names] } } });
   for (const row of rows) secrets.set(row.name, openIntegration(deps, row).secret);
   return secrets;
-}
-
-function openIntegration(
-  deps: { box?: SecretBox },
-  row: { name: string; config: unknown; secretCiphertext: string },
-): { config: Record<string, unknown>; secret: Record<string, string> } {
-  if (!deps.box) throw new ValuesError(`integration "${row.name}": secrets are not available to this executor`);
-  try {
-    return { config: (row.config ?? {}) as Record<string, unknown>, secret: deps.box.openJson(row.secretCiphertext) };
-  } catch {
-    throw new ValuesError(`integration "${row.name}": its secret cannot be decrypted with this server's key`);
-  }
-}
-
-/** A resource's sealed parameters (SCM_AUTH, SCM_PWD, …), opened for this attempt only. */
-function openSealedResource(
-  deps: { box?: SecretBox },
-  row: { name: string; secretCiphertext: string | null },
-): Record<string, string> {
-  if (!row.secretCiphertext) return {};
-  if (!deps.box) throw new ValuesError(`resource "${row.name}": secrets are not available to this executor`);
-  try {
-    return openResourceSecrets(deps.box, row.secretCiphertext);
-  } catch {
-    throw new ValuesError(`resource "${row.name}": its secret parameters cannot be decrypted with this server's key`);
-  }
-}
-
-/** A persistent resource's kept copy: one per tenant and resource; absent pullPolicy is Always, as in the original. */
-function keptResourceOf(tenantId: string, resourceId: string, persistent: unknown): KeptResource {
-  const { pullPolicy, pvc, path } = persistent as NonNullable<ResourceSpec['persistent']>;
-  return {
-    key: `${tenantId}/${resourceId}`,
-    pullPolicy: pullPolicy === 'IfNotExist' ? 'IfNotExist' : 'Always',
-    claim: { pvc, path },
-  };
 }

@@ -63,13 +63,63 @@ export interface StageLaunch {
   serviceAccount?: string;
   /** The run's volumes (the original's WorkflowRun spec.volumes): mounted in its pods; refused elsewhere. */
   volumes?: readonly RunVolume[];
+  /**
+   * Resources a resolver image pulls before the command starts (after the other inputs)
+   * and pushes after it exited 0, in the stage's order: the original's protocol
+   * (docs/workflows.md, "Resource types"). An executor that runs no containers refuses them.
+   */
+  resolvers?: readonly ResolverRun[];
+  /** Http resources the stage gives: sent after it exited 0 (after the resolvers' pushes). */
+  httpPushes?: readonly HttpPush[];
 }
 
 /**
- * Why an executor that runs no pods refuses an attempt of a run with Kubernetes-only
- * settings (a service account, volumes); undefined when it has none.
+ * A resource a resolver image pulls or pushes. The image runs with its own entrypoint
+ * and one argument, `pull` or `push`; `$WORKDIR/data` is the resource's data (the
+ * stage's input path for a pull, the output path for a push) and, for a push,
+ * `$WORKDIR/notify/ok` exists (the original's signal that the data is ready). A
+ * non-zero exit fails the attempt.
  */
-export function podOnlyRefusal(executor: 'host' | 'container', launch: StageLaunch): string | undefined {
+export interface ResolverRun {
+  /** The resource's name. */
+  name: string;
+  operation: 'pull' | 'push';
+  image: string;
+  /** A path in the run workspace (relative to it, or under `/workspace`; see workspacePath). */
+  path: string;
+  /**
+   * Its parameters (run overrides and integration bindings applied) and the original's
+   * WORKFLOW_NAME, WORKFLOWRUN_NAME, STAGE_NAME, METADATA_NAMESPACE; WORKDIR is the executor's.
+   */
+  env: readonly { name: string; value: string }[];
+}
+
+/** An Http resource's push: the files at `path` sent as one tar archive in a multipart form. */
+export interface HttpPush {
+  name: string;
+  /** A path in the run workspace (relative to it, or under `/workspace`). */
+  path: string;
+  url: string;
+  method: 'POST' | 'PUT';
+  headers: readonly { name: string; value: string }[];
+  /** The form field of the archive, and its file name. */
+  formFileKey: string;
+  fileName: string;
+}
+
+/** Where resolver images look for their data, in a container (the original's default workspace was /workspace). */
+export const RESOLVER_WORKDIR = '/cyclone/resolver';
+
+/**
+ * Why an executor that runs no pods refuses an attempt: the run has Kubernetes-only
+ * settings (a service account, volumes), or, on the host, a resource a resolver image
+ * handles; undefined when it can run it.
+ */
+export function executorRefusal(executor: 'host' | 'container', launch: StageLaunch): string | undefined {
+  const resolver = executor === 'host' ? launch.resolvers?.[0] : undefined;
+  if (resolver) {
+    return `the host executor runs no containers, so resource "${resolver.name}" (resolved by the image ${resolver.image}) cannot be ${resolver.operation === 'pull' ? 'pulled' : 'pushed'}: use the container or Kubernetes executor`;
+  }
   const wanted = launch.serviceAccount
     ? "the run's service account (spec.serviceAccount)"
     : launch.volumes?.length

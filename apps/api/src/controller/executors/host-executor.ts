@@ -10,7 +10,7 @@ import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artif
 import { isProcessAlive } from '../../system/process-alive.js';
 import { makeAcceleratedFolders } from './accelerated-folders.js';
 import { collectArtifacts } from './artifact-outputs.js';
-import { type Executor, type ExitSink, podOnlyRefusal, type StageExit, type StageLaunch } from './executor.js';
+import { type Executor, type ExitSink, executorRefusal, type StageExit, type StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
 import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
@@ -111,7 +111,7 @@ export class HostExecutor implements Executor {
         'the host executor runs no containers, so it cannot start stage services: use the container or Kubernetes executor',
       );
     }
-    const refusal = podOnlyRefusal('host', launch);
+    const refusal = executorRefusal('host', launch);
     if (refusal) throw new Error(refusal);
     const workspace = this.workspaceOf(launch.runId);
     const workingDir = launch.workingDir ?? '.';

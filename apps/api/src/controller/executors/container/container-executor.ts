@@ -13,7 +13,7 @@ import {
   type AttemptObservation,
   type Executor,
   type ExitSink,
-  podOnlyRefusal,
+  executorRefusal,
   type RunningAttempt,
   type StageExit,
   type StageLaunch,
@@ -79,7 +79,7 @@ export class ContainerExecutor implements Executor {
 
   /** Returns the handle at once; preparing inputs, pulling and starting go on in the background. */
   start(launch: StageLaunch): string {
-    const refusal = podOnlyRefusal('container', launch);
+    const refusal = executorRefusal('container', launch);
     if (refusal) throw new Error(refusal);
     const name = containerName(launch);
     this.follow(name, (attempt) => attempt.runNew(launch));
