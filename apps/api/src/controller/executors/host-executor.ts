@@ -12,6 +12,7 @@ import { makeAcceleratedFolders } from './accelerated-folders.js';
 import { collectArtifacts } from './artifact-outputs.js';
 import { type Executor, type ExitSink, executorRefusal, type StageExit, type StageLaunch } from './executor.js';
 import type { HostIsolation } from './host-isolation.js';
+import { sendWorkspaceHttpPushes } from './http-push.js';
 import { LogWriter } from './log-writer.js';
 import { sandboxArgs } from './sandbox.js';
 import { seedWorkspace } from './seed-workspace.js';
@@ -200,6 +201,12 @@ export class HostExecutor implements Executor {
         } catch (error) {
           failure = `output artifacts: ${(error as Error).message}`;
           exitCode = null;
+        }
+        if (!failure) {
+          await sendWorkspaceHttpPushes(workspace, launch.httpPushes, writer).catch((error: Error) => {
+            failure = error.message;
+            exitCode = null;
+          });
         }
         if (!failure) await saveCaches(caches, launch.cacheScope, launch.runId, workspace, evaluatedCaches, writer);
       }

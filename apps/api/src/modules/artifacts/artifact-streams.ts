@@ -32,6 +32,23 @@ export function tarPaths(root: string, paths: readonly string[]): Readable {
   return tarStream(['-cf', '-', '-C', root, '--', ...paths]);
 }
 
+/** One file (followed if it is a link, such as /proc/<pid>/fd/<n>) as a tar stream holding it under `name`. */
+export function tarFile(path: string, name: string): Readable {
+  const member = path.slice(path.lastIndexOf('/') + 1);
+  const escaped = name.replace(/[\\|&]/g, (c) => `\\${c}`);
+  return tarStream([
+    '-cf',
+    '-',
+    '--dereference',
+    '--transform',
+    `s|.*|${escaped}|`,
+    '-C',
+    path.slice(0, path.lastIndexOf('/')) || '/',
+    '--',
+    member,
+  ]);
+}
+
 function tarStream(args: string[]): Readable {
   const output = new PassThrough();
   const child = spawn('tar', args, {

@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import { type OutboundPolicy, outboundPolicy } from './outbound-policy.js';
 
 /** Where an exchange was when it failed or ran out of time. */
@@ -17,7 +18,8 @@ export interface TlsSettings {
 export interface OutboundOptions {
   method?: string;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A stream is sent as it flows (chunked unless the headers give its length); it cannot follow a redirect. */
+  body?: string | Buffer | Readable;
   /** The whole exchange, redirects included, from DNS to the last byte of the body. */
   timeoutMs: number;
   tls?: TlsSettings;
@@ -80,7 +82,8 @@ export async function outboundRequest(url: string, options: OutboundOptions): Pr
   for (let hop = 0; ; hop += 1) {
     const answer = await exchange(target, { ...options, method, body, headers }, deadline);
     const location = answer.headers.location;
-    if (options.redirect !== 'follow' || !REDIRECTS.has(answer.status) || !location) return answer;
+    const isStream = body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
+    if (options.redirect !== 'follow' || isStream || !REDIRECTS.has(answer.status) || !location) return answer;
     if (hop >= MAX_REDIRECTS) {
       throw Object.assign(new Error(`${target.host} redirected more than ${MAX_REDIRECTS} times`), {
         code: 'TOO_MANY_REDIRECTS',
@@ -165,7 +168,16 @@ function exchange(
       );
       response.on('error', (error) => finish(error));
     });
-    request.end(options.body);
+    const { body } = options;
+    if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
+      request.end(body);
+      return;
+    }
+    body.once('error', (error) => {
+      finish(error);
+      request.destroy();
+    });
+    body.pipe(request);
   });
 }
 
