@@ -180,6 +180,32 @@ export const WorkflowsDocument = graphql(
   [WorkflowRowFields],
 );
 
+export const ResourceTypesDocument = graphql(`
+  query CliResourceTypes($t: String!) {
+    resourceTypes(tenant: $t) {
+      type
+      builtin
+      name
+      resolvedBy
+      resolver
+      operations
+      parameters {
+        name
+        required
+        description
+      }
+      bind {
+        integrationType
+        paramBindings {
+          name
+          value
+        }
+      }
+    }
+  }
+`);
+export type ResourceTypeRow = ResultOf<typeof ResourceTypesDocument>['resourceTypes'][number];
+
 const RunRowFields = graphql(`
   fragment CliRunRow on WorkflowRun {
     id

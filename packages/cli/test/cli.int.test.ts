@@ -174,6 +174,25 @@ describe('cyclone CLI against a real API', () => {
     expect(hello?.slice(header?.indexOf('VERSION')).startsWith('1   ')).toBe(true);
   });
 
+  it('registers a resource type with apply and lists it after the built-ins', async () => {
+    const applied = await cli(['apply', '-f', join(FIXTURES, 'resource-types.yaml')], env);
+    expect(applied.stderr).toBe('');
+    expect(applied.stdout).toContain('Resource/resource-type-artifactory (resource type) created');
+    expect(applied.stdout).toContain('Resource/libs created');
+    const table = await cli(['get', 'resourcetypes'], env);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^TYPE +BUILT IN +OPERATIONS +RESOLVER +PARAMETERS +BINDS$/);
+    expect(rows.map((r) => r.split(/ +/)[0])).toEqual(['Git', 'Svn', 'Image', 'KV', 'General', 'Http', 'Artifactory']);
+    expect(rows.at(-1)).toMatch(
+      /^Artifactory +no +pull,push +registry\.example\.com\/resolvers\/artifactory:v1 +REPO_URL\*,API_KEY +-$/,
+    );
+    const one = await cli(['get', 'resourcetypes', 'Http', '-o', 'json'], env);
+    expect(JSON.parse(one.stdout)).toMatchObject([{ type: 'Http', builtin: true, operations: ['push'] }]);
+    const none = await cli(['get', 'resourcetypes', 'Maven'], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no resource type "Maven" in tenant "acme"');
+  });
+
   let helloRun = '';
   let brokenRun = '';
 

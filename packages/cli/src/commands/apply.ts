@@ -5,6 +5,12 @@ import { ApiError } from '../errors.js';
 import { joinManifestFiles, locateDocuments, readManifestFiles } from '../manifest-files.js';
 import { formatOutput } from '../output.js';
 
+/** How a document that became something of the tenant, not of the project, is told apart. */
+const TARGET_NOTES: Record<string, string> = {
+  STAGE_TEMPLATE: ' (stage template)',
+  RESOURCE_TYPE: ' (resource type)',
+};
+
 export const applyCommand: Command = {
   spec: {
     name: 'apply',
@@ -50,7 +56,7 @@ Examples:
       formatOutput(format, applied, () =>
         applied
           .map((o) => {
-            const what = `${o.kind}/${o.name}${o.target === 'STAGE_TEMPLATE' ? ' (stage template)' : ''}`;
+            const what = `${o.kind}/${o.name}${TARGET_NOTES[o.target] ?? ''}`;
             return `${what} ${o.action.toLowerCase()}${o.message ? `: ${o.message}` : ''}\n`;
           })
           .join(''),

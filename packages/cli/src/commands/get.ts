@@ -2,6 +2,8 @@ import { outputFormat, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import {
   ProjectRunsDocument,
+  type ResourceTypeRow,
+  ResourceTypesDocument,
   type RunRow,
   WorkflowDocument,
   type WorkflowRow,
@@ -11,20 +13,23 @@ import {
 import { CliError, UsageError } from '../errors.js';
 import { formatOutput, formatTable, formatTime, runDuration } from '../output.js';
 
-const KINDS: Record<string, 'workflows' | 'runs'> = {
+const KINDS: Record<string, 'workflows' | 'runs' | 'resourcetypes'> = {
   workflows: 'workflows',
   workflow: 'workflows',
   wf: 'workflows',
   runs: 'runs',
   run: 'runs',
   wfr: 'runs',
+  resourcetypes: 'resourcetypes',
+  'resource-types': 'resourcetypes',
+  resourcetype: 'resourcetypes',
 };
 
 export const getCommand: Command = {
   spec: {
     name: 'get',
-    summary: 'List workflows, or the runs of a workflow (or of the whole project).',
-    usage: 'get workflows [NAME] | get runs [WORKFLOW] [--limit N] [-o table|json|yaml]',
+    summary: 'List workflows, the runs of a workflow (or of the whole project), or the resource types of the tenant.',
+    usage: 'get workflows [NAME] | get runs [WORKFLOW] [--limit N] | get resourcetypes [-o table|json|yaml]',
     isRemote: true,
     positionals: { min: 1, max: 2 },
     options: {
@@ -33,15 +38,22 @@ export const getCommand: Command = {
     },
     details: `Examples:
   cyclone get workflows
-  cyclone get runs shop-ci -o json`,
+  cyclone get runs shop-ci -o json
+  cyclone get resourcetypes`,
   },
   async run(ctx) {
     const [kindName = '', name] = ctx.args.positionals;
     const kind = KINDS[kindName];
-    if (!kind) throw new UsageError(`cannot get "${kindName}": use workflows or runs`, 'get');
+    if (!kind) throw new UsageError(`cannot get "${kindName}": use workflows, runs or resourcetypes`, 'get');
     const format = outputFormat(ctx.args);
     const limit = parseLimit(stringOption(ctx.args, 'limit'));
-    if (kind === 'workflows') {
+    if (kind === 'resourcetypes') {
+      const { resourceTypes } = await ctx.api().request(ResourceTypesDocument, { t: ctx.scope().tenant });
+      const shown = name ? resourceTypes.filter((t) => t.type === name) : resourceTypes;
+      if (name && shown.length === 0)
+        throw new CliError(`no resource type "${name}" in tenant "${ctx.scope().tenant}"`);
+      ctx.out(formatOutput(format, shown, () => resourceTypeTable(shown)));
+    } else if (kind === 'workflows') {
       const workflows = await listWorkflows(ctx, name);
       ctx.out(formatOutput(format, workflows, () => workflowTable(workflows)));
     } else {
@@ -109,6 +121,20 @@ export function runTable(runs: RunRow[], now = Date.now()): string {
       r.phase,
       formatTime(r.startedAt) || '-',
       runDuration(r.startedAt, r.finishedAt, now) || '-',
+    ]),
+  );
+}
+
+export function resourceTypeTable(types: ResourceTypeRow[]): string {
+  return formatTable(
+    ['TYPE', 'BUILT IN', 'OPERATIONS', 'RESOLVER', 'PARAMETERS', 'BINDS'],
+    types.map((t) => [
+      t.type,
+      t.builtin ? 'yes' : 'no',
+      t.operations.join(','),
+      t.resolver ?? (t.resolvedBy === 'CYCLONE' ? 'cyclone' : 'spec.resolver'),
+      t.parameters.map((p) => (p.required ? `${p.name}*` : p.name)).join(',') || '-',
+      t.bind?.integrationType ?? '-',
     ]),
   );
 }
