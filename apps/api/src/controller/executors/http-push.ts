@@ -66,7 +66,9 @@ export async function sendWorkspaceHttpPushes(
         },
       );
       try {
-        const archive = opened.isDirectory ? tarDirectory(opened.path) : tarFile(opened.path, basename(push.path));
+        // A single file keeps its name in the archive (plain characters only: it is tar's rewrite rule).
+        const member = basename(push.path).replace(/[^A-Za-z0-9._-]/g, '_');
+        const archive = opened.isDirectory ? tarDirectory(opened.path) : tarFile(opened.path, member);
         const status = await sendHttpPush(push, archive);
         writer.line(
           'STDOUT',

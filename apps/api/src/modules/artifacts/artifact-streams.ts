@@ -32,10 +32,14 @@ export function tarPaths(root: string, paths: readonly string[]): Readable {
   return tarStream(['-cf', '-', '-C', root, '--', ...paths]);
 }
 
-/** One file (followed if it is a link, such as /proc/<pid>/fd/<n>) as a tar stream holding it under `name`. */
+/**
+ * One file (followed if it is a link, such as /proc/<pid>/fd/<n>) as a tar stream
+ * holding it under `name`, which must be plain (letters, digits, `._-`): it goes into tar's rewrite rule.
+ */
 export function tarFile(path: string, name: string): Readable {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`"${name}" is not a plain file name`);
   const member = path.slice(path.lastIndexOf('/') + 1);
-  const escaped = name.replace(/[\\|&]/g, (c) => `\\${c}`);
+  const escaped = name.replace(/\./g, '\\.');
   return tarStream([
     '-cf',
     '-',
