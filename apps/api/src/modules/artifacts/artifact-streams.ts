@@ -39,13 +39,12 @@ export function tarPaths(root: string, paths: readonly string[]): Readable {
 export function tarFile(path: string, name: string): Readable {
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`"${name}" is not a plain file name`);
   const member = path.slice(path.lastIndexOf('/') + 1);
-  const escaped = name.replace(/\./g, '\\.');
   return tarStream([
     '-cf',
     '-',
     '--dereference',
     '--transform',
-    `s|.*|${escaped}|`,
+    `s|.*|${name}|`,
     '-C',
     path.slice(0, path.lastIndexOf('/')) || '/',
     '--',
