@@ -55,7 +55,7 @@ export async function startServices(
     await container.start().catch((error: Error) => {
       throw new Error(`service "${service.name}" could not start: ${error.message}`);
     });
-    if (index === 0 && deps.settings.hasOwnHostsFile) hostsFile = (await container.inspect()).HostsPath || undefined;
+    if (index === 0 && deps.settings.hasOwnHostsFile) hostsFile = (await inspect(container)).HostsPath || undefined;
     await waitReady(container, service, signal);
     writer.line('STDOUT', `[cyclone] service ${service.name} is ready (${describeReadiness(service)})`);
   }
@@ -94,7 +94,7 @@ async function waitReady(container: Docker.Container, service: StageService, sig
   let last = '';
   for (;;) {
     signal.throwIfAborted();
-    const state = (await container.inspect()).State;
+    const { State: state } = await inspect(container);
     if (!state.Running) {
       const tail = await logTail(container);
       throw new Error(
@@ -119,6 +119,22 @@ async function waitReady(container: Docker.Container, service: StageService, sig
       );
     }
     await new Promise((resolve) => setTimeout(resolve, CHECK_INTERVAL_MS));
+  }
+}
+
+/**
+ * The container as the engine sees it. Podman may fail an inspect while the
+ * container's process is exiting (`read /proc/<pid>/cgroup: no such process`): the
+ * answer a moment later says how it ended.
+ */
+async function inspect(container: Docker.Container): Promise<Docker.ContainerInspectInfo> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await container.inspect();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 500 || tries >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * tries));
+    }
   }
 }
 
