@@ -119,13 +119,17 @@ test.describe('stage health and critical path', () => {
     await page.getByRole('button', { name: 'Replay', exact: true }).click();
     const player = page.getByRole('group', { name: 'Replay of the run' });
     await expect(player).toBeVisible();
-    // It plays: the clock moves on (at 1×, so it is still playing when paused).
-    await player.getByLabel('Replay speed').selectOption('1');
-    // Already at its end (it started at 10×): Play starts it again from the beginning.
+    // It starts at 10× and soon stands at its end; from there Play starts it again from the
+    // beginning. Waiting for that end first keeps the Pause click off a button that turns
+    // into Play under the pointer.
     const play = player.getByRole('button', { name: 'Play', exact: true });
-    if (await play.isVisible()) await play.click();
+    await expect(play).toBeVisible({ timeout: 30_000 });
+    // It plays at 1×, so it is still playing when paused: the clock moves on.
+    await player.getByLabel('Replay speed').selectOption('1');
+    await play.click();
     await expect(page.getByTestId('replay-clock')).not.toHaveText(/^0:00 \//);
     await player.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(play).toBeVisible();
 
     const scrubber = player.getByLabel('Replay position');
     await scrubber.fill('0');
