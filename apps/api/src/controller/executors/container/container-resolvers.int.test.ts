@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type HttpReceiver, multipartParts, startHttpReceiver, tarEntries } from '../../../testing/http-receiver.js';
+import { buildResolverImage } from '../../../testing/resolver-image.js';
 import { stageOf } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { oneStageWorkflowYaml, runHelpers } from '../../../testing/stage-io.js';
@@ -13,29 +14,6 @@ import { RUN_LABEL } from '../stage-paths.js';
 const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
 const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }';
 const TOKEN = 'Res0lver-T0ken-Secret-81';
-const CONTEXT = join(import.meta.dirname, '../../../../../../scripts/testenv/resolver-image');
-
-/** Builds the test resolver image (scripts/testenv/resolver-image) on the test engine, once per test run. */
-async function buildResolverImage(docker: Docker, base: string): Promise<string> {
-  const tag = 'cyclone-test/greeting-resolver:1';
-  const stream = await docker.buildImage(
-    { context: CONTEXT, src: ['Dockerfile', 'resolver.sh'] },
-    { t: tag, buildargs: { BASE: base }, networkmode: 'none' },
-  );
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null, events: { error?: string }[]) => {
-        const failed = error?.message ?? events.find((e) => e.error)?.error;
-        if (failed) reject(new Error(`building the resolver image: ${failed}`));
-        else resolve();
-      },
-      () => undefined,
-    );
-  });
-  return tag;
-}
-
 /**
  * Resources resolved by resolver images and Http resources, in real containers through
  * the real API: the original's protocol (pull before the stage, push after it),
