@@ -9,10 +9,12 @@ import { stageOf } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { oneStageWorkflowYaml, runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
+import { waitFor } from '../../../testing/wait.js';
 import { RUN_LABEL } from '../stage-paths.js';
 
 const APPLY = 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind action } }';
 const CREATE_INTEGRATION = 'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }';
+const STOP = 'mutation($id: ID!) { stopWorkflowRun(id: $id) { id phase } }';
 const TOKEN = 'Res0lver-T0ken-Secret-81';
 /**
  * Resources resolved by resolver images and Http resources, in real containers through
@@ -150,6 +152,25 @@ spec:
     // The stage never ran.
     expect(lines).not.toContain('hello from the resolver');
     await noContainersLeft(id);
+  });
+
+  it('a stop kills a running resolver container with the attempt', async () => {
+    const id = await h.start('greet', [{ name: 'resources.greeting.SLEEP_FOR', value: '300' }]);
+    await waitFor(() => h.logs(id, 'greet'), {
+      until: (lines) => lines.some((line) => /^pull for greet-\d+\/greet with token=\*\*\*$/.test(line)),
+      what: 'the resolver to start',
+      timeoutMs: 60_000,
+    });
+    expect(await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${id}`] } })).toHaveLength(1);
+    await h.must(STOP, { id });
+    const run = await h.waitEnd(id, 30_000);
+    expect(run.phase).toBe('CANCELLED');
+    await waitFor(() => docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${id}`] } }), {
+      until: (containers) => containers.length === 0,
+      what: `the resolver container of run ${id} to go`,
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
   });
 
   it('sends an Http resource as a tar archive in a multipart form; a 500 fails the stage', async () => {
