@@ -165,11 +165,16 @@ export class ContainerAttempt {
       artifacts: launch.artifacts?.map((a) => ({ ...a, path: subpath(a.path) })),
       workingDir: subpath(launch.workingDir ?? '.'),
     };
+    // Resolvers and Http pushes resolve their paths themselves, but a system folder must
+    // fail here too, before it becomes an outside folder mounted over the image's.
+    for (const { path } of [...(launch.resolvers ?? []), ...(launch.httpPushes ?? [])]) subpath(path);
     const outside = outsideFolders([
       launch.workingDir ?? '.',
       ...(launch.resources ?? []).map((r) => r.path),
       ...(launch.artifacts ?? []).map((a) => a.path),
       ...(launch.outputArtifacts ?? []).map((o) => o.path),
+      ...(launch.resolvers ?? []).map((r) => r.path),
+      ...(launch.httpPushes ?? []).map((p) => p.path),
     ]);
     const record: AttemptRecord = {
       runId: launch.runId,

@@ -138,6 +138,19 @@ spec:
     await noContainersLeft(id);
   });
 
+  it('pulls into a path outside /workspace (the original /go/src style) where the stage sees it', async () => {
+    await apply(
+      oneStageWorkflowYaml('greet-go', 'cat /go/src/greet/greeting.txt', {
+        image,
+        inputs: [{ name: 'greeting', path: '/go/src/greet' }],
+      }),
+    );
+    const id = await h.start('greet-go');
+    const run = await h.waitEnd(id, 90_000);
+    expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+    expect(await h.logs(id, 'greet-go')).toContain('hello from the resolver');
+  });
+
   it('fails the stage when the resolver exits non-zero, with its output in the log', async () => {
     const id = await h.start('greet', [{ name: 'resources.greeting.FAIL_WITH', value: '3' }]);
     const run = await h.waitEnd(id, 90_000);
