@@ -2,9 +2,11 @@
 # pull: writes $GREETING into $WORKDIR/data/greeting.txt (FAIL_WITH=<code> fails instead).
 # push: waits for $WORKDIR/notify/ok, then prints each file of $WORKDIR/data.
 # Both print the run and stage they were told of, and TOKEN (which the logs must mask).
+# SLEEP_FOR=<seconds> makes either wait that long first (to be stopped meanwhile).
 set -e
 [ -n "$WORKDIR" ] || { echo "WORKDIR is unset"; exit 1; }
 echo "$1 for $WORKFLOWRUN_NAME/$STAGE_NAME with token=$TOKEN"
+if [ -n "$SLEEP_FOR" ]; then sleep "$SLEEP_FOR"; fi
 if [ -n "$FAIL_WITH" ]; then echo "failing as asked"; exit "$FAIL_WITH"; fi
 case "$1" in
   pull)

@@ -68,3 +68,33 @@ export function createGitRepository(): { bare: string; firstSha: string } {
   git(work, 'push', '-q', bare, 'main', 'feature', 'v1');
   return { bare, firstSha };
 }
+
+/**
+ * Cyclone YAML of a one-stage workflow (a Stage and a Workflow of the same name) running
+ * `script` with `sh -c`: for what GraphQL's workflow input does not take (an output
+ * resource's path).
+ */
+export function oneStageWorkflowYaml(
+  name: string,
+  script: string,
+  options: { image?: string; inputs?: object[]; outputs?: object[] } = {},
+): string {
+  return `apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: {name: ${name}}
+spec:
+  pod:
+    inputs:
+      resources: ${JSON.stringify(options.inputs ?? [])}
+    outputs:
+      resources: ${JSON.stringify(options.outputs ?? [])}
+    spec:
+      containers: [{image: ${JSON.stringify(options.image ?? 'alpine:3.20')}, command: [sh, -c, ${JSON.stringify(script)}]}]
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: {name: ${name}}
+spec:
+  stages: [{name: ${name}}]
+`;
+}

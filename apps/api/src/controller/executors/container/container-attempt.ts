@@ -6,11 +6,10 @@ import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
-import { outboundPolicy } from '../../../modules/outbound/outbound-policy.js';
-import { parseImageReference } from '../../../modules/registries/image-reference.js';
 import { makeAcceleratedFolders } from '../accelerated-folders.js';
 import { collectArtifacts } from '../artifact-outputs.js';
-import type { RunningAttempt, StageExit, StageLaunch } from '../executor.js';
+import type { HttpPush, ResolverRun, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
+import { sendWorkspaceHttpPushes } from '../http-push.js';
 import { LogWriter } from '../log-writer.js';
 import { seedWorkspace } from '../seed-workspace.js';
 import {
@@ -23,9 +22,11 @@ import {
 import { prepareInputs } from '../stage-inputs.js';
 import { outsideFolders, workspaceSubpath } from '../stage-paths.js';
 import { readResults } from '../stage-results.js';
+import { ensureImage } from './container-images.js';
 import { removeServices, startServices } from './container-services.js';
-import { type ContainerSettings, containerSpec, exitMessage, imageOf, pullPolicyOf } from './container-spec.js';
+import { type ContainerSettings, containerSpec, exitMessage, imageOf } from './container-spec.js';
 import { type OutputStream, readLogLines } from './log-lines.js';
+import { removeResolvers, runResolvers } from './resolver-containers.js';
 import { sharedNetworkOf } from './service-spec.js';
 
 export interface AttemptDeps {
@@ -64,9 +65,13 @@ interface AttemptRecord {
   /** The caches with the keys evaluated at the start: saved after a zero exit. */
   caches?: EvaluatedCache[];
   cacheScope?: CacheScope;
+  /** The stage's resolver pushes and Http pushes: made after a zero exit, whoever follows it then. */
+  resolvers?: readonly ResolverRun[];
+  httpPushes?: readonly HttpPush[];
+  limits?: StageLaunch['limits'];
 }
 
-type Step = 'inputs' | 'image' | 'services' | 'container';
+type Step = 'inputs' | 'image' | 'resolvers' | 'services' | 'container';
 
 /**
  * One attempt in one container, from inputs to exit: inputs are placed in the run
@@ -160,11 +165,16 @@ export class ContainerAttempt {
       artifacts: launch.artifacts?.map((a) => ({ ...a, path: subpath(a.path) })),
       workingDir: subpath(launch.workingDir ?? '.'),
     };
+    // Resolvers and Http pushes resolve their paths themselves, but a system folder must
+    // fail here too, before it becomes an outside folder mounted over the image's.
+    for (const { path } of [...(launch.resolvers ?? []), ...(launch.httpPushes ?? [])]) subpath(path);
     const outside = outsideFolders([
       launch.workingDir ?? '.',
       ...(launch.resources ?? []).map((r) => r.path),
       ...(launch.artifacts ?? []).map((a) => a.path),
       ...(launch.outputArtifacts ?? []).map((o) => o.path),
+      ...(launch.resolvers ?? []).map((r) => r.path),
+      ...(launch.httpPushes ?? []).map((p) => p.path),
     ]);
     const record: AttemptRecord = {
       runId: launch.runId,
@@ -175,6 +185,9 @@ export class ContainerAttempt {
       outputArtifacts: (launch.outputArtifacts ?? []).map((o) => ({ ...o, path: subpath(o.path) })),
       containerFirstSeq: 0,
       ...(launch.limits?.memory ? { memory: launch.limits.memory } : {}),
+      ...(launch.limits ? { limits: launch.limits } : {}),
+      resolvers: (launch.resolvers ?? []).filter((r) => r.operation === 'push'),
+      httpPushes: launch.httpPushes ?? [],
     };
     let step: Step = 'inputs';
     let container: Docker.Container;
@@ -199,6 +212,16 @@ export class ContainerAttempt {
       if (launch.cacheScope) record.cacheScope = launch.cacheScope;
       step = 'image';
       await this.ensureImage(imageOf(launch), launch, writer);
+      // Resolvers pull last: what they bring lands on the other inputs, as in the original's pod.
+      step = 'resolvers';
+      await runResolvers(
+        this.resolverDeps(writer),
+        launch,
+        'pull',
+        this.resolverPlaces(workspace),
+        writer,
+        this.preparing.signal,
+      );
       step = 'services';
       const services = await startServices(
         { ...this.deps, ensureImage: (image) => this.ensureImage(image, {}, writer) },
@@ -235,7 +258,7 @@ export class ContainerAttempt {
           ? `inputs: ${reason}`
           : step === 'image'
             ? `image "${launch.image}": ${reason}`
-            : step === 'services'
+            : step === 'services' || step === 'resolvers'
               ? reason
               : `could not start the container: ${reason}`;
       return { ...record, exitCode: null, message, outputs: [] };
@@ -336,103 +359,77 @@ export class ContainerAttempt {
       );
       if (state.ExitCode === 0) {
         exit.outputs = await readResults(this.scratch, join(this.scratch, 'results'), this.outputLimits, writer);
-        await collectArtifacts(
-          this.deps.db,
-          this.deps.store,
-          this.deps.workspaceOf(record.runId),
-          {
-            ...base,
-            outputArtifacts: record.outputArtifacts,
-          },
-          writer,
-        ).then(
-          () =>
-            saveCaches(
-              this.caches,
-              record.cacheScope,
-              record.runId,
-              this.deps.workspaceOf(record.runId),
-              record.caches ?? [],
-              writer,
-            ),
-          (error: unknown) => {
-            exit = {
-              ...base,
-              exitCode: null,
-              outputs: [],
-              message: writer.mask(`output artifacts: ${(error as Error).message}`),
-            };
-          },
-        );
+        const failure = await this.deliverOutputs(record, writer);
+        if (failure) exit = { ...base, exitCode: null, outputs: [], message: writer.mask(failure) };
       }
     } catch {
       // Removed under us: only a kill does that.
       exit = { ...base, exitCode: null, outputs: [], message: 'killed' };
     }
     await writer.close();
+    // Shut down mid-push: the container and record stay for the next controller, which pushes again.
+    if (this.isDetached && !this.isKilled) return undefined;
     await this.removeContainer().catch(() => undefined);
     await rm(this.folder, { recursive: true, force: true });
     return this.isRecorded ? undefined : exit;
   }
 
-  /** Pulls an image (the stage's or a service's) per its policy; only the stage's image has pull credentials. */
-  private async ensureImage(
-    image: string,
-    launch: Pick<StageLaunch, 'pullPolicy' | 'pullAuth'>,
-    writer: LogWriter,
-  ): Promise<void> {
-    const policy = pullPolicyOf(image, launch.pullPolicy);
-    const isPresent = await this.deps.docker
-      .getImage(image)
-      .inspect()
-      .then(
-        () => true,
-        (error: { statusCode?: number }) => {
-          if (error.statusCode === 404) return false;
-          throw error;
-        },
+  /**
+   * After a zero exit, in this order: output artifacts, resolver pushes, Http pushes,
+   * then caches (saved only when everything before succeeded). The first failure's
+   * message; a kill or shutdown meanwhile throws.
+   */
+  private async deliverOutputs(record: AttemptRecord, writer: LogWriter): Promise<string | undefined> {
+    const workspace = this.deps.workspaceOf(record.runId);
+    const attempt = { runId: record.runId, stage: record.stage, attempt: record.attempt };
+    try {
+      await collectArtifacts(
+        this.deps.db,
+        this.deps.store,
+        workspace,
+        { ...attempt, outputArtifacts: record.outputArtifacts },
+        writer,
       );
-    if (policy === 'Never') {
-      if (!isPresent) throw new Error('not present on this engine, and its pull policy is Never');
-      return;
+    } catch (error) {
+      return `output artifacts: ${(error as Error).message}`;
     }
-    if (policy === 'IfNotPresent' && isPresent) return;
-    // The engine connects to the registry the tenant named: the outbound policy decides first.
-    const registry = parseImageReference(image)?.host;
-    if (registry) await outboundPolicy().resolveChecked(registry.replace(/:\d+$/, ''));
-    writer.line('STDOUT', `[cyclone] pulling image ${image}`);
-    const auth = launch.pullAuth;
-    const stream = await this.deps.docker.pull(image, {
-      ...(auth ? { authconfig: { username: auth.username, password: auth.password, serveraddress: auth.server } } : {}),
-      abortSignal: this.preparing.signal,
-    });
-    // Some engines (Podman) end a failed pull's stream without an error event: the
-    // last message says why, and the image must be there afterwards.
-    let last = '';
-    await new Promise<void>((resolve, reject) => {
-      this.deps.docker.modem.followProgress(
-        stream,
-        (error: Error | null) => (error ? reject(error) : resolve()),
-        (event: { status?: string; error?: string; errorDetail?: { message?: string } }) => {
-          last = event.errorDetail?.message ?? event.error ?? event.status ?? last;
-        },
+    try {
+      await runResolvers(
+        this.resolverDeps(writer),
+        { ...attempt, limits: record.limits, resolvers: record.resolvers },
+        'push',
+        this.resolverPlaces(workspace),
+        writer,
+        this.preparing.signal,
       );
-    });
-    const isPulled = await this.deps.docker
-      .getImage(image)
-      .inspect()
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!isPulled) throw new Error(`the engine did not pull it${last ? `: ${last.trim()}` : ''}`);
+      await sendWorkspaceHttpPushes(workspace, record.httpPushes, writer);
+    } catch (error) {
+      if (this.isKilled || this.isDetached) throw error;
+      return (error as Error).message;
+    }
+    await saveCaches(this.caches, record.cacheScope, record.runId, workspace, record.caches ?? [], writer);
+    return undefined;
   }
 
-  /** Removes the stage's container, then its services (a service never outlives its stage). */
+  private resolverDeps(writer: LogWriter) {
+    return { ...this.deps, ensureImage: (image: string) => this.ensureImage(image, {}, writer) };
+  }
+
+  private resolverPlaces(workspace: string) {
+    return { attemptContainer: this.name, workspace, attemptFolder: this.folder };
+  }
+
+  /** Pulls an image (the stage's, a service's or a resolver's) per its policy; only the stage's image has pull credentials. */
+  private ensureImage(image: string, launch: Pick<StageLaunch, 'pullPolicy' | 'pullAuth'>, writer: LogWriter) {
+    return ensureImage(this.deps.docker, image, launch, writer, this.preparing.signal);
+  }
+
+  /** Removes the stage's container, then its resolvers and services (none outlives its stage). */
   private async removeContainer(): Promise<void> {
     try {
       await this.deps.docker.getContainer(this.name).remove({ force: true });
     } finally {
+      await removeResolvers(this.deps.docker, this.name).catch(() => undefined);
       await removeServices(this.deps.docker, this.name);
     }
   }

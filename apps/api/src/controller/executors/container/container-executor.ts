@@ -29,6 +29,7 @@ import {
   MANAGED_BY_LABEL,
   parseHandle,
 } from './container-spec.js';
+import { removeResolvers } from './resolver-containers.js';
 import { SERVICE_OF_LABEL } from './service-spec.js';
 
 /** How often containers nobody wants any more are looked for (and once at start). */
@@ -98,6 +99,8 @@ export class ContainerExecutor implements Executor {
     this.deps.docker
       .getContainer(parsed.name)
       .remove({ force: true })
+      .catch(() => undefined)
+      .then(() => removeResolvers(this.deps.docker, parsed.name))
       .catch(() => undefined)
       .then(() => removeServices(this.deps.docker, parsed.name))
       .catch(() => undefined);

@@ -8,8 +8,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { FilesystemArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { startHttpReceiver } from '../../../testing/http-receiver.js';
+import { buildResolverImage } from '../../../testing/resolver-image.js';
 import { createWorkflow, must, runWorkflow } from '../../../testing/run-helpers.js';
 import { type SpawnedApi, spawnApi } from '../../../testing/spawn-api.js';
+import { oneStageWorkflowYaml } from '../../../testing/stage-io.js';
 import { graphqlAt, TEST_ADMIN } from '../../../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database.js';
 import { waitFor } from '../../../testing/wait.js';
@@ -41,6 +44,8 @@ describe('container executor across an API crash', () => {
       CYCLONE_EXECUTOR: 'container',
       DOCKER_HOST: inject('dockerHost'),
       CYCLONE_CONTAINER_NETWORK: 'none',
+      // Http resources of the tests go to a server on this machine.
+      CYCLONE_OUTBOUND_ALLOW: '127.0.0.1/32',
     });
     processes.push(api);
     return api;
@@ -132,6 +137,75 @@ describe('container executor across an API crash', () => {
     expect(gatedLines.map((l) => l.text)).toEqual(['waiting', 'leaving']);
     for (const id of [talking, waiting]) {
       expect(await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${id}`] } })).toEqual([]);
+    }
+  });
+
+  it('a stage that ends while no API runs still pushes its resources: the next API makes its pushes', async () => {
+    // Earlier APIs would take the attempt over at once: only the one crashed here may start it.
+    while (processes.length > 0) await processes.pop()?.stop();
+    const resolver = await buildResolverImage(docker, image);
+    const receiver = await startHttpReceiver();
+    try {
+      const first = await spawn();
+      const api = { graphql: graphqlAt(first.url) };
+      const login = 'mutation($i: LoginInput!) { login(input: $i) { token } }';
+      const token = (await must<{ login: { token: string } }>(api, undefined, login, { i: TEST_ADMIN })).login.token;
+      await must(api, token, 'mutation { createTenant(input: {name: "pushes"}) { name } }');
+      await must(api, token, 'mutation { createProject(input: {tenant: "pushes", name: "web"}) { name } }');
+      const apply = (yaml: string) =>
+        must(api, token, 'mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { action } }', {
+          input: { tenant: 'pushes', project: 'web', yaml },
+        });
+      await apply(`apiVersion: cyclone.dev/v1alpha1
+kind: Resource
+metadata: {name: resource-type-greeting, labels: {resource.cyclone.dev/template: "true"}}
+spec: {type: Greeting, resolver: ${resolver}, operations: [push], parameters: [{name: GREETING}]}
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Resource
+metadata: {name: greeting}
+spec: {type: Greeting}
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Resource
+metadata: {name: upload}
+spec: {type: Http, parameters: [{name: URL, value: "${receiver.url}/up"}]}
+`);
+      const gated =
+        'echo waiting; while [ ! -e /workspace/go ]; do sleep 0.1; done; mkdir -p out && echo bye > out/note.txt';
+      await apply(
+        oneStageWorkflowYaml('gated', gated, {
+          image,
+          outputs: [
+            { name: 'greeting', path: 'out' },
+            { name: 'upload', path: 'out' },
+          ],
+        }),
+      );
+      const { id } = await runWorkflow(api, token, { tenant: 'pushes', project: 'web', workflow: 'gated' });
+      await waitFor(() => db.logLine.count({ where: { runId: id, text: 'waiting' } }), {
+        until: (n) => n === 1,
+        what: 'the gated stage to wait',
+      });
+      await first.crash();
+      writeFileSync(join(dataDir, 'workspaces', id, 'go'), '');
+      await spawn();
+      const run = await waitFor(
+        () => db.workflowRun.findUniqueOrThrow({ where: { id }, include: { stageRuns: true } }),
+        {
+          until: (row) => isTerminalRunPhase(row.phase),
+          what: 'the gated run to end after the takeover',
+          timeoutMs: 90_000,
+        },
+      );
+      const lines = (await db.logLine.findMany({ where: { runId: id }, orderBy: { seq: 'asc' } })).map((l) => l.text);
+      expect(run.stageRuns[0], lines.join('\n')).toMatchObject({ phase: 'SUCCEEDED', attempt: 1, exitCode: 0 });
+      expect(lines).toContain('pushed note.txt: bye');
+      expect(lines).toContain('[cyclone] sent resource "upload" (out as artifact.tar): 200: OK');
+      expect(receiver.requests.map((r) => r.url)).toEqual(['/up']);
+      expect(await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${id}`] } })).toEqual([]);
+    } finally {
+      await receiver.close();
     }
   });
 

@@ -86,7 +86,13 @@ export function pullPolicyOf(image: string, explicit?: unknown): PullPolicy {
 export function imageOf(launch: StageLaunch): string {
   const image = launch.image?.trim() ?? '';
   if (image === '') throw new Error('the stage has no image');
-  return image.includes(':') || image.includes('@') ? image : `${image}:latest`;
+  return withDefaultTag(image);
+}
+
+/** An image reference with `:latest` when it names neither tag nor digest (a pull without a tag would pull every tag). */
+export function withDefaultTag(image: string): string {
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  return lastPart.includes(':') || image.includes('@') ? image : `${image}:latest`;
 }
 
 /**
@@ -107,9 +113,6 @@ export function containerSpec(
    */
   options: { network?: string; hostsFile?: string; outside?: readonly string[] } = {},
 ): ContainerCreateOptions {
-  const network = options.network ?? settings.network;
-  const cpu = launch.limits?.cpu ? nanoCpus(launch.limits.cpu) : undefined;
-  const memory = launch.limits?.memory ? memoryBytes(launch.limits.memory) : undefined;
   const hasCommand = launch.command.length > 0;
   if (!hasCommand && launch.args.length === 0) throw new Error('the stage has neither command nor args');
   const workingDir = sandboxPath(launch.workingDir ?? WORKSPACE_MOUNT);
@@ -153,17 +156,34 @@ export function containerSpec(
           (folder) => `${paths.workspace}/${folder.workspacePath}:${folder.containerPath}`,
         ),
       ],
-      Init: true,
-      Privileged: false,
-      SecurityOpt: ['no-new-privileges'],
-      CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
-      PidsLimit: settings.pidsLimit,
-      ...(cpu ? { NanoCpus: cpu } : {}),
-      // Swap as large as memory: the limit is the limit.
-      ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
-      ...(network ? { NetworkMode: network } : {}),
-      LogConfig: { Type: 'json-file', Config: {} },
+      ...hardenedHostConfig(launch.limits, settings, options.network),
     },
+  };
+}
+
+/**
+ * The isolation every container that runs a stage's work gets (the stage's own, its
+ * resolvers'): an init process, no new privileges, a smaller capability set, the pids
+ * limit, the stage's cpu and memory limits, the installation's network (or `network`).
+ */
+export function hardenedHostConfig(
+  limits: StageLaunch['limits'],
+  settings: ContainerSettings,
+  network = settings.network,
+): NonNullable<ContainerCreateOptions['HostConfig']> {
+  const cpu = limits?.cpu ? nanoCpus(limits.cpu) : undefined;
+  const memory = limits?.memory ? memoryBytes(limits.memory) : undefined;
+  return {
+    Init: true,
+    Privileged: false,
+    SecurityOpt: ['no-new-privileges'],
+    CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
+    PidsLimit: settings.pidsLimit,
+    ...(cpu ? { NanoCpus: cpu } : {}),
+    // Swap as large as memory: the limit is the limit.
+    ...(memory ? { Memory: memory, MemorySwap: memory } : {}),
+    ...(network ? { NetworkMode: network } : {}),
+    LogConfig: { Type: 'json-file', Config: {} },
   };
 }
 
