@@ -156,6 +156,9 @@ export const stageDelegationSchema = z.object({
 });
 export type StageDelegation = z.infer<typeof stageDelegationSchema>;
 
+/** An output resource's path; null (a GraphQL input left empty) is none. */
+export const optionalOutputPath = z.preprocess((value) => (value === null ? undefined : value), text.optional());
+
 /** What a stage runs and takes, without its place in a workflow (Cyclone's kind: Stage). */
 export const stageDefinitionSchema = z.object({
   name: dnsLabelSchema,
@@ -175,7 +178,7 @@ export const stageDefinitionSchema = z.object({
   outputs: z
     .object({
       /** `path`: where the stage leaves what a resolver pushes (an Http or registered type's `push`). */
-      resources: list(z.object({ name: dnsLabelSchema, path: text.optional() })).default([]),
+      resources: list(z.object({ name: dnsLabelSchema, path: optionalOutputPath })).default([]),
       artifacts: list(z.object({ name: z.string().min(1).max(253), path: text })).default([]),
     })
     .default({ resources: [], artifacts: [] }),

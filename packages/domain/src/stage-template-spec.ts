@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { dnsLabelSchema } from './dns-label-schema.js';
-import { LIMITS, resourceTypeNameSchema, stageArgumentSchema, stageDefinitionSchema } from './specs.js';
+import {
+  LIMITS,
+  optionalOutputPath,
+  resourceTypeNameSchema,
+  stageArgumentSchema,
+  stageDefinitionSchema,
+} from './specs.js';
 
 const text = z.string().max(LIMITS.stringLength);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems);
@@ -11,7 +17,7 @@ const artifactSchema = z.object({ name: z.string().min(1).max(253), path: text }
  * template says what kind of resource it takes, a stage made from it names which one.
  */
 export const inputResourceSlotSchema = z.object({ type: resourceTypeNameSchema, path: text });
-export const outputResourceSlotSchema = z.object({ type: resourceTypeNameSchema, path: text.optional() });
+export const outputResourceSlotSchema = z.object({ type: resourceTypeNameSchema, path: optionalOutputPath });
 export type InputResourceSlot = z.infer<typeof inputResourceSlotSchema>;
 export type OutputResourceSlot = z.infer<typeof outputResourceSlotSchema>;
 
