@@ -72,7 +72,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
                 artifacts: from.inputs.artifacts.map(({ name, path }) => ({ name, path })),
               },
               outputs: {
-                resources: from.outputs.resources.map(({ name }) => ({ name })),
+                resources: from.outputs.resources.map(({ name, path }) => ({ name, path })),
                 artifacts: from.outputs.artifacts.map(({ name, path }) => ({ name, path })),
               },
             }

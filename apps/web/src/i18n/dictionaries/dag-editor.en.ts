@@ -210,6 +210,8 @@ export const dagEditorEn = {
   'editor.drawer.colValue': 'Value',
   'editor.drawer.colResource': 'Resource',
   'editor.drawer.colPath': 'Path',
+  'editor.drawer.colPushPath': 'Path it pushes (optional)',
+  'editor.drawer.pushPathPlaceholder': 'Path it pushes, e.g. /workspace/dist (optional)',
   'editor.drawer.colSource': 'Source (stage/artifact)',
   'editor.drawer.removeRow': 'Remove {legend} row {index}',
   'editor.drawer.policy': 'Run policy',

@@ -205,6 +205,8 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'editor.drawer.colValue': '值',
   'editor.drawer.colResource': '资源',
   'editor.drawer.colPath': '路径',
+  'editor.drawer.colPushPath': '推送的路径（可选）',
+  'editor.drawer.pushPathPlaceholder': '推送的路径，例如 /workspace/dist（可选）',
   'editor.drawer.colSource': '来源(阶段/制品)',
   'editor.drawer.removeRow': '删除{legend}第 {index} 行',
   'editor.drawer.policy': '运行策略',
