@@ -25,6 +25,7 @@ import {
   UpdateStageTemplateDocument,
 } from './templates.documents';
 import styles from './templates.module.css';
+import { TemplatesNav } from './templates-nav';
 
 type Editing =
   | { mode: 'create'; draft: TemplateDraft; from?: StageTemplateSummary }
@@ -219,6 +220,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
           </Button>
         }
       />
+      <TemplatesNav current="/templates" />
       {query.error ? (
         <ErrorState title={t('templates.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
       ) : (
