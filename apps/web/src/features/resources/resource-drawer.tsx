@@ -88,11 +88,7 @@ export function ResourceDrawer({
       }
     >
       <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
-        {error ? (
-          <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-            {t('resources.form.failed')}: {error.message}
-          </p>
-        ) : null}
+        {error && !error.formField ? <FieldError message={`${t('resources.form.failed')}: ${error.message}`} /> : null}
         <TextField
           label={t('resources.form.name')}
           value={draft.name}
@@ -131,11 +127,7 @@ export function ResourceDrawer({
           <p id={`${typeId}-hint`} className={formStyles.hint}>
             {type?.description}
           </p>
-          {fieldError('type') ? (
-            <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
-              {fieldError('type')}
-            </p>
-          ) : null}
+          <FieldError message={fieldError('type')} />
         </div>
         <fieldset className={formStyles.fieldset}>
           <legend className={formStyles.legend}>{t('resources.form.parameters')}</legend>
@@ -159,11 +151,7 @@ export function ResourceDrawer({
               spellCheck={false}
             />
           ))}
-          {fieldError('parameters') ? (
-            <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
-              {fieldError('parameters')}
-            </p>
-          ) : null}
+          <FieldError message={fieldError('parameters')} />
         </fieldset>
         <RowsEditor
           legend={t('resources.form.extra')}
@@ -200,11 +188,7 @@ export function ResourceDrawer({
                 })
               : t('resources.form.integrationHint')}
           </p>
-          {fieldError('integration') ? (
-            <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
-              {fieldError('integration')}
-            </p>
-          ) : null}
+          <FieldError message={fieldError('integration')} />
         </div>
         {resolver !== 'none' ? (
           <TextField
@@ -224,5 +208,15 @@ export function ResourceDrawer({
         ) : null}
       </form>
     </Drawer>
+  );
+}
+
+/** A server error at the field it is about, announced as it appears. */
+function FieldError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
+      {message}
+    </p>
   );
 }

@@ -38,7 +38,7 @@ describe('resource form', () => {
   it("prefills the chosen type's parameters, and keeps values with the same name when the type changes", () => {
     const draft = blankResourceDraft(http);
     expect(draft).toMatchObject({ type: 'Http', values: { URL: '', METHOD: '' }, extra: [] });
-    const typed = { ...draft, values: { URL: 'https://up.example.com', METHOD: 'PUT' } };
+    const typed = { ...draft, values: { URL: 'https://up.example.com', METHOD: 'PUT', FORM_FILE_KEY: '' } };
     const moved = retypeDraft({ ...typed, extra: [{ name: 'BUCKET', value: 'b1' }] }, oss);
     expect(moved.values).toEqual({ BUCKET: 'b1', SCM_URL: '' });
     expect(moved.extra).toEqual([

@@ -44,7 +44,11 @@ export function typeNameOf(
 
 /** Moves the draft to another type: values of parameters with the same name stay, the others become extra rows. */
 export function retypeDraft(draft: ResourceDraft, type: ResourceTypeOption | undefined): ResourceDraft {
-  const all = [...Object.entries(draft.values).map(([name, value]) => ({ name, value })), ...draft.extra];
+  // The old type's empty fields go; what was typed stays, as an extra row if the new type does not declare it.
+  const typed = Object.entries(draft.values)
+    .filter(([, value]) => value.trim() !== '')
+    .map(([name, value]) => ({ name, value }));
+  const all = [...typed, ...draft.extra];
   const declared = new Set(type?.parameters.map((p) => p.name));
   const values = Object.fromEntries(
     (type?.parameters ?? []).map((p) => [p.name, all.find((row) => row.name === p.name)?.value ?? '']),

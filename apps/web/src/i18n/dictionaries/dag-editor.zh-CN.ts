@@ -104,7 +104,8 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'project.workflowsEmptyTitle': '还没有工作流',
   'project.workflowsEmptyBody': '在编辑器中把流水线画成阶段图,或应用 Cyclone YAML。',
   'project.resourcesEmptyTitle': '还没有资源',
-  'project.resourcesEmptyBody': '资源(Git 仓库、镜像、键值集)通过 Cyclone YAML 创建,作为阶段的输入和输出。',
+  'project.resourcesEmptyBody':
+    '资源(Git 仓库、镜像、HTTP 上传、已注册的类型)是阶段的输入和输出:用"新建资源"或 Cyclone YAML 添加。',
   'project.stagesEmptyTitle': '还没有可复用的阶段',
   'project.stagesEmptyBody': '用 Cyclone YAML 定义的阶段(kind: Stage)会显示在这里。',
   'editor.newTitle': '新建工作流',
