@@ -119,5 +119,14 @@ test.describe('resource types', () => {
     await page.getByTestId('stage-node-upload').click();
     const again = page.getByRole('dialog', { name: 'Stage upload' });
     await expect(again.getByLabel('Output resources: Path it pushes (optional) 1')).toHaveValue('/workspace/out');
+
+    // The workflow now uses the resource: deleting it is refused, saying who uses it.
+    await page.goto('/projects/shop');
+    await page.getByRole('tab', { name: /Resources/ }).click();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete reports' }).click();
+    await expect(page.getByText('Could not delete the resource')).toBeVisible();
+    await expect(page.getByText(/resource "reports" is used by/)).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Resources' })).toContainText('reports');
   });
 });
