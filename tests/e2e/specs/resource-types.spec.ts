@@ -52,6 +52,7 @@ test.describe('resource types', () => {
     await register.getByRole('button', { name: 'Add binding' }).click();
     await register.getByLabel('Parameter bindings: Parameter 1').fill('SCM_URL');
     await register.getByLabel('Parameter bindings: Integration field, e.g. scm.server 1').fill('scm.server');
+    await page.screenshot({ path: path.join(screenshotDir, 'resource-type-drawer.png') });
     await register.getByRole('button', { name: 'Register type' }).click();
     await expect(register).toBeHidden();
     const oss = table.getByRole('row').filter({ has: page.getByText('Oss', { exact: true }) });

@@ -7,7 +7,7 @@ import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { useT } from '@/i18n/i18n-provider';
-import { BIND_KINDS, type ResourceTypeDraft } from './resource-type-form';
+import { BIND_INTEGRATION_TYPES, BIND_KINDS, type ResourceTypeDraft } from './resource-type-form';
 import { ResourceTypeParameterRows } from './resource-type-parameter-rows';
 
 const FORM_ID = 'resource-type-drawer-form';
@@ -37,9 +37,8 @@ export function ResourceTypeDrawer({
   const typeError = draft.type.trim() ? undefined : t('resourceTypes.form.typeRequired');
   const resolverError = draft.resolver.trim() ? undefined : t('resourceTypes.form.resolverRequired');
   const operationsError = draft.pull || draft.push ? undefined : t('resourceTypes.form.operationsRequired');
-  const bindKinds = BIND_KINDS.includes(draft.bindIntegrationType as (typeof BIND_KINDS)[number])
-    ? BIND_KINDS
-    : [...BIND_KINDS, draft.bindIntegrationType].filter(Boolean);
+  const known: readonly string[] = [...BIND_KINDS, ...BIND_INTEGRATION_TYPES];
+  const unknownKind = draft.bindIntegrationType && !known.includes(draft.bindIntegrationType);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -132,11 +131,21 @@ export function ResourceTypeDrawer({
             onChange={(event) => set({ bindIntegrationType: event.target.value })}
           >
             <option value="">{t('resourceTypes.form.bindNone')}</option>
-            {bindKinds.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
+            <optgroup label={t('resourceTypes.form.bindKinds')}>
+              {BIND_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kind}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label={t('resourceTypes.form.bindIntegrationTypes')}>
+              {BIND_INTEGRATION_TYPES.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kind}
+                </option>
+              ))}
+            </optgroup>
+            {unknownKind ? <option value={draft.bindIntegrationType}>{draft.bindIntegrationType}</option> : null}
           </select>
           <p className={formStyles.hint}>{t('resourceTypes.form.bindHint')}</p>
         </div>

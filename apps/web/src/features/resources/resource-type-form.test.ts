@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BIND_INTEGRATION_TYPES,
   bindingSummary,
   blankResourceTypeDraft,
   draftFromResourceType,
@@ -46,5 +47,13 @@ describe('resource type form', () => {
     });
     expect(bindingSummary(type.bind)).toBe('SCM: SCM_URL → scm.server');
     expect(bindingSummary(null)).toBe('');
+  });
+});
+
+describe('binding kinds', () => {
+  it("offers Cyclone's integration types beside the original's kinds", () => {
+    expect(BIND_INTEGRATION_TYPES).toEqual(
+      expect.arrayContaining(['GITHUB', 'HARBOR', 'SONARQUBE', 'KUBERNETES', 'GENERAL']),
+    );
   });
 });

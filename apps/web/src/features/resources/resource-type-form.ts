@@ -1,3 +1,5 @@
+import { bindIntegrationTypes } from '@cyclone/domain';
+
 /** A registered resource type as typed in its drawer. */
 export interface ResourceTypeDraft {
   type: string;
@@ -14,6 +16,9 @@ export interface ResourceTypeDraft {
 
 /** The original's names of what a binding takes, offered first; Cyclone's own integration types are accepted too. */
 export const BIND_KINDS = ['SCM', 'DockerRegistry', 'SonarQube', 'Cluster', 'General'] as const;
+
+/** Cyclone's integration types a binding may name instead (each of the original's kinds stands for some). */
+export const BIND_INTEGRATION_TYPES = [...new Set(BIND_KINDS.flatMap((kind) => bindIntegrationTypes(kind) ?? []))];
 
 export function blankResourceTypeDraft(): ResourceTypeDraft {
   return {

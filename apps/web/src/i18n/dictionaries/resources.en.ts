@@ -52,6 +52,8 @@ export const resourcesEn = {
   'resourceTypes.form.parameterRequired': 'Required',
   'resourceTypes.form.addParameter': 'Add parameter',
   'resourceTypes.form.bindIntegrationType': 'Binds integrations of',
+  'resourceTypes.form.bindKinds': 'Kinds of the original Cyclone',
+  'resourceTypes.form.bindIntegrationTypes': 'Cyclone integration types',
   'resourceTypes.form.bindNone': 'No binding',
   'resourceTypes.form.bindHint':
     'A resource bound to such an integration takes these parameters from its fields (SCM, DockerRegistry, SonarQube, Cluster, General, or one of Cyclone’s integration types).',

@@ -52,6 +52,8 @@ export const resourcesZhCN: Record<keyof typeof resourcesEn, string> = {
   'resourceTypes.form.parameterRequired': '必填',
   'resourceTypes.form.addParameter': '添加参数',
   'resourceTypes.form.bindIntegrationType': '绑定的集成类型',
+  'resourceTypes.form.bindKinds': '原 Cyclone 的种类',
+  'resourceTypes.form.bindIntegrationTypes': 'Cyclone 集成类型',
   'resourceTypes.form.bindNone': '不绑定',
   'resourceTypes.form.bindHint':
     '绑定到此类集成的资源从集成的字段中获取这些参数（SCM、DockerRegistry、SonarQube、Cluster、General，或 Cyclone 的集成类型）。',
