@@ -34,6 +34,8 @@ export const queryKeys = {
   integrations: {
     all: (tenant: string) => ['integrations', tenant] as const,
     detail: (tenant: string, name: string) => ['integrations', tenant, name] as const,
+    /** Name and type of each, for pickers. */
+    options: (tenant: string) => ['integrations', tenant, '#options'] as const,
     webhookDeliveries: (tenant: string, name: string) => ['integrations', tenant, name, 'webhook-deliveries'] as const,
     scmRepositories: (tenant: string, name: string) => ['integrations', tenant, name, 'scm-repositories'] as const,
     registryRepositories: (tenant: string, name: string) =>
@@ -45,6 +47,9 @@ export const queryKeys = {
   },
   templates: {
     all: (tenant: string) => ['templates', tenant] as const,
+  },
+  resourceTypes: {
+    all: (tenant: string) => ['resource-types', tenant] as const,
   },
   logSearch: {
     hits: (tenant: string, search: object) => ['log-search', tenant, search] as const,

@@ -39,6 +39,13 @@ export class WorkflowStageInputsType {
 export class WorkflowStageOutputResourceType {
   @Field(() => String)
   name!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where the stage leaves what the resource pushes (an Http resource, or one whose type has a resolver); under /workspace.',
+  })
+  path?: string;
 }
 
 @ObjectType('WorkflowStageOutputArtifact')

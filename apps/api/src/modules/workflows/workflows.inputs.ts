@@ -16,7 +16,7 @@ export interface StageInputShape {
     artifacts?: { name: string; path: string; source: string }[] | null;
   } | null;
   outputs?: {
-    resources?: { name: string }[] | null;
+    resources?: { name: string; path?: string | null }[] | null;
     artifacts?: { name: string; path: string }[] | null;
   } | null;
   trivial?: boolean | null;
@@ -94,7 +94,9 @@ export function toStageCandidate(stage: StageInputShape) {
       arguments: [],
     },
     outputs: {
-      resources: stage.outputs?.resources ?? [],
+      resources: (stage.outputs?.resources ?? []).map((r) =>
+        r.path ? { name: r.name, path: r.path } : { name: r.name },
+      ),
       artifacts: stage.outputs?.artifacts ?? [],
     },
     template: orUndefined(stage.template),

@@ -11,6 +11,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { type Column, Table } from '@/components/ui/table';
 import tabStyles from '@/components/ui/tabs.module.css';
+import { ResourcesPanel } from '@/features/resources/resources-panel';
 import { useI18n } from '@/i18n/i18n-provider';
 import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
@@ -100,7 +101,7 @@ function ProjectTabs({ tenant, project }: { tenant: string; project: string }) {
         {tab === 'workflows' ? (
           <WorkflowsTable project={project} rows={data?.workflows ?? []} loading={query.isLoading} />
         ) : tab === 'resources' ? (
-          <ResourcesTable rows={data?.resources ?? []} loading={query.isLoading} />
+          <ResourcesPanel tenant={tenant} project={project} rows={data?.resources ?? []} loading={query.isLoading} />
         ) : (
           <StagesTable rows={data?.stages ?? []} loading={query.isLoading} />
         )}
@@ -182,42 +183,6 @@ function WorkflowsTable({
               {t('project.newWorkflow')}
             </LinkButton>
           }
-        />
-      }
-    />
-  );
-}
-
-function ResourcesTable({ rows, loading }: { rows: ProjectDetail['resources']; loading: boolean }) {
-  const { t, locale } = useI18n();
-  const columns: Column<ProjectDetail['resources'][number]>[] = [
-    { id: 'name', header: t('project.col.name'), sortValue: (r) => r.name, cell: (r) => <strong>{r.name}</strong> },
-    { id: 'type', header: t('project.col.type'), sortValue: (r) => r.type, cell: (r) => r.type },
-    {
-      id: 'integration',
-      header: t('project.col.integration'),
-      sortValue: (r) => r.integration,
-      cell: (r) => r.integration ?? t('common.notAvailable'),
-    },
-    {
-      id: 'created',
-      header: t('projects.col.created'),
-      sortValue: (r) => r.createdAt,
-      cell: (r) => formatDateTime(r.createdAt, locale),
-    },
-  ];
-  return (
-    <Table
-      caption={t('project.tab.resources')}
-      columns={columns}
-      rows={rows}
-      rowKey={(r) => r.id}
-      loading={loading}
-      empty={
-        <EmptyState
-          variant="plain"
-          title={t('project.resourcesEmptyTitle')}
-          description={t('project.resourcesEmptyBody')}
         />
       }
     />

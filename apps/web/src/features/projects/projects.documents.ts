@@ -86,7 +86,14 @@ export const ProjectDocument = graphql(`
         id
         name
         type
+        registeredType
         integration
+        resolver
+        parameters {
+          name
+          value
+        }
+        secretParameters
         createdAt
       }
       stages {

@@ -25,6 +25,7 @@ import {
   UpdateStageTemplateDocument,
 } from './templates.documents';
 import styles from './templates.module.css';
+import { TemplatesNav } from './templates-nav';
 
 type Editing =
   | { mode: 'create'; draft: TemplateDraft; from?: StageTemplateSummary }
@@ -72,7 +73,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
                 artifacts: from.inputs.artifacts.map(({ name, path }) => ({ name, path })),
               },
               outputs: {
-                resources: from.outputs.resources.map(({ name }) => ({ name })),
+                resources: from.outputs.resources.map(({ name, path }) => ({ name, path })),
                 artifacts: from.outputs.artifacts.map(({ name, path }) => ({ name, path })),
               },
             }
@@ -219,6 +220,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
           </Button>
         }
       />
+      <TemplatesNav current="/templates" />
       {query.error ? (
         <ErrorState title={t('templates.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
       ) : (

@@ -107,7 +107,7 @@ export const dagEditorEn = {
   'project.workflowsEmptyBody': 'Draw your pipeline as a graph of stages in the editor, or apply Cyclone YAML.',
   'project.resourcesEmptyTitle': 'No resources yet',
   'project.resourcesEmptyBody':
-    'Resources (Git repositories, images, key-value sets) are created with Cyclone YAML and used as stage inputs and outputs.',
+    'Resources (Git repositories, images, HTTP uploads, your registered types) are stage inputs and outputs: add one with New resource, or with Cyclone YAML.',
   'project.stagesEmptyTitle': 'No reusable stages yet',
   'project.stagesEmptyBody': 'Stages defined with Cyclone YAML (kind: Stage) appear here.',
   'editor.newTitle': 'New workflow',
@@ -210,6 +210,8 @@ export const dagEditorEn = {
   'editor.drawer.colValue': 'Value',
   'editor.drawer.colResource': 'Resource',
   'editor.drawer.colPath': 'Path',
+  'editor.drawer.colPushPath': 'Path it pushes (optional)',
+  'editor.drawer.pushPathPlaceholder': 'Path it pushes, e.g. /workspace/dist (optional)',
   'editor.drawer.colSource': 'Source (stage/artifact)',
   'editor.drawer.removeRow': 'Remove {legend} row {index}',
   'editor.drawer.policy': 'Run policy',

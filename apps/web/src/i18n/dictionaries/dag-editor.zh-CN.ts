@@ -104,7 +104,8 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'project.workflowsEmptyTitle': '还没有工作流',
   'project.workflowsEmptyBody': '在编辑器中把流水线画成阶段图,或应用 Cyclone YAML。',
   'project.resourcesEmptyTitle': '还没有资源',
-  'project.resourcesEmptyBody': '资源(Git 仓库、镜像、键值集)通过 Cyclone YAML 创建,作为阶段的输入和输出。',
+  'project.resourcesEmptyBody':
+    '资源(Git 仓库、镜像、HTTP 上传、已注册的类型)是阶段的输入和输出:用"新建资源"或 Cyclone YAML 添加。',
   'project.stagesEmptyTitle': '还没有可复用的阶段',
   'project.stagesEmptyBody': '用 Cyclone YAML 定义的阶段(kind: Stage)会显示在这里。',
   'editor.newTitle': '新建工作流',
@@ -205,6 +206,8 @@ export const dagEditorZhCN: Record<keyof typeof dagEditorEn, string> = {
   'editor.drawer.colValue': '值',
   'editor.drawer.colResource': '资源',
   'editor.drawer.colPath': '路径',
+  'editor.drawer.colPushPath': '推送的路径（可选）',
+  'editor.drawer.pushPathPlaceholder': '推送的路径，例如 /workspace/dist（可选）',
   'editor.drawer.colSource': '来源(阶段/制品)',
   'editor.drawer.removeRow': '删除{legend}第 {index} 行',
   'editor.drawer.policy': '运行策略',

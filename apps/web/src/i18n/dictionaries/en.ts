@@ -2,6 +2,7 @@ import { accountEn } from './account.en';
 import { dagEditorEn } from './dag-editor.en';
 import { integrationDetailEn } from './integration-detail.en';
 import { logSearchEn } from './log-search.en';
+import { resourcesEn } from './resources.en';
 import { runsEn } from './runs.en';
 import { settingsEn } from './settings.en';
 import { templatesEn } from './templates.en';
@@ -14,6 +15,7 @@ export const en = {
   ...dagEditorEn,
   ...integrationDetailEn,
   ...logSearchEn,
+  ...resourcesEn,
   ...runsEn,
   ...settingsEn,
   ...templatesEn,

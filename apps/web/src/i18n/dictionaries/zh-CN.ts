@@ -3,6 +3,7 @@ import { dagEditorZhCN } from './dag-editor.zh-CN';
 import type { Dictionary } from './en';
 import { integrationDetailZhCN } from './integration-detail.zh-CN';
 import { logSearchZhCN } from './log-search.zh-CN';
+import { resourcesZhCN } from './resources.zh-CN';
 import { runsZhCN } from './runs.zh-CN';
 import { settingsZhCN } from './settings.zh-CN';
 import { templatesZhCN } from './templates.zh-CN';
@@ -16,6 +17,7 @@ export const zhCN: Dictionary = {
   ...dagEditorZhCN,
   ...integrationDetailZhCN,
   ...logSearchZhCN,
+  ...resourcesZhCN,
   ...runsZhCN,
   ...settingsZhCN,
   ...templatesZhCN,

@@ -27,6 +27,7 @@ export const StageFields = graphql(`
     outputs {
       resources {
         name
+        path
       }
       artifacts {
         name
@@ -180,6 +181,7 @@ const StageTemplateFields = graphql(`
     outputs {
       resources {
         name
+        path
       }
       artifacts {
         name

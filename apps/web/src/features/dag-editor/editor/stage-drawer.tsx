@@ -372,7 +372,10 @@ function ContainerSections({ draft, setDraft }: { draft: Draft; setDraft: (draft
         <RowsEditor
           legend={t('editor.drawer.outputResources')}
           addLabel={t('editor.drawer.addResource')}
-          columns={[{ key: 'name', label: t('editor.drawer.colResource') }]}
+          columns={[
+            { key: 'name', label: t('editor.drawer.colResource') },
+            { key: 'path', label: t('editor.drawer.colPushPath'), placeholder: t('editor.drawer.pushPathPlaceholder') },
+          ]}
           rows={s.outputs.resources}
           onChange={(resources) => set({ outputs: { ...s.outputs, resources } })}
         />

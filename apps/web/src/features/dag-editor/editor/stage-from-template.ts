@@ -1,4 +1,5 @@
 import { fillDefaults } from '@/features/templates/template-form';
+import { fromOutputResource } from '../model/serialize';
 import { type EditorStage, emptyStage } from '../model/types';
 import type { StageTemplateSummary } from './editor.documents';
 
@@ -23,7 +24,7 @@ export function stageFromTemplate(template: StageTemplateSummary): EditorStage {
       artifacts: template.inputs.artifacts.map(({ name, path }) => ({ name, path: fill(path), source: '' })),
     },
     outputs: {
-      resources: template.outputs.resources.map(({ name }) => ({ name })),
+      resources: template.outputs.resources.map(fromOutputResource),
       artifacts: template.outputs.artifacts.map(({ name, path }) => ({ name, path: fill(path) })),
     },
     template: template.name,

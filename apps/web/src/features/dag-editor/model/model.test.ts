@@ -282,6 +282,32 @@ describe('serialize and diff', () => {
     expect(toStageInput({ ...editor, when: '  ' })).not.toHaveProperty('when');
   });
 
+  it("keeps an output resource's path from the API and back; a blank path is left out", () => {
+    const editor = fromApiStage({
+      name: 'upload',
+      image: 'alpine:3',
+      command: [],
+      args: [],
+      env: [],
+      dependsOn: [],
+      inputs: { resources: [], artifacts: [] },
+      outputs: { resources: [{ name: 'reports', path: '/workspace/out' }, { name: 'image' }], artifacts: [] },
+      trivial: false,
+      retries: 0,
+    });
+    expect(editor.outputs.resources).toEqual([
+      { name: 'reports', path: '/workspace/out' },
+      { name: 'image', path: '' },
+    ]);
+    const changed = { ...editor.outputs, resources: [...editor.outputs.resources, { name: 'site', path: '  ' }] };
+    expect(toStageInput({ ...editor, outputs: changed }).outputs.resources).toEqual([
+      { name: 'reports', path: '/workspace/out' },
+      { name: 'image' },
+      { name: 'site' },
+    ]);
+    expect(stageLines([editor])).toContain('  output resource reports at /workspace/out');
+  });
+
   it('diffs the stage lines of two versions', () => {
     const before = stageLines(diamond().stages);
     const after = stageLines(updateStage(diamond(), 'c', { ...stage('c', ['a'], 'node:22') }).stages);

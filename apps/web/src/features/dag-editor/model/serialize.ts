@@ -34,7 +34,7 @@ export interface ApiWorkflowStage {
     resources: { name: string; path: string }[];
     artifacts: { name: string; path: string; source?: string | null }[];
   };
-  outputs: { resources: { name: string }[]; artifacts: { name: string; path: string }[] };
+  outputs: { resources: { name: string; path?: string | null }[]; artifacts: { name: string; path: string }[] };
   trivial: boolean;
   timeout?: string | null;
   retries: number;
@@ -107,7 +107,7 @@ export interface StageInput {
     resources: { name: string; path: string }[];
     artifacts: { name: string; path: string; source: string }[];
   };
-  outputs: { resources: { name: string }[]; artifacts: { name: string; path: string }[] };
+  outputs: { resources: { name: string; path?: string }[]; artifacts: { name: string; path: string }[] };
   trivial: boolean;
   timeout?: string;
   retries: number;
@@ -174,7 +174,7 @@ export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
       artifacts: stage.inputs.artifacts.map(({ name, path, source }) => ({ name, path, source: source ?? '' })),
     },
     outputs: {
-      resources: stage.outputs.resources.map(({ name }) => ({ name })),
+      resources: stage.outputs.resources.map(fromOutputResource),
       artifacts: stage.outputs.artifacts.map(({ name, path }) => ({ name, path })),
     },
     trivial: stage.trivial,
@@ -221,6 +221,17 @@ function toApprovalInput(approval: EditorApproval): ApprovalInput {
   };
 }
 
+/** An output resource as the editor keeps it: no path is ''. */
+export function fromOutputResource(resource: { name: string; path?: string | null }): { name: string; path: string } {
+  return { name: resource.name, path: resource.path ?? '' };
+}
+
+/** An output resource as the API takes it: an empty path is left out. */
+export function toOutputResourceInput(resource: { name: string; path: string }): { name: string; path?: string } {
+  const path = resource.path.trim();
+  return path ? { name: resource.name, path } : { name: resource.name };
+}
+
 const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 /** The stage as the API takes it; empty optional text is left out, empty rows dropped. */
@@ -237,7 +248,7 @@ export function toStageInput(stage: EditorStage): StageInput {
       artifacts: stage.inputs.artifacts.filter((a) => a.name.trim()),
     },
     outputs: {
-      resources: stage.outputs.resources.filter((r) => r.name.trim()),
+      resources: stage.outputs.resources.filter((r) => r.name.trim()).map(toOutputResourceInput),
       artifacts: stage.outputs.artifacts.filter((a) => a.name.trim()),
     },
     trivial: stage.trivial,
@@ -292,7 +303,7 @@ export function stageLines(stages: readonly EditorStage[]): string[] {
     if (s.dependsOn.length) lines.push(`  dependsOn: ${[...s.dependsOn].sort().join(', ')}`);
     for (const r of s.inputs.resources) lines.push(`  input resource ${r.name} at ${r.path}`);
     for (const a of s.inputs.artifacts) lines.push(`  input artifact ${a.name} at ${a.path} from ${a.source}`);
-    for (const r of s.outputs.resources) lines.push(`  output resource ${r.name}`);
+    for (const r of s.outputs.resources) lines.push(`  output resource ${r.name}${r.path ? ` at ${r.path}` : ''}`);
     for (const a of s.outputs.artifacts) lines.push(`  output artifact ${a.name} at ${a.path}`);
     if (s.trivial) lines.push('  trivial: true');
     if (s.timeout) lines.push(`  timeout: ${s.timeout}`);

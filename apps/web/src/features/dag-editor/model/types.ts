@@ -19,7 +19,8 @@ export interface EditorStage {
     artifacts: { name: string; path: string; source: string }[];
   };
   outputs: {
-    resources: { name: string }[];
+    /** `path`: where the stage leaves what the resource pushes (Http, or a type with a resolver image); '' = none. */
+    resources: { name: string; path: string }[];
     artifacts: { name: string; path: string }[];
   };
   trivial: boolean;

@@ -60,6 +60,26 @@ describe('YAML view', () => {
     expect(back.stages[0]?.command).toEqual(['sh', '-c', 'echo build']);
   });
 
+  it("keeps an output resource's path through the YAML view; one without a path stays without", () => {
+    const upload = {
+      ...stage('upload'),
+      outputs: {
+        resources: [
+          { name: 'reports', path: '/workspace/reports' },
+          { name: 'image', path: '' },
+        ],
+        artifacts: [],
+      },
+    };
+    const text = docToYaml('release', meta, [upload]);
+    expect(text).toContain('path: /workspace/reports');
+    const back = yamlToDoc(text);
+    expect(back.ok && back.stages[0]?.outputs.resources).toEqual([
+      { name: 'reports', path: '/workspace/reports' },
+      { name: 'image', path: '' },
+    ]);
+  });
+
   it('keeps acceleration as the Workflow label through the YAML view', () => {
     const text = docToYaml('release', { ...meta, acceleration: true }, [stage('build')]);
     expect(text).toContain('workflowrun.cyclone.dev/acceleration: "true"');

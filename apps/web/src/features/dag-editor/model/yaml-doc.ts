@@ -2,7 +2,7 @@ import { validateDag } from '@cyclone/dag';
 import type { StageDelegation, WorkflowSpec, WorkflowStage } from '@cyclone/domain';
 import { joinWorkflow, type Manifest, parseManifests, printManifests, splitWorkflow } from '@cyclone/manifests';
 import { fromDelegation } from './delegation';
-import { fromApiCaches, toStageInput } from './serialize';
+import { fromApiCaches, fromOutputResource, toStageInput } from './serialize';
 import type { EditorStage, NameValue } from './types';
 
 /**
@@ -79,7 +79,7 @@ function fromWorkflowStage(stage: WorkflowStage): EditorStage {
       artifacts: stage.inputs.artifacts.map(({ name, path }) => ({ name, path, source: sources.get(name) ?? '' })),
     },
     outputs: {
-      resources: stage.outputs.resources.map(({ name }) => ({ name })),
+      resources: stage.outputs.resources.map(fromOutputResource),
       artifacts: stage.outputs.artifacts.map(({ name, path }) => ({ name, path })),
     },
     trivial: stage.trivial,

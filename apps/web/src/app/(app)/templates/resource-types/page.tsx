@@ -1,0 +1,5 @@
+import { ResourceTypesView } from '@/features/resources/resource-types-view';
+
+export default function Page() {
+  return <ResourceTypesView />;
+}

@@ -1,0 +1,231 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { TemplatesIcon } from '@/components/icons';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { type Column, Table } from '@/components/ui/table';
+import { TenantRequired } from '@/features/projects/tenant-required';
+import styles from '@/features/templates/templates.module.css';
+import { TemplatesNav } from '@/features/templates/templates-nav';
+import { useT } from '@/i18n/i18n-provider';
+import { request } from '@/lib/graphql/client';
+import { queryKeys } from '@/lib/query-keys';
+import { ResourceTypeDrawer } from './resource-type-drawer';
+import {
+  bindingSummary,
+  blankResourceTypeDraft,
+  draftFromResourceType,
+  draftToResourceTypeInput,
+  type ResourceTypeDraft,
+} from './resource-type-form';
+import {
+  CreateResourceTypeDocument,
+  DeleteResourceTypeDocument,
+  type ResourceTypeRow,
+  ResourceTypesDocument,
+  UpdateResourceTypeDocument,
+} from './resources.documents';
+import { useCanWrite } from './use-can-write';
+
+type Editing = { mode: 'create'; draft: ResourceTypeDraft } | { mode: 'edit'; draft: ResourceTypeDraft };
+
+/** `/templates/resource-types`: the built-in resource types and the ones the tenant registered. */
+export function ResourceTypesView() {
+  return <TenantRequired>{(tenant) => <ResourceTypesList key={tenant} tenant={tenant} />}</TenantRequired>;
+}
+
+function ResourceTypesList({ tenant }: { tenant: string }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const canWrite = useCanWrite(tenant);
+  const query = useQuery({
+    queryKey: queryKeys.resourceTypes.all(tenant),
+    queryFn: ({ signal }) => request(ResourceTypesDocument, { tenant }, { signal }),
+  });
+  const [editing, setEditing] = useState<Editing>();
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<string>();
+  const [deleteError, setDeleteError] = useState<unknown>();
+
+  const open = (next: Editing) => {
+    setSaveError(undefined);
+    setEditing(next);
+  };
+
+  const save = async (draft: ResourceTypeDraft) => {
+    if (!editing) return;
+    setBusy(true);
+    setSaveError(undefined);
+    try {
+      const input = { tenant, ...draftToResourceTypeInput(draft) };
+      if (editing.mode === 'create') await request(CreateResourceTypeDocument, { input });
+      else await request(UpdateResourceTypeDocument, { input });
+      await queryClient.invalidateQueries({ queryKey: queryKeys.resourceTypes.all(tenant) });
+      setEditing(undefined);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (row: ResourceTypeRow) => {
+    if (!window.confirm(t('resourceTypes.deleteConfirm', { name: row.type }))) return;
+    setDeleteError(undefined);
+    try {
+      await request(DeleteResourceTypeDocument, { input: { tenant, type: row.type } });
+    } catch (error) {
+      setDeleteError(error);
+    }
+    await queryClient.invalidateQueries({ queryKey: queryKeys.resourceTypes.all(tenant) });
+  };
+
+  const columns: Column<ResourceTypeRow>[] = [
+    {
+      id: 'type',
+      header: t('resourceTypes.col.type'),
+      width: '30%',
+      sortValue: (row) => row.type,
+      cell: (row) => (
+        <span className={styles.nameCell}>
+          <span className={styles.name}>{row.type}</span>
+          {row.description ? <span className={styles.muted}>{row.description}</span> : null}
+          {row.name ? <span className={styles.muted}>{row.name}</span> : null}
+        </span>
+      ),
+    },
+    {
+      id: 'resolver',
+      header: t('resourceTypes.col.resolver'),
+      cell: (row) =>
+        row.resolver ? (
+          <span className={styles.mono} title={row.resolver}>
+            {row.resolver}
+          </span>
+        ) : (
+          <span className={styles.muted}>
+            {row.resolvedBy === 'CYCLONE'
+              ? t('resourceTypes.resolvedByCyclone')
+              : t('resourceTypes.resolvedByResource')}
+          </span>
+        ),
+    },
+    {
+      id: 'operations',
+      header: t('resourceTypes.col.operations'),
+      cell: (row) => <span className={styles.nowrap}>{row.operations.join(', ')}</span>,
+    },
+    {
+      id: 'parameters',
+      header: t('resourceTypes.col.parameters'),
+      sortValue: (row) => row.parameters.length,
+      cell: (row) => (
+        <span title={row.parameters.map((p) => `${p.name}${p.required ? '*' : ''}`).join(', ')}>
+          {t('resourceTypes.parameterCount', { count: row.parameters.length })}
+        </span>
+      ),
+    },
+    {
+      id: 'binding',
+      header: t('resourceTypes.col.binding'),
+      cell: (row) =>
+        row.bind ? (
+          <span className={styles.muted}>{bindingSummary(row.bind)}</span>
+        ) : (
+          <span className={styles.muted}>{t('common.notAvailable')}</span>
+        ),
+    },
+    {
+      id: 'source',
+      header: t('resourceTypes.col.source'),
+      sortValue: (row) => (row.builtin ? 0 : 1),
+      cell: (row) => (
+        <span className={styles.source} data-own={!row.builtin}>
+          {row.builtin ? t('resourceTypes.builtin') : t('resourceTypes.registered')}
+        </span>
+      ),
+    },
+    {
+      id: 'actions',
+      header: t('resourceTypes.col.actions'),
+      align: 'end',
+      cell: (row) =>
+        row.builtin || !canWrite ? null : (
+          <span className={styles.actions}>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('resourceTypes.editNamed', { name: row.type })}
+              onClick={() => open({ mode: 'edit', draft: draftFromResourceType(row) })}
+            >
+              {t('resourceTypes.edit')}
+            </Button>
+            <Button
+              size="sm"
+              variant="ghost"
+              aria-label={t('resourceTypes.deleteNamed', { name: row.type })}
+              onClick={() => void remove(row)}
+            >
+              {t('resourceTypes.delete')}
+            </Button>
+          </span>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('resourceTypes.title')}
+        breadcrumbs={[
+          { label: t('breadcrumbs.home'), href: '/' },
+          { label: t('templates.title'), href: '/templates' },
+        ]}
+        description={t('resourceTypes.description')}
+        actions={
+          canWrite ? (
+            <Button variant="primary" onClick={() => open({ mode: 'create', draft: blankResourceTypeDraft() })}>
+              {t('resourceTypes.new')}
+            </Button>
+          ) : null
+        }
+      />
+      <TemplatesNav current="/templates/resource-types" />
+      {query.error ? (
+        <ErrorState title={t('resourceTypes.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        <Table
+          caption={t('resourceTypes.title')}
+          columns={columns}
+          rows={query.data?.resourceTypes ?? []}
+          rowKey={(row) => row.type}
+          loading={query.isLoading}
+          empty={
+            <EmptyState
+              variant="plain"
+              icon={<TemplatesIcon size={20} />}
+              title={t('resourceTypes.emptyTitle')}
+              description={t('resourceTypes.emptyBody')}
+            />
+          }
+        />
+      )}
+      {deleteError ? <ErrorState title={t('resourceTypes.deleteFailed')} error={deleteError} /> : null}
+      {editing ? (
+        <ResourceTypeDrawer
+          key={`${editing.mode}/${editing.draft.type}`}
+          mode={editing.mode}
+          initial={editing.draft}
+          error={saveError}
+          busy={busy}
+          onSave={(draft) => void save(draft)}
+          onClose={() => setEditing(undefined)}
+        />
+      ) : null}
+    </>
+  );
+}
