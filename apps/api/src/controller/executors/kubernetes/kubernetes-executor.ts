@@ -124,6 +124,7 @@ export class KubernetesExecutor implements Executor {
       program: [...launch.command, ...launch.args],
       secrets: launch.secrets ?? [],
       resources: launch.resources,
+      resolvers: launch.resolvers,
     });
     let pod = buildStagePod({
       namespace: run.namespace,
@@ -158,6 +159,9 @@ export class KubernetesExecutor implements Executor {
       podSpecExtras: stage.podSpecExtras,
       services: launch.services,
       accelerated: launch.accelerated,
+      resolvers: launch.resolvers,
+      resolverSecretKeys: secret.resolverSecretKeys,
+      httpPushes: launch.httpPushes,
     });
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);
     // Started again after a kill (its pass rolled back): this start is meant to run.
