@@ -372,7 +372,7 @@ describe('buildStagePod', () => {
     expect(secret.data).toMatchObject({ 'resolver-0-TOKEN': 'Sealed-42', 'resolver-1-TOKEN': 'Sealed-42' });
     const pod = buildStagePod({
       ...base,
-      resources: [{ name: 'src', type: 'GIT', url: 'https://git/x.git', path: 'src' }],
+      resources: [{ name: 'src', type: 'Git', url: 'https://git/x.git', path: 'src', revision: '' }],
       services: [{ name: 'db', image: 'redis', command: [], args: [], env: [] }],
       podSpecExtras: { containers: [{ name: 'main', resources: { limits: { memory: '64Mi' } } }] },
       resolvers,
