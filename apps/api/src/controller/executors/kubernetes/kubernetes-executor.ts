@@ -13,6 +13,7 @@ import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './n
 import { isLaterPod, podOutcome } from './pod-outcome.js';
 import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
 import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
+import { appendResolverLogs } from './resolver-logs.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { requireGrantedServiceAccount } from './run-service-account.js';
 import { RunStatusWriter } from './run-status.js';
@@ -73,7 +74,8 @@ export class KubernetesExecutor implements Executor {
         namespaces,
         writes: this.writes,
         podGcDelayMs: deps.podGcDelayMs,
-        report: async (attempt, exitCode, message) => deps.onExit(await this.exitOf(attempt, exitCode, message)),
+        report: async (attempt, exitCode, message, pod) =>
+          deps.onExit(await this.exitOf(attempt, exitCode, message, { pod, clients: laneClients })),
         onSweep,
       });
     this.lanes = new ClusterLanes({
@@ -283,7 +285,7 @@ export class KubernetesExecutor implements Executor {
     if (!outcome.isEnded) return outcome.message !== attempt.message ? { message: outcome.message } : undefined;
     lane.watch.markReported(parsed.pod);
     this.fetchedPods.delete(attempt.handle as string);
-    return { exit: await this.exitOf(attempt, outcome.exitCode, outcome.message) };
+    return { exit: await this.exitOf(attempt, outcome.exitCode, outcome.message, { pod, clients: lane.clients }) };
   }
 
   /**
@@ -323,7 +325,24 @@ export class KubernetesExecutor implements Executor {
    * A zero exit whose declared output artifacts were not all uploaded by the helper
    * fails (as a missing path fails a local attempt); the stage log says why.
    */
-  private async exitOf(attempt: PodAttempt, exitCode: number | null, message: string): Promise<StageExit> {
+  private async exitOf(
+    attempt: PodAttempt,
+    exitCode: number | null,
+    message: string,
+    ended?: { pod: V1Pod; clients: KubeClients },
+  ): Promise<StageExit> {
+    if (ended) {
+      await appendResolverLogs(
+        { db: this.deps.db, logger: this.deps.logger, clients: ended.clients, limits: this.deps.outputLimits },
+        ended.pod,
+        attempt,
+      ).catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, pod: ended.pod.metadata?.name },
+          "could not add resolver images' output to the stage log",
+        ),
+      );
+    }
     const row = await this.deps.db.stageRun.findUnique({
       where: { runId_stage: { runId: attempt.runId, stage: attempt.stage } },
       select: { outputs: true, attempt: true },

@@ -89,7 +89,7 @@ export class PodWatch {
       writes: WriteCounter;
       podGcDelayMs: number;
       /** Builds the exit of an ended attempt and records it (idempotent downstream). */
-      report: (attempt: PodAttempt, exitCode: number | null, message: string) => Promise<void>;
+      report: (attempt: PodAttempt, exitCode: number | null, message: string, pod: V1Pod) => Promise<void>;
       /** Called on each sweep (the run status writer retries its failed writes there). */
       onSweep?: () => Promise<void>;
     },
@@ -243,7 +243,7 @@ export class PodWatch {
     this.reported.set(name, Date.now());
     await this.inExitSlot(async () => {
       try {
-        await this.deps.report(attempt, outcome.exitCode, outcome.message);
+        await this.deps.report(attempt, outcome.exitCode, outcome.message, pod);
         if (this.deps.podGcDelayMs === 0 || isPodRunning(pod)) {
           await this.deletePod(pod.metadata?.namespace as string, name);
         }
