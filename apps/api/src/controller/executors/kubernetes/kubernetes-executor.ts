@@ -11,7 +11,7 @@ import type { AttemptObservation, Executor, RunningAttempt, RunSummary, StageExi
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
 import { isLaterPod, podOutcome } from './pod-outcome.js';
-import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
+import { buildStagePod, HELPER_CONTAINER, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
 import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
 import { appendResolverLogs } from './resolver-logs.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
@@ -359,7 +359,31 @@ export class KubernetesExecutor implements Executor {
         outputs: [],
       };
     }
+    const unsent = ended ? await this.unsentHttpPushes(attempt, ended.pod) : [];
+    if (unsent.length > 0) {
+      const names = unsent.map((name) => `"${name}"`).join(', ');
+      return {
+        ...base,
+        exitCode: null,
+        message: `output resources: ${names} not sent (see the stage log)`,
+        outputs: [],
+      };
+    }
     return { ...base, exitCode, message, outputs: row.outputs as { key: string; value: string }[] };
+  }
+
+  /** The Http outputs the pod's helper was to send (its env names them) that the API did not record as sent. */
+  private async unsentHttpPushes(attempt: PodAttempt, pod: V1Pod): Promise<string[]> {
+    const helper = pod.spec?.initContainers?.find((c) => c.name === HELPER_CONTAINER);
+    const declared = helper?.env?.find((e) => e.name === 'CYCLONE_HTTP_PUSHES')?.value;
+    if (!declared) return [];
+    const names = (JSON.parse(declared) as { name: string }[]).map((p) => p.name);
+    const sent = await this.deps.db.resourceSend.findMany({
+      where: { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt, name: { in: names } },
+      select: { name: true },
+    });
+    const sentNames = new Set(sent.map((row) => row.name));
+    return names.filter((name) => !sentNames.has(name));
   }
 
   private async missingArtifacts(attempt: PodAttempt): Promise<string[]> {
