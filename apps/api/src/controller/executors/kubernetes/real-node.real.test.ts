@@ -459,7 +459,7 @@ spec:
       expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
       expect(await kit.h.logs(run.id, 'greet')).toEqual([
         'hello from the resolver',
-        '[cyclone] sent resource "upload" (/workspace/out as out.tar): 201 Created',
+        '[cyclone] sent resource "upload" (/workspace/out as out.tar): 201: Created',
         `[cyclone] resolver "greeting": pull with ${RESOLVER_IMAGE}`,
         'pull for greet-1/greet with token=***',
         'pulled into /cyclone/resolver/data',
