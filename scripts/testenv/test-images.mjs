@@ -51,6 +51,7 @@ export const STAGE_HELPER_IMAGE = 'cyclone/stage-helper:test';
 export const PAUSE_IMAGE = 'cyclone.test/pause:1';
 export const RESOLVER_IMAGE = 'cyclone.test/resolver:1';
 const RESOLVER_CONTEXT = 'scripts/testenv/resolver-image';
+
 export { SERVICE_IMAGE };
 export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE, SERVICE_IMAGE, RESOLVER_IMAGE];
 

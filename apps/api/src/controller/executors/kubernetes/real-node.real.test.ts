@@ -1,19 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { apiStatusOf } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
 import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
-import {
-  RESOLVER_IMAGE,
-  SERVICE_IMAGE,
-  STAGE_HELPER_IMAGE,
-} from '../../../../../../scripts/testenv/test-images.mjs';
+import { RESOLVER_IMAGE, SERVICE_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
 import { startGitHttpServer } from '../../../modules/scm/testing/git-http-server.js';
 import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { createGitRepository, stageOf } from '../../../testing/stage-io.js';
@@ -473,6 +469,19 @@ spec:
       expect(form).toContain('filename="out.tar"');
       expect(form).toMatch(/\.\/result\.txt\0[\s\S]*made-by-the-stage/);
 
+      // A failed stage: its push resolver, left waiting for notify/ok, does not hold the attempt.
+      const failing = yaml
+        .replace(/metadata: \{ name: greet \}/g, 'metadata: { name: no-push }')
+        .replace(/- name: greet$/m, '- name: no-push')
+        .replace('cat greet/greeting.txt && mkdir', 'echo failing; exit 4; mkdir');
+      await kit.h.must(APPLY, { input: { tenant: kit.tenant, project: 'web', yaml: failing } });
+      const unpushed = await kit.h.waitEnd(await kit.h.start('no-push'), 60_000);
+      expect(stageOf(unpushed, 'no-push')).toMatchObject({
+        phase: 'FAILED',
+        exitCode: 4,
+        message: 'exited with code 4',
+      });
+      expect((await kit.h.logs(unpushed.id, 'no-push'))[0]).toBe('failing');
       await kit.h.createWorkflow('broken', [
         stage('greet', 'echo never', { inputs: { resources: [{ name: 'broken', path: 'greet' }] } }),
       ]);
