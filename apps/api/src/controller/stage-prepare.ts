@@ -4,7 +4,6 @@ import {
   accelerationHome,
   matrixEnvName,
   type NameValue,
-  type ResourceSpec,
   ValuesError,
   type WorkflowSpec,
   type WorkflowStage,
@@ -13,19 +12,10 @@ import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
 import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { parseImageReference } from '../modules/registries/image-reference.js';
-import { repositoryCredentials } from '../modules/resources/repository-credentials.js';
-import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import type { HttpPush, ResolverRun } from './executors/executor.js';
-import type { KeptResource } from './executors/kept-resources.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
-import {
-  applyStageParameters,
-  resolveVariableSecrets,
-  resourceParametersFor,
-  runVariables,
-  substituteStage,
-} from './run-values.js';
+import { applyStageParameters, resolveVariableSecrets, runVariables, substituteStage } from './run-values.js';
 import { openIntegration, prepareStageResources } from './stage-resources.js';
 
 /** What pass() reads of a run: enough to prepare any of its stages. */
