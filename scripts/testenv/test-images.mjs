@@ -10,6 +10,8 @@
 //                                the sandbox image of the real node's containerd
 //   local/redis:bookworm         the base plus Debian's redis-server and redis-tools:
 //                                the stage-services tests' database (service-image.mjs)
+//   cyclone.test/resolver:1      scripts/testenv/resolver-image on the base: a resolver
+//                                image in the original's protocol (pull/push, notify/ok)
 //
 // The archive's name carries a hash of everything that goes into it, so a change to
 // the stage helper rebuilds it. The build runs a private dockerd (container-engine.mjs)
@@ -47,8 +49,11 @@ const MACHINE_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const NODE_IMAGE = 'local/node:24-bookworm';
 export const STAGE_HELPER_IMAGE = 'cyclone/stage-helper:test';
 export const PAUSE_IMAGE = 'cyclone.test/pause:1';
+export const RESOLVER_IMAGE = 'cyclone.test/resolver:1';
+const RESOLVER_CONTEXT = 'scripts/testenv/resolver-image';
+
 export { SERVICE_IMAGE };
-export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE, SERVICE_IMAGE];
+export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE, SERVICE_IMAGE, RESOLVER_IMAGE];
 
 /** Every file under the given repository paths, sorted, for the cache key. */
 function filesUnder(paths) {
@@ -80,7 +85,7 @@ function archiveKey(baseTarball, pauseBinary) {
   hash.update(readFileSync(pauseBinary));
   hash.update(SERVICE_DOCKERFILE);
   hash.update(readFileSync(MACHINE_CA_BUNDLE));
-  for (const file of filesUnder(HELPER_SOURCES)) {
+  for (const file of filesUnder([...HELPER_SOURCES, RESOLVER_CONTEXT])) {
     hash.update(`${relative(ROOT, file)}\n`);
     hash.update(readFileSync(file));
   }
@@ -162,6 +167,7 @@ async function buildArchive(archive, pauseBinary) {
         args: { NODE_IMAGE },
       });
       buildServiceImage(engine.dockerHost);
+      build({ tag: RESOLVER_IMAGE, context: join(ROOT, RESOLVER_CONTEXT), args: { BASE: BASE_IMAGE } });
       const partial = `${archive}.partial`;
       execFileSync('/usr/bin/docker', ['save', '-o', partial, ...TEST_IMAGES], {
         env: { ...process.env, DOCKER_HOST: engine.dockerHost },

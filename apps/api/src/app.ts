@@ -23,6 +23,7 @@ import { adoptSessionCookie } from './http/session-cookie.js';
 import { stageArtifactsRouter } from './http/stage-artifacts.js';
 import { stageCachesRouter } from './http/stage-caches-route.js';
 import { stageIngestRouter } from './http/stage-ingest.js';
+import { stageResourcesRouter } from './http/stage-resources-route.js';
 import { webhooksRouter } from './http/webhooks-route.js';
 import type { Logger } from './logging/logger.js';
 import { createLoaders } from './modules/loaders.js';
@@ -173,6 +174,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         maxBytes: config.engine.artifactMaxBytes,
       }),
     );
+    app.use(stageResourcesRouter({ db: database.db, stages: services.stageIngest, box: services.secretBox, logger }));
     app.use(
       stageCachesRouter({
         caches: services.caches,

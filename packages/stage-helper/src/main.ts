@@ -38,6 +38,8 @@ async function main(command: string | undefined): Promise<void> {
         resultsFile: process.env.CYCLONE_RESULTS ?? join(HELPER_DIR, 'results'),
         outputArtifacts: JSON.parse(process.env.CYCLONE_OUTPUT_ARTIFACTS ?? '[]'),
         workspace: WORKSPACE,
+        httpPushes: JSON.parse(process.env.CYCLONE_HTTP_PUSHES ?? '[]'),
+        notifyDir: process.env.CYCLONE_NOTIFY_DIR || undefined,
         limits: {
           maxLineBytes: bytes('CYCLONE_LOG_LINE_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLineBytes),
           maxLogBytes: bytes('CYCLONE_LOG_MAX_BYTES', DEFAULT_OUTPUT_LIMITS.maxLogBytes),
@@ -46,6 +48,10 @@ async function main(command: string | undefined): Promise<void> {
       },
       stop,
     );
+    // Push containers still run: a native sidecar that exits is started again, so it waits to be stopped.
+    if (process.env.CYCLONE_NOTIFY_DIR) {
+      while (!stop.isStopping) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     return;
   }
   if (command === 'inputs') {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_OUTPUT_LIMITS,
@@ -11,6 +11,7 @@ import { FinalRefusal, postJson } from './api-client.js';
 import { type OutputArtifact, uploadArtifact } from './artifacts.js';
 import { saveCaches } from './caches.js';
 import { LineQueue, type Stream } from './lines.js';
+import { type HttpPushPath, sendHttpResource } from './resource-pushes.js';
 
 const POLL_MS = 200;
 const BATCH = 500;
@@ -33,6 +34,13 @@ export interface SidecarEnv {
   limits?: OutputLimits;
   /** The run workspace, whose cache paths are saved after a zero exit (keys in `<dir>/caches.json`). */
   workspace?: string;
+  /** Http resources sent through the API after a zero exit (after the artifacts). */
+  httpPushes?: HttpPushPath[];
+  /**
+   * With push resolvers: the folder they wait in for `ok`, written once everything
+   * else succeeded; otherwise `<dir>/pushes-cancelled` says they never will be notified.
+   */
+  notifyDir?: string;
 }
 
 /** Reads, a bounded slice at a time, what was appended to a file. */
@@ -123,13 +131,18 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
   const exitCode = existsSync(exitFile) ? Number(readFileSync(exitFile, 'utf8').trim()) : Number.NaN;
   const cachesFile = join(env.dir, 'caches.json');
   const hasCaches = env.workspace !== undefined && existsSync(cachesFile);
-  if (exitCode === 0 && !isRefused && ((env.outputArtifacts?.length ?? 0) > 0 || hasCaches)) {
+  const httpPushes = env.httpPushes ?? [];
+  let isStored = exitCode === 0 && !isRefused;
+  if (isStored && ((env.outputArtifacts?.length ?? 0) > 0 || hasCaches || httpPushes.length > 0)) {
     // Before the outputs: the attempt stays RUNNING until this sidecar ends, so uploads are accepted.
     const log = (line: string) => queue.own('STDOUT', line);
+    const transfer = { apiUrl: env.apiUrl, token: env.token, log };
     for (const artifact of env.outputArtifacts ?? []) {
-      await uploadArtifact({ apiUrl: env.apiUrl, token: env.token, log }, artifact);
+      isStored = (await uploadArtifact(transfer, artifact)) && isStored;
     }
-    if (hasCaches) await saveCaches({ apiUrl: env.apiUrl, token: env.token, log }, cachesFile, env.workspace as string);
+    if (hasCaches) await saveCaches(transfer, cachesFile, env.workspace as string);
+    // Not after a failed upload: the attempt fails, and nothing goes out for it.
+    for (const push of httpPushes) if (isStored) isStored = await sendHttpResource(transfer, push);
     await ship().catch((error: unknown) => {
       process.stderr.write(`cyclone-stage-helper: ${(error as Error).message}\n`);
     });
@@ -148,6 +161,16 @@ export async function runSidecar(env: SidecarEnv, stopSignal: { isStopping: bool
       process.stderr.write(`cyclone-stage-helper: outputs not stored: ${(error as Error).message}\n`);
     });
   }
+  if (env.notifyDir) notifyPushes(env.notifyDir, env.dir, isStored);
+}
+
+/**
+ * The original's signal to push resolvers: `ok` once the data is ready. When it never
+ * will be, the cancellation file makes this helper ready, which ends the attempt.
+ */
+function notifyPushes(notifyDir: string, dir: string, isReady: boolean): void {
+  if (isReady) writeFileSync(join(notifyDir, 'ok'), '');
+  else writeFileSync(join(dir, 'pushes-cancelled'), '');
 }
 
 /** The first `maxBytes` of a file. */

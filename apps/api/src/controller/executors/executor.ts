@@ -69,7 +69,10 @@ export interface StageLaunch {
    * (docs/workflows.md, "Resource types"). An executor that runs no containers refuses them.
    */
   resolvers?: readonly ResolverRun[];
-  /** Http resources the stage gives: sent after it exited 0 (after the resolvers' pushes). */
+  /**
+   * Http resources the stage gives: sent after it exited 0 (after the resolvers' pushes;
+   * on Kubernetes before them, by the helper through the API: a failed send pushes nothing).
+   */
   httpPushes?: readonly HttpPush[];
 }
 

@@ -11,8 +11,9 @@ import type { AttemptObservation, Executor, RunningAttempt, RunSummary, StageExi
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
 import { isLaterPod, podOutcome } from './pod-outcome.js';
-import { buildStagePod, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
+import { buildStagePod, HELPER_CONTAINER, RUN_LABEL, runOwner, stageSecretData } from './pod-spec.js';
 import { type PodAttempt, type PodNamespaces, PodWatch } from './pod-watch.js';
+import { appendResolverLogs } from './resolver-logs.js';
 import { type RunContext, RunObjects, WriteCounter } from './run-objects.js';
 import { requireGrantedServiceAccount } from './run-service-account.js';
 import { RunStatusWriter } from './run-status.js';
@@ -73,7 +74,8 @@ export class KubernetesExecutor implements Executor {
         namespaces,
         writes: this.writes,
         podGcDelayMs: deps.podGcDelayMs,
-        report: async (attempt, exitCode, message) => deps.onExit(await this.exitOf(attempt, exitCode, message)),
+        report: async (attempt, exitCode, message, pod) =>
+          deps.onExit(await this.exitOf(attempt, exitCode, message, { pod, clients: laneClients })),
         onSweep,
       });
     this.lanes = new ClusterLanes({
@@ -124,6 +126,7 @@ export class KubernetesExecutor implements Executor {
       program: [...launch.command, ...launch.args],
       secrets: launch.secrets ?? [],
       resources: launch.resources,
+      resolvers: launch.resolvers,
     });
     let pod = buildStagePod({
       namespace: run.namespace,
@@ -158,6 +161,9 @@ export class KubernetesExecutor implements Executor {
       podSpecExtras: stage.podSpecExtras,
       services: launch.services,
       accelerated: launch.accelerated,
+      resolvers: launch.resolvers,
+      resolverSecretKeys: secret.resolverSecretKeys,
+      httpPushes: launch.httpPushes,
     });
     if (this.deps.decoratePod) pod = this.deps.decoratePod(pod, launch);
     // Started again after a kill (its pass rolled back): this start is meant to run.
@@ -279,7 +285,7 @@ export class KubernetesExecutor implements Executor {
     if (!outcome.isEnded) return outcome.message !== attempt.message ? { message: outcome.message } : undefined;
     lane.watch.markReported(parsed.pod);
     this.fetchedPods.delete(attempt.handle as string);
-    return { exit: await this.exitOf(attempt, outcome.exitCode, outcome.message) };
+    return { exit: await this.exitOf(attempt, outcome.exitCode, outcome.message, { pod, clients: lane.clients }) };
   }
 
   /**
@@ -319,7 +325,24 @@ export class KubernetesExecutor implements Executor {
    * A zero exit whose declared output artifacts were not all uploaded by the helper
    * fails (as a missing path fails a local attempt); the stage log says why.
    */
-  private async exitOf(attempt: PodAttempt, exitCode: number | null, message: string): Promise<StageExit> {
+  private async exitOf(
+    attempt: PodAttempt,
+    exitCode: number | null,
+    message: string,
+    ended?: { pod: V1Pod; clients: KubeClients },
+  ): Promise<StageExit> {
+    if (ended) {
+      await appendResolverLogs(
+        { db: this.deps.db, logger: this.deps.logger, clients: ended.clients, limits: this.deps.outputLimits },
+        ended.pod,
+        attempt,
+      ).catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, pod: ended.pod.metadata?.name },
+          "could not add resolver images' output to the stage log",
+        ),
+      );
+    }
     const row = await this.deps.db.stageRun.findUnique({
       where: { runId_stage: { runId: attempt.runId, stage: attempt.stage } },
       select: { outputs: true, attempt: true },
@@ -336,7 +359,31 @@ export class KubernetesExecutor implements Executor {
         outputs: [],
       };
     }
+    const unsent = ended ? await this.unsentHttpPushes(attempt, ended.pod) : [];
+    if (unsent.length > 0) {
+      const names = unsent.map((name) => `"${name}"`).join(', ');
+      return {
+        ...base,
+        exitCode: null,
+        message: `output resources: ${names} not sent (see the stage log)`,
+        outputs: [],
+      };
+    }
     return { ...base, exitCode, message, outputs: row.outputs as { key: string; value: string }[] };
+  }
+
+  /** The Http outputs the pod's helper was to send (its env names them) that the API did not record as sent. */
+  private async unsentHttpPushes(attempt: PodAttempt, pod: V1Pod): Promise<string[]> {
+    const helper = pod.spec?.initContainers?.find((c) => c.name === HELPER_CONTAINER);
+    const declared = helper?.env?.find((e) => e.name === 'CYCLONE_HTTP_PUSHES')?.value;
+    if (!declared) return [];
+    const names = (JSON.parse(declared) as { name: string }[]).map((p) => p.name);
+    const sent = await this.deps.db.resourceSend.findMany({
+      where: { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt, name: { in: names } },
+      select: { name: true },
+    });
+    const sentNames = new Set(sent.map((row) => row.name));
+    return names.filter((name) => !sentNames.has(name));
   }
 
   private async missingArtifacts(attempt: PodAttempt): Promise<string[]> {

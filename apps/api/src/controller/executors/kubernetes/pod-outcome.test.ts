@@ -172,4 +172,43 @@ describe('isLaterPod', () => {
     expect(isLaterPod(at('2'), at())).toBe(false);
     expect(isLaterPod(at('abc'), at('1'))).toBe(false);
   });
+
+  describe('with resolver images', () => {
+    const resolvers = JSON.stringify([
+      { container: 'pull-0', name: 'greet', operation: 'pull', image: 'r:1' },
+      { container: 'push-0', name: 'out', operation: 'push', image: 'r:1' },
+    ]);
+    const withResolvers = (status: V1Pod['status']): V1Pod => ({
+      ...pod(status),
+      metadata: { ...pod(status).metadata, annotations: { 'cyclone.dev/resolvers': resolvers } },
+    });
+    const helper = (ready: boolean) => ({ ...terminated(0), name: 'helper', ready, state: { running: {} } });
+    const push = { ...terminated(0), name: 'push-0', state: { running: {} } };
+
+    it('names the resource whose pull or push failed', () => {
+      const pull = { ...terminated(3), name: 'pull-0' };
+      expect(podOutcome(withResolvers({ phase: 'Failed', initContainerStatuses: [pull] }), now)).toEqual({
+        isEnded: true,
+        exitCode: null,
+        message: 'resource "greet": resolver pull exited with code 3',
+      });
+      const failedPush = { ...terminated(2), name: 'push-0' };
+      expect(
+        podOutcome(withResolvers({ phase: 'Failed', containerStatuses: [terminated(0), failedPush] }), now),
+      ).toEqual({ isEnded: true, exitCode: null, message: 'resource "out": resolver push exited with code 2' });
+    });
+
+    it('ends the attempt with the workload once the helper cancelled the waiting pushes', () => {
+      const running = (ready: boolean, code: number) =>
+        withResolvers({
+          phase: 'Running',
+          initContainerStatuses: [helper(ready)],
+          containerStatuses: [terminated(code), push],
+        });
+      expect(podOutcome(running(false, 1), now)).toEqual({ isEnded: false, message: '' });
+      expect(podOutcome(running(true, 1), now)).toEqual({ isEnded: true, exitCode: 1, message: 'exited with code 1' });
+      // A zero exit whose outputs were not all stored: the exit's checks say which.
+      expect(podOutcome(running(true, 0), now)).toEqual({ isEnded: true, exitCode: 0, message: '' });
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import type { V1Pod } from '@cyclone/k8s';
-import { WORKLOAD_CONTAINER } from './pod-spec.js';
+import { HELPER_CONTAINER, WORKLOAD_CONTAINER } from './pod-spec.js';
+import { RESOLVERS_ANNOTATION, type ResolverContainerInfo } from './resolver-containers.js';
 import { serviceNotReady } from './service-outcome.js';
 
 /** How long a pod may wait on an image or container config before the attempt fails. */
@@ -23,9 +24,27 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
   const status = pod.status ?? {};
   const workload = [...(status.containerStatuses ?? [])].find((c) => c.name === WORKLOAD_CONTAINER);
   const terminated = workload?.state?.terminated;
+  const resolvers = podResolvers(pod);
+  const failedResolver = (statuses: typeof status.containerStatuses) => {
+    for (const container of statuses ?? []) {
+      const code = container.state?.terminated?.exitCode ?? 0;
+      const resolver = resolvers.find((r) => r.container === container.name);
+      if (resolver && code !== 0) {
+        const message = `resource "${resolver.name}": resolver ${resolver.operation} exited with code ${code}`;
+        return { isEnded: true as const, exitCode: null, message };
+      }
+    }
+    return undefined;
+  };
 
   if (status.phase === 'Succeeded') return { isEnded: true, exitCode: terminated?.exitCode ?? 0, message: '' };
   if (status.phase === 'Failed') {
+    // The workload exited 0 (or never ran) and a resolver image failed its push (or pull).
+    const resolverFailure =
+      (terminated?.exitCode ?? 0) === 0
+        ? (failedResolver(status.containerStatuses) ?? failedResolver(status.initContainerStatuses))
+        : undefined;
+    if (resolverFailure && status.reason !== 'Evicted') return resolverFailure;
     if (status.reason === 'Evicted') {
       return { isEnded: true, exitCode: null, message: `the pod was evicted: ${status.message ?? 'no reason given'}` };
     }
@@ -44,16 +63,13 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
       const why = [status.reason, status.message].filter(Boolean).join(': ');
       return { isEnded: true, exitCode: null, message: `the pod failed${why ? `: ${why}` : ''}` };
     }
-    const code = terminated.exitCode;
-    if (terminated.reason === 'OOMKilled') {
-      return {
-        isEnded: true,
-        exitCode: code,
-        message: `the workload ran out of memory (OOMKilled) and exited with code ${code}`,
-      };
-    }
-    const detail = terminated.message ? `: ${terminated.message.trim()}` : '';
-    return { isEnded: true, exitCode: code, message: `exited with code ${code}${detail}` };
+    return workloadExit(terminated);
+  }
+  // Push resolvers wait for notify/ok; a ready helper will never write it (the workload
+  // failed, an output was not stored or sent): the attempt ended with the workload.
+  const helper = (status.initContainerStatuses ?? []).find((c) => c.name === HELPER_CONTAINER);
+  if (terminated && helper?.ready === true && resolvers.some((r) => r.operation === 'push')) {
+    return terminated.exitCode === 0 ? { isEnded: true, exitCode: 0, message: '' } : workloadExit(terminated);
   }
 
   // Pending or Running: look for reasons to explain (or to give up on).
@@ -99,6 +115,36 @@ export function podOutcome(pod: V1Pod, now: Date): PodOutcome {
     }
   }
   return { isEnded: false, message: '' };
+}
+
+type Terminated = NonNullable<
+  NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number]['state']
+>['terminated'];
+
+/** How the workload's exit reads in the stage message. */
+function workloadExit(terminated: NonNullable<Terminated>): PodOutcome {
+  const code = terminated.exitCode;
+  if (terminated.reason === 'OOMKilled') {
+    return {
+      isEnded: true,
+      exitCode: code,
+      message: `the workload ran out of memory (OOMKilled) and exited with code ${code}`,
+    };
+  }
+  const detail = terminated.message ? `: ${terminated.message.trim()}` : '';
+  return { isEnded: true, exitCode: code, message: `exited with code ${code}${detail}` };
+}
+
+/** Which container resolves which resource (the pod's annotation; none when unreadable). */
+export function podResolvers(pod: V1Pod): ResolverContainerInfo[] {
+  const text = pod.metadata?.annotations?.[RESOLVERS_ANNOTATION];
+  if (!text) return [];
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return Array.isArray(parsed) ? (parsed as ResolverContainerInfo[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 /**

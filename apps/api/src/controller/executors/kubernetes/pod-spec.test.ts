@@ -334,6 +334,7 @@ describe('buildStagePod', () => {
       data: { token: 'cst1.y', mask: '[]' },
       secretEnv: new Set(),
       secretArgs: [],
+      resolverSecretKeys: new Set(),
     });
   });
 
@@ -349,5 +350,87 @@ describe('buildStagePod', () => {
     );
     expect(mounts.filter((m) => m.subPath !== undefined)).toHaveLength(5);
     expect(buildStagePod(base).spec?.containers[0]?.volumeMounts?.some((m) => m.subPath)).toBe(false);
+  });
+
+  it('runs pull resolvers as init containers and push resolvers beside the workload, in the original protocol', () => {
+    const resolverEnv = [
+      { name: 'GREETING', value: 'hello' },
+      { name: 'TOKEN', value: 'Sealed-42' },
+      { name: 'WORKDIR', value: '/elsewhere' },
+    ];
+    const resolvers = [
+      {
+        name: 'greet',
+        operation: 'pull' as const,
+        image: 'acme/resolver:1',
+        path: '/workspace/greet',
+        env: resolverEnv,
+      },
+      { name: 'out', operation: 'push' as const, image: 'acme/resolver:1', path: 'result', env: resolverEnv },
+    ];
+    const secret = stageSecretData({ token: 't', env: [], secrets: ['Sealed-42'], resolvers });
+    expect(secret.data).toMatchObject({ 'resolver-0-TOKEN': 'Sealed-42', 'resolver-1-TOKEN': 'Sealed-42' });
+    const pod = buildStagePod({
+      ...base,
+      resources: [{ name: 'src', type: 'Git', url: 'https://git/x.git', path: 'src', revision: '' }],
+      services: [{ name: 'db', image: 'redis', command: [], args: [], env: [] }],
+      podSpecExtras: { containers: [{ name: 'main', resources: { limits: { memory: '64Mi' } } }] },
+      resolvers,
+      resolverSecretKeys: secret.resolverSecretKeys,
+      httpPushes: [{ name: 'upload', path: 'dist' }],
+    });
+    expect(pod.spec?.initContainers?.map((c) => c.name)).toEqual(['helper', 'inputs', 'pull-0', 'svc-db']);
+    expect(pod.spec?.containers.map((c) => c.name)).toEqual(['main', 'push-0']);
+    const pull = pod.spec?.initContainers?.[2];
+    expect(pull).toMatchObject({
+      image: 'acme/resolver:1',
+      args: ['pull'],
+      resources: { limits: { memory: '64Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      volumeMounts: [{ name: 'workspace', mountPath: '/cyclone/resolver/data', subPath: 'greet' }],
+    });
+    expect(pull?.command).toBeUndefined();
+    expect(pull?.env).toEqual([
+      { name: 'GREETING', value: 'hello' },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'build-3-test-1', key: 'resolver-0-TOKEN' } } },
+      { name: 'WORKDIR', value: '/cyclone/resolver' },
+      { name: 'METADATA_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ]);
+    const push = pod.spec?.containers[1];
+    expect(push).toMatchObject({ args: ['push'], resources: { limits: { memory: '64Mi' } } });
+    expect(push?.volumeMounts).toEqual([
+      { name: 'workspace', mountPath: '/cyclone/resolver/data', subPath: 'result' },
+      { name: 'resolver-notify', mountPath: '/cyclone/resolver/notify' },
+    ]);
+    // The helper writes notify/ok, and its readiness says when it never will.
+    const helper = pod.spec?.initContainers?.[0];
+    expect(helper?.volumeMounts).toContainEqual({ name: 'resolver-notify', mountPath: '/cyclone-notify' });
+    expect(helper?.readinessProbe?.exec?.command).toEqual(['test', '-e', '/cyclone/pushes-cancelled']);
+    expect(helper?.env).toEqual(
+      expect.arrayContaining([
+        { name: 'CYCLONE_NOTIFY_DIR', value: '/cyclone-notify' },
+        { name: 'CYCLONE_HTTP_PUSHES', value: JSON.stringify([{ name: 'upload', path: '/workspace/dist' }]) },
+      ]),
+    );
+    expect(pod.spec?.volumes).toContainEqual({ name: 'resolver-notify', emptyDir: {} });
+    expect(JSON.parse(pod.metadata?.annotations?.['cyclone.dev/resolvers'] ?? '[]')).toEqual([
+      { container: 'pull-0', name: 'greet', operation: 'pull', image: 'acme/resolver:1' },
+      { container: 'push-0', name: 'out', operation: 'push', image: 'acme/resolver:1' },
+    ]);
+    expect(JSON.stringify(pod)).not.toContain('Sealed-42');
+    expect(pod.spec?.terminationGracePeriodSeconds).toBe(ARTIFACT_UPLOAD_SECONDS);
+  });
+
+  it('gives pods without pushes no notify folder nor readiness probe', () => {
+    const pod = buildStagePod({
+      ...base,
+      resolvers: [{ name: 'greet', operation: 'pull', image: 'r:1', path: '/workspace', env: [] }],
+    });
+    expect(pod.spec?.initContainers?.map((c) => c.name)).toEqual(['helper', 'pull-0']);
+    expect(pod.spec?.initContainers?.[1]?.volumeMounts).toEqual([
+      { name: 'workspace', mountPath: '/cyclone/resolver/data' },
+    ]);
+    expect(pod.spec?.initContainers?.[0]?.readinessProbe).toBeUndefined();
+    expect(pod.spec?.volumes?.map((v) => v.name)).not.toContain('resolver-notify');
   });
 });

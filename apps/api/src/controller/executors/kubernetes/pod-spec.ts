@@ -8,7 +8,7 @@ import {
 import type { OutputLimits } from '@cyclone/domain/core';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1HostAlias, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
-import type { StageLaunch } from '../executor.js';
+import type { ResolverRun, StageLaunch } from '../executor.js';
 import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 import { isWorkloadLeftovers } from '../stage-limits.js';
 import {
@@ -22,10 +22,20 @@ import {
   workspaceSubpath,
 } from '../stage-paths.js';
 import { keptMountPath, keptResourceMounts, keptResourceVolumes } from './kept-resource-volumes.js';
+import {
+  HELPER_NOTIFY_MOUNT,
+  NOTIFY_VOLUME,
+  pushesCancelledProbe,
+  RESOLVERS_ANNOTATION,
+  resolverContainerInfos,
+  resolverContainers,
+} from './resolver-containers.js';
 import { runPodVolumes, runVolumeMounts } from './run-volume-mounts.js';
 import { serviceContainers, serviceHostAliases } from './service-containers.js';
+import { credentialKey, envKey, MASK_KEY, secretArgKey, TOKEN_KEY } from './stage-secret.js';
 
 export { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, WORKSPACE_MOUNT } from '../stage-paths.js';
+export { credentialKey, envKey, MASK_KEY, secretArgKey, stageSecretData, TOKEN_KEY } from './stage-secret.js';
 export const WORKLOAD_CONTAINER = 'main';
 const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 const RESTRICTED_POD = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
@@ -114,6 +124,12 @@ export interface StagePodInput {
   annotations?: Record<string, string>;
   /** The stage's services: native sidecars started after the inputs, before the workload. */
   services?: readonly StageService[];
+  /** Resources resolver images pull (init containers) and push (beside the workload): resolver-containers.ts. */
+  resolvers?: readonly ResolverRun[];
+  /** Keys of resolver env values kept in the attempt's Secret (stageSecretData). */
+  resolverSecretKeys?: ReadonlySet<string>;
+  /** Http resources the helper streams to the API after a zero exit (their URL and headers stay in the API). */
+  httpPushes?: readonly { name: string; path: string }[];
 }
 
 export function runLabels(names: RunObjectNames): Record<string, string> {
@@ -157,19 +173,12 @@ function outsideMounts(paths: readonly string[]) {
   return outsideFolders(paths).map((folder) => ({ name: 'workspace', mountPath: `/${folder}`, subPath: folder }));
 }
 
-/** Keys of the attempt's Secret for resource credentials. */
-export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
-export const envKey = (name: string) => `env-${name}`;
-
 /** The helper's output limits, in bytes (the stage helper's main.ts reads them). */
 const outputLimitsEnv = (limits: OutputLimits) => [
   { name: 'CYCLONE_LOG_LINE_MAX_BYTES', value: String(limits.maxLineBytes) },
   { name: 'CYCLONE_LOG_MAX_BYTES', value: String(limits.maxLogBytes) },
   { name: 'CYCLONE_RESULTS_MAX_BYTES', value: String(limits.maxResultsBytes) },
 ];
-export const MASK_KEY = 'mask';
-export const TOKEN_KEY = 'token';
-export const secretArgKey = (index: number) => `arg-${index}`;
 const secretArgEnv = (index: number) => `CYCLONE_SECRET_ARG_${index}`;
 
 /**
@@ -222,6 +231,9 @@ export function buildStagePod(input: StagePodInput): V1Pod {
     { name: 'CYCLONE_WORKSPACE', value: WORKSPACE_MOUNT },
     { name: 'CYCLONE_RESULTS', value: `${HELPER_MOUNT}/results` },
   ];
+  const resolvers = input.resolvers ?? [];
+  const httpPushes = input.httpPushes ?? [];
+  const hasPushes = resolvers.some((r) => r.operation === 'push');
   const helper: V1Container = {
     name: HELPER_CONTAINER,
     image: input.helperImage,
@@ -238,8 +250,20 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       },
       { name: 'CYCLONE_MASK', ...secretRef(MASK_KEY) },
       ...(input.outputLimits ? outputLimitsEnv(input.outputLimits) : []),
+      ...(httpPushes.length > 0
+        ? [
+            {
+              name: 'CYCLONE_HTTP_PUSHES',
+              value: JSON.stringify(httpPushes.map((p) => ({ name: p.name, path: podPath(p.path) }))),
+            },
+          ]
+        : []),
+      ...(hasPushes ? [{ name: 'CYCLONE_NOTIFY_DIR', value: HELPER_NOTIFY_MOUNT }] : []),
     ],
-    volumeMounts: sidecarMounts,
+    volumeMounts: hasPushes
+      ? [...sidecarMounts, { name: NOTIFY_VOLUME, mountPath: HELPER_NOTIFY_MOUNT }]
+      : sidecarMounts,
+    ...(hasPushes ? { readinessProbe: pushesCancelledProbe } : {}),
   };
   const initContainers: V1Container[] = [helper];
   const resources = input.resources ?? [];
@@ -300,14 +324,6 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       `the stage's pod settings are not allowed: ${refused.map((p) => `${p.path} ${p.message}`).join('; ')}`,
     );
   }
-  const services = input.services ?? [];
-  initContainers.push(
-    ...serviceContainers(services).map((service) =>
-      sidecarVolumeMounts.length > 0
-        ? { ...service, volumeMounts: [...(service.volumeMounts ?? []), ...sidecarVolumeMounts] }
-        : service,
-    ),
-  );
   const extras = { ...(input.podSpecExtras ?? {}) } as Record<string, unknown>;
   const declared = (extras.containers as V1Container[] | undefined) ?? [];
   const extraVolumes = (extras.volumes as unknown[] | undefined) ?? [];
@@ -319,6 +335,20 @@ export function buildStagePod(input: StagePodInput): V1Pod {
   // The program is the stage's command and args, run through the wrapper.
   const { args: _args, ...leftovers } = (declared.find(isWorkloadLeftovers) ?? {}) as Partial<V1Container>;
   const extraContainers = declared.filter((c) => !isWorkloadLeftovers(c));
+  const resolverParts = resolverContainers(resolvers, {
+    secretRef,
+    secretKeys: input.resolverSecretKeys,
+    workloadSettings: { resources: leftovers.resources, securityContext: leftovers.securityContext },
+  });
+  initContainers.push(...resolverParts.pulls);
+  const services = input.services ?? [];
+  initContainers.push(
+    ...serviceContainers(services).map((service) =>
+      sidecarVolumeMounts.length > 0
+        ? { ...service, volumeMounts: [...(service.volumeMounts ?? []), ...sidecarVolumeMounts] }
+        : service,
+    ),
+  );
   const workload: V1Container = {
     ...leftovers,
     name: WORKLOAD_CONTAINER,
@@ -367,7 +397,11 @@ export function buildStagePod(input: StagePodInput): V1Pod {
         [STAGE_LABEL]: input.stage,
         [ATTEMPT_LABEL]: String(input.attempt),
       },
-      annotations: { 'cyclone.dev/run-id': input.runId, ...(input.annotations ?? {}) },
+      annotations: {
+        'cyclone.dev/run-id': input.runId,
+        ...(resolvers.length > 0 ? { [RESOLVERS_ANNOTATION]: JSON.stringify(resolverContainerInfos(resolvers)) } : {}),
+        ...(input.annotations ?? {}),
+      },
       ...(input.runUid ? { ownerReferences: runOwner(input.names, input.runUid) } : {}),
     },
     spec: {
@@ -377,7 +411,7 @@ export function buildStagePod(input: StagePodInput): V1Pod {
       // token in the pod (Cyclone's stage service account has no role either).
       automountServiceAccountToken: input.mountsApiToken === true,
       // The helper uploads output artifacts and caches after the workload ended, within the pod's grace period.
-      ...((input.outputArtifacts?.length ?? 0) + caches.length > 0
+      ...((input.outputArtifacts?.length ?? 0) + caches.length + httpPushes.length > 0
         ? { terminationGracePeriodSeconds: ARTIFACT_UPLOAD_SECONDS }
         : {}),
       ...(input.podDefaults ?? {}),
@@ -392,51 +426,15 @@ export function buildStagePod(input: StagePodInput): V1Pod {
           }
         : {}),
       initContainers: initContainers.map(harden),
-      containers: [workload, ...extraContainers].map(harden),
+      containers: [workload, ...resolverParts.pushes, ...extraContainers].map(harden),
       volumes: [
         workspaceVolume,
         { name: 'cyclone', emptyDir: {} },
         ...(extraVolumes as PodVolumes),
         ...(runPodVolumes(runVolumes) as PodVolumes),
         ...(keptResourceVolumes(resources) as PodVolumes),
+        ...(hasPushes ? [{ name: NOTIFY_VOLUME, emptyDir: {} }] : []),
       ],
     },
   };
-}
-
-/**
- * The attempt's Secret data: its stage token, the values to mask, env entries whose
- * value contains one of the run's secret values (those become secretKeyRefs), and the
- * secret values that occur in the command or args (kubernetesProgram).
- */
-export function stageSecretData(input: {
-  token: string;
-  env: readonly { name: string; value: string }[];
-  /** The workload's command and args: secret values in them move to the Secret too. */
-  program?: readonly string[];
-  secrets: readonly string[];
-  resources?: readonly ResourcePull[];
-}): { data: Record<string, string>; secretEnv: Set<string>; secretArgs: string[] } {
-  const secrets = input.secrets.filter((s) => s !== '');
-  const data: Record<string, string> = { [TOKEN_KEY]: input.token, [MASK_KEY]: JSON.stringify(secrets) };
-  const secretEnv = new Set<string>();
-  for (const entry of input.env) {
-    if (secrets.some((s) => entry.value.includes(s))) {
-      data[envKey(entry.name)] = entry.value;
-      secretEnv.add(entry.name);
-    }
-  }
-  (input.resources ?? []).forEach((pull, index) => {
-    if (!pull.auth) return;
-    data[credentialKey(index, 'username')] = pull.auth.username;
-    data[credentialKey(index, 'password')] = pull.auth.password;
-  });
-  // Longest first, so a secret that contains another is replaced whole.
-  const secretArgs = [...new Set(secrets)]
-    .filter((secret) => (input.program ?? []).some((entry) => entry.includes(secret)))
-    .sort((a, b) => b.length - a.length);
-  secretArgs.forEach((secret, index) => {
-    data[secretArgKey(index)] = secret;
-  });
-  return { data, secretEnv, secretArgs };
 }

@@ -12,7 +12,7 @@ import {
 } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { Logger } from '../../../logging/logger.js';
-import { podOutcome } from './pod-outcome.js';
+import { podOutcome, podResolvers } from './pod-outcome.js';
 import { ATTEMPT_LABEL, STAGE_LABEL } from './pod-spec.js';
 import type { WriteCounter } from './run-objects.js';
 
@@ -24,6 +24,17 @@ const EXIT_SLOTS = 4;
  * attempt as running just before the kill still finds it killed, not vanished.
  */
 const KILLED_MEMORY_MS = 60_000;
+/**
+ * A pod whose attempt ended while its push resolvers still wait (never to be notified)
+ * holds its quota: it goes this soon after its exit was recorded by a pass.
+ */
+const ENDED_RUNNING_POD_MS = 30_000;
+
+/** Still running with push resolvers: its attempt may have ended all the same (pod-outcome.ts). */
+const isPodRunning = (pod: V1Pod) =>
+  pod.status?.phase !== 'Succeeded' &&
+  pod.status?.phase !== 'Failed' &&
+  podResolvers(pod).some((r) => r.operation === 'push');
 
 export interface PodAttempt {
   runId: string;
@@ -78,7 +89,7 @@ export class PodWatch {
       writes: WriteCounter;
       podGcDelayMs: number;
       /** Builds the exit of an ended attempt and records it (idempotent downstream). */
-      report: (attempt: PodAttempt, exitCode: number | null, message: string) => Promise<void>;
+      report: (attempt: PodAttempt, exitCode: number | null, message: string, pod: V1Pod) => Promise<void>;
       /** Called on each sweep (the run status writer retries its failed writes there). */
       onSweep?: () => Promise<void>;
     },
@@ -232,8 +243,10 @@ export class PodWatch {
     this.reported.set(name, Date.now());
     await this.inExitSlot(async () => {
       try {
-        await this.deps.report(attempt, outcome.exitCode, outcome.message);
-        if (this.deps.podGcDelayMs === 0) await this.deletePod(pod.metadata?.namespace as string, name);
+        await this.deps.report(attempt, outcome.exitCode, outcome.message, pod);
+        if (this.deps.podGcDelayMs === 0 || isPodRunning(pod)) {
+          await this.deletePod(pod.metadata?.namespace as string, name);
+        }
       } catch (err) {
         this.reported.delete(name);
         this.deps.logger.warn({ err, pod: name }, 'could not record a pod exit; the next pass looks again');
@@ -292,7 +305,8 @@ export class PodWatch {
         await this.onPodSeen(pod);
         continue;
       }
-      if (now - reportedAt >= this.deps.podGcDelayMs) {
+      const delay = isPodRunning(pod) ? Math.min(this.deps.podGcDelayMs, ENDED_RUNNING_POD_MS) : this.deps.podGcDelayMs;
+      if (now - reportedAt >= delay) {
         await this.deletePod(namespace, name).catch((err: unknown) =>
           this.deps.logger.warn({ err, pod: name }, 'could not delete an ended pod'),
         );

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { apiStatusOf } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
 import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
-import { SERVICE_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
+import { RESOLVER_IMAGE, SERVICE_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
 import { startGitHttpServer } from '../../../modules/scm/testing/git-http-server.js';
 import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { createGitRepository, stageOf } from '../../../testing/stage-io.js';
@@ -386,6 +388,114 @@ spec:
     const failed = await kit.h.waitEnd(await kit.h.start('db-never-ready'), 90_000);
     expect(failed.phase).toBe('FAILED');
     expect(stageOf(failed, 'query').message).toMatch(/^service "db" did not become ready within 3s/);
+  });
+
+  it("runs a registered type's resolver image: pulls before the stage, pushes its output after; Http outputs go through the API", async () => {
+    // What an Http output sends: a server on the node's address, as a tenant's would be.
+    const received: Buffer[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, nodeIp, resolve));
+    const port = (server.address() as AddressInfo).port;
+    const token = 'Tok-Secret-91';
+    const resource = (name: string, type: string, parameters: Record<string, string>) => `
+apiVersion: cyclone.dev/v1alpha1
+kind: Resource
+metadata: { name: ${name} }
+spec:
+  type: ${type}
+  parameters: ${JSON.stringify(Object.entries(parameters).map(([n, value]) => ({ name: n, value })))}
+---`;
+    const yaml = `apiVersion: cyclone.dev/v1alpha1
+kind: Resource
+metadata:
+  name: resource-type-greeting
+  labels: { resource.cyclone.dev/template: "true" }
+spec:
+  type: Greeting
+  resolver: ${RESOLVER_IMAGE}
+  operations: [pull, push]
+  parameters: [{ name: GREETING, required: true }, { name: TOKEN }, { name: FAIL_WITH }]
+---${resource('greeting', 'Greeting', { GREETING: 'hello from the resolver', TOKEN: token })}${resource(
+      'broken',
+      'Greeting',
+      { GREETING: 'never', FAIL_WITH: '3' },
+    )}${resource('upload', 'Http', { URL: `http://${nodeIp}:${port}/upload`, COMPRESS_FILE_NAME: 'out.tar' })}
+apiVersion: cyclone.dev/v1alpha1
+kind: Stage
+metadata: { name: greet }
+spec:
+  pod:
+    inputs:
+      resources: [{ name: greeting, path: /workspace/greet }]
+    outputs:
+      resources: [{ name: greeting, path: out }, { name: upload, path: out }]
+    spec:
+      containers:
+        - name: main
+          image: ${BASE_IMAGE}
+          command: ["sh", "-c", "cat greet/greeting.txt && mkdir -p out && echo made-by-the-stage > out/result.txt"]
+---
+apiVersion: cyclone.dev/v1alpha1
+kind: Workflow
+metadata: { name: greet }
+spec:
+  stages:
+    - name: greet
+`;
+    try {
+      await kit.h.must(APPLY, { input: { tenant: kit.tenant, project: 'web', yaml } });
+      const run = await kit.h.waitEnd(await kit.h.start('greet'), 90_000);
+      expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+      expect(await kit.h.logs(run.id, 'greet')).toEqual([
+        'hello from the resolver',
+        '[cyclone] sent resource "upload" (/workspace/out as out.tar): 201: Created',
+        `[cyclone] resolver "greeting": pull with ${RESOLVER_IMAGE}`,
+        'pull for greet-1/greet with token=***',
+        'pulled into /cyclone/resolver/data',
+        `[cyclone] resolver "greeting": push with ${RESOLVER_IMAGE}`,
+        'push for greet-1/greet with token=***',
+        'pushed result.txt: made-by-the-stage',
+      ]);
+      // The multipart form holds the output folder as a tar archive.
+      expect(received).toHaveLength(1);
+      const form = received[0]?.toString('latin1') ?? '';
+      expect(form).toContain('filename="out.tar"');
+      expect(form).toMatch(/\.\/result\.txt\0[\s\S]*made-by-the-stage/);
+
+      // A failed stage: its push resolver, left waiting for notify/ok, does not hold the attempt.
+      const failing = yaml
+        .replace(/metadata: \{ name: greet \}/g, 'metadata: { name: no-push }')
+        .replace(/- name: greet$/m, '- name: no-push')
+        .replace('cat greet/greeting.txt && mkdir', 'echo failing; exit 4; mkdir');
+      await kit.h.must(APPLY, { input: { tenant: kit.tenant, project: 'web', yaml: failing } });
+      const unpushed = await kit.h.waitEnd(await kit.h.start('no-push'), 60_000);
+      expect(stageOf(unpushed, 'no-push')).toMatchObject({
+        phase: 'FAILED',
+        exitCode: 4,
+        message: 'exited with code 4',
+      });
+      expect((await kit.h.logs(unpushed.id, 'no-push'))[0]).toBe('failing');
+      await kit.h.createWorkflow('broken', [
+        stage('greet', 'echo never', { inputs: { resources: [{ name: 'broken', path: 'greet' }] } }),
+      ]);
+      const failed = await kit.h.waitEnd(await kit.h.start('broken'), 60_000);
+      expect(failed.phase).toBe('FAILED');
+      expect(stageOf(failed, 'greet').message).toBe('resource "broken": resolver pull exited with code 3');
+      expect(await kit.h.logs(failed.id, 'greet')).toEqual([
+        `[cyclone] resolver "broken": pull with ${RESOLVER_IMAGE}`,
+        'pull for broken-1/greet with token=',
+        'failing as asked',
+      ]);
+    } finally {
+      server.close();
+    }
   });
 
   it('in a RESTRICTED tenant (the default): a root image is refused at once, a non-root stage runs', async () => {
