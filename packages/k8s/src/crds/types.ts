@@ -168,6 +168,10 @@ export interface WorkflowRunCrSpec {
   timeout?: string;
   stages?: { name: string; parameters?: NameValue[] }[];
   resources?: { name: string; parameters?: NameValue[] }[];
+  globalVariables?: NameValue[];
+  executionContext?: { cluster?: string; pvc?: string };
+  serviceAccount?: string;
+  volumes?: Record<string, unknown>[];
 }
 
 export interface WorkflowRunCrStatus {
@@ -178,6 +182,10 @@ export interface WorkflowRunCrStatus {
   progress?: string;
   startTime?: string;
   finishTime?: string;
+  /** Created with kubectl (GitOps intake): the intake's verdict and the run it started. */
+  conditions?: Condition[];
+  runId?: string;
+  runNumber?: number;
 }
 
 export interface ExecutionClusterSpec {
@@ -228,7 +236,7 @@ export const CYCLONE_KINDS: Record<CycloneKind, { plural: string; shortName: str
   Project: { plural: 'projects', shortName: 'proj', isNamespaced: true },
   Resource: { plural: 'resources', shortName: 'rsc', isNamespaced: true },
   Stage: { plural: 'stages', shortName: 'stg', isNamespaced: true },
-  Workflow: { plural: 'workflows', shortName: 'wf', isNamespaced: true },
+  Workflow: { plural: 'workflows', shortName: 'cywf', isNamespaced: true },
   WorkflowTrigger: { plural: 'workflowtriggers', shortName: 'wft', isNamespaced: true },
   WorkflowRun: { plural: 'workflowruns', shortName: 'wfr', isNamespaced: true },
   ExecutionCluster: { plural: 'executionclusters', shortName: 'ec', isNamespaced: false },
