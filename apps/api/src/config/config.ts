@@ -95,6 +95,8 @@ export interface KubernetesConfig {
   namespace: string;
   instance: string;
   resyncIntervalMs: number;
+  /** CYCLONE_GITOPS_USER: who Cyclone resources changed in Kubernetes are applied as; undefined: intake off. */
+  gitopsUser: string | undefined;
   /** This process in the controller leader election. */
   identity: string;
   /** Stage pods (Kubernetes executor). */
@@ -231,6 +233,7 @@ function kubernetesConfig(env: Env, source: NodeJS.ProcessEnv): KubernetesConfig
     namespace: env.CYCLONE_NAMESPACE,
     instance: env.CYCLONE_INSTANCE,
     resyncIntervalMs: parseDuration(env.CYCLONE_RESYNC_INTERVAL),
+    gitopsUser: env.CYCLONE_GITOPS_USER,
     identity: env.CYCLONE_POD_NAME ?? `${hostname()}:${process.pid}`,
     stagePods: {
       gcDelayMs: parseDuration(env.CYCLONE_POD_GC_DELAY),

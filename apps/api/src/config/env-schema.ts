@@ -164,6 +164,11 @@ export const envSchema = z.object({
     .max(63)
     .default('cyclone'),
   CYCLONE_RESYNC_INTERVAL: duration.default('30s'),
+  /**
+   * GitOps intake (docs/gitops.md): the email of an existing user that Cyclone resources
+   * changed with kubectl are applied as; unset, they are not taken (and say so).
+   */
+  CYCLONE_GITOPS_USER: z.string().email().optional(),
   /** Identity in the leader election (the pod name in the manifests); default host:pid. */
   CYCLONE_POD_NAME: z.string().min(1).max(253).optional(),
   // Kubernetes executor (stage pods; apps/api/src/controller/executors/kubernetes)

@@ -114,7 +114,14 @@ export async function startEngine(deps: {
   );
   // Only with a cluster configured: mirror the database into it (leader only).
   const kubernetesSync: KubernetesSync | undefined = config.kubernetes
-    ? startKubernetesSync({ config: config.kubernetes, db, logger, box: services.secretBox })
+    ? startKubernetesSync({
+        config: config.kubernetes,
+        db,
+        logger,
+        box: services.secretBox,
+        manifests: services.manifests,
+        deleters: services,
+      })
     : undefined;
   return {
     executorStatus: status,

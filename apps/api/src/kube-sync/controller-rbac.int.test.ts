@@ -312,6 +312,9 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       { verb: 'list', resource: 'secrets', namespace: kit.systemNamespace },
       { verb: 'delete', resource: 'namespaces', namespace: ns, name: ns },
       { verb: 'bind', group: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: TENANT_CLUSTER_ROLE },
+      // The GitOps intake: WorkflowRuns made with kubectl, and its verdict in their status.
+      { verb: 'list', group: 'cyclone.dev', resource: 'workflowruns', namespace: ns },
+      { verb: 'patch', group: 'cyclone.dev', resource: 'workflows', subresource: 'status', namespace: ns, name: 'x' },
     ];
     for (const attributes of denied) expect(await may(attributes), JSON.stringify(attributes)).toBe(false);
     for (const attributes of allowed) expect(await may(attributes), JSON.stringify(attributes)).toBe(true);

@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { syncClusters } from './cluster-registration.js';
 import { loadDesiredState, type SyncGroup } from './desired-state.js';
+import type { GitopsIntake } from './intake/gitops-intake.js';
 import { idOf, type LiveObject, listLive, needsApply, objectKey, ownerKeyOf, typeOf } from './live-state.js';
 import { type SyncRecord, syncKey, syncStateRepository } from './sync-state.repository.js';
 import { TenantAccess } from './tenant-access.js';
@@ -30,6 +31,8 @@ export interface KubeReconcilerDeps {
   isLeader?: () => boolean;
   /** Clients of a worker cluster from its kubeconfig (tests may substitute). */
   workerClients?: (kubeconfig: string) => KubeClients;
+  /** GitOps intake: changes made in Kubernetes, taken before each pass mirrors the database. */
+  intake?: GitopsIntake;
 }
 
 /** What one pass knows: live objects, uids of applied owners, keys wanted, ids not to prune. */
@@ -38,6 +41,8 @@ interface Pass {
   uids: Map<string, string>;
   wanted: Set<string>;
   protectedIds: Set<string>;
+  /** Resources holding a change the intake could not decide yet: not overwritten this pass. */
+  undecided: Set<string>;
 }
 
 /** The namespace a request about an object is authorized in (a Namespace's own name). */
@@ -70,6 +75,8 @@ export class KubeReconciler extends WakeableReconciler {
     if (this.deps.isLeader && !this.deps.isLeader()) return {};
     const { db, box, config, clients } = this.deps;
     forgetDiscovery(clients.objects);
+    // Kubernetes as an input first, so the mirror below writes back what was accepted.
+    const undecided = await this.takeChanges();
     const desired = await loadDesiredState(db, box, config.instance, config.egressDeny);
     const live = await listLive(clients.objects, config.instance, {
       ownNamespace: config.namespace,
@@ -84,7 +91,7 @@ export class KubeReconciler extends WakeableReconciler {
     const uids = new Map<string, string>();
     for (const [key, object] of live) if (object.metadata?.uid) uids.set(key, object.metadata.uid);
 
-    const pass: Pass = { live, uids, wanted: new Set(), protectedIds: new Set() };
+    const pass: Pass = { live, uids, wanted: new Set(), protectedIds: new Set(), undecided };
     const outcomes = new Map<SyncGroup, GroupOutcome>();
     for (const group of desired.groups) outcomes.set(group, await this.syncGroup(group, pass));
     const clusterOutcomes = await syncClusters({
@@ -106,6 +113,17 @@ export class KubeReconciler extends WakeableReconciler {
     return pruned > 0 || clusterOutcomes.some((c) => c.isFinalizing) ? { requeueAfterMs: 1_000 } : {};
   }
 
+  /** The intake's pass; when it fails as a whole the mirror still runs (as without intake). */
+  private async takeChanges(): Promise<Set<string>> {
+    if (!this.deps.intake) return new Set();
+    try {
+      return await this.deps.intake.takeChanges();
+    } catch (err) {
+      this.deps.logger.warn({ err: apiMessageOf(err) }, 'cannot take changes made in Kubernetes');
+      return new Set();
+    }
+  }
+
   private async syncGroup(group: SyncGroup, pass: Pass): Promise<GroupOutcome> {
     const { live, uids, wanted } = pass;
     if (group.buildError) {
@@ -120,6 +138,7 @@ export class KubeReconciler extends WakeableReconciler {
       const key = objectKey(object);
       wanted.add(key);
       if (error) continue; // later objects may depend on the failed one; still kept from pruning
+      if (pass.undecided.has(key)) continue;
       try {
         let body: KubernetesObject = object;
         const ownerUid = owner ? uids.get(ownerKeyOf(owner)) : undefined;

@@ -17,6 +17,7 @@ describe('Kubernetes configuration', () => {
       namespace: 'cyclone-system',
       instance: 'cyclone',
       resyncIntervalMs: 30_000,
+      gitopsUser: undefined,
       identity: 'cyclone-controller-0',
       stagePods: {
         gcDelayMs: 600_000,

@@ -5,6 +5,9 @@ import { LeaderElector } from '../controller/leader-election.js';
 import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
+import type { ManifestsService } from '../modules/manifests/manifests.service.js';
+import { GitopsIntake } from './intake/gitops-intake.js';
+import type { IntakeDeleters } from './intake/intake-deletes.js';
 import { KubeReconciler } from './kube-reconciler.js';
 
 /** Name of the Lease the controller replicas elect their leader on (in CYCLONE_NAMESPACE). */
@@ -27,6 +30,9 @@ export function startKubernetesSync(deps: {
   db: Db;
   logger: Logger;
   box: SecretBox;
+  /** Apply and delete what the GitOps intake takes from Kubernetes. */
+  manifests: ManifestsService;
+  deleters: IntakeDeleters;
 }): KubernetesSync {
   const { config, db, box } = deps;
   const logger = deps.logger.child({ component: 'kubernetes' });
@@ -47,6 +53,15 @@ export function startKubernetesSync(deps: {
     box,
     config: { ...config, egressDeny: config.stagePods.egressDeny },
     isLeader: () => elector.isLeader(),
+    intake: new GitopsIntake({
+      db,
+      logger,
+      clients,
+      instance: config.instance,
+      manifests: deps.manifests,
+      deleters: deps.deleters,
+      gitopsUser: config.gitopsUser,
+    }),
   });
   let controller: Controller | undefined;
   elector.start();

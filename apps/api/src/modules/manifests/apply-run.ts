@@ -10,6 +10,7 @@ import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repo
 export interface AppliedRun {
   action: 'CREATED' | 'UNCHANGED';
   message: string;
+  run: { id: string; number: number };
 }
 
 /**
@@ -25,6 +26,7 @@ export async function applyWorkflowRun(
   scope: { projectId: string; projectName: string; actorId: string },
   index: number,
   spec: WorkflowRunManifestSpec,
+  kubeObjectName?: string,
 ): Promise<AppliedRun> {
   const field = (path: string) => `documents[${index}].spec.${path}`;
   const found = await workflowsRepository.findByName(tx, scope.projectId, spec.workflowRef);
@@ -60,7 +62,11 @@ export async function applyWorkflowRun(
         `WorkflowRun "${spec.name}" is already run #${existing.number} of workflow "${workflow.name}" with other parameters or timeout; a run cannot be changed: give the document a new name to start another run`,
       );
     }
-    return { action: 'UNCHANGED', message: `run #${existing.number} exists already (${existing.phase})` };
+    return {
+      action: 'UNCHANGED',
+      message: `run #${existing.number} exists already (${existing.phase})`,
+      run: { id: existing.id, number: existing.number },
+    };
   }
   if (spec.executionCluster) {
     const { tenantId } = await tx.project.findUniqueOrThrow({
@@ -82,9 +88,12 @@ export async function applyWorkflowRun(
       ? { selection: { startStages: spec.startStages, endStages: spec.endStages, field: `documents[${index}].spec` } }
       : {}),
   });
+  // In the same transaction as the run, so the executor never makes a resource of its own for it.
+  if (kubeObjectName) await tx.workflowRun.update({ where: { id: run.id }, data: { kubeObjectName } });
   return {
     action: 'CREATED',
     message: `run #${run.number} of workflow "${workflow.name}" (version ${workflow.currentVersion}) is queued`,
+    run: { id: run.id, number: run.number },
   };
 }
 

@@ -45,9 +45,24 @@ export interface AppliedObject {
   action: 'CREATED' | 'UPDATED' | 'UNCHANGED';
   target: AppliedTarget;
   message?: string;
+  /** A WorkflowRun document's run. */
+  run?: { id: string; number: number };
 }
 
 type WebhookSync = Parameters<Parameters<typeof syncTriggerWebhooks>[1]>[0];
+
+/** How the GitOps intake (kube-sync/intake) applies a resource changed in Kubernetes. */
+export interface ApplyOptions {
+  /** The audit event's subject instead of `manifests.apply` of the project. */
+  audit?: { action: string; objectType: string; objectName: string };
+  /**
+   * Stage definitions a Workflow document may use that are neither in the apply nor
+   * project stages (the workflow's own stages, as mirrored); not written as stages.
+   */
+  stageDefinitions?: ReadonlyMap<string, StageDefinition>;
+  /** A WorkflowRun document's run adopts this WorkflowRun resource (made with kubectl). */
+  runObjectName?: string;
+}
 
 interface Indexed<K extends Manifest['kind']> {
   index: number;
@@ -73,10 +88,20 @@ export class ManifestsService {
     private readonly deps: { db: Db; logger: Logger; box: SecretBox; repositoryWebhooks?: RepositoryWebhooks },
   ) {}
 
-  applyManifests(actor: AuthUser, input: { tenant: string; project: string; yaml: string }): Promise<AppliedObject[]> {
-    const subject = { action: 'manifests.apply', objectType: 'Project', objectName: String(input.project) };
+  applyManifests(
+    actor: AuthUser,
+    input: { tenant: string; project: string; yaml: string },
+    options: ApplyOptions = {},
+  ): Promise<AppliedObject[]> {
+    const subject = options.audit ?? {
+      action: 'manifests.apply',
+      objectType: 'Project',
+      objectName: String(input.project),
+    };
     // SCM triggers register their repository webhooks as createWorkflowTrigger does, inside the mutation.
-    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) => this.apply(actor, input, subject, hooks));
+    return syncTriggerWebhooks(this.deps.repositoryWebhooks, (hooks) =>
+      this.apply(actor, input, subject, hooks, options),
+    );
   }
 
   private apply(
@@ -84,6 +109,7 @@ export class ManifestsService {
     input: { tenant: string; project: string; yaml: string },
     subject: { action: string; objectType: string; objectName: string },
     hooks: WebhookSync,
+    options: ApplyOptions,
   ): Promise<AppliedObject[]> {
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
@@ -119,7 +145,7 @@ export class ManifestsService {
       }
       const workflowIds = new Map<string, string>();
       for (const { index, manifest } of of('Workflow')) {
-        const spec = await resolveWorkflow(tx, project.id, index, manifest.spec, stages);
+        const spec = await resolveWorkflow(tx, project.id, index, manifest.spec, stages, options.stageDefinitions);
         const saved = await workflowsRepository.saveVersion(tx, project.id, manifest.spec.name, spec, actor.id);
         const cluster = manifest.spec.executionCluster;
         if (cluster !== undefined) {
@@ -161,7 +187,7 @@ export class ManifestsService {
       }
       const runScope = { projectId: project.id, projectName: project.name, actorId: actor.id };
       for (const { index, manifest } of of('WorkflowRun')) {
-        const run = await applyWorkflowRun(tx, runScope, index, manifest.spec);
+        const run = await applyWorkflowRun(tx, runScope, index, manifest.spec, options.runObjectName);
         applied.push({ kind: 'WorkflowRun', name: manifest.spec.name, target: 'WORKFLOW_RUN', ...run });
       }
       return applied;
@@ -197,11 +223,12 @@ async function resolveWorkflow(
   index: number,
   workflow: Extract<Manifest, { kind: 'Workflow' }>['spec'],
   applied: ReadonlyMap<string, StageDefinition>,
+  ownStages: ReadonlyMap<string, StageDefinition> = new Map(),
 ) {
   const known = new Map(applied);
   for (const ref of workflow.stages) {
     if (known.has(ref.name)) continue;
-    const stored = await loadStageDefinition(tx, projectId, ref.name);
+    const stored = ownStages.get(ref.name) ?? (await loadStageDefinition(tx, projectId, ref.name));
     if (stored) known.set(ref.name, stored);
   }
   const { spec, missing } = joinWorkflow(workflow, (name) => known.get(name));

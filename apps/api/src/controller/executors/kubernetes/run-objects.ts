@@ -77,6 +77,7 @@ export class RunObjects {
       select: {
         number: true,
         executionCluster: true,
+        kubeObjectName: true,
         version: { select: { spec: true } },
         workflow: {
           select: {
@@ -105,7 +106,8 @@ export class RunObjects {
         tenant,
         project: row.workflow.project.name,
         workflow: row.workflow.name,
-        run: workflowRunName(row.workflow.name, row.number),
+        // A run started by a WorkflowRun made with kubectl adopts that resource (docs/gitops.md).
+        run: row.kubeObjectName ?? workflowRunName(row.workflow.name, row.number),
         instance: this.deps.instance,
       },
       stages: new Map(
