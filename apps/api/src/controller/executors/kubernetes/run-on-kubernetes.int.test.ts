@@ -1,5 +1,8 @@
-import { apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
+import { apiStatusOf, CYCLONE_API_VERSION, CYCLONE_GROUP, CYCLONE_VERSION } from '@cyclone/k8s';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toAuthUser } from '../../../modules/identity/identity.service.js';
+import { ManifestsService } from '../../../modules/manifests/manifests.service.js';
 import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { sh, stageOf } from '../../../testing/stage-io.js';
 import { waitFor } from '../../../testing/wait.js';
@@ -90,6 +93,40 @@ describe('runs on Kubernetes', () => {
       timeoutMs: 30_000,
     });
     expect(cr.status).toMatchObject({ phase: 'Succeeded', progress: '2/2' });
+  });
+
+  it('adopts a WorkflowRun made with kubectl as its run’s own resource (GitOps intake)', async () => {
+    await kit.h.createWorkflow('adopt', [sh('a', 'make')]);
+    const target = { group: CYCLONE_GROUP, version: CYCLONE_VERSION, namespace: kit.namespace, plural: 'workflowruns' };
+    const body = {
+      apiVersion: CYCLONE_API_VERSION,
+      kind: 'WorkflowRun',
+      metadata: { name: 'adopt-manual' },
+      spec: { workflowRef: { name: 'web.adopt' } },
+    };
+    const made = (await kit.clients.customObjects.createNamespacedCustomObject({ ...target, body })) as {
+      metadata: { uid: string };
+    };
+    // What the intake does with it: apply it as a WorkflowRun document whose run adopts the resource.
+    const admin = toAuthUser(await kit.db.user.findFirstOrThrow({ where: { isAdmin: true } }));
+    const manifests = new ManifestsService({ db: kit.db, logger: pino({ level: 'silent' }), box: kit.box });
+    const yaml = JSON.stringify({ ...body, spec: { workflowRef: { name: 'adopt' } } });
+    await manifests.applyManifests(
+      admin,
+      { tenant: kit.tenant, project: 'web', yaml },
+      { runObjectName: 'adopt-manual' },
+    );
+    const row = await kit.db.workflowRun.findFirstOrThrow({ where: { name: 'adopt-manual' } });
+
+    const run = await kit.h.waitEnd(row.id, 60_000);
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(await podNames('adopt-manual')).toEqual(['adopt-manual-a-1']);
+    const pod = await kit.clients.core.readNamespacedPod({ name: 'adopt-manual-a-1', namespace: kit.namespace });
+    expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'WorkflowRun', uid: made.metadata.uid });
+    expect((await runCr('adopt-manual')).status).toMatchObject({ phase: 'Succeeded' });
+    // No second resource for the run.
+    const other = await runCr(`adopt-${row.number}`).catch((err: unknown) => apiStatusOf(err));
+    expect(other).toBe(404);
   });
 
   it('fails with the exit code and retries with a new pod per attempt', async () => {
