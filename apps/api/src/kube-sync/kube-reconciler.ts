@@ -16,6 +16,7 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { syncClusters } from './cluster-registration.js';
 import { loadDesiredState, type SyncGroup } from './desired-state.js';
 import type { GitopsIntake } from './intake/gitops-intake.js';
+import { hasGitopsFinalizer } from './intake/intake-deletes.js';
 import { idOf, type LiveObject, listLive, needsApply, objectKey, ownerKeyOf, typeOf } from './live-state.js';
 import { type SyncRecord, syncKey, syncStateRepository } from './sync-state.repository.js';
 import { TenantAccess } from './tenant-access.js';
@@ -139,6 +140,9 @@ export class KubeReconciler extends WakeableReconciler {
       wanted.add(key);
       if (error) continue; // later objects may depend on the failed one; still kept from pruning
       if (pass.undecided.has(key)) continue;
+      // Being deleted, held by the intake: left as it is (its owner references decide the
+      // intake's verdict); once gone it is recreated if Cyclone still has it.
+      if (isHeldByIntake(live.get(key))) continue;
       try {
         let body: KubernetesObject = object;
         const ownerUid = owner ? uids.get(ownerKeyOf(owner)) : undefined;
@@ -245,6 +249,9 @@ export class KubeReconciler extends WakeableReconciler {
     };
   }
 }
+
+const isHeldByIntake = (object: LiveObject | undefined) =>
+  object?.metadata?.deletionTimestamp !== undefined && hasGitopsFinalizer(object);
 
 function unchanged(previous: SyncRecord | undefined, group: SyncGroup, outcome: GroupOutcome): boolean {
   return (

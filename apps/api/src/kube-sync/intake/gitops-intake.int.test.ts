@@ -10,6 +10,7 @@ import { TriggersService } from '../../modules/triggers/triggers.service.js';
 import { WorkflowsService } from '../../modules/workflows/workflows.service.js';
 import { type KubeSyncKit, readObject, startKubeSyncKit, suffix } from '../../testing/kube-sync-kit.js';
 import { createUserAndLogin } from '../../testing/users.js';
+import { waitFor } from '../../testing/wait.js';
 import { KubeReconciler } from '../kube-reconciler.js';
 import { GitopsIntake } from './gitops-intake.js';
 import { GITOPS_FINALIZER } from './intake-deletes.js';
@@ -289,6 +290,41 @@ describe('GitOps intake', () => {
     const cr = await read('workflowruns', 'release-candidate');
     expect(cr.status).toMatchObject({ runId: run.id, runNumber: run.number, observedGeneration: 1 });
     expect(accepted(cr)).toMatchObject({ status: 'True', reason: 'Applied' });
+  });
+
+  it('deletes nothing in Cyclone when the garbage collector removes a resource with its deleted owner', async () => {
+    await kit.clients.customObjects.createNamespacedCustomObject({
+      group: 'cyclone.dev',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural: 'resources',
+      fieldManager: 'kubectl-create',
+      body: {
+        apiVersion: 'cyclone.dev/v1alpha1',
+        kind: 'Resource',
+        metadata: { name: 'web.notes' },
+        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/notes.git' }] },
+      },
+    });
+    await reconciler.reconcileAll();
+    const before = (await read('resources', 'web.notes')) as Cr & { metadata: { uid?: string; finalizers?: string[] } };
+    expect(before.metadata.finalizers).toEqual([GITOPS_FINALIZER]);
+
+    // The Project resource deleted by hand: the mirror recreates it, the collector removes its old dependents.
+    await kit.clients.customObjects.deleteNamespacedCustomObject({
+      ...ref('projects', 'web'),
+      propagationPolicy: 'Foreground',
+    });
+    await waitFor(
+      async () => {
+        await reconciler.reconcileAll();
+        const now = await readObject(kit.clients, 'Resource', 'web.notes', ns);
+        return now && now.metadata?.uid !== before.metadata.uid && !now.metadata?.deletionTimestamp;
+      },
+      { what: 'web.notes recreated', timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const project = { name: 'web', tenant: { name: tenant } };
+    expect(await kit.db.resource.findFirst({ where: { name: 'notes', project } })).not.toBeNull();
   });
 
   it('says so, and keeps Cyclone’s version, when no service user is configured', async () => {
