@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { isLoopbackHost } from './config/address-syntax.js';
 import type { Config } from './config/config.js';
+import { AttemptHttpPushes } from './controller/attempt-http-push.js';
 import { type Engine, startEngine } from './controller/engine.js';
 import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -174,7 +175,14 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         maxBytes: config.engine.artifactMaxBytes,
       }),
     );
-    app.use(stageResourcesRouter({ db: database.db, stages: services.stageIngest, box: services.secretBox, logger }));
+    app.use(
+      stageResourcesRouter({
+        pushes: new AttemptHttpPushes({ db: database.db, box: services.secretBox }),
+        stages: services.stageIngest,
+        box: services.secretBox,
+        logger,
+      }),
+    );
     app.use(
       stageCachesRouter({
         caches: services.caches,

@@ -23,3 +23,6 @@ ALTER TABLE "resource_types" ADD CONSTRAINT "resource_types_tenant_id_fkey" FORE
 
 ALTER TABLE "resources" ADD COLUMN "registered_type_id" UUID;
 ALTER TABLE "resources" ADD CONSTRAINT "resources_registered_type_id_fkey" FOREIGN KEY ("registered_type_id") REFERENCES "resource_types"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- The GraphQL answer cache follows its changes.
+SELECT cyclone_track_data_version('resource_types', 'data');

@@ -10,3 +10,6 @@ CREATE TABLE "resource_sends" (
     CONSTRAINT "resource_sends_pkey" PRIMARY KEY ("run_id","stage","attempt","name")
 );
 ALTER TABLE "resource_sends" ADD CONSTRAINT "resource_sends_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "workflow_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The GraphQL answer cache follows its changes.
+SELECT cyclone_track_data_version('resource_sends', 'data');

@@ -8,17 +8,32 @@ import { applyStageParameters } from './run-values.js';
 import { prepareStageResources } from './stage-resources.js';
 
 /**
+ * Http resources a stage pod sends through the API (its route, http/stage-resources-route.ts):
+ * what the attempt declares, and the record of what went out, which the attempt's exit checks.
+ */
+export class AttemptHttpPushes {
+  constructor(private readonly deps: { db: Db; box: SecretBox }) {}
+
+  declared(key: AttemptKey, name: string): Promise<HttpPush | undefined> {
+    return attemptHttpPush(this.deps.db, this.deps.box, key, name);
+  }
+
+  async recordSent(key: AttemptKey, name: string, status: number): Promise<void> {
+    await this.deps.db.resourceSend.upsert({
+      where: { runId_stage_attempt_name: { ...key, name } },
+      create: { ...key, name, status },
+      update: { status, sentAt: new Date() },
+    });
+  }
+}
+
+/**
  * The Http push an attempt's stage declares under `name`, prepared as the pass prepares
  * it (run overrides applied, sealed parameters and integration values opened), for the
  * API to send what a stage pod streams it: its URL and headers never reach the pod.
  * Undefined when the stage gives no Http resource of that name.
  */
-export async function attemptHttpPush(
-  db: Db,
-  box: SecretBox,
-  key: AttemptKey,
-  name: string,
-): Promise<HttpPush | undefined> {
+async function attemptHttpPush(db: Db, box: SecretBox, key: AttemptKey, name: string): Promise<HttpPush | undefined> {
   return db.$transaction(async (tx) => {
     const run = await tx.workflowRun.findUniqueOrThrow({
       where: { id: key.runId },

@@ -1,7 +1,6 @@
 import express, { type Router } from 'express';
-import { attemptHttpPush } from '../controller/attempt-http-push.js';
+import type { AttemptHttpPushes } from '../controller/attempt-http-push.js';
 import { sendHttpPush } from '../controller/executors/http-push.js';
-import type { Db } from '../db/prisma.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { statusText } from '../modules/outbound/outbound-http.js';
@@ -9,7 +8,7 @@ import type { StageIngestRepository } from '../modules/runs/stage-ingest.reposit
 import { isRunning, tokenClaims } from './stage-ingest.js';
 
 interface Deps {
-  db: Db;
+  pushes: AttemptHttpPushes;
   stages: StageIngestRepository;
   box: SecretBox;
   logger: Logger;
@@ -32,7 +31,7 @@ export function stageResourcesRouter(deps: Deps): Router {
       const claims = tokenClaims(req, res, deps.box);
       if (!claims || !(await isRunning(deps.stages, claims, res))) return;
       const name = req.params.name as string;
-      const push = await attemptHttpPush(deps.db, deps.box, claims, name);
+      const push = await deps.pushes.declared(claims, name);
       if (!push) {
         res.status(404).json({ error: `"${name}" is not an Http output resource of stage "${claims.stage}"` });
         return;
@@ -44,11 +43,7 @@ export function stageResourcesRouter(deps: Deps): Router {
         res.status(502).json({ error: (error as Error).message });
         return;
       }
-      await deps.db.resourceSend.upsert({
-        where: { runId_stage_attempt_name: { ...claims, name } },
-        create: { ...claims, name, status },
-        update: { status, sentAt: new Date() },
-      });
+      await deps.pushes.recordSent(claims, name, status);
       res.status(200).json({ status: statusText(status), fileName: push.fileName });
     } catch (error) {
       deps.logger.error({ err: error }, 'stage resource send failed');

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@cyclone/k8s';
+import { RESOLVERS_ANNOTATION, type ResolverContainerInfo } from './pod-resolvers.js';
 import { HELPER_CONTAINER, WORKLOAD_CONTAINER } from './pod-spec.js';
-import { RESOLVERS_ANNOTATION, type ResolverContainerInfo } from './resolver-containers.js';
 import { serviceNotReady } from './service-outcome.js';
 
 /** How long a pod may wait on an image or container config before the attempt fails. */

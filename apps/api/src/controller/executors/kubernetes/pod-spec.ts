@@ -29,7 +29,7 @@ import {
   RESOLVERS_ANNOTATION,
   resolverContainerInfos,
   resolverContainers,
-} from './resolver-containers.js';
+} from './pod-resolvers.js';
 import { runPodVolumes, runVolumeMounts } from './run-volume-mounts.js';
 import { serviceContainers, serviceHostAliases } from './service-containers.js';
 import { credentialKey, envKey, MASK_KEY, secretArgKey, TOKEN_KEY } from './stage-secret.js';
@@ -124,7 +124,7 @@ export interface StagePodInput {
   annotations?: Record<string, string>;
   /** The stage's services: native sidecars started after the inputs, before the workload. */
   services?: readonly StageService[];
-  /** Resources resolver images pull (init containers) and push (beside the workload): resolver-containers.ts. */
+  /** Resources resolver images pull (init containers) and push (beside the workload): pod-resolvers.ts. */
   resolvers?: readonly ResolverRun[];
   /** Keys of resolver env values kept in the attempt's Secret (stageSecretData). */
   resolverSecretKeys?: ReadonlySet<string>;

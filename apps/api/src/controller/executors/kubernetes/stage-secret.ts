@@ -1,6 +1,6 @@
 import type { ResolverRun } from '../executor.js';
 import type { ResourcePull } from '../stage-inputs.js';
-import { resolverEnvKey } from './resolver-containers.js';
+import { resolverEnvKey } from './pod-resolvers.js';
 
 /** Keys of the attempt's Secret for resource credentials. */
 export const credentialKey = (index: number, field: 'username' | 'password') => `input-${index}-${field}`;
