@@ -2,15 +2,12 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { CreateProjectDocument } from './projects.documents';
-
-const FORM_ID = 'create-project-form';
 
 /** The "New project" form: a DNS-label name and an optional description. */
 export function CreateProjectDrawer({
@@ -45,36 +42,30 @@ export function CreateProjectDrawer({
   };
 
   return (
-    <Drawer
+    <FormDrawer
       open={open}
       title={t('projects.create.title')}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={mutation.isPending}>
-            {t('projects.create.submit')}
-          </Button>
-        </>
-      }
+      submitLabel={t('projects.create.submit')}
+      onSubmit={submit}
+      busy={mutation.isPending}
+      browserValidation
     >
-      <form id={FORM_ID} onSubmit={submit} style={{ display: 'contents' }}>
-        <TextField
-          label={t('projects.create.name')}
-          hint={t('projects.create.nameHint')}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          error={mutation.error instanceof Error ? mutation.error.message : undefined}
-          required
-          autoComplete="off"
-        />
-        <TextField
-          label={t('projects.create.description')}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          autoComplete="off"
-        />
-      </form>
-    </Drawer>
+      <TextField
+        label={t('projects.create.name')}
+        hint={t('projects.create.nameHint')}
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        error={mutation.error instanceof Error ? mutation.error.message : undefined}
+        required
+        autoComplete="off"
+      />
+      <TextField
+        label={t('projects.create.description')}
+        value={description}
+        onChange={(event) => setDescription(event.target.value)}
+        autoComplete="off"
+      />
+    </FormDrawer>
   );
 }

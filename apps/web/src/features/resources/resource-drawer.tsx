@@ -1,8 +1,7 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer, FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
@@ -15,8 +14,6 @@ import {
   retypeDraft,
   takesResolver,
 } from './resource-form';
-
-const FORM_ID = 'resource-drawer-form';
 
 export interface ServerError {
   message: string;
@@ -69,154 +66,136 @@ export function ResourceDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       width="34rem"
       title={
         mode === 'create' ? t('resources.form.createTitle') : t('resources.form.editTitle', { name: initial.name })
       }
       onClose={onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t('resources.form.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form={FORM_ID} loading={busy}>
-            {mode === 'create' ? t('resources.form.create') : t('resources.form.save')}
-          </Button>
-        </>
-      }
+      submitLabel={mode === 'create' ? t('resources.form.create') : t('resources.form.save')}
+      onSubmit={submit}
+      busy={busy}
+      cancelLabel={t('resources.form.cancel')}
+      formClassName={formStyles.form}
     >
-      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
-        {error && !error.formField ? <FieldError message={`${t('resources.form.failed')}: ${error.message}`} /> : null}
-        <TextField
-          label={t('resources.form.name')}
-          value={draft.name}
-          readOnly={mode === 'edit'}
-          onChange={(event) => set({ name: event.target.value })}
-          hint={mode === 'edit' ? t('resources.form.nameFixed') : t('resources.form.nameHint')}
-          error={fieldError('name')}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <div className={formStyles.field}>
-          <label htmlFor={typeId} className={formStyles.label}>
-            {t('resources.form.type')}
-          </label>
-          <select
-            id={typeId}
-            className={formStyles.input}
-            value={draft.type}
-            aria-describedby={`${typeId}-hint`}
-            onChange={(event) =>
-              setDraft((d) =>
-                retypeDraft(
-                  d,
-                  types.find((c) => c.type === event.target.value),
-                ),
-              )
-            }
-          >
-            {types.length === 0 ? <option value="">{t('resources.form.typesLoading')}</option> : null}
-            {types.map((option) => (
-              <option key={option.type} value={option.type} title={option.description}>
-                {option.builtin ? option.type : t('resources.form.typeRegistered', { type: option.type })}
-              </option>
-            ))}
-          </select>
-          <p id={`${typeId}-hint`} className={formStyles.hint}>
-            {type?.description}
-          </p>
-          <FieldError message={fieldError('type')} />
-        </div>
-        <fieldset className={formStyles.fieldset}>
-          <legend className={formStyles.legend}>{t('resources.form.parameters')}</legend>
-          {type && type.parameters.length === 0 ? (
-            <p className={formStyles.hint}>{t('resources.form.noParameters')}</p>
-          ) : null}
-          {type?.parameters.map((parameter) => (
-            <TextField
-              key={parameter.name}
-              label={parameter.required ? t('resources.form.required', { name: parameter.name }) : parameter.name}
-              value={draft.values[parameter.name] ?? ''}
-              onChange={(event) => set({ values: { ...draft.values, [parameter.name]: event.target.value } })}
-              hint={[
-                parameter.description,
-                bound.has(parameter.name) ? t('resources.form.bound') : '',
-                sealed.includes(parameter.name) ? t('resources.form.sealed') : '',
-              ]
-                .filter(Boolean)
-                .join(' ')}
-              autoComplete="off"
-              spellCheck={false}
-            />
+      {error && !error.formField ? <FormError message={`${t('resources.form.failed')}: ${error.message}`} /> : null}
+      <TextField
+        label={t('resources.form.name')}
+        value={draft.name}
+        readOnly={mode === 'edit'}
+        onChange={(event) => set({ name: event.target.value })}
+        hint={mode === 'edit' ? t('resources.form.nameFixed') : t('resources.form.nameHint')}
+        error={fieldError('name')}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <div className={formStyles.field}>
+        <label htmlFor={typeId} className={formStyles.label}>
+          {t('resources.form.type')}
+        </label>
+        <select
+          id={typeId}
+          className={formStyles.input}
+          value={draft.type}
+          aria-describedby={`${typeId}-hint`}
+          onChange={(event) =>
+            setDraft((d) =>
+              retypeDraft(
+                d,
+                types.find((c) => c.type === event.target.value),
+              ),
+            )
+          }
+        >
+          {types.length === 0 ? <option value="">{t('resources.form.typesLoading')}</option> : null}
+          {types.map((option) => (
+            <option key={option.type} value={option.type} title={option.description}>
+              {option.builtin ? option.type : t('resources.form.typeRegistered', { type: option.type })}
+            </option>
           ))}
-          <FieldError message={fieldError('parameters')} />
-        </fieldset>
-        <RowsEditor
-          legend={t('resources.form.extra')}
-          columns={[
-            { key: 'name', label: t('resources.form.paramName') },
-            { key: 'value', label: t('resources.form.paramValue') },
-          ]}
-          rows={draft.extra}
-          onChange={(extra) => set({ extra })}
-          addLabel={t('resources.form.addParameter')}
-        />
-        <div className={formStyles.field}>
-          <label htmlFor={integrationId} className={formStyles.label}>
-            {t('resources.form.integration')}
-          </label>
-          <select
-            id={integrationId}
-            className={formStyles.input}
-            value={draft.integration}
-            onChange={(event) => set({ integration: event.target.value })}
-          >
-            <option value="">{t('resources.form.noIntegration')}</option>
-            {offered.map((integration) => (
-              <option key={integration.name} value={integration.name}>
-                {integration.type ? `${integration.name} (${integration.type})` : integration.name}
-              </option>
-            ))}
-          </select>
-          <p className={formStyles.hint}>
-            {type?.bind
-              ? t('resources.form.integrationBound', {
-                  kind: type.bind.integrationType,
-                  names: [...bound].join(', ') || t('common.notAvailable'),
-                })
-              : t('resources.form.integrationHint')}
-          </p>
-          <FieldError message={fieldError('integration')} />
-        </div>
-        {resolver !== 'none' ? (
+        </select>
+        <p id={`${typeId}-hint`} className={formStyles.hint}>
+          {type?.description}
+        </p>
+        <FormError message={fieldError('type')} />
+      </div>
+      <fieldset className={formStyles.fieldset}>
+        <legend className={formStyles.legend}>{t('resources.form.parameters')}</legend>
+        {type && type.parameters.length === 0 ? (
+          <p className={formStyles.hint}>{t('resources.form.noParameters')}</p>
+        ) : null}
+        {type?.parameters.map((parameter) => (
           <TextField
-            label={t('resources.form.resolver')}
-            value={draft.resolver}
-            placeholder={type?.resolver ?? 'registry.example.com/resolvers/general:1.0'}
-            onChange={(event) => set({ resolver: event.target.value })}
-            hint={
-              resolver === 'required'
-                ? t('resources.form.resolverRequiredHint')
-                : t('resources.form.resolverOverrideHint', { image: type?.resolver ?? '' })
-            }
-            error={fieldError('resolver')}
+            key={parameter.name}
+            label={parameter.required ? t('resources.form.required', { name: parameter.name }) : parameter.name}
+            value={draft.values[parameter.name] ?? ''}
+            onChange={(event) => set({ values: { ...draft.values, [parameter.name]: event.target.value } })}
+            hint={[
+              parameter.description,
+              bound.has(parameter.name) ? t('resources.form.bound') : '',
+              sealed.includes(parameter.name) ? t('resources.form.sealed') : '',
+            ]
+              .filter(Boolean)
+              .join(' ')}
             autoComplete="off"
             spellCheck={false}
           />
-        ) : null}
-      </form>
-    </Drawer>
-  );
-}
-
-/** A server error at the field it is about, announced as it appears. */
-function FieldError({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-      {message}
-    </p>
+        ))}
+        <FormError message={fieldError('parameters')} />
+      </fieldset>
+      <RowsEditor
+        legend={t('resources.form.extra')}
+        columns={[
+          { key: 'name', label: t('resources.form.paramName') },
+          { key: 'value', label: t('resources.form.paramValue') },
+        ]}
+        rows={draft.extra}
+        onChange={(extra) => set({ extra })}
+        addLabel={t('resources.form.addParameter')}
+      />
+      <div className={formStyles.field}>
+        <label htmlFor={integrationId} className={formStyles.label}>
+          {t('resources.form.integration')}
+        </label>
+        <select
+          id={integrationId}
+          className={formStyles.input}
+          value={draft.integration}
+          onChange={(event) => set({ integration: event.target.value })}
+        >
+          <option value="">{t('resources.form.noIntegration')}</option>
+          {offered.map((integration) => (
+            <option key={integration.name} value={integration.name}>
+              {integration.type ? `${integration.name} (${integration.type})` : integration.name}
+            </option>
+          ))}
+        </select>
+        <p className={formStyles.hint}>
+          {type?.bind
+            ? t('resources.form.integrationBound', {
+                kind: type.bind.integrationType,
+                names: [...bound].join(', ') || t('common.notAvailable'),
+              })
+            : t('resources.form.integrationHint')}
+        </p>
+        <FormError message={fieldError('integration')} />
+      </div>
+      {resolver !== 'none' ? (
+        <TextField
+          label={t('resources.form.resolver')}
+          value={draft.resolver}
+          placeholder={type?.resolver ?? 'registry.example.com/resolvers/general:1.0'}
+          onChange={(event) => set({ resolver: event.target.value })}
+          hint={
+            resolver === 'required'
+              ? t('resources.form.resolverRequiredHint')
+              : t('resources.form.resolverOverrideHint', { image: type?.resolver ?? '' })
+          }
+          error={fieldError('resolver')}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      ) : null}
+    </FormDrawer>
   );
 }

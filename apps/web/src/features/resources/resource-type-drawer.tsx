@@ -1,16 +1,13 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer, FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import { BIND_INTEGRATION_TYPES, BIND_KINDS, type ResourceTypeDraft } from './resource-type-form';
 import { ResourceTypeParameterRows } from './resource-type-parameter-rows';
-
-const FORM_ID = 'resource-type-drawer-form';
 
 /** Registers or edits a tenant's resource type: resolver image, operations, parameters and binding. */
 export function ResourceTypeDrawer({
@@ -48,8 +45,7 @@ export function ResourceTypeDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       width="34rem"
       title={
         mode === 'create'
@@ -57,111 +53,100 @@ export function ResourceTypeDrawer({
           : t('resourceTypes.form.editTitle', { name: initial.type })
       }
       onClose={onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t('resourceTypes.form.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form={FORM_ID} loading={busy}>
-            {mode === 'create' ? t('resourceTypes.form.create') : t('resourceTypes.form.save')}
-          </Button>
-        </>
-      }
+      submitLabel={mode === 'create' ? t('resourceTypes.form.create') : t('resourceTypes.form.save')}
+      onSubmit={submit}
+      busy={busy}
+      cancelLabel={t('resourceTypes.form.cancel')}
+      formClassName={formStyles.form}
     >
-      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
-        {error ? (
-          <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-            {error}
+      <FormError message={error} />
+      <TextField
+        label={t('resourceTypes.form.type')}
+        value={draft.type}
+        readOnly={mode === 'edit'}
+        onChange={(event) => set({ type: event.target.value })}
+        error={touched ? typeError : undefined}
+        hint={mode === 'edit' ? t('resourceTypes.form.typeFixed') : t('resourceTypes.form.typeHint')}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <TextField
+        label={t('resourceTypes.form.name')}
+        value={draft.name}
+        placeholder={draft.type.trim() ? `resource-type-${draft.type.trim().toLowerCase()}` : undefined}
+        onChange={(event) => set({ name: event.target.value })}
+        hint={t('resourceTypes.form.nameHint')}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <TextField
+        label={t('resourceTypes.form.resolver')}
+        value={draft.resolver}
+        placeholder="registry.example.com/resolvers/oss:1.0"
+        onChange={(event) => set({ resolver: event.target.value })}
+        error={touched ? resolverError : undefined}
+        hint={t('resourceTypes.form.resolverHint')}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <fieldset className={formStyles.fieldset}>
+        <legend className={formStyles.legend}>{t('resourceTypes.form.operations')}</legend>
+        <label className={formStyles.checkbox}>
+          <input type="checkbox" checked={draft.pull} onChange={(e) => set({ pull: e.target.checked })} />
+          <span>{t('resourceTypes.form.pull')}</span>
+        </label>
+        <label className={formStyles.checkbox}>
+          <input type="checkbox" checked={draft.push} onChange={(e) => set({ push: e.target.checked })} />
+          <span>{t('resourceTypes.form.push')}</span>
+        </label>
+        {touched && operationsError ? (
+          <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
+            {operationsError}
           </p>
         ) : null}
-        <TextField
-          label={t('resourceTypes.form.type')}
-          value={draft.type}
-          readOnly={mode === 'edit'}
-          onChange={(event) => set({ type: event.target.value })}
-          error={touched ? typeError : undefined}
-          hint={mode === 'edit' ? t('resourceTypes.form.typeFixed') : t('resourceTypes.form.typeHint')}
-          autoComplete="off"
-          spellCheck={false}
+      </fieldset>
+      <ResourceTypeParameterRows rows={draft.parameters} onChange={(parameters) => set({ parameters })} />
+      <div className={formStyles.field}>
+        <label htmlFor={bindId} className={formStyles.label}>
+          {t('resourceTypes.form.bindIntegrationType')}
+        </label>
+        <select
+          id={bindId}
+          className={formStyles.input}
+          value={draft.bindIntegrationType}
+          onChange={(event) => set({ bindIntegrationType: event.target.value })}
+        >
+          <option value="">{t('resourceTypes.form.bindNone')}</option>
+          <optgroup label={t('resourceTypes.form.bindKinds')}>
+            {BIND_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={t('resourceTypes.form.bindIntegrationTypes')}>
+            {BIND_INTEGRATION_TYPES.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </optgroup>
+          {unknownKind ? <option value={draft.bindIntegrationType}>{draft.bindIntegrationType}</option> : null}
+        </select>
+        <p className={formStyles.hint}>{t('resourceTypes.form.bindHint')}</p>
+      </div>
+      {draft.bindIntegrationType ? (
+        <RowsEditor
+          legend={t('resourceTypes.form.paramBindings')}
+          columns={[
+            { key: 'name', label: t('resourceTypes.form.bindingParameter'), placeholder: 'SCM_URL' },
+            { key: 'value', label: t('resourceTypes.form.bindingField'), placeholder: 'scm.server' },
+          ]}
+          rows={draft.paramBindings}
+          onChange={(paramBindings) => set({ paramBindings })}
+          addLabel={t('resourceTypes.form.addBinding')}
         />
-        <TextField
-          label={t('resourceTypes.form.name')}
-          value={draft.name}
-          placeholder={draft.type.trim() ? `resource-type-${draft.type.trim().toLowerCase()}` : undefined}
-          onChange={(event) => set({ name: event.target.value })}
-          hint={t('resourceTypes.form.nameHint')}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <TextField
-          label={t('resourceTypes.form.resolver')}
-          value={draft.resolver}
-          placeholder="registry.example.com/resolvers/oss:1.0"
-          onChange={(event) => set({ resolver: event.target.value })}
-          error={touched ? resolverError : undefined}
-          hint={t('resourceTypes.form.resolverHint')}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <fieldset className={formStyles.fieldset}>
-          <legend className={formStyles.legend}>{t('resourceTypes.form.operations')}</legend>
-          <label className={formStyles.checkbox}>
-            <input type="checkbox" checked={draft.pull} onChange={(e) => set({ pull: e.target.checked })} />
-            <span>{t('resourceTypes.form.pull')}</span>
-          </label>
-          <label className={formStyles.checkbox}>
-            <input type="checkbox" checked={draft.push} onChange={(e) => set({ push: e.target.checked })} />
-            <span>{t('resourceTypes.form.push')}</span>
-          </label>
-          {touched && operationsError ? (
-            <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
-              {operationsError}
-            </p>
-          ) : null}
-        </fieldset>
-        <ResourceTypeParameterRows rows={draft.parameters} onChange={(parameters) => set({ parameters })} />
-        <div className={formStyles.field}>
-          <label htmlFor={bindId} className={formStyles.label}>
-            {t('resourceTypes.form.bindIntegrationType')}
-          </label>
-          <select
-            id={bindId}
-            className={formStyles.input}
-            value={draft.bindIntegrationType}
-            onChange={(event) => set({ bindIntegrationType: event.target.value })}
-          >
-            <option value="">{t('resourceTypes.form.bindNone')}</option>
-            <optgroup label={t('resourceTypes.form.bindKinds')}>
-              {BIND_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {kind}
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label={t('resourceTypes.form.bindIntegrationTypes')}>
-              {BIND_INTEGRATION_TYPES.map((kind) => (
-                <option key={kind} value={kind}>
-                  {kind}
-                </option>
-              ))}
-            </optgroup>
-            {unknownKind ? <option value={draft.bindIntegrationType}>{draft.bindIntegrationType}</option> : null}
-          </select>
-          <p className={formStyles.hint}>{t('resourceTypes.form.bindHint')}</p>
-        </div>
-        {draft.bindIntegrationType ? (
-          <RowsEditor
-            legend={t('resourceTypes.form.paramBindings')}
-            columns={[
-              { key: 'name', label: t('resourceTypes.form.bindingParameter'), placeholder: 'SCM_URL' },
-              { key: 'value', label: t('resourceTypes.form.bindingField'), placeholder: 'scm.server' },
-            ]}
-            rows={draft.paramBindings}
-            onChange={(paramBindings) => set({ paramBindings })}
-            addLabel={t('resourceTypes.form.addBinding')}
-          />
-        ) : null}
-      </form>
-    </Drawer>
+      ) : null}
+    </FormDrawer>
   );
 }

@@ -1,12 +1,12 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { RowActions } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import styles from '@/features/templates/templates.module.css';
@@ -14,6 +14,7 @@ import { TemplatesNav } from '@/features/templates/templates-nav';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListEditing } from '@/lib/use-list-editing';
 import { ResourceTypeDrawer } from './resource-type-drawer';
 import {
   bindingSummary,
@@ -46,43 +47,21 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
     queryKey: queryKeys.resourceTypes.all(tenant),
     queryFn: ({ signal }) => request(ResourceTypesDocument, { tenant }, { signal }),
   });
-  const [editing, setEditing] = useState<Editing>();
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<string>();
-  const [deleteError, setDeleteError] = useState<unknown>();
+  const list = useListEditing<Editing>({
+    refresh: () => queryClient.invalidateQueries({ queryKey: queryKeys.resourceTypes.all(tenant) }),
+  });
 
-  const open = (next: Editing) => {
-    setSaveError(undefined);
-    setEditing(next);
-  };
-
-  const save = async (draft: ResourceTypeDraft) => {
-    if (!editing) return;
-    setBusy(true);
-    setSaveError(undefined);
-    try {
+  const save = (draft: ResourceTypeDraft) =>
+    list.save(async (editing) => {
       const input = { tenant, ...draftToResourceTypeInput(draft) };
       if (editing.mode === 'create') await request(CreateResourceTypeDocument, { input });
       else await request(UpdateResourceTypeDocument, { input });
-      await queryClient.invalidateQueries({ queryKey: queryKeys.resourceTypes.all(tenant) });
-      setEditing(undefined);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const remove = async (row: ResourceTypeRow) => {
-    if (!window.confirm(t('resourceTypes.deleteConfirm', { name: row.type }))) return;
-    setDeleteError(undefined);
-    try {
-      await request(DeleteResourceTypeDocument, { input: { tenant, type: row.type } });
-    } catch (error) {
-      setDeleteError(error);
-    }
-    await queryClient.invalidateQueries({ queryKey: queryKeys.resourceTypes.all(tenant) });
-  };
+  const remove = (row: ResourceTypeRow) =>
+    list.remove(t('resourceTypes.deleteConfirm', { name: row.type }), () =>
+      request(DeleteResourceTypeDocument, { input: { tenant, type: row.type } }),
+    );
 
   const columns: Column<ResourceTypeRow>[] = [
     {
@@ -155,24 +134,20 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
       align: 'end',
       cell: (row) =>
         row.builtin || !canWrite ? null : (
-          <span className={styles.actions}>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={t('resourceTypes.editNamed', { name: row.type })}
-              onClick={() => open({ mode: 'edit', draft: draftFromResourceType(row) })}
-            >
-              {t('resourceTypes.edit')}
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={t('resourceTypes.deleteNamed', { name: row.type })}
-              onClick={() => void remove(row)}
-            >
-              {t('resourceTypes.delete')}
-            </Button>
-          </span>
+          <RowActions
+            actions={[
+              {
+                label: t('resourceTypes.edit'),
+                ariaLabel: t('resourceTypes.editNamed', { name: row.type }),
+                onClick: () => list.open({ mode: 'edit', draft: draftFromResourceType(row) }),
+              },
+              {
+                label: t('resourceTypes.delete'),
+                ariaLabel: t('resourceTypes.deleteNamed', { name: row.type }),
+                onClick: () => void remove(row),
+              },
+            ]}
+          />
         ),
     },
   ];
@@ -188,7 +163,7 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
         description={t('resourceTypes.description')}
         actions={
           canWrite ? (
-            <Button variant="primary" onClick={() => open({ mode: 'create', draft: blankResourceTypeDraft() })}>
+            <Button variant="primary" onClick={() => list.open({ mode: 'create', draft: blankResourceTypeDraft() })}>
               {t('resourceTypes.new')}
             </Button>
           ) : null
@@ -214,16 +189,16 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
           }
         />
       )}
-      {deleteError ? <ErrorState title={t('resourceTypes.deleteFailed')} error={deleteError} /> : null}
-      {editing ? (
+      {list.deleteError ? <ErrorState title={t('resourceTypes.deleteFailed')} error={list.deleteError} /> : null}
+      {list.editing ? (
         <ResourceTypeDrawer
-          key={`${editing.mode}/${editing.draft.type}`}
-          mode={editing.mode}
-          initial={editing.draft}
-          error={saveError}
-          busy={busy}
+          key={`${list.editing.mode}/${list.editing.draft.type}`}
+          mode={list.editing.mode}
+          initial={list.editing.draft}
+          error={list.saveError}
+          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={() => setEditing(undefined)}
+          onClose={list.close}
         />
       ) : null}
     </>

@@ -1,16 +1,17 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { RowActions } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { formatDateTime } from '@/features/projects/format';
 import styles from '@/features/projects/projects.module.css';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListEditing } from '@/lib/use-list-editing';
 import { ResourceDrawer, type ServerError } from './resource-drawer';
 import { blankResourceDraft, draftFromResource, draftToResourceFields, serverFieldError } from './resource-form';
 import {
@@ -51,46 +52,24 @@ export function ResourcesPanel({
     enabled: canWrite,
   });
   const typeList = types.data?.resourceTypes ?? [];
-  const [editing, setEditing] = useState<Editing>();
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<ServerError>();
-  const [deleteError, setDeleteError] = useState<unknown>();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.projects.detail(tenant, project) });
+  const list = useListEditing<Editing, ServerError>({
+    refresh: () => queryClient.invalidateQueries({ queryKey: queryKeys.projects.detail(tenant, project) }),
+    saveError: serverFieldError,
+  });
 
-  const open = (next: Editing) => {
-    setSaveError(undefined);
-    setEditing(next);
-  };
-
-  const save = async (draft: Parameters<typeof draftToResourceFields>[0]) => {
-    if (!editing) return;
-    setBusy(true);
-    setSaveError(undefined);
-    try {
+  const save = (draft: Parameters<typeof draftToResourceFields>[0]) =>
+    list.save(async (editing) => {
       const type = typeList.find((candidate) => candidate.type === draft.type);
       const fields = draftToResourceFields(draft, type, editing.from?.secretParameters ?? []);
       const input = { tenant, project, ...fields, type: fields.type as ResourceRow['type'] };
       if (editing.mode === 'create') await request(CreateResourceDocument, { input });
       else await request(UpdateResourceDocument, { input });
-      await refresh();
-      setEditing(undefined);
-    } catch (error) {
-      setSaveError(serverFieldError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const remove = async (resource: ResourceRow) => {
-    if (!window.confirm(t('resources.deleteConfirm', { name: resource.name }))) return;
-    setDeleteError(undefined);
-    try {
-      await request(DeleteResourceDocument, { input: { tenant, project, name: resource.name } });
-    } catch (error) {
-      setDeleteError(error);
-    }
-    await refresh();
-  };
+  const remove = (resource: ResourceRow) =>
+    list.remove(t('resources.deleteConfirm', { name: resource.name }), () =>
+      request(DeleteResourceDocument, { input: { tenant, project, name: resource.name } }),
+    );
 
   const columns: Column<ResourceRow>[] = [
     { id: 'name', header: t('project.col.name'), sortValue: (r) => r.name, cell: (r) => <strong>{r.name}</strong> },
@@ -119,25 +98,21 @@ export function ResourcesPanel({
             header: t('resources.col.actions'),
             align: 'end' as const,
             cell: (r: ResourceRow) => (
-              <span className={styles.actions}>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  disabled={types.isLoading}
-                  aria-label={t('resources.editNamed', { name: r.name })}
-                  onClick={() => open({ mode: 'edit', from: r })}
-                >
-                  {t('resources.edit')}
-                </Button>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  aria-label={t('resources.deleteNamed', { name: r.name })}
-                  onClick={() => void remove(r)}
-                >
-                  {t('resources.delete')}
-                </Button>
-              </span>
+              <RowActions
+                actions={[
+                  {
+                    label: t('resources.edit'),
+                    ariaLabel: t('resources.editNamed', { name: r.name }),
+                    disabled: types.isLoading,
+                    onClick: () => list.open({ mode: 'edit', from: r }),
+                  },
+                  {
+                    label: t('resources.delete'),
+                    ariaLabel: t('resources.deleteNamed', { name: r.name }),
+                    onClick: () => void remove(r),
+                  },
+                ]}
+              />
             ),
           },
         ]
@@ -148,7 +123,7 @@ export function ResourcesPanel({
     <>
       {canWrite ? (
         <div className={styles.toolbar}>
-          <Button variant="secondary" disabled={types.isLoading} onClick={() => open({ mode: 'create' })}>
+          <Button variant="secondary" disabled={types.isLoading} onClick={() => list.open({ mode: 'create' })}>
             {t('resources.new')}
           </Button>
         </div>
@@ -167,19 +142,19 @@ export function ResourcesPanel({
           />
         }
       />
-      {deleteError ? <ErrorState title={t('resources.deleteFailed')} error={deleteError} /> : null}
-      {editing ? (
+      {list.deleteError ? <ErrorState title={t('resources.deleteFailed')} error={list.deleteError} /> : null}
+      {list.editing ? (
         <ResourceDrawer
-          key={`${editing.mode}/${editing.from?.name ?? ''}`}
-          mode={editing.mode}
-          initial={editing.from ? draftFromResource(editing.from, typeList) : blankResourceDraft(typeList[0])}
+          key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}
+          mode={list.editing.mode}
+          initial={list.editing.from ? draftFromResource(list.editing.from, typeList) : blankResourceDraft(typeList[0])}
           types={typeList}
           integrations={integrations.data?.integrations ?? []}
-          sealed={editing.from?.secretParameters ?? []}
-          error={saveError}
-          busy={busy}
+          sealed={list.editing.from?.secretParameters ?? []}
+          error={list.saveError}
+          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={() => setEditing(undefined)}
+          onClose={list.close}
         />
       ) : null}
     </>

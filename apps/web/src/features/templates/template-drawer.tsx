@@ -2,7 +2,7 @@
 
 import { type FormEvent, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer, FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
@@ -10,8 +10,6 @@ import { WorkloadFields } from '@/features/dag-editor/editor/workload-fields';
 import { isDnsLabel } from '@/features/dag-editor/model/checks';
 import { useT } from '@/i18n/i18n-provider';
 import { TEMPLATE_KINDS, type TemplateDraft, undeclaredPlaceholders } from './template-form';
-
-const FORM_ID = 'template-drawer-form';
 
 /**
  * Creates or edits a tenant template: what it runs, and its `{{ name }}` arguments with
@@ -57,107 +55,95 @@ export function TemplateDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       width="32rem"
       title={
         mode === 'create' ? t('templates.form.createTitle') : t('templates.form.editTitle', { name: initial.name })
       }
       onClose={onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t('templates.form.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form={FORM_ID} loading={busy}>
-            {mode === 'create' ? t('templates.form.create') : t('templates.form.save')}
-          </Button>
-        </>
-      }
+      submitLabel={mode === 'create' ? t('templates.form.create') : t('templates.form.save')}
+      onSubmit={submit}
+      busy={busy}
+      cancelLabel={t('templates.form.cancel')}
+      formClassName={formStyles.form}
     >
-      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
-        {error ? (
-          <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-            {error}
-          </p>
-        ) : null}
-        <TextField
-          label={t('templates.form.name')}
-          value={draft.name}
-          readOnly={mode === 'edit'}
-          onChange={(event) => set({ name: event.target.value })}
-          error={touched ? nameError : undefined}
-          hint={mode === 'edit' ? t('templates.form.nameFixed') : t('templates.form.nameHint')}
-          autoComplete="off"
-        />
-        <TextField
-          label={t('templates.form.description')}
-          value={draft.description}
-          onChange={(event) => set({ description: event.target.value })}
-          autoComplete="off"
-        />
+      <FormError message={error} />
+      <TextField
+        label={t('templates.form.name')}
+        value={draft.name}
+        readOnly={mode === 'edit'}
+        onChange={(event) => set({ name: event.target.value })}
+        error={touched ? nameError : undefined}
+        hint={mode === 'edit' ? t('templates.form.nameFixed') : t('templates.form.nameHint')}
+        autoComplete="off"
+      />
+      <TextField
+        label={t('templates.form.description')}
+        value={draft.description}
+        onChange={(event) => set({ description: event.target.value })}
+        autoComplete="off"
+      />
+      <div className={formStyles.field}>
+        <label htmlFor={kindId} className={formStyles.label}>
+          {t('templates.form.kind')}
+        </label>
+        <select
+          id={kindId}
+          className={formStyles.input}
+          value={draft.kind}
+          onChange={(event) => set({ kind: event.target.value })}
+        >
+          {TEMPLATE_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {kind}
+            </option>
+          ))}
+        </select>
+      </div>
+      <WorkloadFields
+        values={draft}
+        onChange={set}
+        labels={{
+          image: t('templates.form.image'),
+          imageHint: t('templates.form.placeholderHint'),
+          command: t('templates.form.command'),
+          commandHint: t('templates.form.linesHint'),
+          args: t('templates.form.args'),
+          workingDir: t('templates.form.workingDir'),
+          env: t('templates.form.env'),
+          envName: t('templates.form.envName'),
+          envValue: t('templates.form.envValue'),
+          addEnv: t('templates.form.addEnv'),
+        }}
+        imagePlaceholder="node:20-alpine"
+        imageError={touched ? imageError : undefined}
+      />
+      <RowsEditor
+        legend={t('templates.form.arguments')}
+        columns={[
+          { key: 'name', label: t('templates.form.argName') },
+          { key: 'value', label: t('templates.form.argDefault'), placeholder: t('templates.form.argRequired') },
+          { key: 'description', label: t('templates.form.argDescription') },
+        ]}
+        rows={draft.arguments}
+        onChange={(args) => set({ arguments: args })}
+        addLabel={t('templates.form.addArgument')}
+      />
+      {missing.length > 0 ? (
         <div className={formStyles.field}>
-          <label htmlFor={kindId} className={formStyles.label}>
-            {t('templates.form.kind')}
-          </label>
-          <select
-            id={kindId}
-            className={formStyles.input}
-            value={draft.kind}
-            onChange={(event) => set({ kind: event.target.value })}
+          <p className={formStyles.hint}>{t('templates.form.undeclared', { names: missing.join(', ') })}</p>
+          <Button
+            size="sm"
+            onClick={() =>
+              set({
+                arguments: [...draft.arguments, ...missing.map((name) => ({ name, value: '', description: '' }))],
+              })
+            }
           >
-            {TEMPLATE_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
+            {t('templates.form.declareMissing')}
+          </Button>
         </div>
-        <WorkloadFields
-          values={draft}
-          onChange={set}
-          labels={{
-            image: t('templates.form.image'),
-            imageHint: t('templates.form.placeholderHint'),
-            command: t('templates.form.command'),
-            commandHint: t('templates.form.linesHint'),
-            args: t('templates.form.args'),
-            workingDir: t('templates.form.workingDir'),
-            env: t('templates.form.env'),
-            envName: t('templates.form.envName'),
-            envValue: t('templates.form.envValue'),
-            addEnv: t('templates.form.addEnv'),
-          }}
-          imagePlaceholder="node:20-alpine"
-          imageError={touched ? imageError : undefined}
-        />
-        <RowsEditor
-          legend={t('templates.form.arguments')}
-          columns={[
-            { key: 'name', label: t('templates.form.argName') },
-            { key: 'value', label: t('templates.form.argDefault'), placeholder: t('templates.form.argRequired') },
-            { key: 'description', label: t('templates.form.argDescription') },
-          ]}
-          rows={draft.arguments}
-          onChange={(args) => set({ arguments: args })}
-          addLabel={t('templates.form.addArgument')}
-        />
-        {missing.length > 0 ? (
-          <div className={formStyles.field}>
-            <p className={formStyles.hint}>{t('templates.form.undeclared', { names: missing.join(', ') })}</p>
-            <Button
-              size="sm"
-              onClick={() =>
-                set({
-                  arguments: [...draft.arguments, ...missing.map((name) => ({ name, value: '', description: '' }))],
-                })
-              }
-            >
-              {t('templates.form.declareMissing')}
-            </Button>
-          </div>
-        ) : null}
-      </form>
-    </Drawer>
+      ) : null}
+    </FormDrawer>
   );
 }

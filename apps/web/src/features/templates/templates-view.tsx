@@ -9,12 +9,14 @@ import { Drawer } from '@/components/ui/drawer';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { RowActions } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { ProjectsDocument } from '@/features/projects/projects.documents';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListEditing } from '@/lib/use-list-editing';
 import { TemplateDrawer } from './template-drawer';
 import { blankDraft, copyName, draftFromTemplate, draftToInput, type TemplateDraft } from './template-form';
 import {
@@ -46,61 +48,39 @@ function TemplatesList({ tenant }: { tenant: string }) {
   });
   const templates = query.data?.stageTemplates ?? [];
   const names = useMemo(() => new Set(templates.map((tpl) => tpl.name)), [templates]);
-  const [editing, setEditing] = useState<Editing>();
   const [using, setUsing] = useState<StageTemplateSummary>();
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<string>();
-  const [deleteError, setDeleteError] = useState<unknown>();
+  const list = useListEditing<Editing>({
+    refresh: () => queryClient.invalidateQueries({ queryKey: queryKeys.templates.all(tenant) }),
+  });
 
-  const open = (next: Editing) => {
-    setSaveError(undefined);
-    setEditing(next);
-  };
-
-  const save = async (draft: TemplateDraft) => {
-    if (!editing) return;
-    setBusy(true);
-    setSaveError(undefined);
-    try {
+  const save = (draft: TemplateDraft) =>
+    list.save(async (editing) => {
       const fields = draftToInput(draft);
-      if (editing.mode === 'create') {
-        // A duplicate keeps the original's named inputs and outputs.
-        const from = editing.from;
-        const extra = from
-          ? {
-              inputs: {
-                resources: from.inputs.resources.map(({ name, path }) => ({ name, path })),
-                artifacts: from.inputs.artifacts.map(({ name, path }) => ({ name, path })),
-              },
-              outputs: {
-                resources: from.outputs.resources.map(({ name, path }) => ({ name, path })),
-                artifacts: from.outputs.artifacts.map(({ name, path }) => ({ name, path })),
-              },
-            }
-          : {};
-        await request(CreateStageTemplateDocument, { input: { tenant, ...fields, ...extra } });
-      } else {
+      if (editing.mode === 'edit') {
         await request(UpdateStageTemplateDocument, { input: { tenant, ...fields, name: editing.from.name } });
+        return;
       }
-      await queryClient.invalidateQueries({ queryKey: queryKeys.templates.all(tenant) });
-      setEditing(undefined);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+      // A duplicate keeps the original's named inputs and outputs.
+      const from = editing.from;
+      const extra = from
+        ? {
+            inputs: {
+              resources: from.inputs.resources.map(({ name, path }) => ({ name, path })),
+              artifacts: from.inputs.artifacts.map(({ name, path }) => ({ name, path })),
+            },
+            outputs: {
+              resources: from.outputs.resources.map(({ name, path }) => ({ name, path })),
+              artifacts: from.outputs.artifacts.map(({ name, path }) => ({ name, path })),
+            },
+          }
+        : {};
+      await request(CreateStageTemplateDocument, { input: { tenant, ...fields, ...extra } });
+    });
 
-  const remove = async (template: StageTemplateSummary) => {
-    if (!window.confirm(t('templates.deleteConfirm', { name: template.name }))) return;
-    setDeleteError(undefined);
-    try {
-      await request(DeleteStageTemplateDocument, { input: { tenant, name: template.name } });
-    } catch (error) {
-      setDeleteError(error);
-    }
-    await queryClient.invalidateQueries({ queryKey: queryKeys.templates.all(tenant) });
-  };
+  const remove = (template: StageTemplateSummary) =>
+    list.remove(t('templates.deleteConfirm', { name: template.name }), () =>
+      request(DeleteStageTemplateDocument, { input: { tenant, name: template.name } }),
+    );
 
   const columns: Column<StageTemplateSummary>[] = [
     {
@@ -169,41 +149,29 @@ function TemplatesList({ tenant }: { tenant: string }) {
       align: 'end',
       width: '12rem',
       cell: (tpl) => (
-        <span className={styles.actions}>
-          <Button size="sm" variant="ghost" onClick={() => setUsing(tpl)}>
-            {t('templates.use')}
-          </Button>
-          {tpl.isBuiltin ? null : (
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={t('templates.editNamed', { name: tpl.name })}
-              onClick={() => open({ mode: 'edit', draft: draftFromTemplate(tpl), from: tpl })}
-            >
-              {t('templates.edit')}
-            </Button>
-          )}
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('templates.duplicateNamed', { name: tpl.name })}
-            onClick={() =>
-              open({ mode: 'create', draft: draftFromTemplate(tpl, copyName(tpl.name, names)), from: tpl })
-            }
-          >
-            {t('templates.duplicate')}
-          </Button>
-          {tpl.isBuiltin ? null : (
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={t('templates.deleteNamed', { name: tpl.name })}
-              onClick={() => void remove(tpl)}
-            >
-              {t('templates.delete')}
-            </Button>
-          )}
-        </span>
+        <RowActions
+          actions={[
+            { label: t('templates.use'), onClick: () => setUsing(tpl) },
+            {
+              label: t('templates.edit'),
+              ariaLabel: t('templates.editNamed', { name: tpl.name }),
+              hidden: tpl.isBuiltin,
+              onClick: () => list.open({ mode: 'edit', draft: draftFromTemplate(tpl), from: tpl }),
+            },
+            {
+              label: t('templates.duplicate'),
+              ariaLabel: t('templates.duplicateNamed', { name: tpl.name }),
+              onClick: () =>
+                list.open({ mode: 'create', draft: draftFromTemplate(tpl, copyName(tpl.name, names)), from: tpl }),
+            },
+            {
+              label: t('templates.delete'),
+              ariaLabel: t('templates.deleteNamed', { name: tpl.name }),
+              hidden: tpl.isBuiltin,
+              onClick: () => void remove(tpl),
+            },
+          ]}
+        />
       ),
     },
   ];
@@ -215,7 +183,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('templates.description')}
         actions={
-          <Button variant="primary" onClick={() => open({ mode: 'create', draft: blankDraft() })}>
+          <Button variant="primary" onClick={() => list.open({ mode: 'create', draft: blankDraft() })}>
             {t('templates.new')}
           </Button>
         }
@@ -241,17 +209,17 @@ function TemplatesList({ tenant }: { tenant: string }) {
           }
         />
       )}
-      {deleteError ? <ErrorState title={t('templates.deleteFailed')} error={deleteError} /> : null}
-      {editing ? (
+      {list.deleteError ? <ErrorState title={t('templates.deleteFailed')} error={list.deleteError} /> : null}
+      {list.editing ? (
         <TemplateDrawer
-          key={`${editing.mode}/${editing.from?.name ?? ''}`}
-          mode={editing.mode}
-          initial={editing.draft}
+          key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}
+          mode={list.editing.mode}
+          initial={list.editing.draft}
           takenNames={names}
-          error={saveError}
-          busy={busy}
+          error={list.saveError}
+          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={() => setEditing(undefined)}
+          onClose={list.close}
         />
       ) : null}
       {using ? <UseTemplateDrawer tenant={tenant} template={using} onClose={() => setUsing(undefined)} /> : null}

@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
 import formStyles from '@/components/ui/drawer-form.module.css';
+import { FormDrawer } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { SCM_TYPES } from '@/features/integrations/integration-forms';
 import { CheckboxField, CopyableValue, FormError, SelectField, TextAreaField } from '@/features/settings/form-controls';
@@ -30,7 +30,6 @@ import {
 } from './triggers.documents';
 import styles from './triggers.module.css';
 
-const FORM_ID = 'trigger-form';
 const TYPES: readonly TriggerType[] = ['CRON', 'SCM', 'WEBHOOK'];
 const POLICIES: readonly ConcurrencyPolicy[] = ['ALLOW', 'FORBID', 'REPLACE'];
 
@@ -96,239 +95,228 @@ export function TriggerDrawer({
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
 
   return (
-    <Drawer
+    <FormDrawer
       open={open}
       width="34rem"
       title={trigger ? t('triggers.drawer.editTitle', { name: trigger.name }) : t('triggers.drawer.addTitle')}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={save.isPending}>
-            {trigger ? t('triggers.drawer.save') : t('triggers.drawer.create')}
-          </Button>
-        </>
-      }
+      submitLabel={trigger ? t('triggers.drawer.save') : t('triggers.drawer.create')}
+      onSubmit={submit}
+      busy={save.isPending}
     >
-      <form id={FORM_ID} className={formStyles.form} onSubmit={submit} noValidate>
-        <TextField
-          label={t('triggers.field.name')}
-          value={values.name}
-          disabled={Boolean(trigger)}
-          onChange={(event) => set('name', event.target.value)}
-          required
-          autoComplete="off"
-        />
-        <SelectField
-          label={t('triggers.field.type')}
-          value={values.type}
-          onChange={(event) => set('type', event.target.value as TriggerType)}
-          hint={t(`triggers.typeHint.${values.type}`)}
-          options={TYPES.map((type) => ({ value: type, label: t(`triggers.type.${type}`) }))}
-        />
-        <CheckboxField
-          label={t('triggers.field.enabled')}
-          checked={values.enabled}
-          onChange={(v) => set('enabled', v)}
-        />
+      <TextField
+        label={t('triggers.field.name')}
+        value={values.name}
+        disabled={Boolean(trigger)}
+        onChange={(event) => set('name', event.target.value)}
+        required
+        autoComplete="off"
+      />
+      <SelectField
+        label={t('triggers.field.type')}
+        value={values.type}
+        onChange={(event) => set('type', event.target.value as TriggerType)}
+        hint={t(`triggers.typeHint.${values.type}`)}
+        options={TYPES.map((type) => ({ value: type, label: t(`triggers.type.${type}`) }))}
+      />
+      <CheckboxField label={t('triggers.field.enabled')} checked={values.enabled} onChange={(v) => set('enabled', v)} />
 
-        {values.type === 'CRON' ? (
-          <>
-            <TextField
-              label={t('triggers.field.cron')}
-              className={styles.cronField}
-              value={values.cron}
-              onChange={(event) => set('cron', event.target.value)}
-              hint={t('triggers.cron.hint')}
-              spellCheck={false}
-              autoComplete="off"
-            />
-            <TextField
-              label={t('triggers.field.timezone')}
-              value={values.timezone}
-              onChange={(event) => set('timezone', event.target.value)}
-              hint={t('triggers.timezoneHint')}
-              list="trigger-time-zones"
-              spellCheck={false}
-              autoComplete="off"
-            />
-            <datalist id="trigger-time-zones">
-              {zones.map((zone) => (
-                <option key={zone} value={zone} />
-              ))}
-            </datalist>
-            <CronPreview expression={values.cron} timezone={values.timezone} id="cron-preview" />
-            <SelectField
-              label={t('triggers.field.concurrency')}
-              value={values.concurrencyPolicy}
-              onChange={(event) => set('concurrencyPolicy', event.target.value as ConcurrencyPolicy)}
-              hint={t(`triggers.policyHint.${values.concurrencyPolicy}`)}
-              options={POLICIES.map((policy) => ({ value: policy, label: t(`triggers.policy.${policy}`) }))}
-            />
-            <TextField
-              label={t('triggers.field.deadline')}
-              type="number"
-              min={1}
-              value={values.startingDeadlineSeconds}
-              onChange={(event) => set('startingDeadlineSeconds', event.target.value)}
-              hint={t('triggers.deadlineHint')}
-            />
-          </>
-        ) : null}
+      {values.type === 'CRON' ? (
+        <>
+          <TextField
+            label={t('triggers.field.cron')}
+            className={styles.cronField}
+            value={values.cron}
+            onChange={(event) => set('cron', event.target.value)}
+            hint={t('triggers.cron.hint')}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <TextField
+            label={t('triggers.field.timezone')}
+            value={values.timezone}
+            onChange={(event) => set('timezone', event.target.value)}
+            hint={t('triggers.timezoneHint')}
+            list="trigger-time-zones"
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <datalist id="trigger-time-zones">
+            {zones.map((zone) => (
+              <option key={zone} value={zone} />
+            ))}
+          </datalist>
+          <CronPreview expression={values.cron} timezone={values.timezone} id="cron-preview" />
+          <SelectField
+            label={t('triggers.field.concurrency')}
+            value={values.concurrencyPolicy}
+            onChange={(event) => set('concurrencyPolicy', event.target.value as ConcurrencyPolicy)}
+            hint={t(`triggers.policyHint.${values.concurrencyPolicy}`)}
+            options={POLICIES.map((policy) => ({ value: policy, label: t(`triggers.policy.${policy}`) }))}
+          />
+          <TextField
+            label={t('triggers.field.deadline')}
+            type="number"
+            min={1}
+            value={values.startingDeadlineSeconds}
+            onChange={(event) => set('startingDeadlineSeconds', event.target.value)}
+            hint={t('triggers.deadlineHint')}
+          />
+        </>
+      ) : null}
 
-        {values.type === 'SCM' ? (
-          <>
-            {scmIntegrations.length === 0 ? (
-              <p className={styles.error} role="alert">
-                {t('triggers.scm.noIntegration')}
-              </p>
-            ) : null}
-            <SelectField
-              label={t('triggers.field.integration')}
-              value={values.integration}
-              onChange={(event) => set('integration', event.target.value)}
-              options={[
-                { value: '', label: t('triggers.scm.pickIntegration') },
-                ...scmIntegrations.map((i) => ({
-                  value: i.name,
-                  label: `${i.name} (${t(`integrations.type.${i.type}` as 'integrations.type.GIT')})`,
-                })),
-              ]}
-            />
-            <RepositoryPicker
-              tenant={workflowRef.tenant}
-              integration={values.integration}
-              value={values.repo}
-              onChange={(repo) => set('repo', repo)}
-            />
-            {trigger?.webhookUrl ? (
-              <div className={styles.webhook}>
-                <p className={formStyles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
-                <CopyableValue value={`${origin}${trigger.webhookUrl}`} label={t('triggers.copyWebhook')} />
-                <p className={styles.muted}>{t('triggers.scm.webhookHint')}</p>
-              </div>
-            ) : (
-              <p className={styles.muted}>{t('triggers.scm.webhookAfterSave')}</p>
-            )}
-            <h3 className={formStyles.groupTitle}>{t('triggers.scm.events')}</h3>
-            <EventGroup label={t('triggers.scm.onPush')} checked={values.onPush} onChange={(v) => set('onPush', v)}>
-              <TextField
-                label={t('triggers.scm.pushBranches')}
-                value={values.pushBranches}
-                onChange={(event) => set('pushBranches', event.target.value)}
-                hint={t('triggers.scm.branchesHint')}
-                autoComplete="off"
-              />
-            </EventGroup>
-            <EventGroup
-              label={t('triggers.scm.tagRelease')}
-              checked={values.tagRelease}
-              onChange={(v) => set('tagRelease', v)}
-            />
-            <EventGroup
-              label={t('triggers.scm.onPullRequest')}
-              checked={values.onPullRequest}
-              onChange={(v) => set('onPullRequest', v)}
-            >
-              <TextField
-                label={t('triggers.scm.pullRequestBranches')}
-                value={values.pullRequestBranches}
-                onChange={(event) => set('pullRequestBranches', event.target.value)}
-                hint={t('triggers.scm.branchesHint')}
-                autoComplete="off"
-              />
-            </EventGroup>
-            <EventGroup
-              label={t('triggers.scm.onComment')}
-              checked={values.onComment}
-              onChange={(v) => set('onComment', v)}
-            >
-              <TextAreaField
-                label={t('triggers.scm.comments')}
-                rows={3}
-                value={values.comments}
-                onChange={(event) => set('comments', event.target.value)}
-                hint={t('triggers.scm.commentsHint')}
-              />
-            </EventGroup>
-            <h3 className={formStyles.groupTitle}>{t('triggers.scm.workflowSource')}</h3>
-            <CheckboxField
-              label={t('triggers.scm.workflowFromRevision')}
-              checked={values.workflowFromRevision}
-              onChange={(v) => set('workflowFromRevision', v)}
-              hint={t('triggers.scm.workflowFromRevisionHint')}
-            />
-          </>
-        ) : null}
-
-        {values.type === 'WEBHOOK' ? (
-          trigger ? (
+      {values.type === 'SCM' ? (
+        <>
+          {scmIntegrations.length === 0 ? (
+            <p className={styles.error} role="alert">
+              {t('triggers.scm.noIntegration')}
+            </p>
+          ) : null}
+          <SelectField
+            label={t('triggers.field.integration')}
+            value={values.integration}
+            onChange={(event) => set('integration', event.target.value)}
+            options={[
+              { value: '', label: t('triggers.scm.pickIntegration') },
+              ...scmIntegrations.map((i) => ({
+                value: i.name,
+                label: `${i.name} (${t(`integrations.type.${i.type}` as 'integrations.type.GIT')})`,
+              })),
+            ]}
+          />
+          <RepositoryPicker
+            tenant={workflowRef.tenant}
+            integration={values.integration}
+            value={values.repo}
+            onChange={(repo) => set('repo', repo)}
+          />
+          {trigger?.webhookUrl ? (
             <div className={styles.webhook}>
-              <p className={formStyles.groupTitle}>{t('triggers.webhook.url')}</p>
-              <CopyableValue value={`${origin}${webhookTriggerPath(trigger.id)}`} label={t('triggers.copyWebhook')} />
-              <p className={styles.muted}>{t('triggers.webhook.hint')}</p>
-              <pre className={styles.code}>
-                {`curl -X POST -H "Authorization: Bearer $CYCLONE_TOKEN" \\\n  ${origin}${webhookTriggerPath(trigger.id)}`}
-              </pre>
+              <p className={formStyles.groupTitle}>{t('triggers.scm.webhookUrl')}</p>
+              <CopyableValue value={`${origin}${trigger.webhookUrl}`} label={t('triggers.copyWebhook')} />
+              <p className={styles.muted}>{t('triggers.scm.webhookHint')}</p>
             </div>
           ) : (
-            <p className={styles.muted}>{t('triggers.webhook.afterSave')}</p>
-          )
-        ) : null}
+            <p className={styles.muted}>{t('triggers.scm.webhookAfterSave')}</p>
+          )}
+          <h3 className={formStyles.groupTitle}>{t('triggers.scm.events')}</h3>
+          <EventGroup label={t('triggers.scm.onPush')} checked={values.onPush} onChange={(v) => set('onPush', v)}>
+            <TextField
+              label={t('triggers.scm.pushBranches')}
+              value={values.pushBranches}
+              onChange={(event) => set('pushBranches', event.target.value)}
+              hint={t('triggers.scm.branchesHint')}
+              autoComplete="off"
+            />
+          </EventGroup>
+          <EventGroup
+            label={t('triggers.scm.tagRelease')}
+            checked={values.tagRelease}
+            onChange={(v) => set('tagRelease', v)}
+          />
+          <EventGroup
+            label={t('triggers.scm.onPullRequest')}
+            checked={values.onPullRequest}
+            onChange={(v) => set('onPullRequest', v)}
+          >
+            <TextField
+              label={t('triggers.scm.pullRequestBranches')}
+              value={values.pullRequestBranches}
+              onChange={(event) => set('pullRequestBranches', event.target.value)}
+              hint={t('triggers.scm.branchesHint')}
+              autoComplete="off"
+            />
+          </EventGroup>
+          <EventGroup
+            label={t('triggers.scm.onComment')}
+            checked={values.onComment}
+            onChange={(v) => set('onComment', v)}
+          >
+            <TextAreaField
+              label={t('triggers.scm.comments')}
+              rows={3}
+              value={values.comments}
+              onChange={(event) => set('comments', event.target.value)}
+              hint={t('triggers.scm.commentsHint')}
+            />
+          </EventGroup>
+          <h3 className={formStyles.groupTitle}>{t('triggers.scm.workflowSource')}</h3>
+          <CheckboxField
+            label={t('triggers.scm.workflowFromRevision')}
+            checked={values.workflowFromRevision}
+            onChange={(v) => set('workflowFromRevision', v)}
+            hint={t('triggers.scm.workflowFromRevisionHint')}
+          />
+        </>
+      ) : null}
 
-        <h3 className={formStyles.groupTitle}>{t('triggers.parameters.title')}</h3>
-        <p className={styles.muted}>{t('triggers.parameters.hint')}</p>
-        {values.parameters.map((parameter, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
-          <div key={index} className={styles.pair}>
-            <TextField
-              label={t('triggers.parameters.name', { n: index + 1 })}
-              value={parameter.name}
-              onChange={(event) =>
-                set(
-                  'parameters',
-                  values.parameters.map((p, i) => (i === index ? { ...p, name: event.target.value } : p)),
-                )
-              }
-              autoComplete="off"
-            />
-            <TextField
-              label={t('triggers.parameters.value', { n: index + 1 })}
-              value={parameter.value}
-              onChange={(event) =>
-                set(
-                  'parameters',
-                  values.parameters.map((p, i) => (i === index ? { ...p, value: event.target.value } : p)),
-                )
-              }
-              autoComplete="off"
-            />
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-label={t('triggers.parameters.remove', { n: index + 1 })}
-              onClick={() =>
-                set(
-                  'parameters',
-                  values.parameters.filter((_, i) => i !== index),
-                )
-              }
-            >
-              ×
-            </Button>
+      {values.type === 'WEBHOOK' ? (
+        trigger ? (
+          <div className={styles.webhook}>
+            <p className={formStyles.groupTitle}>{t('triggers.webhook.url')}</p>
+            <CopyableValue value={`${origin}${webhookTriggerPath(trigger.id)}`} label={t('triggers.copyWebhook')} />
+            <p className={styles.muted}>{t('triggers.webhook.hint')}</p>
+            <pre className={styles.code}>
+              {`curl -X POST -H "Authorization: Bearer $CYCLONE_TOKEN" \\\n  ${origin}${webhookTriggerPath(trigger.id)}`}
+            </pre>
           </div>
-        ))}
-        <div>
-          <Button size="sm" onClick={() => set('parameters', [...values.parameters, { name: '', value: '' }])}>
-            {t('triggers.parameters.add')}
+        ) : (
+          <p className={styles.muted}>{t('triggers.webhook.afterSave')}</p>
+        )
+      ) : null}
+
+      <h3 className={formStyles.groupTitle}>{t('triggers.parameters.title')}</h3>
+      <p className={styles.muted}>{t('triggers.parameters.hint')}</p>
+      {values.parameters.map((parameter, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
+        <div key={index} className={styles.pair}>
+          <TextField
+            label={t('triggers.parameters.name', { n: index + 1 })}
+            value={parameter.name}
+            onChange={(event) =>
+              set(
+                'parameters',
+                values.parameters.map((p, i) => (i === index ? { ...p, name: event.target.value } : p)),
+              )
+            }
+            autoComplete="off"
+          />
+          <TextField
+            label={t('triggers.parameters.value', { n: index + 1 })}
+            value={parameter.value}
+            onChange={(event) =>
+              set(
+                'parameters',
+                values.parameters.map((p, i) => (i === index ? { ...p, value: event.target.value } : p)),
+              )
+            }
+            autoComplete="off"
+          />
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={t('triggers.parameters.remove', { n: index + 1 })}
+            onClick={() =>
+              set(
+                'parameters',
+                values.parameters.filter((_, i) => i !== index),
+              )
+            }
+          >
+            ×
           </Button>
         </div>
-        <FormError
-          className={styles.error}
-          message={save.error ? (save.error instanceof Error ? save.error.message : t('errors.generic')) : undefined}
-        />
-      </form>
-    </Drawer>
+      ))}
+      <div>
+        <Button size="sm" onClick={() => set('parameters', [...values.parameters, { name: '', value: '' }])}>
+          {t('triggers.parameters.add')}
+        </Button>
+      </div>
+      <FormError
+        className={styles.error}
+        message={save.error ? (save.error instanceof Error ? save.error.message : t('errors.generic')) : undefined}
+      />
+    </FormDrawer>
   );
 }
 

@@ -3,8 +3,7 @@
 
 import { checkCondition } from '@cyclone/dag';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { isDnsLabel } from '../model/checks';
@@ -17,8 +16,6 @@ import { fromMatrixDraft, type MatrixDraft, MatrixFields, toMatrixDraft } from '
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
 import { WorkloadFields } from './workload-fields';
-
-const FORM_ID = 'stage-drawer-form';
 
 const toLines = (values: readonly string[]) => values.join('\n');
 const fromLines = (text: string) =>
@@ -151,158 +148,152 @@ export function StageDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       modal={false}
       width="30rem"
       title={t('editor.drawer.title', { name: stage.name })}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={FORM_ID} variant="primary" disabled={hasError}>
-            {t('editor.drawer.apply')}
-          </Button>
-        </>
-      }
+      submitLabel={t('editor.drawer.apply')}
+      onSubmit={submit}
+      submitDisabled={hasError}
+      formClassName={styles.form}
+      browserValidation
     >
-      <form id={FORM_ID} className={styles.form} onSubmit={submit}>
-        <TextField
-          label={t('editor.drawer.name')}
-          value={s.name}
-          onChange={(e) => set({ name: e.target.value })}
-          error={nameError}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        {s.template ? <p className={styles.hint}>{t('editor.drawer.fromTemplate', { template: s.template })}</p> : null}
-        {s.approval ? (
-          <Section title={t('editor.drawer.approval')}>
-            <ApprovalFields
-              approval={s.approval}
-              count={draft.approvalCount}
-              users={draft.approvalUsers}
-              countError={countError}
-              onChange={(patch) =>
-                setDraft({
-                  ...draft,
-                  ...(patch.count === undefined ? {} : { approvalCount: patch.count }),
-                  ...(patch.users === undefined ? {} : { approvalUsers: patch.users }),
-                  stage: patch.approval
-                    ? { ...draft.stage, approval: { ...(draft.stage.approval as EditorApproval), ...patch.approval } }
-                    : draft.stage,
-                })
-              }
-            />
-          </Section>
-        ) : s.workflow ? (
-          <Section title={t('editor.drawer.childWorkflow')}>
-            <p className={styles.hint}>{t('editor.drawer.childWorkflowHint')}</p>
-            <TextField
-              label={t('editor.drawer.childWorkflowName')}
-              placeholder="deploy"
-              value={s.workflow.name}
-              onChange={(e) =>
-                set({ workflow: { ...(s.workflow as NonNullable<EditorStage['workflow']>), name: e.target.value } })
-              }
-              autoComplete="off"
-              spellCheck={false}
-            />
-            <RowsEditor
-              legend={t('editor.drawer.childWorkflowParameters')}
-              addLabel={t('editor.drawer.addParameter')}
-              columns={[
-                { key: 'name', label: t('editor.drawer.colName'), placeholder: 'variables.TARGET' },
-                { key: 'value', label: t('editor.drawer.colValue') },
-              ]}
-              rows={s.workflow.parameters}
-              onChange={(parameters) =>
-                set({ workflow: { ...(s.workflow as NonNullable<EditorStage['workflow']>), parameters } })
-              }
-            />
-          </Section>
-        ) : s.delegation ? (
-          <Section title={t('editor.drawer.delegation')}>
-            <DelegationFields
-              delegation={s.delegation}
-              config={draft.delegationConfig}
-              urlError={urlError}
-              configError={configError}
-              onChange={(patch) =>
-                setDraft({
-                  ...draft,
-                  ...(patch.config === undefined ? {} : { delegationConfig: patch.config }),
-                  stage: patch.delegation
-                    ? {
-                        ...draft.stage,
-                        delegation: { ...(draft.stage.delegation as EditorDelegation), ...patch.delegation },
-                      }
-                    : draft.stage,
-                })
-              }
-            />
-          </Section>
-        ) : (
-          <>
-            <ContainerSections draft={draft} setDraft={setDraft} />
-            <Section title={t('editor.drawer.matrix')}>
-              <MatrixFields
-                draft={draft.matrix}
-                maxParallelError={maxParallelError}
-                onChange={(matrix) => setDraft({ ...draft, matrix })}
-              />
-            </Section>
-          </>
-        )}
-        <Section title={t('editor.drawer.policy')}>
-          {s.approval ? null : (
-            <div className={styles.pair}>
-              <TextField
-                label={t('editor.drawer.timeout')}
-                hint={t('editor.drawer.timeoutHint')}
-                placeholder="30m"
-                value={s.timeout ?? ''}
-                onChange={(e) => set({ timeout: e.target.value })}
-                autoComplete="off"
-              />
-              <TextField
-                label={t('editor.drawer.retries')}
-                type="number"
-                min={0}
-                max={10}
-                value={draft.retries}
-                error={retriesError}
-                onChange={(e) => setDraft({ ...draft, retries: e.target.value })}
-              />
-            </div>
-          )}
-          <label className={styles.checkbox}>
-            <input type="checkbox" checked={s.trivial} onChange={(e) => set({ trivial: e.target.checked })} />
-            <span>
-              {t('editor.drawer.trivial')}
-              <span className={styles.hint}> — {t('editor.drawer.trivialHint')}</span>
-            </span>
-          </label>
+      <TextField
+        label={t('editor.drawer.name')}
+        value={s.name}
+        onChange={(e) => set({ name: e.target.value })}
+        error={nameError}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      {s.template ? <p className={styles.hint}>{t('editor.drawer.fromTemplate', { template: s.template })}</p> : null}
+      {s.approval ? (
+        <Section title={t('editor.drawer.approval')}>
+          <ApprovalFields
+            approval={s.approval}
+            count={draft.approvalCount}
+            users={draft.approvalUsers}
+            countError={countError}
+            onChange={(patch) =>
+              setDraft({
+                ...draft,
+                ...(patch.count === undefined ? {} : { approvalCount: patch.count }),
+                ...(patch.users === undefined ? {} : { approvalUsers: patch.users }),
+                stage: patch.approval
+                  ? { ...draft.stage, approval: { ...(draft.stage.approval as EditorApproval), ...patch.approval } }
+                  : draft.stage,
+              })
+            }
+          />
+        </Section>
+      ) : s.workflow ? (
+        <Section title={t('editor.drawer.childWorkflow')}>
+          <p className={styles.hint}>{t('editor.drawer.childWorkflowHint')}</p>
           <TextField
-            label={t('editor.drawer.when')}
-            hint={t('editor.drawer.whenHint')}
-            placeholder="trigger.branch == 'main'"
-            value={s.when ?? ''}
-            error={whenError}
-            onChange={(e) => set({ when: e.target.value })}
+            label={t('editor.drawer.childWorkflowName')}
+            placeholder="deploy"
+            value={s.workflow.name}
+            onChange={(e) =>
+              set({ workflow: { ...(s.workflow as NonNullable<EditorStage['workflow']>), name: e.target.value } })
+            }
             autoComplete="off"
             spellCheck={false}
           />
-          <label className={styles.checkbox}>
-            <input type="checkbox" checked={s.finally} onChange={(e) => set({ finally: e.target.checked })} />
-            <span>
-              {t('editor.drawer.finally')}
-              <span className={styles.hint}> — {t('editor.drawer.finallyHint')}</span>
-            </span>
-          </label>
+          <RowsEditor
+            legend={t('editor.drawer.childWorkflowParameters')}
+            addLabel={t('editor.drawer.addParameter')}
+            columns={[
+              { key: 'name', label: t('editor.drawer.colName'), placeholder: 'variables.TARGET' },
+              { key: 'value', label: t('editor.drawer.colValue') },
+            ]}
+            rows={s.workflow.parameters}
+            onChange={(parameters) =>
+              set({ workflow: { ...(s.workflow as NonNullable<EditorStage['workflow']>), parameters } })
+            }
+          />
         </Section>
-      </form>
-    </Drawer>
+      ) : s.delegation ? (
+        <Section title={t('editor.drawer.delegation')}>
+          <DelegationFields
+            delegation={s.delegation}
+            config={draft.delegationConfig}
+            urlError={urlError}
+            configError={configError}
+            onChange={(patch) =>
+              setDraft({
+                ...draft,
+                ...(patch.config === undefined ? {} : { delegationConfig: patch.config }),
+                stage: patch.delegation
+                  ? {
+                      ...draft.stage,
+                      delegation: { ...(draft.stage.delegation as EditorDelegation), ...patch.delegation },
+                    }
+                  : draft.stage,
+              })
+            }
+          />
+        </Section>
+      ) : (
+        <>
+          <ContainerSections draft={draft} setDraft={setDraft} />
+          <Section title={t('editor.drawer.matrix')}>
+            <MatrixFields
+              draft={draft.matrix}
+              maxParallelError={maxParallelError}
+              onChange={(matrix) => setDraft({ ...draft, matrix })}
+            />
+          </Section>
+        </>
+      )}
+      <Section title={t('editor.drawer.policy')}>
+        {s.approval ? null : (
+          <div className={styles.pair}>
+            <TextField
+              label={t('editor.drawer.timeout')}
+              hint={t('editor.drawer.timeoutHint')}
+              placeholder="30m"
+              value={s.timeout ?? ''}
+              onChange={(e) => set({ timeout: e.target.value })}
+              autoComplete="off"
+            />
+            <TextField
+              label={t('editor.drawer.retries')}
+              type="number"
+              min={0}
+              max={10}
+              value={draft.retries}
+              error={retriesError}
+              onChange={(e) => setDraft({ ...draft, retries: e.target.value })}
+            />
+          </div>
+        )}
+        <label className={styles.checkbox}>
+          <input type="checkbox" checked={s.trivial} onChange={(e) => set({ trivial: e.target.checked })} />
+          <span>
+            {t('editor.drawer.trivial')}
+            <span className={styles.hint}> — {t('editor.drawer.trivialHint')}</span>
+          </span>
+        </label>
+        <TextField
+          label={t('editor.drawer.when')}
+          hint={t('editor.drawer.whenHint')}
+          placeholder="trigger.branch == 'main'"
+          value={s.when ?? ''}
+          error={whenError}
+          onChange={(e) => set({ when: e.target.value })}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <label className={styles.checkbox}>
+          <input type="checkbox" checked={s.finally} onChange={(e) => set({ finally: e.target.checked })} />
+          <span>
+            {t('editor.drawer.finally')}
+            <span className={styles.hint}> — {t('editor.drawer.finallyHint')}</span>
+          </span>
+        </label>
+      </Section>
+    </FormDrawer>
   );
 }
 

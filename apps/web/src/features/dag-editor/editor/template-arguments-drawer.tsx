@@ -1,8 +1,7 @@
 'use client';
 
 import { type FormEvent, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer, FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -11,8 +10,6 @@ import { FilledStageTemplateDocument, type StageTemplateSummary } from './editor
 import formStyles from './stage-drawer.module.css';
 import { stageFromTemplate } from './stage-from-template';
 import { givenArguments } from './template-arguments';
-
-const FORM_ID = 'template-arguments-form';
 
 /**
  * Asks for a template's arguments before a stage is made from it. The API fills the
@@ -56,46 +53,34 @@ export function TemplateArgumentsDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       title={t('editor.templateArgs.title', { template: template.name })}
       onClose={onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t('editor.templateArgs.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form={FORM_ID} loading={isBusy}>
-            {t('editor.templateArgs.add')}
-          </Button>
-        </>
-      }
+      submitLabel={t('editor.templateArgs.add')}
+      onSubmit={(event) => void submit(event)}
+      busy={isBusy}
+      cancelLabel={t('editor.templateArgs.cancel')}
+      formClassName={formStyles.form}
     >
-      <form id={FORM_ID} className={formStyles.form} onSubmit={(event) => void submit(event)} noValidate>
-        <p className={formStyles.hint}>{t('editor.templateArgs.intro', { template: template.name })}</p>
-        {error ? (
-          <p className={formStyles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-            {error}
-          </p>
-        ) : null}
-        {template.arguments.map((argument) => (
-          <TextField
-            key={argument.name}
-            label={argument.name}
-            value={values[argument.name] ?? ''}
-            onChange={(event) => setValues((v) => ({ ...v, [argument.name]: event.target.value }))}
-            hint={[
-              argument.description,
-              argument.value === null
-                ? t('editor.templateArgs.noDefault')
-                : argument.value !== '' && t('editor.templateArgs.default', { value: argument.value }),
-            ]
-              .filter(Boolean)
-              .join(' · ')}
-            autoComplete="off"
-          />
-        ))}
-      </form>
-    </Drawer>
+      <p className={formStyles.hint}>{t('editor.templateArgs.intro', { template: template.name })}</p>
+      <FormError message={error} />
+      {template.arguments.map((argument) => (
+        <TextField
+          key={argument.name}
+          label={argument.name}
+          value={values[argument.name] ?? ''}
+          onChange={(event) => setValues((v) => ({ ...v, [argument.name]: event.target.value }))}
+          hint={[
+            argument.description,
+            argument.value === null
+              ? t('editor.templateArgs.noDefault')
+              : argument.value !== '' && t('editor.templateArgs.default', { value: argument.value }),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+          autoComplete="off"
+        />
+      ))}
+    </FormDrawer>
   );
 }

@@ -1,14 +1,11 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
-import { Drawer } from '@/components/ui/drawer';
+import { FormDrawer } from '@/components/ui/form-drawer';
 import { useT } from '@/i18n/i18n-provider';
 import type { WorkflowMeta } from '../model/yaml-doc';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
-
-const FORM_ID = 'workflow-meta-form';
 
 /** Lines of the description and variables, for the dirty check and the save diff. */
 export function metaLines(meta: WorkflowMeta): string[] {
@@ -49,64 +46,55 @@ export function WorkflowMetaDrawer({
   };
 
   return (
-    <Drawer
-      open
+    <FormDrawer
       modal={false}
       width="30rem"
       title={t('editor.meta.title')}
       onClose={onClose}
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose}>
-            {t('editor.meta.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" form={FORM_ID}>
-            {t('editor.meta.apply')}
-          </Button>
-        </>
-      }
+      submitLabel={t('editor.meta.apply')}
+      onSubmit={submit}
+      cancelLabel={t('editor.meta.cancel')}
+      formClassName={styles.form}
     >
-      <form id={FORM_ID} className={styles.form} onSubmit={submit} noValidate>
-        <div className={styles.field}>
-          <label htmlFor={descriptionId} className={styles.label}>
-            {t('editor.meta.description')}
-          </label>
-          <textarea
-            id={descriptionId}
-            className={styles.textarea}
-            rows={3}
-            value={draft.description}
-            onChange={(event) => setDraft({ ...draft, description: event.target.value })}
-          />
-        </div>
-        <RowsEditor
-          legend={t('editor.meta.variables')}
-          columns={[
-            { key: 'name', label: t('editor.meta.varName'), placeholder: 'IMAGE_TAG' },
-            { key: 'value', label: t('editor.meta.varValue') },
-          ]}
-          rows={draft.globalVariables}
-          onChange={(globalVariables) => setDraft({ ...draft, globalVariables })}
-          addLabel={t('editor.meta.addVariable')}
-        />
-        <p className={styles.hint}>{t('editor.meta.variablesHint')}</p>
-        {duplicate ? (
-          <p className={styles.hint} role="alert" style={{ color: 'var(--danger)' }}>
-            {t('editor.meta.duplicate', { name: duplicate })}
-          </p>
-        ) : null}
-        <label className={styles.checkbox}>
-          <input
-            type="checkbox"
-            checked={draft.acceleration}
-            onChange={(event) => setDraft({ ...draft, acceleration: event.target.checked })}
-          />
-          <span>
-            {t('editor.meta.acceleration')}
-            <span className={styles.hint}> — {t('editor.meta.accelerationHint')}</span>
-          </span>
+      <div className={styles.field}>
+        <label htmlFor={descriptionId} className={styles.label}>
+          {t('editor.meta.description')}
         </label>
-      </form>
-    </Drawer>
+        <textarea
+          id={descriptionId}
+          className={styles.textarea}
+          rows={3}
+          value={draft.description}
+          onChange={(event) => setDraft({ ...draft, description: event.target.value })}
+        />
+      </div>
+      <RowsEditor
+        legend={t('editor.meta.variables')}
+        columns={[
+          { key: 'name', label: t('editor.meta.varName'), placeholder: 'IMAGE_TAG' },
+          { key: 'value', label: t('editor.meta.varValue') },
+        ]}
+        rows={draft.globalVariables}
+        onChange={(globalVariables) => setDraft({ ...draft, globalVariables })}
+        addLabel={t('editor.meta.addVariable')}
+      />
+      <p className={styles.hint}>{t('editor.meta.variablesHint')}</p>
+      {duplicate ? (
+        <p className={styles.hint} role="alert" style={{ color: 'var(--danger)' }}>
+          {t('editor.meta.duplicate', { name: duplicate })}
+        </p>
+      ) : null}
+      <label className={styles.checkbox}>
+        <input
+          type="checkbox"
+          checked={draft.acceleration}
+          onChange={(event) => setDraft({ ...draft, acceleration: event.target.checked })}
+        />
+        <span>
+          {t('editor.meta.acceleration')}
+          <span className={styles.hint}> — {t('editor.meta.accelerationHint')}</span>
+        </span>
+      </label>
+    </FormDrawer>
   );
 }
