@@ -181,6 +181,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
         stages: services.stageIngest,
         box: services.secretBox,
         logger,
+        maxBytes: config.engine.artifactMaxBytes,
       }),
     );
     app.use(

@@ -6,7 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { type ArtifactStore, ArtifactTooLargeError, artifactKey } from '../modules/artifacts/artifact-store.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { isRunning, tokenClaims } from './stage-ingest.js';
+import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
 
 /** Header telling a file from a directory (a tar archive), both ways. */
 export const ARTIFACT_KIND_HEADER = 'x-cyclone-artifact-kind';
@@ -110,10 +110,6 @@ function fail(res: Response, status: number, error: string): void {
   res.status(status).json({ error });
 }
 
-/** 413; the rest of the body is discarded (not stored) and the connection closed after the answer. */
 function tooLarge(req: Request, res: Response, maxBytes: number): void {
-  req.unpipe();
-  req.resume();
-  res.setHeader('connection', 'close');
-  fail(res, 413, `the artifact is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`);
+  refuseOversizedBody(req, res, `the artifact is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`);
 }

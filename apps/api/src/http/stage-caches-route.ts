@@ -9,7 +9,7 @@ import { type ArtifactStore, ArtifactTooLargeError, cacheStorageKey } from '../m
 import type { CachesService, PodCacheScope } from '../modules/caches/caches.service.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { isRunning, tokenClaims } from './stage-ingest.js';
+import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
 
 /** Headers of a restore: the key of the entry sent (a prefix may have matched) and its size. */
 export const CACHE_KEY_HEADER = 'x-cyclone-cache-key';
@@ -79,12 +79,9 @@ export function stageCachesRouter(deps: Deps): Router {
         ({ size } = await deps.store.write(storageKey, body, deps.maxBytes));
       } catch (error) {
         if (!(error instanceof ArtifactTooLargeError)) throw error;
-        req.unpipe();
-        req.resume();
-        res.setHeader('connection', 'close');
-        return fail(
+        return refuseOversizedBody(
+          req,
           res,
-          413,
           `larger than the tenant's cache limit of ${deps.maxBytes} bytes (CYCLONE_CACHE_MAX_SIZE)`,
         );
       }

@@ -117,3 +117,11 @@ export async function isRunning(
   if (!isAttemptRunning) res.status(409).json({ error: 'the attempt is not running' });
   return isAttemptRunning;
 }
+
+/** 413 with `error`; the rest of the body is discarded (never stored or sent on) and the connection closed after the answer. */
+export function refuseOversizedBody(req: Request, res: Response, error: string): void {
+  req.unpipe();
+  req.resume();
+  res.setHeader('connection', 'close');
+  res.status(413).json({ error });
+}

@@ -48,6 +48,7 @@ describe('stage resource route', () => {
       CYCLONE_ROLE: 'server',
       CYCLONE_ENCRYPTION_KEY: key.toString('base64'),
       CYCLONE_OUTBOUND_ALLOW: '127.0.0.1/32',
+      CYCLONE_ARTIFACT_MAX_SIZE: '64Ki',
     });
     const admin = await api.loginAsAdmin();
     const dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
@@ -103,6 +104,32 @@ spec:
     expect(received[0]?.body).toContain('TAR-BYTES');
     const sent = await db.resourceSend.findMany({ where: { runId }, select: { name: true, attempt: true } });
     expect(sent).toEqual([{ name: 'upload', attempt: 1 }]);
+  });
+
+  it('refuses an archive past CYCLONE_ARTIFACT_MAX_SIZE, declared or streamed, and sends none of it on', async () => {
+    const before = received.length;
+    const declared = await put('upload', 'x'.repeat(65 * 1024));
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: string }).error).toBe(
+      'the archive is larger than the limit of 65536 bytes (CYCLONE_ARTIFACT_MAX_SIZE)',
+    );
+    // No length announced: the stream is cut off at the limit, after the send began.
+    const chunk = new Uint8Array(16 * 1024).fill(120);
+    const streamed = await fetch(`${api.url}/internal/stages/resources/outputs/upload`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-tar' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(received).toHaveLength(before);
+    const sent = await db.resourceSend.count({ where: { runId } });
+    expect(sent).toBe(1);
   });
 
   it('refuses names the stage does not give, failed sends, bad tokens and ended attempts', async () => {

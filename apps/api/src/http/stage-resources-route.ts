@@ -1,17 +1,21 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { AttemptHttpPushes } from '../controller/attempt-http-push.js';
 import { sendHttpPush } from '../controller/executors/http-push.js';
 import type { Logger } from '../logging/logger.js';
+import { ArtifactTooLargeError } from '../modules/artifacts/artifact-store.js';
+import { meteredStream } from '../modules/artifacts/artifact-streams.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { statusText } from '../modules/outbound/outbound-http.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { isRunning, tokenClaims } from './stage-ingest.js';
+import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
 
 interface Deps {
   pushes: AttemptHttpPushes;
   stages: StageIngestRepository;
   box: SecretBox;
   logger: Logger;
+  /** Largest archive sent on (CYCLONE_ARTIFACT_MAX_SIZE, as for artifacts). */
+  maxBytes: number;
 }
 
 /**
@@ -21,7 +25,8 @@ interface Deps {
  * output path, is sent on as the stage's Http resource `<name>` (sendHttpPush: a
  * multipart form, through the outbound policy), so no URL or header reaches the pod.
  * Answers `{ status, fileName }` once the server took it (recorded for the attempt's
- * exit), 404 for a name the stage does not give, 502 `{ error }` when the send failed.
+ * exit), 404 for a name the stage does not give, 413 past CYCLONE_ARTIFACT_MAX_SIZE (the
+ * send is cut off), 502 `{ error }` when the send failed.
  */
 export function stageResourcesRouter(deps: Deps): Router {
   const router = express.Router();
@@ -36,10 +41,20 @@ export function stageResourcesRouter(deps: Deps): Router {
         res.status(404).json({ error: `"${name}" is not an Http output resource of stage "${claims.stage}"` });
         return;
       }
+      const declared = Number(req.headers['content-length'] ?? Number.NaN);
+      if (declared > deps.maxBytes) return tooLarge(req, res, deps.maxBytes);
+      // Counted on the way through: past the limit the stream fails, which aborts the send.
+      const metered = meteredStream(deps.maxBytes);
+      let isOverLimit = false;
+      metered.stream.on('error', (error) => {
+        isOverLimit ||= error instanceof ArtifactTooLargeError;
+      });
+      req.pipe(metered.stream);
       let status: number;
       try {
-        status = await sendHttpPush(push, req);
+        status = await sendHttpPush(push, metered.stream);
       } catch (error) {
+        if (isOverLimit) return tooLarge(req, res, deps.maxBytes);
         res.status(502).json({ error: (error as Error).message });
         return;
       }
@@ -52,4 +67,8 @@ export function stageResourcesRouter(deps: Deps): Router {
   });
 
   return router;
+}
+
+function tooLarge(req: Request, res: Response, maxBytes: number): void {
+  refuseOversizedBody(req, res, `the archive is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`);
 }
