@@ -111,5 +111,9 @@ function fail(res: Response, status: number, error: string): void {
 }
 
 function tooLarge(req: Request, res: Response, maxBytes: number): void {
-  refuseOversizedBody(req, res, `the artifact is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`);
+  refuseOversizedBody(
+    req,
+    res,
+    `the artifact is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`,
+  );
 }

@@ -70,5 +70,9 @@ export function stageResourcesRouter(deps: Deps): Router {
 }
 
 function tooLarge(req: Request, res: Response, maxBytes: number): void {
-  refuseOversizedBody(req, res, `the archive is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`);
+  refuseOversizedBody(
+    req,
+    res,
+    `the archive is larger than the limit of ${maxBytes} bytes (CYCLONE_ARTIFACT_MAX_SIZE)`,
+  );
 }
