@@ -9,6 +9,7 @@ const run: LockedRun = {
   id: 'r',
   number: 1,
   workflowId: 'w',
+  workflowName: 'ship',
   versionId: 'v',
   phase: 'RUNNING',
   message: '',

@@ -19,6 +19,8 @@ export interface LockedRun {
   /** Its number in the workflow (resolver images see `<workflow>-<number>` as WORKFLOWRUN_NAME). */
   number: number;
   workflowId: string;
+  /** Read with the run: stages with resources or caches name it, and no query per stage start. */
+  workflowName: string;
   versionId: string;
   phase: RunPhase;
   message: string;
@@ -77,7 +79,8 @@ export interface StageRow {
  */
 export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
   const rows = await tx.$queryRaw<LockedRun[]>`
-    SELECT id, number, workflow_id AS "workflowId", version_id AS "versionId", phase::text AS phase, message, parameters,
+    SELECT id, number, workflow_id AS "workflowId",
+           (SELECT w.name FROM workflows w WHERE w.id = workflow_runs.workflow_id) AS "workflowName", version_id AS "versionId", phase::text AS phase, message, parameters,
            timeout_seconds AS "timeoutSeconds", stop_requested_at AS "stopRequestedAt", stop_forced_at AS "stopForcedAt",
            trigger::text AS trigger, paused_at AS "pausedAt",
            retry_of_id AS "retryOfId",

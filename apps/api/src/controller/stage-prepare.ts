@@ -24,6 +24,8 @@ export interface PreparableRun {
   /** Its number in the workflow, for resolver images' WORKFLOWRUN_NAME. */
   number?: number;
   workflowId: string;
+  /** The workflow's name (WORKFLOW_NAME of resolver images, a cache's `savedBy`). */
+  workflowName: string;
   createdAt: Date;
   parameters: unknown;
   /** A retry: the retried run, and its number (read with the run: no query per stage). */
@@ -105,7 +107,7 @@ export async function prepareStage(
           deps,
           run,
           stage,
-          { ...(await scope()), workflow: await workflowName(tx, run.workflowId) },
+          { ...(await scope()), workflow: run.workflowName },
           usedSecrets,
         )
       : undefined;
@@ -145,7 +147,7 @@ export async function prepareStage(
     ? [...(fields.caches ?? []), accelerationCache((await scope()).projectId, runStage, run.id)]
     : fields.caches;
   const cacheScope = caches
-    ? { ...(await scope()), savedBy: `${await workflowName(tx, run.workflowId)}/${stage.name}` }
+    ? { ...(await scope()), savedBy: `${run.workflowName}/${stage.name}` }
     : undefined;
   const retryOf =
     run.retryOfId && run.retryOfNumber != null ? { runId: run.retryOfId, number: run.retryOfNumber } : undefined;
@@ -205,11 +207,6 @@ function parametersText(run: { parameters: unknown }): string[] {
 function splitSource(source: string): [string | undefined, string | undefined] {
   const at = source.indexOf('/');
   return at <= 0 ? [undefined, undefined] : [source.slice(0, at), source.slice(at + 1)];
-}
-
-async function workflowName(tx: Tx, workflowId: string): Promise<string> {
-  const row = await tx.workflow.findUnique({ where: { id: workflowId }, select: { name: true } });
-  return row?.name ?? '';
 }
 
 /** The run's tenant and project, read once and only when something needs them. */
