@@ -3,11 +3,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { TriggerVerdicts } from '@/features/triggers/trigger-verdicts';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { ReplayWebhookDeliveryDocument, type WebhookDeliveryRow } from './integration-detail.documents';
-import { TriggerVerdicts } from '@/features/triggers/trigger-verdicts';
 import styles from './integration-detail.module.css';
 
 /**

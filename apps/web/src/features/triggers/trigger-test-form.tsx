@@ -9,8 +9,8 @@ import { SCM_TYPES } from '@/features/integrations/integration-forms';
 import { SelectField } from '@/features/settings/form-controls';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
-import { SimulateTriggerDocument, type SimulateTriggerInput } from './triggers.documents';
 import { TriggerVerdicts } from './trigger-verdicts';
+import { SimulateTriggerDocument, type SimulateTriggerInput } from './triggers.documents';
 import styles from './triggers.module.css';
 
 const EVENTS = ['PUSH', 'TAG', 'PULL_REQUEST', 'COMMENT'] as const;
