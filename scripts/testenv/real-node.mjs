@@ -14,7 +14,7 @@
 // A detached watchdog stops the node when the starting process is gone.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,9 @@ export const REAL_NODE_LABELS = { type: 'real' };
 const POD_SUBNET = '10.214.0.0/24';
 const CNI_BIN_DIR = '/usr/lib/cni';
 const START_TIMEOUT_MS = 90_000;
+const IMAGE_BUILD_SECCOMP = fileURLToPath(
+  new URL('../../apps/api/src/controller/executors/image-build-seccomp.json', import.meta.url),
+);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -248,6 +251,9 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   writeFileSync(join(containerdDir, 'config.toml'), containerdConfig(containerdDir));
   writeFileSync(join(containerdDir, 'cni', '10-cyclone-test.conflist'), cniConfig(containerdDir));
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
+  // The image-build stages' Localhost seccomp profile, where the installation puts it (k8s/README.md).
+  mkdirSync(join(dir, 'kubelet', 'seccomp', 'cyclone'), { recursive: true });
+  copyFileSync(IMAGE_BUILD_SECCOMP, join(dir, 'kubelet', 'seccomp', 'cyclone', 'image-build.json'));
   const port = await freePort(nodeIp);
   writeFileSync(
     join(dir, 'kubelet.yaml'),

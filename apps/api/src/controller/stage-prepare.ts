@@ -1,5 +1,7 @@
 import {
   acceleratedFolders,
+  buildsImages,
+  imageBuildRefusal,
   accelerationCache,
   accelerationHome,
   matrixEnvName,
@@ -83,6 +85,7 @@ export async function prepareStage(
 ): Promise<PreparedStage> {
   const stage = applyStageParameters(original, run);
   const scope = await scopeLoader(tx, run.workflowId);
+  if (buildsImages(stage.podSpecExtras)) await checkImageBuild(tx, scope, stage.name);
   const usedSecrets = new Set<string>();
   const texts = [
     ...stage.command,
@@ -213,6 +216,14 @@ async function workflowName(tx: Tx, workflowId: string): Promise<string> {
 }
 
 /** The run's tenant and project, read once and only when something needs them. */
+/** An image build runs only where the tenant's pod security lets buildah work, on every executor alike. */
+async function checkImageBuild(tx: Tx, scope: () => Promise<{ tenantId: string }>, stage: string) {
+  const { tenantId } = await scope();
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { podSecurity: true } });
+  const refusal = imageBuildRefusal(stage, tenant.podSecurity);
+  if (refusal) throw new ValuesError(refusal);
+}
+
 function scopeLoader(tx: Tx, workflowId: string) {
   let loaded: Promise<{ tenantId: string; projectId: string }> | undefined;
   return () => {
