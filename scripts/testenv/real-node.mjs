@@ -281,7 +281,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
     watchdog.unref();
   }
   try {
-    const deadline = Date.now() + START_TIMEOUT_MS;
+    let deadline = Date.now() + START_TIMEOUT_MS;
     const check = (what) => {
       for (const [name, pid] of Object.entries(pids)) {
         if (!isAlive(pid))
@@ -299,6 +299,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
       }
     }
     ctr(dir, ['images', 'import', imagesArchive], { timeout: 180_000 });
+    deadline = Date.now() + START_TIMEOUT_MS; // the import has its own timeout
     pids.kubelet = spawnLogged(dir, 'kubelet', join(binDir, 'kubelet'), [
       `--config=${join(dir, 'kubelet.yaml')}`,
       `--kubeconfig=${kubeconfig}`,
