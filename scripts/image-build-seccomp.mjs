@@ -12,6 +12,7 @@
 // all read alike.
 //
 //   node scripts/image-build-seccomp.mjs [/usr/share/containers/seccomp.json]
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './lib/run.mjs';
@@ -30,7 +31,9 @@ const rules = source.syscalls.filter(applies);
 // OCI seccomp has no order of rules, a syscall must have one action.
 const denied = new Set(rules.filter((r) => r.action !== 'SCMP_ACT_ALLOW' && !r.args?.length).flatMap((r) => r.names));
 const syscalls = rules
-  .map((rule) => (rule.action === 'SCMP_ACT_ALLOW' ? { ...rule, names: rule.names.filter((n) => !denied.has(n)) } : rule))
+  .map((rule) =>
+    rule.action === 'SCMP_ACT_ALLOW' ? { ...rule, names: rule.names.filter((n) => !denied.has(n)) } : rule,
+  )
   .filter((rule) => rule.names.length > 0)
   .map(({ names, action, args, errnoRet }) => ({
     names,
@@ -45,4 +48,5 @@ const profile = {
   syscalls,
 };
 writeFileSync(PROFILE_PATH, `${JSON.stringify(profile, null, 2)}\n`);
+execFileSync('pnpm', ['exec', 'biome', 'format', '--write', PROFILE_PATH], { cwd: repoRoot, stdio: 'ignore' });
 process.stdout.write(`${PROFILE_PATH}: ${syscalls.reduce((n, rule) => n + rule.names.length, 0)} syscall rules\n`);

@@ -85,8 +85,15 @@ try {
     {},
     token,
   );
-  await graphql(platform.apiUrl, `mutation { createProject(input: {tenant: "${tenant}", name: "examples"}) { id } }`, {}, token);
-  const h = { must: (query: string, variables: Record<string, unknown>) => graphql(platform.apiUrl, query, variables, token) };
+  await graphql(
+    platform.apiUrl,
+    `mutation { createProject(input: {tenant: "${tenant}", name: "examples"}) { id } }`,
+    {},
+    token,
+  );
+  const h = {
+    must: (query: string, variables: Record<string, unknown>) => graphql(platform.apiUrl, query, variables, token),
+  };
   type Helpers = Parameters<typeof applyYaml>[0];
   await createRegistryIntegration(h as Helpers, tenant, { url: registry.url, ...credentials });
   await createImageBuildStage(h as Helpers, scope, {
@@ -160,7 +167,9 @@ try {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  process.stdout.write(`\nthe golang example (clone, go build, go test, buildah build + push) on a real node (${node.nodeName})\n`);
+  process.stdout.write(
+    `\nthe golang example (clone, go build, go test, buildah build + push) on a real node (${node.nodeName})\n`,
+  );
   process.stdout.write(`runWorkflow → run end, median of ${RUNS}: ${median(totals)} ms\n`);
   for (const [name, values] of perStage) process.stdout.write(`  ${name.padEnd(20)} median ${median(values)} ms\n`);
 } finally {

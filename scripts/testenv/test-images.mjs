@@ -40,8 +40,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGE, cacheRoot, ensureBaseImageTarball } from './base-image.mjs';
+import { BUILDAH_IMAGE, BUILDER_DOCKERFILES, buildBuilderImages, GO_IMAGE } from './builder-images.mjs';
 import { startContainerEngine } from './container-engine.mjs';
-import { BUILDER_DOCKERFILES, BUILDAH_IMAGE, buildBuilderImages, GO_IMAGE } from './builder-images.mjs';
 import { buildServiceImage, SERVICE_DOCKERFILE, SERVICE_IMAGE } from './service-image.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -56,8 +56,7 @@ export const PAUSE_IMAGE = 'cyclone.test/pause:1';
 export const RESOLVER_IMAGE = 'cyclone.test/resolver:1';
 const RESOLVER_CONTEXT = 'scripts/testenv/resolver-image';
 
-export { SERVICE_IMAGE };
-export { BUILDAH_IMAGE, GO_IMAGE };
+export { BUILDAH_IMAGE, GO_IMAGE, SERVICE_IMAGE };
 export const TEST_IMAGES = [
   BASE_IMAGE,
   NODE_IMAGE,

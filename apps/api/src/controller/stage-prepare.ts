@@ -1,9 +1,9 @@
 import {
   acceleratedFolders,
-  buildsImages,
-  imageBuildRefusal,
   accelerationCache,
   accelerationHome,
+  buildsImages,
+  imageBuildRefusal,
   matrixEnvName,
   type NameValue,
   ValuesError,

@@ -35,7 +35,7 @@ const IMAGE_BUILD_SCRIPT = [
   'host=$(printf %s "$REGISTRY_SERVER" | sed -e "s|^[a-zA-Z]*://||" -e "s|/.*$||")',
   'case "$REGISTRY_SERVER" in http://*) tls=false ;; *) tls=true ;; esac',
   'auth=$(mktemp)',
-  "trap 'rm -f \"$auth\"' EXIT",
+  'trap \'rm -f "$auth"\' EXIT',
   'printf \'{"auths":{"%s":{"auth":"%s"}}}\' "$host" "$(printf %s:%s "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD" | base64 | tr -d "\\n")" >"$auth"',
   'buildah --storage-driver="$STORAGE_DRIVER" build --authfile "$auth" --tls-verify="$tls" -f "$DOCKERFILE" -t "$IMAGE" "$CONTEXT"',
   'if [ "$PUSH" = "true" ]; then',
@@ -129,14 +129,18 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
       ],
       inputs: {
         arguments: [
-          { name: 'image-name', description: "Image to build, with its registry and tag, e.g. 'registry.example.com/team/app:v1'." },
+          {
+            name: 'image-name',
+            description: "Image to build, with its registry and tag, e.g. 'registry.example.com/team/app:v1'.",
+          },
           { name: 'dockerfile', value: 'Dockerfile', description: 'Dockerfile, relative to the working directory.' },
           { name: 'context', value: '.', description: 'Build context, relative to the working directory.' },
           { name: 'push', value: 'true', description: "'true' pushes the image after the build." },
           {
             name: 'registry',
             value: 'registry',
-            description: 'Name of the DOCKER_REGISTRY integration whose credentials pull base images and push the image.',
+            description:
+              'Name of the DOCKER_REGISTRY integration whose credentials pull base images and push the image.',
           },
           {
             // No defaults: when the stage leaves them out, the API fills in the integration's
@@ -144,7 +148,10 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
             name: 'server',
             description: "Registry URL; left out, the config.server of the 'registry' integration (http:// skips TLS).",
           },
-          { name: 'username', description: "Registry user; left out, the config.username of the 'registry' integration." },
+          {
+            name: 'username',
+            description: "Registry user; left out, the config.username of the 'registry' integration.",
+          },
           { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
           { name: 'builder-image', value: 'quay.io/buildah/stable:v1.38', description: 'Image that has buildah.' },
         ],

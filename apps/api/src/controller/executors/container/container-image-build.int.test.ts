@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUILDAH_IMAGE, ensureBuilderImages } from '../../../../../../scripts/testenv/builder-images.mjs';
-import { type RunningRegistry, startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
+import {
+  type RunningRegistry,
+  startDockerRegistry,
+} from '../../../modules/integration-checks/testing/docker-registry.js';
+import { applyYaml, createImageBuildStage, createRegistryIntegration } from '../../../testing/image-build-fixture.js';
 import { stageOf } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
-import {
-  applyYaml,
-  createImageBuildStage,
-  createRegistryIntegration,
-} from '../../../testing/image-build-fixture.js';
 import { runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
 
@@ -69,7 +68,11 @@ describe('image builds in containers', () => {
     const h = runHelpers(api, () => admin, { tenant, project: 'web' });
     await h.must(POD_SECURITY, { input: { name: tenant, quota: { podSecurity } } });
     await createRegistryIntegration(h, tenant, { url: registry.url, ...credentials });
-    await createImageBuildStage(h, { tenant, project: 'web' }, { name: 'image', imageName, builderImage: BUILDAH_IMAGE });
+    await createImageBuildStage(
+      h,
+      { tenant, project: 'web' },
+      { name: 'image', imageName, builderImage: BUILDAH_IMAGE },
+    );
     const dockerfile = [
       `FROM ${host}/library/debian:bookworm`,
       'RUN echo "built by buildah as $(id -un)" > /built.txt',
