@@ -2,7 +2,7 @@
 export const BUILDAH_IMAGE: string;
 export const GO_IMAGE: string;
 export const BUILDER_DOCKERFILES: Readonly<Record<string, string>>;
-/** Builds both images on the engine at dockerHost; returns their tags. */
-export function buildBuilderImages(dockerHost: string): string[];
-/** Loads the cached images into the engine (building and caching them first when needed); returns their tags. */
-export function ensureBuilderImages(dockerHost: string): string[];
+/** Builds the images (default: both) on the engine at dockerHost; returns their tags. */
+export function buildBuilderImages(dockerHost: string, tags?: readonly string[]): string[];
+/** Loads the cached image into the engine (building and caching it first when needed); returns its tag. */
+export function ensureBuilderImage(dockerHost: string, tag: string): string;

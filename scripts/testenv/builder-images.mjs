@@ -5,8 +5,8 @@
 //                            builder (vfs storage, chroot isolation, see docs/engine.md)
 //   local/golang:bookworm    Debian's Go toolchain: the golang example's build stage
 //
-// The real-node archive (test-images.mjs) carries both; the container tests build them
-// on their own engine, once per content, and keep a `docker save` of them in the cache.
+// The real-node archive (test-images.mjs) carries both; the container tests build the
+// buildah one on their own engine, once per content, and keep a `docker save` of it in the cache.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,9 +50,10 @@ const docker = (dockerHost, args, options = {}) =>
     ...options,
   });
 
-/** Builds both images on an engine that has the base image (apt needs the host network). */
-export function buildBuilderImages(dockerHost) {
-  for (const [tag, dockerfile] of Object.entries(BUILDER_DOCKERFILES)) {
+/** Builds the images (default: both) on an engine that has the base image (apt needs the host network). */
+export function buildBuilderImages(dockerHost, tags = Object.keys(BUILDER_DOCKERFILES)) {
+  for (const tag of tags) {
+    const dockerfile = BUILDER_DOCKERFILES[tag];
     const context = mkdtempSync(join(tmpdir(), 'cyclone-builder-image-'));
     try {
       writeFileSync(join(context, 'Dockerfile'), dockerfile);
@@ -61,22 +62,23 @@ export function buildBuilderImages(dockerHost) {
       rmSync(context, { recursive: true, force: true });
     }
   }
-  return Object.keys(BUILDER_DOCKERFILES);
+  return tags;
 }
 
-/** Loads the cached images into the engine, building (and caching) them first when needed. */
-export function ensureBuilderImages(dockerHost) {
-  const key = createHash('sha256').update(JSON.stringify(BUILDER_DOCKERFILES)).digest('hex').slice(0, 12);
+/** Loads the cached image `tag` into the engine, building (and caching) it first when needed. */
+export function ensureBuilderImage(dockerHost, tag) {
+  const dockerfile = BUILDER_DOCKERFILES[tag];
+  if (!dockerfile) throw new Error(`no builder image ${tag}`);
+  const key = createHash('sha256').update(dockerfile).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'images');
-  const archive = join(dir, `builder-images-${key}.tar`);
-  const tags = Object.keys(BUILDER_DOCKERFILES);
+  const archive = join(dir, `builder-${tag.replace(/[^a-z0-9]+/g, '-')}-${key}.tar`);
   if (existsSync(archive)) {
     docker(dockerHost, ['load', '-q', '-i', archive]);
-    return tags;
+    return tag;
   }
-  buildBuilderImages(dockerHost);
+  buildBuilderImages(dockerHost, [tag]);
   mkdirSync(dir, { recursive: true });
-  docker(dockerHost, ['save', '-o', `${archive}.partial`, ...tags]);
+  docker(dockerHost, ['save', '-o', `${archive}.partial`, tag]);
   renameSync(`${archive}.partial`, archive);
-  return tags;
+  return tag;
 }

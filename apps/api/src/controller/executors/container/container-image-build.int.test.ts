@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BUILDAH_IMAGE, ensureBuilderImages } from '../../../../../../scripts/testenv/builder-images.mjs';
+import { BUILDAH_IMAGE, ensureBuilderImage } from '../../../../../../scripts/testenv/builder-images.mjs';
 import {
   type RunningRegistry,
   startDockerRegistry,
@@ -40,7 +40,7 @@ describe('image builds in containers', () => {
   };
 
   beforeAll(async () => {
-    ensureBuilderImages(inject('dockerHost'));
+    ensureBuilderImage(inject('dockerHost'), BUILDAH_IMAGE);
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-image-build-'));
     api = await startTestApi({
       CYCLONE_DATA_DIR: dataDir,
@@ -54,7 +54,8 @@ describe('image builds in containers', () => {
     // The base image is only in the registry: the build pulls it with the integration's credentials.
     await docker.getImage(inject('baseImage')).tag({ repo: `${host}/library/debian`, tag: 'bookworm' });
     await pushed(`${host}/library/debian:bookworm`);
-  });
+    // The first run on a machine builds the buildah image (apt: a few minutes); later ones load it from the cache.
+  }, 900_000);
 
   afterAll(async () => {
     await registry?.stop();
