@@ -17,9 +17,10 @@ import { BASE_IMAGE, cacheRoot } from './base-image.mjs';
 export const BUILDAH_IMAGE = 'cyclone.test/buildah:1';
 export const GO_IMAGE = 'local/golang:bookworm';
 
-const aptInstall = (packages) => [
+const aptInstall = (packages, ...cleanUp) => [
   'RUN apt-get update \\',
   ` && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${packages} \\`,
+  ...cleanUp.map((command) => ` && ${command} \\`),
   ' && rm -rf /var/lib/apt/lists/*',
 ];
 
@@ -33,10 +34,13 @@ export const BUILDER_DOCKERFILES = {
   ].join('\n'),
   [GO_IMAGE]: [
     `FROM ${BASE_IMAGE}`,
-    ...aptInstall('golang-go ca-certificates'),
-    // Half the size: no prebuilt standard library (CGO_ENABLED=0 builds its own anyway), no Go's own tests.
-    'RUN rm -rf /usr/lib/go-*/pkg/linux_amd64* /usr/share/go-*/test \\',
-    " && find /usr/share/go-*/src \\( -name testdata -prune -o -name '*_test.go' \\) -exec rm -rf {} +",
+    // Half the size, in the same layer: no prebuilt standard library (CGO_ENABLED=0 builds
+    // its own anyway), no tests of Go itself.
+    ...aptInstall(
+      'golang-go ca-certificates',
+      'rm -rf /usr/lib/go-*/pkg/linux_amd64* /usr/share/go-*/test',
+      "find /usr/share/go-*/src \\( -name testdata -prune -o -name '*_test.go' \\) -exec rm -rf {} +",
+    ),
     // Static binaries: the example's image is FROM scratch.
     'ENV CGO_ENABLED=0 GOPATH=/root/go GOCACHE=/tmp/go-build',
     '',

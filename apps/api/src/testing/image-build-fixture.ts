@@ -120,18 +120,20 @@ export function createGolangExampleRepository(): { bare: string; root: string } 
  * image stage (made from the image-build template beforehand) after both.
  */
 export function golangExampleYaml(options: { gitUrl: string; goImage: string; imageStage: string }): string {
-  const stage = (name: string, script: string) => `---
+  // Only the first stage takes the Git resource: the later ones find the clone (and the
+  // built binary) in the run's shared workspace.
+  const stage = (name: string, script: string, takesSource: boolean) => `---
 apiVersion: cyclone.dev/v1alpha1
 kind: Stage
 metadata: {name: ${name}}
 spec:
   pod:
     inputs:
-      resources: [{name: golang-example-codes, path: /go/src/examples}]
+      resources: ${takesSource ? '[{name: golang-example-codes, path: /go/src/examples}]' : '[]'}
     spec:
       containers:
       - image: ${options.goImage}
-        workingDir: /go/src/examples/golang
+        workingDir: ${takesSource ? '/go/src/examples/golang' : '/workspace/go/src/examples/golang'}
         command: [/bin/sh, -e, -c, ${JSON.stringify(script)}]
 `;
   return `apiVersion: cyclone.dev/v1alpha1
@@ -142,7 +144,7 @@ spec:
   parameters:
   - {name: SCM_URL, value: ${JSON.stringify(options.gitUrl)}}
   - {name: SCM_REVISION, value: master}
-${stage('golang-build', 'go build -o ./bin/app . && ./bin/app')}${stage('golang-test', 'go test -v ./...')}---
+${stage('golang-build', 'go build -o ./bin/app . && ./bin/app', true)}${stage('golang-test', 'go test -v ./...', false)}---
 apiVersion: cyclone.dev/v1alpha1
 kind: Workflow
 metadata: {name: ci-golang}
