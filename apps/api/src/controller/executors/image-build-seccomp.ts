@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import profile from './image-build-seccomp.json' with { type: 'json' };
 
 /**
@@ -16,3 +18,16 @@ export const IMAGE_BUILD_SECCOMP = profile;
  * still no new privileges.
  */
 export const imageBuildSecurityOpt = () => `seccomp=${JSON.stringify(IMAGE_BUILD_SECCOMP)}`;
+
+/**
+ * The same for Podman, whose Docker-compatible API reads `seccomp=` as a file path of the
+ * engine's machine (which is the API's: stage workspaces are bind mounts of its folders):
+ * the profile written under the data folder.
+ */
+export function imageBuildSecurityOptFile(dataDir: string): string {
+  const dir = join(dataDir, 'seccomp');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'image-build.json');
+  writeFileSync(path, JSON.stringify(IMAGE_BUILD_SECCOMP));
+  return `seccomp=${path}`;
+}

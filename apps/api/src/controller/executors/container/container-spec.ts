@@ -24,6 +24,8 @@ export interface ContainerSettings {
    * there: the namespace owner's hosts file is then mounted into the others.
    */
   hasOwnHostsFile?: boolean;
+  /** The `--security-opt` of image-build stages; default the profile inline (Docker; Podman takes a path). */
+  imageBuildSeccomp?: string;
 }
 
 /** Deterministic per attempt, so a restarted controller finds the container again. */
@@ -179,7 +181,10 @@ export function hardenedHostConfig(
   return {
     Init: true,
     Privileged: false,
-    SecurityOpt: ['no-new-privileges', ...(buildsImages ? [imageBuildSecurityOpt()] : [])],
+    SecurityOpt: [
+      'no-new-privileges',
+      ...(buildsImages ? [settings.imageBuildSeccomp ?? imageBuildSecurityOpt()] : []),
+    ],
     CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', ...(buildsImages ? [] : ['SETFCAP'])],
     PidsLimit: settings.pidsLimit,
     ...(cpu ? { NanoCpus: cpu } : {}),
