@@ -126,7 +126,7 @@ describe('image builds on a real node', () => {
       execFileSync('tar', ['-xf', file, '-C', rootfs]);
     });
     expect(execFileSync(join(rootfs, 'app'), { encoding: 'utf8' })).toBe('Hello, Cyclone!\n');
-  });
+  }, 600_000);
 
   it('refuses an image build in a RESTRICTED tenant, saying why, before any pod', async () => {
     await kit.h.must(POD_SECURITY, { input: { name: kit.tenant, quota: { podSecurity: 'RESTRICTED' } } });
