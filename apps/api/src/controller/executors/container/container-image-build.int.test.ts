@@ -40,7 +40,6 @@ describe('image builds in containers', () => {
   };
 
   beforeAll(async () => {
-    ensureBuilderImage(inject('dockerHost'), BUILDAH_IMAGE);
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-image-build-'));
     api = await startTestApi({
       CYCLONE_DATA_DIR: dataDir,
@@ -49,6 +48,8 @@ describe('image builds in containers', () => {
       CYCLONE_CONTAINER_NETWORK: 'host',
     });
     admin = await api.loginAsAdmin();
+    // After the API's engine probe: Podman answers slowly while it loads a large image.
+    ensureBuilderImage(inject('dockerHost'), BUILDAH_IMAGE);
     registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPort'));
     host = new URL(registry.url).host;
     // The base image is only in the registry: the build pulls it with the integration's credentials.
