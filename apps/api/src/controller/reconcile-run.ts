@@ -1,5 +1,6 @@
 import type { RunPlan } from '@cyclone/dag';
 import {
+  buildsImages,
   declaredStageName,
   matrixRunName,
   type NameValue,
@@ -307,6 +308,7 @@ async function startStage(
       ...(fields.caches && fields.cacheScope ? { caches: fields.caches, cacheScope: fields.cacheScope } : {}),
       limits: workloadLimits(withWorkflowResources(stage.podSpecExtras, spec.resources)),
       pullPolicy: workloadPullPolicy(stage.podSpecExtras),
+      ...(buildsImages(stage.podSpecExtras) ? { buildsImages: true } : {}),
       pullAuth: fields.pullAuth,
       services: stage.services,
       ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
