@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { type KubeClients, loadAllYaml, setHeaderOptions } from '../../../packages/k8s/dist/index.js';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree } from '../../lib/cpu.js';
-import { peakTreeRss } from '../../lib/rss.js';
+import { peakRss } from '../../lib/rss.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
-import type { Measurement } from './measurement.js';
+import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
 import { gaps } from './stats.js';
 
@@ -132,7 +132,7 @@ export async function measureArgo(opts: {
     flags: settings.flags,
     logPath: join(opts.logDir, `${settings.name}.log`),
   });
-  const rss = peakTreeRss(controller.pid as number);
+  const rss = peakRss(controller.pid as number);
   const finished = new Map<string, number>();
   let failed = 0;
   const pods = await watchPodTimes(clients, namespace, 'workflows.argoproj.io/workflow');
@@ -188,13 +188,11 @@ export async function measureArgo(opts: {
     const lastFinished = Math.max(...finished.values());
     const writes = await writesUntilQuiet(opts.auditLog, auditFrom, clientOf, 'controller');
     const cpuSeconds = cpuSecondsOfTree(controller.pid as number) - cpuBefore;
-    const writesByClient: Record<string, number> = {};
-    for (const w of writes) writesByClient[w.client] = (writesByClient[w.client] ?? 0) + 1;
     return {
       name: settings.name,
       runs,
       wallMs: lastFinished - submitStart,
-      writesByClient,
+      ...countWrites(writes),
       cpuSeconds,
       submitToPod: gaps(submitted, pods.created),
       exitToFinished: gaps(pods.exited, finished),

@@ -46,8 +46,15 @@ export function readAuditWrites(path: string, from: number, classify: (userAgent
 export const auditOffset = (path: string) => statSync(path).size;
 
 /**
- * Waits until `client` has written nothing for `quietMs` (a controller's last writes, such
- * as labelling finished pods, come after the runs end); returns every write since `from`.
+ * The objects of runs: pods, Cyclone's WorkflowRuns, claims and Secrets, Argo's Workflows
+ * and task results (not the leases, events and per-namespace objects a controller also writes).
+ */
+export const isRunObject = (w: AuditWrite) =>
+  /^(pods|workflowruns|workflows|workflowtaskresults|persistentvolumeclaims|secrets)(\/|$)/.test(w.resource);
+
+/**
+ * Waits until `client` has written no run object for `quietMs` (a controller's last writes,
+ * such as labelling finished pods, come after the runs end); returns every write since `from`.
  */
 export async function writesUntilQuiet(
   path: string,
@@ -63,7 +70,7 @@ export async function writesUntilQuiet(
     const read = readAuditWrites(path, offset, classify);
     offset = read.offset;
     all.push(...read.writes);
-    if (read.writes.some((w) => w.client === client)) lastSeen = Date.now();
+    if (read.writes.some((w) => w.client === client && isRunObject(w))) lastSeen = Date.now();
     if (Date.now() - lastSeen >= quietMs) return all;
     await new Promise((r) => setTimeout(r, 500));
   }

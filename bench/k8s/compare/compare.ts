@@ -58,6 +58,11 @@ function enterNetworkNamespace(args: string[]): void {
   child.on('exit', (code) => process.exit(code ?? 1));
 }
 
+const progress = (m: Measurement) =>
+  process.stderr.write(
+    `${m.name}: ${m.runs} runs in ${(m.wallMs / 1000).toFixed(1)} s; by client ${JSON.stringify(m.writesByClient)}; controller, run objects ${JSON.stringify(m.controllerRunWrites)}\n`,
+  );
+
 async function compare(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 500);
   const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 1_800_000);
@@ -72,6 +77,7 @@ async function compare(): Promise<void> {
     const measurements: Measurement[] = [];
     process.stderr.write(`cyclone: ${runs} runs\n`);
     measurements.push(await measureCyclone(common));
+    progress(measurements.at(-1) as Measurement);
     for (const settings of [ARGO_DEFAULT, ARGO_TUNED]) {
       process.stderr.write(`${settings.name}: ${runs} runs\n`);
       measurements.push(
@@ -82,6 +88,7 @@ async function compare(): Promise<void> {
           settings,
         }),
       );
+      progress(measurements.at(-1) as Measurement);
     }
     const f = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
     console.log(`load average (1/5/15 min) before: ${f(loadBefore)}, after: ${f(loadavg())}`);

@@ -5,9 +5,9 @@ import type { KubeClients } from '../../../packages/k8s/dist/index.js';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree, parentPid } from '../../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../../lib/platform.js';
-import { peakTreeRss } from '../../lib/rss.js';
+import { peakRss } from '../../lib/rss.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
-import type { Measurement } from './measurement.js';
+import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
 import { gaps } from './stats.js';
 
@@ -38,7 +38,7 @@ export async function measureCyclone(opts: {
   });
   const sql = new pg.Client({ connectionString: platform.databaseUrl });
   let pods: Awaited<ReturnType<typeof watchPodTimes>> | undefined;
-  const rss = peakTreeRss(platform.pid);
+  const rss = peakRss(platform.pid);
   try {
     await clients.core.createNamespace({ body: { metadata: { name: 'cyclone-bench-system' } } }).catch(() => undefined);
     await sql.connect();
@@ -126,13 +126,11 @@ export async function measureCyclone(opts: {
     }
     const writes = await writesUntilQuiet(opts.auditLog, auditFrom, clientOf, 'controller');
     const cpuSeconds = cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid) - cpuBefore;
-    const writesByClient: Record<string, number> = {};
-    for (const w of writes) writesByClient[w.client] = (writesByClient[w.client] ?? 0) + 1;
     return {
       name: 'cyclone',
       runs,
       wallMs: lastFinished - submitStart,
-      writesByClient,
+      ...countWrites(writes),
       cpuSeconds,
       submitToPod: gaps(submitted, pods.created),
       exitToFinished: gaps(pods.exited, finished),

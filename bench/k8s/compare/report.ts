@@ -28,6 +28,15 @@ export function formatComparison(measurements: Measurement[]): string {
       `  by ${c}`,
       ...measurements.map((m) => perRun(m, m.writesByClient[c] ?? 0)),
     ]),
+    [
+      'controller writes/run of run objects',
+      ...measurements.map((m) =>
+        perRun(
+          m,
+          Object.values(m.controllerRunWrites).reduce((a, b) => a + b, 0),
+        ),
+      ),
+    ],
     ['controller CPU ms/run', ...measurements.map((m) => ((m.cpuSeconds * 1000) / m.runs).toFixed(1))],
     [
       'submit -> pod created p50/p95 (ms)',
