@@ -28,7 +28,7 @@ export function readAuditWrites(path: string, from: number, classify: (userAgent
       verb: string;
       userAgent?: string;
       requestReceivedTimestamp: string;
-      objectRef?: { resource?: string; subresource?: string };
+      objectRef?: { resource?: string; subresource?: string; apiGroup?: string };
     };
     if (event.stage !== 'ResponseComplete') continue;
     const ref = event.objectRef;
@@ -36,7 +36,8 @@ export function readAuditWrites(path: string, from: number, classify: (userAgent
       at: Date.parse(event.requestReceivedTimestamp),
       client: classify(event.userAgent ?? ''),
       verb: event.verb,
-      resource: `${ref?.resource ?? '?'}${ref?.subresource ? `/${ref.subresource}` : ''}`,
+      // With its API group, so Cyclone's Workflows (definitions) are not Argo's (runs).
+      resource: `${ref?.resource ?? '?'}${ref?.apiGroup ? `.${ref.apiGroup}` : ''}${ref?.subresource ? `/${ref.subresource}` : ''}`,
     });
   }
   return { writes, offset: from + Buffer.byteLength(text.slice(0, end)) };
@@ -46,11 +47,13 @@ export function readAuditWrites(path: string, from: number, classify: (userAgent
 export const auditOffset = (path: string) => statSync(path).size;
 
 /**
- * The objects of runs: pods, Cyclone's WorkflowRuns, claims and Secrets, Argo's Workflows
+ * The objects of runs: pods, claims, Secrets, Cyclone's WorkflowRuns, Argo's Workflows
  * and task results (not the leases, events and per-namespace objects a controller also writes).
  */
 export const isRunObject = (w: AuditWrite) =>
-  /^(pods|workflowruns|workflows|workflowtaskresults|persistentvolumeclaims|secrets)(\/|$)/.test(w.resource);
+  /^(pods|workflowruns\.cyclone\.dev|workflows\.argoproj\.io|workflowtaskresults\.argoproj\.io|persistentvolumeclaims|secrets)(\/|$)/.test(
+    w.resource,
+  );
 
 /**
  * Waits until `client` has written no run object for `quietMs` (a controller's last writes,

@@ -9,9 +9,9 @@
 // netns.mjs), talking to the control plane on that namespace's loopback.
 //
 // Run: pnpm --filter @cyclone/bench k8s -- --compare argo     (root: network namespace)
-//   BENCH_RUNS=500 (per system)  BENCH_TIMEOUT_MS=1800000
+//   BENCH_RUNS=500 (per system)  BENCH_TIMEOUT_MS=1800000  BENCH_FROM_SOURCE=1 (else apps/api/dist)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,8 @@ const progress = (m: Measurement) =>
   );
 
 async function compare(): Promise<void> {
+  if (process.env.BENCH_FROM_SOURCE !== '1' && !existsSync(join(repoRoot, 'apps', 'api', 'dist', 'main.js')))
+    throw new Error('apps/api/dist/main.js is missing: run `pnpm build` first (or set BENCH_FROM_SOURCE=1)');
   const runs = Number(process.env.BENCH_RUNS ?? 500);
   const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 1_800_000);
   const stateDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-argo-'));

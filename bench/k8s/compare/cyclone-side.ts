@@ -1,5 +1,6 @@
 // The Cyclone side of the comparison: the API process (role all) with the Kubernetes
 // executor and the settings of bench/k8s/runs.ts, N one-stage runs submitted at once.
+// Runs the built API (apps/api/dist: `pnpm build`), or its source with BENCH_FROM_SOURCE=1.
 import pg from 'pg';
 import type { KubeClients } from '../../../packages/k8s/dist/index.js';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv/control-plane.mjs';
@@ -21,7 +22,8 @@ export async function measureCyclone(opts: {
   const { clients, runs } = opts;
   const platform = await startBenchPlatform({
     role: 'all',
-    fromSource: process.env.BENCH_FROM_DIST !== '1',
+    // The built API as shipped (transpiling from source would weigh on its CPU and memory).
+    fromSource: process.env.BENCH_FROM_SOURCE === '1',
     env: {
       CYCLONE_KUBECONFIG: opts.kubeconfigPath,
       CYCLONE_INSTANCE: 'bench',
