@@ -12,6 +12,7 @@ import { peakRss } from '../../lib/rss.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
 import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
+import { resilientWatch } from './resilient-watch.js';
 import { gaps } from './stats.js';
 
 const GROUP = 'argoproj.io';
@@ -134,19 +135,18 @@ export async function measureArgo(opts: {
   });
   const rss = peakRss(controller.pid as number);
   const finished = new Map<string, number>();
-  let failed = 0;
+  const failed = new Set<string>();
   const pods = await watchPodTimes(clients, namespace, 'workflows.argoproj.io/workflow');
-  const workflows = await clients.watch.watch(
+  const workflows = await resilientWatch<{ metadata?: { name?: string }; status?: { phase?: string } }>(
+    clients,
     `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/workflows`,
-    {},
-    (type: string, wf: { metadata?: { name?: string }; status?: { phase?: string } }) => {
+    (type, wf) => {
       const name = wf.metadata?.name;
       const phase = wf.status?.phase;
       if (!name || type === 'DELETED' || finished.has(name)) return;
       if (phase === 'Succeeded') finished.set(name, Date.now());
-      else if (phase === 'Failed' || phase === 'Error') failed++;
+      else if (phase === 'Failed' || phase === 'Error') failed.add(name);
     },
-    () => undefined,
   );
   try {
     // Let its informers list (an empty namespace) before the clock starts.
@@ -180,7 +180,7 @@ export async function measureArgo(opts: {
       }),
     );
     while (finished.size < runs) {
-      if (failed > 0) throw new Error(`${failed} Argo workflows did not succeed (${settings.name})`);
+      if (failed.size > 0) throw new Error(`${failed.size} Argo workflows did not succeed (${settings.name})`);
       if (Date.now() - submitStart > opts.timeoutMs)
         throw new Error(`only ${finished.size} of ${runs} Argo workflows finished in time (${settings.name})`);
       await new Promise((r) => setTimeout(r, 100));
@@ -201,7 +201,7 @@ export async function measureArgo(opts: {
   } finally {
     rss.stop();
     pods.stop();
-    workflows.abort();
+    workflows.stop();
     await stopController(controller);
     // Its finished Workflows and pods (kept by default) should not weigh on what runs next.
     await clients.core.deleteNamespace({ name: namespace }).catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { KubeClients, V1Pod } from '../../../packages/k8s/dist/index.js';
+import { resilientWatch } from './resilient-watch.js';
 
 /**
  * When this process saw each run's pod appear and end (a watch on one namespace; the
@@ -7,28 +8,17 @@ import type { KubeClients, V1Pod } from '../../../packages/k8s/dist/index.js';
 export async function watchPodTimes(clients: KubeClients, namespace: string, runLabel: string) {
   const created = new Map<string, number>();
   const exited = new Map<string, number>();
-  const abort = await clients.watch.watch(
-    `/api/v1/namespaces/${namespace}/pods`,
-    {},
-    (type: string, pod: V1Pod) => {
-      const run = pod.metadata?.labels?.[runLabel];
-      if (!run) return;
-      const now = Date.now();
-      if (!created.has(run)) created.set(run, now);
-      const phase = pod.status?.phase;
-      if (type !== 'DELETED' && (phase === 'Succeeded' || phase === 'Failed') && !exited.has(run)) exited.set(run, now);
-    },
-    (err: unknown) => {
-      if (err && !abortedOnPurpose) console.error(`pod watch of ${namespace} ended: ${String(err)}`);
-    },
-  );
-  let abortedOnPurpose = false;
+  const watch = await resilientWatch<V1Pod>(clients, `/api/v1/namespaces/${namespace}/pods`, (type, pod) => {
+    const run = pod.metadata?.labels?.[runLabel];
+    if (!run) return;
+    const now = Date.now();
+    if (!created.has(run)) created.set(run, now);
+    const phase = pod.status?.phase;
+    if (type !== 'DELETED' && (phase === 'Succeeded' || phase === 'Failed') && !exited.has(run)) exited.set(run, now);
+  });
   return {
     created,
     exited,
-    stop: () => {
-      abortedOnPurpose = true;
-      abort.abort();
-    },
+    stop: watch.stop,
   };
 }
