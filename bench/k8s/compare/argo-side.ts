@@ -70,6 +70,10 @@ async function startController(opts: {
     ],
     { stdio: ['ignore', log, log], env: { ...process.env, LEADER_ELECTION_DISABLE: 'true' } },
   );
+  // It must not outlive the benchmark (compare.ts turns SIGINT/SIGTERM into an exit).
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   for (let i = 0; ; i++) {
     // Its health endpoint (port 6060, inside the benchmark's network namespace).
     const ok = await fetch('http://127.0.0.1:6060/healthz').then(

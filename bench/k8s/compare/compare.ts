@@ -101,5 +101,8 @@ async function compare(): Promise<void> {
   }
 }
 
-if (process.env.CYCLONE_TESTENV_NETNS && process.env.BENCH_ARGO_BIN) await compare();
-else enterNetworkNamespace(process.argv.slice(2));
+if (process.env.CYCLONE_TESTENV_NETNS && process.env.BENCH_ARGO_BIN) {
+  // Exit handlers stop what the benchmark started (Argo's controller) when it is interrupted.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  await compare();
+} else enterNetworkNamespace(process.argv.slice(2));
