@@ -39,6 +39,8 @@ async function bench(isCached: boolean): Promise<void> {
     env: {
       NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
       CYCLONE_QUERY_CACHE_MAX_AGE: isCached ? (process.env.CYCLONE_QUERY_CACHE_MAX_AGE ?? '2s') : '0',
+      // BENCH_SERVER_PROCESSES=auto: one server process per core (docs/operations.md).
+      CYCLONE_SERVER_PROCESSES: process.env.BENCH_SERVER_PROCESSES ?? '1',
     },
   });
   try {
