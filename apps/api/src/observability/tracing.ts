@@ -37,9 +37,9 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
       new HttpInstrumentation(),
       new ExpressInstrumentation(),
       new PgInstrumentation(),
-      // Field resolvers of a big list would be a span each; the operation and its
-      // resolvers that do work (queries, mutations) are what a trace needs.
-      new graphql.GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true }),
+      // Every field of an answer would be a span of its own: the operation and its
+      // top-level resolvers (the queries and mutations that do the work) are enough.
+      new graphql.GraphQLInstrumentation({ depth: 1, ignoreTrivialResolveSpans: true }),
     ],
   });
   sdk.start();
