@@ -14,7 +14,7 @@ import { isDelegationHandle } from '../modules/runs/delegation-handle.js';
 import { storedRunVolumes } from '../modules/runs/stored-run-volumes.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
-import { contextFromTraceParent, inSpan, traceParentOf } from '../observability/trace-context.js';
+import { contextFromTraceParent, inSpan, traceParentOf, withTraceParent } from '../observability/trace-context.js';
 import { endParentAttempt, startChildRun, stopChildRun } from './child-runs.js';
 import { type DelegationSettings, startDelegation } from './delegations.js';
 import type { Executor } from './executors/executor.js';
@@ -312,11 +312,7 @@ async function startStage(
     'cyclone.stage.start',
     { 'cyclone.run.id': run.id, 'cyclone.stage': start.stage, 'cyclone.stage.attempt': start.attempt },
     async (span) => {
-      const traceParent = traceParentOf();
-      const env =
-        traceParent && !fields.env.some((entry) => entry.name === 'TRACEPARENT')
-          ? [...fields.env, { name: 'TRACEPARENT', value: traceParent }]
-          : fields.env;
+      const env = withTraceParent(fields.env, traceParentOf());
       const volumes = storedRunVolumes(run.volumes);
       try {
         return await ctx.executor.start({

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { activeTraceFields, contextFromTraceParent, inSpan, traceParentOf } from './trace-context.js';
+import { activeTraceFields, contextFromTraceParent, inSpan, traceParentOf, withTraceParent } from './trace-context.js';
 
 const TRACE_PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
@@ -33,5 +33,13 @@ describe('trace context of runs and stages', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
+  });
+
+  it("adds TRACEPARENT to a stage's environment, unless there is none or the stage sets its own", () => {
+    const env = [{ name: 'A', value: '1' }];
+    expect(withTraceParent(env, TRACE_PARENT)).toEqual([...env, { name: 'TRACEPARENT', value: TRACE_PARENT }]);
+    expect(withTraceParent(env, null)).toEqual(env);
+    const own = [{ name: 'TRACEPARENT', value: 'mine' }];
+    expect(withTraceParent(own, TRACE_PARENT)).toEqual(own);
   });
 });

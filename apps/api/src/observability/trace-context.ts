@@ -65,3 +65,15 @@ export function activeTraceFields(): { trace_id?: string; span_id?: string } {
 export function openSpan(name: string, attributes: Attributes): Span {
   return tracer.startSpan(name, { attributes });
 }
+
+/**
+ * A stage's environment with TRACEPARENT, the W3C trace context of its attempt's span
+ * (docs/operations.md, "Tracing"); unchanged without one, or when the stage sets its own.
+ */
+export function withTraceParent<T extends { name: string; value: string }>(
+  env: T[],
+  traceParent: string | null,
+): (T | { name: string; value: string })[] {
+  if (!traceParent || env.some((entry) => entry.name === 'TRACEPARENT')) return env;
+  return [...env, { name: 'TRACEPARENT', value: traceParent }];
+}
