@@ -39,10 +39,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePorts } from './tool-process.mjs';
 
 const execFileP = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -70,24 +70,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function log(msg) {
   if (process.env.CYCLONE_TESTENV_QUIET) return;
   process.stderr.write(`testenv/control-plane: ${msg}\n`);
-}
-
-async function freePorts(n) {
-  // Hold all listeners open until every port is known, so the n ports differ.
-  const servers = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const srv = createServer();
-      await new Promise((res, rej) => {
-        srv.once('error', rej);
-        srv.listen(0, '127.0.0.1', res);
-      });
-      servers.push(srv);
-    }
-    return servers.map((s) => s.address().port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(() => r()))));
-  }
 }
 
 function tail(file, lines = 30) {

@@ -18,50 +18,14 @@
 // for a browser; the consent step is accepted at once with the user's claims.
 //
 // CLI (by hand): node scripts/testenv/hydra.mjs   # starts one with a demo user, prints its URLs
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const execFileP = promisify(execFile);
-const HERE = dirname(fileURLToPath(import.meta.url));
-const START_TIMEOUT_MS = Number(process.env.CYCLONE_TESTENV_START_TIMEOUT_MS ?? 60_000);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+import { freePorts, goToolBinary, startToolProcess } from './tool-process.mjs';
 
 /** Builds Hydra if needed (minutes the first time) and returns the path of the binary. */
 export async function hydraBinary() {
-  if (process.env.CYCLONE_TESTENV_HYDRA) return process.env.CYCLONE_TESTENV_HYDRA;
-  try {
-    const { stdout } = await execFileP('bash', [join(HERE, 'build-go-tool.sh'), 'hydra'], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout.trim().split('\n').pop();
-  } catch (error) {
-    throw new Error(`building Ory Hydra failed: ${error.stderr || error.message}`);
-  }
-}
-
-async function freePorts(n) {
-  const servers = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const server = createNetServer();
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
-    }
-    return servers.map((server) => server.address().port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
-  }
+  return process.env.CYCLONE_TESTENV_HYDRA ?? (await goToolBinary('hydra'));
 }
 
 const escapeHtml = (text) =>
@@ -73,8 +37,6 @@ const escapeHtml = (text) =>
 export async function startHydra(options = {}) {
   const users = { ...(options.users ?? {}) };
   const binary = options.binary ?? (await hydraBinary());
-  const stateDir = mkdtempSync(join(tmpdir(), 'cyclone-hydra-'));
-  const logFile = join(stateDir, 'hydra.log');
   const [publicPort, adminPort] = await freePorts(2);
   const issuer = `http://127.0.0.1:${publicPort}/`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -160,12 +122,11 @@ export async function startHydra(options = {}) {
   await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
   const loginAppUrl = `http://127.0.0.1:${app.address().port}`;
 
-  const out = openSync(logFile, 'a');
-  const child = spawn(binary, ['serve', 'all', '--dev'], {
-    cwd: stateDir,
-    stdio: ['ignore', out, out],
+  const { logFile, stop } = await startToolProcess({
+    name: 'hydra',
+    binary,
+    args: () => ['serve', 'all', '--dev'],
     env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
       DSN: 'memory',
       SECRETS_SYSTEM: randomBytes(24).toString('hex'),
       URLS_SELF_ISSUER: issuer,
@@ -178,45 +139,15 @@ export async function startHydra(options = {}) {
       LOG_LEVEL: 'warn',
       SQA_OPT_OUT: 'true',
     },
-  });
-  const killChild = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  process.once('exit', killChild);
-
-  const stop = async () => {
-    process.removeListener('exit', killChild);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(3_000)]);
-      killChild();
-    }
-    await new Promise((resolve) => app.close(() => resolve()));
-    rmSync(stateDir, { recursive: true, force: true });
-  };
-
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      const log = readFileSync(logFile, 'utf8');
-      await stop();
-      throw new Error(`hydra exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log.slice(-4000)}`);
-    }
-    try {
+    ready: async () => {
       const [ready, discovery] = await Promise.all([
         fetch(`${adminUrl}/health/ready`),
         fetch(`${issuer}.well-known/openid-configuration`),
       ]);
-      if (ready.ok && discovery.ok) break;
-    } catch {}
-    if (Date.now() - started > START_TIMEOUT_MS) {
-      const log = readFileSync(logFile, 'utf8');
-      await stop();
-      throw new Error(`hydra was not ready after ${START_TIMEOUT_MS / 1000}s:\n${log.slice(-4000)}`);
-    }
-    await sleep(100);
-  }
+      return ready.ok && discovery.ok;
+    },
+    onStop: () => new Promise((resolve) => app.close(() => resolve())),
+  });
 
   return {
     issuer,
