@@ -4,6 +4,7 @@
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { runWorkflow } from '../../testing/run-helpers.js';
 import { seedTenant } from '../../testing/seed.js';
 import { startTestApi, type TestApi } from '../../testing/test-api.js';
 import { waitFor } from '../../testing/wait.js';
@@ -42,13 +43,7 @@ describe('live streams lose access with their reader', () => {
       admin,
     );
     expect(applied.errors).toBeUndefined();
-    const run = await api.graphql<{ runWorkflow: { id: string } }>(
-      'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
-      { input: { tenant: 'watched', project: 'p', workflow: 'wf' } },
-      tokens.DEVELOPER,
-    );
-    runId = run.data?.runWorkflow.id as string;
-    expect(runId).toBeTruthy();
+    runId = (await runWorkflow(api, tokens.DEVELOPER, { tenant: 'watched', project: 'p', workflow: 'wf' })).id;
   }, 120_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { startDockerRegistry } from '../../../modules/integration-checks/testing/docker-registry.js';
-import { stageOf, waitForRun } from '../../../testing/run-helpers.js';
+import { runWorkflow, stageOf, waitForRun } from '../../../testing/run-helpers.js';
 import { seedTenant } from '../../../testing/seed.js';
 import { createGitRepository, runHelpers } from '../../../testing/stage-io.js';
 import { startTestApi, type TestApi } from '../../../testing/test-api.js';
@@ -383,13 +383,7 @@ spec:
         },
         admin,
       );
-      const refused = (
-        await h.must<{ runWorkflow: { id: string } }>(
-          'mutation($input: RunWorkflowInput!) { runWorkflow(input: $input) { id } }',
-          { input: { tenant: 'other', project: 'web', workflow: 'private' } },
-          admin,
-        )
-      ).runWorkflow.id;
+      const refused = (await runWorkflow(api, admin, { tenant: 'other', project: 'web', workflow: 'private' })).id;
       const failed = await runHelpers(api, () => admin).waitEnd(refused, 60_000);
       expect(stageOf(failed, 'pulled').phase).toBe('FAILED');
       expect(stageOf(failed, 'pulled').message).toMatch(
