@@ -30,7 +30,7 @@ describe('queue limits', () => {
     gates = mkdtempSync(join(tmpdir(), 'cyclone-queue-limits-gates-'));
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir, CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: '3' });
     admin = await api.loginAsAdmin();
-    for (const tenant of ['flood', 'busy', 'calm']) {
+    for (const tenant of ['flood', 'busy', 'calm', 'burst']) {
       tokens[tenant] = (await seedTenant(api, admin, tenant, { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
       const gate = `while [ ! -f "${gates}/$CYCLONE_RUN_ID" ]; do sleep 0.05; done`;
       const created = await api.graphql(
@@ -47,7 +47,7 @@ describe('queue limits', () => {
       );
       expect(created.errors).toBeUndefined();
     }
-    for (const tenant of ['flood', 'busy']) {
+    for (const tenant of ['flood', 'busy', 'burst']) {
       const quota = await api.graphql(QUOTA, { input: { name: tenant, quota: { maxConcurrentRuns: 1 } } }, admin);
       expect(quota.errors).toBeUndefined();
     }
@@ -122,5 +122,20 @@ describe('queue limits', () => {
     await api.graphql(STOP, { id: queued[0] }, tokens.busy);
     await waitForPhase(queued[0] as string, 'busy', ['CANCELLED']);
     expect((await run('busy')).errors).toBeUndefined();
+  }, 60_000);
+
+  it('lets exactly the limit in when many submissions arrive at once', async () => {
+    const active = (await run('burst')).data?.runWorkflow.id as string;
+    await waitForPhase(active, 'burst', ['RUNNING']);
+    const results = await Promise.all(Array.from({ length: 10 }, () => run('burst')));
+    const accepted = results.filter((result) => result.errors === undefined);
+    const refused = results.filter((result) => result.errors?.[0]?.extensions?.code === 'CONFLICT');
+    expect([accepted.length, refused.length]).toEqual([3, 7]);
+    const queued = await db.workflowRun.count({
+      where: { workflow: { project: { tenant: { name: 'burst' } } }, admittedAt: null, phase: { in: ['PENDING', 'WAITING'] } },
+    });
+    expect(queued).toBe(3);
+    writeFileSync(join(gates, active), '');
+    for (const result of accepted) writeFileSync(join(gates, result.data?.runWorkflow.id as string), '');
   }, 60_000);
 });

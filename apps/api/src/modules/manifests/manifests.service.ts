@@ -8,6 +8,7 @@ import type { SecretBox } from '../integrations/secret-box.js';
 import { applyNotificationDocument } from '../notifications/notification-document.js';
 import { upsertResourceType } from '../resource-types/resource-types.repository.js';
 import { upsertResource } from '../resources/resources.repository.js';
+import { lockTenantQueue } from '../runs/run-create.js';
 import { requireProject } from '../shared/access.js';
 import { runMutation, type Tx } from '../shared/mutation.js';
 import { loadStageDefinition, upsertStage } from '../stages/stages.repository.js';
@@ -186,6 +187,8 @@ export class ManifestsService {
         note('WorkflowTrigger', manifest.spec.name, 'WORKFLOW_TRIGGER', outcome);
       }
       const runScope = { projectId: project.id, projectName: project.name, actorId: actor.id };
+      // Several runs in one transaction take the queue's turn first (see lockTenantQueue).
+      if (of('WorkflowRun').length > 1) await lockTenantQueue(tx, tenant.id);
       for (const { index, manifest } of of('WorkflowRun')) {
         const run = await applyWorkflowRun(tx, runScope, index, manifest.spec, options.runObjectName);
         applied.push({ kind: 'WorkflowRun', name: manifest.spec.name, target: 'WORKFLOW_RUN', ...run });

@@ -14,7 +14,7 @@ import {
   type RevisionTrigger,
 } from '../pipelines/revision-pipelines.js';
 import { PIPELINE_FILE, saveRevisionVersion } from '../pipelines/revision-workflow.js';
-import { createRunInTx } from '../runs/run-create.js';
+import { createRunInTx, lockTenantQueue } from '../runs/run-create.js';
 import { createScmProvider } from '../scm/create-provider.js';
 import type { Tx } from '../shared/mutation.js';
 import { keepPermittedCommenters } from './comment-permission.js';
@@ -215,6 +215,8 @@ async function startRuns(
   let started: { runIds: string[]; cancelled: string[] };
   try {
     started = await deps.db.$transaction(async (tx) => {
+      // Several runs in one transaction take the queue's turn first (see lockTenantQueue).
+      if (delivery.matches.length > 1) await lockTenantQueue(tx, integration.tenantId);
       const row = await tx.webhookDelivery.create({
         data: {
           ...scope,
