@@ -92,10 +92,13 @@ try {
     for (const row of top.rows) console.log(`  ${row.calls.padStart(7)} x ${row.ms.padStart(7)} ms  ${row.query}`);
   }
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
+  const at = (q: number) =>
+    (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1);
   const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' / ');
   console.log(`runWorkflow of a ${STAGES}-stage workflow, ${CALLS} calls, ${CONCURRENCY} at a time`);
-  console.log(`  load average before ${load(loadBefore)}, after ${load(loadavg())} (2 cores shared: CPU/call is the steady figure)`);
+  console.log(
+    `  load average before ${load(loadBefore)}, after ${load(loadavg())} (2 cores shared: CPU/call is the steady figure)`,
+  );
   console.log(`  calls/s: ${(CALLS / seconds).toFixed(0)}; latency ms p50 ${at(0.5)}  p95 ${at(0.95)}`);
   console.log(`  CPU ms per call: API ${cpu.api}, Postgres ${cpu.db}`);
   console.log(`  SQL statements per call: ${(Number(statements.rows[0]?.calls) / CALLS).toFixed(2)}`);

@@ -132,7 +132,11 @@ describe('queue limits', () => {
     const refused = results.filter((result) => result.errors?.[0]?.extensions?.code === 'CONFLICT');
     expect([accepted.length, refused.length]).toEqual([3, 7]);
     const queued = await db.workflowRun.count({
-      where: { workflow: { project: { tenant: { name: 'burst' } } }, admittedAt: null, phase: { in: ['PENDING', 'WAITING'] } },
+      where: {
+        workflow: { project: { tenant: { name: 'burst' } } },
+        admittedAt: null,
+        phase: { in: ['PENDING', 'WAITING'] },
+      },
     });
     expect(queued).toBe(3);
     writeFileSync(join(gates, active), '');
