@@ -68,7 +68,7 @@ export class RunsService {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
       const parsed = parseInput(runWorkflowSchema, input);
-      const workflow = await workflowsRepository.findByName(tx, project.id, parsed.workflow);
+      const workflow = await workflowsRepository.findRefByName(tx, project.id, parsed.workflow);
       if (!workflow) throw notFound(`workflow "${parsed.workflow}" in project "${project.name}"`);
       if (parsed.executionCluster) await requireExecutionCluster(tx, tenant.id, parsed.executionCluster);
       const run = await createRunInTx(tx, workflow.id, {

@@ -45,6 +45,13 @@ export const workflowsRepository = {
     return tx.workflow.findUnique({ where: { projectId_name: { projectId, name } } });
   },
 
+  /** Only the id and name, in one raw statement: the submit path of every run asks this. */
+  async findRefByName(tx: Tx, projectId: string, name: string): Promise<{ id: string; name: string } | null> {
+    const rows = await tx.$queryRaw<{ id: string; name: string }[]>`
+      SELECT id, name FROM workflows WHERE project_id = ${projectId}::uuid AND name = ${name}`;
+    return rows[0] ?? null;
+  },
+
   /** Locks the workflow's row for the rest of the transaction (new versions, deletes). */
   async lock(tx: Tx, workflowId: string): Promise<void> {
     await tx.$queryRaw`SELECT 1 FROM workflows WHERE id = ${workflowId}::uuid FOR UPDATE`;
