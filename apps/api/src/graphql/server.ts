@@ -21,6 +21,7 @@ import { graphqlBodyErrors } from './body-errors.js';
 import { ConnectionAuthWatch } from './connection-auth.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
+import { mayChangeCredentials } from './credential-keeping-mutations.js';
 import { depthLimitRule } from './limits.js';
 import { QueryCache, type QueryCacheOptions } from './query-cache/query-cache.js';
 import {
@@ -155,7 +156,8 @@ export async function mountGraphQL(options: {
       storableTextPlugin(),
       queryCachePlugin({
         uncacheable: new UncacheableFields(schema),
-        onMutation: () => options.queryCache?.generations.bump('auth'),
+        onMutation: (rootFields) =>
+          options.queryCache?.generations.bump(mayChangeCredentials(rootFields) ? 'auth' : 'data'),
       }),
     ],
   });

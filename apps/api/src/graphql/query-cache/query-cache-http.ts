@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
+import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { GraphQLContext } from '../context.js';
 import type { CachedAnswer, QueryCache } from './query-cache.js';
 import type { UncacheableFields } from './uncacheable-fields.js';
@@ -182,13 +183,14 @@ function keepSentAnswer(
  */
 export function queryCachePlugin(deps: {
   uncacheable: UncacheableFields;
-  onMutation: () => void;
+  /** With the mutation's root field names (undefined: not plain fields). */
+  onMutation: (rootFields: string[] | undefined) => void;
 }): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ contextValue }) {
       return {
         async willSendResponse({ operation, response, document }) {
-          if (operation?.operation === 'mutation') deps.onMutation();
+          if (operation?.operation === 'mutation') deps.onMutation(rootFieldNames(operation));
           const pending = contextValue.queryCache;
           if (!pending) return;
           pending.isCacheable =
@@ -202,4 +204,13 @@ export function queryCachePlugin(deps: {
       };
     },
   };
+}
+
+function rootFieldNames(operation: OperationDefinitionNode): string[] | undefined {
+  const names: string[] = [];
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) return undefined;
+    names.push(selection.name.value);
+  }
+  return names;
 }
