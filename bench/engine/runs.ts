@@ -3,6 +3,7 @@
 // run SUCCEEDED. Prints the time, runs per minute, the latency from submission to
 // stage start (p50/p95), CPU, peak API RSS and SQL statements per run.
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
+// `engine -- --sizes 250,1000,4000` runs it once per size and prints a table (engine/main.ts).
 // BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
 // BENCH_EXECUTOR=container runs each stage in a container of a private Docker Engine
 // (Debian's docker.io, the locally built Debian image; root only) and also prints
@@ -14,8 +15,11 @@ import pg from 'pg';
 import { BASE_IMAGE, startContainerEngine } from '../../scripts/testenv/container-engine.mjs';
 import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss } from '../lib/rss.js';
+import { sizeResultLine } from '../lib/sizes.js';
+import { percentile } from '../lib/stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const MAX_ACTIVE = process.env.BENCH_MAX_ACTIVE_RUNS ?? '100';
@@ -55,8 +59,7 @@ try {
     },
     token,
   );
-  await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  await sql.query('SELECT pg_stat_statements_reset()');
+  const countersBefore = await startDbCounters(sql);
   const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
   // CPU of the API (and the stage processes it has not reaped yet) and of Postgres: less sensitive to load.
@@ -124,9 +127,9 @@ try {
     api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,
     db: cpuSecondsOfTree(postmasterPid) - cpuBefore.db,
   };
-  const statements = await sql.query<{ calls: string }>(
-    `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'`,
-  );
+  // Backends report their row counts within PGSTAT_IDLE_INTERVAL (10 s) of going idle.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const counters = countersSince(countersBefore, await readDbCounters(sql));
   if (process.env.BENCH_SQL_TOP) {
     // Which statements a run costs, most frequent first.
     const top = await sql.query<{ calls: string; query: string }>(
@@ -142,10 +145,14 @@ try {
   const latencies = starts
     .map((row) => row.started_at.getTime() - (submitted.get(row.run_id) ?? row.started_at.getTime()))
     .sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  const perRun = Number(statements.rows[0]?.calls ?? 0) / RUNS;
-  const percentile = (sorted: number[], p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const pct = (p: number) => percentile(latencies, p);
+  const perRun = counters.statements / RUNS;
+  // The last stage's end until the run was recorded finished.
+  const { rows: ends } = await sql.query<{ ms: number }>(
+    `/* bench */ SELECT extract(epoch FROM r.finished_at - max(s.finished_at)) * 1000 AS ms
+     FROM workflow_runs r JOIN stage_runs s ON s.run_id = r.id GROUP BY r.id`,
+  );
+  const endToFinished = ends.map((row) => Number(row.ms));
   const toRunning = containerStarts
     ? [...containerStarts.startedAt()].map(([runId, at]) => at - (submitted.get(runId) ?? at)).sort((a, b) => a - b)
     : [];
@@ -171,6 +178,19 @@ try {
     `CPU used:                API ${cpu.api.toFixed(1)} s, Postgres ${cpu.db.toFixed(1)} s (${(((cpu.api + cpu.db) * 1000) / RUNS).toFixed(1)} ms per run)`,
   );
   console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
+  console.log(`DB rows written per run: ${(counters.rowsWritten / RUNS).toFixed(1)} (inserted, updated, deleted)`);
+  console.log(`stage end → run finished: p50 ${percentile(endToFinished, 50)} ms, p95 ${percentile(endToFinished, 95)} ms`);
+  console.log(
+    sizeResultLine({
+      runs: RUNS,
+      cpuMsPerRun: ((cpu.api + cpu.db) * 1000) / RUNS,
+      sqlPerRun: perRun,
+      dbRowsWrittenPerRun: counters.rowsWritten / RUNS,
+      submitToStartP95Ms: pct(95),
+      endToFinishedP95Ms: percentile(endToFinished, 95),
+      wallSeconds: elapsedMs / 1000,
+    }),
+  );
 } finally {
   rss.stop();
   containerStarts?.stop();

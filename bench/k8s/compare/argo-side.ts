@@ -13,7 +13,7 @@ import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
 import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
 import { resilientWatch } from './resilient-watch.js';
-import { gaps } from './stats.js';
+import { gaps } from '../../lib/stats.js';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';

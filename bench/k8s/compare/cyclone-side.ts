@@ -10,7 +10,7 @@ import { peakRss } from '../../lib/rss.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
 import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
-import { gaps } from './stats.js';
+import { gaps } from '../../lib/stats.js';
 
 export async function measureCyclone(opts: {
   clients: KubeClients;
