@@ -179,7 +179,9 @@ try {
   );
   console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
   console.log(`DB rows written per run: ${(counters.rowsWritten / RUNS).toFixed(1)} (inserted, updated, deleted)`);
-  console.log(`stage end → run finished: p50 ${percentile(endToFinished, 50)} ms, p95 ${percentile(endToFinished, 95)} ms`);
+  console.log(
+    `stage end → run finished: p50 ${percentile(endToFinished, 50)} ms, p95 ${percentile(endToFinished, 95)} ms`,
+  );
   console.log(
     sizeResultLine({
       runs: RUNS,

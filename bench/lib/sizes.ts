@@ -84,13 +84,14 @@ function runOne(script: string, size: number): Promise<SizeResult> {
 
 export function formatSizeTable(rows: readonly SizeResult[]): string {
   const hasApiServer = rows.some((r) => r.apiServerWritesPerRun !== undefined);
-  const columns: [string, (r: SizeResult) => string][] = [
+  type Column = [string, (r: SizeResult) => string];
+  const columns: Column[] = [
     ['runs', (r) => String(r.runs)],
     ['CPU ms/run', (r) => r.cpuMsPerRun.toFixed(1)],
     ['SQL/run', (r) => r.sqlPerRun.toFixed(1)],
     ['DB rows written/run', (r) => r.dbRowsWrittenPerRun.toFixed(1)],
     ...(hasApiServer
-      ? [['API-server writes/run', (r: SizeResult) => (r.apiServerWritesPerRun ?? Number.NaN).toFixed(2)] as const]
+      ? [['API-server writes/run', (r) => (r.apiServerWritesPerRun ?? Number.NaN).toFixed(2)] satisfies Column]
       : []),
     ['p95 submit→start ms', (r) => String(Math.round(r.submitToStartP95Ms))],
     ['p95 end→finished ms', (r) => String(Math.round(r.endToFinishedP95Ms))],
