@@ -1,10 +1,10 @@
-// Benchmark: submit N single-stage runs (command `true`) at once through GraphQL to
+// Benchmark: submit N single-stage runs (command `true`), 100 in flight, through GraphQL to
 // one API process (role all: GraphQL + controller + executor) and wait until every
 // run SUCCEEDED. Prints the time, runs per minute, the latency from submission to
 // stage start (p50/p95), CPU, peak API RSS and SQL statements per run.
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
 // `engine -- --sizes 250,1000,4000` runs it once per size and prints a table (engine/main.ts).
-// BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
+// BENCH_SUBMIT_CONCURRENCY (100): submissions in flight at once. BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
 // BENCH_EXECUTOR=container runs each stage in a container of a private Docker Engine
 // (Debian's docker.io, the locally built Debian image; root only) and also prints
 // submit → container running, from the engine's start events.
@@ -17,6 +17,7 @@ import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
+import { inPool, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { peakRss } from '../lib/rss.js';
 import { sizeResultLine } from '../lib/sizes.js';
 import { percentile } from '../lib/stats.js';
@@ -102,13 +103,11 @@ try {
       }
     }
   } else {
-    await Promise.all(
-      Array.from({ length: RUNS }, async () => {
-        const at = Date.now();
-        const data = await submit();
-        submitted.set(data.runWorkflow.id, at);
-      }),
-    );
+    await inPool(RUNS, SUBMIT_CONCURRENCY, async () => {
+      const at = Date.now();
+      const data = await submit();
+      submitted.set(data.runWorkflow.id, at);
+    });
   }
   const allSubmittedMs = Date.now() - started;
   for (;;) {
@@ -162,7 +161,7 @@ try {
       .join(', ')}`,
   );
   console.log(
-    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : 'submitted at once'}`,
+    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : `submitted ${SUBMIT_CONCURRENCY} at a time`}`,
   );
   console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);

@@ -1,4 +1,4 @@
-// Benchmark: N single-stage runs submitted at once to one API process (role all:
+// Benchmark: N single-stage runs submitted (100 in flight) to one API process (role all:
 // GraphQL + controller) with the Kubernetes executor, on a test control plane with
 // kwok nodes (pods end after kwok's default 1s "run"). Prints the time until every
 // stage pod exists and until every run SUCCEEDED, runs per minute, and API-server
@@ -6,7 +6,7 @@
 // after (Cyclone's own: pods, workflowruns, claims, secrets; and every client's).
 //
 // Run: pnpm --filter @cyclone/bench k8s
-//   BENCH_RUNS=500  BENCH_MAX_ACTIVE_RUNS=0 (no limit)  BENCH_POD_GC_DELAY=1s
+//   BENCH_RUNS=500  BENCH_MAX_ACTIVE_RUNS=0 (no limit)  BENCH_POD_GC_DELAY=1s  BENCH_SUBMIT_CONCURRENCY=100
 //   BENCH_KUBECONFIG=<path> to use a running control plane (else one is started).
 // `k8s -- --sizes 250,1000,4000` runs it once per size and prints a table (k8s/main.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION, startControlPlane } from '../..
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { inPool, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { sizeResultLine } from '../lib/sizes.js';
 import { percentile } from '../lib/stats.js';
 
@@ -160,18 +161,16 @@ try {
 
   const submitStart = Date.now();
   const submittedAt = new Map<string, number>();
-  await Promise.all(
-    Array.from({ length: RUNS }, async () => {
-      const at = Date.now();
-      const data = await graphql<{ runWorkflow: { id: string } }>(
-        platform.apiUrl,
-        `mutation { runWorkflow(input: {tenant: "${tenant}", project: "shop", workflow: "noop"}) { id } }`,
-        {},
-        token,
-      );
-      submittedAt.set(data.runWorkflow.id, at);
-    }),
-  );
+  await inPool(RUNS, SUBMIT_CONCURRENCY, async () => {
+    const at = Date.now();
+    const data = await graphql<{ runWorkflow: { id: string } }>(
+      platform.apiUrl,
+      `mutation { runWorkflow(input: {tenant: "${tenant}", project: "shop", workflow: "noop"}) { id } }`,
+      {},
+      token,
+    );
+    submittedAt.set(data.runWorkflow.id, at);
+  });
   const submittedMs = Date.now() - submitStart;
   let succeededMs = 0;
   for (;;) {
