@@ -17,7 +17,7 @@ import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
-import { inPool, SUBMIT_CONCURRENCY } from '../lib/pool.js';
+import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { peakRss } from '../lib/rss.js';
 import { sizeResultLine } from '../lib/sizes.js';
 import { percentile } from '../lib/stats.js';
@@ -68,25 +68,16 @@ try {
 
   const started = Date.now();
   const submitted = new Map<string, number>();
-  // A request that never reached the server (connect timeout, a kept-alive socket the
-  // server closed as it was reused) is sent again, and counted: a resent request may
-  // rarely make a run twice.
-  let resent = 0;
-  const submit = async (): Promise<{ runWorkflow: { id: string } }> => {
-    try {
-      return await graphql<{ runWorkflow: { id: string } }>(
+  const resend = resender<{ runWorkflow: { id: string } }>(RUNS);
+  const submit = () =>
+    resend.send(() =>
+      graphql<{ runWorkflow: { id: string } }>(
         platform.apiUrl,
         'mutation { runWorkflow(input: {tenant: "bench", project: "shop", workflow: "noop"}) { id } }',
         {},
         token,
-      );
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
-      if (!['UND_ERR_SOCKET', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || resent > RUNS) throw error;
-      resent += 1;
-      return submit();
-    }
-  };
+      ),
+    );
   if (SEQUENTIAL) {
     // One run at a time, each to its end: latencies without any queueing.
     for (let i = 0; i < RUNS; i += 1) {
@@ -163,7 +154,7 @@ try {
   console.log(
     `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : `submitted ${SUBMIT_CONCURRENCY} at a time`}`,
   );
-  console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
+  console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resend.resent()} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
   console.log(`throughput:              ${Math.round((RUNS / elapsedMs) * 60_000)} runs/min`);
   console.log(`submit → stage started:  p50 ${pct(50)} ms, p95 ${pct(95)} ms (queued runs included)`);

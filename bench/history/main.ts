@@ -29,6 +29,7 @@ import {
 import { watchWhileRetentionRuns } from './retention-watch.js';
 import { probes, type Timing, timeProbes } from './timing.js';
 
+/** 0: only the small database's figures (e.g. to compare with a kept large one). */
 const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 100_000);
 const HISTORY_LINES = Number(process.env.BENCH_HISTORY_LINES ?? 20_000_000);
 const KEEP = Number(process.env.BENCH_RETENTION_KEEP ?? 3_000);
@@ -86,14 +87,15 @@ try {
     await sql.query('VACUUM ANALYZE');
     empty = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES);
     printTimings(`${base.count} runs, ${await lineCount()} log lines`, empty);
-    await loadHistory(history, perRun);
+    if (HISTORY_RUNS > 0) await loadHistory(history, perRun);
   }
-  const loaded = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES);
-  printTimings(`${HISTORY_RUNS + base.count} runs, ${await lineCount()} log lines`, loaded);
-  if (empty) printRatios(empty, loaded);
-  await printSizes();
-
-  if (process.env.BENCH_RETENTION !== '0') await timeRetention(workflows, base);
+  if (HISTORY_RUNS > 0) {
+    const loaded = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES);
+    printTimings(`${HISTORY_RUNS + base.count} runs, ${await lineCount()} log lines`, loaded);
+    if (empty) printRatios(empty, loaded);
+    await printSizes();
+    if (process.env.BENCH_RETENTION !== '0') await timeRetention(workflows, base);
+  }
   console.log(`load average after: ${load()}`);
 } finally {
   await sql.end().catch(() => undefined);
