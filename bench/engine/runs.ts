@@ -109,7 +109,13 @@ try {
     const { done, failed } = rows[0] as { done: number; failed: number };
     if (failed > 0) throw new Error(`${failed} runs did not succeed`);
     if (done >= RUNS) break;
-    if (Date.now() - started > TIMEOUT_MS) throw new Error(`only ${done} of ${RUNS} runs finished in time`);
+    if (Date.now() - started > TIMEOUT_MS) {
+      const { rows: left } = await sql.query(
+        `/* bench */ SELECT r.phase, r.wait_kind, s.phase AS stage_phase, count(*)::int AS runs FROM workflow_runs r
+         LEFT JOIN stage_runs s ON s.run_id = r.id WHERE r.finished_at IS NULL GROUP BY 1, 2, 3`,
+      );
+      throw new Error(`only ${done} of ${RUNS} runs finished in time; the others: ${JSON.stringify(left)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const elapsedMs = Date.now() - started;

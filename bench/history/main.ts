@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 import {
   insertLinesSql,
@@ -77,6 +78,10 @@ try {
   };
   const perRun = Math.max(2, Math.round(HISTORY_LINES / HISTORY_RUNS));
   const replayRunId = (await sql.query<{ id: string }>(`SELECT ${runIdSql(base, '0')} AS id`)).rows[0]?.id as string;
+  const postmasterPid = parentPid(
+    Number((await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid),
+  );
+  const cpu = () => cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid);
   const isLoaded = Number((await sql.query('SELECT count(*) AS n FROM workflow_runs')).rows[0].n) > base.count;
 
   let empty: Timing[] | undefined;
@@ -85,12 +90,12 @@ try {
     await sql.query(insertStageLinesSql(base, 0, 'build', REPLAY_LINES));
     await sql.query(insertLinesSql(base, 200, 0, base.count * 200));
     await sql.query('VACUUM ANALYZE');
-    empty = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES);
+    empty = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES, cpu);
     printTimings(`${base.count} runs, ${await lineCount()} log lines`, empty);
     if (HISTORY_RUNS > 0) await loadHistory(history, perRun);
   }
   if (HISTORY_RUNS > 0) {
-    const loaded = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES);
+    const loaded = await timeProbes(probes(platform.apiUrl, admin, replayRunId), TIMES, cpu);
     printTimings(`${HISTORY_RUNS + base.count} runs, ${await lineCount()} log lines`, loaded);
     if (empty) printRatios(empty, loaded);
     await printSizes();
@@ -237,15 +242,17 @@ function printTimings(title: string, timings: readonly Timing[]): void {
   console.log(`\n${title}:`);
   for (const t of timings)
     console.log(
-      `  ${t.label.padEnd(38)} p50 ${t.p50.toFixed(1).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms`,
+      `  ${t.label.padEnd(38)} p50 ${t.p50.toFixed(1).padStart(7)} ms  p95 ${t.p95.toFixed(1).padStart(7)} ms  CPU ${t.cpuMs.toFixed(1).padStart(6)} ms/request`,
     );
 }
 
 function printRatios(empty: readonly Timing[], loaded: readonly Timing[]): void {
-  console.log('\nwith history / without (p50):');
+  console.log('\nwith history / without:');
   for (const [i, t] of loaded.entries()) {
     const before = empty[i] as Timing;
-    console.log(`  ${t.label.padEnd(38)} ${(t.p50 / before.p50).toFixed(2)}×`);
+    console.log(
+      `  ${t.label.padEnd(38)} p50 ${(t.p50 / before.p50).toFixed(2)}×  CPU ${(t.cpuMs / before.cpuMs).toFixed(2)}×`,
+    );
   }
 }
 

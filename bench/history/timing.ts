@@ -9,6 +9,8 @@ export interface Timing {
   label: string;
   p50: number;
   p95: number;
+  /** CPU of the API and Postgres per request: less sensitive than times to other load. */
+  cpuMs: number;
 }
 
 export type Probe = { label: string; send: () => Promise<unknown> };
@@ -54,18 +56,23 @@ export function probes(apiUrl: string, token: string, replayRunId: string): Prob
   ];
 }
 
-/** Each probe `times` times after three warm-up calls (a fresh API compiles its code paths); p50 and p95 in ms. */
-export async function timeProbes(list: readonly Probe[], times: number): Promise<Timing[]> {
+/**
+ * Each probe `times` times after three warm-up calls (a fresh API compiles its code
+ * paths); p50 and p95 in ms, and `cpuSeconds()` (API and Postgres) spent per call.
+ */
+export async function timeProbes(list: readonly Probe[], times: number, cpuSeconds: () => number): Promise<Timing[]> {
   const out: Timing[] = [];
   for (const probe of list) {
     for (let i = 0; i < 3; i++) await probe.send();
     const samples: number[] = [];
+    const cpuBefore = cpuSeconds();
     for (let i = 0; i < times; i++) {
       const started = performance.now();
       await probe.send();
       samples.push(performance.now() - started);
     }
-    out.push({ label: probe.label, p50: percentile(samples, 50), p95: percentile(samples, 95) });
+    const cpuMs = ((cpuSeconds() - cpuBefore) * 1000) / times;
+    out.push({ label: probe.label, p50: percentile(samples, 50), p95: percentile(samples, 95), cpuMs });
   }
   return out;
 }
