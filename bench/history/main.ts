@@ -141,10 +141,10 @@ async function timeRetention(workflows: readonly Workflow[], base: RunSet): Prom
   const seconds = (performance.now() - started) / 1000;
   const seen = await watch.stop();
   console.log(
-    `\nretention (CYCLONE_RUN_RETENTION=${KEEP}): ${(before - left).toLocaleString('en')} runs and ${(linesBefore - (await lineCount())).toLocaleString('en')} log lines deleted in ${seconds.toFixed(1)} s (API start included)`,
+    `\nretention (CYCLONE_RUN_RETENTION=${KEEP}): ${(before - left).toLocaleString('en')} runs and ${(linesBefore + seen.linesWritten - (await lineCount())).toLocaleString('en')} log lines deleted in ${seconds.toFixed(1)} s (API start included)`,
   );
   console.log(
-    `meanwhile: ${seen.batches} INSERTs of 100 log lines into a kept run: p50 ${seen.insertP50Ms.toFixed(1)} ms, p95 ${seen.insertP95Ms.toFixed(1)} ms, max ${seen.insertMaxMs.toFixed(1)} ms; longest lock wait seen in pg_stat_activity ${seen.longestLockWaitMs.toFixed(0)} ms`,
+    `meanwhile: ${seen.batches} INSERTs of 100 log lines into a kept run: p50 ${seen.insertP50Ms.toFixed(1)} ms, p95 ${seen.insertP95Ms.toFixed(1)} ms, max ${seen.insertMaxMs.toFixed(1)} ms; longest lock wait seen in pg_stat_activity ${seen.longestLockWaitMs.toFixed(0)} ms (${seen.longestLockWait || 'none'})`,
   );
 }
 

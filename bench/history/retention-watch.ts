@@ -9,6 +9,7 @@ export function watchWhileRetentionRuns(databaseUrl: string, keptRunId: string, 
   const sampler = new pg.Client({ connectionString: databaseUrl });
   const insertMs: number[] = [];
   let longestLockWaitMs = 0;
+  let longestLockWait = '';
   let isStopped = false;
   let seq = 0;
   const loops = (async () => {
@@ -31,11 +32,16 @@ export function watchWhileRetentionRuns(databaseUrl: string, keptRunId: string, 
     };
     const sample = async () => {
       while (!isStopped) {
-        const { rows } = await sampler.query<{ ms: number | null }>(
-          `SELECT extract(epoch FROM max(clock_timestamp() - state_change)) * 1000 AS ms
-           FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+        const { rows } = await sampler.query<{ ms: number; what: string }>(
+          `SELECT extract(epoch FROM clock_timestamp() - state_change) * 1000 AS ms,
+                  wait_event || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 80) AS what
+           FROM pg_stat_activity WHERE wait_event_type = 'Lock' ORDER BY 1 DESC LIMIT 1`,
         );
-        longestLockWaitMs = Math.max(longestLockWaitMs, Number(rows[0]?.ms ?? 0));
+        const ms = Number(rows[0]?.ms ?? 0);
+        if (ms > longestLockWaitMs) {
+          longestLockWaitMs = ms;
+          longestLockWait = rows[0]?.what ?? '';
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
@@ -52,7 +58,10 @@ export function watchWhileRetentionRuns(databaseUrl: string, keptRunId: string, 
         insertP50Ms: percentile(insertMs, 50),
         insertP95Ms: percentile(insertMs, 95),
         insertMaxMs: Math.max(0, ...insertMs),
+        linesWritten: insertMs.length * 100,
         longestLockWaitMs,
+        /** Its wait event and the waiting statement. */
+        longestLockWait,
       };
     },
   };
