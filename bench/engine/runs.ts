@@ -1,9 +1,10 @@
-// Benchmark: submit N single-stage runs (command `true`) at once through GraphQL to
+// Benchmark: submit N single-stage runs (command `true`), 100 in flight, through GraphQL to
 // one API process (role all: GraphQL + controller + executor) and wait until every
 // run SUCCEEDED. Prints the time, runs per minute, the latency from submission to
 // stage start (p50/p95), CPU, peak API RSS and SQL statements per run.
 // Run: pnpm --filter @cyclone/bench engine   (BENCH_RUNS=1000, BENCH_MAX_ACTIVE_RUNS=100)
-// BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
+// `engine -- --sizes 250,1000,4000` runs it once per size and prints a table (engine/main.ts).
+// BENCH_SUBMIT_CONCURRENCY (100): submissions in flight at once. BENCH_SEQUENTIAL=1 submits one run after another (latency without queueing).
 // BENCH_EXECUTOR=container runs each stage in a container of a private Docker Engine
 // (Debian's docker.io, the locally built Debian image; root only) and also prints
 // submit → container running, from the engine's start events.
@@ -14,8 +15,12 @@ import pg from 'pg';
 import { BASE_IMAGE, startContainerEngine } from '../../scripts/testenv/container-engine.mjs';
 import { followContainerStarts } from '../lib/container-starts.js';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
+import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { peakRss } from '../lib/rss.js';
+import { sizeResultLine } from '../lib/sizes.js';
+import { percentile } from '../lib/stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const MAX_ACTIVE = process.env.BENCH_MAX_ACTIVE_RUNS ?? '100';
@@ -55,8 +60,7 @@ try {
     },
     token,
   );
-  await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  await sql.query('SELECT pg_stat_statements_reset()');
+  const countersBefore = await startDbCounters(sql);
   const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
   // CPU of the API (and the stage processes it has not reaped yet) and of Postgres: less sensitive to load.
@@ -64,25 +68,16 @@ try {
 
   const started = Date.now();
   const submitted = new Map<string, number>();
-  // A request that never reached the server (connect timeout, a kept-alive socket the
-  // server closed as it was reused) is sent again, and counted: a resent request may
-  // rarely make a run twice.
-  let resent = 0;
-  const submit = async (): Promise<{ runWorkflow: { id: string } }> => {
-    try {
-      return await graphql<{ runWorkflow: { id: string } }>(
+  const resend = resender<{ runWorkflow: { id: string } }>(RUNS);
+  const submit = () =>
+    resend.send(() =>
+      graphql<{ runWorkflow: { id: string } }>(
         platform.apiUrl,
         'mutation { runWorkflow(input: {tenant: "bench", project: "shop", workflow: "noop"}) { id } }',
         {},
         token,
-      );
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
-      if (!['UND_ERR_SOCKET', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || resent > RUNS) throw error;
-      resent += 1;
-      return submit();
-    }
-  };
+      ),
+    );
   if (SEQUENTIAL) {
     // One run at a time, each to its end: latencies without any queueing.
     for (let i = 0; i < RUNS; i += 1) {
@@ -99,13 +94,11 @@ try {
       }
     }
   } else {
-    await Promise.all(
-      Array.from({ length: RUNS }, async () => {
-        const at = Date.now();
-        const data = await submit();
-        submitted.set(data.runWorkflow.id, at);
-      }),
-    );
+    await inPool(RUNS, SUBMIT_CONCURRENCY, async () => {
+      const at = Date.now();
+      const data = await submit();
+      submitted.set(data.runWorkflow.id, at);
+    });
   }
   const allSubmittedMs = Date.now() - started;
   for (;;) {
@@ -116,7 +109,13 @@ try {
     const { done, failed } = rows[0] as { done: number; failed: number };
     if (failed > 0) throw new Error(`${failed} runs did not succeed`);
     if (done >= RUNS) break;
-    if (Date.now() - started > TIMEOUT_MS) throw new Error(`only ${done} of ${RUNS} runs finished in time`);
+    if (Date.now() - started > TIMEOUT_MS) {
+      const { rows: left } = await sql.query(
+        `/* bench */ SELECT r.phase, r.wait_kind, s.phase AS stage_phase, count(*)::int AS runs FROM workflow_runs r
+         LEFT JOIN stage_runs s ON s.run_id = r.id WHERE r.finished_at IS NULL GROUP BY 1, 2, 3`,
+      );
+      throw new Error(`only ${done} of ${RUNS} runs finished in time; the others: ${JSON.stringify(left)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const elapsedMs = Date.now() - started;
@@ -124,9 +123,9 @@ try {
     api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,
     db: cpuSecondsOfTree(postmasterPid) - cpuBefore.db,
   };
-  const statements = await sql.query<{ calls: string }>(
-    `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'`,
-  );
+  // Backends report their row counts within PGSTAT_IDLE_INTERVAL (10 s) of going idle.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const counters = countersSince(countersBefore, await readDbCounters(sql));
   if (process.env.BENCH_SQL_TOP) {
     // Which statements a run costs, most frequent first.
     const top = await sql.query<{ calls: string; query: string }>(
@@ -142,10 +141,14 @@ try {
   const latencies = starts
     .map((row) => row.started_at.getTime() - (submitted.get(row.run_id) ?? row.started_at.getTime()))
     .sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  const perRun = Number(statements.rows[0]?.calls ?? 0) / RUNS;
-  const percentile = (sorted: number[], p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const pct = (p: number) => percentile(latencies, p);
+  const perRun = counters.statements / RUNS;
+  // The last stage's end until the run was recorded finished.
+  const { rows: ends } = await sql.query<{ ms: number }>(
+    `/* bench */ SELECT extract(epoch FROM r.finished_at - max(s.finished_at)) * 1000 AS ms
+     FROM workflow_runs r JOIN stage_runs s ON s.run_id = r.id GROUP BY r.id`,
+  );
+  const endToFinished = ends.map((row) => Number(row.ms));
   const toRunning = containerStarts
     ? [...containerStarts.startedAt()].map(([runId, at]) => at - (submitted.get(runId) ?? at)).sort((a, b) => a - b)
     : [];
@@ -155,9 +158,9 @@ try {
       .join(', ')}`,
   );
   console.log(
-    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : 'submitted at once'}`,
+    `runs:                    ${RUNS} single-stage (true), CYCLONE_MAX_ACTIVE_RUNS=${MAX_ACTIVE}, executor ${EXECUTOR}, ${SEQUENTIAL ? 'one after another' : `submitted ${SUBMIT_CONCURRENCY} at a time`}`,
   );
-  console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resent} requests resent)`);
+  console.log(`all submitted after:     ${(allSubmittedMs / 1000).toFixed(2)} s (${resend.resent()} requests resent)`);
   console.log(`all SUCCEEDED after:     ${(elapsedMs / 1000).toFixed(2)} s`);
   console.log(`throughput:              ${Math.round((RUNS / elapsedMs) * 60_000)} runs/min`);
   console.log(`submit → stage started:  p50 ${pct(50)} ms, p95 ${pct(95)} ms (queued runs included)`);
@@ -171,6 +174,21 @@ try {
     `CPU used:                API ${cpu.api.toFixed(1)} s, Postgres ${cpu.db.toFixed(1)} s (${(((cpu.api + cpu.db) * 1000) / RUNS).toFixed(1)} ms per run)`,
   );
   console.log(`SQL statements per run:  ${perRun.toFixed(1)} (API and controller, pg_stat_statements)`);
+  console.log(`DB rows written per run: ${(counters.rowsWritten / RUNS).toFixed(1)} (inserted, updated, deleted)`);
+  console.log(
+    `stage end → run finished: p50 ${percentile(endToFinished, 50)} ms, p95 ${percentile(endToFinished, 95)} ms`,
+  );
+  console.log(
+    sizeResultLine({
+      runs: RUNS,
+      cpuMsPerRun: ((cpu.api + cpu.db) * 1000) / RUNS,
+      sqlPerRun: perRun,
+      dbRowsWrittenPerRun: counters.rowsWritten / RUNS,
+      submitToStartP95Ms: pct(95),
+      endToFinishedP95Ms: percentile(endToFinished, 95),
+      wallSeconds: elapsedMs / 1000,
+    }),
+  );
 } finally {
   rss.stop();
   containerStarts?.stop();

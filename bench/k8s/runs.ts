@@ -1,4 +1,4 @@
-// Benchmark: N single-stage runs submitted at once to one API process (role all:
+// Benchmark: N single-stage runs submitted (100 in flight) to one API process (role all:
 // GraphQL + controller) with the Kubernetes executor, on a test control plane with
 // kwok nodes (pods end after kwok's default 1s "run"). Prints the time until every
 // stage pod exists and until every run SUCCEEDED, runs per minute, and API-server
@@ -6,8 +6,9 @@
 // after (Cyclone's own: pods, workflowruns, claims, secrets; and every client's).
 //
 // Run: pnpm --filter @cyclone/bench k8s
-//   BENCH_RUNS=500  BENCH_MAX_ACTIVE_RUNS=0 (no limit)  BENCH_POD_GC_DELAY=1s
+//   BENCH_RUNS=500  BENCH_MAX_ACTIVE_RUNS=0 (no limit)  BENCH_POD_GC_DELAY=1s  BENCH_SUBMIT_CONCURRENCY=100
 //   BENCH_KUBECONFIG=<path> to use a running control plane (else one is started).
+// `k8s -- --sizes 250,1000,4000` runs it once per size and prints a table (k8s/main.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,11 @@ import pg from 'pg';
 import { installCrds, loadKubeConfig, makeClients, type V1Pod } from '../../packages/k8s/dist/index.js';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION, startControlPlane } from '../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
+import { sizeResultLine } from '../lib/sizes.js';
+import { percentile } from '../lib/stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
@@ -151,24 +156,29 @@ try {
   // CPU of the API process and of Postgres over the whole window: less sensitive to other load than times.
   const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const countersBefore = await startDbCounters(sql);
   const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
 
+  const resend = resender<{ runWorkflow: { id: string } }>(RUNS);
   const submitStart = Date.now();
-  await Promise.all(
-    Array.from({ length: RUNS }, () =>
-      graphql(
+  const submittedAt = new Map<string, number>();
+  await inPool(RUNS, SUBMIT_CONCURRENCY, async () => {
+    const at = Date.now();
+    const data = await resend.send(() =>
+      graphql<{ runWorkflow: { id: string } }>(
         platform.apiUrl,
         `mutation { runWorkflow(input: {tenant: "${tenant}", project: "shop", workflow: "noop"}) { id } }`,
         {},
         token,
       ),
-    ),
-  );
+    );
+    submittedAt.set(data.runWorkflow.id, at);
+  });
   const submittedMs = Date.now() - submitStart;
   let succeededMs = 0;
   for (;;) {
     const { rows } = await sql.query<{ done: number; failed: number }>(
-      `SELECT count(*) FILTER (WHERE phase = 'SUCCEEDED')::int AS done,
+      `/* bench */ SELECT count(*) FILTER (WHERE phase = 'SUCCEEDED')::int AS done,
          count(*) FILTER (WHERE phase IN ('FAILED', 'CANCELLED'))::int AS failed FROM workflow_runs`,
     );
     const { done, failed } = rows[0] as { done: number; failed: number };
@@ -178,7 +188,7 @@ try {
       ]);
       throw new Error(`${failed} runs did not succeed: ${JSON.stringify(why)}`);
     }
-    if (done === RUNS) {
+    if (done >= RUNS) {
       succeededMs = Date.now() - submitStart;
       break;
     }
@@ -197,6 +207,9 @@ try {
     api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,
     db: cpuSecondsOfTree(postmasterPid) - cpuBefore.db,
   };
+  // Backends report their row counts within PGSTAT_IDLE_INTERVAL (10 s) of going idle.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  const counters = countersSince(countersBefore, await readDbCounters(sql));
   const delta = new Map<string, number>();
   for (const [key, value] of after) {
     const d = value - (before.get(key) ?? 0);
@@ -208,7 +221,7 @@ try {
   // Where the time goes, per run (ms): queued until admitted, admitted until its pod
   // was created (stage RUNNING), pod running until its exit was recorded, then until the run ended.
   const { rows: phases } = await sql.query<{ step: string; p50: number; p95: number; max: number }>(`
-    WITH t AS (
+    /* bench */ WITH t AS (
       SELECT extract(epoch FROM r.admitted_at - r.created_at) * 1000 AS queued,
              extract(epoch FROM s.started_at - r.admitted_at) * 1000 AS to_pod,
              extract(epoch FROM s.finished_at - s.started_at) * 1000 AS pod,
@@ -218,8 +231,16 @@ try {
            round(percentile_cont(0.95) WITHIN GROUP (ORDER BY v))::int AS p95, round(max(v))::int AS max
     FROM t, LATERAL (VALUES ('queued', queued), ('admittedToPod', to_pod), ('podToExit', pod), ('exitToRunEnd', to_end)) v(step, v)
     GROUP BY step`);
+  const { rows: starts } = await sql.query<{ run_id: string; started_at: Date }>(
+    `/* bench */ SELECT run_id, started_at FROM stage_runs`,
+  );
+  const submitToStart = starts.map((row) => row.started_at.getTime() - (submittedAt.get(row.run_id) ?? Number.NaN));
   const result = {
     runs: RUNS,
+    resentRequests: resend.resent(),
+    sqlPerRun: +(counters.statements / RUNS).toFixed(1),
+    dbRowsWrittenPerRun: +(counters.rowsWritten / RUNS).toFixed(1),
+    submitToStageStartP95Ms: percentile(submitToStart, 95),
     submittedMs,
     allPodsExistMs: allPodsAt ? allPodsAt - submitStart : null,
     allSucceededMs: succeededMs,
@@ -233,6 +254,18 @@ try {
     allClientsWrites: Object.fromEntries([...delta].sort((a, b) => b[1] - a[1]).slice(0, 12)),
   };
   console.log(JSON.stringify(result, null, 2));
+  console.log(
+    sizeResultLine({
+      runs: RUNS,
+      cpuMsPerRun: ((cpu.api + cpu.db) * 1000) / RUNS,
+      sqlPerRun: counters.statements / RUNS,
+      dbRowsWrittenPerRun: counters.rowsWritten / RUNS,
+      apiServerWritesPerRun: cycloneTotal / RUNS,
+      submitToStartP95Ms: percentile(submitToStart, 95),
+      endToFinishedP95Ms: phases.find((p) => p.step === 'exitToRunEnd')?.p95 ?? Number.NaN,
+      wallSeconds: succeededMs / 1000,
+    }),
+  );
 } finally {
   watchAbort.abort();
   await sql.end().catch(() => undefined);

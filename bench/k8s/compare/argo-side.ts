@@ -9,11 +9,11 @@ import { type KubeClients, loadAllYaml, setHeaderOptions } from '../../../packag
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree } from '../../lib/cpu.js';
 import { peakRss } from '../../lib/rss.js';
+import { gaps } from '../../lib/stats.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
 import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
 import { resilientWatch } from './resilient-watch.js';
-import { gaps } from './stats.js';
 
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';

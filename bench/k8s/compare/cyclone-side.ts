@@ -7,10 +7,10 @@ import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv
 import { cpuSecondsOfTree, parentPid } from '../../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../../lib/platform.js';
 import { peakRss } from '../../lib/rss.js';
+import { gaps } from '../../lib/stats.js';
 import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
 import { countWrites, type Measurement } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
-import { gaps } from './stats.js';
 
 export async function measureCyclone(opts: {
   clients: KubeClients;

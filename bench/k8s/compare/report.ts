@@ -1,5 +1,5 @@
+import { percentile } from '../../lib/stats.js';
 import { type Measurement, runsPerMinute } from './measurement.js';
-import { percentile } from './stats.js';
 
 const CLIENT_ORDER = ['controller', 'bench (submit)', 'kube-scheduler', 'kwok', 'kube-controller-manager'];
 

@@ -50,12 +50,13 @@ describe('tenant-wide runs and run statistics', () => {
   let db: Db;
   let viewer: string;
   let outsider: string;
+  let admin: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     // Server role only: no controller touches the runs this test writes.
     api = await startTestApi({ CYCLONE_ROLE: 'server' });
-    const admin = await api.loginAsAdmin();
+    admin = await api.loginAsAdmin();
     const roles = await seedTenant(api, admin, 'acme', { projects: ['web', 'api'], roles: ['VIEWER'] });
     viewer = roles.VIEWER;
     outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
@@ -180,6 +181,64 @@ describe('tenant-wide runs and run statistics', () => {
       viewer,
     );
     expect(manual.data?.tenantRuns.totalCount).toBe(4);
+  });
+
+  it('pages runs of several workflows created at the same instant by id, without gaps or repeats', async () => {
+    const tiesViewer = (await seedTenant(api, admin, 'ties', { projects: ['web', 'api'], roles: ['VIEWER'] })).VIEWER;
+    const at = new Date(Date.now() - HOUR);
+    const made: string[] = [];
+    const byIdDesc = (list: string[]) => [...list].sort().reverse();
+    for (const project of ['web', 'api']) {
+      const created = await api.graphql<{ createWorkflow: { id: string } }>(
+        CREATE_WORKFLOW,
+        { input: { tenant: 'ties', project, name: 'build', stages: [stage('a')] } },
+        admin,
+      );
+      const workflowId = created.data?.createWorkflow.id as string;
+      const version = await db.workflowVersion.findFirstOrThrow({ where: { workflowId } });
+      for (let number = 1; number <= 4; number++) {
+        const run = await db.workflowRun.create({
+          data: { workflowId, versionId: version.id, number, phase: 'SUCCEEDED', createdAt: at },
+        });
+        made.push(run.id);
+      }
+    }
+    // One newer run: first on the first page.
+    const newest = await db.workflowRun.create({
+      data: {
+        workflowId: (
+          await db.workflow.findFirstOrThrow({ where: { project: { name: 'web', tenant: { name: 'ties' } } } })
+        ).id,
+        versionId: (
+          await db.workflowVersion.findFirstOrThrow({
+            where: { workflow: { project: { name: 'web', tenant: { name: 'ties' } } } },
+          })
+        ).id,
+        number: 5,
+        phase: 'RUNNING',
+      },
+    });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const result = await api.graphql<RunsData>(RUNS, { tenant: 'ties', first: 3, after }, tiesViewer);
+      expect(result.errors).toBeUndefined();
+      const page = result.data?.tenantRuns;
+      expect(page?.totalCount).toBe(9);
+      seen.push(...(page?.edges.map((e) => e.node.id) ?? []));
+      if (!page?.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual([newest.id, ...byIdDesc(made)]);
+    const phases = await api.graphql<RunsData>(
+      RUNS,
+      { tenant: 'ties', filter: { project: 'api', phases: ['SUCCEEDED'] }, first: 10 },
+      tiesViewer,
+    );
+    expect(phases.data?.tenantRuns.edges.map((e) => e.node.id)).toEqual(byIdDesc(made.slice(4)));
+    const forged = Buffer.from(JSON.stringify([at.toISOString(), 'not-a-uuid'])).toString('base64url');
+    const bad = (await api.graphql(RUNS, { tenant: 'ties', after: forged }, tiesViewer)) as Result;
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   it('refuses bad filters, naming the field', async () => {

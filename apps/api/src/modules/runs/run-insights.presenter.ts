@@ -6,6 +6,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../shared/pagination.js';
 import { readStageHealth } from './stage-health.js';
+import { readTenantRunsPage } from './tenant-runs-page.js';
 
 export const MAX_STATISTICS_DAYS = 90;
 /** UTC offsets in minutes run from -12:00 to +14:00. */
@@ -13,6 +14,7 @@ const MIN_OFFSET = -12 * 60;
 const MAX_OFFSET = 14 * 60;
 const TRIGGERS: string[] = ['MANUAL', 'CRON', 'SCM', 'WEBHOOK'] satisfies RunTrigger[];
 const ACTIVE: RunPhase[] = ['PENDING', 'RUNNING', 'WAITING'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TenantRunFilterArgs {
   project?: string | null;
@@ -107,15 +109,23 @@ export class RunInsightsPresenter {
           }
         : {}),
     };
-    const page: Prisma.WorkflowRunWhereInput = { ...where };
+    let after: { createdAt: Date; id: string } | undefined;
     if (args.after) {
       const cursor = decodeCursor(args.after);
       const at = new Date(String(cursor.sort));
-      if (Number.isNaN(at.getTime())) throw badInput('after', 'is not a cursor returned by this API');
-      page.AND = [{ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: cursor.id } }] }];
+      if (Number.isNaN(at.getTime()) || !UUID.test(cursor.id)) {
+        throw badInput('after', 'is not a cursor returned by this API');
+      }
+      after = { createdAt: at, id: cursor.id };
     }
     const [rows, total] = await Promise.all([
-      this.db.workflowRun.findMany({ where: page, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: size + 1 }),
+      readTenantRunsPage(this.db, {
+        tenantId: access.tenant.id,
+        ...filter,
+        triggers: filter.triggers as RunTrigger[] | null | undefined,
+        after,
+        take: size + 1,
+      }),
       this.db.workflowRun.count({ where }),
     ]);
     return toConnection(
