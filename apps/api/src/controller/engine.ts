@@ -74,7 +74,7 @@ export async function startEngine(deps: {
     box: services.secretBox,
     maxActiveRuns: config.engine.maxActiveRuns,
     resyncMs: config.engine.resyncMs,
-    onRunFinished: () => retention.wake(),
+    onRunFinished: (runId) => retention.runFinished(runId),
     metrics: deps.metrics,
     executorKind: status.kind,
     delegations: { publicUrl: config.publicUrl },
