@@ -10,6 +10,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { RunPanel } from './run-panel';
 import { type Run, RunDocument, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { formatOffset } from './timeline';
@@ -118,10 +119,7 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
         ))}
       </div>
 
-      <section className={styles.panel} aria-labelledby="compare-parameters">
-        <h2 id="compare-parameters" className={styles.panelTitle}>
-          {t('runs.parameters.title')}
-        </h2>
+      <RunPanel id="compare-parameters" title={t('runs.parameters.title')}>
         {paramNames.length ? (
           <table className={styles.compareTable}>
             <caption className="visually-hidden">{t('runs.parameters.title')}</caption>
@@ -151,12 +149,9 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
         ) : (
           <p className={styles.muted}>{t('runs.parameters.none')}</p>
         )}
-      </section>
+      </RunPanel>
 
-      <section className={styles.panel} aria-labelledby="compare-stages">
-        <h2 id="compare-stages" className={styles.panelTitle}>
-          {t('runs.compare.stages')}
-        </h2>
+      <RunPanel id="compare-stages" title={t('runs.compare.stages')}>
         <table className={styles.compareTable}>
           <caption className="visually-hidden">{t('runs.compare.stages')}</caption>
           <thead>
@@ -196,7 +191,7 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
             })}
           </tbody>
         </table>
-      </section>
+      </RunPanel>
     </>
   );
 }
