@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { HookScriptProvider } from './hook-script-provider.js';
 import { gitPostReceiveScript } from './hook-scripts.js';
 import { repoUrl, runTool } from './run-tool.js';
-import { MAX_SCM_FILE_BYTES, ScmError, type ScmRef } from './scm-provider.js';
+import { MAX_SCM_FILE_BYTES, ScmError, type ScmProvider, type ScmRef } from './scm-provider.js';
 
 /**
  * A plain Git server (git http-backend, ssh, file://): branches and tags come from
  * `git ls-remote`. It has no API for repositories, pull requests, hooks or commit
  * statuses; webhooks come from the post-receive hook script (hook-scripts.ts).
  */
-export class GitProvider extends HookScriptProvider {
+export class GitProvider extends HookScriptProvider implements ScmProvider {
   readonly kind = 'GIT' as const;
   protected readonly serverName = 'a plain Git server';
 

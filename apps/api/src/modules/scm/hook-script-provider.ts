@@ -1,28 +1,17 @@
-import {
-  ScmError,
-  type ScmKind,
-  type ScmProvider,
-  type ScmPullRequest,
-  type ScmRef,
-  type ScmRepo,
-  type ScmWebhook,
-} from './scm-provider.js';
+import { ScmError, type ScmKind, type ScmPullRequest, type ScmRepo, type ScmWebhook } from './scm-provider.js';
 
 /**
  * What servers without an API (plain Git, Subversion) share: no repository listing, pull
  * requests or commit statuses, and a "webhook" that is a hook script for the server
  * (hook-scripts.ts) with nothing to delete on Cyclone's side.
  */
-export abstract class HookScriptProvider implements ScmProvider {
+export abstract class HookScriptProvider {
   abstract readonly kind: ScmKind;
   /** How errors name the server, e.g. "Subversion". */
   protected abstract readonly serverName: string;
 
   constructor(protected readonly options: { server: string; username?: string; password?: string }) {}
 
-  abstract listBranches(repo: string): Promise<ScmRef[]>;
-  abstract listTags(repo: string): Promise<ScmRef[]>;
-  abstract getFile(repo: string, path: string, ref: string): Promise<string | undefined>;
   /** The script the server runs on each push or commit. */
   protected abstract hookScript(hook: { url: string; repo: string }): string;
 

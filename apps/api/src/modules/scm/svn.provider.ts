@@ -1,7 +1,7 @@
 import { HookScriptProvider } from './hook-script-provider.js';
 import { svnPostCommitScript } from './hook-scripts.js';
 import { repoUrl, runTool } from './run-tool.js';
-import { MAX_SCM_FILE_BYTES, ScmError, type ScmRef } from './scm-provider.js';
+import { MAX_SCM_FILE_BYTES, ScmError, type ScmProvider, type ScmRef } from './scm-provider.js';
 
 export interface SvnLogEntry {
   revision: string;
@@ -15,7 +15,7 @@ export interface SvnLogEntry {
  * branches/* are branches, tags/* are tags. Webhooks come from the post-commit hook
  * script (hook-scripts.ts); SVN has no pull requests or commit statuses.
  */
-export class SvnProvider extends HookScriptProvider {
+export class SvnProvider extends HookScriptProvider implements ScmProvider {
   readonly kind = 'SVN' as const;
   protected readonly serverName = 'Subversion';
 
