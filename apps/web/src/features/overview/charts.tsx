@@ -44,6 +44,16 @@ function ValueGrid({
   ));
 }
 
+/** A day on the time axis, centred under its bar or point. */
+function DayLabel({ x, date }: { x: number; date: string }) {
+  const { locale } = useI18n();
+  return (
+    <text x={x} y={H - 6} className={styles.axisLabel} textAnchor="middle">
+      {shortDate(date, locale)}
+    </text>
+  );
+}
+
 /** Said across the middle of a plot with nothing to draw. */
 function NoRunsLabel({ plotW, plotH }: { plotW: number; plotH: number }) {
   const { t } = useI18n();
@@ -100,11 +110,7 @@ export function RunsPerDayChart({ days }: { days: RunDay[] }) {
                   />
                 );
               })}
-              {(days.length - 1 - i) % labelEvery === 0 ? (
-                <text x={x + barW / 2} y={H - 6} className={styles.axisLabel} textAnchor="middle">
-                  {shortDate(day.date, locale)}
-                </text>
-              ) : null}
+              {(days.length - 1 - i) % labelEvery === 0 ? <DayLabel x={x + barW / 2} date={day.date} /> : null}
             </g>
           );
         })}
@@ -189,11 +195,7 @@ export function DurationTrendChart({ days }: { days: RunDay[] }) {
                 <title>{`${shortDate(day.date, locale)} · ${t('overview.charts.mean')}: ${formatOffset(day.averageDurationSeconds * 1000)}`}</title>
               </circle>
             ) : null}
-            {(days.length - 1 - i) % labelEvery === 0 ? (
-              <text x={x(i)} y={H - 6} className={styles.axisLabel} textAnchor="middle">
-                {shortDate(day.date, locale)}
-              </text>
-            ) : null}
+            {(days.length - 1 - i) % labelEvery === 0 ? <DayLabel x={x(i)} date={day.date} /> : null}
           </g>
         ))}
         {isEmpty ? <NoRunsLabel plotW={plotW} plotH={plotH} /> : null}

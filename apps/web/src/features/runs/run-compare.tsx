@@ -10,7 +10,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { RunPanel } from './run-panel';
+import { RunFact, RunPanel } from './run-panel';
 import { type Run, RunDocument, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { formatOffset } from './timeline';
@@ -103,17 +103,13 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
             </h2>
             <div className={styles.summary}>
               <StatusBadge phase={run.phase} />
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
+              <RunFact label={t('runs.fields.started')}>
                 {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
-              </span>
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.duration')}</span>{' '}
+              </RunFact>
+              <RunFact label={t('runs.fields.duration')}>
                 {durationMs(run) == null ? '—' : formatOffset(durationMs(run) as number)}
-              </span>
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.version')}</span> v{run.workflowVersion}
-              </span>
+              </RunFact>
+              <RunFact label={t('runs.fields.version')}>v{run.workflowVersion}</RunFact>
             </div>
           </section>
         ))}

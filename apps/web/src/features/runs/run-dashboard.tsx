@@ -18,7 +18,7 @@ import { errorMessage } from './error-message';
 import { matrixProgress } from './matrix-progress';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
-import { KeyValueTable, RunPanel } from './run-panel';
+import { KeyValueTable, RunFact, RunPanel } from './run-panel';
 import { volumeText } from './run-presets';
 import { RunTimeline } from './run-timeline';
 import { runWaitText } from './run-wait-text';
@@ -194,34 +194,29 @@ export function RunDashboard({
             {t('runs.dashboard.stopping')}
           </span>
         ) : null}
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
+        <RunFact label={t('runs.fields.started')}>
           {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
-        </span>
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.duration')}</span>{' '}
-          {durationText(run.startedAt, run.finishedAt, now) ?? '—'}
-        </span>
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.version')}</span>{' '}
+        </RunFact>
+        <RunFact label={t('runs.fields.duration')}>{durationText(run.startedAt, run.finishedAt, now) ?? '—'}</RunFact>
+        <RunFact label={t('runs.fields.version')}>
           <Link href={versionsHref(project, workflow, run.workflowVersion)} title={t('runs.fields.versionHint')}>
             v{run.workflowVersion}
           </Link>
-        </span>
+        </RunFact>
         {run.acceleration ? (
           <span className={styles.fact} data-testid="run-accelerated" title={t('runs.fields.acceleratedHint')}>
             {t('runs.fields.accelerated')}
           </span>
         ) : null}
         {run.serviceAccount ? (
-          <span className={styles.fact} data-testid="run-service-account">
-            <span className={styles.muted}>{t('runs.fields.serviceAccount')}</span> {run.serviceAccount}
-          </span>
+          <RunFact label={t('runs.fields.serviceAccount')} testId="run-service-account">
+            {run.serviceAccount}
+          </RunFact>
         ) : null}
         {run.volumes.length > 0 ? (
-          <span className={styles.fact} data-testid="run-volumes">
-            <span className={styles.muted}>{t('runs.fields.volumes')}</span> {run.volumes.map(volumeText).join('; ')}
-          </span>
+          <RunFact label={t('runs.fields.volumes')} testId="run-volumes">
+            {run.volumes.map(volumeText).join('; ')}
+          </RunFact>
         ) : null}
         {run.retryOf ? (
           <span className={styles.fact}>

@@ -13,6 +13,15 @@ export function RunPanel({ id, title, children }: { id: string; title: ReactNode
   );
 }
 
+/** One labelled fact of a run's summary line (started, duration, version ...). */
+export function RunFact({ label, testId, children }: { label: string; testId?: string; children: ReactNode }) {
+  return (
+    <span className={styles.fact} data-testid={testId}>
+      <span className={styles.muted}>{label}</span> {children}
+    </span>
+  );
+}
+
 export interface KeyValueRow {
   key: string;
   name: ReactNode;
