@@ -121,6 +121,23 @@ export function parseParams(values: string[], option = '--param'): { name: strin
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** `-o FORMAT` of the commands that print a table, JSON or YAML (read with outputFormat). */
+export const OUTPUT_OPTION: OptionSpec = {
+  type: 'string',
+  short: 'o',
+  value: 'FORMAT',
+  description: 'table (default), json or yaml',
+};
+
+/** `-f PATH`, repeatable, of the commands that read manifests (manifest-files.ts). */
+export const FILENAME_OPTION: OptionSpec = {
+  type: 'string',
+  short: 'f',
+  multiple: true,
+  value: 'PATH',
+  description: 'a file, a folder or -',
+};
+
 export function outputFormat(args: ParsedArgs): OutputFormat {
   const value = stringOption(args, 'output') ?? 'table';
   if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) {

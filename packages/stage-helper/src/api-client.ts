@@ -3,6 +3,22 @@ export class FinalRefusal extends Error {}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How the helper reaches the API to move files (artifacts, caches, resource pushes). */
+export interface StageTransfer {
+  apiUrl: string;
+  token: string;
+  /** A line for the stage log (`[cyclone] …`). */
+  log: (line: string) => void;
+  /** Tries of a retried transfer (artifacts). */
+  attempts?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/** `path` (starting with a slash) on the API, whether or not the base URL ends with one. */
+export function apiPath(apiUrl: string, path: string): string {
+  return `${apiUrl.replace(/\/+$/, '')}${path}`;
+}
+
 /**
  * POSTs JSON to the Cyclone API with the stage token, retrying network errors and
  * 5xx with backoff (the API stores batches by seq, so a repeat adds nothing).
@@ -19,7 +35,7 @@ export async function postJson(
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      const response = await doFetch(`${apiUrl.replace(/\/+$/, '')}${path}`, {
+      const response = await doFetch(apiPath(apiUrl, path), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),

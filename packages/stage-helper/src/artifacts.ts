@@ -3,6 +3,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { apiPath, type StageTransfer } from './api-client.js';
 import { packTar, unpackTar } from './tar.js';
 
 export interface OutputArtifact {
@@ -15,15 +16,6 @@ export interface InputArtifact {
   path: string;
 }
 
-interface Transfer {
-  apiUrl: string;
-  token: string;
-  /** A line for the stage log (`[cyclone] …`). */
-  log: (line: string) => void;
-  attempts?: number;
-  fetchImpl?: typeof fetch;
-}
-
 const KIND_HEADER = 'x-cyclone-artifact-kind';
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +26,7 @@ class Final extends Error {}
  * Tries a transfer with backoff on network errors and 5xx; a 4xx answer is final.
  * Each try starts from scratch (a new read of the file, a new tar).
  */
-async function withRetries<T>(transfer: Transfer, what: string, once: () => Promise<T>): Promise<T> {
+async function withRetries<T>(transfer: StageTransfer, what: string, once: () => Promise<T>): Promise<T> {
   const attempts = transfer.attempts ?? 6;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -62,16 +54,17 @@ async function check(response: Response, what: string): Promise<void> {
  * archive), streamed. A missing path, or an upload the API refuses, is logged and
  * gives false: the API then has no artifact of this attempt, which fails it.
  */
-export async function uploadArtifact(transfer: Transfer, artifact: OutputArtifact): Promise<boolean> {
+export async function uploadArtifact(transfer: StageTransfer, artifact: OutputArtifact): Promise<boolean> {
   const found = await stat(artifact.path).catch(() => undefined);
   if (!found) {
     transfer.log(`[cyclone] output artifact "${artifact.name}": ${artifact.path} does not exist`);
     return false;
   }
   const isDirectory = found.isDirectory();
-  const url =
-    `${transfer.apiUrl.replace(/\/+$/, '')}/internal/stages/artifacts/outputs/` +
-    `${encodeURIComponent(artifact.name)}?kind=${isDirectory ? 'directory' : 'file'}`;
+  const url = apiPath(
+    transfer.apiUrl,
+    `/internal/stages/artifacts/outputs/${encodeURIComponent(artifact.name)}?kind=${isDirectory ? 'directory' : 'file'}`,
+  );
   const doFetch = transfer.fetchImpl ?? fetch;
   try {
     const stored = await withRetries(transfer, `artifact "${artifact.name}"`, async () => {
@@ -113,9 +106,9 @@ async function place(body: Readable, path: string, isDirectory: boolean): Promis
 }
 
 /** Downloads one input artifact of the stage from the API and places it; throws (failing the pod) when it cannot. */
-export async function downloadArtifact(transfer: Transfer, artifact: InputArtifact): Promise<void> {
+export async function downloadArtifact(transfer: StageTransfer, artifact: InputArtifact): Promise<void> {
   transfer.log(`[cyclone] restoring artifact "${artifact.name}" at ${artifact.path}`);
-  const url = `${transfer.apiUrl.replace(/\/+$/, '')}/internal/stages/artifacts/inputs/${encodeURIComponent(artifact.name)}`;
+  const url = apiPath(transfer.apiUrl, `/internal/stages/artifacts/inputs/${encodeURIComponent(artifact.name)}`);
   const doFetch = transfer.fetchImpl ?? fetch;
   await withRetries(transfer, `input artifact "${artifact.name}"`, async () => {
     const response = await doFetch(url, { headers: { authorization: `Bearer ${transfer.token}` } });

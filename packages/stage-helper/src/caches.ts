@@ -4,6 +4,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { globMatcher, renderCacheKey } from '@cyclone/domain/core';
+import { apiPath, type StageTransfer } from './api-client.js';
 import { packTar, unpackTar } from './tar.js';
 
 /** A stage cache as the API puts it on the pod: run values substituted, hashFiles left to evaluate here. */
@@ -19,17 +20,10 @@ export interface EvaluatedCache {
   paths: string[];
 }
 
-interface Transfer {
-  apiUrl: string;
-  token: string;
-  log: (line: string) => void;
-  fetchImpl?: typeof fetch;
-}
-
 const KEY_HEADER = 'x-cyclone-cache-key';
 const SIZE_HEADER = 'x-cyclone-cache-size';
 
-const base = (transfer: Transfer) => `${transfer.apiUrl.replace(/\/+$/, '')}/internal/stages/caches`;
+const base = (transfer: StageTransfer) => apiPath(transfer.apiUrl, '/internal/stages/caches');
 
 /** `12.3 MB`, as the API's own executors say it. */
 function formatSize(bytes: number): string {
@@ -65,7 +59,7 @@ export async function hashFiles(workspace: string, patterns: string[]): Promise<
  * to `stateFile` for the sidecar. A miss or a failed restore is logged, never fatal.
  */
 export async function restoreCaches(
-  transfer: Transfer,
+  transfer: StageTransfer,
   caches: readonly CacheSpec[],
   workspace: string,
   stateFile: string,
@@ -107,7 +101,7 @@ export async function restoreCaches(
  * Sidecar, after a zero exit: saves each cache (its existing paths as one tar archive)
  * under the key evaluated at the start, unless the key exists. Logged, never fatal.
  */
-export async function saveCaches(transfer: Transfer, stateFile: string, workspace: string): Promise<void> {
+export async function saveCaches(transfer: StageTransfer, stateFile: string, workspace: string): Promise<void> {
   if (!existsSync(stateFile)) return;
   const doFetch = transfer.fetchImpl ?? fetch;
   const caches = JSON.parse(readFileSync(stateFile, 'utf8')) as EvaluatedCache[];

@@ -1,4 +1,4 @@
-import { listOption, outputFormat } from '../args.js';
+import { FILENAME_OPTION, listOption, OUTPUT_OPTION, outputFormat } from '../args.js';
 import type { Command } from '../context.js';
 import { type Applied, ApplyManifestsDocument } from '../documents.js';
 import { ApiError } from '../errors.js';
@@ -19,8 +19,8 @@ export const applyCommand: Command = {
     isRemote: true,
     positionals: { min: 0, max: 0 },
     options: {
-      filename: { type: 'string', short: 'f', multiple: true, value: 'PATH', description: 'a file, a folder or -' },
-      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'table (default), json or yaml' },
+      filename: FILENAME_OPTION,
+      output: OUTPUT_OPTION,
     },
     details: `All documents of all files are applied in one transaction: a problem anywhere changes nothing.
 

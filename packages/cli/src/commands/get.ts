@@ -1,5 +1,5 @@
 import { type ResourceTypeRow, ResourceTypesDocument } from '@cyclone/api-contract';
-import { outputFormat, stringOption } from '../args.js';
+import { OUTPUT_OPTION, outputFormat, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import {
   ProjectRunsDocument,
@@ -32,7 +32,7 @@ export const getCommand: Command = {
     isRemote: true,
     positionals: { min: 1, max: 2 },
     options: {
-      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'table (default), json or yaml' },
+      output: OUTPUT_OPTION,
       limit: { type: 'string', value: 'N', description: 'runs to show, newest first (default 20, at most 500)' },
     },
     details: `Examples:

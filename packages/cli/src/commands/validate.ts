@@ -1,5 +1,5 @@
 import { PreflightWorkflowDocument } from '@cyclone/api-contract';
-import { booleanOption, listOption, outputFormat } from '../args.js';
+import { booleanOption, FILENAME_OPTION, listOption, OUTPUT_OPTION, outputFormat } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import { joinManifestFiles, locateDocuments, readManifestFiles } from '../manifest-files.js';
 import { formatOutput, paint } from '../output.js';
@@ -12,8 +12,8 @@ export const validateCommand: Command = {
     isRemote: false,
     positionals: { min: 0, max: 0 },
     options: {
-      filename: { type: 'string', short: 'f', multiple: true, value: 'PATH', description: 'a file, a folder or -' },
-      output: { type: 'string', short: 'o', value: 'FORMAT', description: 'table (default), json or yaml' },
+      filename: FILENAME_OPTION,
+      output: OUTPUT_OPTION,
       preflight: {
         type: 'boolean',
         description: 'also ask the server what would stop a run of each workflow in the files, as saved in the project',

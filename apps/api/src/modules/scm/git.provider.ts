@@ -1,31 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HookScriptProvider } from './hook-script-provider.js';
 import { gitPostReceiveScript } from './hook-scripts.js';
 import { repoUrl, runTool } from './run-tool.js';
-import {
-  MAX_SCM_FILE_BYTES,
-  ScmError,
-  type ScmProvider,
-  type ScmPullRequest,
-  type ScmRef,
-  type ScmRepo,
-  type ScmWebhook,
-} from './scm-provider.js';
+import { MAX_SCM_FILE_BYTES, ScmError, type ScmProvider, type ScmRef } from './scm-provider.js';
 
 /**
  * A plain Git server (git http-backend, ssh, file://): branches and tags come from
  * `git ls-remote`. It has no API for repositories, pull requests, hooks or commit
  * statuses; webhooks come from the post-receive hook script (hook-scripts.ts).
  */
-export class GitProvider implements ScmProvider {
+export class GitProvider extends HookScriptProvider implements ScmProvider {
   readonly kind = 'GIT' as const;
-
-  constructor(private readonly options: { server: string; username?: string; password?: string }) {}
-
-  async listRepos(): Promise<ScmRepo[]> {
-    return [];
-  }
+  protected readonly serverName = 'a plain Git server';
 
   listBranches(repo: string): Promise<ScmRef[]> {
     return this.lsRemote(repo, '--heads', 'refs/heads/');
@@ -35,21 +23,8 @@ export class GitProvider implements ScmProvider {
     return this.lsRemote(repo, '--tags', 'refs/tags/');
   }
 
-  async listPullRequests(): Promise<ScmPullRequest[]> {
-    return [];
-  }
-
-  async createWebhook(repo: string, hook: { url: string; secret: string }): Promise<ScmWebhook> {
-    return { id: '', script: gitPostReceiveScript({ url: hook.url, repo }) };
-  }
-
-  async deleteWebhook(): Promise<void> {}
-
-  /** Plain Git has nowhere to show a commit status. */
-  async setCommitStatus(): Promise<void> {}
-
-  async getPullRequestHeadSha(): Promise<string> {
-    throw new ScmError('a plain Git server has no pull requests');
+  protected hookScript(hook: { url: string; repo: string }): string {
+    return gitPostReceiveScript(hook);
   }
 
   /**

@@ -1,14 +1,7 @@
+import { HookScriptProvider } from './hook-script-provider.js';
 import { svnPostCommitScript } from './hook-scripts.js';
 import { repoUrl, runTool } from './run-tool.js';
-import {
-  MAX_SCM_FILE_BYTES,
-  ScmError,
-  type ScmProvider,
-  type ScmPullRequest,
-  type ScmRef,
-  type ScmRepo,
-  type ScmWebhook,
-} from './scm-provider.js';
+import { MAX_SCM_FILE_BYTES, ScmError, type ScmProvider, type ScmRef } from './scm-provider.js';
 
 export interface SvnLogEntry {
   revision: string;
@@ -22,14 +15,9 @@ export interface SvnLogEntry {
  * branches/* are branches, tags/* are tags. Webhooks come from the post-commit hook
  * script (hook-scripts.ts); SVN has no pull requests or commit statuses.
  */
-export class SvnProvider implements ScmProvider {
+export class SvnProvider extends HookScriptProvider implements ScmProvider {
   readonly kind = 'SVN' as const;
-
-  constructor(private readonly options: { server: string; username?: string; password?: string }) {}
-
-  async listRepos(): Promise<ScmRepo[]> {
-    return [];
-  }
+  protected readonly serverName = 'Subversion';
 
   async listBranches(repo: string): Promise<ScmRef[]> {
     const top = await this.list(repoUrl(this.options.server, repo));
@@ -43,10 +31,6 @@ export class SvnProvider implements ScmProvider {
     return top.some((e) => e.name === 'tags') ? this.list(`${this.url(repo)}/tags`) : [];
   }
 
-  async listPullRequests(): Promise<ScmPullRequest[]> {
-    return [];
-  }
-
   /** The newest `limit` commits, newest first. */
   async log(repo: string, limit = 20): Promise<SvnLogEntry[]> {
     const xml = await this.svn(['log', '--xml', '-l', String(limit), this.url(repo)]);
@@ -58,16 +42,8 @@ export class SvnProvider implements ScmProvider {
     }));
   }
 
-  async createWebhook(repo: string, hook: { url: string; secret: string }): Promise<ScmWebhook> {
-    return { id: '', script: svnPostCommitScript({ url: hook.url, repo }) };
-  }
-
-  async deleteWebhook(): Promise<void> {}
-
-  async setCommitStatus(): Promise<void> {}
-
-  async getPullRequestHeadSha(): Promise<string> {
-    throw new ScmError('Subversion has no pull requests');
+  protected hookScript(hook: { url: string; repo: string }): string {
+    return svnPostCommitScript(hook);
   }
 
   /** `svn cat <url>/<path>@<revision>`; a path that does not exist there is undefined. */

@@ -48,19 +48,10 @@ export async function upsertTrigger(
   const existing = await tx.workflowTrigger.findUnique({
     where: { workflowId_name: { workflowId: scope.workflowId, name: spec.name } },
   });
-  const json = stored as unknown as Prisma.InputJsonObject;
   if (!existing) {
     if (mode === 'update') throw notFoundTrigger(spec.name);
     const row = await tx.workflowTrigger.create({
-      data: {
-        workflowId: scope.workflowId,
-        name: spec.name,
-        type: spec.type,
-        spec: json,
-        isEnabled: spec.enabled,
-        nextFireAt:
-          stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron'), new Date(), stored.timezone) : null,
-      },
+      data: { workflowId: scope.workflowId, name: spec.name, ...storedFields(spec, stored, field) },
     });
     return { row, outcome: 'CREATED' };
   }
@@ -72,15 +63,20 @@ export async function upsertTrigger(
   if (isSame) return { row: existing, outcome: 'UNCHANGED' };
   const row = await tx.workflowTrigger.update({
     where: { id: existing.id },
-    data: {
-      type: spec.type,
-      spec: json,
-      isEnabled: spec.enabled,
-      nextFireAt:
-        stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron'), new Date(), stored.timezone) : null,
-    },
+    data: storedFields(spec, stored, field),
   });
   return { row, outcome: 'UPDATED' };
+}
+
+/** The columns a create and an update both write: a CRON trigger that is on gets its next fire time. */
+function storedFields(spec: TriggerSpec, stored: StoredTriggerSpec, field: (name: string) => string) {
+  return {
+    type: spec.type,
+    spec: stored as unknown as Prisma.InputJsonObject,
+    isEnabled: spec.enabled,
+    nextFireAt:
+      stored.cron && spec.enabled ? nextCronFire(stored.cron, field('cron'), new Date(), stored.timezone) : null,
+  };
 }
 
 async function toStoredSpec(

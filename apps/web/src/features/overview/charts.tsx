@@ -24,6 +24,46 @@ function shortDate(date: string, locale: string): string {
   return new Date(`${date}T00:00:00Z`).toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
+/** The horizontal grid lines, each with its value on the left axis. */
+function ValueGrid({
+  ticks,
+  y,
+  label,
+}: {
+  ticks: readonly number[];
+  y: (value: number) => number;
+  label: (tick: number) => string;
+}) {
+  return ticks.map((tick) => (
+    <g key={tick}>
+      <line x1={PAD.left} x2={W - PAD.right} y1={y(tick)} y2={y(tick)} className={styles.grid} />
+      <text x={PAD.left - 6} y={y(tick)} className={styles.axisLabel} textAnchor="end" dominantBaseline="middle">
+        {label(tick)}
+      </text>
+    </g>
+  ));
+}
+
+/** A day on the time axis, centred under its bar or point. */
+function DayLabel({ x, date }: { x: number; date: string }) {
+  const { locale } = useI18n();
+  return (
+    <text x={x} y={H - 6} className={styles.axisLabel} textAnchor="middle">
+      {shortDate(date, locale)}
+    </text>
+  );
+}
+
+/** Said across the middle of a plot with nothing to draw. */
+function NoRunsLabel({ plotW, plotH }: { plotW: number; plotH: number }) {
+  const { t } = useI18n();
+  return (
+    <text x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} className={styles.emptyLabel} textAnchor="middle">
+      {t('overview.charts.noRuns')}
+    </text>
+  );
+}
+
 /** Runs per day, stacked by phase (inline SVG, no chart library). */
 export function RunsPerDayChart({ days }: { days: RunDay[] }) {
   const { t, locale } = useI18n();
@@ -39,14 +79,7 @@ export function RunsPerDayChart({ days }: { days: RunDay[] }) {
   return (
     <figure className={styles.figure}>
       <svg viewBox={`0 0 ${W} ${H}`} className={styles.svg} role="img" aria-label={t('overview.charts.runsPerDay')}>
-        {ticks.map((tick) => (
-          <g key={tick}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(tick)} y2={y(tick)} className={styles.grid} />
-            <text x={PAD.left - 6} y={y(tick)} className={styles.axisLabel} textAnchor="end" dominantBaseline="middle">
-              {tick}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} label={String} />
         {days.map((day, i) => {
           const x = PAD.left + i * slot + (slot - barW) / 2;
           let base = 0;
@@ -77,19 +110,11 @@ export function RunsPerDayChart({ days }: { days: RunDay[] }) {
                   />
                 );
               })}
-              {(days.length - 1 - i) % labelEvery === 0 ? (
-                <text x={x + barW / 2} y={H - 6} className={styles.axisLabel} textAnchor="middle">
-                  {shortDate(day.date, locale)}
-                </text>
-              ) : null}
+              {(days.length - 1 - i) % labelEvery === 0 ? <DayLabel x={x + barW / 2} date={day.date} /> : null}
             </g>
           );
         })}
-        {isEmpty ? (
-          <text x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} className={styles.emptyLabel} textAnchor="middle">
-            {t('overview.charts.noRuns')}
-          </text>
-        ) : null}
+        {isEmpty ? <NoRunsLabel plotW={plotW} plotH={plotH} /> : null}
       </svg>
       <figcaption className={styles.legend}>
         {SERIES.map((s) => (
@@ -154,14 +179,7 @@ export function DurationTrendChart({ days }: { days: RunDay[] }) {
   return (
     <figure className={styles.figure}>
       <svg viewBox={`0 0 ${W} ${H}`} className={styles.svg} role="img" aria-label={t('overview.charts.duration')}>
-        {ticks.map((tick) => (
-          <g key={tick}>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(tick)} y2={y(tick)} className={styles.grid} />
-            <text x={PAD.left - 6} y={y(tick)} className={styles.axisLabel} textAnchor="end" dominantBaseline="middle">
-              {formatOffset(tick * 1000)}
-            </text>
-          </g>
-        ))}
+        <ValueGrid ticks={ticks} y={y} label={(tick) => formatOffset(tick * 1000)} />
         {segments.map((d) => (
           <path key={d} d={d} className={styles.line} />
         ))}
@@ -177,18 +195,10 @@ export function DurationTrendChart({ days }: { days: RunDay[] }) {
                 <title>{`${shortDate(day.date, locale)} · ${t('overview.charts.mean')}: ${formatOffset(day.averageDurationSeconds * 1000)}`}</title>
               </circle>
             ) : null}
-            {(days.length - 1 - i) % labelEvery === 0 ? (
-              <text x={x(i)} y={H - 6} className={styles.axisLabel} textAnchor="middle">
-                {shortDate(day.date, locale)}
-              </text>
-            ) : null}
+            {(days.length - 1 - i) % labelEvery === 0 ? <DayLabel x={x(i)} date={day.date} /> : null}
           </g>
         ))}
-        {isEmpty ? (
-          <text x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} className={styles.emptyLabel} textAnchor="middle">
-            {t('overview.charts.noRuns')}
-          </text>
-        ) : null}
+        {isEmpty ? <NoRunsLabel plotW={plotW} plotH={plotH} /> : null}
       </svg>
       <figcaption className={styles.legend}>
         <span className={styles.legendItem}>

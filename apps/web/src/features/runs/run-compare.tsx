@@ -10,6 +10,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { RunFact, RunPanel } from './run-panel';
 import { type Run, RunDocument, runHref, runsHref } from './runs.documents';
 import styles from './runs.module.css';
 import { formatOffset } from './timeline';
@@ -102,26 +103,19 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
             </h2>
             <div className={styles.summary}>
               <StatusBadge phase={run.phase} />
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
+              <RunFact label={t('runs.fields.started')}>
                 {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
-              </span>
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.duration')}</span>{' '}
+              </RunFact>
+              <RunFact label={t('runs.fields.duration')}>
                 {durationMs(run) == null ? '—' : formatOffset(durationMs(run) as number)}
-              </span>
-              <span className={styles.fact}>
-                <span className={styles.muted}>{t('runs.fields.version')}</span> v{run.workflowVersion}
-              </span>
+              </RunFact>
+              <RunFact label={t('runs.fields.version')}>v{run.workflowVersion}</RunFact>
             </div>
           </section>
         ))}
       </div>
 
-      <section className={styles.panel} aria-labelledby="compare-parameters">
-        <h2 id="compare-parameters" className={styles.panelTitle}>
-          {t('runs.parameters.title')}
-        </h2>
+      <RunPanel id="compare-parameters" title={t('runs.parameters.title')}>
         {paramNames.length ? (
           <table className={styles.compareTable}>
             <caption className="visually-hidden">{t('runs.parameters.title')}</caption>
@@ -151,12 +145,9 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
         ) : (
           <p className={styles.muted}>{t('runs.parameters.none')}</p>
         )}
-      </section>
+      </RunPanel>
 
-      <section className={styles.panel} aria-labelledby="compare-stages">
-        <h2 id="compare-stages" className={styles.panelTitle}>
-          {t('runs.compare.stages')}
-        </h2>
+      <RunPanel id="compare-stages" title={t('runs.compare.stages')}>
         <table className={styles.compareTable}>
           <caption className="visually-hidden">{t('runs.compare.stages')}</caption>
           <thead>
@@ -196,7 +187,7 @@ export function RunCompare({ project, workflow, a, b }: { project: string; workf
             })}
           </tbody>
         </table>
-      </section>
+      </RunPanel>
     </>
   );
 }

@@ -18,6 +18,7 @@ import { errorMessage } from './error-message';
 import { matrixProgress } from './matrix-progress';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
+import { KeyValueTable, RunFact, RunPanel } from './run-panel';
 import { volumeText } from './run-presets';
 import { RunTimeline } from './run-timeline';
 import { runWaitText } from './run-wait-text';
@@ -193,34 +194,29 @@ export function RunDashboard({
             {t('runs.dashboard.stopping')}
           </span>
         ) : null}
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.started')}</span>{' '}
+        <RunFact label={t('runs.fields.started')}>
           {run.startedAt ? new Date(run.startedAt).toLocaleString(locale) : '—'}
-        </span>
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.duration')}</span>{' '}
-          {durationText(run.startedAt, run.finishedAt, now) ?? '—'}
-        </span>
-        <span className={styles.fact}>
-          <span className={styles.muted}>{t('runs.fields.version')}</span>{' '}
+        </RunFact>
+        <RunFact label={t('runs.fields.duration')}>{durationText(run.startedAt, run.finishedAt, now) ?? '—'}</RunFact>
+        <RunFact label={t('runs.fields.version')}>
           <Link href={versionsHref(project, workflow, run.workflowVersion)} title={t('runs.fields.versionHint')}>
             v{run.workflowVersion}
           </Link>
-        </span>
+        </RunFact>
         {run.acceleration ? (
           <span className={styles.fact} data-testid="run-accelerated" title={t('runs.fields.acceleratedHint')}>
             {t('runs.fields.accelerated')}
           </span>
         ) : null}
         {run.serviceAccount ? (
-          <span className={styles.fact} data-testid="run-service-account">
-            <span className={styles.muted}>{t('runs.fields.serviceAccount')}</span> {run.serviceAccount}
-          </span>
+          <RunFact label={t('runs.fields.serviceAccount')} testId="run-service-account">
+            {run.serviceAccount}
+          </RunFact>
         ) : null}
         {run.volumes.length > 0 ? (
-          <span className={styles.fact} data-testid="run-volumes">
-            <span className={styles.muted}>{t('runs.fields.volumes')}</span> {run.volumes.map(volumeText).join('; ')}
-          </span>
+          <RunFact label={t('runs.fields.volumes')} testId="run-volumes">
+            {run.volumes.map(volumeText).join('; ')}
+          </RunFact>
         ) : null}
         {run.retryOf ? (
           <span className={styles.fact}>
@@ -328,83 +324,45 @@ export function RunDashboard({
         </div>
       </section>
 
-      <section className={styles.panel} aria-labelledby="run-timeline">
-        <h2 id="run-timeline" className={styles.panelTitle}>
-          {t('runs.timeline.title')}
-        </h2>
+      <RunPanel id="run-timeline" title={t('runs.timeline.title')}>
         <RunTimeline stages={deferredStages ?? run.stages} now={now} selected={selected} onSelect={onSelectStage} />
-      </section>
+      </RunPanel>
 
       <div className={styles.columns}>
-        <section className={styles.panel} aria-labelledby="run-parameters">
-          <h2 id="run-parameters" className={styles.panelTitle}>
-            {t('runs.parameters.title')}
-          </h2>
-          {run.parameters.length ? (
-            <table className={styles.kvTable}>
-              <tbody>
-                {run.parameters.map((p) => (
-                  <tr key={p.name}>
-                    <th scope="row">{p.name}</th>
-                    <td>{p.value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : (
-            <p className={styles.muted}>{t('runs.parameters.none')}</p>
-          )}
-        </section>
-        <section className={styles.panel} aria-labelledby="run-outputs">
-          <h2 id="run-outputs" className={styles.panelTitle}>
-            {t('runs.outputs.title')}
-          </h2>
-          {run.stages.some((s) => s.outputs.length) ? (
-            <table className={styles.kvTable}>
-              <tbody>
-                {run.stages.flatMap((s) =>
-                  s.outputs.map((o) => (
-                    <tr key={`${s.name}.${o.key}`}>
-                      <th scope="row">
-                        {s.name}.{o.key}
-                      </th>
-                      <td>{o.value}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          ) : (
-            <p className={styles.muted}>{t('runs.outputs.none')}</p>
-          )}
-        </section>
+        <RunPanel id="run-parameters" title={t('runs.parameters.title')}>
+          <KeyValueTable
+            rows={run.parameters.map((p) => ({ key: p.name, name: p.name, value: p.value }))}
+            empty={t('runs.parameters.none')}
+          />
+        </RunPanel>
+        <RunPanel id="run-outputs" title={t('runs.outputs.title')}>
+          <KeyValueTable
+            rows={run.stages.flatMap((s) =>
+              s.outputs.map((o) => ({
+                key: `${s.name}.${o.key}`,
+                name: `${s.name}.${o.key}`,
+                value: o.value,
+              })),
+            )}
+            empty={t('runs.outputs.none')}
+          />
+        </RunPanel>
       </div>
 
-      <section className={styles.panel} aria-labelledby="run-artifacts">
-        <h2 id="run-artifacts" className={styles.panelTitle}>
-          {t('runs.artifacts.title')}
-        </h2>
-        {run.artifacts.length ? (
-          <table className={styles.kvTable}>
-            <tbody>
-              {run.artifacts.map((a) => (
-                <tr key={`${a.stage}/${a.name}`}>
-                  <th scope="row">
-                    {a.stage}/{a.name}
-                  </th>
-                  <td>
-                    <a href={a.downloadUrl} download>
-                      {t('runs.artifacts.download', { size: formatBytes(a.size) })}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className={styles.muted}>{t('runs.artifacts.none')}</p>
-        )}
-      </section>
+      <RunPanel id="run-artifacts" title={t('runs.artifacts.title')}>
+        <KeyValueTable
+          rows={run.artifacts.map((a) => ({
+            key: `${a.stage}/${a.name}`,
+            name: `${a.stage}/${a.name}`,
+            value: (
+              <a href={a.downloadUrl} download>
+                {t('runs.artifacts.download', { size: formatBytes(a.size) })}
+              </a>
+            ),
+          }))}
+          empty={t('runs.artifacts.none')}
+        />
+      </RunPanel>
 
       {selectedStage ? (
         <StageDrawer

@@ -1,9 +1,9 @@
 /** GraphQL documents of the workflow editor (docs/contract.md §2); result types come from them. */
 import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
 
-export const StageFields = graphql(`
-  fragment EditorStageFields on WorkflowStage {
-    name
+/** What every stage-like type runs (the schema's StageWorkload): workflow stages and templates alike. */
+const WorkloadFields = graphql(`
+  fragment StageWorkloadFields on StageWorkload {
     image
     command
     args
@@ -12,6 +12,14 @@ export const StageFields = graphql(`
       value
     }
     workingDir
+  }
+`);
+
+export const StageFields = graphql(
+  `
+  fragment EditorStageFields on WorkflowStage {
+    name
+    ...StageWorkloadFields
     dependsOn
     inputs {
       resources {
@@ -91,7 +99,9 @@ export const StageFields = graphql(`
       }
     }
   }
-`);
+`,
+  [WorkloadFields],
+);
 
 const WorkflowFields = graphql(
   `
@@ -153,21 +163,15 @@ export type SaveWorkflowInput = VariablesOf<typeof CreateWorkflowDocument>['inpu
   VariablesOf<typeof UpdateWorkflowDocument>['input'];
 
 /** The fields of a template the editor makes stages from. */
-const StageTemplateFields = graphql(`
+const StageTemplateFields = graphql(
+  `
   fragment StageTemplateFields on StageTemplate {
     id
     name
     description
     kind
     isBuiltin
-    image
-    command
-    args
-    env {
-      name
-      value
-    }
-    workingDir
+    ...StageWorkloadFields
     inputs {
       resources {
         name
@@ -195,7 +199,9 @@ const StageTemplateFields = graphql(`
     }
     updatedAt
   }
-`);
+`,
+  [WorkloadFields],
+);
 /** A template as the editor and the templates page show it; `arguments` are its `{{ name }}` placeholders. */
 export type StageTemplateSummary = ResultOf<typeof StageTemplateFields>;
 

@@ -125,14 +125,27 @@ export interface StageInput {
   services?: EditorService[];
 }
 
+/** A container's name, image, command, args and env, copied out of the read-only arrays the API or the YAML gives. */
+export function copyWorkload(from: {
+  name: string;
+  image: string;
+  command: readonly string[];
+  args: readonly string[];
+  env: readonly { name: string; value: string }[];
+}) {
+  return {
+    name: from.name,
+    image: from.image,
+    command: [...from.command],
+    args: [...from.args],
+    env: from.env.map(({ name, value }) => ({ name, value })),
+  };
+}
+
 function fromApiService(service: ApiService): EditorService {
   const readiness = service.readiness;
   return {
-    name: service.name,
-    image: service.image,
-    command: [...service.command],
-    args: [...service.args],
-    env: service.env.map(({ name, value }) => ({ name, value })),
+    ...copyWorkload(service),
     ...(readiness
       ? {
           readiness: {
@@ -162,11 +175,7 @@ function fromApiApproval(approval: ApiApproval): EditorApproval {
 
 export function fromApiStage(stage: ApiWorkflowStage): EditorStage {
   return {
-    name: stage.name,
-    image: stage.image,
-    command: [...stage.command],
-    args: [...stage.args],
-    env: stage.env.map(({ name, value }) => ({ name, value })),
+    ...copyWorkload(stage),
     workingDir: stage.workingDir ?? undefined,
     dependsOn: [...stage.dependsOn],
     inputs: {

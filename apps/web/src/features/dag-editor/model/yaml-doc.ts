@@ -2,7 +2,7 @@ import { validateDag } from '@cyclone/dag';
 import type { StageDelegation, WorkflowSpec, WorkflowStage } from '@cyclone/domain';
 import { joinWorkflow, type Manifest, parseManifests, printManifests, splitWorkflow } from '@cyclone/manifests';
 import { fromDelegation } from './delegation';
-import { fromApiCaches, fromOutputResource, toStageInput } from './serialize';
+import { copyWorkload, fromApiCaches, fromOutputResource, toStageInput } from './serialize';
 import type { EditorStage, NameValue } from './types';
 
 /**
@@ -67,11 +67,7 @@ function toWorkflowStage(stage: EditorStage): WorkflowStage {
 function fromWorkflowStage(stage: WorkflowStage): EditorStage {
   const sources = new Map(stage.artifactSources.map((a) => [a.name, a.source]));
   return {
-    name: stage.name,
-    image: stage.image,
-    command: [...stage.command],
-    args: [...stage.args],
-    env: stage.env.map(({ name, value }) => ({ name, value })),
+    ...copyWorkload(stage),
     workingDir: stage.workingDir,
     dependsOn: [...stage.dependsOn],
     inputs: {
