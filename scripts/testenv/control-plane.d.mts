@@ -11,6 +11,8 @@ export interface StartControlPlaneOptions {
   removeStateDirOnAbandon?: boolean;
   /** Start kwok and its fake nodes (default true). */
   fakeNodes?: boolean;
+  /** The real node's address: the API server listens there too and is the `kubernetes` Service's endpoint. */
+  podReachableAddress?: string;
 }
 
 export interface ControlPlane {

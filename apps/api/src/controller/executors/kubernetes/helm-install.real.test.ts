@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Server } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { apiStatusOf, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { APP_IMAGE_REPOSITORY, APP_IMAGE_TAG, builtAppImages } from '../../../../../../scripts/testenv/app-images.mjs';
+import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
+import { importImages } from '../../../../../../scripts/testenv/real-node.mjs';
+import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
+import { createWorkflow, logLines, must, runWorkflow, stageOf, waitForRun } from '../../../testing/run-helpers.js';
+import { graphqlAt } from '../../../testing/test-api.js';
+import { createTestDatabase, type TestDatabase } from '../../../testing/test-database.js';
+
+/**
+ * Cyclone installed the way README "Install on Kubernetes" says, with its Helm chart,
+ * onto the real node: the api, web and stage-helper images built from their production
+ * Dockerfiles (scripts/testenv/app-images.mjs), an external Postgres (the tests' own,
+ * reached at the node address), Service routing by kube-proxy and names by CoreDNS.
+ * The test signs in through the web Service (which proxies to the API Service), runs a
+ * workflow on the deployed controller's Kubernetes executor, and uninstalls.
+ */
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../..');
+const CHART = resolve(REPO, 'charts/cyclone');
+const RELEASE = 'cyclone';
+const NAMESPACE = 'cyclone';
+const ADMIN = { email: 'admin@cyclone.local', password: randomBytes(12).toString('base64url') };
+const TENANT = 'deploy';
+const POD_SECURITY = 'mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { quota { podSecurity } } }';
+const CREATE_TENANT = 'mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }';
+const CREATE_PROJECT = 'mutation($input: CreateProjectInput!) { createProject(input: $input) { id name } }';
+const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
+
+function helm(args: string[]): string {
+  const binary = execFileSync('bash', [resolve(REPO, 'scripts/testenv/build-go-tool.sh'), 'helm'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .at(-1) as string;
+  try {
+    return execFileSync(binary, [...args, '--kubeconfig', inject('kubeconfigPath'), '--namespace', NAMESPACE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HELM_CACHE_HOME: '/tmp/cyclone-helm/cache', HELM_CONFIG_HOME: '/tmp/cyclone-helm/config' },
+    });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`helm ${args.join(' ')} failed:\n${stderr ?? ''}${stdout ?? ''}`);
+  }
+}
+
+/** The tests' Postgres listens on loopback; pods reach it through this forward at the node address. */
+async function forwardToNodeAddress(target: URL): Promise<{ server: Server; port: number }> {
+  const server = createServer((socket) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    socket.pipe(upstream).pipe(socket);
+    const close = () => {
+      socket.destroy();
+      upstream.destroy();
+    };
+    socket.on('error', close);
+    upstream.on('error', close);
+  });
+  await new Promise<void>((res) => server.listen(0, inject('nodeIp'), res));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('Cyclone installed with its Helm chart on the real node', () => {
+  let clients: KubeClients;
+  let database: TestDatabase;
+  let forward: Awaited<ReturnType<typeof forwardToNodeAddress>>;
+  let manifest = '';
+
+  beforeAll(async () => {
+    importImages(inject('realNodeStateDir'), builtAppImages());
+    clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
+    database = await createTestDatabase({ empty: true });
+    forward = await forwardToNodeAddress(new URL(database.url));
+    const url = new URL(database.url);
+    url.hostname = inject('nodeIp');
+    url.port = String(forward.port);
+    await clients.core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+    // What an operator makes before installing (chart README): the first administrator's password.
+    await clients.core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'deploy-admin' }, stringData: { password: ADMIN.password } },
+    });
+    const values = {
+      'image.repository': APP_IMAGE_REPOSITORY,
+      'image.tag': APP_IMAGE_TAG,
+      'database.url': url.toString(),
+      'admin.existingSecret': 'deploy-admin',
+      // One node with a couple of cores: one replica of each, no disruption budgets.
+      'api.replicas': 1,
+      'api.minAvailable': 0,
+      'controller.replicas': 1,
+      'controller.minAvailable': 0,
+      'web.replicas': 1,
+      'web.minAvailable': 0,
+    };
+    const sets = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+    helm(['install', RELEASE, CHART, ...sets, '--wait', '--timeout', '8m']);
+    manifest = helm(['get', 'manifest', RELEASE]);
+  }, 600_000);
+
+  afterAll(async () => {
+    forward?.server.close();
+    await database?.drop();
+  });
+
+  it('signs in through the web Service, runs a workflow on stage pods and uninstalls cleanly', async () => {
+    const web = await clients.core.readNamespacedService({ name: 'cyclone-web', namespace: NAMESPACE });
+    // The web proxies /graphql to http://cyclone-api:4000: cluster DNS and kube-proxy.
+    const api = { graphql: graphqlAt(`http://${web.spec?.clusterIP}:${web.spec?.ports?.[0]?.port}`) };
+    const login = await api.graphql<{ login: { token: string } }>(LOGIN, { input: ADMIN });
+    expect(login.errors).toBeUndefined();
+    const token = login.data?.login.token as string;
+
+    await must(api, token, CREATE_TENANT, { input: { name: TENANT } });
+    await must(api, token, CREATE_PROJECT, { input: { tenant: TENANT, name: 'web' } });
+    // The workload runs Debian's image as root: a platform admin's BASELINE.
+    await must(api, token, POD_SECURITY, { input: { name: TENANT, quota: { podSecurity: 'BASELINE' } } });
+    const script =
+      'echo "hello from $(hostname)"; getent hosts cyclone-api.cyclone.svc.cluster.local >/dev/null && echo resolved';
+    await createWorkflow(api, token, {
+      tenant: TENANT,
+      project: 'web',
+      name: 'hello',
+      stages: [{ name: 'greet', image: BASE_IMAGE, command: ['sh', '-c'], args: [script] }],
+    });
+    const started = await runWorkflow(api, token, { tenant: TENANT, project: 'web', workflow: 'hello' });
+    const run = await waitForRun(api, token, started.id, { timeoutMs: 240_000 });
+    expect(run.phase).toBe('SUCCEEDED');
+    expect(stageOf(run, 'greet')).toMatchObject({ phase: 'SUCCEEDED', exitCode: 0 });
+    // The stage helper sent these through the API Service's URL (CYCLONE_STAGE_API_URL).
+    expect(await logLines(api, token, run.id, 'greet')).toEqual(['hello from hello-1-greet-1', 'resolved']);
+
+    const pod = await clients.core.readNamespacedPod({ name: 'hello-1-greet-1', namespace: tenantNamespace(TENANT) });
+    expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
+
+    helm(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
+    const objects = manifest
+      .split(/^---$/m)
+      .map((doc) => ({
+        kind: doc.match(/^kind: (\S+)/m)?.[1],
+        apiVersion: doc.match(/^apiVersion: (\S+)/m)?.[1],
+        name: doc.match(/^metadata:\n(?:\s+.*\n)*?\s+name: (\S+)/m)?.[1],
+      }))
+      .filter((o) => o.kind && o.apiVersion && o.name);
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'ClusterRole']));
+    for (const object of objects) {
+      const gone = await clients.objects
+        .read({
+          apiVersion: object.apiVersion as string,
+          kind: object.kind as string,
+          metadata: { name: object.name as string, namespace: NAMESPACE },
+        })
+        .then(
+          () => false,
+          (error: unknown) => apiStatusOf(error) === 404,
+        );
+      expect(gone, `${object.kind} ${object.name}`).toBe(true);
+    }
+  }, 600_000);
+});
