@@ -115,7 +115,9 @@ async function buildArchive(archive, testImages) {
 export function builtAppImages() {
   const archive = archivePath(builtTestImages());
   if (!existsSync(archive)) {
-    throw new Error(`Cyclone's test images are not built: run "node scripts/testenv/app-images.mjs" (npm test does)`);
+    throw new Error(
+      `Cyclone's test images are not built (${archive}): run "node scripts/testenv/app-images.mjs" (npm test does)`,
+    );
   }
   return archive;
 }

@@ -210,7 +210,7 @@ export function builtTestImages() {
   const archive = archivePath(ensureBaseImageTarball(), pauseBinaryPath());
   if (!existsSync(archive)) {
     throw new Error(
-      `the real-node test images are not built: run "node scripts/testenv/test-images.mjs" (npm test does)`,
+      `the real-node test images are not built (${archive}): run "node scripts/testenv/test-images.mjs" (npm test does)`,
     );
   }
   return archive;
