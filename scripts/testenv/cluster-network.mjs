@@ -11,7 +11,7 @@
 //       answered: nothing is forwarded out of the namespace.
 //
 //   const network = await startClusterNetwork({ dir, kubeconfigPath, binDir, nodeName, nodeIp, podSubnet, spawn });
-//   network.pids  // { kubeProxy, coredns }: the caller stops them with the node
+//   network.pids  // { 'kube-proxy', coredns }: the caller stops them with the node
 import { execFileSync } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
@@ -50,8 +50,8 @@ conntrack:
   min: 0
   tcpEstablishedTimeout: 0s
   tcpCloseWaitTimeout: 0s
-healthzBindAddress: 127.0.0.1:0
-metricsBindAddress: 127.0.0.1:0
+# Negative scores are refused on this machine (REAL-CONTAINERS.md).
+oomScoreAdj: 0
 `;
 }
 
@@ -97,7 +97,7 @@ export async function startClusterNetwork({
   writeFileSync(join(dir, 'kube-proxy.yaml'), kubeProxyConfig({ kubeconfigPath, nodeName, podSubnet }));
   writeFileSync(join(dir, 'Corefile'), corefile({ kubeconfigPath }));
   const pids = {};
-  pids.kubeProxy = spawn('kube-proxy', join(binDir, 'kube-proxy'), [
+  pids['kube-proxy'] = spawn('kube-proxy', join(binDir, 'kube-proxy'), [
     `--config=${join(dir, 'kube-proxy.yaml')}`,
     '--v=1',
   ]);

@@ -211,7 +211,7 @@ export async function stopRealNode({ stateDir }) {
       // Gone.
     }
   };
-  for (const name of ['kubelet', 'kubeProxy', 'coredns']) if (pids[name]) kill(pids[name], 'SIGKILL');
+  for (const name of ['kubelet', 'kube-proxy', 'coredns']) if (pids[name]) kill(pids[name], 'SIGKILL');
   // Every container's processes die with their task; then the shims and containerd.
   try {
     for (const id of ctr(dir, ['tasks', 'ls', '-q'], { timeout: 10_000 }).split('\n').filter(Boolean)) {
