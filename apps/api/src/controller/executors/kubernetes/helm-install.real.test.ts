@@ -43,7 +43,12 @@ function helm(args: string[]): string {
     return execFileSync(binary, [...args, '--kubeconfig', inject('kubeconfigPath'), '--namespace', NAMESPACE], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HELM_CACHE_HOME: '/tmp/cyclone-helm/cache', HELM_CONFIG_HOME: '/tmp/cyclone-helm/config' },
+      env: {
+        ...process.env,
+        HELM_CACHE_HOME: '/tmp/cyclone-helm/cache',
+        HELM_CONFIG_HOME: '/tmp/cyclone-helm/config',
+        HELM_DATA_HOME: '/tmp/cyclone-helm/data',
+      },
     });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
