@@ -72,6 +72,22 @@ async function forwardToNodeAddress(target: URL): Promise<{ server: Server; port
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** The last lines of every container of the release's pods: what a failed install says. */
+async function podLogs(clients: KubeClients): Promise<string> {
+  const pods = await clients.core.listNamespacedPod({ namespace: NAMESPACE });
+  const out: string[] = [];
+  for (const pod of pods.items) {
+    for (const status of pod.status?.containerStatuses ?? []) {
+      const name = pod.metadata?.name as string;
+      const text = await clients.core
+        .readNamespacedPodLog({ name, namespace: NAMESPACE, container: status.name, tailLines: 30 })
+        .catch((error: unknown) => `(no log: ${(error as Error).message})`);
+      out.push(`--- ${name}/${status.name} (restarts ${status.restartCount}):\n${text}`);
+    }
+  }
+  return out.join('\n');
+}
+
 describe('Cyclone installed with its Helm chart on the real node', () => {
   let clients: KubeClients;
   let database: TestDatabase;
@@ -106,7 +122,11 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
       'web.minAvailable': 0,
     };
     const sets = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
-    helm(['install', RELEASE, CHART, ...sets, '--wait', '--timeout', '8m']);
+    try {
+      helm(['install', RELEASE, CHART, ...sets, '--wait', '--timeout', '8m']);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${await podLogs(clients)}`);
+    }
     manifest = helm(['get', 'manifest', RELEASE]);
   }, 600_000);
 
