@@ -79,8 +79,8 @@ export function ensureKubernetesTestBinaries() {
   step('Kubernetes test control plane binaries');
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
   // helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's) and
-  // coredns (the real node's cluster DNS): modules of their own, cached apart.
-  for (const tool of ['helm', 'versitygw', 'hydra', 'coredns'])
+  // jaeger (tracing's) and coredns (the real node's cluster DNS): modules of their own, cached apart.
+  for (const tool of ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'])
     run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
 }
 

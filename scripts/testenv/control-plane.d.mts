@@ -13,6 +13,8 @@ export interface StartControlPlaneOptions {
   fakeNodes?: boolean;
   /** The real node's address: the API server listens there too and is the `kubernetes` Service's endpoint. */
   podReachableAddress?: string;
+  /** Log every write (metadata, user agent) to logs/audit.log: see auditLogPathOf (default false). */
+  auditLog?: boolean;
 }
 
 export interface ControlPlane {
@@ -32,6 +34,7 @@ export const FAKE_NODE_LABELS: Readonly<Record<string, string>>;
 export const FAKE_NODE_TOLERATION: Readonly<{ key: string; operator: 'Exists'; effect: 'NoSchedule' }>;
 
 export function startControlPlane(opts: StartControlPlaneOptions): Promise<ControlPlane>;
+export function auditLogPathOf(stateDir: string): string;
 export function stopControlPlane(opts: { stateDir: string; runId?: string }): Promise<void>;
 export function writeNodeKubeconfig(opts: {
   stateDir: string;
