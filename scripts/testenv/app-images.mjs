@@ -18,22 +18,15 @@
 // registry, apt the Debian mirrors (--network=host, outside any test namespace).
 //
 // CLI: node scripts/testenv/app-images.mjs   # builds if needed (after test-images.mjs), prints the archive path
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from './base-image.mjs';
-import { startContainerEngine } from './container-engine.mjs';
-import {
-  builtTestImages,
-  dockerBuild,
-  ensureTestImages,
-  filesUnder,
-  NODE_IMAGE,
-  STAGE_HELPER_IMAGE,
-} from './test-images.mjs';
+import { startContainerEngine, stopContainerEngine } from './container-engine.mjs';
+import { builtTestImages, ensureTestImages, filesUnder, NODE_IMAGE, STAGE_HELPER_IMAGE } from './test-images.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -75,39 +68,80 @@ function archivePath(testImages) {
   return join(cacheRoot(), 'images', `cyclone-app-images-${archiveKey(testImages)}.tar`);
 }
 
+/**
+ * One `docker build` with its steps' times on stderr: where a cold build spends them.
+ * The classic builder, as test-images.mjs' (BuildKit would fetch the `# syntax=` frontend).
+ */
+function timedBuild(dockerHost, { tag, dockerfile }) {
+  const started = Date.now();
+  return new Promise((res, rej) => {
+    const child = spawn(
+      '/usr/bin/docker',
+      [
+        'build',
+        '--network=host',
+        '-t',
+        tag,
+        '-f',
+        join(ROOT, dockerfile),
+        '--build-arg',
+        `NODE_IMAGE=${NODE_IMAGE}`,
+        ROOT,
+      ],
+      { env: { ...process.env, DOCKER_HOST: dockerHost, DOCKER_BUILDKIT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let step = '';
+    let stepStarted = started;
+    let tail = [];
+    const endStep = () => {
+      if (step) process.stderr.write(`app-images: ${Math.round((Date.now() - stepStarted) / 1000)}s ${step}\n`);
+    };
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      tail = [...tail.slice(-40), line];
+      if (!line.startsWith('Step ')) return;
+      endStep();
+      step = line.slice(0, 120);
+      stepStarted = Date.now();
+    });
+    child.on('error', rej);
+    child.on('close', (code) => {
+      endStep();
+      if (code !== 0) return rej(new Error(`docker build of ${tag} failed (${code}):\n${tail.join('\n')}`));
+      process.stderr.write(`app-images: ${tag} built in ${Math.round((Date.now() - started) / 1000)}s\n`);
+      res();
+    });
+  });
+}
+
 async function buildArchive(archive, testImages) {
-  const work = mkdtempSync(join(tmpdir(), 'cyclone-app-images-'));
+  // The engine's data stays in the cache: its layers (the dependencies `pnpm fetch`
+  // downloads, keyed by the lockfile, the shared build of both Dockerfiles) make a
+  // rebuild after a source change start at `COPY . .`.
+  const stateDir = join(cacheRoot(), 'app-images-engine');
+  await stopContainerEngine({ stateDir }); // one a killed build left running
+  const engine = await startContainerEngine({ stateDir });
+  const docker = (args) =>
+    execFileSync('/usr/bin/docker', args, {
+      env: { ...process.env, DOCKER_HOST: engine.dockerHost },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   try {
-    const engine = await startContainerEngine({ stateDir: join(work, 'engine') });
-    const docker = (args) =>
-      execFileSync('/usr/bin/docker', args, {
-        env: { ...process.env, DOCKER_HOST: engine.dockerHost },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-    try {
+    const loaded = join(stateDir, 'loaded-test-images');
+    if (!existsSync(loaded) || readFileSync(loaded, 'utf8') !== basename(testImages)) {
       docker(['load', '-q', '-i', testImages]); // the Node base and the stage helper
-      for (const [tag, dockerfile] of [
-        [API_IMAGE, 'apps/api/Dockerfile'],
-        [WEB_IMAGE, 'apps/web/Dockerfile'],
-      ]) {
-        const started = Date.now();
-        dockerBuild(engine.dockerHost, {
-          tag,
-          context: ROOT,
-          dockerfile: join(ROOT, dockerfile),
-          args: { NODE_IMAGE },
-        });
-        process.stderr.write(`app-images: ${tag} built in ${Math.round((Date.now() - started) / 1000)}s\n`);
-      }
-      docker(['tag', STAGE_HELPER_IMAGE, HELPER_IMAGE]);
-      const partial = `${archive}.partial`;
-      docker(['save', '-o', partial, ...APP_IMAGES]);
-      renameSync(partial, archive);
-    } finally {
-      await engine.stop();
+      writeFileSync(loaded, basename(testImages));
     }
+    // api first: web's build then starts from the layers the two Dockerfiles share.
+    await timedBuild(engine.dockerHost, { tag: API_IMAGE, dockerfile: 'apps/api/Dockerfile' });
+    await timedBuild(engine.dockerHost, { tag: WEB_IMAGE, dockerfile: 'apps/web/Dockerfile' });
+    docker(['tag', STAGE_HELPER_IMAGE, HELPER_IMAGE]);
+    const partial = `${archive}.partial`;
+    docker(['save', '-o', partial, ...APP_IMAGES]);
+    renameSync(partial, archive);
+    // What earlier builds left untagged; the layers of these images stay for the next.
+    docker(['image', 'prune', '-f']);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    await engine.stop();
   }
 }
 

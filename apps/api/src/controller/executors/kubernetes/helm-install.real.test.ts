@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { apiStatusOf, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { APP_IMAGE_REPOSITORY, APP_IMAGE_TAG, builtAppImages } from '../../../../../../scripts/testenv/app-images.mjs';
@@ -32,24 +33,31 @@ const CREATE_TENANT = 'mutation($input: CreateTenantInput!) { createTenant(input
 const CREATE_PROJECT = 'mutation($input: CreateProjectInput!) { createProject(input: $input) { id name } }';
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
 
-function helm(args: string[]): string {
-  const binary = execFileSync('bash', [resolve(REPO, 'scripts/testenv/build-go-tool.sh'), 'helm'], {
-    encoding: 'utf8',
-  })
+const run = promisify(execFile);
+
+/**
+ * Helm, run without blocking this process: its Postgres forward (forwardToNodeAddress) must
+ * keep moving bytes while `helm install --wait` waits for the pods that connect through it.
+ */
+async function helm(args: string[]): Promise<string> {
+  const binary = (await run('bash', [resolve(REPO, 'scripts/testenv/build-go-tool.sh'), 'helm'])).stdout
     .trim()
     .split('\n')
     .at(-1) as string;
   try {
-    return execFileSync(binary, [...args, '--kubeconfig', inject('kubeconfigPath'), '--namespace', NAMESPACE], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        HELM_CACHE_HOME: '/tmp/cyclone-helm/cache',
-        HELM_CONFIG_HOME: '/tmp/cyclone-helm/config',
-        HELM_DATA_HOME: '/tmp/cyclone-helm/data',
+    const { stdout } = await run(
+      binary,
+      [...args, '--kubeconfig', inject('kubeconfigPath'), '--namespace', NAMESPACE],
+      {
+        env: {
+          ...process.env,
+          HELM_CACHE_HOME: '/tmp/cyclone-helm/cache',
+          HELM_CONFIG_HOME: '/tmp/cyclone-helm/config',
+          HELM_DATA_HOME: '/tmp/cyclone-helm/data',
+        },
       },
-    });
+    );
+    return stdout;
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`helm ${args.join(' ')} failed:\n${stderr ?? ''}${stdout ?? ''}`);
@@ -82,8 +90,14 @@ async function podLogs(clients: KubeClients): Promise<string> {
       const text = await clients.core
         .readNamespacedPodLog({ name, namespace: NAMESPACE, container: status.name, tailLines: 30 })
         .catch((error: unknown) => `(no log: ${(error as Error).message})`);
-      out.push(`--- ${name}/${status.name} (restarts ${status.restartCount}):\n${text}`);
+      const ended = status.lastState?.terminated;
+      const how = ended ? `, last ended ${ended.reason} exit ${ended.exitCode} signal ${ended.signal ?? '-'}` : '';
+      out.push(`--- ${name}/${status.name} (restarts ${status.restartCount}${how}):\n${text}`);
     }
+  }
+  const events = await clients.core.listNamespacedEvent({ namespace: NAMESPACE });
+  for (const event of events.items) {
+    out.push(`event ${event.involvedObject.name}: ${event.reason} ${event.message ?? ''} (x${event.count ?? 1})`);
   }
   return out.join('\n');
 }
@@ -123,11 +137,11 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
     };
     const sets = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
     try {
-      helm(['install', RELEASE, CHART, ...sets, '--wait', '--timeout', '8m']);
+      await helm(['install', RELEASE, CHART, ...sets, '--wait', '--timeout', '8m']);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${await podLogs(clients)}`);
     }
-    manifest = helm(['get', 'manifest', RELEASE]);
+    manifest = await helm(['get', 'manifest', RELEASE]);
   }, 600_000);
 
   afterAll(async () => {
@@ -165,7 +179,7 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
     const pod = await clients.core.readNamespacedPod({ name: 'hello-1-greet-1', namespace: tenantNamespace(TENANT) });
     expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
 
-    helm(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
+    await helm(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
     const objects = manifest
       .split(/^---$/m)
       .map((doc) => ({
