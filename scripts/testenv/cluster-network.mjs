@@ -17,6 +17,7 @@ import { Resolver } from 'node:dns/promises';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_CLUSTER_IP_RANGE } from './control-plane.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -84,6 +85,19 @@ async function waitForDns(nodeIp, isRunning) {
   }
 }
 
+/**
+ * A route for the Service range to the node's bridge: the namespace has no default route,
+ * and a connection from the namespace itself (the tests, as a node's own processes) needs
+ * one before kube-proxy's DNAT picks the pod. Nothing leaves the namespace by it: every
+ * ClusterIP is translated, an unknown one is rejected by kube-proxy's rules.
+ */
+function routeServices(nodeIp) {
+  const line = execFileSync('ip', ['-o', '-4', 'addr', 'show', 'to', nodeIp], { encoding: 'utf8' });
+  const device = line.split(/\s+/)[1];
+  if (!device) throw new Error(`no device holds the node address ${nodeIp}`);
+  execFileSync('ip', ['route', 'replace', SERVICE_CLUSTER_IP_RANGE, 'dev', device, 'src', nodeIp]);
+}
+
 export async function startClusterNetwork({
   dir,
   kubeconfigPath,
@@ -96,6 +110,7 @@ export async function startClusterNetwork({
 }) {
   writeFileSync(join(dir, 'kube-proxy.yaml'), kubeProxyConfig({ kubeconfigPath, nodeName, podSubnet }));
   writeFileSync(join(dir, 'Corefile'), corefile({ kubeconfigPath }));
+  routeServices(nodeIp);
   const pids = {};
   pids['kube-proxy'] = spawn('kube-proxy', join(binDir, 'kube-proxy'), [
     `--config=${join(dir, 'kube-proxy.yaml')}`,

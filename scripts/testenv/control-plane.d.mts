@@ -1,5 +1,8 @@
 // Type declarations for control-plane.mjs (used by packages/k8s test setup).
 
+/** The Service range of the API server (--service-cluster-ip-range). */
+export const SERVICE_CLUSTER_IP_RANGE: string;
+
 export interface StartControlPlaneOptions {
   /** Directory for certificates, etcd data, logs, kubeconfig and pids.json. */
   stateDir: string;

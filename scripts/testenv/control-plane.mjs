@@ -56,7 +56,7 @@ export const FAKE_NODE_TOLERATION = {
   operator: 'Exists',
   effect: 'NoSchedule',
 };
-const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
+export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const START_TIMEOUT_MS = Number(process.env.CYCLONE_TESTENV_START_TIMEOUT_MS ?? 90_000);
 // kube-apiserver and etcd shut down gracefully for many seconds; their state is

@@ -171,7 +171,7 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
     });
     const started = await runWorkflow(api, token, { tenant: TENANT, project: 'web', workflow: 'hello' });
     const run = await waitForRun(api, token, started.id, { timeoutMs: 240_000 });
-    expect(run.phase).toBe('SUCCEEDED');
+    expect(run.phase, JSON.stringify(run.stages)).toBe('SUCCEEDED');
     expect(stageOf(run, 'greet')).toMatchObject({ phase: 'SUCCEEDED', exitCode: 0 });
     // The stage helper sent these through the API Service's URL (CYCLONE_STAGE_API_URL).
     expect(await logLines(api, token, run.id, 'greet')).toEqual(['hello from hello-1-greet-1', 'resolved']);
