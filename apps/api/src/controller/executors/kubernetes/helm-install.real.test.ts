@@ -102,6 +102,26 @@ async function podLogs(clients: KubeClients): Promise<string> {
   return out.join('\n');
 }
 
+/** Waits until the deployed controller has made the tenant namespace its own at this Pod Security level. */
+async function tenantNamespaceReady(clients: KubeClients, namespace: string, level: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const labels = await clients.core.readNamespace({ name: namespace }).then(
+      (ns) => ns.metadata?.labels ?? {},
+      () => ({}) as Record<string, string>,
+    );
+    const bound = await clients.rbac.readNamespacedRoleBinding({ name: 'cyclone-controller', namespace }).then(
+      () => true,
+      () => false,
+    );
+    if (bound && labels['pod-security.kubernetes.io/enforce'] === level) return;
+    if (Date.now() > deadline) {
+      throw new Error(`namespace ${namespace} not ready: bound ${bound}, labels ${JSON.stringify(labels)}`);
+    }
+    await new Promise((res) => setTimeout(res, 1_000));
+  }
+}
+
 describe('Cyclone installed with its Helm chart on the real node', () => {
   let clients: KubeClients;
   let database: TestDatabase;
@@ -161,6 +181,10 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
     await must(api, token, CREATE_PROJECT, { input: { tenant: TENANT, name: 'web' } });
     // The workload runs Debian's image as root: a platform admin's BASELINE.
     await must(api, token, POD_SECURITY, { input: { name: TENANT, quota: { podSecurity: 'BASELINE' } } });
+    // The controller's mirror makes the tenant's namespace, binds itself there and labels
+    // its Pod Security level on its next pass (CYCLONE_RESYNC_INTERVAL, 30s by default):
+    // a run started before that cannot create its objects.
+    await tenantNamespaceReady(clients, tenantNamespace(TENANT), 'baseline');
     const script =
       'echo "hello from $(hostname)"; getent hosts cyclone-api.cyclone.svc.cluster.local >/dev/null && echo resolved';
     await createWorkflow(api, token, {
