@@ -72,7 +72,7 @@ function archivePath(testImages) {
  * One `docker build` with its steps' times on stderr: where a cold build spends them.
  * The classic builder, as test-images.mjs' (BuildKit would fetch the `# syntax=` frontend).
  */
-function timedBuild(dockerHost, { tag, dockerfile }) {
+function timedBuild(dockerHost, { tag, dockerfile, target }) {
   const started = Date.now();
   return new Promise((res, rej) => {
     const child = spawn(
@@ -82,6 +82,7 @@ function timedBuild(dockerHost, { tag, dockerfile }) {
         '--network=host',
         '-t',
         tag,
+        ...(target ? ['--target', target] : []),
         '-f',
         join(ROOT, dockerfile),
         '--build-arg',
@@ -132,13 +133,20 @@ async function buildArchive(archive, testImages) {
       writeFileSync(loaded, basename(testImages));
     }
     // api first: web's build then starts from the layers the two Dockerfiles share.
-    await timedBuild(engine.dockerHost, { tag: API_IMAGE, dockerfile: 'apps/api/Dockerfile' });
-    await timedBuild(engine.dockerHost, { tag: WEB_IMAGE, dockerfile: 'apps/web/Dockerfile' });
+    for (const [tag, dockerfile] of [
+      [API_IMAGE, 'apps/api/Dockerfile'],
+      [WEB_IMAGE, 'apps/web/Dockerfile'],
+    ]) {
+      await timedBuild(engine.dockerHost, { tag, dockerfile });
+      // The build stage under a tag of its own (all cached, a few seconds): nothing tagged
+      // derives from it, so the prune below would take it, and with it the next build's cache.
+      await timedBuild(engine.dockerHost, { tag: `${tag}-build`, dockerfile, target: 'build' });
+    }
     docker(['tag', STAGE_HELPER_IMAGE, HELPER_IMAGE]);
     const partial = `${archive}.partial`;
     docker(['save', '-o', partial, ...APP_IMAGES]);
     renameSync(partial, archive);
-    // What earlier builds left untagged; the layers of these images stay for the next.
+    // What earlier builds left untagged; the layers of the tagged images stay for the next.
     docker(['image', 'prune', '-f']);
   } finally {
     await engine.stop();

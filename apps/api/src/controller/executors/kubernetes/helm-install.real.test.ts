@@ -203,6 +203,33 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
     const pod = await clients.core.readNamespacedPod({ name: 'hello-1-greet-1', namespace: tenantNamespace(TENANT) });
     expect(pod.spec?.nodeName).toBe(inject('realNodeName'));
 
+    // An upgrade to a changed value: the ConfigMap changes, its checksum rolls the
+    // controller's pods (helm waits for the new ones), and the API answers again.
+    const checksum = async () => {
+      const deployment = (await clients.objects.read({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'cyclone-controller', namespace: NAMESPACE },
+      })) as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } };
+      return deployment.spec?.template?.metadata?.annotations?.['checksum/config'];
+    };
+    const before = await checksum();
+    await helm([
+      'upgrade',
+      RELEASE,
+      CHART,
+      '--reuse-values',
+      '--set',
+      'resyncInterval=10s',
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    const config = await clients.core.readNamespacedConfigMap({ name: 'cyclone-config', namespace: NAMESPACE });
+    expect(config.data?.CYCLONE_RESYNC_INTERVAL).toBe('10s');
+    expect(await checksum()).not.toBe(before);
+    expect((await api.graphql(LOGIN, { input: ADMIN })).errors).toBeUndefined();
+
     await helm(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
     const objects = manifest
       .split(/^---$/m)
