@@ -61,20 +61,26 @@ export async function ensureBaseImage() {
   process.stdout.write(`  ${ensureBaseImageTarball()}\n`);
 }
 
-/** The real-node tests' images (stage helper, Node base, pause), built once per content. */
+/**
+ * The real-node tests' images (stage helper, Node base, pause), and Cyclone's own
+ * (api, web, stage-helper from their Dockerfiles, for the Helm install test), built once per content.
+ */
 export async function ensureTestImages() {
   step('images of the real-node tests');
   const { ensureTestImages: build } = await import('../testenv/test-images.mjs');
   process.stdout.write(`  ${await build()}\n`);
+  step("Cyclone's images for the Helm install test");
+  const { ensureAppImages } = await import('../testenv/app-images.mjs');
+  process.stdout.write(`  ${await ensureAppImages()}\n`);
 }
 
-/** etcd, kube-apiserver, controller-manager, scheduler, kubelet and kwok, and helm, versitygw and hydra, built once per version. */
+/** etcd, kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy and kwok, and helm, versitygw, hydra and coredns, built once per version. */
 export function ensureKubernetesTestBinaries() {
   step('Kubernetes test control plane binaries');
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
   // helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's) and
-  // jaeger (tracing's): modules of their own, cached apart.
-  for (const tool of ['helm', 'versitygw', 'hydra', 'jaeger'])
+  // jaeger (tracing's) and coredns (the real node's cluster DNS): modules of their own, cached apart.
+  for (const tool of ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'])
     run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
 }
 

@@ -9,19 +9,21 @@
 #
 # Hydra keeps its state in SQLite (the SSO tests use DSN=memory), which needs cgo and a C
 # compiler; the others are pure Go. Jaeger (the tracing tests' trace store) is the v2
-# all-in-one, cmd/jaeger, run with its in-memory storage.
+# all-in-one, cmd/jaeger, run with its in-memory storage. CoreDNS is the module's own main
+# package (tools/testenv/coredns/main.go): CoreDNS with only the plugins the test cluster's DNS uses.
 #
-# Usage: scripts/testenv/build-go-tool.sh helm | versitygw | hydra | jaeger | argo
+# Usage: scripts/testenv/build-go-tool.sh helm | versitygw | hydra | jaeger | coredns | argo
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-NAME="${1:?usage: build-go-tool.sh helm|versitygw|hydra|jaeger|argo}"
+NAME="${1:?usage: build-go-tool.sh helm|versitygw|hydra|jaeger|coredns|argo}"
 CGO=0
 TAGS=""
 case "$NAME" in
   helm) MODULE=helm.sh/helm/v4; PACKAGE=helm.sh/helm/v4/cmd/helm ;;
   versitygw) MODULE=github.com/versity/versitygw; PACKAGE=github.com/versity/versitygw/cmd/versitygw ;;
   hydra) MODULE=github.com/ory/hydra/v2; PACKAGE=github.com/ory/hydra/v2; CGO=1; TAGS=sqlite,sqlite_omit_load_extension ;;
+  coredns) MODULE=github.com/coredns/coredns; PACKAGE=. ;;
   jaeger) MODULE=github.com/jaegertracing/jaeger; PACKAGE=github.com/jaegertracing/jaeger/cmd/jaeger ;;
   # Only for the comparison benchmark (bench/k8s/argo.ts), built on demand by it: never by
   # set-up, never shipped, run only inside the benchmark's own network namespace.
@@ -41,7 +43,9 @@ fi
 VERSION="$(awk -v m="$MODULE" '$1 == "require" && $2 == m { print $3 }' "$MOD/go.mod")"
 LDFLAGS="-s -w"
 [[ "$NAME" == hydra ]] && LDFLAGS="$LDFLAGS -X github.com/ory/hydra/v2/driver/config.Version=$VERSION"
-HASH="$(cat "$MOD/go.mod" "$MOD/go.sum" <(echo "$PACKAGE ${TAGS:+$TAGS }$LDFLAGS $(go env GOOS GOARCH)") | sha256sum | cut -c1-12)"
+SOURCES=("$MOD/go.mod" "$MOD/go.sum")
+[[ "$PACKAGE" == . ]] && SOURCES+=("$MOD/main.go") # a main package of our own
+HASH="$(cat "${SOURCES[@]}" <(echo "$PACKAGE ${TAGS:+$TAGS }$LDFLAGS $(go env GOOS GOARCH)") | sha256sum | cut -c1-12)"
 CACHE_ROOT="${CYCLONE_TESTENV_CACHE:-$HOME/.cache/cyclone-testenv}"
 DEST="$CACHE_ROOT/$NAME-${VERSION}_$(go env GOVERSION)_$HASH"
 

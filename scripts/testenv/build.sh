@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the binaries of the test control plane (etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler, kwok) and of its real node (kubelet,
-# and the static pause binary of the node's sandbox image) from the Go modules pinned in
+# kube-proxy, and the static pause binary of the node's sandbox image) from the Go modules pinned in
 # tools/testenv/ (kubernetes + etcd) and tools/testenv/kwok/ (kwok), and caches
 # them under
 #
@@ -46,7 +46,7 @@ fi
 GO_VERSION="$(go env GOVERSION)"
 
 # Bump when the build recipe below changes in a way that affects the output.
-RECIPE=2
+RECIPE=3
 K8S_MINOR="${K8S_VERSION#v1.}"; K8S_MINOR="${K8S_MINOR%%.*}"
 KUBE_LDFLAGS="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -61,7 +61,7 @@ KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_${GO_VERSION}_
 CACHE_ROOT="${CYCLONE_TESTENV_CACHE:-$HOME/.cache/cyclone-testenv}"
 DEST="$CACHE_ROOT/$KEY"
 BIN="$DEST/bin"
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kwok pause)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-proxy kube-scheduler kubelet kwok pause)
 
 if [[ "${1:-}" == "--print-bin-dir" ]]; then
   echo "$BIN"
@@ -108,15 +108,16 @@ step() { # step <label> <dir> <go build args...>
   echo "testenv/build: [$label] done in $((SECONDS - t0))s" >&2
 }
 
-# The four kubernetes commands and etcd in one invocation so that they share
+# The five kubernetes commands and etcd in one invocation so that they share
 # compilation of their common dependencies (grpc, etcd client, ...).
 step "kubernetes+etcd" "$KUBE_MOD" -ldflags="$KUBE_LDFLAGS" -o "$TMP/kube/" \
   k8s.io/kubernetes/cmd/kube-apiserver \
   k8s.io/kubernetes/cmd/kube-controller-manager \
+  k8s.io/kubernetes/cmd/kube-proxy \
   k8s.io/kubernetes/cmd/kube-scheduler \
   k8s.io/kubernetes/cmd/kubelet \
   go.etcd.io/etcd/server/v3
-mv "$TMP/kube/kube-apiserver" "$TMP/kube/kube-controller-manager" "$TMP/kube/kube-scheduler" "$TMP/kube/kubelet" "$TMP/bin/"
+mv "$TMP/kube/kube-apiserver" "$TMP/kube/kube-controller-manager" "$TMP/kube/kube-proxy" "$TMP/kube/kube-scheduler" "$TMP/kube/kubelet" "$TMP/bin/"
 # `go build -o dir/` names the etcd main package after its module path minus the
 # major-version suffix ("server").
 mv "$TMP/kube/server" "$TMP/bin/etcd"

@@ -1,5 +1,8 @@
 // Type declarations for control-plane.mjs (used by packages/k8s test setup).
 
+/** The Service range of the API server (--service-cluster-ip-range). */
+export const SERVICE_CLUSTER_IP_RANGE: string;
+
 export interface StartControlPlaneOptions {
   /** Directory for certificates, etcd data, logs, kubeconfig and pids.json. */
   stateDir: string;
@@ -11,6 +14,8 @@ export interface StartControlPlaneOptions {
   removeStateDirOnAbandon?: boolean;
   /** Start kwok and its fake nodes (default true). */
   fakeNodes?: boolean;
+  /** The real node's address: the API server listens there too and is the `kubernetes` Service's endpoint. */
+  podReachableAddress?: string;
   /** Log every write (metadata, user agent) to logs/audit.log: see auditLogPathOf (default false). */
   auditLog?: boolean;
 }

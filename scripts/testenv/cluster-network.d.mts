@@ -1,0 +1,3 @@
+// Type declarations for cluster-network.mjs.
+export const CLUSTER_DOMAIN: string;
+export function corednsBinary(): string;
