@@ -1,0 +1,238 @@
+// Rolling restarts on the real control plane and node: API servers and controllers
+// are real child processes (src/main.ts) on one database, stopped with SIGTERM one after
+// another while stage pods print numbered lines; nothing is lost.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { installCrds, loadKubeConfig, makeClients } from '@cyclone/k8s';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BASE_IMAGE } from '../../../../scripts/testenv/base-image.mjs';
+import { REAL_NODE_LABELS } from '../../../../scripts/testenv/real-node.mjs';
+import { STAGE_HELPER_IMAGE } from '../../../../scripts/testenv/test-images.mjs';
+import { RECONCILE_WAIT } from '../testing/kube-sync-kit.js';
+import { createWorkflow, isEnded, logLines, must, readRun, runWorkflow } from '../testing/run-helpers.js';
+import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
+import { startTcpBalancer, type TcpBalancer } from '../testing/tcp-balancer.js';
+import { graphqlAt, TEST_ADMIN } from '../testing/test-api.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { waitFor } from '../testing/wait.js';
+
+const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
+
+/**
+ * A stage printing `<prefix> <n>` about every 200 ms until the test's gate opens: it outlasts
+ * every restart however slowly the processes start.
+ */
+const counting = (prefix: string, gate: { host: string; port: number }) => ({
+  name: 'count',
+  image: BASE_IMAGE,
+  command: ['bash', '-c'],
+  // bash's /dev/tcp: the base image has no HTTP client.
+  args: [
+    `n=0; while :; do n=$((n + 1)); echo "$PREFIX $n"
+    if exec 3<>"/dev/tcp/$GATE_HOST/$GATE_PORT"; then
+      printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; answer=$(cat <&3); exec 3<&-
+      case "$answer" in *open) exit 0 ;; esac
+    fi
+    sleep 0.2; done`,
+  ],
+  env: [
+    { name: 'PREFIX', value: prefix },
+    { name: 'GATE_HOST', value: gate.host },
+    { name: 'GATE_PORT', value: String(gate.port) },
+  ],
+});
+
+/** What the counting stages ask before each next line: `closed` until the test opens it. */
+async function startGate(host: string) {
+  let state = 'closed';
+  const server = createServer((_req, res) => res.end(state));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    host,
+    port: (server.address() as AddressInfo).port,
+    open: () => {
+      state = 'open';
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { token } }';
+
+const LEASE = { group: 'coordination.k8s.io', version: 'v1', namespace: 'default', plural: 'leases' } as const;
+
+describe('rolling restarts of the API and the controllers', () => {
+  const nodeIp = inject('nodeIp');
+  const kubeconfigPath = inject('kubeconfigPath');
+  const clients = makeClients(loadKubeConfig({ kubeconfigPath }));
+  const instance = `roll${randomBytes(3).toString('hex')}`;
+  const tenant = `r${randomBytes(3).toString('hex')}`;
+  const key = randomBytes(32).toString('base64');
+  const processes = new Set<SpawnedApi>();
+  let database: TestDatabase;
+  let front: TcpBalancer;
+  let gate: Awaited<ReturnType<typeof startGate>>;
+  let token: string;
+  const api = () => ({ graphql: graphqlAt(front.url) });
+
+  const env = () => ({
+    DATABASE_URL: database.url,
+    CYCLONE_ENCRYPTION_KEY: key,
+    CYCLONE_ADMIN_EMAIL: TEST_ADMIN.email,
+    CYCLONE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    CYCLONE_QUERY_CACHE_MAX_AGE: '0',
+  });
+  const spawn = async (extra: Record<string, string>) => {
+    const child = await spawnApi({ ...env(), ...extra });
+    processes.add(child);
+    step(`spawned ${extra.CYCLONE_ROLE} ${extra.CYCLONE_POD_NAME ?? child.url}`);
+    return child;
+  };
+  const server = () => spawn({ CYCLONE_ROLE: 'server' });
+  const controller = (name: string) =>
+    spawn({
+      CYCLONE_ROLE: 'controller',
+      CYCLONE_EXECUTOR: 'kubernetes',
+      CYCLONE_KUBECONFIG: kubeconfigPath,
+      CYCLONE_INSTANCE: instance,
+      CYCLONE_NAMESPACE: 'default',
+      CYCLONE_POD_NAME: name,
+      CYCLONE_RESYNC_INTERVAL: '1s',
+      CYCLONE_STAGE_API_URL: front.url,
+      CYCLONE_STAGE_HELPER_IMAGE: STAGE_HELPER_IMAGE,
+      CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({ nodeSelector: REAL_NODE_LABELS }),
+      CYCLONE_POD_GC_DELAY: '10m',
+    });
+  /** SIGTERM, as a rolling update sends it; the process must finish its shutdown in its grace. */
+  const terminate = async (child: SpawnedApi) => {
+    await child.stop();
+    processes.delete(child);
+    step(`terminated ${child.url} ${child.child.exitCode}`);
+    expect(child.child.exitCode, child.output().slice(-4000)).toBe(0);
+  };
+  const leaseHolder = async () => {
+    const lease = (await clients.customObjects
+      .getNamespacedCustomObject({ ...LEASE, name: `cyclone-controller-${instance}` })
+      .catch(() => undefined)) as { spec?: { holderIdentity?: string } } | undefined;
+    return lease?.spec?.holderIdentity ?? '';
+  };
+  const storedLines = (id: string) => logLines(api(), token, id, 'count');
+  const t0 = Date.now();
+  const step = (what: string) => console.log(`DEBUG ${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
+
+  beforeAll(async () => {
+    await installCrds(clients);
+    database = await createTestDatabase();
+    front = await startTcpBalancer(nodeIp);
+    gate = await startGate(nodeIp);
+  });
+
+  afterAll(async () => {
+    for (const child of processes) console.log(`DEBUG OUTPUT ${child.url}\n${child.output().slice(-6000)}`);
+    for (const child of processes) await child.crash();
+    await front?.stop();
+    await gate?.stop();
+    await clients.core.deleteNamespace({ name: `cyclone-${tenant}` }).catch(() => undefined);
+    await database?.drop();
+  });
+
+  it('ends every run Succeeded with each numbered line stored once and in order', { timeout: 480_000 }, async () => {
+    let servers = await Promise.all([server(), server()]);
+    front.setBackends(servers.map((s) => s.url));
+    const controllers = new Map<string, SpawnedApi>();
+    for (const name of ['c1', 'c2']) controllers.set(name, await controller(name));
+
+    token = (await must<{ login: { token: string } }>(api(), undefined, LOGIN, { i: TEST_ADMIN })).login.token;
+    const gql = (query: string, i: Record<string, unknown>) => must(api(), token, query, { i });
+    await gql('mutation($i: CreateTenantInput!) { createTenant(input: $i) { name } }', { name: tenant });
+    // The workload runs as root, as most CI images do.
+    await gql('mutation($i: UpdateTenantInput!) { updateTenant(input: $i) { name } }', {
+      name: tenant,
+      quota: { podSecurity: 'BASELINE' },
+    });
+    await gql('mutation($i: CreateProjectInput!) { createProject(input: $i) { name } }', { tenant, name: 'web' });
+    for (const name of ['first', 'second', 'third']) {
+      await createWorkflow(api(), token, { tenant, project: 'web', name, stages: [counting(name, gate)] });
+    }
+    // The leader mirrored the tenant into the cluster (namespace at BASELINE, stage ServiceAccount).
+    await waitFor(
+      async () => {
+        const namespace = await clients.core.readNamespace({ name: `cyclone-${tenant}` }).catch(() => undefined);
+        return namespace?.metadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'baseline';
+      },
+      { what: 'the tenant namespace', ...RECONCILE_WAIT },
+    );
+    const start = async (workflow: string) =>
+      (await runWorkflow(api(), token, { tenant, project: 'web', workflow, parameters: [] })).id;
+    const printed = async (id: string, count: number) => {
+      await waitFor(async () => (await storedLines(id)).length >= count, {
+        what: `${count} stored lines of run ${id}`,
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      }).catch(async (error: Error) => {
+        const pods = await clients.core.listNamespacedPod({ namespace: `cyclone-${tenant}` });
+        console.log('DEBUG PODS', JSON.stringify(pods.items.map((p) => [p.metadata, p.status])));
+        const events = await clients.core.listNamespacedEvent({ namespace: `cyclone-${tenant}` });
+        console.log('DEBUG EVENTS', JSON.stringify(events.items.map((e) => [e.reason, e.message, e.involvedObject.name, e.source])));
+        throw new Error(`${error.message}: ${JSON.stringify(await readRun(api(), token, id))}`);
+      });
+      step(`${count} lines of ${id}`);
+    };
+
+    const first = await start('first');
+    await printed(first, 5);
+
+    // The leading controller goes, a run started just before; another takes the Lease
+    // over at once (released, not left to expire), then a new controller joins.
+    const leader = await waitFor(leaseHolder, { what: 'a leader', ...RECONCILE_WAIT });
+    const second = await start('second');
+    await terminate(controllers.get(leader) as SpawnedApi);
+    controllers.delete(leader);
+    const [other] = [...controllers.keys()] as [string];
+    expect(await waitFor(async () => (await leaseHolder()) === other && other, { what: 'the next leader' })).toBe(
+      other,
+    );
+    controllers.set('c3', await controller('c3'));
+    await printed(second, 5);
+
+    // The API servers, one after the other as a rolling update does: the new replica
+    // first, then SIGTERM to an old one, whose connections leave the Service meanwhile.
+    let third = '';
+    for (let i = 0; i < 2; i++) {
+      const old = servers[0] as SpawnedApi;
+      const replacement = await server();
+      servers = [...servers.slice(1), replacement];
+      front.setBackends(servers.map((s) => s.url));
+      if (i === 1) third = await start('third');
+      await terminate(old);
+    }
+    // The other original controller too: the new one alone sees the runs to their end.
+    await printed(third, 5);
+    await terminate(controllers.get(other) as SpawnedApi);
+    controllers.delete(other);
+
+    // Lines printed after every restart are stored too; then the stages may end.
+    const runs = { first, second, third };
+    for (const id of Object.values(runs)) await printed(id, (await storedLines(id)).length + 3);
+    gate.open();
+    for (const [name, id] of Object.entries(runs)) {
+      const run = await waitFor(
+        async () => {
+          const read = await readRun(api(), token, id);
+          return isEnded(read) && read;
+        },
+        { what: `the end of run ${name}`, timeoutMs: 120_000, intervalMs: 500 },
+      );
+      expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+      const lines = await storedLines(id);
+      expect(lines.length).toBeGreaterThan(8);
+      expect(lines).toEqual(numbered(name, lines.length));
+    }
+    expect(await leaseHolder()).toBe('c3');
+  });
+});
