@@ -178,7 +178,10 @@ describe('rolling restarts of the API and the controllers', () => {
         const pods = await clients.core.listNamespacedPod({ namespace: `cyclone-${tenant}` });
         console.log('DEBUG PODS', JSON.stringify(pods.items.map((p) => [p.metadata, p.status])));
         const events = await clients.core.listNamespacedEvent({ namespace: `cyclone-${tenant}` });
-        console.log('DEBUG EVENTS', JSON.stringify(events.items.map((e) => [e.reason, e.message, e.involvedObject.name, e.source])));
+        console.log(
+          'DEBUG EVENTS',
+          JSON.stringify(events.items.map((e) => [e.reason, e.message, e.involvedObject.name, e.source])),
+        );
         throw new Error(`${error.message}: ${JSON.stringify(await readRun(api(), token, id))}`);
       });
       step(`${count} lines of ${id}`);
