@@ -39,6 +39,8 @@ async function bench(isCached: boolean): Promise<void> {
     env: {
       NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
       CYCLONE_QUERY_CACHE_MAX_AGE: isCached ? (process.env.CYCLONE_QUERY_CACHE_MAX_AGE ?? '2s') : '0',
+      // BENCH_SERVER_PROCESSES=auto: one server process per core (docs/operations.md).
+      CYCLONE_SERVER_PROCESSES: process.env.BENCH_SERVER_PROCESSES ?? '1',
     },
   });
   try {
@@ -108,7 +110,8 @@ async function bench(isCached: boolean): Promise<void> {
       duration: DURATION_SECONDS,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: LIST_QUERY }),
-    });
+      // Without a callback it is both: an emitter of each response and a promise of the result.
+    }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
     instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
     const result = await instance;
     const cpuMs = (seconds: number) => ((seconds * 1000) / Math.max(1, result.requests.total)).toFixed(2);

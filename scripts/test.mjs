@@ -8,6 +8,7 @@
 // quick work on one file.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { AUDIT_UNAVAILABLE, audit } from './audit.mjs';
 import { repoRoot, run, step } from './lib/run.mjs';
 import {
@@ -60,6 +61,46 @@ function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
 }
 
+/** The first line of a failure message, short enough for the closing summary. */
+function firstLine(message) {
+  const line =
+    stripVTControlCharacters(String(message ?? ''))
+      .split('\n')
+      .find((l) => l.trim()) ?? '';
+  return line.trim().slice(0, 300);
+}
+
+/** Names every failed test of a vitest JSON report (and files that failed before any test ran). */
+function vitestFailures(report) {
+  const out = [];
+  for (const file of report?.testResults ?? []) {
+    const name = file.name.startsWith(repoRoot) ? file.name.slice(repoRoot.length + 1) : file.name;
+    if (file.status === 'failed' && file.assertionResults.length === 0) out.push(`${name}: ${firstLine(file.message)}`);
+    for (const test of file.assertionResults) {
+      if (test.status === 'failed') out.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+  }
+  return out;
+}
+
+/** Names every unexpected test of a Playwright JSON report. */
+function playwrightFailures(report) {
+  const out = [];
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) {
+        if (test.status !== 'unexpected') continue;
+        const error = test.results?.at(-1)?.error?.message;
+        out.push(`${spec.file} › ${[...path, spec.title].join(' › ')}: ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
+  };
+  // Top-level suites are files; their specs already carry the file name.
+  for (const suite of report?.suites ?? []) walk(suite, []);
+  return out;
+}
+
 let setupFailed = false;
 try {
   timed('set-up: pnpm, dependencies, build', setupPlatform);
@@ -76,6 +117,8 @@ let passed = 0;
 let failed = 0;
 let layersOk = !setupFailed;
 const notChecked = [];
+/** Each failed test, named again at the very end so the last lines of the output show it. */
+const failures = [];
 // Static checks count as one check each; a failure does not stop the test layers.
 if (!setupFailed && filters.length === 0) {
   for (const [title, args] of [
@@ -112,6 +155,7 @@ if (!setupFailed) {
     ...filters,
   ]);
   const vitest = readJson(vitestReport);
+  failures.push(...vitestFailures(vitest));
   passed += vitest?.numPassedTests ?? 0;
   // A file that fails before its tests run (an import error) has no test results.
   const brokenFiles = vitest?.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
@@ -133,12 +177,14 @@ if (!setupFailed) {
       `--outputFile.json=${realNodeReport}`,
     ]);
     const realNode = readJson(realNodeReport);
+    failures.push(...vitestFailures(realNode));
     passed += realNode?.numPassedTests ?? 0;
     failed += realNode ? realNode.numFailedTests : 1;
     layersOk &&= realNodeOk;
 
     const e2eOk = runLayer('end-to-end tests (Playwright, Chromium)', 'pnpm', ['--filter', '@cyclone/e2e', 'test']);
     const e2e = readJson(e2eReport);
+    failures.push(...playwrightFailures(e2e));
     passed += (e2e?.stats?.expected ?? 0) + (e2e?.stats?.flaky ?? 0);
     failed += e2e ? e2e.stats.unexpected : 1;
     layersOk &&= e2eOk;
@@ -149,5 +195,6 @@ step('timings');
 for (const line of timings) process.stdout.write(`  ${line}\n`);
 if (setupFailed) process.stdout.write('set-up failed: no tests ran\n');
 for (const line of notChecked) process.stdout.write(`not checked: ${line}\n`);
+for (const line of failures) process.stdout.write(`failed: ${line}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(layersOk && failed === 0 && passed > 0 ? 0 : 1);

@@ -72,9 +72,9 @@ export async function ensureTestImages() {
 export function ensureKubernetesTestBinaries() {
   step('Kubernetes test control plane binaries');
   run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
-  // helm (the chart's tests), versitygw (the object store's) and hydra (single sign-on's):
-  // modules of their own, cached apart.
-  for (const tool of ['helm', 'versitygw', 'hydra'])
+  // helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's) and
+  // jaeger (tracing's): modules of their own, cached apart.
+  for (const tool of ['helm', 'versitygw', 'hydra', 'jaeger'])
     run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
 }
 

@@ -8,19 +8,24 @@
 # Prints the binary's path last; exits at once when it is cached.
 #
 # Hydra keeps its state in SQLite (the SSO tests use DSN=memory), which needs cgo and a C
-# compiler; the others are pure Go.
+# compiler; the others are pure Go. Jaeger (the tracing tests' trace store) is the v2
+# all-in-one, cmd/jaeger, run with its in-memory storage.
 #
-# Usage: scripts/testenv/build-go-tool.sh helm | versitygw | hydra
+# Usage: scripts/testenv/build-go-tool.sh helm | versitygw | hydra | jaeger | argo
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-NAME="${1:?usage: build-go-tool.sh helm|versitygw|hydra}"
+NAME="${1:?usage: build-go-tool.sh helm|versitygw|hydra|jaeger|argo}"
 CGO=0
 TAGS=""
 case "$NAME" in
   helm) MODULE=helm.sh/helm/v4; PACKAGE=helm.sh/helm/v4/cmd/helm ;;
   versitygw) MODULE=github.com/versity/versitygw; PACKAGE=github.com/versity/versitygw/cmd/versitygw ;;
   hydra) MODULE=github.com/ory/hydra/v2; PACKAGE=github.com/ory/hydra/v2; CGO=1; TAGS=sqlite,sqlite_omit_load_extension ;;
+  jaeger) MODULE=github.com/jaegertracing/jaeger; PACKAGE=github.com/jaegertracing/jaeger/cmd/jaeger ;;
+  # Only for the comparison benchmark (bench/k8s/argo.ts), built on demand by it: never by
+  # set-up, never shipped, run only inside the benchmark's own network namespace.
+  argo) MODULE=github.com/argoproj/argo-workflows/v4; PACKAGE=github.com/argoproj/argo-workflows/v4/cmd/workflow-controller ;;
   *) echo "testenv/build-go-tool: unknown tool $NAME" >&2; exit 2 ;;
 esac
 MOD="$ROOT/tools/testenv/$NAME"

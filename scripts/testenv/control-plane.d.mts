@@ -11,6 +11,8 @@ export interface StartControlPlaneOptions {
   removeStateDirOnAbandon?: boolean;
   /** Start kwok and its fake nodes (default true). */
   fakeNodes?: boolean;
+  /** Log every write (metadata, user agent) to logs/audit.log: see auditLogPathOf (default false). */
+  auditLog?: boolean;
 }
 
 export interface ControlPlane {
@@ -30,6 +32,7 @@ export const FAKE_NODE_LABELS: Readonly<Record<string, string>>;
 export const FAKE_NODE_TOLERATION: Readonly<{ key: string; operator: 'Exists'; effect: 'NoSchedule' }>;
 
 export function startControlPlane(opts: StartControlPlaneOptions): Promise<ControlPlane>;
+export function auditLogPathOf(stateDir: string): string;
 export function stopControlPlane(opts: { stateDir: string; runId?: string }): Promise<void>;
 export function writeNodeKubeconfig(opts: {
   stateDir: string;

@@ -356,6 +356,31 @@ async function runWatchdog(stateDir, watchPid, runId, removeStateDir) {
   }
 }
 
+// ---------------------------------------------------------------- audit
+
+/** Audit log path of a control plane started with auditLog. */
+export const auditLogPathOf = (stateDir) => join(resolve(stateDir), 'logs', 'audit.log');
+
+/**
+ * Every write (metadata only: who, user agent, verb, object) goes to logs/audit.log as
+ * JSON lines, so a benchmark can count the writes of each client.
+ */
+function auditArgs(stateDir) {
+  const policy = join(stateDir, 'audit-policy.yaml');
+  writeFileSync(
+    policy,
+    `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  verbs: [create, update, patch, delete, deletecollection]
+- level: None
+`,
+  );
+  return [`--audit-policy-file=${policy}`, `--audit-log-path=${auditLogPathOf(stateDir)}`, '--audit-log-maxsize=0'];
+}
+
 // ---------------------------------------------------------------- start
 
 async function resolveBinDir(binDir) {
@@ -370,13 +395,15 @@ async function resolveBinDir(binDir) {
  * running control plane). Resolves once the API server is ready, the default
  * ServiceAccount exists and the fake nodes are Ready and schedulable.
  *
- * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean, fakeNodes?: boolean}} opts
+ * @param {{stateDir: string, binDir?: string, watchPid?: number, removeStateDirOnAbandon?: boolean, fakeNodes?: boolean, auditLog?: boolean}} opts
  *   watchPid: process whose death stops the control plane (default: this
  *   process; 0 disables the watchdog).
  *   removeStateDirOnAbandon: when the watchdog has to clean up after the death
  *   of watchPid, also delete stateDir (default false).
  *   fakeNodes: start kwok and its fake nodes (default true; a real node's tests
  *   need none).
+ *   auditLog: log every write to logs/audit.log (auditLogPathOf), e.g. to count
+ *   a benchmark's writes by client (default false).
  * @returns {Promise<{kubeconfigPath: string, stateDir: string, server: string, pki: string, stop: () => Promise<void>}>}
  */
 export async function startControlPlane({
@@ -385,6 +412,7 @@ export async function startControlPlane({
   watchPid = process.pid,
   removeStateDirOnAbandon = false,
   fakeNodes = true,
+  auditLog = false,
 } = {}) {
   if (!stateDir) throw new Error('startControlPlane: stateDir is required');
   const t0 = Date.now();
@@ -570,6 +598,7 @@ export async function startControlPlane({
       `--kubelet-client-key=${p('apiserver-kubelet-client.key')}`,
       '--profiling=false',
       '--v=1',
+      ...(auditLog ? auditArgs(stateDir) : []),
     ]);
     // The other components start once the bootstrap RBAC policy is in place
     // (they fail hard if denied then) rather than after full readiness, so

@@ -14,7 +14,17 @@
 // A detached watchdog stops the node when the starting process is gone.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +35,9 @@ export const REAL_NODE_LABELS = { type: 'real' };
 const POD_SUBNET = '10.214.0.0/24';
 const CNI_BIN_DIR = '/usr/lib/cni';
 const START_TIMEOUT_MS = 90_000;
+const IMAGE_BUILD_SECCOMP = fileURLToPath(
+  new URL('../../apps/api/src/controller/executors/image-build-seccomp.json', import.meta.url),
+);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -105,11 +118,12 @@ function cniConfig(dir) {
   );
 }
 
-function kubeletConfig({ dir, nodeIp, port, caFile }) {
+function kubeletConfig({ dir, nodeIp, port, caFile, cgroupRoot }) {
   return `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 failCgroupV1: false
 cgroupDriver: cgroupfs
+cgroupRoot: ${cgroupRoot}
 containerRuntimeEndpoint: unix://${dir}/containerd/containerd.sock
 failSwapOn: false
 resolvConf: ${dir}/resolv.conf
@@ -189,6 +203,57 @@ function shimPids(dir) {
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
+const CGROUPS = '/sys/fs/cgroup';
+
+/**
+ * The node's own cgroup root (kubelet `cgroupRoot`): kubelets sharing one (`/kubepods`)
+ * take each other's pods for orphans and SIGKILL their processes, so two test nodes on
+ * one machine (two worktrees, a test and a bench) would kill each other's stages. Made
+ * in every cgroup v1 hierarchy (cpuset with its parent's cpus and mems), or in the v2
+ * tree with the parent's controllers.
+ */
+function makeCgroupRoot(name) {
+  const isV2 = existsSync(join(CGROUPS, 'cgroup.controllers'));
+  if (isV2) {
+    mkdirSync(join(CGROUPS, name), { recursive: true });
+    const controllers = readFileSync(join(CGROUPS, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
+    const wanted = controllers
+      .filter(Boolean)
+      .map((c) => `+${c}`)
+      .join(' ');
+    if (wanted) writeFileSync(join(CGROUPS, name, 'cgroup.subtree_control'), wanted);
+    return;
+  }
+  for (const hierarchy of readdirSync(CGROUPS)) {
+    const path = join(CGROUPS, hierarchy, name);
+    mkdirSync(path, { recursive: true });
+    if (hierarchy === 'cpuset') {
+      for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+        writeFileSync(join(path, file), readFileSync(join(CGROUPS, hierarchy, file), 'utf8'));
+      }
+    }
+  }
+}
+
+/** Removes the node's cgroups, innermost first (a cgroup goes once its processes and children are gone). */
+function removeCgroupRoot(name) {
+  const roots = existsSync(join(CGROUPS, 'cgroup.controllers'))
+    ? [join(CGROUPS, name)]
+    : readdirSync(CGROUPS).map((hierarchy) => join(CGROUPS, hierarchy, name));
+  const remove = (path) => {
+    if (!existsSync(path)) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) remove(join(path, entry.name));
+    }
+    try {
+      rmdirSync(path);
+    } catch {
+      // Still busy: left for the machine.
+    }
+  };
+  for (const root of roots) remove(root);
+}
+
 /** Stops the node of a state directory: kubelet, every container, containerd; safe to call twice. */
 export async function stopRealNode({ stateDir }) {
   const dir = resolve(stateDir);
@@ -222,6 +287,8 @@ export async function stopRealNode({ stateDir }) {
   while (pids.containerd && isAlive(pids.containerd) && Date.now() < deadline) await sleep(100);
   if (pids.containerd) kill(pids.containerd, 'SIGKILL');
   unmountUnder(dir);
+  const cgroupFile = join(dir, 'cgroup-root');
+  if (existsSync(cgroupFile)) removeCgroupRoot(readFileSync(cgroupFile, 'utf8'));
   rmSync(pidsFile, { force: true });
 }
 
@@ -248,10 +315,13 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   writeFileSync(join(containerdDir, 'config.toml'), containerdConfig(containerdDir));
   writeFileSync(join(containerdDir, 'cni', '10-cyclone-test.conflist'), cniConfig(containerdDir));
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
+  // The image-build stages' Localhost seccomp profile, where the installation puts it (k8s/README.md).
+  mkdirSync(join(dir, 'kubelet', 'seccomp', 'cyclone'), { recursive: true });
+  copyFileSync(IMAGE_BUILD_SECCOMP, join(dir, 'kubelet', 'seccomp', 'cyclone', 'image-build.json'));
   const port = await freePort(nodeIp);
   writeFileSync(
     join(dir, 'kubelet.yaml'),
-    kubeletConfig({ dir, nodeIp, port, caFile: join(controlPlane.pki, 'ca.crt') }),
+    kubeletConfig({ dir, nodeIp, port, caFile: join(controlPlane.pki, 'ca.crt'), cgroupRoot: `/${nodeName}` }),
   );
   const kubeconfig = await writeNodeKubeconfig({
     stateDir: dir,
@@ -260,6 +330,8 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
     nodeName,
   });
 
+  makeCgroupRoot(nodeName);
+  writeFileSync(join(dir, 'cgroup-root'), nodeName);
   const pids = {};
   const savePids = () => writeFileSync(join(dir, 'pids.json'), JSON.stringify(pids));
   pids.containerd = spawnLogged(dir, 'containerd', '/usr/bin/containerd', [
@@ -275,7 +347,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
     watchdog.unref();
   }
   try {
-    const deadline = Date.now() + START_TIMEOUT_MS;
+    let deadline = Date.now() + START_TIMEOUT_MS;
     const check = (what) => {
       for (const [name, pid] of Object.entries(pids)) {
         if (!isAlive(pid))
@@ -293,6 +365,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
       }
     }
     ctr(dir, ['images', 'import', imagesArchive], { timeout: 180_000 });
+    deadline = Date.now() + START_TIMEOUT_MS; // the import has its own timeout
     pids.kubelet = spawnLogged(dir, 'kubelet', join(binDir, 'kubelet'), [
       `--config=${join(dir, 'kubelet.yaml')}`,
       `--kubeconfig=${kubeconfig}`,

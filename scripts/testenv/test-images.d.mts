@@ -3,6 +3,7 @@ export const NODE_IMAGE: string;
 export const STAGE_HELPER_IMAGE: string;
 export const PAUSE_IMAGE: string;
 export const RESOLVER_IMAGE: string;
+export { BUILDAH_IMAGE, GO_IMAGE } from './builder-images.mjs';
 export { SERVICE_IMAGE } from './service-image.mjs';
 export const TEST_IMAGES: readonly string[];
 /** Path of the built archive for the current sources; throws when it is not built. */

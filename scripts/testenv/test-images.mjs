@@ -12,6 +12,9 @@
 //                                the stage-services tests' database (service-image.mjs)
 //   cyclone.test/resolver:1      scripts/testenv/resolver-image on the base: a resolver
 //                                image in the original's protocol (pull/push, notify/ok)
+//   cyclone.test/buildah:1       the base plus Debian's buildah: the image-build builder
+//   local/golang:bookworm        the base plus Debian's Go: the golang example's builds
+//                                (both builder-images.mjs)
 //
 // The archive's name carries a hash of everything that goes into it, so a change to
 // the stage helper rebuilds it. The build runs a private dockerd (container-engine.mjs)
@@ -37,6 +40,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGE, cacheRoot, ensureBaseImageTarball } from './base-image.mjs';
+import { BUILDAH_IMAGE, BUILDER_DOCKERFILES, buildBuilderImages, GO_IMAGE } from './builder-images.mjs';
 import { startContainerEngine } from './container-engine.mjs';
 import { buildServiceImage, SERVICE_DOCKERFILE, SERVICE_IMAGE } from './service-image.mjs';
 
@@ -52,8 +56,17 @@ export const PAUSE_IMAGE = 'cyclone.test/pause:1';
 export const RESOLVER_IMAGE = 'cyclone.test/resolver:1';
 const RESOLVER_CONTEXT = 'scripts/testenv/resolver-image';
 
-export { SERVICE_IMAGE };
-export const TEST_IMAGES = [BASE_IMAGE, NODE_IMAGE, STAGE_HELPER_IMAGE, PAUSE_IMAGE, SERVICE_IMAGE, RESOLVER_IMAGE];
+export { BUILDAH_IMAGE, GO_IMAGE, SERVICE_IMAGE };
+export const TEST_IMAGES = [
+  BASE_IMAGE,
+  NODE_IMAGE,
+  STAGE_HELPER_IMAGE,
+  PAUSE_IMAGE,
+  SERVICE_IMAGE,
+  RESOLVER_IMAGE,
+  BUILDAH_IMAGE,
+  GO_IMAGE,
+];
 
 /** Every file under the given repository paths, sorted, for the cache key. */
 function filesUnder(paths) {
@@ -84,6 +97,7 @@ function archiveKey(baseTarball, pauseBinary) {
   hash.update(`${NODE_VERSION} ${NPM_VERSION}\n${baseTarball}\n${readFileSync(fileURLToPath(import.meta.url))}`);
   hash.update(readFileSync(pauseBinary));
   hash.update(SERVICE_DOCKERFILE);
+  hash.update(JSON.stringify(BUILDER_DOCKERFILES));
   hash.update(readFileSync(MACHINE_CA_BUNDLE));
   for (const file of filesUnder([...HELPER_SOURCES, RESOLVER_CONTEXT])) {
     hash.update(`${relative(ROOT, file)}\n`);
@@ -167,6 +181,7 @@ async function buildArchive(archive, pauseBinary) {
         args: { NODE_IMAGE },
       });
       buildServiceImage(engine.dockerHost);
+      buildBuilderImages(engine.dockerHost);
       build({ tag: RESOLVER_IMAGE, context: join(ROOT, RESOLVER_CONTEXT), args: { BASE: BASE_IMAGE } });
       const partial = `${archive}.partial`;
       execFileSync('/usr/bin/docker', ['save', '-o', partial, ...TEST_IMAGES], {

@@ -97,9 +97,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
 
   app.use(requestId);
   app.use((req, res, next) => {
-    res.on('finish', () =>
-      metrics.httpRequests.inc({ method: req.method, route: routeLabel(req.path), status: res.statusCode }),
-    );
+    // Read now: a router mounted on a path (Apollo on /graphql) rewrites req.url before the finish.
+    const route = routeLabel(req.path);
+    res.on('finish', () => metrics.httpRequests.inc({ method: req.method, route, status: res.statusCode }));
     next();
   });
   app.get(

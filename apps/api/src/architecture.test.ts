@@ -15,7 +15,7 @@ const LAYERS = [
   { name: 'modules', paths: ['modules/', 'services.ts'] },
   { name: 'engine', paths: ['controller/', 'kube-sync/'] },
   { name: 'delivery', paths: ['graphql/', 'http/'] },
-  { name: 'wiring', paths: ['app.ts', 'main.ts'] },
+  { name: 'wiring', paths: ['app.ts', 'api-process.ts', 'main.ts'] },
 ] as const;
 
 /** Role suffixes of module files (`<name>.<role>.ts`); other module files have none. */

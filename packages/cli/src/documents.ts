@@ -1,5 +1,9 @@
-/** Every GraphQL document the CLI sends (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf } from './graphql.js';
+/**
+ * The GraphQL documents only the CLI sends (docs/contract.md §2); result types come from them.
+ * Those the web UI sends too (logs, log search, preflight, resource types) are
+ * in @cyclone/api-contract.
+ */
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 
 /** What the CLI shows of a run, when started, loaded, controlled or followed. */
 const RunFields = graphql(`
@@ -100,33 +104,6 @@ export const RetryRunDocument = graphql(
   [RunFields],
 );
 
-/** Stored log lines of one stage, a page after `afterSeq`. */
-export const StageLogsDocument = graphql(`
-  query CliStageLogs($id: ID!, $stage: String!, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
-      seq
-      stage
-      stream
-      line
-      timestamp
-    }
-  }
-`);
-export type LogLine = ResultOf<typeof StageLogsDocument>['workflowRunLogs'][number];
-
-/** Stored lines after `afterSeq`, then live ones, until the run has ended. */
-export const FollowLogsDocument = graphql(`
-  subscription CliFollowLogs($id: ID!, $stage: String, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
-      seq
-      stage
-      stream
-      line
-      timestamp
-    }
-  }
-`);
-
 export const FollowRunDocument = graphql(
   `
   subscription CliFollowRun($id: ID!) {
@@ -179,32 +156,6 @@ export const WorkflowsDocument = graphql(
 `,
   [WorkflowRowFields],
 );
-
-export const ResourceTypesDocument = graphql(`
-  query CliResourceTypes($t: String!) {
-    resourceTypes(tenant: $t) {
-      type
-      builtin
-      name
-      resolvedBy
-      resolver
-      operations
-      parameters {
-        name
-        required
-        description
-      }
-      bind {
-        integrationType
-        paramBindings {
-          name
-          value
-        }
-      }
-    }
-  }
-`);
-export type ResourceTypeRow = ResultOf<typeof ResourceTypesDocument>['resourceTypes'][number];
 
 const RunRowFields = graphql(`
   fragment CliRunRow on WorkflowRun {
@@ -287,63 +238,6 @@ export const LogoutDocument = graphql(`
     logout
   }
 `);
-
-/** A page of log search hits across the tenant's runs, newest first. */
-export const SearchLogsDocument = graphql(`
-  query CliSearchLogs(
-    $tenant: String!
-    $query: String!
-    $project: String
-    $workflow: String
-    $since: DateTime
-    $first: Int
-    $after: String
-  ) {
-    searchLogs(
-      tenant: $tenant
-      query: $query
-      project: $project
-      workflow: $workflow
-      since: $since
-      first: $first
-      after: $after
-    ) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        node {
-          run {
-            id
-            number
-            workflow {
-              name
-            }
-          }
-          stage
-          seq
-          line
-          timestamp
-        }
-      }
-    }
-  }
-`);
-export type LogSearchHit = ResultOf<typeof SearchLogsDocument>['searchLogs']['edges'][number]['node'];
-
-/** `cyclone validate --preflight`: what would stop a run of a saved workflow. */
-export const PreflightWorkflowDocument = graphql(`
-  query CliPreflightWorkflow($tenant: String!, $project: String!, $workflow: String!) {
-    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow) {
-      stage
-      check
-      ok
-      message
-    }
-  }
-`);
-export type PreflightCheck = ResultOf<typeof PreflightWorkflowDocument>['preflightWorkflow'][number];
 
 /** What `cyclone approve|reject` shows of the gate it decided. */
 const GateFields = graphql(`

@@ -1,18 +1,19 @@
-import { FollowLogsDocument, FollowRunDocument, type LogLine, type RunSnapshot } from './documents.js';
-import { type Document, documentText } from './graphql.js';
+import { type Document, documentText, type LogLine, RunLogsDocument } from '@cyclone/api-contract';
+import { FollowRunDocument, type RunSnapshot } from './documents.js';
 import { describeSubscriptionError, isRetryable } from './subscription-errors.js';
 import type { OpenSession, Sink, SubscriptionSession } from './subscriptions.js';
 
-export type { LogLine, RunSnapshot, StageSnapshot } from './documents.js';
+export type { LogLine } from '@cyclone/api-contract';
+export type { RunSnapshot, StageSnapshot } from './documents.js';
 
-/** Subscribes to a document of documents.ts on a session; its events are typed from it. */
+/** Subscribes to a typed document on a session; its events are typed from it. */
 function subscribeTo<TData, TVariables>(
   session: SubscriptionSession,
   document: Document<TData, TVariables>,
   variables: TVariables,
   sink: Sink<TData>,
 ): void {
-  session.subscribe<TData>(documentText(document), variables as Record<string, unknown>, sink);
+  session.subscribe<TData>(documentText(document).query, variables as Record<string, unknown>, sink);
 }
 
 export interface FollowOptions {
@@ -63,7 +64,7 @@ export async function followRun(options: FollowOptions): Promise<RunSnapshot | u
         open += 1;
         subscribeTo(
           session,
-          FollowLogsDocument,
+          RunLogsDocument,
           { id: options.runId, stage: options.stage ?? null, afterSeq: resumeAfter() },
           {
             next: ({ workflowRunLogs: line }) => {

@@ -73,7 +73,7 @@ describe('cyclone logs search against a real API', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
       {
-        run: { id: runIds[0], number: 1, workflow: { name: 'deploy' } },
+        run: { id: runIds[0], number: 1, projectName: 'web', workflow: { name: 'deploy' } },
         stage: 'rollout',
         seq: 3,
         line: 'pod web-2 OOMKilled again',

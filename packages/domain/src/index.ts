@@ -3,6 +3,7 @@ export * from './approvals.js';
 export * from './caches.js';
 export * from './core/index.js';
 export * from './dns-label-schema.js';
+export * from './image-builds.js';
 export * from './matrix.js';
 export * from './pod-spec-extras.js';
 export * from './resource-types.js';

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -25,6 +25,20 @@ describe('loadConfig', () => {
   it('reads CYCLONE_EXECUTOR and refuses an unknown executor', () => {
     expect(loadConfig({ CYCLONE_EXECUTOR: 'host' }).engine.executor).toBe('host');
     expect(() => loadConfig({ CYCLONE_EXECUTOR: 'docker' })).toThrow(/CYCLONE_EXECUTOR/);
+  });
+
+  it('runs several server processes only in the server role', () => {
+    expect(loadConfig({}).server.processes).toBe(1);
+    expect(loadConfig({ CYCLONE_ROLE: 'server', CYCLONE_SERVER_PROCESSES: '3' }).server.processes).toBe(3);
+    expect(loadConfig({ CYCLONE_ROLE: 'server', CYCLONE_SERVER_PROCESSES: 'auto' }).server.processes).toBe(
+      availableParallelism(),
+    );
+    expect(() => loadConfig({ CYCLONE_SERVER_PROCESSES: '2' })).toThrow(
+      'CYCLONE_SERVER_PROCESSES: more than one process needs CYCLONE_ROLE=server',
+    );
+    expect(() => loadConfig({ CYCLONE_ROLE: 'server', CYCLONE_SERVER_PROCESSES: 'many' })).toThrow(
+      /CYCLONE_SERVER_PROCESSES/,
+    );
   });
 
   it('names every invalid variable', () => {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { OutputLimits } from '@cyclone/domain/core';
 import { parseDuration } from './duration.js';
@@ -12,6 +12,8 @@ export interface Config {
     host: string;
     port: number;
     role: Role;
+    /** CYCLONE_SERVER_PROCESSES: processes serving the port (server-processes.ts); 1 without the server role. */
+    processes: number;
     shutdownGraceMs: number;
     /** Proxies in front of the API whose X-Forwarded-For entries are believed (0: none). */
     trustProxyHops: number;
@@ -129,12 +131,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (env.CYCLONE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   const problems: string[] = [];
   const sso = ssoSettings(env, publicUrl, problems);
+  const processes = env.CYCLONE_SERVER_PROCESSES === 'auto' ? availableParallelism() : env.CYCLONE_SERVER_PROCESSES;
+  // The other roles run the engine (and maybe an embedded Postgres) in the process: never twice.
+  if (processes > 1 && env.CYCLONE_ROLE !== 'server') {
+    problems.push('CYCLONE_SERVER_PROCESSES: more than one process needs CYCLONE_ROLE=server');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     server: {
       host: env.HOST,
       port: env.PORT,
       role: env.CYCLONE_ROLE,
+      processes,
       shutdownGraceMs: parseDuration(env.CYCLONE_SHUTDOWN_GRACE),
       trustProxyHops: env.CYCLONE_TRUST_PROXY,
       metricsToken: env.CYCLONE_METRICS_TOKEN,

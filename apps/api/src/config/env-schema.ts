@@ -40,6 +40,12 @@ export const envSchema = z.object({
   PORT: port.default(4000),
   CYCLONE_ROLE: z.enum(['all', 'server', 'controller']).default('all'),
   CYCLONE_SHUTDOWN_GRACE: duration.default('10s'),
+  // Server processes sharing the port (role server only): a number, or `auto` for one per core.
+  CYCLONE_SERVER_PROCESSES: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], {
+      message: 'must be a number from 1 to 64, or auto',
+    })
+    .default(1),
   // database
   DATABASE_URL: z
     .string()

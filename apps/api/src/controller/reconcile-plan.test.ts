@@ -31,6 +31,7 @@ const run: LockedRun = {
   acceleration: false,
   serviceAccount: null,
   volumes: [],
+  traceParent: null,
 };
 const stage = (phase: StageRow['phase']): StageRow => ({
   id: 's',

@@ -1,5 +1,6 @@
 import type { RunPlan } from '@cyclone/dag';
 import {
+  buildsImages,
   declaredStageName,
   matrixRunName,
   type NameValue,
@@ -7,12 +8,14 @@ import {
   type WorkflowSpec,
   type WorkflowStage,
 } from '@cyclone/domain';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { isChildHandle } from '../modules/runs/child-handle.js';
 import { isDelegationHandle } from '../modules/runs/delegation-handle.js';
 import { storedRunVolumes } from '../modules/runs/stored-run-volumes.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
+import { contextFromTraceParent, inSpan, traceParentOf, withTraceParent } from '../observability/trace-context.js';
 import { endParentAttempt, startChildRun, stopChildRun } from './child-runs.js';
 import { type DelegationSettings, startDelegation } from './delegations.js';
 import type { Executor } from './executors/executor.js';
@@ -74,6 +77,24 @@ export async function reconcileRunInTx(
 ): Promise<ReconcileResult | undefined> {
   const run = await lockRun(tx, id);
   if (!run) return undefined;
+  // A child of the span that created the run, whichever process made it (the context is stored with the run).
+  return inSpan(
+    'cyclone.run.reconcile',
+    { 'cyclone.run.id': run.id, 'cyclone.run.number': run.number, 'cyclone.workflow.id': run.workflowId },
+    async (span) => {
+      const result = await passOver(ctx, tx, run, started);
+      span.setAttributes({
+        'cyclone.run.phase': result.plan.runPhase,
+        'cyclone.stages.started': result.plan.start.length,
+      });
+      return result;
+    },
+    contextFromTraceParent(run.traceParent),
+  );
+}
+
+async function passOver(ctx: ReconcileContext, tx: Tx, run: LockedRun, started: string[]): Promise<ReconcileResult> {
+  const id = run.id;
   const stageRows = await readStages(tx, id);
   const { spec } = await readWorkflowVersion(tx, { id: run.versionId });
   const now = new Date();
@@ -286,42 +307,53 @@ async function startStage(
   }
   const claimed = await claimAttempt(tx, run.id, start.stage, start.attempt, now);
   if (!claimed) return null;
-  const volumes = storedRunVolumes(run.volumes);
-  try {
-    return await ctx.executor.start({
-      runId: run.id,
-      stage: start.stage,
-      attempt: start.attempt,
-      image: fields.image,
-      command: fields.command,
-      args: fields.args,
-      env: fields.env,
-      workingDir: fields.workingDir,
-      firstSeq: claimed.lastSeq + 1,
-      secrets: fields.secrets,
-      resources: fields.resources,
-      ...(fields.resolvers ? { resolvers: fields.resolvers } : {}),
-      ...(fields.httpPushes ? { httpPushes: fields.httpPushes } : {}),
-      artifacts: fields.artifacts,
-      outputArtifacts: stage.outputs.artifacts,
-      ...(fields.caches && fields.cacheScope ? { caches: fields.caches, cacheScope: fields.cacheScope } : {}),
-      limits: workloadLimits(withWorkflowResources(stage.podSpecExtras, spec.resources)),
-      pullPolicy: workloadPullPolicy(stage.podSpecExtras),
-      pullAuth: fields.pullAuth,
-      services: stage.services,
-      ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
-      ...(fields.retryOf ? { retryOf: fields.retryOf } : {}),
-      ...(run.serviceAccount ? { serviceAccount: run.serviceAccount } : {}),
-      ...(volumes.length > 0 ? { volumes } : {}),
-    });
-  } catch (error) {
-    const message = `could not start: ${(error as Error).message}`;
-    await tx.stageRun.updateMany({
-      where: { runId: run.id, stage: start.stage },
-      data: { phase: 'FAILED', finishedAt: new Date(), message },
-    });
-    return undefined;
-  }
+  // The attempt's span: the executor's start is its child, and the stage gets its traceparent
+  // (W3C TRACEPARENT, unless the stage sets one itself) to join its own spans to the run's trace.
+  return inSpan(
+    'cyclone.stage.start',
+    { 'cyclone.run.id': run.id, 'cyclone.stage': start.stage, 'cyclone.stage.attempt': start.attempt },
+    async (span) => {
+      const env = withTraceParent(fields.env, traceParentOf());
+      const volumes = storedRunVolumes(run.volumes);
+      try {
+        return await ctx.executor.start({
+          runId: run.id,
+          stage: start.stage,
+          attempt: start.attempt,
+          image: fields.image,
+          command: fields.command,
+          args: fields.args,
+          env,
+          workingDir: fields.workingDir,
+          firstSeq: claimed.lastSeq + 1,
+          secrets: fields.secrets,
+          resources: fields.resources,
+          ...(fields.resolvers ? { resolvers: fields.resolvers } : {}),
+          ...(fields.httpPushes ? { httpPushes: fields.httpPushes } : {}),
+          artifacts: fields.artifacts,
+          outputArtifacts: stage.outputs.artifacts,
+          ...(fields.caches && fields.cacheScope ? { caches: fields.caches, cacheScope: fields.cacheScope } : {}),
+          limits: workloadLimits(withWorkflowResources(stage.podSpecExtras, spec.resources)),
+          pullPolicy: workloadPullPolicy(stage.podSpecExtras),
+          ...(buildsImages(stage.podSpecExtras) ? { buildsImages: true } : {}),
+          pullAuth: fields.pullAuth,
+          services: stage.services,
+          ...(fields.accelerated ? { accelerated: fields.accelerated } : {}),
+          ...(fields.retryOf ? { retryOf: fields.retryOf } : {}),
+          ...(run.serviceAccount ? { serviceAccount: run.serviceAccount } : {}),
+          ...(volumes.length > 0 ? { volumes } : {}),
+        });
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        const message = `could not start: ${(error as Error).message}`;
+        await tx.stageRun.updateMany({
+          where: { runId: run.id, stage: start.stage },
+          data: { phase: 'FAILED', finishedAt: new Date(), message },
+        });
+        return undefined;
+      }
+    },
+  );
 }
 
 /**

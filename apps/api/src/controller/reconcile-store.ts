@@ -50,6 +50,8 @@ export interface LockedRun {
   serviceAccount: string | null;
   /** Claims, Secrets and ConfigMaps its stage pods mount (as stored: see storedRunVolumes). */
   volumes: unknown;
+  /** W3C traceparent of the span that created it (tracing on): its passes' spans are children of it. */
+  traceParent: string | null;
 }
 
 /** A stage row as a pass sees it. */
@@ -88,7 +90,7 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
            created_at AS "createdAt", started_at AS "startedAt",
            parent_run_id AS "parentRunId", parent_stage AS "parentStage", parent_attempt AS "parentAttempt",
            start_stages AS "startStages", end_stages AS "endStages", acceleration,
-           service_account AS "serviceAccount", volumes
+           service_account AS "serviceAccount", volumes, trace_parent AS "traceParent"
     FROM workflow_runs
     WHERE id = ${id}::uuid AND phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
       AND (approval_reason IS NULL OR approved_at IS NOT NULL)

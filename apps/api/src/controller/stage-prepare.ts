@@ -2,6 +2,8 @@ import {
   acceleratedFolders,
   accelerationCache,
   accelerationHome,
+  buildsImages,
+  imageBuildRefusal,
   matrixEnvName,
   type NameValue,
   ValuesError,
@@ -85,6 +87,7 @@ export async function prepareStage(
 ): Promise<PreparedStage> {
   const stage = applyStageParameters(original, run);
   const scope = await scopeLoader(tx, run.workflowId);
+  if (buildsImages(stage.podSpecExtras)) await checkImageBuild(tx, scope, stage.name);
   const usedSecrets = new Set<string>();
   const texts = [
     ...stage.command,
@@ -146,9 +149,7 @@ export async function prepareStage(
   const caches = accelerated
     ? [...(fields.caches ?? []), accelerationCache((await scope()).projectId, runStage, run.id)]
     : fields.caches;
-  const cacheScope = caches
-    ? { ...(await scope()), savedBy: `${run.workflowName}/${stage.name}` }
-    : undefined;
+  const cacheScope = caches ? { ...(await scope()), savedBy: `${run.workflowName}/${stage.name}` } : undefined;
   const retryOf =
     run.retryOfId && run.retryOfNumber != null ? { runId: run.retryOfId, number: run.retryOfNumber } : undefined;
   return {
@@ -210,6 +211,14 @@ function splitSource(source: string): [string | undefined, string | undefined] {
 }
 
 /** The run's tenant and project, read once and only when something needs them. */
+/** An image build runs only where the tenant's pod security lets buildah work, on every executor alike. */
+async function checkImageBuild(tx: Tx, scope: () => Promise<{ tenantId: string }>, stage: string) {
+  const { tenantId } = await scope();
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { podSecurity: true } });
+  const refusal = imageBuildRefusal(stage, tenant.podSecurity);
+  if (refusal) throw new ValuesError(refusal);
+}
+
 function scopeLoader(tx: Tx, workflowId: string) {
   let loaded: Promise<{ tenantId: string; projectId: string }> | undefined;
   return () => {

@@ -20,7 +20,7 @@ export function metricsHandler(metrics: Metrics, token: string | undefined) {
         return;
       }
     }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.exposition());
   };
 }
 

@@ -87,13 +87,7 @@ describe('the controller with the RBAC of k8s/manifests', () => {
   beforeAll(async () => {
     kit = await startKubeSyncKit({ CYCLONE_ROLE: 'server' });
     controller = await controllerClients(kit.clients, kit.systemNamespace);
-    reconciler = new KubeReconciler({
-      db: kit.db,
-      logger,
-      clients: controller,
-      box: kit.box,
-      config: { instance: kit.instance, namespace: kit.systemNamespace, egressDeny: ['169.254.0.0/16'] },
-    });
+    reconciler = kit.newReconciler({ clients: controller });
     tenant = `rbac-${suffix()}`;
     ns = `cyclone-${tenant}`;
     victim = `victim-${suffix()}`;
@@ -102,19 +96,8 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       namespace: victim,
       body: { metadata: { name: 'db-password' }, stringData: { password: 'hunter2' } },
     });
-    await kit.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
-      input: { name: tenant, quota: { cpu: '8', memory: '16Gi' } },
-    });
+    await kit.seedPipeline(tenant, PIPELINE, { quota: { cpu: '8', memory: '16Gi' }, withGithubIntegration: true });
     tenantId = (await kit.db.tenant.findUniqueOrThrow({ where: { name: tenant } })).id;
-    await kit.gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }', {
-      input: { tenant, name: 'web' },
-    });
-    await kit.gql('mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind } }', {
-      input: { tenant, project: 'web', yaml: PIPELINE },
-    });
-    await kit.gql('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }', {
-      input: { tenant, name: 'github', type: 'GITHUB', config: { username: 'bot' }, secret: { token: 's3cret' } },
-    });
     await kit.gql('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }', {
       input: { tenant, name: 'pool', type: 'KUBERNETES', secret: { kubeconfig: kit.workerKubeconfig } },
     });

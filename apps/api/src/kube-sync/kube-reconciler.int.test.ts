@@ -85,17 +85,10 @@ describe('KubeReconciler', () => {
     kit = await startKubeSyncKit();
     tenant = `acme-${suffix()}`;
     ns = `cyclone-${tenant}`;
-    await kit.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
-      input: { name: tenant, quota: { cpu: '4', memory: '8Gi' } },
-    });
-    await kit.gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }', {
-      input: { tenant, name: 'web', description: 'The web shop' },
-    });
-    await kit.gql('mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind } }', {
-      input: { tenant, project: 'web', yaml: PIPELINE },
-    });
-    await kit.gql('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }', {
-      input: { tenant, name: 'github', type: 'GITHUB', config: { username: 'bot' }, secret: { token: 's3cret' } },
+    await kit.seedPipeline(tenant, PIPELINE, {
+      quota: { cpu: '4', memory: '8Gi' },
+      projectDescription: 'The web shop',
+      withGithubIntegration: true,
     });
     await kit.reconciler.reconcileAll();
   });

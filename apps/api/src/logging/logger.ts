@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { activeTraceFields } from '../observability/trace-context.js';
 
 export type { Logger };
 
@@ -9,5 +10,7 @@ export function createLogger(config: Config['logging']): Logger {
     level: config.level,
     base: { service: 'cyclone-api' },
     redact: { paths: ['req.headers.authorization', '*.password', '*.token'], censor: '[redacted]' },
+    // trace_id and span_id of the active span, when tracing is on (docs/operations.md, "Tracing").
+    mixin: activeTraceFields,
   });
 }

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterExposition } from './cluster-metrics.js';
 
 /**
  * The process's Prometheus instruments, one registry per API process (docs/operations.md,
@@ -8,6 +10,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export interface Metrics {
   registry: Registry;
+  /** The text a scrape gets: this registry, or every server process's (cluster-metrics.ts). */
+  exposition(): Promise<string>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   graphqlOperations: Histogram<'operation' | 'type' | 'outcome'>;
   runsStarted: Counter<'phase'>;
@@ -31,6 +35,8 @@ export function createMetrics(): Metrics {
   const registers = [registry];
   return {
     registry,
+    // One server process of several: the primary merges all of them.
+    exposition: cluster.isWorker ? clusterExposition(registry) : () => registry.metrics(),
     httpRequests: new Counter({
       name: 'cyclone_http_requests_total',
       help: 'HTTP requests by method, route and status',
@@ -144,6 +150,8 @@ export function trackGauges(
       help,
       labelNames: ['tenant'],
       registers,
+      // Read from the database, so the same in every server process: never summed across them.
+      aggregator: 'first',
       async collect() {
         this.reset();
         for (const row of await counts()) this.set({ tenant: row.tenant }, row[key]);
@@ -154,6 +162,7 @@ export function trackGauges(
     name: 'cyclone_controller_leader',
     help: '1 while this process leads the controllers (Kubernetes lease; 1 without a cluster), else 0',
     registers,
+    aggregator: 'max',
     collect() {
       this.set(sources.isLeader() ? 1 : 0);
     },

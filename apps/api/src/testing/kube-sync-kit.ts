@@ -13,7 +13,7 @@ import {
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createPrismaClient, type Db } from '../db/prisma.js';
-import { KubeReconciler } from '../kube-sync/kube-reconciler.js';
+import { KubeReconciler, type KubeReconcilerDeps } from '../kube-sync/kube-reconciler.js';
 import { SecretBox } from '../modules/integrations/secret-box.js';
 import { startTestApi, type TestApi } from './test-api.js';
 
@@ -32,7 +32,17 @@ export interface KubeSyncKit {
   /** Cyclone's own namespace in the control cluster. */
   systemNamespace: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Another reconciler of this installation (other clients, an intake…). */
+  newReconciler(overrides?: Partial<KubeReconcilerDeps>): KubeReconciler;
+  /** A tenant with project `web` holding `yaml`, and optionally a GitHub integration named `github`. */
+  seedPipeline(tenant: string, yaml: string, options?: SeedOptions): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface SeedOptions {
+  quota?: { cpu: string; memory: string };
+  projectDescription?: string;
+  withGithubIntegration?: boolean;
 }
 
 export const suffix = () => randomBytes(3).toString('hex');
@@ -51,18 +61,40 @@ export async function startKubeSyncKit(env: Record<string, string> = {}): Promis
   const systemNamespace = `cyclone-system-${instance}`;
   await clients.core.createNamespace({ body: { metadata: { name: systemNamespace } } });
   const box = new SecretBox(Buffer.from(key, 'base64'));
-  const reconciler = new KubeReconciler({
-    db,
-    logger: pino({ level: 'silent' }),
-    clients,
-    box,
-    // The default of CYCLONE_STAGE_EGRESS_DENY.
-    config: { instance, namespace: systemNamespace, egressDeny: ['169.254.0.0/16', 'fe80::/10'] },
-  });
+  const newReconciler = (overrides: Partial<KubeReconcilerDeps> = {}) =>
+    new KubeReconciler({
+      db,
+      logger: pino({ level: 'silent' }),
+      clients,
+      box,
+      // The default of CYCLONE_STAGE_EGRESS_DENY.
+      config: { instance, namespace: systemNamespace, egressDeny: ['169.254.0.0/16', 'fe80::/10'] },
+      ...overrides,
+    });
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
     const result = await api.graphql<T>(query, variables, token);
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data as T;
+  };
+  const seedPipeline = async (tenant: string, yaml: string, options: SeedOptions = {}) => {
+    await gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
+      input: { name: tenant, ...(options.quota ? { quota: options.quota } : {}) },
+    });
+    await gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }', {
+      input: {
+        tenant,
+        name: 'web',
+        ...(options.projectDescription ? { description: options.projectDescription } : {}),
+      },
+    });
+    await gql('mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind } }', {
+      input: { tenant, project: 'web', yaml },
+    });
+    if (options.withGithubIntegration) {
+      await gql('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { name } }', {
+        input: { tenant, name: 'github', type: 'GITHUB', config: { username: 'bot' }, secret: { token: 's3cret' } },
+      });
+    }
   };
   return {
     api,
@@ -72,10 +104,12 @@ export async function startKubeSyncKit(env: Record<string, string> = {}): Promis
     worker,
     workerKubeconfig,
     box,
-    reconciler,
+    reconciler: newReconciler(),
     instance,
     systemNamespace,
     gql,
+    newReconciler,
+    seedPipeline,
     stop: async () => {
       await db.$disconnect();
       await api.stop();

@@ -3,7 +3,8 @@ import type { SVGProps } from 'react';
 /** Inline line icons (16px grid, currentColor), so nothing is fetched at run time. */
 export type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
-function Svg({ size = 16, children, ...props }: IconProps) {
+/** The 16px line-icon frame; a caller may set another `strokeWidth` or `className`. */
+export function Svg({ size = 16, children, ...props }: IconProps) {
   return (
     <svg
       width={size}

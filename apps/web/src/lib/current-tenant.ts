@@ -1,9 +1,9 @@
 'use client';
 
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import { request } from './graphql/client';
-import { graphql, type ResultOf } from './graphql/graphql';
 import { queryKeys } from './query-keys';
 
 /**

@@ -1,9 +1,9 @@
 'use client';
 
+import type { Document } from '@cyclone/api-contract';
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { GraphQLRequestError } from './graphql/errors';
-import type { Document } from './graphql/graphql';
 import { onConnectionChange, subscribe } from './graphql/ws-client';
 
 export interface SubscriptionToCacheOptions<TEvent, TCached, TVariables> {

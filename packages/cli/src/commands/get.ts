@@ -1,9 +1,8 @@
+import { type ResourceTypeRow, ResourceTypesDocument } from '@cyclone/api-contract';
 import { outputFormat, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
 import {
   ProjectRunsDocument,
-  type ResourceTypeRow,
-  ResourceTypesDocument,
   type RunRow,
   WorkflowDocument,
   type WorkflowRow,
@@ -48,7 +47,7 @@ export const getCommand: Command = {
     const format = outputFormat(ctx.args);
     const limit = parseLimit(stringOption(ctx.args, 'limit'));
     if (kind === 'resourcetypes') {
-      const { resourceTypes } = await ctx.api().request(ResourceTypesDocument, { t: ctx.scope().tenant });
+      const { resourceTypes } = await ctx.api().request(ResourceTypesDocument, { tenant: ctx.scope().tenant });
       const shown = name ? resourceTypes.filter((t) => t.type === name) : resourceTypes;
       if (name && shown.length === 0)
         throw new CliError(`no resource type "${name}" in tenant "${ctx.scope().tenant}"`);

@@ -1,7 +1,7 @@
+import { type LogSearchHit, SearchLogsDocument } from '@cyclone/api-contract';
 import { matchRanges, parseLogSearch } from '@cyclone/domain/core';
 import { outputFormat, stringOption } from '../args.js';
 import type { CommandContext } from '../context.js';
-import { type LogSearchHit, SearchLogsDocument } from '../documents.js';
 import { UsageError } from '../errors.js';
 import { formatOutput, formatTable, formatTime, paint } from '../output.js';
 

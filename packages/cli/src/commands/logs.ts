@@ -1,6 +1,7 @@
+import { type LogLine, StoredLogsDocument } from '@cyclone/api-contract';
 import { booleanOption, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
-import { type LogLine, type RunSnapshot, StageLogsDocument, WorkflowRunDocument } from '../documents.js';
+import { type RunSnapshot, WorkflowRunDocument } from '../documents.js';
 import { CliError, UsageError } from '../errors.js';
 import { followToEnd } from '../follow-command.js';
 import { StagePrefixer } from '../output.js';
@@ -87,7 +88,7 @@ async function readStageLogs(ctx: CommandContext, id: string, stage: string): Pr
   const lines: LogLine[] = [];
   let afterSeq = 0;
   for (;;) {
-    const { workflowRunLogs: page } = await ctx.api().request(StageLogsDocument, { id, stage, afterSeq });
+    const { workflowRunLogs: page } = await ctx.api().request(StoredLogsDocument, { id, stage, afterSeq });
     lines.push(...page);
     const last = page.at(-1);
     if (page.length < PAGE || !last) return lines;

@@ -1,6 +1,6 @@
+import { PreflightWorkflowDocument } from '@cyclone/api-contract';
 import { booleanOption, listOption, outputFormat } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
-import { PreflightWorkflowDocument } from '../documents.js';
 import { joinManifestFiles, locateDocuments, readManifestFiles } from '../manifest-files.js';
 import { formatOutput, paint } from '../output.js';
 

@@ -99,6 +99,7 @@ describe('charts/cyclone', () => {
       'objectStore.url': 's3://ci-artifacts/cyclone',
       'objectStore.endpoint': 'http://minio.storage.svc:9000',
       'objectStore.credentialsSecret': 'artifact-store',
+      'tracing.otlpEndpoint': 'http://otel-collector.monitoring:4318',
       publicUrl: 'https://ci.example.com',
     });
     expect(find(full, 'StatefulSet', 'cyclone-postgresql')).toBeDefined();
@@ -133,6 +134,8 @@ describe('charts/cyclone', () => {
       CYCLONE_OBJECT_STORE: 's3://ci-artifacts/cyclone',
       CYCLONE_S3_ENDPOINT: 'http://minio.storage.svc:9000',
       CYCLONE_S3_PATH_STYLE: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.monitoring:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     });
 
     const bare = renderChart('ci', {
@@ -145,6 +148,8 @@ describe('charts/cyclone', () => {
       'web.replicas': 1,
     });
     expect(kinds(bare)).not.toContain('NetworkPolicy');
+    // Tracing is off unless an endpoint is set.
+    expect(JSON.stringify(find(bare, 'ConfigMap', 'cyclone-config'))).not.toContain('OTEL_');
     expect(find(bare, 'ConfigMap', 'cyclone-grafana-dashboard')).toBeUndefined();
     expect(kinds(bare)).not.toContain('PodDisruptionBudget');
     expect(kinds(bare)).not.toContain('ValidatingAdmissionPolicy');

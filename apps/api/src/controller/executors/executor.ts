@@ -40,6 +40,11 @@ export interface StageLaunch {
   limits?: { cpu?: string; memory?: string };
   /** The workload's `imagePullPolicy`, when the stage sets one (else Kubernetes' default rule). */
   pullPolicy?: string;
+  /**
+   * The stage builds images (domain image-builds.ts: its workload names the image-build
+   * seccomp profile): the container executor applies that profile itself; pods carry it.
+   */
+  buildsImages?: boolean;
   /** Credentials for pulling the image: the tenant's registry integration of the image's registry. */
   pullAuth?: { server: string; username: string; password: string };
   /** Containers started (and ready) before the stage's own, reachable from it by name, ended with it. */

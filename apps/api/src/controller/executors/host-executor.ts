@@ -7,6 +7,7 @@ import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '@cyclone/domain/core';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
+import { openSpan } from '../../observability/trace-context.js';
 import { isProcessAlive } from '../../system/process-alive.js';
 import { makeAcceleratedFolders } from './accelerated-folders.js';
 import { collectArtifacts } from './artifact-outputs.js';
@@ -159,6 +160,12 @@ export class HostExecutor implements Executor {
         ]
       : stage;
     const user = isolation.stageUser;
+    const spawning = openSpan('cyclone.process.start', {
+      'cyclone.run.id': launch.runId,
+      'cyclone.stage': launch.stage,
+      'cyclone.stage.attempt': launch.attempt,
+      'cyclone.sandboxed': isSandboxed,
+    });
     const child: ChildProcess = spawn('/bin/sh', ['-c', HOLDER, ...argv], {
       cwd: isSandboxed ? '/' : workspace,
       env,
@@ -166,6 +173,8 @@ export class HostExecutor implements Executor {
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
+    if (child.pid !== undefined) spawning.setAttribute('process.pid', child.pid);
+    spawning.end();
     const hasInputs =
       launch.retryOf !== undefined ||
       (launch.resources?.length ?? 0) + (launch.artifacts?.length ?? 0) + (launch.caches?.length ?? 0) > 0;

@@ -8,6 +8,7 @@ import { ContainerExecutor } from './container/container-executor.js';
 import type { Executor, ExecutorKind, ExitSink } from './executor.js';
 import { HostExecutor } from './host-executor.js';
 import { describeIsolation, type HostIsolationKind } from './host-isolation.js';
+import { imageBuildSecurityOptFile } from './image-build-seccomp.js';
 import { startKubernetesExecutor } from './kubernetes/start-kubernetes-executor.js';
 import { detectHostIsolation } from './sandbox.js';
 import { runFolders } from './stage-paths.js';
@@ -92,6 +93,7 @@ export async function startExecutor(deps: {
         reportsOomKills: !(probe?.answers && probe.isPodman),
         // Podman gives each container its own /etc/hosts, also on another's network namespace.
         hasOwnHostsFile: probe?.answers === true && probe.isPodman,
+        ...(probe?.answers && probe.isPodman ? { imageBuildSeccomp: imageBuildSecurityOptFile(dataDir) } : {}),
       },
     });
     detail = `container engine ${probe?.answers ? probe.version : ''} at ${engine.where}`.replace('  ', ' ');

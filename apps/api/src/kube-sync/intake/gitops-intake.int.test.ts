@@ -11,7 +11,7 @@ import { WorkflowsService } from '../../modules/workflows/workflows.service.js';
 import { type KubeSyncKit, readObject, startKubeSyncKit, suffix } from '../../testing/kube-sync-kit.js';
 import { createUserAndLogin } from '../../testing/users.js';
 import { waitFor } from '../../testing/wait.js';
-import { KubeReconciler } from '../kube-reconciler.js';
+import type { KubeReconciler } from '../kube-reconciler.js';
 import { GitopsIntake } from './gitops-intake.js';
 import { GITOPS_FINALIZER } from './intake-deletes.js';
 import type { Condition } from './intake-rules.js';
@@ -70,12 +70,7 @@ describe('GitOps intake', () => {
   const reconcilerWith = (gitopsUser: string | undefined) => {
     const logger = pino({ level: 'silent' });
     const { db, clients, box } = kit;
-    return new KubeReconciler({
-      db,
-      logger,
-      clients,
-      box,
-      config: { instance: kit.instance, namespace: kit.systemNamespace, egressDeny: ['169.254.0.0/16', 'fe80::/10'] },
+    return kit.newReconciler({
       intake: new GitopsIntake({
         db,
         logger,
@@ -122,15 +117,7 @@ describe('GitOps intake', () => {
     kit = await startKubeSyncKit();
     tenant = `gitops-${suffix()}`;
     ns = `cyclone-${tenant}`;
-    await kit.gql('mutation($input: CreateTenantInput!) { createTenant(input: $input) { name } }', {
-      input: { name: tenant },
-    });
-    await kit.gql('mutation($input: CreateProjectInput!) { createProject(input: $input) { name } }', {
-      input: { tenant, name: 'web' },
-    });
-    await kit.gql('mutation($input: ApplyManifestsInput!) { applyManifests(input: $input) { kind } }', {
-      input: { tenant, project: 'web', yaml: PIPELINE },
-    });
+    await kit.seedPipeline(tenant, PIPELINE);
     await createUserAndLogin(kit.api, kit.token, SERVICE_USER);
     await kit.gql('mutation($input: AddTenantMemberInput!) { addTenantMember(input: $input) { role } }', {
       input: { tenant, email: SERVICE_USER, role: 'DEVELOPER' },

@@ -4,6 +4,7 @@ import { CHANNELS } from '../../db/notification-hub.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
+import { inSpan, traceParentOf } from '../../observability/trace-context.js';
 import type { Tx } from '../shared/mutation.js';
 import { readWorkflowVersion } from '../workflows/workflow-versions.js';
 import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
@@ -69,7 +70,16 @@ export const NOT_SELECTED_MESSAGE = "skipped: not between the run's startStages 
  * SUCCEEDED when reused). The run is queued until the controller admits it under the
  * concurrency limits; every controller is woken on commit.
  */
-export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
+export function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
+  // The run's trace (tracing on): its span is the parent of every pass over the run.
+  return inSpan('cyclone.run.create', { 'cyclone.workflow.id': workflowId }, async (span) => {
+    const created = await insertRun(tx, workflowId, run);
+    span.setAttributes({ 'cyclone.run.id': created.id, 'cyclone.run.number': created.number });
+    return created;
+  });
+}
+
+async function insertRun(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
   // A key-share lock: waits for a concurrent update or delete of the workflow (which
   // lock it FOR UPDATE), so the run takes the version that update made, yet lets runs
   // of one workflow be created side by side.
@@ -112,7 +122,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
                                  created_by_id, trigger, trigger_id, retry_of_id, execution_cluster,
                                  phase, message, approval_reason, overridden_stages,
                                  parent_run_id, parent_stage, parent_attempt, admitted_at, start_stages, end_stages,
-                                 acceleration, service_account, volumes)
+                                 acceleration, service_account, volumes, trace_parent)
       VALUES (gen_random_uuid(), ${workflowId}::uuid, ${version.id}::uuid, ${number}::int, ${run.name ?? null}::text,
               ${JSON.stringify(run.parameters)}::jsonb, ${run.timeoutSeconds}::int, ${run.createdById}::uuid,
               ${run.trigger ?? 'MANUAL'}::text::"RunTrigger", ${run.triggerId ?? null}::uuid, ${run.retryOfId ?? null}::uuid,
@@ -125,7 +135,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
               CASE WHEN ${run.parent !== undefined} THEN now() END,
               ${[...(run.selection?.startStages ?? [])]}::text[], ${[...(run.selection?.endStages ?? [])]}::text[],
               ${acceleration}::boolean, ${run.serviceAccount ?? null}::text,
-              ${JSON.stringify(run.volumes ?? [])}::jsonb)
+              ${JSON.stringify(run.volumes ?? [])}::jsonb, ${traceParentOf()}::text)
       RETURNING *
     ), stages AS (
       INSERT INTO stage_runs (id, run_id, stage, phase, attempt, exit_code, message, outputs, started_at, finished_at)
@@ -147,7 +157,7 @@ export async function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Pr
            run.overridden_stages AS "overriddenStages", run.parent_run_id AS "parentRunId",
            run.parent_stage AS "parentStage", run.parent_attempt AS "parentAttempt",
            run.start_stages AS "startStages", run.end_stages AS "endStages", run.acceleration,
-           run.service_account AS "serviceAccount", run.volumes
+           run.service_account AS "serviceAccount", run.volumes, run.trace_parent AS "traceParent"
     FROM run, (SELECT count(*) FROM stages) AS made, (SELECT count(*) FROM woken) AS sent`;
   const created = rows[0];
   if (!created) throw new Error('the run was not created');

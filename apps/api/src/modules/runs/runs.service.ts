@@ -93,6 +93,8 @@ export class RunsService {
       audited.objectName = `${workflow.name}#${run.number}`;
       return run;
     });
+    // In the mutation's span: with tracing on, the line carries the run's trace_id.
+    this.deps.logger.info({ runId: run.id, workflow: input.workflow, number: run.number }, 'run created');
     return run;
   }
 

@@ -1,4 +1,9 @@
-import { type StageDefinition, stageDefinitionSchema, type TemplateKind } from '@cyclone/domain';
+import {
+  IMAGE_BUILD_SECURITY_CONTEXT,
+  type StageDefinition,
+  stageDefinitionSchema,
+  type TemplateKind,
+} from '@cyclone/domain';
 import type { IntegrationType } from '../../generated/prisma/enums.js';
 
 export interface BuiltinTemplate {
@@ -20,6 +25,23 @@ export interface IntegrationArguments {
 }
 
 const shell = (script: string) => ['/bin/sh', '-e', '-c', script];
+
+/**
+ * image-build: an auth file for the registry (mode 600, outside the workspace, removed
+ * at the end; its contents never printed), then `buildah build` and `buildah push`.
+ * An http:// server is reached without TLS.
+ */
+const IMAGE_BUILD_SCRIPT = [
+  'host=$(printf %s "$REGISTRY_SERVER" | sed -e "s|^[a-zA-Z]*://||" -e "s|/.*$||")',
+  'case "$REGISTRY_SERVER" in http://*) tls=false ;; *) tls=true ;; esac',
+  'auth=$(mktemp)',
+  'trap \'rm -f "$auth"\' EXIT',
+  'printf \'{"auths":{"%s":{"auth":"%s"}}}\' "$host" "$(printf %s:%s "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD" | base64 | tr -d "\\n")" >"$auth"',
+  'buildah --storage-driver="$STORAGE_DRIVER" build --authfile "$auth" --tls-verify="$tls" -f "$DOCKERFILE" -t "$IMAGE" "$CONTEXT"',
+  'if [ "$PUSH" = "true" ]; then',
+  '  buildah --storage-driver="$STORAGE_DRIVER" push --authfile "$auth" --tls-verify="$tls" "$IMAGE" "docker://$IMAGE"',
+  'fi',
+].join('\n');
 
 /**
  * The templates every tenant gets. Arguments without a value must be given when a
@@ -79,24 +101,62 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
   {
     name: 'image-build',
     kind: 'image-build',
-    description: 'Builds a container image from a Dockerfile and pushes it to a registry.',
+    description:
+      'Builds a container image from a Dockerfile with buildah (no Docker daemon) and pushes it with the credentials of a DOCKER_REGISTRY integration of the tenant: its config.server and config.username unless given, its secret password (masked in logs, kept in a private auth file). Runs under the image-build seccomp profile (docs/engine.md, "Image builds"); refused in RESTRICTED tenants.',
+    fromIntegration: {
+      argument: 'registry',
+      type: 'DOCKER_REGISTRY',
+      config: { server: 'server', username: 'username' },
+    },
     spec: {
       name: 'image-build',
       image: '{{ builder-image }}',
-      command: shell(
-        'docker build -f {{ dockerfile }} -t {{ image-name }} {{ context }}\nif [ "{{ push }}" = "true" ]; then docker push {{ image-name }}; fi',
-      ),
+      command: shell(IMAGE_BUILD_SCRIPT),
       workingDir: '{{ workdir }}',
+      // Values reach the script as variables, never as shell text.
+      env: [
+        { name: 'IMAGE', value: '{{ image-name }}' },
+        { name: 'DOCKERFILE', value: '{{ dockerfile }}' },
+        { name: 'CONTEXT', value: '{{ context }}' },
+        { name: 'PUSH', value: '{{ push }}' },
+        { name: 'REGISTRY_SERVER', value: '{{ server }}' },
+        { name: 'REGISTRY_USERNAME', value: '{{ username }}' },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Cyclone secret reference, filled at run time
+        { name: 'REGISTRY_PASSWORD', value: '${secrets.{{ registry }}.password}' },
+        // Each RUN step in a chroot of its own user namespace, on plain directories: no daemon, no mounts.
+        { name: 'BUILDAH_ISOLATION', value: 'chroot' },
+        { name: 'STORAGE_DRIVER', value: 'vfs' },
+      ],
       inputs: {
         arguments: [
-          { name: 'image-name', description: "Image to build, with its tag, e.g. 'registry.example.com/team/app:v1'." },
+          {
+            name: 'image-name',
+            description: "Image to build, with its registry and tag, e.g. 'registry.example.com/team/app:v1'.",
+          },
           { name: 'dockerfile', value: 'Dockerfile', description: 'Dockerfile, relative to the working directory.' },
           { name: 'context', value: '.', description: 'Build context, relative to the working directory.' },
           { name: 'push', value: 'true', description: "'true' pushes the image after the build." },
+          {
+            name: 'registry',
+            value: 'registry',
+            description:
+              'Name of the DOCKER_REGISTRY integration whose credentials pull base images and push the image.',
+          },
+          {
+            // No defaults: when the stage leaves them out, the API fills in the integration's
+            // config.server and config.username as the stage is made (integration-arguments.ts).
+            name: 'server',
+            description: "Registry URL; left out, the config.server of the 'registry' integration (http:// skips TLS).",
+          },
+          {
+            name: 'username',
+            description: "Registry user; left out, the config.username of the 'registry' integration.",
+          },
           { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
-          { name: 'builder-image', value: 'docker:27-cli', description: 'Image that has the docker client.' },
+          { name: 'builder-image', value: 'quay.io/buildah/stable:v1.38', description: 'Image that has buildah.' },
         ],
       },
+      podSpecExtras: { containers: [{ securityContext: IMAGE_BUILD_SECURITY_CONTEXT }] },
     },
   },
   {

@@ -1,5 +1,5 @@
 /** GraphQL documents of the account page (your password and sessions); result types come from them. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 
 export const ChangePasswordDocument = graphql(`
   mutation ChangePassword($input: ChangePasswordInput!) {

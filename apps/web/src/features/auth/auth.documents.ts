@@ -1,5 +1,5 @@
 /** GraphQL documents of the auth feature (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
 
 export const UserFields = graphql(`
   fragment UserFields on User {

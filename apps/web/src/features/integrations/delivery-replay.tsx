@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { TriggerVerdicts } from '@/features/triggers/trigger-verdicts';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -53,17 +54,12 @@ export function DeliveryReplay({
         rows.length === 0 ? (
           <p className={styles.muted}>{t('deliveries.replay.noTriggers')}</p>
         ) : (
-          <ul className={styles.verdicts} aria-label={t('deliveries.replay.verdicts')}>
-            {rows.map((row) => (
-              <li key={row.trigger.id} data-would-start={row.wouldStart}>
-                <strong>{row.trigger.name}</strong>{' '}
-                <span className={styles.verdict}>
-                  {row.wouldStart ? t('deliveries.replay.wouldStart') : t('deliveries.replay.wouldNotStart')}
-                </span>
-                <span className={styles.reason}>{row.reason}</span>
-              </li>
-            ))}
-          </ul>
+          <TriggerVerdicts
+            rows={rows}
+            label={t('deliveries.replay.verdicts')}
+            wouldStart={t('deliveries.replay.wouldStart')}
+            wouldNotStart={t('deliveries.replay.wouldNotStart')}
+          />
         )
       ) : null}
     </section>

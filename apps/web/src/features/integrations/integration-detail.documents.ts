@@ -1,5 +1,5 @@
 /** GraphQL documents of one integration's page: its webhook deliveries and registry catalog. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 import { IntegrationFields } from './integrations.documents';
 
 export const IntegrationDocument = graphql(

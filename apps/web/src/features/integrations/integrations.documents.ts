@@ -1,5 +1,5 @@
 /** GraphQL documents of the Integration Center; result types come from them. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 
 export const IntegrationFields = graphql(`
   fragment IntegrationFields on Integration {

@@ -1,5 +1,6 @@
 'use client';
 
+import { graphql, type LogSearchHit, SearchLogsDocument } from '@cyclone/api-contract';
 import { parseLogSearch } from '@cyclone/domain/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -17,10 +18,9 @@ import { runHref } from '@/features/runs/runs.documents';
 import { useI18n } from '@/i18n/i18n-provider';
 import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
-import { graphql } from '@/lib/graphql/graphql';
 import { queryKeys } from '@/lib/query-keys';
 import { HighlightedLine } from './highlighted-line';
-import { hitHref, type LogSearchHit, SearchLogsDocument } from './log-search.documents';
+import { hitHref } from './log-search.documents';
 import styles from './log-search.module.css';
 import { type SearchState, SINCE_OPTIONS, type SinceOption, searchHref, sinceInstant } from './search-state';
 

@@ -1,51 +1,5 @@
-/** GraphQL documents of the log search; result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
-
-export const SearchLogsDocument = graphql(`
-  query SearchLogs(
-    $tenant: String!
-    $query: String!
-    $project: String
-    $workflow: String
-    $since: DateTime
-    $first: Int
-    $after: String
-  ) {
-    searchLogs(
-      tenant: $tenant
-      query: $query
-      project: $project
-      workflow: $workflow
-      since: $since
-      first: $first
-      after: $after
-    ) {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          run {
-            id
-            number
-            projectName
-            workflow {
-              name
-            }
-          }
-          stage
-          seq
-          line
-          timestamp
-        }
-      }
-    }
-  }
-`);
-export type LogSearchHit = ResultOf<typeof SearchLogsDocument>['searchLogs']['edges'][number]['node'];
-export type SearchLogsVariables = VariablesOf<typeof SearchLogsDocument>;
+/** Addresses of the log search (its document, SearchLogsDocument, is shared with the CLI in @cyclone/api-contract). */
+import type { LogSearchHit } from '@cyclone/api-contract';
 
 /** The run page with the hit's stage open at its line (run-dashboard.tsx reads `stage` and `line`). */
 export function hitHref(hit: Pick<LogSearchHit, 'run' | 'stage' | 'seq'>): string {

@@ -1,5 +1,5 @@
 /** GraphQL documents of projects (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 
 export const ProjectsDocument = graphql(`
   query Projects($tenant: String!) {

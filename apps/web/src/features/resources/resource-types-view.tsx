@@ -1,5 +1,6 @@
 'use client';
 
+import { type ResourceTypeRow, ResourceTypesDocument } from '@cyclone/api-contract';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
@@ -26,8 +27,6 @@ import {
 import {
   CreateResourceTypeDocument,
   DeleteResourceTypeDocument,
-  type ResourceTypeRow,
-  ResourceTypesDocument,
   UpdateResourceTypeDocument,
 } from './resources.documents';
 import { useCanWrite } from './use-can-write';

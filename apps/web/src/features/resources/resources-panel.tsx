@@ -1,5 +1,6 @@
 'use client';
 
+import { ResourceTypesDocument } from '@cyclone/api-contract';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -18,7 +19,6 @@ import {
   CreateResourceDocument,
   DeleteResourceDocument,
   type ResourceRow,
-  ResourceTypesDocument,
   TenantIntegrationsDocument,
   UpdateResourceDocument,
 } from './resources.documents';

@@ -1,33 +1,7 @@
 /** GraphQL documents of resources and resource types (docs/contract.md §2); result types come from them. */
-import type { ProjectDetail } from '@/features/projects/projects.documents';
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
 
-export const ResourceTypesDocument = graphql(`
-  query ResourceTypes($tenant: String!) {
-    resourceTypes(tenant: $tenant) {
-      type
-      builtin
-      name
-      description
-      resolvedBy
-      resolver
-      operations
-      parameters {
-        name
-        required
-        description
-      }
-      bind {
-        integrationType
-        paramBindings {
-          name
-          value
-        }
-      }
-    }
-  }
-`);
-export type ResourceTypeRow = ResultOf<typeof ResourceTypesDocument>['resourceTypes'][number];
+import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
+import type { ProjectDetail } from '@/features/projects/projects.documents';
 
 export const CreateResourceTypeDocument = graphql(`
   mutation CreateResourceType($input: ResourceTypeInput!) {

@@ -1,5 +1,6 @@
 'use client';
 
+import { StoredLogsDocument } from '@cyclone/api-contract';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -8,7 +9,6 @@ import { request } from '@/lib/graphql/client';
 import { type AnsiSegment, parseAnsi, stripAnsi } from './ansi';
 import { findMatches, type LogLine, stepMatch } from './log-buffer';
 import styles from './log-viewer.module.css';
-import { StoredLogsDocument } from './runs.documents';
 import type { LogStreamState } from './use-stage-logs';
 
 const ROW_HEIGHT = 20;

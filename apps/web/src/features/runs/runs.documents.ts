@@ -1,5 +1,5 @@
 /** GraphQL documents of runs (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
 
 /** The parts of a run that change while it runs: what a `workflowRunUpdated` event carries. */
 const RunChangeFields = graphql(`
@@ -236,31 +236,6 @@ export const TenantRunsUpdatedDocument = graphql(
   [RunSummaryFields],
 );
 
-export const RunLogsDocument = graphql(`
-  subscription WorkflowRunLogs($id: ID!, $stage: String, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
-      seq
-      stage
-      stream
-      line
-      timestamp
-    }
-  }
-`);
-
-export const StoredLogsDocument = graphql(`
-  query StoredRunLogs($id: ID!, $stage: String!, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
-      seq
-      stage
-      stream
-      line
-      timestamp
-    }
-  }
-`);
-export type StoredLogs = ResultOf<typeof StoredLogsDocument>;
-
 export const StartRunDocument = graphql(
   `
   mutation RunWorkflow($input: RunWorkflowInput!) {
@@ -449,18 +424,6 @@ export const RunCriticalPathDocument = graphql(`
     workflowRun(id: $id) {
       id
       criticalPath
-    }
-  }
-`);
-
-/** What would stop a run with these parameters (preflightWorkflow), asked by the Run dialog before it starts one. */
-export const PreflightRunDocument = graphql(`
-  query PreflightRun($tenant: String!, $project: String!, $workflow: String!, $parameters: [NameValueInput!]) {
-    preflightWorkflow(tenant: $tenant, project: $project, workflow: $workflow, parameters: $parameters) {
-      stage
-      check
-      ok
-      message
     }
   }
 `);

@@ -1,5 +1,6 @@
 'use client';
 
+import { PreflightWorkflowDocument } from '@cyclone/api-contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useRef, useState } from 'react';
@@ -12,7 +13,7 @@ import { queryKeys } from '@/lib/query-keys';
 import { errorMessage } from './error-message';
 import { type VolumeRow, volumesInput } from './run-presets';
 import { RunPresetsFields } from './run-presets-fields';
-import { PreflightRunDocument, runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
+import { runHref, StartRunDocument, WorkflowForRunDocument } from './runs.documents';
 import styles from './runs.module.css';
 
 export function useWorkflowForRun(tenant: string | undefined, project: string, workflow: string) {
@@ -53,7 +54,7 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
   // Asked when the dialog opens and on request: what would stop the run (it may start anyway).
   const preflight = useMutation({
     mutationFn: (given: Record<string, string>) =>
-      request(PreflightRunDocument, { tenant, project, workflow, parameters: parametersOf(given) }),
+      request(PreflightWorkflowDocument, { tenant, project, workflow, parameters: parametersOf(given) }),
   });
   const failedChecks = (preflight.data?.preflightWorkflow ?? []).filter((check) => !check.ok);
 

@@ -1,10 +1,10 @@
 'use client';
 
+import { RunLogsDocument } from '@cyclone/api-contract';
 import { useEffect, useState } from 'react';
 import type { GraphQLRequestError } from '@/lib/graphql/errors';
 import { onConnectionChange, subscribe } from '@/lib/graphql/ws-client';
 import { LogBuffer, type LogLine } from './log-buffer';
-import { RunLogsDocument } from './runs.documents';
 
 export type LogStreamState = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error';
 

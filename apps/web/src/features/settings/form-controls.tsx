@@ -20,9 +20,28 @@ function describedBy(id: string, hint?: ReactNode, error?: ReactNode) {
   return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 }
 
-function FieldFooter({ id, hint, error }: { id: string; hint?: ReactNode; error?: ReactNode }) {
+/** A control with its label above and its hint and error below, tied to it by `id`. */
+function LabelledField({
+  id,
+  label,
+  hint,
+  error,
+  className,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <>
+    <div className={[fieldStyles.field, className].filter(Boolean).join(' ')}>
+      <label className={fieldStyles.label} htmlFor={id}>
+        {label}
+      </label>
+      {children}
       {hint ? (
         <p id={`${id}-hint`} className={fieldStyles.hint}>
           {hint}
@@ -33,7 +52,7 @@ function FieldFooter({ id, hint, error }: { id: string; hint?: ReactNode; error?
           {error}
         </p>
       ) : null}
-    </>
+    </div>
   );
 }
 
@@ -48,10 +67,7 @@ export interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectEl
 export function SelectField({ label, hint, error, options, className, ...props }: SelectFieldProps) {
   const id = useId();
   return (
-    <div className={[fieldStyles.field, className].filter(Boolean).join(' ')}>
-      <label className={fieldStyles.label} htmlFor={id}>
-        {label}
-      </label>
+    <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
       <select
         id={id}
         className={`${fieldStyles.input} ${styles.select}`}
@@ -65,8 +81,7 @@ export function SelectField({ label, hint, error, options, className, ...props }
           </option>
         ))}
       </select>
-      <FieldFooter id={id} hint={hint} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -79,10 +94,7 @@ export interface TextAreaFieldProps extends Omit<TextareaHTMLAttributes<HTMLText
 export function TextAreaField({ label, hint, error, className, ...props }: TextAreaFieldProps) {
   const id = useId();
   return (
-    <div className={[fieldStyles.field, className].filter(Boolean).join(' ')}>
-      <label className={fieldStyles.label} htmlFor={id}>
-        {label}
-      </label>
+    <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
       <textarea
         id={id}
         className={`${fieldStyles.input} ${styles.textarea}`}
@@ -90,8 +102,7 @@ export function TextAreaField({ label, hint, error, className, ...props }: TextA
         aria-describedby={describedBy(id, hint, error)}
         {...props}
       />
-      <FieldFooter id={id} hint={hint} error={error} />
-    </div>
+    </LabelledField>
   );
 }
 

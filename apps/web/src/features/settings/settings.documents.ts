@@ -1,5 +1,5 @@
 /** GraphQL documents of the settings pages (members, API tokens, audit log); result types come from them. */
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 
 export const TENANT_ROLES: readonly TenantRole[] = ['OWNER', 'ADMIN', 'DEVELOPER', 'VIEWER'];
 

@@ -1,6 +1,6 @@
+import { graphql, type ResultOf } from '@cyclone/api-contract';
 import { useQuery } from '@tanstack/react-query';
 import { request } from '@/lib/graphql/client';
-import { graphql, type ResultOf } from '@/lib/graphql/graphql';
 import { queryKeys } from '@/lib/query-keys';
 
 export const EngineStatusDocument = graphql(`

@@ -1,9 +1,9 @@
 'use client';
 
+import { graphql } from '@cyclone/api-contract';
 import { skipToken, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/i18n/i18n-provider';
-import { graphql } from '@/lib/graphql/graphql';
 import { onConnectionChange } from '@/lib/graphql/ws-client';
 import { queryKeys } from '@/lib/query-keys';
 import { useSubscriptionToCache } from '@/lib/subscription-cache';

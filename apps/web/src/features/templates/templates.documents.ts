@@ -1,5 +1,5 @@
 /** GraphQL documents of the templates page (docs/contract.md §2); the list is the editor's query. */
-import { graphql } from '@/lib/graphql/graphql';
+import { graphql } from '@cyclone/api-contract';
 
 export {
   type StageTemplateSummary,

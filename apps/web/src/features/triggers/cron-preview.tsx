@@ -51,13 +51,13 @@ export function CronPreview({ expression, timezone, id }: { expression: string; 
   let body: ReactNode;
   if (fields !== 5) {
     body = (
-      <p className={styles.previewError} role="alert">
+      <p className={styles.error} role="alert">
         {t('triggers.cron.fieldCount', { count: fields })}
       </p>
     );
   } else if (!isZoneKnown) {
     body = (
-      <p className={styles.previewError} role="alert">
+      <p className={styles.error} role="alert">
         {t('triggers.cron.badZone', { zone })}
       </p>
     );
@@ -71,7 +71,7 @@ export function CronPreview({ expression, timezone, id }: { expression: string; 
     );
   } else if (query.error) {
     body = (
-      <p className={styles.previewError} role="alert">
+      <p className={styles.error} role="alert">
         {query.error instanceof Error ? query.error.message : t('errors.generic')}
       </p>
     );

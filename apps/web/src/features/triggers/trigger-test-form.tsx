@@ -9,6 +9,7 @@ import { SCM_TYPES } from '@/features/integrations/integration-forms';
 import { SelectField } from '@/features/settings/form-controls';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
+import { TriggerVerdicts } from './trigger-verdicts';
 import { SimulateTriggerDocument, type SimulateTriggerInput } from './triggers.documents';
 import styles from './triggers.module.css';
 
@@ -94,17 +95,12 @@ export function TriggerTestForm({
       </form>
       {simulate.error ? <ErrorState title={t('triggerTest.failed')} error={simulate.error} /> : null}
       {rows ? (
-        <ul className={styles.verdicts} aria-label={t('triggerTest.verdicts')}>
-          {rows.map((row) => (
-            <li key={row.trigger.id} data-would-start={row.wouldStart}>
-              <strong>{row.trigger.name}</strong>{' '}
-              <span className={styles.verdict}>
-                {row.wouldStart ? t('triggerTest.wouldStart') : t('triggerTest.wouldNotStart')}
-              </span>
-              <span className={styles.muted}>{row.reason}</span>
-            </li>
-          ))}
-        </ul>
+        <TriggerVerdicts
+          rows={rows}
+          label={t('triggerTest.verdicts')}
+          wouldStart={t('triggerTest.wouldStart')}
+          wouldNotStart={t('triggerTest.wouldNotStart')}
+        />
       ) : null}
     </section>
   );

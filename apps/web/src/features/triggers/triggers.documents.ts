@@ -1,5 +1,5 @@
 /** GraphQL documents of a workflow's triggers; result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
 
 const TriggerFields = graphql(`
   fragment TriggerFields on WorkflowTrigger {

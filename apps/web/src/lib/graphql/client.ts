@@ -1,6 +1,6 @@
+import { type Document, documentText, type VariablesArgs } from '@cyclone/api-contract';
 import { clearSessionMarker, getSessionMarker } from '../session-marker';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
-import { type Document, documentText, type VariablesArgs } from './graphql';
 
 /** Same-origin endpoint; the web server proxies it to the API. */
 export const GRAPHQL_PATH = '/graphql';

@@ -1,6 +1,6 @@
+import { documentText } from '@cyclone/api-contract';
 import { describe, expect, it } from 'vitest';
 import { RunDocument } from '@/features/runs/runs.documents';
-import { documentText } from './graphql';
 
 describe('documentText', () => {
   it('sends an operation with every fragment it spreads, and its name', () => {

@@ -1,8 +1,8 @@
+import { type Document, documentText } from '@cyclone/api-contract';
 import { type Client, createClient } from 'graphql-ws';
 import { getSessionMarker } from '../session-marker';
 import { GRAPHQL_PATH } from './client';
 import { type GraphQLErrorShape, GraphQLRequestError } from './errors';
-import { type Document, documentText } from './graphql';
 
 /**
  * One graphql-ws (graphql-transport-ws) client per session, connected lazily to the

@@ -6,6 +6,7 @@ import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
+import { inSpan } from '../../../observability/trace-context.js';
 import { makeAcceleratedFolders } from '../accelerated-folders.js';
 import { collectArtifacts } from '../artifact-outputs.js';
 import type { HttpPush, ResolverRun, RunningAttempt, StageExit, StageLaunch } from '../executor.js';
@@ -236,15 +237,23 @@ export class ContainerAttempt {
       await chmod(this.scratch, 0o777);
       record.containerFirstSeq = writer.nextLineSeq;
       await writeFile(join(this.folder, 'attempt.json'), JSON.stringify(record), { mode: 0o600 });
-      container = await this.deps.docker.createContainer(
-        containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings, {
-          network: sharedNetworkOf(this.name, launch.services ?? []),
-          hostsFile: services.hostsFile,
-          outside,
-        }),
+      container = await inSpan(
+        'cyclone.container.start',
+        { 'cyclone.run.id': launch.runId, 'cyclone.stage': launch.stage, 'container.image.name': launch.image },
+        async (span) => {
+          const created = await this.deps.docker.createContainer(
+            containerSpec(launch, { workspace, scratch: this.scratch }, this.deps.settings, {
+              network: sharedNetworkOf(this.name, launch.services ?? []),
+              hostsFile: services.hostsFile,
+              outside,
+            }),
+          );
+          span.setAttribute('container.id', created.id);
+          if (this.isKilled || this.isDetached) throw new Error('stopped while starting');
+          await created.start();
+          return created;
+        },
       );
-      if (this.isKilled || this.isDetached) throw new Error('stopped while starting');
-      await container.start();
     } catch (error) {
       await this.removeContainer().catch(() => undefined);
       await writer.close();

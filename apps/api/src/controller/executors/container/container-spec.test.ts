@@ -17,6 +17,39 @@ const launch: StageLaunch = {
 const settings = { instance: 'cyclone', pidsLimit: 512, network: 'none', reportsOomKills: true };
 
 describe('container spec', () => {
+  it('gives an image build its seccomp profile and CAP_SETFCAP, nothing more', () => {
+    const paths = { workspace: '/w', scratch: '/s' };
+    const plain = containerSpec(launch, paths, settings).HostConfig;
+    const build = containerSpec({ ...launch, buildsImages: true }, paths, settings).HostConfig;
+    expect(plain?.CapDrop).toEqual(['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP']);
+    expect(build?.CapDrop).toEqual(['NET_RAW', 'MKNOD', 'AUDIT_WRITE']);
+    expect(build?.SecurityOpt?.[0]).toBe('no-new-privileges');
+    const profile = JSON.parse((build?.SecurityOpt?.[1] ?? '').replace(/^seccomp=/, '')) as {
+      defaultAction: string;
+      syscalls: { names: string[]; action: string; args?: unknown[] }[];
+    };
+    const actionOf = (name: string) =>
+      profile.syscalls.filter((rule) => rule.names.includes(name) && !rule.args).map((rule) => rule.action);
+    expect(profile.defaultAction).toBe('SCMP_ACT_ERRNO');
+    // What buildah needs for its user namespace, chroot and mounts…
+    for (const name of ['unshare', 'clone', 'mount', 'umount2', 'pivot_root', 'chroot']) {
+      expect(actionOf(name), name).toEqual(['SCMP_ACT_ALLOW']);
+    }
+    // …and what stays refused without CAP_SYS_ADMIN and friends.
+    for (const name of [
+      'setns',
+      'sethostname',
+      'bpf',
+      'perf_event_open',
+      'init_module',
+      'kexec_load',
+      'open_by_handle_at',
+    ]) {
+      expect(actionOf(name), name).toEqual(['SCMP_ACT_ERRNO']);
+    }
+    expect(plain?.SecurityOpt).toEqual(['no-new-privileges']);
+  });
+
   it('runs the stage in its image with its own env, the workspace, limits and no privileges', () => {
     const spec = containerSpec(
       launch,

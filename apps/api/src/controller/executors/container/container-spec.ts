@@ -1,6 +1,7 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { StageLaunch } from '../executor.js';
+import { imageBuildSecurityOpt } from '../image-build-seccomp.js';
 import { memoryBytes, nanoCpus } from '../stage-limits.js';
 import { ATTEMPT_LABEL, HELPER_MOUNT, RUN_LABEL, STAGE_LABEL, sandboxPath, WORKSPACE_MOUNT } from '../stage-paths.js';
 
@@ -23,6 +24,8 @@ export interface ContainerSettings {
    * there: the namespace owner's hosts file is then mounted into the others.
    */
   hasOwnHostsFile?: boolean;
+  /** The `--security-opt` of image-build stages; default the profile inline (Docker; Podman takes a path). */
+  imageBuildSeccomp?: string;
 }
 
 /** Deterministic per attempt, so a restarted controller finds the container again. */
@@ -156,7 +159,7 @@ export function containerSpec(
           (folder) => `${paths.workspace}/${folder.workspacePath}:${folder.containerPath}`,
         ),
       ],
-      ...hardenedHostConfig(launch.limits, settings, options.network),
+      ...hardenedHostConfig(launch.limits, settings, options.network, launch.buildsImages === true),
     },
   };
 }
@@ -170,14 +173,19 @@ export function hardenedHostConfig(
   limits: StageLaunch['limits'],
   settings: ContainerSettings,
   network = settings.network,
+  /** An image-build stage (domain image-builds.ts): its seccomp profile, and CAP_SETFCAP kept. */
+  buildsImages = false,
 ): NonNullable<ContainerCreateOptions['HostConfig']> {
   const cpu = limits?.cpu ? nanoCpus(limits.cpu) : undefined;
   const memory = limits?.memory ? memoryBytes(limits.memory) : undefined;
   return {
     Init: true,
     Privileged: false,
-    SecurityOpt: ['no-new-privileges'],
-    CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
+    SecurityOpt: [
+      'no-new-privileges',
+      ...(buildsImages ? [settings.imageBuildSeccomp ?? imageBuildSecurityOpt()] : []),
+    ],
+    CapDrop: ['NET_RAW', 'MKNOD', 'AUDIT_WRITE', ...(buildsImages ? [] : ['SETFCAP'])],
     PidsLimit: settings.pidsLimit,
     ...(cpu ? { NanoCpus: cpu } : {}),
     // Swap as large as memory: the limit is the limit.

@@ -7,6 +7,7 @@ import { INSTANCE_LABEL, tenantNamespaceSelector } from '../../../kube-sync/labe
 import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
+import { inSpan } from '../../../observability/trace-context.js';
 import type { AttemptObservation, Executor, RunningAttempt, RunSummary, StageExit, StageLaunch } from '../executor.js';
 import { ClusterLanes } from './cluster-lanes.js';
 import { parsePodHandle, podHandle, stagePodName, workspaceClaimName } from './names.js';
@@ -207,8 +208,18 @@ export class KubernetesExecutor implements Executor {
       }
       await this.createSecret(run, pod, secretData);
       // A pass that failed after creating the pod creates it again: the same name, so nothing doubles.
-      await this.objects.createIgnoringExisting('Pod', () =>
-        lane.clients.core.createNamespacedPod({ namespace: run.namespace, body: pod }),
+      await inSpan(
+        'cyclone.pod.create',
+        {
+          'cyclone.run.id': launch.runId,
+          'cyclone.stage': launch.stage,
+          'k8s.namespace.name': run.namespace,
+          'k8s.pod.name': name,
+        },
+        () =>
+          this.objects.createIgnoringExisting('Pod', () =>
+            lane.clients.core.createNamespacedPod({ namespace: run.namespace, body: pod }),
+          ),
       );
       // Killed while it was being created (its pass rolled back, a stop): delete it now that it exists.
       if (lane.watch.killed.has(name)) lane.watch.killAgain(run.namespace, name);

@@ -23,9 +23,11 @@ export async function startDockerRegistry(
   auth: { htpasswd: { username: string; password: string } } | { token: TokenServer },
   /** A port chosen beforehand (e.g. one a container engine was told is insecure); default: a free one. */
   fixedPort?: number,
+  /** Where it listens: loopback, or a test network namespace's node address that pods reach. */
+  host = '127.0.0.1',
 ): Promise<RunningRegistry> {
   const dir = tempDir('cyclone-registry-');
-  const port = fixedPort ?? (await freePort());
+  const port = fixedPort ?? (await freePort(host));
   const lines = [
     'version: 0.1',
     'log:',
@@ -34,7 +36,7 @@ export async function startDockerRegistry(
     '  filesystem:',
     `    rootdirectory: ${join(dir.path, 'data')}`,
     'http:',
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${host}:${port}`,
     'auth:',
   ];
   if ('htpasswd' in auth) {
@@ -51,7 +53,7 @@ export async function startDockerRegistry(
     );
   }
   writeFileSync(join(dir.path, 'config.yml'), `${lines.join('\n')}\n`);
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}:${port}`;
   const running = await startProcess('docker-registry', ['serve', join(dir.path, 'config.yml')], async () => {
     const response = await fetch(`${url}/v2/`);
     return response.status === 200 || response.status === 401;
@@ -218,5 +220,46 @@ export async function startTokenServer(credentials: { username: string; password
       await new Promise<void>((resolve) => server.close(() => resolve()));
       dir.remove();
     },
+  };
+}
+
+export interface PulledImage {
+  /** The manifest's media type (buildah pushes OCI manifests unless told otherwise). */
+  mediaType: string;
+  /** The image configuration: `config.Entrypoint`, `history`… */
+  config: {
+    config?: { Entrypoint?: string[]; Cmd?: string[] };
+    history?: { created_by?: string }[];
+  };
+  /** The layer blobs, as stored (gzip or plain tar), in order. */
+  layers: Buffer[];
+}
+
+/** Pulls an image with plain registry v2 calls: its manifest, configuration and layers, each checked against its digest. */
+export async function pullImage(registry: RunningRegistry, repository: string, tag: string): Promise<PulledImage> {
+  const headers = await registry.pushHeaders(repository);
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${tag}`, {
+    headers: {
+      ...headers,
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  if (response.status !== 200) throw new Error(`manifest GET answered ${response.status}: ${await response.text()}`);
+  const manifest = (await response.json()) as {
+    mediaType?: string;
+    config: { digest: string };
+    layers: { digest: string }[];
+  };
+  const blob = async (digest: string) => {
+    const got = await fetch(`${registry.url}/v2/${repository}/blobs/${digest}`, { headers });
+    if (got.status !== 200) throw new Error(`blob GET ${digest} answered ${got.status}`);
+    const data = Buffer.from(await got.arrayBuffer());
+    if (digestOf(data) !== digest) throw new Error(`blob ${digest} does not match its digest`);
+    return data;
+  };
+  return {
+    mediaType: manifest.mediaType ?? response.headers.get('content-type') ?? '',
+    config: JSON.parse((await blob(manifest.config.digest)).toString('utf8')),
+    layers: await Promise.all(manifest.layers.map((layer) => blob(layer.digest))),
   };
 }

@@ -93,9 +93,10 @@ export function EditorToolbar({
           <Button size="sm" onClick={() => onAdd(delegatedStage('delegated'))} {...ghost}>
             {t('editor.addDelegation')}
           </Button>
-          <label className={styles.templatePick} {...ghost}>
+          <label {...ghost}>
             <span className="visually-hidden">{t('editor.addFromTemplate')}</span>
             <select
+              className={styles.templateSelect}
               value=""
               aria-label={t('editor.addFromTemplate')}
               onChange={(event) => {

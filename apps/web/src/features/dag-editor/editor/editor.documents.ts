@@ -1,5 +1,5 @@
 /** GraphQL documents of the workflow editor (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@/lib/graphql/graphql';
+import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
 
 export const StageFields = graphql(`
   fragment EditorStageFields on WorkflowStage {
@@ -296,27 +296,3 @@ export const PipelineRevisionDocument = graphql(
 `,
   [StageFields],
 );
-
-/** What would stop a run of the editor's workflow as it stands, saved or not (preflightWorkflow of a draft). */
-export const PreflightWorkflowDocument = graphql(`
-  query PreflightWorkflow(
-    $tenant: String!
-    $project: String!
-    $workflow: String!
-    $stages: [StageInput!]
-    $globalVariables: [NameValueInput!]
-  ) {
-    preflightWorkflow(
-      tenant: $tenant
-      project: $project
-      workflow: $workflow
-      stages: $stages
-      globalVariables: $globalVariables
-    ) {
-      stage
-      check
-      ok
-      message
-    }
-  }
-`);

@@ -1,12 +1,12 @@
 'use client';
 
+import { PreflightWorkflowDocument } from '@cyclone/api-contract';
 import { useMutation } from '@tanstack/react-query';
 import { AlertIcon, CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import type { StageInput } from '../model/serialize';
-import { PreflightWorkflowDocument } from './editor.documents';
 import styles from './editor.module.css';
 
 /**

@@ -1,14 +1,14 @@
 import { Kind, print } from '@0no-co/graphql.web';
 import { initGraphQLTada, type TadaDocumentNode } from 'gql.tada';
-import type { introspection } from '../../generated/graphql-env';
+import type { introspection } from './generated/graphql-env.js';
 
 /**
- * Writes a GraphQL document checked against packages/api-contract/schema.graphql: its
- * result and variables types come from the schema (`pnpm typecheck` runs `gql.tada check`,
- * which rejects unknown fields, arguments and types).
+ * Writes a GraphQL document checked against schema.graphql: its result and variables types
+ * come from the schema (`pnpm typecheck` runs `gql.tada check`, which rejects unknown fields,
+ * arguments and types). The introspection is a .ts file so that tsc emits it with the package.
  */
 export const graphql = initGraphQLTada<{
-  introspection: introspection;
+  introspection: typeof introspection;
   scalars: { DateTimeISO: string; DateTime: string; JSONObject: Record<string, unknown> };
   disableMasking: true;
 }>();

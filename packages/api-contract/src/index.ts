@@ -1,0 +1,3 @@
+export * from './graphql.js';
+export * from './logs.js';
+export * from './workflows.js';
