@@ -20,8 +20,9 @@ import { waitFor } from '../testing/wait.js';
 const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
 
 /**
- * A stage printing `<prefix> <n>` about every 200 ms until the test's gate opens: it outlasts
- * every restart however slowly the processes start.
+ * A stage printing `<prefix> <n>` about every 200 ms until the test's gate opens, then
+ * `<prefix> end <n>`: it outlasts every restart however slowly the processes start, and its
+ * last line says how many came before it.
  */
 const counting = (prefix: string, gate: { host: string; port: number }) => ({
   name: 'count',
@@ -32,7 +33,7 @@ const counting = (prefix: string, gate: { host: string; port: number }) => ({
     `n=0; while :; do n=$((n + 1)); echo "$PREFIX $n"
     if exec 3<>"/dev/tcp/$GATE_HOST/$GATE_PORT"; then
       printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; answer=$(cat <&3); exec 3<&-
-      case "$answer" in *open) exit 0 ;; esac
+      case "$answer" in *open) echo "$PREFIX end $n"; exit 0 ;; esac
     fi
     sleep 0.2; done`,
   ],
@@ -90,7 +91,6 @@ describe('rolling restarts of the API and the controllers', () => {
   const spawn = async (extra: Record<string, string>) => {
     const child = await spawnApi({ ...env(), ...extra });
     processes.add(child);
-    step(`spawned ${extra.CYCLONE_ROLE} ${extra.CYCLONE_POD_NAME ?? child.url}`);
     return child;
   };
   const server = () => spawn({ CYCLONE_ROLE: 'server' });
@@ -112,7 +112,6 @@ describe('rolling restarts of the API and the controllers', () => {
   const terminate = async (child: SpawnedApi) => {
     await child.stop();
     processes.delete(child);
-    step(`terminated ${child.url} ${child.child.exitCode}`);
     expect(child.child.exitCode, child.output().slice(-4000)).toBe(0);
   };
   const leaseHolder = async () => {
@@ -122,8 +121,16 @@ describe('rolling restarts of the API and the controllers', () => {
     return lease?.spec?.holderIdentity ?? '';
   };
   const storedLines = (id: string) => logLines(api(), token, id, 'count');
-  const t0 = Date.now();
-  const step = (what: string) => console.log(`DEBUG ${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
+  /** What the tenant's pods and events say, for a failure's message. */
+  const podReport = async () => {
+    const namespace = `cyclone-${tenant}`;
+    const pods = await clients.core.listNamespacedPod({ namespace });
+    const events = await clients.core.listNamespacedEvent({ namespace });
+    return JSON.stringify({
+      pods: pods.items.map((p) => [p.metadata?.name, p.status?.phase, p.status?.reason]),
+      events: events.items.map((e) => [e.involvedObject.name, e.reason, e.message]),
+    });
+  };
 
   beforeAll(async () => {
     await installCrds(clients);
@@ -133,7 +140,6 @@ describe('rolling restarts of the API and the controllers', () => {
   });
 
   afterAll(async () => {
-    for (const child of processes) console.log(`DEBUG OUTPUT ${child.url}\n${child.output().slice(-6000)}`);
     for (const child of processes) await child.crash();
     await front?.stop();
     await gate?.stop();
@@ -142,7 +148,7 @@ describe('rolling restarts of the API and the controllers', () => {
   });
 
   it('ends every run Succeeded with each numbered line stored once and in order', { timeout: 480_000 }, async () => {
-    let servers = await Promise.all([server(), server()]);
+    let servers: SpawnedApi[] = await Promise.all([server(), server()]);
     front.setBackends(servers.map((s) => s.url));
     const controllers = new Map<string, SpawnedApi>();
     for (const name of ['c1', 'c2']) controllers.set(name, await controller(name));
@@ -175,16 +181,8 @@ describe('rolling restarts of the API and the controllers', () => {
         timeoutMs: 120_000,
         intervalMs: 250,
       }).catch(async (error: Error) => {
-        const pods = await clients.core.listNamespacedPod({ namespace: `cyclone-${tenant}` });
-        console.log('DEBUG PODS', JSON.stringify(pods.items.map((p) => [p.metadata, p.status])));
-        const events = await clients.core.listNamespacedEvent({ namespace: `cyclone-${tenant}` });
-        console.log(
-          'DEBUG EVENTS',
-          JSON.stringify(events.items.map((e) => [e.reason, e.message, e.involvedObject.name, e.source])),
-        );
-        throw new Error(`${error.message}: ${JSON.stringify(await readRun(api(), token, id))}`);
+        throw new Error(`${error.message}: ${JSON.stringify(await readRun(api(), token, id))} ${await podReport()}`);
       });
-      step(`${count} lines of ${id}`);
     };
 
     const first = await start('first');
@@ -196,6 +194,8 @@ describe('rolling restarts of the API and the controllers', () => {
     const second = await start('second');
     await terminate(controllers.get(leader) as SpawnedApi);
     controllers.delete(leader);
+    // Released on the way out: not left to expire.
+    expect(await leaseHolder()).not.toBe(leader);
     const [other] = [...controllers.keys()] as [string];
     expect(await waitFor(async () => (await leaseHolder()) === other && other, { what: 'the next leader' })).toBe(
       other,
@@ -204,20 +204,25 @@ describe('rolling restarts of the API and the controllers', () => {
     await printed(second, 5);
 
     // The API servers, one after the other as a rolling update does: the new replica
-    // first, then SIGTERM to an old one, whose connections leave the Service meanwhile.
+    // first, then SIGTERM to an old one while the Service still lists it (endpoints follow
+    // later), so new connections meet a closing server until it is gone.
     let third = '';
     for (let i = 0; i < 2; i++) {
       const old = servers[0] as SpawnedApi;
-      const replacement = await server();
-      servers = [...servers.slice(1), replacement];
+      servers = [...servers, await server()];
       front.setBackends(servers.map((s) => s.url));
       if (i === 1) third = await start('third');
       await terminate(old);
+      servers = servers.slice(1);
+      front.setBackends(servers.map((s) => s.url));
     }
-    // The other original controller too: the new one alone sees the runs to their end.
+    // The other original controller, the leader now, too: the new one alone sees the
+    // runs to their end.
     await printed(third, 5);
+    expect(await leaseHolder()).toBe(other);
     await terminate(controllers.get(other) as SpawnedApi);
     controllers.delete(other);
+    expect(await leaseHolder()).not.toBe(other);
 
     // Lines printed after every restart are stored too; then the stages may end.
     const runs = { first, second, third };
@@ -232,9 +237,11 @@ describe('rolling restarts of the API and the controllers', () => {
         { what: `the end of run ${name}`, timeoutMs: 120_000, intervalMs: 500 },
       );
       expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
+      // Read back through the replaced API servers: every line once, in order, none missing at the end.
       const lines = await storedLines(id);
-      expect(lines.length).toBeGreaterThan(8);
-      expect(lines).toEqual(numbered(name, lines.length));
+      const count = lines.length - 1;
+      expect(count).toBeGreaterThan(8);
+      expect(lines).toEqual([...numbered(name, count), `${name} end ${count}`]);
     }
     expect(await leaseHolder()).toBe('c3');
   });
