@@ -3,15 +3,16 @@ import { createConnection, createServer, type Socket } from 'node:net';
 
 export interface TcpBalancer {
   url: string;
-  /** The replicas connections go to, in turn; a replica that refuses is skipped. */
+  /** The replicas connections go to, in turn. */
   setBackends(urls: string[]): void;
   stop(): Promise<void>;
 }
 
 /**
- * What a Kubernetes Service does for API replicas, on `host`: each new connection goes
- * to the next replica, and to the one after it when that one refuses (it is stopping);
- * an open connection stays with its replica until either side closes it.
+ * What a Kubernetes Service (kube-proxy) does for API replicas, on `host`: each new
+ * connection goes to the next listed replica, with no second try when that one refuses
+ * (it is stopping and not yet out of the endpoints); an open connection stays with its
+ * replica until either side closes it.
  */
 export async function startTcpBalancer(host: string): Promise<TcpBalancer> {
   let backends: { host: string; port: number }[] = [];
@@ -22,24 +23,19 @@ export async function startTcpBalancer(host: string): Promise<TcpBalancer> {
     socket.once('close', () => sockets.delete(socket));
   };
 
-  const forward = (client: Socket, tried: number) => {
-    if (tried >= backends.length) return void client.destroy();
-    const target = backends[next++ % backends.length] as { host: string; port: number };
+  const server = createServer({ pauseOnConnect: true }, (client) => {
+    track(client);
+    const target = backends[next++ % backends.length];
+    if (!target) return void client.destroy();
     const upstream = createConnection(target);
     track(upstream);
-    upstream.once('error', () => forward(client, tried + 1));
+    // A refused or broken upstream resets the client, as a refused connection through a Service does.
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
     upstream.once('connect', () => {
-      upstream.removeAllListeners('error');
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
       client.pipe(upstream).pipe(client);
       client.resume();
     });
-  };
-
-  const server = createServer({ pauseOnConnect: true }, (client) => {
-    track(client);
-    forward(client, 0);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
