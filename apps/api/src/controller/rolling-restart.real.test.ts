@@ -75,6 +75,8 @@ describe('rolling restarts of the API and the controllers', () => {
   const tenant = `r${randomBytes(3).toString('hex')}`;
   const key = randomBytes(32).toString('base64');
   const processes = new Set<SpawnedApi>();
+  /** Every process started, gone or not, with its role: their logs explain a failure. */
+  const started: [string, SpawnedApi][] = [];
   let database: TestDatabase;
   let front: TcpBalancer;
   let gate: Awaited<ReturnType<typeof startGate>>;
@@ -91,6 +93,7 @@ describe('rolling restarts of the API and the controllers', () => {
   const spawn = async (extra: Record<string, string>) => {
     const child = await spawnApi({ ...env(), ...extra });
     processes.add(child);
+    started.push([extra.CYCLONE_POD_NAME ?? extra.CYCLONE_ROLE ?? '', child]);
     return child;
   };
   const server = () => spawn({ CYCLONE_ROLE: 'server' });
@@ -122,13 +125,23 @@ describe('rolling restarts of the API and the controllers', () => {
   };
   const storedLines = (id: string) => logLines(api(), token, id, 'count');
   /** What the tenant's pods and events say, for a failure's message. */
-  const podReport = async () => {
+  /** The run, the tenant's pods and events and what the processes logged, for a failure's message. */
+  const report = async (id: string) => {
     const namespace = `cyclone-${tenant}`;
-    const pods = await clients.core.listNamespacedPod({ namespace });
-    const events = await clients.core.listNamespacedEvent({ namespace });
+    const answer = (what: Promise<unknown>) => what.catch((error: Error) => `unknown: ${error.message}`);
     return JSON.stringify({
-      pods: pods.items.map((p) => [p.metadata?.name, p.status?.phase, p.status?.reason]),
-      events: events.items.map((e) => [e.involvedObject.name, e.reason, e.message]),
+      run: await answer(readRun(api(), token, id)),
+      pods: await answer(
+        clients.core
+          .listNamespacedPod({ namespace })
+          .then((pods) => pods.items.map((p) => [p.metadata?.name, p.status?.phase, p.status?.reason])),
+      ),
+      events: await answer(
+        clients.core
+          .listNamespacedEvent({ namespace })
+          .then((events) => events.items.map((e) => [e.involvedObject.name, e.reason, e.message])),
+      ),
+      logs: started.map(([name, child]) => [name, child.url, child.output().slice(-3000)]),
     });
   };
 
@@ -181,7 +194,7 @@ describe('rolling restarts of the API and the controllers', () => {
         timeoutMs: 120_000,
         intervalMs: 250,
       }).catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${JSON.stringify(await readRun(api(), token, id))} ${await podReport()}`);
+        throw new Error(`${error.message}: ${await report(id)}`);
       });
     };
 
@@ -235,7 +248,9 @@ describe('rolling restarts of the API and the controllers', () => {
           return isEnded(read) && read;
         },
         { what: `the end of run ${name}`, timeoutMs: 120_000, intervalMs: 500 },
-      );
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${await report(id)}`);
+      });
       expect(run.phase, JSON.stringify(run)).toBe('SUCCEEDED');
       // Read back through the replaced API servers: every line once, in order, none missing at the end.
       const lines = await storedLines(id);
