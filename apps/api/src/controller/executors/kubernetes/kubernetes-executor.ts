@@ -334,6 +334,9 @@ export class KubernetesExecutor implements Executor {
   }
 
   async shutdown(): Promise<void> {
+    // Attempts already RUNNING with their handle get their pods: no other controller
+    // would create them (it waits, then takes them for deleted).
+    await Promise.allSettled(this.creating.values());
     await this.lanes.stop();
   }
 
