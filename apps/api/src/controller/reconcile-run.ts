@@ -379,6 +379,7 @@ async function observeRunning(
       attempt: row.attempt,
       handle: row.handle,
       message: row.message,
+      startedAt: row.startedAt,
     });
     if (!seen) continue;
     const data = seen.exit

@@ -346,6 +346,22 @@ describe('KubeReconciler', () => {
     ).toBeNull();
   });
 
+  it("leaves a stage pod's Secret alone: the executor's, though it carries this installation's labels", async () => {
+    const name = `stage-${suffix()}`;
+    await kit.clients.core.createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: {
+          name,
+          labels: { [LABELS.managedBy]: 'cyclone', 'cyclone.dev/instance': kit.instance, 'cyclone.dev/run': 'ci-1' },
+        },
+        stringData: { token: 'stage' },
+      },
+    });
+    await kit.reconciler.reconcileAll();
+    expect(await readObject(kit.clients, 'Secret', name, ns, 'v1')).toBeDefined();
+  });
+
   it('removes the namespace of a deleted tenant but not objects of another installation', async () => {
     const other = `other-${suffix()}`;
     await kit.clients.core.createNamespace({

@@ -61,7 +61,9 @@ export async function listLive(
         undefined,
         undefined,
         undefined,
-        instanceSelector(instance),
+        // Only Secrets this mirror writes carry an object type: a stage pod's Secret (same
+        // managed-by and instance labels) is the executor's, never pruned here.
+        kind === 'Secret' ? `${instanceSelector(instance)},${LABELS.objectType}` : instanceSelector(instance),
       )
       .catch((err: unknown) => {
         if (err instanceof Error && err.message.startsWith('Unrecognized API version and kind')) {

@@ -83,6 +83,18 @@ describe('charts/cyclone', () => {
     for (const name of ['cyclone-api', 'cyclone-controller', 'cyclone-web']) {
       expect(find(objects, 'PodDisruptionBudget', name)?.spec).toMatchObject({ minAvailable: 1 });
     }
+    // Readiness follows the database, liveness never does: an outage makes pods unready, not restarted.
+    const container = (name: string) =>
+      (find(objects, 'Deployment', name) as Obj & { spec: { template: { spec: { containers: Obj[] } } } }).spec.template
+        .spec.containers[0];
+    for (const name of ['cyclone-api', 'cyclone-controller']) {
+      expect(container(name)).toMatchObject({
+        readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+        livenessProbe: { httpGet: { path: '/livez', port: 'http' } },
+      });
+    }
+    // A rolling update's old API pod serves until the Service has dropped it.
+    expect(container('cyclone-api')).toMatchObject({ lifecycle: { preStop: { sleep: { seconds: 5 } } } });
   });
 
   test('renders the other value sets: bundled Postgres, object store, Ingress with TLS, ServiceMonitor and alerts; or bare', () => {

@@ -157,6 +157,8 @@ export interface RunningAttempt {
   attempt: number;
   handle: string | null;
   message: string;
+  /** When it started: its process may still be being started by another controller just after. */
+  startedAt?: Date | null;
 }
 
 /** What a level-triggered look at a running attempt found. */

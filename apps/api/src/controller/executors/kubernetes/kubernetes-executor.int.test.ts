@@ -5,6 +5,7 @@ import { waitFor } from '../../../testing/wait.js';
 import type { StageLaunch } from '../executor.js';
 import { type ExecutorKit, KWOK_EXIT_CODE, startExecutorKit } from './kube-executor.fixture.js';
 import type { KubernetesExecutor } from './kubernetes-executor.js';
+import { podHandle } from './names.js';
 
 /**
  * The executor alone against the real kube-apiserver (kwok nodes end the pods as
@@ -164,6 +165,19 @@ describe('KubernetesExecutor against a real API server', () => {
     });
     await waitFor(() => isGone('vanish-1-build-1'), { what: 'pod vanish-1-build-1 to be gone', timeoutMs: 10_000 });
     const seen = await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' });
+    expect(seen?.exit).toMatchObject({ exitCode: null, message: 'the pod was deleted before it ended' });
+  });
+
+  it('takes a missing pod for one another controller is still creating just after its start, not for a deleted one', async () => {
+    await kit.h.createWorkflow('elsewhere', [sh('build', 'make')]);
+    const runId = await kit.h.start('elsewhere');
+    // Another controller started the attempt; its pod does not exist yet.
+    const other = kit.makeExecutor();
+    const handle = podHandle(kit.namespace, 'elsewhere-1-build-1');
+    const attempt = { runId, stage: 'build', attempt: 1, handle, message: '' };
+    expect(await isGone('elsewhere-1-build-1')).toBe(true);
+    expect(await other.observe({ ...attempt, startedAt: new Date() })).toBeUndefined();
+    const seen = await other.observe({ ...attempt, startedAt: new Date(Date.now() - 120_000) });
     expect(seen?.exit).toMatchObject({ exitCode: null, message: 'the pod was deleted before it ended' });
   });
 

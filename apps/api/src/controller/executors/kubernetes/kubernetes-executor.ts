@@ -21,6 +21,9 @@ import { RunStatusWriter } from './run-status.js';
 import { requireTenantClaim, requireTenantObjects } from './run-volume-objects.js';
 import { signStageToken } from './stage-token.js';
 
+/** How long after its start an attempt's pod may be missing because another controller is still creating it. */
+const POD_CREATION_GRACE_MS = 60_000;
+
 export interface KubernetesExecutorOptions {
   db: Db;
   logger: Logger;
@@ -289,6 +292,9 @@ export class KubernetesExecutor implements Executor {
         this.fetchedPods.delete(attempt.handle as string);
         // Still being created (or its creation failed, which onExit reports).
         if (this.creating.has(parsed.pod)) return undefined;
+        // Every controller passes over every run: the one that started this attempt may
+        // still be creating its pod (its own `creating`), so only an older absence counts.
+        if (attempt.startedAt && Date.now() - attempt.startedAt.getTime() < POD_CREATION_GRACE_MS) return undefined;
         return { exit: { ...attempt, exitCode: null, message: 'the pod was deleted before it ended', outputs: [] } };
       }
     }
@@ -328,6 +334,9 @@ export class KubernetesExecutor implements Executor {
   }
 
   async shutdown(): Promise<void> {
+    // Attempts already RUNNING with their handle get their pods: no other controller
+    // would create them (it waits, then takes them for deleted).
+    await Promise.allSettled(this.creating.values());
     await this.lanes.stop();
   }
 
