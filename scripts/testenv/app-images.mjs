@@ -54,10 +54,33 @@ const INPUTS = [
   'packages',
 ];
 
+/**
+ * The input files as the checkout has them: git's tracked and untracked files, without
+ * what it ignores. What builds and type checks leave in the tree (generated clients,
+ * *.tsbuildinfo) would otherwise change the hash between the set-up that builds the
+ * archive and the test that looks for it. Outside a git checkout: every file.
+ */
+function inputFiles() {
+  try {
+    const listed = execFileSync(
+      'git',
+      ['-C', ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...INPUTS],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    return [...new Set(listed.split('\0').filter(Boolean))]
+      .filter((file) => !file.endsWith('.test.ts'))
+      .sort()
+      .map((file) => join(ROOT, file))
+      .filter((file) => existsSync(file));
+  } catch {
+    return filesUnder(INPUTS);
+  }
+}
+
 function archiveKey(testImages) {
   const hash = createHash('sha256');
   hash.update(`${basename(testImages)}\n${readFileSync(fileURLToPath(import.meta.url))}`);
-  for (const file of filesUnder(INPUTS)) {
+  for (const file of inputFiles()) {
     hash.update(`${relative(ROOT, file)}\n`);
     hash.update(readFileSync(file));
   }
