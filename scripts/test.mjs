@@ -70,12 +70,29 @@ function firstLine(message) {
   return line.trim().slice(0, 300);
 }
 
+/**
+ * A file that failed with no failed test: an import error, or a beforeAll/afterAll hook
+ * (its tests then count as skipped). Counted as one failure, whatever vitest's exit code.
+ */
+function isFailedOutsideTests(file) {
+  return file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed');
+}
+
+/** Failed tests of a vitest JSON report, and files that failed outside their tests; one when there is no report. */
+function vitestFailureCount(report) {
+  return report ? report.numFailedTests + report.testResults.filter(isFailedOutsideTests).length : 1;
+}
+
 /** Names every failed test of a vitest JSON report (and files that failed before any test ran). */
 function vitestFailures(report) {
   const out = [];
   for (const file of report?.testResults ?? []) {
     const name = file.name.startsWith(repoRoot) ? file.name.slice(repoRoot.length + 1) : file.name;
-    if (file.status === 'failed' && file.assertionResults.length === 0) out.push(`${name}: ${firstLine(file.message)}`);
+    if (isFailedOutsideTests(file)) {
+      out.push(
+        `${name}: ${firstLine(file.message) || 'failed outside its tests, in a hook or on import (its error is above)'}`,
+      );
+    }
     for (const test of file.assertionResults) {
       if (test.status === 'failed') out.push(`${name} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     }
@@ -157,9 +174,7 @@ if (!setupFailed) {
   const vitest = readJson(vitestReport);
   failures.push(...vitestFailures(vitest));
   passed += vitest?.numPassedTests ?? 0;
-  // A file that fails before its tests run (an import error) has no test results.
-  const brokenFiles = vitest?.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
-  failed += vitest ? vitest.numFailedTests + brokenFiles.length : 1;
+  failed += vitestFailureCount(vitest);
   layersOk &&= vitestOk;
 
   if (filters.length === 0) {
@@ -179,7 +194,7 @@ if (!setupFailed) {
     const realNode = readJson(realNodeReport);
     failures.push(...vitestFailures(realNode));
     passed += realNode?.numPassedTests ?? 0;
-    failed += realNode ? realNode.numFailedTests : 1;
+    failed += vitestFailureCount(realNode);
     layersOk &&= realNodeOk;
 
     const e2eOk = runLayer('end-to-end tests (Playwright, Chromium)', 'pnpm', ['--filter', '@cyclone/e2e', 'test']);
