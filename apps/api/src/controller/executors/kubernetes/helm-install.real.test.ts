@@ -13,6 +13,7 @@ import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
 import { createWorkflow, logLines, must, runWorkflow, stageOf, waitForRun } from '../../../testing/run-helpers.js';
 import { graphqlAt } from '../../../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../../../testing/test-database.js';
+import { waitFor } from '../../../testing/wait.js';
 
 /**
  * Cyclone installed the way README "Install on Kubernetes" says, with its Helm chart,
@@ -172,7 +173,18 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
   it('signs in through the web Service, runs a workflow on stage pods and uninstalls cleanly', async () => {
     const web = await clients.core.readNamespacedService({ name: 'cyclone-web', namespace: NAMESPACE });
     // The web proxies /graphql to http://cyclone-api:4000: cluster DNS and kube-proxy.
-    const api = { graphql: graphqlAt(`http://${web.spec?.clusterIP}:${web.spec?.ports?.[0]?.port}`) };
+    const webUrl = `http://${web.spec?.clusterIP}:${web.spec?.ports?.[0]?.port}`;
+    // kube-proxy programs a Service's endpoints a moment after its pods turn ready (until
+    // then it refuses connections), as a client of any Service sees it.
+    await waitFor(
+      () =>
+        fetch(webUrl).then(
+          () => true,
+          () => false,
+        ),
+      { what: 'the web Service to answer', timeoutMs: 120_000, intervalMs: 500 },
+    );
+    const api = { graphql: graphqlAt(webUrl) };
     const login = await api.graphql<{ login: { token: string } }>(LOGIN, { input: ADMIN });
     expect(login.errors).toBeUndefined();
     const token = login.data?.login.token as string;
