@@ -6,17 +6,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkflow, logLines, must, runWorkflow, sh, waitForRun } from '../testing/run-helpers.js';
+import { createWorkflow, logLines, runWorkflow, sh, waitForRun } from '../testing/run-helpers.js';
 import { startS3Server, type TestS3Server } from '../testing/s3-server.js';
+import { seedTenant } from '../testing/seed.js';
 import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
-import { graphqlAt, TEST_ADMIN } from '../testing/test-api.js';
+import { graphqlAt, loginAsAdmin, TEST_ADMIN } from '../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 
 /** Files under `dir` (recursively) whose name ends with `.tar`. */
 const tarsIn = (dir: string) =>
   existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((file) => String(file).endsWith('.tar')) : [];
-
-const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { token } }';
 
 describe('stage caches in an object store, across API processes', () => {
   let s3: TestS3Server;
@@ -55,13 +54,8 @@ describe('stage caches in an object store, across API processes', () => {
   it('a second API process restores what the first saved, from the bucket', async () => {
     const first = await spawn();
     let api = { graphql: graphqlAt(first.url) };
-    const token = (await must<{ login: { token: string } }>(api, undefined, LOGIN, { i: TEST_ADMIN })).login.token;
-    await must(api, token, 'mutation($i: CreateTenantInput!) { createTenant(input: $i) { name } }', {
-      i: { name: 'acme' },
-    });
-    await must(api, token, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { name } }', {
-      i: { tenant: 'acme', name: 'web' },
-    });
+    const token = await loginAsAdmin(api.graphql);
+    await seedTenant(api, token, 'acme', { projects: ['web'] });
     await createWorkflow(api, token, {
       tenant: 'acme',
       project: 'web',

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Jaeger, type JaegerSpan, type JaegerTrace, startJaeger } from '../../../../scripts/testenv/jaeger.mjs';
-import { createWorkflow, logLines, must, runWorkflow, sh, waitForRun } from '../testing/run-helpers.js';
+import { createWorkflow, logLines, runWorkflow, sh, waitForRun } from '../testing/run-helpers.js';
+import { seedTenant } from '../testing/seed.js';
 import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
-import { graphqlAt, TEST_ADMIN } from '../testing/test-api.js';
+import { graphqlAt, loginAsAdmin, TEST_ADMIN } from '../testing/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { waitFor } from '../testing/wait.js';
 
@@ -54,19 +55,8 @@ describe('tracing', () => {
 
   it('follows a run from the runWorkflow mutation through its passes and stage start to the process, in any process', async () => {
     const api = { graphql: graphqlAt(server.url) };
-    const { login } = await must<{ login: { token: string } }>(
-      api,
-      undefined,
-      'mutation($i: LoginInput!) { login(input: $i) { token } }',
-      { i: TEST_ADMIN },
-    );
-    const token = login.token;
-    await must(api, token, 'mutation($i: CreateTenantInput!) { createTenant(input: $i) { name } }', {
-      i: { name: 'acme' },
-    });
-    await must(api, token, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { name } }', {
-      i: { tenant: 'acme', name: 'web' },
-    });
+    const token = await loginAsAdmin(api.graphql);
+    await seedTenant(api, token, 'acme', { projects: ['web'] });
     await createWorkflow(api, token, {
       tenant: 'acme',
       project: 'web',

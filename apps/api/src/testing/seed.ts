@@ -17,7 +17,7 @@ async function must(result: Promise<{ errors?: unknown[] }>, what: string): Prom
  * requested role (emails `<role>@<tenant>.test`). Returns their tokens by role.
  */
 export async function seedTenant(
-  api: TestApi,
+  api: Pick<TestApi, 'graphql'>,
   adminToken: string,
   tenant: string,
   options: { projects?: string[]; roles?: Role[] } = {},

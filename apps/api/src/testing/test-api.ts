@@ -32,6 +32,16 @@ export function graphqlAt(url: string): TestApi['graphql'] {
 
 export const TEST_ADMIN = { email: 'admin@cyclone.test', password: 'test-admin-password' };
 
+/** Signs in as the test administrator through any API (an in-process one, or a spawned process's). */
+export async function loginAsAdmin(graphql: TestApi['graphql']): Promise<string> {
+  const result = await graphql<{ login: { token: string } }>(
+    'mutation($input: LoginInput!) { login(input: $input) { token } }',
+    { input: TEST_ADMIN },
+  );
+  if (!result.data) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+  return result.data.login.token;
+}
+
 /** A whole API (role all) on a fresh database and a free port, in this process. */
 export async function startTestApi(
   env: Record<string, string> = {},
@@ -64,14 +74,7 @@ export async function startTestApi(
     url: api.url,
     databaseUrl: database.url,
     graphql,
-    loginAsAdmin: async () => {
-      const result = await graphql<{ login: { token: string } }>(
-        'mutation($input: LoginInput!) { login(input: $input) { token } }',
-        { input: TEST_ADMIN },
-      );
-      if (!result.data) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
-      return result.data.login.token;
-    },
+    loginAsAdmin: () => loginAsAdmin(graphql),
     stop: async () => {
       await api.stop();
       await database.drop();

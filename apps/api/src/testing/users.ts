@@ -4,7 +4,11 @@ const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $inp
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
 
 /** Creates a user through `createUser` (as the admin) and signs them in; returns their session token. */
-export async function createUserAndLogin(api: TestApi, adminToken: string, email: string): Promise<string> {
+export async function createUserAndLogin(
+  api: Pick<TestApi, 'graphql'>,
+  adminToken: string,
+  email: string,
+): Promise<string> {
   const password = `password-of-${email}`;
   const created = await api.graphql(CREATE_USER, { input: { email, password } }, adminToken);
   if (created.errors) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
