@@ -121,6 +121,7 @@ export async function startEngine(deps: {
         box: services.secretBox,
         manifests: services.manifests,
         deleters: services,
+        hub,
       })
     : undefined;
   return {

@@ -11,11 +11,15 @@ import type { Logger } from '../logging/logger.js';
  *   also carries every log batch.
  * - `data`: tracked data changed (payload `auth` for identity tables), sent by the
  *   triggers of migration 20261126100000_data_version; query caches listen.
+ * - `mirror`: what the Kubernetes mirror writes into the cluster changed (payload: the
+ *   table), sent by the triggers of migration 20261231100000_mirror_wake; the mirror
+ *   makes a new tenant's namespace at once instead of on its next resync.
  */
 export const CHANNELS = {
   run: 'cyclone_run',
   controller: 'cyclone_controller',
   data: 'cyclone_data',
+  mirror: 'cyclone_mirror',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 

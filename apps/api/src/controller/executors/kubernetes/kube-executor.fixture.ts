@@ -63,6 +63,8 @@ export interface ExecutorKit {
     reconciler: RunReconciler;
     stop(): Promise<void>;
   }>;
+  /** Makes the tenant's namespace as the mirror does (done at start unless `namespaceLater`). */
+  prepareNamespace(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,10 @@ const KWOK_NODES: KitNodes = {
   helperImage: 'cyclone/stage-helper:test',
 };
 
-export async function startExecutorKit(nodes: KitNodes = KWOK_NODES): Promise<ExecutorKit> {
+export async function startExecutorKit(
+  nodes: KitNodes = KWOK_NODES,
+  options: { namespaceLater?: boolean } = {},
+): Promise<ExecutorKit> {
   const key = randomBytes(32);
   const box = new SecretBox(key);
   const api = await startTestApi({
@@ -100,8 +105,14 @@ export async function startExecutorKit(nodes: KitNodes = KWOK_NODES): Promise<Ex
   const namespace = tenantNamespace(tenant);
   const instance = `t${randomBytes(3).toString('hex')}`;
   const labels = { [LABELS.managedBy]: MANAGED_BY, [INSTANCE_LABEL]: instance, [LABELS.objectType]: 'tenant' };
-  await clients.core.createNamespace({ body: { metadata: { name: namespace, labels } } });
-  await clients.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: STAGE_SERVICE_ACCOUNT } } });
+  const prepareNamespace = async () => {
+    await clients.core.createNamespace({ body: { metadata: { name: namespace, labels } } });
+    await clients.core.createNamespacedServiceAccount({
+      namespace,
+      body: { metadata: { name: STAGE_SERVICE_ACCOUNT } },
+    });
+  };
+  if (!options.namespaceLater) await prepareNamespace();
   const exits: StageExit[] = [];
   const logger = pino({ level: 'silent' });
   const executors: KubernetesExecutor[] = [];
@@ -145,6 +156,7 @@ export async function startExecutorKit(nodes: KitNodes = KWOK_NODES): Promise<Ex
     h,
     exits,
     makeExecutor,
+    prepareNamespace,
     startController: async (options = {}) => {
       let reconciler: RunReconciler | undefined;
       const executor = makeExecutor({

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowResources } from '@cyclone/domain';
 import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients } from '@cyclone/k8s';
 import type { Db } from '../../../db/prisma.js';
@@ -9,6 +10,15 @@ import type { RunObjectNames } from './pod-spec.js';
 import { buildWorkflowRunCr } from './workflow-run-cr.js';
 
 export const WORKFLOW_RUN_PLURAL = 'workflowruns';
+
+/**
+ * How long a run's first start waits for its tenant's namespace and the
+ * controller's rights there: the mirror makes them right after the tenant is
+ * created (woken by the database), or on its resync (30 s) if that wake-up was
+ * missed, so twice the resync covers both before the start is given up.
+ */
+const NAMESPACE_WAIT_MS = 60_000;
+const NAMESPACE_POLL_MS = 500;
 
 /** What the executor knows of a run: where its objects live and what its stages declare. */
 export interface RunContext {
@@ -133,13 +143,24 @@ export class RunObjects {
       const body = buildWorkflowRunCr(run.names, run.namespace, runId, run.number);
       const api = this.deps.clients.customObjects;
       const target = this.target(run);
-      try {
-        this.deps.writes.count('WorkflowRun');
-        const created = (await api.createNamespacedCustomObject({ ...target, body })) as { metadata: { uid: string } };
-        return created.metadata.uid;
-      } catch (err) {
-        if (apiStatusOf(err) !== 409) throw new Error(`WorkflowRun ${run.names.run}: ${apiMessageOf(err)}`);
-        return await this.liveUid(run);
+      const deadline = Date.now() + NAMESPACE_WAIT_MS;
+      for (;;) {
+        try {
+          this.deps.writes.count('WorkflowRun');
+          const created = (await api.createNamespacedCustomObject({ ...target, body })) as {
+            metadata: { uid: string };
+          };
+          return created.metadata.uid;
+        } catch (err) {
+          const status = apiStatusOf(err);
+          if (status === 409) return await this.liveUid(run);
+          // No namespace yet (404), or no RoleBinding in it yet (403): a tenant made a moment ago.
+          const isTenantNew = status === 404 || status === 403;
+          if (!isTenantNew || Date.now() >= deadline) {
+            throw new Error(`WorkflowRun ${run.names.run}: ${apiMessageOf(err)}`);
+          }
+          await sleep(NAMESPACE_POLL_MS);
+        }
       }
     })();
     // A failed create is tried again by the next start.
