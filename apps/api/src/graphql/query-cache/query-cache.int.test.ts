@@ -271,7 +271,7 @@ describe('query cache (answers kept until the data changes)', () => {
     await post(api, LIST, { first: 10 }, admin);
     await withSql(api.databaseUrl, (sql) =>
       sql.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN cyclone_data' AND datname = current_database()`,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN cyclone_%' AND datname = current_database()`,
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
