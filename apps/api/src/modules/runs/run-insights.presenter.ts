@@ -5,6 +5,7 @@ import type { RunPhase, RunTrigger } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import { type ConnectionShape, decodeCursor, pageSize, toConnection } from '../shared/pagination.js';
+import { type RunDayStatistics, readRunDays, windowDays } from './run-day-statistics.js';
 import { readStageHealth } from './stage-health.js';
 import { readTenantRunsPage } from './tenant-runs-page.js';
 
@@ -25,19 +26,6 @@ export interface TenantRunFilterArgs {
   createdBefore?: Date | null;
 }
 
-export interface RunDayStatistics {
-  date: string;
-  total: number;
-  pending: number;
-  running: number;
-  waiting: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  averageDurationSeconds: number | null;
-  maxDurationSeconds: number | null;
-}
-
 export interface RunStatistics {
   projects: number;
   workflows: number;
@@ -45,24 +33,6 @@ export interface RunStatistics {
   activeRuns: number;
   successRate: number | null;
   days: RunDayStatistics[];
-}
-
-/** The YYYY-MM-DD of `at` shifted by `offsetMinutes`. */
-export function dayOf(at: Date, offsetMinutes: number): string {
-  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
-
-/** The window's days, oldest first, ending with today (in the offset). */
-export function windowDays(now: Date, days: number, offsetMinutes: number): string[] {
-  const today = Date.parse(`${dayOf(now, offsetMinutes)}T00:00:00Z`);
-  return Array.from({ length: days }, (_, i) =>
-    new Date(today - (days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
-  );
-}
-
-/** The instant local midnight of `day` (YYYY-MM-DD) is, for the offset. */
-function midnight(day: string, offsetMinutes: number): Date {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000);
 }
 
 /** Tenant-wide reads of runs: the runs list across workflows and the overview figures. */
@@ -153,63 +123,15 @@ export class RunInsightsPresenter {
     const access = await this.tenantOf(user, tenant);
     const tenantId = access.tenant.id;
     const now = args.now ?? new Date();
-    const dayList = windowDays(now, args.days, offset);
-    const since = midnight(dayList[0] as string, offset);
-    const todayStart = midnight(dayList[dayList.length - 1] as string, offset);
-
-    const [projects, workflows, active, rows] = await Promise.all([
+    const [projects, workflows, active, days] = await Promise.all([
       this.db.project.count({ where: { tenantId } }),
       this.db.workflow.count({ where: { project: { tenantId } } }),
       this.db.workflowRun.count({ where: { phase: { in: ACTIVE }, workflow: { project: { tenantId } } } }),
-      this.db.$queryRaw<{ day: string; phase: RunPhase; count: number; avg: number | null; max: number | null }[]>`
-        SELECT to_char(r.created_at + make_interval(mins => ${offset}::int), 'YYYY-MM-DD') AS day,
-               r.phase::text AS phase,
-               count(*)::int AS count,
-               avg(extract(epoch FROM r.finished_at - r.started_at))
-                 FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS avg,
-               max(extract(epoch FROM r.finished_at - r.started_at))
-                 FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS max
-        FROM workflow_runs r
-        JOIN workflows w ON w.id = r.workflow_id
-        JOIN projects p ON p.id = w.project_id
-        WHERE p.tenant_id = ${tenantId}::uuid AND r.created_at >= ${since}
-        GROUP BY 1, 2`,
+      readRunDays(this.db, { tenantId, offsetMinutes: offset, days: windowDays(now, args.days, offset), now }),
     ]);
-
-    const byDay = new Map<string, RunDayStatistics>(
-      dayList.map((date) => [
-        date,
-        {
-          date,
-          total: 0,
-          pending: 0,
-          running: 0,
-          waiting: 0,
-          succeeded: 0,
-          failed: 0,
-          cancelled: 0,
-          averageDurationSeconds: null,
-          maxDurationSeconds: null,
-        },
-      ]),
-    );
-    for (const row of rows) {
-      const day = byDay.get(row.day);
-      if (!day) continue;
-      const key = row.phase.toLowerCase() as 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
-      day[key] += row.count;
-      day.total += row.count;
-      if (row.phase === 'SUCCEEDED') {
-        day.averageDurationSeconds = row.avg;
-        day.maxDurationSeconds = row.max;
-      }
-    }
-    const days = [...byDay.values()];
     const succeeded = days.reduce((sum, d) => sum + d.succeeded, 0);
     const failed = days.reduce((sum, d) => sum + d.failed, 0);
-    const runsToday = await this.db.workflowRun.count({
-      where: { createdAt: { gte: todayStart }, workflow: { project: { tenantId } } },
-    });
+    const runsToday = days.at(-1)?.total ?? 0;
     return {
       projects,
       workflows,

@@ -1,0 +1,191 @@
+import type { Db } from '../../db/prisma.js';
+import type { RunPhase } from '../../generated/prisma/enums.js';
+
+/** Runs created on one local day, by phase, with the durations of the succeeded ones. */
+export interface RunDayStatistics {
+  date: string;
+  total: number;
+  pending: number;
+  running: number;
+  waiting: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  averageDurationSeconds: number | null;
+  maxDurationSeconds: number | null;
+}
+
+/** What the days ask: a tenant's runs per local day of `days` (oldest first, today last). */
+export interface RunDaysQuery {
+  tenantId: string;
+  offsetMinutes: number;
+  days: readonly string[];
+  now: Date;
+}
+
+/** A day is kept only this long after it ended: a run created just before its end has committed by then. */
+const SETTLE_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+/** Kept days older than the longest window are never read again. */
+const KEEP_DAYS = 92;
+/** The lock that keeps a fill from missing an invalidation (migration 20261231110000_run_day_statistics). */
+const LOCK_KEY = 'cyclone-run-days';
+
+/** The YYYY-MM-DD of `at` shifted by `offsetMinutes`. */
+export function dayOf(at: Date, offsetMinutes: number): string {
+  return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
+/** The window's days, oldest first, ending with today (in the offset). */
+export function windowDays(now: Date, days: number, offsetMinutes: number): string[] {
+  const today = Date.parse(`${dayOf(now, offsetMinutes)}T00:00:00Z`);
+  return Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10));
+}
+
+/** The instant local midnight of `day` (YYYY-MM-DD) is, for the offset. */
+export function midnight(day: string, offsetMinutes: number): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - offsetMinutes * 60_000);
+}
+
+const emptyDay = (date: string): RunDayStatistics => ({
+  date,
+  total: 0,
+  pending: 0,
+  running: 0,
+  waiting: 0,
+  succeeded: 0,
+  failed: 0,
+  cancelled: 0,
+  averageDurationSeconds: null,
+  maxDurationSeconds: null,
+});
+
+type Sql = Pick<Db, '$queryRaw' | '$executeRaw'>;
+
+interface PhaseRow {
+  day: string;
+  phase: RunPhase;
+  count: number;
+  avg: number | null;
+  max: number | null;
+}
+
+/** Counts a tenant's runs created in [from, to) by local day and phase. */
+function countRuns(sql: Sql, tenantId: string, offset: number, from: Date, to: Date): Promise<PhaseRow[]> {
+  return sql.$queryRaw<PhaseRow[]>`
+    SELECT to_char(r.created_at + make_interval(mins => ${offset}::int), 'YYYY-MM-DD') AS day,
+           r.phase::text AS phase,
+           count(*)::int AS count,
+           avg(extract(epoch FROM r.finished_at - r.started_at))
+             FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS avg,
+           max(extract(epoch FROM r.finished_at - r.started_at))
+             FILTER (WHERE r.phase = 'SUCCEEDED' AND r.started_at IS NOT NULL AND r.finished_at IS NOT NULL)::float8 AS max
+    FROM workflow_runs r
+    JOIN workflows w ON w.id = r.workflow_id
+    JOIN projects p ON p.id = w.project_id
+    WHERE p.tenant_id = ${tenantId}::uuid AND r.created_at >= ${from} AND r.created_at < ${to}
+    GROUP BY 1, 2`;
+}
+
+function addRow(day: RunDayStatistics, row: PhaseRow): void {
+  const key = row.phase.toLowerCase() as Lowercase<RunPhase>;
+  day[key] += row.count;
+  day.total += row.count;
+  if (row.phase === 'SUCCEEDED') {
+    day.averageDurationSeconds = row.avg;
+    day.maxDurationSeconds = row.max;
+  }
+}
+
+/** Runs of consecutive days as [first, last] pairs. */
+function spans(days: readonly string[]): [string, string][] {
+  const result: [string, string][] = [];
+  for (const day of days) {
+    const last = result.at(-1);
+    if (last && Date.parse(`${day}T00:00:00Z`) - Date.parse(`${last[1]}T00:00:00Z`) === DAY_MS) last[1] = day;
+    else result.push([day, day]);
+  }
+  return result;
+}
+
+/**
+ * A tenant's runs per local day of the window. A past day is counted once and kept
+ * (table run_day_statistics) when it is over and holds no active run; the rest is
+ * counted on every read. So a read costs today's runs (and the days not kept yet),
+ * not the runs of its whole window.
+ */
+export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDayStatistics[]> {
+  const { tenantId, offsetMinutes: offset, days, now } = query;
+  const byDay = new Map(days.map((date) => [date, emptyDay(date)]));
+  const settled = days.filter((day) => midnight(day, offset).getTime() + DAY_MS + SETTLE_MS <= now.getTime());
+  const kept = await db.$queryRaw<
+    { day: string; succeeded: number; failed: number; cancelled: number; avg: number | null; max: number | null }[]
+  >`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, succeeded, failed, cancelled,
+           average_duration_seconds AS avg, max_duration_seconds AS max
+    FROM run_day_statistics
+    WHERE tenant_id = ${tenantId}::uuid AND utc_offset_minutes = ${offset}
+      AND day >= ${days[0]}::date AND day <= ${days.at(-1)}::date`;
+  const keptDays = new Set<string>();
+  for (const row of kept) {
+    const day = byDay.get(row.day);
+    if (!day || !settled.includes(row.day)) continue;
+    keptDays.add(row.day);
+    Object.assign(day, {
+      succeeded: row.succeeded,
+      failed: row.failed,
+      cancelled: row.cancelled,
+      total: row.succeeded + row.failed + row.cancelled,
+      averageDurationSeconds: row.avg,
+      maxDurationSeconds: row.max,
+    });
+  }
+  const counted = days.filter((day) => !keptDays.has(day));
+  const toCount = spans(counted).map(([first, last]) => ({
+    from: midnight(first, offset),
+    to: new Date(midnight(last, offset).getTime() + DAY_MS),
+  }));
+  const toKeep = counted.filter((day) => settled.includes(day));
+  const rows =
+    toKeep.length === 0
+      ? (await Promise.all(toCount.map(({ from, to }) => countRuns(db, tenantId, offset, from, to)))).flat()
+      : await db.$transaction(async (tx) => {
+          // Exclusive against invalidations: a deletion committed before this lock is counted.
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
+          const found = [];
+          for (const { from, to } of toCount) found.push(...(await countRuns(tx, tenantId, offset, from, to)));
+          for (const row of found) {
+            const day = byDay.get(row.day);
+            if (day) addRow(day, row);
+          }
+          await keepDays(
+            tx,
+            tenantId,
+            offset,
+            toKeep.map((date) => byDay.get(date) as RunDayStatistics),
+            now,
+          );
+          return [];
+        });
+  for (const row of rows) {
+    const day = byDay.get(row.day);
+    if (day) addRow(day, row);
+  }
+  return [...byDay.values()];
+}
+
+/** Stores the settled days without active runs, and drops kept days no window reaches any more. */
+async function keepDays(tx: Sql, tenantId: string, offset: number, days: RunDayStatistics[], now: Date) {
+  const done = days.filter((day) => day.pending + day.running + day.waiting === 0);
+  if (done.length > 0) {
+    const column = <K extends keyof RunDayStatistics>(key: K) => done.map((day) => day[key]);
+    await tx.$executeRaw`
+      INSERT INTO run_day_statistics
+        (tenant_id, utc_offset_minutes, day, succeeded, failed, cancelled, average_duration_seconds, max_duration_seconds)
+      SELECT ${tenantId}::uuid, ${offset}, * FROM unnest(${column('date')}::date[], ${column('succeeded')}::int[],
+        ${column('failed')}::int[], ${column('cancelled')}::int[], ${column('averageDurationSeconds')}::float8[],
+        ${column('maxDurationSeconds')}::float8[])
+      ON CONFLICT DO NOTHING`;
+  }
+  await tx.$executeRaw`DELETE FROM run_day_statistics WHERE day < ${new Date(now.getTime() - KEEP_DAYS * DAY_MS)}::date`;
+}
