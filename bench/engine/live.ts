@@ -11,26 +11,12 @@
 //           most queued): peak API RSS while they are queued or running.
 // Run: pnpm --filter @cyclone/bench exec tsx engine/live.ts
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { cpuSecondsOfTree } from '../lib/cpu.js';
+import { followStageLog } from '../lib/log-subscriber.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
-
-// The bench package has no WebSocket client of its own: borrow the API's.
-const apiRequire = createRequire(resolve(import.meta.dirname, '..', '..', 'apps', 'api', 'package.json'));
-interface LogSink {
-  next(message: { data?: { workflowRunLogs: { line: string } } | null }): void;
-  error(error: unknown): void;
-  complete(): void;
-}
-interface WsClient {
-  subscribe(payload: { query: string; variables: object }, sink: LogSink): () => void;
-  dispose(): void;
-}
-const { createClient } = apiRequire('graphql-ws') as { createClient(options: object): WsClient };
-const WebSocket = apiRequire('ws') as unknown;
 
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'start,tail,fanout,ingest,rss').split(','));
 const STARTS = Number(process.env.BENCH_STARTS ?? 40);
@@ -127,34 +113,10 @@ const waitRunsDone = async (ids: string[], timeoutMs = 600_000) => {
 
 /** Subscribes to a run's log of stage main; every line is a millisecond timestamp. */
 function subscribe(runId: string, onLatency: (ms: number | null) => void): Promise<void> {
-  const client = createClient({
-    url: `${platform.apiUrl.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-  });
-  return new Promise<void>((done, fail) => {
-    client.subscribe(
-      {
-        query: 'subscription($id: ID!) { workflowRunLogs(id: $id, stage: "main") { line } }',
-        variables: { id: runId },
-      },
-      {
-        next: (message) => {
-          const printed = Number(message.data?.workflowRunLogs.line);
-          if (printed === 0) onLatency(null);
-          else if (Number.isFinite(printed)) onLatency(Date.now() - printed);
-        },
-        error: (error) => {
-          client.dispose();
-          fail(error instanceof Error ? error : new Error(JSON.stringify(error)));
-        },
-        complete: () => {
-          client.dispose();
-          done();
-        },
-      },
-    );
+  return followStageLog({ apiUrl: platform.apiUrl, token, runId, stage: 'main' }, (line) => {
+    const printed = Number(line);
+    if (printed === 0) onLatency(null);
+    else if (Number.isFinite(printed)) onLatency(Date.now() - printed);
   });
 }
 
