@@ -28,6 +28,8 @@ const SETTLE_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 /** Kept days older than the longest window are never read again. */
 const KEEP_DAYS = 92;
+/** A first read counts up to the longest window's runs: more than Prisma's default 5 s on a busy machine. */
+const FILL_TIMEOUT_MS = 60_000;
 /** The lock that keeps a fill from missing an invalidation (migration 20261231110000_run_day_statistics). */
 const LOCK_KEY = 'cyclone-run-days';
 
@@ -146,32 +148,38 @@ export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDaySt
     to: new Date(midnight(last, offset).getTime() + DAY_MS),
   }));
   const toKeep = counted.filter((day) => settled.includes(day));
+  const countSpans = async (sql: Sql) => {
+    const found: PhaseRow[] = [];
+    for (const { from, to } of toCount) found.push(...(await countRuns(sql, tenantId, offset, from, to)));
+    return found;
+  };
   const rows =
     toKeep.length === 0
-      ? (await Promise.all(toCount.map(({ from, to }) => countRuns(db, tenantId, offset, from, to)))).flat()
-      : await db.$transaction(async (tx) => {
-          // Exclusive against invalidations: a deletion committed before this lock is counted.
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
-          const found = [];
-          for (const { from, to } of toCount) found.push(...(await countRuns(tx, tenantId, offset, from, to)));
-          for (const row of found) {
-            const day = byDay.get(row.day);
-            if (day) addRow(day, row);
-          }
-          await keepDays(
-            tx,
-            tenantId,
-            offset,
-            toKeep.map((date) => byDay.get(date) as RunDayStatistics),
-            now,
-          );
-          return [];
-        });
+      ? await countSpans(db)
+      : await db.$transaction(
+          async (tx) => {
+            // Exclusive against invalidations: a deletion committed before this lock is counted.
+            await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
+            const found = await countSpans(tx);
+            await keepDays(tx, tenantId, offset, tally(toKeep, found), now);
+            return found;
+          },
+          { timeout: FILL_TIMEOUT_MS },
+        );
+  return [...tally(days, rows, byDay)];
+}
+
+/** The days' figures from counted rows, added to `into` (empty days by default). */
+function tally(
+  days: readonly string[],
+  rows: readonly PhaseRow[],
+  into = new Map(days.map((date) => [date, emptyDay(date)])),
+): RunDayStatistics[] {
   for (const row of rows) {
-    const day = byDay.get(row.day);
+    const day = into.get(row.day);
     if (day) addRow(day, row);
   }
-  return [...byDay.values()];
+  return days.map((date) => into.get(date) as RunDayStatistics);
 }
 
 /** Stores the settled days without active runs, and drops kept days no window reaches any more. */
