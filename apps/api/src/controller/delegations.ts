@@ -5,7 +5,7 @@ import { delegationHandleOf, newDelegationToken } from '../modules/runs/delegati
 import { delegationSigningKey } from '../modules/runs/delegation-signing.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { signBody } from '../modules/webhooks/verify-signature.js';
-import { claimAttempt, type LockedRun } from './reconcile-store.js';
+import { claimAttempt, failClaimedAttempt, type LockedRun } from './reconcile-store.js';
 
 /**
  * Delegated stages (`delegation: {type, url, config}`, the original Cyclone's): the
@@ -57,13 +57,12 @@ export async function startDelegation(
 ): Promise<string | null | undefined> {
   const claimed = await claimAttempt(tx, run.id, stage.name, attempt, now);
   if (!claimed) return null;
-  const fail = async (message: string) => {
-    await tx.stageRun.updateMany({
-      where: { runId: run.id, stage: stage.name, attempt },
-      data: { phase: 'FAILED', finishedAt: new Date(), message, handle: null },
-    });
-    return undefined;
-  };
+  const fail = (message: string) =>
+    failClaimedAttempt(
+      tx,
+      { runId: run.id, stage: stage.name, attempt },
+      { message, finishedAt: new Date(), handle: null },
+    );
   const token = newDelegationToken();
   const handle = delegationHandleOf(token);
   const { delegation } = stage;

@@ -132,6 +132,19 @@ export async function claimAttempt(
   return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
 }
 
+/**
+ * Ends a claimed attempt FAILED before it ran anywhere (a child run or a hand-over that
+ * could not start); returns undefined, what the starters answer then.
+ */
+export async function failClaimedAttempt(
+  tx: Tx,
+  claim: { runId: string; stage: string; attempt: number },
+  fields: { message: string; finishedAt: Date; attempt?: number; handle?: null },
+): Promise<undefined> {
+  await tx.stageRun.updateMany({ where: claim, data: { phase: 'FAILED', ...fields } });
+  return undefined;
+}
+
 /** A running attempt a pass ends (stop, timeout): the change applies only while it is still on that attempt. */
 export interface StageKill {
   stage: string;
