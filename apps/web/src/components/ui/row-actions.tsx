@@ -1,11 +1,15 @@
-import { Button } from './button';
+import { Button, LinkButton } from './button';
 import styles from './row-actions.module.css';
 
 export interface RowAction {
   label: string;
   /** What a screen reader hears: the label with the row's name ("Delete build"). */
   ariaLabel?: string;
-  onClick: () => void;
+  onClick?: () => void;
+  /** A link instead of a button (the row's page, a form for it). */
+  href?: string;
+  /** A question asked first (delete, revoke): the action runs only when the user agrees. */
+  confirm?: string;
   disabled?: boolean;
   loading?: boolean;
   /** Leaves the action out for this row (a built-in row cannot be deleted). */
@@ -18,19 +22,27 @@ export function RowActions({ actions }: { actions: readonly RowAction[] }) {
     <span className={styles.actions}>
       {actions
         .filter((action) => !action.hidden)
-        .map((action) => (
-          <Button
-            key={action.label}
-            size="sm"
-            variant="ghost"
-            aria-label={action.ariaLabel}
-            disabled={action.disabled}
-            loading={action.loading}
-            onClick={action.onClick}
-          >
-            {action.label}
-          </Button>
-        ))}
+        .map((action) =>
+          action.href !== undefined ? (
+            <LinkButton key={action.label} size="sm" variant="ghost" href={action.href} aria-label={action.ariaLabel}>
+              {action.label}
+            </LinkButton>
+          ) : (
+            <Button
+              key={action.label}
+              size="sm"
+              variant="ghost"
+              aria-label={action.ariaLabel}
+              disabled={action.disabled}
+              loading={action.loading}
+              onClick={() => {
+                if (action.confirm === undefined || window.confirm(action.confirm)) action.onClick?.();
+              }}
+            >
+              {action.label}
+            </Button>
+          ),
+        )}
     </span>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
 import { formatDateTime } from '@/features/projects/format';
@@ -93,13 +94,7 @@ export function SessionsPanel() {
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="sessions-title">
-      <div>
-        <h2 id="sessions-title" className={styles.sectionTitle}>
-          {t('account.sessions.title')}
-        </h2>
-        <p className={styles.sectionHint}>{t('account.sessions.hint')}</p>
-      </div>
+    <Section id="sessions-title" title={t('account.sessions.title')} hint={t('account.sessions.hint')}>
       {query.error ? (
         <ErrorState title={t('account.sessions.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
       ) : (
@@ -114,6 +109,6 @@ export function SessionsPanel() {
         />
       )}
       {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
-    </section>
+    </Section>
   );
 }
