@@ -1,5 +1,6 @@
 import { Button, LinkButton } from './button';
 import styles from './row-actions.module.css';
+import type { Column } from './table';
 
 export interface RowAction {
   label: string;
@@ -45,4 +46,13 @@ export function RowActions({ actions }: { actions: readonly RowAction[] }) {
         )}
     </span>
   );
+}
+
+/** The last column of a table whose rows have actions (none for a row: an empty cell). */
+export function actionsColumn<Row>(
+  header: string,
+  actionsOf: (row: Row) => readonly RowAction[],
+  width?: string,
+): Column<Row> {
+  return { id: 'actions', header, align: 'end', width, cell: (row) => <RowActions actions={actionsOf(row)} /> };
 }

@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
@@ -91,24 +91,15 @@ export function ApiTokensPanel() {
       sortValue: (r) => r.expiresAt,
       cell: (r) => when(r.expiresAt, t('settings.tokens.noExpiry')),
     },
-    {
-      id: 'actions',
-      header: t('settings.col.actions'),
-      align: 'end',
-      cell: (r) => (
-        <RowActions
-          actions={[
-            {
-              label: t('settings.tokens.revoke'),
-              ariaLabel: t('settings.tokens.revokeNamed', { name: r.name }),
-              confirm: t('settings.tokens.revokeConfirm', { name: r.name }),
-              loading: revoke.isPending && revoke.variables === r.id,
-              onClick: () => revoke.mutate(r.id),
-            },
-          ]}
-        />
-      ),
-    },
+    actionsColumn(t('settings.col.actions'), (r) => [
+      {
+        label: t('settings.tokens.revoke'),
+        ariaLabel: t('settings.tokens.revokeNamed', { name: r.name }),
+        confirm: t('settings.tokens.revokeConfirm', { name: r.name }),
+        loading: revoke.isPending && revoke.variables === r.id,
+        onClick: () => revoke.mutate(r.id),
+      },
+    ]),
   ];
 
   return (

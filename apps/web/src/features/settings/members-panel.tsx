@@ -6,7 +6,7 @@ import { TenantIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
@@ -99,24 +99,15 @@ export function MembersPanel({ tenant }: { tenant: string }) {
     },
     ...(canManage
       ? [
-          {
-            id: 'actions',
-            header: t('settings.col.actions'),
-            align: 'end' as const,
-            cell: (m: MemberRow) => (
-              <RowActions
-                actions={[
-                  {
-                    label: t('settings.members.remove'),
-                    ariaLabel: t('settings.members.removeNamed', { email: m.user.email }),
-                    confirm: t('settings.members.removeConfirm', { email: m.user.email, tenant }),
-                    loading: remove.isPending && remove.variables === m.user.email,
-                    onClick: () => remove.mutate(m.user.email),
-                  },
-                ]}
-              />
-            ),
-          },
+          actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
+            {
+              label: t('settings.members.remove'),
+              ariaLabel: t('settings.members.removeNamed', { email: m.user.email }),
+              confirm: t('settings.members.removeConfirm', { email: m.user.email, tenant }),
+              loading: remove.isPending && remove.variables === m.user.email,
+              onClick: () => remove.mutate(m.user.email),
+            },
+          ]),
         ]
       : []),
   ];

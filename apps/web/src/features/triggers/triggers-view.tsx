@@ -7,7 +7,7 @@ import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -156,29 +156,20 @@ function TriggersTable({
         </span>
       ),
     },
-    {
-      id: 'actions',
-      header: t('settings.col.actions'),
-      align: 'end',
-      cell: (r) => (
-        <RowActions
-          actions={[
-            {
-              label: t('triggers.edit'),
-              ariaLabel: t('triggers.editNamed', { name: r.name }),
-              onClick: () => setDrawer({ open: true, trigger: r }),
-            },
-            {
-              label: t('common.delete'),
-              ariaLabel: t('triggers.deleteNamed', { name: r.name }),
-              confirm: t('triggers.deleteConfirm', { name: r.name }),
-              loading: remove.isPending && remove.variables === r.name,
-              onClick: () => remove.mutate(r.name),
-            },
-          ]}
-        />
-      ),
-    },
+    actionsColumn(t('settings.col.actions'), (r) => [
+      {
+        label: t('triggers.edit'),
+        ariaLabel: t('triggers.editNamed', { name: r.name }),
+        onClick: () => setDrawer({ open: true, trigger: r }),
+      },
+      {
+        label: t('common.delete'),
+        ariaLabel: t('triggers.deleteNamed', { name: r.name }),
+        confirm: t('triggers.deleteConfirm', { name: r.name }),
+        loading: remove.isPending && remove.variables === r.name,
+        onClick: () => remove.mutate(r.name),
+      },
+    ]),
   ];
 
   if (query.data && !query.data.workflow) {
