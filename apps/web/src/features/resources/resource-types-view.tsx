@@ -189,10 +189,8 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
           key={`${list.editing.mode}/${list.editing.draft.type}`}
           mode={list.editing.mode}
           initial={list.editing.draft}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
     </>

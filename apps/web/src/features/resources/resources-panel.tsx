@@ -142,10 +142,8 @@ export function ResourcesPanel({
           types={typeList}
           integrations={integrations.data?.integrations ?? []}
           sealed={list.editing.from?.secretParameters ?? []}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
     </>

@@ -210,10 +210,8 @@ function TemplatesList({ tenant }: { tenant: string }) {
           mode={list.editing.mode}
           initial={list.editing.draft}
           takenNames={names}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
       {using ? <UseTemplateDrawer tenant={tenant} template={using} onClose={() => setUsing(undefined)} /> : null}
