@@ -1,5 +1,5 @@
 /** GraphQL documents of projects (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf } from '@cyclone/api-contract';
+import { graphql, type ResultOf, WorkflowRowFields } from '@cyclone/api-contract';
 
 export const ProjectsDocument = graphql(`
   query Projects($tenant: String!) {
@@ -54,7 +54,8 @@ export const CreateTenantDocument = graphql(`
   }
 `);
 
-export const ProjectDocument = graphql(`
+export const ProjectDocument = graphql(
+  `
   query Project($tenant: String!, $name: String!) {
     project(tenant: $tenant, name: $name) {
       id
@@ -67,19 +68,10 @@ export const ProjectDocument = graphql(`
       }
       workflows {
         id
-        name
-        description
-        version
         createdAt
-        updatedAt
-        stages {
-          name
-        }
+        ...WorkflowRowFields
         latestRun {
           id
-          number
-          phase
-          createdAt
         }
       }
       resources {
@@ -105,6 +97,8 @@ export const ProjectDocument = graphql(`
       }
     }
   }
-`);
+`,
+  [WorkflowRowFields],
+);
 export type ProjectResult = ResultOf<typeof ProjectDocument>;
 export type ProjectDetail = NonNullable<ProjectResult['project']>;
