@@ -238,7 +238,6 @@ const GateFields = graphql(`
     }
   }
 `);
-export type GateSnapshot = ResultOf<typeof GateFields>;
 
 export const ApproveStageDocument = graphql(
   `
