@@ -132,17 +132,30 @@ export async function claimAttempt(
   return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
 }
 
+/** How a claimed attempt that never ran anywhere ends FAILED; returns undefined, what the starters answer then. */
+export type FailClaimed = (fields: {
+  message: string;
+  finishedAt: Date;
+  attempt?: number;
+  handle?: null;
+}) => Promise<undefined>;
+
 /**
- * Ends a claimed attempt FAILED before it ran anywhere (a child run or a hand-over that
- * could not start); returns undefined, what the starters answer then.
+ * Claims an attempt of a stage that runs elsewhere (a child run, a delegation): null when
+ * another pass has it, else how to end it FAILED when it cannot start.
  */
-export async function failClaimedAttempt(
+export async function claimHandOff(
   tx: Tx,
-  claim: { runId: string; stage: string; attempt: number },
-  fields: { message: string; finishedAt: Date; attempt?: number; handle?: null },
-): Promise<undefined> {
-  await tx.stageRun.updateMany({ where: claim, data: { phase: 'FAILED', ...fields } });
-  return undefined;
+  runId: string,
+  stage: string,
+  attempt: number,
+  now: Date,
+): Promise<FailClaimed | null> {
+  if (!(await claimAttempt(tx, runId, stage, attempt, now))) return null;
+  return async (fields) => {
+    await tx.stageRun.updateMany({ where: { runId, stage, attempt }, data: { phase: 'FAILED', ...fields } });
+    return undefined;
+  };
 }
 
 /** A running attempt a pass ends (stop, timeout): the change applies only while it is still on that attempt. */
