@@ -8,7 +8,7 @@
 // BENCH_API_NODE_OPTIONS=--cpu-prof to profile the API.
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import { cpuSecondsOfTree, parentPid } from './lib/cpu.js';
+import { cpuSecondsOfTree, postmasterPidOf } from './lib/cpu.js';
 import { graphql, seedBenchProject, startBenchPlatform } from './lib/platform.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -67,8 +67,7 @@ try {
   await db.connect();
   await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.query('SELECT pg_stat_statements_reset()');
-  const backend = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const postmasterPid = await postmasterPidOf(db);
   const loadBefore = loadavg();
   const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
   const started = performance.now();

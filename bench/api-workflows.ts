@@ -7,7 +7,7 @@
 // BENCH_FROM_SOURCE=1 runs the API under tsx (no build).
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { cpuSecondsOfTree, parentPid } from './lib/cpu.js';
+import { cpuSecondsOfTree, postmasterPidOf } from './lib/cpu.js';
 import { graphql, startBenchPlatform } from './lib/platform.js';
 
 const WORKFLOWS = 50;
@@ -100,8 +100,7 @@ async function bench(isCached: boolean): Promise<void> {
     await db.query('SELECT pg_stat_statements_reset()');
     // autocannon reports no p95: keep every response time and take it here.
     const times: number[] = [];
-    const backend = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+    const postmasterPid = await postmasterPidOf(db);
     const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
     const instance = autocannon({
       url: `${platform.apiUrl}/graphql`,

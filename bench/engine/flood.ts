@@ -6,7 +6,7 @@
 // log writer stops reading the pipe meanwhile); the others by CYCLONE_LOG_MAX_SIZE.
 // Run: pnpm --filter @cyclone/bench flood   (BENCH_FLOOD_SECONDS=60, BENCH_FLOODS=yes,one-line,long-lines)
 import pg from 'pg';
-import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
+import { createBenchWorkflow, graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss } from '../lib/rss.js';
 
 const SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 60);
@@ -31,19 +31,10 @@ try {
   await sql.connect();
   const token = await seedBenchProject(platform.apiUrl);
   for (const flood of floods) {
-    await graphql(
-      platform.apiUrl,
-      'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
-      {
-        input: {
-          tenant: 'bench',
-          project: 'shop',
-          name: flood.name,
-          stages: [{ name: 'flood', image: 'debian', command: ['sh', '-c', `${flood.command}; true`] }],
-        },
-      },
-      token,
-    );
+    await createBenchWorkflow(platform.apiUrl, token, {
+      name: flood.name,
+      stages: [{ name: 'flood', image: 'debian', command: ['sh', '-c', `${flood.command}; true`] }],
+    });
   }
   // Settle, then the resting figure.
   await new Promise((resolve) => setTimeout(resolve, 3_000));

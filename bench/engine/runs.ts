@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { BASE_IMAGE, startContainerEngine } from '../../scripts/testenv/container-engine.mjs';
 import { followContainerStarts } from '../lib/container-starts.js';
-import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { cpuSecondsOfTree, postmasterPidOf } from '../lib/cpu.js';
 import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
-import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
+import { createBenchWorkflow, graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { peakRss } from '../lib/rss.js';
 import { sizeResultLine } from '../lib/sizes.js';
@@ -47,22 +47,12 @@ const sql = new pg.Client({ connectionString: platform.databaseUrl });
 try {
   await sql.connect();
   const token = await seedBenchProject(platform.apiUrl);
-  await graphql(
-    platform.apiUrl,
-    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
-    {
-      input: {
-        tenant: 'bench',
-        project: 'shop',
-        name: 'noop',
-        stages: [{ name: 'true', image: engine ? BASE_IMAGE : 'alpine', command: ['true'] }],
-      },
-    },
-    token,
-  );
+  await createBenchWorkflow(platform.apiUrl, token, {
+    name: 'noop',
+    stages: [{ name: 'true', image: engine ? BASE_IMAGE : 'alpine', command: ['true'] }],
+  });
   const countersBefore = await startDbCounters(sql);
-  const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const postmasterPid = await postmasterPidOf(sql);
   // CPU of the API (and the stage processes it has not reaped yet) and of Postgres: less sensitive to load.
   const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
 

@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { cpuSecondsOfTree, postmasterPidOf } from '../lib/cpu.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 import {
   insertLinesSql,
@@ -78,9 +78,7 @@ try {
   };
   const perRun = Math.max(2, Math.round(HISTORY_LINES / HISTORY_RUNS));
   const replayRunId = (await sql.query<{ id: string }>(`SELECT ${runIdSql(base, '0')} AS id`)).rows[0]?.id as string;
-  const postmasterPid = parentPid(
-    Number((await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid),
-  );
+  const postmasterPid = await postmasterPidOf(sql);
   const cpu = () => cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid);
   const isLoaded = Number((await sql.query('SELECT count(*) AS n FROM workflow_runs')).rows[0].n) > base.count;
 

@@ -9,9 +9,7 @@
 //   node scripts/testenv/test-images.mjs      # once, outside the namespace
 //   node scripts/testenv/netns.mjs pnpm --filter @cyclone/bench golang-example
 //   BENCH_RUNS=3
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startDockerRegistry } from '../../apps/api/src/modules/integration-checks/testing/docker-registry.js';
@@ -23,45 +21,20 @@ import {
   createRegistryIntegration,
   golangExampleYaml,
 } from '../../apps/api/src/testing/image-build-fixture.js';
-import { installCrds, loadKubeConfig, makeClients } from '../../packages/k8s/dist/index.js';
-import { startControlPlane } from '../../scripts/testenv/control-plane.mjs';
-import { REAL_NODE_LABELS, startRealNode } from '../../scripts/testenv/real-node.mjs';
-import { BUILDAH_IMAGE, builtTestImages, GO_IMAGE, STAGE_HELPER_IMAGE } from '../../scripts/testenv/test-images.mjs';
-import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { BUILDAH_IMAGE, GO_IMAGE } from '../../scripts/testenv/test-images.mjs';
+import { graphql, seedBenchProject } from '../lib/platform.js';
+import { waitForStageNamespace } from './lib/cluster.js';
+import { ADMIN_PASSWORD, realNodeIp, startRealNodePlatform } from './lib/real-node-platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const ADMIN_PASSWORD = 'bench-admin-password';
 const STAGES = ['golang-build', 'golang-test', 'golang-image-build'];
-const nodeIp = process.env.CYCLONE_TESTENV_NODE_IP;
-if (!nodeIp) throw new Error('run this inside scripts/testenv/netns.mjs (see the header)');
+const nodeIp = realNodeIp();
 
-const binDir = execFileSync('bash', ['../scripts/testenv/build.sh', '--print-bin-dir'], { encoding: 'utf8' }).trim();
-const stateDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-golang-'));
-const controlPlane = await startControlPlane({ stateDir: join(stateDir, 'cp'), binDir, fakeNodes: false });
-const node = await startRealNode({
-  stateDir: join(stateDir, 'node'),
-  controlPlane,
-  binDir,
-  imagesArchive: builtTestImages(),
+const bench = await startRealNodePlatform({
+  name: 'golang',
+  env: { CYCLONE_OUTBOUND_ALLOW: `127.0.0.1/32,${nodeIp}/32` },
 });
-const clients = makeClients(loadKubeConfig({ kubeconfigPath: controlPlane.kubeconfigPath }));
-await installCrds(clients);
-await clients.core.createNamespace({ body: { metadata: { name: 'cyclone-bench-system' } } });
-const platform = await startBenchPlatform({
-  role: 'all',
-  fromSource: process.env.BENCH_FROM_DIST !== '1',
-  stageApiHost: nodeIp,
-  env: {
-    CYCLONE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    CYCLONE_KUBECONFIG: controlPlane.kubeconfigPath,
-    CYCLONE_INSTANCE: 'bench',
-    CYCLONE_NAMESPACE: 'cyclone-bench-system',
-    CYCLONE_STAGE_HELPER_IMAGE: STAGE_HELPER_IMAGE,
-    CYCLONE_POD_GC_DELAY: '1s',
-    CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({ nodeSelector: REAL_NODE_LABELS }),
-    CYCLONE_OUTBOUND_ALLOW: `127.0.0.1/32,${nodeIp}/32`,
-  },
-});
+const { clients, platform, stateDir } = bench;
 const credentials = { username: 'bench', password: 'bench-push-secret' };
 const registry = await startDockerRegistry({ htpasswd: credentials }, undefined, nodeIp);
 const repo = createGolangExampleRepository();
@@ -70,27 +43,15 @@ const sql = new pg.Client({ connectionString: platform.databaseUrl });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] as number;
 try {
   await sql.connect();
-  const { login } = await graphql<{ login: { token: string } }>(
-    platform.apiUrl,
-    'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: ADMIN_PASSWORD } },
-  );
-  const token = login.token;
   const tenant = `bench${Date.now().toString(36)}`;
   const scope = { tenant, project: 'examples' };
   // The example's images run as root: Pod Security BASELINE, which image builds need.
-  await graphql(
-    platform.apiUrl,
-    `mutation { createTenant(input: {name: "${tenant}", quota: {podSecurity: BASELINE}}) { id } }`,
-    {},
-    token,
-  );
-  await graphql(
-    platform.apiUrl,
-    `mutation { createProject(input: {tenant: "${tenant}", name: "examples"}) { id } }`,
-    {},
-    token,
-  );
+  const token = await seedBenchProject(platform.apiUrl, {
+    tenant,
+    project: 'examples',
+    adminPassword: ADMIN_PASSWORD,
+    podSecurity: 'BASELINE',
+  });
   const h = {
     must: (query: string, variables: Record<string, unknown>) => graphql(platform.apiUrl, query, variables, token),
   };
@@ -107,17 +68,7 @@ try {
     scope,
     golangExampleYaml({ gitUrl: `${git.url}/code-zoo.git`, goImage: GO_IMAGE, imageStage: 'golang-image-build' }),
   );
-  // The controller's Kubernetes reconciler prepares the tenant namespace and its stage ServiceAccount.
-  const namespace = `cyclone-${tenant}`;
-  for (let i = 0; ; i++) {
-    const ok = await clients.core.readNamespacedServiceAccount({ name: 'cyclone-stage', namespace }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 600) throw new Error(`namespace ${namespace} was not prepared`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const namespace = await waitForStageNamespace(clients, tenant);
   const totals: number[] = [];
   const perStage = new Map<string, number[]>(STAGES.map((s) => [s, []]));
   for (let i = 1; i <= RUNS; i++) {
@@ -168,7 +119,7 @@ try {
     }
   }
   process.stdout.write(
-    `\nthe golang example (clone, go build, go test, buildah build + push) on a real node (${node.nodeName})\n`,
+    `\nthe golang example (clone, go build, go test, buildah build + push) on a real node (${bench.nodeName})\n`,
   );
   process.stdout.write(`runWorkflow → run end, median of ${RUNS}: ${median(totals)} ms\n`);
   for (const [name, values] of perStage) process.stdout.write(`  ${name.padEnd(20)} median ${median(values)} ms\n`);
@@ -177,8 +128,5 @@ try {
   await git.stop();
   await registry.stop();
   rmSync(repo.root, { recursive: true, force: true });
-  await platform.stop();
-  await node.stop();
-  await controlPlane.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await bench.stop();
 }

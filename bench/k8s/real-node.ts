@@ -10,107 +10,40 @@
 //   node scripts/testenv/test-images.mjs      # once, outside the namespace
 //   node scripts/testenv/netns.mjs pnpm --filter @cyclone/bench real-node
 //   BENCH_RUNS=30
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { installCrds, loadKubeConfig, makeClients } from '../../packages/k8s/dist/index.js';
 import { BASE_IMAGE } from '../../scripts/testenv/base-image.mjs';
-import { startControlPlane } from '../../scripts/testenv/control-plane.mjs';
-import { REAL_NODE_LABELS, startRealNode } from '../../scripts/testenv/real-node.mjs';
-import { builtTestImages, STAGE_HELPER_IMAGE } from '../../scripts/testenv/test-images.mjs';
-import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { createBenchWorkflow, graphql, seedBenchProject } from '../lib/platform.js';
+import { percentile } from '../lib/stats.js';
+import { waitForStageNamespace } from './lib/cluster.js';
+import { ADMIN_PASSWORD, startRealNodePlatform } from './lib/real-node-platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
-const ADMIN_PASSWORD = 'bench-admin-password';
-const nodeIp = process.env.CYCLONE_TESTENV_NODE_IP;
-if (!nodeIp) throw new Error('run this inside scripts/testenv/netns.mjs (see the header)');
 
-const binDir = execFileSync('bash', ['../scripts/testenv/build.sh', '--print-bin-dir'], { encoding: 'utf8' }).trim();
-const stateDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-real-node-'));
-const controlPlane = await startControlPlane({ stateDir: join(stateDir, 'cp'), binDir, fakeNodes: false });
-const node = await startRealNode({
-  stateDir: join(stateDir, 'node'),
-  controlPlane,
-  binDir,
-  imagesArchive: builtTestImages(),
-});
-const clients = makeClients(loadKubeConfig({ kubeconfigPath: controlPlane.kubeconfigPath }));
-await installCrds(clients);
-await clients.core.createNamespace({ body: { metadata: { name: 'cyclone-bench-system' } } });
-const platform = await startBenchPlatform({
-  role: 'all',
-  fromSource: process.env.BENCH_FROM_DIST !== '1',
-  stageApiHost: nodeIp,
-  env: {
-    CYCLONE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    CYCLONE_KUBECONFIG: controlPlane.kubeconfigPath,
-    CYCLONE_INSTANCE: 'bench',
-    CYCLONE_NAMESPACE: 'cyclone-bench-system',
-    CYCLONE_STAGE_HELPER_IMAGE: STAGE_HELPER_IMAGE,
-    CYCLONE_POD_GC_DELAY: '1s',
-    CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({ nodeSelector: REAL_NODE_LABELS }),
-  },
-});
+const bench = await startRealNodePlatform({ name: 'real-node' });
+const { platform } = bench;
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-};
 try {
   await sql.connect();
-  const { login } = await graphql<{ login: { token: string } }>(
-    platform.apiUrl,
-    'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: ADMIN_PASSWORD } },
-  );
-  const token = login.token;
   const tenant = `bench${Date.now().toString(36)}`;
   // The workload image runs as root, as most CI images do: Pod Security BASELINE.
-  await graphql(
-    platform.apiUrl,
-    `mutation { createTenant(input: {name: "${tenant}", quota: {podSecurity: BASELINE}}) { id } }`,
-    {},
-    token,
-  );
-  await graphql(
-    platform.apiUrl,
-    `mutation { createProject(input: {tenant: "${tenant}", name: "shop"}) { id } }`,
-    {},
-    token,
-  );
-  await graphql(
-    platform.apiUrl,
-    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
-    {
-      input: {
-        tenant,
-        project: 'shop',
+  const token = await seedBenchProject(platform.apiUrl, {
+    tenant,
+    adminPassword: ADMIN_PASSWORD,
+    podSecurity: 'BASELINE',
+  });
+  await createBenchWorkflow(platform.apiUrl, token, {
+    tenant,
+    name: 'clock',
+    // Milliseconds of this machine's clock at the workload's first and last instruction.
+    stages: [
+      {
         name: 'clock',
-        // Milliseconds of this machine's clock at the workload's first and last instruction.
-        stages: [
-          {
-            name: 'clock',
-            image: BASE_IMAGE,
-            command: ['sh', '-c', 'echo "start $(date +%s%3N)"; echo "end $(date +%s%3N)"'],
-          },
-        ],
+        image: BASE_IMAGE,
+        command: ['sh', '-c', 'echo "start $(date +%s%3N)"; echo "end $(date +%s%3N)"'],
       },
-    },
-    token,
-  );
-  // The controller's Kubernetes reconciler prepares the tenant namespace and its stage ServiceAccount.
-  for (let i = 0; ; i++) {
-    const namespace = `cyclone-${tenant}`;
-    const ok = await clients.core.readNamespacedServiceAccount({ name: 'cyclone-stage', namespace }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 600) throw new Error(`namespace ${namespace} was not prepared`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    ],
+  });
+  await waitForStageNamespace(bench.clients, tenant);
   const toRunning: number[] = [];
   const toEnd: number[] = [];
   const total: number[] = [];
@@ -156,15 +89,12 @@ try {
   }
   const row = (name: string, values: number[]) =>
     `${name.padEnd(34)} p50 ${String(percentile(values, 50)).padStart(5)} ms   p95 ${String(percentile(values, 95)).padStart(5)} ms`;
-  process.stdout.write(`\n${RUNS} single-stage runs, one after the other, on a real node (${node.nodeName})\n`);
+  process.stdout.write(`\n${RUNS} single-stage runs, one after the other, on a real node (${bench.nodeName})\n`);
   process.stdout.write(`${row('admitted → workload running', toRunning)}\n`);
   process.stdout.write(`${row('workload exit → run end', toEnd)}\n`);
   process.stdout.write(`${row('runWorkflow → run end', total)}\n`);
   process.stdout.write('(Tekton publishes about 4 s of overhead per TaskRun pod.)\n');
 } finally {
   await sql.end().catch(() => undefined);
-  await platform.stop();
-  await node.stop();
-  await controlPlane.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await bench.stop();
 }

@@ -14,13 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { installCrds, loadKubeConfig, makeClients, type V1Pod } from '../../packages/k8s/dist/index.js';
-import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION, startControlPlane } from '../../scripts/testenv/control-plane.mjs';
-import { cpuSecondsOfTree, parentPid } from '../lib/cpu.js';
+import { startControlPlane } from '../../scripts/testenv/control-plane.mjs';
+import { cpuSecondsOfTree, postmasterPidOf } from '../lib/cpu.js';
 import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
-import { graphql, startBenchPlatform } from '../lib/platform.js';
+import { graphql } from '../lib/platform.js';
 import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { sizeResultLine } from '../lib/sizes.js';
 import { percentile } from '../lib/stats.js';
+import { waitForPodsDeleted } from './lib/cluster.js';
+import { seedNoopTenant, startKwokBenchPlatform, waitForRunsSucceeded } from './lib/kwok-platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
@@ -75,66 +77,16 @@ const isCycloneWrite = (key: string) =>
   /^PATCH workflowruns\/status$/.test(key) ||
   /^DELETE pods$/.test(key);
 
-const platform = await startBenchPlatform({
-  role: 'all',
+const platform = await startKwokBenchPlatform({
+  kubeconfigPath,
+  runs: RUNS,
   fromSource: process.env.BENCH_FROM_DIST !== '1',
-  env: {
-    CYCLONE_KUBECONFIG: kubeconfigPath,
-    CYCLONE_INSTANCE: 'bench',
-    CYCLONE_NAMESPACE: 'cyclone-bench-system',
-    CYCLONE_MAX_ACTIVE_RUNS: process.env.BENCH_MAX_ACTIVE_RUNS ?? '0',
-    CYCLONE_RUN_RETENTION: String(RUNS + 10),
-    CYCLONE_POD_GC_DELAY: process.env.BENCH_POD_GC_DELAY ?? '1s',
-    CYCLONE_RESYNC_INTERVAL: '2s',
-    CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({
-      nodeSelector: FAKE_NODE_LABELS,
-      tolerations: [FAKE_NODE_TOLERATION],
-    }),
-  },
 });
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
 const watchAbort = new AbortController();
 try {
-  await clients.core.createNamespace({ body: { metadata: { name: 'cyclone-bench-system' } } }).catch(() => undefined);
   await sql.connect();
-  const { login } = await graphql<{ login: { token: string } }>(
-    platform.apiUrl,
-    'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
-  );
-  const token = login.token;
-  const tenant = `bench${Date.now().toString(36)}`;
-  await graphql(platform.apiUrl, `mutation { createTenant(input: {name: "${tenant}"}) { id } }`, {}, token);
-  await graphql(
-    platform.apiUrl,
-    `mutation { createProject(input: {tenant: "${tenant}", name: "shop"}) { id } }`,
-    {},
-    token,
-  );
-  await graphql(
-    platform.apiUrl,
-    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
-    {
-      input: {
-        tenant,
-        project: 'shop',
-        name: 'noop',
-        stages: [{ name: 'true', image: 'alpine', command: ['true'] }],
-      },
-    },
-    token,
-  );
-  // The controller's Kubernetes reconciler prepares the tenant namespace and its stage ServiceAccount.
-  const namespace = `cyclone-${tenant}`;
-  for (let i = 0; ; i++) {
-    const ok = await clients.core.readNamespacedServiceAccount({ name: 'cyclone-stage', namespace }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 600) throw new Error(`namespace ${namespace} was not prepared`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { token, tenant, namespace } = await seedNoopTenant(clients, platform);
 
   // Every stage pod that ever exists (they are deleted a GC delay after they end).
   const podsSeen = new Set<string>();
@@ -154,8 +106,7 @@ try {
     .then((c: AbortController) => watchAbort.signal.addEventListener('abort', () => c.abort()));
   const before = await apiserverWrites();
   // CPU of the API process and of Postgres over the whole window: less sensitive to other load than times.
-  const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const postmasterPid = parentPid(Number(backend.rows[0]?.pid));
+  const postmasterPid = await postmasterPidOf(sql);
   const countersBefore = await startDbCounters(sql);
   const cpuBefore = { api: cpuSecondsOfTree(platform.pid), db: cpuSecondsOfTree(postmasterPid) };
 
@@ -175,33 +126,9 @@ try {
     submittedAt.set(data.runWorkflow.id, at);
   });
   const submittedMs = Date.now() - submitStart;
-  let succeededMs = 0;
-  for (;;) {
-    const { rows } = await sql.query<{ done: number; failed: number }>(
-      `/* bench */ SELECT count(*) FILTER (WHERE phase = 'SUCCEEDED')::int AS done,
-         count(*) FILTER (WHERE phase IN ('FAILED', 'CANCELLED'))::int AS failed FROM workflow_runs`,
-    );
-    const { done, failed } = rows[0] as { done: number; failed: number };
-    if (failed > 0) {
-      const { rows: why } = await sql.query('SELECT stage, message FROM stage_runs WHERE phase = $1 LIMIT 3', [
-        'FAILED',
-      ]);
-      throw new Error(`${failed} runs did not succeed: ${JSON.stringify(why)}`);
-    }
-    if (done >= RUNS) {
-      succeededMs = Date.now() - submitStart;
-      break;
-    }
-    if (Date.now() - started > TIMEOUT_MS) throw new Error(`only ${done} of ${RUNS} runs finished in time`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  // Wait for the delayed deletion of every pod, so the count holds all of a run's writes.
-  for (let i = 0; ; i++) {
-    const left = (await clients.core.listNamespacedPod({ namespace })).items.length;
-    if (left === 0) break;
-    if (i > 1200) throw new Error(`${left} pods were never deleted`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitForRunsSucceeded(sql, RUNS, started + TIMEOUT_MS);
+  const succeededMs = Date.now() - submitStart;
+  await waitForPodsDeleted(clients, namespace);
   const after = await apiserverWrites();
   const cpu = {
     api: cpuSecondsOfTree(platform.pid) - cpuBefore.api,

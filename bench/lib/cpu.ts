@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type pg from 'pg';
 
 /** Parent pid and CPU ticks (user + system) of every live process (Linux /proc). */
 function processTable(): Map<number, { ppid: number; ticks: number }> {
@@ -17,8 +18,14 @@ function processTable(): Map<number, { ppid: number; ticks: number }> {
   return table;
 }
 
-export function parentPid(pid: number): number {
+function parentPid(pid: number): number {
   return processTable().get(pid)?.ppid ?? 0;
+}
+
+/** The postmaster of the Postgres a client is connected to (its backend's parent), to sum the CPU of all its processes. */
+export async function postmasterPidOf(sql: pg.Client): Promise<number> {
+  const backend = await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return parentPid(Number(backend.rows[0]?.pid));
 }
 
 /**

@@ -142,14 +142,52 @@ export async function graphql<T>(apiUrl: string, query: string, variables: objec
   return body.data;
 }
 
-/** Signs in as the seeded administrator and makes tenant "bench" with project "shop"; returns the token. */
-export async function seedBenchProject(apiUrl: string): Promise<string> {
+export interface BenchProject {
+  /** The tenant to make: `bench` by default. */
+  tenant?: string;
+  /** Its project: `shop` by default. */
+  project?: string;
+  /** CYCLONE_ADMIN_PASSWORD the API was started with, when not the default. */
+  adminPassword?: string;
+  /** BASELINE lets stage images run as root, as most CI images do (and image builds need). */
+  podSecurity?: 'BASELINE';
+}
+
+/** Signs in as the seeded administrator and makes a tenant with one project; returns the token. */
+export async function seedBenchProject(apiUrl: string, project: BenchProject = {}): Promise<string> {
+  const tenant = project.tenant ?? 'bench';
   const { login } = await graphql<{ login: { token: string } }>(
     apiUrl,
     'mutation($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: 'admin@cyclone.local', password: 'cyclone-admin' } },
+    { input: { email: 'admin@cyclone.local', password: project.adminPassword ?? 'cyclone-admin' } },
   );
-  await graphql(apiUrl, 'mutation { createTenant(input: {name: "bench"}) { id } }', {}, login.token);
-  await graphql(apiUrl, 'mutation { createProject(input: {tenant: "bench", name: "shop"}) { id } }', {}, login.token);
+  const quota = project.podSecurity ? `, quota: {podSecurity: ${project.podSecurity}}` : '';
+  await graphql(apiUrl, `mutation { createTenant(input: {name: "${tenant}"${quota}}) { id } }`, {}, login.token);
+  await graphql(
+    apiUrl,
+    `mutation { createProject(input: {tenant: "${tenant}", name: "${project.project ?? 'shop'}"}) { id } }`,
+    {},
+    login.token,
+  );
   return login.token;
+}
+
+export interface BenchStage {
+  name: string;
+  image: string;
+  command: string[];
+}
+
+/** Makes workflow `name` of the given stages in tenant/project (`bench`/`shop` by default). */
+export async function createBenchWorkflow(
+  apiUrl: string,
+  token: string,
+  workflow: { tenant?: string; project?: string; name: string; stages: BenchStage[] },
+): Promise<void> {
+  await graphql(
+    apiUrl,
+    'mutation($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
+    { input: { tenant: 'bench', project: 'shop', ...workflow } },
+    token,
+  );
 }

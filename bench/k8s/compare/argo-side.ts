@@ -9,9 +9,8 @@ import { type KubeClients, loadAllYaml, setHeaderOptions } from '../../../packag
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree } from '../../lib/cpu.js';
 import { peakRss } from '../../lib/rss.js';
-import { gaps } from '../../lib/stats.js';
-import { auditOffset, clientOf, writesUntilQuiet } from './audit.js';
-import { countWrites, type Measurement } from './measurement.js';
+import { auditOffset } from './audit.js';
+import { type Measurement, measurementOf } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
 import { resilientWatch } from './resilient-watch.js';
 
@@ -189,19 +188,18 @@ export async function measureArgo(opts: {
         throw new Error(`only ${finished.size} of ${runs} Argo workflows finished in time (${settings.name})`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const lastFinished = Math.max(...finished.values());
-    const writes = await writesUntilQuiet(opts.auditLog, auditFrom, clientOf, 'controller');
-    const cpuSeconds = cpuSecondsOfTree(controller.pid as number) - cpuBefore;
-    return {
+    return await measurementOf({
       name: settings.name,
       runs,
-      wallMs: lastFinished - submitStart,
-      ...countWrites(writes),
-      cpuSeconds,
-      submitToPod: gaps(submitted, pods.created),
-      exitToFinished: gaps(pods.exited, finished),
-      peakRssBytes: rss.peakBytes(),
-    };
+      submitStart,
+      submitted,
+      finished,
+      pods,
+      auditLog: opts.auditLog,
+      auditFrom,
+      cpuSecondsSinceStart: () => cpuSecondsOfTree(controller.pid as number) - cpuBefore,
+      peakRssBytes: () => rss.peakBytes(),
+    });
   } finally {
     rss.stop();
     pods.stop();

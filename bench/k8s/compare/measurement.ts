@@ -1,4 +1,5 @@
-import { type AuditWrite, isRunObject } from './audit.js';
+import { gaps } from '../../lib/stats.js';
+import { type AuditWrite, clientOf, isRunObject, writesUntilQuiet } from './audit.js';
 
 /** What the comparison prints for one system at one N. */
 export interface Measurement {
@@ -32,4 +33,35 @@ export function countWrites(writes: readonly AuditWrite[]) {
     controllerRunWrites[key] = (controllerRunWrites[key] ?? 0) + 1;
   }
   return { writesByClient, controllerRunWrites };
+}
+
+/**
+ * A system's measurement once its runs finished: what it timed (submissions, its pods seen,
+ * runs finished, keyed alike), its writes from the audit log until its controller went
+ * quiet, and then its CPU since the start.
+ */
+export async function measurementOf(side: {
+  name: string;
+  runs: number;
+  submitStart: number;
+  submitted: Map<string, number>;
+  finished: Map<string, number>;
+  pods: { created: Map<string, number>; exited: Map<string, number> };
+  auditLog: string;
+  auditFrom: number;
+  cpuSecondsSinceStart: () => number;
+  peakRssBytes: () => number;
+}): Promise<Measurement> {
+  const lastFinished = Math.max(...side.finished.values());
+  const writes = await writesUntilQuiet(side.auditLog, side.auditFrom, clientOf, 'controller');
+  return {
+    name: side.name,
+    runs: side.runs,
+    wallMs: lastFinished - side.submitStart,
+    ...countWrites(writes),
+    cpuSeconds: side.cpuSecondsSinceStart(),
+    submitToPod: gaps(side.submitted, side.pods.created),
+    exitToFinished: gaps(side.pods.exited, side.finished),
+    peakRssBytes: side.peakRssBytes(),
+  };
 }

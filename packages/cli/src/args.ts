@@ -129,6 +129,21 @@ export const OUTPUT_OPTION: OptionSpec = {
   description: 'table (default), json or yaml',
 };
 
+/** A repeatable `-x NAME=VALUE` option (run --param, approve --input, complete --output); read with pairsOption. */
+export function pairsOptionSpec(short: string, value: string, description: string): OptionSpec {
+  return { type: 'string', short, multiple: true, value, description };
+}
+
+/** The NAME=VALUE pairs given to a repeatable option. */
+export function pairsOption(args: ParsedArgs, name: string): { name: string; value: string }[] {
+  return parseParams(listOption(args, name), `--${name}`);
+}
+
+/** `--stage STAGE` of the commands that act on one stage of a run. */
+export function stageOptionSpec(description: string): OptionSpec {
+  return { type: 'string', value: 'STAGE', description };
+}
+
 /** `-f PATH`, repeatable, of the commands that read manifests (manifest-files.ts). */
 export const FILENAME_OPTION: OptionSpec = {
   type: 'string',

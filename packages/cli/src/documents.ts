@@ -1,12 +1,13 @@
 /**
  * The GraphQL documents only the CLI sends (docs/contract.md §2); result types come from them.
- * Those the web UI sends too (logs, log search, preflight, resource types) are
- * in @cyclone/api-contract.
+ * Those the web UI sends too (logs, log search, preflight, resource types) and the
+ * fragments both select (a stage of a run, a workflow row) are in @cyclone/api-contract.
  */
-import { graphql, type ResultOf } from '@cyclone/api-contract';
+import { graphql, type ResultOf, StageRunFields, WorkflowRowFields } from '@cyclone/api-contract';
 
 /** What the CLI shows of a run, when started, loaded, controlled or followed. */
-const RunFields = graphql(`
+const RunFields = graphql(
+  `
   fragment CliRunFields on WorkflowRun {
     id
     number
@@ -21,20 +22,12 @@ const RunFields = graphql(`
       name
     }
     stages {
-      name
-      phase
-      attempt
-      exitCode
-      message
-      startedAt
-      finishedAt
-      matrix {
-        name
-        value
-      }
+      ...StageRunFields
     }
   }
-`);
+`,
+  [StageRunFields],
+);
 export type RunSnapshot = ResultOf<typeof RunFields>;
 export type StageSnapshot = RunSnapshot['stages'][number];
 
@@ -115,29 +108,13 @@ export const FollowRunDocument = graphql(
   [RunFields],
 );
 
-const WorkflowRowFields = graphql(`
-  fragment CliWorkflowRow on Workflow {
-    name
-    version
-    description
-    updatedAt
-    stages {
-      name
-    }
-    latestRun {
-      number
-      phase
-      createdAt
-    }
-  }
-`);
 export type WorkflowRow = ResultOf<typeof WorkflowRowFields>;
 
 export const WorkflowDocument = graphql(
   `
   query CliWorkflow($t: String!, $p: String!, $n: String!) {
     workflow(tenant: $t, project: $p, name: $n) {
-      ...CliWorkflowRow
+      ...WorkflowRowFields
     }
   }
 `,
@@ -149,7 +126,7 @@ export const WorkflowsDocument = graphql(
   query CliWorkflows($t: String!, $p: String!) {
     project(tenant: $t, name: $p) {
       workflows {
-        ...CliWorkflowRow
+        ...WorkflowRowFields
       }
     }
   }
@@ -261,7 +238,6 @@ const GateFields = graphql(`
     }
   }
 `);
-export type GateSnapshot = ResultOf<typeof GateFields>;
 
 export const ApproveStageDocument = graphql(
   `

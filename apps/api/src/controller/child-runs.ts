@@ -4,7 +4,7 @@ import { childHandle, childRunIdOf } from '../modules/runs/child-handle.js';
 import { createRunInTx } from '../modules/runs/run-create.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
-import { claimAttempt, type LockedRun } from './reconcile-store.js';
+import { claimHandOff, type LockedRun } from './reconcile-store.js';
 import { runVariables, substituteStage } from './run-values.js';
 
 /**
@@ -31,15 +31,11 @@ export async function startChildRun(
   attempt: number,
   now: Date,
 ): Promise<string | null | undefined> {
-  const claimed = await claimAttempt(tx, run.id, stage.name, attempt, now);
-  if (!claimed) return null;
-  const fail = async (message: string) => {
-    await tx.stageRun.updateMany({
-      where: { runId: run.id, stage: stage.name, attempt },
-      data: { phase: 'FAILED', attempt: Math.max(attempt, stage.retries + 1), finishedAt: now, message },
-    });
-    return undefined;
-  };
+  const failClaimed = await claimHandOff(tx, run.id, stage.name, attempt, now);
+  if (!failClaimed) return null;
+  // A child run is not retried by its parent's retries: it failed for good.
+  const fail = (message: string) =>
+    failClaimed({ message, finishedAt: now, attempt: Math.max(attempt, stage.retries + 1) });
   const [target] = await tx.$queryRaw<{ id: string; created_by_id: string | null }[]>`
     SELECT child.id, parent_run.created_by_id
     FROM workflows w JOIN workflows child ON child.project_id = w.project_id AND child.name = ${stage.workflow.name}

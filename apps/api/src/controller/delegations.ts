@@ -5,7 +5,7 @@ import { delegationHandleOf, newDelegationToken } from '../modules/runs/delegati
 import { delegationSigningKey } from '../modules/runs/delegation-signing.js';
 import type { Tx } from '../modules/shared/mutation.js';
 import { signBody } from '../modules/webhooks/verify-signature.js';
-import { claimAttempt, type LockedRun } from './reconcile-store.js';
+import { claimHandOff, type LockedRun } from './reconcile-store.js';
 
 /**
  * Delegated stages (`delegation: {type, url, config}`, the original Cyclone's): the
@@ -55,15 +55,9 @@ export async function startDelegation(
   attempt: number,
   now: Date,
 ): Promise<string | null | undefined> {
-  const claimed = await claimAttempt(tx, run.id, stage.name, attempt, now);
-  if (!claimed) return null;
-  const fail = async (message: string) => {
-    await tx.stageRun.updateMany({
-      where: { runId: run.id, stage: stage.name, attempt },
-      data: { phase: 'FAILED', finishedAt: new Date(), message, handle: null },
-    });
-    return undefined;
-  };
+  const failClaimed = await claimHandOff(tx, run.id, stage.name, attempt, now);
+  if (!failClaimed) return null;
+  const fail = (message: string) => failClaimed({ message, finishedAt: new Date(), handle: null });
   const token = newDelegationToken();
   const handle = delegationHandleOf(token);
   const { delegation } = stage;

@@ -132,6 +132,32 @@ export async function claimAttempt(
   return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
 }
 
+/** How a claimed attempt that never ran anywhere ends FAILED; returns undefined, what the starters answer then. */
+export type FailClaimed = (fields: {
+  message: string;
+  finishedAt: Date;
+  attempt?: number;
+  handle?: null;
+}) => Promise<undefined>;
+
+/**
+ * Claims an attempt of a stage that runs elsewhere (a child run, a delegation): null when
+ * another pass has it, else how to end it FAILED when it cannot start.
+ */
+export async function claimHandOff(
+  tx: Tx,
+  runId: string,
+  stage: string,
+  attempt: number,
+  now: Date,
+): Promise<FailClaimed | null> {
+  if (!(await claimAttempt(tx, runId, stage, attempt, now))) return null;
+  return async (fields) => {
+    await tx.stageRun.updateMany({ where: { runId, stage, attempt }, data: { phase: 'FAILED', ...fields } });
+    return undefined;
+  };
+}
+
 /** A running attempt a pass ends (stop, timeout): the change applies only while it is still on that attempt. */
 export interface StageKill {
   stage: string;

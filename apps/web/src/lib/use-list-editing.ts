@@ -51,7 +51,10 @@ export function useListEditing<Editing, SaveError = string>(options: {
     await options.refresh();
   };
 
-  return { editing, busy, saveError, deleteError, open, close: () => setEditing(undefined), save, remove };
+  const close = () => setEditing(undefined);
+  /** What the open drawer takes from the list: the save's error and progress, and how to close. */
+  const drawer = { error: saveError, busy, onClose: close };
+  return { editing, deleteError, open, save, remove, drawer };
 }
 
 function errorMessage(error: unknown): string {

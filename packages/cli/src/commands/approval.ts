@@ -1,21 +1,8 @@
-import { listOption, parseParams, stringOption } from '../args.js';
+import { pairsOption, pairsOptionSpec, stageOptionSpec, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../context.js';
-import { ApproveRunDocument, ApproveStageDocument, type GateSnapshot, RejectStageDocument } from '../documents.js';
+import { ApproveRunDocument, ApproveStageDocument, RejectStageDocument } from '../documents.js';
 import { UsageError } from '../errors.js';
-
-/** "stage sign-off of run #3 of release: 1 of 2 approvals, waiting" and the like. */
-export function gateSummary(run: GateSnapshot, stage: string): string {
-  const gate = run.stages.find((candidate) => candidate.name === stage);
-  const approval = gate?.approval;
-  const where = `stage ${stage} of run #${run.number} of ${run.workflow.name}`;
-  if (!approval) return `${where}: ${gate?.phase ?? 'unknown'}\n`;
-  const approvals = approval.approvals.filter((decision) => decision.decision === 'APPROVE').length;
-  const state =
-    approval.state === 'PENDING'
-      ? `${approvals} of ${approval.count} approvals, waiting`
-      : approval.state.toLowerCase();
-  return `${where}: ${state}\n`;
-}
+import { stageSummary } from './stage-summary.js';
 
 export const approveCommand: Command = {
   spec: {
@@ -25,22 +12,16 @@ export const approveCommand: Command = {
     isRemote: true,
     positionals: { min: 1, max: 1 },
     options: {
-      stage: { type: 'string', value: 'STAGE', description: 'the approval stage to approve' },
+      stage: stageOptionSpec('the approval stage to approve'),
       comment: { type: 'string', value: 'TEXT', description: 'why, shown with your approval' },
-      input: {
-        type: 'string',
-        short: 'i',
-        multiple: true,
-        value: 'NAME=VALUE',
-        description: "a value for one of the stage's inputs",
-      },
+      input: pairsOptionSpec('i', 'NAME=VALUE', "a value for one of the stage's inputs"),
     },
   },
   async run(ctx) {
     const [runId = ''] = ctx.args.positionals;
     const stage = stringOption(ctx.args, 'stage');
     const comment = stringOption(ctx.args, 'comment');
-    const inputs = parseParams(listOption(ctx.args, 'input'), '--input');
+    const inputs = pairsOption(ctx.args, 'input');
     if (stage === undefined) {
       if (comment !== undefined || inputs.length > 0)
         throw new UsageError('--comment and --input need --stage', 'approve');
@@ -50,7 +31,7 @@ export const approveCommand: Command = {
     }
     const input = { runId, stage, ...(comment !== undefined ? { comment } : {}), inputs };
     const { approveStage: run } = await ctx.api().request(ApproveStageDocument, { input });
-    ctx.out(gateSummary(run, stage));
+    ctx.out(stageSummary(run, stage));
     return 0;
   },
 };
@@ -63,7 +44,7 @@ export const rejectCommand: Command = {
     isRemote: true,
     positionals: { min: 1, max: 1 },
     options: {
-      stage: { type: 'string', value: 'STAGE', description: 'the approval stage to reject (required)' },
+      stage: stageOptionSpec('the approval stage to reject (required)'),
       comment: { type: 'string', value: 'TEXT', description: 'why; the stage fails with it' },
     },
   },
@@ -74,7 +55,7 @@ export const rejectCommand: Command = {
     const comment = stringOption(ctx.args, 'comment');
     const input = { runId, stage, ...(comment !== undefined ? { comment } : {}) };
     const { rejectStage: run } = await ctx.api().request(RejectStageDocument, { input });
-    ctx.out(gateSummary(run, stage));
+    ctx.out(stageSummary(run, stage));
     return 0;
   },
 };

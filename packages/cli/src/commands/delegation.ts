@@ -1,7 +1,8 @@
-import { listOption, parseParams, stringOption } from '../args.js';
+import { pairsOption, pairsOptionSpec, stageOptionSpec, stringOption } from '../args.js';
 import type { Command } from '../context.js';
 import { CompleteDelegatedStageDocument } from '../documents.js';
 import { UsageError } from '../errors.js';
+import { stageSummary } from './stage-summary.js';
 
 const PHASES = ['SUCCEEDED', 'FAILED'] as const;
 
@@ -14,15 +15,9 @@ export const completeCommand: Command = {
     isRemote: true,
     positionals: { min: 1, max: 1 },
     options: {
-      stage: { type: 'string', value: 'STAGE', description: 'the delegated stage (required)' },
+      stage: stageOptionSpec('the delegated stage (required)'),
       phase: { type: 'string', value: 'PHASE', description: 'SUCCEEDED or FAILED (required)' },
-      output: {
-        type: 'string',
-        short: 'o',
-        multiple: true,
-        value: 'KEY=VALUE',
-        description: "one of the stage's outputs (SUCCEEDED only)",
-      },
+      output: pairsOptionSpec('o', 'KEY=VALUE', "one of the stage's outputs (SUCCEEDED only)"),
       message: { type: 'string', value: 'TEXT', description: "the stage's message" },
     },
   },
@@ -35,10 +30,7 @@ export const completeCommand: Command = {
     if (!PHASES.includes(phase as (typeof PHASES)[number])) {
       throw new UsageError('--phase must be SUCCEEDED or FAILED', 'complete');
     }
-    const outputs = parseParams(listOption(ctx.args, 'output'), '--output').map(({ name, value }) => ({
-      key: name,
-      value,
-    }));
+    const outputs = pairsOption(ctx.args, 'output').map(({ name, value }) => ({ key: name, value }));
     const message = stringOption(ctx.args, 'message');
     const input = {
       runId,
@@ -48,8 +40,7 @@ export const completeCommand: Command = {
       ...(message !== undefined ? { message } : {}),
     };
     const { completeDelegatedStage: run } = await ctx.api().request(CompleteDelegatedStageDocument, { input });
-    const ended = run.stages.find((candidate) => candidate.name === stage);
-    ctx.out(`stage ${stage} of run #${run.number} of ${run.workflow.name}: ${ended?.phase ?? 'unknown'}\n`);
+    ctx.out(stageSummary(run, stage));
     return 0;
   },
 };

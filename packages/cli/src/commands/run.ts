@@ -1,4 +1,4 @@
-import { booleanOption, listOption, parseParams, stringOption } from '../args.js';
+import { booleanOption, pairsOption, pairsOptionSpec, stringOption } from '../args.js';
 import type { Command } from '../context.js';
 import { RunWorkflowDocument } from '../documents.js';
 import { UsageError } from '../errors.js';
@@ -12,7 +12,7 @@ export const runCommand: Command = {
     isRemote: true,
     positionals: { min: 1, max: 1 },
     options: {
-      param: { type: 'string', short: 'p', multiple: true, value: 'KEY=VALUE', description: 'a run parameter' },
+      param: pairsOptionSpec('p', 'KEY=VALUE', 'a run parameter'),
       timeout: { type: 'string', value: 'DURATION', description: 'limit of the whole run, e.g. 90s, 30m, 1h30m' },
       follow: {
         type: 'boolean',
@@ -28,7 +28,7 @@ Examples:
   },
   async run(ctx) {
     const [workflow = ''] = ctx.args.positionals;
-    const parameters = parseParams(listOption(ctx.args, 'param'));
+    const parameters = pairsOption(ctx.args, 'param');
     const timeout = stringOption(ctx.args, 'timeout');
     if (timeout !== undefined) {
       const { durationTextToMs } = await import('@cyclone/domain');

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Section } from '@/components/ui/section';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -50,13 +51,7 @@ export function ChangePasswordPanel() {
   const otherError = change.error && !currentError && !newError ? (change.error as Error).message : undefined;
 
   return (
-    <section className={styles.section} aria-labelledby="password-title">
-      <div>
-        <h2 id="password-title" className={styles.sectionTitle}>
-          {t('account.password.title')}
-        </h2>
-        <p className={styles.sectionHint}>{t('account.password.hint')}</p>
-      </div>
+    <Section id="password-title" title={t('account.password.title')} hint={t('account.password.hint')}>
       <form className={styles.form} onSubmit={submit} aria-label={t('account.password.title')}>
         <TextField
           label={t('account.password.current')}
@@ -105,6 +100,6 @@ export function ChangePasswordPanel() {
           {t('account.password.changed')}
         </p>
       ) : null}
-    </section>
+    </Section>
   );
 }

@@ -1,9 +1,10 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { actionsColumn } from '@/components/ui/row-actions';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
 import { formatDateTime } from '@/features/projects/format';
@@ -69,37 +70,22 @@ export function SessionsPanel() {
       sortValue: (r) => r.expiresAt,
       cell: (r) => when(r.expiresAt),
     },
-    {
-      id: 'actions',
-      header: t('account.sessions.col.actions'),
-      align: 'end',
-      cell: (r) =>
-        r.isCurrent ? (
-          <Button size="sm" variant="ghost" onClick={() => void signOut()}>
-            {t('account.signOut')}
-          </Button>
-        ) : (
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('account.sessions.revokeNamed', { when: formatDateTime(r.createdAt, locale) })}
-            loading={revoke.isPending && revoke.variables === r.id}
-            onClick={() => revoke.mutate(r.id)}
-          >
-            {t('account.sessions.revoke')}
-          </Button>
-        ),
-    },
+    actionsColumn(t('account.sessions.col.actions'), (r) =>
+      r.isCurrent
+        ? [{ label: t('account.signOut'), onClick: () => void signOut() }]
+        : [
+            {
+              label: t('account.sessions.revoke'),
+              ariaLabel: t('account.sessions.revokeNamed', { when: formatDateTime(r.createdAt, locale) }),
+              loading: revoke.isPending && revoke.variables === r.id,
+              onClick: () => revoke.mutate(r.id),
+            },
+          ],
+    ),
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="sessions-title">
-      <div>
-        <h2 id="sessions-title" className={styles.sectionTitle}>
-          {t('account.sessions.title')}
-        </h2>
-        <p className={styles.sectionHint}>{t('account.sessions.hint')}</p>
-      </div>
+    <Section id="sessions-title" title={t('account.sessions.title')} hint={t('account.sessions.hint')}>
       {query.error ? (
         <ErrorState title={t('account.sessions.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
       ) : (
@@ -114,6 +100,6 @@ export function SessionsPanel() {
         />
       )}
       {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
-    </section>
+    </Section>
   );
 }

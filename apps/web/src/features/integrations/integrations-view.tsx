@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { formatDateTime } from '@/features/projects/format';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -104,34 +105,20 @@ function IntegrationsTable({
       sortValue: (i) => i.createdAt,
       cell: (i) => <time dateTime={i.createdAt}>{formatDateTime(i.createdAt, locale)}</time>,
     },
-    {
-      id: 'actions',
-      header: t('settings.col.actions'),
-      align: 'end',
-      cell: (i) => (
-        <span className={styles.actions}>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('integrations.editNamed', { name: i.name })}
-            onClick={() => setDrawer({ open: true, integration: i })}
-          >
-            {t('integrations.edit')}
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('integrations.deleteNamed', { name: i.name })}
-            loading={remove.isPending && remove.variables === i.name}
-            onClick={() => {
-              if (window.confirm(t('integrations.deleteConfirm', { name: i.name }))) remove.mutate(i.name);
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </span>
-      ),
-    },
+    actionsColumn(t('settings.col.actions'), (i) => [
+      {
+        label: t('integrations.edit'),
+        ariaLabel: t('integrations.editNamed', { name: i.name }),
+        onClick: () => setDrawer({ open: true, integration: i }),
+      },
+      {
+        label: t('common.delete'),
+        ariaLabel: t('integrations.deleteNamed', { name: i.name }),
+        confirm: t('integrations.deleteConfirm', { name: i.name }),
+        loading: remove.isPending && remove.variables === i.name,
+        onClick: () => remove.mutate(i.name),
+      },
+    ]),
   ];
 
   return (

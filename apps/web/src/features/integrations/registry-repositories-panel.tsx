@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { Section } from '@/components/ui/section';
 import { SkeletonText } from '@/components/ui/skeleton';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
@@ -30,18 +31,17 @@ export function RegistryRepositoriesPanel({ tenant, name }: { tenant: string; na
   const shown = filterByQuery(all, filter);
 
   return (
-    <section className={styles.section} aria-labelledby="registry-repositories">
-      <div className={styles.sectionHeader}>
-        <div>
-          <h2 id="registry-repositories" className={styles.sectionTitle}>
-            {t('registry.title')}
-          </h2>
-          <p className={styles.muted}>{t('registry.hint', { count: SHOWN })}</p>
-        </div>
+    <Section
+      id="registry-repositories"
+      title={t('registry.title')}
+      hint={t('registry.hint', { count: SHOWN })}
+      className={styles.section}
+      actions={
         <Button size="sm" onClick={() => void query.refetch()} loading={query.isFetching && !query.isLoading}>
           {t('deliveries.refresh')}
         </Button>
-      </div>
+      }
+    >
       {query.error ? (
         <ErrorState title={t('registry.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
       ) : query.isLoading ? (
@@ -74,6 +74,6 @@ export function RegistryRepositoriesPanel({ tenant, name }: { tenant: string; na
           </p>
         </>
       )}
-    </section>
+    </Section>
   );
 }

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { runHref } from '@/features/runs/runs.documents';
 import { CopyableValue } from '@/features/settings/form-controls';
@@ -135,18 +136,17 @@ export function WebhookDeliveriesPanel({
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="webhook-deliveries">
-      <div className={styles.sectionHeader}>
-        <div>
-          <h2 id="webhook-deliveries" className={styles.sectionTitle}>
-            {t('deliveries.title')}
-          </h2>
-          <p className={styles.muted}>{t('deliveries.hint', { count: SHOWN })}</p>
-        </div>
+    <Section
+      id="webhook-deliveries"
+      title={t('deliveries.title')}
+      hint={t('deliveries.hint', { count: SHOWN })}
+      className={styles.section}
+      actions={
         <Button size="sm" onClick={() => void query.refetch()} loading={query.isFetching && !query.isLoading}>
           {t('deliveries.refresh')}
         </Button>
-      </div>
+      }
+    >
       <div className={styles.webhookUrl}>
         <p className={styles.label}>{t('deliveries.webhookUrl')}</p>
         <CopyableValue value={`${origin}${integrationWebhookPath(integrationId)}`} label={t('deliveries.copyUrl')} />
@@ -183,6 +183,6 @@ export function WebhookDeliveriesPanel({
         />
       )}
       {explained ? <DeliveryReplay key={explained.id} tenant={tenant} name={name} delivery={explained} /> : null}
-    </section>
+    </Section>
   );
 }

@@ -170,7 +170,11 @@ function LogSearch({ tenant, state }: { tenant: string; state: SearchState }) {
         />
         <label className={styles.filter}>
           <span>{t('logSearch.project')}</span>
-          <select value={draft.project} onChange={(event) => setDraft({ ...draft, project: event.target.value })}>
+          <select
+            className={styles.filterSelect}
+            value={draft.project}
+            onChange={(event) => setDraft({ ...draft, project: event.target.value })}
+          >
             <option value="">{t('logSearch.any')}</option>
             {(projects.data?.tenant?.projects ?? []).map((project) => (
               <option key={project.name} value={project.name}>
@@ -189,6 +193,7 @@ function LogSearch({ tenant, state }: { tenant: string; state: SearchState }) {
         <label className={styles.filter}>
           <span>{t('logSearch.since')}</span>
           <select
+            className={styles.filterSelect}
             value={draft.since}
             onChange={(event) => setDraft({ ...draft, since: event.target.value as SinceOption | '' })}
           >

@@ -8,6 +8,7 @@ import { LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { type Column, Table } from '@/components/ui/table';
 import tabStyles from '@/components/ui/tabs.module.css';
@@ -153,16 +154,9 @@ function WorkflowsTable({
       sortValue: (w) => w.updatedAt,
       cell: (w) => <time dateTime={w.updatedAt}>{formatDateTime(w.updatedAt, locale)}</time>,
     },
-    {
-      id: 'actions',
-      header: t('projects.col.actions'),
-      align: 'end',
-      cell: (w) => (
-        <LinkButton size="sm" variant="ghost" href={`/projects/${project}/workflows/${w.name}`}>
-          {t('project.editWorkflow')}
-        </LinkButton>
-      ),
-    },
+    actionsColumn(t('projects.col.actions'), (w) => [
+      { label: t('project.editWorkflow'), href: `/projects/${project}/workflows/${w.name}` },
+    ]),
   ];
   return (
     <Table

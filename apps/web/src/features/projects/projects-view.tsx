@@ -5,10 +5,11 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
-import { Button, LinkButton } from '@/components/ui/button';
+import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -103,29 +104,16 @@ function ProjectsTable({
       sortValue: (p) => p.createdAt,
       cell: (p) => <time dateTime={p.createdAt}>{formatDateTime(p.createdAt, locale)}</time>,
     },
-    {
-      id: 'actions',
-      header: t('projects.col.actions'),
-      align: 'end',
-      cell: (p) => (
-        <span className={styles.actions}>
-          <LinkButton size="sm" variant="ghost" href={`/projects/${p.name}/new-workflow`}>
-            {t('projects.addWorkflow')}
-          </LinkButton>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('projects.deleteNamed', { name: p.name })}
-            loading={remove.isPending && remove.variables === p.name}
-            onClick={() => {
-              if (window.confirm(t('projects.deleteConfirm', { name: p.name }))) remove.mutate(p.name);
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </span>
-      ),
-    },
+    actionsColumn(t('projects.col.actions'), (p) => [
+      { label: t('projects.addWorkflow'), href: `/projects/${p.name}/new-workflow` },
+      {
+        label: t('common.delete'),
+        ariaLabel: t('projects.deleteNamed', { name: p.name }),
+        confirm: t('projects.deleteConfirm', { name: p.name }),
+        loading: remove.isPending && remove.variables === p.name,
+        onClick: () => remove.mutate(p.name),
+      },
+    ]),
   ];
 
   return (

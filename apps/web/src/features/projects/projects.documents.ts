@@ -1,19 +1,27 @@
 /** GraphQL documents of projects (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf } from '@cyclone/api-contract';
+import { graphql, type ResultOf, WorkflowRowFields } from '@cyclone/api-contract';
 
-export const ProjectsDocument = graphql(`
+/** A project as its list and its page show it: name, description and who made it when. */
+const ProjectFields = graphql(`
+  fragment ProjectFields on Project {
+    id
+    name
+    description
+    createdAt
+    creator {
+      name
+      email
+    }
+  }
+`);
+
+export const ProjectsDocument = graphql(
+  `
   query Projects($tenant: String!) {
     tenant(name: $tenant) {
       name
       projects {
-        id
-        name
-        description
-        createdAt
-        creator {
-          name
-          email
-        }
+        ...ProjectFields
         workflowsConnection(first: 1, orderBy: { field: UPDATED_AT, direction: DESC }) {
           totalCount
           edges {
@@ -27,7 +35,9 @@ export const ProjectsDocument = graphql(`
       }
     }
   }
-`);
+`,
+  [ProjectFields],
+);
 export type ProjectsResult = ResultOf<typeof ProjectsDocument>;
 export type ProjectRow = NonNullable<ProjectsResult['tenant']>['projects'][number];
 
@@ -54,32 +64,17 @@ export const CreateTenantDocument = graphql(`
   }
 `);
 
-export const ProjectDocument = graphql(`
+export const ProjectDocument = graphql(
+  `
   query Project($tenant: String!, $name: String!) {
     project(tenant: $tenant, name: $name) {
-      id
-      name
-      description
-      createdAt
-      creator {
-        name
-        email
-      }
+      ...ProjectFields
       workflows {
         id
-        name
-        description
-        version
         createdAt
-        updatedAt
-        stages {
-          name
-        }
+        ...WorkflowRowFields
         latestRun {
           id
-          number
-          phase
-          createdAt
         }
       }
       resources {
@@ -105,6 +100,8 @@ export const ProjectDocument = graphql(`
       }
     }
   }
-`);
+`,
+  [ProjectFields, WorkflowRowFields],
+);
 export type ProjectResult = ResultOf<typeof ProjectDocument>;
 export type ProjectDetail = NonNullable<ProjectResult['project']>;

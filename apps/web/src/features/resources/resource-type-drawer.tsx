@@ -3,11 +3,11 @@
 import { type FormEvent, useId, useState } from 'react';
 import { FormDrawer, FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
+import { RequiredRows } from '@/features/dag-editor/editor/required-rows';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import { BIND_INTEGRATION_TYPES, BIND_KINDS, type ResourceTypeDraft } from './resource-type-form';
-import { ResourceTypeParameterRows } from './resource-type-parameter-rows';
 
 /** Registers or edits a tenant's resource type: resolver image, operations, parameters and binding. */
 export function ResourceTypeDrawer({
@@ -105,7 +105,19 @@ export function ResourceTypeDrawer({
           </p>
         ) : null}
       </fieldset>
-      <ResourceTypeParameterRows rows={draft.parameters} onChange={(parameters) => set({ parameters })} />
+      <RequiredRows
+        rows={draft.parameters}
+        onChange={(parameters) => set({ parameters })}
+        text={{
+          legend: t('resourceTypes.form.parameters'),
+          name: (index) => t('resourceTypes.form.parameterName', { index }),
+          namePlaceholder: 'BUCKET',
+          description: (index) => t('resourceTypes.form.parameterDescription', { index }),
+          descriptionPlaceholder: t('resourceTypes.form.parameterDescriptionPlaceholder'),
+          required: t('resourceTypes.form.parameterRequired'),
+          add: t('resourceTypes.form.addParameter'),
+        }}
+      />
       <div className={formStyles.field}>
         <label htmlFor={bindId} className={formStyles.label}>
           {t('resourceTypes.form.bindIntegrationType')}

@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import styles from '@/features/templates/templates.module.css';
@@ -127,28 +127,23 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
         </span>
       ),
     },
-    {
-      id: 'actions',
-      header: t('resourceTypes.col.actions'),
-      align: 'end',
-      cell: (row) =>
-        row.builtin || !canWrite ? null : (
-          <RowActions
-            actions={[
-              {
-                label: t('resourceTypes.edit'),
-                ariaLabel: t('resourceTypes.editNamed', { name: row.type }),
-                onClick: () => list.open({ mode: 'edit', draft: draftFromResourceType(row) }),
-              },
-              {
-                label: t('resourceTypes.delete'),
-                ariaLabel: t('resourceTypes.deleteNamed', { name: row.type }),
-                onClick: () => void remove(row),
-              },
-            ]}
-          />
-        ),
-    },
+    // Built-in types are read-only.
+    actionsColumn(t('resourceTypes.col.actions'), (row) =>
+      row.builtin || !canWrite
+        ? []
+        : [
+            {
+              label: t('resourceTypes.edit'),
+              ariaLabel: t('resourceTypes.editNamed', { name: row.type }),
+              onClick: () => list.open({ mode: 'edit', draft: draftFromResourceType(row) }),
+            },
+            {
+              label: t('resourceTypes.delete'),
+              ariaLabel: t('resourceTypes.deleteNamed', { name: row.type }),
+              onClick: () => void remove(row),
+            },
+          ],
+    ),
   ];
 
   return (
@@ -194,10 +189,8 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
           key={`${list.editing.mode}/${list.editing.draft.type}`}
           mode={list.editing.mode}
           initial={list.editing.draft}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
     </>

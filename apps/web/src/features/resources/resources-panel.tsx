@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { formatDateTime } from '@/features/projects/format';
 import styles from '@/features/projects/projects.module.css';
@@ -93,28 +93,19 @@ export function ResourcesPanel({
     },
     ...(canWrite
       ? [
-          {
-            id: 'actions',
-            header: t('resources.col.actions'),
-            align: 'end' as const,
-            cell: (r: ResourceRow) => (
-              <RowActions
-                actions={[
-                  {
-                    label: t('resources.edit'),
-                    ariaLabel: t('resources.editNamed', { name: r.name }),
-                    disabled: types.isLoading,
-                    onClick: () => list.open({ mode: 'edit', from: r }),
-                  },
-                  {
-                    label: t('resources.delete'),
-                    ariaLabel: t('resources.deleteNamed', { name: r.name }),
-                    onClick: () => void remove(r),
-                  },
-                ]}
-              />
-            ),
-          },
+          actionsColumn(t('resources.col.actions'), (r: ResourceRow) => [
+            {
+              label: t('resources.edit'),
+              ariaLabel: t('resources.editNamed', { name: r.name }),
+              disabled: types.isLoading,
+              onClick: () => list.open({ mode: 'edit', from: r }),
+            },
+            {
+              label: t('resources.delete'),
+              ariaLabel: t('resources.deleteNamed', { name: r.name }),
+              onClick: () => void remove(r),
+            },
+          ]),
         ]
       : []),
   ];
@@ -151,10 +142,8 @@ export function ResourcesPanel({
           types={typeList}
           integrations={integrations.data?.integrations ?? []}
           sealed={list.editing.from?.secretParameters ?? []}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
     </>

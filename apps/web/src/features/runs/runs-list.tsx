@@ -154,7 +154,11 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
       <form className={styles.filters} aria-label={t('runs.list.filters')} onSubmit={(e) => e.preventDefault()}>
         <label className={styles.filter}>
           <span>{t('runs.list.filterPhase')}</span>
-          <select value={phase} onChange={(e) => setPhase(e.target.value as RunPhase | '')}>
+          <select
+            className={styles.filterSelect}
+            value={phase}
+            onChange={(e) => setPhase(e.target.value as RunPhase | '')}
+          >
             <option value="">{t('runs.list.any')}</option>
             {RUN_PHASES.map((p) => (
               <option key={p} value={p}>
@@ -165,7 +169,11 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         </label>
         <label className={styles.filter}>
           <span>{t('runs.list.filterTrigger')}</span>
-          <select value={trigger} onChange={(e) => setTrigger(e.target.value as RunTrigger | '')}>
+          <select
+            className={styles.filterSelect}
+            value={trigger}
+            onChange={(e) => setTrigger(e.target.value as RunTrigger | '')}
+          >
             <option value="">{t('runs.list.any')}</option>
             {TRIGGERS.map((tr) => (
               <option key={tr} value={tr}>
@@ -176,7 +184,7 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         </label>
         <label className={styles.filter}>
           <span>{t('runs.list.filterTime')}</span>
-          <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
+          <select className={styles.filterSelect} value={range} onChange={(e) => setRange(e.target.value as Range)}>
             {(Object.keys(RANGES) as Range[]).map((r) => (
               <option key={r} value={r}>
                 {t(`runs.list.range.${r}`)}

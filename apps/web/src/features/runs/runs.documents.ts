@@ -1,8 +1,9 @@
 /** GraphQL documents of runs (docs/contract.md §2); result types come from them. */
-import { graphql, type ResultOf, type VariablesOf } from '@cyclone/api-contract';
+import { graphql, type ResultOf, StageRunFields, type VariablesOf } from '@cyclone/api-contract';
 
 /** The parts of a run that change while it runs: what a `workflowRunUpdated` event carries. */
-const RunChangeFields = graphql(`
+const RunChangeFields = graphql(
+  `
   fragment RunChangeFields on WorkflowRun {
     id
     phase
@@ -26,22 +27,12 @@ const RunChangeFields = graphql(`
     startedAt
     finishedAt
     stages {
-      name
-      phase
-      attempt
-      exitCode
-      message
-      startedAt
-      finishedAt
+      ...StageRunFields
       outputs {
         key
         value
       }
       matrixOf
-      matrix {
-        name
-        value
-      }
       childRun {
         id
         number
@@ -84,6 +75,24 @@ const RunChangeFields = graphql(`
       downloadUrl
     }
   }
+`,
+  [StageRunFields],
+);
+
+/** Where a run comes from: its workflow (and version), project, tenant and parameters. */
+const RunOriginFields = graphql(`
+  fragment RunOriginFields on WorkflowRun {
+    workflow {
+      name
+    }
+    projectName
+    tenantName
+    workflowVersion
+    parameters {
+      name
+      value
+    }
+  }
 `);
 
 /** A whole run: the changing parts plus its graph, parameters and names, which never change. */
@@ -103,16 +112,7 @@ const RunFields = graphql(
       mountPath
       containers
     }
-    workflow {
-      name
-    }
-    projectName
-    tenantName
-    workflowVersion
-    parameters {
-      name
-      value
-    }
+    ...RunOriginFields
     graph {
       name
       image
@@ -154,11 +154,12 @@ const RunFields = graphql(
     }
   }
 `,
-  [RunChangeFields],
+  [RunChangeFields, RunOriginFields],
 );
 
 /** A row of a runs list: what the table and the comparison need. */
-const RunSummaryFields = graphql(`
+const RunSummaryFields = graphql(
+  `
   fragment RunSummaryFields on WorkflowRun {
     id
     number
@@ -169,16 +170,7 @@ const RunSummaryFields = graphql(`
     finishedAt
     trigger
     triggerName
-    workflow {
-      name
-    }
-    projectName
-    tenantName
-    workflowVersion
-    parameters {
-      name
-      value
-    }
+    ...RunOriginFields
     wait {
       reason
       position
@@ -192,7 +184,9 @@ const RunSummaryFields = graphql(`
       finishedAt
     }
   }
-`);
+`,
+  [RunOriginFields],
+);
 
 export type Run = ResultOf<typeof RunFields>;
 export type RunChange = ResultOf<typeof RunChangeFields>;

@@ -5,6 +5,8 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { actionsColumn } from '@/components/ui/row-actions';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { formatDateTime } from '@/features/projects/format';
@@ -89,34 +91,19 @@ export function ApiTokensPanel() {
       sortValue: (r) => r.expiresAt,
       cell: (r) => when(r.expiresAt, t('settings.tokens.noExpiry')),
     },
-    {
-      id: 'actions',
-      header: t('settings.col.actions'),
-      align: 'end',
-      cell: (r) => (
-        <Button
-          size="sm"
-          variant="ghost"
-          aria-label={t('settings.tokens.revokeNamed', { name: r.name })}
-          loading={revoke.isPending && revoke.variables === r.id}
-          onClick={() => {
-            if (window.confirm(t('settings.tokens.revokeConfirm', { name: r.name }))) revoke.mutate(r.id);
-          }}
-        >
-          {t('settings.tokens.revoke')}
-        </Button>
-      ),
-    },
+    actionsColumn(t('settings.col.actions'), (r) => [
+      {
+        label: t('settings.tokens.revoke'),
+        ariaLabel: t('settings.tokens.revokeNamed', { name: r.name }),
+        confirm: t('settings.tokens.revokeConfirm', { name: r.name }),
+        loading: revoke.isPending && revoke.variables === r.id,
+        onClick: () => revoke.mutate(r.id),
+      },
+    ]),
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="tokens-title">
-      <div>
-        <h2 id="tokens-title" className={styles.sectionTitle}>
-          {t('settings.tokens.title')}
-        </h2>
-        <p className={styles.sectionHint}>{t('settings.tokens.hint')}</p>
-      </div>
+    <Section id="tokens-title" title={t('settings.tokens.title')} hint={t('settings.tokens.hint')}>
       <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.tokens.createTitle')}>
         <TextField
           className={styles.grow}
@@ -176,6 +163,6 @@ export function ApiTokensPanel() {
         />
       )}
       {revoke.error ? <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} /> : null}
-    </section>
+    </Section>
   );
 }

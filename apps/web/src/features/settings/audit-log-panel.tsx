@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { formatDateTime } from '@/features/projects/format';
@@ -81,13 +82,7 @@ export function AuditLogPanel({ tenant }: { tenant: string }) {
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="audit-title">
-      <div>
-        <h2 id="audit-title" className={styles.sectionTitle}>
-          {t('settings.audit.title')}
-        </h2>
-        <p className={styles.sectionHint}>{t('settings.audit.hint')}</p>
-      </div>
+    <Section id="audit-title" title={t('settings.audit.title')} hint={t('settings.audit.hint')}>
       <search className={styles.filters} aria-label={t('settings.audit.filters')}>
         <TextField
           label={t('settings.audit.filterAction')}
@@ -135,6 +130,6 @@ export function AuditLogPanel({ tenant }: { tenant: string }) {
           ) : null}
         </div>
       ) : null}
-    </section>
+    </Section>
   );
 }

@@ -6,6 +6,8 @@ import { TenantIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { actionsColumn } from '@/components/ui/row-actions';
+import { Section } from '@/components/ui/section';
 import { type Column, Table } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { useCurrentUser } from '@/features/auth/auth-guard';
@@ -97,40 +99,21 @@ export function MembersPanel({ tenant }: { tenant: string }) {
     },
     ...(canManage
       ? [
-          {
-            id: 'actions',
-            header: t('settings.col.actions'),
-            align: 'end' as const,
-            cell: (m: MemberRow) => (
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={t('settings.members.removeNamed', { email: m.user.email })}
-                loading={remove.isPending && remove.variables === m.user.email}
-                onClick={() => {
-                  if (window.confirm(t('settings.members.removeConfirm', { email: m.user.email, tenant }))) {
-                    remove.mutate(m.user.email);
-                  }
-                }}
-              >
-                {t('settings.members.remove')}
-              </Button>
-            ),
-          },
+          actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
+            {
+              label: t('settings.members.remove'),
+              ariaLabel: t('settings.members.removeNamed', { email: m.user.email }),
+              confirm: t('settings.members.removeConfirm', { email: m.user.email, tenant }),
+              loading: remove.isPending && remove.variables === m.user.email,
+              onClick: () => remove.mutate(m.user.email),
+            },
+          ]),
         ]
       : []),
   ];
 
   return (
-    <section className={styles.section} aria-labelledby="members-title">
-      <div className={styles.sectionHeader}>
-        <div>
-          <h2 id="members-title" className={styles.sectionTitle}>
-            {t('settings.members.title')}
-          </h2>
-          <p className={styles.sectionHint}>{t('settings.members.hint', { tenant })}</p>
-        </div>
-      </div>
+    <Section id="members-title" title={t('settings.members.title')} hint={t('settings.members.hint', { tenant })}>
       {canManage ? <AddMemberForm tenant={tenant} roles={roles} onAdded={invalidate} /> : null}
       {!canManage && query.data ? <p className={styles.notice}>{t('settings.members.readOnly')}</p> : null}
       {query.error ? (
@@ -155,7 +138,7 @@ export function MembersPanel({ tenant }: { tenant: string }) {
       )}
       {changeRole.error ? <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} /> : null}
       {remove.error ? <ErrorState title={t('settings.members.removeFailed')} error={remove.error} /> : null}
-    </section>
+    </Section>
   );
 }
 

@@ -1,4 +1,5 @@
 import type { StageTemplateSummary } from '@/features/dag-editor/editor/editor.documents';
+import { fromLines, toLines } from '@/features/dag-editor/model/lines';
 
 /** What the template drawer edits: lists as text lines, rows as strings. */
 export interface TemplateDraft {
@@ -18,13 +19,6 @@ export const TEMPLATE_KINDS = ['build', 'unit-test', 'image-build', 'code-scan',
 
 /** `{{ name }}` or `{{{ name }}}`, as the API fills them (packages/domain templates.ts). */
 const PLACEHOLDER = /\{\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}\}|\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
-
-const toLines = (values: readonly string[]) => values.join('\n');
-const fromLines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.length > 0);
 
 export function blankDraft(): TemplateDraft {
   return {

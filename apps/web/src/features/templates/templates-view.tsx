@@ -9,7 +9,7 @@ import { Drawer } from '@/components/ui/drawer';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { RowActions } from '@/components/ui/row-actions';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { ProjectsDocument } from '@/features/projects/projects.documents';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -143,37 +143,31 @@ function TemplatesList({ tenant }: { tenant: string }) {
         </span>
       ),
     },
-    {
-      id: 'actions',
-      header: t('templates.col.actions'),
-      align: 'end',
-      width: '12rem',
-      cell: (tpl) => (
-        <RowActions
-          actions={[
-            { label: t('templates.use'), onClick: () => setUsing(tpl) },
-            {
-              label: t('templates.edit'),
-              ariaLabel: t('templates.editNamed', { name: tpl.name }),
-              hidden: tpl.isBuiltin,
-              onClick: () => list.open({ mode: 'edit', draft: draftFromTemplate(tpl), from: tpl }),
-            },
-            {
-              label: t('templates.duplicate'),
-              ariaLabel: t('templates.duplicateNamed', { name: tpl.name }),
-              onClick: () =>
-                list.open({ mode: 'create', draft: draftFromTemplate(tpl, copyName(tpl.name, names)), from: tpl }),
-            },
-            {
-              label: t('templates.delete'),
-              ariaLabel: t('templates.deleteNamed', { name: tpl.name }),
-              hidden: tpl.isBuiltin,
-              onClick: () => void remove(tpl),
-            },
-          ]}
-        />
-      ),
-    },
+    actionsColumn(
+      t('templates.col.actions'),
+      (tpl) => [
+        { label: t('templates.use'), onClick: () => setUsing(tpl) },
+        {
+          label: t('templates.edit'),
+          ariaLabel: t('templates.editNamed', { name: tpl.name }),
+          hidden: tpl.isBuiltin,
+          onClick: () => list.open({ mode: 'edit', draft: draftFromTemplate(tpl), from: tpl }),
+        },
+        {
+          label: t('templates.duplicate'),
+          ariaLabel: t('templates.duplicateNamed', { name: tpl.name }),
+          onClick: () =>
+            list.open({ mode: 'create', draft: draftFromTemplate(tpl, copyName(tpl.name, names)), from: tpl }),
+        },
+        {
+          label: t('templates.delete'),
+          ariaLabel: t('templates.deleteNamed', { name: tpl.name }),
+          hidden: tpl.isBuiltin,
+          onClick: () => void remove(tpl),
+        },
+      ],
+      '12rem',
+    ),
   ];
 
   return (
@@ -216,10 +210,8 @@ function TemplatesList({ tenant }: { tenant: string }) {
           mode={list.editing.mode}
           initial={list.editing.draft}
           takenNames={names}
-          error={list.saveError}
-          busy={list.busy}
           onSave={(draft) => void save(draft)}
-          onClose={list.close}
+          {...list.drawer}
         />
       ) : null}
       {using ? <UseTemplateDrawer tenant={tenant} template={using} onClose={() => setUsing(undefined)} /> : null}

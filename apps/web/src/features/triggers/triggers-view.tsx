@@ -7,6 +7,7 @@ import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
 import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -155,34 +156,20 @@ function TriggersTable({
         </span>
       ),
     },
-    {
-      id: 'actions',
-      header: t('settings.col.actions'),
-      align: 'end',
-      cell: (r) => (
-        <span className={styles.actions}>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('triggers.editNamed', { name: r.name })}
-            onClick={() => setDrawer({ open: true, trigger: r })}
-          >
-            {t('triggers.edit')}
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('triggers.deleteNamed', { name: r.name })}
-            loading={remove.isPending && remove.variables === r.name}
-            onClick={() => {
-              if (window.confirm(t('triggers.deleteConfirm', { name: r.name }))) remove.mutate(r.name);
-            }}
-          >
-            {t('common.delete')}
-          </Button>
-        </span>
-      ),
-    },
+    actionsColumn(t('settings.col.actions'), (r) => [
+      {
+        label: t('triggers.edit'),
+        ariaLabel: t('triggers.editNamed', { name: r.name }),
+        onClick: () => setDrawer({ open: true, trigger: r }),
+      },
+      {
+        label: t('common.delete'),
+        ariaLabel: t('triggers.deleteNamed', { name: r.name }),
+        confirm: t('triggers.deleteConfirm', { name: r.name }),
+        loading: remove.isPending && remove.variables === r.name,
+        onClick: () => remove.mutate(r.name),
+      },
+    ]),
   ];
 
   if (query.data && !query.data.workflow) {

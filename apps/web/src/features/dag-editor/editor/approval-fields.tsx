@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import type { ApproverRole, EditorApproval } from '../model/types';
+import { RequiredRows } from './required-rows';
 import styles from './stage-drawer.module.css';
 import { LinesField } from './workload-fields';
 
@@ -30,8 +31,6 @@ export function ApprovalFields({
   const t = useT();
   const id = useId();
   const set = (patch: Partial<EditorApproval>) => onChange({ approval: patch });
-  const setInput = (index: number, patch: Partial<EditorApproval['inputs'][number]>) =>
-    set({ inputs: approval.inputs.map((input, i) => (i === index ? { ...input, ...patch } : input)) });
   return (
     <>
       <p className={styles.hint}>{t('editor.drawer.approvalHint')}</p>
@@ -94,55 +93,19 @@ export function ApprovalFields({
         value={users}
         onChange={(value) => onChange({ users: value })}
       />
-      <fieldset className={styles.fieldset}>
-        <legend className={styles.legend}>{t('editor.drawer.approvalInputs')}</legend>
-        {approval.inputs.map((input, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their position
-          <div key={index} className={styles.row} style={{ gridTemplateColumns: '1fr 1.4fr auto auto' }}>
-            <input
-              className={styles.input}
-              aria-label={t('editor.drawer.approvalInputName', { index: index + 1 })}
-              placeholder="version"
-              value={input.name}
-              onChange={(e) => setInput(index, { name: e.target.value })}
-              spellCheck={false}
-            />
-            <input
-              className={styles.input}
-              aria-label={t('editor.drawer.approvalInputDescription', { index: index + 1 })}
-              placeholder={t('editor.drawer.approvalInputDescriptionPlaceholder')}
-              value={input.description}
-              onChange={(e) => setInput(index, { description: e.target.value })}
-            />
-            <label className={styles.checkbox}>
-              <input
-                type="checkbox"
-                checked={input.required}
-                onChange={(e) => setInput(index, { required: e.target.checked })}
-              />
-              <span>{t('editor.drawer.approvalInputRequired')}</span>
-            </label>
-            <button
-              type="button"
-              className={styles.removeRow}
-              aria-label={t('editor.drawer.removeRow', {
-                legend: t('editor.drawer.approvalInputs'),
-                index: index + 1,
-              })}
-              onClick={() => set({ inputs: approval.inputs.filter((_, i) => i !== index) })}
-            >
-              ×
-            </button>
-          </div>
-        ))}
-        <button
-          type="button"
-          className={styles.addRow}
-          onClick={() => set({ inputs: [...approval.inputs, { name: '', required: false, description: '' }] })}
-        >
-          + {t('editor.drawer.addApprovalInput')}
-        </button>
-      </fieldset>
+      <RequiredRows
+        rows={approval.inputs}
+        onChange={(inputs) => set({ inputs })}
+        text={{
+          legend: t('editor.drawer.approvalInputs'),
+          name: (index) => t('editor.drawer.approvalInputName', { index }),
+          namePlaceholder: 'version',
+          description: (index) => t('editor.drawer.approvalInputDescription', { index }),
+          descriptionPlaceholder: t('editor.drawer.approvalInputDescriptionPlaceholder'),
+          required: t('editor.drawer.approvalInputRequired'),
+          add: t('editor.drawer.addApprovalInput'),
+        }}
+      />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { isDnsLabel } from '../model/checks';
 import { configToText, isDelegationUrl, parseConfigText } from '../model/delegation';
+import { fromLines, toLines } from '../model/lines';
 import { applyServiceRows, serviceRows } from '../model/service-rows';
 import type { EditorApproval, EditorDelegation, EditorStage } from '../model/types';
 import { ApprovalFields } from './approval-fields';
@@ -16,13 +17,6 @@ import { fromMatrixDraft, type MatrixDraft, MatrixFields, toMatrixDraft } from '
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
 import { WorkloadFields } from './workload-fields';
-
-const toLines = (values: readonly string[]) => values.join('\n');
-const fromLines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.length > 0);
 
 interface Draft {
   stage: EditorStage;

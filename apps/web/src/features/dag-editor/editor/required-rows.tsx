@@ -1,41 +1,56 @@
 'use client';
 
-import styles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { useT } from '@/i18n/i18n-provider';
-import type { ResourceTypeDraft } from './resource-type-form';
+import styles from './stage-drawer.module.css';
 
-type ParameterRow = ResourceTypeDraft['parameters'][number];
+export interface RequiredRow {
+  name: string;
+  description: string;
+  required: boolean;
+}
 
-/** A resource type's parameters: name, description and whether each resource must give it. */
-export function ResourceTypeParameterRows({
+/** What a RequiredRows list says: its legend and the labels of each row's fields. */
+export interface RequiredRowsText {
+  legend: string;
+  name: (index: number) => string;
+  namePlaceholder: string;
+  description: (index: number) => string;
+  descriptionPlaceholder: string;
+  required: string;
+  add: string;
+}
+
+/** Rows of a name, a description and whether it must be given (an approval's inputs, a resource type's parameters). */
+export function RequiredRows({
   rows,
   onChange,
+  text,
 }: {
-  rows: ParameterRow[];
-  onChange: (rows: ParameterRow[]) => void;
+  rows: RequiredRow[];
+  onChange: (rows: RequiredRow[]) => void;
+  text: RequiredRowsText;
 }) {
   const t = useT();
-  const legend = t('resourceTypes.form.parameters');
-  const setRow = (index: number, patch: Partial<ParameterRow>) =>
+  const setRow = (index: number, patch: Partial<RequiredRow>) =>
     onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   return (
     <fieldset className={styles.fieldset}>
-      <legend className={styles.legend}>{legend}</legend>
+      <legend className={styles.legend}>{text.legend}</legend>
       {rows.map((row, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their position
         <div key={index} className={styles.row} style={{ gridTemplateColumns: '1fr 1.4fr auto auto' }}>
           <input
             className={styles.input}
-            aria-label={t('resourceTypes.form.parameterName', { index: index + 1 })}
-            placeholder="BUCKET"
+            aria-label={text.name(index + 1)}
+            placeholder={text.namePlaceholder}
             value={row.name}
             onChange={(e) => setRow(index, { name: e.target.value })}
             spellCheck={false}
           />
           <input
             className={styles.input}
-            aria-label={t('resourceTypes.form.parameterDescription', { index: index + 1 })}
-            placeholder={t('resourceTypes.form.parameterDescriptionPlaceholder')}
+            aria-label={text.description(index + 1)}
+            placeholder={text.descriptionPlaceholder}
             value={row.description}
             onChange={(e) => setRow(index, { description: e.target.value })}
           />
@@ -45,12 +60,12 @@ export function ResourceTypeParameterRows({
               checked={row.required}
               onChange={(e) => setRow(index, { required: e.target.checked })}
             />
-            <span>{t('resourceTypes.form.parameterRequired')}</span>
+            <span>{text.required}</span>
           </label>
           <button
             type="button"
             className={styles.removeRow}
-            aria-label={t('editor.drawer.removeRow', { legend, index: index + 1 })}
+            aria-label={t('editor.drawer.removeRow', { legend: text.legend, index: index + 1 })}
             onClick={() => onChange(rows.filter((_, i) => i !== index))}
           >
             ×
@@ -62,7 +77,7 @@ export function ResourceTypeParameterRows({
         className={styles.addRow}
         onClick={() => onChange([...rows, { name: '', required: false, description: '' }])}
       >
-        + {t('resourceTypes.form.addParameter')}
+        + {text.add}
       </button>
     </fieldset>
   );
