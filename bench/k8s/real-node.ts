@@ -7,7 +7,7 @@
 // and the total per run. Everything is timed on this machine's one clock, in ms.
 //
 // Run inside a network namespace of its own (the node's pods reach the API there):
-//   node scripts/testenv/test-images.mjs      # once, outside the namespace
+//   node scripts/testenv/test-images.mjs      # once, outside the namespace (builds and pushes the images)
 //   node scripts/testenv/netns.mjs pnpm --filter @cyclone/bench real-node
 //   BENCH_RUNS=30
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { installCrds, loadKubeConfig, makeClients } from '../../packages/k8s/dis
 import { BASE_IMAGE } from '../../scripts/testenv/base-image.mjs';
 import { startControlPlane } from '../../scripts/testenv/control-plane.mjs';
 import { REAL_NODE_LABELS, startRealNode } from '../../scripts/testenv/real-node.mjs';
-import { builtTestImages, STAGE_HELPER_IMAGE } from '../../scripts/testenv/test-images.mjs';
+import { pushedTestImages, REGISTRY_STAGE_HELPER_IMAGE } from '../../scripts/testenv/test-images.mjs';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -30,11 +30,11 @@ if (!nodeIp) throw new Error('run this inside scripts/testenv/netns.mjs (see the
 const binDir = execFileSync('bash', ['../scripts/testenv/build.sh', '--print-bin-dir'], { encoding: 'utf8' }).trim();
 const stateDir = mkdtempSync(join(tmpdir(), 'cyclone-bench-real-node-'));
 const controlPlane = await startControlPlane({ stateDir: join(stateDir, 'cp'), binDir, fakeNodes: false });
+pushedTestImages(); // the node pulls them from its registry
 const node = await startRealNode({
   stateDir: join(stateDir, 'node'),
   controlPlane,
   binDir,
-  imagesArchive: builtTestImages(),
 });
 const clients = makeClients(loadKubeConfig({ kubeconfigPath: controlPlane.kubeconfigPath }));
 await installCrds(clients);
@@ -48,7 +48,7 @@ const platform = await startBenchPlatform({
     CYCLONE_KUBECONFIG: controlPlane.kubeconfigPath,
     CYCLONE_INSTANCE: 'bench',
     CYCLONE_NAMESPACE: 'cyclone-bench-system',
-    CYCLONE_STAGE_HELPER_IMAGE: STAGE_HELPER_IMAGE,
+    CYCLONE_STAGE_HELPER_IMAGE: REGISTRY_STAGE_HELPER_IMAGE,
     CYCLONE_POD_GC_DELAY: '1s',
     CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({ nodeSelector: REAL_NODE_LABELS }),
   },
