@@ -17,7 +17,7 @@
 // A registry path is the image name without its host: cyclone.test/cyclone-api:test is
 // NODE_REGISTRY/cyclone-api:test, local/debian:bookworm NODE_REGISTRY/local/debian:bookworm.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheRoot } from './base-image.mjs';
@@ -45,14 +45,17 @@ function archivePrefix(archive) {
   return basename(archive).replace(/-[0-9a-f]+\.tar$/, '');
 }
 
-/** The registry's configuration: storage in the cache; read-only where the node pulls. */
-export function registryConfig({ addr, readOnly }) {
+/**
+ * The registry's configuration: storage in the cache; read-only where the node pulls;
+ * the push's registry logs its requests (how many blobs the client uploaded).
+ */
+export function registryConfig({ addr, readOnly, accessLog = false }) {
   return [
     'version: 0.1',
     'log:',
     '  level: warn',
     '  accesslog:',
-    '    disabled: true',
+    `    disabled: ${!accessLog}`,
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${storageDir()}`,
@@ -131,10 +134,18 @@ async function startPushRegistry() {
     binary: REGISTRY_BINARY,
     args: (dir) => ['serve', join(dir, 'config.yml')],
     prepare: (dir) =>
-      writeFileSync(join(dir, 'config.yml'), registryConfig({ addr: `127.0.0.1:${port}`, readOnly: false })),
+      writeFileSync(
+        join(dir, 'config.yml'),
+        registryConfig({ addr: `127.0.0.1:${port}`, readOnly: false, accessLog: true }),
+      ),
     ready: () => registryAnswers(url),
   });
-  return { host: `127.0.0.1:${port}`, stop: registry.stop };
+  // Each blob the client sends ends with a PUT to its upload session (`…/blobs/uploads/<id>?digest=…`).
+  const blobUploads = () =>
+    readFileSync(registry.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => /"PUT \/v2\/\S+\/blobs\/uploads\//.test(line)).length;
+  return { host: `127.0.0.1:${port}`, blobUploads, stop: registry.stop };
 }
 
 /** A containerd of its own (content store only: no CRI, no unpacking), in a temporary folder. */
@@ -193,6 +204,7 @@ export async function pushToNodeRegistry(archive, { aliases = {} } = {}) {
   let imported = started;
   let pushed = started;
   let names = [];
+  let blobUploads = 0;
   try {
     const containerd = await startScratchContainerd();
     try {
@@ -211,6 +223,7 @@ export async function pushToNodeRegistry(archive, { aliases = {} } = {}) {
     } finally {
       await containerd.stop();
     }
+    blobUploads = registry.blobUploads();
   } finally {
     await registry.stop();
   }
@@ -227,7 +240,7 @@ export async function pushToNodeRegistry(archive, { aliases = {} } = {}) {
   process.stderr.write(
     `node registry: pushed ${names.length} images of ${basename(archive)} in ${seconds(Date.now() - started)} ` +
       `(import ${seconds(imported - started)}, push ${seconds(pushed - imported)}${collected}): ` +
-      `${uploaded.count} new blobs, ${megabytes(uploaded.bytes)} uploaded\n`,
+      `${blobUploads} blobs uploaded, ${uploaded.count} new in the storage (${megabytes(uploaded.bytes)})\n`,
   );
 }
 
