@@ -6,7 +6,7 @@
 // timed on this machine's clock) and of each stage, and their medians.
 //
 // Run inside a network namespace of its own (the node's pods reach the API there):
-//   node scripts/testenv/test-images.mjs      # once, outside the namespace
+//   node scripts/testenv/test-images.mjs      # once, outside the namespace (builds and pushes the images)
 //   node scripts/testenv/netns.mjs pnpm --filter @cyclone/bench golang-example
 //   BENCH_RUNS=3
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';

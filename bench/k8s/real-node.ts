@@ -7,7 +7,7 @@
 // and the total per run. Everything is timed on this machine's one clock, in ms.
 //
 // Run inside a network namespace of its own (the node's pods reach the API there):
-//   node scripts/testenv/test-images.mjs      # once, outside the namespace
+//   node scripts/testenv/test-images.mjs      # once, outside the namespace (builds and pushes the images)
 //   node scripts/testenv/netns.mjs pnpm --filter @cyclone/bench real-node
 //   BENCH_RUNS=30
 import pg from 'pg';

@@ -22,7 +22,8 @@ export function build() {
 
 /**
  * Debian packages the tests drive for real: Chromium for Playwright (never a browser
- * download), Subversion (svn, svnserve), the distribution registry and htpasswd,
+ * download), Subversion (svn, svnserve), the distribution registry (the integration
+ * tests' and the real test node's, which set-up pushes that node's images to) and htpasswd,
  * bubblewrap (the sandbox of the host executor's stages), the Docker Engine the
  * container executor's tests start privately, mmdebstrap, which makes their
  * Debian base image without any registry, and the CNI plugins of the real test node.
@@ -38,7 +39,7 @@ const TEST_PACKAGES = [
   // The container executor's tests also run on Podman's Docker-compatible socket; its --init is catatonit.
   { path: '/usr/bin/podman', name: 'podman' },
   { path: '/usr/libexec/podman/catatonit', name: 'catatonit' },
-  // The real test node: containerd comes with docker.io; pods get their network from CNI.
+  // The real test node: containerd (and ctr, which pushes its images) come with docker.io; pods get their network from CNI.
   { path: '/usr/lib/cni/bridge', name: 'containernetworking-plugins' },
 ];
 
@@ -63,7 +64,8 @@ export async function ensureBaseImage() {
 
 /**
  * The real-node tests' images (stage helper, Node base, pause), and Cyclone's own
- * (api, web, stage-helper from their Dockerfiles, for the Helm install test), built once per content.
+ * (api, web, stage-helper from their Dockerfiles, for the Helm install test), built once
+ * per content and pushed once to the real node's registry (each push prints its time).
  */
 export async function ensureTestImages() {
   step('images of the real-node tests');

@@ -4,7 +4,7 @@ export const APP_IMAGE_TAG: string;
 export const API_IMAGE: string;
 export const WEB_IMAGE: string;
 export const HELPER_IMAGE: string;
-/** Path of the built archive for the current sources; throws when it is not built. */
-export function builtAppImages(): string;
-/** Builds the archive when needed and returns its path. */
+/** Path of the archive for the current sources; throws when it is not built or not pushed to the node's registry. */
+export function pushedAppImages(): string;
+/** Builds the archive when needed, pushes it to the node's registry once, and returns its path. */
 export function ensureAppImages(): Promise<string>;

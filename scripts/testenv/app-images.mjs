@@ -1,31 +1,34 @@
 #!/usr/bin/env node
-// Cyclone's own images for the deploy test (apps/api/src/deploy/helm-install.real.test.ts),
-// built from their production Dockerfiles on the local Node base of test-images.mjs and
-// cached as one `docker save` archive under <cache>/images/:
+// Cyclone's own images for the deploy test (apps/api/src/controller/executors/kubernetes/
+// helm-install.real.test.ts), built from their production Dockerfiles on the local Node
+// base of test-images.mjs, cached as one `docker save` archive under <cache>/images/ and
+// pushed once to the real node's registry (node-registry.mjs):
 //
 //   cyclone.test/cyclone-api:test            apps/api/Dockerfile (NODE_IMAGE=local/node:24-bookworm)
 //   cyclone.test/cyclone-web:test            apps/web/Dockerfile (same base)
 //   cyclone.test/cyclone-stage-helper:test   test-images.mjs' stage helper under the chart's name
 //
+// In the registry they are cyclone-api:test, cyclone-web:test and cyclone-stage-helper:test.
 // The chart names its three images <image.repository>/cyclone-{api,web,stage-helper}:<image.tag>,
-// so the test installs with image.repository=cyclone.test and image.tag=test. The real
-// node imports the archive with `ctr images import` like the other test images: the
-// test cluster pulls from no registry.
+// so the test installs with image.repository=NODE_REGISTRY (127.0.0.1:5000) and
+// image.tag=test, and the kubelet pulls them from there as it would from any registry.
 //
 // The archive's name carries a hash of the build's inputs (the workspace's sources,
 // lockfile, Dockerfiles and the test-images archive holding the base), so only a change
 // to them rebuilds it. `pnpm fetch` inside the builds reaches the machine's npm
 // registry, apt the Debian mirrors (--network=host, outside any test namespace).
 //
-// CLI: node scripts/testenv/app-images.mjs   # builds if needed (after test-images.mjs), prints the archive path
+// CLI: node scripts/testenv/app-images.mjs   # builds and pushes if needed (after test-images.mjs), prints the archive path
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from './base-image.mjs';
 import { startContainerEngine, stopContainerEngine } from './container-engine.mjs';
+import { archivePath, ensureArchive, requireArchive } from './image-archive.mjs';
+import { pushToNodeRegistry, requirePushed } from './node-registry.mjs';
 import { builtTestImages, ensureTestImages, filesUnder, NODE_IMAGE, STAGE_HELPER_IMAGE } from './test-images.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -87,9 +90,9 @@ function archiveKey(testImages) {
   return hash.digest('hex').slice(0, 12);
 }
 
-function archivePath(testImages) {
-  return join(cacheRoot(), 'images', `cyclone-app-images-${archiveKey(testImages)}.tar`);
-}
+const ARCHIVE_PREFIX = 'cyclone-app-images';
+const COMMAND = 'node scripts/testenv/app-images.mjs';
+const WHAT = "Cyclone's test images";
 
 /**
  * One `docker build` with its steps' times on stderr: where a cold build spends them.
@@ -166,9 +169,7 @@ async function buildArchive(archive, testImages) {
       await timedBuild(engine.dockerHost, { tag: `${tag}-build`, dockerfile, target: 'build' });
     }
     docker(['tag', STAGE_HELPER_IMAGE, HELPER_IMAGE]);
-    const partial = `${archive}.partial`;
-    docker(['save', '-o', partial, ...APP_IMAGES]);
-    renameSync(partial, archive);
+    docker(['save', '-o', archive, ...APP_IMAGES]);
     // What earlier builds left untagged; the layers of the tagged images stay for the next.
     docker(['image', 'prune', '-f']);
   } finally {
@@ -176,29 +177,24 @@ async function buildArchive(archive, testImages) {
   }
 }
 
-/** The archive for the current sources, which must have been built (nothing is built inside the test namespace). */
-export function builtAppImages() {
-  const archive = archivePath(builtTestImages());
-  if (!existsSync(archive)) {
-    throw new Error(
-      `Cyclone's test images are not built (${archive}): run "node scripts/testenv/app-images.mjs" (npm test does)`,
-    );
-  }
+/** The archive for the current sources, built and pushed to the node's registry (nothing is built inside the test namespace). */
+export function pushedAppImages() {
+  const archive = requireArchive(archivePath(ARCHIVE_PREFIX, archiveKey(builtTestImages())), {
+    what: WHAT,
+    command: COMMAND,
+  });
+  requirePushed(archive, COMMAND);
   return archive;
 }
 
-/** Builds the archive once per content and returns its path. */
+/** Builds the archive once per content, pushes it once, and returns its path. */
 export async function ensureAppImages() {
   const testImages = await ensureTestImages();
-  const dir = join(cacheRoot(), 'images');
-  mkdirSync(dir, { recursive: true });
-  const archive = archivePath(testImages);
-  if (existsSync(archive)) return archive;
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith('cyclone-app-images-')) rmSync(join(dir, name), { force: true }); // older contents
-  }
-  process.stderr.write(`building Cyclone's test images: ${archive}\n`);
-  await buildArchive(archive, testImages);
+  const archive = await ensureArchive(ARCHIVE_PREFIX, archiveKey(testImages), {
+    what: WHAT,
+    build: (partial) => buildArchive(partial, testImages),
+  });
+  await pushToNodeRegistry(archive);
   return archive;
 }
 

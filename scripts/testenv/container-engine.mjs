@@ -23,6 +23,7 @@ import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGE, ensureBaseImageTarball } from './base-image.mjs';
+import { unmountUnder } from './mounts.mjs';
 
 export { BASE_IMAGE };
 
@@ -49,22 +50,6 @@ function isAlive(pid) {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Unmounts whatever dockerd left mounted under the state directory (after a hard kill). */
-function unmountUnder(stateDir) {
-  const mounts = readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[1])
-    .filter((point) => point?.startsWith(`${stateDir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const point of mounts) {
-    try {
-      execFileSync('umount', ['-l', point], { stdio: 'ignore' });
-    } catch {
-      // Already gone.
-    }
   }
 }
 

@@ -15,9 +15,8 @@ export function startRealNode(opts: {
   stateDir: string;
   controlPlane: ControlPlane;
   binDir: string;
-  imagesArchive: string;
   watchPid?: number;
 }): Promise<RealNode>;
 export function stopRealNode(opts: { stateDir: string }): Promise<void>;
-/** Imports a `docker save` archive into the node's containerd (its kubelet then pulls nothing). */
-export function importImages(stateDir: string, archive: string): void;
+/** The images the node pulled (from its registry) and how long each pull took. */
+export function imagePulls(stateDir: string): { image: string; ms: number }[];

@@ -6,10 +6,14 @@
 //   kubelet: failCgroupV1 false, cgroupfs, low eviction thresholds, image GC off;
 //   containerd: restrict_oom_score_adj (negative scores are refused here), no systemd
 //   cgroups, a local pause image (test-images.mjs), its own CNI configuration.
+// Images come from the node's registry (node-registry.mjs): docker-registry serving the
+// test cache's storage read-only at 127.0.0.1:5000 in the namespace, which containerd's
+// hosts.toml files name for that address, docker.io and cyclone.test; the kubelet pulls
+// what pods need (set-up pushed the images; nothing is imported here).
 // Once the node is Ready, kube-proxy and CoreDNS (cluster-network.mjs) give the cluster
 // Service routing and DNS; the kubelet's clusterDNS is the node address.
 //
-//   const node = await startRealNode({ stateDir, controlPlane, binDir, imagesArchive });
+//   const node = await startRealNode({ stateDir, controlPlane, binDir });
 //   ... node.nodeName, node.nodeIp
 //   await node.stop();
 //
@@ -32,6 +36,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLUSTER_DOMAIN, startClusterNetwork } from './cluster-network.mjs';
 import { writeNodeKubeconfig } from './control-plane.mjs';
+import { unmountUnder } from './mounts.mjs';
+import { NODE_REGISTRY, registryAnswers, registryConfig, writeRegistryHosts } from './node-registry.mjs';
 import { PAUSE_IMAGE } from './test-images.mjs';
 
 export const REAL_NODE_LABELS = { type: 'real' };
@@ -181,27 +187,6 @@ function ctr(dir, args, options = {}) {
   });
 }
 
-/** Imports a `docker save` archive into the node's containerd (state directory of startRealNode). */
-export function importImages(stateDir, archive) {
-  ctr(resolve(stateDir), ['images', 'import', archive], { timeout: 600_000 });
-}
-
-/** Unmounts whatever the node left mounted under its state directory. */
-function unmountUnder(dir) {
-  const points = readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[1])
-    .filter((point) => point?.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-  for (const point of points) {
-    try {
-      execFileSync('umount', ['-l', point], { stdio: 'ignore' });
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 /** Pids of the containerd shims serving this node's containerd. */
 function shimPids(dir) {
   const address = join(dir, 'containerd', 'containerd.sock');
@@ -276,7 +261,7 @@ export async function stopRealNode({ stateDir }) {
       // Gone.
     }
   };
-  for (const name of ['kubelet', 'kube-proxy', 'coredns']) if (pids[name]) kill(pids[name], 'SIGKILL');
+  for (const name of ['kubelet', 'kube-proxy', 'coredns', 'registry']) if (pids[name]) kill(pids[name], 'SIGKILL');
   // Every container's processes die with their task; then the shims and containerd.
   try {
     for (const id of ctr(dir, ['tasks', 'ls', '-q'], { timeout: 10_000 }).split('\n').filter(Boolean)) {
@@ -302,16 +287,18 @@ export async function stopRealNode({ stateDir }) {
 }
 
 /**
- * Starts containerd and the kubelet, imports the test images, and resolves once the
- * node is Ready. controlPlane: what startControlPlane returned.
+ * Starts the image registry, containerd and the kubelet, and resolves once the node is
+ * Ready. controlPlane: what startControlPlane returned. The registry serves what set-up
+ * pushed (node-registry.mjs); the kubelet pulls from it when pods need an image.
  */
-export async function startRealNode({ stateDir, controlPlane, binDir, imagesArchive, watchPid = process.pid }) {
+export async function startRealNode({ stateDir, controlPlane, binDir, watchPid = process.pid }) {
   if (process.getuid?.() !== 0) throw new Error('the real test node needs root (containerd, kubelet)');
   const nodeIp = process.env.CYCLONE_TESTENV_NODE_IP;
   if (!nodeIp)
     throw new Error('the real test node runs inside scripts/testenv/netns.mjs (CYCLONE_TESTENV_NODE_IP unset)');
   for (const path of [
     '/usr/bin/containerd',
+    '/usr/bin/docker-registry',
     join(CNI_BIN_DIR, 'bridge'),
     join(binDir, 'kubelet'),
     join(binDir, 'kube-proxy'),
@@ -328,6 +315,8 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   }
   writeFileSync(join(containerdDir, 'config.toml'), containerdConfig(containerdDir));
   writeFileSync(join(containerdDir, 'cni', '10-cyclone-test.conflist'), cniConfig(containerdDir));
+  writeRegistryHosts(join(containerdDir, 'certs.d'));
+  writeFileSync(join(dir, 'registry.yml'), registryConfig({ addr: NODE_REGISTRY, readOnly: true }));
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
   // The image-build stages' Localhost seccomp profile, where the installation puts it (k8s/README.md).
   mkdirSync(join(dir, 'kubelet', 'seccomp', 'cyclone'), { recursive: true });
@@ -348,6 +337,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
   writeFileSync(join(dir, 'cgroup-root'), nodeName);
   const pids = {};
   const savePids = () => writeFileSync(join(dir, 'pids.json'), JSON.stringify(pids));
+  pids.registry = spawnLogged(dir, 'registry', '/usr/bin/docker-registry', ['serve', join(dir, 'registry.yml')]);
   pids.containerd = spawnLogged(dir, 'containerd', '/usr/bin/containerd', [
     '--config',
     join(containerdDir, 'config.toml'),
@@ -361,7 +351,7 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
     watchdog.unref();
   }
   try {
-    let deadline = Date.now() + START_TIMEOUT_MS;
+    const deadline = Date.now() + START_TIMEOUT_MS;
     const checkAlive = (running) => {
       for (const [name, pid] of Object.entries(running)) {
         if (!isAlive(pid))
@@ -381,8 +371,10 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
         await sleep(100);
       }
     }
-    ctr(dir, ['images', 'import', imagesArchive], { timeout: 180_000 });
-    deadline = Date.now() + START_TIMEOUT_MS; // the import has its own timeout
+    while (!(await registryAnswers(`http://${NODE_REGISTRY}`))) {
+      check('the image registry');
+      await sleep(100);
+    }
     pids.kubelet = spawnLogged(dir, 'kubelet', join(binDir, 'kubelet'), [
       `--config=${join(dir, 'kubelet.yaml')}`,
       `--kubeconfig=${kubeconfig}`,
@@ -422,6 +414,29 @@ export async function startRealNode({ stateDir, controlPlane, binDir, imagesArch
     await stopRealNode({ stateDir: dir });
     throw error;
   }
+}
+
+/**
+ * The images the node pulled and how long each took, from containerd's CRI log lines
+ * (`PullImage "<image>"`, then `PullImage "<image>" returns image reference …`).
+ */
+export function imagePulls(stateDir) {
+  const started = new Map();
+  const pulls = [];
+  let log = '';
+  try {
+    log = readFileSync(join(resolve(stateDir), 'containerd.log'), 'utf8');
+  } catch {
+    return pulls;
+  }
+  for (const line of log.split('\n')) {
+    const match = line.match(/^time="([^"]+)".*msg="PullImage \\"([^\\]+)\\"( returns)?/);
+    if (!match) continue;
+    const [, time, image, returned] = match;
+    if (!returned) started.set(image, Date.parse(time));
+    else if (started.has(image)) pulls.push({ image, ms: Date.parse(time) - started.get(image) });
+  }
+  return pulls;
 }
 
 function readKubeconfigTls(path) {

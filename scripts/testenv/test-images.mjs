@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Images of the real-node tests, built without any registry and cached as one
-// `docker save` archive under ${CYCLONE_TESTENV_CACHE:-~/.cache/cyclone-testenv}/images/:
+// Images of the real-node tests, built without any registry, cached as one `docker save`
+// archive under ${CYCLONE_TESTENV_CACHE:-~/.cache/cyclone-testenv}/images/ and pushed once
+// to the real node's registry (node-registry.mjs), the kubelet's source:
 //
 //   local/debian:bookworm        the mmdebstrap base (base-image.mjs): stage workloads
 //   local/node:24-bookworm       that base plus Node.js 24 (the npm registry's
@@ -16,12 +17,15 @@
 //   local/golang:bookworm        the base plus Debian's Go: the golang example's builds
 //                                (both builder-images.mjs)
 //
+// The stage helper is also pushed as cyclone-stage-helper:test, the chart's name:
+// REGISTRY_STAGE_HELPER_IMAGE, the real-node tests' helper, pulled from the registry.
+//
 // The archive's name carries a hash of everything that goes into it, so a change to
-// the stage helper rebuilds it. The build runs a private dockerd (container-engine.mjs)
+// the stage helper rebuilds (and pushes) it. The build runs a private dockerd (container-engine.mjs)
 // outside any test network namespace: apt and npm inside `docker build` need the
 // machine's package registries.
 //
-// CLI: node scripts/testenv/test-images.mjs   # builds if needed, prints the archive path
+// CLI: node scripts/testenv/test-images.mjs   # builds and pushes if needed, prints the archive path
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -31,7 +35,6 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -39,9 +42,11 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_IMAGE, cacheRoot, ensureBaseImageTarball } from './base-image.mjs';
+import { BASE_IMAGE, ensureBaseImageTarball } from './base-image.mjs';
 import { BUILDAH_IMAGE, BUILDER_DOCKERFILES, buildBuilderImages, GO_IMAGE } from './builder-images.mjs';
 import { startContainerEngine } from './container-engine.mjs';
+import { archivePath, ensureArchive, requireArchive } from './image-archive.mjs';
+import { NODE_REGISTRY, pushToNodeRegistry, requirePushed } from './node-registry.mjs';
 import { buildServiceImage, SERVICE_DOCKERFILE, SERVICE_IMAGE } from './service-image.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -54,6 +59,9 @@ const COREPACK_VERSION = '0.36.0';
 const MACHINE_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export const NODE_IMAGE = 'local/node:24-bookworm';
 export const STAGE_HELPER_IMAGE = 'cyclone/stage-helper:test';
+/** The stage helper as the real node pulls it: from its registry, under the chart's name. */
+export const REGISTRY_STAGE_HELPER_IMAGE = `${NODE_REGISTRY}/cyclone-stage-helper:test`;
+const REGISTRY_ALIASES = { [STAGE_HELPER_IMAGE]: 'cyclone-stage-helper:test' };
 export const PAUSE_IMAGE = 'cyclone.test/pause:1';
 export const RESOLVER_IMAGE = 'cyclone.test/resolver:1';
 const RESOLVER_CONTEXT = 'scripts/testenv/resolver-image';
@@ -199,12 +207,10 @@ async function buildArchive(archive, pauseBinary) {
       buildServiceImage(engine.dockerHost);
       buildBuilderImages(engine.dockerHost);
       build({ tag: RESOLVER_IMAGE, context: join(ROOT, RESOLVER_CONTEXT), args: { BASE: BASE_IMAGE } });
-      const partial = `${archive}.partial`;
-      execFileSync('/usr/bin/docker', ['save', '-o', partial, ...TEST_IMAGES], {
+      execFileSync('/usr/bin/docker', ['save', '-o', archive, ...TEST_IMAGES], {
         env: { ...process.env, DOCKER_HOST: engine.dockerHost },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      renameSync(partial, archive);
     } finally {
       await engine.stop();
     }
@@ -213,37 +219,34 @@ async function buildArchive(archive, pauseBinary) {
   }
 }
 
-function archivePath(baseTarball, pauseBinary) {
-  return join(cacheRoot(), 'images', `node-test-images-${archiveKey(baseTarball, pauseBinary)}.tar`);
-}
+const ARCHIVE_PREFIX = 'node-test-images';
+const COMMAND = 'node scripts/testenv/test-images.mjs';
 
 /**
  * The archive for the current sources, which must have been built (inside the test
  * network namespace nothing can be downloaded to build it).
  */
 export function builtTestImages() {
-  const archive = archivePath(ensureBaseImageTarball(), pauseBinaryPath());
-  if (!existsSync(archive)) {
-    throw new Error(
-      `the real-node test images are not built (${archive}): run "node scripts/testenv/test-images.mjs" (npm test does)`,
-    );
-  }
+  const key = archiveKey(ensureBaseImageTarball(), pauseBinaryPath());
+  return requireArchive(archivePath(ARCHIVE_PREFIX, key), { what: 'the real-node test images', command: COMMAND });
+}
+
+/** The archive for the current sources, built and pushed to the node's registry (what the real node pulls). */
+export function pushedTestImages() {
+  const archive = builtTestImages();
+  requirePushed(archive, COMMAND);
   return archive;
 }
 
-/** Builds the archive once per content (about a minute) and returns its path. */
+/** Builds the archive once per content (about a minute), pushes it once, and returns its path. */
 export async function ensureTestImages() {
   const baseTarball = ensureBaseImageTarball();
   const pauseBinary = pauseBinaryPath();
-  const dir = join(cacheRoot(), 'images');
-  mkdirSync(dir, { recursive: true });
-  const archive = archivePath(baseTarball, pauseBinary);
-  if (existsSync(archive)) return archive;
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith('node-test-images-')) rmSync(join(dir, name), { force: true }); // older contents
-  }
-  process.stderr.write(`building the real-node test images: ${archive}\n`);
-  await buildArchive(archive, pauseBinary);
+  const archive = await ensureArchive(ARCHIVE_PREFIX, archiveKey(baseTarball, pauseBinary), {
+    what: 'the real-node test images',
+    build: (partial) => buildArchive(partial, pauseBinary),
+  });
+  await pushToNodeRegistry(archive, { aliases: REGISTRY_ALIASES });
   return archive;
 }
 

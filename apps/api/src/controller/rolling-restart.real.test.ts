@@ -8,7 +8,7 @@ import { installCrds, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_IMAGE } from '../../../../scripts/testenv/base-image.mjs';
 import { REAL_NODE_LABELS } from '../../../../scripts/testenv/real-node.mjs';
-import { STAGE_HELPER_IMAGE } from '../../../../scripts/testenv/test-images.mjs';
+import { REGISTRY_STAGE_HELPER_IMAGE } from '../../../../scripts/testenv/test-images.mjs';
 import { RECONCILE_WAIT } from '../testing/kube-sync-kit.js';
 import { createWorkflow, isEnded, logLines, must, readRun, runWorkflow } from '../testing/run-helpers.js';
 import { type SpawnedApi, spawnApi } from '../testing/spawn-api.js';
@@ -107,7 +107,7 @@ describe('rolling restarts of the API and the controllers', () => {
       CYCLONE_POD_NAME: name,
       CYCLONE_RESYNC_INTERVAL: '1s',
       CYCLONE_STAGE_API_URL: front.url,
-      CYCLONE_STAGE_HELPER_IMAGE: STAGE_HELPER_IMAGE,
+      CYCLONE_STAGE_HELPER_IMAGE: REGISTRY_STAGE_HELPER_IMAGE,
       CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({ nodeSelector: REAL_NODE_LABELS }),
       CYCLONE_POD_GC_DELAY: '10m',
     });

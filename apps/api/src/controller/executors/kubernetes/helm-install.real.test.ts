@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { apiStatusOf, type KubeClients, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { APP_IMAGE_REPOSITORY, APP_IMAGE_TAG, builtAppImages } from '../../../../../../scripts/testenv/app-images.mjs';
+import { APP_IMAGE_TAG, pushedAppImages } from '../../../../../../scripts/testenv/app-images.mjs';
 import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
-import { importImages } from '../../../../../../scripts/testenv/real-node.mjs';
+import { NODE_REGISTRY } from '../../../../../../scripts/testenv/node-registry.mjs';
 import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
 import { createWorkflow, logLines, must, runWorkflow, stageOf, waitForRun } from '../../../testing/run-helpers.js';
 import { graphqlAt } from '../../../testing/test-api.js';
@@ -18,7 +18,8 @@ import { waitFor } from '../../../testing/wait.js';
 /**
  * Cyclone installed the way README "Install on Kubernetes" says, with its Helm chart,
  * onto the real node: the api, web and stage-helper images built from their production
- * Dockerfiles (scripts/testenv/app-images.mjs), an external Postgres (the tests' own,
+ * Dockerfiles (scripts/testenv/app-images.mjs) and pushed to the node's registry, which
+ * the kubelet pulls them from (image.repository names it), an external Postgres (the tests' own,
  * reached at the node address), Service routing by kube-proxy and names by CoreDNS.
  * The test signs in through the web Service (which proxies to the API Service), runs a
  * workflow on the deployed controller's Kubernetes executor, and uninstalls.
@@ -130,7 +131,7 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
   let manifest = '';
 
   beforeAll(async () => {
-    importImages(inject('realNodeStateDir'), builtAppImages());
+    pushedAppImages(); // throws unless set-up built and pushed them
     clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
     database = await createTestDatabase({ empty: true });
     forward = await forwardToNodeAddress(new URL(database.url));
@@ -144,7 +145,7 @@ describe('Cyclone installed with its Helm chart on the real node', () => {
       body: { metadata: { name: 'deploy-admin' }, stringData: { password: ADMIN.password } },
     });
     const values = {
-      'image.repository': APP_IMAGE_REPOSITORY,
+      'image.repository': NODE_REGISTRY,
       'image.tag': APP_IMAGE_TAG,
       'database.url': url.toString(),
       'admin.existingSecret': 'deploy-admin',

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
-import { BUILDAH_IMAGE, GO_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
+import {
+  BUILDAH_IMAGE,
+  GO_IMAGE,
+  REGISTRY_STAGE_HELPER_IMAGE,
+} from '../../../../../../scripts/testenv/test-images.mjs';
 import {
   pullImage,
   type RunningRegistry,
@@ -45,7 +49,7 @@ describe('image builds on a real node', () => {
     kit = await startExecutorKit({
       apiEnv: { HOST: nodeIp, CYCLONE_OUTBOUND_ALLOW: `127.0.0.1/32,${nodeIp}/32` },
       podDefaults: { nodeSelector: { ...REAL_NODE_LABELS } },
-      helperImage: STAGE_HELPER_IMAGE,
+      helperImage: REGISTRY_STAGE_HELPER_IMAGE,
     });
     await kit.h.must(POD_SECURITY, { input: { name: kit.tenant, quota: { podSecurity: 'BASELINE' } } });
     controller = await kit.startController({ podGcDelayMs: 500 });

@@ -9,7 +9,11 @@ import { apiStatusOf } from '@cyclone/k8s';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASE_IMAGE } from '../../../../../../scripts/testenv/base-image.mjs';
 import { REAL_NODE_LABELS } from '../../../../../../scripts/testenv/real-node.mjs';
-import { RESOLVER_IMAGE, SERVICE_IMAGE, STAGE_HELPER_IMAGE } from '../../../../../../scripts/testenv/test-images.mjs';
+import {
+  REGISTRY_STAGE_HELPER_IMAGE,
+  RESOLVER_IMAGE,
+  SERVICE_IMAGE,
+} from '../../../../../../scripts/testenv/test-images.mjs';
 import { startGitHttpServer } from '../../../modules/scm/testing/git-http-server.js';
 import { STOP_RUN } from '../../../testing/run-helpers.js';
 import { createGitRepository, stageOf } from '../../../testing/stage-io.js';
@@ -58,7 +62,7 @@ describe('stage pods on a real node', () => {
         CYCLONE_OUTBOUND_ALLOW: `127.0.0.1/32,${nodeIp}/32`,
       },
       podDefaults: { nodeSelector: { ...REAL_NODE_LABELS } },
-      helperImage: STAGE_HELPER_IMAGE,
+      helperImage: REGISTRY_STAGE_HELPER_IMAGE,
     });
     // Most tests run root images, as most CI images are: a platform admin's BASELINE.
     await kit.h.must(POD_SECURITY, { input: { name: kit.tenant, quota: { podSecurity: 'BASELINE' } } });

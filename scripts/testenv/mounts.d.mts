@@ -1,0 +1,2 @@
+// Type declarations for mounts.mjs.
+export function unmountUnder(dir: string): void;
