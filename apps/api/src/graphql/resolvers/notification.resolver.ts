@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { CurrentUser } from '../current-user.js';
 import {
   RunNotificationType,
   SetWorkflowNotificationsInput,
@@ -19,12 +20,10 @@ export class WorkflowNotificationsResolver {
   })
   async setWorkflowNotifications(
     @Arg('input', () => SetWorkflowNotificationsInput) input: SetWorkflowNotificationsInput,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ): Promise<WorkflowNotificationsType | null> {
-    return (await ctx.services.notifications.setWorkflowNotifications(
-      ctx.user as AuthUser,
-      input,
-    )) as WorkflowNotificationsType | null;
+    return (await ctx.services.notifications.setWorkflowNotifications(user, input)) as WorkflowNotificationsType | null;
   }
 
   @FieldResolver(() => WorkflowNotificationsType, { nullable: true, description: 'Notification settings, if any.' })

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphq
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { toStageView } from '../../modules/workflows/workflow-views.js';
 import type { GraphQLContext } from '../context.js';
+import { CurrentUser } from '../current-user.js';
 import { PipelineRevisionType } from '../types/pipeline-revision.type.js';
 import { WorkflowType } from '../types/workflow.type.js';
 
@@ -17,9 +18,10 @@ export class WorkflowPipelineRevisionResolver {
     @Root() workflow: WorkflowType,
     @Arg('revision', () => String) revision: string,
     @Arg('trigger', () => String, { nullable: true }) trigger: string | undefined,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ): Promise<PipelineRevisionType> {
-    const read = await ctx.services.pipelines.revision(ctx.user as AuthUser, workflow, { revision, trigger });
+    const read = await ctx.services.pipelines.revision(user, workflow, { revision, trigger });
     const { spec, ...rest } = read;
     return { ...rest, stages: spec.stages.map(toStageView) };
   }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { CurrentUser } from '../current-user.js';
 import { NameValueInput } from '../types/name-value.type.js';
 import { PreflightCheckType } from '../types/preflight.type.js';
 import { StageInput } from '../types/workflow.type.js';
@@ -31,9 +32,10 @@ export class PreflightResolver {
       description: "The draft's global variables (with stages).",
     })
     globalVariables: NameValueInput[] | null | undefined,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
     const draft = stages ? { stages, globalVariables } : null;
-    return ctx.services.preflight.preflight(ctx.user as AuthUser, { tenant, project, workflow, parameters, draft });
+    return ctx.services.preflight.preflight(user, { tenant, project, workflow, parameters, draft });
   }
 }

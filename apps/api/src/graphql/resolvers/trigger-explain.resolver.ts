@@ -3,6 +3,7 @@ import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { TriggerExplanation } from '../../modules/webhooks/trigger-explain.service.js';
 import { toTriggerView } from '../../modules/workflows/workflow-views.js';
 import type { GraphQLContext } from '../context.js';
+import { CurrentUser } from '../current-user.js';
 import { SimulateTriggerInput, TriggerExplanationType } from '../types/trigger-explain.type.js';
 
 const SIMULATE =
@@ -19,18 +20,20 @@ export class TriggerExplainResolver {
   @Query(() => [TriggerExplanationType], { name: 'simulateTrigger', description: SIMULATE })
   async simulateTriggerQuery(
     @Arg('input', () => SimulateTriggerInput) input: SimulateTriggerInput,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user as AuthUser, input));
+    return toExplanations(await ctx.services.webhooks.explain.simulate(user, input));
   }
 
   @Authorized()
   @Mutation(() => [TriggerExplanationType], { name: 'simulateTrigger', description: SIMULATE })
   async simulateTriggerMutation(
     @Arg('input', () => SimulateTriggerInput) input: SimulateTriggerInput,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user as AuthUser, input));
+    return toExplanations(await ctx.services.webhooks.explain.simulate(user, input));
   }
 
   @Authorized()
@@ -41,9 +44,10 @@ export class TriggerExplainResolver {
   async replayWebhookDelivery(
     @Arg('id', () => ID) id: string,
     @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
-    const { explanations } = await ctx.services.webhooks.explain.replay(ctx.user as AuthUser, id, dryRun ?? false);
+    const { explanations } = await ctx.services.webhooks.explain.replay(user, id, dryRun ?? false);
     return toExplanations(explanations);
   }
 }

@@ -16,6 +16,7 @@ import { badInput } from '../../errors/app-error.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { storedRunVolumes } from '../../modules/runs/stored-run-volumes.js';
 import type { GraphQLContext } from '../context.js';
+import { CurrentUser } from '../current-user.js';
 import { RunVolumeObject, toRunVolume, toRunVolumeObject } from '../types/run-volume.type.js';
 import { StageInput } from '../types/workflow.type.js';
 import {
@@ -35,8 +36,8 @@ export class WorkflowRunResolver {
     nullable: true,
     description: 'A run by id. NOT_FOUND when it does not exist or belongs to a tenant you are not a member of.',
   })
-  workflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runsPresenter.getRun(ctx.user as AuthUser, id);
+  workflowRun(@Arg('id', () => ID) id: string, @CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runsPresenter.getRun(user, id);
   }
 
   @Authorized()
@@ -47,17 +48,22 @@ export class WorkflowRunResolver {
     @Arg('id', () => ID) id: string,
     @Arg('stage', () => String) stage: string,
     @Arg('afterSeq', () => Int, { nullable: true }) afterSeq: number | null | undefined,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.runsPresenter.logs(ctx.user as AuthUser, id, stage, afterSeq ?? undefined);
+    return ctx.services.runsPresenter.logs(user, id, stage, afterSeq ?? undefined);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, {
     description: "Starts a run of the workflow's current version (DEVELOPER and up).",
   })
-  runWorkflow(@Arg('input', () => RunWorkflowInput) input: RunWorkflowInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.runWorkflow(ctx.user as AuthUser, {
+  runWorkflow(
+    @Arg('input', () => RunWorkflowInput) input: RunWorkflowInput,
+    @CurrentUser() user: AuthUser,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    return ctx.services.runs.runWorkflow(user, {
       ...input,
       volumes: input.volumes?.map(toRunVolume),
     });
@@ -81,9 +87,10 @@ export class WorkflowRunResolver {
       description: "Make the overridden workflow the workflow's new current version (default: keep it for this retry).",
     })
     saveAsNewVersion: boolean | null | undefined,
+    @CurrentUser() user: AuthUser,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.runs.retryWorkflowRun(ctx.user as AuthUser, id, fromStage, { overrides, saveAsNewVersion });
+    return ctx.services.runs.retryWorkflowRun(user, id, fromStage, { overrides, saveAsNewVersion });
   }
 
   @Authorized()
@@ -91,20 +98,20 @@ export class WorkflowRunResolver {
     description:
       'Kills running stages at once and cancels the run, after its finally stages have run; a second stop kills those too.',
   })
-  stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
+  stopWorkflowRun(@Arg('id', () => ID) id: string, @CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.stopWorkflowRun(user, id);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, { description: 'Starts no new stage until resumed; the run shows WAITING.' })
-  pauseWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.pauseWorkflowRun(ctx.user as AuthUser, id);
+  pauseWorkflowRun(@Arg('id', () => ID) id: string, @CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.pauseWorkflowRun(user, id);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, { description: 'Continues a paused run.' })
-  resumeWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.resumeWorkflowRun(ctx.user as AuthUser, id);
+  resumeWorkflowRun(@Arg('id', () => ID) id: string, @CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.resumeWorkflowRun(user, id);
   }
 
   @Authorized()
@@ -112,8 +119,8 @@ export class WorkflowRunResolver {
     description:
       "Approves a run that waits for a member's approval (approvalRequest: a fork's pull request, an author who is not a member): it is queued and runs with the tenant's secrets. DEVELOPER and up; CONFLICT when the run needs no approval or has ended.",
   })
-  approveWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.approveWorkflowRun(ctx.user as AuthUser, id);
+  approveWorkflowRun(@Arg('id', () => ID) id: string, @CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext) {
+    return ctx.services.runs.approveWorkflowRun(user, id);
   }
 
   @Authorized()
