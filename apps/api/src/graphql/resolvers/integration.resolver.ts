@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Integration } from '../../generated/prisma/client.js';
 import { IntegrationType } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
@@ -12,7 +12,7 @@ import {
   UpdateIntegrationInput,
 } from '../types/integration.type.js';
 import { TenantObjectRefFields } from '../types/scope.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 /** The row without its ciphertext: the only shape integrations leave the API in. */
 export function toIntegrationObject(row: Integration): IntegrationObject {
@@ -30,7 +30,7 @@ export function toIntegrationObject(row: Integration): IntegrationObject {
 }
 
 @Resolver(() => IntegrationObject)
-export class IntegrationResolver extends crudMutations({
+export class IntegrationResolver extends crudResolver({
   name: 'Integration',
   object: IntegrationObject,
   inputs: { create: CreateIntegrationInput, update: UpdateIntegrationInput, ref: IntegrationRefInput },
@@ -41,6 +41,11 @@ export class IntegrationResolver extends crudMutations({
   },
   service: (ctx) => ctx.services.integrations,
   present: toIntegrationObject,
+  lookup: {
+    name: 'integration',
+    args: TenantObjectRefFields,
+    get: (ctx, user, { tenant, name }) => ctx.services.integrations.get(user, tenant, name),
+  },
 }) {
   @Authorized()
   @Query(() => [IntegrationObject], { description: "The tenant's integrations, by name; optionally of one type." })
@@ -52,17 +57,6 @@ export class IntegrationResolver extends crudMutations({
   ): Promise<IntegrationObject[]> {
     const rows = await ctx.services.integrations.list(user, tenant, type ?? undefined);
     return rows.map(toIntegrationObject);
-  }
-
-  @Authorized()
-  @Query(() => IntegrationObject, { nullable: true })
-  async integration(
-    @Args(() => TenantObjectRefFields) { tenant, name }: TenantObjectRefFields,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<IntegrationObject | null> {
-    const row = await ctx.services.integrations.get(user, tenant, name);
-    return row ? toIntegrationObject(row) : null;
   }
 
   @Authorized()

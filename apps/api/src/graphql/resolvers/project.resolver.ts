@@ -1,17 +1,15 @@
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppError } from '../../errors/app-error.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { type TenantView, toTenantView } from '../../modules/tenants/tenants.presenter.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
 import { CreateProjectInput, ProjectRefInput, ProjectType, UpdateProjectInput } from '../types/project.type.js';
 import { TenantObjectRefFields } from '../types/scope.type.js';
 import { TenantType } from '../types/tenant.type.js';
 import { UserType } from '../types/user.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 @Resolver(() => ProjectType)
-export class ProjectResolver extends crudMutations({
+export class ProjectResolver extends crudResolver({
   name: 'Project',
   object: ProjectType,
   inputs: { create: CreateProjectInput, update: UpdateProjectInput, ref: ProjectRefInput },
@@ -27,20 +25,13 @@ export class ProjectResolver extends crudMutations({
     delete: (user, ref) => projects.deleteProject(user, ref),
   }),
   present: (project) => project,
-}) {
-  @Authorized()
-  @Query(() => ProjectType, {
-    nullable: true,
+  lookup: {
+    name: 'project',
+    args: TenantObjectRefFields,
     description: 'A project of a tenant you are a member of. NOT_FOUND when it does not exist or you are not a member.',
-  })
-  project(
-    @Args(() => TenantObjectRefFields) { tenant, name }: TenantObjectRefFields,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ProjectType> {
-    return ctx.services.projectsPresenter.getProject(user, tenant, name);
-  }
-
+    get: (ctx, user, { tenant, name }) => ctx.services.projectsPresenter.getProject(user, tenant, name),
+  },
+}) {
   @FieldResolver(() => TenantType)
   async tenant(@Root() project: ProjectType, @Ctx() ctx: GraphQLContext): Promise<TenantView> {
     const row = await ctx.loaders.tenantById.load(project.tenantId);

@@ -11,7 +11,7 @@ import {
   ResourceTypeInput,
   ResourceTypeRefInput,
 } from '../types/resource-type-definition.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudMutations } from './crud-resolver.js';
 
 const BUILTINS: ResourceTypeDefinitionType[] = BUILTIN_RESOURCE_TYPES.map((t) => ({
   type: t.type,

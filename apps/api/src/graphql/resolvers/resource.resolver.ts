@@ -1,9 +1,7 @@
 import { isSecretResourceParameter } from '@cyclone/domain';
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Resource } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import {
   CreateResourceInput,
@@ -11,7 +9,7 @@ import {
   type ResourcePersistence,
   UpdateResourceInput,
 } from '../types/resource.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 type ResourceRow = Resource & { integration: { name: string } | null; registeredType: { type: string } | null };
 
@@ -33,7 +31,7 @@ export function toResourceObject(row: ResourceRow): ResourceObject {
 }
 
 @Resolver(() => ResourceObject)
-export class ResourceResolver extends crudMutations({
+export class ResourceResolver extends crudResolver({
   name: 'Resource',
   object: ResourceObject,
   inputs: { create: CreateResourceInput, update: UpdateResourceInput, ref: ProjectObjectRefInput },
@@ -43,18 +41,12 @@ export class ResourceResolver extends crudMutations({
   },
   service: (ctx) => ctx.services.resources,
   present: toResourceObject,
-}) {
-  @Authorized()
-  @Query(() => ResourceObject, { nullable: true })
-  async resource(
-    @Args(() => ProjectObjectRefInput) { tenant, project, name }: ProjectObjectRefInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceObject | null> {
-    const row = await ctx.services.resources.get(user, tenant, project, name);
-    return row ? toResourceObject(row) : null;
-  }
-}
+  lookup: {
+    name: 'resource',
+    args: ProjectObjectRefInput,
+    get: (ctx, user, { tenant, project, name }) => ctx.services.resources.get(user, tenant, project, name),
+  },
+}) {}
 
 @Resolver(() => ProjectType)
 export class ProjectResourcesResolver {

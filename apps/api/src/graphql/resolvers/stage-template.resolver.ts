@@ -12,7 +12,7 @@ import {
   StageTemplateRefInput,
   UpdateStageTemplateInput,
 } from '../types/stage-template.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
   const spec = stageTemplateSpecSchema.parse(row.spec);
@@ -42,7 +42,7 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
 }
 
 @Resolver(() => StageTemplateObject)
-export class StageTemplateResolver extends crudMutations({
+export class StageTemplateResolver extends crudResolver({
   name: 'StageTemplate',
   object: StageTemplateObject,
   inputs: { create: CreateStageTemplateInput, update: UpdateStageTemplateInput, ref: StageTemplateRefInput },
@@ -53,6 +53,11 @@ export class StageTemplateResolver extends crudMutations({
   },
   service: (ctx) => ctx.services.templates,
   present: toStageTemplateObject,
+  lookup: {
+    name: 'stageTemplate',
+    args: TenantObjectRefFields,
+    get: (ctx, user, { tenant, name }) => ctx.services.templates.get(user, tenant, name),
+  },
 }) {
   @Authorized()
   @Query(() => [StageTemplateObject], { description: "The built-in templates, then the tenant's own, by name." })
@@ -63,17 +68,6 @@ export class StageTemplateResolver extends crudMutations({
   ): Promise<StageTemplateObject[]> {
     const rows = await ctx.services.templates.list(user, tenant);
     return rows.map(toStageTemplateObject);
-  }
-
-  @Authorized()
-  @Query(() => StageTemplateObject, { nullable: true })
-  async stageTemplate(
-    @Args(() => TenantObjectRefFields) { tenant, name }: TenantObjectRefFields,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageTemplateObject | null> {
-    const row = await ctx.services.templates.get(user, tenant, name);
-    return row ? toStageTemplateObject(row) : null;
   }
 
   @Authorized()

@@ -1,12 +1,10 @@
 import { stageDefinitionSchema } from '@cyclone/domain';
-import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Stage } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import { CreateStageInput, StageObject, UpdateStageInput } from '../types/stage.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 export function toStageObject(row: Stage): StageObject {
   const spec = stageDefinitionSchema.parse(row.spec);
@@ -29,7 +27,7 @@ export function toStageObject(row: Stage): StageObject {
 }
 
 @Resolver(() => StageObject)
-export class StageResolver extends crudMutations({
+export class StageResolver extends crudResolver({
   name: 'Stage',
   object: StageObject,
   inputs: { create: CreateStageInput, update: UpdateStageInput, ref: ProjectObjectRefInput },
@@ -39,18 +37,12 @@ export class StageResolver extends crudMutations({
   },
   service: (ctx) => ctx.services.stages,
   present: toStageObject,
-}) {
-  @Authorized()
-  @Query(() => StageObject, { nullable: true })
-  async stage(
-    @Args(() => ProjectObjectRefInput) { tenant, project, name }: ProjectObjectRefInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageObject | null> {
-    const row = await ctx.services.stages.get(user, tenant, project, name);
-    return row ? toStageObject(row) : null;
-  }
-}
+  lookup: {
+    name: 'stage',
+    args: ProjectObjectRefInput,
+    get: (ctx, user, { tenant, project, name }) => ctx.services.stages.get(user, tenant, project, name),
+  },
+}) {}
 
 @Resolver(() => ProjectType)
 export class ProjectStagesResolver {

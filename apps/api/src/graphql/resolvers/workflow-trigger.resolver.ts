@@ -8,7 +8,7 @@ import {
   WorkflowTriggerRefInput,
   WorkflowTriggerType,
 } from '../types/workflow-trigger.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudMutations } from './crud-resolver.js';
 
 @Resolver(() => WorkflowTriggerType)
 export class WorkflowTriggerResolver extends crudMutations({

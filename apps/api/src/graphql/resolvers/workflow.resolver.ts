@@ -1,10 +1,8 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { toStageView, toTriggerView } from '../../modules/workflows/workflow-views.js';
 import { MAX_RUNS_LIST } from '../../modules/workflows/workflows.loaders.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { ProjectObjectRefInput } from '../types/project.type.js';
 import { UserType } from '../types/user.type.js';
@@ -19,10 +17,10 @@ import {
 import { WorkflowResourcesType } from '../types/workflow-resources.type.js';
 import { WorkflowRunConnection, WorkflowRunFilter, WorkflowRunType } from '../types/workflow-run.type.js';
 import { WorkflowTriggerType } from '../types/workflow-trigger.type.js';
-import { crudMutations } from './crud-mutations.js';
+import { crudResolver } from './crud-resolver.js';
 
 @Resolver(() => WorkflowType)
-export class WorkflowResolver extends crudMutations({
+export class WorkflowResolver extends crudResolver({
   name: 'Workflow',
   object: WorkflowType,
   inputs: { create: CreateWorkflowInput, update: UpdateWorkflowInput, ref: WorkflowRefInput },
@@ -38,20 +36,14 @@ export class WorkflowResolver extends crudMutations({
     delete: (user, ref) => workflows.deleteWorkflow(user, ref),
   }),
   present: (workflow) => workflow,
-}) {
-  @Authorized()
-  @Query(() => WorkflowType, {
-    nullable: true,
+  lookup: {
+    name: 'workflow',
+    args: ProjectObjectRefInput,
     description: 'A workflow of a project. NOT_FOUND when it does not exist or you are not a member of the tenant.',
-  })
-  workflow(
-    @Args(() => ProjectObjectRefInput) { tenant, project, name }: ProjectObjectRefInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<WorkflowType> {
-    return ctx.services.workflowsPresenter.getWorkflow(user, tenant, project, name);
-  }
-
+    get: (ctx, user, { tenant, project, name }) =>
+      ctx.services.workflowsPresenter.getWorkflow(user, tenant, project, name),
+  },
+}) {
   @FieldResolver(() => Int, { description: 'The current version, from 1.' })
   version(@Root() workflow: WorkflowType): number {
     return workflow.currentVersion;

@@ -1,4 +1,4 @@
-import { Arg, Authorized, type ClassType, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, type ClassType, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
 import { CurrentUser } from '../current-user.js';
@@ -73,4 +73,39 @@ export function crudMutations<
     }
   }
   return CrudMutations;
+}
+
+/** The query that finds one object by its names, null when there is none. */
+export interface LookupOptions<TArgs extends object, TRow> {
+  /** The query's name in the schema. */
+  name: string;
+  /** The names as arguments: a scope input that is also an `@ArgsType`. */
+  args: ClassType<TArgs>;
+  description?: string;
+  get: (ctx: GraphQLContext, user: AuthUser, args: TArgs) => Promise<TRow | null>;
+}
+
+/** `crudMutations` and the look-up query: the four operations on one kind of object. */
+export function crudResolver<
+  TObject extends object,
+  TCreate extends object,
+  TUpdate extends object,
+  TRef extends object,
+  TArgs extends object,
+  TRow,
+>(o: CrudMutationsOptions<TObject, TCreate, TUpdate, TRef, TRow> & { lookup: LookupOptions<TArgs, TRow> }) {
+  @Resolver()
+  abstract class CrudResolver extends crudMutations(o) {
+    @Authorized()
+    @Query(() => o.object, { name: o.lookup.name, nullable: true, description: o.lookup.description })
+    async lookup(
+      @Args(() => o.lookup.args) args: TArgs,
+      @CurrentUser() user: AuthUser,
+      @Ctx() ctx: GraphQLContext,
+    ): Promise<TObject | null> {
+      const row = await o.lookup.get(ctx, user, args);
+      return row ? o.present(row) : null;
+    }
+  }
+  return CrudResolver;
 }
