@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { AuditEventConnection, AuditEventFilter } from '../types/audit.type.js';
 
 @Resolver()
@@ -15,10 +14,9 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.audit.tenantEvents(user, tenant, { first, after }, filter ?? {});
+    return ctx.services.audit.tenantEvents(ctx.user, tenant, { first, after }, filter ?? {});
   }
 
   @Authorized('PLATFORM_ADMIN')

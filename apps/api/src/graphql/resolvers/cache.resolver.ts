@@ -1,7 +1,5 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { Arg, Authorized, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { CacheEntryType, DeleteCacheInput } from '../types/stage-cache.type.js';
 import { CleanCachesInput, ProjectStorageUsageType } from '../types/storage-usage.type.js';
 
@@ -11,10 +9,9 @@ export class CacheResolver {
   @Query(() => [CacheEntryType], { description: "The tenant's stage caches, most recently used first." })
   async caches(
     @Arg('tenant', () => String) tenant: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<CacheEntryType[]> {
-    const rows = await ctx.services.caches.list(user, tenant);
+    const rows = await ctx.services.caches.list(ctx.user, tenant);
     return rows.map((row) => ({ ...row, size: Number(row.size) }));
   }
 
@@ -25,10 +22,9 @@ export class CacheResolver {
   })
   async storageUsage(
     @Arg('tenant', () => String) tenant: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ProjectStorageUsageType[]> {
-    const rows = await ctx.services.caches.storageUsage(user, tenant);
+    const rows = await ctx.services.caches.storageUsage(ctx.user, tenant);
     return rows.map((row) => ({
       ...row,
       cacheBytes: Number(row.cacheBytes),
@@ -41,10 +37,9 @@ export class CacheResolver {
   @Mutation(() => Boolean, { description: 'Deletes a stage cache of the tenant by key (DEVELOPER or above).' })
   deleteCache(
     @Arg('input', () => DeleteCacheInput) input: DeleteCacheInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<boolean> {
-    return ctx.services.caches.delete(user, input);
+    return ctx.services.caches.delete(ctx.user, input);
   }
 
   @Authorized()
@@ -54,9 +49,8 @@ export class CacheResolver {
   })
   cleanCaches(
     @Arg('input', () => CleanCachesInput) input: CleanCachesInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<number> {
-    return ctx.services.caches.clean(user, input);
+    return ctx.services.caches.clean(ctx.user, input);
   }
 }

@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, type ClassType, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, type ClassType, Mutation, Query, Resolver } from 'type-graphql';
 import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 
 /** What a service offers for one kind of object; each call checks the caller's role. */
 export interface CrudService<TCreate, TUpdate, TRef, TRow> {
@@ -46,30 +46,24 @@ export function crudMutations<
     @Mutation(() => o.object, { name: `create${o.name}`, description: o.descriptions.create })
     async create(
       @Arg('input', () => o.inputs.create) input: TCreate,
-      @CurrentUser() user: AuthUser,
-      @Ctx() ctx: GraphQLContext,
+      @SignedIn() ctx: SignedInContext,
     ): Promise<TObject> {
-      return o.present(await o.service(ctx).create(user, input));
+      return o.present(await o.service(ctx).create(ctx.user, input));
     }
 
     @Authorized()
     @Mutation(() => o.object, { name: `update${o.name}`, description: o.descriptions.update })
     async update(
       @Arg('input', () => o.inputs.update) input: TUpdate,
-      @CurrentUser() user: AuthUser,
-      @Ctx() ctx: GraphQLContext,
+      @SignedIn() ctx: SignedInContext,
     ): Promise<TObject> {
-      return o.present(await o.service(ctx).update(user, input));
+      return o.present(await o.service(ctx).update(ctx.user, input));
     }
 
     @Authorized()
     @Mutation(() => Boolean, { name: `delete${o.name}`, description: o.descriptions.delete })
-    delete(
-      @Arg('input', () => o.inputs.ref) input: TRef,
-      @CurrentUser() user: AuthUser,
-      @Ctx() ctx: GraphQLContext,
-    ): Promise<boolean> {
-      return o.service(ctx).delete(user, input);
+    delete(@Arg('input', () => o.inputs.ref) input: TRef, @SignedIn() ctx: SignedInContext): Promise<boolean> {
+      return o.service(ctx).delete(ctx.user, input);
     }
   }
   return CrudMutations;
@@ -98,12 +92,8 @@ export function crudResolver<
   abstract class CrudResolver extends crudMutations(o) {
     @Authorized()
     @Query(() => o.object, { name: o.lookup.name, nullable: true, description: o.lookup.description })
-    async lookup(
-      @Args(() => o.lookup.args) args: TArgs,
-      @CurrentUser() user: AuthUser,
-      @Ctx() ctx: GraphQLContext,
-    ): Promise<TObject | null> {
-      const row = await o.lookup.get(ctx, user, args);
+    async lookup(@Args(() => o.lookup.args) args: TArgs, @SignedIn() ctx: SignedInContext): Promise<TObject | null> {
+      const row = await o.lookup.get(ctx, ctx.user, args);
       return row ? o.present(row) : null;
     }
   }

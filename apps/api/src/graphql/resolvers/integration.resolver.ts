@@ -1,9 +1,7 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
 import type { Integration } from '../../generated/prisma/client.js';
 import { IntegrationType } from '../../generated/prisma/enums.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   CreateIntegrationInput,
   IntegrationObject,
@@ -52,10 +50,9 @@ export class IntegrationResolver extends crudResolver({
   async integrations(
     @Arg('tenant', () => String) tenant: string,
     @Arg('type', () => IntegrationType, { nullable: true }) type: IntegrationType | undefined,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationObject[]> {
-    const rows = await ctx.services.integrations.list(user, tenant, type ?? undefined);
+    const rows = await ctx.services.integrations.list(ctx.user, tenant, type ?? undefined);
     return rows.map(toIntegrationObject);
   }
 
@@ -66,9 +63,8 @@ export class IntegrationResolver extends crudResolver({
   })
   testIntegration(
     @Arg('input', () => IntegrationRefInput) input: IntegrationRefInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationTestResult> {
-    return ctx.services.integrations.test(user, input) as Promise<IntegrationTestResult>;
+    return ctx.services.integrations.test(ctx.user, input) as Promise<IntegrationTestResult>;
   }
 }

@@ -1,7 +1,5 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { Arg, Authorized, Mutation, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { AppliedObjectType, ApplyManifestsInput } from '../types/workflow.type.js';
 
 @Resolver()
@@ -13,9 +11,8 @@ export class ManifestsResolver {
   })
   applyManifests(
     @Arg('input', () => ApplyManifestsInput) input: ApplyManifestsInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.manifests.applyManifests(user, input);
+    return ctx.services.manifests.applyManifests(ctx.user, input);
   }
 }

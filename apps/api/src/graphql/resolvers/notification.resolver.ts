@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   RunNotificationType,
   SetWorkflowNotificationsInput,
@@ -20,10 +19,12 @@ export class WorkflowNotificationsResolver {
   })
   async setWorkflowNotifications(
     @Arg('input', () => SetWorkflowNotificationsInput) input: SetWorkflowNotificationsInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<WorkflowNotificationsType | null> {
-    return (await ctx.services.notifications.setWorkflowNotifications(user, input)) as WorkflowNotificationsType | null;
+    return (await ctx.services.notifications.setWorkflowNotifications(
+      ctx.user,
+      input,
+    )) as WorkflowNotificationsType | null;
   }
 
   @FieldResolver(() => WorkflowNotificationsType, { nullable: true, description: 'Notification settings, if any.' })

@@ -1,10 +1,8 @@
 import { BUILTIN_RESOURCE_TYPES, resourceTypeBindSchema, resourceTypeParameterSchema } from '@cyclone/domain';
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Query, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import type { RegisteredResourceType } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   ResourceResolvedBy,
   ResourceTypeDefinitionType,
@@ -58,10 +56,9 @@ export class ResourceTypeResolver extends crudMutations({
   })
   async resourceTypes(
     @Arg('tenant', () => String) tenant: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ResourceTypeDefinitionType[]> {
-    const rows = await ctx.services.resourceTypes.list(user, tenant);
+    const rows = await ctx.services.resourceTypes.list(ctx.user, tenant);
     return [...BUILTINS, ...rows.map(toDefinition)];
   }
 }

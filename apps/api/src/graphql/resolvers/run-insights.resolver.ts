@@ -1,8 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { RunDetails } from '../../modules/runs/run-insights.loaders.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { RunGraphStageType, RunStatisticsType, TenantRunFilter } from '../types/run-insights.type.js';
 import { WorkflowRunConnection, WorkflowRunType } from '../types/workflow-run.type.js';
@@ -19,10 +18,9 @@ export class RunInsightsResolver {
     @Arg('filter', () => TenantRunFilter, { nullable: true }) filter: TenantRunFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runInsights.runs(user, tenant, {
+    return ctx.services.runInsights.runs(ctx.user, tenant, {
       first,
       after: after ?? undefined,
       filter: filter ?? undefined,
@@ -42,10 +40,9 @@ export class RunInsightsResolver {
       description: "The viewer's UTC offset in minutes, which decides where a day starts (e.g. 480 for UTC+8).",
     })
     utcOffsetMinutes: number,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runInsights.statistics(user, tenant, { days, utcOffsetMinutes });
+    return ctx.services.runInsights.statistics(ctx.user, tenant, { days, utcOffsetMinutes });
   }
 
   @FieldResolver(() => [NameValueType], { description: 'The parameters the run was started with.' })

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { IntegrationObject } from '../types/integration.type.js';
 import { ScmBranchType, ScmRepositoryType, WebhookDeliveryType } from '../types/scm-browse.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
@@ -17,10 +16,9 @@ export class ScmBrowseResolver {
   scmRepositories(
     @Root() integration: IntegrationObject,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ScmRepositoryType[]> {
-    return ctx.services.scmBrowse.repositories(user, integration.id, first);
+    return ctx.services.scmBrowse.repositories(ctx.user, integration.id, first);
   }
 
   @Authorized()
@@ -28,10 +26,9 @@ export class ScmBrowseResolver {
   scmBranches(
     @Root() integration: IntegrationObject,
     @Arg('repo', () => String) repo: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ScmBranchType[]> {
-    return ctx.services.scmBrowse.branches(user, integration.id, repo);
+    return ctx.services.scmBrowse.branches(ctx.user, integration.id, repo);
   }
 
   @Authorized()
@@ -42,10 +39,9 @@ export class ScmBrowseResolver {
   async webhookDeliveries(
     @Root() integration: IntegrationObject,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<WebhookDeliveryType[]> {
-    const rows = await ctx.services.scmBrowse.deliveries(user, integration.id, first);
+    const rows = await ctx.services.scmBrowse.deliveries(ctx.user, integration.id, first);
     return rows.map((row) => ({ ...row, status: row.statusCode }));
   }
 }

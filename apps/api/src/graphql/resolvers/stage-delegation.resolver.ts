@@ -1,7 +1,5 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { CompleteDelegatedStageInput } from '../types/stage-delegation.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 
@@ -15,10 +13,9 @@ export class StageDelegationResolver {
   })
   completeDelegatedStage(
     @Arg('input', () => CompleteDelegatedStageInput) input: CompleteDelegatedStageInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.delegations.complete(user, input);
+    return ctx.services.delegations.complete(ctx.user, input);
   }
 
   @Authorized()
@@ -26,11 +23,7 @@ export class StageDelegationResolver {
     description:
       "The key the tenant's delegation requests are signed with: X-Cyclone-Signature-256 is sha256=<hex HMAC-SHA256 of the body with it>. ADMIN and above.",
   })
-  delegationSigningKey(
-    @Arg('tenant', () => String) tenant: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ) {
-    return ctx.services.delegations.signingKey(user, tenant);
+  delegationSigningKey(@Arg('tenant', () => String) tenant: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.delegations.signingKey(ctx.user, tenant);
   }
 }

@@ -1,9 +1,7 @@
 import { isResourceSlot, stageTemplateSpecSchema } from '@cyclone/domain';
-import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
 import { TenantObjectRefFields } from '../types/scope.type.js';
 import {
@@ -63,10 +61,9 @@ export class StageTemplateResolver extends crudResolver({
   @Query(() => [StageTemplateObject], { description: "The built-in templates, then the tenant's own, by name." })
   async stageTemplates(
     @Arg('tenant', () => String) tenant: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<StageTemplateObject[]> {
-    const rows = await ctx.services.templates.list(user, tenant);
+    const rows = await ctx.services.templates.list(ctx.user, tenant);
     return rows.map(toStageTemplateObject);
   }
 
@@ -78,9 +75,8 @@ export class StageTemplateResolver extends crudResolver({
   async filledStageTemplate(
     @Args(() => TenantObjectRefFields) { tenant, name }: TenantObjectRefFields,
     @Arg('arguments', () => [NameValueInput], { nullable: true }) args: NameValueInput[] | null,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<StageTemplateObject> {
-    return toStageTemplateObject(await ctx.services.templates.fill(user, tenant, name, args ?? []));
+    return toStageTemplateObject(await ctx.services.templates.fill(ctx.user, tenant, name, args ?? []));
   }
 }

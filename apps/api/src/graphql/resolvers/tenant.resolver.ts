@@ -1,9 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TenantRole } from '../../generated/prisma/enums.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { effectiveRole, type TenantView, toTenantView } from '../../modules/tenants/tenants.presenter.js';
 import type { GraphQLContext } from '../context.js';
-import { CurrentUser } from '../current-user.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { ProjectType } from '../types/project.type.js';
 import {
   AddTenantMemberInput,
@@ -21,8 +20,8 @@ import {
 export class TenantResolver {
   @Authorized()
   @Query(() => [TenantType], { description: 'Your tenants (every tenant for platform administrators), by name.' })
-  tenants(@CurrentUser() user: AuthUser, @Ctx() ctx: GraphQLContext): Promise<TenantView[]> {
-    return ctx.services.tenantsPresenter.listTenants(user);
+  tenants(@SignedIn() ctx: SignedInContext): Promise<TenantView[]> {
+    return ctx.services.tenantsPresenter.listTenants(ctx.user);
   }
 
   @Authorized()
@@ -30,22 +29,17 @@ export class TenantResolver {
     nullable: true,
     description: 'A tenant you are a member of. NOT_FOUND when it does not exist or you are not a member.',
   })
-  tenant(
-    @Arg('name', () => String) name: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<TenantView> {
-    return ctx.services.tenantsPresenter.getTenant(user, name);
+  tenant(@Arg('name', () => String) name: string, @SignedIn() ctx: SignedInContext): Promise<TenantView> {
+    return ctx.services.tenantsPresenter.getTenant(ctx.user, name);
   }
 
   @Authorized('PLATFORM_ADMIN')
   @Mutation(() => TenantType, { description: 'Creates a tenant (platform administrators); you become its OWNER.' })
   async createTenant(
     @Arg('input', () => CreateTenantInput) input: CreateTenantInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.tenants.createTenant(user, input));
+    return toTenantView(await ctx.services.tenants.createTenant(ctx.user, input));
   }
 
   @Authorized()
@@ -55,10 +49,9 @@ export class TenantResolver {
   })
   async updateTenant(
     @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.tenants.updateTenant(user, input));
+    return toTenantView(await ctx.services.tenants.updateTenant(ctx.user, input));
   }
 
   @Authorized('PLATFORM_ADMIN')
@@ -66,12 +59,8 @@ export class TenantResolver {
     description:
       'Deletes a tenant with all its projects, workflows and runs (platform administrators). Refused with CONFLICT while any of its runs is PENDING, RUNNING or WAITING.',
   })
-  deleteTenant(
-    @Arg('name', () => String) name: string,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.tenants.deleteTenant(user, name);
+  deleteTenant(@Arg('name', () => String) name: string, @SignedIn() ctx: SignedInContext): Promise<boolean> {
+    return ctx.services.tenants.deleteTenant(ctx.user, name);
   }
 
   @Authorized()
@@ -80,10 +69,9 @@ export class TenantResolver {
   })
   addTenantMember(
     @Arg('input', () => AddTenantMemberInput) input: AddTenantMemberInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantMemberType> {
-    return ctx.services.tenants.addMember(user, input);
+    return ctx.services.tenants.addMember(ctx.user, input);
   }
 
   @Authorized()
@@ -92,10 +80,9 @@ export class TenantResolver {
   })
   updateTenantMember(
     @Arg('input', () => UpdateTenantMemberInput) input: UpdateTenantMemberInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantMemberType> {
-    return ctx.services.tenants.updateMember(user, input);
+    return ctx.services.tenants.updateMember(ctx.user, input);
   }
 
   @Authorized()
@@ -104,10 +91,9 @@ export class TenantResolver {
   })
   removeTenantMember(
     @Arg('input', () => RemoveTenantMemberInput) input: RemoveTenantMemberInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<boolean> {
-    return ctx.services.tenants.removeMember(user, input);
+    return ctx.services.tenants.removeMember(ctx.user, input);
   }
 
   @Authorized()
@@ -117,10 +103,9 @@ export class TenantResolver {
   })
   async setTenantSsoGroupRoles(
     @Arg('input', () => SetTenantSsoGroupRolesInput) input: SetTenantSsoGroupRolesInput,
-    @CurrentUser() user: AuthUser,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.ssoGroupRoles.setGroupRoles(user, input));
+    return toTenantView(await ctx.services.ssoGroupRoles.setGroupRoles(ctx.user, input));
   }
 
   @FieldResolver(() => [SsoGroupRoleType], { description: 'The single sign-on group mapping, by group.' })
