@@ -1,4 +1,4 @@
-import { type ClassType, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, type ClassType, Field, Int, ObjectType } from 'type-graphql';
 import type { PageInfoShape } from '../modules/shared/pagination.js';
 
 /** Relay connection types for lists that grow; the paging itself is modules/shared/pagination.ts. */
@@ -43,10 +43,11 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
   return ConnectionType;
 }
 
-@InputType({ description: 'Forward pagination: `first` items after the cursor `after`.' })
-export class PageInput {
+/** The arguments of every connection field: forward pagination, `first` items after the cursor `after`. */
+@ArgsType()
+export class PageArgs {
   @Field(() => Int, { nullable: true, defaultValue: 20 })
-  first?: number;
+  first!: number;
 
   @Field(() => String, { nullable: true })
   after?: string;

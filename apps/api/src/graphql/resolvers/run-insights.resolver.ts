@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RunDetails } from '../../modules/runs/run-insights.loaders.js';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { RunGraphStageType, RunStatisticsType, TenantRunFilter } from '../types/run-insights.type.js';
@@ -16,8 +17,7 @@ export class RunInsightsResolver {
   tenantRuns(
     @Arg('tenant', () => String) tenant: string,
     @Arg('filter', () => TenantRunFilter, { nullable: true }) filter: TenantRunFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @SignedIn() ctx: SignedInContext,
   ) {
     return ctx.services.runInsights.runs(ctx.user, tenant, {

@@ -22,9 +22,6 @@ export class TenantRunsStreamResolver {
     @Arg('tenant', () => String) _tenant: string,
     @Ctx() ctx: GraphQLContext,
   ): WorkflowRunType {
-    // One context serves every event of a subscription: show the stages read with this
-    // event, and forget what was loaded for the last one.
-    primeRunEvent(ctx, run);
-    return run;
+    return primeRunEvent(ctx, run);
   }
 }

@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
 import { toStageView, toTriggerView } from '../../modules/workflows/workflow-views.js';
 import { MAX_RUNS_LIST } from '../../modules/workflows/workflows.loaders.js';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { ProjectObjectRefInput } from '../types/project.type.js';
 import { UserType } from '../types/user.type.js';
@@ -102,8 +103,7 @@ export class WorkflowResolver extends crudResolver({
   @FieldResolver(() => WorkflowRunConnection, { description: 'Runs, newest first, with cursors and a phase filter.' })
   runsConnection(
     @Root() workflow: WorkflowType,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg('filter', () => WorkflowRunFilter, { nullable: true }) filter: WorkflowRunFilter | undefined,
     @Ctx() ctx: GraphQLContext,
   ) {
