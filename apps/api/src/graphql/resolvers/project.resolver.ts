@@ -19,11 +19,7 @@ export class ProjectResolver extends crudResolver({
     delete:
       'Deletes a project with its workflows, resources and stages (ADMIN and up). Refused with CONFLICT, naming the runs, while any run of its workflows is PENDING, RUNNING or WAITING: stop them or let them finish first.',
   },
-  service: ({ services: { projects } }) => ({
-    create: (user, input) => projects.createProject(user, input),
-    update: (user, input) => projects.updateProject(user, input),
-    delete: (user, ref) => projects.deleteProject(user, ref),
-  }),
+  service: (ctx) => ctx.services.projects,
   present: (project) => project,
   lookup: {
     name: 'project',
