@@ -1,4 +1,4 @@
-import { type ClassType, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, type ClassType, Field, Int, ObjectType } from 'type-graphql';
 import type { PageInfoShape } from '../modules/shared/pagination.js';
 
 /** Relay connection types for lists that grow; the paging itself is modules/shared/pagination.ts. */
@@ -18,8 +18,8 @@ export class PageInfo implements PageInfoShape {
   endCursor?: string;
 }
 
-/** Makes `<Name>Connection` and `<Name>Edge` object types for a node type. */
-export function connectionType<T extends object>(node: ClassType<T>, name: string) {
+/** `<Name>Edge` and what every `<Name>Connection` has: a parent class only, not in the schema itself. */
+function connectionFields<T extends object>(node: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(() => String)
@@ -29,24 +29,39 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
-  class ConnectionType {
+  @ObjectType(`${name}ConnectionFields`)
+  abstract class ConnectionFields {
     @Field(() => [EdgeType])
     edges!: EdgeType[];
 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
+  }
+  return ConnectionFields;
+}
 
+/** Makes `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function connectionType<T extends object>(node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Connection`)
+  class ConnectionType extends connectionFields(node, name) {
     @Field(() => Int, { description: 'All items that match the filter, on every page.' })
     totalCount!: number;
   }
   return ConnectionType;
 }
 
-@InputType({ description: 'Forward pagination: `first` items after the cursor `after`.' })
-export class PageInput {
+/** A connection without `totalCount`, for lists too large to count. */
+export function uncountedConnectionType<T extends object>(node: ClassType<T>, name: string, description: string) {
+  @ObjectType(`${name}Connection`, { description })
+  class UncountedConnectionType extends connectionFields(node, name) {}
+  return UncountedConnectionType;
+}
+
+/** The arguments of every connection field: forward pagination, `first` items after the cursor `after`. */
+@ArgsType()
+export class PageArgs {
   @Field(() => Int, { nullable: true, defaultValue: 20 })
-  first?: number;
+  first!: number;
 
   @Field(() => String, { nullable: true })
   after?: string;

@@ -1,6 +1,7 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { AuditEventConnection, AuditEventFilter } from '../types/audit.type.js';
 
 @Resolver()
@@ -11,12 +12,11 @@ export class AuditResolver {
   })
   auditEvents(
     @Arg('tenant', () => String) tenant: string,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.audit.tenantEvents(ctx.user as AuthUser, tenant, { first, after }, filter ?? {});
+    return ctx.services.audit.tenantEvents(ctx.user, tenant, page, filter ?? {});
   }
 
   @Authorized('PLATFORM_ADMIN')
@@ -25,11 +25,10 @@ export class AuditResolver {
       'Events outside any tenant (users, API tokens, tenant deletion), newest first (platform administrators).',
   })
   platformAuditEvents(
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.audit.platformEvents({ first, after }, filter ?? {});
+    return ctx.services.audit.platformEvents(page, filter ?? {});
   }
 }

@@ -1,6 +1,5 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { Arg, Authorized, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { CacheEntryType, DeleteCacheInput } from '../types/stage-cache.type.js';
 import { CleanCachesInput, ProjectStorageUsageType } from '../types/storage-usage.type.js';
 
@@ -8,8 +7,11 @@ import { CleanCachesInput, ProjectStorageUsageType } from '../types/storage-usag
 export class CacheResolver {
   @Authorized()
   @Query(() => [CacheEntryType], { description: "The tenant's stage caches, most recently used first." })
-  async caches(@Arg('tenant', () => String) tenant: string, @Ctx() ctx: GraphQLContext): Promise<CacheEntryType[]> {
-    const rows = await ctx.services.caches.list(ctx.user as AuthUser, tenant);
+  async caches(
+    @Arg('tenant', () => String) tenant: string,
+    @SignedIn() ctx: SignedInContext,
+  ): Promise<CacheEntryType[]> {
+    const rows = await ctx.services.caches.list(ctx.user, tenant);
     return rows.map((row) => ({ ...row, size: Number(row.size) }));
   }
 
@@ -20,9 +22,9 @@ export class CacheResolver {
   })
   async storageUsage(
     @Arg('tenant', () => String) tenant: string,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ProjectStorageUsageType[]> {
-    const rows = await ctx.services.caches.storageUsage(ctx.user as AuthUser, tenant);
+    const rows = await ctx.services.caches.storageUsage(ctx.user, tenant);
     return rows.map((row) => ({
       ...row,
       cacheBytes: Number(row.cacheBytes),
@@ -35,9 +37,9 @@ export class CacheResolver {
   @Mutation(() => Boolean, { description: 'Deletes a stage cache of the tenant by key (DEVELOPER or above).' })
   deleteCache(
     @Arg('input', () => DeleteCacheInput) input: DeleteCacheInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<boolean> {
-    return ctx.services.caches.delete(ctx.user as AuthUser, input);
+    return ctx.services.caches.delete(ctx.user, input);
   }
 
   @Authorized()
@@ -47,8 +49,8 @@ export class CacheResolver {
   })
   cleanCaches(
     @Arg('input', () => CleanCachesInput) input: CleanCachesInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<number> {
-    return ctx.services.caches.clean(ctx.user as AuthUser, input);
+    return ctx.services.caches.clean(ctx.user, input);
   }
 }

@@ -1,8 +1,9 @@
 import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { notFound } from '../../errors/app-error.js';
-import type { AuthUser, Credential } from '../../modules/identity/identity.service.js';
+import type { Credential } from '../../modules/identity/identity.service.js';
 import type { SsoService } from '../../modules/identity/sso.service.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { ApiTokenPayload, ApiTokenType, CreateApiTokenInput, CreateUserInput } from '../types/api-token.type.js';
 import { ChangePasswordInput, ResetUserPasswordInput, SessionType, UserType } from '../types/user.type.js';
 
@@ -126,8 +127,8 @@ export class IdentityResolver {
     description:
       'Signs out: the session (or API token) this request came with is revoked at once, over HTTP and on open subscriptions.',
   })
-  async logout(@Ctx() ctx: GraphQLContext): Promise<boolean> {
-    const isDone = await ctx.services.account.logout(ctx.user as AuthUser, ctx.credential as Credential);
+  async logout(@SignedIn() ctx: SignedInContext): Promise<boolean> {
+    const isDone = await ctx.services.account.logout(ctx.user, ctx.credential as Credential);
     ctx.sessionCookie?.clear();
     return isDone;
   }
@@ -139,21 +140,21 @@ export class IdentityResolver {
   })
   changePassword(
     @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<boolean> {
-    return ctx.services.account.changePassword(ctx.user as AuthUser, ctx.credential, input);
+    return ctx.services.account.changePassword(ctx.user, ctx.credential, input);
   }
 
   @Authorized()
   @Query(() => [SessionType], { description: 'Your sessions that have not expired, newest first.' })
-  sessions(@Ctx() ctx: GraphQLContext): Promise<SessionType[]> {
-    return ctx.services.account.listSessions(ctx.user as AuthUser, ctx.credential);
+  sessions(@SignedIn() ctx: SignedInContext): Promise<SessionType[]> {
+    return ctx.services.account.listSessions(ctx.user, ctx.credential);
   }
 
   @Authorized()
   @Mutation(() => Boolean, { description: 'Signs one of your sessions out at once. NOT_FOUND for any other id.' })
-  revokeSession(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.account.revokeSession(ctx.user as AuthUser, id);
+  revokeSession(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext): Promise<boolean> {
+    return ctx.services.account.revokeSession(ctx.user, id);
   }
 
   @Authorized()
@@ -166,30 +167,30 @@ export class IdentityResolver {
   @Mutation(() => ApiTokenPayload, { description: 'Creates an API token for the signed-in user.' })
   createApiToken(
     @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ApiTokenPayload> {
-    return ctx.services.apiTokens.createApiToken(ctx.user as AuthUser, input);
+    return ctx.services.apiTokens.createApiToken(ctx.user, input);
   }
 
   @Authorized()
   @Mutation(() => ApiTokenType, { description: 'Revokes one of your API tokens; it stops working at once.' })
-  revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiTokenType> {
-    return ctx.services.apiTokens.revokeApiToken(ctx.user as AuthUser, id);
+  revokeApiToken(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext): Promise<ApiTokenType> {
+    return ctx.services.apiTokens.revokeApiToken(ctx.user, id);
   }
 
   @Authorized()
   @Query(() => [ApiTokenType], { description: 'Your API tokens that are not revoked, newest first.' })
-  apiTokens(@Ctx() ctx: GraphQLContext): Promise<ApiTokenType[]> {
-    return ctx.services.apiTokens.listApiTokens(ctx.user as AuthUser);
+  apiTokens(@SignedIn() ctx: SignedInContext): Promise<ApiTokenType[]> {
+    return ctx.services.apiTokens.listApiTokens(ctx.user);
   }
 
   @Authorized('PLATFORM_ADMIN')
   @Mutation(() => UserType, { description: 'Creates a user (platform administrators only).' })
   createUser(
     @Arg('input', () => CreateUserInput) input: CreateUserInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<UserType> {
-    return ctx.services.users.createUser(ctx.user as AuthUser, input);
+    return ctx.services.users.createUser(ctx.user, input);
   }
 
   @Authorized('PLATFORM_ADMIN')
@@ -198,9 +199,9 @@ export class IdentityResolver {
   })
   resetUserPassword(
     @Arg('input', () => ResetUserPasswordInput) input: ResetUserPasswordInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<UserType> {
-    return ctx.services.users.resetUserPassword(ctx.user as AuthUser, input);
+    return ctx.services.users.resetUserPassword(ctx.user, input);
   }
 
   @Authorized('PLATFORM_ADMIN')
@@ -208,16 +209,16 @@ export class IdentityResolver {
     description:
       'Disables a user at once: no sign-in, their sessions end and their API tokens are refused until enabled (platform administrators only).',
   })
-  disableUser(@Arg('email', () => String) email: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
-    return ctx.services.users.setUserDisabled(ctx.user as AuthUser, email, true);
+  disableUser(@Arg('email', () => String) email: string, @SignedIn() ctx: SignedInContext): Promise<UserType> {
+    return ctx.services.users.setUserDisabled(ctx.user, email, true);
   }
 
   @Authorized('PLATFORM_ADMIN')
   @Mutation(() => UserType, {
     description: 'Enables a disabled user again; they sign in anew (platform administrators only).',
   })
-  enableUser(@Arg('email', () => String) email: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
-    return ctx.services.users.setUserDisabled(ctx.user as AuthUser, email, false);
+  enableUser(@Arg('email', () => String) email: string, @SignedIn() ctx: SignedInContext): Promise<UserType> {
+    return ctx.services.users.setUserDisabled(ctx.user, email, false);
   }
 
   @Authorized('PLATFORM_ADMIN')

@@ -1,8 +1,7 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
 import type { Integration } from '../../generated/prisma/client.js';
 import { IntegrationType } from '../../generated/prisma/enums.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   CreateIntegrationInput,
   IntegrationObject,
@@ -10,6 +9,8 @@ import {
   IntegrationTestResult,
   UpdateIntegrationInput,
 } from '../types/integration.type.js';
+import { TenantObjectRefFields } from '../types/scope.type.js';
+import { crudResolver } from './crud-resolver.js';
 
 /** The row without its ciphertext: the only shape integrations leave the API in. */
 export function toIntegrationObject(row: Integration): IntegrationObject {
@@ -27,56 +28,32 @@ export function toIntegrationObject(row: Integration): IntegrationObject {
 }
 
 @Resolver(() => IntegrationObject)
-export class IntegrationResolver {
+export class IntegrationResolver extends crudResolver({
+  name: 'Integration',
+  object: IntegrationObject,
+  inputs: { create: CreateIntegrationInput, update: UpdateIntegrationInput, ref: IntegrationRefInput },
+  descriptions: {
+    create: 'Creates an integration (tenant ADMIN or OWNER).',
+    update: 'Changes an integration (tenant ADMIN or OWNER).',
+    delete: 'Deletes an integration; refused with CONFLICT while resources or triggers use it.',
+  },
+  service: (ctx) => ctx.services.integrations,
+  present: toIntegrationObject,
+  lookup: {
+    name: 'integration',
+    args: TenantObjectRefFields,
+    get: (ctx, user, { tenant, name }) => ctx.services.integrations.get(user, tenant, name),
+  },
+}) {
   @Authorized()
   @Query(() => [IntegrationObject], { description: "The tenant's integrations, by name; optionally of one type." })
   async integrations(
     @Arg('tenant', () => String) tenant: string,
     @Arg('type', () => IntegrationType, { nullable: true }) type: IntegrationType | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationObject[]> {
-    const rows = await ctx.services.integrations.list(ctx.user as AuthUser, tenant, type ?? undefined);
+    const rows = await ctx.services.integrations.list(ctx.user, tenant, type ?? undefined);
     return rows.map(toIntegrationObject);
-  }
-
-  @Authorized()
-  @Query(() => IntegrationObject, { nullable: true })
-  async integration(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<IntegrationObject | null> {
-    const row = await ctx.services.integrations.get(ctx.user as AuthUser, tenant, name);
-    return row ? toIntegrationObject(row) : null;
-  }
-
-  @Authorized()
-  @Mutation(() => IntegrationObject, { description: 'Creates an integration (tenant ADMIN or OWNER).' })
-  async createIntegration(
-    @Arg('input', () => CreateIntegrationInput) input: CreateIntegrationInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<IntegrationObject> {
-    return toIntegrationObject(await ctx.services.integrations.create(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => IntegrationObject, { description: 'Changes an integration (tenant ADMIN or OWNER).' })
-  async updateIntegration(
-    @Arg('input', () => UpdateIntegrationInput) input: UpdateIntegrationInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<IntegrationObject> {
-    return toIntegrationObject(await ctx.services.integrations.update(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description: 'Deletes an integration; refused with CONFLICT while resources or triggers use it.',
-  })
-  deleteIntegration(
-    @Arg('input', () => IntegrationRefInput) input: IntegrationRefInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.integrations.delete(ctx.user as AuthUser, input);
   }
 
   @Authorized()
@@ -86,8 +63,8 @@ export class IntegrationResolver {
   })
   testIntegration(
     @Arg('input', () => IntegrationRefInput) input: IntegrationRefInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationTestResult> {
-    return ctx.services.integrations.test(ctx.user as AuthUser, input) as Promise<IntegrationTestResult>;
+    return ctx.services.integrations.test(ctx.user, input) as Promise<IntegrationTestResult>;
   }
 }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { notFound } from '../../errors/app-error.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { DateTimeScalar, LogSearchHitConnection, LogSearchHitType } from '../types/log-search.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 
@@ -24,9 +24,9 @@ export class LogSearchResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: 'Hits per page, 0–100.' })
     first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.logSearch.search(ctx.user as AuthUser, tenant, {
+    return ctx.services.logSearch.search(ctx.user, tenant, {
       query,
       project,
       workflow,

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   RunNotificationType,
   SetWorkflowNotificationsInput,
@@ -19,10 +19,10 @@ export class WorkflowNotificationsResolver {
   })
   async setWorkflowNotifications(
     @Arg('input', () => SetWorkflowNotificationsInput) input: SetWorkflowNotificationsInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<WorkflowNotificationsType | null> {
     return (await ctx.services.notifications.setWorkflowNotifications(
-      ctx.user as AuthUser,
+      ctx.user,
       input,
     )) as WorkflowNotificationsType | null;
   }

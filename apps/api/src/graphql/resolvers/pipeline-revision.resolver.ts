@@ -1,7 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { Arg, Authorized, FieldResolver, Resolver, Root } from 'type-graphql';
 import { toStageView } from '../../modules/workflows/workflow-views.js';
-import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { PipelineRevisionType } from '../types/pipeline-revision.type.js';
 import { WorkflowType } from '../types/workflow.type.js';
 
@@ -17,9 +16,9 @@ export class WorkflowPipelineRevisionResolver {
     @Root() workflow: WorkflowType,
     @Arg('revision', () => String) revision: string,
     @Arg('trigger', () => String, { nullable: true }) trigger: string | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<PipelineRevisionType> {
-    const read = await ctx.services.pipelines.revision(ctx.user as AuthUser, workflow, { revision, trigger });
+    const read = await ctx.services.pipelines.revision(ctx.user, workflow, { revision, trigger });
     const { spec, ...rest } = read;
     return { ...rest, stages: spec.stages.map(toStageView) };
   }

@@ -1,6 +1,5 @@
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { Arg, Authorized, Query, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
 import { PreflightCheckType } from '../types/preflight.type.js';
 import { StageInput } from '../types/workflow.type.js';
@@ -31,9 +30,9 @@ export class PreflightResolver {
       description: "The draft's global variables (with stages).",
     })
     globalVariables: NameValueInput[] | null | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
     const draft = stages ? { stages, globalVariables } : null;
-    return ctx.services.preflight.preflight(ctx.user as AuthUser, { tenant, project, workflow, parameters, draft });
+    return ctx.services.preflight.preflight(ctx.user, { tenant, project, workflow, parameters, draft });
   }
 }

@@ -1,5 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
 import { ProjectType } from '../types/project.type.js';
 import { WorkflowConnection, WorkflowFilter, WorkflowOrder, WorkflowType } from '../types/workflow.type.js';
 
@@ -14,8 +15,7 @@ export class ProjectWorkflowsResolver {
   @FieldResolver(() => WorkflowConnection, { description: 'Workflows with cursors, a name filter and an order.' })
   workflowsConnection(
     @Root() project: ProjectType,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg('filter', () => WorkflowFilter, { nullable: true }) filter: WorkflowFilter | undefined,
     @Arg('orderBy', () => WorkflowOrder, { nullable: true }) orderBy: WorkflowOrder | undefined,
     @Ctx() ctx: GraphQLContext,

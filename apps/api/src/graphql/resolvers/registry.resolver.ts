@@ -1,6 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { Arg, Authorized, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { IntegrationObject, IntegrationTestResult } from '../types/integration.type.js';
 
 /** Registry reads on DOCKER_REGISTRY, HARBOR and DOCKER_HUB integrations (Docker Registry HTTP API v2). */
@@ -13,9 +12,9 @@ export class RegistryResolver {
   registryRepositories(
     @Root() integration: IntegrationObject,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<string[]> {
-    return ctx.services.registries.repositories(ctx.user as AuthUser, integration.id, first);
+    return ctx.services.registries.repositories(ctx.user, integration.id, first);
   }
 
   @FieldResolver(() => [String], {
@@ -25,9 +24,9 @@ export class RegistryResolver {
     @Root() integration: IntegrationObject,
     @Arg('repository', () => String) repository: string,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<string[]> {
-    return ctx.services.registries.tags(ctx.user as AuthUser, integration.id, repository, first);
+    return ctx.services.registries.tags(ctx.user, integration.id, repository, first);
   }
 
   @Authorized()
@@ -39,9 +38,9 @@ export class RegistryResolver {
     @Arg('tenant', () => String) tenant: string,
     @Arg('project', () => String) project: string,
     @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationTestResult> {
-    const result = await ctx.services.registries.checkImageResource(ctx.user as AuthUser, tenant, project, name);
+    const result = await ctx.services.registries.checkImageResource(ctx.user, tenant, project, name);
     return { ...result, checkedAt: new Date() } as IntegrationTestResult;
   }
 }

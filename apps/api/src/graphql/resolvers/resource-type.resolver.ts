@@ -1,15 +1,15 @@
 import { BUILTIN_RESOURCE_TYPES, resourceTypeBindSchema, resourceTypeParameterSchema } from '@cyclone/domain';
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Query, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import type { RegisteredResourceType } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   ResourceResolvedBy,
   ResourceTypeDefinitionType,
   ResourceTypeInput,
   ResourceTypeRefInput,
 } from '../types/resource-type-definition.type.js';
+import { crudMutations } from './crud-resolver.js';
 
 const BUILTINS: ResourceTypeDefinitionType[] = BUILTIN_RESOURCE_TYPES.map((t) => ({
   type: t.type,
@@ -39,47 +39,26 @@ function toDefinition(row: RegisteredResourceType): ResourceTypeDefinitionType {
 }
 
 @Resolver(() => ResourceTypeDefinitionType)
-export class ResourceTypeResolver {
+export class ResourceTypeResolver extends crudMutations({
+  name: 'ResourceType',
+  object: ResourceTypeDefinitionType,
+  inputs: { create: ResourceTypeInput, update: ResourceTypeInput, ref: ResourceTypeRefInput },
+  descriptions: {
+    create: 'Registers a resource type of a tenant (DEVELOPER or above).',
+    delete: 'Deletes a registered resource type; refused with CONFLICT while resources have it.',
+  },
+  service: (ctx) => ctx.services.resourceTypes,
+  present: toDefinition,
+}) {
   @Authorized()
   @Query(() => [ResourceTypeDefinitionType], {
     description: "The resource types the tenant's resources may have: the built-ins, then the ones it registered.",
   })
   async resourceTypes(
     @Arg('tenant', () => String) tenant: string,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ResourceTypeDefinitionType[]> {
-    const rows = await ctx.services.resourceTypes.list(ctx.user as AuthUser, tenant);
+    const rows = await ctx.services.resourceTypes.list(ctx.user, tenant);
     return [...BUILTINS, ...rows.map(toDefinition)];
-  }
-
-  @Authorized()
-  @Mutation(() => ResourceTypeDefinitionType, {
-    description: 'Registers a resource type of a tenant (DEVELOPER or above).',
-  })
-  async createResourceType(
-    @Arg('input', () => ResourceTypeInput) input: ResourceTypeInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceTypeDefinitionType> {
-    return toDefinition(await ctx.services.resourceTypes.create(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => ResourceTypeDefinitionType)
-  async updateResourceType(
-    @Arg('input', () => ResourceTypeInput) input: ResourceTypeInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceTypeDefinitionType> {
-    return toDefinition(await ctx.services.resourceTypes.update(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description: 'Deletes a registered resource type; refused with CONFLICT while resources have it.',
-  })
-  deleteResourceType(
-    @Arg('input', () => ResourceTypeRefInput) input: ResourceTypeRefInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.resourceTypes.delete(ctx.user as AuthUser, input);
   }
 }

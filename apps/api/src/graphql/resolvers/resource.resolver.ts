@@ -1,7 +1,6 @@
 import { isSecretResourceParameter } from '@cyclone/domain';
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Resource } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import {
@@ -10,6 +9,7 @@ import {
   type ResourcePersistence,
   UpdateResourceInput,
 } from '../types/resource.type.js';
+import { crudResolver } from './crud-resolver.js';
 
 type ResourceRow = Resource & { integration: { name: string } | null; registeredType: { type: string } | null };
 
@@ -31,48 +31,22 @@ export function toResourceObject(row: ResourceRow): ResourceObject {
 }
 
 @Resolver(() => ResourceObject)
-export class ResourceResolver {
-  @Authorized()
-  @Query(() => ResourceObject, { nullable: true })
-  async resource(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('project', () => String) project: string,
-    @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceObject | null> {
-    const row = await ctx.services.resources.get(ctx.user as AuthUser, tenant, project, name);
-    return row ? toResourceObject(row) : null;
-  }
-
-  @Authorized()
-  @Mutation(() => ResourceObject, { description: 'Creates a resource of a project (DEVELOPER or above).' })
-  async createResource(
-    @Arg('input', () => CreateResourceInput) input: CreateResourceInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceObject> {
-    return toResourceObject(await ctx.services.resources.create(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => ResourceObject)
-  async updateResource(
-    @Arg('input', () => UpdateResourceInput) input: UpdateResourceInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<ResourceObject> {
-    return toResourceObject(await ctx.services.resources.update(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description: 'Deletes a resource; refused with CONFLICT while a stage or workflow uses it.',
-  })
-  deleteResource(
-    @Arg('input', () => ProjectObjectRefInput) input: ProjectObjectRefInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.resources.delete(ctx.user as AuthUser, input);
-  }
-}
+export class ResourceResolver extends crudResolver({
+  name: 'Resource',
+  object: ResourceObject,
+  inputs: { create: CreateResourceInput, update: UpdateResourceInput, ref: ProjectObjectRefInput },
+  descriptions: {
+    create: 'Creates a resource of a project (DEVELOPER or above).',
+    delete: 'Deletes a resource; refused with CONFLICT while a stage or workflow uses it.',
+  },
+  service: (ctx) => ctx.services.resources,
+  present: toResourceObject,
+  lookup: {
+    name: 'resource',
+    args: ProjectObjectRefInput,
+    get: (ctx, user, { tenant, project, name }) => ctx.services.resources.get(user, tenant, project, name),
+  },
+}) {}
 
 @Resolver(() => ProjectType)
 export class ProjectResourcesResolver {

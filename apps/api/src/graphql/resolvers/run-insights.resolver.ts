@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RunDetails } from '../../modules/runs/run-insights.loaders.js';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueType } from '../types/name-value.type.js';
 import { RunGraphStageType, RunStatisticsType, TenantRunFilter } from '../types/run-insights.type.js';
 import { WorkflowRunConnection, WorkflowRunType } from '../types/workflow-run.type.js';
@@ -16,11 +17,10 @@ export class RunInsightsResolver {
   tenantRuns(
     @Arg('tenant', () => String) tenant: string,
     @Arg('filter', () => TenantRunFilter, { nullable: true }) filter: TenantRunFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runInsights.runs(ctx.user as AuthUser, tenant, {
+    return ctx.services.runInsights.runs(ctx.user, tenant, {
       first,
       after: after ?? undefined,
       filter: filter ?? undefined,
@@ -40,9 +40,9 @@ export class RunInsightsResolver {
       description: "The viewer's UTC offset in minutes, which decides where a day starts (e.g. 480 for UTC+8).",
     })
     utcOffsetMinutes: number,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runInsights.statistics(ctx.user as AuthUser, tenant, { days, utcOffsetMinutes });
+    return ctx.services.runInsights.statistics(ctx.user, tenant, { days, utcOffsetMinutes });
   }
 
   @FieldResolver(() => [NameValueType], { description: 'The parameters the run was started with.' })

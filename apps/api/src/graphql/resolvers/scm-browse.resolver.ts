@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { IntegrationObject } from '../types/integration.type.js';
 import { ScmBranchType, ScmRepositoryType, WebhookDeliveryType } from '../types/scm-browse.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
@@ -16,9 +16,9 @@ export class ScmBrowseResolver {
   scmRepositories(
     @Root() integration: IntegrationObject,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ScmRepositoryType[]> {
-    return ctx.services.scmBrowse.repositories(ctx.user as AuthUser, integration.id, first);
+    return ctx.services.scmBrowse.repositories(ctx.user, integration.id, first);
   }
 
   @Authorized()
@@ -26,9 +26,9 @@ export class ScmBrowseResolver {
   scmBranches(
     @Root() integration: IntegrationObject,
     @Arg('repo', () => String) repo: string,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<ScmBranchType[]> {
-    return ctx.services.scmBrowse.branches(ctx.user as AuthUser, integration.id, repo);
+    return ctx.services.scmBrowse.branches(ctx.user, integration.id, repo);
   }
 
   @Authorized()
@@ -39,9 +39,9 @@ export class ScmBrowseResolver {
   async webhookDeliveries(
     @Root() integration: IntegrationObject,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<WebhookDeliveryType[]> {
-    const rows = await ctx.services.scmBrowse.deliveries(ctx.user as AuthUser, integration.id, first);
+    const rows = await ctx.services.scmBrowse.deliveries(ctx.user, integration.id, first);
     return rows.map((row) => ({ ...row, status: row.statusCode }));
   }
 }

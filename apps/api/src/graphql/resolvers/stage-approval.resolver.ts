@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { ApproveStageInput, RejectStageInput, StageApprovalDecisionType } from '../types/stage-approval.type.js';
 import { UserType } from '../types/user.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
@@ -13,16 +13,16 @@ export class StageApprovalResolver {
     description:
       'Approves an approval stage that waits (WAITING) on its current attempt, with values for its inputs: one decision per member; the stage succeeds once `count` members approved, the inputs becoming its outputs. FORBIDDEN for a member the stage does not name; CONFLICT when it does not wait or you decided already.',
   })
-  approveStage(@Arg('input', () => ApproveStageInput) input: ApproveStageInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.stageApprovals.approveStage(ctx.user as AuthUser, input);
+  approveStage(@Arg('input', () => ApproveStageInput) input: ApproveStageInput, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.stageApprovals.approveStage(ctx.user, input);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, {
     description: 'Rejects an approval stage that waits: it fails with the comment, and the run with it.',
   })
-  rejectStage(@Arg('input', () => RejectStageInput) input: RejectStageInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.stageApprovals.rejectStage(ctx.user as AuthUser, input);
+  rejectStage(@Arg('input', () => RejectStageInput) input: RejectStageInput, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.stageApprovals.rejectStage(ctx.user, input);
   }
 }
 

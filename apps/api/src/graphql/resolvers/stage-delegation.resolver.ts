@@ -1,6 +1,5 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { CompleteDelegatedStageInput } from '../types/stage-delegation.type.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 
@@ -14,9 +13,9 @@ export class StageDelegationResolver {
   })
   completeDelegatedStage(
     @Arg('input', () => CompleteDelegatedStageInput) input: CompleteDelegatedStageInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.delegations.complete(ctx.user as AuthUser, input);
+    return ctx.services.delegations.complete(ctx.user, input);
   }
 
   @Authorized()
@@ -24,7 +23,7 @@ export class StageDelegationResolver {
     description:
       "The key the tenant's delegation requests are signed with: X-Cyclone-Signature-256 is sha256=<hex HMAC-SHA256 of the body with it>. ADMIN and above.",
   })
-  delegationSigningKey(@Arg('tenant', () => String) tenant: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.delegations.signingKey(ctx.user as AuthUser, tenant);
+  delegationSigningKey(@Arg('tenant', () => String) tenant: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.delegations.signingKey(ctx.user, tenant);
   }
 }

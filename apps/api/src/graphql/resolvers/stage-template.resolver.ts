@@ -1,15 +1,16 @@
 import { isResourceSlot, stageTemplateSpecSchema } from '@cyclone/domain';
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
-import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
+import { TenantObjectRefFields } from '../types/scope.type.js';
 import {
   CreateStageTemplateInput,
   StageTemplateObject,
   StageTemplateRefInput,
   UpdateStageTemplateInput,
 } from '../types/stage-template.type.js';
+import { crudResolver } from './crud-resolver.js';
 
 export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
   const spec = stageTemplateSpecSchema.parse(row.spec);
@@ -39,26 +40,31 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
 }
 
 @Resolver(() => StageTemplateObject)
-export class StageTemplateResolver {
+export class StageTemplateResolver extends crudResolver({
+  name: 'StageTemplate',
+  object: StageTemplateObject,
+  inputs: { create: CreateStageTemplateInput, update: UpdateStageTemplateInput, ref: StageTemplateRefInput },
+  descriptions: {
+    create: 'Creates a stage template of the tenant (DEVELOPER or above).',
+    update: 'Changes a tenant template; built-ins are read-only.',
+    delete: 'Deletes a tenant template; built-ins are read-only.',
+  },
+  service: (ctx) => ctx.services.templates,
+  present: toStageTemplateObject,
+  lookup: {
+    name: 'stageTemplate',
+    args: TenantObjectRefFields,
+    get: (ctx, user, { tenant, name }) => ctx.services.templates.get(user, tenant, name),
+  },
+}) {
   @Authorized()
   @Query(() => [StageTemplateObject], { description: "The built-in templates, then the tenant's own, by name." })
   async stageTemplates(
     @Arg('tenant', () => String) tenant: string,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<StageTemplateObject[]> {
-    const rows = await ctx.services.templates.list(ctx.user as AuthUser, tenant);
+    const rows = await ctx.services.templates.list(ctx.user, tenant);
     return rows.map(toStageTemplateObject);
-  }
-
-  @Authorized()
-  @Query(() => StageTemplateObject, { nullable: true })
-  async stageTemplate(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageTemplateObject | null> {
-    const row = await ctx.services.templates.get(ctx.user as AuthUser, tenant, name);
-    return row ? toStageTemplateObject(row) : null;
   }
 
   @Authorized()
@@ -67,38 +73,10 @@ export class StageTemplateResolver {
       'The template filled with arguments as createStage would fill it (arguments from integrations included), without writing anything: what a new stage made from it runs. Its arguments list is empty.',
   })
   async filledStageTemplate(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('name', () => String) name: string,
+    @Args(() => TenantObjectRefFields) { tenant, name }: TenantObjectRefFields,
     @Arg('arguments', () => [NameValueInput], { nullable: true }) args: NameValueInput[] | null,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<StageTemplateObject> {
-    return toStageTemplateObject(await ctx.services.templates.fill(ctx.user as AuthUser, tenant, name, args ?? []));
-  }
-
-  @Authorized()
-  @Mutation(() => StageTemplateObject, { description: 'Creates a stage template of the tenant (DEVELOPER or above).' })
-  async createStageTemplate(
-    @Arg('input', () => CreateStageTemplateInput) input: CreateStageTemplateInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageTemplateObject> {
-    return toStageTemplateObject(await ctx.services.templates.create(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => StageTemplateObject, { description: 'Changes a tenant template; built-ins are read-only.' })
-  async updateStageTemplate(
-    @Arg('input', () => UpdateStageTemplateInput) input: UpdateStageTemplateInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageTemplateObject> {
-    return toStageTemplateObject(await ctx.services.templates.update(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, { description: 'Deletes a tenant template; built-ins are read-only.' })
-  deleteStageTemplate(
-    @Arg('input', () => StageTemplateRefInput) input: StageTemplateRefInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.templates.delete(ctx.user as AuthUser, input);
+    return toStageTemplateObject(await ctx.services.templates.fill(ctx.user, tenant, name, args ?? []));
   }
 }

@@ -1,10 +1,10 @@
 import { stageDefinitionSchema } from '@cyclone/domain';
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Stage } from '../../generated/prisma/client.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import { CreateStageInput, StageObject, UpdateStageInput } from '../types/stage.type.js';
+import { crudResolver } from './crud-resolver.js';
 
 export function toStageObject(row: Stage): StageObject {
   const spec = stageDefinitionSchema.parse(row.spec);
@@ -27,50 +27,22 @@ export function toStageObject(row: Stage): StageObject {
 }
 
 @Resolver(() => StageObject)
-export class StageResolver {
-  @Authorized()
-  @Query(() => StageObject, { nullable: true })
-  async stage(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('project', () => String) project: string,
-    @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageObject | null> {
-    const row = await ctx.services.stages.get(ctx.user as AuthUser, tenant, project, name);
-    return row ? toStageObject(row) : null;
-  }
-
-  @Authorized()
-  @Mutation(() => StageObject, {
-    description: 'Creates a project stage, optionally from a stage template (DEVELOPER or above).',
-  })
-  async createStage(
-    @Arg('input', () => CreateStageInput) input: CreateStageInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageObject> {
-    return toStageObject(await ctx.services.stages.create(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => StageObject)
-  async updateStage(
-    @Arg('input', () => UpdateStageInput) input: UpdateStageInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<StageObject> {
-    return toStageObject(await ctx.services.stages.update(ctx.user as AuthUser, input));
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description: 'Deletes a stage; refused with CONFLICT while the current version of a workflow uses it.',
-  })
-  deleteStage(
-    @Arg('input', () => ProjectObjectRefInput) input: ProjectObjectRefInput,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<boolean> {
-    return ctx.services.stages.delete(ctx.user as AuthUser, input);
-  }
-}
+export class StageResolver extends crudResolver({
+  name: 'Stage',
+  object: StageObject,
+  inputs: { create: CreateStageInput, update: UpdateStageInput, ref: ProjectObjectRefInput },
+  descriptions: {
+    create: 'Creates a project stage, optionally from a stage template (DEVELOPER or above).',
+    delete: 'Deletes a stage; refused with CONFLICT while the current version of a workflow uses it.',
+  },
+  service: (ctx) => ctx.services.stages,
+  present: toStageObject,
+  lookup: {
+    name: 'stage',
+    args: ProjectObjectRefInput,
+    get: (ctx, user, { tenant, project, name }) => ctx.services.stages.get(user, tenant, project, name),
+  },
+}) {}
 
 @Resolver(() => ProjectType)
 export class ProjectStagesResolver {

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import type { GraphQLContext } from '../context.js';
+import { signedIn } from '../signed-in.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 import { primeRunEvent } from './run-event.js';
 
@@ -13,8 +13,8 @@ export class TenantRunsStreamResolver {
     description:
       "A tenant's runs as they are created and on every phase change of a run or a stage (VIEWER and up); NOT_FOUND for a tenant you are not a member of. Never completes.",
     subscribe: ({ args, context }) => {
-      const ctx = context as GraphQLContext;
-      return ctx.services.runStreams.followTenantRuns(ctx.user as AuthUser, args.tenant as string);
+      const ctx = signedIn(context as GraphQLContext);
+      return ctx.services.runStreams.followTenantRuns(ctx.user, args.tenant as string);
     },
   })
   tenantRunsUpdated(
@@ -22,9 +22,6 @@ export class TenantRunsStreamResolver {
     @Arg('tenant', () => String) _tenant: string,
     @Ctx() ctx: GraphQLContext,
   ): WorkflowRunType {
-    // One context serves every event of a subscription: show the stages read with this
-    // event, and forget what was loaded for the last one.
-    primeRunEvent(ctx, run);
-    return run;
+    return primeRunEvent(ctx, run);
   }
 }

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { TenantRole } from '../../generated/prisma/enums.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { effectiveRole, type TenantView, toTenantView } from '../../modules/tenants/tenants.presenter.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { ProjectType } from '../types/project.type.js';
 import {
   AddTenantMemberInput,
@@ -20,8 +20,8 @@ import {
 export class TenantResolver {
   @Authorized()
   @Query(() => [TenantType], { description: 'Your tenants (every tenant for platform administrators), by name.' })
-  tenants(@Ctx() ctx: GraphQLContext): Promise<TenantView[]> {
-    return ctx.services.tenantsPresenter.listTenants(ctx.user as AuthUser);
+  tenants(@SignedIn() ctx: SignedInContext): Promise<TenantView[]> {
+    return ctx.services.tenantsPresenter.listTenants(ctx.user);
   }
 
   @Authorized()
@@ -29,17 +29,17 @@ export class TenantResolver {
     nullable: true,
     description: 'A tenant you are a member of. NOT_FOUND when it does not exist or you are not a member.',
   })
-  tenant(@Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<TenantView> {
-    return ctx.services.tenantsPresenter.getTenant(ctx.user as AuthUser, name);
+  tenant(@Arg('name', () => String) name: string, @SignedIn() ctx: SignedInContext): Promise<TenantView> {
+    return ctx.services.tenantsPresenter.getTenant(ctx.user, name);
   }
 
   @Authorized('PLATFORM_ADMIN')
   @Mutation(() => TenantType, { description: 'Creates a tenant (platform administrators); you become its OWNER.' })
   async createTenant(
     @Arg('input', () => CreateTenantInput) input: CreateTenantInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.tenants.createTenant(ctx.user as AuthUser, input));
+    return toTenantView(await ctx.services.tenants.createTenant(ctx.user, input));
   }
 
   @Authorized()
@@ -49,9 +49,9 @@ export class TenantResolver {
   })
   async updateTenant(
     @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.tenants.updateTenant(ctx.user as AuthUser, input));
+    return toTenantView(await ctx.services.tenants.updateTenant(ctx.user, input));
   }
 
   @Authorized('PLATFORM_ADMIN')
@@ -59,8 +59,8 @@ export class TenantResolver {
     description:
       'Deletes a tenant with all its projects, workflows and runs (platform administrators). Refused with CONFLICT while any of its runs is PENDING, RUNNING or WAITING.',
   })
-  deleteTenant(@Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return ctx.services.tenants.deleteTenant(ctx.user as AuthUser, name);
+  deleteTenant(@Arg('name', () => String) name: string, @SignedIn() ctx: SignedInContext): Promise<boolean> {
+    return ctx.services.tenants.deleteTenant(ctx.user, name);
   }
 
   @Authorized()
@@ -69,9 +69,9 @@ export class TenantResolver {
   })
   addTenantMember(
     @Arg('input', () => AddTenantMemberInput) input: AddTenantMemberInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantMemberType> {
-    return ctx.services.tenants.addMember(ctx.user as AuthUser, input);
+    return ctx.services.tenants.addMember(ctx.user, input);
   }
 
   @Authorized()
@@ -80,9 +80,9 @@ export class TenantResolver {
   })
   updateTenantMember(
     @Arg('input', () => UpdateTenantMemberInput) input: UpdateTenantMemberInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantMemberType> {
-    return ctx.services.tenants.updateMember(ctx.user as AuthUser, input);
+    return ctx.services.tenants.updateMember(ctx.user, input);
   }
 
   @Authorized()
@@ -91,9 +91,9 @@ export class TenantResolver {
   })
   removeTenantMember(
     @Arg('input', () => RemoveTenantMemberInput) input: RemoveTenantMemberInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<boolean> {
-    return ctx.services.tenants.removeMember(ctx.user as AuthUser, input);
+    return ctx.services.tenants.removeMember(ctx.user, input);
   }
 
   @Authorized()
@@ -103,9 +103,9 @@ export class TenantResolver {
   })
   async setTenantSsoGroupRoles(
     @Arg('input', () => SetTenantSsoGroupRolesInput) input: SetTenantSsoGroupRolesInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ): Promise<TenantView> {
-    return toTenantView(await ctx.services.ssoGroupRoles.setGroupRoles(ctx.user as AuthUser, input));
+    return toTenantView(await ctx.services.ssoGroupRoles.setGroupRoles(ctx.user, input));
   }
 
   @FieldResolver(() => [SsoGroupRoleType], { description: 'The single sign-on group mapping, by group.' })

@@ -1,8 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
+import { Arg, Authorized, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { TriggerExplanation } from '../../modules/webhooks/trigger-explain.service.js';
 import { toTriggerView } from '../../modules/workflows/workflow-views.js';
-import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { SimulateTriggerInput, TriggerExplanationType } from '../types/trigger-explain.type.js';
 
 const SIMULATE =
@@ -19,18 +18,18 @@ export class TriggerExplainResolver {
   @Query(() => [TriggerExplanationType], { name: 'simulateTrigger', description: SIMULATE })
   async simulateTriggerQuery(
     @Arg('input', () => SimulateTriggerInput) input: SimulateTriggerInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user as AuthUser, input));
+    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user, input));
   }
 
   @Authorized()
   @Mutation(() => [TriggerExplanationType], { name: 'simulateTrigger', description: SIMULATE })
   async simulateTriggerMutation(
     @Arg('input', () => SimulateTriggerInput) input: SimulateTriggerInput,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user as AuthUser, input));
+    return toExplanations(await ctx.services.webhooks.explain.simulate(ctx.user, input));
   }
 
   @Authorized()
@@ -41,9 +40,9 @@ export class TriggerExplainResolver {
   async replayWebhookDelivery(
     @Arg('id', () => ID) id: string,
     @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun: boolean,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    const { explanations } = await ctx.services.webhooks.explain.replay(ctx.user as AuthUser, id, dryRun ?? false);
+    const { explanations } = await ctx.services.webhooks.explain.replay(ctx.user, id, dryRun ?? false);
     return toExplanations(explanations);
   }
 }

@@ -13,9 +13,9 @@ import {
   Subscription,
 } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { storedRunVolumes } from '../../modules/runs/stored-run-volumes.js';
 import type { GraphQLContext } from '../context.js';
+import { SignedIn, type SignedInContext, signedIn } from '../signed-in.js';
 import { RunVolumeObject, toRunVolume, toRunVolumeObject } from '../types/run-volume.type.js';
 import { StageInput } from '../types/workflow.type.js';
 import {
@@ -35,8 +35,8 @@ export class WorkflowRunResolver {
     nullable: true,
     description: 'A run by id. NOT_FOUND when it does not exist or belongs to a tenant you are not a member of.',
   })
-  workflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runsPresenter.getRun(ctx.user as AuthUser, id);
+  workflowRun(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runsPresenter.getRun(ctx.user, id);
   }
 
   @Authorized()
@@ -47,17 +47,17 @@ export class WorkflowRunResolver {
     @Arg('id', () => ID) id: string,
     @Arg('stage', () => String) stage: string,
     @Arg('afterSeq', () => Int, { nullable: true }) afterSeq: number | null | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runsPresenter.logs(ctx.user as AuthUser, id, stage, afterSeq ?? undefined);
+    return ctx.services.runsPresenter.logs(ctx.user, id, stage, afterSeq ?? undefined);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, {
     description: "Starts a run of the workflow's current version (DEVELOPER and up).",
   })
-  runWorkflow(@Arg('input', () => RunWorkflowInput) input: RunWorkflowInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.runWorkflow(ctx.user as AuthUser, {
+  runWorkflow(@Arg('input', () => RunWorkflowInput) input: RunWorkflowInput, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runs.runWorkflow(ctx.user, {
       ...input,
       volumes: input.volumes?.map(toRunVolume),
     });
@@ -81,9 +81,9 @@ export class WorkflowRunResolver {
       description: "Make the overridden workflow the workflow's new current version (default: keep it for this retry).",
     })
     saveAsNewVersion: boolean | null | undefined,
-    @Ctx() ctx: GraphQLContext,
+    @SignedIn() ctx: SignedInContext,
   ) {
-    return ctx.services.runs.retryWorkflowRun(ctx.user as AuthUser, id, fromStage, { overrides, saveAsNewVersion });
+    return ctx.services.runs.retryWorkflowRun(ctx.user, id, fromStage, { overrides, saveAsNewVersion });
   }
 
   @Authorized()
@@ -91,20 +91,20 @@ export class WorkflowRunResolver {
     description:
       'Kills running stages at once and cancels the run, after its finally stages have run; a second stop kills those too.',
   })
-  stopWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.stopWorkflowRun(ctx.user as AuthUser, id);
+  stopWorkflowRun(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runs.stopWorkflowRun(ctx.user, id);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, { description: 'Starts no new stage until resumed; the run shows WAITING.' })
-  pauseWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.pauseWorkflowRun(ctx.user as AuthUser, id);
+  pauseWorkflowRun(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runs.pauseWorkflowRun(ctx.user, id);
   }
 
   @Authorized()
   @Mutation(() => WorkflowRunType, { description: 'Continues a paused run.' })
-  resumeWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.resumeWorkflowRun(ctx.user as AuthUser, id);
+  resumeWorkflowRun(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runs.resumeWorkflowRun(ctx.user, id);
   }
 
   @Authorized()
@@ -112,8 +112,8 @@ export class WorkflowRunResolver {
     description:
       "Approves a run that waits for a member's approval (approvalRequest: a fork's pull request, an author who is not a member): it is queued and runs with the tenant's secrets. DEVELOPER and up; CONFLICT when the run needs no approval or has ended.",
   })
-  approveWorkflowRun(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.runs.approveWorkflowRun(ctx.user as AuthUser, id);
+  approveWorkflowRun(@Arg('id', () => ID) id: string, @SignedIn() ctx: SignedInContext) {
+    return ctx.services.runs.approveWorkflowRun(ctx.user, id);
   }
 
   @Authorized()
@@ -121,8 +121,8 @@ export class WorkflowRunResolver {
     name: 'workflowRunUpdated',
     description: 'The run now and on every phase change of the run or a stage; completes when the run ends.',
     subscribe: ({ args, context }) => {
-      const ctx = context as GraphQLContext;
-      return ctx.services.runStreams.followRun(ctx.user as AuthUser, args.id as string);
+      const ctx = signedIn(context as GraphQLContext);
+      return ctx.services.runStreams.followRun(ctx.user, args.id as string);
     },
   })
   workflowRunUpdated(
@@ -130,10 +130,7 @@ export class WorkflowRunResolver {
     @Arg('id', () => ID) _id: string,
     @Ctx() ctx: GraphQLContext,
   ): WorkflowRunType {
-    // One context serves every event of a subscription: show the stages read with this
-    // event, and forget what was loaded for the last one.
-    primeRunEvent(ctx, run);
-    return run;
+    return primeRunEvent(ctx, run);
   }
 
   @Authorized()
@@ -142,13 +139,13 @@ export class WorkflowRunResolver {
     description:
       'Stored lines after afterSeq (of one stage, or of all), then live ones: no gaps, no duplicates; completes when the run ends.',
     subscribe: ({ args, context }) => {
-      const ctx = context as GraphQLContext;
+      const ctx = signedIn(context as GraphQLContext);
       const afterSeq = args.afterSeq as number | null | undefined;
       if (afterSeq != null && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
         throw badInput('afterSeq', 'must be a whole number, 0 or more');
       }
       return ctx.services.runStreams.followLogs(
-        ctx.user as AuthUser,
+        ctx.user,
         args.id as string,
         (args.stage as string | null) ?? undefined,
         afterSeq ?? undefined,

@@ -1,10 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { badInput } from '../../errors/app-error.js';
-import type { AuthUser } from '../../modules/identity/identity.service.js';
 import { toStageView, toTriggerView } from '../../modules/workflows/workflow-views.js';
 import { MAX_RUNS_LIST } from '../../modules/workflows/workflows.loaders.js';
 import type { GraphQLContext } from '../context.js';
+import { PageArgs } from '../relay.js';
 import { NameValueType } from '../types/name-value.type.js';
+import { ProjectObjectRefInput } from '../types/project.type.js';
 import { UserType } from '../types/user.type.js';
 import {
   CreateWorkflowInput,
@@ -17,46 +18,33 @@ import {
 import { WorkflowResourcesType } from '../types/workflow-resources.type.js';
 import { WorkflowRunConnection, WorkflowRunFilter, WorkflowRunType } from '../types/workflow-run.type.js';
 import { WorkflowTriggerType } from '../types/workflow-trigger.type.js';
+import { crudResolver } from './crud-resolver.js';
 
 @Resolver(() => WorkflowType)
-export class WorkflowResolver {
-  @Authorized()
-  @Query(() => WorkflowType, {
-    nullable: true,
-    description: 'A workflow of a project. NOT_FOUND when it does not exist or you are not a member of the tenant.',
-  })
-  workflow(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('project', () => String) project: string,
-    @Arg('name', () => String) name: string,
-    @Ctx() ctx: GraphQLContext,
-  ): Promise<WorkflowType> {
-    return ctx.services.workflowsPresenter.getWorkflow(ctx.user as AuthUser, tenant, project, name);
-  }
-
-  @Authorized()
-  @Mutation(() => WorkflowType, { description: 'Creates a workflow at version 1 (DEVELOPER and up).' })
-  createWorkflow(@Arg('input', () => CreateWorkflowInput) input: CreateWorkflowInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.workflows.createWorkflow(ctx.user as AuthUser, input);
-  }
-
-  @Authorized()
-  @Mutation(() => WorkflowType, {
-    description: 'Saves a new immutable version (DEVELOPER and up); a spec equal to the current one adds none.',
-  })
-  updateWorkflow(@Arg('input', () => UpdateWorkflowInput) input: UpdateWorkflowInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.workflows.updateWorkflow(ctx.user as AuthUser, input);
-  }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description:
+export class WorkflowResolver extends crudResolver({
+  name: 'Workflow',
+  object: WorkflowType,
+  inputs: { create: CreateWorkflowInput, update: UpdateWorkflowInput, ref: WorkflowRefInput },
+  descriptions: {
+    create: 'Creates a workflow at version 1 (DEVELOPER and up).',
+    update: 'Saves a new immutable version (DEVELOPER and up); a spec equal to the current one adds none.',
+    delete:
       'Deletes a workflow with its versions, triggers and runs (DEVELOPER and up). Refused with CONFLICT while a run is PENDING, RUNNING or WAITING.',
-  })
-  deleteWorkflow(@Arg('input', () => WorkflowRefInput) input: WorkflowRefInput, @Ctx() ctx: GraphQLContext) {
-    return ctx.services.workflows.deleteWorkflow(ctx.user as AuthUser, input);
-  }
-
+  },
+  service: ({ services: { workflows } }) => ({
+    create: (user, input) => workflows.createWorkflow(user, input),
+    update: (user, input) => workflows.updateWorkflow(user, input),
+    delete: (user, ref) => workflows.deleteWorkflow(user, ref),
+  }),
+  present: (workflow) => workflow,
+  lookup: {
+    name: 'workflow',
+    args: ProjectObjectRefInput,
+    description: 'A workflow of a project. NOT_FOUND when it does not exist or you are not a member of the tenant.',
+    get: (ctx, user, { tenant, project, name }) =>
+      ctx.services.workflowsPresenter.getWorkflow(user, tenant, project, name),
+  },
+}) {
   @FieldResolver(() => Int, { description: 'The current version, from 1.' })
   version(@Root() workflow: WorkflowType): number {
     return workflow.currentVersion;
@@ -115,8 +103,7 @@ export class WorkflowResolver {
   @FieldResolver(() => WorkflowRunConnection, { description: 'Runs, newest first, with cursors and a phase filter.' })
   runsConnection(
     @Root() workflow: WorkflowType,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Arg('filter', () => WorkflowRunFilter, { nullable: true }) filter: WorkflowRunFilter | undefined,
     @Ctx() ctx: GraphQLContext,
   ) {

@@ -1,6 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IntegrationType } from '../../generated/prisma/enums.js';
+import { NamedObjectFields } from './named-object.type.js';
 import { TenantObjectRefFields } from './scope.type.js';
 
 registerEnumType(IntegrationType, {
@@ -11,30 +12,15 @@ registerEnumType(IntegrationType, {
 @ObjectType('Integration', {
   description: 'An external system (SCM, registry, cluster, …) with write-only credentials.',
 })
-export class IntegrationObject {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class IntegrationObject extends NamedObjectFields {
   @Field(() => IntegrationType)
   type!: IntegrationType;
-
-  @Field(() => String)
-  description!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'Non-secret settings: server, username and type-specific keys.' })
   config!: Record<string, unknown>;
 
   @Field(() => [String], { description: 'Names of the secret keys that are set; their values are never returned.' })
   secretFields!: string[];
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 
   /** Not a field: lets field resolvers name the tenant (executionCluster). */
   tenantId?: string;

@@ -1,7 +1,7 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { AppError } from '../../errors/app-error.js';
-import { PageInfo } from '../relay.js';
+import { uncountedConnectionType } from '../relay.js';
 
 /** An instant given as an RFC 3339 / ISO 8601 date-time string (searchLogs' `since`). */
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
@@ -46,23 +46,8 @@ export class LogSearchHitType {
   timestamp!: Date;
 }
 
-@ObjectType('LogSearchHitEdge')
-export class LogSearchHitEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => LogSearchHitType)
-  node!: LogSearchHitType;
-}
-
-@ObjectType('LogSearchHitConnection', {
-  description:
-    'A page of search hits, newest first. It has no total count: counting every match of a common word over millions of lines would cost more than the page.',
-})
-export class LogSearchHitConnection {
-  @Field(() => [LogSearchHitEdge])
-  edges!: LogSearchHitEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const LogSearchHitConnection = uncountedConnectionType(
+  LogSearchHitType,
+  'LogSearchHit',
+  'A page of search hits, newest first. It has no total count: counting every match of a common word over millions of lines would cost more than the page.',
+);

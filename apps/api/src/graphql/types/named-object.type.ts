@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 
 /**
- * What every named, described object shows: tenants, projects, workflows. A parent
+ * What every named, described object shows: tenants, projects, workflows, integrations. A parent
  * class only: no field uses it, so it is not in the schema itself.
  */
 @ObjectType('NamedObjectFields')

@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { ArgsType, Field, InputType, ObjectType } from 'type-graphql';
 import { NamedObjectFields } from './named-object.type.js';
 import { ProjectScopeInput, TenantObjectRefFields } from './scope.type.js';
 
@@ -33,6 +33,7 @@ export class UpdateProjectInput extends ProjectRefInput {
   description?: string;
 }
 
+@ArgsType()
 @InputType({ description: 'Names one object (resource, stage) of a project.' })
 export class ProjectObjectRefInput extends ProjectScopeInput {
   @Field(() => String)

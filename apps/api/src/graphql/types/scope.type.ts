@@ -1,10 +1,13 @@
-import { Field, InputType } from 'type-graphql';
+import { ArgsType, Field, InputType } from 'type-graphql';
 
 /**
  * Inputs name what they act on as users see it: a tenant, a project in it, a workflow
  * in that. These are parent classes only: the inputs that extend them are the schema's
- * types (no field uses these, so they are not in the schema themselves).
+ * types (no field uses these, so they are not in the schema themselves). As `@ArgsType`s
+ * they are also the argument lists of the queries that look one object up by name
+ * (`tenant`, `project`, `name`, in that order).
  */
+@ArgsType()
 @InputType('TenantScopeInput')
 export class TenantScopeInput {
   @Field(() => String)
@@ -12,12 +15,14 @@ export class TenantScopeInput {
 }
 
 /** One object of a tenant by name: a project, an integration, a stage template. */
+@ArgsType()
 @InputType('TenantObjectRefFieldsInput')
 export class TenantObjectRefFields extends TenantScopeInput {
   @Field(() => String)
   name!: string;
 }
 
+@ArgsType()
 @InputType('ProjectScopeInput')
 export class ProjectScopeInput extends TenantScopeInput {
   @Field(() => String)

@@ -2,9 +2,12 @@ import { Field, InputType, InterfaceType } from 'type-graphql';
 import { NameValueInput, NameValueType } from './name-value.type.js';
 import { StageInputsInput, StageOutputsInput } from './stage-io.type.js';
 
-/** The workload every stage-like type runs: project stages, templates, workflow stages. */
-@InterfaceType('StageWorkload', { description: 'What a stage runs: its container image, command and environment.' })
-export abstract class StageContainerFields {
+/**
+ * What a container runs: stages and the services beside them. A parent class only: no
+ * field uses it and no type implements it, so it is not in the schema itself.
+ */
+@InterfaceType('ContainerFields')
+export abstract class ContainerFields {
   @Field(() => String)
   image!: string;
 
@@ -16,17 +19,18 @@ export abstract class StageContainerFields {
 
   @Field(() => [NameValueType])
   env!: NameValueType[];
+}
 
+/** The workload every stage-like type runs: project stages, templates, workflow stages. */
+@InterfaceType('StageWorkload', { description: 'What a stage runs: its container image, command and environment.' })
+export abstract class StageContainerFields extends ContainerFields {
   @Field(() => String, { nullable: true })
   workingDir?: string;
 }
 
-/**
- * How every stage-like input runs its image, all optional: workflow stages, stages
- * and templates. Only a parent class: the inputs that extend it are the schema's types.
- */
-@InputType('StageCommandInput')
-export class StageCommandInput {
+/** How a container input runs its image, all optional: stages' and services' (a parent class only). */
+@InputType('ContainerCommandInput')
+export class ContainerCommandInput {
   @Field(() => [String], { nullable: true })
   command?: string[];
 
@@ -35,7 +39,14 @@ export class StageCommandInput {
 
   @Field(() => [NameValueInput], { nullable: true })
   env?: NameValueInput[];
+}
 
+/**
+ * How every stage-like input runs its image, all optional: workflow stages, stages
+ * and templates. Only a parent class: the inputs that extend it are the schema's types.
+ */
+@InputType('StageCommandInput')
+export class StageCommandInput extends ContainerCommandInput {
   @Field(() => String, { nullable: true })
   workingDir?: string | null;
 }

@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { NameValueInput, NameValueType } from './name-value.type.js';
+import { ContainerCommandInput, ContainerFields } from './stage-container.type.js';
 
 @ObjectType('ServiceReadiness', {
   description: 'When a service counts as ready: command exits 0 inside it, or something listens on tcpPort.',
@@ -23,42 +23,21 @@ export class ServiceReadinessType {
   description:
     "A container started before the stage's own, reachable from it by its name, ended when the stage's container ends.",
 })
-export class StageServiceType {
+export class StageServiceType extends ContainerFields {
   @Field(() => String, { description: 'A DNS label: the host name the stage reaches it by.' })
   name!: string;
-
-  @Field(() => String)
-  image!: string;
-
-  @Field(() => [String])
-  command!: string[];
-
-  @Field(() => [String])
-  args!: string[];
-
-  @Field(() => [NameValueType])
-  env!: NameValueType[];
 
   @Field(() => ServiceReadinessType, { nullable: true, description: 'null: ready once started.' })
   readiness?: ServiceReadinessType;
 }
 
 @InputType('StageServiceInput', { description: 'A service of a stage (docs/workflows.md, "Services").' })
-export class StageServiceInput {
+export class StageServiceInput extends ContainerCommandInput {
   @Field(() => String, { description: 'A DNS label, unique in the stage and not the stage’s own name.' })
   name!: string;
 
   @Field(() => String)
   image!: string;
-
-  @Field(() => [String], { nullable: true })
-  command?: string[];
-
-  @Field(() => [String], { nullable: true })
-  args?: string[];
-
-  @Field(() => [NameValueInput], { nullable: true })
-  env?: NameValueInput[];
 
   @Field(() => ServiceReadinessType, { nullable: true })
   readiness?: ServiceReadinessType;

@@ -23,7 +23,7 @@ export interface ProjectRow {
 export class ProjectsService {
   constructor(private readonly deps: { db: Db; logger: Logger }) {}
 
-  createProject(actor: AuthUser, input: { tenant: string; name: string; description?: string | null }) {
+  create(actor: AuthUser, input: { tenant: string; name: string; description?: string | null }) {
     const subject = { action: 'project.create', objectType: 'Project', objectName: String(input.name) };
     return runMutation(this.deps, actor, subject, async (tx, audited): Promise<ProjectRow> => {
       const parsed = parseInput(createProjectSchema, input);
@@ -41,7 +41,7 @@ export class ProjectsService {
     });
   }
 
-  updateProject(actor: AuthUser, input: { tenant: string; name: string; description?: string | null }) {
+  update(actor: AuthUser, input: { tenant: string; name: string; description?: string | null }) {
     const subject = { action: 'project.update', objectType: 'Project', objectName: String(input.name) };
     return runMutation(this.deps, actor, subject, async (tx, audited): Promise<ProjectRow> => {
       const parsed = parseInput(updateProjectSchema, input);
@@ -56,7 +56,7 @@ export class ProjectsService {
    * Deletes the project with its workflows, resources and stages. Refused (CONFLICT,
    * naming the runs) while any run of its workflows is PENDING, RUNNING or WAITING.
    */
-  deleteProject(actor: AuthUser, input: { tenant: string; name: string }): Promise<boolean> {
+  delete(actor: AuthUser, input: { tenant: string; name: string }): Promise<boolean> {
     const subject = { action: 'project.delete', objectType: 'Project', objectName: String(input.name) };
     return runMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.name, 'ADMIN');

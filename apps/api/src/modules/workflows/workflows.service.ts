@@ -54,7 +54,7 @@ export class WorkflowsService {
 
   /**
    * Deletes a workflow with its versions, triggers and finished runs. Refused with
-   * CONFLICT while a run is PENDING, RUNNING or WAITING (the policy of deleteProject).
+   * CONFLICT while a run is PENDING, RUNNING or WAITING (the policy of ProjectsService.delete).
    */
   deleteWorkflow(actor: AuthUser, input: { tenant: string; project: string; name: string }): Promise<boolean> {
     const subject = { action: 'workflow.delete', objectType: 'Workflow', objectName: String(input.name) };
