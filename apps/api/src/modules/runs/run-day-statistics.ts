@@ -119,7 +119,7 @@ function spans(days: readonly string[]): [string, string][] {
 export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDayStatistics[]> {
   const { tenantId, offsetMinutes: offset, days, now } = query;
   const byDay = new Map(days.map((date) => [date, emptyDay(date)]));
-  const settled = days.filter((day) => midnight(day, offset).getTime() + DAY_MS + SETTLE_MS <= now.getTime());
+  const settled = new Set(days.filter((day) => midnight(day, offset).getTime() + DAY_MS + SETTLE_MS <= now.getTime()));
   const kept = await db.$queryRaw<
     { day: string; succeeded: number; failed: number; cancelled: number; avg: number | null; max: number | null }[]
   >`
@@ -131,7 +131,7 @@ export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDaySt
   const keptDays = new Set<string>();
   for (const row of kept) {
     const day = byDay.get(row.day);
-    if (!day || !settled.includes(row.day)) continue;
+    if (!day || !settled.has(row.day)) continue;
     keptDays.add(row.day);
     Object.assign(day, {
       succeeded: row.succeeded,
@@ -143,30 +143,25 @@ export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDaySt
     });
   }
   const counted = days.filter((day) => !keptDays.has(day));
-  const toCount = spans(counted).map(([first, last]) => ({
-    from: midnight(first, offset),
-    to: new Date(midnight(last, offset).getTime() + DAY_MS),
-  }));
-  const toKeep = counted.filter((day) => settled.includes(day));
-  const countSpans = async (sql: Sql) => {
-    const found: PhaseRow[] = [];
-    for (const { from, to } of toCount) found.push(...(await countRuns(sql, tenantId, offset, from, to)));
-    return found;
-  };
-  const rows =
-    toKeep.length === 0
-      ? await countSpans(db)
-      : await db.$transaction(
-          async (tx) => {
-            // Exclusive against invalidations: a deletion committed before this lock is counted.
-            await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
-            const found = await countSpans(tx);
-            await keepDays(tx, tenantId, offset, tally(toKeep, found), now);
-            return found;
-          },
-          { timeout: FILL_TIMEOUT_MS },
-        );
-  return [...tally(days, rows, byDay)];
+  const rows = await countDays(db, tenantId, offset, counted);
+  const figures = tally(days, rows, byDay);
+  // Settled days without active runs are kept; one with a run still active is counted again next time.
+  const toKeep = figures
+    .filter((day) => !keptDays.has(day.date) && settled.has(day.date))
+    .filter((day) => day.pending + day.running + day.waiting === 0)
+    .map((day) => day.date);
+  if (toKeep.length > 0) await keepDays(db, tenantId, offset, toKeep, now);
+  return figures;
+}
+
+/** Counts the runs of the given days (consecutive ones in one query), by local day and phase. */
+async function countDays(sql: Sql, tenantId: string, offset: number, days: readonly string[]): Promise<PhaseRow[]> {
+  const found: PhaseRow[] = [];
+  for (const [first, last] of spans(days)) {
+    const to = new Date(midnight(last, offset).getTime() + DAY_MS);
+    found.push(...(await countRuns(sql, tenantId, offset, midnight(first, offset), to)));
+  }
+  return found;
 }
 
 /** The days' figures from counted rows, added to `into` (empty days by default). */
@@ -182,18 +177,29 @@ function tally(
   return days.map((date) => into.get(date) as RunDayStatistics);
 }
 
-/** Stores the settled days without active runs, and drops kept days no window reaches any more. */
-async function keepDays(tx: Sql, tenantId: string, offset: number, days: RunDayStatistics[], now: Date) {
-  const done = days.filter((day) => day.pending + day.running + day.waiting === 0);
-  if (done.length > 0) {
-    const column = <K extends keyof RunDayStatistics>(key: K) => done.map((day) => day[key]);
-    await tx.$executeRaw`
-      INSERT INTO run_day_statistics
-        (tenant_id, utc_offset_minutes, day, succeeded, failed, cancelled, average_duration_seconds, max_duration_seconds)
-      SELECT ${tenantId}::uuid, ${offset}, * FROM unnest(${column('date')}::date[], ${column('succeeded')}::int[],
-        ${column('failed')}::int[], ${column('cancelled')}::int[], ${column('averageDurationSeconds')}::float8[],
-        ${column('maxDurationSeconds')}::float8[])
-      ON CONFLICT DO NOTHING`;
-  }
-  await tx.$executeRaw`DELETE FROM run_day_statistics WHERE day < ${new Date(now.getTime() - KEEP_DAYS * DAY_MS)}::date`;
+/**
+ * Counts the days again under the lock, exclusive against invalidations (a deletion
+ * committed before it is counted), stores those still without active runs, and drops
+ * kept days no window reaches any more.
+ */
+async function keepDays(db: Db, tenantId: string, offset: number, dates: readonly string[], now: Date) {
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
+      const recounted = tally(dates, await countDays(tx, tenantId, offset, dates));
+      const done = recounted.filter((day) => day.pending + day.running + day.waiting === 0);
+      if (done.length > 0) {
+        const column = <K extends keyof RunDayStatistics>(key: K) => done.map((day) => day[key]);
+        await tx.$executeRaw`
+          INSERT INTO run_day_statistics
+            (tenant_id, utc_offset_minutes, day, succeeded, failed, cancelled, average_duration_seconds, max_duration_seconds)
+          SELECT ${tenantId}::uuid, ${offset}, * FROM unnest(${column('date')}::date[], ${column('succeeded')}::int[],
+            ${column('failed')}::int[], ${column('cancelled')}::int[], ${column('averageDurationSeconds')}::float8[],
+            ${column('maxDurationSeconds')}::float8[])
+          ON CONFLICT DO NOTHING`;
+      }
+      await tx.$executeRaw`DELETE FROM run_day_statistics WHERE day < ${new Date(now.getTime() - KEEP_DAYS * DAY_MS)}::date`;
+    },
+    { timeout: FILL_TIMEOUT_MS },
+  );
 }
