@@ -6,18 +6,12 @@
 //
 // `npm test -- <vitest filters>` runs only the matching vitest files (no e2e), for
 // quick work on one file.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { AUDIT_UNAVAILABLE, audit } from './audit.mjs';
 import { repoRoot, run, step } from './lib/run.mjs';
-import {
-  ensureBaseImage,
-  ensureKubernetesTestBinaries,
-  ensureTestImages,
-  ensureTestPackages,
-  setupPlatform,
-} from './lib/setup.mjs';
+import { ensureBaseImage, ensureTestImages, ensureTestPackages, setupPlatform, startGoBuilds } from './lib/setup.mjs';
 
 const filters = process.argv.slice(2);
 const resultsDir = join(repoRoot, 'test-results');
@@ -119,15 +113,31 @@ function playwrightFailures(report) {
 }
 
 let setupFailed = false;
+const goBuildsLog = join(resultsDir, 'set-up-go-builds.log');
+const goBuildsStarted = Date.now();
+const goBuilds = startGoBuilds(goBuildsLog);
 try {
   timed('set-up: pnpm, dependencies, build', setupPlatform);
   timed('set-up: Debian test packages', ensureTestPackages);
-  timed('set-up: Kubernetes test binaries', ensureKubernetesTestBinaries);
   await timedAsync('set-up: Debian base image', ensureBaseImage);
-  if (filters.length === 0) await timedAsync('set-up: real-node test images', ensureTestImages);
+  if (filters.length === 0) {
+    await timedAsync(
+      'set-up: waiting for the control plane binaries (the test images need pause)',
+      () => goBuilds.controlPlane,
+    );
+    await timedAsync('set-up: real-node test images', ensureTestImages);
+  }
+  await timedAsync('set-up: waiting for the Go builds', () => goBuilds.all);
 } catch (error) {
   process.stderr.write(`\n${error.message}\n`);
   setupFailed = true;
+  goBuilds.stop();
+} finally {
+  // Their exit is seen only when this process next waits, so they are timed by their log's last write.
+  const goSeconds = ((statSync(goBuildsLog).mtimeMs - goBuildsStarted) / 1000).toFixed(1);
+  timings.push(`set-up: Go builds, in the background: ${setupFailed ? 'stopped' : `${goSeconds} s`}`);
+  step('Go builds of the test set-up');
+  process.stdout.write(readFileSync(goBuildsLog, 'utf8'));
 }
 
 let passed = 0;

@@ -1,6 +1,8 @@
 // Installs what the platform and its tests need, idempotently: quick when done before.
-import { existsSync } from 'node:fs';
-import { capture, repoRoot, run, step } from './run.mjs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { baseEnv, capture, repoRoot, run, step } from './run.mjs';
 
 export const PNPM_VERSION = '10.34.9';
 
@@ -76,14 +78,59 @@ export async function ensureTestImages() {
   process.stdout.write(`  ${await ensureAppImages()}\n`);
 }
 
-/** etcd, kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy and kwok, and helm, versitygw, hydra and coredns, built once per version. */
-export function ensureKubernetesTestBinaries() {
-  step('Kubernetes test control plane binaries');
-  run('bash', [`${repoRoot}/scripts/testenv/build.sh`]);
-  // helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's) and
-  // jaeger (tracing's) and coredns (the real node's cluster DNS): modules of their own, cached apart.
-  for (const tool of ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'])
-    run('bash', [`${repoRoot}/scripts/testenv/build-go-tool.sh`, tool]);
+const GO_TOOLS = ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'];
+
+/**
+ * Builds the Go commands of the tests in the background, once per version: etcd,
+ * kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy and kwok (build.sh),
+ * then helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's),
+ * jaeger (tracing's) and coredns (the real node's cluster DNS), modules of their own.
+ * On a new machine they are most of set-up's CPU, while the rest of set-up (packages,
+ * base image, image builds) waits on the network much of the time, so the two overlap;
+ * the builds run niced so that they take only what the rest leaves. Their output goes to
+ * `log`. `controlPlane` settles when build.sh has (the test images need its pause
+ * binary), `all` when every command is built; `stop()` ends them.
+ */
+export function startGoBuilds(log) {
+  mkdirSync(dirname(log), { recursive: true });
+  const output = openSync(log, 'w');
+  let current;
+  let stopped = false;
+  const build = (script, ...args) =>
+    new Promise((resolve, reject) => {
+      if (stopped) return reject(new Error('Go builds stopped'));
+      // Its own process group, so that stop() ends go and its compilers too.
+      current = spawn('nice', ['-n', '10', 'bash', `${repoRoot}/scripts/testenv/${script}`, ...args], {
+        cwd: repoRoot,
+        env: baseEnv,
+        stdio: ['ignore', output, output],
+        detached: true,
+      });
+      current.on('error', reject);
+      current.on('exit', (code, signal) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? signal} (output: ${log})`)),
+      );
+    });
+  const controlPlane = build('build.sh');
+  const all = controlPlane
+    .then(async () => {
+      for (const tool of GO_TOOLS) await build('build-go-tool.sh', tool);
+    })
+    .finally(() => closeSync(output));
+  // Awaited later, after set-up's other steps; a failure must not end the process before that.
+  for (const promise of [controlPlane, all]) promise.catch(() => {});
+  const stop = () => {
+    stopped = true;
+    if (current?.exitCode === null) {
+      try {
+        process.kill(-current.pid, 'SIGTERM');
+      } catch {}
+    }
+  };
+  process.once('exit', stop);
+  return { controlPlane, all, stop };
 }
 
 export function setupPlatform() {
