@@ -4,12 +4,14 @@
 // BENCH_SUBSCRIBERS (500) graphql-ws subscribers, spread evenly over the runs, follow
 // their logs. Prints lines lost and doubled per subscriber, the lines stored,
 // printed → received p50/p95/p99, and the API's RSS every 10 s (the curve).
+// Subscribers follow workflowRunLogBatches, as the web and the CLI do;
+// BENCH_LOG_SUBSCRIPTION=lines makes them follow workflowRunLogs, one message per line.
 // Run: pnpm --filter @cyclone/bench log-scale
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { followStageLog } from '../lib/log-subscriber.js';
+import { followStageLog, type LogSubscription } from '../lib/log-subscriber.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss, rssBytes } from '../lib/rss.js';
 
@@ -17,6 +19,7 @@ const STAGES = Number(process.env.BENCH_STAGES ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
 const RATE = Number(process.env.BENCH_LINES_PER_SECOND ?? 10_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 500);
+const SUBSCRIPTION: LogSubscription = process.env.BENCH_LOG_SUBSCRIPTION === 'lines' ? 'lines' : 'batches';
 const perStage = Math.max(1, Math.round(RATE / STAGES));
 const linesPerStage = perStage * SECONDS;
 /** The stages wait for this file in their workspaces: made once every subscriber is live. */
@@ -49,7 +52,8 @@ const percentileOf = (p: number) => {
 function follower(token: string, runId: string) {
   const seen = new Uint8Array(linesPerStage + 1);
   const state = { isLive: false, doubled: 0, got: 0 };
-  const ended = followStageLog({ apiUrl: platform.apiUrl, token, runId, stage: 'main' }, (line) => {
+  const target = { apiUrl: platform.apiUrl, token, runId, stage: 'main', subscription: SUBSCRIPTION };
+  const ended = followStageLog(target, (line) => {
     const [number, printed] = line.split(' ').map(Number);
     if (number === 0) {
       state.isLive = true;
@@ -164,7 +168,7 @@ try {
   );
   const lost = followers.map((f) => linesPerStage - f.state.got);
   console.log(
-    `${STAGES} stages × ${perStage} lines/s for ${SECONDS} s (${STAGES * perStage} lines/s), ${SUBSCRIBERS} subscribers: ended after ${seconds.toFixed(0)} s`,
+    `${STAGES} stages × ${perStage} lines/s for ${SECONDS} s (${STAGES * perStage} lines/s), ${SUBSCRIBERS} subscribers of ${SUBSCRIPTION}: ended after ${seconds.toFixed(0)} s`,
   );
   console.log(`lines stored: ${rows[0]?.n} of ${STAGES * (linesPerStage + 1)} (each stage's first line, 0, included)`);
   console.log(

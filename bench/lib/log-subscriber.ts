@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 
 // The bench package has no WebSocket client of its own: borrow the API's.
 const apiRequire = createRequire(resolve(import.meta.dirname, '..', '..', 'apps', 'api', 'package.json'));
+type Line = { line: string };
 interface LogSink {
-  next(message: { data?: { workflowRunLogs: { line: string } } | null }): void;
+  next(message: { data?: { workflowRunLogs?: Line; workflowRunLogBatches?: Line[] } | null }): void;
   error(error: unknown): void;
   complete(): void;
 }
@@ -15,13 +16,20 @@ interface WsClient {
 const { createClient } = apiRequire('graphql-ws') as { createClient(options: object): WsClient };
 const WebSocket = apiRequire('ws') as unknown;
 
+/** How a follower subscribes: in batches, as the web and the CLI do, or line by line (`workflowRunLogs`). */
+export type LogSubscription = 'batches' | 'lines';
+const QUERIES: Record<LogSubscription, string> = {
+  batches: 'subscription($id: ID!, $stage: String!) { workflowRunLogBatches(id: $id, stage: $stage) { line } }',
+  lines: 'subscription($id: ID!, $stage: String!) { workflowRunLogs(id: $id, stage: $stage) { line } }',
+};
+
 /**
  * Follows one stage's log of a run on a WebSocket of its own (graphql-ws), calling
  * `onLine` with each line as it arrives; settles when the subscription completes
  * (the stage ended and its log was sent) and fails with its error.
  */
 export function followStageLog(
-  target: { apiUrl: string; token: string; runId: string; stage: string },
+  target: { apiUrl: string; token: string; runId: string; stage: string; subscription?: LogSubscription },
   onLine: (line: string) => void,
 ): Promise<void> {
   const client = createClient({
@@ -33,13 +41,13 @@ export function followStageLog(
   return new Promise<void>((done, fail) => {
     client.subscribe(
       {
-        query: 'subscription($id: ID!, $stage: String!) { workflowRunLogs(id: $id, stage: $stage) { line } }',
+        query: QUERIES[target.subscription ?? 'batches'],
         variables: { id: target.runId, stage: target.stage },
       },
       {
-        next: (message) => {
-          const line = message.data?.workflowRunLogs.line;
-          if (line !== undefined) onLine(line);
+        next: ({ data }) => {
+          for (const { line } of data?.workflowRunLogBatches ?? []) onLine(line);
+          if (data?.workflowRunLogs) onLine(data.workflowRunLogs.line);
         },
         error: (error) => {
           client.dispose();

@@ -24,11 +24,14 @@ export const StoredLogsDocument = graphql(
   [LogLineFields],
 );
 
-/** Stored lines after `afterSeq` (of one stage or all), then live ones, until the run has ended. */
-export const RunLogsDocument = graphql(
+/**
+ * Stored lines after `afterSeq` (of one stage or all), then live ones, until the run has
+ * ended: in batches, each the lines of one stage stored since the last.
+ */
+export const RunLogBatchesDocument = graphql(
   `
-  subscription WorkflowRunLogs($id: ID!, $stage: String, $afterSeq: Int) {
-    workflowRunLogs(id: $id, stage: $stage, afterSeq: $afterSeq) {
+  subscription WorkflowRunLogBatches($id: ID!, $stage: String, $afterSeq: Int) {
+    workflowRunLogBatches(id: $id, stage: $stage, afterSeq: $afterSeq) {
       ...LogLineFields
     }
   }

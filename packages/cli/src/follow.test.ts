@@ -40,14 +40,15 @@ function scripted(connections: { logs?: Step; updates?: Step }[]) {
     if (!script) throw new Error('too many connections');
     return {
       subscribe<T>(query: string, variables: Record<string, unknown>, sink: Sink<T>) {
-        const kind = query.includes('workflowRunLogs') ? 'logs' : 'updates';
+        const kind = query.includes('workflowRunLogBatches') ? 'logs' : 'updates';
         asked.push({ query: kind, variables });
         const step = script[kind];
         if (!step) throw new Error(`no ${kind} on connection ${opened}`);
         queueMicrotask(() => {
-          for (const value of step.send) {
-            sink.next((kind === 'logs' ? { workflowRunLogs: value } : { workflowRunUpdated: value }) as T);
-          }
+          // A connection's lines come as one batch: the client drops those it has, wherever they are.
+          if (kind === 'logs') {
+            if (step.send.length > 0) sink.next({ workflowRunLogBatches: step.send } as T);
+          } else for (const value of step.send) sink.next({ workflowRunUpdated: value } as T);
           if (step.end === 'complete') sink.complete();
           else if (step.end !== 'hang') sink.error(step.end.error);
         });

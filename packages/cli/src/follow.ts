@@ -1,4 +1,4 @@
-import { type Document, documentText, type LogLine, RunLogsDocument } from '@cyclone/api-contract';
+import { type Document, documentText, type LogLine, RunLogBatchesDocument } from '@cyclone/api-contract';
 import { FollowRunDocument, type RunSnapshot } from './documents.js';
 import { describeSubscriptionError, isRetryable } from './subscription-errors.js';
 import type { OpenSession, Sink, SubscriptionSession } from './subscriptions.js';
@@ -64,15 +64,17 @@ export async function followRun(options: FollowOptions): Promise<RunSnapshot | u
         open += 1;
         subscribeTo(
           session,
-          RunLogsDocument,
+          RunLogBatchesDocument,
           { id: options.runId, stage: options.stage ?? null, afterSeq: resumeAfter() },
           {
-            next: ({ workflowRunLogs: line }) => {
+            next: ({ workflowRunLogBatches: lines }) => {
               failures = 0;
-              known.add(line.stage);
-              if (line.seq <= (lastSeq.get(line.stage) ?? 0)) return;
-              lastSeq.set(line.stage, line.seq);
-              options.onLine(line);
+              for (const line of lines) {
+                known.add(line.stage);
+                if (line.seq <= (lastSeq.get(line.stage) ?? 0)) continue;
+                lastSeq.set(line.stage, line.seq);
+                options.onLine(line);
+              }
             },
             error: (error) => resolve({ error }),
             complete: () => {

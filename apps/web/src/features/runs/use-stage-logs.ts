@@ -1,6 +1,6 @@
 'use client';
 
-import { RunLogsDocument } from '@cyclone/api-contract';
+import { RunLogBatchesDocument } from '@cyclone/api-contract';
 import { useEffect, useState } from 'react';
 import type { GraphQLRequestError } from '@/lib/graphql/errors';
 import { onConnectionChange, subscribe } from '@/lib/graphql/ws-client';
@@ -24,7 +24,7 @@ function bufferFor(runId: string, stage: string): LogBuffer {
 }
 
 /**
- * The live log of one stage. `workflowRunLogs` replays stored lines and then follows;
+ * The live log of one stage. `workflowRunLogBatches` replays stored lines and then follows;
  * when the connection drops, the subscription is opened again after the last seq it
  * holds, so no line is missed and none is shown twice. Lines are applied once per
  * animation frame, so a fast stage does not re-render per line.
@@ -53,12 +53,12 @@ export function useStageLogs(runId: string, stage: string | null) {
       unsubscribe?.();
       setState((current) => (current === 'connecting' ? 'connecting' : 'reconnecting'));
       unsubscribe = subscribe(
-        RunLogsDocument,
+        RunLogBatchesDocument,
         { id: runId, stage, afterSeq: Math.max(buffer.lastSeq, pending[pending.length - 1]?.seq ?? 0) },
         {
           next: (data) => {
             setState('live');
-            pending.push(data.workflowRunLogs);
+            pending.push(...data.workflowRunLogBatches);
             if (!frame) frame = requestAnimationFrame(flush);
           },
           error: (cause) => {
