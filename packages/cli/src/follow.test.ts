@@ -174,6 +174,32 @@ describe('followRun', () => {
     expect(unseen.asked.filter((a) => a.query === 'logs').map((a) => a.variables.afterSeq)).toEqual([0, 0]);
   });
 
+  it('subscribes again when the API answers that its database was busy', async () => {
+    const busy = [{ message: 'the database is busy', extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: true } }];
+    const sessions = scripted([
+      {
+        logs: { kind: 'logs', send: [line('a', 1)], end: { error: busy } },
+        updates: { kind: 'updates', send: [run('RUNNING')], end: 'hang' },
+      },
+      {
+        logs: { kind: 'logs', send: [line('a', 1), line('a', 2)], end: 'complete' },
+        updates: { kind: 'updates', send: [run('SUCCEEDED')], end: 'complete' },
+      },
+    ]);
+    const out = collect();
+    const final = await followRun({
+      runId: 'r1',
+      server: 'http://h',
+      openSession: sessions.open,
+      stages: ['a'],
+      ...out,
+      reconnectDelayMs: () => 0,
+    });
+    expect(out.lines).toEqual(['a#1', 'a#2']);
+    expect(final?.phase).toBe('SUCCEEDED');
+    expect(sessions.opened()).toBe(2);
+  });
+
   it('does not reconnect after an answer from the API, and gives up after too many drops', async () => {
     const refused = scripted([
       {

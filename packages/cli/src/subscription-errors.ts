@@ -2,11 +2,12 @@ import { ApiError, CliError, UNAUTHENTICATED_HINT } from './errors.js';
 
 /**
  * Whether a subscription failure is worth a reconnect: a dropped or refused
- * connection is; an answer from the API (a GraphQL error, a refused token) is not.
+ * connection is, and so is an answer the API marks `retryable` (its database was busy);
+ * any other answer (a GraphQL error, a refused token) is not.
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof CliError) return false;
-  if (Array.isArray(error)) return false; // GraphQL errors of the operation
+  if (Array.isArray(error)) return error.some((e) => e?.extensions?.retryable === true);
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'number') return code < 4000 || code === 4499 || code === 4504; // 4499 terminated, 4504 ack timeout
   return true;

@@ -28,6 +28,25 @@ describe('formatError', () => {
     expect(onInternal).toHaveBeenCalledOnce();
   });
 
+  it('says a busy database is worth a retry, and reports it apart from faults', () => {
+    const onInternal = vi.fn();
+    const onBusy = vi.fn();
+    for (const code of ['P2024', 'P2028']) {
+      const busy = Object.assign(new Error('Unable to start a transaction in the given time.'), { code });
+      const error = wrap(busy);
+      expect(formatError(error.toJSON(), error, onInternal, onBusy)).toMatchObject({
+        message: 'the database is busy: nothing was changed, try again in a moment',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: true },
+      });
+    }
+    const other = wrap(Object.assign(new Error('Foreign key constraint failed'), { code: 'P2003' }));
+    expect(formatError(other.toJSON(), other, onInternal, onBusy).extensions).toEqual({
+      code: 'INTERNAL_SERVER_ERROR',
+    });
+    expect(onBusy).toHaveBeenCalledTimes(2);
+    expect(onInternal).toHaveBeenCalledOnce();
+  });
+
   it('passes contract codes through unchanged', () => {
     const error = wrap(new AppError('CONFLICT', 'the workflow changed meanwhile'));
     expect(formatError(error.toJSON(), error, vi.fn()).extensions?.code).toBe('CONFLICT');

@@ -23,14 +23,28 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
 };
 
 /**
+ * Prisma's codes for "no database connection in time": a burst of requests outran the
+ * pool (P2024) or a transaction's wait for one (P2028). Nothing was written, and the
+ * same request a moment later usually succeeds.
+ */
+const DATABASE_BUSY_CODES = new Set(['P2024', 'P2028']);
+
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATABASE_BUSY_CODES.has(code);
+}
+
+/**
  * Maps any error that reaches the GraphQL layer onto the contract: AppErrors keep
- * their code and message, argument validation becomes BAD_USER_INPUT, and
- * anything unexpected becomes INTERNAL_SERVER_ERROR without leaking internals.
+ * their code and message, argument validation becomes BAD_USER_INPUT, a busy
+ * database is an INTERNAL_SERVER_ERROR that says so and is marked `retryable`, and
+ * anything else unexpected becomes INTERNAL_SERVER_ERROR without leaking internals.
  */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onInternal: (error: unknown) => void,
+  onBusy: (error: unknown) => void = () => {},
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof AppError) {
@@ -47,6 +61,15 @@ export function formatError(
   }
   if (isArgumentValidationError(original)) {
     return { ...formatted, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (isDatabaseBusy(original)) {
+    onBusy(original);
+    return {
+      message: 'the database is busy: nothing was changed, try again in a moment',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', retryable: true },
+    };
   }
   onInternal(original);
   return {

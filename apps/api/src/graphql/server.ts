@@ -67,6 +67,8 @@ export async function mountGraphQL(options: {
     options.queryCache && new QueryCache(options.queryCache.generations, options.queryCache.options, metrics.registry);
   const trustProxyHops = options.trustProxyHops ?? 0;
   const logInternal = (error: unknown) => logger.error({ err: error }, 'unexpected error in a GraphQL operation');
+  const logBusy = (error: unknown) =>
+    logger.warn({ err: error }, 'no database connection in time: the request was answered "try again"');
 
   // Larger messages close the connection (1009): nobody needs more for a subscription.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -122,9 +124,9 @@ export async function mountGraphQL(options: {
       // graphql-ws does not run Apollo's formatError; apply the same mapping here.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors
-          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, logInternal)) }
+          ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, logInternal, logBusy)) }
           : result,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, logInternal)),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, logInternal, logBusy)),
     },
     wsServer,
   );
@@ -133,7 +135,7 @@ export async function mountGraphQL(options: {
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, logInternal),
+    formatError: (formatted, error) => formatError(formatted, error, logInternal, logBusy),
     validationRules: [depthLimitRule()],
     // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on big lists.
     stringifyResult: (result) => JSON.stringify(result),
