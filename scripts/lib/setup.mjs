@@ -85,9 +85,10 @@ const GO_TOOLS = ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'];
  * kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy and kwok (build.sh),
  * then helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's),
  * jaeger (tracing's) and coredns (the real node's cluster DNS), modules of their own.
- * On a new machine they are most of set-up's CPU, while the rest of set-up (packages,
- * base image, image builds) waits on the network much of the time, so the two overlap;
- * the builds run niced so that they take only what the rest leaves. Their output goes to
+ * On a new machine they are most of set-up's CPU (about 35 of its 50 CPU-minutes), and
+ * the rest of set-up (packages, base image, image builds) has stretches on one core or
+ * on the network, so the two share the cores instead of taking turns; the builds run
+ * niced so that the rest, which the test images wait on, goes first. Their output goes to
  * `log`. `controlPlane` settles when build.sh has (the test images need its pause
  * binary), `all` when every command is built; `stop()` ends them.
  */

@@ -156,7 +156,7 @@ export class WorkflowRunResolver {
   @Subscription(() => [LogLineType], {
     name: 'workflowRunLogBatches',
     description:
-      'workflowRunLogs in batches, as the web and the CLI follow a log: each event holds the lines of one stage stored since the last event (up to 1000), in order, with no gaps and no duplicates, so a fast log costs one message per batch instead of one per line; completes when the run ends.',
+      'workflowRunLogs in batches, as the web and the CLI follow a log: each event holds the lines of one stage stored since the last event (up to 100), in order, with no gaps and no duplicates, so a fast log costs one message per batch instead of one per line; completes when the run ends.',
     subscribe: ({ args, context }) => {
       const ctx = signedIn(context as GraphQLContext);
       return ctx.services.runStreams.followLogBatches(ctx.user, ...followedLog(args));

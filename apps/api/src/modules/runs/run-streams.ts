@@ -44,25 +44,33 @@ function sharedRead<T>(events: RunEvents, key: string, read: () => Promise<T>): 
 }
 
 type LogRow = { seq: bigint; stage: string; stream: LogLineView['stream']; text: string; timestamp: Date };
-const views = new WeakMap<LogRow[], LogLineView[]>();
 /**
- * One view array per stored page: followers of a shared read then deliver the same
- * object, which lets the subscription layer execute it once for all of them
- * (graphql/shared-subscribe.ts); the per-line stream hands out its elements, shared too.
+ * Lines per event at most. A subscriber that lags (a replay, a slow connection) gets
+ * full batches, and every one of them holds its batch's result and message until sent:
+ * at a page (1,000) per batch, 500 lagging subscribers outgrew the API's heap.
  */
-function batchView(rows: LogRow[]): LogLineView[] {
-  let view = views.get(rows);
-  if (!view) {
-    view = rows.map((row) => ({
+const BATCH = 100;
+const views = new WeakMap<LogRow[], LogLineView[][]>();
+/**
+ * One set of view arrays per stored page: followers of a shared read then deliver the
+ * same objects, which lets the subscription layer execute each once for all of them
+ * (graphql/shared-subscribe.ts); the per-line stream hands out their elements, shared too.
+ */
+function batchViews(rows: LogRow[]): LogLineView[][] {
+  let batches = views.get(rows);
+  if (!batches) {
+    const lines = rows.map((row) => ({
       seq: Number(row.seq),
       stage: row.stage,
       stream: row.stream,
       line: row.text,
       timestamp: row.timestamp,
     }));
-    views.set(rows, view);
+    batches = [];
+    for (let at = 0; at < lines.length; at += BATCH) batches.push(lines.slice(at, at + BATCH));
+    views.set(rows, batches);
   }
-  return view;
+  return batches;
 }
 
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
@@ -102,7 +110,7 @@ export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string
 /**
  * Stored lines after `afterSeq` (of one stage, or of every stage when none is
  * named), then new ones as they are stored, in batches: each batch holds the lines of
- * one stage read together (up to a page), each line once, in seq order per stage.
+ * one stage read together (up to BATCH), each line once, in seq order per stage.
  * A batch is whatever was stored since the last read, so it adds no wait; a fast log
  * then costs one event per batch instead of one per line. Ends when the run has ended
  * and every line has been sent.
@@ -158,7 +166,7 @@ export async function* followLogBatches(
         const last = rows.at(-1);
         if (!last) continue;
         sent.set(name, last.seq);
-        yield batchView(rows);
+        yield* batchViews(rows);
       }
       if (isFull) continue;
       if (isTerminalRunPhase(phase)) {
