@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createWorkflow, runWorkflow, sh, waitForRun } from '../../testing/run-helpers.js';
-import { seedTenant } from '../../testing/seed.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { type RunsApi, startRunsApi } from '../../testing/runs-api.js';
+import type { TestApi } from '../../testing/test-api.js';
 
 type Line = { seq: number; stage: string; line: string };
 const BATCHES = `subscription($id: ID!, $stage: String, $after: Int) {
@@ -14,25 +11,19 @@ const BATCHES = `subscription($id: ID!, $stage: String, $after: Int) {
 }`;
 
 describe('workflowRunLogBatches', () => {
+  let runs: RunsApi;
   let api: TestApi;
   let dev: string;
   let viewer: string;
   let outsider: string;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-log-batches-'));
-    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
-    const admin = await api.loginAsAdmin();
-    const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
-    dev = roles.DEVELOPER;
-    viewer = roles.VIEWER;
-    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
+    runs = await startRunsApi('log-batches');
+    ({ api, dev, viewer, outsider } = runs);
   });
 
   afterAll(async () => {
-    await api?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await runs?.stop();
   });
 
   /** Every event of one subscription until it completes (or its error). */

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
@@ -14,13 +13,14 @@ import {
   stageOf,
   waitForRun,
 } from '../../testing/run-helpers.js';
-import { seedTenant } from '../../testing/seed.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { type RunsApi, startRunsApi } from '../../testing/runs-api.js';
+import type { TestApi } from '../../testing/test-api.js';
 import { workspaceGates } from '../../testing/workspace-gates.js';
 
 type Errors = { message: string; extensions?: { code?: string; field?: string } }[] | undefined;
 
 describe('retryWorkflowRun', () => {
+  let runs: RunsApi;
   let api: TestApi;
   let dev: string;
   let viewer: string;
@@ -30,14 +30,9 @@ describe('retryWorkflowRun', () => {
   let gates: ReturnType<typeof workspaceGates>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-retry-'));
+    runs = await startRunsApi('retry');
+    ({ api, dev, viewer, outsider, dataDir } = runs);
     gates = workspaceGates(dataDir);
-    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
-    const admin = await api.loginAsAdmin();
-    const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
-    dev = roles.DEVELOPER;
-    viewer = roles.VIEWER;
-    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
     db = createPrismaClient(api.databaseUrl);
     // a → b, c → d; every stage counts its executions in its run's workspace, in a file
     // named for the run (a retry's workspace starts as a copy of its original's); c fails
@@ -77,9 +72,8 @@ describe('retryWorkflowRun', () => {
 
   afterAll(async () => {
     await db?.$disconnect();
-    await api?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
     gates?.close();
+    await runs?.stop();
   });
 
   /** Executions of a stage over all runs: each counts itself in its run's workspace. */

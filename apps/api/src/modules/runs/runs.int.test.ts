@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +19,14 @@ import {
   WORKFLOW_RUN,
   waitForRun,
 } from '../../testing/run-helpers.js';
-import { seedTenant } from '../../testing/seed.js';
+import { type RunsApi, startRunsApi } from '../../testing/runs-api.js';
 import { stageProcesses, survivorsOf } from '../../testing/stage-processes.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import type { TestApi } from '../../testing/test-api.js';
 
 type Result = { errors?: { message: string; extensions?: { code?: string; field?: string } }[]; data?: unknown };
 
 describe('workflow runs on the local executor', () => {
+  let runs: RunsApi;
   let api: TestApi;
   let dev: string;
   let viewer: string;
@@ -35,20 +35,14 @@ describe('workflow runs on the local executor', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-runs-'));
-    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
-    const admin = await api.loginAsAdmin();
-    const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
-    dev = roles.DEVELOPER;
-    viewer = roles.VIEWER;
-    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
+    runs = await startRunsApi('runs');
+    ({ api, dev, viewer, outsider, dataDir } = runs);
     db = createPrismaClient(api.databaseUrl);
   });
 
   afterAll(async () => {
     await db?.$disconnect();
-    await api?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await runs?.stop();
   });
 
   async function createWorkflow(name: string, stages: unknown[]) {

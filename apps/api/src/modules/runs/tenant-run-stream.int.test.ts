@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CHANNELS } from '../../db/notification-hub.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { CREATE_WORKFLOW, runWorkflow, sh, waitForRun } from '../../testing/run-helpers.js';
-import { seedTenant } from '../../testing/seed.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { type RunsApi, startRunsApi } from '../../testing/runs-api.js';
+import type { TestApi } from '../../testing/test-api.js';
 import { waitFor } from '../../testing/wait.js';
 
 const UPDATED = `subscription($tenant: String!) {
@@ -63,21 +60,16 @@ function follow(api: TestApi, token: string, tenant: string) {
 }
 
 describe('tenantRunsUpdated', () => {
+  let runs: RunsApi;
   let api: TestApi;
   let db: Db;
   let dev: string;
   let viewer: string;
   let outsider: string;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cyclone-tenant-runs-'));
-    api = await startTestApi({ CYCLONE_DATA_DIR: dataDir });
-    const admin = await api.loginAsAdmin();
-    const roles = await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER', 'VIEWER'] });
-    dev = roles.DEVELOPER;
-    viewer = roles.VIEWER;
-    outsider = (await seedTenant(api, admin, 'other', { projects: ['web'], roles: ['OWNER'] })).OWNER;
+    runs = await startRunsApi('tenant-runs');
+    ({ api, dev, viewer, outsider } = runs);
     db = createPrismaClient(api.databaseUrl);
     for (const [tenant, token] of [
       ['acme', dev],
@@ -94,8 +86,7 @@ describe('tenantRunsUpdated', () => {
 
   afterAll(async () => {
     await db?.$disconnect();
-    await api?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await runs?.stop();
   });
 
   const start = async (tenant: string, token: string) =>
