@@ -29,7 +29,7 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
  */
 const DATABASE_BUSY_CODES = new Set(['P2024', 'P2028']);
 
-export function isDatabaseBusy(error: unknown): boolean {
+function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && DATABASE_BUSY_CODES.has(code);
 }
