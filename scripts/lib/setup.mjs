@@ -83,50 +83,50 @@ const GO_TOOLS = ['helm', 'versitygw', 'hydra', 'jaeger', 'coredns'];
 /**
  * Builds the Go commands of the tests in the background, once per version: etcd,
  * kube-apiserver, controller-manager, scheduler, kubelet, kube-proxy and kwok (build.sh),
- * then helm (the chart's tests), versitygw (the object store's), hydra (single sign-on's),
- * jaeger (tracing's) and coredns (the real node's cluster DNS), modules of their own.
- * On a new machine they are most of set-up's CPU (about 35 of its 50 CPU-minutes), and
- * the rest of set-up (packages, base image, image builds) has stretches on one core or
- * on the network, so the two share the cores instead of taking turns; the builds run
- * niced so that the rest, which the test images wait on, goes first. Their output goes to
- * `log`. `controlPlane` settles when build.sh has (the test images need its pause
- * binary), `all` when every command is built; `stop()` ends them.
+ * and beside them helm (the chart's tests), versitygw (the object store's), hydra (single
+ * sign-on's), jaeger (tracing's) and coredns (the real node's cluster DNS), modules of
+ * their own, one after the other in one shell. Two child processes, each going on by
+ * itself: nothing waits for this process, whose synchronous set-up steps would hold a
+ * chain of its own. On a new machine they are most of set-up's CPU (about 35 of its 50
+ * CPU-minutes), and the rest of set-up (packages, base image, image builds) has stretches
+ * on one core or on the network, so they share the cores instead of taking turns; the
+ * builds run niced so that the rest, which the test images wait on, goes first. Their
+ * output goes to `log`. `controlPlane` settles when build.sh has (the test images need its
+ * pause binary), `all` when every command is built; `stop()` ends them.
  */
 export function startGoBuilds(log) {
   mkdirSync(dirname(log), { recursive: true });
   const output = openSync(log, 'w');
-  let current;
-  let stopped = false;
-  const build = (script, ...args) =>
+  const children = [];
+  const build = (what, script) =>
     new Promise((resolve, reject) => {
-      if (stopped) return reject(new Error('Go builds stopped'));
       // Its own process group, so that stop() ends go and its compilers too.
-      current = spawn('nice', ['-n', '10', 'bash', `${repoRoot}/scripts/testenv/${script}`, ...args], {
+      const child = spawn('nice', ['-n', '10', 'bash', '-c', script], {
         cwd: repoRoot,
         env: baseEnv,
         stdio: ['ignore', output, output],
         detached: true,
       });
-      current.on('error', reject);
-      current.on('exit', (code, signal) =>
-        code === 0
-          ? resolve()
-          : reject(new Error(`${script} ${args.join(' ')} exited with ${code ?? signal} (output: ${log})`)),
+      children.push(child);
+      child.on('error', reject);
+      child.on('exit', (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`${what} exited with ${code ?? signal} (output: ${log})`)),
       );
     });
-  const controlPlane = build('build.sh');
-  const all = controlPlane
-    .then(async () => {
-      for (const tool of GO_TOOLS) await build('build-go-tool.sh', tool);
-    })
-    .finally(() => closeSync(output));
+  const testenv = `${repoRoot}/scripts/testenv`;
+  const controlPlane = build('build.sh', `exec bash ${testenv}/build.sh`);
+  const tools = build(
+    `build-go-tool.sh (${GO_TOOLS.join(', ')})`,
+    `set -e; for tool in ${GO_TOOLS.join(' ')}; do bash ${testenv}/build-go-tool.sh "$tool"; done`,
+  );
+  const all = Promise.all([controlPlane, tools]).finally(() => closeSync(output));
   // Awaited later, after set-up's other steps; a failure must not end the process before that.
-  for (const promise of [controlPlane, all]) promise.catch(() => {});
+  for (const promise of [controlPlane, tools, all]) promise.catch(() => {});
   const stop = () => {
-    stopped = true;
-    if (current?.exitCode === null) {
+    for (const child of children) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
       try {
-        process.kill(-current.pid, 'SIGTERM');
+        process.kill(-child.pid, 'SIGTERM');
       } catch {}
     }
   };
