@@ -148,7 +148,7 @@ export async function readRunDays(db: Db, query: RunDaysQuery): Promise<RunDaySt
   // Settled days without active runs are kept; one with a run still active is counted again next time.
   const toKeep = figures
     .filter((day) => !keptDays.has(day.date) && settled.has(day.date))
-    .filter((day) => day.pending + day.running + day.waiting === 0)
+    .filter(hasNoActiveRuns)
     .map((day) => day.date);
   if (toKeep.length > 0) await keepDays(db, tenantId, offset, toKeep, now);
   return figures;
@@ -162,6 +162,11 @@ async function countDays(sql: Sql, tenantId: string, offset: number, days: reado
     found.push(...(await countRuns(sql, tenantId, offset, midnight(first, offset), to)));
   }
   return found;
+}
+
+/** A day that can be kept: no run of it may still change its figures. */
+function hasNoActiveRuns(day: RunDayStatistics): boolean {
+  return day.pending + day.running + day.waiting === 0;
 }
 
 /** The days' figures from counted rows, added to `into` (empty days by default). */
@@ -187,7 +192,7 @@ async function keepDays(db: Db, tenantId: string, offset: number, dates: readonl
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${LOCK_KEY}))`;
       const recounted = tally(dates, await countDays(tx, tenantId, offset, dates));
-      const done = recounted.filter((day) => day.pending + day.running + day.waiting === 0);
+      const done = recounted.filter(hasNoActiveRuns);
       if (done.length > 0) {
         const column = <K extends keyof RunDayStatistics>(key: K) => done.map((day) => day[key]);
         await tx.$executeRaw`
