@@ -122,8 +122,11 @@ export async function admitQueuedRuns(db: Db, capacity: number | null): Promise<
         },
       );
       if (plan.admit.length > 0) {
+        // Stamped after the counts were read: a run that ended before that read (and so
+        // freed the place) ended before its successor's admission.
+        const admittedAt = new Date();
         await tx.$executeRaw`
-          UPDATE workflow_runs SET admitted_at = ${now}, message = '', wait_kind = NULL, wait_limit = NULL, wait_position = NULL
+          UPDATE workflow_runs SET admitted_at = ${admittedAt}, message = '', wait_kind = NULL, wait_limit = NULL, wait_position = NULL
           WHERE id = ANY(${plan.admit}::uuid[])`;
       }
       // Only runs whose phase or reason changes are written (and announced).

@@ -53,10 +53,10 @@ export function dockerClient(dockerHost: string | undefined): { docker: Docker; 
   };
 }
 
-/** Whether the engine answers within a short time, and what it is (for the boot log and /healthz). */
+/** Whether the engine answers within timeoutMs, and what it is (for the boot log and /healthz). */
 export async function probeEngine(
   docker: Docker,
-  timeoutMs = 2_000,
+  timeoutMs: number,
 ): Promise<{ answers: true; version: string; isPodman: boolean } | { answers: false; error: string }> {
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),

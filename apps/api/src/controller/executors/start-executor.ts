@@ -52,7 +52,11 @@ export async function startExecutor(deps: {
   const engine = dockerClient(config.containers.dockerHost);
   const mayUseEngine =
     config.engine.executor === 'container' || (config.engine.executor === 'auto' && !config.kubernetes);
-  const probe = mayUseEngine ? await probeEngine(engine.docker) : undefined;
+  // An engine asked for by name may be slow to answer on a busy machine (Podman starts
+  // its service on the first call); `auto` only checks whether one is there.
+  const probe = mayUseEngine
+    ? await probeEngine(engine.docker, config.engine.executor === 'container' ? 30_000 : 5_000)
+    : undefined;
   const choice = chooseExecutor({
     requested: config.engine.executor,
     hasCluster: config.kubernetes !== undefined,

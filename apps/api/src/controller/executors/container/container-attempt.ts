@@ -1,6 +1,5 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { DEFAULT_OUTPUT_LIMITS, type LinePiece, type OutputLimits, TRUNCATED_PREFIX } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
 import type { Db } from '../../../db/prisma.js';
@@ -24,9 +23,10 @@ import { prepareInputs } from '../stage-inputs.js';
 import { outsideFolders, workspaceSubpath } from '../stage-paths.js';
 import { readResults } from '../stage-results.js';
 import { ensureImage } from './container-images.js';
+import { followedLog, wholeLog } from './container-log.js';
 import { removeServices, startServices } from './container-services.js';
 import { type ContainerSettings, containerSpec, exitMessage, imageOf } from './container-spec.js';
-import { type OutputStream, readLogLines } from './log-lines.js';
+import { mostOf, NO_PIECES, type OutputStream, type PieceCounts, piecesAfter, readLogLines } from './log-lines.js';
 import { removeResolvers, runResolvers } from './resolver-containers.js';
 import { sharedNetworkOf } from './service-spec.js';
 
@@ -272,7 +272,7 @@ export class ContainerAttempt {
               : `could not start the container: ${reason}`;
       return { ...record, exitCode: null, message, outputs: [] };
     }
-    return this.followToExit(container, writer, 0, record);
+    return this.followToExit(container, writer, NO_PIECES, record);
   }
 
   private async takeOver(attempt: RunningAttempt): Promise<StageExit | undefined> {
@@ -291,18 +291,22 @@ export class ContainerAttempt {
         message: 'the container was never started: its controller stopped while starting it',
       };
     }
-    const [stored] = await this.deps.db.$queryRaw<{ last: bigint; bytes: bigint; truncated: boolean }[]>`
+    const [stored] = await this.deps.db.$queryRaw<
+      { last: bigint; bytes: bigint; truncated: boolean; stdout: number; stderr: number }[]
+    >`
       SELECT coalesce(max(seq), 0)::bigint AS last,
         coalesce(sum(octet_length(text)) FILTER (WHERE seq >= ${record.firstSeq ?? record.containerFirstSeq}), 0)::bigint AS bytes,
         coalesce(bool_or(starts_with(text, ${TRUNCATED_PREFIX}))
-          FILTER (WHERE seq >= ${record.containerFirstSeq}), false) AS truncated
+          FILTER (WHERE seq >= ${record.containerFirstSeq}), false) AS truncated,
+        (count(*) FILTER (WHERE seq >= ${record.containerFirstSeq} AND stream = 'STDOUT'))::int AS stdout,
+        (count(*) FILTER (WHERE seq >= ${record.containerFirstSeq} AND stream = 'STDERR'))::int AS stderr
       FROM log_lines
       WHERE run_id = ${attempt.runId}::uuid AND stage = ${attempt.stage}`;
     const nextSeq = Number(stored?.last ?? 0n) + 1;
-    // The container's log is read again from its start: the pieces stored already are
-    // skipped (a line is cut the same way however it is read; past a truncation
-    // nothing more is stored, so the count no longer matters).
-    const skip = Math.max(0, nextSeq - record.containerFirstSeq);
+    // The container's log is read again from its start: the pieces of each stream stored
+    // already are skipped (a line is cut the same way however it is read; past a
+    // truncation nothing more is stored, so the count no longer matters).
+    const skip: PieceCounts = { STDOUT: stored?.stdout ?? 0, STDERR: stored?.stderr ?? 0 };
     const writer = new LogWriter(this.deps.db, this.deps.logger, {
       runId: attempt.runId,
       stage: attempt.stage,
@@ -317,26 +321,23 @@ export class ContainerAttempt {
   private async followToExit(
     container: Docker.Container,
     writer: LogWriter,
-    skip: number,
+    skip: PieceCounts,
     record: AttemptRecord,
   ): Promise<StageExit | undefined> {
     const base = { runId: record.runId, stage: record.stage, attempt: record.attempt };
-    // Pieces of lines of the container's log read in this pass; the first `already` are stored already.
-    let seen = 0;
-    const storeAfter = (already: number) => (stream: OutputStream, piece: LinePiece) => {
-      seen += 1;
-      if (seen > already) writer.piece(stream, piece);
-    };
+    const store = (stream: OutputStream, piece: LinePiece) => writer.piece(stream, piece);
     const cutter = () => writer.cutter();
-    let followed = 0;
+    // Pieces of each stream stored, by this controller or one before it.
+    let stored = skip;
     try {
-      const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+      const logs = await followedLog(container);
       this.logs = logs;
       if (this.isDetached) logs.destroy();
       // While the database lags, the engine keeps the log and this stream waits.
       writer.throttle(logs);
-      await readLogLines(logs, storeAfter(skip), { cutter, isLastRead: false });
-      followed = seen;
+      const follow = piecesAfter(skip, store);
+      await readLogLines(logs, follow.onPiece, { cutter, isLastRead: false });
+      stored = mostOf(skip, follow.seen);
     } catch (error) {
       if (!this.isKilled && !this.isDetached) throw error;
     }
@@ -349,12 +350,9 @@ export class ContainerAttempt {
       if (this.isKilled) throw new Error('killed');
       await container.wait();
       // The follow stream may end before the engine stored the last output: read the rest.
-      // Following an exited container streams its whole log and ends (memory stays flat
-      // however much it printed, unlike a buffered read).
-      seen = 0;
-      const rest = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+      const rest = await wholeLog(container);
       writer.throttle(rest);
-      await readLogLines(rest, storeAfter(Math.max(skip, followed)), { cutter });
+      await readLogLines(rest, piecesAfter(stored, store).onPiece, { cutter });
       const state = (await container.inspect()).State;
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { CONTINUED_MARK, LineCutter } from '@cyclone/domain/core';
 import { describe, expect, it } from 'vitest';
-import { type OutputStream, readLogLines } from './log-lines.js';
+import { mostOf, NO_PIECES, type OutputStream, piecesAfter, readLogLines } from './log-lines.js';
 
 function frame(stream: 1 | 2, text: string | Buffer): Buffer {
   const payload = typeof text === 'string' ? Buffer.from(text) : text;
@@ -55,5 +55,37 @@ describe('readLogLines', () => {
     const rest = lines.filter(([stream], i) => stream === 'STDOUT' && i > 0).map(([, text]) => text);
     expect(rest.every((text) => text.startsWith(CONTINUED_MARK))).toBe(true);
     expect(rest.map((text) => text.slice(CONTINUED_MARK.length)).join('')).toBe('a'.repeat(50));
+  });
+});
+
+describe('piecesAfter', () => {
+  it('stores each stream past what an earlier read stored, however the two reads interleave the streams', () => {
+    // A first read stopped early, having stored two lines of stdout and one of stderr;
+    // the whole log, read again, comes in another interleaving.
+    const stored = { STDOUT: 2, STDERR: 1 };
+    const piece = (text: string) => ({ text, isContinuation: false });
+    const added: [OutputStream, string][] = [];
+    const rest = piecesAfter(stored, (stream, p) => added.push([stream, p.text]));
+    for (const [stream, text] of [
+      ['STDERR', 'e1'],
+      ['STDOUT', 'o1'],
+      ['STDERR', 'e2'],
+      ['STDOUT', 'o2'],
+      ['STDOUT', 'o3'],
+    ] as const)
+      rest.onPiece(stream, piece(text));
+    expect(added).toEqual([
+      ['STDERR', 'e2'],
+      ['STDOUT', 'o3'],
+    ]);
+    expect(rest.seen).toEqual({ STDOUT: 3, STDERR: 2 });
+  });
+
+  it('counts from nothing and keeps the larger count of each stream', () => {
+    const all = piecesAfter(NO_PIECES, () => undefined);
+    all.onPiece('STDOUT', { text: 'x', isContinuation: false });
+    expect(all.seen).toEqual({ STDOUT: 1, STDERR: 0 });
+    expect(NO_PIECES).toEqual({ STDOUT: 0, STDERR: 0 });
+    expect(mostOf({ STDOUT: 5, STDERR: 0 }, { STDOUT: 2, STDERR: 3 })).toEqual({ STDOUT: 5, STDERR: 3 });
   });
 });

@@ -63,3 +63,36 @@ export function readLogLines(
     source.once('error', (error) => finish(error));
   });
 }
+
+/**
+ * Pieces read per stream. Each stream's pieces come in the same order however a log is
+ * read, but how stdout and stderr interleave may differ between two reads (Podman 4.3
+ * orders a follow read and a whole read apart), so what is stored is counted per stream.
+ */
+export type PieceCounts = Record<OutputStream, number>;
+
+export const NO_PIECES: Readonly<PieceCounts> = { STDOUT: 0, STDERR: 0 };
+
+/** Per stream, the larger of two counts. */
+export const mostOf = (a: PieceCounts, b: PieceCounts): PieceCounts => ({
+  STDOUT: Math.max(a.STDOUT, b.STDOUT),
+  STDERR: Math.max(a.STDERR, b.STDERR),
+});
+
+/**
+ * An `onPiece` for one read of a log that passes on only each stream's pieces past
+ * `already` (stored by an earlier read) and counts what it read in `seen`.
+ */
+export function piecesAfter(
+  already: PieceCounts,
+  onPiece: (stream: OutputStream, piece: LinePiece) => void,
+): { onPiece: (stream: OutputStream, piece: LinePiece) => void; seen: PieceCounts } {
+  const seen = { ...NO_PIECES };
+  return {
+    seen,
+    onPiece: (stream, piece) => {
+      seen[stream] += 1;
+      if (seen[stream] > already[stream]) onPiece(stream, piece);
+    },
+  };
+}

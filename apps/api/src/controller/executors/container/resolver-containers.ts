@@ -1,12 +1,13 @@
 import { access, chmod, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { LinePiece } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
 import type { ResolverRun, StageLaunch } from '../executor.js';
 import type { LogWriter } from '../log-writer.js';
 import { workspacePath } from '../stage-paths.js';
+import { followedLog, wholeLog } from './container-log.js';
 import { type ContainerSettings, withDefaultTag } from './container-spec.js';
-import { type OutputStream, readLogLines } from './log-lines.js';
+import { NO_PIECES, type OutputStream, piecesAfter, readLogLines } from './log-lines.js';
 import { RESOLVER_OF_LABEL, resolverContainerSpec } from './resolver-spec.js';
 
 export interface ResolverDeps {
@@ -127,24 +128,19 @@ const exists = (path: string) =>
  * the stage's own container); returns the exit code.
  */
 async function followToEnd(container: Docker.Container, writer: LogWriter, signal: AbortSignal): Promise<number> {
-  let seen = 0;
-  const storeAfter = (already: number) => (stream: OutputStream, piece: Parameters<LogWriter['piece']>[1]) => {
-    seen += 1;
-    if (seen > already) writer.piece(stream, piece);
-  };
+  const store = (stream: OutputStream, piece: LinePiece) => writer.piece(stream, piece);
   const cutter = () => writer.cutter();
-  const follow = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+  const follow = await followedLog(container);
   const stop = () => follow.destroy();
   signal.addEventListener('abort', stop, { once: true });
   try {
     writer.throttle(follow);
-    await readLogLines(follow, storeAfter(0), { cutter, isLastRead: false });
-    const followed = seen;
+    const streamed = piecesAfter(NO_PIECES, store);
+    await readLogLines(follow, streamed.onPiece, { cutter, isLastRead: false });
     await untilAborted(signal, container.wait());
-    seen = 0;
-    const rest = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
+    const rest = await wholeLog(container);
     writer.throttle(rest);
-    await readLogLines(rest, storeAfter(followed), { cutter });
+    await readLogLines(rest, piecesAfter(streamed.seen, store).onPiece, { cutter });
     signal.throwIfAborted();
     return (await container.inspect()).State.ExitCode;
   } finally {
