@@ -1,9 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Three layers, one runner: pure unit tests, API integration tests on a throwaway
 // Postgres, and Kubernetes integration tests on the real test control plane.
 export default defineConfig({
   test: {
+    // Most integration tests wait on processes, engines and clusters, not on the CPU:
+    // one worker per core left a third of it idle (README, "How long it takes").
+    maxWorkers: Math.min(availableParallelism() * 2, 8),
     projects: [
       {
         test: {

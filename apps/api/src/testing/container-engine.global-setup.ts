@@ -11,6 +11,9 @@ import type { TestProject } from 'vitest/node';
 import { BASE_IMAGE, startContainerEngine } from '../../../../scripts/testenv/container-engine.mjs';
 import { freePort } from '../modules/integration-checks/testing/processes.js';
 
+/** The test files that start a registry of their own. */
+type RegistryUser = 'executor' | 'imageBuild';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** DOCKER_HOST of the test engine. */
@@ -19,8 +22,11 @@ declare module 'vitest' {
     engine: 'docker' | 'podman';
     /** A Debian image present on it. */
     baseImage: string;
-    /** Port a test's plain-HTTP registry must use (Podman allows only the ones it was told). */
-    registryPort: number;
+    /**
+     * Ports of the tests' plain-HTTP registries (Podman allows only the ones it was told),
+     * one per test file that starts one, so files running side by side never share one.
+     */
+    registryPorts: Record<RegistryUser, number>;
   }
 }
 
@@ -31,15 +37,18 @@ export default function setup(project: TestProject) {
 export async function setupEngine(project: TestProject, kind: 'docker' | 'podman') {
   project.provide('baseImage', BASE_IMAGE);
   project.provide('engine', kind);
-  const registryPort = await freePort();
-  project.provide('registryPort', registryPort);
+  const executor = await freePort();
+  let imageBuild = await freePort();
+  while (imageBuild === executor) imageBuild = await freePort();
+  const registryPorts: Record<RegistryUser, number> = { executor, imageBuild };
+  project.provide('registryPorts', registryPorts);
   const external = process.env.CYCLONE_TESTENV_DOCKER_HOST;
   if (external) {
     project.provide('dockerHost', external);
     return undefined;
   }
   const stateDir = mkdtempSync(join(tmpdir(), `cyclone-${kind}-`));
-  const engine = await startContainerEngine({ stateDir, kind, insecureRegistries: [`127.0.0.1:${registryPort}`] });
+  const engine = await startContainerEngine({ stateDir, kind, insecureRegistries: Object.values(registryPorts).map((port) => `127.0.0.1:${port}`) });
   project.provide('dockerHost', engine.dockerHost);
   return async () => {
     await engine.stop();

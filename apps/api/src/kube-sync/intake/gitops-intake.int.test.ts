@@ -302,17 +302,30 @@ describe('GitOps intake', () => {
       ...ref('projects', 'web'),
       propagationPolicy: 'Foreground',
     });
+    const project = { name: 'web', tenant: { name: tenant } };
+    // The collector's pace is the control plane's: on a saturated machine it takes a while.
     await waitFor(
       async () => {
         await reconciler.reconcileAll();
         const now = await readObject(kit.clients, 'Resource', 'web.notes', ns);
-        return now && now.metadata?.uid !== before.metadata.uid && !now.metadata?.deletionTimestamp;
+        const row = await kit.db.resource.findFirst({ where: { name: 'notes', project } });
+        const sync = await kit.db.syncState.findMany({ where: { lastError: { not: null } } });
+        return {
+          isRecreated: now?.metadata?.uid !== undefined && now.metadata.uid !== before.metadata.uid,
+          isDeleting: Boolean(now?.metadata?.deletionTimestamp),
+          isInCyclone: row !== null,
+          syncErrors: sync.map((state) => state.lastError),
+        };
       },
-      { what: 'web.notes recreated', timeoutMs: 60_000, intervalMs: 500 },
+      {
+        until: (seen) => seen.isRecreated && !seen.isDeleting,
+        what: 'web.notes recreated',
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      },
     );
-    const project = { name: 'web', tenant: { name: tenant } };
     expect(await kit.db.resource.findFirst({ where: { name: 'notes', project } })).not.toBeNull();
-  });
+  }, 200_000);
 
   it('says so, and keeps Cyclone’s version, when no service user is configured', async () => {
     const off = reconcilerWith(undefined);

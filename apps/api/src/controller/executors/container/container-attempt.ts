@@ -26,7 +26,15 @@ import { ensureImage } from './container-images.js';
 import { followedLog, wholeLog } from './container-log.js';
 import { removeServices, startServices } from './container-services.js';
 import { type ContainerSettings, containerSpec, exitMessage, imageOf } from './container-spec.js';
-import { mostOf, NO_PIECES, type OutputStream, type PieceCounts, piecesAfter, readLogLines } from './log-lines.js';
+import {
+  type CountedRead,
+  mostOf,
+  NO_PIECES,
+  type OutputStream,
+  type PieceCounts,
+  piecesAfter,
+  readLogLines,
+} from './log-lines.js';
 import { removeResolvers, runResolvers } from './resolver-containers.js';
 import { sharedNetworkOf } from './service-spec.js';
 
@@ -291,6 +299,17 @@ export class ContainerAttempt {
         message: 'the container was never started: its controller stopped while starting it',
       };
     }
+    const { writer, skip } = await this.resumedWriter(record);
+    return this.followToExit(container, writer, skip, record);
+  }
+
+  /**
+   * A writer that goes on after the lines the attempt stored already (by this controller
+   * or one before it), within what is left of its log limit, and the pieces of each
+   * stream of the container's log those lines hold (a line is cut the same way however
+   * it is read; past a truncation nothing more is stored, so the count no longer matters).
+   */
+  private async resumedWriter(record: AttemptRecord): Promise<{ writer: LogWriter; skip: PieceCounts }> {
     const [stored] = await this.deps.db.$queryRaw<
       { last: bigint; bytes: bigint; truncated: boolean; stdout: number; stderr: number }[]
     >`
@@ -301,21 +320,38 @@ export class ContainerAttempt {
         (count(*) FILTER (WHERE seq >= ${record.containerFirstSeq} AND stream = 'STDOUT'))::int AS stdout,
         (count(*) FILTER (WHERE seq >= ${record.containerFirstSeq} AND stream = 'STDERR'))::int AS stderr
       FROM log_lines
-      WHERE run_id = ${attempt.runId}::uuid AND stage = ${attempt.stage}`;
-    const nextSeq = Number(stored?.last ?? 0n) + 1;
-    // The container's log is read again from its start: the pieces of each stream stored
-    // already are skipped (a line is cut the same way however it is read; past a
-    // truncation nothing more is stored, so the count no longer matters).
-    const skip: PieceCounts = { STDOUT: stored?.stdout ?? 0, STDERR: stored?.stderr ?? 0 };
+      WHERE run_id = ${record.runId}::uuid AND stage = ${record.stage}`;
     const writer = new LogWriter(this.deps.db, this.deps.logger, {
-      runId: attempt.runId,
-      stage: attempt.stage,
-      firstSeq: nextSeq,
+      runId: record.runId,
+      stage: record.stage,
+      firstSeq: Number(stored?.last ?? 0n) + 1,
       secrets: record.secrets,
       limits: this.outputLimits,
       stored: { bytes: Number(stored?.bytes ?? 0n), isTruncated: stored?.truncated ?? false },
     });
-    return this.followToExit(container, writer, skip, record);
+    return { writer, skip: { STDOUT: stored?.stdout ?? 0, STDERR: stored?.stderr ?? 0 } };
+  }
+
+  /**
+   * Stores the container's lines again from its whole log, when what the follow read
+   * gave disagrees with it: Podman 4.3's follow read garbles a line it reaches while the
+   * engine is still writing it. Live followers saw the garbled lines; the log keeps the
+   * engine's. Returns the writer that goes on after them.
+   */
+  private async restoreLog(container: Docker.Container, writer: LogWriter, record: AttemptRecord): Promise<LogWriter> {
+    await writer.close();
+    await this.deps.db.$executeRaw`
+      DELETE FROM log_lines
+      WHERE run_id = ${record.runId}::uuid AND stage = ${record.stage} AND seq >= ${record.containerFirstSeq}`;
+    const fresh = (await this.resumedWriter(record)).writer;
+    const whole = await wholeLog(container);
+    fresh.throttle(whole);
+    await readLogLines(whole, (stream, piece) => fresh.piece(stream, piece), { cutter: () => fresh.cutter() });
+    this.deps.logger.warn(
+      { runId: record.runId, stage: record.stage },
+      "the engine's follow read disagreed with its stored log: the stage's lines were stored again from the log",
+    );
+    return fresh;
   }
 
   private async followToExit(
@@ -329,13 +365,14 @@ export class ContainerAttempt {
     const cutter = () => writer.cutter();
     // Pieces of each stream stored, by this controller or one before it.
     let stored = skip;
+    let follow: CountedRead | undefined;
     try {
       const logs = await followedLog(container);
       this.logs = logs;
       if (this.isDetached) logs.destroy();
       // While the database lags, the engine keeps the log and this stream waits.
       writer.throttle(logs);
-      const follow = piecesAfter(skip, store);
+      follow = piecesAfter(skip, store);
       await readLogLines(logs, follow.onPiece, { cutter, isLastRead: false });
       stored = mostOf(skip, follow.seen);
     } catch (error) {
@@ -352,7 +389,9 @@ export class ContainerAttempt {
       // The follow stream may end before the engine stored the last output: read the rest.
       const rest = await wholeLog(container);
       writer.throttle(rest);
-      await readLogLines(rest, piecesAfter(stored, store).onPiece, { cutter });
+      const whole = piecesAfter(stored, store, follow?.seen);
+      await readLogLines(rest, whole.onPiece, { cutter });
+      if (follow && whole.digest() !== follow.digest()) writer = await this.restoreLog(container, writer, record);
       const state = (await container.inspect()).State;
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(

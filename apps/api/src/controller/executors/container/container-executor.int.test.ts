@@ -327,7 +327,7 @@ spec:
 
   it('pulls a private image with the registry integration of its registry', async () => {
     const credentials = { username: 'puller', password: 'registry-Secret-9' };
-    const registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPort'));
+    const registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPorts').executor);
     try {
       const host = new URL(registry.url).host;
       const repo = `${host}/acme/debian`;

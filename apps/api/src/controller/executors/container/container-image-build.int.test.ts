@@ -50,7 +50,7 @@ describe('image builds in containers', () => {
     admin = await api.loginAsAdmin();
     // After the API's engine probe: Podman answers slowly while it loads a large image.
     ensureBuilderImage(inject('dockerHost'), BUILDAH_IMAGE);
-    registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPort'));
+    registry = await startDockerRegistry({ htpasswd: credentials }, inject('registryPorts').imageBuild);
     host = new URL(registry.url).host;
     // The base image is only in the registry: the build pulls it with the integration's credentials.
     await docker.getImage(inject('baseImage')).tag({ repo: `${host}/library/debian`, tag: 'bookworm' });

@@ -88,4 +88,30 @@ describe('piecesAfter', () => {
     expect(NO_PIECES).toEqual({ STDOUT: 0, STDERR: 0 });
     expect(mostOf({ STDOUT: 5, STDERR: 0 }, { STDOUT: 2, STDERR: 3 })).toEqual({ STDOUT: 5, STDERR: 3 });
   });
+
+  it('digests the same pieces alike, and tells a garbled read from the whole log', () => {
+    const read = (texts: [OutputStream, string][], digestUpTo?: { STDOUT: number; STDERR: number }) => {
+      const counted = piecesAfter(NO_PIECES, () => undefined, digestUpTo);
+      for (const [stream, text] of texts) counted.onPiece(stream, { text, isContinuation: false });
+      return counted;
+    };
+    const whole: [OutputStream, string][] = [
+      ['STDOUT', 'lorem ipsum'],
+      ['STDERR', 'e1'],
+      ['STDOUT', 'dolor sit'],
+      ['STDOUT', 'amet'],
+    ];
+    // A follow read that ended early, in another interleaving: it agrees with the whole log's first pieces.
+    const early = read([
+      ['STDERR', 'e1'],
+      ['STDOUT', 'lorem ipsum'],
+    ]);
+    expect(read(whole, early.seen).digest()).toBe(early.digest());
+    // One that garbled a line it read while the engine wrote it: it does not.
+    const garbled = read([
+      ['STDOUT', 'lorem ipdolor sit'],
+      ['STDERR', 'e1'],
+    ]);
+    expect(read(whole, garbled.seen).digest()).not.toBe(garbled.digest());
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { LineCutter, LinePiece } from '@cyclone/domain/core';
 
@@ -79,19 +80,35 @@ export const mostOf = (a: PieceCounts, b: PieceCounts): PieceCounts => ({
   STDERR: Math.max(a.STDERR, b.STDERR),
 });
 
+/** One read of a log, counted per stream: see `piecesAfter`. */
+export interface CountedRead {
+  onPiece: (stream: OutputStream, piece: LinePiece) => void;
+  /** Pieces read so far, per stream. */
+  seen: PieceCounts;
+  /** A digest of the pieces read of each stream (the first `digestUpTo` of them): two reads that agree have the same. */
+  digest: () => string;
+}
+
 /**
  * An `onPiece` for one read of a log that passes on only each stream's pieces past
- * `already` (stored by an earlier read) and counts what it read in `seen`.
+ * `already` (stored by an earlier read) and counts what it read in `seen`; its digest
+ * covers the first `digestUpTo` pieces of each stream (all without it).
  */
 export function piecesAfter(
   already: PieceCounts,
   onPiece: (stream: OutputStream, piece: LinePiece) => void,
-): { onPiece: (stream: OutputStream, piece: LinePiece) => void; seen: PieceCounts } {
+  digestUpTo?: PieceCounts,
+): CountedRead {
   const seen = { ...NO_PIECES };
+  const hashes = { STDOUT: createHash('sha256'), STDERR: createHash('sha256') };
   return {
     seen,
+    digest: () => `${hashes.STDOUT.copy().digest('hex')}:${hashes.STDERR.copy().digest('hex')}`,
     onPiece: (stream, piece) => {
       seen[stream] += 1;
+      if (!digestUpTo || seen[stream] <= digestUpTo[stream]) {
+        hashes[stream].update(`${piece.isContinuation ? '+' : '-'}${piece.text}\n`);
+      }
       if (seen[stream] > already[stream]) onPiece(stream, piece);
     },
   };
