@@ -48,7 +48,11 @@ export async function setupEngine(project: TestProject, kind: 'docker' | 'podman
     return undefined;
   }
   const stateDir = mkdtempSync(join(tmpdir(), `cyclone-${kind}-`));
-  const engine = await startContainerEngine({ stateDir, kind, insecureRegistries: Object.values(registryPorts).map((port) => `127.0.0.1:${port}`) });
+  const engine = await startContainerEngine({
+    stateDir,
+    kind,
+    insecureRegistries: Object.values(registryPorts).map((port) => `127.0.0.1:${port}`),
+  });
   project.provide('dockerHost', engine.dockerHost);
   return async () => {
     await engine.stop();
