@@ -66,9 +66,9 @@ export function readLogLines(
 }
 
 /**
- * Pieces read per stream. Each stream's pieces come in the same order however a log is
- * read, but how stdout and stderr interleave may differ between two reads (Podman 4.3
- * orders a follow read and a whole read apart), so what is stored is counted per stream.
+ * Pieces read per stream. Each stream's pieces come in one order however a log is read;
+ * how stdout and stderr interleave is the engine's to decide, so what is stored is
+ * counted per stream, not over both.
  */
 export type PieceCounts = Record<OutputStream, number>;
 
