@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { busiestStatements, countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
 import { followStageLog, type LogSubscription } from '../lib/log-subscriber.js';
 import { graphql, seedBenchProject, startBenchPlatform } from '../lib/platform.js';
 import { peakRss, rssBytes } from '../lib/rss.js';
@@ -150,6 +151,7 @@ try {
       .join(' / ')}`,
   );
   const rss = peakRss(platform.pid);
+  const counters = await startDbCounters(sql);
   const curve: string[] = [];
   const started = Date.now();
   const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
@@ -161,9 +163,20 @@ try {
   clearInterval(sampler);
   sampleRss();
   const seconds = (Date.now() - started) / 1000;
+  const { statements } = countersSince(counters, await readDbCounters(sql));
+  const busiest = await busiestStatements(sql, 12);
 
   const { rows } = await sql.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM log_lines WHERE run_id = ANY($1::uuid[]) AND stage = $2',
+    [runIds, 'main'],
+  );
+  // Each stored line keeps when the API read it from the stage's pipe: how much of the
+  // lateness is before the log is stored, and how much in storing and delivering it.
+  const { rows: readLate } = await sql.query<{ p50: number; p95: number }>(
+    `/* bench */ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY late)::int AS p50,
+       percentile_cont(0.95) WITHIN GROUP (ORDER BY late)::int AS p95
+     FROM (SELECT extract(epoch FROM timestamp) * 1000 - split_part(text, ' ', 2)::numeric AS late
+           FROM log_lines WHERE run_id = ANY($1::uuid[]) AND stage = $2 AND text LIKE '% %') AS lines`,
     [runIds, 'main'],
   );
   const lost = followers.map((f) => linesPerStage - f.state.got);
@@ -177,6 +190,9 @@ try {
   console.log(
     `printed → received: p50 ${percentileOf(50)} ms, p95 ${percentileOf(95)} ms, p99 ${percentileOf(99)} ms (${received} lines received)`,
   );
+  console.log(`printed → read by the API: p50 ${readLate[0]?.p50} ms, p95 ${readLate[0]?.p95} ms`);
+  console.log(`SQL statements: ${Math.round(statements / seconds)}/s, the busiest:`);
+  for (const { calls, query } of busiest) console.log(`  ${calls} × ${query.slice(0, 160)}`);
   console.log(`API RSS (MiB) every 10 s: ${curve.join(', ')}; peak ${mib(rss.peakBytes())}`);
   rss.stop();
   console.log(

@@ -29,3 +29,14 @@ export async function readDbCounters(sql: pg.Client): Promise<DbCounters> {
 export function countersSince(before: DbCounters, after: DbCounters): DbCounters {
   return { statements: after.statements - before.statements, rowsWritten: after.rowsWritten - before.rowsWritten };
 }
+
+/** The statements run most often since the reset, with their calls: where the database's work goes. */
+export async function busiestStatements(sql: pg.Client, limit: number): Promise<{ calls: number; query: string }[]> {
+  const { rows } = await sql.query<{ calls: string; query: string }>(
+    `/* bench */ SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
+      WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'
+      ORDER BY calls DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((row) => ({ calls: Number(row.calls), query: row.query }));
+}

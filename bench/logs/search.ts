@@ -19,7 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { LogWriter } from '../../apps/api/src/controller/executors/log-writer.js';
-import { createPrismaClient, type Db } from '../../apps/api/src/db/prisma.js';
+import { createPlainSql, type PlainSql } from '../../apps/api/src/db/plain-sql.js';
 import type { Logger } from '../../apps/api/src/logging/logger.js';
 import { graphql, startBenchPlatform } from '../lib/platform.js';
 import { insertLinesSql, insertRunsSql, LINE_TEXT_SQL, LINES_PER_RUN, runIdSql } from './log-lines.sql.js';
@@ -73,7 +73,7 @@ const platform = await startBenchPlatform({
 });
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
 sql.on('error', () => {});
-const db = createPrismaClient(platform.databaseUrl, { maxConnections: 10 });
+const logSql = createPlainSql(platform.databaseUrl, 10);
 try {
   await sql.connect();
   const admin = await login('admin@cyclone.local', 'cyclone-admin');
@@ -95,7 +95,7 @@ try {
       console.log(`  loaded ${to.toLocaleString('en')} lines (${Math.round(rate).toLocaleString('en')} lines/s)`);
     }
     console.log(`load: ${((performance.now() - started) / 60_000).toFixed(1)} min, without the search indexes`);
-    const before = await measureIngestion(db, 'without the search indexes');
+    const before = await measureIngestion(logSql, 'without the search indexes');
     for (const statement of [TRGM_INDEX, WORKFLOW_INDEX]) {
       const indexStart = performance.now();
       await sql.query("SET maintenance_work_mem = '256MB'");
@@ -103,7 +103,7 @@ try {
       console.log(`${statement.split(' ON ')[0]}: ${((performance.now() - indexStart) / 60_000).toFixed(1)} min`);
     }
     await sql.query('VACUUM ANALYZE log_lines');
-    const after = await measureIngestion(db, 'with the search indexes');
+    const after = await measureIngestion(logSql, 'with the search indexes');
     for (const key of Object.keys(before) as (keyof typeof before)[]) {
       console.log(
         `ingestion ${key}: ${Math.round(before[key]).toLocaleString('en')} → ${Math.round(after[key]).toLocaleString('en')} lines/s (${(((after[key] - before[key]) / before[key]) * 100).toFixed(0)}%)`,
@@ -112,7 +112,7 @@ try {
   } else {
     await sql.query(TRGM_INDEX);
     await sql.query(WORKFLOW_INDEX);
-    await measureIngestion(db, 'with the search indexes');
+    await measureIngestion(logSql, 'with the search indexes');
   }
   await printSizes();
   // A docker layer id of one line in the middle of the data: a random token, found once.
@@ -123,7 +123,7 @@ try {
   SEARCH_MIX.splice(4, 0, { label: `random hex: ${token}`, variables: { query: token } });
   await timeSearches(viewer);
 } finally {
-  await db.$disconnect();
+  await logSql.close();
   await sql.end().catch(() => undefined);
   await platform.stop();
 }
@@ -210,7 +210,7 @@ async function ensureViewer(admin: string): Promise<string> {
  * Lines per second the LogWriter stores: INGEST_LINES lines of one stage, then the same
  * spread over 8 stages writing at once. Texts come from the same generator as the load.
  */
-async function measureIngestion(prisma: Db, label: string): Promise<{ oneStage: number; eightStages: number }> {
+async function measureIngestion(logSql: PlainSql, label: string): Promise<{ oneStage: number; eightStages: number }> {
   const texts = (
     await sql.query<{ text: string }>(
       `SELECT ${LINE_TEXT_SQL} AS text
@@ -239,7 +239,7 @@ async function measureIngestion(prisma: Db, label: string): Promise<{ oneStage: 
     const started = performance.now();
     await Promise.all(
       Array.from({ length: stages }, async (_, s) => {
-        const writer = new LogWriter(prisma, logger, { runId, stage: `stage-${s}`, firstSeq: 1 });
+        const writer = new LogWriter(logSql, logger, { runId, stage: `stage-${s}`, firstSeq: 1 });
         const share = INGEST_LINES / stages;
         for (let i = 0; i < share; i++) writer.line('STDOUT', texts[s * share + i] as string);
         await writer.close();

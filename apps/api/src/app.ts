@@ -9,8 +9,8 @@ import { DataVersion } from './db/data-version.js';
 import { type Database, openDatabase } from './db/database.js';
 import { defaultMigrationsDir, missingMigrations } from './db/migrate.js';
 import { NotificationHub } from './db/notification-hub.js';
+import { createPlainSql } from './db/plain-sql.js';
 import { appliedMigrations, pingDatabase } from './db/prisma.js';
-import { createReadSql } from './db/read-sql.js';
 import { StartupError } from './errors/startup-error.js';
 import type { QueryCacheFront } from './graphql/query-cache/query-cache-http.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
@@ -69,7 +69,14 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   // Serving roles cache authentications and query answers until the data changes.
   const hasServer = config.server.role !== 'controller';
   const dataVersion = hasServer ? new DataVersion(hub) : undefined;
-  const services = createServices(database.db, config, logger, { hub, databaseUrl: database.url, dataVersion });
+  // The hottest reads (run lists, followed logs) use plain pg on a pool of their own (see PlainSql).
+  const plainSql = createPlainSql(database.url);
+  const services = createServices(database.db, config, logger, {
+    hub,
+    databaseUrl: database.url,
+    dataVersion,
+    plainSql,
+  });
   // Controller roles only (set once it started; /healthz tells its executor).
   let engine: Engine | undefined;
   const admin = await services.identity.seedAdmin(config.identity.adminEmail, config.identity.adminPassword);
@@ -127,14 +134,12 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   );
   app.get('/metrics', metricsHandler(metrics, config.server.metricsToken));
 
-  // The hottest list reads use plain pg on a pool of their own (see ReadSql).
-  const readSql = hasServer ? createReadSql(database.url) : undefined;
-  const graphql = readSql
+  const graphql = hasServer
     ? await mountGraphQL({
         schema: await buildGraphQLSchema(),
         httpServer,
         services,
-        createLoaders: () => createLoaders(database.db, readSql),
+        createLoaders: () => createLoaders(database.db, plainSql),
         logger,
         metrics,
         trustProxyHops: config.server.trustProxyHops,
@@ -227,7 +232,7 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
       // Apollo's drain plugin closes the HTTP server and the WebSocket server.
       if (graphql) await graphql.stop();
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await readSql?.close();
+      await plainSql.close();
       dataVersion?.close();
       await hub.close();
       await database.close();

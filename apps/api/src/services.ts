@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import type { DataGenerations } from './db/data-version.js';
 import type { NotificationHub } from './db/notification-hub.js';
+import type { PlainSql } from './db/plain-sql.js';
 import type { Db } from './db/prisma.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
@@ -123,6 +124,8 @@ export function createServices(
     databaseUrl: string;
     /** With it, authentications are cached until identity data changes (see AuthCache). */
     dataVersion?: DataGenerations;
+    /** Plain pg for the hottest reads (see PlainSql). */
+    plainSql: PlainSql;
   },
 ): Services {
   const secretBox = new SecretBox(
@@ -211,7 +214,13 @@ export function createServices(
     runInsights: new RunInsightsPresenter(db),
     logSearch: new LogSearchPresenter(db),
     runEvents,
-    runStreams: new RunStreams({ db, presenter: runsPresenter, events: runEvents, generations: hooks.dataVersion }),
+    runStreams: new RunStreams({
+      db,
+      sql: hooks.plainSql,
+      presenter: runsPresenter,
+      events: runEvents,
+      generations: hooks.dataVersion,
+    }),
     stageIngest: new StageIngestRepository(db),
     secretBox,
     artifactStore,

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import { CHANNELS, type NotificationHub } from '../db/notification-hub.js';
+import { createPlainSql } from '../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { type KubernetesSync, startKubernetesSync } from '../kube-sync/start-kubernetes.js';
 import type { Logger } from '../logging/logger.js';
@@ -15,8 +16,10 @@ import { NotificationReconciler } from './notification-reconciler.js';
 import { RetentionReconciler } from './retention-reconciler.js';
 import { RunReconciler } from './run-reconciler.js';
 
-/** Connections of the engine's own pool (run passes — 6 at once —, stage exits, log batches). */
+/** Connections of the engine's own pool (run passes — 6 at once —, stage exits). */
 const ENGINE_CONNECTIONS = 12;
+/** Connections for stored log lines: one batch per stage at a time, many stages share them. */
+const LOG_CONNECTIONS = 6;
 
 export interface Engine {
   /** The executor that runs stages, and why it was chosen. */
@@ -51,10 +54,12 @@ export async function startEngine(deps: {
   // The engine's own connections: a burst of API requests queued for the shared
   // pool must not hold up run passes, stage exits and log batches.
   const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
+  const logSql = createPlainSql(deps.databaseUrl, LOG_CONNECTIONS);
   let reconciler: RunReconciler | undefined;
   const { executor, status, workspaceOf, pullsOf } = await startExecutor({
     config,
     db: engineDb,
+    sql: logSql,
     logger,
     box: services.secretBox,
     store: services.artifactStore,
@@ -134,6 +139,7 @@ export async function startEngine(deps: {
       await kubernetesSync?.stop();
       await executor.shutdown();
       await engineDb.$disconnect();
+      await logSql.close();
     },
   };
 }

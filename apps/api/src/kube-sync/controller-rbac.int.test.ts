@@ -182,6 +182,7 @@ describe('the controller with the RBAC of k8s/manifests', () => {
     let runs: RunReconciler | undefined;
     const executor = new KubernetesExecutor({
       db: kit.db,
+      sql: kit.sql,
       logger,
       clients: controller,
       box: kit.box,

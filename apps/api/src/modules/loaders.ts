@@ -1,5 +1,5 @@
+import type { PlainSql } from '../db/plain-sql.js';
 import type { Db } from '../db/prisma.js';
-import type { ReadSql } from '../db/read-sql.js';
 import { createArtifactLoaders } from './artifacts/artifacts.loaders.js';
 import { createNotificationLoaders } from './notifications/notifications.loaders.js';
 import { createProjectLoaders } from './projects/projects.loaders.js';
@@ -15,7 +15,7 @@ import { createWorkflowLoaders } from './workflows/workflows.loaders.js';
  * through one, so a list of N objects costs one query per relation, not N. Each
  * module adds a loader per relation in its `.loaders.ts`.
  */
-export function createLoaders(db: Db, sql: ReadSql) {
+export function createLoaders(db: Db, sql: PlainSql) {
   return {
     ...createWorkflowLoaders(db, sql),
     ...createSyncStatusLoaders(db),

@@ -12,6 +12,7 @@ import {
 } from '@cyclone/k8s';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { createPlainSql, type PlainSql } from '../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { KubeReconciler, type KubeReconcilerDeps } from '../kube-sync/kube-reconciler.js';
 import { SecretBox } from '../modules/integrations/secret-box.js';
@@ -21,6 +22,8 @@ export interface KubeSyncKit {
   api: TestApi;
   token: string;
   db: Db;
+  /** Plain pg on the API's database (an executor's stored log lines). */
+  sql: PlainSql;
   clients: KubeClients;
   worker: KubeClients;
   workerKubeconfig: string;
@@ -53,6 +56,7 @@ export async function startKubeSyncKit(env: Record<string, string> = {}): Promis
   const api = await startTestApi({ ...env, CYCLONE_ENCRYPTION_KEY: key });
   const token = await api.loginAsAdmin();
   const db = createPrismaClient(api.databaseUrl);
+  const sql = createPlainSql(api.databaseUrl);
   const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
   const workerKubeconfig = readFileSync(inject('workerKubeconfigPath'), 'utf8');
   const worker = makeClients(loadKubeConfig({ kubeconfigPath: inject('workerKubeconfigPath') }));
@@ -100,6 +104,7 @@ export async function startKubeSyncKit(env: Record<string, string> = {}): Promis
     api,
     token,
     db,
+    sql,
     clients,
     worker,
     workerKubeconfig,
@@ -112,6 +117,7 @@ export async function startKubeSyncKit(env: Record<string, string> = {}): Promis
     seedPipeline,
     stop: async () => {
       await db.$disconnect();
+      await sql.close();
       await api.stop();
       await clients.core.deleteNamespace({ name: systemNamespace }).catch(() => {});
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { ensureSystemUser, type SystemUser } from '../../system/system-user.js';
 import { createGitRepository } from '../../testing/stage-io.js';
@@ -21,6 +22,7 @@ const isRoot = process.getuid?.() === 0;
 describe('the host executor without a sandbox', () => {
   let api: TestApi;
   let db: Db;
+  let sql: PlainSql;
   let dataDir: string;
   let runId: string;
   let repo: ReturnType<typeof createGitRepository>;
@@ -56,6 +58,7 @@ describe('the host executor without a sandbox', () => {
     });
     runId = run.runWorkflow?.id as string;
     db = createPrismaClient(api.databaseUrl);
+    sql = createPlainSql(api.databaseUrl);
     repo = createGitRepository();
     process.env.CYCLONE_USER_MODE_PROBE = marker;
   });
@@ -63,6 +66,7 @@ describe('the host executor without a sandbox', () => {
   afterAll(async () => {
     delete process.env.CYCLONE_USER_MODE_PROBE;
     await db?.$disconnect();
+    await sql?.close();
     await api?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (repo) rmSync(join(repo.bare, '..'), { recursive: true, force: true });
@@ -76,6 +80,7 @@ describe('the host executor without a sandbox', () => {
     });
     const bound = new HostExecutor({
       db,
+      sql,
       logger: pino({ level: 'silent' }),
       dataDir,
       isolation,
@@ -141,6 +146,7 @@ describe('the host executor without a sandbox', () => {
     const refusal = 'stages are refused: bubblewrap (bwrap) is not available to sandbox them …';
     const executor = new HostExecutor({
       db,
+      sql,
       logger: pino({ level: 'silent' }),
       dataDir: join(dataDir, 'refused'),
       isolation: { isolation: 'none', refusal },

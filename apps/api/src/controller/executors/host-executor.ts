@@ -4,6 +4,7 @@ import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits } from '@cyclone/domain/core';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from '../../modules/artifacts/artifact-store.js';
@@ -69,6 +70,8 @@ export class HostExecutor implements Executor {
   constructor(
     private readonly deps: {
       db: Db;
+      /** Plain pg for stored log lines (see PlainSql). */
+      sql: PlainSql;
       logger: Logger;
       dataDir: string;
       /** Records the outcome of an attempt; called once per started process. */
@@ -188,7 +191,7 @@ export class HostExecutor implements Executor {
     this.children.set(key, child);
     // The stage's pipes are paused while its lines wait for the database: a stage
     // that prints faster than they are stored blocks on its own output.
-    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch, this.outputLimits);
+    const writer = LogWriter.forAttempt(this.deps.sql, this.deps.logger, launch, this.outputLimits);
     writer.follow(child.stdout as NonNullable<ChildProcess['stdout']>, 'STDOUT');
     writer.follow(child.stderr as NonNullable<ChildProcess['stderr']>, 'STDERR');
 

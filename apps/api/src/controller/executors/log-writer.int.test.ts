@@ -3,6 +3,7 @@ import { CONTINUED_MARK, TRUNCATED_PREFIX } from '@cyclone/domain/core';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
 import { runHelpers, sh } from '../../testing/stage-io.js';
@@ -21,12 +22,13 @@ const turns = async (count: number) => {
 describe('LogWriter', () => {
   let api: TestApi;
   let db: Db;
+  let sql: PlainSql;
   let runId: string;
   const logger = pino({ level: 'silent' });
   let stageNumber = 0;
   const writerFor = (options: Partial<ConstructorParameters<typeof LogWriter>[2]> = {}) => {
     stageNumber += 1;
-    return new LogWriter(db, logger, { runId, stage: `s${stageNumber}`, firstSeq: 1, ...options });
+    return new LogWriter(sql, logger, { runId, stage: `s${stageNumber}`, firstSeq: 1, ...options });
   };
   const stored = (writer: LogWriter) =>
     db.logLine.findMany({ where: { runId, stage: writer.stage }, orderBy: { seq: 'asc' } });
@@ -39,10 +41,12 @@ describe('LogWriter', () => {
     await h.createWorkflow('home', [sh('build', 'true')]);
     runId = await h.start('home');
     db = createPrismaClient(api.databaseUrl);
+    sql = createPlainSql(api.databaseUrl);
   });
 
   afterAll(async () => {
     await db?.$disconnect();
+    await sql?.close();
     await api?.stop();
   });
 
@@ -87,6 +91,37 @@ describe('LogWriter', () => {
       SELECT count(*) AS n, max(seq) AS last FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${writer.stage}`;
     expect(Number(count?.n)).toBe(produced);
     expect(Number(count?.last)).toBe(produced);
+  });
+
+  it('stores a steadily printing stage a few lines a statement, and a quiet line at once', async () => {
+    let statements = 0;
+    const counted: PlainSql = {
+      ...sql,
+      execute: (text, values) => {
+        statements += 1;
+        return sql.execute(text, values);
+      },
+    };
+    stageNumber += 1;
+    const writer = new LogWriter(counted, logger, { runId, stage: `s${stageNumber}`, firstSeq: 1 });
+    // A line every 10 ms, as a stage printing 100 lines a second.
+    for (let i = 1; i <= 100; i++) {
+      writer.line('STDOUT', `line ${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // Stored while the writer is open, not held until the stage ends.
+    await waitFor(async () => (await stored(writer)).length === 100, { what: 'the lines to be stored' });
+    // At most one statement per 50 ms (1 s of lines: about 20), where a line each would be 100.
+    expect(statements).toBeLessThanOrEqual(30);
+    expect((await stored(writer)).map((line) => line.text)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `line ${i + 1}`),
+    );
+
+    const quiet = statements;
+    writer.line('STDOUT', 'a quiet line');
+    await waitFor(async () => (await stored(writer)).length === 101, { what: 'the quiet line' });
+    expect(statements).toBe(quiet + 1);
+    await writer.close();
   });
 
   it('truncates the log at its limit with one line saying so, and keeps its own lines after it', async () => {

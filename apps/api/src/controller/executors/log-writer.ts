@@ -10,12 +10,20 @@ import {
   pieceText,
 } from '@cyclone/domain/core';
 import { CHANNELS } from '../../db/notification-hub.js';
-import type { Db } from '../../db/prisma.js';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
+/**
+ * A stage's batches start at least this far apart unless one is full. A stage
+ * printing steadily (100 lines/s) otherwise wrote each line on its own: a statement, a
+ * notification, a read and a message to every follower per line; 100 such stages kept
+ * the API's one core busy and its followers minutes behind (bench/engine/log-scale.ts).
+ * Paced, it writes a few lines a time, and its lines wait at most this long.
+ */
+const MIN_BATCH_INTERVAL_MS = 50;
 /**
  * A batch holds at most this many lines and about this many characters. A batch is
  * copied several times on its way to Postgres: at 4 MiB a flood of long lines ran the
@@ -46,9 +54,10 @@ export interface LogWriterOptions {
 /**
  * Cuts a stage's output into lines (LineCutter of @cyclone/domain/core) and stores
  * them in batches: a line is written at once (after FLUSH_DELAY_MS) when no batch is
- * being written, else it waits for that write to end and goes with the lines that
- * arrived meanwhile. So a quiet stage's lines reach subscribers within milliseconds
- * and a loud one's are written in large batches. Each batch is one statement (insert
+ * being written and none started in the last MIN_BATCH_INTERVAL_MS, else it goes
+ * with the lines that arrive until then. So a quiet stage's lines reach subscribers
+ * within milliseconds and a loud one's are written in batches, large ones when
+ * Postgres is slow. Each batch is one statement (insert
  * and notify); one batch is written at a time, so the stored seqs have no gaps.
  *
  * What it holds stays bounded however a stage prints: a line longer than the line
@@ -64,6 +73,8 @@ export class LogWriter {
   private pendingChars = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** When the last batch started (performance.now()). */
+  private lastBatchAt = Number.NEGATIVE_INFINITY;
   private readonly streamsOpen = new Set<Promise<void>>();
   /** Streams paused while the batches are full. */
   private readonly throttled = new Set<Readable>();
@@ -77,7 +88,7 @@ export class LogWriter {
   readonly stage: string;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: PlainSql,
     private readonly logger: Logger,
     options: LogWriterOptions,
   ) {
@@ -93,13 +104,13 @@ export class LogWriter {
 
   /** The writer of one attempt's lines, from its first seq, masking its secrets. */
   static forAttempt(
-    db: Db,
+    sql: PlainSql,
     logger: Logger,
     launch: { runId: string; stage: string; firstSeq: number; secrets?: readonly string[] },
     limits?: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'>,
   ): LogWriter {
     const { runId, stage, firstSeq, secrets } = launch;
-    return new LogWriter(db, logger, {
+    return new LogWriter(sql, logger, {
       runId,
       stage,
       firstSeq,
@@ -196,8 +207,19 @@ export class LogWriter {
     this.nextSeq += 1n;
     if (this.inFlight) {
       if (this.isFull && !this.isPaused) this.setPaused(true);
-    } else if (this.isFull) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    } else this.schedule();
+  }
+
+  /** Writes a full batch now, else when the line has had company and the stage's pace allows. */
+  private schedule(): void {
+    if (this.pending.length === 0) return;
+    if (this.isFull) {
+      this.flush();
+      return;
+    }
+    if (this.timer) return;
+    const paced = this.lastBatchAt + MIN_BATCH_INTERVAL_MS - performance.now();
+    this.timer = setTimeout(() => this.flush(), Math.max(FLUSH_DELAY_MS, paced));
   }
 
   private get isFull(): boolean {
@@ -225,14 +247,15 @@ export class LogWriter {
     }
     const batch = this.pending.splice(0, count);
     this.pendingChars -= chars;
+    this.lastBatchAt = performance.now();
     this.inFlight = this.write(batch)
       .catch((error: unknown) =>
         this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
       )
       .then(() => {
         this.inFlight = undefined;
-        // Lines that arrived during the write go now, as one batch.
-        this.flush();
+        // Lines that arrived during the write go as one batch, at the stage's pace.
+        this.schedule();
         if (this.isPaused && !this.isFull) this.setPaused(false);
       });
   }
@@ -247,16 +270,17 @@ export class LogWriter {
     const streams = batch.map((line) => line.stream);
     const timestamps = batch.map((line) => line.timestamp.toISOString());
     const texts = batch.map((line) => line.text);
-    await this.db.$executeRaw`
-      WITH stored AS (
+    await this.sql.execute(
+      `WITH stored AS (
         INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
-        SELECT ${this.runId}::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = ${this.runId}::uuid),
-          ${this.stage}, v.seq, v.stream::"LogStream", v.ts, v.text
-        FROM unnest(${seqs}::bigint[], ${streams}::text[], ${timestamps}::timestamptz[], ${texts}::text[])
-          AS v(seq, stream, ts, text)
+        SELECT $1::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = $1::uuid),
+          $2, v.seq, v.stream::"LogStream", v.ts, v.text
+        FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS v(seq, stream, ts, text)
         ON CONFLICT DO NOTHING
         RETURNING 1
       )
-      SELECT pg_notify(${CHANNELS.run}, ${this.runId}) FROM (SELECT count(*) FROM stored) AS done`;
+      SELECT pg_notify($7, $1::text) FROM (SELECT count(*) FROM stored) AS done`,
+      [this.runId, this.stage, seqs, streams, timestamps, texts, CHANNELS.run],
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/config.js';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ArtifactStore } from '../../modules/artifacts/artifact-store.js';
@@ -36,6 +37,8 @@ export interface ExecutorStatus {
 export async function startExecutor(deps: {
   config: Config;
   db: Db;
+  /** Plain pg for stored log lines (see PlainSql). */
+  sql: PlainSql;
   logger: Logger;
   box: SecretBox;
   store: ArtifactStore;
@@ -46,7 +49,7 @@ export async function startExecutor(deps: {
   workspaceOf: (runId: string) => string;
   pullsOf: (runId: string) => string;
 }> {
-  const { config, db, logger, store, onExit } = deps;
+  const { config, db, sql, logger, store, onExit } = deps;
   const dataDir = config.database.dataDir;
   const { workspaceOf, pullsOf } = runFolders(dataDir);
   const engine = dockerClient(config.containers.dockerHost);
@@ -74,6 +77,7 @@ export async function startExecutor(deps: {
       config: config.kubernetes,
       outputLimits: config.engine.outputLimits,
       db,
+      sql,
       logger,
       box: deps.box,
       onExit,
@@ -82,6 +86,7 @@ export async function startExecutor(deps: {
   } else if (choice.kind === 'container') {
     executor = new ContainerExecutor({
       db,
+      sql,
       logger: logger.child({ component: 'container-executor' }),
       docker: engine.docker,
       dataDir,
@@ -111,6 +116,7 @@ export async function startExecutor(deps: {
     });
     executor = new HostExecutor({
       db,
+      sql,
       logger,
       dataDir,
       store,

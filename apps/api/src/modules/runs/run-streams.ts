@@ -1,6 +1,8 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import type { DataGenerations } from '../../db/data-version.js';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
+import { notFound } from '../../errors/app-error.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { RunEvents } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
@@ -11,6 +13,8 @@ import { followTenantRuns } from './tenant-run-stream.js';
 /** What a live read needs: the database, the run notifications, and identity changes to recheck access on. */
 export interface RunStreamDeps {
   db: Db;
+  /** A log's reads, several per stored batch of every followed stage: plain pg (see PlainSql). */
+  sql: PlainSql;
   presenter: RunsPresenter;
   events: RunEvents;
   generations?: DataGenerations;
@@ -43,7 +47,8 @@ function sharedRead<T>(events: RunEvents, key: string, read: () => Promise<T>): 
   return pending;
 }
 
-type LogRow = { seq: bigint; stage: string; stream: LogLineView['stream']; text: string; timestamp: Date };
+/** A stored line as pg returns it (bigint as text). */
+type LogRow = { seq: string; stage: string; stream: LogLineView['stream']; text: string; timestamp: Date };
 /**
  * Lines per event at most. A subscriber that lags (a replay, a slow connection) gets
  * full batches, and every one of them holds its batch's result and message until sent:
@@ -71,6 +76,45 @@ function batchViews(rows: LogRow[]): LogLineView[][] {
     views.set(rows, batches);
   }
   return batches;
+}
+
+type Phase = RunEvent['phase'];
+
+/** The run's phase and its stages in the order they started (a replay reads as the run went); undefined once it is deleted. */
+async function readStages(sql: PlainSql, runId: string): Promise<{ phase: Phase; names: string[] } | undefined> {
+  const rows = await sql.rows<{ phase: Phase; stage: string | null }>(
+    `SELECT r.phase::text AS phase, s.stage FROM workflow_runs r LEFT JOIN stage_runs s ON s.run_id = r.id
+      WHERE r.id = $1 ORDER BY s.started_at ASC NULLS LAST, s.stage ASC`,
+    [runId],
+  );
+  const [first] = rows;
+  return first && { phase: first.phase, names: rows.flatMap((row) => (row.stage === null ? [] : [row.stage])) };
+}
+
+/**
+ * The run's phase and a page of one stage's lines after `from`, in one statement (one
+ * snapshot: when it says the run has ended, every line the run stored is in this page
+ * or a later one); undefined once the run is deleted.
+ */
+async function readTail(
+  sql: PlainSql,
+  runId: string,
+  stage: string,
+  from: string,
+): Promise<{ phase: Phase; lines: LogRow[] } | undefined> {
+  const rows = await sql.rows<{ phase: Phase } & { [K in keyof LogRow]: LogRow[K] | null }>(
+    // The seq as text (a bigint) for the row, but ordered as the number it is.
+    `SELECT r.phase::text AS phase, l.seq::text AS seq, l.stage, l.stream::text AS stream, l.text, l.timestamp
+      FROM workflow_runs r LEFT JOIN LATERAL (
+        SELECT * FROM log_lines WHERE run_id = r.id AND stage = $2 AND seq > $3 ORDER BY seq LIMIT ${PAGE}
+      ) l ON true
+      WHERE r.id = $1 ORDER BY l.seq`,
+    [runId, stage, from],
+  );
+  const [first] = rows;
+  return (
+    first && { phase: first.phase, lines: rows.filter((row): row is LogRow & { phase: Phase } => row.seq !== null) }
+  );
 }
 
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
@@ -125,8 +169,8 @@ export async function* followLogBatches(
   const run = await deps.presenter.getRun(user, id);
   const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
   const watch = await deps.events.watch(run.id);
-  const sent = new Map<string, bigint>();
-  const after = (name: string) => sent.get(name) ?? BigInt(afterSeq ?? 0);
+  const sent = new Map<string, string>();
+  const after = (name: string) => sent.get(name) ?? String(afterSeq ?? 0);
   // Once the run has ended, a last round reads on its own: a shared read of lines may
   // have started before the phase read that saw the end.
   let isClosing = false;
@@ -136,40 +180,31 @@ export async function* followLogBatches(
       const generation = deps.events.generation;
       const read = <T>(key: string, query: () => Promise<T>): Promise<T> =>
         isClosing ? query() : sharedRead(deps.events, key, query);
-      // Read the phase first: lines stored before the run ended are then all visible below.
-      const { phase } = await read(`phase:${run.id}:${generation}`, () =>
-        deps.db.workflowRun.findUniqueOrThrow({ where: { id: run.id }, select: { phase: true } }),
-      );
-      const names = stage
-        ? [stage]
-        : (
-            await read(`stages:${run.id}:${generation}`, () =>
-              // Stored lines come stage by stage in the order the stages started: a replay reads as the run went.
-              deps.db.stageRun.findMany({
-                where: { runId: run.id },
-                select: { stage: true },
-                orderBy: [{ startedAt: { sort: 'asc', nulls: 'last' } }, { stage: 'asc' }],
-              }),
-            )
-          ).map((s) => s.stage);
+      // All stages: the phase is read before their lines, so lines stored before the run
+      // ended are all visible below. One stage: the phase comes with its lines.
+      const stages = stage
+        ? { phase: undefined, names: [stage] }
+        : await read(`stages:${run.id}:${generation}`, () => readStages(deps.sql, run.id));
+      // Deleted while followed (retention, deleteWorkflow).
+      if (!stages) throw notFound(`workflow run "${id}"`);
+      let phase = stages.phase;
       let isFull = false;
-      for (const name of names) {
+      for (const name of stages.names) {
         const from = after(name);
-        const rows = await read(`lines:${run.id}:${name}:${from}:${generation}`, () =>
-          deps.db.logLine.findMany({
-            where: { runId: run.id, stage: name, seq: { gt: from } },
-            orderBy: { seq: 'asc' },
-            take: PAGE,
-          }),
+        const tail = await read(`lines:${run.id}:${name}:${from}:${generation}`, () =>
+          readTail(deps.sql, run.id, name, from),
         );
-        isFull ||= rows.length === PAGE;
-        const last = rows.at(-1);
+        if (!tail) throw notFound(`workflow run "${id}"`);
+        phase ??= tail.phase;
+        const { lines } = tail;
+        isFull ||= lines.length === PAGE;
+        const last = lines.at(-1);
         if (!last) continue;
         sent.set(name, last.seq);
-        yield* batchViews(rows);
+        yield* batchViews(lines);
       }
       if (isFull) continue;
-      if (isTerminalRunPhase(phase)) {
+      if (phase && isTerminalRunPhase(phase)) {
         if (isClosing) return;
         isClosing = true;
         continue;

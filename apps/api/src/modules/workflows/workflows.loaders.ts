@@ -1,7 +1,7 @@
 import type { WorkflowSpec } from '@cyclone/domain';
 import DataLoader from 'dataloader';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
-import type { ReadSql } from '../../db/read-sql.js';
 import { byKey, groupByKey } from '../shared/loader-keys.js';
 import type { TriggerRow } from '../triggers/triggers.repository.js';
 import { type RunRow, toWorkflowSpec, type WorkflowRow } from './workflows.repository.js';
@@ -28,7 +28,7 @@ const LATEST_RUNS_SQL = `
  * DataLoaders of workflows and what hangs off them, so a list of N workflows with
  * their runs, versions and triggers costs one query per relation, not N.
  */
-export function createWorkflowLoaders(db: Db, sql: ReadSql) {
+export function createWorkflowLoaders(db: Db, sql: PlainSql) {
   return {
     workflowById: new DataLoader(async (ids: readonly string[]) => {
       const rows = await db.workflow.findMany({ where: { id: { in: [...ids] } } });
@@ -81,7 +81,7 @@ export function createWorkflowLoaders(db: Db, sql: ReadSql) {
         const found = new Map<string, RunRow[]>();
         for (const first of sizes) {
           const ids = [...new Set(keys.filter((k) => k.first === first).map((k) => k.workflowId))];
-          // Hundreds of rows per request on run lists: plain pg (see ReadSql).
+          // Hundreds of rows per request on run lists: plain pg (see PlainSql).
           const rows = await sql.rows<RunRow>(LATEST_RUNS_SQL, [ids, first]);
           groupByKey(ids, rows, (row) => row.workflowId).forEach((group, i) => {
             found.set(`${ids[i]}:${first}`, group);

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_OUTPUT_LIMITS, type LinePiece, type OutputLimits, TRUNCATED_PREFIX } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
+import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
@@ -40,6 +41,8 @@ import { sharedNetworkOf } from './service-spec.js';
 
 export interface AttemptDeps {
   db: Db;
+  /** Plain pg for stored log lines (see PlainSql). */
+  sql: PlainSql;
   logger: Logger;
   docker: Docker;
   dataDir: string;
@@ -155,7 +158,7 @@ export class ContainerAttempt {
   }
 
   private async startAndFollow(launch: StageLaunch): Promise<StageExit | undefined> {
-    const writer = LogWriter.forAttempt(this.deps.db, this.deps.logger, launch, this.outputLimits);
+    const writer = LogWriter.forAttempt(this.deps.sql, this.deps.logger, launch, this.outputLimits);
     const workspace = this.deps.workspaceOf(launch.runId);
     // Host-side paths relative to the workspace, which the container sees at /workspace
     // (and a path outside it, /go/src, at its top-level folder: see outsideFolders). A
@@ -321,7 +324,7 @@ export class ContainerAttempt {
         (count(*) FILTER (WHERE seq >= ${record.containerFirstSeq} AND stream = 'STDERR'))::int AS stderr
       FROM log_lines
       WHERE run_id = ${record.runId}::uuid AND stage = ${record.stage}`;
-    const writer = new LogWriter(this.deps.db, this.deps.logger, {
+    const writer = new LogWriter(this.deps.sql, this.deps.logger, {
       runId: record.runId,
       stage: record.stage,
       firstSeq: Number(stored?.last ?? 0n) + 1,

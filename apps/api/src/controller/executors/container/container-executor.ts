@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { OutputLimits } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
+import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { Logger } from '../../../logging/logger.js';
@@ -40,6 +41,8 @@ const liveInstances = new Set<string>();
 
 export interface ContainerExecutorOptions {
   db: Db;
+  /** Plain pg for stored log lines (see PlainSql). */
+  sql: PlainSql;
   logger: Logger;
   docker: Docker;
   /** Workspaces (`workspaces/<run>`, shared with retention) and attempt folders (`containers/<name>`). */

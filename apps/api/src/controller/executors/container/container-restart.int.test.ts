@@ -6,6 +6,7 @@ import { isTerminalRunPhase } from '@cyclone/domain/core';
 import Docker from 'dockerode';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPlainSql, type PlainSql } from '../../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { FilesystemArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { startHttpReceiver } from '../../../testing/http-receiver.js';
@@ -31,6 +32,7 @@ describe('container executor across an API crash', () => {
   const key = randomBytes(32).toString('base64');
   let database: TestDatabase;
   let db: Db;
+  let sql: PlainSql;
   let dataDir: string;
   const processes: SpawnedApi[] = [];
 
@@ -55,11 +57,13 @@ describe('container executor across an API crash', () => {
     database = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'cyclone-container-crash-'));
     db = createPrismaClient(database.url);
+    sql = createPlainSql(database.url);
   });
 
   afterAll(async () => {
     while (processes.length > 0) await processes.pop()?.stop();
     await db?.$disconnect();
+    await sql?.close();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -234,6 +238,7 @@ spec: {type: Http, parameters: [{name: URL, value: "${receiver.url}/up"}]}
     });
     const executor = new ContainerExecutor({
       db,
+      sql,
       logger: pino({ level: 'silent' }),
       docker,
       dataDir,

@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureServiceImage } from '../../../../../../scripts/testenv/service-image.mjs';
+import { createPlainSql } from '../../../db/plain-sql.js';
 import { createPrismaClient } from '../../../db/prisma.js';
 import { FilesystemArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { stageOf } from '../../../testing/run-helpers.js';
@@ -186,8 +187,10 @@ describe('container executor: stage services', () => {
       await (await docker.createContainer(serviceContainerSpec(lost, attempt, index, settings))).start();
     }
     const db = createPrismaClient(api.databaseUrl);
+    const sql = createPlainSql(api.databaseUrl);
     const executor = new ContainerExecutor({
       db,
+      sql,
       logger: pino({ level: 'silent' }),
       docker,
       dataDir,
@@ -203,6 +206,7 @@ describe('container executor: stage services', () => {
     } finally {
       await executor.shutdown();
       await db.$disconnect();
+      await sql.close();
     }
   });
 });

@@ -15,6 +15,7 @@ import {
 import pino from 'pino';
 import { inject } from 'vitest';
 import { FAKE_NODE_LABELS, FAKE_NODE_TOLERATION } from '../../../../../../scripts/testenv/control-plane.mjs';
+import { createPlainSql } from '../../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import { STAGE_SERVICE_ACCOUNT, tenantNamespace } from '../../../kube-sync/tenant-objects.js';
@@ -98,6 +99,7 @@ export async function startExecutorKit(
   const tenant = `k${randomBytes(3).toString('hex')}`;
   await seedTenant(api, admin, tenant, { projects: ['web'] });
   const db = createPrismaClient(api.databaseUrl);
+  const sql = createPlainSql(api.databaseUrl);
   const clients = makeClients(loadKubeConfig({ kubeconfigPath: inject('kubeconfigPath') }));
   await installCrds(clients);
   // What the Kubernetes reconciler prepares per tenant, reduced to what pods need
@@ -121,6 +123,7 @@ export async function startExecutorKit(
   const makeExecutor: ExecutorKit['makeExecutor'] = (options = {}) => {
     const executor = new KubernetesExecutor({
       db,
+      sql,
       logger,
       clients,
       box,
@@ -180,6 +183,7 @@ export async function startExecutorKit(
       for (const controller of controllers) await controller.stop();
       for (const executor of executors) await executor.shutdown();
       await db.$disconnect();
+      await sql.close();
       await api.stop();
       await clients.core.deleteNamespace({ name: namespace }).catch(() => undefined);
     },

@@ -2,6 +2,7 @@ import { declaredStageName } from '@cyclone/domain';
 import type { OutputLimits } from '@cyclone/domain/core';
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
+import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL, tenantNamespaceSelector } from '../../../kube-sync/labels.js';
 import { STAGE_SERVICE_ACCOUNT } from '../../../kube-sync/tenant-objects.js';
@@ -26,6 +27,8 @@ const POD_CREATION_GRACE_MS = 60_000;
 
 export interface KubernetesExecutorOptions {
   db: Db;
+  /** Plain pg for stored log lines (see PlainSql). */
+  sql: PlainSql;
   logger: Logger;
   clients: KubeClients;
   box: SecretBox;
@@ -353,7 +356,13 @@ export class KubernetesExecutor implements Executor {
   ): Promise<StageExit> {
     if (ended) {
       await appendResolverLogs(
-        { db: this.deps.db, logger: this.deps.logger, clients: ended.clients, limits: this.deps.outputLimits },
+        {
+          db: this.deps.db,
+          sql: this.deps.sql,
+          logger: this.deps.logger,
+          clients: ended.clients,
+          limits: this.deps.outputLimits,
+        },
         ended.pod,
         attempt,
       ).catch((err: unknown) =>

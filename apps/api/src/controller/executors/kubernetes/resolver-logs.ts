@@ -1,5 +1,6 @@
 import type { OutputLimits } from '@cyclone/domain/core';
 import type { KubeClients, V1Pod } from '@cyclone/k8s';
+import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import { LogWriter } from '../log-writer.js';
@@ -22,7 +23,13 @@ const headLine = (name: string, operation: string, image: string) =>
  * twice (watch and pass) adds nothing the second time.
  */
 export async function appendResolverLogs(
-  deps: { db: Db; logger: Logger; clients: KubeClients; limits?: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'> },
+  deps: {
+    db: Db;
+    sql: PlainSql;
+    logger: Logger;
+    clients: KubeClients;
+    limits?: Pick<OutputLimits, 'maxLineBytes' | 'maxLogBytes'>;
+  },
   pod: V1Pod,
   attempt: { runId: string; stage: string },
 ): Promise<void> {
@@ -46,7 +53,7 @@ export async function appendResolverLogs(
     if (text !== undefined) outputs.push({ head: headLine(resolver.name, resolver.operation, resolver.image), text });
   }
   if (outputs.length === 0) return;
-  const writer = new LogWriter(deps.db, deps.logger, {
+  const writer = new LogWriter(deps.sql, deps.logger, {
     runId: attempt.runId,
     stage: attempt.stage,
     firstSeq: Math.max(firstSeq, Number(row?.last ?? 0n) + 1),

@@ -1,6 +1,7 @@
 import type { OutputLimits } from '@cyclone/domain/core';
 import { inClusterKubeConfig, loadKubeConfig, makeClients } from '@cyclone/k8s';
 import type { KubernetesConfig } from '../../../config/config.js';
+import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import type { Logger } from '../../../logging/logger.js';
 import type { SecretBox } from '../../../modules/integrations/secret-box.js';
@@ -16,6 +17,7 @@ export function startKubernetesExecutor(deps: {
   config: KubernetesConfig;
   outputLimits: OutputLimits;
   db: Db;
+  sql: PlainSql;
   logger: Logger;
   box: SecretBox;
   onExit: (exit: StageExit) => Promise<void>;
@@ -25,6 +27,7 @@ export function startKubernetesExecutor(deps: {
   const kc = config.kubeconfigPath ? loadKubeConfig({ kubeconfigPath: config.kubeconfigPath }) : inClusterKubeConfig();
   const executor = new KubernetesExecutor({
     db: deps.db,
+    sql: deps.sql,
     logger,
     clients: makeClients(kc),
     box: deps.box,
