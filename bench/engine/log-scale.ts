@@ -32,7 +32,13 @@ const PER_VIEWER = 100;
 const platform = await startBenchPlatform({
   role: 'all',
   fromSource: process.env.BENCH_FROM_DIST !== '1',
-  env: { CYCLONE_EXECUTOR: 'host', CYCLONE_MAX_ACTIVE_RUNS: String(STAGES * 2), CYCLONE_RUN_RETENTION: '100000' },
+  env: {
+    CYCLONE_EXECUTOR: 'host',
+    CYCLONE_MAX_ACTIVE_RUNS: String(STAGES * 2),
+    CYCLONE_RUN_RETENTION: '100000',
+    // As deployed (the API image sets production; graphql-js checks less then).
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
+  },
 });
 const sql = new pg.Client({ connectionString: platform.databaseUrl });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -57,8 +57,8 @@ export interface LogWriterOptions {
  * being written and none started in the last MIN_BATCH_INTERVAL_MS, else it goes
  * with the lines that arrive until then. So a quiet stage's lines reach subscribers
  * within milliseconds and a loud one's are written in batches, large ones when
- * Postgres is slow. Each batch is one statement (insert
- * and notify); one batch is written at a time, so the stored seqs have no gaps.
+ * Postgres is slow. Each batch is one statement (insert and notify); one batch is
+ * written at a time, so the stored seqs have no gaps.
  *
  * What it holds stays bounded however a stage prints: a line longer than the line
  * limit is stored in pieces; while a batch is written and a full one waits, the
