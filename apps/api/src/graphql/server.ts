@@ -85,7 +85,11 @@ export async function mountGraphQL(options: {
   >(
     {
       schema,
-      subscribe: createSharedSubscribe((context) => (context as GraphQLContext).user?.id),
+      subscribe: createSharedSubscribe(
+        (context) => (context as GraphQLContext).user?.id,
+        // Log lines: no field of LogLine depends on who reads it.
+        new Set(['workflowRunLogs', 'workflowRunLogBatches']),
+      ),
       onConnect: async (ctx) => {
         try {
           const header = ctx.connectionParams?.authorization;

@@ -84,6 +84,28 @@ describe('createSharedSubscribe', () => {
     expect(fresh.calls.text).toBe(2);
   });
 
+  it('executes once for every user when the root field reads the same for every reader', async () => {
+    const shared = [{ seq: 1, text: 'a' }];
+    const { schema, calls } = counting(() => lines(shared));
+    const subscribe = createSharedSubscribe(userIdOf, new Set(['lines']));
+    const results = await Promise.all(
+      ['ann', 'bob', 'cy'].map(async (user) =>
+        collect(await subscribe({ schema, document: parse(QUERY), contextValue: { user } })),
+      ),
+    );
+    expect(results.map((r) => r.map((result) => result.data))).toEqual(
+      Array(3).fill([{ lines: { seq: 1, text: 'a' } }]),
+    );
+    expect(calls.text).toBe(1);
+
+    // Another field named as the same for every reader does not make this one so.
+    const other = counting(() => lines(shared));
+    const elsewhere = createSharedSubscribe(userIdOf, new Set(['runs']));
+    await collect(await elsewhere({ schema: other.schema, document: parse(QUERY), contextValue: { user: 'ann' } }));
+    await collect(await elsewhere({ schema: other.schema, document: parse(QUERY), contextValue: { user: 'bob' } }));
+    expect(other.calls.text).toBe(2);
+  });
+
   it('ends the source when the subscription is closed early', async () => {
     let finished = false;
     async function* endless() {

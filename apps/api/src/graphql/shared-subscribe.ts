@@ -1,4 +1,4 @@
-import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql';
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, getOperationAST } from 'graphql';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -9,23 +9,25 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * resolvers 1,000 times per line. Sharing needs the event *object* to be shared
  * (the run streams hand the same object to every follower of a shared read); other
  * events are executed per subscription as usual. The key holds the user because
- * field authorization depends on who asks.
+ * field authorization depends on who asks, except for the root fields named in
+ * `sameForEveryReader`: their events read the same for everyone allowed to follow
+ * them (access is checked when they start and again as identity data changes), so
+ * five people following one log cost one execution per batch, not five.
  */
-export function createSharedSubscribe(userIdOf: (context: unknown) => string | undefined) {
+export function createSharedSubscribe(
+  userIdOf: (context: unknown) => string | undefined,
+  sameForEveryReader: ReadonlySet<string> = new Set(),
+) {
   const results = new WeakMap<object, Map<string, Result>>();
   return async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const source = args.document.loc?.source.body;
+    const reader = readsTheSame(args, sameForEveryReader) ? '' : (userIdOf(args.contextValue) ?? '');
     const key =
       source === undefined
         ? undefined
-        : JSON.stringify([
-            userIdOf(args.contextValue) ?? '',
-            args.operationName ?? '',
-            source,
-            args.variableValues ?? {},
-          ]);
+        : JSON.stringify([reader, args.operationName ?? '', source, args.variableValues ?? {}]);
     return mapAsyncIterator(stream, (event: unknown) => {
       const run = () => execute({ ...args, rootValue: event });
       if (key === undefined || typeof event !== 'object' || event === null) return run();
@@ -42,6 +44,15 @@ export function createSharedSubscribe(userIdOf: (context: unknown) => string | u
       return result;
     });
   };
+}
+
+/** Whether every root field of the operation is one whose events read the same for every reader. */
+function readsTheSame(args: ExecutionArgs, sameForEveryReader: ReadonlySet<string>): boolean {
+  const selections = getOperationAST(args.document, args.operationName)?.selectionSet.selections ?? [];
+  return (
+    selections.length > 0 &&
+    selections.every((selection) => selection.kind === 'Field' && sameForEveryReader.has(selection.name.value))
+  );
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
