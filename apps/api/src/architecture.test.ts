@@ -22,7 +22,7 @@ const LAYERS = [
 const MODULE_ROLES = ['service', 'presenter', 'repository', 'loaders', 'rules', 'inputs', 'provider'];
 
 /** Where the database handles live: nothing in graphql/ or http/ imports them. */
-const DATABASE_HANDLES = ['db/prisma.ts', 'db/read-sql.ts', 'db/database.ts'];
+const DATABASE_HANDLES = ['db/prisma.ts', 'db/plain-sql.ts', 'db/database.ts'];
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 
