@@ -131,6 +131,7 @@ function normalizedRelative(path: string): string[] {
 export function runFolders(dataDir: string) {
   return {
     workspaceOf: (runId: string) => join(dataDir, 'workspaces', runId),
+    /** The API's own folder of a run's Git/Svn pulls (never mounted into a container). */
     pullsOf: (runId: string) => join(dataDir, 'pulls', runId),
     /** Kept copies of persistent resources, `<tenant>/<resource>` (kept-resources.ts). */
     keptResources: join(dataDir, 'kept-resources'),

@@ -2,10 +2,6 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_OUTPUT_LIMITS, type LinePiece, type OutputLimits, TRUNCATED_PREFIX } from '@cyclone/domain/core';
 import type Docker from 'dockerode';
-import type { PlainSql } from '../../../db/plain-sql.js';
-import type { Db } from '../../../db/prisma.js';
-import type { Logger } from '../../../logging/logger.js';
-import type { ArtifactStore } from '../../../modules/artifacts/artifact-store.js';
 import { inSpan } from '../../../observability/trace-context.js';
 import { makeAcceleratedFolders } from '../accelerated-folders.js';
 import { collectArtifacts } from '../artifact-outputs.js';
@@ -21,12 +17,13 @@ import {
   saveCaches,
 } from '../stage-caches.js';
 import { prepareInputs } from '../stage-inputs.js';
-import { outsideFolders, workspaceSubpath } from '../stage-paths.js';
+import { outsideFolders, type runFolders, workspaceSubpath } from '../stage-paths.js';
 import { readResults } from '../stage-results.js';
+import type { ContainerExecutorOptions } from './container-executor.js';
 import { ensureImage } from './container-images.js';
 import { followedLog, wholeLog } from './container-log.js';
 import { removeServices, startServices } from './container-services.js';
-import { type ContainerSettings, containerSpec, exitMessage, imageOf } from './container-spec.js';
+import { containerSpec, exitMessage, imageOf } from './container-spec.js';
 import {
   type CountedRead,
   mostOf,
@@ -39,25 +36,8 @@ import {
 import { removeResolvers, runResolvers } from './resolver-containers.js';
 import { sharedNetworkOf } from './service-spec.js';
 
-export interface AttemptDeps {
-  db: Db;
-  /** Plain pg for stored log lines (see PlainSql). */
-  sql: PlainSql;
-  logger: Logger;
-  docker: Docker;
-  dataDir: string;
-  store: ArtifactStore;
-  settings: ContainerSettings;
-  workspaceOf: (runId: string) => string;
-  /** The API's own folder of a run's Git/Svn pulls (never mounted into a container). */
-  pullsOf: (runId: string) => string;
-  /** Where persistent resources keep their copies between runs. */
-  keptResources: string;
-  /** What a stage may print and leave in $CYCLONE_RESULTS; the defaults when absent. */
-  outputLimits?: OutputLimits;
-  /** What one tenant's stage caches may take in all; DEFAULT_CACHE_MAX_BYTES when absent. */
-  cacheMaxBytes?: number;
-}
+/** The executor's options (but the exit sink: the executor reports exits) and the run folders under its data dir. */
+export interface AttemptDeps extends Omit<ContainerExecutorOptions, 'onExit'>, ReturnType<typeof runFolders> {}
 
 /**
  * What a controller that takes the attempt over needs and cannot read from the
