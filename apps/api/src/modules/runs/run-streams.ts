@@ -171,8 +171,9 @@ export async function* followLogBatches(
   const watch = await deps.events.watch(run.id);
   const sent = new Map<string, string>();
   const after = (name: string) => sent.get(name) ?? String(afterSeq ?? 0);
-  // Once the run has ended, a last round reads on its own: a shared read of lines may
-  // have started before the phase read that saw the end.
+  // Once the run has ended, a follower of all stages does a last round on its own: a
+  // shared read of lines may have started before the phase read that saw the end. One
+  // stage's phase comes with its lines (one snapshot), so its read that saw the end saw them.
   let isClosing = false;
   try {
     for (;;) {
@@ -205,7 +206,7 @@ export async function* followLogBatches(
       }
       if (isFull) continue;
       if (phase && isTerminalRunPhase(phase)) {
-        if (isClosing) return;
+        if (isClosing || stage) return;
         isClosing = true;
         continue;
       }
