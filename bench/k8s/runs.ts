@@ -16,7 +16,13 @@ import pg from 'pg';
 import { installCrds, loadKubeConfig, makeClients, type V1Pod } from '../../packages/k8s/dist/index.js';
 import { startControlPlane } from '../../scripts/testenv/control-plane.mjs';
 import { cpuSecondsOfTree, postmasterPidOf } from '../lib/cpu.js';
-import { countersSince, readDbCounters, startDbCounters } from '../lib/db-counters.js';
+import {
+  busiestStatements,
+  countersSince,
+  printStatementCosts,
+  readDbCounters,
+  startDbCounters,
+} from '../lib/db-counters.js';
 import { graphql } from '../lib/platform.js';
 import { inPool, resender, SUBMIT_CONCURRENCY } from '../lib/pool.js';
 import { sizeResultLine } from '../lib/sizes.js';
@@ -137,6 +143,8 @@ try {
   // Backends report their row counts within PGSTAT_IDLE_INTERVAL (10 s) of going idle.
   await new Promise((resolve) => setTimeout(resolve, 11_000));
   const counters = countersSince(countersBefore, await readDbCounters(sql));
+  process.stderr.write('SQL statements per run, the busiest (execution time in Postgres):\n');
+  printStatementCosts(await busiestStatements(sql, 25), RUNS, 'run');
   const delta = new Map<string, number>();
   for (const [key, value] of after) {
     const d = value - (before.get(key) ?? 0);

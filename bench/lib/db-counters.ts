@@ -30,13 +30,29 @@ export function countersSince(before: DbCounters, after: DbCounters): DbCounters
   return { statements: after.statements - before.statements, rowsWritten: after.rowsWritten - before.rowsWritten };
 }
 
-/** The statements run most often since the reset, with their calls: where the database's work goes. */
-export async function busiestStatements(sql: pg.Client, limit: number): Promise<{ calls: number; query: string }[]> {
-  const { rows } = await sql.query<{ calls: string; query: string }>(
-    `/* bench */ SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
+/** A statement since the reset: how often it ran and its execution time in all (ms). */
+export interface StatementCost {
+  calls: number;
+  ms: number;
+  query: string;
+}
+
+/** The statements run most often since the reset, with their calls and time: where the database's work goes. */
+export async function busiestStatements(sql: pg.Client, limit: number): Promise<StatementCost[]> {
+  const { rows } = await sql.query<{ calls: string; ms: number; query: string }>(
+    `/* bench */ SELECT calls, total_exec_time AS ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+      FROM pg_stat_statements
       WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'
       ORDER BY calls DESC LIMIT $1`,
     [limit],
   );
-  return rows.map((row) => ({ calls: Number(row.calls), query: row.query }));
+  return rows.map((row) => ({ calls: Number(row.calls), ms: Number(row.ms), query: row.query }));
+}
+
+/** Prints each statement's calls and execution time per unit of work (a run, a second…), busiest first. */
+export function printStatementCosts(costs: readonly StatementCost[], per: number, unit: string): void {
+  for (const { calls, ms, query } of costs) {
+    const each = `${(calls / per).toFixed(2)} × per ${unit}, ${((ms / per) * 1000).toFixed(0)} µs`;
+    process.stderr.write(`  ${each.padEnd(28)} ${query.slice(0, 150)}\n`);
+  }
 }

@@ -10,6 +10,7 @@ import {
   RbacAuthorizationV1Api,
   Watch,
 } from '@kubernetes/client-node';
+import { reuseConnections } from './connection-reuse.js';
 import { type ConnectGuard, guardConnections, parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 export interface LoadKubeConfigOptions {
@@ -52,7 +53,9 @@ export interface KubeClients {
   watch: Watch;
 }
 
+/** Clients of every API Cyclone uses, over kept-alive connections (see reuseConnections). */
 export function makeClients(kc: KubeConfig): KubeClients {
+  reuseConnections(kc);
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),

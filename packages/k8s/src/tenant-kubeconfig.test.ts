@@ -123,4 +123,24 @@ describe('guardConnections', () => {
     await expect(clientsFor('worker.test', true).core.getAPIResources()).resolves.toMatchObject({ resources: [] });
     expect(connections).toBe(1);
   });
+
+  it('sends many requests over one kept-alive connection, the guard checking each', async () => {
+    let isAllowed = true;
+    const clients = makeClients(
+      kubeConfigFromString(config('{token: t}', `server: "http://127.0.0.2:${port}", insecure-skip-tls-verify: true`), {
+        lookup: guard(true).lookup,
+        checkHost: (hostname) => guard(isAllowed).checkHost(hostname),
+      }),
+    );
+    const before = connections;
+    for (let i = 0; i < 10; i++) await clients.core.getAPIResources();
+    await Promise.all(Array.from({ length: 5 }, () => clients.core.getAPIResources()));
+    // One connection, and the requests sent at once opened at most as many more.
+    expect(connections - before).toBeLessThanOrEqual(5);
+    const afterBurst = connections;
+    for (let i = 0; i < 10; i++) await clients.core.getAPIResources();
+    expect(connections).toBe(afterBurst);
+    isAllowed = false;
+    await expect(clients.core.getAPIResources()).rejects.toThrow(/127\.0\.0\.2 is refused/);
+  });
 });

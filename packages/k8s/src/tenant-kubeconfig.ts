@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
 import { type Cluster, type Context, KubeConfig, loadYaml, type User } from '@kubernetes/client-node';
+import { reuseConnections } from './connection-reuse.js';
 
 /**
  * Kubeconfigs that tenants give (KUBERNETES integrations) are loaded with the
@@ -137,7 +138,9 @@ export interface ConnectGuard {
  * literal server address is checked before each request.
  */
 export function guardConnections(kc: KubeConfig, guard: ConnectGuard): KubeConfig {
-  // KubeConfig makes one agent per request in its (private) createAgent: wrap it on this instance.
+  // The guard wraps the reuse of agents, so it checks every request, not only those that connect.
+  reuseConnections(kc);
+  // KubeConfig asks its (private) createAgent for each request's agent: wrap it on this instance.
   type CreateAgent = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => unknown;
   const createAgent = (Reflect.get(kc, 'createAgent') as CreateAgent).bind(kc);
   const guarded: CreateAgent = (cluster, agentOptions) => {

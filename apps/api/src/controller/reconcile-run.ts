@@ -33,6 +33,7 @@ import {
   readDecisions,
   readStages,
   requestApprovals,
+  type StageCounts,
   type StageRow,
 } from './reconcile-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
@@ -60,6 +61,8 @@ export interface ReconcileResult {
   stages: ReadonlyMap<string, StageRow>;
   /** Attempts the executor could not start in this pass. */
   startFailures: number;
+  /** The run's ended and total stages after the pass, when it wrote the run's row (a phase change does). */
+  stageCounts: StageCounts | undefined;
   now: Date;
 }
 
@@ -161,7 +164,7 @@ async function passOver(ctx: ReconcileContext, tx: Tx, run: LockedRun, started: 
     now,
     resyncMs: ctx.resyncMs,
   });
-  await applyRunWrite(tx, id, outcome.write);
+  const stageCounts = await applyRunWrite(tx, id, outcome.write);
   if (outcome.isTerminal && run.parentRunId && run.parentStage && run.parentAttempt !== null) {
     const child = {
       ...run,
@@ -180,6 +183,7 @@ async function passOver(ctx: ReconcileContext, tx: Tx, run: LockedRun, started: 
     plan,
     stages: rows,
     startFailures,
+    stageCounts,
     now,
   };
 }

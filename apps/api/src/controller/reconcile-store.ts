@@ -321,14 +321,24 @@ export interface RunWrite {
   isNotified: boolean;
 }
 
-/** The closing writes of a pass in one statement: stage handles, the run row, the notification. */
-export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Promise<void> {
+/** How many of a run's stages have ended (a matrix stage counts once, not once per combination). */
+export interface StageCounts {
+  finished: number;
+  total: number;
+}
+
+/**
+ * The closing writes of a pass in one statement: stage handles, the run row, the
+ * notification. When it writes the run row it also counts the run's ended stages (the
+ * executor is told of the phase change with them), so that costs no statement more.
+ */
+export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Promise<StageCounts | undefined> {
   const { handles, run, isNotified } = write;
-  if (handles.length === 0 && !run && !isNotified) return;
+  if (handles.length === 0 && !run && !isNotified) return undefined;
   const stages = handles.map((h) => h.stage);
   const values = handles.map((h) => h.handle);
   const isRunWritten = run !== undefined;
-  await tx.$executeRaw`
+  const [counts] = await tx.$queryRaw<StageCounts[]>`
     WITH handles AS (
       UPDATE stage_runs s SET handle = v.handle
       FROM unnest(${stages}::text[], ${values}::text[]) AS v(stage, handle)
@@ -343,9 +353,13 @@ export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Pro
       WHERE id = ${runId}::uuid AND ${isRunWritten}
       RETURNING 1
     )
-    SELECT pg_notify(${CHANNELS.run}, ${runId}::text)
-    FROM (SELECT (SELECT count(*) FROM handles) + (SELECT count(*) FROM run) AS n) AS written
-    WHERE ${isNotified}`;
+    SELECT CASE WHEN ${isNotified} THEN pg_notify(${CHANNELS.run}, ${runId}::text) IS NOT NULL END AS notified,
+           counts.finished, counts.total
+    FROM (SELECT (SELECT count(*) FROM handles) + (SELECT count(*) FROM run) AS n) AS written,
+      (SELECT count(*) FILTER (WHERE phase NOT IN ('PENDING', 'RUNNING', 'WAITING'))::int AS finished,
+              count(*)::int AS total
+       FROM stage_runs WHERE run_id = ${runId}::uuid AND matrix_of IS NULL AND ${isRunWritten}) AS counts`;
+  return isRunWritten && counts ? { finished: counts.finished, total: counts.total } : undefined;
 }
 
 /**

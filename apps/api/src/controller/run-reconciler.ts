@@ -214,7 +214,7 @@ export class RunReconciler implements Reconciler {
         // Queued runs (not admitted) are the admission step's; locked ones another pass's.
         if (!result) return undefined;
         if (result.plan.runPhase !== result.phaseBefore && this.deps.executor.runPhaseChanged) {
-          this.phaseChanges.set(id, await this.summaryOf(tx, result));
+          this.phaseChanges.set(id, this.summaryOf(result));
         }
         return result;
       }, TX_OPTIONS);
@@ -232,15 +232,13 @@ export class RunReconciler implements Reconciler {
   }
 
   /** What the executor is told of a run whose phase a pass changed. */
-  private async summaryOf(tx: Tx, result: ReconcileResult): Promise<RunSummary> {
-    const { run, plan, now, isTerminal } = result;
-    // The workflow's stages: a matrix stage counts once, not once per combination.
-    const phases = await tx.stageRun.findMany({ where: { runId: run.id, matrixOf: null }, select: { phase: true } });
+  private summaryOf(result: ReconcileResult): RunSummary {
+    const { run, plan, now, isTerminal, stageCounts } = result;
     return {
       phase: plan.runPhase,
       message: plan.runMessage ?? run.message,
-      finishedStages: phases.filter((row) => !['PENDING', 'RUNNING', 'WAITING'].includes(row.phase)).length,
-      totalStages: phases.length,
+      finishedStages: stageCounts?.finished ?? 0,
+      totalStages: stageCounts?.total ?? 0,
       startedAt: run.startedAt ?? (plan.runPhase !== 'PENDING' ? now : null),
       finishedAt: isTerminal ? now : null,
     };

@@ -2,7 +2,7 @@ import { approvalWaitMessage, selectStages } from '@cyclone/dag';
 import type { NameValue, RunVolume, WorkflowSpec } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
-import type { Prisma, WorkflowRun } from '../../generated/prisma/client.js';
+import { Prisma, type WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import { inSpan, traceParentOf } from '../../observability/trace-context.js';
 import type { Tx } from '../shared/mutation.js';
@@ -83,13 +83,16 @@ async function insertRun(tx: Tx, workflowId: string, run: NewRun): Promise<Workf
   // A key-share lock: waits for a concurrent update or delete of the workflow (which
   // lock it FOR UPDATE), so the run takes the version that update made, yet lets runs
   // of one workflow be created side by side.
-  const locked = await tx.$queryRaw<{ current_version: number; tenant_id: string; tenant: string }[]>`
-    SELECT w.current_version, t.id AS tenant_id, t.name AS tenant
+  // The tenant's queued runs are counted in the same statement when its queue is limited.
+  const isQueueLimited = !run.parent && maxQueuedPerTenant !== null;
+  const locked = await tx.$queryRaw<{ current_version: number; tenant_id: string; tenant: string; queued: number }[]>`
+    SELECT w.current_version, t.id AS tenant_id, t.name AS tenant,
+           CASE WHEN ${isQueueLimited} THEN (${queuedRunsOf(Prisma.sql`t.id`)}) END AS queued
     FROM workflows w JOIN projects p ON p.id = w.project_id JOIN tenants t ON t.id = p.tenant_id
     WHERE w.id = ${workflowId}::uuid FOR KEY SHARE OF w`;
   const workflow = locked[0];
   if (!workflow) throw notFound('workflow');
-  if (!run.parent) await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant);
+  if (isQueueLimited) await assertQueueRoom(tx, workflow.tenant_id, workflow.tenant, workflow.queued);
   const version = await readWorkflowVersion(
     tx,
     run.versionId != null ? { id: run.versionId } : { workflowId, version: workflow.current_version },
@@ -205,12 +208,15 @@ export async function lockTenantQueue(tx: Tx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`cyclone-queue:${tenantId}`}))`;
 }
 
-/** Runs of the tenant waiting for admission (read on the partial index of queued runs). */
-async function countQueued(tx: Tx, tenantId: string): Promise<number> {
-  const counted = await tx.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n FROM workflow_runs r
+/** Counts the runs of a tenant waiting for admission (read on the partial index of queued runs). */
+function queuedRunsOf(tenantId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int FROM workflow_runs r
     JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
-    WHERE p.tenant_id = ${tenantId}::uuid AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')`;
+    WHERE p.tenant_id = ${tenantId} AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')`;
+}
+
+async function countQueued(tx: Tx, tenantId: string): Promise<number> {
+  const counted = await tx.$queryRaw<{ n: number }[]>`SELECT (${queuedRunsOf(Prisma.sql`${tenantId}::uuid`)}) AS n`;
   return counted[0]?.n ?? 0;
 }
 
@@ -221,12 +227,10 @@ async function countQueued(tx: Tx, tenantId: string): Promise<number> {
  * run number's row lock), so concurrent creations cannot pass it together; far below
  * it creations go side by side, which is what lets a burst of submissions in.
  */
-async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string): Promise<void> {
-  if (maxQueuedPerTenant === null) return;
-  let queued = await countQueued(tx, tenantId);
-  if (queued < maxQueuedPerTenant - UNLOCKED_MARGIN) return;
+async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string, counted: number): Promise<void> {
+  if (maxQueuedPerTenant === null || counted < maxQueuedPerTenant - UNLOCKED_MARGIN) return;
   await lockTenantQueue(tx, tenantId);
-  queued = await countQueued(tx, tenantId);
+  const queued = await countQueued(tx, tenantId);
   if (queued >= maxQueuedPerTenant) {
     throw conflict(
       `tenant "${tenant}" already has ${queued} queued runs, the most one tenant may queue (CYCLONE_MAX_QUEUED_RUNS_PER_TENANT); wait for some to start, or stop some, then try again`,

@@ -98,7 +98,7 @@ export class KubernetesExecutor implements Executor {
       clientsOf: deps.workerClients,
     });
     this.objects = new RunObjects({
-      db,
+      sql: deps.sql,
       clients,
       instance,
       writes: this.writes,
@@ -372,10 +372,10 @@ export class KubernetesExecutor implements Executor {
         ),
       );
     }
-    const row = await this.deps.db.stageRun.findUnique({
-      where: { runId_stage: { runId: attempt.runId, stage: attempt.stage } },
-      select: { outputs: true, attempt: true },
-    });
+    const [row] = await this.deps.sql.rows<{ attempt: number; outputs: { key: string; value: string }[] }>(
+      'SELECT attempt, outputs FROM stage_runs WHERE run_id = $1::uuid AND stage = $2',
+      [attempt.runId, attempt.stage],
+    );
     const base = { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt };
     if (exitCode !== 0 || row?.attempt !== attempt.attempt) return { ...base, exitCode, message, outputs: [] };
     const missing = await this.missingArtifacts(attempt);
@@ -398,7 +398,7 @@ export class KubernetesExecutor implements Executor {
         outputs: [],
       };
     }
-    return { ...base, exitCode, message, outputs: row.outputs as { key: string; value: string }[] };
+    return { ...base, exitCode, message, outputs: row.outputs };
   }
 
   /** The Http outputs the pod's helper was to send (its env names them) that the API did not record as sent. */

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import type { Agent } from 'node:http';
+import type { Cluster, KubeConfig } from '@kubernetes/client-node';
+
+type CreateAgent = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => Agent;
+
+/** The options an agent's connections depend on: the server and its TLS material. */
+const CONNECTION_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
+/** Agents kept per KubeConfig; more distinct option sets than this (rotated certificates) drop the oldest. */
+const MAX_AGENTS = 4;
+
+const reusing = new WeakSet<KubeConfig>();
+
+/**
+ * Every request of the clients made from `kc` reuses kept-alive connections. client-node
+ * makes a new agent for each request, so each one opened a TLS connection of its own
+ * and parsed the client key again: under a burst of runs that was a third of the API's
+ * CPU (bench/k8s). Requests with the same server and TLS material share one agent;
+ * material read anew (a rotated certificate) gets an agent of its own. Idempotent; a
+ * guard (guardConnections) applied later wraps it, so its check still runs per request.
+ */
+export function reuseConnections(kc: KubeConfig): KubeConfig {
+  if (reusing.has(kc)) return kc;
+  reusing.add(kc);
+  const createAgent = (Reflect.get(kc, 'createAgent') as CreateAgent).bind(kc);
+  const agents = new Map<string, Agent>();
+  const reused: CreateAgent = (cluster, agentOptions) => {
+    const key = keyOf(cluster, agentOptions);
+    const kept = agents.get(key);
+    if (kept) return kept;
+    const agent = createAgent(cluster, { ...agentOptions, keepAlive: true });
+    if (agents.size >= MAX_AGENTS) {
+      const [oldestKey, oldest] = agents.entries().next().value as [string, Agent];
+      agents.delete(oldestKey);
+      // Requests under way finish on their sockets; only idle ones close now.
+      for (const sockets of Object.values(oldest.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+    }
+    agents.set(key, agent);
+    return agent;
+  };
+  Reflect.set(kc, 'createAgent', reused);
+  return kc;
+}
+
+/** A digest of what the agent's connections depend on (certificates and keys arrive as Buffers, read anew per request). */
+function keyOf(cluster: Cluster | null, agentOptions: Record<string, unknown>): string {
+  const hash = createHash('sha256').update(`${cluster?.server}\0${cluster?.proxyUrl}`);
+  for (const option of CONNECTION_OPTIONS) {
+    const value = agentOptions[option];
+    hash.update(`\0${option}=`);
+    if (Buffer.isBuffer(value) || typeof value === 'string') hash.update(value);
+    else if (value !== undefined && value !== null) hash.update(JSON.stringify(value));
+  }
+  return hash.digest('base64');
+}
