@@ -36,7 +36,9 @@ function noisyText(next: (below: number) => number, secret: string): string {
   return `${text}tail without newline ${secret}`;
 }
 
-describe('LineCutter', () => {
+// The seeded properties cut thousands of pieces: a second on a quiet core, more than
+// vitest's default 5 s on a machine shared with other work.
+describe('LineCutter', { timeout: 30_000 }, () => {
   it('gives the same pieces however the bytes are chunked', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const next = random(seed);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from './password.js';
 import { generateToken, hashToken } from './token.js';
 
-describe('password hashing', () => {
+// scrypt at its production cost takes about a second per hash on a quiet core: on a
+// machine shared with other work these tests need more than vitest's default 5 s.
+describe('password hashing', { timeout: 30_000 }, () => {
   it('verifies the right password and refuses a wrong one', async () => {
     const stored = await hashPassword('correct horse');
     expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
