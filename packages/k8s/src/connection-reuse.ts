@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Agent } from 'node:http';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { Cluster, KubeConfig } from '@kubernetes/client-node';
 
 type CreateAgent = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => Agent;
 
-/** The options an agent's connections depend on: the server and its TLS material. */
-const CONNECTION_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+/** What a TLS context is made of. */
+const TLS_CONTEXT_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase'] as const;
+
+/** The options an agent's connections depend on besides the server: its TLS material and checks. */
+const CONNECTION_OPTIONS = [...TLS_CONTEXT_OPTIONS, 'rejectUnauthorized', 'servername'] as const;
 
 /** Agents kept per KubeConfig; more distinct option sets than this (rotated certificates) drop the oldest. */
 const MAX_AGENTS = 4;
@@ -29,7 +33,14 @@ export function reuseConnections(kc: KubeConfig): KubeConfig {
     const key = keyOf(cluster, agentOptions);
     const kept = agents.get(key);
     if (kept) return kept;
-    const agent = createAgent(cluster, { ...agentOptions, keepAlive: true });
+    // Each new TLS connection would otherwise build a context of its own (parsing the key again).
+    const isTls = cluster?.server.startsWith('https:') && !cluster.proxyUrl;
+    const secureContext = isTls ? createSecureContext(pick(agentOptions, TLS_CONTEXT_OPTIONS)) : undefined;
+    const agent = createAgent(cluster, {
+      ...agentOptions,
+      keepAlive: true,
+      ...(secureContext ? { secureContext } : {}),
+    });
     if (agents.size >= MAX_AGENTS) {
       const [oldestKey, oldest] = agents.entries().next().value as [string, Agent];
       agents.delete(oldestKey);
@@ -53,4 +64,8 @@ function keyOf(cluster: Cluster | null, agentOptions: Record<string, unknown>): 
     else if (value !== undefined && value !== null) hash.update(JSON.stringify(value));
   }
   return hash.digest('base64');
+}
+
+function pick(options: Record<string, unknown>, keys: readonly string[]): SecureContextOptions {
+  return Object.fromEntries(keys.filter((key) => options[key] != null).map((key) => [key, options[key]]));
 }

@@ -226,6 +226,7 @@ async function countQueued(tx: Tx, tenantId: string): Promise<number> {
  * check is serialized per tenant (a transaction-scoped advisory lock, taken before the
  * run number's row lock), so concurrent creations cannot pass it together; far below
  * it creations go side by side, which is what lets a burst of submissions in.
+ * `counted` is what the statement that locked the workflow counted.
  */
 async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string, counted: number): Promise<void> {
   if (maxQueuedPerTenant === null || counted < maxQueuedPerTenant - UNLOCKED_MARGIN) return;
