@@ -11,6 +11,13 @@ const TLS_CONTEXT_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase'] as const;
 /** The options an agent's connections depend on besides the server: its TLS material and checks. */
 const CONNECTION_OPTIONS = [...TLS_CONTEXT_OPTIONS, 'rejectUnauthorized', 'servername'] as const;
 
+/**
+ * An idle kept connection is closed after this long, well before kube-apiserver closes
+ * it (90 s): a request sent on a connection the server is closing fails. Requests under
+ * way, watches included, are not cut by it (the agent closes idle connections only).
+ */
+const IDLE_CONNECTION_MS = 30_000;
+
 /** Agents kept per KubeConfig; more distinct option sets than this (rotated certificates) drop the oldest. */
 const MAX_AGENTS = 4;
 
@@ -39,6 +46,7 @@ export function reuseConnections(kc: KubeConfig): KubeConfig {
     const agent = createAgent(cluster, {
       ...agentOptions,
       keepAlive: true,
+      timeout: IDLE_CONNECTION_MS,
       ...(secureContext ? { secureContext } : {}),
     });
     if (agents.size >= MAX_AGENTS) {
