@@ -26,7 +26,7 @@ const reusing = new WeakSet<KubeConfig>();
 /**
  * Every request of the clients made from `kc` reuses kept-alive connections. client-node
  * makes a new agent for each request, so each one opened a TLS connection of its own
- * and parsed the client key again: under a burst of runs that was a third of the API's
+ * and parsed the client key again: under a burst of runs that was a quarter of the API's
  * CPU (bench/k8s). Requests with the same server and TLS material share one agent;
  * material read anew (a rotated certificate) gets an agent of its own. Idempotent; a
  * guard (guardConnections) applied later wraps it, so its check still runs per request.
