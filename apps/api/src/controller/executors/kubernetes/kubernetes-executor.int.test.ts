@@ -99,13 +99,13 @@ describe('KubernetesExecutor against a real API server', () => {
 
   it('explains an unschedulable pod while it waits, from a GET', async () => {
     await kit.h.createWorkflow('nowhere', [sh('build', 'make')]);
-    const runId = await kit.h.start('nowhere');
     // As a stage with pod settings would (stage podSpecExtras): a node label no node has.
-    const version = await kit.db.workflowRun.findUniqueOrThrow({ where: { id: runId }, select: { versionId: true } });
-    const stored = await kit.db.workflowVersion.findUniqueOrThrow({ where: { id: version.versionId } });
+    // Set before the run exists: versions are immutable, and read once per process.
+    const stored = await kit.db.workflowVersion.findFirstOrThrow({ where: { workflow: { name: 'nowhere' } } });
     const spec = stored.spec as { stages: Record<string, unknown>[] };
     spec.stages[0] = { ...spec.stages[0], podSpecExtras: { nodeSelector: { disk: 'nowhere' } } };
-    await kit.db.workflowVersion.update({ where: { id: version.versionId }, data: { spec: spec as object } });
+    await kit.db.workflowVersion.update({ where: { id: stored.id }, data: { spec: spec as object } });
+    const runId = await kit.h.start('nowhere');
 
     const handle = await started(executor, launchOf(runId, 'build', 1));
     const attempt = { runId, stage: 'build', attempt: 1, handle, message: '' };

@@ -98,6 +98,7 @@ export class KubernetesExecutor implements Executor {
       clientsOf: deps.workerClients,
     });
     this.objects = new RunObjects({
+      db,
       sql: deps.sql,
       clients,
       instance,

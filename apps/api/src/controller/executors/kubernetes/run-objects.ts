@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowResources } from '@cyclone/domain';
 import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients } from '@cyclone/k8s';
 import type { PlainSql } from '../../../db/plain-sql.js';
+import type { Db } from '../../../db/prisma.js';
 import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
+import { readWorkflowVersion } from '../../../modules/workflows/workflow-versions.js';
 import { withWorkflowResources } from '../stage-limits.js';
 import type { ClusterLane } from './cluster-lanes.js';
 import { workflowRunName, workspaceClaimName } from './names.js';
@@ -43,15 +44,7 @@ interface RunRow {
   number: number;
   executionCluster: string | null;
   kubeObjectName: string | null;
-  spec: {
-    resources?: WorkflowResources;
-    stages: {
-      name: string;
-      image: string;
-      podSpecExtras?: Record<string, unknown>;
-      outputs?: { artifacts?: { name: string }[] };
-    }[];
-  };
+  versionId: string;
   workflow: string;
   project: string;
   tenant: string;
@@ -79,7 +72,9 @@ export class RunObjects {
 
   constructor(
     private readonly deps: {
-      /** Reads the run's names and version. */
+      /** Reads the version on a miss of the process's cache of versions. */
+      db: Pick<Db, 'workflowVersion'>;
+      /** Reads the run's names. */
       sql: PlainSql;
       clients: KubeClients;
       instance: string;
@@ -102,17 +97,19 @@ export class RunObjects {
   async context(runId: string): Promise<RunContext> {
     const known = this.runs.get(runId);
     if (known) return known;
-    // One statement: a nested Prisma read was five, each compiled anew.
+    // One statement (a nested Prisma read was five, each compiled anew) and the
+    // process's one cache of versions, which the run's passes already filled.
     const [row] = await this.deps.sql.rows<RunRow>(
       `SELECT r.number, r.execution_cluster AS "executionCluster", r.kube_object_name AS "kubeObjectName",
-              v.spec, w.name AS workflow, p.name AS project, t.name AS tenant, t.pod_security::text AS "podSecurity"
-       FROM workflow_runs r JOIN workflow_versions v ON v.id = r.version_id JOIN workflows w ON w.id = r.workflow_id
-         JOIN projects p ON p.id = w.project_id JOIN tenants t ON t.id = p.tenant_id
+              r.version_id AS "versionId", w.name AS workflow, p.name AS project, t.name AS tenant,
+              t.pod_security::text AS "podSecurity"
+       FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+         JOIN tenants t ON t.id = p.tenant_id
        WHERE r.id = $1::uuid`,
       [runId],
     );
     if (!row) throw new Error(`run ${runId} not found`);
-    const { spec } = row;
+    const { spec } = await readWorkflowVersion(this.deps.db, { id: row.versionId });
     const tenant = row.tenant;
     const context: RunContext = {
       podSecurity: row.podSecurity,
