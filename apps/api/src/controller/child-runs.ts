@@ -1,8 +1,8 @@
 import { ValuesError, type WorkflowSpec, type WorkflowStage } from '@cyclone/domain';
 import { notifyControllers, notifyRunChanged } from '../db/notification-hub.js';
+import type { SqlTx } from '../db/sql-tx.js';
 import { childHandle, childRunIdOf } from '../modules/runs/child-handle.js';
 import { createRunInTx } from '../modules/runs/run-create.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
 import { claimHandOff, type LockedRun } from './reconcile-store.js';
 import { runVariables, substituteStage } from './run-values.js';
@@ -18,13 +18,16 @@ import { runVariables, substituteStage } from './run-values.js';
 /** Runs nested deeper than this fail the stage that would start one more (a guard behind the save-time cycle check). */
 export const MAX_CHILD_DEPTH = 8;
 
+/** The pass's transaction: raw SQL here, and what claimHandOff takes for the claim. */
+type HandOffTx = SqlTx & Parameters<typeof claimHandOff>[0];
+
 /**
  * Claims the attempt and starts its child run. Returns the handle; null when the attempt
  * was claimed elsewhere; undefined when the child could not start (the attempt then
  * failed for good, with why: no such workflow, too deep, a value that cannot be resolved).
  */
 export async function startChildRun(
-  tx: Tx,
+  tx: HandOffTx,
   run: LockedRun & { stageRuns: readonly { stage: string; phase: string; outputs: unknown }[] },
   spec: WorkflowSpec,
   stage: WorkflowStage & { workflow: NonNullable<WorkflowStage['workflow']> },
@@ -66,15 +69,15 @@ export async function startChildRun(
     createdById: target.created_by_id,
     parent: { runId: run.id, stage: stage.name, attempt },
   });
-  await tx.stageRun.updateMany({
-    where: { runId: run.id, stage: stage.name, attempt },
-    data: { message: `child run #${child.number} of ${stage.workflow.name}` },
-  });
+  const message = `child run #${child.number} of ${stage.workflow.name}`;
+  await tx.$executeRaw`
+    UPDATE stage_runs SET message = ${message}
+    WHERE run_id = ${run.id}::uuid AND stage = ${stage.name} AND attempt = ${attempt}::int`;
   return childHandle(child.id);
 }
 
 /** How many runs lie above this one (0 for a run no stage started). */
-async function depthOf(tx: Tx, runId: string): Promise<number> {
+async function depthOf(tx: SqlTx, runId: string): Promise<number> {
   const [row] = await tx.$queryRaw<{ depth: number }[]>`
     WITH RECURSIVE chain(id, parent, depth) AS (
       SELECT id, parent_run_id, 0 FROM workflow_runs WHERE id = ${runId}::uuid
@@ -87,9 +90,11 @@ async function depthOf(tx: Tx, runId: string): Promise<number> {
 }
 
 /** A killed child-workflow attempt (stop, timeout): its child run is stopped too. */
-export async function stopChildRun(tx: Tx, handle: string, now: Date): Promise<void> {
+export async function stopChildRun(tx: SqlTx, handle: string, now: Date): Promise<void> {
   const id = childRunIdOf(handle) as string;
-  await tx.workflowRun.updateMany({ where: { id, stopRequestedAt: null }, data: { stopRequestedAt: now } });
+  await tx.$executeRaw`
+    UPDATE workflow_runs SET stop_requested_at = ${now.toISOString()}::timestamptz
+    WHERE id = ${id}::uuid AND stop_requested_at IS NULL`;
   await notifyControllers(tx, id);
 }
 
@@ -100,15 +105,16 @@ export async function stopChildRun(tx: Tx, handle: string, now: Date): Promise<v
  * (a stop or timeout of the parent killed it).
  */
 export async function endParentAttempt(
-  tx: Tx,
+  tx: SqlTx,
   child: { id: string; versionId: string; parentRunId: string; parentStage: string; parentAttempt: number },
   phase: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
   now: Date,
 ): Promise<void> {
   const [{ spec }, rows, run] = await Promise.all([
     readWorkflowVersion(tx, { id: child.versionId }),
-    tx.stageRun.findMany({ where: { runId: child.id, phase: 'SUCCEEDED' }, select: { stage: true, outputs: true } }),
-    tx.workflowRun.findUniqueOrThrow({ where: { id: child.id }, select: { number: true, message: true } }),
+    tx.$queryRaw<{ stage: string; outputs: unknown }[]>`
+      SELECT stage, outputs FROM stage_runs WHERE run_id = ${child.id}::uuid AND phase = 'SUCCEEDED'`,
+    readChild(tx, child.id),
   ]);
   const order = spec.stages.map((stage) => stage.name);
   rows.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
@@ -116,16 +122,21 @@ export async function endParentAttempt(
   for (const row of rows) {
     for (const output of (row.outputs ?? []) as { key: string; value: string }[]) outputs.set(output.key, output.value);
   }
-  const ended = await tx.stageRun.updateMany({
-    where: { runId: child.parentRunId, stage: child.parentStage, attempt: child.parentAttempt, phase: 'RUNNING' },
-    data: {
-      phase,
-      finishedAt: now,
-      message: `child run #${run.number} ${phase}${run.message ? `: ${run.message}` : ''}`,
-      outputs: [...outputs].map(([key, value]) => ({ key, value })),
-    },
-  });
-  if (ended.count === 0) return;
+  const message = `child run #${run.number} ${phase}${run.message ? `: ${run.message}` : ''}`;
+  const ended = await tx.$executeRaw`
+    UPDATE stage_runs
+    SET phase = ${phase}::text::"StagePhase", finished_at = ${now.toISOString()}::timestamptz, message = ${message},
+        outputs = ${JSON.stringify([...outputs].map(([key, value]) => ({ key, value })))}::jsonb
+    WHERE run_id = ${child.parentRunId}::uuid AND stage = ${child.parentStage} AND attempt = ${child.parentAttempt}::int
+      AND phase = 'RUNNING'`;
+  if (ended === 0) return;
   await notifyRunChanged(tx, child.parentRunId);
   await notifyControllers(tx, child.parentRunId);
+}
+
+async function readChild(tx: SqlTx, id: string): Promise<{ number: number; message: string }> {
+  const [row] = await tx.$queryRaw<{ number: number; message: string }[]>`
+    SELECT number, message FROM workflow_runs WHERE id = ${id}::uuid`;
+  if (!row) throw new Error(`run ${id} not found`);
+  return row;
 }

@@ -1,9 +1,9 @@
 import type { StageDelegation, WorkflowStage } from '@cyclone/domain';
+import type { SqlTx } from '../db/sql-tx.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { outboundRequest, statusText } from '../modules/outbound/outbound-http.js';
 import { delegationHandleOf, newDelegationToken } from '../modules/runs/delegation-handle.js';
 import { delegationSigningKey } from '../modules/runs/delegation-signing.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import { signBody } from '../modules/webhooks/verify-signature.js';
 import { claimHandOff, type LockedRun } from './reconcile-store.js';
 
@@ -26,6 +26,9 @@ export interface DelegationSettings {
 
 export const DEFAULT_DELEGATION_TIMEOUT_MS = 10_000;
 
+/** The pass's transaction: raw SQL here, and what claimHandOff takes for the claim. */
+type HandOffTx = SqlTx & Parameters<typeof claimHandOff>[0];
+
 /** What the external system receives (JSON), besides the signature header. */
 export interface DelegationRequest {
   type: string;
@@ -47,7 +50,7 @@ export interface DelegationRequest {
  * then failed, with why).
  */
 export async function startDelegation(
-  tx: Tx,
+  tx: HandOffTx,
   settings: DelegationSettings,
   box: SecretBox | undefined,
   run: LockedRun,
@@ -62,10 +65,10 @@ export async function startDelegation(
   const handle = delegationHandleOf(token);
   const { delegation } = stage;
   const target = new URL(delegation.url);
-  await tx.stageRun.updateMany({
-    where: { runId: run.id, stage: stage.name, attempt },
-    data: { phase: 'WAITING', handle, message: `handed over to ${delegation.type} at ${target.origin}` },
-  });
+  const handedOver = `handed over to ${delegation.type} at ${target.origin}`;
+  await tx.$executeRaw`
+    UPDATE stage_runs SET phase = 'WAITING', handle = ${handle}, message = ${handedOver}
+    WHERE run_id = ${run.id}::uuid AND stage = ${stage.name} AND attempt = ${attempt}::int`;
   if (!box) return fail('could not hand the work over: no encryption key is configured to sign it');
   const names = await namesOf(tx, run.id);
   const request: DelegationRequest = {
@@ -102,7 +105,7 @@ export async function startDelegation(
   return handle;
 }
 
-async function namesOf(tx: Tx, runId: string) {
+async function namesOf(tx: SqlTx, runId: string) {
   const [row] = await tx.$queryRaw<
     { tenant: string; tenant_id: string; project: string; workflow: string; number: number }[]
   >`

@@ -10,15 +10,16 @@ import {
   type WorkflowSpec,
   type WorkflowStage,
 } from '@cyclone/domain';
+import type { SqlTx } from '../db/sql-tx.js';
+import type { PodSecurityLevel } from '../generated/prisma/enums.js';
 import { findRunArtifact } from '../modules/artifacts/artifacts.repository.js';
 import { hostOf } from '../modules/integration-checks/check-result.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { parseImageReference } from '../modules/registries/image-reference.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import type { HttpPush, ResolverRun } from './executors/executor.js';
 import type { ArtifactInput, ResourcePull } from './executors/stage-inputs.js';
 import { applyStageParameters, resolveVariableSecrets, runVariables, substituteStage } from './run-values.js';
-import { openIntegration, prepareStageResources } from './stage-resources.js';
+import { type IntegrationRow, openIntegration, prepareStageResources } from './stage-resources.js';
 
 /** What pass() reads of a run: enough to prepare any of its stages. */
 export interface PreparableRun {
@@ -72,7 +73,7 @@ export interface PreparedStage {
  * never a secret value.
  */
 export async function prepareStage(
-  tx: Tx,
+  tx: SqlTx,
   deps: {
     box?: SecretBox /** Resolve registry credentials for the image (executors that pull it themselves). */;
     withPullAuth?: boolean;
@@ -176,7 +177,7 @@ const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.do
  * secret box (or a matching integration) the image is pulled anonymously.
  */
 async function imagePullAuth(
-  tx: Tx,
+  tx: SqlTx,
   deps: { box?: SecretBox },
   scope: () => Promise<{ tenantId: string }>,
   image: string,
@@ -185,10 +186,11 @@ async function imagePullAuth(
   const isHub = host === undefined || DOCKER_HUB_HOSTS.has(host);
   if (!deps.box || image.trim() === '') return undefined;
   const { tenantId } = await scope();
-  const rows = await tx.integration.findMany({
-    where: { tenantId, type: { in: isHub ? ['DOCKER_HUB'] : ['DOCKER_REGISTRY', 'HARBOR'] } },
-    orderBy: { createdAt: 'asc' },
-  });
+  const types = isHub ? ['DOCKER_HUB'] : ['DOCKER_REGISTRY', 'HARBOR'];
+  const rows = await tx.$queryRaw<IntegrationRow[]>`
+    SELECT name, config, secret_ciphertext AS "secretCiphertext" FROM integrations
+    WHERE tenant_id = ${tenantId}::uuid AND type = ANY(${types}::text[]::"IntegrationType"[])
+    ORDER BY created_at`;
   const row = isHub ? rows[0] : rows.find((r) => hostOf(String((r.config as { server?: unknown }).server)) === host);
   if (!row) return undefined;
   const { config, secret } = openIntegration(deps, row);
@@ -210,27 +212,35 @@ function splitSource(source: string): [string | undefined, string | undefined] {
   return at <= 0 ? [undefined, undefined] : [source.slice(0, at), source.slice(at + 1)];
 }
 
-/** The run's tenant and project, read once and only when something needs them. */
 /** An image build runs only where the tenant's pod security lets buildah work, on every executor alike. */
-async function checkImageBuild(tx: Tx, scope: () => Promise<{ tenantId: string }>, stage: string) {
+async function checkImageBuild(tx: SqlTx, scope: () => Promise<{ tenantId: string }>, stage: string) {
   const { tenantId } = await scope();
-  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { podSecurity: true } });
+  const [tenant] = await tx.$queryRaw<{ podSecurity: PodSecurityLevel }[]>`
+    SELECT pod_security::text AS "podSecurity" FROM tenants WHERE id = ${tenantId}::uuid`;
+  if (!tenant) throw new Error(`tenant ${tenantId} not found`);
   const refusal = imageBuildRefusal(stage, tenant.podSecurity);
   if (refusal) throw new ValuesError(refusal);
 }
 
-function scopeLoader(tx: Tx, workflowId: string) {
+/** The run's tenant and project, read once and only when something needs them. */
+function scopeLoader(tx: SqlTx, workflowId: string) {
   let loaded: Promise<{ tenantId: string; projectId: string }> | undefined;
   return () => {
-    loaded ??= tx.workflow
-      .findUniqueOrThrow({ where: { id: workflowId }, select: { project: { select: { id: true, tenantId: true } } } })
-      .then((row) => ({ tenantId: row.project.tenantId, projectId: row.project.id }));
+    loaded ??= readScope(tx, workflowId);
     return loaded;
   };
 }
 
+async function readScope(tx: SqlTx, workflowId: string): Promise<{ tenantId: string; projectId: string }> {
+  const [row] = await tx.$queryRaw<{ tenantId: string; projectId: string }[]>`
+    SELECT p.tenant_id AS "tenantId", p.id AS "projectId"
+    FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.id = ${workflowId}::uuid`;
+  if (!row) throw new Error(`workflow ${workflowId} not found`);
+  return row;
+}
+
 async function loadSecrets(
-  tx: Tx,
+  tx: SqlTx,
   deps: { box?: SecretBox },
   scope: () => Promise<{ tenantId: string }>,
   texts: string[],
@@ -241,7 +251,9 @@ async function loadSecrets(
   const secrets = new Map<string, Record<string, string>>();
   if (names.size === 0) return secrets;
   const { tenantId } = await scope();
-  const rows = await tx.integration.findMany({ where: { tenantId, name: { in: [...names] } } });
+  const rows = await tx.$queryRaw<IntegrationRow[]>`
+    SELECT name, config, secret_ciphertext AS "secretCiphertext" FROM integrations
+    WHERE tenant_id = ${tenantId}::uuid AND name = ANY(${[...names]}::text[])`;
   for (const row of rows) secrets.set(row.name, openIntegration(deps, row).secret);
   return secrets;
 }

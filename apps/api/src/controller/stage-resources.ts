@@ -7,10 +7,11 @@ import {
   ValuesError,
   type WorkflowStage,
 } from '@cyclone/domain';
+import type { SqlTx } from '../db/sql-tx.js';
+import type { ResourceType } from '../generated/prisma/enums.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { repositoryCredentials } from '../modules/resources/repository-credentials.js';
 import { openResourceSecrets, withSecretValues } from '../modules/resources/resource-secrets.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import type { HttpPush, ResolverRun } from './executors/executor.js';
 import type { KeptResource } from './executors/kept-resources.js';
 import type { ResourcePull } from './executors/stage-inputs.js';
@@ -24,7 +25,26 @@ export interface StageResources {
   httpPushes: HttpPush[];
 }
 
-type ResourceRow = Awaited<ReturnType<typeof loadRows>>[number];
+/** What openIntegration reads of an integration row. */
+export interface IntegrationRow {
+  name: string;
+  config: unknown;
+  secretCiphertext: string;
+}
+
+/** A resource with its integration and registered type: what a stage's resources need of them. */
+interface ResourceRow {
+  id: string;
+  name: string;
+  type: ResourceType;
+  parameters: unknown;
+  resolver: string | null;
+  persistent: unknown;
+  secretCiphertext: string | null;
+  integration: IntegrationRow | null;
+  registeredType: { type: string; resolver: string; operations: string[]; bind: unknown } | null;
+}
+
 type Integration = { config: Record<string, unknown>; secret: Record<string, string> };
 
 /**
@@ -36,7 +56,7 @@ type Integration = { config: Record<string, unknown>; secret: Record<string, str
  * Throws ValuesError naming the resource.
  */
 export async function prepareStageResources(
-  tx: Tx,
+  tx: SqlTx,
   deps: { box?: SecretBox },
   run: { parameters: unknown; number?: number },
   stage: WorkflowStage,
@@ -119,11 +139,19 @@ export async function prepareStageResources(
   return result;
 }
 
-function loadRows(tx: Tx, projectId: string, names: string[]) {
-  return tx.resource.findMany({
-    where: { projectId, name: { in: [...new Set(names)] } },
-    include: { integration: true, registeredType: true },
-  });
+/** One statement: the integration and registered type come as JSON objects, which both drivers parse. */
+function loadRows(tx: SqlTx, projectId: string, names: string[]): Promise<ResourceRow[]> {
+  return tx.$queryRaw<ResourceRow[]>`
+    SELECT r.id, r.name, r.type::text AS type, r.parameters, r.resolver, r.persistent,
+           r.secret_ciphertext AS "secretCiphertext",
+           CASE WHEN i.id IS NOT NULL THEN jsonb_build_object(
+             'name', i.name, 'config', i.config, 'secretCiphertext', i.secret_ciphertext) END AS integration,
+           CASE WHEN t.id IS NOT NULL THEN jsonb_build_object(
+             'type', t.type, 'resolver', t.resolver, 'operations', t.operations, 'bind', t.bind) END AS "registeredType"
+    FROM resources r
+    LEFT JOIN integrations i ON i.id = r.integration_id
+    LEFT JOIN resource_types t ON t.id = r.registered_type_id
+    WHERE r.project_id = ${projectId}::uuid AND r.name = ANY(${[...new Set(names)]}::text[])`;
 }
 
 function find(rows: ResourceRow[], name: string, side: 'input' | 'output'): ResourceRow {
@@ -181,10 +209,7 @@ function repositoryPull(
   };
 }
 
-export function openIntegration(
-  deps: { box?: SecretBox },
-  row: { name: string; config: unknown; secretCiphertext: string },
-): Integration {
+export function openIntegration(deps: { box?: SecretBox }, row: IntegrationRow): Integration {
   if (!deps.box) throw new ValuesError(`integration "${row.name}": secrets are not available to this executor`);
   try {
     return { config: (row.config ?? {}) as Record<string, unknown>, secret: deps.box.openJson(row.secretCiphertext) };

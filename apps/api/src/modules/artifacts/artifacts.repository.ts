@@ -1,31 +1,41 @@
+import type { SqlTx } from '../../db/sql-tx.js';
 import type { Tx } from '../shared/mutation.js';
 import type { StoredArtifact } from './artifact-store.js';
 
 /** How far back a chain of retries is followed for a reused stage's artifact. */
 const MAX_RETRY_DEPTH = 20;
 
+/** A stored artifact, as what takes it (a stage's input, a download) reads it. */
+export interface RunArtifact {
+  storageKey: string;
+  isDirectory: boolean;
+  size: bigint;
+  sha256: string;
+}
+
 /**
  * A stage's artifact in a run; for a run made by retryWorkflowRun, a stage it reused
- * has its artifacts in the run it retried (or that run's origin, and so on).
+ * has its artifacts in the run it retried (or that run's origin, and so on): the
+ * nearest run of that chain that stored it.
  */
 export async function findRunArtifact(
-  tx: Tx,
-  run: { id: string; retryOfId?: string | null },
+  tx: SqlTx,
+  run: { id: string },
   stage: string,
   name: string,
-) {
-  let runId: string | null | undefined = run.id;
-  let origin = run.retryOfId;
-  for (let depth = 0; runId && depth <= MAX_RETRY_DEPTH; depth += 1) {
-    const row = await tx.artifact.findUnique({ where: { runId_stage_name: { runId, stage, name } } });
-    if (row) return row;
-    if (origin === undefined) {
-      origin = (await tx.workflowRun.findUnique({ where: { id: runId }, select: { retryOfId: true } }))?.retryOfId;
-    }
-    runId = origin;
-    origin = undefined;
-  }
-  return null;
+): Promise<RunArtifact | null> {
+  // The size as text: int8 is a string on pg and a bigint through Prisma.
+  const [row] = await tx.$queryRaw<(Omit<RunArtifact, 'size'> & { size: string })[]>`
+    WITH RECURSIVE chain(id, depth) AS (
+      SELECT ${run.id}::uuid, 0
+      UNION ALL
+      SELECT r.retry_of_id, c.depth + 1 FROM chain c JOIN workflow_runs r ON r.id = c.id
+      WHERE r.retry_of_id IS NOT NULL AND c.depth < ${MAX_RETRY_DEPTH}::int
+    )
+    SELECT a.storage_key AS "storageKey", a.is_directory AS "isDirectory", a.size::text AS size, a.sha256
+    FROM chain c JOIN artifacts a ON a.run_id = c.id AND a.stage = ${stage} AND a.name = ${name}
+    ORDER BY c.depth LIMIT 1`;
+  return row ? { ...row, size: BigInt(row.size) } : null;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { approvalWaitMessage, selectStages } from '@cyclone/dag';
 import type { NameValue, RunVolume, WorkflowSpec } from '@cyclone/domain';
 import { CHANNELS } from '../../db/notification-hub.js';
+import type { SqlTx } from '../../db/sql-tx.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import { Prisma, type WorkflowRun } from '../../generated/prisma/client.js';
 import type { RunTrigger } from '../../generated/prisma/enums.js';
 import { inSpan, traceParentOf } from '../../observability/trace-context.js';
-import type { Tx } from '../shared/mutation.js';
 import { readWorkflowVersion } from '../workflows/workflow-versions.js';
 import { nextRunNumberInTx, type RunNumbers } from './run-numbers.js';
 
@@ -70,7 +70,7 @@ export const NOT_SELECTED_MESSAGE = "skipped: not between the run's startStages 
  * SUCCEEDED when reused). The run is queued until the controller admits it under the
  * concurrency limits; every controller is woken on commit.
  */
-export function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
+export function createRunInTx(tx: SqlTx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
   // The run's trace (tracing on): its span is the parent of every pass over the run.
   return inSpan('cyclone.run.create', { 'cyclone.workflow.id': workflowId }, async (span) => {
     const created = await insertRun(tx, workflowId, run);
@@ -79,7 +79,7 @@ export function createRunInTx(tx: Tx, workflowId: string, run: NewRun): Promise<
   });
 }
 
-async function insertRun(tx: Tx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
+async function insertRun(tx: SqlTx, workflowId: string, run: NewRun): Promise<WorkflowRun> {
   // A key-share lock: waits for a concurrent update or delete of the workflow (which
   // lock it FOR UPDATE), so the run takes the version that update made, yet lets runs
   // of one workflow be created side by side.
@@ -204,7 +204,7 @@ const UNLOCKED_MARGIN = 100;
  * several runs takes it before the first (before any run number's row lock): taken
  * between two creations it could wait on a creation that waits on this transaction.
  */
-export async function lockTenantQueue(tx: Tx, tenantId: string): Promise<void> {
+export async function lockTenantQueue(tx: SqlTx, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`cyclone-queue:${tenantId}`}))`;
 }
 
@@ -215,7 +215,7 @@ function queuedRunsOf(tenantId: Prisma.Sql): Prisma.Sql {
     WHERE p.tenant_id = ${tenantId} AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')`;
 }
 
-async function countQueued(tx: Tx, tenantId: string): Promise<number> {
+async function countQueued(tx: SqlTx, tenantId: string): Promise<number> {
   const counted = await tx.$queryRaw<{ n: number }[]>`SELECT (${queuedRunsOf(Prisma.sql`${tenantId}::uuid`)}) AS n`;
   return counted[0]?.n ?? 0;
 }
@@ -228,7 +228,7 @@ async function countQueued(tx: Tx, tenantId: string): Promise<number> {
  * it creations go side by side, which is what lets a burst of submissions in.
  * `counted` is what the statement that locked the workflow counted.
  */
-async function assertQueueRoom(tx: Tx, tenantId: string, tenant: string, counted: number): Promise<void> {
+async function assertQueueRoom(tx: SqlTx, tenantId: string, tenant: string, counted: number): Promise<void> {
   if (maxQueuedPerTenant === null || counted < maxQueuedPerTenant - UNLOCKED_MARGIN) return;
   await lockTenantQueue(tx, tenantId);
   const queued = await countQueued(tx, tenantId);

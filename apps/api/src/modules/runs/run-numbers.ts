@@ -1,6 +1,6 @@
 import pg from 'pg';
+import type { SqlTx } from '../../db/sql-tx.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Tx } from '../shared/mutation.js';
 
 const STATEMENT_TIMEOUT_MS = 5_000;
 
@@ -31,7 +31,7 @@ export class RunNumbers {
 
   constructor(private readonly deps: { databaseUrl: () => string | undefined; logger: Logger }) {}
 
-  async next(tx: Pick<Tx, '$queryRawUnsafe'>, workflowId: string): Promise<number> {
+  async next(tx: Pick<SqlTx, '$queryRawUnsafe'>, workflowId: string): Promise<number> {
     try {
       const { rows } = await this.connect().query<{ number: number }>(NEXT_NUMBER, [workflowId]);
       if (rows[0]) return rows[0].number;
@@ -61,7 +61,7 @@ export class RunNumbers {
 }
 
 /** The same bump inside the caller's transaction (the row stays locked until it ends). */
-export async function nextRunNumberInTx(tx: Pick<Tx, '$queryRawUnsafe'>, workflowId: string): Promise<number> {
+export async function nextRunNumberInTx(tx: Pick<SqlTx, '$queryRawUnsafe'>, workflowId: string): Promise<number> {
   const rows = await tx.$queryRawUnsafe<{ number: number }[]>(NEXT_NUMBER, workflowId);
   if (!rows[0]) throw new Error(`workflow ${workflowId} not found`);
   return rows[0].number;

@@ -96,10 +96,7 @@ export class StageIngestRepository {
 
   /** A stored artifact of the attempt's run (or of the run it retried), for an input artifact. */
   async findArtifact(key: AttemptKey, stage: string, name: string) {
-    const run = await this.db.workflowRun.findUniqueOrThrow({
-      where: { id: key.runId },
-      select: { id: true, retryOfId: true },
-    });
+    const run = await this.db.workflowRun.findUniqueOrThrow({ where: { id: key.runId }, select: { id: true } });
     return findRunArtifact(this.db, run, stage, name);
   }
 

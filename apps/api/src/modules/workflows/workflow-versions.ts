@@ -1,5 +1,6 @@
 import type { WorkflowSpec } from '@cyclone/domain';
-import type { Tx } from '../shared/mutation.js';
+import type { SqlTx } from '../../db/sql-tx.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { toWorkflowSpec } from './workflows.repository.js';
 
 /** A stored workflow version with its spec parsed. */
@@ -22,16 +23,19 @@ const MAX_CACHED_VERSIONS = 1_000;
 
 /** A version by id, or by its number within its workflow. */
 export async function readWorkflowVersion(
-  tx: Pick<Tx, 'workflowVersion'>,
+  tx: Pick<SqlTx, '$queryRaw'>,
   ref: { id: string } | { workflowId: string; version: number },
 ): Promise<StoredVersion> {
   const id = 'id' in ref ? ref.id : idByNumber.get(`${ref.workflowId}:${ref.version}`);
   const cached = id === undefined ? undefined : byId.get(id);
   if (cached) return cached;
-  const row = await tx.workflowVersion.findUniqueOrThrow({
-    where: 'id' in ref ? { id: ref.id } : { workflowId_version: { workflowId: ref.workflowId, version: ref.version } },
-    select: { id: true, workflowId: true, version: true, spec: true },
-  });
+  const where =
+    'id' in ref
+      ? Prisma.sql`id = ${ref.id}::uuid`
+      : Prisma.sql`workflow_id = ${ref.workflowId}::uuid AND version = ${ref.version}::int`;
+  const [row] = await tx.$queryRaw<{ id: string; workflowId: string; version: number; spec: unknown }[]>`
+    SELECT id, workflow_id AS "workflowId", version, spec FROM workflow_versions WHERE ${where}`;
+  if (!row) throw new Error(`workflow version ${'id' in ref ? ref.id : `${ref.workflowId}:${ref.version}`} not found`);
   const stored = { id: row.id, workflowId: row.workflowId, version: row.version, spec: toWorkflowSpec(row.spec) };
   if (byId.size >= MAX_CACHED_VERSIONS) {
     byId.clear();

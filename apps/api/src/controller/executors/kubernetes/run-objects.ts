@@ -73,7 +73,7 @@ export class RunObjects {
   constructor(
     private readonly deps: {
       /** Reads the version on a miss of the process's cache of versions. */
-      db: Pick<Db, 'workflowVersion'>;
+      db: Pick<Db, '$queryRaw'>;
       /** Reads the run's names. */
       sql: PlainSql;
       clients: KubeClients;
