@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import type { DataGenerations } from './db/data-version.js';
 import type { NotificationHub } from './db/notification-hub.js';
-import type { PlainSql } from './db/plain-sql.js';
+import { createPlainSql, type PlainSql } from './db/plain-sql.js';
 import type { Db } from './db/prisma.js';
 import type { Logger } from './logging/logger.js';
 import { type ArtifactStore, FilesystemArtifactStore } from './modules/artifacts/artifact-store.js';
@@ -44,6 +44,7 @@ import { RunsService } from './modules/runs/runs.service.js';
 import { StageApprovalService } from './modules/runs/stage-approval.service.js';
 import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js';
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
+import { MUTATION_CONNECT_WAIT_MS, MUTATION_TIMEOUT_MS } from './modules/shared/mutation.js';
 import { StageService } from './modules/stages/stages.service.js';
 import { TemplateService } from './modules/templates/templates.service.js';
 import { SsoGroupRolesService } from './modules/tenants/sso-group-roles.service.js';
@@ -53,6 +54,9 @@ import { TriggersService } from './modules/triggers/triggers.service.js';
 import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 import { WorkflowsPresenter } from './modules/workflows/workflows.presenter.js';
 import { WorkflowsService } from './modules/workflows/workflows.service.js';
+
+/** runWorkflow's own connections: a burst of submissions queues here, not for the API's reads. */
+const SUBMIT_CONNECTIONS = 4;
 
 /** Every domain service, wired once per process. */
 export interface Services {
@@ -201,6 +205,10 @@ export function createServices(
       db,
       logger,
       numbers: new RunNumbers({ databaseUrl: () => hooks.databaseUrl, logger }),
+      sql: createPlainSql(hooks.databaseUrl, SUBMIT_CONNECTIONS, {
+        connectWaitMs: MUTATION_CONNECT_WAIT_MS,
+        idleInTransactionMs: MUTATION_TIMEOUT_MS,
+      }),
     }),
     stageApprovals: new StageApprovalService({ db, logger }),
     delegations: new DelegationsService({ db, logger, box: secretBox }),

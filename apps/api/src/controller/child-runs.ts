@@ -18,16 +18,13 @@ import { runVariables, substituteStage } from './run-values.js';
 /** Runs nested deeper than this fail the stage that would start one more (a guard behind the save-time cycle check). */
 export const MAX_CHILD_DEPTH = 8;
 
-/** The pass's transaction: raw SQL here, and what claimHandOff takes for the claim. */
-type HandOffTx = SqlTx & Parameters<typeof claimHandOff>[0];
-
 /**
  * Claims the attempt and starts its child run. Returns the handle; null when the attempt
  * was claimed elsewhere; undefined when the child could not start (the attempt then
  * failed for good, with why: no such workflow, too deep, a value that cannot be resolved).
  */
 export async function startChildRun(
-  tx: HandOffTx,
+  tx: SqlTx,
   run: LockedRun & { stageRuns: readonly { stage: string; phase: string; outputs: unknown }[] },
   spec: WorkflowSpec,
   stage: WorkflowStage & { workflow: NonNullable<WorkflowStage['workflow']> },

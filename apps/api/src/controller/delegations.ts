@@ -26,9 +26,6 @@ export interface DelegationSettings {
 
 export const DEFAULT_DELEGATION_TIMEOUT_MS = 10_000;
 
-/** The pass's transaction: raw SQL here, and what claimHandOff takes for the claim. */
-type HandOffTx = SqlTx & Parameters<typeof claimHandOff>[0];
-
 /** What the external system receives (JSON), besides the signature header. */
 export interface DelegationRequest {
   type: string;
@@ -50,7 +47,7 @@ export interface DelegationRequest {
  * then failed, with why).
  */
 export async function startDelegation(
-  tx: HandOffTx,
+  tx: SqlTx,
   settings: DelegationSettings,
   box: SecretBox | undefined,
   run: LockedRun,

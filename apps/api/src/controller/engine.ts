@@ -16,8 +16,12 @@ import { NotificationReconciler } from './notification-reconciler.js';
 import { RetentionReconciler } from './retention-reconciler.js';
 import { RunReconciler } from './run-reconciler.js';
 
-/** Connections of the engine's own pool (run passes — 6 at once —, stage exits). */
+/** Connections of each of the engine's own pools (plain pg: run passes — 6 at once —, stage exits; Prisma: the executors'). */
 const ENGINE_CONNECTIONS = 12;
+/** Waiting for a pooled connection under load is better than failing a pass or an exit. */
+const ENGINE_CONNECT_WAIT_MS = 10_000;
+/** A pass or exit whose transaction sits idle this long is ended by Postgres, its run's lock released. */
+const ENGINE_IDLE_IN_TRANSACTION_MS = 30_000;
 /** Connections for stored log lines: one batch per stage at a time, many stages share them. */
 const LOG_CONNECTIONS = 6;
 
@@ -54,6 +58,10 @@ export async function startEngine(deps: {
   // The engine's own connections: a burst of API requests queued for the shared
   // pool must not hold up run passes, stage exits and log batches.
   const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
+  const engineSql = createPlainSql(deps.databaseUrl, ENGINE_CONNECTIONS, {
+    connectWaitMs: ENGINE_CONNECT_WAIT_MS,
+    idleInTransactionMs: ENGINE_IDLE_IN_TRANSACTION_MS,
+  });
   const logSql = createPlainSql(deps.databaseUrl, LOG_CONNECTIONS);
   let reconciler: RunReconciler | undefined;
   const { executor, status, workspaceOf, pullsOf } = await startExecutor({
@@ -73,7 +81,7 @@ export async function startEngine(deps: {
     deleteRunData: (runId) => deleteRunData(runId, { workspaceOf, pullsOf, artifacts: services.artifactStore }),
   });
   const runs = new RunReconciler({
-    db: engineDb,
+    sql: engineSql,
     logger,
     executor,
     box: services.secretBox,
@@ -139,6 +147,7 @@ export async function startEngine(deps: {
       await kubernetesSync?.stop();
       await executor.shutdown();
       await engineDb.$disconnect();
+      await engineSql.close();
       await logSql.close();
     },
   };

@@ -9,11 +9,11 @@ import {
   type WorkflowStage,
 } from '@cyclone/domain';
 import { SpanStatusCode } from '@opentelemetry/api';
+import type { SqlTx } from '../db/sql-tx.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { isChildHandle } from '../modules/runs/child-handle.js';
 import { isDelegationHandle } from '../modules/runs/delegation-handle.js';
 import { storedRunVolumes } from '../modules/runs/stored-run-volumes.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import { readWorkflowVersion } from '../modules/workflows/workflow-versions.js';
 import { contextFromTraceParent, inSpan, traceParentOf, withTraceParent } from '../observability/trace-context.js';
 import { endParentAttempt, startChildRun, stopChildRun } from './child-runs.js';
@@ -28,6 +28,8 @@ import {
   endStages,
   expandMatrices,
   failStages,
+  failStart,
+  failUnclaimed,
   type LockedRun,
   lockRun,
   readDecisions,
@@ -35,6 +37,7 @@ import {
   requestApprovals,
   type StageCounts,
   type StageRow,
+  writeObserved,
 } from './reconcile-store.js';
 import { type PreparedStage, prepareStage } from './stage-prepare.js';
 
@@ -74,7 +77,7 @@ export interface ReconcileResult {
  */
 export async function reconcileRunInTx(
   ctx: ReconcileContext,
-  tx: Tx,
+  tx: SqlTx,
   id: string,
   started: string[],
 ): Promise<ReconcileResult | undefined> {
@@ -96,7 +99,7 @@ export async function reconcileRunInTx(
   );
 }
 
-async function passOver(ctx: ReconcileContext, tx: Tx, run: LockedRun, started: string[]): Promise<ReconcileResult> {
+async function passOver(ctx: ReconcileContext, tx: SqlTx, run: LockedRun, started: string[]): Promise<ReconcileResult> {
   const id = run.id;
   const stageRows = await readStages(tx, id);
   const { spec } = await readWorkflowVersion(tx, { id: run.versionId });
@@ -196,7 +199,7 @@ async function passOver(ctx: ReconcileContext, tx: Tx, run: LockedRun, started: 
  */
 async function failOrphans(
   ctx: ReconcileContext,
-  tx: Tx,
+  tx: SqlTx,
   run: LockedRun,
   rows: Map<string, StageRow>,
   finals: ReadonlySet<string>,
@@ -239,7 +242,7 @@ async function failOrphans(
  */
 async function applyStageChanges(
   ctx: ReconcileContext,
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   plan: RunPlan,
   now: Date,
@@ -266,7 +269,7 @@ async function applyStageChanges(
  */
 async function startStage(
   ctx: ReconcileContext,
-  tx: Tx,
+  tx: SqlTx,
   run: LockedRun & { stageRuns: StageRow[] },
   spec: WorkflowSpec,
   stage: WorkflowStage,
@@ -274,12 +277,6 @@ async function startStage(
   matrix?: readonly NameValue[],
 ): Promise<string | null | undefined> {
   const now = new Date();
-  const claim = {
-    runId: run.id,
-    stage: start.stage,
-    attempt: start.attempt - 1,
-    phase: { in: ['PENDING' as const, 'FAILED' as const] },
-  };
   let fields: PreparedStage;
   try {
     fields = await prepareStage(
@@ -294,18 +291,11 @@ async function startStage(
   } catch (error) {
     if (!(error instanceof ValuesError)) throw error;
     // Values never change within a run, so retrying cannot help: the stage fails for good.
-    await tx.stageRun.updateMany({
-      where: claim,
-      data: {
-        phase: 'FAILED',
-        attempt: Math.max(start.attempt, (stage.retries ?? 0) + 1),
-        startedAt: now,
-        finishedAt: now,
-        exitCode: null,
-        message: error.message,
-        outputs: [],
-        handle: null,
-      },
+    await failUnclaimed(tx, run.id, start.stage, {
+      attempt: start.attempt,
+      failedAttempt: Math.max(start.attempt, (stage.retries ?? 0) + 1),
+      message: error.message,
+      now,
     });
     return undefined;
   }
@@ -349,11 +339,7 @@ async function startStage(
         });
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        const message = `could not start: ${(error as Error).message}`;
-        await tx.stageRun.updateMany({
-          where: { runId: run.id, stage: start.stage },
-          data: { phase: 'FAILED', finishedAt: new Date(), message },
-        });
+        await failStart(tx, run.id, start.stage, `could not start: ${(error as Error).message}`, new Date());
         return undefined;
       }
     },
@@ -367,7 +353,7 @@ async function startStage(
  */
 async function observeRunning(
   ctx: ReconcileContext,
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   rows: Map<string, StageRow>,
   now: Date,
@@ -386,18 +372,12 @@ async function observeRunning(
       startedAt: row.startedAt,
     });
     if (!seen) continue;
-    const data = seen.exit
-      ? {
-          phase: seen.exit.exitCode === 0 ? ('SUCCEEDED' as const) : ('FAILED' as const),
-          exitCode: seen.exit.exitCode,
-          message: seen.exit.message,
-          outputs: seen.exit.outputs,
-          finishedAt: now,
-        }
+    const change = seen.exit
+      ? { exit: seen.exit, finishedAt: now }
       : seen.handle
         ? { handle: seen.handle }
         : { message: seen.message ?? '' };
-    rows.set(row.stage, await tx.stageRun.update({ where: { id: row.id }, data }));
+    rows.set(row.stage, await writeObserved(tx, row.id, change));
     hasChanged = true;
   }
   return hasChanged;

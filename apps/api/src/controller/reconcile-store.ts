@@ -1,12 +1,10 @@
 import { matrixRunName } from '@cyclone/domain';
 import { CHANNELS } from '../db/notification-hub.js';
-import type { Db } from '../db/prisma.js';
+import type { PlainSql } from '../db/plain-sql.js';
+import type { SqlTx } from '../db/sql-tx.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { RunPhase, StagePhase } from '../generated/prisma/enums.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import type { StageExit } from './executors/executor.js';
-
-/** Waiting for a pooled connection under load is better than failing the write. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
 /**
  * The run pass's reads and writes, each one statement (a pass is a handful of round
@@ -79,7 +77,7 @@ export interface StageRow {
  * such a run never gets here unapproved, and this says so again, so no stage of it
  * starts and no secret is opened for it).
  */
-export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined> {
+export async function lockRun(tx: SqlTx, id: string): Promise<LockedRun | undefined> {
   const rows = await tx.$queryRaw<LockedRun[]>`
     SELECT id, number, workflow_id AS "workflowId",
            (SELECT w.name FROM workflows w WHERE w.id = workflow_runs.workflow_id) AS "workflowName", version_id AS "versionId", phase::text AS phase, message, parameters,
@@ -102,11 +100,63 @@ export async function lockRun(tx: Tx, id: string): Promise<LockedRun | undefined
  * The run's stage rows, read after the lock (a separate statement, so it sees every
  * exit committed before the lock was taken).
  */
-export function readStages(tx: Tx, runId: string): Promise<StageRow[]> {
-  return tx.$queryRaw<StageRow[]>`
-    SELECT id, run_id AS "runId", stage, phase::text AS phase, attempt, exit_code AS "exitCode", message, outputs,
-           started_at AS "startedAt", finished_at AS "finishedAt", handle, matrix_of AS "matrixOf", matrix
-    FROM stage_runs WHERE run_id = ${runId}::uuid`;
+export function readStages(tx: SqlTx, runId: string): Promise<StageRow[]> {
+  return tx.$queryRaw<StageRow[]>`SELECT ${STAGE_ROW} FROM stage_runs WHERE run_id = ${runId}::uuid`;
+}
+
+/** The columns of a StageRow. */
+const STAGE_ROW = Prisma.raw(`id, run_id AS "runId", stage, phase::text AS phase, attempt, exit_code AS "exitCode",
+  message, outputs, started_at AS "startedAt", finished_at AS "finishedAt", handle, matrix_of AS "matrixOf", matrix`);
+
+/** What a look at a running attempt changes of its row: its exit, its handle, or the message explaining a wait. */
+export type ObservedChange =
+  | { exit: { exitCode: number | null; message: string; outputs: unknown }; finishedAt: Date }
+  | { handle: string }
+  | { message: string };
+
+/** Writes what a look at a running attempt saw; returns the row as it is now. */
+export async function writeObserved(tx: SqlTx, id: string, change: ObservedChange): Promise<StageRow> {
+  const exit = 'exit' in change ? change : undefined;
+  const phase = exit ? (exit.exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED') : null;
+  const message = exit ? exit.exit.message : 'message' in change ? change.message : null;
+  const [row] = await tx.$queryRaw<StageRow[]>`
+    UPDATE stage_runs
+    SET phase = COALESCE(${phase}::text::"StagePhase", phase),
+        exit_code = CASE WHEN ${exit !== undefined} THEN ${exit?.exit.exitCode ?? null}::int ELSE exit_code END,
+        message = COALESCE(${message}::text, message),
+        outputs = COALESCE(${exit ? JSON.stringify(exit.exit.outputs) : null}::jsonb, outputs),
+        finished_at = COALESCE(${exit?.finishedAt.toISOString() ?? null}::timestamptz, finished_at),
+        handle = COALESCE(${'handle' in change ? change.handle : null}::text, handle)
+    WHERE id = ${id}::uuid
+    RETURNING ${STAGE_ROW}`;
+  if (!row) throw new Error(`stage row ${id} is gone`);
+  return row;
+}
+
+/**
+ * Fails an attempt that could not start, for good when `attempt` is given (a value
+ * that cannot be resolved never resolves later in the run). Only while the stage is
+ * still at the previous attempt and PENDING or FAILED, as a claim would be.
+ */
+export async function failUnclaimed(
+  tx: SqlTx,
+  runId: string,
+  stage: string,
+  claim: { attempt: number; failedAttempt: number; message: string; now: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE stage_runs
+    SET phase = 'FAILED', attempt = ${claim.failedAttempt}, started_at = ${claim.now.toISOString()}::timestamptz,
+        finished_at = ${claim.now.toISOString()}::timestamptz, exit_code = NULL, message = ${claim.message},
+        outputs = '[]'::jsonb, handle = NULL
+    WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${claim.attempt - 1} AND phase IN ('PENDING', 'FAILED')`;
+}
+
+/** A claimed attempt the executor could not start fails (a later attempt may, within the stage's retries). */
+export async function failStart(tx: SqlTx, runId: string, stage: string, message: string, now: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE stage_runs SET phase = 'FAILED', finished_at = ${now.toISOString()}::timestamptz, message = ${message}
+    WHERE run_id = ${runId}::uuid AND stage = ${stage}`;
 }
 
 /**
@@ -116,20 +166,20 @@ export function readStages(tx: Tx, runId: string): Promise<StageRow[]> {
  * undefined when the claim failed.
  */
 export async function claimAttempt(
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   stage: string,
   attempt: number,
   now: Date,
 ): Promise<{ lastSeq: number } | undefined> {
-  const rows = await tx.$queryRaw<{ last: bigint | null }[]>`
+  const rows = await tx.$queryRaw<{ last: number }[]>`
     UPDATE stage_runs
     SET phase = 'RUNNING', attempt = ${attempt}, started_at = ${now.toISOString()}::timestamptz, finished_at = NULL, exit_code = NULL,
         message = '', outputs = '[]'::jsonb, handle = NULL, log_bytes = 0
     WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${attempt - 1} AND phase IN ('PENDING', 'FAILED')
-    RETURNING (SELECT max(seq) FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${stage}) AS last`;
+    RETURNING (SELECT COALESCE(max(seq), 0)::float8 FROM log_lines WHERE run_id = ${runId}::uuid AND stage = ${stage}) AS last`;
   const row = rows[0];
-  return row ? { lastSeq: Number(row.last ?? 0n) } : undefined;
+  return row ? { lastSeq: row.last } : undefined;
 }
 
 /** How a claimed attempt that never ran anywhere ends FAILED; returns undefined, what the starters answer then. */
@@ -145,7 +195,7 @@ export type FailClaimed = (fields: {
  * another pass has it, else how to end it FAILED when it cannot start.
  */
 export async function claimHandOff(
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   stage: string,
   attempt: number,
@@ -153,7 +203,12 @@ export async function claimHandOff(
 ): Promise<FailClaimed | null> {
   if (!(await claimAttempt(tx, runId, stage, attempt, now))) return null;
   return async (fields) => {
-    await tx.stageRun.updateMany({ where: { runId, stage, attempt }, data: { phase: 'FAILED', ...fields } });
+    await tx.$executeRaw`
+      UPDATE stage_runs
+      SET phase = 'FAILED', message = ${fields.message}, finished_at = ${fields.finishedAt.toISOString()}::timestamptz,
+          attempt = COALESCE(${fields.attempt ?? null}::int, attempt),
+          handle = CASE WHEN ${fields.handle === null} THEN NULL ELSE handle END
+      WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${attempt}`;
     return undefined;
   };
 }
@@ -184,7 +239,7 @@ export interface StageFinish {
  * next pass kills them again).
  */
 export async function endStages(
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   kills: readonly StageKill[],
   finishes: readonly StageFinish[],
@@ -227,7 +282,7 @@ export async function endStages(
  * PENDING row per combination, `<stage>.<i>`, only from PENDING (a pass applies it once).
  */
 export async function expandMatrices(
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   expands: readonly { stage: string; combinations: { name: string; value: string }[][] }[],
   now: Date,
@@ -251,7 +306,7 @@ export async function expandMatrices(
 
 /** Approval gates that start waiting: each row WAITING on its new attempt, only from PENDING at the one before. */
 export async function beginWaits(
-  tx: Tx,
+  tx: SqlTx,
   runId: string,
   waits: readonly { stage: string; attempt: number; message: string }[],
   now: Date,
@@ -271,7 +326,7 @@ export async function beginWaits(
  * notifications, whatever its policy (which is about finished runs): someone must act.
  * The notification reconciler delivers the rows.
  */
-export async function requestApprovals(tx: Tx, runId: string, stages: readonly string[], now: Date): Promise<void> {
+export async function requestApprovals(tx: SqlTx, runId: string, stages: readonly string[], now: Date): Promise<void> {
   if (stages.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO run_notifications (id, run_id, receiver, type, event, stage, next_attempt_at)
@@ -286,7 +341,7 @@ export async function requestApprovals(tx: Tx, runId: string, stages: readonly s
 }
 
 /** The decisions given on the run's approval gates, on each gate's current attempt, oldest first. */
-export function readDecisions(tx: Tx, runId: string): Promise<DecisionRow[]> {
+export function readDecisions(tx: SqlTx, runId: string): Promise<DecisionRow[]> {
   return tx.$queryRaw<DecisionRow[]>`
     SELECT a.stage, a.decision::text AS decision, a.user_email AS email, a.comment, a.inputs, a.created_at AS at
     FROM stage_approvals a JOIN stage_runs s ON s.run_id = a.run_id AND s.stage = a.stage AND s.attempt = a.attempt
@@ -304,7 +359,7 @@ export interface DecisionRow {
 }
 
 /** Fails running attempts whose process nobody can report any more, in one statement. */
-export async function failStages(tx: Tx, runId: string, stages: readonly string[], message: string, now: Date) {
+export async function failStages(tx: SqlTx, runId: string, stages: readonly string[], message: string, now: Date) {
   if (stages.length === 0) return;
   await tx.$executeRaw`
     UPDATE stage_runs SET phase = 'FAILED', finished_at = ${now.toISOString()}::timestamptz, message = ${message}
@@ -332,7 +387,7 @@ export interface StageCounts {
  * notification. When it writes the run row it also counts the run's ended stages (the
  * executor is told of the phase change with them), so that costs no statement more.
  */
-export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Promise<StageCounts | undefined> {
+export async function applyRunWrite(tx: SqlTx, runId: string, write: RunWrite): Promise<StageCounts | undefined> {
   const { handles, run, isNotified } = write;
   if (handles.length === 0 && !run && !isNotified) return undefined;
   const stages = handles.map((h) => h.stage);
@@ -370,8 +425,8 @@ export async function applyRunWrite(tx: Tx, runId: string, write: RunWrite): Pro
  * (so each pass sees a consistent state), and the update's snapshot, taken after the
  * lock, sees the attempt that pass claimed.
  */
-export function writeExit(db: Db, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
-  return db.$transaction((tx) => recordExitInTx(tx, exit, now), TX_OPTIONS);
+export function writeExit(sql: PlainSql, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
+  return sql.transaction((tx) => recordExitInTx(tx, exit, now));
 }
 
 /** An attempt an exit ended: when it had started (for its duration). */
@@ -385,7 +440,7 @@ export interface EndedAttempt {
  * ends). The attempt when it ended it; undefined when the attempt had already ended
  * (the pass that ended it did what follows).
  */
-export async function recordExitInTx(tx: Tx, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
+export async function recordExitInTx(tx: SqlTx, exit: StageExit, now: Date): Promise<EndedAttempt | undefined> {
   const phase = exit.exitCode === 0 ? 'SUCCEEDED' : 'FAILED';
   const outputs = JSON.stringify(exit.outputs);
   await tx.$executeRaw`SELECT 1 FROM workflow_runs WHERE id = ${exit.runId}::uuid FOR UPDATE`;

@@ -1,7 +1,7 @@
-import type { Db } from '../db/prisma.js';
+import type { PlainSql } from '../db/plain-sql.js';
+import type { SqlTx } from '../db/sql-tx.js';
 import type { Logger } from '../logging/logger.js';
 import type { SecretBox } from '../modules/integrations/secret-box.js';
-import type { Tx } from '../modules/shared/mutation.js';
 import type { Metrics } from '../observability/instruments.js';
 import type { Reconciler } from './controller.js';
 import { DEFAULT_DELEGATION_TIMEOUT_MS, type DelegationSettings } from './delegations.js';
@@ -40,8 +40,6 @@ import { passEvents, recordExit, recordPass } from './run-metrics.js';
 const DEFAULT_RESYNC_MS = 5_000;
 /** A failed pass is tried again this soon. */
 const ERROR_REQUEUE_MS = 1_000;
-/** Waiting for a pooled connection under load is better than failing the pass. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 /** A stage exit is written this many times before it is given up (and logged). */
 const EXIT_ATTEMPTS = 10;
 /**
@@ -80,7 +78,8 @@ export class RunReconciler implements Reconciler {
 
   constructor(
     private readonly deps: {
-      db: Db;
+      /** Admission, the resync's list of active runs, passes and stage exits (see SqlTx). */
+      sql: PlainSql;
       logger: Logger;
       executor: Executor;
       /** Opens integration secrets for the stages it starts. */
@@ -122,8 +121,8 @@ export class RunReconciler implements Reconciler {
 
   async reconcileAll(): Promise<{ requeueAfterMs?: number }> {
     this.isWakeRequested = false;
-    const { db, logger } = this.deps;
-    const { admitted, cancelled } = await admitQueuedRuns(db, this.deps.maxActiveRuns ?? null);
+    const { sql, logger } = this.deps;
+    const { admitted, cancelled } = await admitQueuedRuns(sql, this.deps.maxActiveRuns ?? null);
     for (const id of cancelled) this.deps.onRunFinished?.(id);
     // Just admitted: each has its first stages to start.
     for (const id of admitted) this.queue.add(id, ReconcilePriority.WOKEN);
@@ -135,11 +134,11 @@ export class RunReconciler implements Reconciler {
     }
     if (now >= this.nextResyncAt) {
       this.nextResyncAt = now + (this.deps.resyncMs ?? DEFAULT_RESYNC_MS);
-      const rows = await db.workflowRun.findMany({
-        where: { phase: { in: ['PENDING', 'RUNNING', 'WAITING'] }, admittedAt: { not: null } },
-        select: { id: true },
-        orderBy: { createdAt: 'asc' },
-      });
+      const rows = await sql.rows<{ id: string }>(
+        `SELECT id FROM workflow_runs WHERE phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
+          ORDER BY created_at`,
+        [],
+      );
       for (const row of rows) this.queue.add(row.id, ReconcilePriority.RESYNC);
     }
 
@@ -196,7 +195,7 @@ export class RunReconciler implements Reconciler {
    * pass's transaction (a stage exit is recorded there); when it answers false there
    * is nothing to pass over, and null is returned (the run's timers stay as they are).
    */
-  async reconcileRun(id: string, before?: (tx: Tx) => Promise<boolean>): Promise<number | undefined | null> {
+  async reconcileRun(id: string, before?: (tx: SqlTx) => Promise<boolean>): Promise<number | undefined | null> {
     const started: string[] = [];
     const ctx = {
       executor: this.deps.executor,
@@ -208,7 +207,7 @@ export class RunReconciler implements Reconciler {
       },
     };
     try {
-      const result = await this.deps.db.$transaction(async (tx) => {
+      const result = await this.deps.sql.transaction(async (tx) => {
         if ((await before?.(tx)) === false) return null;
         const result = await reconcileRunInTx(ctx, tx, id, started);
         // Queued runs (not admitted) are the admission step's; locked ones another pass's.
@@ -217,7 +216,7 @@ export class RunReconciler implements Reconciler {
           this.phaseChanges.set(id, this.summaryOf(result));
         }
         return result;
-      }, TX_OPTIONS);
+      });
       if (result === null) return null;
       if (result) this.recordMetrics(result);
       if (result?.isTerminal) this.finished.add(id);
@@ -288,7 +287,7 @@ export class RunReconciler implements Reconciler {
     // or the stage would stay RUNNING. The write is idempotent, so it is simply retried.
     for (let attempt = 1; ; attempt++) {
       try {
-        record(await writeExit(this.deps.db, exit, new Date()));
+        record(await writeExit(this.deps.sql, exit, new Date()));
         break;
       } catch (error) {
         if (attempt >= EXIT_ATTEMPTS) throw error;

@@ -46,6 +46,12 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
     transaction: async <T>(work: (tx: SqlTx) => Promise<T>) => {
       const client = await pool.connect();
       let failure: Error | undefined;
+      // The server may end the session meanwhile (idleInTransactionMs, a restart): its
+      // error reaches the statement under way or the next; unheard, it would crash the process.
+      const onError = (error: Error) => {
+        failure = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(sqlTxOn(client));
@@ -58,6 +64,7 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(failure);
       }
     },

@@ -196,7 +196,7 @@ describe('the controller with the RBAC of k8s/manifests', () => {
       onExit: (exit) => (runs as RunReconciler).recordExit(exit),
     });
     await executor.startWatching();
-    runs = new RunReconciler({ db: kit.db, logger, executor, box: kit.box });
+    runs = new RunReconciler({ sql: kit.sql, logger, executor, box: kit.box });
     const loop: Controller = startController([runs], { intervalMs: 200, logger });
     try {
       const h = runHelpers(kit.api, () => kit.token, { tenant, project: 'web' });

@@ -9,13 +9,14 @@ import {
 } from '@cyclone/domain';
 import { z } from 'zod';
 import { notifyControllers, notifyRunChanged } from '../../db/notification-hub.js';
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation } from '../shared/mutation.js';
+import { runMutation, runSqlMutation } from '../shared/mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { toWorkflowSpec, workflowsRepository } from '../workflows/workflows.repository.js';
 import { requireExecutionCluster } from './execution-cluster.js';
@@ -56,15 +57,24 @@ export type RunWorkflowInputShape = z.input<typeof runWorkflowSchema>;
  * (a new run, a stop or pause request); the controller acts on it.
  */
 export class RunsService {
-  constructor(private readonly deps: { db: Db; logger: Logger; numbers?: RunNumbers }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      logger: Logger;
+      numbers?: RunNumbers;
+      /** runWorkflow's transactions (the submit path of every trigger): plain pg, see SqlTx. */
+      sql: PlainSql;
+    },
+  ) {}
 
   async close(): Promise<void> {
     await this.deps.numbers?.close();
+    await this.deps.sql.close();
   }
 
   async runWorkflow(actor: AuthUser, input: RunWorkflowInputShape): Promise<WorkflowRun> {
     const subject = { action: 'workflowRun.create', objectType: 'WorkflowRun', objectName: String(input.workflow) };
-    const run = await runMutation(this.deps, actor, subject, async (tx, audited) => {
+    const run = await runSqlMutation(this.deps, actor, subject, async (tx, audited) => {
       const { tenant, project } = await requireProject(tx, actor, input.tenant, input.project, 'DEVELOPER');
       audited.tenantId = tenant.id;
       const parsed = parseInput(runWorkflowSchema, input);

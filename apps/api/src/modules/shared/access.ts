@@ -1,7 +1,7 @@
+import type { SqlTx } from '../../db/sql-tx.js';
 import { forbidden, notFound, unauthenticated } from '../../errors/app-error.js';
 import type { TenantRole } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import type { Tx } from './mutation.js';
 import { hasRole } from './roles.js';
 
 export interface TenantAccess {
@@ -23,7 +23,7 @@ interface AccessRow {
  * in one statement: every mutation starts here, and Prisma's model queries cost
  * several times a raw statement's CPU.
  */
-async function readAccess(tx: Tx, userId: string, tenantName: string, projectName?: string) {
+async function readAccess(tx: SqlTx, userId: string, tenantName: string, projectName?: string) {
   const rows = await tx.$queryRaw<AccessRow[]>`
     SELECT t.id AS "tenantId", t.name AS "tenantName", m.role::text AS role,
            p.id AS "projectId", p.name AS "projectName"
@@ -54,7 +54,7 @@ function checkRole(
  * is not a member of is reported as not found, so names cannot be probed.
  */
 export async function requireTenantRole(
-  tx: Tx,
+  tx: SqlTx,
   user: AuthUser | undefined,
   tenantName: string,
   required: TenantRole,
@@ -65,7 +65,7 @@ export async function requireTenantRole(
 
 /** Resolves a project of a tenant the caller may act on with the given role. */
 export async function requireProject(
-  tx: Tx,
+  tx: SqlTx,
   user: AuthUser | undefined,
   tenantName: string,
   projectName: string,

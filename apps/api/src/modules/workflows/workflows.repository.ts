@@ -1,4 +1,5 @@
 import { type WorkflowSpec, workflowSpecSchema } from '@cyclone/domain';
+import type { SqlTx } from '../../db/sql-tx.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { RunPhase } from '../../generated/prisma/enums.js';
 import { stableJson } from '../resources/resources.repository.js';
@@ -46,7 +47,7 @@ export const workflowsRepository = {
   },
 
   /** Only the id and name, in one raw statement: the submit path of every run asks this. */
-  async findRefByName(tx: Tx, projectId: string, name: string): Promise<{ id: string; name: string } | null> {
+  async findRefByName(tx: SqlTx, projectId: string, name: string): Promise<{ id: string; name: string } | null> {
     const rows = await tx.$queryRaw<{ id: string; name: string }[]>`
       SELECT id, name FROM workflows WHERE project_id = ${projectId}::uuid AND name = ${name}`;
     return rows[0] ?? null;

@@ -167,7 +167,7 @@ export async function startExecutorKit(
         onExit: (exit) => (reconciler as RunReconciler).recordExit(exit),
       });
       await executor.startWatching();
-      reconciler = new RunReconciler({ db, logger, executor, box });
+      reconciler = new RunReconciler({ sql, logger, executor, box });
       const controller = startController([reconciler], { intervalMs: 200, logger });
       controllers.push(controller);
       return {
