@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { CHANNELS, type NotificationHub } from '../db/notification-hub.js';
-import { createPlainSql } from '../db/plain-sql.js';
+import { createPreparedSql } from '../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../db/prisma.js';
 import { type KubernetesSync, startKubernetesSync } from '../kube-sync/start-kubernetes.js';
 import type { Logger } from '../logging/logger.js';
@@ -19,7 +19,7 @@ import { RunReconciler } from './run-reconciler.js';
 
 /** Connections of the engine's own pool (run passes — 6 at once —, stage exits). */
 const ENGINE_CONNECTIONS = 12;
-/** Connections for stored log lines: one batch per stage at a time, many stages share them. */
+/** Connections for stored log lines (prepared statements): one batch per stage at a time, many stages share them. */
 const LOG_CONNECTIONS = 6;
 
 export interface Engine {
@@ -55,7 +55,7 @@ export async function startEngine(deps: {
   // The engine's own connections: a burst of API requests queued for the shared
   // pool must not hold up run passes, stage exits and log batches.
   const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
-  const logSql = createPlainSql(deps.databaseUrl, LOG_CONNECTIONS);
+  const logSql = createPreparedSql(deps.databaseUrl, LOG_CONNECTIONS);
   // This process's log followers get its stored batches without reading them back.
   tellStoredBatches(logSql, services.runEvents);
   let reconciler: RunReconciler | undefined;

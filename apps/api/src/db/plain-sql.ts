@@ -25,3 +25,32 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4): PlainSq
     close: () => pool.end(),
   };
 }
+
+/**
+ * PlainSql whose statements are prepared once per connection (named after their text),
+ * for a pool that runs a few fixed statements very often: the stored log batches, which
+ * Postgres otherwise parsed and planned again for every batch of every stage (at 10
+ * lines a batch, 59 µs of its CPU a line instead of 40). Only for fixed texts: each one
+ * stays prepared on every connection of the pool.
+ */
+export function createPreparedSql(databaseUrl: string, maxConnections: number): PlainSql {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // Idle clients that lose their connection are replaced on the next query.
+  pool.on('error', () => {});
+  const names = new Map<string, string>();
+  const query = (text: string, values: readonly unknown[]) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `cyclone_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return pool.query({ name, text, values: values as unknown[] });
+  };
+  return {
+    rows: async <T>(text: string, values: readonly unknown[]) => (await query(text, values)).rows as T[],
+    execute: async (text: string, values: readonly unknown[]) => {
+      await query(text, values);
+    },
+    close: () => pool.end(),
+  };
+}
