@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import { createWebhookReconcilers } from './commit-status-reconciler.js';
 import { type Controller, startController } from './controller.js';
 import { CronReconciler } from './cron-reconciler.js';
+import { tellStoredBatches } from './executors/log-writer.js';
 import { type ExecutorStatus, startExecutor } from './executors/start-executor.js';
 import { NotificationReconciler } from './notification-reconciler.js';
 import { RetentionReconciler } from './retention-reconciler.js';
@@ -58,11 +59,15 @@ export async function startEngine(deps: {
   // The engine's own connections: a burst of API requests queued for the shared
   // pool must not hold up run passes, stage exits and log batches.
   const engineDb = createPrismaClient(deps.databaseUrl, { maxConnections: ENGINE_CONNECTIONS });
+  // Both run a few fixed statements very often: prepared once per connection.
   const engineSql = createPlainSql(deps.databaseUrl, ENGINE_CONNECTIONS, {
     connectWaitMs: ENGINE_CONNECT_WAIT_MS,
     idleInTransactionMs: ENGINE_IDLE_IN_TRANSACTION_MS,
+    prepared: true,
   });
-  const logSql = createPlainSql(deps.databaseUrl, LOG_CONNECTIONS);
+  const logSql = createPlainSql(deps.databaseUrl, LOG_CONNECTIONS, { prepared: true });
+  // This process's log followers get its stored batches without reading them back.
+  tellStoredBatches(logSql, services.runEvents);
   let reconciler: RunReconciler | undefined;
   const { executor, status, workspaceOf, pullsOf } = await startExecutor({
     config,

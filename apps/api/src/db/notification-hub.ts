@@ -4,8 +4,9 @@ import type { Logger } from '../logging/logger.js';
 /**
  * Postgres NOTIFY channels, their one home. Payloads stay small (ids, a word):
  * listeners read the rows.
- * - `run`: a run, its stages or its logs changed (payload: run id); every serving
- *   process fans it out to subscriptions.
+ * - `run`: a run, its stages or its logs changed (payload: run id; for a batch of log
+ *   lines `<run id> <last seq> <stage>`, logBatchPayload); every serving process fans
+ *   it out to subscriptions.
  * - `controller`: a run was created, or a stop, pause or resume was asked for
  *   (payload: run id); controllers act on it at once. Separate from `run`, which
  *   also carries every log batch.
@@ -31,6 +32,20 @@ interface Sql {
 /** Tells every process that a run, its stages or its logs changed; sent on commit. */
 export async function notifyRunChanged(sql: Sql, runId: string): Promise<void> {
   await sql.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${runId})`;
+}
+
+/**
+ * The `run` payload of a stored batch of a stage's log lines: a process that stored the
+ * batch itself then knows the notification is about lines its followers already have.
+ */
+export function logBatchPayload(runId: string, stage: string, lastSeq: string): string {
+  return `${runId} ${lastSeq} ${stage}`;
+}
+
+/** A `run` payload: the run, and the log batch it announces if it is one. */
+export function readRunPayload(payload: string): { runId: string; batch?: { stage: string; lastSeq: number } } {
+  const [runId = '', lastSeq, ...stage] = payload.split(' ');
+  return lastSeq === undefined ? { runId } : { runId, batch: { stage: stage.join(' '), lastSeq: Number(lastSeq) } };
 }
 
 /** Wakes the controllers of every process (on commit) to act on the run at once. */

@@ -89,3 +89,56 @@ describe('PlainSql.transaction', () => {
     });
   });
 });
+
+describe('plain SQL pools', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const STATEMENT = 'SELECT $1::int + 1 AS n';
+  /** STATEMENT as often as the pool's one connection keeps it prepared, after running it twice. */
+  async function preparedAfterTwoRuns(sql: ReturnType<typeof createPlainSql>) {
+    try {
+      expect(await sql.rows<{ n: number }>(STATEMENT, [1])).toEqual([{ n: 2 }]);
+      expect(await sql.rows<{ n: number }>(STATEMENT, [2])).toEqual([{ n: 3 }]);
+      const prepared = await sql.rows<{ statement: string }>(
+        'SELECT statement FROM pg_prepared_statements WHERE statement = $1',
+        [STATEMENT],
+      );
+      return prepared.map((row) => row.statement);
+    } finally {
+      await sql.close();
+    }
+  }
+
+  it('keeps the statements of a prepared pool prepared on its connections, once each', async () => {
+    expect(await preparedAfterTwoRuns(createPlainSql(database.url, 1, { prepared: true }))).toEqual([STATEMENT]);
+  });
+
+  it('keeps the statements of transactions prepared on a prepared pool too', async () => {
+    const sql = createPlainSql(database.url, 1, { prepared: true });
+    try {
+      for (const n of [1, 2]) {
+        const [row] = await sql.transaction((tx) => tx.$queryRaw<{ n: number }[]>`SELECT ${n}::int + 1 AS n`);
+        expect(row?.n).toBe(n + 1);
+      }
+      const prepared = await sql.rows<{ statement: string }>(
+        `SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int + 1%'`,
+        [],
+      );
+      expect(prepared.map((row) => row.statement)).toEqual(['SELECT $1::int + 1 AS n']);
+    } finally {
+      await sql.close();
+    }
+  });
+
+  it('prepares nothing in a plain pool', async () => {
+    expect(await preparedAfterTwoRuns(createPlainSql(database.url, 1))).toEqual([]);
+  });
+});

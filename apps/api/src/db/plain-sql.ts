@@ -26,7 +26,18 @@ export interface PlainSqlOptions {
    * locks: a transaction whose caller hangs cannot block a run for ever.
    */
   idleInTransactionMs?: number;
+  /**
+   * Statements are prepared once per connection (named after their text), for a pool
+   * that runs a few fixed statements very often: the stored log batches, which Postgres
+   * otherwise parsed and planned again for every batch of every stage (at 10 lines a
+   * batch, 59 µs of its CPU a line instead of 40), and the run passes. Texts past the
+   * first MAX_PREPARED are run unprepared, so a text built from data cannot fill a
+   * connection with statements.
+   */
+  prepared?: boolean;
 }
+
+const MAX_PREPARED = 500;
 
 export function createPlainSql(databaseUrl: string, maxConnections = 4, options: PlainSqlOptions = {}): PlainSql {
   const pool = new pg.Pool({
@@ -37,11 +48,13 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
   });
   // Idle clients that lose their connection are replaced on the next query.
   pool.on('error', () => {});
+  const statement = options.prepared ? preparedStatements() : (text: string) => ({ text });
+  const query = (text: string, values: readonly unknown[]) =>
+    pool.query({ ...statement(text), values: values as unknown[] });
   return {
-    rows: async <T>(text: string, values: readonly unknown[]) =>
-      (await pool.query(text, values as unknown[])).rows as T[],
+    rows: async <T>(text: string, values: readonly unknown[]) => (await query(text, values)).rows as T[],
     execute: async (text: string, values: readonly unknown[]) => {
-      await pool.query(text, values as unknown[]);
+      await query(text, values);
     },
     transaction: async <T>(work: (tx: SqlTx) => Promise<T>) => {
       const client = await pool.connect();
@@ -54,7 +67,7 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await work(sqlTxOn(client));
+        const result = await work(sqlTxOn(client, statement));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -69,5 +82,18 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
       }
     },
     close: () => pool.end(),
+  };
+}
+
+/** A name per statement text, the same on every connection of the pool (pg prepares it on each once). */
+function preparedStatements(): (text: string) => { text: string; name?: string } {
+  const names = new Map<string, string>();
+  return (text) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) {
+      name = `cyclone_${names.size + 1}`;
+      names.set(text, name);
+    }
+    return name === undefined ? { text } : { text, name };
   };
 }

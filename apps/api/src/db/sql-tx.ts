@@ -20,17 +20,24 @@ function statementOf(query: TemplateStringsArray | Prisma.Sql, values: unknown[]
   return query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
 }
 
-/** SqlTx on one pg connection that is inside a transaction. */
-export function sqlTxOn(client: pg.ClientBase): SqlTx {
+/**
+ * SqlTx on one pg connection that is inside a transaction; `named` gives a statement
+ * text its prepared statement's name, if it has one (PlainSqlOptions.prepared).
+ */
+export function sqlTxOn(
+  client: pg.ClientBase,
+  named: (text: string) => { text: string; name?: string } = (text) => ({ text }),
+): SqlTx {
+  const run = (text: string, values: unknown[]) => client.query({ ...named(text), values });
   return {
     $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
       const statement = statementOf(query, values);
-      return (await client.query(statement.text, statement.values)).rows as T;
+      return (await run(statement.text, statement.values)).rows as T;
     },
     $executeRaw: async (query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
       const statement = statementOf(query, values);
-      return (await client.query(statement.text, statement.values)).rowCount ?? 0;
+      return (await run(statement.text, statement.values)).rowCount ?? 0;
     },
-    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await client.query(query, values)).rows as T,
+    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await run(query, values)).rows as T,
   };
 }

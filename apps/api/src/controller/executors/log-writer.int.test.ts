@@ -97,9 +97,9 @@ describe('LogWriter', () => {
     let statements = 0;
     const counted: PlainSql = {
       ...sql,
-      execute: (text, values) => {
+      rows: (text, values) => {
         statements += 1;
-        return sql.execute(text, values);
+        return sql.rows(text, values);
       },
     };
     stageNumber += 1;

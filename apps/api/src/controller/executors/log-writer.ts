@@ -9,10 +9,11 @@ import {
   type OutputLimits,
   pieceText,
 } from '@cyclone/domain/core';
-import { CHANNELS } from '../../db/notification-hub.js';
+import { CHANNELS, logBatchPayload } from '../../db/notification-hub.js';
 import type { PlainSql } from '../../db/plain-sql.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
+import type { LocalLogBatches, StoredLine } from '../../modules/runs/run-events.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
@@ -31,6 +32,17 @@ const MIN_BATCH_INTERVAL_MS = 50;
  */
 const MAX_BATCH = 1_000;
 const MAX_BATCH_CHARS = 1024 * 1024;
+
+/** Who in this process hears of the batches stored through each pool (see tellStoredBatches). */
+const localFollowers = new WeakMap<PlainSql, LocalLogBatches>();
+
+/**
+ * Tells `followers` of every batch the writers on `sql` store: the process's own
+ * followers then get its batches without reading them back from Postgres.
+ */
+export function tellStoredBatches(sql: PlainSql, followers: LocalLogBatches): void {
+  localFollowers.set(sql, followers);
+}
 
 interface PendingLine {
   seq: bigint;
@@ -263,24 +275,55 @@ export class LogWriter {
   /**
    * One statement: the rows (a row already stored is skipped) and, on commit, the
    * notification. Each row carries its run's workflow (looked up once per batch), which
-   * searchLogs filters by.
+   * searchLogs filters by. This process's followers are handed the batch when every
+   * row of it was stored, else told to read it.
    */
   private async write(batch: PendingLine[]): Promise<void> {
     const seqs = batch.map((line) => line.seq.toString());
     const streams = batch.map((line) => line.stream);
     const timestamps = batch.map((line) => line.timestamp.toISOString());
     const texts = batch.map((line) => line.text);
-    await this.sql.execute(
-      `WITH stored AS (
-        INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
-        SELECT $1::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = $1::uuid),
-          $2, v.seq, v.stream::"LogStream", v.ts, v.text
-        FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS v(seq, stream, ts, text)
-        ON CONFLICT DO NOTHING
-        RETURNING 1
-      )
-      SELECT pg_notify($7, $1::text) FROM (SELECT count(*) FROM stored) AS done`,
-      [this.runId, this.stage, seqs, streams, timestamps, texts, CHANNELS.run],
-    );
+    const lastSeq = seqs.at(-1) as string;
+    const followers = localFollowers.get(this.sql);
+    followers?.writing(this.runId, this.stage, lastSeq);
+    let stored: number | undefined;
+    try {
+      const rows = await this.sql.rows<{ stored: number }>(
+        `WITH stored AS (
+          INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
+          SELECT $1::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = $1::uuid),
+            $2, v.seq, v.stream::"LogStream", v.ts, v.text
+          FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS v(seq, stream, ts, text)
+          ON CONFLICT DO NOTHING
+          RETURNING 1
+        )
+        SELECT done.stored, pg_notify($7, $8) FROM (SELECT count(*)::int AS stored FROM stored) AS done`,
+        [
+          this.runId,
+          this.stage,
+          seqs,
+          streams,
+          timestamps,
+          texts,
+          CHANNELS.run,
+          logBatchPayload(this.runId, this.stage, lastSeq),
+        ],
+      );
+      stored = rows[0]?.stored;
+    } finally {
+      if (stored === batch.length) followers?.stored(this.runId, this.stage, this.storedLines(batch));
+      else followers?.unsure(this.runId, this.stage);
+    }
+  }
+
+  /** A batch as a read of its rows returns them. */
+  private storedLines(batch: PendingLine[]): StoredLine[] {
+    return batch.map((line) => ({
+      seq: line.seq.toString(),
+      stage: this.stage,
+      stream: line.stream,
+      text: line.text,
+      timestamp: line.timestamp,
+    }));
   }
 }

@@ -4,7 +4,7 @@ import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import type { RunEvents } from './run-events.js';
+import type { LogWatch, RunEvents, StoredLine } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
 import { StreamAccess } from './stream-access.js';
@@ -47,21 +47,20 @@ function sharedRead<T>(events: RunEvents, key: string, read: () => Promise<T>): 
   return pending;
 }
 
-/** A stored line as pg returns it (bigint as text). */
-type LogRow = { seq: string; stage: string; stream: LogLineView['stream']; text: string; timestamp: Date };
 /**
  * Lines per event at most. A subscriber that lags (a replay, a slow connection) gets
  * full batches, and every one of them holds its batch's result and message until sent:
  * at a page (1,000) per batch, 500 lagging subscribers outgrew the API's heap.
  */
 const BATCH = 100;
-const views = new WeakMap<LogRow[], LogLineView[][]>();
+const views = new WeakMap<StoredLine[], LogLineView[][]>();
 /**
- * One set of view arrays per stored page: followers of a shared read then deliver the
- * same objects, which lets the subscription layer execute each once for all of them
- * (graphql/shared-subscribe.ts); the per-line stream hands out their elements, shared too.
+ * One set of view arrays per stored page or handed-over batch: followers of a shared
+ * read or of one stored batch then deliver the same objects, which lets the
+ * subscription layer execute each once for all of them (graphql/shared-subscribe.ts);
+ * the per-line stream hands out their elements, shared too.
  */
-function batchViews(rows: LogRow[]): LogLineView[][] {
+function batchViews(rows: StoredLine[]): LogLineView[][] {
   let batches = views.get(rows);
   if (!batches) {
     const lines = rows.map((row) => ({
@@ -101,8 +100,8 @@ async function readTail(
   runId: string,
   stage: string,
   from: string,
-): Promise<{ phase: Phase; lines: LogRow[] } | undefined> {
-  const rows = await sql.rows<{ phase: Phase } & { [K in keyof LogRow]: LogRow[K] | null }>(
+): Promise<{ phase: Phase; lines: StoredLine[] } | undefined> {
+  const rows = await sql.rows<{ phase: Phase } & { [K in keyof StoredLine]: StoredLine[K] | null }>(
     // The seq as text (a bigint) for the row, but ordered as the number it is.
     `SELECT r.phase::text AS phase, l.seq::text AS seq, l.stage, l.stream::text AS stream, l.text, l.timestamp
       FROM workflow_runs r LEFT JOIN LATERAL (
@@ -113,7 +112,7 @@ async function readTail(
   );
   const [first] = rows;
   return (
-    first && { phase: first.phase, lines: rows.filter((row): row is LogRow & { phase: Phase } => row.seq !== null) }
+    first && { phase: first.phase, lines: rows.filter((row): row is StoredLine & { phase: Phase } => row.seq !== null) }
   );
 }
 
@@ -152,12 +151,27 @@ export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string
 }
 
 /**
+ * The lines of a handed-over batch a follower has not sent (all of them: the same
+ * array), or undefined when it must read instead: a gap after `from`, or a stage it
+ * does not know yet.
+ */
+function unsent(lines: StoredLine[], from: string, isKnown: boolean): StoredLine[] | undefined {
+  const first = Number(lines[0]?.seq);
+  const after = Number(from);
+  if (!isKnown || first > after + 1) return undefined;
+  // A read's page may have ended inside the batch.
+  return first === after + 1 ? lines : lines.filter((line) => Number(line.seq) > after);
+}
+
+/**
  * Stored lines after `afterSeq` (of one stage, or of every stage when none is
  * named), then new ones as they are stored, in batches: each batch holds the lines of
  * one stage read together (up to BATCH), each line once, in seq order per stage.
  * A batch is whatever was stored since the last read, so it adds no wait; a fast log
- * then costs one event per batch instead of one per line. Ends when the run has ended
- * and every line has been sent.
+ * then costs one event per batch instead of one per line. A batch stored by this
+ * process is handed over and not read back (RunEvents.watchLogs); anything else (a
+ * batch of another process, a gap, a change of the run) is read. Ends when the run
+ * has ended and every line has been sent.
  */
 export async function* followLogBatches(
   deps: RunStreamDeps,
@@ -168,16 +182,22 @@ export async function* followLogBatches(
 ): AsyncGenerator<LogLineView[]> {
   const run = await deps.presenter.getRun(user, id);
   const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
-  const watch = await deps.events.watch(run.id);
+  const watch = await deps.events.watchLogs(run.id);
   const sent = new Map<string, string>();
   const after = (name: string) => sent.get(name) ?? String(afterSeq ?? 0);
   // Once the run has ended, a follower of all stages does a last round on its own: a
   // shared read of lines may have started before the phase read that saw the end. One
   // stage's phase comes with its lines (one snapshot), so its read that saw the end saw them.
   let isClosing = false;
+  let mustRead = true;
+  let known = new Set(stage ? [stage] : []);
   try {
     for (;;) {
       await access.assert();
+      if (!mustRead) {
+        mustRead = yield* handedOver(watch, stage, known, after, sent);
+        continue;
+      }
       const generation = deps.events.generation;
       const read = <T>(key: string, query: () => Promise<T>): Promise<T> =>
         isClosing ? query() : sharedRead(deps.events, key, query);
@@ -188,6 +208,7 @@ export async function* followLogBatches(
         : await read(`stages:${run.id}:${generation}`, () => readStages(deps.sql, run.id));
       // Deleted while followed (retention, deleteWorkflow).
       if (!stages) throw notFound(`workflow run "${id}"`);
+      known = new Set(stages.names);
       let phase = stages.phase;
       let isFull = false;
       for (const name of stages.names) {
@@ -210,11 +231,38 @@ export async function* followLogBatches(
         isClosing = true;
         continue;
       }
-      await watch.next(MAX_WAIT_MS);
+      mustRead = false;
     }
   } finally {
     watch.dispose();
   }
+}
+
+/**
+ * Waits for the next change and sends the batches handed over with it; returns
+ * whether the follower must read (a change that was not handed over, a gap).
+ */
+async function* handedOver(
+  watch: LogWatch,
+  stage: string | undefined,
+  known: ReadonlySet<string>,
+  after: (name: string) => string,
+  sent: Map<string, string>,
+): AsyncGenerator<LogLineView[], boolean> {
+  await watch.next(MAX_WAIT_MS);
+  const { batches, needsRead } = watch.take();
+  if (needsRead) return true;
+  for (const lines of batches) {
+    const name = (lines[0] as StoredLine).stage;
+    if (stage !== undefined && name !== stage) continue;
+    const fresh = unsent(lines, after(name), known.has(name));
+    if (!fresh) return true;
+    const last = fresh.at(-1);
+    if (!last) continue;
+    sent.set(name, last.seq);
+    yield* batchViews(fresh);
+  }
+  return false;
 }
 
 /** followLogBatches line by line. */
