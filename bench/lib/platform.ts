@@ -112,8 +112,12 @@ export async function startBenchPlatform(options: BenchPlatformOptions = {}): Pr
       () => false,
     );
     if (ok) break;
-    if (i > (options.fromSource ? 1200 : 300) || api.exitCode !== null)
+    if (i > (options.fromSource ? 1200 : 300) || api.exitCode !== null) {
+      // Nothing left behind to load the machine for the next bench.
+      api.kill('SIGKILL');
+      await postgres.stop();
       throw new Error('the API did not become healthy');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
