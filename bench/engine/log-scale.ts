@@ -198,7 +198,8 @@ try {
   );
   console.log(`printed → read by the API: p50 ${readLate[0]?.p50} ms, p95 ${readLate[0]?.p95} ms`);
   console.log(`SQL statements: ${Math.round(statements / seconds)}/s, the busiest:`);
-  for (const { calls, query } of busiest) console.log(`  ${calls} × ${query.slice(0, 160)}`);
+  for (const { calls, ms, query } of busiest)
+    console.log(`  ${calls} × ${(ms / calls).toFixed(2)} ms ${query.slice(0, 150)}`);
   console.log(`API RSS (MiB) every 10 s: ${curve.join(', ')}; peak ${mib(rss.peakBytes())}`);
   rss.stop();
   console.log(

@@ -96,9 +96,14 @@ export class RunEvents implements LocalLogBatches {
         const { runId, batch } = readRunPayload(payload);
         if (!runId) return;
         this.notified += 1;
+        if (batch) {
+          // Log lines change nothing the run and tenant streams show: only log followers hear of them.
+          if (!this.isWrittenHere(runId, batch.stage, batch.lastSeq)) this.mustRead(runId);
+          return;
+        }
         this.emitter.emit(ANY_RUN, runId);
         this.emitter.emit(runId);
-        if (!batch || !this.isWrittenHere(runId, batch.stage, batch.lastSeq)) this.mustRead(runId);
+        this.mustRead(runId);
       }),
       // What was announced while not listening is unknown: every follower reads.
       hub.onListening(() => {

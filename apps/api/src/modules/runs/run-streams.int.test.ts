@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogWriter, tellStoredBatches } from '../../controller/executors/log-writer.js';
-import { NotificationHub } from '../../db/notification-hub.js';
+import { CHANNELS, NotificationHub } from '../../db/notification-hub.js';
 import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
 import { seedTenant } from '../../testing/seed.js';
@@ -148,6 +148,18 @@ describe('followLogBatches', () => {
     expect(lines).toEqual(numbered(2, 1501));
     expect(here.counter.reads).toBeGreaterThan(readsBefore);
     await follower.return(undefined);
+  });
+
+  it('wakes no run or tenant stream for a batch of log lines', async () => {
+    const here = await aProcess();
+    const runs = await here.events.watchAll();
+    const writer = writerIn(here.events);
+    await writeLines(writer, 1, 1);
+    // A change of the run after the batch: the first change the streams hear of.
+    const other = crypto.randomUUID();
+    await db.$executeRaw`SELECT pg_notify(${CHANNELS.run}, ${other})`;
+    expect(await runs.next(60_000)).toEqual([other]);
+    runs.dispose();
   });
 
   async function writeLines(writer: LogWriter, from: number, to: number) {
