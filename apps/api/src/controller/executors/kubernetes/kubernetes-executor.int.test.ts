@@ -164,7 +164,12 @@ describe('KubernetesExecutor against a real API server', () => {
       gracePeriodSeconds: 0,
     });
     await waitFor(() => isGone('vanish-1-build-1'), { what: 'pod vanish-1-build-1 to be gone', timeoutMs: 10_000 });
-    const seen = await executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' });
+    // The executor sees pods through its watch, which hears of the deletion a moment after the API server says so.
+    const seen = await waitFor(() => executor.observe({ runId, stage: 'build', attempt: 1, handle, message: '' }), {
+      until: (observed) => observed?.exit !== undefined,
+      what: 'the deleted pod to be observed as ended',
+      timeoutMs: 10_000,
+    });
     expect(seen?.exit).toMatchObject({ exitCode: null, message: 'the pod was deleted before it ended' });
   });
 
