@@ -5,9 +5,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { seedTenant } from '../../testing/seed.js';
-import { runHelpers, sh } from '../../testing/stage-io.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { startApiWithRun } from '../../testing/api-with-run.js';
+import type { TestApi } from '../../testing/test-api.js';
 import { waitFor } from '../../testing/wait.js';
 import { LogWriter } from './log-writer.js';
 
@@ -34,12 +33,7 @@ describe('LogWriter', () => {
     db.logLine.findMany({ where: { runId, stage: writer.stage }, orderBy: { seq: 'asc' } });
 
   beforeAll(async () => {
-    api = await startTestApi({ CYCLONE_ROLE: 'server' });
-    const admin = await api.loginAsAdmin();
-    const dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
-    const h = runHelpers(api, () => dev);
-    await h.createWorkflow('home', [sh('build', 'true')]);
-    runId = await h.start('home');
+    ({ api, runId } = await startApiWithRun());
     db = createPrismaClient(api.databaseUrl);
     sql = createPlainSql(api.databaseUrl);
   });

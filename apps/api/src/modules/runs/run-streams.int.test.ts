@@ -4,9 +4,8 @@ import { LogWriter, tellStoredBatches } from '../../controller/executors/log-wri
 import { CHANNELS, NotificationHub } from '../../db/notification-hub.js';
 import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
-import { seedTenant } from '../../testing/seed.js';
-import { runHelpers, sh } from '../../testing/stage-io.js';
-import { startTestApi, type TestApi } from '../../testing/test-api.js';
+import { startApiWithRun } from '../../testing/api-with-run.js';
+import type { TestApi } from '../../testing/test-api.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { RunEvents } from './run-events.js';
 import { followLogBatches, type RunStreamDeps } from './run-streams.js';
@@ -26,12 +25,7 @@ describe('followLogBatches', () => {
   const closers: (() => unknown)[] = [];
 
   beforeAll(async () => {
-    api = await startTestApi({ CYCLONE_ROLE: 'server' });
-    const admin = await api.loginAsAdmin();
-    const dev = (await seedTenant(api, admin, 'acme', { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
-    const h = runHelpers(api, () => dev);
-    await h.createWorkflow('home', [sh('build', 'true')]);
-    runId = await h.start('home');
+    ({ api, runId } = await startApiWithRun());
     db = createPrismaClient(api.databaseUrl);
   });
 
