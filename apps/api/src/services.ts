@@ -208,6 +208,8 @@ export function createServices(
       sql: createPlainSql(hooks.databaseUrl, SUBMIT_CONNECTIONS, {
         connectWaitMs: MUTATION_CONNECT_WAIT_MS,
         idleInTransactionMs: MUTATION_TIMEOUT_MS,
+        // Every trigger submits through these few statements.
+        prepared: true,
       }),
     }),
     stageApprovals: new StageApprovalService({ db, logger }),

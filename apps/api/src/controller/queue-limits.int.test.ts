@@ -30,24 +30,27 @@ describe('queue limits', () => {
     gates = mkdtempSync(join(tmpdir(), 'cyclone-queue-limits-gates-'));
     api = await startTestApi({ CYCLONE_DATA_DIR: dataDir, CYCLONE_MAX_QUEUED_RUNS_PER_TENANT: '3' });
     admin = await api.loginAsAdmin();
-    for (const tenant of ['flood', 'busy', 'calm', 'burst']) {
-      tokens[tenant] = (await seedTenant(api, admin, tenant, { projects: ['web'], roles: ['DEVELOPER'] })).DEVELOPER;
+    for (const tenant of ['flood', 'busy', 'calm', 'burst', 'spread']) {
+      const projects = tenant === 'spread' ? ['web', 'api'] : ['web'];
+      tokens[tenant] = (await seedTenant(api, admin, tenant, { projects, roles: ['DEVELOPER'] })).DEVELOPER;
       const gate = `while [ ! -f "${gates}/$CYCLONE_RUN_ID" ]; do sleep 0.05; done`;
-      const created = await api.graphql(
-        CREATE_WORKFLOW,
-        {
-          input: {
-            tenant,
-            project: 'web',
-            name: 'gate',
-            stages: [{ name: 'wait', image: 'alpine', command: ['sh', '-c', gate] }],
+      for (const project of projects) {
+        const created = await api.graphql(
+          CREATE_WORKFLOW,
+          {
+            input: {
+              tenant,
+              project,
+              name: 'gate',
+              stages: [{ name: 'wait', image: 'alpine', command: ['sh', '-c', gate] }],
+            },
           },
-        },
-        tokens[tenant],
-      );
-      expect(created.errors).toBeUndefined();
+          tokens[tenant],
+        );
+        expect(created.errors).toBeUndefined();
+      }
     }
-    for (const tenant of ['flood', 'busy', 'burst']) {
+    for (const tenant of ['flood', 'busy', 'burst', 'spread']) {
       const quota = await api.graphql(QUOTA, { input: { name: tenant, quota: { maxConcurrentRuns: 1 } } }, admin);
       expect(quota.errors).toBeUndefined();
     }
@@ -61,8 +64,8 @@ describe('queue limits', () => {
     rmSync(gates, { recursive: true, force: true });
   });
 
-  const run = async (tenant: string) =>
-    (await api.graphql(RUN, { input: { tenant, project: 'web', workflow: 'gate' } }, tokens[tenant])) as Result<{
+  const run = async (tenant: string, project = 'web') =>
+    (await api.graphql(RUN, { input: { tenant, project, workflow: 'gate' } }, tokens[tenant])) as Result<{
       runWorkflow: { id: string };
     }>;
   const phaseOf = async (id: string, tenant: string) =>
@@ -141,5 +144,14 @@ describe('queue limits', () => {
     expect(queued).toBe(3);
     writeFileSync(join(gates, active), '');
     for (const result of accepted) writeFileSync(join(gates, result.data?.runWorkflow.id as string), '');
+  }, 60_000);
+
+  it("counts the tenant's queued runs over all its projects and workflows, and no one else's", async () => {
+    const active = (await run('spread', 'api')).data?.runWorkflow.id as string;
+    await waitForPhase(active, 'spread', ['RUNNING']);
+    // Queued: two in web, one in api. Neither the running run nor flood's 5,001 queued runs count.
+    for (const project of ['web', 'api', 'web']) expect((await run('spread', project)).errors).toBeUndefined();
+    const refused = await run('spread', 'api');
+    expect(refused.errors?.[0]?.message).toMatch(/^tenant "spread" already has 3 queued runs/);
   }, 60_000);
 });

@@ -208,11 +208,17 @@ export async function lockTenantQueue(tx: SqlTx, tenantId: string): Promise<void
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`cyclone-queue:${tenantId}`}))`;
 }
 
-/** Counts the runs of a tenant waiting for admission (read on the partial index of queued runs). */
+/**
+ * Counts the runs of a tenant waiting for admission: its workflows first, then each
+ * one's entries in the partial index of queued runs. Joined the other way round, every
+ * queued run of every tenant was looked up in workflows and projects, on each creation.
+ */
 function queuedRunsOf(tenantId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int FROM workflow_runs r
-    JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
-    WHERE p.tenant_id = ${tenantId} AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')`;
+  return Prisma.sql`SELECT coalesce(sum(queued.n), 0)::int FROM workflows w
+    JOIN projects p ON p.id = w.project_id
+    CROSS JOIN LATERAL (SELECT count(*) AS n FROM workflow_runs r
+      WHERE r.workflow_id = w.id AND r.admitted_at IS NULL AND r.phase IN ('PENDING', 'WAITING')) queued
+    WHERE p.tenant_id = ${tenantId}`;
 }
 
 async function countQueued(tx: SqlTx, tenantId: string): Promise<number> {
