@@ -78,25 +78,22 @@ export async function admitQueuedRuns(sql: PlainSql, capacity: number | null): P
 
     // Active runs per tenant and workflow, and when each queued tenant last had a run admitted, in one read.
     const tenantIds = [...new Set(queue.map((row) => row.tenant_id))];
-    const counts = await tx.$queryRaw<{ tenant_id: string; workflow_id: string; n: number; at: Date }[]>`
-        SELECT p.tenant_id, r.workflow_id,
-               count(*) FILTER (WHERE r.phase IN ('PENDING', 'RUNNING', 'WAITING'))::int AS n,
-               max(r.admitted_at) AS at
+    const counts = await tx.$queryRaw<{ tenant_id: string; workflow_id: string | null; n: number; at: Date | null }[]>`
+        SELECT p.tenant_id, r.workflow_id, count(*)::int AS n, NULL::timestamptz AS at
         FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
-        WHERE r.admitted_at IS NOT NULL
-          AND (r.phase IN ('PENDING', 'RUNNING', 'WAITING') OR p.tenant_id = ANY(${tenantIds}::uuid[]))
-        GROUP BY p.tenant_id, r.workflow_id`;
+        WHERE r.admitted_at IS NOT NULL AND r.phase IN ('PENDING', 'RUNNING', 'WAITING')
+        GROUP BY p.tenant_id, r.workflow_id
+        UNION ALL
+        SELECT id, NULL, 0, last_admitted_at FROM tenants
+        WHERE id = ANY(${tenantIds}::uuid[]) AND last_admitted_at IS NOT NULL`;
     const activeByTenant = new Map<string, number>();
     const activeByWorkflow = new Map<string, number>();
     const lastAdmittedAt = new Map<string, Date>();
-    const isQueued = new Set(tenantIds);
     for (const row of counts) {
-      if (row.n > 0) {
-        activeByTenant.set(row.tenant_id, (activeByTenant.get(row.tenant_id) ?? 0) + row.n);
-        activeByWorkflow.set(row.workflow_id, (activeByWorkflow.get(row.workflow_id) ?? 0) + row.n);
-      }
-      const last = lastAdmittedAt.get(row.tenant_id);
-      if (isQueued.has(row.tenant_id) && (!last || row.at > last)) lastAdmittedAt.set(row.tenant_id, row.at);
+      if (row.at) lastAdmittedAt.set(row.tenant_id, row.at);
+      if (row.workflow_id === null) continue;
+      activeByTenant.set(row.tenant_id, (activeByTenant.get(row.tenant_id) ?? 0) + row.n);
+      activeByWorkflow.set(row.workflow_id, (activeByWorkflow.get(row.workflow_id) ?? 0) + row.n);
     }
     const tenantLimits = new Map(queue.map((row) => [row.tenant_id, row.tenant_limit]));
     const workflowLimits = new Map(queue.map((row) => [row.workflow_id, row.workflow_limit]));
@@ -122,16 +119,20 @@ export async function admitQueuedRuns(sql: PlainSql, capacity: number | null): P
         lastAdmittedAt,
       },
     );
+    const byId = new Map(queue.map((row) => [row.id, row]));
     if (plan.admit.length > 0) {
       // Stamped after the counts were read: a run that ended before that read (and so
       // freed the place) ended before its successor's admission.
       const admittedAt = new Date();
+      const admittedTenants = [...new Set(plan.admit.map((id) => byId.get(id)?.tenant_id))];
       await tx.$executeRaw`
-          UPDATE workflow_runs SET admitted_at = ${admittedAt}, message = '', wait_kind = NULL, wait_limit = NULL, wait_position = NULL
-          WHERE id = ANY(${plan.admit}::uuid[])`;
+          WITH admitted AS (
+            UPDATE workflow_runs SET admitted_at = ${admittedAt}, message = '', wait_kind = NULL, wait_limit = NULL, wait_position = NULL
+            WHERE id = ANY(${plan.admit}::uuid[])
+          )
+          UPDATE tenants SET last_admitted_at = ${admittedAt} WHERE id = ANY(${admittedTenants}::uuid[])`;
     }
     // Only runs whose phase or reason changes are written (and announced).
-    const byId = new Map(queue.map((row) => [row.id, row]));
     const changed = plan.waiting.filter(({ id, reason, wait }) => {
       const row = byId.get(id);
       return (
