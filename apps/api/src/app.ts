@@ -69,8 +69,9 @@ async function startOnDatabase(config: Config, logger: Logger, database: Databas
   // Serving roles cache authentications and query answers until the data changes.
   const hasServer = config.server.role !== 'controller';
   const dataVersion = hasServer ? new DataVersion(hub) : undefined;
-  // The hottest reads (run lists, followed logs) use plain pg on a pool of their own (see PlainSql).
-  const plainSql = createPlainSql(database.url);
+  // The hottest reads (project pages, run lists, followed logs) use plain pg on a pool of
+  // their own (see PlainSql), their few statement texts prepared once per connection.
+  const plainSql = createPlainSql(database.url, 4, { prepared: true });
   const services = createServices(database.db, config, logger, {
     hub,
     databaseUrl: database.url,

@@ -1,3 +1,4 @@
+import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -15,7 +16,11 @@ const COLUMN = { NAME: 'name', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' 
 
 /** Reads of workflows and their runs, scoped by the caller's memberships. */
 export class WorkflowsPresenter {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Plain pg for the first page of a project's workflows, what lists ask for most. */
+    private readonly sql: PlainSql,
+  ) {}
 
   /** NOT_FOUND for a missing workflow and for any workflow of a tenant the caller is not in. */
   async getWorkflow(user: AuthUser, tenant: string, project: string, name: string): Promise<WorkflowRow> {
@@ -71,7 +76,7 @@ export class WorkflowsPresenter {
 
   /**
    * The unfiltered first page (what lists ask for most) in plain SQL, the same rows and
-   * order as the findMany above: it skips Prisma's query compiler on the hot path.
+   * order as the findMany above: it skips Prisma on the hot path.
    */
   private firstPage(
     projectId: string,
@@ -79,14 +84,16 @@ export class WorkflowsPresenter {
     direction: 'asc' | 'desc',
     limit: number,
   ): Promise<WorkflowRow[]> {
-    const column = Prisma.raw({ name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' }[field]);
-    const order = Prisma.raw(direction === 'desc' ? 'DESC' : 'ASC');
-    return this.db.$queryRaw<WorkflowRow[]>`
-      SELECT id, project_id AS "projectId", name, description, current_version AS "currentVersion",
-             max_concurrent_runs AS "maxConcurrentRuns", run_retention AS "runRetention",
-             execution_cluster AS "executionCluster", created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"
-      FROM workflows WHERE project_id = ${projectId}::uuid
-      ORDER BY ${column} ${order}, id ${order} LIMIT ${limit}`;
+    const column = { name: 'name', createdAt: 'created_at', updatedAt: 'updated_at' }[field];
+    const order = direction === 'desc' ? 'DESC' : 'ASC';
+    return this.sql.rows<WorkflowRow>(
+      `SELECT id, project_id AS "projectId", name, description, current_version AS "currentVersion",
+              max_concurrent_runs AS "maxConcurrentRuns", run_retention AS "runRetention",
+              execution_cluster AS "executionCluster", created_by_id AS "createdById", created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM workflows WHERE project_id = $1::uuid
+       ORDER BY ${column} ${order}, id ${order} LIMIT $2`,
+      [projectId, limit],
+    );
   }
 
   /** A page of a workflow's runs, newest first, optionally only some phases. */
