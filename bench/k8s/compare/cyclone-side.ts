@@ -1,5 +1,7 @@
 // The Cyclone side of the comparison: the API process (role all) with the Kubernetes
 // executor and the settings of bench/k8s/runs.ts, N one-stage runs submitted at once.
+// Ended pods are kept as Cyclone keeps them by default (10 minutes), as Argo keeps them
+// by default (no podGC): the bench deletes them once measured, as it deletes Argo's.
 // Runs the built API (apps/api/dist: `pnpm build`), or its source with BENCH_FROM_SOURCE=1.
 import pg from 'pg';
 import type { KubeClients } from '../../../packages/k8s/dist/index.js';
@@ -11,6 +13,9 @@ import { seedNoopTenant, startKwokBenchPlatform, waitForRunsSucceeded } from '..
 import { auditOffset } from './audit.js';
 import { type Measurement, measurementOf } from './measurement.js';
 import { watchPodTimes } from './pod-times.js';
+
+/** CYCLONE_POD_GC_DELAY's default (apps/api/src/config/env-schema.ts). */
+const DEFAULT_POD_GC_DELAY = '10m';
 
 export async function measureCyclone(opts: {
   clients: KubeClients;
@@ -25,6 +30,7 @@ export async function measureCyclone(opts: {
     runs,
     // The built API as shipped (transpiling from source would weigh on its CPU and memory).
     fromSource: process.env.BENCH_FROM_SOURCE === '1',
+    podGcDelay: DEFAULT_POD_GC_DELAY,
   });
   const sql = new pg.Client({ connectionString: platform.databaseUrl });
   let pods: Awaited<ReturnType<typeof watchPodTimes>> | undefined;
@@ -68,8 +74,7 @@ export async function measureCyclone(opts: {
       `SELECT number, (extract(epoch FROM finished_at) * 1000)::float8 AS finished FROM workflow_runs`,
     );
     const finished = new Map(ends.map((r) => [`noop-${r.number}`, Number(r.finished)]));
-    await waitForPodsDeleted(clients, namespace);
-    return await measurementOf({
+    const measured = await measurementOf({
       name: 'cyclone',
       runs,
       submitStart,
@@ -81,6 +86,10 @@ export async function measureCyclone(opts: {
       cpuSecondsSinceStart: () => cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid) - cpuBefore,
       peakRssBytes: () => rss.peakBytes(),
     });
+    // Kept pods should not weigh on what runs next (a shorter BENCH_POD_GC_DELAY deletes them while measured).
+    await clients.core.deleteCollectionNamespacedPod({ namespace, gracePeriodSeconds: 0 });
+    await waitForPodsDeleted(clients, namespace);
+    return measured;
   } finally {
     rss.stop();
     pods?.stop();

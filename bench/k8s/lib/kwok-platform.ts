@@ -11,6 +11,8 @@ export function startKwokBenchPlatform(opts: {
   kubeconfigPath: string;
   runs: number;
   fromSource: boolean;
+  /** How long an ended stage pod is kept (CYCLONE_POD_GC_DELAY); BENCH_POD_GC_DELAY, else 1 s. */
+  podGcDelay?: string;
 }): Promise<BenchPlatform> {
   return startBenchPlatform({
     role: 'all',
@@ -21,7 +23,7 @@ export function startKwokBenchPlatform(opts: {
       CYCLONE_NAMESPACE: 'cyclone-bench-system',
       CYCLONE_MAX_ACTIVE_RUNS: process.env.BENCH_MAX_ACTIVE_RUNS ?? '0',
       CYCLONE_RUN_RETENTION: String(opts.runs + 10),
-      CYCLONE_POD_GC_DELAY: process.env.BENCH_POD_GC_DELAY ?? '1s',
+      CYCLONE_POD_GC_DELAY: process.env.BENCH_POD_GC_DELAY ?? opts.podGcDelay ?? '1s',
       CYCLONE_RESYNC_INTERVAL: '2s',
       CYCLONE_STAGE_POD_DEFAULTS: JSON.stringify({
         nodeSelector: FAKE_NODE_LABELS,

@@ -30,8 +30,8 @@ import { passEvents, recordExit, recordPass } from './run-metrics.js';
  *   the run row, the notification; nothing when nothing changed.
  * - requeue: when the run wants its next reconcile (`requeueAfterMs`);
  *   `isResyncEnough` when that is only what the resync does anyway.
- * - resync: the periodic reconcile of every admitted active run (every `resyncMs`,
- *   CYCLONE_CONTROLLER_RESYNC), behind pushed exits and wake-ups.
+ * - resync: the periodic reconcile of every admitted active run not reconciled during
+ *   the last `resyncMs` (CYCLONE_CONTROLLER_RESYNC), behind pushed exits and wake-ups.
  * - admit: give a queued run a slot under the concurrency limits (run-admission.ts).
  * - wake: ask for a reconcile now (a mutation, an exit) instead of at the next resync.
  */
@@ -71,6 +71,14 @@ export class RunReconciler implements Reconciler {
   /** When runs asked to be looked at again (their own timers). */
   private readonly dueAt = new Map<string, number>();
   private nextResyncAt = 0;
+  /** The next resync passes over every active run, however recently one was passed over (a wake of all). */
+  private isFullResyncDue = true;
+  /**
+   * When this process last passed over each active run: the resync leaves out a run
+   * passed over within its interval (its exits and wake-ups are pushed; the resync is the
+   * net behind them, and a second look so soon would find what the last one found).
+   */
+  private readonly passedAt = new Map<string, number>();
   /** Runs a committed pass ended: their slots are free for queued runs. */
   private readonly finished = new Set<string>();
   /** Phase changes of runs whose pass is committing; the executor hears of them after the commit. */
@@ -104,7 +112,10 @@ export class RunReconciler implements Reconciler {
   /** Asks for a pass as soon as possible: of one run (a new run, a stop, a process exit), or of all. */
   wake(runId?: string): void {
     if (runId) this.queue.add(runId, ReconcilePriority.WOKEN);
-    else this.nextResyncAt = 0;
+    else {
+      this.nextResyncAt = 0;
+      this.isFullResyncDue = true;
+    }
     this.isWakeRequested = true;
     this.onWake?.();
   }
@@ -133,13 +144,23 @@ export class RunReconciler implements Reconciler {
       this.queue.add(id, ReconcilePriority.DUE);
     }
     if (now >= this.nextResyncAt) {
-      this.nextResyncAt = now + (this.deps.resyncMs ?? DEFAULT_RESYNC_MS);
+      const resyncMs = this.deps.resyncMs ?? DEFAULT_RESYNC_MS;
+      this.nextResyncAt = now + resyncMs;
+      const isFull = this.isFullResyncDue;
+      this.isFullResyncDue = false;
       const rows = await sql.rows<{ id: string }>(
         `SELECT id FROM workflow_runs WHERE phase IN ('PENDING', 'RUNNING', 'WAITING') AND admitted_at IS NOT NULL
           ORDER BY created_at`,
         [],
       );
-      for (const row of rows) this.queue.add(row.id, ReconcilePriority.RESYNC);
+      const active = new Set<string>();
+      for (const { id } of rows) {
+        active.add(id);
+        const passed = this.passedAt.get(id);
+        if (isFull || passed === undefined || now - passed >= resyncMs) this.queue.add(id, ReconcilePriority.RESYNC);
+      }
+      // Runs that ended (here or in another process) need no memory.
+      for (const id of this.passedAt.keys()) if (!active.has(id)) this.passedAt.delete(id);
     }
 
     // Until the queue is empty, or a wake-up asks for admission first (runs not taken
@@ -220,6 +241,8 @@ export class RunReconciler implements Reconciler {
       if (result === null) return null;
       if (result) this.recordMetrics(result);
       if (result?.isTerminal) this.finished.add(id);
+      if (result && !result.isTerminal) this.passedAt.set(id, Date.now());
+      else this.passedAt.delete(id);
       this.reportPhaseChange(id);
       // A look the resync takes anyway needs no timer per running run.
       return result?.isResyncEnough ? undefined : result?.requeueAfterMs;
