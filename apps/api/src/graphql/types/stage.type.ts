@@ -1,6 +1,6 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { NameValueInput } from './name-value.type.js';
-import { StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
+import { StageContainerFields, StageWorkloadInput, StoredStageFields } from './stage-container.type.js';
 import { StageDelegationType } from './stage-delegation.type.js';
 import { StageInputs, StageOutputs } from './stage-io.type.js';
 import { StageServiceType } from './stage-service.type.js';
@@ -9,13 +9,7 @@ import { StageServiceType } from './stage-service.type.js';
   implements: StageContainerFields,
   description: "A project's reusable stage definition (Cyclone's kind Stage).",
 })
-export class StageObject extends StageContainerFields {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class StageObject extends StoredStageFields {
   @Field(() => StageInputs)
   inputs!: StageInputs;
 
@@ -36,12 +30,6 @@ export class StageObject extends StageContainerFields {
 
   @Field(() => String, { nullable: true, description: 'The template this stage was made from.' })
   template?: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 }
 
 @InputType({
