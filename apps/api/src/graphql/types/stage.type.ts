@@ -32,27 +32,6 @@ export class StageObject extends StoredStageFields {
   template?: string;
 }
 
-@InputType({
-  description:
-    'With `template`, the template is filled with `arguments` first; the other fields given override its result. `image` is required unless the template gives it.',
-})
-export class CreateStageInput extends StageWorkloadInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  project!: string;
-
-  @Field(() => String, { description: 'A DNS label, unique in the project.' })
-  name!: string;
-
-  @Field(() => String, { nullable: true, description: 'A stage template: the tenant’s or a built-in one.' })
-  template?: string;
-
-  @Field(() => [NameValueInput], { nullable: true, description: 'Values for the template’s arguments.' })
-  arguments?: NameValueInput[];
-}
-
 @InputType({ description: 'Fields omitted are unchanged; workingDir set to null is cleared.' })
 export class UpdateStageInput extends StageWorkloadInput {
   @Field(() => String)
@@ -63,4 +42,20 @@ export class UpdateStageInput extends StageWorkloadInput {
 
   @Field(() => String)
   name!: string;
+}
+
+/** What an update takes, and the template a new stage may start from. */
+@InputType({
+  description:
+    'With `template`, the template is filled with `arguments` first; the other fields given override its result. `image` is required unless the template gives it.',
+})
+export class CreateStageInput extends UpdateStageInput {
+  @Field(() => String, { description: 'A DNS label, unique in the project.' })
+  declare name: string;
+
+  @Field(() => String, { nullable: true, description: 'A stage template: the tenant’s or a built-in one.' })
+  template?: string;
+
+  @Field(() => [NameValueInput], { nullable: true, description: 'Values for the template’s arguments.' })
+  arguments?: NameValueInput[];
 }
