@@ -3,7 +3,7 @@ import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
-import { TenantObjectRefFields } from '../types/scope.type.js';
+import { TenantObjectRefFields, TenantScopeInput } from '../types/scope.type.js';
 import {
   CreateStageTemplateInput,
   StageTemplateObject,
@@ -56,17 +56,13 @@ export class StageTemplateResolver extends crudResolver({
     args: TenantObjectRefFields,
     get: (ctx, user, { tenant, name }) => ctx.services.templates.get(user, tenant, name),
   },
+  list: {
+    name: 'stageTemplates',
+    args: TenantScopeInput,
+    description: "The built-in templates, then the tenant's own, by name.",
+    list: (ctx, user, { tenant }) => ctx.services.templates.list(user, tenant),
+  },
 }) {
-  @Authorized()
-  @Query(() => [StageTemplateObject], { description: "The built-in templates, then the tenant's own, by name." })
-  async stageTemplates(
-    @Arg('tenant', () => String) tenant: string,
-    @SignedIn() ctx: SignedInContext,
-  ): Promise<StageTemplateObject[]> {
-    const rows = await ctx.services.templates.list(ctx.user, tenant);
-    return rows.map(toStageTemplateObject);
-  }
-
   @Authorized()
   @Query(() => StageTemplateObject, {
     description:
