@@ -29,6 +29,7 @@ export class ProjectScopeInput extends TenantScopeInput {
   project!: string;
 }
 
+@ArgsType()
 @InputType('WorkflowScopeInput')
 export class WorkflowScopeInput extends ProjectScopeInput {
   @Field(() => String)
