@@ -9,20 +9,18 @@ import {
   IntegrationTestResult,
   UpdateIntegrationInput,
 } from '../types/integration.type.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
 import { TenantObjectRefFields } from '../types/scope.type.js';
 import { crudResolver } from './crud-resolver.js';
 
 /** The row without its ciphertext: the only shape integrations leave the API in. */
 export function toIntegrationObject(row: Integration): IntegrationObject {
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     type: row.type,
     description: row.description,
     config: row.config as Record<string, unknown>,
     secretFields: [...row.secretKeys].sort(),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
     tenantId: row.tenantId,
   };
 }

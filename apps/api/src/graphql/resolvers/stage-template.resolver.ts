@@ -3,6 +3,7 @@ import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
 import { TenantObjectRefFields, TenantScopeInput } from '../types/scope.type.js';
 import {
   CreateStageTemplateInput,
@@ -19,8 +20,7 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
   const slots = <T extends object>(items: T[]) =>
     items.filter((r) => isResourceSlot(r)) as Extract<T, { type: unknown }>[];
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     kind: row.kind,
     description: row.description,
     isBuiltin: row.isBuiltin,
@@ -34,8 +34,6 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
     outputs: { ...spec.outputs, resources: named(spec.outputs.resources) },
     inputSlots: slots(spec.inputs.resources),
     outputSlots: slots(spec.outputs.resources),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

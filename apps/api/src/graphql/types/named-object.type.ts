@@ -27,6 +27,11 @@ export function withStoredObjectFields<TBase extends AbstractClass>(Base: TBase,
   return StoredObjectFields;
 }
 
+/** The stored fields picked from a row, for the functions that turn rows into object types. */
+export function storedFieldsOf(row: { id: string; name: string; createdAt: Date; updatedAt: Date }) {
+  return { id: row.id, name: row.name, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
 /** `id`, `name`, `createdAt`, `updatedAt`: resources, triggers (a parent class only). */
 export const StoredObjectFields = withStoredObjectFields(class {}, 'StoredObjectFields');
 
