@@ -32,7 +32,7 @@ export function storedFieldsOf(row: { id: string; name: string; createdAt: Date;
   return { id: row.id, name: row.name, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
-/** `id`, `name`, `createdAt`, `updatedAt`: resources, triggers (a parent class only). */
+/** The stored fields alone, on an empty base: resources, triggers (a parent class only). */
 export const StoredObjectFields = withStoredObjectFields(class {}, 'StoredObjectFields');
 
 /**
