@@ -1,4 +1,4 @@
-import { createParameterDecorator } from 'type-graphql';
+import { createParameterDecorator, type SubscribeResolverData } from 'type-graphql';
 import { unauthenticated } from '../errors/app-error.js';
 import type { AuthUser } from '../modules/identity/identity.service.js';
 import type { GraphQLContext } from './context.js';
@@ -19,4 +19,14 @@ export function SignedIn() {
 export function signedIn(context: GraphQLContext): SignedInContext {
   if (!context.user) throw context.authError ?? unauthenticated();
   return context as SignedInContext;
+}
+
+/**
+ * A subscription's `subscribe` that acts for the caller: `follow` gets the signed-in
+ * context (anonymous callers refused, as `signedIn` does) and the field's arguments.
+ */
+export function subscribeSignedIn<TArgs>(
+  follow: (ctx: SignedInContext, args: TArgs) => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>,
+) {
+  return ({ args, context }: SubscribeResolverData<unknown, TArgs, GraphQLContext>) => follow(signedIn(context), args);
 }

@@ -79,15 +79,31 @@ export interface LookupOptions<TArgs extends object, TRow> {
   get: (ctx: GraphQLContext, user: AuthUser, args: TArgs) => Promise<TRow | null>;
 }
 
-/** `crudMutations` and the look-up query: the four operations on one kind of object. */
+/** The query that lists the objects of a scope (a tenant's), each presented as the mutations present theirs. */
+export interface ListOptions<TListArgs extends object, TRow> {
+  /** The query's name in the schema. */
+  name: string;
+  /** Its arguments: the scope, and any filter, as an `@ArgsType`. */
+  args: ClassType<TListArgs>;
+  description?: string;
+  list: (ctx: GraphQLContext, user: AuthUser, args: TListArgs) => Promise<TRow[]>;
+}
+
+/** `crudMutations`, the look-up query and, given `list`, the list query: the operations on one kind of object. */
 export function crudResolver<
   TObject extends object,
   TCreate extends object,
   TUpdate extends object,
   TRef extends object,
   TArgs extends object,
+  TListArgs extends object,
   TRow,
->(o: CrudMutationsOptions<TObject, TCreate, TUpdate, TRef, TRow> & { lookup: LookupOptions<TArgs, TRow> }) {
+>(
+  o: CrudMutationsOptions<TObject, TCreate, TUpdate, TRef, TRow> & {
+    lookup: LookupOptions<TArgs, TRow>;
+    list?: ListOptions<TListArgs, TRow>;
+  },
+) {
   @Resolver()
   abstract class CrudResolver extends crudMutations(o) {
     @Authorized()
@@ -97,5 +113,18 @@ export function crudResolver<
       return row ? o.present(row) : null;
     }
   }
-  return CrudResolver;
+  if (!o.list) return CrudResolver;
+  const listed = o.list;
+
+  // A separate class: the list query exists only for the objects that give `list`.
+  @Resolver()
+  abstract class ListingCrudResolver extends CrudResolver {
+    @Authorized()
+    @Query(() => [o.object], { name: listed.name, description: listed.description })
+    async list(@Args(() => listed.args) args: TListArgs, @SignedIn() ctx: SignedInContext): Promise<TObject[]> {
+      const rows = await listed.list(ctx, ctx.user, args);
+      return rows.map(o.present);
+    }
+  }
+  return ListingCrudResolver;
 }

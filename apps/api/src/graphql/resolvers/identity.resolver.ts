@@ -103,10 +103,9 @@ export class IdentityResolver {
   ): Promise<AuthPayload> {
     const session = await requireSso(ctx).complete(
       { callbackUrl: input.callbackUrl, ticket: input.ticket },
-      { ip: ctx.clientIp, userAgent: ctx.userAgent },
+      clientOf(ctx),
     );
-    if (input.useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
-    return session;
+    return keepSession(ctx, session, input.useCookie);
   }
 
   @Mutation(() => AuthPayload, {
@@ -114,12 +113,8 @@ export class IdentityResolver {
       'Signs in with email and password and returns a session token. Repeated failures lock the account (and the client address) for a while; the error says until when.',
   })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayload> {
-    const session = await ctx.services.identity.login(input.email, input.password, {
-      ip: ctx.clientIp,
-      userAgent: ctx.userAgent,
-    });
-    if (input.useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
-    return session;
+    const session = await ctx.services.identity.login(input.email, input.password, clientOf(ctx));
+    return keepSession(ctx, session, input.useCookie);
   }
 
   @Authorized()
@@ -226,6 +221,21 @@ export class IdentityResolver {
   users(@Ctx() ctx: GraphQLContext): Promise<UserType[]> {
     return ctx.services.users.listUsers();
   }
+}
+
+/** The client a new session records: its address and User-Agent. */
+function clientOf(ctx: GraphQLContext) {
+  return { ip: ctx.clientIp, userAgent: ctx.userAgent };
+}
+
+/** Both ways to sign in end here: the session also goes into the cookie when the input asks (what the web does). */
+function keepSession<T extends { token: string; expiresAt: Date }>(
+  ctx: GraphQLContext,
+  session: T,
+  useCookie: boolean | null | undefined,
+): T {
+  if (useCookie) ctx.sessionCookie?.set(session.token, session.expiresAt);
+  return session;
 }
 
 function requireSso(ctx: GraphQLContext): SsoService {

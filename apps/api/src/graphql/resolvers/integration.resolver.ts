@@ -1,28 +1,26 @@
-import { Arg, Authorized, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Mutation, Resolver } from 'type-graphql';
 import type { Integration } from '../../generated/prisma/client.js';
-import { IntegrationType } from '../../generated/prisma/enums.js';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import {
   CreateIntegrationInput,
+  IntegrationListArgs,
   IntegrationObject,
   IntegrationRefInput,
   IntegrationTestResult,
   UpdateIntegrationInput,
 } from '../types/integration.type.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
 import { TenantObjectRefFields } from '../types/scope.type.js';
 import { crudResolver } from './crud-resolver.js';
 
 /** The row without its ciphertext: the only shape integrations leave the API in. */
 export function toIntegrationObject(row: Integration): IntegrationObject {
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     type: row.type,
     description: row.description,
     config: row.config as Record<string, unknown>,
     secretFields: [...row.secretKeys].sort(),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
     tenantId: row.tenantId,
   };
 }
@@ -44,18 +42,13 @@ export class IntegrationResolver extends crudResolver({
     args: TenantObjectRefFields,
     get: (ctx, user, { tenant, name }) => ctx.services.integrations.get(user, tenant, name),
   },
+  list: {
+    name: 'integrations',
+    args: IntegrationListArgs,
+    description: "The tenant's integrations, by name; optionally of one type.",
+    list: (ctx, user, { tenant, type }) => ctx.services.integrations.list(user, tenant, type ?? undefined),
+  },
 }) {
-  @Authorized()
-  @Query(() => [IntegrationObject], { description: "The tenant's integrations, by name; optionally of one type." })
-  async integrations(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('type', () => IntegrationType, { nullable: true }) type: IntegrationType | undefined,
-    @SignedIn() ctx: SignedInContext,
-  ): Promise<IntegrationObject[]> {
-    const rows = await ctx.services.integrations.list(ctx.user, tenant, type ?? undefined);
-    return rows.map(toIntegrationObject);
-  }
-
   @Authorized()
   @Mutation(() => IntegrationTestResult, {
     description:

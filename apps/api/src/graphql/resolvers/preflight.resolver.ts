@@ -1,7 +1,8 @@
-import { Arg, Authorized, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
 import { PreflightCheckType } from '../types/preflight.type.js';
+import { WorkflowScopeInput } from '../types/scope.type.js';
 import { StageInput } from '../types/workflow.type.js';
 
 @Resolver()
@@ -12,9 +13,7 @@ export class PreflightResolver {
       "What would stop a run of the workflow's current version (or, given `stages`, of that unsaved draft), asked before it starts (VIEWER and up): conditions compile, secrets and resources exist, images are in their registries, Git revisions exist, the worker cluster answers. Writes nothing.",
   })
   preflightWorkflow(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('project', () => String) project: string,
-    @Arg('workflow', () => String) workflow: string,
+    @Args(() => WorkflowScopeInput) { tenant, project, workflow }: WorkflowScopeInput,
     @Arg('parameters', () => [NameValueInput], {
       nullable: true,
       description: 'The run parameters to check with (variables.NAME, resources.R.SCM_REVISION, …).',

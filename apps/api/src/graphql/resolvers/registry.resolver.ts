@@ -1,6 +1,7 @@
-import { Arg, Authorized, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { IntegrationObject, IntegrationTestResult } from '../types/integration.type.js';
+import { ProjectObjectRefInput } from '../types/project.type.js';
 
 /** Registry reads on DOCKER_REGISTRY, HARBOR and DOCKER_HUB integrations (Docker Registry HTTP API v2). */
 @Resolver(() => IntegrationObject)
@@ -35,9 +36,7 @@ export class RegistryResolver {
       "Checks an IMAGE resource against its registry integration: the registry answers and the IMAGE's tag (or digest) exists (VIEWER and up).",
   })
   async checkImageResource(
-    @Arg('tenant', () => String) tenant: string,
-    @Arg('project', () => String) project: string,
-    @Arg('name', () => String) name: string,
+    @Args(() => ProjectObjectRefInput) { tenant, project, name }: ProjectObjectRefInput,
     @SignedIn() ctx: SignedInContext,
   ): Promise<IntegrationTestResult> {
     const result = await ctx.services.registries.checkImageResource(ctx.user, tenant, project, name);

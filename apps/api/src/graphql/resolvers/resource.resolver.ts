@@ -2,6 +2,7 @@ import { isSecretResourceParameter } from '@cyclone/domain';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Resource } from '../../generated/prisma/client.js';
 import type { GraphQLContext } from '../context.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import {
   CreateResourceInput,
@@ -16,8 +17,7 @@ type ResourceRow = Resource & { integration: { name: string } | null; registered
 export function toResourceObject(row: ResourceRow): ResourceObject {
   const parameters = row.parameters as { name: string; value: string }[];
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     type: row.type,
     registeredType: row.registeredType?.type,
     parameters,
@@ -25,8 +25,6 @@ export function toResourceObject(row: ResourceRow): ResourceObject {
     resolver: row.resolver ?? undefined,
     persistent: (row.persistent as ResourcePersistence | null) ?? undefined,
     integration: row.integration?.name,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

@@ -3,7 +3,8 @@ import { Arg, Args, Authorized, Query, Resolver } from 'type-graphql';
 import type { StageTemplate } from '../../generated/prisma/client.js';
 import { SignedIn, type SignedInContext } from '../signed-in.js';
 import { NameValueInput } from '../types/name-value.type.js';
-import { TenantObjectRefFields } from '../types/scope.type.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
+import { TenantObjectRefFields, TenantScopeInput } from '../types/scope.type.js';
 import {
   CreateStageTemplateInput,
   StageTemplateObject,
@@ -19,8 +20,7 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
   const slots = <T extends object>(items: T[]) =>
     items.filter((r) => isResourceSlot(r)) as Extract<T, { type: unknown }>[];
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     kind: row.kind,
     description: row.description,
     isBuiltin: row.isBuiltin,
@@ -34,8 +34,6 @@ export function toStageTemplateObject(row: StageTemplate): StageTemplateObject {
     outputs: { ...spec.outputs, resources: named(spec.outputs.resources) },
     inputSlots: slots(spec.inputs.resources),
     outputSlots: slots(spec.outputs.resources),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 
@@ -56,17 +54,13 @@ export class StageTemplateResolver extends crudResolver({
     args: TenantObjectRefFields,
     get: (ctx, user, { tenant, name }) => ctx.services.templates.get(user, tenant, name),
   },
+  list: {
+    name: 'stageTemplates',
+    args: TenantScopeInput,
+    description: "The built-in templates, then the tenant's own, by name.",
+    list: (ctx, user, { tenant }) => ctx.services.templates.list(user, tenant),
+  },
 }) {
-  @Authorized()
-  @Query(() => [StageTemplateObject], { description: "The built-in templates, then the tenant's own, by name." })
-  async stageTemplates(
-    @Arg('tenant', () => String) tenant: string,
-    @SignedIn() ctx: SignedInContext,
-  ): Promise<StageTemplateObject[]> {
-    const rows = await ctx.services.templates.list(ctx.user, tenant);
-    return rows.map(toStageTemplateObject);
-  }
-
   @Authorized()
   @Query(() => StageTemplateObject, {
     description:

@@ -2,6 +2,7 @@ import { stageDefinitionSchema } from '@cyclone/domain';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Stage } from '../../generated/prisma/client.js';
 import type { GraphQLContext } from '../context.js';
+import { storedFieldsOf } from '../types/named-object.type.js';
 import { ProjectObjectRefInput, ProjectType } from '../types/project.type.js';
 import { CreateStageInput, StageObject, UpdateStageInput } from '../types/stage.type.js';
 import { crudResolver } from './crud-resolver.js';
@@ -9,8 +10,7 @@ import { crudResolver } from './crud-resolver.js';
 export function toStageObject(row: Stage): StageObject {
   const spec = stageDefinitionSchema.parse(row.spec);
   return {
-    id: row.id,
-    name: row.name,
+    ...storedFieldsOf(row),
     image: spec.image,
     command: spec.command,
     args: spec.args,
@@ -21,8 +21,6 @@ export function toStageObject(row: Stage): StageObject {
     services: spec.services ?? [],
     delegation: spec.delegation,
     template: row.template ?? undefined,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
-import { signedIn } from '../signed-in.js';
+import { subscribeSignedIn } from '../signed-in.js';
 import { WorkflowRunType } from '../types/workflow-run.type.js';
 import { primeRunEvent } from './run-event.js';
 
@@ -12,10 +12,9 @@ export class TenantRunsStreamResolver {
     name: 'tenantRunsUpdated',
     description:
       "A tenant's runs as they are created and on every phase change of a run or a stage (VIEWER and up); NOT_FOUND for a tenant you are not a member of. Never completes.",
-    subscribe: ({ args, context }) => {
-      const ctx = signedIn(context as GraphQLContext);
-      return ctx.services.runStreams.followTenantRuns(ctx.user, args.tenant as string);
-    },
+    subscribe: subscribeSignedIn<{ tenant: string }>((ctx, { tenant }) =>
+      ctx.services.runStreams.followTenantRuns(ctx.user, tenant),
+    ),
   })
   tenantRunsUpdated(
     @Root() run: WorkflowRunType,

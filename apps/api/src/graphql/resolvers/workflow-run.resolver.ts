@@ -1,6 +1,7 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
 import {
   Arg,
+  Args,
   Authorized,
   Ctx,
   FieldResolver,
@@ -15,10 +16,11 @@ import {
 import { badInput } from '../../errors/app-error.js';
 import { storedRunVolumes } from '../../modules/runs/stored-run-volumes.js';
 import type { GraphQLContext } from '../context.js';
-import { SignedIn, type SignedInContext, signedIn } from '../signed-in.js';
+import { SignedIn, type SignedInContext, subscribeSignedIn } from '../signed-in.js';
 import { RunVolumeObject, toRunVolume, toRunVolumeObject } from '../types/run-volume.type.js';
 import { StageInput } from '../types/workflow.type.js';
 import {
+  FollowedLogArgs,
   LogLineType,
   RunApprovalRequestType,
   RunWaitType,
@@ -120,10 +122,7 @@ export class WorkflowRunResolver {
   @Subscription(() => WorkflowRunType, {
     name: 'workflowRunUpdated',
     description: 'The run now and on every phase change of the run or a stage; completes when the run ends.',
-    subscribe: ({ args, context }) => {
-      const ctx = signedIn(context as GraphQLContext);
-      return ctx.services.runStreams.followRun(ctx.user, args.id as string);
-    },
+    subscribe: subscribeSignedIn<{ id: string }>((ctx, { id }) => ctx.services.runStreams.followRun(ctx.user, id)),
   })
   workflowRunUpdated(
     @Root() run: WorkflowRunType,
@@ -138,17 +137,11 @@ export class WorkflowRunResolver {
     name: 'workflowRunLogs',
     description:
       'Stored lines after afterSeq (of one stage, or of all), then live ones: no gaps, no duplicates; completes when the run ends.',
-    subscribe: ({ args, context }) => {
-      const ctx = signedIn(context as GraphQLContext);
-      return ctx.services.runStreams.followLogs(ctx.user, ...followedLog(args));
-    },
+    subscribe: subscribeSignedIn<FollowedLogArgs>((ctx, args) =>
+      ctx.services.runStreams.followLogs(ctx.user, ...followedLog(args)),
+    ),
   })
-  workflowRunLogsStream(
-    @Root() line: LogLineType,
-    @Arg('id', () => ID) _id: string,
-    @Arg('stage', () => String, { nullable: true }) _stage: string | null,
-    @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
-  ): LogLineType {
+  workflowRunLogsStream(@Root() line: LogLineType, @Args(() => FollowedLogArgs) _args: FollowedLogArgs): LogLineType {
     return line;
   }
 
@@ -157,16 +150,13 @@ export class WorkflowRunResolver {
     name: 'workflowRunLogBatches',
     description:
       'workflowRunLogs in batches, as the web and the CLI follow a log: each event holds the lines of one stage stored since the last event (up to 100), in order, with no gaps and no duplicates, so a fast log costs one message per batch instead of one per line; completes when the run ends.',
-    subscribe: ({ args, context }) => {
-      const ctx = signedIn(context as GraphQLContext);
-      return ctx.services.runStreams.followLogBatches(ctx.user, ...followedLog(args));
-    },
+    subscribe: subscribeSignedIn<FollowedLogArgs>((ctx, args) =>
+      ctx.services.runStreams.followLogBatches(ctx.user, ...followedLog(args)),
+    ),
   })
   workflowRunLogBatchesStream(
     @Root() lines: LogLineType[],
-    @Arg('id', () => ID) _id: string,
-    @Arg('stage', () => String, { nullable: true }) _stage: string | null,
-    @Arg('afterSeq', () => Int, { nullable: true }) _afterSeq: number | null,
+    @Args(() => FollowedLogArgs) _args: FollowedLogArgs,
   ): LogLineType[] {
     return lines;
   }
@@ -284,12 +274,13 @@ export class WorkflowRunResolver {
 }
 
 /** The run, stage and afterSeq a log subscription follows, afterSeq checked. */
-function followedLog(
-  args: Record<string, unknown>,
-): [id: string, stage: string | undefined, afterSeq: number | undefined] {
-  const afterSeq = args.afterSeq as number | null | undefined;
+function followedLog({
+  id,
+  stage,
+  afterSeq,
+}: FollowedLogArgs): [id: string, stage: string | undefined, afterSeq: number | undefined] {
   if (afterSeq != null && (!Number.isInteger(afterSeq) || afterSeq < 0)) {
     throw badInput('afterSeq', 'must be a whole number, 0 or more');
   }
-  return [args.id as string, (args.stage as string | null) ?? undefined, afterSeq ?? undefined];
+  return [id, stage ?? undefined, afterSeq ?? undefined];
 }

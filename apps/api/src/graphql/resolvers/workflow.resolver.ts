@@ -119,10 +119,9 @@ export class WorkflowResolver extends crudResolver({
     return (await ctx.loaders.workflowTriggersByWorkflowId.load(workflow.id)).map(toTriggerView);
   }
 
-  private async spec(workflow: WorkflowType, ctx: GraphQLContext) {
-    const spec = await ctx.loaders.workflowSpecByVersion.load(`${workflow.id}:${workflow.currentVersion}`);
-    if (!spec) throw new Error(`workflow ${workflow.id} has no version ${workflow.currentVersion}`);
-    return spec;
+  /** The current version's spec. */
+  private spec(workflow: WorkflowType, ctx: GraphQLContext) {
+    return loadSpec(ctx, workflow.id, workflow.currentVersion);
   }
 }
 
@@ -137,9 +136,7 @@ export class WorkflowVersionResolver {
     description: 'The stages of this version, as it was saved (compare two versions on the canvas).',
   })
   async stages(@Root() version: WorkflowVersionType, @Ctx() ctx: GraphQLContext): Promise<WorkflowStageType[]> {
-    const spec = await ctx.loaders.workflowSpecByVersion.load(`${version.workflowId}:${version.version}`);
-    if (!spec) throw new Error(`workflow ${version.workflowId} has no version ${version.version}`);
-    return spec.stages.map(toStageView);
+    return (await loadSpec(ctx, version.workflowId, version.version)).stages.map(toStageView);
   }
 }
 
@@ -149,4 +146,11 @@ export class WorkflowRunFieldsResolver {
   workflow(@Root() run: WorkflowRunType, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.workflowById.load(run.workflowId);
   }
+}
+
+/** The spec one version of a workflow saved; a version always has one. */
+async function loadSpec(ctx: GraphQLContext, workflowId: string, version: number) {
+  const spec = await ctx.loaders.workflowSpecByVersion.load(`${workflowId}:${version}`);
+  if (!spec) throw new Error(`workflow ${workflowId} has no version ${version}`);
+  return spec;
 }

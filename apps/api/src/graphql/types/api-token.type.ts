@@ -1,20 +1,12 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { CredentialFields } from './user.type.js';
 
 @ObjectType('ApiToken', {
   description: 'A long-lived token for the CLI and other tools; the secret itself is never shown again.',
 })
-export class ApiTokenType {
-  @Field(() => ID)
-  id!: string;
-
+export class ApiTokenType extends CredentialFields {
   @Field(() => String)
   name!: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date, { nullable: true, description: 'Updated at most once a minute.' })
-  lastUsedAt!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'Never expires when null.' })
   expiresAt!: Date | null;

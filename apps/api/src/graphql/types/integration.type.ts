@@ -1,8 +1,8 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IntegrationType } from '../../generated/prisma/enums.js';
 import { NamedObjectFields } from './named-object.type.js';
-import { TenantObjectRefFields } from './scope.type.js';
+import { TenantObjectRefFields, TenantScopeInput } from './scope.type.js';
 
 registerEnumType(IntegrationType, {
   name: 'IntegrationType',
@@ -24,6 +24,13 @@ export class IntegrationObject extends NamedObjectFields {
 
   /** Not a field: lets field resolvers name the tenant (executionCluster). */
   tenantId?: string;
+}
+
+/** The arguments of `integrations`: the tenant, and optionally one type. */
+@ArgsType()
+export class IntegrationListArgs extends TenantScopeInput {
+  @Field(() => IntegrationType, { nullable: true })
+  type?: IntegrationType | null;
 }
 
 export enum IntegrationCheckStage {

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { TenantScopeInput } from './scope.type.js';
 
 export enum ResourceResolvedBy {
   CYCLONE = 'CYCLONE',
@@ -78,16 +79,19 @@ export class ResourceTypeDefinitionType {
   bind?: ResourceTypeBindType;
 }
 
+@InputType('ResourceTypeRefInput')
+export class ResourceTypeRefInput extends TenantScopeInput {
+  @Field(() => String)
+  type!: string;
+}
+
 @InputType('ResourceTypeInput', {
   description:
     'A registered resource type, by tenant and type; on update, fields omitted are unchanged (bind: null clears).',
 })
-export class ResourceTypeInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class ResourceTypeInput extends ResourceTypeRefInput {
   @Field(() => String, { description: 'Not one of the built-ins (Git, Svn, Image, KV, General, Http).' })
-  type!: string;
+  declare type: string;
 
   @Field(() => String, { nullable: true, description: 'A DNS label; default resource-type-<type>.' })
   name?: string;
@@ -103,13 +107,4 @@ export class ResourceTypeInput {
 
   @Field(() => ResourceTypeBindInput, { nullable: true })
   bind?: ResourceTypeBindInput | null;
-}
-
-@InputType('ResourceTypeRefInput')
-export class ResourceTypeRefInput {
-  @Field(() => String)
-  tenant!: string;
-
-  @Field(() => String)
-  type!: string;
 }

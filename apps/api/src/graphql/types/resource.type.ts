@@ -1,6 +1,7 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { ResourceType } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { StoredObjectFields } from './named-object.type.js';
 import { ProjectObjectRefInput } from './project.type.js';
 
 registerEnumType(ResourceType, {
@@ -27,13 +28,7 @@ export class ResourcePersistence {
 }
 
 @ObjectType('Resource', { description: 'A typed input or output of stages: a repository, an image, …' })
-export class ResourceObject {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class ResourceObject extends StoredObjectFields {
   @Field(() => ResourceType)
   type!: ResourceType;
 
@@ -63,12 +58,6 @@ export class ResourceObject {
 
   @Field(() => String, { nullable: true, description: 'Name of the integration that gives its credentials.' })
   integration?: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 }
 
 @InputType()

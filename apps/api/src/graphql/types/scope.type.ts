@@ -1,4 +1,4 @@
-import { ArgsType, Field, InputType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 
 /**
  * Inputs name what they act on as users see it: a tenant, a project in it, a workflow
@@ -29,8 +29,19 @@ export class ProjectScopeInput extends TenantScopeInput {
   project!: string;
 }
 
+@ArgsType()
 @InputType('WorkflowScopeInput')
 export class WorkflowScopeInput extends ProjectScopeInput {
   @Field(() => String)
   workflow!: string;
+}
+
+/** One stage of a run, by the run's id: what approving, rejecting or completing a stage acts on. */
+@InputType('RunStageRefFieldsInput')
+export abstract class RunStageRefFields {
+  @Field(() => ID)
+  runId!: string;
+
+  @Field(() => String)
+  stage!: string;
 }

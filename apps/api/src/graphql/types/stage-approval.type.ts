@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TenantRole } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { RunStageRefFields } from './scope.type.js';
 
 // Plain objects, as Prisma's enums: the domain's string unions fit them.
 export const ApprovalState = {
@@ -123,13 +124,7 @@ export class StageRunApprovalType extends ApprovalSettingsFields {
 }
 
 @InputType('ApproveStageInput')
-export class ApproveStageInput {
-  @Field(() => ID)
-  runId!: string;
-
-  @Field(() => String)
-  stage!: string;
-
+export class ApproveStageInput extends RunStageRefFields {
   @Field(() => String, { nullable: true })
   comment?: string;
 
@@ -138,13 +133,7 @@ export class ApproveStageInput {
 }
 
 @InputType('RejectStageInput')
-export class RejectStageInput {
-  @Field(() => ID)
-  runId!: string;
-
-  @Field(() => String)
-  stage!: string;
-
+export class RejectStageInput extends RunStageRefFields {
   @Field(() => String, { nullable: true, description: 'Why; the stage fails with it.' })
   comment?: string;
 }

@@ -1,5 +1,6 @@
 import { Field, InputType, InterfaceType } from 'type-graphql';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { withStoredObjectFields } from './named-object.type.js';
 import { StageInputsInput, StageOutputsInput } from './stage-io.type.js';
 
 /**
@@ -27,6 +28,9 @@ export abstract class StageContainerFields extends ContainerFields {
   @Field(() => String, { nullable: true })
   workingDir?: string;
 }
+
+/** A stored stage-like object: project stages and templates (a parent class only). */
+export const StoredStageFields = withStoredObjectFields(StageContainerFields, 'StoredStageFields');
 
 /** How a container input runs its image, all optional: stages' and services' (a parent class only). */
 @InputType('ContainerCommandInput')

@@ -1,5 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { RunStageRefFields } from './scope.type.js';
 
 @ObjectType('StageDelegation', {
   description:
@@ -34,13 +35,7 @@ export class DelegatedStageOutputInput {
 }
 
 @InputType('CompleteDelegatedStageInput')
-export class CompleteDelegatedStageInput {
-  @Field(() => ID)
-  runId!: string;
-
-  @Field(() => String)
-  stage!: string;
-
+export class CompleteDelegatedStageInput extends RunStageRefFields {
   @Field(() => DelegatedStagePhase)
   phase!: DelegatedStagePhase;
 

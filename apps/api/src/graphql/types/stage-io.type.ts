@@ -21,9 +21,13 @@ export class StageResourceSlot {
   path?: string;
 }
 
-@ObjectType('StageOutputResource')
-@InputType('StageOutputResourceInput')
-export class StageOutputResource {
+/**
+ * An output resource of a stage, of a project's or a workflow's. A parent class only: the
+ * types that extend it are the schema's; no field uses this one.
+ */
+@ObjectType('OutputResourceFields')
+@InputType('OutputResourceFieldsInput')
+export abstract class OutputResourceFields {
   @Field(() => String)
   name!: string;
 
@@ -34,6 +38,10 @@ export class StageOutputResource {
   })
   path?: string;
 }
+
+@ObjectType('StageOutputResource')
+@InputType('StageOutputResourceInput')
+export class StageOutputResource extends OutputResourceFields {}
 
 @ObjectType('StageArtifact')
 @InputType('StageArtifactInput')

@@ -1,6 +1,11 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { TenantObjectRefFields } from './scope.type.js';
-import { StageCommandInput, StageContainerFields, StageWorkloadInput } from './stage-container.type.js';
+import {
+  StageCommandInput,
+  StageContainerFields,
+  StageWorkloadInput,
+  StoredStageFields,
+} from './stage-container.type.js';
 import {
   StageArgument,
   StageArgumentInput,
@@ -15,13 +20,7 @@ import {
   implements: StageContainerFields,
   description: 'A stage blueprint with `{{ argument }}` placeholders; built-ins are shared and read-only.',
 })
-export class StageTemplateObject extends StageContainerFields {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class StageTemplateObject extends StoredStageFields {
   @Field(() => String, { description: 'build, unit-test, image-build, code-scan, deploy or custom.' })
   kind!: string;
 
@@ -49,12 +48,6 @@ export class StageTemplateObject extends StageContainerFields {
     description: 'Output resources given by type; createStage binds them with outputs.resources.',
   })
   outputSlots!: StageResourceSlot[];
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 }
 
 @InputType()

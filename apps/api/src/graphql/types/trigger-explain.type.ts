@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { SIMULATED_EVENTS } from '../../modules/webhooks/trigger-explain.service.js';
+import { TenantScopeInput } from './scope.type.js';
 import { WorkflowTriggerType } from './workflow-trigger.type.js';
 
 export const TriggerEventEnum = Object.fromEntries(SIMULATED_EVENTS.map((e) => [e, e])) as {
@@ -12,10 +13,7 @@ registerEnumType(TriggerEventEnum, {
 });
 
 @InputType('SimulateTriggerInput')
-export class SimulateTriggerInput {
-  @Field(() => String)
-  tenant!: string;
-
+export class SimulateTriggerInput extends TenantScopeInput {
   @Field(() => String, { description: 'The SCM integration (by name) the event arrives at.' })
   integration!: string;
 

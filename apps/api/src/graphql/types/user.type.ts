@@ -19,8 +19,9 @@ export class UserType {
   disabledAt?: Date | null;
 }
 
-@ObjectType('Session', { description: 'A sign-in of yours (a session token), until it expires or is signed out.' })
-export class SessionType {
+/** What sessions and API tokens, the two credentials, both show (a parent class only). */
+@ObjectType('CredentialFields')
+export abstract class CredentialFields {
   @Field(() => ID)
   id!: string;
 
@@ -29,7 +30,10 @@ export class SessionType {
 
   @Field(() => Date, { nullable: true, description: 'Updated at most once a minute.' })
   lastUsedAt!: Date | null;
+}
 
+@ObjectType('Session', { description: 'A sign-in of yours (a session token), until it expires or is signed out.' })
+export class SessionType extends CredentialFields {
   @Field(() => Date)
   expiresAt!: Date;
 
@@ -43,20 +47,21 @@ export class SessionType {
   isCurrent!: boolean;
 }
 
-@InputType()
-export class ChangePasswordInput {
-  @Field(() => String)
-  currentPassword!: string;
-
+/** The password rule, said once for both ways to set one (a parent class only). */
+@InputType('NewPasswordFieldsInput')
+export abstract class NewPasswordFields {
   @Field(() => String, { description: 'At least 8 characters, not the documented default password.' })
   newPassword!: string;
 }
 
 @InputType()
-export class ResetUserPasswordInput {
+export class ChangePasswordInput extends NewPasswordFields {
+  @Field(() => String)
+  currentPassword!: string;
+}
+
+@InputType()
+export class ResetUserPasswordInput extends NewPasswordFields {
   @Field(() => String)
   email!: string;
-
-  @Field(() => String, { description: 'At least 8 characters, not the documented default password.' })
-  newPassword!: string;
 }

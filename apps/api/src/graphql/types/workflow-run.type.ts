@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LogStream, RunPhase, StagePhase } from '../../generated/prisma/enums.js';
 import { connectionType } from '../relay.js';
 import { MatrixValueType } from './matrix.type.js';
@@ -90,6 +90,19 @@ export class LogLineType {
 
   @Field(() => Date)
   timestamp!: Date;
+}
+
+/** The arguments of both log subscriptions: the run, one stage (or all), the last line already had. */
+@ArgsType()
+export class FollowedLogArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  stage?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  afterSeq?: number | null;
 }
 
 @InputType()

@@ -1,7 +1,8 @@
 import { CONCURRENCY_POLICIES, type ConcurrencyPolicy } from '@cyclone/domain';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TriggerType } from '../../generated/prisma/enums.js';
 import { NameValueInput, NameValueType } from './name-value.type.js';
+import { StoredObjectFields } from './named-object.type.js';
 import { WorkflowScopeInput } from './scope.type.js';
 
 registerEnumType(TriggerType, {
@@ -66,13 +67,7 @@ export class ScmTriggerType {
 @ObjectType('WorkflowTrigger', {
   description: 'Starts runs of a workflow on a schedule, on SCM events or on a webhook.',
 })
-export class WorkflowTriggerType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
+export class WorkflowTriggerType extends StoredObjectFields {
   @Field(() => TriggerType)
   type!: TriggerType;
 
@@ -112,12 +107,6 @@ export class WorkflowTriggerType {
       'Path on this server to POST events to: `/webhooks/<integration-id>` for SCM triggers (the SCM server signs them), `/webhooks/triggers/<trigger-id>` for WEBHOOK triggers (bearer token). Prefix it with the public URL.',
   })
   webhookUrl?: string;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 }
 
 @InputType('BranchFilterInput')

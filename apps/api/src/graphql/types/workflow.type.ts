@@ -12,6 +12,7 @@ import { WorkflowStageApprovalInput, WorkflowStageApprovalType } from './stage-a
 import { StageCacheInput, StageCacheType } from './stage-cache.type.js';
 import { StageCommandInput, StageContainerFields } from './stage-container.type.js';
 import { StageDelegationType } from './stage-delegation.type.js';
+import { OutputResourceFields } from './stage-io.type.js';
 import { StageServiceInput, StageServiceType } from './stage-service.type.js';
 import { WorkflowResourcesType } from './workflow-resources.type.js';
 
@@ -36,17 +37,7 @@ export class WorkflowStageInputsType {
 
 @ObjectType('WorkflowStageOutputResource')
 @InputType('WorkflowStageOutputResourceInput')
-export class WorkflowStageOutputResourceType {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'Where the stage leaves what the resource pushes (an Http resource, or one whose type has a resolver); under /workspace.',
-  })
-  path?: string;
-}
+export class WorkflowStageOutputResourceType extends OutputResourceFields {}
 
 @ObjectType('WorkflowStageOutputArtifact')
 @InputType('WorkflowStageOutputArtifactInput')
