@@ -13,6 +13,7 @@ const RESYNC_MS = 5_000;
 
 /** Starts every stage and never reports an exit: its runs stay RUNNING, looked at only by passes. */
 const heldExecutor: Executor = {
+  kind: 'host',
   start: (launch) => `held:${launch.runId}:${launch.stage}`,
   kill: () => undefined,
   isOrphan: () => false,
