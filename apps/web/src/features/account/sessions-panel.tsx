@@ -1,11 +1,11 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -86,19 +86,16 @@ export function SessionsPanel() {
 
   return (
     <Section id="sessions-title" title={t('account.sessions.title')} hint={t('account.sessions.hint')}>
-      {query.error ? (
-        <ErrorState title={t('account.sessions.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('account.sessions.title')}
-          columns={columns}
-          rows={query.data?.sessions ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'created', direction: 'descending' }}
-          empty={<EmptyState variant="plain" title={t('account.sessions.emptyTitle')} />}
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('account.sessions.loadFailed')}
+        caption={t('account.sessions.title')}
+        columns={columns}
+        rows={query.data?.sessions ?? []}
+        rowKey={(r) => r.id}
+        initialSort={{ columnId: 'created', direction: 'descending' }}
+        empty={{ title: t('account.sessions.emptyTitle') }}
+      />
       {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
     </Section>
   );

@@ -5,11 +5,11 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { formatDateTime } from '@/features/projects/format';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -123,31 +123,25 @@ function IntegrationsTable({
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('integrations.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('integrations.title')}
-          columns={columns}
-          rows={query.data?.integrations ?? []}
-          rowKey={(i) => i.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<IntegrationsIcon size={20} />}
-              title={t('integrations.emptyTitle')}
-              description={t('integrations.emptyBody')}
-              action={
-                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-                  {t('integrations.add')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('integrations.loadFailed')}
+        caption={t('integrations.title')}
+        columns={columns}
+        rows={query.data?.integrations ?? []}
+        rowKey={(i) => i.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <IntegrationsIcon size={20} />,
+          title: t('integrations.emptyTitle'),
+          description: t('integrations.emptyBody'),
+          action: (
+            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+              {t('integrations.add')}
+            </Button>
+          ),
+        }}
+      />
       {remove.error ? <ErrorState title={t('integrations.deleteFailed')} error={remove.error} /> : null}
       <IntegrationDrawer
         tenant={tenant}

@@ -4,10 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { runHref } from '@/features/runs/runs.documents';
 import { CopyableValue } from '@/features/settings/form-controls';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -162,26 +161,16 @@ export function WebhookDeliveriesPanel({
           })}
         </p>
       ) : null}
-      {query.error ? (
-        <ErrorState title={t('deliveries.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('deliveries.title')}
-          columns={columns}
-          rows={rows}
-          rowKey={(d) => d.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'received', direction: 'descending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              headingLevel={3}
-              title={t('deliveries.emptyTitle')}
-              description={t('deliveries.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('deliveries.loadFailed')}
+        caption={t('deliveries.title')}
+        columns={columns}
+        rows={rows}
+        rowKey={(d) => d.id}
+        initialSort={{ columnId: 'received', direction: 'descending' }}
+        empty={{ headingLevel: 3, title: t('deliveries.emptyTitle'), description: t('deliveries.emptyBody') }}
+      />
       {explained ? <DeliveryReplay key={explained.id} tenant={tenant} name={name} delivery={explained} /> : null}
     </Section>
   );

@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { type KeyboardEvent, useState } from 'react';
 import { WorkflowsIcon } from '@/components/icons';
 import { LinkButton } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -166,19 +165,16 @@ function WorkflowsTable({
       rowKey={(w) => w.id}
       loading={loading}
       initialSort={{ columnId: 'name', direction: 'ascending' }}
-      empty={
-        <EmptyState
-          variant="plain"
-          icon={<WorkflowsIcon size={20} />}
-          title={t('project.workflowsEmptyTitle')}
-          description={t('project.workflowsEmptyBody')}
-          action={
-            <LinkButton variant="primary" href={`/projects/${project}/new-workflow`}>
-              {t('project.newWorkflow')}
-            </LinkButton>
-          }
-        />
-      }
+      empty={{
+        icon: <WorkflowsIcon size={20} />,
+        title: t('project.workflowsEmptyTitle'),
+        description: t('project.workflowsEmptyBody'),
+        action: (
+          <LinkButton variant="primary" href={`/projects/${project}/new-workflow`}>
+            {t('project.newWorkflow')}
+          </LinkButton>
+        ),
+      }}
     />
   );
 }
@@ -213,9 +209,7 @@ function StagesTable({ rows, loading }: { rows: ProjectDetail['stages']; loading
       rows={rows}
       rowKey={(s) => s.id}
       loading={loading}
-      empty={
-        <EmptyState variant="plain" title={t('project.stagesEmptyTitle')} description={t('project.stagesEmptyBody')} />
-      }
+      empty={{ title: t('project.stagesEmptyTitle'), description: t('project.stagesEmptyBody') }}
     />
   );
 }

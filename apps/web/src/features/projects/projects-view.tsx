@@ -6,11 +6,11 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -118,31 +118,25 @@ function ProjectsTable({
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('projects.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('projects.title')}
-          columns={columns}
-          rows={query.data?.tenant?.projects ?? []}
-          rowKey={(p) => p.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<ProjectsIcon size={20} />}
-              title={t('projects.emptyTitle')}
-              description={t('projects.emptyBodyTenant')}
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  {t('projects.new')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('projects.loadFailed')}
+        caption={t('projects.title')}
+        columns={columns}
+        rows={query.data?.tenant?.projects ?? []}
+        rowKey={(p) => p.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <ProjectsIcon size={20} />,
+          title: t('projects.emptyTitle'),
+          description: t('projects.emptyBodyTenant'),
+          action: (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              {t('projects.new')}
+            </Button>
+          ),
+        }}
+      />
       {remove.error ? <ErrorState title={t('projects.deleteFailed')} error={remove.error} /> : null}
       <CreateProjectDrawer
         tenant={tenant}

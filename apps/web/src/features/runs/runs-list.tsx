@@ -6,11 +6,10 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { RunIcon } from '@/components/icons';
 import { Button, LinkButton } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { useCurrentTenant } from '@/lib/current-tenant';
 import { request } from '@/lib/graphql/client';
@@ -198,26 +197,21 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
           </span>
         ) : null}
       </form>
-      {runs.error ? (
-        <ErrorState title={t('runs.list.loadError')} error={runs.error} onRetry={() => void runs.refetch()} />
-      ) : (
-        <Table<RunSummary>
-          caption={t('runs.list.title')}
-          columns={columns}
-          rows={rows}
-          rowKey={(run) => run.id}
-          loading={runs.isLoading || isTenantLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              headingLevel={3}
-              icon={<RunIcon size={18} />}
-              title={isFiltered ? t('runs.list.emptyFilteredTitle') : t('runs.list.emptyTitle')}
-              description={isFiltered ? t('runs.list.emptyFilteredBody') : t('runs.list.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable<RunSummary>
+        query={runs}
+        loadFailed={t('runs.list.loadError')}
+        caption={t('runs.list.title')}
+        columns={columns}
+        rows={rows}
+        rowKey={(run) => run.id}
+        loading={runs.isLoading || isTenantLoading}
+        empty={{
+          headingLevel: 3,
+          icon: <RunIcon size={18} />,
+          title: isFiltered ? t('runs.list.emptyFilteredTitle') : t('runs.list.emptyTitle'),
+          description: isFiltered ? t('runs.list.emptyFilteredBody') : t('runs.list.emptyBody'),
+        }}
+      />
       {runs.hasNextPage ? (
         <div className={styles.more}>
           <Button onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>

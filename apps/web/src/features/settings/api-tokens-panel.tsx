@@ -3,11 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -144,24 +144,15 @@ export function ApiTokensPanel() {
           </div>
         </div>
       ) : null}
-      {query.error ? (
-        <ErrorState title={t('settings.tokens.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('settings.tokens.title')}
-          columns={columns}
-          rows={query.data?.apiTokens ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              title={t('settings.tokens.emptyTitle')}
-              description={t('settings.tokens.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('settings.tokens.loadFailed')}
+        caption={t('settings.tokens.title')}
+        columns={columns}
+        rows={query.data?.apiTokens ?? []}
+        rowKey={(r) => r.id}
+        empty={{ title: t('settings.tokens.emptyTitle'), description: t('settings.tokens.emptyBody') }}
+      />
       {revoke.error ? <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} /> : null}
     </Section>
   );

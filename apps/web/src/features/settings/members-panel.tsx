@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { TenantIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { useCurrentUser } from '@/features/auth/auth-guard';
 import { formatDateTime } from '@/features/projects/format';
@@ -116,26 +116,20 @@ export function MembersPanel({ tenant }: { tenant: string }) {
     <Section id="members-title" title={t('settings.members.title')} hint={t('settings.members.hint', { tenant })}>
       {canManage ? <AddMemberForm tenant={tenant} roles={roles} onAdded={invalidate} /> : null}
       {!canManage && query.data ? <p className={styles.notice}>{t('settings.members.readOnly')}</p> : null}
-      {query.error ? (
-        <ErrorState title={t('settings.members.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('settings.members.title')}
-          columns={columns}
-          rows={query.data?.tenant?.members ?? []}
-          rowKey={(m) => m.user.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'user', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<TenantIcon size={20} />}
-              title={t('settings.members.emptyTitle')}
-              description={t('settings.members.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('settings.members.loadFailed')}
+        caption={t('settings.members.title')}
+        columns={columns}
+        rows={query.data?.tenant?.members ?? []}
+        rowKey={(m) => m.user.id}
+        initialSort={{ columnId: 'user', direction: 'ascending' }}
+        empty={{
+          icon: <TenantIcon size={20} />,
+          title: t('settings.members.emptyTitle'),
+          description: t('settings.members.emptyBody'),
+        }}
+      />
       {changeRole.error ? <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} /> : null}
       {remove.error ? <ErrorState title={t('settings.members.removeFailed')} error={remove.error} /> : null}
     </Section>

@@ -7,8 +7,9 @@ import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -183,31 +184,25 @@ function TriggersTable({
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('triggers.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('triggers.tableCaption')}
-          columns={columns}
-          rows={query.data?.workflow?.triggers ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<RunIcon size={20} />}
-              title={t('triggers.emptyTitle')}
-              description={t('triggers.emptyBody')}
-              action={
-                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-                  {t('triggers.add')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('triggers.loadFailed')}
+        caption={t('triggers.tableCaption')}
+        columns={columns}
+        rows={query.data?.workflow?.triggers ?? []}
+        rowKey={(r) => r.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <RunIcon size={20} />,
+          title: t('triggers.emptyTitle'),
+          description: t('triggers.emptyBody'),
+          action: (
+            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+              {t('triggers.add')}
+            </Button>
+          ),
+        }}
+      />
       {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
       <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
       {/* What the SCM servers of this workflow's triggers sent, each delivery explained and replayable. */}
