@@ -1,6 +1,7 @@
 'use client';
 
 import { useT } from '@/i18n/i18n-provider';
+import { CheckboxRow } from './drawer-fields';
 import styles from './stage-drawer.module.css';
 
 export interface RequiredRow {
@@ -54,14 +55,11 @@ export function RequiredRows({
             value={row.description}
             onChange={(e) => setRow(index, { description: e.target.value })}
           />
-          <label className={styles.checkbox}>
-            <input
-              type="checkbox"
-              checked={row.required}
-              onChange={(e) => setRow(index, { required: e.target.checked })}
-            />
-            <span>{text.required}</span>
-          </label>
+          <CheckboxRow
+            label={text.required}
+            checked={row.required}
+            onChange={(required) => setRow(index, { required })}
+          />
           <button
             type="button"
             className={styles.removeRow}
