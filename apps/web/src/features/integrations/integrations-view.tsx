@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -72,12 +73,14 @@ function IntegrationsTable({
       header: t('integrations.col.name'),
       sortValue: (i) => i.name,
       cell: (i) => (
-        <span className={styles.nameCell}>
-          <Link href={integrationHref(i.name)} className={styles.nameButton}>
-            {i.name}
-          </Link>
-          {i.description ? <span className={styles.muted}>{i.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link href={integrationHref(i.name)} className={styles.nameButton}>
+              {i.name}
+            </Link>
+          }
+          notes={[i.description]}
+        />
       ),
     },
     {

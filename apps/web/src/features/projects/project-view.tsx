@@ -6,6 +6,7 @@ import { type KeyboardEvent, useState } from 'react';
 import { WorkflowsIcon } from '@/components/icons';
 import { LinkButton } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -126,12 +127,14 @@ function WorkflowsTable({
       header: t('project.col.name'),
       sortValue: (w) => w.name,
       cell: (w) => (
-        <span className={styles.nameCell}>
-          <Link className={styles.nameLink} href={`/projects/${project}/workflows/${w.name}`}>
-            {w.name}
-          </Link>
-          {w.description ? <span className={styles.muted}>{w.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link className={styles.nameLink} href={`/projects/${project}/workflows/${w.name}`}>
+              {w.name}
+            </Link>
+          }
+          notes={[w.description]}
+        />
       ),
     },
     { id: 'version', header: t('project.col.version'), sortValue: (w) => w.version, cell: (w) => `v${w.version}` },

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -69,12 +70,14 @@ function ProjectsTable({
       header: t('projects.col.name'),
       sortValue: (p) => p.name,
       cell: (p) => (
-        <span className={styles.nameCell}>
-          <Link className={styles.nameLink} href={`/projects/${p.name}`}>
-            {p.name}
-          </Link>
-          {p.description ? <span className={styles.muted}>{p.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link className={styles.nameLink} href={`/projects/${p.name}`}>
+              {p.name}
+            </Link>
+          }
+          notes={[p.description]}
+        />
       ),
     },
     {

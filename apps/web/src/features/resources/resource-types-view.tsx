@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -69,11 +70,7 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
       width: '30%',
       sortValue: (row) => row.type,
       cell: (row) => (
-        <span className={styles.nameCell}>
-          <span className={styles.name}>{row.type}</span>
-          {row.description ? <span className={styles.muted}>{row.description}</span> : null}
-          {row.name ? <span className={styles.muted}>{row.name}</span> : null}
-        </span>
+        <NameCell name={<span className={styles.name}>{row.type}</span>} notes={[row.description, row.name]} />
       ),
     },
     {

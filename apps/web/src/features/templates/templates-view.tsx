@@ -7,6 +7,7 @@ import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -88,12 +89,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
       header: t('templates.col.name'),
       width: '28%',
       sortValue: (tpl) => tpl.name,
-      cell: (tpl) => (
-        <span className={styles.nameCell}>
-          <span className={styles.name}>{tpl.name}</span>
-          {tpl.description ? <span className={styles.muted}>{tpl.description}</span> : null}
-        </span>
-      ),
+      cell: (tpl) => <NameCell name={<span className={styles.name}>{tpl.name}</span>} notes={[tpl.description]} />,
     },
     {
       id: 'kind',
