@@ -88,6 +88,8 @@ export function TriggerDrawer({
 
   const set = <K extends keyof TriggerFormValues>(key: K, value: TriggerFormValues[K]) =>
     setValues((current) => ({ ...current, [key]: value }));
+  const setParameter = (index: number, patch: Partial<TriggerFormValues['parameters'][number]>) =>
+    set('parameters', values.parameters.map((p, i) => (i === index ? { ...p, ...patch } : p)));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate(values);
@@ -273,23 +275,13 @@ export function TriggerDrawer({
           <TextField
             label={t('triggers.parameters.name', { n: index + 1 })}
             value={parameter.name}
-            onChange={(event) =>
-              set(
-                'parameters',
-                values.parameters.map((p, i) => (i === index ? { ...p, name: event.target.value } : p)),
-              )
-            }
+            onChange={(event) => setParameter(index, { name: event.target.value })}
             autoComplete="off"
           />
           <TextField
             label={t('triggers.parameters.value', { n: index + 1 })}
             value={parameter.value}
-            onChange={(event) =>
-              set(
-                'parameters',
-                values.parameters.map((p, i) => (i === index ? { ...p, value: event.target.value } : p)),
-              )
-            }
+            onChange={(event) => setParameter(index, { value: event.target.value })}
             autoComplete="off"
           />
           <Button
