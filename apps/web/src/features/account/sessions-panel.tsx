@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ErrorState } from '@/components/ui/error-state';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
@@ -11,22 +11,19 @@ import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { RevokeSessionDocument, type SessionRow, SessionsDocument } from './account.documents';
 import styles from './account.module.css';
 
 /** Where you are signed in: each session with its browser and address; sign any of them out. */
 export function SessionsPanel() {
   const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
   const signOut = useSignOut();
   const query = useQuery({
     queryKey: queryKeys.account.sessions,
     queryFn: ({ signal }) => request(SessionsDocument, undefined, { signal }),
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => request(RevokeSessionDocument, { id }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions }),
-  });
+  const revoke = useListMutation(queryKeys.account.sessions, (id: string) => request(RevokeSessionDocument, { id }));
   const when = (iso: string | null) =>
     iso ? (
       <time dateTime={iso}>{formatDateTime(iso, locale)}</time>

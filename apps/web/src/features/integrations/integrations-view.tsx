@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
@@ -16,6 +16,7 @@ import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { IntegrationDrawer } from './integration-drawer';
 import { serverOf } from './integration-forms';
 import { DeleteIntegrationDocument, type IntegrationRow, IntegrationsDocument } from './integrations.documents';
@@ -57,15 +58,13 @@ function IntegrationsTable({
   setDrawer: (state: DrawerState) => void;
 }) {
   const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.integrations.all(tenant),
     queryFn: ({ signal }) => request(IntegrationsDocument, { tenant }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteIntegrationDocument, { input: { tenant, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations.all(tenant) }),
-  });
+  const remove = useListMutation(queryKeys.integrations.all(tenant), (name: string) =>
+    request(DeleteIntegrationDocument, { input: { tenant, name } }),
+  );
 
   const columns: Column<IntegrationRow>[] = [
     {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -15,6 +15,7 @@ import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { CreateProjectDrawer } from './create-project-drawer';
 import { formatDateTime } from './format';
 import { DeleteProjectDocument, type ProjectRow, ProjectsDocument } from './projects.documents';
@@ -54,15 +55,13 @@ function ProjectsTable({
 }) {
   const { t, locale } = useI18n();
   const router = useRouter();
-  const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.projects.all(tenant),
     queryFn: ({ signal }) => request(ProjectsDocument, { tenant }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteProjectDocument, { input: { tenant, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.projects.all(tenant) }),
-  });
+  const remove = useListMutation(queryKeys.projects.all(tenant), (name: string) =>
+    request(DeleteProjectDocument, { input: { tenant, name } }),
+  );
 
   const columns: Column<ProjectRow>[] = [
     {

@@ -13,6 +13,7 @@ import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { CopyableValue, SelectField } from './form-controls';
 import {
   type ApiTokenRow,
@@ -53,10 +54,7 @@ export function ApiTokensPanel() {
       void invalidate();
     },
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => request(RevokeApiTokenDocument, { id }),
-    onSettled: invalidate,
-  });
+  const revoke = useListMutation(queryKeys.settings.apiTokens, (id: string) => request(RevokeApiTokenDocument, { id }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

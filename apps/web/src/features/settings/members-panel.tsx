@@ -15,6 +15,7 @@ import { formatDateTime } from '@/features/projects/format';
 import { useI18n, useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { SelectField } from './form-controls';
 import { assignableRoles, canAdminister } from './roles';
 import {
@@ -43,15 +44,10 @@ export function MembersPanel({ tenant }: { tenant: string }) {
   const roleLabel = (role: TenantRole) => t(`settings.role.${role}`);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: key });
 
-  const changeRole = useMutation({
-    mutationFn: (input: { email: string; role: TenantRole }) =>
-      request(UpdateMemberDocument, { input: { tenant, ...input } }),
-    onSettled: invalidate,
-  });
-  const remove = useMutation({
-    mutationFn: (email: string) => request(RemoveMemberDocument, { input: { tenant, email } }),
-    onSettled: invalidate,
-  });
+  const changeRole = useListMutation(key, (input: { email: string; role: TenantRole }) =>
+    request(UpdateMemberDocument, { input: { tenant, ...input } }),
+  );
+  const remove = useListMutation(key, (email: string) => request(RemoveMemberDocument, { input: { tenant, email } }));
 
   const columns: Column<MemberRow>[] = [
     {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { RunIcon } from '@/components/icons';
 import { Button, LinkButton } from '@/components/ui/button';
@@ -15,6 +15,7 @@ import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { formatFireTime } from './cron-preview';
 import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
 import { TriggerTestForm } from './trigger-test-form';
@@ -69,17 +70,15 @@ function TriggersTable({
   setDrawer: (state: DrawerState) => void;
 }) {
   const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
   const { tenant, project, workflow } = workflowRef;
   const key = queryKeys.triggers.all(tenant, project, workflow);
   const query = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => request(TriggersDocument, { tenant, project, workflow }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
-  });
+  const remove = useListMutation(key, (name: string) =>
+    request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),
+  );
 
   const details = (trigger: TriggerRow) => {
     if (trigger.type === 'CRON') {
