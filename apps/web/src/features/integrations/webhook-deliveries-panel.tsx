@@ -5,7 +5,6 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { QueryTable } from '@/components/ui/query-table';
-import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { runHref } from '@/features/runs/runs.documents';
 import { CopyableValue } from '@/features/settings/form-controls';
@@ -16,6 +15,7 @@ import { DeliveryReplay } from './delivery-replay';
 import { WebhookDeliveriesDocument, type WebhookDeliveryRow } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { OutcomeBadge } from './outcome-badge';
+import { RefreshableSection } from './refreshable-section';
 import { countOutcomes, formatReceivedAt, integrationWebhookPath } from './webhook-deliveries';
 
 const SHOWN = 50;
@@ -135,16 +135,11 @@ export function WebhookDeliveriesPanel({
   ];
 
   return (
-    <Section
+    <RefreshableSection
       id="webhook-deliveries"
       title={t('deliveries.title')}
       hint={t('deliveries.hint', { count: SHOWN })}
-      className={styles.section}
-      actions={
-        <Button size="sm" onClick={() => void query.refetch()} loading={query.isFetching && !query.isLoading}>
-          {t('deliveries.refresh')}
-        </Button>
-      }
+      query={query}
     >
       <div className={styles.webhookUrl}>
         <p className={styles.label}>{t('deliveries.webhookUrl')}</p>
@@ -172,6 +167,6 @@ export function WebhookDeliveriesPanel({
         empty={{ headingLevel: 3, title: t('deliveries.emptyTitle'), description: t('deliveries.emptyBody') }}
       />
       {explained ? <DeliveryReplay key={explained.id} tenant={tenant} name={name} delivery={explained} /> : null}
-    </Section>
+    </RefreshableSection>
   );
 }
