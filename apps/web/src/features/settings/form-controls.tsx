@@ -16,8 +16,13 @@ import fieldStyles from '@/components/ui/text-field.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import styles from './settings.module.css';
 
-function describedBy(id: string, hint?: ReactNode, error?: ReactNode) {
-  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+/** The attributes that tie a control to its LabelledField: its id, its hint and error announced with it. */
+function describedControl(id: string, hint?: ReactNode, error?: ReactNode) {
+  return {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+  };
 }
 
 /** A control with its label above and its hint and error below, tied to it by `id`. */
@@ -68,13 +73,7 @@ export function SelectField({ label, hint, error, options, className, ...props }
   const id = useId();
   return (
     <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
-      <select
-        id={id}
-        className={`${fieldStyles.input} ${styles.select}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...props}
-      >
+      <select className={`${fieldStyles.input} ${styles.select}`} {...describedControl(id, hint, error)} {...props}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -96,10 +95,8 @@ export function TextAreaField({ label, hint, error, className, ...props }: TextA
   return (
     <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
       <textarea
-        id={id}
         className={`${fieldStyles.input} ${styles.textarea}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
+        {...describedControl(id, hint, error)}
         {...props}
       />
     </LabelledField>
