@@ -1,7 +1,7 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, RemoveRowButton } from '@/components/ui/button';
 import { urlHost } from '@/features/dag-editor/model/delegation';
 import { hasRole } from '@/features/settings/roles';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -122,14 +122,10 @@ function CompleteForm({ runId, stage, onDone }: { runId: string; stage: string; 
                 value={output.value}
                 onChange={(e) => setOutput(index, { value: e.target.value })}
               />
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={t('runs.delegation.removeOutput', { index: index + 1 })}
+              <RemoveRowButton
+                label={t('runs.delegation.removeOutput', { index: index + 1 })}
                 onClick={() => setOutputs(outputs.filter((_, i) => i !== index))}
-              >
-                ×
-              </Button>
+              />
             </div>
           ))}
           <Button size="sm" variant="ghost" onClick={() => setOutputs([...outputs, { key: '', value: '' }])}>
