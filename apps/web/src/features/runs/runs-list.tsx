@@ -151,46 +151,26 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         }
       />
       <form className={styles.filters} aria-label={t('runs.list.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterPhase')}</span>
-          <select
-            className={styles.filterSelect}
-            value={phase}
-            onChange={(e) => setPhase(e.target.value as RunPhase | '')}
-          >
-            <option value="">{t('runs.list.any')}</option>
-            {RUN_PHASES.map((p) => (
-              <option key={p} value={p}>
-                {t(`phase.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterTrigger')}</span>
-          <select
-            className={styles.filterSelect}
-            value={trigger}
-            onChange={(e) => setTrigger(e.target.value as RunTrigger | '')}
-          >
-            <option value="">{t('runs.list.any')}</option>
-            {TRIGGERS.map((tr) => (
-              <option key={tr} value={tr}>
-                {t(`runs.trigger.${tr}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterTime')}</span>
-          <select className={styles.filterSelect} value={range} onChange={(e) => setRange(e.target.value as Range)}>
-            {(Object.keys(RANGES) as Range[]).map((r) => (
-              <option key={r} value={r}>
-                {t(`runs.list.range.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t('runs.list.filterPhase')}
+          value={phase}
+          onChange={setPhase}
+          anyLabel={t('runs.list.any')}
+          options={RUN_PHASES.map((p) => ({ value: p, label: t(`phase.${p}`) }))}
+        />
+        <FilterSelect
+          label={t('runs.list.filterTrigger')}
+          value={trigger}
+          onChange={setTrigger}
+          anyLabel={t('runs.list.any')}
+          options={TRIGGERS.map((tr) => ({ value: tr, label: t(`runs.trigger.${tr}`) }))}
+        />
+        <FilterSelect
+          label={t('runs.list.filterTime')}
+          value={range}
+          onChange={setRange}
+          options={(Object.keys(RANGES) as Range[]).map((r) => ({ value: r, label: t(`runs.list.range.${r}`) }))}
+        />
         {total !== undefined ? (
           <span className={styles.muted} role="status">
             {t('runs.list.count', { count: total })}
@@ -220,5 +200,34 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         </div>
       ) : null}
     </>
+  );
+}
+
+/** One filter of the runs list: a labelled select; `anyLabel` adds the option '' that filters nothing. */
+function FilterSelect<Value extends string>({
+  label,
+  value,
+  onChange,
+  options,
+  anyLabel,
+}: {
+  label: string;
+  value: Value;
+  onChange: (value: Value) => void;
+  options: readonly { value: Value; label: string }[];
+  anyLabel?: string;
+}) {
+  return (
+    <label className={styles.filter}>
+      <span>{label}</span>
+      <select className={styles.filterSelect} value={value} onChange={(e) => onChange(e.target.value as Value)}>
+        {anyLabel === undefined ? null : <option value="">{anyLabel}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
