@@ -11,7 +11,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
 import type { Column } from '@/components/ui/table';
-import { formatDateTime } from '@/features/projects/format';
+import { dateTimeColumn } from '@/features/projects/date-time-column';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -101,12 +101,7 @@ function IntegrationsTable({
         );
       },
     },
-    {
-      id: 'created',
-      header: t('integrations.col.created'),
-      sortValue: (i) => i.createdAt,
-      cell: (i) => <time dateTime={i.createdAt}>{formatDateTime(i.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('created', t('integrations.col.created'), (i) => i.createdAt, locale),
     actionsColumn(t('settings.col.actions'), (i) => [
       {
         label: t('integrations.edit'),

@@ -18,6 +18,7 @@ import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
 import { isPhase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
+import { dateTimeColumn } from './date-time-column';
 import { formatDateTime } from './format';
 import { type ProjectDetail, ProjectDocument } from './projects.documents';
 import styles from './projects.module.css';
@@ -150,12 +151,7 @@ function WorkflowsTable({
           <span className={styles.muted}>{t('common.notAvailable')}</span>
         ),
     },
-    {
-      id: 'updated',
-      header: t('project.col.updated'),
-      sortValue: (w) => w.updatedAt,
-      cell: (w) => <time dateTime={w.updatedAt}>{formatDateTime(w.updatedAt, locale)}</time>,
-    },
+    dateTimeColumn('updated', t('project.col.updated'), (w) => w.updatedAt, locale),
     actionsColumn(t('projects.col.actions'), (w) => [
       { label: t('project.editWorkflow'), href: `/projects/${project}/workflows/${w.name}` },
     ]),

@@ -17,7 +17,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useListMutation } from '@/lib/use-list-mutation';
 import { CreateProjectDrawer } from './create-project-drawer';
-import { formatDateTime } from './format';
+import { dateTimeColumn } from './date-time-column';
 import { DeleteProjectDocument, type ProjectRow, ProjectsDocument } from './projects.documents';
 import styles from './projects.module.css';
 import { TenantRequired } from './tenant-required';
@@ -100,12 +100,7 @@ function ProjectsTable({
       sortValue: (p) => p.creator?.name ?? p.creator?.email,
       cell: (p) => p.creator?.name || p.creator?.email || t('common.notAvailable'),
     },
-    {
-      id: 'created',
-      header: t('projects.col.created'),
-      sortValue: (p) => p.createdAt,
-      cell: (p) => <time dateTime={p.createdAt}>{formatDateTime(p.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('created', t('projects.col.created'), (p) => p.createdAt, locale),
     actionsColumn(t('projects.col.actions'), (p) => [
       { label: t('projects.addWorkflow'), href: `/projects/${p.name}/new-workflow` },
       {

@@ -11,7 +11,7 @@ import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { useCurrentUser } from '@/features/auth/auth-guard';
-import { formatDateTime } from '@/features/projects/format';
+import { dateTimeColumn } from '@/features/projects/date-time-column';
 import { useI18n, useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -87,12 +87,7 @@ export function MembersPanel({ tenant }: { tenant: string }) {
           roleLabel(m.role)
         ),
     },
-    {
-      id: 'since',
-      header: t('settings.members.col.since'),
-      sortValue: (m) => m.createdAt,
-      cell: (m) => <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('since', t('settings.members.col.since'), (m) => m.createdAt, locale),
     ...(canManage
       ? [
           actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
