@@ -7,6 +7,7 @@ import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
+import { DateTime } from '@/features/projects/date-time';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -24,12 +25,7 @@ export function SessionsPanel() {
     queryFn: ({ signal }) => request(SessionsDocument, undefined, { signal }),
   });
   const revoke = useListMutation(queryKeys.account.sessions, (id: string) => request(RevokeSessionDocument, { id }));
-  const when = (iso: string | null) =>
-    iso ? (
-      <time dateTime={iso}>{formatDateTime(iso, locale)}</time>
-    ) : (
-      <span className={styles.muted}>{t('account.sessions.neverUsed')}</span>
-    );
+  const when = (iso: string | null) => <DateTime iso={iso} fallback={t('account.sessions.neverUsed')} />;
 
   const columns: Column<SessionRow>[] = [
     {

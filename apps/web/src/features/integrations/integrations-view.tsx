@@ -11,7 +11,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
 import type { Column } from '@/components/ui/table';
-import { dateTimeColumn } from '@/features/projects/date-time-column';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -57,7 +57,7 @@ function IntegrationsTable({
   drawer: DrawerState;
   setDrawer: (state: DrawerState) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const query = useQuery({
     queryKey: queryKeys.integrations.all(tenant),
     queryFn: ({ signal }) => request(IntegrationsDocument, { tenant }, { signal }),
@@ -101,7 +101,7 @@ function IntegrationsTable({
         );
       },
     },
-    dateTimeColumn('created', t('integrations.col.created'), (i) => i.createdAt, locale),
+    dateTimeColumn('created', t('integrations.col.created'), (i) => i.createdAt),
     actionsColumn(t('settings.col.actions'), (i) => [
       {
         label: t('integrations.edit'),

@@ -18,7 +18,7 @@ import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
 import { isPhase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
-import { dateTimeColumn } from './date-time-column';
+import { dateTimeColumn } from './date-time';
 import { formatDateTime } from './format';
 import { type ProjectDetail, ProjectDocument } from './projects.documents';
 import styles from './projects.module.css';
@@ -121,7 +121,7 @@ function WorkflowsTable({
   rows: ProjectDetail['workflows'];
   loading: boolean;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const columns: Column<ProjectDetail['workflows'][number]>[] = [
     {
       id: 'name',
@@ -151,7 +151,7 @@ function WorkflowsTable({
           <span className={styles.muted}>{t('common.notAvailable')}</span>
         ),
     },
-    dateTimeColumn('updated', t('project.col.updated'), (w) => w.updatedAt, locale),
+    dateTimeColumn('updated', t('project.col.updated'), (w) => w.updatedAt),
     actionsColumn(t('projects.col.actions'), (w) => [
       { label: t('project.editWorkflow'), href: `/projects/${project}/workflows/${w.name}` },
     ]),

@@ -17,7 +17,7 @@ import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useListMutation } from '@/lib/use-list-mutation';
 import { CreateProjectDrawer } from './create-project-drawer';
-import { dateTimeColumn } from './date-time-column';
+import { dateTimeColumn } from './date-time';
 import { DeleteProjectDocument, type ProjectRow, ProjectsDocument } from './projects.documents';
 import styles from './projects.module.css';
 import { TenantRequired } from './tenant-required';
@@ -53,7 +53,7 @@ function ProjectsTable({
   isCreating: boolean;
   setCreating: (value: boolean) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const router = useRouter();
   const query = useQuery({
     queryKey: queryKeys.projects.all(tenant),
@@ -100,7 +100,7 @@ function ProjectsTable({
       sortValue: (p) => p.creator?.name ?? p.creator?.email,
       cell: (p) => p.creator?.name || p.creator?.email || t('common.notAvailable'),
     },
-    dateTimeColumn('created', t('projects.col.created'), (p) => p.createdAt, locale),
+    dateTimeColumn('created', t('projects.col.created'), (p) => p.createdAt),
     actionsColumn(t('projects.col.actions'), (p) => [
       { label: t('projects.addWorkflow'), href: `/projects/${p.name}/new-workflow` },
       {

@@ -9,7 +9,7 @@ import { actionsColumn } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
-import { formatDateTime } from '@/features/projects/format';
+import { DateTime } from '@/features/projects/date-time';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -32,7 +32,7 @@ function expiresAt(expiry: Expiry, now = Date.now()): string | undefined {
 
 /** Your API tokens for the CLI: create (the secret is shown once), list, revoke. */
 export function ApiTokensPanel() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.settings.apiTokens,
@@ -61,8 +61,6 @@ export function ApiTokensPanel() {
     setCreated(undefined);
     create.mutate();
   };
-  const when = (iso: string | null, fallback: string) =>
-    iso ? <time dateTime={iso}>{formatDateTime(iso, locale)}</time> : <span className={styles.muted}>{fallback}</span>;
 
   const columns: Column<ApiTokenRow>[] = [
     {
@@ -75,19 +73,19 @@ export function ApiTokensPanel() {
       id: 'created',
       header: t('settings.tokens.col.created'),
       sortValue: (r) => r.createdAt,
-      cell: (r) => when(r.createdAt, ''),
+      cell: (r) => <DateTime iso={r.createdAt} />,
     },
     {
       id: 'lastUsed',
       header: t('settings.tokens.col.lastUsed'),
       sortValue: (r) => r.lastUsedAt,
-      cell: (r) => when(r.lastUsedAt, t('settings.tokens.neverUsed')),
+      cell: (r) => <DateTime iso={r.lastUsedAt} fallback={t('settings.tokens.neverUsed')} />,
     },
     {
       id: 'expires',
       header: t('settings.tokens.col.expires'),
       sortValue: (r) => r.expiresAt,
-      cell: (r) => when(r.expiresAt, t('settings.tokens.noExpiry')),
+      cell: (r) => <DateTime iso={r.expiresAt} fallback={t('settings.tokens.noExpiry')} />,
     },
     actionsColumn(t('settings.col.actions'), (r) => [
       {

@@ -11,7 +11,7 @@ import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { useCurrentUser } from '@/features/auth/auth-guard';
-import { dateTimeColumn } from '@/features/projects/date-time-column';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n, useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -30,7 +30,7 @@ import styles from './settings.module.css';
 
 /** Members of the tenant: everyone can see them, ADMIN and up manage them. */
 export function MembersPanel({ tenant }: { tenant: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const key = queryKeys.settings.members(tenant);
@@ -87,7 +87,7 @@ export function MembersPanel({ tenant }: { tenant: string }) {
           roleLabel(m.role)
         ),
     },
-    dateTimeColumn('since', t('settings.members.col.since'), (m) => m.createdAt, locale),
+    dateTimeColumn('since', t('settings.members.col.since'), (m) => m.createdAt),
     ...(canManage
       ? [
           actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
