@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -29,20 +29,22 @@ type DrawerState = { open: false } | { open: true; integration?: IntegrationRow 
 export function IntegrationsView() {
   const { t } = useI18n();
   const [drawer, setDrawer] = useState<DrawerState>({ open: false });
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+      {t('integrations.add')}
+    </Button>
+  );
   return (
     <>
       <PageHeader
         title={t('integrations.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('integrations.description')}
-        actions={
-          <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-            {t('integrations.add')}
-          </Button>
-        }
+        actions={addButton}
       />
       <TenantRequired>
-        {(tenant) => <IntegrationsTable tenant={tenant} drawer={drawer} setDrawer={setDrawer} />}
+        {(tenant) => <IntegrationsTable addButton={addButton} tenant={tenant} drawer={drawer} setDrawer={setDrawer} />}
       </TenantRequired>
     </>
   );
@@ -50,10 +52,13 @@ export function IntegrationsView() {
 
 function IntegrationsTable({
   tenant,
+  addButton,
   drawer,
   setDrawer,
 }: {
   tenant: string;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   drawer: DrawerState;
   setDrawer: (state: DrawerState) => void;
 }) {
@@ -132,11 +137,7 @@ function IntegrationsTable({
           icon: <IntegrationsIcon size={20} />,
           title: t('integrations.emptyTitle'),
           description: t('integrations.emptyBody'),
-          action: (
-            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-              {t('integrations.add')}
-            </Button>
-          ),
+          action: addButton,
         }}
       />
       {remove.error ? <ErrorState title={t('integrations.deleteFailed')} error={remove.error} /> : null}

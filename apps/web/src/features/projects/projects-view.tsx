@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -25,20 +25,24 @@ import { TenantRequired } from './tenant-required';
 export function ProjectsView() {
   const { t } = useI18n();
   const [isCreating, setCreating] = useState(false);
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      {t('projects.new')}
+    </Button>
+  );
   return (
     <>
       <PageHeader
         title={t('projects.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('projects.description')}
-        actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            {t('projects.new')}
-          </Button>
-        }
+        actions={addButton}
       />
       <TenantRequired>
-        {(tenant) => <ProjectsTable tenant={tenant} isCreating={isCreating} setCreating={setCreating} />}
+        {(tenant) => (
+          <ProjectsTable addButton={addButton} tenant={tenant} isCreating={isCreating} setCreating={setCreating} />
+        )}
       </TenantRequired>
     </>
   );
@@ -46,10 +50,13 @@ export function ProjectsView() {
 
 function ProjectsTable({
   tenant,
+  addButton,
   isCreating,
   setCreating,
 }: {
   tenant: string;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   isCreating: boolean;
   setCreating: (value: boolean) => void;
 }) {
@@ -127,11 +134,7 @@ function ProjectsTable({
           icon: <ProjectsIcon size={20} />,
           title: t('projects.emptyTitle'),
           description: t('projects.emptyBodyTenant'),
-          action: (
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              {t('projects.new')}
-            </Button>
-          ),
+          action: addButton,
         }}
       />
       {remove.error ? <ErrorState title={t('projects.deleteFailed')} error={remove.error} /> : null}

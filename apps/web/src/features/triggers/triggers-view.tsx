@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { RunIcon } from '@/components/icons';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -28,6 +28,12 @@ type DrawerState = { open: false } | { open: true; trigger?: TriggerRow };
 export function TriggersView({ project, workflow }: { project: string; workflow: string }) {
   const { t } = useI18n();
   const [drawer, setDrawer] = useState<DrawerState>({ open: false });
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+      {t('triggers.add')}
+    </Button>
+  );
   const base = `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}`;
   return (
     <>
@@ -45,15 +51,18 @@ export function TriggersView({ project, workflow }: { project: string; workflow:
             <LinkButton variant="ghost" href={base}>
               {t('triggers.backToEditor')}
             </LinkButton>
-            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-              {t('triggers.add')}
-            </Button>
+            {addButton}
           </>
         }
       />
       <TenantRequired>
         {(tenant) => (
-          <TriggersTable workflowRef={{ tenant, project, workflow }} drawer={drawer} setDrawer={setDrawer} />
+          <TriggersTable
+            addButton={addButton}
+            workflowRef={{ tenant, project, workflow }}
+            drawer={drawer}
+            setDrawer={setDrawer}
+          />
         )}
       </TenantRequired>
     </>
@@ -62,10 +71,13 @@ export function TriggersView({ project, workflow }: { project: string; workflow:
 
 function TriggersTable({
   workflowRef,
+  addButton,
   drawer,
   setDrawer,
 }: {
   workflowRef: WorkflowRef;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   drawer: DrawerState;
   setDrawer: (state: DrawerState) => void;
 }) {
@@ -195,11 +207,7 @@ function TriggersTable({
           icon: <RunIcon size={20} />,
           title: t('triggers.emptyTitle'),
           description: t('triggers.emptyBody'),
-          action: (
-            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-              {t('triggers.add')}
-            </Button>
-          ),
+          action: addButton,
         }}
       />
       {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
