@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState } from '@/components/ui/error-state';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
@@ -67,12 +67,10 @@ export function SessionsPanel() {
       r.isCurrent
         ? [{ label: t('account.signOut'), onClick: () => void signOut() }]
         : [
-            {
+            mutationAction(revoke, r.id, {
               label: t('account.sessions.revoke'),
               ariaLabel: t('account.sessions.revokeNamed', { when: formatDateTime(r.createdAt, locale) }),
-              loading: revoke.isPending && revoke.variables === r.id,
-              onClick: () => revoke.mutate(r.id),
-            },
+            }),
           ],
     ),
   ];

@@ -9,7 +9,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import type { Column } from '@/components/ui/table';
 import { dateTimeColumn } from '@/features/projects/date-time';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -113,13 +113,11 @@ function IntegrationsTable({
         ariaLabel: t('integrations.editNamed', { name: i.name }),
         onClick: () => setDrawer({ open: true, integration: i }),
       },
-      {
+      mutationAction(remove, i.name, {
         label: t('common.delete'),
         ariaLabel: t('integrations.deleteNamed', { name: i.name }),
         confirm: t('integrations.deleteConfirm', { name: i.name }),
-        loading: remove.isPending && remove.variables === i.name,
-        onClick: () => remove.mutate(i.name),
-      },
+      }),
     ]),
   ];
 

@@ -10,7 +10,7 @@ import { ErrorState } from '@/components/ui/error-state';
 import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -110,13 +110,11 @@ function ProjectsTable({
     dateTimeColumn('created', t('projects.col.created'), (p) => p.createdAt),
     actionsColumn(t('projects.col.actions'), (p) => [
       { label: t('projects.addWorkflow'), href: `/projects/${p.name}/new-workflow` },
-      {
+      mutationAction(remove, p.name, {
         label: t('common.delete'),
         ariaLabel: t('projects.deleteNamed', { name: p.name }),
         confirm: t('projects.deleteConfirm', { name: p.name }),
-        loading: remove.isPending && remove.variables === p.name,
-        onClick: () => remove.mutate(p.name),
-      },
+      }),
     ]),
   ];
 

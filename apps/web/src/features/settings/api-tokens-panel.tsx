@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
@@ -88,13 +88,11 @@ export function ApiTokensPanel() {
       cell: (r) => <DateTime iso={r.expiresAt} fallback={t('settings.tokens.noExpiry')} />,
     },
     actionsColumn(t('settings.col.actions'), (r) => [
-      {
+      mutationAction(revoke, r.id, {
         label: t('settings.tokens.revoke'),
         ariaLabel: t('settings.tokens.revokeNamed', { name: r.name }),
         confirm: t('settings.tokens.revokeConfirm', { name: r.name }),
-        loading: revoke.isPending && revoke.variables === r.id,
-        onClick: () => revoke.mutate(r.id),
-      },
+      }),
     ]),
   ];
 

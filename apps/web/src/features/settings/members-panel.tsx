@@ -6,7 +6,7 @@ import { TenantIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
@@ -91,13 +91,11 @@ export function MembersPanel({ tenant }: { tenant: string }) {
     ...(canManage
       ? [
           actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
-            {
+            mutationAction(remove, m.user.email, {
               label: t('settings.members.remove'),
               ariaLabel: t('settings.members.removeNamed', { email: m.user.email }),
               confirm: t('settings.members.removeConfirm', { email: m.user.email, tenant }),
-              loading: remove.isPending && remove.variables === m.user.email,
-              onClick: () => remove.mutate(m.user.email),
-            },
+            }),
           ]),
         ]
       : []),

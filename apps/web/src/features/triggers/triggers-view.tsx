@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { QueryTable } from '@/components/ui/query-table';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import type { Column } from '@/components/ui/table';
 import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
@@ -174,13 +174,11 @@ function TriggersTable({
         ariaLabel: t('triggers.editNamed', { name: r.name }),
         onClick: () => setDrawer({ open: true, trigger: r }),
       },
-      {
+      mutationAction(remove, r.name, {
         label: t('common.delete'),
         ariaLabel: t('triggers.deleteNamed', { name: r.name }),
         confirm: t('triggers.deleteConfirm', { name: r.name }),
-        loading: remove.isPending && remove.variables === r.name,
-        onClick: () => remove.mutate(r.name),
-      },
+      }),
     ]),
   ];
 
