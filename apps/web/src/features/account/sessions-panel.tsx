@@ -7,7 +7,7 @@ import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
-import { DateTime } from '@/features/projects/date-time';
+import { DateTime, dateTimeColumn } from '@/features/projects/date-time';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
@@ -25,7 +25,6 @@ export function SessionsPanel() {
     queryFn: ({ signal }) => request(SessionsDocument, undefined, { signal }),
   });
   const revoke = useListMutation(queryKeys.account.sessions, (id: string) => request(RevokeSessionDocument, { id }));
-  const when = (iso: string | null) => <DateTime iso={iso} fallback={t('account.sessions.neverUsed')} />;
 
   const columns: Column<SessionRow>[] = [
     {
@@ -34,7 +33,7 @@ export function SessionsPanel() {
       sortValue: (r) => r.createdAt,
       cell: (r) => (
         <>
-          {when(r.createdAt)}
+          <DateTime iso={r.createdAt} />
           {r.isCurrent ? <span className={styles.current}>{t('account.sessions.current')}</span> : null}
         </>
       ),
@@ -51,18 +50,13 @@ export function SessionsPanel() {
         </span>
       ),
     },
-    {
-      id: 'lastUsed',
-      header: t('account.sessions.col.lastUsed'),
-      sortValue: (r) => r.lastUsedAt,
-      cell: (r) => when(r.lastUsedAt),
-    },
-    {
-      id: 'expires',
-      header: t('account.sessions.col.expires'),
-      sortValue: (r) => r.expiresAt,
-      cell: (r) => when(r.expiresAt),
-    },
+    dateTimeColumn(
+      'lastUsed',
+      t('account.sessions.col.lastUsed'),
+      (r) => r.lastUsedAt,
+      t('account.sessions.neverUsed'),
+    ),
+    dateTimeColumn('expires', t('account.sessions.col.expires'), (r) => r.expiresAt, t('account.sessions.neverUsed')),
     actionsColumn(t('account.sessions.col.actions'), (r) =>
       r.isCurrent
         ? [{ label: t('account.signOut'), onClick: () => void signOut() }]

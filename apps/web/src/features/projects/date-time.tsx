@@ -12,7 +12,12 @@ export function DateTime({ iso, fallback }: { iso: string | null | undefined; fa
   return <time dateTime={iso}>{formatDateTime(iso, locale)}</time>;
 }
 
-/** A sortable table column of one date and time per row (created, updated…). */
-export function dateTimeColumn<Row>(id: string, header: string, value: (row: Row) => string): Column<Row> {
-  return { id, header, sortValue: value, cell: (row) => <DateTime iso={value(row)} /> };
+/** A sortable table column of one date and time per row (created, last used…); `fallback` where a row has none. */
+export function dateTimeColumn<Row>(
+  id: string,
+  header: string,
+  value: (row: Row) => string | null,
+  fallback?: string,
+): Column<Row> {
+  return { id, header, sortValue: value, cell: (row) => <DateTime iso={value(row)} fallback={fallback} /> };
 }

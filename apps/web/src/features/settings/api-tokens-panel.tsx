@@ -9,7 +9,7 @@ import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
-import { DateTime } from '@/features/projects/date-time';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
@@ -69,24 +69,9 @@ export function ApiTokensPanel() {
       sortValue: (r) => r.name,
       cell: (r) => <strong>{r.name}</strong>,
     },
-    {
-      id: 'created',
-      header: t('settings.tokens.col.created'),
-      sortValue: (r) => r.createdAt,
-      cell: (r) => <DateTime iso={r.createdAt} />,
-    },
-    {
-      id: 'lastUsed',
-      header: t('settings.tokens.col.lastUsed'),
-      sortValue: (r) => r.lastUsedAt,
-      cell: (r) => <DateTime iso={r.lastUsedAt} fallback={t('settings.tokens.neverUsed')} />,
-    },
-    {
-      id: 'expires',
-      header: t('settings.tokens.col.expires'),
-      sortValue: (r) => r.expiresAt,
-      cell: (r) => <DateTime iso={r.expiresAt} fallback={t('settings.tokens.noExpiry')} />,
-    },
+    dateTimeColumn('created', t('settings.tokens.col.created'), (r) => r.createdAt),
+    dateTimeColumn('lastUsed', t('settings.tokens.col.lastUsed'), (r) => r.lastUsedAt, t('settings.tokens.neverUsed')),
+    dateTimeColumn('expires', t('settings.tokens.col.expires'), (r) => r.expiresAt, t('settings.tokens.noExpiry')),
     actionsColumn(t('settings.col.actions'), (r) => [
       mutationAction(revoke, r.id, {
         label: t('settings.tokens.revoke'),
