@@ -56,7 +56,7 @@ export function SessionsPanel() {
       (r) => r.lastUsedAt,
       t('account.sessions.neverUsed'),
     ),
-    dateTimeColumn('expires', t('account.sessions.col.expires'), (r) => r.expiresAt, t('account.sessions.neverUsed')),
+    dateTimeColumn('expires', t('account.sessions.col.expires'), (r) => r.expiresAt),
     actionsColumn(t('account.sessions.col.actions'), (r) =>
       r.isCurrent
         ? [{ label: t('account.signOut'), onClick: () => void signOut() }]
