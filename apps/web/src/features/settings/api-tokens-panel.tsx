@@ -8,13 +8,12 @@ import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
-import { TextField } from '@/components/ui/text-field';
 import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useListMutation } from '@/lib/use-list-mutation';
-import { CopyableValue, SelectField } from './form-controls';
+import { CopyableValue, InlineMutationForm, SelectField } from './form-controls';
 import {
   type ApiTokenRow,
   ApiTokensDocument,
@@ -83,20 +82,13 @@ export function ApiTokensPanel() {
 
   return (
     <Section id="tokens-title" title={t('settings.tokens.title')} hint={t('settings.tokens.hint')}>
-      <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.tokens.createTitle')}>
-        <TextField
-          className={styles.grow}
-          label={t('settings.tokens.name')}
-          placeholder="ci"
-          value={name}
-          onChange={(event) => {
-            setName(event.target.value);
-            if (create.error) create.reset();
-          }}
-          error={create.error instanceof Error ? create.error.message : undefined}
-          required
-          autoComplete="off"
-        />
+      <InlineMutationForm
+        label={t('settings.tokens.createTitle')}
+        submitLabel={t('settings.tokens.create')}
+        mutation={create}
+        onSubmit={submit}
+        field={{ label: t('settings.tokens.name'), placeholder: 'ci', value: name, onChange: setName }}
+      >
         <SelectField
           label={t('settings.tokens.expiry')}
           value={expiry}
@@ -107,10 +99,7 @@ export function ApiTokensPanel() {
               value === 'never' ? t('settings.tokens.expiryNever') : t('settings.tokens.expiryDays', { days: value }),
           }))}
         />
-        <Button type="submit" variant="primary" loading={create.isPending}>
-          {t('settings.tokens.create')}
-        </Button>
-      </form>
+      </InlineMutationForm>
       {created ? (
         <div className={styles.secretReveal} role="status">
           <p className={styles.secretRevealTitle}>{t('settings.tokens.createdTitle', { name: created.name })}</p>

@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  type FormEvent,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
@@ -12,6 +13,7 @@ import {
 import { CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import tabStyles from '@/components/ui/tabs.module.css';
+import { TextField, type TextFieldProps } from '@/components/ui/text-field';
 import fieldStyles from '@/components/ui/text-field.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import styles from './settings.module.css';
@@ -239,5 +241,53 @@ export function FormError({ message, className }: { message: string | undefined;
     <p ref={ref} className={className ?? styles.formError} role="alert">
       {message}
     </p>
+  );
+}
+
+/** What an InlineMutationForm needs of its mutation (a TanStack mutation result fits). */
+interface FormMutation {
+  isPending: boolean;
+  error: unknown;
+  reset: () => void;
+}
+
+/**
+ * A one-line form above a settings table (add a member, create a token): a required text field
+ * that shows the mutation's error until typed in again, the other `children` fields, and the submit button.
+ */
+export function InlineMutationForm({
+  label,
+  submitLabel,
+  mutation,
+  onSubmit,
+  field,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  mutation: FormMutation;
+  onSubmit: (event: FormEvent) => void;
+  field: Omit<TextFieldProps, 'className' | 'onChange' | 'error' | 'required'> & { onChange: (value: string) => void };
+  children: ReactNode;
+}) {
+  const { onChange, ...fieldProps } = field;
+  return (
+    <form className={styles.inlineForm} onSubmit={onSubmit} aria-label={label}>
+      <TextField
+        className={styles.grow}
+        {...fieldProps}
+        onChange={(event) => {
+          onChange(event.target.value);
+          if (mutation.error) mutation.reset();
+        }}
+        error={mutation.error instanceof Error ? mutation.error.message : undefined}
+        required
+        autoComplete="off"
+      />
+      {children}
+      <Button type="submit" variant="primary" loading={mutation.isPending}>
+        {submitLabel}
+      </Button>
+    </form>
   );
 }

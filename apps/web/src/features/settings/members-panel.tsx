@@ -3,20 +3,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { TenantIcon } from '@/components/icons';
-import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
 import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
 import type { Column } from '@/components/ui/table';
-import { TextField } from '@/components/ui/text-field';
 import { useCurrentUser } from '@/features/auth/auth-guard';
 import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n, useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
 import { useListMutation } from '@/lib/use-list-mutation';
-import { SelectField } from './form-controls';
+import { InlineMutationForm, SelectField } from './form-controls';
 import { assignableRoles, canAdminister } from './roles';
 import {
   AddMemberDocument,
@@ -141,31 +139,26 @@ function AddMemberForm({ tenant, roles, onAdded }: { tenant: string; roles: Tena
     add.mutate();
   };
   return (
-    <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.members.addTitle')}>
-      <TextField
-        className={styles.grow}
-        label={t('settings.members.email')}
-        type="email"
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          if (add.error) add.reset();
-        }}
-        placeholder="dev@example.com"
-        hint={t('settings.members.emailHint')}
-        error={add.error instanceof Error ? add.error.message : undefined}
-        required
-        autoComplete="off"
-      />
+    <InlineMutationForm
+      label={t('settings.members.addTitle')}
+      submitLabel={t('settings.members.add')}
+      mutation={add}
+      onSubmit={submit}
+      field={{
+        label: t('settings.members.email'),
+        type: 'email',
+        value: email,
+        onChange: setEmail,
+        placeholder: 'dev@example.com',
+        hint: t('settings.members.emailHint'),
+      }}
+    >
       <SelectField
         label={t('settings.members.role')}
         value={role}
         onChange={(event) => setRole(event.target.value as TenantRole)}
         options={roles.map((value) => ({ value, label: t(`settings.role.${value}`) }))}
       />
-      <Button type="submit" variant="primary" loading={add.isPending}>
-        {t('settings.members.add')}
-      </Button>
-    </form>
+    </InlineMutationForm>
   );
 }
