@@ -81,7 +81,7 @@ export function SessionsPanel() {
         initialSort={{ columnId: 'created', direction: 'descending' }}
         empty={{ title: t('account.sessions.emptyTitle') }}
       />
-      {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
+      <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} />
     </Section>
   );
 }

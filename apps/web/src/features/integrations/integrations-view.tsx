@@ -138,7 +138,7 @@ function IntegrationsTable({
           action: addButton,
         }}
       />
-      {remove.error ? <ErrorState title={t('integrations.deleteFailed')} error={remove.error} /> : null}
+      <ErrorState title={t('integrations.deleteFailed')} error={remove.error} />
       <IntegrationDrawer
         tenant={tenant}
         open={drawer.open}

@@ -135,7 +135,7 @@ function ProjectsTable({
           action: addButton,
         }}
       />
-      {remove.error ? <ErrorState title={t('projects.deleteFailed')} error={remove.error} /> : null}
+      <ErrorState title={t('projects.deleteFailed')} error={remove.error} />
       <CreateProjectDrawer
         tenant={tenant}
         open={isCreating}

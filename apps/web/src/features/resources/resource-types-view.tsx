@@ -174,7 +174,7 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
           description: t('resourceTypes.emptyBody'),
         }}
       />
-      {list.deleteError ? <ErrorState title={t('resourceTypes.deleteFailed')} error={list.deleteError} /> : null}
+      <ErrorState title={t('resourceTypes.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <ResourceTypeDrawer
           key={`${list.editing.mode}/${list.editing.draft.type}`}

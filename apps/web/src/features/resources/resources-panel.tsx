@@ -126,7 +126,7 @@ export function ResourcesPanel({
         loading={loading}
         empty={{ title: t('project.resourcesEmptyTitle'), description: t('project.resourcesEmptyBody') }}
       />
-      {list.deleteError ? <ErrorState title={t('resources.deleteFailed')} error={list.deleteError} /> : null}
+      <ErrorState title={t('resources.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <ResourceDrawer
           key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}

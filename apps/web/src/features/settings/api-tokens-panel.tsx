@@ -121,7 +121,7 @@ export function ApiTokensPanel() {
         rowKey={(r) => r.id}
         empty={{ title: t('settings.tokens.emptyTitle'), description: t('settings.tokens.emptyBody') }}
       />
-      {revoke.error ? <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} /> : null}
+      <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} />
     </Section>
   );
 }

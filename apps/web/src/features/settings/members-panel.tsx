@@ -117,8 +117,8 @@ export function MembersPanel({ tenant }: { tenant: string }) {
           description: t('settings.members.emptyBody'),
         }}
       />
-      {changeRole.error ? <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} /> : null}
-      {remove.error ? <ErrorState title={t('settings.members.removeFailed')} error={remove.error} /> : null}
+      <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} />
+      <ErrorState title={t('settings.members.removeFailed')} error={remove.error} />
     </Section>
   );
 }

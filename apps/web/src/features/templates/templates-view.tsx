@@ -193,7 +193,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
           description: t('templates.emptyBody'),
         }}
       />
-      {list.deleteError ? <ErrorState title={t('templates.deleteFailed')} error={list.deleteError} /> : null}
+      <ErrorState title={t('templates.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <TemplateDrawer
           key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}

@@ -208,7 +208,7 @@ function TriggersTable({
           action: addButton,
         }}
       />
-      {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
+      <ErrorState title={t('triggers.deleteFailed')} error={remove.error} />
       <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
       {/* What the SCM servers of this workflow's triggers sent, each delivery explained and replayable. */}
       {(query.data?.integrations ?? [])
