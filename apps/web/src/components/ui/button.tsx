@@ -53,6 +53,15 @@ export function Button({
   );
 }
 
+/** The small "×" that removes one row of an editable list; `label` names the row for screen readers. */
+export function RemoveRowButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Button size="sm" variant="ghost" aria-label={label} onClick={onClick}>
+      ×
+    </Button>
+  );
+}
+
 export type LinkButtonProps = ComponentProps<typeof Link> & CommonProps;
 
 /** A link that looks like a button (navigation, not an action). */

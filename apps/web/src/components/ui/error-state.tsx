@@ -6,9 +6,10 @@ import { AlertIcon } from '../icons';
 import { Button } from './button';
 import styles from './error-state.module.css';
 
-/** A failed load: what happened, the error code, and a way to try again. */
+/** A failed load or action: what happened, the error code, and a way to try again; nothing while `error` is empty. */
 export function ErrorState({ title, error, onRetry }: { title: string; error: unknown; onRetry?: () => void }) {
   const t = useT();
+  if (!error) return null;
   const code = errorCode(error);
   const message =
     code === 'NETWORK_ERROR'

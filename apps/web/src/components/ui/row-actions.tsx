@@ -17,6 +17,26 @@ export interface RowAction {
   hidden?: boolean;
 }
 
+/** What a row action needs of the mutation it runs (a TanStack mutation result fits). */
+interface RowMutation<Variables> {
+  isPending: boolean;
+  variables?: Variables;
+  mutate: (variables: Variables) => void;
+}
+
+/** A row action (delete, revoke…) that runs `mutation` for this row's `variables`, spinning while that run is pending. */
+export function mutationAction<Variables>(
+  mutation: RowMutation<Variables>,
+  variables: Variables,
+  action: Omit<RowAction, 'loading' | 'onClick'>,
+): RowAction {
+  return {
+    ...action,
+    loading: mutation.isPending && mutation.variables === variables,
+    onClick: () => mutation.mutate(variables),
+  };
+}
+
 /** The small ghost buttons at the end of a table row: edit, duplicate, delete… */
 export function RowActions({ actions }: { actions: readonly RowAction[] }) {
   return (

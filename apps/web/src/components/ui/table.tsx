@@ -3,6 +3,7 @@
 import { type ReactNode, useMemo, useState } from 'react';
 import { useT } from '@/i18n/i18n-provider';
 import { ArrowDownIcon, ArrowUpIcon, ChevronUpDownIcon } from '../icons';
+import { EmptyState, type EmptyStateProps } from './empty-state';
 import { Skeleton } from './skeleton';
 import styles from './table.module.css';
 
@@ -25,8 +26,8 @@ export interface TableProps<Row> {
   rows: readonly Row[];
   rowKey: (row: Row) => string;
   loading?: boolean;
-  /** Shown in place of the rows when there are none (explain what to do first). */
-  empty?: ReactNode;
+  /** The empty state shown in place of the rows when there are none (explain what to do first). */
+  empty?: Omit<EmptyStateProps, 'variant'>;
   initialSort?: { columnId: string; direction: SortDirection };
 }
 
@@ -125,7 +126,7 @@ export function Table<Row>({ caption, columns, rows, rowKey, loading, empty, ini
           {showEmpty ? (
             <tr>
               <td colSpan={columns.length} className={styles.emptyCell}>
-                {empty}
+                {empty ? <EmptyState variant="plain" {...empty} /> : null}
               </td>
             </tr>
           ) : null}

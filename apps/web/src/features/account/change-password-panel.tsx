@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Section } from '@/components/ui/section';
-import { TextField } from '@/components/ui/text-field';
+import { TextField, type TextFieldProps } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { GraphQLRequestError } from '@/lib/graphql/errors';
@@ -53,40 +53,34 @@ export function ChangePasswordPanel() {
   return (
     <Section id="password-title" title={t('account.password.title')} hint={t('account.password.hint')}>
       <form className={styles.form} onSubmit={submit} aria-label={t('account.password.title')}>
-        <TextField
+        <PasswordField
           label={t('account.password.current')}
-          type="password"
           autoComplete="current-password"
-          required
           value={current}
-          onChange={(event) => {
-            setCurrent(event.target.value);
+          onChange={(value) => {
+            setCurrent(value);
             reset();
           }}
           error={currentError ?? otherError}
         />
-        <TextField
+        <PasswordField
           label={t('account.password.new')}
-          type="password"
           autoComplete="new-password"
-          required
           minLength={8}
           value={next}
-          onChange={(event) => {
-            setNext(event.target.value);
+          onChange={(value) => {
+            setNext(value);
             reset();
           }}
           hint={t('account.password.newHint')}
           error={newError}
         />
-        <TextField
+        <PasswordField
           label={t('account.password.repeat')}
-          type="password"
           autoComplete="new-password"
-          required
           value={repeated}
-          onChange={(event) => {
-            setRepeated(event.target.value);
+          onChange={(value) => {
+            setRepeated(value);
             setMismatch(false);
           }}
           error={mismatch ? t('account.password.mismatch') : undefined}
@@ -102,4 +96,12 @@ export function ChangePasswordPanel() {
       ) : null}
     </Section>
   );
+}
+
+/** A required password input that hands its value to `onChange`. */
+function PasswordField({
+  onChange,
+  ...props
+}: Omit<TextFieldProps, 'type' | 'required' | 'onChange'> & { onChange: (value: string) => void }) {
+  return <TextField type="password" required onChange={(event) => onChange(event.target.value)} {...props} />;
 }

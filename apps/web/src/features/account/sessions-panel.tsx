@@ -1,38 +1,30 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { EmptyState } from '@/components/ui/empty-state';
+import { useQuery } from '@tanstack/react-query';
 import { ErrorState } from '@/components/ui/error-state';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { useSignOut } from '@/features/auth/session';
+import { DateTime, dateTimeColumn } from '@/features/projects/date-time';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { RevokeSessionDocument, type SessionRow, SessionsDocument } from './account.documents';
 import styles from './account.module.css';
 
 /** Where you are signed in: each session with its browser and address; sign any of them out. */
 export function SessionsPanel() {
   const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
   const signOut = useSignOut();
   const query = useQuery({
     queryKey: queryKeys.account.sessions,
     queryFn: ({ signal }) => request(SessionsDocument, undefined, { signal }),
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => request(RevokeSessionDocument, { id }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.account.sessions }),
-  });
-  const when = (iso: string | null) =>
-    iso ? (
-      <time dateTime={iso}>{formatDateTime(iso, locale)}</time>
-    ) : (
-      <span className={styles.muted}>{t('account.sessions.neverUsed')}</span>
-    );
+  const revoke = useListMutation(queryKeys.account.sessions, (id: string) => request(RevokeSessionDocument, { id }));
 
   const columns: Column<SessionRow>[] = [
     {
@@ -41,7 +33,7 @@ export function SessionsPanel() {
       sortValue: (r) => r.createdAt,
       cell: (r) => (
         <>
-          {when(r.createdAt)}
+          <DateTime iso={r.createdAt} />
           {r.isCurrent ? <span className={styles.current}>{t('account.sessions.current')}</span> : null}
         </>
       ),
@@ -58,48 +50,38 @@ export function SessionsPanel() {
         </span>
       ),
     },
-    {
-      id: 'lastUsed',
-      header: t('account.sessions.col.lastUsed'),
-      sortValue: (r) => r.lastUsedAt,
-      cell: (r) => when(r.lastUsedAt),
-    },
-    {
-      id: 'expires',
-      header: t('account.sessions.col.expires'),
-      sortValue: (r) => r.expiresAt,
-      cell: (r) => when(r.expiresAt),
-    },
+    dateTimeColumn(
+      'lastUsed',
+      t('account.sessions.col.lastUsed'),
+      (r) => r.lastUsedAt,
+      t('account.sessions.neverUsed'),
+    ),
+    dateTimeColumn('expires', t('account.sessions.col.expires'), (r) => r.expiresAt),
     actionsColumn(t('account.sessions.col.actions'), (r) =>
       r.isCurrent
         ? [{ label: t('account.signOut'), onClick: () => void signOut() }]
         : [
-            {
+            mutationAction(revoke, r.id, {
               label: t('account.sessions.revoke'),
               ariaLabel: t('account.sessions.revokeNamed', { when: formatDateTime(r.createdAt, locale) }),
-              loading: revoke.isPending && revoke.variables === r.id,
-              onClick: () => revoke.mutate(r.id),
-            },
+            }),
           ],
     ),
   ];
 
   return (
     <Section id="sessions-title" title={t('account.sessions.title')} hint={t('account.sessions.hint')}>
-      {query.error ? (
-        <ErrorState title={t('account.sessions.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('account.sessions.title')}
-          columns={columns}
-          rows={query.data?.sessions ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'created', direction: 'descending' }}
-          empty={<EmptyState variant="plain" title={t('account.sessions.emptyTitle')} />}
-        />
-      )}
-      {revoke.error ? <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('account.sessions.loadFailed')}
+        caption={t('account.sessions.title')}
+        columns={columns}
+        rows={query.data?.sessions ?? []}
+        rowKey={(r) => r.id}
+        initialSort={{ columnId: 'created', direction: 'descending' }}
+        empty={{ title: t('account.sessions.emptyTitle') }}
+      />
+      <ErrorState title={t('account.sessions.revokeFailed')} error={revoke.error} />
     </Section>
   );
 }

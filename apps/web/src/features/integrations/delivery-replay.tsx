@@ -49,7 +49,7 @@ export function DeliveryReplay({
         </Button>
         {wasReal ? <span role="status">{t('deliveries.replay.done')}</span> : null}
       </div>
-      {replay.error ? <ErrorState title={t('deliveries.replay.failed')} error={replay.error} /> : null}
+      <ErrorState title={t('deliveries.replay.failed')} error={replay.error} />
       {rows ? (
         rows.length === 0 ? (
           <p className={styles.muted}>{t('deliveries.replay.noTriggers')}</p>

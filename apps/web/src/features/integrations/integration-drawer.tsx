@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, RemoveRowButton } from '@/components/ui/button';
 import formStyles from '@/components/ui/drawer-form.module.css';
 import { FormDrawer } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
@@ -227,16 +227,12 @@ export function IntegrationDrawer({
                 checked={pair.isSecret}
                 onChange={(isSecret) => setPair(index, { isSecret })}
               />
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={t('integrations.general.removeRow', { n: index + 1 })}
+              <RemoveRowButton
+                label={t('integrations.general.removeRow', { n: index + 1 })}
                 onClick={() =>
                   setValues((current) => ({ ...current, pairs: current.pairs.filter((_, i) => i !== index) }))
                 }
-              >
-                ×
-              </Button>
+              />
             </div>
           ))}
           <div>

@@ -1,20 +1,22 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { IntegrationsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
-import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
-import { formatDateTime } from '@/features/projects/format';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
+import type { Column } from '@/components/ui/table';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { IntegrationDrawer } from './integration-drawer';
 import { serverOf } from './integration-forms';
 import { DeleteIntegrationDocument, type IntegrationRow, IntegrationsDocument } from './integrations.documents';
@@ -27,20 +29,22 @@ type DrawerState = { open: false } | { open: true; integration?: IntegrationRow 
 export function IntegrationsView() {
   const { t } = useI18n();
   const [drawer, setDrawer] = useState<DrawerState>({ open: false });
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+      {t('integrations.add')}
+    </Button>
+  );
   return (
     <>
       <PageHeader
         title={t('integrations.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('integrations.description')}
-        actions={
-          <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-            {t('integrations.add')}
-          </Button>
-        }
+        actions={addButton}
       />
       <TenantRequired>
-        {(tenant) => <IntegrationsTable tenant={tenant} drawer={drawer} setDrawer={setDrawer} />}
+        {(tenant) => <IntegrationsTable addButton={addButton} tenant={tenant} drawer={drawer} setDrawer={setDrawer} />}
       </TenantRequired>
     </>
   );
@@ -48,23 +52,24 @@ export function IntegrationsView() {
 
 function IntegrationsTable({
   tenant,
+  addButton,
   drawer,
   setDrawer,
 }: {
   tenant: string;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   drawer: DrawerState;
   setDrawer: (state: DrawerState) => void;
 }) {
-  const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
+  const { t } = useI18n();
   const query = useQuery({
     queryKey: queryKeys.integrations.all(tenant),
     queryFn: ({ signal }) => request(IntegrationsDocument, { tenant }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteIntegrationDocument, { input: { tenant, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations.all(tenant) }),
-  });
+  const remove = useListMutation(queryKeys.integrations.all(tenant), (name: string) =>
+    request(DeleteIntegrationDocument, { input: { tenant, name } }),
+  );
 
   const columns: Column<IntegrationRow>[] = [
     {
@@ -72,12 +77,14 @@ function IntegrationsTable({
       header: t('integrations.col.name'),
       sortValue: (i) => i.name,
       cell: (i) => (
-        <span className={styles.nameCell}>
-          <Link href={integrationHref(i.name)} className={styles.nameButton}>
-            {i.name}
-          </Link>
-          {i.description ? <span className={styles.muted}>{i.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link href={integrationHref(i.name)} className={styles.nameButton}>
+              {i.name}
+            </Link>
+          }
+          notes={[i.description]}
+        />
       ),
     },
     {
@@ -99,56 +106,39 @@ function IntegrationsTable({
         );
       },
     },
-    {
-      id: 'created',
-      header: t('integrations.col.created'),
-      sortValue: (i) => i.createdAt,
-      cell: (i) => <time dateTime={i.createdAt}>{formatDateTime(i.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('created', t('integrations.col.created'), (i) => i.createdAt),
     actionsColumn(t('settings.col.actions'), (i) => [
       {
         label: t('integrations.edit'),
         ariaLabel: t('integrations.editNamed', { name: i.name }),
         onClick: () => setDrawer({ open: true, integration: i }),
       },
-      {
+      mutationAction(remove, i.name, {
         label: t('common.delete'),
         ariaLabel: t('integrations.deleteNamed', { name: i.name }),
         confirm: t('integrations.deleteConfirm', { name: i.name }),
-        loading: remove.isPending && remove.variables === i.name,
-        onClick: () => remove.mutate(i.name),
-      },
+      }),
     ]),
   ];
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('integrations.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('integrations.title')}
-          columns={columns}
-          rows={query.data?.integrations ?? []}
-          rowKey={(i) => i.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<IntegrationsIcon size={20} />}
-              title={t('integrations.emptyTitle')}
-              description={t('integrations.emptyBody')}
-              action={
-                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-                  {t('integrations.add')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
-      {remove.error ? <ErrorState title={t('integrations.deleteFailed')} error={remove.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('integrations.loadFailed')}
+        caption={t('integrations.title')}
+        columns={columns}
+        rows={query.data?.integrations ?? []}
+        rowKey={(i) => i.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <IntegrationsIcon size={20} />,
+          title: t('integrations.emptyTitle'),
+          description: t('integrations.emptyBody'),
+          action: addButton,
+        }}
+      />
+      <ErrorState title={t('integrations.deleteFailed')} error={remove.error} />
       <IntegrationDrawer
         tenant={tenant}
         open={drawer.open}

@@ -2,10 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { Section } from '@/components/ui/section';
 import { SkeletonText } from '@/components/ui/skeleton';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
@@ -14,6 +12,7 @@ import { queryKeys } from '@/lib/query-keys';
 import { RegistryRepositoriesDocument } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { filterByQuery } from './name-filter';
+import { RefreshableSection } from './refreshable-section';
 
 const SHOWN = 200;
 
@@ -31,16 +30,11 @@ export function RegistryRepositoriesPanel({ tenant, name }: { tenant: string; na
   const shown = filterByQuery(all, filter);
 
   return (
-    <Section
+    <RefreshableSection
       id="registry-repositories"
       title={t('registry.title')}
       hint={t('registry.hint', { count: SHOWN })}
-      className={styles.section}
-      actions={
-        <Button size="sm" onClick={() => void query.refetch()} loading={query.isFetching && !query.isLoading}>
-          {t('deliveries.refresh')}
-        </Button>
-      }
+      query={query}
     >
       {query.error ? (
         <ErrorState title={t('registry.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
@@ -74,6 +68,6 @@ export function RegistryRepositoriesPanel({ tenant, name }: { tenant: string; na
           </p>
         </>
       )}
-    </Section>
+    </RefreshableSection>
   );
 }

@@ -4,10 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
-import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import { QueryTable } from '@/components/ui/query-table';
+import type { Column } from '@/components/ui/table';
 import { runHref } from '@/features/runs/runs.documents';
 import { CopyableValue } from '@/features/settings/form-controls';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -17,6 +15,7 @@ import { DeliveryReplay } from './delivery-replay';
 import { WebhookDeliveriesDocument, type WebhookDeliveryRow } from './integration-detail.documents';
 import styles from './integration-detail.module.css';
 import { OutcomeBadge } from './outcome-badge';
+import { RefreshableSection } from './refreshable-section';
 import { countOutcomes, formatReceivedAt, integrationWebhookPath } from './webhook-deliveries';
 
 const SHOWN = 50;
@@ -136,16 +135,11 @@ export function WebhookDeliveriesPanel({
   ];
 
   return (
-    <Section
+    <RefreshableSection
       id="webhook-deliveries"
       title={t('deliveries.title')}
       hint={t('deliveries.hint', { count: SHOWN })}
-      className={styles.section}
-      actions={
-        <Button size="sm" onClick={() => void query.refetch()} loading={query.isFetching && !query.isLoading}>
-          {t('deliveries.refresh')}
-        </Button>
-      }
+      query={query}
     >
       <div className={styles.webhookUrl}>
         <p className={styles.label}>{t('deliveries.webhookUrl')}</p>
@@ -162,27 +156,17 @@ export function WebhookDeliveriesPanel({
           })}
         </p>
       ) : null}
-      {query.error ? (
-        <ErrorState title={t('deliveries.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('deliveries.title')}
-          columns={columns}
-          rows={rows}
-          rowKey={(d) => d.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'received', direction: 'descending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              headingLevel={3}
-              title={t('deliveries.emptyTitle')}
-              description={t('deliveries.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('deliveries.loadFailed')}
+        caption={t('deliveries.title')}
+        columns={columns}
+        rows={rows}
+        rowKey={(d) => d.id}
+        initialSort={{ columnId: 'received', direction: 'descending' }}
+        empty={{ headingLevel: 3, title: t('deliveries.emptyTitle'), description: t('deliveries.emptyBody') }}
+      />
       {explained ? <DeliveryReplay key={explained.id} tenant={tenant} name={name} delivery={explained} /> : null}
-    </Section>
+    </RefreshableSection>
   );
 }

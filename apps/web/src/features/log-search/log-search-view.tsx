@@ -235,15 +235,12 @@ function LogSearch({ tenant, state }: { tenant: string; state: SearchState }) {
             rows={rows}
             rowKey={(hit) => `${hit.run.id}/${hit.stage}/${hit.seq}`}
             loading={hits.isLoading}
-            empty={
-              <EmptyState
-                variant="plain"
-                headingLevel={3}
-                icon={<LogSearchIcon size={18} />}
-                title={t('logSearch.emptyTitle')}
-                description={t('logSearch.emptyBody')}
-              />
-            }
+            empty={{
+              headingLevel: 3,
+              icon: <LogSearchIcon size={18} />,
+              title: t('logSearch.emptyTitle'),
+              description: t('logSearch.emptyBody'),
+            }}
           />
           {hits.hasNextPage ? (
             <div className={styles.more}>

@@ -4,10 +4,9 @@ import type { InfiniteData } from '@tanstack/react-query';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { RunIcon } from '@/components/icons';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { runWaitText } from '@/features/runs/run-wait-text';
 import {
   isTerminal,
@@ -120,25 +119,20 @@ export function ActiveRuns({ tenant }: { tenant: string }) {
     },
   ];
 
-  if (runs.error) {
-    return <ErrorState title={t('overview.loadError')} error={runs.error} onRetry={() => void runs.refetch()} />;
-  }
   return (
-    <Table<RunSummary>
+    <QueryTable<RunSummary>
+      query={runs}
+      loadFailed={t('overview.loadError')}
       caption={t('overview.active.title')}
       columns={columns}
       rows={rows}
       rowKey={(run) => run.id}
-      loading={runs.isLoading}
-      empty={
-        <EmptyState
-          variant="plain"
-          headingLevel={3}
-          icon={<RunIcon size={18} />}
-          title={t('overview.active.emptyTitle')}
-          description={t('overview.active.emptyBody')}
-        />
-      }
+      empty={{
+        headingLevel: 3,
+        icon: <RunIcon size={18} />,
+        title: t('overview.active.emptyTitle'),
+        description: t('overview.active.emptyBody'),
+      }}
     />
   );
 }

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { ComponentType } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { ArrowRightIcon, type IconProps, IntegrationsIcon, ProjectsIcon, WorkflowsIcon } from '@/components/icons';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
@@ -117,24 +117,16 @@ export function OverviewView() {
       {tenant && !error ? (
         <>
           <div className={styles.charts}>
-            <section className={styles.panel} aria-labelledby="runs-per-day">
-              <div className={styles.panelHeader}>
-                <h2 id="runs-per-day" className={styles.panelTitle}>
-                  {t('overview.charts.runsPerDay')}
-                </h2>
-                <p className={styles.panelBody}>{t('overview.charts.runsPerDayBody', { days: DAYS })}</p>
-              </div>
+            <Panel
+              id="runs-per-day"
+              title={t('overview.charts.runsPerDay')}
+              body={t('overview.charts.runsPerDayBody', { days: DAYS })}
+            >
               {data ? <RunsPerDayChart days={data.days} /> : <Skeleton height="12rem" />}
-            </section>
-            <section className={styles.panel} aria-labelledby="duration-trend">
-              <div className={styles.panelHeader}>
-                <h2 id="duration-trend" className={styles.panelTitle}>
-                  {t('overview.charts.duration')}
-                </h2>
-                <p className={styles.panelBody}>{t('overview.charts.durationBody')}</p>
-              </div>
+            </Panel>
+            <Panel id="duration-trend" title={t('overview.charts.duration')} body={t('overview.charts.durationBody')}>
               {data ? <DurationTrendChart days={data.days} /> : <Skeleton height="12rem" />}
-            </section>
+            </Panel>
           </div>
           <section className={styles.section} aria-labelledby="running-now">
             <h2 id="running-now" className={styles.sectionTitle}>
@@ -151,13 +143,7 @@ export function OverviewView() {
 function GetStarted() {
   const t = useT();
   return (
-    <section className={styles.panel} aria-labelledby="get-started">
-      <div className={styles.panelHeader}>
-        <h2 id="get-started" className={styles.panelTitle}>
-          {t('overview.start.title')}
-        </h2>
-        <p className={styles.panelBody}>{t('overview.start.body')}</p>
-      </div>
+    <Panel id="get-started" title={t('overview.start.title')} body={t('overview.start.body')}>
       <ol className={styles.steps}>
         {STEPS.map((step, index) => (
           <li key={step.href}>
@@ -176,6 +162,21 @@ function GetStarted() {
           </li>
         ))}
       </ol>
+    </Panel>
+  );
+}
+
+/** A titled overview panel: heading and a line that says what it shows, then its content. */
+function Panel({ id, title, body, children }: { id: string; title: string; body: string; children: ReactNode }) {
+  return (
+    <section className={styles.panel} aria-labelledby={id}>
+      <div className={styles.panelHeader}>
+        <h2 id={id} className={styles.panelTitle}>
+          {title}
+        </h2>
+        <p className={styles.panelBody}>{body}</p>
+      </div>
+      {children}
     </section>
   );
 }

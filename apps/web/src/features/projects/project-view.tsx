@@ -5,8 +5,8 @@ import Link from 'next/link';
 import { type KeyboardEvent, useState } from 'react';
 import { WorkflowsIcon } from '@/components/icons';
 import { LinkButton } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -18,6 +18,7 @@ import type { MessageKey } from '@/i18n/locales';
 import { request } from '@/lib/graphql/client';
 import { isPhase } from '@/lib/phases';
 import { queryKeys } from '@/lib/query-keys';
+import { dateTimeColumn } from './date-time';
 import { formatDateTime } from './format';
 import { type ProjectDetail, ProjectDocument } from './projects.documents';
 import styles from './projects.module.css';
@@ -120,19 +121,21 @@ function WorkflowsTable({
   rows: ProjectDetail['workflows'];
   loading: boolean;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const columns: Column<ProjectDetail['workflows'][number]>[] = [
     {
       id: 'name',
       header: t('project.col.name'),
       sortValue: (w) => w.name,
       cell: (w) => (
-        <span className={styles.nameCell}>
-          <Link className={styles.nameLink} href={`/projects/${project}/workflows/${w.name}`}>
-            {w.name}
-          </Link>
-          {w.description ? <span className={styles.muted}>{w.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link className={styles.nameLink} href={`/projects/${project}/workflows/${w.name}`}>
+              {w.name}
+            </Link>
+          }
+          notes={[w.description]}
+        />
       ),
     },
     { id: 'version', header: t('project.col.version'), sortValue: (w) => w.version, cell: (w) => `v${w.version}` },
@@ -148,12 +151,7 @@ function WorkflowsTable({
           <span className={styles.muted}>{t('common.notAvailable')}</span>
         ),
     },
-    {
-      id: 'updated',
-      header: t('project.col.updated'),
-      sortValue: (w) => w.updatedAt,
-      cell: (w) => <time dateTime={w.updatedAt}>{formatDateTime(w.updatedAt, locale)}</time>,
-    },
+    dateTimeColumn('updated', t('project.col.updated'), (w) => w.updatedAt),
     actionsColumn(t('projects.col.actions'), (w) => [
       { label: t('project.editWorkflow'), href: `/projects/${project}/workflows/${w.name}` },
     ]),
@@ -166,19 +164,16 @@ function WorkflowsTable({
       rowKey={(w) => w.id}
       loading={loading}
       initialSort={{ columnId: 'name', direction: 'ascending' }}
-      empty={
-        <EmptyState
-          variant="plain"
-          icon={<WorkflowsIcon size={20} />}
-          title={t('project.workflowsEmptyTitle')}
-          description={t('project.workflowsEmptyBody')}
-          action={
-            <LinkButton variant="primary" href={`/projects/${project}/new-workflow`}>
-              {t('project.newWorkflow')}
-            </LinkButton>
-          }
-        />
-      }
+      empty={{
+        icon: <WorkflowsIcon size={20} />,
+        title: t('project.workflowsEmptyTitle'),
+        description: t('project.workflowsEmptyBody'),
+        action: (
+          <LinkButton variant="primary" href={`/projects/${project}/new-workflow`}>
+            {t('project.newWorkflow')}
+          </LinkButton>
+        ),
+      }}
     />
   );
 }
@@ -213,9 +208,7 @@ function StagesTable({ rows, loading }: { rows: ProjectDetail['stages']; loading
       rows={rows}
       rowKey={(s) => s.id}
       loading={loading}
-      empty={
-        <EmptyState variant="plain" title={t('project.stagesEmptyTitle')} description={t('project.stagesEmptyBody')} />
-      }
+      empty={{ title: t('project.stagesEmptyTitle'), description: t('project.stagesEmptyBody') }}
     />
   );
 }

@@ -1,21 +1,23 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ProjectsIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
-import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
+import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { CreateProjectDrawer } from './create-project-drawer';
-import { formatDateTime } from './format';
+import { dateTimeColumn } from './date-time';
 import { DeleteProjectDocument, type ProjectRow, ProjectsDocument } from './projects.documents';
 import styles from './projects.module.css';
 import { TenantRequired } from './tenant-required';
@@ -23,20 +25,24 @@ import { TenantRequired } from './tenant-required';
 export function ProjectsView() {
   const { t } = useI18n();
   const [isCreating, setCreating] = useState(false);
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setCreating(true)}>
+      {t('projects.new')}
+    </Button>
+  );
   return (
     <>
       <PageHeader
         title={t('projects.title')}
         breadcrumbs={[{ label: t('breadcrumbs.home'), href: '/' }]}
         description={t('projects.description')}
-        actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            {t('projects.new')}
-          </Button>
-        }
+        actions={addButton}
       />
       <TenantRequired>
-        {(tenant) => <ProjectsTable tenant={tenant} isCreating={isCreating} setCreating={setCreating} />}
+        {(tenant) => (
+          <ProjectsTable addButton={addButton} tenant={tenant} isCreating={isCreating} setCreating={setCreating} />
+        )}
       </TenantRequired>
     </>
   );
@@ -44,24 +50,25 @@ export function ProjectsView() {
 
 function ProjectsTable({
   tenant,
+  addButton,
   isCreating,
   setCreating,
 }: {
   tenant: string;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   isCreating: boolean;
   setCreating: (value: boolean) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const router = useRouter();
-  const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.projects.all(tenant),
     queryFn: ({ signal }) => request(ProjectsDocument, { tenant }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteProjectDocument, { input: { tenant, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.projects.all(tenant) }),
-  });
+  const remove = useListMutation(queryKeys.projects.all(tenant), (name: string) =>
+    request(DeleteProjectDocument, { input: { tenant, name } }),
+  );
 
   const columns: Column<ProjectRow>[] = [
     {
@@ -69,12 +76,14 @@ function ProjectsTable({
       header: t('projects.col.name'),
       sortValue: (p) => p.name,
       cell: (p) => (
-        <span className={styles.nameCell}>
-          <Link className={styles.nameLink} href={`/projects/${p.name}`}>
-            {p.name}
-          </Link>
-          {p.description ? <span className={styles.muted}>{p.description}</span> : null}
-        </span>
+        <NameCell
+          name={
+            <Link className={styles.nameLink} href={`/projects/${p.name}`}>
+              {p.name}
+            </Link>
+          }
+          notes={[p.description]}
+        />
       ),
     },
     {
@@ -98,52 +107,35 @@ function ProjectsTable({
       sortValue: (p) => p.creator?.name ?? p.creator?.email,
       cell: (p) => p.creator?.name || p.creator?.email || t('common.notAvailable'),
     },
-    {
-      id: 'created',
-      header: t('projects.col.created'),
-      sortValue: (p) => p.createdAt,
-      cell: (p) => <time dateTime={p.createdAt}>{formatDateTime(p.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('created', t('projects.col.created'), (p) => p.createdAt),
     actionsColumn(t('projects.col.actions'), (p) => [
       { label: t('projects.addWorkflow'), href: `/projects/${p.name}/new-workflow` },
-      {
+      mutationAction(remove, p.name, {
         label: t('common.delete'),
         ariaLabel: t('projects.deleteNamed', { name: p.name }),
         confirm: t('projects.deleteConfirm', { name: p.name }),
-        loading: remove.isPending && remove.variables === p.name,
-        onClick: () => remove.mutate(p.name),
-      },
+      }),
     ]),
   ];
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('projects.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('projects.title')}
-          columns={columns}
-          rows={query.data?.tenant?.projects ?? []}
-          rowKey={(p) => p.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<ProjectsIcon size={20} />}
-              title={t('projects.emptyTitle')}
-              description={t('projects.emptyBodyTenant')}
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  {t('projects.new')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
-      {remove.error ? <ErrorState title={t('projects.deleteFailed')} error={remove.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('projects.loadFailed')}
+        caption={t('projects.title')}
+        columns={columns}
+        rows={query.data?.tenant?.projects ?? []}
+        rowKey={(p) => p.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <ProjectsIcon size={20} />,
+          title: t('projects.emptyTitle'),
+          description: t('projects.emptyBodyTenant'),
+          action: addButton,
+        }}
+      />
+      <ErrorState title={t('projects.deleteFailed')} error={remove.error} />
       <CreateProjectDrawer
         tenant={tenant}
         open={isCreating}

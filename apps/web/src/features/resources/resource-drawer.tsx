@@ -1,8 +1,9 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { FormDrawer, FormError } from '@/components/ui/form-drawer';
+import { FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
+import { DrawerField, EntryFormDrawer } from '@/features/dag-editor/editor/drawer-fields';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { useT } from '@/i18n/i18n-provider';
@@ -66,17 +67,14 @@ export function ResourceDrawer({
   };
 
   return (
-    <FormDrawer
+    <EntryFormDrawer
+      form="resources.form"
+      mode={mode}
+      name={initial.name}
       width="34rem"
-      title={
-        mode === 'create' ? t('resources.form.createTitle') : t('resources.form.editTitle', { name: initial.name })
-      }
-      onClose={onClose}
-      submitLabel={mode === 'create' ? t('resources.form.create') : t('resources.form.save')}
-      onSubmit={submit}
       busy={busy}
-      cancelLabel={t('resources.form.cancel')}
-      formClassName={formStyles.form}
+      onSubmit={submit}
+      onClose={onClose}
     >
       {error && !error.formField ? <FormError message={`${t('resources.form.failed')}: ${error.message}`} /> : null}
       <TextField
@@ -89,10 +87,7 @@ export function ResourceDrawer({
         autoComplete="off"
         spellCheck={false}
       />
-      <div className={formStyles.field}>
-        <label htmlFor={typeId} className={formStyles.label}>
-          {t('resources.form.type')}
-        </label>
+      <DrawerField id={typeId} label={t('resources.form.type')}>
         <select
           id={typeId}
           className={formStyles.input}
@@ -118,7 +113,7 @@ export function ResourceDrawer({
           {type?.description}
         </p>
         <FormError message={fieldError('type')} />
-      </div>
+      </DrawerField>
       <fieldset className={formStyles.fieldset}>
         <legend className={formStyles.legend}>{t('resources.form.parameters')}</legend>
         {type && type.parameters.length === 0 ? (
@@ -153,10 +148,7 @@ export function ResourceDrawer({
         onChange={(extra) => set({ extra })}
         addLabel={t('resources.form.addParameter')}
       />
-      <div className={formStyles.field}>
-        <label htmlFor={integrationId} className={formStyles.label}>
-          {t('resources.form.integration')}
-        </label>
+      <DrawerField id={integrationId} label={t('resources.form.integration')}>
         <select
           id={integrationId}
           className={formStyles.input}
@@ -179,7 +171,7 @@ export function ResourceDrawer({
             : t('resources.form.integrationHint')}
         </p>
         <FormError message={fieldError('integration')} />
-      </div>
+      </DrawerField>
       {resolver !== 'none' ? (
         <TextField
           label={t('resources.form.resolver')}
@@ -196,6 +188,6 @@ export function ResourceDrawer({
           spellCheck={false}
         />
       ) : null}
-    </FormDrawer>
+    </EntryFormDrawer>
   );
 }

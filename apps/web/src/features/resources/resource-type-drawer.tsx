@@ -1,8 +1,9 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { FormDrawer, FormError } from '@/components/ui/form-drawer';
+import { FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
+import { CheckboxRow, DrawerField, EntryFormDrawer } from '@/features/dag-editor/editor/drawer-fields';
 import { RequiredRows } from '@/features/dag-editor/editor/required-rows';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
@@ -45,19 +46,14 @@ export function ResourceTypeDrawer({
   };
 
   return (
-    <FormDrawer
+    <EntryFormDrawer
+      form="resourceTypes.form"
+      mode={mode}
+      name={initial.type}
       width="34rem"
-      title={
-        mode === 'create'
-          ? t('resourceTypes.form.createTitle')
-          : t('resourceTypes.form.editTitle', { name: initial.type })
-      }
-      onClose={onClose}
-      submitLabel={mode === 'create' ? t('resourceTypes.form.create') : t('resourceTypes.form.save')}
-      onSubmit={submit}
       busy={busy}
-      cancelLabel={t('resourceTypes.form.cancel')}
-      formClassName={formStyles.form}
+      onSubmit={submit}
+      onClose={onClose}
     >
       <FormError message={error} />
       <TextField
@@ -91,14 +87,8 @@ export function ResourceTypeDrawer({
       />
       <fieldset className={formStyles.fieldset}>
         <legend className={formStyles.legend}>{t('resourceTypes.form.operations')}</legend>
-        <label className={formStyles.checkbox}>
-          <input type="checkbox" checked={draft.pull} onChange={(e) => set({ pull: e.target.checked })} />
-          <span>{t('resourceTypes.form.pull')}</span>
-        </label>
-        <label className={formStyles.checkbox}>
-          <input type="checkbox" checked={draft.push} onChange={(e) => set({ push: e.target.checked })} />
-          <span>{t('resourceTypes.form.push')}</span>
-        </label>
+        <CheckboxRow label={t('resourceTypes.form.pull')} checked={draft.pull} onChange={(pull) => set({ pull })} />
+        <CheckboxRow label={t('resourceTypes.form.push')} checked={draft.push} onChange={(push) => set({ push })} />
         {touched && operationsError ? (
           <p className={formStyles.hint} style={{ color: 'var(--danger)' }}>
             {operationsError}
@@ -118,10 +108,11 @@ export function ResourceTypeDrawer({
           add: t('resourceTypes.form.addParameter'),
         }}
       />
-      <div className={formStyles.field}>
-        <label htmlFor={bindId} className={formStyles.label}>
-          {t('resourceTypes.form.bindIntegrationType')}
-        </label>
+      <DrawerField
+        id={bindId}
+        label={t('resourceTypes.form.bindIntegrationType')}
+        hint={t('resourceTypes.form.bindHint')}
+      >
         <select
           id={bindId}
           className={formStyles.input}
@@ -145,8 +136,7 @@ export function ResourceTypeDrawer({
           </optgroup>
           {unknownKind ? <option value={draft.bindIntegrationType}>{draft.bindIntegrationType}</option> : null}
         </select>
-        <p className={formStyles.hint}>{t('resourceTypes.form.bindHint')}</p>
-      </div>
+      </DrawerField>
       {draft.bindIntegrationType ? (
         <RowsEditor
           legend={t('resourceTypes.form.paramBindings')}
@@ -159,6 +149,6 @@ export function ResourceTypeDrawer({
           addLabel={t('resourceTypes.form.addBinding')}
         />
       ) : null}
-    </FormDrawer>
+    </EntryFormDrawer>
   );
 }

@@ -4,11 +4,12 @@ import { type ResourceTypeRow, ResourceTypesDocument } from '@cyclone/api-contra
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import styles from '@/features/templates/templates.module.css';
 import { TemplatesNav } from '@/features/templates/templates-nav';
@@ -69,11 +70,7 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
       width: '30%',
       sortValue: (row) => row.type,
       cell: (row) => (
-        <span className={styles.nameCell}>
-          <span className={styles.name}>{row.type}</span>
-          {row.description ? <span className={styles.muted}>{row.description}</span> : null}
-          {row.name ? <span className={styles.muted}>{row.name}</span> : null}
-        </span>
+        <NameCell name={<span className={styles.name}>{row.type}</span>} notes={[row.description, row.name]} />
       ),
     },
     {
@@ -164,26 +161,20 @@ function ResourceTypesList({ tenant }: { tenant: string }) {
         }
       />
       <TemplatesNav current="/templates/resource-types" />
-      {query.error ? (
-        <ErrorState title={t('resourceTypes.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('resourceTypes.title')}
-          columns={columns}
-          rows={query.data?.resourceTypes ?? []}
-          rowKey={(row) => row.type}
-          loading={query.isLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<TemplatesIcon size={20} />}
-              title={t('resourceTypes.emptyTitle')}
-              description={t('resourceTypes.emptyBody')}
-            />
-          }
-        />
-      )}
-      {list.deleteError ? <ErrorState title={t('resourceTypes.deleteFailed')} error={list.deleteError} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('resourceTypes.loadFailed')}
+        caption={t('resourceTypes.title')}
+        columns={columns}
+        rows={query.data?.resourceTypes ?? []}
+        rowKey={(row) => row.type}
+        empty={{
+          icon: <TemplatesIcon size={20} />,
+          title: t('resourceTypes.emptyTitle'),
+          description: t('resourceTypes.emptyBody'),
+        }}
+      />
+      <ErrorState title={t('resourceTypes.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <ResourceTypeDrawer
           key={`${list.editing.mode}/${list.editing.draft.type}`}

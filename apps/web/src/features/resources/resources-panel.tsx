@@ -3,7 +3,6 @@
 import { ResourceTypesDocument } from '@cyclone/api-contract';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { actionsColumn } from '@/components/ui/row-actions';
 import { type Column, Table } from '@/components/ui/table';
@@ -125,15 +124,9 @@ export function ResourcesPanel({
         rows={[...rows]}
         rowKey={(r) => r.id}
         loading={loading}
-        empty={
-          <EmptyState
-            variant="plain"
-            title={t('project.resourcesEmptyTitle')}
-            description={t('project.resourcesEmptyBody')}
-          />
-        }
+        empty={{ title: t('project.resourcesEmptyTitle'), description: t('project.resourcesEmptyBody') }}
       />
-      {list.deleteError ? <ErrorState title={t('resources.deleteFailed')} error={list.deleteError} /> : null}
+      <ErrorState title={t('resources.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <ResourceDrawer
           key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}

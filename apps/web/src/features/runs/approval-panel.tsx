@@ -4,7 +4,7 @@ import { approversText, mayDecideApproval } from '@cyclone/domain';
 import { type FormEvent, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { useI18n } from '@/i18n/i18n-provider';
-import { errorMessage } from './error-message';
+import { ActionError } from './action-error';
 import type { StageRun } from './runs.documents';
 import styles from './runs.module.css';
 import { useStageDecision } from './use-run';
@@ -109,11 +109,7 @@ function DecisionForm({ runId, stage, approval }: { runId: string; stage: string
         <label htmlFor={`${id}-comment`}>{t('runs.gate.comment')}</label>
         <textarea id={`${id}-comment`} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />
       </div>
-      {decide.error ? (
-        <p className={styles.actionError} role="alert">
-          {errorMessage(decide.error, t)}
-        </p>
-      ) : null}
+      <ActionError error={decide.error} />
       <div className={styles.decisionActions}>
         <Button type="submit" variant="primary" loading={decide.isPending} disabled={missing.length > 0}>
           {t('runs.gate.approve')}

@@ -1,11 +1,11 @@
 'use client';
 
 import { type FormEvent, useId, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, RemoveRowButton } from '@/components/ui/button';
 import { urlHost } from '@/features/dag-editor/model/delegation';
 import { hasRole } from '@/features/settings/roles';
 import { useI18n } from '@/i18n/i18n-provider';
-import { errorMessage } from './error-message';
+import { ActionError } from './action-error';
 import type { StageRun } from './runs.documents';
 import styles from './runs.module.css';
 import { useCompleteDelegatedStage } from './use-run';
@@ -122,14 +122,10 @@ function CompleteForm({ runId, stage, onDone }: { runId: string; stage: string; 
                 value={output.value}
                 onChange={(e) => setOutput(index, { value: e.target.value })}
               />
-              <Button
-                size="sm"
-                variant="ghost"
-                aria-label={t('runs.delegation.removeOutput', { index: index + 1 })}
+              <RemoveRowButton
+                label={t('runs.delegation.removeOutput', { index: index + 1 })}
                 onClick={() => setOutputs(outputs.filter((_, i) => i !== index))}
-              >
-                ×
-              </Button>
+              />
             </div>
           ))}
           <Button size="sm" variant="ghost" onClick={() => setOutputs([...outputs, { key: '', value: '' }])}>
@@ -141,11 +137,7 @@ function CompleteForm({ runId, stage, onDone }: { runId: string; stage: string; 
         <label htmlFor={`${id}-message`}>{t('runs.delegation.message')}</label>
         <textarea id={`${id}-message`} rows={2} value={message} onChange={(e) => setMessage(e.target.value)} />
       </div>
-      {complete.error ? (
-        <p className={styles.actionError} role="alert">
-          {errorMessage(complete.error, t)}
-        </p>
-      ) : null}
+      <ActionError error={complete.error} />
       <div className={styles.decisionActions}>
         <Button type="submit" variant={phase === 'FAILED' ? 'danger' : 'primary'} loading={complete.isPending}>
           {t('runs.delegation.submit')}

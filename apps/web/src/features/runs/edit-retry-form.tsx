@@ -9,8 +9,8 @@ import { WorkflowVersionsDocument } from '@/features/dag-editor/editor/editor.do
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { ActionError } from './action-error';
 import { editsOf, fromApiStage, overrideOf, runsScript, type StageEdits } from './edit-retry';
-import { errorMessage } from './error-message';
 import { RetryRunDocument, type Run, runHref } from './runs.documents';
 import styles from './runs.module.css';
 
@@ -88,11 +88,7 @@ export function EditRetryForm({ run, stage, onCancel }: { run: Run; stage: strin
         />
         {t('runs.heal.saveAsNewVersion')}
       </label>
-      {retry.error ? (
-        <p className={styles.actionError} role="alert">
-          {errorMessage(retry.error, t)}
-        </p>
-      ) : null}
+      <ActionError error={retry.error} />
       <div className={styles.healActions}>
         <Button type="submit" variant="primary" size="sm" loading={retry.isPending}>
           {t('runs.heal.submit')}

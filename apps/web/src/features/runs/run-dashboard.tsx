@@ -12,9 +12,9 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { DagView, type DagViewPhase } from '@/features/dag-editor';
 import { versionsHref } from '@/features/dag-editor/editor/version-compare';
 import { useI18n } from '@/i18n/i18n-provider';
+import { ActionError } from './action-error';
 import { approvalProgress } from './approval-panel';
 import { DelegationWaiting } from './delegation-panel';
-import { errorMessage } from './error-message';
 import { matrixProgress } from './matrix-progress';
 import { phasesAt, replaySpan } from './replay';
 import { ReplayControls } from './replay-controls';
@@ -291,11 +291,7 @@ export function RunDashboard({
           onReview={() => onSelectStage(stage.name)}
         />
       ))}
-      {action.error ? (
-        <p className={styles.actionError} role="alert">
-          {errorMessage(action.error, t)}
-        </p>
-      ) : null}
+      <ActionError error={action.error} />
 
       <section className={styles.panel} aria-labelledby="run-graph">
         <div className={styles.panelHeader}>

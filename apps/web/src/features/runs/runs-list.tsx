@@ -6,11 +6,10 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { RunIcon } from '@/components/icons';
 import { Button, LinkButton } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { useI18n } from '@/i18n/i18n-provider';
 import { useCurrentTenant } from '@/lib/current-tenant';
 import { request } from '@/lib/graphql/client';
@@ -152,72 +151,47 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         }
       />
       <form className={styles.filters} aria-label={t('runs.list.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterPhase')}</span>
-          <select
-            className={styles.filterSelect}
-            value={phase}
-            onChange={(e) => setPhase(e.target.value as RunPhase | '')}
-          >
-            <option value="">{t('runs.list.any')}</option>
-            {RUN_PHASES.map((p) => (
-              <option key={p} value={p}>
-                {t(`phase.${p}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterTrigger')}</span>
-          <select
-            className={styles.filterSelect}
-            value={trigger}
-            onChange={(e) => setTrigger(e.target.value as RunTrigger | '')}
-          >
-            <option value="">{t('runs.list.any')}</option>
-            {TRIGGERS.map((tr) => (
-              <option key={tr} value={tr}>
-                {t(`runs.trigger.${tr}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.filter}>
-          <span>{t('runs.list.filterTime')}</span>
-          <select className={styles.filterSelect} value={range} onChange={(e) => setRange(e.target.value as Range)}>
-            {(Object.keys(RANGES) as Range[]).map((r) => (
-              <option key={r} value={r}>
-                {t(`runs.list.range.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t('runs.list.filterPhase')}
+          value={phase}
+          onChange={setPhase}
+          anyLabel={t('runs.list.any')}
+          options={RUN_PHASES.map((p) => ({ value: p, label: t(`phase.${p}`) }))}
+        />
+        <FilterSelect
+          label={t('runs.list.filterTrigger')}
+          value={trigger}
+          onChange={setTrigger}
+          anyLabel={t('runs.list.any')}
+          options={TRIGGERS.map((tr) => ({ value: tr, label: t(`runs.trigger.${tr}`) }))}
+        />
+        <FilterSelect
+          label={t('runs.list.filterTime')}
+          value={range}
+          onChange={setRange}
+          options={(Object.keys(RANGES) as Range[]).map((r) => ({ value: r, label: t(`runs.list.range.${r}`) }))}
+        />
         {total !== undefined ? (
           <span className={styles.muted} role="status">
             {t('runs.list.count', { count: total })}
           </span>
         ) : null}
       </form>
-      {runs.error ? (
-        <ErrorState title={t('runs.list.loadError')} error={runs.error} onRetry={() => void runs.refetch()} />
-      ) : (
-        <Table<RunSummary>
-          caption={t('runs.list.title')}
-          columns={columns}
-          rows={rows}
-          rowKey={(run) => run.id}
-          loading={runs.isLoading || isTenantLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              headingLevel={3}
-              icon={<RunIcon size={18} />}
-              title={isFiltered ? t('runs.list.emptyFilteredTitle') : t('runs.list.emptyTitle')}
-              description={isFiltered ? t('runs.list.emptyFilteredBody') : t('runs.list.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable<RunSummary>
+        query={runs}
+        loadFailed={t('runs.list.loadError')}
+        caption={t('runs.list.title')}
+        columns={columns}
+        rows={rows}
+        rowKey={(run) => run.id}
+        loading={runs.isLoading || isTenantLoading}
+        empty={{
+          headingLevel: 3,
+          icon: <RunIcon size={18} />,
+          title: isFiltered ? t('runs.list.emptyFilteredTitle') : t('runs.list.emptyTitle'),
+          description: isFiltered ? t('runs.list.emptyFilteredBody') : t('runs.list.emptyBody'),
+        }}
+      />
       {runs.hasNextPage ? (
         <div className={styles.more}>
           <Button onClick={() => void runs.fetchNextPage()} loading={runs.isFetchingNextPage}>
@@ -226,5 +200,34 @@ export function RunsList({ project, workflow }: { project: string; workflow: str
         </div>
       ) : null}
     </>
+  );
+}
+
+/** One filter of the runs list: a labelled select; `anyLabel` adds the option '' that filters nothing. */
+function FilterSelect<Value extends string>({
+  label,
+  value,
+  onChange,
+  options,
+  anyLabel,
+}: {
+  label: string;
+  value: Value;
+  onChange: (value: Value) => void;
+  options: readonly { value: Value; label: string }[];
+  anyLabel?: string;
+}) {
+  return (
+    <label className={styles.filter}>
+      <span>{label}</span>
+      <select className={styles.filterSelect} value={value} onChange={(e) => onChange(e.target.value as Value)}>
+        {anyLabel === undefined ? null : <option value="">{anyLabel}</option>}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

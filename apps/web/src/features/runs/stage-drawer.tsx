@@ -12,6 +12,7 @@ import { EditRetryForm } from './edit-retry-form';
 import { LogViewer } from './log-viewer';
 import { MatrixPanel } from './matrix-panel';
 import { linesUntil } from './replay';
+import { KeyValueTable } from './run-panel';
 import type { Run, StageRun } from './runs.documents';
 import { runHref } from './runs.documents';
 import styles from './runs.module.css';
@@ -148,16 +149,10 @@ export function StageDrawer({
           <h3 id="stage-outputs" className={styles.subTitle}>
             {t('runs.outputs.title')}
           </h3>
-          <table className={styles.kvTable}>
-            <tbody>
-              {stage.outputs.map((output) => (
-                <tr key={output.key}>
-                  <th scope="row">{output.key}</th>
-                  <td>{output.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <KeyValueTable
+            rows={stage.outputs.map((output) => ({ key: output.key, name: output.key, value: output.value }))}
+            empty={t('runs.outputs.none')}
+          />
         </section>
       ) : null}
       {!hasProcess ? null : (

@@ -10,6 +10,7 @@ import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { ActionError } from './action-error';
 import { errorMessage } from './error-message';
 import { type VolumeRow, volumesInput } from './run-presets';
 import { RunPresetsFields } from './run-presets-fields';
@@ -180,11 +181,7 @@ export function StartRunButton({ tenant, project, workflow }: { tenant: string; 
               </ul>
             ) : null}
           </section>
-          {start.error ? (
-            <p className={styles.actionError} role="alert">
-              {errorMessage(start.error, t)}
-            </p>
-          ) : null}
+          <ActionError error={start.error} />
           <div className={styles.dialogActions}>
             <Button onClick={() => dialog.current?.close()}>{t('runs.start.cancel')}</Button>
             <Button type="submit" variant="primary" loading={start.isPending}>

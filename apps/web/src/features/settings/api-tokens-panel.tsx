@@ -3,17 +3,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
-import { TextField } from '@/components/ui/text-field';
-import { formatDateTime } from '@/features/projects/format';
+import type { Column } from '@/components/ui/table';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { CopyableValue, SelectField } from './form-controls';
+import { useListMutation } from '@/lib/use-list-mutation';
+import { CopyableValue, InlineMutationForm, SelectField } from './form-controls';
 import {
   type ApiTokenRow,
   ApiTokensDocument,
@@ -31,7 +31,7 @@ function expiresAt(expiry: Expiry, now = Date.now()): string | undefined {
 
 /** Your API tokens for the CLI: create (the secret is shown once), list, revoke. */
 export function ApiTokensPanel() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey: queryKeys.settings.apiTokens,
@@ -53,18 +53,13 @@ export function ApiTokensPanel() {
       void invalidate();
     },
   });
-  const revoke = useMutation({
-    mutationFn: (id: string) => request(RevokeApiTokenDocument, { id }),
-    onSettled: invalidate,
-  });
+  const revoke = useListMutation(queryKeys.settings.apiTokens, (id: string) => request(RevokeApiTokenDocument, { id }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setCreated(undefined);
     create.mutate();
   };
-  const when = (iso: string | null, fallback: string) =>
-    iso ? <time dateTime={iso}>{formatDateTime(iso, locale)}</time> : <span className={styles.muted}>{fallback}</span>;
 
   const columns: Column<ApiTokenRow>[] = [
     {
@@ -73,51 +68,27 @@ export function ApiTokensPanel() {
       sortValue: (r) => r.name,
       cell: (r) => <strong>{r.name}</strong>,
     },
-    {
-      id: 'created',
-      header: t('settings.tokens.col.created'),
-      sortValue: (r) => r.createdAt,
-      cell: (r) => when(r.createdAt, ''),
-    },
-    {
-      id: 'lastUsed',
-      header: t('settings.tokens.col.lastUsed'),
-      sortValue: (r) => r.lastUsedAt,
-      cell: (r) => when(r.lastUsedAt, t('settings.tokens.neverUsed')),
-    },
-    {
-      id: 'expires',
-      header: t('settings.tokens.col.expires'),
-      sortValue: (r) => r.expiresAt,
-      cell: (r) => when(r.expiresAt, t('settings.tokens.noExpiry')),
-    },
+    dateTimeColumn('created', t('settings.tokens.col.created'), (r) => r.createdAt),
+    dateTimeColumn('lastUsed', t('settings.tokens.col.lastUsed'), (r) => r.lastUsedAt, t('settings.tokens.neverUsed')),
+    dateTimeColumn('expires', t('settings.tokens.col.expires'), (r) => r.expiresAt, t('settings.tokens.noExpiry')),
     actionsColumn(t('settings.col.actions'), (r) => [
-      {
+      mutationAction(revoke, r.id, {
         label: t('settings.tokens.revoke'),
         ariaLabel: t('settings.tokens.revokeNamed', { name: r.name }),
         confirm: t('settings.tokens.revokeConfirm', { name: r.name }),
-        loading: revoke.isPending && revoke.variables === r.id,
-        onClick: () => revoke.mutate(r.id),
-      },
+      }),
     ]),
   ];
 
   return (
     <Section id="tokens-title" title={t('settings.tokens.title')} hint={t('settings.tokens.hint')}>
-      <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.tokens.createTitle')}>
-        <TextField
-          className={styles.grow}
-          label={t('settings.tokens.name')}
-          placeholder="ci"
-          value={name}
-          onChange={(event) => {
-            setName(event.target.value);
-            if (create.error) create.reset();
-          }}
-          error={create.error instanceof Error ? create.error.message : undefined}
-          required
-          autoComplete="off"
-        />
+      <InlineMutationForm
+        label={t('settings.tokens.createTitle')}
+        submitLabel={t('settings.tokens.create')}
+        mutation={create}
+        onSubmit={submit}
+        field={{ label: t('settings.tokens.name'), placeholder: 'ci', value: name, onChange: setName }}
+      >
         <SelectField
           label={t('settings.tokens.expiry')}
           value={expiry}
@@ -128,10 +99,7 @@ export function ApiTokensPanel() {
               value === 'never' ? t('settings.tokens.expiryNever') : t('settings.tokens.expiryDays', { days: value }),
           }))}
         />
-        <Button type="submit" variant="primary" loading={create.isPending}>
-          {t('settings.tokens.create')}
-        </Button>
-      </form>
+      </InlineMutationForm>
       {created ? (
         <div className={styles.secretReveal} role="status">
           <p className={styles.secretRevealTitle}>{t('settings.tokens.createdTitle', { name: created.name })}</p>
@@ -144,25 +112,16 @@ export function ApiTokensPanel() {
           </div>
         </div>
       ) : null}
-      {query.error ? (
-        <ErrorState title={t('settings.tokens.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('settings.tokens.title')}
-          columns={columns}
-          rows={query.data?.apiTokens ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              title={t('settings.tokens.emptyTitle')}
-              description={t('settings.tokens.emptyBody')}
-            />
-          }
-        />
-      )}
-      {revoke.error ? <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('settings.tokens.loadFailed')}
+        caption={t('settings.tokens.title')}
+        columns={columns}
+        rows={query.data?.apiTokens ?? []}
+        rowKey={(r) => r.id}
+        empty={{ title: t('settings.tokens.emptyTitle'), description: t('settings.tokens.emptyBody') }}
+      />
+      <ErrorState title={t('settings.tokens.revokeFailed')} error={revoke.error} />
     </Section>
   );
 }

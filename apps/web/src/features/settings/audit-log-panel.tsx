@@ -3,10 +3,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorState } from '@/components/ui/error-state';
+import { QueryTable } from '@/components/ui/query-table';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { TextField } from '@/components/ui/text-field';
 import { formatDateTime } from '@/features/projects/format';
 import { useI18n } from '@/i18n/i18n-provider';
@@ -102,24 +101,15 @@ export function AuditLogPanel({ tenant }: { tenant: string }) {
           ]}
         />
       </search>
-      {query.error ? (
-        <ErrorState title={t('settings.audit.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('settings.audit.title')}
-          columns={columns}
-          rows={rows}
-          rowKey={(e) => e.id}
-          loading={query.isLoading}
-          empty={
-            <EmptyState
-              variant="plain"
-              title={t('settings.audit.emptyTitle')}
-              description={t('settings.audit.emptyBody')}
-            />
-          }
-        />
-      )}
+      <QueryTable
+        query={query}
+        loadFailed={t('settings.audit.loadFailed')}
+        caption={t('settings.audit.title')}
+        columns={columns}
+        rows={rows}
+        rowKey={(e) => e.id}
+        empty={{ title: t('settings.audit.emptyTitle'), description: t('settings.audit.emptyBody') }}
+      />
       {rows.length > 0 ? (
         <div className={styles.loadMore}>
           <span>{t('settings.audit.shown', { shown: rows.length, total })}</span>

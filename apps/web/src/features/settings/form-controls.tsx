@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  type FormEvent,
   type ReactNode,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
@@ -12,12 +13,18 @@ import {
 import { CheckIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import tabStyles from '@/components/ui/tabs.module.css';
+import { TextField, type TextFieldProps } from '@/components/ui/text-field';
 import fieldStyles from '@/components/ui/text-field.module.css';
 import { useT } from '@/i18n/i18n-provider';
 import styles from './settings.module.css';
 
-function describedBy(id: string, hint?: ReactNode, error?: ReactNode) {
-  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+/** The attributes that tie a control to its LabelledField: its id, its hint and error announced with it. */
+function describedControl(id: string, hint?: ReactNode, error?: ReactNode) {
+  return {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+  };
 }
 
 /** A control with its label above and its hint and error below, tied to it by `id`. */
@@ -68,13 +75,7 @@ export function SelectField({ label, hint, error, options, className, ...props }
   const id = useId();
   return (
     <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
-      <select
-        id={id}
-        className={`${fieldStyles.input} ${styles.select}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
-        {...props}
-      >
+      <select className={`${fieldStyles.input} ${styles.select}`} {...describedControl(id, hint, error)} {...props}>
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -96,10 +97,8 @@ export function TextAreaField({ label, hint, error, className, ...props }: TextA
   return (
     <LabelledField id={id} label={label} hint={hint} error={error} className={className}>
       <textarea
-        id={id}
         className={`${fieldStyles.input} ${styles.textarea}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, hint, error)}
+        {...describedControl(id, hint, error)}
         {...props}
       />
     </LabelledField>
@@ -242,5 +241,53 @@ export function FormError({ message, className }: { message: string | undefined;
     <p ref={ref} className={className ?? styles.formError} role="alert">
       {message}
     </p>
+  );
+}
+
+/** What an InlineMutationForm needs of its mutation (a TanStack mutation result fits). */
+interface FormMutation {
+  isPending: boolean;
+  error: unknown;
+  reset: () => void;
+}
+
+/**
+ * A one-line form above a settings table (add a member, create a token): a required text field
+ * that shows the mutation's error until typed in again, the other `children` fields, and the submit button.
+ */
+export function InlineMutationForm({
+  label,
+  submitLabel,
+  mutation,
+  onSubmit,
+  field,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  mutation: FormMutation;
+  onSubmit: (event: FormEvent) => void;
+  field: Omit<TextFieldProps, 'className' | 'onChange' | 'error' | 'required'> & { onChange: (value: string) => void };
+  children: ReactNode;
+}) {
+  const { onChange, ...fieldProps } = field;
+  return (
+    <form className={styles.inlineForm} onSubmit={onSubmit} aria-label={label}>
+      <TextField
+        className={styles.grow}
+        {...fieldProps}
+        onChange={(event) => {
+          onChange(event.target.value);
+          if (mutation.error) mutation.reset();
+        }}
+        error={mutation.error instanceof Error ? mutation.error.message : undefined}
+        required
+        autoComplete="off"
+      />
+      {children}
+      <Button type="submit" variant="primary" loading={mutation.isPending}>
+        {submitLabel}
+      </Button>
+    </form>
   );
 }

@@ -3,19 +3,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { TenantIcon } from '@/components/icons';
-import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
-import { actionsColumn } from '@/components/ui/row-actions';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
 import { Section } from '@/components/ui/section';
-import { type Column, Table } from '@/components/ui/table';
-import { TextField } from '@/components/ui/text-field';
+import type { Column } from '@/components/ui/table';
 import { useCurrentUser } from '@/features/auth/auth-guard';
-import { formatDateTime } from '@/features/projects/format';
+import { dateTimeColumn } from '@/features/projects/date-time';
 import { useI18n, useT } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
-import { SelectField } from './form-controls';
+import { useListMutation } from '@/lib/use-list-mutation';
+import { InlineMutationForm, SelectField } from './form-controls';
 import { assignableRoles, canAdminister } from './roles';
 import {
   AddMemberDocument,
@@ -29,7 +28,7 @@ import styles from './settings.module.css';
 
 /** Members of the tenant: everyone can see them, ADMIN and up manage them. */
 export function MembersPanel({ tenant }: { tenant: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const key = queryKeys.settings.members(tenant);
@@ -43,15 +42,10 @@ export function MembersPanel({ tenant }: { tenant: string }) {
   const roleLabel = (role: TenantRole) => t(`settings.role.${role}`);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: key });
 
-  const changeRole = useMutation({
-    mutationFn: (input: { email: string; role: TenantRole }) =>
-      request(UpdateMemberDocument, { input: { tenant, ...input } }),
-    onSettled: invalidate,
-  });
-  const remove = useMutation({
-    mutationFn: (email: string) => request(RemoveMemberDocument, { input: { tenant, email } }),
-    onSettled: invalidate,
-  });
+  const changeRole = useListMutation(key, (input: { email: string; role: TenantRole }) =>
+    request(UpdateMemberDocument, { input: { tenant, ...input } }),
+  );
+  const remove = useListMutation(key, (email: string) => request(RemoveMemberDocument, { input: { tenant, email } }));
 
   const columns: Column<MemberRow>[] = [
     {
@@ -91,22 +85,15 @@ export function MembersPanel({ tenant }: { tenant: string }) {
           roleLabel(m.role)
         ),
     },
-    {
-      id: 'since',
-      header: t('settings.members.col.since'),
-      sortValue: (m) => m.createdAt,
-      cell: (m) => <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale)}</time>,
-    },
+    dateTimeColumn('since', t('settings.members.col.since'), (m) => m.createdAt),
     ...(canManage
       ? [
           actionsColumn(t('settings.col.actions'), (m: MemberRow) => [
-            {
+            mutationAction(remove, m.user.email, {
               label: t('settings.members.remove'),
               ariaLabel: t('settings.members.removeNamed', { email: m.user.email }),
               confirm: t('settings.members.removeConfirm', { email: m.user.email, tenant }),
-              loading: remove.isPending && remove.variables === m.user.email,
-              onClick: () => remove.mutate(m.user.email),
-            },
+            }),
           ]),
         ]
       : []),
@@ -116,28 +103,22 @@ export function MembersPanel({ tenant }: { tenant: string }) {
     <Section id="members-title" title={t('settings.members.title')} hint={t('settings.members.hint', { tenant })}>
       {canManage ? <AddMemberForm tenant={tenant} roles={roles} onAdded={invalidate} /> : null}
       {!canManage && query.data ? <p className={styles.notice}>{t('settings.members.readOnly')}</p> : null}
-      {query.error ? (
-        <ErrorState title={t('settings.members.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('settings.members.title')}
-          columns={columns}
-          rows={query.data?.tenant?.members ?? []}
-          rowKey={(m) => m.user.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'user', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<TenantIcon size={20} />}
-              title={t('settings.members.emptyTitle')}
-              description={t('settings.members.emptyBody')}
-            />
-          }
-        />
-      )}
-      {changeRole.error ? <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} /> : null}
-      {remove.error ? <ErrorState title={t('settings.members.removeFailed')} error={remove.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('settings.members.loadFailed')}
+        caption={t('settings.members.title')}
+        columns={columns}
+        rows={query.data?.tenant?.members ?? []}
+        rowKey={(m) => m.user.id}
+        initialSort={{ columnId: 'user', direction: 'ascending' }}
+        empty={{
+          icon: <TenantIcon size={20} />,
+          title: t('settings.members.emptyTitle'),
+          description: t('settings.members.emptyBody'),
+        }}
+      />
+      <ErrorState title={t('settings.members.changeFailed')} error={changeRole.error} />
+      <ErrorState title={t('settings.members.removeFailed')} error={remove.error} />
     </Section>
   );
 }
@@ -158,31 +139,26 @@ function AddMemberForm({ tenant, roles, onAdded }: { tenant: string; roles: Tena
     add.mutate();
   };
   return (
-    <form className={styles.inlineForm} onSubmit={submit} aria-label={t('settings.members.addTitle')}>
-      <TextField
-        className={styles.grow}
-        label={t('settings.members.email')}
-        type="email"
-        value={email}
-        onChange={(event) => {
-          setEmail(event.target.value);
-          if (add.error) add.reset();
-        }}
-        placeholder="dev@example.com"
-        hint={t('settings.members.emailHint')}
-        error={add.error instanceof Error ? add.error.message : undefined}
-        required
-        autoComplete="off"
-      />
+    <InlineMutationForm
+      label={t('settings.members.addTitle')}
+      submitLabel={t('settings.members.add')}
+      mutation={add}
+      onSubmit={submit}
+      field={{
+        label: t('settings.members.email'),
+        type: 'email',
+        value: email,
+        onChange: setEmail,
+        placeholder: 'dev@example.com',
+        hint: t('settings.members.emailHint'),
+      }}
+    >
       <SelectField
         label={t('settings.members.role')}
         value={role}
         onChange={(event) => setRole(event.target.value as TenantRole)}
         options={roles.map((value) => ({ value, label: t(`settings.role.${value}`) }))}
       />
-      <Button type="submit" variant="primary" loading={add.isPending}>
-        {t('settings.members.add')}
-      </Button>
-    </form>
+    </InlineMutationForm>
   );
 }

@@ -2,8 +2,9 @@
 
 import { type FormEvent, useId, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { FormDrawer, FormError } from '@/components/ui/form-drawer';
+import { FormError } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
+import { DrawerField, EntryFormDrawer } from '@/features/dag-editor/editor/drawer-fields';
 import { RowsEditor } from '@/features/dag-editor/editor/rows-editor';
 import formStyles from '@/features/dag-editor/editor/stage-drawer.module.css';
 import { WorkloadFields } from '@/features/dag-editor/editor/workload-fields';
@@ -55,17 +56,14 @@ export function TemplateDrawer({
   };
 
   return (
-    <FormDrawer
+    <EntryFormDrawer
+      form="templates.form"
+      mode={mode}
+      name={initial.name}
       width="32rem"
-      title={
-        mode === 'create' ? t('templates.form.createTitle') : t('templates.form.editTitle', { name: initial.name })
-      }
-      onClose={onClose}
-      submitLabel={mode === 'create' ? t('templates.form.create') : t('templates.form.save')}
-      onSubmit={submit}
       busy={busy}
-      cancelLabel={t('templates.form.cancel')}
-      formClassName={formStyles.form}
+      onSubmit={submit}
+      onClose={onClose}
     >
       <FormError message={error} />
       <TextField
@@ -83,10 +81,7 @@ export function TemplateDrawer({
         onChange={(event) => set({ description: event.target.value })}
         autoComplete="off"
       />
-      <div className={formStyles.field}>
-        <label htmlFor={kindId} className={formStyles.label}>
-          {t('templates.form.kind')}
-        </label>
+      <DrawerField id={kindId} label={t('templates.form.kind')}>
         <select
           id={kindId}
           className={formStyles.input}
@@ -99,7 +94,7 @@ export function TemplateDrawer({
             </option>
           ))}
         </select>
-      </div>
+      </DrawerField>
       <WorkloadFields
         values={draft}
         onChange={set}
@@ -144,6 +139,6 @@ export function TemplateDrawer({
           </Button>
         </div>
       ) : null}
-    </FormDrawer>
+    </EntryFormDrawer>
   );
 }

@@ -6,11 +6,12 @@ import { useId, useMemo, useState } from 'react';
 import { TemplatesIcon } from '@/components/icons';
 import { Button } from '@/components/ui/button';
 import { Drawer } from '@/components/ui/drawer';
-import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
+import { NameCell } from '@/components/ui/name-cell';
 import { PageHeader } from '@/components/ui/page-header';
+import { QueryTable } from '@/components/ui/query-table';
 import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import type { Column } from '@/components/ui/table';
 import { ProjectsDocument } from '@/features/projects/projects.documents';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useT } from '@/i18n/i18n-provider';
@@ -88,12 +89,7 @@ function TemplatesList({ tenant }: { tenant: string }) {
       header: t('templates.col.name'),
       width: '28%',
       sortValue: (tpl) => tpl.name,
-      cell: (tpl) => (
-        <span className={styles.nameCell}>
-          <span className={styles.name}>{tpl.name}</span>
-          {tpl.description ? <span className={styles.muted}>{tpl.description}</span> : null}
-        </span>
-      ),
+      cell: (tpl) => <NameCell name={<span className={styles.name}>{tpl.name}</span>} notes={[tpl.description]} />,
     },
     {
       id: 'kind',
@@ -183,27 +179,21 @@ function TemplatesList({ tenant }: { tenant: string }) {
         }
       />
       <TemplatesNav current="/templates" />
-      {query.error ? (
-        <ErrorState title={t('templates.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('templates.title')}
-          columns={columns}
-          rows={templates}
-          rowKey={(tpl) => tpl.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'source', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<TemplatesIcon size={20} />}
-              title={t('templates.emptyTitle')}
-              description={t('templates.emptyBody')}
-            />
-          }
-        />
-      )}
-      {list.deleteError ? <ErrorState title={t('templates.deleteFailed')} error={list.deleteError} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('templates.loadFailed')}
+        caption={t('templates.title')}
+        columns={columns}
+        rows={templates}
+        rowKey={(tpl) => tpl.id}
+        initialSort={{ columnId: 'source', direction: 'ascending' }}
+        empty={{
+          icon: <TemplatesIcon size={20} />,
+          title: t('templates.emptyTitle'),
+          description: t('templates.emptyBody'),
+        }}
+      />
+      <ErrorState title={t('templates.deleteFailed')} error={list.deleteError} />
       {list.editing ? (
         <TemplateDrawer
           key={`${list.editing.mode}/${list.editing.from?.name ?? ''}`}

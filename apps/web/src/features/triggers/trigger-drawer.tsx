@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, RemoveRowButton } from '@/components/ui/button';
 import formStyles from '@/components/ui/drawer-form.module.css';
 import { FormDrawer } from '@/components/ui/form-drawer';
 import { TextField } from '@/components/ui/text-field';
@@ -88,6 +88,11 @@ export function TriggerDrawer({
 
   const set = <K extends keyof TriggerFormValues>(key: K, value: TriggerFormValues[K]) =>
     setValues((current) => ({ ...current, [key]: value }));
+  const setParameter = (index: number, patch: Partial<TriggerFormValues['parameters'][number]>) =>
+    set(
+      'parameters',
+      values.parameters.map((p, i) => (i === index ? { ...p, ...patch } : p)),
+    );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     save.mutate(values);
@@ -273,38 +278,24 @@ export function TriggerDrawer({
           <TextField
             label={t('triggers.parameters.name', { n: index + 1 })}
             value={parameter.name}
-            onChange={(event) =>
-              set(
-                'parameters',
-                values.parameters.map((p, i) => (i === index ? { ...p, name: event.target.value } : p)),
-              )
-            }
+            onChange={(event) => setParameter(index, { name: event.target.value })}
             autoComplete="off"
           />
           <TextField
             label={t('triggers.parameters.value', { n: index + 1 })}
             value={parameter.value}
-            onChange={(event) =>
-              set(
-                'parameters',
-                values.parameters.map((p, i) => (i === index ? { ...p, value: event.target.value } : p)),
-              )
-            }
+            onChange={(event) => setParameter(index, { value: event.target.value })}
             autoComplete="off"
           />
-          <Button
-            size="sm"
-            variant="ghost"
-            aria-label={t('triggers.parameters.remove', { n: index + 1 })}
+          <RemoveRowButton
+            label={t('triggers.parameters.remove', { n: index + 1 })}
             onClick={() =>
               set(
                 'parameters',
                 values.parameters.filter((_, i) => i !== index),
               )
             }
-          >
-            ×
-          </Button>
+          />
         </div>
       ))}
       <div>

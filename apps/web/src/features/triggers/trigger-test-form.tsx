@@ -93,7 +93,7 @@ export function TriggerTestForm({
           {t('triggerTest.submit')}
         </Button>
       </form>
-      {simulate.error ? <ErrorState title={t('triggerTest.failed')} error={simulate.error} /> : null}
+      <ErrorState title={t('triggerTest.failed')} error={simulate.error} />
       {rows ? (
         <TriggerVerdicts
           rows={rows}

@@ -1,19 +1,21 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
 import { RunIcon } from '@/components/icons';
 import { Button, LinkButton } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { actionsColumn } from '@/components/ui/row-actions';
-import { type Column, Table } from '@/components/ui/table';
+import { QueryTable } from '@/components/ui/query-table';
+import { actionsColumn, mutationAction } from '@/components/ui/row-actions';
+import type { Column } from '@/components/ui/table';
 import { WebhookDeliveriesPanel } from '@/features/integrations/webhook-deliveries-panel';
 import { TenantRequired } from '@/features/projects/tenant-required';
 import { useI18n } from '@/i18n/i18n-provider';
 import { request } from '@/lib/graphql/client';
 import { queryKeys } from '@/lib/query-keys';
+import { useListMutation } from '@/lib/use-list-mutation';
 import { formatFireTime } from './cron-preview';
 import { TriggerDrawer, type WorkflowRef } from './trigger-drawer';
 import { TriggerTestForm } from './trigger-test-form';
@@ -26,6 +28,12 @@ type DrawerState = { open: false } | { open: true; trigger?: TriggerRow };
 export function TriggersView({ project, workflow }: { project: string; workflow: string }) {
   const { t } = useI18n();
   const [drawer, setDrawer] = useState<DrawerState>({ open: false });
+  // The page's add button; the empty table offers it too.
+  const addButton = (
+    <Button variant="primary" onClick={() => setDrawer({ open: true })}>
+      {t('triggers.add')}
+    </Button>
+  );
   const base = `/projects/${encodeURIComponent(project)}/workflows/${encodeURIComponent(workflow)}`;
   return (
     <>
@@ -43,15 +51,18 @@ export function TriggersView({ project, workflow }: { project: string; workflow:
             <LinkButton variant="ghost" href={base}>
               {t('triggers.backToEditor')}
             </LinkButton>
-            <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-              {t('triggers.add')}
-            </Button>
+            {addButton}
           </>
         }
       />
       <TenantRequired>
         {(tenant) => (
-          <TriggersTable workflowRef={{ tenant, project, workflow }} drawer={drawer} setDrawer={setDrawer} />
+          <TriggersTable
+            addButton={addButton}
+            workflowRef={{ tenant, project, workflow }}
+            drawer={drawer}
+            setDrawer={setDrawer}
+          />
         )}
       </TenantRequired>
     </>
@@ -60,25 +71,26 @@ export function TriggersView({ project, workflow }: { project: string; workflow:
 
 function TriggersTable({
   workflowRef,
+  addButton,
   drawer,
   setDrawer,
 }: {
   workflowRef: WorkflowRef;
+  /** The page's add button, offered again by the empty table. */
+  addButton: ReactNode;
   drawer: DrawerState;
   setDrawer: (state: DrawerState) => void;
 }) {
   const { t, locale } = useI18n();
-  const queryClient = useQueryClient();
   const { tenant, project, workflow } = workflowRef;
   const key = queryKeys.triggers.all(tenant, project, workflow);
   const query = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => request(TriggersDocument, { tenant, project, workflow }, { signal }),
   });
-  const remove = useMutation({
-    mutationFn: (name: string) => request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
-  });
+  const remove = useListMutation(key, (name: string) =>
+    request(DeleteTriggerDocument, { input: { ...workflowRef, name } }),
+  );
 
   const details = (trigger: TriggerRow) => {
     if (trigger.type === 'CRON') {
@@ -162,13 +174,11 @@ function TriggersTable({
         ariaLabel: t('triggers.editNamed', { name: r.name }),
         onClick: () => setDrawer({ open: true, trigger: r }),
       },
-      {
+      mutationAction(remove, r.name, {
         label: t('common.delete'),
         ariaLabel: t('triggers.deleteNamed', { name: r.name }),
         confirm: t('triggers.deleteConfirm', { name: r.name }),
-        loading: remove.isPending && remove.variables === r.name,
-        onClick: () => remove.mutate(r.name),
-      },
+      }),
     ]),
   ];
 
@@ -183,32 +193,22 @@ function TriggersTable({
 
   return (
     <>
-      {query.error ? (
-        <ErrorState title={t('triggers.loadFailed')} error={query.error} onRetry={() => void query.refetch()} />
-      ) : (
-        <Table
-          caption={t('triggers.tableCaption')}
-          columns={columns}
-          rows={query.data?.workflow?.triggers ?? []}
-          rowKey={(r) => r.id}
-          loading={query.isLoading}
-          initialSort={{ columnId: 'name', direction: 'ascending' }}
-          empty={
-            <EmptyState
-              variant="plain"
-              icon={<RunIcon size={20} />}
-              title={t('triggers.emptyTitle')}
-              description={t('triggers.emptyBody')}
-              action={
-                <Button variant="primary" onClick={() => setDrawer({ open: true })}>
-                  {t('triggers.add')}
-                </Button>
-              }
-            />
-          }
-        />
-      )}
-      {remove.error ? <ErrorState title={t('triggers.deleteFailed')} error={remove.error} /> : null}
+      <QueryTable
+        query={query}
+        loadFailed={t('triggers.loadFailed')}
+        caption={t('triggers.tableCaption')}
+        columns={columns}
+        rows={query.data?.workflow?.triggers ?? []}
+        rowKey={(r) => r.id}
+        initialSort={{ columnId: 'name', direction: 'ascending' }}
+        empty={{
+          icon: <RunIcon size={20} />,
+          title: t('triggers.emptyTitle'),
+          description: t('triggers.emptyBody'),
+          action: addButton,
+        }}
+      />
+      <ErrorState title={t('triggers.deleteFailed')} error={remove.error} />
       <TriggerTestForm tenant={workflowRef.tenant} integrations={query.data?.integrations ?? []} />
       {/* What the SCM servers of this workflow's triggers sent, each delivery explained and replayable. */}
       {(query.data?.integrations ?? [])

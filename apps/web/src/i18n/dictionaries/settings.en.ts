@@ -1,3 +1,17 @@
+/** The products integrations connect to, by their own names in every language. */
+export const integrationProductNames = {
+  'integrations.type.GITHUB': 'GitHub',
+  'integrations.type.GITLAB': 'GitLab',
+  'integrations.type.BITBUCKET': 'Bitbucket',
+  'integrations.type.SVN': 'SVN',
+  'integrations.type.GIT': 'Git',
+  'integrations.type.DOCKER_REGISTRY': 'Docker Registry',
+  'integrations.type.HARBOR': 'Harbor',
+  'integrations.type.DOCKER_HUB': 'Docker Hub',
+  'integrations.type.KUBERNETES': 'Kubernetes',
+  'integrations.type.SONARQUBE': 'SonarQube',
+} as const;
+
 /** English messages of Settings (members, API tokens, audit log), the Integration Center and triggers. */
 export const settingsEn = {
   'settings.title': 'Settings',
@@ -131,16 +145,7 @@ export const settingsEn = {
   'integrations.general.secret': 'Secret',
   'integrations.general.removeRow': 'Remove pair {n}',
   'integrations.general.add': 'Add a pair',
-  'integrations.type.GITHUB': 'GitHub',
-  'integrations.type.GITLAB': 'GitLab',
-  'integrations.type.BITBUCKET': 'Bitbucket',
-  'integrations.type.SVN': 'SVN',
-  'integrations.type.GIT': 'Git',
-  'integrations.type.DOCKER_REGISTRY': 'Docker Registry',
-  'integrations.type.HARBOR': 'Harbor',
-  'integrations.type.DOCKER_HUB': 'Docker Hub',
-  'integrations.type.KUBERNETES': 'Kubernetes',
-  'integrations.type.SONARQUBE': 'SonarQube',
+  ...integrationProductNames,
   'integrations.type.GENERAL': 'General',
   'integrations.test.button': 'Test connection',
   'integrations.test.ok': 'Connection works ({ms} ms)',

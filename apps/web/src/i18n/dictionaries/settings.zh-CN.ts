@@ -1,4 +1,4 @@
-import type { settingsEn } from './settings.en';
+import { integrationProductNames, type settingsEn } from './settings.en';
 
 /** 设置（成员、API 令牌、审计日志）、集成中心与触发器 */
 export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
@@ -131,16 +131,7 @@ export const settingsZhCN: Record<keyof typeof settingsEn, string> = {
   'integrations.general.secret': '密钥',
   'integrations.general.removeRow': '移除第 {n} 项',
   'integrations.general.add': '添加一项',
-  'integrations.type.GITHUB': 'GitHub',
-  'integrations.type.GITLAB': 'GitLab',
-  'integrations.type.BITBUCKET': 'Bitbucket',
-  'integrations.type.SVN': 'SVN',
-  'integrations.type.GIT': 'Git',
-  'integrations.type.DOCKER_REGISTRY': 'Docker Registry',
-  'integrations.type.HARBOR': 'Harbor',
-  'integrations.type.DOCKER_HUB': 'Docker Hub',
-  'integrations.type.KUBERNETES': 'Kubernetes',
-  'integrations.type.SONARQUBE': 'SonarQube',
+  ...integrationProductNames,
   'integrations.type.GENERAL': '通用',
   'integrations.test.button': '测试连接',
   'integrations.test.ok': '连接正常（{ms} 毫秒）',

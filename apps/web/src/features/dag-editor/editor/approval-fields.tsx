@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import type { ApproverRole, EditorApproval } from '../model/types';
+import { CheckboxRow, DrawerField } from './drawer-fields';
 import { RequiredRows } from './required-rows';
 import styles from './stage-drawer.module.css';
 import { LinesField } from './workload-fields';
@@ -53,10 +54,7 @@ export function ApprovalFields({
           autoComplete="off"
         />
       </div>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-on-timeout`} className={styles.label}>
-          {t('editor.drawer.approvalOnTimeout')}
-        </label>
+      <DrawerField id={`${id}-on-timeout`} label={t('editor.drawer.approvalOnTimeout')}>
         <select
           id={`${id}-on-timeout`}
           className={styles.input}
@@ -66,24 +64,22 @@ export function ApprovalFields({
           <option value="FAIL">{t('editor.drawer.approvalOnTimeout.FAIL')}</option>
           <option value="SKIP">{t('editor.drawer.approvalOnTimeout.SKIP')}</option>
         </select>
-      </div>
+      </DrawerField>
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>{t('editor.drawer.approvalRoles')}</legend>
         {ROLES.map((role) => (
-          <label key={role} className={styles.checkbox}>
-            <input
-              type="checkbox"
-              checked={approval.roles.includes(role)}
-              onChange={(e) =>
-                set({
-                  roles: e.target.checked
-                    ? ROLES.filter((r) => r === role || approval.roles.includes(r))
-                    : approval.roles.filter((r) => r !== role),
-                })
-              }
-            />
-            <span>{t(`settings.role.${role}`)}</span>
-          </label>
+          <CheckboxRow
+            key={role}
+            label={t(`settings.role.${role}`)}
+            checked={approval.roles.includes(role)}
+            onChange={(checked) =>
+              set({
+                roles: checked
+                  ? ROLES.filter((r) => r === role || approval.roles.includes(r))
+                  : approval.roles.filter((r) => r !== role),
+              })
+            }
+          />
         ))}
         <p className={styles.hint}>{t('editor.drawer.approvalRolesHint')}</p>
       </fieldset>

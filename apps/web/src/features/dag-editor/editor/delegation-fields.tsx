@@ -4,6 +4,7 @@ import { useId } from 'react';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import type { EditorDelegation } from '../model/types';
+import { DrawerField } from './drawer-fields';
 import styles from './stage-drawer.module.css';
 
 /**
@@ -50,10 +51,7 @@ export function DelegationFields({
         autoComplete="off"
         spellCheck={false}
       />
-      <div className={styles.field}>
-        <label htmlFor={`${id}-config`} className={styles.label}>
-          {t('editor.drawer.delegationConfig')}
-        </label>
+      <DrawerField id={`${id}-config`} label={t('editor.drawer.delegationConfig')}>
         <textarea
           id={`${id}-config`}
           className={styles.textarea}
@@ -73,7 +71,7 @@ export function DelegationFields({
             {configError}
           </p>
         ) : null}
-      </div>
+      </DrawerField>
     </>
   );
 }

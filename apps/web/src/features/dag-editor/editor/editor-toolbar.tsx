@@ -1,7 +1,7 @@
 'use client';
 
 import type { FocusEventHandler, PointerEventHandler } from 'react';
-import { Button } from '@/components/ui/button';
+import { Button, type ButtonProps } from '@/components/ui/button';
 import { TextField } from '@/components/ui/text-field';
 import { useT } from '@/i18n/i18n-provider';
 import { approvalStage, childWorkflowStage, delegatedStage, type EditorStage } from '../model/types';
@@ -113,45 +113,30 @@ export function EditorToolbar({
               ))}
             </select>
           </label>
-          <Button size="sm" variant="ghost" onClick={onOpenMeta}>
-            {t('editor.meta.button')}
-          </Button>
+          <ToolButton onClick={onOpenMeta}>{t('editor.meta.button')}</ToolButton>
           <span className={styles.separator} />
-          <Button size="sm" variant="ghost" onClick={onLayout} aria-keyshortcuts="L">
+          <ToolButton onClick={onLayout} aria-keyshortcuts="L">
             {t('editor.autoLayout')}
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={history.undo}
-            disabled={!history.canUndo}
-            aria-keyshortcuts="Control+Z"
-          >
+          </ToolButton>
+          <ToolButton onClick={history.undo} disabled={!history.canUndo} aria-keyshortcuts="Control+Z">
             {t('editor.undo')}
-          </Button>
-          <Button
-            size="sm"
-            variant="ghost"
-            onClick={history.redo}
-            disabled={!history.canRedo}
-            aria-keyshortcuts="Control+Shift+Z"
-          >
+          </ToolButton>
+          <ToolButton onClick={history.redo} disabled={!history.canRedo} aria-keyshortcuts="Control+Shift+Z">
             {t('editor.redo')}
-          </Button>
+          </ToolButton>
           {health ? (
-            <Button
-              size="sm"
-              variant="ghost"
-              aria-pressed={health.isShown}
-              title={t('editor.health.hint')}
-              onClick={health.onToggle}
-            >
+            <ToolButton aria-pressed={health.isShown} title={t('editor.health.hint')} onClick={health.onToggle}>
               {t('editor.health.button')}
-            </Button>
+            </ToolButton>
           ) : null}
           <span className={styles.stageCount}>{t('editor.stageCount', { count: stageCount })}</span>
         </>
       ) : null}
     </div>
   );
+}
+
+/** The toolbar's own buttons (meta, layout, undo, redo, health) are small and ghost. */
+function ToolButton(props: ButtonProps) {
+  return <Button size="sm" variant="ghost" {...props} />;
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { useT } from '@/i18n/i18n-provider';
+import { CheckboxRow } from './drawer-fields';
+import { RowList } from './rows-editor';
 import styles from './stage-drawer.module.css';
 
 export interface RequiredRow {
@@ -30,21 +31,22 @@ export function RequiredRows({
   onChange: (rows: RequiredRow[]) => void;
   text: RequiredRowsText;
 }) {
-  const t = useT();
-  const setRow = (index: number, patch: Partial<RequiredRow>) =>
-    onChange(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   return (
-    <fieldset className={styles.fieldset}>
-      <legend className={styles.legend}>{text.legend}</legend>
-      {rows.map((row, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their position
-        <div key={index} className={styles.row} style={{ gridTemplateColumns: '1fr 1.4fr auto auto' }}>
+    <RowList
+      legend={text.legend}
+      rows={rows}
+      onChange={onChange}
+      blank={() => ({ name: '', required: false, description: '' })}
+      addLabel={text.add}
+      columns="1fr 1.4fr auto auto"
+      renderFields={(row, index, setRow) => (
+        <>
           <input
             className={styles.input}
             aria-label={text.name(index + 1)}
             placeholder={text.namePlaceholder}
             value={row.name}
-            onChange={(e) => setRow(index, { name: e.target.value })}
+            onChange={(e) => setRow({ name: e.target.value })}
             spellCheck={false}
           />
           <input
@@ -52,33 +54,11 @@ export function RequiredRows({
             aria-label={text.description(index + 1)}
             placeholder={text.descriptionPlaceholder}
             value={row.description}
-            onChange={(e) => setRow(index, { description: e.target.value })}
+            onChange={(e) => setRow({ description: e.target.value })}
           />
-          <label className={styles.checkbox}>
-            <input
-              type="checkbox"
-              checked={row.required}
-              onChange={(e) => setRow(index, { required: e.target.checked })}
-            />
-            <span>{text.required}</span>
-          </label>
-          <button
-            type="button"
-            className={styles.removeRow}
-            aria-label={t('editor.drawer.removeRow', { legend: text.legend, index: index + 1 })}
-            onClick={() => onChange(rows.filter((_, i) => i !== index))}
-          >
-            ×
-          </button>
-        </div>
-      ))}
-      <button
-        type="button"
-        className={styles.addRow}
-        onClick={() => onChange([...rows, { name: '', required: false, description: '' }])}
-      >
-        + {text.add}
-      </button>
-    </fieldset>
+          <CheckboxRow label={text.required} checked={row.required} onChange={(required) => setRow({ required })} />
+        </>
+      )}
+    />
   );
 }

@@ -13,6 +13,7 @@ import { applyServiceRows, serviceRows } from '../model/service-rows';
 import type { EditorApproval, EditorDelegation, EditorStage } from '../model/types';
 import { ApprovalFields } from './approval-fields';
 import { DelegationFields } from './delegation-fields';
+import { CheckboxRow } from './drawer-fields';
 import { fromMatrixDraft, type MatrixDraft, MatrixFields, toMatrixDraft } from './matrix-fields';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
@@ -262,13 +263,12 @@ export function StageDrawer({
             />
           </div>
         )}
-        <label className={styles.checkbox}>
-          <input type="checkbox" checked={s.trivial} onChange={(e) => set({ trivial: e.target.checked })} />
-          <span>
-            {t('editor.drawer.trivial')}
-            <span className={styles.hint}> — {t('editor.drawer.trivialHint')}</span>
-          </span>
-        </label>
+        <CheckboxRow
+          label={t('editor.drawer.trivial')}
+          hint={t('editor.drawer.trivialHint')}
+          checked={s.trivial}
+          onChange={(trivial) => set({ trivial })}
+        />
         <TextField
           label={t('editor.drawer.when')}
           hint={t('editor.drawer.whenHint')}
@@ -279,13 +279,12 @@ export function StageDrawer({
           autoComplete="off"
           spellCheck={false}
         />
-        <label className={styles.checkbox}>
-          <input type="checkbox" checked={s.finally} onChange={(e) => set({ finally: e.target.checked })} />
-          <span>
-            {t('editor.drawer.finally')}
-            <span className={styles.hint}> — {t('editor.drawer.finallyHint')}</span>
-          </span>
-        </label>
+        <CheckboxRow
+          label={t('editor.drawer.finally')}
+          hint={t('editor.drawer.finallyHint')}
+          checked={s.finally}
+          onChange={(checked) => set({ finally: checked })}
+        />
       </Section>
     </FormDrawer>
   );

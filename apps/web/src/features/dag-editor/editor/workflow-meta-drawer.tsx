@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { FormDrawer } from '@/components/ui/form-drawer';
 import { useT } from '@/i18n/i18n-provider';
 import type { WorkflowMeta } from '../model/yaml-doc';
+import { CheckboxRow, DrawerField } from './drawer-fields';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
 
@@ -56,10 +57,7 @@ export function WorkflowMetaDrawer({
       cancelLabel={t('editor.meta.cancel')}
       formClassName={styles.form}
     >
-      <div className={styles.field}>
-        <label htmlFor={descriptionId} className={styles.label}>
-          {t('editor.meta.description')}
-        </label>
+      <DrawerField id={descriptionId} label={t('editor.meta.description')}>
         <textarea
           id={descriptionId}
           className={styles.textarea}
@@ -67,7 +65,7 @@ export function WorkflowMetaDrawer({
           value={draft.description}
           onChange={(event) => setDraft({ ...draft, description: event.target.value })}
         />
-      </div>
+      </DrawerField>
       <RowsEditor
         legend={t('editor.meta.variables')}
         columns={[
@@ -84,17 +82,12 @@ export function WorkflowMetaDrawer({
           {t('editor.meta.duplicate', { name: duplicate })}
         </p>
       ) : null}
-      <label className={styles.checkbox}>
-        <input
-          type="checkbox"
-          checked={draft.acceleration}
-          onChange={(event) => setDraft({ ...draft, acceleration: event.target.checked })}
-        />
-        <span>
-          {t('editor.meta.acceleration')}
-          <span className={styles.hint}> — {t('editor.meta.accelerationHint')}</span>
-        </span>
-      </label>
+      <CheckboxRow
+        label={t('editor.meta.acceleration')}
+        hint={t('editor.meta.accelerationHint')}
+        checked={draft.acceleration}
+        onChange={(acceleration) => setDraft({ ...draft, acceleration })}
+      />
     </FormDrawer>
   );
 }

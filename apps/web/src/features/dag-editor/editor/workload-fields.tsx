@@ -2,6 +2,7 @@
 
 import { useId } from 'react';
 import { TextField } from '@/components/ui/text-field';
+import { DrawerField } from './drawer-fields';
 import { RowsEditor } from './rows-editor';
 import styles from './stage-drawer.module.css';
 
@@ -19,10 +20,7 @@ export function LinesField({
 }) {
   const id = useId();
   return (
-    <div className={styles.field}>
-      <label htmlFor={id} className={styles.label}>
-        {label}
-      </label>
+    <DrawerField id={id} label={label} hint={hint}>
       <textarea
         id={id}
         className={styles.textarea}
@@ -32,12 +30,7 @@ export function LinesField({
         aria-describedby={hint ? `${id}-hint` : undefined}
         spellCheck={false}
       />
-      {hint ? (
-        <p id={`${id}-hint`} className={styles.hint}>
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    </DrawerField>
   );
 }
 

@@ -1,5 +1,5 @@
 import { canonicalJson, fromDelegation, toDelegationInput } from './delegation';
-import type { ApproverRole, EditorApproval, EditorCache, EditorDelegation, EditorService, EditorStage } from './types';
+import type { ApproverRole, EditorApproval, EditorCache, EditorService, EditorStage } from './types';
 
 /** An approval gate's settings as the API returns them (`WorkflowStage.approval`). */
 export interface ApiApproval {
@@ -94,35 +94,14 @@ export interface ApiService {
   readiness?: { command?: readonly string[] | null; tcpPort?: number | null; timeout?: string | null } | null;
 }
 
-/** `StageInput` of createWorkflow / updateWorkflow (docs/contract.md §2). */
-export interface StageInput {
-  name: string;
-  image: string;
-  command: string[];
-  args: string[];
-  env: { name: string; value: string }[];
-  workingDir?: string;
-  dependsOn: string[];
-  inputs: {
-    resources: { name: string; path: string }[];
-    artifacts: { name: string; path: string; source: string }[];
-  };
+/**
+ * `StageInput` of createWorkflow / updateWorkflow (docs/contract.md §2): the editor's stage, but with
+ * outputs, approval and caches in the API's form.
+ */
+export interface StageInput extends Omit<EditorStage, 'outputs' | 'approval' | 'caches'> {
   outputs: { resources: { name: string; path?: string }[]; artifacts: { name: string; path: string }[] };
-  trivial: boolean;
-  timeout?: string;
-  retries: number;
-  template?: string;
-  when?: string;
-  finally: boolean;
   approval?: ApprovalInput;
-  workflow?: { name: string; parameters: { name: string; value: string }[] };
-  /** `StageDelegationInput`. */
-  delegation?: EditorDelegation;
   caches?: CacheInput[];
-  matrix?: { name: string; values: string[] }[];
-  matrixFrom?: string;
-  maxParallel?: number;
-  services?: EditorService[];
 }
 
 /** A container's name, image, command, args and env, copied out of the read-only arrays the API or the YAML gives. */

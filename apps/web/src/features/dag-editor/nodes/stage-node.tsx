@@ -70,14 +70,7 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
       data-testid={`stage-node-${data.name}`}
       title={label}
     >
-      <Handle
-        type="target"
-        position={Position.Left}
-        className={styles.handle}
-        isConnectable={Boolean(data.isEditable)}
-        data-hidden={!data.isEditable || undefined}
-        aria-label={t('dag.handle.target', { stage: data.name })}
-      />
+      <StageHandle type="target" data={data} />
       <div className={styles.top}>
         {phase ? (
           <span className={styles.phase} title={t(`phase.${phase}`)}>
@@ -178,15 +171,23 @@ function StageNodeComponent({ data, selected }: NodeProps<StageNodeType>) {
           </span>
         ) : null}
       </div>
-      <Handle
-        type="source"
-        position={Position.Right}
-        className={styles.handle}
-        isConnectable={Boolean(data.isEditable)}
-        data-hidden={!data.isEditable || undefined}
-        aria-label={t('dag.handle.source', { stage: data.name })}
-      />
+      <StageHandle type="source" data={data} />
     </div>
+  );
+}
+
+/** Where edges end (target, left) or start (source, right); shown and connectable only in the editor. */
+function StageHandle({ type, data }: { type: 'target' | 'source'; data: StageNodeData }) {
+  const t = useT();
+  return (
+    <Handle
+      type={type}
+      position={type === 'target' ? Position.Left : Position.Right}
+      className={styles.handle}
+      isConnectable={Boolean(data.isEditable)}
+      data-hidden={!data.isEditable || undefined}
+      aria-label={t(`dag.handle.${type}`, { stage: data.name })}
+    />
   );
 }
 
