@@ -6,7 +6,8 @@ import type { RegisteredResourceType } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { runTenantMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import {
   findRegisteredType,
@@ -59,14 +60,13 @@ export class ResourceTypeService {
 
   delete(user: AuthUser, input: { tenant: string; type: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
+    return runTenantMutation(
       this.deps,
       user,
       { action: 'resourceType.delete', objectType: 'ResourceType', objectName: ref.type },
-      async (tx, subject) => {
-        const access = await requireTenantRole(tx, user, ref.tenant, 'DEVELOPER');
-        subject.tenantId = access.tenant.id;
-        const row = await findRegisteredType(tx, access.tenant.id, ref.type);
+      { tenant: ref.tenant, role: 'DEVELOPER' },
+      async (tx, tenantId) => {
+        const row = await findRegisteredType(tx, tenantId, ref.type);
         if (!row) throw notFound(`resource type "${ref.type}" in tenant "${ref.tenant}"`);
         const users = await tx.resource.findMany({
           where: { registeredTypeId: row.id },
@@ -91,22 +91,21 @@ export class ResourceTypeService {
     makeSpec: (tx: Tx, tenantId: string, ref: z.infer<typeof refSchema>) => Promise<ResourceTypeSpec>,
   ): Promise<RegisteredResourceType> {
     const ref = parseInput(refSchema, input);
-    return runMutation(
+    return runTenantMutation(
       this.deps,
       user,
       { action, objectType: 'ResourceType', objectName: ref.type },
-      async (tx, subject) => {
-        const access = await requireTenantRole(tx, user, ref.tenant, 'DEVELOPER');
-        subject.tenantId = access.tenant.id;
-        const spec = await makeSpec(tx, access.tenant.id, ref);
+      { tenant: ref.tenant, role: 'DEVELOPER' },
+      async (tx, tenantId) => {
+        const spec = await makeSpec(tx, tenantId, ref);
         const sameName = await tx.registeredResourceType.findUnique({
-          where: { tenantId_name: { tenantId: access.tenant.id, name: spec.name } },
+          where: { tenantId_name: { tenantId, name: spec.name } },
         });
         if (sameName && sameName.type !== spec.type) {
           throw conflict(`the name "${spec.name}" is taken by resource type "${sameName.type}"`);
         }
-        await upsertResourceType(tx, access.tenant.id, spec);
-        return (await findRegisteredType(tx, access.tenant.id, spec.type)) as RegisteredResourceType;
+        await upsertResourceType(tx, tenantId, spec);
+        return (await findRegisteredType(tx, tenantId, spec.type)) as RegisteredResourceType;
       },
     );
   }

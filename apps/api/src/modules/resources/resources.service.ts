@@ -7,13 +7,13 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { runProjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { findResourceUsers } from './resource-usage.repository.js';
 import { loadResourceSpec, RESOURCE_INCLUDE, resourceTypeName, upsertResource } from './resources.repository.js';
 
-const scopeSchema = z.object({ tenant: z.string(), project: z.string() });
-const refSchema = scopeSchema.extend({ name: z.string() });
+const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
 
 export interface ResourceInputFields {
   tenant: string;
@@ -34,12 +34,12 @@ export class ResourceService {
 
   create(user: AuthUser, input: ResourceInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
+    return runProjectMutation(
       this.deps,
       user,
-      { action: 'resource.create', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
+      { action: 'resource.create', objectType: 'Resource' },
+      ref,
+      async (tx, scope) => {
         const spec = parseInput(resourceSpecSchema, toSpecInput(input, undefined));
         if (await loadResourceSpec(tx, scope.projectId, spec.name)) {
           throw conflict(`resource "${spec.name}" already exists in project "${ref.project}"`);
@@ -52,12 +52,12 @@ export class ResourceService {
 
   update(user: AuthUser, input: ResourceInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
+    return runProjectMutation(
       this.deps,
       user,
-      { action: 'resource.update', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
+      { action: 'resource.update', objectType: 'Resource' },
+      ref,
+      async (tx, scope) => {
         const current = await loadResourceSpec(tx, scope.projectId, ref.name);
         if (!current) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
         const spec = parseInput(resourceSpecSchema, toSpecInput(input, current));
@@ -69,12 +69,12 @@ export class ResourceService {
 
   delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
+    return runProjectMutation(
       this.deps,
       user,
-      { action: 'resource.delete', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
+      { action: 'resource.delete', objectType: 'Resource' },
+      ref,
+      async (tx, scope) => {
         const row = await tx.resource.findUnique({
           where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
         });
@@ -95,12 +95,6 @@ export class ResourceService {
       where: { projectId_name: { projectId: access.project.id, name } },
       include: RESOURCE_INCLUDE,
     });
-  }
-
-  private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof scopeSchema>, subject: { tenantId?: string }) {
-    const access = await requireProject(tx, user, ref.tenant, ref.project, 'DEVELOPER');
-    subject.tenantId = access.tenant.id;
-    return { tenantId: access.tenant.id, projectId: access.project.id };
   }
 
   private async loadRow(tx: Tx, projectId: string, name: string) {
