@@ -10,7 +10,7 @@ import { checkIntegration } from '../integration-checks/check-integration.js';
 import { type CheckResult } from '../integration-checks/check-result.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
-import { runTenantMutation } from '../shared/scoped-mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import {
   deleteIntegrationRow,
@@ -39,6 +39,7 @@ const updateSchema = z.object({
   secret: z.unknown().optional(),
 });
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
+const integrationMutation = tenantObjectMutation('Integration');
 
 export interface IntegrationTestOutcome extends CheckResult {
   checkedAt: Date;
@@ -62,72 +63,54 @@ export class IntegrationService {
 
   create(user: AuthUser, raw: unknown): Promise<Integration> {
     const input = parseInput(createSchema, raw);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'integration.create', objectType: 'Integration', objectName: input.name },
-      { tenant: input.tenant, role: 'ADMIN' },
-      async (tx, tenantId) => {
-        const config = parseConfig(input.type, input.config ?? {}, 'input.config');
-        const secret = parseSecret(input.type, input.secret ?? {}, 'input.secret');
-        checkComplete(input.type, config, secret);
-        return insertIntegration(tx, {
-          tenantId,
-          name: input.name,
-          type: input.type,
-          description: input.description,
-          config: config as Prisma.InputJsonObject,
-          ...this.sealed(secret),
-        });
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.create', input, 'ADMIN', async (tx, tenantId) => {
+      const config = parseConfig(input.type, input.config ?? {}, 'input.config');
+      const secret = parseSecret(input.type, input.secret ?? {}, 'input.secret');
+      checkComplete(input.type, config, secret);
+      return insertIntegration(tx, {
+        tenantId,
+        name: input.name,
+        type: input.type,
+        description: input.description,
+        config: config as Prisma.InputJsonObject,
+        ...this.sealed(secret),
+      });
+    });
   }
 
   update(user: AuthUser, raw: unknown): Promise<Integration> {
     const input = parseInput(updateSchema, raw);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'integration.update', objectType: 'Integration', objectName: input.name },
-      { tenant: input.tenant, role: 'ADMIN' },
-      async (tx, tenantId) => {
-        const row = await loadIntegration(tx, tenantId, input);
-        const config =
-          input.config === undefined || input.config === null
-            ? (row.config as Record<string, unknown>)
-            : parseConfig(row.type, input.config, 'input.config');
-        const secret =
-          input.secret === undefined || input.secret === null
-            ? undefined
-            : mergeSecret(row.type, this.deps.box.openJson(row.secretCiphertext), input.secret, 'input.secret');
-        checkComplete(row.type, config, secret ?? this.deps.box.openJson(row.secretCiphertext));
-        return updateIntegrationRow(tx, row.id, {
-          description: input.description ?? undefined,
-          config: config as Prisma.InputJsonObject,
-          ...(secret ? this.sealed(secret) : {}),
-        });
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.update', input, 'ADMIN', async (tx, tenantId) => {
+      const row = await loadIntegration(tx, tenantId, input);
+      const config =
+        input.config === undefined || input.config === null
+          ? (row.config as Record<string, unknown>)
+          : parseConfig(row.type, input.config, 'input.config');
+      const secret =
+        input.secret === undefined || input.secret === null
+          ? undefined
+          : mergeSecret(row.type, this.deps.box.openJson(row.secretCiphertext), input.secret, 'input.secret');
+      checkComplete(row.type, config, secret ?? this.deps.box.openJson(row.secretCiphertext));
+      return updateIntegrationRow(tx, row.id, {
+        description: input.description ?? undefined,
+        config: config as Prisma.InputJsonObject,
+        ...(secret ? this.sealed(secret) : {}),
+      });
+    });
   }
 
   delete(user: AuthUser, raw: unknown): Promise<boolean> {
     const input = parseInput(refSchema, raw);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'integration.delete', objectType: 'Integration', objectName: input.name },
-      { tenant: input.tenant, role: 'ADMIN' },
-      async (tx, tenantId) => {
-        const row = await loadIntegration(tx, tenantId, input);
-        const users = await findIntegrationUsers(tx, row.tenantId, row.id, row.name);
-        const uses = [...users.resources.map((r) => `resource ${r}`), ...users.triggers.map((t) => `trigger ${t}`)];
-        if (uses.length > 0) {
-          throw conflict(`integration "${row.name}" is still used by ${uses.join(', ')}; change or delete those first`);
-        }
-        await deleteIntegrationRow(tx, row.id);
-        return true;
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.delete', input, 'ADMIN', async (tx, tenantId) => {
+      const row = await loadIntegration(tx, tenantId, input);
+      const users = await findIntegrationUsers(tx, row.tenantId, row.id, row.name);
+      const uses = [...users.resources.map((r) => `resource ${r}`), ...users.triggers.map((t) => `trigger ${t}`)];
+      if (uses.length > 0) {
+        throw conflict(`integration "${row.name}" is still used by ${uses.join(', ')}; change or delete those first`);
+      }
+      await deleteIntegrationRow(tx, row.id);
+      return true;
+    });
   }
 
   /**
@@ -136,12 +119,8 @@ export class IntegrationService {
    */
   async test(user: AuthUser, raw: unknown): Promise<IntegrationTestOutcome> {
     const input = parseInput(refSchema, raw);
-    const row = await runTenantMutation(
-      this.deps,
-      user,
-      { action: 'integration.test', objectType: 'Integration', objectName: input.name },
-      { tenant: input.tenant, role: 'DEVELOPER' },
-      (tx, tenantId) => loadIntegration(tx, tenantId, input),
+    const row = await integrationMutation(this.deps, user, 'integration.test', input, 'DEVELOPER', (tx, tenantId) =>
+      loadIntegration(tx, tenantId, input),
     );
     const result = await checkIntegration(
       {

@@ -7,7 +7,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
-import { runTenantMutation } from '../shared/scoped-mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import {
   findRegisteredType,
@@ -17,6 +17,7 @@ import {
 } from './resource-types.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), type: z.string() });
+const resourceTypeMutation = tenantObjectMutation('ResourceType');
 
 export interface ResourceTypeInputFields {
   tenant: string;
@@ -60,28 +61,23 @@ export class ResourceTypeService {
 
   delete(user: AuthUser, input: { tenant: string; type: string }) {
     const ref = parseInput(refSchema, input);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'resourceType.delete', objectType: 'ResourceType', objectName: ref.type },
-      { tenant: ref.tenant, role: 'DEVELOPER' },
-      async (tx, tenantId) => {
-        const row = await findRegisteredType(tx, tenantId, ref.type);
-        if (!row) throw notFound(`resource type "${ref.type}" in tenant "${ref.tenant}"`);
-        const users = await tx.resource.findMany({
-          where: { registeredTypeId: row.id },
-          select: { name: true, project: { select: { name: true } } },
-          orderBy: [{ project: { name: 'asc' } }, { name: 'asc' }],
-          take: 5,
-        });
-        if (users.length > 0) {
-          const names = users.map((r) => `${r.project.name}/${r.name}`).join(', ');
-          throw conflict(`resource type "${ref.type}" is used by resources ${names}; change or delete those first`);
-        }
-        await tx.registeredResourceType.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    const named = { tenant: ref.tenant, name: ref.type };
+    return resourceTypeMutation(this.deps, user, 'resourceType.delete', named, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await findRegisteredType(tx, tenantId, ref.type);
+      if (!row) throw notFound(`resource type "${ref.type}" in tenant "${ref.tenant}"`);
+      const users = await tx.resource.findMany({
+        where: { registeredTypeId: row.id },
+        select: { name: true, project: { select: { name: true } } },
+        orderBy: [{ project: { name: 'asc' } }, { name: 'asc' }],
+        take: 5,
+      });
+      if (users.length > 0) {
+        const names = users.map((r) => `${r.project.name}/${r.name}`).join(', ');
+        throw conflict(`resource type "${ref.type}" is used by resources ${names}; change or delete those first`);
+      }
+      await tx.registeredResourceType.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   private write(
@@ -91,23 +87,18 @@ export class ResourceTypeService {
     makeSpec: (tx: Tx, tenantId: string, ref: z.infer<typeof refSchema>) => Promise<ResourceTypeSpec>,
   ): Promise<RegisteredResourceType> {
     const ref = parseInput(refSchema, input);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action, objectType: 'ResourceType', objectName: ref.type },
-      { tenant: ref.tenant, role: 'DEVELOPER' },
-      async (tx, tenantId) => {
-        const spec = await makeSpec(tx, tenantId, ref);
-        const sameName = await tx.registeredResourceType.findUnique({
-          where: { tenantId_name: { tenantId, name: spec.name } },
-        });
-        if (sameName && sameName.type !== spec.type) {
-          throw conflict(`the name "${spec.name}" is taken by resource type "${sameName.type}"`);
-        }
-        await upsertResourceType(tx, tenantId, spec);
-        return (await findRegisteredType(tx, tenantId, spec.type)) as RegisteredResourceType;
-      },
-    );
+    const named = { tenant: ref.tenant, name: ref.type };
+    return resourceTypeMutation(this.deps, user, action, named, 'DEVELOPER', async (tx, tenantId) => {
+      const spec = await makeSpec(tx, tenantId, ref);
+      const sameName = await tx.registeredResourceType.findUnique({
+        where: { tenantId_name: { tenantId, name: spec.name } },
+      });
+      if (sameName && sameName.type !== spec.type) {
+        throw conflict(`the name "${spec.name}" is taken by resource type "${sameName.type}"`);
+      }
+      await upsertResourceType(tx, tenantId, spec);
+      return (await findRegisteredType(tx, tenantId, spec.type)) as RegisteredResourceType;
+    });
   }
 }
 

@@ -6,13 +6,14 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
-import { runProjectMutation } from '../shared/scoped-mutation.js';
+import { projectObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { fillStageTemplate } from '../templates/fill-stage-template.js';
 import { overlayStageFields, type StageSpecFields, withoutNulls } from '../templates/stage-spec-fields.js';
 import { loadStageDefinition, upsertStage } from './stages.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
+const stageMutation = projectObjectMutation('Stage');
 
 export interface StageInputFields extends StageSpecFields {
   tenant: string;
@@ -27,64 +28,46 @@ export class StageService {
 
   create(user: AuthUser, input: StageInputFields) {
     const ref = parseInput(refSchema, input);
-    return runProjectMutation(
-      this.deps,
-      user,
-      { action: 'stage.create', objectType: 'Stage' },
-      ref,
-      async (tx, scope) => {
-        if (await loadStageDefinition(tx, scope.projectId, ref.name)) {
-          throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
-        }
-        const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
-        const candidate = overlay(base, input);
-        assertSlotsBound(candidate, input.template);
-        const definition = parseInput(stageDefinitionSchema, candidate);
-        await upsertStage(tx, scope, definition);
-        return this.loadRow(tx, scope.projectId, ref.name);
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.create', ref, async (tx, scope) => {
+      if (await loadStageDefinition(tx, scope.projectId, ref.name)) {
+        throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
+      }
+      const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
+      const candidate = overlay(base, input);
+      assertSlotsBound(candidate, input.template);
+      const definition = parseInput(stageDefinitionSchema, candidate);
+      await upsertStage(tx, scope, definition);
+      return this.loadRow(tx, scope.projectId, ref.name);
+    });
   }
 
   update(user: AuthUser, input: StageInputFields) {
     const ref = parseInput(refSchema, input);
-    return runProjectMutation(
-      this.deps,
-      user,
-      { action: 'stage.update', objectType: 'Stage' },
-      ref,
-      async (tx, scope) => {
-        const current = await loadStageDefinition(tx, scope.projectId, ref.name);
-        if (!current) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
-        const definition = parseInput(stageDefinitionSchema, overlay(current, input));
-        await upsertStage(tx, scope, definition);
-        return this.loadRow(tx, scope.projectId, ref.name);
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.update', ref, async (tx, scope) => {
+      const current = await loadStageDefinition(tx, scope.projectId, ref.name);
+      if (!current) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+      const definition = parseInput(stageDefinitionSchema, overlay(current, input));
+      await upsertStage(tx, scope, definition);
+      return this.loadRow(tx, scope.projectId, ref.name);
+    });
   }
 
   delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runProjectMutation(
-      this.deps,
-      user,
-      { action: 'stage.delete', objectType: 'Stage' },
-      ref,
-      async (tx, scope) => {
-        const row = await tx.stage.findUnique({
-          where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
-        });
-        if (!row) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
-        const workflows = await findWorkflowsUsingStage(tx, scope.projectId, ref.name);
-        if (workflows.length > 0) {
-          throw conflict(
-            `stage "${ref.name}" is used by the current version of workflow ${workflows.join(', ')}; change those first`,
-          );
-        }
-        await tx.stage.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.delete', ref, async (tx, scope) => {
+      const row = await tx.stage.findUnique({
+        where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
+      });
+      if (!row) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+      const workflows = await findWorkflowsUsingStage(tx, scope.projectId, ref.name);
+      if (workflows.length > 0) {
+        throw conflict(
+          `stage "${ref.name}" is used by the current version of workflow ${workflows.join(', ')}; change those first`,
+        );
+      }
+      await tx.stage.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   async get(user: AuthUser, tenant: string, project: string, name: string) {

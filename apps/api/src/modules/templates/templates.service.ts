@@ -7,7 +7,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
-import { runTenantMutation } from '../shared/scoped-mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { fillStageTemplate } from './fill-stage-template.js';
 import { overlayStageFields, type StageSpecFields, withoutNulls } from './stage-spec-fields.js';
@@ -19,6 +19,7 @@ import {
 } from './templates.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
+const templateMutation = tenantObjectMutation('StageTemplate');
 const metaSchema = z.object({
   kind: z.enum(TEMPLATE_KINDS).optional(),
   description: z.string().max(LIMITS.stringLength).optional(),
@@ -41,69 +42,51 @@ export class TemplateService {
 
   create(user: AuthUser, input: TemplateInputFields) {
     const ref = parseInput(refSchema, input);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.create', objectType: 'StageTemplate', objectName: ref.name },
-      { tenant: ref.tenant, role: 'DEVELOPER' },
-      async (tx, tenantId) => {
-        const meta = parseMeta(input);
-        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(undefined, input));
-        // A built-in's name is allowed: the tenant's template shadows it (README, Policies).
-        if (await findTenantTemplate(tx, tenantId, spec.name)) {
-          throw conflict(`stage template "${spec.name}" already exists in tenant "${ref.tenant}"`);
-        }
-        return tx.stageTemplate.create({
-          data: {
-            tenantId,
-            name: spec.name,
-            kind: meta.kind ?? 'custom',
-            description: meta.description ?? '',
-            spec: spec as Prisma.InputJsonObject,
-          },
-        });
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.create', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const meta = parseMeta(input);
+      const spec = parseInput(stageTemplateSpecSchema, toSpecInput(undefined, input));
+      // A built-in's name is allowed: the tenant's template shadows it (README, Policies).
+      if (await findTenantTemplate(tx, tenantId, spec.name)) {
+        throw conflict(`stage template "${spec.name}" already exists in tenant "${ref.tenant}"`);
+      }
+      return tx.stageTemplate.create({
+        data: {
+          tenantId,
+          name: spec.name,
+          kind: meta.kind ?? 'custom',
+          description: meta.description ?? '',
+          spec: spec as Prisma.InputJsonObject,
+        },
+      });
+    });
   }
 
   update(user: AuthUser, input: TemplateInputFields) {
     const ref = parseInput(refSchema, input);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.update', objectType: 'StageTemplate', objectName: ref.name },
-      { tenant: ref.tenant, role: 'DEVELOPER' },
-      async (tx, tenantId) => {
-        const row = await loadWritable(tx, tenantId, ref);
-        const meta = parseMeta(input);
-        const current = stageTemplateSpecSchema.parse(row.spec);
-        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(current, input));
-        return tx.stageTemplate.update({
-          where: { id: row.id },
-          data: {
-            kind: meta.kind ?? undefined,
-            description: meta.description ?? undefined,
-            spec: spec as Prisma.InputJsonObject,
-          },
-        });
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.update', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await loadWritable(tx, tenantId, ref);
+      const meta = parseMeta(input);
+      const current = stageTemplateSpecSchema.parse(row.spec);
+      const spec = parseInput(stageTemplateSpecSchema, toSpecInput(current, input));
+      return tx.stageTemplate.update({
+        where: { id: row.id },
+        data: {
+          kind: meta.kind ?? undefined,
+          description: meta.description ?? undefined,
+          spec: spec as Prisma.InputJsonObject,
+        },
+      });
+    });
   }
 
   /** Stages made from the template keep their filled definitions; only the record of the name stays. */
   delete(user: AuthUser, input: { tenant: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runTenantMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.delete', objectType: 'StageTemplate', objectName: ref.name },
-      { tenant: ref.tenant, role: 'DEVELOPER' },
-      async (tx, tenantId) => {
-        const row = await loadWritable(tx, tenantId, ref);
-        await tx.stageTemplate.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.delete', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await loadWritable(tx, tenantId, ref);
+      await tx.stageTemplate.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   async list(user: AuthUser, tenant: string): Promise<StageTemplate[]> {
