@@ -1,18 +1,12 @@
 import express, { type Router } from 'express';
-import type { Logger } from '../logging/logger.js';
 import { type ArtifactStore, artifactKey } from '../modules/artifacts/artifact-store.js';
-import type { SecretBox } from '../modules/integrations/secret-box.js';
-import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 import { isRunning, refuseOversizedBody } from './stage-ingest.js';
-import { fail, sendStored, storeBody, whileStageRuns } from './stage-transfer.js';
+import { fail, sendStored, storeBody, type TransferDeps, whileStageRuns } from './stage-transfer.js';
 
 /** Header telling a file from a directory (a tar archive), both ways. */
 export const ARTIFACT_KIND_HEADER = 'x-cyclone-artifact-kind';
 
-interface Deps {
-  stages: StageIngestRepository;
-  box: SecretBox;
-  logger: Logger;
+interface Deps extends TransferDeps {
   store: ArtifactStore;
   /** Largest artifact accepted (CYCLONE_ARTIFACT_MAX_SIZE). */
   maxBytes: number;

@@ -2,22 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { CACHE_KEY_MAX } from '@cyclone/domain';
 import express, { type Request, type Response, type Router } from 'express';
 import type { StageTokenClaims } from '../controller/executors/kubernetes/stage-token.js';
-import type { Logger } from '../logging/logger.js';
 import { type ArtifactStore, cacheStorageKey } from '../modules/artifacts/artifact-store.js';
 import type { CachesService, PodCacheScope } from '../modules/caches/caches.service.js';
-import type { SecretBox } from '../modules/integrations/secret-box.js';
-import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { fail, sendStored, storeBody, whileStageRuns } from './stage-transfer.js';
+import { fail, sendStored, storeBody, type TransferDeps, whileStageRuns } from './stage-transfer.js';
 
 /** Headers of a restore: the key of the entry sent (a prefix may have matched) and its size. */
 export const CACHE_KEY_HEADER = 'x-cyclone-cache-key';
 export const CACHE_SIZE_HEADER = 'x-cyclone-cache-size';
 
-interface Deps {
+interface Deps extends TransferDeps {
   caches: CachesService;
-  stages: StageIngestRepository;
-  box: SecretBox;
-  logger: Logger;
   store: ArtifactStore;
   /** What one tenant's entries may take in all (CYCLONE_CACHE_MAX_SIZE). */
   maxBytes: number;

@@ -8,9 +8,9 @@ import type { SecretBox } from '../modules/integrations/secret-box.js';
 import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
 import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
 
-/** What the file routes of stage pods (artifacts, caches) share. */
+/** What the file routes of stage pods (artifacts, caches, Http resources) share. */
 
-interface TransferDeps {
+export interface TransferDeps {
   stages: StageIngestRepository;
   box: SecretBox;
   logger: Logger;
