@@ -62,11 +62,12 @@ export class LogSearchPresenter {
     const size = pageSize(args.first ?? undefined);
     if (args.since && Number.isNaN(args.since.getTime())) throw badInput('since', 'is not a date');
     const after = args.after ? decodeHitCursor(args.after) : undefined;
+    const page = (hits: LogSearchHitView[]) => toPage(hits, size, encodeHitCursor, Boolean(after));
     return this.db
       .$transaction(
         async (tx) => {
           const workflowIds = await readableWorkflowIds(tx, user, tenant, args);
-          if (workflowIds.length === 0 || size === 0) return toPage<LogSearchHitView>([], size, encodeHitCursor, Boolean(after));
+          if (workflowIds.length === 0 || size === 0) return page([]);
           await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(SEARCH_TIMEOUT_MS)}, true)`;
           /**
            * The terms, since and the cursor as one condition on `l`. `isPlanned` false: each
@@ -105,7 +106,7 @@ export class LogSearchPresenter {
             line: row.text,
             timestamp: row.ts,
           }));
-          return toPage<LogSearchHitView>(hits, size, encodeHitCursor, Boolean(after));
+          return page(hits);
         },
         { maxWait: 60_000, timeout: SEARCH_TIMEOUT_MS + 5_000 },
       )
