@@ -18,12 +18,11 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_CLUSTER_IP_RANGE } from './control-plane.mjs';
+import { sleep } from './tool-process.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CLUSTER_DOMAIN = 'cluster.local';
 const START_TIMEOUT_MS = 60_000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** CoreDNS of build-go-tool.sh (cached; `npm test`'s set-up builds it). */
 export function corednsBinary() {

@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGE, ensureBaseImageTarball } from './base-image.mjs';
 import { unmountUnder } from './mounts.mjs';
+import { isAlive, sleep } from './tool-process.mjs';
 
 export { BASE_IMAGE };
 
@@ -40,17 +41,6 @@ function ping(socketPath) {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end();
   });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Stops the engine of a state directory: SIGTERM, then SIGKILL; safe to call twice. */

@@ -122,23 +122,32 @@ async function openssl(args, cwd) {
   }
 }
 
-const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+/** `openssl req` arguments for a new P-256 key `<name>.key` and its certificate `<name>.crt`, valid ten years. */
+function newCertArgs(name, subject) {
+  return [
+    'req',
+    '-x509',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '3650',
+    '-subj',
+    subject,
+  ];
+}
 
 async function issueCert(pki, name, subject, extensions) {
   await openssl(
     [
-      'req',
-      '-x509',
-      '-new',
-      ...EC_KEY,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '3650',
-      '-subj',
-      subject,
+      ...newCertArgs(name, subject),
       '-CA',
       'ca.crt',
       '-CAkey',
@@ -157,18 +166,7 @@ async function generatePki(pki) {
   mkdirSync(pki, { recursive: true });
   await openssl(
     [
-      'req',
-      '-x509',
-      '-new',
-      ...EC_KEY,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=cyclone-testenv-ca',
+      ...newCertArgs('ca', '/CN=cyclone-testenv-ca'),
       '-addext',
       'basicConstraints=critical,CA:TRUE',
       '-addext',

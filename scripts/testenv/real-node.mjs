@@ -39,6 +39,7 @@ import { writeNodeKubeconfig } from './control-plane.mjs';
 import { unmountUnder } from './mounts.mjs';
 import { NODE_REGISTRY, registryAnswers, registryConfig, writeRegistryHosts } from './node-registry.mjs';
 import { PAUSE_IMAGE } from './test-images.mjs';
+import { isAlive, sleep } from './tool-process.mjs';
 
 export const REAL_NODE_LABELS = { type: 'real' };
 const POD_SUBNET = '10.214.0.0/24';
@@ -47,17 +48,6 @@ const START_TIMEOUT_MS = 90_000;
 const IMAGE_BUILD_SECCOMP = fileURLToPath(
   new URL('../../apps/api/src/controller/executors/image-build-seccomp.json', import.meta.url),
 );
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function freePort(host) {
   const server = createServer();

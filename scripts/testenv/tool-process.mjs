@@ -17,6 +17,16 @@ const STOP_GRACE_MS = 3_000;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a process of that pid still runs (signal 0 only checks). */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The path of a tool's binary: `build-go-tool.sh <tool>` builds it the first time
  * (minutes) and prints the cached path afterwards.

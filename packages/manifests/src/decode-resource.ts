@@ -36,14 +36,8 @@ export function decodeResource(
       pullPolicy: r.string(persistent, 'pullPolicy', `${p}.persistent`),
     },
   };
-  const parsed = resourceSpecSchema.safeParse(candidate);
-  if (!parsed.success) {
-    reportIssues(r, base, parsed.error.issues, { name: 'metadata.name' });
-    return undefined;
-  }
-  const problems = checkResourceSpec(parsed.data);
-  for (const problem of problems) r.fail(`${p}.${problem.path}`, problem.message);
-  return problems.length === 0 ? { kind: 'Resource', spec: parsed.data } : undefined;
+  const resource = parsedAndChecked(r, base, resourceSpecSchema, candidate, checkResourceSpec);
+  return resource && { kind: 'Resource', spec: resource };
 }
 
 function decodeResourceType(r: FieldReader, spec: Obj, base: string, name: string) {
@@ -66,12 +60,28 @@ function decodeResourceType(r: FieldReader, spec: Obj, base: string, name: strin
       paramBindings: bindings ?? {},
     },
   };
-  const parsed = resourceTypeSpecSchema.safeParse(candidate);
+  return parsedAndChecked(r, base, resourceTypeSpecSchema, candidate, checkResourceTypeSpec);
+}
+
+type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: Parameters<typeof reportIssues>[2] } };
+
+/**
+ * The candidate as the schema parses it and `check` passes it, else undefined; schema
+ * issues and the check's problems are reported at the document's fields.
+ */
+function parsedAndChecked<T>(
+  r: FieldReader,
+  base: string,
+  schema: { safeParse(candidate: unknown): Parsed<T> },
+  candidate: unknown,
+  check: (spec: T) => { path: string; message: string }[],
+): T | undefined {
+  const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
     reportIssues(r, base, parsed.error.issues, { name: 'metadata.name' });
     return undefined;
   }
-  const problems = checkResourceTypeSpec(parsed.data);
-  for (const problem of problems) r.fail(`${p}.${problem.path}`, problem.message);
+  const problems = check(parsed.data);
+  for (const problem of problems) r.fail(`${base}.spec.${problem.path}`, problem.message);
   return problems.length === 0 ? parsed.data : undefined;
 }

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CACHE_KEY_MAX } from '@cyclone/domain';
 import express, { type Request, type Response, type Router } from 'express';
 import type { StageTokenClaims } from '../controller/executors/kubernetes/stage-token.js';
-import type { Logger } from '../logging/logger.js';
-import { type ArtifactStore, ArtifactTooLargeError, cacheStorageKey } from '../modules/artifacts/artifact-store.js';
+import { type ArtifactStore, cacheStorageKey } from '../modules/artifacts/artifact-store.js';
 import type { CachesService, PodCacheScope } from '../modules/caches/caches.service.js';
-import type { SecretBox } from '../modules/integrations/secret-box.js';
-import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
+import { fail, sendStored, storeBody, type TransferDeps, whileStageRuns } from './stage-transfer.js';
 
 /** Headers of a restore: the key of the entry sent (a prefix may have matched) and its size. */
 export const CACHE_KEY_HEADER = 'x-cyclone-cache-key';
 export const CACHE_SIZE_HEADER = 'x-cyclone-cache-size';
 
-interface Deps {
+interface Deps extends TransferDeps {
   caches: CachesService;
-  stages: StageIngestRepository;
-  box: SecretBox;
-  logger: Logger;
   store: ArtifactStore;
   /** What one tenant's entries may take in all (CYCLONE_CACHE_MAX_SIZE). */
   maxBytes: number;
@@ -49,12 +41,12 @@ export function stageCachesRouter(deps: Deps): Router {
       const entry = await deps.caches.take(scope.tenantId, key, restoreKeys as string[]);
       if (!entry) return void res.status(204).end();
       const body = await deps.store.open(entry.storageKey);
-      res.status(200);
-      res.setHeader('content-type', 'application/x-tar');
-      res.setHeader('content-length', entry.size.toString());
-      res.setHeader(CACHE_KEY_HEADER, encodeURIComponent(entry.key));
-      res.setHeader(CACHE_SIZE_HEADER, entry.size.toString());
-      await pipeline(body, res);
+      await sendStored(
+        res,
+        body,
+        { contentType: 'application/x-tar', size: entry.size },
+        { [CACHE_KEY_HEADER]: encodeURIComponent(entry.key), [CACHE_SIZE_HEADER]: entry.size.toString() },
+      );
     });
   });
 
@@ -72,19 +64,16 @@ export function stageCachesRouter(deps: Deps): Router {
       if (!key) return fail(res, 400, 'key: 1 to 512 characters');
       const id = randomUUID();
       const storageKey = cacheStorageKey(scope.tenantId, id);
-      const body = new PassThrough();
-      req.pipe(body);
-      let size: bigint;
-      try {
-        ({ size } = await deps.store.write(storageKey, body, deps.maxBytes));
-      } catch (error) {
-        if (!(error instanceof ArtifactTooLargeError)) throw error;
-        return refuseOversizedBody(
-          req,
-          res,
-          `larger than the tenant's cache limit of ${deps.maxBytes} bytes (CYCLONE_CACHE_MAX_SIZE)`,
-        );
-      }
+      const stored = await storeBody(
+        req,
+        res,
+        deps.store,
+        storageKey,
+        deps.maxBytes,
+        `larger than the tenant's cache limit of ${deps.maxBytes} bytes (CYCLONE_CACHE_MAX_SIZE)`,
+      );
+      if (!stored) return;
+      const { size } = stored;
       const recorded = await deps.caches
         .record({ id, ...scope, key, size, storageKey, runId: claims.runId }, BigInt(deps.maxBytes))
         .catch(async (error: unknown) => {
@@ -107,25 +96,16 @@ function keyOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= CACHE_KEY_MAX ? value : undefined;
 }
 
-async function guarded(
+/** Only for a stage that declares caches, in the scope of its run's tenant. */
+function guarded(
   req: Request,
   res: Response,
   deps: Deps,
   act: (scope: PodCacheScope, claims: StageTokenClaims) => Promise<unknown>,
 ): Promise<void> {
-  try {
-    const claims = tokenClaims(req, res, deps.box);
-    if (!claims || !(await isRunning(deps.stages, claims, res))) return;
+  return whileStageRuns(req, res, deps, 'stage cache transfer failed', async (claims) => {
     const stage = await deps.stages.stageOf(claims);
     if ((stage?.caches?.length ?? 0) === 0) return fail(res, 404, `stage "${claims.stage}" has no caches`);
     await act(await deps.caches.podScope(claims.runId, claims.stage), claims);
-  } catch (error) {
-    deps.logger.error({ err: error }, 'stage cache transfer failed');
-    if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-    else res.destroy();
-  }
-}
-
-function fail(res: Response, status: number, error: string): void {
-  res.status(status).json({ error });
+  });
 }

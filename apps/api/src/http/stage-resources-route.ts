@@ -1,19 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AttemptHttpPushes } from '../controller/attempt-http-push.js';
 import { sendHttpPush } from '../controller/executors/http-push.js';
-import type { Logger } from '../logging/logger.js';
 import { ArtifactTooLargeError } from '../modules/artifacts/artifact-store.js';
 import { meteredStream } from '../modules/artifacts/artifact-streams.js';
-import type { SecretBox } from '../modules/integrations/secret-box.js';
 import { statusText } from '../modules/outbound/outbound-http.js';
-import type { StageIngestRepository } from '../modules/runs/stage-ingest.repository.js';
-import { isRunning, refuseOversizedBody, tokenClaims } from './stage-ingest.js';
+import { refuseOversizedBody } from './stage-ingest.js';
+import { fail, type TransferDeps, whileStageRuns } from './stage-transfer.js';
 
-interface Deps {
+interface Deps extends TransferDeps {
   pushes: AttemptHttpPushes;
-  stages: StageIngestRepository;
-  box: SecretBox;
-  logger: Logger;
   /** Largest archive sent on (CYCLONE_ARTIFACT_MAX_SIZE, as for artifacts). */
   maxBytes: number;
 }
@@ -32,15 +27,10 @@ export function stageResourcesRouter(deps: Deps): Router {
   const router = express.Router();
 
   router.put('/internal/stages/resources/outputs/:name', async (req, res) => {
-    try {
-      const claims = tokenClaims(req, res, deps.box);
-      if (!claims || !(await isRunning(deps.stages, claims, res))) return;
+    await whileStageRuns(req, res, deps, 'stage resource send failed', async (claims) => {
       const name = req.params.name as string;
       const push = await deps.pushes.declared(claims, name);
-      if (!push) {
-        res.status(404).json({ error: `"${name}" is not an Http output resource of stage "${claims.stage}"` });
-        return;
-      }
+      if (!push) return fail(res, 404, `"${name}" is not an Http output resource of stage "${claims.stage}"`);
       const declared = Number(req.headers['content-length'] ?? Number.NaN);
       if (declared > deps.maxBytes) return tooLarge(req, res, deps.maxBytes);
       // Counted on the way through: past the limit the stream fails, which aborts the send.
@@ -55,15 +45,11 @@ export function stageResourcesRouter(deps: Deps): Router {
         status = await sendHttpPush(push, metered.stream);
       } catch (error) {
         if (isOverLimit) return tooLarge(req, res, deps.maxBytes);
-        res.status(502).json({ error: (error as Error).message });
-        return;
+        return fail(res, 502, (error as Error).message);
       }
       await deps.pushes.recordSent(claims, name, status);
       res.status(200).json({ status: statusText(status), fileName: push.fileName });
-    } catch (error) {
-      deps.logger.error({ err: error }, 'stage resource send failed');
-      if (!res.headersSent) res.status(500).json({ error: 'internal error' });
-    }
+    });
   });
 
   return router;

@@ -9,7 +9,8 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { checkIntegration } from '../integration-checks/check-integration.js';
 import { type CheckResult } from '../integration-checks/check-result.js';
 import { requireTenantRole } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import {
   deleteIntegrationRow,
@@ -38,6 +39,7 @@ const updateSchema = z.object({
   secret: z.unknown().optional(),
 });
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
+const integrationMutation = tenantObjectMutation('Integration');
 
 export interface IntegrationTestOutcome extends CheckResult {
   checkedAt: Date;
@@ -61,71 +63,54 @@ export class IntegrationService {
 
   create(user: AuthUser, raw: unknown): Promise<Integration> {
     const input = parseInput(createSchema, raw);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'integration.create', objectType: 'Integration', objectName: input.name },
-      async (tx, subject) => {
-        const { tenant } = await requireTenantRole(tx, user, input.tenant, 'ADMIN');
-        subject.tenantId = tenant.id;
-        const config = parseConfig(input.type, input.config ?? {}, 'input.config');
-        const secret = parseSecret(input.type, input.secret ?? {}, 'input.secret');
-        checkComplete(input.type, config, secret);
-        return insertIntegration(tx, {
-          tenantId: tenant.id,
-          name: input.name,
-          type: input.type,
-          description: input.description,
-          config: config as Prisma.InputJsonObject,
-          ...this.sealed(secret),
-        });
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.create', input, 'ADMIN', async (tx, tenantId) => {
+      const config = parseConfig(input.type, input.config ?? {}, 'input.config');
+      const secret = parseSecret(input.type, input.secret ?? {}, 'input.secret');
+      checkComplete(input.type, config, secret);
+      return insertIntegration(tx, {
+        tenantId,
+        name: input.name,
+        type: input.type,
+        description: input.description,
+        config: config as Prisma.InputJsonObject,
+        ...this.sealed(secret),
+      });
+    });
   }
 
   update(user: AuthUser, raw: unknown): Promise<Integration> {
     const input = parseInput(updateSchema, raw);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'integration.update', objectType: 'Integration', objectName: input.name },
-      async (tx, subject) => {
-        const row = await this.load(tx, user, input.tenant, input.name, 'ADMIN', subject);
-        const config =
-          input.config === undefined || input.config === null
-            ? (row.config as Record<string, unknown>)
-            : parseConfig(row.type, input.config, 'input.config');
-        const secret =
-          input.secret === undefined || input.secret === null
-            ? undefined
-            : mergeSecret(row.type, this.deps.box.openJson(row.secretCiphertext), input.secret, 'input.secret');
-        checkComplete(row.type, config, secret ?? this.deps.box.openJson(row.secretCiphertext));
-        return updateIntegrationRow(tx, row.id, {
-          description: input.description ?? undefined,
-          config: config as Prisma.InputJsonObject,
-          ...(secret ? this.sealed(secret) : {}),
-        });
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.update', input, 'ADMIN', async (tx, tenantId) => {
+      const row = await loadIntegration(tx, tenantId, input);
+      const config =
+        input.config === undefined || input.config === null
+          ? (row.config as Record<string, unknown>)
+          : parseConfig(row.type, input.config, 'input.config');
+      const secret =
+        input.secret === undefined || input.secret === null
+          ? undefined
+          : mergeSecret(row.type, this.deps.box.openJson(row.secretCiphertext), input.secret, 'input.secret');
+      checkComplete(row.type, config, secret ?? this.deps.box.openJson(row.secretCiphertext));
+      return updateIntegrationRow(tx, row.id, {
+        description: input.description ?? undefined,
+        config: config as Prisma.InputJsonObject,
+        ...(secret ? this.sealed(secret) : {}),
+      });
+    });
   }
 
   delete(user: AuthUser, raw: unknown): Promise<boolean> {
     const input = parseInput(refSchema, raw);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'integration.delete', objectType: 'Integration', objectName: input.name },
-      async (tx, subject) => {
-        const row = await this.load(tx, user, input.tenant, input.name, 'ADMIN', subject);
-        const users = await findIntegrationUsers(tx, row.tenantId, row.id, row.name);
-        const uses = [...users.resources.map((r) => `resource ${r}`), ...users.triggers.map((t) => `trigger ${t}`)];
-        if (uses.length > 0) {
-          throw conflict(`integration "${row.name}" is still used by ${uses.join(', ')}; change or delete those first`);
-        }
-        await deleteIntegrationRow(tx, row.id);
-        return true;
-      },
-    );
+    return integrationMutation(this.deps, user, 'integration.delete', input, 'ADMIN', async (tx, tenantId) => {
+      const row = await loadIntegration(tx, tenantId, input);
+      const users = await findIntegrationUsers(tx, row.tenantId, row.id, row.name);
+      const uses = [...users.resources.map((r) => `resource ${r}`), ...users.triggers.map((t) => `trigger ${t}`)];
+      if (uses.length > 0) {
+        throw conflict(`integration "${row.name}" is still used by ${uses.join(', ')}; change or delete those first`);
+      }
+      await deleteIntegrationRow(tx, row.id);
+      return true;
+    });
   }
 
   /**
@@ -134,11 +119,8 @@ export class IntegrationService {
    */
   async test(user: AuthUser, raw: unknown): Promise<IntegrationTestOutcome> {
     const input = parseInput(refSchema, raw);
-    const row = await runMutation(
-      this.deps,
-      user,
-      { action: 'integration.test', objectType: 'Integration', objectName: input.name },
-      (tx, subject) => this.load(tx, user, input.tenant, input.name, 'DEVELOPER', subject),
+    const row = await integrationMutation(this.deps, user, 'integration.test', input, 'DEVELOPER', (tx, tenantId) =>
+      loadIntegration(tx, tenantId, input),
     );
     const result = await checkIntegration(
       {
@@ -161,22 +143,13 @@ export class IntegrationService {
     return findIntegration(this.deps.db, tenant.id, name);
   }
 
-  private async load(
-    tx: Tx,
-    user: AuthUser,
-    tenantName: string,
-    name: string,
-    role: 'ADMIN' | 'DEVELOPER',
-    subject: { tenantId?: string },
-  ): Promise<Integration> {
-    const { tenant } = await requireTenantRole(tx, user, tenantName, role);
-    subject.tenantId = tenant.id;
-    const row = await findIntegration(tx, tenant.id, name);
-    if (!row) throw notFound(`integration "${name}" in tenant "${tenantName}"`);
-    return row;
-  }
-
   private sealed(secret: IntegrationSecret) {
     return { secretCiphertext: this.deps.box.sealJson(secret), secretKeys: Object.keys(secret).sort() };
   }
+}
+
+async function loadIntegration(tx: Tx, tenantId: string, ref: { tenant: string; name: string }): Promise<Integration> {
+  const row = await findIntegration(tx, tenantId, ref.name);
+  if (!row) throw notFound(`integration "${ref.name}" in tenant "${ref.tenant}"`);
+  return row;
 }

@@ -6,7 +6,8 @@ import type { RegisteredResourceType } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import {
   findRegisteredType,
@@ -16,6 +17,7 @@ import {
 } from './resource-types.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), type: z.string() });
+const resourceTypeMutation = tenantObjectMutation('ResourceType');
 
 export interface ResourceTypeInputFields {
   tenant: string;
@@ -59,29 +61,23 @@ export class ResourceTypeService {
 
   delete(user: AuthUser, input: { tenant: string; type: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'resourceType.delete', objectType: 'ResourceType', objectName: ref.type },
-      async (tx, subject) => {
-        const access = await requireTenantRole(tx, user, ref.tenant, 'DEVELOPER');
-        subject.tenantId = access.tenant.id;
-        const row = await findRegisteredType(tx, access.tenant.id, ref.type);
-        if (!row) throw notFound(`resource type "${ref.type}" in tenant "${ref.tenant}"`);
-        const users = await tx.resource.findMany({
-          where: { registeredTypeId: row.id },
-          select: { name: true, project: { select: { name: true } } },
-          orderBy: [{ project: { name: 'asc' } }, { name: 'asc' }],
-          take: 5,
-        });
-        if (users.length > 0) {
-          const names = users.map((r) => `${r.project.name}/${r.name}`).join(', ');
-          throw conflict(`resource type "${ref.type}" is used by resources ${names}; change or delete those first`);
-        }
-        await tx.registeredResourceType.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    const named = { tenant: ref.tenant, name: ref.type };
+    return resourceTypeMutation(this.deps, user, 'resourceType.delete', named, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await findRegisteredType(tx, tenantId, ref.type);
+      if (!row) throw notFound(`resource type "${ref.type}" in tenant "${ref.tenant}"`);
+      const users = await tx.resource.findMany({
+        where: { registeredTypeId: row.id },
+        select: { name: true, project: { select: { name: true } } },
+        orderBy: [{ project: { name: 'asc' } }, { name: 'asc' }],
+        take: 5,
+      });
+      if (users.length > 0) {
+        const names = users.map((r) => `${r.project.name}/${r.name}`).join(', ');
+        throw conflict(`resource type "${ref.type}" is used by resources ${names}; change or delete those first`);
+      }
+      await tx.registeredResourceType.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   private write(
@@ -91,24 +87,18 @@ export class ResourceTypeService {
     makeSpec: (tx: Tx, tenantId: string, ref: z.infer<typeof refSchema>) => Promise<ResourceTypeSpec>,
   ): Promise<RegisteredResourceType> {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action, objectType: 'ResourceType', objectName: ref.type },
-      async (tx, subject) => {
-        const access = await requireTenantRole(tx, user, ref.tenant, 'DEVELOPER');
-        subject.tenantId = access.tenant.id;
-        const spec = await makeSpec(tx, access.tenant.id, ref);
-        const sameName = await tx.registeredResourceType.findUnique({
-          where: { tenantId_name: { tenantId: access.tenant.id, name: spec.name } },
-        });
-        if (sameName && sameName.type !== spec.type) {
-          throw conflict(`the name "${spec.name}" is taken by resource type "${sameName.type}"`);
-        }
-        await upsertResourceType(tx, access.tenant.id, spec);
-        return (await findRegisteredType(tx, access.tenant.id, spec.type)) as RegisteredResourceType;
-      },
-    );
+    const named = { tenant: ref.tenant, name: ref.type };
+    return resourceTypeMutation(this.deps, user, action, named, 'DEVELOPER', async (tx, tenantId) => {
+      const spec = await makeSpec(tx, tenantId, ref);
+      const sameName = await tx.registeredResourceType.findUnique({
+        where: { tenantId_name: { tenantId, name: spec.name } },
+      });
+      if (sameName && sameName.type !== spec.type) {
+        throw conflict(`the name "${spec.name}" is taken by resource type "${sameName.type}"`);
+      }
+      await upsertResourceType(tx, tenantId, spec);
+      return (await findRegisteredType(tx, tenantId, spec.type)) as RegisteredResourceType;
+    });
   }
 }
 

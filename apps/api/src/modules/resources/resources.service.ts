@@ -7,13 +7,14 @@ import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import type { SecretBox } from '../integrations/secret-box.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { projectObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { findResourceUsers } from './resource-usage.repository.js';
 import { loadResourceSpec, RESOURCE_INCLUDE, resourceTypeName, upsertResource } from './resources.repository.js';
 
-const scopeSchema = z.object({ tenant: z.string(), project: z.string() });
-const refSchema = scopeSchema.extend({ name: z.string() });
+const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
+const resourceMutation = projectObjectMutation('Resource');
 
 export interface ResourceInputFields {
   tenant: string;
@@ -34,59 +35,41 @@ export class ResourceService {
 
   create(user: AuthUser, input: ResourceInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'resource.create', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        const spec = parseInput(resourceSpecSchema, toSpecInput(input, undefined));
-        if (await loadResourceSpec(tx, scope.projectId, spec.name)) {
-          throw conflict(`resource "${spec.name}" already exists in project "${ref.project}"`);
-        }
-        await upsertResource(tx, scope, spec, { box: this.deps.box });
-        return this.loadRow(tx, scope.projectId, spec.name);
-      },
-    );
+    return resourceMutation(this.deps, user, 'resource.create', ref, async (tx, scope) => {
+      const spec = parseInput(resourceSpecSchema, toSpecInput(input, undefined));
+      if (await loadResourceSpec(tx, scope.projectId, spec.name)) {
+        throw conflict(`resource "${spec.name}" already exists in project "${ref.project}"`);
+      }
+      await upsertResource(tx, scope, spec, { box: this.deps.box });
+      return this.loadRow(tx, scope.projectId, spec.name);
+    });
   }
 
   update(user: AuthUser, input: ResourceInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'resource.update', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        const current = await loadResourceSpec(tx, scope.projectId, ref.name);
-        if (!current) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
-        const spec = parseInput(resourceSpecSchema, toSpecInput(input, current));
-        await upsertResource(tx, scope, spec, { box: this.deps.box });
-        return this.loadRow(tx, scope.projectId, spec.name);
-      },
-    );
+    return resourceMutation(this.deps, user, 'resource.update', ref, async (tx, scope) => {
+      const current = await loadResourceSpec(tx, scope.projectId, ref.name);
+      if (!current) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
+      const spec = parseInput(resourceSpecSchema, toSpecInput(input, current));
+      await upsertResource(tx, scope, spec, { box: this.deps.box });
+      return this.loadRow(tx, scope.projectId, spec.name);
+    });
   }
 
   delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'resource.delete', objectType: 'Resource', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        const row = await tx.resource.findUnique({
-          where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
-        });
-        if (!row) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
-        const users = await findResourceUsers(tx, scope.projectId, ref.name);
-        if (users.length > 0) {
-          throw conflict(`resource "${ref.name}" is used by ${users.join(', ')}; change or delete those first`);
-        }
-        await tx.resource.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    return resourceMutation(this.deps, user, 'resource.delete', ref, async (tx, scope) => {
+      const row = await tx.resource.findUnique({
+        where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
+      });
+      if (!row) throw notFound(`resource "${ref.name}" in project "${ref.project}"`);
+      const users = await findResourceUsers(tx, scope.projectId, ref.name);
+      if (users.length > 0) {
+        throw conflict(`resource "${ref.name}" is used by ${users.join(', ')}; change or delete those first`);
+      }
+      await tx.resource.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   async get(user: AuthUser, tenant: string, project: string, name: string) {
@@ -95,12 +78,6 @@ export class ResourceService {
       where: { projectId_name: { projectId: access.project.id, name } },
       include: RESOURCE_INCLUDE,
     });
-  }
-
-  private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof scopeSchema>, subject: { tenantId?: string }) {
-    const access = await requireProject(tx, user, ref.tenant, ref.project, 'DEVELOPER');
-    subject.tenantId = access.tenant.id;
-    return { tenantId: access.tenant.id, projectId: access.project.id };
   }
 
   private async loadRow(tx: Tx, projectId: string, name: string) {

@@ -5,7 +5,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { Tx } from '../shared/mutation.js';
-import { type PageInfoShape, pageSize } from '../shared/pagination.js';
+import { type PageInfoShape, pageSize, toPage } from '../shared/pagination.js';
 
 /** A search that has not answered by then is cancelled and the caller asked to narrow it. */
 const SEARCH_TIMEOUT_MS = 10_000;
@@ -62,11 +62,12 @@ export class LogSearchPresenter {
     const size = pageSize(args.first ?? undefined);
     if (args.since && Number.isNaN(args.since.getTime())) throw badInput('since', 'is not a date');
     const after = args.after ? decodeHitCursor(args.after) : undefined;
+    const page = (hits: LogSearchHitView[]) => toPage(hits, size, encodeHitCursor, Boolean(after));
     return this.db
       .$transaction(
         async (tx) => {
           const workflowIds = await readableWorkflowIds(tx, user, tenant, args);
-          if (workflowIds.length === 0 || size === 0) return page([], size, Boolean(after));
+          if (workflowIds.length === 0 || size === 0) return page([]);
           await tx.$executeRaw`SELECT set_config('statement_timeout', ${String(SEARCH_TIMEOUT_MS)}, true)`;
           /**
            * The terms, since and the cursor as one condition on `l`. `isPlanned` false: each
@@ -105,7 +106,7 @@ export class LogSearchPresenter {
             line: row.text,
             timestamp: row.ts,
           }));
-          return page(hits, size, Boolean(after));
+          return page(hits);
         },
         { maxWait: 60_000, timeout: SEARCH_TIMEOUT_MS + 5_000 },
       )
@@ -236,19 +237,6 @@ async function readableWorkflowIds(
 /** A term as an ILIKE pattern that matches it anywhere, its own %, _ and \ taken literally. */
 export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-function page(hits: LogSearchHitView[], size: number, hasPrevious: boolean): LogSearchPage {
-  const edges = hits.slice(0, size).map((node) => ({ node, cursor: encodeHitCursor(node) }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: hits.length > size,
-      hasPreviousPage: hasPrevious,
-      startCursor: edges[0]?.cursor,
-      endCursor: edges[edges.length - 1]?.cursor,
-    },
-  };
 }
 
 function encodeHitCursor(hit: HitKey): string {

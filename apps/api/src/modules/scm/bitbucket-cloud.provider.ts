@@ -1,4 +1,4 @@
-import { enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
+import { collectPages, enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
 import type {
   CommitState,
   ScmCommitStatus,
@@ -8,8 +8,6 @@ import type {
   ScmRepo,
   ScmWebhook,
 } from './scm-provider.js';
-
-const MAX_PAGES = 10;
 
 interface Paged<T> {
   values: T[];
@@ -122,15 +120,11 @@ export class BitbucketCloudProvider implements ScmProvider {
   }
 
   /** Follows the `next` link of each page. */
-  private async pages<T>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    let next: string | undefined = path;
-    for (let count = 0; next && count < MAX_PAGES; count++) {
-      const page: Paged<T> = await this.api.get<Paged<T>>(next);
-      items.push(...page.values);
-      next = page.next;
-    }
-    return items;
+  private pages<T>(path: string): Promise<T[]> {
+    return collectPages(path, async (next) => {
+      const page = await this.api.get<Paged<T>>(next);
+      return { items: page.values, next: page.next || undefined };
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
+import { collectPages, enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
 import type {
   CommitState,
   ScmCommitStatus,
@@ -8,8 +8,6 @@ import type {
   ScmRepo,
   ScmWebhook,
 } from './scm-provider.js';
-
-const MAX_PAGES = 10;
 
 interface Paged<T> {
   values: T[];
@@ -116,16 +114,12 @@ export class BitbucketServerProvider implements ScmProvider {
   }
 
   /** Follows isLastPage / nextPageStart. */
-  private async pages<T>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    let start: number | undefined = 0;
-    for (let count = 0; start !== undefined && count < MAX_PAGES; count++) {
-      const separator = path.includes('?') ? '&' : '?';
-      const page: Paged<T> = await this.api.get<Paged<T>>(`${path}${separator}limit=100&start=${start}`);
-      items.push(...page.values);
-      start = page.isLastPage ? undefined : page.nextPageStart;
-    }
-    return items;
+  private pages<T>(path: string): Promise<T[]> {
+    const separator = path.includes('?') ? '&' : '?';
+    return collectPages(0, async (start) => {
+      const page = await this.api.get<Paged<T>>(`${path}${separator}limit=100&start=${start}`);
+      return { items: page.values, next: page.isLastPage ? undefined : page.nextPageStart };
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { checkedText, enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
+import { checkedText, collectPages, enc, encPath, JsonApi, splitRepo } from './scm-http-client.js';
 import {
   type ScmCommitStatus,
   ScmError,
@@ -8,8 +8,6 @@ import {
   type ScmRepo,
   type ScmWebhook,
 } from './scm-provider.js';
-
-const MAX_PAGES = 10;
 
 /** The REST base: api.github.com for github.com, `<server>/api/v3` for Enterprise. */
 export function githubApiBase(server: string): string {
@@ -133,15 +131,11 @@ export class GitHubProvider implements ScmProvider {
   }
 
   /** Follows `Link: <…>; rel="next"` for up to MAX_PAGES pages. */
-  private async pages<T>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    let next: string | undefined = path;
-    for (let page = 0; next && page < MAX_PAGES; page++) {
-      const response: { data: T[]; headers: Headers } = await this.api.request<T[]>('GET', next);
-      items.push(...response.data);
-      next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
-    }
-    return items;
+  private pages<T>(path: string): Promise<T[]> {
+    return collectPages(path, async (next) => {
+      const response = await this.api.request<T[]>('GET', next);
+      return { items: response.data, next: /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1] };
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { enc, JsonApi } from './scm-http-client.js';
+import { collectPages, enc, JsonApi } from './scm-http-client.js';
 import {
   type CommitState,
   type ScmCommitStatus,
@@ -12,8 +12,6 @@ import {
 
 /** GitLab's Developer role: the lowest that may push. */
 const DEVELOPER_ACCESS = 30;
-
-const MAX_PAGES = 10;
 
 interface GlRef {
   name: string;
@@ -132,19 +130,12 @@ export class GitLabProvider implements ScmProvider {
   }
 
   /** Follows GitLab's X-Next-Page header. */
-  private async pages<T>(path: string): Promise<T[]> {
-    const items: T[] = [];
-    let page = '1';
-    for (let count = 0; page && count < MAX_PAGES; count++) {
-      const separator = path.includes('?') ? '&' : '?';
-      const response: { data: T[]; headers: Headers } = await this.api.request<T[]>(
-        'GET',
-        `${path}${separator}page=${page}`,
-      );
-      items.push(...response.data);
-      page = response.headers.get('x-next-page') ?? '';
-    }
-    return items;
+  private pages<T>(path: string): Promise<T[]> {
+    const separator = path.includes('?') ? '&' : '?';
+    return collectPages('1', async (page) => {
+      const response = await this.api.request<T[]>('GET', `${path}${separator}page=${page}`);
+      return { items: response.data, next: response.headers.get('x-next-page') || undefined };
+    });
   }
 }
 

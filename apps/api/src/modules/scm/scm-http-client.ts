@@ -5,6 +5,27 @@ import { MAX_SCM_FILE_BYTES, ScmError } from './scm-provider.js';
 
 export const SCM_TIMEOUT_MS = 15_000;
 
+/** How many pages a listing reads at most: a larger one is cut there rather than waited for. */
+export const MAX_PAGES = 10;
+
+/**
+ * The items of up to MAX_PAGES pages, each read by `readPage` at a cursor, which tells
+ * the next page's cursor (undefined after the last page).
+ */
+export async function collectPages<T, C>(
+  first: C,
+  readPage: (cursor: C) => Promise<{ items: T[]; next: C | undefined }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: C | undefined = first;
+  for (let count = 0; cursor !== undefined && count < MAX_PAGES; count++) {
+    const page: { items: T[]; next: C | undefined } = await readPage(cursor);
+    items.push(...page.items);
+    cursor = page.next;
+  }
+  return items;
+}
+
 export interface HttpAuth {
   headers: Record<string, string>;
 }

@@ -58,18 +58,15 @@ export function pageSize(first: number | undefined): number {
  * Turns `size + 1` fetched rows into a page: the extra row only tells that there is
  * a next page.
  */
-export function toConnection<T>(
+export function toPage<T>(
   rows: T[],
   size: number,
-  totalCount: number,
-  cursorOf: (row: T) => CursorKey,
+  cursorOf: (row: T) => string,
   hasPrevious: boolean,
-): ConnectionShape<T> {
-  const page = rows.slice(0, size);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(cursorOf(node)) }));
+): { edges: Edge<T>[]; pageInfo: PageInfoShape } {
+  const edges = rows.slice(0, size).map((node) => ({ node, cursor: cursorOf(node) }));
   return {
     edges,
-    totalCount,
     pageInfo: {
       hasNextPage: rows.length > size,
       hasPreviousPage: hasPrevious,
@@ -77,6 +74,17 @@ export function toConnection<T>(
       endCursor: edges[edges.length - 1]?.cursor,
     },
   };
+}
+
+/** toPage with the total and the row keys encoded as cursors. */
+export function toConnection<T>(
+  rows: T[],
+  size: number,
+  totalCount: number,
+  cursorOf: (row: T) => CursorKey,
+  hasPrevious: boolean,
+): ConnectionShape<T> {
+  return { ...toPage(rows, size, (row) => encodeCursor(cursorOf(row)), hasPrevious), totalCount };
 }
 
 /**

@@ -5,27 +5,21 @@ import { badInput, conflict, notFound } from '../../errors/app-error.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireProject } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { projectObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { fillStageTemplate } from '../templates/fill-stage-template.js';
+import { overlayStageFields, type StageSpecFields, withoutNulls } from '../templates/stage-spec-fields.js';
 import { loadStageDefinition, upsertStage } from './stages.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), project: z.string(), name: z.string() });
+const stageMutation = projectObjectMutation('Stage');
 
-type NameValue = { name: string; value: string };
-export interface StageInputFields {
+export interface StageInputFields extends StageSpecFields {
   tenant: string;
   project: string;
-  name: string;
-  image?: string | null;
-  command?: string[] | null;
-  args?: string[] | null;
-  env?: NameValue[] | null;
-  workingDir?: string | null;
-  inputs?: object | null;
-  outputs?: object | null;
   template?: string | null;
-  arguments?: NameValue[] | null;
+  arguments?: { name: string; value: string }[] | null;
 }
 
 /** Project stages (Cyclone's kind Stage), optionally made from a stage template. */
@@ -34,64 +28,46 @@ export class StageService {
 
   create(user: AuthUser, input: StageInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stage.create', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        if (await loadStageDefinition(tx, scope.projectId, ref.name)) {
-          throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
-        }
-        const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
-        const candidate = overlay(base, input);
-        assertSlotsBound(candidate, input.template);
-        const definition = parseInput(stageDefinitionSchema, candidate);
-        await upsertStage(tx, scope, definition);
-        return this.loadRow(tx, scope.projectId, ref.name);
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.create', ref, async (tx, scope) => {
+      if (await loadStageDefinition(tx, scope.projectId, ref.name)) {
+        throw conflict(`stage "${ref.name}" already exists in project "${ref.project}"`);
+      }
+      const base = input.template ? await this.fromTemplate(tx, scope.tenantId, input) : undefined;
+      const candidate = overlay(base, input);
+      assertSlotsBound(candidate, input.template);
+      const definition = parseInput(stageDefinitionSchema, candidate);
+      await upsertStage(tx, scope, definition);
+      return this.loadRow(tx, scope.projectId, ref.name);
+    });
   }
 
   update(user: AuthUser, input: StageInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stage.update', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        const current = await loadStageDefinition(tx, scope.projectId, ref.name);
-        if (!current) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
-        const definition = parseInput(stageDefinitionSchema, overlay(current, input));
-        await upsertStage(tx, scope, definition);
-        return this.loadRow(tx, scope.projectId, ref.name);
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.update', ref, async (tx, scope) => {
+      const current = await loadStageDefinition(tx, scope.projectId, ref.name);
+      if (!current) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+      const definition = parseInput(stageDefinitionSchema, overlay(current, input));
+      await upsertStage(tx, scope, definition);
+      return this.loadRow(tx, scope.projectId, ref.name);
+    });
   }
 
   delete(user: AuthUser, input: { tenant: string; project: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stage.delete', objectType: 'Stage', objectName: `${ref.project}/${ref.name}` },
-      async (tx, subject) => {
-        const scope = await this.scope(tx, user, ref, subject);
-        const row = await tx.stage.findUnique({
-          where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
-        });
-        if (!row) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
-        const workflows = await findWorkflowsUsingStage(tx, scope.projectId, ref.name);
-        if (workflows.length > 0) {
-          throw conflict(
-            `stage "${ref.name}" is used by the current version of workflow ${workflows.join(', ')}; change those first`,
-          );
-        }
-        await tx.stage.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    return stageMutation(this.deps, user, 'stage.delete', ref, async (tx, scope) => {
+      const row = await tx.stage.findUnique({
+        where: { projectId_name: { projectId: scope.projectId, name: ref.name } },
+      });
+      if (!row) throw notFound(`stage "${ref.name}" in project "${ref.project}"`);
+      const workflows = await findWorkflowsUsingStage(tx, scope.projectId, ref.name);
+      if (workflows.length > 0) {
+        throw conflict(
+          `stage "${ref.name}" is used by the current version of workflow ${workflows.join(', ')}; change those first`,
+        );
+      }
+      await tx.stage.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   async get(user: AuthUser, tenant: string, project: string, name: string) {
@@ -106,12 +82,6 @@ export class StageService {
       arguments: 'input.arguments',
     });
     return { ...spec, template: name };
-  }
-
-  private async scope(tx: Tx, user: AuthUser, ref: z.infer<typeof refSchema>, subject: { tenantId?: string }) {
-    const access = await requireProject(tx, user, ref.tenant, ref.project, 'DEVELOPER');
-    subject.tenantId = access.tenant.id;
-    return { tenantId: access.tenant.id, projectId: access.project.id };
   }
 
   private loadRow(tx: Tx, projectId: string, name: string) {
@@ -141,22 +111,11 @@ function overlay(
   base: StageDefinition | StageTemplateSpec | undefined,
   input: StageInputFields,
 ): Record<string, unknown> {
-  const given = <T>(value: T | null | undefined, fallback: T | undefined) => value ?? fallback;
   return {
     ...base,
-    name: input.name,
-    image: given(input.image, base?.image),
-    command: given(input.command, base?.command),
-    args: given(input.args, base?.args),
-    env: given(input.env, base?.env),
-    workingDir: input.workingDir === null ? undefined : given(input.workingDir, base?.workingDir),
-    inputs: input.inputs ? { ...base?.inputs, ...stripNulls(input.inputs) } : base?.inputs,
-    outputs: input.outputs ? { ...base?.outputs, ...stripNulls(input.outputs) } : base?.outputs,
+    ...overlayStageFields(base, input),
+    inputs: input.inputs ? { ...base?.inputs, ...withoutNulls(input.inputs) } : base?.inputs,
   };
-}
-
-function stripNulls(value: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
 }
 
 /** Workflows whose current version has a stage of that name (versions hold stage snapshots). */

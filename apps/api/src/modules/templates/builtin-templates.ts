@@ -44,60 +44,71 @@ const IMAGE_BUILD_SCRIPT = [
 ].join('\n');
 
 /**
+ * A template that runs the `cmd` argument in the `image` argument's container at
+ * `workdir` and keeps one path, named by an argument, as an artifact (its spec is
+ * parsed with the others below).
+ */
+function shellCommandTemplate(t: {
+  name: 'build' | 'unit-test';
+  description: string;
+  /** The help text of each argument. */
+  image: string;
+  cmd: string;
+  kept: { argument: string; value: string; description: string; artifact: string };
+}) {
+  return {
+    name: t.name,
+    kind: t.name,
+    description: t.description,
+    spec: {
+      name: t.name,
+      image: '{{ image }}',
+      command: shell('{{{ cmd }}}'),
+      workingDir: '{{ workdir }}',
+      inputs: {
+        arguments: [
+          { name: 'image', description: t.image },
+          { name: 'cmd', description: t.cmd },
+          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
+          { name: t.kept.argument, value: t.kept.value, description: t.kept.description },
+        ],
+      },
+      outputs: { artifacts: [{ name: t.kept.artifact, path: `{{ ${t.kept.argument} }}` }] },
+    },
+  };
+}
+
+/**
  * The templates every tenant gets. Arguments without a value must be given when a
  * stage is made from the template; the others have sensible defaults. Input
  * resources are left to the stage (they are project objects), outputs are named.
  */
 
 export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
-  {
+  shellCommandTemplate({
     name: 'build',
-    kind: 'build',
     description: 'Compiles source code with a shell command in a builder image and keeps the output as an artifact.',
-    spec: {
-      name: 'build',
-      image: '{{ image }}',
-      command: shell('{{{ cmd }}}'),
-      workingDir: '{{ workdir }}',
-      inputs: {
-        arguments: [
-          { name: 'image', description: "Builder image, e.g. 'golang:1.22-alpine' or 'node:20-alpine'." },
-          { name: 'cmd', description: "Shell commands run as '/bin/sh -e -c <cmd>'; several lines allowed." },
-          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
-          {
-            name: 'output-path',
-            value: '/workspace/dist',
-            description: 'File or folder kept as the "build" artifact.',
-          },
-        ],
-      },
-      outputs: { artifacts: [{ name: 'build', path: '{{ output-path }}' }] },
+    image: "Builder image, e.g. 'golang:1.22-alpine' or 'node:20-alpine'.",
+    cmd: "Shell commands run as '/bin/sh -e -c <cmd>'; several lines allowed.",
+    kept: {
+      argument: 'output-path',
+      value: '/workspace/dist',
+      description: 'File or folder kept as the "build" artifact.',
+      artifact: 'build',
     },
-  },
-  {
+  }),
+  shellCommandTemplate({
     name: 'unit-test',
-    kind: 'unit-test',
     description: 'Runs the unit tests and keeps the test report as an artifact.',
-    spec: {
-      name: 'unit-test',
-      image: '{{ image }}',
-      command: shell('{{{ cmd }}}'),
-      workingDir: '{{ workdir }}',
-      inputs: {
-        arguments: [
-          { name: 'image', description: "Image with the test toolchain, e.g. 'maven:3.9-eclipse-temurin-21'." },
-          { name: 'cmd', description: "Test commands, e.g. 'go test ./...' or 'npm ci && npm test'." },
-          { name: 'workdir', value: '/workspace', description: 'Where the sources are mounted.' },
-          {
-            name: 'report-path',
-            value: '/workspace/test-results',
-            description: 'Where the tests write their report (JUnit XML or similar).',
-          },
-        ],
-      },
-      outputs: { artifacts: [{ name: 'test-report', path: '{{ report-path }}' }] },
+    image: "Image with the test toolchain, e.g. 'maven:3.9-eclipse-temurin-21'.",
+    cmd: "Test commands, e.g. 'go test ./...' or 'npm ci && npm test'.",
+    kept: {
+      argument: 'report-path',
+      value: '/workspace/test-results',
+      description: 'Where the tests write their report (JUnit XML or similar).',
+      artifact: 'test-report',
     },
-  },
+  }),
   {
     name: 'image-build',
     kind: 'image-build',

@@ -6,9 +6,11 @@ import type { Prisma, StageTemplate } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
-import { runMutation, type Tx } from '../shared/mutation.js';
+import type { Tx } from '../shared/mutation.js';
+import { tenantObjectMutation } from '../shared/scoped-mutation.js';
 import { parseInput } from '../shared/validate-input.js';
 import { fillStageTemplate } from './fill-stage-template.js';
+import { overlayStageFields, type StageSpecFields, withoutNulls } from './stage-spec-fields.js';
 import {
   findBuiltinTemplate,
   findTenantTemplate,
@@ -17,25 +19,18 @@ import {
 } from './templates.repository.js';
 
 const refSchema = z.object({ tenant: z.string(), name: z.string() });
+const templateMutation = tenantObjectMutation('StageTemplate');
 const metaSchema = z.object({
   kind: z.enum(TEMPLATE_KINDS).optional(),
   description: z.string().max(LIMITS.stringLength).optional(),
 });
 
 type NameValue = { name: string; value: string };
-export interface TemplateInputFields {
+export interface TemplateInputFields extends StageSpecFields {
   tenant: string;
-  name: string;
   kind?: string | null;
   description?: string | null;
   arguments?: { name: string; value?: string | null; description?: string | null }[] | null;
-  image?: string | null;
-  command?: string[] | null;
-  args?: string[] | null;
-  env?: NameValue[] | null;
-  workingDir?: string | null;
-  inputs?: object | null;
-  outputs?: object | null;
 }
 
 /**
@@ -47,73 +42,51 @@ export class TemplateService {
 
   create(user: AuthUser, input: TemplateInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.create', objectType: 'StageTemplate', objectName: ref.name },
-      async (tx, subject) => {
-        const tenantId = await this.tenantId(tx, user, ref.tenant, 'DEVELOPER', subject);
-        const meta = parseInput(metaSchema, {
-          kind: input.kind ?? undefined,
-          description: input.description ?? undefined,
-        });
-        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(undefined, input));
-        // A built-in's name is allowed: the tenant's template shadows it (README, Policies).
-        if (await findTenantTemplate(tx, tenantId, spec.name)) {
-          throw conflict(`stage template "${spec.name}" already exists in tenant "${ref.tenant}"`);
-        }
-        return tx.stageTemplate.create({
-          data: {
-            tenantId,
-            name: spec.name,
-            kind: meta.kind ?? 'custom',
-            description: meta.description ?? '',
-            spec: spec as Prisma.InputJsonObject,
-          },
-        });
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.create', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const meta = parseMeta(input);
+      const spec = parseInput(stageTemplateSpecSchema, toSpecInput(undefined, input));
+      // A built-in's name is allowed: the tenant's template shadows it (README, Policies).
+      if (await findTenantTemplate(tx, tenantId, spec.name)) {
+        throw conflict(`stage template "${spec.name}" already exists in tenant "${ref.tenant}"`);
+      }
+      return tx.stageTemplate.create({
+        data: {
+          tenantId,
+          name: spec.name,
+          kind: meta.kind ?? 'custom',
+          description: meta.description ?? '',
+          spec: spec as Prisma.InputJsonObject,
+        },
+      });
+    });
   }
 
   update(user: AuthUser, input: TemplateInputFields) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.update', objectType: 'StageTemplate', objectName: ref.name },
-      async (tx, subject) => {
-        const row = await this.loadWritable(tx, user, ref, subject);
-        const meta = parseInput(metaSchema, {
-          kind: input.kind ?? undefined,
-          description: input.description ?? undefined,
-        });
-        const current = stageTemplateSpecSchema.parse(row.spec);
-        const spec = parseInput(stageTemplateSpecSchema, toSpecInput(current, input));
-        return tx.stageTemplate.update({
-          where: { id: row.id },
-          data: {
-            kind: meta.kind ?? undefined,
-            description: meta.description ?? undefined,
-            spec: spec as Prisma.InputJsonObject,
-          },
-        });
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.update', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await loadWritable(tx, tenantId, ref);
+      const meta = parseMeta(input);
+      const current = stageTemplateSpecSchema.parse(row.spec);
+      const spec = parseInput(stageTemplateSpecSchema, toSpecInput(current, input));
+      return tx.stageTemplate.update({
+        where: { id: row.id },
+        data: {
+          kind: meta.kind ?? undefined,
+          description: meta.description ?? undefined,
+          spec: spec as Prisma.InputJsonObject,
+        },
+      });
+    });
   }
 
   /** Stages made from the template keep their filled definitions; only the record of the name stays. */
   delete(user: AuthUser, input: { tenant: string; name: string }) {
     const ref = parseInput(refSchema, input);
-    return runMutation(
-      this.deps,
-      user,
-      { action: 'stageTemplate.delete', objectType: 'StageTemplate', objectName: ref.name },
-      async (tx, subject) => {
-        const row = await this.loadWritable(tx, user, ref, subject);
-        await tx.stageTemplate.delete({ where: { id: row.id } });
-        return true;
-      },
-    );
+    return templateMutation(this.deps, user, 'stageTemplate.delete', ref, 'DEVELOPER', async (tx, tenantId) => {
+      const row = await loadWritable(tx, tenantId, ref);
+      await tx.stageTemplate.delete({ where: { id: row.id } });
+      return true;
+    });
   }
 
   async list(user: AuthUser, tenant: string): Promise<StageTemplate[]> {
@@ -139,31 +112,14 @@ export class TemplateService {
     });
     return { ...filled.template, spec: filled.spec as Prisma.JsonValue };
   }
+}
 
-  private async tenantId(
-    tx: Tx,
-    user: AuthUser,
-    tenant: string,
-    role: 'DEVELOPER',
-    subject: { tenantId?: string },
-  ): Promise<string> {
-    const access = await requireTenantRole(tx, user, tenant, role);
-    subject.tenantId = access.tenant.id;
-    return access.tenant.id;
-  }
-
-  private async loadWritable(
-    tx: Tx,
-    user: AuthUser,
-    ref: z.infer<typeof refSchema>,
-    subject: { tenantId?: string },
-  ): Promise<StageTemplate> {
-    const tenantId = await this.tenantId(tx, user, ref.tenant, 'DEVELOPER', subject);
-    const row = await findTenantTemplate(tx, tenantId, ref.name);
-    if (row) return row;
-    if (await findBuiltinTemplate(tx, ref.name)) throw forbidden(`built-in template "${ref.name}" is read-only`);
-    throw notFound(`stage template "${ref.name}" in tenant "${ref.tenant}"`);
-  }
+/** The tenant's own template of that name; a built-in one is read-only. */
+async function loadWritable(tx: Tx, tenantId: string, ref: z.infer<typeof refSchema>): Promise<StageTemplate> {
+  const row = await findTenantTemplate(tx, tenantId, ref.name);
+  if (row) return row;
+  if (await findBuiltinTemplate(tx, ref.name)) throw forbidden(`built-in template "${ref.name}" is read-only`);
+  throw notFound(`stage template "${ref.name}" in tenant "${ref.tenant}"`);
 }
 
 /** Input fields over the current definition; template arguments live in `inputs.arguments`. */
@@ -171,20 +127,15 @@ function toSpecInput(current: StageTemplateSpec | undefined, input: TemplateInpu
   const inputs = { ...current?.inputs, ...withoutNulls(input.inputs ?? {}) };
   return {
     ...current,
-    name: input.name,
-    image: input.image ?? current?.image,
-    command: input.command ?? current?.command,
-    args: input.args ?? current?.args,
-    env: input.env ?? current?.env,
-    workingDir: input.workingDir === null ? undefined : (input.workingDir ?? current?.workingDir),
+    ...overlayStageFields(current, input),
     inputs: {
       ...inputs,
       arguments: input.arguments ? input.arguments.map((a) => withoutNulls(a)) : (current?.inputs.arguments ?? []),
     },
-    outputs: input.outputs ? { ...current?.outputs, ...withoutNulls(input.outputs) } : current?.outputs,
   };
 }
 
-function withoutNulls<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+/** Kind and description as given; omitted or null leaves them to the caller's default. */
+function parseMeta(input: TemplateInputFields) {
+  return parseInput(metaSchema, { kind: input.kind ?? undefined, description: input.description ?? undefined });
 }

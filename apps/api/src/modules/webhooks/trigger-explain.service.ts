@@ -201,36 +201,22 @@ function simulatedEvent(input: z.infer<typeof simulateSchema>): ScmEvent {
     action: 'opened',
     isFork: false,
   };
+  // What every simulated event has: no commit, the repository and sender given.
+  const common = { repo: input.repository, sha: '', sender };
   switch (input.event) {
     case 'PUSH':
-      return {
-        kind: 'push',
-        repo: input.repository,
-        ref: `refs/heads/${input.branch}`,
-        branch: input.branch ?? '',
-        sha: '',
-        sender,
-      };
+      return { kind: 'push', ...common, ref: `refs/heads/${input.branch}`, branch: input.branch ?? '' };
     case 'TAG':
-      return {
-        kind: 'tag',
-        repo: input.repository,
-        ref: `refs/tags/${input.tag}`,
-        tag: input.tag ?? '',
-        sha: '',
-        sender,
-      };
+      return { kind: 'tag', ...common, ref: `refs/tags/${input.tag}`, tag: input.tag ?? '' };
     case 'PULL_REQUEST':
-      return { kind: 'pull_request', repo: input.repository, ref: 'refs/pull/0/head', sha: '', pullRequest, sender };
+      return { kind: 'pull_request', ...common, ref: 'refs/pull/0/head', pullRequest };
     case 'COMMENT':
       return {
         kind: 'pull_request_comment',
-        repo: input.repository,
+        ...common,
         ref: 'refs/pull/0/head',
-        sha: '',
         pullRequest,
         comment: input.comment ?? '',
-        sender,
       };
   }
 }

@@ -28,6 +28,9 @@ export interface ContainerSettings {
   imageBuildSeccomp?: string;
 }
 
+/** Every container of an attempt runs detached: its output is read from the engine's log. */
+export const DETACHED = { AttachStdin: false, AttachStdout: false, AttachStderr: false, Tty: false } as const;
+
 /** Deterministic per attempt, so a restarted controller finds the container again. */
 /** The labels every container of an attempt carries: who manages it, and its run, stage and attempt. */
 export function attemptLabels(
@@ -136,10 +139,7 @@ export function containerSpec(
       `CYCLONE_RESULTS=${HELPER_MOUNT}/results`,
     ],
     Labels: attemptLabels(launch, settings),
-    AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
-    Tty: false,
+    ...DETACHED,
     HostConfig: {
       Binds: [
         `${paths.workspace}:${WORKSPACE_MOUNT}`,

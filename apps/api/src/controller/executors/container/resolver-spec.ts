@@ -1,6 +1,12 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { RESOLVER_WORKDIR, type ResolverRun, type StageLaunch } from '../executor.js';
-import { attemptLabels, type ContainerSettings, hardenedHostConfig, withDefaultTag } from './container-spec.js';
+import {
+  attemptLabels,
+  type ContainerSettings,
+  DETACHED,
+  hardenedHostConfig,
+  withDefaultTag,
+} from './container-spec.js';
 
 /** On a resolver container: the attempt container it pulls or pushes for, so every end of the attempt finds it. */
 export const RESOLVER_OF_LABEL = 'cyclone.dev/resolver-of';
@@ -30,10 +36,7 @@ export function resolverContainerSpec(
     Cmd: [resolver.operation],
     Env: [...resolver.env.map((e) => `${e.name}=${e.value}`), `WORKDIR=${RESOLVER_WORKDIR}`],
     Labels: { ...attemptLabels(launch, settings), [RESOLVER_OF_LABEL]: attemptContainer },
-    AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
-    Tty: false,
+    ...DETACHED,
     HostConfig: {
       Binds: [
         `${mounts.data}:${RESOLVER_WORKDIR}/data`,

@@ -2,7 +2,7 @@ import { DEFAULT_SERVICE_READINESS_TIMEOUT, type StageService } from '@cyclone/d
 import { durationTextToMs } from '@cyclone/domain/core';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { StageLaunch } from '../executor.js';
-import { attemptLabels, type ContainerSettings } from './container-spec.js';
+import { attemptLabels, type ContainerSettings, DETACHED } from './container-spec.js';
 
 /** On a service container: the attempt container it serves, so every end of the attempt finds it. */
 export const SERVICE_OF_LABEL = 'cyclone.dev/service-of';
@@ -51,10 +51,7 @@ export function serviceContainerSpec(
     ...(service.args.length > 0 ? { Cmd: [...service.args] } : {}),
     Env: service.env.map((e) => `${e.name}=${e.value}`),
     Labels: { ...attemptLabels(launch, settings), [SERVICE_OF_LABEL]: attemptContainer },
-    AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
-    Tty: false,
+    ...DETACHED,
     HostConfig: {
       Init: true,
       Privileged: false,

@@ -379,26 +379,18 @@ export class KubernetesExecutor implements Executor {
     );
     const base = { runId: attempt.runId, stage: attempt.stage, attempt: attempt.attempt };
     if (exitCode !== 0 || row?.attempt !== attempt.attempt) return { ...base, exitCode, message, outputs: [] };
+    // A zero exit whose declared outputs did not all reach the API fails, naming them.
+    const outputsLost = (message: string) => ({
+      ...base,
+      exitCode: null,
+      message: `${message} (see the stage log)`,
+      outputs: [],
+    });
+    const quoted = (names: string[]) => names.map((name) => `"${name}"`).join(', ');
     const missing = await this.missingArtifacts(attempt);
-    if (missing.length > 0) {
-      const names = missing.map((name) => `"${name}"`).join(', ');
-      return {
-        ...base,
-        exitCode: null,
-        message: `output artifacts: ${names} not stored (see the stage log)`,
-        outputs: [],
-      };
-    }
+    if (missing.length > 0) return outputsLost(`output artifacts: ${quoted(missing)} not stored`);
     const unsent = ended ? await this.unsentHttpPushes(attempt, ended.pod) : [];
-    if (unsent.length > 0) {
-      const names = unsent.map((name) => `"${name}"`).join(', ');
-      return {
-        ...base,
-        exitCode: null,
-        message: `output resources: ${names} not sent (see the stage log)`,
-        outputs: [],
-      };
-    }
+    if (unsent.length > 0) return outputsLost(`output resources: ${quoted(unsent)} not sent`);
     return { ...base, exitCode, message, outputs: row.outputs };
   }
 

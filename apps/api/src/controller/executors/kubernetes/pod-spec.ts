@@ -9,7 +9,6 @@ import type { OutputLimits } from '@cyclone/domain/core';
 import { CYCLONE_API_VERSION, LABELS, MANAGED_BY, type V1Container, type V1HostAlias, type V1Pod } from '@cyclone/k8s';
 import { INSTANCE_LABEL } from '../../../kube-sync/labels.js';
 import type { ResolverRun, StageLaunch } from '../executor.js';
-import type { ArtifactInput, ResourcePull } from '../stage-inputs.js';
 import { isWorkloadLeftovers } from '../stage-limits.js';
 import {
   ATTEMPT_LABEL,
@@ -68,7 +67,22 @@ export interface RunObjectNames {
   instance: string;
 }
 
-export interface StagePodInput {
+/** The attempt's pod: its launch's fields as the executor contract describes them, and the pod's own. */
+export interface StagePodInput
+  extends Pick<
+    StageLaunch,
+    | 'runId'
+    | 'stage'
+    | 'attempt'
+    | 'command'
+    | 'args'
+    | 'env'
+    | 'workingDir'
+    | 'firstSeq'
+    | 'resources'
+    | 'artifacts'
+    | 'outputArtifacts'
+  > {
   /** Acceleration: workspace folders mounted where build tools look for them (/root/.m2…). */
   accelerated?: StageLaunch['accelerated'];
   namespace: string;
@@ -76,18 +90,7 @@ export interface StagePodInput {
   names: RunObjectNames;
   /** uid of the WorkflowRun custom resource: the pod's owner (none in a worker cluster). */
   runUid?: string;
-  stage: string;
-  attempt: number;
-  runId: string;
   image: string;
-  command: readonly string[];
-  args: readonly string[];
-  env: readonly { name: string; value: string }[];
-  workingDir?: string;
-  firstSeq: number;
-  resources?: readonly ResourcePull[];
-  artifacts?: readonly ArtifactInput[];
-  outputArtifacts?: readonly { name: string; path: string }[];
   /** Restored by the inputs container (keys evaluated there), saved by the helper after a zero exit. */
   caches?: readonly StageCache[];
   /** Claim of the run's shared workspace; absent: a volume of this pod alone. */
