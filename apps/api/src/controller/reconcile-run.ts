@@ -28,7 +28,6 @@ import {
   endStages,
   expandMatrices,
   failStages,
-  failStart,
   failUnclaimed,
   type LockedRun,
   lockRun,
@@ -339,7 +338,8 @@ async function startStage(
         });
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        await failStart(tx, run.id, start.stage, `could not start: ${(error as Error).message}`, new Date());
+        // Claimed just now, so RUNNING: it fails like any running attempt nobody can report.
+        await failStages(tx, run.id, [start.stage], `could not start: ${(error as Error).message}`, new Date());
         return undefined;
       }
     },

@@ -152,13 +152,6 @@ export async function failUnclaimed(
     WHERE run_id = ${runId}::uuid AND stage = ${stage} AND attempt = ${claim.attempt - 1} AND phase IN ('PENDING', 'FAILED')`;
 }
 
-/** A claimed attempt the executor could not start fails (a later attempt may, within the stage's retries). */
-export async function failStart(tx: SqlTx, runId: string, stage: string, message: string, now: Date): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE stage_runs SET phase = 'FAILED', finished_at = ${now.toISOString()}::timestamptz, message = ${message}
-    WHERE run_id = ${runId}::uuid AND stage = ${stage}`;
-}
-
 /**
  * Claims an attempt: the stage row becomes RUNNING with it only if it is still at
  * the previous attempt and PENDING or FAILED (so an attempt is claimed once). Returns
