@@ -103,6 +103,8 @@ export async function measureArgo(opts: {
   settings: ArgoSettings;
   runs: number;
   timeoutMs: number;
+  /** CPU seconds the control plane's processes used so far. */
+  controlPlaneCpuSeconds: () => number;
 }): Promise<Measurement> {
   const { clients, runs, settings } = opts;
   const namespace = settings.name;
@@ -155,6 +157,7 @@ export async function measureArgo(opts: {
     // Let its informers list (an empty namespace) before the clock starts.
     await new Promise((r) => setTimeout(r, 2_000));
     const cpuBefore = cpuSecondsOfTree(controller.pid as number);
+    const controlPlaneBefore = opts.controlPlaneCpuSeconds();
     const auditFrom = auditOffset(opts.auditLog);
     const submitted = new Map<string, number>();
     const submitStart = Date.now();
@@ -198,6 +201,7 @@ export async function measureArgo(opts: {
       auditLog: opts.auditLog,
       auditFrom,
       cpuSecondsSinceStart: () => cpuSecondsOfTree(controller.pid as number) - cpuBefore,
+      controlPlaneCpuSecondsSinceStart: () => opts.controlPlaneCpuSeconds() - controlPlaneBefore,
       peakRssBytes: () => rss.peakBytes(),
     });
   } finally {

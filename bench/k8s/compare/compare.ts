@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installCrds, loadKubeConfig, makeClients } from '../../../packages/k8s/dist/index.js';
 import { auditLogPathOf, startControlPlane } from '../../../scripts/testenv/control-plane.mjs';
+import { cpuSecondsOfTree } from '../../lib/cpu.js';
 import { ARGO_DEFAULT, ARGO_TUNED, installArgoCrds, measureArgo } from './argo-side.js';
 import { measureCyclone } from './cyclone-side.js';
 import type { Measurement } from './measurement.js';
@@ -58,6 +59,14 @@ function enterNetworkNamespace(args: string[]): void {
   child.on('exit', (code) => process.exit(code ?? 1));
 }
 
+/** CPU seconds used so far by the control plane's components, as its pids.json lists them. */
+function controlPlaneCpuSeconds(stateDir: string): number {
+  const { components } = JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as {
+    components: Record<string, { pid: number }>;
+  };
+  return Object.values(components).reduce((sum, { pid }) => sum + cpuSecondsOfTree(pid), 0);
+}
+
 const progress = (m: Measurement) =>
   process.stderr.write(
     `${m.name}: ${m.runs} runs in ${(m.wallMs / 1000).toFixed(1)} s; by client ${JSON.stringify(m.writesByClient)}; controller, run objects ${JSON.stringify(m.controllerRunWrites)}\n`,
@@ -74,7 +83,14 @@ async function compare(): Promise<void> {
     const clients = makeClients(loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath }));
     await installCrds(clients);
     await installArgoCrds(clients, process.env.BENCH_ARGO_MODULE_DIR as string);
-    const common = { clients, kubeconfigPath: cp.kubeconfigPath, auditLog: auditLogPathOf(stateDir), runs, timeoutMs };
+    const common = {
+      clients,
+      kubeconfigPath: cp.kubeconfigPath,
+      auditLog: auditLogPathOf(stateDir),
+      runs,
+      timeoutMs,
+      controlPlaneCpuSeconds: () => controlPlaneCpuSeconds(stateDir),
+    };
     const loadBefore = loadavg();
     const measurements: Measurement[] = [];
     process.stderr.write(`cyclone: ${runs} runs\n`);

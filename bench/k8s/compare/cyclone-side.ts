@@ -23,6 +23,8 @@ export async function measureCyclone(opts: {
   auditLog: string;
   runs: number;
   timeoutMs: number;
+  /** CPU seconds the control plane's processes used so far. */
+  controlPlaneCpuSeconds: () => number;
 }): Promise<Measurement> {
   const { clients, runs } = opts;
   const platform = await startKwokBenchPlatform({
@@ -42,6 +44,7 @@ export async function measureCyclone(opts: {
     pods = await watchPodTimes(clients, namespace, 'cyclone.dev/run');
     const postmasterPid = await postmasterPidOf(sql);
     const cpuBefore = cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid);
+    const controlPlaneBefore = opts.controlPlaneCpuSeconds();
     const auditFrom = auditOffset(opts.auditLog);
 
     const submitted = new Map<string, number>();
@@ -84,6 +87,7 @@ export async function measureCyclone(opts: {
       auditLog: opts.auditLog,
       auditFrom,
       cpuSecondsSinceStart: () => cpuSecondsOfTree(platform.pid) + cpuSecondsOfTree(postmasterPid) - cpuBefore,
+      controlPlaneCpuSecondsSinceStart: () => opts.controlPlaneCpuSeconds() - controlPlaneBefore,
       peakRssBytes: () => rss.peakBytes(),
     });
     // Kept pods should not weigh on what runs next (a shorter BENCH_POD_GC_DELAY deletes them while measured).

@@ -13,6 +13,8 @@ export interface Measurement {
   controllerRunWrites: Record<string, number>;
   /** CPU of the controller (Cyclone: its API process and Postgres) over the same window. */
   cpuSeconds: number;
+  /** CPU of the control plane (API server, etcd, scheduler, controller-manager, kwok) over the same window. */
+  controlPlaneCpuSeconds: number;
   /** Per run: submission accepted until its pod was seen. */
   submitToPod: number[];
   /** Per run: its pod seen ended until the run was finished. */
@@ -50,6 +52,7 @@ export async function measurementOf(side: {
   auditLog: string;
   auditFrom: number;
   cpuSecondsSinceStart: () => number;
+  controlPlaneCpuSecondsSinceStart: () => number;
   peakRssBytes: () => number;
 }): Promise<Measurement> {
   const lastFinished = Math.max(...side.finished.values());
@@ -60,6 +63,7 @@ export async function measurementOf(side: {
     wallMs: lastFinished - side.submitStart,
     ...countWrites(writes),
     cpuSeconds: side.cpuSecondsSinceStart(),
+    controlPlaneCpuSeconds: side.controlPlaneCpuSecondsSinceStart(),
     submitToPod: gaps(side.submitted, side.pods.created),
     exitToFinished: gaps(side.pods.exited, side.finished),
     peakRssBytes: side.peakRssBytes(),

@@ -38,6 +38,7 @@ export function formatComparison(measurements: Measurement[]): string {
       ),
     ],
     ['controller CPU ms/run', ...measurements.map((m) => ((m.cpuSeconds * 1000) / m.runs).toFixed(1))],
+    ['control plane CPU ms/run', ...measurements.map((m) => ((m.controlPlaneCpuSeconds * 1000) / m.runs).toFixed(1))],
     [
       'submit -> pod created p50/p95 (ms)',
       ...measurements.map((m) => `${ms(percentile(m.submitToPod, 50))}/${ms(percentile(m.submitToPod, 95))}`),

@@ -11,6 +11,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { reuseConnections } from './connection-reuse.js';
+import { PlainKube } from './plain-kube.js';
 import { type ConnectGuard, guardConnections, parseTenantKubeconfig } from './tenant-kubeconfig.js';
 
 export interface LoadKubeConfigOptions {
@@ -51,6 +52,8 @@ export interface KubeClients {
   authorization: AuthorizationV1Api;
   rbac: RbacAuthorizationV1Api;
   watch: Watch;
+  /** JSON requests without the typed model, for the writes every run makes (plain-kube.ts). */
+  plain: PlainKube;
 }
 
 /** Clients of every API Cyclone uses, over kept-alive connections (see reuseConnections). */
@@ -67,6 +70,7 @@ export function makeClients(kc: KubeConfig): KubeClients {
     authorization: kc.makeApiClient(AuthorizationV1Api),
     rbac: kc.makeApiClient(RbacAuthorizationV1Api),
     watch: new Watch(kc),
+    plain: new PlainKube(kc),
   };
 }
 

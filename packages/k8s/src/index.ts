@@ -23,4 +23,5 @@ export * from './client.js';
 export * from './crds/files.js';
 export * from './crds/types.js';
 export * from './kustomize.js';
+export * from './plain-kube.js';
 export * from './tenant-kubeconfig.js';

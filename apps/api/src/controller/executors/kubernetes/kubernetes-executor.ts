@@ -1,7 +1,7 @@
 import { declaredStageName } from '@cyclone/domain';
 import type { OutputLimits } from '@cyclone/domain/core';
 import { isTerminalRunPhase } from '@cyclone/domain/core';
-import { apiStatusOf, type KubeClients, type V1Pod } from '@cyclone/k8s';
+import { apiStatusOf, KUBE_PATHS, type KubeClients, type V1Pod } from '@cyclone/k8s';
 import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import { INSTANCE_LABEL, tenantNamespaceSelector } from '../../../kube-sync/labels.js';
@@ -225,7 +225,7 @@ export class KubernetesExecutor implements Executor {
         },
         () =>
           this.objects.createIgnoringExisting('Pod', () =>
-            lane.clients.core.createNamespacedPod({ namespace: run.namespace, body: pod }),
+            lane.clients.plain.createOnly(KUBE_PATHS.pods(run.namespace), pod),
           ),
       );
       // Killed while it was being created (its pass rolled back, a stop): delete it now that it exists.
@@ -244,13 +244,12 @@ export class KubernetesExecutor implements Executor {
   private createSecret(run: RunContext, pod: V1Pod, data: Record<string, string>): Promise<void> {
     const metadata = pod.metadata ?? {};
     return this.objects.createIgnoringExisting('Secret', () =>
-      run.lane.clients.core.createNamespacedSecret({
-        namespace: run.namespace,
-        body: {
-          metadata: { name: metadata.name, labels: metadata.labels, ownerReferences: metadata.ownerReferences },
-          type: 'Opaque',
-          stringData: data,
-        },
+      run.lane.clients.plain.createOnly(KUBE_PATHS.secrets(run.namespace), {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: metadata.name, labels: metadata.labels, ownerReferences: metadata.ownerReferences },
+        type: 'Opaque',
+        stringData: data,
       }),
     );
   }

@@ -1,6 +1,7 @@
 import {
   apiStatusOf,
   type Informer,
+  KUBE_PATHS,
   type KubeClients,
   type KubernetesObject,
   LABELS,
@@ -215,7 +216,7 @@ export class PodWatch {
     if (this.deleted.has(name)) return;
     this.deps.writes.count('Pod/delete');
     try {
-      await this.deps.clients.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
+      await this.deps.clients.plain.delete(KUBE_PATHS.pod(namespace, name), { gracePeriodSeconds: 0 });
     } catch (err) {
       if (apiStatusOf(err) !== 404) throw err;
     }

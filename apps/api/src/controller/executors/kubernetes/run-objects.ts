@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, type KubeClients } from '@cyclone/k8s';
+import { apiMessageOf, apiStatusOf, CYCLONE_GROUP, CYCLONE_VERSION, KUBE_PATHS, type KubeClients } from '@cyclone/k8s';
 import type { PlainSql } from '../../../db/plain-sql.js';
 import type { Db } from '../../../db/prisma.js';
 import { tenantNamespace } from '../../../kube-sync/tenant-objects.js';
@@ -145,15 +145,12 @@ export class RunObjects {
   ensureWorkflowRun(runId: string, run: RunContext): Promise<string> {
     run.uid ??= (async () => {
       const body = buildWorkflowRunCr(run.names, run.namespace, runId, run.number);
-      const api = this.deps.clients.customObjects;
-      const target = this.target(run);
+      const path = KUBE_PATHS.customObjects(this.target(run));
       const deadline = Date.now() + NAMESPACE_WAIT_MS;
       for (;;) {
         try {
           this.deps.writes.count('WorkflowRun');
-          const created = (await api.createNamespacedCustomObject({ ...target, body })) as {
-            metadata: { uid: string };
-          };
+          const created = await this.deps.clients.plain.create<{ metadata: { uid: string } }>(path, body);
           return created.metadata.uid;
         } catch (err) {
           const status = apiStatusOf(err);

@@ -1,5 +1,5 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
-import { type KubeClients, PatchStrategy, setHeaderOptions } from '@cyclone/k8s';
+import { KUBE_PATHS, type KubeClients } from '@cyclone/k8s';
 import type { Logger } from '../../../logging/logger.js';
 import type { RunSummary } from '../executor.js';
 import type { RunObjects, WriteCounter } from './run-objects.js';
@@ -61,9 +61,9 @@ export class RunStatusWriter {
     }
     await run.uid;
     this.deps.writes.count('WorkflowRun/status');
-    await this.deps.clients.customObjects.patchNamespacedCustomObjectStatus(
-      { ...objects.target(run), name: run.names.run, body: { status: workflowRunStatus(summary) } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    await this.deps.clients.plain.mergePatch(
+      `${KUBE_PATHS.customObjects(objects.target(run))}/${run.names.run}/status`,
+      { status: workflowRunStatus(summary) },
     );
     if (isTerminalRunPhase(summary.phase)) objects.forget(runId);
   }
