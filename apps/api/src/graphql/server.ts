@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { DataGenerations, DataVersion } from '../db/data-version.js';
 import { AppError } from '../errors/app-error.js';
 import { formatError } from '../errors/format-error.js';
+import { compiledExecution } from './compiled-execution.js';
 import { clientIpOf } from '../http/client-ip.js';
 import { authorizationOf, sessionCookieOf } from '../http/session-cookie.js';
 import type { Logger } from '../logging/logger.js';
@@ -136,7 +137,7 @@ export async function mountGraphQL(options: {
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logInternal, logBusy),
