@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { fastTimestampTypes } from './pg-timestamps.js';
 import { type SqlTx, sqlTxOn } from './sql-tx.js';
 
 /**
@@ -43,6 +44,7 @@ export function createPlainSql(databaseUrl: string, maxConnections = 4, options:
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: maxConnections,
+    types: fastTimestampTypes,
     ...(options.connectWaitMs ? { connectionTimeoutMillis: options.connectWaitMs } : {}),
     ...(options.idleInTransactionMs ? { idle_in_transaction_session_timeout: options.idleInTransactionMs } : {}),
   });
