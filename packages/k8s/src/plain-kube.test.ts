@@ -12,6 +12,17 @@ interface AttributeType {
   type: string;
 }
 
+/** A kubeconfig for a loopback server over plain HTTP, with a bearer token. */
+const kubeconfigAt = (serverUrl: string) =>
+  [
+    'apiVersion: v1',
+    'kind: Config',
+    `clusters: [{name: c, cluster: {server: "${serverUrl}", insecure-skip-tls-verify: true}}]`,
+    'users: [{name: u, user: {token: secret-token}}]',
+    'contexts: [{name: x, context: {cluster: c, user: u}}]',
+    'current-context: x',
+  ].join('\n');
+
 interface Received {
   method: string;
   url: string;
@@ -46,23 +57,13 @@ describe('PlainKube', () => {
 
   const clientsAt = (serverUrl: string, refuse?: string) =>
     makeClients(
-      kubeConfigFromString(
-        [
-          'apiVersion: v1',
-          'kind: Config',
-          `clusters: [{name: c, cluster: {server: "${serverUrl}", insecure-skip-tls-verify: true}}]`,
-          'users: [{name: u, user: {token: secret-token}}]',
-          'contexts: [{name: x, context: {cluster: c, user: u}}]',
-          'current-context: x',
-        ].join('\n'),
-        {
-          lookup: (_hostname, _options, callback) =>
-            callback(Object.assign(new Error('no lookups here'), { code: 'ENOTFOUND' }), '', 0),
-          checkHost: (hostname) => {
-            if (hostname === refuse) throw new Error(`${hostname} is refused`);
-          },
+      kubeConfigFromString(kubeconfigAt(serverUrl), {
+        lookup: (_hostname, _options, callback) =>
+          callback(Object.assign(new Error('no lookups here'), { code: 'ENOTFOUND' }), '', 0),
+        checkHost: (hostname) => {
+          if (hostname === refuse) throw new Error(`${hostname} is refused`);
         },
-      ),
+      }),
     ).plain;
 
   it('sends the object as JSON with the credentials of the kubeconfig, and returns the parsed answer', async () => {
@@ -132,18 +133,7 @@ describe('PlainKube under a burst', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     try {
       const { port } = server.address() as AddressInfo;
-      const plain = makeClients(
-        kubeConfigFromString(
-          [
-            'apiVersion: v1',
-            'kind: Config',
-            `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-            'users: [{name: u, user: {token: t}}]',
-            'contexts: [{name: x, context: {cluster: c, user: u}}]',
-            'current-context: x',
-          ].join('\n'),
-        ),
-      ).plain;
+      const plain = makeClients(kubeConfigFromString(kubeconfigAt(`http://127.0.0.1:${port}`))).plain;
       const all = Promise.all(Array.from({ length: 50 }, (_, i) => plain.createOnly(KUBE_PATHS.pods('ns'), { i })));
       // Answer whatever is held until all 50 were answered.
       let answered = 0;
