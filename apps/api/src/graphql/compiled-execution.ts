@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import { LruCache } from '../modules/shared/lru-cache.js';
 import { inSpan } from '../observability/trace-context.js';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -19,22 +20,12 @@ const MAX_COMPILED = 500;
  * run on graphql-js.
  */
 export function compiledExecution(schema: GraphQLSchema): Gateway {
-  const compiled = new Map<string, CompiledQuery>();
-  const compiledFor = (
-    key: string,
-    compile: () => CompiledQuery | ExecutionResult,
-  ): CompiledQuery | ExecutionResult => {
+  const compiled = new LruCache<CompiledQuery>({ maxEntries: MAX_COMPILED, maxSize: MAX_COMPILED });
+  const compiledFor = (key: string, compile: () => CompiledQuery | ExecutionResult) => {
     const known = compiled.get(key);
-    if (known) {
-      // Most recently used last: Map keeps insertion order.
-      compiled.delete(key);
-      compiled.set(key, known);
-      return known;
-    }
+    if (known) return known;
     const made = compile();
-    if (!isCompiledQuery(made)) return made;
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
-    compiled.set(key, made);
+    if (isCompiledQuery(made)) compiled.set(key, made);
     return made;
   };
   return {
