@@ -135,14 +135,19 @@ describe('PlainKube under a burst', () => {
       const { port } = server.address() as AddressInfo;
       const plain = makeClients(kubeConfigFromString(kubeconfigAt(`http://127.0.0.1:${port}`))).plain;
       const all = Promise.all(Array.from({ length: 50 }, (_, i) => plain.createOnly(KUBE_PATHS.pods('ns'), { i })));
-      // Answer whatever is held until all 50 were answered.
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // The first 32 arrive (however busy the machine), and no other while none is answered.
+      for (let waited = 0; held.length < 32 && waited < 10_000; waited += 10) await sleep(10);
+      await sleep(200);
+      expect(held.length).toBe(32);
+      // Then answer whatever is held until all 50 were answered.
       let answered = 0;
       while (answered < 50) {
-        await new Promise((r) => setTimeout(r, 20));
         for (const answer of held.splice(0)) {
           answer();
           answered += 1;
         }
+        await sleep(20);
       }
       await all;
       expect(most).toBe(32);
