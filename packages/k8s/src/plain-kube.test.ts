@@ -4,7 +4,7 @@ import * as clientNode from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiMessageOf, apiStatusOf } from './apply.js';
 import { kubeConfigFromString, makeClients } from './client.js';
-import { KUBE_PATHS, MERGE_PATCH } from './plain-kube.js';
+import { KUBE_PATHS } from './plain-kube.js';
 
 interface AttributeType {
   name: string;
@@ -89,7 +89,11 @@ describe('PlainKube', () => {
     await plain.mergePatch(`${KUBE_PATHS.customObjects(target)}/run-1/status`, { status: { phase: 'Running' } });
     await plain.delete(KUBE_PATHS.pod('ns', 'pod-1'), { gracePeriodSeconds: 0 });
     expect(received.map((r) => [r.method, r.url, r.headers['content-type']])).toEqual([
-      ['PATCH', '/k8s/clusters/c-1/apis/cyclone.dev/v1alpha1/namespaces/ns/workflowruns/run-1/status', MERGE_PATCH],
+      [
+        'PATCH',
+        '/k8s/clusters/c-1/apis/cyclone.dev/v1alpha1/namespaces/ns/workflowruns/run-1/status',
+        clientNode.PatchStrategy.MergePatch,
+      ],
       ['DELETE', '/k8s/clusters/c-1/api/v1/namespaces/ns/pods/pod-1?gracePeriodSeconds=0', undefined],
     ]);
     expect(JSON.parse(received[0]?.body as string)).toEqual({ status: { phase: 'Running' } });

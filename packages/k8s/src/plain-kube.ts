@@ -1,9 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiException, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
-
-export const MERGE_PATCH = 'application/merge-patch+json';
 
 /**
  * Requests under way at once; more wait their turn. Each one holds a connection of its
@@ -54,7 +52,7 @@ export class PlainKube {
 
   /** PATCH with a merge patch (RFC 7386). */
   async mergePatch(path: string, patch: unknown): Promise<void> {
-    await this.request('PATCH', path, { body: patch, contentType: MERGE_PATCH, answer: 'ignored' });
+    await this.request('PATCH', path, { body: patch, contentType: PatchStrategy.MergePatch, answer: 'ignored' });
   }
 
   /** DELETE, the query naming its options (e.g. gracePeriodSeconds). */
