@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { createWebhookReconcilers } from './commit-status-reconciler.js';
 import { type Controller, startController } from './controller.js';
 import { CronReconciler } from './cron-reconciler.js';
-import { tellStoredBatches } from './executors/log-writer.js';
+import { tellStoredBatches } from './executors/log-batch-store.js';
 import { type ExecutorStatus, startExecutor } from './executors/start-executor.js';
 import { NotificationReconciler } from './notification-reconciler.js';
 import { RetentionReconciler } from './retention-reconciler.js';

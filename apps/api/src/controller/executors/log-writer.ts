@@ -9,11 +9,11 @@ import {
   type OutputLimits,
   pieceText,
 } from '@cyclone/domain/core';
-import { CHANNELS, logBatchPayload } from '../../db/notification-hub.js';
 import type { PlainSql } from '../../db/plain-sql.js';
 import type { LogStream } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../logging/logger.js';
-import type { LocalLogBatches, StoredLine } from '../../modules/runs/run-events.js';
+import type { StoredLine } from '../../modules/runs/run-events.js';
+import { logBatchStoreOf } from './log-batch-store.js';
 
 /** A line waits this long for company when nothing is being written (a burst is one batch). */
 const FLUSH_DELAY_MS = 5;
@@ -33,24 +33,6 @@ const MIN_BATCH_INTERVAL_MS = 50;
 const MAX_BATCH = 1_000;
 const MAX_BATCH_CHARS = 1024 * 1024;
 
-/** Who in this process hears of the batches stored through each pool (see tellStoredBatches). */
-const localFollowers = new WeakMap<PlainSql, LocalLogBatches>();
-
-/**
- * Tells `followers` of every batch the writers on `sql` store: the process's own
- * followers then get its batches without reading them back from Postgres.
- */
-export function tellStoredBatches(sql: PlainSql, followers: LocalLogBatches): void {
-  localFollowers.set(sql, followers);
-}
-
-interface PendingLine {
-  seq: bigint;
-  stream: LogStream;
-  timestamp: Date;
-  text: string;
-}
-
 export interface LogWriterOptions {
   runId: string;
   stage: string;
@@ -69,8 +51,9 @@ export interface LogWriterOptions {
  * being written and none started in the last MIN_BATCH_INTERVAL_MS, else it goes
  * with the lines that arrive until then. So a quiet stage's lines reach subscribers
  * within milliseconds and a loud one's are written in batches, large ones when
- * Postgres is slow. Each batch is one statement (insert and notify); one batch is
- * written at a time, so the stored seqs have no gaps.
+ * Postgres is slow. Each batch is stored with its notification by the pool's
+ * LogBatchStore (with other stages' batches when they queue up); one batch is written
+ * at a time, so the stored seqs have no gaps.
  *
  * What it holds stays bounded however a stage prints: a line longer than the line
  * limit is stored in pieces; while a batch is written and a full one waits, the
@@ -81,7 +64,7 @@ export interface LogWriterOptions {
  */
 export class LogWriter {
   private nextSeq: bigint;
-  private pending: PendingLine[] = [];
+  private pending: StoredLine[] = [];
   private pendingChars = 0;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -214,7 +197,7 @@ export class LogWriter {
   }
 
   private push(stream: LogStream, text: string): void {
-    this.pending.push({ seq: this.nextSeq, stream, timestamp: new Date(), text });
+    this.pending.push({ seq: this.nextSeq.toString(), stage: this.stage, stream, timestamp: new Date(), text });
     this.pendingChars += text.length;
     this.nextSeq += 1n;
     if (this.inFlight) {
@@ -254,13 +237,14 @@ export class LogWriter {
     let count = 0;
     let chars = 0;
     while (count < this.pending.length && count < MAX_BATCH && (count === 0 || chars < MAX_BATCH_CHARS)) {
-      chars += (this.pending[count] as PendingLine).text.length;
+      chars += (this.pending[count] as StoredLine).text.length;
       count += 1;
     }
     const batch = this.pending.splice(0, count);
     this.pendingChars -= chars;
     this.lastBatchAt = performance.now();
-    this.inFlight = this.write(batch)
+    this.inFlight = logBatchStoreOf(this.sql)
+      .store(this.runId, this.stage, batch)
       .catch((error: unknown) =>
         this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
       )
@@ -270,60 +254,5 @@ export class LogWriter {
         this.schedule();
         if (this.isPaused && !this.isFull) this.setPaused(false);
       });
-  }
-
-  /**
-   * One statement: the rows (a row already stored is skipped) and, on commit, the
-   * notification. Each row carries its run's workflow (looked up once per batch), which
-   * searchLogs filters by. This process's followers are handed the batch when every
-   * row of it was stored, else told to read it.
-   */
-  private async write(batch: PendingLine[]): Promise<void> {
-    const seqs = batch.map((line) => line.seq.toString());
-    const streams = batch.map((line) => line.stream);
-    const timestamps = batch.map((line) => line.timestamp.toISOString());
-    const texts = batch.map((line) => line.text);
-    const lastSeq = seqs.at(-1) as string;
-    const followers = localFollowers.get(this.sql);
-    followers?.writing(this.runId, this.stage, lastSeq);
-    let stored: number | undefined;
-    try {
-      const rows = await this.sql.rows<{ stored: number }>(
-        `WITH stored AS (
-          INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
-          SELECT $1::uuid, (SELECT workflow_id FROM workflow_runs WHERE id = $1::uuid),
-            $2, v.seq, v.stream::"LogStream", v.ts, v.text
-          FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS v(seq, stream, ts, text)
-          ON CONFLICT DO NOTHING
-          RETURNING 1
-        )
-        SELECT done.stored, pg_notify($7, $8) FROM (SELECT count(*)::int AS stored FROM stored) AS done`,
-        [
-          this.runId,
-          this.stage,
-          seqs,
-          streams,
-          timestamps,
-          texts,
-          CHANNELS.run,
-          logBatchPayload(this.runId, this.stage, lastSeq),
-        ],
-      );
-      stored = rows[0]?.stored;
-    } finally {
-      if (stored === batch.length) followers?.stored(this.runId, this.stage, this.storedLines(batch));
-      else followers?.unsure(this.runId, this.stage);
-    }
-  }
-
-  /** A batch as a read of its rows returns them. */
-  private storedLines(batch: PendingLine[]): StoredLine[] {
-    return batch.map((line) => ({
-      seq: line.seq.toString(),
-      stage: this.stage,
-      stream: line.stream,
-      text: line.text,
-      timestamp: line.timestamp,
-    }));
   }
 }

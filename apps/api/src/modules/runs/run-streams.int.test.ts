@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogWriter, tellStoredBatches } from '../../controller/executors/log-writer.js';
+import { tellStoredBatches } from '../../controller/executors/log-batch-store.js';
+import { LogWriter } from '../../controller/executors/log-writer.js';
 import { CHANNELS, NotificationHub } from '../../db/notification-hub.js';
 import { createPlainSql, type PlainSql } from '../../db/plain-sql.js';
 import { createPrismaClient, type Db } from '../../db/prisma.js';
