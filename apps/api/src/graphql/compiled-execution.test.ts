@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildSchema, type GraphQLSchema, graphql, type OperationDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { compiledExecution } from './compiled-execution.js';
+import { CompiledOperations, compiledExecution } from './compiled-execution.js';
 
 class NotFound extends Error {
   readonly extensions = { code: 'NOT_FOUND' };
@@ -36,7 +36,9 @@ function testSchema(): GraphQLSchema {
 
 /** Runs one operation as Apollo hands it to a gateway's executor. */
 async function executeCompiled(schema: GraphQLSchema, query: string, variables: Record<string, unknown> = {}) {
-  const { executor } = await compiledExecution(schema).load({ apollo: { key: 'k', keyHash: 'h', graphRef: 'g' } });
+  const { executor } = await compiledExecution(new CompiledOperations(schema)).load({
+    apollo: { key: 'k', keyHash: 'h', graphRef: 'g' },
+  });
   const document = parse(query);
   const request = {
     document,

@@ -18,7 +18,7 @@ import type { Metrics } from '../observability/instruments.js';
 import type { Services } from '../services.js';
 import { observabilityPlugin } from './apollo-plugins.js';
 import { graphqlBodyErrors } from './body-errors.js';
-import { compiledExecution } from './compiled-execution.js';
+import { CompiledOperations, compiledExecution } from './compiled-execution.js';
 import { ConnectionAuthWatch } from './connection-auth.js';
 import type { GraphQLContext } from './context.js';
 import { assertAffordable, costLimitPlugin, operationCost } from './cost.js';
@@ -71,6 +71,8 @@ export async function mountGraphQL(options: {
   const logBusy = (error: unknown) =>
     logger.warn({ err: error }, 'no database connection in time: the request was answered "try again"');
 
+  // Operations compiled once, for HTTP and for subscription events alike.
+  const operations = new CompiledOperations(schema);
   // Larger messages close the connection (1009): nobody needs more for a subscription.
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_WS_MESSAGE_BYTES });
   const limits = new SubscriptionLimits();
@@ -90,6 +92,7 @@ export async function mountGraphQL(options: {
         (context) => (context as GraphQLContext).user?.id,
         // Log lines: no field of LogLine depends on who reads it.
         new Set(['workflowRunLogs', 'workflowRunLogBatches']),
+        operations,
       ),
       onConnect: async (ctx) => {
         try {
@@ -137,7 +140,7 @@ export async function mountGraphQL(options: {
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
-    gateway: compiledExecution(schema),
+    gateway: compiledExecution(operations),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logInternal, logBusy),

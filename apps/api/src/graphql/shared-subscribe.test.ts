@@ -7,7 +7,9 @@ import {
   GraphQLString,
   parse,
 } from 'graphql';
+import { isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
+import { CompiledOperations } from './compiled-execution.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 
 /** A schema whose `line.text` resolver counts its calls, fed by `source`. */
@@ -104,6 +106,61 @@ describe('createSharedSubscribe', () => {
     await collect(await elsewhere({ schema: other.schema, document: parse(QUERY), contextValue: { user: 'ann' } }));
     await collect(await elsewhere({ schema: other.schema, document: parse(QUERY), contextValue: { user: 'bob' } }));
     expect(other.calls.text).toBe(2);
+  });
+
+  it('executes events with the operation compiled when given compiled operations: the same data and errors as graphql-js', async () => {
+    class Gone extends Error {
+      readonly extensions = { code: 'NOT_FOUND' };
+    }
+    const events = [
+      { seq: 1, text: 'a' },
+      { seq: 2, text: 'gone' },
+    ];
+    const { schema } = counting(() => lines(events));
+    const text = schema.getType('Line') as GraphQLObjectType;
+    const plainText = text.getFields().text?.resolve;
+    (text.getFields().text as { resolve: unknown }).resolve = (line: { text: string }, ...rest: never[]) => {
+      if (line.text === 'gone') throw new Gone('that line is gone');
+      return (plainText as (...args: unknown[]) => unknown)(line, ...rest);
+    };
+    let compiledRuns = 0;
+    class Recording extends CompiledOperations {
+      override of(...args: Parameters<CompiledOperations['of']>) {
+        const made = super.of(...args);
+        if (!isCompiledQuery(made)) return made;
+        return {
+          ...made,
+          query: (...query: Parameters<typeof made.query>) => {
+            compiledRuns += 1;
+            return made.query(...query);
+          },
+        };
+      }
+    }
+    const query = 'subscription Follow($n: Int) { lines { seq text } }';
+    const run = async (operations?: CompiledOperations) =>
+      collect(
+        await createSharedSubscribe(
+          userIdOf,
+          new Set(),
+          operations,
+        )({
+          schema,
+          document: parse(query),
+          contextValue: { user: 'ann' },
+          variableValues: { n: 1 },
+        }),
+      );
+    const compiled = await run(new Recording(schema));
+    const plain = await run();
+    expect(compiledRuns).toBe(2);
+    expect(compiled.map((result) => result.data)).toEqual(plain.map((result) => result.data));
+    const [error] = compiled[1]?.errors ?? [];
+    expect(error?.message).toBe('that line is gone');
+    expect(error?.path).toEqual(['lines', 'text']);
+    expect(error?.extensions).toEqual({ code: 'NOT_FOUND' });
+    expect(error?.originalError).toBeInstanceOf(Gone);
+    expect(plain[1]?.errors?.[0]?.toJSON()).toEqual(error?.toJSON());
   });
 
   it('ends the source when the subscription is closed early', async () => {

@@ -1,4 +1,6 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, getOperationAST } from 'graphql';
+import { isCompiledQuery } from 'graphql-jit';
+import { type CompiledOperations, withGraphQLErrors } from './compiled-execution.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -12,11 +14,14 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * field authorization depends on who asks, except for the root fields named in
  * `sameForEveryReader`: their events read the same for everyone allowed to follow
  * them (access is checked when they start and again as identity data changes), so
- * five people following one log cost one execution per batch, not five.
+ * five people following one log cost one execution per batch, not five. With
+ * `operations`, each event is executed by the operation compiled (graphql-jit), as
+ * over HTTP.
  */
 export function createSharedSubscribe(
   userIdOf: (context: unknown) => string | undefined,
   sameForEveryReader: ReadonlySet<string> = new Set(),
+  operations?: CompiledOperations,
 ) {
   const results = new WeakMap<object, Map<string, Result>>();
   return async (args: ExecutionArgs) => {
@@ -28,8 +33,15 @@ export function createSharedSubscribe(
       source === undefined
         ? undefined
         : JSON.stringify([reader, args.operationName ?? '', source, args.variableValues ?? {}]);
+    const compiled =
+      operations && source !== undefined
+        ? operations.of(`ws\0${args.operationName ?? ''}\0${source}`, args.document, args.operationName ?? undefined)
+        : undefined;
     return mapAsyncIterator(stream, (event: unknown) => {
-      const run = () => execute({ ...args, rootValue: event });
+      const run =
+        compiled && isCompiledQuery(compiled)
+          ? async () => withGraphQLErrors(await compiled.query(event, args.contextValue, args.variableValues ?? {}))
+          : () => execute({ ...args, rootValue: event });
       if (key === undefined || typeof event !== 'object' || event === null) return run();
       let byKey = results.get(event);
       if (!byKey) {
