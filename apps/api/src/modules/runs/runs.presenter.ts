@@ -44,16 +44,13 @@ export class RunsPresenter {
     return runWait(this.db, runId);
   }
 
-  getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
-    // A burst of subscribers (1,000 opening at once) waits for a pooled connection
-    // instead of failing after Prisma's default 2 s.
-    return this.db.$transaction(
-      async (tx) => {
-        const { workflow: _access, ...run } = (await requireRun(tx, user, id, 'VIEWER')).run;
-        return run;
-      },
-      { maxWait: 60_000 },
-    );
+  async getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
+    // Outside a transaction: a read needs no snapshot of its own, and a transaction
+    // costs two more round trips and Prisma's bookkeeping on every live stream's access
+    // check (bench/engine/log-scale.ts: 500 followers, one check each every 30 s). A
+    // burst of subscribers waits for a pooled connection (the pool has no timeout).
+    const { workflow: _access, ...run } = (await requireRun(this.db, user, id, 'VIEWER')).run;
+    return run;
   }
 
   /** Stored lines of one stage after `afterSeq`, oldest first, at most MAX_LOG_LINES. */

@@ -10,10 +10,14 @@ const RECHECK_BLIND_MS = 5_000;
  * stream's own access check again when identity data changed (a membership removed or a
  * role lowered bumps `generations.auth`), and at least every 30 s anyway. A refused check
  * throws, which ends the stream with the check's own error (NOT_FOUND, FORBIDDEN).
+ *
+ * The first periodic check comes at a random time within those 30 s: streams opened
+ * together (500 followers of a dashboard's runs) would otherwise all check at once
+ * every 30 s, a burst of queries that held up their log lines (bench/engine/log-scale.ts).
  */
 export class StreamAccess {
   private checkedGeneration: number;
-  private checkedAt = Date.now();
+  private checkedAt = Date.now() - Math.random() * RECHECK_MS;
 
   constructor(
     private readonly check: () => Promise<unknown>,
