@@ -105,7 +105,7 @@ describe('LogWriter', () => {
     }
     // Stored while the writer is open, not held until the stage ends.
     await waitFor(async () => (await stored(writer)).length === 100, { what: 'the lines to be stored' });
-    // At most one statement per 50 ms (1 s of lines: about 20), where a line each would be 100.
+    // At most one statement per 100 ms (1 s of lines: about 10), where a line each would be 100.
     expect(statements).toBeLessThanOrEqual(30);
     expect((await stored(writer)).map((line) => line.text)).toEqual(
       Array.from({ length: 100 }, (_, i) => `line ${i + 1}`),
