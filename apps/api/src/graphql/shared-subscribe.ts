@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, getOperationAST } from 'graphql';
 import { isCompiledQuery } from 'graphql-jit';
 import { type CompiledOperations, withGraphQLErrors } from './compiled-execution.js';
@@ -35,7 +36,12 @@ export function createSharedSubscribe(
         : JSON.stringify([reader, args.operationName ?? '', source, args.variableValues ?? {}]);
     const compiled =
       operations && source !== undefined
-        ? operations.of(`ws\0${args.operationName ?? ''}\0${source}`, args.document, args.operationName ?? undefined)
+        ? operations.of(
+            // Keyed by the text's hash, as over HTTP: a kept key stays small.
+            `ws\0${args.operationName ?? ''}\0${createHash('sha256').update(source).digest('hex')}`,
+            args.document,
+            args.operationName ?? undefined,
+          )
         : undefined;
     return mapAsyncIterator(stream, (event: unknown) => {
       const run =
