@@ -33,6 +33,15 @@ const linesOf = (stage: string, from: number, count: number): StoredLine[] =>
     timestamp: new Date(Date.UTC(2026, 11, 7, 12, 0, 0, from + i)),
   }));
 
+/** Hands `lines` to the store as a LogWriter does, with the length of their texts. */
+const put = (store: LogBatchStore, runId: string, stage: string, lines: StoredLine[]) =>
+  store.store(
+    runId,
+    stage,
+    lines,
+    lines.reduce((sum, line) => sum + line.text.length, 0),
+  );
+
 /** The store on a real Postgres; the API runs as role `server`: the run only gives the lines a home. */
 describe('LogBatchStore', () => {
   let api: TestApi;
@@ -110,7 +119,7 @@ describe('LogBatchStore', () => {
     const before = statements;
     const stages = Array.from({ length: 10 }, (_, i) => `queued-${i}`);
     const batches = stages.map((stage, i) => linesOf(stage, 1, i + 1));
-    const stored = stages.map((stage, i) => store.store(runId, stage, batches[i] as StoredLine[]));
+    const stored = stages.map((stage, i) => put(store, runId, stage, batches[i] as StoredLine[]));
     // Two statements are under way (held by the lock); the other eight batches wait.
     await waitingInserts(2);
     expect(statements - before).toBe(2);
@@ -142,15 +151,15 @@ describe('LogBatchStore', () => {
     const release = await lockLogLines();
     const before = statements;
     const held = [
-      store.store(runId, 'held-a', linesOf('held-a', 1, 1)),
-      store.store(runId, 'held-b', linesOf('held-b', 1, 1)),
+      put(store, runId, 'held-a', linesOf('held-a', 1, 1)),
+      put(store, runId, 'held-b', linesOf('held-b', 1, 1)),
     ];
     await waitingInserts(2);
     // Two batches of one stage and one of another wait: the second of the stage goes after the first.
     const waiting = [
-      store.store(runId, 'twice', linesOf('twice', 1, 3)),
-      store.store(runId, 'twice', linesOf('twice', 4, 3)),
-      store.store(runId, 'once', linesOf('once', 1, 2)),
+      put(store, runId, 'twice', linesOf('twice', 1, 3)),
+      put(store, runId, 'twice', linesOf('twice', 4, 3)),
+      put(store, runId, 'once', linesOf('once', 1, 2)),
     ];
     await release();
     await Promise.all([...held, ...waiting]);
@@ -164,11 +173,11 @@ describe('LogBatchStore', () => {
     const store = new LogBatchStore(counted);
     const { told, followers } = recordingFollowers();
     store.followers = followers;
-    await store.store(runId, 'again', linesOf('again', 1, 3));
+    await put(store, runId, 'again', linesOf('again', 1, 3));
     // A takeover writes lines 3–5: line 3 is there already and is kept as it was.
     const overlap = linesOf('again', 3, 3).map((line) => ({ ...line, text: `new ${line.seq}` }));
     const gone = randomUUID();
-    await Promise.all([store.store(runId, 'again', overlap), store.store(gone, 'main', linesOf('main', 1, 2))]);
+    await Promise.all([put(store, runId, 'again', overlap), put(store, gone, 'main', linesOf('main', 1, 2))]);
     expect((await storedOf('again')).map((row) => row.text)).toEqual([
       'again line 1',
       'again line 2',
@@ -189,15 +198,15 @@ describe('LogBatchStore', () => {
     store.followers = followers;
     const release = await lockLogLines();
     const held = [
-      store.store(runId, 'lock-a', linesOf('lock-a', 1, 1)),
-      store.store(runId, 'lock-b', linesOf('lock-b', 1, 1)),
+      put(store, runId, 'lock-a', linesOf('lock-a', 1, 1)),
+      put(store, runId, 'lock-b', linesOf('lock-b', 1, 1)),
     ];
     await waitingInserts(2);
     const bad = linesOf('bad', 1, 2).map((line) => ({ ...line, stream: 'NOT-A-STREAM' as StoredLine['stream'] }));
     const outcomes = Promise.allSettled([
-      store.store(runId, 'good-1', linesOf('good-1', 1, 2)),
-      store.store(runId, 'bad', bad),
-      store.store(runId, 'good-2', linesOf('good-2', 1, 2)),
+      put(store, runId, 'good-1', linesOf('good-1', 1, 2)),
+      put(store, runId, 'bad', bad),
+      put(store, runId, 'good-2', linesOf('good-2', 1, 2)),
     ]);
     await release();
     await Promise.all(held);

@@ -42,11 +42,13 @@ export class LogBatchStore {
 
   constructor(private readonly sql: PlainSql) {}
 
-  /** Resolves once the batch is stored (lines stored before are skipped), rejects when it could not be. */
-  store(runId: string, stage: string, lines: StoredLine[]): Promise<void> {
+  /**
+   * Resolves once the batch is stored (lines stored before are skipped), rejects when
+   * it could not be. `chars`: the length of its texts, which the writer counted.
+   */
+  store(runId: string, stage: string, lines: StoredLine[], chars: number): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
     return new Promise((done, failed) => {
-      const chars = lines.reduce((sum, line) => sum + line.text.length, 0);
       this.queue.push({ runId, stage, lines, chars, done, failed });
       this.next();
     });
@@ -131,10 +133,11 @@ export class LogBatchStore {
       }
     });
     const rows = await this.sql.rows<{ batch: number; stored: number }>(
-      `WITH batch AS (
-        SELECT b.n, b.run_id, b.stage, b.payload, r.workflow_id
-        FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS b(run_id, stage, payload, n)
-        JOIN workflow_runs r ON r.id = b.run_id
+      // Every batch is answered and announced (`given`); only those whose run exists store rows (`batch`).
+      `WITH given AS (
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS b(run_id, stage, payload, n)
+      ), batch AS (
+        SELECT g.n, g.run_id, g.stage, r.workflow_id FROM given g JOIN workflow_runs r ON r.id = g.run_id
       ), stored AS (
         INSERT INTO log_lines (run_id, workflow_id, stage, seq, stream, timestamp, text)
         SELECT b.run_id, b.workflow_id, b.stage, l.seq, l.stream::"LogStream", l.ts, l.text
@@ -145,9 +148,8 @@ export class LogBatchStore {
       ), counted AS (
         SELECT run_id, stage, count(*)::int AS stored FROM stored GROUP BY run_id, stage
       )
-      SELECT b.n::int AS batch, coalesce(c.stored, 0) AS stored, pg_notify($9, b.payload)
-      FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS b(run_id, stage, payload, n)
-      LEFT JOIN counted c ON c.run_id = b.run_id AND c.stage = b.stage`,
+      SELECT g.n::int AS batch, coalesce(c.stored, 0) AS stored, pg_notify($9, g.payload)
+      FROM given g LEFT JOIN counted c ON c.run_id = g.run_id AND c.stage = g.stage`,
       [
         group.map((batch) => batch.runId),
         group.map((batch) => batch.stage),

@@ -247,7 +247,7 @@ export class LogWriter {
     this.pendingChars -= chars;
     this.lastBatchAt = performance.now();
     this.inFlight = logBatchStoreOf(this.sql)
-      .store(this.runId, this.stage, batch)
+      .store(this.runId, this.stage, batch, chars)
       .catch((error: unknown) =>
         this.logger.error({ err: error, runId: this.runId, stage: this.stage }, 'log batch lost'),
       )
