@@ -22,6 +22,7 @@ import { readResults } from '../stage-results.js';
 import type { ContainerExecutorOptions } from './container-executor.js';
 import { ensureImage } from './container-images.js';
 import { followedLog, wholeLog } from './container-log.js';
+import { engineLoggedOomKill } from './container-oom.js';
 import { removeServices, startServices } from './container-services.js';
 import { containerSpec, exitMessage, imageOf } from './container-spec.js';
 import {
@@ -376,11 +377,17 @@ export class ContainerAttempt {
       await readLogLines(rest, whole.onPiece, { cutter });
       if (follow && whole.digest() !== follow.digest()) writer = await this.restoreLog(container, writer, record);
       const state = (await container.inspect()).State;
+      const isOomKilled =
+        state.OOMKilled ||
+        (this.deps.settings.reportsOomKills &&
+          state.ExitCode === 137 &&
+          !!record.memory &&
+          (await engineLoggedOomKill(this.deps.docker, container.id, state.StartedAt)));
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(
         {
           exitCode: state.ExitCode,
-          isOomKilled: state.OOMKilled,
+          isOomKilled,
           wasKilled: false,
           reportsOomKills: this.deps.settings.reportsOomKills,
         },
