@@ -25,7 +25,7 @@ case "$NAME" in
   hydra) MODULE=github.com/ory/hydra/v2; PACKAGE=github.com/ory/hydra/v2; CGO=1; TAGS=sqlite,sqlite_omit_load_extension ;;
   coredns) MODULE=github.com/coredns/coredns; PACKAGE=. ;;
   jaeger) MODULE=github.com/jaegertracing/jaeger; PACKAGE=github.com/jaegertracing/jaeger/cmd/jaeger ;;
-  # Only for the comparison benchmark (bench/k8s/argo.ts), built on demand by it: never by
+  # Only for the comparison benchmark (bench/k8s/compare/argo-side.ts), built on demand by it: never by
   # set-up, never shipped, run only inside the benchmark's own network namespace.
   argo) MODULE=github.com/argoproj/argo-workflows/v4; PACKAGE=github.com/argoproj/argo-workflows/v4/cmd/workflow-controller ;;
   *) echo "testenv/build-go-tool: unknown tool $NAME" >&2; exit 2 ;;

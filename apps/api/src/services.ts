@@ -43,6 +43,7 @@ import { RunsPresenter } from './modules/runs/runs.presenter.js';
 import { RunsService } from './modules/runs/runs.service.js';
 import { StageApprovalService } from './modules/runs/stage-approval.service.js';
 import { StageIngestRepository } from './modules/runs/stage-ingest.repository.js';
+import { StreamAccessChecks } from './modules/runs/stream-access.js';
 import { ScmBrowseService } from './modules/scm/scm-browse.service.js';
 import { MUTATION_CONNECT_WAIT_MS, MUTATION_TIMEOUT_MS } from './modules/shared/mutation.js';
 import { StageService } from './modules/stages/stages.service.js';
@@ -229,7 +230,7 @@ export function createServices(
       sql: hooks.plainSql,
       presenter: runsPresenter,
       events: runEvents,
-      generations: hooks.dataVersion,
+      access: new StreamAccessChecks(hooks.dataVersion),
     }),
     stageIngest: new StageIngestRepository(db),
     secretBox,

@@ -11,6 +11,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import { RunEvents } from './run-events.js';
 import { followLogBatches, type RunStreamDeps } from './run-streams.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
+import { StreamAccessChecks } from './stream-access.js';
 
 /**
  * Followers of a log in the process that stores it (handed its batches) and in another
@@ -57,7 +58,7 @@ describe('followLogBatches', () => {
       },
     };
     const presenter = { getRun: async () => ({ id: runId }) } as unknown as RunsPresenter;
-    const deps: RunStreamDeps = { db, sql: counted, presenter, events };
+    const deps: RunStreamDeps = { db, sql: counted, presenter, events, access: new StreamAccessChecks(undefined) };
     return {
       events,
       counter,

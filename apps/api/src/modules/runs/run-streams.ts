@@ -1,5 +1,4 @@
 import { isTerminalRunPhase } from '@cyclone/domain/core';
-import type { DataGenerations } from '../../db/data-version.js';
 import type { PlainSql } from '../../db/plain-sql.js';
 import type { Db } from '../../db/prisma.js';
 import { notFound } from '../../errors/app-error.js';
@@ -7,7 +6,7 @@ import type { AuthUser } from '../identity/identity.service.js';
 import type { LogWatch, RunEvents, StoredLine } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
 import type { LogLineView, RunsPresenter } from './runs.presenter.js';
-import { StreamAccess } from './stream-access.js';
+import { readerKey, type StreamAccessChecks } from './stream-access.js';
 import { followTenantRuns } from './tenant-run-stream.js';
 
 /** What a live read needs: the database, the run notifications, and identity changes to recheck access on. */
@@ -17,7 +16,8 @@ export interface RunStreamDeps {
   sql: PlainSql;
   presenter: RunsPresenter;
   events: RunEvents;
-  generations?: DataGenerations;
+  /** Live streams' access checks, shared by a reader's streams of one run. */
+  access: StreamAccessChecks;
 }
 
 /** Safety net: look again this often even without a notification. */
@@ -119,8 +119,8 @@ async function readTail(
 /** The run now, then again on every change of its phase or of a stage; ends when the run ends. */
 export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string): AsyncGenerator<RunEvent> {
   const first = await deps.presenter.getRun(user, id);
-  const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
   const watch = await deps.events.watch(first.id);
+  const access = deps.access.open(readerKey(user, `run\0${first.id}`), () => deps.presenter.getRun(user, id));
   try {
     let last = '';
     for (;;) {
@@ -146,6 +146,7 @@ export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string
       await watch.next(MAX_WAIT_MS);
     }
   } finally {
+    access.close();
     watch.dispose();
   }
 }
@@ -181,8 +182,8 @@ export async function* followLogBatches(
   afterSeq: number | undefined,
 ): AsyncGenerator<LogLineView[]> {
   const run = await deps.presenter.getRun(user, id);
-  const access = new StreamAccess(() => deps.presenter.getRun(user, id), deps.generations);
   const watch = await deps.events.watchLogs(run.id);
+  const access = deps.access.open(readerKey(user, `run\0${run.id}`), () => deps.presenter.getRun(user, id));
   const sent = new Map<string, string>();
   const after = (name: string) => sent.get(name) ?? String(afterSeq ?? 0);
   // Once the run has ended, a follower of all stages does a last round on its own: a
@@ -234,6 +235,7 @@ export async function* followLogBatches(
       mustRead = false;
     }
   } finally {
+    access.close();
     watch.dispose();
   }
 }

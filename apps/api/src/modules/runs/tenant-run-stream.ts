@@ -1,10 +1,9 @@
-import type { DataGenerations } from '../../db/data-version.js';
 import type { Db } from '../../db/prisma.js';
 import type { AuthUser } from '../identity/identity.service.js';
 import { requireTenantRole } from '../shared/access.js';
 import type { RunEvents } from './run-events.js';
 import { type RunEvent, readStageRunViews, stageSignature } from './runs.loaders.js';
-import { StreamAccess } from './stream-access.js';
+import { readerKey, type StreamAccessChecks } from './stream-access.js';
 
 /** Nothing to poll for: run ids only come from notifications. The wait loops to recheck access. */
 const MAX_WAIT_MS = 5_000;
@@ -19,14 +18,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * (to learn they are foreign) and then ignored.
  */
 export async function* followTenantRuns(
-  deps: { db: Db; events: RunEvents; generations?: DataGenerations },
+  deps: { db: Db; events: RunEvents; access: StreamAccessChecks },
   user: AuthUser,
   tenant: string,
 ): AsyncGenerator<RunEvent> {
   const checkAccess = () => deps.db.$transaction((tx) => requireTenantRole(tx, user, tenant, 'VIEWER'));
   const tenantId = (await checkAccess()).tenant.id;
-  const access = new StreamAccess(checkAccess, deps.generations);
   const watch = await deps.events.watchAll();
+  const access = deps.access.open(readerKey(user, `tenant\0${tenantId}`), checkAccess);
   const foreign = new Set<string>();
   const sent = new Map<string, string>();
   try {
@@ -56,6 +55,7 @@ export async function* followTenantRuns(
       }
     }
   } finally {
+    access.close();
     watch.dispose();
   }
 }
