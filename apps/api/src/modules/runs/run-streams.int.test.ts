@@ -57,7 +57,10 @@ describe('followLogBatches', () => {
         return sql.rows(text, values);
       },
     };
-    const presenter = { getRun: async () => ({ id: runId }) } as unknown as RunsPresenter;
+    const presenter = {
+      getRun: async () => ({ id: runId }),
+      assertCanRead: async () => undefined,
+    } as unknown as RunsPresenter;
     const deps: RunStreamDeps = { db, sql: counted, presenter, events, access: new StreamAccessChecks(undefined) };
     return {
       events,

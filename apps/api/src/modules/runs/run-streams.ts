@@ -120,7 +120,7 @@ async function readTail(
 export async function* followRun(deps: RunStreamDeps, user: AuthUser, id: string): AsyncGenerator<RunEvent> {
   const first = await deps.presenter.getRun(user, id);
   const watch = await deps.events.watch(first.id);
-  const access = deps.access.open(readerKey(user, `run\0${first.id}`), () => deps.presenter.getRun(user, id));
+  const access = deps.access.open(readerKey(user, `run\0${first.id}`), () => deps.presenter.assertCanRead(user, id));
   try {
     let last = '';
     for (;;) {
@@ -183,7 +183,7 @@ export async function* followLogBatches(
 ): AsyncGenerator<LogLineView[]> {
   const run = await deps.presenter.getRun(user, id);
   const watch = await deps.events.watchLogs(run.id);
-  const access = deps.access.open(readerKey(user, `run\0${run.id}`), () => deps.presenter.getRun(user, id));
+  const access = deps.access.open(readerKey(user, `run\0${run.id}`), () => deps.presenter.assertCanRead(user, id));
   const sent = new Map<string, string>();
   const after = (name: string) => sent.get(name) ?? String(afterSeq ?? 0);
   // Once the run has ended, a follower of all stages does a last round on its own: a

@@ -3,7 +3,7 @@ import { badInput } from '../../errors/app-error.js';
 import type { WorkflowRun } from '../../generated/prisma/client.js';
 import type { LogStream, StagePhase } from '../../generated/prisma/enums.js';
 import type { AuthUser } from '../identity/identity.service.js';
-import { requireRun } from './run-access.js';
+import { requireRun, requireRunAccess } from './run-access.js';
 import { type RunWaitView, runWait } from './run-wait.js';
 import type { StageApprovalView } from './stage-approvals.js';
 
@@ -46,11 +46,17 @@ export class RunsPresenter {
 
   async getRun(user: AuthUser, id: string): Promise<WorkflowRun> {
     // Outside a transaction: a read needs no snapshot of its own, and a transaction
-    // costs two more round trips and Prisma's bookkeeping on every live stream's access
-    // check (bench/engine/log-scale.ts: 500 followers, one check each every 30 s). A
-    // burst of subscribers waits for a pooled connection (the pool has no timeout).
-    const { workflow: _access, ...run } = (await requireRun(this.db, user, id, 'VIEWER')).run;
-    return run;
+    // costs two more round trips and Prisma's bookkeeping. A burst of subscribers waits
+    // for a pooled connection (the pool has no timeout).
+    return (await requireRun(this.db, user, id, 'VIEWER')).run;
+  }
+
+  /**
+   * Throws unless the caller may still read the run: a live stream's periodic check, one
+   * statement (bench/engine/log-scale.ts: 500 followers, one check each every 30 s).
+   */
+  async assertCanRead(user: AuthUser, id: string): Promise<void> {
+    await requireRunAccess(this.db, user, id, 'VIEWER');
   }
 
   /** Stored lines of one stage after `afterSeq`, oldest first, at most MAX_LOG_LINES. */
