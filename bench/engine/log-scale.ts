@@ -44,16 +44,30 @@ const sql = new pg.Client({ connectionString: platform.databaseUrl });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Latencies in whole milliseconds, counted per millisecond: millions of lines fit. */
-const histogram = new Uint32Array(MAX_LATENCY_MS + 1);
-let received = 0;
-const percentileOf = (p: number) => {
-  let seen = 0;
-  for (let ms = 0; ms < histogram.length; ms++) {
-    seen += histogram[ms] as number;
-    if (seen >= (p / 100) * received) return ms;
+class Histogram {
+  readonly counts = new Uint32Array(MAX_LATENCY_MS + 1);
+  total = 0;
+
+  add(ms: number) {
+    this.counts[ms] = (this.counts[ms] ?? 0) + 1;
+    this.total += 1;
   }
-  return MAX_LATENCY_MS;
-};
+
+  percentile(p: number) {
+    let seen = 0;
+    for (let ms = 0; ms < this.counts.length; ms++) {
+      seen += this.counts[ms] as number;
+      if (seen >= (p / 100) * this.total) return ms;
+    }
+    return MAX_LATENCY_MS;
+  }
+}
+const histogram = new Histogram();
+/** The same per minute of the run, by when a line was printed: whether lateness grows as the table does. */
+const minutes: Histogram[] = [];
+let printingFrom = 0;
+let received = 0;
+const percentileOf = (p: number) => histogram.percentile(p);
 
 /** One subscriber: which line numbers it got, and how late. */
 function follower(token: string, runId: string) {
@@ -71,7 +85,10 @@ function follower(token: string, runId: string) {
     else state.got += 1;
     seen[number] = 1;
     const late = Math.min(MAX_LATENCY_MS, Math.max(0, Date.now() - printed));
-    histogram[late] = (histogram[late] ?? 0) + 1;
+    histogram.add(late);
+    const minute = Math.max(0, Math.floor((printed - printingFrom) / 60_000));
+    minutes[minute] ??= new Histogram();
+    minutes[minute].add(late);
     received += 1;
   });
   return { state, ended };
@@ -160,6 +177,7 @@ try {
   const counters = await startDbCounters(sql);
   const curve: string[] = [];
   const started = Date.now();
+  printingFrom = started;
   const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
   const sampleRss = () => curve.push(`${Math.round((Date.now() - started) / 1000)}s ${mib(rssBytes(platform.pid))}`);
   for (const id of runIds) writeFileSync(join(platform.dataDir, 'workspaces', id, GATE), '');
@@ -196,10 +214,14 @@ try {
   console.log(
     `printed → received: p50 ${percentileOf(50)} ms, p95 ${percentileOf(95)} ms, p99 ${percentileOf(99)} ms (${received} lines received)`,
   );
+  if (minutes.length > 1) {
+    const byMinute = minutes.map((m, i) => `${i + 1}: ${m?.percentile(95) ?? '-'}`);
+    console.log(`p95 by minute printed (ms): ${byMinute.join(', ')}`);
+  }
   console.log(`printed → read by the API: p50 ${readLate[0]?.p50} ms, p95 ${readLate[0]?.p95} ms`);
   console.log(`SQL statements: ${Math.round(statements / seconds)}/s, the busiest:`);
-  for (const { calls, ms, query } of busiest)
-    console.log(`  ${calls} × ${(ms / calls).toFixed(2)} ms ${query.slice(0, 150)}`);
+  for (const { calls, ms, maxMs, query } of busiest)
+    console.log(`  ${calls} × ${(ms / calls).toFixed(2)} ms (max ${maxMs.toFixed(0)}) ${query.slice(0, 150)}`);
   console.log(`API RSS (MiB) every 10 s: ${curve.join(', ')}; peak ${mib(rss.peakBytes())}`);
   rss.stop();
   console.log(

@@ -34,19 +34,26 @@ export function countersSince(before: DbCounters, after: DbCounters): DbCounters
 export interface StatementCost {
   calls: number;
   ms: number;
+  /** The longest single execution. */
+  maxMs: number;
   query: string;
 }
 
 /** The statements run most often since the reset, with their calls and time: where the database's work goes. */
 export async function busiestStatements(sql: pg.Client, limit: number): Promise<StatementCost[]> {
-  const { rows } = await sql.query<{ calls: string; ms: number; query: string }>(
-    `/* bench */ SELECT calls, total_exec_time AS ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+  const { rows } = await sql.query<{ calls: string; ms: number; maxMs: number; query: string }>(
+    `/* bench */ SELECT calls, total_exec_time AS ms, max_exec_time AS "maxMs", regexp_replace(query, '\\s+', ' ', 'g') AS query
       FROM pg_stat_statements
       WHERE query NOT LIKE '%/* bench */%' AND query NOT LIKE '%pg_stat_statements%'
       ORDER BY calls DESC LIMIT $1`,
     [limit],
   );
-  return rows.map((row) => ({ calls: Number(row.calls), ms: Number(row.ms), query: row.query }));
+  return rows.map((row) => ({
+    calls: Number(row.calls),
+    ms: Number(row.ms),
+    maxMs: Number(row.maxMs),
+    query: row.query,
+  }));
 }
 
 /** Prints each statement's calls and execution time per unit of work (a run, a second…), busiest first. */
