@@ -25,7 +25,9 @@ export async function engineLoggedOomKill(docker: Docker, containerId: string, s
       // Nothing more to read: close the stream rather than wait for `until`.
       (events as NodeJS.ReadableStream & { destroy(): void }).destroy();
     });
+    // Ended at `until` (or closed early) without one: no out-of-memory kill was logged.
     events.once('end', () => resolve(false));
+    events.once('close', () => resolve(false));
     // After a resolve, a late error (the stream closed) changes nothing.
     events.on('error', reject);
   });
