@@ -67,9 +67,9 @@ describe('GitOps intake', () => {
   let ns: string;
   let reconciler: KubeReconciler;
 
-  const reconcilerWith = (gitopsUser: string | undefined) => {
+  const reconcilerWith = (gitopsUser: string | undefined, clients = kit.clients) => {
     const logger = pino({ level: 'silent' });
-    const { db, clients, box } = kit;
+    const { db, box } = kit;
     return kit.newReconciler({
       intake: new GitopsIntake({
         db,
@@ -326,6 +326,69 @@ describe('GitOps intake', () => {
     );
     expect(await kit.db.resource.findFirst({ where: { name: 'notes', project } })).not.toBeNull();
   }, 200_000);
+
+  it('deletes nothing in Cyclone when the owner goes while a pass is listing', async () => {
+    await kit.clients.customObjects.createNamespacedCustomObject({
+      group: 'cyclone.dev',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural: 'resources',
+      fieldManager: 'kubectl-create',
+      body: {
+        apiVersion: 'cyclone.dev/v1alpha1',
+        kind: 'Resource',
+        metadata: { name: 'web.wiki' },
+        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/wiki.git' }] },
+      },
+    });
+    await reconciler.reconcileAll();
+    expect((await read('resources', 'web.wiki')).metadata).toMatchObject({ finalizers: [GITOPS_FINALIZER] });
+
+    // The pass's first list of Resources comes just after the Project was deleted and
+    // the collector marked the Resource: the order a busy control plane can give.
+    const objects = kit.clients.objects;
+    let isRaced = false;
+    const racing = new Proxy(objects, {
+      get(target, property, receiver) {
+        if (property !== 'list') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof objects.list>) => {
+          if (!isRaced && args[1] === 'Resource' && args[2] === ns) {
+            isRaced = true;
+            await kit.clients.customObjects.deleteNamespacedCustomObject({
+              ...ref('projects', 'web'),
+              propagationPolicy: 'Foreground',
+            });
+            await waitFor(() => readObject(kit.clients, 'Resource', 'web.wiki', ns), {
+              until: (resource) => Boolean(resource?.metadata?.deletionTimestamp),
+              what: 'web.wiki marked for deletion by the collector',
+              timeoutMs: 120_000,
+              intervalMs: 200,
+            });
+          }
+          return objects.list(...args);
+        };
+      },
+    });
+    await reconcilerWith(SERVICE_USER, { ...kit.clients, objects: racing }).reconcileAll();
+    expect(isRaced).toBe(true);
+
+    const project = { name: 'web', tenant: { name: tenant } };
+    expect(await kit.db.resource.findFirst({ where: { name: 'wiki', project } })).not.toBeNull();
+    // Released to the collector, and put back by the mirror once gone.
+    await waitFor(
+      async () => {
+        await reconciler.reconcileAll();
+        return readObject(kit.clients, 'Resource', 'web.wiki', ns);
+      },
+      {
+        until: (resource) => resource !== undefined && !resource.metadata?.deletionTimestamp,
+        what: 'web.wiki back',
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      },
+    );
+    expect(await kit.db.resource.findFirst({ where: { name: 'wiki', project } })).not.toBeNull();
+  }, 300_000);
 
   it('says so, and keeps Cyclone’s version, when no service user is configured', async () => {
     const off = reconcilerWith(undefined);

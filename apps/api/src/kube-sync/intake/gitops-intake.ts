@@ -64,8 +64,11 @@ type Outcome =
 /** One tenant namespace in a pass. */
 interface NamespacePass {
   tenant: string;
-  /** Uids of its Cyclone resources not being deleted: owners still there. */
-  liveUids: Set<string>;
+  /**
+   * Uids of its Cyclone resources not being deleted (owners still there), listed once
+   * per pass when first asked: after the deleting objects were listed (see followDelete).
+   */
+  liveUids: () => Promise<Set<string>>;
   /** Keys of resources whose object the intake created (`created_in_kubernetes`). */
   origins: Set<string>;
   actorOf: () => Promise<AuthUser | null>;
@@ -120,12 +123,13 @@ export class GitopsIntake {
     for (const { namespace, tenant } of tenants) {
       // Listed namespace by namespace: the controller may list WorkflowRuns only in tenant namespaces.
       const listed = new Map<string, IntakeObject[]>();
-      for (const kind of ['Project', ...INTAKE_KINDS]) listed.set(kind, await this.list(kind, namespace));
-      const all = [...listed.values()].flat();
-      const liveUids = new Set(
-        all.filter((o) => !o.metadata?.deletionTimestamp && o.metadata?.uid).map((o) => o.metadata?.uid as string),
-      );
+      for (const kind of INTAKE_KINDS) listed.set(kind, await this.list(kind, namespace));
       const origins = await loadOriginKeys(db, tenant, namespace);
+      let live: Promise<Set<string>> | undefined;
+      const liveUids = () => {
+        live ??= this.liveUidsIn(namespace);
+        return live;
+      };
       const ns: NamespacePass = { tenant, liveUids, origins, actorOf };
       for (const kind of INTAKE_KINDS) {
         for (const object of listed.get(kind) ?? []) {
@@ -135,6 +139,16 @@ export class GitopsIntake {
       }
     }
     return pending;
+  }
+
+  private async liveUidsIn(namespace: string): Promise<Set<string>> {
+    const uids = new Set<string>();
+    for (const kind of ['Project', ...INTAKE_KINDS]) {
+      for (const object of await this.list(kind, namespace)) {
+        if (!object.metadata?.deletionTimestamp && object.metadata?.uid) uids.add(object.metadata.uid);
+      }
+    }
+    return uids;
   }
 
   private async list(kind: string, namespace: string): Promise<IntakeObject[]> {
@@ -192,8 +206,15 @@ export class GitopsIntake {
     const key = objectKey(object);
     const target = intakeTargetOf(object);
     const actor = await ns.actorOf();
-    const isOwnDeletion = (object.metadata?.ownerReferences ?? []).every((r) => ns.liveUids.has(r.uid));
-    if (actor && this.deps.deleters && !('error' in target) && ns.origins.has(key) && isOwnDeletion) {
+    // The owners are listed after the deleting object was: an owner whose deletion made
+    // the collector delete it is then seen deleting, gone or made again with a new uid.
+    // Listed before (in the same pass), a Project deleted in between still looked live
+    // and its Resource's deletion passed for the Resource's own.
+    const isOwnDeletion = async () => {
+      const live = await ns.liveUids();
+      return (object.metadata?.ownerReferences ?? []).every((r) => live.has(r.uid));
+    };
+    if (actor && this.deps.deleters && !('error' in target) && ns.origins.has(key) && (await isOwnDeletion())) {
       const outcome = await deleteInCyclone(this.deps.deleters, actor, object.kind as string, ns.tenant, target);
       if (typeof outcome === 'object') {
         const condition = acceptedCondition(
