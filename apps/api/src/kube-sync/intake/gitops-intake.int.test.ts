@@ -96,6 +96,21 @@ describe('GitOps intake', () => {
   });
   const read = async (plural: string, name: string) =>
     (await kit.clients.customObjects.getNamespacedCustomObject(ref(plural, name))) as Cr;
+  /** Git Resource `web.<name>` created in the cluster by `fieldManager`. */
+  const createGitResource = (name: string, fieldManager: string) =>
+    kit.clients.customObjects.createNamespacedCustomObject({
+      group: 'cyclone.dev',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural: 'resources',
+      fieldManager,
+      body: {
+        apiVersion: 'cyclone.dev/v1alpha1',
+        kind: 'Resource',
+        metadata: { name: `web.${name}` },
+        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: `https://git.example.com/${name}.git` }] },
+      },
+    });
   /** An edit as `kubectl edit` makes it: a replace under another field manager. */
   const editSpec = async (plural: string, name: string, change: (spec: Record<string, unknown>) => void) => {
     const live = await read(plural, name);
@@ -202,19 +217,7 @@ describe('GitOps intake', () => {
   });
 
   it('takes a Resource created in the cluster, which the mirror then adopts', async () => {
-    await kit.clients.customObjects.createNamespacedCustomObject({
-      group: 'cyclone.dev',
-      version: 'v1alpha1',
-      namespace: ns,
-      plural: 'resources',
-      fieldManager: 'argocd-controller',
-      body: {
-        apiVersion: 'cyclone.dev/v1alpha1',
-        kind: 'Resource',
-        metadata: { name: 'web.docs' },
-        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/docs.git' }] },
-      },
-    });
+    await createGitResource('docs', 'argocd-controller');
 
     await reconciler.reconcileAll();
 
@@ -280,19 +283,7 @@ describe('GitOps intake', () => {
   });
 
   it('deletes nothing in Cyclone when the garbage collector removes a resource with its deleted owner', async () => {
-    await kit.clients.customObjects.createNamespacedCustomObject({
-      group: 'cyclone.dev',
-      version: 'v1alpha1',
-      namespace: ns,
-      plural: 'resources',
-      fieldManager: 'kubectl-create',
-      body: {
-        apiVersion: 'cyclone.dev/v1alpha1',
-        kind: 'Resource',
-        metadata: { name: 'web.notes' },
-        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/notes.git' }] },
-      },
-    });
+    await createGitResource('notes', 'kubectl-create');
     await reconciler.reconcileAll();
     const before = (await read('resources', 'web.notes')) as Cr & { metadata: { uid?: string; finalizers?: string[] } };
     expect(before.metadata.finalizers).toEqual([GITOPS_FINALIZER]);
@@ -328,19 +319,7 @@ describe('GitOps intake', () => {
   }, 200_000);
 
   it('deletes nothing in Cyclone when the owner goes while a pass is listing', async () => {
-    await kit.clients.customObjects.createNamespacedCustomObject({
-      group: 'cyclone.dev',
-      version: 'v1alpha1',
-      namespace: ns,
-      plural: 'resources',
-      fieldManager: 'kubectl-create',
-      body: {
-        apiVersion: 'cyclone.dev/v1alpha1',
-        kind: 'Resource',
-        metadata: { name: 'web.wiki' },
-        spec: { type: 'Git', parameters: [{ name: 'SCM_URL', value: 'https://git.example.com/wiki.git' }] },
-      },
-    });
+    await createGitResource('wiki', 'kubectl-create');
     await reconciler.reconcileAll();
     expect((await read('resources', 'web.wiki')).metadata).toMatchObject({ finalizers: [GITOPS_FINALIZER] });
 
