@@ -66,8 +66,6 @@ const histogram = new Histogram();
 /** The same per minute of the run, by when a line was printed: whether lateness grows as the table does. */
 const minutes: Histogram[] = [];
 let printingFrom = 0;
-let received = 0;
-const percentileOf = (p: number) => histogram.percentile(p);
 
 /** One subscriber: which line numbers it got, and how late. */
 function follower(token: string, runId: string) {
@@ -89,7 +87,6 @@ function follower(token: string, runId: string) {
     const minute = Math.max(0, Math.floor((printed - printingFrom) / 60_000));
     minutes[minute] ??= new Histogram();
     minutes[minute].add(late);
-    received += 1;
   });
   return { state, ended };
 }
@@ -212,7 +209,7 @@ try {
     `lines lost per subscriber: max ${Math.max(...lost)}, in all ${lost.reduce((a, b) => a + b, 0)}; doubled: ${followers.reduce((a, f) => a + f.state.doubled, 0)}; subscriptions failed: ${failures.length}${failures[0] ? ` (${failures[0]})` : ''}`,
   );
   console.log(
-    `printed → received: p50 ${percentileOf(50)} ms, p95 ${percentileOf(95)} ms, p99 ${percentileOf(99)} ms (${received} lines received)`,
+    `printed → received: p50 ${histogram.percentile(50)} ms, p95 ${histogram.percentile(95)} ms, p99 ${histogram.percentile(99)} ms (${histogram.total} lines received)`,
   );
   if (minutes.length > 1) {
     const byMinute = minutes.map((m, i) => `${i + 1}: ${m?.percentile(95) ?? '-'}`);

@@ -382,7 +382,8 @@ export class ContainerAttempt {
         (this.deps.settings.reportsOomKills &&
           state.ExitCode === 137 &&
           !!record.memory &&
-          (await engineLoggedOomKill(this.deps.docker, container.id, state.StartedAt)));
+          // An engine that cannot say is not a kill by us: the exit code stands.
+          (await engineLoggedOomKill(this.deps.docker, container.id, state.StartedAt).catch(() => false)));
       exit = { ...base, exitCode: state.ExitCode, outputs: [], message: '' };
       exit.message = exitMessage(
         {
