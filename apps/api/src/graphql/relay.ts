@@ -3,7 +3,7 @@ import type { PageInfoShape } from '../modules/shared/pagination.js';
 
 /** Relay connection types for lists that grow; the paging itself is modules/shared/pagination.ts. */
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo implements PageInfoShape {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -20,7 +20,7 @@ export class PageInfo implements PageInfoShape {
 
 /** `<Name>Edge` and what every `<Name>Connection` has: a parent class only, not in the schema itself. */
 function connectionFields<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor!: string;
@@ -29,7 +29,7 @@ function connectionFields<T extends object>(node: ClassType<T>, name: string) {
     node!: T;
   }
 
-  @ObjectType(`${name}ConnectionFields`)
+  @ObjectType(`${name}ConnectionFields`, { simpleResolvers: true })
   abstract class ConnectionFields {
     @Field(() => [EdgeType])
     edges!: EdgeType[];
@@ -42,9 +42,11 @@ function connectionFields<T extends object>(node: ClassType<T>, name: string) {
 
 /** Makes `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function connectionType<T extends object>(node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType extends connectionFields(node, name) {
-    @Field(() => Int, { description: 'All items that match the filter, on every page.' })
+    // Not simple: it may be a promise (withLazyTotal), and the compiled executor awaits
+    // only what a resolver returns, not a property it reads inline.
+    @Field(() => Int, { simple: false, description: 'All items that match the filter, on every page.' })
     totalCount!: number;
   }
   return ConnectionType;
@@ -52,7 +54,7 @@ export function connectionType<T extends object>(node: ClassType<T>, name: strin
 
 /** A connection without `totalCount`, for lists too large to count. */
 export function uncountedConnectionType<T extends object>(node: ClassType<T>, name: string, description: string) {
-  @ObjectType(`${name}Connection`, { description })
+  @ObjectType(`${name}Connection`, { description, simpleResolvers: true })
   class UncountedConnectionType extends connectionFields(node, name) {}
   return UncountedConnectionType;
 }

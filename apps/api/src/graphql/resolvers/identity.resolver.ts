@@ -23,7 +23,7 @@ class LoginInput {
   useCookie?: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 class AuthPayload {
   @Field(() => String, { description: 'Send as "Authorization: Bearer <token>".' })
   token!: string;
@@ -32,13 +32,13 @@ class AuthPayload {
   user!: UserType;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 class SsoProviderInfo {
   @Field(() => String, { description: 'Shown on the button: "Sign in with <name>" (CYCLONE_OIDC_NAME).' })
   name!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 class SignInOptions {
   @Field(() => Boolean, { description: 'False when the operator turned password sign-in off: `login` is refused.' })
   password!: boolean;
@@ -50,7 +50,7 @@ class SignInOptions {
   sso!: SsoProviderInfo | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 class SsoSignInStart {
   @Field(() => String, { description: "Send the browser here: the provider's sign-in page." })
   authorizationUrl!: string;

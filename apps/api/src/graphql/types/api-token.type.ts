@@ -2,6 +2,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { CredentialFields } from './user.type.js';
 
 @ObjectType('ApiToken', {
+  simpleResolvers: true,
   description: 'A long-lived token for the CLI and other tools; the secret itself is never shown again.',
 })
 export class ApiTokenType extends CredentialFields {
@@ -15,7 +16,7 @@ export class ApiTokenType extends CredentialFields {
   revokedAt!: Date | null;
 }
 
-@ObjectType('ApiTokenPayload')
+@ObjectType('ApiTokenPayload', { simpleResolvers: true })
 export class ApiTokenPayload {
   @Field(() => String, { description: 'Shown only now. Send as "Authorization: Bearer <token>".' })
   token!: string;

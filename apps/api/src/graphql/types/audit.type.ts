@@ -4,7 +4,10 @@ import { connectionType } from '../relay.js';
 
 registerEnumType(AuditOutcome, { name: 'AuditOutcome' });
 
-@ObjectType('AuditEvent', { description: 'One mutation: who did what to which object, and how it ended.' })
+@ObjectType('AuditEvent', {
+  simpleResolvers: true,
+  description: 'One mutation: who did what to which object, and how it ended.',
+})
 export class AuditEventType {
   @Field(() => ID)
   id!: string;

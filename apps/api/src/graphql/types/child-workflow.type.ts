@@ -2,6 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { NameValueType } from './name-value.type.js';
 
 @ObjectType('ChildWorkflow', {
+  simpleResolvers: true,
   description:
     "Makes the stage a run of another workflow of the project: it ends with that run's outcome, and the child's outputs become its own.",
 })
@@ -18,7 +19,7 @@ export class ChildWorkflowType {
   parameters?: NameValueType[];
 }
 
-@ObjectType('RunParent', { description: 'The child-workflow stage that started a run.' })
+@ObjectType('RunParent', { simpleResolvers: true, description: 'The child-workflow stage that started a run.' })
 export class RunParentType {
   /** Resolved by `run`. */
   runId!: string;

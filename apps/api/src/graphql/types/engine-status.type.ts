@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('EngineStatus', { description: 'Where stages run, as the controller found it at its start.' })
+@ObjectType('EngineStatus', {
+  simpleResolvers: true,
+  description: 'Where stages run, as the controller found it at its start.',
+})
 export class EngineStatusType {
   @Field(() => String, { description: 'host, container or kubernetes (CYCLONE_EXECUTOR).' })
   executor!: string;

@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('ClusterCondition', { description: 'A status condition of a worker cluster, as on its ExecutionCluster.' })
+@ObjectType('ClusterCondition', {
+  simpleResolvers: true,
+  description: 'A status condition of a worker cluster, as on its ExecutionCluster.',
+})
 export class ClusterConditionType {
   @Field(() => String, {
     description: 'Ready (the worker answered) or NamespacePrepared (the tenant namespace is there).',
@@ -21,6 +24,7 @@ export class ClusterConditionType {
 }
 
 @ObjectType('ExecutionCluster', {
+  simpleResolvers: true,
   description: 'The worker cluster a KUBERNETES integration registers; runs pick it by the integration name.',
 })
 export class ExecutionClusterType {

@@ -10,6 +10,7 @@ registerEnumType(IntegrationType, {
 });
 
 @ObjectType('Integration', {
+  simpleResolvers: true,
   description: 'An external system (SCM, registry, cluster, …) with write-only credentials.',
 })
 export class IntegrationObject extends NamedObjectFields {
@@ -45,7 +46,7 @@ registerEnumType(IntegrationCheckStage, {
   description: 'Where a check stopped: name lookup, TCP connect, TLS handshake, credentials, or the answer itself.',
 });
 
-@ObjectType('IntegrationTestResult')
+@ObjectType('IntegrationTestResult', { simpleResolvers: true })
 export class IntegrationTestResult {
   @Field(() => Boolean)
   ok!: boolean;

@@ -26,7 +26,10 @@ function parseDateTime(value: unknown): Date {
   return date;
 }
 
-@ObjectType('LogSearchHit', { description: 'A stored log line that matches a searchLogs query.' })
+@ObjectType('LogSearchHit', {
+  simpleResolvers: true,
+  description: 'A stored log line that matches a searchLogs query.',
+})
 export class LogSearchHitType {
   /** Resolved by `run` (the hit's run, loaded per request). */
   runId!: string;

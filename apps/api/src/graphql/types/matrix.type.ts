@@ -2,6 +2,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 
 @ObjectType('MatrixAxis', {
+  simpleResolvers: true,
   description: 'One axis of a matrix stage: each value runs in its own combination, as ${matrix.NAME} and MATRIX_NAME.',
 })
 @InputType('MatrixAxisInput')
@@ -13,7 +14,7 @@ export class MatrixAxisType {
   values!: string[];
 }
 
-@ObjectType('MatrixValue', { description: "One value of a matrix combination's stage run." })
+@ObjectType('MatrixValue', { simpleResolvers: true, description: "One value of a matrix combination's stage run." })
 export class MatrixValueType {
   @Field(() => String)
   name!: string;

@@ -4,7 +4,7 @@ import { Field, InputType, ObjectType } from 'type-graphql';
  * `{name, value}`: environment variables, parameters, arguments, global variables.
  * One class is both the object type `NameValue` and the input type `NameValueInput`.
  */
-@ObjectType('NameValue')
+@ObjectType('NameValue', { simpleResolvers: true })
 @InputType('NameValueInput')
 export class NameValueType {
   @Field(() => String)
@@ -22,7 +22,7 @@ export { NameValueType as NameValueInput };
  * A parent class only: the types that extend it (objects and inputs) are the schema's;
  * no field uses this one, so it is not in the schema itself.
  */
-@ObjectType('NamePathFields')
+@ObjectType('NamePathFields', { simpleResolvers: true })
 @InputType('NamePathFieldsInput')
 export abstract class NamePathFields {
   @Field(() => String)

@@ -10,7 +10,7 @@ type AbstractClass = abstract new (...args: any[]) => object;
  * not in the schema itself.
  */
 export function withStoredObjectFields<TBase extends AbstractClass>(Base: TBase, typeName: string) {
-  @ObjectType(typeName)
+  @ObjectType(typeName, { simpleResolvers: true })
   abstract class StoredObjectFields extends Base {
     @Field(() => ID)
     id!: string;
@@ -39,7 +39,7 @@ export const StoredObjectFields = withStoredObjectFields(class {}, 'StoredObject
  * What every named, described object shows: tenants, projects, workflows, integrations. A parent
  * class only: no field uses it, so it is not in the schema itself.
  */
-@ObjectType('NamedObjectFields')
+@ObjectType('NamedObjectFields', { simpleResolvers: true })
 export abstract class NamedObjectFields extends StoredObjectFields {
   @Field(() => String)
   description!: string;

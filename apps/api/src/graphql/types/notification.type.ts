@@ -22,7 +22,7 @@ registerEnumType(NotificationReceiverType, {
     'WEBHOOK: JSON POST of the run summary, signed with X-Cyclone-Signature-256; SLACK: a Slack-compatible incoming webhook; EMAIL: via the SMTP settings of a GENERAL integration.',
 });
 
-@ObjectType('NotificationReceiver')
+@ObjectType('NotificationReceiver', { simpleResolvers: true })
 export class NotificationReceiverObject {
   @Field(() => String)
   name!: string;
@@ -43,7 +43,10 @@ export class NotificationReceiverObject {
   hasSecret!: boolean;
 }
 
-@ObjectType('WorkflowNotifications', { description: 'Who hears about finished runs of a workflow.' })
+@ObjectType('WorkflowNotifications', {
+  simpleResolvers: true,
+  description: 'Who hears about finished runs of a workflow.',
+})
 export class WorkflowNotificationsType {
   @Field(() => NotificationPolicy)
   policy!: NotificationPolicy;
@@ -56,6 +59,7 @@ export class WorkflowNotificationsType {
 }
 
 @ObjectType('RunNotification', {
+  simpleResolvers: true,
   description: "One receiver's delivery for a run: its end, or an approval stage waiting for a decision.",
 })
 export class RunNotificationType {

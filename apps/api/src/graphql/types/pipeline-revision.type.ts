@@ -2,6 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { WorkflowStageType } from './workflow.type.js';
 
 @ObjectType('PipelineRevision', {
+  simpleResolvers: true,
   description:
     "What `.cyclone.yaml` holds at one revision of the repository of a workflow's pipelines-as-code trigger; read on request, never stored as a version.",
 })

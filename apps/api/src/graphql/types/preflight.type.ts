@@ -15,7 +15,10 @@ registerEnumType(PreflightCheckKind, {
     'CONDITION: a `when` compiles; SECRET: a ${secrets.I.F} names a secret the tenant has; RESOURCE: a stage resource exists; IMAGE: the image is in its registry; GIT_REF: a GIT input resource’s revision is a ref of its repository; CLUSTER: the workflow’s worker cluster answers.',
 });
 
-@ObjectType('PreflightCheck', { description: 'One thing checked before a run: ok, or what is wrong.' })
+@ObjectType('PreflightCheck', {
+  simpleResolvers: true,
+  description: 'One thing checked before a run: ok, or what is wrong.',
+})
 export class PreflightCheckType {
   @Field(() => String, { nullable: true, description: 'The stage checked; null for the workflow as a whole.' })
   stage!: string | null;

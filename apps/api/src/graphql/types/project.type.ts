@@ -8,7 +8,10 @@ import { ProjectScopeInput, TenantObjectRefFields } from './scope.type.js';
  * a `@Resolver(() => ProjectType)` of their own; `tenant` and `creator` are resolved
  * by the project resolver.
  */
-@ObjectType('Project', { description: 'A group of workflows, resources and stages inside a tenant.' })
+@ObjectType('Project', {
+  simpleResolvers: true,
+  description: 'A group of workflows, resources and stages inside a tenant.',
+})
 export class ProjectType extends NamedObjectFields {
   /** Not exposed directly: field resolvers load the tenant and the creator. */
   tenantId!: string;

@@ -11,7 +11,7 @@ registerEnumType(ResourceResolvedBy, {
   description: "Who pulls and pushes resources of a type: Cyclone itself, or a resolver image (the original's way).",
 });
 
-@ObjectType('ResourceTypeParameter')
+@ObjectType('ResourceTypeParameter', { simpleResolvers: true })
 @InputType('ResourceTypeParameterInput')
 export class ResourceTypeParameterType {
   @Field(() => String, { description: 'Given to the resolver as an environment variable.' })
@@ -25,6 +25,7 @@ export class ResourceTypeParameterType {
 }
 
 @ObjectType('ResourceTypeBind', {
+  simpleResolvers: true,
   description: 'How a resource bound to an integration (Resource.integration) takes parameters from its fields.',
 })
 export class ResourceTypeBindType {
@@ -48,6 +49,7 @@ export class ResourceTypeBindInput {
 }
 
 @ObjectType('ResourceTypeDefinition', {
+  simpleResolvers: true,
   description: "A resource type a tenant's resources may have: a built-in, or one the tenant registered.",
 })
 export class ResourceTypeDefinitionType {

@@ -10,7 +10,7 @@ registerEnumType(ResourceType, {
     "Cyclone's built-in resource types (Git, Svn, Image, KV, General, Http in YAML), or REGISTERED: a type the tenant registered (registeredType names it).",
 });
 
-@ObjectType('ResourcePersistence', { description: 'Where a resource is kept between runs.' })
+@ObjectType('ResourcePersistence', { simpleResolvers: true, description: 'Where a resource is kept between runs.' })
 @InputType('ResourcePersistenceInput')
 export class ResourcePersistence {
   @Field(() => String)
@@ -27,7 +27,10 @@ export class ResourcePersistence {
   pullPolicy?: string;
 }
 
-@ObjectType('Resource', { description: 'A typed input or output of stages: a repository, an image, …' })
+@ObjectType('Resource', {
+  simpleResolvers: true,
+  description: 'A typed input or output of stages: a repository, an image, …',
+})
 export class ResourceObject extends StoredObjectFields {
   @Field(() => ResourceType)
   type!: ResourceType;

@@ -1,6 +1,7 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 
 @ObjectType('RunArtifact', {
+  simpleResolvers: true,
   description: "An output artifact of a run's stage, kept in the artifact store.",
 })
 export class RunArtifactType {

@@ -5,7 +5,10 @@ import { MatrixAxisType } from './matrix.type.js';
 import { WorkflowStageApprovalType } from './stage-approval.type.js';
 import { StageDelegationType } from './stage-delegation.type.js';
 
-@ObjectType('RunGraphStage', { description: 'A stage of the workflow version a run executes: its place in the DAG.' })
+@ObjectType('RunGraphStage', {
+  simpleResolvers: true,
+  description: 'A stage of the workflow version a run executes: its place in the DAG.',
+})
 export class RunGraphStageType {
   @Field(() => String)
   name!: string;
@@ -68,7 +71,10 @@ export class TenantRunFilter {
   createdBefore?: Date | null;
 }
 
-@ObjectType('RunDayStatistics', { description: 'Runs created on one day (in the asked UTC offset), by phase.' })
+@ObjectType('RunDayStatistics', {
+  simpleResolvers: true,
+  description: 'Runs created on one day (in the asked UTC offset), by phase.',
+})
 export class RunDayStatisticsType {
   @Field(() => String, { description: 'YYYY-MM-DD' })
   date!: string;
@@ -104,7 +110,7 @@ export class RunDayStatisticsType {
   maxDurationSeconds!: number | null;
 }
 
-@ObjectType('RunStatistics', { description: "A tenant's overview figures." })
+@ObjectType('RunStatistics', { simpleResolvers: true, description: "A tenant's overview figures." })
 export class RunStatisticsType {
   @Field(() => Int)
   projects!: number;

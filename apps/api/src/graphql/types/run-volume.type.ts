@@ -29,6 +29,7 @@ const invert = <K extends string, V extends string>(map: Record<K, V>) =>
   Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k])) as Record<V, K>;
 
 @ObjectType('RunVolume', {
+  simpleResolvers: true,
   description:
     "A volume a run's stage pods mount (the original's WorkflowRun spec.volumes; Kubernetes executor only, docs/security.md).",
 })

@@ -7,7 +7,10 @@ registerEnumType(WebhookOutcome, {
     'ACCEPTED: verified, runs started (maybe none); IGNORED: nothing Cyclone acts on; REJECTED: unsigned, forged, oversize or malformed; FAILED: the SCM server could not be asked, a redelivery retries.',
 });
 
-@ObjectType('ScmRepository', { description: 'A repository of an SCM integration, named as triggers name it.' })
+@ObjectType('ScmRepository', {
+  simpleResolvers: true,
+  description: 'A repository of an SCM integration, named as triggers name it.',
+})
 export class ScmRepositoryType {
   @Field(() => String)
   name!: string;
@@ -19,7 +22,7 @@ export class ScmRepositoryType {
   cloneUrl?: string;
 }
 
-@ObjectType('ScmBranch')
+@ObjectType('ScmBranch', { simpleResolvers: true })
 export class ScmBranchType {
   @Field(() => String)
   name!: string;
@@ -28,7 +31,10 @@ export class ScmBranchType {
   revision!: string;
 }
 
-@ObjectType('WebhookDelivery', { description: 'One request received at `/webhooks/<integration-id>`.' })
+@ObjectType('WebhookDelivery', {
+  simpleResolvers: true,
+  description: 'One request received at `/webhooks/<integration-id>`.',
+})
 export class WebhookDeliveryType {
   @Field(() => ID)
   id!: string;

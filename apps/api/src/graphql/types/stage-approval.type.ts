@@ -27,7 +27,10 @@ registerEnumType(ApprovalTimeoutAction, {
   description: 'What a timeout makes of an approval stage: FAIL (the default) or SKIP.',
 });
 
-@ObjectType('ApprovalInputField', { description: 'A value approvers give; it becomes an output of the stage.' })
+@ObjectType('ApprovalInputField', {
+  simpleResolvers: true,
+  description: 'A value approvers give; it becomes an output of the stage.',
+})
 @InputType('ApprovalInputFieldInput')
 export class ApprovalInputFieldType {
   @Field(() => String, { description: 'The output key: a letter or _, then letters, digits, _ . -' })
@@ -41,7 +44,7 @@ export class ApprovalInputFieldType {
 }
 
 /** Shared by the stage's settings and the run's view of them; no field uses this one, so it is not in the schema. */
-@ObjectType('StageApprovalSettings')
+@ObjectType('StageApprovalSettings', { simpleResolvers: true })
 abstract class ApprovalSettingsFields {
   @Field(() => Int, { description: 'Approvals from distinct members needed.' })
   count!: number;
@@ -65,6 +68,7 @@ abstract class ApprovalSettingsFields {
 }
 
 @ObjectType('WorkflowStageApproval', {
+  simpleResolvers: true,
   description: 'Makes the stage an approval gate: it runs nothing and waits for members to decide.',
 })
 export class WorkflowStageApprovalType extends ApprovalSettingsFields {}
@@ -92,7 +96,10 @@ export class WorkflowStageApprovalInput {
   inputs?: ApprovalInputFieldType[];
 }
 
-@ObjectType('StageApprovalDecision', { description: "One member's decision on the stage's current attempt." })
+@ObjectType('StageApprovalDecision', {
+  simpleResolvers: true,
+  description: "One member's decision on the stage's current attempt.",
+})
 export class StageApprovalDecisionType {
   /** Resolved by `user`. */
   userId!: string;
@@ -111,7 +118,10 @@ export class StageApprovalDecisionType {
   at!: Date;
 }
 
-@ObjectType('StageRunApproval', { description: "An approval stage's settings, its state and the decisions so far." })
+@ObjectType('StageRunApproval', {
+  simpleResolvers: true,
+  description: "An approval stage's settings, its state and the decisions so far.",
+})
 export class StageRunApprovalType extends ApprovalSettingsFields {
   @Field(() => ApprovalState)
   state!: ApprovalState;

@@ -3,6 +3,7 @@ import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
 import { TenantScopeInput } from './scope.type.js';
 
 @ObjectType('StageCache', {
+  simpleResolvers: true,
   description: 'A cache of a stage (docs/workflows.md, Caches): restored before it starts, saved after it succeeds.',
 })
 export class StageCacheType {
@@ -30,7 +31,10 @@ export class StageCacheInput {
   restoreKeys?: string[];
 }
 
-@ObjectType('CacheEntry', { description: 'A saved stage cache of a tenant (a tar archive in the artifact store).' })
+@ObjectType('CacheEntry', {
+  simpleResolvers: true,
+  description: 'A saved stage cache of a tenant (a tar archive in the artifact store).',
+})
 export class CacheEntryType {
   @Field(() => ID)
   id!: string;

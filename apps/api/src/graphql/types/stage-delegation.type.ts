@@ -3,6 +3,7 @@ import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { RunStageRefFields } from './scope.type.js';
 
 @ObjectType('StageDelegation', {
+  simpleResolvers: true,
   description:
     'Makes the stage a delegated one (the original Cyclone\'s spec.delegation): Cyclone POSTs {stage, workflow, workflowrun, config, callback: {url, token}} to url and the stage waits (WAITING) until the external system calls back (docs/workflows.md, "Delegation stages").',
 })

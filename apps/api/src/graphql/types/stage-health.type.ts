@@ -12,7 +12,10 @@ registerEnumType(StageTrend, {
     'The newer half of the runs against the older: failing more often (10 points), or a median 25% longer, is DEGRADING; the reverse IMPROVING. NOT_ENOUGH_DATA below 3 runs per half.',
 });
 
-@ObjectType('StageHealth', { description: "How one stage fared over the workflow's recent ended runs." })
+@ObjectType('StageHealth', {
+  simpleResolvers: true,
+  description: "How one stage fared over the workflow's recent ended runs.",
+})
 export class StageHealthType {
   @Field(() => String)
   stage!: string;

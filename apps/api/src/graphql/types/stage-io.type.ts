@@ -3,11 +3,15 @@ import { NamePathFields } from './name-value.type.js';
 
 /** Inputs and outputs of a stage definition (Cyclone's spec.pod.inputs / outputs). */
 
-@ObjectType('StageResourceRef', { description: 'A resource a stage takes, and where it is mounted.' })
+@ObjectType('StageResourceRef', {
+  simpleResolvers: true,
+  description: 'A resource a stage takes, and where it is mounted.',
+})
 @InputType('StageResourceRefInput')
 export class StageResourceRef extends NamePathFields {}
 
 @ObjectType('StageResourceSlot', {
+  simpleResolvers: true,
   description: 'A resource a template takes or produces by type only; a stage made from it names the resource.',
 })
 export class StageResourceSlot {
@@ -25,7 +29,7 @@ export class StageResourceSlot {
  * An output resource of a stage, of a project's or a workflow's. A parent class only: the
  * types that extend it are the schema's; no field uses this one.
  */
-@ObjectType('OutputResourceFields')
+@ObjectType('OutputResourceFields', { simpleResolvers: true })
 @InputType('OutputResourceFieldsInput')
 export abstract class OutputResourceFields {
   @Field(() => String)
@@ -39,15 +43,15 @@ export abstract class OutputResourceFields {
   path?: string;
 }
 
-@ObjectType('StageOutputResource')
+@ObjectType('StageOutputResource', { simpleResolvers: true })
 @InputType('StageOutputResourceInput')
 export class StageOutputResource extends OutputResourceFields {}
 
-@ObjectType('StageArtifact')
+@ObjectType('StageArtifact', { simpleResolvers: true })
 @InputType('StageArtifactInput')
 export class StageArtifact extends NamePathFields {}
 
-@ObjectType('StageArgument', { description: 'A value filled into `{{ name }}` placeholders.' })
+@ObjectType('StageArgument', { simpleResolvers: true, description: 'A value filled into `{{ name }}` placeholders.' })
 export class StageArgument {
   @Field(() => String)
   name!: string;
@@ -59,7 +63,7 @@ export class StageArgument {
   description?: string;
 }
 
-@ObjectType('StageInputs')
+@ObjectType('StageInputs', { simpleResolvers: true })
 export class StageInputs {
   @Field(() => [StageResourceRef])
   resources!: StageResourceRef[];
@@ -71,7 +75,7 @@ export class StageInputs {
   arguments!: StageArgument[];
 }
 
-@ObjectType('StageOutputs')
+@ObjectType('StageOutputs', { simpleResolvers: true })
 export class StageOutputs {
   @Field(() => [StageOutputResource])
   resources!: StageOutputResource[];

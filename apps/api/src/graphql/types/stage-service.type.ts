@@ -2,6 +2,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { ContainerCommandInput, ContainerFields } from './stage-container.type.js';
 
 @ObjectType('ServiceReadiness', {
+  simpleResolvers: true,
   description: 'When a service counts as ready: command exits 0 inside it, or something listens on tcpPort.',
 })
 @InputType('ServiceReadinessInput', { description: 'Exactly one of command or tcpPort.' })
@@ -20,6 +21,7 @@ export class ServiceReadinessType {
 }
 
 @ObjectType('StageService', {
+  simpleResolvers: true,
   description:
     "A container started before the stage's own, reachable from it by its name, ended when the stage's container ends.",
 })

@@ -17,6 +17,7 @@ import {
 } from './stage-io.type.js';
 
 @ObjectType('StageTemplate', {
+  simpleResolvers: true,
   implements: StageContainerFields,
   description: 'A stage blueprint with `{{ argument }}` placeholders; built-ins are shared and read-only.',
 })

@@ -6,6 +6,7 @@ import { StageInputs, StageOutputs } from './stage-io.type.js';
 import { StageServiceType } from './stage-service.type.js';
 
 @ObjectType('Stage', {
+  simpleResolvers: true,
   implements: StageContainerFields,
   description: "A project's reusable stage definition (Cyclone's kind Stage).",
 })

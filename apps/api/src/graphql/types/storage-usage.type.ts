@@ -4,6 +4,7 @@ import { ProjectScopeInput } from './scope.type.js';
 
 // Bytes are Float like CacheEntry.size: exact up to 2^53 (8 PiB), where Int stops at 2 GiB.
 @ObjectType('ProjectStorageUsage', {
+  simpleResolvers: true,
   description: 'What a project keeps in storage (docs/workflows.md, Caches): stage caches, run artifacts, run logs.',
 })
 export class ProjectStorageUsageType {

@@ -16,6 +16,7 @@ registerEnumType(SyncStateValue, {
 });
 
 @ObjectType('SyncStatus', {
+  simpleResolvers: true,
   description:
     'The object as a custom resource in its tenant namespace. Null on the object when no cluster is configured or it was never reconciled.',
 })

@@ -15,7 +15,7 @@ registerEnumType(PodSecurityLevel, {
     "Pod Security Admission level enforced in the tenant's namespace: RESTRICTED (default; stage containers run as non-root users without privileges) or BASELINE (root images allowed), granted by a platform administrator.",
 });
 
-@ObjectType('TenantQuota', { description: 'Limits of a tenant; null means no limit.' })
+@ObjectType('TenantQuota', { simpleResolvers: true, description: 'Limits of a tenant; null means no limit.' })
 export class TenantQuotaType {
   @Field(() => String, { nullable: true, description: 'Kubernetes CPU quantity, e.g. "2" or "500m".' })
   cpu!: string | null;
@@ -31,7 +31,10 @@ export class TenantQuotaType {
 }
 
 /** `myRole`, `members` and `projects` are resolved by the tenant resolver. */
-@ObjectType('Tenant', { description: 'An isolated team space; on Kubernetes the namespace `cyclone-<name>`.' })
+@ObjectType('Tenant', {
+  simpleResolvers: true,
+  description: 'An isolated team space; on Kubernetes the namespace `cyclone-<name>`.',
+})
 export class TenantType extends NamedObjectFields {
   @Field(() => String, { description: 'The Kubernetes namespace: "cyclone-<name>".' })
   namespace!: string;
@@ -40,7 +43,7 @@ export class TenantType extends NamedObjectFields {
   quota!: TenantQuotaType;
 }
 
-@ObjectType('TenantMember')
+@ObjectType('TenantMember', { simpleResolvers: true })
 export class TenantMemberType {
   @Field(() => UserType)
   user!: UserType;
@@ -58,7 +61,10 @@ export class TenantMemberType {
   createdAt!: Date;
 }
 
-@ObjectType('SsoGroupRole', { description: 'Members of this single sign-on group get this role in the tenant.' })
+@ObjectType('SsoGroupRole', {
+  simpleResolvers: true,
+  description: 'Members of this single sign-on group get this role in the tenant.',
+})
 export class SsoGroupRoleType {
   @Field(() => String, { description: 'A group name as the provider sends it (the groups claim).' })
   group!: string;

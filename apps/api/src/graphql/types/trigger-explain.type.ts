@@ -39,7 +39,10 @@ export class SimulateTriggerInput extends TenantScopeInput {
   author?: string | null;
 }
 
-@ObjectType('TriggerExplanation', { description: 'Whether an event would start a run of one trigger, and why.' })
+@ObjectType('TriggerExplanation', {
+  simpleResolvers: true,
+  description: 'Whether an event would start a run of one trigger, and why.',
+})
 export class TriggerExplanationType {
   @Field(() => WorkflowTriggerType)
   trigger!: WorkflowTriggerType;

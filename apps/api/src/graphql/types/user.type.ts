@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 
-@ObjectType('User', { description: 'A person who signs in to Cyclone.' })
+@ObjectType('User', { simpleResolvers: true, description: 'A person who signs in to Cyclone.' })
 export class UserType {
   @Field(() => ID)
   id!: string;
@@ -20,7 +20,7 @@ export class UserType {
 }
 
 /** What sessions and API tokens, the two credentials, both show (a parent class only). */
-@ObjectType('CredentialFields')
+@ObjectType('CredentialFields', { simpleResolvers: true })
 export abstract class CredentialFields {
   @Field(() => ID)
   id!: string;
@@ -32,7 +32,10 @@ export abstract class CredentialFields {
   lastUsedAt!: Date | null;
 }
 
-@ObjectType('Session', { description: 'A sign-in of yours (a session token), until it expires or is signed out.' })
+@ObjectType('Session', {
+  simpleResolvers: true,
+  description: 'A sign-in of yours (a session token), until it expires or is signed out.',
+})
 export class SessionType extends CredentialFields {
   @Field(() => Date)
   expiresAt!: Date;

@@ -1,6 +1,7 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 
 @ObjectType('ResourceQuantities', {
+  simpleResolvers: true,
   description: 'Kubernetes quantities: cpu like "500m" or "2", memory like "512Mi".',
 })
 @InputType('ResourceQuantitiesInput')
@@ -13,6 +14,7 @@ export class ResourceQuantitiesType {
 }
 
 @ObjectType('WorkflowResources', {
+  simpleResolvers: true,
   description:
     "A workflow's default requirements (the original Cyclone's Workflow spec.resources): every stage gets those its own workload container leaves unset.",
 })

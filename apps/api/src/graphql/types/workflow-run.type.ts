@@ -21,7 +21,10 @@ registerEnumType(StagePhase, {
 
 registerEnumType(LogStream, { name: 'LogStream', description: 'STDOUT or STDERR.' });
 
-@ObjectType('StageOutput', { description: 'A `key:value` line the stage wrote to $CYCLONE_RESULTS.' })
+@ObjectType('StageOutput', {
+  simpleResolvers: true,
+  description: 'A `key:value` line the stage wrote to $CYCLONE_RESULTS.',
+})
 export class StageOutputType {
   @Field(() => String)
   key!: string;
@@ -30,7 +33,7 @@ export class StageOutputType {
   value!: string;
 }
 
-@ObjectType('StageRun', { description: 'One stage of a run: its current or last attempt.' })
+@ObjectType('StageRun', { simpleResolvers: true, description: 'One stage of a run: its current or last attempt.' })
 export class StageRunType {
   @Field(() => String)
   name!: string;
@@ -74,7 +77,7 @@ export class StageRunType {
   matrix!: MatrixValueType[];
 }
 
-@ObjectType('LogLine', { description: 'One line a stage printed.' })
+@ObjectType('LogLine', { simpleResolvers: true, description: 'One line a stage printed.' })
 export class LogLineType {
   @Field(() => Int, { description: 'From 1 per run and stage, without gaps.' })
   seq!: number;
@@ -157,6 +160,7 @@ export class RunWorkflowInput extends WorkflowScopeInput {
 }
 
 @ObjectType('RunApprovalRequest', {
+  simpleResolvers: true,
   description:
     "Why a run waited for a tenant member's approval before anything started, and who approved it. Until approved it is WAITING, no stage starts and no secret is opened.",
 })
@@ -174,7 +178,7 @@ export class RunApprovalRequestType {
   approvedBy!: UserType | null;
 }
 
-@ObjectType('WorkflowRun', { description: 'One execution of a workflow version.' })
+@ObjectType('WorkflowRun', { simpleResolvers: true, description: 'One execution of a workflow version.' })
 export class WorkflowRunType {
   @Field(() => ID)
   id!: string;
@@ -255,7 +259,10 @@ registerEnumType(RunWaitReason, {
     "What a run waits for: a concurrency limit of its tenant, its workflow or the installation (queued), a member's approval, an external system a delegated stage handed its work to, a pause, or a stage's retry backoff.",
 });
 
-@ObjectType('RunWait', { description: 'Why a run waits, its place in line and about when it starts.' })
+@ObjectType('RunWait', {
+  simpleResolvers: true,
+  description: 'Why a run waits, its place in line and about when it starts.',
+})
 export class RunWaitType {
   @Field(() => RunWaitReason)
   reason!: RunWaitReason;

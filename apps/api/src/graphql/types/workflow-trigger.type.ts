@@ -19,13 +19,13 @@ registerEnumType(ConcurrencyPolicyEnum, {
     'What a CRON slot does while a run this trigger started is active: ALLOW starts another, FORBID skips the slot, REPLACE stops the active runs and starts a new one.',
 });
 
-@ObjectType('BranchFilter')
+@ObjectType('BranchFilter', { simpleResolvers: true })
 export class BranchFilterType {
   @Field(() => [String], { description: 'Branches that match; empty means every branch.' })
   branches!: string[];
 }
 
-@ObjectType('CommentFilter')
+@ObjectType('CommentFilter', { simpleResolvers: true })
 export class CommentFilterType {
   @Field(() => [String], { description: 'Comments that start a run, e.g. "/rerun".' })
   comments!: string[];
@@ -37,7 +37,7 @@ export class CommentFilterType {
   users!: string[];
 }
 
-@ObjectType('ScmTrigger')
+@ObjectType('ScmTrigger', { simpleResolvers: true })
 export class ScmTriggerType {
   @Field(() => String, { description: 'The SCM integration (by name) whose webhook deliveries start runs.' })
   integration!: string;
@@ -65,6 +65,7 @@ export class ScmTriggerType {
 }
 
 @ObjectType('WorkflowTrigger', {
+  simpleResolvers: true,
   description: 'Starts runs of a workflow on a schedule, on SCM events or on a webhook.',
 })
 export class WorkflowTriggerType extends StoredObjectFields {

@@ -16,17 +16,20 @@ import { OutputResourceFields } from './stage-io.type.js';
 import { StageServiceInput, StageServiceType } from './stage-service.type.js';
 import { WorkflowResourcesType } from './workflow-resources.type.js';
 
-@ObjectType('WorkflowStageResource', { description: 'A resource a stage takes, and where it is mounted.' })
+@ObjectType('WorkflowStageResource', {
+  simpleResolvers: true,
+  description: 'A resource a stage takes, and where it is mounted.',
+})
 @InputType('WorkflowStageResourceInput')
 export class WorkflowStageResourceType extends NamePathFields {}
 
-@ObjectType('WorkflowStageInputArtifact')
+@ObjectType('WorkflowStageInputArtifact', { simpleResolvers: true })
 export class WorkflowStageInputArtifactType extends NamePathFields {
   @Field(() => String, { nullable: true, description: '"<stage>/<artifact>" it is taken from.' })
   source?: string;
 }
 
-@ObjectType('WorkflowStageInputs')
+@ObjectType('WorkflowStageInputs', { simpleResolvers: true })
 export class WorkflowStageInputsType {
   @Field(() => [WorkflowStageResourceType])
   resources!: WorkflowStageResourceType[];
@@ -35,15 +38,15 @@ export class WorkflowStageInputsType {
   artifacts!: WorkflowStageInputArtifactType[];
 }
 
-@ObjectType('WorkflowStageOutputResource')
+@ObjectType('WorkflowStageOutputResource', { simpleResolvers: true })
 @InputType('WorkflowStageOutputResourceInput')
 export class WorkflowStageOutputResourceType extends OutputResourceFields {}
 
-@ObjectType('WorkflowStageOutputArtifact')
+@ObjectType('WorkflowStageOutputArtifact', { simpleResolvers: true })
 @InputType('WorkflowStageOutputArtifactInput')
 export class WorkflowStageOutputArtifactType extends NamePathFields {}
 
-@ObjectType('WorkflowStageOutputs')
+@ObjectType('WorkflowStageOutputs', { simpleResolvers: true })
 export class WorkflowStageOutputsType {
   @Field(() => [WorkflowStageOutputResourceType])
   resources!: WorkflowStageOutputResourceType[];
@@ -53,6 +56,7 @@ export class WorkflowStageOutputsType {
 }
 
 @ObjectType('WorkflowStage', {
+  simpleResolvers: true,
   implements: StageContainerFields,
   description: 'A stage of a workflow version: what it runs and its place in the DAG.',
 })
@@ -130,7 +134,7 @@ export class WorkflowStageType extends StageContainerFields {
   caches!: StageCacheType[];
 }
 
-@ObjectType('WorkflowVersion', { description: 'An immutable snapshot of a workflow.' })
+@ObjectType('WorkflowVersion', { simpleResolvers: true, description: 'An immutable snapshot of a workflow.' })
 export class WorkflowVersionType {
   @Field(() => Int)
   version!: number;
@@ -152,7 +156,7 @@ export class WorkflowVersionType {
   workflowId!: string;
 }
 
-@ObjectType('Workflow', { description: 'A DAG of stages with immutable versions.' })
+@ObjectType('Workflow', { simpleResolvers: true, description: 'A DAG of stages with immutable versions.' })
 export class WorkflowType extends NamedObjectFields {
   @Field(() => Int, { nullable: true, description: 'Runs of this workflow active at once; null: no limit of its own.' })
   maxConcurrentRuns!: number | null;
@@ -392,7 +396,7 @@ export class ApplyManifestsInput extends ProjectScopeInput {
   yaml!: string;
 }
 
-@ObjectType('AppliedObject', { description: 'What applyManifests did to one document.' })
+@ObjectType('AppliedObject', { simpleResolvers: true, description: 'What applyManifests did to one document.' })
 export class AppliedObjectType {
   @Field(() => String, { description: 'The document kind: Resource, Stage, Workflow, WorkflowTrigger or WorkflowRun.' })
   kind!: string;
