@@ -5,7 +5,7 @@ import { buildGraphQLSchema } from './schema.js';
 
 // Every object type is declared with `simpleResolvers: true`: a plain @Field is then read
 // inline by the compiled executor instead of through a type-graphql resolver per field
-// and row (on a list of 250 runs that wrapper was a quarter of the API's CPU). The price:
+// and row (on a list of 250 runs that wrapper made two thirds of what a request allocated). The price:
 // type-graphql ignores @Authorized and @UseMiddleware on such a field, so none may carry them,
 // and the compiled executor does not await a promise it reads inline: a field that may hold
 // one says `simple: false` (as `totalCount` does).
